@@ -1,0 +1,134 @@
+/**
+ * The `anygate` command line. Exit codes: 0 ok; 1 spec, validation or synthesis errors; 2 usage.
+ * Errors are one clear block of lines; a stack trace only with --debug.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { formatPortabilityTable, portability, TARGETS, type Target, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES, type AzureSku, type ApigeeEnvironmentType } from '../lib/capabilities';
+import { AnygateError, formatIssue, SpecValidationError } from '../lib/model/errors';
+import { gatewayJsonSchema } from '../lib/model/json-schema';
+import { loadSpecFile } from '../lib/model/load';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A usage problem the parser cannot see (an unknown target name, say). */
+export class UsageError extends AnygateError {}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+export function parseTargets(value: string | undefined): Target[] {
+  if (!value) return [...TARGETS];
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const t of list) {
+    if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target ${JSON.stringify(t)}; targets: ${TARGETS.join(', ')}`);
+  }
+  return [...new Set(list)] as Target[];
+}
+
+function cmdValidate(file: string, opts: { json?: boolean }, io: Io): number {
+  const loaded = loadSpecFile(file);
+  if (opts.json) {
+    io.out(JSON.stringify({ valid: true, routes: loaded.spec.routes.length, warnings: loaded.warnings }, null, 2) + '\n');
+  } else {
+    for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
+    io.out(`${file}: valid (gateway ${loaded.spec.name}, ${loaded.spec.routes.length} route${loaded.spec.routes.length === 1 ? '' : 's'})\n`);
+  }
+  return EXIT.ok;
+}
+
+function cmdPortability(file: string, opts: { target?: string; json?: boolean; azureSku?: AzureSku; apigeeEnv?: ApigeeEnvironmentType }, io: Io): number {
+  const targets = parseTargets(opts.target);
+  const { spec } = loadSpecFile(file);
+  const report = portability(spec, targets, { azureSku: opts.azureSku, apigeeEnvironmentType: opts.apigeeEnv });
+  io.out(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPortabilityTable(report));
+  return report.problems.length ? EXIT.failed : EXIT.ok;
+}
+
+function cmdSchema(opts: { out?: string }, io: Io): number {
+  const text = gatewayJsonSchema();
+  if (opts.out) {
+    mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+    writeFileSync(opts.out, text);
+    io.out(`wrote ${opts.out}\n`);
+  } else io.out(text);
+  return EXIT.ok;
+}
+
+/** Builds the command tree; each action stores its exit code in `result.code`. */
+export function buildProgram(io: Io, result: { code: number }): Command {
+  const program = new Command('anygate')
+    .description('One API gateway definition, synthesized for AWS API Gateway, Azure API Management and Apigee X.')
+    .option('--debug', 'print stack traces for errors')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run anygate --help for usage)');
+  const run = <A extends unknown[]>(f: (...args: A) => number) => (...args: A) => {
+    result.code = f(...args);
+  };
+
+  program
+    .command('validate')
+    .description('validate a spec (YAML, JSON, OpenAPI or TypeScript); prints every error with its location')
+    .argument('<spec>', 'spec file')
+    .option('--json', 'machine-readable output')
+    .action(run((file: string, opts: { json?: boolean }) => cmdValidate(file, opts, io)));
+
+  program
+    .command('portability')
+    .description('what each target does with each feature the spec uses')
+    .argument('<spec>', 'spec file')
+    .option('--target <list>', `comma-separated targets (${TARGETS.join(',')})`)
+    .addOption(new Option('--azure-sku <sku>', 'Azure API Management SKU').choices(AZURE_SKUS as string[]))
+    .addOption(new Option('--apigee-env <type>', 'Apigee environment type').choices(APIGEE_ENVIRONMENT_TYPES as string[]))
+    .option('--json', 'machine-readable output')
+    .action(run((file: string, opts: Parameters<typeof cmdPortability>[1]) => cmdPortability(file, opts, io)));
+
+  program
+    .command('schema')
+    .description('print (or write) the JSON Schema of spec files')
+    .option('--out <file>', 'write to a file')
+    .action(run((opts: { out?: string }) => cmdSchema(opts, io)));
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  const program = buildProgram(io, result);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; everything else the parser rejects is a usage error.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      io.err(`anygate: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof SpecValidationError) {
+      const errors = e.issues.filter((i) => i.severity === 'error');
+      for (const i of e.issues) io.err(formatIssue(i) + '\n');
+      io.err(`${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
+      if (debug) io.err(`${e.stack}\n`);
+      return EXIT.failed;
+    }
+    if (e instanceof AnygateError) {
+      io.err(`anygate: ${e.message}\n`);
+      if (debug) io.err(`${e.stack}\n`);
+      return EXIT.failed;
+    }
+    const err = e as Error;
+    io.err(`anygate: unexpected error: ${err?.message ?? String(e)}\n${debug ? `${err?.stack}\n` : 'run again with --debug for the stack trace\n'}`);
+    return EXIT.failed;
+  }
+}

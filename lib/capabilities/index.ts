@@ -1,0 +1,4 @@
+export * from './table';
+export * from './limits';
+export * from './portability';
+export * from './format';

@@ -1,0 +1,3 @@
+/** anygate: one provider-neutral API gateway definition for AWS, Azure and Apigee. */
+export * from './model';
+export * from './capabilities';

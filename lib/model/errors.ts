@@ -1,0 +1,93 @@
+/**
+ * Errors a person can act on: every issue names where it is (spec path, and file:line:column
+ * when the spec came from a file), what is wrong and what is allowed.
+ */
+
+/** A location-bearing problem found in a spec. */
+export interface SpecIssue {
+  /** Path inside the spec, e.g. `['routes', 3, 'cache', 'ttlSeconds']`. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong and what to do. */
+  readonly message: string;
+  /** `error` fails validation or synthesis; `warning` is reported and does not. */
+  readonly severity: 'error' | 'warning';
+  /** Source file, when the spec came from one. */
+  readonly file?: string;
+  /** 1-based line in `file`. */
+  readonly line?: number;
+  /** 1-based column in `file`. */
+  readonly column?: number;
+}
+
+/** Renders a spec path the way users write it: `routes[3].cache.ttlSeconds`. */
+export function formatSpecPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out || '(root)';
+}
+
+/** One line per issue: `file:line:col: routes[3].cache.ttlSeconds: message`. */
+export function formatIssue(issue: SpecIssue): string {
+  const where: string[] = [];
+  if (issue.file) where.push(issue.line ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file);
+  where.push(formatSpecPath(issue.path));
+  const tag = issue.severity === 'warning' ? 'warning: ' : '';
+  return `${where.join(': ')}: ${tag}${issue.message}`;
+}
+
+/** Base class of every error anygate raises on purpose; the CLI prints these without a stack. */
+export class AnygateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A spec failed validation. Holds every issue found, not only the first. */
+export class SpecValidationError extends AnygateError {
+  readonly issues: readonly SpecIssue[];
+  constructor(issues: readonly SpecIssue[]) {
+    const errors = issues.filter((i) => i.severity === 'error');
+    super(
+      `the gateway spec has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n` +
+        errors.map((i) => `  ${formatIssue(i)}`).join('\n'),
+    );
+    this.issues = issues;
+  }
+}
+
+/**
+ * A target cannot synthesize what the spec asks for. Names the target, the feature and where
+ * (route id or gateway) so the fix is obvious.
+ */
+export class SynthesisError extends AnygateError {
+  readonly problems: readonly SynthesisProblem[];
+  constructor(target: string, problems: readonly SynthesisProblem[]) {
+    super(
+      `${target}: cannot synthesize (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${formatProblem(p)}`).join('\n'),
+    );
+    this.problems = problems;
+  }
+}
+
+/** One reason a target refuses a spec. */
+export interface SynthesisProblem {
+  /** Target and tier, e.g. `aws`, `azure (Consumption)`. */
+  readonly target: string;
+  /** Route id, or `gateway` for gateway-level features. */
+  readonly where: string;
+  /** Feature id from the capability table, e.g. `backend.weighted`. */
+  readonly feature: string;
+  /** What is wrong and what to do. */
+  readonly message: string;
+}
+
+export function formatProblem(p: SynthesisProblem): string {
+  const where = p.where === 'gateway' ? 'gateway' : `route ${p.where}`;
+  return `${where}: ${p.feature} on ${p.target}: ${p.message}`;
+}

@@ -1,0 +1,10 @@
+export * from './builder';
+export * from './errors';
+export * from './names';
+export * from './path';
+export * from './template';
+export * from './types';
+export * from './normalize';
+export * from './load';
+export * from './json-schema';
+export type * from './schema';

@@ -1,0 +1,237 @@
+/**
+ * Normalization: defaults applied once, set-like lists sorted and de-duplicated, maps in key
+ * order, routes in canonical order with stable ids. The result is the canonical GatewaySpec.
+ */
+import { SpecValidationError, type SpecIssue } from './errors';
+import { uniqueName, toSafeName } from './names';
+import { parseGateway, type ParsedGateway } from './parse';
+import { formatPath, mustParsePath } from './path';
+import type { RateLimitInput } from './schema';
+import {
+  METHOD_ORDER,
+  MODEL_DEFAULTS,
+  type AuthorizerSpec,
+  type BackendSpec,
+  type GatewaySpec,
+  type HttpMethod,
+  type RateLimitSpec,
+  type RouteSpec,
+  type StageSpec,
+  type TransformSpec,
+} from './types';
+import { authAlternatives, validateSemantics } from './validate';
+
+/** Sorted, de-duplicated copy of a set-like list. */
+export function sortedSet<T extends string>(list: readonly T[] | undefined): T[] {
+  return [...new Set(list ?? [])].sort();
+}
+
+/** Deep copy with object keys in sorted order; drops undefined values. Arrays keep their order. */
+export function canonical<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => canonical(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = canonical(v);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+function rateLimit(r: RateLimitInput | undefined): RateLimitSpec | undefined {
+  if (!r) return undefined;
+  return { requestsPerSecond: r.requestsPerSecond, burst: r.burst ?? Math.ceil(r.requestsPerSecond) };
+}
+
+function transform(t: TransformSpec | undefined): TransformSpec | undefined {
+  if (!t) return undefined;
+  const req = t.request;
+  const res = t.response;
+  return {
+    request: req && {
+      ...req,
+      removeHeaders: req.removeHeaders && sortedSet(req.removeHeaders),
+      removeQuery: req.removeQuery && sortedSet(req.removeQuery),
+    },
+    response: res && {
+      ...res,
+      removeHeaders: res.removeHeaders && sortedSet(res.removeHeaders),
+      redact: res.redact && sortedSet(res.redact),
+    },
+  };
+}
+
+function methodRank(m: string): number {
+  return METHOD_ORDER.indexOf(m as HttpMethod);
+}
+
+/** Route id derived from method and path: `GET /pets/{id}` -> `get-pets-id`. */
+export function deriveRouteId(method: string, path: string): string {
+  return toSafeName(`${method} ${path === '/' ? 'root' : path}`, 'route').toLowerCase();
+}
+
+function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
+  const d = p.defaults ?? {};
+  const parsed = p.routes.map((r) => r.route!);
+  // Canonical order: path, then method. Paths plus methods are unique after validation.
+  parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method)));
+  const taken = new Set(parsed.flatMap((r) => (r.id ? [r.id.toLowerCase()] : [])));
+  const ids = parsed.map((r) => {
+    if (r.id) return r.id;
+    // Derived ids are lower-case, so comparing them with the lower-cased explicit ids is exact.
+    const id = uniqueName(deriveRouteId(r.method, r.path), taken);
+    taken.add(id);
+    return id;
+  });
+  return parsed.map((r, i) => {
+    const segments = mustParsePath(r.path);
+    const cache = r.cache ?? d.cache;
+    const backendName = (r.backend ?? d.backend)!;
+    const backendTimeout = p.backends.entries.get(backendName);
+    const timeoutMs =
+      r.timeoutMs ?? d.timeoutMs ?? (backendTimeout && backendTimeout.type !== 'mock' ? backendTimeout.timeoutMs : undefined) ?? MODEL_DEFAULTS.timeoutMs;
+    return {
+      id: ids[i],
+      method: r.method,
+      path: formatPath(segments),
+      segments,
+      backend: backendName,
+      auth: authAlternatives(r.auth ?? d.auth)!,
+      scopes: sortedSet(r.scopes),
+      rateLimit: rateLimit(r.rateLimit ?? d.rateLimit),
+      cache: cache && { ttlSeconds: cache.ttlSeconds, key: { query: sortedSet(cache.key?.query), headers: sortedSet(cache.key?.headers) } },
+      transform: transform(r.transform ?? d.transform),
+      timeoutMs,
+      validation: r.validation && {
+        ...r.validation,
+        requiredQuery: r.validation.requiredQuery && sortedSet(r.validation.requiredQuery),
+        requiredHeaders: r.validation.requiredHeaders && sortedSet(r.validation.requiredHeaders),
+      },
+      description: r.description,
+      tags: sortedSet(r.tags),
+      aws: r.aws,
+      azure: r.azure,
+      apigee: r.apigee,
+    };
+  });
+}
+
+function normalizeBackend(name: string, b: NonNullable<ReturnType<ParsedGateway['backends']['entries']['get']>>): BackendSpec {
+  switch (b.type) {
+    case 'http':
+      return {
+        ...b,
+        targets: b.targets && [...b.targets].sort((x, y) => (x.url < y.url ? -1 : x.url > y.url ? 1 : x.weight - y.weight)),
+        timeoutMs: b.timeoutMs ?? MODEL_DEFAULTS.timeoutMs,
+      };
+    case 'function':
+      return { type: 'function', binding: b.binding ?? name, timeoutMs: b.timeoutMs ?? MODEL_DEFAULTS.timeoutMs };
+    case 'mock':
+      return { type: 'mock', statusCode: b.statusCode ?? MODEL_DEFAULTS.mockStatusCode, body: b.body, headers: b.headers ?? {} };
+  }
+}
+
+function normalizeAuthorizer(a: NonNullable<ReturnType<ParsedGateway['authorizers']['entries']['get']>>): AuthorizerSpec {
+  switch (a.type) {
+    case 'jwt':
+      return {
+        ...a,
+        audiences: sortedSet(a.audiences),
+        algorithms: sortedSet(a.algorithms ?? [...MODEL_DEFAULTS.jwtAlgorithms]),
+        requiredClaims: a.requiredClaims ?? {},
+        scopeClaim: a.scopeClaim ?? MODEL_DEFAULTS.scopeClaim,
+        header: a.header ?? MODEL_DEFAULTS.authHeader,
+        clockSkewSeconds: a.clockSkewSeconds ?? MODEL_DEFAULTS.clockSkewSeconds,
+        resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.resultTtlSeconds,
+      };
+    case 'apiKey':
+      return { type: 'apiKey', in: a.in ?? MODEL_DEFAULTS.apiKeyIn, name: a.name ?? MODEL_DEFAULTS.apiKeyName };
+    case 'custom':
+      return { ...a, header: a.header ?? MODEL_DEFAULTS.authHeader, resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.resultTtlSeconds };
+  }
+}
+
+function mapEntries<T, U>(m: Map<string, T>, f: (name: string, v: T) => U): Record<string, U> {
+  const out: Record<string, U> = {};
+  for (const k of [...m.keys()].sort()) out[k] = f(k, m.get(k)!);
+  return out;
+}
+
+function normalize(p: ParsedGateway): GatewaySpec {
+  const o = p.observability ?? {};
+  const observability = {
+    accessLogs: o.accessLogs ?? MODEL_DEFAULTS.accessLogs,
+    logRetentionDays: o.logRetentionDays ?? MODEL_DEFAULTS.logRetentionDays,
+    logLevel: o.logLevel ?? MODEL_DEFAULTS.logLevel,
+    tracing: o.tracing ?? MODEL_DEFAULTS.tracing,
+    metrics: o.metrics ?? MODEL_DEFAULTS.metrics,
+  };
+  const stages: Record<string, StageSpec> =
+    p.stages.entries.size > 0
+      ? mapEntries(p.stages.entries, (_, s) => ({
+          description: s.description,
+          variables: s.variables ?? {},
+          backends: s.backends ?? {},
+          throttle: rateLimit(s.throttle),
+          logLevel: s.logLevel ?? observability.logLevel,
+          tracing: s.tracing ?? observability.tracing,
+        }))
+      : { [MODEL_DEFAULTS.stageName]: { variables: {}, backends: {}, logLevel: observability.logLevel, tracing: observability.tracing } };
+  const routes = normalizeRoutes(p);
+  const basePath = p.top.basePath ? p.top.basePath.replace(/\/+$/, '') || '/' : MODEL_DEFAULTS.basePath;
+  const usedMethods = sortedSet(routes.map((r) => r.method)).sort((a, b) => methodRank(a) - methodRank(b));
+  const spec: GatewaySpec = {
+    name: p.top.name!,
+    version: p.top.version ?? MODEL_DEFAULTS.version,
+    basePath,
+    description: p.top.description,
+    backends: mapEntries(p.backends.entries, normalizeBackend),
+    authorizers: mapEntries(p.authorizers.entries, (_, a) => normalizeAuthorizer(a)),
+    plans: mapEntries(p.plans.entries, (_, pl) => ({ ...pl, rateLimit: rateLimit(pl.rateLimit) })),
+    consumers: mapEntries(p.consumers.entries, (_, c) => c),
+    routes,
+    stages,
+    cors: p.cors && {
+      allowOrigins: sortedSet(p.cors.allowOrigins),
+      allowMethods: p.cors.allowMethods ? sortedSet(p.cors.allowMethods).sort((a, b) => methodRank(a) - methodRank(b)) : usedMethods,
+      allowHeaders: sortedSet(p.cors.allowHeaders ?? [...MODEL_DEFAULTS.corsAllowHeaders]),
+      exposeHeaders: sortedSet(p.cors.exposeHeaders),
+      allowCredentials: p.cors.allowCredentials ?? false,
+      maxAgeSeconds: p.cors.maxAgeSeconds ?? MODEL_DEFAULTS.corsMaxAgeSeconds,
+    },
+    ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },
+    observability,
+    aws: p.top.aws,
+    azure: p.top.azure,
+    apigee: p.top.apigee,
+  };
+  return canonical(spec);
+}
+
+/** Everything validation found, and the canonical spec when there were no errors. */
+export interface ValidationResult {
+  readonly spec?: GatewaySpec;
+  readonly issues: SpecIssue[];
+  readonly errors: SpecIssue[];
+  readonly warnings: SpecIssue[];
+}
+
+/** Validates a gateway input (builder output, or parsed YAML/JSON). Never throws. */
+export function validateGateway(input: unknown): ValidationResult {
+  const issues: SpecIssue[] = [];
+  const parsed = parseGateway(input, issues);
+  validateSemantics(parsed, issues);
+  const errors = issues.filter((i) => i.severity === 'error');
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  if (errors.length > 0 || !parsed.complete) return { issues, errors, warnings };
+  return { spec: normalize(parsed), issues, errors, warnings };
+}
+
+/** Validates and normalizes; throws SpecValidationError listing every error. */
+export function toGatewaySpec(input: unknown): GatewaySpec {
+  const r = validateGateway(input);
+  if (!r.spec) throw new SpecValidationError(r.issues);
+  return r.spec;
+}

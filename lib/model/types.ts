@@ -1,0 +1,173 @@
+/**
+ * The canonical GatewaySpec: what normalization produces and every compiler consumes. Plain,
+ * serializable data with every default applied once, maps in sorted key order and routes in a
+ * canonical order, so the same gateway always serializes to the same bytes.
+ */
+import type { z } from 'zod';
+import type {
+  CachePolicy,
+  Cors,
+  CustomAuthorizer,
+  HttpBackend,
+  JwtAuthorizer,
+  Plan,
+  Quota,
+  RateLimit,
+  RequestValidation,
+  Transform,
+} from './schema';
+import type { PathSegment } from './path';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
+
+/** Standard methods, in the canonical order used for sorting. ANY sorts first. */
+export const METHOD_ORDER: readonly HttpMethod[] = ['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+export type RateLimitSpec = Required<z.output<typeof RateLimit>>;
+export type QuotaSpec = z.output<typeof Quota>;
+export type TransformSpec = z.output<typeof Transform>;
+export type RequestValidationSpec = z.output<typeof RequestValidation>;
+
+export interface CachePolicySpec {
+  readonly ttlSeconds: number;
+  readonly key: { readonly query: string[]; readonly headers: string[] };
+}
+
+/**
+ * Who may call a route: `none`, or alternatives (any one suffices) each of which requires all of
+ * its authorizers.
+ */
+export type AuthRequirement = 'none' | string[][];
+
+export type HttpBackendSpec = Omit<z.output<typeof HttpBackend>, 'timeoutMs'> & { readonly timeoutMs: number };
+export interface FunctionBackendSpec {
+  readonly type: 'function';
+  readonly binding: string;
+  readonly timeoutMs: number;
+}
+export interface MockBackendSpec {
+  readonly type: 'mock';
+  readonly statusCode: number;
+  readonly body?: unknown;
+  readonly headers: Record<string, string>;
+}
+export type BackendSpec = HttpBackendSpec | FunctionBackendSpec | MockBackendSpec;
+
+export type JwtAuthorizerSpec = Omit<
+  z.output<typeof JwtAuthorizer>,
+  'algorithms' | 'requiredClaims' | 'scopeClaim' | 'header' | 'clockSkewSeconds' | 'resultTtlSeconds'
+> & {
+  readonly algorithms: string[];
+  readonly requiredClaims: Record<string, string>;
+  readonly scopeClaim: string;
+  readonly header: string;
+  readonly clockSkewSeconds: number;
+  readonly resultTtlSeconds: number;
+};
+export interface ApiKeyAuthorizerSpec {
+  readonly type: 'apiKey';
+  readonly in: 'header' | 'query';
+  readonly name: string;
+}
+export type CustomAuthorizerSpec = Omit<z.output<typeof CustomAuthorizer>, 'header' | 'resultTtlSeconds'> & {
+  readonly header: string;
+  readonly resultTtlSeconds: number;
+};
+export type AuthorizerSpec = JwtAuthorizerSpec | ApiKeyAuthorizerSpec | CustomAuthorizerSpec;
+
+export type PlanSpec = z.output<typeof Plan>;
+
+export interface ConsumerSpec {
+  readonly plan: string;
+  readonly description?: string;
+  readonly apiKey?: { readonly secretRef: string };
+}
+
+export interface RouteSpec {
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Path template relative to basePath. */
+  readonly path: string;
+  /** The parsed template. */
+  readonly segments: PathSegment[];
+  readonly backend: string;
+  readonly auth: AuthRequirement;
+  readonly scopes: string[];
+  readonly rateLimit?: RateLimitSpec;
+  readonly cache?: CachePolicySpec;
+  readonly transform?: TransformSpec;
+  readonly timeoutMs: number;
+  readonly validation?: RequestValidationSpec;
+  readonly description?: string;
+  readonly tags: string[];
+  readonly aws?: Record<string, unknown>;
+  readonly azure?: Record<string, unknown>;
+  readonly apigee?: Record<string, unknown>;
+}
+
+export interface StageSpec {
+  readonly description?: string;
+  readonly variables: Record<string, string>;
+  readonly backends: Record<string, { readonly url: string }>;
+  readonly throttle?: RateLimitSpec;
+  readonly logLevel: 'off' | 'error' | 'info';
+  readonly tracing: boolean;
+}
+
+export type CorsSpec = Required<Omit<z.output<typeof Cors>, 'allowMethods'>> & { readonly allowMethods: HttpMethod[] };
+
+export interface IpRulesSpec {
+  readonly allow: string[];
+  readonly deny: string[];
+}
+
+export interface ObservabilitySpec {
+  readonly accessLogs: boolean;
+  readonly logRetentionDays: number;
+  readonly logLevel: 'off' | 'error' | 'info';
+  readonly tracing: boolean;
+  readonly metrics: boolean;
+}
+
+export interface GatewaySpec {
+  readonly name: string;
+  readonly version: string;
+  /** `/` or a prefix such as `/v1` (no trailing slash). */
+  readonly basePath: string;
+  readonly description?: string;
+  readonly backends: Record<string, BackendSpec>;
+  readonly authorizers: Record<string, AuthorizerSpec>;
+  readonly plans: Record<string, PlanSpec>;
+  readonly consumers: Record<string, ConsumerSpec>;
+  readonly routes: RouteSpec[];
+  readonly stages: Record<string, StageSpec>;
+  readonly cors?: CorsSpec;
+  readonly ipRules?: IpRulesSpec;
+  readonly observability: ObservabilitySpec;
+  readonly aws?: Record<string, unknown>;
+  readonly azure?: Record<string, unknown>;
+  readonly apigee?: Record<string, unknown>;
+}
+
+/** Defaults the model applies during normalization. */
+export const MODEL_DEFAULTS = {
+  version: '1.0.0',
+  basePath: '/',
+  timeoutMs: 29_000,
+  stageName: 'prod',
+  jwtAlgorithms: ['RS256'],
+  scopeClaim: 'scope',
+  authHeader: 'Authorization',
+  clockSkewSeconds: 60,
+  resultTtlSeconds: 300,
+  apiKeyIn: 'header',
+  apiKeyName: 'x-api-key',
+  mockStatusCode: 200,
+  corsAllowHeaders: ['Authorization', 'Content-Type'],
+  corsMaxAgeSeconds: 600,
+  accessLogs: true,
+  logRetentionDays: 30,
+  logLevel: 'error',
+  tracing: false,
+  metrics: true,
+} as const;

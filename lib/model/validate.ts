@@ -1,0 +1,353 @@
+/**
+ * Cross-reference and semantic rules that a schema cannot express: duplicate routes, unknown
+ * references, explicit auth, https backends, secrets, CIDRs, placeholders. Every rule appends to
+ * one list so the user sees every error at once.
+ */
+import { isIP } from 'node:net';
+import type { SpecIssue } from './errors';
+import type { ParsedGateway } from './parse';
+import { parsePath, pathParams, pathShape, type PathSegment } from './path';
+import type { RouteInput, TransformInput } from './schema';
+import { parseTemplate, stringLeaves } from './template';
+
+type Path = (string | number)[];
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https everywhere; http only for localhost / 127.0.0.1 so local tests can run. */
+export function checkSecureUrl(url: string, path: Path, issues: SpecIssue[]): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    issues.push({ path, message: `is not a URL (got ${JSON.stringify(url)})`, severity: 'error' });
+    return;
+  }
+  if (u.protocol === 'https:') return;
+  if (u.protocol === 'http:' && LOCAL_HOSTS.has(u.hostname)) return;
+  issues.push({
+    path,
+    message: `must use https (got ${JSON.stringify(url)}); http is allowed only for localhost and 127.0.0.1`,
+    severity: 'error',
+  });
+}
+
+/** True for an IPv4 or IPv6 CIDR (or a bare address). */
+export function isCidr(value: string): boolean {
+  const [addr, prefix, ...rest] = value.split('/');
+  if (rest.length) return false;
+  const family = isIP(addr);
+  if (!family) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** Routes whose method sets overlap: the same method, or either is ANY. */
+function methodsOverlap(a: string, b: string): boolean {
+  return a === b || a === 'ANY' || b === 'ANY';
+}
+
+/** Flags names in a section that differ only in case: several clouds compare names case-insensitively. */
+function checkCaseCollisions(section: string, names: Iterable<string>, issues: SpecIssue[]): void {
+  const seen = new Map<string, string>();
+  for (const name of [...names].sort()) {
+    const k = name.toLowerCase();
+    const other = seen.get(k);
+    if (other !== undefined) {
+      issues.push({
+        path: [section, name],
+        message: `duplicates ${JSON.stringify(other)}: names that differ only in case collide in Azure and Apigee; rename one`,
+        severity: 'error',
+      });
+    } else seen.set(k, name);
+  }
+}
+
+/** Normalizes an auth decision to alternatives of conjunctions. */
+export function authAlternatives(auth: RouteInput['auth']): 'none' | string[][] | undefined {
+  if (auth === undefined) return undefined;
+  if (auth === 'none') return 'none';
+  if (typeof auth === 'string') return [[auth]];
+  return auth.map((alt) => (typeof alt === 'string' ? [alt] : [...alt]));
+}
+
+interface RouteFacts {
+  index: number;
+  route: RouteInput & { method: string; path: string };
+  segments: PathSegment[];
+  shape: string;
+}
+
+/** Runs every semantic rule over the parsed entries. */
+export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
+  for (const [section, s] of [
+    ['backends', p.backends],
+    ['authorizers', p.authorizers],
+    ['plans', p.plans],
+    ['consumers', p.consumers],
+    ['stages', p.stages],
+  ] as const) {
+    checkCaseCollisions(section, s.present, issues);
+  }
+
+  if (p.top.basePath !== undefined) {
+    const bp = parsePath(p.top.basePath);
+    if (!bp.ok && p.top.basePath !== '') issues.push({ path: ['basePath'], message: bp.message, severity: 'error' });
+    else if (bp.ok && bp.segments.some((s) => s.kind === 'param')) {
+      issues.push({ path: ['basePath'], message: 'must not contain parameters; put them in route paths', severity: 'error' });
+    }
+  }
+
+  for (const [name, b] of p.backends.entries) {
+    if (b.type !== 'http') continue;
+    if ((b.url === undefined) === (b.targets === undefined)) {
+      issues.push({ path: ['backends', name], message: 'set exactly one of url (a single backend) and targets (weighted)', severity: 'error' });
+    }
+    if (b.url) checkSecureUrl(b.url, ['backends', name, 'url'], issues);
+    b.targets?.forEach((t, i) => checkSecureUrl(t.url, ['backends', name, 'targets', i, 'url'], issues));
+  }
+
+  for (const [name, a] of p.authorizers.entries) {
+    if (a.type !== 'jwt') continue;
+    checkSecureUrl(a.issuer, ['authorizers', name, 'issuer'], issues);
+    if (a.jwksUri) checkSecureUrl(a.jwksUri, ['authorizers', name, 'jwksUri'], issues);
+  }
+
+  const apiKeyAuthorizers = [...p.authorizers.entries].filter(([, a]) => a.type === 'apiKey').map(([n]) => n);
+  for (const [name, c] of p.consumers.entries) {
+    if (!p.plans.present.has(c.plan)) {
+      issues.push({ path: ['consumers', name, 'plan'], message: unknownRef('plan', c.plan, p.plans.present), severity: 'error' });
+    }
+  }
+  if (p.consumers.present.size > 0 && apiKeyAuthorizers.length === 0) {
+    issues.push({
+      path: ['consumers'],
+      message: 'consumers hold API keys, but no authorizer of type apiKey is defined: add one and use it on the routes the plans cover',
+      severity: 'error',
+    });
+  }
+  for (const name of p.plans.present) {
+    if (![...p.consumers.entries.values()].some((c) => c.plan === name)) {
+      issues.push({ path: ['plans', name], message: 'no consumer is on this plan; it will exist but meter nobody', severity: 'warning' });
+    }
+  }
+
+  for (const [name, st] of p.stages.entries) {
+    for (const [b, o] of Object.entries(st.backends ?? {})) {
+      const path = ['stages', name, 'backends', b];
+      const backend = p.backends.entries.get(b);
+      if (!p.backends.present.has(b)) issues.push({ path, message: unknownRef('backend', b, p.backends.present), severity: 'error' });
+      else if (backend && backend.type !== 'http') {
+        issues.push({ path, message: `backend ${JSON.stringify(b)} is of type ${backend.type}; only http backends take a stage URL`, severity: 'error' });
+      }
+      checkSecureUrl(o.url, [...path, 'url'], issues);
+    }
+  }
+
+  if (p.cors) {
+    p.cors.allowOrigins.forEach((o, i) => {
+      if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) {
+        issues.push({ path: ['cors', 'allowOrigins', i], message: `must be "*" or an origin such as https://app.example.com (scheme and host, no path); got ${JSON.stringify(o)}`, severity: 'error' });
+      }
+    });
+    if (p.cors.allowCredentials && p.cors.allowOrigins.includes('*')) {
+      issues.push({ path: ['cors', 'allowCredentials'], message: 'browsers refuse credentials with origin "*": list the origins explicitly', severity: 'error' });
+    }
+  }
+
+  for (const list of ['allow', 'deny'] as const) {
+    p.ipRules?.[list]?.forEach((cidr, i) => {
+      if (!isCidr(cidr)) issues.push({ path: ['ipRules', list, i], message: `is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 (got ${JSON.stringify(cidr)})`, severity: 'error' });
+    });
+  }
+
+  if (p.defaults?.backend && !p.backends.present.has(p.defaults.backend)) {
+    issues.push({ path: ['defaults', 'backend'], message: unknownRef('backend', p.defaults.backend, p.backends.present), severity: 'error' });
+  }
+  checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
+
+  validateRoutes(p, issues);
+}
+
+function unknownRef(kind: string, name: string, present: Set<string>): string {
+  const known = [...present].sort();
+  return `refers to ${kind} ${JSON.stringify(name)}, which is not defined; ${known.length ? `defined ${kind}s: ${known.join(', ')}` : `define it under ${kind}s`}`;
+}
+
+function checkAuthRefs(auth: RouteInput['auth'], path: Path, p: ParsedGateway, issues: SpecIssue[]): void {
+  const alts = authAlternatives(auth);
+  if (!alts || alts === 'none') return;
+  for (const alt of alts) {
+    for (const name of alt) {
+      if (!p.authorizers.present.has(name)) issues.push({ path, message: unknownRef('authorizer', name, p.authorizers.present), severity: 'error' });
+    }
+  }
+}
+
+function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
+  if (p.routes.length === 0) {
+    issues.push({ path: ['routes'], message: 'define at least one route', severity: 'error' });
+    return;
+  }
+  const facts: RouteFacts[] = [];
+  const ids = new Map<string, number>();
+  for (const { index, route } of p.routes) {
+    if (!route) continue;
+    const base: Path = ['routes', index];
+    const parsed = parsePath(route.path);
+    if (!parsed.ok) issues.push({ path: [...base, 'path'], message: parsed.message, severity: 'error' });
+    else facts.push({ index, route, segments: parsed.segments, shape: pathShape(parsed.segments) });
+
+    if (route.id) {
+      const key = route.id.toLowerCase();
+      const other = ids.get(key);
+      if (other !== undefined) {
+        issues.push({ path: [...base, 'id'], message: `route id ${JSON.stringify(route.id)} is already used by routes[${other}] (ids are compared without case); give each route its own id`, severity: 'error' });
+      } else ids.set(key, index);
+    }
+
+    const backend = route.backend ?? p.defaults?.backend;
+    if (!backend) {
+      issues.push({ path: [...base, 'backend'], message: 'is required: name a backend, or set defaults.backend', severity: 'error' });
+    } else if (route.backend && !p.backends.present.has(route.backend)) {
+      issues.push({ path: [...base, 'backend'], message: unknownRef('backend', route.backend, p.backends.present), severity: 'error' });
+    }
+
+    const auth = route.auth ?? p.defaults?.auth;
+    if (auth === undefined) {
+      issues.push({
+        path: [...base, 'auth'],
+        message: 'auth is explicit: name the authorizers (e.g. [jwt]) or write "none" for a public route; or set defaults.auth',
+        severity: 'error',
+      });
+    }
+    if (route.auth !== undefined) checkAuthRefs(route.auth, [...base, 'auth'], p, issues);
+    const alts = authAlternatives(auth);
+    if (route.scopes?.length && alts) {
+      if (alts === 'none') {
+        issues.push({ path: [...base, 'scopes'], message: 'a public route (auth: none) cannot require scopes: add a jwt authorizer or drop the scopes', severity: 'error' });
+      } else {
+        for (const alt of alts) {
+          const kinds = alt.map((n) => p.authorizers.entries.get(n)?.type);
+          if (kinds.every((k) => k !== undefined) && !kinds.includes('jwt')) {
+            issues.push({ path: [...base, 'scopes'], message: `scopes need a jwt authorizer, but the alternative [${alt.join(', ')}] has none: the scopes could not be enforced`, severity: 'error' });
+          }
+        }
+      }
+    }
+    route.cache?.key?.headers?.forEach((h, i) => checkHeaderName(h, [...base, 'cache', 'key', 'headers', i], issues));
+  }
+
+  for (const f of facts) {
+    const transform = f.route.transform ?? p.defaults?.transform;
+    if (transform) {
+      const from = f.route.transform ? ['routes', f.index, 'transform'] : ['defaults', 'transform'];
+      checkTransform(transform, f, from, p, issues);
+    }
+  }
+
+  checkDuplicateRoutes(facts, issues);
+}
+
+function checkHeaderName(name: string, path: Path, issues: SpecIssue[]): void {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    issues.push({ path, message: `is not a valid HTTP header name (got ${JSON.stringify(name)})`, severity: 'error' });
+  }
+}
+
+function checkTransform(t: TransformInput, f: RouteFacts, from: Path, p: ParsedGateway, issues: SpecIssue[]): void {
+  const params = new Set(pathParams(f.segments));
+  const inherited = from[0] === 'defaults' ? ` (inherited by routes[${f.index}] ${f.route.method} ${f.route.path})` : '';
+  const hasJwt = (() => {
+    const alts = authAlternatives(f.route.auth ?? p.defaults?.auth);
+    return Array.isArray(alts) && alts.length > 0 && alts.every((alt) => alt.some((n) => p.authorizers.entries.get(n)?.type === 'jwt'));
+  })();
+  const checkTemplate = (value: string, path: Path) => {
+    const parsed = parseTemplate(value);
+    if (!parsed.ok) {
+      issues.push({ path, message: parsed.message + inherited, severity: 'error' });
+      return;
+    }
+    for (const part of parsed.parts) {
+      if (part.kind !== 'ref') continue;
+      if (part.source === 'path' && !params.has(part.name)) {
+        issues.push({ path, message: `\${path.${part.name}} is not a parameter of ${f.route.path}; known: ${[...params].join(', ') || 'none'}${inherited}`, severity: 'error' });
+      }
+      if (part.source === 'claim' && !hasJwt) {
+        issues.push({ path, message: `\${claim.${part.name}} needs a jwt authorizer on the route, in every alternative${inherited}`, severity: 'error' });
+      }
+      if (part.source === 'stage') {
+        for (const [stage, s] of p.stages.entries) {
+          if (!(s.variables && part.name in s.variables)) {
+            issues.push({ path, message: `\${stage.${part.name}} is not a variable of stage ${JSON.stringify(stage)}: define it under stages.${stage}.variables${inherited}`, severity: 'error' });
+          }
+        }
+      }
+    }
+  };
+  const req = t.request;
+  for (const [k, v] of Object.entries(req?.setHeaders ?? {})) {
+    checkHeaderName(k, [...from, 'request', 'setHeaders', k], issues);
+    checkTemplate(v, [...from, 'request', 'setHeaders', k]);
+  }
+  for (const [k, v] of Object.entries(req?.setQuery ?? {})) checkTemplate(v, [...from, 'request', 'setQuery', k]);
+  for (const [k] of Object.entries(t.response?.setHeaders ?? {})) checkHeaderName(k, [...from, 'response', 'setHeaders', k], issues);
+  if (req?.rewritePath !== undefined) {
+    const rp = parsePath(req.rewritePath);
+    if (!rp.ok) issues.push({ path: [...from, 'request', 'rewritePath'], message: rp.message + inherited, severity: 'error' });
+    else {
+      for (const name of pathParams(rp.segments)) {
+        if (!params.has(name)) {
+          issues.push({ path: [...from, 'request', 'rewritePath'], message: `{${name}} is not a parameter of ${f.route.path}; a rewritten path can only use the route's parameters${inherited}`, severity: 'error' });
+        }
+      }
+    }
+  }
+  if (req?.body !== undefined) {
+    for (const leaf of stringLeaves(req.body)) checkTemplate(leaf.value, [...from, 'request', 'body', ...leaf.path]);
+  }
+}
+
+function checkDuplicateRoutes(facts: RouteFacts[], issues: SpecIssue[]): void {
+  const byShape = new Map<string, RouteFacts[]>();
+  for (const f of facts) {
+    const list = byShape.get(f.shape) ?? [];
+    list.push(f);
+    byShape.set(f.shape, list);
+  }
+  for (const list of byShape.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = list[j];
+        const b = list[i];
+        if (!methodsOverlap(a.route.method, b.route.method)) continue;
+        const same = a.route.path === b.route.path;
+        issues.push({
+          path: ['routes', b.index],
+          message: `${b.route.method} ${b.route.path} duplicates routes[${a.index}] (${a.route.method} ${a.route.path})${same ? '' : ': the paths differ only in parameter names, so they match the same requests'}; merge them or change the method or path`,
+          severity: 'error',
+        });
+      }
+    }
+  }
+  // Two greedy parameters under the same prefix with different names cannot both be routed.
+  const greedyAt = new Map<string, RouteFacts>();
+  for (const f of facts) {
+    const last = f.segments[f.segments.length - 1];
+    if (!last || last.kind !== 'param' || !last.greedy) continue;
+    const prefix = pathShape(f.segments.slice(0, -1));
+    const other = greedyAt.get(prefix);
+    if (!other) greedyAt.set(prefix, f);
+    else {
+      const otherLast = other.segments[other.segments.length - 1] as Extract<PathSegment, { kind: 'param' }>;
+      if (otherLast.name !== last.name) {
+        issues.push({
+          path: ['routes', f.index, 'path'],
+          message: `greedy {${last.name}+} conflicts with {${otherLast.name}+} of routes[${other.index}] (${other.route.path}) under the same prefix; use one name for both`,
+          severity: 'error',
+        });
+      }
+    }
+  }
+}

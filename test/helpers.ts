@@ -1,0 +1,53 @@
+import { validateGateway } from '../lib/model/normalize';
+import { formatSpecPath } from '../lib/model/errors';
+
+/** A small valid gateway input that tests modify one rule at a time. */
+export function baseSpec(): Record<string, any> {
+  return {
+    name: 'shop',
+    backends: {
+      api: { type: 'http', url: 'https://api.example.com' },
+      fn: { type: 'function' },
+      canned: { type: 'mock', body: { ok: true } },
+    },
+    authorizers: {
+      jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['shop'] },
+      key: { type: 'apiKey' },
+    },
+    plans: { basic: { quota: { limit: 100, period: 'day' } } },
+    consumers: { acme: { plan: 'basic' } },
+    routes: [
+      { method: 'GET', path: '/items/{id}', backend: 'api', auth: ['jwt'], scopes: ['items:read'] },
+      { method: 'POST', path: '/items', backend: 'fn', auth: 'key' },
+      { method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
+    ],
+  };
+}
+
+/** Errors of a validation as `path: message` strings. */
+export function errorsOf(input: unknown): string[] {
+  return validateGateway(input).errors.map((i) => `${formatSpecPath(i.path)}: ${i.message}`);
+}
+
+/** Deterministic Fisher-Yates shuffle driven by a seed. */
+export function shuffled<T>(list: readonly T[], seed: number): T[] {
+  const out = [...list];
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** The same object with its keys (at every depth) in a seeded random order; arrays kept. */
+export function shuffleKeys<T>(value: T, seed: number): T {
+  if (Array.isArray(value)) return value.map((v, i) => shuffleKeys(v, seed + i)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of shuffled(Object.keys(value), seed)) out[k] = shuffleKeys((value as Record<string, unknown>)[k], seed + k.length);
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,54 @@
+import * as path from 'node:path';
+import { AnygateError, formatIssue, SpecValidationError } from '../../lib/model/errors';
+import { loadSpecFile } from '../../lib/model/load';
+
+const fx = (f: string) => path.join(__dirname, '..', 'fixtures', f);
+
+function issuesOf(file: string): string[] {
+  try {
+    loadSpecFile(file);
+  } catch (e) {
+    if (e instanceof SpecValidationError) return e.issues.map(formatIssue);
+    throw e;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('loadSpecFile', () => {
+  it('locates every YAML error at file:line:column with its spec path', () => {
+    const f = fx('broken.yaml');
+    expect(issuesOf(f)).toEqual([
+      `${f}:12:19: routes[0].cache.ttlSeconds: must be at most 86400 (got 999999)`,
+      `${f}:5:10: backends.api.url: must use https (got "http://api.example.com"); http is allowed only for localhost and 127.0.0.1`,
+      `${f}:15:14: routes[1].backend: refers to backend "nowhere", which is not defined; defined backends: api`,
+    ]);
+  });
+
+  it('reports malformed YAML with its position', () => {
+    const issues = issuesOf(fx('malformed.yaml'));
+    expect(issues[0]).toMatch(/malformed\.yaml:\d+:\d+: \(root\): YAML syntax: /);
+  });
+
+  it('reports a missing file in one line', () => {
+    expect(() => loadSpecFile(fx('absent.yaml'))).toThrow(/absent\.yaml: no such file/);
+  });
+
+  it('reports a TypeScript spec that throws, without a stack', () => {
+    let err: unknown;
+    try {
+      loadSpecFile(fx('throws.ts'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AnygateError);
+    expect((err as Error).message).toMatch(/throws\.ts: the module threw while loading: spec module exploded on purpose/);
+  });
+
+  it('loads a module exporting plain spec data', () => {
+    expect(loadSpecFile(fx('plain-object.ts')).spec.name).toBe('plain');
+  });
+
+  it('refuses unknown file types', () => {
+    expect(() => loadSpecFile(__filename.replace(/\.ts$/, '.txt'))).toThrow(/no such file|unknown file type/);
+  });
+});
