@@ -92,7 +92,8 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   }
 
   if (p.top.basePath !== undefined) {
-    const bp = parsePath(p.top.basePath);
+    // A trailing slash is harmless in a prefix; normalization drops it.
+    const bp = parsePath(p.top.basePath.replace(/(.)\/+$/, '$1'));
     if (!bp.ok && p.top.basePath !== '') issues.push({ path: ['basePath'], message: bp.message, severity: 'error' });
     else if (bp.ok && bp.segments.some((s) => s.kind === 'param')) {
       issues.push({ path: ['basePath'], message: 'must not contain parameters; put them in route paths', severity: 'error' });

@@ -1,0 +1,126 @@
+/**
+ * Configuration baked into the generated Lambda handlers at synth, as config.json beside the
+ * bundled code. Plain data, no secrets: the compilers produce it, the handlers read it.
+ */
+
+/** One JWT authorizer as the runtime verifies it. */
+export interface JwtVerifierConfig {
+  readonly issuer: string;
+  readonly audiences: string[];
+  /** JWKS endpoint; when absent, discovered from `${issuer}/.well-known/openid-configuration`. */
+  readonly jwksUri?: string;
+  /** Allowed algorithms (never HMAC or none). */
+  readonly algorithms: string[];
+  readonly requiredClaims: Record<string, string>;
+  readonly scopeClaim: string;
+  /** Lower-case header the bearer token is read from. */
+  readonly header: string;
+  readonly clockSkewSeconds: number;
+  readonly typ?: string;
+  /** Largest token accepted, in bytes. */
+  readonly maxTokenBytes: number;
+}
+
+/** Where an API key is read from. */
+export interface ApiKeySource {
+  readonly in: 'header' | 'query';
+  /** Header names are lower-case; query names are as written. */
+  readonly name: string;
+}
+
+/** One route as the authorizer knows it. */
+export interface AuthorizerRoute {
+  /** HTTP method, or ANY. */
+  readonly method: string;
+  /** API Gateway resource path, e.g. `/v1/pets/{petId}`. */
+  readonly resource: string;
+  /** ARN pattern of the route after `apiId/stage/`, e.g. `GET/v1/pets/*`. */
+  readonly arn: string;
+  /** Security scheme (one generated authorizer definition) guarding the route. */
+  readonly scheme: string;
+  /** JWT authorizers that must all verify. */
+  readonly jwt: string[];
+  /** API key authorizers whose key is returned as usageIdentifierKey. */
+  readonly apiKeys: string[];
+  /** Scopes the token must carry. */
+  readonly scopes: string[];
+}
+
+/** A security scheme: one API Gateway authorizer definition sharing the generated function. */
+export interface AuthorizerScheme {
+  /**
+   * True when the ARN patterns of the scheme's routes never match another route's requests
+   * with different requirements: the policy may then list every route the token may call, and
+   * API Gateway may cache it. Otherwise the policy covers only the current route (and the
+   * compiler turns the cache off).
+   */
+  readonly exact: boolean;
+}
+
+export interface AuthorizerConfig {
+  readonly version: 1;
+  readonly jwt: Record<string, JwtVerifierConfig>;
+  readonly apiKeys: Record<string, ApiKeySource>;
+  readonly schemes: Record<string, AuthorizerScheme>;
+  readonly routes: AuthorizerRoute[];
+  /** Claims copied into the authorizer context (flat strings) for transforms and backends. */
+  readonly contextClaims: string[];
+  /** JWKS cache lifetime, in seconds. */
+  readonly jwksCacheSeconds: number;
+  /** Least time between two JWKS refetches triggered by an unknown kid, in seconds. */
+  readonly jwksRefetchCooldownSeconds: number;
+  /** JWKS and discovery fetch timeout, in milliseconds. */
+  readonly fetchTimeoutMs: number;
+  /** Largest JWKS or discovery response accepted, in bytes. */
+  readonly maxJwksBytes: number;
+}
+
+/** Defaults of the authorizer runtime. */
+export const AUTHORIZER_DEFAULTS = {
+  maxTokenBytes: 8 * 1024,
+  jwksCacheSeconds: 600,
+  jwksRefetchCooldownSeconds: 30,
+  fetchTimeoutMs: 1500,
+  maxJwksBytes: 150 * 1024,
+} as const;
+
+/** Where the transform handler sends a request. */
+export type TransformTarget =
+  | { readonly type: 'http'; readonly url: string; readonly stageVariable?: string }
+  | { readonly type: 'function'; readonly stageVariable: string };
+
+/** One route's transforms, applied by the generated transform handler. */
+export interface TransformRoute {
+  readonly method: string;
+  readonly resource: string;
+  readonly target: TransformTarget;
+  /** Route parameter name -> the name API Gateway passes in pathParameters. */
+  readonly rename: Record<string, string>;
+  /** Backend path template over the route's path parameters, e.g. `/api/pets/{petId}`. */
+  readonly backendPath: string;
+  readonly timeoutMs: number;
+  readonly request: {
+    readonly setHeaders: Record<string, string>;
+    readonly removeHeaders: string[];
+    readonly setQuery: Record<string, string>;
+    readonly removeQuery: string[];
+    /** JSON body template; string leaves may hold placeholders. */
+    readonly body?: unknown;
+  };
+  readonly response: {
+    readonly setHeaders: Record<string, string>;
+    readonly removeHeaders: string[];
+    readonly redact: string[];
+  };
+  /** CORS headers added to every response of the route (proxy integrations cannot add them). */
+  readonly cors?: {
+    readonly allowOrigins: string[];
+    readonly allowCredentials: boolean;
+    readonly exposeHeaders: string[];
+  };
+}
+
+export interface TransformConfig {
+  readonly version: 1;
+  readonly routes: TransformRoute[];
+}

@@ -1,0 +1,289 @@
+/**
+ * AwsGateway: an L3 construct that deploys an anygate gateway as an API Gateway REST API. One
+ * RestApi defined by the compiled OpenAPI body (so the resource count does not grow with routes),
+ * a deployment whose logical id follows the body's hash, one Stage per spec stage, usage plans and
+ * API keys, and the generated authorizer and transform functions where routes need them.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct, type IConstruct } from 'constructs';
+import { isGateway, type Gateway } from '../../lib/model/builder';
+import { SynthesisError } from '../../lib/model/errors';
+import type { GatewaySpec } from '../../lib/model/types';
+import { bundleHandler, DEFAULT_BUNDLE_ROOT, type BundledHandler } from '../../lib/runtime/bundle';
+import { compileAws } from './compile';
+import type { AwsPlan } from './plan';
+
+export interface AwsGatewayProps {
+  /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
+  readonly gateway: Gateway | GatewaySpec;
+  /**
+   * Lambda functions for function backends and custom authorizers, by binding name.
+   * @default {} - synthesis fails if a route needs a binding that is missing
+   */
+  readonly functions?: Record<string, lambda.IFunction>;
+  /** Stages to deploy. @default - every stage of the spec */
+  readonly stageNames?: string[];
+  /** Cache cluster size (GB) for stages whose routes cache. @default '0.5' */
+  readonly cacheClusterSize?: string;
+  /** A WAFv2 web ACL (REGIONAL scope) associated with every stage. @default - no web ACL */
+  readonly webAclArn?: string;
+  /** Endpoint type of the API. @default apigw.EndpointType.REGIONAL */
+  readonly endpointType?: apigw.EndpointType;
+  /**
+   * Create the account-level role that lets API Gateway write execution logs. One per account
+   * and region: turn it off when another stack already manages it.
+   * @default true
+   */
+  readonly cloudWatchRole?: boolean;
+  /** Architecture of the generated functions. @default lambda.Architecture.ARM_64 */
+  readonly handlerArchitecture?: lambda.Architecture;
+  /** Runtime of the generated functions (Node.js 20 or newer). @default lambda.Runtime.NODEJS_24_X */
+  readonly handlerRuntime?: lambda.Runtime;
+  /** Memory of the generated functions, in MB. @default 256 */
+  readonly handlerMemorySize?: number;
+  /**
+   * Bodies larger than this (bytes of JSON) ship as an S3 asset included with AWS::Include, so the
+   * template stays under CloudFormation's 1 MB limit.
+   * @default 400000
+   */
+  readonly inlineBodyLimitBytes?: number;
+  /** Where generated handler bundles and large bodies are written before CDK stages them. @default - a folder under the OS temp dir */
+  readonly bundleDir?: string;
+}
+
+// CloudWatch Logs accepts only these retention periods (days).
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/gi, (_, __, c: string) => c.toUpperCase());
+}
+
+/** Wraps strings holding CloudFormation pseudo parameters in Fn::Sub, escaping stage variables. */
+export function withPseudoParameters(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.includes('${AWS::') ? { 'Fn::Sub': value.replace(/\$\{stageVariables\./g, '${!stageVariables.') } : value;
+  }
+  if (Array.isArray(value)) return value.map(withPseudoParameters);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPseudoParameters(v)]));
+  }
+  return value;
+}
+
+/** An API definition shipped as an S3 asset and inlined by CloudFormation's AWS::Include transform. */
+class IncludedApiDefinition extends apigw.ApiDefinition {
+  constructor(private readonly file: string) {
+    super();
+  }
+
+  bind(scope: Construct): apigw.ApiDefinitionConfig {
+    const asset = new s3assets.Asset(scope, 'ApiDefinitionAsset', { path: this.file });
+    return { inlineDefinition: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: asset.s3ObjectUrl } } } };
+  }
+}
+
+/** Acknowledges cdk-nag findings that are right by design, with the reason (CDK's own Validations API). */
+function acknowledge(scope: IConstruct | undefined, rules: { id: string; reason: string }[]): void {
+  if (scope) Validations.of(scope).acknowledge(...rules);
+}
+
+/** An anygate gateway deployed as an API Gateway REST API. */
+export class AwsGateway extends Construct {
+  /** The compiled plan the construct was built from. */
+  readonly plan: AwsPlan;
+  /** The REST API. */
+  readonly restApi: apigw.SpecRestApi;
+  /** The deployment every stage points at; its logical id changes with the API body. */
+  readonly deployment: apigw.Deployment;
+  /** Stages by name. */
+  readonly stages: Record<string, apigw.Stage> = {};
+  /** Usage plans by plan name. */
+  readonly usagePlans: Record<string, apigw.UsagePlan> = {};
+  /** API keys by consumer name (values generated by AWS or read from Secrets Manager). */
+  readonly apiKeys: Record<string, apigw.IApiKey> = {};
+  /** The generated authorizer functions (empty when no route needs one). */
+  readonly authorizerFunctions: lambda.Function[] = [];
+  /** The generated transform function, when a route needs one. */
+  readonly transformFunction?: lambda.Function;
+  /** Access log groups by stage name. */
+  readonly accessLogGroups: Record<string, logs.LogGroup> = {};
+  /** The generated handler bundles, for manifests and local invocation. */
+  readonly bundles: BundledHandler[] = [];
+
+  constructor(scope: Construct, id: string, props: AwsGatewayProps) {
+    super(scope, id);
+    const spec = isGateway(props.gateway) ? props.gateway.toSpec() : props.gateway;
+    this.plan = compileAws(spec, { stages: props.stageNames, cacheClusterSize: props.cacheClusterSize });
+    const plan = this.plan;
+    for (const w of plan.warnings) Validations.of(this).addWarning('anygate-aws', w);
+
+    const functions = props.functions ?? {};
+    const missing = plan.functions.filter((f) => !functions[f.binding]);
+    if (missing.length) {
+      throw new SynthesisError(
+        'aws',
+        missing.map((f) => ({
+          target: 'aws',
+          where: f.usedBy[0].startsWith('authorizer ') ? 'gateway' : f.usedBy[0],
+          feature: 'backend.function',
+          message: `function binding ${JSON.stringify(f.binding)} (used by ${f.usedBy.join(', ')}) has no Lambda function: pass functions: { '${f.binding}': yourFunction } to AwsGateway`,
+        })),
+      );
+    }
+
+    const bundleRoot = props.bundleDir ?? DEFAULT_BUNDLE_ROOT;
+    const body = withPseudoParameters(plan.body) as Record<string, unknown>;
+    const bodyJson = JSON.stringify(body);
+    let definition: apigw.ApiDefinition;
+    if (Buffer.byteLength(bodyJson) > (props.inlineBodyLimitBytes ?? 400_000)) {
+      const dir = path.join(bundleRoot, `body-${plan.bodyHash.slice(0, 20)}`);
+      const file = path.join(dir, 'api.json');
+      if (!existsSync(file)) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, bodyJson);
+      }
+      definition = new IncludedApiDefinition(file);
+    } else definition = apigw.ApiDefinition.fromInline(body);
+
+    this.restApi = new apigw.SpecRestApi(this, 'Api', {
+      apiDefinition: definition,
+      restApiName: plan.apiName,
+      description: spec.description,
+      deploy: false,
+      cloudWatchRole: props.cloudWatchRole ?? true,
+      endpointTypes: [props.endpointType ?? apigw.EndpointType.REGIONAL],
+    });
+    acknowledge(this.restApi.node.tryFindChild('CloudWatchRole'), [
+      { id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-managed policy API Gateway documents for its account logging role' },
+    ]);
+    if ((plan.body['x-amazon-apigateway-request-validators'] as object | undefined) !== undefined) {
+      acknowledge(this.restApi, [{ id: 'AwsSolutions::AwsSolutions-APIG2', reason: 'Request validators are declared in the OpenAPI body (x-amazon-apigateway-request-validators) on the routes that ask for validation' }]);
+    }
+
+    this.deployment = new apigw.Deployment(this, 'Deployment', { api: this.restApi, description: `${plan.apiName} (anygate)` });
+    // A new body gets a new deployment; stages move to it in place.
+    this.deployment.addToLogicalId({ body: plan.bodyHash });
+
+    const executeApiArn = this.restApi.arnForExecuteApi('*', '/*', '*');
+    const functionVariables: Record<string, string> = {};
+    for (const f of plan.functions) {
+      const fn = functions[f.binding];
+      functionVariables[f.stageVariable] = fn.functionName;
+      new lambda.CfnPermission(this, `Invoke${pascal(f.binding)}`, {
+        action: 'lambda:InvokeFunction',
+        functionName: fn.functionArn,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn: f.usedBy.some((u) => u.startsWith('authorizer ')) ? Stack.of(this).formatArn({ service: 'execute-api', resource: this.restApi.restApiId, resourceName: '*' }) : executeApiArn,
+      });
+    }
+
+    const handlerProps = {
+      runtime: props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X,
+      architecture: props.handlerArchitecture ?? lambda.Architecture.ARM_64,
+      memorySize: props.handlerMemorySize ?? 256,
+      handler: 'index.handler',
+    };
+    // Each generated function gets its own role and log group, with write access to that group only.
+    const generated = (id: string, bundle: BundledHandler, timeout: Duration, description: string) => {
+      const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+      const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
+      logGroup.grantWrite(role);
+      return new lambda.Function(this, id, { ...handlerProps, role, logGroup, code: lambda.Code.fromAsset(bundle.dir), timeout, description });
+    };
+    if (plan.authorizer) {
+      const bundle = bundleHandler('authorizer', plan.authorizer.config, bundleRoot);
+      this.bundles.push(bundle);
+      const fn = generated('Authorizer', bundle, Duration.seconds(10), `anygate JWT / API key authorizer for ${plan.apiName}`);
+      this.authorizerFunctions.push(fn);
+      functionVariables[plan.authorizer.stageVariable] = fn.functionName;
+      new lambda.CfnPermission(this, 'InvokeAuthorizer', {
+        action: 'lambda:InvokeFunction',
+        functionName: fn.functionArn,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn: Stack.of(this).formatArn({ service: 'execute-api', resource: this.restApi.restApiId, resourceName: 'authorizers/*' }),
+      });
+    }
+    if (plan.transform) {
+      const bundle = bundleHandler('transform', plan.transform.config, bundleRoot);
+      this.bundles.push(bundle);
+      const maxTimeout = Math.max(...plan.transform.config.routes.map((r) => r.timeoutMs));
+      const fn = generated('Transform', bundle, Duration.seconds(Math.ceil(maxTimeout / 1000) + 1), `anygate request/response transforms for ${plan.apiName}`);
+      this.transformFunction = fn;
+      functionVariables[plan.transform.stageVariable] = fn.functionName;
+      new lambda.CfnPermission(this, 'InvokeTransform', { action: 'lambda:InvokeFunction', functionName: fn.functionArn, principal: 'apigateway.amazonaws.com', sourceArn: executeApiArn });
+      const targets = plan.transform.invokes.map((sv) => functions[plan.functions.find((f) => f.stageVariable === sv)!.binding].functionArn);
+      // An identity policy on the function's own role: no resource policy on the (possibly imported) targets.
+      if (targets.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
+    }
+
+    for (const [name, st] of Object.entries(plan.stages)) {
+      const logGroup = st.accessLogs
+        ? new logs.LogGroup(this, `AccessLogs${pascal(name)}`, { retention: (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays })
+        : undefined;
+      if (logGroup) this.accessLogGroups[name] = logGroup;
+      const methodOptions: Record<string, apigw.MethodDeploymentOptions> = {};
+      for (const m of st.methodSettings) {
+        methodOptions[`${m.resourcePath}/${m.httpMethod}`] = {
+          ...(m.cachingEnabled ? { cachingEnabled: true, cacheTtl: Duration.seconds(m.cacheTtlInSeconds!) } : {}),
+          ...(m.throttlingRateLimit !== undefined ? { throttlingRateLimit: m.throttlingRateLimit, throttlingBurstLimit: m.throttlingBurstLimit } : {}),
+        };
+      }
+      const stage = new apigw.Stage(this, `Stage${pascal(name)}`, {
+        deployment: this.deployment,
+        stageName: name,
+        description: st.description,
+        variables: { ...st.variables, ...functionVariables },
+        cacheClusterEnabled: st.cacheClusterEnabled,
+        cacheClusterSize: st.cacheClusterSize,
+        tracingEnabled: st.tracing,
+        loggingLevel: apigw.MethodLoggingLevel[st.logLevel],
+        metricsEnabled: st.metrics,
+        dataTraceEnabled: false,
+        ...(st.throttle ? { throttlingRateLimit: st.throttle.rateLimit, throttlingBurstLimit: st.throttle.burstLimit } : {}),
+        ...(logGroup ? { accessLogDestination: new apigw.LogGroupLogDestination(logGroup), accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields() } : {}),
+        methodOptions,
+      });
+      this.stages[name] = stage;
+      if (props.webAclArn) {
+        new wafv2.CfnWebACLAssociation(this, `WebAcl${pascal(name)}`, { resourceArn: stage.stageArn, webAclArn: props.webAclArn });
+      }
+    }
+    const stageList = Object.values(this.stages);
+
+    for (const [name, p] of Object.entries(plan.usagePlans)) {
+      this.usagePlans[name] = new apigw.UsagePlan(this, `Plan${pascal(name)}`, {
+        name: `${plan.apiName}-${name}`,
+        description: p.description,
+        ...(p.quota ? { quota: { limit: p.quota.limit, period: apigw.Period[p.quota.period] } } : {}),
+        ...(p.throttle ? { throttle: p.throttle } : {}),
+        apiStages: stageList.map((stage) => ({ api: this.restApi, stage })),
+      });
+    }
+    for (const [name, k] of Object.entries(plan.apiKeys)) {
+      const key = new apigw.ApiKey(this, `Key${pascal(name)}`, {
+        apiKeyName: `${plan.apiName}-${name}`,
+        description: k.description,
+        enabled: true,
+        // A dynamic reference: CloudFormation resolves it at deploy time; the value never enters the template.
+        ...(k.secretName ? { value: SecretValue.secretsManager(k.secretName).unsafeUnwrap() } : {}),
+      });
+      this.apiKeys[name] = key;
+      this.usagePlans[k.plan].addApiKey(key);
+    }
+  }
+
+  /** The invoke URL of a stage. */
+  urlOf(stage: string): string {
+    const s = this.stages[stage];
+    if (!s) throw new Error(`AwsGateway: no stage ${JSON.stringify(stage)}; stages: ${Object.keys(this.stages).join(', ')}`);
+    return s.urlForPath('/');
+  }
+}

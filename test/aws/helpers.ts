@@ -1,0 +1,39 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import type { GatewaySpec } from '../../lib/model/types';
+import { AwsGateway, type AwsGatewayProps } from '../../providers/aws/gateway';
+
+/** An imported function standing in for a user's Lambda. */
+export function fakeFunction(stack: Stack, name: string): lambda.IFunction {
+  return lambda.Function.fromFunctionAttributes(stack, `Fn-${name}`, { functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`, sameEnvironment: true });
+}
+
+export interface Synth {
+  app: App;
+  stack: Stack;
+  gateway: AwsGateway;
+  template: Template;
+  json: Record<string, any>;
+}
+
+/** Synthesizes `input` in a fresh app; every function binding of the spec gets a fake function. */
+export function synthAws(input: unknown, props: Partial<AwsGatewayProps> = {}, outdir?: string, beforeSynth?: (app: App) => void): Synth {
+  const spec: GatewaySpec = toGatewaySpec(input);
+  // CDK's built-in template validation costs seconds per synth; validators.test.ts runs it once.
+  const app = new App({ ...(outdir ? { outdir } : {}), builtinCloudFormationValidation: Boolean(beforeSynth) });
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  const bindings = new Set<string>();
+  for (const b of Object.values(spec.backends)) if (b.type === 'function') bindings.add(b.binding);
+  for (const a of Object.values(spec.authorizers)) if (a.type === 'custom') bindings.add(a.binding);
+  const functions = Object.fromEntries([...bindings].map((b) => [b, fakeFunction(stack, b)]));
+  const gateway = new AwsGateway(stack, 'Gateway', { gateway: spec, functions, ...props });
+  beforeSynth?.(app);
+  const template = Template.fromStack(stack);
+  return { app, stack, gateway, template, json: template.toJSON() };
+}
+
+export function resourcesOfType(json: Record<string, any>, type: string): [string, any][] {
+  return Object.entries(json.Resources).filter(([, r]: [string, any]) => r.Type === type) as [string, any][];
+}

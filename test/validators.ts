@@ -1,0 +1,48 @@
+/** Runs the real external checkers the test suite relies on. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export interface ToolResult {
+  code: number | null;
+  out: string;
+}
+
+function run(cmd: string, args: string[]): ToolResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new Error(`${cmd} could not run (${r.error.message}); .ci/run installs the validators`);
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A scratch directory for files handed to external tools. */
+export function scratch(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `anygate-${prefix}-`));
+}
+
+/** cfn-lint on a template file; returns the error lines (rules E*), warnings ignored. */
+export function cfnLintErrors(file: string): string[] {
+  const r = run('cfn-lint', ['--format', 'parseable', file]);
+  return r.out.split('\n').filter((l) => /:E\d{4}:/.test(l));
+}
+
+/** openapi-spec-validator on a document object; returns the output when invalid, '' when valid. */
+export function openApiErrors(doc: unknown): string {
+  const file = path.join(scratch('oas'), 'openapi.json');
+  writeFileSync(file, JSON.stringify(doc));
+  const r = run('openapi-spec-validator', [file]);
+  return r.code === 0 ? '' : r.out;
+}
+
+/** The shared/ folder beside the checkout (CI lays it there), or the workspace's. */
+export function sharedDir(): string {
+  const candidates = [path.join(__dirname, '..', '..', 'shared'), '/work/shared'];
+  const found = candidates.find((c) => existsSync(path.join(c, 'DESIGN.md')));
+  if (!found) throw new Error(`shared/ not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+export function writeJson(file: string, value: unknown): string {
+  writeFileSync(file, JSON.stringify(value, null, 1));
+  return file;
+}
