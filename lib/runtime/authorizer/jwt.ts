@@ -13,6 +13,7 @@ import type { JwtVerifierConfig } from '../config';
 export class Reject extends Error {}
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
+const headers = new Map<string, Record<string, unknown>>();
 
 /** Strict base64url decoding: the alphabet only, no padding, no impossible lengths. */
 export function b64url(s: string): Buffer {
@@ -45,7 +46,13 @@ export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
   if (token.length > cfg.maxTokenBytes) throw new Reject('size');
   const parts = token.split('.');
   if (parts.length !== 3) throw new Reject('jws');
-  const header = json(parts[0]);
+  // Legitimate tokens repeat a handful of headers; parsing each once saves work on the hot path.
+  let header = headers.get(parts[0]);
+  if (!header) {
+    header = json(parts[0]);
+    if (headers.size >= 64) headers.clear();
+    headers.set(parts[0], header);
+  }
   const payload = json(parts[1]);
   const signature = b64url(parts[2]);
   const alg = header.alg;
@@ -58,7 +65,7 @@ export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
   }
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') throw new Reject('kid');
-  return { header, payload, data: Buffer.from(`${parts[0]}.${parts[1]}`), signature, alg, kid };
+  return { header, payload, data: Buffer.from(token.slice(0, parts[0].length + parts[1].length + 1), 'latin1'), signature, alg, kid };
 }
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
@@ -116,30 +123,33 @@ export function verifySignature(t: DecodedJwt, k: VerificationKey): boolean {
   return verify(null, t.data, k.key, t.signature);
 }
 
+function numeric(payload: Record<string, unknown>, k: string): number | undefined {
+  const v = payload[k];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Reject(k);
+  return v;
+}
+
 /** Checks the registered and required claims; returns the token's scopes. */
 export function checkClaims(payload: Record<string, unknown>, cfg: JwtVerifierConfig, nowSeconds: number): string[] {
   const skew = cfg.clockSkewSeconds;
-  const num = (k: string) => {
-    const v = payload[k];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Reject(k);
-    return v;
-  };
-  const exp = num('exp');
+  const exp = numeric(payload, 'exp');
   if (exp === undefined || nowSeconds > exp + skew) throw new Reject('exp');
-  const nbf = num('nbf');
+  const nbf = numeric(payload, 'nbf');
   if (nbf !== undefined && nowSeconds + skew < nbf) throw new Reject('nbf');
-  const iat = num('iat');
+  const iat = numeric(payload, 'iat');
   if (iat !== undefined && iat > nowSeconds + skew) throw new Reject('iat');
   if (payload.iss !== cfg.issuer) throw new Reject('iss');
   const aud = payload.aud;
-  const auds = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-  if (!auds.some((a) => typeof a === 'string' && cfg.audiences.includes(a))) throw new Reject('aud');
-  for (const [k, v] of Object.entries(cfg.requiredClaims)) if (payload[k] !== v) throw new Reject('claim');
+  let audOk = false;
+  if (typeof aud === 'string') audOk = cfg.audiences.includes(aud);
+  else if (Array.isArray(aud)) for (const a of aud) if (typeof a === 'string' && cfg.audiences.includes(a)) audOk = true;
+  if (!audOk) throw new Reject('aud');
+  for (const k in cfg.requiredClaims) if (payload[k] !== cfg.requiredClaims[k]) throw new Reject('claim');
   let raw = payload[cfg.scopeClaim];
   if (raw === undefined && cfg.scopeClaim === 'scope') raw = payload.scp;
   if (raw === undefined) return [];
-  if (typeof raw === 'string') return raw.split(' ').filter(Boolean);
-  if (Array.isArray(raw) && raw.every((s) => typeof s === 'string')) return raw as string[];
+  if (typeof raw === 'string') return raw.split(' ').filter((x) => x !== '');
+  if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
   throw new Reject('scope');
 }

@@ -132,11 +132,16 @@ export function createTransformer(cfg: TransformConfig, transport: Transport) {
       outBody = Buffer.from(JSON.stringify(renderJson(req.body)), 'utf8');
       outHeaders['content-type'] = 'application/json';
     }
+    let traversal = false;
     const path = route.backendPath.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const v = event.pathParameters?.[route.rename[name] ?? name] ?? '';
-      // A greedy parameter keeps its slashes; each piece is still escaped.
-      return v.split('/').map(encodeURIComponent).join('/');
+      // A greedy parameter keeps its slashes; each piece is still escaped. Dot segments would let
+      // a caller climb out of the backend path (URL parsers resolve them, even escaped), so refuse.
+      const pieces = v.split('/');
+      if (pieces.some((p) => p === '.' || p === '..')) traversal = true;
+      return pieces.map(encodeURIComponent).join('/');
     });
+    if (traversal) return jsonError(400, 'Bad Request');
     const qs = query.toString();
 
     let status: number;

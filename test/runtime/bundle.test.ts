@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { bundleHandler, handlerCode } from '../../lib/runtime/bundle';
+import type { AuthorizerConfig } from '../../lib/runtime/config';
+import { scratch } from '../validators';
+import { JwksServer, makeKey, signJwt } from './jwt-kit';
+
+describe('bundled handlers', () => {
+  it('are deterministic: the same configuration gives the same bytes and hash', () => {
+    const a = bundleHandler('authorizer', { version: 1, x: 1 }, scratch('bundle'));
+    const b = bundleHandler('authorizer', { version: 1, x: 1 }, scratch('bundle'));
+    expect(a.hash).toBe(b.hash);
+    expect(readFileSync(path.join(a.dir, 'index.js'), 'utf8')).toBe(readFileSync(path.join(b.dir, 'index.js'), 'utf8'));
+    expect(bundleHandler('authorizer', { version: 1, x: 2 }, scratch('bundle')).hash).not.toBe(a.hash);
+  });
+
+  it('hold no absolute paths', () => {
+    for (const kind of ['authorizer', 'transform'] as const) expect(handlerCode(kind)).not.toContain(path.resolve(__dirname, '..', '..'));
+  });
+
+  it('the authorizer stays within 8 KB minified', () => {
+    expect(Buffer.byteLength(handlerCode('authorizer'))).toBeLessThanOrEqual(8 * 1024);
+  });
+
+  it('can be invoked locally: require(dir).handler(event) reads config.json beside it', async () => {
+    const server = new JwksServer();
+    const base = await server.start();
+    const key = makeKey('RS256');
+    server.keys = [key.jwk];
+    const cfg: AuthorizerConfig = {
+      version: 1,
+      jwt: { jwt: { issuer: base, audiences: ['a'], jwksUri: `${base}/jwks`, algorithms: ['RS256'], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 60, maxTokenBytes: 8192 } },
+      apiKeys: {},
+      schemes: { s: { exact: true } },
+      routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 's', jwt: ['jwt'], apiKeys: [], scopes: [] }],
+      contextClaims: [],
+      jwksCacheSeconds: 60,
+      jwksRefetchCooldownSeconds: 30,
+      fetchTimeoutMs: 1000,
+      maxJwksBytes: 150000,
+    };
+    const b = bundleHandler('authorizer', cfg, scratch('bundle'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(path.join(b.dir, 'index.js'));
+    const token = signJwt(key, { iss: base, aud: 'a', sub: 's', exp: Math.floor(Date.now() / 1000) + 60 });
+    const res = await handler({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: { authorization: `Bearer ${token}` } });
+    expect(res.policyDocument.Statement[0]).toEqual({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ['arn:aws:execute-api:r:1:api/prod/GET/x'] });
+    await expect(handler({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: {} })).rejects.toThrow('Unauthorized');
+    await server.stop();
+  });
+});
