@@ -46,3 +46,11 @@ export function writeJson(file: string, value: unknown): string {
   writeFileSync(file, JSON.stringify(value, null, 1));
   return file;
 }
+
+/** xmllint against Microsoft's API Management policy schemas; returns the failures ('' when all validate). */
+export function apimPolicyErrors(files: string[]): string {
+  if (files.length === 0) return '';
+  const xsd = path.join(sharedDir(), 'schemas', 'apim-policy', 'policies-libxml2.xsd');
+  const r = run('xmllint', ['--noout', '--schema', xsd, ...files]);
+  return r.code === 0 ? '' : r.out;
+}

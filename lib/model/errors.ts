@@ -91,3 +91,14 @@ export function formatProblem(p: SynthesisProblem): string {
   const where = p.where === 'gateway' ? 'gateway' : `route ${p.where}`;
   return `${where}: ${p.feature} on ${p.target}: ${p.message}`;
 }
+
+/** The problems without repeats, in first-seen order. */
+export function dedupeProblems(list: readonly SynthesisProblem[]): SynthesisProblem[] {
+  const seen = new Set<string>();
+  return list.filter((p) => {
+    const k = JSON.stringify(p);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

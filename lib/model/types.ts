@@ -75,7 +75,7 @@ export type CustomAuthorizerSpec = Omit<z.output<typeof CustomAuthorizer>, 'head
 };
 export type AuthorizerSpec = JwtAuthorizerSpec | ApiKeyAuthorizerSpec | CustomAuthorizerSpec;
 
-export type PlanSpec = z.output<typeof Plan>;
+export type PlanSpec = Omit<z.output<typeof Plan>, 'rateLimit'> & { readonly rateLimit?: RateLimitSpec };
 
 export interface ConsumerSpec {
   readonly plan: string;

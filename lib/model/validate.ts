@@ -238,6 +238,9 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
       }
     }
     route.cache?.key?.headers?.forEach((h, i) => checkHeaderName(h, [...base, 'cache', 'key', 'headers', i], issues));
+    route.cache?.key?.query?.forEach((q, i) => checkQueryName(q, [...base, 'cache', 'key', 'query', i], issues));
+    route.validation?.requiredHeaders?.forEach((h, i) => checkHeaderName(h, [...base, 'validation', 'requiredHeaders', i], issues));
+    route.validation?.requiredQuery?.forEach((q, i) => checkQueryName(q, [...base, 'validation', 'requiredQuery', i], issues));
   }
 
   for (const f of facts) {
@@ -254,6 +257,15 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
 function checkHeaderName(name: string, path: Path, issues: SpecIssue[]): void {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
     issues.push({ path, message: `is not a valid HTTP header name (got ${JSON.stringify(name)})`, severity: 'error' });
+  }
+}
+
+// RFC 3986 query characters without the ones that delimit parameters (& = #) or need escaping.
+const QUERY_NAME = /^(?!@)[A-Za-z0-9._~!$'()*+,;:@-]+$/;
+
+function checkQueryName(name: string, path: Path, issues: SpecIssue[]): void {
+  if (!QUERY_NAME.test(name)) {
+    issues.push({ path, message: `is not a usable query parameter name (got ${JSON.stringify(name)}): use letters, digits and ._~!$'()*+,;:@- (not first @)`, severity: 'error' });
   }
 }
 
@@ -294,6 +306,10 @@ function checkTransform(t: TransformInput, f: RouteFacts, from: Path, p: ParsedG
   }
   for (const [k, v] of Object.entries(req?.setQuery ?? {})) checkTemplate(v, [...from, 'request', 'setQuery', k]);
   for (const [k] of Object.entries(t.response?.setHeaders ?? {})) checkHeaderName(k, [...from, 'response', 'setHeaders', k], issues);
+  req?.removeHeaders?.forEach((h, i) => checkHeaderName(h, [...from, 'request', 'removeHeaders', i], issues));
+  t.response?.removeHeaders?.forEach((h, i) => checkHeaderName(h, [...from, 'response', 'removeHeaders', i], issues));
+  for (const k of Object.keys(req?.setQuery ?? {})) checkQueryName(k, [...from, 'request', 'setQuery', k], issues);
+  req?.removeQuery?.forEach((q, i) => checkQueryName(q, [...from, 'request', 'removeQuery', i], issues));
   if (req?.rewritePath !== undefined) {
     const rp = parsePath(req.rewritePath);
     if (!rp.ok) issues.push({ path: [...from, 'request', 'rewritePath'], message: rp.message + inherited, severity: 'error' });

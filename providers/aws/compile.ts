@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
 import { targetProblems } from '../../lib/capabilities/portability';
-import { SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
+import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
 import { toSafeName } from '../../lib/model/names';
 import type { GatewaySpec, HttpBackendSpec } from '../../lib/model/types';
@@ -227,16 +227,6 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
     resourceCount,
     warnings: [...new Set(warnings)],
   };
-}
-
-function dedupeProblems(list: SynthesisProblem[]): SynthesisProblem[] {
-  const seen = new Set<string>();
-  return list.filter((p) => {
-    const k = JSON.stringify(p);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 function ipPolicy(spec: GatewaySpec): Record<string, unknown> | undefined {

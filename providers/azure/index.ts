@@ -1,0 +1,3 @@
+export * from './compile';
+export * from './gateway';
+export * from './plan';

@@ -1,0 +1,204 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { SynthesisError } from '../../lib/model/errors';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { cidrRange, rateWindow } from '../../providers/azure/policies';
+import { compileAzure, type AzureCompileOptions } from '../../providers/azure/compile';
+import type { ApimPlan } from '../../providers/azure/plan';
+import { nastyGateway, NASTY } from '../fixtures/nasty';
+import { baseSpec, shuffleKeys, shuffled } from '../helpers';
+import { apimPolicyErrors, scratch } from '../validators';
+
+type Spec = Record<string, any>;
+const petstore = parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8'));
+const compile = (s: Spec, o: AzureCompileOptions = {}) => compileAzure(toGatewaySpec(s), o);
+const problemsOf = (s: Spec, o: AzureCompileOptions = {}): string[] => {
+  try {
+    compile(s, o);
+  } catch (e) {
+    if (e instanceof SynthesisError) return e.problems.map((p) => `${p.where} ${p.feature} ${p.target}: ${p.message}`);
+    throw e;
+  }
+  return [];
+};
+
+/** Writes every policy document of a plan to files. */
+function policyFiles(plan: ApimPlan): string[] {
+  const dir = scratch('apim');
+  const files: string[] = [];
+  const write = (n: string, xml?: string) => {
+    if (!xml) return;
+    const f = path.join(dir, `${n}.xml`);
+    writeFileSync(f, xml);
+    files.push(f);
+  };
+  write('api', plan.apiPolicy);
+  for (const o of plan.operations) write(`op-${o.id}`, o.policy);
+  for (const p of plan.products) write(`product-${p.id}`, p.policy);
+  mkdirSync(dir, { recursive: true });
+  return files;
+}
+
+describe('compileAzure: policies validate against the APIM schemas (xmllint)', () => {
+  it.each(['dev', 'prod'])('petstore, stage %s', (stage) => {
+    const files = policyFiles(compile(petstore, { stage }));
+    expect(files.length).toBeGreaterThan(5);
+    expect(apimPolicyErrors(files)).toBe('');
+  });
+
+  it('the nasty-strings fixture: escaped, valid, and nothing APIM would read as an expression or named value', () => {
+    const plan = compile(nastyGateway());
+    const files = policyFiles(plan);
+    expect(apimPolicyErrors(files)).toBe('');
+    const all = [plan.apiPolicy, ...plan.operations.map((o) => o.policy ?? '')].join('\n');
+    expect(all).not.toContain('{{nv}}');
+    expect(all).not.toMatch(/>@\(evil\)/);
+    expect(all).toContain('&lt;&amp;&gt;');
+  });
+});
+
+describe('compileAzure: mappings', () => {
+  const plan = compile(petstore);
+  const op = (id: string) => plan.operations.find((o) => o.id === id)!;
+
+  it('validate-jwt with discovery, audiences, issuer, required claims and scopes', () => {
+    const p = op('getPet').policy!;
+    expect(p).toContain('<openid-config url="https://login.example.com/.well-known/openid-configuration"/>');
+    expect(p).toContain('<audience>petstore-api</audience>');
+    expect(p).toContain('<claim name="scope" match="all" separator=" ">');
+    expect(p).toContain('<value>pets:read</value>');
+    expect(p).toContain('<claim name="tenant" match="all">');
+  });
+
+  it('API keys: subscriptions with the custom header, checked per route when not every route needs one', () => {
+    expect(plan.subscriptionRequired).toBe(false);
+    expect(plan.subscriptionKeyParameterNames).toEqual({ header: 'x-api-key', query: 'subscription-key' });
+    expect(op('createOrder').policy).toContain('@(context.Subscription == null)');
+    expect(op('status').policy).not.toContain('context.Subscription');
+    const allKeys = baseSpec();
+    allKeys.routes = [allKeys.routes[1]];
+    const p = compile(allKeys);
+    expect(p.subscriptionRequired).toBe(true);
+    expect(p.operations[0].policy ?? '').not.toContain('context.Subscription');
+  });
+
+  it('cache-lookup and cache-store with the cache key', () => {
+    const p = op('listPets').policy!;
+    expect(p).toContain('<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" downstream-caching-type="none" caching-type="internal">');
+    expect(p).toContain('<vary-by-header>Accept-Language</vary-by-header>');
+    expect(p).toContain('<vary-by-query-parameter>limit</vary-by-query-parameter>');
+    expect(p).toContain('<cache-store duration="60"/>');
+  });
+
+  it('transforms: set-header with claims, set-query-parameter, rewrite-uri, set-body, response headers and redaction', () => {
+    expect(op('listPets').policy).toContain('((Jwt)context.Variables["anygate-jwt"]).Claims.GetValueOrDefault("tenant", "")');
+    expect(op('listPets').policy).toContain('<set-query-parameter name="debug" exists-action="delete"/>');
+    expect(op('getPet').policy).toContain('<rewrite-uri template="/api/pets/{petId}" copy-unmatched-params="true"/>');
+    expect(op('createOrder').policy).toContain('new JProperty("channel", new JValue("partner-api"))');
+    expect(op('createOrder').policy).toContain('body?.SelectToken("petId")');
+    expect(op('getOrder').policy).toContain(`"$['customer']['email']", "$['payment']['card']"`);
+    expect(op('getPet').policy).toContain('<set-header name="server" exists-action="delete"/>');
+  });
+
+  it('rate limits: per route by a fixed key, per plan in products, quota renewal >= 300 s, rate renewal <= 300 s', () => {
+    expect(op('createPet').policy).toContain('<rate-limit-by-key calls="20" renewal-period="2" counter-key="route-createPet"/>');
+    const gold = plan.products.find((p) => p.id === 'petstore-gold')!.policy!;
+    expect(gold).toContain('<rate-limit calls="200" renewal-period="2"/>');
+    expect(gold).toContain('<quota calls="1000000" renewal-period="2592000"/>');
+    expect(rateWindow({ requestsPerSecond: 0.001, burst: 1 })).toEqual({ calls: 1, period: 300 });
+  });
+
+  it('gateway policy: ip-filter ranges, cors and the stage throttle', () => {
+    expect(plan.apiPolicy).toContain('<ip-filter action="forbid">');
+    expect(plan.apiPolicy).toContain('<address-range from="198.51.100.0" to="198.51.100.255"/>');
+    expect(plan.apiPolicy).toContain('<cors allow-credentials="true">');
+    expect(plan.apiPolicy).toContain('<rate-limit-by-key calls="1000" renewal-period="2" counter-key="stage-prod"/>');
+    expect(cidrRange('10.1.2.3/16')).toEqual({ from: '10.1.0.0', to: '10.1.255.255' });
+    expect(cidrRange('2001:db8::/126')).toEqual({ from: '2001:db8:0:0:0:0:0:0', to: '2001:db8:0:0:0:0:0:3' });
+  });
+
+  it('mock routes return-response with the body; backends are selected per route', () => {
+    expect(op('status').policy).toContain('<set-body>{"status":"ok"}</set-body>');
+    expect(op('files').policy).toContain('<set-backend-service backend-id="pets"/>');
+  });
+
+  it('hoists fragments shared by every route to the API policy, leaving operations without a policy', () => {
+    const s = baseSpec();
+    s.routes = [
+      { method: 'GET', path: '/a', backend: 'api', auth: ['jwt'] },
+      { method: 'GET', path: '/b', backend: 'api', auth: ['jwt'] },
+    ];
+    delete s.consumers;
+    delete s.plans;
+    const p = compile(s);
+    expect(p.apiPolicy).toContain('<validate-jwt');
+    expect(p.apiPolicy).toContain('<set-backend-service backend-id="api"/>');
+    expect(p.operations.every((o) => o.policy === undefined)).toBe(true);
+  });
+
+  it('weighted backends become a pool with a circuit breaker', () => {
+    const s = baseSpec();
+    s.backends.api = { type: 'http', targets: [{ url: 'https://a.example.com', weight: 9 }, { url: 'https://b.example.com', weight: 1 }], circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } };
+    const p = compile(s);
+    expect(p.backends.filter((b) => b.id.startsWith('api'))).toEqual([
+      { id: 'api-1', type: 'Single', url: 'https://a.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
+      { id: 'api-2', type: 'Single', url: 'https://b.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
+      { id: 'api', type: 'Pool', pool: [{ id: 'api-1', weight: 9 }, { id: 'api-2', weight: 1 }] },
+    ]);
+  });
+
+  it('is deterministic across runs and input order', () => {
+    const ref = JSON.stringify(compile(petstore));
+    for (let seed = 1; seed < 5; seed++) expect(JSON.stringify(compile(shuffleKeys({ ...petstore, routes: shuffled(petstore.routes, seed) }, seed)))).toBe(ref);
+  });
+});
+
+describe('compileAzure: SKU awareness', () => {
+  it('Consumption refuses rate-limit-by-key (route and stage) naming route, feature and SKU', () => {
+    const problems = problemsOf(petstore, { sku: 'Consumption' });
+    expect(problems).toContain("createPet route.rateLimit azure (Consumption): Consumption has no rate-limit-by-key; use a plan rate limit or another SKU");
+    expect(problems.some((p) => p.startsWith('gateway stage.throttle azure (Consumption)'))).toBe(true);
+  });
+
+  it('Consumption caching needs an external cache', () => {
+    const s = baseSpec();
+    s.routes[0].cache = { ttlSeconds: 30 };
+    expect(problemsOf(s, { sku: 'Consumption' })).toEqual(['get-items-id route.cache azure (Consumption): Consumption has no internal cache: configure an external Redis cache on the service and pass externalCache: true, or drop the cache']);
+    const ok = compile(s, { sku: 'Consumption', externalCache: true });
+    expect(ok.operations.find((o) => o.id === 'get-items-id')!.policy).toContain('caching-type="external"');
+  });
+
+  it('enforces the 16 KiB policy limit on Consumption (256 KiB elsewhere)', () => {
+    const s = baseSpec();
+    s.routes[0].transform = { request: { setHeaders: Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`x-h${i}`, 'v'.repeat(120)])) } };
+    expect(problemsOf(s, { sku: 'Consumption' }).join('\n')).toMatch(/get-items-id policy\.size azure \(Consumption\): the policy document is \d+ bytes, over the 16384-byte limit of Consumption/);
+    expect(problemsOf(s, { sku: 'Developer' })).toEqual([]);
+  });
+
+  it('refuses what validate-jwt cannot check, and key values it cannot read', () => {
+    const s = baseSpec();
+    s.authorizers.jwt.typ = 'at+jwt';
+    s.consumers.acme.apiKey = { secretRef: 'azure-keyvault:https://v.vault.azure.net/secrets/k' };
+    const problems = problemsOf(s);
+    expect(problems.some((p) => /authorizer jwt: validate-jwt cannot check the typ header/.test(p))).toBe(true);
+    expect(problems.some((p) => /consumer acme: a subscription key can be set only from env:NAME/.test(p))).toBe(true);
+  });
+
+  it('refuses literal-only text that APIM would read as a named value or expression', () => {
+    const s = baseSpec();
+    s.authorizers.jwt.audiences = ['{{secret-nv}}'];
+    s.routes[0].scopes = ['@(true)'];
+    const problems = problemsOf(s);
+    expect(problems).toContain('gateway auth.jwt azure (Developer): authorizer jwt: value "{{secret-nv}}" would be read by API Management as a named value or policy expression; remove "{{", "}}" or the leading "@"');
+    expect(problems.some((p) => p.startsWith('get-items-id auth.jwt azure (Developer): scope "@(true)"'))).toBe(true);
+  });
+
+  it('keeps the nasty text intact inside expressions', () => {
+    const plan = compile(nastyGateway());
+    const p = plan.operations.find((o) => o.id === 'weird')!.policy!;
+    expect(p).toContain('\\u007b\\u007bnv\\u007d\\u007d');
+    expect(NASTY).toContain('{{nv}}');
+  });
+});
