@@ -9,8 +9,8 @@ export interface ToolResult {
   out: string;
 }
 
-function run(cmd: string, args: string[]): ToolResult {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function run(cmd: string, args: string[], cwd?: string): ToolResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd });
   if (r.error) throw new Error(`${cmd} could not run (${r.error.message}); .ci/run installs the validators`);
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -53,4 +53,21 @@ export function apimPolicyErrors(files: string[]): string {
   const xsd = path.join(sharedDir(), 'schemas', 'apim-policy', 'policies-libxml2.xsd');
   const r = run('xmllint', ['--noout', '--schema', xsd, ...files]);
   return r.code === 0 ? '' : r.out;
+}
+
+export interface LintFinding {
+  file: string;
+  ruleId: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** apigeelint (--profile apigeex) on an unpacked bundle in dir/apiproxy; every finding. */
+export function apigeelint(dir: string): LintFinding[] {
+  const bin = path.join(__dirname, '..', 'node_modules', 'apigeelint', 'cli.js');
+  // Run from the bundle folder: its ESLint pass ignores files outside the working directory.
+  const r = run(process.execPath, [bin, '-s', 'apiproxy', '-f', 'json.js', '--profile', 'apigeex'], dir);
+  const start = r.out.indexOf('[');
+  const report = JSON.parse(r.out.slice(start, r.out.lastIndexOf(']') + 1)) as { filePath: string; messages: { ruleId: string; severity: number; message: string }[] }[];
+  return report.flatMap((f) => f.messages.map((m) => ({ file: f.filePath.split('apiproxy/').pop()!, ruleId: m.ruleId, severity: m.severity === 2 ? 'error' : 'warning', message: m.message })));
 }

@@ -9,7 +9,7 @@ import type { AzureSku } from '../../lib/capabilities/table';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
-import { readEnvSecret, ResourceGraph } from '../pulumi/graph';
+import { readEnvSecret, ResourceGraph } from '../shared/graph';
 import { compileAzure } from './compile';
 import type { ApimPlan } from './plan';
 

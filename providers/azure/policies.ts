@@ -1,6 +1,7 @@
 /** Policy fragments, one function per feature; compile.ts places them at API or operation scope. */
 import { AZURE_LIMITS } from '../../lib/capabilities/limits';
 import type { CorsSpec, GatewaySpec, JwtAuthorizerSpec, QuotaSpec, RateLimitSpec, RouteSpec } from '../../lib/model/types';
+import { cidrRange } from '../shared/cidr';
 import { jsonPath, jsonTemplateExpr, JWT_VARIABLE, templateValue } from './expressions';
 import { csString, el, policyJson, policyText, type XNode } from './xml';
 
@@ -36,35 +37,6 @@ export function corsPolicy(c: CorsSpec): XNode {
     el('allowed-headers', {}, ...c.allowHeaders.map((h) => el('header', {}, policyText(h)))),
     c.exposeHeaders.length > 0 && el('expose-headers', {}, ...c.exposeHeaders.map((h) => el('header', {}, policyText(h)))),
   );
-}
-
-function ipToBig(ip: string): { v: bigint; bits: number } {
-  if (ip.includes(':')) {
-    const [head, tail] = ip.split('::');
-    const h = head ? head.split(':') : [];
-    const t = tail !== undefined ? (tail ? tail.split(':') : []) : [];
-    const groups = tail !== undefined ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-    return { v: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n), bits: 128 };
-  }
-  return { v: ip.split('.').reduce((acc, o) => (acc << 8n) + BigInt(Number(o)), 0n), bits: 32 };
-}
-
-function bigToIp(v: bigint, bits: number): string {
-  if (bits === 32) return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((v >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return groups.join(':');
-}
-
-/** A CIDR as the first and last address of its range. */
-export function cidrRange(cidr: string): { from: string; to: string } {
-  const [ip, prefix] = cidr.split('/');
-  const { v, bits } = ipToBig(ip);
-  const p = prefix === undefined ? bits : Number(prefix);
-  const hostBits = BigInt(bits - p);
-  const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << hostBits) - 1n);
-  const from = v & mask;
-  return { from: bigToIp(from, bits), to: bigToIp(from | ((1n << hostBits) - 1n), bits) };
 }
 
 export function ipFilter(action: 'allow' | 'forbid', cidrs: string[]): XNode {

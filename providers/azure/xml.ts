@@ -1,23 +1,11 @@
 /**
- * Policy documents as small trees, serialized with xmlbuilder2 (never by string concatenation,
- * so every name and value from the spec is escaped), plus the escaping APIM itself needs on top of
- * XML: text that starts with `@` is a policy expression and `{{name}}` is a named-value reference,
+ * API Management policy documents (element trees from ../shared/xml), plus the escaping APIM needs
+ * on top of XML: text that starts with `@` is a policy expression and `{{name}}` is a named-value reference,
  * so spec text that could look like either becomes a C# string literal expression.
  */
-import { create } from 'xmlbuilder2';
+import { el, toXml, type XNode } from '../shared/xml';
 
-/** An element: name, attributes and children (elements or text). */
-export interface XNode {
-  readonly name: string;
-  readonly attrs?: Record<string, string>;
-  readonly children?: (XNode | string)[];
-}
-
-export const el = (name: string, attrs: Record<string, string | number | boolean | undefined> = {}, ...children: (XNode | string | undefined | false)[]): XNode => {
-  const a: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) a[k] = String(v);
-  return { name, ...(Object.keys(a).length ? { attrs: a } : {}), ...(children.some(Boolean) ? { children: children.filter((c): c is XNode | string => Boolean(c)) } : {}) };
-};
+export { el, type XNode };
 
 /** A C# string literal; braces and non-ASCII are \u-escaped so no `{{` survives into the policy text. */
 export function csString(s: string): string {
@@ -47,14 +35,6 @@ export function policyJson(value: unknown): string {
   return JSON.stringify(value).replace(/\{\{/g, '{\\u007b').replace(/\}\}/g, '}\\u007d');
 }
 
-function build(parent: ReturnType<typeof create>, node: XNode): void {
-  const e = parent.ele(node.name, node.attrs ?? {});
-  for (const c of node.children ?? []) {
-    if (typeof c === 'string') e.txt(c);
-    else build(e as unknown as ReturnType<typeof create>, c);
-  }
-}
-
 export interface PolicySections {
   readonly inbound: XNode[];
   readonly backend?: XNode[];
@@ -64,17 +44,6 @@ export interface PolicySections {
 
 /** A complete `<policies>` document; every section starts with `<base />`. */
 export function policyDocument(s: PolicySections): string {
-  const doc = create({ version: '1.0' });
-  const root = doc.ele('policies');
-  for (const [name, nodes] of [
-    ['inbound', s.inbound],
-    ['backend', s.backend ?? []],
-    ['outbound', s.outbound],
-    ['on-error', s.onError ?? []],
-  ] as const) {
-    const section = root.ele(name);
-    section.ele('base');
-    for (const n of nodes) build(section as unknown as ReturnType<typeof create>, n);
-  }
-  return doc.end({ prettyPrint: true, headless: true }) + '\n';
+  const section = (name: string, nodes: XNode[]) => el(name, {}, el('base'), ...nodes);
+  return toXml(el('policies', {}, section('inbound', s.inbound), section('backend', s.backend ?? []), section('outbound', s.outbound), section('on-error', s.onError ?? [])));
 }

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
-import { cidrRange, rateWindow } from '../../providers/azure/policies';
+import { rateWindow } from '../../providers/azure/policies';
+import { cidrRange } from '../../providers/shared/cidr';
 import { compileAzure, type AzureCompileOptions } from '../../providers/azure/compile';
 import type { ApimPlan } from '../../providers/azure/plan';
 import { nastyGateway, NASTY } from '../fixtures/nasty';
@@ -115,8 +116,8 @@ describe('compileAzure: mappings', () => {
     expect(plan.apiPolicy).toContain('<address-range from="198.51.100.0" to="198.51.100.255"/>');
     expect(plan.apiPolicy).toContain('<cors allow-credentials="true">');
     expect(plan.apiPolicy).toContain('<rate-limit-by-key calls="1000" renewal-period="2" counter-key="stage-prod"/>');
-    expect(cidrRange('10.1.2.3/16')).toEqual({ from: '10.1.0.0', to: '10.1.255.255' });
-    expect(cidrRange('2001:db8::/126')).toEqual({ from: '2001:db8:0:0:0:0:0:0', to: '2001:db8:0:0:0:0:0:3' });
+    expect(cidrRange('10.1.2.3/16')).toMatchObject({ from: '10.1.0.0', to: '10.1.255.255' });
+    expect(cidrRange('2001:db8::/126')).toMatchObject({ from: '2001:db8:0:0:0:0:0:0', to: '2001:db8:0:0:0:0:0:3' });
   });
 
   it('mock routes return-response with the body; backends are selected per route', () => {

@@ -1,0 +1,4 @@
+export * from './bundle';
+export * from './compile';
+export * from './gateway';
+export * from './plan';

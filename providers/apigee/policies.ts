@@ -1,0 +1,201 @@
+/** Apigee policy documents, one builder per policy type. Each file's name equals the policy's name. */
+import { cidrRange } from '../shared/cidr';
+import { el, type XNode } from '../shared/xml';
+import { SCRIPT_NAME } from './script';
+
+/** A rate as Apigee writes it: whole requests per second, else per minute. */
+export function spikeRate(rps: number): string {
+  return Number.isInteger(rps) ? `${rps}ps` : `${Math.max(1, Math.round(rps * 60))}pm`;
+}
+
+export const verifyJwt = (name: string, a: { jwksUri: string; issuer: string; audiences: string[]; algorithms: string[]; header: string; clockSkewSeconds: number; requiredClaims: Record<string, string> }): XNode =>
+  el(
+    'VerifyJWT',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el('Algorithm', {}, a.algorithms.join(',')),
+    el('Source', {}, `request.header.${a.header.toLowerCase()}`),
+    el('PublicKey', {}, el('JWKS', { uri: a.jwksUri })),
+    el('Issuer', {}, a.issuer),
+    el('Audience', {}, a.audiences.join(',')),
+    Object.keys(a.requiredClaims).length > 0 &&
+      el('AdditionalClaims', {}, ...Object.keys(a.requiredClaims).sort().map((k) => el('Claim', { name: k }, a.requiredClaims[k]))),
+    el('TimeAllowance', {}, `${a.clockSkewSeconds}s`),
+    el('IgnoreUnresolvedVariables', {}, 'false'),
+  );
+
+export const verifyApiKey = (name: string, where: 'header' | 'query', param: string): XNode =>
+  el('VerifyAPIKey', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('APIKey', { ref: where === 'header' ? `request.header.${param}` : `request.queryparam.${param}` }));
+
+/** Product-driven quota: the limit comes from the app's API product, with the spec's as default. */
+export const quota = (name: string, vk: string, d: { limit: number; interval: number; timeUnit: string }): XNode =>
+  el(
+    'Quota',
+    { name, continueOnError: 'false', enabled: 'true', type: 'calendar' },
+    el('DisplayName', {}, name),
+    el('Allow', { count: d.limit, countRef: `verifyapikey.${vk}.apiproduct.developer.quota.limit` }),
+    el('Interval', { ref: `verifyapikey.${vk}.apiproduct.developer.quota.interval` }, String(d.interval)),
+    el('TimeUnit', { ref: `verifyapikey.${vk}.apiproduct.developer.quota.timeunit` }, d.timeUnit),
+    el('StartTime', {}, '2026-01-01 00:00:00'),
+    el('Identifier', { ref: 'client_id' }),
+    el('Distributed', {}, 'true'),
+    el('Synchronous', {}, 'true'),
+  );
+
+export const spikeArrest = (name: string, rate: string, options: { ref?: string; perApp?: boolean } = {}): XNode =>
+  el(
+    'SpikeArrest',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    options.perApp && el('Identifier', { ref: 'client_id' }),
+    el('Rate', options.ref ? { ref: options.ref } : {}, rate),
+    el('UseEffectiveCount', {}, 'true'),
+  );
+
+export const responseCache = (name: string, prefix: string, query: string[], headers: string[], ttl: number): XNode =>
+  el(
+    'ResponseCache',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el(
+      'CacheKey',
+      {},
+      el('Prefix', {}, prefix),
+      el('KeyFragment', { ref: 'request.verb', type: 'string' }),
+      el('KeyFragment', { ref: 'proxy.pathsuffix', type: 'string' }),
+      ...query.map((q) => el('KeyFragment', { ref: `request.queryparam.${q}`, type: 'string' })),
+      ...headers.map((h) => el('KeyFragment', { ref: `request.header.${h}`, type: 'string' })),
+    ),
+    el('Scope', {}, 'Exclusive'),
+    el('ExcludeErrorResponse', {}, 'true'),
+    el('ExpirySettings', {}, el('TimeoutInSeconds', {}, String(ttl))),
+    el('SkipCacheLookup', {}, 'request.header.Cache-Control = "no-cache"'),
+  );
+
+/** An AssignMessage that only assigns literal values to variables (no message-template parsing). */
+export const assignLiterals = (name: string, vars: [string, string][]): XNode =>
+  el(
+    'AssignMessage',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    ...vars.map(([n, v]) => el('AssignVariable', {}, el('Name', {}, n), el('Value', {}, v))),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+  );
+
+export interface MessageEdits {
+  removeHeaders?: string[];
+  removeQuery?: string[];
+  /** Header name -> message template (only `{variable}` references, literals come from variables). */
+  setHeaders?: [string, string][];
+  setQuery?: [string, string][];
+  statusCode?: number;
+  payload?: { json: string; prefix: string; suffix: string };
+}
+
+export const assignMessage = (name: string, to: 'request' | 'response', e: MessageEdits, createNew = false): XNode => {
+  const remove = [
+    (e.removeHeaders?.length ?? 0) > 0 && el('Headers', {}, ...e.removeHeaders!.map((h) => el('Header', { name: h }))),
+    to === 'request' && (e.removeQuery?.length ?? 0) > 0 && el('QueryParams', {}, ...e.removeQuery!.map((q) => el('QueryParam', { name: q }))),
+  ];
+  const set = [
+    (e.setHeaders?.length ?? 0) > 0 && el('Headers', {}, ...e.setHeaders!.map(([h, v]) => el('Header', { name: h }, v))),
+    to === 'request' && (e.setQuery?.length ?? 0) > 0 && el('QueryParams', {}, ...e.setQuery!.map(([q, v]) => el('QueryParam', { name: q }, v))),
+    e.payload && el('Payload', { contentType: 'application/json', variablePrefix: e.payload.prefix, variableSuffix: e.payload.suffix }, e.payload.json),
+    e.statusCode !== undefined && el('StatusCode', {}, String(e.statusCode)),
+  ];
+  return el(
+    'AssignMessage',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    remove.some(Boolean) && el('Remove', {}, ...remove),
+    set.some(Boolean) && el('Set', {}, ...set),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+    // Only a new message needs AssignTo; otherwise the flow's own message is the one changed.
+    createNew && el('AssignTo', { createNew: 'true', transport: 'http', type: to }),
+  );
+};
+
+export const extractPath = (name: string, pattern: string): XNode =>
+  el('ExtractVariables', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('URIPath', {}, el('Pattern', { ignoreCase: 'false' }, pattern)), el('VariablePrefix', {}, 'anygate.path'), el('IgnoreUnresolvedVariables', {}, 'true'));
+
+export const extractBody = (name: string, fields: [string, string][]): XNode =>
+  el(
+    'ExtractVariables',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el('Source', {}, 'request'),
+    el('JSONPayload', {}, ...fields.map(([v, path]) => el('Variable', { name: v }, el('JSONPath', {}, `$.${path}`)))),
+    el('VariablePrefix', {}, 'anygate.body'),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+  );
+
+export const javascript = (name: string, props: Record<string, string>): XNode =>
+  el(
+    'Javascript',
+    { name, continueOnError: 'false', enabled: 'true', timeLimit: '200' },
+    el('DisplayName', {}, name),
+    el('Properties', {}, ...Object.keys(props).sort().map((k) => el('Property', { name: k }, props[k]))),
+    el('ResourceURL', {}, `jsc://${SCRIPT_NAME}`),
+  );
+
+export const raiseFault = (name: string, status: number, reason: string, message: string): XNode =>
+  el(
+    'RaiseFault',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el(
+      'FaultResponse',
+      {},
+      el('Set', {}, el('Payload', { contentType: 'application/json', variablePrefix: '@', variableSuffix: '#' }, JSON.stringify({ message })), el('StatusCode', {}, String(status)), el('ReasonPhrase', {}, reason)),
+    ),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+  );
+
+export const cors = (name: string, c: { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; exposeHeaders: string[]; allowCredentials: boolean; maxAgeSeconds: number }): XNode =>
+  el(
+    'CORS',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el('AllowOrigins', {}, c.allowOrigins.join(', ')),
+    el('AllowMethods', {}, c.allowMethods.includes('ANY') ? 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' : c.allowMethods.join(', ')),
+    el('AllowHeaders', {}, c.allowHeaders.join(', ')),
+    c.exposeHeaders.length > 0 && el('ExposeHeaders', {}, c.exposeHeaders.join(', ')),
+    el('MaxAge', {}, String(c.maxAgeSeconds)),
+    el('AllowCredentials', {}, c.allowCredentials ? 'true' : 'false'),
+    el('GeneratePreflightResponse', {}, 'true'),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+  );
+
+export const accessControl = (name: string, allow: string[], deny: string[]): XNode => {
+  const rule = (action: 'ALLOW' | 'DENY', cidrs: string[]) =>
+    el(
+      'MatchRule',
+      { action },
+      ...cidrs.map((c) => {
+        const r = cidrRange(c);
+        return el('SourceAddress', { mask: String(r.prefix) }, r.from);
+      }),
+    );
+  return el(
+    'AccessControl',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el('IPRules', { noRuleMatchAction: allow.length ? 'DENY' : 'ALLOW' }, deny.length > 0 && rule('DENY', deny), allow.length > 0 && rule('ALLOW', allow)),
+  );
+};
+
+export const jsonThreatProtection = (name: string): XNode =>
+  el(
+    'JSONThreatProtection',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el('ArrayElementCount', {}, '1000'),
+    el('ContainerDepth', {}, '20'),
+    el('ObjectEntryCount', {}, '200'),
+    el('ObjectEntryNameLength', {}, '100'),
+    el('Source', {}, 'request'),
+    el('StringValueLength', {}, '100000'),
+  );
+
+export const oasValidation = (name: string, resource: string): XNode =>
+  el('OASValidation', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('Source', {}, 'request'), el('OASResource', {}, `oas://${resource}`));
