@@ -8,7 +8,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatPortabilityTable, portability, TARGETS, type Target, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES, type AzureSku, type ApigeeEnvironmentType } from '../lib/capabilities';
 import { AnygateError, formatIssue, SpecValidationError } from '../lib/model/errors';
 import { gatewayJsonSchema } from '../lib/model/json-schema';
-import { loadSpecFile } from '../lib/model/load';
+import { loadSpec } from '../lib/load';
+import { parseDataFile } from '../lib/model/load';
+import { exportOpenApi } from '../lib/openapi/export';
+import { importOpenApi } from '../lib/openapi/import';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -31,8 +36,8 @@ export function parseTargets(value: string | undefined): Target[] {
   return [...new Set(list)] as Target[];
 }
 
-function cmdValidate(file: string, opts: { json?: boolean }, io: Io): number {
-  const loaded = loadSpecFile(file);
+async function cmdValidate(file: string, opts: { json?: boolean }, io: Io): Promise<number> {
+  const loaded = await loadSpec(file);
   if (opts.json) {
     io.out(JSON.stringify({ valid: true, routes: loaded.spec.routes.length, warnings: loaded.warnings }, null, 2) + '\n');
   } else {
@@ -42,21 +47,42 @@ function cmdValidate(file: string, opts: { json?: boolean }, io: Io): number {
   return EXIT.ok;
 }
 
-function cmdPortability(file: string, opts: { target?: string; json?: boolean; azureSku?: AzureSku; apigeeEnv?: ApigeeEnvironmentType }, io: Io): number {
+async function cmdPortability(file: string, opts: { target?: string; json?: boolean; azureSku?: AzureSku; apigeeEnv?: ApigeeEnvironmentType }, io: Io): Promise<number> {
   const targets = parseTargets(opts.target);
-  const { spec } = loadSpecFile(file);
+  const { spec } = await loadSpec(file);
   const report = portability(spec, targets, { azureSku: opts.azureSku, apigeeEnvironmentType: opts.apigeeEnv });
   io.out(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPortabilityTable(report));
   return report.problems.length ? EXIT.failed : EXIT.ok;
 }
 
+function writeOut(out: string | undefined, text: string, io: Io): void {
+  if (!out) {
+    io.out(text);
+    return;
+  }
+  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  writeFileSync(out, text);
+  io.err(`wrote ${out}\n`);
+}
+
+async function cmdImport(file: string, opts: { out?: string; name?: string }, io: Io): Promise<number> {
+  const { data } = parseDataFile(readFileSync(file, 'utf8'), file);
+  if (!data || typeof data !== 'object' || !('openapi' in data || 'swagger' in data)) throw new UsageError(`${file} is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)`);
+  const { input, warnings } = await importOpenApi(data as Record<string, unknown>, file, { name: opts.name });
+  for (const w of warnings) io.err(formatIssue(w) + '\n');
+  const text = `# Imported from ${path.basename(file)} by anygate import\n${stringify(input, { lineWidth: 0 })}`;
+  writeOut(opts.out, text, io);
+  return EXIT.ok;
+}
+
+async function cmdExport(file: string, opts: { out?: string }, io: Io): Promise<number> {
+  const { spec } = await loadSpec(file);
+  writeOut(opts.out, JSON.stringify(exportOpenApi(spec), null, 2) + '\n', io);
+  return EXIT.ok;
+}
+
 function cmdSchema(opts: { out?: string }, io: Io): number {
-  const text = gatewayJsonSchema();
-  if (opts.out) {
-    mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    writeFileSync(opts.out, text);
-    io.out(`wrote ${opts.out}\n`);
-  } else io.out(text);
+  writeOut(opts.out, gatewayJsonSchema(), io);
   return EXIT.ok;
 }
 
@@ -68,8 +94,8 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run anygate --help for usage)');
-  const run = <A extends unknown[]>(f: (...args: A) => number) => (...args: A) => {
-    result.code = f(...args);
+  const run = <A extends unknown[]>(f: (...args: A) => number | Promise<number>) => async (...args: A) => {
+    result.code = await f(...args);
   };
 
   program
@@ -88,6 +114,21 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .addOption(new Option('--apigee-env <type>', 'Apigee environment type').choices(APIGEE_ENVIRONMENT_TYPES as string[]))
     .option('--json', 'machine-readable output')
     .action(run((file: string, opts: Parameters<typeof cmdPortability>[1]) => cmdPortability(file, opts, io)));
+
+  program
+    .command('import')
+    .description('convert an OpenAPI 3.x or Swagger 2.0 document (x-anygate extensions included) into an anygate spec (YAML)')
+    .argument('<openapi-file>', 'OpenAPI or Swagger document, YAML or JSON')
+    .option('--out <file>', 'write the spec to a file (default: stdout)')
+    .option('--name <name>', 'gateway name (default: from info.title)')
+    .action(run((file: string, opts: { out?: string; name?: string }) => cmdImport(file, opts, io)));
+
+  program
+    .command('export')
+    .description('write the gateway as an OpenAPI 3.1 document, with x-anygate extensions for the rest')
+    .argument('<spec>', 'spec file')
+    .option('--out <file>', 'write to a file (default: stdout)')
+    .action(run((file: string, opts: { out?: string }) => cmdExport(file, opts, io)));
 
   program
     .command('schema')

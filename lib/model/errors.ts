@@ -34,7 +34,8 @@ export function formatSpecPath(path: readonly (string | number)[]): string {
 export function formatIssue(issue: SpecIssue): string {
   const where: string[] = [];
   if (issue.file) where.push(issue.line ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file);
-  where.push(formatSpecPath(issue.path));
+  // A file position alone (an OpenAPI pointer, say) needs no "(root)" after it.
+  if (issue.path.length || !issue.file) where.push(formatSpecPath(issue.path));
   const tag = issue.severity === 'warning' ? 'warning: ' : '';
   return `${where.join(': ')}: ${tag}${issue.message}`;
 }

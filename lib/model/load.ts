@@ -1,7 +1,7 @@
 /**
  * Loading a spec from a file: YAML or JSON (with file:line:column on every issue), or a
  * TypeScript/JavaScript module exporting a Gateway (or plain input data, or a function returning
- * either). OpenAPI documents are recognised by their `openapi`/`swagger` key and imported.
+ * either). OpenAPI documents go through lib/load.ts, which imports them.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -21,15 +21,6 @@ export interface LoadedSpec {
   readonly warnings: SpecIssue[];
   /** How the file was read. */
   readonly format: 'yaml' | 'json' | 'module' | 'openapi';
-}
-
-/** Converts an OpenAPI document into gateway input; registered by lib/openapi. */
-export type OpenApiImporter = (doc: Record<string, unknown>, file: string) => { input: unknown; warnings: SpecIssue[] };
-let openApiImporter: OpenApiImporter | undefined;
-
-/** Lets lib/openapi plug its importer in without the model depending on it. */
-export function registerOpenApiImporter(importer: OpenApiImporter): void {
-  openApiImporter = importer;
 }
 
 const DATA_EXT = new Set(['.yaml', '.yml', '.json']);
@@ -134,19 +125,13 @@ export function loadSpecFile(file: string): LoadedSpec {
   let input: unknown;
   let where: ((p: readonly (string | number)[]) => { line: number; column: number } | undefined) | undefined;
   let format: LoadedSpec['format'];
-  const importWarnings: SpecIssue[] = [];
   if (DATA_EXT.has(ext)) {
     const parsed = parseDataFile(readFileSync(abs, 'utf8'), file);
     input = parsed.data;
     where = parsed.locate;
     format = ext === '.json' ? 'json' : 'yaml';
     if (isOpenApiDocument(input)) {
-      if (!openApiImporter) throw new AnygateError(`${file}: is an OpenAPI document, but the OpenAPI importer is not loaded`);
-      const imported = openApiImporter(input, file);
-      input = imported.input;
-      importWarnings.push(...imported.warnings);
-      where = undefined;
-      format = 'openapi';
+      throw new AnygateError(`${file}: is an OpenAPI document; load it with loadSpec() from lib/load (it resolves $refs asynchronously)`);
     }
   } else if (MODULE_EXT.has(ext)) {
     input = loadModule(abs);
@@ -155,7 +140,7 @@ export function loadSpecFile(file: string): LoadedSpec {
     throw new AnygateError(`${file}: unknown file type ${JSON.stringify(ext)}; use .yaml, .yml, .json, .ts or .js`);
   }
   const result = validateGateway(input);
-  const located = [...importWarnings, ...result.issues].map((i) => {
+  const located = result.issues.map((i) => {
     if (i.file) return i;
     const pos = where?.(i.path);
     return { ...i, file, ...(pos ?? {}) };

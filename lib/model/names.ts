@@ -36,13 +36,14 @@ export function toSafeName(raw: string, fallback = 'x'): string {
 
 /**
  * Makes `base` unique among `taken` by appending `-2`, `-3`, ... (truncating to stay within the
- * length limit). Deterministic for a given iteration order.
+ * length limit). With ignoreCase, `taken` holds lower-case names. Deterministic for a given order.
  */
-export function uniqueName(base: string, taken: Set<string>): string {
-  if (!taken.has(base)) return base;
+export function uniqueName(base: string, taken: Set<string>, ignoreCase = false): string {
+  const has = (n: string) => taken.has(ignoreCase ? n.toLowerCase() : n);
+  if (!has(base)) return base;
   for (let i = 2; ; i++) {
     const suffix = `-${i}`;
     const candidate = base.slice(0, SAFE_NAME_MAX - suffix.length).replace(/-+$/, '') + suffix;
-    if (!taken.has(candidate)) return candidate;
+    if (!has(candidate)) return candidate;
   }
 }

@@ -43,9 +43,12 @@ export function isCidr(value: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/** Routes whose method sets overlap: the same method, or either is ANY. */
+/**
+ * Routes that claim the same requests: the same method on the same path shape. ANY beside a specific
+ * method is allowed: every target routes the specific method first.
+ */
 function methodsOverlap(a: string, b: string): boolean {
-  return a === b || a === 'ANY' || b === 'ANY';
+  return a === b;
 }
 
 /** Flags names in a section that differ only in case: several clouds compare names case-insensitively. */

@@ -19,10 +19,10 @@ const rules: { rule: string; bad: (s: Spec) => void; error: RegExp; good: (s: Sp
     good: (s) => s.routes.push({ method: 'GET', path: '/items/{itemId}/tags', backend: 'api', auth: 'none' }),
   },
   {
-    rule: 'duplicate route (ANY overlaps every method)',
-    bad: (s) => s.routes.push({ method: 'ANY', path: '/items', backend: 'api', auth: 'none' }),
-    error: /ANY \/items duplicates routes\[1\] \(POST \/items\)/,
-    good: (s) => s.routes.push({ method: 'ANY', path: '/items/{id}/raw', backend: 'api', auth: 'none' }),
+    rule: 'duplicate route (two ANY on one path; ANY beside a specific method is fine)',
+    bad: (s) => s.routes.push({ method: 'ANY', path: '/items', backend: 'api', auth: 'none' }, { method: 'ANY', path: '/items', backend: 'fn', auth: 'none' }),
+    error: /ANY \/items duplicates routes\[3\] \(ANY \/items\)/,
+    good: (s) => s.routes.push({ method: 'ANY', path: '/items', backend: 'api', auth: 'none' }),
   },
   {
     rule: 'conflicting greedy paths',
