@@ -26,7 +26,7 @@ describe('loadSpecFile', () => {
 
   it('reports malformed YAML with its position', () => {
     const issues = issuesOf(fx('malformed.yaml'));
-    expect(issues[0]).toMatch(/malformed\.yaml:\d+:\d+: \(root\): YAML syntax: /);
+    expect(issues[0]).toMatch(/malformed\.yaml:\d+:\d+: YAML syntax: /);
   });
 
   it('reports a missing file in one line', () => {
