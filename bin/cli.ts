@@ -14,6 +14,8 @@ import { exportOpenApi } from '../lib/openapi/export';
 import { importOpenApi } from '../lib/openapi/import';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import { synth } from './synth';
+import { diffOut } from './synth/diff';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -81,6 +83,55 @@ async function cmdExport(file: string, opts: { out?: string }, io: Io): Promise<
   return EXIT.ok;
 }
 
+export const DEFAULT_SPEC = 'examples/petstore/gateway.ts';
+
+interface SynthFlags {
+  target?: string;
+  stage?: string;
+  out: string;
+  json?: boolean;
+  azureSku?: AzureSku;
+  apigeeEnv?: ApigeeEnvironmentType;
+}
+
+async function cmdSynth(file: string | undefined, opts: SynthFlags, io: Io): Promise<number> {
+  const targets = parseTargets(opts.target);
+  const specFile = file ?? DEFAULT_SPEC;
+  const started = Date.now();
+  if (!opts.json) io.err(`loading ${specFile}\n`);
+  const loaded = await loadSpec(specFile);
+  for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
+  const result = await synth(loaded.spec, {
+    targets,
+    outDir: opts.out,
+    stages: opts.stage ? opts.stage.split(',').map((s) => s.trim()) : undefined,
+    azureSku: opts.azureSku,
+    apigeeEnvironmentType: opts.apigeeEnv,
+    progress: (m) => (opts.json ? undefined : io.err(`${m}\n`)),
+  });
+  if (opts.json) {
+    io.out(JSON.stringify({ ok: result.ok, gateway: loaded.spec.name, routes: result.routes, out: result.outDir, targets: result.targets, artifacts: result.artifacts.length }, null, 2) + '\n');
+  } else {
+    const lines = [`gateway ${loaded.spec.name}: ${result.routes} routes, ${Object.keys(loaded.spec.stages).length} stages`];
+    for (const t of result.targets) {
+      if (t.ok) lines.push(`  ${t.target.padEnd(7)} ok      ${t.resources} resources, ${t.policies} policies, ${t.warnings.length} warnings`);
+      else lines.push(`  ${t.target.padEnd(7)} FAILED  ${t.errors.length} problem${t.errors.length === 1 ? '' : 's'}`);
+      for (const w of t.warnings) lines.push(`          warning: ${w}`);
+      for (const e of t.errors) lines.push(`          ${e}`);
+    }
+    lines.push(`wrote ${result.artifacts.length} artifacts to ${result.outDir}/ (manifest.json lists them) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    io.out(lines.join('\n') + '\n');
+  }
+  return result.ok ? EXIT.ok : EXIT.failed;
+}
+
+function cmdDiff(oldDir: string, newDir: string, io: Io): number {
+  const d = diffOut(oldDir, newDir);
+  for (const l of d.lines) io.out(l + '\n');
+  io.out(`${d.changes} change${d.changes === 1 ? '' : 's'}, ${d.destructive} destructive\n`);
+  return EXIT.ok;
+}
+
 function cmdSchema(opts: { out?: string }, io: Io): number {
   writeOut(opts.out, gatewayJsonSchema(), io);
   return EXIT.ok;
@@ -114,6 +165,25 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .addOption(new Option('--apigee-env <type>', 'Apigee environment type').choices(APIGEE_ENVIRONMENT_TYPES as string[]))
     .option('--json', 'machine-readable output')
     .action(run((file: string, opts: Parameters<typeof cmdPortability>[1]) => cmdPortability(file, opts, io)));
+
+  program
+    .command('synth')
+    .description('write every target\'s artifacts offline: CDK assembly, APIM policies and resources, Apigee bundle, OpenAPI, portability report')
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
+    .option('--target <list>', `comma-separated targets (${TARGETS.join(',')})`)
+    .option('--stage <names>', 'comma-separated stages (default: all)')
+    .option('--out <dir>', 'output directory', 'out')
+    .addOption(new Option('--azure-sku <sku>', 'Azure API Management SKU').choices(AZURE_SKUS as string[]))
+    .addOption(new Option('--apigee-env <type>', 'Apigee environment type').choices(APIGEE_ENVIRONMENT_TYPES as string[]))
+    .option('--json', 'machine-readable summary on stdout')
+    .action(run((file: string | undefined, opts: SynthFlags) => cmdSynth(file, opts, io)));
+
+  program
+    .command('diff')
+    .description('what changes between two synth outputs; removals of stateful resources are flagged DESTRUCTIVE')
+    .argument('<old-out>', 'an earlier out dir')
+    .argument('<new-out>', 'a newer out dir')
+    .action(run((a: string, b: string) => cmdDiff(a, b, io)));
 
   program
     .command('import')

@@ -60,8 +60,9 @@ export function parseDataFile(text: string, file: string): { data: unknown; loca
   const lc = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    // The first syntax error; the ones after it are usually its echoes.
     throw new SpecValidationError(
-      doc.errors.map((e) => {
+      doc.errors.slice(0, 1).map((e) => {
         const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
         return {
           path: [],

@@ -13,6 +13,8 @@ export interface GraphEntry {
 
 export class ResourceGraph {
   readonly entries: GraphEntry[] = [];
+  /** The resources themselves, so callers can wait for their registration. */
+  readonly resources: pulumi.Resource[] = [];
   private readonly names = new Map<pulumi.Resource, string>();
 
   /** Creates a resource through `make`, depending on `deps`, and records it. */
@@ -20,6 +22,7 @@ export class ResourceGraph {
     const dependsOn = deps.filter((d): d is pulumi.Resource => d !== undefined);
     const r = make(dependsOn);
     this.names.set(r, name);
+    this.resources.push(r);
     this.entries.push({ type, name, dependsOn: dependsOn.map((d) => this.names.get(d) ?? '?').sort() });
     return r;
   }

@@ -1,0 +1,42 @@
+/** out/aws: the CDK cloud assembly of the AwsGateway in a throwaway app. */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, ArnFormat, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { GatewaySpec } from '../../lib/model/types';
+import { AwsGateway } from '../../providers/aws/gateway';
+import type { Artifact } from './types';
+
+export interface AwsResult {
+  artifacts: Artifact[];
+  resources: number;
+  warnings: string[];
+  templateFile: string;
+}
+
+export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[]): AwsResult {
+  const dir = path.join(outDir, 'aws');
+  // CDK's built-in template validation is left to cfn-lint; it adds seconds to every synth.
+  const app = new App({ outdir: dir, builtinCloudFormationValidation: false });
+  const stack = new Stack(app, `${spec.name}-gateway`);
+  const bindings = new Set<string>();
+  for (const b of Object.values(spec.backends)) if (b.type === 'function') bindings.add(b.binding);
+  for (const a of Object.values(spec.authorizers)) if (a.type === 'custom') bindings.add(a.binding);
+  // Offline there are no functions: each binding stands for a function of the same name in the account.
+  const functions = Object.fromEntries(
+    [...bindings].sort().map((b) => [b, lambda.Function.fromFunctionAttributes(stack, `Binding-${b}`, { functionArn: stack.formatArn({ service: 'lambda', resource: 'function', resourceName: b, arnFormat: ArnFormat.COLON_RESOURCE_NAME }), sameEnvironment: true })]),
+  );
+  const gw = new AwsGateway(stack, 'Gateway', { gateway: spec, functions, stageNames: stages });
+  app.synth();
+  const templateName = `${stack.artifactId}.template.json`;
+  const template = JSON.parse(readFileSync(path.join(dir, templateName), 'utf8'));
+  const artifacts: Artifact[] = [{ target: 'aws', kind: 'template', name: stack.stackName, path: `aws/${templateName}` }];
+  const assets = readdirSync(dir).filter((d) => d.startsWith('asset.')).sort();
+  for (const a of assets) {
+    const indexFile = path.join(dir, a, 'index.js');
+    const bundle = existsSync(indexFile) ? gw.bundles.find((b) => readFileSync(path.join(b.dir, 'index.js'), 'utf8') === readFileSync(indexFile, 'utf8') && readFileSync(path.join(b.dir, 'config.json'), 'utf8') === readFileSync(path.join(dir, a, 'config.json'), 'utf8')) : undefined;
+    if (bundle) artifacts.push({ target: 'aws', kind: bundle.kind, name: `${spec.name}-${bundle.kind}`, path: `aws/${a}/index.js` });
+    else artifacts.push({ target: 'aws', kind: 'asset', name: a, path: `aws/${a}` });
+  }
+  return { artifacts, resources: Object.keys(template.Resources).length, warnings: gw.plan.warnings, templateFile: path.join(dir, templateName) };
+}

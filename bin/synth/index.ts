@@ -1,0 +1,88 @@
+/**
+ * `anygate synth`: every target's artifacts, offline, plus the exported OpenAPI document, the
+ * portability report and a manifest of everything written.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, accessSync, constants } from 'node:fs';
+import * as path from 'node:path';
+import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
+import { portability } from '../../lib/capabilities/portability';
+import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
+import type { GatewaySpec } from '../../lib/model/types';
+import { exportOpenApi } from '../../lib/openapi/export';
+import { synthApigee } from './apigee';
+import { synthAws } from './aws';
+import { synthAzure } from './azure';
+import { json, writeFile } from './files';
+import type { Artifact, SynthOptions, TargetSummary } from './types';
+
+export interface SynthResult {
+  readonly ok: boolean;
+  readonly routes: number;
+  readonly targets: TargetSummary[];
+  readonly artifacts: Artifact[];
+  readonly outDir: string;
+}
+
+/** Empties the out dir, refusing one that anygate did not write (no manifest.json, not empty). */
+export function prepareOutDir(outDir: string): void {
+  if (existsSync(outDir)) {
+    const entries = readdirSync(outDir);
+    if (entries.length && !entries.includes('manifest.json')) {
+      throw new AnygateError(`${outDir} is not empty and holds no anygate manifest.json; choose another --out directory (anygate replaces the contents of its out dir)`);
+    }
+    for (const e of entries) rmSync(path.join(outDir, e), { recursive: true, force: true });
+  }
+  try {
+    mkdirSync(outDir, { recursive: true });
+    accessSync(outDir, constants.W_OK);
+  } catch (e) {
+    throw new AnygateError(`cannot write to ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; choose a writable --out directory`);
+  }
+}
+
+function messageOf(e: unknown): string[] {
+  if (e instanceof SynthesisError) return e.problems.map(formatProblem);
+  if (e instanceof AnygateError) return [e.message];
+  throw e;
+}
+
+export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
+  prepareOutDir(o.outDir);
+  const stages = o.stages ?? Object.keys(spec.stages);
+  for (const s of stages) if (!spec.stages[s]) throw new AnygateError(`stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}`);
+  const artifacts: Artifact[] = [];
+  const targets: TargetSummary[] = [];
+  const run = async (target: TargetSummary['target'], f: () => Promise<Omit<TargetSummary, 'target' | 'ok' | 'errors'> & { artifacts: Artifact[] }>) => {
+    o.progress(`synthesizing ${target}...`);
+    try {
+      const r = await f();
+      artifacts.push(...r.artifacts);
+      targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: r.warnings, errors: [] });
+    } catch (e) {
+      targets.push({ target, ok: false, resources: 0, policies: 0, warnings: [], errors: messageOf(e) });
+    }
+  };
+  if (o.targets.includes('aws')) {
+    await run('aws', async () => {
+      const r = synthAws(spec, o.outDir, o.stages);
+      return { ...r, policies: 0 };
+    });
+  }
+  if (o.targets.includes('azure')) await run('azure', () => synthAzure(spec, o.outDir, stages, o.azureSku));
+  if (o.targets.includes('apigee')) await run('apigee', () => synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
+
+  artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
+  const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType });
+  artifacts.push({ target: 'gateway', kind: 'portability', name: spec.name, path: writeFile(o.outDir, 'portability.md', formatPortabilityMarkdown(report, spec.name)) });
+  const sorted = [...artifacts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const manifest = {
+    version: 1,
+    gateway: spec.name,
+    routes: spec.routes.length,
+    stages,
+    targets: targets.map((t) => ({ target: t.target, ok: t.ok, resources: t.resources, policies: t.policies, warnings: t.warnings, errors: t.errors })),
+    artifacts: sorted,
+  };
+  writeFile(o.outDir, 'manifest.json', json(manifest));
+  return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir };
+}

@@ -1,0 +1,30 @@
+/** What a synthesis writes and reports. */
+import type { Target } from '../../lib/capabilities/table';
+
+export interface Artifact {
+  readonly target: Target | 'gateway';
+  /** template, asset, authorizer, transform, policy, plan, resources, bundle, proxy, openapi, portability. */
+  readonly kind: string;
+  readonly name: string;
+  /** Path relative to the out dir, with forward slashes. */
+  readonly path: string;
+}
+
+export interface TargetSummary {
+  readonly target: Target;
+  readonly ok: boolean;
+  readonly resources: number;
+  readonly policies: number;
+  readonly warnings: string[];
+  readonly errors: string[];
+}
+
+export interface SynthOptions {
+  readonly targets: Target[];
+  readonly outDir: string;
+  /** Stages to synthesize (Azure writes one component per stage). @default - every stage */
+  readonly stages?: string[];
+  readonly azureSku?: import('../../lib/capabilities/table').AzureSku;
+  readonly apigeeEnvironmentType?: import('../../lib/capabilities/table').ApigeeEnvironmentType;
+  readonly progress: (message: string) => void;
+}
