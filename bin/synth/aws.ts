@@ -1,5 +1,5 @@
 /** out/aws: the CDK cloud assembly of the AwsGateway in a throwaway app. */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -17,7 +17,7 @@ export interface AwsResult {
 export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[]): AwsResult {
   const dir = path.join(outDir, 'aws');
   // CDK's built-in template validation is left to cfn-lint; it adds seconds to every synth.
-  const app = new App({ outdir: dir, builtinCloudFormationValidation: false });
+  const app = new App({ outdir: dir, builtinCloudFormationValidation: false, stackTraces: false, analyticsReporting: false });
   const stack = new Stack(app, `${spec.name}-gateway`);
   const bindings = new Set<string>();
   for (const b of Object.values(spec.backends)) if (b.type === 'function') bindings.add(b.binding);
@@ -28,6 +28,7 @@ export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[]): 
   );
   const gw = new AwsGateway(stack, 'Gateway', { gateway: spec, functions, stageNames: stages });
   app.synth();
+  stripStackTraces(path.join(dir, `${stack.artifactId}.metadata.json`));
   const templateName = `${stack.artifactId}.template.json`;
   const template = JSON.parse(readFileSync(path.join(dir, templateName), 'utf8'));
   const artifacts: Artifact[] = [{ target: 'aws', kind: 'template', name: stack.stackName, path: `aws/${templateName}` }];
@@ -39,4 +40,18 @@ export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[]): 
     else artifacts.push({ target: 'aws', kind: 'asset', name: a, path: `aws/${a}` });
   }
   return { artifacts, resources: Object.keys(template.Resources).length, warnings: gw.plan.warnings, templateFile: path.join(dir, templateName) };
+}
+
+/**
+ * CDK records construct creation stacks in the assembly's metadata: absolute paths and line numbers
+ * that would make the output depend on the machine and the caller. The deploy needs none of them.
+ */
+function stripStackTraces(file: string): void {
+  if (!existsSync(file)) return;
+  const meta = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { type: string; trace?: unknown }[]>;
+  for (const key of Object.keys(meta)) {
+    meta[key] = meta[key].filter((e) => e.type !== 'aws:cdk:creationStack').map(({ trace: _trace, ...rest }) => rest);
+    if (meta[key].length === 0) delete meta[key];
+  }
+  writeFileSync(file, JSON.stringify(meta, null, 2));
 }

@@ -39,7 +39,8 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     for (const p of plan.products) if (p.policy) add('policy', `${stage}/product/${p.id}`, `${base}/policies/products/${p.id}.xml`, p.policy);
     add('plan', `${stage}/plan`, `${base}/plan.json`, json(plan));
     const graph = await recordComponent(
-      () => new AzureApimGateway(spec.name, { gateway: spec, stage, sku, resourceGroupName: 'resource-group', serviceName: 'apim-service', functions }),
+      // Offline, secret references stay references: no key value is read, so none can leak into the output.
+      () => new AzureApimGateway(spec.name, { gateway: spec, stage, sku, resourceGroupName: 'resource-group', serviceName: 'apim-service', functions, resolveSecret: (ref) => `<secret ${ref}>` }),
       (s) => s,
     );
     resources += graph.length;

@@ -44,6 +44,11 @@ export interface AzureApimGatewayArgs {
   readonly externalCache?: boolean;
   /** Put the API in a version set. @default - no version set */
   readonly versioning?: 'Segment' | 'Header' | 'Query';
+  /**
+   * Reads a consumer's key from its secretRef at deploy time.
+   * @default - env:NAME is read from the environment, as a Pulumi secret
+   */
+  readonly resolveSecret?: (secretRef: string, what: string) => pulumi.Input<string>;
 }
 
 export class AzureApimGateway extends pulumi.ComponentResource {
@@ -216,7 +221,7 @@ export class AzureApimGateway extends pulumi.ComponentResource {
       const sub = g.add('azure-native:apimanagement:Subscription', `${name}-sub-${s.id}`, [product], (dependsOn) =>
         new apim.Subscription(
           `${name}-sub-${s.id}`,
-          { ...base, sid: s.id, displayName: s.displayName, scope: product.id, state: 'active', ...(s.secretRef ? { primaryKey: readEnvSecret(s.secretRef, `subscription ${s.id}`) } : {}) },
+          { ...base, sid: s.id, displayName: s.displayName, scope: product.id, state: 'active', ...(s.secretRef ? { primaryKey: (args.resolveSecret ?? readEnvSecret)(s.secretRef, `subscription ${s.id}`) } : {}) },
           { ...parent, dependsOn, additionalSecretOutputs: ['primaryKey', 'secondaryKey'] },
         ),
       );
