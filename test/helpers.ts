@@ -1,5 +1,5 @@
 import { validateGateway } from '../lib/model/normalize';
-import { formatSpecPath } from '../lib/model/errors';
+import { formatSpecPath, SynthesisError } from '../lib/model/errors';
 
 /** A small valid gateway input that tests modify one rule at a time. */
 export function baseSpec(): Record<string, any> {
@@ -50,4 +50,15 @@ export function shuffleKeys<T>(value: T, seed: number): T {
     return out as T;
   }
   return value;
+}
+
+/** The problems a compile refuses with, as `where feature target: message`; [] when it compiles. */
+export function refusals(compile: () => unknown): string[] {
+  try {
+    compile();
+  } catch (e) {
+    if (e instanceof SynthesisError) return e.problems.map((p) => `${p.where} ${p.feature} ${p.target}: ${p.message}`);
+    throw e;
+  }
+  return [];
 }

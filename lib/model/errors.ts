@@ -93,13 +93,16 @@ export function formatProblem(p: SynthesisProblem): string {
   return `${where}: ${p.feature} on ${p.target}: ${p.message}`;
 }
 
-/** The problems without repeats, in first-seen order. */
-export function dedupeProblems(list: readonly SynthesisProblem[]): SynthesisProblem[] {
+/** The list without repeats (compared as JSON), in first-seen order. */
+export function uniqueByJson<T>(list: readonly T[]): T[] {
   const seen = new Set<string>();
-  return list.filter((p) => {
-    const k = JSON.stringify(p);
+  return list.filter((x) => {
+    const k = JSON.stringify(x);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
   });
 }
+
+/** The problems without repeats, in first-seen order. */
+export const dedupeProblems = (list: readonly SynthesisProblem[]): SynthesisProblem[] => uniqueByJson(list);

@@ -3,7 +3,7 @@
  * generated REQUEST authorizer for JWTs and other API key locations, and user-supplied Lambda
  * authorizers for `custom`. One generated function serves every generated authorizer definition.
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
+import { uniqueByJson, type SynthesisProblem } from '../../lib/model/errors';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../../lib/runtime/config';
@@ -117,7 +117,7 @@ export function compileAwsAuth(
       const res = resources.get(route.id)!;
       authRoutes.push({ route, entry: { method: route.method, resource: res.path, arn: res.arn, scheme, jwt: jwts, apiKeys: generatedKeys, scopes: route.scopes } });
     }
-    routesOut.set(route.id, { security: [requirement], identityParams: dedupe(identityParams) });
+    routesOut.set(route.id, { security: [requirement], identityParams: uniqueByJson(identityParams) });
   }
 
   const lambdaSchemes = Object.entries(securitySchemes).filter(([k]) => k !== API_KEY_SCHEME);
@@ -185,14 +185,4 @@ export function compileAwsAuth(
     };
   }
   return { securitySchemes, routes: routesOut, apiKeySource, config, customBindings, warnings };
-}
-
-function dedupe<T>(list: T[]): T[] {
-  const seen = new Set<string>();
-  return list.filter((x) => {
-    const k = JSON.stringify(x);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

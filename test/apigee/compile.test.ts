@@ -2,27 +2,18 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { XMLParser } from 'fast-xml-parser';
-import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { bundleZip, sha256, writeBundleDir } from '../../providers/apigee/bundle';
 import { compileApigee, type ApigeeCompileOptions } from '../../providers/apigee/compile';
 import { nastyGateway } from '../fixtures/nasty';
-import { baseSpec, shuffleKeys, shuffled } from '../helpers';
+import { baseSpec, refusals, shuffleKeys, shuffled } from '../helpers';
 import { apigeelint, scratch } from '../validators';
 
 type Spec = Record<string, any>;
 const petstore = parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8'));
 const compile = (s: Spec, o: ApigeeCompileOptions = {}) => compileApigee(toGatewaySpec(s), o);
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['Flow', 'Step', 'RouteRule', 'Server', 'Policy', 'Property', 'KeyFragment', 'Header', 'QueryParam', 'AssignVariable'].includes(name) });
-const problemsOf = (s: Spec, o: ApigeeCompileOptions = {}): string[] => {
-  try {
-    compile(s, o);
-  } catch (e) {
-    if (e instanceof SynthesisError) return e.problems.map((p) => `${p.where} ${p.feature} ${p.target}: ${p.message}`);
-    throw e;
-  }
-  return [];
-};
+const problemsOf = (s: Spec, o: ApigeeCompileOptions = {}): string[] => refusals(() => compile(s, o));
 
 describe('compileApigee: the petstore bundle', () => {
   const plan = compile(petstore);

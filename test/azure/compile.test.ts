@@ -2,28 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { rateWindow } from '../../providers/azure/policies';
 import { cidrRange } from '../../providers/shared/cidr';
 import { compileAzure, type AzureCompileOptions } from '../../providers/azure/compile';
 import type { ApimPlan } from '../../providers/azure/plan';
 import { nastyGateway, NASTY } from '../fixtures/nasty';
-import { baseSpec, shuffleKeys, shuffled } from '../helpers';
+import { baseSpec, refusals, shuffleKeys, shuffled } from '../helpers';
 import { apimPolicyErrors, scratch } from '../validators';
 
 type Spec = Record<string, any>;
 const petstore = parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8'));
 const compile = (s: Spec, o: AzureCompileOptions = {}) => compileAzure(toGatewaySpec(s), o);
-const problemsOf = (s: Spec, o: AzureCompileOptions = {}): string[] => {
-  try {
-    compile(s, o);
-  } catch (e) {
-    if (e instanceof SynthesisError) return e.problems.map((p) => `${p.where} ${p.feature} ${p.target}: ${p.message}`);
-    throw e;
-  }
-  return [];
-};
+const problemsOf = (s: Spec, o: AzureCompileOptions = {}): string[] => refusals(() => compile(s, o));
 
 /** Writes every policy document of a plan to files. */
 function policyFiles(plan: ApimPlan): string[] {

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { scratch, sharedDir } from '../validators';
 
 const root = path.join(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'anygate.js');
@@ -62,5 +64,29 @@ describe('anygate CLI', () => {
     const r = run('portability', 'examples/petstore/gateway.yaml', '--target', 'azure', '--azure-sku', 'Consumption');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/route createPet: route\.rateLimit on azure \(Consumption\): Consumption has no rate-limit-by-key/);
+  });
+});
+
+describe('anygate import / export and the CDK app', () => {
+
+  it('import writes a spec that validates; export writes OpenAPI 3.1', () => {
+    const dir = scratch('cli-io');
+    const spec = path.join(dir, 'imported.yaml');
+    const imp = run('import', path.join(sharedDir(), 'corpus', 'openapi', 'nytimes-mostpopular-2.0.0.json'), '--out', spec);
+    expect(imp.code).toBe(0);
+    expect(readFileSync(spec, 'utf8')).toMatch(/^# Imported from nytimes-mostpopular-2\.0\.0\.json by anygate import\nname: most-popular-api/);
+    expect(run('validate', spec).code).toBe(0);
+    const out = path.join(dir, 'openapi.json');
+    expect(run('export', 'examples/minimal/gateway.yaml', '--out', out).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).openapi).toBe('3.1.0');
+    const notOas = run('import', 'examples/minimal/gateway.yaml');
+    expect([notOas.code, notOas.err.trim()]).toEqual([2, 'anygate: examples/minimal/gateway.yaml is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)']);
+  });
+
+  it('cdk.json\'s app synthesizes the petstore with no credentials', () => {
+    const outdir = scratch('cdk-app');
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cdk-app.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir } });
+    expect(r.status).toBe(0);
+    expect(existsSync(path.join(outdir, 'petstore-gateway.template.json'))).toBe(true);
   });
 });
