@@ -35,10 +35,12 @@ export async function synthApigee(spec: GatewaySpec, outDir: string, stages: str
   // Offline, each function binding stands for a Cloud Run host named after it.
   const functions = Object.fromEntries(bindings.map((b) => [b, `${b}.run.app`]));
   const bundleDir = path.join(outDir, 'apigee');
+  const componentWarnings: string[] = [];
   const graph = await recordComponent(
     () => new ApigeeGateway(spec.name, { gateway: spec, orgId: 'apigee-org', environments, environmentType, functions, bundleDir }),
     (s) => (s.startsWith(outDir) ? path.relative(outDir, s).split(path.sep).join('/') : s),
+    componentWarnings,
   );
   artifacts.push({ target: 'apigee', kind: 'resources', name: 'resources', path: writeFile(outDir, 'apigee/resources.json', json(graph)) });
-  return { artifacts, resources: graph.length, policies: Object.keys(plan.files).filter((f) => f.startsWith('policies/')).length, warnings: plan.warnings, bundleDir: path.join(outDir, 'apigee'), zipBytes: zip.length };
+  return { artifacts, resources: graph.length, policies: Object.keys(plan.files).filter((f) => f.startsWith('policies/')).length, warnings: [...new Set([...plan.warnings, ...componentWarnings])], bundleDir: path.join(outDir, 'apigee'), zipBytes: zip.length };
 }

@@ -26,6 +26,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
   for (const a of Object.values(spec.authorizers)) if (a.type === 'custom') bindings.add(a.binding);
   // Offline, each function binding stands for a function app named after it.
   const functions = Object.fromEntries([...bindings].sort().map((b) => [b, `https://${b}.azurewebsites.net/api`]));
+  const componentWarnings: string[] = [];
   for (const stage of stages) {
     const plan = compileAzure(spec, { sku, stage });
     plan.warnings.forEach((w) => warnings.add(w));
@@ -42,7 +43,9 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
       // Offline, secret references stay references: no key value is read, so none can leak into the output.
       () => new AzureApimGateway(spec.name, { gateway: spec, stage, sku, resourceGroupName: 'resource-group', serviceName: 'apim-service', functions, resolveSecret: (ref) => `<secret ${ref}>` }),
       (s) => s,
+      componentWarnings,
     );
+    componentWarnings.forEach((w) => warnings.add(w));
     resources += graph.length;
     add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));
   }

@@ -33,17 +33,28 @@ function install(): void {
   );
 }
 
-/** Builds a component under mocks and waits for every registration. */
-export async function recordComponent(build: () => { graph: ResourceGraph; urn: pulumi.Output<string> }, relativize: (s: string) => string): Promise<RecordedResource[]> {
+/** Builds a component under mocks and waits for every registration; warnings it logs are returned, not printed. */
+export async function recordComponent(build: () => { graph: ResourceGraph; urn: pulumi.Output<string> }, relativize: (s: string) => string, warnings: string[] = []): Promise<RecordedResource[]> {
   install();
   const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
   sink = recorded;
-  const component = build();
-  // Every resource is registered once its urn resolves (some wait for inputs such as the bundle zip).
-  const urns = [component.urn, ...component.graph.resources.map((r) => r.urn)];
-  await Promise.all(urns.map((u) => new Promise<void>((resolve) => u.apply(() => resolve()))));
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-  sink = undefined;
+  // Without an engine, pulumi.log writes to console.warn; collect those for the synth summary.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const m = String(args[0] ?? '').replace(/^warning: \[runtime\] /, '');
+    if (!warnings.includes(m)) warnings.push(m);
+  };
+  let component: { graph: ResourceGraph; urn: pulumi.Output<string> };
+  try {
+    component = build();
+    // Every resource is registered once its urn resolves (some wait for inputs such as the bundle zip).
+    const urns = [component.urn, ...component.graph.resources.map((r) => r.urn)];
+    await Promise.all(urns.map((u) => new Promise<void>((resolve) => u.apply(() => resolve()))));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  } finally {
+    console.warn = warn;
+    sink = undefined;
+  }
   const deps = new Map(component.graph.entries.map((e) => [e.name, e.dependsOn]));
   const clean = (v: unknown): unknown => {
     if (typeof v === 'string') return relativize(v);
