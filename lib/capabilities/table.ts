@@ -158,7 +158,7 @@ const BASE: Record<Target, Record<Feature, Capability>> = {
     'auth.scopes': n('condition on the verified scope claim + RaiseFault 403'),
     'auth.apiKey': n('VerifyAPIKey + API product'),
     'auth.apiKey.custom': n('VerifyAPIKey'),
-    'auth.custom': u('not generated yet for Apigee: it would need a ServiceCallout to the function; use jwt or apiKey'),
+    'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401'),
     'auth.alternatives': u('a flow verifies one set of credentials'),
     'plan.quota': n('Quota (product-driven)'),
     'plan.rateLimit': n('SpikeArrest per app, rate from a product attribute'),
@@ -202,6 +202,7 @@ const TIER_OVERRIDES: {
       'transform.path': u('JavaScript is an extensible policy; BASE environments cannot run it'),
       'transform.redact': u('JavaScript is an extensible policy; BASE environments cannot run it'),
       'transform.body': u('JavaScript is an extensible policy; BASE environments cannot run it'),
+      'auth.custom': u('ServiceCallout is an extensible policy; BASE environments cannot run it'),
     },
   },
 };

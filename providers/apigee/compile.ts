@@ -163,6 +163,14 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
           if (plansWithRate) req.push(step(add(P.spikeArrest(`SA-plan-${n}`, '10000ps', { ref: `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true }))));
         } else if (a.type === 'jwt') {
           req.push(step(add(P.verifyJwt(`JWT-${n}`, { ...(a as JwtAuthorizerSpec), jwksUri: a.jwksUri ?? '' }))));
+        } else {
+          // The bound function decides: anything but 200 (or no answer) is 401.
+          bindings.add(a.binding);
+          const server = `${proxy}-authz-${a.binding}`;
+          targetServers.set(server, { name: server, byStage: Object.fromEntries(Object.keys(spec.stages).map((s) => [s, { host: `binding:${a.binding}`, port: 443, ssl: true }])) });
+          const sc = add(P.serviceCallout(`SC-${n}`, a.header, server));
+          req.push(step(sc));
+          req.push(step(add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), `anygate.authz.${sc}.response.status.code != 200 or anygate.authz.${sc}.response.status.code = null`));
         }
       }
       if (r.scopes.length && jwtPolicy) {

@@ -199,3 +199,16 @@ export const jsonThreatProtection = (name: string): XNode =>
 
 export const oasValidation = (name: string, resource: string): XNode =>
   el('OASValidation', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('Source', {}, 'request'), el('OASResource', {}, `oas://${resource}`));
+
+/** Asks the bound function whether the caller may pass; the response lands in `anygate.authz.<name>`. */
+export const serviceCallout = (name: string, header: string, server: string): XNode =>
+  el(
+    'ServiceCallout',
+    // A failed callout must not become a 500: the status check after it turns it into a 401.
+    { name, continueOnError: 'true', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el('Request', { variable: `anygate.authz.${name}.request` }, el('Set', {}, el('Headers', {}, el('Header', { name: header }, `{request.header.${header}}`)), el('Verb', {}, 'POST')), el('IgnoreUnresolvedVariables', {}, 'true')),
+    el('Response', {}, `anygate.authz.${name}.response`),
+    el('Timeout', {}, '10000'),
+    el('HTTPTargetConnection', {}, el('LoadBalancer', {}, el('Server', { name: server })), el('Path', {}, '/')),
+  );

@@ -132,6 +132,26 @@ describe('compileApigee: environment types and refusals', () => {
     expect(problemsOf(baseSpec())).toContain('gateway auth.jwt apigee (INTERMEDIATE): authorizer jwt: VerifyJWT needs a JWKS URI (Apigee does not follow OpenID discovery); set jwksUri');
   });
 
+  it('custom authorizers call the bound function (ServiceCallout) and refuse anything but 200; not on BASE', () => {
+    const s = baseSpec();
+    s.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
+    s.authorizers.legacy = { type: 'custom', binding: 'legacy-auth', header: 'X-Token' };
+    s.routes[2].auth = 'legacy';
+    const plan = compile(s);
+    const sc = xml.parse(plan.files['policies/SC-legacy.xml']).ServiceCallout;
+    expect(sc['@continueOnError']).toBe('true');
+    expect(sc.Request.Set.Headers.Header).toEqual([{ '@name': 'X-Token', '#text': '{request.header.X-Token}' }]);
+    expect(sc.HTTPTargetConnection.LoadBalancer.Server[0]['@name']).toBe('shop-authz-legacy-auth');
+    const health = xml.parse(plan.files['proxies/default.xml']).ProxyEndpoint.Flows.Flow.find((f: any) => f['@name'] === 'get-health');
+    expect(health.Request.Step.map((x: any) => x.Name)).toEqual(['SC-legacy', 'RF-unauthorized', 'AM-target-mock']);
+    expect(health.Request.Step[1].Condition).toBe('anygate.authz.SC-legacy.response.status.code != 200 or anygate.authz.SC-legacy.response.status.code = null');
+    expect(plan.bindings).toEqual(['fn', 'legacy-auth']);
+    const dir = scratch('apigee-custom');
+    writeBundleDir(plan, dir);
+    expect(apigeelint(dir).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(problemsOf(s, { environmentType: 'BASE' })).toContain('get-health auth.custom apigee (BASE): ServiceCallout is an extensible policy; BASE environments cannot run it');
+  });
+
   it('mixed segments use a JavaRegex condition', () => {
     const s = baseSpec();
     s.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
