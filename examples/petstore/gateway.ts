@@ -29,7 +29,7 @@ const jwt = gw.jwtAuthorizer('jwt', {
   issuer: 'https://login.example.com/',
   audiences: ['petstore-api'],
   jwksUri: 'https://login.example.com/.well-known/jwks.json',
-  algorithms: ['RS256', 'ES256'],
+  algorithms: ['RS256', 'PS256'],
   requiredClaims: { tenant: 'petstore' },
 });
 const apiKey = gw.apiKeyAuthorizer('partner-key');

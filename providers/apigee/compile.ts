@@ -65,6 +65,9 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
       problems.push({ target, where: 'gateway', feature: 'auth.jwt', message: `authorizer ${name}: VerifyJWT needs a JWKS URI (Apigee does not follow OpenID discovery); set jwksUri` });
     }
     if (a.type === 'jwt' && a.audiences.some((x) => x.includes(','))) problems.push({ target, where: 'gateway', feature: 'auth.jwt', message: `authorizer ${name}: VerifyJWT takes audiences as a comma-separated list, so an audience cannot contain a comma` });
+    if (a.type === 'jwt' && new Set(a.algorithms.map((x) => (x.startsWith('ES') ? 'EC' : x === 'EdDSA' ? 'OKP' : 'RSA'))).size > 1) {
+      problems.push({ target, where: 'gateway', feature: 'auth.jwt', message: `authorizer ${name}: VerifyJWT takes algorithms of one key type, but ${a.algorithms.join(', ')} mixes RSA, EC or EdDSA; use one key type per authorizer` });
+    }
     if (a.type === 'jwt' && a.typ) problems.push({ target, where: 'gateway', feature: 'auth.jwt', message: `authorizer ${name}: VerifyJWT cannot check the typ header; remove typ or deploy on another target` });
   }
 

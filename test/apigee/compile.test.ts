@@ -49,7 +49,7 @@ describe('compileApigee: the petstore bundle', () => {
     expect(steps(flow('createOrder'), 'Request')).toEqual(['VA-partner-key', 'Q-partner-key', 'SA-plan-partner-key', 'SA-createOrder', 'JS-body-createOrder', 'AM-target-orders']);
     const vj = xml.parse(plan.files['policies/JWT-jwt.xml']).VerifyJWT;
     expect(vj.PublicKey.JWKS['@uri']).toBe('https://login.example.com/.well-known/jwks.json');
-    expect(vj.Algorithm).toBe('ES256,RS256');
+    expect(vj.Algorithm).toBe('PS256,RS256');
     const quota = xml.parse(plan.files['policies/Q-partner-key.xml']).Quota;
     expect(quota.Allow['@countRef']).toBe('verifyapikey.VA-partner-key.apiproduct.developer.quota.limit');
   });
@@ -126,6 +126,13 @@ describe('compileApigee: environment types and refusals', () => {
       'listPets route.cache apigee (BASE): ResponseCache is an extensible policy; BASE environments cannot run it',
       'getPet transform.path apigee (BASE): JavaScript is an extensible policy; BASE environments cannot run it',
     ]));
+  });
+
+  it('refuses algorithms of different key types in one VerifyJWT', () => {
+    const s = baseSpec();
+    s.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
+    s.authorizers.jwt.algorithms = ['RS256', 'ES256'];
+    expect(problemsOf(s)).toContain('gateway auth.jwt apigee (INTERMEDIATE): authorizer jwt: VerifyJWT takes algorithms of one key type, but ES256, RS256 mixes RSA, EC or EdDSA; use one key type per authorizer');
   });
 
   it('needs a JWKS URI (no OIDC discovery on Apigee)', () => {
