@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { functionBindings } from '../../lib/model/bindings';
 import type { GatewaySpec } from '../../lib/model/types';
 import { AwsGateway } from '../../providers/aws/gateway';
 import type { Artifact } from './types';
@@ -19,12 +20,9 @@ export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[]): 
   // CDK's built-in template validation is left to cfn-lint; it adds seconds to every synth.
   const app = new App({ outdir: dir, builtinCloudFormationValidation: false, stackTraces: false, analyticsReporting: false });
   const stack = new Stack(app, `${spec.name}-gateway`);
-  const bindings = new Set<string>();
-  for (const b of Object.values(spec.backends)) if (b.type === 'function') bindings.add(b.binding);
-  for (const a of Object.values(spec.authorizers)) if (a.type === 'custom') bindings.add(a.binding);
   // Offline there are no functions: each binding stands for a function of the same name in the account.
   const functions = Object.fromEntries(
-    [...bindings].sort().map((b) => [b, lambda.Function.fromFunctionAttributes(stack, `Binding-${b}`, { functionArn: stack.formatArn({ service: 'lambda', resource: 'function', resourceName: b, arnFormat: ArnFormat.COLON_RESOURCE_NAME }), sameEnvironment: true })]),
+    functionBindings(spec).map((b) => [b, lambda.Function.fromFunctionAttributes(stack, `Binding-${b}`, { functionArn: stack.formatArn({ service: 'lambda', resource: 'function', resourceName: b, arnFormat: ArnFormat.COLON_RESOURCE_NAME }), sameEnvironment: true })]),
   );
   const gw = new AwsGateway(stack, 'Gateway', { gateway: spec, functions, stageNames: stages });
   app.synth();

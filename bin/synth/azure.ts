@@ -1,6 +1,7 @@
 /** out/azure/<stage>: the ApimPlan (policy XML files, plan.json) and the Pulumi resource graph. */
 import * as path from 'node:path';
 import type { AzureSku } from '../../lib/capabilities/table';
+import { functionBindings } from '../../lib/model/bindings';
 import type { GatewaySpec } from '../../lib/model/types';
 import { compileAzure } from '../../providers/azure/compile';
 import { AzureApimGateway } from '../../providers/azure/gateway';
@@ -21,11 +22,8 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
   const policyFiles: string[] = [];
   let resources = 0;
   const warnings = new Set<string>();
-  const bindings = new Set<string>();
-  for (const b of Object.values(spec.backends)) if (b.type === 'function') bindings.add(b.binding);
-  for (const a of Object.values(spec.authorizers)) if (a.type === 'custom') bindings.add(a.binding);
   // Offline, each function binding stands for a function app named after it.
-  const functions = Object.fromEntries([...bindings].sort().map((b) => [b, `https://${b}.azurewebsites.net/api`]));
+  const functions = Object.fromEntries(functionBindings(spec).map((b) => [b, `https://${b}.azurewebsites.net/api`]));
   const componentWarnings: string[] = [];
   for (const stage of stages) {
     const plan = compileAzure(spec, { sku, stage });

@@ -8,3 +8,4 @@ export * from './normalize';
 export * from './load';
 export * from './json-schema';
 export type * from './schema';
+export * from './bindings';

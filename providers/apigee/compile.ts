@@ -38,6 +38,11 @@ function urlParts(url: string): { host: string; port: number; ssl: boolean; path
   return { host: u.hostname, port: u.port ? Number(u.port) : ssl ? 443 : 80, ssl, path: u.pathname.replace(/\/+$/, '') };
 }
 
+/** A quota period as Apigee counts it: it has no week, so a week is seven days. */
+function quotaWindow(period: 'day' | 'week' | 'month'): { interval: number; timeUnit: 'day' | 'month' } {
+  return period === 'week' ? { interval: 7, timeUnit: 'day' } : { interval: 1, timeUnit: period };
+}
+
 /** JSON payload delimiters that occur nowhere in the text, so no part of it reads as a variable. */
 function delimiters(json: string): { prefix: string; suffix: string } | undefined {
   const candidates = ['@', '#', '^', '~', '`', '|', '%', '!', '$'];
@@ -161,7 +166,7 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
           req.push(step(vk));
           if (plansWithQuota) {
             const first = Object.values(spec.plans).find((p) => p.quota)!.quota!;
-            req.push(step(add(P.quota(`Q-${n}`, vk, { limit: first.limit, interval: first.period === 'week' ? 7 : 1, timeUnit: first.period === 'week' ? 'day' : first.period }))));
+            req.push(step(add(P.quota(`Q-${n}`, vk, { limit: first.limit, ...quotaWindow(first.period) }))));
           }
           if (plansWithRate) req.push(step(add(P.spikeArrest(`SA-plan-${n}`, '10000ps', { ref: `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true }))));
         } else if (a.type === 'jwt') {
@@ -402,7 +407,7 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
     name: `${proxy}-${name}`,
     displayName: `${proxy} ${name}`,
     ...(p.description ? { description: p.description } : {}),
-    ...(p.quota ? { quota: { limit: p.quota.limit, interval: p.quota.period === 'week' ? 7 : 1, timeUnit: p.quota.period === 'week' ? ('day' as const) : p.quota.period } } : {}),
+    ...(p.quota ? { quota: { limit: p.quota.limit, ...quotaWindow(p.quota.period) } } : {}),
     ...(p.rateLimit ? { rate: P.spikeRate(p.rateLimit.requestsPerSecond) } : {}),
   }));
   const apps = Object.entries(spec.consumers).map(([consumer, c]) => ({ consumer, product: `${proxy}-${c.plan}`, ...(c.description ? { description: c.description } : {}) }));

@@ -16,6 +16,7 @@ import { corsGatewayResponses, preflightOperation } from './cors';
 import { backendStageValue, claimsUsed, compileIntegration, sortKeys } from './integration';
 import {
   AUTHORIZER_STAGE_VARIABLE,
+  backendStageVariable,
   functionStageVariable,
   RESERVED_STAGE_VARIABLE_PREFIX,
   TRANSFORM_STAGE_VARIABLE,
@@ -244,7 +245,7 @@ function compileStage(spec: GatewaySpec, name: string, resources: ReturnType<typ
   const variables: Record<string, string> = { ...s.variables };
   for (const [b, backend] of Object.entries(spec.backends)) {
     if (backend.type === 'http' && (backend as HttpBackendSpec).url && Object.values(spec.stages).some((st) => st.backends[b])) {
-      variables[`anygate_backend_${b.replace(/-/g, '_')}`] = backendStageValue(spec, b, name);
+      variables[backendStageVariable(b)] = backendStageValue(spec, b, name);
     }
   }
   const methodSettings: AwsMethodSetting[] = [];

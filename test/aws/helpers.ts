@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { functionBindings } from '../../lib/model/bindings';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
 import { AwsGateway, type AwsGatewayProps } from '../../providers/aws/gateway';
@@ -24,10 +25,7 @@ export function synthAws(input: unknown, props: Partial<AwsGatewayProps> = {}, o
   // CDK's built-in template validation costs seconds per synth; validators.test.ts runs it once.
   const app = new App({ ...(outdir ? { outdir } : {}), builtinCloudFormationValidation: Boolean(beforeSynth) });
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
-  const bindings = new Set<string>();
-  for (const b of Object.values(spec.backends)) if (b.type === 'function') bindings.add(b.binding);
-  for (const a of Object.values(spec.authorizers)) if (a.type === 'custom') bindings.add(a.binding);
-  const functions = Object.fromEntries([...bindings].map((b) => [b, fakeFunction(stack, b)]));
+  const functions = Object.fromEntries(functionBindings(spec).map((b) => [b, fakeFunction(stack, b)]));
   const gateway = new AwsGateway(stack, 'Gateway', { gateway: spec, functions, ...props });
   beforeSynth?.(app);
   const template = Template.fromStack(stack);
