@@ -101,7 +101,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       auth: authAlternatives(r.auth ?? d.auth)!,
       scopes: sortedSet(r.scopes),
       rateLimit: rateLimit(r.rateLimit ?? d.rateLimit),
-      cache: cache && { ttlSeconds: cache.ttlSeconds, key: { query: sortedSet(cache.key?.query), headers: sortedSet(cache.key?.headers) } },
+      cache: cache && { ttlSeconds: cache.ttlSeconds, shared: cache.shared ?? false, key: { query: sortedSet(cache.key?.query), headers: sortedSet(cache.key?.headers) } },
       transform: transform(r.transform ?? d.transform),
       timeoutMs,
       validation: r.validation && {

@@ -85,6 +85,13 @@ export const CachePolicy = z
         headers: z.array(NonEmpty).optional(),
       })
       .optional(),
+    /**
+     * Share one cached response between every caller. On a route with auth, or whose transforms
+     * read the caller (`${claim.*}`), the cache key includes the caller's identity (token or API
+     * key) unless this is true: only set it when the response cannot depend on who asks.
+     * @default false
+     */
+    shared: z.boolean().optional(),
   })
   .describe('Response caching for a route.');
 

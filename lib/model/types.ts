@@ -30,6 +30,8 @@ export type RequestValidationSpec = z.output<typeof RequestValidation>;
 
 export interface CachePolicySpec {
   readonly ttlSeconds: number;
+  /** One entry for every caller; false: the caller's identity is part of the key on auth routes. */
+  readonly shared: boolean;
   readonly key: { readonly query: string[]; readonly headers: string[] };
 }
 

@@ -256,8 +256,8 @@ describe('normalization', () => {
     s.routes[0].cache = { ttlSeconds: 5, key: { query: ['b', 'a', 'a'] } };
     const spec = toGatewaySpec(s);
     const byId = Object.fromEntries(spec.routes.map((r) => [r.id, r]));
-    expect(byId['get-items-id'].cache).toEqual({ ttlSeconds: 5, key: { query: ['a', 'b'], headers: [] } });
-    expect(byId['get-health'].cache).toEqual({ ttlSeconds: 30, key: { query: [], headers: [] } });
+    expect(byId['get-items-id'].cache).toEqual({ ttlSeconds: 5, shared: false, key: { query: ['a', 'b'], headers: [] } });
+    expect(byId['get-health'].cache).toEqual({ ttlSeconds: 30, shared: false, key: { query: [], headers: [] } });
     expect(byId['get-health'].rateLimit).toEqual({ requestsPerSecond: 2.5, burst: 3 });
     expect(byId['get-health'].timeoutMs).toBe(5000);
   });
