@@ -68,13 +68,40 @@ function describe(e: ErrorObject): string {
 // Keywords that only say "a branch below failed"; their branches' own errors say what.
 const SUMMARY = new Set(['oneOf', 'anyOf', 'if', 'not', 'then', 'else', '$ref', 'false schema']);
 
+/** Which alternative of a oneOf/anyOf at `alt` an error comes from. */
+function branchOf(e: ErrorObject, alt: ErrorObject): string {
+  if (e.schemaPath.startsWith(`${alt.schemaPath}/`)) return e.schemaPath.slice(0, e.schemaPath.indexOf('/', alt.schemaPath.length + 1) >>> 0);
+  const m = /^(.*\/(?:definitions|\$defs)\/[^/]+)/.exec(e.schemaPath);
+  return m ? m[1] : e.schemaPath;
+}
+
+/**
+ * Ajv reports the failures of every alternative of a oneOf/anyOf; a reader needs those of the
+ * alternative the value was closest to (the fewest errors; a Reference loses a tie). Innermost first.
+ */
+function closestAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  let list = errors;
+  const alts = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').sort((a, b) => b.instancePath.length - a.instancePath.length);
+  for (const alt of alts) {
+    const under = (e: ErrorObject) => e !== alt && !SUMMARY.has(e.keyword) && (e.instancePath === alt.instancePath || e.instancePath.startsWith(`${alt.instancePath}/`));
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of list.filter(under)) branches.set(branchOf(e, alt), [...(branches.get(branchOf(e, alt)) ?? []), e]);
+    if (branches.size < 2) continue;
+    const isRef = (b: ErrorObject[]) => b.length === 1 && b[0].keyword === 'required' && (b[0].params as { missingProperty?: string }).missingProperty === '$ref';
+    const ranked = [...branches.values()].sort((a, b) => a.length - b.length || Number(isRef(a)) - Number(isRef(b)));
+    const keep = new Set(ranked[0]);
+    list = list.filter((e) => !under(e) || keep.has(e));
+  }
+  return list;
+}
+
 /** Schema problems of `doc`, one per location, sorted by pointer. An empty list means valid. */
 export function validateDocument(doc: Record<string, unknown>): DocumentProblem[] {
   const version = doc.swagger !== undefined ? '2.0' : String(doc.openapi).startsWith('3.1') ? '3.1' : '3.0';
   const validate = validatorFor(version);
   if (validate(doc)) return [];
   const byPath = new Map<string, { messages: string[]; allowed: unknown[] }>();
-  const errors = validate.errors ?? [];
+  const errors = closestAlternatives(validate.errors ?? []);
   const specific = errors.filter((e) => !SUMMARY.has(e.keyword));
   for (const e of specific.length ? specific : errors) {
     const where = `#${e.instancePath}`;
