@@ -25,7 +25,8 @@ function walk(value: unknown, at: (string | number)[], out: Placeholder[]): void
   if (typeof value === 'string') {
     if (isPlaceholder(value)) out.push({ path: at, value });
   } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i], out));
-  else if (typeof value === 'object' && value !== null) for (const k of Object.keys(value).sort()) walk((value as Record<string, unknown>)[k], [...at, k], out);
+  // Prose may mention such a URL; only values a gateway uses are placeholders.
+  else if (typeof value === 'object' && value !== null) for (const k of Object.keys(value).sort()) if (k !== 'description') walk((value as Record<string, unknown>)[k], [...at, k], out);
 }
 
 /** Every placeholder in the spec (backends, stage overrides, authorizers, anywhere), by path. */
