@@ -154,6 +154,13 @@ describe('validation against the document\'s version', () => {
     expect(r.err).toMatch(/#\/info: "logo" is not allowed here/);
   });
 
+  it('a document whose operations are not where OpenAPI puts them is refused, not imported as routes: []', async () => {
+    const errors = await refusal(importOpenApi({ openapi: '3.0.3', info: { title: 'T', version: '1' }, Paths: { '/a': { get: op('a') } } }, 't.yaml'));
+    expect(errors.slice(0, 1)).toEqual(['t.yaml#: "paths" is required; "Paths" is not allowed here']);
+    const lenient = await refusal(importOpenApi({ openapi: '3.0.3', info: { title: 'T', version: '1' }, paths: { '/a': { get: op('a', { security: 'none' }) } } }, 't.yaml', { lenient: true }));
+    expect(lenient).toEqual(['t.yaml#/paths: none of the 1 operations could be imported (the warnings say why)']);
+  });
+
   it('--lenient imports what it can: problems where anygate does not read are listed, an operation with unreadable security is skipped', async () => {
     const { input, warnings } = await importOpenApi(invalid(), 'books.yaml', { lenient: true });
     expect(input.routes!.map((r) => r.id)).toEqual(['listBooks', 'deleteBook']);
