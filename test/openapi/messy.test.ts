@@ -168,6 +168,21 @@ describe('validation against the document\'s version', () => {
     expect(warnings.filter((w) => w.kind === 'skipped').map((w) => `${w.where}: ${w.message}`)).toEqual(['#/paths/~1books~1{id}/get: GET /books/{id} (getBook) is skipped (--lenient): #/paths/~1books~1{id}/get/security/0/key: must be array']);
   });
 
+  it('validate and synth take --lenient too', async () => {
+    const f = write(scratch('oas-invalid'), 'books.json', invalid());
+    const strict = await cli('validate', f);
+    expect(strict.code).toBe(1);
+    expect(strict.err).toMatch(/import with --lenient/);
+    const lenient = await cli('validate', f, '--lenient');
+    expect(lenient.code).toBe(0);
+    expect(lenient.out).toMatch(/valid \(gateway books, 2 routes\)/);
+    expect(lenient.err).toMatch(/#\/paths\/~1books~1\{id\}\/get: warning: GET \/books\/\{id\} \(getBook\) is skipped \(--lenient\)/);
+    const out = path.join(path.dirname(f), 'out');
+    expect((await cli('synth', f, '--target', 'azure', '--out', out)).code).toBe(1);
+    const synth = await cli('synth', f, '--target', 'azure', '--out', out, '--lenient');
+    expect([synth.code, synth.out]).toEqual([0, expect.stringMatching(/gateway books: 2 routes/)]);
+  }, 60_000);
+
   it('--lenient never opens a route whose security scheme is unreadable', async () => {
     const doc = base({ '/a': { get: op('a', { security: [{ broken: [] }] }) }, '/b': { get: op('b', { security: [] }) } }, { components: { securitySchemes: { broken: { type: 'apiKey', in: 'header' } } } });
     await expect(importOpenApi(doc, 'x.yaml')).rejects.toThrow(/#\/components\/securitySchemes\/broken: "name" is required/);
