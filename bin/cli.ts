@@ -48,7 +48,7 @@ interface ImportFlags {
 
 async function cmdValidate(file: string, opts: { json?: boolean } & ImportFlags, io: Io): Promise<number> {
   const loaded = await loadSpec(file, { lenient: opts.lenient });
-  const warnings = [...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file)];
+  const warnings = [...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)];
   if (opts.json) {
     io.out(JSON.stringify({ valid: true, routes: loaded.spec.routes.length, warnings }, null, 2) + '\n');
   } else {
@@ -111,7 +111,7 @@ async function cmdSynth(file: string | undefined, opts: SynthFlags, io: Io): Pro
   if (!opts.json) io.err(`loading ${specFile}\n`);
   const loaded = await loadSpec(specFile, { lenient: opts.lenient });
   for (const l of formatWarnings(loaded.warnings, opts)) io.err(l + '\n');
-  const placeholders = placeholderIssues(loaded.spec, opts.allowPlaceholders ? 'warning' : 'error', specFile);
+  const placeholders = placeholderIssues(loaded.spec, opts.allowPlaceholders ? 'warning' : 'error', specFile, loaded.format);
   if (placeholders.length && !opts.allowPlaceholders) throw new SpecValidationError(placeholders);
   for (const p of placeholders) io.err(formatIssue(p) + '\n');
   const result = await synth(loaded.spec, {

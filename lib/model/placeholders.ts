@@ -36,12 +36,25 @@ export function findPlaceholders(spec: GatewaySpec): Placeholder[] {
   return out;
 }
 
-/** Placeholders as issues: warnings for `validate`, errors for `synth`. */
-export function placeholderIssues(spec: GatewaySpec, severity: 'warning' | 'error', file?: string): SpecIssue[] {
+/** Where the value goes when the spec came from an OpenAPI document. */
+function openApiHint(p: Placeholder): string {
+  const [top, name] = p.path;
+  if (top === 'backends' && name === 'api') return 'in the OpenAPI document: add servers (Swagger 2.0: host)';
+  if (top === 'authorizers') return `in the OpenAPI document: x-anygate.authorizers.${name}, a whole authorizer (type, issuer, audiences)`;
+  return `in the OpenAPI document: x-anygate.${formatSpecPath(p.path)}`;
+}
+
+/**
+ * Placeholders as issues: warnings for `validate`, errors for `synth`.
+ * @param format how the spec was read; `openapi` adds where the value goes in the document. @default - a spec file
+ */
+export function placeholderIssues(spec: GatewaySpec, severity: 'warning' | 'error', file?: string, format?: string): SpecIssue[] {
   return findPlaceholders(spec).map((p) => ({
     path: p.path,
     file,
     severity,
-    message: `${JSON.stringify(p.value)} is a placeholder (the source did not say); set ${formatSpecPath(p.path)} to the real value${severity === 'error' ? ' (or synthesize anyway with --allow-placeholders)' : ''}`,
+    message:
+      `${JSON.stringify(p.value)} is a placeholder (the source did not say); set ${formatSpecPath(p.path)} to the real value` +
+      `${format === 'openapi' ? ` (${openApiHint(p)})` : ''}${severity === 'error' ? '; or synthesize anyway with --allow-placeholders' : ''}`,
   }));
 }

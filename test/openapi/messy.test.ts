@@ -312,8 +312,8 @@ describe('placeholders: validate warns, synth refuses naming the field to set', 
     const f = write(scratch('oas-ph'), 'api.json', doc);
     const r = await cli('validate', f);
     expect(r.code).toBe(0);
-    expect(r.err).toContain(`${f}: authorizers.bearer.issuer: warning: "https://issuer.invalid/" is a placeholder (the source did not say); set authorizers.bearer.issuer to the real value`);
-    expect(r.err).toContain(`${f}: backends.api.url: warning: "https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value`);
+    expect(r.err).toContain(`${f}: authorizers.bearer.issuer: warning: "https://issuer.invalid/" is a placeholder (the source did not say); set authorizers.bearer.issuer to the real value (in the OpenAPI document: x-anygate.authorizers.bearer, a whole authorizer (type, issuer, audiences))`);
+    expect(r.err).toContain(`${f}: backends.api.url: warning: "https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value (in the OpenAPI document: add servers (Swagger 2.0: host))`);
   });
 
   it('synth refuses with exit 1 and writes nothing, unless --allow-placeholders', async () => {
@@ -322,7 +322,7 @@ describe('placeholders: validate warns, synth refuses naming the field to set', 
     const out = path.join(dir, 'out');
     const r = await cli('synth', f, '--out', out, '--target', 'azure');
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${f}: backends.api.url: "https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value (or synthesize anyway with --allow-placeholders)`);
+    expect(r.err).toContain(`${f}: backends.api.url: "https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value (in the OpenAPI document: add servers (Swagger 2.0: host)); or synthesize anyway with --allow-placeholders`);
     expect(r.err).toMatch(/^2 errors$/m);
     const allowed = await cli('synth', f, '--out', out, '--target', 'azure', '--allow-placeholders');
     expect(allowed.code).toBe(0);
