@@ -71,7 +71,7 @@ function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: Path
   const a = authOf(ctx, sec, own ? op.security : globalSecurity, own ? `${where}/security` : pointer('security'));
   if ('error' in a) {
     if (ctx.lenient) ctx.skip(where, label, a.error);
-    else if (!a.unreadable) ctx.fail(where, `${label}: ${a.error}; define it under ${ctx.swagger2 ? 'securityDefinitions' : 'components.securitySchemes'}, or remove it from the requirement`);
+    else if (!a.unreadable) ctx.fail(where, `${label}: ${a.error}`);
     return undefined;
   }
   const pathExt: Obj = isObj(item['x-anygate']) ? item['x-anygate'] : {};

@@ -76,12 +76,14 @@ export type Auth = { auth: RouteInput['auth']; scopes: string[] } | { error: str
 
 /** A `security` list (OR of ANDs) as route auth and scopes, or why it cannot be honoured. */
 export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr: string): Auth {
-  if (!Array.isArray(security) || security.length === 0) return { auth: 'none', scopes: [] };
+  if (security === undefined || (Array.isArray(security) && security.length === 0)) return { auth: 'none', scopes: [] };
+  // Schema validation does not reach path items in side files: a malformed requirement there must
+  // not read as "no security".
+  if (!Array.isArray(security) || !security.every(isObj)) return { unreadable: false, error: `${ptr} is not a list of security requirement objects` };
   const alts: string[][] = [];
   const scopes = new Set<string>();
   for (let i = 0; i < security.length; i++) {
-    const req: unknown = security[i];
-    if (!isObj(req)) continue;
+    const req = security[i] as Obj;
     const names = Object.keys(req).sort();
     if (names.length === 0) {
       ctx.warn('security', `${ptr}/${i}`, 'an empty requirement makes authentication optional; anygate keeps the other alternatives required');
@@ -92,7 +94,7 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
       const a = sec.schemeAuthorizer.get(n);
       if (!a) {
         const unreadable = sec.unreadable.has(n);
-        return { unreadable, error: unreadable ? `security scheme ${JSON.stringify(n)} could not be read (${sec.unreadable.get(n)})` : `security scheme ${JSON.stringify(n)} (${ptr}/${i}) is not defined` };
+        return { unreadable, error: unreadable ? `security scheme ${JSON.stringify(n)} could not be read (${sec.unreadable.get(n)})` : `security scheme ${JSON.stringify(n)} (${ptr}/${i}) is not defined; define it under ${ctx.swagger2 ? 'securityDefinitions' : 'components.securitySchemes'}, or remove it from the requirement` };
       }
       alt.push(a);
       if (Array.isArray(req[n])) for (const s of req[n]) if (typeof s === 'string') scopes.add(s);

@@ -120,6 +120,13 @@ describe('$refs: only the parts anygate reads are followed', () => {
     expect(errors).toEqual([`${f}#/paths/~1authors: $ref "./paths/authors.json" cannot be resolved: file ${path.join(dir, 'paths', 'authors.json')} does not exist`]);
   });
 
+  it('a malformed security requirement in a side file (which schema validation does not reach) is an error, never public', async () => {
+    const dir = scratch('oas-sidefile');
+    const f = write(dir, 'api.json', base({ '/books': { $ref: './paths/books.json' } }, { ...keySchemes, security: [{ key: [] }] }));
+    write(dir, 'paths/books.json', { get: op('listBooks', { security: 'key' }) });
+    expect(await refusal(loadSpec(f))).toEqual([`${f}#/paths/~1books/get: GET /books (listBooks): #/paths/~1books/get/security is not a list of security requirement objects`]);
+  });
+
   it('relative $refs inside a side file are read beside that file', async () => {
     const dir = scratch('oas-sidefile');
     const f = write(dir, 'api.json', base({ '/books': { $ref: './paths/books.json' } }, { security: [] }));
