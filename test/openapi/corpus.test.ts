@@ -5,13 +5,15 @@
  * synthesized once per process (./corpus.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import * as path from 'node:path';
 import { loadSpec } from '../../lib/load';
 import { SpecValidationError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { validateDocument } from '../../lib/openapi/document-validation';
 import { ANY_METHOD_KEYS, importOpenApi } from '../../lib/openapi/import';
+import { toYaml } from '../../lib/openapi/yaml';
 import { scratch, writeJson } from '../validators';
 import { corpusDir, corpusEntry, corpusFiles, INVALID } from './corpus';
 
@@ -74,6 +76,24 @@ describe('OpenAPI corpus: every real document imports, synthesizes and round-tri
     const r = spawnSync('openapi-spec-validator', files, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(`${r.stdout}${r.stderr}`.trim().split('\n').sort()).toEqual(files.map((f) => `${f}: OK`).sort());
     expect(r.status).toBe(0);
+  }, 120_000);
+
+  const hasPyYaml = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+  (hasPyYaml ? it : it.skip)('every imported spec, written as YAML, reads back identically with PyYAML (YAML 1.1) and yaml (1.2)', async () => {
+    const dir = scratch('corpus-yaml');
+    const files: string[] = [];
+    const inputs: unknown[] = [];
+    for (const f of corpusFiles) {
+      const { input } = (await corpusEntry(f)).result;
+      const text = toYaml(input);
+      expect(parse(text)).toEqual(JSON.parse(JSON.stringify(input)));
+      files.push(path.join(dir, `${f}.yaml`));
+      writeFileSync(files[files.length - 1], text);
+      inputs.push(JSON.parse(JSON.stringify(input)));
+    }
+    const py = spawnSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps([yaml.safe_load(open(f, encoding="utf-8")) for f in sys.argv[1:]]))', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(py.stderr).toBe('');
+    expect(JSON.parse(py.stdout)).toEqual(inputs);
   }, 120_000);
 
   it('loadSpec reads a corpus document from its file (BOM and all)', async () => {

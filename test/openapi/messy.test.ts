@@ -298,10 +298,19 @@ describe('YAML output for YAML 1.1 and 1.2 parsers', () => {
     expect(parse(text)).toEqual({ description: tricky, routes: [{ id: 'a', tags: ['x\u2028y'] }] });
   });
 
+  const ambiguous = ['yes', 'on', 'y', 'No', '1:20', '1_000', '0b101', '~', 'null', 'True', '2001-12-14', '2001-12-14T21:59:43.10-05:00', '0777', '.inf', '1e3', '=', '<<', '1.0'];
+
+  it('quotes every string a YAML 1.1 parser would read as a boolean, number, date or tag', () => {
+    const text = toYaml({ a: ambiguous, '<<': 'merge?', n: 12, t: true, z: null });
+    expect(parse(text)).toEqual({ a: ambiguous, '<<': 'merge?', n: 12, t: true, z: null });
+    expect(parse(text, { version: '1.1' })).toEqual({ a: ambiguous, '<<': 'merge?', n: 12, t: true, z: null });
+    expect(text).not.toMatch(/^%YAML/);
+  });
+
   const hasPyYaml = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
   (hasPyYaml ? it : it.skip)('anygate import writes YAML that PyYAML (YAML 1.1) reads back identically', async () => {
     const dir = scratch('oas-yaml');
-    const f = write(dir, 'api.json', base({ '/books': { get: op('listBooks', { description: tricky }) } }, { info: { title: 'Books', version: '1', description: `About\u2028books` }, security: [] }));
+    const f = write(dir, 'api.json', base({ '/books': { get: op('listBooks', { description: tricky, tags: ambiguous }) } }, { info: { title: 'Books', version: '1.0', description: `About\u2028books` }, security: [] }));
     const out = path.join(dir, 'gateway.yaml');
     expect((await cli('import', f, '--out', out)).code).toBe(0);
     const py = spawnSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1], encoding="utf-8"))))', out], { encoding: 'utf8' });
@@ -309,6 +318,8 @@ describe('YAML output for YAML 1.1 and 1.2 parsers', () => {
     const read = JSON.parse(py.stdout);
     expect(read.routes[0].description).toBe(tricky);
     expect(read.description).toBe('About\u2028books');
+    expect(read.routes[0].tags).toEqual(ambiguous);
+    expect(read.version).toBe('1.0');
   });
 });
 
