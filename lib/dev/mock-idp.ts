@@ -49,7 +49,8 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 /** Signs a token the mock IdP vouches for. */
 export function mockToken(spec: GatewaySpec, req: TokenRequest): string {
   const a = jwtAuthorizer(spec, req.authorizer);
-  const alg = a.algorithms[0];
+  // RS256 when allowed: its signatures are deterministic, so one caller's token is one cache identity.
+  const alg = a.algorithms.includes('RS256') ? 'RS256' : a.algorithms[0];
   const kind = keyKind(alg);
   const now = Math.floor((req.nowMs ?? Date.now()) / 1000);
   const payload: Record<string, unknown> = {

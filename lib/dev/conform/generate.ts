@@ -60,7 +60,7 @@ export function capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile
   return limits.length ? Math.min(...limits) : undefined;
 }
 
-function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile): ConformVector[] {
+function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile, stageCaseTaken: { done: boolean }): ConformVector[] {
   const path = samplePath(spec, r);
   const m = method(r);
   const out: ConformVector[] = [];
@@ -87,7 +87,10 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
     out.push({ name: `${r.id}: cached response reused`, route: r.id, request: { ...base, ...credentials(spec, r) }, expect: { status: 200, sameBodyAsPrevious: true } });
   }
   const n = capacity(spec, stage, r, profile);
-  if (n !== undefined && n + 1 <= MAX_REPEAT) {
+  // A limit of the route or its consumer is tested on each route; the stage throttle only once.
+  const own = Boolean(r.rateLimit) || Boolean(credentials(spec, r).apiKey && spec.plans[spec.consumers[credentials(spec, r).apiKey!.consumer].plan].rateLimit);
+  if (n !== undefined && n + 1 <= MAX_REPEAT && (own || !stageCaseTaken.done)) {
+    if (!own) stageCaseTaken.done = true;
     out.push({ name: `${r.id}: over the rate limit (${n + 1} requests)`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r), repeat: n + 1 }, expect: { status: status(profile, 'rateLimited') } });
   }
   return out;
@@ -114,5 +117,6 @@ function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
 
 /** Every generated case for `spec` on `profile`. */
 export function generateVectors(spec: GatewaySpec, stage: string, profile: Profile): ConformVector[] {
-  return [...corsCases(spec, profile), ...ipCases(spec, profile), ...spec.routes.flatMap((r) => routeCases(spec, stage, r, profile))];
+  const taken = { done: false };
+  return [...corsCases(spec, profile), ...ipCases(spec, profile), ...spec.routes.flatMap((r) => routeCases(spec, stage, r, profile, taken))];
 }

@@ -90,6 +90,8 @@ export async function runVectors(spec: GatewaySpec, vectors: ConformVector[], op
   const keys = new Map(consumerKeys(spec, opts.env).map((k) => [k.consumer, k.key]));
   const results: CaseResult[] = [];
   let previousBody: string | undefined;
+  // One token per distinct request at one gateway time: repeated cases are the same caller.
+  const tokens = new Map<string, string>();
   for (const v of vectors) {
     try {
       if (v.advanceSeconds) {
@@ -101,7 +103,9 @@ export async function runVectors(spec: GatewaySpec, vectors: ConformVector[], op
       const headers: Record<string, string> = { ...(r.headers ?? {}) };
       const query = new URLSearchParams(r.query ?? {});
       if (r.token) {
-        const token = mockToken(spec, { authorizer: r.token.authorizer, scopes: r.token.scopes, claims: r.token.claims, sub: r.token.sub, expiresInSeconds: r.token.expiresIn ? parseDuration(r.token.expiresIn) : undefined, nowMs: clock?.now });
+        const id = JSON.stringify([r.token, clock?.now]);
+        const token = tokens.get(id) ?? mockToken(spec, { authorizer: r.token.authorizer, scopes: r.token.scopes, claims: r.token.claims, sub: r.token.sub, expiresInSeconds: r.token.expiresIn ? parseDuration(r.token.expiresIn) : undefined, nowMs: clock?.now });
+        tokens.set(id, token);
         const a = spec.authorizers[r.token.authorizer];
         headers[a?.type === 'jwt' ? a.header : 'Authorization'] = `Bearer ${token}`;
       }
