@@ -86,7 +86,11 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
   for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
   if (!flags.quiet) io.out(banner(dev, loaded.spec, flags));
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     signal?.addEventListener('abort', stop, { once: true });
