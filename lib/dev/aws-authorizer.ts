@@ -44,9 +44,16 @@ export interface DevAuthorizer {
 
 const ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:anygate';
 
+const patterns = new Map<string, RegExp>();
+
 /** `*` in an IAM resource matches any run of characters, `/` included. */
 function arnMatches(pattern: string, arn: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    if (patterns.size > 10_000) patterns.clear();
+    patterns.set(pattern, re);
+  }
   return re.test(arn);
 }
 
