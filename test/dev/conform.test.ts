@@ -3,6 +3,7 @@
  * (no credentials, wrong scope, expired token, rate limits, CORS, cache reuse, mock body, denied
  * IP) all pass, and a case that should fail does fail.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadSpec } from '../../lib/load';
 import { startDev, type DevServer } from '../../lib/dev/server';
@@ -111,5 +112,21 @@ describe('generated cases for the petstore', () => {
 
   it('refuses a malformed vectors file, naming the field', () => {
     expect(() => parseVectors('vectors:\n  - name: x\n    request: { method: GET, path: nope }\n    expect: {}\n', 'bad.yaml')).toThrow(/bad.yaml: vectors.0.request.path/);
+  });
+});
+
+describe('docs/dev.md', () => {
+  it('its example vectors pass against anygate dev on the petstore (aws profile)', async () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/dev.md'), 'utf8');
+    const block = /```yaml\n(vectors:[\s\S]*?)```/.exec(doc)![1];
+    const spec = (await loadSpec(path.join(ROOT, 'examples/petstore/gateway.yaml'))).spec;
+    const dev = await devFor(spec, 'dev', 'aws');
+    try {
+      const results = await runVectors(spec, parseVectors(block, 'docs/dev.md'), { url: dev.url });
+      if (results.some((r) => !r.pass)) throw new Error(formatResults(results));
+      expect(results).toHaveLength(6);
+    } finally {
+      await dev.close();
+    }
   });
 });
