@@ -104,6 +104,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
   const functions = opts.functions ?? new Map();
   const warnings: string[] = [];
+  const bindings = new Set([...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => ('binding' in b && b.binding ? [b.binding] : [])));
+  for (const f of functions.keys()) if (!bindings.has(f)) throw new DevUsageError(`--function ${f}: the spec binds no function of that name; bindings: ${[...bindings].sort().join(', ') || '(none)'}`);
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
   for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
 

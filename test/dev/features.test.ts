@@ -223,3 +223,24 @@ describe('custom authorizers through --function', () => {
     });
   });
 });
+
+describe('stages and start checks', () => {
+  it('uses the stage variables in transforms and the stage backend URL', async () => {
+    const s = spec({
+      stages: { dev: { variables: { region: 'eu-dev' }, backends: { api: { url: 'https://dev.example.com' } } }, prod: { variables: { region: 'eu-prod' } } },
+      routes: [{ method: 'GET', path: '/orders/{id}', transform: { request: { setHeaders: { 'x-region': '${stage.region}' }, rewritePath: '/internal/{id}' } } }],
+    });
+    await withDev({ spec: s, stage: 'prod' }, async (url) => {
+      const echoed = (await get(`${url}/orders/a%20b`)).json() as { url: string; headers: Record<string, string> };
+      expect(echoed.headers['x-region']).toBe('eu-prod');
+      expect(echoed.url).toBe('/internal/a%20b');
+    });
+  });
+
+  it('refuses an unknown stage, backend or function binding by name', async () => {
+    const s = spec({ routes: [{ method: 'GET', path: '/x' }] });
+    await expect(startDev({ spec: s, stage: 'qa', port: 0 })).rejects.toThrow('stage "qa" is not in the spec; stages: prod');
+    await expect(startDev({ spec: s, backends: { nope: 'http://127.0.0.1:1' }, port: 0 })).rejects.toThrow('--backend nope: no HTTP backend of that name; HTTP backends: api');
+    await expect(startDev({ spec: s, functions: new Map([['ghost', () => ({})]]), port: 0 })).rejects.toThrow('--function ghost: the spec binds no function of that name');
+  });
+});
