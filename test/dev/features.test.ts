@@ -210,7 +210,8 @@ describe('limits', () => {
 
 describe('custom authorizers through --function', () => {
   const s = spec({ authorizers: { gate: { type: 'custom', binding: 'gate-fn' } }, routes: [{ method: 'GET', path: '/c', auth: ['gate'] }] });
-  const fn = async (event: { headers?: Record<string, string>; methodArn?: string }) => {
+  const fn = async (e: unknown) => {
+    const event = e as { headers?: Record<string, string>; methodArn?: string };
     const ok = event.headers?.authorization === 'let-me-in';
     // AWS: an IAM policy; the other profiles: an HTTP status.
     if (event.methodArn) return { principalId: 'u', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: ok ? 'Allow' : 'Deny', Resource: [event.methodArn] }] } };
