@@ -2,7 +2,8 @@
  * `anygate dev` overhead, one run: requests per second (closed loop, 16 in flight) and p50/p99
  * latency at a fixed 1,000 requests/s (open loop) to a local backend, directly and through the dev
  * gateway on a JWT-protected, rate-limited route (the limit set high enough never to refuse).
- * Profiles: aws (the generated authorizer, with API Gateway's authorizer result cache) and apigee
+ * Also the latency one request at a time (no queueing), which is what the gateway adds per call
+ * when the machine has headroom. Profiles: aws (the generated authorizer, with API Gateway's authorizer result cache) and apigee
  * (a full JWT verification per request). Ratios and added milliseconds are the result.
  *
  *   npx tsx bench/dev.ts          (BENCH_SECONDS=5 by default)
@@ -86,16 +87,29 @@ async function latencies(pool: Pool, path: string, headers: Record<string, strin
   return out.sort((a, b) => a - b);
 }
 
+/** One request at a time: the latency each request adds, without queueing. */
+async function sequential(pool: Pool, path: string, headers: Record<string, string>): Promise<number[]> {
+  const out: number[] = [];
+  const end = performance.now() + SECONDS * 1000;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await one(pool, path, headers);
+    out.push(performance.now() - t0);
+  }
+  return out.sort((a, b) => a - b);
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function measure(label: string, origin: string, path: string, headers: Record<string, string>) {
   const pool = new Pool(origin, { connections: 32 });
   for (let i = 0; i < 2000; i++) await one(pool, path, headers); // warm-up
   const rps = await throughput(pool, path, headers);
+  const seq = await sequential(pool, path, headers);
   const lat = await latencies(pool, path, headers);
   await pool.close();
-  const row = { label, rps, p50: pct(lat, 50), p99: pct(lat, 99) };
-  console.log(`${label.padEnd(34)} ${rps.toFixed(0).padStart(7)} req/s   p50 ${row.p50.toFixed(3)} ms   p99 ${row.p99.toFixed(3)} ms (at ${RATE} req/s)`);
+  const row = { label, rps, p50: pct(lat, 50), p99: pct(lat, 99), s50: pct(seq, 50), s99: pct(seq, 99) };
+  console.log(`${label.padEnd(34)} ${rps.toFixed(0).padStart(7)} req/s   one at a time: p50 ${row.s50.toFixed(3)} ms p99 ${row.s99.toFixed(3)} ms   at ${RATE} req/s: p50 ${row.p50.toFixed(3)} ms p99 ${row.p99.toFixed(3)} ms`);
   return row;
 }
 
@@ -107,6 +121,7 @@ async function main(): Promise<void> {
     const dev = await startDev({ spec, profile, port: 0, mockIdp: true, backends: { api: b.url } });
     const token = mockToken(spec, { authorizer: 'jwt', scopes: ['items:read'], expiresInSeconds: 3600 });
     const via = await measure(`through anygate dev (${profile})`, dev.url, '/items/1', { authorization: `Bearer ${token}` });
+    console.log(`  ${profile}: one at a time, p50 +${(via.s50 - direct.s50).toFixed(3)} ms, p99 +${(via.s99 - direct.s99).toFixed(3)} ms over direct`);
     console.log(
       `  ${profile}: throughput ${(via.rps / direct.rps).toFixed(2)}x direct; p50 +${(via.p50 - direct.p50).toFixed(3)} ms (${(via.p50 / direct.p50).toFixed(2)}x); p99 +${(via.p99 - direct.p99).toFixed(3)} ms (${(via.p99 / direct.p99).toFixed(2)}x); goal p50 +<1 ms: ${via.p50 - direct.p50 < 1 ? 'met' : 'MISSED'}`,
     );
