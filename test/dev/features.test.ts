@@ -245,3 +245,20 @@ describe('stages and start checks', () => {
     await expect(startDev({ spec: s, functions: new Map([['ghost', () => ({})]]), port: 0 })).rejects.toThrow('--function ghost: the spec binds no function of that name');
   });
 });
+
+describe('dev endpoints', () => {
+  it('moves only a virtual clock, and rejects bad requests', async () => {
+    const s = spec({ routes: [{ method: 'GET', path: '/x' }] });
+    await withDev({ spec: s, clock: 'wall' }, async (url) => {
+      const r = await get(`${url}/__anygate/clock`, { method: 'POST', body: '{"advanceSeconds": 5}' });
+      expect(r.status).toBe(409);
+    });
+    await withDev({ spec: s }, async (url) => {
+      const before = Date.parse(((await get(`${url}/__anygate/clock`)).json() as { now: string }).now);
+      expect((await get(`${url}/__anygate/clock`, { method: 'POST', body: '{"advanceSeconds": -1}' })).status).toBe(400);
+      const after = (await get(`${url}/__anygate/clock`, { method: 'POST', body: '{"advanceSeconds": 90}' })).json() as { now: string };
+      expect(Date.parse(after.now) - before).toBe(90_000);
+      expect((await get(`${url}/__anygate/nothing`)).status).toBe(404);
+    });
+  });
+});
