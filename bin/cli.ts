@@ -227,6 +227,43 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option('--out <file>', 'write to a file')
     .action(run((opts: { out?: string }) => cmdSchema(opts, io)));
 
+  // anygate dev / token / conform: modules load only when the command runs.
+  const many = (v: string, prev: string[] = []) => [...prev, v];
+  program
+    .command('dev')
+    .description('run the gateway locally on 127.0.0.1, with auth, limits, cache, transforms and each cloud\'s answers (--profile)')
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
+    .option('--stage <name>', 'stage (default: dev, else the first)')
+    .option('--profile <target>', 'aws, azure or apigee semantics (default: aws)')
+    .option('--port <n>', 'port; 0 picks a free one (default: 8787)')
+    .option('--backend <name=url>', 'send an HTTP backend to another URL (repeatable)', many)
+    .option('--function <binding=file>', 'run a function binding in-process from a .ts or .js handler (repeatable)', many)
+    .option('--mock-idp', 'serve a JWKS and accept tokens from anygate token')
+    .option('--clock <kind>', 'virtual: time moves only by POST /__anygate/clock')
+    .option('--trust-forwarded', 'take the client address from X-Forwarded-For')
+    .option('--quiet', 'no banner and no access log')
+    .action(run((file: string | undefined, opts: Record<string, never>) => require('./commands/dev').cmdDev(file ?? DEFAULT_SPEC, opts, io)));
+  program
+    .command('token')
+    .description('print a token signed by the mock IdP of anygate dev --mock-idp')
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
+    .requiredOption('--authorizer <name>', 'JWT authorizer of the spec')
+    .option('--scope <scope>', 'scope (repeatable)', many)
+    .option('--claim <name=value>', 'extra claim (repeatable)', many)
+    .option('--expires-in <duration>', 'lifetime such as 10m, 2h; negative for an expired token (default: 10m)')
+    .option('--sub <id>', 'subject (default: dev-user)')
+    .action(run((file: string | undefined, opts: Record<string, never>) => require('./commands/token').cmdToken(file ?? DEFAULT_SPEC, opts, io)));
+  program
+    .command('conform')
+    .description('replay conformance vectors (default: generated from the spec) against a running gateway; pass/fail table')
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
+    .argument('[vectors]', 'vectors file (YAML or JSON)')
+    .requiredOption('--url <url>', 'base URL of the gateway (anygate dev or a deployed stage)')
+    .option('--profile <target>', 'whose answers to expect: aws, azure or apigee (default: aws)')
+    .option('--stage <name>', 'stage the gateway runs (default: dev, else the first)')
+    .option('--json', 'machine-readable results')
+    .action(run((file: string | undefined, vectors: string | undefined, opts: Record<string, never>) => require('./commands/conform').cmdConform(file ?? DEFAULT_SPEC, vectors, opts, io)));
+
   return program;
 }
 
@@ -243,7 +280,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // Help and version are not errors; everything else the parser rejects is a usage error.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || (e instanceof AnygateError && e.name === 'DevUsageError')) {
       io.err(`anygate: ${e.message}\n`);
       return EXIT.usage;
     }
