@@ -111,9 +111,6 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       },
       description: r.description,
       tags: sortedSet(r.tags),
-      aws: r.aws,
-      azure: r.azure,
-      apigee: r.apigee,
     };
   });
 }
@@ -203,9 +200,6 @@ function normalize(p: ParsedGateway): GatewaySpec {
     },
     ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },
     observability,
-    aws: p.top.aws,
-    azure: p.top.azure,
-    apigee: p.top.apigee,
   };
   return canonical(spec);
 }

@@ -21,11 +21,6 @@ const HttpMethod = z
   .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'])
   .describe('HTTP method; ANY matches every method.');
 
-/** Options for one target, carried by the model but read only by that target's adapter. */
-const TargetOptions = z
-  .record(z.string(), z.unknown())
-  .describe('Options read only by one target adapter; the neutral model carries them unread.');
-
 /** A reference to a secret held outside the spec. Key values never appear in a spec. */
 export const SecretRef = z
   .strictObject(
@@ -198,9 +193,6 @@ export const Route = z
     description: z.string().optional(),
     /** Grouping tags. @default [] */
     tags: z.array(NonEmpty).optional(),
-    aws: TargetOptions.optional(),
-    azure: TargetOptions.optional(),
-    apigee: TargetOptions.optional(),
   })
   .describe('One method on one path template.');
 
@@ -422,9 +414,6 @@ export const GatewaySchema = z
     ipRules: IpRules.optional(),
     defaults: Defaults.optional(),
     observability: Observability.optional(),
-    aws: TargetOptions.optional(),
-    azure: TargetOptions.optional(),
-    apigee: TargetOptions.optional(),
   })
   .describe('An anygate gateway definition.');
 

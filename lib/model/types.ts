@@ -102,9 +102,6 @@ export interface RouteSpec {
   readonly validation?: RequestValidationSpec;
   readonly description?: string;
   readonly tags: string[];
-  readonly aws?: Record<string, unknown>;
-  readonly azure?: Record<string, unknown>;
-  readonly apigee?: Record<string, unknown>;
 }
 
 export interface StageSpec {
@@ -146,9 +143,6 @@ export interface GatewaySpec {
   readonly cors?: CorsSpec;
   readonly ipRules?: IpRulesSpec;
   readonly observability: ObservabilitySpec;
-  readonly aws?: Record<string, unknown>;
-  readonly azure?: Record<string, unknown>;
-  readonly apigee?: Record<string, unknown>;
 }
 
 /** Defaults the model applies during normalization. */

@@ -32,9 +32,6 @@ function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject
     ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}),
     ...(r.transform ? { transform: r.transform } : {}),
     ...(r.validation ? { validation: r.validation } : {}),
-    ...(r.aws ? { aws: r.aws } : {}),
-    ...(r.azure ? { azure: r.azure } : {}),
-    ...(r.apigee ? { apigee: r.apigee } : {}),
   };
   return {
     operationId: r.id,
@@ -73,9 +70,6 @@ export function exportOpenApi(spec: GatewaySpec): OpenAPIV3_1.Document {
       ...(spec.cors ? { cors: spec.cors } : {}),
       ...(spec.ipRules ? { ipRules: spec.ipRules } : {}),
       observability: spec.observability,
-      ...(spec.aws ? { aws: spec.aws } : {}),
-      ...(spec.azure ? { azure: spec.azure } : {}),
-      ...(spec.apigee ? { apigee: spec.apigee } : {}),
     },
   };
   return canonical(doc) as unknown as OpenAPIV3_1.Document;
