@@ -146,7 +146,7 @@ function normalizeAuthorizer(a: NonNullable<ReturnType<ParsedGateway['authorizer
     case 'apiKey':
       return { type: 'apiKey', in: a.in ?? MODEL_DEFAULTS.apiKeyIn, name: a.name ?? MODEL_DEFAULTS.apiKeyName };
     case 'custom':
-      return { ...a, header: a.header ?? MODEL_DEFAULTS.authHeader, resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.resultTtlSeconds };
+      return { ...a, header: a.header ?? MODEL_DEFAULTS.customHeader, resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.customResultTtlSeconds };
   }
 }
 
@@ -195,7 +195,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
       allowMethods: p.cors.allowMethods ? sortedSet(p.cors.allowMethods).sort((a, b) => methodRank(a) - methodRank(b)) : usedMethods,
       allowHeaders: sortedSet(p.cors.allowHeaders ?? [...MODEL_DEFAULTS.corsAllowHeaders]),
       exposeHeaders: sortedSet(p.cors.exposeHeaders),
-      allowCredentials: p.cors.allowCredentials ?? false,
+      allowCredentials: p.cors.allowCredentials ?? MODEL_DEFAULTS.corsAllowCredentials,
       maxAgeSeconds: p.cors.maxAgeSeconds ?? MODEL_DEFAULTS.corsMaxAgeSeconds,
     },
     ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },

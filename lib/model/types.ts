@@ -145,25 +145,4 @@ export interface GatewaySpec {
   readonly observability: ObservabilitySpec;
 }
 
-/** Defaults the model applies during normalization. */
-export const MODEL_DEFAULTS = {
-  version: '1.0.0',
-  basePath: '/',
-  timeoutMs: 29_000,
-  stageName: 'prod',
-  jwtAlgorithms: ['RS256'],
-  scopeClaim: 'scope',
-  authHeader: 'Authorization',
-  clockSkewSeconds: 60,
-  resultTtlSeconds: 300,
-  apiKeyIn: 'header',
-  apiKeyName: 'x-api-key',
-  mockStatusCode: 200,
-  corsAllowHeaders: ['Authorization', 'Content-Type'],
-  corsMaxAgeSeconds: 600,
-  accessLogs: true,
-  logRetentionDays: 30,
-  logLevel: 'error',
-  tracing: false,
-  metrics: true,
-} as const;
+export { MODEL_DEFAULTS } from './defaults';
