@@ -21,7 +21,7 @@ import { httpSyntaxProblems } from './http-syntax';
 import { claimsUsed, sortKeys } from './integration';
 import { compileKeys } from './keys';
 import { readAwsOptions } from './options';
-import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, RESERVED_STAGE_VARIABLE_PREFIX, TRANSFORM_STAGE_VARIABLE, type AwsFunctionBinding, type AwsPlan, type AwsStagePlan } from './plan';
+import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, RESERVED_STAGE_VARIABLE_PREFIX, TRANSFORM_STAGE_VARIABLE, type AwsFunctionBinding, type AwsPlan } from './plan';
 import { buildResources, countResources, type AwsResource } from './resources';
 import { emitAuth } from './routes/auth';
 import { emitBackend } from './routes/backend';
@@ -30,7 +30,7 @@ import type { MethodParam, RouteContext, RouteFragment, RouteSettings } from './
 import { emitLimits } from './routes/limits';
 import { emitTransform } from './routes/transform';
 import { emitValidation, VALIDATORS } from './routes/validation';
-import { compileStage, type MethodEntry } from './stage';
+import { compileStages, type MethodEntry } from './stage';
 
 export interface AwsCompileOptions {
   /** Stages to compile. @default - every stage of the spec */
@@ -206,8 +206,7 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
   for (const [b, users] of auth.customBindings) emitted.bindings.set(b, [...(emitted.bindings.get(b) ?? []), ...users]);
   const functions: AwsFunctionBinding[] = [...emitted.bindings.keys()].sort().map((binding) => ({ binding, stageVariable: functionStageVariable(binding), usedBy: [...new Set(emitted.bindings.get(binding))].sort() }));
   const entries = methodEntries(spec, emitted, resources);
-  const stages: Record<string, AwsStagePlan> = {};
-  for (const name of stageNames) stages[name] = compileStage(spec, name, entries, options.cacheClusterSize ?? '0.5');
+  const stages = compileStages(spec, stageNames, entries, options.cacheClusterSize ?? '0.5', TARGET, problems, warnings);
 
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
   const transformRoutes = emitted.transformRoutes;
