@@ -24,8 +24,11 @@ function evaluatedBy(value: string): string | undefined {
 export function cfnReferenceProblems(spec: GatewaySpec, target: string): SynthesisProblem[] {
   const problems: SynthesisProblem[] = [];
   const report = (path: string, what: string) => {
-    const route = /^routes\[(\d+)\]/.exec(path);
-    problems.push({ target, where: route ? spec.routes[Number(route[1])].id : 'gateway', feature: 'cfn.dynamicReference', message: `${path} holds ${what}; remove it (secrets belong in consumers.*.apiKey.secretRef)` });
+    // Route fields are named relative to the route (`where` names it): indexes follow canonical order, not the input's.
+    const route = /^routes\[(\d+)\]\.?/.exec(path);
+    const where = route ? spec.routes[Number(route[1])].id : 'gateway';
+    const field = route ? path.slice(route[0].length) || 'route' : path;
+    problems.push({ target, where, feature: 'cfn.dynamicReference', message: `${field} holds ${what}; remove it (secrets belong in consumers.*.apiKey.secretRef)` });
   };
   const walk = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
