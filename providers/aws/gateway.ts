@@ -297,7 +297,7 @@ export class AwsGateway extends Construct {
           target: 'aws',
           where: 'gateway',
           feature: 'size',
-          message: `the API body is ${bytes} bytes: too large to keep in the template (CloudFormation caps the processed template at 1 MB), and API Gateway can import it from S3 only with literal ARNs, which need the stack's account and region; give the stack an env ({ account, region })`,
+          message: `the API body is ${bytes} bytes: too large to keep in the template (CloudFormation caps the processed template at 1 MB), and API Gateway can import it from S3 only with literal ARNs, which need the stack's account and region; give the stack an env ({ account, region }) (anygate synth: set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION)`,
         },
       ]);
     }

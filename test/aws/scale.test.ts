@@ -1,15 +1,16 @@
+import * as path from 'node:path';
 import { generateAwsScaleGateway } from '../../bench/gen-aws-scale';
 import { generateGateway } from '../../bench/gen-spec';
 import { scratch } from '../validators';
 import { synthAws } from './helpers';
-import { processedTemplateBytes } from './processed';
+import { processedTemplateBytes } from '../../bin/synth/aws';
 
 const count = (j: Record<string, any>) => Object.keys(j.Resources).length;
 
 function synthAt(routes: number) {
   const outdir = scratch('scale');
   const s = synthAws(generateAwsScaleGateway(routes), {}, outdir);
-  return { ...s, processed: processedTemplateBytes(s.json, outdir) };
+  return { ...s, processed: processedTemplateBytes(path.join(outdir, `${s.stack.artifactId}.template.json`)) };
 }
 
 describe('AWS at scale (JWT + scope on every route, GETs cached, writes rate limited, two stages)', () => {
