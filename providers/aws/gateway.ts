@@ -92,6 +92,21 @@ export function withLiteralPseudoParameters(value: unknown, account: string, reg
   return JSON.parse(text);
 }
 
+/** Fails, naming the fix, when a route or authorizer needs a function binding the props do not give. */
+function assertBindings(plan: AwsPlan, functions: Record<string, lambda.IFunction>): void {
+  const missing = plan.functions.filter((f) => !functions[f.binding]);
+  if (!missing.length) return;
+  throw new SynthesisError(
+    'aws',
+    missing.map((f) => ({
+      target: 'aws',
+      where: f.usedBy[0].startsWith('authorizer ') ? 'gateway' : f.usedBy[0],
+      feature: 'backend.function',
+      message: `function binding ${JSON.stringify(f.binding)} (used by ${f.usedBy.join(', ')}) has no Lambda function: pass functions: { '${f.binding}': yourFunction } to AwsGateway`,
+    })),
+  );
+}
+
 /** Acknowledges cdk-nag findings that are right by design, with the reason (CDK's own Validations API). */
 function acknowledge(scope: IConstruct | undefined, rules: { id: string; reason: string }[]): void {
   if (scope) Validations.of(scope).acknowledge(...rules);
@@ -128,18 +143,7 @@ export class AwsGateway extends Construct {
     for (const w of plan.warnings) Validations.of(this).addWarning('anygate-aws', w);
 
     const functions = props.functions ?? {};
-    const missing = plan.functions.filter((f) => !functions[f.binding]);
-    if (missing.length) {
-      throw new SynthesisError(
-        'aws',
-        missing.map((f) => ({
-          target: 'aws',
-          where: f.usedBy[0].startsWith('authorizer ') ? 'gateway' : f.usedBy[0],
-          feature: 'backend.function',
-          message: `function binding ${JSON.stringify(f.binding)} (used by ${f.usedBy.join(', ')}) has no Lambda function: pass functions: { '${f.binding}': yourFunction } to AwsGateway`,
-        })),
-      );
-    }
+    assertBindings(plan, functions);
 
     const bundleRoot = props.bundleDir ?? DEFAULT_BUNDLE_ROOT;
     const definition = this.apiDefinition(plan, bundleRoot, props.inlineBodyLimitBytes ?? 400_000);
@@ -175,6 +179,13 @@ export class AwsGateway extends Construct {
       });
     }
 
+    this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
+    this.addStages(plan, functionVariables, props.webAclArn);
+    this.addKeys(plan);
+  }
+
+  /** The generated authorizer and transform functions (own role and log group each); returns the transform function. */
+  private addGeneratedFunctions(plan: AwsPlan, props: AwsGatewayProps, functions: Record<string, lambda.IFunction>, functionVariables: Record<string, string>, bundleRoot: string, executeApiArn: string): lambda.Function | undefined {
     const handlerProps = {
       runtime: props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X,
       architecture: props.handlerArchitecture ?? lambda.Architecture.ARM_64,
@@ -201,21 +212,17 @@ export class AwsGateway extends Construct {
         sourceArn: Stack.of(this).formatArn({ service: 'execute-api', resource: this.restApi.restApiId, resourceName: 'authorizers/*' }),
       });
     }
-    if (plan.transform) {
-      const bundle = bundleHandler('transform', plan.transform.config, bundleRoot);
-      this.bundles.push(bundle);
-      const maxTimeout = Math.max(...plan.transform.config.routes.map((r) => r.timeoutMs));
-      const fn = generated('Transform', bundle, Duration.seconds(Math.ceil(maxTimeout / 1000) + 1), `anygate request/response transforms for ${plan.apiName}`);
-      this.transformFunction = fn;
-      functionVariables[plan.transform.stageVariable] = fn.functionName;
-      new lambda.CfnPermission(this, 'InvokeTransform', { action: 'lambda:InvokeFunction', functionName: fn.functionArn, principal: 'apigateway.amazonaws.com', sourceArn: executeApiArn });
-      const targets = plan.transform.invokes.map((sv) => functions[plan.functions.find((f) => f.stageVariable === sv)!.binding].functionArn);
-      // An identity policy on the function's own role: no resource policy on the (possibly imported) targets.
-      if (targets.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
-    }
-
-    this.addStages(plan, functionVariables, props.webAclArn);
-    this.addKeys(plan);
+    if (!plan.transform) return undefined;
+    const bundle = bundleHandler('transform', plan.transform.config, bundleRoot);
+    this.bundles.push(bundle);
+    const maxTimeout = Math.max(...plan.transform.config.routes.map((r) => r.timeoutMs));
+    const fn = generated('Transform', bundle, Duration.seconds(Math.ceil(maxTimeout / 1000) + 1), `anygate request/response transforms for ${plan.apiName}`);
+    functionVariables[plan.transform.stageVariable] = fn.functionName;
+    new lambda.CfnPermission(this, 'InvokeTransform', { action: 'lambda:InvokeFunction', functionName: fn.functionArn, principal: 'apigateway.amazonaws.com', sourceArn: executeApiArn });
+    const targets = plan.transform.invokes.map((sv) => functions[plan.functions.find((f) => f.stageVariable === sv)!.binding].functionArn);
+    // An identity policy on the function's own role: no resource policy on the (possibly imported) targets.
+    if (targets.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
+    return fn;
   }
 
   /** One Stage per spec stage; method settings only where a method differs from the stage's defaults. */
