@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
-import { targetProblems } from '../../lib/capabilities/portability';
+import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
@@ -178,7 +178,8 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
 }
 
 export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): AwsPlan {
-  const problems: SynthesisProblem[] = [...targetProblems(spec, TARGET)];
+  assertSupported(spec, TARGET, { aws: options });
+  const problems: SynthesisProblem[] = [];
   // Emitters paste spec strings into VTL and CloudFormation: a spec failing these checks is refused before anything is emitted.
   const unsafe = [...httpSyntaxProblems(spec, TARGET), ...cfnReferenceProblems(spec, TARGET)];
   if (unsafe.length) throw new SynthesisError(TARGET, dedupeProblems([...problems, ...unsafe]));
@@ -195,9 +196,7 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
   const body = assembleBody(spec, emitted, auth, awsOptions.binaryMediaTypes, warnings);
 
   const bodyJson = JSON.stringify(body);
-  if (Buffer.byteLength(bodyJson) > AWS_LIMITS.openApiImportBytes) {
-    problems.push({ target: TARGET, where: 'gateway', feature: 'size', message: `the API definition is ${Buffer.byteLength(bodyJson)} bytes, over API Gateway's ${AWS_LIMITS.openApiImportBytes}-byte import limit; split the gateway` });
-  }
+  problems.push(...emittedProblems(spec, TARGET, { aws: options }, 'size', [{ where: 'gateway', bytes: Buffer.byteLength(bodyJson) }]));
   const resourceCount = countResources(resources.values());
   if (resourceCount > AWS_LIMITS.resourcesPerApi) {
     warnings.push(`the API has ${resourceCount} resources, over API Gateway's default quota of ${AWS_LIMITS.resourcesPerApi} per REST API; request a quota increase before deploying`);
