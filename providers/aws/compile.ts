@@ -3,8 +3,9 @@
  * byte-identical output. Everything the REST API needs is in one OpenAPI body, so the number of
  * CloudFormation resources does not grow with the number of routes.
  *
- * This module orchestrates: safety checks (http-syntax.ts, cfn-refs.ts) run first, then one route
- * emitter per concern (routes/: auth, validation, limits, cache, transform, backend) builds each
+ * This module orchestrates: assertSupported runs the capability records' checks first (the string
+ * grammars of lib/capabilities/targets/aws-syntax.ts among them, so no unsafe string reaches an
+ * emitter), then one route emitter per concern (routes/: auth, validation, limits, cache, transform, backend) builds each
  * operation, and stage.ts, cors.ts and keys.ts build the rest.
  */
 import { createHash } from 'node:crypto';
@@ -15,13 +16,11 @@ import { canonical } from '../../lib/model/normalize';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import type { TransformRoute } from '../../lib/runtime/config';
 import { compileAwsAuth, type AwsAuth } from './auth';
-import { cfnReferenceProblems } from './cfn-refs';
 import { CONCRETE_METHODS, corsGatewayResponses, preflightOperation } from './cors';
-import { httpSyntaxProblems } from './http-syntax';
 import { claimsUsed, sortKeys } from './integration';
 import { compileKeys } from './keys';
 import { readAwsOptions } from './options';
-import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, RESERVED_STAGE_VARIABLE_PREFIX, TRANSFORM_STAGE_VARIABLE, type AwsFunctionBinding, type AwsPlan } from './plan';
+import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, TRANSFORM_STAGE_VARIABLE, type AwsFunctionBinding, type AwsPlan } from './plan';
 import { buildResources, countResources, type AwsResource } from './resources';
 import { emitAuth } from './routes/auth';
 import { emitBackend } from './routes/backend';
@@ -131,20 +130,9 @@ function methodEntries(spec: GatewaySpec, emitted: EmittedRoutes, resources: Map
   return out;
 }
 
-function checkStages(spec: GatewaySpec, options: AwsCompileOptions, problems: SynthesisProblem[], warnings: string[]): string[] {
-  const cacheClusterSize = options.cacheClusterSize ?? '0.5';
-  if (!(AWS_LIMITS.cacheClusterSizesGb as readonly string[]).includes(cacheClusterSize)) {
-    problems.push({ target: TARGET, where: 'gateway', feature: 'route.cache', message: `cache cluster size ${cacheClusterSize} GB is not one API Gateway offers; use one of ${AWS_LIMITS.cacheClusterSizesGb.join(', ')}` });
-  }
+/** The stages to compile, sorted (assertSupported has checked that they exist). */
+function selectStages(spec: GatewaySpec, options: AwsCompileOptions, warnings: string[]): string[] {
   const stageNames = options.stages ?? Object.keys(spec.stages);
-  for (const s of stageNames) {
-    if (!spec.stages[s]) problems.push({ target: TARGET, where: 'gateway', feature: 'stage', message: `stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}` });
-    for (const v of Object.keys(spec.stages[s]?.variables ?? {})) {
-      if (v.startsWith(RESERVED_STAGE_VARIABLE_PREFIX)) {
-        problems.push({ target: TARGET, where: 'gateway', feature: 'stage.variables', message: `stage ${s}: variable ${v} uses the prefix ${RESERVED_STAGE_VARIABLE_PREFIX}, which anygate reserves for its own stage variables; rename it` });
-      }
-    }
-  }
   if (stageNames.length > AWS_LIMITS.stagesPerApi) warnings.push(`${stageNames.length} stages exceed API Gateway's default quota of ${AWS_LIMITS.stagesPerApi} per REST API; request a quota increase before deploying`);
   return stageNames.filter((s) => spec.stages[s]).sort();
 }
@@ -180,13 +168,10 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
 export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): AwsPlan {
   assertSupported(spec, TARGET, { aws: options });
   const problems: SynthesisProblem[] = [];
-  // Emitters paste spec strings into VTL and CloudFormation: a spec failing these checks is refused before anything is emitted.
-  const unsafe = [...httpSyntaxProblems(spec, TARGET), ...cfnReferenceProblems(spec, TARGET)];
-  if (unsafe.length) throw new SynthesisError(TARGET, dedupeProblems([...problems, ...unsafe]));
   const warnings: string[] = [];
-  const awsOptions = readAwsOptions(spec, TARGET, problems);
-  const stageNames = checkStages(spec, options, problems, warnings);
-  const keys = compileKeys(spec, stageNames, TARGET, problems);
+  const awsOptions = readAwsOptions(spec);
+  const stageNames = selectStages(spec, options, warnings);
+  const keys = compileKeys(spec, stageNames);
 
   const resources = buildResources(spec, TARGET, problems);
   const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)), TARGET, problems);

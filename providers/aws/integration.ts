@@ -2,7 +2,6 @@
  * Integration helpers shared by the backend and transform route emitters: which transforms
  * parameter mapping can express, mapping sources, backend base URLs and per-stage hosts.
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
 import { parseTemplate, type TemplatePart } from '../../lib/model/template';
 import type { GatewaySpec, HttpBackendSpec, RouteSpec } from '../../lib/model/types';
 import { backendStageVariable } from './plan';
@@ -76,21 +75,17 @@ function hostPart(url: string): { scheme: string; rest: string } {
   return { scheme: u.protocol.replace(/:$/, ''), rest: `${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}` };
 }
 
-/** Base URL of an HTTP backend in the integration URI (through a stage variable when stages override it). */
-export function backendBase(spec: GatewaySpec, name: string, target: string, where: string, problems: SynthesisProblem[]): { base: string; url: string; stageVariable?: string } | undefined {
+/**
+ * Base URL of an HTTP backend in the integration URI (through a stage variable when stages override
+ * it; the record 'stage.backends' has checked that every stage keeps the scheme).
+ */
+export function backendBase(spec: GatewaySpec, name: string): { base: string; url: string; stageVariable?: string } | undefined {
   const b = spec.backends[name] as HttpBackendSpec;
   if (!b.url) return undefined;
   const overridden = Object.values(spec.stages).some((s) => s.backends[name]);
   if (!overridden) return { base: b.url.replace(/\/+$/, ''), url: b.url };
-  const { scheme } = hostPart(b.url);
-  for (const [stage, s] of Object.entries(spec.stages)) {
-    const o = s.backends[name];
-    if (o && hostPart(o.url).scheme !== scheme) {
-      problems.push({ target, where, feature: 'stage.backends', message: `stage ${stage} overrides backend ${name} with ${o.url}, whose scheme differs from ${b.url}; API Gateway keeps the scheme in the template, so use ${scheme} for every stage` });
-    }
-  }
   const sv = backendStageVariable(name);
-  return { base: `${scheme}://\${stageVariables.${sv}}`, url: b.url, stageVariable: sv };
+  return { base: `${hostPart(b.url).scheme}://\${stageVariables.${sv}}`, url: b.url, stageVariable: sv };
 }
 
 /** The stage-variable value for a backend in a stage (host and path prefix, no scheme). */

@@ -6,11 +6,10 @@
  * secret holds a JSON object with one key value per stage name (API Gateway requires distinct
  * values), read with a JSON-field dynamic reference.
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import type { AwsApiKey, AwsUsagePlan } from './plan';
 
-export function compileKeys(spec: GatewaySpec, stages: string[], target: string, problems: SynthesisProblem[]): { usagePlans: Record<string, AwsUsagePlan>; apiKeys: Record<string, AwsApiKey> } {
+export function compileKeys(spec: GatewaySpec, stages: string[]): { usagePlans: Record<string, AwsUsagePlan>; apiKeys: Record<string, AwsApiKey> } {
   const id = (name: string, stage: string) => (stages.length === 1 ? name : `${name}-${stage}`);
   const usagePlans: Record<string, AwsUsagePlan> = {};
   const apiKeys: Record<string, AwsApiKey> = {};
@@ -25,13 +24,8 @@ export function compileKeys(spec: GatewaySpec, stages: string[], target: string,
       };
     }
     for (const [name, c] of Object.entries(spec.consumers)) {
-      let secretName: string | undefined;
-      if (c.apiKey) {
-        const [store, ...rest] = c.apiKey.secretRef.split(':');
-        if (store !== 'aws-secretsmanager') {
-          problems.push({ target, where: 'gateway', feature: 'consumer.apiKey', message: `consumer ${name}: AWS reads API key values only from Secrets Manager; write secretRef "aws-secretsmanager:<secret name>" or omit apiKey so API Gateway generates the key` });
-        } else secretName = rest.join(':');
-      }
+      // The record 'consumer.apiKey' has checked the reference is aws-secretsmanager:<name>.
+      const secretName = c.apiKey?.secretRef.slice('aws-secretsmanager:'.length);
       apiKeys[id(name, stage)] = {
         consumer: name,
         stage,

@@ -4,7 +4,7 @@
  * either as a base64 literal decoded at run time (no byte of it is ever parsed as VTL), or, for
  * values that must be compared as plain literals (CORS origins), after a strict grammar check.
  */
-import { isOrigin } from './http-syntax';
+import { isOrigin } from '../../lib/capabilities/targets/aws-syntax';
 
 /** A VTL expression that evaluates to `value`, whatever it holds. */
 export function vtlString(value: string): string {

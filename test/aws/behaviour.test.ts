@@ -106,12 +106,12 @@ describe('binary bodies', () => {
   it('refuses unknown or malformed AWS options, naming them', () => {
     const s = baseSpec();
     s.aws = { binaryMediaType: ['x'] };
-    expect(refused(s)).toMatch(/gateway options\.aws aws: aws\.: Unrecognized key/);
+    expect(refused(s)).toMatch(/gateway options\.target aws: aws\.binaryMediaType: not an AWS option; the gateway takes aws\.binaryMediaTypes/);
     s.aws = { binaryMediaTypes: ['not a type'] };
-    expect(refused(s)).toMatch(/aws\.binaryMediaTypes\.0: a media type/);
+    expect(refused(s)).toMatch(/aws\.binaryMediaTypes: a list of media types/);
     const r = baseSpec();
     r.routes[0].aws = { caching: true };
-    expect(refused(r)).toMatch(/get-items-id options\.aws aws: aws\.caching: routes take no AWS options/);
+    expect(refused(r)).toMatch(/get-items-id options\.target aws: aws\.caching: routes take no AWS options/);
   });
 });
 

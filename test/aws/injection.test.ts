@@ -3,10 +3,10 @@
  * references, Fn::Sub). One module per context; each is tested on its own and through compileAws.
  */
 import { toGatewaySpec } from '../../lib/model/normalize';
-import { cfnReferenceProblems } from '../../providers/aws/cfn-refs';
+import { cfnReferenceProblems, headerNameProblems, isHeaderName, isOrigin } from '../../lib/capabilities/targets/aws-syntax';
 import { compileAws } from '../../providers/aws/compile';
-import { httpSyntaxProblems, isHeaderName, isOrigin } from '../../providers/aws/http-syntax';
 import { vtlEchoAllowedOrigin, vtlLiteral, vtlString } from '../../providers/aws/vtl';
+import { targetProblems } from '../../lib/capabilities/support';
 import { baseSpec, refusals } from '../helpers';
 
 type Spec = Record<string, any>;
@@ -43,7 +43,7 @@ describe('VTL context (providers/aws/vtl.ts)', () => {
   });
 });
 
-describe('HTTP grammar (providers/aws/http-syntax.ts)', () => {
+describe('HTTP grammar (lib/capabilities/targets/aws-syntax.ts)', () => {
   it('origins are scheme://host[:port]; header names are RFC 9110 tokens', () => {
     for (const o of ['https://a.example.com', 'http://localhost:3000', 'https://[::1]:8443', 'https://10.0.0.1']) expect(isOrigin(o)).toBe(true);
     for (const o of ['https://a.example.com/', 'https://a.example.com/path', 'ftp://a.example.com', 'https://a"b', 'https://a.example.com:99999', 'https://-a.com', 'https://a b']) expect(isOrigin(o)).toBe(false);
@@ -54,8 +54,8 @@ describe('HTTP grammar (providers/aws/http-syntax.ts)', () => {
   // The model refuses most of these already; the AWS guard holds even for a spec built without it.
   const byRoute = (spec: any) => spec.routes.find((r: any) => r.id === 'get-items-id');
   it.each([
-    ['mock headers', (s: any) => (s.backends.canned.headers = { 'x bad': 'v' }), /gateway http\.headerName aws: backends\.canned\.headers: "x bad" is not an HTTP header name/],
-    ['transform header names', (s: any) => (byRoute(s).transform = { request: { setHeaders: { 'x{y}': 'v' } } }), /get-items-id http\.headerName aws: transform\.request\.setHeaders: "x\{y\}"/],
+    ['mock headers', (s: any) => (s.backends.canned.headers = { 'x bad': 'v' }), /gateway spec\.strings aws: backends\.canned\.headers: "x bad" is not an HTTP header name/],
+    ['transform header names', (s: any) => (byRoute(s).transform = { request: { setHeaders: { 'x{y}': 'v' } } }), /get-items-id spec\.strings aws: transform\.request\.setHeaders: "x\{y\}"/],
     ['removed headers', (s: any) => (byRoute(s).transform = { response: { removeHeaders: ['a:b'] } }), /transform\.response\.removeHeaders: "a:b"/],
     ['cache key headers', (s: any) => (byRoute(s).cache = { ttlSeconds: 5, shared: false, key: { query: [], headers: ['a b'] } }), /cache\.key\.headers: "a b"/],
     ['CORS exposed headers', (s: any) => (s.cors = { allowOrigins: ['https://a.example.com'], allowMethods: ['GET'], allowHeaders: [], exposeHeaders: ['x,y'], allowCredentials: false, maxAgeSeconds: 1 }), /cors\.exposeHeaders: "x,y"/],
@@ -65,17 +65,17 @@ describe('HTTP grammar (providers/aws/http-syntax.ts)', () => {
     const spec = structuredClone(toGatewaySpec(baseSpec()));
     mutate(spec);
     expect(refusals(() => compileAws(spec)).join('\n')).toMatch(expected);
-    expect(httpSyntaxProblems(spec, 'aws').length).toBe(1);
+    expect(headerNameProblems(spec, (where, message) => ({ target: 'aws', where, feature: 'spec.strings', message }))).toHaveLength(1);
   });
 });
 
-describe('CloudFormation context (providers/aws/cfn-refs.ts)', () => {
+describe('CloudFormation context (lib/capabilities/targets/aws-syntax.ts)', () => {
   it.each([
-    ['a mock header value', (s: Spec) => (s.backends.canned.headers = { 'x-leak': RESOLVE }), /gateway cfn\.dynamicReference aws: backends\.canned\.headers\.x-leak holds a CloudFormation dynamic reference/],
+    ['a mock header value', (s: Spec) => (s.backends.canned.headers = { 'x-leak': RESOLVE }), /gateway spec\.strings aws: backends\.canned\.headers\.x-leak holds a CloudFormation dynamic reference/],
     ['a mock body', (s: Spec) => (s.backends.canned.body = { v: RESOLVE }), /backends\.canned\.body\.v holds a CloudFormation dynamic reference/],
-    ['an integration header', (s: Spec) => (s.routes[0].transform = { request: { setHeaders: { 'x-db': RESOLVE } } }), /get-items-id cfn\.dynamicReference aws: transform\.request\.setHeaders\.x-db holds/],
-    ['a route description', (s: Spec) => (s.routes[0].description = `see ${RESOLVE}`), /get-items-id cfn\.dynamicReference aws: description holds/],
-    ['the gateway description', (s: Spec) => (s.description = RESOLVE), /gateway cfn\.dynamicReference aws: description holds/],
+    ['an integration header', (s: Spec) => (s.routes[0].transform = { request: { setHeaders: { 'x-db': RESOLVE } } }), /get-items-id spec\.strings aws: transform\.request\.setHeaders\.x-db holds/],
+    ['a route description', (s: Spec) => (s.routes[0].description = `see ${RESOLVE}`), /get-items-id spec\.strings aws: description holds/],
+    ['the gateway description', (s: Spec) => (s.description = RESOLVE), /gateway spec\.strings aws: description holds/],
     ['a stage variable', (s: Spec) => (s.stages = { prod: { variables: { db: '{{ resolve:ssm:/x }}' } } }), /stages\.prod\.variables\.db holds a CloudFormation dynamic reference/],
     ['Fn::Sub syntax in a description', (s: Spec) => (s.description = '${AWS::AccountId} ${GatewayApi.RootResourceId}'), /description holds CloudFormation Fn::Sub syntax/],
   ])('refuses {{resolve:...}} in %s', (_, mutate, expected) => {
@@ -87,7 +87,7 @@ describe('CloudFormation context (providers/aws/cfn-refs.ts)', () => {
   it('allows a secret reference where one is meant (consumers.*.apiKey.secretRef), and checks its name', () => {
     const s = baseSpec();
     s.consumers.acme.apiKey = { secretRef: 'aws-secretsmanager:prod/acme-key' };
-    expect(cfnReferenceProblems(toGatewaySpec(s), 'aws')).toEqual([]);
+    expect(cfnReferenceProblems(toGatewaySpec(s), (where, message) => ({ target: 'aws', where, feature: 'spec.strings', message }))).toEqual([]);
     s.consumers.acme.apiKey = { secretRef: 'aws-secretsmanager:x}}{{resolve:ssm:/other' };
     expect(refused(s)).toMatch(/consumers\.acme\.apiKey\.secretRef: "x\}\}\{\{resolve:ssm:\/other" is not a Secrets Manager secret name/);
   });
@@ -96,5 +96,23 @@ describe('CloudFormation context (providers/aws/cfn-refs.ts)', () => {
     const s = baseSpec();
     s.consumers.acme.apiKey = { secretRef: 'aws-secretsmanager:prod/acme-key' };
     expect(JSON.stringify(compile(s))).not.toMatch(/\{\{\s*resolve/i);
+  });
+});
+
+describe('portability and synth share every AWS string decision (capability records)', () => {
+  it.each([
+    ['an origin', (s: Spec) => (s.cors = { allowOrigins: ['https://y"||"a"=="a'] })],
+    ['a dynamic reference', (s: Spec) => (s.routes[0].description = RESOLVE)],
+    ['a secret reference', (s: Spec) => (s.consumers.acme.apiKey = { secretRef: 'env:ACME' })],
+    ['an AWS option', (s: Spec) => (s.aws = { nope: 1 })],
+    ['a reserved stage variable', (s: Spec) => (s.stages = { prod: { variables: { anygate_x: '1' } } })],
+    ['a mock header quote', (s: Spec) => (s.backends.canned.headers = { 'x-a': "it's" })],
+  ])('%s: targetProblems (anygate portability) reports exactly what compileAws refuses', (_, mutate) => {
+    const s = baseSpec();
+    mutate(s);
+    const spec = toGatewaySpec(s);
+    const report = targetProblems(spec, 'aws').map((p) => `${p.where} ${p.feature} ${p.target}: ${p.message}`);
+    expect(report.length).toBeGreaterThan(0);
+    expect(refusals(() => compileAws(spec))).toEqual(report);
   });
 });

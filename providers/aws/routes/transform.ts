@@ -22,7 +22,7 @@ export const emitTransform: RouteEmitter = (route, ctx) => {
     target = { type: 'function', stageVariable: functionStageVariable(backend.binding) };
     bindings.push(backend.binding);
   } else {
-    const b = backendBase(ctx.spec, route.backend, ctx.target, route.id, ctx.problems);
+    const b = backendBase(ctx.spec, route.backend);
     target = b ? { type: 'http', url: b.url.replace(/\/+$/, ''), ...(b.stageVariable ? { stageVariable: b.stageVariable } : {}) } : { type: 'http', url: '' };
   }
   return {
