@@ -13,8 +13,10 @@ import { loadSpec } from '../lib/load';
 import { parseDataFile } from '../lib/model/load';
 import { exportOpenApi } from '../lib/openapi/export';
 import { importOpenApi } from '../lib/openapi/import';
+import { formatWarnings } from '../lib/openapi/warnings';
+import { toYaml, yamlCommentSafe } from '../lib/openapi/yaml';
+import { placeholderIssues } from '../lib/model/placeholders';
 import { readFileSync } from 'node:fs';
-import { stringify } from 'yaml';
 import { synth } from './synth';
 import { diffOut } from './synth/diff';
 
@@ -39,12 +41,19 @@ export function parseTargets(value: string | undefined): Target[] {
   return [...new Set(list)] as Target[];
 }
 
-async function cmdValidate(file: string, opts: { json?: boolean }, io: Io): Promise<number> {
-  const loaded = await loadSpec(file);
+/** Import flags (OpenAPI documents) that validate, synth and import share. */
+interface ImportFlags {
+  lenient?: boolean;
+  verbose?: boolean;
+}
+
+async function cmdValidate(file: string, opts: { json?: boolean } & ImportFlags, io: Io): Promise<number> {
+  const loaded = await loadSpec(file, { lenient: opts.lenient });
+  const warnings = [...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)];
   if (opts.json) {
-    io.out(JSON.stringify({ valid: true, routes: loaded.spec.routes.length, warnings: loaded.warnings }, null, 2) + '\n');
+    io.out(JSON.stringify({ valid: true, routes: loaded.spec.routes.length, warnings }, null, 2) + '\n');
   } else {
-    for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
+    for (const l of formatWarnings(warnings, opts)) io.err(l + '\n');
     io.out(`${file}: valid (gateway ${loaded.spec.name}, ${loaded.spec.routes.length} route${loaded.spec.routes.length === 1 ? '' : 's'})\n`);
   }
   return EXIT.ok;
@@ -68,12 +77,12 @@ function writeOut(out: string | undefined, text: string, io: Io): void {
   io.err(`wrote ${out}\n`);
 }
 
-async function cmdImport(file: string, opts: { out?: string; name?: string }, io: Io): Promise<number> {
+async function cmdImport(file: string, opts: { out?: string; name?: string } & ImportFlags, io: Io): Promise<number> {
   const { data } = parseDataFile(readFileSync(file, 'utf8'), file);
   if (!data || typeof data !== 'object' || !('openapi' in data || 'swagger' in data)) throw new UsageError(`${file} is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)`);
-  const { input, warnings } = await importOpenApi(data as Record<string, unknown>, file, { name: opts.name });
-  for (const w of warnings) io.err(formatIssue(w) + '\n');
-  const text = `# Imported from ${path.basename(file)} by anygate import\n${stringify(input, { lineWidth: 0 })}`;
+  const { input, warnings } = await importOpenApi(data as Record<string, unknown>, file, { name: opts.name, lenient: opts.lenient });
+  for (const l of formatWarnings(warnings, opts)) io.err(l + '\n');
+  const text = `# Imported from ${yamlCommentSafe(path.basename(file))} by anygate import\n${toYaml(input)}`;
   writeOut(opts.out, text, io);
   return EXIT.ok;
 }
@@ -86,7 +95,8 @@ async function cmdExport(file: string, opts: { out?: string }, io: Io): Promise<
 
 export const DEFAULT_SPEC = 'examples/petstore/gateway.ts';
 
-interface SynthFlags {
+interface SynthFlags extends ImportFlags {
+  allowPlaceholders?: boolean;
   target?: string;
   stage?: string;
   out: string;
@@ -100,8 +110,11 @@ async function cmdSynth(file: string | undefined, opts: SynthFlags, io: Io): Pro
   const specFile = file ?? DEFAULT_SPEC;
   const started = Date.now();
   if (!opts.json) io.err(`loading ${specFile}\n`);
-  const loaded = await loadSpec(specFile);
-  for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
+  const loaded = await loadSpec(specFile, { lenient: opts.lenient });
+  for (const l of formatWarnings(loaded.warnings, opts)) io.err(l + '\n');
+  const placeholders = placeholderIssues(loaded.spec, opts.allowPlaceholders ? 'warning' : 'error', specFile, loaded.format);
+  if (placeholders.length && !opts.allowPlaceholders) throw new SpecValidationError(placeholders);
+  for (const p of placeholders) io.err(formatIssue(p) + '\n');
   const result = await synth(loaded.spec, {
     targets,
     outDir: opts.out,
@@ -155,7 +168,9 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .description('validate a spec (YAML, JSON, OpenAPI or TypeScript); prints every error with its location')
     .argument('<spec>', 'spec file')
     .option('--json', 'machine-readable output')
-    .action(run((file: string, opts: { json?: boolean }) => cmdValidate(file, opts, io)));
+    .option('--lenient', 'OpenAPI: import a document that is not valid for its version, skipping (and listing) what cannot be read')
+    .option('--verbose', 'list every warning (default: grouped by kind)')
+    .action(run((file: string, opts: Parameters<typeof cmdValidate>[1]) => cmdValidate(file, opts, io)));
 
   program
     .command('portability')
@@ -177,6 +192,9 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .addOption(new Option('--azure-sku <sku>', 'Azure API Management SKU').choices(AZURE_SKUS as string[]))
     .addOption(new Option('--apigee-env <type>', 'Apigee environment type').choices(APIGEE_ENVIRONMENT_TYPES as string[]))
     .option('--json', 'machine-readable summary on stdout')
+    .option('--lenient', 'OpenAPI: import a document that is not valid for its version, skipping (and listing) what cannot be read')
+    .option('--verbose', 'list every warning (default: grouped by kind)')
+    .option('--allow-placeholders', 'synthesize although the spec holds placeholders (.invalid URLs an import invented)')
     .action(run((file: string | undefined, opts: SynthFlags) => cmdSynth(file, opts, io)));
 
   program
@@ -192,7 +210,9 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .argument('<openapi-file>', 'OpenAPI or Swagger document, YAML or JSON')
     .option('--out <file>', 'write the spec to a file (default: stdout)')
     .option('--name <name>', 'gateway name (default: from info.title)')
-    .action(run((file: string, opts: { out?: string; name?: string }) => cmdImport(file, opts, io)));
+    .option('--lenient', 'import a document that is not valid for its version, skipping (and listing) what cannot be read')
+    .option('--verbose', 'list every warning (default: grouped by kind)')
+    .action(run((file: string, opts: Parameters<typeof cmdImport>[1]) => cmdImport(file, opts, io)));
 
   program
     .command('export')
@@ -206,6 +226,43 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .description('print (or write) the JSON Schema of spec files')
     .option('--out <file>', 'write to a file')
     .action(run((opts: { out?: string }) => cmdSchema(opts, io)));
+
+  // anygate dev / token / conform: modules load only when the command runs.
+  const many = (v: string, prev: string[] = []) => [...prev, v];
+  program
+    .command('dev')
+    .description('run the gateway locally on 127.0.0.1, with auth, limits, cache, transforms and each cloud\'s answers (--profile)')
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
+    .option('--stage <name>', 'stage (default: dev, else the first)')
+    .option('--profile <target>', 'aws, azure or apigee semantics (default: aws)')
+    .option('--port <n>', 'port; 0 picks a free one (default: 8787)')
+    .option('--backend <name=url>', 'send an HTTP backend to another URL (repeatable)', many)
+    .option('--function <binding=file>', 'run a function binding in-process from a .ts or .js handler (repeatable)', many)
+    .option('--mock-idp', 'serve a JWKS and accept tokens from anygate token')
+    .option('--clock <kind>', 'virtual: time moves only by POST /__anygate/clock')
+    .option('--trust-forwarded', 'take the client address from X-Forwarded-For')
+    .option('--quiet', 'no banner and no access log')
+    .action(run((file: string | undefined, opts: Record<string, never>) => require('./commands/dev').cmdDev(file ?? DEFAULT_SPEC, opts, io)));
+  program
+    .command('token')
+    .description('print a token signed by the mock IdP of anygate dev --mock-idp')
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
+    .requiredOption('--authorizer <name>', 'JWT authorizer of the spec')
+    .option('--scope <scope>', 'scope (repeatable)', many)
+    .option('--claim <name=value>', 'extra claim (repeatable)', many)
+    .option('--expires-in <duration>', 'lifetime such as 10m, 2h; negative for an expired token (default: 10m)')
+    .option('--sub <id>', 'subject (default: dev-user)')
+    .action(run((file: string | undefined, opts: Record<string, never>) => require('./commands/token').cmdToken(file ?? DEFAULT_SPEC, opts, io)));
+  program
+    .command('conform')
+    .description('replay conformance vectors (default: generated from the spec) against a running gateway; pass/fail table')
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
+    .argument('[vectors]', 'vectors file (YAML or JSON)')
+    .requiredOption('--url <url>', 'base URL of the gateway (anygate dev or a deployed stage)')
+    .option('--profile <target>', 'whose answers to expect: aws, azure or apigee (default: aws)')
+    .option('--stage <name>', 'stage the gateway runs (default: dev, else the first)')
+    .option('--json', 'machine-readable results')
+    .action(run((file: string | undefined, vectors: string | undefined, opts: Record<string, never>) => require('./commands/conform').cmdConform(file ?? DEFAULT_SPEC, vectors, opts, io)));
 
   return program;
 }
@@ -223,7 +280,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // Help and version are not errors; everything else the parser rejects is a usage error.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || (e instanceof AnygateError && e.name === 'DevUsageError')) {
       io.err(`anygate: ${e.message}\n`);
       return EXIT.usage;
     }

@@ -63,17 +63,17 @@ describe('OpenAPI import', () => {
     await expect(loadSpec(f)).rejects.toThrow(/is cyclic/);
   });
 
-  it('refuses paths that collide after normalization, naming both pointers', async () => {
+  it('refuses paths that collide after normalization with different policy, naming both pointers', async () => {
     const dir = scratch('oas-collide');
-    const f = write(dir, 'api.yaml', base({ '/a/{x}': { get: op('a1', { security: [] }) }, '/a/{y}': { get: op('a2', { security: [] }) } }));
+    const f = write(dir, 'api.yaml', base({ '/a/{x}': { get: op('a1', { security: [] }) }, '/a/{y}': { get: op('a2', { security: [], 'x-anygate': { timeoutMs: 1000 } }) } }));
     await expect(loadSpec(f)).rejects.toThrow(SpecValidationError);
-    await expect(loadSpec(f)).rejects.toThrow(/#\/paths\/~1a~1\{y\}\/get: GET \/a\/\{y\} matches the same requests as #\/paths\/~1a~1\{x\}\/get/);
+    await expect(loadSpec(f)).rejects.toThrow(/#\/paths\/~1a~1\{y\}\/get: GET \/a\/\{y\} \(a2\) matches the same requests as GET \/a\/\{x\} \(a1\) at #\/paths\/~1a~1\{x\}\/get .* differs in timeoutMs/);
   });
 
-  it('makes duplicate operationIds unique, with a warning that names the pointer', async () => {
+  it('makes duplicate operationIds unique, with a warning that names both pointers', async () => {
     const { input, warnings } = await importOpenApi(base({ '/a': { get: op('same', { security: [] }) }, '/b': { get: op('same', { security: [] }) } }), 'api.yaml');
     expect(input.routes!.map((r) => r.id)).toEqual(['same', 'same-2']);
-    expect(warnings.map((w) => `${w.file}: ${w.message}`)).toContain('api.yaml#/paths/~1b/get/operationId: operationId "same" is used twice; this route\'s id is same-2');
+    expect(warnings.map((w) => `${w.kind} ${w.file}: ${w.message}`)).toContain('id-duplicate api.yaml#/paths/~1b/get/operationId: operationId "same" is used twice (also at #/paths/~1a/get); this route\'s id is same-2');
   });
 
   it('keeps unsupported security closed: cookie keys become a custom authorizer that needs a function', async () => {

@@ -1,0 +1,37 @@
+/**
+ * `anygate conform [spec] [vectors.yaml] --url URL`: replays conformance vectors (or the cases
+ * generated from the spec for --profile) against a running gateway and prints a pass/fail table.
+ * Exit code 1 when any case fails.
+ */
+import { readFileSync } from 'node:fs';
+import { loadSpec } from '../../lib/load';
+import { DevUsageError } from '../../lib/dev/errors';
+import { generateVectors } from '../../lib/dev/conform/generate';
+import { formatResults, runVectors } from '../../lib/dev/conform/run';
+import { parseVectors } from '../../lib/dev/conform/vectors';
+import { parseProfile } from './dev';
+
+export interface ConformFlags {
+  url: string;
+  profile?: string;
+  stage?: string;
+  json?: boolean;
+}
+
+export async function cmdConform(file: string, vectorsFile: string | undefined, flags: ConformFlags, io: { out: (s: string) => void }): Promise<number> {
+  const profile = parseProfile(flags.profile);
+  let url: URL;
+  try {
+    url = new URL(flags.url);
+  } catch {
+    throw new DevUsageError(`--url ${JSON.stringify(flags.url)} is not a URL; write e.g. http://127.0.0.1:8787`);
+  }
+  const { spec } = await loadSpec(file);
+  const stages = Object.keys(spec.stages).sort();
+  const stage = flags.stage ?? (spec.stages.dev ? 'dev' : stages[0]);
+  if (!spec.stages[stage]) throw new DevUsageError(`stage ${JSON.stringify(stage)} is not in the spec; stages: ${stages.join(', ')}`);
+  const vectors = vectorsFile ? parseVectors(readFileSync(vectorsFile, 'utf8'), vectorsFile) : generateVectors(spec, stage, profile);
+  const results = await runVectors(spec, vectors, { url: url.toString() });
+  io.out(flags.json ? JSON.stringify({ profile, results }, null, 2) + '\n' : formatResults(results));
+  return results.every((r) => r.pass) ? 0 : 1;
+}

@@ -1,0 +1,101 @@
+/**
+ * `anygate dev [spec]`: runs the gateway on 127.0.0.1 until interrupted. The first line of output
+ * is always `anygate dev listening on http://127.0.0.1:PORT` (scripts read the port from it).
+ */
+import { formatIssue } from '../../lib/model/errors';
+import { loadSpec } from '../../lib/load';
+import { DevUsageError } from '../../lib/dev/errors';
+import { loadFunctions } from '../../lib/dev/functions';
+import { PROFILES, type Profile } from '../../lib/dev/profiles';
+import { startDev, type DevServer } from '../../lib/dev/server';
+import { JWKS_PATH } from '../../lib/dev/mock-idp';
+import { envName } from '../../lib/dev/consumers';
+import { stateDir } from '../../lib/dev/local-state';
+
+export interface DevFlags {
+  stage?: string;
+  profile?: string;
+  port?: string;
+  backend?: string[];
+  function?: string[];
+  mockIdp?: boolean;
+  clock?: string;
+  trustForwarded?: boolean;
+  quiet?: boolean;
+}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export function parseProfile(p: string | undefined): Profile {
+  if (p === undefined) return 'aws';
+  if (!(PROFILES as readonly string[]).includes(p)) throw new DevUsageError(`unknown profile ${JSON.stringify(p)}; profiles: ${PROFILES.join(', ')}`);
+  return p as Profile;
+}
+
+function parsePairs(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of list ?? []) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new DevUsageError(`${flag} ${JSON.stringify(s)}: write NAME=VALUE`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+function parsePort(p: string | undefined): number {
+  if (p === undefined) return 8787;
+  const n = Number(p);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new DevUsageError(`--port ${JSON.stringify(p)}: write a port number 0-65535 (0 picks a free port)`);
+  return n;
+}
+
+function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec'], flags: DevFlags): string {
+  const lines = [`gateway ${spec.name} (${spec.routes.length} routes), profile ${dev.profile}, stage ${dev.stage}, ${dev.clock.virtual ? 'virtual clock (POST /__anygate/clock {"advanceSeconds": N})' : 'wall clock'}`];
+  const base = spec.basePath === '/' ? '' : spec.basePath;
+  for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
+  for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
+  if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token --authorizer NAME --scope S (keys in ${stateDir()})`);
+  for (const w of dev.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Runs until SIGINT/SIGTERM or `signal` aborts; resolves to the exit code. */
+export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: AbortSignal): Promise<number> {
+  if (flags.clock !== undefined && flags.clock !== 'virtual' && flags.clock !== 'wall') throw new DevUsageError(`--clock ${JSON.stringify(flags.clock)}: use virtual or wall`);
+  const profile = parseProfile(flags.profile);
+  const port = parsePort(flags.port);
+  const backends = parsePairs(flags.backend, '--backend');
+  const loaded = await loadSpec(file);
+  const functions = loadFunctions(flags.function ?? []);
+  const dev = await startDev({
+    spec: loaded.spec,
+    stage: flags.stage,
+    profile,
+    port,
+    backends,
+    functions,
+    mockIdp: flags.mockIdp,
+    clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
+    trustForwarded: flags.trustForwarded,
+    log: flags.quiet ? undefined : (line) => io.out(line + '\n'),
+  });
+  io.out(`anygate dev listening on ${dev.url}\n`);
+  for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
+  if (!flags.quiet) io.out(banner(dev, loaded.spec, flags));
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted) stop();
+  });
+  await dev.close();
+  return 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * Route auth for the dev gateway: JWTs through the generated AWS authorizer (aws-authorizer.ts),
+ * API keys per consumer, custom authorizers through `--function` bindings. Returns who called,
+ * or the refusal the profile's gateway gives.
+ */
+import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
+import type { DevAuthorizer } from './aws-authorizer';
+import type { ConsumerKey } from './consumers';
+import { functionEvent, functionResult, type FunctionHandler, type FunctionRequest } from './functions';
+import { scopeRefusal, type Profile, type Refusal } from './profiles';
+
+export interface Caller {
+  /** Consumer name when an API key identified the caller. */
+  readonly consumer?: string;
+  /** Token subject or authorizer principal. */
+  readonly principal?: string;
+  /** The credentials presented (cache keys include them unless the cache is shared). */
+  readonly identity: string;
+  /** Authorizer context (`claim_*` keys) for transforms and function events. */
+  readonly context: Record<string, string>;
+}
+
+export type AuthOutcome = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly refusal: Refusal };
+
+export interface AuthRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string | undefined>;
+  readonly query: URLSearchParams;
+  readonly functionRequest: () => FunctionRequest;
+}
+
+function apiKeyOf(a: ApiKeyAuthorizerSpec, req: AuthRequest): string | undefined {
+  return a.in === 'header' ? req.headers[a.name.toLowerCase()] : (req.query.get(a.name) ?? undefined);
+}
+
+export class RouteAuth {
+  private readonly byKey: Map<string, ConsumerKey>;
+
+  constructor(
+    private readonly spec: GatewaySpec,
+    private readonly profile: Profile,
+    private readonly jwt: DevAuthorizer,
+    keys: ConsumerKey[],
+    private readonly functions: Map<string, FunctionHandler>,
+  ) {
+    this.byKey = new Map(keys.map((k) => [k.key, k]));
+  }
+
+  async check(route: RouteSpec, req: AuthRequest): Promise<AuthOutcome> {
+    if (route.auth === 'none') return { ok: true, caller: { identity: '', context: {} } };
+    // Alternatives are refused at start on every profile; the first one is the route's auth.
+    const names = route.auth[0];
+    const identity: string[] = [];
+    let context: Record<string, string> = {};
+    let principal: string | undefined;
+    let consumer: string | undefined;
+    if (names.some((n) => this.spec.authorizers[n].type === 'jwt')) {
+      const query = Object.fromEntries(req.query.entries());
+      const d = await this.jwt.authorize(route, { method: req.method, path: req.path, headers: req.headers, query });
+      if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? scopeRefusal(this.profile) : 'unauthorized' };
+      context = d.context;
+      principal = d.principal;
+    }
+    for (const n of names) {
+      const a = this.spec.authorizers[n];
+      if (a.type === 'jwt') identity.push(req.headers[a.header.toLowerCase()] ?? '');
+      else if (a.type === 'apiKey') {
+        const key = apiKeyOf(a, req);
+        if (!key) return { ok: false, refusal: this.profile === 'aws' && !(a.in === 'header' && a.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey' };
+        const k = this.byKey.get(key);
+        if (!k) return { ok: false, refusal: 'invalidApiKey' };
+        consumer = k.consumer;
+        identity.push(key);
+      } else {
+        const r = await this.custom(a, req);
+        if (r !== true) return { ok: false, refusal: r };
+        identity.push(req.headers[a.header.toLowerCase()] ?? '');
+      }
+    }
+    return { ok: true, caller: { consumer, principal: principal || undefined, identity: identity.join('\0'), context } };
+  }
+
+  /**
+   * A custom authorizer. aws: a Lambda REQUEST authorizer returning an IAM policy (Deny: 403,
+   * a throw: 401). azure and apigee: the compilers call the function and let only a 200 through.
+   */
+  private async custom(a: CustomAuthorizerSpec, req: AuthRequest): Promise<true | Refusal> {
+    const fn = this.functions.get(a.binding);
+    if (!fn) return 'internal';
+    const fr = req.functionRequest();
+    try {
+      if (this.profile === 'aws') {
+        const methodArn = `arn:aws:execute-api:local:000000000000:anygate/${fr.stage}/${fr.method}${fr.path}`;
+        const out = (await fn({ type: 'REQUEST', methodArn, resource: fr.resource, path: fr.path, httpMethod: fr.method, headers: fr.headers, queryStringParameters: Object.fromEntries(fr.query.entries()), pathParameters: fr.params, stageVariables: fr.stageVariables })) as { policyDocument?: { Statement?: { Effect?: string }[] } };
+        const st = out?.policyDocument?.Statement ?? [];
+        if (st.some((s) => s.Effect === 'Deny') || !st.some((s) => s.Effect === 'Allow')) return 'forbiddenScope';
+        return true;
+      }
+      const res = functionResult(await fn(functionEvent(this.profile, { ...fr, method: 'POST' })));
+      return res.statusCode === 200 ? true : 'unauthorized';
+    } catch {
+      return 'unauthorized';
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The ONE place `anygate dev` touches the generated AWS authorizer (lib/runtime/authorizer) and
+ * the AWS compiler's authorizer configuration. JWTs are verified by the very code the AWS target
+ * deploys, with the configuration the AWS compiler emits, called in-process with the dev clock;
+ * only the JWKS location may be pointed at the mock IdP. Keep every coupling to that code here.
+ */
+import { createAuthorizer, type AuthorizerEvent } from '../runtime/authorizer/handler';
+import type { AuthorizerResult } from '../runtime/authorizer/policy';
+import type { AuthorizerConfig } from '../runtime/config';
+import type { SynthesisProblem } from '../model/errors';
+import type { GatewaySpec, RouteSpec } from '../model/types';
+import { compileAwsAuth } from '../../providers/aws/auth';
+import { claimsUsed } from '../../providers/aws/integration';
+import { buildResources, type AwsResource } from '../../providers/aws/resources';
+import type { Clock } from './clock';
+
+export interface JwtRequest {
+  readonly method: string;
+  /** The request path as API Gateway sees it (basePath included). */
+  readonly path: string;
+  readonly headers: Record<string, string | undefined>;
+  readonly query: Record<string, string | undefined>;
+}
+
+export type JwtDecision =
+  | { readonly ok: true; readonly principal: string; readonly context: Record<string, string> }
+  | { readonly ok: false; readonly reason: 'unauthorized' | 'forbidden' };
+
+export interface DevAuthorizerOptions {
+  readonly clock: Clock;
+  /** JWKS URI per JWT authorizer name, replacing the spec's (the mock IdP). */
+  readonly jwksUris?: Record<string, string>;
+  /** Emulate API Gateway's authorizer result cache (the aws profile). @default false */
+  readonly resultCache?: boolean;
+  /** Stage name in the method ARN. @default 'dev' */
+  readonly stage?: string;
+}
+
+export interface DevAuthorizer {
+  /** True when the route's JWTs go through the generated authorizer. */
+  covers(route: RouteSpec): boolean;
+  authorize(route: RouteSpec, req: JwtRequest): Promise<JwtDecision>;
+}
+
+const ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:anygate';
+
+const patterns = new Map<string, RegExp>();
+
+/** `*` in an IAM resource matches any run of characters, `/` included. */
+function arnMatches(pattern: string, arn: string): boolean {
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    if (patterns.size > 10_000) patterns.clear();
+    patterns.set(pattern, re);
+  }
+  return re.test(arn);
+}
+
+function allowed(result: AuthorizerResult, methodArn: string): boolean {
+  const st = result.policyDocument.Statement;
+  if (st.some((s) => s.Effect === 'Deny' && s.Resource.some((r) => arnMatches(r, methodArn)))) return false;
+  return st.some((s) => s.Effect === 'Allow' && s.Resource.some((r) => arnMatches(r, methodArn)));
+}
+
+/** The authorizer configuration the AWS compiler emits for `spec`, and each route's resource. */
+export function awsAuthorizerConfig(spec: GatewaySpec): { config?: AuthorizerConfig; resources: Map<string, AwsResource>; ttl: Map<string, number> } {
+  const problems: SynthesisProblem[] = [];
+  const resources = buildResources(spec, 'aws', problems);
+  const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)), 'aws', problems);
+  const ttl = new Map<string, number>();
+  for (const [scheme, def] of Object.entries(auth.securitySchemes)) {
+    const a = (def as { 'x-amazon-apigateway-authorizer'?: { authorizerResultTtlInSeconds?: number } })['x-amazon-apigateway-authorizer'];
+    if (a) ttl.set(scheme, a.authorizerResultTtlInSeconds ?? 0);
+  }
+  return { config: auth.config, resources, ttl };
+}
+
+export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOptions): DevAuthorizer {
+  const { config, resources, ttl } = awsAuthorizerConfig(spec);
+  const routes = new Map(config?.routes.map((r) => [`${r.method} ${r.resource}`, r]) ?? []);
+  const entry = (route: RouteSpec) => {
+    const res = resources.get(route.id);
+    return res && routes.get(`${route.method} ${res.path}`);
+  };
+  const cfg: AuthorizerConfig | undefined = config && {
+    ...config,
+    jwt: Object.fromEntries(Object.entries(config.jwt).map(([n, j]) => [n, opts.jwksUris?.[n] ? { ...j, jwksUri: opts.jwksUris[n] } : j])),
+  };
+  const run = cfg ? createAuthorizer(cfg, () => opts.clock.now()) : undefined;
+  const cache = new Map<string, { result: AuthorizerResult; expires: number }>();
+
+  return {
+    covers: (route) => Boolean(entry(route)),
+    async authorize(route, req) {
+      const e = entry(route);
+      if (!e || !run || !cfg) return { ok: false, reason: 'unauthorized' };
+      const methodArn = `${ARN_PREFIX}/${opts.stage ?? 'dev'}/${req.method}${req.path}`;
+      const event: AuthorizerEvent = { methodArn, resource: e.resource, httpMethod: req.method, headers: req.headers, queryStringParameters: req.query };
+      // API Gateway caches the policy by the identity sources, per authorizer definition.
+      const identity = [...e.jwt.map((n) => req.headers[cfg.jwt[n].header] ?? ''), ...e.apiKeys.map((n) => (cfg.apiKeys[n].in === 'header' ? req.headers[cfg.apiKeys[n].name] : req.query[cfg.apiKeys[n].name]) ?? '')];
+      const key = `${e.scheme}\0${identity.join('\0')}`;
+      const seconds = opts.resultCache ? (ttl.get(e.scheme) ?? 0) : 0;
+      let result = seconds > 0 ? cache.get(key) : undefined;
+      if (result && result.expires <= opts.clock.now()) result = undefined;
+      if (!result) {
+        try {
+          result = { result: await run(event), expires: opts.clock.now() + seconds * 1000 };
+        } catch {
+          return { ok: false, reason: 'unauthorized' };
+        }
+        if (seconds > 0) cache.set(key, result);
+      }
+      if (!allowed(result.result, methodArn)) return { ok: false, reason: 'forbidden' };
+      return { ok: true, principal: result.result.principalId, context: result.result.context };
+    },
+  };
+}

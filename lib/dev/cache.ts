@@ -1,0 +1,56 @@
+/**
+ * Response caching with the spec's keys and TTL: method, route, path parameters, the key's query
+ * parameters and headers, and (unless `cache.shared`) the caller's identity on routes with auth,
+ * as the compilers key it. Only successful GET and HEAD responses are stored.
+ */
+import type { CachePolicySpec, RouteSpec } from '../model/types';
+
+export interface CachedResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+}
+
+export interface CacheKeyInput {
+  readonly method: string;
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+  readonly headers: Record<string, string | undefined>;
+  /** The caller's credential (token or key), when the route has auth. */
+  readonly identity?: string;
+}
+
+export function cacheable(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+/** The cache key of a request to `route`. */
+export function cacheKey(route: RouteSpec, policy: CachePolicySpec, req: CacheKeyInput): string {
+  const parts: unknown[] = [route.id, req.method, Object.entries(req.params).sort()];
+  parts.push(policy.key.query.map((q) => [q, req.query.getAll(q)]));
+  parts.push(policy.key.headers.map((h) => [h.toLowerCase(), req.headers[h.toLowerCase()] ?? null]));
+  if (!policy.shared && route.auth !== 'none') parts.push(req.identity ?? '');
+  return JSON.stringify(parts);
+}
+
+export class ResponseCache {
+  private readonly entries = new Map<string, { res: CachedResponse; expires: number }>();
+  /** Most entries kept; the oldest go first. @default 10000 */
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get(key: string, now: number): CachedResponse | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.expires <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.res;
+  }
+
+  set(key: string, res: CachedResponse, ttlSeconds: number, now: number): void {
+    if (ttlSeconds <= 0) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { res, expires: now + ttlSeconds * 1000 });
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Conformance cases generated from a spec for one profile: per route, no credentials, wrong
+ * scope, expired token, valid credentials, over the rate limit, CORS preflight from an allowed and
+ * a refused origin, cached response reuse, the mock body, a denied IP. Expected answers come from
+ * the profile's table (profiles.ts), so the same cases hold a deployed stage to it.
+ */
+import type { GatewaySpec, RouteSpec } from '../../model/types';
+import { rateWindow } from '../../../providers/azure/policies';
+import { refusal, scopeRefusal, type Profile, type Refusal } from '../profiles';
+import type { ConformVector } from './vectors';
+
+/** Most requests a rate-limit case may send. */
+const MAX_REPEAT = 1200;
+const REFUSED_ORIGIN = 'https://refused.anygate.invalid';
+
+const status = (p: Profile, r: Refusal) => refusal(p, r).status;
+
+/** A request path for the route, with sample parameter values. */
+export function samplePath(spec: GatewaySpec, r: RouteSpec): string {
+  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const rest = r.segments.map((s) => (s.kind === 'literal' ? s.value : s.greedy ? 'sample/path' : `${s.prefix}sample-${s.name.replace(/[^A-Za-z0-9]/g, '')}${s.suffix}`)).join('/');
+  return `${base}/${rest}` || '/';
+}
+
+function method(r: RouteSpec): string {
+  return r.method === 'ANY' ? 'GET' : r.method;
+}
+
+/** The credentials a route needs, scopes included. */
+function credentials(spec: GatewaySpec, r: RouteSpec, scopes: string[] = r.scopes): Pick<ConformVector['request'], 'token' | 'apiKey'> {
+  if (r.auth === 'none') return {};
+  const out: Pick<ConformVector['request'], 'token' | 'apiKey'> = {};
+  for (const n of r.auth[0]) {
+    const a = spec.authorizers[n];
+    if (a.type === 'jwt') out.token = { authorizer: n, scopes };
+    if (a.type === 'apiKey') {
+      const consumer = Object.keys(spec.consumers).sort()[0];
+      if (consumer) out.apiKey = { consumer, in: a.in, name: a.name };
+    }
+  }
+  return out;
+}
+
+function usable(spec: GatewaySpec, r: RouteSpec): boolean {
+  return r.auth === 'none' || r.auth[0].every((n) => spec.authorizers[n].type !== 'custom' && (spec.authorizers[n].type !== 'apiKey' || Object.keys(spec.consumers).length > 0));
+}
+
+/** How many requests pass before the tightest limit on the route refuses, per the profile. */
+export function capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile): number | undefined {
+  const limits = [];
+  const cap = (l: { requestsPerSecond: number; burst: number }) => (profile === 'azure' ? rateWindow(l).calls : profile === 'apigee' ? Math.max(1, Math.ceil(l.requestsPerSecond)) : l.burst);
+  if (r.rateLimit) limits.push(cap(r.rateLimit));
+  const throttle = spec.stages[stage]?.throttle;
+  if (throttle && !(profile === 'aws' && r.rateLimit)) limits.push(cap(throttle));
+  const creds = credentials(spec, r);
+  if (creds.apiKey) {
+    const plan = spec.plans[spec.consumers[creds.apiKey.consumer].plan];
+    if (plan.rateLimit) limits.push(cap(plan.rateLimit));
+  }
+  return limits.length ? Math.min(...limits) : undefined;
+}
+
+function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile, stageCaseTaken: { done: boolean }): ConformVector[] {
+  const path = samplePath(spec, r);
+  const m = method(r);
+  const out: ConformVector[] = [];
+  const base = { method: m, path };
+  const jwt = r.auth !== 'none' && r.auth[0].find((n) => spec.authorizers[n].type === 'jwt');
+  const keyAuth = r.auth !== 'none' && r.auth[0].map((n) => spec.authorizers[n]).find((a) => a.type === 'apiKey');
+  if (r.auth !== 'none' && usable(spec, r)) {
+    const noCreds: Refusal = jwt ? 'unauthorized' : profile === 'aws' && keyAuth && keyAuth.type === 'apiKey' && !(keyAuth.in === 'header' && keyAuth.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey';
+    out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: { status: status(profile, noCreds) } });
+    if (jwt) {
+      out.push({ name: `${r.id}: expired token`, route: r.id, request: { ...base, ...credentials(spec, r), token: { authorizer: jwt, scopes: r.scopes, expiresIn: '-1h' } }, expect: { status: status(profile, 'unauthorized') } });
+      if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: { status: status(profile, scopeRefusal(profile)) } });
+    }
+    out.push({ name: `${r.id}: valid credentials`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { statusNot: [401, 403, 429] } });
+  }
+  if (!usable(spec, r)) return out;
+  const b = spec.backends[r.backend];
+  if (b.type === 'mock') {
+    const body = b.body && typeof b.body === 'object' && !Array.isArray(b.body) ? Object.fromEntries(Object.entries(b.body as Record<string, unknown>).filter(([, v]) => v === null || typeof v !== 'object')) : undefined;
+    out.push({ name: `${r.id}: mock response`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { status: b.statusCode, ...(body && Object.keys(body).length ? { body } : {}) } });
+  }
+  if (r.cache && m === 'GET' && r.cache.ttlSeconds > 0 && b.type !== 'mock') {
+    out.push({ name: `${r.id}: cache fill`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { status: 200 } });
+    out.push({ name: `${r.id}: cached response reused`, route: r.id, request: { ...base, ...credentials(spec, r) }, expect: { status: 200, sameBodyAsPrevious: true } });
+  }
+  const n = capacity(spec, stage, r, profile);
+  // A limit of the route or its consumer is tested on each route; the stage throttle only once.
+  const own = Boolean(r.rateLimit) || Boolean(credentials(spec, r).apiKey && spec.plans[spec.consumers[credentials(spec, r).apiKey!.consumer].plan].rateLimit);
+  if (n !== undefined && n + 1 <= MAX_REPEAT && (own || !stageCaseTaken.done)) {
+    if (!own) stageCaseTaken.done = true;
+    out.push({ name: `${r.id}: over the rate limit (${n + 1} requests)`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r), repeat: n + 1 }, expect: { status: status(profile, 'rateLimited') } });
+  }
+  return out;
+}
+
+function corsCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
+  const c = spec.cors;
+  const r = spec.routes[0];
+  if (!c || !r) return [];
+  const allowed = c.allowOrigins.find((o) => o !== '*') ?? 'https://allowed.anygate.invalid';
+  const req = (origin: string) => ({ method: 'OPTIONS', path: samplePath(spec, r), headers: { Origin: origin, 'Access-Control-Request-Method': method(r) } });
+  const ok = profile === 'aws' ? 204 : 200;
+  const out: ConformVector[] = [{ name: `CORS preflight from ${allowed}`, route: r.id, request: req(allowed), expect: { status: ok, headers: { 'access-control-allow-origin': c.allowOrigins.includes('*') && !c.allowCredentials ? '*' : allowed } } }];
+  if (!c.allowOrigins.includes('*')) out.push({ name: `CORS preflight from a refused origin`, route: r.id, request: req(REFUSED_ORIGIN), expect: { headers: { 'access-control-allow-origin': null } } });
+  return out;
+}
+
+function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
+  const deny = spec.ipRules?.deny.find((c) => !c.includes(':'));
+  const r = spec.routes[0];
+  if (!deny || !r) return [];
+  return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: method(r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: { status: status(profile, 'ipDenied') } }];
+}
+
+/** Every generated case for `spec` on `profile`. */
+export function generateVectors(spec: GatewaySpec, stage: string, profile: Profile): ConformVector[] {
+  const taken = { done: false };
+  return [...corsCases(spec, profile), ...ipCases(spec, profile), ...spec.routes.flatMap((r) => routeCases(spec, stage, r, profile, taken))];
+}

@@ -1,0 +1,147 @@
+/**
+ * Replays conformance vectors against a running gateway (`anygate dev`, or a deployed stage) and
+ * checks each answer. Tokens are signed by the mock IdP at the gateway's clock (read from
+ * /__anygate/clock when the gateway is `anygate dev`); API keys are the dev keys (consumers.ts).
+ */
+import { request } from 'undici';
+import type { GatewaySpec } from '../../model/types';
+import { consumerKeys } from '../consumers';
+import { mockToken, parseDuration } from '../mock-idp';
+import type { ConformVector } from './vectors';
+
+export interface CaseResult {
+  readonly name: string;
+  readonly pass: boolean;
+  readonly status?: number;
+  /** What went wrong, when it failed. */
+  readonly problems: string[];
+}
+
+export interface RunOptions {
+  readonly url: string;
+  readonly env?: Record<string, string | undefined>;
+  /** Per-request timeout. @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+async function call(url: string, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<Answer> {
+  const r = await request(url, { method: init.method as 'GET', headers: init.headers, body: init.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const body = await r.body.text();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return { status: r.statusCode, headers, body };
+}
+
+/** The dev gateway's clock, or undefined when the gateway is not `anygate dev`. */
+async function serverClock(base: string, timeoutMs: number): Promise<{ now: number; virtual: boolean } | undefined> {
+  try {
+    const a = await call(`${base}/__anygate/clock`, { method: 'GET', headers: {} }, timeoutMs);
+    if (a.status !== 200) return undefined;
+    const j = JSON.parse(a.body) as { now?: string; virtual?: boolean };
+    return typeof j.now === 'string' ? { now: Date.parse(j.now), virtual: Boolean(j.virtual) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function dig(v: unknown, path: string): unknown {
+  if (v && typeof v === 'object' && path in (v as object)) return (v as Record<string, unknown>)[path];
+  for (const p of path.split('.')) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+function check(v: ConformVector, a: Answer, previousBody: string | undefined): string[] {
+  const e = v.expect;
+  const problems: string[] = [];
+  const ok = e.status === undefined ? true : Array.isArray(e.status) ? e.status.includes(a.status) : e.status === a.status;
+  if (!ok) problems.push(`status ${a.status}, expected ${Array.isArray(e.status) ? e.status.join(' or ') : e.status}`);
+  if (e.statusNot?.includes(a.status)) problems.push(`status ${a.status}, expected none of ${e.statusNot.join(', ')}`);
+  for (const [h, want] of Object.entries(e.headers ?? {})) {
+    const got = a.headers[h.toLowerCase()];
+    if (want === null && got !== undefined) problems.push(`header ${h} is ${JSON.stringify(got)}, expected it absent`);
+    if (want !== null && got !== want) problems.push(`header ${h} is ${got === undefined ? 'absent' : JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  }
+  if (e.body) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(a.body);
+    } catch {
+      problems.push('body is not JSON');
+    }
+    if (doc !== undefined) for (const [k, want] of Object.entries(e.body)) if (JSON.stringify(dig(doc, k)) !== JSON.stringify(want)) problems.push(`body ${k} is ${JSON.stringify(dig(doc, k))}, expected ${JSON.stringify(want)}`);
+  }
+  if (e.sameBodyAsPrevious && a.body !== previousBody) problems.push('body differs from the previous answer (not served from the cache)');
+  return problems;
+}
+
+/** Runs every vector in order; never throws for a failing case. */
+export async function runVectors(spec: GatewaySpec, vectors: ConformVector[], opts: RunOptions): Promise<CaseResult[]> {
+  const base = opts.url.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const keys = new Map(consumerKeys(spec, opts.env).map((k) => [k.consumer, k.key]));
+  const results: CaseResult[] = [];
+  let previousBody: string | undefined;
+  // One token per distinct request at one gateway time: repeated cases are the same caller.
+  const tokens = new Map<string, string>();
+  for (const v of vectors) {
+    try {
+      if (v.advanceSeconds) {
+        // Only a virtual-clock dev gateway moves; elsewhere the case runs at the current time.
+        await call(`${base}/__anygate/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: v.advanceSeconds }) }, timeoutMs).catch(() => undefined);
+      }
+      const clock = await serverClock(base, timeoutMs);
+      const r = v.request;
+      const headers: Record<string, string> = { ...(r.headers ?? {}) };
+      const query = new URLSearchParams(r.query ?? {});
+      if (r.token) {
+        const id = JSON.stringify([r.token, clock?.now]);
+        const token = tokens.get(id) ?? mockToken(spec, { authorizer: r.token.authorizer, scopes: r.token.scopes, claims: r.token.claims, sub: r.token.sub, expiresInSeconds: r.token.expiresIn ? parseDuration(r.token.expiresIn) : undefined, nowMs: clock?.now });
+        tokens.set(id, token);
+        const a = spec.authorizers[r.token.authorizer];
+        headers[a?.type === 'jwt' ? a.header : 'Authorization'] = `Bearer ${token}`;
+      }
+      if (r.apiKey) {
+        const key = keys.get(r.apiKey.consumer) ?? '';
+        if ((r.apiKey.in ?? 'header') === 'header') headers[r.apiKey.name ?? 'x-api-key'] = key;
+        else query.set(r.apiKey.name ?? 'x-api-key', key);
+      }
+      if (r.clientIp) headers['x-forwarded-for'] = r.clientIp;
+      let body: string | undefined;
+      if (r.body !== undefined) {
+        body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+        if (typeof r.body !== 'string') headers['content-type'] ??= 'application/json';
+      }
+      const qs = query.toString();
+      let a: Answer | undefined;
+      for (let i = 0; i < (r.repeat ?? 1); i++) a = await call(`${base}${r.path}${qs ? `?${qs}` : ''}`, { method: r.method, headers, body }, timeoutMs);
+      const problems = check(v, a!, previousBody);
+      previousBody = a!.body;
+      results.push({ name: v.name, pass: problems.length === 0, status: a!.status, problems });
+    } catch (e) {
+      results.push({ name: v.name, pass: false, problems: [`request failed: ${(e as Error).message}`] });
+    }
+  }
+  return results;
+}
+
+/** The pass/fail table. */
+export function formatResults(results: CaseResult[]): string {
+  const width = Math.min(70, Math.max(4, ...results.map((r) => r.name.length)));
+  const lines = [`${'case'.padEnd(width)}  status  result`];
+  for (const r of results) {
+    lines.push(`${r.name.padEnd(width)}  ${String(r.status ?? '-').padEnd(6)}  ${r.pass ? 'pass' : 'FAIL'}`);
+    for (const p of r.problems) lines.push(`${''.padEnd(width)}          ${p}`);
+  }
+  const failed = results.filter((r) => !r.pass).length;
+  lines.push(`${results.length - failed} passed, ${failed} failed`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,49 @@
+/**
+ * The limits one request passes, in each profile's layout: the consumer's plan (rate, quota),
+ * the route's rate limit and the stage throttle. On AWS a route's method throttle replaces the
+ * stage's default throttle for that method (method settings override `/*\/*`); APIM and Apigee
+ * apply both the API-level (stage) and the route limit.
+ */
+import type { GatewaySpec, RouteSpec } from '../model/types';
+import { quotaCounter, rateLimiter, type RateLimiter } from './limits';
+import type { Profile, Refusal } from './profiles';
+
+export type LimitOutcome = { readonly ok: true } | { readonly ok: false; readonly refusal: Refusal; readonly retryAfterSeconds: number };
+
+export class Limits {
+  private readonly planRate = new Map<string, RateLimiter>();
+  private readonly planQuota = new Map<string, RateLimiter>();
+  private readonly routeRate = new Map<string, RateLimiter>();
+  private readonly stageRate?: RateLimiter;
+
+  constructor(
+    spec: GatewaySpec,
+    stage: string,
+    private readonly profile: Profile,
+  ) {
+    for (const [name, p] of Object.entries(spec.plans)) {
+      if (p.rateLimit) this.planRate.set(name, rateLimiter(profile, p.rateLimit));
+      if (p.quota) this.planQuota.set(name, quotaCounter(profile, p.quota));
+    }
+    for (const r of spec.routes) if (r.rateLimit) this.routeRate.set(r.id, rateLimiter(profile, r.rateLimit));
+    const throttle = spec.stages[stage]?.throttle;
+    if (throttle) this.stageRate = rateLimiter(profile, throttle);
+  }
+
+  check(route: RouteSpec, consumer: { name: string; plan: string } | undefined, now: number): LimitOutcome {
+    const steps: [RateLimiter | undefined, string, Refusal][] = [];
+    if (consumer) {
+      steps.push([this.planRate.get(consumer.plan), consumer.name, 'rateLimited']);
+      steps.push([this.planQuota.get(consumer.plan), consumer.name, 'quotaExceeded']);
+    }
+    const routeLimit = this.routeRate.get(route.id);
+    steps.push([routeLimit, route.id, 'rateLimited']);
+    if (!(this.profile === 'aws' && routeLimit)) steps.push([this.stageRate, 'stage', 'rateLimited']);
+    for (const [limiter, key, refusal] of steps) {
+      if (!limiter) continue;
+      const r = limiter.take(key, now);
+      if (!r.ok) return { ok: false, refusal, retryAfterSeconds: r.retryAfterSeconds };
+    }
+    return { ok: true };
+  }
+}

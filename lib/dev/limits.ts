@@ -1,0 +1,105 @@
+/**
+ * Rate limits and quotas with each profile's semantics, on the dev clock:
+ * - aws: token buckets (rate + burst) for usage-plan and method throttles; quotas renew on UTC
+ *   calendar days, weeks (from Monday) and months, as usage plan periods do.
+ * - azure: fixed windows of `calls` per `renewal-period`, the window the compiler emits for the
+ *   rate (providers/azure/policies.ts rateWindow); quotas renew every period (a month is 30 days).
+ * - apigee: SpikeArrest with UseEffectiveCount (a sliding allowance of the per-second rate, no
+ *   burst); calendar quotas.
+ */
+import type { QuotaSpec, RateLimitSpec } from '../model/types';
+import { rateWindow } from '../../providers/azure/policies';
+import type { Profile } from './profiles';
+
+export type LimitResult = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** One rate limiter (keyed counters share one spec). */
+export interface RateLimiter {
+  take(key: string, nowMs: number): LimitResult;
+}
+
+function tokenBucket(rps: number, capacity: number): RateLimiter {
+  const buckets = new Map<string, Bucket>();
+  return {
+    take(key, now) {
+      const b = buckets.get(key) ?? { tokens: capacity, at: now };
+      b.tokens = Math.min(capacity, b.tokens + ((now - b.at) / 1000) * rps);
+      b.at = now;
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / rps)) };
+    },
+  };
+}
+
+function fixedWindow(calls: number, periodSeconds: number): RateLimiter {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    take(key, now) {
+      let w = windows.get(key);
+      if (!w || now >= w.start + periodSeconds * 1000) windows.set(key, (w = { start: now, count: 0 }));
+      if (w.count < calls) {
+        w.count++;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + periodSeconds * 1000 - now) / 1000)) };
+    },
+  };
+}
+
+/** A rate limiter for `r` with the profile's algorithm. */
+export function rateLimiter(profile: Profile, r: RateLimitSpec): RateLimiter {
+  if (profile === 'azure') {
+    const w = rateWindow(r);
+    return fixedWindow(w.calls, w.period);
+  }
+  if (profile === 'apigee') return tokenBucket(r.requestsPerSecond, Math.max(1, Math.ceil(r.requestsPerSecond)));
+  return tokenBucket(r.requestsPerSecond, r.burst);
+}
+
+const DAY = 86_400_000;
+
+/** Start and end (ms) of the quota window holding `now`. */
+export function quotaWindow(profile: Profile, period: QuotaSpec['period'], now: number): { start: number; end: number } {
+  if (profile === 'azure') {
+    const len = { day: 1, week: 7, month: 30 }[period] * DAY;
+    const start = Math.floor(now / len) * len;
+    return { start, end: start + len };
+  }
+  const d = new Date(now);
+  if (period === 'day') {
+    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    return { start, end: start + DAY };
+  }
+  if (period === 'week') {
+    const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    const start = day - ((d.getUTCDay() + 6) % 7) * DAY;
+    return { start, end: start + 7 * DAY };
+  }
+  return { start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+}
+
+/** Per-key quota counters. */
+export function quotaCounter(profile: Profile, q: QuotaSpec): RateLimiter {
+  const counts = new Map<string, { start: number; count: number }>();
+  return {
+    take(key, now) {
+      const w = quotaWindow(profile, q.period, now);
+      let c = counts.get(key);
+      if (!c || c.start !== w.start) counts.set(key, (c = { start: w.start, count: 0 }));
+      if (c.count < q.limit) {
+        c.count++;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterSeconds: Math.ceil((w.end - now) / 1000) };
+    },
+  };
+}

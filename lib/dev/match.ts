@@ -1,0 +1,105 @@
+/**
+ * Route matching over the model's parsed path templates. Precedence is the one every target's
+ * compiler emits: per segment, a literal beats a parameter with literal text around it
+ * (`{id}.json`), which beats a plain parameter, which beats a greedy one; an exact method beats
+ * ANY. basePath is stripped first.
+ */
+import type { PathSegment } from '../model/path';
+import type { GatewaySpec, RouteSpec } from '../model/types';
+
+export interface RouteMatch {
+  readonly route: RouteSpec;
+  /** Path parameters by the route's names, percent-decoded. */
+  readonly params: Record<string, string>;
+}
+
+/** Rank of a segment kind: lower wins. */
+function rank(s: PathSegment): number {
+  if (s.kind === 'literal') return 0;
+  if (s.greedy) return 3;
+  return s.prefix || s.suffix ? 1 : 2;
+}
+
+function decode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Matches request path parts against a template; undefined when it does not match. */
+function matchSegments(segments: readonly PathSegment[], parts: readonly string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i];
+    if (s.kind === 'literal') {
+      if (parts[i] === undefined || decode(parts[i]) !== decode(s.value)) return undefined;
+      continue;
+    }
+    if (s.greedy) {
+      const rest = parts.slice(i);
+      // A greedy parameter needs at least one non-empty segment, as on API Gateway ({proxy+}).
+      if (rest.length === 0 || rest.join('/') === '') return undefined;
+      const v = decode(rest.join('/'));
+      if (v === undefined) return undefined;
+      params[s.name] = v;
+      return params;
+    }
+    const p = parts[i];
+    if (p === undefined || p.length <= s.prefix.length + s.suffix.length || !p.startsWith(s.prefix) || !p.endsWith(s.suffix)) return undefined;
+    const v = decode(p.slice(s.prefix.length, p.length - s.suffix.length));
+    if (v === undefined || v === '') return undefined;
+    params[s.name] = v;
+  }
+  return segments.length === parts.length ? params : undefined;
+}
+
+/** Compares two templates by precedence, segment by segment. */
+function compareTemplates(a: readonly PathSegment[], b: readonly PathSegment[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = rank(a[i]) - rank(b[i]);
+    if (d !== 0) return d;
+  }
+  return b.length - a.length;
+}
+
+export interface Matcher {
+  /** The matching route, `methodNotAllowed` when the path matches but no route takes the method, or undefined. */
+  match(method: string, path: string): RouteMatch | { methodNotAllowed: true } | undefined;
+  /** Methods of the routes whose template matches the path (for CORS preflights). */
+  methodsFor(path: string): string[];
+}
+
+/** Builds a matcher over the spec's routes. */
+export function createMatcher(spec: GatewaySpec): Matcher {
+  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const routes = [...spec.routes].sort((a, b) => compareTemplates(a.segments, b.segments));
+  const relative = (path: string): string[] | undefined => {
+    if (base && path !== base && !path.startsWith(base + '/')) return undefined;
+    const rest = path.slice(base.length);
+    return rest === '' || rest === '/' ? [] : rest.replace(/^\//, '').split('/');
+  };
+  const candidates = (path: string): RouteMatch[] => {
+    const parts = relative(path);
+    if (!parts) return [];
+    const out: RouteMatch[] = [];
+    for (const route of routes) {
+      const params = matchSegments(route.segments, parts);
+      if (params) out.push({ route, params });
+    }
+    return out;
+  };
+  return {
+    match(method, path) {
+      const all = candidates(path);
+      if (all.length === 0) return undefined;
+      // The best template wins first; among routes on that template an exact method beats ANY.
+      const best = all.filter((c) => compareTemplates(c.route.segments, all[0].route.segments) === 0);
+      return best.find((c) => c.route.method === method) ?? best.find((c) => c.route.method === 'ANY') ?? all.find((c) => c.route.method === method || c.route.method === 'ANY') ?? { methodNotAllowed: true };
+    },
+    methodsFor(path) {
+      return [...new Set(candidates(path).map((c) => c.route.method))];
+    },
+  };
+}

@@ -1,0 +1,351 @@
+/**
+ * `anygate dev`: the gateway on 127.0.0.1, one request pipeline in the order the clouds apply
+ * their checks: IP rules, CORS preflight, route match, body size, auth, limits, validation,
+ * cache, backend (mock, HTTP proxy or in-process function), CORS on the response, access log.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { GatewaySpec, RouteSpec } from '../model/types';
+import { AccessLog } from './access-log';
+import { RouteAuth, type Caller } from './auth';
+import { createDevAuthorizer } from './aws-authorizer';
+import { cacheable, cacheKey, ResponseCache } from './cache';
+import { formatRefusals, refusals } from './capabilities';
+import { virtualClock, wallClock, type Clock } from './clock';
+import { consumerKeys, type ConsumerKey } from './consumers';
+import * as cors from './cors';
+import { DevRefusedError, DevUsageError } from './errors';
+import { functionEvent, functionResult, type FunctionHandler, type FunctionRequest } from './functions';
+import { clientAddress, ipAllowed } from './ip-rules';
+import { Limits } from './limits-plan';
+import { createMatcher, type Matcher, type RouteMatch } from './match';
+import { JWKS_PATH, mockJwks } from './mock-idp';
+import { refusal, type GatewayResponse, type Profile, type Refusal, type RefusalContext } from './profiles';
+import { BackendResolver, HttpProxy } from './proxy';
+import { createDevTransformer, type DevTransformer } from './transform';
+import { bodyLimit, createValidator, type RequestValidator } from './validation';
+
+export interface DevOptions {
+  readonly spec: GatewaySpec;
+  /** @default 'dev' when the spec has it, else the first stage by name */
+  readonly stage?: string;
+  /** @default 'aws' */
+  readonly profile?: Profile;
+  /** 0 picks a free port. @default 8787 */
+  readonly port?: number;
+  /** Backend base URL overrides by backend name. @default {} */
+  readonly backends?: Record<string, string>;
+  /** Function bindings run in-process. @default none */
+  readonly functions?: Map<string, FunctionHandler>;
+  /** Serve a JWKS and point every JWT authorizer at it. @default false */
+  readonly mockIdp?: boolean;
+  /** 'virtual' lets POST /__anygate/clock move time. @default 'wall' */
+  readonly clock?: 'wall' | 'virtual' | Clock;
+  /** Take the client address from X-Forwarded-For. @default false */
+  readonly trustForwarded?: boolean;
+  /** Receives access log lines. @default none */
+  readonly log?: (line: string) => void;
+  /** Environment consulted for API keys. @default process.env */
+  readonly env?: Record<string, string | undefined>;
+}
+
+export interface DevServer {
+  readonly url: string;
+  readonly port: number;
+  readonly stage: string;
+  readonly profile: Profile;
+  readonly clock: Clock;
+  readonly keys: ConsumerKey[];
+  readonly accessLog: AccessLog;
+  /** Problems worth showing at start (unbound functions...). */
+  readonly warnings: string[];
+  close(): Promise<void>;
+}
+
+const ADMIN = '/__anygate/';
+
+function pickStage(spec: GatewaySpec, stage: string | undefined): string {
+  const names = Object.keys(spec.stages).sort();
+  if (stage !== undefined) {
+    if (!spec.stages[stage]) throw new DevUsageError(`stage ${JSON.stringify(stage)} is not in the spec; stages: ${names.join(', ')}`);
+    return stage;
+  }
+  return spec.stages.dev ? 'dev' : names[0];
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) return 'tooLarge';
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Starts the dev gateway; resolves once it listens. */
+export async function startDev(opts: DevOptions): Promise<DevServer> {
+  const spec = opts.spec;
+  const profile = opts.profile ?? 'aws';
+  const refused = refusals(spec, profile);
+  if (refused.length) throw new DevRefusedError(`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`);
+  const stage = pickStage(spec, opts.stage);
+  for (const name of Object.keys(opts.backends ?? {})) {
+    if (!spec.backends[name] || spec.backends[name].type !== 'http') throw new DevUsageError(`--backend ${name}: no HTTP backend of that name; HTTP backends: ${Object.keys(spec.backends).filter((b) => spec.backends[b].type === 'http').join(', ')}`);
+  }
+  const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
+  const functions = opts.functions ?? new Map();
+  const warnings: string[] = [];
+  const bindings = new Set([...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => ('binding' in b && b.binding ? [b.binding] : [])));
+  for (const f of functions.keys()) if (!bindings.has(f)) throw new DevUsageError(`--function ${f}: the spec binds no function of that name; bindings: ${[...bindings].sort().join(', ') || '(none)'}`);
+  for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
+  for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new DevUsageError(`port ${opts.port} is in use; pick another with --port, or --port 0 for a free one`) : e));
+    server.listen(opts.port ?? 8787, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const jwksUris = opts.mockIdp ? Object.fromEntries(Object.keys(spec.authorizers).filter((n) => spec.authorizers[n].type === 'jwt').map((n) => [n, url + JWKS_PATH])) : undefined;
+  const keys = consumerKeys(spec, opts.env);
+  const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage });
+  const proxy = new HttpProxy();
+  const resolver = new BackendResolver(spec, stage, opts.backends ?? {});
+  const ctx: Pipeline = {
+    spec,
+    profile,
+    stage,
+    clock,
+    matcher: createMatcher(spec),
+    auth: new RouteAuth(spec, profile, jwt, keys, functions),
+    limits: new Limits(spec, stage, profile),
+    validator: createValidator(profile),
+    cache: new ResponseCache(),
+    accessLog: new AccessLog(opts.log),
+    trustForwarded: Boolean(opts.trustForwarded),
+    mockIdp: Boolean(opts.mockIdp),
+    keys,
+    functions,
+    transformer: createDevTransformer(spec, {
+      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend) + pathAndQuery, init),
+      invoke: async (binding, event) => {
+        const fn = functions.get(binding);
+        if (!fn) throw new Error(`function ${binding} is not bound`);
+        const e = profile === 'aws' ? event : functionEvent(profile, fromProxyEvent(event));
+        const r = functionResult(await fn(e, { functionName: binding }));
+        return { statusCode: r.statusCode, headers: r.headers, body: r.body.toString('base64'), isBase64Encoded: true };
+      },
+    }),
+  };
+  server.on('request', (req, res) => {
+    handle(ctx, req, res).catch(() => {
+      if (!res.headersSent) send(res, refusal(profile, 'internal'));
+      else res.destroy();
+    });
+  });
+  return {
+    url,
+    port,
+    stage,
+    profile,
+    clock,
+    keys,
+    accessLog: ctx.accessLog,
+    warnings,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise<void>((r) => server.close(() => r()));
+      await proxy.close();
+    },
+  };
+}
+
+/** The other profiles' function events are built from the AWS-shaped one the transform code passes. */
+function fromProxyEvent(e: { path?: string; resource: string; httpMethod: string; headers?: Record<string, string | undefined> | null; queryStringParameters?: Record<string, string | undefined> | null; pathParameters?: Record<string, string | undefined> | null; body?: string | null; isBase64Encoded?: boolean; stageVariables?: Record<string, string | undefined> | null }): FunctionRequest {
+  const clean = (o: Record<string, string | undefined> | null | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter((x): x is [string, string] => x[1] !== undefined));
+  return {
+    method: e.httpMethod,
+    path: e.path ?? '/',
+    resource: e.resource,
+    headers: clean(e.headers),
+    query: new URLSearchParams(clean(e.queryStringParameters)),
+    params: clean(e.pathParameters),
+    body: e.body ? Buffer.from(e.body, e.isBase64Encoded ? 'base64' : 'utf8') : undefined,
+    stage: '',
+    stageVariables: clean(e.stageVariables),
+    sourceIp: '',
+  };
+}
+
+interface Pipeline {
+  readonly spec: GatewaySpec;
+  readonly profile: Profile;
+  readonly stage: string;
+  readonly clock: Clock;
+  readonly matcher: Matcher;
+  readonly auth: RouteAuth;
+  readonly limits: Limits;
+  readonly validator: RequestValidator;
+  readonly cache: ResponseCache;
+  readonly accessLog: AccessLog;
+  readonly trustForwarded: boolean;
+  readonly mockIdp: boolean;
+  readonly keys: ConsumerKey[];
+  readonly functions: Map<string, FunctionHandler>;
+  readonly transformer: DevTransformer;
+}
+
+function send(res: ServerResponse, r: { status: number; headers: Record<string, string>; body: string | Buffer }, head = false): void {
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length) });
+  res.end(head ? undefined : body);
+}
+
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly started: number;
+  readonly method: string;
+  readonly path: string;
+  readonly clientIp: string;
+  readonly origin?: string;
+  routeId: string | null;
+  consumer: string | null;
+  cached: boolean;
+}
+
+function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }): void {
+  const headers = { ...r.headers };
+  if (p.spec.cors) cors.decorate(p.spec.cors, x.origin, headers);
+  send(x.res, { ...r, headers }, x.method === 'HEAD');
+  p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: x.routeId, status: r.status, latencyMs: performance.now() - x.started, consumer: x.consumer, clientIp: x.clientIp, cached: x.cached });
+}
+
+function refuse(p: Pipeline, x: Exchange, r: Refusal, c: RefusalContext = {}): void {
+  finish(p, x, refusal(p.profile, r, { clientIp: x.clientIp, ...c }));
+}
+
+async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
+  const headers = flatHeaders(req);
+  const x: Exchange = {
+    req,
+    res,
+    started,
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: url.pathname,
+    clientIp: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], p.trustForwarded),
+    origin: headers.origin,
+    routeId: null,
+    consumer: null,
+    cached: false,
+  };
+  if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
+  if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
+    const methods = p.matcher.methodsFor(x.path);
+    if (methods.length === 0) return refuse(p, x, 'noRoute');
+    const pre = cors.preflight(p.profile, p.spec.cors, headers.origin, methods);
+    send(res, { status: pre.status, headers: pre.headers, body: '' });
+    p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: null, status: pre.status, latencyMs: performance.now() - started, consumer: null, clientIp: x.clientIp, cached: false });
+    return;
+  }
+  const m = p.matcher.match(x.method, x.path);
+  if (!m) return refuse(p, x, 'noRoute');
+  if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
+  x.routeId = m.route.id;
+  const body = await readBody(req, bodyLimit(p.profile, m.route));
+  if (body === 'tooLarge') return refuse(p, x, 'tooLarge');
+  return route(p, x, m, headers, url.searchParams, body);
+}
+
+async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer): Promise<void> {
+  const r = m.route;
+  const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
+  const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
+  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, functionRequest: () => fnRequest() });
+  if (!auth.ok) return refuse(p, x, auth.refusal);
+  const caller = auth.caller;
+  x.consumer = caller.consumer ?? caller.principal ?? null;
+  const consumer = caller.consumer ? { name: caller.consumer, plan: p.spec.consumers[caller.consumer].plan } : undefined;
+  const limit = p.limits.check(r, consumer, p.clock.now());
+  if (!limit.ok) return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds });
+  const valid = p.validator.check(r, { query, headers, body });
+  if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
+
+  const key = r.cache && cacheable(x.method) ? cacheKey(r, r.cache, { method: x.method, params: m.params, query, headers, identity: caller.identity }) : undefined;
+  if (key) {
+    const hit = p.cache.get(key, p.clock.now());
+    if (hit) {
+      x.cached = true;
+      return finish(p, x, hit);
+    }
+  }
+  const out = await backend(p, x, r, m, headers, query, body, caller);
+  if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
+  finish(p, x, out);
+}
+
+async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer, caller: Caller): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  const b = p.spec.backends[r.backend];
+  if (b.type === 'mock') {
+    const text = b.body === undefined ? '' : JSON.stringify(b.body);
+    return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...Object.fromEntries(Object.entries(b.headers).map(([k, v]) => [k.toLowerCase(), v])) }, body: Buffer.from(text) };
+  }
+  if (b.type === 'function' && !p.functions.has(b.binding)) return asBuffer(refusal(p.profile, 'badGateway'));
+  const multi: Record<string, string[]> = {};
+  for (const [k, v] of query.entries()) (multi[k] ??= []).push(v);
+  const out = await p.transformer.run(r, {
+    method: x.method,
+    path: x.path,
+    headers,
+    queryStringParameters: Object.fromEntries(query.entries()),
+    multiValueQueryStringParameters: multi,
+    pathParameters: m.params,
+    stageVariables: p.spec.stages[p.stage].variables,
+    requestContext: { authorizer: caller.context, identity: { sourceIp: x.clientIp } },
+    body: body.length ? body.toString('base64') : null,
+    isBase64Encoded: body.length > 0,
+    binding: b.type === 'function' ? b.binding : undefined,
+  });
+  if (out.failure) return asBuffer(refusal(p.profile, out.failure));
+  const res = out.result;
+  return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8') };
+}
+
+function asBuffer(r: GatewayResponse): { status: number; headers: Record<string, string>; body: Buffer } {
+  return { ...r, body: Buffer.from(r.body) };
+}
+
+async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const json = (status: number, v: unknown) => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+  const path = url.pathname;
+  if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
+  if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
+  if (path === '/__anygate/clock' && req.method === 'GET') return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: p.clock.virtual });
+  if (path === '/__anygate/clock' && req.method === 'POST') {
+    if (!p.clock.virtual) return json(409, { message: 'the clock is the wall clock; start anygate dev with --clock virtual' });
+    const body = await readBody(req, 4096);
+    let seconds: unknown;
+    try {
+      seconds = JSON.parse(body.toString()).advanceSeconds;
+    } catch {
+      seconds = undefined;
+    }
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return json(400, { message: 'send {"advanceSeconds": N} with N >= 0' });
+    p.clock.advance(seconds);
+    return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: true });
+  }
+  return json(404, { message: `no dev endpoint ${path}; endpoints: GET /__anygate/requests, GET|POST /__anygate/clock${p.mockIdp ? `, GET ${JWKS_PATH}` : ''}` });
+}

@@ -1,0 +1,93 @@
+/**
+ * The ONE place `anygate dev` touches the generated transform code (lib/runtime/transform):
+ * every proxied route (HTTP or function backend) goes through `createTransformer` with a
+ * configuration mirroring the AWS compiler's, and a transport that sends with the dev proxy and
+ * runs function bindings in-process. Header, query, path and body transforms and redaction are
+ * therefore the deployed code's.
+ */
+import { formatPath, mustParsePath } from '../model/path';
+import type { GatewaySpec, RouteSpec } from '../model/types';
+import { createTransformer, type ProxyEvent, type ProxyResult, type Transport } from '../runtime/transform/handler';
+import type { TransformConfig, TransformRoute } from '../runtime/config';
+import { BackendError } from './proxy';
+
+/** Host of the placeholder URL a route's target carries; the transport resolves it per call. */
+const PLACEHOLDER = '.backend.anygate.invalid';
+/** Stage variable carrying the function binding on function routes. */
+const FN_VARIABLE = 'anygate_dev_fn';
+
+export interface DevTransport {
+  /** Sends to backend `name`, `pathAndQuery` appended to its base URL. */
+  http(backend: string, pathAndQuery: string, init: { method: string; headers: Record<string, string>; body?: Buffer; timeoutMs: number }): Promise<{ status: number; headers: Record<string, string>; body: Buffer }>;
+  invoke(binding: string, event: ProxyEvent): Promise<{ statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean }>;
+}
+
+export interface TransformOutcome {
+  readonly result: ProxyResult;
+  /** Set when the gateway (not the backend) produced a 502 or 504. */
+  readonly failure?: 'timeout' | 'badGateway';
+}
+
+function transformRoute(route: RouteSpec, spec: GatewaySpec): TransformRoute {
+  const req = route.transform?.request;
+  const res = route.transform?.response;
+  const backend = spec.backends[route.backend];
+  return {
+    method: route.method,
+    // The route id keys the lookup: unique, whatever the paths look like.
+    resource: route.id,
+    target: backend.type === 'function' ? { type: 'function', stageVariable: FN_VARIABLE } : { type: 'http', url: `http://${route.backend}${PLACEHOLDER}` },
+    rename: {},
+    backendPath: formatPath(mustParsePath(req?.rewritePath ?? route.path)),
+    timeoutMs: route.timeoutMs,
+    request: {
+      setHeaders: req?.setHeaders ?? {},
+      removeHeaders: (req?.removeHeaders ?? []).map((h) => h.toLowerCase()),
+      setQuery: req?.setQuery ?? {},
+      removeQuery: req?.removeQuery ?? [],
+      ...(req?.body !== undefined ? { body: req.body } : {}),
+    },
+    response: { setHeaders: res?.setHeaders ?? {}, removeHeaders: (res?.removeHeaders ?? []).map((h) => h.toLowerCase()), redact: res?.redact ?? [] },
+  };
+}
+
+export interface DevTransformer {
+  /** Runs the route's request through transforms, backend and response transforms. */
+  run(route: RouteSpec, event: Omit<ProxyEvent, 'resource' | 'httpMethod'> & { method: string; binding?: string }): Promise<TransformOutcome>;
+}
+
+export function createDevTransformer(spec: GatewaySpec, transport: DevTransport): DevTransformer {
+  const config: TransformConfig = { version: 1, routes: spec.routes.filter((r) => spec.backends[r.backend].type !== 'mock').map((r) => transformRoute(r, spec)) };
+  // One transformer per request, over a transport that records why a call failed: the generated
+  // code turns a throw into its own 502/504, and the profile's answer replaces it. (Cheaper than
+  // AsyncLocalStorage, whose hooks slow every promise in the process on Node 20.)
+  const perRequest = (store: { failure?: 'timeout' | 'badGateway' }): Transport => ({
+    async http(url, init) {
+      const u = new URL(url);
+      const backend = u.hostname.endsWith(PLACEHOLDER) ? u.hostname.slice(0, -PLACEHOLDER.length) : '';
+      try {
+        return await transport.http(backend, u.pathname + u.search, init);
+      } catch (e) {
+        store.failure = e instanceof BackendError ? e.kind : 'badGateway';
+        throw e;
+      }
+    },
+    async invoke(fn, event) {
+      try {
+        return await transport.invoke(fn, event);
+      } catch (e) {
+        store.failure = 'badGateway';
+        throw e;
+      }
+    },
+  });
+  return {
+    async run(route, e) {
+      const { method, binding, ...rest } = e;
+      const event: ProxyEvent = { ...rest, resource: route.id, httpMethod: method, stageVariables: { ...(e.stageVariables ?? {}), ...(binding ? { [FN_VARIABLE]: binding } : {}) } };
+      const store: { failure?: 'timeout' | 'badGateway' } = {};
+      const result = await createTransformer(config, perRequest(store))(event);
+      return { result, failure: store.failure };
+    },
+  };
+}

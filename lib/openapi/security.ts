@@ -1,0 +1,116 @@
+/**
+ * Security schemes -> authorizers, and security requirements -> route auth and scopes. A requirement
+ * anygate cannot honour is never dropped: an unsupported scheme becomes a custom authorizer that
+ * needs a function, and an unreadable one keeps its operations out of the gateway.
+ */
+import { isSafeName, toSafeName, uniqueName } from '../model/names';
+import type { AuthorizerInput, RouteInput } from '../model/schema';
+import { isObj, pointer, type ImportContext, type Obj } from './context';
+import { refMessage } from './refs';
+
+export interface Security {
+  readonly authorizers: Record<string, AuthorizerInput>;
+  /** Scheme name -> authorizer name. */
+  readonly schemeAuthorizer: Map<string, string>;
+  /** Schemes that could not be read (lenient), with the reason. */
+  readonly unreadable: Map<string, string>;
+  /** The document defines at least one security scheme. */
+  readonly hasSchemes: boolean;
+}
+
+function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: string, gateway: string): AuthorizerInput {
+  const placeholderJwt = (why: string): AuthorizerInput => {
+    ctx.warn('placeholder', ptr, `${why}: the issuer and audience are not in the document; set them under x-anygate.authorizers.${id} (placeholders used)`);
+    return { type: 'jwt', issuer: 'https://issuer.invalid/', audiences: [gateway] };
+  };
+  const type = s?.type;
+  if (type === 'apiKey' && (s!.in === 'header' || s!.in === 'query')) return { type: 'apiKey', in: s!.in, name: s!.name };
+  if (type === 'openIdConnect' && typeof s!.openIdConnectUrl === 'string') {
+    ctx.warn('security', ptr, `OpenID Connect: the audience is not in the document; "${gateway}" is used (set x-anygate.authorizers.${id}.audiences)`);
+    return { type: 'jwt', issuer: s!.openIdConnectUrl.replace(/\/\.well-known\/openid-configuration$/, ''), audiences: [gateway] };
+  }
+  if (type === 'http' && String(s!.scheme).toLowerCase() === 'bearer') return placeholderJwt('http bearer');
+  if (type === 'oauth2') return placeholderJwt('oauth2');
+  // Never drop a security requirement: an authorizer that needs a function keeps the route closed.
+  const what = type === 'apiKey' ? `apiKey in ${s!.in}` : type === 'http' ? `http ${s!.scheme}` : String(type);
+  const binding = toSafeName(`${id}-check`).toLowerCase();
+  ctx.warn('security', ptr, `${what} is not supported by the clouds' gateways; it becomes custom authorizer ${id}, which needs a function binding ${binding} before any target can synthesize`);
+  return { type: 'custom', binding };
+}
+
+/** Reads the security schemes; `x-anygate.authorizers` wins over a scheme of the same name. */
+export function readSecurity(ctx: ImportContext, ext: Obj, gateway: string): Security {
+  const doc = ctx.doc;
+  const schemes: Obj = (ctx.swagger2 ? doc.securityDefinitions : doc.components?.securitySchemes) ?? {};
+  const given: Obj = isObj(ext.authorizers) ? ext.authorizers : {};
+  const authorizers: Record<string, AuthorizerInput> = { ...given };
+  const schemeAuthorizer = new Map<string, string>();
+  const unreadable = new Map<string, string>();
+  const names = isObj(schemes) ? Object.keys(schemes).sort() : [];
+  for (const sName of names) {
+    const ptr = ctx.swagger2 ? pointer('securityDefinitions', sName) : pointer('components', 'securitySchemes', sName);
+    const problem = ctx.problemsUnder(ptr)[0];
+    let s: unknown;
+    try {
+      s = ctx.refs.resolve(schemes[sName], ptr);
+    } catch (e) {
+      const m = refMessage(e);
+      if (!ctx.lenient) ctx.fail(ptr, m);
+      unreadable.set(sName, `${ptr}: ${m}`);
+      continue;
+    }
+    if (problem && !given[sName]) {
+      unreadable.set(sName, `${problem.where}: ${problem.message}`);
+      ctx.skip(ptr, `security scheme ${sName}`, problem);
+      continue;
+    }
+    const id = isSafeName(sName) ? sName : uniqueName(toSafeName(sName, 'auth').toLowerCase(), new Set(Object.keys(authorizers).filter((k) => !(k in given))));
+    schemeAuthorizer.set(sName, id);
+    if (!authorizers[id]) authorizers[id] = mapScheme(ctx, isObj(s) ? s : undefined, id, ptr, gateway);
+  }
+  return { authorizers, schemeAuthorizer, unreadable, hasSchemes: names.length > 0 };
+}
+
+/** `unreadable`: the scheme's own problem is already reported (or, lenient, listed). */
+export type Auth = { auth: RouteInput['auth']; scopes: string[] } | { error: string; unreadable: boolean };
+
+/** A `security` list (OR of ANDs) as route auth and scopes, or why it cannot be honoured. */
+export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr: string): Auth {
+  if (security === undefined || (Array.isArray(security) && security.length === 0)) return { auth: 'none', scopes: [] };
+  // Schema validation does not reach path items in side files: a malformed requirement there must
+  // not read as "no security".
+  if (!Array.isArray(security) || !security.every(isObj)) return { unreadable: false, error: `${ptr} is not a list of security requirement objects` };
+  const alts: string[][] = [];
+  const scopes = new Set<string>();
+  for (let i = 0; i < security.length; i++) {
+    const req = security[i] as Obj;
+    const names = Object.keys(req).sort();
+    if (names.length === 0) {
+      ctx.warn('security', `${ptr}/${i}`, 'an empty requirement makes authentication optional; anygate keeps the other alternatives required');
+      continue;
+    }
+    const alt: string[] = [];
+    for (const n of names) {
+      const a = sec.schemeAuthorizer.get(n);
+      if (!a) {
+        const unreadable = sec.unreadable.has(n);
+        return { unreadable, error: unreadable ? `security scheme ${JSON.stringify(n)} could not be read (${sec.unreadable.get(n)})` : `security scheme ${JSON.stringify(n)} (${ptr}/${i}) is not defined; define it under ${ctx.swagger2 ? 'securityDefinitions' : 'components.securitySchemes'}, or remove it from the requirement` };
+      }
+      alt.push(a);
+      if (Array.isArray(req[n])) for (const s of req[n]) if (typeof s === 'string') scopes.add(s);
+    }
+    alts.push(alt);
+  }
+  if (alts.length === 0) return { auth: 'none', scopes: [] };
+  if (scopes.size > 0) {
+    // The model's scopes hold for every alternative. Keeping only the alternatives that can check
+    // them is stricter than the document, never weaker.
+    const jwtAlts = alts.filter((alt) => alt.some((n) => sec.authorizers[n]?.type === 'jwt'));
+    if (jwtAlts.length && jwtAlts.length < alts.length) {
+      const dropped = alts.filter((a) => !jwtAlts.includes(a)).map((a) => a.join('+'));
+      ctx.warn('scopes-narrowed', ptr, `scopes apply to every alternative in anygate, so ${dropped.join(', ')} (which cannot check scopes) is not accepted on this route; callers must use ${jwtAlts.map((a) => a.join('+')).join(' or ')}`);
+      alts.splice(0, alts.length, ...jwtAlts);
+    }
+  }
+  return { auth: alts.length === 1 && alts[0].length === 1 ? alts[0][0] : alts.map((a) => (a.length === 1 ? a[0] : a)), scopes: [...scopes].sort() };
+}

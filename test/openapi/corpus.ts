@@ -1,0 +1,108 @@
+/**
+ * The OpenAPI corpus, imported, synthesized (pure compilers, every target and stage) and round-tripped
+ * once per process: the corpus test and the corpus report share it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { SynthesisError, formatProblem } from '../../lib/model/errors';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import type { GatewaySpec } from '../../lib/model/types';
+import { exportOpenApi } from '../../lib/openapi/export';
+import { importOpenApi, type ImportResult } from '../../lib/openapi/import';
+import { countWarnings } from '../../lib/openapi/warnings';
+import { compileApigee } from '../../providers/apigee/compile';
+import { compileAws } from '../../providers/aws/compile';
+import { compileAzure } from '../../providers/azure/compile';
+import { sharedDir } from '../validators';
+
+export const corpusDir = path.join(sharedDir(), 'corpus', 'openapi');
+export const corpusFiles = readdirSync(corpusDir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+
+/** Documents that are not valid for their version: each imports only leniently. */
+export const INVALID: Record<string, string[]> = {
+  'awslabs-serverless-express-proxy-unversioned.yaml': ['#/info'],
+  'nytimes-mostpopular-2.0.0.json': ['#/info', '#/parameters/Section', '#/parameters/TimePeriod'],
+};
+
+export interface TargetOutcome {
+  readonly target: string;
+  readonly ok: boolean;
+  /** What the plan holds (AWS paths, APIM operations, Apigee bundle files), when ok. */
+  readonly size: number;
+  /** Named reasons, when refused. */
+  readonly problems: string[];
+  readonly ms: number;
+}
+
+export interface CorpusEntry {
+  readonly file: string;
+  readonly doc: Record<string, unknown>;
+  readonly result: ImportResult;
+  readonly spec: GatewaySpec;
+  readonly importMs: number;
+  readonly synth: TargetOutcome[];
+  readonly exported: Record<string, unknown>;
+  readonly again: GatewaySpec;
+}
+
+function time<T>(f: () => T): { value: T; ms: number } {
+  const t = process.hrtime.bigint();
+  const value = f();
+  return { value, ms: Number((process.hrtime.bigint() - t) / 1_000_000n) };
+}
+
+function outcome(target: string, f: () => number): TargetOutcome {
+  try {
+    const { value, ms } = time(f);
+    return { target, ok: true, size: value, problems: [], ms };
+  } catch (e) {
+    if (!(e instanceof SynthesisError)) throw e;
+    return { target, ok: false, size: 0, problems: e.problems.map(formatProblem), ms: 0 };
+  }
+}
+
+/** Every target, every stage, with the pure compilers (the CLI's synth is tested in test/cli). */
+export function synthesizeAll(spec: GatewaySpec): TargetOutcome[] {
+  const stages = Object.keys(spec.stages);
+  return [
+    outcome('aws', () => Object.keys((compileAws(spec).body as { paths: object }).paths).length),
+    outcome('azure', () => stages.reduce((n, stage) => n + compileAzure(spec, { stage }).operations.length, 0)),
+    outcome('apigee', () => Object.keys(compileApigee(spec, { environments: Object.fromEntries(stages.map((s) => [s, s])) }).files).length),
+  ];
+}
+
+export function readCorpusDocument(file: string): Record<string, unknown> {
+  const text = readFileSync(path.join(corpusDir, file), 'utf8').replace(/^\uFEFF/, '');
+  // Duplicate-key checks cost seconds on a 1.7 MB YAML file; loadSpec's parse keeps them (a test there reads the BOM file).
+  return (file.endsWith('.json') ? JSON.parse(text) : parse(text, { uniqueKeys: false })) as Record<string, unknown>;
+}
+
+const entries = new Map<string, Promise<CorpusEntry>>();
+
+async function build(file: string): Promise<CorpusEntry> {
+  const doc = readCorpusDocument(file);
+  const t = process.hrtime.bigint();
+  const result = await importOpenApi(doc, path.join(corpusDir, file), { lenient: file in INVALID });
+  const spec = toGatewaySpec(result.input);
+  const importMs = Number((process.hrtime.bigint() - t) / 1_000_000n);
+  const synth = synthesizeAll(spec);
+  const exported = exportOpenApi(spec) as unknown as Record<string, unknown>;
+  const again = toGatewaySpec((await importOpenApi(structuredClone(exported), `${file}.export.json`)).input);
+  return { file, doc, result, spec, importMs, synth, exported, again };
+}
+
+/** The document imported, synthesized and round-tripped; computed once per process. */
+export function corpusEntry(file: string): Promise<CorpusEntry> {
+  if (!entries.has(file)) entries.set(file, build(file));
+  return entries.get(file)!;
+}
+
+/** One line per document for the issue's closing note. */
+export function reportRow(e: CorpusEntry): string {
+  const counts = countWarnings(e.result.warnings);
+  const merged = counts.merged ?? 0;
+  const synth = e.synth.map((t) => `${t.target} ${t.ok ? `${t.ms} ms` : `refused (${t.problems.length})`}`).join(', ');
+  const warnings = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  return `| ${e.file} | ${e.result.operations} | ${e.spec.routes.length} | ${merged} | ${warnings} | import ${e.importMs} ms; ${synth} |`;
+}
