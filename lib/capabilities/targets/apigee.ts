@@ -66,6 +66,8 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),
     }),
+    'spec.strings': n('escaped or refused by the compiler'),
+    'options.target': n('read by the compiler'),
     'policy.size': n('no per-policy size limit beyond the bundle (size)'),
   },
   tiers: {
