@@ -9,7 +9,7 @@ import { targetLabel, type ApigeeEnvironmentType } from '../../lib/capabilities/
 import { dedupeProblems, SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
-import { literal, routeCondition } from './conditions';
+import { routeCondition } from './conditions';
 import { ApigeeContext, type Fragment } from './context';
 import { authFragment } from './emit/auth';
 import { backendFragment } from './emit/backend';
@@ -47,13 +47,6 @@ function authorizerProblems(ctx: ApigeeContext): void {
       problem(`VerifyJWT takes algorithms of one key type, but ${a.algorithms.join(', ')} mixes RSA, EC or EdDSA; use one key type per authorizer`);
     }
     if (a.typ) problem('VerifyJWT cannot check the typ header; remove typ or deploy on another target');
-    // Issuer, audiences, JWKS URI and claim values are element text Apigee may read as templates.
-    ctx.guard('gateway', 'auth.jwt', () => {
-      literal(a.issuer, `authorizers.${name}.issuer`);
-      a.audiences.forEach((x, i) => literal(x, `authorizers.${name}.audiences[${i}]`));
-      if (a.jwksUri) literal(a.jwksUri, `authorizers.${name}.jwksUri`);
-      for (const [k, v] of Object.entries(a.requiredClaims)) literal(v, `authorizers.${name}.requiredClaims.${k}`);
-    });
   }
 }
 

@@ -39,14 +39,33 @@ export function claimVar(policy: string, claim: string, where: string): string {
   return `jwt.${policy}.decoded.claim.${variablePart('claim name', claim, where)}`;
 }
 
-/** A header name used as an element attribute (AssignMessage, ServiceCallout, ExtractVariables). */
+/**
+ * A name Apigee reads as plain data (an element's name attribute, a ref attribute), never
+ * evaluated: anything the model allows except braces, quotes, backslashes and whitespace.
+ */
+export function attributeName(kind: string, name: string, where: string): string {
+  if (!name || /[{}"\\\s<>]/.test(name)) throw new ApigeeNameError(`${where}: ${kind} ${JSON.stringify(name)} holds a brace, quote, backslash or space, which Apigee cannot carry in a name`);
+  return name;
+}
+
+/** A header name used as an element attribute (AssignMessage, ExtractVariables, ServiceCallout Copy). */
 export function headerName(name: string, where: string): string {
-  return variablePart('header name', name, where);
+  return attributeName('header name', name, where);
 }
 
 /** A query parameter name used as an element attribute. */
 export function queryName(name: string, where: string): string {
-  return variablePart('query parameter name', name, where);
+  return attributeName('query parameter name', name, where);
+}
+
+/** `request.header.<name>` in a ref attribute (read as a variable name, never evaluated). */
+export function headerRef(name: string, where: string): string {
+  return `request.header.${headerName(name, where)}`;
+}
+
+/** `request.queryparam.<name>` in a ref attribute. */
+export function queryRef(name: string, where: string): string {
+  return `request.queryparam.${queryName(name, where)}`;
 }
 
 /** An Apigee environment name (lower-case letters, digits, hyphens), safe inside a condition literal. */

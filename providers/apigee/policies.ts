@@ -14,7 +14,7 @@ export function spikeRate(rps: number): string {
  * for a variable that already holds one (see extractBearer). Per Google's reference:
  * https://cloud.google.com/apigee/docs/api-platform/reference/policies/verify-jwt-policy#source
  */
-export const verifyJwt = (name: string, a: { jwksUri: string; issuer: string; audiences: string[]; algorithms: string[]; source?: string; clockSkewSeconds: number; requiredClaims: Record<string, string> }): XNode =>
+export const verifyJwt = (name: string, a: { jwksUri: string; algorithms: string[]; source?: string; clockSkewSeconds: number; claims: string[] }, vars: string): XNode =>
   el(
     'VerifyJWT',
     { name, continueOnError: 'false', enabled: 'true' },
@@ -22,10 +22,10 @@ export const verifyJwt = (name: string, a: { jwksUri: string; issuer: string; au
     el('Algorithm', {}, a.algorithms.join(',')),
     a.source !== undefined && el('Source', {}, a.source),
     el('PublicKey', {}, el('JWKS', { uri: a.jwksUri })),
-    el('Issuer', {}, a.issuer),
-    el('Audience', {}, a.audiences.join(',')),
-    Object.keys(a.requiredClaims).length > 0 &&
-      el('AdditionalClaims', {}, ...Object.keys(a.requiredClaims).sort().map((k) => el('Claim', { name: k }, a.requiredClaims[k]))),
+    // Expected values come from variables (assigned as literals), so no spec text is a template here.
+    el('Issuer', { ref: `${vars}.iss` }),
+    el('Audience', { ref: `${vars}.aud` }),
+    a.claims.length > 0 && el('AdditionalClaims', {}, ...a.claims.map((k, i) => el('Claim', { name: k, ref: `${vars}.claim${i}` }))),
     el('TimeAllowance', {}, `${a.clockSkewSeconds}s`),
     el('IgnoreUnresolvedVariables', {}, 'false'),
   );
@@ -236,13 +236,20 @@ export const oasValidation = (name: string, resource: string): XNode =>
   el('OASValidation', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('Source', {}, 'request'), el('OASResource', {}, `oas://${resource}`));
 
 /** Asks the bound function whether the caller may pass; the response lands in `anygate.authz.<name>`. */
-export const serviceCallout = (name: string, header: string, headerRef: string, server: string, audienceVariable: string): XNode =>
+export const serviceCallout = (name: string, header: string, server: string, audienceVariable: string): XNode =>
   el(
     'ServiceCallout',
     // A failed callout must not become a 500: the status check after it turns it into a 401.
     { name, continueOnError: 'true', enabled: 'true' },
     el('DisplayName', {}, name),
-    el('Request', { variable: `anygate.authz.${name}.request` }, el('Set', {}, el('Headers', {}, el('Header', { name: header }, `{${headerRef}}`)), el('Verb', {}, 'POST')), el('IgnoreUnresolvedVariables', {}, 'true')),
+    el(
+      'Request',
+      { variable: `anygate.authz.${name}.request`, clearPayload: 'true' },
+      // Copy takes the header by name from the client request: no message template is involved.
+      el('Copy', { source: 'request' }, el('Headers', {}, el('Header', { name: header }))),
+      el('Set', {}, el('Verb', {}, 'POST')),
+      el('IgnoreUnresolvedVariables', {}, 'true'),
+    ),
     el('Response', {}, `anygate.authz.${name}.response`),
     el('Timeout', {}, '10000'),
     el('HTTPTargetConnection', {}, googleIdToken(audienceVariable), el('LoadBalancer', {}, el('Server', { name: server })), el('Path', {}, '/')),

@@ -4,7 +4,7 @@
  * ServiceCallout with a Google ID token, and required scopes matched as whole tokens.
  */
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, JwtAuthorizerSpec, RouteSpec } from '../../../lib/model/types';
-import { claimVar, headerName, headerVar, queryVar, scopeCondition } from '../conditions';
+import { attributeName, claimVar, headerName, headerRef, literal, queryRef, scopeCondition } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 import { quotaWindow } from '../quota';
@@ -12,7 +12,7 @@ import { audienceVariable, functionServer } from '../targets';
 
 function apiKey(ctx: ApigeeContext, r: RouteSpec, n: string, a: ApiKeyAuthorizerSpec): (string | undefined)[] {
   const where = `authorizers.${n}.name`;
-  const ref = ctx.guard(r.id, 'auth.apiKey', () => (a.in === 'header' ? headerVar(a.name, where) : queryVar(a.name, where)));
+  const ref = ctx.guard(r.id, 'auth.apiKey', () => (a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where)));
   if (ref === undefined) return [];
   const vk = ctx.add(P.verifyApiKey(`VA-${n}`, ref));
   const plans = Object.values(ctx.spec.plans);
@@ -35,7 +35,17 @@ function jwt(ctx: ApigeeContext, r: RouteSpec, n: string, a: JwtAuthorizerSpec):
     source = `anygate.bearer.${n}.token`;
     steps.push(ctx.step(ctx.add(P.extractBearer(`EV-bearer-${n}`, h, `anygate.bearer.${n}`))));
   }
-  steps.push(ctx.step(ctx.add(P.verifyJwt(policy, { ...a, jwksUri: a.jwksUri ?? '', source }))));
+  const vars = `anygate.jwt.${n}`;
+  const claims = Object.keys(a.requiredClaims).sort();
+  const checked = ctx.guard(r.id, 'auth.jwt', () => ({
+    jwksUri: literal(a.jwksUri ?? '', `authorizers.${n}.jwksUri`),
+    claims: claims.map((k) => attributeName('claim name', k, `authorizers.${n}.requiredClaims`)),
+  }));
+  if (!checked) return steps;
+  // Issuer, audiences and claim values are literals (AssignVariable/Value is never a template).
+  const literals: [string, string][] = [[`${vars}.iss`, a.issuer], [`${vars}.aud`, a.audiences.join(',')], ...claims.map((k, i): [string, string] => [`${vars}.claim${i}`, a.requiredClaims[k]])];
+  steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-jwt-${n}`, literals))));
+  steps.push(ctx.step(ctx.add(P.verifyJwt(policy, { ...a, ...checked, source }, vars))));
   // VerifyJWT checks exp only when present; AWS and Azure reject a token without it, so does this.
   const exp = claimVar(policy, 'exp', 'exp');
   steps.push(ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), `${exp} = null`));
@@ -44,11 +54,11 @@ function jwt(ctx: ApigeeContext, r: RouteSpec, n: string, a: JwtAuthorizerSpec):
 
 function custom(ctx: ApigeeContext, r: RouteSpec, n: string, a: CustomAuthorizerSpec): ReturnType<ApigeeContext['step']>[] {
   const where = `authorizers.${n}.header`;
-  const h = ctx.guard(r.id, 'auth.custom', () => ({ name: headerName(a.header, where), ref: headerVar(a.header, where) }));
-  if (!h) return [];
+  const h = ctx.guard(r.id, 'auth.custom', () => headerName(a.header, where));
+  if (h === undefined) return [];
   const server = functionServer(ctx, `authz-${a.binding}`, a.binding);
   const kvm = ctx.add(P.keyValueMapGet(`KVM-audience-${a.binding}`, ctx.audienceMap, a.binding, audienceVariable(a.binding)));
-  const sc = ctx.add(P.serviceCallout(`SC-${n}`, h.name, h.ref, server, audienceVariable(a.binding)));
+  const sc = ctx.add(P.serviceCallout(`SC-${n}`, h, server, audienceVariable(a.binding)));
   const status = `anygate.authz.${sc}.response.status.code`;
   // The bound function decides: anything but 200 (or no answer) is 401.
   return [ctx.step(kvm), ctx.step(sc), ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), `${status} != 200 or ${status} = null`)];

@@ -4,7 +4,7 @@
  * unless the spec says `cache.shared: true`, so one caller's response never reaches another.
  */
 import type { RouteSpec } from '../../../lib/model/types';
-import { headerVar, queryVar } from '../conditions';
+import { headerRef, queryRef } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 
@@ -15,7 +15,7 @@ function identity(ctx: ApigeeContext, r: RouteSpec): string[] {
     const a = ctx.spec.authorizers[n];
     // VerifyAPIKey sets client_id to the app of the verified key.
     if (a.type === 'apiKey') return 'client_id';
-    return headerVar(a.header, `authorizers.${n}.header`);
+    return headerRef(a.header, `authorizers.${n}.header`);
   });
 }
 
@@ -24,8 +24,8 @@ export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragm
   if (!c) return { lookup: fragment(), store: fragment() };
   const at = ctx.routePath(r);
   const refs = ctx.guard(r.id, 'route.cache', () => [
-    ...c.key.query.map((q, i) => queryVar(q, `${at}.cache.key.query[${i}]`)),
-    ...c.key.headers.map((h, i) => headerVar(h, `${at}.cache.key.headers[${i}]`)),
+    ...c.key.query.map((q, i) => queryRef(q, `${at}.cache.key.query[${i}]`)),
+    ...c.key.headers.map((h, i) => headerRef(h, `${at}.cache.key.headers[${i}]`)),
     ...identity(ctx, r),
   ]);
   if (!refs) return { lookup: fragment(), store: fragment() };
