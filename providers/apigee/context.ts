@@ -82,9 +82,9 @@ export class ApigeeContext {
     return n && `JWT-${n}`;
   }
 
-  /** The spec path of a route, for located errors: `routes[3] (getPet)`. */
+  /** Where a route's field is, for located errors: `routes[id=getPet]`. */
   routePath(r: RouteSpec): string {
-    return `routes[${this.spec.routes.indexOf(r)}] (${r.id})`;
+    return `routes[id=${r.id}]`;
   }
 
   /** The key-value map holding each function binding's ID-token audience, per environment. */

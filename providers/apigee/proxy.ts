@@ -10,12 +10,13 @@ import * as P from './policies';
 
 function corsPolicy(ctx: ApigeeContext): XNode | undefined {
   const c = ctx.spec.cors!;
-  // AllowOrigins (and the header lists) are message templates: every origin is checked first.
-  const checked = ctx.guard('gateway', 'cors', () => ({
-    allowOrigins: c.allowOrigins.map((o, i) => origin(o, `cors.allowOrigins[${i}]`)),
-    allowHeaders: c.allowHeaders.map((h, i) => literal(h, `cors.allowHeaders[${i}]`)),
-    exposeHeaders: c.exposeHeaders.map((h, i) => literal(h, `cors.exposeHeaders[${i}]`)),
-  }));
+  // AllowOrigins (and the header lists) are message templates: every value is checked first.
+  const check = (list: string[], field: string, f: (v: string, where: string) => string) => list.map((v, i) => ctx.guard('gateway', 'cors', () => f(v, `cors.${field}[${i}]`)));
+  const allowOrigins = check(c.allowOrigins, 'allowOrigins', origin);
+  const allowHeaders = check(c.allowHeaders, 'allowHeaders', literal);
+  const exposeHeaders = check(c.exposeHeaders, 'exposeHeaders', literal);
+  const ok = (xs: (string | undefined)[]): xs is string[] => xs.every((x) => x !== undefined);
+  const checked = ok(allowOrigins) && ok(allowHeaders) && ok(exposeHeaders) ? { allowOrigins, allowHeaders, exposeHeaders } : undefined;
   return checked && P.cors('CORS-gateway', { ...c, ...checked });
 }
 

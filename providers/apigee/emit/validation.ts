@@ -11,11 +11,11 @@ export function validationFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
   if (!v) return fragment();
   const steps = [];
   const at = ctx.routePath(r);
-  const conds = ctx.guard(r.id, 'validation', () => [
-    ...(v.requiredQuery ?? []).map((q, i) => `${queryVar(q, `${at}.validation.requiredQuery[${i}]`)} = null`),
-    ...(v.requiredHeaders ?? []).map((h, i) => `${headerVar(h, `${at}.validation.requiredHeaders[${i}]`)} = null`),
-  ]);
-  if (conds?.length) steps.push(ctx.step(ctx.add(P.raiseFault('RF-bad-request', 400, 'Bad Request', 'Bad Request: a required parameter is missing')), conds.map((c) => `(${c})`).join(' or ')));
+  const conds = [
+    ...(v.requiredQuery ?? []).map((q, i) => ctx.guard(r.id, 'validation', () => `${queryVar(q, `${at}.validation.requiredQuery[${i}]`)} = null`)),
+    ...(v.requiredHeaders ?? []).map((h, i) => ctx.guard(r.id, 'validation', () => `${headerVar(h, `${at}.validation.requiredHeaders[${i}]`)} = null`)),
+  ].filter((c): c is string => c !== undefined);
+  if (conds.length) steps.push(ctx.step(ctx.add(P.raiseFault('RF-bad-request', 400, 'Bad Request', 'Bad Request: a required parameter is missing')), conds.map((c) => `(${c})`).join(' or ')));
   if (v.bodySchema) {
     steps.push(ctx.step(ctx.add(P.jsonThreatProtection('JTP-json-body')), 'request.content != null'));
     if (r.method === 'ANY') ctx.warnings.push(`route ${r.id}: the body schema of an ANY route is not checked (OASValidation needs a method); JSON threat protection still runs`);
