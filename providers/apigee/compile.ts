@@ -18,6 +18,7 @@ import { limitsFragment } from './emit/limits';
 import { transformFragment } from './emit/transform';
 import { OAS_RESOURCE, validationFragment } from './emit/validation';
 import { flowOrder } from './order';
+import { gatewayOptions, routeOptions } from './options';
 import { apps, developers, products, type DeveloperInfo } from './org';
 import type { ApigeePlan } from './plan';
 import { descriptor, preflow, proxyEndpoint } from './proxy';
@@ -95,6 +96,9 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
   const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
   ctx.problems.push(...targetProblems(spec, 'apigee', tiers));
   authorizerProblems(ctx);
+  gatewayOptions(ctx, spec);
+  // Route options of routes without a cache are checked too (an unknown field is always refused).
+  for (const r of spec.routes) if (!r.cache) routeOptions(ctx, r);
   const targets = new Targets(ctx);
   const flows = flowOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
   const files = bundleFiles(ctx, flows, targets);

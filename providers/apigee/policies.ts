@@ -86,9 +86,10 @@ export const spikeArrest = (name: string, rate: string, options: { ref?: string;
 
 /**
  * ResponseCache keyed by method, path, the given variables (query, headers, caller identity) in
- * order. No SkipCacheLookup: a client cannot force a backend call past the cache.
+ * order. SkipCacheLookup only when the spec asks (apigee.honorNoCache): otherwise a client could
+ * force backend calls past the cache.
  */
-export const responseCache = (name: string, prefix: string, refs: string[], ttl: number): XNode =>
+export const responseCache = (name: string, prefix: string, refs: string[], ttl: number, honorNoCache = false): XNode =>
   el(
     'ResponseCache',
     { name, continueOnError: 'false', enabled: 'true' },
@@ -104,6 +105,7 @@ export const responseCache = (name: string, prefix: string, refs: string[], ttl:
     el('Scope', {}, 'Exclusive'),
     el('ExcludeErrorResponse', {}, 'true'),
     el('ExpirySettings', {}, el('TimeoutInSeconds', {}, String(ttl))),
+    honorNoCache && el('SkipCacheLookup', {}, 'request.header.Cache-Control = "no-cache"'),
   );
 
 /** An AssignMessage that only assigns literal values to variables (no message-template parsing). */

@@ -133,3 +133,14 @@ describe('Apigee: stages and function backends', () => {
     expect(apigeelint(dir).filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
+
+describe('Apigee: route options', () => {
+  it('apigee.honorNoCache: true lets Cache-Control: no-cache skip the cache; unknown fields are refused', () => {
+    const s = jwtSpec();
+    s.routes[0].cache = { ttlSeconds: 30 };
+    s.routes[0].apigee = { honorNoCache: true };
+    expect(doc(compile(s), 'policies/RC-get-items-id.xml').ResponseCache.SkipCacheLookup).toBe('request.header.Cache-Control = "no-cache"');
+    s.routes[1].apigee = { honourNoCache: true };
+    expect(refusals(() => compile(s))).toContainEqual(expect.stringContaining('routes[id=post-items].apigee.honourNoCache: unknown Apigee route option; known: honorNoCache'));
+  });
+});

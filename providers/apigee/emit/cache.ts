@@ -6,6 +6,7 @@
 import type { RouteSpec } from '../../../lib/model/types';
 import { headerRef, queryRef } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
+import { routeOptions } from '../options';
 import * as P from '../policies';
 
 /** Variables that identify the caller of a route: the token's header, the app of an API key. */
@@ -29,6 +30,6 @@ export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragm
     ...identity(ctx, r),
   ]);
   if (!refs) return { lookup: fragment(), store: fragment() };
-  const name = ctx.add(P.responseCache(`RC-${r.id}`, r.id, refs, c.ttlSeconds));
+  const name = ctx.add(P.responseCache(`RC-${r.id}`, r.id, refs, c.ttlSeconds, routeOptions(ctx, r).honorNoCache));
   return { lookup: fragment([ctx.step(name)]), store: fragment([], [ctx.step(name)]) };
 }
