@@ -4,7 +4,7 @@
  * only orchestrates: each route concern has its own emitter under emit/, and every spec string
  * that reaches an Apigee condition or message template goes through conditions.ts.
  */
-import { targetProblems } from '../../lib/capabilities/portability';
+import { assertSupported } from '../../lib/capabilities/support';
 import { targetLabel, type ApigeeEnvironmentType } from '../../lib/capabilities/table';
 import { dedupeProblems, SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
@@ -33,22 +33,6 @@ export interface ApigeeCompileOptions {
   readonly environments?: Record<string, string>;
   /** Developer who owns each consumer's apps. @default - `<consumer>@<gateway>.anygate.invalid` */
   readonly developers?: DeveloperInfo;
-}
-
-/** Checks of the authorizers routes use (an authorizer no route uses never blocks synthesis). */
-function authorizerProblems(ctx: ApigeeContext): void {
-  const used = new Set(ctx.spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
-  for (const name of [...used].sort()) {
-    const a = ctx.spec.authorizers[name];
-    if (a.type !== 'jwt') continue;
-    const problem = (message: string) => ctx.problem('gateway', 'auth.jwt', `authorizer ${name}: ${message}`);
-    if (!a.jwksUri) problem('VerifyJWT needs a JWKS URI (Apigee does not follow OpenID discovery); set jwksUri');
-    if (a.audiences.some((x) => x.includes(','))) problem('VerifyJWT takes audiences as a comma-separated list, so an audience cannot contain a comma');
-    if (new Set(a.algorithms.map((x) => (x.startsWith('ES') ? 'EC' : x === 'EdDSA' ? 'OKP' : 'RSA'))).size > 1) {
-      problem(`VerifyJWT takes algorithms of one key type, but ${a.algorithms.join(', ')} mixes RSA, EC or EdDSA; use one key type per authorizer`);
-    }
-    if (a.typ) problem('VerifyJWT cannot check the typ header; remove typ or deploy on another target');
-  }
 }
 
 /** One route's Flow: auth, validation, limits, cache lookup, transforms, backend; then the response side. */
@@ -93,9 +77,10 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
   const environmentType = options.environmentType ?? 'INTERMEDIATE';
   const tiers = { apigeeEnvironmentType: environmentType };
   const environments = options.environments ?? Object.fromEntries(Object.keys(spec.stages).map((s) => [s, s]));
+  // Every spec-level decision (portability shares it) comes first; then the emitters only emit,
+  // refusing nothing but names their escaping module cannot carry (conditions.ts).
+  assertSupported(spec, 'apigee', { ...tiers, apigee: { environments } });
   const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
-  ctx.problems.push(...targetProblems(spec, 'apigee', tiers));
-  authorizerProblems(ctx);
   gatewayOptions(ctx, spec);
   // Route options of routes without a cache are checked too (an unknown field is always refused).
   for (const r of spec.routes) if (!r.cache) routeOptions(ctx, r);

@@ -40,7 +40,6 @@ export function developers(ctx: ApigeeContext, info: DeveloperInfo = {}): Apigee
 export function apps(ctx: ApigeeContext): ApigeeApp[] {
   const out: ApigeeApp[] = [];
   for (const [consumer, c] of Object.entries(ctx.spec.consumers)) {
-    if (c.apiKey) ctx.problem('gateway', 'consumer.apiKey', `consumer ${consumer}: Apigee generates app keys; importing a key value from ${c.apiKey.secretRef.split(':')[0]} is not supported here; omit apiKey`);
     for (const stage of ctx.stages) {
       out.push({ consumer, stage, name: `${ctx.proxy}-${consumer}-${stage}`, product: `${ctx.proxy}-${c.plan}-${stage}`, ...(c.description ? { description: c.description } : {}) });
     }

@@ -78,7 +78,6 @@ export class Targets {
     const hb = b as HttpBackendSpec;
     if (hb.targets) {
       const parts = hb.targets.map((t) => urlParts(t.url));
-      if (new Set(parts.map((p) => p.path)).size > 1) ctx.problem('gateway', 'backend.weighted', `backend ${backend}: weighted targets must share one base path on Apigee (a LoadBalancer has one <Path>)`);
       const servers = hb.targets.map((t, i) => {
         const name = `${ctx.proxy}-${backend}-${i + 1}`;
         const { host, port, ssl } = parts[i];
@@ -94,8 +93,8 @@ export class Targets {
     const name = `${ctx.proxy}-${backend}`;
     const byStage: Record<string, ApigeeTargetServer['byStage'][string]> = {};
     for (const s of stages) {
+      // One base path for every stage: lib/capabilities/targets/apigee.ts refuses others.
       const p = urlParts(ctx.spec.stages[s].backends[backend]?.url ?? hb.url!);
-      if (p.path !== base.path) ctx.problem('gateway', 'stage.backends', `stage ${s}: backend ${backend} URL path ${p.path || '/'} differs from ${base.path || '/'}; Apigee target servers carry only host and port, so keep one base path`);
       byStage[s] = { host: p.host, port: p.port, ssl: p.ssl };
     }
     ctx.targetServers.set(name, { name, byStage });

@@ -4,7 +4,7 @@
  * API policy; an operation gets a policy only when it needs more than that.
  */
 import { AZURE_LIMITS } from '../../lib/capabilities/limits';
-import { targetProblems } from '../../lib/capabilities/portability';
+import { assertSupported } from '../../lib/capabilities/support';
 import { targetLabel, type AzureSku } from '../../lib/capabilities/table';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
@@ -59,7 +59,8 @@ export function compileAzure(spec: GatewaySpec, options: AzureCompileOptions = {
   const sku = options.sku ?? 'Developer';
   const tiers = { azureSku: sku };
   const target = targetLabel('azure', tiers);
-  const problems: SynthesisProblem[] = [...targetProblems(spec, 'azure', tiers)];
+  assertSupported(spec, 'azure', { ...tiers, azure: options });
+  const problems: SynthesisProblem[] = [];
   const warnings: string[] = [];
   const stageNames = Object.keys(spec.stages);
   const stage = options.stage ?? (spec.stages.prod ? 'prod' : stageNames[0]);

@@ -1,16 +1,10 @@
 /** Where a route goes: its target endpoint, or a mock response built from literal variables. */
+import { payloadDelimiters } from '../../../lib/capabilities/targets/apigee';
 import type { MockBackendSpec, RouteSpec } from '../../../lib/model/types';
 import { headerName } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 import type { Targets } from '../targets';
-
-/** JSON payload delimiters that occur nowhere in the text, so no part of it reads as a variable. */
-function delimiters(json: string): { prefix: string; suffix: string } | undefined {
-  const candidates = ['@', '#', '^', '~', '`', '|', '%', '!', '$'];
-  for (const p of candidates) for (const s of candidates) if (p !== s && !json.includes(p) && !json.includes(s)) return { prefix: p, suffix: s };
-  return undefined;
-}
 
 function mock(ctx: ApigeeContext, r: RouteSpec, b: MockBackendSpec): Fragment {
   const response = [];
@@ -19,8 +13,8 @@ function mock(ctx: ApigeeContext, r: RouteSpec, b: MockBackendSpec): Fragment {
   const vars = names.map((h, i) => [h, `anygate.mock.${r.id}.${i}`, b.headers[h]] as const);
   if (vars.length) response.push(ctx.step(ctx.add(P.assignLiterals(`AM-mockvars-${r.id}`, vars.map(([, n, v]) => [n, v])))));
   const json = b.body === undefined ? undefined : JSON.stringify(b.body);
-  const d = json === undefined ? undefined : delimiters(json);
-  if (json !== undefined && !d) ctx.problem(r.id, 'backend.mock', 'the mock body uses every character Apigee could delimit variables with; simplify it');
+  // A body with no free delimiter pair is refused by lib/capabilities/targets/apigee.ts.
+  const d = json === undefined ? undefined : payloadDelimiters(json);
   const payload = json !== undefined && d ? { payload: { json, ...d } } : {};
   response.push(ctx.step(ctx.add(P.assignMessage(`AM-mock-${r.id}`, 'response', { statusCode: b.statusCode, setHeaders: vars.map(([h, n]) => [h, `{${n}}`]), ...payload }, true))));
   return fragment([ctx.step(ctx.add(P.assignLiterals('AM-target-mock', [['anygate.target', 'mock']])))], response);
