@@ -74,13 +74,16 @@ export function environmentName(env: string, where: string): string {
   return env;
 }
 
-/**
- * Text Apigee may treat as a message template (policy elements such as AllowOrigins, Issuer,
- * Audience, JWKS uri, target URLs): a brace would start a variable reference, so it is refused.
- */
-export function literal(text: string, where: string): string {
-  if (/[{}]/.test(text)) throw new ApigeeNameError(`${where}: ${JSON.stringify(text)} holds a brace, which Apigee reads as a variable reference ({name}) in this element; remove it`);
+/** A URL Apigee fetches or calls (target URL): RFC 3986 characters only, and no braces. */
+export function url(text: string, where: string): string {
+  if (!/^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/.test(text)) throw new ApigeeNameError(`${where}: ${JSON.stringify(text)} holds characters a URL cannot carry unencoded (quotes, braces, spaces...); percent-encode them`);
   return text;
+}
+
+/** A header name in a comma-separated list (CORS AllowHeaders, ExposeHeaders): an RFC 9110 token. */
+export function tokenName(name: string, where: string): string {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ApigeeNameError(`${where}: ${JSON.stringify(name)} is not an HTTP header name (letters, digits and !#$%&'*+.^_\`|~-)`);
+  return name;
 }
 
 /** A CORS origin: `*`, or scheme://host[:port] with nothing else (no path, no template braces). */

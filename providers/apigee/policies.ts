@@ -14,14 +14,14 @@ export function spikeRate(rps: number): string {
  * for a variable that already holds one (see extractBearer). Per Google's reference:
  * https://cloud.google.com/apigee/docs/api-platform/reference/policies/verify-jwt-policy#source
  */
-export const verifyJwt = (name: string, a: { jwksUri: string; algorithms: string[]; source?: string; clockSkewSeconds: number; claims: string[] }, vars: string): XNode =>
+export const verifyJwt = (name: string, a: { algorithms: string[]; source?: string; clockSkewSeconds: number; claims: string[] }, vars: string): XNode =>
   el(
     'VerifyJWT',
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
     el('Algorithm', {}, a.algorithms.join(',')),
     a.source !== undefined && el('Source', {}, a.source),
-    el('PublicKey', {}, el('JWKS', { uri: a.jwksUri })),
+    el('PublicKey', {}, el('JWKS', { uriRef: `${vars}.jwks` })),
     // Expected values come from variables (assigned as literals), so no spec text is a template here.
     el('Issuer', { ref: `${vars}.iss` }),
     el('Audience', { ref: `${vars}.aud` }),

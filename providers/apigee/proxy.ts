@@ -4,7 +4,7 @@
  * policy, a 404 flow, route rules, and JSON errors for faults the gateway raises itself.
  */
 import { el, toXml, type XNode } from '../shared/xml';
-import { conditionString, environmentName, literal, origin, PREFLIGHT } from './conditions';
+import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from './conditions';
 import type { ApigeeContext } from './context';
 import * as P from './policies';
 
@@ -13,8 +13,8 @@ function corsPolicy(ctx: ApigeeContext): XNode | undefined {
   // AllowOrigins (and the header lists) are message templates: every value is checked first.
   const check = (list: string[], field: string, f: (v: string, where: string) => string) => list.map((v, i) => ctx.guard('gateway', 'cors', () => f(v, `cors.${field}[${i}]`)));
   const allowOrigins = check(c.allowOrigins, 'allowOrigins', origin);
-  const allowHeaders = check(c.allowHeaders, 'allowHeaders', literal);
-  const exposeHeaders = check(c.exposeHeaders, 'exposeHeaders', literal);
+  const allowHeaders = check(c.allowHeaders, 'allowHeaders', tokenName);
+  const exposeHeaders = check(c.exposeHeaders, 'exposeHeaders', tokenName);
   const ok = (xs: (string | undefined)[]): xs is string[] => xs.every((x) => x !== undefined);
   const checked = ok(allowOrigins) && ok(allowHeaders) && ok(exposeHeaders) ? { allowOrigins, allowHeaders, exposeHeaders } : undefined;
   return checked && P.cors('CORS-gateway', { ...c, ...checked });

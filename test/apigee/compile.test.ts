@@ -48,7 +48,8 @@ describe('compileApigee: the petstore bundle', () => {
     expect(flow('listPets').Request.Step[3].Condition).toContain('jwt.JWT-jwt.decoded.claim.scope JavaRegex');
     expect(steps(flow('createOrder'), 'Request')).toEqual(['VA-partner-key', 'Q-partner-key', 'SA-plan-partner-key', 'SA-createOrder', 'JS-body-createOrder', 'AM-target-orders']);
     const vj = xml.parse(plan.files['policies/JWT-jwt.xml']).VerifyJWT;
-    expect(vj.PublicKey.JWKS['@uri']).toBe('https://login.example.com/.well-known/jwks.json');
+    expect(vj.PublicKey.JWKS['@uriRef']).toBe('anygate.jwt.jwt.jwks');
+    expect(plan.files['policies/AM-jwt-jwt.xml']).toContain('https://login.example.com/.well-known/jwks.json');
     expect(vj.Algorithm).toBe('PS256,RS256');
     const quota = xml.parse(plan.files['policies/Q-partner-key.xml']).Quota;
     expect(quota.Allow['@countRef']).toBe('verifyapikey.VA-partner-key.apiproduct.developer.quota.limit');

@@ -4,7 +4,7 @@
  * ServiceCallout with a Google ID token, and required scopes matched as whole tokens.
  */
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, JwtAuthorizerSpec, RouteSpec } from '../../../lib/model/types';
-import { attributeName, claimVar, headerName, headerRef, literal, queryRef, scopeCondition } from '../conditions';
+import { attributeName, claimVar, headerName, headerRef, queryRef, scopeCondition } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 import { quotaWindow } from '../quota';
@@ -37,13 +37,15 @@ function jwt(ctx: ApigeeContext, r: RouteSpec, n: string, a: JwtAuthorizerSpec):
   }
   const vars = `anygate.jwt.${n}`;
   const claims = Object.keys(a.requiredClaims).sort();
-  const checked = ctx.guard(r.id, 'auth.jwt', () => ({
-    jwksUri: literal(a.jwksUri ?? '', `authorizers.${n}.jwksUri`),
-    claims: claims.map((k) => attributeName('claim name', k, `authorizers.${n}.requiredClaims`)),
-  }));
+  const checked = ctx.guard(r.id, 'auth.jwt', () => ({ claims: claims.map((k) => attributeName('claim name', k, `authorizers.${n}.requiredClaims`)) }));
   if (!checked) return steps;
-  // Issuer, audiences and claim values are literals (AssignVariable/Value is never a template).
-  const literals: [string, string][] = [[`${vars}.iss`, a.issuer], [`${vars}.aud`, a.audiences.join(',')], ...claims.map((k, i): [string, string] => [`${vars}.claim${i}`, a.requiredClaims[k]])];
+  // Issuer, audiences, JWKS URI and claim values are literals (AssignVariable/Value is never a template).
+  const literals: [string, string][] = [
+    [`${vars}.iss`, a.issuer],
+    [`${vars}.aud`, a.audiences.join(',')],
+    [`${vars}.jwks`, a.jwksUri ?? ''],
+    ...claims.map((k, i): [string, string] => [`${vars}.claim${i}`, a.requiredClaims[k]]),
+  ];
   steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-jwt-${n}`, literals))));
   steps.push(ctx.step(ctx.add(P.verifyJwt(policy, { ...a, ...checked, source }, vars))));
   // VerifyJWT checks exp only when present; AWS and Azure reject a token without it, so does this.
