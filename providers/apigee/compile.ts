@@ -80,6 +80,11 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
   // Every spec-level decision (portability shares it) comes first; then the emitters only emit,
   // refusing nothing but names their escaping module cannot carry (conditions.ts).
   assertSupported(spec, 'apigee', { ...tiers, apigee: { environments } });
+  const unknown = Object.keys(environments).filter((s) => !spec.stages[s]);
+  if (unknown.length) {
+    const label = targetLabel('apigee', tiers);
+    throw new SynthesisError(label, unknown.map((s) => ({ target: label, where: 'gateway', feature: 'stage', message: `environments.${s}: stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}` })));
+  }
   const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
   gatewayOptions(ctx, spec);
   // Route options of routes without a cache are checked too (an unknown field is always refused).

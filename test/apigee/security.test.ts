@@ -141,3 +141,9 @@ describe('Apigee: IP rules', () => {
     expect(deny.some((d: string) => d.endsWith('/32') && d.startsWith('2001:db8:'))).toBe(true);
   });
 });
+
+describe('Apigee: environments', () => {
+  it('an environment for a stage the spec does not have is refused, naming it', () => {
+    expect(problems(toGatewaySpec(base()), { environments: { prod: 'prod', qa: 'qa' } })).toEqual(['gateway stage apigee (INTERMEDIATE): environments.qa: stage "qa" is not in the spec; stages: prod']);
+  });
+});
