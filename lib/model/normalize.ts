@@ -135,6 +135,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       },
       description: r.description,
       tags: sortedSet(r.tags),
+      ...(r.apigee ? { apigee: r.apigee } : {}),
     };
   });
 }
@@ -225,6 +226,8 @@ function normalize(p: ParsedGateway): GatewaySpec {
     },
     ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },
     observability,
+    ...(p.top.aws ? { aws: p.top.aws } : {}),
+    ...(p.top.azure ? { azure: p.top.azure } : {}),
   };
   return canonical(spec);
 }

@@ -33,6 +33,8 @@ export interface ParsedGateway {
     version?: string;
     basePath?: string;
     description?: string;
+    aws?: z.output<typeof GatewaySchema.shape.aws>;
+    azure?: z.output<typeof GatewaySchema.shape.azure>;
   };
   readonly backends: Section<z.output<typeof Backend>>;
   readonly authorizers: Section<z.output<typeof Authorizer>>;
@@ -98,6 +100,8 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   for (const k of ['version', 'basePath', 'description'] as const) {
     if (input[k] !== undefined) top[k] = parseWith(shape[k], input[k], [k], issues) as string | undefined;
   }
+  if (input.aws !== undefined) top.aws = parseWith(shape.aws, input.aws, ['aws'], issues);
+  if (input.azure !== undefined) top.azure = parseWith(shape.azure, input.azure, ['azure'], issues);
   const routes: ParsedGateway['routes'] = [];
   if (input.routes !== undefined) {
     if (!Array.isArray(input.routes)) {

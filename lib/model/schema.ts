@@ -97,6 +97,36 @@ export const RequestValidation = z
   })
   .describe('Checks the gateway makes before it calls the backend.');
 
+/*
+ * Per-target option blocks: settings only one adapter reads. The model carries them and types
+ * them (so a typo is a located error, and editors complete them) but never acts on them.
+ */
+const MEDIA_RANGE = /^(?:\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)\/(?:\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)$/;
+
+export const AwsGatewayOptions = z
+  .strictObject({
+    binaryMediaTypes: z
+      .array(z.string().regex(MEDIA_RANGE, { message: 'must be a media type such as image/png or image/*' }))
+      .optional()
+      .meta({ description: "Media types API Gateway passes as bytes (x-amazon-apigateway-binary-media-types). Default: application/octet-stream, application/pdf, application/zip, audio/*, image/*, multipart/form-data, video/*." }),
+  })
+  .describe('Options only the AWS adapter reads.');
+
+export const AzureGatewayOptions = z
+  .strictObject({
+    sku: z.enum(['Consumption', 'Developer', 'Basic', 'Standard', 'Premium', 'BasicV2', 'StandardV2', 'PremiumV2']).optional().meta({ description: 'API Management SKU the gateway runs on (a component or CLI option wins).', default: 'Developer' }),
+    externalCache: z.boolean().optional().meta({ description: 'The service has an external (Redis) cache; needed for caching on Consumption.', default: false }),
+    versioning: z.enum(['Segment', 'Header', 'Query']).optional().meta({ description: 'How callers select the API version (ApiVersionSet scheme). Default: no version set.' }),
+    apiDefinition: z.enum(['operations', 'openapi']).optional().meta({ description: 'Create operations one resource each, or the whole API from one OpenAPI value.' }),
+  })
+  .describe('Options only the Azure adapter reads.');
+
+export const ApigeeRouteOptions = z
+  .strictObject({
+    honorNoCache: z.boolean().optional().meta({ description: 'Let a client skip the response cache with Cache-Control: no-cache (off: any client could force backend calls).', default: false }),
+  })
+  .describe('Route options only the Apigee adapter reads.');
+
 /** Auth decision for a route: `none` (public, written explicitly) or authorizer names. */
 export const AuthDecision = z
   .union([
@@ -125,6 +155,7 @@ export const Route = z
     validation: RequestValidation.optional().meta({ description: "Request validation. Default: none." }),
     description: z.string().optional().meta({ description: "Free text shown in exported OpenAPI and portals." }),
     tags: z.array(NonEmpty).optional().meta({ description: "Grouping tags.", default: [] }),
+    apigee: ApigeeRouteOptions.optional(),
   })
   .describe('One method on one path template.');
 
@@ -282,6 +313,8 @@ export const GatewaySchema = z
     ipRules: IpRules.optional(),
     defaults: Defaults.optional(),
     observability: Observability.optional(),
+    aws: AwsGatewayOptions.optional(),
+    azure: AzureGatewayOptions.optional(),
   })
   .describe('An anygate gateway definition.');
 

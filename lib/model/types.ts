@@ -120,6 +120,8 @@ export interface RouteSpec {
   readonly validation?: RequestValidationSpec;
   readonly description?: string;
   readonly tags: string[];
+  /** Options only the Apigee adapter reads. */
+  readonly apigee?: { readonly honorNoCache?: boolean };
 }
 
 export interface StageSpec {
@@ -163,6 +165,15 @@ export interface GatewaySpec {
   readonly cors?: CorsSpec;
   readonly ipRules?: IpRulesSpec;
   readonly observability: ObservabilitySpec;
+  /** Options only the AWS adapter reads. */
+  readonly aws?: { readonly binaryMediaTypes?: string[] };
+  /** Options only the Azure adapter reads. */
+  readonly azure?: {
+    readonly sku?: 'Consumption' | 'Developer' | 'Basic' | 'Standard' | 'Premium' | 'BasicV2' | 'StandardV2' | 'PremiumV2';
+    readonly externalCache?: boolean;
+    readonly versioning?: 'Segment' | 'Header' | 'Query';
+    readonly apiDefinition?: 'operations' | 'openapi';
+  };
 }
 
 export { MODEL_DEFAULTS } from './defaults';

@@ -18,7 +18,7 @@ import { limitsFragment } from './emit/limits';
 import { transformFragment } from './emit/transform';
 import { OAS_RESOURCE, validationFragment } from './emit/validation';
 import { flowOrder } from './order';
-import { gatewayOptions, routeOptions } from './options';
+
 import { apps, developers, products, type DeveloperInfo } from './org';
 import type { ApigeePlan } from './plan';
 import { descriptor, preflow, proxyEndpoint } from './proxy';
@@ -86,9 +86,6 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
     throw new SynthesisError(label, unknown.map((s) => ({ target: label, where: 'gateway', feature: 'stage', message: `environments.${s}: stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}` })));
   }
   const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
-  gatewayOptions(ctx, spec);
-  // Route options of routes without a cache are checked too (an unknown field is always refused).
-  for (const r of spec.routes) if (!r.cache) routeOptions(ctx, r);
   const targets = new Targets(ctx);
   const flows = flowOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
   const files = bundleFiles(ctx, flows, targets);

@@ -1,9 +1,8 @@
 /**
- * The `apigee:` option blocks a spec may carry. Every field is read; an unknown field is refused
- * (a typo must not silently drop a setting).
+ * The `apigee:` option block a route may carry. Every field is read; the model's schema refuses an
+ * unknown one (a typo must not silently drop a setting).
  */
-import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
-import type { ApigeeContext } from './context';
+import type { RouteSpec } from '../../lib/model/types';
 
 /** Route options read by the Apigee compiler. */
 export interface ApigeeRouteOptions {
@@ -15,21 +14,7 @@ export interface ApigeeRouteOptions {
   readonly honorNoCache?: boolean;
 }
 
-/** Gateway options read by the Apigee compiler (none today). */
-export type ApigeeGatewayOptions = Record<string, never>;
-
-const ROUTE_FIELDS: Record<string, 'boolean'> = { honorNoCache: 'boolean' };
-
-export function routeOptions(ctx: ApigeeContext, r: RouteSpec): ApigeeRouteOptions {
-  const o = r.apigee ?? {};
-  for (const [k, v] of Object.entries(o)) {
-    if (!(k in ROUTE_FIELDS)) ctx.problem(r.id, 'apigee', `${ctx.routePath(r)}.apigee.${k}: unknown Apigee route option; known: ${Object.keys(ROUTE_FIELDS).join(', ')}`);
-    else if (typeof v !== ROUTE_FIELDS[k]) ctx.problem(r.id, 'apigee', `${ctx.routePath(r)}.apigee.${k}: must be a ${ROUTE_FIELDS[k]}`);
-  }
-  return { honorNoCache: o.honorNoCache === true };
-}
-
-export function gatewayOptions(ctx: ApigeeContext, spec: GatewaySpec): ApigeeGatewayOptions {
-  for (const k of Object.keys(spec.apigee ?? {})) ctx.problem('gateway', 'apigee', `apigee.${k}: unknown Apigee gateway option (there are none; set the environment type and environments in ApigeeGateway or anygate synth)`);
-  return {};
+/** The route's apigee: block (typed and validated by the model's schema). */
+export function routeOptions(r: RouteSpec): ApigeeRouteOptions {
+  return { honorNoCache: r.apigee?.honorNoCache === true };
 }

@@ -45,6 +45,7 @@ const input = {
       validation: { requiredQuery: ['q'], requiredHeaders: ['x-req'], bodySchema: { type: 'object' } },
       description: 'Get a thing',
       tags: ['things'],
+      apigee: { honorNoCache: true },
     },
     { method: 'POST', path: '/orders', backend: 'fn', auth: 'key' },
     { method: 'ANY', path: '/files/{p+}', auth: ['custom'] },
@@ -57,6 +58,8 @@ const input = {
   cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization'], exposeHeaders: ['x-request-id'], allowCredentials: true, maxAgeSeconds: 60 },
   ipRules: { allow: ['10.0.0.0/8'], deny: ['10.1.2.3'] },
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
+  aws: { binaryMediaTypes: ['image/png'] },
+  azure: { sku: 'Premium', externalCache: true },
 };
 
 describe('OpenAPI export keeps every field', () => {
@@ -75,7 +78,7 @@ describe('OpenAPI export keeps every field', () => {
   it('a route field is carried in x-anygate without export.ts naming it', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
-    expect(Object.keys(op).sort()).toEqual(['backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'name', 'observability', 'plans', 'stages']);
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'name', 'observability', 'plans', 'stages']);
   });
 });

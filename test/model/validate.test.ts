@@ -284,8 +284,10 @@ describe('unknown keys', () => {
     expect(msgs((s) => (s.corss = {}))).toEqual([expect.stringMatching(/^corss: unknown key "corss" \(did you mean "cors"\?\); allowed: /)]);
   });
 
-  it('refuse the per-target option blocks, which no adapter reads', () => {
-    expect(msgs((s) => (s.aws = { endpointType: 'PRIVATE' }))).toEqual([expect.stringMatching(/^aws: unknown key "aws"/)]);
+  it('type the per-target option blocks: a field no adapter reads is a located error', () => {
+    expect(msgs((s) => (s.aws = { endpointType: 'PRIVATE' }))).toEqual([expect.stringMatching(/^aws\.endpointType: unknown key "endpointType".*allowed: binaryMediaTypes/)]);
+    expect(msgs((s) => (s.azure = { skuu: 'Premium' }))).toEqual([expect.stringMatching(/^azure\.skuu: unknown key "skuu".*did you mean "sku"/)]);
     expect(msgs((s) => (s.routes[0].azure = {}))).toEqual([expect.stringMatching(/^routes\[0\]\.azure: unknown key "azure"/)]);
+    expect(msgs((s) => (s.routes[0].apigee = { honorNoCache: 'yes' }))).toEqual([expect.stringMatching(/^routes\[0\]\.apigee\.honorNoCache: /)]);
   });
 });

@@ -51,18 +51,6 @@ const mockHeaderQuotes = (ctx: CheckContext) =>
       .map(([h]) => ctx.problem(r.id, `mock header ${h} holds a single quote, which API Gateway's static header values cannot carry; remove it`));
   });
 
-// The aws: option blocks: binaryMediaTypes on the gateway; nothing on routes.
-const MEDIA_RANGE = /^(?:\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)\/(?:\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)$/;
-const awsOptions = (ctx: CheckContext) => {
-  const out = [];
-  for (const [k, v] of Object.entries(ctx.spec.aws ?? {})) {
-    if (k !== 'binaryMediaTypes') out.push(ctx.problem('gateway', `aws.${k}: not an AWS option; the gateway takes aws.binaryMediaTypes`));
-    else if (!Array.isArray(v) || !v.every((t) => typeof t === 'string' && MEDIA_RANGE.test(t))) out.push(ctx.problem('gateway', 'aws.binaryMediaTypes: a list of media types such as image/png or image/*'));
-  }
-  for (const r of ctx.spec.routes) for (const k of Object.keys(r.aws ?? {})) out.push(ctx.problem(r.id, `aws.${k}: routes take no AWS options; remove it`));
-  return out;
-};
-
 // Cache TTL 0-3600 s: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
 const cacheTtl = (ctx: CheckContext) =>
   usedRoutes(ctx).flatMap((r) =>
@@ -132,7 +120,7 @@ export const AWS: TargetRecords = {
     'spec.strings': n('header names are HTTP tokens; no {{resolve:...}} or ${AWS::...} (CloudFormation evaluates them); VTL gets base64 or grammar-checked literals', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...cfnReferenceProblems(ctx.spec, ctx.problem)],
     }),
-    'options.target': n('aws.binaryMediaTypes on the gateway', { check: awsOptions }),
+    'options.target': n('aws.binaryMediaTypes on the gateway (typed and checked by the model)'),
     'policy.size': n('no policy documents (the resource policy is part of the API definition)'),
   },
   tiers: {},

@@ -30,6 +30,6 @@ export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragm
     ...identity(ctx, r),
   ]);
   if (!refs) return { lookup: fragment(), store: fragment() };
-  const name = ctx.add(P.responseCache(`RC-${r.id}`, r.id, refs, c.ttlSeconds, routeOptions(ctx, r).honorNoCache));
+  const name = ctx.add(P.responseCache(`RC-${r.id}`, r.id, refs, c.ttlSeconds, routeOptions(r).honorNoCache));
   return { lookup: fragment([ctx.step(name)]), store: fragment([], [ctx.step(name)]) };
 }
