@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { AuthorizerConfig, JwtVerifierConfig } from '../../lib/runtime/config';
 import { createAuthorizer, type AuthorizerEvent } from '../../lib/runtime/authorizer/handler';
-import { hmacConfusion, JwksServer, makeKey, signJwt, unsigned, type TestKey } from './jwt-kit';
+import { flipS, hmacConfusion, JwksServer, makeKey, signJwt, unsigned, type TestKey } from './jwt-kit';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod';
 const server = new JwksServer();
@@ -39,12 +39,12 @@ function jwtConfig(over: Partial<JwtVerifierConfig> = {}): JwtVerifierConfig {
   };
 }
 
-function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true): AuthorizerConfig {
+function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true, over: Partial<AuthorizerConfig> = {}): AuthorizerConfig {
   return {
     version: 1,
     jwt: { jwt: jwtConfig(jwt) },
     apiKeys: { partner: { in: 'header', name: 'x-partner-key' } },
-    schemes: { 'anygate-jwt': { exact }, 'anygate-jwt-partner': { exact: true } },
+    schemes: { 'anygate-jwt': { exact, resultTtlSeconds: 60 }, 'anygate-jwt-partner': { exact: true, resultTtlSeconds: 60 } },
     routes: [
       { method: 'GET', resource: '/items', arn: 'GET/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'] },
       { method: 'POST', resource: '/items', arn: 'POST/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:write'] },
@@ -54,8 +54,11 @@ function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true): AuthorizerC
     contextClaims: ['tenant'],
     jwksCacheSeconds: 600,
     jwksRefetchCooldownSeconds: 30,
+    jwksStaleIfErrorSeconds: 3600,
+    tokenCacheSize: 0,
     fetchTimeoutMs: 300,
     maxJwksBytes: 150 * 1024,
+    ...over,
   };
 }
 
@@ -90,10 +93,21 @@ describe('generated authorizer: valid tokens', () => {
     });
   });
 
-  it('lists only the routes the scopes allow (scp arrays work too)', async () => {
+  it('lists only the routes the scopes allow', async () => {
     const auth = createAuthorizer(config(), now);
-    const res = await auth(event(signJwt(rs(), claims({ scope: undefined, scp: ['items:read'] }))));
+    const res = await auth(event(signJwt(rs(), claims({ scope: 'items:read' }))));
     expect(res.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/GET/items`]);
+  });
+
+  it('reads scopes from scopeClaim only: scp is ignored unless scopeClaim is scp (arrays work)', async () => {
+    const entra = claims({ scope: undefined, scp: ['items:read'] });
+    const byDefault = await createAuthorizer(config(), now)(event(signJwt(rs(), entra)));
+    expect(byDefault.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`]);
+    expect(byDefault.context.scope).toBe('');
+    const scp = await createAuthorizer(config({ scopeClaim: 'scp' }), now)(event(signJwt(rs(), entra)));
+    expect(scp.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/GET/items`]);
+    // An array element holding a space would smuggle two scopes in one: refused.
+    await denied(createAuthorizer(config({ scopeClaim: 'scp' }), now)(event(signJwt(rs(), claims({ scp: ['items:read items:write'] })))));
   });
 
   it.each(ALGS)('verifies %s with a key of the right type', async (alg) => {
