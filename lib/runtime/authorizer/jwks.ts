@@ -29,7 +29,9 @@ export const httpGet: HttpGet = (url, timeoutMs, maxBytes) =>
       req.destroy();
       reject(e ?? Error('fetch'));
     };
-    const req = (url.startsWith('https:') ? getHttps : getHttp)(url, (res) => {
+    // A new connection per fetch (agent: false): fetches are minutes apart, and a kept-alive socket
+    // the server closed meanwhile (while Lambda was frozen) would fail the fetch with ECONNRESET.
+    const req = (url.startsWith('https:') ? getHttps : getHttp)(url, { agent: false }, (res) => {
       if (res.statusCode !== 200 || Number(res.headers['content-length'] ?? 0) > maxBytes) return fail();
       const chunks: Buffer[] = [];
       let size = 0;
