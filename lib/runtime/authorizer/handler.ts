@@ -2,10 +2,8 @@
  * The generated API Gateway REST REQUEST authorizer. Every failure is a 401 (the error
  * `Unauthorized`): never an allow, never a 500. Configuration is config.json beside the bundle.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AuthorizerConfig, JwtVerifierConfig } from '../config';
-import { checkClaims, checkTimes, decode, no, verifySignature } from './jwt';
+import { checkClaims, checkTimes, decode, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
 import { httpGet, keySet, type HttpGet, type KeySet } from './jwks';
 import { indexRoutes, policyFor, type AuthorizerResult } from './policy';
 
@@ -47,18 +45,7 @@ interface Verified {
  */
 function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSize: number) {
   const cache = new Map<string, Verified>();
-  return async (token: string): Promise<Verified> => {
-    const seconds = Math.floor(now() / 1000);
-    const hit = cache.get(token);
-    if (hit) {
-      if (hit.gen === keys.gen() && keys.fresh()) {
-        checkTimes(hit.payload, j.clockSkewSeconds, seconds);
-        return hit;
-      }
-      cache.delete(token);
-    }
-    const t = decode(token, j);
-    const found = await keys.find(t.kid);
+  const verified = (token: string, t: DecodedJwt, found: VerificationKey[]): Verified => {
     if (!found.some((k) => verifySignature(t, k))) no();
     const v = { payload: t.payload, scopes: checkClaims(t.payload, j, Math.floor(now() / 1000)), gen: keys.gen() };
     if (cacheSize > 0) {
@@ -66,6 +53,20 @@ function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSi
       cache.set(token, v);
     }
     return v;
+  };
+  // Synchronous while the keys are in hand: no promise on the hot path.
+  return (token: string): Verified | Promise<Verified> => {
+    const hit = cacheSize > 0 ? cache.get(token) : undefined;
+    if (hit) {
+      if (hit.gen === keys.gen() && keys.fresh()) {
+        checkTimes(hit.payload, j.clockSkewSeconds, Math.floor(now() / 1000));
+        return hit;
+      }
+      cache.delete(token);
+    }
+    const t = decode(token, j);
+    const found = keys.find(t.kid);
+    return Array.isArray(found) ? verified(token, t, found) : found.then((f) => verified(token, t, f));
   };
 }
 
@@ -93,8 +94,11 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
     let shared: Set<string> | undefined;
     for (let i = 0; i < route.jwt.length; i++) {
       const j = cfg.jwt[route.jwt[i]];
-      const m = /^Bearer (\S+)$/i.exec(header(event, j.header) ?? '') ?? no();
-      const v = await verifiers.get(route.jwt[i])!(m[1]);
+      // The token's own syntax (three base64url segments) is checked by decode.
+      const raw = header(event, j.header) ?? '';
+      if (!/^bearer /i.test(raw)) no();
+      const got = verifiers.get(route.jwt[i])!(raw.slice(7));
+      const v = 'then' in got ? await got : got;
       if (i === 0) scopes = v.scopes;
       else {
         const mine = new Set(words(v.scopes));
@@ -123,14 +127,11 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
     return res;
   }
 
-  return async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
-    try {
-      return await authorize(event);
-    } catch {
-      // API Gateway answers 401 for exactly this message; anything else would be a 500.
-      throw new Error('Unauthorized');
-    }
-  };
+  // API Gateway answers 401 for exactly this message; anything else would be a 500.
+  return (event: AuthorizerEvent): Promise<AuthorizerResult> =>
+    authorize(event).catch(() => {
+      throw Error('Unauthorized');
+    });
 }
 
 let cached: ((e: AuthorizerEvent) => Promise<AuthorizerResult>) | undefined;
@@ -138,9 +139,11 @@ let cached: ((e: AuthorizerEvent) => Promise<AuthorizerResult>) | undefined;
 /** Lambda entry point. */
 export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
   try {
-    cached ??= createAuthorizer(JSON.parse(readFileSync(join(__dirname, 'config.json'), 'utf8')) as AuthorizerConfig);
+    // A runtime require of the JSON beside the bundle (esbuild leaves a non-literal path alone).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    cached ??= createAuthorizer(require(`${__dirname}/config.json`) as AuthorizerConfig);
   } catch {
-    throw new Error('Unauthorized');
+    throw Error('Unauthorized');
   }
   return cached(event);
 };

@@ -32,7 +32,8 @@ export const httpGet: HttpGet = (url, timeoutMs, maxBytes) =>
     // A new connection per fetch (agent: false): fetches are minutes apart, and a kept-alive socket
     // the server closed meanwhile (while Lambda was frozen) would fail the fetch with ECONNRESET.
     const req = (url.startsWith('https:') ? getHttps : getHttp)(url, { agent: false }, (res) => {
-      if (res.statusCode !== 200 || Number(res.headers['content-length'] ?? 0) > maxBytes) return fail();
+      // The size cap is enforced while reading (a content-length may be absent or wrong).
+      if (res.statusCode !== 200) return fail();
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -50,8 +51,11 @@ export const httpGet: HttpGet = (url, timeoutMs, maxBytes) =>
 
 /** The keys of one issuer, as the verifier sees them. */
 export interface KeySet {
-  /** Keys a token with `kid` may be verified with (every kid-less key when it has none). */
-  find(kid: string | undefined): Promise<VerificationKey[]>;
+  /**
+   * Keys a token with `kid` may be verified with (every kid-less key when it has none): at once
+   * when fresh keys hold it, else after a fetch where one is due.
+   */
+  find(kid: string | undefined): VerificationKey[] | Promise<VerificationKey[]>;
   /** True while the keys in hand are within their lifetime (no fetch needed). */
   fresh(): boolean;
   /** Bumped on every successful fetch: what was verified with older keys must be re-verified. */
@@ -118,16 +122,21 @@ export function keySet(issuer: string, jwksUri: string | undefined, cfg: Authori
     return k ? [k] : [];
   };
 
+  const slow = async (kid: string | undefined): Promise<VerificationKey[]> => {
+    if (!fresh() && canFetch()) await refresh();
+    let found = lookup(kid);
+    // An unknown kid may be a rotation: refetch (at most once per cooldown), never flush.
+    if (!found.length && kid !== undefined && canFetch()) {
+      await refresh();
+      found = lookup(kid);
+    }
+    return found;
+  };
+
   return {
-    async find(kid) {
-      if (!fresh() && canFetch()) await refresh();
-      let found = lookup(kid);
-      // An unknown kid may be a rotation: refetch (at most once per cooldown), never flush.
-      if (!found.length && kid !== undefined && canFetch()) {
-        await refresh();
-        found = lookup(kid);
-      }
-      return found;
+    find(kid) {
+      const found = fresh() ? lookup(kid) : [];
+      return found.length ? found : slow(kid);
     },
     fresh,
     gen: () => gen,
