@@ -78,7 +78,7 @@ const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
  */
 export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now, get: HttpGet = httpGet) {
   const routes = indexRoutes(cfg);
-  const verifiers = new Map<string, (token: string) => Promise<Verified>>();
+  const verifiers = new Map<string, (token: string) => Verified | Promise<Verified>>();
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
 
