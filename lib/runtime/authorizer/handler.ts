@@ -82,56 +82,56 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
 
-  async function authorize(event: AuthorizerEvent): Promise<AuthorizerResult> {
-    const r = routes.get(event.resource!);
-    const entry = r?.get(event.httpMethod!) ?? r?.get('ANY');
-    if (!entry || typeof event.methodArn !== 'string') no();
-    const route = entry.route;
-    const context: Record<string, string> = {};
-    let principal = '';
-    // Each token must carry the route's scopes on its own: the caller holds what all tokens share.
-    let scopes = '';
-    let shared: Set<string> | undefined;
-    for (let i = 0; i < route.jwt.length; i++) {
-      const j = cfg.jwt[route.jwt[i]];
-      // The token's own syntax (three base64url segments) is checked by decode.
-      const raw = header(event, j.header) ?? '';
-      if (!/^bearer /i.test(raw)) no();
-      const got = verifiers.get(route.jwt[i])!(raw.slice(7));
-      const v = 'then' in got ? await got : got;
-      if (i === 0) scopes = v.scopes;
-      else {
-        const mine = new Set(words(v.scopes));
-        shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
+  // One async function per call; API Gateway answers 401 for exactly `Unauthorized`, anything
+  // else thrown would be a 500.
+  return async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
+    try {
+      const r = routes.get(event.resource!);
+      const entry = r?.get(event.httpMethod!) ?? r?.get('ANY');
+      if (!entry || typeof event.methodArn !== 'string') no();
+      const route = entry.route;
+      const context: Record<string, string> = {};
+      let principal = '';
+      // Each token must carry the route's scopes on its own: the caller holds what all tokens share.
+      let scopes = '';
+      let shared: Set<string> | undefined;
+      for (let i = 0; i < route.jwt.length; i++) {
+        const j = cfg.jwt[route.jwt[i]];
+        // The token's own syntax (three base64url segments) is checked by decode.
+        const raw = header(event, j.header) ?? '';
+        if (!/^bearer /i.test(raw)) no();
+        const got = verifiers.get(route.jwt[i])!(raw.slice(7));
+        const v = 'then' in got ? await got : got;
+        if (i === 0) scopes = v.scopes;
+        else {
+          const mine = new Set(words(v.scopes));
+          shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
+        }
+        if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
+        for (const [c, k] of claims) {
+          const x = v.payload[c];
+          if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
+        }
       }
-      if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
-      for (const [c, k] of claims) {
-        const x = v.payload[c];
-        if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
+      if (shared) scopes = [...shared].sort().join(' ');
+      let key: string | undefined;
+      for (const name of route.apiKeys) {
+        const src = cfg.apiKeys[name];
+        const v = src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
+        if (!v) no();
+        key ??= v;
       }
-    }
-    if (shared) scopes = [...shared].sort().join(' ');
-    let key: string | undefined;
-    for (const name of route.apiKeys) {
-      const src = cfg.apiKeys[name];
-      const v = src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
-      if (!v) no();
-      key ??= v;
-    }
-    if (principal) context.sub = principal;
-    context.scope = scopes;
-    const policyDocument = policyFor(entry, event.methodArn, scopes, () => new Set(words(scopes)));
-    if (!policyDocument) no();
-    const res: AuthorizerResult = { principalId: principal || (key ? 'api-key' : 'anonymous'), policyDocument, context };
-    if (key !== undefined) res.usageIdentifierKey = key;
-    return res;
-  }
-
-  // API Gateway answers 401 for exactly this message; anything else would be a 500.
-  return (event: AuthorizerEvent): Promise<AuthorizerResult> =>
-    authorize(event).catch(() => {
+      if (principal) context.sub = principal;
+      context.scope = scopes;
+      const policyDocument = policyFor(entry, event.methodArn, scopes, () => new Set(words(scopes)));
+      if (!policyDocument) no();
+      const res: AuthorizerResult = { principalId: principal || (key ? 'api-key' : 'anonymous'), policyDocument, context };
+      if (key !== undefined) res.usageIdentifierKey = key;
+      return res;
+    } catch {
       throw Error('Unauthorized');
-    });
+    }
+  };
 }
 
 let cached: ((e: AuthorizerEvent) => Promise<AuthorizerResult>) | undefined;
