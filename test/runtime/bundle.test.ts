@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { bundleHandler, handlerCode } from '../../lib/runtime/bundle';
@@ -16,6 +17,10 @@ describe('bundled handlers', () => {
 
   it('hold no absolute paths', () => {
     for (const kind of ['authorizer', 'transform'] as const) expect(handlerCode(kind)).not.toContain(path.resolve(__dirname, '..', '..'));
+  });
+
+  it('never use global fetch (it loads undici on the cold path)', () => {
+    for (const kind of ['authorizer', 'transform'] as const) expect(handlerCode(kind)).not.toMatch(/(^|[^.\w])fetch\(/);
   });
 
   it('the authorizer stays within 8 KB minified', () => {
@@ -48,6 +53,10 @@ describe('bundled handlers', () => {
     const res = await handler({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: { authorization: `Bearer ${token}` } });
     expect(res.policyDocument.Statement[0]).toEqual({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ['arn:aws:execute-api:r:1:api/prod/GET/x'] });
     await expect(handler({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: {} })).rejects.toThrow('Unauthorized');
+    // In a fresh process: the first call (JWKS fetch included) loads no undici.
+    const script = `require(process.argv[1]).handler(${JSON.stringify({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: { authorization: `Bearer ${token}` } })}).then((r) => console.log(JSON.stringify({ effect: r.policyDocument.Statement[0].Effect, undici: process.moduleLoadList.some((m) => m.includes('undici')) })))`;
+    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script, path.join(b.dir, 'index.js')], (e, stdout) => (e ? reject(e) : resolve(stdout))));
+    expect(JSON.parse(out)).toEqual({ effect: 'Allow', undici: false });
     await server.stop();
   });
 });
