@@ -136,14 +136,14 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
 
 let cached: ((e: AuthorizerEvent) => Promise<AuthorizerResult>) | undefined;
 
-/** Lambda entry point. */
-export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
+/** Lambda entry point (not async itself: one promise per call, not two). */
+export const handler = (event: AuthorizerEvent): Promise<AuthorizerResult> => {
   try {
     // A runtime require of the JSON beside the bundle (esbuild leaves a non-literal path alone).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     cached ??= createAuthorizer(require(`${__dirname}/config.json`) as AuthorizerConfig);
   } catch {
-    throw Error('Unauthorized');
+    return Promise.reject(Error('Unauthorized'));
   }
   return cached(event);
 };

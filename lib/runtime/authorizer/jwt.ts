@@ -45,6 +45,9 @@ export interface DecodedJwt {
   readonly kid?: string;
 }
 
+// Header parameters that name a key: the key must come from the configured JWKS only.
+const FOREIGN_KEYS = ['jku', 'x5u', 'jwk', 'x5c'];
+
 // `typ` compares without case and without the `application/` prefix (RFC 7515 section 4.1.9).
 const mediaType = (t: unknown) => (typeof t === 'string' ? t.toLowerCase().replace(/^application\//, '') : '');
 
@@ -65,7 +68,7 @@ export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
   const alg = header.alg;
   if (typeof alg !== 'string' || !cfg.algorithms.includes(alg)) no();
   if ('crit' in header) no();
-  for (const k of ['jku', 'x5u', 'jwk', 'x5c']) if (k in header) no();
+  for (const k of FOREIGN_KEYS) if (k in header) no();
   if (cfg.typ !== undefined && mediaType(header.typ) !== mediaType(cfg.typ)) no();
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') no();
