@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseTemplate, type TemplatePart } from '../../model/template';
 import type { TransformConfig, TransformRoute } from '../config';
 import { HOP, jsonError, respond, type ProxyResult } from './response';
-import { BadInput, headerValue, pathValue, wellFormed } from './text';
+import { BadInput, headerValue, pathValue, utf8OnTheWire, wellFormed } from './text';
 import { lambdaTransport, type Transport } from './transport';
 
 export type { ProxyResult } from './response';
@@ -117,7 +117,8 @@ async function send(route: TransformRoute, event: ProxyEvent, r: ReturnType<type
   if (route.target.type === 'http') {
     const sv = route.target.stageVariable && event.stageVariables?.[route.target.stageVariable];
     const base = sv ? `${new URL(route.target.url).protocol}//${sv}` : route.target.url;
-    const a = await transport.http(`${base}${r.path}${r.query ? `?${r.query}` : ''}`, { method: event.httpMethod, headers: r.headers, body: r.body, timeoutMs: route.timeoutMs });
+    const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, utf8OnTheWire(v)]));
+    const a = await transport.http(`${base}${r.path}${r.query ? `?${r.query}` : ''}`, { method: event.httpMethod, headers, body: r.body, timeoutMs: route.timeoutMs });
     return { status: a.status, headers: lower(a.headers), body: a.body };
   }
   const fn = event.stageVariables?.[route.target.stageVariable];

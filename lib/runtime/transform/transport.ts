@@ -6,11 +6,14 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { ProxyEvent } from './handler';
-import { utf8OnTheWire } from './text';
 
 export interface HttpInit {
   method: string;
-  /** Lower-case names; values are well-formed Unicode without control characters. Send them as UTF-8. */
+  /**
+   * Lower-case names. Values are byte strings: each character is one byte (Latin-1), a non-ASCII
+   * value already being its UTF-8 bytes, so a client that writes headers as Latin-1 (node:http,
+   * undici) sends UTF-8 on the wire.
+   */
   headers: Record<string, string>;
   body?: Buffer;
   timeoutMs: number;
@@ -38,10 +41,8 @@ function timeoutError(): Error {
 /** One HTTP exchange with node:http(s): no redirects followed, no decompression, one deadline. */
 export function nodeHttp(url: string, init: HttpInit): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(init.headers)) headers[k] = utf8OnTheWire(v);
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = send(url, { method: init.method, headers }, (res) => {
+    const req = send(url, { method: init.method, headers: init.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
