@@ -164,12 +164,12 @@ describe('compileAws: auth', () => {
     const s = baseSpec();
     s.routes.push({ method: 'GET', path: '/items/{id}/secret', backend: 'api', auth: ['jwt'], scopes: ['admin'] });
     const plan = compile(s);
-    expect(plan.authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: false });
+    expect(plan.authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: false, resultTtlSeconds: 0 });
     expect((plan.body.components as any).securitySchemes['anygate-jwt']['x-amazon-apigateway-authorizer'].authorizerResultTtlInSeconds).toBe(0);
     expect(plan.warnings.join('\n')).toMatch(/result cache is off/);
     const same = baseSpec();
     same.routes.push({ method: 'GET', path: '/items/{id}/open', backend: 'api', auth: ['jwt'], scopes: ['items:read'] });
-    expect(compile(same).authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: true });
+    expect(compile(same).authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: true, resultTtlSeconds: 300 });
   });
 });
 
