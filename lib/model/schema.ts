@@ -209,7 +209,7 @@ export const JwtAuthorizer = z.strictObject({
   header: NonEmpty.optional().meta({ description: "Header carrying `Bearer <token>`.", default: "Authorization" }),
   clockSkewSeconds: z.number().int().min(0).max(300).optional().meta({ description: "Allowed clock skew for exp/nbf/iat, in seconds.", default: 60 }),
   typ: NonEmpty.optional().meta({ description: "Expected `typ` header, e.g. `at+jwt`. Default: not checked." }),
-  resultTtlSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: "How long a gateway may cache an authorization result, in seconds.", default: 300 }),
+  resultTtlSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: "How long a gateway may cache an authorization decision, in seconds. A cached decision outlives the token's exp by up to this long (plus clockSkewSeconds); 0 turns the decision cache off.", default: 60 }),
 });
 
 export const ApiKeyAuthorizer = z.strictObject({

@@ -3,6 +3,7 @@
  * generated REQUEST authorizer for JWTs and other API key locations, and user-supplied Lambda
  * authorizers for `custom`. One generated function serves every generated authorizer definition.
  */
+import { MODEL_DEFAULTS } from '../../lib/model/defaults';
 import { uniqueByJson, type SynthesisProblem } from '../../lib/model/errors';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
@@ -14,7 +15,7 @@ export const API_KEY_SCHEME = 'api_key';
 
 /**
  * API Gateway's decision cache for the generated JWT authorizer when the spec sets no
- * `resultTtlSeconds`, in seconds. API Gateway caches the authorizer's policy for this long, keyed
+ * `resultTtlSeconds`, in seconds: the model's default (lib/model/schema.ts), named here. API Gateway caches the authorizer's policy for this long, keyed
  * by the identity source (the token), so a token that expires meanwhile keeps working until the
  * cached decision lapses: the window is this TTL plus the clock skew. 60 s keeps that window as
  * short as the default skew while the cache still saves one invocation per token per minute.
@@ -22,7 +23,7 @@ export const API_KEY_SCHEME = 'api_key';
  * verified tokens itself, re-checking exp on every hit).
  * See "Configure a Lambda authorizer" (authorizerResultTtlInSeconds) in the API Gateway guide.
  */
-export const JWT_RESULT_TTL_DEFAULT_SECONDS = 60;
+export const JWT_RESULT_TTL_DEFAULT_SECONDS: number = MODEL_DEFAULTS.resultTtlSeconds;
 
 export interface AwsAuth {
   readonly securitySchemes: Record<string, unknown>;
@@ -43,10 +44,9 @@ function identityOf(a: JwtAuthorizerSpec | ApiKeyAuthorizerSpec): { in: 'header'
   return a.type === 'jwt' ? { in: 'header', name: a.header } : { in: a.in, name: a.name };
 }
 
-/** The decision-cache TTL of a JWT authorizer on AWS: the spec's, else the AWS default. */
+/** The decision-cache TTL of a JWT authorizer on AWS (normalization filled in the default). */
 export function jwtResultTtl(a: JwtAuthorizerSpec): number {
-  // Optional until the model stops filling in its own default (see JWT_RESULT_TTL_DEFAULT_SECONDS).
-  return (a.resultTtlSeconds as number | undefined) ?? JWT_RESULT_TTL_DEFAULT_SECONDS;
+  return a.resultTtlSeconds;
 }
 
 function identityExpr(i: { in: 'header' | 'query'; name: string }): string {

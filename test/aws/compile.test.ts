@@ -120,7 +120,7 @@ describe('compileAws: auth', () => {
       type: 'request',
       identitySource: 'method.request.header.Authorization',
       authorizerUri: expect.stringContaining('${stageVariables.anygate_authorizer}'),
-      authorizerResultTtlInSeconds: 300,
+      authorizerResultTtlInSeconds: 60,
     });
     expect(plan.authorizer?.config.routes).toEqual([{ method: 'GET', resource: '/items/{id}', arn: 'GET/items/*', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'] }]);
     expect(plan.authorizer?.config.jwt.jwt).toMatchObject({ issuer: 'https://id.example.com/', audiences: ['shop'], header: 'authorization', algorithms: ['RS256'] });
@@ -169,7 +169,7 @@ describe('compileAws: auth', () => {
     expect(plan.warnings.join('\n')).toMatch(/result cache is off/);
     const same = baseSpec();
     same.routes.push({ method: 'GET', path: '/items/{id}/open', backend: 'api', auth: ['jwt'], scopes: ['items:read'] });
-    expect(compile(same).authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: true, resultTtlSeconds: 300 });
+    expect(compile(same).authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: true, resultTtlSeconds: 60 });
   });
 });
 

@@ -104,7 +104,6 @@ describe('portability and synth share every AWS string decision (capability reco
     ['an origin', (s: Spec) => (s.cors = { allowOrigins: ['https://y"||"a"=="a'] })],
     ['a dynamic reference', (s: Spec) => (s.routes[0].description = RESOLVE)],
     ['a secret reference', (s: Spec) => (s.consumers.acme.apiKey = { secretRef: 'env:ACME' })],
-    ['an AWS option', (s: Spec) => (s.aws = { nope: 1 })],
     ['a reserved stage variable', (s: Spec) => (s.stages = { prod: { variables: { anygate_x: '1' } } })],
     ['a mock header quote', (s: Spec) => (s.backends.canned.headers = { 'x-a': "it's" })],
   ])('%s: targetProblems (anygate portability) reports exactly what compileAws refuses', (_, mutate) => {

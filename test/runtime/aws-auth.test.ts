@@ -14,8 +14,6 @@ function withTtl(ttl: number | undefined): GatewaySpec {
   s.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
   if (ttl !== undefined) s.authorizers.jwt.resultTtlSeconds = ttl;
   const spec = toGatewaySpec(s);
-  // The model fills in its own default today; an unset TTL is what the spec means without it.
-  if (ttl === undefined) delete (spec.authorizers.jwt as { resultTtlSeconds?: number }).resultTtlSeconds;
   return spec;
 }
 
