@@ -5,6 +5,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { compilers } from './synth/compilers';
 import { formatPortabilityTable, portability, TARGETS, type Target, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES, type AzureSku, type ApigeeEnvironmentType } from '../lib/capabilities';
 import { AnygateError, formatIssue, SpecValidationError } from '../lib/model/errors';
 import { gatewayJsonSchema } from '../lib/model/json-schema';
@@ -52,7 +53,7 @@ async function cmdValidate(file: string, opts: { json?: boolean }, io: Io): Prom
 async function cmdPortability(file: string, opts: { target?: string; json?: boolean; azureSku?: AzureSku; apigeeEnv?: ApigeeEnvironmentType }, io: Io): Promise<number> {
   const targets = parseTargets(opts.target);
   const { spec } = await loadSpec(file);
-  const report = portability(spec, targets, { azureSku: opts.azureSku, apigeeEnvironmentType: opts.apigeeEnv });
+  const report = portability(spec, targets, { azureSku: opts.azureSku, apigeeEnvironmentType: opts.apigeeEnv, compilers: compilers() });
   io.out(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPortabilityTable(report));
   return report.problems.length ? EXIT.failed : EXIT.ok;
 }

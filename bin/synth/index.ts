@@ -10,6 +10,7 @@ import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/err
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
 import { synthApigee } from './apigee';
+import { compilers } from './compilers';
 import { synthAws } from './aws';
 import { synthAzure } from './azure';
 import { json, writeFile } from './files';
@@ -72,7 +73,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   if (o.targets.includes('apigee')) await run('apigee', () => synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
 
   artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
-  const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType });
+  const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: compilers(o.stages) });
   artifacts.push({ target: 'gateway', kind: 'portability', name: spec.name, path: writeFile(o.outDir, 'portability.md', formatPortabilityMarkdown(report, spec.name)) });
   const sorted = [...artifacts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest = {

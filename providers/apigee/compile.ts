@@ -4,7 +4,7 @@
  * AssignVariable <Value> (never parsed as a message template), so braces in a spec cannot inject
  * variable references.
  */
-import { targetProblems } from '../../lib/capabilities/portability';
+import { assertSupported } from '../../lib/capabilities/support';
 import { targetLabel, type ApigeeEnvironmentType } from '../../lib/capabilities/table';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { formatPath } from '../../lib/model/path';
@@ -54,7 +54,8 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
   const environmentType = options.environmentType ?? 'INTERMEDIATE';
   const tiers = { apigeeEnvironmentType: environmentType };
   const target = targetLabel('apigee', tiers);
-  const problems: SynthesisProblem[] = [...targetProblems(spec, 'apigee', tiers)];
+  assertSupported(spec, 'apigee', { ...tiers, apigee: options });
+  const problems: SynthesisProblem[] = [];
   const warnings: string[] = [];
   const proxy = spec.name;
   const policies = new Map<string, XNode>();

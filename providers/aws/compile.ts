@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
-import { targetProblems } from '../../lib/capabilities/portability';
+import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
 import { toSafeName } from '../../lib/model/names';
@@ -52,7 +52,8 @@ function modelName(routeId: string): string {
 }
 
 export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): AwsPlan {
-  const problems: SynthesisProblem[] = [...targetProblems(spec, TARGET)];
+  assertSupported(spec, TARGET, { aws: options });
+  const problems: SynthesisProblem[] = [];
   const warnings: string[] = [];
   const cacheClusterSize = options.cacheClusterSize ?? '0.5';
   if (!(AWS_LIMITS.cacheClusterSizesGb as readonly string[]).includes(cacheClusterSize)) {

@@ -4,8 +4,7 @@
  * route shares into the API policy (an operation gets a policy only when it needs more), and
  * lists the resources (./resources).
  */
-import { AZURE_LIMITS } from '../../lib/capabilities/limits';
-import { targetProblems } from '../../lib/capabilities/portability';
+import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel, type AzureSku } from '../../lib/capabilities/table';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
@@ -138,21 +137,17 @@ function operation(r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set
   };
 }
 
-function checkSizes(plan: Pick<ApimPlan, 'apiPolicy' | 'operations' | 'products'>, ctx: EmitContext): void {
-  const limit = ctx.sku === 'Consumption' ? AZURE_LIMITS.consumptionPolicyBytes : AZURE_LIMITS.policyBytes;
-  const check = (where: string, xml: string | undefined) => {
-    const bytes = xml ? Buffer.byteLength(xml) : 0;
-    if (bytes > limit) ctx.problems.push({ target: ctx.target, where, feature: 'policy.size', message: `the policy document is ${bytes} bytes, over the ${limit}-byte limit of ${ctx.sku}; move shared parts to fewer routes or use another SKU` });
-  };
-  check('gateway', plan.apiPolicy);
-  for (const o of plan.operations) check(o.id, o.policy);
-  for (const p of plan.products) check('gateway', p.policy);
+function checkSizes(spec: GatewaySpec, plan: Pick<ApimPlan, 'apiPolicy' | 'operations' | 'products'>, ctx: EmitContext): void {
+  const bytes = (xml: string | undefined) => (xml ? Buffer.byteLength(xml) : 0);
+  const measured = [{ where: 'gateway', bytes: bytes(plan.apiPolicy) }, ...plan.operations.map((o) => ({ where: o.id, bytes: bytes(o.policy) })), ...plan.products.map((p) => ({ where: 'gateway', bytes: bytes(p.policy) }))];
+  ctx.problems.push(...emittedProblems(spec, 'azure', { azureSku: ctx.sku }, 'policy.size', measured));
 }
 
 function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
   const sku = options.sku ?? 'Developer';
   const target = targetLabel('azure', { azureSku: sku });
-  const problems: SynthesisProblem[] = [...targetProblems(spec, 'azure', { azureSku: sku })];
+  assertSupported(spec, 'azure', { azureSku: sku, azure: { stage: options.stage, externalCache: options.externalCache } });
+  const problems: SynthesisProblem[] = [];
   const stageNames = Object.keys(spec.stages);
   const stage = options.stage ?? (spec.stages.prod ? 'prod' : stageNames[0]);
   if (!spec.stages[stage]) {
@@ -187,7 +182,7 @@ export function compileAzure(spec: GatewaySpec, options: AzureCompileOptions = {
   const products = planProducts(spec, ctx);
   const subscriptions = planSubscriptions(spec, ctx);
   const keyNames = keyAuth && { header: keyAuth.in === 'header' ? ctx.strings.header(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'Ocp-Apim-Subscription-Key', query: keyAuth.in === 'query' ? ctx.strings.plainName(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'subscription-key' };
-  checkSizes({ apiPolicy, operations, products }, ctx);
+  checkSizes(spec, { apiPolicy, operations, products }, ctx);
   if (ctx.problems.length) throw new SynthesisError(ctx.target, dedupeProblems(ctx.problems));
   const st = spec.stages[ctx.stage];
   const o = spec.observability;

@@ -1,0 +1,120 @@
+/**
+ * Every feature of the model, one record each: an id (the typed union `FeatureId`), a title, and
+ * `detect(spec)`, which says where a spec uses it (route ids, or `gateway`). What each target does
+ * with a feature lives in targets/<target>.ts; assertSupported and the portability report both
+ * read these records, so they cannot disagree.
+ */
+import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
+
+export interface FeatureRecord {
+  readonly id: FeatureId;
+  /** Human title for tables and messages. */
+  readonly title: string;
+  /** Where the spec uses the feature, in spec order, without repeats; empty when unused. */
+  readonly detect: (spec: GatewaySpec) => string[];
+  /**
+   * `spec`: decided from the spec and options before emission. `emitted`: a limit on the
+   * compiler's output (sizes), decided after emission (see emission.ts).
+   * @default 'spec'
+   */
+  readonly phase?: 'spec' | 'emitted';
+  /**
+   * Shown as a row of the portability table. Limits and option checks that every spec meets
+   * unless a problem says otherwise are not.
+   * @default true
+   */
+  readonly listed?: boolean;
+}
+
+const routes = (pred: (r: RouteSpec, spec: GatewaySpec) => boolean) => (spec: GatewaySpec) => spec.routes.filter((r) => pred(r, spec)).map((r) => r.id);
+const gateway = (pred: (spec: GatewaySpec) => boolean) => (spec: GatewaySpec) => (pred(spec) ? ['gateway'] : []);
+const always = () => ['gateway'];
+
+const authorizersOf = (r: RouteSpec, spec: GatewaySpec): AuthorizerSpec[] => (r.auth === 'none' ? [] : [...new Set(r.auth.flat())].map((n) => spec.authorizers[n]));
+const isDefaultKey = (a: AuthorizerSpec) => a.type === 'apiKey' && a.in === 'header' && a.name.toLowerCase() === 'x-api-key';
+const params = (r: RouteSpec) => r.segments.flatMap((s) => (s.kind === 'param' ? [s] : []));
+const backendOf = (r: RouteSpec, spec: GatewaySpec) => spec.backends[r.backend];
+const req = (r: RouteSpec) => r.transform?.request;
+const res = (r: RouteSpec) => r.transform?.response;
+const stages = (spec: GatewaySpec) => Object.values(spec.stages);
+
+/** The records, in the order the portability table lists them. */
+const RECORDS = {
+  'route.any': { title: 'ANY method', detect: routes((r) => r.method === 'ANY') },
+  'path.greedy': { title: 'greedy path parameter {p+}', detect: routes((r) => params(r).some((s) => s.greedy)) },
+  'path.mixedSegment': { title: 'parameter sharing a segment with text ({id}.json)', detect: routes((r) => params(r).some((s) => Boolean(s.prefix || s.suffix))) },
+  'backend.http': { title: 'HTTP backend', detect: routes((r, s) => { const b = backendOf(r, s); return b.type === 'http' && !b.targets; }) },
+  'backend.weighted': { title: 'weighted backend targets', detect: routes((r, s) => { const b = backendOf(r, s); return b.type === 'http' && Boolean(b.targets); }) },
+  'backend.circuitBreaker': { title: 'backend circuit breaker', detect: routes((r, s) => { const b = backendOf(r, s); return b.type === 'http' && Boolean(b.circuitBreaker); }) },
+  'backend.function': { title: 'function backend', detect: routes((r, s) => backendOf(r, s).type === 'function') },
+  'backend.mock': { title: 'mock backend', detect: routes((r, s) => backendOf(r, s).type === 'mock') },
+  'backend.timeout': { title: 'backend timeout', detect: routes((r, s) => backendOf(r, s).type !== 'mock'), listed: false },
+  'auth.jwt': { title: 'JWT authorizer', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'jwt')) },
+  'auth.scopes': { title: 'required scopes', detect: routes((r) => r.auth !== 'none' && r.scopes.length > 0) },
+  'auth.apiKey': { title: 'API key in header x-api-key', detect: routes((r, s) => authorizersOf(r, s).some(isDefaultKey)) },
+  'auth.apiKey.custom': { title: 'API key in another header or the query', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'apiKey' && !isDefaultKey(a))) },
+  'auth.custom': { title: 'custom authorizer function', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'custom')) },
+  'auth.alternatives': { title: 'alternative authorizers (any one of)', detect: routes((r) => r.auth !== 'none' && r.auth.length > 1) },
+  'auth.resultTtl': { title: 'authorizer result cache TTL', detect: gateway((s) => Object.values(s.authorizers).some((a) => a.type !== 'apiKey')), listed: false },
+  auth: { title: 'authorizers per API', detect: gateway((s) => s.routes.some((r) => r.auth !== 'none')), listed: false },
+  'plan.quota': { title: 'plan quota', detect: gateway((s) => Object.values(s.plans).some((p) => Boolean(p.quota))) },
+  'plan.rateLimit': { title: 'plan rate limit', detect: gateway((s) => Object.values(s.plans).some((p) => Boolean(p.rateLimit))) },
+  'consumer.apiKey': { title: 'consumer API key value from a secret', detect: gateway((s) => Object.values(s.consumers).some((c) => Boolean(c.apiKey))) },
+  'route.rateLimit': { title: 'route rate limit', detect: routes((r) => Boolean(r.rateLimit)) },
+  'route.cache': { title: 'response cache', detect: routes((r) => Boolean(r.cache)) },
+  'transform.headers': { title: 'request header transforms', detect: routes((r) => Boolean(req(r)?.setHeaders || req(r)?.removeHeaders)) },
+  'transform.query': { title: 'request query transforms', detect: routes((r) => Boolean(req(r)?.setQuery || req(r)?.removeQuery)) },
+  'transform.path': { title: 'path rewrite', detect: routes((r) => Boolean(req(r)?.rewritePath)) },
+  'transform.body': { title: 'request body template', detect: routes((r) => req(r)?.body !== undefined) },
+  'transform.responseHeaders': { title: 'response header transforms', detect: routes((r) => Boolean(res(r)?.setHeaders || res(r)?.removeHeaders)) },
+  'transform.redact': { title: 'response field redaction', detect: routes((r) => Boolean(res(r)?.redact?.length)) },
+  validation: { title: 'request validation', detect: routes((r) => Boolean(r.validation)) },
+  cors: { title: 'CORS', detect: gateway((s) => Boolean(s.cors)) },
+  'ipRules.allow': { title: 'IP allow list', detect: gateway((s) => Boolean(s.ipRules?.allow.length)) },
+  'ipRules.deny': { title: 'IP deny list', detect: gateway((s) => Boolean(s.ipRules?.deny.length)) },
+  stage: { title: 'stages selected for synthesis', detect: always, listed: false },
+  'stage.variables': { title: 'stage variables', detect: gateway((s) => stages(s).some((st) => Object.keys(st.variables).length > 0)) },
+  'stage.backends': { title: 'per-stage backend URLs', detect: gateway((s) => stages(s).some((st) => Object.keys(st.backends).length > 0)) },
+  'stage.throttle': { title: 'stage throttle', detect: gateway((s) => stages(s).some((st) => Boolean(st.throttle))) },
+  'observability.accessLogs': { title: 'access logs', detect: gateway((s) => s.observability.accessLogs) },
+  'observability.tracing': { title: 'tracing', detect: gateway((s) => s.observability.tracing || stages(s).some((st) => st.tracing)) },
+  size: { title: 'size of the emitted API definition or bundle', detect: always, phase: 'emitted', listed: false },
+  'policy.size': { title: 'size of each emitted policy document', detect: always, phase: 'emitted', listed: false },
+} as const satisfies Record<string, Omit<FeatureRecord, 'id'>>;
+
+/** Every feature id, a closed union: a refusal naming another id does not type-check. */
+export type FeatureId = keyof typeof RECORDS;
+
+export const FEATURE_IDS = Object.keys(RECORDS) as FeatureId[];
+
+export const FEATURE_RECORDS: Readonly<Record<FeatureId, FeatureRecord>> = Object.fromEntries(
+  FEATURE_IDS.map((id) => [id, { id, phase: 'spec', listed: true, ...RECORDS[id] }]),
+) as Record<FeatureId, FeatureRecord>;
+
+/** Title of every feature, by id (the shape the old table exported). */
+export const FEATURES: Readonly<Record<FeatureId, string>> = Object.fromEntries(FEATURE_IDS.map((id) => [id, RECORDS[id].title])) as Record<FeatureId, string>;
+
+/** @deprecated the old name of FeatureId */
+export type Feature = FeatureId;
+
+export function isFeatureId(id: string): id is FeatureId {
+  return Object.prototype.hasOwnProperty.call(RECORDS, id);
+}
+
+/** A feature in use, and where: route ids, or `gateway`. */
+export interface FeatureUse {
+  readonly feature: FeatureId;
+  readonly where: string[];
+}
+
+/** Every feature the spec uses, with where, in record order. Includes unlisted features. */
+export function featureUses(spec: GatewaySpec): FeatureUse[] {
+  return FEATURE_IDS.map((feature) => ({ feature, where: [...new Set(FEATURE_RECORDS[feature].detect(spec))] })).filter((u) => u.where.length > 0);
+}
+
+/** The features the portability table shows: those a spec uses, listed ones only, gateway first. */
+export function featuresUsed(spec: GatewaySpec): FeatureUse[] {
+  return featureUses(spec)
+    .filter((u) => FEATURE_RECORDS[u.feature].listed)
+    .map((u) => ({ feature: u.feature, where: u.where.includes('gateway') ? ['gateway', ...u.where.filter((w) => w !== 'gateway')] : u.where }));
+}

@@ -1,0 +1,78 @@
+/**
+ * AWS API Gateway (REST): what anygate does with each feature, and the checks that depend on
+ * API Gateway's own ranges. Limits: lib/capabilities/limits.ts (AWS_LIMITS).
+ */
+import { AWS_LIMITS as L } from '../limits';
+import type { CheckContext, TargetRecords } from '../types';
+import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+
+// Cache TTL 0-3600 s: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
+const cacheTtl = (ctx: CheckContext) =>
+  usedRoutes(ctx).flatMap((r) =>
+    r.cache && r.cache.ttlSeconds > L.cacheTtlSeconds.max ? [ctx.problem(r.id, `TTL ${r.cache.ttlSeconds} s is above API Gateway's ${L.cacheTtlSeconds.max} s maximum; lower cache.ttlSeconds`)] : [],
+  );
+
+// Integration timeout 50 ms - 29 s (the default quota).
+const integrationTimeout = (ctx: CheckContext) =>
+  usedRoutes(ctx).flatMap((r) =>
+    r.timeoutMs > L.integrationTimeoutMs.max || r.timeoutMs < L.integrationTimeoutMs.min
+      ? [ctx.problem(r.id, `timeout ${r.timeoutMs} ms is outside API Gateway's ${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms integration range; set timeoutMs within it`)]
+      : [],
+  );
+
+const resultTtl = (ctx: CheckContext) =>
+  Object.entries(ctx.spec.authorizers).flatMap(([name, a]) =>
+    a.type !== 'apiKey' && a.resultTtlSeconds > L.authorizerResultTtlSeconds.max
+      ? [ctx.problem('gateway', `authorizer ${name}: resultTtlSeconds ${a.resultTtlSeconds} is above API Gateway's ${L.authorizerResultTtlSeconds.max} s maximum`)]
+      : [],
+  );
+
+export const AWS: TargetRecords = {
+  target: 'aws',
+  base: {
+    'route.any': n('x-amazon-apigateway-any-method'),
+    'path.greedy': n('{proxy+} resource'),
+    'path.mixedSegment': u('API Gateway path parts are a whole {param} or literal text; use /t/{id} or a greedy path'),
+    'backend.http': n('http_proxy integration'),
+    'backend.weighted': u('REST APIs have no weighted integrations; use a canary stage or weighted DNS'),
+    'backend.circuitBreaker': u('API Gateway has no circuit breaker'),
+    'backend.function': n('Lambda proxy integration; one permission per function'),
+    'backend.mock': n('mock integration'),
+    'backend.timeout': n(`integration timeoutInMillis (${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms)`, { check: integrationTimeout }),
+    'auth.jwt': e('generated Lambda REQUEST authorizer'),
+    'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
+    'auth.apiKey': n('API key + usage plan'),
+    'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
+    'auth.custom': n('Lambda REQUEST authorizer'),
+    'auth.alternatives': u('a method takes one authorizer; split the route or use one authorizer'),
+    'auth.resultTtl': n(`authorizerResultTtlInSeconds (0-${L.authorizerResultTtlSeconds.max} s)`, { check: resultTtl }),
+    auth: n(`one Lambda authorizer per distinct authorizer combination (default quota ${L.authorizersPerApi} per REST API)`),
+    'plan.quota': n('usage plan quota'),
+    'plan.rateLimit': n('usage plan throttle'),
+    'consumer.apiKey': n('API key value read from Secrets Manager (aws-secretsmanager:<name>)'),
+    'route.rateLimit': n('method throttling (all callers together)'),
+    'route.cache': n(`stage cache cluster + method cache settings (TTL 0-${L.cacheTtlSeconds.max} s)`, { check: cacheTtl }),
+    'transform.headers': n('integration request parameters; removal or mixed text: generated transform Lambda'),
+    'transform.query': n('integration request parameters; removal or mixed text: generated transform Lambda'),
+    'transform.path': n('integration URI over path parameters'),
+    'transform.body': e('generated transform Lambda renders the JSON template'),
+    'transform.responseHeaders': e('generated transform Lambda'),
+    'transform.redact': e('generated transform Lambda'),
+    validation: n('request validator + model'),
+    cors: e('OPTIONS mock + gateway responses; proxied backends must send the headers on actual responses'),
+    'ipRules.allow': n('resource policy aws:SourceIp'),
+    'ipRules.deny': n('resource policy aws:SourceIp'),
+    stage: n(`one Stage per selected stage (default quota ${L.stagesPerApi} per REST API)`),
+    'stage.variables': n('stage variables'),
+    'stage.backends': n('stage variables in integration URIs'),
+    'stage.throttle': n('stage method settings'),
+    'observability.accessLogs': n('CloudWatch access log group, JSON'),
+    'observability.tracing': n('X-Ray'),
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (import 6 MB)
+    size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes)`, {
+      checkEmitted: sizeLimit(() => L.openApiImportBytes, (bytes, max) => `the API definition is ${bytes} bytes, over API Gateway's ${max}-byte import limit; split the gateway`),
+    }),
+    'policy.size': n('no policy documents (the resource policy is part of the API definition)'),
+  },
+  tiers: {},
+};

@@ -1,0 +1,32 @@
+/** Small constructors shared by the target files, so each record reads as one line. */
+import type { SynthesisProblem } from '../../model/errors';
+import type { RateLimitSpec } from '../../model/types';
+import type { CheckContext, EmittedContext, TargetCapability } from '../types';
+
+type Extra = Pick<TargetCapability, 'check' | 'checkEmitted'>;
+
+export const native = (note: string, extra: Extra = {}): TargetCapability => ({ support: 'native', note, ...extra });
+export const emulated = (note: string, extra: Extra = {}): TargetCapability => ({ support: 'emulated', note, ...extra });
+export const unsupported = (note: string): TargetCapability => ({ support: 'unsupported', note });
+
+/** The routes a check runs on: the feature's uses that are route ids. */
+export function usedRoutes(ctx: CheckContext) {
+  const ids = new Set(ctx.uses);
+  return ctx.spec.routes.filter((r) => ids.has(r.id));
+}
+
+/** An emitted-size check: one problem per measurement over `limit`. */
+export function sizeLimit(limit: (ctx: EmittedContext) => number, message: (bytes: number, limit: number, ctx: EmittedContext) => string) {
+  return (ctx: EmittedContext): SynthesisProblem[] => {
+    const max = limit(ctx);
+    return ctx.measured.filter((m) => m.bytes > max).map((m) => ctx.problem(m.where, message(m.bytes, max, ctx)));
+  };
+}
+
+/** Every rate limit of the spec where the feature is used: routes, plans or stages. */
+export function ratesOf(ctx: CheckContext, feature: 'route.rateLimit' | 'plan.rateLimit' | 'stage.throttle'): { where: string; what: string; rate: RateLimitSpec }[] {
+  const { spec } = ctx;
+  if (feature === 'route.rateLimit') return usedRoutes(ctx).flatMap((r) => (r.rateLimit ? [{ where: r.id, what: 'rateLimit', rate: r.rateLimit }] : []));
+  if (feature === 'plan.rateLimit') return Object.entries(spec.plans).flatMap(([n, p]) => (p.rateLimit ? [{ where: 'gateway', what: `plan ${n}: rateLimit`, rate: p.rateLimit }] : []));
+  return Object.entries(spec.stages).flatMap(([n, s]) => (s.throttle ? [{ where: 'gateway', what: `stage ${n}: throttle`, rate: s.throttle }] : []));
+}

@@ -1,0 +1,44 @@
+/** The three target files, and how a tier's entry is chosen over the base column. */
+import type { FeatureId } from '../features';
+import type { Capability, Target, TargetCapability, TargetRecords, Tiers } from '../types';
+import { DEFAULT_TIERS } from '../types';
+import { APIGEE } from './apigee';
+import { AWS } from './aws';
+import { AZURE } from './azure';
+
+export const TARGET_RECORDS: Readonly<Record<Target, TargetRecords>> = { aws: AWS, azure: AZURE, apigee: APIGEE };
+
+/** Tiers with defaults filled in (an explicit `undefined` also means the default). */
+export function resolveTiers(tiers: Tiers = {}): Required<Tiers> {
+  return {
+    azureSku: tiers.azureSku ?? DEFAULT_TIERS.azureSku,
+    apigeeEnvironmentType: tiers.apigeeEnvironmentType ?? DEFAULT_TIERS.apigeeEnvironmentType,
+  };
+}
+
+/** The tier that selects overrides on `target`, if the target has tiers. */
+export function tierOf(target: Target, tiers: Tiers = {}): string | undefined {
+  const t = resolveTiers(tiers);
+  if (target === 'azure') return t.azureSku;
+  if (target === 'apigee') return t.apigeeEnvironmentType;
+  return undefined;
+}
+
+/** The full record (with its checks) of `feature` on `target` at the given tier. */
+export function targetCapability(target: Target, feature: FeatureId, tiers: Tiers = {}): TargetCapability {
+  const records = TARGET_RECORDS[target];
+  const tier = tierOf(target, tiers);
+  return (tier !== undefined ? records.tiers[tier]?.[feature] : undefined) ?? records.base[feature];
+}
+
+/** What `target` (at the given tier) does with `feature`: support and note. */
+export function capability(target: Target, feature: FeatureId, tiers: Tiers = {}): Capability {
+  const { support, note } = targetCapability(target, feature, tiers);
+  return { support, note };
+}
+
+/** Human name of a target at a tier, for messages: `azure (Consumption)`. */
+export function targetLabel(target: Target, tiers: Tiers = {}): string {
+  const tier = tierOf(target, tiers);
+  return tier === undefined ? target : `${target} (${tier})`;
+}

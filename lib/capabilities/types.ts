@@ -1,0 +1,109 @@
+/**
+ * The vocabulary of capability records: targets, tiers, support levels, the options a check may
+ * read, and the context a check receives. No decisions live here; see features.ts (what a spec
+ * uses) and targets/*.ts (what each target does with it).
+ */
+import type { SynthesisProblem } from '../model/errors';
+import type { GatewaySpec } from '../model/types';
+import type { FeatureId } from './features';
+
+export type Target = 'aws' | 'azure' | 'apigee';
+export const TARGETS: readonly Target[] = ['aws', 'azure', 'apigee'];
+
+export type Support = 'native' | 'emulated' | 'unsupported';
+
+/** Tiers that change what a target can do. */
+export type AzureSku = 'Consumption' | 'Developer' | 'Basic' | 'Standard' | 'Premium' | 'BasicV2' | 'StandardV2' | 'PremiumV2';
+export const AZURE_SKUS: readonly AzureSku[] = ['Consumption', 'Developer', 'Basic', 'Standard', 'Premium', 'BasicV2', 'StandardV2', 'PremiumV2'];
+export type ApigeeEnvironmentType = 'BASE' | 'INTERMEDIATE' | 'COMPREHENSIVE';
+export const APIGEE_ENVIRONMENT_TYPES: readonly ApigeeEnvironmentType[] = ['BASE', 'INTERMEDIATE', 'COMPREHENSIVE'];
+
+export interface Tiers {
+  /** Azure API Management SKU. @default 'Developer' */
+  readonly azureSku?: AzureSku;
+  /** Apigee environment type. @default 'INTERMEDIATE' */
+  readonly apigeeEnvironmentType?: ApigeeEnvironmentType;
+}
+
+export const DEFAULT_TIERS: Required<Tiers> = { azureSku: 'Developer', apigeeEnvironmentType: 'INTERMEDIATE' };
+
+/**
+ * Tiers plus the compile options a check may need. The per-target blocks mirror the compilers'
+ * own option types (AwsCompileOptions, AzureCompileOptions, ApigeeCompileOptions), so a compiler
+ * passes its options through unchanged.
+ */
+export interface SupportOptions extends Tiers {
+  readonly aws?: {
+    /** Stages compiled. @default - every stage of the spec */
+    readonly stages?: readonly string[];
+    /** Cache cluster size in GB. @default '0.5' */
+    readonly cacheClusterSize?: string;
+  };
+  readonly azure?: {
+    /** The stage the component deploys. @default 'prod' when the spec has it, else the first stage */
+    readonly stage?: string;
+    /** The service has an external (Redis) cache. @default false */
+    readonly externalCache?: boolean;
+  };
+  readonly apigee?: {
+    /** Apigee environment of each stage. @default - the stage's own name */
+    readonly environments?: Readonly<Record<string, string>>;
+  };
+}
+
+/** What a check sees: the spec, the target at its tier, the compile options, and where the feature is used. */
+export interface CheckContext {
+  readonly spec: GatewaySpec;
+  readonly target: Target;
+  /** Target and tier as messages name it: `azure (Consumption)`. */
+  readonly label: string;
+  readonly tiers: Required<Tiers>;
+  readonly options: SupportOptions;
+  readonly feature: FeatureId;
+  /** Where the spec uses the feature: route ids and/or `gateway`. Never empty when a check runs. */
+  readonly uses: readonly string[];
+  /** A problem of this feature on this target. */
+  problem(where: string, message: string): SynthesisProblem;
+}
+
+/** Sizes measured on emitted output, for features whose limits only the output reveals. */
+export interface Measured {
+  /** Route id or `gateway`. */
+  readonly where: string;
+  readonly bytes: number;
+}
+
+export interface EmittedContext extends CheckContext {
+  readonly measured: readonly Measured[];
+}
+
+/** What one target does with one feature. */
+export interface TargetCapability {
+  readonly support: Support;
+  /** One line: how the target does it, or why it cannot. For `unsupported`, the problem message. */
+  readonly note: string;
+  /**
+   * Problems the spec causes even though the target supports the feature (ranges, characters a
+   * target's language cannot carry, option combinations). Runs only where the feature is used.
+   * @default - no check
+   */
+  readonly check?: (ctx: CheckContext) => SynthesisProblem[];
+  /**
+   * For `emitted` features: problems in sizes measured on the compiler's output.
+   * @default - no check
+   */
+  readonly checkEmitted?: (ctx: EmittedContext) => SynthesisProblem[];
+}
+
+/** Kept for callers of the old table: support and note only. */
+export type Capability = Pick<TargetCapability, 'support' | 'note'>;
+
+/**
+ * One target's records: a base column with an entry for every feature, and per tier the entries
+ * that differ from it. `Record<FeatureId, ...>` makes a missing feature a type error.
+ */
+export interface TargetRecords<Tier extends string = string> {
+  readonly target: Target;
+  readonly base: Readonly<Record<FeatureId, TargetCapability>>;
+  readonly tiers: Readonly<Partial<Record<Tier, Partial<Record<FeatureId, TargetCapability>>>>>;
+}
