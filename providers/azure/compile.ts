@@ -60,15 +60,10 @@ function urlTemplate(route: RouteSpec): string {
   return route.segments.map((s) => '/' + (s.kind === 'literal' ? s.value : s.greedy ? `{*${s.name}}` : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
 }
 
-/** The one apiKey authorizer routes use (APIM reads one key header and one query parameter per API). */
-function keyAuthorizer(spec: GatewaySpec, target: string, problems: SynthesisProblem[]): ApiKeyAuthorizerSpec | undefined {
-  const used = new Map<string, ApiKeyAuthorizerSpec>();
-  for (const r of spec.routes) if (r.auth !== 'none') for (const n of r.auth.flat()) if (spec.authorizers[n].type === 'apiKey') used.set(n, spec.authorizers[n] as ApiKeyAuthorizerSpec);
-  const params = new Set([...used.values()].map((a) => `${a.in}:${a.name}`));
-  if (params.size > 1) {
-    problems.push({ target, where: 'gateway', feature: 'auth.apiKey', message: `API Management reads the subscription key from one header and one query parameter per API, but the routes use ${[...params].join(', ')}; use one apiKey authorizer` });
-  }
-  return [...used.values()][0];
+/** The apiKey authorizer routes use (the capability check refuses more than one key location). */
+function keyAuthorizer(spec: GatewaySpec): ApiKeyAuthorizerSpec | undefined {
+  for (const r of spec.routes) if (r.auth !== 'none') for (const n of r.auth.flat()) if (spec.authorizers[n].type === 'apiKey') return spec.authorizers[n] as ApiKeyAuthorizerSpec;
+  return undefined;
 }
 
 /**
@@ -148,11 +143,8 @@ function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
   const target = targetLabel('azure', { azureSku: sku });
   assertSupported(spec, 'azure', { azureSku: sku, azure: { stage: options.stage, externalCache: options.externalCache } });
   const problems: SynthesisProblem[] = [];
-  const stageNames = Object.keys(spec.stages);
-  const stage = options.stage ?? (spec.stages.prod ? 'prod' : stageNames[0]);
-  if (!spec.stages[stage]) {
-    throw new SynthesisError(target, [{ target, where: 'gateway', feature: 'stage', message: `stage ${JSON.stringify(stage)} is not in the spec; stages: ${stageNames.join(', ')}` }]);
-  }
+  // assertSupported has checked that a requested stage exists.
+  const stage = options.stage ?? (spec.stages.prod ? 'prod' : Object.keys(spec.stages)[0]);
   const strings = new ApimStrings(target, problems);
   const names = apimNames(spec.name, spec.basePath, stage);
   const common = { spec, stage, stageVars: spec.stages[stage].variables, sku, target, names, strings, problems, warnings: [], namedValues: new Map() };
@@ -161,9 +153,8 @@ function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
 
 export function compileAzure(spec: GatewaySpec, options: AzureCompileOptions = {}): ApimPlan {
   const ctx = context(spec, options);
-  const keyAuth = keyAuthorizer(spec, ctx.target, ctx.problems);
+  const keyAuth = keyAuthorizer(spec);
   for (const [name, a] of Object.entries(spec.authorizers)) {
-    if (a.type === 'jwt' && a.typ) ctx.problems.push({ target: ctx.target, where: 'gateway', feature: 'auth.jwt', message: `authorizer ${name}: validate-jwt cannot check the typ header; remove typ or deploy on another target` });
     if (a.type === 'jwt' && a.jwksUri) ctx.warnings.push(`authorizer ${name}: validate-jwt reads signing keys through OpenID discovery (${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration); the issuer must publish it, and jwksUri is not used`);
   }
   const fragments = routeFragments(spec, ctx);

@@ -12,6 +12,7 @@
  * one component per stage).
  */
 import type { SynthesisProblem } from '../../lib/model/errors';
+import { APIM_STRINGS, type ApimStringKind } from '../../lib/capabilities/targets/azure-strings';
 import { parseTemplate, type TemplatePart } from '../../lib/model/template';
 
 /** Name of the context variable holding the validated token (validate-jwt output-token-variable-name). */
@@ -54,18 +55,11 @@ export function policyJson(value: unknown): string {
   return out;
 }
 
-/** RFC 9110 token: what a header name may be. Excludes every APIM metacharacter. */
-const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Claim names: letters, digits and `_ . : / -` (covers `tid`, `roles`, `https://example.com/roles`). */
-const CLAIM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
-/** scheme://host[:port], host a DNS name or a bracketed IPv6 literal. */
-const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-/** Query parameter names and ids: no APIM metacharacters, no whitespace or controls. */
-const PLAIN_NAME = /^[^\s{}@\u0000-\u001f\u007f]+$/;
-
 /**
- * Checks names and literal-only values against the grammars above, collecting a located problem
- * for each refusal; every check returns its input so emitters stay one expression.
+ * Checks names and literal-only values against the shared grammars (lib/capabilities/targets/
+ * azure-strings.ts, which the capability checks also use, so assertSupported refuses first),
+ * collecting a located problem for each refusal; every check returns its input so emitters stay
+ * one expression.
  */
 export class ApimStrings {
   constructor(
@@ -73,51 +67,40 @@ export class ApimStrings {
     readonly problems: SynthesisProblem[],
   ) {}
 
-  private refuse(where: string, feature: string, message: string): void {
-    this.problems.push({ target: this.target, where, feature, message });
+  private check(kind: ApimStringKind, value: string, where: string, feature: string, field: string): string {
+    const message = APIM_STRINGS[kind](value, field);
+    if (message) this.problems.push({ target: this.target, where, feature, message });
+    return value;
   }
 
   /** A header name (JWT header, CORS headers, transforms, mock headers, authorizer headers, cache keys). */
   header(name: string, where: string, feature: string, field: string): string {
-    if (!HTTP_TOKEN.test(name)) this.refuse(where, feature, `${field} ${JSON.stringify(name)} is not an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
-    return name;
+    return this.check('header', name, where, feature, field);
   }
 
   /** A JWT claim name (required claims, scopeClaim). */
   claim(name: string, where: string, feature: string, field: string): string {
-    if (!CLAIM_NAME.test(name)) this.refuse(where, feature, `${field} ${JSON.stringify(name)} is not a claim name API Management can take literally (letters, digits and _ . : / - only)`);
-    return name;
+    return this.check('claim', name, where, feature, field);
   }
 
   /** A CORS origin: `*` or scheme://host[:port]. */
   origin(origin: string, where: string): string {
-    if (origin !== '*' && !ORIGIN.test(origin)) this.refuse(where, 'cors', `origin ${JSON.stringify(origin)} must be "*" or scheme://host[:port]`);
-    return origin;
+    return this.check('origin', origin, where, 'cors', 'origin');
   }
 
   /** A query parameter name or a binding name. */
   plainName(name: string, where: string, feature: string, field: string): string {
-    if (!PLAIN_NAME.test(name)) this.refuse(where, feature, `${field} ${JSON.stringify(name)} may not contain "{", "}", "@", spaces or control characters`);
-    return name;
+    return this.check('plainName', name, where, feature, field);
   }
 
   /** A rewrite-uri template: literal text and `{param}` references only. */
   uriTemplate(template: string, where: string): string {
-    if (!/^\/(?:[^\s@{}]|\{[A-Za-z0-9_.-]+\})*$/.test(template)) {
-      this.refuse(where, 'transform.path', `rewritePath ${JSON.stringify(template)} may hold only literal text and {param} references (no "@", spaces or other braces)`);
-    }
-    return template;
+    return this.check('uriTemplate', template, where, 'transform.path', 'rewritePath');
   }
 
-  /**
-   * A value where API Management takes only literal text (validate-jwt issuer, audiences, claim
-   * values, scopes): no named-value braces and no leading `@` (a lone brace or an inner `@` is text).
-   */
+  /** A value where API Management takes only literal text (validate-jwt issuer, audiences, claim values, scopes). */
   literal(value: string, where: string, feature: string, field: string): string {
-    if (value.startsWith('@') || value.includes('{{') || value.includes('}}') || /[\u0000-\u001f]/.test(value)) {
-      this.refuse(where, feature, `${field} ${JSON.stringify(value)} would be read by API Management as a named value or policy expression; remove "{{", "}}", the leading "@" and control characters`);
-    }
-    return value;
+    return this.check('literal', value, where, feature, field);
   }
 }
 

@@ -53,10 +53,8 @@ export function planProducts(spec: GatewaySpec, ctx: EmitContext): ApimProduct[]
 }
 
 export function planSubscriptions(spec: GatewaySpec, ctx: EmitContext): ApimSubscription[] {
+  // Key references other than env:NAME are refused by the consumer.apiKey capability check.
   return Object.entries(spec.consumers).map(([name, c]) => {
-    if (c.apiKey && !c.apiKey.secretRef.startsWith('env:')) {
-      ctx.problems.push({ target: ctx.target, where: 'gateway', feature: 'consumer.apiKey', message: `consumer ${name}: a subscription key can be set only from env:NAME at deploy time (API Management cannot read it from ${c.apiKey.secretRef.split(':')[0]}); or omit apiKey and let API Management generate it` });
-    }
     return { id: ctx.names.subscription(name), key: `${spec.name}-${name}`, product: `${spec.name}-${c.plan}`, displayName: c.description ?? name, ...(c.apiKey ? { secretRef: c.apiKey.secretRef } : {}) };
   });
 }

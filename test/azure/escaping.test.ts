@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { targetProblems } from '../../lib/capabilities/support';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileAzure } from '../../providers/azure/compile';
 import { csString, policyJson } from '../../providers/azure/expressions';
@@ -48,6 +49,8 @@ function refusedOrInert(s: Spec, marker: string): 'refused' | 'inert' {
   const problems = refusals(() => compile(s));
   if (problems.length) {
     for (const p of problems) expect(p).toMatch(/^(gateway|[\w-]+) [\w.]+ azure \(Developer\): /);
+    // The portability report decides the same: the refusal comes from the capability records.
+    expect(targetProblems(toGatewaySpec(s), 'azure').map((p) => `${p.where} ${p.feature} ${p.target}: ${p.message}`)).toEqual(problems);
     return 'refused';
   }
   assertNotEvaluated(compile(s), marker);

@@ -31,9 +31,6 @@ const uniqueCaseless = (xs: string[]) => {
 export function emitCache(route: RouteSpec, ctx: EmitContext): Fragment {
   const c = route.cache;
   if (!c) return {};
-  if (ctx.sku === 'Consumption' && !ctx.externalCache) {
-    ctx.problems.push({ target: ctx.target, where: route.id, feature: 'route.cache', message: 'Consumption has no internal cache: configure an external Redis cache on the service and pass externalCache: true, or drop the cache' });
-  }
   const s = ctx.strings;
   const caller = c.shared ? { headers: [], query: [] } : callerKey(route, ctx);
   const headers = uniqueCaseless([...c.key.headers, ...caller.headers]).map((h) => s.header(h, route.id, 'route.cache', 'cache key header'));
