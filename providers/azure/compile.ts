@@ -20,6 +20,7 @@ import { emitTransform } from './emit/transform';
 import { emitValidation } from './emit/validation';
 import { ApimStrings } from './expressions';
 import { apimNames } from './names';
+import { importCandidates } from './openapi-import';
 import type { ApimOperation, ApimPlan } from './plan';
 import { planBackends, planNamedValues, planProducts, planSubscriptions } from './plan-parts';
 import { planResources } from './resources';
@@ -36,6 +37,12 @@ export interface AzureCompileOptions {
   readonly versioning?: 'Segment' | 'Header' | 'Query';
   /** Application Insights is wired (a Logger and an ApiDiagnostic are planned). @default false */
   readonly applicationInsights?: boolean;
+  /**
+   * How operations are created: one ApiOperation per route, or one OpenAPI `value` on the Api
+   * (fewer ARM calls; refuses ANY routes and greedy parameters, which OpenAPI cannot express).
+   * @default 'operations'
+   */
+  readonly apiDefinition?: 'operations' | 'openapi';
 }
 
 /** Route concerns in pipeline order; a section's leading concerns shared by every route are hoisted. */
@@ -174,6 +181,9 @@ export function compileAzure(spec: GatewaySpec, options: AzureCompileOptions = {
   const subscriptions = planSubscriptions(spec, ctx);
   const keyNames = keyAuth && { header: keyAuth.in === 'header' ? ctx.strings.header(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'Ocp-Apim-Subscription-Key', query: keyAuth.in === 'query' ? ctx.strings.plainName(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'subscription-key' };
   checkSizes(spec, { apiPolicy, operations, products }, ctx);
+  if (options.apiDefinition === 'openapi') {
+    for (const op of importCandidates({ operations }).separate) ctx.problems.push({ target: ctx.target, where: op.id, feature: op.method === '*' ? 'route.any' : 'path.greedy', message: `apiDefinition 'openapi' cannot carry ${op.method === '*' ? 'an ANY route' : 'a greedy path parameter'} (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'` });
+  }
   if (ctx.problems.length) throw new SynthesisError(ctx.target, dedupeProblems(ctx.problems));
   const st = spec.stages[ctx.stage];
   const o = spec.observability;
@@ -198,5 +208,5 @@ export function compileAzure(spec: GatewaySpec, options: AzureCompileOptions = {
     diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
     warnings: [...new Set(ctx.warnings)],
   };
-  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights) }) });
+  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
 }

@@ -6,6 +6,7 @@
  * answers concurrent writes to one Api with 409.
  */
 import { argRef, resourceRef, secretRef, type PlannedResource, type PlanValue } from '../shared/resources';
+import { openApiValue } from './openapi-import';
 import type { ApimBackend, ApimPlan } from './plan';
 
 const T = (t: string) => `azure-native:apimanagement:${t}`;
@@ -13,6 +14,12 @@ const SCHEMA_ID = 'anygate-bodies';
 const base = { resourceGroupName: argRef('resourceGroupName'), serviceName: argRef('serviceName') };
 
 type Draft = Omit<ApimPlan, 'resources'>;
+
+export interface ResourceOptions {
+  readonly applicationInsights: boolean;
+  /** `openapi`: the Api carries every operation in one OpenAPI value. @default 'operations' */
+  readonly apiDefinition?: 'operations' | 'openapi';
+}
 
 function backendInputs(b: ApimBackend): Record<string, PlanValue> {
   return {
@@ -41,7 +48,8 @@ function serviceResources(plan: Draft): PlannedResource[] {
   return out;
 }
 
-function apiResource(plan: Draft): PlannedResource {
+function apiResource(plan: Draft, options: ResourceOptions): PlannedResource {
+  const imported: Record<string, PlanValue> = options.apiDefinition === 'openapi' ? { format: 'openapi+json', value: openApiValue(plan.displayName, plan.version, plan.operations, plan.schemas) } : {};
   return {
     type: T('Api'),
     name: 'api',
@@ -55,21 +63,23 @@ function apiResource(plan: Draft): PlannedResource {
       subscriptionRequired: plan.subscriptionRequired,
       ...(plan.subscriptionKeyParameterNames ? { subscriptionKeyParameterNames: plan.subscriptionKeyParameterNames } : {}),
       ...(plan.versionSet ? { apiVersion: plan.version, apiVersionSetId: resourceRef('versions', 'id') } : {}),
+      ...imported,
     },
     dependsOn: plan.versionSet ? ['versions'] : [],
   };
 }
 
 /** The writes that lock the Api, each as a (name, type, inputs, extra deps) step of one chain. */
-function apiWrites(plan: Draft, options: { applicationInsights: boolean }): [string, string, Record<string, PlanValue>, string[]][] {
+function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Record<string, PlanValue>, string[]][] {
+  const operations = options.apiDefinition !== 'openapi';
   const apiArgs = { ...base, apiId: plan.apiId };
   const policyDeps = [...plan.namedValues.map((nv) => `nv-${nv.id}`), ...plan.backends.map((b) => `backend-${b.key}`)];
   const steps: [string, string, Record<string, PlanValue>, string[]][] = [];
-  if (Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
+  if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
   steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
   for (const op of plan.operations) {
     const request = { queryParameters: op.queryParameters, headers: op.headers, ...(op.bodySchema ? { representations: [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }] } : {}) };
-    steps.push([`op-${op.id}`, 'ApiOperation', { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate, ...(op.description ? { description: op.description } : {}), templateParameters: op.templateParameters, request, responses: [] }, []]);
+    if (operations) steps.push([`op-${op.id}`, 'ApiOperation', { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate, ...(op.description ? { description: op.description } : {}), templateParameters: op.templateParameters, request, responses: [] }, []]);
     if (op.policy) steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', { ...apiArgs, operationId: op.id, policyId: 'policy', format: 'rawxml', value: op.policy }, policyDeps]);
   }
   for (const p of plan.products) steps.push([`product-${p.key}-api`, 'ProductApi', { ...base, productId: p.id, apiId: plan.apiId }, [`product-${p.key}`]]);
@@ -81,7 +91,7 @@ function apiWrites(plan: Draft, options: { applicationInsights: boolean }): [str
   return steps;
 }
 
-function productResources(plan: Draft, options: { applicationInsights: boolean }): PlannedResource[] {
+function productResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
   const out: PlannedResource[] = [];
   for (const p of plan.products) {
     out.push({ type: T('Product'), name: `product-${p.key}`, inputs: { ...base, productId: p.id, displayName: p.displayName, ...(p.description ? { description: p.description } : {}), subscriptionRequired: true, approvalRequired: false, state: 'published' }, dependsOn: [] });
@@ -99,8 +109,8 @@ function productResources(plan: Draft, options: { applicationInsights: boolean }
   return out;
 }
 
-export function planResources(plan: Draft, options: { applicationInsights: boolean }): PlannedResource[] {
-  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan), ...productResources(plan, options)];
+export function planResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
+  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options)];
   let last = 'api';
   for (const [name, type, inputs, deps] of apiWrites(plan, options)) {
     out.push({ type: T(type), name, inputs, dependsOn: [...new Set([last, ...deps])].sort() });
