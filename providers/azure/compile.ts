@@ -26,6 +26,10 @@ import { planBackends, planNamedValues, planProducts, planSubscriptions } from '
 import { planResources } from './resources';
 import { policyDocument, type XNode } from './xml';
 
+/**
+ * Every option but stage and applicationInsights may also be set in the gateway's `azure:` block
+ * (sku, externalCache, versioning, apiDefinition); options passed here win.
+ */
 export interface AzureCompileOptions {
   /** API Management SKU the gateway runs on. @default 'Developer' */
   readonly sku?: AzureSku;
@@ -145,6 +149,11 @@ function checkSizes(spec: GatewaySpec, plan: Pick<ApimPlan, 'apiPolicy' | 'opera
   ctx.problems.push(...emittedProblems(spec, 'azure', { azureSku: ctx.sku }, 'policy.size', measured));
 }
 
+/** The gateway's `azure:` block (checked by the capability records) under the caller's options. */
+function withSpecOptions(spec: GatewaySpec, options: AzureCompileOptions): AzureCompileOptions {
+  return { ...(spec.azure as Partial<AzureCompileOptions> | undefined), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+}
+
 function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
   const sku = options.sku ?? 'Developer';
   const target = targetLabel('azure', { azureSku: sku });
@@ -158,7 +167,8 @@ function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
   return { ...common, subscriptionRequired: requiresSubscription(spec), externalCache: Boolean(options.externalCache) };
 }
 
-export function compileAzure(spec: GatewaySpec, options: AzureCompileOptions = {}): ApimPlan {
+export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptions = {}): ApimPlan {
+  const options = withSpecOptions(spec, callerOptions);
   const ctx = context(spec, options);
   const keyAuth = keyAuthorizer(spec);
   for (const [name, a] of Object.entries(spec.authorizers)) {

@@ -129,3 +129,28 @@ export const stageChecks: Check = (ctx) => {
   const names = Object.keys(ctx.spec.stages);
   return stage !== undefined && !ctx.spec.stages[stage] ? [ctx.problem('gateway', `stage ${JSON.stringify(stage)} is not in the spec; stages: ${names.join(', ')}`)] : [];
 };
+
+/** The fields of the gateway's `azure:` block; routes have none. */
+export const AZURE_SPEC_OPTIONS: Readonly<Record<string, (v: unknown) => boolean>> = {
+  sku: (v) => typeof v === 'string' && ['Consumption', 'Developer', 'Basic', 'Standard', 'Premium', 'BasicV2', 'StandardV2', 'PremiumV2'].includes(v),
+  externalCache: (v) => typeof v === 'boolean',
+  versioning: (v) => v === 'Segment' || v === 'Header' || v === 'Query',
+  apiDefinition: (v) => v === 'operations' || v === 'openapi',
+};
+
+/** `azure:` blocks: every field is read (and typed) or refused, never ignored. */
+export const optionBlockChecks: Check = (ctx) => {
+  const out: SynthesisProblem[] = [];
+  for (const [k, v] of Object.entries(ctx.spec.azure ?? {})) {
+    const ok = AZURE_SPEC_OPTIONS[k];
+    if (!ok) out.push(ctx.problem('gateway', `azure.${k} is not an Azure option; the gateway's azure block takes ${Object.keys(AZURE_SPEC_OPTIONS).join(', ')}`));
+    else if (!ok(v)) out.push(ctx.problem('gateway', `azure.${k}: ${JSON.stringify(v)} is not a valid value`));
+  }
+  for (const r of ctx.spec.routes) {
+    for (const k of Object.keys(r.azure ?? {})) out.push(ctx.problem(r.id, `azure.${k}: routes take no Azure options (API Management settings are per gateway); remove it`));
+  }
+  return out;
+};
+
+/** The stage exists, and the option blocks are valid. */
+export const stageAndOptionChecks: Check = (ctx) => [...stageChecks(ctx), ...optionBlockChecks(ctx)];

@@ -19,7 +19,7 @@ import {
   requestHeaderChecks,
   responseHeaderChecks,
   scopeChecks,
-  stageChecks,
+  stageAndOptionChecks,
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
 
@@ -70,7 +70,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     cors: n('cors; gateway-built responses (mocks, 401, 403, 429, errors) get the CORS headers explicitly', { check: corsChecks }),
     'ipRules.allow': n('ip-filter allow'),
     'ipRules.deny': n('ip-filter forbid'),
-    stage: n('one component (stack) per stage; ids and the API path carry the stage, so stages may share a service', { check: stageChecks }),
+    stage: n('one component (stack) per stage; ids and the API path carry the stage, so stages may share a service', { check: stageAndOptionChecks }),
     'stage.variables': e('inlined per stage stack; also written as named values'),
     'stage.backends': n('Backend per stage stack'),
     'stage.throttle': e('one API-level rate-limit-by-key counter per stage for all routes together (AWS throttles each method separately), burst calls per fixed window', { check: slowestRate('stage.throttle') }),
