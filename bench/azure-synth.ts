@@ -1,9 +1,9 @@
 /**
- * Azure synth benchmark: compiles a 500-route gateway (and 10 for reference) and prints resource
- * count, policy bytes and compile time, plus the Pulumi component's construction time under
- * runtime mocks.
+ * Azure synth benchmark: compiles gateways of 10, 500 and 2,000 routes and prints compile time,
+ * planned resources (one ApiOperation per route, and what an OpenAPI import would need instead),
+ * policy documents and bytes, and the Pulumi component's construction time under runtime mocks.
  *
- *   npx tsx bench/azure-synth.ts
+ *   npx tsx bench/azure-synth.ts          (BENCH_SIZES=10,2000 to choose)
  */
 import * as pulumi from '@pulumi/pulumi';
 import { toGatewaySpec } from '../lib/model/normalize';
@@ -11,12 +11,13 @@ import { compileAzure } from '../providers/azure/compile';
 import { generateGateway } from './gen-spec';
 
 async function main(): Promise<void> {
-  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({ gatewayUrl: 'https://x' }) }, 'bench', 'bench', false);
+  pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: () => ({ gatewayUrl: 'https://x', primaryKey: 'k' }) }, 'bench', 'bench', false);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { AzureApimGateway } = require('../providers/azure/gateway') as typeof import('../providers/azure/gateway');
-  console.log('| routes | compile ms | component ms | resources | policy documents | policy bytes (total) | largest policy bytes |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const n of [10, 500]) {
+  const sizes = (process.env.BENCH_SIZES ?? '10,500,2000').split(',').map(Number);
+  console.log('| routes | compile ms | planned resources | with OpenAPI import | component ms (mocks) | policy documents | policy bytes (total) | largest policy bytes |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const n of sizes) {
     const spec = toGatewaySpec(generateGateway(n));
     compileAzure(spec); // warm-up
     const t0 = process.hrtime.bigint();
@@ -25,9 +26,11 @@ async function main(): Promise<void> {
     const docs = [plan.apiPolicy, ...plan.operations.flatMap((o) => (o.policy ? [o.policy] : [])), ...plan.products.flatMap((p) => (p.policy ? [p.policy] : []))];
     const bytes = docs.map((d) => Buffer.byteLength(d));
     const t1 = process.hrtime.bigint();
-    const gw = new AzureApimGateway(`bench${n}`, { gateway: spec, resourceGroupName: 'rg', serviceName: 'svc', functions: { fn: 'https://fn.example.com' } });
+    new AzureApimGateway(`bench${n}`, { plan, resourceGroupName: 'rg', serviceName: 'svc', functions: { fn: { url: 'https://fn.example.com', key: 'k' } } });
     const componentMs = Number(process.hrtime.bigint() - t1) / 1e6;
-    console.log(`| ${n} | ${compileMs.toFixed(1)} | ${componentMs.toFixed(0)} | ${gw.graph.entries.length + 1} | ${docs.length} | ${bytes.reduce((a, b) => a + b, 0)} | ${Math.max(...bytes)} |`);
+    const imported = compileAzure(spec, { apiDefinition: 'openapi' });
+    const apiBytes = Buffer.byteLength(String(imported.resources.find((r) => r.name === 'api')!.inputs.value));
+    console.log(`| ${n} | ${compileMs.toFixed(1)} | ${plan.resources.length} | ${imported.resources.length} (value ${apiBytes} bytes) | ${componentMs.toFixed(0)} | ${docs.length} | ${bytes.reduce((a, b) => a + b, 0)} | ${Math.max(...bytes)} |`);
   }
 }
 

@@ -1,12 +1,16 @@
-/** out/azure/<stage>: the ApimPlan (policy XML files, plan.json) and the Pulumi resource graph. */
+/**
+ * out/azure/<stage>: the ApimPlan (policy XML files, plan.json) and resources.json, the resource
+ * list written straight from the plan (no Pulumi runtime). Deploy-time references are shown as
+ * placeholders (`<secret env:KEY>`, `<binding orders-fn url>`, `<arg serviceName>`,
+ * `<petstore-api.id>`): no key value is read, so none can leak into the output.
+ */
 import * as path from 'node:path';
 import type { AzureSku } from '../../lib/capabilities/table';
-import { functionBindings } from '../../lib/model/bindings';
 import type { GatewaySpec } from '../../lib/model/types';
 import { compileAzure } from '../../providers/azure/compile';
-import { AzureApimGateway } from '../../providers/azure/gateway';
+import { prefixResources } from '../../providers/azure/resources';
+import { isDeployRef, type DeployRef, type PlannedResource, type PlanValue } from '../../providers/shared/resources';
 import { json, writeFile } from './files';
-import { recordComponent } from './pulumi';
 import type { Artifact } from './types';
 
 export interface AzureResult {
@@ -17,17 +21,43 @@ export interface AzureResult {
   policyFiles: string[];
 }
 
+function placeholder(ref: DeployRef): string {
+  switch (ref.$ref) {
+    case 'secret':
+      return `<secret ${ref.secretRef}>`;
+    case 'binding':
+      return `<binding ${ref.binding} ${ref.property}>`;
+    case 'arg':
+      return `<arg ${ref.name}>`;
+    case 'resource':
+      return `<${ref.name}.${ref.property}>`;
+  }
+}
+
+/** Inputs with sorted keys and references as placeholders. */
+function render(v: PlanValue): unknown {
+  if (isDeployRef(v)) return placeholder(v);
+  if (Array.isArray(v)) return v.map(render);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, render((v as Record<string, PlanValue>)[k])]));
+  return v;
+}
+
+/** resources.json: every resource the stage's component creates, sorted by name. */
+export function resourceList(resources: readonly PlannedResource[], component: string): { type: string; name: string; inputs: unknown; dependsOn: string[] }[] {
+  return prefixResources(resources, component)
+    .map((r) => ({ type: r.type, name: r.name, inputs: render(r.inputs as PlanValue), dependsOn: [...r.dependsOn] }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 export async function synthAzure(spec: GatewaySpec, outDir: string, stages: string[], sku: AzureSku | undefined): Promise<AzureResult> {
   const artifacts: Artifact[] = [];
   const policyFiles: string[] = [];
   let resources = 0;
   const warnings = new Set<string>();
-  // Offline, each function binding stands for a function app named after it.
-  const functions = Object.fromEntries(functionBindings(spec).map((b) => [b, `https://${b}.azurewebsites.net/api`]));
-  const componentWarnings: string[] = [];
   for (const stage of stages) {
     const plan = compileAzure(spec, { sku, stage });
     plan.warnings.forEach((w) => warnings.add(w));
+    if (plan.diagnostics) warnings.add('observability asks for access logs or tracing: pass applicationInsights to AzureApimGateway, or API Management will not collect them');
     const base = `azure/${stage}`;
     const add = (kind: string, name: string, rel: string, content: string) => {
       artifacts.push({ target: 'azure', kind, name, path: writeFile(outDir, rel, content) });
@@ -36,14 +66,9 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     add('policy', `${stage}/api`, `${base}/policies/api.xml`, plan.apiPolicy);
     for (const o of plan.operations) if (o.policy) add('policy', `${stage}/operation/${o.id}`, `${base}/policies/operations/${o.id}.xml`, o.policy);
     for (const p of plan.products) if (p.policy) add('policy', `${stage}/product/${p.id}`, `${base}/policies/products/${p.id}.xml`, p.policy);
-    add('plan', `${stage}/plan`, `${base}/plan.json`, json(plan));
-    const graph = await recordComponent(
-      // Offline, secret references stay references: no key value is read, so none can leak into the output.
-      () => new AzureApimGateway(spec.name, { gateway: spec, stage, sku, resourceGroupName: 'resource-group', serviceName: 'apim-service', functions, resolveSecret: (ref) => `<secret ${ref}>` }),
-      (s) => s,
-      componentWarnings,
-    );
-    componentWarnings.forEach((w) => warnings.add(w));
+    const { resources: list, ...rest } = plan;
+    add('plan', `${stage}/plan`, `${base}/plan.json`, json(rest));
+    const graph = resourceList(list, spec.name);
     resources += graph.length;
     add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));
   }

@@ -8,7 +8,7 @@
  *   burst); calendar quotas.
  */
 import type { QuotaSpec, RateLimitSpec } from '../model/types';
-import { rateWindow } from '../../providers/azure/policies';
+import { rateWindow } from '../../providers/azure/emit/limits';
 import type { Profile } from './profiles';
 
 export type LimitResult = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };

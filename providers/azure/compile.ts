@@ -1,35 +1,35 @@
 /**
- * compileAzure: GatewaySpec -> ApimPlan for one stage. Pure and deterministic. Gateway-wide
- * policy (IP filter, CORS, stage throttle) and every route fragment shared by all routes go in the
- * API policy; an operation gets a policy only when it needs more than that.
+ * compileAzure: GatewaySpec -> ApimPlan for one stage. Pure and deterministic. Small emitters
+ * (./emit) each turn one route concern into policy nodes; this module runs them, hoists what every
+ * route shares into the API policy (an operation gets a policy only when it needs more), and
+ * lists the resources (./resources).
  */
-import { AZURE_LIMITS } from '../../lib/capabilities/limits';
-import { assertSupported } from '../../lib/capabilities/support';
+import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel, type AzureSku } from '../../lib/capabilities/table';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
-import type { ApiKeyAuthorizerSpec, GatewaySpec, HttpBackendSpec, RouteSpec } from '../../lib/model/types';
-import type { ApimBackend, ApimOperation, ApimPlan } from './plan';
-import {
-  cacheLookup,
-  cacheStore,
-  corsPolicy,
-  customAuthorizer,
-  customAuthorizerCheck,
-  ipFilter,
-  mockResponse,
-  planRateLimit,
-  quotaPolicy,
-  rateWindow,
-  requestTransforms,
-  requireSubscription,
-  responseTransforms,
-  routeRateLimit,
-  validateJwt,
-  validation,
-} from './policies';
-import { el, policyDocument, type XNode } from './xml';
+import type { ApiKeyAuthorizerSpec, GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { emitAuth } from './emit/auth';
+import { emitBackend } from './emit/backend';
+import { emitCache } from './emit/cache';
+import type { EmitContext, Fragment, RouteEmitter } from './emit/context';
+import { corsOnError, corsPolicy } from './emit/cors';
+import { ipFilter } from './emit/ip';
+import { emitLimits, fixedKeyLimit } from './emit/limits';
+import { emitTransform } from './emit/transform';
+import { emitValidation } from './emit/validation';
+import { ApimStrings } from './expressions';
+import { apimNames } from './names';
+import { importCandidates } from './openapi-import';
+import type { ApimOperation, ApimPlan } from './plan';
+import { planBackends, planNamedValues, planProducts, planSubscriptions } from './plan-parts';
+import { planResources } from './resources';
+import { policyDocument, type XNode } from './xml';
 
+/**
+ * Every option but stage and applicationInsights may also be set in the gateway's `azure:` block
+ * (sku, externalCache, versioning, apiDefinition); options passed here win.
+ */
 export interface AzureCompileOptions {
   /** API Management SKU the gateway runs on. @default 'Developer' */
   readonly sku?: AzureSku;
@@ -39,224 +39,184 @@ export interface AzureCompileOptions {
   readonly externalCache?: boolean;
   /** Put the API in a version set with this scheme. @default - no version set */
   readonly versioning?: 'Segment' | 'Header' | 'Query';
+  /** Application Insights is wired (a Logger and an ApiDiagnostic are planned). @default false */
+  readonly applicationInsights?: boolean;
+  /**
+   * How operations are created: one ApiOperation per route, or one OpenAPI `value` on the Api
+   * (fewer ARM calls; refuses ANY routes and greedy parameters, which OpenAPI cannot express).
+   * @default 'operations'
+   */
+  readonly apiDefinition?: 'operations' | 'openapi';
 }
 
-const INBOUND = ['auth', 'validation', 'rateLimit', 'cacheLookup', 'transform', 'backend'] as const;
-const OUTBOUND = ['responseTransform', 'cacheStore'] as const;
-type Category = (typeof INBOUND)[number] | (typeof OUTBOUND)[number];
-
-/** Named value holding the URL of a function binding. */
-export function functionNamedValue(binding: string): string {
-  return `anygate-fn-${binding}`;
-}
+/** Route concerns in pipeline order; a section's leading concerns shared by every route are hoisted. */
+const CONCERNS: readonly [string, RouteEmitter][] = [
+  ['auth', emitAuth],
+  ['validation', emitValidation],
+  ['limits', emitLimits],
+  ['cache', emitCache],
+  ['transform', emitTransform],
+  ['backend', emitBackend],
+];
+const SECTIONS = {
+  inbound: ['auth', 'validation', 'limits', 'cache', 'transform', 'backend'],
+  backend: ['backend'],
+  outbound: ['transform', 'cache'],
+} as const;
+type Section = keyof typeof SECTIONS;
+type RouteFragments = Map<string, Fragment>;
 
 function urlTemplate(route: RouteSpec): string {
   if (route.segments.length === 0) return '/';
   return route.segments.map((s) => '/' + (s.kind === 'literal' ? s.value : s.greedy ? `{*${s.name}}` : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
 }
 
-export function compileAzure(spec: GatewaySpec, options: AzureCompileOptions = {}): ApimPlan {
-  const sku = options.sku ?? 'Developer';
-  const tiers = { azureSku: sku };
-  const target = targetLabel('azure', tiers);
-  assertSupported(spec, 'azure', { ...tiers, azure: options });
-  const problems: SynthesisProblem[] = [];
-  const warnings: string[] = [];
-  const stageNames = Object.keys(spec.stages);
-  const stage = options.stage ?? (spec.stages.prod ? 'prod' : stageNames[0]);
-  const st = spec.stages[stage];
-  if (!st) {
-    throw new SynthesisError(target, [{ target, where: 'gateway', feature: 'stage', message: `stage ${JSON.stringify(stage)} is not in the spec; stages: ${stageNames.join(', ')}` }]);
-  }
-  const stageVars = st.variables;
-  const consumption = sku === 'Consumption';
+/** The apiKey authorizer routes use (the capability check refuses more than one key location). */
+function keyAuthorizer(spec: GatewaySpec): ApiKeyAuthorizerSpec | undefined {
+  for (const r of spec.routes) if (r.auth !== 'none') for (const n of r.auth.flat()) if (spec.authorizers[n].type === 'apiKey') return spec.authorizers[n] as ApiKeyAuthorizerSpec;
+  return undefined;
+}
 
-  // API keys become subscriptions; one parameter name per API.
-  const keyAuthorizers = new Map<string, ApiKeyAuthorizerSpec>();
-  for (const r of spec.routes) {
-    if (r.auth === 'none') continue;
-    for (const n of r.auth.flat()) {
-      const a = spec.authorizers[n];
-      if (a.type === 'apiKey') keyAuthorizers.set(n, a);
-    }
-  }
-  const keyParams = new Set([...keyAuthorizers.values()].map((a) => `${a.in}:${a.name}`));
-  if (keyParams.size > 1) {
-    problems.push({ target, where: 'gateway', feature: 'auth.apiKey', message: `API Management reads the subscription key from one header and one query parameter per API, but the routes use ${[...keyParams].join(', ')}; use one apiKey authorizer` });
-  }
-  const keyAuth = [...keyAuthorizers.values()][0];
+/**
+ * Whether the API itself requires a subscription: only when every route uses the key and there is
+ * no CORS (APIM's own missing-key 401 carries no CORS headers; the per-route check does).
+ */
+function requiresSubscription(spec: GatewaySpec): boolean {
   const usesKey = (r: RouteSpec) => r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'apiKey'));
-  const subscriptionRequired = spec.routes.length > 0 && spec.routes.every(usesKey);
+  return spec.routes.length > 0 && !spec.cors && spec.routes.every(usesKey);
+}
 
-  // Text APIM would read as a named value ({{x}}) or an expression (@...) where only literals go.
-  const literalOnly = (text: string, where: string, what: string) => {
-    if (text.startsWith('@') || text.includes('{{') || text.includes('}}')) {
-      problems.push({ target, where, feature: 'auth.jwt', message: `${what} ${JSON.stringify(text)} would be read by API Management as a named value or policy expression; remove "{{", "}}" or the leading "@"` });
-    }
-  };
-  for (const r of spec.routes) for (const sc of r.scopes) literalOnly(sc, r.id, 'scope');
-  for (const [name, a] of Object.entries(spec.authorizers)) {
-    if (a.type !== 'jwt') continue;
-    for (const x of [a.issuer, ...a.audiences, ...Object.values(a.requiredClaims)]) literalOnly(x, 'gateway', `authorizer ${name}: value`);
-    if (a.typ) problems.push({ target, where: 'gateway', feature: 'auth.jwt', message: `authorizer ${name}: validate-jwt cannot check the typ header; remove typ or deploy on another target` });
-    if (a.jwksUri) warnings.push(`authorizer ${name}: validate-jwt reads signing keys through OpenID discovery (${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration); the issuer must publish it, and jwksUri is not used`);
-  }
+function routeFragments(spec: GatewaySpec, ctx: EmitContext): Map<string, RouteFragments> {
+  const out = new Map<string, RouteFragments>();
+  for (const r of spec.routes) out.set(r.id, new Map(CONCERNS.map(([name, emit]) => [name, emit(r, ctx)])));
+  return out;
+}
 
-  const fragments = new Map<string, Record<Category, XNode[]>>();
-  const namedValues = new Map<string, string>();
-  for (const [k, v] of Object.entries(stageVars)) namedValues.set(`${spec.name}-${k.replace(/_/g, '-')}`.toLowerCase(), v);
-
-  for (const r of spec.routes) {
-    const f: Record<Category, XNode[]> = { auth: [], validation: [], rateLimit: [], cacheLookup: [], transform: [], backend: [], responseTransform: [], cacheStore: [] };
-    if (r.auth !== 'none') {
-      const alt = r.auth[0];
-      if (!subscriptionRequired && alt.some((n) => spec.authorizers[n].type === 'apiKey')) f.auth.push(requireSubscription());
-      for (const n of alt) {
-        const a = spec.authorizers[n];
-        if (a.type === 'jwt') f.auth.push(validateJwt(a, r.scopes));
-        if (a.type === 'custom') {
-          const nv = functionNamedValue(a.binding);
-          namedValues.set(nv, `binding:${a.binding}`);
-          f.auth.push(customAuthorizer(a.header, nv), customAuthorizerCheck());
-        }
-      }
-    }
-    f.validation.push(...validation(r));
-    if (r.rateLimit) f.rateLimit.push(routeRateLimit(r.rateLimit, `route-${r.id}`));
-    if (r.cache) {
-      if (consumption && !options.externalCache) {
-        problems.push({ target, where: r.id, feature: 'route.cache', message: 'Consumption has no internal cache: configure an external Redis cache on the service and pass externalCache: true, or drop the cache' });
-      }
-      f.cacheLookup.push(cacheLookup(r, Boolean(options.externalCache)));
-      f.cacheStore.push(cacheStore(r));
-    }
-    f.transform.push(...requestTransforms(r, stageVars));
-    const b = spec.backends[r.backend];
-    f.backend.push(b.type === 'mock' ? mockResponse(spec, r) : el('set-backend-service', { 'backend-id': r.backend }));
-    f.responseTransform.push(...responseTransforms(r));
-    fragments.set(r.id, f);
-  }
-
-  // Hoist, in order, every leading category that is identical on all routes.
-  const hoisted = new Set<Category>();
-  const all = [...fragments.values()];
-  for (const section of [INBOUND, OUTBOUND]) {
-    for (const c of section) {
-      const first = JSON.stringify(all[0]?.[c] ?? []);
-      if (all.every((f) => JSON.stringify(f[c]) === first)) hoisted.add(c);
+/** Per section, the leading concerns whose nodes are identical on every route. */
+function hoistable(all: RouteFragments[]): Record<Section, Set<string>> {
+  const out = { inbound: new Set<string>(), backend: new Set<string>(), outbound: new Set<string>() };
+  for (const section of Object.keys(SECTIONS) as Section[]) {
+    for (const c of SECTIONS[section]) {
+      const first = JSON.stringify(all[0]?.get(c)?.[section] ?? []);
+      if (all.length && all.every((f) => JSON.stringify(f.get(c)?.[section] ?? []) === first)) out[section].add(c);
       else break;
     }
   }
-  const pick = (f: Record<Category, XNode[]>, cats: readonly Category[], wantHoisted: boolean) => cats.filter((c) => hoisted.has(c) === wantHoisted).flatMap((c) => f[c]);
+  return out;
+}
 
-  const gatewayInbound: XNode[] = [];
-  if (spec.ipRules?.allow.length) gatewayInbound.push(ipFilter('allow', spec.ipRules.allow));
-  if (spec.ipRules?.deny.length) gatewayInbound.push(ipFilter('forbid', spec.ipRules.deny));
-  if (spec.cors) gatewayInbound.push(corsPolicy(spec.cors));
-  if (st.throttle) {
-    const w = rateWindow(st.throttle);
-    gatewayInbound.push(el('rate-limit-by-key', { calls: w.calls, 'renewal-period': w.period, 'counter-key': `stage-${stage}` }));
+const pick = (f: RouteFragments, section: Section, hoisted: Set<string>, want: boolean): XNode[] =>
+  SECTIONS[section].filter((c) => hoisted.has(c) === want).flatMap((c) => f.get(c)?.[section] ?? []);
+
+function gatewayInbound(spec: GatewaySpec, ctx: EmitContext): XNode[] {
+  const out: XNode[] = [];
+  if (spec.ipRules?.allow.length) out.push(ipFilter('allow', spec.ipRules.allow));
+  if (spec.ipRules?.deny.length) out.push(ipFilter('forbid', spec.ipRules.deny));
+  if (spec.cors) out.push(corsPolicy(spec.cors, ctx.strings));
+  const throttle = spec.stages[ctx.stage].throttle;
+  if (throttle) out.push(fixedKeyLimit(throttle, ctx.names.counter('stage')));
+  return out;
+}
+
+function operation(r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
+  const inbound = pick(f, 'inbound', hoisted.inbound, false);
+  const backend = pick(f, 'backend', hoisted.backend, false);
+  const outbound = pick(f, 'outbound', hoisted.outbound, false);
+  let bodySchema: string | undefined;
+  if (r.validation?.bodySchema) {
+    bodySchema = `${r.id}Body`;
+    schemas[bodySchema] = r.validation.bodySchema;
   }
+  const req = new Set(r.validation?.requiredQuery ?? []);
+  const reqH = new Set(r.validation?.requiredHeaders ?? []);
+  return {
+    id: r.id,
+    displayName: r.description ? r.description.slice(0, 300) : `${r.method} ${r.path}`,
+    method: r.method === 'ANY' ? '*' : r.method,
+    urlTemplate: urlTemplate(r),
+    templateParameters: r.segments.flatMap((s) => (s.kind === 'param' ? [{ name: s.name, type: 'string' as const, required: true as const }] : [])),
+    queryParameters: [...new Set([...req, ...(r.cache?.key.query ?? [])])].sort().map((name) => ({ name, type: 'string' as const, required: req.has(name) })),
+    headers: [...new Set([...reqH, ...(r.cache?.key.headers ?? [])])].sort().map((name) => ({ name, type: 'string' as const, required: reqH.has(name) })),
+    ...(r.description ? { description: r.description } : {}),
+    ...(bodySchema ? { bodySchema } : {}),
+    ...(inbound.length || backend.length || outbound.length ? { policy: policyDocument({ inbound, backend, outbound }) } : {}),
+  };
+}
+
+function checkSizes(spec: GatewaySpec, plan: Pick<ApimPlan, 'apiPolicy' | 'operations' | 'products'>, ctx: EmitContext): void {
+  const bytes = (xml: string | undefined) => (xml ? Buffer.byteLength(xml) : 0);
+  const measured = [{ where: 'gateway', bytes: bytes(plan.apiPolicy) }, ...plan.operations.map((o) => ({ where: o.id, bytes: bytes(o.policy) })), ...plan.products.map((p) => ({ where: 'gateway', bytes: bytes(p.policy) }))];
+  ctx.problems.push(...emittedProblems(spec, 'azure', { azureSku: ctx.sku }, 'policy.size', measured));
+}
+
+/** The gateway's `azure:` block (checked by the capability records) under the caller's options. */
+function withSpecOptions(spec: GatewaySpec, options: AzureCompileOptions): AzureCompileOptions {
+  return { ...(spec.azure as Partial<AzureCompileOptions> | undefined), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+}
+
+function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
+  const sku = options.sku ?? 'Developer';
+  const target = targetLabel('azure', { azureSku: sku });
+  assertSupported(spec, 'azure', { azureSku: sku, azure: { stage: options.stage, externalCache: options.externalCache } });
+  const problems: SynthesisProblem[] = [];
+  // assertSupported has checked that a requested stage exists.
+  const stage = options.stage ?? (spec.stages.prod ? 'prod' : Object.keys(spec.stages)[0]);
+  const strings = new ApimStrings(target, problems);
+  const names = apimNames(spec.name, spec.basePath, stage);
+  const common = { spec, stage, stageVars: spec.stages[stage].variables, sku, target, names, strings, problems, warnings: [], namedValues: new Map() };
+  return { ...common, subscriptionRequired: requiresSubscription(spec), externalCache: Boolean(options.externalCache) };
+}
+
+export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptions = {}): ApimPlan {
+  const options = withSpecOptions(spec, callerOptions);
+  const ctx = context(spec, options);
+  const keyAuth = keyAuthorizer(spec);
+  for (const [name, a] of Object.entries(spec.authorizers)) {
+    if (a.type === 'jwt' && a.jwksUri) ctx.warnings.push(`authorizer ${name}: validate-jwt reads signing keys through OpenID discovery (${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration); the issuer must publish it, and jwksUri is not used`);
+  }
+  const fragments = routeFragments(spec, ctx);
+  const all = spec.routes.map((r) => fragments.get(r.id)!);
+  const hoisted = hoistable(all);
   const sample = all[0];
   const apiPolicy = policyDocument({
-    inbound: [...gatewayInbound, ...(sample ? pick(sample, INBOUND, true) : [])],
-    outbound: sample ? pick(sample, OUTBOUND, true) : [],
+    inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', hoisted.inbound, true) : [])],
+    backend: sample ? pick(sample, 'backend', hoisted.backend, true) : [],
+    outbound: sample ? pick(sample, 'outbound', hoisted.outbound, true) : [],
+    onError: corsOnError(spec.cors),
   });
-
   const schemas: Record<string, unknown> = {};
-  const operations: ApimOperation[] = spec.routes.map((r) => {
-    const f = fragments.get(r.id)!;
-    const inbound = pick(f, INBOUND, false);
-    const outbound = pick(f, OUTBOUND, false);
-    const cacheKeyQuery = r.cache?.key.query ?? [];
-    const cacheKeyHeaders = r.cache?.key.headers ?? [];
-    let bodySchema: string | undefined;
-    if (r.validation?.bodySchema) {
-      bodySchema = `${r.id}Body`;
-      schemas[bodySchema] = r.validation.bodySchema;
-    }
-    const req = new Set(r.validation?.requiredQuery ?? []);
-    const reqH = new Set(r.validation?.requiredHeaders ?? []);
-    return {
-      id: r.id,
-      displayName: r.description ? r.description.slice(0, 300) : `${r.method} ${r.path}`,
-      method: r.method === 'ANY' ? '*' : r.method,
-      urlTemplate: urlTemplate(r),
-      templateParameters: r.segments.flatMap((s) => (s.kind === 'param' ? [{ name: s.name, type: 'string' as const, required: true as const }] : [])),
-      queryParameters: [...new Set([...req, ...cacheKeyQuery])].sort().map((name) => ({ name, type: 'string' as const, required: req.has(name) })),
-      headers: [...new Set([...reqH, ...cacheKeyHeaders])].sort().map((name) => ({ name, type: 'string' as const, required: reqH.has(name) })),
-      ...(r.description ? { description: r.description } : {}),
-      ...(bodySchema ? { bodySchema } : {}),
-      ...(inbound.length || outbound.length ? { policy: policyDocument({ inbound, outbound }) } : {}),
-    };
-  });
-
-  const backends: ApimBackend[] = [];
-  const used = new Set(spec.routes.map((r) => r.backend));
-  for (const name of [...used].sort()) {
-    const b = spec.backends[name];
-    if (b.type === 'mock') continue;
-    if (b.type === 'function') {
-      backends.push({ id: name, type: 'Single', url: `binding:${b.binding}` });
-      continue;
-    }
-    const hb = b as HttpBackendSpec;
-    const cb = hb.circuitBreaker && { failures: hb.circuitBreaker.failures, intervalSeconds: hb.circuitBreaker.intervalSeconds, tripSeconds: hb.circuitBreaker.tripSeconds };
-    const override = st.backends[name]?.url;
-    if (hb.targets && !override) {
-      hb.targets.forEach((t, i) => backends.push({ id: `${name}-${i + 1}`, type: 'Single', url: t.url, ...(cb ? { circuitBreaker: cb } : {}) }));
-      backends.push({ id: name, type: 'Pool', pool: hb.targets.map((t, i) => ({ id: `${name}-${i + 1}`, weight: t.weight })) });
-    } else backends.push({ id: name, type: 'Single', url: override ?? hb.url!, ...(cb ? { circuitBreaker: cb } : {}) });
+  const operations = spec.routes.map((r) => operation(r, fragments.get(r.id)!, hoisted, schemas));
+  const backends = planBackends(spec, ctx);
+  const products = planProducts(spec, ctx);
+  const subscriptions = planSubscriptions(spec, ctx);
+  const keyNames = keyAuth && { header: keyAuth.in === 'header' ? ctx.strings.header(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'Ocp-Apim-Subscription-Key', query: keyAuth.in === 'query' ? ctx.strings.plainName(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'subscription-key' };
+  checkSizes(spec, { apiPolicy, operations, products }, ctx);
+  if (options.apiDefinition === 'openapi') {
+    for (const op of importCandidates({ operations }).separate) ctx.problems.push({ target: ctx.target, where: op.id, feature: op.method === '*' ? 'route.any' : 'path.greedy', message: `apiDefinition 'openapi' cannot carry ${op.method === '*' ? 'an ANY route' : 'a greedy path parameter'} (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'` });
   }
-
-  const products = Object.entries(spec.plans).map(([name, p]) => {
-    const inbound = [p.rateLimit && planRateLimit(p.rateLimit), p.quota && quotaPolicy(p.quota)].filter((x): x is XNode => Boolean(x));
-    return {
-      id: `${spec.name}-${name}`,
-      displayName: `${spec.name} ${name}`,
-      ...(p.description ? { description: p.description } : {}),
-      ...(inbound.length ? { policy: policyDocument({ inbound, outbound: [] }) } : {}),
-    };
-  });
-  const subscriptions = Object.entries(spec.consumers).map(([name, c]) => {
-    if (c.apiKey && !c.apiKey.secretRef.startsWith('env:')) {
-      problems.push({ target, where: 'gateway', feature: 'consumer.apiKey', message: `consumer ${name}: a subscription key can be set only from env:NAME at deploy time (API Management cannot read it from ${c.apiKey.secretRef.split(':')[0]}); or omit apiKey and let API Management generate it` });
-    }
-    return { id: `${spec.name}-${name}`, product: `${spec.name}-${c.plan}`, displayName: c.description ?? name, ...(c.apiKey ? { secretRef: c.apiKey.secretRef } : {}) };
-  });
-
-  const limit = consumption ? AZURE_LIMITS.consumptionPolicyBytes : AZURE_LIMITS.policyBytes;
-  const check = (where: string, xml: string | undefined) => {
-    const bytes = xml ? Buffer.byteLength(xml) : 0;
-    if (bytes > limit) problems.push({ target, where, feature: 'policy.size', message: `the policy document is ${bytes} bytes, over the ${limit}-byte limit of ${sku}; move shared parts to fewer routes or use another SKU` });
-  };
-  check('gateway', apiPolicy);
-  for (const o of operations) check(o.id, o.policy);
-  for (const p of products) check('gateway', p.policy);
-
-  if (problems.length) throw new SynthesisError(target, dedupeProblems(problems));
+  if (ctx.problems.length) throw new SynthesisError(ctx.target, dedupeProblems(ctx.problems));
+  const st = spec.stages[ctx.stage];
   const o = spec.observability;
-  return canonical({
-    sku,
-    stage,
-    apiId: spec.name,
-    displayName: spec.name,
-    path: spec.basePath === '/' ? '' : spec.basePath.slice(1),
+  const plan: Omit<ApimPlan, 'resources'> = {
+    sku: ctx.sku,
+    stage: ctx.stage,
+    apiId: ctx.names.api,
+    displayName: `${spec.name} (${ctx.stage})`,
+    path: ctx.names.path,
     version: spec.version,
     description: spec.description,
-    subscriptionRequired,
-    subscriptionKeyParameterNames: keyAuth
-      ? { header: keyAuth.in === 'header' ? keyAuth.name : 'Ocp-Apim-Subscription-Key', query: keyAuth.in === 'query' ? keyAuth.name : 'subscription-key' }
-      : undefined,
-    versionSet: options.versioning && { id: `${spec.name}-versions`, displayName: spec.name, scheme: options.versioning },
+    subscriptionRequired: ctx.subscriptionRequired,
+    subscriptionKeyParameterNames: keyNames,
+    versionSet: options.versioning && { id: ctx.names.versionSet, displayName: `${spec.name} (${ctx.stage})`, scheme: options.versioning },
     apiPolicy,
     operations,
     schemas,
     backends,
     products,
     subscriptions,
-    namedValues: [...namedValues.keys()].sort().map((id) => ({ id, value: namedValues.get(id)!, secret: false as const })),
-    diagnostics: o.accessLogs || st.tracing ? { verbosity: st.logLevel === 'info' ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
-    warnings,
-  });
+    namedValues: planNamedValues(spec, ctx),
+    diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
+    warnings: [...new Set(ctx.warnings)],
+  };
+  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
 }

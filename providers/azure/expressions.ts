@@ -1,12 +1,108 @@
 /**
- * The placeholder language rendered as APIM policy expressions (C#). Stage variables are known at
- * compile time (one component per stage), so they are inlined.
+ * The one way spec strings reach an API Management policy. APIM evaluates two languages inside a
+ * policy document: policy expressions (a value starting with `@(` or `@{` is C#) and named values
+ * (`{{name}}` is replaced by a service-wide value, secrets included) in ANY attribute or text,
+ * names included. So every spec string is either
+ *   - a value: `policyText` (a literal, or a C# string literal expression when it could be read
+ *     as either language), `policyJson` (JSON whose braces never pair up), `csString` inside
+ *     generated expressions; or
+ *   - a name or literal-only value, checked against a strict grammar by `ApimStrings`, which
+ *     refuses anything else with a located error.
+ * Placeholders (`${claim.sub}`...) become C# expressions here too (stage variables are inlined:
+ * one component per stage).
  */
+import type { SynthesisProblem } from '../../lib/model/errors';
+import { APIM_STRINGS, type ApimStringKind } from '../../lib/capabilities/targets/azure-strings';
 import { parseTemplate, type TemplatePart } from '../../lib/model/template';
-import { csString, policyText } from './xml';
 
 /** Name of the context variable holding the validated token (validate-jwt output-token-variable-name). */
 export const JWT_VARIABLE = 'anygate-jwt';
+
+/** A C# string literal; braces, `@` and non-ASCII are \u-escaped so no `{{` or `@(` survives into the policy text. */
+export function csString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '{' || ch === '}' || ch === '@' || c < 0x20 || c > 0x7e) out += unicodeEscape(c);
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** `\uXXXX` (a surrogate pair above U+FFFF); the same escape is valid in C# and JSON strings. */
+function unicodeEscape(c: number): string {
+  const u = (n: number) => `\\u${n.toString(16).padStart(4, '0')}`;
+  if (c <= 0xffff) return u(c);
+  return u(Math.floor((c - 0x10000) / 0x400) + 0xd800) + u(((c - 0x10000) % 0x400) + 0xdc00);
+}
+
+/** Spec text as a policy value: literal when APIM cannot read it as code, else a string-literal expression. */
+export function policyText(s: string): string {
+  return /[@{}]/.test(s) ? `@(${csString(s)})` : s;
+}
+
+/**
+ * JSON text for a policy body that APIM neither evaluates nor substitutes: inside strings `{`, `}`
+ * and `@` are \u-escaped (valid JSON), and closing braces of nested objects are spaced (`} }`), so
+ * the text never holds `{{`, `}}` or `@`.
+ */
+export function policyJson(value: unknown): string {
+  const text = JSON.stringify(value ?? null, (_k, v) => v).replace(/"(?:[^"\\]|\\.)*"/g, (str) => str.replace(/[{}@]/g, (ch) => unicodeEscape(ch.charCodeAt(0))));
+  let out = text;
+  while (out.includes('}}') || out.includes('{{')) out = out.replace(/\}\}/g, '} }').replace(/\{\{/g, '{ {');
+  return out;
+}
+
+/**
+ * Checks names and literal-only values against the shared grammars (lib/capabilities/targets/
+ * azure-strings.ts, which the capability checks also use, so assertSupported refuses first),
+ * collecting a located problem for each refusal; every check returns its input so emitters stay
+ * one expression.
+ */
+export class ApimStrings {
+  constructor(
+    private readonly target: string,
+    readonly problems: SynthesisProblem[],
+  ) {}
+
+  private check(kind: ApimStringKind, value: string, where: string, feature: string, field: string): string {
+    const message = APIM_STRINGS[kind](value, field);
+    if (message) this.problems.push({ target: this.target, where, feature, message });
+    return value;
+  }
+
+  /** A header name (JWT header, CORS headers, transforms, mock headers, authorizer headers, cache keys). */
+  header(name: string, where: string, feature: string, field: string): string {
+    return this.check('header', name, where, feature, field);
+  }
+
+  /** A JWT claim name (required claims, scopeClaim). */
+  claim(name: string, where: string, feature: string, field: string): string {
+    return this.check('claim', name, where, feature, field);
+  }
+
+  /** A CORS origin: `*` or scheme://host[:port]. */
+  origin(origin: string, where: string): string {
+    return this.check('origin', origin, where, 'cors', 'origin');
+  }
+
+  /** A query parameter name or a binding name. */
+  plainName(name: string, where: string, feature: string, field: string): string {
+    return this.check('plainName', name, where, feature, field);
+  }
+
+  /** A rewrite-uri template: literal text and `{param}` references only. */
+  uriTemplate(template: string, where: string): string {
+    return this.check('uriTemplate', template, where, 'transform.path', 'rewritePath');
+  }
+
+  /** A value where API Management takes only literal text (validate-jwt issuer, audiences, claim values, scopes). */
+  literal(value: string, where: string, feature: string, field: string): string {
+    return this.check('literal', value, where, feature, field);
+  }
+}
 
 export type Ref = Extract<TemplatePart, { kind: 'ref' }>;
 
@@ -59,7 +155,14 @@ export function jsonTemplateExpr(v: unknown, stageVars: Record<string, string>):
   return `new JValue(${Number.isInteger(v) ? `${v}L` : `${v}D`})`;
 }
 
-/** Dotted redaction path (`items.*.card`) as JSONPath (`$['items'][*]['card']`). */
-export function jsonPath(dotted: string): string {
-  return '$' + dotted.split('.').map((s) => (s === '*' ? '[*]' : `['${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`)).join('');
+/** Dotted redaction path (`items.*.card`) as JSONPath (`$['items'][*]['card']`), as a C# literal. */
+export function jsonPathLiteral(dotted: string): string {
+  return csString('$' + dotted.split('.').map((s) => (s === '*' ? '[*]' : `['${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`)).join(''));
+}
+
+/** A C# condition: the request's Origin header is one of the allowed origins (`*`: any). */
+export function originAllowedExpr(origins: readonly string[]): string {
+  const o = 'context.Request.Headers.GetValueOrDefault("Origin", "")';
+  if (origins.includes('*')) return `${o} != ""`;
+  return `(${origins.map((x) => `${o} == ${csString(x)}`).join(' || ')})`;
 }

@@ -1,7 +1,9 @@
 /**
- * AzureApimGateway: a Pulumi component that deploys an anygate gateway to Azure API Management
- * (one component per stage; a Pulumi stack per stage is the expected use). Policies are rawxml with
- * policyId "policy"; writes that lock the same Api are chained with dependsOn to avoid 409s.
+ * AzureApimGateway: a Pulumi component that deploys an anygate gateway to Azure API Management,
+ * one component per stage (a Pulumi stack per stage is the expected use; stages may share one
+ * service, since every id carries the stage). It only creates what the plan lists (plan.resources):
+ * it resolves the plan's deploy-time references (arguments, function bindings, secrets, other
+ * resources' outputs) and never compiles or decides anything itself.
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as apim from '@pulumi/azure-native/apimanagement';
@@ -10,14 +12,21 @@ import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { readEnvSecret, ResourceGraph } from '../shared/graph';
-import { compileAzure } from './compile';
+import { isDeployRef, type DeployRef, type PlanValue } from '../shared/resources';
+import { compileAzure, type AzureCompileOptions } from './compile';
 import type { ApimPlan } from './plan';
 
+/** A function app behind a binding: its base URL and a function key APIM sends as x-functions-key. */
+export interface AzureFunctionBinding {
+  /** Base URL, e.g. `https://orders.azurewebsites.net/api`. */
+  readonly url: pulumi.Input<string>;
+  /** A function (or host) key; the function should use authLevel `function` so callers cannot skip APIM. */
+  readonly key: pulumi.Input<string>;
+}
+
 export interface AzureApimGatewayArgs {
-  /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
-  readonly gateway: Gateway | GatewaySpec;
-  /** The stage this component deploys. @default 'prod' when the spec has it, else the first stage */
-  readonly stage?: string;
+  /** What to deploy: a compiled plan (see `AzureApimGateway.fromSpec`). */
+  readonly plan: ApimPlan;
   /** Resource group of the API Management service. */
   readonly resourceGroupName: pulumi.Input<string>;
   /** An existing API Management service. Exactly one of serviceName and service. */
@@ -28,22 +37,15 @@ export interface AzureApimGatewayArgs {
    */
   readonly service?: {
     readonly name: string;
-    readonly sku: AzureSku;
     readonly publisherEmail: string;
     readonly publisherName: string;
     /** @default - the resource group's location */
     readonly location?: pulumi.Input<string>;
   };
-  /** SKU of an existing service (what the compiler checks features against). @default 'Developer' */
-  readonly sku?: AzureSku;
-  /** Base URLs of the function bindings (function backends, custom authorizers). @default {} */
-  readonly functions?: Record<string, pulumi.Input<string>>;
+  /** The function bindings (function backends, custom authorizers). @default {} */
+  readonly functions?: Record<string, AzureFunctionBinding>;
   /** Application Insights for access logs and tracing. @default - no logger; logs are not collected */
   readonly applicationInsights?: { readonly instrumentationKey: pulumi.Input<string>; readonly resourceId?: pulumi.Input<string> };
-  /** The service has an external Redis cache (needed for caching on Consumption). @default false */
-  readonly externalCache?: boolean;
-  /** Put the API in a version set. @default - no version set */
-  readonly versioning?: 'Segment' | 'Header' | 'Query';
   /**
    * Reads a consumer's key from its secretRef at deploy time.
    * @default - env:NAME is read from the environment, as a Pulumi secret
@@ -51,207 +53,135 @@ export interface AzureApimGatewayArgs {
   readonly resolveSecret?: (secretRef: string, what: string) => pulumi.Input<string>;
 }
 
+/** Options of `fromSpec`: what the compiler needs besides the spec. */
+export interface AzureApimGatewaySpecArgs extends Omit<AzureApimGatewayArgs, 'plan'>, Omit<AzureCompileOptions, 'applicationInsights'> {
+  /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
+  readonly gateway: Gateway | GatewaySpec;
+}
+
+type Ctor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CONSTRUCTORS: Record<string, Ctor> = {
+  'azure-native:apimanagement:NamedValue': apim.NamedValue,
+  'azure-native:apimanagement:Backend': apim.Backend,
+  'azure-native:apimanagement:ApiVersionSet': apim.ApiVersionSet,
+  'azure-native:apimanagement:Api': apim.Api,
+  'azure-native:apimanagement:ApiSchema': apim.ApiSchema,
+  'azure-native:apimanagement:ApiPolicy': apim.ApiPolicy,
+  'azure-native:apimanagement:ApiOperation': apim.ApiOperation,
+  'azure-native:apimanagement:ApiOperationPolicy': apim.ApiOperationPolicy,
+  'azure-native:apimanagement:Product': apim.Product,
+  'azure-native:apimanagement:ProductPolicy': apim.ProductPolicy,
+  'azure-native:apimanagement:ProductApi': apim.ProductApi,
+  'azure-native:apimanagement:Subscription': apim.Subscription,
+  'azure-native:apimanagement:Logger': apim.Logger,
+  'azure-native:apimanagement:ApiDiagnostic': apim.ApiDiagnostic,
+};
+
+const SECRET_OUTPUTS: Record<string, string[]> = { 'azure-native:apimanagement:Subscription': ['primaryKey', 'secondaryKey'] };
+
 export class AzureApimGateway extends pulumi.ComponentResource {
+  /** Compiles a spec and builds the component from its plan. */
+  static fromSpec(name: string, args: AzureApimGatewaySpecArgs, opts?: pulumi.ComponentResourceOptions): AzureApimGateway {
+    const spec = isGateway(args.gateway) ? args.gateway.toSpec() : args.gateway;
+    const plan = compileAzure(spec, { sku: args.sku, stage: args.stage, externalCache: args.externalCache, versioning: args.versioning, applicationInsights: Boolean(args.applicationInsights) });
+    return new AzureApimGateway(name, { ...args, plan }, opts);
+  }
+
   /** The compiled plan. */
   readonly plan: ApimPlan;
   /** Resource id of the API. */
   readonly apiId: pulumi.Output<string>;
-  /** The gateway URL of the API (service gateway URL plus the API path). */
+  /** The stage's gateway URL: the service gateway URL plus the API path (`<stage>/<basePath>`). */
   readonly gatewayUrl: pulumi.Output<string>;
-  /** Product resource ids by plan name. */
+  /** Product resource ids by product id. */
   readonly productIds: pulumi.Output<Record<string, string>>;
-  /** Subscription resource ids by consumer name. */
+  /** Subscription resource ids by subscription id. */
   readonly subscriptionIds: pulumi.Output<Record<string, string>>;
+  /** Subscription primary keys by subscription id: a secret output. */
+  readonly subscriptionKeys: pulumi.Output<Record<string, string>>;
   /** The resources created, with dependsOn, as recorded while building. */
   readonly graph = new ResourceGraph();
 
   constructor(name: string, args: AzureApimGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super('anygate:azure:ApimGateway', name, {}, opts);
-    const spec = isGateway(args.gateway) ? args.gateway.toSpec() : args.gateway;
+    const plan = (this.plan = args.plan);
+    const label = `azure (${plan.sku})`;
     if ((args.serviceName === undefined) === (args.service === undefined)) {
-      throw new SynthesisError('azure', [{ target: 'azure', where: 'gateway', feature: 'service', message: 'pass exactly one of serviceName (an existing API Management service) and service (create one)' }]);
+      throw new SynthesisError(label, [{ target: label, where: 'gateway', feature: 'service', message: 'pass exactly one of serviceName (an existing API Management service) and service (create one)' }]);
     }
-    const sku = args.service?.sku ?? args.sku ?? 'Developer';
-    this.plan = compileAzure(spec, { sku, stage: args.stage, externalCache: args.externalCache, versioning: args.versioning });
-    const plan = this.plan;
     for (const w of plan.warnings) pulumi.log.warn(w, this);
-    const g = this.graph;
+    if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn('observability asks for access logs or tracing, but no applicationInsights was given: API Management will not collect them', this);
     const parent = { parent: this };
-    const rg = args.resourceGroupName;
-    const functions = args.functions ?? {};
-    const resolve = (value: string, what: string): pulumi.Input<string> => {
-      if (!value.startsWith('binding:')) return value;
-      const b = value.slice('binding:'.length);
-      const url = functions[b];
-      if (url === undefined) {
-        throw new SynthesisError(`azure (${sku})`, [{ target: `azure (${sku})`, where: 'gateway', feature: 'backend.function', message: `${what} needs function binding ${JSON.stringify(b)}: pass functions: { '${b}': <function base URL> } to AzureApimGateway` }]);
-      }
-      return url;
-    };
-
-    let service: apim.ApiManagementService | undefined;
-    if (args.service) {
-      const s = args.service;
-      service = g.add('azure-native:apimanagement:ApiManagementService', `${name}-service`, [], (dependsOn) =>
-        new apim.ApiManagementService(`${name}-service`, { resourceGroupName: rg, serviceName: s.name, sku: { name: s.sku, capacity: s.sku === 'Consumption' ? 0 : 1 }, publisherEmail: s.publisherEmail, publisherName: s.publisherName, location: s.location }, { ...parent, dependsOn }),
-      );
-    }
+    const service = args.service && this.createService(name, args, plan.sku);
     const serviceName: pulumi.Input<string> = service ? service.name : args.serviceName!;
-    const base = { resourceGroupName: rg, serviceName };
-
-    const namedValues = plan.namedValues.map((nv) =>
-      g.add('azure-native:apimanagement:NamedValue', `${name}-nv-${nv.id}`, [service], (dependsOn) =>
-        new apim.NamedValue(`${name}-nv-${nv.id}`, { ...base, namedValueId: nv.id, displayName: nv.id, value: resolve(nv.value, `named value ${nv.id}`), secret: false }, { ...parent, dependsOn }),
-      ),
-    );
-    const backendRes = new Map<string, apim.Backend>();
-    for (const b of plan.backends) {
-      const members = (b.pool ?? []).map((m) => backendRes.get(m.id));
-      const res = g.add('azure-native:apimanagement:Backend', `${name}-backend-${b.id}`, [service, ...members], (dependsOn) =>
-        new apim.Backend(
-          `${name}-backend-${b.id}`,
-          {
-            ...base,
-            backendId: b.id,
-            protocol: 'http',
-            type: b.type,
-            ...(b.url ? { url: resolve(b.url, `backend ${b.id}`) } : {}),
-            ...(b.pool ? { pool: { services: b.pool.map((m) => ({ id: backendRes.get(m.id)!.id, weight: m.weight })) } } : {}),
-            ...(b.circuitBreaker
-              ? { circuitBreaker: { rules: [{ name: 'anygate', failureCondition: { count: b.circuitBreaker.failures, interval: `PT${b.circuitBreaker.intervalSeconds}S`, statusCodeRanges: [{ min: 500, max: 599 }] }, tripDuration: `PT${b.circuitBreaker.tripSeconds}S` }] } }
-              : {}),
-          },
-          { ...parent, dependsOn },
-        ),
-      );
-      backendRes.set(b.id, res);
-    }
-
-    const versionSet = plan.versionSet
-      ? g.add('azure-native:apimanagement:ApiVersionSet', `${name}-versions`, [service], (dependsOn) =>
-          new apim.ApiVersionSet(`${name}-versions`, { ...base, versionSetId: plan.versionSet!.id, displayName: plan.versionSet!.displayName, versioningScheme: plan.versionSet!.scheme }, { ...parent, dependsOn }),
-        )
-      : undefined;
-    const api = g.add('azure-native:apimanagement:Api', `${name}-api`, [service, versionSet], (dependsOn) =>
-      new apim.Api(
-        `${name}-api`,
-        {
-          ...base,
-          apiId: plan.apiId,
-          displayName: plan.displayName,
-          path: plan.path,
-          protocols: ['https'],
-          description: plan.description,
-          subscriptionRequired: plan.subscriptionRequired,
-          ...(plan.subscriptionKeyParameterNames ? { subscriptionKeyParameterNames: plan.subscriptionKeyParameterNames } : {}),
-          ...(versionSet ? { apiVersion: plan.version, apiVersionSetId: versionSet.id } : {}),
-        },
-        { ...parent, dependsOn },
-      ),
-    );
-    const apiArgs = { ...base, apiId: plan.apiId };
-
-    // Every write below locks the Api: chain them so API Management sees one at a time.
-    let last: pulumi.Resource = api;
-    const chain = <T extends pulumi.Resource>(type: string, rname: string, extra: (pulumi.Resource | undefined)[], make: (dependsOn: pulumi.Resource[]) => T): T => {
-      const r = g.add(type, rname, [last, ...extra], make);
-      last = r;
-      return r;
+    const created = new Map<string, pulumi.CustomResource>();
+    const resolve = (v: PlanValue, what: string): unknown => {
+      if (isDeployRef(v)) return this.resolveRef(v, what, { ...args, serviceName }, created, label);
+      if (Array.isArray(v)) return v.map((x) => resolve(x, what));
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, what)]));
+      return v;
     };
-    const schemaId = 'anygate-bodies';
-    if (Object.keys(plan.schemas).length) {
-      chain('azure-native:apimanagement:ApiSchema', `${name}-schema`, [], (dependsOn) =>
-        new apim.ApiSchema(`${name}-schema`, { ...apiArgs, schemaId, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas } }, { ...parent, dependsOn }),
+    for (const r of plan.resources) {
+      const ctor = CONSTRUCTORS[r.type];
+      const deps = [service, ...r.dependsOn.map((d) => created.get(d))];
+      const res = this.graph.add(r.type, `${name}-${r.name}`, deps, (dependsOn) =>
+        new ctor(`${name}-${r.name}`, resolve(r.inputs as PlanValue, `${r.type.split(':')[2]} ${r.name}`), { ...parent, dependsOn, ...(SECRET_OUTPUTS[r.type] ? { additionalSecretOutputs: SECRET_OUTPUTS[r.type] } : {}) }),
       );
+      created.set(r.name, res);
     }
-    chain('azure-native:apimanagement:ApiPolicy', `${name}-policy`, [...namedValues, ...backendRes.values()], (dependsOn) =>
-      new apim.ApiPolicy(`${name}-policy`, { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, { ...parent, dependsOn }),
-    );
-    for (const op of plan.operations) {
-      chain('azure-native:apimanagement:ApiOperation', `${name}-op-${op.id}`, [], (dependsOn) =>
-        new apim.ApiOperation(
-          `${name}-op-${op.id}`,
-          {
-            ...apiArgs,
-            operationId: op.id,
-            displayName: op.displayName,
-            method: op.method,
-            urlTemplate: op.urlTemplate,
-            description: op.description,
-            templateParameters: op.templateParameters,
-            request: {
-              queryParameters: op.queryParameters,
-              headers: op.headers,
-              ...(op.bodySchema ? { representations: [{ contentType: 'application/json', schemaId, typeName: op.bodySchema }] } : {}),
-            },
-            responses: [],
-          },
-          { ...parent, dependsOn },
-        ),
-      );
-      if (op.policy) {
-        const value = op.policy;
-        chain('azure-native:apimanagement:ApiOperationPolicy', `${name}-op-${op.id}-policy`, [...namedValues, ...backendRes.values()], (dependsOn) =>
-          new apim.ApiOperationPolicy(`${name}-op-${op.id}-policy`, { ...apiArgs, operationId: op.id, policyId: 'policy', format: 'rawxml', value }, { ...parent, dependsOn }),
-        );
-      }
-    }
-
-    const productIds: Record<string, pulumi.Output<string>> = {};
-    const productRes = new Map<string, apim.Product>();
-    for (const p of plan.products) {
-      const product = g.add('azure-native:apimanagement:Product', `${name}-product-${p.id}`, [service], (dependsOn) =>
-        new apim.Product(`${name}-product-${p.id}`, { ...base, productId: p.id, displayName: p.displayName, description: p.description, subscriptionRequired: true, approvalRequired: false, state: 'published' }, { ...parent, dependsOn }),
-      );
-      productRes.set(p.id, product);
-      productIds[p.id] = product.id;
-      if (p.policy) {
-        const value = p.policy;
-        g.add('azure-native:apimanagement:ProductPolicy', `${name}-product-${p.id}-policy`, [product], (dependsOn) =>
-          new apim.ProductPolicy(`${name}-product-${p.id}-policy`, { ...base, productId: p.id, policyId: 'policy', format: 'rawxml', value }, { ...parent, dependsOn }),
-        );
-      }
-      chain('azure-native:apimanagement:ProductApi', `${name}-product-${p.id}-api`, [product], (dependsOn) =>
-        new apim.ProductApi(`${name}-product-${p.id}-api`, { ...base, productId: p.id, apiId: plan.apiId }, { ...parent, dependsOn }),
-      );
-    }
-    const subscriptionIds: Record<string, pulumi.Output<string>> = {};
-    for (const s of plan.subscriptions) {
-      const product = productRes.get(s.product)!;
-      const sub = g.add('azure-native:apimanagement:Subscription', `${name}-sub-${s.id}`, [product], (dependsOn) =>
-        new apim.Subscription(
-          `${name}-sub-${s.id}`,
-          { ...base, sid: s.id, displayName: s.displayName, scope: product.id, state: 'active', ...(s.secretRef ? { primaryKey: (args.resolveSecret ?? readEnvSecret)(s.secretRef, `subscription ${s.id}`) } : {}) },
-          { ...parent, dependsOn, additionalSecretOutputs: ['primaryKey', 'secondaryKey'] },
-        ),
-      );
-      subscriptionIds[s.id] = sub.id;
-    }
-
-    if (plan.diagnostics) {
-      if (!args.applicationInsights) {
-        pulumi.log.warn('observability asks for access logs or tracing, but no applicationInsights was given: API Management will not collect them', this);
-      } else {
-        const ai = args.applicationInsights;
-        const d = plan.diagnostics;
-        const logger = g.add('azure-native:apimanagement:Logger', `${name}-logger`, [service], (dependsOn) =>
-          new apim.Logger(`${name}-logger`, { ...base, loggerId: `${plan.apiId}-appinsights`, loggerType: 'applicationInsights', credentials: { instrumentationKey: ai.instrumentationKey }, resourceId: ai.resourceId }, { ...parent, dependsOn }),
-        );
-        chain('azure-native:apimanagement:ApiDiagnostic', `${name}-diagnostic`, [logger], (dependsOn) =>
-          new apim.ApiDiagnostic(
-            `${name}-diagnostic`,
-            { ...apiArgs, diagnosticId: 'applicationinsights', loggerId: logger.id, alwaysLog: 'allErrors', verbosity: d.verbosity, sampling: { samplingType: 'fixed', percentage: d.sampling }, httpCorrelationProtocol: d.tracing ? 'W3C' : 'None', logClientIp: true },
-            { ...parent, dependsOn },
-          ),
-        );
-      }
-    }
-
+    const api = created.get('api')!;
     this.apiId = api.id;
-    const gatewayBase = service ? service.gatewayUrl : apim.getApiManagementServiceOutput({ resourceGroupName: rg, serviceName }, parent).gatewayUrl;
+    const gatewayBase = service ? service.gatewayUrl : apim.getApiManagementServiceOutput({ resourceGroupName: args.resourceGroupName, serviceName }, parent).gatewayUrl;
     this.gatewayUrl = pulumi.interpolate`${gatewayBase}/${plan.path}`;
-    this.productIds = pulumi.output(productIds);
-    this.subscriptionIds = pulumi.output(subscriptionIds);
-    this.registerOutputs({ apiId: this.apiId, gatewayUrl: this.gatewayUrl, productIds: this.productIds, subscriptionIds: this.subscriptionIds });
+    const byId = <T>(list: { id: string; key: string }[], prefix: string, get: (r: pulumi.CustomResource, id: string) => pulumi.Input<T>) =>
+      pulumi.output(Object.fromEntries(list.filter((x) => created.has(`${prefix}-${x.key}`)).map((x) => [x.id, get(created.get(`${prefix}-${x.key}`)!, x.id)])));
+    this.productIds = byId(plan.products, 'product', (r) => r.id) as pulumi.Output<Record<string, string>>;
+    this.subscriptionIds = byId(plan.subscriptions, 'sub', (r) => r.id) as pulumi.Output<Record<string, string>>;
+    // Keys are not returned by a GET of the subscription: listSecrets reads them once it exists.
+    const keyOf = (r: pulumi.CustomResource, sid: string) =>
+      r.id.apply(() => apim.listSubscriptionSecretsOutput({ resourceGroupName: args.resourceGroupName, serviceName, sid }, parent).apply((s) => s.primaryKey ?? ''));
+    this.subscriptionKeys = pulumi.secret(byId(plan.subscriptions, 'sub', keyOf)) as pulumi.Output<Record<string, string>>;
+    this.registerOutputs({ apiId: this.apiId, gatewayUrl: this.gatewayUrl, productIds: this.productIds, subscriptionIds: this.subscriptionIds, subscriptionKeys: this.subscriptionKeys });
+  }
+
+  private createService(name: string, args: AzureApimGatewayArgs, sku: AzureSku): apim.ApiManagementService {
+    const s = args.service!;
+    return this.graph.add('azure-native:apimanagement:ApiManagementService', `${name}-service`, [], (dependsOn) =>
+      new apim.ApiManagementService(
+        `${name}-service`,
+        { resourceGroupName: args.resourceGroupName, serviceName: s.name, sku: { name: sku, capacity: sku === 'Consumption' ? 0 : 1 }, publisherEmail: s.publisherEmail, publisherName: s.publisherName, location: s.location },
+        { parent: this, dependsOn },
+      ),
+    );
+  }
+
+  /** A deploy-time reference as a Pulumi input; a missing binding or argument is a located error. */
+  private resolveRef(ref: DeployRef, what: string, args: AzureApimGatewayArgs & { serviceName: pulumi.Input<string> }, created: Map<string, pulumi.CustomResource>, label: string): pulumi.Input<unknown> {
+    const fail = (message: string): never => {
+      throw new SynthesisError(label, [{ target: label, where: 'gateway', feature: 'binding', message }]);
+    };
+    switch (ref.$ref) {
+      case 'resource':
+        return (created.get(ref.name) as unknown as Record<string, pulumi.Output<unknown>>)[ref.property];
+      case 'arg': {
+        const args2: Record<string, pulumi.Input<string> | undefined> = {
+          resourceGroupName: args.resourceGroupName,
+          serviceName: args.serviceName,
+          'applicationInsights.instrumentationKey': args.applicationInsights?.instrumentationKey,
+          'applicationInsights.resourceId': args.applicationInsights?.resourceId,
+        };
+        return args2[ref.name];
+      }
+      case 'binding': {
+        const f = args.functions?.[ref.binding];
+        if (!f) return fail(`${what} needs function binding ${JSON.stringify(ref.binding)}: pass functions: { '${ref.binding}': { url: <function base URL>, key: <function key> } } to AzureApimGateway`);
+        if (ref.property === 'key') return pulumi.secret(f.key);
+        if (ref.property === 'url') return f.url;
+        return fail(`${what}: function bindings on Azure provide url and key, not ${ref.property}`);
+      }
+      case 'secret':
+        return pulumi.secret((args.resolveSecret ?? readEnvSecret)(ref.secretRef, what));
+    }
   }
 }

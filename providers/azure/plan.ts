@@ -1,5 +1,6 @@
 /** ApimPlan: what the AzureApimGateway component creates, computed by the pure compiler. */
 import type { AzureSku } from '../../lib/capabilities/table';
+import type { DeployRef, PlannedResource } from '../shared/resources';
 
 export interface ApimOperation {
   /** Operation id (the route id). */
@@ -19,16 +20,24 @@ export interface ApimOperation {
 }
 
 export interface ApimBackend {
+  /** Backend id in the service (carries the stage). */
   readonly id: string;
+  /** The spec's backend name (pool members: `<name>-<n>`); names the Pulumi resource. */
+  readonly key: string;
   readonly type: 'Single' | 'Pool';
-  /** URL of a single backend; `binding:<name>` for a function binding resolved at deploy time. */
-  readonly url?: string;
-  readonly pool?: { id: string; weight: number }[];
+  /** URL of a single backend; a function binding's URL is resolved at deploy time. */
+  readonly url?: string | DeployRef;
+  /** Pool members by key. */
+  readonly pool?: { key: string; weight: number }[];
   readonly circuitBreaker?: { failures: number; intervalSeconds: number; tripSeconds: number };
+  /** Headers sent on every call, as named-value references (a function key). */
+  readonly credentialHeaders?: Record<string, string>;
 }
 
 export interface ApimProduct {
   readonly id: string;
+  /** Pulumi resource key (stable across releases). */
+  readonly key: string;
   readonly displayName: string;
   readonly description?: string;
   readonly policy?: string;
@@ -36,10 +45,19 @@ export interface ApimProduct {
 
 export interface ApimSubscription {
   readonly id: string;
+  readonly key: string;
+  /** Product key. */
   readonly product: string;
   readonly displayName: string;
   /** Where the key comes from; absent: APIM generates it. */
   readonly secretRef?: string;
+}
+
+export interface ApimNamedValue {
+  readonly id: string;
+  readonly value: string | DeployRef;
+  /** Secret named values (function keys) are stored encrypted and never shown. */
+  readonly secret: boolean;
 }
 
 export interface ApimPlan {
@@ -47,7 +65,7 @@ export interface ApimPlan {
   readonly stage: string;
   readonly apiId: string;
   readonly displayName: string;
-  /** API URL suffix (basePath without the leading slash). */
+  /** API URL suffix: the stage plus the basePath (`prod/v1`). */
   readonly path: string;
   readonly version: string;
   readonly description?: string;
@@ -61,8 +79,13 @@ export interface ApimPlan {
   readonly backends: ApimBackend[];
   readonly products: ApimProduct[];
   readonly subscriptions: ApimSubscription[];
-  /** Named values: stage variables and function URLs (`binding:<name>`). */
-  readonly namedValues: { id: string; value: string; secret: false }[];
-  readonly diagnostics?: { verbosity: 'error' | 'information'; sampling: number; tracing: boolean };
+  /** Named values the policies and backends reference (function URLs and keys). */
+  readonly namedValues: ApimNamedValue[];
+  readonly diagnostics?: { loggerId: string; verbosity: 'error' | 'information'; sampling: number; tracing: boolean };
+  /**
+   * Every resource the component creates, in creation order (names relative to the component:
+   * the component prefixes them with its own name).
+   */
+  readonly resources: PlannedResource[];
   readonly warnings: string[];
 }

@@ -1,30 +1,60 @@
-/** CIDR arithmetic for IP rules (IPv4 and IPv6). */
+/**
+ * CIDR arithmetic for IP rules (IPv4 and IPv6), on ipaddr.js: compressed forms (`2001:db8::/32`),
+ * IPv4-mapped IPv6 (`::ffff:192.0.2.0/120`) and edge prefixes (/0, /32, /128) are parsed by the
+ * library, never by hand.
+ */
+import * as ipaddr from 'ipaddr.js';
 
-function ipToBig(ip: string): { v: bigint; bits: number } {
-  if (ip.includes(':')) {
-    const [head, tail] = ip.split('::');
-    const h = head ? head.split(':') : [];
-    const t = tail !== undefined ? (tail ? tail.split(':') : []) : [];
-    const groups = tail !== undefined ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-    return { v: groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || '0', 16)), 0n), bits: 128 };
+/** The first and last address of a range, and its prefix length. */
+export interface CidrRange {
+  /** First address: dotted IPv4, or IPv6 as eight uncompressed groups (`2001:db8:0:0:0:0:0:0`). */
+  readonly from: string;
+  readonly to: string;
+  readonly prefix: number;
+  /** 32 for IPv4, 128 for IPv6. */
+  readonly bits: number;
+  /**
+   * For an IPv4-mapped IPv6 range whose prefix covers the mapping (>= 96): the same clients as an
+   * IPv4 range, since gateways see such clients with their IPv4 address. @default - absent
+   */
+  readonly ipv4?: { readonly from: string; readonly to: string; readonly prefix: number };
+}
+
+function text(a: ipaddr.IPv4 | ipaddr.IPv6): string {
+  return a.kind() === 'ipv4' ? a.toString() : (a as ipaddr.IPv6).toNormalizedString();
+}
+
+function bounds(addr: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): { from: ipaddr.IPv4 | ipaddr.IPv6; to: ipaddr.IPv4 | ipaddr.IPv6 } {
+  const bytes = addr.toByteArray();
+  const from = bytes.map((b, i) => b & maskByte(prefix, i));
+  const to = bytes.map((b, i) => (b & maskByte(prefix, i)) | (~maskByte(prefix, i) & 0xff));
+  return { from: ipaddr.fromByteArray(from), to: ipaddr.fromByteArray(to) };
+}
+
+/** The network mask's byte i for a prefix length. */
+function maskByte(prefix: number, i: number): number {
+  const bits = Math.max(0, Math.min(8, prefix - i * 8));
+  return (0xff << (8 - bits)) & 0xff;
+}
+
+/**
+ * A CIDR (or bare address) as its range. Throws on text that is not an address or whose prefix
+ * is out of range (the model validates CIDRs first, so compilers never see one).
+ */
+export function cidrRange(cidr: string): CidrRange {
+  const [ip, prefixText] = cidr.split('/');
+  if (!ipaddr.isValid(ip)) throw new Error(`not an IP address: ${JSON.stringify(cidr)}`);
+  const addr = ipaddr.parse(ip);
+  const bits = addr.kind() === 'ipv4' ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits || (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
+    throw new Error(`prefix out of range in ${JSON.stringify(cidr)} (0..${bits})`);
   }
-  return { v: ip.split('.').reduce((acc, o) => (acc << 8n) + BigInt(Number(o)), 0n), bits: 32 };
-}
-
-function bigToIp(v: bigint, bits: number): string {
-  if (bits === 32) return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((v >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return groups.join(':');
-}
-
-/** A CIDR (or bare address) as the first and last address of its range, and its prefix length. */
-export function cidrRange(cidr: string): { from: string; to: string; prefix: number; bits: number } {
-  const [ip, prefix] = cidr.split('/');
-  const { v, bits } = ipToBig(ip);
-  const p = prefix === undefined ? bits : Number(prefix);
-  const hostBits = BigInt(bits - p);
-  const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << hostBits) - 1n);
-  const from = v & mask;
-  return { from: bigToIp(from, bits), to: bigToIp(from | ((1n << hostBits) - 1n), bits), prefix: p, bits };
+  const { from, to } = bounds(addr, prefix);
+  const out: CidrRange = { from: text(from), to: text(to), prefix, bits };
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
+    const v4 = bounds((addr as ipaddr.IPv6).toIPv4Address(), prefix - 96);
+    return { ...out, ipv4: { from: text(v4.from), to: text(v4.to), prefix: prefix - 96 } };
+  }
+  return out;
 }

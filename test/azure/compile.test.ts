@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { toGatewaySpec } from '../../lib/model/normalize';
-import { rateWindow } from '../../providers/azure/policies';
+import { rateWindow } from '../../providers/azure/emit/limits';
 import { cidrRange } from '../../providers/shared/cidr';
 import { compileAzure, type AzureCompileOptions } from '../../providers/azure/compile';
 import type { ApimPlan } from '../../providers/azure/plan';
@@ -78,7 +78,7 @@ describe('compileAzure: mappings', () => {
 
   it('cache-lookup and cache-store with the cache key', () => {
     const p = op('listPets').policy!;
-    expect(p).toContain('<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" downstream-caching-type="none" caching-type="internal">');
+    expect(p).toContain('<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" downstream-caching-type="none" caching-type="internal" allow-private-response-caching="true">');
     expect(p).toContain('<vary-by-header>Accept-Language</vary-by-header>');
     expect(p).toContain('<vary-by-query-parameter>limit</vary-by-query-parameter>');
     expect(p).toContain('<cache-store duration="60"/>');
@@ -95,8 +95,8 @@ describe('compileAzure: mappings', () => {
   });
 
   it('rate limits: per route by a fixed key, per plan in products, quota renewal >= 300 s, rate renewal <= 300 s', () => {
-    expect(op('createPet').policy).toContain('<rate-limit-by-key calls="20" renewal-period="2" counter-key="route-createPet"/>');
-    const gold = plan.products.find((p) => p.id === 'petstore-gold')!.policy!;
+    expect(op('createPet').policy).toContain('<rate-limit-by-key calls="20" renewal-period="2" counter-key="petstore-prod-route-createPet"/>');
+    const gold = plan.products.find((p) => p.id === 'petstore-prod-gold')!.policy!;
     expect(gold).toContain('<rate-limit calls="200" renewal-period="2"/>');
     expect(gold).toContain('<quota calls="1000000" renewal-period="2592000"/>');
     expect(rateWindow({ requestsPerSecond: 0.001, burst: 1 })).toEqual({ calls: 1, period: 300 });
@@ -106,14 +106,12 @@ describe('compileAzure: mappings', () => {
     expect(plan.apiPolicy).toContain('<ip-filter action="forbid">');
     expect(plan.apiPolicy).toContain('<address-range from="198.51.100.0" to="198.51.100.255"/>');
     expect(plan.apiPolicy).toContain('<cors allow-credentials="true">');
-    expect(plan.apiPolicy).toContain('<rate-limit-by-key calls="1000" renewal-period="2" counter-key="stage-prod"/>');
-    expect(cidrRange('10.1.2.3/16')).toMatchObject({ from: '10.1.0.0', to: '10.1.255.255' });
-    expect(cidrRange('2001:db8::/126')).toMatchObject({ from: '2001:db8:0:0:0:0:0:0', to: '2001:db8:0:0:0:0:0:3' });
+    expect(plan.apiPolicy).toContain('<rate-limit-by-key calls="1000" renewal-period="2" counter-key="petstore-prod-stage"/>');
   });
 
   it('mock routes return-response with the body; backends are selected per route', () => {
     expect(op('status').policy).toContain('<set-body>{"status":"ok"}</set-body>');
-    expect(op('files').policy).toContain('<set-backend-service backend-id="pets"/>');
+    expect(op('files').policy).toContain('<set-backend-service backend-id="petstore-prod-pets"/>');
   });
 
   it('hoists fragments shared by every route to the API policy, leaving operations without a policy', () => {
@@ -126,7 +124,7 @@ describe('compileAzure: mappings', () => {
     delete s.plans;
     const p = compile(s);
     expect(p.apiPolicy).toContain('<validate-jwt');
-    expect(p.apiPolicy).toContain('<set-backend-service backend-id="api"/>');
+    expect(p.apiPolicy).toContain('<set-backend-service backend-id="shop-prod-api"/>');
     expect(p.operations.every((o) => o.policy === undefined)).toBe(true);
   });
 
@@ -134,11 +132,14 @@ describe('compileAzure: mappings', () => {
     const s = baseSpec();
     s.backends.api = { type: 'http', targets: [{ url: 'https://a.example.com', weight: 9 }, { url: 'https://b.example.com', weight: 1 }], circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } };
     const p = compile(s);
-    expect(p.backends.filter((b) => b.id.startsWith('api'))).toEqual([
-      { id: 'api-1', type: 'Single', url: 'https://a.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
-      { id: 'api-2', type: 'Single', url: 'https://b.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
-      { id: 'api', type: 'Pool', pool: [{ id: 'api-1', weight: 9 }, { id: 'api-2', weight: 1 }] },
+    expect(p.backends.filter((b) => b.key.startsWith('api'))).toEqual([
+      { id: 'shop-prod-api-1', key: 'api-1', type: 'Single', url: 'https://a.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
+      { id: 'shop-prod-api-2', key: 'api-2', type: 'Single', url: 'https://b.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
+      { id: 'shop-prod-api', key: 'api', type: 'Pool', pool: [{ key: 'api-1', weight: 9 }, { key: 'api-2', weight: 1 }] },
     ]);
+    const pool = p.resources.find((r) => r.name === 'backend-api')!;
+    expect(pool.inputs.pool).toEqual({ services: [{ id: { $ref: 'resource', name: 'backend-api-1', property: 'id' }, weight: 9 }, { id: { $ref: 'resource', name: 'backend-api-2', property: 'id' }, weight: 1 }] });
+    expect(pool.dependsOn).toEqual(['backend-api-1', 'backend-api-2']);
   });
 
   it('is deterministic across runs and input order', () => {
@@ -183,8 +184,8 @@ describe('compileAzure: SKU awareness', () => {
     s.authorizers.jwt.audiences = ['{{secret-nv}}'];
     s.routes[0].scopes = ['@(true)'];
     const problems = problemsOf(s);
-    expect(problems).toContain('gateway auth.jwt azure (Developer): authorizer jwt: value "{{secret-nv}}" would be read by API Management as a named value or policy expression; remove "{{", "}}" or the leading "@"');
-    expect(problems.some((p) => p.startsWith('get-items-id auth.jwt azure (Developer): scope "@(true)"'))).toBe(true);
+    expect(problems).toContain('gateway auth.jwt azure (Developer): authorizer jwt: audience "{{secret-nv}}" would be read by API Management as a named value or policy expression; remove "{{", "}}", the leading "@" and control characters');
+    expect(problems.some((p) => p.startsWith('get-items-id auth.scopes azure (Developer): scope "@(true)"'))).toBe(true);
   });
 
   it('keeps the nasty text intact inside expressions', () => {

@@ -2,20 +2,37 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { toGatewaySpec } from '../../lib/model/normalize';
-import { installMocks, settle, valueOf } from '../pulumi-mocks';
+import * as pulumi from '@pulumi/pulumi';
+import { settle, valueOf, type Recorded } from '../pulumi-mocks';
 
-const recorded = installMocks({ gatewayUrl: 'https://petstore.azure-api.net' });
+const recorded: Recorded[] = [];
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: { ...args.inputs, gatewayUrl: 'https://petstore.azure-api.net', name: args.inputs.name ?? args.name } };
+    },
+    call: (args) => {
+      if (args.token.includes('getApiManagementService')) return { gatewayUrl: 'https://existing.azure-api.net' };
+      if (args.token.includes('listSubscriptionSecrets')) return { primaryKey: `listed-key-${args.inputs.sid}` };
+      return {};
+    },
+  },
+  'anygate',
+  'test',
+  false,
+);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AzureApimGateway } = require('../../providers/azure/gateway') as typeof import('../../providers/azure/gateway');
 
 const petstore = toGatewaySpec(parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8')));
 
 describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
-  const gw = new AzureApimGateway('petstore', {
+  const gw = AzureApimGateway.fromSpec('petstore', {
     gateway: petstore,
     resourceGroupName: 'rg-apis',
     serviceName: 'contoso-apim',
-    functions: { 'orders-fn': 'https://orders-fn.azurewebsites.net/api' },
+    functions: { 'orders-fn': { url: 'https://orders-fn.azurewebsites.net/api', key: 'fn-key-value' } },
     applicationInsights: { instrumentationKey: 'ikey' },
   });
   const byName = (n: string) => recorded.find((r) => r.name === n)!;
@@ -37,7 +54,7 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
     expect(count('ProductApi')).toBe(2);
     expect(count('Subscription')).toBe(2);
     expect(count('Backend')).toBe(2);
-    expect(count('NamedValue')).toBe(1);
+    expect(count('NamedValue')).toBe(2);
     expect(count('ApiSchema')).toBe(1);
     expect(count('Logger')).toBe(1);
     expect(count('ApiDiagnostic')).toBe(1);
@@ -45,14 +62,16 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
   });
 
   it('passes the right inputs', () => {
-    expect(byName('petstore-api').inputs).toMatchObject({ resourceGroupName: 'rg-apis', serviceName: 'contoso-apim', apiId: 'petstore', path: 'v1', protocols: ['https'], subscriptionRequired: false, subscriptionKeyParameterNames: { header: 'x-api-key', query: 'subscription-key' } });
+    expect(byName('petstore-api').inputs).toMatchObject({ resourceGroupName: 'rg-apis', serviceName: 'contoso-apim', apiId: 'petstore-prod', path: 'prod/v1', protocols: ['https'], subscriptionRequired: false, subscriptionKeyParameterNames: { header: 'x-api-key', query: 'subscription-key' } });
     expect(byName('petstore-policy').inputs).toMatchObject({ policyId: 'policy', format: 'rawxml', value: gw.plan.apiPolicy });
     expect(byName('petstore-op-files').inputs).toMatchObject({ method: '*', urlTemplate: '/files/{*path}', templateParameters: [{ name: 'path', type: 'string', required: true }] });
     expect(byName('petstore-op-listPets').inputs.request.queryParameters).toEqual([{ name: 'limit', type: 'string', required: false }, { name: 'species', type: 'string', required: false }]);
     expect(byName('petstore-op-createPet').inputs.request.representations).toEqual([{ contentType: 'application/json', schemaId: 'anygate-bodies', typeName: 'createPetBody' }]);
     expect(byName('petstore-backend-orders').inputs.url).toBe('https://orders-fn.azurewebsites.net/api');
     expect(byName('petstore-backend-pets').inputs.url).toBe('https://pets.internal.example.com');
-    expect(byName('petstore-sub-petstore-acme').inputs).toMatchObject({ sid: 'petstore-acme', scope: 'petstore-product-petstore-gold-id', state: 'active' });
+    expect(byName('petstore-backend-orders').inputs.credentials).toEqual({ header: { 'x-functions-key': ['{{petstore-prod-fn-orders-fn-key}}'] } });
+    expect(byName('petstore-nv-petstore-prod-fn-orders-fn-key').inputs).toMatchObject({ namedValueId: 'petstore-prod-fn-orders-fn-key', secret: true });
+    expect(byName('petstore-sub-petstore-acme').inputs).toMatchObject({ sid: 'petstore-prod-acme', scope: 'petstore-product-petstore-gold-id', state: 'active' });
     expect(byName('petstore-sub-petstore-acme').inputs.primaryKey).toBeUndefined();
     expect(byName('petstore-product-petstore-gold-policy').inputs.value).toContain('<quota calls="1000000" renewal-period="2592000"/>');
   });
@@ -64,27 +83,36 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
     expect(chain[0].dependsOn).toContain('petstore-api');
   });
 
-  it('exports the gateway URL, product and subscription ids', async () => {
-    expect(await valueOf(gw.gatewayUrl)).toBe('https://existing.azure-api.net/v1');
-    expect(await valueOf(gw.productIds)).toEqual({ 'petstore-free': 'petstore-product-petstore-free-id', 'petstore-gold': 'petstore-product-petstore-gold-id' });
-    expect(Object.keys(await valueOf(gw.subscriptionIds))).toEqual(['petstore-acme', 'petstore-trial-user']);
+  it('exports the stage gateway URL, product and subscription ids, and the subscription keys as a secret', async () => {
+    expect(await valueOf(gw.gatewayUrl)).toBe('https://existing.azure-api.net/prod/v1');
+    expect(await valueOf(gw.productIds)).toEqual({ 'petstore-prod-free': 'petstore-product-petstore-free-id', 'petstore-prod-gold': 'petstore-product-petstore-gold-id' });
+    expect(Object.keys(await valueOf(gw.subscriptionIds))).toEqual(['petstore-prod-acme', 'petstore-prod-trial-user']);
+    expect(await valueOf(gw.subscriptionKeys)).toEqual({ 'petstore-prod-acme': 'listed-key-petstore-prod-acme', 'petstore-prod-trial-user': 'listed-key-petstore-prod-trial-user' });
+    expect(await pulumi.isSecret(gw.subscriptionKeys)).toBe(true);
+  });
+
+  it('keeps the function key secret and the resource list equal to the plan', async () => {
+    const nv = gw.graph.entries.find((e) => e.name === 'petstore-nv-petstore-prod-fn-orders-fn-key')!;
+    expect(nv.dependsOn).toEqual([]);
+    expect(gw.graph.entries.map((e) => e.name)).toEqual(gw.plan.resources.map((r) => `petstore-${r.name}`));
+    expect(gw.graph.entries.map((e) => e.dependsOn)).toEqual(gw.plan.resources.map((r) => r.dependsOn.map((d) => `petstore-${d}`)));
   });
 
   it('resolves a stage: dev points the pets backend at its own URL', async () => {
-    const dev = new AzureApimGateway('petstore-dev', { gateway: petstore, stage: 'dev', resourceGroupName: 'rg', serviceName: 'svc', functions: { 'orders-fn': 'https://f' } });
+    const dev = AzureApimGateway.fromSpec('petstore-dev', { gateway: petstore, stage: 'dev', resourceGroupName: 'rg', serviceName: 'svc', functions: { 'orders-fn': { url: 'https://f', key: 'k' } } });
     await valueOf(dev.gatewayUrl);
     await settle();
     expect(recorded.find((r) => r.name === 'petstore-dev-backend-pets')!.inputs.url).toBe('https://pets.dev.example.com');
   });
 
   it('can create the service', async () => {
-    const created = new AzureApimGateway('fresh', { gateway: petstore, resourceGroupName: 'rg', service: { name: 'fresh-apim', sku: 'Developer', publisherEmail: 'ops@example.com', publisherName: 'Ops' }, functions: { 'orders-fn': 'https://f' } });
-    expect(await valueOf(created.gatewayUrl)).toBe('https://petstore.azure-api.net/v1');
+    const created = AzureApimGateway.fromSpec('fresh', { gateway: petstore, sku: 'Developer', resourceGroupName: 'rg', service: { name: 'fresh-apim', publisherEmail: 'ops@example.com', publisherName: 'Ops' }, functions: { 'orders-fn': { url: 'https://f', key: 'k' } } });
+    expect(await valueOf(created.gatewayUrl)).toBe('https://petstore.azure-api.net/prod/v1');
     await settle();
     expect(recorded.find((r) => r.name === 'fresh-service')!.inputs).toMatchObject({ serviceName: 'fresh-apim', sku: { name: 'Developer', capacity: 1 }, publisherEmail: 'ops@example.com' });
   });
 
   it('fails with the fix when a function binding is missing', () => {
-    expect(() => new AzureApimGateway('nofn', { gateway: petstore, resourceGroupName: 'rg', serviceName: 'svc' })).toThrow(/needs function binding "orders-fn": pass functions: \{ 'orders-fn': <function base URL> \}/);
+    expect(() => AzureApimGateway.fromSpec('nofn', { gateway: petstore, resourceGroupName: 'rg', serviceName: 'svc' })).toThrow(/needs function binding "orders-fn": pass functions: \{ 'orders-fn': \{ url: <function base URL>, key: <function key> \} \}/);
   });
 });

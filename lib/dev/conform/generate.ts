@@ -5,7 +5,7 @@
  * the profile's table (profiles.ts), so the same cases hold a deployed stage to it.
  */
 import type { GatewaySpec, RouteSpec } from '../../model/types';
-import { rateWindow } from '../../../providers/azure/policies';
+import { rateWindow } from '../../../providers/azure/emit/limits';
 import { refusal, scopeRefusal, type Profile, type Refusal } from '../profiles';
 import type { ConformVector } from './vectors';
 

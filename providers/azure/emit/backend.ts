@@ -1,0 +1,42 @@
+/**
+ * The backend concern: a mock answers in inbound (return-response, with the CORS headers); a
+ * proxied route selects its Backend and forwards with the route's timeout (forward-request
+ * timeout-ms; APIM's default is 300 s).
+ * https://learn.microsoft.com/azure/api-management/forward-request-policy
+ */
+import type { RouteSpec } from '../../../lib/model/types';
+import { policyJson, policyText } from '../expressions';
+import { el, type XNode } from '../xml';
+import type { EmitContext, Fragment } from './context';
+import { corsResponseHeaders } from './cors';
+
+/** Longer waits may be cut by the network under APIM (the forward-request reference says 240 s). */
+const HONORED_TIMEOUT_MS = 240_000;
+
+export function mockResponse(route: RouteSpec, ctx: EmitContext): XNode {
+  const b = ctx.spec.backends[route.backend];
+  if (b.type !== 'mock') throw new Error('not a mock backend');
+  const headers = Object.keys(b.headers).sort();
+  const h = (name: string) => ctx.strings.header(name, route.id, 'backend.mock', `backend ${route.backend}: header`);
+  return el(
+    'return-response',
+    {},
+    el('set-status', { code: b.statusCode, reason: b.statusCode < 400 ? 'OK' : 'Error' }),
+    ...headers.map((name) => el('set-header', { name: h(name), 'exists-action': 'override' }, el('value', {}, policyText(b.headers[name])))),
+    b.body !== undefined && el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')),
+    ...corsResponseHeaders(ctx.spec.cors),
+    b.body !== undefined && el('set-body', {}, policyJson(b.body)),
+  );
+}
+
+export function emitBackend(route: RouteSpec, ctx: EmitContext): Fragment {
+  const b = ctx.spec.backends[route.backend];
+  if (b.type === 'mock') return { inbound: [mockResponse(route, ctx)] };
+  if (route.timeoutMs > HONORED_TIMEOUT_MS) {
+    ctx.warnings.push(`${route.id}: timeoutMs ${route.timeoutMs} is over 240 s; API Management's network may drop idle connections before it`);
+  }
+  return {
+    inbound: [el('set-backend-service', { 'backend-id': ctx.names.backend(route.backend) })],
+    backend: [el('forward-request', { 'timeout-ms': route.timeoutMs })],
+  };
+}

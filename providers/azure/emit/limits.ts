@@ -1,0 +1,40 @@
+/**
+ * Rate limits and quotas. APIM counts calls per fixed renewal period (no token bucket): a rate
+ * with a burst becomes `calls` per `renewal-period` seconds, the period chosen so one window holds
+ * the burst (rate 10/s, burst 20: 20 calls per 2 s). So a client may send the whole window at
+ * once, and after a burst it waits for the window to renew rather than for tokens to refill.
+ * rate-limit renewal-period is at most 300 s.
+ * https://learn.microsoft.com/azure/api-management/rate-limit-by-key-policy
+ */
+import { AZURE_LIMITS } from '../../../lib/capabilities/limits';
+import type { QuotaSpec, RateLimitSpec, RouteSpec } from '../../../lib/model/types';
+import { el, type XNode } from '../xml';
+import type { EmitContext, Fragment } from './context';
+
+/** calls per renewal period approximating a rate with a burst; the period stays within 1..max s. */
+export function rateWindow(r: RateLimitSpec, maxPeriod: number = AZURE_LIMITS.rateLimitRenewalMaxSeconds): { calls: number; period: number } {
+  const period = Math.min(maxPeriod, Math.max(1, Math.ceil(r.burst / r.requestsPerSecond)));
+  return { calls: Math.max(1, Math.round(r.requestsPerSecond * period)), period };
+}
+
+const QUOTA_SECONDS = { day: 86_400, week: 604_800, month: 2_592_000 } as const;
+
+export function quotaPolicy(q: QuotaSpec): XNode {
+  return el('quota', { calls: q.limit, 'renewal-period': QUOTA_SECONDS[q.period] });
+}
+
+/** A product's rate limit: counted per subscription (each consumer has its own window). */
+export function planRateLimit(r: RateLimitSpec): XNode {
+  const w = rateWindow(r);
+  return el('rate-limit', { calls: w.calls, 'renewal-period': w.period });
+}
+
+/** A fixed counter key (generated, prefixed with the per-stage API id): one window for all callers. */
+export function fixedKeyLimit(r: RateLimitSpec, counter: string): XNode {
+  const w = rateWindow(r);
+  return el('rate-limit-by-key', { calls: w.calls, 'renewal-period': w.period, 'counter-key': counter });
+}
+
+export function emitLimits(route: RouteSpec, ctx: EmitContext): Fragment {
+  return route.rateLimit ? { inbound: [fixedKeyLimit(route.rateLimit, ctx.names.counter(`route-${route.id}`))] } : {};
+}

@@ -1,0 +1,134 @@
+/**
+ * The ApimPlan as a declarative resource list (providers/shared/resources): what AzureApimGateway
+ * creates and what `anygate synth` writes to resources.json, with no Pulumi runtime. Names are
+ * relative to the component (it prefixes its own name). Every write that locks the Api (schema,
+ * policies, operations, product links, diagnostic) depends on the previous one: API Management
+ * answers concurrent writes to one Api with 409.
+ */
+import { argRef, resourceRef, secretRef, type PlannedResource, type PlanValue } from '../shared/resources';
+import { openApiValue } from './openapi-import';
+import type { ApimBackend, ApimPlan } from './plan';
+
+const T = (t: string) => `azure-native:apimanagement:${t}`;
+const SCHEMA_ID = 'anygate-bodies';
+const base = { resourceGroupName: argRef('resourceGroupName'), serviceName: argRef('serviceName') };
+
+type Draft = Omit<ApimPlan, 'resources'>;
+
+export interface ResourceOptions {
+  readonly applicationInsights: boolean;
+  /** `openapi`: the Api carries every operation in one OpenAPI value. @default 'operations' */
+  readonly apiDefinition?: 'operations' | 'openapi';
+}
+
+function backendInputs(b: ApimBackend): Record<string, PlanValue> {
+  return {
+    ...base,
+    backendId: b.id,
+    protocol: 'http',
+    type: b.type,
+    ...(b.url !== undefined ? { url: b.url } : {}),
+    ...(b.pool ? { pool: { services: b.pool.map((m) => ({ id: resourceRef(`backend-${m.key}`, 'id'), weight: m.weight })) } } : {}),
+    ...(b.credentialHeaders ? { credentials: { header: Object.fromEntries(Object.entries(b.credentialHeaders).map(([k, v]) => [k, [v]])) } } : {}),
+    ...(b.circuitBreaker
+      ? { circuitBreaker: { rules: [{ name: 'anygate', failureCondition: { count: b.circuitBreaker.failures, interval: `PT${b.circuitBreaker.intervalSeconds}S`, statusCodeRanges: [{ min: 500, max: 599 }] }, tripDuration: `PT${b.circuitBreaker.tripSeconds}S` }] } }
+      : {}),
+  };
+}
+
+/** Service-level resources: named values, backends, the version set. */
+function serviceResources(plan: Draft): PlannedResource[] {
+  const out: PlannedResource[] = [];
+  for (const nv of plan.namedValues) out.push({ type: T('NamedValue'), name: `nv-${nv.id}`, inputs: { ...base, namedValueId: nv.id, displayName: nv.id, value: nv.value, secret: nv.secret }, dependsOn: [] });
+  for (const b of plan.backends) {
+    const deps = [...(b.pool ?? []).map((m) => `backend-${m.key}`), ...(b.credentialHeaders ? plan.namedValues.filter((nv) => Object.values(b.credentialHeaders!).some((v) => v === `{{${nv.id}}}`)).map((nv) => `nv-${nv.id}`) : [])];
+    out.push({ type: T('Backend'), name: `backend-${b.key}`, inputs: backendInputs(b), dependsOn: deps.sort() });
+  }
+  if (plan.versionSet) out.push({ type: T('ApiVersionSet'), name: 'versions', inputs: { ...base, versionSetId: plan.versionSet.id, displayName: plan.versionSet.displayName, versioningScheme: plan.versionSet.scheme }, dependsOn: [] });
+  return out;
+}
+
+function apiResource(plan: Draft, options: ResourceOptions): PlannedResource {
+  const imported: Record<string, PlanValue> = options.apiDefinition === 'openapi' ? { format: 'openapi+json', value: openApiValue(plan.displayName, plan.version, plan.operations, plan.schemas) } : {};
+  return {
+    type: T('Api'),
+    name: 'api',
+    inputs: {
+      ...base,
+      apiId: plan.apiId,
+      displayName: plan.displayName,
+      path: plan.path,
+      protocols: ['https'],
+      ...(plan.description ? { description: plan.description } : {}),
+      subscriptionRequired: plan.subscriptionRequired,
+      ...(plan.subscriptionKeyParameterNames ? { subscriptionKeyParameterNames: plan.subscriptionKeyParameterNames } : {}),
+      ...(plan.versionSet ? { apiVersion: plan.version, apiVersionSetId: resourceRef('versions', 'id') } : {}),
+      ...imported,
+    },
+    dependsOn: plan.versionSet ? ['versions'] : [],
+  };
+}
+
+/** The writes that lock the Api, each as a (name, type, inputs, extra deps) step of one chain. */
+function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Record<string, PlanValue>, string[]][] {
+  const operations = options.apiDefinition !== 'openapi';
+  const apiArgs = { ...base, apiId: plan.apiId };
+  const policyDeps = [...plan.namedValues.map((nv) => `nv-${nv.id}`), ...plan.backends.map((b) => `backend-${b.key}`)];
+  const steps: [string, string, Record<string, PlanValue>, string[]][] = [];
+  if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
+  steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
+  for (const op of plan.operations) {
+    const request = { queryParameters: op.queryParameters, headers: op.headers, ...(op.bodySchema ? { representations: [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }] } : {}) };
+    if (operations) steps.push([`op-${op.id}`, 'ApiOperation', { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate, ...(op.description ? { description: op.description } : {}), templateParameters: op.templateParameters, request, responses: [] }, []]);
+    if (op.policy) steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', { ...apiArgs, operationId: op.id, policyId: 'policy', format: 'rawxml', value: op.policy }, policyDeps]);
+  }
+  for (const p of plan.products) steps.push([`product-${p.key}-api`, 'ProductApi', { ...base, productId: p.id, apiId: plan.apiId }, [`product-${p.key}`]]);
+  if (plan.diagnostics && options.applicationInsights) {
+    const d = plan.diagnostics;
+    const sampling = { samplingType: 'fixed', percentage: d.sampling };
+    steps.push(['diagnostic', 'ApiDiagnostic', { ...apiArgs, diagnosticId: 'applicationinsights', loggerId: resourceRef('logger', 'id'), alwaysLog: 'allErrors', verbosity: d.verbosity, sampling, httpCorrelationProtocol: d.tracing ? 'W3C' : 'None', logClientIp: true }, ['logger']]);
+  }
+  return steps;
+}
+
+function productResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
+  const out: PlannedResource[] = [];
+  for (const p of plan.products) {
+    out.push({ type: T('Product'), name: `product-${p.key}`, inputs: { ...base, productId: p.id, displayName: p.displayName, ...(p.description ? { description: p.description } : {}), subscriptionRequired: true, approvalRequired: false, state: 'published' }, dependsOn: [] });
+    if (p.policy) out.push({ type: T('ProductPolicy'), name: `product-${p.key}-policy`, inputs: { ...base, productId: p.id, policyId: 'policy', format: 'rawxml', value: p.policy }, dependsOn: [`product-${p.key}`] });
+  }
+  const productId = new Map(plan.products.map((p) => [p.key, p.id]));
+  for (const s of plan.subscriptions) {
+    const inputs = { ...base, sid: s.id, displayName: s.displayName, scope: resourceRef(`product-${s.product}`, 'id'), state: 'active', ...(s.secretRef ? { primaryKey: secretRef(s.secretRef) } : {}) };
+    if (productId.has(s.product)) out.push({ type: T('Subscription'), name: `sub-${s.key}`, inputs, dependsOn: [`product-${s.product}`] });
+  }
+  if (plan.diagnostics && options.applicationInsights) {
+    const credentials = { instrumentationKey: argRef('applicationInsights.instrumentationKey') };
+    out.push({ type: T('Logger'), name: 'logger', inputs: { ...base, loggerId: plan.diagnostics.loggerId, loggerType: 'applicationInsights', credentials, resourceId: argRef('applicationInsights.resourceId') }, dependsOn: [] });
+  }
+  return out;
+}
+
+export function planResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
+  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options)];
+  let last = 'api';
+  for (const [name, type, inputs, deps] of apiWrites(plan, options)) {
+    out.push({ type: T(type), name, inputs, dependsOn: [...new Set([last, ...deps])].sort() });
+    last = name;
+  }
+  return out;
+}
+
+/** The resources with every logical name (and reference to one) prefixed, as a component names them. */
+export function prefixResources(resources: readonly PlannedResource[], prefix: string): PlannedResource[] {
+  const rename = (v: PlanValue): PlanValue => {
+    if (Array.isArray(v)) return v.map(rename);
+    if (v && typeof v === 'object') {
+      if ((v as { $ref?: string }).$ref === 'resource') return { ...(v as object), name: `${prefix}-${(v as { name: string }).name}` } as PlanValue;
+      if ('$ref' in v) return v;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
+    }
+    return v;
+  };
+  return resources.map((r) => ({ type: r.type, name: `${prefix}-${r.name}`, inputs: rename(r.inputs as PlanValue) as PlannedResource['inputs'], dependsOn: r.dependsOn.map((d) => `${prefix}-${d}`) }));
+}
