@@ -21,10 +21,11 @@ export interface BundledHandler {
   readonly codeBytes: number;
 }
 
-const ENTRY: Record<HandlerKind, string> = {
-  authorizer: path.join(__dirname, 'authorizer', 'handler.ts'),
-  transform: path.join(__dirname, 'transform', 'handler.ts'),
-};
+/** The handler source in a checkout; the compiled handler.js in the published package (dist/). */
+function entry(kind: HandlerKind): string {
+  const ts = path.join(__dirname, kind, 'handler.ts');
+  return existsSync(ts) ? ts : path.join(__dirname, kind, 'handler.js');
+}
 
 const codeCache = new Map<HandlerKind, string>();
 
@@ -33,7 +34,7 @@ export function handlerCode(kind: HandlerKind): string {
   let code = codeCache.get(kind);
   if (code === undefined) {
     const out = buildSync({
-      entryPoints: [ENTRY[kind]],
+      entryPoints: [entry(kind)],
       bundle: true,
       platform: 'node',
       target: 'node20',
