@@ -8,7 +8,7 @@ interface DiffFlags {
 }
 
 async function diff(oldDir: string, newDir: string, flags: DiffFlags, ctx: Context): Promise<number> {
-  const { diffOut } = await import('../synth/diff');
+  const { diffOut } = require('../synth/diff') as typeof import('../synth/diff');
   const d = diffOut(oldDir, newDir);
   const c = ctx.colors;
   if (flags.json) ctx.io.out(JSON.stringify({ changes: d.changes, destructive: d.destructive, entries: d.entries }, null, 2) + '\n');

@@ -9,8 +9,8 @@ import { EXIT, type CommandModule, type Context } from './context';
 function schemaRef(dir: string): string {
   const installed = path.join(dir, 'node_modules', 'anygate', 'schema', 'anygate.schema.json');
   if (existsSync(installed)) return './' + path.relative(dir, installed).split(path.sep).join('/');
-  // Not installed beside the spec (a global install, or this checkout): the schema this CLI ships.
-  return path.relative(dir, path.join(packageRoot(), 'schema', 'anygate.schema.json')).split(path.sep).join('/');
+  // Not installed beside the spec (a global install, say): the schema this CLI ships, by absolute path.
+  return path.join(packageRoot(), 'schema', 'anygate.schema.json');
 }
 
 function packageRoot(): string {
@@ -32,7 +32,7 @@ authorizers:
     audiences: [${name}]
 routes:
   - { method: GET, path: /health, backend: api, auth: none }
-  - { method: GET, path: /items/{id}, backend: api, auth: [jwt], rateLimit: { requestsPerSecond: 10 } }
+  - { method: GET, path: '/items/{id}', backend: api, auth: [jwt], rateLimit: { requestsPerSecond: 10 } }
 stages:
   prod: {}
 `;

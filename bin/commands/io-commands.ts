@@ -17,7 +17,7 @@ export function writeOut(out: string | undefined, text: string, io: Io): void {
 }
 
 async function importCmd(file: string, flags: { out?: string; name?: string }, ctx: Context): Promise<number> {
-  const [{ parseDataFile }, { importOpenApi }, { stringify }] = await Promise.all([import('../../lib/model/load'), import('../../lib/openapi/import'), import('yaml')]);
+  const [{ parseDataFile }, { importOpenApi }, { stringify }] = [require('../../lib/model/load') as typeof import('../../lib/model/load'), require('../../lib/openapi/import') as typeof import('../../lib/openapi/import'), require('yaml') as typeof import('yaml')];
   const { data } = parseDataFile(readFileSync(file, 'utf8'), file);
   if (!data || typeof data !== 'object' || !('openapi' in data || 'swagger' in data)) throw new UsageError(`${file} is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)`);
   const { input, warnings } = await importOpenApi(data as Record<string, unknown>, file, { name: flags.name });
@@ -28,14 +28,14 @@ async function importCmd(file: string, flags: { out?: string; name?: string }, c
 
 async function exportCmd(given: string | undefined, flags: { out?: string }, ctx: Context): Promise<number> {
   const file = specArgument(given, ctx.io.err);
-  const [{ loadSpec }, { exportOpenApi }] = await Promise.all([import('../../lib/load'), import('../../lib/openapi/export')]);
+  const [{ loadSpec }, { exportOpenApi }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/openapi/export') as typeof import('../../lib/openapi/export')];
   const { spec } = await loadSpec(file);
   writeOut(flags.out, JSON.stringify(exportOpenApi(spec), null, 2) + '\n', ctx.io);
   return EXIT.ok;
 }
 
 async function schemaCmd(flags: { out?: string }, ctx: Context): Promise<number> {
-  const { gatewayJsonSchema } = await import('../../lib/model/json-schema');
+  const { gatewayJsonSchema } = require('../../lib/model/json-schema') as typeof import('../../lib/model/json-schema');
   writeOut(flags.out, gatewayJsonSchema(), ctx.io);
   return EXIT.ok;
 }

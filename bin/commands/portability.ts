@@ -16,7 +16,7 @@ interface PortabilityFlags {
 async function portabilityCmd(given: string | undefined, flags: PortabilityFlags, ctx: Context): Promise<number> {
   const targets = parseTargets(flags.target);
   const file = specArgument(given, ctx.io.err);
-  const [{ loadSpec }, { portability, formatPortabilityTable }] = await Promise.all([import('../../lib/load'), import('../../lib/capabilities')]);
+  const [{ loadSpec }, { portability, formatPortabilityTable }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/capabilities') as typeof import('../../lib/capabilities')];
   const { spec } = await loadSpec(file);
   const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv });
   ctx.io.out(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatPortabilityTable(report));

@@ -36,7 +36,7 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
   const progress = (m: string) => (flags.json ? undefined : ctx.io.err(`${ctx.colors.dim(m)}\n`));
   const started = Date.now();
   progress(`loading ${file}`);
-  const [{ loadSpec }, { synth }] = await Promise.all([import('../../lib/load'), import('../synth')]);
+  const [{ loadSpec }, { synth }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../synth') as typeof import('../synth')];
   const loaded = await loadSpec(file);
   for (const line of groupWarnings(loaded.warnings.map(fromIssue), ctx.verbose())) ctx.io.err(`${ctx.colors.yellow('warning')}: ${line}\n`);
   const result = await synth(loaded.spec, {

@@ -1,6 +1,6 @@
 /** `anygate validate [spec]`: load and validate; `--json` prints a report on stdout, valid or not. */
 import type { Command } from 'commander';
-import type { SpecIssue } from '../../lib/model/errors';
+import { AnygateError, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
 import { EXIT, plural, type CommandModule, type Context } from './context';
 import { specArgument, SPEC_FILES } from './spec-file';
 import { fromIssue, groupWarnings } from './warnings';
@@ -22,7 +22,7 @@ export interface ValidateReport {
 const strip = ({ severity: _s, ...rest }: SpecIssue) => rest;
 
 async function report(file: string): Promise<ValidateReport> {
-  const [{ loadSpec }, { AnygateError, SpecValidationError }] = await Promise.all([import('../../lib/load'), import('../../lib/model/errors')]);
+  const { loadSpec } = require('../../lib/load') as typeof import('../../lib/load');
   try {
     const loaded = await loadSpec(file);
     return { file, valid: true, gateway: loaded.spec.name, routes: loaded.spec.routes.length, errors: [], warnings: loaded.warnings.map(strip) };
@@ -43,7 +43,7 @@ async function validate(given: string | undefined, flags: ValidateFlags, ctx: Co
     return r.valid ? EXIT.ok : EXIT.failed;
   }
   // Not --json: errors propagate to main, which prints them located and exits 1.
-  const { loadSpec } = await import('../../lib/load');
+  const { loadSpec } = require('../../lib/load') as typeof import('../../lib/load');
   const loaded = await loadSpec(file);
   const c = ctx.colors;
   for (const line of groupWarnings(loaded.warnings.map(fromIssue), ctx.verbose())) ctx.io.err(`${c.yellow('warning')}: ${line}\n`);

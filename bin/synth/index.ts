@@ -81,13 +81,13 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   };
   if (o.targets.includes('aws')) {
     await run('aws', async () => {
-      const { synthAws } = await load('aws', () => import('./aws'));
+      const { synthAws } = await load('aws', async () => require('./aws') as typeof import('./aws'));
       const r = synthAws(spec, o.outDir, o.stages);
       return { ...r, policies: 0 };
     });
   }
-  if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', () => import('./azure'))).synthAzure(spec, o.outDir, stages, o.azureSku));
-  if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', () => import('./apigee'))).synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
+  if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', async () => require('./azure') as typeof import('./azure'))).synthAzure(spec, o.outDir, stages, o.azureSku));
+  if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
 
   artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
   const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType });
