@@ -35,6 +35,8 @@ export interface DiffEntry {
   readonly id: string;
   /** Resource type, or `policy` for a policy file. */
   readonly type: string;
+  /** The graph it belongs to when a target writes several (an Azure stage). */
+  readonly in?: string;
   readonly destructive: boolean;
   /** Changed properties: dotted path, route when known, old and new value (absent when added or removed). */
   readonly properties: { path: string; route?: string; old?: unknown; new?: unknown }[];
@@ -101,9 +103,16 @@ function show(v: unknown): string {
   return s.length > 100 ? `${s.slice(0, 97)}...` : s;
 }
 
+/** The methods of a whole path item that was added or removed: `GET, POST /pets`. */
+function pathItemRoute(at: string, item: unknown): string {
+  const methods = item && typeof item === 'object' ? Object.keys(item).filter((k) => METHODS.has(k)) : [];
+  return methods.length ? `${methods.map((m) => (m === 'x-amazon-apigateway-any-method' ? 'ANY' : m.toUpperCase())).join(', ')} ${at}` : at;
+}
+
 function propertyChanges(was: unknown, is: unknown): DiffEntry['properties'] {
   return microdiff(was as Record<string, unknown>, is as Record<string, unknown>).map((d) => {
-    const route = routeOf(d.path);
+    let route = routeOf(d.path);
+    if (route && route.startsWith('/')) route = pathItemRoute(route, 'value' in d ? d.value : d.oldValue);
     const change: DiffEntry['properties'][number] = { path: d.path.join('.'), old: 'oldValue' in d ? d.oldValue : undefined, new: 'value' in d ? d.value : undefined };
     return route ? { ...change, route } : change;
   });
@@ -119,15 +128,18 @@ function graphEntries(oldDir: string, newDir: string, before: ManifestArtifact[]
     const newA = n.get(k);
     const o = oldA ? resources(oldDir, oldA) : new Map<string, Resource>();
     const x = newA ? resources(newDir, newA) : new Map<string, Resource>();
-    const target = (oldA ?? newA)!.target;
+    const a = (oldA ?? newA)!;
+    const target = a.target;
+    const several = [...b.values(), ...n.values()].some((g) => g.target === target && g.name !== a.name);
+    const where = several ? { in: a.name.replace(/\/resources$/, '') } : {};
     for (const id of [...new Set([...o.keys(), ...x.keys()])].sort()) {
       const was = o.get(id);
       const is = x.get(id);
-      if (was && !is) entries.push({ target, kind: 'removed', id, type: was.type, destructive: STATEFUL.has(was.type), properties: [], lines: [] });
-      else if (!was && is) entries.push({ target, kind: 'added', id, type: is.type, destructive: false, properties: [], lines: [] });
+      if (was && !is) entries.push({ target, kind: 'removed', id, type: was.type, ...where, destructive: STATEFUL.has(was.type), properties: [], lines: [] });
+      else if (!was && is) entries.push({ target, kind: 'added', id, type: is.type, ...where, destructive: false, properties: [], lines: [] });
       else if (was && is) {
         const properties = propertyChanges(was.body, is.body);
-        if (properties.length) entries.push({ target, kind: 'changed', id, type: is.type, destructive: false, properties, lines: [] });
+        if (properties.length) entries.push({ target, kind: 'changed', id, type: is.type, ...where, destructive: false, properties, lines: [] });
       }
     }
   }
@@ -156,7 +168,7 @@ function fileEntries(oldDir: string, newDir: string, before: ManifestArtifact[],
 
 function render(e: DiffEntry): string[] {
   const sign = e.kind === 'added' ? '+' : e.kind === 'removed' ? '-' : '~';
-  const head = e.type === 'policy' || e.type === 'proxy' ? `${e.target}: ${sign} ${e.type} ${e.id}` : `${e.target}: ${sign} ${e.id} (${e.type})`;
+  const head = e.type === 'policy' || e.type === 'proxy' ? `${e.target}: ${sign} ${e.type} ${e.id}` : `${e.target}: ${sign} ${e.id} (${e.type})${e.in ? ` in ${e.in}` : ''}`;
   const out = [`${head}${e.destructive ? '  DESTRUCTIVE: removes or replaces a stateful resource' : ''}`];
   for (const p of e.properties) out.push(`    ${p.route ? `[${p.route}] ` : ''}${p.path}: ${show(p.old)} -> ${show(p.new)}`);
   for (const l of e.lines) out.push(`    ${l}`);

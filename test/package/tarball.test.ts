@@ -15,6 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt, repoRoot } from '../build';
+import { inPairs } from '../cli/run';
 
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string>; peerDependencies: Record<string, string> };
 const USER_TOOLS = ['typescript', 'ts-node', '@types/node'];
@@ -36,20 +37,6 @@ function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out, err }));
   });
-}
-
-/** Runs the jobs at most `n` at a time (each loads a cloud SDK: hundreds of MB). */
-async function limited<T>(n: number, jobs: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: n }, worker));
-  return results;
 }
 
 const node = process.execPath;
@@ -102,7 +89,7 @@ beforeAll(async () => {
     ['cli', () => sh(node, [bin('.bin/anygate'), '--version'], app)],
     ['cliValidate', () => sh(node, [bin('.bin/anygate'), 'validate', '--json'], app)],
   ];
-  const done = await limited(2, jobs.map(([, f]) => f));
+  const done = await inPairs(jobs.map(([, f]) => f));
   jobs.forEach(([name], i) => (r[name] = done[i]!));
 }, 20 * 60 * 1000);
 

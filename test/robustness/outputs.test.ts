@@ -52,8 +52,8 @@ describe('stability: small changes replace no stateful resource', () => {
     expect(d.changes).toBeGreaterThan(0);
     expect(d.destructive).toBe(0);
     // Only additions and in-place updates; on AWS only the deployment is replaced.
-    const removed = d.lines.filter((l) => / - /.test(l));
-    expect(removed.every((l) => /AWS::ApiGateway::Deployment/.test(l))).toBe(true);
+    const removed = d.entries.filter((e) => e.kind === 'removed').map((e) => e.type);
+    expect(removed.every((t) => t === 'AWS::ApiGateway::Deployment')).toBe(true);
   });
 });
 
