@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { SpecValidationError } from './model/errors';
 import { isOpenApiDocument, loadSpecFile, parseDataFile, type LoadedSpec } from './model/load';
 import { validateGateway } from './model/normalize';
-import { importOpenApi, type ImportOptions } from './openapi/import';
+import type { ImportOptions } from './openapi/import';
 
 export async function loadSpec(file: string, options: ImportOptions = {}): Promise<LoadedSpec> {
   const ext = path.extname(file).toLowerCase();
@@ -20,6 +20,9 @@ export async function loadSpec(file: string, options: ImportOptions = {}): Promi
       return loadSpecFile(file); // the sync loader words missing files and the like
     }
     if (isOpenApiDocument(data)) {
+      // Loaded only for OpenAPI input: the importer and its $ref resolver cost every other command start-up time.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { importOpenApi } = require('./openapi/import') as typeof import('./openapi/import');
       const { input, warnings } = await importOpenApi(data, file, options);
       const r = validateGateway(input);
       const issues = r.issues.map((i) => ({ ...i, file: `${file} (imported)` }));

@@ -151,7 +151,7 @@ describe('anygate diff', () => {
     expect(r.out).toMatch(/^azure: \+ policy prod\/operation\/extra\n {4}\+ <policies>$/m);
     expect(r.out).not.toMatch(/^aws: - .*(ApiKey|UsagePlan|Stage)/m);
     // The AWS body change is reported under the route it belongs to, with the new value.
-    expect(r.out).toMatch(/^ {4}\[GET \/v1\/extra\] Properties\.Body\.paths\.\/v1\/extra: \(none\) -> \{"get":\{"operationId":"extra"/m);
+    expect(r.out).toMatch(/^ {4}\[GET, OPTIONS \/v1\/extra\] Properties\.Body\.paths\.\/v1\/extra: \(none\) -> \{"get":\{"operationId":"extra"/m);
     expect(run('diff', before, jobs['diff-b']!.out, '--fail-on', 'destructive').code).toBe(0);
     expect(run('diff', before, jobs['diff-b']!.out, '--fail-on', 'changes').code).toBe(1);
     const j = JSON.parse(run('diff', before, jobs['diff-b']!.out, '--json').out);
