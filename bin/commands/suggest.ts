@@ -10,7 +10,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
     if (!best || d < best.d) best = { name: c, d };
   }
   if (!best) return undefined;
-  const limit = Math.max(1, Math.floor(Math.max(word.length, best.name.length) / 3));
+  const limit = Math.max(1, Math.ceil(Math.max(word.length, best.name.length) / 3));
   if (best.d <= limit) return best.name;
   return candidates.find((c) => c.toLowerCase().startsWith(w) && w.length >= 2);
 }
