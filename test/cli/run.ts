@@ -16,9 +16,10 @@ export function run(...args: string[]): CliRun {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-export function runAsync(args: string[], cwd: string = root): Promise<CliRun> {
+/** Any command, asynchronously (so that two can run at once), without colour. */
+export function spawnAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env, NO_COLOR: '1' } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -26,6 +27,10 @@ export function runAsync(args: string[], cwd: string = root): Promise<CliRun> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out, err }));
   });
+}
+
+export function runAsync(args: string[], cwd: string = root): Promise<CliRun> {
+  return spawnAsync(process.execPath, [bin, ...args], cwd);
 }
 
 /** Runs jobs at most two at a time: each synth loads every cloud SDK, and the machines have 2 cores. */
