@@ -1,9 +1,18 @@
 #!/usr/bin/env node
-// The anygate CLI. Sources are TypeScript, compiled on load by tsx, so the CLI, the CDK app and
-// user specs written in TypeScript all run without a build step.
-require('tsx/cjs/api').register();
-require('./cli.ts')
-  .main(process.argv)
-  .then((code) => {
-    process.exitCode = code;
-  });
+// The anygate CLI. The published package (and a checkout after `npm ci`, whose `prepare` script
+// builds dist/) runs the compiled JavaScript; a checkout without dist/ compiles the TypeScript
+// sources on load through tsx. ANYGATE_FROM_SOURCE=1 forces the sources (for work on the CLI itself).
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+
+const compiled = path.join(__dirname, '..', 'dist', 'bin', 'cli.js');
+let cli;
+if (process.env.ANYGATE_FROM_SOURCE !== '1' && existsSync(compiled)) {
+  cli = require(compiled);
+} else {
+  require('tsx/cjs/api').register();
+  cli = require('./cli.ts');
+}
+cli.main(process.argv).then((code) => {
+  process.exitCode = code;
+});

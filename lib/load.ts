@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { SpecValidationError } from './model/errors';
 import { isOpenApiDocument, loadSpecFile, parseDataFile, specFromData, type LoadedSpec, type ParsedDataFile } from './model/load';
 import { validateGateway } from './model/normalize';
-import { importOpenApi, type ImportOptions } from './openapi/import';
+import type { ImportOptions } from './openapi/import';
 
 export async function loadSpec(file: string, options: ImportOptions = {}): Promise<LoadedSpec> {
   const ext = path.extname(file).toLowerCase();
@@ -22,6 +22,9 @@ export async function loadSpec(file: string, options: ImportOptions = {}): Promi
     const data = parsed.data;
     // Parsed once: an anygate spec is validated from the same data (#20).
     if (!isOpenApiDocument(data)) return specFromData(file, parsed, ext === '.json' ? 'json' : 'yaml');
+    // Loaded only for OpenAPI input: the importer and its $ref resolver cost every other command start-up time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { importOpenApi } = require('./openapi/import') as typeof import('./openapi/import');
     const { input, warnings } = await importOpenApi(data, file, options);
     const r = validateGateway(input);
     const issues = r.issues.map((i) => ({ ...i, file: `${file} (imported)` }));

@@ -1,9 +1,13 @@
 /**
- * `anygate diff <old-out> <new-out>`: what changes per target between two synth outputs, flagging the
- * removal of stateful resources (API keys, usage plans, products, apps) as destructive.
+ * `anygate diff <old-out> <new-out>`: what changes per target between two synth outputs: each added,
+ * removed or changed resource, each changed property (with its route when it sits under an OpenAPI
+ * path), and each changed policy file, line by line. Pure reorderings are not changes. The removal of
+ * a stateful resource (API keys, usage plans, products, apps) is flagged destructive.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { diffLines } from 'diff';
+import microdiff from 'microdiff';
 import { AnygateError } from '../../lib/model/errors';
 
 const STATEFUL = new Set([
@@ -23,59 +27,157 @@ const STATEFUL = new Set([
   'gcp:apigee/developerApp:DeveloperApp',
 ]);
 
-export interface DiffResult {
+/** One change, for `--json` and for callers that filter. */
+export interface DiffEntry {
+  readonly target: string;
+  readonly kind: 'added' | 'removed' | 'changed';
+  /** Logical id, resource name or policy file. */
+  readonly id: string;
+  /** Resource type, or `policy` for a policy file. */
+  readonly type: string;
+  /** The graph it belongs to when a target writes several (an Azure stage). */
+  readonly in?: string;
+  readonly destructive: boolean;
+  /** Changed properties: dotted path, route when known, old and new value (absent when added or removed). */
+  readonly properties: { path: string; route?: string; old?: unknown; new?: unknown }[];
+  /** Changed lines of a policy file, each prefixed with `-` or `+`. */
   readonly lines: string[];
+}
+
+export interface DiffResult {
+  /** Human-readable, one change per line with its details indented below it. */
+  readonly lines: string[];
+  readonly entries: DiffEntry[];
   readonly changes: number;
   readonly destructive: number;
 }
 
-interface Manifest {
-  artifacts: { target: string; kind: string; name: string; path: string }[];
+interface ManifestArtifact {
+  target: string;
+  kind: string;
+  name: string;
+  path: string;
 }
 
-function readManifest(dir: string): Manifest {
+function readManifest(dir: string): ManifestArtifact[] {
   const f = path.join(dir, 'manifest.json');
   if (!existsSync(f)) throw new AnygateError(`${dir}: no manifest.json; give two directories written by anygate synth`);
-  return JSON.parse(readFileSync(f, 'utf8'));
+  return (JSON.parse(readFileSync(f, 'utf8')) as { artifacts: ManifestArtifact[] }).artifacts;
 }
 
-/** Resources of one artifact, keyed by logical id or name. */
-function resources(dir: string, a: { kind: string; path: string }): Map<string, { type: string; body: string }> {
+/** Arrays sorted by their canonical text, so a reordering alone compares equal. */
+export function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical).sort((a, b) => cmp(JSON.stringify(a), JSON.stringify(b)));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type Resource = { type: string; body: unknown };
+
+/** Resources of one graph artifact, keyed by logical id or name. */
+function resources(dir: string, a: ManifestArtifact): Map<string, Resource> {
   const doc = JSON.parse(readFileSync(path.join(dir, a.path), 'utf8'));
-  const out = new Map<string, { type: string; body: string }>();
-  if (a.kind === 'template') for (const [id, r] of Object.entries<any>(doc.Resources ?? {})) out.set(id, { type: r.Type, body: JSON.stringify(r) });
-  else for (const r of doc as { type: string; name: string }[]) out.set(r.name, { type: r.type, body: JSON.stringify(r) });
+  const out = new Map<string, Resource>();
+  if (a.kind === 'template') for (const [id, r] of Object.entries<{ Type: string }>(doc.Resources ?? {})) out.set(id, { type: r.Type, body: canonical(r) });
+  else for (const r of doc as { type: string; name: string }[]) out.set(r.name, { type: r.type, body: canonical(r) });
+  return out;
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method']);
+
+/** `GET /pets/{id}` when the property sits under an OpenAPI path item (the AWS RestApi body). */
+function routeOf(p: (string | number)[]): string | undefined {
+  const i = p.indexOf('paths');
+  const at = p[i + 1];
+  const method = p[i + 2];
+  if (i < 0 || typeof at !== 'string' || !at.startsWith('/')) return undefined;
+  if (typeof method === 'string' && METHODS.has(method)) return `${method === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase()} ${at}`;
+  return at;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '(none)';
+  const s = JSON.stringify(v);
+  return s.length > 100 ? `${s.slice(0, 97)}...` : s;
+}
+
+/** The methods of a whole path item that was added or removed: `GET, POST /pets`. */
+function pathItemRoute(at: string, item: unknown): string {
+  const methods = item && typeof item === 'object' ? Object.keys(item).filter((k) => METHODS.has(k)) : [];
+  return methods.length ? `${methods.map((m) => (m === 'x-amazon-apigateway-any-method' ? 'ANY' : m.toUpperCase())).join(', ')} ${at}` : at;
+}
+
+function propertyChanges(was: unknown, is: unknown): DiffEntry['properties'] {
+  return microdiff(was as Record<string, unknown>, is as Record<string, unknown>).map((d) => {
+    let route = routeOf(d.path);
+    if (route && route.startsWith('/')) route = pathItemRoute(route, 'value' in d ? d.value : d.oldValue);
+    const change: DiffEntry['properties'][number] = { path: d.path.join('.'), old: 'oldValue' in d ? d.oldValue : undefined, new: 'value' in d ? d.value : undefined };
+    return route ? { ...change, route } : change;
+  });
+}
+
+function graphEntries(oldDir: string, newDir: string, before: ManifestArtifact[], after: ManifestArtifact[]): DiffEntry[] {
+  const graphs = (m: ManifestArtifact[]) => new Map(m.filter((a) => a.kind === 'template' || a.kind === 'resources').map((a) => [`${a.target}:${a.name}`, a]));
+  const b = graphs(before);
+  const n = graphs(after);
+  const entries: DiffEntry[] = [];
+  for (const k of [...new Set([...b.keys(), ...n.keys()])].sort()) {
+    const oldA = b.get(k);
+    const newA = n.get(k);
+    const o = oldA ? resources(oldDir, oldA) : new Map<string, Resource>();
+    const x = newA ? resources(newDir, newA) : new Map<string, Resource>();
+    const a = (oldA ?? newA)!;
+    const target = a.target;
+    const several = [...b.values(), ...n.values()].some((g) => g.target === target && g.name !== a.name);
+    const where = several ? { in: a.name.replace(/\/resources$/, '') } : {};
+    for (const id of [...new Set([...o.keys(), ...x.keys()])].sort()) {
+      const was = o.get(id);
+      const is = x.get(id);
+      if (was && !is) entries.push({ target, kind: 'removed', id, type: was.type, ...where, destructive: STATEFUL.has(was.type), properties: [], lines: [] });
+      else if (!was && is) entries.push({ target, kind: 'added', id, type: is.type, ...where, destructive: false, properties: [], lines: [] });
+      else if (was && is) {
+        const properties = propertyChanges(was.body, is.body);
+        if (properties.length) entries.push({ target, kind: 'changed', id, type: is.type, ...where, destructive: false, properties, lines: [] });
+      }
+    }
+  }
+  return entries;
+}
+
+/** Policy and proxy files (APIM policy XML, Apigee bundle files), compared line by line. */
+function fileEntries(oldDir: string, newDir: string, before: ManifestArtifact[], after: ManifestArtifact[]): DiffEntry[] {
+  const files = (m: ManifestArtifact[]) => new Map(m.filter((a) => a.kind === 'policy' || a.kind === 'proxy').map((a) => [`${a.target}:${a.name}`, a]));
+  const b = files(before);
+  const n = files(after);
+  const entries: DiffEntry[] = [];
+  for (const k of [...new Set([...b.keys(), ...n.keys()])].sort()) {
+    const oldA = b.get(k);
+    const newA = n.get(k);
+    const a = (oldA ?? newA)!;
+    const text = (dir: string, f?: ManifestArtifact) => (f ? readFileSync(path.join(dir, f.path), 'utf8') : '');
+    const was = text(oldDir, oldA);
+    const is = text(newDir, newA);
+    if (was === is) continue;
+    const lines = diffLines(was, is).flatMap((part) => (part.added || part.removed ? part.value.replace(/\n$/, '').split('\n').map((l) => `${part.added ? '+' : '-'} ${l}`) : []));
+    entries.push({ target: a.target, kind: !oldA ? 'added' : !newA ? 'removed' : 'changed', id: a.name, type: a.kind, destructive: false, properties: [], lines });
+  }
+  return entries;
+}
+
+function render(e: DiffEntry): string[] {
+  const sign = e.kind === 'added' ? '+' : e.kind === 'removed' ? '-' : '~';
+  const head = e.type === 'policy' || e.type === 'proxy' ? `${e.target}: ${sign} ${e.type} ${e.id}` : `${e.target}: ${sign} ${e.id} (${e.type})${e.in ? ` in ${e.in}` : ''}`;
+  const out = [`${head}${e.destructive ? '  DESTRUCTIVE: removes or replaces a stateful resource' : ''}`];
+  for (const p of e.properties) out.push(`    ${p.route ? `[${p.route}] ` : ''}${p.path}: ${show(p.old)} -> ${show(p.new)}`);
+  for (const l of e.lines) out.push(`    ${l}`);
   return out;
 }
 
 export function diffOut(oldDir: string, newDir: string): DiffResult {
   const before = readManifest(oldDir);
   const after = readManifest(newDir);
-  const lines: string[] = [];
-  let changes = 0;
-  let destructive = 0;
-  const key = (a: { target: string; name: string }) => `${a.target}:${a.name}`;
-  const graphs = (m: Manifest) => new Map(m.artifacts.filter((a) => a.kind === 'template' || a.kind === 'resources').map((a) => [key(a), a]));
-  const b = graphs(before);
-  const n = graphs(after);
-  for (const k of [...new Set([...b.keys(), ...n.keys()])].sort()) {
-    const oldA = b.get(k);
-    const newA = n.get(k);
-    const o = oldA ? resources(oldDir, oldA) : new Map();
-    const x = newA ? resources(newDir, newA) : new Map();
-    const target = (oldA ?? newA)!.target;
-    for (const id of [...new Set([...o.keys(), ...x.keys()])].sort()) {
-      const was = o.get(id);
-      const is = x.get(id);
-      if (was && !is) {
-        const bad = STATEFUL.has(was.type);
-        destructive += bad ? 1 : 0;
-        lines.push(`${target}: - ${id} (${was.type})${bad ? '  DESTRUCTIVE: removes or replaces a stateful resource' : ''}`);
-      } else if (!was && is) lines.push(`${target}: + ${id} (${is.type})`);
-      else if (was && is && was.body !== is.body) lines.push(`${target}: ~ ${id} (${is.type})`);
-      else continue;
-      changes++;
-    }
-  }
-  return { lines, changes, destructive };
+  const entries = [...graphEntries(oldDir, newDir, before, after), ...fileEntries(oldDir, newDir, before, after)];
+  return { lines: entries.flatMap(render), entries, changes: entries.length, destructive: entries.filter((e) => e.destructive).length };
 }

@@ -9,10 +9,7 @@ import { portability } from '../../lib/capabilities/portability';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
-import { synthApigee } from './apigee';
 import { compilers } from './compilers';
-import { synthAws } from './aws';
-import { synthAzure } from './azure';
 import { json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
 
@@ -41,6 +38,24 @@ export function prepareOutDir(outDir: string): void {
   }
 }
 
+/** The packages each target's SDK comes from: peer dependencies a user installs for the targets they use. */
+const PEERS: Record<TargetSummary['target'], string[]> = {
+  aws: ['aws-cdk-lib', 'constructs'],
+  azure: ['@pulumi/pulumi', '@pulumi/azure-native'],
+  apigee: ['@pulumi/pulumi', '@pulumi/gcp'],
+};
+
+/** A target's synth module, loaded only when the target is synthesized; a missing SDK is named. */
+async function load<T>(target: TargetSummary['target'], f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const missing = PEERS[target].find((p) => (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (e as Error).message.includes(`'${p}`));
+    if (missing) throw new AnygateError(`target ${target} needs ${PEERS[target].join(' and ')} (${missing} is not installed): npm install --save-dev ${PEERS[target].join(' ')}, or leave ${target} out with --target`);
+    throw e;
+  }
+}
+
 function messageOf(e: unknown): string[] {
   if (e instanceof SynthesisError) return e.problems.map(formatProblem);
   if (e instanceof AnygateError) return [e.message];
@@ -55,8 +70,10 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   const targets: TargetSummary[] = [];
   const run = async (target: TargetSummary['target'], f: () => Promise<Omit<TargetSummary, 'target' | 'ok' | 'errors'> & { artifacts: Artifact[] }>) => {
     o.progress(`synthesizing ${target}...`);
+    const started = Date.now();
     try {
       const r = await f();
+      o.progress(`synthesized ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       artifacts.push(...r.artifacts);
       targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: r.warnings, errors: [] });
     } catch (e) {
@@ -65,12 +82,13 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   };
   if (o.targets.includes('aws')) {
     await run('aws', async () => {
+      const { synthAws } = await load('aws', async () => require('./aws') as typeof import('./aws'));
       const r = synthAws(spec, o.outDir, o.stages);
       return { ...r, policies: 0 };
     });
   }
-  if (o.targets.includes('azure')) await run('azure', () => synthAzure(spec, o.outDir, stages, o.azureSku));
-  if (o.targets.includes('apigee')) await run('apigee', () => synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
+  if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', async () => require('./azure') as typeof import('./azure'))).synthAzure(spec, o.outDir, stages, o.azureSku));
+  if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
 
   artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
   const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: compilers(o.stages) });

@@ -21,10 +21,12 @@ export interface BundledHandler {
   readonly codeBytes: number;
 }
 
-const ENTRY: Record<HandlerKind, string> = {
-  authorizer: path.join(__dirname, 'authorizer', 'lambda.ts'),
-  transform: path.join(__dirname, 'transform', 'handler.ts'),
-};
+/** The handler source in a checkout; the compiled .js beside it in the published package (dist/). */
+const ENTRY_FILE: Record<HandlerKind, string> = { authorizer: 'lambda', transform: 'handler' };
+function entry(kind: HandlerKind): string {
+  const ts = path.join(__dirname, kind, `${ENTRY_FILE[kind]}.ts`);
+  return existsSync(ts) ? ts : path.join(__dirname, kind, `${ENTRY_FILE[kind]}.js`);
+}
 
 const codeCache = new Map<HandlerKind, string>();
 
@@ -33,7 +35,7 @@ export function handlerCode(kind: HandlerKind): string {
   let code = codeCache.get(kind);
   if (code === undefined) {
     const out = buildSync({
-      entryPoints: [ENTRY[kind]],
+      entryPoints: [entry(kind)],
       bundle: true,
       platform: 'node',
       target: 'node20',

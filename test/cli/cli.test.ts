@@ -1,15 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { groupWarnings, fromText } from '../../bin/commands/warnings';
+import { closest } from '../../bin/commands/suggest';
+import { colorWanted } from '../../bin/commands/context';
 import { scratch, sharedDir } from '../validators';
-
-const root = path.join(__dirname, '..', '..');
-const bin = path.join(root, 'bin', 'anygate.js');
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { root, run, runAsync } from './run';
 
 describe('anygate CLI', () => {
   it('validate: exit 0 on a valid spec', () => {
@@ -89,5 +85,79 @@ describe('anygate import / export and the CDK app', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cdk-app.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir } });
     expect(r.status).toBe(0);
     expect(existsSync(path.join(outdir, 'petstore-gateway.template.json'))).toBe(true);
+  });
+});
+
+describe('start-up, discovery and the small commands', () => {
+  it('--help and --version load no cloud SDK, esbuild, XML builder or schema library', () => {
+    const cli = path.join(root, 'dist', 'bin', 'cli.js');
+    const heavy = ['aws-cdk-lib', '@pulumi', 'esbuild', 'xmlbuilder2', 'zod', 'swagger-parser', 'yazl', 'tsx'];
+    for (const args of [['--help'], ['--version'], ['validate', '--help']]) {
+      const probe = `const io={out:()=>{},err:()=>{}};require(${JSON.stringify(cli)}).main(['node','anygate',...${JSON.stringify(args)}],io).then((code)=>{console.log(JSON.stringify({code,loaded:Object.keys(require.cache).filter((k)=>${JSON.stringify(heavy)}.some((h)=>k.includes('/node_modules/'+h+'/')))}))})`;
+      const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8' });
+      expect(JSON.parse(r.stdout)).toEqual({ code: 0, loaded: [] });
+    }
+  });
+
+  it('--version prints the package version', () => {
+    const r = run('--version');
+    expect([r.code, r.out.trim()]).toEqual([0, JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version]);
+  });
+
+  it('validate --json prints a machine-readable report on stdout, also when invalid', () => {
+    const bad = run('validate', 'test/fixtures/broken.yaml', '--json');
+    expect(bad.code).toBe(1);
+    const j = JSON.parse(bad.out);
+    expect(j).toMatchObject({ file: 'test/fixtures/broken.yaml', valid: false });
+    expect(j.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['routes', 0, 'cache', 'ttlSeconds'], line: 12, column: 19 })]));
+    const missing = run('validate', 'nope.yaml', '--json');
+    expect([missing.code, JSON.parse(missing.out).errors[0].message]).toEqual([1, 'no such file; give the path of a YAML, JSON, OpenAPI or TypeScript spec']);
+    const good = JSON.parse(run('validate', 'examples/petstore/gateway.yaml', '--json').out);
+    expect(good).toMatchObject({ valid: true, gateway: 'petstore', routes: 7, errors: [] });
+  });
+
+  it('init writes a starter spec with its $schema line; validate and synth find it with no argument', async () => {
+    const dir = scratch('init');
+    const init = await runAsync(['init', '--name', 'starter'], dir);
+    expect(init.code).toBe(0);
+    const text = readFileSync(path.join(dir, 'anygate.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${path.join(root, 'schema', 'anygate.schema.json')}`);
+    expect(existsSync(text.split('\n')[0]!.split('$schema=')[1]!)).toBe(true);
+    const v = await runAsync(['validate'], dir);
+    expect([v.code, v.out.trim()]).toEqual([0, 'anygate.yaml: valid (gateway starter, 2 routes)']);
+    expect(v.err).toMatch(/^using anygate\.yaml \(no spec given; looked for anygate\.yaml, anygate\.yml, anygate\.json, gateway\.yaml, gateway\.yml, gateway\.json, gateway\.ts\)$/m);
+    expect((await runAsync(['init'], dir)).code).toBe(1); // never overwrites without --force
+    const empty = await runAsync(['synth'], scratch('empty'));
+    expect(empty.code).toBe(2);
+    expect(empty.err).toMatch(/no spec given and none found in .*: looked for anygate\.yaml, .*gateway\.ts; name one/);
+  });
+
+  it('"did you mean" for a mistyped command or option', () => {
+    const cmd = run('synht');
+    expect([cmd.code, cmd.err]).toEqual([2, expect.stringContaining('(Did you mean synth?)')]);
+    const opt = run('diff', 'a', 'b', '--fail-on', 'destrutive');
+    expect(opt.code).toBe(2);
+    expect(opt.err).toMatch(/Allowed choices are changes, destructive/);
+    expect(closest('apigee', ['aws', 'azure', 'apigee'])).toBe('apigee');
+    expect(closest('azrue', ['aws', 'azure', 'apigee'])).toBe('azure');
+    expect(closest('kubernetes', ['aws', 'azure', 'apigee'])).toBeUndefined();
+  });
+
+  it('colour only on a terminal, never with NO_COLOR, always with FORCE_COLOR', () => {
+    expect(colorWanted({ isTTY: true }, {})).toBe(true);
+    expect(colorWanted({ isTTY: false }, {})).toBe(false);
+    expect(colorWanted({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorWanted({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+    expect(colorWanted({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    // Piped output (these tests) carries no escape codes.
+    expect(run('validate', 'test/fixtures/broken.yaml').err).not.toMatch(/\u001b\[/);
+    const forced = spawnSync(process.execPath, [path.join(root, 'bin', 'anygate.js'), 'validate', 'test/fixtures/broken.yaml'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(forced.stderr).toMatch(/\u001b\[31m3 errors/);
+  });
+
+  it('repeated warnings are grouped with a count; --verbose lists each', () => {
+    const ws = ['route a: no cache key', 'route b: no cache key', 'route c: no cache key', 'route d: no cache key', 'route a: something else', 'gateway-wide note', 'gateway-wide note'].map(fromText);
+    expect(groupWarnings(ws, false)).toEqual(['no cache key (4 places: route a, route b, route c, and 1 more; --verbose lists all)', 'route a: something else', 'gateway-wide note']);
+    expect(groupWarnings(ws, true)).toHaveLength(6);
   });
 });

@@ -1,17 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { listFiles } from '../../bin/synth/files';
-import { apigeelint, apimPolicyErrors, cfnLintErrors, openApiErrors, scratch } from '../validators';
-
-const root = path.join(__dirname, '..', '..');
-const bin = path.join(root, 'bin', 'anygate.js');
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { apigeelint, apimPolicyErrors, cfnLintErrors, openApiFileErrors, scratch } from '../validators';
+import { inPairs, root, run, runAsync, type CliRun } from './run';
 
 const examples = [
   { spec: 'examples/petstore/gateway.ts', name: 'petstore', stages: ['dev', 'prod'] },
@@ -19,21 +11,46 @@ const examples = [
   { spec: 'examples/multi-stage/gateway.ts', name: 'orders', stages: ['dev', 'prod', 'staging'] },
 ];
 
-describe.each(examples)('anygate synth $spec', ({ spec, name, stages }) => {
-  const out = scratch('synth');
-  const again = scratch('synth-again');
-  let first: ReturnType<typeof run>;
-  beforeAll(() => {
-    first = run('synth', spec, '--out', out);
-  });
+// Every full synth of this file runs once, two at a time, before the tests look at the results.
+const specDir = scratch('diff-spec');
+mkdirSync(specDir, { recursive: true });
+const base = parse(readFileSync(path.join(root, 'examples/petstore/gateway.yaml'), 'utf8'));
+const writeSpec = (name: string, s: unknown) => {
+  const f = path.join(specDir, name);
+  writeFileSync(f, stringify(s));
+  return f;
+};
+const { consumers, ...withoutConsumers } = base;
+const jobs: Record<string, { args: string[]; out: string }> = {};
+for (const e of examples) {
+  jobs[`${e.name}`] = { args: ['synth', e.spec], out: scratch('synth') };
+  jobs[`${e.name}-again`] = { args: ['synth', e.spec], out: scratch('synth-again') };
+}
+jobs['diff-a'] = { args: ['synth', writeSpec('a.yaml', base)], out: scratch('diff-a') };
+jobs['diff-b'] = { args: ['synth', writeSpec('b.yaml', { ...base, routes: [...base.routes, { id: 'extra', method: 'GET', path: '/extra', backend: 'pets', auth: 'none' }] })], out: scratch('diff-b') };
+jobs['diff-c'] = { args: ['synth', writeSpec('c.yaml', { ...withoutConsumers, consumers: { acme: consumers.acme } })], out: scratch('diff-c') };
+jobs['json-aws'] = { args: ['synth', 'examples/minimal/gateway.yaml', '--target', 'aws', '--json'], out: scratch('synth-json') };
+jobs['consumption'] = { args: ['synth', 'examples/petstore/gateway.ts', '--target', 'azure', '--azure-sku', 'Consumption'], out: scratch('x') };
+const results: Record<string, CliRun> = {};
+
+beforeAll(async () => {
+  const names = Object.keys(jobs);
+  const done = await inPairs(names.map((n) => () => runAsync([...jobs[n]!.args, '--out', jobs[n]!.out])));
+  names.forEach((n, i) => (results[n] = done[i]!));
+});
+
+describe.each(examples)('anygate synth $spec', ({ name, stages }) => {
+  const out = jobs[name]!.out;
 
   it('exits 0 with a summary per target', () => {
+    const first = results[name]!;
     expect(first.code).toBe(0);
     expect(first.out).toMatch(new RegExp(`^gateway ${name}: \\d+ routes`));
     expect(first.out).toMatch(/^ {2}aws {5}ok/m);
     expect(first.out).toMatch(/^ {2}azure {3}ok/m);
     expect(first.out).toMatch(/^ {2}apigee {2}ok/m);
     expect(first.err).toContain('synthesizing apigee...');
+    expect(first.err).toMatch(/synthesized aws in \d+\.\d s/);
   });
 
   it('writes the documented layout, and the manifest lists files that exist', () => {
@@ -51,31 +68,35 @@ describe.each(examples)('anygate synth $spec', ({ spec, name, stages }) => {
   });
 
   it('gives byte-identical out trees on a second run', () => {
-    expect(run('synth', spec, '--out', again).code).toBe(0);
+    const again = jobs[`${name}-again`]!.out;
+    expect(results[`${name}-again`]!.code).toBe(0);
     const a = listFiles(out);
     expect(listFiles(again)).toEqual(a);
     for (const f of a) expect(readFileSync(path.join(again, f)).equals(readFileSync(path.join(out, f)))).toBe(true);
   });
 
-  it('passes cfn-lint, xmllint (APIM schemas), apigeelint and openapi-spec-validator', () => {
-    expect(cfnLintErrors(path.join(out, 'aws', `${name}-gateway.template.json`))).toEqual([]);
-    const policies = listFiles(out).filter((f) => f.startsWith('azure/') && f.endsWith('.xml')).map((f) => path.join(out, f));
-    expect(policies.length).toBeGreaterThan(0);
-    expect(apimPolicyErrors(policies)).toBe('');
+  it('passes apigeelint', () => {
     expect(apigeelint(path.join(out, 'apigee')).filter((f) => f.severity === 'error')).toEqual([]);
-    expect(openApiErrors(JSON.parse(readFileSync(path.join(out, 'openapi.json'), 'utf8')))).toBe('');
   });
+});
+
+it('every example passes cfn-lint, xmllint (APIM schemas) and openapi-spec-validator (one run of each for all)', () => {
+  const outs = examples.map((e) => jobs[e.name]!.out);
+  expect(cfnLintErrors(examples.map((e) => path.join(jobs[e.name]!.out, 'aws', `${e.name}-gateway.template.json`)))).toEqual([]);
+  const policies = outs.flatMap((out) => listFiles(out).filter((f) => f.startsWith('azure/') && f.endsWith('.xml')).map((f) => path.join(out, f)));
+  expect(policies.length).toBeGreaterThan(examples.length);
+  expect(apimPolicyErrors(policies)).toBe('');
+  expect(openApiFileErrors(outs.map((out) => path.join(out, 'openapi.json')))).toBe('');
 });
 
 describe('anygate synth: options and bad input', () => {
   it('--json prints a machine summary; --target limits the targets', () => {
-    const out = scratch('synth-json');
-    const r = run('synth', 'examples/minimal/gateway.yaml', '--out', out, '--target', 'aws', '--json');
+    const r = results['json-aws']!;
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ ok: true, gateway: 'hello', routes: 2 });
     expect(j.targets.map((t: { target: string }) => t.target)).toEqual(['aws']);
-    expect(existsSync(path.join(out, 'azure'))).toBe(false);
+    expect(existsSync(path.join(jobs['json-aws']!.out, 'azure'))).toBe(false);
   });
 
   it('a missing spec, an invalid spec, an unknown target, an unwritable or foreign out dir: one clear line and the documented code', () => {
@@ -99,8 +120,17 @@ describe('anygate synth: options and bad input', () => {
     expect(readFileSync(path.join(foreign, 'precious.txt'), 'utf8')).toBe('keep me');
   });
 
+  it('"did you mean" for a mistyped target, stage or spec file', () => {
+    const target = run('synth', 'examples/minimal/gateway.yaml', '--target', 'azur', '--out', scratch('x'));
+    expect([target.code, target.err.trim()]).toEqual([2, 'anygate: unknown target "azur" (did you mean "azure"?); targets: aws, azure, apigee']);
+    const stage = run('synth', 'examples/petstore/gateway.yaml', '--stage', 'prd', '--out', scratch('x'));
+    expect([stage.code, stage.err.trim().split('\n').pop()]).toEqual([2, 'anygate: stage "prd" is not in the spec (did you mean "prod"?); stages: dev, prod']);
+    const file = run('validate', 'examples/petstore/gateway.yml');
+    expect([file.code, file.err.trim()]).toEqual([1, 'anygate: examples/petstore/gateway.yml: no such file (did you mean "examples/petstore/gateway.yaml"?)']);
+  });
+
   it('exits 1 and says which target failed when a target cannot synthesize', () => {
-    const r = run('synth', 'examples/petstore/gateway.ts', '--out', scratch('x'), '--target', 'azure', '--azure-sku', 'Consumption');
+    const r = results['consumption']!;
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/azure {3}FAILED/);
     expect(r.out).toMatch(/route createPet: route\.rateLimit on azure \(Consumption\)/);
@@ -108,36 +138,44 @@ describe('anygate synth: options and bad input', () => {
 });
 
 describe('anygate diff', () => {
-  const specDir = scratch('diff-spec');
-  mkdirSync(specDir, { recursive: true });
-  const base = parse(readFileSync(path.join(root, 'examples/petstore/gateway.yaml'), 'utf8'));
-  const write = (name: string, s: unknown) => {
-    const f = path.join(specDir, name);
-    writeFileSync(f, stringify(s));
-    return f;
-  };
-  const before = scratch('diff-a');
-  beforeAll(() => {
-    expect(run('synth', write('a.yaml', base), '--out', before).code).toBe(0);
-  });
+  const before = jobs['diff-a']!.out;
 
-  it('adding a route changes only what it must, and nothing destructive', () => {
-    const after = scratch('diff-b');
-    expect(run('synth', write('b.yaml', { ...base, routes: [...base.routes, { id: 'extra', method: 'GET', path: '/extra', backend: 'pets', auth: 'none' }] }), '--out', after).code).toBe(0);
-    const r = run('diff', before, after);
+  it('adding a route changes only what it must, and nothing destructive; each change names its route and property', () => {
+    expect(results['diff-a']!.code).toBe(0);
+    expect(results['diff-b']!.code).toBe(0);
+    const r = run('diff', before, jobs['diff-b']!.out);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ 0 destructive$/m);
-    expect(r.out).toMatch(/^azure: \+ petstore-op-extra \(azure-native:apimanagement:ApiOperation\)$/m);
+    expect(r.out).toMatch(/^azure: \+ petstore-op-extra \(azure-native:apimanagement:ApiOperation\) in dev$/m);
+    expect(r.out).toMatch(/^azure: \+ petstore-op-extra \(azure-native:apimanagement:ApiOperation\) in prod$/m);
+    expect(r.out).toMatch(/^azure: \+ policy prod\/operation\/extra\n {4}\+ <policies>$/m);
     expect(r.out).not.toMatch(/^aws: - .*(ApiKey|UsagePlan|Stage)/m);
+    // The AWS body change is reported under the route it belongs to, with the new value.
+    expect(r.out).toMatch(/^ {4}\[GET, OPTIONS \/v1\/extra\] Properties\.Body\.paths\.\/v1\/extra: \(none\) -> \{"get":\{"operationId":"extra"/m);
+    expect(run('diff', before, jobs['diff-b']!.out, '--fail-on', 'destructive').code).toBe(0);
+    expect(run('diff', before, jobs['diff-b']!.out, '--fail-on', 'changes').code).toBe(1);
+    const j = JSON.parse(run('diff', before, jobs['diff-b']!.out, '--json').out);
+    expect(j.entries).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'azure', kind: 'added', id: 'petstore-op-extra' })]));
   });
 
-  it('removing a consumer is flagged destructive on every target', () => {
-    const after = scratch('diff-c');
-    const { consumers, ...rest } = base;
-    expect(run('synth', write('c.yaml', { ...rest, consumers: { acme: consumers.acme } }), '--out', after).code).toBe(0);
-    const r = run('diff', before, after);
+  it('removing a consumer is flagged destructive on every target; --fail-on destructive exits 1', () => {
+    expect(results['diff-c']!.code).toBe(0);
+    const r = run('diff', before, jobs['diff-c']!.out);
     expect(r.out).toMatch(/^aws: - GatewayKeyTrialUser\w+ \(AWS::ApiGateway::ApiKey\) {2}DESTRUCTIVE/m);
-    expect(r.out).toMatch(/^azure: - petstore-sub-petstore-trial-user \(azure-native:apimanagement:Subscription\) {2}DESTRUCTIVE/m);
+    expect(r.out).toMatch(/^azure: - petstore-sub-petstore-trial-user \(azure-native:apimanagement:Subscription\) in prod {2}DESTRUCTIVE/m);
     expect(r.out).toMatch(/^apigee: - petstore-app-trial-user-prod \(gcp:apigee\/developerApp:DeveloperApp\) {2}DESTRUCTIVE/m);
+    expect(run('diff', before, jobs['diff-c']!.out, '--fail-on', 'destructive').code).toBe(1);
+  });
+
+  it('outputs that differ only in key and array order are no change', () => {
+    const reordered = scratch('diff-reordered');
+    cpSync(jobs['petstore']!.out, reordered, { recursive: true });
+    const reverse = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reverse).reverse() : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverse(x)])) : v;
+    const graphs = listFiles(reordered).filter((f) => /template\.json$|resources\.json$/.test(f));
+    expect(graphs.length).toBeGreaterThan(2);
+    for (const f of graphs) writeFileSync(path.join(reordered, f), JSON.stringify(reverse(JSON.parse(readFileSync(path.join(reordered, f), 'utf8')))));
+    const r = run('diff', jobs['petstore']!.out, reordered, '--fail-on', 'changes');
+    expect([r.code, r.out.trim()]).toEqual([0, '0 changes, 0 destructive']);
   });
 });

@@ -1,0 +1,80 @@
+/** `anygate import`, `anygate export` and `anygate schema`: documents in, documents out. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { EXIT, UsageError, type CommandModule, type Context, type Io } from './context';
+import { specArgument } from './spec-file';
+
+export function writeOut(out: string | undefined, text: string, io: Io): void {
+  if (!out) {
+    io.out(text);
+    return;
+  }
+  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  writeFileSync(out, text);
+  io.err(`wrote ${out}\n`);
+}
+
+async function importCmd(file: string, flags: { out?: string; name?: string; lenient?: boolean }, ctx: Context): Promise<number> {
+  const [{ parseDataFile }, { importOpenApi }, { toYaml, yamlCommentSafe }, { formatWarnings }] = [
+    require('../../lib/model/load') as typeof import('../../lib/model/load'),
+    require('../../lib/openapi/import') as typeof import('../../lib/openapi/import'),
+    require('../../lib/openapi/yaml') as typeof import('../../lib/openapi/yaml'),
+    require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings'),
+  ];
+  const { data } = parseDataFile(readFileSync(file, 'utf8'), file);
+  if (!data || typeof data !== 'object' || !('openapi' in data || 'swagger' in data)) throw new UsageError(`${file} is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)`);
+  const { input, warnings } = await importOpenApi(data as Record<string, unknown>, file, { name: flags.name, lenient: flags.lenient });
+  for (const line of formatWarnings(warnings, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  // YAML safe for 1.1 and 1.2 readers (line separators escaped, 1.1 booleans quoted).
+  writeOut(flags.out, `# Imported from ${yamlCommentSafe(path.basename(file))} by anygate import\n${toYaml(input)}`, ctx.io);
+  return EXIT.ok;
+}
+
+async function exportCmd(given: string | undefined, flags: { out?: string }, ctx: Context): Promise<number> {
+  const file = specArgument(given, ctx.io.err);
+  const [{ loadSpec }, { exportOpenApi }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/openapi/export') as typeof import('../../lib/openapi/export')];
+  const { spec } = await loadSpec(file);
+  writeOut(flags.out, JSON.stringify(exportOpenApi(spec), null, 2) + '\n', ctx.io);
+  return EXIT.ok;
+}
+
+async function schemaCmd(flags: { out?: string }, ctx: Context): Promise<number> {
+  const { gatewayJsonSchema } = require('../../lib/model/json-schema') as typeof import('../../lib/model/json-schema');
+  writeOut(flags.out, gatewayJsonSchema(), ctx.io);
+  return EXIT.ok;
+}
+
+export const importCommand: CommandModule = {
+  register(program: Command, ctx, run) {
+    program
+      .command('import')
+      .description('convert an OpenAPI 3.x or Swagger 2.0 document (x-anygate extensions included) into an anygate spec (YAML)')
+      .argument('<openapi-file>', 'OpenAPI or Swagger document, YAML or JSON')
+      .option('--out <file>', 'write the spec to a file (default: stdout)')
+      .option('--name <name>', 'gateway name (default: from info.title)')
+      .option('--lenient', 'import what can be imported from a document with errors, listing what was skipped')
+      .action(run((file: string, flags: { out?: string; name?: string }) => importCmd(file, flags, ctx)));
+  },
+};
+
+export const exportCommand: CommandModule = {
+  register(program: Command, ctx, run) {
+    program
+      .command('export')
+      .description('write the gateway as an OpenAPI 3.1 document, with x-anygate extensions for the rest')
+      .argument('[spec]', 'spec file (default: found in the current directory)')
+      .option('--out <file>', 'write to a file (default: stdout)')
+      .action(run((file: string | undefined, flags: { out?: string }) => exportCmd(file, flags, ctx)));
+  },
+};
+
+export const schemaCommand: CommandModule = {
+  register(program: Command, ctx, run) {
+    program
+      .command('schema')
+      .description('print (or write) the JSON Schema of spec files')
+      .option('--out <file>', 'write to a file')
+      .action(run((flags: { out?: string }) => schemaCmd(flags, ctx)));
+  },
+};

@@ -1,0 +1,82 @@
+/** `anygate synth [spec]`: every target's artifacts, offline. */
+import type { Command } from 'commander';
+import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, TARGETS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
+import type { SynthResult } from '../synth';
+import { EXIT, plural, type CommandModule, type Context } from './context';
+import { tierOptions } from './options';
+import { specArgument, SPEC_FILES } from './spec-file';
+import { parseStages, parseTargets } from './targets';
+import { fromText, groupWarnings } from './warnings';
+import { SpecValidationError } from '../../lib/model/errors';
+
+interface SynthFlags {
+  target?: string;
+  stage?: string;
+  out: string;
+  json?: boolean;
+  azureSku?: AzureSku;
+  apigeeEnv?: ApigeeEnvironmentType;
+  lenient?: boolean;
+  allowPlaceholders?: boolean;
+}
+
+function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context): string {
+  const c = ctx.colors;
+  const lines = [`gateway ${gateway}: ${result.routes} routes, ${stages} stages`];
+  for (const t of result.targets) {
+    if (t.ok) lines.push(`  ${t.target.padEnd(7)} ${c.green('ok')}      ${t.resources} resources, ${t.policies} policies, ${plural(t.warnings.length, 'warning')}`);
+    else lines.push(`  ${t.target.padEnd(7)} ${c.red('FAILED')}  ${plural(t.errors.length, 'problem')}`);
+    for (const w of groupWarnings(t.warnings.map(fromText), ctx.verbose())) lines.push(`          ${c.yellow('warning')}: ${w}`);
+    for (const e of t.errors) lines.push(`          ${e}`);
+  }
+  lines.push(`wrote ${result.artifacts.length} artifacts to ${result.outDir}/ (manifest.json lists them) in ${seconds.toFixed(1)} s`);
+  return lines.join('\n') + '\n';
+}
+
+async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Context): Promise<number> {
+  const targets = parseTargets(flags.target);
+  const file = specArgument(given, flags.json ? () => undefined : ctx.io.err);
+  const progress = (m: string) => (flags.json ? undefined : ctx.io.err(`${ctx.colors.dim(m)}\n`));
+  const started = Date.now();
+  progress(`loading ${file}`);
+  const [{ loadSpec }, { synth }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../synth') as typeof import('../synth')];
+  const loaded = await loadSpec(file, { lenient: flags.lenient });
+  const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
+  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  // Placeholders an import left (backend.invalid, issuer.invalid) would deploy a broken gateway.
+  const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
+  const placeholders = placeholderIssues(loaded.spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
+  if (placeholders.length && !flags.allowPlaceholders) throw new SpecValidationError(placeholders);
+  for (const line of formatWarnings(placeholders, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  const result = await synth(loaded.spec, {
+    targets,
+    outDir: flags.out,
+    stages: parseStages(flags.stage, Object.keys(loaded.spec.stages)),
+    azureSku: flags.azureSku,
+    apigeeEnvironmentType: flags.apigeeEnv,
+    progress,
+  });
+  if (flags.json) {
+    ctx.io.out(JSON.stringify({ ok: result.ok, gateway: loaded.spec.name, routes: result.routes, out: result.outDir, targets: result.targets, artifacts: result.artifacts.length }, null, 2) + '\n');
+  } else {
+    ctx.io.out(summary(result, loaded.spec.name, Object.keys(loaded.spec.stages).length, (Date.now() - started) / 1000, ctx));
+  }
+  return result.ok ? EXIT.ok : EXIT.failed;
+}
+
+export const synthCommand: CommandModule = {
+  register(program: Command, ctx, run) {
+    const cmd = program
+      .command('synth')
+      .description("write every target's artifacts offline: CDK assembly, APIM policies and resources, Apigee bundle, OpenAPI, portability report")
+      .argument('[spec]', `spec file (default: the first of ${SPEC_FILES.join(', ')} in the current directory)`)
+      .option('--target <list>', `comma-separated targets (${TARGETS.join(',')})`)
+      .option('--stage <names>', 'comma-separated stages (default: all)')
+      .option('--out <dir>', 'output directory', 'out')
+      .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
+      .option('--allow-placeholders', 'synthesize even though the spec holds placeholders an import left (backend.invalid, issuer.invalid)');
+    tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
+      .option('--json', 'machine-readable summary on stdout')
+      .action(run((file: string | undefined, flags: SynthFlags) => synthCmd(file, flags, ctx)));
+  },
+};

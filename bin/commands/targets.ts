@@ -1,0 +1,23 @@
+/** Parsing `--target` lists. */
+import { TARGETS, type Target } from '../../lib/capabilities/table';
+import { UsageError } from './context';
+import { didYouMean } from './suggest';
+
+export function parseTargets(value: string | undefined): Target[] {
+  if (!value) return [...TARGETS];
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const t of list) {
+    if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target ${JSON.stringify(t)}${didYouMean(t, TARGETS)}; targets: ${TARGETS.join(', ')}`);
+  }
+  return [...new Set(list)] as Target[];
+}
+
+/** `--stage a,b` against the spec's stages. */
+export function parseStages(value: string | undefined, known: readonly string[]): string[] | undefined {
+  if (!value) return undefined;
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of list) {
+    if (!known.includes(s)) throw new UsageError(`stage ${JSON.stringify(s)} is not in the spec${didYouMean(s, known)}; stages: ${known.join(', ')}`);
+  }
+  return list;
+}

@@ -1,0 +1,71 @@
+/** `anygate validate [spec]`: load and validate; `--json` prints a report on stdout, valid or not. */
+import type { Command } from 'commander';
+import { AnygateError, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
+import { EXIT, plural, type CommandModule, type Context } from './context';
+import { specArgument, SPEC_FILES } from './spec-file';
+
+interface ValidateFlags {
+  json?: boolean;
+  lenient?: boolean;
+}
+
+/** The machine-readable report: the same shape whether the spec is valid or not. */
+export interface ValidateReport {
+  readonly file: string;
+  readonly valid: boolean;
+  readonly gateway?: string;
+  readonly routes?: number;
+  readonly errors: Omit<SpecIssue, 'severity'>[];
+  readonly warnings: Omit<SpecIssue, 'severity'>[];
+}
+
+const strip = ({ severity: _s, ...rest }: SpecIssue) => rest;
+
+/** The spec and its warnings, placeholders included (validate warns; synth refuses them). */
+async function load(file: string, flags: ValidateFlags) {
+  const { loadSpec } = require('../../lib/load') as typeof import('../../lib/load');
+  const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
+  const loaded = await loadSpec(file, { lenient: flags.lenient });
+  return { spec: loaded.spec, warnings: [...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)] };
+}
+
+async function report(file: string, flags: ValidateFlags): Promise<ValidateReport> {
+  try {
+    const loaded = await load(file, flags);
+    return { file, valid: true, gateway: loaded.spec.name, routes: loaded.spec.routes.length, errors: [], warnings: loaded.warnings.map(strip) };
+  } catch (e) {
+    if (e instanceof SpecValidationError) {
+      return { file, valid: false, errors: e.issues.filter((i) => i.severity === 'error').map(strip), warnings: e.issues.filter((i) => i.severity === 'warning').map(strip) };
+    }
+    if (e instanceof AnygateError) return { file, valid: false, errors: [{ path: [], file, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message }], warnings: [] };
+    throw e;
+  }
+}
+
+async function validate(given: string | undefined, flags: ValidateFlags, ctx: Context): Promise<number> {
+  const file = specArgument(given, flags.json ? () => undefined : ctx.io.err);
+  if (flags.json) {
+    const r = await report(file, flags);
+    ctx.io.out(JSON.stringify(r, null, 2) + '\n');
+    return r.valid ? EXIT.ok : EXIT.failed;
+  }
+  // Not --json: errors propagate to main, which prints them located and exits 1.
+  const loaded = await load(file, flags);
+  const c = ctx.colors;
+  const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
+  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  ctx.io.out(`${file}: ${c.green('valid')} (gateway ${loaded.spec.name}, ${plural(loaded.spec.routes.length, 'route')})\n`);
+  return EXIT.ok;
+}
+
+export const validateCommand: CommandModule = {
+  register(program: Command, ctx, run) {
+    program
+      .command('validate')
+      .description('validate a spec (YAML, JSON, OpenAPI or TypeScript); prints every error with its location')
+      .argument('[spec]', `spec file (default: the first of ${SPEC_FILES.join(', ')} in the current directory)`)
+      .option('--json', 'machine-readable report on stdout (also when the spec is invalid)')
+      .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
+      .action(run((file: string | undefined, flags: ValidateFlags) => validate(file, flags, ctx)));
+  },
+};

@@ -1,0 +1,140 @@
+/**
+ * The published package, proved from its tarball: `npm pack`, installed into a fresh fixture root
+ * under the OS temp dir, then a user's projects there must synthesize: a CDK TypeScript app compiled
+ * by `tsc` (strict, noUncheckedIndexedAccess, skipLibCheck off) and run by node, the same app under
+ * ts-node, an ES module consumer, and Pulumi programs for Azure and Apigee under runtime mocks.
+ *
+ * anygate and its own dependencies are installed from the npm cache (--prefer-offline). The peers
+ * and the user's tools (aws-cdk-lib, constructs, @pulumi/*, typescript, ts-node, @types/node) are the
+ * registry's packages at the repo's pinned versions; to keep this test fast they are linked from the
+ * repo's node_modules (installed by npm ci) instead of unpacked again (~500 MB).
+ * ANYGATE_PACKAGE_TEST_INSTALL_PEERS=1 installs them into the fixture root from the cache instead.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ensureBuilt, repoRoot } from '../build';
+import { inPairs, spawnAsync, type CliRun } from '../cli/run';
+
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string>; peerDependencies: Record<string, string> };
+const USER_TOOLS = ['typescript', 'ts-node', '@types/node'];
+const LINKED = [...Object.keys(pkg.peerDependencies), ...USER_TOOLS];
+
+type Run = CliRun;
+const sh = spawnAsync;
+
+const node = process.execPath;
+let work: string;
+let files: string[] = [];
+let pulumiInstalledWithAnygate = true;
+const r: Record<string, Run> = {};
+const cdkOut = { tsc: '', tsNode: '' };
+
+beforeAll(async () => {
+  ensureBuilt();
+  work = mkdtempSync(path.join(tmpdir(), 'anygate-package-'));
+  const packed = await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repoRoot);
+  if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.err}`);
+  const info = JSON.parse(packed.out) as { filename: string; files: { path: string }[] }[];
+  files = info[0]!.files.map((f) => f.path);
+  const fixtureRoot = path.join(work, 'root');
+  mkdirSync(fixtureRoot);
+  const installPeers = process.env.ANYGATE_PACKAGE_TEST_INSTALL_PEERS === '1';
+  const deps: Record<string, string> = { anygate: `file:../${info[0]!.filename}` };
+  if (installPeers) for (const p of LINKED) deps[p] = pkg.devDependencies[p]!;
+  writeFileSync(path.join(fixtureRoot, 'package.json'), JSON.stringify({ name: 'fixture-root', private: true, dependencies: deps }, null, 2));
+  const install = await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], fixtureRoot);
+  if (install.code !== 0) throw new Error(`npm install of the tarball failed: ${install.err}`);
+  pulumiInstalledWithAnygate = existsSync(path.join(fixtureRoot, 'node_modules', '@pulumi')) || existsSync(path.join(fixtureRoot, 'node_modules', 'aws-cdk-lib'));
+  if (!installPeers) {
+    for (const p of LINKED) {
+      mkdirSync(path.dirname(path.join(fixtureRoot, 'node_modules', p)), { recursive: true });
+      symlinkSync(path.join(repoRoot, 'node_modules', p), path.join(fixtureRoot, 'node_modules', p), 'dir');
+    }
+  }
+  // One project folder: each fixture resolves anygate and the peers from the fixture root above it.
+  const app = path.join(fixtureRoot, 'app');
+  cpSync(path.join(__dirname, 'fixtures'), app, { recursive: true });
+  cpSync(path.join(repoRoot, 'examples', 'petstore', 'gateway.yaml'), path.join(app, 'gateway.yaml'));
+  const bin = (p: string) => path.join(fixtureRoot, 'node_modules', p);
+  cdkOut.tsc = path.join(work, 'cdk-tsc');
+  cdkOut.tsNode = path.join(work, 'cdk-ts-node');
+  const tsNode = [bin('ts-node/dist/bin.js'), '--transpile-only'];
+  const jobs: [string, () => Promise<Run>][] = [
+    ['tsc', async () => {
+      const c = await sh(node, [bin('typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
+      r.cdkNode = c.code === 0 ? await sh(node, ['build/cdk-app.js'], app, { CDK_OUTDIR: cdkOut.tsc }) : c;
+      return c;
+    }],
+    ['cdkTsNode', () => sh(node, [...tsNode, 'cdk-app.ts'], app, { CDK_OUTDIR: cdkOut.tsNode })],
+    ['esm', () => sh(node, ['esm-app.mjs'], app, { CDK_OUTDIR: path.join(work, 'cdk-esm') })],
+    ['azure', () => sh(node, [...tsNode, 'pulumi-azure.ts'], app)],
+    ['apigee', () => sh(node, [...tsNode, 'pulumi-apigee.ts'], app)],
+    ['cli', () => sh(node, [bin('.bin/anygate'), '--version'], app)],
+    ['cliValidate', () => sh(node, [bin('.bin/anygate'), 'validate', '--json'], app)],
+  ];
+  const done = await inPairs(jobs.map(([, f]) => f));
+  jobs.forEach(([name], i) => (r[name] = done[i]!));
+}, 20 * 60 * 1000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const json = (run: Run | undefined) => {
+  expect(run?.err ?? 'not run').not.toMatch(/Error|error TS/);
+  expect(run?.code).toBe(0);
+  // The report is the last line printed, or all of stdout when it is pretty-printed.
+  const out = run!.out.trim();
+  return JSON.parse(out.startsWith('{\n') ? out : out.split('\n').pop()!);
+};
+
+describe('the npm tarball', () => {
+  it('holds the compiled package and its docs, not the sources or tests', () => {
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'bin/anygate.js', 'schema/anygate.schema.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/providers/aws/index.js', 'dist/providers/azure/index.d.ts', 'dist/providers/apigee/index.js', 'dist/lib/runtime/index.js', 'dist/bin/cli.js']));
+    expect(files.filter((f) => /^(test|examples|bench|docs)\/|^tsconfig|\.test\.|^lib\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
+  });
+
+  it('installs no cloud SDK by itself: they are optional peer dependencies', () => {
+    expect(pulumiInstalledWithAnygate).toBe(false);
+  });
+
+  it('a CDK app compiled by tsc (strict, skipLibCheck off) and run by node synthesizes, without loading Pulumi', () => {
+    expect(r.tsc?.out + (r.tsc?.err ?? '')).toBe('');
+    expect(r.tsc?.code).toBe(0);
+    const j = json(r.cdkNode);
+    expect([...j.stacks].sort()).toEqual(['hello-gateway', 'petstore-gateway']);
+    expect(Math.min(...j.resources)).toBeGreaterThan(3);
+    expect(j.pulumiLoaded).toBe(false);
+    // The JWT authorizer was bundled by esbuild from the compiled package.
+    const assets = readdirSync(cdkOut.tsc).filter((d) => d.startsWith('asset.') && existsSync(path.join(cdkOut.tsc, d, 'config.json')));
+    expect(assets.length).toBeGreaterThan(0);
+    const code = readFileSync(path.join(cdkOut.tsc, assets[0]!, 'index.js'), 'utf8');
+    expect(code).toMatch(/handler/);
+    expect(code).not.toMatch(/require\(["'](\.|anygate)/); // one self-contained file
+  });
+
+  it('the same CDK app runs under ts-node', () => {
+    expect(json(r.cdkTsNode)).toEqual(json(r.cdkNode));
+  });
+
+  it('an ES module consumer imports named exports from every subpath', () => {
+    expect(json(r.esm)).toMatchObject({ targets: ['aws', 'azure', 'apigee'], stacks: ['esm-gateway'], azureOperations: 1 });
+    expect(json(r.esm).authorizerBytes).toBeGreaterThan(1000);
+  });
+
+  it('a Pulumi program for Azure registers the API Management resources under mocks', () => {
+    const j = json(r.azure);
+    expect(j.types).toEqual(expect.arrayContaining(['azure-native:apimanagement:Api', 'azure-native:apimanagement:ApiOperation', 'azure-native:apimanagement:ApiOperationPolicy', 'azure-native:apimanagement:Product']));
+  });
+
+  it('a Pulumi program for Apigee registers the proxy and its products under mocks', () => {
+    const j = json(r.apigee);
+    expect(j.types).toEqual(expect.arrayContaining(['gcp:apigee/api:Api', 'gcp:apigee/apiProduct:ApiProduct', 'gcp:apigee/environmentApiRevisionDeployment:EnvironmentApiRevisionDeployment']));
+  });
+
+  it('the anygate bin runs from the package and finds gateway.yaml in the current directory', () => {
+    expect(r.cli?.out.trim()).toBe(pkg.version);
+    expect(json(r.cliValidate)).toMatchObject({ file: 'gateway.yaml', valid: true, gateway: 'petstore' });
+  });
+});
