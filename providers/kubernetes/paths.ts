@@ -68,7 +68,8 @@ function rank(s: PathSegment): number {
   return s.prefix || s.suffix ? 1 : 2;
 }
 
-function compareTemplates(a: readonly PathSegment[], b: readonly PathSegment[]): number {
+/** The model's template precedence (negative: `a` first); equal templates are one precedence group. */
+export function compareTemplates(a: readonly PathSegment[], b: readonly PathSegment[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const d = rank(a[i]) - rank(b[i]);
     if (d !== 0) return d;
