@@ -6,7 +6,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { compilers } from './synth/compilers';
-import { formatPortabilityTable, portability, TARGETS, type Target, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES, type AzureSku, type ApigeeEnvironmentType } from '../lib/capabilities';
+import { formatPortabilityTable, portability, ALL_TARGETS, TARGETS, type Target, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES, type AzureSku, type ApigeeEnvironmentType } from '../lib/capabilities';
 import { AnygateError, formatIssue, SpecValidationError } from '../lib/model/errors';
 import { gatewayJsonSchema } from '../lib/model/json-schema';
 import { loadSpec } from '../lib/load';
@@ -36,7 +36,7 @@ export function parseTargets(value: string | undefined): Target[] {
   if (!value) return [...TARGETS];
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const t of list) {
-    if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target ${JSON.stringify(t)}; targets: ${TARGETS.join(', ')}`);
+    if (!(ALL_TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target ${JSON.stringify(t)}; targets: ${ALL_TARGETS.join(', ')}`);
   }
   return [...new Set(list)] as Target[];
 }
@@ -176,7 +176,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .command('portability')
     .description('what each target does with each feature the spec uses')
     .argument('<spec>', 'spec file')
-    .option('--target <list>', `comma-separated targets (${TARGETS.join(',')})`)
+    .option('--target <list>', `comma-separated targets (${ALL_TARGETS.join(',')}; default ${TARGETS.join(',')})`)
     .addOption(new Option('--azure-sku <sku>', 'Azure API Management SKU').choices(AZURE_SKUS as string[]))
     .addOption(new Option('--apigee-env <type>', 'Apigee environment type').choices(APIGEE_ENVIRONMENT_TYPES as string[]))
     .option('--json', 'machine-readable output')
@@ -186,7 +186,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .command('synth')
     .description('write every target\'s artifacts offline: CDK assembly, APIM policies and resources, Apigee bundle, OpenAPI, portability report')
     .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
-    .option('--target <list>', `comma-separated targets (${TARGETS.join(',')})`)
+    .option('--target <list>', `comma-separated targets (${ALL_TARGETS.join(',')}; default ${TARGETS.join(',')})`)
     .option('--stage <names>', 'comma-separated stages (default: all)')
     .option('--out <dir>', 'output directory', 'out')
     .addOption(new Option('--azure-sku <sku>', 'Azure API Management SKU').choices(AZURE_SKUS as string[]))

@@ -13,6 +13,7 @@ import { synthApigee } from './apigee';
 import { compilers } from './compilers';
 import { synthAws } from './aws';
 import { synthAzure } from './azure';
+import { synthKubernetes } from './kubernetes';
 import { json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
 
@@ -71,6 +72,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   }
   if (o.targets.includes('azure')) await run('azure', () => synthAzure(spec, o.outDir, stages, o.azureSku));
   if (o.targets.includes('apigee')) await run('apigee', () => synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
+  if (o.targets.includes('kubernetes')) await run('kubernetes', async () => synthKubernetes(spec, o.outDir, stages));
 
   artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
   const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: compilers(o.stages) });
