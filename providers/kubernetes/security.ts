@@ -5,6 +5,7 @@
  * (Envoy Gateway SecurityPolicy API); principals in one rule must all match.
  */
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
+import { METHOD_ORDER } from '../../lib/model/types';
 import { bindingService } from './backends';
 import { headerName } from './envoy-text';
 import { EG_API } from './filters';
@@ -77,7 +78,8 @@ function cors(spec: GatewaySpec) {
   const c = spec.cors!;
   const out: Record<string, unknown> = {
     allowOrigins: c.allowOrigins,
-    allowMethods: c.allowMethods.includes('ANY') ? ['*'] : c.allowMethods,
+    // ANY: every method by name (a `*` is not a wildcard for credentialed requests in browsers).
+    allowMethods: c.allowMethods.includes('ANY') ? METHOD_ORDER.filter((m) => m !== 'ANY') : c.allowMethods,
     allowHeaders: c.allowHeaders,
     maxAge: `${c.maxAgeSeconds}s`,
   };
