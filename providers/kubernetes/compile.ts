@@ -8,7 +8,7 @@ import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { stageBackends, type BackendTarget } from './backends';
-import { directResponse, extensionRef, headerFilters, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
+import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
 import { dnsLabel } from './names';
 import { pathMatches, PATH_VALUE_MAX, templateRegex, type PathMatch } from './paths';
 import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesStagePlan } from './plan';
@@ -29,6 +29,8 @@ interface StageContext {
   readonly paths: Map<string, PathMatch[]>;
   readonly targets: Map<string, BackendTarget[]>;
   readonly problems: SynthesisProblem[];
+  /** Objects several rules share, by name. */
+  readonly shared: Map<string, K8sObject>;
 }
 
 function filterContext(c: StageContext, route: RouteSpec): FilterContext {
@@ -55,11 +57,16 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
     const targets = c.targets.get(route.backend)!;
     const prefixes = [...new Set(targets.map((t) => t.pathPrefix))];
     if (prefixes.length > 1) fctx.problem('backend.weighted', `the weighted targets of backend ${route.backend} have different base paths (${prefixes.join(', ')}); one rewrite serves every target, so give them the same path`);
-    const needsRewrite = c.spec.basePath !== '/' || prefixes[0] !== '' || Boolean(route.transform?.request?.rewritePath) || targets[0].isBackend;
-    if (needsRewrite) {
+    const pathRewrite = c.spec.basePath !== '/' || prefixes[0] !== '' || Boolean(route.transform?.request?.rewritePath);
+    if (pathRewrite) {
       const natural = templateRegex(c.spec.basePath, route.segments);
       objects.push(urlRewrite(objName, natural, rewriteSubstitution(route, prefixes[0], fctx), targets[0].isBackend, c.namespace));
       filters.push(extensionRef(objName));
+    } else if (targets[0].isBackend) {
+      // Only the Host changes: one filter serves every such rule.
+      const host = hostRewrite(dnsLabel(c.spec.name, 'backend-host'), c.namespace);
+      c.shared.set(host.metadata.name, host);
+      filters.push(extensionRef(host.metadata.name));
     }
     rule.backendRefs = targets.map((t) => t.ref);
     rule.timeouts = { request: duration(route.timeoutMs) };
@@ -102,7 +109,7 @@ function pathProblems(c: StageContext): void {
 function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, problems: SynthesisProblem[]): KubernetesStagePlan {
   const namespace = options.namespaces?.[stage] ?? dnsLabel(spec.name, stage);
   const backends = stageBackends(spec, stage, namespace, options.functions?.[stage]);
-  const c: StageContext = { spec, stage, namespace, options, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems };
+  const c: StageContext = { spec, stage, namespace, options, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems, shared: new Map() };
   pathProblems(c);
   const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...backends.objects];
   const chunks = splitRoutes(spec.name, spec.routes);
@@ -110,6 +117,7 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
     const rules = chunk.routes.map((r) => compileRule(c, r, chunk.name));
     objects.push(httpRoute(c, chunk.name, rules.map((r) => r.rule)), ...rules.flatMap((r) => r.objects));
   }
+  objects.push(...c.shared.values());
   const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, chunks.map((ch) => ch.name));
   if (plans) {
     const count = ((plans.spec.rateLimit as { global: { rules: unknown[] } }).global.rules).length;

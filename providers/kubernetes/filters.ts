@@ -90,3 +90,8 @@ export function urlRewrite(name: string, pattern: string, substitution: string, 
   if (backendHost) spec.hostname = { type: 'Backend' };
   return { apiVersion: EG_API, kind: 'HTTPRouteFilter', metadata: { name, namespace }, spec: { urlRewrite: spec } };
 }
+
+/** An Envoy Gateway urlRewrite of the Host only (to the backend's hostname). */
+export function hostRewrite(name: string, namespace: string): K8sObject {
+  return { apiVersion: EG_API, kind: 'HTTPRouteFilter', metadata: { name, namespace }, spec: { urlRewrite: { hostname: { type: 'Backend' } } } };
+}
