@@ -9,6 +9,7 @@ import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
+import { referenceGrants } from './grants';
 import { dnsLabel } from './names';
 import { pathMatches, PATH_VALUE_MAX, templateRegex, type PathMatch } from './paths';
 import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesStagePlan } from './plan';
@@ -19,7 +20,7 @@ import { GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traff
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy'];
+const KIND_ORDER = ['Namespace', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy'];
 
 interface StageContext {
   readonly spec: GatewaySpec;
@@ -93,7 +94,8 @@ function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>
 
 function sortObjects(objects: K8sObject[]): K8sObject[] {
   const key = (o: K8sObject) => KIND_ORDER.indexOf(o.kind);
-  return objects.sort((a, b) => key(a) - key(b) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const str = (o: K8sObject) => `${o.metadata.name} ${o.metadata.namespace ?? ''}`;
+  return objects.sort((a, b) => key(a) - key(b) || (str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0));
 }
 
 function pathProblems(c: StageContext): void {
@@ -124,6 +126,7 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
     if (count > GLOBAL_RULES_MAX) problems.push({ target: TARGET, where: 'gateway', feature: 'plan.quota', message: `the plans need ${count} global rate-limit rules (one per consumer and limit), over Envoy Gateway's ${GLOBAL_RULES_MAX} per policy` });
     objects.push(plans);
   }
+  objects.push(...referenceGrants(spec.name, namespace, objects));
   return { stage, namespace, objects: sortObjects(objects) };
 }
 

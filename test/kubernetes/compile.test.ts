@@ -53,6 +53,11 @@ describe('compileKubernetes', () => {
     expect(ruleOf(prod, dnsLabel('createOrder')).backendRefs).toEqual([{ kind: 'Service', name: 'orders', port: 80 }]);
     const plan = compileKubernetes(full(), { stages: ['prod'], functions: { prod: { authz: { name: 'authz-svc', namespace: 'auth', port: 8080 } } } });
     expect(find(plan.stages[0].objects, 'SecurityPolicy', 'shop-admin').extAuth).toEqual({ http: { backendRefs: [{ kind: 'Service', name: 'authz-svc', port: 8080, namespace: 'auth' }] }, headersToExtAuth: ['x-token'] });
+    // The Service lives in another namespace: a ReferenceGrant there lets the policy use it.
+    const grant = plan.stages[0].objects.find((o) => o.kind === 'ReferenceGrant')!;
+    expect(grant.metadata.namespace).toBe('auth');
+    expect(grant.spec).toEqual({ from: [{ group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: 'shop-prod' }], to: [{ group: '', kind: 'Service', name: 'authz-svc' }] });
+    expect(compileKubernetes(full(), { stages: ['prod'] }).stages[0].objects.some((o) => o.kind === 'ReferenceGrant')).toBe(false);
   });
 
   it('mocks are direct responses; spec text never reaches Envoy format strings raw', () => {

@@ -4,10 +4,14 @@ import { k8sProblems } from './crd';
 import { full, traffic } from './fixtures';
 
 describe('kubernetes objects validate against the CRDs', () => {
-  it.each([['full', full], ['traffic', traffic]])('%s gateway: every object of every stage', (_n, make) => {
-    const plan = compileKubernetes(make());
+  it.each([
+    ['full', () => full()],
+    ['traffic', () => traffic()],
+  ])('%s gateway: every object of every stage', (_n, make) => {
+    const plan = compileKubernetes(make(), { functions: { prod: { orders: { name: 'orders', namespace: 'fns', port: 8080 }, authz: { name: 'authz', namespace: 'auth' } } } });
     const objects = plan.stages.flatMap((s) => s.objects);
     expect(objects.length).toBeGreaterThan(5);
+    if (_n === 'full') expect(objects.filter((o) => o.kind === 'ReferenceGrant').map((o) => o.metadata.namespace)).toEqual(['auth', 'fns']);
     expect(objects.flatMap(k8sProblems)).toEqual([]);
   });
 
