@@ -120,7 +120,8 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
     objects.push(httpRoute(c, chunk.name, rules.map((r) => r.rule)), ...rules.flatMap((r) => r.objects));
   }
   objects.push(...c.shared.values());
-  const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, chunks.map((ch) => ch.name));
+  const keyed = chunks.flatMap((ch) => ch.routes.filter((r) => usesApiKey(spec, r)).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
+  const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, keyed);
   if (plans) {
     const count = ((plans.spec.rateLimit as { global: { rules: unknown[] } }).global.rules).length;
     if (count > GLOBAL_RULES_MAX) problems.push({ target: TARGET, where: 'gateway', feature: 'plan.quota', message: `the plans need ${count} global rate-limit rules (one per consumer and limit), over Envoy Gateway's ${GLOBAL_RULES_MAX} per policy` });
@@ -129,6 +130,8 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   objects.push(...referenceGrants(spec.name, namespace, objects));
   return { stage, namespace, objects: sortObjects(objects) };
 }
+
+const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
 function notes(spec: GatewaySpec): string[] {
   const out: string[] = [];

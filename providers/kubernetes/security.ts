@@ -22,7 +22,6 @@ export function consumerSecret(spec: GatewaySpec, consumer: string): string {
 }
 
 function jwt(name: string, a: JwtAuthorizerSpec) {
-  const bearer = a.header.toLowerCase() === 'authorization';
   return {
     providers: [
       {
@@ -30,7 +29,8 @@ function jwt(name: string, a: JwtAuthorizerSpec) {
         issuer: a.issuer,
         audiences: a.audiences,
         remoteJWKS: { uri: a.jwksUri! },
-        extractFrom: { headers: [{ name: headerName(a.header), ...(bearer ? { valuePrefix: 'Bearer ' } : {}) }] },
+        // The model's token header always carries `Bearer <token>`, whichever header it is.
+        extractFrom: { headers: [{ name: headerName(a.header), valuePrefix: 'Bearer ' }] },
       },
     ],
   };

@@ -1,7 +1,7 @@
 /**
  * BackendTrafficPolicy: per route rule, a local rate limit and the backend's circuit breaker;
  * once per stage, the plans' quotas and rate limits as GLOBAL rate limits per consumer, keyed on
- * the client-id header the API-key check forwards. Global limits need Envoy Gateway's rate-limit
+ * the client-id header the API-key check forwards, on the API-key rules. Global limits need Envoy Gateway's rate-limit
  * service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
  */
 import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
@@ -57,15 +57,15 @@ export const GLOBAL_RULES_MAX = 256;
  * The stage's plan policy over whole HTTPRoutes, or undefined without plans. One policy, since
  * Envoy Gateway applies one BackendTrafficPolicy per target: more rules than one holds is refused.
  */
-export function planTrafficPolicy(spec: GatewaySpec, name: string, namespace: string, routes: string[]): K8sObject | undefined {
+export function planTrafficPolicy(spec: GatewaySpec, name: string, namespace: string, targets: Target[]): K8sObject | undefined {
   const rules = planRules(spec);
-  if (!rules.length) return undefined;
+  if (!rules.length || !targets.length) return undefined;
   return {
     apiVersion: EG_API,
     kind: 'BackendTrafficPolicy',
     metadata: { name, namespace },
     spec: {
-      targetRefs: routes.map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: r })),
+      targetRefs: targets,
       rateLimit: { type: 'Global', global: { rules } },
     },
   };

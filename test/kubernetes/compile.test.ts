@@ -100,7 +100,11 @@ describe('compileKubernetes', () => {
       sanitize: true,
     });
     const plans = find(prod, 'BackendTrafficPolicy', 'shop-plans');
-    expect(plans.targetRefs.map((t: any) => t.name).sort()).toEqual(prod.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name).sort());
+    // Only API-key rules: elsewhere a caller could send x-anygate-consumer and spend another consumer's quota.
+    expect(plans.targetRefs).toEqual([
+      { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-items-1', sectionName: 'mine' },
+      { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-orders-1', sectionName: dnsLabel('createOrder') },
+    ]);
     expect(plans.rateLimit.global.rules[0]).toEqual({ clientSelectors: [{ headers: [{ name: 'x-anygate-consumer', type: 'Exact', value: 'acme' }] }], limit: { requests: 5, unit: 'Second' }, shared: true });
     expect(plans.rateLimit.global.rules[1].limit).toEqual({ requests: 1000, unit: 'Month' });
     expect(compileKubernetes(full()).notes.join('\n')).toMatch(/rate-limit service/);

@@ -82,12 +82,13 @@ const customCheck = (ctx: CheckContext): SynthesisProblem[] =>
     return out.concat(customs.flatMap(([name, a]) => (a.type === 'custom' && !HTTP_TOKEN.test(a.header) ? [ctx.problem(r.id, `authorizer ${name}: header ${JSON.stringify(a.header)} is not an HTTP token`)] : [])));
   });
 
-/** Plans are one shared BackendTrafficPolicy over whole HTTPRoutes; a rule's own policy would shadow it. */
+/** Plans are one shared BackendTrafficPolicy over the API-key rules; a rule's own policy would shadow it. */
 const planCheck = (feature: 'plan.quota' | 'plan.rateLimit') => (ctx: CheckContext): SynthesisProblem[] => {
   const out = feature === 'plan.rateLimit' ? rates('plan.rateLimit')(ctx) : [];
   for (const r of ctx.spec.routes) {
     const b = ctx.spec.backends[r.backend];
-    if (r.rateLimit || (b.type === 'http' && b.circuitBreaker)) {
+    const keyed = authorizersOf(ctx, r).some(([, a]) => a.type === 'apiKey');
+    if (keyed && (r.rateLimit || (b.type === 'http' && b.circuitBreaker))) {
       out.push(ctx.problem(r.id, 'the route has its own rate limit or circuit breaker; Envoy Gateway applies only the most specific BackendTrafficPolicy, which would drop the plan limits on this route. Remove one of them for kubernetes'));
     }
   }
@@ -121,8 +122,8 @@ export const KUBERNETES: TargetRecords = {
     'auth.alternatives': u('a SecurityPolicy requires every authentication it configures; it cannot accept any one of several'),
     'auth.resultTtl': n('decisions are not cached (each request is checked); JWKS cached by Envoy'),
     auth: n('one SecurityPolicy per route rule'),
-    'plan.quota': n('global rate limit per consumer (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.quota') }),
-    'plan.rateLimit': n('global rate limit per consumer (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.rateLimit') }),
+    'plan.quota': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.quota') }),
+    'plan.rateLimit': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.rateLimit') }),
     'consumer.apiKey': n('one Secret per consumer, referenced by name (never inlined)'),
     'route.rateLimit': n('BackendTrafficPolicy local rate limit (per Envoy replica)', { check: rates('route.rateLimit') }),
     'route.cache': u('Envoy Gateway has no response cache'),
