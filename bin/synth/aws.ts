@@ -13,13 +13,48 @@ export interface AwsResult {
   resources: number;
   warnings: string[];
   templateFile: string;
+  /** Bytes of the processed template (the template plus every AWS::Include file), which CloudFormation caps at 1 MB. */
+  processedBytes: number;
 }
 
-export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[]): AwsResult {
+/**
+ * Bytes of the processed template: the template plus every file AWS::Include pastes into it
+ * (found in the cloud assembly by the asset hash in the include's S3 location), which is what
+ * CloudFormation's 1 MB processed-template limit counts.
+ */
+export function processedTemplateBytes(templateFile: string): number {
+  // The file as CDK writes and uploads it (indented), not a compact re-serialization.
+  const text = readFileSync(templateFile, 'utf8');
+  const assemblyDir = path.dirname(templateFile);
+  let bytes = Buffer.byteLength(text);
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, { Name?: string; Parameters?: unknown }>;
+      const include = o['Fn::Transform'];
+      if (include?.Name === 'AWS::Include') {
+        const hash = /([0-9a-f]{64})/.exec(JSON.stringify(include.Parameters))?.[1];
+        if (hash) bytes += Buffer.byteLength(readFileSync(path.join(assemblyDir, `asset.${hash}.json`), 'utf8'));
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(JSON.parse(text));
+  return bytes;
+}
+
+/**
+ * @param env account and region of the stack. Large gateways need them (their API body ships to S3
+ * with literal ARNs). @default - CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION when both are set, else
+ * an environment-agnostic stack
+ */
+export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[], env?: { account: string; region: string }): AwsResult {
   const dir = path.join(outDir, 'aws');
+  const account = env?.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const region = env?.region ?? process.env.CDK_DEFAULT_REGION;
   // CDK's built-in template validation is left to cfn-lint; it adds seconds to every synth.
   const app = new App({ outdir: dir, builtinCloudFormationValidation: false, stackTraces: false, analyticsReporting: false });
-  const stack = new Stack(app, `${spec.name}-gateway`);
+  const stack = new Stack(app, `${spec.name}-gateway`, account && region ? { env: { account, region } } : {});
   // Offline there are no functions: each binding stands for a function of the same name in the account.
   const functions = Object.fromEntries(
     functionBindings(spec).map((b) => [b, lambda.Function.fromFunctionAttributes(stack, `Binding-${b}`, { functionArn: stack.formatArn({ service: 'lambda', resource: 'function', resourceName: b, arnFormat: ArnFormat.COLON_RESOURCE_NAME }), sameEnvironment: true })]),
@@ -37,7 +72,7 @@ export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[]): 
     if (bundle) artifacts.push({ target: 'aws', kind: bundle.kind, name: `${spec.name}-${bundle.kind}`, path: `aws/${a}/index.js` });
     else artifacts.push({ target: 'aws', kind: 'asset', name: a, path: `aws/${a}` });
   }
-  return { artifacts, resources: Object.keys(template.Resources).length, warnings: gw.plan.warnings, templateFile: path.join(dir, templateName) };
+  return { artifacts, resources: Object.keys(template.Resources).length, warnings: gw.plan.warnings, templateFile: path.join(dir, templateName), processedBytes: processedTemplateBytes(path.join(dir, templateName)) };
 }
 
 /**

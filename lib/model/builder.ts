@@ -51,12 +51,6 @@ export interface GatewayProps {
   readonly defaults?: Omit<DefaultsInput, 'backend' | 'auth'> & { backend?: RefOr; auth?: AuthOption };
   /** Access logs, tracing and metrics. @default - access logs on, tracing off */
   readonly observability?: ObservabilityInput;
-  /** Options read only by the AWS adapter. @default {} */
-  readonly aws?: Record<string, unknown>;
-  /** Options read only by the Azure adapter. @default {} */
-  readonly azure?: Record<string, unknown>;
-  /** Options read only by the Apigee adapter. @default {} */
-  readonly apigee?: Record<string, unknown>;
 }
 
 /** `'none'`, one authorizer, or alternatives (any one suffices; an inner list requires all). */

@@ -6,6 +6,7 @@ import { SpecValidationError, type SpecIssue } from './errors';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
 import { formatPath, mustParsePath } from './path';
+import { parseTemplate, stringLeaves, type TemplatePart } from './template';
 import type { RateLimitInput } from './schema';
 import {
   METHOD_ORDER,
@@ -16,6 +17,7 @@ import {
   type HttpMethod,
   type RateLimitSpec,
   type RouteSpec,
+  type RouteTemplates,
   type StageSpec,
   type TransformSpec,
 } from './types';
@@ -63,6 +65,26 @@ function transform(t: TransformSpec | undefined): TransformSpec | undefined {
   };
 }
 
+/** A template validation already accepted, parsed. */
+function parts(value: string): TemplatePart[] {
+  const p = parseTemplate(value);
+  if (!p.ok) throw new Error(`normalize: unvalidated template ${JSON.stringify(value)}`);
+  return p.parts;
+}
+
+const mapValues = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, parts(v)]));
+
+function templates(t: TransformSpec | undefined): RouteTemplates | undefined {
+  const req = t?.request;
+  if (!req) return undefined;
+  return {
+    setHeaders: mapValues(req.setHeaders),
+    setQuery: mapValues(req.setQuery),
+    rewritePath: req.rewritePath === undefined ? undefined : mustParsePath(req.rewritePath),
+    body: req.body === undefined ? [] : stringLeaves(req.body).map((l) => ({ path: l.path, parts: parts(l.value) })),
+  };
+}
+
 function methodRank(m: string): number {
   return METHOD_ORDER.indexOf(m as HttpMethod);
 }
@@ -88,6 +110,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
   return parsed.map((r, i) => {
     const segments = mustParsePath(r.path);
     const cache = r.cache ?? d.cache;
+    const t = transform(r.transform ?? d.transform);
     const backendName = (r.backend ?? d.backend)!;
     const backendTimeout = p.backends.entries.get(backendName);
     const timeoutMs =
@@ -102,7 +125,8 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       scopes: sortedSet(r.scopes),
       rateLimit: rateLimit(r.rateLimit ?? d.rateLimit),
       cache: cache && { ttlSeconds: cache.ttlSeconds, shared: cache.shared ?? false, key: { query: sortedSet(cache.key?.query), headers: sortedSet(cache.key?.headers) } },
-      transform: transform(r.transform ?? d.transform),
+      transform: t,
+      templates: templates(t),
       timeoutMs,
       validation: r.validation && {
         ...r.validation,
@@ -111,9 +135,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       },
       description: r.description,
       tags: sortedSet(r.tags),
-      aws: r.aws,
-      azure: r.azure,
-      apigee: r.apigee,
+      ...(r.apigee ? { apigee: r.apigee } : {}),
     };
   });
 }
@@ -149,7 +171,7 @@ function normalizeAuthorizer(a: NonNullable<ReturnType<ParsedGateway['authorizer
     case 'apiKey':
       return { type: 'apiKey', in: a.in ?? MODEL_DEFAULTS.apiKeyIn, name: a.name ?? MODEL_DEFAULTS.apiKeyName };
     case 'custom':
-      return { ...a, header: a.header ?? MODEL_DEFAULTS.authHeader, resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.resultTtlSeconds };
+      return { ...a, header: a.header ?? MODEL_DEFAULTS.customHeader, resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.customResultTtlSeconds };
   }
 }
 
@@ -186,6 +208,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     name: p.top.name!,
     version: p.top.version ?? MODEL_DEFAULTS.version,
     basePath,
+    basePathSegments: mustParsePath(basePath),
     description: p.top.description,
     backends: mapEntries(p.backends.entries, normalizeBackend),
     authorizers: mapEntries(p.authorizers.entries, (_, a) => normalizeAuthorizer(a)),
@@ -198,14 +221,13 @@ function normalize(p: ParsedGateway): GatewaySpec {
       allowMethods: p.cors.allowMethods ? sortedSet(p.cors.allowMethods).sort((a, b) => methodRank(a) - methodRank(b)) : usedMethods,
       allowHeaders: sortedSet(p.cors.allowHeaders ?? [...MODEL_DEFAULTS.corsAllowHeaders]),
       exposeHeaders: sortedSet(p.cors.exposeHeaders),
-      allowCredentials: p.cors.allowCredentials ?? false,
+      allowCredentials: p.cors.allowCredentials ?? MODEL_DEFAULTS.corsAllowCredentials,
       maxAgeSeconds: p.cors.maxAgeSeconds ?? MODEL_DEFAULTS.corsMaxAgeSeconds,
     },
     ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },
     observability,
-    aws: p.top.aws,
-    azure: p.top.azure,
-    apigee: p.top.apigee,
+    ...(p.top.aws ? { aws: p.top.aws } : {}),
+    ...(p.top.azure ? { azure: p.top.azure } : {}),
   };
   return canonical(spec);
 }

@@ -19,7 +19,7 @@ import {
   Route,
   Stage,
 } from './schema';
-import { fromZodIssue } from './zod-issues';
+import { didYouMean, fromZodIssue } from './zod-issues';
 
 /** Entries of a named section: those that parsed, and every name that was present. */
 export interface Section<T> {
@@ -33,9 +33,8 @@ export interface ParsedGateway {
     version?: string;
     basePath?: string;
     description?: string;
-    aws?: Record<string, unknown>;
-    azure?: Record<string, unknown>;
-    apigee?: Record<string, unknown>;
+    aws?: z.output<typeof GatewaySchema.shape.aws>;
+    azure?: z.output<typeof GatewaySchema.shape.azure>;
   };
   readonly backends: Section<z.output<typeof Backend>>;
   readonly authorizers: Section<z.output<typeof Authorizer>>;
@@ -59,7 +58,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function parseWith<T extends z.ZodType>(schema: T, value: unknown, path: (string | number)[], issues: SpecIssue[]): z.output<T> | undefined {
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
-  for (const i of r.error.issues) issues.push(...fromZodIssue(i, path));
+  for (const i of r.error.issues) issues.push(...fromZodIssue(i, path, schema, value));
   return undefined;
 }
 
@@ -92,7 +91,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   const shape = GatewaySchema.shape;
   for (const key of Object.keys(input).sort()) {
     if (!(key in shape)) {
-      issues.push({ path: [key], message: `unknown key ${JSON.stringify(key)}; allowed: ${Object.keys(shape).join(', ')}`, severity: 'error' });
+      issues.push({ path: [key], message: `unknown key ${JSON.stringify(key)}${didYouMean(key, Object.keys(shape))}; allowed: ${Object.keys(shape).join(', ')}`, severity: 'error' });
     }
   }
   const top: ParsedGateway['top'] = {};
@@ -101,9 +100,8 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   for (const k of ['version', 'basePath', 'description'] as const) {
     if (input[k] !== undefined) top[k] = parseWith(shape[k], input[k], [k], issues) as string | undefined;
   }
-  for (const k of ['aws', 'azure', 'apigee'] as const) {
-    if (input[k] !== undefined) top[k] = parseWith(shape[k], input[k], [k], issues) as Record<string, unknown> | undefined;
-  }
+  if (input.aws !== undefined) top.aws = parseWith(shape.aws, input.aws, ['aws'], issues);
+  if (input.azure !== undefined) top.azure = parseWith(shape.azure, input.azure, ['azure'], issues);
   const routes: ParsedGateway['routes'] = [];
   if (input.routes !== undefined) {
     if (!Array.isArray(input.routes)) {

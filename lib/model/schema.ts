@@ -21,23 +21,13 @@ const HttpMethod = z
   .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'])
   .describe('HTTP method; ANY matches every method.');
 
-/** Options for one target, carried by the model but read only by that target's adapter. */
-const TargetOptions = z
-  .record(z.string(), z.unknown())
-  .describe('Options read only by one target adapter; the neutral model carries them unread.');
-
 /** A reference to a secret held outside the spec. Key values never appear in a spec. */
 export const SecretRef = z
   .strictObject(
     {
-    /**
-     * Where the secret lives, e.g. `aws-secretsmanager:prod/acme-key`,
-     * `azure-keyvault:https://vault.vault.azure.net/secrets/acme`, `gcp-secretmanager:acme-key`
-     * or `env:ACME_KEY`.
-     */
     secretRef: z
       .string()
-      .regex(/^[a-z][a-z0-9-]*:.+$/, { message: 'must look like "<store>:<id>", e.g. "env:ACME_KEY"' }),
+      .regex(/^[a-z][a-z0-9-]*:.+$/, { message: 'must look like "<store>:<id>", e.g. "env:ACME_KEY"' }).meta({ description: "Where the secret lives, e.g. `aws-secretsmanager:prod/acme-key`, `azure-keyvault:https://vault.vault.azure.net/secrets/acme`, `gcp-secretmanager:acme-key` or `env:ACME_KEY`." }),
     },
     {
       error: (issue) =>
@@ -50,109 +40,92 @@ export const SecretRef = z
 
 export const RateLimit = z
   .strictObject({
-    /** Steady-state requests per second. */
-    requestsPerSecond: z.number().positive().max(1_000_000),
-    /**
-     * Requests allowed in a burst above the steady rate.
-     * @default requestsPerSecond (rounded up)
-     */
-    burst: z.number().int().min(1).max(1_000_000).optional(),
+    requestsPerSecond: z.number().positive().max(1_000_000).meta({ description: "Steady-state requests per second." }),
+    burst: z.number().int().min(1).max(1_000_000).optional().meta({ description: "Requests allowed in a burst above the steady rate. Default: requestsPerSecond (rounded up)." }),
   })
   .describe('A steady request rate with an optional burst.');
 
 export const Quota = z
   .strictObject({
-    /** Requests allowed per period. */
-    limit: z.number().int().min(1).max(1_000_000_000),
-    /** The period the limit renews on. */
-    period: z.enum(['day', 'week', 'month']),
+    limit: z.number().int().min(1).max(1_000_000_000).meta({ description: "Requests allowed per period." }),
+    period: z.enum(['day', 'week', 'month']).meta({ description: "The period the limit renews on." }),
   })
   .describe('A request quota that renews every period.');
 
 export const CachePolicy = z
   .strictObject({
-    /** How long a response stays cached, in seconds. */
-    ttlSeconds: z.number().int().min(0).max(86_400),
-    /**
-     * Request parts that make up the cache key in addition to method and path.
-     * @default - method and path only
-     */
+    ttlSeconds: z.number().int().min(0).max(86_400).meta({ description: "How long a response stays cached, in seconds." }),
     key: z
       .strictObject({
-        /** Query parameters that vary the response. @default [] */
-        query: z.array(NonEmpty).optional(),
-        /** Headers that vary the response. @default [] */
-        headers: z.array(NonEmpty).optional(),
+        query: z.array(NonEmpty).optional().meta({ description: "Query parameters that vary the response.", default: [] }),
+        headers: z.array(NonEmpty).optional().meta({ description: "Headers that vary the response.", default: [] }),
       })
-      .optional(),
-    /**
-     * Share one cached response between every caller. On a route with auth, or whose transforms
-     * read the caller (`${claim.*}`), the cache key includes the caller's identity (token or API
-     * key) unless this is true: only set it when the response cannot depend on who asks.
-     * @default false
-     */
-    shared: z.boolean().optional(),
+      .optional().meta({ description: "Request parts that make up the cache key in addition to method and path. Default: method and path only." }),
+    shared: z.boolean().optional().meta({ description: "Share one cached response between every caller. On a route with auth, or whose transforms read the caller (`${claim.*}`), the cache key includes the caller's identity (token or API key) unless this is true: only set it when the response cannot depend on who asks.", default: false }),
   })
   .describe('Response caching for a route.');
 
 const HeaderMap = z.record(NonEmpty, z.string());
 
 export const RequestTransform = z.strictObject({
-  /** Headers to set on the backend request. Values may use `${...}` placeholders. @default {} */
-  setHeaders: HeaderMap.optional(),
-  /** Headers to remove from the backend request. @default [] */
-  removeHeaders: z.array(NonEmpty).optional(),
-  /** Query parameters to set on the backend request. Values may use placeholders. @default {} */
-  setQuery: z.record(NonEmpty, z.string()).optional(),
-  /** Query parameters to remove from the backend request. @default [] */
-  removeQuery: z.array(NonEmpty).optional(),
-  /**
-   * The backend path, as a template over the route's path parameters (`/internal/pets/{id}`).
-   * @default - the route's path
-   */
-  rewritePath: NonEmpty.optional(),
-  /**
-   * A JSON body template sent to the backend instead of the client's body. String leaves may use
-   * placeholders: `${path.id}`, `${query.q}`, `${header.x-trace}`, `${body.field}`.
-   * @default - the client's body, unchanged
-   */
-  body: z.unknown().optional(),
+  setHeaders: HeaderMap.optional().meta({ description: "Headers to set on the backend request. Values may use `${...}` placeholders.", default: {} }),
+  removeHeaders: z.array(NonEmpty).optional().meta({ description: "Headers to remove from the backend request.", default: [] }),
+  setQuery: z.record(NonEmpty, z.string()).optional().meta({ description: "Query parameters to set on the backend request. Values may use placeholders.", default: {} }),
+  removeQuery: z.array(NonEmpty).optional().meta({ description: "Query parameters to remove from the backend request.", default: [] }),
+  rewritePath: NonEmpty.optional().meta({ description: "The backend path, as a template over the route's path parameters (`/internal/pets/{id}`). Default: the route's path." }),
+  body: z.unknown().optional().meta({ description: "A JSON body template sent to the backend instead of the client's body. String leaves may use placeholders: `${path.id}`, `${query.q}`, `${header.x-trace}`, `${body.field}`. Default: the client's body, unchanged." }),
 });
 
 export const ResponseTransform = z.strictObject({
-  /** Headers to set on the client response. @default {} */
-  setHeaders: HeaderMap.optional(),
-  /** Headers to remove from the client response. @default [] */
-  removeHeaders: z.array(NonEmpty).optional(),
-  /**
-   * JSON fields removed from the response body, as dotted paths (`customer.ssn`, `items.*.card`).
-   * @default []
-   */
-  redact: z.array(NonEmpty).optional(),
+  setHeaders: HeaderMap.optional().meta({ description: "Headers to set on the client response.", default: {} }),
+  removeHeaders: z.array(NonEmpty).optional().meta({ description: "Headers to remove from the client response.", default: [] }),
+  redact: z.array(NonEmpty).optional().meta({ description: "JSON fields removed from the response body, as dotted paths (`customer.ssn`, `items.*.card`).", default: [] }),
 });
 
 export const Transform = z
   .strictObject({
-    /** Changes made to the request before it reaches the backend. */
-    request: RequestTransform.optional(),
-    /** Changes made to the response before it reaches the client. */
-    response: ResponseTransform.optional(),
+    request: RequestTransform.optional().meta({ description: "Changes made to the request before it reaches the backend." }),
+    response: ResponseTransform.optional().meta({ description: "Changes made to the response before it reaches the client." }),
   })
   .describe('Request and response transforms.');
 
 export const RequestValidation = z
   .strictObject({
-    /** Query parameters that must be present. @default [] */
-    requiredQuery: z.array(NonEmpty).optional(),
-    /** Headers that must be present. @default [] */
-    requiredHeaders: z.array(NonEmpty).optional(),
-    /**
-     * A JSON Schema the request body must satisfy (the body must also be JSON).
-     * @default - the body is not validated
-     */
-    bodySchema: z.record(z.string(), z.unknown()).optional(),
+    requiredQuery: z.array(NonEmpty).optional().meta({ description: "Query parameters that must be present.", default: [] }),
+    requiredHeaders: z.array(NonEmpty).optional().meta({ description: "Headers that must be present.", default: [] }),
+    bodySchema: z.record(z.string(), z.unknown()).optional().meta({ description: "A JSON Schema the request body must satisfy (the body must also be JSON). Default: the body is not validated." }),
   })
   .describe('Checks the gateway makes before it calls the backend.');
+
+/*
+ * Per-target option blocks: settings only one adapter reads. The model carries them and types
+ * them (so a typo is a located error, and editors complete them) but never acts on them.
+ */
+const MEDIA_RANGE = /^(?:\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)\/(?:\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)$/;
+
+export const AwsGatewayOptions = z
+  .strictObject({
+    binaryMediaTypes: z
+      .array(z.string().regex(MEDIA_RANGE, { message: 'must be a media type such as image/png or image/*' }))
+      .optional()
+      .meta({ description: "Media types API Gateway passes as bytes (x-amazon-apigateway-binary-media-types). Default: application/octet-stream, application/pdf, application/zip, audio/*, image/*, multipart/form-data, video/*." }),
+  })
+  .describe('Options only the AWS adapter reads.');
+
+export const AzureGatewayOptions = z
+  .strictObject({
+    sku: z.enum(['Consumption', 'Developer', 'Basic', 'Standard', 'Premium', 'BasicV2', 'StandardV2', 'PremiumV2']).optional().meta({ description: 'API Management SKU the gateway runs on (a component or CLI option wins).', default: 'Developer' }),
+    externalCache: z.boolean().optional().meta({ description: 'The service has an external (Redis) cache; needed for caching on Consumption.', default: false }),
+    versioning: z.enum(['Segment', 'Header', 'Query']).optional().meta({ description: 'How callers select the API version (ApiVersionSet scheme). Default: no version set.' }),
+    apiDefinition: z.enum(['operations', 'openapi']).optional().meta({ description: 'Create operations one resource each, or the whole API from one OpenAPI value.' }),
+  })
+  .describe('Options only the Azure adapter reads.');
+
+export const ApigeeRouteOptions = z
+  .strictObject({
+    honorNoCache: z.boolean().optional().meta({ description: 'Let a client skip the response cache with Cache-Control: no-cache (off: any client could force backend calls).', default: false }),
+  })
+  .describe('Route options only the Apigee adapter reads.');
 
 /** Auth decision for a route: `none` (public, written explicitly) or authorizer names. */
 export const AuthDecision = z
@@ -169,89 +142,53 @@ export const AuthDecision = z
 
 export const Route = z
   .strictObject({
-    /**
-     * Stable identifier of the route (the OpenAPI operationId).
-     * @default - derived from method and path, e.g. `get-pets-id`
-     */
-    id: Name.optional(),
-    /** HTTP method. */
-    method: HttpMethod,
-    /** Path template relative to basePath: `/pets/{id}`, greedy `/files/{path+}`. */
-    path: z.string(),
-    /** Name of the backend that serves the route. @default defaults.backend */
-    backend: Name.optional(),
-    /** Who may call the route. @default defaults.auth (required when that is unset) */
-    auth: AuthDecision.optional(),
-    /** Scopes the caller's token must carry (all of them). @default [] */
-    scopes: z.array(NonEmpty).optional(),
-    /** Per-route rate limit. @default defaults.rateLimit */
-    rateLimit: RateLimit.optional(),
-    /** Response caching. @default defaults.cache */
-    cache: CachePolicy.optional(),
-    /** Request and response transforms. @default defaults.transform */
-    transform: Transform.optional(),
-    /** Backend timeout in milliseconds. @default the backend's timeout */
-    timeoutMs: z.number().int().min(1).max(300_000).optional(),
-    /** Request validation. @default - none */
-    validation: RequestValidation.optional(),
-    /** Free text shown in exported OpenAPI and portals. */
-    description: z.string().optional(),
-    /** Grouping tags. @default [] */
-    tags: z.array(NonEmpty).optional(),
-    aws: TargetOptions.optional(),
-    azure: TargetOptions.optional(),
-    apigee: TargetOptions.optional(),
+    id: Name.optional().meta({ description: "Stable identifier of the route (the OpenAPI operationId). Default: derived from method and path, e.g. `get-pets-id`." }),
+    method: HttpMethod.meta({ description: "HTTP method." }),
+    path: z.string().meta({ description: "Path template relative to basePath: `/pets/{id}`, greedy `/files/{path+}`." }),
+    backend: Name.optional().meta({ description: "Name of the backend that serves the route. Default: defaults.backend." }),
+    auth: AuthDecision.optional().meta({ description: "Who may call the route. Default: defaults.auth (required when that is unset)." }),
+    scopes: z.array(NonEmpty).optional().meta({ description: "Scopes the caller's token must carry (all of them).", default: [] }),
+    rateLimit: RateLimit.optional().meta({ description: "Per-route rate limit. Default: defaults.rateLimit." }),
+    cache: CachePolicy.optional().meta({ description: "Response caching. Default: defaults.cache." }),
+    transform: Transform.optional().meta({ description: "Request and response transforms. Default: defaults.transform." }),
+    timeoutMs: z.number().int().min(1).max(300_000).optional().meta({ description: "Backend timeout in milliseconds. Default: the backend's timeout." }),
+    validation: RequestValidation.optional().meta({ description: "Request validation. Default: none." }),
+    description: z.string().optional().meta({ description: "Free text shown in exported OpenAPI and portals." }),
+    tags: z.array(NonEmpty).optional().meta({ description: "Grouping tags.", default: [] }),
+    apigee: ApigeeRouteOptions.optional(),
   })
   .describe('One method on one path template.');
 
 const WeightedTarget = z.strictObject({
-  /** Base URL of this target. */
-  url: Url,
-  /** Relative share of traffic. */
-  weight: z.number().int().min(1).max(1000),
+  url: Url.meta({ description: "Base URL of this target." }),
+  weight: z.number().int().min(1).max(1000).meta({ description: "Relative share of traffic." }),
 });
 
 const CircuitBreaker = z.strictObject({
-  /** Failures (5xx or timeouts) within the interval that open the breaker. */
-  failures: z.number().int().min(1).max(10_000),
-  /** Interval the failures are counted over, in seconds. */
-  intervalSeconds: z.number().int().min(1).max(3600),
-  /** How long the breaker stays open, in seconds. */
-  tripSeconds: z.number().int().min(1).max(3600),
+  failures: z.number().int().min(1).max(10_000).meta({ description: "Failures (5xx or timeouts) within the interval that open the breaker." }),
+  intervalSeconds: z.number().int().min(1).max(3600).meta({ description: "Interval the failures are counted over, in seconds." }),
+  tripSeconds: z.number().int().min(1).max(3600).meta({ description: "How long the breaker stays open, in seconds." }),
 });
 
 export const HttpBackend = z.strictObject({
-  type: z.literal('http'),
-  /** Base URL of the backend (https; http only for localhost). Exactly one of url and targets. */
-  url: Url.optional(),
-  /** Weighted targets, for canaries and blue/green. Exactly one of url and targets. */
-  targets: z.array(WeightedTarget).min(2, { message: 'a weighted backend needs at least 2 targets' }).optional(),
-  /** Timeout in milliseconds. @default 29000 */
-  timeoutMs: z.number().int().min(1).max(300_000).optional(),
-  /** Stop sending traffic to a failing backend for a while. @default - no circuit breaker */
-  circuitBreaker: CircuitBreaker.optional(),
+  type: z.literal('http').meta({ description: "An HTTP(S) backend." }),
+  url: Url.optional().meta({ description: "Base URL of the backend (https; http only for localhost). Exactly one of url and targets." }),
+  targets: z.array(WeightedTarget).min(2, { message: 'a weighted backend needs at least 2 targets' }).optional().meta({ description: "Weighted targets, for canaries and blue/green. Exactly one of url and targets." }),
+  timeoutMs: z.number().int().min(1).max(300_000).optional().meta({ description: "Timeout in milliseconds.", default: 29000 }),
+  circuitBreaker: CircuitBreaker.optional().meta({ description: "Stop sending traffic to a failing backend for a while. Default: no circuit breaker." }),
 });
 
 export const FunctionBackend = z.strictObject({
-  type: z.literal('function'),
-  /**
-   * Name each cloud resolves to its own function resource (a Lambda function, an Azure Function,
-   * a Cloud Run service).
-   * @default the backend's name
-   */
-  binding: Name.optional(),
-  /** Timeout in milliseconds. @default 29000 */
-  timeoutMs: z.number().int().min(1).max(300_000).optional(),
+  type: z.literal('function').meta({ description: "A function each cloud resolves by its binding name." }),
+  binding: Name.optional().meta({ description: "Name each cloud resolves to its own function resource (a Lambda function, an Azure Function, a Cloud Run service). Default: the backend's name." }),
+  timeoutMs: z.number().int().min(1).max(300_000).optional().meta({ description: "Timeout in milliseconds.", default: 29000 }),
 });
 
 export const MockBackend = z.strictObject({
-  type: z.literal('mock'),
-  /** Status code returned. @default 200 */
-  statusCode: z.number().int().min(100).max(599).optional(),
-  /** JSON body returned. @default - no body */
-  body: z.unknown().optional(),
-  /** Headers returned. @default {} */
-  headers: HeaderMap.optional(),
+  type: z.literal('mock').meta({ description: "A canned response; no backend is called." }),
+  statusCode: z.number().int().min(100).max(599).optional().meta({ description: "Status code returned.", default: 200 }),
+  body: z.unknown().optional().meta({ description: "JSON body returned. Default: no body." }),
+  headers: HeaderMap.optional().meta({ description: "Headers returned.", default: {} }),
 });
 
 export const Backend = z
@@ -259,48 +196,33 @@ export const Backend = z
   .describe('Where a route sends its requests: http, function or mock.');
 
 export const JwtAuthorizer = z.strictObject({
-  type: z.literal('jwt'),
-  /** Expected `iss` claim; also the OIDC discovery base when jwksUri is unset. */
-  issuer: Url,
-  /** Accepted `aud` values (any one). */
-  audiences: z.array(NonEmpty).min(1, { message: 'list at least one audience' }),
-  /** JWKS endpoint. @default - discovered from `${issuer}/.well-known/openid-configuration` */
-  jwksUri: Url.optional(),
-  /** Accepted signature algorithms. HMAC and `none` are never accepted. @default ['RS256'] */
+  type: z.literal('jwt').meta({ description: "Verifies a JSON Web Token." }),
+  issuer: Url.meta({ description: "Expected `iss` claim; also the OIDC discovery base when jwksUri is unset." }),
+  audiences: z.array(NonEmpty).min(1, { message: 'list at least one audience' }).meta({ description: "Accepted `aud` values (any one)." }),
+  jwksUri: Url.optional().meta({ description: "JWKS endpoint. Default: discovered from `${issuer}/.well-known/openid-configuration`." }),
   algorithms: z
     .array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']))
     .min(1)
-    .optional(),
-  /** Claims that must have exactly these values. @default {} */
-  requiredClaims: z.record(NonEmpty, z.string()).optional(),
-  /** Claim holding the scopes (space-separated string or array). @default 'scope' */
-  scopeClaim: NonEmpty.optional(),
-  /** Header carrying `Bearer <token>`. @default 'Authorization' */
-  header: NonEmpty.optional(),
-  /** Allowed clock skew for exp/nbf/iat, in seconds. @default 60 */
-  clockSkewSeconds: z.number().int().min(0).max(300).optional(),
-  /** Expected `typ` header, e.g. `at+jwt`. @default - not checked */
-  typ: NonEmpty.optional(),
-  /** How long a gateway may cache an authorization result, in seconds. @default 300 */
-  resultTtlSeconds: z.number().int().min(0).max(86_400).optional(),
+    .optional().meta({ description: "Accepted signature algorithms. HMAC and `none` are never accepted.", default: ["RS256"] }),
+  requiredClaims: z.record(NonEmpty, z.string()).optional().meta({ description: "Claims that must have exactly these values.", default: {} }),
+  scopeClaim: NonEmpty.optional().meta({ description: "Claim holding the scopes (space-separated string or array).", default: "scope" }),
+  header: NonEmpty.optional().meta({ description: "Header carrying `Bearer <token>`.", default: "Authorization" }),
+  clockSkewSeconds: z.number().int().min(0).max(300).optional().meta({ description: "Allowed clock skew for exp/nbf/iat, in seconds.", default: 60 }),
+  typ: NonEmpty.optional().meta({ description: "Expected `typ` header, e.g. `at+jwt`. Default: not checked." }),
+  resultTtlSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: "How long a gateway may cache an authorization decision, in seconds. A cached decision outlives the token's exp by up to this long (plus clockSkewSeconds); 0 turns the decision cache off.", default: 60 }),
 });
 
 export const ApiKeyAuthorizer = z.strictObject({
-  type: z.literal('apiKey'),
-  /** Where the key is sent. @default 'header' */
-  in: z.enum(['header', 'query']).optional(),
-  /** Header or query parameter name. @default 'x-api-key' */
-  name: NonEmpty.optional(),
+  type: z.literal('apiKey').meta({ description: "Checks an API key held by a consumer." }),
+  in: z.enum(['header', 'query']).optional().meta({ description: "Where the key is sent.", default: "header" }),
+  name: NonEmpty.optional().meta({ description: "Header or query parameter name.", default: "x-api-key" }),
 });
 
 export const CustomAuthorizer = z.strictObject({
-  type: z.literal('custom'),
-  /** Function binding that decides (resolved per cloud, like a function backend). */
-  binding: Name,
-  /** Header the identity is read from. @default 'Authorization' */
-  header: NonEmpty.optional(),
-  /** How long a gateway may cache a decision, in seconds. @default 300 */
-  resultTtlSeconds: z.number().int().min(0).max(86_400).optional(),
+  type: z.literal('custom').meta({ description: "A function decides." }),
+  binding: Name.meta({ description: "Function binding that decides (resolved per cloud, like a function backend)." }),
+  header: NonEmpty.optional().meta({ description: "Header the identity is read from.", default: "Authorization" }),
+  resultTtlSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: "How long a gateway may cache a decision, in seconds.", default: 300 }),
 });
 
 export const Authorizer = z
@@ -309,24 +231,17 @@ export const Authorizer = z
 
 export const Plan = z
   .strictObject({
-    description: z.string().optional(),
-    /** Quota per consumer on this plan. @default - no quota */
-    quota: Quota.optional(),
-    /** Rate limit per consumer on this plan. @default - no rate limit */
-    rateLimit: RateLimit.optional(),
+    description: z.string().optional().meta({ description: "Free text shown in portals (product description)." }),
+    quota: Quota.optional().meta({ description: "Quota per consumer on this plan. Default: no quota." }),
+    rateLimit: RateLimit.optional().meta({ description: "Rate limit per consumer on this plan. Default: no rate limit." }),
   })
   .describe('A consumer tier: quota and rate limit.');
 
 export const Consumer = z
   .strictObject({
-    /** The plan this consumer is on. */
-    plan: Name,
-    description: z.string().optional(),
-    /**
-     * Where the consumer's API key comes from. Inline key values are refused.
-     * @default - the cloud generates the key
-     */
-    apiKey: SecretRef.optional(),
+    plan: Name.meta({ description: "The plan this consumer is on." }),
+    description: z.string().optional().meta({ description: "Free text (app or subscription display name)." }),
+    apiKey: SecretRef.optional().meta({ description: "Where the consumer's API key comes from. Inline key values are refused. Default: the cloud generates the key." }),
   })
   .describe('A named API-key holder on a plan.');
 
@@ -334,97 +249,72 @@ const LogLevel = z.enum(['off', 'error', 'info']);
 
 export const Stage = z
   .strictObject({
-    description: z.string().optional(),
-    /** Free-form variables (strings) available to the stage. @default {} */
-    variables: z.record(z.string().regex(/^[A-Za-z0-9_]+$/, { message: 'variable names: letters, digits, _' }), z.string()).optional(),
-    /** Per-backend URL overrides for this stage (http backends only). @default {} */
-    backends: z.record(Name, z.strictObject({ url: Url })).optional(),
-    /** Stage-wide throttle. @default - none */
-    throttle: RateLimit.optional(),
-    /** Execution log level. @default observability.logLevel */
-    logLevel: LogLevel.optional(),
-    /** Distributed tracing. @default observability.tracing */
-    tracing: z.boolean().optional(),
+    description: z.string().optional().meta({ description: "Free text describing the stage." }),
+    variables: z.record(z.string().regex(/^[A-Za-z0-9_]+$/, { message: 'variable names: letters, digits, _' }), z.string()).optional().meta({ description: "Free-form variables (strings) available to the stage.", default: {} }),
+    backends: z.record(Name, z.strictObject({ url: Url.meta({ description: "The backend URL in this stage." }) })).optional().meta({ description: "Per-backend URL overrides for this stage (http backends only).", default: {} }),
+    throttle: RateLimit.optional().meta({ description: "Stage-wide throttle. Default: none." }),
+    logLevel: LogLevel.optional().meta({ description: "Execution log level. Default: observability.logLevel." }),
+    tracing: z.boolean().optional().meta({ description: "Distributed tracing. Default: observability.tracing." }),
   })
   .describe('A deployment stage.');
 
 export const Cors = z
   .strictObject({
-    /** Allowed origins (`*` for any). */
-    allowOrigins: z.array(NonEmpty).min(1),
-    /** Allowed methods. @default - the methods the routes use */
-    allowMethods: z.array(HttpMethod).optional(),
-    /** Allowed request headers. @default ['Content-Type', 'Authorization'] */
-    allowHeaders: z.array(NonEmpty).optional(),
-    /** Response headers exposed to scripts. @default [] */
-    exposeHeaders: z.array(NonEmpty).optional(),
-    /** Allow credentials (cookies, Authorization). Not with origin `*`. @default false */
-    allowCredentials: z.boolean().optional(),
-    /** How long browsers may cache a preflight, in seconds. @default 600 */
-    maxAgeSeconds: z.number().int().min(0).max(86_400).optional(),
+    allowOrigins: z.array(NonEmpty).min(1).meta({ description: "Allowed origins (`*` for any)." }),
+    allowMethods: z.array(HttpMethod).optional().meta({ description: "Allowed methods. Default: the methods the routes use." }),
+    allowHeaders: z.array(NonEmpty).optional().meta({ description: "Allowed request headers.", default: ["Content-Type", "Authorization"] }),
+    exposeHeaders: z.array(NonEmpty).optional().meta({ description: "Response headers exposed to scripts.", default: [] }),
+    allowCredentials: z.boolean().optional().meta({ description: "Allow credentials (cookies, Authorization). Not with origin `*`.", default: false }),
+    maxAgeSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: "How long browsers may cache a preflight, in seconds.", default: 600 }),
   })
   .describe('Cross-origin resource sharing.');
 
 export const IpRules = z
   .strictObject({
-    /** Only these CIDR ranges may call the gateway. @default - any source */
-    allow: z.array(NonEmpty).optional(),
-    /** These CIDR ranges may never call the gateway. @default [] */
-    deny: z.array(NonEmpty).optional(),
+    allow: z.array(NonEmpty).optional().meta({ description: "Only these CIDR ranges may call the gateway. Default: any source." }),
+    deny: z.array(NonEmpty).optional().meta({ description: "These CIDR ranges may never call the gateway.", default: [] }),
   })
   .describe('Source IP allow and deny lists (CIDR).');
 
 export const Observability = z
   .strictObject({
-    /** Access logs in JSON. @default true */
-    accessLogs: z.boolean().optional(),
-    /** Days access logs are kept. @default 30 */
-    logRetentionDays: z.number().int().min(1).max(3653).optional(),
-    /** Execution log level. @default 'error' */
-    logLevel: LogLevel.optional(),
-    /** Distributed tracing. @default false */
-    tracing: z.boolean().optional(),
-    /** Per-route metrics. @default true */
-    metrics: z.boolean().optional(),
+    accessLogs: z.boolean().optional().meta({ description: "Access logs in JSON.", default: true }),
+    logRetentionDays: z.number().int().min(1).max(3653).optional().meta({ description: "Days access logs are kept.", default: 30 }),
+    logLevel: LogLevel.optional().meta({ description: "Execution log level.", default: "error" }),
+    tracing: z.boolean().optional().meta({ description: "Distributed tracing.", default: false }),
+    metrics: z.boolean().optional().meta({ description: "Per-route metrics.", default: true }),
   })
   .describe('Access logs, tracing and metrics.');
 
 export const Defaults = z
   .strictObject({
-    /** Backend for routes that name none. */
-    backend: Name.optional(),
-    /** Auth for routes that decide none. Without it every route must set auth. */
-    auth: AuthDecision.optional(),
+    backend: Name.optional().meta({ description: "Backend for routes that name none." }),
+    auth: AuthDecision.optional().meta({ description: "Auth for routes that decide none. Without it every route must set auth." }),
     rateLimit: RateLimit.optional(),
     cache: CachePolicy.optional(),
     transform: Transform.optional(),
-    timeoutMs: z.number().int().min(1).max(300_000).optional(),
+    timeoutMs: z.number().int().min(1).max(300_000).optional().meta({ description: "Backend timeout in milliseconds for routes that set none. Default: the backend's timeout." }),
   })
   .describe('Route policy applied to every route that does not set its own.');
 
 export const GatewaySchema = z
   .strictObject({
-    /** Gateway name; names the API in every cloud. */
-    name: Name,
-    /** API version string. @default '1.0.0' */
-    version: NonEmpty.optional(),
-    /** Path prefix of every route. @default '/' */
-    basePath: z.string().optional(),
-    description: z.string().optional(),
-    backends: z.record(Name, Backend).optional(),
-    authorizers: z.record(Name, Authorizer).optional(),
-    plans: z.record(Name, Plan).optional(),
-    consumers: z.record(Name, Consumer).optional(),
-    routes: z.array(Route).optional(),
-    /** @default { prod: {} } */
-    stages: z.record(Name, Stage).optional(),
+    name: Name.meta({ description: "Gateway name; names the API in every cloud." }),
+    version: NonEmpty.optional().meta({ description: "API version string.", default: "1.0.0" }),
+    basePath: z.string().optional().meta({ description: "Path prefix of every route.", default: "/" }),
+    description: z.string().optional().meta({ description: "Free text; the API description in every cloud and in exported OpenAPI." }),
+    backends: z.record(Name, Backend).optional().meta({ description: "Backends by name.", default: {} }),
+    authorizers: z.record(Name, Authorizer).optional().meta({ description: "Authorizers by name.", default: {} }),
+    plans: z.record(Name, Plan).optional().meta({ description: "Consumer plans (quota and rate limit) by name.", default: {} }),
+    consumers: z.record(Name, Consumer).optional().meta({ description: "API-key holders by name.", default: {} }),
+    routes: z.array(Route).optional().meta({ description: "The routes; at least one." }),
+    stages: z.record(Name, Stage).optional().meta({ description: "Deployment stages by name.", default: { prod: {} } }),
     cors: Cors.optional(),
     ipRules: IpRules.optional(),
     defaults: Defaults.optional(),
     observability: Observability.optional(),
-    aws: TargetOptions.optional(),
-    azure: TargetOptions.optional(),
-    apigee: TargetOptions.optional(),
+    aws: AwsGatewayOptions.optional(),
+    azure: AzureGatewayOptions.optional(),
   })
   .describe('An anygate gateway definition.');
 

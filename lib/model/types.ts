@@ -17,6 +17,7 @@ import type {
   Transform,
 } from './schema';
 import type { PathSegment } from './path';
+import type { TemplatePart } from './template';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
@@ -85,6 +86,21 @@ export interface ConsumerSpec {
   readonly apiKey?: { readonly secretRef: string };
 }
 
+/**
+ * The route's transform templates, parsed once by normalization (validation already checked
+ * them), so no compiler parses a path or a placeholder again.
+ */
+export interface RouteTemplates {
+  /** transform.request.setHeaders values, by header name. */
+  readonly setHeaders: Record<string, TemplatePart[]>;
+  /** transform.request.setQuery values, by parameter name. */
+  readonly setQuery: Record<string, TemplatePart[]>;
+  /** transform.request.rewritePath, parsed. @default - no rewrite */
+  readonly rewritePath?: PathSegment[];
+  /** Every string leaf of transform.request.body with its JSON path, parsed. */
+  readonly body: { readonly path: (string | number)[]; readonly parts: TemplatePart[] }[];
+}
+
 export interface RouteSpec {
   readonly id: string;
   readonly method: HttpMethod;
@@ -98,13 +114,14 @@ export interface RouteSpec {
   readonly rateLimit?: RateLimitSpec;
   readonly cache?: CachePolicySpec;
   readonly transform?: TransformSpec;
+  /** The request transform's templates, parsed. @default - present only when the route has a request transform */
+  readonly templates?: RouteTemplates;
   readonly timeoutMs: number;
   readonly validation?: RequestValidationSpec;
   readonly description?: string;
   readonly tags: string[];
-  readonly aws?: Record<string, unknown>;
-  readonly azure?: Record<string, unknown>;
-  readonly apigee?: Record<string, unknown>;
+  /** Options only the Apigee adapter reads. */
+  readonly apigee?: { readonly honorNoCache?: boolean };
 }
 
 export interface StageSpec {
@@ -136,6 +153,8 @@ export interface GatewaySpec {
   readonly version: string;
   /** `/` or a prefix such as `/v1` (no trailing slash). */
   readonly basePath: string;
+  /** basePath, parsed. */
+  readonly basePathSegments: PathSegment[];
   readonly description?: string;
   readonly backends: Record<string, BackendSpec>;
   readonly authorizers: Record<string, AuthorizerSpec>;
@@ -146,30 +165,15 @@ export interface GatewaySpec {
   readonly cors?: CorsSpec;
   readonly ipRules?: IpRulesSpec;
   readonly observability: ObservabilitySpec;
-  readonly aws?: Record<string, unknown>;
-  readonly azure?: Record<string, unknown>;
-  readonly apigee?: Record<string, unknown>;
+  /** Options only the AWS adapter reads. */
+  readonly aws?: { readonly binaryMediaTypes?: string[] };
+  /** Options only the Azure adapter reads. */
+  readonly azure?: {
+    readonly sku?: 'Consumption' | 'Developer' | 'Basic' | 'Standard' | 'Premium' | 'BasicV2' | 'StandardV2' | 'PremiumV2';
+    readonly externalCache?: boolean;
+    readonly versioning?: 'Segment' | 'Header' | 'Query';
+    readonly apiDefinition?: 'operations' | 'openapi';
+  };
 }
 
-/** Defaults the model applies during normalization. */
-export const MODEL_DEFAULTS = {
-  version: '1.0.0',
-  basePath: '/',
-  timeoutMs: 29_000,
-  stageName: 'prod',
-  jwtAlgorithms: ['RS256'],
-  scopeClaim: 'scope',
-  authHeader: 'Authorization',
-  clockSkewSeconds: 60,
-  resultTtlSeconds: 300,
-  apiKeyIn: 'header',
-  apiKeyName: 'x-api-key',
-  mockStatusCode: 200,
-  corsAllowHeaders: ['Authorization', 'Content-Type'],
-  corsMaxAgeSeconds: 600,
-  accessLogs: true,
-  logRetentionDays: 30,
-  logLevel: 'error',
-  tracing: false,
-  metrics: true,
-} as const;
+export { MODEL_DEFAULTS } from './defaults';

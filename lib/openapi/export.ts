@@ -3,8 +3,25 @@
  * servers); `x-anygate` extensions carry the rest, so importing the export gives the same spec.
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
-import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
 import { canonical } from '../model/normalize';
+import { GatewaySchema, Route } from '../model/schema';
+import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
+
+/** Route fields standard OpenAPI carries (operationId, method and path keys, security, text). */
+const ROUTE_STANDARD = new Set(['id', 'method', 'path', 'auth', 'scopes', 'description', 'tags']);
+/** Gateway fields standard OpenAPI carries (info, paths); `defaults` is applied by normalization. */
+const GATEWAY_STANDARD = new Set(['version', 'description', 'routes', 'defaults']);
+
+const isEmpty = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+
+/**
+ * Every field of `schemaKeys` that `value` sets and OpenAPI cannot hold, for x-anygate. Derived
+ * from the zod schema's keys, so a field added to the model is exported without touching this file.
+ */
+function extension(value: object, schemaKeys: readonly string[], standard: ReadonlySet<string>): Record<string, unknown> {
+  const v = value as Record<string, unknown>;
+  return Object.fromEntries(schemaKeys.filter((k) => !standard.has(k) && !isEmpty(v[k])).map((k) => [k, v[k]]));
+}
 
 function securityScheme(a: AuthorizerSpec): OpenAPIV3_1.SecuritySchemeObject {
   switch (a.type) {
@@ -25,17 +42,7 @@ function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject
     r.auth === 'none'
       ? []
       : r.auth.map((alt) => Object.fromEntries(alt.map((n) => [n, spec.authorizers[n].type === 'jwt' ? r.scopes : []])));
-  const ext: Record<string, unknown> = {
-    backend: r.backend,
-    timeoutMs: r.timeoutMs,
-    ...(r.cache ? { cache: r.cache } : {}),
-    ...(r.rateLimit ? { rateLimit: r.rateLimit } : {}),
-    ...(r.transform ? { transform: r.transform } : {}),
-    ...(r.validation ? { validation: r.validation } : {}),
-    ...(r.aws ? { aws: r.aws } : {}),
-    ...(r.azure ? { azure: r.azure } : {}),
-    ...(r.apigee ? { apigee: r.apigee } : {}),
-  };
+  const ext = extension(r, Object.keys(Route.shape), ROUTE_STANDARD);
   return {
     operationId: r.id,
     ...(r.description ? { description: r.description } : {}),
@@ -62,21 +69,7 @@ export function exportOpenApi(spec: GatewaySpec): OpenAPIV3_1.Document {
     servers: [{ url: spec.basePath, description: 'the gateway (prefix this with the deployed host)' }],
     paths,
     ...(Object.keys(schemes).length ? { components: { securitySchemes: schemes } } : {}),
-    'x-anygate': {
-      name: spec.name,
-      basePath: spec.basePath,
-      backends: spec.backends,
-      authorizers: spec.authorizers,
-      ...(Object.keys(spec.plans).length ? { plans: spec.plans } : {}),
-      ...(Object.keys(spec.consumers).length ? { consumers: spec.consumers } : {}),
-      stages: spec.stages,
-      ...(spec.cors ? { cors: spec.cors } : {}),
-      ...(spec.ipRules ? { ipRules: spec.ipRules } : {}),
-      observability: spec.observability,
-      ...(spec.aws ? { aws: spec.aws } : {}),
-      ...(spec.azure ? { azure: spec.azure } : {}),
-      ...(spec.apigee ? { apigee: spec.apigee } : {}),
-    },
+    'x-anygate': extension(spec, Object.keys(GatewaySchema.shape), GATEWAY_STANDARD),
   };
   return canonical(doc) as unknown as OpenAPIV3_1.Document;
 }

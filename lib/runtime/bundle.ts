@@ -22,7 +22,7 @@ export interface BundledHandler {
 }
 
 const ENTRY: Record<HandlerKind, string> = {
-  authorizer: path.join(__dirname, 'authorizer', 'handler.ts'),
+  authorizer: path.join(__dirname, 'authorizer', 'lambda.ts'),
   transform: path.join(__dirname, 'transform', 'handler.ts'),
 };
 

@@ -12,6 +12,7 @@ export interface JwtVerifierConfig {
   /** Allowed algorithms (never HMAC or none). */
   readonly algorithms: string[];
   readonly requiredClaims: Record<string, string>;
+  /** The only claim scopes are read from (a space-separated string or an array). */
   readonly scopeClaim: string;
   /** Lower-case header the bearer token is read from. */
   readonly header: string;
@@ -55,6 +56,11 @@ export interface AuthorizerScheme {
    * compiler turns the cache off).
    */
   readonly exact: boolean;
+  /**
+   * API Gateway's decision cache TTL for the scheme (0: off). When on (and exact), the policy
+   * lists every method the token may call; when off, only the current method.
+   */
+  readonly resultTtlSeconds: number;
 }
 
 export interface AuthorizerConfig {
@@ -67,8 +73,15 @@ export interface AuthorizerConfig {
   readonly contextClaims: string[];
   /** JWKS cache lifetime, in seconds. */
   readonly jwksCacheSeconds: number;
-  /** Least time between two JWKS refetches triggered by an unknown kid, in seconds. */
+  /** Least time between two JWKS fetch attempts (unknown kid, or after a failure), in seconds. */
   readonly jwksRefetchCooldownSeconds: number;
+  /** How long past `jwksCacheSeconds` the last good keys stay in use while fetches fail, in seconds. */
+  readonly jwksStaleIfErrorSeconds: number;
+  /**
+   * Verified tokens kept per JWT authorizer (0: none), for schemes API Gateway does not cache.
+   * Keyed by the exact token; every hit re-checks exp/nbf/iat; lapses with the key set.
+   */
+  readonly tokenCacheSize: number;
   /** JWKS and discovery fetch timeout, in milliseconds. */
   readonly fetchTimeoutMs: number;
   /** Largest JWKS or discovery response accepted, in bytes. */
@@ -80,6 +93,8 @@ export const AUTHORIZER_DEFAULTS = {
   maxTokenBytes: 8 * 1024,
   jwksCacheSeconds: 600,
   jwksRefetchCooldownSeconds: 30,
+  jwksStaleIfErrorSeconds: 3600,
+  tokenCacheSize: 1000,
   fetchTimeoutMs: 1500,
   maxJwksBytes: 150 * 1024,
 } as const;

@@ -1,38 +1,57 @@
 /**
- * ApigeeGateway: a Pulumi component that deploys an anygate gateway to Apigee X: the proxy bundle
- * (gcp.apigee.Api, configBundle written under the program's work dir), one revision deployment per
- * environment (override: true), API products, developers and apps, and per-environment target
- * servers.
+ * ApigeeGateway: a Pulumi component that creates what an ApigeePlan lists, nothing more: the
+ * proxy (gcp.apigee.Api from the bundle zip), target servers, the key-value map of function
+ * ID-token audiences, one revision deployment per environment (override: true), API products,
+ * developers and apps per stage. `ApigeeGateway.fromSpec` compiles a spec first.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as gcp from '@pulumi/gcp';
-import type { ApigeeEnvironmentType } from '../../lib/capabilities/table';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
-import { ResourceGraph } from '../shared/graph';
+import { isDeployRef, type DeployRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import { bundleZip, sha256 } from './bundle';
-import { compileApigee } from './compile';
+import { compileApigee, type ApigeeCompileOptions } from './compile';
 import type { ApigeePlan } from './plan';
 
 export interface ApigeeGatewayArgs {
-  /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
-  readonly gateway: Gateway | GatewaySpec;
+  /** The compiled plan (compileApigee). */
+  readonly plan: ApigeePlan;
   /** The Apigee organization (usually the GCP project id). */
   readonly orgId: pulumi.Input<string>;
-  /** Apigee environment of each stage to deploy. @default - every stage, to an environment of the same name */
-  readonly environments?: Record<string, string>;
-  /** Environment type (what the compiler checks features against). @default 'INTERMEDIATE' */
-  readonly environmentType?: ApigeeEnvironmentType;
-  /** Host names (Cloud Run, Cloud Functions) of the function bindings. @default {} */
+  /** Host (or https URL) of each function binding's Cloud Run service or function. @default {} */
   readonly functions?: Record<string, pulumi.Input<string>>;
-  /** Developer who owns the consumer apps. @default - one developer per consumer, e.g. acme@<gateway>.anygate.invalid */
-  readonly developers?: Record<string, { readonly email: string; readonly firstName: string; readonly lastName: string }>;
+  /**
+   * Service account the proxy is deployed with; it mints the Google ID tokens sent to function
+   * backends, so grant it roles/run.invoker on them. Required when the plan has function bindings.
+   * @default - none (the plan must have no function bindings)
+   */
+  readonly serviceAccount?: pulumi.Input<string>;
   /** Where the bundle zip is written. @default '.anygate/apigee' under the program's working directory */
   readonly bundleDir?: string;
 }
+
+export interface ApigeeGatewayFromSpecArgs extends Omit<ApigeeGatewayArgs, 'plan'>, ApigeeCompileOptions {
+  /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
+  readonly gateway: Gateway | GatewaySpec;
+}
+
+type Ctor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+const CONSTRUCTORS: Record<string, Ctor> = {
+  'gcp:apigee/api:Api': gcp.apigee.Api,
+  'gcp:apigee/targetServer:TargetServer': gcp.apigee.TargetServer,
+  'gcp:apigee/environmentKeyvaluemaps:EnvironmentKeyvaluemaps': gcp.apigee.EnvironmentKeyvaluemaps,
+  'gcp:apigee/environmentKeyvaluemapsEntries:EnvironmentKeyvaluemapsEntries': gcp.apigee.EnvironmentKeyvaluemapsEntries,
+  'gcp:apigee/environmentApiRevisionDeployment:EnvironmentApiRevisionDeployment': gcp.apigee.EnvironmentApiRevisionDeployment,
+  'gcp:apigee/apiProduct:ApiProduct': gcp.apigee.ApiProduct,
+  'gcp:apigee/developer:Developer': gcp.apigee.Developer,
+  'gcp:apigee/developerApp:DeveloperApp': gcp.apigee.DeveloperApp,
+};
+
+/** `orders-abc.a.run.app` or `https://orders-abc.a.run.app/` -> the host. */
+const hostOf = (v: string): string => (/^https?:\/\//.test(v) ? new URL(v).hostname : v.replace(/\/+$/, ''));
 
 export class ApigeeGateway extends pulumi.ComponentResource {
   readonly plan: ApigeePlan;
@@ -40,30 +59,27 @@ export class ApigeeGateway extends pulumi.ComponentResource {
   readonly api: gcp.apigee.Api;
   /** The revision deployed. */
   readonly revision: pulumi.Output<string>;
-  /** API product names by plan. */
-  readonly productNames: pulumi.Output<Record<string, string>>;
-  /** App credentials by consumer (secret). */
-  readonly credentials: pulumi.Output<Record<string, unknown>>;
-  readonly graph = new ResourceGraph();
+  /** API product names by plan, then stage. */
+  readonly productNames: pulumi.Output<Record<string, Record<string, string>>>;
+  /** App credentials by consumer, then stage (secret). */
+  readonly credentials: pulumi.Output<Record<string, Record<string, unknown>>>;
+  /** Every resource created, by its plan name. */
+  readonly resources = new Map<string, pulumi.CustomResource>();
+
+  /** Compiles the spec (compileApigee) and creates the plan's resources. */
+  static fromSpec(name: string, args: ApigeeGatewayFromSpecArgs, opts?: pulumi.ComponentResourceOptions): ApigeeGateway {
+    const spec = isGateway(args.gateway) ? args.gateway.toSpec() : args.gateway;
+    const plan = compileApigee(spec, { environmentType: args.environmentType, environments: args.environments, developers: args.developers });
+    return new ApigeeGateway(name, { ...args, plan }, opts);
+  }
 
   constructor(name: string, args: ApigeeGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super('anygate:apigee:Gateway', name, {}, opts);
-    const spec = isGateway(args.gateway) ? args.gateway.toSpec() : args.gateway;
-    const environments = args.environments ?? Object.fromEntries(Object.keys(spec.stages).map((s) => [s, s]));
-    this.plan = compileApigee(spec, { environmentType: args.environmentType, environments });
-    const plan = this.plan;
+    const plan = (this.plan = args.plan);
     for (const w of plan.warnings) pulumi.log.warn(w, this);
-    const g = this.graph;
-    const parent = { parent: this };
-    const functions = args.functions ?? {};
-    const missing = plan.bindings.filter((b) => functions[b] === undefined);
-    if (missing.length) {
-      throw new SynthesisError(`apigee (${plan.environmentType})`, missing.map((b) => ({ target: `apigee (${plan.environmentType})`, where: 'gateway', feature: 'backend.function', message: `function binding ${JSON.stringify(b)} has no host: pass functions: { '${b}': '<service host>' } to ApigeeGateway` })));
-    }
-
-    // The bundle is written when the program runs, as pulumi up needs a file path for configBundle.
-    const zipDir = args.bundleDir ?? path.join(process.cwd(), '.anygate', 'apigee');
+    checkArgs(plan, args);
     // A promise of the path (not an Output of the Buffer: outputs would lift the Buffer into an object).
+    const zipDir = args.bundleDir ?? path.join(process.cwd(), '.anygate', 'apigee');
     const zipPath = pulumi.output(
       bundleZip(plan).then((zip) => {
         mkdirSync(zipDir, { recursive: true });
@@ -72,82 +88,69 @@ export class ApigeeGateway extends pulumi.ComponentResource {
         return file;
       }),
     );
-    this.api = g.add('gcp:apigee/api:Api', `${name}-proxy`, [], (dependsOn) => new gcp.apigee.Api(`${name}-proxy`, { orgId: args.orgId, name: plan.proxyName, configBundle: zipPath }, { ...parent, dependsOn }));
-    this.revision = this.api.latestRevisionId;
-
-    const stages = Object.keys(environments).sort();
-    const servers: pulumi.Resource[] = [];
-    for (const ts of plan.targetServers) {
-      for (const stage of stages) {
-        const t = ts.byStage[stage];
-        if (!t) continue;
-        const env = environments[stage];
-        const host: pulumi.Input<string> = t.host.startsWith('binding:') ? functions[t.host.slice('binding:'.length)] : t.host;
-        servers.push(
-          g.add('gcp:apigee/targetServer:TargetServer', `${name}-ts-${ts.name}-${stage}`, [], (dependsOn) =>
-            new gcp.apigee.TargetServer(
-              `${name}-ts-${ts.name}-${stage}`,
-              { envId: pulumi.interpolate`organizations/${args.orgId}/environments/${env}`, name: ts.name, host, port: t.port, protocol: 'HTTP', isEnabled: true, ...(t.ssl ? { sSlInfo: { enabled: true } } : {}) },
-              { ...parent, dependsOn },
-            ),
-          ),
-        );
+    const argValue = (n: string): pulumi.Input<string> => {
+      if (n === 'orgId') return args.orgId;
+      if (n === 'configBundle') return zipPath;
+      if (n === 'serviceAccount') return args.serviceAccount!;
+      if (n.startsWith('environment/')) return pulumi.interpolate`organizations/${args.orgId}/environments/${n.slice('environment/'.length)}`;
+      throw new Error(`ApigeeGateway: the plan refers to an unknown argument ${JSON.stringify(n)}`);
+    };
+    const ref = (r: DeployRef, key: string): pulumi.Input<unknown> => {
+      if (r.$ref === 'arg') return argValue(r.name);
+      if (r.$ref === 'binding') return pulumi.output(args.functions![r.binding]).apply((v) => (r.property === 'audience' ? `https://${hostOf(v)}` : hostOf(v)));
+      if (r.$ref === 'resource') {
+        const out = (this.resources.get(r.name) as unknown as Record<string, pulumi.Output<unknown>>)[r.property];
+        // The deployment takes the revision as a number; the Api reports it as a string.
+        return key === 'revision' ? out.apply((v) => Number(v)) : out;
       }
+      throw new Error(`ApigeeGateway: secret references are not used by Apigee plans (${r.secretRef})`);
+    };
+    const resolve = (v: PlanValue, key: string): unknown => {
+      if (isDeployRef(v)) return ref(v, key);
+      if (Array.isArray(v)) return v.map((x) => resolve(x, key));
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, k)]));
+      return v;
+    };
+    for (const r of creationOrder(plan.resources)) {
+      const ctor = CONSTRUCTORS[r.type];
+      const secret = r.type.endsWith(':DeveloperApp') ? { additionalSecretOutputs: ['credentials'] } : {};
+      const created = new ctor(`${name}-${r.name}`, resolve(r.inputs, ''), { parent: this, dependsOn: r.dependsOn.map((d) => this.resources.get(d)!), ...secret });
+      this.resources.set(r.name, created);
     }
-    for (const stage of stages) {
-      g.add('gcp:apigee/environmentApiRevisionDeployment:EnvironmentApiRevisionDeployment', `${name}-deploy-${stage}`, [this.api, ...servers], (dependsOn) =>
-        new gcp.apigee.EnvironmentApiRevisionDeployment(
-          `${name}-deploy-${stage}`,
-          { orgId: args.orgId, environment: environments[stage], api: this.api.name, revision: this.api.latestRevisionId.apply((r) => Number(r)), override: true },
-          { ...parent, dependsOn },
-        ),
-      );
-    }
-
-    const productNames: Record<string, string> = {};
-    const productRes = new Map<string, gcp.apigee.ApiProduct>();
-    for (const p of plan.products) {
-      productNames[p.name] = p.name;
-      productRes.set(
-        p.name,
-        g.add('gcp:apigee/apiProduct:ApiProduct', `${name}-product-${p.name}`, [this.api], (dependsOn) =>
-          new gcp.apigee.ApiProduct(
-            `${name}-product-${p.name}`,
-            {
-              orgId: args.orgId,
-              name: p.name,
-              displayName: p.displayName,
-              description: p.description,
-              approvalType: 'auto',
-              environments: stages.map((s) => environments[s]),
-              proxies: [plan.proxyName],
-              apiResources: ['/**'],
-              ...(p.quota ? { quota: String(p.quota.limit), quotaInterval: String(p.quota.interval), quotaTimeUnit: p.quota.timeUnit } : {}),
-              ...(p.rate ? { attributes: [{ name: 'anygate-rate', value: p.rate }] } : {}),
-            },
-            { ...parent, dependsOn },
-          ),
-        ),
-      );
-    }
-    const credentials: Record<string, pulumi.Output<unknown>> = {};
-    for (const app of plan.apps) {
-      const who = args.developers?.[app.consumer] ?? { email: `${app.consumer}@${plan.proxyName}.anygate.invalid`, firstName: app.consumer, lastName: plan.proxyName };
-      const dev = g.add('gcp:apigee/developer:Developer', `${name}-dev-${app.consumer}`, [], (dependsOn) =>
-        new gcp.apigee.Developer(`${name}-dev-${app.consumer}`, { orgId: args.orgId, email: who.email, firstName: who.firstName, lastName: who.lastName, userName: `${plan.proxyName}-${app.consumer}` }, { ...parent, dependsOn }),
-      );
-      const product = productRes.get(app.product)!;
-      const a = g.add('gcp:apigee/developerApp:DeveloperApp', `${name}-app-${app.consumer}`, [dev, product], (dependsOn) =>
-        new gcp.apigee.DeveloperApp(
-          `${name}-app-${app.consumer}`,
-          { orgId: args.orgId, name: `${plan.proxyName}-${app.consumer}`, developerEmail: dev.email, apiProducts: [product.name], callbackUrl: '', ...(app.description ? { attributes: [{ name: 'description', value: app.description }] } : {}) },
-          { ...parent, dependsOn, additionalSecretOutputs: ['credentials'] },
-        ),
-      );
-      credentials[app.consumer] = pulumi.secret(a.credentials);
-    }
-    this.productNames = pulumi.output(productNames);
-    this.credentials = pulumi.secret(pulumi.output(credentials)) as unknown as pulumi.Output<Record<string, unknown>>;
+    this.api = this.resources.get('proxy') as gcp.apigee.Api;
+    this.revision = this.api.latestRevisionId;
+    const products: Record<string, Record<string, string>> = {};
+    for (const p of plan.products) (products[p.plan] ??= {})[p.stage] = p.name;
+    const credentials: Record<string, Record<string, pulumi.Output<unknown>>> = {};
+    for (const a of plan.apps) (credentials[a.consumer] ??= {})[a.stage] = (this.resources.get(`app-${a.consumer}-${a.stage}`) as gcp.apigee.DeveloperApp).credentials;
+    this.productNames = pulumi.output(products);
+    this.credentials = pulumi.secret(pulumi.output(credentials)) as unknown as pulumi.Output<Record<string, Record<string, unknown>>>;
     this.registerOutputs({ revision: this.revision, productNames: this.productNames, credentials: this.credentials });
   }
+}
+
+function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
+  const target = `apigee (${plan.environmentType})`;
+  const problems = plan.bindings
+    .filter((b) => args.functions?.[b] === undefined)
+    .map((b) => ({ target, where: 'gateway', feature: 'backend.function', message: `function binding ${JSON.stringify(b)} has no host: pass functions: { '${b}': '<service host>' } to ApigeeGateway` }));
+  if (plan.bindings.length && args.serviceAccount === undefined) {
+    problems.push({ target, where: 'gateway', feature: 'backend.function', message: 'function backends are called with a Google ID token minted for the deployment\'s service account: pass serviceAccount to ApigeeGateway (and grant it roles/run.invoker)' });
+  }
+  if (problems.length) throw new SynthesisError(target, problems);
+}
+
+/** Resources in an order where each comes after what it depends on (names break ties, so URNs are registered stably). */
+function creationOrder(resources: readonly PlannedResource[]): PlannedResource[] {
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  const done = new Set<string>();
+  const out: PlannedResource[] = [];
+  const visit = (r: PlannedResource) => {
+    if (done.has(r.name)) return;
+    done.add(r.name);
+    for (const d of r.dependsOn) visit(byName.get(d)!);
+    out.push(r);
+  };
+  for (const r of resources) visit(r);
+  return out;
 }

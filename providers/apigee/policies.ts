@@ -8,24 +8,56 @@ export function spikeRate(rps: number): string {
   return Number.isInteger(rps) ? `${rps}ps` : `${Math.max(1, Math.round(rps * 60))}pm`;
 }
 
-export const verifyJwt = (name: string, a: { jwksUri: string; issuer: string; audiences: string[]; algorithms: string[]; header: string; clockSkewSeconds: number; requiredClaims: Record<string, string> }): XNode =>
+/**
+ * VerifyJWT. Without `source` the policy reads request.header.authorization and strips the
+ * `Bearer ` prefix itself; an explicit <Source> is read as the bare token, so it is only given
+ * for a variable that already holds one (see extractBearer). Per Google's reference:
+ * https://cloud.google.com/apigee/docs/api-platform/reference/policies/verify-jwt-policy#source
+ */
+export const verifyJwt = (name: string, a: { algorithms: string[]; source?: string; clockSkewSeconds: number; claims: string[] }, vars: string): XNode =>
   el(
     'VerifyJWT',
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
     el('Algorithm', {}, a.algorithms.join(',')),
-    el('Source', {}, `request.header.${a.header.toLowerCase()}`),
-    el('PublicKey', {}, el('JWKS', { uri: a.jwksUri })),
-    el('Issuer', {}, a.issuer),
-    el('Audience', {}, a.audiences.join(',')),
-    Object.keys(a.requiredClaims).length > 0 &&
-      el('AdditionalClaims', {}, ...Object.keys(a.requiredClaims).sort().map((k) => el('Claim', { name: k }, a.requiredClaims[k]))),
+    a.source !== undefined && el('Source', {}, a.source),
+    el('PublicKey', {}, el('JWKS', { uriRef: `${vars}.jwks` })),
+    // Expected values come from variables (assigned as literals), so no spec text is a template here.
+    el('Issuer', { ref: `${vars}.iss` }),
+    el('Audience', { ref: `${vars}.aud` }),
+    a.claims.length > 0 && el('AdditionalClaims', {}, ...a.claims.map((k, i) => el('Claim', { name: k, ref: `${vars}.claim${i}` }))),
     el('TimeAllowance', {}, `${a.clockSkewSeconds}s`),
     el('IgnoreUnresolvedVariables', {}, 'false'),
   );
 
-export const verifyApiKey = (name: string, where: 'header' | 'query', param: string): XNode =>
-  el('VerifyAPIKey', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('APIKey', { ref: where === 'header' ? `request.header.${param}` : `request.queryparam.${param}` }));
+/** Extracts the token from `<header>: Bearer <token>` into `<prefix>.token` (absent when the prefix is missing). */
+export const extractBearer = (name: string, header: string, prefix: string): XNode =>
+  el(
+    'ExtractVariables',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    el('Source', {}, 'request'),
+    el('Header', { name: header }, el('Pattern', { ignoreCase: 'true' }, 'Bearer {token}')),
+    el('VariablePrefix', {}, prefix),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+  );
+
+/** Reads a key of the environment-scoped key-value map into a private variable. */
+export const keyValueMapGet = (name: string, map: string, key: string, variable: string): XNode =>
+  el(
+    'KeyValueMapOperations',
+    { name, continueOnError: 'false', enabled: 'true', mapIdentifier: map },
+    el('DisplayName', {}, name),
+    el('Scope', {}, 'environment'),
+    el('ExpiryTimeInSecs', {}, '300'),
+    el('Get', { assignTo: variable }, el('Key', {}, el('Parameter', {}, key))),
+  );
+
+/** Target authentication with a Google ID token (Cloud Run, Cloud Functions), audience from a variable. */
+export const googleIdToken = (audienceVariable: string): XNode => el('Authentication', {}, el('GoogleIDToken', {}, el('Audience', { ref: audienceVariable })));
+
+export const verifyApiKey = (name: string, ref: string): XNode =>
+  el('VerifyAPIKey', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('APIKey', { ref }));
 
 /** Product-driven quota: the limit comes from the app's API product, with the spec's as default. */
 export const quota = (name: string, vk: string, d: { limit: number; interval: number; timeUnit: string }): XNode =>
@@ -52,7 +84,12 @@ export const spikeArrest = (name: string, rate: string, options: { ref?: string;
     el('UseEffectiveCount', {}, 'true'),
   );
 
-export const responseCache = (name: string, prefix: string, query: string[], headers: string[], ttl: number): XNode =>
+/**
+ * ResponseCache keyed by method, path, the given variables (query, headers, caller identity) in
+ * order. SkipCacheLookup only when the spec asks (apigee.honorNoCache): otherwise a client could
+ * force backend calls past the cache.
+ */
+export const responseCache = (name: string, prefix: string, refs: string[], ttl: number, honorNoCache = false): XNode =>
   el(
     'ResponseCache',
     { name, continueOnError: 'false', enabled: 'true' },
@@ -63,13 +100,12 @@ export const responseCache = (name: string, prefix: string, query: string[], hea
       el('Prefix', {}, prefix),
       el('KeyFragment', { ref: 'request.verb', type: 'string' }),
       el('KeyFragment', { ref: 'proxy.pathsuffix', type: 'string' }),
-      ...query.map((q) => el('KeyFragment', { ref: `request.queryparam.${q}`, type: 'string' })),
-      ...headers.map((h) => el('KeyFragment', { ref: `request.header.${h}`, type: 'string' })),
+      ...refs.map((ref) => el('KeyFragment', { ref, type: 'string' })),
     ),
     el('Scope', {}, 'Exclusive'),
     el('ExcludeErrorResponse', {}, 'true'),
     el('ExpirySettings', {}, el('TimeoutInSeconds', {}, String(ttl))),
-    el('SkipCacheLookup', {}, 'request.header.Cache-Control = "no-cache"'),
+    honorNoCache && el('SkipCacheLookup', {}, 'request.header.Cache-Control = "no-cache"'),
   );
 
 /** An AssignMessage that only assigns literal values to variables (no message-template parsing). */
@@ -166,16 +202,17 @@ export const cors = (name: string, c: { allowOrigins: string[]; allowMethods: st
     el('IgnoreUnresolvedVariables', {}, 'true'),
   );
 
+/** Source addresses of a CIDR: the range itself, plus its IPv4 form for an IPv4-mapped IPv6 range. */
+function sourceAddresses(cidr: string): XNode[] {
+  // `ipv4` is set by providers/shared/cidr for ::ffff:a.b.c.d/n ranges (Apigee sees those clients as IPv4).
+  const r = cidrRange(cidr) as ReturnType<typeof cidrRange> & { ipv4?: { from: string; prefix: number } };
+  const out = [el('SourceAddress', { mask: String(r.prefix) }, r.from)];
+  if (r.ipv4) out.push(el('SourceAddress', { mask: String(r.ipv4.prefix) }, r.ipv4.from));
+  return out;
+}
+
 export const accessControl = (name: string, allow: string[], deny: string[]): XNode => {
-  const rule = (action: 'ALLOW' | 'DENY', cidrs: string[]) =>
-    el(
-      'MatchRule',
-      { action },
-      ...cidrs.map((c) => {
-        const r = cidrRange(c);
-        return el('SourceAddress', { mask: String(r.prefix) }, r.from);
-      }),
-    );
+  const rule = (action: 'ALLOW' | 'DENY', cidrs: string[]) => el('MatchRule', { action }, ...cidrs.flatMap(sourceAddresses));
   return el(
     'AccessControl',
     { name, continueOnError: 'false', enabled: 'true' },
@@ -201,14 +238,21 @@ export const oasValidation = (name: string, resource: string): XNode =>
   el('OASValidation', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('Source', {}, 'request'), el('OASResource', {}, `oas://${resource}`));
 
 /** Asks the bound function whether the caller may pass; the response lands in `anygate.authz.<name>`. */
-export const serviceCallout = (name: string, header: string, server: string): XNode =>
+export const serviceCallout = (name: string, header: string, server: string, audienceVariable: string): XNode =>
   el(
     'ServiceCallout',
     // A failed callout must not become a 500: the status check after it turns it into a 401.
     { name, continueOnError: 'true', enabled: 'true' },
     el('DisplayName', {}, name),
-    el('Request', { variable: `anygate.authz.${name}.request` }, el('Set', {}, el('Headers', {}, el('Header', { name: header }, `{request.header.${header}}`)), el('Verb', {}, 'POST')), el('IgnoreUnresolvedVariables', {}, 'true')),
+    el(
+      'Request',
+      { variable: `anygate.authz.${name}.request`, clearPayload: 'true' },
+      // Copy takes the header by name from the client request: no message template is involved.
+      el('Copy', { source: 'request' }, el('Headers', {}, el('Header', { name: header }))),
+      el('Set', {}, el('Verb', {}, 'POST')),
+      el('IgnoreUnresolvedVariables', {}, 'true'),
+    ),
     el('Response', {}, `anygate.authz.${name}.response`),
     el('Timeout', {}, '10000'),
-    el('HTTPTargetConnection', {}, el('LoadBalancer', {}, el('Server', { name: server })), el('Path', {}, '/')),
+    el('HTTPTargetConnection', {}, googleIdToken(audienceVariable), el('LoadBalancer', {}, el('Server', { name: server })), el('Path', {}, '/')),
   );

@@ -3,14 +3,27 @@
  * generated REQUEST authorizer for JWTs and other API key locations, and user-supplied Lambda
  * authorizers for `custom`. One generated function serves every generated authorizer definition.
  */
+import { MODEL_DEFAULTS } from '../../lib/model/defaults';
 import { uniqueByJson, type SynthesisProblem } from '../../lib/model/errors';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../../lib/runtime/config';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, lambdaUri } from './plan';
-import { arnPatternCovers, overlappingPairs, type AwsResource } from './resources';
+import { arnPatternCovers, buildResources, overlappingPairs, type AwsResource } from './resources';
 
 export const API_KEY_SCHEME = 'api_key';
+
+/**
+ * API Gateway's decision cache for the generated JWT authorizer when the spec sets no
+ * `resultTtlSeconds`, in seconds: the model's default (lib/model/schema.ts), named here. API Gateway caches the authorizer's policy for this long, keyed
+ * by the identity source (the token), so a token that expires meanwhile keeps working until the
+ * cached decision lapses: the window is this TTL plus the clock skew. 60 s keeps that window as
+ * short as the default skew while the cache still saves one invocation per token per minute.
+ * `resultTtlSeconds: 0` turns the cache off (the authorizer runs on every request; it then keeps
+ * verified tokens itself, re-checking exp on every hit).
+ * See "Configure a Lambda authorizer" (authorizerResultTtlInSeconds) in the API Gateway guide.
+ */
+export const JWT_RESULT_TTL_DEFAULT_SECONDS: number = MODEL_DEFAULTS.resultTtlSeconds;
 
 export interface AwsAuth {
   readonly securitySchemes: Record<string, unknown>;
@@ -29,6 +42,11 @@ function isNativeKey(a: ApiKeyAuthorizerSpec): boolean {
 
 function identityOf(a: JwtAuthorizerSpec | ApiKeyAuthorizerSpec): { in: 'header' | 'query'; name: string } {
   return a.type === 'jwt' ? { in: 'header', name: a.header } : { in: a.in, name: a.name };
+}
+
+/** The decision-cache TTL of a JWT authorizer on AWS (normalization filled in the default). */
+export function jwtResultTtl(a: JwtAuthorizerSpec): number {
+  return a.resultTtlSeconds;
 }
 
 function identityExpr(i: { in: 'header' | 'query'; name: string }): string {
@@ -50,7 +68,6 @@ export function compileAwsAuth(
   const securitySchemes: Record<string, unknown> = {};
   const routesOut: AwsAuth['routes'] = new Map();
   const customBindings = new Map<string, string[]>();
-  const schemeTtl = new Map<string, number>();
   const authRoutes: { route: RouteSpec; entry: AuthorizerRoute }[] = [];
   const warnings: string[] = [];
 
@@ -98,8 +115,8 @@ export function compileAwsAuth(
       const scheme = `anygate-${[...jwts, ...generatedKeys].join('-')}`;
       const identities = [...jwts, ...generatedKeys].map((n) => identityOf(authorizers[n] as JwtAuthorizerSpec | ApiKeyAuthorizerSpec));
       const exprs = [...new Set(identities.map(identityExpr))].sort();
-      const ttl = Math.min(...jwts.map((n) => (authorizers[n] as JwtAuthorizerSpec).resultTtlSeconds), AWS_LIMITS.authorizerResultTtlSeconds.max);
-      schemeTtl.set(scheme, Math.min(schemeTtl.get(scheme) ?? ttl, ttl));
+      // API keys alone have no token to expire (API Gateway checks the key itself on each call).
+      const ttl = Math.min(...jwts.map((n) => jwtResultTtl(authorizers[n] as JwtAuthorizerSpec)), AWS_LIMITS.authorizerResultTtlSeconds.max);
       securitySchemes[scheme] = {
         type: 'apiKey',
         name: identities[0].name,
@@ -139,14 +156,12 @@ export function compileAwsAuth(
       const exact = !overlappingPairs(members.map((m) => resources.get(m.route.id)!)).some(
         ([i, j]) => key(members[i].entry) !== key(members[j].entry) && (arnPatternCovers(resources.get(members[i].route.id)!, { method: members[j].route.method, resource: resources.get(members[j].route.id)! }) || arnPatternCovers(resources.get(members[j].route.id)!, { method: members[i].route.method, resource: resources.get(members[i].route.id)! })),
       );
-      schemes[scheme] = { exact };
-      if (!exact) {
-        const def = (securitySchemes[scheme] as { 'x-amazon-apigateway-authorizer': { authorizerResultTtlInSeconds: number } })['x-amazon-apigateway-authorizer'];
-        if (def.authorizerResultTtlInSeconds > 0) {
-          warnings.push(`authorizer ${scheme}: routes with different scopes have overlapping ARN patterns, so a cached policy could over-allow; its result cache is off (TTL 0)`);
-          def.authorizerResultTtlInSeconds = 0;
-        }
+      const def = (securitySchemes[scheme] as { 'x-amazon-apigateway-authorizer': { authorizerResultTtlInSeconds: number } })['x-amazon-apigateway-authorizer'];
+      if (!exact && def.authorizerResultTtlInSeconds > 0) {
+        warnings.push(`authorizer ${scheme}: routes with different scopes have overlapping ARN patterns, so a cached policy could over-allow; its result cache is off (TTL 0)`);
+        def.authorizerResultTtlInSeconds = 0;
       }
+      schemes[scheme] = { exact, resultTtlSeconds: def.authorizerResultTtlInSeconds };
     }
     const jwt: AuthorizerConfig['jwt'] = {};
     const apiKeys: AuthorizerConfig['apiKeys'] = {};
@@ -180,9 +195,41 @@ export function compileAwsAuth(
       contextClaims: [...contextClaims].sort(),
       jwksCacheSeconds: AUTHORIZER_DEFAULTS.jwksCacheSeconds,
       jwksRefetchCooldownSeconds: AUTHORIZER_DEFAULTS.jwksRefetchCooldownSeconds,
+      jwksStaleIfErrorSeconds: AUTHORIZER_DEFAULTS.jwksStaleIfErrorSeconds,
+      // Keep verified tokens only where API Gateway's decision cache is off for some scheme.
+      tokenCacheSize: Object.values(schemes).some((x) => x.resultTtlSeconds === 0) ? AUTHORIZER_DEFAULTS.tokenCacheSize : 0,
       fetchTimeoutMs: AUTHORIZER_DEFAULTS.fetchTimeoutMs,
       maxJwksBytes: AUTHORIZER_DEFAULTS.maxJwksBytes,
     };
   }
   return { securitySchemes, routes: routesOut, apiKeySource, config, customBindings, warnings };
+}
+
+/** How soon API Gateway stops accepting a token after it expires, for one JWT authorizer. */
+export interface TokenExpiryWindow {
+  readonly authorizer: string;
+  /** The longest decision-cache TTL among the API Gateway authorizers that verify it. */
+  readonly cacheSeconds: number;
+  readonly clockSkewSeconds: number;
+  /** Token expiry enforced within this many seconds: cache TTL + clock skew. */
+  readonly seconds: number;
+}
+
+/**
+ * Per JWT authorizer that routes use, the window in which an expired token may still be accepted
+ * on AWS (for the portability report: "token expiry enforced within N s"). Pure: it compiles the
+ * auth section the way compileAws does, including the TTL 0 forced on inexact route tables.
+ */
+export function awsTokenExpiryWindows(spec: GatewaySpec): TokenExpiryWindow[] {
+  const problems: SynthesisProblem[] = [];
+  const auth = compileAwsAuth(spec, buildResources(spec, 'aws', problems), new Set(), 'aws', problems);
+  const cache = new Map<string, number>();
+  for (const r of auth.config?.routes ?? []) {
+    const ttl = auth.config!.schemes[r.scheme].resultTtlSeconds;
+    for (const n of r.jwt) cache.set(n, Math.max(cache.get(n) ?? 0, ttl));
+  }
+  return [...cache.keys()].sort().map((n) => {
+    const skew = (spec.authorizers[n] as JwtAuthorizerSpec).clockSkewSeconds;
+    return { authorizer: n, cacheSeconds: cache.get(n)!, clockSkewSeconds: skew, seconds: cache.get(n)! + skew };
+  });
 }

@@ -1,20 +1,46 @@
 /**
- * CORS on API Gateway REST: an OPTIONS mock method per resource answers preflights, and gateway
- * responses add the headers to errors API Gateway itself returns (401, 403, 429, 5xx), so browsers
- * can read them. Proxy integrations pass the backend's response through untouched, so actual
- * responses carry CORS headers only when the backend (or the generated transform) adds them.
+ * CORS on API Gateway REST: an OPTIONS mock method per resource answers preflights, gateway
+ * responses add the headers to errors API Gateway itself returns (401, 403, 429, 5xx), and mock
+ * integrations add them to the responses they write. Proxy integrations pass the backend's response
+ * through untouched, so actual responses carry CORS headers only when the backend (or the generated
+ * transform) adds them. Origins reach VTL only through vtl.ts, after the origin grammar check.
  */
 import type { CorsSpec } from '../../lib/model/types';
+import { vtlEchoAllowedOrigin, vtlLiteral } from './vtl';
 
-/** Methods allowed on one resource, as the preflight answers them. */
+/** The methods a request can use, as API Gateway's ANY method matches them. */
+export const CONCRETE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+
+/** Methods allowed on one resource, as the preflight answers them. An ANY route allows every method. */
 function allowMethods(cors: CorsSpec, methodsOnPath: string[]): string {
+  const allowed = new Set<string>(cors.allowMethods.flatMap((m) => (m === 'ANY' ? [...CONCRETE_METHODS] : [m])));
   const set = new Set<string>();
-  for (const m of methodsOnPath) {
-    if (m === 'ANY') cors.allowMethods.filter((x) => x !== 'ANY').forEach((x) => set.add(x));
-    else if (cors.allowMethods.includes(m as never) || cors.allowMethods.includes('ANY')) set.add(m);
-  }
+  for (const m of methodsOnPath) for (const x of m === 'ANY' ? CONCRETE_METHODS : [m]) if (allowed.has(x)) set.add(x);
   set.add('OPTIONS');
   return [...set].sort().join(',');
+}
+
+/** An origin as a static header value (single-quoted, like a VTL literal; checked by the origin grammar upstream). */
+const staticValue = vtlLiteral;
+
+/**
+ * CORS headers for a response the gateway writes itself (mock integrations): static values, and
+ * for several origins a VTL prefix that echoes the Origin only when it is listed.
+ */
+export function corsActualResponse(cors: CorsSpec): { headers: Record<string, string>; template: string } {
+  const headers: Record<string, string> = { Vary: "'Origin'" };
+  let template = '';
+  if (cors.allowOrigins.length === 1) headers['Access-Control-Allow-Origin'] = cors.allowOrigins[0] === '*' ? "'*'" : staticValue(cors.allowOrigins[0]);
+  else template = vtlEchoAllowedOrigin(cors.allowOrigins);
+  if (cors.allowCredentials) headers['Access-Control-Allow-Credentials'] = "'true'";
+  if (cors.exposeHeaders.length) headers['Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;
+  return { headers, template };
+}
+
+/** Header names a CORS response can carry (for method response declarations). */
+export function corsHeaderNames(cors: CorsSpec): string[] {
+  const { headers } = corsActualResponse(cors);
+  return [...new Set([...Object.keys(headers), 'Access-Control-Allow-Origin'])].sort();
 }
 
 /** The OPTIONS operation answering preflights for a resource. */
@@ -27,22 +53,19 @@ export function preflightOperation(cors: CorsSpec, methodsOnPath: string[], para
   };
   if (cors.allowCredentials) headers['Access-Control-Allow-Credentials'] = "'true'";
   let template = '';
-  if (cors.allowOrigins.length === 1) headers['Access-Control-Allow-Origin'] = `'${cors.allowOrigins[0]}'`;
-  else {
-    // Several origins: echo the request's Origin only when it is one of them (origins are
-    // validated to scheme://host[:port], so they are safe inside VTL string literals).
-    const test = cors.allowOrigins.map((o) => `$origin == "${o}"`).join(' || ');
-    template = `#set($origin = $input.params().header.get('Origin'))\n#if(${test})\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end`;
-  }
+  if (cors.allowOrigins.length === 1) headers['Access-Control-Allow-Origin'] = cors.allowOrigins[0] === '*' ? "'*'" : staticValue(cors.allowOrigins[0]);
+  else template = vtlEchoAllowedOrigin(cors.allowOrigins);
+  const declared = [...new Set([...Object.keys(headers), 'Access-Control-Allow-Origin'])].sort();
   return {
-    operationId: undefined,
     summary: 'CORS preflight',
     ...(params.length ? { parameters: params } : {}),
-    responses: { '204': { description: 'CORS preflight', headers: Object.fromEntries(Object.keys(headers).sort().concat(cors.allowOrigins.length === 1 ? [] : ['Access-Control-Allow-Origin']).map((h) => [h, { schema: { type: 'string' } }])) } },
+    responses: { '204': { description: 'CORS preflight', headers: Object.fromEntries(declared.map((h) => [h, { schema: { type: 'string' } }])) } },
     'x-amazon-apigateway-integration': {
       type: 'mock',
       requestTemplates: { 'application/json': '{"statusCode": 204}' },
       passthroughBehavior: 'when_no_match',
+      // With binary media types such as */*, a mock's request is not text unless converted.
+      contentHandling: 'CONVERT_TO_TEXT',
       responses: {
         default: {
           statusCode: '204',
@@ -57,7 +80,7 @@ export function preflightOperation(cors: CorsSpec, methodsOnPath: string[], para
 /** Gateway responses carrying CORS headers on API Gateway's own 4XX and 5XX answers. */
 export function corsGatewayResponses(cors: CorsSpec, warnings: string[]): Record<string, unknown> {
   const params: Record<string, string> = { 'gatewayresponse.header.Vary': "'Origin'" };
-  if (cors.allowOrigins.length === 1) params['gatewayresponse.header.Access-Control-Allow-Origin'] = `'${cors.allowOrigins[0]}'`;
+  if (cors.allowOrigins.length === 1) params['gatewayresponse.header.Access-Control-Allow-Origin'] = cors.allowOrigins[0] === '*' ? "'*'" : staticValue(cors.allowOrigins[0]);
   else if (!cors.allowCredentials) params['gatewayresponse.header.Access-Control-Allow-Origin'] = 'method.request.header.Origin';
   else {
     // Gateway responses cannot test the Origin; echoing it with credentials would trust every site.

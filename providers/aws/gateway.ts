@@ -6,12 +6,12 @@
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, type IConstruct } from 'constructs';
 import { isGateway, type Gateway } from '../../lib/model/builder';
@@ -50,8 +50,9 @@ export interface AwsGatewayProps {
   /** Memory of the generated functions, in MB. @default 256 */
   readonly handlerMemorySize?: number;
   /**
-   * Bodies larger than this (bytes of JSON) ship as an S3 asset included with AWS::Include, so the
-   * template stays under CloudFormation's 1 MB limit.
+   * Bodies larger than this (bytes of JSON) ship as an S3 asset that API Gateway imports itself
+   * (`BodyS3Location`), so they never count toward CloudFormation's 1 MB processed-template limit.
+   * That needs literal ARNs in the body, so the stack must have a concrete account and region.
    * @default 400000
    */
   readonly inlineBodyLimitBytes?: number;
@@ -78,16 +79,32 @@ export function withPseudoParameters(value: unknown): unknown {
   return value;
 }
 
-/** An API definition shipped as an S3 asset and inlined by CloudFormation's AWS::Include transform. */
-class IncludedApiDefinition extends apigw.ApiDefinition {
-  constructor(private readonly file: string) {
-    super();
-  }
+/**
+ * The body with pseudo parameters written out, for `BodyS3Location`: API Gateway imports that file
+ * itself, so no intrinsic function may remain (stage variables stay; API Gateway resolves them per
+ * request). Returns undefined when the stack's account or region is not known at synth time.
+ */
+export function withLiteralPseudoParameters(value: unknown, account: string, region: string): unknown {
+  if (Token.isUnresolved(account) || Token.isUnresolved(region)) return undefined;
+  const partition = RegionInfo.get(region).partition ?? 'aws';
+  const text = JSON.stringify(value).replace(/\$\{AWS::(Partition|Region|AccountId)\}/g, (_, p: string) => (p === 'Partition' ? partition : p === 'Region' ? region : account));
+  if (text.includes('${AWS::')) throw new Error('internal: a pseudo parameter anygate does not write out is left in the API body');
+  return JSON.parse(text);
+}
 
-  bind(scope: Construct): apigw.ApiDefinitionConfig {
-    const asset = new s3assets.Asset(scope, 'ApiDefinitionAsset', { path: this.file });
-    return { inlineDefinition: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: asset.s3ObjectUrl } } } };
-  }
+/** Fails, naming the fix, when a route or authorizer needs a function binding the props do not give. */
+function assertBindings(plan: AwsPlan, functions: Record<string, lambda.IFunction>): void {
+  const missing = plan.functions.filter((f) => !functions[f.binding]);
+  if (!missing.length) return;
+  throw new SynthesisError(
+    'aws',
+    missing.map((f) => ({
+      target: 'aws',
+      where: f.usedBy[0].startsWith('authorizer ') ? 'gateway' : f.usedBy[0],
+      feature: 'backend.function',
+      message: `function binding ${JSON.stringify(f.binding)} (used by ${f.usedBy.join(', ')}) has no Lambda function: pass functions: { '${f.binding}': yourFunction } to AwsGateway`,
+    })),
+  );
 }
 
 /** Acknowledges cdk-nag findings that are right by design, with the reason (CDK's own Validations API). */
@@ -126,37 +143,14 @@ export class AwsGateway extends Construct {
     for (const w of plan.warnings) Validations.of(this).addWarning('anygate-aws', w);
 
     const functions = props.functions ?? {};
-    const missing = plan.functions.filter((f) => !functions[f.binding]);
-    if (missing.length) {
-      throw new SynthesisError(
-        'aws',
-        missing.map((f) => ({
-          target: 'aws',
-          where: f.usedBy[0].startsWith('authorizer ') ? 'gateway' : f.usedBy[0],
-          feature: 'backend.function',
-          message: `function binding ${JSON.stringify(f.binding)} (used by ${f.usedBy.join(', ')}) has no Lambda function: pass functions: { '${f.binding}': yourFunction } to AwsGateway`,
-        })),
-      );
-    }
+    assertBindings(plan, functions);
 
     const bundleRoot = props.bundleDir ?? DEFAULT_BUNDLE_ROOT;
-    const body = withPseudoParameters(plan.body) as Record<string, unknown>;
-    const bodyJson = JSON.stringify(body);
-    let definition: apigw.ApiDefinition;
-    if (Buffer.byteLength(bodyJson) > (props.inlineBodyLimitBytes ?? 400_000)) {
-      const dir = path.join(bundleRoot, `body-${plan.bodyHash.slice(0, 20)}`);
-      const file = path.join(dir, 'api.json');
-      if (!existsSync(file)) {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(file, bodyJson);
-      }
-      definition = new IncludedApiDefinition(file);
-    } else definition = apigw.ApiDefinition.fromInline(body);
-
+    const definition = this.apiDefinition(plan, bundleRoot, props.inlineBodyLimitBytes ?? 400_000);
     this.restApi = new apigw.SpecRestApi(this, 'Api', {
       apiDefinition: definition,
       restApiName: plan.apiName,
-      description: spec.description,
+      description: plan.description,
       deploy: false,
       cloudWatchRole: props.cloudWatchRole ?? true,
       endpointTypes: [props.endpointType ?? apigw.EndpointType.REGIONAL],
@@ -185,6 +179,13 @@ export class AwsGateway extends Construct {
       });
     }
 
+    this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
+    this.addStages(plan, functionVariables, props.webAclArn);
+    this.addKeys(plan);
+  }
+
+  /** The generated authorizer and transform functions (own role and log group each); returns the transform function. */
+  private addGeneratedFunctions(plan: AwsPlan, props: AwsGatewayProps, functions: Record<string, lambda.IFunction>, functionVariables: Record<string, string>, bundleRoot: string, executeApiArn: string): lambda.Function | undefined {
     const handlerProps = {
       runtime: props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X,
       architecture: props.handlerArchitecture ?? lambda.Architecture.ARM_64,
@@ -211,19 +212,21 @@ export class AwsGateway extends Construct {
         sourceArn: Stack.of(this).formatArn({ service: 'execute-api', resource: this.restApi.restApiId, resourceName: 'authorizers/*' }),
       });
     }
-    if (plan.transform) {
-      const bundle = bundleHandler('transform', plan.transform.config, bundleRoot);
-      this.bundles.push(bundle);
-      const maxTimeout = Math.max(...plan.transform.config.routes.map((r) => r.timeoutMs));
-      const fn = generated('Transform', bundle, Duration.seconds(Math.ceil(maxTimeout / 1000) + 1), `anygate request/response transforms for ${plan.apiName}`);
-      this.transformFunction = fn;
-      functionVariables[plan.transform.stageVariable] = fn.functionName;
-      new lambda.CfnPermission(this, 'InvokeTransform', { action: 'lambda:InvokeFunction', functionName: fn.functionArn, principal: 'apigateway.amazonaws.com', sourceArn: executeApiArn });
-      const targets = plan.transform.invokes.map((sv) => functions[plan.functions.find((f) => f.stageVariable === sv)!.binding].functionArn);
-      // An identity policy on the function's own role: no resource policy on the (possibly imported) targets.
-      if (targets.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
-    }
+    if (!plan.transform) return undefined;
+    const bundle = bundleHandler('transform', plan.transform.config, bundleRoot);
+    this.bundles.push(bundle);
+    const maxTimeout = Math.max(...plan.transform.config.routes.map((r) => r.timeoutMs));
+    const fn = generated('Transform', bundle, Duration.seconds(Math.ceil(maxTimeout / 1000) + 1), `anygate request/response transforms for ${plan.apiName}`);
+    functionVariables[plan.transform.stageVariable] = fn.functionName;
+    new lambda.CfnPermission(this, 'InvokeTransform', { action: 'lambda:InvokeFunction', functionName: fn.functionArn, principal: 'apigateway.amazonaws.com', sourceArn: executeApiArn });
+    const targets = plan.transform.invokes.map((sv) => functions[plan.functions.find((f) => f.stageVariable === sv)!.binding].functionArn);
+    // An identity policy on the function's own role: no resource policy on the (possibly imported) targets.
+    if (targets.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: targets }));
+    return fn;
+  }
 
+  /** One Stage per spec stage; method settings only where a method differs from the stage's defaults. */
+  private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined): void {
     for (const [name, st] of Object.entries(plan.stages)) {
       const logGroup = st.accessLogs
         ? new logs.LogGroup(this, `AccessLogs${pascal(name)}`, { retention: (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays })
@@ -231,9 +234,14 @@ export class AwsGateway extends Construct {
       if (logGroup) this.accessLogGroups[name] = logGroup;
       const methodOptions: Record<string, apigw.MethodDeploymentOptions> = {};
       for (const m of st.methodSettings) {
+        // Complete entries: an override inherits nothing from the stage-wide settings.
         methodOptions[`${m.resourcePath}/${m.httpMethod}`] = {
-          ...(m.cachingEnabled ? { cachingEnabled: true, cacheTtl: Duration.seconds(m.cacheTtlInSeconds!) } : {}),
+          cachingEnabled: m.cachingEnabled,
+          ...(m.cacheTtlInSeconds !== undefined ? { cacheTtl: Duration.seconds(m.cacheTtlInSeconds) } : {}),
           ...(m.throttlingRateLimit !== undefined ? { throttlingRateLimit: m.throttlingRateLimit, throttlingBurstLimit: m.throttlingBurstLimit } : {}),
+          loggingLevel: apigw.MethodLoggingLevel[m.loggingLevel],
+          metricsEnabled: m.metricsEnabled,
+          dataTraceEnabled: m.dataTraceEnabled,
         };
       }
       const stage = new apigw.Stage(this, `Stage${pascal(name)}`, {
@@ -243,6 +251,7 @@ export class AwsGateway extends Construct {
         variables: { ...st.variables, ...functionVariables },
         cacheClusterEnabled: st.cacheClusterEnabled,
         cacheClusterSize: st.cacheClusterSize,
+        ...(st.caching.enabled ? { cachingEnabled: true, cacheTtl: Duration.seconds(st.caching.ttlSeconds!) } : {}),
         tracingEnabled: st.tracing,
         loggingLevel: apigw.MethodLoggingLevel[st.logLevel],
         metricsEnabled: st.metrics,
@@ -252,32 +261,60 @@ export class AwsGateway extends Construct {
         methodOptions,
       });
       this.stages[name] = stage;
-      if (props.webAclArn) {
-        new wafv2.CfnWebACLAssociation(this, `WebAcl${pascal(name)}`, { resourceArn: stage.stageArn, webAclArn: props.webAclArn });
+      if (webAclArn) {
+        new wafv2.CfnWebACLAssociation(this, `WebAcl${pascal(name)}`, { resourceArn: stage.stageArn, webAclArn });
       }
     }
-    const stageList = Object.values(this.stages);
+  }
 
-    for (const [name, p] of Object.entries(plan.usagePlans)) {
-      this.usagePlans[name] = new apigw.UsagePlan(this, `Plan${pascal(name)}`, {
-        name: `${plan.apiName}-${name}`,
+  /** Usage plans and API keys, one set per stage (ids from the plan: stable for one-stage gateways). */
+  private addKeys(plan: AwsPlan): void {
+    for (const [id, p] of Object.entries(plan.usagePlans)) {
+      this.usagePlans[id] = new apigw.UsagePlan(this, `Plan${pascal(id)}`, {
+        name: `${plan.apiName}-${id}`,
         description: p.description,
         ...(p.quota ? { quota: { limit: p.quota.limit, period: apigw.Period[p.quota.period] } } : {}),
         ...(p.throttle ? { throttle: p.throttle } : {}),
-        apiStages: stageList.map((stage) => ({ api: this.restApi, stage })),
+        apiStages: [{ api: this.restApi, stage: this.stages[p.stage] }],
       });
     }
-    for (const [name, k] of Object.entries(plan.apiKeys)) {
-      const key = new apigw.ApiKey(this, `Key${pascal(name)}`, {
-        apiKeyName: `${plan.apiName}-${name}`,
+    for (const [id, k] of Object.entries(plan.apiKeys)) {
+      const key = new apigw.ApiKey(this, `Key${pascal(id)}`, {
+        apiKeyName: `${plan.apiName}-${id}`,
         description: k.description,
         enabled: true,
         // A dynamic reference: CloudFormation resolves it at deploy time; the value never enters the template.
-        ...(k.secretName ? { value: SecretValue.secretsManager(k.secretName).unsafeUnwrap() } : {}),
+        ...(k.secretName ? { value: SecretValue.secretsManager(k.secretName, k.secretField ? { jsonField: k.secretField } : {}).unsafeUnwrap() } : {}),
       });
-      this.apiKeys[name] = key;
-      this.usagePlans[k.plan].addApiKey(key);
+      this.apiKeys[id] = key;
+      this.usagePlans[k.usagePlan].addApiKey(key);
     }
+  }
+
+  /** The body inline (Fn::Sub for pseudo parameters) when small, else an S3 asset API Gateway imports. */
+  private apiDefinition(plan: AwsPlan, bundleRoot: string, inlineLimit: number): apigw.ApiDefinition {
+    const inline = withPseudoParameters(plan.body) as Record<string, unknown>;
+    const bytes = Buffer.byteLength(JSON.stringify(inline));
+    if (bytes <= inlineLimit) return apigw.ApiDefinition.fromInline(inline);
+    const stack = Stack.of(this);
+    const literal = withLiteralPseudoParameters(plan.body, stack.account, stack.region);
+    if (!literal) {
+      throw new SynthesisError('aws', [
+        {
+          target: 'aws',
+          where: 'gateway',
+          feature: 'size',
+          message: `the API body is ${bytes} bytes: too large to keep in the template (CloudFormation caps the processed template at 1 MB), and API Gateway can import it from S3 only with literal ARNs, which need the stack's account and region; give the stack an env ({ account, region }) (anygate synth: set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION)`,
+        },
+      ]);
+    }
+    const dir = path.join(bundleRoot, `body-${plan.bodyHash.slice(0, 20)}-${stack.account}-${stack.region}`);
+    const file = path.join(dir, 'api.json');
+    if (!existsSync(file)) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, JSON.stringify(literal));
+    }
+    return apigw.ApiDefinition.fromAsset(file);
   }
 
   /** The invoke URL of a stage. */

@@ -5,15 +5,19 @@
  */
 import type { AuthorizerConfig, TransformConfig } from '../../lib/runtime/config';
 
+/** A per-method override of the stage settings; complete, since overrides inherit nothing. */
 export interface AwsMethodSetting {
-  /** API resource path, e.g. `/v1/pets/{petId}`; `/*` with method `*` for the whole stage. */
+  /** API resource path, e.g. `/v1/pets/{petId}`. */
   readonly resourcePath: string;
-  /** HTTP method, or `*`. */
+  /** A concrete HTTP method (ANY routes get one entry per method they serve). */
   readonly httpMethod: string;
-  readonly cachingEnabled?: boolean;
+  readonly cachingEnabled: boolean;
   readonly cacheTtlInSeconds?: number;
   readonly throttlingRateLimit?: number;
   readonly throttlingBurstLimit?: number;
+  readonly loggingLevel: 'OFF' | 'ERROR' | 'INFO';
+  readonly metricsEnabled: boolean;
+  readonly dataTraceEnabled: boolean;
 }
 
 export interface AwsStagePlan {
@@ -21,6 +25,9 @@ export interface AwsStagePlan {
   readonly description?: string;
   /** Stage variables known at compile time (user variables and backend hosts). */
   readonly variables: Record<string, string>;
+  /** The stage-wide cache setting (API Gateway applies it to GET methods only). */
+  readonly caching: { readonly enabled: boolean; readonly ttlSeconds?: number };
+  /** Methods whose settings differ from the stage-wide ones. */
   readonly methodSettings: AwsMethodSetting[];
   readonly cacheClusterEnabled: boolean;
   readonly cacheClusterSize?: string;
@@ -32,17 +39,27 @@ export interface AwsStagePlan {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
+/** A usage plan of one stage: keys and quotas never span stages. */
 export interface AwsUsagePlan {
+  /** The spec's plan name. */
+  readonly plan: string;
+  readonly stage: string;
   readonly description?: string;
   readonly quota?: { readonly limit: number; readonly period: 'DAY' | 'WEEK' | 'MONTH' };
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
+/** The API key of one consumer on one stage. */
 export interface AwsApiKey {
-  readonly plan: string;
+  readonly consumer: string;
+  readonly stage: string;
+  /** Id of its usage plan in AwsPlan.usagePlans. */
+  readonly usagePlan: string;
   readonly description?: string;
   /** Secrets Manager secret holding the key value; absent: API Gateway generates the key. */
   readonly secretName?: string;
+  /** JSON field of the secret holding this stage's key (gateways with several stages). */
+  readonly secretField?: string;
 }
 
 /** A user-supplied function (backend or custom authorizer) the API invokes. */
@@ -56,13 +73,16 @@ export interface AwsFunctionBinding {
 
 export interface AwsPlan {
   readonly apiName: string;
+  readonly description?: string;
   /** OpenAPI 3.0 body with x-amazon-apigateway extensions. */
   readonly body: Record<string, unknown>;
   /** sha256 of the body: drives the deployment's logical id. */
   readonly bodyHash: string;
   readonly apiKeySource: 'HEADER' | 'AUTHORIZER';
   readonly stages: Record<string, AwsStagePlan>;
+  /** Usage plans by id (the plan name with one stage, `<plan>-<stage>` with several). */
   readonly usagePlans: Record<string, AwsUsagePlan>;
+  /** API keys by id (the consumer name with one stage, `<consumer>-<stage>` with several). */
   readonly apiKeys: Record<string, AwsApiKey>;
   readonly functions: AwsFunctionBinding[];
   /** The generated REQUEST authorizer, when a route needs one. */

@@ -29,6 +29,14 @@ interface Node {
   param?: { name: string; greedy: boolean; node: Node; routeId: string };
 }
 
+/** `name`, or `name2`, `name3`... whichever no earlier segment of the path uses. */
+function freshName(name: string, earlier: readonly PathSegment[]): string {
+  const taken = new Set(earlier.flatMap((s) => (s.kind === 'param' ? [s.name] : [])));
+  let candidate = name;
+  for (let i = 2; taken.has(candidate); i++) candidate = `${name}${i}`;
+  return candidate;
+}
+
 /** Computes each route's API resource; reports sibling variables that cannot be unified. */
 export function buildResources(spec: GatewaySpec, target: string, problems: SynthesisProblem[]): Map<string, AwsResource> {
   const base = spec.basePath === '/' ? [] : mustParsePath(spec.basePath);
@@ -47,7 +55,10 @@ export function buildResources(spec: GatewaySpec, target: string, problems: Synt
         node = next;
         continue;
       }
-      if (!node.param) node.param = { name: seg.name, greedy: seg.greedy, node: { literal: new Map() }, routeId: route.id };
+      // The first route at a position names its variable, unless an ancestor position already
+      // uses that name: every path through this node shares those ancestors, so a fresh name here
+      // keeps names unique within each emitted path (API Gateway rejects `/a/{id}/b/{id}`).
+      if (!node.param) node.param = { name: freshName(seg.name, segments), greedy: seg.greedy, node: { literal: new Map() }, routeId: route.id };
       else if (node.param.greedy !== seg.greedy) {
         problems.push({
           target,

@@ -10,7 +10,7 @@ export type DeployRef =
   /** An output property of another planned resource (by its logical name). */
   | { readonly $ref: 'resource'; readonly name: string; readonly property: string }
   /** A user-supplied function binding (Lambda, Azure Function, Cloud Run service). */
-  | { readonly $ref: 'binding'; readonly binding: string; readonly property: 'url' | 'name' | 'id' | 'audience' | 'key' }
+  | { readonly $ref: 'binding'; readonly binding: string; readonly property: 'url' | 'host' | 'name' | 'id' | 'audience' | 'key' }
   /** A component argument (resource group, service name, organization id...). */
   | { readonly $ref: 'arg'; readonly name: string }
   /** A secret read at deploy time from where `secretRef` says (`env:NAME`, a vault URI...). */

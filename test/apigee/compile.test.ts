@@ -36,7 +36,7 @@ describe('compileApigee: the petstore bundle', () => {
   });
 
   it('one conditional flow per route on proxy.pathsuffix and request.verb, most specific first, then a 404', () => {
-    expect(flows.map((f) => f['@name'])).toEqual(['files', 'getOrder', 'createOrder', 'getPet', 'listPets', 'createPet', 'status', 'not-found']);
+    expect(flows.map((f) => f['@name'])).toEqual(['cors-preflight', 'files', 'getOrder', 'createOrder', 'getPet', 'listPets', 'createPet', 'status', 'not-found']);
     expect(flow('getPet').Condition).toBe('(proxy.pathsuffix MatchesPath "/pets/*") and (request.verb = "GET")');
     expect(flow('files').Condition).toBe('(proxy.pathsuffix MatchesPath "/files/**")');
     expect(flow('status').Condition).toBe('(proxy.pathsuffix MatchesPath "/status") and (request.verb = "GET")');
@@ -44,11 +44,12 @@ describe('compileApigee: the petstore bundle', () => {
   });
 
   it('auth, scopes, plans and limits in the flows', () => {
-    expect(steps(flow('listPets'), 'Request')).toEqual(['JWT-jwt', 'RF-forbidden', 'RC-listPets', 'AM-req-listPets', 'AM-target-pets']);
-    expect(flow('listPets').Request.Step[1].Condition).toContain('jwt.JWT-jwt.decoded.claim.scope JavaRegex');
+    expect(steps(flow('listPets'), 'Request')).toEqual(['AM-jwt-jwt', 'JWT-jwt', 'RF-unauthorized', 'RF-forbidden', 'RC-listPets', 'AM-req-listPets', 'AM-target-pets']);
+    expect(flow('listPets').Request.Step[3].Condition).toContain('jwt.JWT-jwt.decoded.claim.scope JavaRegex');
     expect(steps(flow('createOrder'), 'Request')).toEqual(['VA-partner-key', 'Q-partner-key', 'SA-plan-partner-key', 'SA-createOrder', 'JS-body-createOrder', 'AM-target-orders']);
     const vj = xml.parse(plan.files['policies/JWT-jwt.xml']).VerifyJWT;
-    expect(vj.PublicKey.JWKS['@uri']).toBe('https://login.example.com/.well-known/jwks.json');
+    expect(vj.PublicKey.JWKS['@uriRef']).toBe('anygate.jwt.jwt.jwks');
+    expect(plan.files['policies/AM-jwt-jwt.xml']).toContain('https://login.example.com/.well-known/jwks.json');
     expect(vj.Algorithm).toBe('PS256,RS256');
     const quota = xml.parse(plan.files['policies/Q-partner-key.xml']).Quota;
     expect(quota.Allow['@countRef']).toBe('verifyapikey.VA-partner-key.apiproduct.developer.quota.limit');
@@ -57,7 +58,7 @@ describe('compileApigee: the petstore bundle', () => {
   it('caching stores what the client gets, after transforms', () => {
     expect(steps(flow('getPet'), 'Response')).toEqual(['AM-resvars-getPet', 'AM-res-getPet', 'RC-getPet']);
     const rc = xml.parse(plan.files['policies/RC-listPets.xml']).ResponseCache;
-    expect(rc.CacheKey.KeyFragment.map((k: any) => k['@ref'])).toEqual(['request.verb', 'proxy.pathsuffix', 'request.queryparam.limit', 'request.queryparam.species', 'request.header.Accept-Language']);
+    expect(rc.CacheKey.KeyFragment.map((k: any) => k['@ref'])).toEqual(['request.verb', 'proxy.pathsuffix', 'request.queryparam.limit', 'request.queryparam.species', 'request.header.Accept-Language', 'request.header.Authorization']);
     expect(rc.ExpirySettings.TimeoutInSeconds).toBe(60);
   });
 
@@ -79,14 +80,18 @@ describe('compileApigee: the petstore bundle', () => {
     expect(rules[rules.length - 1]).toEqual(['no-target', null]);
   });
 
-  it('products and apps', () => {
-    expect(plan.products).toEqual([
-      { name: 'petstore-free', displayName: 'petstore free', description: 'Evaluation tier', quota: { limit: 1000, interval: 1, timeUnit: 'day' }, rate: '2ps' },
-      { name: 'petstore-gold', displayName: 'petstore gold', description: 'Production partners', quota: { limit: 1000000, interval: 1, timeUnit: 'month' }, rate: '100ps' },
+  it('products and apps: one per plan (consumer) and stage', () => {
+    expect(plan.products.map((p) => [p.name, p.environment, p.quota?.limit, p.rate])).toEqual([
+      ['petstore-free-dev', 'dev', 1000, '2ps'],
+      ['petstore-free-prod', 'prod', 1000, '2ps'],
+      ['petstore-gold-dev', 'dev', 1000000, '100ps'],
+      ['petstore-gold-prod', 'prod', 1000000, '100ps'],
     ]);
     expect(plan.apps).toEqual([
-      { consumer: 'acme', product: 'petstore-gold', description: 'ACME Corp integration' },
-      { consumer: 'trial-user', product: 'petstore-free' },
+      { consumer: 'acme', stage: 'dev', name: 'petstore-acme-dev', product: 'petstore-gold-dev', description: 'ACME Corp integration' },
+      { consumer: 'acme', stage: 'prod', name: 'petstore-acme-prod', product: 'petstore-gold-prod', description: 'ACME Corp integration' },
+      { consumer: 'trial-user', stage: 'dev', name: 'petstore-trial-user-dev', product: 'petstore-free-dev' },
+      { consumer: 'trial-user', stage: 'prod', name: 'petstore-trial-user-prod', product: 'petstore-free-prod' },
     ]);
   });
 
@@ -147,11 +152,12 @@ describe('compileApigee: environment types and refusals', () => {
     const plan = compile(s);
     const sc = xml.parse(plan.files['policies/SC-legacy.xml']).ServiceCallout;
     expect(sc['@continueOnError']).toBe('true');
-    expect(sc.Request.Set.Headers.Header).toEqual([{ '@name': 'X-Token', '#text': '{request.header.X-Token}' }]);
+    expect(sc.Request.Copy.Headers.Header).toEqual([{ '@name': 'X-Token' }]);
+    expect(sc.HTTPTargetConnection.Authentication.GoogleIDToken.Audience['@ref']).toBe('private.anygate.audience.legacy-auth');
     expect(sc.HTTPTargetConnection.LoadBalancer.Server[0]['@name']).toBe('shop-authz-legacy-auth');
     const health = xml.parse(plan.files['proxies/default.xml']).ProxyEndpoint.Flows.Flow.find((f: any) => f['@name'] === 'get-health');
-    expect(health.Request.Step.map((x: any) => x.Name)).toEqual(['SC-legacy', 'RF-unauthorized', 'AM-target-mock']);
-    expect(health.Request.Step[1].Condition).toBe('anygate.authz.SC-legacy.response.status.code != 200 or anygate.authz.SC-legacy.response.status.code = null');
+    expect(health.Request.Step.map((x: any) => x.Name)).toEqual(['KVM-audience-legacy-auth', 'SC-legacy', 'RF-unauthorized', 'AM-target-mock']);
+    expect(health.Request.Step[2].Condition).toBe('anygate.authz.SC-legacy.response.status.code != 200 or anygate.authz.SC-legacy.response.status.code = null');
     expect(plan.bindings).toEqual(['fn', 'legacy-auth']);
     const dir = scratch('apigee-custom');
     writeBundleDir(plan, dir);

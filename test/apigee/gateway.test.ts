@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { toGatewaySpec } from '../../lib/model/normalize';
+import { compileApigee } from '../../providers/apigee/compile';
 import { installMocks, settle, valueOf } from '../pulumi-mocks';
 import { scratch } from '../validators';
 
@@ -13,12 +14,17 @@ const petstore = toGatewaySpec(parse(readFileSync(path.join(__dirname, '../../ex
 
 describe('ApigeeGateway with Pulumi mocks (petstore)', () => {
   const bundleDir = scratch('apigee-pulumi');
-  const gw = new ApigeeGateway('petstore', { gateway: petstore, orgId: 'my-project', functions: { 'orders-fn': 'orders-abc.a.run.app' }, bundleDir });
+  const gw = ApigeeGateway.fromSpec('petstore', { gateway: petstore, orgId: 'my-project', functions: { 'orders-fn': 'https://orders-abc.a.run.app' }, serviceAccount: 'proxy@my-project.iam.gserviceaccount.com', bundleDir });
   const byName = (n: string) => recorded.find((r) => r.name === n)!;
 
   beforeAll(async () => {
     await valueOf(gw.revision);
     await settle();
+  });
+
+  it('creates exactly the plan\'s resources, under the component name (stable URNs)', () => {
+    expect(recorded.filter((r) => r.type.startsWith('gcp:')).map((r) => r.name).sort()).toEqual(gw.plan.resources.map((r) => `petstore-${r.name}`).sort());
+    expect(recorded.map((r) => r.name)).toEqual(expect.arrayContaining(['petstore-proxy', 'petstore-deploy-dev', 'petstore-deploy-prod', 'petstore-ts-petstore-pets-dev', 'petstore-dev-acme']));
   });
 
   it('creates the proxy from the zip written under the work dir', () => {
@@ -29,30 +35,31 @@ describe('ApigeeGateway with Pulumi mocks (petstore)', () => {
     expect(existsSync(api.inputs.configBundle)).toBe(true);
   });
 
-  it('deploys the revision to every environment with override', () => {
+  it('deploys the revision to every environment with override, as the service account that mints ID tokens', () => {
     for (const env of ['dev', 'prod']) {
-      expect(byName(`petstore-deploy-${env}`).inputs).toEqual({ orgId: 'my-project', environment: env, api: 'petstore', revision: 3, override: true });
+      expect(byName(`petstore-deploy-${env}`).inputs).toEqual({ orgId: 'my-project', environment: env, api: 'petstore', revision: 3, override: true, serviceAccount: 'proxy@my-project.iam.gserviceaccount.com' });
     }
   });
 
-  it('creates target servers per environment, products, developers and apps', () => {
+  it('resolves references: target server hosts, ID-token audiences, products and apps per stage', () => {
     expect(byName('petstore-ts-petstore-pets-dev').inputs).toMatchObject({ envId: 'organizations/my-project/environments/dev', name: 'petstore-pets', host: 'pets.dev.example.com', port: 443, sSlInfo: { enabled: true } });
     expect(byName('petstore-ts-petstore-orders-prod').inputs).toMatchObject({ host: 'orders-abc.a.run.app' });
-    expect(byName('petstore-product-petstore-gold').inputs).toMatchObject({ name: 'petstore-gold', quota: '1000000', quotaInterval: '1', quotaTimeUnit: 'month', proxies: ['petstore'], environments: ['dev', 'prod'], attributes: [{ name: 'anygate-rate', value: '100ps' }] });
+    expect(byName('petstore-kvm-prod').inputs).toEqual({ envId: 'organizations/my-project/environments/prod', name: 'anygate-petstore' });
+    expect(byName('petstore-kvm-prod-orders-fn').inputs).toMatchObject({ name: 'orders-fn', value: 'https://orders-abc.a.run.app' });
+    expect(byName('petstore-product-petstore-gold-prod').inputs).toMatchObject({ name: 'petstore-gold-prod', quota: '1000000', quotaInterval: '1', quotaTimeUnit: 'month', proxies: ['petstore'], environments: ['prod'], attributes: [{ name: 'anygate-rate', value: '100ps' }] });
     expect(byName('petstore-dev-acme').inputs).toMatchObject({ email: 'acme@petstore.anygate.invalid' });
-    expect(byName('petstore-app-acme').inputs).toMatchObject({ name: 'petstore-acme', apiProducts: ['petstore-gold'] });
+    expect(byName('petstore-app-acme-prod').inputs).toMatchObject({ name: 'petstore-acme-prod', apiProducts: ['petstore-gold-prod'], developerEmail: 'acme@petstore.anygate.invalid' });
   });
 
-  it('records the graph: deployments depend on the proxy and the target servers', () => {
-    const deploy = gw.graph.entries.find((e) => e.name === 'petstore-deploy-prod')!;
-    expect(deploy.dependsOn).toEqual(expect.arrayContaining(['petstore-proxy', 'petstore-ts-petstore-pets-prod']));
+  it('exports app credentials by consumer and stage, as secrets', async () => {
+    const c = [{ consumerKey: 'k', consumerSecret: 's' }];
+    expect(await valueOf(gw.credentials)).toEqual({ acme: { dev: c, prod: c }, 'trial-user': { dev: c, prod: c } });
+    expect(await valueOf(gw.productNames)).toEqual({ free: { dev: 'petstore-free-dev', prod: 'petstore-free-prod' }, gold: { dev: 'petstore-gold-dev', prod: 'petstore-gold-prod' } });
   });
 
-  it('exports app credentials as secrets', async () => {
-    expect(await valueOf(gw.credentials)).toEqual({ acme: [{ consumerKey: 'k', consumerSecret: 's' }], 'trial-user': [{ consumerKey: 'k', consumerSecret: 's' }] });
-  });
-
-  it('fails with the fix when a function binding has no host', () => {
-    expect(() => new ApigeeGateway('x', { gateway: petstore, orgId: 'p' })).toThrow(/function binding "orders-fn" has no host: pass functions: \{ 'orders-fn': '<service host>' \}/);
+  it('fails with the fix when a function binding has no host or no service account', () => {
+    const plan = compileApigee(petstore);
+    expect(() => new ApigeeGateway('x', { plan, orgId: 'p' })).toThrow(/function binding "orders-fn" has no host: pass functions: \{ 'orders-fn': '<service host>' \}/);
+    expect(() => new ApigeeGateway('y', { plan, orgId: 'p', functions: { 'orders-fn': 'h' } })).toThrow(/pass serviceAccount to ApigeeGateway/);
   });
 });

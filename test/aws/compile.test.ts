@@ -120,7 +120,7 @@ describe('compileAws: auth', () => {
       type: 'request',
       identitySource: 'method.request.header.Authorization',
       authorizerUri: expect.stringContaining('${stageVariables.anygate_authorizer}'),
-      authorizerResultTtlInSeconds: 300,
+      authorizerResultTtlInSeconds: 60,
     });
     expect(plan.authorizer?.config.routes).toEqual([{ method: 'GET', resource: '/items/{id}', arn: 'GET/items/*', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'] }]);
     expect(plan.authorizer?.config.jwt.jwt).toMatchObject({ issuer: 'https://id.example.com/', audiences: ['shop'], header: 'authorization', algorithms: ['RS256'] });
@@ -164,12 +164,12 @@ describe('compileAws: auth', () => {
     const s = baseSpec();
     s.routes.push({ method: 'GET', path: '/items/{id}/secret', backend: 'api', auth: ['jwt'], scopes: ['admin'] });
     const plan = compile(s);
-    expect(plan.authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: false });
+    expect(plan.authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: false, resultTtlSeconds: 0 });
     expect((plan.body.components as any).securitySchemes['anygate-jwt']['x-amazon-apigateway-authorizer'].authorizerResultTtlInSeconds).toBe(0);
     expect(plan.warnings.join('\n')).toMatch(/result cache is off/);
     const same = baseSpec();
     same.routes.push({ method: 'GET', path: '/items/{id}/open', backend: 'api', auth: ['jwt'], scopes: ['items:read'] });
-    expect(compile(same).authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: true });
+    expect(compile(same).authorizer?.config.schemes['anygate-jwt']).toEqual({ exact: true, resultTtlSeconds: 60 });
   });
 });
 
@@ -195,7 +195,7 @@ describe('compileAws: gateway features', () => {
     const s = baseSpec();
     s.cors = { allowOrigins: ['https://a.example.com', 'https://b.example.com'] };
     const tpl = op(compile(s), '/items', 'options')['x-amazon-apigateway-integration'].responses.default.responseTemplates['application/json'];
-    expect(tpl).toContain('#if($origin == "https://a.example.com" || $origin == "https://b.example.com")');
+    expect(tpl).toContain("#if($origin == 'https://a.example.com' || $origin == 'https://b.example.com')");
   });
 
   it('IP rules become a resource policy', () => {
@@ -224,7 +224,7 @@ describe('compileAws: gateway features', () => {
 
   it('caching and throttling: cache key parameters and per-stage method settings', () => {
     const s = baseSpec();
-    s.routes[0].cache = { ttlSeconds: 120, key: { query: ['lang'], headers: ['Accept'] } };
+    s.routes[0].cache = { ttlSeconds: 120, key: { query: ['lang'], headers: ['Accept'] }, shared: true };
     s.routes[0].rateLimit = { requestsPerSecond: 5, burst: 10 };
     s.stages = { prod: { throttle: { requestsPerSecond: 100 } } };
     const plan = compile(s);
@@ -234,8 +234,10 @@ describe('compileAws: gateway features', () => {
     expect(plan.stages.prod).toMatchObject({
       cacheClusterEnabled: true,
       cacheClusterSize: '0.5',
+      // One cached GET and one uncached (the mock): the tie goes to off, so only the cached GET is an override.
+      caching: { enabled: false },
       throttle: { rateLimit: 100, burstLimit: 100 },
-      methodSettings: [{ resourcePath: '/items/{id}', httpMethod: 'GET', cachingEnabled: true, cacheTtlInSeconds: 120, throttlingRateLimit: 5, throttlingBurstLimit: 10 }],
+      methodSettings: [{ resourcePath: '/items/{id}', httpMethod: 'GET', cachingEnabled: true, cacheTtlInSeconds: 120, throttlingRateLimit: 5, throttlingBurstLimit: 10, loggingLevel: 'ERROR', metricsEnabled: true, dataTraceEnabled: false }],
     });
   });
 
@@ -244,8 +246,8 @@ describe('compileAws: gateway features', () => {
     s.plans.basic.rateLimit = { requestsPerSecond: 3, burst: 6 };
     s.consumers.globex = { plan: 'basic', apiKey: { secretRef: 'aws-secretsmanager:prod/globex' } };
     const plan = compile(s);
-    expect(plan.usagePlans.basic).toEqual({ quota: { limit: 100, period: 'DAY' }, throttle: { rateLimit: 3, burstLimit: 6 } });
-    expect(plan.apiKeys).toEqual({ acme: { plan: 'basic' }, globex: { plan: 'basic', secretName: 'prod/globex' } });
+    expect(plan.usagePlans.basic).toEqual({ plan: 'basic', stage: 'prod', quota: { limit: 100, period: 'DAY' }, throttle: { rateLimit: 3, burstLimit: 6 } });
+    expect(plan.apiKeys).toEqual({ acme: { consumer: 'acme', stage: 'prod', usagePlan: 'basic' }, globex: { consumer: 'globex', stage: 'prod', usagePlan: 'basic', secretName: 'prod/globex' } });
   });
 });
 

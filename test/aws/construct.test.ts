@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { baseSpec } from '../helpers';
-import { resourcesOfType, synthAws } from './helpers';
+import { scratch } from '../validators';
+import { fakeFunction, resourcesOfType, synthAws } from './helpers';
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsGateway } from '../../providers/aws/gateway';
 
@@ -48,17 +49,27 @@ describe('AwsGateway on the petstore', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
-  it('turns plans into usage plans on every stage and consumers into generated API keys', () => {
-    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 2);
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      UsagePlanName: 'petstore-gold',
-      Quota: { Limit: 1000000, Period: 'MONTH' },
-      Throttle: { RateLimit: 100, BurstLimit: 200 },
-      ApiStages: [Match.objectLike({ Stage: { Ref: Match.stringLikeRegexp('StageDev') } }), Match.objectLike({ Stage: { Ref: Match.stringLikeRegexp('StageProd') } })],
-    });
-    template.resourceCountIs('AWS::ApiGateway::ApiKey', 2);
+  it('gives each stage its own usage plans and keys, so a dev key never opens prod and quotas count per stage', () => {
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 4);
+    for (const stage of ['Dev', 'Prod']) {
+      template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: `petstore-gold-${stage.toLowerCase()}`,
+        Quota: { Limit: 1000000, Period: 'MONTH' },
+        Throttle: { RateLimit: 100, BurstLimit: 200 },
+        ApiStages: [Match.objectLike({ Stage: { Ref: Match.stringLikeRegexp(`Stage${stage}`) } })],
+      });
+    }
+    for (const [, plan] of resourcesOfType(json, 'AWS::ApiGateway::UsagePlan')) expect(plan.Properties.ApiStages).toHaveLength(1);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 4);
     for (const [, key] of resourcesOfType(json, 'AWS::ApiGateway::ApiKey')) expect(key.Properties.Value).toBeUndefined();
-    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
+    // Each key is attached to the usage plan of its own stage only.
+    const keys = resourcesOfType(json, 'AWS::ApiGateway::UsagePlanKey');
+    expect(keys).toHaveLength(4);
+    for (const [, k] of keys) {
+      const keyId = k.Properties.KeyId.Ref as string;
+      const planId = k.Properties.UsagePlanId.Ref as string;
+      expect(json.Resources[keyId].Properties.Name.replace(/^petstore-[a-z-]+-(dev|prod)$/, '$1')).toBe(json.Resources[planId].Properties.UsagePlanName.replace(/^petstore-[a-z]+-(dev|prod)$/, '$1'));
+    }
   });
 
   it('grants API Gateway one invoke permission per function, scoped to this API', () => {
@@ -78,8 +89,8 @@ describe('AwsGateway on the petstore', () => {
     expect(cfg.routes.map((r: { arn: string }) => r.arn).sort()).toEqual(['*/v1/files/*', 'GET/v1/pets', 'GET/v1/pets/*', 'POST/v1/pets']);
   });
 
-  it('keeps the resource count constant: no resource per route', () => {
-    expect(Object.keys(json.Resources)).toHaveLength(25);
+  it('keeps the resource count constant: no resource per route (2 stages x (2 plans + 2 keys + 2 plan keys) for keys)', () => {
+    expect(Object.keys(json.Resources)).toHaveLength(31);
   });
 });
 
@@ -112,10 +123,23 @@ describe('AwsGateway options and errors', () => {
     expect(() => synthAws(s)).toThrow(/route get-items-id: backend\.weighted on aws/);
   });
 
-  it('ships a large body as an S3 asset included by AWS::Include', () => {
-    const { json } = synthAws(baseSpec(), { inlineBodyLimitBytes: 100 });
+  it('ships a large body as an S3 asset API Gateway imports (BodyS3Location), with literal ARNs and no intrinsic left', () => {
+    const { json, app } = synthAws(baseSpec(), { inlineBodyLimitBytes: 100 }, scratch('body'));
     const [, api] = resourcesOfType(json, 'AWS::ApiGateway::RestApi')[0];
-    expect(api.Properties.Body).toEqual({ 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: expect.stringMatching(/^s3:\/\//) } } });
+    expect(api.Properties.Body).toBeUndefined();
+    expect(api.Properties.BodyS3Location).toEqual({ Bucket: expect.anything(), Key: expect.stringMatching(/\.json$/) });
+    const file = path.join(app.outdir, `asset.${api.Properties.BodyS3Location.Key.replace(/\.json$/, '')}.json`);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/Fn::|\$\{AWS::/);
+    expect(text).toContain('arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.anygate_fn_fn}/invocations');
+  });
+
+  it('refuses a large body in a stack without account and region, saying what to do', () => {
+    const app = new App();
+    const stack = new Stack(app, 'NoEnv');
+    const spec = toGatewaySpec(baseSpec());
+    const functions = { fn: fakeFunction(stack, 'fn') };
+    expect(() => new AwsGateway(stack, 'G', { gateway: spec, functions, inlineBodyLimitBytes: 100 })).toThrow(/gateway: size on aws: the API body is \d+ bytes: too large .* give the stack an env/);
   });
 
   it('a new body replaces only the deployment', () => {

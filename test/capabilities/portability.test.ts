@@ -59,6 +59,6 @@ describe('portability', () => {
   it('renders Markdown with every target note', () => {
     const md = formatPortabilityMarkdown(portability(toGatewaySpec(baseSpec())), 'shop');
     expect(md).toMatch(/^# Portability: shop/);
-    expect(md).toMatch(/\| JWT authorizer \| get-items-id \| emulated: generated Lambda REQUEST authorizer \| native: validate-jwt \| native: VerifyJWT \|/);
+    expect(md).toMatch(/\| JWT authorizer \| get-items-id \| emulated: generated Lambda REQUEST authorizer \| native: validate-jwt \| native: VerifyJWT \(Authorization: Bearer read natively\); a token without exp is refused \(401\) \|/);
   });
 });

@@ -65,6 +65,7 @@ describe('assertSupported', () => {
     const spec = toGatewaySpec(s);
     expect(refusals(() => compileAws(spec))).toEqual(targetProblems(spec, 'aws').map((p) => `${p.where} ${p.feature} ${p.target}: ${p.message}`));
     const slow = baseSpec();
+    slow.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
     slow.plans.basic.rateLimit = { requestsPerSecond: 0.001 };
     const slowSpec = toGatewaySpec(slow);
     expect(refusals(() => compileAzure(slowSpec))).toEqual([expect.stringMatching(/^gateway plan\.rateLimit azure \(Developer\): plan basic: rateLimit: 0\.001 requests per second is below one call per 300 s/)]);
@@ -75,6 +76,7 @@ describe('assertSupported', () => {
     const s = baseSpec();
     s.routes[0].rateLimit = { requestsPerSecond: 0.01 };
     s.routes[0].timeoutMs = 40_000;
+    s.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
     const spec = toGatewaySpec(s);
     expect(targetProblems(spec, 'azure').map((p) => p.feature)).toEqual([]);
     expect(targetProblems(spec, 'apigee').map((p) => `${p.where} ${p.feature}`)).toEqual(['get-items-id route.rateLimit']);

@@ -138,6 +138,6 @@ describe('anygate diff', () => {
     const r = run('diff', before, after);
     expect(r.out).toMatch(/^aws: - GatewayKeyTrialUser\w+ \(AWS::ApiGateway::ApiKey\) {2}DESTRUCTIVE/m);
     expect(r.out).toMatch(/^azure: - petstore-sub-petstore-trial-user \(azure-native:apimanagement:Subscription\) {2}DESTRUCTIVE/m);
-    expect(r.out).toMatch(/^apigee: - petstore-app-trial-user \(gcp:apigee\/developerApp:DeveloperApp\) {2}DESTRUCTIVE/m);
+    expect(r.out).toMatch(/^apigee: - petstore-app-trial-user-prod \(gcp:apigee\/developerApp:DeveloperApp\) {2}DESTRUCTIVE/m);
   });
 });

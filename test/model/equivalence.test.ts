@@ -41,3 +41,28 @@ describe('petstore example', () => {
     }
   });
 });
+
+describe('parsed forms on the normalized spec', () => {
+  it('hands compilers parsed templates, rewrite paths, body leaves and the base path', () => {
+    const { toGatewaySpec } = require('../../lib/model/normalize') as typeof import('../../lib/model/normalize');
+    const spec = toGatewaySpec({
+      name: 't',
+      basePath: '/v1',
+      backends: { b: { type: 'http', url: 'https://b.example.com' } },
+      authorizers: { j: { type: 'jwt', issuer: 'https://id.example.com', audiences: ['a'] } },
+      routes: [
+        { method: 'GET', path: '/p/{id}', backend: 'b', auth: ['j'], transform: { request: { setHeaders: { 'x-u': 'u=${claim.sub}' }, setQuery: { q: '${path.id}' }, rewritePath: '/in/{id}', body: { a: ['${header.x-t}'] } } } },
+        { method: 'GET', path: '/plain', backend: 'b', auth: 'none' },
+      ],
+    });
+    expect(spec.basePathSegments).toEqual([{ kind: 'literal', value: 'v1' }]);
+    const r = spec.routes.find((x) => x.path === '/p/{id}')!;
+    expect(r.templates).toEqual({
+      setHeaders: { 'x-u': [{ kind: 'text', text: 'u=' }, { kind: 'ref', source: 'claim', name: 'sub' }] },
+      setQuery: { q: [{ kind: 'ref', source: 'path', name: 'id' }] },
+      rewritePath: [{ kind: 'literal', value: 'in' }, { kind: 'param', name: 'id', greedy: false, prefix: '', suffix: '' }],
+      body: [{ path: ['a', 0], parts: [{ kind: 'ref', source: 'header', name: 'x-t' }] }],
+    });
+    expect(spec.routes.find((x) => x.path === '/plain')!.templates).toBeUndefined();
+  });
+});

@@ -52,3 +52,32 @@ describe('loadSpecFile', () => {
     expect(() => loadSpecFile(__filename.replace(/\.ts$/, '.txt'))).toThrow(/no such file|unknown file type/);
   });
 });
+
+describe('JSON specs', () => {
+  const { mkdtempSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'anygate-json-'));
+  const write = (name: string, text: string) => {
+    const f = path.join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const spec = { name: 'j', backends: { api: { type: 'http', url: 'https://api.example.com' } }, routes: [{ method: 'GET', path: '/a', backend: 'api', auth: 'none' }] };
+
+  it('loads with JSON.parse and still locates issues at line:column', () => {
+    expect(loadSpecFile(write('ok.json', JSON.stringify(spec, null, 2))).spec.routes).toHaveLength(1);
+    const bad = JSON.stringify({ ...spec, routes: [{ ...spec.routes[0], timeoutMs: 0 }] }, null, 2);
+    const f = write('bad.json', bad);
+    const line = bad.split('\n').findIndex((l) => l.includes('"timeoutMs"')) + 1;
+    expect(issuesOf(f)).toEqual([expect.stringMatching(new RegExp(`bad\\.json:${line}:\\d+: routes\\[0\\]\\.timeoutMs: `))]);
+  });
+
+  it('words a syntax error with its position', () => {
+    expect(issuesOf(write('syntax.json', '{\n  "name": "j",\n  "routes": [,]\n}'))[0]).toMatch(/syntax\.json:3:\d+: JSON syntax: /);
+  });
+
+  it('refuses a repeated key, which JSON.parse would silently resolve to the last one', () => {
+    const text = '{\n  "name": "j",\n  "backends": { "api": { "type": "http", "url": "https://api.example.com" } },\n  "routes": [{ "method": "GET", "path": "/a", "backend": "api", "auth": ["k"], "auth": "none" }]\n}';
+    expect(issuesOf(write('dup.json', text))).toEqual([expect.stringMatching(/dup\.json:4:\d+: JSON syntax: Map keys must be unique \("auth" is repeated\)/)]);
+  });
+});

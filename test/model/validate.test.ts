@@ -269,3 +269,25 @@ describe('normalization', () => {
     expect(spec.routes.map((r) => r.id).sort()).toEqual(['get-items-id', 'post-items', 'post-items-2']);
   });
 });
+
+describe('unknown keys', () => {
+  const msgs = (mutate: (s: Record<string, any>) => void) => {
+    const s = baseSpec();
+    mutate(s);
+    return errorsOf(s);
+  };
+  it('suggest the nearest allowed key, at every depth, and list the allowed ones', () => {
+    expect(msgs((s) => (s.routes[0].cahce = { ttlSeconds: 5 }))).toEqual([expect.stringMatching(/^routes\[0\]\.cahce: unknown key "cahce" \(did you mean "cache"\?\); check its spelling or remove it \(allowed: id, method, path, /)]);
+    expect(msgs((s) => (s.routes[0].cache = { ttlSeconds: 5, key: { querys: ['a'] } }))).toEqual([expect.stringMatching(/^routes\[0\]\.cache\.key\.querys: unknown key "querys" \(did you mean "query"\?\)/)]);
+    expect(msgs((s) => (s.authorizers.jwt.audience = ['x']))).toEqual([expect.stringMatching(/^authorizers\.jwt\.audience: unknown key "audience" \(did you mean "audiences"\?\)/)]);
+    expect(msgs((s) => (s.backends.api.timeout = 5))).toEqual([expect.stringMatching(/^backends\.api\.timeout: unknown key "timeout" \(did you mean "timeoutMs"\?\)/)]);
+    expect(msgs((s) => (s.corss = {}))).toEqual([expect.stringMatching(/^corss: unknown key "corss" \(did you mean "cors"\?\); allowed: /)]);
+  });
+
+  it('type the per-target option blocks: a field no adapter reads is a located error', () => {
+    expect(msgs((s) => (s.aws = { endpointType: 'PRIVATE' }))).toEqual([expect.stringMatching(/^aws\.endpointType: unknown key "endpointType".*allowed: binaryMediaTypes/)]);
+    expect(msgs((s) => (s.azure = { skuu: 'Premium' }))).toEqual([expect.stringMatching(/^azure\.skuu: unknown key "skuu".*did you mean "sku"/)]);
+    expect(msgs((s) => (s.routes[0].azure = {}))).toEqual([expect.stringMatching(/^routes\[0\]\.azure: unknown key "azure"/)]);
+    expect(msgs((s) => (s.routes[0].apigee = { honorNoCache: 'yes' }))).toEqual([expect.stringMatching(/^routes\[0\]\.apigee\.honorNoCache: /)]);
+  });
+});

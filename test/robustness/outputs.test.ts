@@ -100,7 +100,9 @@ describe('secrets never reach an output', () => {
       }
     }
     const template = readFileSync(path.join(a.out, 'aws', 'petstore-gateway.template.json'), 'utf8');
-    expect(template).toContain('{{resolve:secretsmanager:prod/acme-key:SecretString:::}}');
+    // One key per stage (keys never span stages): the secret holds one value per stage name.
+    expect(template).toContain('{{resolve:secretsmanager:prod/acme-key:SecretString:dev::}}');
+    expect(template).toContain('{{resolve:secretsmanager:prod/acme-key:SecretString:prod::}}');
     const resources = readFileSync(path.join(z.out, 'azure', 'prod', 'resources.json'), 'utf8');
     expect(resources).toContain('<secret env:ANYGATE_TEST_SECRET>');
     delete process.env.ANYGATE_TEST_SECRET;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { AuthorizerConfig, JwtVerifierConfig } from '../../lib/runtime/config';
-import { createAuthorizer, type AuthorizerEvent } from '../../lib/runtime/authorizer/handler';
-import { hmacConfusion, JwksServer, makeKey, signJwt, unsigned, type TestKey } from './jwt-kit';
+import { createAuthorizer, type AuthorizerEvent, type HttpGet } from '../../lib/runtime/authorizer/handler';
+import { flipS, hmacConfusion, JwksServer, makeKey, signJwt, unsigned, type TestKey } from './jwt-kit';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod';
 const server = new JwksServer();
@@ -39,12 +39,12 @@ function jwtConfig(over: Partial<JwtVerifierConfig> = {}): JwtVerifierConfig {
   };
 }
 
-function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true): AuthorizerConfig {
+function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true, over: Partial<AuthorizerConfig> = {}): AuthorizerConfig {
   return {
     version: 1,
     jwt: { jwt: jwtConfig(jwt) },
     apiKeys: { partner: { in: 'header', name: 'x-partner-key' } },
-    schemes: { 'anygate-jwt': { exact }, 'anygate-jwt-partner': { exact: true } },
+    schemes: { 'anygate-jwt': { exact, resultTtlSeconds: 60 }, 'anygate-jwt-partner': { exact: true, resultTtlSeconds: 60 } },
     routes: [
       { method: 'GET', resource: '/items', arn: 'GET/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'] },
       { method: 'POST', resource: '/items', arn: 'POST/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:write'] },
@@ -54,8 +54,11 @@ function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true): AuthorizerC
     contextClaims: ['tenant'],
     jwksCacheSeconds: 600,
     jwksRefetchCooldownSeconds: 30,
+    jwksStaleIfErrorSeconds: 3600,
+    tokenCacheSize: 0,
     fetchTimeoutMs: 300,
     maxJwksBytes: 150 * 1024,
+    ...over,
   };
 }
 
@@ -90,10 +93,21 @@ describe('generated authorizer: valid tokens', () => {
     });
   });
 
-  it('lists only the routes the scopes allow (scp arrays work too)', async () => {
+  it('lists only the routes the scopes allow', async () => {
     const auth = createAuthorizer(config(), now);
-    const res = await auth(event(signJwt(rs(), claims({ scope: undefined, scp: ['items:read'] }))));
+    const res = await auth(event(signJwt(rs(), claims({ scope: 'items:read' }))));
     expect(res.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/GET/items`]);
+  });
+
+  it('reads scopes from scopeClaim only: scp is ignored unless scopeClaim is scp (arrays work)', async () => {
+    const entra = claims({ scope: undefined, scp: ['items:read'] });
+    const byDefault = await createAuthorizer(config(), now)(event(signJwt(rs(), entra)));
+    expect(byDefault.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`]);
+    expect(byDefault.context.scope).toBe('');
+    const scp = await createAuthorizer(config({ scopeClaim: 'scp' }), now)(event(signJwt(rs(), entra)));
+    expect(scp.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/GET/items`]);
+    // An array element holding a space would smuggle two scopes in one: refused.
+    await denied(createAuthorizer(config({ scopeClaim: 'scp' }), now)(event(signJwt(rs(), claims({ scp: ['items:read items:write'] })))));
   });
 
   it.each(ALGS)('verifies %s with a key of the right type', async (alg) => {
@@ -242,5 +256,270 @@ describe('generated authorizer: JWKS cache and rotation', () => {
     const auth = createAuthorizer(config(), now);
     for (let i = 0; i < 5; i++) await auth(event(signJwt(rs(), claims())));
     expect(server.count('/jwks')).toBe(1);
+  });
+});
+
+describe('generated authorizer: canonical tokens and key use', () => {
+  it('refuses a high-S ECDSA signature whose low-S twin passes', async () => {
+    for (const alg of ['ES256', 'ES384', 'ES512']) {
+      const auth = createAuthorizer(config({ algorithms: [alg] }), now);
+      const token = signJwt(keys[alg], claims());
+      await expect(auth(event(token))).resolves.toBeDefined();
+      const [h, p, sig] = token.split('.');
+      const twin = `${h}.${p}.${flipS(alg, Buffer.from(sig, 'base64url')).toString('base64url')}`;
+      // The twin is a valid signature for node:crypto: only the low-S rule refuses it.
+      const { verify } = await import('node:crypto');
+      const hash = { ES256: 'sha256', ES384: 'sha384', ES512: 'sha512' }[alg]!;
+      expect(verify(hash, Buffer.from(`${h}.${p}`), { key: keys[alg].publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(twin.split('.')[2], 'base64url'))).toBe(true);
+      await denied(auth(event(twin)));
+    }
+  });
+
+  it('refuses base64url segments with non-zero trailing bits (a second spelling of the same bytes)', async () => {
+    const auth = createAuthorizer(config(), now);
+    // Find a payload whose encoding ends in a partial quantum, then set its unused low bits.
+    let token = '';
+    for (let pad = 0; pad < 3 && !token; pad++) {
+      const t = signJwt(rs(), claims({ pad: 'x'.repeat(pad) }));
+      if (t.split('.')[1].length % 4 !== 0) token = t;
+    }
+    const [h, p, sig] = token.split('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(p[p.length - 1]);
+    const twinPayload = p.slice(0, -1) + alphabet[last | 1];
+    expect(Buffer.from(twinPayload, 'base64url')).toEqual(Buffer.from(p, 'base64url'));
+    await expect(auth(event(token))).resolves.toBeDefined();
+    await denied(auth(event(`${h}.${twinPayload}.${sig}`)));
+    const s = sig.length % 4 === 0 ? sig : sig.slice(0, -1) + alphabet[alphabet.indexOf(sig[sig.length - 1]) | 1];
+    if (s !== sig) await denied(auth(event(`${h}.${p}.${s}`)));
+  });
+
+  it.each([
+    ['key_ops without verify', { key_ops: ['encrypt'] }],
+    ['key_ops that is not an array', { key_ops: 'verify' }],
+    ['use enc', { use: 'enc' }],
+  ])('ignores a JWK with %s', async (_, over) => {
+    server.keys = [{ ...rs().jwk, ...over }, keys.ES256.jwk];
+    await denied(createAuthorizer(config(), now)(event(signJwt(rs(), claims()))));
+  });
+
+  it('uses a JWK whose key_ops include verify', async () => {
+    server.keys = [{ ...rs().jwk, key_ops: ['verify'] }];
+    await expect(createAuthorizer(config(), now)(event(signJwt(rs(), claims())))).resolves.toBeDefined();
+  });
+});
+
+describe('generated authorizer: routes that need two JWTs', () => {
+  const two = (): AuthorizerConfig => ({
+    ...config(),
+    jwt: { user: jwtConfig(), device: jwtConfig({ header: 'x-device-token', audiences: ['device'] }) },
+    schemes: { 'anygate-device-user': { exact: true, resultTtlSeconds: 60 } },
+    routes: [
+      { method: 'GET', resource: '/items', arn: 'GET/items', scheme: 'anygate-device-user', jwt: ['device', 'user'], apiKeys: [], scopes: ['items:read'] },
+      { method: 'POST', resource: '/items', arn: 'POST/items', scheme: 'anygate-device-user', jwt: ['device', 'user'], apiKeys: [], scopes: ['items:write'] },
+    ],
+  });
+  const both = (user: string, device: string) =>
+    event(undefined, { headers: { Authorization: `Bearer ${signJwt(rs(), claims({ scope: user }))}`, 'X-Device-Token': `Bearer ${signJwt(rs(), claims({ aud: 'device', scope: device }))}` } });
+
+  it('checks each token against the route scopes on its own (no union)', async () => {
+    const auth = createAuthorizer(two(), now);
+    // Between them the tokens hold both scopes, but neither holds items:write alone.
+    const split = await auth(both('items:read', 'items:read items:write'));
+    expect(split.policyDocument.Statement[0]).toEqual({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${ARN}/GET/items`] });
+    expect(split.context.scope).toBe('items:read');
+    const none = await auth(both('items:write', 'items:read'));
+    expect(none.policyDocument.Statement[0].Effect).toBe('Deny');
+    const all = await auth(both('items:write items:read', 'items:read items:write'));
+    expect(all.policyDocument.Statement[0].Resource).toEqual([`${ARN}/GET/items`, `${ARN}/POST/items`]);
+  });
+
+  it('needs both tokens', async () => {
+    const auth = createAuthorizer(two(), now);
+    await denied(auth(event(signJwt(rs(), claims()))));
+  });
+});
+
+describe('generated authorizer: precomputed policies', () => {
+  it('gives each stage its own ARNs and the same answer on a memoized call', async () => {
+    const auth = createAuthorizer(config(), now);
+    const token = signJwt(rs(), claims({ scope: 'items:write' }));
+    const a = await auth(event(token, { methodArn: `${ARN}/POST/items`, httpMethod: 'POST' }));
+    const b = await auth(event(token, { methodArn: 'arn:aws:execute-api:us-east-1:123456789012:api123/dev/POST/items', httpMethod: 'POST' }));
+    const again = await auth(event(token, { methodArn: `${ARN}/POST/items`, httpMethod: 'POST' }));
+    expect(a.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/POST/items`]);
+    expect(b.policyDocument.Statement[0].Resource).toEqual(['arn:aws:execute-api:us-east-1:123456789012:api123/dev/*/files/*', 'arn:aws:execute-api:us-east-1:123456789012:api123/dev/POST/items']);
+    expect(again).toEqual(a);
+  });
+
+  it('falls back to the ANY route of a resource and refuses unknown routes and malformed ARNs', async () => {
+    const auth = createAuthorizer(config(), now);
+    const token = signJwt(rs(), claims({ scope: '' }));
+    const any = await auth(event(token, { resource: '/files/{path+}', httpMethod: 'DELETE', methodArn: `${ARN}/DELETE/files/a/b` }));
+    expect(any.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`]);
+    await denied(auth(event(token, { resource: '/nope' })));
+    await denied(auth(event(token, { methodArn: 'no-slashes' })));
+  });
+
+  it('covers only the current method when API Gateway does not cache the decision (TTL 0)', async () => {
+    const cfg = config();
+    const auth = createAuthorizer({ ...cfg, schemes: { ...cfg.schemes, 'anygate-jwt': { exact: true, resultTtlSeconds: 0 } } }, now);
+    const res = await auth(event(signJwt(rs(), claims({ scope: 'items:read items:write' }))));
+    expect(res.policyDocument.Statement[0].Resource).toEqual([`${ARN}/GET/items`]);
+  });
+
+  it('keeps the cached-policy rule at 2,000 routes: every route the scopes allow, nothing else', async () => {
+    const routes = Array.from({ length: 2000 }, (_, i) => ({ method: i % 2 ? 'POST' : 'GET', resource: `/r${i >> 1}`, arn: `${i % 2 ? 'POST' : 'GET'}/r${i >> 1}`, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [`r${i % 7}`] }));
+    const auth = createAuthorizer({ ...config(), routes }, now);
+    const res = await auth(event(signJwt(rs(), claims({ scope: 'r3 r5' })), { resource: '/r3', httpMethod: 'POST', methodArn: `${ARN}/POST/r3` }));
+    const expected = routes.filter((r) => r.scopes[0] === 'r3' || r.scopes[0] === 'r5').map((r) => `${ARN}/${r.arn}`).sort();
+    expect(res.policyDocument.Statement[0].Resource).toEqual(expected);
+  });
+});
+
+/** A JWKS transport under test control: no sockets, no waiting. */
+function fakeIdp(jwks: () => Record<string, unknown>[]) {
+  const state = { down: false, calls: 0, pending: [] as (() => void)[], hold: false };
+  const get: HttpGet = (url) => {
+    state.calls++;
+    const answer = () => (state.down ? Promise.reject(new Error('IdP down')) : Promise.resolve(Buffer.from(JSON.stringify({ keys: jwks() }))));
+    if (!state.hold) return answer();
+    return new Promise((resolve, reject) => state.pending.push(() => answer().then(resolve, reject)));
+  };
+  return { state, get };
+}
+
+describe('generated authorizer: JWKS outages, floods and concurrency (injected clock and transport)', () => {
+  it('keeps valid tokens passing through a 5-minute IdP outage with an unknown-kid request every second', async () => {
+    const idp = fakeIdp(() => [rs().jwk]);
+    const auth = createAuthorizer(config({ jwksUri: 'https://idp.example.com/jwks' }), now, idp.get);
+    await auth(event(signJwt(rs(), claims())));
+    // The outage starts shortly before the keys' 10-minute lifetime ends, so it spans the expiry.
+    clock += 8 * 60_000;
+    idp.state.down = true;
+    const callsBefore = idp.state.calls;
+    for (let s = 0; s < 300; s++) {
+      clock += 1000;
+      await denied(auth(event(signJwt(rs(), claims(), { kid: `attacker-${s}` }))));
+      const ok = await auth(event(signJwt(rs(), claims())));
+      expect(ok.policyDocument.Statement[0].Effect).toBe('Allow');
+    }
+    // At most one attempt per 30 s cooldown while the IdP is down.
+    expect(idp.state.calls - callsBefore).toBeLessThanOrEqual(11);
+    idp.state.down = false;
+    clock += 31_000;
+    await auth(event(signJwt(rs(), claims())));
+    expect(idp.state.calls - callsBefore).toBeLessThanOrEqual(12);
+  });
+
+  it('stops trusting stale keys once stale-if-error is over', async () => {
+    const idp = fakeIdp(() => [rs().jwk]);
+    const auth = createAuthorizer(config({ jwksUri: 'https://idp.example.com/jwks' }, true, { jwksStaleIfErrorSeconds: 120 }), now, idp.get);
+    await auth(event(signJwt(rs(), claims())));
+    idp.state.down = true;
+    clock += 600_000 + 119_000;
+    await expect(auth(event(signJwt(rs(), claims())))).resolves.toBeDefined();
+    clock += 2000;
+    await denied(auth(event(signJwt(rs(), claims()))));
+  });
+
+  it('never replaces the keys in hand with an empty or unusable key set', async () => {
+    let set: Record<string, unknown>[] = [rs().jwk];
+    const idp = fakeIdp(() => set);
+    const auth = createAuthorizer(config({ jwksUri: 'https://idp.example.com/jwks' }), now, idp.get);
+    await auth(event(signJwt(rs(), claims())));
+    set = [{ kty: 'RSA', kid: 'junk', n: 'AQAB', e: 'AQAB' }];
+    clock += 31_000;
+    await denied(auth(event(signJwt(rs(), claims(), { kid: 'unknown' }))));
+    await expect(auth(event(signJwt(rs(), claims())))).resolves.toBeDefined();
+  });
+
+  it('answers 1,000 concurrent valid tokens on a cold cache with 1,000 allows and one fetch', async () => {
+    const idp = fakeIdp(() => [rs().jwk]);
+    idp.state.hold = true;
+    const auth = createAuthorizer(config({ jwksUri: 'https://idp.example.com/jwks' }), now, idp.get);
+    const tokens = Array.from({ length: 1000 }, (_, i) => signJwt(rs(), claims({ sub: `user-${i}` })));
+    const all = Promise.all(tokens.map((t) => auth(event(t))));
+    await new Promise((r) => setImmediate(r));
+    expect(idp.state.pending).toHaveLength(1);
+    idp.state.pending.forEach((f) => f());
+    const results = await all;
+    expect(results.filter((r) => r.policyDocument.Statement[0].Effect === 'Allow')).toHaveLength(1000);
+    expect(new Set(results.map((r) => r.principalId)).size).toBe(1000);
+    expect(idp.state.calls).toBe(1);
+  });
+});
+
+describe('generated authorizer: verified-token cache', () => {
+  const cached = (size = 1000) => config({ jwksUri: 'https://idp.example.com/jwks' }, true, { tokenCacheSize: size });
+
+  it('re-checks exp on every hit', async () => {
+    const idp = fakeIdp(() => [rs().jwk]);
+    const auth = createAuthorizer(cached(), now, idp.get);
+    const token = signJwt(rs(), claims({ exp: nowS() + 10 }));
+    await auth(event(token));
+    clock += 60_000 + 11_000;
+    await denied(auth(event(token)));
+  });
+
+  it('re-checks nbf on every hit', async () => {
+    const idp = fakeIdp(() => [rs().jwk]);
+    const auth = createAuthorizer(cached(), now, idp.get);
+    const token = signJwt(rs(), claims({ nbf: nowS() + 30 }));
+    await auth(event(token)); // within the 60 s skew
+    clock -= 60_000; // a clock step back: the cached token is not valid yet
+    await denied(auth(event(token)));
+    clock += 60_000;
+  });
+
+  it('does not outlive the key set: a refetch that drops the key ends the cached verdict', async () => {
+    let set: Record<string, unknown>[] = [rs().jwk];
+    const idp = fakeIdp(() => set);
+    const auth = createAuthorizer(cached(), now, idp.get);
+    const token = signJwt(rs(), claims({ exp: nowS() + 3600 }));
+    await auth(event(token));
+    const other = makeKey('RS256', 'rs256-9');
+    set = [other.jwk];
+    clock += 601_000;
+    await denied(auth(event(token)));
+  });
+
+  it('skips signature work on a hit, and stays bounded', async () => {
+    const idp = fakeIdp(() => [rs().jwk]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require('node:crypto') as typeof import('node:crypto');
+    const spy = jest.spyOn(crypto, 'verify');
+    try {
+      const auth = createAuthorizer(cached(2), now, idp.get);
+      const [a, b, c] = ['a', 'b', 'c'].map((sub) => signJwt(rs(), claims({ sub })));
+      await auth(event(a));
+      const n = spy.mock.calls.length;
+      await auth(event(a));
+      expect(spy.mock.calls.length).toBe(n);
+      await auth(event(b));
+      await auth(event(c)); // evicts a
+      const m = spy.mock.calls.length;
+      await auth(event(a));
+      expect(spy.mock.calls.length).toBe(m + 1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('is off when tokenCacheSize is 0', async () => {
+    const idp = fakeIdp(() => [rs().jwk]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require('node:crypto') as typeof import('node:crypto');
+    const spy = jest.spyOn(crypto, 'verify');
+    try {
+      const auth = createAuthorizer(cached(0), now, idp.get);
+      const a = signJwt(rs(), claims());
+      await auth(event(a));
+      const n = spy.mock.calls.length;
+      await auth(event(a));
+      expect(spy.mock.calls.length).toBe(n + 1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { bundleHandler, handlerCode } from '../../lib/runtime/bundle';
@@ -18,6 +19,10 @@ describe('bundled handlers', () => {
     for (const kind of ['authorizer', 'transform'] as const) expect(handlerCode(kind)).not.toContain(path.resolve(__dirname, '..', '..'));
   });
 
+  it('never use global fetch (it loads undici on the cold path)', () => {
+    for (const kind of ['authorizer', 'transform'] as const) expect(handlerCode(kind)).not.toMatch(/(^|[^.\w])fetch\(/);
+  });
+
   it('the authorizer stays within 8 KB minified', () => {
     expect(Buffer.byteLength(handlerCode('authorizer'))).toBeLessThanOrEqual(8 * 1024);
   });
@@ -31,11 +36,13 @@ describe('bundled handlers', () => {
       version: 1,
       jwt: { jwt: { issuer: base, audiences: ['a'], jwksUri: `${base}/jwks`, algorithms: ['RS256'], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 60, maxTokenBytes: 8192 } },
       apiKeys: {},
-      schemes: { s: { exact: true } },
+      schemes: { s: { exact: true, resultTtlSeconds: 60 } },
       routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 's', jwt: ['jwt'], apiKeys: [], scopes: [] }],
       contextClaims: [],
       jwksCacheSeconds: 60,
       jwksRefetchCooldownSeconds: 30,
+      jwksStaleIfErrorSeconds: 3600,
+      tokenCacheSize: 0,
       fetchTimeoutMs: 1000,
       maxJwksBytes: 150000,
     };
@@ -46,6 +53,10 @@ describe('bundled handlers', () => {
     const res = await handler({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: { authorization: `Bearer ${token}` } });
     expect(res.policyDocument.Statement[0]).toEqual({ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ['arn:aws:execute-api:r:1:api/prod/GET/x'] });
     await expect(handler({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: {} })).rejects.toThrow('Unauthorized');
+    // In a fresh process: the first call (JWKS fetch included) loads no undici.
+    const script = `require(process.argv[1]).handler(${JSON.stringify({ methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: { authorization: `Bearer ${token}` } })}).then((r) => console.log(JSON.stringify({ effect: r.policyDocument.Statement[0].Effect, undici: process.moduleLoadList.some((m) => m.includes('undici')) })))`;
+    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script, path.join(b.dir, 'index.js')], (e, stdout) => (e ? reject(e) : resolve(stdout))));
+    expect(JSON.parse(out)).toEqual({ effect: 'Allow', undici: false });
     await server.stop();
   });
 });

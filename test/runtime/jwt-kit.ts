@@ -20,6 +20,26 @@ export function makeKey(alg: string, kid = `${alg.toLowerCase()}-1`): TestKey {
   return { kid, alg, ...pair, jwk };
 }
 
+/** ECDSA group orders (SEC 2), to build low-S and high-S signatures. */
+export const CURVE_ORDER: Record<string, bigint> = {
+  ES256: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
+  ES384: BigInt('0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973'),
+  ES512: BigInt('0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409'),
+};
+
+/** The same signature with s replaced by n - s: it verifies too (ECDSA malleability). */
+export function flipS(alg: string, sig: Buffer): Buffer {
+  const half = sig.length / 2;
+  const s = BigInt('0x' + sig.subarray(half).toString('hex'));
+  return Buffer.concat([sig.subarray(0, half), Buffer.from((CURVE_ORDER[alg] - s).toString(16).padStart(half * 2, '0'), 'hex')]);
+}
+
+/** Signers (node, OpenSSL) pick either s; canonical issuers send the low one. */
+function lowS(alg: string, sig: Buffer): Buffer {
+  const s = BigInt('0x' + sig.subarray(sig.length / 2).toString('hex'));
+  return s * 2n > CURVE_ORDER[alg] ? flipS(alg, sig) : sig;
+}
+
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
 /** Signs a compact JWS; `header` overrides the defaults (alg and kid from the key). */
@@ -31,7 +51,7 @@ export function signJwt(key: TestKey, payload: Record<string, unknown>, header: 
   const hash = alg === 'EdDSA' ? null : `sha${bits}`;
   let sig: Buffer;
   if (alg.startsWith('PS')) sig = sign(hash, Buffer.from(data), { key: key.privateKey, padding: 6, saltLength: Number(bits) / 8 });
-  else if (alg.startsWith('ES')) sig = sign(hash, Buffer.from(data), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  else if (alg.startsWith('ES')) sig = lowS(alg, sign(hash, Buffer.from(data), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }));
   else sig = sign(hash, Buffer.from(data), key.privateKey);
   return `${data}.${sig.toString('base64url')}`;
 }

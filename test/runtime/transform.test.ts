@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TransformConfig, TransformRoute } from '../../lib/runtime/config';
+import { gzipSync } from 'node:zlib';
 import { createTransformer, lambdaTransport, type ProxyEvent, type Transport } from '../../lib/runtime/transform/handler';
 
 interface Seen {
@@ -79,16 +80,26 @@ describe('generated transform handler', () => {
       ev(),
     );
     expect(res.statusCode).toBe(200);
-    expect(seen[0].url).toBe('/api/orders/o/42?q=a&q=b&tenant=acme');
+    // API Gateway hands over decoded values: a slash in a one-segment parameter stays escaped.
+    expect(seen[0].url).toBe('/api/orders/o%2F42?q=a&q=b&tenant=acme');
     expect(seen[0].headers['x-user']).toBe('user-9');
     expect(seen[0].headers['x-id']).toBe('order-o/42');
     expect(seen[0].headers['x-trace']).toBe('t-1');
     expect(seen[0].headers.cookie).toBeUndefined();
   });
 
-  it('escapes path parameters segment by segment', async () => {
+  it('escapes path parameters: a one-segment value whole, a greedy value piece by piece', async () => {
     await run(route(), ev({ pathParameters: { id: 'a b/c?d#e' }, multiValueQueryStringParameters: {} }));
-    expect(seen[0].url).toBe('/api/orders/a%20b/c%3Fd%23e');
+    expect(seen[0].url).toBe('/api/orders/a%20b%2Fc%3Fd%23e');
+  });
+
+  it('passes a greedy path parameter on whole (/store/{path+})', async () => {
+    const greedy = route({ resource: '/store/{path+}', rename: {}, backendPath: '/files/{path+}' });
+    const res = await run(greedy, ev({ resource: '/store/{path+}', pathParameters: { path: 'a/b c/ü.txt' }, multiValueQueryStringParameters: {} }));
+    expect(res.statusCode).toBe(200);
+    expect(seen[0].url).toBe('/files/a/b%20c/%C3%BC.txt');
+    await run(greedy, ev({ resource: '/store/{path+}', pathParameters: { path: 'a/../../etc' }, multiValueQueryStringParameters: {} }));
+    expect(seen).toHaveLength(1);
   });
 
   it('refuses dot segments that would climb out of the backend path', async () => {
@@ -160,9 +171,99 @@ describe('generated transform handler', () => {
       transport,
     );
     expect(calls[0].fn).toBe('orders-fn');
-    expect(calls[0].event.path).toBe('/api/orders/o/42');
+    expect(calls[0].event.path).toBe('/api/orders/o%2F42');
     expect(res.statusCode).toBe(201);
     expect(JSON.parse(res.body)).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['a lone surrogate in a path parameter', { pathParameters: { id: 'a\uD800b' } }],
+    ['a lone surrogate in a query value', { multiValueQueryStringParameters: { q: ['\uDC00'] } }],
+    ['a lone surrogate in a header', { headers: { 'X-Trace': 'x\uD83D' } }],
+    ['a line break in a claim sent as a header', { requestContext: { authorizer: { claim_sub: 'u\r\nX-Admin: 1' } } }],
+    ['a lone surrogate in a claim sent as a header', { requestContext: { authorizer: { claim_sub: '\uDFFF' } } }],
+  ])('answers 400, never 500/502, for %s', async (_, over) => {
+    const res = await run(route({ request: { setHeaders: { 'X-User': '${claim.sub}' }, removeHeaders: [], setQuery: {}, removeQuery: [] } }), ev(over as Partial<ProxyEvent>));
+    expect(res.statusCode).toBe(400);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('sends non-Latin-1 header values and claims as UTF-8, and paths and queries percent-encoded', async () => {
+    const res = await run(
+      route({ request: { setHeaders: { 'X-User': '${claim.sub}' }, removeHeaders: [], setQuery: { who: '${claim.sub}' }, removeQuery: [] } }),
+      ev({ pathParameters: { id: '注文' }, headers: { 'X-Trace': 'José ✓' }, multiValueQueryStringParameters: {}, requestContext: { authorizer: { claim_sub: '山田 😀' } } }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(seen[0].url).toBe('/api/orders/%E6%B3%A8%E6%96%87?who=%E5%B1%B1%E7%94%B0+%F0%9F%98%80');
+    // Node hands received header bytes over as Latin-1: turn them back into the UTF-8 text sent.
+    expect(Buffer.from(String(seen[0].headers['x-user']), 'latin1').toString('utf8')).toBe('山田 😀');
+    expect(Buffer.from(String(seen[0].headers['x-trace']), 'latin1').toString('utf8')).toBe('José ✓');
+  });
+
+  it('redacts whatever the content type, and a function result with no headers', async () => {
+    reply = { status: 200, headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ customer: { email: 'a@b.c', name: 'Ann' } }) };
+    const plain = await run(route({ response: { setHeaders: {}, removeHeaders: [], redact: ['customer.email'] } }), ev());
+    expect(JSON.parse(plain.body)).toEqual({ customer: { name: 'Ann' } });
+    const transport: Transport = { http: () => Promise.reject(new Error('unexpected')), invoke: async () => ({ body: JSON.stringify({ customer: { email: 'x@y.z' } }) }) };
+    const fn = await run(route({ target: { type: 'function', stageVariable: 'fn' }, response: { setHeaders: {}, removeHeaders: [], redact: ['customer.email'] } }), ev({ stageVariables: { fn: 'f' } }), transport);
+    expect(fn.statusCode).toBe(200);
+    expect(fn.body).not.toContain('x@y.z');
+  });
+
+  it.each([
+    ['HTML', { 'content-type': 'text/html' }, '<p>a@b.c</p>'],
+    ['no content type', {}, 'email=a@b.c'],
+    ['a content coding it cannot read', { 'content-type': 'application/json', 'content-encoding': 'zstd' }, '{"customer":{"email":"a@b.c"}}'],
+  ])('answers 502 rather than an unredacted body: %s', async (_, headers, body) => {
+    reply = { status: 200, headers: headers as Record<string, string>, body };
+    const res = await run(route({ response: { setHeaders: {}, removeHeaders: [], redact: ['customer.email'] } }), ev());
+    expect(res.statusCode).toBe(502);
+    expect(res.body).not.toContain('a@b.c');
+  });
+
+  it('passes an empty body through a redacting route (204)', async () => {
+    reply = { status: 204, headers: {}, body: '' };
+    const res = await run(route({ response: { setHeaders: {}, removeHeaders: [], redact: ['customer.email'] } }), ev());
+    expect(res.statusCode).toBe(204);
+  });
+
+  it('decompresses a gzip body, redacts it and does not forward content-encoding', async () => {
+    const gz = gzipSync(JSON.stringify({ customer: { email: 'a@b.c', name: 'Ann' } }));
+    const transport: Transport = {
+      http: async () => ({ status: 200, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(gz.length) }, body: gz }),
+      invoke: () => Promise.reject(new Error('unexpected')),
+    };
+    for (const redact of [['customer.email'], []]) {
+      const res = await run(route({ response: { setHeaders: {}, removeHeaders: [], redact } }), ev(), transport);
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(res.headers['content-length']).toBeUndefined();
+      expect(res.isBase64Encoded).toBe(false);
+      expect(JSON.parse(res.body).customer.name).toBe('Ann');
+      expect(JSON.parse(res.body).customer.email).toBe(redact.length ? undefined : 'a@b.c');
+    }
+  });
+
+  it('does not decompress on the wire: the Lambda transport hands over gzip bytes as received', async () => {
+    const gz = gzipSync('{"a":1}');
+    const { createServer: create } = await import('node:http');
+    const srv = create((_, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gz));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/x`;
+      const a = await lambdaTransport.http(url, { method: 'GET', headers: {}, timeoutMs: 2000 });
+      expect(a.body).toEqual(gz);
+      const res = await run(route({ target: { type: 'http', url: url.replace('/x', '') } }), ev());
+      expect(res.body).toBe('{"a":1}');
+      expect(res.headers['content-encoding']).toBeUndefined();
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
+  it("does not forward the client's accept-encoding", async () => {
+    await run(route(), ev({ headers: { 'Accept-Encoding': 'gzip, br' } }));
+    expect(seen[0].headers['accept-encoding']).toBeUndefined();
   });
 
   it('answers 404 for a route it does not know', async () => {

@@ -87,6 +87,35 @@ function xmlStrings(doc: string): string[] {
   return out;
 }
 
+/**
+ * Strings of an Apigee policy or endpoint that Apigee may evaluate: every text and attribute except
+ * the positions it documents as plain data: AssignVariable <Value> (the literal, unlike <Template>),
+ * JavaScript <Property> values, <Description>, and a <Payload> whose variablePrefix/Suffix the
+ * text does not contain.
+ */
+function apigeeEvaluatedStrings(doc: string): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, path: string[], payloadDelims?: string[]): void => {
+    const at = path.join('/');
+    const literal = /AssignVariable\/Value$|Javascript\/Properties\/Property(\/#text)?$|Description$/.test(at);
+    if (typeof v === 'string') {
+      if (literal) return;
+      if (payloadDelims && /Payload(\/#text)?$/.test(at) && !payloadDelims.some((d) => v.includes(d))) return;
+      out.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, path, payloadDelims));
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const delims = typeof o['@variablePrefix'] === 'string' ? [o['@variablePrefix'] as string, o['@variableSuffix'] as string] : payloadDelims;
+      for (const [k, x] of Object.entries(o)) {
+        if (!k.startsWith('@')) out.push(k);
+        walk(x, [...path, k], delims);
+      }
+    }
+  };
+  walk(xml.parse(doc), []);
+  return out;
+}
+
 function deepStrings(v: unknown, visit: (s: string, key: string) => void, key = ''): void {
   if (typeof v === 'string') visit(v, key);
   else if (Array.isArray(v)) v.forEach((x) => deepStrings(x, visit, key));
@@ -140,7 +169,7 @@ const TARGETS: Record<string, (spec: GatewaySpec, payload: string) => string[]> 
     const hits: string[] = [];
     for (const [file, content] of Object.entries(plan.files)) {
       if (file.endsWith('.xml') && payload.startsWith('canary]]>')) { if (content.includes(payload)) hits.push(`${file}: raw markup`); }
-      else if (file.endsWith('.xml')) for (const t of xmlStrings(content)) { if (t.includes(payload)) hits.push(`${file}: ${t.slice(0, 120)}`); }
+      else if (file.endsWith('.xml')) for (const t of apigeeEvaluatedStrings(content)) { if (t.includes(payload)) hits.push(`${file}: ${t.slice(0, 120)}`); }
       else if (file.endsWith('.js') && content.includes(payload)) hits.push(`${file}: raw in JavaScript source`);
     }
     return hits;

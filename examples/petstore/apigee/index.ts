@@ -4,7 +4,11 @@
  *
  *   pulumi config set gcp:project my-project && pulumi config set orgId my-project
  *   pulumi config set ordersHost orders-abc-uc.a.run.app
+ *   pulumi config set serviceAccount apigee-proxy@my-project.iam.gserviceaccount.com
  *   pulumi up
+ *
+ * The service account mints the Google ID tokens the proxy sends to the orders function: grant it
+ * roles/run.invoker there, and keep the function private.
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { ApigeeEnvironmentType } from '../../../lib/capabilities/table';
@@ -14,12 +18,13 @@ import { ApigeeGateway } from '../../../providers/apigee/gateway';
 const config = new pulumi.Config();
 const { spec } = loadSpecFile(`${__dirname}/../gateway.yaml`);
 
-const gateway = new ApigeeGateway('petstore', {
+const gateway = ApigeeGateway.fromSpec('petstore', {
   gateway: spec,
   orgId: config.require('orgId'),
   environmentType: (config.get('environmentType') ?? 'INTERMEDIATE') as ApigeeEnvironmentType,
   environments: { dev: 'dev', prod: 'prod' },
   functions: { 'orders-fn': config.require('ordersHost') },
+  serviceAccount: config.require('serviceAccount'),
 });
 
 export const revision = gateway.revision;

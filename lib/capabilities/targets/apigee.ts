@@ -3,9 +3,72 @@
  * (Quota, ResponseCache, JavaScript, ServiceCallout) need Intermediate or Comprehensive
  * environments. Limits: lib/capabilities/limits.ts (APIGEE_LIMITS).
  */
+import type { HttpBackendSpec, JwtAuthorizerSpec } from '../../model/types';
 import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
-import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
+import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+
+/**
+ * JSON payload delimiters (AssignMessage variablePrefix/Suffix) that occur nowhere in the text,
+ * so no part of a mock body reads as a variable; undefined when every candidate pair occurs.
+ */
+export function payloadDelimiters(json: string): { prefix: string; suffix: string } | undefined {
+  const candidates = ['@', '#', '^', '~', '`', '|', '%', '!', '$'];
+  for (const p of candidates) for (const s of candidates) if (p !== s && !json.includes(p) && !json.includes(s)) return { prefix: p, suffix: s };
+  return undefined;
+}
+
+const keyType = (alg: string) => (alg.startsWith('ES') ? 'EC' : alg === 'EdDSA' ? 'OKP' : 'RSA');
+
+/** VerifyJWT limits, on the JWT authorizers routes use (an unused authorizer never blocks synthesis). */
+function jwtChecks(ctx: CheckContext) {
+  const used = new Set(usedRoutes(ctx).flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
+  return [...used].sort().flatMap((name) => {
+    const a = ctx.spec.authorizers[name];
+    if (a.type !== 'jwt') return [];
+    const j = a as JwtAuthorizerSpec;
+    const out: string[] = [];
+    if (!j.jwksUri) out.push('VerifyJWT needs a JWKS URI (Apigee does not follow OpenID discovery); set jwksUri');
+    if (j.audiences.some((x) => x.includes(','))) out.push('VerifyJWT takes audiences as a comma-separated list, so an audience cannot contain a comma');
+    if (new Set(j.algorithms.map(keyType)).size > 1) out.push(`VerifyJWT takes algorithms of one key type, but ${j.algorithms.join(', ')} mixes RSA, EC or EdDSA; use one key type per authorizer`);
+    if (j.typ) out.push('VerifyJWT cannot check the typ header; remove typ or deploy on another target');
+    return out.map((m) => ctx.problem('gateway', `authorizer ${name}: ${m}`));
+  });
+}
+
+const basePath = (url: string) => new URL(url).pathname.replace(/\/+$/, '');
+
+/** A LoadBalancer has one <Path>: weighted targets share one base path. */
+function weightedChecks(ctx: CheckContext) {
+  return Object.entries(ctx.spec.backends).flatMap(([name, b]) => {
+    const targets = b.type === 'http' ? (b as HttpBackendSpec).targets : undefined;
+    if (!targets || new Set(targets.map((t) => basePath(t.url))).size <= 1) return [];
+    return [ctx.problem('gateway', `backend ${name}: weighted targets must share one base path on Apigee (a LoadBalancer has one <Path>)`)];
+  });
+}
+
+/** Target servers carry host and port only: a stage's URL keeps the backend's base path. */
+function stageBackendChecks(ctx: CheckContext) {
+  const deployed = ctx.options.apigee?.environments ? Object.keys(ctx.options.apigee.environments) : Object.keys(ctx.spec.stages);
+  return deployed.flatMap((stage) =>
+    Object.entries(ctx.spec.stages[stage]?.backends ?? {}).flatMap(([backend, { url }]) => {
+      const b = ctx.spec.backends[backend];
+      if (b?.type !== 'http' || !(b as HttpBackendSpec).url) return [];
+      const want = basePath((b as HttpBackendSpec).url!);
+      const got = basePath(url);
+      return got === want ? [] : [ctx.problem('gateway', `stage ${stage}: backend ${backend} URL path ${got || '/'} differs from ${want || '/'}; Apigee target servers carry only host and port, so keep one base path`)];
+    }),
+  );
+}
+
+function mockChecks(ctx: CheckContext) {
+  return usedRoutes(ctx).flatMap((r) => {
+    const b = ctx.spec.backends[r.backend];
+    if (b.type !== 'mock' || b.body === undefined || payloadDelimiters(JSON.stringify(b.body))) return [];
+    return [ctx.problem(r.id, 'the mock body uses every character Apigee could delimit variables with; simplify it')];
+  });
+}
+
 
 /**
  * SpikeArrest takes a whole number of calls per second or per minute
@@ -27,25 +90,25 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'route.any': n('Flow without a verb condition'),
     'path.greedy': n('MatchesPath **'),
     'path.mixedSegment': n('JavaRegex flow condition'),
-    'backend.http': n('TargetEndpoint'),
-    'backend.weighted': n('LoadBalancer of TargetServers'),
+    'backend.http': n('TargetEndpoint; backend 4xx/5xx pass through with response transforms (success.codes)'),
+    'backend.weighted': n('LoadBalancer of TargetServers (one base path)', { check: weightedChecks }),
     'backend.circuitBreaker': e('LoadBalancer MaxFailures over a target server'),
-    'backend.function': n('TargetEndpoint on the function URL'),
-    'backend.mock': n('AssignMessage + RouteRule without target'),
+    'backend.function': n('TargetEndpoint on the function host with a Google ID token (deployment service account; audience per environment from a key-value map)'),
+    'backend.mock': n('AssignMessage + RouteRule without target', { check: mockChecks }),
     'backend.timeout': n('TargetEndpoint io.timeout.millis'),
-    'auth.jwt': n('VerifyJWT'),
-    'auth.scopes': n('condition on the verified scope claim + RaiseFault 403'),
+    'auth.jwt': n('VerifyJWT (Authorization: Bearer read natively); a token without exp is refused (401)', { check: jwtChecks }),
+    'auth.scopes': n('whole-token match on scopeClaim only (space-separated or JSON array) + RaiseFault 403'),
     'auth.apiKey': n('VerifyAPIKey + API product'),
     'auth.apiKey.custom': n('VerifyAPIKey'),
     'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401'),
     'auth.alternatives': u('a flow verifies one set of credentials'),
     'auth.resultTtl': n('VerifyJWT runs on every call; the JWKS is cached'),
     auth: n('policies in the proxy flows'),
-    'plan.quota': n('Quota (product-driven)'),
-    'plan.rateLimit': n('SpikeArrest per app, rate from a product attribute', { check: slowestRate('plan.rateLimit') }),
-    'consumer.apiKey': n('developer app keys'),
-    'route.rateLimit': n('SpikeArrest', { check: slowestRate('route.rateLimit') }),
-    'route.cache': n('ResponseCache'),
+    'plan.quota': n('Quota (product-driven): calendar day, 7-day week or month, counted per app; one product and app per stage'),
+    'plan.rateLimit': n('SpikeArrest per app, rate from a product attribute; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('plan.rateLimit') }),
+    'consumer.apiKey': u('Apigee generates developer app keys; importing a key value is not supported here'),
+    'route.rateLimit': n('SpikeArrest for all callers of the route; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('route.rateLimit') }),
+    'route.cache': n('ResponseCache; keyed by caller (token or app) on auth routes unless cache.shared; clients cannot skip it unless apigee.honorNoCache'),
     'transform.headers': n('AssignMessage'),
     'transform.query': n('AssignMessage'),
     'transform.path': e('JavaScript sets target.url'),
@@ -53,19 +116,21 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'transform.responseHeaders': n('AssignMessage on the response'),
     'transform.redact': e('JavaScript'),
     validation: e('required parameters by condition + RaiseFault 400; bodies by JSONThreatProtection + OASValidation'),
-    cors: n('CORS policy (Apigee X)'),
+    cors: n('CORS policy (Apigee X); preflights answered before any route flow, so no auth runs'),
     'ipRules.allow': n('AccessControl'),
     'ipRules.deny': n('AccessControl'),
     stage: n('one Apigee environment per stage'),
     'stage.variables': e('AssignVariable per environment in the PreFlow'),
-    'stage.backends': n('TargetServer per environment'),
-    'stage.throttle': e('SpikeArrest in PreFlow per environment', { check: slowestRate('stage.throttle') }),
+    'stage.backends': n('TargetServer per environment (one base path)', { check: stageBackendChecks }),
+    'stage.throttle': e('SpikeArrest in PreFlow per environment, for the whole proxy (not per method); no burst', { check: slowestRate('stage.throttle') }),
     'observability.accessLogs': n('Apigee analytics'),
     'observability.tracing': e('debug sessions / Cloud Trace'),
     // https://cloud.google.com/apigee/docs/api-platform/reference/limits (proxy bundle 15 MB)
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),
     }),
+    'spec.strings': n('escaped or refused by the compiler'),
+    'options.target': n('read by the compiler'),
     'policy.size': n('no per-policy size limit beyond the bundle (size)'),
   },
   tiers: {

@@ -4,7 +4,52 @@
  */
 import { AWS_LIMITS as L } from '../limits';
 import type { CheckContext, TargetRecords } from '../types';
+import { cfnReferenceProblems, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
 import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+
+// Stage variables anygate sets itself (providers/aws/plan.ts RESERVED_STAGE_VARIABLE_PREFIX).
+const RESERVED_STAGE_VARIABLE_PREFIX = 'anygate_';
+
+/** The selected stages exist; the cache cluster size is one API Gateway offers. */
+const stageSelection = (ctx: CheckContext) => {
+  const { spec } = ctx;
+  const out = (ctx.options.aws?.stages ?? []).filter((s) => !spec.stages[s]).map((s) => ctx.problem('gateway', `stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}`));
+  const size = ctx.options.aws?.cacheClusterSize ?? '0.5';
+  if (!(L.cacheClusterSizesGb as readonly string[]).includes(size)) out.push(ctx.problem('gateway', `cache cluster size ${size} GB is not one API Gateway offers; use one of ${L.cacheClusterSizesGb.join(', ')}`));
+  return out;
+};
+
+const reservedVariables = (ctx: CheckContext) =>
+  Object.entries(ctx.spec.stages).flatMap(([s, st]) =>
+    Object.keys(st.variables)
+      .filter((v) => v.startsWith(RESERVED_STAGE_VARIABLE_PREFIX))
+      .map((v) => ctx.problem('gateway', `stage ${s}: variable ${v} uses the prefix ${RESERVED_STAGE_VARIABLE_PREFIX}, which anygate reserves for its own stage variables; rename it`)),
+  );
+
+// API Gateway keeps the scheme of an HTTP integration URI in the template; only the host is a stage variable.
+const stageBackendScheme = (ctx: CheckContext) => {
+  const { spec } = ctx;
+  const scheme = (url: string) => new URL(url).protocol;
+  return Object.entries(spec.stages).flatMap(([stage, st]) =>
+    Object.entries(st.backends).flatMap(([name, o]) => {
+      const b = spec.backends[name];
+      if (b?.type !== 'http' || !b.url || scheme(o.url) === scheme(b.url)) return [];
+      const users = spec.routes.filter((r) => r.backend === name).map((r) => r.id);
+      const s = scheme(b.url).replace(/:$/, '');
+      return users.map((r) => ctx.problem(r, `stage ${stage} overrides backend ${name} with ${o.url}, whose scheme differs from ${b.url}; API Gateway keeps the scheme in the template, so use ${s} for every stage`));
+    }),
+  );
+};
+
+// Static header values of a mock integration are single-quoted literals.
+const mockHeaderQuotes = (ctx: CheckContext) =>
+  usedRoutes(ctx).flatMap((r) => {
+    const b = ctx.spec.backends[r.backend];
+    if (b.type !== 'mock') return [];
+    return Object.entries(b.headers)
+      .filter(([, v]) => v.includes("'"))
+      .map(([h]) => ctx.problem(r.id, `mock header ${h} holds a single quote, which API Gateway's static header values cannot carry; remove it`));
+  });
 
 // Cache TTL 0-3600 s: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html
 const cacheTtl = (ctx: CheckContext) =>
@@ -37,7 +82,7 @@ export const AWS: TargetRecords = {
     'backend.weighted': u('REST APIs have no weighted integrations; use a canary stage or weighted DNS'),
     'backend.circuitBreaker': u('API Gateway has no circuit breaker'),
     'backend.function': n('Lambda proxy integration; one permission per function'),
-    'backend.mock': n('mock integration'),
+    'backend.mock': n('mock integration', { check: mockHeaderQuotes }),
     'backend.timeout': n(`integration timeoutInMillis (${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms)`, { check: integrationTimeout }),
     'auth.jwt': e('generated Lambda REQUEST authorizer'),
     'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
@@ -49,7 +94,7 @@ export const AWS: TargetRecords = {
     auth: n(`one Lambda authorizer per distinct authorizer combination (default quota ${L.authorizersPerApi} per REST API)`),
     'plan.quota': n('usage plan quota'),
     'plan.rateLimit': n('usage plan throttle'),
-    'consumer.apiKey': n('API key value read from Secrets Manager (aws-secretsmanager:<name>)'),
+    'consumer.apiKey': n('API key value read from Secrets Manager (aws-secretsmanager:<name>); one key per stage', { check: (ctx) => secretRefProblems(ctx.spec, ctx.problem) }),
     'route.rateLimit': n('method throttling (all callers together)'),
     'route.cache': n(`stage cache cluster + method cache settings (TTL 0-${L.cacheTtlSeconds.max} s)`, { check: cacheTtl }),
     'transform.headers': n('integration request parameters; removal or mixed text: generated transform Lambda'),
@@ -59,12 +104,12 @@ export const AWS: TargetRecords = {
     'transform.responseHeaders': e('generated transform Lambda'),
     'transform.redact': e('generated transform Lambda'),
     validation: n('request validator + model'),
-    cors: e('OPTIONS mock + gateway responses; proxied backends must send the headers on actual responses'),
+    cors: e('OPTIONS mock + gateway responses + mock responses; proxied backends must send the headers on actual responses', { check: (ctx) => originProblems(ctx.spec, ctx.problem) }),
     'ipRules.allow': n('resource policy aws:SourceIp'),
     'ipRules.deny': n('resource policy aws:SourceIp'),
-    stage: n(`one Stage per selected stage (default quota ${L.stagesPerApi} per REST API)`),
-    'stage.variables': n('stage variables'),
-    'stage.backends': n('stage variables in integration URIs'),
+    stage: n(`one Stage per selected stage (default quota ${L.stagesPerApi} per REST API); usage plans and keys per stage`, { check: stageSelection }),
+    'stage.variables': n('stage variables', { check: reservedVariables }),
+    'stage.backends': n('stage variables in integration URIs', { check: stageBackendScheme }),
     'stage.throttle': n('stage method settings'),
     'observability.accessLogs': n('CloudWatch access log group, JSON'),
     'observability.tracing': n('X-Ray'),
@@ -72,6 +117,10 @@ export const AWS: TargetRecords = {
     size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.openApiImportBytes, (bytes, max) => `the API definition is ${bytes} bytes, over API Gateway's ${max}-byte import limit; split the gateway`),
     }),
+    'spec.strings': n('header names are HTTP tokens; no {{resolve:...}} or ${AWS::...} (CloudFormation evaluates them); VTL gets base64 or grammar-checked literals', {
+      check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...cfnReferenceProblems(ctx.spec, ctx.problem)],
+    }),
+    'options.target': n('aws.binaryMediaTypes on the gateway (typed and checked by the model)'),
     'policy.size': n('no policy documents (the resource policy is part of the API definition)'),
   },
   tiers: {},

@@ -61,6 +61,8 @@ export const AZURE: TargetRecords<AzureSku> = {
     'observability.tracing': n('ApiDiagnostic with Application Insights'),
     size: n('no whole-API size limit; each policy document is limited (policy.size)'),
     // https://learn.microsoft.com/azure/api-management/api-management-policies (policy document size)
+    'spec.strings': n('escaped or refused by the compiler'),
+    'options.target': n('read by the compiler'),
     'policy.size': n(`policy documents up to ${L.policyBytes} bytes`, {
       checkEmitted: sizeLimit(
         (ctx) => (ctx.tiers.azureSku === 'Consumption' ? L.consumptionPolicyBytes : L.policyBytes),

@@ -2,12 +2,13 @@
  * The generated API Gateway REST REQUEST authorizer. Every failure is a 401 (the error
  * `Unauthorized`): never an allow, never a 500. Configuration is config.json beside the bundle.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AuthorizerConfig } from '../config';
-import { checkClaims, decode, Reject, verifySignature } from './jwt';
-import { KeySet } from './jwks';
-import { buildPolicy, findRoute, type AuthorizerResult } from './policy';
+import type { AuthorizerConfig, JwtVerifierConfig } from '../config';
+import { checkClaims, checkTimes, decode, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
+import { httpGet, keySet, type HttpGet, type KeySet } from './jwks';
+import { indexRoutes, policyFor, type AuthorizerResult } from './policy';
+
+export type { AuthorizerResult } from './policy';
+export type { HttpGet } from './jwks';
 
 /** The parts of a REQUEST authorizer event the handler reads. */
 export interface AuthorizerEvent {
@@ -21,73 +22,128 @@ export interface AuthorizerEvent {
 function header(event: AuthorizerEvent, name: string): string | undefined {
   const h = event.headers;
   if (!h) return undefined;
-  for (const k of Object.keys(h)) if (k.toLowerCase() === name) return h[k] ?? undefined;
+  // API Gateway passes header names as the client sent them; try the common spellings first.
+  const v = h[name] ?? h[name[0].toUpperCase() + name.slice(1)];
+  if (v !== undefined) return v;
+  for (const k in h) if (k.toLowerCase() === name) return h[k] ?? undefined;
   return undefined;
 }
 
-/** An authorizer over a configuration; `now` is injectable for tests. */
-export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now) {
-  const keySets = new Map<string, KeySet>();
-  const settings = { cacheSeconds: cfg.jwksCacheSeconds, cooldownSeconds: cfg.jwksRefetchCooldownSeconds, timeoutMs: cfg.fetchTimeoutMs, maxBytes: cfg.maxJwksBytes };
-  for (const [name, j] of Object.entries(cfg.jwt)) keySets.set(name, new KeySet(j.issuer, j.jwksUri, settings, now));
+/** What one JWT authorizer learned from a verified token. */
+interface Verified {
+  readonly payload: Record<string, unknown>;
+  /** The scope claim as one space-separated string. */
+  readonly scopes: string;
+  /** Key set generation the signature was checked with. */
+  readonly gen: number;
+}
 
-  async function verifyJwt(name: string, event: AuthorizerEvent): Promise<Record<string, unknown> & { scopes: string[] }> {
-    const j = cfg.jwt[name];
-    const raw = header(event, j.header);
-    const m = raw && /^Bearer ([^\s]+)$/i.exec(raw);
-    if (!m) throw new Reject('bearer');
-    const t = decode(m[1], j);
-    const keys = (await keySets.get(name)!.find(t.kid)).filter((k) => verifySignature(t, k));
-    if (keys.length === 0) throw new Reject('sig');
-    const scopes = checkClaims(t.payload, j, Math.floor(now() / 1000));
-    return { ...t.payload, scopes };
-  }
-
-  async function authorize(event: AuthorizerEvent): Promise<AuthorizerResult> {
-    const route = findRoute(cfg, event.resource, event.httpMethod);
-    if (!route || typeof event.methodArn !== 'string') throw new Reject('route');
-    const scopes = new Set<string>();
-    const context: Record<string, string> = {};
-    let principal = '';
-    for (const name of route.jwt) {
-      const claims = await verifyJwt(name, event);
-      claims.scopes.forEach((s) => scopes.add(s));
-      if (!principal && typeof claims.sub === 'string') principal = claims.sub;
-      for (const c of cfg.contextClaims) {
-        const v = claims[c];
-        if (v !== undefined) context[`claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`] = typeof v === 'string' ? v : JSON.stringify(v);
+/**
+ * A verifier for one JWT authorizer. With `cacheSize` > 0 it keeps verified tokens, keyed by the
+ * exact token: a hit re-checks exp, nbf and iat, and lapses when the key set is refetched or
+ * stale; the oldest entry goes when the cache is full.
+ */
+function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSize: number) {
+  const cache = new Map<string, Verified>();
+  const verified = (token: string, t: DecodedJwt, found: VerificationKey[]): Verified => {
+    if (!found.some((k) => verifySignature(t, k))) no();
+    const v = { payload: t.payload, scopes: checkClaims(t.payload, j, Math.floor(now() / 1000)), gen: keys.gen() };
+    if (cacheSize > 0) {
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      cache.set(token, v);
+    }
+    return v;
+  };
+  // Synchronous while the keys are in hand: no promise on the hot path.
+  return (token: string): Verified | Promise<Verified> => {
+    const hit = cacheSize > 0 ? cache.get(token) : undefined;
+    if (hit) {
+      if (hit.gen === keys.gen() && keys.fresh()) {
+        checkTimes(hit.payload, j.clockSkewSeconds, Math.floor(now() / 1000));
+        return hit;
       }
+      cache.delete(token);
     }
-    let key: string | undefined;
-    for (const name of route.apiKeys) {
-      const src = cfg.apiKeys[name];
-      const v = src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name] ?? undefined;
-      if (!v) throw new Reject('key');
-      key ??= v;
-    }
-    if (principal) context.sub = principal;
-    context.scope = [...scopes].sort().join(' ');
-    return buildPolicy(cfg, route, event.methodArn, principal || (key ? 'api-key' : 'anonymous'), scopes, context, key);
-  }
+    const t = decode(token, j);
+    const found = keys.find(t.kid);
+    return Array.isArray(found) ? verified(token, t, found) : found.then((f) => verified(token, t, f));
+  };
+}
 
+const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
+
+/**
+ * An authorizer over a configuration. `now` and `get` (the JWKS transport) are injectable for
+ * tests and `anygate dev`.
+ */
+export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now, get: HttpGet = httpGet) {
+  const routes = indexRoutes(cfg);
+  const verifiers = new Map<string, (token: string) => Verified | Promise<Verified>>();
+  for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
+  const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
+
+  // One async function per call; API Gateway answers 401 for exactly `Unauthorized`, anything
+  // else thrown would be a 500.
   return async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
     try {
-      return await authorize(event);
+      const r = routes.get(event.resource!);
+      const entry = r?.get(event.httpMethod!) ?? r?.get('ANY');
+      if (!entry || typeof event.methodArn !== 'string') no();
+      const route = entry.route;
+      const context: Record<string, string> = {};
+      let principal = '';
+      // Each token must carry the route's scopes on its own: the caller holds what all tokens share.
+      let scopes = '';
+      let shared: Set<string> | undefined;
+      for (let i = 0; i < route.jwt.length; i++) {
+        const j = cfg.jwt[route.jwt[i]];
+        // The token's own syntax (three base64url segments) is checked by decode.
+        const raw = header(event, j.header) ?? '';
+        if (!/^bearer /i.test(raw)) no();
+        const got = verifiers.get(route.jwt[i])!(raw.slice(7));
+        const v = 'then' in got ? await got : got;
+        if (i === 0) scopes = v.scopes;
+        else {
+          const mine = new Set(words(v.scopes));
+          shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
+        }
+        if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
+        for (const [c, k] of claims) {
+          const x = v.payload[c];
+          if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
+        }
+      }
+      if (shared) scopes = [...shared].sort().join(' ');
+      let key: string | undefined;
+      for (const name of route.apiKeys) {
+        const src = cfg.apiKeys[name];
+        const v = src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
+        if (!v) no();
+        key ??= v;
+      }
+      if (principal) context.sub = principal;
+      context.scope = scopes;
+      const policyDocument = policyFor(entry, event.methodArn, scopes, () => new Set(words(scopes)));
+      if (!policyDocument) no();
+      const res: AuthorizerResult = { principalId: principal || (key ? 'api-key' : 'anonymous'), policyDocument, context };
+      if (key !== undefined) res.usageIdentifierKey = key;
+      return res;
     } catch {
-      // API Gateway answers 401 for exactly this message; anything else would be a 500.
-      throw new Error('Unauthorized');
+      throw Error('Unauthorized');
     }
   };
 }
 
 let cached: ((e: AuthorizerEvent) => Promise<AuthorizerResult>) | undefined;
 
-/** Lambda entry point. */
-export const handler = async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
+/** Lambda entry point (not async itself: one promise per call, not two). */
+export const handler = (event: AuthorizerEvent): Promise<AuthorizerResult> => {
   try {
-    cached ??= createAuthorizer(JSON.parse(readFileSync(join(__dirname, 'config.json'), 'utf8')) as AuthorizerConfig);
+    // A runtime require of the JSON beside the bundle (esbuild leaves a non-literal path alone).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    cached ??= createAuthorizer(require(`${__dirname}/config.json`) as AuthorizerConfig);
   } catch {
-    throw new Error('Unauthorized');
+    return Promise.reject(Error('Unauthorized'));
   }
   return cached(event);
 };

@@ -1,129 +1,144 @@
 /**
  * JWKS retrieval with a per-container cache: https only (http for localhost), a fetch timeout, a
- * response size cap, OIDC discovery when no JWKS URI is configured, and at most one refetch per
- * cooldown for unknown key ids, so a flood of made-up kids cannot flood the identity provider.
+ * response size cap, OIDC discovery when no JWKS URI is configured. It fails closed and stays up:
+ * - one fetch at a time, shared by every concurrent caller;
+ * - at most one fetch attempt per cooldown (unknown key ids, failures), so made-up kids cannot
+ *   flood the identity provider;
+ * - a failed or empty fetch never replaces the keys in hand: they stay in use up to
+ *   `jwksStaleIfErrorSeconds` past their lifetime (stale-if-error), then nothing verifies.
+ * The HTTP GET is injectable (`HttpGet`) so tests and `anygate dev` run without a network.
+ * (A closure rather than a class: local names minify, property names do not; 8 KB is a goal.)
  */
-import { importJwk, Reject, type VerificationKey } from './jwt';
+import { get as getHttp } from 'node:http';
+import { get as getHttps } from 'node:https';
+import type { AuthorizerConfig } from '../config';
+import { importJwk, no, type VerificationKey } from './jwt';
 
-export interface JwksSettings {
-  readonly cacheSeconds: number;
-  readonly cooldownSeconds: number;
-  readonly timeoutMs: number;
-  readonly maxBytes: number;
-}
+/** GETs a URL; resolves with the body of a 200 response, rejects on anything else. */
+export type HttpGet = (url: string, timeoutMs: number, maxBytes: number) => Promise<Buffer>;
 
 const LOCAL = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function checkUrl(url: string): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Reject('url');
-  }
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOCAL.has(u.hostname))) throw new Reject('https');
-}
+/**
+ * The GET used in Lambda: node:http(s) rather than global fetch, which would load undici on the
+ * cold path. No redirects, a timeout for the whole exchange, the size cap enforced while reading.
+ */
+export const httpGet: HttpGet = (url, timeoutMs, maxBytes) =>
+  new Promise((resolve, reject) => {
+    const fail = (e?: Error) => {
+      req.destroy();
+      reject(e ?? Error('fetch'));
+    };
+    // A new connection per fetch (agent: false): fetches are minutes apart, and a kept-alive socket
+    // the server closed meanwhile (while Lambda was frozen) would fail the fetch with ECONNRESET.
+    const req = (url.startsWith('https:') ? getHttps : getHttp)(url, { agent: false }, (res) => {
+      // The size cap is enforced while reading (a content-length may be absent or wrong).
+      if (res.statusCode !== 200) return fail();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > maxBytes) fail();
+        else chunks.push(c);
+      });
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('error', fail);
+    });
+    const timer = setTimeout(fail, timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', fail);
+  });
 
-/** GETs JSON with a timeout and a size cap. */
-export async function getJson(url: string, s: JwksSettings): Promise<Record<string, unknown>> {
-  checkUrl(url);
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), s.timeoutMs);
-  try {
-    const res = await fetch(url, { signal: ctl.signal, redirect: 'error', headers: { accept: 'application/json' } });
-    if (res.status !== 200 || !res.body) throw new Reject('fetch');
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > s.maxBytes) throw new Reject('big');
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > s.maxBytes) {
-        ctl.abort();
-        throw new Reject('big');
-      }
-      chunks.push(value);
-    }
-    const doc = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Reject('doc');
-    return doc;
-  } catch (e) {
-    throw e instanceof Reject ? e : new Reject('fetch');
-  } finally {
-    clearTimeout(timer);
-  }
+/** The keys of one issuer, as the verifier sees them. */
+export interface KeySet {
+  /**
+   * Keys a token with `kid` may be verified with (every kid-less key when it has none): at once
+   * when fresh keys hold it, else after a fetch where one is due.
+   */
+  find(kid: string | undefined): VerificationKey[] | Promise<VerificationKey[]>;
+  /** True while the keys in hand are within their lifetime (no fetch needed). */
+  fresh(): boolean;
+  /** Bumped on every successful fetch: what was verified with older keys must be re-verified. */
+  gen(): number;
 }
 
 /** The keys of one issuer, cached for the life of the container. */
-export class KeySet {
-  private keys = new Map<string, VerificationKey>();
-  private anonymous: VerificationKey[] = [];
-  private fetchedAt = -Infinity;
-  /** False until a fetch succeeds, and after one fails: then retry after the cooldown. */
-  private ok = false;
-  private inflight?: Promise<void>;
-  /** Fetches made, for tests and metrics. */
-  fetches = 0;
+export function keySet(issuer: string, jwksUri: string | undefined, cfg: AuthorizerConfig, now: () => number, get: HttpGet): KeySet {
+  let keys = new Map<string, VerificationKey>();
+  let anonymous: VerificationKey[] = [];
+  let loadedAt = -Infinity;
+  let triedAt = -Infinity;
+  let inflight: Promise<void> | undefined;
+  let uri = jwksUri;
+  let gen = 0;
 
-  constructor(
-    private readonly issuer: string,
-    private readonly jwksUri: string | undefined,
-    private readonly s: JwksSettings,
-    private readonly now: () => number = Date.now,
-  ) {}
+  const getJson = async (url: string): Promise<Record<string, unknown>> => {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOCAL.has(u.hostname))) no();
+    const doc = JSON.parse((await get(url, cfg.fetchTimeoutMs, cfg.maxJwksBytes)).toString('utf8'));
+    return doc && typeof doc === 'object' ? doc : {};
+  };
 
-  private async load(): Promise<void> {
-    this.fetches++;
-    this.fetchedAt = this.now();
-    this.ok = false;
-    let uri = this.jwksUri;
+  const load = async (): Promise<void> => {
     if (!uri) {
-      const meta = await getJson(`${this.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, this.s);
-      if (meta.issuer !== this.issuer || typeof meta.jwks_uri !== 'string') throw new Reject('disc');
-      uri = meta.jwks_uri;
+      const meta = await getJson(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+      if (meta.issuer !== issuer || typeof meta.jwks_uri !== 'string') no();
+      uri = meta.jwks_uri as string;
     }
-    const doc = await getJson(uri, this.s);
-    if (!Array.isArray(doc.keys)) throw new Reject('jwks');
-    const keys = new Map<string, VerificationKey>();
-    const anonymous: VerificationKey[] = [];
-    for (const jwk of doc.keys) {
-      if (!jwk || typeof jwk !== 'object') continue;
-      const k = importJwk(jwk as Record<string, unknown>);
-      if (!k) continue;
-      const kid = (jwk as { kid?: unknown }).kid;
-      if (typeof kid === 'string') keys.set(kid, k);
-      else anonymous.push(k);
+    const doc = await getJson(uri);
+    const next = new Map<string, VerificationKey>();
+    const anon: VerificationKey[] = [];
+    for (const jwk of Array.isArray(doc.keys) ? doc.keys : []) {
+      const k = jwk && typeof jwk === 'object' && importJwk(jwk);
+      if (k) {
+        if (typeof jwk.kid === 'string') next.set(jwk.kid, k);
+        else anon.push(k);
+      }
     }
-    this.keys = keys;
-    this.anonymous = anonymous;
-    this.ok = true;
-  }
+    // A set with no usable key is an IdP fault, not a rotation: keep the keys in hand.
+    if (!next.size && !anon.length) no();
+    keys = next;
+    anonymous = anon;
+    loadedAt = now();
+    gen++;
+  };
 
-  private refresh(): Promise<void> {
-    // One fetch at a time: concurrent callers share it.
-    this.inflight ??= this.load().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
-  }
-
-  /** Keys a token with `kid` may be verified with (all kid-less keys when it has none). */
-  async find(kid: string | undefined): Promise<VerificationKey[]> {
-    const age = this.now() - this.fetchedAt;
-    if (this.ok ? age > this.s.cacheSeconds * 1000 : age >= this.s.cooldownSeconds * 1000) {
-      this.keys = new Map();
-      this.anonymous = [];
-      await this.refresh();
+  // Starts a fetch, or joins the one in flight; never rejects.
+  const refresh = (): Promise<void> => {
+    if (!inflight) {
+      triedAt = now();
+      inflight = load()
+        .catch(() => undefined)
+        .finally(() => (inflight = undefined));
     }
-    const hit = () => (kid === undefined ? [...this.anonymous, ...(this.keys.size === 1 ? this.keys.values() : [])] : this.keys.has(kid) ? [this.keys.get(kid)!] : []);
-    let found = hit();
-    if (found.length === 0 && kid !== undefined && this.now() - this.fetchedAt >= this.s.cooldownSeconds * 1000) {
-      await this.refresh();
-      found = hit();
+    return inflight;
+  };
+  const fresh = () => now() - loadedAt <= cfg.jwksCacheSeconds * 1000;
+  const canFetch = () => inflight !== undefined || now() - triedAt >= cfg.jwksRefetchCooldownSeconds * 1000;
+  const lookup = (kid: string | undefined): VerificationKey[] => {
+    if (now() - loadedAt > (cfg.jwksCacheSeconds + cfg.jwksStaleIfErrorSeconds) * 1000) return [];
+    if (kid === undefined) return keys.size === 1 ? [...anonymous, ...keys.values()] : anonymous;
+    const k = keys.get(kid);
+    return k ? [k] : [];
+  };
+
+  const slow = async (kid: string | undefined): Promise<VerificationKey[]> => {
+    if (!fresh() && canFetch()) await refresh();
+    let found = lookup(kid);
+    // An unknown kid may be a rotation: refetch (at most once per cooldown), never flush.
+    if (!found.length && kid !== undefined && canFetch()) {
+      await refresh();
+      found = lookup(kid);
     }
     return found;
-  }
+  };
+
+  return {
+    find(kid) {
+      const found = fresh() ? lookup(kid) : [];
+      return found.length ? found : slow(kid);
+    },
+    fresh,
+    gen: () => gen,
+  };
 }

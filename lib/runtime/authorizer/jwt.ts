@@ -1,39 +1,43 @@
 /**
  * JWT verification on node:crypto alone. The algorithm is chosen by the configured allow-list
  * and checked against the key, never taken from the token alone; keys come only from the
- * configured JWKS, never from the token (jku, x5u, jwk and x5c are refused).
+ * configured JWKS, never from the token (jku, x5u, jwk and x5c are refused). Tokens must be
+ * canonical: strict base64url (no padding, no non-zero trailing bits) and low-S ECDSA, so one
+ * signed content has one accepted spelling.
  */
 import { createPublicKey, constants, verify, type KeyObject } from 'node:crypto';
 import type { JwtVerifierConfig } from '../config';
 
-/**
- * A refusal, with a short reason code (kept short: the bundle's size is a goal). The handler turns
- * every one into 401 Unauthorized.
- */
-export class Reject extends Error {}
+/** Refuses: the handler turns every refusal into 401 Unauthorized. (No reason string: 8 KB is a goal.) */
+export function no(): never {
+  throw Error();
+}
 
-const B64URL = /^[A-Za-z0-9_-]*$/;
 const headers = new Map<string, Record<string, unknown>>();
 
-/** Strict base64url decoding: the alphabet only, no padding, no impossible lengths. */
+/**
+ * Strict base64url decoding: the bytes must encode back to the very same text, which refuses
+ * characters outside the alphabet, padding, impossible lengths and non-zero trailing bits
+ * (RFC 4648 section 3.5), so each byte string has one spelling.
+ */
 export function b64url(s: string): Buffer {
-  if (!B64URL.test(s) || s.length % 4 === 1) throw new Reject('b64');
-  return Buffer.from(s, 'base64url');
+  const b = Buffer.from(s, 'base64url');
+  if (b.toString('base64url') !== s) no();
+  return b;
 }
 
 function json(part: string): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(b64url(part).toString('utf8'));
-  } catch (e) {
-    throw e instanceof Reject ? e : new Reject('json');
+  } catch {
+    no();
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Reject('obj');
+  if (!v || typeof v !== 'object' || Array.isArray(v)) no();
   return v as Record<string, unknown>;
 }
 
 export interface DecodedJwt {
-  readonly header: Record<string, unknown>;
   readonly payload: Record<string, unknown>;
   readonly data: Buffer;
   readonly signature: Buffer;
@@ -41,11 +45,17 @@ export interface DecodedJwt {
   readonly kid?: string;
 }
 
+// Header parameters that name a key: the key must come from the configured JWKS only.
+const FOREIGN_KEYS = ['jku', 'x5u', 'jwk', 'x5c'];
+
+// `typ` compares without case and without the `application/` prefix (RFC 7515 section 4.1.9).
+const mediaType = (t: unknown) => (typeof t === 'string' ? t.toLowerCase().replace(/^application\//, '') : '');
+
 /** Splits and decodes a compact JWS, and applies every header rule that needs no key. */
 export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
-  if (token.length > cfg.maxTokenBytes) throw new Reject('size');
+  if (token.length > cfg.maxTokenBytes) no();
   const parts = token.split('.');
-  if (parts.length !== 3) throw new Reject('jws');
+  if (parts.length !== 3) no();
   // Legitimate tokens repeat a handful of headers; parsing each once saves work on the hot path.
   let header = headers.get(parts[0]);
   if (!header) {
@@ -56,20 +66,23 @@ export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
   const payload = json(parts[1]);
   const signature = b64url(parts[2]);
   const alg = header.alg;
-  if (typeof alg !== 'string' || !cfg.algorithms.includes(alg)) throw new Reject('alg');
-  if ('crit' in header) throw new Reject('crit');
-  for (const k of ['jku', 'x5u', 'jwk', 'x5c']) if (k in header) throw new Reject(k);
-  if (cfg.typ !== undefined) {
-    const typ = typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : '';
-    if (typ !== cfg.typ.toLowerCase().replace(/^application\//, '')) throw new Reject('typ');
-  }
+  if (typeof alg !== 'string' || !cfg.algorithms.includes(alg)) no();
+  if ('crit' in header) no();
+  for (const k of FOREIGN_KEYS) if (k in header) no();
+  if (cfg.typ !== undefined && mediaType(header.typ) !== mediaType(cfg.typ)) no();
   const kid = header.kid;
-  if (kid !== undefined && typeof kid !== 'string') throw new Reject('kid');
-  return { header, payload, data: Buffer.from(token.slice(0, parts[0].length + parts[1].length + 1), 'latin1'), signature, alg, kid };
+  if (kid !== undefined && typeof kid !== 'string') no();
+  // The signed text is base64url (checked above), so ASCII.
+  return { payload, data: Buffer.from(token.slice(0, parts[0].length + parts[1].length + 1), 'ascii'), signature, alg, kid };
 }
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
-const CURVE: Record<string, [string, number]> = { ES256: ['P-256', 64], ES384: ['P-384', 96], ES512: ['P-521', 132] };
+// Curve, signature length and group order n (SEC 2): s must lie in [1, n/2] (low-S).
+const CURVE: Record<string, [string, number, bigint]> = {
+  ES256: ['P-256', 64, 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+  ES384: ['P-384', 96, 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n],
+  ES512: ['P-521', 132, 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n],
+};
 
 /** A JWK turned into a key, with what it may verify. */
 export interface VerificationKey {
@@ -79,16 +92,22 @@ export interface VerificationKey {
   readonly alg?: string;
 }
 
-/** Imports one JWK for signature use; undefined when it is not a usable public signing key. */
+/**
+ * Imports one JWK for signature verification; undefined when it is not a usable public key for
+ * that: `use` other than `sig`, or `key_ops` without `verify` (RFC 7517 sections 4.2 and 4.3).
+ */
 export function importJwk(jwk: Record<string, unknown>): VerificationKey | undefined {
   if (jwk.use !== undefined && jwk.use !== 'sig') return undefined;
+  const ops = jwk.key_ops;
+  if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) return undefined;
   if ('d' in jwk) return undefined; // a private key in a JWKS is a misconfiguration; never use it
   const kty = jwk.kty;
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return undefined;
   try {
     const key = createPublicKey({ key: jwk as never, format: 'jwk' });
     if (kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return undefined;
-    return { key, kty, crv: typeof jwk.crv === 'string' ? jwk.crv : undefined, alg: typeof jwk.alg === 'string' ? jwk.alg : undefined };
+    // crv and alg are compared with strings, so a value of another type never matches.
+    return { key, kty, crv: jwk.crv as string | undefined, alg: jwk.alg as string | undefined };
   } catch {
     return undefined;
   }
@@ -113,11 +132,12 @@ export function verifySignature(t: DecodedJwt, k: VerificationKey): boolean {
     return verify(HASH[bits], t.data, { key: k.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(bits) / 8 }, t.signature);
   }
   if (alg in CURVE) {
-    const size = CURVE[alg][1];
+    const [, size, n] = CURVE[alg];
     if (t.signature.length !== size) return false;
-    // r and s must be non-zero; reject all-zero halves before the library sees them.
     const half = size / 2;
-    if (t.signature.subarray(0, half).every((b) => b === 0) || t.signature.subarray(half).every((b) => b === 0)) return false;
+    // r must be non-zero, and s in [1, n/2]: (r, n - s) also verifies, so only the low half is accepted.
+    const s = BigInt('0x' + t.signature.toString('hex', half));
+    if (t.signature.subarray(0, half).every((b) => b === 0) || !s || s * 2n > n) return false;
     return verify(HASH[bits], t.data, { key: k.key, dsaEncoding: 'ieee-p1363' }, t.signature);
   }
   return verify(null, t.data, k.key, t.signature);
@@ -126,30 +146,33 @@ export function verifySignature(t: DecodedJwt, k: VerificationKey): boolean {
 function numeric(payload: Record<string, unknown>, k: string): number | undefined {
   const v = payload[k];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Reject(k);
+  if (typeof v !== 'number' || !isFinite(v)) no();
   return v;
 }
 
-/** Checks the registered and required claims; returns the token's scopes. */
-export function checkClaims(payload: Record<string, unknown>, cfg: JwtVerifierConfig, nowSeconds: number): string[] {
-  const skew = cfg.clockSkewSeconds;
+/** Checks exp (required), nbf and iat against the clock; run again on every cached hit. */
+export function checkTimes(payload: Record<string, unknown>, skew: number, nowSeconds: number): void {
   const exp = numeric(payload, 'exp');
-  if (exp === undefined || nowSeconds > exp + skew) throw new Reject('exp');
+  if (exp === undefined || nowSeconds > exp + skew) no();
   const nbf = numeric(payload, 'nbf');
-  if (nbf !== undefined && nowSeconds + skew < nbf) throw new Reject('nbf');
+  if (nbf !== undefined && nowSeconds + skew < nbf) no();
   const iat = numeric(payload, 'iat');
-  if (iat !== undefined && iat > nowSeconds + skew) throw new Reject('iat');
-  if (payload.iss !== cfg.issuer) throw new Reject('iss');
+  if (iat !== undefined && iat > nowSeconds + skew) no();
+}
+
+/**
+ * Checks the registered and required claims. Returns the token's scopes as one space-separated
+ * string, read from `scopeClaim` only (a string, or an array of space-free strings).
+ */
+export function checkClaims(payload: Record<string, unknown>, cfg: JwtVerifierConfig, nowSeconds: number): string {
+  checkTimes(payload, cfg.clockSkewSeconds, nowSeconds);
+  if (payload.iss !== cfg.issuer) no();
   const aud = payload.aud;
-  let audOk = false;
-  if (typeof aud === 'string') audOk = cfg.audiences.includes(aud);
-  else if (Array.isArray(aud)) for (const a of aud) if (typeof a === 'string' && cfg.audiences.includes(a)) audOk = true;
-  if (!audOk) throw new Reject('aud');
-  for (const k in cfg.requiredClaims) if (payload[k] !== cfg.requiredClaims[k]) throw new Reject('claim');
-  let raw = payload[cfg.scopeClaim];
-  if (raw === undefined && cfg.scopeClaim === 'scope') raw = payload.scp;
-  if (raw === undefined) return [];
-  if (typeof raw === 'string') return raw.split(' ').filter((x) => x !== '');
-  if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
-  throw new Reject('scope');
+  if (!(Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && cfg.audiences.includes(a))) no();
+  for (const k in cfg.requiredClaims) if (payload[k] !== cfg.requiredClaims[k]) no();
+  const raw = payload[cfg.scopeClaim];
+  if (raw === undefined) return '';
+  if (typeof raw === 'string') return raw;
+  if (Array.isArray(raw) && raw.every((x) => typeof x === 'string' && !x.includes(' '))) return raw.join(' ');
+  no();
 }

@@ -64,10 +64,20 @@
     context.setVariable("request.content", JSON.stringify(render(cfg("template"), body, properties.jwt)));
     context.setVariable("request.header.Content-Type", "application/json");
   } else if (mode === "redact") {
-    var doc = JSON.parse(context.getVariable("response.content"));
-    var paths = cfg("paths");
-    for (var p = 0; p < paths.length; p++) redact(doc, paths[p]);
-    context.setVariable("response.content", JSON.stringify(doc));
+    var text = context.getVariable("response.content");
+    var doc, failed = false;
+    try { doc = text ? JSON.parse(text) : undefined; } catch (e) { failed = true; }
+    if (failed) {
+      // Never the unredacted body: a response that cannot be parsed becomes a 502.
+      context.setVariable("response.status.code", "502");
+      context.setVariable("response.reason.phrase", "Bad Gateway");
+      context.setVariable("response.header.Content-Type", "application/json");
+      context.setVariable("response.content", "{\"error\":\"the backend response could not be redacted\"}");
+    } else if (text) {
+      var paths = cfg("paths");
+      for (var p = 0; p < paths.length; p++) redact(doc, paths[p]);
+      context.setVariable("response.content", JSON.stringify(doc));
+    }
   } else if (mode === "rewrite") {
     var path = properties.template.replace(/\{([^}]+)\}/g, function (m, name) {
       var segs = String(context.getVariable("anygate.path." + name) || "").split("/");

@@ -1,0 +1,94 @@
+/**
+ * What the Apigee emitters share while one spec compiles: the policies emitted so far (by name,
+ * so a policy used by several flows is written once), the target servers and function bindings
+ * they need, and the problems found. Emitters never throw for bad input; they record a problem
+ * that names where it is and what to do.
+ */
+import type { SynthesisProblem } from '../../lib/model/errors';
+import type { Feature } from '../../lib/capabilities/table';
+import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { el, type XNode } from '../shared/xml';
+import { ApigeeNameError } from './conditions';
+import type { ApigeeTargetServer } from './plan';
+
+/** The steps one route concern adds to the request and response flows of its Flow. */
+export interface Fragment {
+  readonly request: XNode[];
+  readonly response: XNode[];
+}
+
+export const fragment = (request: (XNode | undefined)[] = [], response: (XNode | undefined)[] = []): Fragment => ({
+  request: request.filter((x): x is XNode => x !== undefined),
+  response: response.filter((x): x is XNode => x !== undefined),
+});
+
+export class ApigeeContext {
+  readonly problems: SynthesisProblem[] = [];
+  readonly warnings: string[] = [];
+  readonly policies = new Map<string, XNode>();
+  /** Function bindings whose hosts and ID-token audiences the deployment must supply. */
+  readonly bindings = new Set<string>();
+  readonly targetServers = new Map<string, ApigeeTargetServer>();
+  /** OpenAPI paths for OASValidation (request bodies with a schema). */
+  readonly oasPaths: Record<string, Record<string, unknown>> = {};
+  readonly proxy: string;
+
+  constructor(
+    readonly spec: GatewaySpec,
+    /** `apigee (INTERMEDIATE)`, for messages. */
+    readonly target: string,
+    /** Stages deployed, each to its environment. */
+    readonly environments: Readonly<Record<string, string>>,
+  ) {
+    this.proxy = spec.name;
+  }
+
+  get stages(): string[] {
+    return Object.keys(this.environments).sort();
+  }
+
+  /** Records a policy (once per name) and returns its name. */
+  add(p: XNode): string {
+    const name = p.attrs!.name;
+    this.policies.set(name, p);
+    return name;
+  }
+
+  step(name: string, condition?: string): XNode {
+    return el('Step', {}, el('Name', {}, name), condition !== undefined && el('Condition', {}, condition));
+  }
+
+  problem(where: string, feature: Feature | string, message: string): void {
+    this.problems.push({ target: this.target, where, feature, message });
+  }
+
+  /** Runs an emitter step that validates names; a refused name becomes a problem at `where`. */
+  guard<T>(where: string, feature: Feature | string, f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ApigeeNameError) {
+        this.problem(where, feature, e.message);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** The VerifyJWT policy of a route's first JWT authorizer, if any. */
+  jwtPolicy(r: RouteSpec): string | undefined {
+    if (r.auth === 'none') return undefined;
+    const n = r.auth[0].find((x) => this.spec.authorizers[x].type === 'jwt');
+    return n && `JWT-${n}`;
+  }
+
+  /** Where a route's field is, for located errors: `routes[id=getPet]`. */
+  routePath(r: RouteSpec): string {
+    return `routes[id=${r.id}]`;
+  }
+
+  /** The key-value map holding each function binding's ID-token audience, per environment. */
+  get audienceMap(): string {
+    return `anygate-${this.proxy}`;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Request and response transforms. Literal text reaches messages only through AssignVariable
+ * <Value> (never parsed as a message template); templates reference only variables whose names
+ * went through conditions.ts; JavaScript gets its data as JSON in policy properties, never as code.
+ */
+import { formatPath } from '../../../lib/model/path';
+import { parseTemplate, type TemplatePart } from '../../../lib/model/template';
+import type { RouteSpec, TransformSpec } from '../../../lib/model/types';
+import { claimVar, headerName, headerVar, queryName, queryVar, variablePart } from '../conditions';
+import { fragment, type ApigeeContext, type Fragment } from '../context';
+import * as P from '../policies';
+
+type Ref = Extract<TemplatePart, { kind: 'ref' }>;
+type RequestTransform = NonNullable<TransformSpec['request']>;
+
+const partsOf = (value: string): TemplatePart[] => {
+  const p = parseTemplate(value);
+  return p.ok ? p.parts : [{ kind: 'text', text: value }];
+};
+
+/** Turns `${...}` templates into message templates over variables; literal text goes to `literals`. */
+class TemplateWriter {
+  readonly literals: [string, string][] = [];
+  constructor(
+    private readonly ctx: ApigeeContext,
+    private readonly r: RouteSpec,
+    private readonly bodyRefs: Ref[],
+  ) {}
+
+  private variable(part: Ref, where: string): string {
+    const jwt = this.ctx.jwtPolicy(this.r);
+    switch (part.source) {
+      case 'path':
+        return `anygate.path.${variablePart('path parameter', part.name, where)}`;
+      case 'query':
+        return queryVar(part.name, where);
+      case 'header':
+        return headerVar(part.name, where);
+      case 'claim':
+        return jwt ? claimVar(jwt, part.name, where) : '';
+      case 'stage':
+        return `anygate.stage.${variablePart('stage variable', part.name, where)}`;
+      case 'body':
+        return `anygate.body.b${this.bodyRefs.findIndex((b) => b.name === part.name)}`;
+    }
+  }
+
+  write(value: string, where: string): string {
+    return partsOf(value)
+      .map((part) => {
+        if (part.kind === 'text') {
+          const n = `anygate.lit.${this.r.id}.${this.literals.length}`;
+          this.literals.push([n, part.text]);
+          return `{${n}}`;
+        }
+        const v = this.variable(part, where);
+        return v && `{${v}}`;
+      })
+      .join('');
+  }
+}
+
+/** ExtractVariables for path parameters (and the greedy tail), when templates or a rewrite use them. */
+function pathSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform, refs: Ref[]): string[] {
+  const needsPath = refs.some((p) => p.source === 'path') || Boolean(rq.rewritePath) || JSON.stringify(rq.body ?? '').includes('${path.');
+  if (!needsPath) return [];
+  const greedyIndex = r.segments.findIndex((s) => s.kind === 'param' && s.greedy);
+  const plain = r.segments.map((s) => (s.kind === 'param' && s.greedy ? { ...s, greedy: false } : s));
+  const out = [ctx.add(P.extractPath(`EV-path-${r.id}`, formatPath(plain.slice(0, greedyIndex === -1 ? undefined : greedyIndex))))];
+  if (greedyIndex !== -1) {
+    const g = r.segments[greedyIndex] as { name: string };
+    out.push(ctx.add(P.javascript(`JS-greedy-${r.id}`, { mode: 'greedy', name: g.name, index: String(greedyIndex) })));
+  }
+  return out;
+}
+
+function requestSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform): string[] {
+  const at = `${ctx.routePath(r)}.transform.request`;
+  const refs = [...Object.values(rq.setHeaders ?? {}), ...Object.values(rq.setQuery ?? {})].flatMap(partsOf).filter((p): p is Ref => p.kind === 'ref');
+  const bodyRefs = refs.filter((p) => p.source === 'body');
+  const steps = pathSteps(ctx, r, rq, refs);
+  if (bodyRefs.length) steps.push(ctx.add(P.extractBody(`EV-body-${r.id}`, bodyRefs.map((b, i) => [`b${i}`, b.name]))));
+  if (rq.setHeaders || rq.setQuery || rq.removeHeaders || rq.removeQuery) {
+    const w = new TemplateWriter(ctx, r, bodyRefs);
+    const sorted = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+    const edits = ctx.guard(r.id, 'transform.headers', (): P.MessageEdits => ({
+      removeHeaders: rq.removeHeaders?.map((h, i) => headerName(h, `${at}.removeHeaders[${i}]`)),
+      removeQuery: rq.removeQuery?.map((q, i) => queryName(q, `${at}.removeQuery[${i}]`)),
+      setHeaders: sorted(rq.setHeaders).map(([h, v]) => [headerName(h, `${at}.setHeaders`), w.write(v, `${at}.setHeaders.${h}`)]),
+      setQuery: sorted(rq.setQuery).map(([q, v]) => [queryName(q, `${at}.setQuery`), w.write(v, `${at}.setQuery.${q}`)]),
+    }));
+    if (edits) {
+      if (w.literals.length) steps.push(ctx.add(P.assignLiterals(`AM-vars-${r.id}`, w.literals)));
+      steps.push(ctx.add(P.assignMessage(`AM-req-${r.id}`, 'request', edits)));
+    }
+  }
+  const jwt = ctx.jwtPolicy(r);
+  if (rq.body !== undefined) steps.push(ctx.add(P.javascript(`JS-body-${r.id}`, { mode: 'body', template: JSON.stringify(rq.body), ...(jwt ? { jwt } : {}) })));
+  if (rq.rewritePath) steps.push(ctx.add(P.javascript(`JS-rewrite-${r.id}`, { mode: 'rewrite', template: rq.rewritePath.replace(/\{([^}]+?)\+\}/g, '{$1}') })));
+  return steps;
+}
+
+function responseSteps(ctx: ApigeeContext, r: RouteSpec, rs: NonNullable<TransformSpec['response']>): string[] {
+  const at = `${ctx.routePath(r)}.transform.response`;
+  const steps: string[] = [];
+  if (rs.setHeaders || rs.removeHeaders) {
+    const edits = ctx.guard(r.id, 'transform.responseHeaders', () => ({
+      removeHeaders: rs.removeHeaders?.map((h, i) => headerName(h, `${at}.removeHeaders[${i}]`)),
+      set: Object.keys(rs.setHeaders ?? {}).sort().map((h, i) => [headerName(h, `${at}.setHeaders`), `anygate.res.${r.id}.${i}`, rs.setHeaders![h]] as const),
+    }));
+    if (edits) {
+      if (edits.set.length) steps.push(ctx.add(P.assignLiterals(`AM-resvars-${r.id}`, edits.set.map(([, n, v]) => [n, v]))));
+      steps.push(ctx.add(P.assignMessage(`AM-res-${r.id}`, 'response', { removeHeaders: edits.removeHeaders, setHeaders: edits.set.map(([h, n]) => [h, `{${n}}`]) })));
+    }
+  }
+  if (rs.redact?.length) steps.push(ctx.add(P.javascript(`JS-redact-${r.id}`, { mode: 'redact', paths: JSON.stringify(rs.redact) })));
+  return steps;
+}
+
+export function transformFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
+  const t = r.transform;
+  const request = t?.request ? requestSteps(ctx, r, t.request) : [];
+  const response = t?.response ? responseSteps(ctx, r, t.response) : [];
+  return fragment(request.map((n) => ctx.step(n)), response.map((n) => ctx.step(n)));
+}

@@ -1,0 +1,92 @@
+/**
+ * The proxy endpoint and the bundle descriptor: gateway-wide PreFlow (IP rules, CORS, stage
+ * variables and throttles), one conditional Flow per route behind a preflight flow that runs no
+ * policy, a 404 flow, route rules, and JSON errors for faults the gateway raises itself.
+ */
+import { el, toXml, type XNode } from '../shared/xml';
+import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from './conditions';
+import type { ApigeeContext } from './context';
+import * as P from './policies';
+
+function corsPolicy(ctx: ApigeeContext): XNode | undefined {
+  const c = ctx.spec.cors!;
+  // AllowOrigins (and the header lists) are message templates: every value is checked first.
+  const check = (list: string[], field: string, f: (v: string, where: string) => string) => list.map((v, i) => ctx.guard('gateway', 'cors', () => f(v, `cors.${field}[${i}]`)));
+  const allowOrigins = check(c.allowOrigins, 'allowOrigins', origin);
+  const allowHeaders = check(c.allowHeaders, 'allowHeaders', tokenName);
+  const exposeHeaders = check(c.exposeHeaders, 'exposeHeaders', tokenName);
+  const ok = (xs: (string | undefined)[]): xs is string[] => xs.every((x) => x !== undefined);
+  const checked = ok(allowOrigins) && ok(allowHeaders) && ok(exposeHeaders) ? { allowOrigins, allowHeaders, exposeHeaders } : undefined;
+  return checked && P.cors('CORS-gateway', { ...c, ...checked });
+}
+
+export function preflow(ctx: ApigeeContext): XNode[] {
+  const out: XNode[] = [];
+  const spec = ctx.spec;
+  if (spec.ipRules && (spec.ipRules.allow.length || spec.ipRules.deny.length)) out.push(ctx.step(ctx.add(P.accessControl('AC-ip-rules', spec.ipRules.allow, spec.ipRules.deny))));
+  const cors = spec.cors && corsPolicy(ctx);
+  if (cors) out.push(ctx.step(ctx.add(cors)));
+  for (const stage of ctx.stages) {
+    const s = spec.stages[stage];
+    const env = ctx.guard('gateway', 'stage', () => conditionString(environmentName(ctx.environments[stage], `environments.${stage}`), `environments.${stage}`));
+    if (env === undefined) continue;
+    const vars = Object.entries(s.variables);
+    if (vars.length) out.push(ctx.step(ctx.add(P.assignLiterals(`AM-stage-${stage}`, vars.map(([k, v]) => [`anygate.stage.${k}`, v]))), `environment.name = ${env}`));
+    if (s.throttle) out.push(ctx.step(ctx.add(P.spikeArrest(`SA-stage-${stage}`, P.spikeRate(s.throttle.requestsPerSecond))), `environment.name = ${env}`));
+  }
+  return out;
+}
+
+function routeRules(ctx: ApigeeContext, targets: string[]): XNode[] {
+  const rules: XNode[] = [];
+  if (ctx.spec.cors) rules.push(el('RouteRule', { name: 'cors-preflight' }, el('Condition', {}, PREFLIGHT)));
+  if (ctx.spec.routes.some((r) => ctx.spec.backends[r.backend].type === 'mock')) rules.push(el('RouteRule', { name: 'mock' }, el('Condition', {}, 'anygate.target = "mock"')));
+  for (const t of targets) rules.push(el('RouteRule', { name: t }, el('Condition', {}, `anygate.target = "${t}"`), el('TargetEndpoint', {}, t)));
+  rules.push(el('RouteRule', { name: 'no-target' }));
+  return rules;
+}
+
+/** proxies/default.xml, given the route flows in order and the target names. */
+export function proxyEndpoint(ctx: ApigeeContext, pre: XNode[], routeFlows: XNode[], targets: string[]): string {
+  const flows: XNode[] = [];
+  // Apigee runs only the first matching flow: a preflight matches this one, which runs no auth,
+  // and the CORS policy in the PreFlow answers it.
+  if (ctx.spec.cors) flows.push(el('Flow', { name: 'cors-preflight' }, el('Description', {}, 'CORS preflight: answered by the CORS policy, no route policy runs'), el('Request'), el('Response'), el('Condition', {}, PREFLIGHT)));
+  flows.push(...routeFlows);
+  flows.push(el('Flow', { name: 'not-found' }, el('Description', {}, 'No route matches'), el('Request', {}, ctx.step(ctx.add(P.raiseFault('RF-not-found', 404, 'Not Found', 'Not Found')))), el('Response')));
+  ctx.add(P.assignMessage('AM-fault-json', 'response', { payload: { json: '{"error":"@fault.name#","status":"@response.status.code#"}', prefix: '@', suffix: '#' } }));
+  return toXml(
+    el(
+      'ProxyEndpoint',
+      { name: 'default' },
+      el('Description', {}, `${ctx.proxy} ${ctx.spec.version}`),
+      el('FaultRules'),
+      // Only faults the proxy raises reach this: target responses of any status are successes (success.codes).
+      el('DefaultFaultRule', { name: 'json-errors' }, ctx.step('AM-fault-json'), el('AlwaysEnforce', {}, 'true')),
+      el('PreFlow', { name: 'PreFlow' }, el('Request', {}, ...pre), el('Response')),
+      el('Flows', {}, ...flows),
+      el('PostFlow', { name: 'PostFlow' }, el('Request'), el('Response')),
+      el('HTTPProxyConnection', {}, el('BasePath', {}, ctx.spec.basePath)),
+      ...routeRules(ctx, targets),
+    ),
+    { declaration: true },
+  );
+}
+
+/** The bundle descriptor, `<proxy>.xml`. */
+export function descriptor(ctx: ApigeeContext, resources: string[], targets: string[]): string {
+  return toXml(
+    el(
+      'APIProxy',
+      { name: ctx.proxy },
+      el('Basepaths', {}, ctx.spec.basePath),
+      el('Description', {}, ctx.spec.description ?? `${ctx.proxy} (anygate)`),
+      el('DisplayName', {}, ctx.proxy),
+      el('Policies', {}, ...[...ctx.policies.keys()].sort().map((n) => el('Policy', {}, n))),
+      el('ProxyEndpoints', {}, el('ProxyEndpoint', {}, 'default')),
+      resources.length > 0 && el('Resources', {}, ...[...resources].sort().map((x) => el('Resource', {}, x))),
+      el('TargetEndpoints', {}, ...targets.map((n) => el('TargetEndpoint', {}, n))),
+    ),
+    { declaration: true },
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * The shape every AWS route emitter shares: `(route, context) -> fragment`. compile.ts runs one
+ * emitter per route concern (auth, validation, limits, cache, transform, backend) and merges their
+ * fragments into one OpenAPI operation, stage method settings and the generated functions' config.
+ */
+import type { SynthesisProblem } from '../../../lib/model/errors';
+import type { GatewaySpec } from '../../../lib/model/types';
+import type { TransformRoute } from '../../../lib/runtime/config';
+import type { AwsAuth } from '../auth';
+import type { AwsResource } from '../resources';
+
+export interface RouteContext {
+  readonly spec: GatewaySpec;
+  readonly target: string;
+  /** This route's API Gateway resource (renamed path variables, ARN pattern). */
+  readonly resource: AwsResource;
+  readonly auth: AwsAuth;
+  /** CORS settings the transform function applies to actual responses. */
+  readonly cors: TransformRoute['cors'];
+  readonly problems: SynthesisProblem[];
+}
+
+export interface MethodParam {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header';
+  readonly required: boolean;
+}
+
+/** Per-method stage settings a route asks for (absent: the stage's own). */
+export interface RouteSettings {
+  readonly cache?: { readonly ttlSeconds: number };
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+export interface RouteFragment {
+  /** Method request parameters the fragment reads. */
+  readonly params?: MethodParam[];
+  /** Fields of the OpenAPI operation. */
+  readonly operation?: Record<string, unknown>;
+  /** Fields of x-amazon-apigateway-integration. */
+  readonly integration?: Record<string, unknown>;
+  /** Component schemas (request models). */
+  readonly schemas?: Record<string, unknown>;
+  /** Request validator name. */
+  readonly validator?: string;
+  /** The generated transform function's entry for this route. */
+  readonly transform?: TransformRoute;
+  /** Function bindings the route invokes directly. */
+  readonly bindings?: string[];
+  readonly settings?: RouteSettings;
+  /** True when responses come from a backend untouched (CORS headers are then the backend's job). */
+  readonly proxied?: boolean;
+}
+
+export type RouteEmitter = (route: GatewaySpec['routes'][number], ctx: RouteContext) => RouteFragment;

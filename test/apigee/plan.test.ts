@@ -1,0 +1,44 @@
+/** Issue 15 (Apigee): the plan carries its resources; synth writes resources.json from it, without Pulumi. */
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { synthApigee } from '../../bin/synth/apigee';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { compileApigee } from '../../providers/apigee/compile';
+import { namedResources } from '../../providers/apigee/resources';
+import { isDeployRef } from '../../providers/shared/resources';
+import { scratch } from '../validators';
+
+const petstore = toGatewaySpec(parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8')));
+
+describe('ApigeePlan resources', () => {
+  const plan = compileApigee(petstore);
+
+  it('deploy-time values are typed references, never "binding:x" strings', () => {
+    expect(JSON.stringify(plan)).not.toContain('binding:');
+    const refs: unknown[] = [];
+    const walk = (v: unknown): void => {
+      if (isDeployRef(v)) refs.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    plan.resources.forEach((r) => walk(r.inputs));
+    expect(refs).toContainEqual({ $ref: 'binding', binding: 'orders-fn', property: 'host' });
+    expect(refs).toContainEqual({ $ref: 'arg', name: 'configBundle' });
+    for (const r of plan.resources) for (const d of r.dependsOn) expect(plan.resources.some((x) => x.name === d)).toBe(true);
+  });
+
+  it('adding a route renames no resource', () => {
+    const more = { ...petstore, routes: [...petstore.routes, { ...petstore.routes[0], id: 'listPets2', path: '/pets2', segments: [{ kind: 'literal' as const, value: 'pets2' }] }] };
+    expect(compileApigee(more).resources.map((r) => r.name)).toEqual(plan.resources.map((r) => r.name));
+  });
+
+  it('synth writes resources.json straight from the plan, named as the component names them', async () => {
+    const out = scratch('apigee-synth');
+    const r = await synthApigee(petstore, out, ['dev', 'prod'], undefined);
+    const written = JSON.parse(readFileSync(path.join(out, 'apigee/resources.json'), 'utf8'));
+    expect(written).toEqual(JSON.parse(JSON.stringify(namedResources(plan.resources, 'petstore'))));
+    expect(r.resources).toBe(plan.resources.length);
+    expect(r.artifacts.filter((a) => a.kind === 'bundle')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Valid gateway inputs that reach every feature and many target-specific edge cases (ranges,
+ * characters a cloud language cannot carry, option combinations). Used by the agreement property
+ * test; the model fuzz (test/model/fuzz.test.ts) covers invalid input instead.
+ */
+import fc from 'fast-check';
+import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS } from '../../lib/capabilities/types';
+
+const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
+
+const text = pick('v', 'it\'s', 'a,b', '@x', '{{nv}}', '{x}', 'x}}', 'é中', '"q"', '${header.x-a}', '${path.id}', '${claim.sub}', '${stage.region}');
+const scope = pick('read', 'items:read', 'a"b', '@admin', '{{s}}', 'w\\x');
+const rate = fc.record({ requestsPerSecond: pick(0.001, 0.01, 0.5, 1, 5.5, 100), burst: maybe(pick(1, 10, 1000)) });
+const route = fc.record({
+  method: pick('GET', 'POST', 'PUT', 'ANY'),
+  path: pick('/a', '/a/{id}', '/a/{id}/b', '/f/{p+}', '/t/{id}.json', '/x/y', '/'),
+  backend: pick('api', 'weighted', 'fn', 'canned', 'breaker'),
+  auth: pick<unknown>('none', ['jwt'], ['key'], ['qkey'], ['custom'], [['jwt', 'key']], [['jwt'], ['key']], ['plainjwt']),
+  scopes: fc.array(scope, { maxLength: 2 }),
+  rateLimit: maybe(rate),
+  cache: maybe(fc.record({ ttlSeconds: pick(0, 60, 3600, 7200), shared: fc.boolean(), key: maybe(fc.record({ query: fc.constant(['q']), headers: fc.constant(['x-h']) })) })),
+  timeoutMs: maybe(pick(10, 1000, 29_000, 60_000)),
+  transform: maybe(
+    fc.record(
+      {
+        request: fc.record(
+          {
+            setHeaders: fc.dictionary(pick('x-a', 'x-b'), text, { maxKeys: 2 }),
+            removeHeaders: fc.constant(['x-drop']),
+            setQuery: fc.dictionary(pick('q', 'r'), text, { maxKeys: 1 }),
+            rewritePath: pick('/internal', '/internal/{id}'),
+            body: fc.dictionary(pick('k', 'v'), text, { maxKeys: 2 }),
+          },
+          { requiredKeys: [] },
+        ),
+        response: fc.record({ setHeaders: fc.dictionary(pick('x-r'), text, { maxKeys: 1 }), removeHeaders: fc.constant(['server']), redact: fc.constant(['ssn']) }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    ),
+  ),
+  validation: maybe(fc.record({ requiredQuery: fc.constant(['q']), requiredHeaders: fc.constant(['x-req']), bodySchema: fc.constant({ type: 'object' }) }, { requiredKeys: [] })),
+});
+
+export const gatewayInput = fc
+  .record({
+    routes: fc.uniqueArray(route, { minLength: 1, maxLength: 5, selector: (r) => `${r.method} ${r.path.replace(/\{[^}]*\}/g, '{}')}` }),
+    audiences: fc.array(pick('shop', 'a,b', '@aud', '{{aud}}'), { minLength: 1, maxLength: 2 }),
+    jwksUri: fc.boolean(),
+    algorithms: maybe(pick(['RS256'], ['RS256', 'ES256'], ['ES256'], ['EdDSA'])),
+    typ: maybe(pick('at+jwt')),
+    resultTtlSeconds: maybe(pick(0, 300, 7200)),
+    keyName: pick('x-api-key', 'X-Key'),
+    weightedUrls: pick(['https://a.example.com/v1', 'https://b.example.com/v1'], ['https://a.example.com/v1', 'https://b.example.com/v2']),
+    mockBody: maybe(fc.dictionary(pick('m'), pick('ok', '@#^~`|%!$', '{x}'), { maxKeys: 1 })),
+    mockHeader: maybe(pick('plain', "it's")),
+    quota: maybe(fc.record({ limit: pick(10, 1000), period: pick('day', 'week', 'month') })),
+    planRate: maybe(rate),
+    consumerKey: maybe(pick('env:K', 'aws-secretsmanager:k', 'azure-keyvault:x', 'gcp-secretmanager:y')),
+    twoStages: fc.boolean(),
+    stageVar: maybe(pick('region', 'anygate_x')),
+    stageBackend: maybe(pick('https://api-dev.example.com', 'https://api-dev.example.com/other', 'http://localhost:8080')),
+    throttle: maybe(rate),
+    cors: fc.boolean(),
+    allow: fc.boolean(),
+    deny: fc.boolean(),
+    tracing: fc.boolean(),
+  })
+  .map((g) => {
+    const stages: Record<string, unknown> = { prod: { variables: { region: 'eu' }, ...(g.throttle ? { throttle: g.throttle } : {}) } };
+    if (g.twoStages) stages.dev = { variables: { region: 'us', ...(g.stageVar ? { [g.stageVar]: 'v' } : {}) }, ...(g.stageBackend ? { backends: { api: { url: g.stageBackend } } } : {}), tracing: g.tracing };
+    return {
+      name: 'agree',
+      backends: {
+        api: { type: 'http', url: 'https://api.example.com/base' },
+        weighted: { type: 'http', targets: g.weightedUrls.map((url, i) => ({ url, weight: i + 1 })) },
+        breaker: { type: 'http', url: 'https://cb.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
+        fn: { type: 'function' },
+        canned: { type: 'mock', ...(g.mockBody ? { body: g.mockBody } : {}), ...(g.mockHeader ? { headers: { 'x-m': g.mockHeader } } : {}) },
+      },
+      authorizers: {
+        jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: g.audiences, ...(g.jwksUri ? { jwksUri: 'https://id.example.com/jwks' } : {}), ...(g.algorithms ? { algorithms: g.algorithms } : {}), ...(g.typ ? { typ: g.typ } : {}), ...(g.resultTtlSeconds !== undefined ? { resultTtlSeconds: g.resultTtlSeconds } : {}) },
+        plainjwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['shop'], jwksUri: 'https://id.example.com/jwks' },
+        key: { type: 'apiKey', name: g.keyName },
+        qkey: { type: 'apiKey', in: 'query', name: 'api_key' },
+        custom: { type: 'custom', binding: 'authz' },
+      },
+      plans: { basic: { ...(g.quota ? { quota: g.quota } : {}), ...(g.planRate ? { rateLimit: g.planRate } : {}) } },
+      consumers: { acme: { plan: 'basic', ...(g.consumerKey ? { apiKey: { secretRef: g.consumerKey } } : {}) } },
+      routes: g.routes.map((r) => {
+        const jwtEverywhere = Array.isArray(r.auth) && (r.auth as unknown[]).every((a) => (Array.isArray(a) ? a.includes('jwt') : a === 'jwt' || a === 'plainjwt'));
+        const usesClaims = (x: unknown) => JSON.stringify(x ?? '').includes('${claim.');
+        const t = r.transform && !jwtEverywhere && usesClaims(r.transform) ? undefined : r.transform;
+        const rewrite = t?.request?.rewritePath === '/internal/{id}' && !r.path.includes('{id}') ? { ...t, request: { ...t.request, rewritePath: '/internal' } } : t;
+        return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: rewrite };
+      }),
+      stages,
+      ...(g.cors ? { cors: { allowOrigins: ['https://app.example.com'] } } : {}),
+      ...(g.allow || g.deny ? { ipRules: { ...(g.allow ? { allow: ['10.0.0.0/8'] } : {}), ...(g.deny ? { deny: ['192.0.2.0/24'] } : {}) } } : {}),
+      observability: { tracing: g.tracing },
+    };
+  });
+
+/** Compile options each target may be given. */
+export const compileOptions = fc.record({
+  cacheClusterSize: pick(undefined, '0.5', '6.1', '2.0'),
+  externalCache: fc.boolean(),
+  azureSku: fc.constantFrom(...AZURE_SKUS),
+  apigeeEnvironmentType: fc.constantFrom(...APIGEE_ENVIRONMENT_TYPES),
+});

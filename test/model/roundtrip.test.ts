@@ -1,0 +1,84 @@
+/**
+ * import(export(spec)) keeps every field. The fixture sets every field of the schema (a test
+ * fails when a new field is not in it), and export derives x-anygate from the schema's keys, so a
+ * field added to the model cannot silently disappear from exported OpenAPI.
+ */
+import { GatewaySchema, Route } from '../../lib/model/schema';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { exportOpenApi } from '../../lib/openapi/export';
+import { importOpenApi } from '../../lib/openapi/import';
+
+const input = {
+  name: 'every-field',
+  version: '2.1.0',
+  basePath: '/v2',
+  description: 'uses every field',
+  backends: {
+    api: { type: 'http', url: 'https://api.example.com/base', timeoutMs: 8000, circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
+    canary: { type: 'http', targets: [{ url: 'https://a.example.com', weight: 9 }, { url: 'https://b.example.com', weight: 1 }] },
+    fn: { type: 'function', binding: 'orders-fn' },
+    canned: { type: 'mock', statusCode: 202, body: { ok: true }, headers: { 'x-m': 'v' } },
+  },
+  authorizers: {
+    jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['a'], jwksUri: 'https://id.example.com/jwks', algorithms: ['PS256'], requiredClaims: { tenant: 't' }, scopeClaim: 'scp', header: 'X-Token', clockSkewSeconds: 30, typ: 'at+jwt', resultTtlSeconds: 60 },
+    key: { type: 'apiKey', in: 'query', name: 'k' },
+    custom: { type: 'custom', binding: 'authz', header: 'X-Auth', resultTtlSeconds: 10 },
+  },
+  plans: { gold: { description: 'gold', quota: { limit: 100, period: 'week' }, rateLimit: { requestsPerSecond: 3, burst: 9 } } },
+  consumers: { acme: { plan: 'gold', description: 'Acme', apiKey: { secretRef: 'env:ACME' } } },
+  defaults: { backend: 'api', auth: ['jwt'], rateLimit: { requestsPerSecond: 50 }, cache: { ttlSeconds: 5 }, transform: { response: { removeHeaders: ['server'] } }, timeoutMs: 5000 },
+  routes: [
+    {
+      id: 'getThing',
+      method: 'GET',
+      path: '/things/{id}',
+      backend: 'canary',
+      auth: [['jwt'], ['jwt', 'key']],
+      scopes: ['things:read'],
+      rateLimit: { requestsPerSecond: 7, burst: 14 },
+      cache: { ttlSeconds: 30, shared: true, key: { query: ['q'], headers: ['accept-language'] } },
+      transform: {
+        request: { setHeaders: { 'x-user': '${claim.sub}' }, removeHeaders: ['cookie'], setQuery: { src: 'gw' }, removeQuery: ['debug'], rewritePath: '/internal/{id}', body: { id: '${path.id}' } },
+        response: { setHeaders: { 'x-served-by': 'anygate' }, removeHeaders: ['x-powered-by'], redact: ['ssn'] },
+      },
+      timeoutMs: 9000,
+      validation: { requiredQuery: ['q'], requiredHeaders: ['x-req'], bodySchema: { type: 'object' } },
+      description: 'Get a thing',
+      tags: ['things'],
+      apigee: { honorNoCache: true },
+    },
+    { method: 'POST', path: '/orders', backend: 'fn', auth: 'key' },
+    { method: 'ANY', path: '/files/{p+}', auth: ['custom'] },
+    { method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
+  ],
+  stages: {
+    dev: { description: 'dev', variables: { region: 'eu' }, backends: { api: { url: 'https://api-dev.example.com/base' } }, throttle: { requestsPerSecond: 10 }, logLevel: 'info', tracing: true },
+    prod: {},
+  },
+  cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization'], exposeHeaders: ['x-request-id'], allowCredentials: true, maxAgeSeconds: 60 },
+  ipRules: { allow: ['10.0.0.0/8'], deny: ['10.1.2.3'] },
+  observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
+  aws: { binaryMediaTypes: ['image/png'] },
+  azure: { sku: 'Premium', externalCache: true },
+};
+
+describe('OpenAPI export keeps every field', () => {
+  it('the fixture sets every field of the gateway and route schemas (add a new field here)', () => {
+    expect(Object.keys(GatewaySchema.shape).filter((k) => !(k in input))).toEqual([]);
+    expect(Object.keys(Route.shape).filter((k) => !input.routes.some((r) => k in r))).toEqual([]);
+  });
+
+  it('import(export(spec)) is the same spec', async () => {
+    const spec = toGatewaySpec(input);
+    const doc = exportOpenApi(spec);
+    const { input: again } = await importOpenApi(JSON.parse(JSON.stringify(doc)), 'every-field.json');
+    expect(toGatewaySpec(again)).toEqual(spec);
+  });
+
+  it('a route field is carried in x-anygate without export.ts naming it', () => {
+    const doc = exportOpenApi(toGatewaySpec(input)) as any;
+    const op = doc.paths['/things/{id}'].get['x-anygate'];
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'name', 'observability', 'plans', 'stages']);
+  });
+});
