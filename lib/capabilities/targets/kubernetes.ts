@@ -7,6 +7,7 @@
 import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
 import type { CheckContext, TargetRecords } from '../types';
+import { headerNameProblems, originProblems } from './aws-syntax';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
@@ -143,6 +144,10 @@ export const KUBERNETES: TargetRecords = {
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
     'observability.accessLogs': n('Envoy access logs, configured by the platform in the EnvoyProxy telemetry settings'),
     'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),
+    'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
+      check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
+    }),
+    'options.target': n('not read: the kubernetes target takes compile options (gateway, namespaces, functions)'),
     size: n('HTTPRoutes of at most 16 rules, split deterministically'),
     'policy.size': n('one object per policy; no document-size limit below the API server\'s'),
   },
