@@ -1,6 +1,7 @@
 /** `anygate portability <spec>`: what each target does with each feature the spec uses. */
 import type { Command } from 'commander';
-import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, TARGETS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
+import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
+import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import { EXIT, type CommandModule, type Context } from './context';
 import { specArgument } from './spec-file';
 import { parseTargets } from './targets';
@@ -31,7 +32,7 @@ export const portabilityCommand: CommandModule = {
       .command('portability')
       .description('what each target does with each feature the spec uses')
       .argument('[spec]', 'spec file (default: found in the current directory)')
-      .option('--target <list>', `comma-separated targets (${TARGETS.join(',')})`);
+      .option('--target <list>', `comma-separated targets (${ALL_TARGETS.join(',')}; default ${TARGETS.join(',')})`);
     tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
       .option('--json', 'machine-readable output')
       .action(run((file: string | undefined, flags: PortabilityFlags) => portabilityCmd(file, flags, ctx)));

@@ -1,6 +1,7 @@
 /** `anygate synth [spec]`: every target's artifacts, offline. */
 import type { Command } from 'commander';
-import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, TARGETS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
+import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
+import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import type { SynthResult } from '../synth';
 import { EXIT, plural, type CommandModule, type Context } from './context';
 import { tierOptions } from './options';
@@ -70,7 +71,7 @@ export const synthCommand: CommandModule = {
       .command('synth')
       .description("write every target's artifacts offline: CDK assembly, APIM policies and resources, Apigee bundle, OpenAPI, portability report")
       .argument('[spec]', `spec file (default: the first of ${SPEC_FILES.join(', ')} in the current directory)`)
-      .option('--target <list>', `comma-separated targets (${TARGETS.join(',')})`)
+      .option('--target <list>', `comma-separated targets (${ALL_TARGETS.join(',')}; default ${TARGETS.join(',')})`)
       .option('--stage <names>', 'comma-separated stages (default: all)')
       .option('--out <dir>', 'output directory', 'out')
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')

@@ -1,5 +1,5 @@
-/** Parsing `--target` lists. */
-import { TARGETS, type Target } from '../../lib/capabilities/table';
+/** Parsing `--target` lists: every target may be named; without a list, the default ones (kubernetes is opt-in). */
+import { ALL_TARGETS, TARGETS, type Target } from '../../lib/capabilities/types';
 import { UsageError } from './context';
 import { didYouMean } from './suggest';
 
@@ -7,7 +7,7 @@ export function parseTargets(value: string | undefined): Target[] {
   if (!value) return [...TARGETS];
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const t of list) {
-    if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target ${JSON.stringify(t)}${didYouMean(t, TARGETS)}; targets: ${TARGETS.join(', ')}`);
+    if (!(ALL_TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target ${JSON.stringify(t)}${didYouMean(t, ALL_TARGETS)}; targets: ${ALL_TARGETS.join(', ')}`);
   }
   return [...new Set(list)] as Target[];
 }

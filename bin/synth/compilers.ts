@@ -7,6 +7,7 @@ import type { Target } from '../../lib/capabilities/types';
 import { compileApigee } from '../../providers/apigee/compile';
 import { compileAws } from '../../providers/aws/compile';
 import { compileAzure } from '../../providers/azure/compile';
+import { compileKubernetes } from '../../providers/kubernetes/compile';
 
 export function compilers(stages?: readonly string[]): Record<Target, Compile> {
   return {
@@ -14,6 +15,7 @@ export function compilers(stages?: readonly string[]): Record<Target, Compile> {
     azure: (spec, o) => {
       for (const stage of stages ?? Object.keys(spec.stages)) compileAzure(spec, { sku: o.azureSku, stage, externalCache: o.azure?.externalCache });
     },
+    kubernetes: (spec) => compileKubernetes(spec, { stages }),
     apigee: (spec, o) => compileApigee(spec, { environmentType: o.apigeeEnvironmentType, environments: o.apigee?.environments ? { ...o.apigee.environments } : undefined }),
   };
 }

@@ -43,6 +43,7 @@ const PEERS: Record<TargetSummary['target'], string[]> = {
   aws: ['aws-cdk-lib', 'constructs'],
   azure: ['@pulumi/pulumi', '@pulumi/azure-native'],
   apigee: ['@pulumi/pulumi', '@pulumi/gcp'],
+  kubernetes: [],
 };
 
 /** A target's synth module, loaded only when the target is synthesized; a missing SDK is named. */
@@ -89,6 +90,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   }
   if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', async () => require('./azure') as typeof import('./azure'))).synthAzure(spec, o.outDir, stages, o.azureSku));
   if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
+  if (o.targets.includes('kubernetes')) await run('kubernetes', async () => (require('./kubernetes') as typeof import('./kubernetes')).synthKubernetes(spec, o.outDir, stages));
 
   artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
   const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: compilers(o.stages) });

@@ -7,8 +7,11 @@ import type { SynthesisProblem } from '../model/errors';
 import type { GatewaySpec } from '../model/types';
 import type { FeatureId } from './features';
 
-export type Target = 'aws' | 'azure' | 'apigee';
+export type Target = 'aws' | 'azure' | 'apigee' | 'kubernetes';
+/** The targets `synth` and `portability` run when none is named. */
 export const TARGETS: readonly Target[] = ['aws', 'azure', 'apigee'];
+/** Every target a user may name (`--target kubernetes` is opt-in for now). */
+export const ALL_TARGETS: readonly Target[] = ['aws', 'azure', 'apigee', 'kubernetes'];
 
 export type Support = 'native' | 'emulated' | 'unsupported';
 

@@ -10,6 +10,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { compileApigee } from '../../providers/apigee/compile';
 import { compileAws } from '../../providers/aws/compile';
 import { compileAzure } from '../../providers/azure/compile';
+import { compileKubernetes } from '../../providers/kubernetes/compile';
 
 /** Each compile runs once per spec and options: the report and synth share the outcome. */
 function memo(compile: (spec: GatewaySpec, o: SupportOptions) => unknown): Compile {
@@ -32,6 +33,7 @@ const COMPILERS: Record<Target, Compile> = {
   aws: memo((spec, o) => compileAws(spec, { ...o.aws, stages: o.aws?.stages && [...o.aws.stages] })),
   azure: memo((spec, o) => compileAzure(spec, { sku: o.azureSku, ...o.azure })),
   apigee: memo((spec, o) => compileApigee(spec, { environmentType: o.apigeeEnvironmentType })),
+  kubernetes: memo((spec) => compileKubernetes(spec)),
 };
 
 export type DrawnOptions = { cacheClusterSize?: string; externalCache: boolean; azureSku: AzureSku; apigeeEnvironmentType: ApigeeEnvironmentType };

@@ -44,7 +44,7 @@ describe('anygate CLI', () => {
     expect(run('validate').code).toBe(2);
     const r = run('portability', 'examples/petstore/gateway.yaml', '--target', 'aws,gcp');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown target "gcp"; targets: aws, azure, apigee/);
+    expect(r.err).toMatch(/unknown target "gcp"; targets: aws, azure, apigee, kubernetes/);
   });
 
   it('portability prints a table, and JSON with --json', () => {

@@ -106,7 +106,7 @@ describe('anygate synth: options and bad input', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.err).toMatch(/broken\.yaml:12:19: routes\[0\]\.cache\.ttlSeconds: must be at most 86400/);
     const target = run('synth', '--target', 'gcp', '--out', scratch('x'));
-    expect([target.code, target.err.trim()]).toEqual([2, 'anygate: unknown target "gcp"; targets: aws, azure, apigee']);
+    expect([target.code, target.err.trim()]).toEqual([2, 'anygate: unknown target "gcp"; targets: aws, azure, apigee, kubernetes']);
     const file = path.join(scratch('x'), 'a-file');
     writeFileSync(file, 'x');
     const unwritable = run('synth', 'examples/minimal/gateway.yaml', '--out', path.join(file, 'sub'));

@@ -5,8 +5,9 @@ import { DEFAULT_TIERS } from '../types';
 import { APIGEE } from './apigee';
 import { AWS } from './aws';
 import { AZURE } from './azure';
+import { KUBERNETES } from './kubernetes';
 
-export const TARGET_RECORDS: Readonly<Record<Target, TargetRecords>> = { aws: AWS, azure: AZURE, apigee: APIGEE };
+export const TARGET_RECORDS: Readonly<Record<Target, TargetRecords>> = { aws: AWS, azure: AZURE, apigee: APIGEE, kubernetes: KUBERNETES };
 
 /** Tiers with defaults filled in (an explicit `undefined` also means the default). */
 export function resolveTiers(tiers: Tiers = {}): Required<Tiers> {

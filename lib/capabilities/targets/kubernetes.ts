@@ -1,0 +1,155 @@
+/**
+ * Kubernetes (Gateway API v1 + Envoy Gateway v1.9 policies): what anygate does with each
+ * feature. HTTPRoutes attach to an existing Gateway; SecurityPolicy and BackendTrafficPolicy
+ * target single route rules (sectionName). Per-consumer limits are global rate limits, which
+ * need Envoy Gateway's rate-limit service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
+ */
+import type { SynthesisProblem } from '../../model/errors';
+import type { AuthorizerSpec, RouteSpec } from '../../model/types';
+import type { CheckContext, TargetRecords } from '../types';
+import { headerNameProblems, originProblems } from './aws-syntax';
+import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
+
+/** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
+export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+/** Envoy Gateway rate-limit units, and the seconds each spans. */
+export const RATE_UNITS = [
+  ['Second', 1],
+  ['Minute', 60],
+  ['Hour', 3600],
+] as const;
+
+/** A rate as whole requests per unit, the only form Envoy Gateway's limits take; undefined when none fits. */
+export function wholeRate(requestsPerSecond: number): { requests: number; unit: 'Second' | 'Minute' | 'Hour' } | undefined {
+  for (const [unit, seconds] of RATE_UNITS) {
+    const requests = requestsPerSecond * seconds;
+    if (Math.abs(requests - Math.round(requests)) < 1e-9 && Math.round(requests) >= 1) return { requests: Math.round(requests), unit };
+  }
+  return undefined;
+}
+
+const rates = (feature: 'route.rateLimit' | 'plan.rateLimit') => (ctx: CheckContext) =>
+  ratesOf(ctx, feature).flatMap(({ where, what, rate }) =>
+    wholeRate(rate.requestsPerSecond)
+      ? []
+      : [ctx.problem(where, `${what}: ${rate.requestsPerSecond} requests per second is not a whole number of requests per second, minute or hour, the only rates Envoy Gateway takes`)],
+  );
+
+const authorizersOf = (ctx: CheckContext, r: RouteSpec): [string, AuthorizerSpec][] =>
+  r.auth === 'none' ? [] : [...new Set(r.auth.flat())].map((name) => [name, ctx.spec.authorizers[name]]);
+
+/** JWT settings Envoy Gateway's jwt provider cannot carry: refused, never loosened. */
+const jwtCheck = (ctx: CheckContext): SynthesisProblem[] => {
+  const out: SynthesisProblem[] = [];
+  for (const r of usedRoutes(ctx)) {
+    const jwts = authorizersOf(ctx, r).filter(([, a]) => a.type === 'jwt');
+    if (jwts.length > 1) out.push(ctx.problem(r.id, `requires ${jwts.length} JWT authorizers together; an Envoy Gateway SecurityPolicy accepts a token from any one provider, so it cannot require all of them`));
+    for (const [name, a] of jwts) {
+      if (a.type !== 'jwt') continue;
+      if (!a.jwksUri) out.push(ctx.problem(r.id, `authorizer ${name}: set jwksUri; Envoy Gateway fetches a remote JWKS by URI and does not run OIDC discovery`));
+      if (a.typ) out.push(ctx.problem(r.id, `authorizer ${name}: Envoy's jwt_authn filter cannot check the typ header (${JSON.stringify(a.typ)}); remove typ or use another target`));
+      if (a.clockSkewSeconds !== 60) out.push(ctx.problem(r.id, `authorizer ${name}: clockSkewSeconds ${a.clockSkewSeconds} cannot be set through Envoy Gateway, which uses Envoy's 60 s; use 60`));
+      if (!HTTP_TOKEN.test(a.header)) out.push(ctx.problem(r.id, `authorizer ${name}: header ${JSON.stringify(a.header)} is not an HTTP token`));
+    }
+  }
+  return out;
+};
+
+const scopesCheck = (ctx: CheckContext): SynthesisProblem[] =>
+  usedRoutes(ctx).flatMap((r) => {
+    const jwts = authorizersOf(ctx, r).filter(([, a]) => a.type === 'jwt');
+    if (!jwts.length) return [ctx.problem(r.id, 'scopes need a JWT authorizer on the route: Envoy Gateway checks scopes on a verified token')];
+    return jwts.flatMap(([name, a]) =>
+      a.type === 'jwt' && a.scopeClaim !== 'scope' ? [ctx.problem(r.id, `authorizer ${name}: Envoy Gateway reads scopes from the "scope" claim only (scopeClaim is ${JSON.stringify(a.scopeClaim)})`)] : [],
+    );
+  });
+
+const apiKeyCheck = (ctx: CheckContext): SynthesisProblem[] => {
+  const out: SynthesisProblem[] = [];
+  if (Object.keys(ctx.spec.consumers).length === 0) out.push(ctx.problem('gateway', 'API-key routes need consumers: Envoy Gateway checks keys against the consumers\' Secrets and generates none'));
+  for (const r of usedRoutes(ctx)) {
+    for (const [name, a] of authorizersOf(ctx, r)) {
+      if (a.type === 'apiKey' && a.in === 'header' && !HTTP_TOKEN.test(a.name)) out.push(ctx.problem(r.id, `authorizer ${name}: header ${JSON.stringify(a.name)} is not an HTTP token`));
+    }
+  }
+  return out;
+};
+
+const customCheck = (ctx: CheckContext): SynthesisProblem[] =>
+  usedRoutes(ctx).flatMap((r) => {
+    const customs = authorizersOf(ctx, r).filter(([, a]) => a.type === 'custom');
+    const out = customs.length > 1 ? [ctx.problem(r.id, 'a SecurityPolicy calls one external authorizer; the route requires several')] : [];
+    return out.concat(customs.flatMap(([name, a]) => (a.type === 'custom' && !HTTP_TOKEN.test(a.header) ? [ctx.problem(r.id, `authorizer ${name}: header ${JSON.stringify(a.header)} is not an HTTP token`)] : [])));
+  });
+
+/** Plans are one shared BackendTrafficPolicy over the API-key rules; a rule's own policy would shadow it. */
+const planCheck = (feature: 'plan.quota' | 'plan.rateLimit') => (ctx: CheckContext): SynthesisProblem[] => {
+  const out = feature === 'plan.rateLimit' ? rates('plan.rateLimit')(ctx) : [];
+  for (const r of ctx.spec.routes) {
+    const b = ctx.spec.backends[r.backend];
+    const keyed = authorizersOf(ctx, r).some(([, a]) => a.type === 'apiKey');
+    if (keyed && (r.rateLimit || (b.type === 'http' && b.circuitBreaker))) {
+      out.push(ctx.problem(r.id, 'the route has its own rate limit or circuit breaker; Envoy Gateway applies only the most specific BackendTrafficPolicy, which would drop the plan limits on this route. Remove one of them for kubernetes'));
+    }
+  }
+  return out;
+};
+
+const headerNames = (ctx: CheckContext): SynthesisProblem[] =>
+  usedRoutes(ctx).flatMap((r) => {
+    const t = ctx.feature === 'transform.responseHeaders' ? r.transform?.response : r.transform?.request;
+    const names = [...Object.keys(t?.setHeaders ?? {}), ...(t?.removeHeaders ?? [])];
+    return names.filter((h) => !HTTP_TOKEN.test(h)).map((h) => ctx.problem(r.id, `header name ${JSON.stringify(h)} is not an HTTP token`));
+  });
+
+export const KUBERNETES: TargetRecords = {
+  target: 'kubernetes',
+  base: {
+    'route.any': n('HTTPRoute rule without a method match'),
+    'path.greedy': n('RegularExpression path match (RE2, full match)'),
+    'path.mixedSegment': n('RegularExpression path match (RE2, full match)'),
+    'backend.http': n('Envoy Gateway Backend (FQDN endpoint); BackendTLSPolicy for https'),
+    'backend.weighted': n('weighted backendRefs'),
+    'backend.circuitBreaker': e('BackendTrafficPolicy passive health check: an endpoint is ejected after `failures` consecutive 5xx for tripSeconds'),
+    'backend.function': n('Service reference, given per stage in the kubernetes options'),
+    'backend.mock': n('HTTPRouteFilter directResponse (Envoy Gateway extension)'),
+    'backend.timeout': n('HTTPRoute rule timeouts.request'),
+    'auth.jwt': n('SecurityPolicy jwt provider with remoteJWKS', { check: jwtCheck }),
+    'auth.scopes': n('SecurityPolicy authorization rule on the token scopes', { check: scopesCheck }),
+    'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets', { check: apiKeyCheck }),
+    'auth.apiKey.custom': n('SecurityPolicy apiKeyAuth extractFrom header or query parameter', { check: apiKeyCheck }),
+    'auth.custom': n('SecurityPolicy extAuth (HTTP) to the bound Service', { check: customCheck }),
+    'auth.alternatives': u('a SecurityPolicy requires every authentication it configures; it cannot accept any one of several'),
+    'auth.resultTtl': n('decisions are not cached (each request is checked); JWKS cached by Envoy'),
+    auth: n('one SecurityPolicy per route rule'),
+    'plan.quota': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.quota') }),
+    'plan.rateLimit': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.rateLimit') }),
+    'consumer.apiKey': n('one Secret per consumer, referenced by name (never inlined)'),
+    'route.rateLimit': n('BackendTrafficPolicy local rate limit (per Envoy replica)', { check: rates('route.rateLimit') }),
+    'route.cache': u('Envoy Gateway has no response cache'),
+    'transform.headers': n('RequestHeaderModifier filter', { check: headerNames }),
+    'transform.query': u('neither the Gateway API nor Envoy Gateway can set or remove query parameters'),
+    'transform.path': n('HTTPRouteFilter urlRewrite ReplaceRegexMatch'),
+    'transform.body': u('Envoy Gateway has no body templates (only Lua or Wasm extensions, which anygate does not generate)'),
+    'transform.responseHeaders': n('ResponseHeaderModifier filter', { check: headerNames }),
+    'transform.redact': u('Envoy Gateway cannot rewrite response bodies'),
+    validation: u('Envoy Gateway does not validate requests; validate in the backend'),
+    cors: n('SecurityPolicy cors, plus preflight matches on every rule'),
+    'ipRules.allow': n('SecurityPolicy authorization on clientCIDRs (the client address Envoy sees: set ClientTrafficPolicy clientIPDetection behind a load balancer)'),
+    'ipRules.deny': n('SecurityPolicy authorization on clientCIDRs'),
+    stage: n('one namespace per stage'),
+    'stage.variables': n('resolved at synthesis into each stage\'s objects'),
+    'stage.backends': n('Backend per stage'),
+    'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
+    'observability.accessLogs': n('Envoy access logs, configured by the platform in the EnvoyProxy telemetry settings'),
+    'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),
+    'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
+      check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
+    }),
+    'options.target': n('not read: the kubernetes target takes compile options (gateway, namespaces, functions)'),
+    size: n('HTTPRoutes of at most 16 rules, split deterministically'),
+    'policy.size': n('one object per policy; no document-size limit below the API server\'s'),
+  },
+  tiers: {},
+};

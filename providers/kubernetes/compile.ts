@@ -1,0 +1,153 @@
+/**
+ * compileKubernetes: GatewaySpec -> KubernetesPlan, per stage the Gateway API and Envoy Gateway
+ * objects `kubectl apply` takes: HTTPRoutes attached to an existing Gateway, Backends (+
+ * BackendTLSPolicy), HTTPRouteFilters, SecurityPolicies, BackendTrafficPolicies. Pure and
+ * deterministic: objects sorted by kind and name.
+ */
+import { assertSupported } from '../../lib/capabilities/support';
+import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
+import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { stageBackends, type BackendTarget } from './backends';
+import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
+import { referenceGrants } from './grants';
+import { dnsLabel } from './names';
+import { pathMatches, PATH_VALUE_MAX, templateRegex, type PathMatch } from './paths';
+import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesStagePlan } from './plan';
+import { duration, ruleMatches, ruleName, splitRoutes } from './rules';
+import { securityPolicy } from './security';
+import { GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traffic';
+
+export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
+
+const TARGET = 'kubernetes';
+const KIND_ORDER = ['Namespace', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy'];
+
+interface StageContext {
+  readonly spec: GatewaySpec;
+  readonly stage: string;
+  readonly namespace: string;
+  readonly options: KubernetesCompileOptions;
+  readonly paths: Map<string, PathMatch[]>;
+  readonly targets: Map<string, BackendTarget[]>;
+  readonly problems: SynthesisProblem[];
+  /** Objects several rules share, by name. */
+  readonly shared: Map<string, K8sObject>;
+}
+
+function filterContext(c: StageContext, route: RouteSpec): FilterContext {
+  return {
+    namespace: c.namespace,
+    variables: c.spec.stages[c.stage].variables,
+    problem: (feature, message) => c.problems.push({ target: TARGET, where: route.id, feature, message }),
+  };
+}
+
+/** The rule of one route, and the objects only it uses (filters, policies). */
+function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { rule: Record<string, unknown>; objects: K8sObject[] } {
+  const fctx = filterContext(c, route);
+  const objects: K8sObject[] = [];
+  const name = ruleName(route);
+  const objName = dnsLabel(c.spec.name, route.id);
+  const rule: Record<string, unknown> = { name, matches: ruleMatches(route, c.paths.get(route.id)!, Boolean(c.spec.cors)) };
+  const filters = headerFilters(route, fctx);
+  const backend = c.spec.backends[route.backend];
+  if (backend.type === 'mock') {
+    objects.push(directResponse(objName, backend, fctx));
+    filters.push(extensionRef(objName));
+  } else {
+    const targets = c.targets.get(route.backend)!;
+    const prefixes = [...new Set(targets.map((t) => t.pathPrefix))];
+    if (prefixes.length > 1) fctx.problem('backend.weighted', `the weighted targets of backend ${route.backend} have different base paths (${prefixes.join(', ')}); one rewrite serves every target, so give them the same path`);
+    const pathRewrite = c.spec.basePath !== '/' || prefixes[0] !== '' || Boolean(route.transform?.request?.rewritePath);
+    if (pathRewrite) {
+      const natural = templateRegex(c.spec.basePath, route.segments);
+      objects.push(urlRewrite(objName, natural, rewriteSubstitution(route, prefixes[0], fctx), targets[0].isBackend, c.namespace));
+      filters.push(extensionRef(objName));
+    } else if (targets[0].isBackend) {
+      // Only the Host changes: one filter serves every such rule.
+      const host = hostRewrite(dnsLabel(c.spec.name, 'backend-host'), c.namespace);
+      c.shared.set(host.metadata.name, host);
+      filters.push(extensionRef(host.metadata.name));
+    }
+    rule.backendRefs = targets.map((t) => t.ref);
+    rule.timeouts = { request: duration(route.timeoutMs) };
+  }
+  if (filters.length) rule.filters = filters;
+  const target = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: httpRoute, sectionName: name };
+  const sp = securityPolicy(c.spec, route, objName, { namespace: c.namespace, functions: c.options.functions?.[c.stage], target });
+  if (sp) objects.push(sp);
+  const tp = routeTrafficPolicy(c.spec, route, objName, c.namespace, target);
+  if (tp) objects.push(tp);
+  return { rule, objects };
+}
+
+function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>[]): K8sObject {
+  const gw = c.options.gateway ?? { name: 'eg', namespace: 'envoy-gateway-system' };
+  const parent: Record<string, unknown> = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gw.name };
+  if (gw.namespace) parent.namespace = gw.namespace;
+  if (gw.sectionName) parent.sectionName = gw.sectionName;
+  const spec: Record<string, unknown> = { parentRefs: [parent] };
+  if (c.options.hostnames?.length) spec.hostnames = [...c.options.hostnames];
+  spec.rules = rules;
+  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: c.namespace }, spec };
+}
+
+function sortObjects(objects: K8sObject[]): K8sObject[] {
+  const key = (o: K8sObject) => KIND_ORDER.indexOf(o.kind);
+  const str = (o: K8sObject) => `${o.metadata.name} ${o.metadata.namespace ?? ''}`;
+  return objects.sort((a, b) => key(a) - key(b) || (str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0));
+}
+
+function pathProblems(c: StageContext): void {
+  for (const [id, matches] of c.paths) {
+    for (const m of matches) {
+      if (m.value.length > PATH_VALUE_MAX) {
+        c.problems.push({ target: TARGET, where: id, feature: 'size', message: `the path match is ${m.value.length} characters, over the HTTPRoute limit of ${PATH_VALUE_MAX} (precedence padding included); shorten the path` });
+      }
+    }
+  }
+}
+
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, problems: SynthesisProblem[]): KubernetesStagePlan {
+  const namespace = options.namespaces?.[stage] ?? dnsLabel(spec.name, stage);
+  const backends = stageBackends(spec, stage, namespace, options.functions?.[stage]);
+  const c: StageContext = { spec, stage, namespace, options, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems, shared: new Map() };
+  pathProblems(c);
+  const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...backends.objects];
+  const chunks = splitRoutes(spec.name, spec.routes);
+  for (const chunk of chunks) {
+    const rules = chunk.routes.map((r) => compileRule(c, r, chunk.name));
+    objects.push(httpRoute(c, chunk.name, rules.map((r) => r.rule)), ...rules.flatMap((r) => r.objects));
+  }
+  objects.push(...c.shared.values());
+  const keyed = chunks.flatMap((ch) => ch.routes.filter((r) => usesApiKey(spec, r)).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
+  const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, keyed);
+  if (plans) {
+    const count = ((plans.spec.rateLimit as { global: { rules: unknown[] } }).global.rules).length;
+    if (count > GLOBAL_RULES_MAX) problems.push({ target: TARGET, where: 'gateway', feature: 'plan.quota', message: `the plans need ${count} global rate-limit rules (one per consumer and limit), over Envoy Gateway's ${GLOBAL_RULES_MAX} per policy` });
+    objects.push(plans);
+  }
+  objects.push(...referenceGrants(spec.name, namespace, objects));
+  return { stage, namespace, objects: sortObjects(objects) };
+}
+
+const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
+
+function notes(spec: GatewaySpec): string[] {
+  const out: string[] = [];
+  if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push('plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
+  if (Object.keys(spec.consumers).length) out.push('create one Secret per consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs');
+  return out.sort();
+}
+
+/** Compiles the spec for Envoy Gateway on Kubernetes. Throws SynthesisError naming every problem. */
+export function compileKubernetes(spec: GatewaySpec, options: KubernetesCompileOptions = {}): KubernetesPlan {
+  assertSupported(spec, 'kubernetes');
+  const stages = options.stages ?? Object.keys(spec.stages);
+  const problems: SynthesisProblem[] = [];
+  for (const s of stages) if (!spec.stages[s]) problems.push({ target: TARGET, where: 'gateway', feature: 'stage', message: `stage ${JSON.stringify(s)} is not in the spec` });
+  if (problems.length) throw new SynthesisError(TARGET, problems);
+  const plan = stages.map((s) => compileStage(spec, s, options, problems));
+  if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
+  return { stages: plan, notes: notes(spec) };
+}

@@ -1,0 +1,97 @@
+/**
+ * HTTPRoute filters: header modifiers (Gateway API core), and Envoy Gateway HTTPRouteFilter
+ * objects for direct responses (mocks) and regex path rewrites, referenced by extensionRef.
+ */
+import { parseTemplate } from '../../lib/model/template';
+import type { MockBackendSpec, RouteSpec } from '../../lib/model/types';
+import { envoyFormatLiteral, headerName, rewriteLiteral } from './envoy-text';
+import type { K8sObject } from './plan';
+
+export const EG_API = 'gateway.envoyproxy.io/v1alpha1';
+
+export interface FilterContext {
+  readonly namespace: string;
+  readonly variables: Record<string, string>;
+  /** Adds a problem on the route for the feature. */
+  readonly problem: (feature: string, message: string) => void;
+}
+
+/** A header value: literal text escaped, `${header.x}` as Envoy's `%REQ(x)%`, `${stage.x}` resolved. */
+function headerValue(value: string, ctx: FilterContext, feature: string): string {
+  const parsed = parseTemplate(value);
+  if (!parsed.ok) return envoyFormatLiteral(value);
+  return parsed.parts
+    .map((p) => {
+      if (p.kind === 'text') return envoyFormatLiteral(p.text);
+      if (p.source === 'stage') return envoyFormatLiteral(ctx.variables[p.name] ?? '');
+      if (p.source === 'header' && /^[A-Za-z0-9-]+$/.test(p.name)) return `%REQ(${p.name})%`;
+      ctx.problem(feature, `placeholder \${${p.source}.${p.name}} cannot be read by an Envoy header modifier (only \${header.*} and \${stage.*})`);
+      return '';
+    })
+    .join('');
+}
+
+function modifier(set: Record<string, string> | undefined, remove: string[] | undefined, ctx: FilterContext, feature: string) {
+  const out: Record<string, unknown> = {};
+  const entries = Object.entries(set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (entries.length) out.set = entries.map(([name, value]) => ({ name: headerName(name), value: headerValue(value, ctx, feature) }));
+  if (remove?.length) out.remove = remove.map(headerName);
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The core filters of a rule: request and response header modifiers. */
+export function headerFilters(route: RouteSpec, ctx: FilterContext): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const req = route.transform?.request;
+  const res = route.transform?.response;
+  const rq = modifier(req?.setHeaders, req?.removeHeaders, ctx, 'transform.headers');
+  if (rq) out.push({ type: 'RequestHeaderModifier', requestHeaderModifier: rq });
+  const rs = modifier(res?.setHeaders, res?.removeHeaders, ctx, 'transform.responseHeaders');
+  if (rs) out.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: rs });
+  return out;
+}
+
+export function extensionRef(name: string) {
+  return { type: 'ExtensionRef', extensionRef: { group: 'gateway.envoyproxy.io', kind: 'HTTPRouteFilter', name } };
+}
+
+/** A mock as an Envoy Gateway direct response. */
+export function directResponse(name: string, mock: MockBackendSpec, ctx: FilterContext): K8sObject {
+  const headers = Object.entries(mock.headers).sort(([a], [b]) => (a < b ? -1 : 1));
+  const dr: Record<string, unknown> = { statusCode: mock.statusCode };
+  if (mock.body !== undefined) {
+    dr.contentType = 'application/json';
+    // The inline body is an Envoy format string (route.go buildXdsDirectResponseAction): escape %.
+    dr.body = { type: 'Inline', inline: envoyFormatLiteral(JSON.stringify(mock.body)) };
+  }
+  if (headers.length) dr.header = { set: headers.map(([n, v]) => ({ name: headerName(n), value: envoyFormatLiteral(v) })) };
+  return { apiVersion: EG_API, kind: 'HTTPRouteFilter', metadata: { name, namespace: ctx.namespace }, spec: { directResponse: dr } };
+}
+
+/**
+ * The backend path: `prefix` + the rewrite template (or the route's own path) with each
+ * parameter replaced by its capture group in the route's regex.
+ */
+export function rewriteSubstitution(route: RouteSpec, prefix: string, ctx: FilterContext): string {
+  const groups = new Map(route.segments.flatMap((s) => (s.kind === 'param' ? [s.name] : [])).map((n, i) => [n, i + 1]));
+  const template = route.transform?.request?.rewritePath ?? route.path;
+  const out = (prefix + (template === '/' ? (prefix ? '' : '/') : template)).replace(/\{([^}]+?)\+?\}|[^{]+/g, (m, name: string | undefined) => {
+    if (name === undefined) return rewriteLiteral(m);
+    const g = groups.get(name);
+    if (g === undefined) ctx.problem('transform.path', `rewritePath names {${name}}, which is not a parameter of the route's path`);
+    return g === undefined ? '' : `\\${g}`;
+  });
+  return out || '/';
+}
+
+/** An Envoy Gateway urlRewrite: the path by regex, and the Host of the backend when it is a Backend. */
+export function urlRewrite(name: string, pattern: string, substitution: string, backendHost: boolean, namespace: string): K8sObject {
+  const spec: Record<string, unknown> = { path: { type: 'ReplaceRegexMatch', replaceRegexMatch: { pattern: `^${pattern}$`, substitution } } };
+  if (backendHost) spec.hostname = { type: 'Backend' };
+  return { apiVersion: EG_API, kind: 'HTTPRouteFilter', metadata: { name, namespace }, spec: { urlRewrite: spec } };
+}
+
+/** An Envoy Gateway urlRewrite of the Host only (to the backend's hostname). */
+export function hostRewrite(name: string, namespace: string): K8sObject {
+  return { apiVersion: EG_API, kind: 'HTTPRouteFilter', metadata: { name, namespace }, spec: { urlRewrite: { hostname: { type: 'Backend' } } } };
+}

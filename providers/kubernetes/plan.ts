@@ -1,0 +1,44 @@
+/** The kubernetes compiler's options and output. */
+
+/** A Kubernetes object as emitted: plain data, ready for `kubectl apply`. */
+export interface K8sObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly spec: Record<string, unknown>;
+}
+
+/** A Service a function binding (or custom authorizer) resolves to. */
+export interface ServiceRef {
+  readonly name: string;
+  /** @default - the stage's namespace */
+  readonly namespace?: string;
+  /** @default 80 */
+  readonly port?: number;
+}
+
+export interface KubernetesCompileOptions {
+  /** The existing Gateway the HTTPRoutes attach to. @default { name: 'eg', namespace: 'envoy-gateway-system' } */
+  readonly gateway?: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
+  /** Hostnames of the HTTPRoutes. @default - every hostname of the listener */
+  readonly hostnames?: readonly string[];
+  /** Namespace of each stage. @default `<gateway name>-<stage>` */
+  readonly namespaces?: Readonly<Record<string, string>>;
+  /** Stages compiled. @default - every stage of the spec */
+  readonly stages?: readonly string[];
+  /** Per stage, the Service of each function binding. @default - a Service named after the binding, port 80, in the stage's namespace */
+  readonly functions?: Readonly<Record<string, Readonly<Record<string, ServiceRef>>>>;
+}
+
+/** One stage's objects, sorted by kind, namespace and name. */
+export interface KubernetesStagePlan {
+  readonly stage: string;
+  readonly namespace: string;
+  readonly objects: K8sObject[];
+}
+
+export interface KubernetesPlan {
+  readonly stages: KubernetesStagePlan[];
+  /** Things the operator must know (rate-limit service, Secrets to create), sorted. */
+  readonly notes: string[];
+}

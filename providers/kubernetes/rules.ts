@@ -1,0 +1,71 @@
+/**
+ * One HTTPRoute rule per anygate route (named after the route, so policies can target it by
+ * sectionName), and the split of rules into HTTPRoutes of at most 16 rules.
+ */
+import type { RouteSpec } from '../../lib/model/types';
+import { dnsLabel } from './names';
+import type { PathMatch } from './paths';
+
+/** HTTPRoute limits (Gateway API v1 CRD): rules per route, matches per rule. */
+export const RULES_PER_ROUTE = 16;
+export const MATCHES_PER_RULE = 64;
+
+/** The matches of a rule: the path (with the method unless ANY), plus CORS preflights when asked. */
+export function ruleMatches(route: RouteSpec, paths: readonly PathMatch[], preflight: boolean): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = paths.map((p) => (route.method === 'ANY' ? { path: p } : { path: p, method: route.method }));
+  // Envoy Gateway's SecurityPolicy CORS answers preflights only on a route that matches them; a
+  // rule limited to GET would not match OPTIONS, so the rule also matches the preflight itself.
+  if (preflight && route.method !== 'ANY' && route.method !== 'OPTIONS') {
+    for (const p of paths) {
+      out.push({
+        path: p,
+        method: 'OPTIONS',
+        headers: [
+          { type: 'RegularExpression', name: 'Origin', value: '.+' },
+          { type: 'RegularExpression', name: 'Access-Control-Request-Method', value: '.+' },
+        ],
+      });
+    }
+  }
+  return out;
+}
+
+/** The group a route's rule lives in: its first literal segment, so new routes disturb one group only. */
+function groupOf(route: RouteSpec): string {
+  const first = route.segments[0];
+  return first?.kind === 'literal' ? first.value : first ? '_params' : '_root';
+}
+
+/**
+ * Routes split into HTTPRoutes: grouped by first path segment, each group in route-id order and
+ * cut every 16 rules. Names are `<gateway>-<group>-<n>`: adding a route renames nothing, and
+ * only moves rules inside its own group.
+ */
+export function splitRoutes(gateway: string, routes: readonly RouteSpec[]): { name: string; routes: RouteSpec[] }[] {
+  const groups = new Map<string, RouteSpec[]>();
+  for (const r of routes) groups.set(groupOf(r), [...(groups.get(groupOf(r)) ?? []), r]);
+  const out: { name: string; routes: RouteSpec[] }[] = [];
+  for (const g of [...groups.keys()].sort()) {
+    const list = groups.get(g)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let i = 0; i < list.length; i += RULES_PER_ROUTE) {
+      out.push({ name: dnsLabel(gateway, g, String(i / RULES_PER_ROUTE + 1)), routes: list.slice(i, i + RULES_PER_ROUTE) });
+    }
+  }
+  return out;
+}
+
+/** A duration in the Gateway API / Envoy Gateway form (`1h2m3s4ms`, each part at most 5 digits). */
+export function duration(ms: number): string {
+  const parts: string[] = [];
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Math.floor((ms % 60_000) / 1000);
+  const rest = ms % 1000;
+  if (h) parts.push(`${h}h`);
+  if (m) parts.push(`${m}m`);
+  if (s) parts.push(`${s}s`);
+  if (rest || !parts.length) parts.push(`${rest}ms`);
+  return parts.join('');
+}
+
+export const ruleName = (route: RouteSpec) => dnsLabel(route.id);

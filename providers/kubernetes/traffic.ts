@@ -1,0 +1,72 @@
+/**
+ * BackendTrafficPolicy: per route rule, a local rate limit and the backend's circuit breaker;
+ * once per stage, the plans' quotas and rate limits as GLOBAL rate limits per consumer, keyed on
+ * the client-id header the API-key check forwards, on the API-key rules. Global limits need Envoy Gateway's rate-limit
+ * service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
+ */
+import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
+import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { EG_API } from './filters';
+import type { K8sObject } from './plan';
+import { API_KEY_CLIENT_HEADER } from './security';
+
+type Target = { group: string; kind: string; name: string; sectionName?: string };
+
+const QUOTA_UNIT = { day: 'Day', week: 'Week', month: 'Month' } as const;
+
+/** The route rule's own BackendTrafficPolicy, or undefined when it needs none. */
+export function routeTrafficPolicy(spec: GatewaySpec, route: RouteSpec, name: string, namespace: string, target: Target): K8sObject | undefined {
+  const s: Record<string, unknown> = {};
+  if (route.rateLimit) {
+    // Envoy's local limit is a token bucket of `requests` refilled every unit: burst is the per-unit count.
+    const rate = wholeRate(route.rateLimit.requestsPerSecond)!;
+    s.rateLimit = { type: 'Local', local: { rules: [{ limit: rate }] } };
+  }
+  const b = spec.backends[route.backend];
+  if (b.type === 'http' && b.circuitBreaker) {
+    s.healthCheck = {
+      passive: {
+        consecutive5XxErrors: b.circuitBreaker.failures,
+        interval: `${b.circuitBreaker.intervalSeconds}s`,
+        baseEjectionTime: `${b.circuitBreaker.tripSeconds}s`,
+        maxEjectionPercent: 100,
+      },
+    };
+  }
+  if (!Object.keys(s).length) return undefined;
+  return { apiVersion: EG_API, kind: 'BackendTrafficPolicy', metadata: { name, namespace }, spec: { targetRefs: [target], ...s } };
+}
+
+/** One global rule per consumer and limit of its plan, shared across every targeted HTTPRoute. */
+function planRules(spec: GatewaySpec): Record<string, unknown>[] {
+  const rules: Record<string, unknown>[] = [];
+  for (const consumer of Object.keys(spec.consumers).sort()) {
+    const plan = spec.plans[spec.consumers[consumer].plan];
+    if (!plan) continue;
+    const clientSelectors = [{ headers: [{ name: API_KEY_CLIENT_HEADER, type: 'Exact', value: consumer }] }];
+    if (plan.rateLimit) rules.push({ clientSelectors, limit: wholeRate(plan.rateLimit.requestsPerSecond)!, shared: true });
+    if (plan.quota) rules.push({ clientSelectors, limit: { requests: plan.quota.limit, unit: QUOTA_UNIT[plan.quota.period] }, shared: true });
+  }
+  return rules;
+}
+
+/** Envoy Gateway's maximum of global rules per policy (BackendTrafficPolicy CRD). */
+export const GLOBAL_RULES_MAX = 256;
+
+/**
+ * The stage's plan policy over whole HTTPRoutes, or undefined without plans. One policy, since
+ * Envoy Gateway applies one BackendTrafficPolicy per target: more rules than one holds is refused.
+ */
+export function planTrafficPolicy(spec: GatewaySpec, name: string, namespace: string, targets: Target[]): K8sObject | undefined {
+  const rules = planRules(spec);
+  if (!rules.length || !targets.length) return undefined;
+  return {
+    apiVersion: EG_API,
+    kind: 'BackendTrafficPolicy',
+    metadata: { name, namespace },
+    spec: {
+      targetRefs: targets,
+      rateLimit: { type: 'Global', global: { rules } },
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/** What compileKubernetes emits, feature by feature, and what it refuses. */
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { SynthesisError } from '../../lib/model/errors';
+import { compileKubernetes } from '../../providers/kubernetes/compile';
+import type { K8sObject } from '../../providers/kubernetes/plan';
+import { dnsLabel } from '../../providers/kubernetes/names';
+import { toYaml } from '../../providers/kubernetes/yaml';
+
+const N = (id: string) => dnsLabel('shop', id);
+import { full, fullInput, traffic } from './fixtures';
+
+const stage = (name: string, objects = compileKubernetes(full()).stages) => objects.find((s) => s.stage === name)!;
+const find = (objects: K8sObject[], kind: string, name: string) => {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind}/${name} in ${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`);
+  return o.spec as any;
+};
+const ruleOf = (objects: K8sObject[], name: string) =>
+  objects.filter((o) => o.kind === 'HTTPRoute').flatMap((o) => (o.spec as any).rules).find((r: any) => r.name === name);
+
+describe('compileKubernetes', () => {
+  const prod = stage('prod').objects;
+
+  it('puts each stage in its own namespace, with its own backend URLs', () => {
+    const dev = stage('dev').objects;
+    expect(stage('prod').namespace).toBe('shop-prod');
+    expect(dev.every((o) => o.kind === 'Namespace' || o.metadata.namespace === 'shop-dev')).toBe(true);
+    expect(find(dev, 'Backend', 'shop-api').endpoints).toEqual([{ fqdn: { hostname: 'dev-api.example.com', port: 443 } }]);
+    expect(find(prod, 'Backend', 'shop-api').endpoints).toEqual([{ fqdn: { hostname: 'api.example.com', port: 443 } }]);
+    expect(find(prod, 'BackendTLSPolicy', 'shop-api').validation).toEqual({ hostname: 'api.example.com', wellKnownCACertificates: 'System' });
+    expect(find(prod, 'Backend', 'shop-local').endpoints).toEqual([{ ip: { address: '10.0.0.7', port: 8443 } }]);
+  });
+
+  it('attaches HTTPRoutes to the existing Gateway named in the options', () => {
+    const plan = compileKubernetes(full(), { gateway: { name: 'edge', namespace: 'infra', sectionName: 'https' }, hostnames: ['api.example.com'], stages: ['prod'] });
+    const routes = plan.stages[0].objects.filter((o) => o.kind === 'HTTPRoute');
+    expect(routes.every((r) => JSON.stringify((r.spec as any).parentRefs) === JSON.stringify([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge', namespace: 'infra', sectionName: 'https' }]))).toBe(true);
+    expect((routes[0].spec as any).hostnames).toEqual(['api.example.com']);
+  });
+
+  it('weights targets, rewrites paths by regex and sets the backend Host', () => {
+    const files = ruleOf(prod, 'files');
+    expect(files.backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['shop-canary-1', 90], ['shop-canary-2', 10]]);
+    expect(find(prod, 'HTTPRouteFilter', 'shop-files').urlRewrite).toEqual({
+      path: { type: 'ReplaceRegexMatch', replaceRegexMatch: { pattern: '^/v1/files/(.+)$', substitution: '/store/\\1' } },
+      hostname: { type: 'Backend' },
+    });
+    expect(find(prod, 'HTTPRouteFilter', N('getItem')).urlRewrite.path.replaceRegexMatch.substitution).toBe('/base/items/\\1');
+    expect(ruleOf(prod, dnsLabel('createOrder')).timeouts).toEqual({ request: '2m3s456ms' });
+  });
+
+  it('binds functions and custom authorizers to Services', () => {
+    expect(ruleOf(prod, dnsLabel('createOrder')).backendRefs).toEqual([{ kind: 'Service', name: 'orders', port: 80 }]);
+    const plan = compileKubernetes(full(), { stages: ['prod'], functions: { prod: { authz: { name: 'authz-svc', namespace: 'auth', port: 8080 } } } });
+    expect(find(plan.stages[0].objects, 'SecurityPolicy', 'shop-admin').extAuth).toEqual({ http: { backendRefs: [{ kind: 'Service', name: 'authz-svc', port: 8080, namespace: 'auth' }] }, headersToExtAuth: ['x-token'] });
+    // The Service lives in another namespace: a ReferenceGrant there lets the policy use it.
+    const grant = plan.stages[0].objects.find((o) => o.kind === 'ReferenceGrant')!;
+    expect(grant.metadata.namespace).toBe('auth');
+    expect(grant.spec).toEqual({ from: [{ group: 'gateway.envoyproxy.io', kind: 'SecurityPolicy', namespace: 'shop-prod' }], to: [{ group: '', kind: 'Service', name: 'authz-svc' }] });
+    expect(compileKubernetes(full(), { stages: ['prod'] }).stages[0].objects.some((o) => o.kind === 'ReferenceGrant')).toBe(false);
+  });
+
+  it('mocks are direct responses; spec text never reaches Envoy format strings raw', () => {
+    const dr = find(prod, 'HTTPRouteFilter', 'shop-health').directResponse;
+    expect(dr).toEqual({
+      statusCode: 202,
+      contentType: 'application/json',
+      body: { type: 'Inline', inline: '{"ok":"100%%REQ(authorization)%%"}' },
+      header: { set: [{ name: 'x-mock', value: '50%%DOWNSTREAM_REMOTE_ADDRESS%%' }] },
+    });
+    expect(ruleOf(prod, 'health').backendRefs).toBeUndefined();
+    const headers = ruleOf(prod, dnsLabel('getItem')).filters[0].requestHeaderModifier;
+    expect(headers).toEqual({ set: [{ name: 'x-lit', value: 'a%%b' }, { name: 'x-region', value: 'eu' }, { name: 'x-trace', value: '%REQ(x-request-id)%' }], remove: ['cookie'] });
+  });
+
+  it('JWT, scopes, claims and IP rules in one SecurityPolicy per rule', () => {
+    const sp = find(prod, 'SecurityPolicy', N('getItem'));
+    expect(sp.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-items-1', sectionName: dnsLabel('getItem') }]);
+    expect(sp.jwt.providers).toEqual([
+      { name: 'jwt', issuer: 'https://id.example.com/', audiences: ['shop'], remoteJWKS: { uri: 'https://id.example.com/jwks.json' }, extractFrom: { headers: [{ name: 'Authorization', valuePrefix: 'Bearer ' }] } },
+    ]);
+    expect(sp.authorization).toEqual({
+      defaultAction: 'Deny',
+      rules: [
+        { name: 'ip-deny', action: 'Deny', principal: { clientCIDRs: ['10.1.0.0/16'] } },
+        { name: 'allow', action: 'Allow', principal: { clientCIDRs: ['10.0.0.0/8'], jwt: { provider: 'jwt', scopes: ['items:read'], claims: [{ name: 'tenant', values: ['acme'] }] } } },
+      ],
+    });
+    expect(sp.cors).toEqual({ allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], allowHeaders: ['Authorization', 'Content-Type'], maxAge: '600s', allowCredentials: true });
+    // Public routes still carry the gateway's IP rules and CORS.
+    expect(find(prod, 'SecurityPolicy', N('itemJson')).authorization.rules[1]).toEqual({ name: 'allow', action: 'Allow', principal: { clientCIDRs: ['10.0.0.0/8'] } });
+  });
+
+  it('API keys come from the consumers\' Secrets, never inline; plans are global limits per consumer', () => {
+    const sp = find(prod, 'SecurityPolicy', N('createOrder'));
+    expect(sp.apiKeyAuth).toEqual({
+      credentialRefs: [{ group: '', kind: 'Secret', name: 'acme-key' }, { group: '', kind: 'Secret', name: 'shop-key-beta' }],
+      extractFrom: [{ params: ['api_key'] }],
+      forwardClientIDHeader: 'x-anygate-consumer',
+      sanitize: true,
+    });
+    const plans = find(prod, 'BackendTrafficPolicy', 'shop-plans');
+    // Only API-key rules: elsewhere a caller could send x-anygate-consumer and spend another consumer's quota.
+    expect(plans.targetRefs).toEqual([
+      { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-items-1', sectionName: 'mine' },
+      { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'shop-orders-1', sectionName: dnsLabel('createOrder') },
+    ]);
+    expect(plans.rateLimit.global.rules[0]).toEqual({ clientSelectors: [{ headers: [{ name: 'x-anygate-consumer', type: 'Exact', value: 'acme' }] }], limit: { requests: 5, unit: 'Second' }, shared: true });
+    expect(plans.rateLimit.global.rules[1].limit).toEqual({ requests: 1000, unit: 'Month' });
+    expect(compileKubernetes(full()).notes.join('\n')).toMatch(/rate-limit service/);
+  });
+
+  it('CORS preflights match every rule that takes one method', () => {
+    const m = ruleOf(prod, dnsLabel('getItem')).matches;
+    expect(m[1]).toEqual({ path: m[0].path, method: 'OPTIONS', headers: [{ type: 'RegularExpression', name: 'Origin', value: '.+' }, { type: 'RegularExpression', name: 'Access-Control-Request-Method', value: '.+' }] });
+    expect(ruleOf(prod, 'files').matches).toHaveLength(1);
+  });
+
+  it('route rate limits are local, circuit breakers are passive health checks', () => {
+    const objects = compileKubernetes(traffic()).stages[0].objects;
+    expect(find(objects, 'BackendTrafficPolicy', 'traffic-slow').rateLimit).toEqual({ type: 'Local', local: { rules: [{ limit: { requests: 30, unit: 'Minute' } }] } });
+    expect(find(objects, 'BackendTrafficPolicy', 'traffic-fast').healthCheck).toEqual({ passive: { consecutive5XxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 100 } });
+  });
+
+  it('escapes literal path text into RE2 and refuses what Envoy Gateway cannot do, by route and feature', () => {
+    const spec = toGatewaySpec({ name: 'x', backends: { m: { type: 'mock' } }, routes: [{ method: 'GET', path: '/a.b(c)*/{id}', backend: 'm', auth: 'none' }] });
+    const value = ruleOf(compileKubernetes(spec).stages[0].objects, 'get-a-b-c-id').matches[0].path.value;
+    expect(value).toBe('/a\\.b\\(c\\)\\*/([^/]+)');
+    expect(new RegExp(`^${value}$`).test('/aXb(c)*/1')).toBe(false);
+    const input = fullInput();
+    input.routes[0].cache = { ttlSeconds: 60 };
+    input.routes[1].transform = { request: { setQuery: { a: 'b' } } };
+    input.stages.prod.throttle = { requestsPerSecond: 10 };
+    let err: unknown;
+    try {
+      compileKubernetes(toGatewaySpec(input));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SynthesisError);
+    expect((err as SynthesisError).problems.map((p) => `${p.where} ${p.feature}`)).toEqual(['getItem route.cache', 'mine transform.query', 'gateway stage.throttle']);
+  });
+
+  it('is deterministic: the same spec gives byte-identical YAML', () => {
+    expect(toYaml(stage('prod').objects)).toBe(toYaml(stage('prod', compileKubernetes(full()).stages).objects));
+  });
+});

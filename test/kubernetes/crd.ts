@@ -1,0 +1,79 @@
+/**
+ * Validation of emitted objects against the CRDs in ../shared/schemas/k8s (Gateway API v1.6.1
+ * standard, Envoy Gateway v1.9.0) with ajv, plus the CEL rules (x-kubernetes-validations) that
+ * anygate's output could break, re-implemented as small checks.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { exactPathProblem } from '../../providers/kubernetes/paths';
+import type { K8sObject } from '../../providers/kubernetes/plan';
+import { sharedDir } from '../validators';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+function load(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  // Kubernetes schema extensions (x-kubernetes-*) are not JSON Schema keywords: ajv ignores them.
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  validators = new Map();
+  for (const dir of ['gateway-api', 'envoy-gateway']) {
+    const root = path.join(sharedDir(), 'schemas', 'k8s', dir);
+    for (const f of readdirSync(root).filter((x) => x.endsWith('.yaml'))) {
+      const crd = parse(readFileSync(path.join(root, f), 'utf8'));
+      for (const v of crd.spec.versions) {
+        if (!v.served) continue;
+        validators.set(`${crd.spec.group}/${v.name} ${crd.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
+      }
+    }
+  }
+  return validators;
+}
+
+/** Every CEL rule of the CRDs that anygate's objects could break, as code. */
+function celProblems(o: K8sObject): string[] {
+  const out: string[] = [];
+  const spec = o.spec as any;
+  if (o.kind === 'HTTPRoute') {
+    const rules: any[] = spec.rules ?? [];
+    const total = rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0);
+    if (total > 128) out.push(`${total} matches in one route (CEL: at most 128)`);
+    const names = rules.map((r) => r.name);
+    if (new Set(names).size !== names.length) out.push('rule names not unique');
+    for (const r of rules) {
+      for (const m of r.matches ?? []) {
+        if (m.path?.type === 'Exact') {
+          const p = exactPathProblem(m.path.value);
+          if (p) out.push(`Exact path ${m.path.value}: ${p}`);
+        }
+      }
+      const types = (r.filters ?? []).map((f: any) => f.type).filter((t: string) => t !== 'ExtensionRef');
+      if (new Set(types).size !== types.length) out.push(`rule ${r.name}: a core filter repeats`);
+      if (r.backendRefs?.length && r.filters?.some((f: any) => f.requestRedirect)) out.push('RequestRedirect with backendRefs');
+      for (const b of r.backendRefs ?? []) if ((b.kind ?? 'Service') === 'Service' && b.port === undefined) out.push('Service backendRef without port');
+    }
+  }
+  if (o.kind === 'SecurityPolicy' || o.kind === 'BackendTrafficPolicy') {
+    if (!spec.targetRefs?.length) out.push('no targetRefs');
+    for (const t of spec.targetRefs ?? []) if (t.group !== 'gateway.networking.k8s.io' || !['Gateway', 'HTTPRoute'].includes(t.kind)) out.push('targetRef group/kind');
+    const usesJwt = spec.authorization?.rules?.some((r: any) => r.principal?.jwt);
+    if (usesJwt && !spec.jwt) out.push('authorization on jwt without jwt');
+  }
+  if (o.kind === 'HTTPRouteFilter' && spec.urlRewrite?.path?.type === 'ReplaceRegexMatch' && !spec.urlRewrite.path.replaceRegexMatch) out.push('ReplaceRegexMatch without replaceRegexMatch');
+  if (!DNS_LABEL.test(o.metadata.name) || o.metadata.name.length > 63) out.push(`name ${o.metadata.name} is not a DNS label`);
+  return out;
+}
+
+/** Problems of one object: schema errors (ajv) and CEL rules. Empty when valid. */
+export function k8sProblems(o: K8sObject): string[] {
+  const where = `${o.kind}/${o.metadata.name}`;
+  if (o.kind === 'Namespace') return DNS_LABEL.test(o.metadata.name) ? [] : [`${where}: bad name`];
+  const [group, version] = o.apiVersion.split('/');
+  const validate = load().get(`${group}/${version} ${o.kind}`);
+  if (!validate) return [`${where}: no CRD for ${o.apiVersion} ${o.kind}`];
+  const out = validate(o) ? [] : (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message}`);
+  return out.concat(celProblems(o).map((p) => `${where}: ${p}`));
+}
