@@ -60,7 +60,7 @@ export function portability(spec: GatewaySpec, targets: readonly Target[] = TARG
     feature,
     title: FEATURES[feature],
     where,
-    targets: Object.fromEntries(targets.map((t) => [t, capability(t, feature, tiers)])),
+    targets: Object.fromEntries(targets.map((t) => [t, capability(t, feature, tiers, spec)])),
   }));
   const problems: SynthesisProblem[] = [];
   for (const t of targets) {

@@ -96,6 +96,12 @@ export interface TargetCapability {
    * @default - no check
    */
   readonly checkEmitted?: (ctx: EmittedContext) => SynthesisProblem[];
+  /**
+   * What the report adds to the note for this spec (a behaviour that depends on the spec's
+   * values, such as how late an expired token is still accepted).
+   * @default - the note alone
+   */
+  readonly describe?: (spec: GatewaySpec) => string | undefined;
 }
 
 /** Kept for callers of the old table: support and note only. */

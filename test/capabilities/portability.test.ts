@@ -59,6 +59,17 @@ describe('portability', () => {
   it('renders Markdown with every target note', () => {
     const md = formatPortabilityMarkdown(portability(toGatewaySpec(baseSpec())), 'shop');
     expect(md).toMatch(/^# Portability: shop/);
-    expect(md).toMatch(/\| JWT authorizer \| get-items-id \| emulated: generated Lambda REQUEST authorizer \| native: validate-jwt \| native: VerifyJWT \(Authorization: Bearer read natively\); a token without exp is refused \(401\) \|/);
+    expect(md).toMatch(/\| JWT authorizer \| get-items-id \| emulated: generated Lambda REQUEST authorizer; jwt: token expiry enforced within 120 s \(decision cache 60 s \+ clock skew 60 s; resultTtlSeconds: 0 turns the cache off\) \| native: validate-jwt \| native: VerifyJWT \(Authorization: Bearer read natively\); a token without exp is refused \(401\) \|/);
+  });
+});
+
+describe('the report states behaviour that depends on the spec', () => {
+  it('AWS: how late an expired token is still accepted, per JWT authorizer (decision cache + skew)', () => {
+    const s = baseSpec();
+    const note = (input: unknown) => portability(toGatewaySpec(input), ['aws']).rows.find((r) => r.feature === 'auth.jwt')!.targets.aws!.note;
+    expect(note(s)).toMatch(/jwt: token expiry enforced within 120 s \(decision cache 60 s \+ clock skew 60 s/);
+    s.authorizers.jwt.resultTtlSeconds = 0;
+    s.authorizers.jwt.clockSkewSeconds = 30;
+    expect(note(s)).toMatch(/jwt: token expiry enforced within 30 s \(decision cache off\)/);
   });
 });

@@ -122,7 +122,7 @@ describe('anygate synth: options and bad input', () => {
 
   it('"did you mean" for a mistyped target, stage or spec file', () => {
     const target = run('synth', 'examples/minimal/gateway.yaml', '--target', 'azur', '--out', scratch('x'));
-    expect([target.code, target.err.trim()]).toEqual([2, 'anygate: unknown target "azur" (did you mean "azure"?); targets: aws, azure, apigee']);
+    expect([target.code, target.err.trim()]).toEqual([2, 'anygate: unknown target "azur" (did you mean "azure"?); targets: aws, azure, apigee, kubernetes']);
     const stage = run('synth', 'examples/petstore/gateway.yaml', '--stage', 'prd', '--out', scratch('x'));
     expect([stage.code, stage.err.trim().split('\n').pop()]).toEqual([2, 'anygate: stage "prd" is not in the spec (did you mean "prod"?); stages: dev, prod']);
     const file = run('validate', 'examples/petstore/gateway.yml');

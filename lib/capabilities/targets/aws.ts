@@ -2,6 +2,7 @@
  * AWS API Gateway (REST): what anygate does with each feature, and the checks that depend on
  * API Gateway's own ranges. Limits: lib/capabilities/limits.ts (AWS_LIMITS).
  */
+import type { GatewaySpec } from '../../model/types';
 import { AWS_LIMITS as L } from '../limits';
 import type { CheckContext, TargetRecords } from '../types';
 import { cfnReferenceProblems, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
@@ -72,6 +73,23 @@ const resultTtl = (ctx: CheckContext) =>
       : [],
   );
 
+/**
+ * API Gateway caches an authorizer's decision for its TTL, keyed by the token: an expired token is
+ * accepted until the cached decision lapses. The report states that window per JWT authorizer.
+ */
+function tokenExpiryWindow(spec: GatewaySpec): string | undefined {
+  const jwts = Object.entries(spec.authorizers).flatMap(([name, a]) => (a.type === 'jwt' ? [{ name, a }] : []));
+  if (!jwts.length) return undefined;
+  return jwts
+    .map(({ name, a }) => {
+      const ttl = Math.min(a.resultTtlSeconds, L.authorizerResultTtlSeconds.max);
+      return ttl === 0
+        ? `${name}: token expiry enforced within ${a.clockSkewSeconds} s (decision cache off)`
+        : `${name}: token expiry enforced within ${ttl + a.clockSkewSeconds} s (decision cache ${ttl} s + clock skew ${a.clockSkewSeconds} s; resultTtlSeconds: 0 turns the cache off)`;
+    })
+    .join('; ');
+}
+
 export const AWS: TargetRecords = {
   target: 'aws',
   base: {
@@ -84,7 +102,7 @@ export const AWS: TargetRecords = {
     'backend.function': n('Lambda proxy integration; one permission per function'),
     'backend.mock': n('mock integration', { check: mockHeaderQuotes }),
     'backend.timeout': n(`integration timeoutInMillis (${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms)`, { check: integrationTimeout }),
-    'auth.jwt': e('generated Lambda REQUEST authorizer'),
+    'auth.jwt': e('generated Lambda REQUEST authorizer', { describe: tokenExpiryWindow }),
     'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
     'auth.apiKey': n('API key + usage plan'),
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),

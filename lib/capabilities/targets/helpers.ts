@@ -3,7 +3,7 @@ import type { SynthesisProblem } from '../../model/errors';
 import type { RateLimitSpec } from '../../model/types';
 import type { CheckContext, EmittedContext, TargetCapability } from '../types';
 
-type Extra = Pick<TargetCapability, 'check' | 'checkEmitted'>;
+type Extra = Pick<TargetCapability, 'check' | 'checkEmitted' | 'describe'>;
 
 export const native = (note: string, extra: Extra = {}): TargetCapability => ({ support: 'native', note, ...extra });
 export const emulated = (note: string, extra: Extra = {}): TargetCapability => ({ support: 'emulated', note, ...extra });

@@ -1,3 +1,4 @@
+import type { GatewaySpec } from '../../model/types';
 /** The three target files, and how a tier's entry is chosen over the base column. */
 import type { FeatureId } from '../features';
 import type { Capability, Target, TargetCapability, TargetRecords, Tiers } from '../types';
@@ -33,9 +34,10 @@ export function targetCapability(target: Target, feature: FeatureId, tiers: Tier
 }
 
 /** What `target` (at the given tier) does with `feature`: support and note. */
-export function capability(target: Target, feature: FeatureId, tiers: Tiers = {}): Capability {
-  const { support, note } = targetCapability(target, feature, tiers);
-  return { support, note };
+export function capability(target: Target, feature: FeatureId, tiers: Tiers = {}, spec?: GatewaySpec): Capability {
+  const { support, note, describe } = targetCapability(target, feature, tiers);
+  const more = spec && describe?.(spec);
+  return { support, note: more ? `${note}; ${more}` : note };
 }
 
 /** Human name of a target at a tier, for messages: `azure (Consumption)`. */
