@@ -98,7 +98,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'backend.timeout': n('TargetEndpoint io.timeout.millis'),
     'auth.jwt': n('VerifyJWT (Authorization: Bearer read natively); a token without exp is refused (401)', { check: jwtChecks }),
     'auth.scopes': n('whole-token match on scopeClaim only (space-separated or JSON array) + RaiseFault 403'),
-    'auth.apiKey': n('VerifyAPIKey + API product'),
+    'auth.apiKey': n('VerifyAPIKey + API product; one product and app per stage: a key works only on its own stage'),
     'auth.apiKey.custom': n('VerifyAPIKey'),
     'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401'),
     'auth.alternatives': u('a flow verifies one set of credentials'),
