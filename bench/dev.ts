@@ -27,7 +27,7 @@ process.env.ANYGATE_DEV_HOME ??= mkdtempSync(path.join(tmpdir(), 'anygate-dev-be
 const spec = toGatewaySpec({
   name: 'bench',
   backends: { api: { type: 'http', url: 'https://api.example.com' } },
-  authorizers: { jwt: { type: 'jwt', issuer: 'https://login.example.com/', audiences: ['bench'], algorithms: ['RS256'] } },
+  authorizers: { jwt: { type: 'jwt', issuer: 'https://login.example.com/', jwksUri: 'https://login.example.com/.well-known/jwks.json', audiences: ['bench'], algorithms: ['RS256'] } },
   routes: [{ id: 'items', method: 'GET', path: '/items/{id}', backend: 'api', auth: ['jwt'], scopes: ['items:read'], rateLimit: { requestsPerSecond: 100_000, burst: 100_000 } }],
 });
 
