@@ -5,6 +5,7 @@
  * runs function bindings in-process. Header, query, path and body transforms and redaction are
  * therefore the deployed code's.
  */
+import { transformSteps } from '../../providers/aws/routes/transform';
 import { formatPath, mustParsePath } from '../model/path';
 import type { GatewaySpec, RouteSpec } from '../model/types';
 import { createTransformer, type ProxyEvent, type ProxyResult, type Transport } from '../runtime/transform/handler';
@@ -30,7 +31,6 @@ export interface TransformOutcome {
 
 function transformRoute(route: RouteSpec, spec: GatewaySpec): TransformRoute {
   const req = route.transform?.request;
-  const res = route.transform?.response;
   const backend = spec.backends[route.backend];
   return {
     method: route.method,
@@ -40,14 +40,7 @@ function transformRoute(route: RouteSpec, spec: GatewaySpec): TransformRoute {
     rename: {},
     backendPath: formatPath(mustParsePath(req?.rewritePath ?? route.path)),
     timeoutMs: route.timeoutMs,
-    request: {
-      setHeaders: req?.setHeaders ?? {},
-      removeHeaders: (req?.removeHeaders ?? []).map((h) => h.toLowerCase()),
-      setQuery: req?.setQuery ?? {},
-      removeQuery: req?.removeQuery ?? [],
-      ...(req?.body !== undefined ? { body: req.body } : {}),
-    },
-    response: { setHeaders: res?.setHeaders ?? {}, removeHeaders: (res?.removeHeaders ?? []).map((h) => h.toLowerCase()), redact: res?.redact ?? [] },
+    ...transformSteps(route),
   };
 }
 

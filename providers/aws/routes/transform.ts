@@ -4,18 +4,36 @@
  * sends the route through the generated transform function, whose per-route config this returns.
  */
 import { formatPath, mustParsePath } from '../../../lib/model/path';
+import type { RouteSpec } from '../../../lib/model/types';
 import type { TransformRoute } from '../../../lib/runtime/config';
 import { backendBase, needsTransformFunction } from '../integration';
 import { functionStageVariable, lambdaUri, TRANSFORM_STAGE_VARIABLE } from '../plan';
 import type { RouteEmitter } from './fragment';
 
 /** Returns an empty fragment when the route needs no transform function. */
+/**
+ * The route's request and response transforms as the generated transform function reads them
+ * (header names lower-cased). `anygate dev` runs the same function with the same steps.
+ */
+export function transformSteps(route: RouteSpec): Pick<TransformRoute, 'request' | 'response'> {
+  const req = route.transform?.request;
+  const res = route.transform?.response;
+  return {
+    request: {
+      setHeaders: req?.setHeaders ?? {},
+      removeHeaders: (req?.removeHeaders ?? []).map((h) => h.toLowerCase()),
+      setQuery: req?.setQuery ?? {},
+      removeQuery: req?.removeQuery ?? [],
+      ...(req?.body !== undefined ? { body: req.body } : {}),
+    },
+    response: { setHeaders: res?.setHeaders ?? {}, removeHeaders: (res?.removeHeaders ?? []).map((h) => h.toLowerCase()), redact: res?.redact ?? [] },
+  };
+}
+
 export const emitTransform: RouteEmitter = (route, ctx) => {
   if (!needsTransformFunction(route, ctx.resource.rename)) return {};
   const backend = ctx.spec.backends[route.backend];
   if (backend.type === 'mock') return {};
-  const req = route.transform?.request;
-  const res = route.transform?.response;
   let target: TransformRoute['target'];
   const bindings: string[] = [];
   if (backend.type === 'function') {
@@ -35,18 +53,7 @@ export const emitTransform: RouteEmitter = (route, ctx) => {
       rename: ctx.resource.rename,
       backendPath: formatPath(mustParsePath(route.transform?.request?.rewritePath ?? route.path)),
       timeoutMs: Math.max(1, route.timeoutMs - 500),
-      request: {
-        setHeaders: req?.setHeaders ?? {},
-        removeHeaders: (req?.removeHeaders ?? []).map((h) => h.toLowerCase()),
-        setQuery: req?.setQuery ?? {},
-        removeQuery: req?.removeQuery ?? [],
-        ...(req?.body !== undefined ? { body: req.body } : {}),
-      },
-      response: {
-        setHeaders: res?.setHeaders ?? {},
-        removeHeaders: (res?.removeHeaders ?? []).map((h) => h.toLowerCase()),
-        redact: res?.redact ?? [],
-      },
+      ...transformSteps(route),
       ...(ctx.cors ? { cors: ctx.cors } : {}),
     },
   };
