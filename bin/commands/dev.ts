@@ -2,7 +2,10 @@
  * `anygate dev [spec]`: runs the gateway on 127.0.0.1 until interrupted. The first line of output
  * is always `anygate dev listening on http://127.0.0.1:PORT` (scripts read the port from it).
  */
+import { watch } from 'node:fs';
+import * as path from 'node:path';
 import { formatIssue } from '../../lib/model/errors';
+import type { GatewaySpec } from '../../lib/model/types';
 import { loadSpec } from '../../lib/load';
 import { DevUsageError } from '../../lib/dev/errors';
 import { loadFunctions } from '../../lib/dev/functions';
@@ -22,6 +25,8 @@ export interface DevFlags {
   clock?: string;
   trustForwarded?: boolean;
   quiet?: boolean;
+  /** Reload the spec when its file changes (the server restarts on the same port). */
+  watch?: boolean;
 }
 
 interface Io {
@@ -70,21 +75,24 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
   const backends = parsePairs(flags.backend, '--backend');
   const loaded = await loadSpec(file);
   const functions = loadFunctions(flags.function ?? []);
-  const dev = await startDev({
-    spec: loaded.spec,
-    stage: flags.stage,
-    profile,
-    port,
-    backends,
-    functions,
-    mockIdp: flags.mockIdp,
-    clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
-    trustForwarded: flags.trustForwarded,
-    log: flags.quiet ? undefined : (line) => io.out(line + '\n'),
-  });
+  const start = (spec: GatewaySpec, on: number) =>
+    startDev({
+      spec,
+      stage: flags.stage,
+      profile,
+      port: on,
+      backends,
+      functions,
+      mockIdp: flags.mockIdp,
+      clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
+      trustForwarded: flags.trustForwarded,
+      log: flags.quiet ? undefined : (line) => io.out(line + '\n'),
+    });
+  let dev = await start(loaded.spec, port);
   io.out(`anygate dev listening on ${dev.url}\n`);
   for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
   if (!flags.quiet) io.out(banner(dev, loaded.spec, flags));
+  const watcher = flags.watch ? watchSpec(file, loaded.spec, { start, current: () => dev, replace: (d) => (dev = d) }, io) : undefined;
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -96,6 +104,69 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
     signal?.addEventListener('abort', stop, { once: true });
     if (signal?.aborted) stop();
   });
+  await watcher?.close();
   await dev.close();
   return 0;
+}
+
+interface Restart {
+  start(spec: GatewaySpec, port: number): Promise<DevServer>;
+  current(): DevServer;
+  replace(dev: DevServer): void;
+}
+
+/**
+ * `--watch`: reloads the spec when its file changes. A spec that does not load or that the
+ * profile's target would refuse leaves the running gateway as it was, and says why. The server
+ * restarts on the same port, so counters, cache and the virtual clock start afresh.
+ */
+function watchSpec(file: string, first: GatewaySpec, r: Restart, io: Io): { close(): Promise<void> } {
+  const abs = path.resolve(file);
+  let last = first;
+  // One reload at a time; changes made meanwhile trigger one more.
+  let running: Promise<void> | undefined;
+  let again = false;
+  const reload = async (): Promise<void> => {
+    let spec: GatewaySpec;
+    try {
+      delete require.cache[abs]; // a TypeScript spec is a module: load it afresh
+      spec = (await loadSpec(file)).spec;
+    } catch (e) {
+      io.err(`anygate dev: ${file} changed but was not reloaded:\n${e instanceof Error ? e.message : String(e)}\n`);
+      return;
+    }
+    const port = r.current().port;
+    await r.current().close();
+    try {
+      r.replace(await r.start(spec, port));
+      last = spec;
+      io.out(`anygate dev reloaded ${file} (${spec.routes.length} routes) on ${r.current().url}\n`);
+    } catch (e) {
+      r.replace(await r.start(last, port));
+      io.err(`anygate dev: ${file} changed but was not reloaded:\n${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  };
+  const trigger = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = reload().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        trigger();
+      }
+    });
+  };
+  // Watch the directory: editors often replace the file (rename) rather than write it in place.
+  const watcher = watch(path.dirname(abs), (_event, name) => {
+    if (name === path.basename(abs)) trigger();
+  });
+  return {
+    async close() {
+      watcher.close();
+      await running;
+    },
+  };
 }

@@ -1,0 +1,68 @@
+/**
+ * `anygate dev --watch`: a change to the spec file reloads the gateway on the same port; a change
+ * that does not load leaves the running gateway as it was and says why.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { cmdDev } from '../../bin/commands/dev';
+import { isolateDevHome } from './helpers';
+
+isolateDevHome();
+
+const spec = (value: number, extra = '') => `name: watched
+backends:
+  canned: { type: mock, body: { v: ${value} } }
+routes:
+  - { method: GET, path: /a, backend: canned, auth: none }
+${extra}`;
+
+/** One GET on a fresh connection: a restart closes the old server's keep-alive sockets. */
+function get(url: string): Promise<{ status: number; json: () => unknown }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(body) }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** Waits for an event the server reports (no fixed sleeps; bounded generously for busy machines). */
+async function until(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 12_000 && !pred(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!pred()) throw new Error(`timed out waiting for ${what}`);
+}
+
+it('reloads a changed spec on the same port, and keeps serving when the change does not load', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'anygate-watch-'));
+  const file = path.join(dir, 'anygate.yaml');
+  writeFileSync(file, spec(1));
+  const out: string[] = [];
+  const err: string[] = [];
+  const stop = new AbortController();
+  const running = cmdDev(file, { port: '0', quiet: true, watch: true }, { out: (s) => void out.push(s), err: (s) => void err.push(s) }, stop.signal);
+  try {
+    await until(() => out.length > 0, 'the listening line');
+    const url = out[0].trim().slice('anygate dev listening on '.length);
+    expect((await get(`${url}/a`)).json()).toEqual({ v: 1 });
+
+    writeFileSync(file, spec(2, '  - { method: GET, path: /b, backend: canned, auth: none }\n'));
+    await until(() => out.some((l) => l.startsWith('anygate dev reloaded')), 'the reload');
+    expect(out.find((l) => l.startsWith('anygate dev reloaded'))).toContain(`(2 routes) on ${url}`);
+    expect((await get(`${url}/a`)).json()).toEqual({ v: 2 });
+    expect((await get(`${url}/b`)).status).toBe(200);
+
+    writeFileSync(file, 'name: watched\nroutes: [ { method: GET } ]\n');
+    await until(() => err.some((l) => l.includes('changed but was not reloaded')), 'the refusal');
+    expect(err.join('')).toMatch(/routes\[0\]/);
+    expect((await get(`${url}/a`)).json()).toEqual({ v: 2 });
+  } finally {
+    stop.abort();
+    await running;
+  }
+}, 120_000);
