@@ -118,6 +118,18 @@ const rules: { rule: string; bad: (s: Spec) => void; error: RegExp; good: (s: Sp
     good: (s) => (s.routes[1].auth = [['key', 'jwt']]),
   },
   {
+    rule: 'alternatives must read their credentials from different places',
+    bad: (s) => {
+      s.authorizers.jwt2 = { type: 'jwt', issuer: 'https://other.example.com/', audiences: ['shop'], header: 'authorization' };
+      s.routes[1].auth = ['jwt', 'jwt2'];
+    },
+    error: /^routes\[1\]\.auth: alternatives "jwt" and "jwt2" both read header authorization: a gateway checks every credential/,
+    good: (s) => {
+      s.authorizers.jwt2 = { type: 'jwt', issuer: 'https://other.example.com/', audiences: ['shop'], header: 'X-Other-Token' };
+      s.routes[1].auth = ['jwt', 'jwt2', ['key', 'jwt']];
+    },
+  },
+  {
     rule: 'consumers need an apiKey authorizer',
     bad: (s) => {
       delete s.authorizers.key;

@@ -1,0 +1,65 @@
+/**
+ * Where each authorizer reads its credential, and the rules for alternative credentials
+ * (`auth: [a, [b, c]]`) that every target and `anygate dev` share. docs/model.md ("Alternative
+ * credentials") states the semantics; this module is their one definition in code.
+ */
+import { MODEL_DEFAULTS } from './defaults';
+
+/** The fields of an authorizer (parsed or normalized) that say where its credential is. */
+export type CredentialSource =
+  | { readonly type: 'jwt'; readonly header?: string }
+  | { readonly type: 'custom'; readonly header?: string }
+  | { readonly type: 'apiKey'; readonly in?: 'header' | 'query'; readonly name?: string };
+
+/** A request location: a header (compared without case) or a query parameter (as written). */
+export interface CredentialLocation {
+  readonly in: 'header' | 'query';
+  /** Header names lower-case; query names as written. */
+  readonly name: string;
+}
+
+/** Where `a` reads its credential from. */
+export function credentialLocation(a: CredentialSource): CredentialLocation {
+  if (a.type === 'apiKey') {
+    const where = a.in ?? MODEL_DEFAULTS.apiKeyIn;
+    const name = a.name ?? MODEL_DEFAULTS.apiKeyName;
+    return { in: where, name: where === 'header' ? name.toLowerCase() : name };
+  }
+  const header = a.header ?? (a.type === 'jwt' ? MODEL_DEFAULTS.authHeader : MODEL_DEFAULTS.customHeader);
+  return { in: 'header', name: header.toLowerCase() };
+}
+
+/** `header:authorization`, `query:api_key`: equal exactly when two locations are the same. */
+export function locationKey(l: CredentialLocation): string {
+  return `${l.in}:${l.name}`;
+}
+
+/**
+ * Two different authorizers in different alternatives that read the same place: the gateway
+ * could not tell which one the caller meant, and since every presented credential is checked,
+ * one of them would refuse every caller of the other. Returns a message per clash.
+ */
+export function alternativeClashes(alternatives: readonly (readonly string[])[], source: (name: string) => CredentialSource | undefined): string[] {
+  if (alternatives.length < 2) return [];
+  const seen = new Map<string, { name: string; alt: number }>();
+  const out: string[] = [];
+  alternatives.forEach((alt, i) => {
+    for (const name of alt) {
+      const a = source(name);
+      if (!a) continue;
+      const loc = credentialLocation(a);
+      const k = locationKey(loc);
+      const other = seen.get(k);
+      if (!other) seen.set(k, { name, alt: i });
+      else if (other.name !== name && other.alt !== i) {
+        out.push(`alternatives ${JSON.stringify(other.name)} and ${JSON.stringify(name)} both read ${loc.in} ${loc.name}: a gateway checks every credential a request presents, so one of them would refuse every caller of the other; read them from different places, or use one authorizer`);
+      }
+    }
+  });
+  return out;
+}
+
+/** Every distinct authorizer of a route's alternatives, in written order. */
+export function alternativeAuthorizers(alternatives: readonly (readonly string[])[]): string[] {
+  return [...new Set(alternatives.flat())];
+}
