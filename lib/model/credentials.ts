@@ -34,29 +34,40 @@ export function locationKey(l: CredentialLocation): string {
   return `${l.in}:${l.name}`;
 }
 
+/** Two different authorizers, in different alternatives, that read the same place. */
+export interface AlternativeClash {
+  /** The authorizer of the earlier alternative. */
+  readonly first: string;
+  readonly second: string;
+  readonly location: CredentialLocation;
+}
+
 /**
  * Two different authorizers in different alternatives that read the same place: the gateway
  * could not tell which one the caller meant, and since every presented credential is checked,
- * one of them would refuse every caller of the other. Returns a message per clash.
+ * one of them would refuse every caller of the other.
  */
-export function alternativeClashes(alternatives: readonly (readonly string[])[], source: (name: string) => CredentialSource | undefined): string[] {
+export function findClashes(alternatives: readonly (readonly string[])[], source: (name: string) => CredentialSource | undefined): AlternativeClash[] {
   if (alternatives.length < 2) return [];
   const seen = new Map<string, { name: string; alt: number }>();
-  const out: string[] = [];
+  const out: AlternativeClash[] = [];
   alternatives.forEach((alt, i) => {
     for (const name of alt) {
       const a = source(name);
       if (!a) continue;
-      const loc = credentialLocation(a);
-      const k = locationKey(loc);
+      const location = credentialLocation(a);
+      const k = locationKey(location);
       const other = seen.get(k);
       if (!other) seen.set(k, { name, alt: i });
-      else if (other.name !== name && other.alt !== i) {
-        out.push(`alternatives ${JSON.stringify(other.name)} and ${JSON.stringify(name)} both read ${loc.in} ${loc.name}: a gateway checks every credential a request presents, so one of them would refuse every caller of the other; read them from different places, or use one authorizer`);
-      }
+      else if (other.name !== name && other.alt !== i) out.push({ first: other.name, second: name, location });
     }
   });
   return out;
+}
+
+/** The validation message for a clash. */
+export function clashMessage(c: AlternativeClash): string {
+  return `alternatives ${JSON.stringify(c.first)} and ${JSON.stringify(c.second)} both read ${c.location.in} ${c.location.name}: a gateway checks every credential a request presents, so one of them would refuse every caller of the other; read them from different places, or use one authorizer`;
 }
 
 /** Every distinct authorizer of a route's alternatives, in written order. */

@@ -4,7 +4,7 @@
  * one list so the user sees every error at once.
  */
 import { isIP } from 'node:net';
-import { alternativeClashes } from './credentials';
+import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
 import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
@@ -188,7 +188,7 @@ function checkAuthRefs(auth: RouteInput['auth'], path: Path, p: ParsedGateway, i
       if (!p.authorizers.present.has(name)) issues.push({ path, message: unknownRef('authorizer', name, p.authorizers.present), severity: 'error' });
     }
   }
-  for (const message of alternativeClashes(alts, (n) => p.authorizers.entries.get(n))) issues.push({ path, message, severity: 'error' });
+  for (const c of findClashes(alts, (n) => p.authorizers.entries.get(n))) issues.push({ path, message: clashMessage(c), severity: 'error' });
 }
 
 function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {

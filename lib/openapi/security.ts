@@ -3,6 +3,7 @@
  * anygate cannot honour is never dropped: an unsupported scheme becomes a custom authorizer that
  * needs a function, and an unreadable one keeps its operations out of the gateway.
  */
+import { findClashes, type CredentialSource } from '../model/credentials';
 import { isSafeName, toSafeName, uniqueName } from '../model/names';
 import type { AuthorizerInput, RouteInput } from '../model/schema';
 import { isObj, pointer, type ImportContext, type Obj } from './context';
@@ -71,6 +72,26 @@ export function readSecurity(ctx: ImportContext, ext: Obj, gateway: string): Sec
   return { authorizers, schemeAuthorizer, unreadable, hasSchemes: names.length > 0 };
 }
 
+/**
+ * Alternatives must read their credentials from different places (docs/model.md, "Alternative
+ * credentials"): a later alternative whose authorizer reads the same header or query parameter
+ * as a different authorizer of a kept one is dropped, with a warning (stricter than the
+ * document, never weaker). Two bearer schemes on `Authorization` are the usual case.
+ */
+function keepDistinguishable(ctx: ImportContext, sec: Security, alts: string[][], ptr: string): void {
+  const kept: string[][] = [];
+  const dropped: string[] = [];
+  for (const alt of alts) {
+    const [c] = findClashes([...kept, alt], (n) => sec.authorizers[n] as CredentialSource | undefined);
+    if (!c) kept.push(alt);
+    else dropped.push(`${alt.join('+')} reads ${c.location.in} ${c.location.name}, as ${c.first} before it does, and a gateway cannot tell the two apart`);
+  }
+  if (!dropped.length) return;
+  alts.splice(0, alts.length, ...kept);
+  const use = kept.map((a) => a.join('+')).join(' or ');
+  for (const d of dropped) ctx.warn('alternatives-narrowed', ptr, `${d}: it is not accepted on this route, callers must use ${use} (to keep it, give one of them its own header under x-anygate.authorizers)`);
+}
+
 /** `unreadable`: the scheme's own problem is already reported (or, lenient, listed). */
 export type Auth = { auth: RouteInput['auth']; scopes: string[] } | { error: string; unreadable: boolean };
 
@@ -112,5 +133,6 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
       alts.splice(0, alts.length, ...jwtAlts);
     }
   }
+  keepDistinguishable(ctx, sec, alts, ptr);
   return { auth: alts.length === 1 && alts[0].length === 1 ? alts[0][0] : alts.map((a) => (a.length === 1 ? a[0] : a)), scopes: [...scopes].sort() };
 }

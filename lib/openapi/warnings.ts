@@ -30,6 +30,8 @@ export type WarningKind =
   | 'security'
   /** Alternatives that cannot check scopes, dropped from a route (stricter than the document). */
   | 'scopes-narrowed'
+  /** Alternatives that read the same header or query parameter as an earlier one, dropped (stricter). */
+  | 'alternatives-narrowed'
   /** Servers, paths and versions read leniently. */
   | 'document';
 

@@ -114,12 +114,16 @@ describe('OpenAPI corpus: auth mapping', () => {
     expect(s.routes.every((r) => Array.isArray(r.auth) && r.auth.length === 1)).toBe(true);
   });
 
-  it('tictactoe: bearer OR oauth2 alternatives; the API key route keeps only what can check scopes', async () => {
-    const s = await load('oai-tictactoe-1.0.0.yaml');
+  it('tictactoe: bearer OR oauth2 on one header keeps the first (a gateway cannot tell the tokens apart); the API key route keeps only what can check scopes', async () => {
+    const e = await corpusEntry('oai-tictactoe-1.0.0.yaml');
+    const s = e.spec;
     expect(kinds(s)).toMatchObject({ bearerHttpAuthentication: 'jwt', user2AppOauth: 'jwt', app2AppOauth: 'jwt', defaultApiKey: 'apiKey:header:api-key', basicHttpAuthentication: 'custom' });
     const put = s.routes.find((r) => r.method === 'PUT')!;
-    expect(put.auth).toEqual([['bearerHttpAuthentication'], ['user2AppOauth']]);
+    expect(put.auth).toEqual([['bearerHttpAuthentication']]);
     expect(put.scopes).toEqual(['board:write']);
+    const narrowed = e.result.warnings.filter((w) => w.kind === 'alternatives-narrowed');
+    expect(narrowed.map((w) => w.where)).toEqual(['#/paths/~1board~1{row}~1{column}/get/security', '#/paths/~1board~1{row}~1{column}/put/security']);
+    expect(narrowed[0].message).toMatch(/^user2AppOauth reads header authorization, as bearerHttpAuthentication before it does.*callers must use bearerHttpAuthentication/);
   });
 
   it('openfinance: OpenID Connect AND OAuth2 in one requirement', async () => {

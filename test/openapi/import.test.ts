@@ -83,6 +83,25 @@ describe('OpenAPI import', () => {
     expect(warnings[0].message).toMatch(/apiKey in cookie is not supported .* custom authorizer sess, which needs a function binding/);
   });
 
+  it('keeps every OR-ed alternative that reads its own place, and drops (with a warning) one that shares a header', async () => {
+    const schemes = {
+      oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://id.example.com/token', scopes: {} } } },
+      bearer: { type: 'http', scheme: 'bearer' },
+      headerKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+      queryKey: { type: 'apiKey', in: 'query', name: 'api_key' },
+    };
+    const doc = base(
+      { '/p': { get: op('list', { security: [{ oauth: [] }, { headerKey: [] }, { queryKey: [] }] }), post: op('create', { security: [{ oauth: [] }, { bearer: [] }, { headerKey: [] }] }) } },
+      { components: { securitySchemes: schemes } },
+    );
+    const { input, warnings } = await importOpenApi(doc, 'api.yaml');
+    expect(input.routes!.find((r) => r.id === 'list')!.auth).toEqual(['oauth', 'headerKey', 'queryKey']);
+    expect(input.routes!.find((r) => r.id === 'create')!.auth).toEqual(['oauth', 'headerKey']);
+    expect(warnings.filter((w) => w.kind === 'alternatives-narrowed').map((w) => `${w.where}: ${w.message}`)).toEqual([
+      '#/paths/~1p/post/security: bearer reads header authorization, as oauth before it does, and a gateway cannot tell the two apart: it is not accepted on this route, callers must use oauth or headerKey (to keep it, give one of them its own header under x-anygate.authorizers)',
+    ]);
+  });
+
   it('rejects documents it cannot read, saying which version it wants', async () => {
     await expect(importOpenApi({ openapi: '4.0.0', info: {}, paths: {} }, 'x.yaml')).rejects.toThrow(/OpenAPI 4.0.0 is not supported; use 3.0, 3.1 or Swagger 2.0/);
   });
