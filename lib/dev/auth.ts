@@ -3,7 +3,10 @@
  * API keys per consumer, custom authorizers through `--function` bindings. Returns who called,
  * or the refusal the profile's gateway gives.
  */
+import { credentialLocation } from '../model/credentials';
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
+import { planAlternatives } from '../runtime/alternatives';
+import type { AlternativeJwts } from './alternatives';
 import type { DevAuthorizer } from './aws-authorizer';
 import type { ConsumerKey } from './consumers';
 import { functionEvent, functionResult, type FunctionHandler, type FunctionRequest } from './functions';
@@ -43,13 +46,14 @@ export class RouteAuth {
     private readonly jwt: DevAuthorizer,
     keys: ConsumerKey[],
     private readonly functions: Map<string, FunctionHandler>,
+    private readonly alternatives?: AlternativeJwts,
   ) {
     this.byKey = new Map(keys.map((k) => [k.key, k]));
   }
 
   async check(route: RouteSpec, req: AuthRequest): Promise<AuthOutcome> {
     if (route.auth === 'none') return { ok: true, caller: { identity: '', context: {} } };
-    // Alternatives are refused at start on every profile; the first one is the route's auth.
+    if (route.auth.length > 1) return this.checkAlternatives(route, route.auth, req);
     const names = route.auth[0];
     const identity: string[] = [];
     let context: Record<string, string> = {};
@@ -77,6 +81,49 @@ export class RouteAuth {
         if (r !== true) return { ok: false, refusal: r };
         identity.push(req.headers[a.header.toLowerCase()] ?? '');
       }
+    }
+    return { ok: true, caller: { consumer, principal: principal || undefined, identity: identity.join('\0'), context } };
+  }
+
+  /** Where authorizer `name` reads its credential, in this request (undefined or '' when absent). */
+  private credential(name: string, req: AuthRequest): string | undefined {
+    const loc = credentialLocation(this.spec.authorizers[name]);
+    return loc.in === 'header' ? req.headers[loc.name] : (req.query.get(loc.name) ?? undefined);
+  }
+
+  /**
+   * Alternative credentials (docs/model.md): every presented credential is verified and one
+   * failure refuses; then some alternative must be complete. Tokens and custom authorizers are
+   * verified before keys, as on AWS, where API Gateway checks the key only after its authorizer.
+   */
+  private async checkAlternatives(route: RouteSpec, alts: string[][], req: AuthRequest): Promise<AuthOutcome> {
+    const kind = (n: string) => this.spec.authorizers[n].type;
+    const presented = (n: string) => Boolean(this.credential(n, req));
+    const keys = [...new Set(alts.flat())].filter((n) => kind(n) === 'apiKey' && presented(n)).map((n) => this.credential(n, req)!);
+    const plan = planAlternatives(alts, presented, keys);
+    if (!plan.ok) return { ok: false, refusal: 'unauthorized' };
+    const order = [...plan.check].sort((a, b) => Number(kind(a) === 'apiKey') - Number(kind(b) === 'apiKey'));
+    const identity: string[] = [];
+    let context: Record<string, string> = {};
+    let principal: string | undefined;
+    let consumer: string | undefined;
+    for (const n of order) {
+      const a = this.spec.authorizers[n];
+      const value = this.credential(n, req)!;
+      if (a.type === 'jwt') {
+        const d = this.alternatives ? await this.alternatives.verify(route, n, req.headers) : ({ ok: false, reason: 'unauthorized' } as const);
+        if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? scopeRefusal(this.profile) : 'unauthorized' };
+        context = { ...context, ...d.context };
+        principal ||= d.principal;
+      } else if (a.type === 'apiKey') {
+        const k = this.byKey.get(value);
+        if (!k) return { ok: false, refusal: 'invalidApiKey' };
+        consumer = k.consumer;
+      } else {
+        const r = await this.custom(a, req);
+        if (r !== true) return { ok: false, refusal: r };
+      }
+      identity.push(value);
     }
     return { ok: true, caller: { consumer, principal: principal || undefined, identity: identity.join('\0'), context } };
   }

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { GatewaySpec, RouteSpec } from '../model/types';
 import { AccessLog } from './access-log';
 import { RouteAuth, type Caller } from './auth';
+import { alternativeJwts } from './alternatives';
 import { createDevAuthorizer } from './aws-authorizer';
 import { cacheable, cacheKey, ResponseCache } from './cache';
 import { formatRefusals, refusals } from './capabilities';
@@ -127,7 +128,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     stage,
     clock,
     matcher: createMatcher(spec),
-    auth: new RouteAuth(spec, profile, jwt, keys, functions),
+    auth: new RouteAuth(spec, profile, jwt, keys, functions, alternativeJwts(spec, { clock, jwksUris, stage })),
     limits: new Limits(spec, stage, profile),
     validator: createValidator(profile),
     cache: new ResponseCache(),

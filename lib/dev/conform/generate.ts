@@ -1,6 +1,7 @@
 /**
  * Conformance cases generated from a spec for one profile: per route, no credentials, wrong
- * scope, expired token, valid credentials, over the rate limit, CORS preflight from an allowed and
+ * scope, expired token, valid credentials, each alternative credential alone and together and
+ * beside an invalid one, over the rate limit, CORS preflight from an allowed and
  * a refused origin, cached response reuse, the mock body, a denied IP. Expected answers come from
  * the profile's table (profiles.ts), so the same cases hold a deployed stage to it.
  */
@@ -26,11 +27,11 @@ function method(r: RouteSpec): string {
   return r.method === 'ANY' ? 'GET' : r.method;
 }
 
-/** The credentials a route needs, scopes included. */
-function credentials(spec: GatewaySpec, r: RouteSpec, scopes: string[] = r.scopes): Pick<ConformVector['request'], 'token' | 'apiKey'> {
+/** The credentials one alternative of a route needs (the first by default), scopes included. */
+function credentials(spec: GatewaySpec, r: RouteSpec, scopes: string[] = r.scopes, alt?: string[]): Pick<ConformVector['request'], 'token' | 'apiKey'> {
   if (r.auth === 'none') return {};
   const out: Pick<ConformVector['request'], 'token' | 'apiKey'> = {};
-  for (const n of r.auth[0]) {
+  for (const n of alt ?? r.auth[0]) {
     const a = spec.authorizers[n];
     if (a.type === 'jwt') out.token = { authorizer: n, scopes };
     if (a.type === 'apiKey') {
@@ -41,8 +42,38 @@ function credentials(spec: GatewaySpec, r: RouteSpec, scopes: string[] = r.scope
   return out;
 }
 
+/** Every alternative can be exercised: no custom authorizer, and a consumer for API keys. */
 function usable(spec: GatewaySpec, r: RouteSpec): boolean {
-  return r.auth === 'none' || r.auth[0].every((n) => spec.authorizers[n].type !== 'custom' && (spec.authorizers[n].type !== 'apiKey' || Object.keys(spec.consumers).length > 0));
+  return r.auth === 'none' || r.auth.every((alt) => alt.every((n) => spec.authorizers[n].type !== 'custom' && (spec.authorizers[n].type !== 'apiKey' || Object.keys(spec.consumers).length > 0)));
+}
+
+const INVALID_KEY = 'anygate-conform-invalid-key';
+
+const keyAt = (where: { in: 'header' | 'query'; name: string }) => (where.in === 'query' ? { query: { [where.name]: INVALID_KEY } } : { headers: { [where.name]: INVALID_KEY } });
+
+/**
+ * Alternative credentials (docs/model.md): each alternative alone, all together, one invalid
+ * credential beside a valid one (refused: a failed credential is never rescued), and two
+ * different API keys (refused).
+ */
+function alternativeCases(spec: GatewaySpec, r: RouteSpec, profile: Profile, base: { method: string; path: string }): ConformVector[] {
+  if (r.auth === 'none' || r.auth.length < 2) return [];
+  const out: ConformVector[] = [];
+  const ok = { statusNot: [401, 403, 429] };
+  for (const alt of r.auth) out.push({ name: `${r.id}: only ${alt.join(' + ')}`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r, r.scopes, alt) }, expect: ok });
+  // The first alternative's credential wins where two would fill the same field.
+  const all: ReturnType<typeof credentials> = Object.assign({}, ...[...r.auth].reverse().map((alt) => credentials(spec, r, r.scopes, alt)));
+  out.push({ name: `${r.id}: every alternative at once`, route: r.id, advanceSeconds: 3600, request: { ...base, ...all }, expect: ok });
+  const key = all.apiKey;
+  if (all.token && key) {
+    out.push({ name: `${r.id}: a valid API key does not rescue an expired token`, route: r.id, request: { ...base, ...all, token: { ...all.token, expiresIn: '-1h' } }, expect: { status: status(profile, 'unauthorized') } });
+    out.push({ name: `${r.id}: a valid token does not rescue an invalid API key`, route: r.id, request: { ...base, token: all.token, ...keyAt({ in: key.in ?? 'header', name: key.name ?? 'x-api-key' }) }, expect: { status: status(profile, 'invalidApiKey') } });
+  }
+  const other = [...new Set(r.auth.flat())].map((n) => spec.authorizers[n]).find((a) => a.type === 'apiKey' && key && (a.in !== key.in || a.name !== key.name));
+  if (key && other?.type === 'apiKey') {
+    out.push({ name: `${r.id}: two different API keys`, route: r.id, request: { ...base, apiKey: key, ...keyAt(other) }, expect: { status: status(profile, 'unauthorized') } });
+  }
+  return out;
 }
 
 /** How many requests pass before the tightest limit on the route refuses, per the profile. */
@@ -68,13 +99,14 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
   const jwt = r.auth !== 'none' && r.auth[0].find((n) => spec.authorizers[n].type === 'jwt');
   const keyAuth = r.auth !== 'none' && r.auth[0].map((n) => spec.authorizers[n]).find((a) => a.type === 'apiKey');
   if (r.auth !== 'none' && usable(spec, r)) {
-    const noCreds: Refusal = jwt ? 'unauthorized' : profile === 'aws' && keyAuth && keyAuth.type === 'apiKey' && !(keyAuth.in === 'header' && keyAuth.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey';
+    const noCreds: Refusal = jwt || r.auth.length > 1 ? 'unauthorized' : profile === 'aws' && keyAuth && keyAuth.type === 'apiKey' && !(keyAuth.in === 'header' && keyAuth.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey';
     out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: { status: status(profile, noCreds) } });
     if (jwt) {
       out.push({ name: `${r.id}: expired token`, route: r.id, request: { ...base, ...credentials(spec, r), token: { authorizer: jwt, scopes: r.scopes, expiresIn: '-1h' } }, expect: { status: status(profile, 'unauthorized') } });
       if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: { status: status(profile, scopeRefusal(profile)) } });
     }
     out.push({ name: `${r.id}: valid credentials`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { statusNot: [401, 403, 429] } });
+    out.push(...alternativeCases(spec, r, profile, base));
   }
   if (!usable(spec, r)) return out;
   const b = spec.backends[r.backend];
