@@ -4,6 +4,7 @@
  * - jwt_authn: 401 `Jwt is missing` / `Jwt verification fails`, with `WWW-Authenticate: Bearer
  *   realm="<request URL>"` (plus `error="invalid_token"` for a bad token), envoyproxy/envoy#16216
  *   (source/extensions/filters/http/jwt_authn/filter.cc).
+ *   A custom authorizer's 401 is its ext-auth service's answer, passed through.
  * - api_key_auth: 401 `Client authentication failed.` for a missing or unknown key
  *   (source/extensions/filters/http/api_key_auth/api_key_auth.cc; Envoy docs "API key auth").
  * - rbac (SecurityPolicy authorization: scopes, claims, client CIDRs): 403 `RBAC: access denied`.
@@ -46,7 +47,8 @@ function rateLimited(c: RefusalContext, global: boolean): GatewayResponse {
 export function kubernetesRefusal(r: Refusal, c: RefusalContext): GatewayResponse {
   switch (r) {
     case 'unauthorized':
-      return jwtRefusal(c);
+      // Without jwt_authn the 401 is the ext-auth service's own answer (dev does not relay its body).
+      return c.jwtRoute === false ? text(401, '') : jwtRefusal(c);
     case 'forbiddenScope':
     case 'ipDenied':
       return text(403, 'RBAC: access denied');
@@ -75,11 +77,11 @@ export function kubernetesRefusal(r: Refusal, c: RefusalContext): GatewayRespons
   }
 }
 
-/** True when the request carries a Bearer token where one of the route's JWT authorizers reads it (jwt_authn's extractor). */
-export function bearerPresented(spec: GatewaySpec, route: RouteSpec, headers: Record<string, string>): boolean {
-  if (route.auth === 'none') return false;
-  return route.auth.flat().some((n) => {
-    const a = spec.authorizers[n];
-    return a.type === 'jwt' && /^bearer\s+\S/i.test(headers[a.header.toLowerCase()] ?? '');
-  });
+/**
+ * What a 401 on `route` needs to be answered as Envoy does: whether jwt_authn guards the route,
+ * and whether the request carries a Bearer token where the route's JWT authorizer reads it.
+ */
+export function jwtContext(spec: GatewaySpec, route: RouteSpec, headers: Record<string, string>): { jwtRoute: boolean; credentialPresent: boolean } {
+  const jwts = route.auth === 'none' ? [] : route.auth.flat().map((n) => spec.authorizers[n]).filter((a) => a.type === 'jwt');
+  return { jwtRoute: jwts.length > 0, credentialPresent: jwts.some((a) => /^bearer\s+\S/i.test(headers[a.header.toLowerCase()] ?? '')) };
 }

@@ -53,6 +53,8 @@ export interface RefusalContext {
   readonly retryAfterSeconds?: number;
   /** Which limit refused (429s): Envoy answers its local and global rate limits differently. @default 'route' */
   readonly limitScope?: 'plan' | 'route' | 'stage';
+  /** The route has a JWT authorizer (401s): Envoy's 401 then comes from jwt_authn. @default true */
+  readonly jwtRoute?: boolean;
   /** The request carried the authorizer's credential (401s): Envoy's jwt_authn tells a missing token from a bad one. @default false */
   readonly credentialPresent?: boolean;
   /** The URL the caller requested, for `WWW-Authenticate: Bearer realm=...` (401s). @default 'http://localhost/' */

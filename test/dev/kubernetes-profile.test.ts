@@ -24,6 +24,7 @@ function input(): Record<string, any> {
     authorizers: {
       jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['kdev'], jwksUri: 'https://id.example.com/jwks.json' },
       key: { type: 'apiKey' },
+      ext: { type: 'custom', binding: 'authz', header: 'X-Token' },
     },
     plans: { basic: { quota: { limit: 3, period: 'day' } }, fast: { rateLimit: { requestsPerSecond: 2 } } },
     consumers: { acme: { plan: 'basic' }, zoom: { plan: 'fast' } },
@@ -32,6 +33,7 @@ function input(): Record<string, any> {
       { id: 'listItems', method: 'GET', path: '/items', backend: 'api', auth: 'jwt', scopes: ['items:read'], rateLimit: { requestsPerSecond: 0.05 } },
       { id: 'mine', method: 'GET', path: '/mine', backend: 'api', auth: 'key' },
       { id: 'health', method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
+      { id: 'admin', method: 'DELETE', path: '/admin', backend: 'api', auth: 'ext' },
     ],
   };
 }
@@ -49,7 +51,7 @@ describe('anygate dev --profile kubernetes', () => {
     // The spec is one the kubernetes target synthesizes: dev runs what would be deployed.
     expect(compileKubernetes(spec).stages.length).toBe(1);
     backend = await echoBackend();
-    dev = await startDev({ spec, profile: 'kubernetes', port: 0, clock: 'virtual', mockIdp: true, trustForwarded: true, backends: { api: backend.url } });
+    dev = await startDev({ spec, profile: 'kubernetes', port: 0, clock: 'virtual', mockIdp: true, trustForwarded: true, backends: { api: backend.url }, functions: new Map([['authz', (e: any) => ({ statusCode: e.headers['x-token'] === 'ok' ? 200 : 401 })]]) });
   });
   afterAll(async () => {
     await dev.close();
@@ -72,6 +74,12 @@ describe('anygate dev --profile kubernetes', () => {
     expect([ip.status, ip.text]).toEqual([403, 'RBAC: access denied']);
   });
 
+  it('passes a custom authorizer\'s 401 through (ext-auth), without jwt_authn\'s text', async () => {
+    const r = await get(`${dev.url}/admin`, { method: 'DELETE', headers: { 'x-token': 'no' } });
+    expect([r.status, r.text, r.headers.get('www-authenticate')]).toEqual([401, '', null]);
+    expect((await get(`${dev.url}/admin`, { method: 'DELETE', headers: { 'x-token': 'ok' } })).status).toBe(200);
+  });
+
   it('answers api_key_auth\'s 401 for a missing or unknown key', async () => {
     for (const init of [{}, { headers: { 'x-api-key': 'nope' } }]) {
       const r = await get(`${dev.url}/mine`, init);
@@ -80,7 +88,7 @@ describe('anygate dev --profile kubernetes', () => {
   });
 
   it('answers 404 without a body when no route matches (path or method)', async () => {
-    for (const [method, path] of [['GET', '/nowhere'], ['DELETE', '/health']]) {
+    for (const [method, path] of [['GET', '/nowhere'], ['PUT', '/health']]) {
       const r = await get(`${dev.url}${path}`, { method });
       expect([r.status, r.text, r.headers.get('content-type')]).toEqual([404, '', null]);
     }
