@@ -170,12 +170,24 @@ export const KubernetesCreateGateway = z
   })
   .describe('Emit the Gateway (named by `gateway`) and its GatewayClass instead of attaching to an existing one.');
 
+export const KubernetesServiceRef = z
+  .strictObject({
+    name: z.string().max(63).regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a Service name (DNS-1035 label: a lower-case letter, then a-z, 0-9, -; at most 63 characters)' }).meta({ description: 'Name of the Service.' }),
+    namespace: K8sNamespace.optional().meta({ description: "Namespace of the Service; another namespace than the stage's gets a ReferenceGrant. Default: the stage's namespace." }),
+    port: z.number().int().min(1).max(65_535).optional().meta({ description: 'Service port.', default: 80 }),
+  })
+  .describe('The Service a function binding (or custom authorizer) calls in one stage.');
+
 export const KubernetesGatewayOptions = z
   .strictObject({
     gateway: KubernetesGatewayRef.optional().meta({ description: 'The Gateway the HTTPRoutes attach to.', default: { name: 'eg', namespace: 'envoy-gateway-system' } }),
     hostnames: z.array(K8sHostname).min(1).max(16).optional().meta({ description: 'Host names of the HTTPRoutes. Default: every host name the listener accepts.' }),
     namespaces: z.record(Name, K8sNamespace).optional().meta({ description: 'Namespace of each stage, by stage name. Default: `<gateway name>-<stage>`.', default: {} }),
     createGateway: KubernetesCreateGateway.optional().meta({ description: 'Emit a Gateway and GatewayClass. Default: attach to an existing Gateway.' }),
+    functions: z
+      .record(Name, z.record(Name, KubernetesServiceRef))
+      .optional()
+      .meta({ description: "Per stage, per function binding, the Service it calls. Default: a Service named after the binding, port 80, in the stage's namespace.", default: {} }),
   })
   .describe('Options only the Kubernetes adapter reads.');
 

@@ -183,6 +183,8 @@ export interface KubernetesSpecOptions {
   readonly gateway?: { readonly name?: string; readonly namespace?: string; readonly sectionName?: string };
   readonly hostnames?: string[];
   readonly namespaces?: Record<string, string>;
+  /** Per stage, per binding. */
+  readonly functions?: Record<string, Record<string, { readonly name: string; readonly namespace?: string; readonly port?: number }>>;
   readonly createGateway?: {
     readonly className?: string;
     readonly controllerName?: string;

@@ -6,7 +6,7 @@
  */
 import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
-import { kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
+import { functionBindings, kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
 import type { GatewaySpec, KubernetesSpecOptions, RouteSpec } from '../../lib/model/types';
 import { stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
@@ -77,7 +77,7 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
   }
   if (filters.length) rule.filters = filters;
   const target = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: httpRoute, sectionName: name };
-  const sp = securityPolicy(c.spec, route, objName, { namespace: c.namespace, functions: c.options.functions?.[c.stage], target });
+  const sp = securityPolicy(c.spec, route, objName, { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target });
   if (sp) objects.push(sp);
   const tp = routeTrafficPolicy(c.spec, route, objName, c.namespace, target);
   if (tp) objects.push(tp);
@@ -109,7 +109,7 @@ function pathProblems(c: StageContext): void {
 
 function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, problems: SynthesisProblem[]): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
-  const backends = stageBackends(spec, stage, namespace, options.functions?.[stage]);
+  const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage));
   const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems, shared: new Map() };
   pathProblems(c);
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
@@ -147,9 +147,11 @@ function settingsProblems(spec: GatewaySpec, options: KubernetesCompileOptions):
     gateway: options.gateway ?? k.gateway,
     hostnames: options.hostnames ? [...options.hostnames] : k.hostnames,
     namespaces: { ...k.namespaces, ...options.namespaces },
+    // The options' functions are a program's own table (one may serve several specs): only the spec's are checked.
+    functions: k.functions,
     createGateway: options.createGateway ?? k.createGateway,
   };
-  return kubernetesOptionProblems(merged, Object.keys(spec.stages)).map((p) => ({ target: TARGET, where: 'gateway', feature: 'options.target', message: `kubernetes.${p.path}: ${p.message}` }));
+  return kubernetesOptionProblems(merged, Object.keys(spec.stages), functionBindings(spec)).map((p) => ({ target: TARGET, where: 'gateway', feature: 'options.target', message: `kubernetes.${p.path}: ${p.message}` }));
 }
 
 /** Compiles the spec for Envoy Gateway on Kubernetes. Throws SynthesisError naming every problem. */

@@ -7,7 +7,7 @@
 import { DEFAULT_GATEWAY, resolveCreateGateway, type ResolvedCreateGateway } from '../../lib/capabilities/targets/kubernetes-options';
 import type { GatewaySpec } from '../../lib/model/types';
 import { dnsLabel } from './names';
-import type { K8sObject, KubernetesCompileOptions } from './plan';
+import type { K8sObject, KubernetesCompileOptions, ServiceRef } from './plan';
 
 const GW_API = 'gateway.networking.k8s.io/v1';
 const GW_GROUP = 'gateway.networking.k8s.io';
@@ -18,6 +18,8 @@ export interface KubernetesSettings {
   readonly hostnames?: readonly string[];
   readonly create?: ResolvedCreateGateway;
   namespaceOf(stage: string): string;
+  /** The Services of the stage's function bindings, by binding. */
+  functionsOf(stage: string): Readonly<Record<string, ServiceRef>>;
 }
 
 /** The spec block merged with the compile options. */
@@ -33,6 +35,8 @@ export function kubernetesSettings(spec: GatewaySpec, options: KubernetesCompile
     ...(hostnames?.length ? { hostnames } : {}),
     ...(createInput ? { create: resolveCreateGateway(createInput, gateway.name) } : {}),
     namespaceOf: (stage) => options.namespaces?.[stage] ?? k.namespaces?.[stage] ?? dnsLabel(spec.name, stage),
+    // Binding by binding: the options' Service wins over the spec's.
+    functionsOf: (stage) => ({ ...k.functions?.[stage], ...options.functions?.[stage] }),
   };
 }
 

@@ -19,8 +19,9 @@ export interface ServiceRef {
 }
 
 /**
- * Compile options. `gateway`, `hostnames`, `namespaces` and `createGateway` override the spec's
- * `kubernetes:` block (each as a whole; namespaces stage by stage).
+ * Compile options. `gateway`, `hostnames`, `namespaces`, `functions` and `createGateway` override
+ * the spec's `kubernetes:` block (gateway, hostnames and createGateway as a whole; namespaces stage
+ * by stage; functions binding by binding).
  */
 export interface KubernetesCompileOptions {
   /** The Gateway the HTTPRoutes attach to (no namespace: the route's own). @default - the spec's kubernetes.gateway, else { name: 'eg', namespace: 'envoy-gateway-system' } */
@@ -33,7 +34,7 @@ export interface KubernetesCompileOptions {
   readonly createGateway?: KubernetesSpecOptions['createGateway'];
   /** Stages compiled. @default - every stage of the spec */
   readonly stages?: readonly string[];
-  /** Per stage, the Service of each function binding. @default - a Service named after the binding, port 80, in the stage's namespace */
+  /** Per stage, the Service of each function binding (binding by binding over the spec's kubernetes.functions). @default - the spec's kubernetes.functions, else a Service named after the binding, port 80, in the stage's namespace */
   readonly functions?: Readonly<Record<string, Readonly<Record<string, ServiceRef>>>>;
 }
 

@@ -148,6 +148,26 @@ describe('the spec\'s kubernetes: block', () => {
     expect(hosts).toEqual(['gateway options.target: kubernetes.hostnames: no listener accepts host api.other.com: the routes would not attach']);
   });
 
+  it('points function bindings and custom authorizers at the Services given per stage', () => {
+    const plan = compileKubernetes(withBlock({ functions: { prod: { orders: { name: 'orders-svc', namespace: 'fns', port: 8080 }, authz: { name: 'authz' } } } }), {
+      functions: { prod: { authz: { name: 'authz-v2', port: 9000 } } },
+    });
+    const prod = objectsOf(plan, 'prod');
+    const rules = routesOf(prod).flatMap((r) => (r.spec as any).rules);
+    expect(rules.find((r: any) => r.backendRefs?.some((b: any) => b.name === 'orders-svc')).backendRefs).toEqual([{ kind: 'Service', name: 'orders-svc', namespace: 'fns', port: 8080 }]);
+    const ext = prod.find((o) => o.kind === 'SecurityPolicy' && (o.spec as any).extAuth)!.spec as any;
+    expect(ext.extAuth.http.backendRefs).toEqual([expect.objectContaining({ name: 'authz-v2', port: 9000 })]);
+    expect(prod.filter((o) => o.kind === 'ReferenceGrant').map((o) => o.metadata.namespace)).toEqual(['fns']);
+    // The dev stage has no entry: defaults.
+    expect(routesOf(objectsOf(plan, 'dev')).flatMap((r) => (r.spec as any).rules).some((r: any) => r.backendRefs?.some((b: any) => b.name === 'orders' && b.port === 80))).toBe(true);
+    expect(plan.stages.flatMap((s) => s.objects).flatMap(k8sProblems)).toEqual([]);
+    const problems = problemsOf(() => compileKubernetes(withBlock({ functions: { qa: {}, prod: { ghost: { name: 'ghost' } } } })));
+    expect(problems).toEqual([
+      'gateway options.target: kubernetes.functions.prod.ghost: the spec binds no function "ghost"; bindings: authz, orders',
+      'gateway options.target: kubernetes.functions.qa: stage "qa" is not in the spec; stages: dev, prod',
+    ]);
+  });
+
   it('types the block: a typo or a bad name is a located spec error', () => {
     const issues = validateGateway({ ...fullInput(), kubernetes: { gatewy: {}, gateway: { namespace: 'Infra_NS' }, createGateway: { listeners: [{ protocol: 'TCP', hostname: '10.0.0.1:80' }] } } }).issues;
     const at = issues.filter((i) => i.severity === 'error').map((i) => i.path.join('.'));

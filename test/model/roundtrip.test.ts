@@ -60,7 +60,7 @@ const input = {
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
   aws: { binaryMediaTypes: ['image/png'] },
   azure: { sku: 'Premium', externalCache: true },
-  kubernetes: { gateway: { name: 'edge', namespace: 'infra', sectionName: 'https' }, hostnames: ['api.example.com'], namespaces: { dev: 'things-dev' }, createGateway: { className: 'envoy', listeners: [{ protocol: 'HTTPS', certificateRefs: [{ name: 'api-tls', namespace: 'certs' }] }] } },
+  kubernetes: { gateway: { name: 'edge', namespace: 'infra', sectionName: 'https' }, hostnames: ['api.example.com'], namespaces: { dev: 'things-dev' }, functions: { dev: { 'orders-fn': { name: 'orders', namespace: 'fns', port: 8080 } } }, createGateway: { className: 'envoy', listeners: [{ protocol: 'HTTPS', certificateRefs: [{ name: 'api-tls', namespace: 'certs' }] }] } },
 };
 
 describe('OpenAPI export keeps every field', () => {

@@ -4,7 +4,7 @@
  * block is a located error at synthesis instead of a Gateway the cluster rejects or a route that
  * never attaches. The compiler and the capability record share these functions.
  */
-import type { KubernetesSpecOptions } from '../../model/types';
+import type { GatewaySpec, KubernetesSpecOptions } from '../../model/types';
 
 /** Envoy Gateway's GatewayClass controller (https://gateway.envoyproxy.io/docs/tasks/quickstart/). */
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
@@ -74,12 +74,30 @@ function listenerProblems(listeners: readonly ResolvedListener[]): OptionProblem
   return out;
 }
 
+function functionProblems(o: KubernetesSpecOptions, stages: readonly string[], bindings: readonly string[]): OptionProblem[] {
+  const out: OptionProblem[] = [];
+  for (const [s, byBinding] of Object.entries(o.functions ?? {})) {
+    if (!stages.includes(s)) out.push({ path: `functions.${s}`, message: `stage ${JSON.stringify(s)} is not in the spec; stages: ${stages.join(', ')}` });
+    for (const b of Object.keys(byBinding)) {
+      if (!bindings.includes(b)) out.push({ path: `functions.${s}.${b}`, message: `the spec binds no function ${JSON.stringify(b)}; bindings: ${bindings.join(', ') || '(none)'}` });
+    }
+  }
+  return out;
+}
+
+/** The function bindings of a spec: function backends and custom authorizers. */
+export function functionBindings(spec: GatewaySpec): string[] {
+  const all = [...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => (b.type === 'function' || b.type === 'custom' ? [b.binding] : []));
+  return [...new Set(all)].sort();
+}
+
 /** Everything wrong with `o` for a spec whose stages are `stages`, in spec order. */
-export function kubernetesOptionProblems(o: KubernetesSpecOptions, stages: readonly string[]): OptionProblem[] {
+export function kubernetesOptionProblems(o: KubernetesSpecOptions, stages: readonly string[], bindings: readonly string[] = []): OptionProblem[] {
   const out: OptionProblem[] = [];
   for (const s of Object.keys(o.namespaces ?? {})) {
     if (!stages.includes(s)) out.push({ path: `namespaces.${s}`, message: `stage ${JSON.stringify(s)} is not in the spec; stages: ${stages.join(', ')}` });
   }
+  out.push(...functionProblems(o, stages, bindings));
   const used = Object.entries(o.namespaces ?? {}).filter(([s]) => stages.includes(s));
   for (const [s, ns] of used) {
     const other = used.find(([t, n]) => n === ns && t < s);
