@@ -9,7 +9,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { loadSpec } from '../../lib/load';
 import { DevUsageError } from '../../lib/dev/errors';
 import { loadFunctions } from '../../lib/dev/functions';
-import { PROFILES, type Profile } from '../../lib/dev/profiles';
+import { ALL_PROFILES, type Profile } from '../../lib/dev/profiles';
 import { startDev, type DevServer } from '../../lib/dev/server';
 import { JWKS_PATH } from '../../lib/dev/mock-idp';
 import { envName } from '../../lib/dev/consumers';
@@ -36,7 +36,7 @@ interface Io {
 
 export function parseProfile(p: string | undefined): Profile {
   if (p === undefined) return 'aws';
-  if (!(PROFILES as readonly string[]).includes(p)) throw new DevUsageError(`unknown profile ${JSON.stringify(p)}; profiles: ${PROFILES.join(', ')}`);
+  if (!(ALL_PROFILES as readonly string[]).includes(p)) throw new DevUsageError(`unknown profile ${JSON.stringify(p)}; profiles: ${ALL_PROFILES.join(', ')}`);
   return p as Profile;
 }
 

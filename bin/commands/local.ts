@@ -21,7 +21,7 @@ export const localCommands: CommandModule = {
       .description("run the gateway locally on 127.0.0.1, with auth, limits, cache, transforms and each cloud's answers (--profile)")
       .argument('[spec]', SPEC_HELP)
       .option('--stage <name>', 'stage (default: dev, else the first)')
-      .option('--profile <target>', 'aws, azure or apigee semantics (default: aws)')
+      .option('--profile <target>', 'aws, azure, apigee or kubernetes (Envoy Gateway) semantics (default: aws)')
       .option('--port <n>', 'port; 0 picks a free one (default: 8787)')
       .option('--backend <name=url>', 'send an HTTP backend to another URL (repeatable)', many)
       .option('--function <binding=file>', 'run a function binding in-process from a .ts or .js handler (repeatable)', many)
@@ -47,7 +47,7 @@ export const localCommands: CommandModule = {
       .argument('[spec]', SPEC_HELP)
       .argument('[vectors]', 'vectors file (YAML or JSON)')
       .requiredOption('--url <url>', 'base URL of the gateway (anygate dev or a deployed stage)')
-      .option('--profile <target>', 'whose answers to expect: aws, azure or apigee (default: aws)')
+      .option('--profile <target>', 'whose answers to expect: aws, azure, apigee or kubernetes (default: aws)')
       .option('--stage <name>', 'stage the gateway runs (default: dev, else the first)')
       .option('--json', 'machine-readable results')
       .action(

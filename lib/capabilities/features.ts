@@ -79,7 +79,7 @@ const RECORDS = {
   'observability.accessLogs': { title: 'access logs', detect: gateway((s) => s.observability.accessLogs) },
   'observability.tracing': { title: 'tracing', detect: gateway((s) => s.observability.tracing || stages(s).some((st) => st.tracing)) },
   'spec.strings': { title: 'spec strings reaching a target language (header names, origins, evaluated syntax)', detect: always, listed: false },
-  'options.target': { title: 'per-target option blocks (aws:, azure: on the gateway; apigee: on routes)', detect: (s) => [...(s.aws || s.azure ? ['gateway'] : []), ...s.routes.filter((r) => r.apigee).map((r) => r.id)], listed: false },
+  'options.target': { title: 'per-target option blocks (aws:, azure:, kubernetes: on the gateway; apigee: on routes)', detect: (s) => [...(s.aws || s.azure || s.kubernetes ? ['gateway'] : []), ...s.routes.filter((r) => r.apigee).map((r) => r.id)], listed: false },
   size: { title: 'size of the emitted API definition or bundle', detect: always, phase: 'emitted', listed: false },
   'policy.size': { title: 'size of each emitted policy document', detect: always, phase: 'emitted', listed: false },
 } as const satisfies Record<string, Omit<FeatureRecord, 'id'>>;

@@ -8,7 +8,8 @@ import type { GatewaySpec, RouteSpec } from '../model/types';
 import { quotaCounter, rateLimiter, type RateLimiter } from './limits';
 import type { Profile, Refusal } from './profiles';
 
-export type LimitOutcome = { readonly ok: true } | { readonly ok: false; readonly refusal: Refusal; readonly retryAfterSeconds: number };
+export type LimitScope = 'plan' | 'route' | 'stage';
+export type LimitOutcome = { readonly ok: true } | { readonly ok: false; readonly refusal: Refusal; readonly retryAfterSeconds: number; readonly scope: LimitScope };
 
 export class Limits {
   private readonly planRate = new Map<string, RateLimiter>();
@@ -22,7 +23,7 @@ export class Limits {
     private readonly profile: Profile,
   ) {
     for (const [name, p] of Object.entries(spec.plans)) {
-      if (p.rateLimit) this.planRate.set(name, rateLimiter(profile, p.rateLimit));
+      if (p.rateLimit) this.planRate.set(name, rateLimiter(profile, p.rateLimit, 'plan'));
       if (p.quota) this.planQuota.set(name, quotaCounter(profile, p.quota));
     }
     for (const r of spec.routes) if (r.rateLimit) this.routeRate.set(r.id, rateLimiter(profile, r.rateLimit));
@@ -31,18 +32,18 @@ export class Limits {
   }
 
   check(route: RouteSpec, consumer: { name: string; plan: string } | undefined, now: number): LimitOutcome {
-    const steps: [RateLimiter | undefined, string, Refusal][] = [];
+    const steps: [RateLimiter | undefined, string, Refusal, LimitScope][] = [];
     if (consumer) {
-      steps.push([this.planRate.get(consumer.plan), consumer.name, 'rateLimited']);
-      steps.push([this.planQuota.get(consumer.plan), consumer.name, 'quotaExceeded']);
+      steps.push([this.planRate.get(consumer.plan), consumer.name, 'rateLimited', 'plan']);
+      steps.push([this.planQuota.get(consumer.plan), consumer.name, 'quotaExceeded', 'plan']);
     }
     const routeLimit = this.routeRate.get(route.id);
-    steps.push([routeLimit, route.id, 'rateLimited']);
-    if (!(this.profile === 'aws' && routeLimit)) steps.push([this.stageRate, 'stage', 'rateLimited']);
-    for (const [limiter, key, refusal] of steps) {
+    steps.push([routeLimit, route.id, 'rateLimited', 'route']);
+    if (!(this.profile === 'aws' && routeLimit)) steps.push([this.stageRate, 'stage', 'rateLimited', 'stage']);
+    for (const [limiter, key, refusal, scope] of steps) {
       if (!limiter) continue;
       const r = limiter.take(key, now);
-      if (!r.ok) return { ok: false, refusal, retryAfterSeconds: r.retryAfterSeconds };
+      if (!r.ok) return { ok: false, refusal, retryAfterSeconds: r.retryAfterSeconds, scope };
     }
     return { ok: true };
   }

@@ -13,10 +13,16 @@
  * - Apigee: `{"fault": {"faultstring", "detail": {"errorcode"}}}` faults: SpikeArrestViolation
  *   and QuotaViolation 429, AccessControl IPDeniedAccess 403; 401/403/404 from the RaiseFault
  *   policies anygate emits (`{"message": ...}`).
+ * - Kubernetes (Envoy Gateway): Envoy's local replies, plain text: see kubernetesRefusal.
  */
 
-export type Profile = 'aws' | 'azure' | 'apigee';
+import { kubernetesRefusal } from './profile-kubernetes';
+
+export type Profile = 'aws' | 'azure' | 'apigee' | 'kubernetes';
+/** The cloud profiles, which every example runs on. */
 export const PROFILES: readonly Profile[] = ['aws', 'azure', 'apigee'];
+/** Every profile `--profile` takes; kubernetes (Envoy Gateway) refuses some examples' features at start. */
+export const ALL_PROFILES: readonly Profile[] = [...PROFILES, 'kubernetes'];
 
 /** Why the gateway refused. */
 export type Refusal =
@@ -45,6 +51,14 @@ export interface GatewayResponse {
 export interface RefusalContext {
   /** Seconds until the limit lets the caller in again (429s). */
   readonly retryAfterSeconds?: number;
+  /** Which limit refused (429s): Envoy answers its local and global rate limits differently. @default 'route' */
+  readonly limitScope?: 'plan' | 'route' | 'stage';
+  /** The route has a JWT authorizer (401s): Envoy's 401 then comes from jwt_authn. @default true */
+  readonly jwtRoute?: boolean;
+  /** The request carried the authorizer's credential (401s): Envoy's jwt_authn tells a missing token from a bad one. @default false */
+  readonly credentialPresent?: boolean;
+  /** The URL the caller requested, for `WWW-Authenticate: Bearer realm=...` (401s). @default 'http://localhost/' */
+  readonly requestUrl?: string;
   readonly clientIp?: string;
   /** Detail for validation failures. */
   readonly detail?: string;
@@ -167,7 +181,7 @@ function apigee(r: Refusal, c: RefusalContext): GatewayResponse {
 
 /** The response `profile`'s gateway gives for a refusal. */
 export function refusal(profile: Profile, r: Refusal, c: RefusalContext = {}): GatewayResponse {
-  const res = profile === 'aws' ? aws(r, c) : profile === 'azure' ? azure(r, c) : apigee(r, c);
+  const res = profile === 'aws' ? aws(r, c) : profile === 'azure' ? azure(r, c) : profile === 'kubernetes' ? kubernetesRefusal(r, c) : apigee(r, c);
   const headers = Object.fromEntries(Object.entries(res.headers).filter(([, v]) => v !== ''));
   return { ...res, headers };
 }

@@ -22,6 +22,7 @@ import { clientAddress, ipAllowed } from './ip-rules';
 import { Limits } from './limits-plan';
 import { createMatcher, type Matcher, type RouteMatch } from './match';
 import { JWKS_PATH, mockJwks } from './mock-idp';
+import { jwtContext } from './profile-kubernetes';
 import { refusal, type GatewayResponse, type Profile, type Refusal, type RefusalContext } from './profiles';
 import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
@@ -276,12 +277,12 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
   const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
   const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, functionRequest: () => fnRequest() });
-  if (!auth.ok) return refuse(p, x, auth.refusal);
+  if (!auth.ok) return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.req.url ?? '/'}` });
   const caller = auth.caller;
   x.consumer = caller.consumer ?? caller.principal ?? null;
   const consumer = caller.consumer ? { name: caller.consumer, plan: p.spec.consumers[caller.consumer].plan } : undefined;
   const limit = p.limits.check(r, consumer, p.clock.now());
-  if (!limit.ok) return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds });
+  if (!limit.ok) return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
   const valid = p.validator.check(r, { query, headers, body });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
 

@@ -228,6 +228,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     observability,
     ...(p.top.aws ? { aws: p.top.aws } : {}),
     ...(p.top.azure ? { azure: p.top.azure } : {}),
+    ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
   };
   return canonical(spec);
 }

@@ -35,6 +35,7 @@ export interface ParsedGateway {
     description?: string;
     aws?: z.output<typeof GatewaySchema.shape.aws>;
     azure?: z.output<typeof GatewaySchema.shape.azure>;
+    kubernetes?: z.output<typeof GatewaySchema.shape.kubernetes>;
   };
   readonly backends: Section<z.output<typeof Backend>>;
   readonly authorizers: Section<z.output<typeof Authorizer>>;
@@ -102,6 +103,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   }
   if (input.aws !== undefined) top.aws = parseWith(shape.aws, input.aws, ['aws'], issues);
   if (input.azure !== undefined) top.azure = parseWith(shape.azure, input.azure, ['azure'], issues);
+  if (input.kubernetes !== undefined) top.kubernetes = parseWith(shape.kubernetes, input.kubernetes, ['kubernetes'], issues);
   const routes: ParsedGateway['routes'] = [];
   if (input.routes !== undefined) {
     if (!Array.isArray(input.routes)) {

@@ -121,6 +121,76 @@ export const AzureGatewayOptions = z
   })
   .describe('Options only the Azure adapter reads.');
 
+// Kubernetes object names as the Gateway API's CRDs take them (ObjectName, Namespace, SectionName, Hostname, GatewayController).
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const K8sNamespace = z.string().max(63).regex(DNS_LABEL, { message: 'must be a Kubernetes namespace name (DNS label: a-z, 0-9, -; at most 63 characters)' });
+const K8sName = z.string().min(1).max(253).regex(DNS_SUBDOMAIN, { message: 'must be a Kubernetes object name (lower-case DNS subdomain)' });
+const K8sSectionName = z.string().max(253).regex(DNS_SUBDOMAIN, { message: 'must be a listener name (lower-case DNS subdomain)' });
+const K8sHostname = z
+  .string()
+  .max(253)
+  .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { message: 'must be a lower-case host name such as api.example.com or *.example.com (no IP address, no port)' });
+
+export const KubernetesGatewayRef = z
+  .strictObject({
+    name: K8sName.optional().meta({ description: 'Name of the Gateway.', default: 'eg' }),
+    namespace: K8sNamespace.optional().meta({ description: 'Namespace of the Gateway.', default: 'envoy-gateway-system' }),
+    sectionName: K8sSectionName.optional().meta({ description: 'Listener of the Gateway the routes attach to. Default: every listener that accepts them.' }),
+  })
+  .describe('The Gateway the HTTPRoutes attach to (parentRefs).');
+
+export const KubernetesCertificateRef = z
+  .strictObject({
+    name: K8sName.meta({ description: 'Name of the TLS Secret (type kubernetes.io/tls, keys tls.crt and tls.key).' }),
+    namespace: K8sNamespace.optional().meta({ description: "Namespace of the Secret; another namespace than the Gateway's gets a ReferenceGrant. Default: the Gateway's namespace." }),
+  })
+  .describe('A TLS certificate Secret, by reference (never inlined).');
+
+export const KubernetesListener = z
+  .strictObject({
+    name: K8sSectionName.optional().meta({ description: 'Listener name (what sectionName selects). Default: the protocol and port, e.g. `https-443`.' }),
+    port: z.number().int().min(1).max(65_535).optional().meta({ description: 'Port the listener accepts connections on. Default: 80 for HTTP, 443 for HTTPS.' }),
+    protocol: z.enum(['HTTP', 'HTTPS']).optional().meta({ description: 'HTTP, or HTTPS terminated at the Gateway with certificateRefs.', default: 'HTTP' }),
+    hostname: K8sHostname.optional().meta({ description: 'Host name the listener accepts (`*.example.com` allowed). Default: any host.' }),
+    certificateRefs: z.array(KubernetesCertificateRef).min(1).max(64).optional().meta({ description: 'TLS Secrets of an HTTPS listener (required for HTTPS, refused for HTTP).' }),
+  })
+  .describe('One Gateway listener.');
+
+export const KubernetesCreateGateway = z
+  .strictObject({
+    className: K8sName.optional().meta({ description: 'Name of the GatewayClass emitted with the Gateway. Default: the Gateway name.' }),
+    controllerName: z
+      .string()
+      .max(253)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/, { message: 'must be a controller name such as gateway.envoyproxy.io/gatewayclass-controller' })
+      .optional()
+      .meta({ description: "Controller of the GatewayClass (Envoy Gateway's by default).", default: 'gateway.envoyproxy.io/gatewayclass-controller' }),
+    listeners: z.array(KubernetesListener).min(1).max(64).optional().meta({ description: 'Listeners of the Gateway.', default: [{ name: 'http', port: 80, protocol: 'HTTP' }] }),
+  })
+  .describe('Emit the Gateway (named by `gateway`) and its GatewayClass instead of attaching to an existing one.');
+
+export const KubernetesServiceRef = z
+  .strictObject({
+    name: z.string().max(63).regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a Service name (DNS-1035 label: a lower-case letter, then a-z, 0-9, -; at most 63 characters)' }).meta({ description: 'Name of the Service.' }),
+    namespace: K8sNamespace.optional().meta({ description: "Namespace of the Service; another namespace than the stage's gets a ReferenceGrant. Default: the stage's namespace." }),
+    port: z.number().int().min(1).max(65_535).optional().meta({ description: 'Service port.', default: 80 }),
+  })
+  .describe('The Service a function binding (or custom authorizer) calls in one stage.');
+
+export const KubernetesGatewayOptions = z
+  .strictObject({
+    gateway: KubernetesGatewayRef.optional().meta({ description: 'The Gateway the HTTPRoutes attach to.', default: { name: 'eg', namespace: 'envoy-gateway-system' } }),
+    hostnames: z.array(K8sHostname).min(1).max(16).optional().meta({ description: 'Host names of the HTTPRoutes. Default: every host name the listener accepts.' }),
+    namespaces: z.record(Name, K8sNamespace).optional().meta({ description: 'Namespace of each stage, by stage name. Default: `<gateway name>-<stage>`.', default: {} }),
+    createGateway: KubernetesCreateGateway.optional().meta({ description: 'Emit a Gateway and GatewayClass. Default: attach to an existing Gateway.' }),
+    functions: z
+      .record(Name, z.record(Name, KubernetesServiceRef))
+      .optional()
+      .meta({ description: "Per stage, per function binding, the Service it calls. Default: a Service named after the binding, port 80, in the stage's namespace.", default: {} }),
+  })
+  .describe('Options only the Kubernetes adapter reads.');
+
 export const ApigeeRouteOptions = z
   .strictObject({
     honorNoCache: z.boolean().optional().meta({ description: 'Let a client skip the response cache with Cache-Control: no-cache (off: any client could force backend calls).', default: false }),
@@ -315,6 +385,7 @@ export const GatewaySchema = z
     observability: Observability.optional(),
     aws: AwsGatewayOptions.optional(),
     azure: AzureGatewayOptions.optional(),
+    kubernetes: KubernetesGatewayOptions.optional(),
   })
   .describe('An anygate gateway definition.');
 

@@ -174,6 +174,28 @@ export interface GatewaySpec {
     readonly versioning?: 'Segment' | 'Header' | 'Query';
     readonly apiDefinition?: 'operations' | 'openapi';
   };
+  /** Options only the Kubernetes adapter reads. */
+  readonly kubernetes?: KubernetesSpecOptions;
+}
+
+/** The spec's `kubernetes:` block (see schema.ts KubernetesGatewayOptions for defaults). */
+export interface KubernetesSpecOptions {
+  readonly gateway?: { readonly name?: string; readonly namespace?: string; readonly sectionName?: string };
+  readonly hostnames?: string[];
+  readonly namespaces?: Record<string, string>;
+  /** Per stage, per binding. */
+  readonly functions?: Record<string, Record<string, { readonly name: string; readonly namespace?: string; readonly port?: number }>>;
+  readonly createGateway?: {
+    readonly className?: string;
+    readonly controllerName?: string;
+    readonly listeners?: {
+      readonly name?: string;
+      readonly port?: number;
+      readonly protocol?: 'HTTP' | 'HTTPS';
+      readonly hostname?: string;
+      readonly certificateRefs?: { readonly name: string; readonly namespace?: string }[];
+    }[];
+  };
 }
 
 export { MODEL_DEFAULTS } from './defaults';

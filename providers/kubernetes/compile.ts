@@ -6,9 +6,11 @@
  */
 import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
-import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { functionBindings, kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
+import type { GatewaySpec, KubernetesSpecOptions, RouteSpec } from '../../lib/model/types';
 import { stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
+import { gatewayObjects, kubernetesSettings, parentRef, type KubernetesSettings } from './gateway';
 import { referenceGrants } from './grants';
 import { dnsLabel } from './names';
 import { pathMatches, PATH_VALUE_MAX, templateRegex, type PathMatch } from './paths';
@@ -20,13 +22,14 @@ import { GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traff
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy'];
+const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy'];
 
 interface StageContext {
   readonly spec: GatewaySpec;
   readonly stage: string;
   readonly namespace: string;
   readonly options: KubernetesCompileOptions;
+  readonly settings: KubernetesSettings;
   readonly paths: Map<string, PathMatch[]>;
   readonly targets: Map<string, BackendTarget[]>;
   readonly problems: SynthesisProblem[];
@@ -74,7 +77,7 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
   }
   if (filters.length) rule.filters = filters;
   const target = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: httpRoute, sectionName: name };
-  const sp = securityPolicy(c.spec, route, objName, { namespace: c.namespace, functions: c.options.functions?.[c.stage], target });
+  const sp = securityPolicy(c.spec, route, objName, { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target });
   if (sp) objects.push(sp);
   const tp = routeTrafficPolicy(c.spec, route, objName, c.namespace, target);
   if (tp) objects.push(tp);
@@ -82,12 +85,8 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
 }
 
 function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>[]): K8sObject {
-  const gw = c.options.gateway ?? { name: 'eg', namespace: 'envoy-gateway-system' };
-  const parent: Record<string, unknown> = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: gw.name };
-  if (gw.namespace) parent.namespace = gw.namespace;
-  if (gw.sectionName) parent.sectionName = gw.sectionName;
-  const spec: Record<string, unknown> = { parentRefs: [parent] };
-  if (c.options.hostnames?.length) spec.hostnames = [...c.options.hostnames];
+  const spec: Record<string, unknown> = { parentRefs: [parentRef(c.settings)] };
+  if (c.settings.hostnames) spec.hostnames = [...c.settings.hostnames];
   spec.rules = rules;
   return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: c.namespace }, spec };
 }
@@ -108,12 +107,13 @@ function pathProblems(c: StageContext): void {
   }
 }
 
-function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, problems: SynthesisProblem[]): KubernetesStagePlan {
-  const namespace = options.namespaces?.[stage] ?? dnsLabel(spec.name, stage);
-  const backends = stageBackends(spec, stage, namespace, options.functions?.[stage]);
-  const c: StageContext = { spec, stage, namespace, options, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems, shared: new Map() };
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, problems: SynthesisProblem[]): KubernetesStagePlan {
+  const namespace = settings.namespaceOf(stage);
+  const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage));
+  const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems, shared: new Map() };
   pathProblems(c);
-  const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...backends.objects];
+  const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
+  const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...gateway, ...backends.objects];
   const chunks = splitRoutes(spec.name, spec.routes);
   for (const chunk of chunks) {
     const rules = chunk.routes.map((r) => compileRule(c, r, chunk.name));
@@ -140,14 +140,30 @@ function notes(spec: GatewaySpec): string[] {
   return out.sort();
 }
 
+/** The spec block as the compile options amend it, checked like the spec's own (see kubernetes-options.ts). */
+function settingsProblems(spec: GatewaySpec, options: KubernetesCompileOptions): SynthesisProblem[] {
+  const k = spec.kubernetes ?? {};
+  const merged: KubernetesSpecOptions = {
+    gateway: options.gateway ?? k.gateway,
+    hostnames: options.hostnames ? [...options.hostnames] : k.hostnames,
+    namespaces: { ...k.namespaces, ...options.namespaces },
+    // The options' functions are a program's own table (one may serve several specs): only the spec's are checked.
+    functions: k.functions,
+    createGateway: options.createGateway ?? k.createGateway,
+  };
+  return kubernetesOptionProblems(merged, Object.keys(spec.stages), functionBindings(spec)).map((p) => ({ target: TARGET, where: 'gateway', feature: 'options.target', message: `kubernetes.${p.path}: ${p.message}` }));
+}
+
 /** Compiles the spec for Envoy Gateway on Kubernetes. Throws SynthesisError naming every problem. */
 export function compileKubernetes(spec: GatewaySpec, options: KubernetesCompileOptions = {}): KubernetesPlan {
   assertSupported(spec, 'kubernetes');
   const stages = options.stages ?? Object.keys(spec.stages);
   const problems: SynthesisProblem[] = [];
   for (const s of stages) if (!spec.stages[s]) problems.push({ target: TARGET, where: 'gateway', feature: 'stage', message: `stage ${JSON.stringify(s)} is not in the spec` });
-  if (problems.length) throw new SynthesisError(TARGET, problems);
-  const plan = stages.map((s) => compileStage(spec, s, options, problems));
+  const settings = kubernetesSettings(spec, options);
+  problems.push(...settingsProblems(spec, options));
+  if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
+  const plan = stages.map((s) => compileStage(spec, s, options, settings, problems));
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
   return { stages: plan, notes: notes(spec) };
 }

@@ -1,4 +1,5 @@
 /** The kubernetes compiler's options and output. */
+import type { KubernetesSpecOptions } from '../../lib/model/types';
 
 /** A Kubernetes object as emitted: plain data, ready for `kubectl apply`. */
 export interface K8sObject {
@@ -17,16 +18,23 @@ export interface ServiceRef {
   readonly port?: number;
 }
 
+/**
+ * Compile options. `gateway`, `hostnames`, `namespaces`, `functions` and `createGateway` override
+ * the spec's `kubernetes:` block (gateway, hostnames and createGateway as a whole; namespaces stage
+ * by stage; functions binding by binding).
+ */
 export interface KubernetesCompileOptions {
-  /** The existing Gateway the HTTPRoutes attach to. @default { name: 'eg', namespace: 'envoy-gateway-system' } */
+  /** The Gateway the HTTPRoutes attach to (no namespace: the route's own). @default - the spec's kubernetes.gateway, else { name: 'eg', namespace: 'envoy-gateway-system' } */
   readonly gateway?: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
-  /** Hostnames of the HTTPRoutes. @default - every hostname of the listener */
+  /** Hostnames of the HTTPRoutes. @default - the spec's kubernetes.hostnames, else every hostname of the listener */
   readonly hostnames?: readonly string[];
-  /** Namespace of each stage. @default `<gateway name>-<stage>` */
+  /** Namespace of each stage. @default - the spec's kubernetes.namespaces, else `<gateway name>-<stage>` */
   readonly namespaces?: Readonly<Record<string, string>>;
+  /** Emit the Gateway and its GatewayClass. @default - the spec's kubernetes.createGateway, else none (attach to an existing Gateway) */
+  readonly createGateway?: KubernetesSpecOptions['createGateway'];
   /** Stages compiled. @default - every stage of the spec */
   readonly stages?: readonly string[];
-  /** Per stage, the Service of each function binding. @default - a Service named after the binding, port 80, in the stage's namespace */
+  /** Per stage, the Service of each function binding (binding by binding over the spec's kubernetes.functions). @default - the spec's kubernetes.functions, else a Service named after the binding, port 80, in the stage's namespace */
   readonly functions?: Readonly<Record<string, Readonly<Record<string, ServiceRef>>>>;
 }
 

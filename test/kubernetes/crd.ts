@@ -62,6 +62,17 @@ function celProblems(o: K8sObject): string[] {
     const usesJwt = spec.authorization?.rules?.some((r: any) => r.principal?.jwt);
     if (usesJwt && !spec.jwt) out.push('authorization on jwt without jwt');
   }
+  if (o.kind === 'Gateway') {
+    // The listener rules of the Gateway CRD (x-kubernetes-validations on spec.listeners).
+    const ls: any[] = spec.listeners ?? [];
+    if (new Set(ls.map((l) => l.name)).size !== ls.length) out.push('listener names not unique');
+    if (new Set(ls.map((l) => `${l.port} ${l.protocol} ${l.hostname ?? ''}`)).size !== ls.length) out.push('port, protocol and hostname not unique');
+    for (const l of ls) {
+      if (l.protocol === 'HTTP' && l.tls) out.push(`tls on an HTTP listener (${l.name})`);
+      if (l.protocol === 'HTTPS' && !l.tls?.certificateRefs?.length) out.push(`HTTPS listener without tls certificateRefs (${l.name})`);
+    }
+  }
+  if (o.kind === 'GatewayClass' && o.metadata.namespace) out.push('GatewayClass is cluster-scoped: no namespace');
   if (o.kind === 'HTTPRouteFilter' && spec.urlRewrite?.path?.type === 'ReplaceRegexMatch' && !spec.urlRewrite.path.replaceRegexMatch) out.push('ReplaceRegexMatch without replaceRegexMatch');
   if (!DNS_LABEL.test(o.metadata.name) || o.metadata.name.length > 63) out.push(`name ${o.metadata.name} is not a DNS label`);
   return out;

@@ -60,6 +60,7 @@ const input = {
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
   aws: { binaryMediaTypes: ['image/png'] },
   azure: { sku: 'Premium', externalCache: true },
+  kubernetes: { gateway: { name: 'edge', namespace: 'infra', sectionName: 'https' }, hostnames: ['api.example.com'], namespaces: { dev: 'things-dev' }, functions: { dev: { 'orders-fn': { name: 'orders', namespace: 'fns', port: 8080 } } }, createGateway: { className: 'envoy', listeners: [{ protocol: 'HTTPS', certificateRefs: [{ name: 'api-tls', namespace: 'certs' }] }] } },
 };
 
 describe('OpenAPI export keeps every field', () => {
@@ -79,6 +80,6 @@ describe('OpenAPI export keeps every field', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
     expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'name', 'observability', 'plans', 'stages']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'kubernetes', 'name', 'observability', 'plans', 'stages']);
   });
 });

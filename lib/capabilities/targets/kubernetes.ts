@@ -8,6 +8,7 @@ import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
 import type { CheckContext, TargetRecords } from '../types';
 import { headerNameProblems, originProblems } from './aws-syntax';
+import { functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
@@ -103,6 +104,10 @@ const headerNames = (ctx: CheckContext): SynthesisProblem[] =>
     return names.filter((h) => !HTTP_TOKEN.test(h)).map((h) => ctx.problem(r.id, `header name ${JSON.stringify(h)} is not an HTTP token`));
   });
 
+/** The `kubernetes:` block: stages it names exist, listeners are valid, routes can attach. */
+const optionsCheck = (ctx: CheckContext): SynthesisProblem[] =>
+  ctx.spec.kubernetes ? kubernetesOptionProblems(ctx.spec.kubernetes, Object.keys(ctx.spec.stages), functionBindings(ctx.spec)).map((p) => ctx.problem('gateway', `kubernetes.${p.path}: ${p.message}`)) : [];
+
 export const KUBERNETES: TargetRecords = {
   target: 'kubernetes',
   base: {
@@ -147,7 +152,7 @@ export const KUBERNETES: TargetRecords = {
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
     }),
-    'options.target': n('not read: the kubernetes target takes compile options (gateway, namespaces, functions)'),
+    'options.target': n('kubernetes: on the gateway (Gateway reference, host names, stage namespaces, function Services, createGateway), checked as the Gateway CRD does', { check: optionsCheck }),
     size: n('HTTPRoutes of at most 16 rules, split deterministically'),
     'policy.size': n('one object per policy; no document-size limit below the API server\'s'),
   },
