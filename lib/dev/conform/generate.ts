@@ -6,6 +6,7 @@
  * the profile's table (profiles.ts), so the same cases hold a deployed stage to it.
  */
 import type { GatewaySpec, RouteSpec } from '../../model/types';
+import { wholeRate } from '../../capabilities/targets/kubernetes';
 import { rateWindow } from '../../../providers/azure/emit/limits';
 import { refusal, scopeRefusal, type Profile, type Refusal } from '../profiles';
 import type { ConformVector } from './vectors';
@@ -79,7 +80,10 @@ function alternativeCases(spec: GatewaySpec, r: RouteSpec, profile: Profile, bas
 /** How many requests pass before the tightest limit on the route refuses, per the profile. */
 export function capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile): number | undefined {
   const limits = [];
-  const cap = (l: { requestsPerSecond: number; burst: number }) => (profile === 'azure' ? rateWindow(l).calls : profile === 'apigee' ? Math.max(1, Math.ceil(l.requestsPerSecond)) : l.burst);
+  // Envoy Gateway's limits (local bucket, global window) hold the whole per-unit count, as dev's limits.ts.
+  const envoy = (rps: number) => wholeRate(rps)?.requests ?? Math.max(1, Math.round(rps));
+  const cap = (l: { requestsPerSecond: number; burst: number }) =>
+    profile === 'azure' ? rateWindow(l).calls : profile === 'apigee' ? Math.max(1, Math.ceil(l.requestsPerSecond)) : profile === 'kubernetes' ? envoy(l.requestsPerSecond) : l.burst;
   if (r.rateLimit) limits.push(cap(r.rateLimit));
   const throttle = spec.stages[stage]?.throttle;
   if (throttle && !(profile === 'aws' && r.rateLimit)) limits.push(cap(throttle));
