@@ -211,7 +211,7 @@ export class AwsGateway extends Construct {
       generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
     });
     acknowledge(secret, [
-      { id: 'AwsSolutions-SMG4', reason: 'CloudFormation copies the value into the API key at deploy time only; a rotation Lambda would desynchronize them and refuse every token caller. Rotate by replacing the secret (a new logical id) and deploying.' },
+      { id: 'AwsSolutions::AwsSolutions-SMG4', reason: 'CloudFormation copies the value into the API key at deploy time only; a rotation Lambda would desynchronize them and refuse every token caller. Rotate by replacing the secret (a new logical id) and deploying.' },
     ]);
     return secret;
   }
