@@ -11,7 +11,9 @@ import { toGatewaySpec } from '../../lib/model/normalize';
 import { createAuthorizer, type AuthorizerEvent, type AuthorizerResult, type HttpGet } from '../../lib/runtime/authorizer/handler';
 import type { AuthorizerConfig } from '../../lib/runtime/config';
 import { compileAws } from '../../providers/aws/compile';
-import { makeKey, signJwt } from './jwt-kit';
+import { createDevAuthorizer } from '../../lib/dev/aws-authorizer';
+import { virtualClock } from '../../lib/dev/clock';
+import { JwksServer, makeKey, signJwt } from './jwt-kit';
 
 const NOW = 1_800_000_000_000;
 const now = () => NOW;
@@ -200,5 +202,40 @@ describe('a pair among alternatives: auth: [oauth, [partnerKey, partnerJwt]], sc
     // The pair would pass, but the oauth token presented beside it lacks the scope: refused.
     const no = await call('GET', '/r', { Authorization: token({ scope: 'other' }), 'X-Partner-Key': 'acme-key-0123456789abcdef', 'X-Partner-Token': partnerToken('payments:read') });
     expect(no.policyDocument.Statement[0].Effect).toBe('Deny');
+  });
+});
+
+describe('anygate dev: the bridge to the generated authorizer (lib/dev/aws-authorizer.ts)', () => {
+  const server = new JwksServer();
+  let base = '';
+  beforeAll(async () => {
+    base = await server.start();
+    server.keys = [idp.jwk];
+  });
+  afterAll(() => server.stop());
+
+  const dev = () => {
+    const spec = loadSpecFile(PAYMENTS).spec;
+    const route = spec.routes.find((r) => r.id === 'getPayment')!;
+    const a = createDevAuthorizer(spec, { clock: virtualClock(NOW), jwksUris: { oauth: `${base}/jwks` } });
+    const req = (headers: Record<string, string>, query: Record<string, string> = {}) => a.authorize(route, { method: 'GET', path: '/payments/p1', headers, query });
+    return { a, route, req };
+  };
+
+  it('covers routes with alternatives; the ok decision carries the caller key, never the internal one', async () => {
+    const { a, route, req } = dev();
+    expect(a.covers(route)).toBe(true);
+    const byToken = await req({ authorization: token() });
+    expect(byToken).toEqual({ ok: true, principal: 'alice', context: { sub: 'alice', scope: '' } });
+    expect(await req({ 'x-api-key': 'widget-key-0123456789abcdef' })).toMatchObject({ ok: true, apiKey: 'widget-key-0123456789abcdef' });
+    expect(await req({}, { api_key: 'widget-key-0123456789abcdef' })).toMatchObject({ ok: true, apiKey: 'widget-key-0123456789abcdef' });
+    expect(await req({ authorization: token(), 'x-api-key': 'widget-key-0123456789abcdef' })).toMatchObject({ ok: true, principal: 'alice', apiKey: 'widget-key-0123456789abcdef' });
+  });
+
+  it('refuses what the deployed authorizer refuses', async () => {
+    const { req } = dev();
+    expect(await req({ 'x-api-key': 'widget-key-0123456789abcdef', authorization: token({ exp: NOW / 1000 - 3600 }) })).toEqual({ ok: false, reason: 'unauthorized' });
+    expect(await req({})).toEqual({ ok: false, reason: 'unauthorized' });
+    expect(await req({ 'x-api-key': 'key-one-0123456789abcdef' }, { api_key: 'key-two-0123456789abcdef' })).toEqual({ ok: false, reason: 'unauthorized' });
   });
 });
