@@ -110,6 +110,16 @@ describe('examples/payments on AWS', () => {
   });
 });
 
+describe('response cache on a route with alternatives', () => {
+  it('is keyed by every credential the route can read (model rule 8)', () => {
+    const s = payments();
+    s.routes[1].cache = { ttlSeconds: 60 };
+    const { gateway } = synthAws(s);
+    const integration = (gateway.plan.body as any).paths['/payments/{id}'].get['x-amazon-apigateway-integration'];
+    expect([...integration.cacheKeyParameters].sort()).toEqual(['method.request.header.Authorization', 'method.request.header.X-Api-Key', 'method.request.path.id', 'method.request.querystring.api_key']);
+  });
+});
+
 describe('several stages', () => {
   it('one internal key and one internal plan cover every stage; consumer keys and plans stay per stage', () => {
     const s = payments();

@@ -6,6 +6,9 @@ import type { AuthorizerConfig } from '../../lib/runtime/config';
 import { scratch } from '../validators';
 import { JwksServer, makeKey, signJwt } from './jwt-kit';
 
+/** The runtime settings every configuration below shares. */
+const RUNTIME = { contextClaims: [], jwksCacheSeconds: 60, jwksRefetchCooldownSeconds: 30, jwksStaleIfErrorSeconds: 3600, tokenCacheSize: 0, fetchTimeoutMs: 1000, maxJwksBytes: 150000 };
+
 describe('bundled handlers', () => {
   it('are deterministic: the same configuration gives the same bytes and hash', () => {
     const a = bundleHandler('authorizer', { version: 1, x: 1 }, scratch('bundle'));
@@ -41,13 +44,7 @@ describe('bundled handlers', () => {
       apiKeys: { h: { in: 'header', name: 'x-api-key' }, q: { in: 'query', name: 'api_key' } },
       schemes: { anygate_alternatives: { exact: true, resultTtlSeconds: 0 } },
       routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 'anygate_alternatives', jwt: [], apiKeys: ['h', 'q'], scopes: [], alternatives: [['h'], ['q']] }],
-      contextClaims: [],
-      jwksCacheSeconds: 60,
-      jwksRefetchCooldownSeconds: 30,
-      jwksStaleIfErrorSeconds: 3600,
-      tokenCacheSize: 0,
-      fetchTimeoutMs: 1000,
-      maxJwksBytes: 150000,
+      ...RUNTIME,
       internalKey: true,
     };
     const event = { methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: { 'x-api-key': 'k-0123456789abcdefghij' } };
@@ -70,13 +67,7 @@ describe('bundled handlers', () => {
       apiKeys: {},
       schemes: { s: { exact: true, resultTtlSeconds: 60 } },
       routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 's', jwt: ['jwt'], apiKeys: [], scopes: [] }],
-      contextClaims: [],
-      jwksCacheSeconds: 60,
-      jwksRefetchCooldownSeconds: 30,
-      jwksStaleIfErrorSeconds: 3600,
-      tokenCacheSize: 0,
-      fetchTimeoutMs: 1000,
-      maxJwksBytes: 150000,
+      ...RUNTIME,
     };
     const b = bundleHandler('authorizer', cfg, scratch('bundle'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
