@@ -11,6 +11,8 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parse } from 'yaml';
+import { capability } from '../../lib/capabilities/targets';
+import { toGatewaySpec } from '../../lib/model/normalize';
 import { ALTERNATIVES_SCHEME } from '../../providers/aws/auth';
 import { cfnLintErrors, openApiErrors, scratch, writeJson } from '../validators';
 import { resourcesOfType, synthAws } from './helpers';
@@ -130,6 +132,16 @@ describe('several stages', () => {
     expect(internal).toHaveLength(1);
     expect(internal[0][1].Properties.ApiStages.map((x: any) => x.Stage.Ref).sort()).toEqual(resourcesOfType(json, 'AWS::ApiGateway::Stage').map(([id]) => id).sort());
     expect(resourcesOfType(json, 'AWS::ApiGateway::ApiKey').map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GatewayAnygateInternalKey', 'GatewayKeyWidgetDev', 'GatewayKeyWidgetProd']);
+  });
+});
+
+describe('the portability record', () => {
+  it('auth.alternatives is emulated on aws; the report names the routes whose token callers the internal key stands in for', () => {
+    const spec = toGatewaySpec(payments());
+    const c = capability('aws', 'auth.alternatives', {}, spec);
+    expect(c.support).toBe('emulated');
+    expect(c.note).toMatch(/decision cache is off for these routes \(TTL 0, no identity source/);
+    expect(c.note).toMatch(/; token callers keyed by the internal key on createPayment, getPayment, listPayments$/);
   });
 });
 
