@@ -4,6 +4,7 @@
  * deploys, with the configuration the AWS compiler emits, called in-process with the dev clock;
  * only the JWKS location may be pointed at the mock IdP. Keep every coupling to that code here.
  */
+import { randomBytes } from 'node:crypto';
 import { createAuthorizer, type AuthorizerEvent } from '../runtime/authorizer/handler';
 import type { AuthorizerResult } from '../runtime/authorizer/policy';
 import type { AuthorizerConfig } from '../runtime/config';
@@ -23,7 +24,18 @@ export interface JwtRequest {
 }
 
 export type JwtDecision =
-  | { readonly ok: true; readonly principal: string; readonly context: Record<string, string> }
+  | {
+      readonly ok: true;
+      readonly principal: string;
+      readonly context: Record<string, string>;
+      /**
+       * The caller's API key the authorizer returned as usageIdentifierKey, for the gateway to
+       * validate against its consumers as API Gateway would (403 for an unknown key). Absent when
+       * no key was presented (a request let in by a token alone; on AWS the anygate-internal key
+       * stands in, which is never a caller's).
+       */
+      readonly apiKey?: string;
+    }
   | { readonly ok: false; readonly reason: 'unauthorized' | 'forbidden' };
 
 export interface DevAuthorizerOptions {
@@ -37,7 +49,10 @@ export interface DevAuthorizerOptions {
 }
 
 export interface DevAuthorizer {
-  /** True when the route's JWTs go through the generated authorizer. */
+  /**
+   * True when the route's JWTs (and, with apiKeySource AUTHORIZER or alternatives, its API keys)
+   * go through the generated authorizer.
+   */
   covers(route: RouteSpec): boolean;
   authorize(route: RouteSpec, req: JwtRequest): Promise<JwtDecision>;
 }
@@ -87,7 +102,9 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
     ...config,
     jwt: Object.fromEntries(Object.entries(config.jwt).map(([n, j]) => [n, opts.jwksUris?.[n] ? { ...j, jwksUri: opts.jwksUris[n] } : j])),
   };
-  const run = cfg ? createAuthorizer(cfg, () => opts.clock.now()) : undefined;
+  // The anygate-internal key of this process (on AWS: a Secrets Manager secret); never a caller's.
+  const internalKey = randomBytes(24).toString('base64url');
+  const run = cfg ? createAuthorizer(cfg, () => opts.clock.now(), undefined, async () => internalKey) : undefined;
   const cache = new Map<string, { result: AuthorizerResult; expires: number }>();
 
   return {
@@ -112,7 +129,8 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
         if (seconds > 0) cache.set(key, result);
       }
       if (!allowed(result.result, methodArn)) return { ok: false, reason: 'forbidden' };
-      return { ok: true, principal: result.result.principalId, context: result.result.context };
+      const apiKey = result.result.usageIdentifierKey;
+      return { ok: true, principal: result.result.principalId, context: result.result.context, ...(apiKey !== undefined && apiKey !== internalKey ? { apiKey } : {}) };
     },
   };
 }

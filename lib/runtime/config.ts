@@ -39,12 +39,25 @@ export interface AuthorizerRoute {
   readonly arn: string;
   /** Security scheme (one generated authorizer definition) guarding the route. */
   readonly scheme: string;
-  /** JWT authorizers that must all verify. */
+  /**
+   * JWT authorizers that must all verify. With `alternatives`: every JWT authorizer of the
+   * route, each verified when the request presents its token.
+   */
   readonly jwt: string[];
-  /** API key authorizers whose key is returned as usageIdentifierKey. */
+  /**
+   * API key authorizers whose key is returned as usageIdentifierKey. With `alternatives`: every
+   * API key authorizer of the route, each required to be present only when presented.
+   */
   readonly apiKeys: string[];
-  /** Scopes the token must carry. */
+  /** Scopes the token must carry (every token checked, on its own). */
   readonly scopes: string[];
+  /**
+   * Set when the route accepts any one of several alternatives (`auth: [a, [b, c]]`): each inner
+   * list is one alternative, all of whose credentials a request must present. The decision is
+   * lib/runtime/alternatives.ts: every presented credential is checked, one failure refuses.
+   * @default - one alternative: `jwt` and `apiKeys` together
+   */
+  readonly alternatives?: string[][];
 }
 
 /** A security scheme: one API Gateway authorizer definition sharing the generated function. */
@@ -86,7 +99,19 @@ export interface AuthorizerConfig {
   readonly fetchTimeoutMs: number;
   /** Largest JWKS or discovery response accepted, in bytes. */
   readonly maxJwksBytes: number;
+  /**
+   * True when a route lets a request in by an alternative without an API key while its method
+   * requires one: the authorizer then returns the anygate-internal API key as usageIdentifierKey
+   * for such requests, reading its value at cold start from the Secrets Manager secret whose ARN
+   * is in the environment variable INTERNAL_KEY_SECRET_ENV; it refuses a caller presenting that
+   * value as its own key.
+   * @default false
+   */
+  readonly internalKey?: boolean;
 }
+
+/** Environment variable of the generated authorizer holding the internal key's secret ARN. */
+export const INTERNAL_KEY_SECRET_ENV = 'ANYGATE_INTERNAL_KEY_SECRET';
 
 /** Defaults of the authorizer runtime. */
 export const AUTHORIZER_DEFAULTS = {

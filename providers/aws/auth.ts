@@ -7,6 +7,8 @@ import { MODEL_DEFAULTS } from '../../lib/model/defaults';
 import { uniqueByJson, type SynthesisProblem } from '../../lib/model/errors';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
+import { customInAlternativesMessage } from '../../lib/capabilities/targets/aws-syntax';
+import { alternativeAuthorizers } from '../../lib/model/credentials';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../../lib/runtime/config';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, lambdaUri } from './plan';
 import { arnPatternCovers, buildResources, overlappingPairs, type AwsResource } from './resources';
@@ -53,6 +55,146 @@ function identityExpr(i: { in: 'header' | 'query'; name: string }): string {
   return i.in === 'header' ? `method.request.header.${i.name}` : `method.request.querystring.${i.name}`;
 }
 
+type AuthRoute = { route: RouteSpec; entry: AuthorizerRoute };
+type RouteAuth = { security?: Record<string, string[]>[]; identityParams: { in: 'header' | 'query'; name: string }[] };
+
+/** What the per-route compilers share: the spec, and the outputs they add to. */
+interface RouteCtx {
+  readonly spec: GatewaySpec;
+  readonly resources: Map<string, AwsResource>;
+  readonly target: string;
+  readonly problems: SynthesisProblem[];
+  readonly securitySchemes: Record<string, unknown>;
+  readonly authRoutes: AuthRoute[];
+  readonly customBindings: Map<string, string[]>;
+  /** apiKeySource is AUTHORIZER: every API key goes through the generated authorizer. */
+  readonly generatedKeys: boolean;
+}
+
+/**
+ * The one API Gateway authorizer definition of every route with alternatives (a name no
+ * authorizer can have: safe names hold no underscore). Its decision cache is off and it has no
+ * identity source, for two reasons (API Gateway reference, CreateAuthorizer identitySource,
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html): with caching on,
+ * API Gateway answers 401 without calling the function when ANY identity source is missing or
+ * empty (an alternative's caller never sends the others' credentials), and its cache key would be
+ * every credential together; "when the authorization caching is not enabled, this property is
+ * optional", and the function gets the whole request. The function keeps verified tokens itself
+ * (tokenCacheSize).
+ */
+export const ALTERNATIVES_SCHEME = 'anygate_alternatives';
+
+/**
+ * True when the route's method requires an API key (some alternative holds one) but an
+ * alternative without a key can let a request in: the internal key stands in for that request.
+ */
+export function needsInternalKey(e: AuthorizerRoute, authorizers: GatewaySpec['authorizers']): boolean {
+  return Boolean(e.alternatives && e.apiKeys.length && e.alternatives.some((alt) => alt.every((n) => authorizers[n].type !== 'apiKey')));
+}
+
+/** A route with one alternative (`auth: [a]` or `auth: [[a, b]]`): one authorizer definition per combination. */
+function singleRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
+  const { spec, securitySchemes, problems, target } = ctx;
+  const authorizers = spec.authorizers;
+  const names = [...(route.auth as string[][])[0]].sort();
+  const jwts = names.filter((n) => authorizers[n].type === 'jwt');
+  const keys = names.filter((n) => authorizers[n].type === 'apiKey');
+  const customs = names.filter((n) => authorizers[n].type === 'custom');
+  const generatedKeys = ctx.generatedKeys ? keys : [];
+  const requirement: Record<string, string[]> = {};
+  const identityParams: { in: 'header' | 'query'; name: string }[] = [];
+  if (keys.length) {
+    securitySchemes[API_KEY_SCHEME] = { type: 'apiKey', name: 'x-api-key', in: 'header' };
+    requirement[API_KEY_SCHEME] = [];
+  }
+  if (customs.length) {
+    if (customs.length > 1 || jwts.length || generatedKeys.length) {
+      problems.push({ target, where: route.id, feature: 'auth.custom', message: `a method takes one Lambda authorizer, but [${names.join(', ')}] needs ${customs.length + (jwts.length || generatedKeys.length ? 1 : 0)}; use the custom authorizer alone` });
+      return undefined;
+    }
+    const a = authorizers[customs[0]];
+    if (a.type !== 'custom') return undefined;
+    const scheme = `custom-${customs[0]}`;
+    securitySchemes[scheme] = {
+      type: 'apiKey',
+      name: a.header,
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': {
+        type: 'request',
+        identitySource: `method.request.header.${a.header}`,
+        authorizerUri: lambdaUri(functionStageVariable(a.binding)),
+        authorizerResultTtlInSeconds: a.resultTtlSeconds,
+      },
+    };
+    ctx.customBindings.set(a.binding, [...(ctx.customBindings.get(a.binding) ?? []), `authorizer ${customs[0]}`]);
+    requirement[scheme] = [];
+    identityParams.push({ in: 'header', name: a.header });
+  } else if (jwts.length || generatedKeys.length) {
+    const scheme = `anygate-${[...jwts, ...generatedKeys].join('-')}`;
+    const identities = [...jwts, ...generatedKeys].map((n) => identityOf(authorizers[n] as JwtAuthorizerSpec | ApiKeyAuthorizerSpec));
+    const exprs = [...new Set(identities.map(identityExpr))].sort();
+    // API keys alone have no token to expire (API Gateway checks the key itself on each call).
+    const ttl = Math.min(...jwts.map((n) => jwtResultTtl(authorizers[n] as JwtAuthorizerSpec)), AWS_LIMITS.authorizerResultTtlSeconds.max);
+    securitySchemes[scheme] = {
+      type: 'apiKey',
+      name: identities[0].name,
+      in: identities[0].in,
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': {
+        type: 'request',
+        identitySource: exprs.join(', '),
+        authorizerUri: lambdaUri(AUTHORIZER_STAGE_VARIABLE),
+        authorizerResultTtlInSeconds: ttl,
+      },
+    };
+    requirement[scheme] = [];
+    identityParams.push(...identities);
+    const res = ctx.resources.get(route.id)!;
+    ctx.authRoutes.push({ route, entry: { method: route.method, resource: res.path, arn: res.arn, scheme, jwt: jwts, apiKeys: generatedKeys, scopes: route.scopes } });
+  }
+  return { security: [requirement], identityParams: uniqueByJson(identityParams) };
+}
+
+/**
+ * A route with alternatives (`auth: [a, [b, c]]`): the generated authorizer under
+ * ALTERNATIVES_SCHEME decides (lib/runtime/alternatives.ts). When an alternative holds an API key
+ * the method requires one (apiKeySource is then AUTHORIZER), so API Gateway validates the key the
+ * authorizer returns (403 for an unknown one) and meters its usage plan.
+ */
+function alternativesRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
+  const { spec, securitySchemes } = ctx;
+  const alternatives = route.auth as string[][];
+  const names = alternativeAuthorizers(alternatives);
+  const custom = names.find((n) => spec.authorizers[n].type === 'custom');
+  if (custom) {
+    // The capability record refuses this first; kept for callers that skip it (anygate dev, reports).
+    ctx.problems.push({ target: ctx.target, where: route.id, feature: 'auth.alternatives', message: customInAlternativesMessage(custom) });
+    return undefined;
+  }
+  const jwts = names.filter((n) => spec.authorizers[n].type === 'jwt').sort();
+  const keys = names.filter((n) => spec.authorizers[n].type === 'apiKey').sort();
+  const requirement: Record<string, string[]> = { [ALTERNATIVES_SCHEME]: [] };
+  if (keys.length) {
+    securitySchemes[API_KEY_SCHEME] = { type: 'apiKey', name: 'x-api-key', in: 'header' };
+    requirement[API_KEY_SCHEME] = [];
+  }
+  securitySchemes[ALTERNATIVES_SCHEME] = {
+    type: 'apiKey',
+    name: 'Authorization',
+    in: 'header',
+    description: 'anygate: any one of several credentials, decided by the generated authorizer',
+    'x-amazon-apigateway-authtype': 'custom',
+    'x-amazon-apigateway-authorizer': { type: 'request', authorizerUri: lambdaUri(AUTHORIZER_STAGE_VARIABLE), authorizerResultTtlInSeconds: 0 },
+  };
+  const res = ctx.resources.get(route.id)!;
+  const entry: AuthorizerRoute = { method: route.method, resource: res.path, arn: res.arn, scheme: ALTERNATIVES_SCHEME, jwt: jwts, apiKeys: keys, scopes: route.scopes, alternatives: alternatives.map((a) => [...a]) };
+  ctx.authRoutes.push({ route, entry });
+  // Declared for documentation only: no identity source reads them.
+  const identityParams = [...jwts, ...keys].map((n) => identityOf(spec.authorizers[n] as JwtAuthorizerSpec | ApiKeyAuthorizerSpec));
+  return { security: [requirement], identityParams: uniqueByJson(identityParams) };
+}
+
 export function compileAwsAuth(
   spec: GatewaySpec,
   resources: Map<string, AwsResource>,
@@ -63,78 +205,23 @@ export function compileAwsAuth(
   const authorizers = spec.authorizers;
   const used = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
   const usedKeys = [...used].map((n) => authorizers[n]).filter((a): a is ApiKeyAuthorizerSpec => a.type === 'apiKey');
-  // The key source is per API: one key elsewhere than x-api-key moves every key to the authorizer.
-  const apiKeySource = usedKeys.every(isNativeKey) ? 'HEADER' : 'AUTHORIZER';
+  // The key source is per API: one key elsewhere than x-api-key moves every key to the authorizer,
+  // and so does a key among alternatives (API Gateway would refuse a token caller without x-api-key).
+  const apiKeySource = usedKeys.every(isNativeKey) && !spec.routes.some((r) => r.auth !== 'none' && r.auth.length > 1 && r.auth.flat().some((n) => authorizers[n].type === 'apiKey')) ? 'HEADER' : 'AUTHORIZER';
   const securitySchemes: Record<string, unknown> = {};
   const routesOut: AwsAuth['routes'] = new Map();
   const customBindings = new Map<string, string[]>();
-  const authRoutes: { route: RouteSpec; entry: AuthorizerRoute }[] = [];
+  const authRoutes: AuthRoute[] = [];
   const warnings: string[] = [];
 
+  const ctx: RouteCtx = { spec, resources, target, problems, securitySchemes, authRoutes, customBindings, generatedKeys: apiKeySource === 'AUTHORIZER' };
   for (const route of spec.routes) {
     if (route.auth === 'none') {
       routesOut.set(route.id, { identityParams: [] });
       continue;
     }
-    // Alternatives are reported by the portability check; compile the first so output stays whole.
-    const names = [...route.auth[0]].sort();
-    const jwts = names.filter((n) => authorizers[n].type === 'jwt');
-    const keys = names.filter((n) => authorizers[n].type === 'apiKey');
-    const customs = names.filter((n) => authorizers[n].type === 'custom');
-    const generatedKeys = apiKeySource === 'AUTHORIZER' ? keys : [];
-    const requirement: Record<string, string[]> = {};
-    const identityParams: { in: 'header' | 'query'; name: string }[] = [];
-    if (keys.length) {
-      securitySchemes[API_KEY_SCHEME] = { type: 'apiKey', name: 'x-api-key', in: 'header' };
-      requirement[API_KEY_SCHEME] = [];
-    }
-    if (customs.length) {
-      if (customs.length > 1 || jwts.length || generatedKeys.length) {
-        problems.push({ target, where: route.id, feature: 'auth.custom', message: `a method takes one Lambda authorizer, but [${names.join(', ')}] needs ${customs.length + (jwts.length || generatedKeys.length ? 1 : 0)}; use the custom authorizer alone` });
-        continue;
-      }
-      const a = authorizers[customs[0]];
-      if (a.type !== 'custom') continue;
-      const scheme = `custom-${customs[0]}`;
-      securitySchemes[scheme] = {
-        type: 'apiKey',
-        name: a.header,
-        in: 'header',
-        'x-amazon-apigateway-authtype': 'custom',
-        'x-amazon-apigateway-authorizer': {
-          type: 'request',
-          identitySource: `method.request.header.${a.header}`,
-          authorizerUri: lambdaUri(functionStageVariable(a.binding)),
-          authorizerResultTtlInSeconds: a.resultTtlSeconds,
-        },
-      };
-      customBindings.set(a.binding, [...(customBindings.get(a.binding) ?? []), `authorizer ${customs[0]}`]);
-      requirement[scheme] = [];
-      identityParams.push({ in: 'header', name: a.header });
-    } else if (jwts.length || generatedKeys.length) {
-      const scheme = `anygate-${[...jwts, ...generatedKeys].join('-')}`;
-      const identities = [...jwts, ...generatedKeys].map((n) => identityOf(authorizers[n] as JwtAuthorizerSpec | ApiKeyAuthorizerSpec));
-      const exprs = [...new Set(identities.map(identityExpr))].sort();
-      // API keys alone have no token to expire (API Gateway checks the key itself on each call).
-      const ttl = Math.min(...jwts.map((n) => jwtResultTtl(authorizers[n] as JwtAuthorizerSpec)), AWS_LIMITS.authorizerResultTtlSeconds.max);
-      securitySchemes[scheme] = {
-        type: 'apiKey',
-        name: identities[0].name,
-        in: identities[0].in,
-        'x-amazon-apigateway-authtype': 'custom',
-        'x-amazon-apigateway-authorizer': {
-          type: 'request',
-          identitySource: exprs.join(', '),
-          authorizerUri: lambdaUri(AUTHORIZER_STAGE_VARIABLE),
-          authorizerResultTtlInSeconds: ttl,
-        },
-      };
-      requirement[scheme] = [];
-      identityParams.push(...identities);
-      const res = resources.get(route.id)!;
-      authRoutes.push({ route, entry: { method: route.method, resource: res.path, arn: res.arn, scheme, jwt: jwts, apiKeys: generatedKeys, scopes: route.scopes } });
-    }
-    routesOut.set(route.id, { security: [requirement], identityParams: uniqueByJson(identityParams) });
+    const out = route.auth.length > 1 ? alternativesRoute(route, ctx) : singleRoute(route, ctx);
+    if (out) routesOut.set(route.id, out);
   }
 
   const lambdaSchemes = Object.entries(securitySchemes).filter(([k]) => k !== API_KEY_SCHEME);
@@ -147,62 +234,66 @@ export function compileAwsAuth(
     });
   }
 
-  let config: AuthorizerConfig | undefined;
-  if (authRoutes.length) {
-    const schemes: AuthorizerConfig['schemes'] = {};
-    for (const scheme of new Set(authRoutes.map((r) => r.entry.scheme))) {
-      const members = authRoutes.filter((r) => r.entry.scheme === scheme);
-      const key = (e: AuthorizerRoute) => JSON.stringify([e.jwt, e.apiKeys, e.scopes]);
-      const exact = !overlappingPairs(members.map((m) => resources.get(m.route.id)!)).some(
-        ([i, j]) => key(members[i].entry) !== key(members[j].entry) && (arnPatternCovers(resources.get(members[i].route.id)!, { method: members[j].route.method, resource: resources.get(members[j].route.id)! }) || arnPatternCovers(resources.get(members[j].route.id)!, { method: members[i].route.method, resource: resources.get(members[i].route.id)! })),
-      );
-      const def = (securitySchemes[scheme] as { 'x-amazon-apigateway-authorizer': { authorizerResultTtlInSeconds: number } })['x-amazon-apigateway-authorizer'];
-      if (!exact && def.authorizerResultTtlInSeconds > 0) {
-        warnings.push(`authorizer ${scheme}: routes with different scopes have overlapping ARN patterns, so a cached policy could over-allow; its result cache is off (TTL 0)`);
-        def.authorizerResultTtlInSeconds = 0;
-      }
-      schemes[scheme] = { exact, resultTtlSeconds: def.authorizerResultTtlInSeconds };
-    }
-    const jwt: AuthorizerConfig['jwt'] = {};
-    const apiKeys: AuthorizerConfig['apiKeys'] = {};
-    for (const { entry } of authRoutes) {
-      for (const n of entry.jwt) {
-        const a = authorizers[n] as JwtAuthorizerSpec;
-        jwt[n] = {
-          issuer: a.issuer,
-          audiences: a.audiences,
-          ...(a.jwksUri ? { jwksUri: a.jwksUri } : {}),
-          algorithms: a.algorithms,
-          requiredClaims: a.requiredClaims,
-          scopeClaim: a.scopeClaim,
-          header: a.header.toLowerCase(),
-          clockSkewSeconds: a.clockSkewSeconds,
-          ...(a.typ ? { typ: a.typ } : {}),
-          maxTokenBytes: AUTHORIZER_DEFAULTS.maxTokenBytes,
-        };
-      }
-      for (const n of entry.apiKeys) {
-        const a = authorizers[n] as ApiKeyAuthorizerSpec;
-        apiKeys[n] = { in: a.in, name: a.in === 'header' ? a.name.toLowerCase() : a.name };
-      }
-    }
-    config = {
-      version: 1,
-      jwt,
-      apiKeys,
-      schemes,
-      routes: authRoutes.map((r) => r.entry),
-      contextClaims: [...contextClaims].sort(),
-      jwksCacheSeconds: AUTHORIZER_DEFAULTS.jwksCacheSeconds,
-      jwksRefetchCooldownSeconds: AUTHORIZER_DEFAULTS.jwksRefetchCooldownSeconds,
-      jwksStaleIfErrorSeconds: AUTHORIZER_DEFAULTS.jwksStaleIfErrorSeconds,
-      // Keep verified tokens only where API Gateway's decision cache is off for some scheme.
-      tokenCacheSize: Object.values(schemes).some((x) => x.resultTtlSeconds === 0) ? AUTHORIZER_DEFAULTS.tokenCacheSize : 0,
-      fetchTimeoutMs: AUTHORIZER_DEFAULTS.fetchTimeoutMs,
-      maxJwksBytes: AUTHORIZER_DEFAULTS.maxJwksBytes,
-    };
-  }
+  const config = authRoutes.length ? authorizerConfig(spec, authRoutes, securitySchemes, resources, contextClaims, warnings) : undefined;
   return { securitySchemes, routes: routesOut, apiKeySource, config, customBindings, warnings };
+}
+
+/** The generated authorizer's configuration: schemes (decision cache, exactness), JWT and key sources, routes. */
+function authorizerConfig(spec: GatewaySpec, authRoutes: AuthRoute[], securitySchemes: Record<string, unknown>, resources: Map<string, AwsResource>, contextClaims: Set<string>, warnings: string[]): AuthorizerConfig {
+  const authorizers = spec.authorizers;
+  const schemes: AuthorizerConfig['schemes'] = {};
+  for (const scheme of new Set(authRoutes.map((r) => r.entry.scheme))) {
+    const members = authRoutes.filter((r) => r.entry.scheme === scheme);
+    const key = (e: AuthorizerRoute) => JSON.stringify([e.jwt, e.apiKeys, e.scopes, e.alternatives ?? null]);
+    const exact = !overlappingPairs(members.map((m) => resources.get(m.route.id)!)).some(
+      ([i, j]) => key(members[i].entry) !== key(members[j].entry) && (arnPatternCovers(resources.get(members[i].route.id)!, { method: members[j].route.method, resource: resources.get(members[j].route.id)! }) || arnPatternCovers(resources.get(members[j].route.id)!, { method: members[i].route.method, resource: resources.get(members[i].route.id)! })),
+    );
+    const def = (securitySchemes[scheme] as { 'x-amazon-apigateway-authorizer': { authorizerResultTtlInSeconds: number } })['x-amazon-apigateway-authorizer'];
+    if (!exact && def.authorizerResultTtlInSeconds > 0) {
+      warnings.push(`authorizer ${scheme}: routes with different scopes have overlapping ARN patterns, so a cached policy could over-allow; its result cache is off (TTL 0)`);
+      def.authorizerResultTtlInSeconds = 0;
+    }
+    schemes[scheme] = { exact, resultTtlSeconds: def.authorizerResultTtlInSeconds };
+  }
+  const jwt: AuthorizerConfig['jwt'] = {};
+  const apiKeys: AuthorizerConfig['apiKeys'] = {};
+  for (const { entry } of authRoutes) {
+    for (const n of entry.jwt) {
+      const a = authorizers[n] as JwtAuthorizerSpec;
+      jwt[n] = {
+        issuer: a.issuer,
+        audiences: a.audiences,
+        ...(a.jwksUri ? { jwksUri: a.jwksUri } : {}),
+        algorithms: a.algorithms,
+        requiredClaims: a.requiredClaims,
+        scopeClaim: a.scopeClaim,
+        header: a.header.toLowerCase(),
+        clockSkewSeconds: a.clockSkewSeconds,
+        ...(a.typ ? { typ: a.typ } : {}),
+        maxTokenBytes: AUTHORIZER_DEFAULTS.maxTokenBytes,
+      };
+    }
+    for (const n of entry.apiKeys) {
+      const a = authorizers[n] as ApiKeyAuthorizerSpec;
+      apiKeys[n] = { in: a.in, name: a.in === 'header' ? a.name.toLowerCase() : a.name };
+    }
+  }
+  return {
+    version: 1,
+    jwt,
+    apiKeys,
+    schemes,
+    routes: authRoutes.map((r) => r.entry),
+    contextClaims: [...contextClaims].sort(),
+    jwksCacheSeconds: AUTHORIZER_DEFAULTS.jwksCacheSeconds,
+    jwksRefetchCooldownSeconds: AUTHORIZER_DEFAULTS.jwksRefetchCooldownSeconds,
+    jwksStaleIfErrorSeconds: AUTHORIZER_DEFAULTS.jwksStaleIfErrorSeconds,
+    // Keep verified tokens only where API Gateway's decision cache is off for some scheme.
+    tokenCacheSize: Object.values(schemes).some((x) => x.resultTtlSeconds === 0) ? AUTHORIZER_DEFAULTS.tokenCacheSize : 0,
+    fetchTimeoutMs: AUTHORIZER_DEFAULTS.fetchTimeoutMs,
+    maxJwksBytes: AUTHORIZER_DEFAULTS.maxJwksBytes,
+    ...(authRoutes.some((r) => needsInternalKey(r.entry, authorizers)) ? { internalKey: true } : {}),
+  };
 }
 
 /** How soon API Gateway stops accepting a token after it expires, for one JWT authorizer. */

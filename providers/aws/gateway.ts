@@ -12,12 +12,14 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, type IConstruct } from 'constructs';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { bundleHandler, DEFAULT_BUNDLE_ROOT, type BundledHandler } from '../../lib/runtime/bundle';
+import { INTERNAL_KEY_SECRET_ENV } from '../../lib/runtime/config';
 import { compileAws } from './compile';
 import type { AwsPlan } from './plan';
 
@@ -134,6 +136,11 @@ export class AwsGateway extends Construct {
   readonly accessLogGroups: Record<string, logs.LogGroup> = {};
   /** The generated handler bundles, for manifests and local invocation. */
   readonly bundles: BundledHandler[] = [];
+  /**
+   * The anygate-internal API key and the secret holding its value, when a route lets a request in
+   * by a token alone on a method that requires an API key (see addInternalKey).
+   */
+  readonly internalKey?: { readonly key: apigw.IApiKey; readonly secret: secretsmanager.ISecret; readonly usagePlan: apigw.UsagePlan };
 
   constructor(scope: Construct, id: string, props: AwsGatewayProps) {
     super(scope, id);
@@ -182,6 +189,47 @@ export class AwsGateway extends Construct {
     this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
     this.addStages(plan, functionVariables, props.webAclArn);
     this.addKeys(plan);
+    if (this.internalKeySecret) this.internalKey = this.addInternalKey(plan, this.internalKeySecret);
+  }
+
+  private internalKeySecret?: secretsmanager.Secret;
+
+  /**
+   * A request let in by an alternative without an API key (a token alone) on a method that
+   * requires one still needs a key API Gateway accepts (apiKeySource AUTHORIZER: the authorizer's
+   * usageIdentifierKey; without a valid one the answer is 403, "Choose an API key source",
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html).
+   * This key stands in for such requests: its value is generated into a Secrets Manager secret by
+   * CloudFormation (never in the template or the asset) and handed to the ApiKey by a dynamic
+   * reference; its usage plan covers every stage with no quota and no throttle, so token callers
+   * count against no plan (stage throttles and route rate limits still apply). The authorizer reads
+   * the secret at cold start and refuses a caller presenting this value as its own key.
+   */
+  private createInternalKeySecret(plan: AwsPlan): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'AnygateInternalKeySecret', {
+      description: `anygate-internal API key of ${plan.apiName}: usageIdentifierKey for requests let in by a token alone (never give it to a caller)`,
+      generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
+    });
+    acknowledge(secret, [
+      { id: 'AwsSolutions::AwsSolutions-SMG4', reason: 'CloudFormation copies the value into the API key at deploy time only; a rotation Lambda would desynchronize them and refuse every token caller. Rotate by replacing the secret (a new logical id) and deploying.' },
+    ]);
+    return secret;
+  }
+
+  private addInternalKey(plan: AwsPlan, secret: secretsmanager.Secret): NonNullable<AwsGateway['internalKey']> {
+    const usagePlan = new apigw.UsagePlan(this, 'AnygateInternalPlan', {
+      name: `${plan.apiName}-anygate-internal`,
+      description: 'anygate: requests let in by a token alone on methods that require an API key; no quota, no throttle',
+      apiStages: Object.keys(plan.stages).map((s) => ({ api: this.restApi, stage: this.stages[s] })),
+    });
+    const key = new apigw.ApiKey(this, 'AnygateInternalKey', {
+      apiKeyName: `${plan.apiName}-anygate-internal`,
+      description: 'anygate: stands in for requests let in by a token alone; only the generated authorizer presents it',
+      enabled: true,
+      value: secret.secretValue.unsafeUnwrap(),
+    });
+    usagePlan.addApiKey(key);
+    return { key, secret, usagePlan };
   }
 
   /** The generated authorizer and transform functions (own role and log group each); returns the transform function. */
@@ -203,6 +251,12 @@ export class AwsGateway extends Construct {
       const bundle = bundleHandler('authorizer', plan.authorizer.config, bundleRoot);
       this.bundles.push(bundle);
       const fn = generated('Authorizer', bundle, Duration.seconds(10), `anygate JWT / API key authorizer for ${plan.apiName}`);
+      if (plan.authorizer.config.internalKey) {
+        const secret = (this.internalKeySecret = this.createInternalKeySecret(plan));
+        fn.addEnvironment(INTERNAL_KEY_SECRET_ENV, secret.secretArn);
+        // GetSecretValue on this one secret, nothing else (grantRead would add DescribeSecret).
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+      }
       this.authorizerFunctions.push(fn);
       functionVariables[plan.authorizer.stageVariable] = fn.functionName;
       new lambda.CfnPermission(this, 'InvokeAuthorizer', {

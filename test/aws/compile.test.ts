@@ -254,7 +254,10 @@ describe('compileAws: gateway features', () => {
 describe('compileAws: refusals name the route, the feature and the fix', () => {
   it.each([
     ['weighted backends', (s: Spec) => (s.backends.api = { type: 'http', targets: [{ url: 'https://a.example.com', weight: 1 }, { url: 'https://b.example.com', weight: 1 }] }), /^get-items-id backend\.weighted: REST APIs have no weighted integrations/],
-    ['alternative authorizers', (s: Spec) => (s.routes[1].auth = ['jwt', 'key']), /^post-items auth\.alternatives:/],
+    ['a custom authorizer among alternatives', (s: Spec) => {
+      s.authorizers.legacy = { type: 'custom', binding: 'legacy', header: 'X-Legacy' };
+      s.routes[1].auth = ['jwt', 'legacy'];
+    }, /^post-items auth\.alternatives: custom authorizer "legacy" is listed among alternatives, .*give the route the custom authorizer alone/],
     ['cache TTL above 3600 s', (s: Spec) => (s.routes[0].cache = { ttlSeconds: 7200 }), /^get-items-id route\.cache: TTL 7200 s is above API Gateway's 3600 s maximum/],
     ['timeouts above 29 s', (s: Spec) => (s.routes[0].timeoutMs = 60000), /^get-items-id backend\.timeout: timeout 60000 ms is outside/],
     ['mixed path segments', (s: Spec) => s.routes.push({ method: 'GET', path: '/t/{id}.json', backend: 'api', auth: 'none' }), /^get-t-id-json path\.mixedSegment/],

@@ -6,6 +6,9 @@ import type { AuthorizerConfig } from '../../lib/runtime/config';
 import { scratch } from '../validators';
 import { JwksServer, makeKey, signJwt } from './jwt-kit';
 
+/** The runtime settings every configuration below shares. */
+const RUNTIME = { contextClaims: [], jwksCacheSeconds: 60, jwksRefetchCooldownSeconds: 30, jwksStaleIfErrorSeconds: 3600, tokenCacheSize: 0, fetchTimeoutMs: 1000, maxJwksBytes: 150000 };
+
 describe('bundled handlers', () => {
   it('are deterministic: the same configuration gives the same bytes and hash', () => {
     const a = bundleHandler('authorizer', { version: 1, x: 1 }, scratch('bundle'));
@@ -23,8 +26,34 @@ describe('bundled handlers', () => {
     for (const kind of ['authorizer', 'transform'] as const) expect(handlerCode(kind)).not.toMatch(/(^|[^.\w])fetch\(/);
   });
 
-  it('the authorizer stays within 8 KB minified', () => {
-    expect(Buffer.byteLength(handlerCode('authorizer'))).toBeLessThanOrEqual(8 * 1024);
+  it('the authorizer stays within 10 KB minified (8 KB before alternatives and the internal key)', () => {
+    expect(Buffer.byteLength(handlerCode('authorizer'))).toBeLessThanOrEqual(10 * 1024);
+  });
+
+  it('the internal key comes from Secrets Manager through the SDK of the Lambda runtime (not bundled), by the ARN in its environment', () => {
+    const code = handlerCode('authorizer');
+    expect(code).toContain('require("@aws-sdk/client-secrets-manager")');
+    expect(code).toContain('"ANYGATE_INTERNAL_KEY_SECRET"');
+    expect(code).not.toContain('SecretsManagerServiceException');
+  });
+
+  it('fails closed when the internal key cannot be read (here: no AWS SDK beside the bundle)', async () => {
+    const cfg: AuthorizerConfig = {
+      version: 1,
+      jwt: {},
+      apiKeys: { h: { in: 'header', name: 'x-api-key' }, q: { in: 'query', name: 'api_key' } },
+      schemes: { anygate_alternatives: { exact: true, resultTtlSeconds: 0 } },
+      routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 'anygate_alternatives', jwt: [], apiKeys: ['h', 'q'], scopes: [], alternatives: [['h'], ['q']] }],
+      ...RUNTIME,
+      internalKey: true,
+    };
+    const event = { methodArn: 'arn:aws:execute-api:r:1:api/prod/GET/x', resource: '/x', httpMethod: 'GET', headers: { 'x-api-key': 'k-0123456789abcdefghij' } };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const withKey = require(path.join(bundleHandler('authorizer', cfg, scratch('bundle')).dir, 'index.js'));
+    await expect(withKey.handler(event)).rejects.toThrow('Unauthorized');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const without = require(path.join(bundleHandler('authorizer', { ...cfg, internalKey: undefined }, scratch('bundle')).dir, 'index.js'));
+    expect((await without.handler(event)).usageIdentifierKey).toBe('k-0123456789abcdefghij');
   });
 
   it('can be invoked locally: require(dir).handler(event) reads config.json beside it', async () => {
@@ -38,13 +67,7 @@ describe('bundled handlers', () => {
       apiKeys: {},
       schemes: { s: { exact: true, resultTtlSeconds: 60 } },
       routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 's', jwt: ['jwt'], apiKeys: [], scopes: [] }],
-      contextClaims: [],
-      jwksCacheSeconds: 60,
-      jwksRefetchCooldownSeconds: 30,
-      jwksStaleIfErrorSeconds: 3600,
-      tokenCacheSize: 0,
-      fetchTimeoutMs: 1000,
-      maxJwksBytes: 150000,
+      ...RUNTIME,
     };
     const b = bundleHandler('authorizer', cfg, scratch('bundle'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -20,6 +20,11 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const HOST = `(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9A-Fa-f:.]+\\])`;
 const ORIGIN = new RegExp(`^https?://${HOST}(?::[0-9]{1,5})?$`);
 
+/** Why a custom authorizer cannot be an alternative on AWS (the record's check and the compiler say the same). */
+export function customInAlternativesMessage(name: string): string {
+  return `custom authorizer ${JSON.stringify(name)} is listed among alternatives, but an API Gateway method takes one Lambda authorizer and the generated one does not call yours; give the route the custom authorizer alone, or alternatives without it`;
+}
+
 export function isHeaderName(name: string): boolean {
   return TOKEN.test(name);
 }

@@ -5,7 +5,7 @@
 import type { GatewaySpec } from '../../model/types';
 import { AWS_LIMITS as L } from '../limits';
 import type { CheckContext, TargetRecords } from '../types';
-import { cfnReferenceProblems, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
+import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
 import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 
 // Stage variables anygate sets itself (providers/aws/plan.ts RESERVED_STAGE_VARIABLE_PREFIX).
@@ -73,6 +73,20 @@ const resultTtl = (ctx: CheckContext) =>
       : [],
   );
 
+// The generated authorizer does not call a user's Lambda: a custom authorizer cannot be an alternative.
+const customInAlternatives = (ctx: CheckContext) =>
+  usedRoutes(ctx).flatMap((r) => {
+    const custom = r.auth === 'none' ? undefined : r.auth.flat().find((n) => ctx.spec.authorizers[n]?.type === 'custom');
+    return custom ? [ctx.problem(r.id, customInAlternativesMessage(custom))] : [];
+  });
+
+/** The routes whose token callers are keyed by the anygate-internal key (an alternative with a key, one without). */
+function internalKeyRoutes(spec: GatewaySpec): string | undefined {
+  const isKey = (n: string) => spec.authorizers[n]?.type === 'apiKey';
+  const ids = spec.routes.filter((r) => r.auth !== 'none' && r.auth.length > 1 && r.auth.some((alt) => alt.some(isKey)) && r.auth.some((alt) => !alt.some(isKey))).map((r) => r.id);
+  return ids.length ? `token callers keyed by the internal key on ${ids.sort().join(', ')}` : undefined;
+}
+
 /**
  * API Gateway caches an authorizer's decision for its TTL, keyed by the token: an expired token is
  * accepted until the cached decision lapses. The report states that window per JWT authorizer.
@@ -107,7 +121,10 @@ export const AWS: TargetRecords = {
     'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage'),
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
     'auth.custom': n('Lambda REQUEST authorizer'),
-    'auth.alternatives': u('a method takes one authorizer; split the route or use one authorizer'),
+    'auth.alternatives': e(
+      'the generated Lambda REQUEST authorizer checks every credential the request presents and lets it in on a complete alternative; API Gateway\'s decision cache is off for these routes (TTL 0, no identity source: with caching on it would answer 401 when any one credential is missing), the authorizer keeps verified tokens itself; presented API keys go back as usageIdentifierKey (apiKeySource AUTHORIZER), so API Gateway validates them (403 for an unknown key) and meters their plans; a request let in by a token alone is keyed by an anygate-internal API key (value in Secrets Manager) on a usage plan with no quota or throttle',
+      { check: customInAlternatives, describe: internalKeyRoutes },
+    ),
     'auth.resultTtl': n(`authorizerResultTtlInSeconds (0-${L.authorizerResultTtlSeconds.max} s)`, { check: resultTtl }),
     auth: n(`one Lambda authorizer per distinct authorizer combination (default quota ${L.authorizersPerApi} per REST API)`),
     'plan.quota': n('usage plan quota, counted per stage'),

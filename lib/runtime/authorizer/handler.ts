@@ -2,13 +2,16 @@
  * The generated API Gateway REST REQUEST authorizer. Every failure is a 401 (the error
  * `Unauthorized`): never an allow, never a 500. Configuration is config.json beside the bundle.
  */
-import type { AuthorizerConfig, JwtVerifierConfig } from '../config';
+import { planAlternatives } from '../alternatives';
+import type { AuthorizerConfig, AuthorizerRoute, JwtVerifierConfig } from '../config';
+import { internalKeyLoader, secretsManagerFetch, type InternalKeyFetch } from './internal-key';
 import { checkClaims, checkTimes, decode, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
 import { httpGet, keySet, type HttpGet, type KeySet } from './jwks';
 import { indexRoutes, policyFor, type AuthorizerResult } from './policy';
 
 export type { AuthorizerResult } from './policy';
 export type { HttpGet } from './jwks';
+export type { InternalKeyFetch } from './internal-key';
 
 /** The parts of a REQUEST authorizer event the handler reads. */
 export interface AuthorizerEvent {
@@ -73,14 +76,56 @@ function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSi
 const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
 
 /**
- * An authorizer over a configuration. `now` and `get` (the JWKS transport) are injectable for
- * tests and `anygate dev`.
+ * An authorizer over a configuration. `now`, `get` (the JWKS transport) and `internalKey` (reads
+ * the anygate-internal API key, see internal-key.ts) are injectable for tests and `anygate dev`.
  */
-export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now, get: HttpGet = httpGet) {
+export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now, get: HttpGet = httpGet, internalKey: InternalKeyFetch = secretsManagerFetch) {
   const routes = indexRoutes(cfg);
   const verifiers = new Map<string, (token: string) => Verified | Promise<Verified>>();
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
+  const internal = cfg.internalKey ? internalKeyLoader(internalKey) : undefined;
+  const keyOf = (event: AuthorizerEvent, name: string) => {
+    const src = cfg.apiKeys[name];
+    return src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
+  };
+
+  /** Verifies every token in `names`; each must carry the route's scopes on its own, so the caller holds what all tokens share. */
+  const tokens = async (event: AuthorizerEvent, names: readonly string[], context: Record<string, string>) => {
+    let principal = '';
+    let scopes = '';
+    let shared: Set<string> | undefined;
+    for (let i = 0; i < names.length; i++) {
+      const j = cfg.jwt[names[i]];
+      // The token's own syntax (three base64url segments) is checked by decode.
+      const raw = header(event, j.header) ?? '';
+      if (!/^bearer /i.test(raw)) no();
+      const got = verifiers.get(names[i])!(raw.slice(7));
+      const v = 'then' in got ? await got : got;
+      if (i === 0) scopes = v.scopes;
+      else {
+        const mine = new Set(words(v.scopes));
+        shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
+      }
+      if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
+      for (const [c, k] of claims) {
+        const x = v.payload[c];
+        if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
+      }
+    }
+    return { principal, scopes: shared ? [...shared].sort().join(' ') : scopes };
+  };
+
+  /**
+   * The credentials to check: all of the route's, or with alternatives what planAlternatives
+   * picks (every presented one, when some alternative is complete).
+   */
+  const toCheck = (event: AuthorizerEvent, route: AuthorizerRoute): readonly string[] => {
+    if (!route.alternatives) return [...route.jwt, ...route.apiKeys];
+    const presented = (n: string) => Boolean(cfg.jwt[n] ? header(event, cfg.jwt[n].header) : keyOf(event, n));
+    const plan = planAlternatives(route.alternatives, presented, route.apiKeys.filter(presented).map((n) => keyOf(event, n)!));
+    return plan.ok ? plan.check : no();
+  };
 
   // One async function per call; API Gateway answers 401 for exactly `Unauthorized`, anything
   // else thrown would be a 500.
@@ -90,42 +135,30 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       const entry = r?.get(event.httpMethod!) ?? r?.get('ANY');
       if (!entry || typeof event.methodArn !== 'string') no();
       const route = entry.route;
+      const names = toCheck(event, route);
       const context: Record<string, string> = {};
-      let principal = '';
-      // Each token must carry the route's scopes on its own: the caller holds what all tokens share.
-      let scopes = '';
-      let shared: Set<string> | undefined;
-      for (let i = 0; i < route.jwt.length; i++) {
-        const j = cfg.jwt[route.jwt[i]];
-        // The token's own syntax (three base64url segments) is checked by decode.
-        const raw = header(event, j.header) ?? '';
-        if (!/^bearer /i.test(raw)) no();
-        const got = verifiers.get(route.jwt[i])!(raw.slice(7));
-        const v = 'then' in got ? await got : got;
-        if (i === 0) scopes = v.scopes;
-        else {
-          const mine = new Set(words(v.scopes));
-          shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
-        }
-        if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
-        for (const [c, k] of claims) {
-          const x = v.payload[c];
-          if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
-        }
-      }
-      if (shared) scopes = [...shared].sort().join(' ');
+      const { principal, scopes } = await tokens(event, names.filter((n) => cfg.jwt[n]), context);
       let key: string | undefined;
-      for (const name of route.apiKeys) {
-        const src = cfg.apiKeys[name];
-        const v = src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
+      // API Gateway validates the key it gets back (403 for an unknown one); here it must be present.
+      for (const name of names) {
+        if (!cfg.apiKeys[name]) continue;
+        const v = keyOf(event, name);
         if (!v) no();
         key ??= v;
+      }
+      const id = principal || (key ? 'api-key' : 'anonymous');
+      if (internal && (key !== undefined || (route.alternatives && route.apiKeys.length))) {
+        const k = await internal();
+        // The internal key is never a caller's: it would skip every usage plan.
+        if (key !== undefined && k.is(key)) no();
+        // Let in without a key on a method that requires one: the internal key stands in.
+        key ??= k.value;
       }
       if (principal) context.sub = principal;
       context.scope = scopes;
       const policyDocument = policyFor(entry, event.methodArn, scopes, () => new Set(words(scopes)));
       if (!policyDocument) no();
-      const res: AuthorizerResult = { principalId: principal || (key ? 'api-key' : 'anonymous'), policyDocument, context };
+      const res: AuthorizerResult = { principalId: id, policyDocument, context };
       if (key !== undefined) res.usageIdentifierKey = key;
       return res;
     } catch {

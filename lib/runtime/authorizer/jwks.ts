@@ -7,7 +7,7 @@
  * - a failed or empty fetch never replaces the keys in hand: they stay in use up to
  *   `jwksStaleIfErrorSeconds` past their lifetime (stale-if-error), then nothing verifies.
  * The HTTP GET is injectable (`HttpGet`) so tests and `anygate dev` run without a network.
- * (A closure rather than a class: local names minify, property names do not; 8 KB is a goal.)
+ * (A closure rather than a class: local names minify, property names do not; 10 KB is a goal.)
  */
 import { get as getHttp } from 'node:http';
 import { get as getHttps } from 'node:https';

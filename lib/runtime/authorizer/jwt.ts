@@ -8,7 +8,7 @@
 import { createPublicKey, constants, verify, type KeyObject } from 'node:crypto';
 import type { JwtVerifierConfig } from '../config';
 
-/** Refuses: the handler turns every refusal into 401 Unauthorized. (No reason string: 8 KB is a goal.) */
+/** Refuses: the handler turns every refusal into 401 Unauthorized. (No reason string: 10 KB is a goal.) */
 export function no(): never {
   throw Error();
 }

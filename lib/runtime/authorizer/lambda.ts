@@ -1,4 +1,4 @@
-/** The bundle's entry: CommonJS exports without esbuild's ESM interop helpers (the 8 KB goal). */
+/** The bundle's entry: CommonJS exports without esbuild's ESM interop helpers (the 10 KB goal). */
 import { handler } from './handler';
 
 module.exports = { handler };
