@@ -20,6 +20,8 @@ import { apimPolicyErrors, scratch } from '../validators';
 import { simulate, type SimRequest, type SimWorld } from './policy-sim';
 
 type Spec = Record<string, any>;
+type XmlNode = { nodeType: number; childNodes: ArrayLike<XmlNode> };
+type XmlElement = XmlNode & { getElementsByTagName(name: string): ArrayLike<XmlNode> };
 const payments = (): Spec => parse(readFileSync(path.join(__dirname, '../../examples/payments/gateway.yaml'), 'utf8'));
 const policyOf = (plan: ApimPlan, id: string) => plan.operations.find((o) => o.id === id)!.policy ?? '';
 
@@ -28,7 +30,7 @@ function xmllint(plan: ApimPlan): string {
   const dir = scratch('apim-alternatives');
   const docs = [plan.apiPolicy, ...plan.operations.map((o) => o.policy), ...plan.products.map((p) => p.policy)].filter((x): x is string => Boolean(x));
   const bodies = docs.flatMap((xml) =>
-    Array.from((create(xml).root().node as unknown as Element).getElementsByTagName('when')).map((w) => {
+    Array.from((create(xml).root().node as unknown as XmlElement).getElementsByTagName('when')).map((w) => {
       const kids = Array.from(w.childNodes).filter((c) => c.nodeType === 1).map((c) => builder(c as never).toString());
       return `<policies><inbound>${kids.join('')}</inbound></policies>`;
     }),
