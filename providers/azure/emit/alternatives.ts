@@ -45,7 +45,8 @@ function refusals(route: RouteSpec, names: string[], presented: Map<string, stri
   const alts = route.auth === 'none' ? [] : route.auth;
   const complete = alts.map((alt) => `(${alt.map((n) => presented.get(n)).join(' && ')})`).join(' || ');
   const keys = names.filter((n) => ctx.spec.authorizers[n].type === 'apiKey');
-  const queryKeys = new Map(keys.flatMap((n) => { const l = credentialLocation(ctx.spec.authorizers[n]); return l.in === 'query' ? [[locationKey(l), n] as const] : []; }));
+  // One comparison per query parameter, however many authorizers read it.
+  const queryKeys = new Map(keys.map((n) => [locationKey(credentialLocation(ctx.spec.authorizers[n])), n] as const).filter(([k]) => k.startsWith('query:')));
   const unauthorized = () => jsonError(401, 'Unauthorized', 'Unauthorized', ctx.spec.cors);
   const apimHeader = requestValueExpr('header', ctx.keyParameters?.header ?? 'Ocp-Apim-Subscription-Key');
   const branches = [

@@ -24,7 +24,8 @@ export function requireSubscription(ctx: EmitContext): XNode {
 function needsAlternatives(route: RouteSpec, ctx: EmitContext): boolean {
   if (route.auth === 'none') return false;
   if (route.auth.length > 1) return true;
-  const mine = new Set(route.auth[0].flatMap((n) => { const a = ctx.spec.authorizers[n]; return a.type === 'apiKey' ? [locationKey(credentialLocation(a))] : []; }));
+  const keys = route.auth[0].map((n) => ctx.spec.authorizers[n]).filter((a) => a.type === 'apiKey');
+  const mine = new Set(keys.map((a) => locationKey(credentialLocation(a))));
   return mine.size > 0 && ctx.keyLocations.some((l) => !mine.has(locationKey(l)));
 }
 
