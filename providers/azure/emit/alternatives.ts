@@ -14,7 +14,7 @@
  * https://learn.microsoft.com/azure/api-management/api-management-subscriptions
  * ("Use a subscription key"; "How API Management handles requests with or without subscription keys")
  */
-import { alternativeAuthorizers, credentialLocation, locationKey, type CredentialLocation } from '../../../lib/model/credentials';
+import { alternativeAuthorizers, credentialLocation, locationKey } from '../../../lib/model/credentials';
 import type { RouteSpec } from '../../../lib/model/types';
 import { requestValueExpr } from '../expressions';
 import { el, type XNode } from '../xml';
@@ -24,8 +24,9 @@ import type { EmitContext } from './context';
 import { jsonError } from './cors';
 
 /** The request's value at a location, through the string guard (names were checked by the capability records too). */
-function valueExpr(loc: CredentialLocation, name: string, ctx: EmitContext): string {
+function valueExpr(name: string, ctx: EmitContext): string {
   const a = ctx.spec.authorizers[name];
+  const loc = credentialLocation(a);
   const field = `authorizer ${name}: ${a.type === 'apiKey' ? 'name' : 'header'}`;
   const feature = a.type === 'jwt' ? 'auth.jwt' : a.type === 'custom' ? 'auth.custom' : 'auth.apiKey';
   const raw = a.type === 'apiKey' ? a.name : a.header;
@@ -35,7 +36,7 @@ function valueExpr(loc: CredentialLocation, name: string, ctx: EmitContext): str
 
 /** A C# condition per authorizer: its credential is presented (present and not empty). */
 function presentedConditions(names: string[], ctx: EmitContext): Map<string, string> {
-  return new Map(names.map((n) => [n, `${valueExpr(credentialLocation(ctx.spec.authorizers[n]), n, ctx)} != ""`]));
+  return new Map(names.map((n) => [n, `${valueExpr(n, ctx)} != ""`]));
 }
 
 const when = (condition: string, ...children: XNode[]) => el('when', { condition: `@(${condition})` }, ...children);
@@ -51,7 +52,7 @@ function refusals(route: RouteSpec, names: string[], presented: Map<string, stri
   const apimHeader = requestValueExpr('header', ctx.keyParameters?.header ?? 'Ocp-Apim-Subscription-Key');
   const branches = [
     when(`!(${complete})`, unauthorized()),
-    ...[...queryKeys.values()].map((n) => when(`${presented.get(n)} && ${apimHeader} != "" && ${apimHeader} != ${valueExpr(credentialLocation(ctx.spec.authorizers[n]), n, ctx)}`, unauthorized())),
+    ...[...queryKeys.values()].map((n) => when(`${presented.get(n)} && ${apimHeader} != "" && ${apimHeader} != ${valueExpr(n, ctx)}`, unauthorized())),
     ...(keys.length ? [when(`(${keys.map((n) => presented.get(n)).join(' || ')}) && context.Subscription == null`, unauthorized())] : []),
   ];
   return el('choose', {}, ...branches);
