@@ -7,6 +7,7 @@
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel, type AzureSku } from '../../lib/capabilities/table';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
+import { credentialLocation, locationKey } from '../../lib/model/credentials';
 import { canonical } from '../../lib/model/normalize';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { emitAuth } from './emit/auth';
@@ -71,19 +72,37 @@ function urlTemplate(route: RouteSpec): string {
   return route.segments.map((s) => '/' + (s.kind === 'literal' ? s.value : s.greedy ? `{*${s.name}}` : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
 }
 
-/** The apiKey authorizer routes use (the capability check refuses more than one key location). */
-function keyAuthorizer(spec: GatewaySpec): ApiKeyAuthorizerSpec | undefined {
-  for (const r of spec.routes) if (r.auth !== 'none') for (const n of r.auth.flat()) if (spec.authorizers[n].type === 'apiKey') return spec.authorizers[n] as ApiKeyAuthorizerSpec;
-  return undefined;
+/** The API key authorizers routes use, in route order (each once). */
+function keyAuthorizers(spec: GatewaySpec): ApiKeyAuthorizerSpec[] {
+  const names = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
+  return [...names].flatMap((n) => (spec.authorizers[n].type === 'apiKey' ? [spec.authorizers[n] as ApiKeyAuthorizerSpec] : []));
 }
 
 /**
- * Whether the API itself requires a subscription: only when every route uses the key and there is
- * no CORS (APIM's own missing-key 401 carries no CORS headers; the per-route check does).
+ * subscriptionKeyParameterNames: API Management takes one header name and one query parameter
+ * name per API and accepts the key in either (the header wins when both are sent), so a header key
+ * and a query key share one API; a place the spec does not use keeps APIM's default name.
+ * https://learn.microsoft.com/azure/api-management/api-management-subscriptions#use-a-subscription-key
+ * (the capability check refuses a second header or query name).
+ */
+function keyParameterNames(keys: ApiKeyAuthorizerSpec[], strings: ApimStrings): { header: string; query: string } | undefined {
+  if (keys.length === 0) return undefined;
+  const header = keys.find((k) => k.in === 'header');
+  const query = keys.find((k) => k.in === 'query');
+  return {
+    header: header ? strings.header(header.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'Ocp-Apim-Subscription-Key',
+    query: query ? strings.plainName(query.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'subscription-key',
+  };
+}
+
+/**
+ * Whether the API itself requires a subscription: only when every route needs a key in every one
+ * of its alternatives and there is no CORS (APIM's own missing-key 401 carries no CORS headers;
+ * the per-route check does). Otherwise routes that need a key check it in policy.
  */
 function requiresSubscription(spec: GatewaySpec): boolean {
-  const usesKey = (r: RouteSpec) => r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'apiKey'));
-  return spec.routes.length > 0 && !spec.cors && spec.routes.every(usesKey);
+  const needsKey = (r: RouteSpec) => r.auth !== 'none' && r.auth.every((alt) => alt.some((n) => spec.authorizers[n].type === 'apiKey'));
+  return spec.routes.length > 0 && !spec.cors && spec.routes.every(needsKey);
 }
 
 function routeFragments(spec: GatewaySpec, ctx: EmitContext): Map<string, RouteFragments> {
@@ -164,13 +183,15 @@ function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
   const strings = new ApimStrings(target, problems);
   const names = apimNames(spec.name, spec.basePath, stage);
   const common = { spec, stage, stageVars: spec.stages[stage].variables, sku, target, names, strings, problems, warnings: [], namedValues: new Map() };
-  return { ...common, subscriptionRequired: requiresSubscription(spec), externalCache: Boolean(options.externalCache) };
+  const keys = keyAuthorizers(spec);
+  const keyLocations = [...new Map(keys.map((k) => credentialLocation(k)).map((l) => [locationKey(l), l])).values()];
+  const keyParameters = keyParameterNames(keys, strings);
+  return { ...common, subscriptionRequired: requiresSubscription(spec), keyParameters, keyLocations, externalCache: Boolean(options.externalCache) };
 }
 
 export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptions = {}): ApimPlan {
   const options = withSpecOptions(spec, callerOptions);
   const ctx = context(spec, options);
-  const keyAuth = keyAuthorizer(spec);
   for (const [name, a] of Object.entries(spec.authorizers)) {
     if (a.type === 'jwt' && a.jwksUri) ctx.warnings.push(`authorizer ${name}: validate-jwt reads signing keys through OpenID discovery (${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration); the issuer must publish it, and jwksUri is not used`);
   }
@@ -189,7 +210,6 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
   const backends = planBackends(spec, ctx);
   const products = planProducts(spec, ctx);
   const subscriptions = planSubscriptions(spec, ctx);
-  const keyNames = keyAuth && { header: keyAuth.in === 'header' ? ctx.strings.header(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'Ocp-Apim-Subscription-Key', query: keyAuth.in === 'query' ? ctx.strings.plainName(keyAuth.name, 'gateway', 'auth.apiKey', 'apiKey name') : 'subscription-key' };
   checkSizes(spec, { apiPolicy, operations, products }, ctx);
   if (options.apiDefinition === 'openapi') {
     for (const op of importCandidates({ operations }).separate) ctx.problems.push({ target: ctx.target, where: op.id, feature: op.method === '*' ? 'route.any' : 'path.greedy', message: `apiDefinition 'openapi' cannot carry ${op.method === '*' ? 'an ANY route' : 'a greedy path parameter'} (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'` });
@@ -206,7 +226,7 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
     version: spec.version,
     description: spec.description,
     subscriptionRequired: ctx.subscriptionRequired,
-    subscriptionKeyParameterNames: keyNames,
+    subscriptionKeyParameterNames: ctx.keyParameters,
     versionSet: options.versioning && { id: ctx.names.versionSet, displayName: `${spec.name} (${ctx.stage})`, scheme: options.versioning },
     apiPolicy,
     operations,

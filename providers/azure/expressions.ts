@@ -106,6 +106,24 @@ export class ApimStrings {
 
 export type Ref = Extract<TemplatePart, { kind: 'ref' }>;
 
+/** A C# expression: the request's header or query parameter `name` (values comma-joined; "" when absent). */
+export function requestValueExpr(where: 'header' | 'query', name: string): string {
+  const n = csString(name);
+  return where === 'header' ? `context.Request.Headers.GetValueOrDefault(${n}, "")` : `context.Request.Url.Query.GetValueOrDefault(${n}, "")`;
+}
+
+/**
+ * A C# condition: the token validate-jwt put in JWT_VARIABLE lacks one of `scopes` in `claim`.
+ * Jwt.Claims maps a claim to string[]: one element for a space-separated string, one per item
+ * for an array, so splitting every element on spaces reads both forms
+ * (https://learn.microsoft.com/azure/api-management/api-management-policy-expressions, Jwt).
+ */
+export function scopesMissingExpr(claim: string, scopes: readonly string[]): string {
+  const jwt = `((Jwt)context.Variables["${JWT_VARIABLE}"])`;
+  const c = csString(claim);
+  return `!${jwt}.Claims.ContainsKey(${c}) || new string[] { ${scopes.map(csString).join(', ')} }.Except(${jwt}.Claims[${c}].SelectMany(v => v.Split(' '))).Any()`;
+}
+
 /** A C# expression yielding the placeholder's value as a string. */
 export function refExpr(ref: Ref, stageVars: Record<string, string>): string {
   const n = csString(ref.name);
@@ -113,9 +131,8 @@ export function refExpr(ref: Ref, stageVars: Record<string, string>): string {
     case 'path':
       return `context.Request.MatchedParameters.GetValueOrDefault(${n}, "")`;
     case 'query':
-      return `context.Request.Url.Query.GetValueOrDefault(${n}, "")`;
     case 'header':
-      return `context.Request.Headers.GetValueOrDefault(${n}, "")`;
+      return requestValueExpr(ref.source, ref.name);
     case 'claim':
       return `(context.Variables.ContainsKey("${JWT_VARIABLE}") ? ((Jwt)context.Variables["${JWT_VARIABLE}"]).Claims.GetValueOrDefault(${n}, "") : "")`;
     case 'body':

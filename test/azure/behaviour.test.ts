@@ -174,14 +174,16 @@ describe('scopeClaim is the only scope claim', () => {
   it('default "scope", no scp anywhere; scopeClaim scp checks scp only', () => {
     const plan = compile(petstore());
     const all = [plan.apiPolicy, ...plan.operations.map((o) => o.policy ?? '')].join('\n');
-    expect(all).toContain('<claim name="scope" match="all" separator=" ">');
+    expect(all).toContain('Claims.ContainsKey(&quot;scope&quot;)');
+    expect(all).toContain('Claims[&quot;scope&quot;]');
     expect(all).not.toContain('scp');
     const s = petstore();
     s.authorizers.jwt.scopeClaim = 'scp';
     const entra = compile(s);
     const xml = opPolicy(entra, 'getPet');
-    expect(xml).toContain('<claim name="scp" match="all" separator=" ">');
-    expect(xml).not.toContain('name="scope"');
+    expect(xml).toContain('Claims.ContainsKey(&quot;scp&quot;)');
+    expect(xml).toContain('Claims[&quot;scp&quot;]');
+    expect(xml).not.toContain('&quot;scope&quot;');
   });
 });
 

@@ -59,9 +59,11 @@ describe('compileAzure: mappings', () => {
     const p = op('getPet').policy!;
     expect(p).toContain('<openid-config url="https://login.example.com/.well-known/openid-configuration"/>');
     expect(p).toContain('<audience>petstore-api</audience>');
-    expect(p).toContain('<claim name="scope" match="all" separator=" ">');
-    expect(p).toContain('<value>pets:read</value>');
     expect(p).toContain('<claim name="tenant" match="all">');
+    // Scopes are not required claims (a failed validate-jwt is 401): a choose after it answers 403.
+    expect(p).not.toContain('<claim name="scope"');
+    expect(p).toMatch(/<\/validate-jwt>\s*<choose>\s*<when condition="@\(!\(\(Jwt\)context\.Variables\[&quot;anygate-jwt&quot;\]\)\.Claims\.ContainsKey\(&quot;scope&quot;\) \|\| new string\[\] \{ &quot;pets:read&quot; \}\.Except\(/);
+    expect(p).toMatch(/<set-status code="403" reason="Forbidden"\/>/);
   });
 
   it('API keys: subscriptions with the custom header, checked per route when not every route needs one', () => {
@@ -182,10 +184,15 @@ describe('compileAzure: SKU awareness', () => {
   it('refuses literal-only text that APIM would read as a named value or expression', () => {
     const s = baseSpec();
     s.authorizers.jwt.audiences = ['{{secret-nv}}'];
-    s.routes[0].scopes = ['@(true)'];
     const problems = problemsOf(s);
-    expect(problems).toContain('gateway auth.jwt azure (Developer): authorizer jwt: audience "{{secret-nv}}" would be read by API Management as a named value or policy expression; remove "{{", "}}", the leading "@" and control characters');
-    expect(problems.some((p) => p.startsWith('get-items-id auth.scopes azure (Developer): scope "@(true)"'))).toBe(true);
+    expect(problems).toEqual(['gateway auth.jwt azure (Developer): authorizer jwt: audience "{{secret-nv}}" would be read by API Management as a named value or policy expression; remove "{{", "}}", the leading "@" and control characters']);
+  });
+
+  it('scopes are C# string literals in the scope check, so any scope text is inert', () => {
+    const s = baseSpec();
+    s.routes[0].scopes = ['@(true)', '{{nv}}'];
+    const p = compile(s).operations.find((o) => o.id === 'get-items-id')!.policy!;
+    expect(p).toContain('new string[] { &quot;\\u0040(true)&quot;, &quot;\\u007b\\u007bnv\\u007d\\u007d&quot; }');
   });
 
   it('keeps the nasty text intact inside expressions', () => {

@@ -112,6 +112,18 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
     expect(recorded.find((r) => r.name === 'fresh-service')!.inputs).toMatchObject({ serviceName: 'fresh-apim', sku: { name: 'Developer', capacity: 1 }, publisherEmail: 'ops@example.com' });
   });
 
+  it('payments (alternative credentials): the Api takes the key in X-Api-Key or api_key, subscriptions optional, policies as planned', async () => {
+    const spec = toGatewaySpec(parse(readFileSync(path.join(__dirname, '../../examples/payments/gateway.yaml'), 'utf8')));
+    const pay = AzureApimGateway.fromSpec('payments', { gateway: spec, resourceGroupName: 'rg', serviceName: 'svc' });
+    await valueOf(pay.gatewayUrl);
+    await settle();
+    const at = (n: string) => recorded.find((r) => r.name === n)!.inputs;
+    expect(at('payments-api')).toMatchObject({ apiId: 'payments-prod', subscriptionRequired: false, subscriptionKeyParameterNames: { header: 'X-Api-Key', query: 'api_key' } });
+    expect(at('payments-op-listPayments-policy').value).toBe(pay.plan.operations.find((o) => o.id === 'listPayments')!.policy);
+    expect(at('payments-op-listPayments-policy').value).toContain('context.Subscription == null');
+    expect(at('payments-op-refundPayment-policy').value).toContain('<set-status code="403" reason="Forbidden"/>');
+  });
+
   it('fails with the fix when a function binding is missing', () => {
     expect(() => AzureApimGateway.fromSpec('nofn', { gateway: petstore, resourceGroupName: 'rg', serviceName: 'svc' })).toThrow(/needs function binding "orders-fn": pass functions: \{ 'orders-fn': \{ url: <function base URL>, key: <function key> \} \}/);
   });

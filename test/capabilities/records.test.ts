@@ -42,8 +42,7 @@ describe('assertSupported', () => {
   it('throws one SynthesisError holding every problem, named by target and tier', () => {
     const s = baseSpec();
     s.routes[0].rateLimit = { requestsPerSecond: 5 };
-    s.routes[0].auth = [['jwt'], ['key']];
-    s.routes[0].scopes = [];
+    s.stages = { prod: { throttle: { requestsPerSecond: 50 } } };
     const spec = toGatewaySpec(s);
     let err: unknown;
     try {
@@ -53,8 +52,8 @@ describe('assertSupported', () => {
     }
     expect(err).toBeInstanceOf(SynthesisError);
     expect((err as SynthesisError).problems.map((p) => `${p.target} ${p.where} ${p.feature}`)).toEqual([
-      'azure (Consumption) get-items-id auth.alternatives',
       'azure (Consumption) get-items-id route.rateLimit',
+      'azure (Consumption) gateway stage.throttle',
     ]);
     expect(() => assertSupported(spec, 'azure', { azureSku: 'Consumption' })).toThrow(/azure \(Consumption\): cannot synthesize \(2 problems\)/);
   });

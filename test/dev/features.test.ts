@@ -103,7 +103,7 @@ describe('portability claims hold on the dev profiles', () => {
     },
     {
       feature: 'auth.alternatives',
-      input: { authorizers: { k1: { type: 'apiKey' }, k2: { type: 'apiKey', name: 'x-other' } }, routes: [{ method: 'GET', path: '/alt', id: 'alt', auth: ['k1', 'k2'] }] },
+      input: { authorizers: { k1: { type: 'apiKey' }, k2: { type: 'apiKey', in: 'query', name: 'api_key' } }, routes: [{ method: 'GET', path: '/alt', id: 'alt', auth: ['k1', 'k2'] }] },
       probe: async () => undefined,
     },
     {

@@ -43,8 +43,6 @@ export const jwtChecks: Check = (ctx) =>
     ];
   });
 
-export const scopeChecks: Check = (ctx) => strings(ctx, usedRoutes(ctx).flatMap((r) => r.scopes.map((s): [ApimStringKind, string, string, string] => ['literal', s, r.id, 'scope'])));
-
 export const customAuthChecks: Check = (ctx) =>
   authorizersUsed<{ header: string; binding: string }>(ctx, 'custom').flatMap(([n, a]) =>
     strings(ctx, [
@@ -53,11 +51,17 @@ export const customAuthChecks: Check = (ctx) =>
     ]),
   );
 
-/** One key location per API (header and query names), and names APIM can carry. */
+/**
+ * One key header and one key query parameter per API (subscriptionKeyParameterNames holds one of
+ * each), and names APIM can carry. Header names compare without case, as HTTP's do.
+ */
 export const apiKeyChecks: Check = (ctx) => {
   const keys = authorizersUsed<ApiKeyAuthorizerSpec>({ ...ctx, uses: ctx.spec.routes.map((r) => r.id) }, 'apiKey');
-  const params = [...new Set(keys.map(([, a]) => `${a.in}:${a.name}`))];
-  const out = params.length > 1 ? [ctx.problem('gateway', `API Management reads the subscription key from one header and one query parameter per API, but the routes use ${params.join(', ')}; use one apiKey authorizer`)] : [];
+  const places = (where: 'header' | 'query') => [...new Map(keys.filter(([, a]) => a.in === where).map(([, a]) => [where === 'header' ? a.name.toLowerCase() : a.name, a.name])).values()];
+  const out = (['header', 'query'] as const).flatMap((where) => {
+    const names = places(where);
+    return names.length > 1 ? [ctx.problem('gateway', `API Management reads the subscription key from one header and one query parameter per API, but the routes use the ${where} ${where === 'header' ? 'names' : 'parameters'} ${names.join(', ')}; read every ${where} key from one ${where === 'header' ? 'header' : 'parameter'}`)] : [];
+  });
   return [...out, ...strings(ctx, keys.map(([n, a]): [ApimStringKind, string, string, string] => [a.in === 'header' ? 'header' : 'plainName', a.name, 'gateway', `authorizer ${n}: name`]))];
 };
 

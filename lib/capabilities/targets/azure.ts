@@ -18,7 +18,6 @@ import {
   queryChecks,
   requestHeaderChecks,
   responseHeaderChecks,
-  scopeChecks,
   stageAndOptionChecks,
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
@@ -48,11 +47,15 @@ export const AZURE: TargetRecords<AzureSku> = {
     'backend.mock': n('return-response (with the CORS headers)', { check: mockChecks }),
     'backend.timeout': n('forward-request timeout-ms from the route (or defaults, or backend) timeoutMs'),
     'auth.jwt': n('validate-jwt', { check: jwtChecks }),
-    'auth.scopes': n('validate-jwt required-claims on scopeClaim only (default scope; no fallback to scp)', { check: scopeChecks }),
+    'auth.scopes': n('a choose after validate-jwt on scopeClaim only (default scope; no fallback to scp), a space-separated string or an array: 403 without the scopes, 401 for a missing or invalid token'),
     'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); products and subscriptions per stage: a key works only on its own stage'),
-    'auth.apiKey.custom': n('subscription key (subscriptionKeyParameterNames)'),
+    'auth.apiKey.custom': n('subscription key (subscriptionKeyParameterNames: one header and one query parameter per API; APIM also accepts the key under its default name for the place the spec leaves unused)'),
     'auth.custom': e('send-request to the function with its function key, then check its status', { check: customAuthChecks }),
-    'auth.alternatives': u('APIM policies run in sequence; alternatives are not expressible'),
+    // https://learn.microsoft.com/azure/api-management/api-management-subscriptions: a key sent
+    // to an API that does not require one is still validated (an invalid key is 401).
+    'auth.alternatives': e(
+      'a choose on the credentials the request presents: 401 when no alternative is complete or a query key differs from the key header; a presented key is validated by APIM (subscriptions optional on the API, required in policy); each presented token goes through validate-jwt and the scope check, each presented custom credential through its function. APIM also validates a key sent under its key header on a route that reads only the query key (stricter than the other targets)',
+    ),
     'auth.resultTtl': n('validate-jwt runs on every call; nothing is cached'),
     auth: n('policies in the API and operation policy documents', { check: apiKeyChecks }),
     'plan.quota': n(`product quota, counted per stage (a month is 30 days; renewal-period >= ${L.quotaRenewalMinSeconds} s always holds)`),

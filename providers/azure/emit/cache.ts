@@ -6,6 +6,7 @@
  * never served to another.
  * https://learn.microsoft.com/azure/api-management/cache-lookup-policy
  */
+import { alternativeAuthorizers } from '../../../lib/model/credentials';
 import type { RouteSpec } from '../../../lib/model/types';
 import { el } from '../xml';
 import type { EmitContext, Fragment } from './context';
@@ -15,7 +16,8 @@ export function callerKey(route: RouteSpec, ctx: EmitContext): { headers: string
   const headers: string[] = [];
   const query: string[] = [];
   if (route.auth === 'none') return { headers, query };
-  for (const n of route.auth[0]) {
+  // With alternatives, every credential the route accepts: rule 8 of docs/model.md.
+  for (const n of alternativeAuthorizers(route.auth)) {
     const a = ctx.spec.authorizers[n];
     if (a.type === 'apiKey' && a.in === 'query') query.push(a.name);
     else headers.push(a.type === 'apiKey' ? a.name : a.header);

@@ -1,5 +1,6 @@
 /** What every route emitter receives: the spec, the stage, the per-stage names and the string guard. */
 import type { AzureSku } from '../../../lib/capabilities/table';
+import type { CredentialLocation } from '../../../lib/model/credentials';
 import type { SynthesisProblem } from '../../../lib/model/errors';
 import type { GatewaySpec, RouteSpec } from '../../../lib/model/types';
 import type { ApimStrings } from '../expressions';
@@ -19,6 +20,14 @@ export interface EmitContext {
   readonly warnings: string[];
   /** Every route needs a subscription: the API requires it, and routes need not check. */
   readonly subscriptionRequired: boolean;
+  /**
+   * Where API Management reads the subscription key on this API (subscriptionKeyParameterNames):
+   * the header is checked first, the query parameter only when the header is absent.
+   * @default - undefined when no route uses an API key
+   */
+  readonly keyParameters?: { readonly header: string; readonly query: string };
+  /** The places the spec's API key authorizers read (at most one header and one query parameter). */
+  readonly keyLocations: readonly CredentialLocation[];
   readonly externalCache: boolean;
   /** Named values the policies reference (id -> where the value comes from). */
   readonly namedValues: Map<string, NamedValueSource>;

@@ -1,0 +1,113 @@
+/**
+ * A small model of how API Management runs an operation's inbound policies, for tests: the
+ * subscription key step APIM does before any policy (header first, then the query parameter,
+ * https://learn.microsoft.com/azure/api-management/api-management-subscriptions), then the
+ * operation policy with `<base/>` standing for the API policy. It runs `choose`, `return-response`
+ * and `validate-jwt` and ignores what does not decide the status. Conditions are the emitted C#
+ * expressions, translated token for token into JavaScript over a fake request, so a test decides
+ * with exactly the text the compiler wrote. Anything it cannot translate throws.
+ */
+import { create } from 'xmlbuilder2';
+import type { ApimPlan } from '../../providers/azure/plan';
+
+export interface SimRequest {
+  /** Header names in any case. */
+  readonly headers?: Record<string, string>;
+  readonly query?: Record<string, string>;
+}
+
+export interface SimWorld {
+  /** Subscription keys of active subscriptions on the API's products. */
+  readonly validKeys: ReadonlySet<string>;
+  /** Bearer tokens validate-jwt accepts, with their claims (a claim as a string or an array). */
+  readonly tokens: ReadonlyMap<string, Record<string, string | string[]>>;
+}
+
+type Node = { nodeType: number; nodeName: string; childNodes: ArrayLike<Node>; getAttribute(n: string): string | null };
+
+const elements = (n: Node): Node[] => Array.from(n.childNodes).filter((c) => c.nodeType === 1);
+const section = (xml: string, name: string): Node[] => {
+  const root = create(xml).root().node as unknown as Node;
+  return elements(elements(root).find((e) => e.nodeName === name)!);
+};
+
+/** A LINQ-shaped array: what `new string[] {...}`, Claims[...] and SelectMany give. */
+class Seq {
+  constructor(readonly items: string[]) {}
+  SelectMany(f: (v: { Split: (c: string) => string[] }) => string[]): Seq {
+    return new Seq(this.items.flatMap((s) => f({ Split: (c) => s.split(c) })));
+  }
+  Except(other: Seq): Seq {
+    return new Seq(this.items.filter((x) => !other.items.includes(x)));
+  }
+  Any(): boolean {
+    return this.items.length > 0;
+  }
+}
+
+/** The emitted C# condition as a JavaScript function of the request, subscription and token. */
+export function translate(condition: string): (h: (n: string) => string, q: (n: string) => string, sub: unknown, jwt: unknown) => boolean {
+  if (!condition.startsWith('@(') || !condition.endsWith(')')) throw new Error(`not a single-statement expression: ${condition}`);
+  let js = condition.slice(2, -1);
+  const rules: [RegExp, string][] = [
+    [/context\.Request\.Headers\.GetValueOrDefault\(/g, 'H('],
+    [/context\.Request\.Url\.Query\.GetValueOrDefault\(/g, 'Q('],
+    [/context\.Subscription/g, 'S'],
+    [/\(\(Jwt\)context\.Variables\["anygate-jwt"\]\)/g, 'J'],
+    [/\.Claims\.ContainsKey\(/g, '.has('],
+    [/\.Claims\[("(?:[^"\\]|\\.)*")\]/g, '.seq($1)'],
+    [/new string\[\] \{ ([^}]*) \}/g, 'L([$1])'],
+  ];
+  for (const [re, to] of rules) js = js.replace(re, to);
+  if (/context\.|\(Jwt\)|Variables/.test(js)) throw new Error(`untranslated: ${js}`);
+  const f = new Function('H', 'Q', 'S', 'J', 'L', `return (${js});`) as (...a: unknown[]) => boolean;
+  return (h, q, sub, jwt) => f(h, q, sub, jwt, (xs: string[]) => new Seq(xs));
+}
+
+/** The status API Management answers: a policy's or APIM's own, or 200 when the request is forwarded. */
+export function simulate(plan: ApimPlan, operationId: string, req: SimRequest, world: SimWorld): number {
+  const headers = new Map(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const H = (n: string) => headers.get(n.toLowerCase()) ?? '';
+  const Q = (n: string) => req.query?.[n] ?? '';
+  const names = plan.subscriptionKeyParameterNames ?? { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' };
+  const key = H(names.header) || Q(names.query);
+  if (key && !world.validKeys.has(key)) return 401;
+  if (!key && plan.subscriptionRequired) return 401;
+  const vars: { jwt?: { has: (c: string) => boolean; seq: (c: string) => Seq } } = {};
+  const sub = key ? { Key: key } : null;
+
+  const run = (nodes: Node[], api: Node[]): number | undefined => {
+    for (const n of nodes) {
+      const status = step(n, api);
+      if (status !== undefined) return status;
+    }
+    return undefined;
+  };
+  const step = (n: Node, api: Node[]): number | undefined => {
+    switch (n.nodeName) {
+      case 'base':
+        return run(api, []);
+      case 'choose': {
+        const branch = elements(n).find((w) => w.nodeName === 'otherwise' || translate(w.getAttribute('condition')!)(H, Q, sub, vars.jwt));
+        return branch ? run(elements(branch), api) : undefined;
+      }
+      case 'return-response':
+        return Number(elements(n).find((c) => c.nodeName === 'set-status')!.getAttribute('code'));
+      case 'validate-jwt': {
+        const value = H(n.getAttribute('header-name')!);
+        const claims = value.startsWith('Bearer ') ? world.tokens.get(value.slice(7)) : undefined;
+        if (!claims) return Number(n.getAttribute('failed-validation-httpcode'));
+        const arr = (c: string) => (Array.isArray(claims[c]) ? (claims[c] as string[]) : [claims[c] as string]);
+        vars.jwt = { has: (c) => c in claims, seq: (c) => new Seq(arr(c)) };
+        return undefined;
+      }
+      case 'send-request':
+        throw new Error('the simulator does not call custom authorizers');
+      default:
+        return undefined;
+    }
+  };
+  const op = plan.operations.find((o) => o.id === operationId)!;
+  const api = section(plan.apiPolicy, 'inbound');
+  return run(op.policy ? section(op.policy, 'inbound') : [{ nodeType: 1, nodeName: 'base', childNodes: [], getAttribute: () => null }], api) ?? 200;
+}
