@@ -10,7 +10,7 @@ import type { AlternativeJwts } from './alternatives';
 import type { DevAuthorizer } from './aws-authorizer';
 import type { ConsumerKey } from './consumers';
 import { functionEvent, functionResult, type FunctionHandler, type FunctionRequest } from './functions';
-import { scopeRefusal, type Profile, type Refusal } from './profiles';
+import type { Profile, Refusal } from './profiles';
 
 export interface Caller {
   /** Consumer name when an API key identified the caller. */
@@ -62,7 +62,7 @@ export class RouteAuth {
     if (names.some((n) => this.spec.authorizers[n].type === 'jwt')) {
       const query = Object.fromEntries(req.query.entries());
       const d = await this.jwt.authorize(route, { method: req.method, path: req.path, headers: req.headers, query });
-      if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? scopeRefusal(this.profile) : 'unauthorized' };
+      if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? 'forbiddenScope' : 'unauthorized' };
       context = d.context;
       principal = d.principal;
     }
@@ -112,7 +112,7 @@ export class RouteAuth {
       const value = this.credential(n, req)!;
       if (a.type === 'jwt') {
         const d = this.alternatives ? await this.alternatives.verify(route, n, req.headers) : ({ ok: false, reason: 'unauthorized' } as const);
-        if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? scopeRefusal(this.profile) : 'unauthorized' };
+        if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? 'forbiddenScope' : 'unauthorized' };
         context = { ...context, ...d.context };
         principal ||= d.principal;
       } else if (a.type === 'apiKey') {

@@ -185,12 +185,3 @@ export function refusal(profile: Profile, r: Refusal, c: RefusalContext = {}): G
   const headers = Object.fromEntries(Object.entries(res.headers).filter(([, v]) => v !== ''));
   return { ...res, headers };
 }
-
-/**
- * How a scope the token lacks is answered. AWS: the generated authorizer's Deny policy (403).
- * Apigee: the emitted RaiseFault 403. Azure: scopes are validate-jwt required-claims, and a failed
- * validate-jwt answers its failed-validation-httpcode, 401.
- */
-export function scopeRefusal(profile: Profile): Refusal {
-  return profile === 'azure' ? 'unauthorized' : 'forbiddenScope';
-}

@@ -8,7 +8,7 @@
 import type { GatewaySpec, RouteSpec } from '../../model/types';
 import { wholeRate } from '../../capabilities/targets/kubernetes';
 import { rateWindow } from '../../../providers/azure/emit/limits';
-import { refusal, scopeRefusal, type Profile, type Refusal } from '../profiles';
+import { refusal, type Profile, type Refusal } from '../profiles';
 import type { ConformVector } from './vectors';
 
 /** Most requests a rate-limit case may send. */
@@ -107,7 +107,7 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
     out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: { status: status(profile, noCreds) } });
     if (jwt) {
       out.push({ name: `${r.id}: expired token`, route: r.id, request: { ...base, ...credentials(spec, r), token: { authorizer: jwt, scopes: r.scopes, expiresIn: '-1h' } }, expect: { status: status(profile, 'unauthorized') } });
-      if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: { status: status(profile, scopeRefusal(profile)) } });
+      if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: { status: status(profile, 'forbiddenScope') } });
     }
     out.push({ name: `${r.id}: valid credentials`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { statusNot: [401, 403, 429] } });
     out.push(...alternativeCases(spec, r, profile, base));
