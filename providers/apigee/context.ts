@@ -75,10 +75,15 @@ export class ApigeeContext {
     }
   }
 
-  /** The VerifyJWT policy of a route's first JWT authorizer, if any. */
+  /**
+   * The VerifyJWT policy claims are read from: the route's first JWT authorizer; with alternatives,
+   * the first one every alternative holds (so it verified whichever alternative let the request in;
+   * the capability records refuse claims on routes without one).
+   */
   jwtPolicy(r: RouteSpec): string | undefined {
     if (r.auth === 'none') return undefined;
-    const n = r.auth[0].find((x) => this.spec.authorizers[x].type === 'jwt');
+    const alts = r.auth;
+    const n = alts[0].find((x) => this.spec.authorizers[x].type === 'jwt' && alts.every((alt) => alt.includes(x)));
     return n && `JWT-${n}`;
   }
 

@@ -118,6 +118,19 @@ export const assignLiterals = (name: string, vars: [string, string][]): XNode =>
     el('IgnoreUnresolvedVariables', {}, 'true'),
   );
 
+/**
+ * An AssignMessage that fills variables from message templates. Only for templates built by
+ * conditions.ts from variable references (no spec text): a template is evaluated.
+ */
+export const assignTemplates = (name: string, vars: [string, string][]): XNode =>
+  el(
+    'AssignMessage',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    ...vars.map(([n, t]) => el('AssignVariable', {}, el('Name', {}, n), el('Template', {}, t))),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+  );
+
 export interface MessageEdits {
   removeHeaders?: string[];
   removeQuery?: string[];

@@ -6,6 +6,7 @@
 import type { HttpBackendSpec, JwtAuthorizerSpec } from '../../model/types';
 import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
+import { alternativesChecks } from './apigee-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 
 /**
@@ -101,7 +102,10 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'auth.apiKey': n('VerifyAPIKey + API product; one product and app per stage: a key works only on its own stage'),
     'auth.apiKey.custom': n('VerifyAPIKey'),
     'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401'),
-    'auth.alternatives': u('a flow verifies one set of credentials'),
+    'auth.alternatives': n(
+      'conditional steps in the route flow: RaiseFault 401 unless some alternative has all its credentials presented or when two presented API keys differ; then VerifyAPIKey, VerifyJWT or the ServiceCallout for each presented credential (any failure is 401, a presented token without the scopes 403); the plan Quota and SpikeArrest run only when a key was verified, once per request',
+      { check: alternativesChecks },
+    ),
     'auth.resultTtl': n('VerifyJWT runs on every call; the JWKS is cached'),
     auth: n('policies in the proxy flows'),
     'plan.quota': n('Quota (product-driven): calendar day, 7-day week or month, counted per app; one product and app per stage'),
