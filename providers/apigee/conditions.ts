@@ -167,6 +167,11 @@ export function presentCondition(place: CredentialPlace, where: string): string 
   return `(${v} != null and ${v} JavaRegex "(?s).+")`;
 }
 
+/** `variable = "true"` (or `!= "true"`) for a flag the proxy set itself (a fixed variable name, never spec text). */
+export function flagCondition(variable: string, set = true): string {
+  return `${variable} ${set ? '=' : '!='} "true"`;
+}
+
 /** What joins two API keys in the variable keyPairTemplate fills. */
 export const KEY_SEPARATOR = '|';
 
