@@ -1,21 +1,22 @@
 /**
  * The one module that owns what a spec string may become in Apigee's evaluated languages: flow
  * conditions (string literals, JavaRegex, variable names) and message templates (`{var}` in most
- * text values). Every emitter goes through it: names are checked against a strict grammar (a
- * located error otherwise), literals are refused where Apigee would read a brace as a variable,
- * and regular expressions are built from escaped pieces. Nothing from a spec is pasted raw.
+ * text values). Every emitter goes through it: names are held to the grammars the capability
+ * records refuse by (lib/capabilities/targets/apigee-strings.ts; this module refuses nothing on
+ * its own), and regular expressions are built from escaped pieces. Nothing from a spec is pasted raw.
  */
 import type { PathSegment } from '../../lib/model/path';
 import { APIGEE_STRINGS, type ApigeeStringKind } from '../../lib/capabilities/targets/apigee-strings';
 import type { RouteSpec } from '../../lib/model/types';
 
-/** A refusal: the spec path and what to do. The compiler turns it into a SynthesisProblem. */
-export class ApigeeNameError extends Error {}
-
-/** `value` when it follows the grammar of `kind` (lib/capabilities/targets/apigee-strings.ts). */
+/**
+ * `value`, which follows the grammar of `kind` (lib/capabilities/targets/apigee-strings.ts). The
+ * capability records refuse every spec that breaks one (assertSupported runs before any emitter),
+ * so a break here is a missing check, never input to report: fail loudly rather than emit it.
+ */
 function ensure(kind: ApigeeStringKind, value: string, where: string): string {
   const message = APIGEE_STRINGS[kind](value, where);
-  if (message) throw new ApigeeNameError(message);
+  if (message) throw new Error(`internal: ${message}; lib/capabilities/targets/apigee-checks.ts should have refused this spec`);
   return value;
 }
 

@@ -1,14 +1,11 @@
 /**
  * What the Apigee emitters share while one spec compiles: the policies emitted so far (by name,
  * so a policy used by several flows is written once), the target servers and function bindings
- * they need, and the problems found. Emitters never throw for bad input; they record a problem
- * that names where it is and what to do.
+ * they need, and warnings. Bad input never reaches them: assertSupported refuses it
+ * first, with the capability records' messages.
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
-import type { Feature } from '../../lib/capabilities/table';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, type XNode } from '../shared/xml';
-import { ApigeeNameError } from './conditions';
 import type { ApigeeTargetServer } from './plan';
 
 /** The steps one route concern adds to the request and response flows of its Flow. */
@@ -23,7 +20,6 @@ export const fragment = (request: (XNode | undefined)[] = [], response: (XNode |
 });
 
 export class ApigeeContext {
-  readonly problems: SynthesisProblem[] = [];
   readonly warnings: string[] = [];
   readonly policies = new Map<string, XNode>();
   /** Function bindings whose hosts and ID-token audiences the deployment must supply. */
@@ -58,22 +54,7 @@ export class ApigeeContext {
     return el('Step', {}, el('Name', {}, name), condition !== undefined && el('Condition', {}, condition));
   }
 
-  problem(where: string, feature: Feature | string, message: string): void {
-    this.problems.push({ target: this.target, where, feature, message });
-  }
 
-  /** Runs an emitter step that validates names; a refused name becomes a problem at `where`. */
-  guard<T>(where: string, feature: Feature | string, f: () => T): T | undefined {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof ApigeeNameError) {
-        this.problem(where, feature, e.message);
-        return undefined;
-      }
-      throw e;
-    }
-  }
 
   /**
    * The VerifyJWT policy claims are read from: the route's first JWT authorizer; with alternatives,

@@ -13,6 +13,12 @@ import { usedRoutes } from './helpers';
 
 type Check = (ctx: CheckContext) => SynthesisProblem[];
 
+/** Several checks as one: every problem of each, in order. */
+export const all =
+  (...checks: Check[]): Check =>
+  (ctx) =>
+    checks.flatMap((c) => c(ctx));
+
 /** One item to check: the grammar, the value, the route (or `gateway`) and the spec path. */
 export type StringItem = readonly [ApigeeStringKind, string, string, string];
 
@@ -44,3 +50,56 @@ export const alternativesChecks: Check = (ctx) =>
     const claims = readsClaims(r) && !shared ? [ctx.problem(r.id, 'transforms read ${claim.*}, but no JWT authorizer is in every alternative: Apigee reads claims from one VerifyJWT policy; put one JWT authorizer in every alternative')] : [];
     return [...strings(ctx, items), ...claims];
   });
+
+/** The authorizers of `r`, by name, in written order (every alternative). */
+const authorizersOf = (ctx: CheckContext, r: RouteSpec) => (r.auth === 'none' ? [] : alternativeAuthorizers(r.auth).map((n) => [n, ctx.spec.authorizers[n]] as const));
+const isDefaultKey = (a: { type: string; in?: string; name?: string }) => a.type === 'apiKey' && a.in === 'header' && a.name?.toLowerCase() === 'x-api-key';
+
+/** VerifyAPIKey reads the key from a ref attribute: `request.header.NAME` or `request.queryparam.NAME`. */
+export const apiKeyNameChecks =
+  (defaultKey: boolean): Check =>
+  (ctx) =>
+    strings(
+      ctx,
+      usedRoutes(ctx).flatMap((r) =>
+        authorizersOf(ctx, r).flatMap(([n, a]): StringItem[] => (a.type === 'apiKey' && isDefaultKey(a) === defaultKey ? [[a.in === 'header' ? 'headerName' : 'queryName', a.name, r.id, `authorizers.${n}.name`]] : [])),
+      ),
+    );
+
+/** VerifyJWT: another header than Authorization is named in ExtractVariables; required claims in Claim name attributes. */
+export const jwtNameChecks: Check = (ctx) =>
+  strings(
+    ctx,
+    usedRoutes(ctx).flatMap((r) =>
+      authorizersOf(ctx, r).flatMap(([n, a]): StringItem[] => {
+        if (a.type !== 'jwt') return [];
+        const header: StringItem[] = a.header.toLowerCase() === 'authorization' ? [] : [['headerName', a.header, r.id, `authorizers.${n}.header`]];
+        return [...header, ...Object.keys(a.requiredClaims).sort().map((k): StringItem => ['claimName', k, r.id, `authorizers.${n}.requiredClaims`])];
+      }),
+    ),
+  );
+
+/** The ServiceCallout copies the custom authorizer's header by name. */
+export const customNameChecks: Check = (ctx) =>
+  strings(
+    ctx,
+    usedRoutes(ctx).flatMap((r) => authorizersOf(ctx, r).flatMap(([n, a]): StringItem[] => (a.type === 'custom' ? [['headerName', a.header, r.id, `authorizers.${n}.header`]] : []))),
+  );
+
+/**
+ * Scopes are JavaRegex conditions on the scope claim of each JWT whose scopes are checked: the
+ * route's first JWT authorizer, or with alternatives every JWT authorizer (every presented token).
+ */
+export const scopeChecks: Check = (ctx) =>
+  strings(
+    ctx,
+    usedRoutes(ctx).flatMap((r) => {
+      if (r.auth === 'none' || !r.scopes.length) return [];
+      const jwts = authorizersOf(ctx, r).filter(([, a]) => a.type === 'jwt');
+      const checked = r.auth.length > 1 ? jwts : jwts.filter(([n]) => r.auth !== 'none' && r.auth[0].includes(n)).slice(0, 1);
+      return [
+        ...checked.map(([n, a]): StringItem => ['claimVariable', (a as { scopeClaim: string }).scopeClaim, r.id, `authorizers.${n}.scopeClaim`]),
+        ...(checked.length ? r.scopes.map((s, i): StringItem => ['scope', s, r.id, `routes[id=${r.id}].scopes[${i}]`]) : []),
+      ];
+    }),
+  );

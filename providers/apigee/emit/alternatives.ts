@@ -34,13 +34,11 @@ const presentedVar = (n: string) => `anygate.presented.${n}`;
 const COMPLETE = 'anygate.alternative.complete';
 
 /** The flags: one per authorizer (when its credential is presented), then one per complete alternative. */
-function flagSteps(ctx: ApigeeContext, r: RouteSpec, alternatives: readonly (readonly string[])[], names: string[]): Step[] | undefined {
+function flagSteps(ctx: ApigeeContext, alternatives: readonly (readonly string[])[], names: string[]): Step[] {
   const steps: Step[] = [];
   for (const n of names) {
     const a = ctx.spec.authorizers[n];
-    const c = ctx.guard(r.id, 'auth.alternatives', () => presentCondition(placeOf(a), fieldOf(n, a)));
-    if (c === undefined) return undefined;
-    steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-presented-${n}`, [[presentedVar(n), 'true']])), c));
+    steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-presented-${n}`, [[presentedVar(n), 'true']])), presentCondition(placeOf(a), fieldOf(n, a))));
   }
   const complete = ctx.add(P.assignLiterals('AM-alternative-complete', [[COMPLETE, 'true']]));
   for (const alt of alternatives) steps.push(ctx.step(complete, alt.map((n) => flagCondition(presentedVar(n))).join(' and ')));
@@ -52,8 +50,7 @@ function sameKeySteps(ctx: ApigeeContext, r: RouteSpec, keys: string[]): Step[] 
   const pairs = keys.flatMap((a, i) => keys.slice(i + 1).map((b, j) => ({ a, b, variable: `anygate.keys.${i}.${i + 1 + j}` })));
   if (!pairs.length) return [];
   const place = (n: string) => placeOf(ctx.spec.authorizers[n]);
-  const templates = ctx.guard(r.id, 'auth.alternatives', () => pairs.map((p): [string, string] => [p.variable, keyPairTemplate(place(p.a), place(p.b), `authorizers.${p.a}.name`)]));
-  if (!templates) return [];
+  const templates = pairs.map((p): [string, string] => [p.variable, keyPairTemplate(place(p.a), place(p.b), `authorizers.${p.a}.name`)]);
   const presented = (p: { a: string; b: string }) => `${flagCondition(presentedVar(p.a))} and ${flagCondition(presentedVar(p.b))}`;
   return pairs.flatMap((p, i) => [
     ctx.step(ctx.add(P.assignTemplates(`AM-keys-${r.id}-${i}`, [templates[i]])), presented(p)),
@@ -62,21 +59,21 @@ function sameKeySteps(ctx: ApigeeContext, r: RouteSpec, keys: string[]): Step[] 
 }
 
 /** The verification steps of every authorizer, each when its credential is presented. */
-function verifySteps(ctx: ApigeeContext, r: RouteSpec, names: string[]): Step[] {
+function verifySteps(ctx: ApigeeContext, names: string[]): Step[] {
   const steps: Step[] = [];
   const earlierKeys: string[] = [];
   for (const n of names) {
     const a = ctx.spec.authorizers[n];
     const when = flagCondition(presentedVar(n));
     if (a.type === 'apiKey') {
-      const k = apiKeyPolicies(ctx, r, n, a);
-      if (k.verify) steps.push(ctx.step(k.verify, when));
+      const k = apiKeyPolicies(ctx, n, a);
+      steps.push(ctx.step(k.verify, when));
       // Two presented keys are the same key (checked above): the plan counts the request once, on the first.
       const once = [when, ...earlierKeys.map((e) => flagCondition(presentedVar(e), false))].join(' and ');
       steps.push(...k.counters.map((c) => ctx.step(c, once)));
       earlierKeys.push(n);
-    } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, r, n, a, when));
-    else steps.push(...customSteps(ctx, r, n, a, when));
+    } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a, when));
+    else steps.push(...customSteps(ctx, n, a, when));
   }
   return steps;
 }
@@ -85,15 +82,14 @@ function verifySteps(ctx: ApigeeContext, r: RouteSpec, names: string[]): Step[] 
 function scopeSteps(ctx: ApigeeContext, r: RouteSpec, names: string[]): Step[] {
   if (!r.scopes.length) return [];
   return names.flatMap((n) => {
-    const missing = ctx.spec.authorizers[n].type === 'jwt' ? missingScopes(ctx, r, `JWT-${n}`) : undefined;
-    return missing === undefined ? [] : [ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), `${flagCondition(presentedVar(n))} and (${missing})`)];
+    if (ctx.spec.authorizers[n].type !== 'jwt') return [];
+    return [ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), `${flagCondition(presentedVar(n))} and (${missingScopes(ctx, r, `JWT-${n}`)})`)];
   });
 }
 
 export function alternativesFragment(ctx: ApigeeContext, r: RouteSpec, alternatives: readonly (readonly string[])[]): Fragment {
   const names = alternativeAuthorizers(alternatives);
-  const flags = flagSteps(ctx, r, alternatives, names);
-  if (!flags) return fragment();
+  const flags = flagSteps(ctx, alternatives, names);
   const keys = names.filter((n) => ctx.spec.authorizers[n].type === 'apiKey');
-  return fragment([...flags, ctx.step(unauthorized(ctx), flagCondition(COMPLETE, false)), ...sameKeySteps(ctx, r, keys), ...verifySteps(ctx, r, names), ...scopeSteps(ctx, r, names)]);
+  return fragment([...flags, ctx.step(unauthorized(ctx), flagCondition(COMPLETE, false)), ...sameKeySteps(ctx, r, keys), ...verifySteps(ctx, names), ...scopeSteps(ctx, r, names)]);
 }

@@ -19,10 +19,9 @@ type Step = ReturnType<ApigeeContext['step']>;
 export const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
 
 /** The policies of an API key authorizer: VerifyAPIKey, then what counts the key's plan (Quota, SpikeArrest). */
-export function apiKeyPolicies(ctx: ApigeeContext, r: RouteSpec, n: string, a: ApiKeyAuthorizerSpec): { verify?: string; counters: string[] } {
+export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { verify: string; counters: string[] } {
   const where = `authorizers.${n}.name`;
-  const ref = ctx.guard(r.id, 'auth.apiKey', () => (a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where)));
-  if (ref === undefined) return { counters: [] };
+  const ref = a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where);
   const vk = ctx.add(P.verifyApiKey(`VA-${n}`, ref));
   const plans = Object.values(ctx.spec.plans);
   const first = plans.find((p) => p.quota)?.quota;
@@ -33,22 +32,20 @@ export function apiKeyPolicies(ctx: ApigeeContext, r: RouteSpec, n: string, a: A
 }
 
 /** VerifyJWT and the `exp` check; every step runs only `when` the token is presented (if given). */
-export function jwtSteps(ctx: ApigeeContext, r: RouteSpec, n: string, a: JwtAuthorizerSpec, when?: string): Step[] {
+export function jwtSteps(ctx: ApigeeContext, n: string, a: JwtAuthorizerSpec, when?: string): Step[] {
   const steps = [];
   const policy = `JWT-${n}`;
   let source: string | undefined;
   // Without <Source>, VerifyJWT reads Authorization and strips "Bearer "; an explicit <Source> is
   // taken as the bare token, so another header's prefix is stripped by ExtractVariables first.
   if (a.header.toLowerCase() !== 'authorization') {
-    const h = ctx.guard(r.id, 'auth.jwt', () => headerName(a.header, `authorizers.${n}.header`));
-    if (h === undefined) return [];
+    const h = headerName(a.header, `authorizers.${n}.header`);
     source = `anygate.bearer.${n}.token`;
     steps.push(ctx.step(ctx.add(P.extractBearer(`EV-bearer-${n}`, h, `anygate.bearer.${n}`)), when));
   }
   const vars = `anygate.jwt.${n}`;
   const claims = Object.keys(a.requiredClaims).sort();
-  const checked = ctx.guard(r.id, 'auth.jwt', () => ({ claims: claims.map((k) => attributeName('claim name', k, `authorizers.${n}.requiredClaims`)) }));
-  if (!checked) return steps;
+  const checked = { claims: claims.map((k) => attributeName('claim name', k, `authorizers.${n}.requiredClaims`)) };
   // Issuer, audiences, JWKS URI and claim values are literals (AssignVariable/Value is never a template).
   const literals: [string, string][] = [
     [`${vars}.iss`, a.issuer],
@@ -66,10 +63,9 @@ export function jwtSteps(ctx: ApigeeContext, r: RouteSpec, n: string, a: JwtAuth
 }
 
 /** The ServiceCallout to the bound function and the 401 on anything but 200; `when` as for jwtSteps. */
-export function customSteps(ctx: ApigeeContext, r: RouteSpec, n: string, a: CustomAuthorizerSpec, when?: string): Step[] {
+export function customSteps(ctx: ApigeeContext, n: string, a: CustomAuthorizerSpec, when?: string): Step[] {
   const where = `authorizers.${n}.header`;
-  const h = ctx.guard(r.id, 'auth.custom', () => headerName(a.header, where));
-  if (h === undefined) return [];
+  const h = headerName(a.header, where);
   const server = functionServer(ctx, `authz-${a.binding}`, a.binding);
   const kvm = ctx.add(P.keyValueMapGet(`KVM-audience-${a.binding}`, ctx.audienceMap, a.binding, audienceVariable(a.binding)));
   const sc = ctx.add(P.serviceCallout(`SC-${n}`, h, server, audienceVariable(a.binding)));
@@ -78,22 +74,18 @@ export function customSteps(ctx: ApigeeContext, r: RouteSpec, n: string, a: Cust
   return [ctx.step(kvm, when), ctx.step(sc, when), ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), both(when, `${status} != 200 or ${status} = null`))];
 }
 
-/** `NOT (scope1) or NOT (scope2)...` on the scope claim of VerifyJWT `policy`, or undefined when refused. */
-export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string): string | undefined {
+/** `NOT (scope1) or NOT (scope2)...` on the scope claim of VerifyJWT `policy`. */
+export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string): string {
   const claim = (ctx.spec.authorizers[policy.slice('JWT-'.length)] as JwtAuthorizerSpec).scopeClaim;
-  const missing = ctx.guard(r.id, 'auth.scopes', () => {
-    // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
-    const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
-    return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`);
-  });
-  return missing?.join(' or ');
+  // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
+  const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
+  return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`).join(' or ');
 }
 
 function scopes(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
   const policy = ctx.jwtPolicy(r);
   if (!r.scopes.length || !policy) return undefined;
-  const missing = missingScopes(ctx, r, policy);
-  return missing === undefined ? undefined : ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), missing);
+  return ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), missingScopes(ctx, r, policy));
 }
 
 export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
@@ -103,10 +95,10 @@ export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
   for (const n of r.auth[0]) {
     const a = ctx.spec.authorizers[n];
     if (a.type === 'apiKey') {
-      const k = apiKeyPolicies(ctx, r, n, a);
-      steps.push(...[k.verify, ...k.counters].filter((x): x is string => x !== undefined).map((x) => ctx.step(x)));
-    } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, r, n, a));
-    else steps.push(...customSteps(ctx, r, n, a));
+      const k = apiKeyPolicies(ctx, n, a);
+      steps.push(...[k.verify, ...k.counters].map((x) => ctx.step(x)));
+    } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a));
+    else steps.push(...customSteps(ctx, n, a));
   }
   return fragment([...steps, scopes(ctx, r)]);
 }

@@ -29,12 +29,11 @@ export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragm
   const c = r.cache;
   if (!c) return { lookup: fragment(), store: fragment() };
   const at = ctx.routePath(r);
-  const refs = ctx.guard(r.id, 'route.cache', () => [
+  const refs = [
     ...c.key.query.map((q, i) => queryRef(q, `${at}.cache.key.query[${i}]`)),
     ...c.key.headers.map((h, i) => headerRef(h, `${at}.cache.key.headers[${i}]`)),
     ...identity(ctx, r),
-  ]);
-  if (!refs) return { lookup: fragment(), store: fragment() };
+  ];
   const name = ctx.add(P.responseCache(`RC-${r.id}`, r.id, refs, c.ttlSeconds, routeOptions(r).honorNoCache));
   return { lookup: fragment([ctx.step(name)]), store: fragment([], [ctx.step(name)]) };
 }
