@@ -121,7 +121,7 @@ export const targetUrlChecks: Check = (ctx) => {
     ctx,
     backends.flatMap((name): StringItem[] => {
       const b = ctx.spec.backends[name] as HttpBackendSpec;
-      if (b.type !== 'http' || b.targets || !b.url || b.circuitBreaker || deployed.some((s) => ctx.spec.stages[s].backends[name])) return [];
+      if (b.type !== 'http' || b.targets || b.url === undefined || b.circuitBreaker || deployed.some((s) => ctx.spec.stages[s].backends[name])) return [];
       return [['url', b.url, 'gateway', `backends.${name}.url`]];
     }),
   );
