@@ -28,6 +28,8 @@ export class ApigeeContext {
   /** OpenAPI paths for OASValidation (request bodies with a schema). */
   readonly oasPaths: Record<string, Record<string, unknown>> = {};
   readonly proxy: string;
+  /** Several API key authorizers on the routes: they count plans on one Quota and SpikeArrest (emit/auth.ts). */
+  readonly sharedPlanCounters: boolean;
 
   constructor(
     readonly spec: GatewaySpec,
@@ -37,6 +39,8 @@ export class ApigeeContext {
     readonly environments: Readonly<Record<string, string>>,
   ) {
     this.proxy = spec.name;
+    const keys = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat().filter((n) => spec.authorizers[n].type === 'apiKey'))));
+    this.sharedPlanCounters = keys.size > 1;
   }
 
   get stages(): string[] {

@@ -45,12 +45,14 @@ describe('Apigee: alternative credentials (payments)', () => {
       // A skipped VerifyJWT sets no claim: the exp check runs only when the token was presented.
       { Name: 'RF-unauthorized', Condition: `${flag('oauth')} and (jwt.JWT-oauth.decoded.claim.exp = null)` },
       { Name: 'VA-headerKey', Condition: flag('headerKey') },
-      { Name: 'Q-headerKey', Condition: flag('headerKey') },
-      { Name: 'SA-plan-headerKey', Condition: flag('headerKey') },
+      { Name: 'AM-plan-headerKey', Condition: flag('headerKey') },
+      { Name: 'Q-plan', Condition: flag('headerKey') },
+      { Name: 'SA-plan', Condition: flag('headerKey') },
       { Name: 'VA-queryKey', Condition: flag('queryKey') },
       // The same key twice counts once against the plan.
-      { Name: 'Q-queryKey', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
-      { Name: 'SA-plan-queryKey', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
+      { Name: 'AM-plan-queryKey', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
+      { Name: 'Q-plan', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
+      { Name: 'SA-plan', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
       { Name: 'AM-target-api' },
     ]);
     expect(steps(plan, 'getPayment')).toEqual(steps(plan, 'listPayments').map((s) => (s.Name === 'AM-keys-listPayments-0' ? { ...s, Name: 'AM-keys-getPayment-0' } : s)));
@@ -77,8 +79,23 @@ describe('Apigee: alternative credentials (payments)', () => {
 
   it('a token or a header key (POST): no key comparison, and JWT-only callers reach no Quota', () => {
     const s = steps(plan, 'createPayment');
-    expect(s.map((x) => x.Name)).toEqual(['AM-presented-oauth', 'AM-presented-headerKey', 'AM-alternative-complete', 'AM-alternative-complete', 'RF-unauthorized', 'AM-jwt-oauth', 'JWT-oauth', 'RF-unauthorized', 'VA-headerKey', 'Q-headerKey', 'SA-plan-headerKey', 'AM-target-api']);
-    for (const x of s.filter((y) => y.Name.startsWith('Q-') || y.Name.startsWith('SA-plan-') || y.Name.startsWith('VA-'))) expect(x.Condition).toBe(flag('headerKey'));
+    expect(s.map((x) => x.Name)).toEqual(['AM-presented-oauth', 'AM-presented-headerKey', 'AM-alternative-complete', 'AM-alternative-complete', 'RF-unauthorized', 'AM-jwt-oauth', 'JWT-oauth', 'RF-unauthorized', 'VA-headerKey', 'AM-plan-headerKey', 'Q-plan', 'SA-plan', 'AM-target-api']);
+    for (const x of s.filter((y) => /^(Q-|SA-plan|VA-|AM-plan-)/.test(y.Name))) expect(x.Condition).toBe(flag('headerKey'));
+  });
+
+  it('one plan counter for every key: Quota and SpikeArrest read the verified key\'s product settings copied to shared variables', () => {
+    const copy = doc(plan, 'policies/AM-plan-queryKey.xml').AssignMessage.AssignVariable;
+    expect(copy).toEqual([
+      { Name: 'anygate.plan.quota.limit', Ref: 'verifyapikey.VA-queryKey.apiproduct.developer.quota.limit' },
+      { Name: 'anygate.plan.quota.interval', Ref: 'verifyapikey.VA-queryKey.apiproduct.developer.quota.interval' },
+      { Name: 'anygate.plan.quota.timeunit', Ref: 'verifyapikey.VA-queryKey.apiproduct.developer.quota.timeunit' },
+      { Name: 'anygate.plan.rate', Ref: 'verifyapikey.VA-queryKey.apiproduct.anygate-rate' },
+    ]);
+    const q = doc(plan, 'policies/Q-plan.xml').Quota;
+    expect(q.Allow).toEqual({ '@count': '10000', '@countRef': 'anygate.plan.quota.limit' });
+    expect(q.Identifier).toEqual({ '@ref': 'client_id' });
+    expect(doc(plan, 'policies/SA-plan.xml').SpikeArrest.Rate).toEqual({ '@ref': 'anygate.plan.rate', '#text': '10000ps' });
+    expect(Object.keys(plan.files).filter((f) => /^policies\/(Q|SA-plan)-/.test(f))).toEqual(['policies/Q-plan.xml']);
   });
 
   it('routes without alternatives emit what they did: the scoped JWT route and the public route', () => {

@@ -18,17 +18,34 @@ type Step = ReturnType<ApigeeContext['step']>;
 /** `when` and `cond` together; either alone when the other is absent. */
 export const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
 
-/** The policies of an API key authorizer: VerifyAPIKey, then what counts the key's plan (Quota, SpikeArrest). */
+/** Where the verified key's product quota and rate are copied when several key authorizers share counters. */
+const SHARED_PLAN = 'anygate.plan';
+
+/**
+ * The policies of an API key authorizer: VerifyAPIKey, then what counts the key's plan (Quota,
+ * SpikeArrest). Quota and SpikeArrest keep one counter per policy name and app
+ * (https://cloud.google.com/apigee/docs/api-platform/antipatterns/reusing-quota), so when routes
+ * use several key authorizers (a header key and a query key), one Quota and one SpikeArrest count
+ * every key: each VerifyAPIKey's product settings are copied to shared variables first, and a
+ * consumer cannot double its plan by moving its key from the header to the query.
+ */
 export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { verify: string; counters: string[] } {
   const where = `authorizers.${n}.name`;
   const ref = a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where);
   const vk = ctx.add(P.verifyApiKey(`VA-${n}`, ref));
   const plans = Object.values(ctx.spec.plans);
   const first = plans.find((p) => p.quota)?.quota;
+  const rated = plans.some((p) => p.rateLimit);
+  const shared = ctx.sharedPlanCounters;
+  const copies: [string, string][] = [
+    ...(first ? (['limit', 'interval', 'timeunit'] as const).map((k): [string, string] => [`${SHARED_PLAN}.quota.${k}`, `${P.productQuota(vk)}.${k}`]) : []),
+    ...(rated ? [[`${SHARED_PLAN}.rate`, `verifyapikey.${vk}.apiproduct.anygate-rate`] as [string, string]] : []),
+  ];
+  const copy = shared && copies.length ? ctx.add(P.assignRefs(`AM-plan-${n}`, copies)) : undefined;
   // The product's own quota and rate override these defaults (countRef, Rate ref).
-  const q = first && ctx.add(P.quota(`Q-${n}`, vk, { limit: first.limit, ...quotaWindow(first.period) }));
-  const sa = plans.some((p) => p.rateLimit) ? ctx.add(P.spikeArrest(`SA-plan-${n}`, '10000ps', { ref: `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true })) : undefined;
-  return { verify: vk, counters: [q, sa].filter((x): x is string => x !== undefined) };
+  const q = first && ctx.add(P.quota(shared ? 'Q-plan' : `Q-${n}`, shared ? `${SHARED_PLAN}.quota` : P.productQuota(vk), { limit: first.limit, ...quotaWindow(first.period) }));
+  const sa = rated ? ctx.add(P.spikeArrest(shared ? 'SA-plan' : `SA-plan-${n}`, '10000ps', { ref: shared ? `${SHARED_PLAN}.rate` : `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true })) : undefined;
+  return { verify: vk, counters: [copy, q, sa].filter((x): x is string => x !== undefined) };
 }
 
 /** VerifyJWT and the `exp` check; every step runs only `when` the token is presented (if given). */
