@@ -114,38 +114,27 @@ export const responseCache = (name: string, prefix: string, refs: string[], ttl:
     honorNoCache && el('SkipCacheLookup', {}, 'request.header.Cache-Control = "no-cache"'),
   );
 
-/** An AssignMessage that copies variables (`<Ref>`: the value of another variable, never a template). */
-export const assignRefs = (name: string, vars: [string, string][]): XNode =>
+/** An AssignMessage of AssignVariable elements only, each value given as `<Value>`, `<Ref>` or `<Template>`. */
+const assignVariables = (name: string, source: 'Value' | 'Ref' | 'Template', vars: [string, string][]): XNode =>
   el(
     'AssignMessage',
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
-    ...vars.map(([n, ref]) => el('AssignVariable', {}, el('Name', {}, n), el('Ref', {}, ref))),
+    ...vars.map(([n, v]) => el('AssignVariable', {}, el('Name', {}, n), el(source, {}, v))),
     el('IgnoreUnresolvedVariables', {}, 'true'),
   );
 
 /** An AssignMessage that only assigns literal values to variables (no message-template parsing). */
-export const assignLiterals = (name: string, vars: [string, string][]): XNode =>
-  el(
-    'AssignMessage',
-    { name, continueOnError: 'false', enabled: 'true' },
-    el('DisplayName', {}, name),
-    ...vars.map(([n, v]) => el('AssignVariable', {}, el('Name', {}, n), el('Value', {}, v))),
-    el('IgnoreUnresolvedVariables', {}, 'true'),
-  );
+export const assignLiterals = (name: string, vars: [string, string][]): XNode => assignVariables(name, 'Value', vars);
+
+/** An AssignMessage that copies variables (`<Ref>`: the value of another variable, never a template). */
+export const assignRefs = (name: string, vars: [string, string][]): XNode => assignVariables(name, 'Ref', vars);
 
 /**
  * An AssignMessage that fills variables from message templates. Only for templates built by
  * conditions.ts from variable references (no spec text): a template is evaluated.
  */
-export const assignTemplates = (name: string, vars: [string, string][]): XNode =>
-  el(
-    'AssignMessage',
-    { name, continueOnError: 'false', enabled: 'true' },
-    el('DisplayName', {}, name),
-    ...vars.map(([n, t]) => el('AssignVariable', {}, el('Name', {}, n), el('Template', {}, t))),
-    el('IgnoreUnresolvedVariables', {}, 'true'),
-  );
+export const assignTemplates = (name: string, vars: [string, string][]): XNode => assignVariables(name, 'Template', vars);
 
 export interface MessageEdits {
   removeHeaders?: string[];

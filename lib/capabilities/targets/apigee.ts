@@ -104,7 +104,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'auth.apiKey.custom': n('VerifyAPIKey', { check: apiKeyNameChecks(false) }),
     'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401', { check: customNameChecks }),
     'auth.alternatives': n(
-      'conditional steps in the route flow: RaiseFault 401 unless some alternative has all its credentials presented or when two presented API keys differ; then VerifyAPIKey, VerifyJWT or the ServiceCallout for each presented credential (any failure is 401, a presented token without the scopes 403); the plan Quota and SpikeArrest run only when a key was verified, once per request',
+      'conditional steps in the route flow: a flag per presented credential (its header or query parameter present and not empty); RaiseFault 401 unless some alternative is complete, or when two presented API keys differ; then VerifyAPIKey, VerifyJWT or the ServiceCallout for each presented credential under its flag (any failure is 401, a presented token without the scopes 403); the plan Quota and SpikeArrest run once, only when a key was verified (token or custom callers count against no plan), on one counter for every key authorizer',
       { check: alternativesChecks },
     ),
     'auth.resultTtl': n('VerifyJWT runs on every call; the JWKS is cached'),
