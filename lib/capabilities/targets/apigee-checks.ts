@@ -5,7 +5,6 @@
  * emitters only format what these checks let through.
  */
 import type { SynthesisProblem } from '../../model/errors';
-import { alternativeAuthorizers } from '../../model/credentials';
 import type { RouteSpec } from '../../model/types';
 import type { CheckContext } from '../types';
 import { APIGEE_STRINGS, type ApigeeStringKind } from './apigee-strings';
@@ -30,6 +29,13 @@ export function strings(ctx: CheckContext, items: readonly StringItem[]): Synthe
   });
 }
 
+/**
+ * Every distinct authorizer of a route's alternatives, in written order (what lib/model/credentials
+ * alternativeAuthorizers gives; not imported, since that module loads the schema library and the
+ * records load with the CLI).
+ */
+export const routeAuthorizers = (alternatives: readonly (readonly string[])[]): string[] => [...new Set(alternatives.flat())];
+
 const readsClaims = (r: RouteSpec) => JSON.stringify(r.transform ?? {}).includes('${claim.');
 
 /**
@@ -41,7 +47,7 @@ export const alternativesChecks: Check = (ctx) =>
   usedRoutes(ctx).flatMap((r) => {
     if (r.auth === 'none') return [];
     const alts = r.auth;
-    const names = alternativeAuthorizers(alts);
+    const names = routeAuthorizers(alts);
     const items = names.map((n): StringItem => {
       const a = ctx.spec.authorizers[n];
       return a.type === 'apiKey' ? [a.in === 'header' ? 'headerVariable' : 'queryVariable', a.name, r.id, `authorizers.${n}.name`] : ['headerVariable', a.header, r.id, `authorizers.${n}.header`];
@@ -52,7 +58,7 @@ export const alternativesChecks: Check = (ctx) =>
   });
 
 /** The authorizers of `r`, by name, in written order (every alternative). */
-const authorizersOf = (ctx: CheckContext, r: RouteSpec) => (r.auth === 'none' ? [] : alternativeAuthorizers(r.auth).map((n) => [n, ctx.spec.authorizers[n]] as const));
+const authorizersOf = (ctx: CheckContext, r: RouteSpec) => (r.auth === 'none' ? [] : routeAuthorizers(r.auth).map((n) => [n, ctx.spec.authorizers[n]] as const));
 const isDefaultKey = (a: { type: string; in?: string; name?: string }) => a.type === 'apiKey' && a.in === 'header' && a.name?.toLowerCase() === 'x-api-key';
 
 /** VerifyAPIKey reads the key from a ref attribute: `request.header.NAME` or `request.queryparam.NAME`. */
