@@ -172,3 +172,20 @@ describe('Apigee: what alternatives refuse, in portability and synth alike', () 
     expect([...row.where].sort()).toEqual(['createPayment', 'getPayment', 'listPayments']);
   });
 });
+
+describe('Apigee: two API keys required together', () => {
+  it('are emitted as alternatives: both presented, the same key, counted once', () => {
+    const s = paymentsInput();
+    s.routes[2].auth = [['headerKey', 'queryKey']];
+    const r = compile(s);
+    const st = steps(r, 'createPayment');
+    expect(st.filter((x) => x.Name === 'AM-alternative-complete').map((x) => x.Condition)).toEqual([`${flag('headerKey')} and ${flag('queryKey')}`]);
+    expect(st.find((x) => x.Name === 'AM-keys-createPayment-0')).toBeDefined();
+    expect(st.filter((x) => x.Name === 'Q-plan').map((x) => x.Condition)).toEqual([flag('headerKey'), `${flag('queryKey')} and ${flag('headerKey', false)}`]);
+    s.authorizers.queryKey.name = 'api.key';
+    const spec = toGatewaySpec(s);
+    const refused = refusals(() => compileApigee(spec));
+    expect(refused).toEqual(['createPayment auth.apiKey.custom apigee (INTERMEDIATE): authorizers.queryKey.name: query parameter name "api.key" cannot be read safely by Apigee (it becomes part of a flow-variable name in conditions and message templates); use letters, digits, \'-\' and \'_\'', ...refused.slice(1)]);
+    expect(portability(spec, ['apigee']).problems.map((p) => p.message)).toContainEqual(refused[0].split(': ').slice(1).join(': '));
+  });
+});

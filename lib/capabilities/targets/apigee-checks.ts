@@ -38,6 +38,19 @@ export const routeAuthorizers = (alternatives: readonly (readonly string[])[]): 
 
 const readsClaims = (r: RouteSpec) => JSON.stringify(r.transform ?? {}).includes('${claim.');
 
+/** The names a presence test reads for every authorizer of `r`: flow-variable parts. */
+function presenceItems(ctx: CheckContext, r: RouteSpec): StringItem[] {
+  return r.auth === 'none'
+    ? []
+    : routeAuthorizers(r.auth).map((n): StringItem => {
+        const a = ctx.spec.authorizers[n];
+        return a.type === 'apiKey' ? [a.in === 'header' ? 'headerVariable' : 'queryVariable', a.name, r.id, `authorizers.${n}.name`] : ['headerVariable', a.header, r.id, `authorizers.${n}.header`];
+      });
+}
+
+/** A route that needs two API keys at once is emitted as alternatives (the keys must be the same key). */
+const keyPair = (ctx: CheckContext, r: RouteSpec) => r.auth !== 'none' && r.auth.length === 1 && r.auth[0].filter((n) => ctx.spec.authorizers[n].type === 'apiKey').length > 1;
+
 /**
  * Alternatives are conditional steps: each authorizer's header or query parameter is tested by
  * name in a condition (and two API keys are joined in a message template), so those names must be
@@ -48,28 +61,29 @@ export const alternativesChecks: Check = (ctx) =>
     if (r.auth === 'none') return [];
     const alts = r.auth;
     const names = routeAuthorizers(alts);
-    const items = names.map((n): StringItem => {
-      const a = ctx.spec.authorizers[n];
-      return a.type === 'apiKey' ? [a.in === 'header' ? 'headerVariable' : 'queryVariable', a.name, r.id, `authorizers.${n}.name`] : ['headerVariable', a.header, r.id, `authorizers.${n}.header`];
-    });
     const shared = names.some((n) => ctx.spec.authorizers[n].type === 'jwt' && alts.every((alt) => alt.includes(n)));
     const claims = readsClaims(r) && !shared ? [ctx.problem(r.id, 'transforms read ${claim.*}, but no JWT authorizer is in every alternative: Apigee reads claims from one VerifyJWT policy; put one JWT authorizer in every alternative')] : [];
-    return [...strings(ctx, items), ...claims];
+    return [...strings(ctx, presenceItems(ctx, r)), ...claims];
   });
 
 /** The authorizers of `r`, by name, in written order (every alternative). */
 const authorizersOf = (ctx: CheckContext, r: RouteSpec) => (r.auth === 'none' ? [] : routeAuthorizers(r.auth).map((n) => [n, ctx.spec.authorizers[n]] as const));
 const isDefaultKey = (a: { type: string; in?: string; name?: string }) => a.type === 'apiKey' && a.in === 'header' && a.name?.toLowerCase() === 'x-api-key';
 
-/** VerifyAPIKey reads the key from a ref attribute: `request.header.NAME` or `request.queryparam.NAME`. */
+/**
+ * VerifyAPIKey reads the key from a ref attribute: `request.header.NAME` or `request.queryparam.NAME`.
+ * A route needing two keys at once (at least one not the default) also tests each credential's
+ * presence, as alternatives do.
+ */
 export const apiKeyNameChecks =
   (defaultKey: boolean): Check =>
   (ctx) =>
     strings(
       ctx,
-      usedRoutes(ctx).flatMap((r) =>
-        authorizersOf(ctx, r).flatMap(([n, a]): StringItem[] => (a.type === 'apiKey' && isDefaultKey(a) === defaultKey ? [[a.in === 'header' ? 'headerName' : 'queryName', a.name, r.id, `authorizers.${n}.name`]] : [])),
-      ),
+      usedRoutes(ctx).flatMap((r) => [
+        ...authorizersOf(ctx, r).flatMap(([n, a]): StringItem[] => (a.type === 'apiKey' && isDefaultKey(a) === defaultKey ? [[a.in === 'header' ? 'headerName' : 'queryName', a.name, r.id, `authorizers.${n}.name`]] : [])),
+        ...(!defaultKey && keyPair(ctx, r) ? presenceItems(ctx, r) : []),
+      ]),
     );
 
 /** VerifyJWT: another header than Authorization is named in ExtractVariables; required claims in Claim name attributes. */

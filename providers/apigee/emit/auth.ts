@@ -16,7 +16,7 @@ import { alternativesFragment } from './alternatives';
 type Step = ReturnType<ApigeeContext['step']>;
 
 /** `when` and `cond` together; either alone when the other is absent. */
-export const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
+const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
 
 /** Where the verified key's product quota and rate are copied when several key authorizers share counters. */
 const SHARED_PLAN = 'anygate.plan';
@@ -107,7 +107,10 @@ function scopes(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
 
 export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
   if (r.auth === 'none') return fragment();
-  if (r.auth.length > 1) return alternativesFragment(ctx, r, r.auth);
+  // Two API keys in one request must be the same key, counted once (docs/model.md, rule 4): the
+  // alternatives steps say so, for a pair of keys required together too.
+  const keys = r.auth[0].filter((n) => ctx.spec.authorizers[n].type === 'apiKey').length;
+  if (r.auth.length > 1 || keys > 1) return alternativesFragment(ctx, r, r.auth);
   const steps = [];
   for (const n of r.auth[0]) {
     const a = ctx.spec.authorizers[n];
