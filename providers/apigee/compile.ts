@@ -6,7 +6,6 @@
  */
 import { assertSupported } from '../../lib/capabilities/support';
 import { targetLabel, type ApigeeEnvironmentType } from '../../lib/capabilities/table';
-import { dedupeProblems, SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
 import { routeCondition } from './conditions';
@@ -77,14 +76,9 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
   const environmentType = options.environmentType ?? 'INTERMEDIATE';
   const tiers = { apigeeEnvironmentType: environmentType };
   const environments = options.environments ?? Object.fromEntries(Object.keys(spec.stages).map((s) => [s, s]));
-  // Every spec-level decision (portability shares it) comes first; then the emitters only emit,
-  // refusing nothing but names their escaping module cannot carry (conditions.ts).
+  // Every decision (portability shares it) comes first, names included (the capability records);
+  // then the emitters only emit.
   assertSupported(spec, 'apigee', { ...tiers, apigee: { environments } });
-  const unknown = Object.keys(environments).filter((s) => !spec.stages[s]);
-  if (unknown.length) {
-    const label = targetLabel('apigee', tiers);
-    throw new SynthesisError(label, unknown.map((s) => ({ target: label, where: 'gateway', feature: 'stage', message: `environments.${s}: stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}` })));
-  }
   const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
   const targets = new Targets(ctx);
   const flows = flowOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
@@ -101,6 +95,5 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
     targetServers: [...ctx.targetServers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     bindings: [...ctx.bindings].sort(),
   };
-  if (ctx.problems.length) throw new SynthesisError(ctx.target, dedupeProblems(ctx.problems));
   return { ...parts, resources: planResources(parts, ctx.audienceMap), warnings: ctx.warnings };
 }

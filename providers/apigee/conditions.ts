@@ -1,27 +1,30 @@
 /**
  * The one module that owns what a spec string may become in Apigee's evaluated languages: flow
  * conditions (string literals, JavaRegex, variable names) and message templates (`{var}` in most
- * text values). Every emitter goes through it: names are checked against a strict grammar (a
- * located error otherwise), literals are refused where Apigee would read a brace as a variable,
- * and regular expressions are built from escaped pieces. Nothing from a spec is pasted raw.
+ * text values). Every emitter goes through it: names are held to the grammars the capability
+ * records refuse by (lib/capabilities/targets/apigee-strings.ts; this module refuses nothing on
+ * its own), and regular expressions are built from escaped pieces. Nothing from a spec is pasted raw.
  */
 import type { PathSegment } from '../../lib/model/path';
+import { APIGEE_STRINGS, type ApigeeStringKind } from '../../lib/capabilities/targets/apigee-strings';
 import type { RouteSpec } from '../../lib/model/types';
 
-/** A refusal: the spec path and what to do. The compiler turns it into a SynthesisProblem. */
-export class ApigeeNameError extends Error {}
+/**
+ * `value`, which follows the grammar of `kind` (lib/capabilities/targets/apigee-strings.ts). The
+ * capability records refuse every spec that breaks one (assertSupported runs before any emitter),
+ * so a break here is a missing check, never input to report: fail loudly rather than emit it.
+ */
+function ensure(kind: ApigeeStringKind, value: string, where: string): string {
+  const message = APIGEE_STRINGS[kind](value, where);
+  if (message) throw new Error(`internal: ${message}; lib/capabilities/targets/apigee-checks.ts should have refused this spec`);
+  return value;
+}
 
-// Apigee reads `request.header.NAME.values` and similar sub-variables, and condition operators
-// are punctuation, so names that reach a variable reference are letters, digits, '-' and '_'.
-const VARIABLE_PART = /^[A-Za-z0-9_-]+$/;
-const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
+const VARIABLE_KINDS: Record<string, ApigeeStringKind> = { 'header name': 'headerVariable', 'query parameter name': 'queryVariable', 'claim name': 'claimVariable', 'path parameter': 'pathVariable', 'stage variable': 'stageVariable' };
 
 /** A name that becomes part of a flow-variable name (letters, digits, '-', '_'), or a located error. */
-export function variablePart(kind: string, name: string, where: string): string {
-  if (!VARIABLE_PART.test(name)) {
-    throw new ApigeeNameError(`${where}: ${kind} ${JSON.stringify(name)} cannot be read safely by Apigee (it becomes part of a flow-variable name in conditions and message templates); use letters, digits, '-' and '_'`);
-  }
-  return name;
+export function variablePart(kind: 'header name' | 'query parameter name' | 'claim name' | 'path parameter' | 'stage variable', name: string, where: string): string {
+  return ensure(VARIABLE_KINDS[kind], name, where);
 }
 
 /** `request.header.<name>`, for a header name that is a safe variable part. */
@@ -43,9 +46,8 @@ export function claimVar(policy: string, claim: string, where: string): string {
  * A name Apigee reads as plain data (an element's name attribute, a ref attribute), never
  * evaluated: anything the model allows except braces, quotes, backslashes and whitespace.
  */
-export function attributeName(kind: string, name: string, where: string): string {
-  if (!name || /[{}"\\\s<>]/.test(name)) throw new ApigeeNameError(`${where}: ${kind} ${JSON.stringify(name)} holds a brace, quote, backslash or space, which Apigee cannot carry in a name`);
-  return name;
+export function attributeName(kind: 'header name' | 'query parameter name' | 'claim name', name: string, where: string): string {
+  return ensure(kind === 'header name' ? 'headerName' : kind === 'claim name' ? 'claimName' : 'queryName', name, where);
 }
 
 /** A header name used as an element attribute (AssignMessage, ExtractVariables, ServiceCallout Copy). */
@@ -70,34 +72,27 @@ export function queryRef(name: string, where: string): string {
 
 /** An Apigee environment name (lower-case letters, digits, hyphens), safe inside a condition literal. */
 export function environmentName(env: string, where: string): string {
-  if (!ENVIRONMENT.test(env)) throw new ApigeeNameError(`${where}: environment ${JSON.stringify(env)} is not an Apigee environment name (lower-case letters, digits and hyphens, starting with a letter)`);
-  return env;
+  return ensure('environment', env, where);
 }
 
 /** A URL Apigee fetches or calls (target URL): RFC 3986 characters only, and no braces. */
 export function url(text: string, where: string): string {
-  if (!/^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/.test(text)) throw new ApigeeNameError(`${where}: ${JSON.stringify(text)} holds characters a URL cannot carry unencoded (quotes, braces, spaces...); percent-encode them`);
-  return text;
+  return ensure('url', text, where);
 }
 
 /** A header name in a comma-separated list (CORS AllowHeaders, ExposeHeaders): an RFC 9110 token. */
 export function tokenName(name: string, where: string): string {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ApigeeNameError(`${where}: ${JSON.stringify(name)} is not an HTTP header name (letters, digits and !#$%&'*+.^_\`|~-)`);
-  return name;
+  return ensure('token', name, where);
 }
 
 /** A CORS origin: `*`, or scheme://host[:port] with nothing else (no path, no template braces). */
 export function origin(o: string, where: string): string {
-  if (o === '*') return o;
-  const m = /^(https?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::(\d{1,5}))?$/.exec(o);
-  if (!m || (m[3] !== undefined && Number(m[3]) > 65535)) throw new ApigeeNameError(`${where}: origin ${JSON.stringify(o)} is not scheme://host[:port] (e.g. https://app.example.com) or *`);
-  return o;
+  return ensure('origin', o, where);
 }
 
-/** A double-quoted condition literal; quotes and backslashes cannot be carried, so they are refused. */
+/** A double-quoted condition literal; quotes and backslashes cannot be carried. */
 export function conditionString(value: string, where: string): string {
-  if (/["\\]/.test(value)) throw new ApigeeNameError(`${where}: ${JSON.stringify(value)} holds a quote or backslash, which an Apigee condition cannot carry`);
-  return `"${value}"`;
+  return `"${ensure('conditionLiteral', value, where)}"`;
 }
 
 /**
@@ -122,8 +117,7 @@ export function regexLiteral(s: string): string {
  * `read`). JavaRegex matches the whole value.
  */
 export function scopeCondition(variable: string, scope: string, where: string): string {
-  conditionString(scope, where);
-  if (/\s/.test(scope)) throw new ApigeeNameError(`${where}: scope ${JSON.stringify(scope)} holds whitespace, which separates scopes`);
+  ensure('scope', scope, where);
   const s = regexLiteral(scope);
   const q = regexLiteral('"');
   return `(${variable} JavaRegex "(.* )?${s}( .*)?" or ${variable} JavaRegex "\\[(.*,)?${q}${s}${q}(,.*)?\\]")`;
@@ -152,3 +146,47 @@ export function routeCondition(r: RouteSpec): string {
 
 /** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
 export const PREFLIGHT = 'request.verb = "OPTIONS" and request.header.origin != null and request.header.access-control-request-method != null';
+
+/** Where an authorizer reads its credential, as alternatives test it. */
+export interface CredentialPlace {
+  readonly in: 'header' | 'query';
+  readonly name: string;
+}
+
+/** The flow variable holding the credential at `place` (a header or query parameter). */
+export function credentialVar(place: CredentialPlace, where: string): string {
+  return place.in === 'header' ? headerVar(place.name, where) : queryVar(place.name, where);
+}
+
+/**
+ * True when the request presents the credential at `place`: present and not empty (docs/model.md,
+ * "Alternative credentials", rule 1). An absent header or parameter is null; `(?s)` lets any
+ * non-empty value count, line breaks included.
+ */
+export function presentCondition(place: CredentialPlace, where: string): string {
+  const v = credentialVar(place, where);
+  return `(${v} != null and ${v} JavaRegex "(?s).+")`;
+}
+
+/** `variable = "true"` (or `!= "true"`) for a flag the proxy set itself (a fixed variable name, never spec text). */
+export function flagCondition(variable: string, set = true): string {
+  return `${variable} ${set ? '=' : '!='} "true"`;
+}
+
+/** What joins two API keys in the variable keyPairTemplate fills. */
+export const KEY_SEPARATOR = '|';
+
+/** The message template `{a}|{b}`: two presented keys in one variable, compared by sameKeysCondition. */
+export function keyPairTemplate(a: CredentialPlace, b: CredentialPlace, where: string): string {
+  return `{${credentialVar(a, where)}}${KEY_SEPARATOR}{${credentialVar(b, where)}}`;
+}
+
+/**
+ * True when `variable` (filled by keyPairTemplate) holds the same key twice. Conditions compare a
+ * variable with a literal only, so a back-reference does the comparison: `x|y` matches `(.*)[|]\1`
+ * when x = y. A pair of different keys that matched would need a separator inside a key, and
+ * both keys are verified by VerifyAPIKey anyway.
+ */
+export function sameKeysCondition(variable: string): string {
+  return `(${variable} JavaRegex "(?s)(.*)${regexLiteral(KEY_SEPARATOR)}\\1")`;
+}

@@ -1,14 +1,11 @@
 /**
  * What the Apigee emitters share while one spec compiles: the policies emitted so far (by name,
  * so a policy used by several flows is written once), the target servers and function bindings
- * they need, and the problems found. Emitters never throw for bad input; they record a problem
- * that names where it is and what to do.
+ * they need, and warnings. Bad input never reaches them: assertSupported refuses it
+ * first, with the capability records' messages.
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
-import type { Feature } from '../../lib/capabilities/table';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, type XNode } from '../shared/xml';
-import { ApigeeNameError } from './conditions';
 import type { ApigeeTargetServer } from './plan';
 
 /** The steps one route concern adds to the request and response flows of its Flow. */
@@ -23,7 +20,6 @@ export const fragment = (request: (XNode | undefined)[] = [], response: (XNode |
 });
 
 export class ApigeeContext {
-  readonly problems: SynthesisProblem[] = [];
   readonly warnings: string[] = [];
   readonly policies = new Map<string, XNode>();
   /** Function bindings whose hosts and ID-token audiences the deployment must supply. */
@@ -32,6 +28,8 @@ export class ApigeeContext {
   /** OpenAPI paths for OASValidation (request bodies with a schema). */
   readonly oasPaths: Record<string, Record<string, unknown>> = {};
   readonly proxy: string;
+  /** Several API key authorizers on the routes: they count plans on one Quota and SpikeArrest (emit/auth.ts). */
+  readonly sharedPlanCounters: boolean;
 
   constructor(
     readonly spec: GatewaySpec,
@@ -41,6 +39,8 @@ export class ApigeeContext {
     readonly environments: Readonly<Record<string, string>>,
   ) {
     this.proxy = spec.name;
+    const keys = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat().filter((n) => spec.authorizers[n].type === 'apiKey'))));
+    this.sharedPlanCounters = keys.size > 1;
   }
 
   get stages(): string[] {
@@ -58,27 +58,17 @@ export class ApigeeContext {
     return el('Step', {}, el('Name', {}, name), condition !== undefined && el('Condition', {}, condition));
   }
 
-  problem(where: string, feature: Feature | string, message: string): void {
-    this.problems.push({ target: this.target, where, feature, message });
-  }
 
-  /** Runs an emitter step that validates names; a refused name becomes a problem at `where`. */
-  guard<T>(where: string, feature: Feature | string, f: () => T): T | undefined {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof ApigeeNameError) {
-        this.problem(where, feature, e.message);
-        return undefined;
-      }
-      throw e;
-    }
-  }
 
-  /** The VerifyJWT policy of a route's first JWT authorizer, if any. */
+  /**
+   * The VerifyJWT policy claims are read from: the route's first JWT authorizer; with alternatives,
+   * the first one every alternative holds (so it verified whichever alternative let the request in;
+   * the capability records refuse claims on routes without one).
+   */
   jwtPolicy(r: RouteSpec): string | undefined {
     if (r.auth === 'none') return undefined;
-    const n = r.auth[0].find((x) => this.spec.authorizers[x].type === 'jwt');
+    const alts = r.auth;
+    const n = alts[0].find((x) => this.spec.authorizers[x].type === 'jwt' && alts.every((alt) => alt.includes(x)));
     return n && `JWT-${n}`;
   }
 

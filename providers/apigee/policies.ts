@@ -59,15 +59,21 @@ export const googleIdToken = (audienceVariable: string): XNode => el('Authentica
 export const verifyApiKey = (name: string, ref: string): XNode =>
   el('VerifyAPIKey', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('APIKey', { ref }));
 
-/** Product-driven quota: the limit comes from the app's API product, with the spec's as default. */
-export const quota = (name: string, vk: string, d: { limit: number; interval: number; timeUnit: string }): XNode =>
+/** Where VerifyAPIKey `vk` puts the product's quota settings (`<prefix>.limit`, `.interval`, `.timeunit`). */
+export const productQuota = (vk: string): string => `verifyapikey.${vk}.apiproduct.developer.quota`;
+
+/**
+ * Product-driven quota: the limit comes from the app's API product (variables `<source>.limit`,
+ * `.interval`, `.timeunit`), with the spec's as default.
+ */
+export const quota = (name: string, source: string, d: { limit: number; interval: number; timeUnit: string }): XNode =>
   el(
     'Quota',
     { name, continueOnError: 'false', enabled: 'true', type: 'calendar' },
     el('DisplayName', {}, name),
-    el('Allow', { count: d.limit, countRef: `verifyapikey.${vk}.apiproduct.developer.quota.limit` }),
-    el('Interval', { ref: `verifyapikey.${vk}.apiproduct.developer.quota.interval` }, String(d.interval)),
-    el('TimeUnit', { ref: `verifyapikey.${vk}.apiproduct.developer.quota.timeunit` }, d.timeUnit),
+    el('Allow', { count: d.limit, countRef: `${source}.limit` }),
+    el('Interval', { ref: `${source}.interval` }, String(d.interval)),
+    el('TimeUnit', { ref: `${source}.timeunit` }, d.timeUnit),
     el('StartTime', {}, '2026-01-01 00:00:00'),
     el('Identifier', { ref: 'client_id' }),
     el('Distributed', {}, 'true'),
@@ -108,15 +114,27 @@ export const responseCache = (name: string, prefix: string, refs: string[], ttl:
     honorNoCache && el('SkipCacheLookup', {}, 'request.header.Cache-Control = "no-cache"'),
   );
 
-/** An AssignMessage that only assigns literal values to variables (no message-template parsing). */
-export const assignLiterals = (name: string, vars: [string, string][]): XNode =>
+/** An AssignMessage of AssignVariable elements only, each value given as `<Value>`, `<Ref>` or `<Template>`. */
+const assignVariables = (name: string, source: 'Value' | 'Ref' | 'Template', vars: [string, string][]): XNode =>
   el(
     'AssignMessage',
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
-    ...vars.map(([n, v]) => el('AssignVariable', {}, el('Name', {}, n), el('Value', {}, v))),
+    ...vars.map(([n, v]) => el('AssignVariable', {}, el('Name', {}, n), el(source, {}, v))),
     el('IgnoreUnresolvedVariables', {}, 'true'),
   );
+
+/** An AssignMessage that only assigns literal values to variables (no message-template parsing). */
+export const assignLiterals = (name: string, vars: [string, string][]): XNode => assignVariables(name, 'Value', vars);
+
+/** An AssignMessage that copies variables (`<Ref>`: the value of another variable, never a template). */
+export const assignRefs = (name: string, vars: [string, string][]): XNode => assignVariables(name, 'Ref', vars);
+
+/**
+ * An AssignMessage that fills variables from message templates. Only for templates built by
+ * conditions.ts from variable references (no spec text): a template is evaluated.
+ */
+export const assignTemplates = (name: string, vars: [string, string][]): XNode => assignVariables(name, 'Template', vars);
 
 export interface MessageEdits {
   removeHeaders?: string[];

@@ -8,16 +8,11 @@ import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from '
 import type { ApigeeContext } from './context';
 import * as P from './policies';
 
-function corsPolicy(ctx: ApigeeContext): XNode | undefined {
+function corsPolicy(ctx: ApigeeContext): XNode {
   const c = ctx.spec.cors!;
-  // AllowOrigins (and the header lists) are message templates: every value is checked first.
-  const check = (list: string[], field: string, f: (v: string, where: string) => string) => list.map((v, i) => ctx.guard('gateway', 'cors', () => f(v, `cors.${field}[${i}]`)));
-  const allowOrigins = check(c.allowOrigins, 'allowOrigins', origin);
-  const allowHeaders = check(c.allowHeaders, 'allowHeaders', tokenName);
-  const exposeHeaders = check(c.exposeHeaders, 'exposeHeaders', tokenName);
-  const ok = (xs: (string | undefined)[]): xs is string[] => xs.every((x) => x !== undefined);
-  const checked = ok(allowOrigins) && ok(allowHeaders) && ok(exposeHeaders) ? { allowOrigins, allowHeaders, exposeHeaders } : undefined;
-  return checked && P.cors('CORS-gateway', { ...c, ...checked });
+  // AllowOrigins (and the header lists) are message templates: every value follows its grammar.
+  const check = (list: string[], field: string, f: (v: string, where: string) => string) => list.map((v, i) => f(v, `cors.${field}[${i}]`));
+  return P.cors('CORS-gateway', { ...c, allowOrigins: check(c.allowOrigins, 'allowOrigins', origin), allowHeaders: check(c.allowHeaders, 'allowHeaders', tokenName), exposeHeaders: check(c.exposeHeaders, 'exposeHeaders', tokenName) });
 }
 
 export function preflow(ctx: ApigeeContext): XNode[] {
@@ -28,8 +23,7 @@ export function preflow(ctx: ApigeeContext): XNode[] {
   if (cors) out.push(ctx.step(ctx.add(cors)));
   for (const stage of ctx.stages) {
     const s = spec.stages[stage];
-    const env = ctx.guard('gateway', 'stage', () => conditionString(environmentName(ctx.environments[stage], `environments.${stage}`), `environments.${stage}`));
-    if (env === undefined) continue;
+    const env = conditionString(environmentName(ctx.environments[stage], `environments.${stage}`), `environments.${stage}`);
     const vars = Object.entries(s.variables);
     if (vars.length) out.push(ctx.step(ctx.add(P.assignLiterals(`AM-stage-${stage}`, vars.map(([k, v]) => [`anygate.stage.${k}`, v]))), `environment.name = ${env}`));
     if (s.throttle) out.push(ctx.step(ctx.add(P.spikeArrest(`SA-stage-${stage}`, P.spikeRate(s.throttle.requestsPerSecond))), `environment.name = ${env}`));

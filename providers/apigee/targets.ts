@@ -122,7 +122,7 @@ export class Targets {
       );
       return { connection: [auth, balancer, el('Path', {}, t.rewrite ? `${lb.path}{anygate.backend.path}` : lb.path || '/'), props].filter((x): x is XNode => Boolean(x)), pre };
     }
-    const url = ctx.guard('gateway', 'backend.http', () => checkUrl((b as HttpBackendSpec).url!, `backends.${t.backend}.url`)) ?? '';
+    const url = checkUrl((b as HttpBackendSpec).url!, `backends.${t.backend}.url`);
     if (t.rewrite) pre.push(ctx.step(ctx.add(P.javascript('JS-apply-rewrite', { mode: 'apply-rewrite' }))));
     const ssl = url.startsWith('https:') && el('SSLInfo', {}, el('Enabled', {}, 'true'), el('Enforce', {}, 'true'), el('IgnoreValidationErrors', {}, 'false'));
     return { connection: [el('URL', {}, url), ssl, props].filter((x): x is XNode => Boolean(x)), pre };

@@ -6,6 +6,8 @@
 import type { HttpBackendSpec, JwtAuthorizerSpec } from '../../model/types';
 import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
+import { all, alternativesChecks, apiKeyNameChecks, customNameChecks, jwtNameChecks, scopeChecks } from './apigee-checks';
+import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 
 /**
@@ -49,7 +51,7 @@ function weightedChecks(ctx: CheckContext) {
 
 /** Target servers carry host and port only: a stage's URL keeps the backend's base path. */
 function stageBackendChecks(ctx: CheckContext) {
-  const deployed = ctx.options.apigee?.environments ? Object.keys(ctx.options.apigee.environments) : Object.keys(ctx.spec.stages);
+  const deployed = Object.keys(deployedEnvironments(ctx));
   return deployed.flatMap((stage) =>
     Object.entries(ctx.spec.stages[stage]?.backends ?? {}).flatMap(([backend, { url }]) => {
       const b = ctx.spec.backends[backend];
@@ -90,36 +92,39 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'route.any': n('Flow without a verb condition'),
     'path.greedy': n('MatchesPath **'),
     'path.mixedSegment': n('JavaRegex flow condition'),
-    'backend.http': n('TargetEndpoint; backend 4xx/5xx pass through with response transforms (success.codes)'),
+    'backend.http': n('TargetEndpoint; backend 4xx/5xx pass through with response transforms (success.codes)', { check: targetUrlChecks }),
     'backend.weighted': n('LoadBalancer of TargetServers (one base path)', { check: weightedChecks }),
     'backend.circuitBreaker': e('LoadBalancer MaxFailures over a target server'),
     'backend.function': n('TargetEndpoint on the function host with a Google ID token (deployment service account; audience per environment from a key-value map)'),
-    'backend.mock': n('AssignMessage + RouteRule without target', { check: mockChecks }),
+    'backend.mock': n('AssignMessage + RouteRule without target', { check: all(mockChecks, mockHeaderChecks) }),
     'backend.timeout': n('TargetEndpoint io.timeout.millis'),
-    'auth.jwt': n('VerifyJWT (Authorization: Bearer read natively); a token without exp is refused (401)', { check: jwtChecks }),
-    'auth.scopes': n('whole-token match on scopeClaim only (space-separated or JSON array) + RaiseFault 403'),
-    'auth.apiKey': n('VerifyAPIKey + API product; one product and app per stage: a key works only on its own stage'),
-    'auth.apiKey.custom': n('VerifyAPIKey'),
-    'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401'),
-    'auth.alternatives': u('a flow verifies one set of credentials'),
+    'auth.jwt': n('VerifyJWT (Authorization: Bearer read natively); a token without exp is refused (401)', { check: all(jwtChecks, jwtNameChecks) }),
+    'auth.scopes': n('whole-token match on scopeClaim only (space-separated or JSON array) + RaiseFault 403', { check: scopeChecks }),
+    'auth.apiKey': n('VerifyAPIKey + API product; one product and app per stage: a key works only on its own stage', { check: apiKeyNameChecks(true) }),
+    'auth.apiKey.custom': n('VerifyAPIKey', { check: apiKeyNameChecks(false) }),
+    'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401', { check: customNameChecks }),
+    'auth.alternatives': n(
+      'conditional steps in the route flow: a flag per presented credential (its header or query parameter present and not empty); RaiseFault 401 unless some alternative is complete, or when two presented API keys differ; then VerifyAPIKey, VerifyJWT or the ServiceCallout for each presented credential under its flag (any failure is 401, a presented token without the scopes 403); the plan Quota and SpikeArrest run once, only when a key was verified (token or custom callers count against no plan), on one counter for every key authorizer',
+      { check: alternativesChecks },
+    ),
     'auth.resultTtl': n('VerifyJWT runs on every call; the JWKS is cached'),
     auth: n('policies in the proxy flows'),
     'plan.quota': n('Quota (product-driven): calendar day, 7-day week or month, counted per app; one product and app per stage'),
     'plan.rateLimit': n('SpikeArrest per app, rate from a product attribute; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('plan.rateLimit') }),
     'consumer.apiKey': u('Apigee generates developer app keys; importing a key value is not supported here'),
     'route.rateLimit': n('SpikeArrest for all callers of the route; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('route.rateLimit') }),
-    'route.cache': n('ResponseCache; keyed by caller (token or app) on auth routes unless cache.shared; clients cannot skip it unless apigee.honorNoCache'),
-    'transform.headers': n('AssignMessage'),
-    'transform.query': n('AssignMessage'),
+    'route.cache': n('ResponseCache; keyed by caller (token or app) on auth routes unless cache.shared; clients cannot skip it unless apigee.honorNoCache', { check: cacheChecks }),
+    'transform.headers': n('AssignMessage', { check: requestHeaderChecks }),
+    'transform.query': n('AssignMessage', { check: requestQueryChecks }),
     'transform.path': e('JavaScript sets target.url'),
     'transform.body': e('JavaScript renders the JSON template'),
-    'transform.responseHeaders': n('AssignMessage on the response'),
+    'transform.responseHeaders': n('AssignMessage on the response', { check: responseHeaderChecks }),
     'transform.redact': e('JavaScript'),
-    validation: e('required parameters by condition + RaiseFault 400; bodies by JSONThreatProtection + OASValidation'),
-    cors: n('CORS policy (Apigee X); preflights answered before any route flow, so no auth runs'),
+    validation: e('required parameters by condition + RaiseFault 400; bodies by JSONThreatProtection + OASValidation', { check: validationChecks }),
+    cors: n('CORS policy (Apigee X); preflights answered before any route flow, so no auth runs', { check: corsChecks }),
     'ipRules.allow': n('AccessControl'),
     'ipRules.deny': n('AccessControl'),
-    stage: n('one Apigee environment per stage'),
+    stage: n('one Apigee environment per stage', { check: stageChecks }),
     'stage.variables': e('AssignVariable per environment in the PreFlow'),
     'stage.backends': n('TargetServer per environment (one base path)', { check: stageBackendChecks }),
     'stage.throttle': e('SpikeArrest in PreFlow per environment, for the whole proxy (not per method); no burst', { check: slowestRate('stage.throttle') }),
@@ -129,7 +134,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),
     }),
-    'spec.strings': n('escaped or refused by the compiler'),
+    'spec.strings': n('names held to Apigee grammars by the records of the features that use them (apigee-strings.ts); literals only through AssignVariable values'),
     'options.target': n('read by the compiler'),
     'policy.size': n('no per-policy size limit beyond the bundle (size)'),
   },

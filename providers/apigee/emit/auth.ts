@@ -1,7 +1,9 @@
 /**
  * Auth of one route: VerifyAPIKey (with the plan's quota and rate), VerifyJWT (token must carry
  * `exp`; Bearer prefix handled as Google's reference says), custom authorizers through a
- * ServiceCallout with a Google ID token, and required scopes matched as whole tokens.
+ * ServiceCallout with a Google ID token, and required scopes matched as whole tokens. Routes with
+ * alternative credentials (`auth: [a, [b, c]]`) are emitted by alternatives.ts from the same steps,
+ * each guarded by a presence condition.
  */
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, JwtAuthorizerSpec, RouteSpec } from '../../../lib/model/types';
 import { attributeName, claimVar, headerName, headerRef, queryRef, scopeCondition } from '../conditions';
@@ -9,36 +11,58 @@ import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 import { quotaWindow } from '../quota';
 import { audienceVariable, functionServer } from '../targets';
+import { alternativesFragment } from './alternatives';
 
-function apiKey(ctx: ApigeeContext, r: RouteSpec, n: string, a: ApiKeyAuthorizerSpec): (string | undefined)[] {
+type Step = ReturnType<ApigeeContext['step']>;
+
+/** `when` and `cond` together; either alone when the other is absent. */
+const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
+
+/** Where the verified key's product quota and rate are copied when several key authorizers share counters. */
+const SHARED_PLAN = 'anygate.plan';
+
+/**
+ * The policies of an API key authorizer: VerifyAPIKey, then what counts the key's plan (Quota,
+ * SpikeArrest). Quota and SpikeArrest keep one counter per policy name and app
+ * (https://cloud.google.com/apigee/docs/api-platform/antipatterns/reusing-quota), so when routes
+ * use several key authorizers (a header key and a query key), one Quota and one SpikeArrest count
+ * every key: each VerifyAPIKey's product settings are copied to shared variables first, and a
+ * consumer cannot double its plan by moving its key from the header to the query.
+ */
+export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { verify: string; counters: string[] } {
   const where = `authorizers.${n}.name`;
-  const ref = ctx.guard(r.id, 'auth.apiKey', () => (a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where)));
-  if (ref === undefined) return [];
+  const ref = a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where);
   const vk = ctx.add(P.verifyApiKey(`VA-${n}`, ref));
   const plans = Object.values(ctx.spec.plans);
   const first = plans.find((p) => p.quota)?.quota;
+  const rated = plans.some((p) => p.rateLimit);
+  const shared = ctx.sharedPlanCounters;
+  const copies: [string, string][] = [
+    ...(first ? (['limit', 'interval', 'timeunit'] as const).map((k): [string, string] => [`${SHARED_PLAN}.quota.${k}`, `${P.productQuota(vk)}.${k}`]) : []),
+    ...(rated ? [[`${SHARED_PLAN}.rate`, `verifyapikey.${vk}.apiproduct.anygate-rate`] as [string, string]] : []),
+  ];
+  const copy = shared && copies.length ? ctx.add(P.assignRefs(`AM-plan-${n}`, copies)) : undefined;
   // The product's own quota and rate override these defaults (countRef, Rate ref).
-  const q = first && ctx.add(P.quota(`Q-${n}`, vk, { limit: first.limit, ...quotaWindow(first.period) }));
-  const sa = plans.some((p) => p.rateLimit) ? ctx.add(P.spikeArrest(`SA-plan-${n}`, '10000ps', { ref: `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true })) : undefined;
-  return [vk, q, sa];
+  const q = first && ctx.add(P.quota(shared ? 'Q-plan' : `Q-${n}`, shared ? `${SHARED_PLAN}.quota` : P.productQuota(vk), { limit: first.limit, ...quotaWindow(first.period) }));
+  const sa = rated ? ctx.add(P.spikeArrest(shared ? 'SA-plan' : `SA-plan-${n}`, '10000ps', { ref: shared ? `${SHARED_PLAN}.rate` : `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true })) : undefined;
+  return { verify: vk, counters: [copy, q, sa].filter((x): x is string => x !== undefined) };
 }
 
-function jwt(ctx: ApigeeContext, r: RouteSpec, n: string, a: JwtAuthorizerSpec): ReturnType<ApigeeContext['step']>[] {
+/** VerifyJWT and the `exp` check; every step runs only `when` the token is presented (if given). */
+export function jwtSteps(ctx: ApigeeContext, n: string, a: JwtAuthorizerSpec, when?: string): Step[] {
   const steps = [];
   const policy = `JWT-${n}`;
   let source: string | undefined;
   // Without <Source>, VerifyJWT reads Authorization and strips "Bearer "; an explicit <Source> is
   // taken as the bare token, so another header's prefix is stripped by ExtractVariables first.
   if (a.header.toLowerCase() !== 'authorization') {
-    const h = ctx.guard(r.id, 'auth.jwt', () => headerName(a.header, `authorizers.${n}.header`));
-    if (h === undefined) return [];
+    const h = headerName(a.header, `authorizers.${n}.header`);
     source = `anygate.bearer.${n}.token`;
-    steps.push(ctx.step(ctx.add(P.extractBearer(`EV-bearer-${n}`, h, `anygate.bearer.${n}`))));
+    steps.push(ctx.step(ctx.add(P.extractBearer(`EV-bearer-${n}`, h, `anygate.bearer.${n}`)), when));
   }
   const vars = `anygate.jwt.${n}`;
   const claims = Object.keys(a.requiredClaims).sort();
-  const checked = ctx.guard(r.id, 'auth.jwt', () => ({ claims: claims.map((k) => attributeName('claim name', k, `authorizers.${n}.requiredClaims`)) }));
-  if (!checked) return steps;
+  const checked = { claims: claims.map((k) => attributeName('claim name', k, `authorizers.${n}.requiredClaims`)) };
   // Issuer, audiences, JWKS URI and claim values are literals (AssignVariable/Value is never a template).
   const literals: [string, string][] = [
     [`${vars}.iss`, a.issuer],
@@ -46,46 +70,55 @@ function jwt(ctx: ApigeeContext, r: RouteSpec, n: string, a: JwtAuthorizerSpec):
     [`${vars}.jwks`, a.jwksUri ?? ''],
     ...claims.map((k, i): [string, string] => [`${vars}.claim${i}`, a.requiredClaims[k]]),
   ];
-  steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-jwt-${n}`, literals))));
-  steps.push(ctx.step(ctx.add(P.verifyJwt(policy, { ...a, ...checked, source }, vars))));
+  steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-jwt-${n}`, literals)), when));
+  steps.push(ctx.step(ctx.add(P.verifyJwt(policy, { ...a, ...checked, source }, vars)), when));
   // VerifyJWT checks exp only when present; AWS and Azure reject a token without it, so does this.
+  // A skipped VerifyJWT sets no jwt.* variable, so this check too runs only when the token was presented.
   const exp = claimVar(policy, 'exp', 'exp');
-  steps.push(ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), `${exp} = null`));
+  steps.push(ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), both(when, `${exp} = null`)));
   return steps;
 }
 
-function custom(ctx: ApigeeContext, r: RouteSpec, n: string, a: CustomAuthorizerSpec): ReturnType<ApigeeContext['step']>[] {
+/** The ServiceCallout to the bound function and the 401 on anything but 200; `when` as for jwtSteps. */
+export function customSteps(ctx: ApigeeContext, n: string, a: CustomAuthorizerSpec, when?: string): Step[] {
   const where = `authorizers.${n}.header`;
-  const h = ctx.guard(r.id, 'auth.custom', () => headerName(a.header, where));
-  if (h === undefined) return [];
+  const h = headerName(a.header, where);
   const server = functionServer(ctx, `authz-${a.binding}`, a.binding);
   const kvm = ctx.add(P.keyValueMapGet(`KVM-audience-${a.binding}`, ctx.audienceMap, a.binding, audienceVariable(a.binding)));
   const sc = ctx.add(P.serviceCallout(`SC-${n}`, h, server, audienceVariable(a.binding)));
   const status = `anygate.authz.${sc}.response.status.code`;
   // The bound function decides: anything but 200 (or no answer) is 401.
-  return [ctx.step(kvm), ctx.step(sc), ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), `${status} != 200 or ${status} = null`)];
+  return [ctx.step(kvm, when), ctx.step(sc, when), ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), both(when, `${status} != 200 or ${status} = null`))];
 }
 
-function scopes(ctx: ApigeeContext, r: RouteSpec): ReturnType<ApigeeContext['step']> | undefined {
+/** `NOT (scope1) or NOT (scope2)...` on the scope claim of VerifyJWT `policy`. */
+export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string): string {
+  const claim = (ctx.spec.authorizers[policy.slice('JWT-'.length)] as JwtAuthorizerSpec).scopeClaim;
+  // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
+  const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
+  return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`).join(' or ');
+}
+
+function scopes(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
   const policy = ctx.jwtPolicy(r);
   if (!r.scopes.length || !policy) return undefined;
-  const claim = (ctx.spec.authorizers[policy.slice('JWT-'.length)] as JwtAuthorizerSpec).scopeClaim;
-  const missing = ctx.guard(r.id, 'auth.scopes', () => {
-    // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
-    const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
-    return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`);
-  });
-  return missing && ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), missing.join(' or '));
+  return ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), missingScopes(ctx, r, policy));
 }
 
 export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
   if (r.auth === 'none') return fragment();
+  // Two API keys in one request must be the same key, counted once (docs/model.md, rule 4): the
+  // alternatives steps say so, for a pair of keys required together too.
+  const keys = r.auth[0].filter((n) => ctx.spec.authorizers[n].type === 'apiKey').length;
+  if (r.auth.length > 1 || keys > 1) return alternativesFragment(ctx, r, r.auth);
   const steps = [];
   for (const n of r.auth[0]) {
     const a = ctx.spec.authorizers[n];
-    if (a.type === 'apiKey') steps.push(...apiKey(ctx, r, n, a).filter((x): x is string => x !== undefined).map((x) => ctx.step(x)));
-    else if (a.type === 'jwt') steps.push(...jwt(ctx, r, n, a));
-    else steps.push(...custom(ctx, r, n, a));
+    if (a.type === 'apiKey') {
+      const k = apiKeyPolicies(ctx, n, a);
+      steps.push(...[k.verify, ...k.counters].map((x) => ctx.step(x)));
+    } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a));
+    else steps.push(...customSteps(ctx, n, a));
   }
   return fragment([...steps, scopes(ctx, r)]);
 }

@@ -8,7 +8,7 @@ import type { Targets } from '../targets';
 
 function mock(ctx: ApigeeContext, r: RouteSpec, b: MockBackendSpec): Fragment {
   const response = [];
-  const names = ctx.guard(r.id, 'backend.mock', () => Object.keys(b.headers).sort().map((h) => headerName(h, `backends.${r.backend}.headers`))) ?? [];
+  const names = Object.keys(b.headers).sort().map((h) => headerName(h, `backends.${r.backend}.headers`));
   // Header values are literals assigned to variables (AssignVariable/Value is never a template).
   const vars = names.map((h, i) => [h, `anygate.mock.${r.id}.${i}`, b.headers[h]] as const);
   if (vars.length) response.push(ctx.step(ctx.add(P.assignLiterals(`AM-mockvars-${r.id}`, vars.map(([, n, v]) => [n, v])))));

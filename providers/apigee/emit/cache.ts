@@ -3,6 +3,7 @@
  * after transforms and redaction). On a route with auth the caller's credential is part of the key
  * unless the spec says `cache.shared: true`, so one caller's response never reaches another.
  */
+import { alternativeAuthorizers } from '../../../lib/model/credentials';
 import type { RouteSpec } from '../../../lib/model/types';
 import { headerRef, queryRef } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
@@ -12,24 +13,27 @@ import * as P from '../policies';
 /** Variables that identify the caller of a route: the token's header, the app of an API key. */
 function identity(ctx: ApigeeContext, r: RouteSpec): string[] {
   if (r.auth === 'none' || r.cache?.shared) return [];
-  return r.auth[0].map((n) => {
+  // With alternatives, every credential the request may present is part of the key (one caller's
+  // response never reaches a caller who presented other credentials); client_id once.
+  const names = r.auth.length > 1 ? alternativeAuthorizers(r.auth) : r.auth[0];
+  const refs = names.map((n) => {
     const a = ctx.spec.authorizers[n];
     // VerifyAPIKey sets client_id to the app of the verified key.
     if (a.type === 'apiKey') return 'client_id';
     return headerRef(a.header, `authorizers.${n}.header`);
   });
+  return r.auth.length > 1 ? [...new Set(refs)] : refs;
 }
 
 export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragment; store: Fragment } {
   const c = r.cache;
   if (!c) return { lookup: fragment(), store: fragment() };
   const at = ctx.routePath(r);
-  const refs = ctx.guard(r.id, 'route.cache', () => [
+  const refs = [
     ...c.key.query.map((q, i) => queryRef(q, `${at}.cache.key.query[${i}]`)),
     ...c.key.headers.map((h, i) => headerRef(h, `${at}.cache.key.headers[${i}]`)),
     ...identity(ctx, r),
-  ]);
-  if (!refs) return { lookup: fragment(), store: fragment() };
+  ];
   const name = ctx.add(P.responseCache(`RC-${r.id}`, r.id, refs, c.ttlSeconds, routeOptions(r).honorNoCache));
   return { lookup: fragment([ctx.step(name)]), store: fragment([], [ctx.step(name)]) };
 }

@@ -83,16 +83,14 @@ function requestSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform): s
   if (rq.setHeaders || rq.setQuery || rq.removeHeaders || rq.removeQuery) {
     const w = new TemplateWriter(ctx, r, bodyRefs);
     const sorted = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-    const edits = ctx.guard(r.id, 'transform.headers', (): P.MessageEdits => ({
+    const edits: P.MessageEdits = {
       removeHeaders: rq.removeHeaders?.map((h, i) => headerName(h, `${at}.removeHeaders[${i}]`)),
       removeQuery: rq.removeQuery?.map((q, i) => queryName(q, `${at}.removeQuery[${i}]`)),
       setHeaders: sorted(rq.setHeaders).map(([h, v]) => [headerName(h, `${at}.setHeaders`), w.write(v, `${at}.setHeaders.${h}`)]),
       setQuery: sorted(rq.setQuery).map(([q, v]) => [queryName(q, `${at}.setQuery`), w.write(v, `${at}.setQuery.${q}`)]),
-    }));
-    if (edits) {
-      if (w.literals.length) steps.push(ctx.add(P.assignLiterals(`AM-vars-${r.id}`, w.literals)));
-      steps.push(ctx.add(P.assignMessage(`AM-req-${r.id}`, 'request', edits)));
-    }
+    };
+    if (w.literals.length) steps.push(ctx.add(P.assignLiterals(`AM-vars-${r.id}`, w.literals)));
+    steps.push(ctx.add(P.assignMessage(`AM-req-${r.id}`, 'request', edits)));
   }
   const jwt = ctx.jwtPolicy(r);
   if (rq.body !== undefined) steps.push(ctx.add(P.javascript(`JS-body-${r.id}`, { mode: 'body', template: JSON.stringify(rq.body), ...(jwt ? { jwt } : {}) })));
@@ -104,14 +102,12 @@ function responseSteps(ctx: ApigeeContext, r: RouteSpec, rs: NonNullable<Transfo
   const at = `${ctx.routePath(r)}.transform.response`;
   const steps: string[] = [];
   if (rs.setHeaders || rs.removeHeaders) {
-    const edits = ctx.guard(r.id, 'transform.responseHeaders', () => ({
+    const edits = {
       removeHeaders: rs.removeHeaders?.map((h, i) => headerName(h, `${at}.removeHeaders[${i}]`)),
       set: Object.keys(rs.setHeaders ?? {}).sort().map((h, i) => [headerName(h, `${at}.setHeaders`), `anygate.res.${r.id}.${i}`, rs.setHeaders![h]] as const),
-    }));
-    if (edits) {
-      if (edits.set.length) steps.push(ctx.add(P.assignLiterals(`AM-resvars-${r.id}`, edits.set.map(([, n, v]) => [n, v]))));
-      steps.push(ctx.add(P.assignMessage(`AM-res-${r.id}`, 'response', { removeHeaders: edits.removeHeaders, setHeaders: edits.set.map(([h, n]) => [h, `{${n}}`]) })));
-    }
+    };
+    if (edits.set.length) steps.push(ctx.add(P.assignLiterals(`AM-resvars-${r.id}`, edits.set.map(([, n, v]) => [n, v]))));
+    steps.push(ctx.add(P.assignMessage(`AM-res-${r.id}`, 'response', { removeHeaders: edits.removeHeaders, setHeaders: edits.set.map(([h, n]) => [h, `{${n}}`]) })));
   }
   if (rs.redact?.length) steps.push(ctx.add(P.javascript(`JS-redact-${r.id}`, { mode: 'redact', paths: JSON.stringify(rs.redact) })));
   return steps;

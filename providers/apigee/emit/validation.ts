@@ -12,9 +12,9 @@ export function validationFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
   const steps = [];
   const at = ctx.routePath(r);
   const conds = [
-    ...(v.requiredQuery ?? []).map((q, i) => ctx.guard(r.id, 'validation', () => `${queryVar(q, `${at}.validation.requiredQuery[${i}]`)} = null`)),
-    ...(v.requiredHeaders ?? []).map((h, i) => ctx.guard(r.id, 'validation', () => `${headerVar(h, `${at}.validation.requiredHeaders[${i}]`)} = null`)),
-  ].filter((c): c is string => c !== undefined);
+    ...(v.requiredQuery ?? []).map((q, i) => `${queryVar(q, `${at}.validation.requiredQuery[${i}]`)} = null`),
+    ...(v.requiredHeaders ?? []).map((h, i) => `${headerVar(h, `${at}.validation.requiredHeaders[${i}]`)} = null`),
+  ];
   if (conds.length) steps.push(ctx.step(ctx.add(P.raiseFault('RF-bad-request', 400, 'Bad Request', 'Bad Request: a required parameter is missing')), conds.map((c) => `(${c})`).join(' or ')));
   if (v.bodySchema) {
     steps.push(ctx.step(ctx.add(P.jsonThreatProtection('JTP-json-body')), 'request.content != null'));
