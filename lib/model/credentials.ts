@@ -70,7 +70,5 @@ export function clashMessage(c: AlternativeClash): string {
   return `alternatives ${JSON.stringify(c.first)} and ${JSON.stringify(c.second)} both read ${c.location.in} ${c.location.name}: a gateway checks every credential a request presents, so one of them would refuse every caller of the other; read them from different places, or use one authorizer`;
 }
 
-/** Every distinct authorizer of a route's alternatives, in written order. */
-export function alternativeAuthorizers(alternatives: readonly (readonly string[])[]): string[] {
-  return [...new Set(alternatives.flat())];
-}
+// Dependency-free (the capability records use it without loading the schema library).
+export { alternativeAuthorizers } from '../runtime/alternatives';

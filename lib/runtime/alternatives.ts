@@ -37,3 +37,8 @@ export function planAlternatives(
   const alternative = alternatives.findIndex((alt) => alt.every((n) => check.includes(n)));
   return alternative < 0 ? { ok: false, reason: 'incomplete' } : { ok: true, check, alternative };
 }
+
+/** Every distinct authorizer of a route's alternatives, in written order. */
+export function alternativeAuthorizers(alternatives: readonly (readonly string[])[]): string[] {
+  return [...new Set(alternatives.flat())];
+}

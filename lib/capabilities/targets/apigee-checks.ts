@@ -4,6 +4,7 @@
  * need. The compiler calls assertSupported first, so these are the refusals synth gives; its
  * emitters only format what these checks let through.
  */
+import { alternativeAuthorizers } from '../../runtime/alternatives';
 import type { SynthesisProblem } from '../../model/errors';
 import type { RouteSpec } from '../../model/types';
 import type { CheckContext } from '../types';
@@ -29,12 +30,7 @@ export function strings(ctx: CheckContext, items: readonly StringItem[]): Synthe
   });
 }
 
-/**
- * Every distinct authorizer of a route's alternatives, in written order (what lib/model/credentials
- * alternativeAuthorizers gives; not imported, since that module loads the schema library and the
- * records load with the CLI).
- */
-export const routeAuthorizers = (alternatives: readonly (readonly string[])[]): string[] => [...new Set(alternatives.flat())];
+export const routeAuthorizers = alternativeAuthorizers;
 
 const readsClaims = (r: RouteSpec) => JSON.stringify(r.transform ?? {}).includes('${claim.');
 
