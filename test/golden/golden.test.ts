@@ -25,6 +25,7 @@ const update = process.env.UPDATE_GOLDEN === '1';
 const cases: { name: string; spec: () => Promise<GatewaySpec> }[] = [
   { name: 'petstore', spec: async () => (await loadSpec(path.join(root, 'examples/petstore/gateway.yaml'))).spec },
   { name: 'minimal', spec: async () => (await loadSpec(path.join(root, 'examples/minimal/gateway.yaml'))).spec },
+  { name: 'payments', spec: async () => (await loadSpec(path.join(root, 'examples/payments/gateway.yaml'))).spec },
   { name: 'multi-stage', spec: async () => (await loadSpec(path.join(root, 'examples/multi-stage/gateway.ts'))).spec },
   { name: 'nasty', spec: async () => toGatewaySpec(nastyGateway()) },
 ];
