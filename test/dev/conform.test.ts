@@ -81,7 +81,7 @@ describe('generated cases for the petstore', () => {
 
   it('expect each profile its own answers', () => {
     const wrongScope = (p: (typeof PROFILES)[number]) => generateVectors(spec, 'dev', p).find((v) => v.name === 'listPets: wrong scope')!.expect.status;
-    expect([wrongScope('aws'), wrongScope('azure'), wrongScope('apigee')]).toEqual([403, 401, 403]);
+    expect([wrongScope('aws'), wrongScope('azure'), wrongScope('apigee')]).toEqual([403, 403, 403]);
     const over = (p: (typeof PROFILES)[number]) => generateVectors(spec, 'dev', p).find((v) => v.name.startsWith('createPet: over the rate limit'))!.request.repeat;
     // burst 20 (aws); 20 calls per 2 s window (azure); SpikeArrest 10ps (apigee)
     expect([over('aws'), over('azure'), over('apigee')]).toEqual([21, 21, 11]);
