@@ -110,6 +110,9 @@ describe('the npm tarball', () => {
     expect([...j.stacks].sort()).toEqual(['hello-gateway', 'petstore-gateway']);
     expect(Math.min(...j.resources)).toBeGreaterThan(3);
     expect(j.pulumiLoaded).toBe(false);
+    // CDK's built-in template validation ran, as in a user's `cdk synth`, and found nothing.
+    const report = JSON.parse(readFileSync(path.join(cdkOut.tsc, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: unknown[] }[] };
+    expect(report.pluginReports.flatMap((p) => p.violations)).toEqual([]);
     // The JWT authorizer was bundled by esbuild from the compiled package.
     const assets = readdirSync(cdkOut.tsc).filter((d) => d.startsWith('asset.') && existsSync(path.join(cdkOut.tsc, d, 'config.json')));
     expect(assets.length).toBeGreaterThan(0);
