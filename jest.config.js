@@ -10,4 +10,6 @@ module.exports = {
   testTimeout: 600000,
   // Each worker holds aws-cdk-lib and Pulumi in memory; two workers match the 2-core machines.
   maxWorkers: 2,
+  // The slowest files first, also on a fresh clone with no timing cache (test/sequencer.js).
+  testSequencer: '<rootDir>/test/sequencer.js',
 };

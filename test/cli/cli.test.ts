@@ -5,7 +5,10 @@ import { groupWarnings, fromText } from '../../bin/commands/warnings';
 import { closest } from '../../bin/commands/suggest';
 import { colorWanted } from '../../bin/commands/context';
 import { scratch, sharedDir } from '../validators';
-import { root, run, runAsync } from './run';
+import { cli, root, run, runAsync } from './run';
+
+// Most tests call the CLI's main in this process (./run.ts `cli`); each command keeps one test
+// that runs the real bin (`run`, `runAsync`): validate, portability, import, export, init, --version.
 
 describe('anygate CLI', () => {
   it('validate: exit 0 on a valid spec', () => {
@@ -14,8 +17,8 @@ describe('anygate CLI', () => {
     expect(r.out).toMatch(/valid \(gateway petstore, 7 routes\)/);
   });
 
-  it('validate: exit 1 with every error located, no stack trace', () => {
-    const r = run('validate', 'test/fixtures/broken.yaml');
+  it('validate: exit 1 with every error located, no stack trace', async () => {
+    const r = await cli(['validate', 'test/fixtures/broken.yaml']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/broken\.yaml:12:19: routes\[0\]\.cache\.ttlSeconds: must be at most 86400/);
     expect(r.err).toMatch(/broken\.yaml:15:14: routes\[1\]\.backend/);
@@ -23,41 +26,41 @@ describe('anygate CLI', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
-  it('validate: exit 1 for a missing file and a throwing module, one clear line each', () => {
-    const missing = run('validate', 'nope.yaml');
+  it('validate: exit 1 for a missing file and a throwing module, one clear line each', async () => {
+    const missing = await cli(['validate', 'nope.yaml']);
     expect(missing.code).toBe(1);
     expect(missing.err.trim()).toBe('anygate: nope.yaml: no such file; give the path of a YAML, JSON, OpenAPI or TypeScript spec');
-    const throws = run('validate', 'test/fixtures/throws.ts');
+    const throws = await cli(['validate', 'test/fixtures/throws.ts']);
     expect(throws.code).toBe(1);
     expect(throws.err).toMatch(/the module threw while loading: spec module exploded on purpose/);
     expect(throws.err).not.toMatch(/\n\s+at /);
   });
 
-  it('--debug adds the stack trace', () => {
-    const r = run('validate', 'test/fixtures/throws.ts', '--debug');
+  it('--debug adds the stack trace', async () => {
+    const r = await cli(['validate', 'test/fixtures/throws.ts', '--debug']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/\n\s+at /);
   });
 
-  it('usage errors exit 2', () => {
-    expect(run('frobnicate').code).toBe(2);
-    expect(run('validate').code).toBe(2);
-    const r = run('portability', 'examples/petstore/gateway.yaml', '--target', 'aws,gcp');
+  it('usage errors exit 2', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['validate'])).code).toBe(2);
+    const r = await cli(['portability', 'examples/petstore/gateway.yaml', '--target', 'aws,gcp']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/unknown target "gcp"; targets: aws, azure, apigee, kubernetes/);
   });
 
-  it('portability prints a table, and JSON with --json', () => {
+  it('portability prints a table, and JSON with --json', async () => {
     const r = run('portability', 'examples/petstore/gateway.ts', '--target', 'aws,azure');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^feature\s+used by\s+aws\s+azure \(Developer\)$/m);
     expect(r.out).toMatch(/^JWT authorizer\s+4 routes\s+emulated\s+native$/m);
-    const j = run('portability', 'examples/petstore/gateway.yaml', '--json');
+    const j = await cli(['portability', 'examples/petstore/gateway.yaml', '--json']);
     expect(JSON.parse(j.out).targets).toEqual(['aws', 'azure', 'apigee']);
   });
 
-  it('portability exits 1 when a target cannot synthesize the spec', () => {
-    const r = run('portability', 'examples/petstore/gateway.yaml', '--target', 'azure', '--azure-sku', 'Consumption');
+  it('portability exits 1 when a target cannot synthesize the spec', async () => {
+    const r = await cli(['portability', 'examples/petstore/gateway.yaml', '--target', 'azure', '--azure-sku', 'Consumption']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/route createPet: route\.rateLimit on azure \(Consumption\): Consumption has no rate-limit-by-key/);
   });
@@ -65,24 +68,26 @@ describe('anygate CLI', () => {
 
 describe('anygate import / export and the CDK app', () => {
 
-  it('import writes a spec that validates; export writes OpenAPI 3.1', () => {
+  it('import writes a spec that validates; export writes OpenAPI 3.1', async () => {
     const dir = scratch('cli-io');
     const spec = path.join(dir, 'imported.yaml');
     // nytimes is not valid Swagger 2.0 (info.logo, path parameters without required): --lenient imports it.
     const imp = run('import', path.join(sharedDir(), 'corpus', 'openapi', 'nytimes-mostpopular-2.0.0.json'), '--lenient', '--out', spec);
     expect(imp.code).toBe(0);
     expect(readFileSync(spec, 'utf8')).toMatch(/^# Imported from nytimes-mostpopular-2\.0\.0\.json by anygate import\nname: most-popular-api/);
-    expect(run('validate', spec).code).toBe(0);
+    expect((await cli(['validate', spec])).code).toBe(0);
     const out = path.join(dir, 'openapi.json');
     expect(run('export', 'examples/minimal/gateway.yaml', '--out', out).code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).openapi).toBe('3.1.0');
-    const notOas = run('import', 'examples/minimal/gateway.yaml');
+    const notOas = await cli(['import', 'examples/minimal/gateway.yaml']);
     expect([notOas.code, notOas.err.trim()]).toEqual([2, 'anygate: examples/minimal/gateway.yaml is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)']);
   });
 
   it('cdk.json\'s app synthesizes the petstore with no credentials', () => {
     const outdir = scratch('cdk-app');
-    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cdk-app.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir } });
+    // CDK's built-in template validation costs ~10 s of CPU per process; the tarball test runs a user's
+    // app with it, and cfn-lint checks the petstore template (test/cli/synth.test.ts).
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cdk-app.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, CDK_VALIDATION: 'false' } });
     expect(r.status).toBe(0);
     expect(existsSync(path.join(outdir, 'petstore-gateway.template.json'))).toBe(true);
   });
@@ -104,15 +109,15 @@ describe('start-up, discovery and the small commands', () => {
     expect([r.code, r.out.trim()]).toEqual([0, JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version]);
   });
 
-  it('validate --json prints a machine-readable report on stdout, also when invalid', () => {
-    const bad = run('validate', 'test/fixtures/broken.yaml', '--json');
+  it('validate --json prints a machine-readable report on stdout, also when invalid', async () => {
+    const bad = await cli(['validate', 'test/fixtures/broken.yaml', '--json']);
     expect(bad.code).toBe(1);
     const j = JSON.parse(bad.out);
     expect(j).toMatchObject({ file: 'test/fixtures/broken.yaml', valid: false });
     expect(j.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['routes', 0, 'cache', 'ttlSeconds'], line: 12, column: 19 })]));
-    const missing = run('validate', 'nope.yaml', '--json');
+    const missing = await cli(['validate', 'nope.yaml', '--json']);
     expect([missing.code, JSON.parse(missing.out).errors[0].message]).toEqual([1, 'no such file; give the path of a YAML, JSON, OpenAPI or TypeScript spec']);
-    const good = JSON.parse(run('validate', 'examples/petstore/gateway.yaml', '--json').out);
+    const good = JSON.parse((await cli(['validate', 'examples/petstore/gateway.yaml', '--json'])).out);
     expect(good).toMatchObject({ valid: true, gateway: 'petstore', routes: 7, errors: [] });
   });
 
@@ -123,19 +128,19 @@ describe('start-up, discovery and the small commands', () => {
     const text = readFileSync(path.join(dir, 'anygate.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=${path.join(root, 'schema', 'anygate.schema.json')}`);
     expect(existsSync(text.split('\n')[0]!.split('$schema=')[1]!)).toBe(true);
-    const v = await runAsync(['validate'], dir);
+    const v = await cli(['validate'], dir);
     expect([v.code, v.out.trim()]).toEqual([0, 'anygate.yaml: valid (gateway starter, 2 routes)']);
     expect(v.err).toMatch(/^using anygate\.yaml \(no spec given; looked for anygate\.yaml, anygate\.yml, anygate\.json, gateway\.yaml, gateway\.yml, gateway\.json, gateway\.ts\)$/m);
-    expect((await runAsync(['init'], dir)).code).toBe(1); // never overwrites without --force
-    const empty = await runAsync(['synth'], scratch('empty'));
+    expect((await cli(['init'], dir)).code).toBe(1); // never overwrites without --force
+    const empty = await cli(['synth'], scratch('empty'));
     expect(empty.code).toBe(2);
     expect(empty.err).toMatch(/no spec given and none found in .*: looked for anygate\.yaml, .*gateway\.ts; name one/);
   });
 
-  it('"did you mean" for a mistyped command or option', () => {
-    const cmd = run('synht');
+  it('"did you mean" for a mistyped command or option', async () => {
+    const cmd = await cli(['synht']);
     expect([cmd.code, cmd.err]).toEqual([2, expect.stringContaining('(Did you mean synth?)')]);
-    const opt = run('diff', 'a', 'b', '--fail-on', 'destrutive');
+    const opt = await cli(['diff', 'a', 'b', '--fail-on', 'destrutive']);
     expect(opt.code).toBe(2);
     expect(opt.err).toMatch(/Allowed choices are changes, destructive/);
     expect(closest('apigee', ['aws', 'azure', 'apigee'])).toBe('apigee');

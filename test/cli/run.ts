@@ -33,6 +33,33 @@ export function runAsync(args: string[], cwd: string = root): Promise<CliRun> {
   return spawnAsync(process.execPath, [bin, ...args], cwd);
 }
 
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The CLI's `main` called in this process with captured output: the same command tree, parsing,
+ * exit codes and wording as the bin, without a node start-up and a module load per call (the
+ * tests that are about the process itself use `run`). Calls are serialized because they may
+ * change the working directory.
+ */
+export function cli(args: string[], cwd: string = root): Promise<CliRun> {
+  const call = async (): Promise<CliRun> => {
+    const { main } = await import('../../bin/cli');
+    let out = '';
+    let err = '';
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      const code = await main(['node', 'anygate', ...args], { out: (s) => (out += s), err: (s) => (err += s), color: false });
+      return { code, out, err };
+    } finally {
+      process.chdir(before);
+    }
+  };
+  const result = queue.then(call, call);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
 /** Runs jobs at most two at a time: each synth loads every cloud SDK, and the machines have 2 cores. */
 export async function inPairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
   const results: T[] = new Array(jobs.length);

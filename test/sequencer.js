@@ -1,0 +1,39 @@
+/**
+ * Starts the slowest test files first, so that neither of the two workers is left running one long
+ * file alone at the end. Jest orders by the durations it cached on an earlier run; a fresh clone
+ * (CI) has none, and Jest falls back to file size, which put the tarball test (a short file, the
+ * longest run) last. These files go first, in this order; the rest keep Jest's order.
+ * The list is by measured time (docs/performance.md, "Test suite"); a missing entry is harmless.
+ */
+const Sequencer = require('@jest/test-sequencer').default;
+const path = require('node:path');
+
+const SLOWEST_FIRST = [
+  'package/tarball.test.ts',
+  'aws/validators.test.ts',
+  'robustness/outputs.test.ts',
+  'capabilities/agreement.test.ts',
+  'dev/conform.test.ts',
+  'kubernetes/scale.test.ts',
+  'cli/synth.test.ts',
+  'aws/scale.test.ts',
+  'kubernetes/corpus.test.ts',
+  'capabilities/documents.test.ts',
+  'openapi/corpus.test.ts',
+  'model/fuzz.test.ts',
+];
+
+class SlowestFirst extends Sequencer {
+  sort(tests) {
+    const rank = (t) => {
+      const rel = path.relative(path.join(t.context.config.rootDir, 'test'), t.path).split(path.sep).join('/');
+      const i = SLOWEST_FIRST.indexOf(rel);
+      return i === -1 ? SLOWEST_FIRST.length : i;
+    };
+    const known = tests.filter((t) => rank(t) < SLOWEST_FIRST.length).sort((a, b) => rank(a) - rank(b));
+    const rest = super.sort(tests.filter((t) => rank(t) === SLOWEST_FIRST.length));
+    return [...known, ...rest];
+  }
+}
+
+module.exports = SlowestFirst;
