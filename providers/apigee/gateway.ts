@@ -1,13 +1,14 @@
 /**
  * ApigeeGateway: a Pulumi component that creates what an ApigeePlan lists, nothing more: the
- * proxy (gcp.apigee.Api from the bundle zip), target servers, the key-value map of function
+ * proxy (apigee.Api from the bundle zip), target servers, the key-value map of function
  * ID-token audiences, one revision deployment per environment (override: true), API products,
  * developers and apps per stage. `ApigeeGateway.fromSpec` compiles a spec first.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import * as gcp from '@pulumi/gcp';
+// The apigee module alone: the whole provider's declarations cost seconds of every type check.
+import * as apigee from '@pulumi/gcp/apigee';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -40,14 +41,14 @@ export interface ApigeeGatewayFromSpecArgs extends Omit<ApigeeGatewayArgs, 'plan
 
 type Ctor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 const CONSTRUCTORS: Record<string, Ctor> = {
-  'gcp:apigee/api:Api': gcp.apigee.Api,
-  'gcp:apigee/targetServer:TargetServer': gcp.apigee.TargetServer,
-  'gcp:apigee/environmentKeyvaluemaps:EnvironmentKeyvaluemaps': gcp.apigee.EnvironmentKeyvaluemaps,
-  'gcp:apigee/environmentKeyvaluemapsEntries:EnvironmentKeyvaluemapsEntries': gcp.apigee.EnvironmentKeyvaluemapsEntries,
-  'gcp:apigee/environmentApiRevisionDeployment:EnvironmentApiRevisionDeployment': gcp.apigee.EnvironmentApiRevisionDeployment,
-  'gcp:apigee/apiProduct:ApiProduct': gcp.apigee.ApiProduct,
-  'gcp:apigee/developer:Developer': gcp.apigee.Developer,
-  'gcp:apigee/developerApp:DeveloperApp': gcp.apigee.DeveloperApp,
+  'gcp:apigee/api:Api': apigee.Api,
+  'gcp:apigee/targetServer:TargetServer': apigee.TargetServer,
+  'gcp:apigee/environmentKeyvaluemaps:EnvironmentKeyvaluemaps': apigee.EnvironmentKeyvaluemaps,
+  'gcp:apigee/environmentKeyvaluemapsEntries:EnvironmentKeyvaluemapsEntries': apigee.EnvironmentKeyvaluemapsEntries,
+  'gcp:apigee/environmentApiRevisionDeployment:EnvironmentApiRevisionDeployment': apigee.EnvironmentApiRevisionDeployment,
+  'gcp:apigee/apiProduct:ApiProduct': apigee.ApiProduct,
+  'gcp:apigee/developer:Developer': apigee.Developer,
+  'gcp:apigee/developerApp:DeveloperApp': apigee.DeveloperApp,
 };
 
 /** `orders-abc.a.run.app` or `https://orders-abc.a.run.app/` -> the host. */
@@ -55,8 +56,8 @@ const hostOf = (v: string): string => (/^https?:\/\//.test(v) ? new URL(v).hostn
 
 export class ApigeeGateway extends pulumi.ComponentResource {
   readonly plan: ApigeePlan;
-  /** The proxy (gcp.apigee.Api). */
-  readonly api: gcp.apigee.Api;
+  /** The proxy (apigee.Api). */
+  readonly api: apigee.Api;
   /** The revision deployed. */
   readonly revision: pulumi.Output<string>;
   /** API product names by plan, then stage. */
@@ -117,12 +118,12 @@ export class ApigeeGateway extends pulumi.ComponentResource {
       const created = new ctor(`${name}-${r.name}`, resolve(r.inputs, ''), { parent: this, dependsOn: r.dependsOn.map((d) => this.resources.get(d)!), ...secret });
       this.resources.set(r.name, created);
     }
-    this.api = this.resources.get('proxy') as gcp.apigee.Api;
+    this.api = this.resources.get('proxy') as apigee.Api;
     this.revision = this.api.latestRevisionId;
     const products: Record<string, Record<string, string>> = {};
     for (const p of plan.products) (products[p.plan] ??= {})[p.stage] = p.name;
     const credentials: Record<string, Record<string, pulumi.Output<unknown>>> = {};
-    for (const a of plan.apps) (credentials[a.consumer] ??= {})[a.stage] = (this.resources.get(`app-${a.consumer}-${a.stage}`) as gcp.apigee.DeveloperApp).credentials;
+    for (const a of plan.apps) (credentials[a.consumer] ??= {})[a.stage] = (this.resources.get(`app-${a.consumer}-${a.stage}`) as apigee.DeveloperApp).credentials;
     this.productNames = pulumi.output(products);
     this.credentials = pulumi.secret(pulumi.output(credentials)) as unknown as pulumi.Output<Record<string, Record<string, unknown>>>;
     this.registerOutputs({ revision: this.revision, productNames: this.productNames, credentials: this.credentials });

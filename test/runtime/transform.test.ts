@@ -26,8 +26,11 @@ beforeAll(async () => {
         res.writeHead(reply.status, reply.headers);
         res.end(reply.body);
       };
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
-      else send();
+      if (reply.delayMs) {
+        // Cleared when the caller gives up, so no timer outlives the test file.
+        const t = setTimeout(send, reply.delayMs);
+        res.on('close', () => clearTimeout(t));
+      } else send();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
