@@ -114,13 +114,14 @@ export function regexLiteral(s: string): string {
 /**
  * True when the claim in `variable` holds `scope` as a whole token: a space-separated string
  * (`read write`) or a JSON array (`["read","write"]`), never a substring (`read+write` is not
- * `read`). JavaRegex matches the whole value.
+ * `read`). Every JavaRegex here is anchored (^...$): Apigee documents a whole-value match, and the
+ * anchors keep it whole however the engine applies the pattern.
  */
 export function scopeCondition(variable: string, scope: string, where: string): string {
   ensure('scope', scope, where);
   const s = regexLiteral(scope);
   const q = regexLiteral('"');
-  return `(${variable} JavaRegex "(.* )?${s}( .*)?" or ${variable} JavaRegex "\\[(.*,)?${q}${s}${q}(,.*)?\\]")`;
+  return `(${variable} JavaRegex "^(.* )?${s}( .*)?$" or ${variable} JavaRegex "^\\[(.*,)?${q}${s}${q}(,.*)?\\]$")`;
 }
 
 function needsRegex(segments: readonly PathSegment[]): boolean {
@@ -133,7 +134,7 @@ export function pathCondition(segments: readonly PathSegment[]): string {
     const re = segments
       .map((s) => '/' + (s.kind === 'literal' ? regexLiteral(s.value) : s.greedy ? '.+' : `${regexLiteral(s.prefix)}[^/]+${regexLiteral(s.suffix)}`))
       .join('');
-    return `(proxy.pathsuffix JavaRegex "${re}")`;
+    return `(proxy.pathsuffix JavaRegex "^${re}$")`;
   }
   const pattern = segments.map((s) => '/' + (s.kind === 'literal' ? s.value : s.greedy ? '**' : '*')).join('');
   return `(proxy.pathsuffix MatchesPath "${pattern}")`;
@@ -188,5 +189,5 @@ export function keyPairTemplate(a: CredentialPlace, b: CredentialPlace, where: s
  * both keys are verified by VerifyAPIKey anyway.
  */
 export function sameKeysCondition(variable: string): string {
-  return `(${variable} JavaRegex "(?s)(.*)${regexLiteral(KEY_SEPARATOR)}\\1")`;
+  return `(${variable} JavaRegex "(?s)^(.*)${regexLiteral(KEY_SEPARATOR)}\\1$")`;
 }

@@ -39,7 +39,7 @@ describe('Apigee: alternative credentials (payments)', () => {
       { Name: 'AM-alternative-complete', Condition: flag('queryKey') },
       { Name: 'RF-unauthorized', Condition: 'anygate.alternative.complete != "true"' },
       { Name: 'AM-keys-listPayments-0', Condition: `${flag('headerKey')} and ${flag('queryKey')}` },
-      { Name: 'RF-unauthorized', Condition: `${flag('headerKey')} and ${flag('queryKey')} and NOT (anygate.keys.0.1 JavaRegex "(?s)(.*)[|]\\1")` },
+      { Name: 'RF-unauthorized', Condition: `${flag('headerKey')} and ${flag('queryKey')} and NOT (anygate.keys.0.1 JavaRegex "(?s)^(.*)[|]\\1$")` },
       { Name: 'AM-jwt-oauth', Condition: flag('oauth') },
       { Name: 'JWT-oauth', Condition: flag('oauth') },
       // A skipped VerifyJWT sets no claim: the exp check runs only when the token was presented.

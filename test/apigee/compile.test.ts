@@ -170,6 +170,6 @@ describe('compileApigee: environment types and refusals', () => {
     s.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
     s.routes.push({ method: 'GET', path: '/t/{id}.json', backend: 'api', auth: 'none' });
     const proxy = xml.parse(compile(s).files['proxies/default.xml']).ProxyEndpoint;
-    expect(proxy.Flows.Flow.find((f: any) => f['@name'] === 'get-t-id-json').Condition).toBe('(proxy.pathsuffix JavaRegex "/t/[^/]+[.]json") and (request.verb = "GET")');
+    expect(proxy.Flows.Flow.find((f: any) => f['@name'] === 'get-t-id-json').Condition).toBe('(proxy.pathsuffix JavaRegex "^/t/[^/]+[.]json$") and (request.verb = "GET")');
   });
 });
