@@ -185,7 +185,11 @@ function alternativesRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefin
     in: 'header',
     description: 'anygate: any one of several credentials, decided by the generated authorizer',
     'x-amazon-apigateway-authtype': 'custom',
-    'x-amazon-apigateway-authorizer': { type: 'request', authorizerUri: lambdaUri(AUTHORIZER_STAGE_VARIABLE), authorizerResultTtlInSeconds: 0 },
+    // The identity source is the stage variable every stage sets (the authorizer's own name), so
+    // API Gateway never skips the Lambda for a missing header, and no importer can derive one
+    // from the scheme's `name`; with TTL 0 it keys no cache. Stage variables are valid REQUEST
+    // identity sources (API Gateway guide, "Configure a Lambda authorizer", identity sources).
+    'x-amazon-apigateway-authorizer': { type: 'request', identitySource: `stageVariables.${AUTHORIZER_STAGE_VARIABLE}`, authorizerUri: lambdaUri(AUTHORIZER_STAGE_VARIABLE), authorizerResultTtlInSeconds: 0 },
   };
   const res = ctx.resources.get(route.id)!;
   const entry: AuthorizerRoute = { method: route.method, resource: res.path, arn: res.arn, scheme: ALTERNATIVES_SCHEME, jwt: jwts, apiKeys: keys, scopes: route.scopes, alternatives: alternatives.map((a) => [...a]) };

@@ -25,11 +25,11 @@ describe('examples/payments on AWS', () => {
   const body = gateway.plan.body as any;
   const op = (p: string, m: string) => body.paths[p][m];
 
-  it('routes with alternatives use the generated authorizer without decision cache or identity source, and require an API key', () => {
+  it('routes with alternatives use the generated authorizer without decision cache, identified only by the stage variable every stage sets, and require an API key', () => {
     const def = body.components.securitySchemes[ALTERNATIVES_SCHEME];
     expect(def['x-amazon-apigateway-authtype']).toBe('custom');
-    expect(def['x-amazon-apigateway-authorizer']).toEqual({ type: 'request', authorizerUri: expect.stringContaining('stageVariables.anygate_authorizer'), authorizerResultTtlInSeconds: 0 });
-    expect(def['x-amazon-apigateway-authorizer']).not.toHaveProperty('identitySource');
+    // No header or query parameter as identity source: API Gateway would answer 401 without calling the authorizer when it is absent.
+    expect(def['x-amazon-apigateway-authorizer']).toEqual({ type: 'request', identitySource: 'stageVariables.anygate_authorizer', authorizerUri: expect.stringContaining('stageVariables.anygate_authorizer'), authorizerResultTtlInSeconds: 0 });
     for (const [p, m] of [['/payments', 'get'], ['/payments/{id}', 'get'], ['/payments', 'post']]) {
       // api_key in the requirement is what makes API Gateway set apiKeyRequired on the method.
       expect(op(p, m).security).toEqual([{ [ALTERNATIVES_SCHEME]: [], api_key: [] }]);
@@ -140,7 +140,7 @@ describe('the portability record', () => {
     const spec = toGatewaySpec(payments());
     const c = capability('aws', 'auth.alternatives', {}, spec);
     expect(c.support).toBe('emulated');
-    expect(c.note).toMatch(/decision cache is off for these routes \(TTL 0, no identity source/);
+    expect(c.note).toMatch(/decision cache is off for these routes \(TTL 0; its identity source is a stage variable/);
     expect(c.note).toMatch(/; token callers keyed by the internal key on createPayment, getPayment, listPayments$/);
   });
 });

@@ -122,7 +122,7 @@ export const AWS: TargetRecords = {
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
     'auth.custom': n('Lambda REQUEST authorizer'),
     'auth.alternatives': e(
-      'the generated Lambda REQUEST authorizer checks every credential the request presents and lets it in on a complete alternative; API Gateway\'s decision cache is off for these routes (TTL 0, no identity source: with caching on it would answer 401 when any one credential is missing), the authorizer keeps verified tokens itself; presented API keys go back as usageIdentifierKey (apiKeySource AUTHORIZER), so API Gateway validates them (403 for an unknown key) and meters their plans; a request let in by a token alone is keyed by an anygate-internal API key (value in Secrets Manager) on a usage plan with no quota or throttle',
+      'the generated Lambda REQUEST authorizer checks every credential the request presents and lets it in on a complete alternative; API Gateway\'s decision cache is off for these routes (TTL 0; its identity source is a stage variable, not a credential, so a missing header never skips it), the authorizer keeps verified tokens itself; presented API keys go back as usageIdentifierKey (apiKeySource AUTHORIZER), so API Gateway validates them (403 for an unknown key) and meters their plans; a request let in by a token alone is keyed by an anygate-internal API key (value in Secrets Manager) on a usage plan with no quota or throttle',
       { check: customInAlternatives, describe: internalKeyRoutes },
     ),
     'auth.resultTtl': n(`authorizerResultTtlInSeconds (0-${L.authorizerResultTtlSeconds.max} s)`, { check: resultTtl }),
