@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
-import { portability } from '../../lib/capabilities/portability';
+import { portability, type Compile } from '../../lib/capabilities/portability';
+import type { Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
@@ -69,6 +70,9 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   for (const s of stages) if (!spec.stages[s]) throw new AnygateError(`stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}`);
   const artifacts: Artifact[] = [];
   const targets: TargetSummary[] = [];
+  // What each target's synthesis decided, so the portability report replays it instead of
+  // compiling every target a second time (its emitted-size problems are synth's own).
+  const decided = new Map<Target, SynthesisError | undefined>();
   const run = async (target: TargetSummary['target'], f: () => Promise<Omit<TargetSummary, 'target' | 'ok' | 'errors'> & { artifacts: Artifact[] }>) => {
     o.progress(`synthesizing ${target}...`);
     const started = Date.now();
@@ -77,8 +81,10 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
       o.progress(`synthesized ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       artifacts.push(...r.artifacts);
       targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: r.warnings, errors: [] });
+      decided.set(target, undefined);
     } catch (e) {
       targets.push({ target, ok: false, resources: 0, policies: 0, warnings: [], errors: messageOf(e) });
+      if (e instanceof SynthesisError) decided.set(target, e);
     }
   };
   if (o.targets.includes('aws')) {
@@ -93,7 +99,13 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   if (o.targets.includes('kubernetes')) await run('kubernetes', async () => (require('./kubernetes') as typeof import('./kubernetes')).synthKubernetes(spec, o.outDir, stages));
 
   artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
-  const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: compilers(o.stages) });
+  const compile = compilers(o.stages);
+  const replay = (t: Target): Compile => () => {
+    const e = decided.get(t);
+    if (e) throw e;
+  };
+  const replayed = Object.fromEntries(o.targets.map((t) => [t, decided.has(t) ? replay(t) : compile[t]]));
+  const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: replayed });
   artifacts.push({ target: 'gateway', kind: 'portability', name: spec.name, path: writeFile(o.outDir, 'portability.md', formatPortabilityMarkdown(report, spec.name)) });
   const sorted = [...artifacts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest = {

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { generateGateway } from '../../bench/gen-spec';
 import { listFiles } from '../../bin/synth/files';
 import { apigeelint, apimPolicyErrors, cfnLintErrors, openApiFileErrors, scratch } from '../validators';
 import { cli, root, run, runAsync, type CliRun } from './run';
@@ -140,6 +141,26 @@ describe('anygate synth: options and bad input', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/azure {3}FAILED/);
     expect(r.out).toMatch(/route createPet: route\.rateLimit on azure \(Consumption\)/);
+  });
+});
+
+describe('anygate synth: the portability report replays what synthesis decided', () => {
+  it('an emitted-size refusal of a target is in portability.md, from the one compile synth ran', async () => {
+    const dir = scratch('synth-size');
+    // About 500 KB of OpenAPI body: AWS needs the stack's account and region to ship it to S3.
+    writeFileSync(path.join(dir, 'big.yaml'), stringify(generateGateway(600)));
+    const saved = [process.env.CDK_DEFAULT_ACCOUNT, process.env.CDK_DEFAULT_REGION];
+    delete process.env.CDK_DEFAULT_ACCOUNT;
+    delete process.env.CDK_DEFAULT_REGION;
+    try {
+      const r = await cli(['synth', path.join(dir, 'big.yaml'), '--target', 'aws', '--out', path.join(dir, 'out')]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/gateway: size on aws: the API body is \d+ bytes/);
+      expect(readFileSync(path.join(dir, 'out', 'portability.md'), 'utf8')).toMatch(/^- gateway: size on aws: the API body is \d+ bytes/m);
+    } finally {
+      if (saved[0] !== undefined) process.env.CDK_DEFAULT_ACCOUNT = saved[0];
+      if (saved[1] !== undefined) process.env.CDK_DEFAULT_REGION = saved[1];
+    }
   });
 });
 
