@@ -4,7 +4,7 @@
  * or the refusal the profile's gateway gives.
  */
 import { credentialLocation } from '../model/credentials';
-import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
+import type { CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
 import { planAlternatives } from '../runtime/alternatives';
 import type { AlternativeJwts } from './alternatives';
 import type { DevAuthorizer } from './aws-authorizer';
@@ -31,10 +31,6 @@ export interface AuthRequest {
   readonly headers: Record<string, string | undefined>;
   readonly query: URLSearchParams;
   readonly functionRequest: () => FunctionRequest;
-}
-
-function apiKeyOf(a: ApiKeyAuthorizerSpec, req: AuthRequest): string | undefined {
-  return a.in === 'header' ? req.headers[a.name.toLowerCase()] : (req.query.get(a.name) ?? undefined);
 }
 
 export class RouteAuth {
@@ -70,7 +66,7 @@ export class RouteAuth {
       const a = this.spec.authorizers[n];
       if (a.type === 'jwt') identity.push(req.headers[a.header.toLowerCase()] ?? '');
       else if (a.type === 'apiKey') {
-        const key = apiKeyOf(a, req);
+        const key = this.credential(n, req);
         if (!key) return { ok: false, refusal: this.profile === 'aws' && !(a.in === 'header' && a.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey' };
         const k = this.byKey.get(key);
         if (!k) return { ok: false, refusal: 'invalidApiKey' };

@@ -30,15 +30,13 @@ export function strings(ctx: CheckContext, items: readonly StringItem[]): Synthe
   });
 }
 
-export const routeAuthorizers = alternativeAuthorizers;
-
 const readsClaims = (r: RouteSpec) => JSON.stringify(r.transform ?? {}).includes('${claim.');
 
 /** The names a presence test reads for every authorizer of `r`: flow-variable parts. */
 function presenceItems(ctx: CheckContext, r: RouteSpec): StringItem[] {
   return r.auth === 'none'
     ? []
-    : routeAuthorizers(r.auth).map((n): StringItem => {
+    : alternativeAuthorizers(r.auth).map((n): StringItem => {
         const a = ctx.spec.authorizers[n];
         return a.type === 'apiKey' ? [a.in === 'header' ? 'headerVariable' : 'queryVariable', a.name, r.id, `authorizers.${n}.name`] : ['headerVariable', a.header, r.id, `authorizers.${n}.header`];
       });
@@ -56,14 +54,14 @@ export const alternativesChecks: Check = (ctx) =>
   usedRoutes(ctx).flatMap((r) => {
     if (r.auth === 'none') return [];
     const alts = r.auth;
-    const names = routeAuthorizers(alts);
+    const names = alternativeAuthorizers(alts);
     const shared = names.some((n) => ctx.spec.authorizers[n].type === 'jwt' && alts.every((alt) => alt.includes(n)));
     const claims = readsClaims(r) && !shared ? [ctx.problem(r.id, 'transforms read ${claim.*}, but no JWT authorizer is in every alternative: Apigee reads claims from one VerifyJWT policy; put one JWT authorizer in every alternative')] : [];
     return [...strings(ctx, presenceItems(ctx, r)), ...claims];
   });
 
 /** The authorizers of `r`, by name, in written order (every alternative). */
-const authorizersOf = (ctx: CheckContext, r: RouteSpec) => (r.auth === 'none' ? [] : routeAuthorizers(r.auth).map((n) => [n, ctx.spec.authorizers[n]] as const));
+const authorizersOf = (ctx: CheckContext, r: RouteSpec) => (r.auth === 'none' ? [] : alternativeAuthorizers(r.auth).map((n) => [n, ctx.spec.authorizers[n]] as const));
 const isDefaultKey = (a: { type: string; in?: string; name?: string }) => a.type === 'apiKey' && a.in === 'header' && a.name?.toLowerCase() === 'x-api-key';
 
 /**

@@ -7,7 +7,8 @@ import type { SynthesisProblem } from '../../model/errors';
 import { parseTemplate } from '../../model/template';
 import type { HttpBackendSpec, RouteSpec } from '../../model/types';
 import type { CheckContext } from '../types';
-import { routeAuthorizers, strings, type StringItem } from './apigee-checks';
+import { alternativeAuthorizers } from '../../runtime/alternatives';
+import { strings, type StringItem } from './apigee-checks';
 import type { ApigeeStringKind } from './apigee-strings';
 import { usedRoutes } from './helpers';
 
@@ -69,7 +70,7 @@ export const cacheChecks: Check = (ctx) =>
     usedRoutes(ctx).flatMap((r) => {
       const c = r.cache!;
       const at = `routes[id=${r.id}]`;
-      const callers = r.auth === 'none' || c.shared ? [] : r.auth.length > 1 ? routeAuthorizers(r.auth) : r.auth[0];
+      const callers = r.auth === 'none' || c.shared ? [] : r.auth.length > 1 ? alternativeAuthorizers(r.auth) : r.auth[0];
       return [
         ...c.key.query.map((q, i): StringItem => ['queryName', q, r.id, `${at}.cache.key.query[${i}]`]),
         ...c.key.headers.map((h, i): StringItem => ['headerName', h, r.id, `${at}.cache.key.headers[${i}]`]),
