@@ -10,17 +10,17 @@ const path = require('node:path');
 
 const SLOWEST_FIRST = [
   'package/tarball.test.ts',
-  'aws/validators.test.ts',
-  'robustness/outputs.test.ts',
   'capabilities/agreement.test.ts',
+  'aws/validators.test.ts',
   'dev/conform.test.ts',
-  'kubernetes/scale.test.ts',
-  'cli/synth.test.ts',
-  'aws/scale.test.ts',
-  'kubernetes/corpus.test.ts',
-  'capabilities/documents.test.ts',
+  'golden/validators.test.ts',
+  'cli/cli.test.ts',
   'openapi/corpus.test.ts',
-  'model/fuzz.test.ts',
+  'cli/synth.test.ts',
+  'robustness/outputs.test.ts',
+  'fuzz/pipeline.test.ts',
+  'kubernetes/scale.test.ts',
+  'runtime/authorizer.test.ts',
 ];
 
 class SlowestFirst extends Sequencer {

@@ -67,12 +67,29 @@ export interface LintFinding {
   message: string;
 }
 
+interface LintReport {
+  filePath: string;
+  messages: { ruleId: string; severity: number; message: string }[];
+}
+
+/**
+ * apigeelint (--profile apigeex) on unpacked bundles (each dir holds apiproxy/), in one process
+ * (test/apigeelint-bundles.js): every finding, per dir.
+ */
+export function apigeelintBundles(dirs: string[]): Record<string, LintFinding[]> {
+  const r = run(process.execPath, [path.join(__dirname, 'apigeelint-bundles.js'), ...dirs]);
+  if (r.code !== 0) throw new Error(`apigeelint failed: ${r.out.slice(0, 2000)}`);
+  const start = r.out.indexOf('{');
+  const reports = JSON.parse(r.out.slice(start, r.out.lastIndexOf('}') + 1)) as Record<string, LintReport[]>;
+  return Object.fromEntries(
+    dirs.map((d) => [
+      d,
+      reports[path.resolve(d)]!.flatMap((f) => f.messages.map((m) => ({ file: f.filePath.split('apiproxy/').pop()!, ruleId: m.ruleId, severity: m.severity === 2 ? 'error' as const : 'warning' as const, message: m.message }))),
+    ]),
+  );
+}
+
 /** apigeelint (--profile apigeex) on an unpacked bundle in dir/apiproxy; every finding. */
 export function apigeelint(dir: string): LintFinding[] {
-  const bin = path.join(__dirname, '..', 'node_modules', 'apigeelint', 'cli.js');
-  // Run from the bundle folder: its ESLint pass ignores files outside the working directory.
-  const r = run(process.execPath, [bin, '-s', 'apiproxy', '-f', 'json.js', '--profile', 'apigeex'], dir);
-  const start = r.out.indexOf('[');
-  const report = JSON.parse(r.out.slice(start, r.out.lastIndexOf(']') + 1)) as { filePath: string; messages: { ruleId: string; severity: number; message: string }[] }[];
-  return report.flatMap((f) => f.messages.map((m) => ({ file: f.filePath.split('apiproxy/').pop()!, ruleId: m.ruleId, severity: m.severity === 2 ? 'error' : 'warning', message: m.message })));
+  return apigeelintBundles([dir])[dir]!;
 }

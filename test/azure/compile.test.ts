@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { rateWindow } from '../../providers/azure/emit/limits';
-import { cidrRange } from '../../providers/shared/cidr';
 import { compileAzure, type AzureCompileOptions } from '../../providers/azure/compile';
 import type { ApimPlan } from '../../providers/azure/plan';
 import { nastyGateway, NASTY } from '../fixtures/nasty';

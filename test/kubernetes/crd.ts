@@ -4,7 +4,9 @@
  * anygate's output could break, re-implemented as small checks.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { exactPathProblem } from '../../providers/kubernetes/paths';
@@ -13,24 +15,48 @@ import { sharedDir } from '../validators';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-let validators: Map<string, ValidateFunction> | undefined;
+// Kubernetes schema extensions (x-kubernetes-*) are not JSON Schema keywords: ajv ignores them.
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const validators = new Map<string, ValidateFunction | undefined>();
 
-function load(): Map<string, ValidateFunction> {
-  if (validators) return validators;
-  // Kubernetes schema extensions (x-kubernetes-*) are not JSON Schema keywords: ajv ignores them.
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  validators = new Map();
+/**
+ * A CRD file parsed. The YAML (2 MB over all CRDs) is parsed once per machine and kept as JSON in
+ * the OS temp dir under its content hash: several test files (each its own module registry) read
+ * the same CRDs, and JSON.parse is many times faster than the YAML parser.
+ */
+function readCrd(file: string): any {
+  const text = readFileSync(file, 'utf8');
+  const cache = path.join(tmpdir(), 'anygate-test-cache', `crd-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8'));
+  const crd = parse(text);
+  mkdirSync(path.dirname(cache), { recursive: true });
+  // Written under a private name, then renamed: a parallel worker never reads half a file.
+  const partial = `${cache}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify(crd));
+  renameSync(partial, cache);
+  return crd;
+}
+
+/** Kubernetes' plural of a kind, as the CRD file names use it (HTTPRoute: httproutes, SecurityPolicy: securitypolicies, Gateway: gateways). */
+const plural = (kind: string) => {
+  const k = kind.toLowerCase();
+  return /[^aeiou]y$/.test(k) ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
+};
+
+/** The schema validator of one served group/version/kind, compiled on first use; undefined when no CRD has it. */
+function validatorOf(group: string, version: string, kind: string): ValidateFunction | undefined {
+  const key = `${group}/${version} ${kind}`;
+  if (validators.has(key)) return validators.get(key);
+  let validate: ValidateFunction | undefined;
   for (const dir of ['gateway-api', 'envoy-gateway']) {
-    const root = path.join(sharedDir(), 'schemas', 'k8s', dir);
-    for (const f of readdirSync(root).filter((x) => x.endsWith('.yaml'))) {
-      const crd = parse(readFileSync(path.join(root, f), 'utf8'));
-      for (const v of crd.spec.versions) {
-        if (!v.served) continue;
-        validators.set(`${crd.spec.group}/${v.name} ${crd.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
-      }
-    }
+    const file = path.join(sharedDir(), 'schemas', 'k8s', dir, `${group}_${plural(kind)}.yaml`);
+    if (!existsSync(file)) continue;
+    const crd = readCrd(file);
+    const v = crd.spec.names.kind === kind ? crd.spec.versions.find((x: any) => x.served && x.name === version) : undefined;
+    if (v) validate = ajv.compile(v.schema.openAPIV3Schema);
   }
-  return validators;
+  validators.set(key, validate);
+  return validate;
 }
 
 /** Every CEL rule of the CRDs that anygate's objects could break, as code. */
@@ -83,7 +109,7 @@ export function k8sProblems(o: K8sObject): string[] {
   const where = `${o.kind}/${o.metadata.name}`;
   if (o.kind === 'Namespace') return DNS_LABEL.test(o.metadata.name) ? [] : [`${where}: bad name`];
   const [group, version] = o.apiVersion.split('/');
-  const validate = load().get(`${group}/${version} ${o.kind}`);
+  const validate = validatorOf(group!, version!, o.kind);
   if (!validate) return [`${where}: no CRD for ${o.apiVersion} ${o.kind}`];
   const out = validate(o) ? [] : (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message}`);
   return out.concat(celProblems(o).map((p) => `${where}: ${p}`));

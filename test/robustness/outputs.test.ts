@@ -10,7 +10,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { nastyGateway } from '../fixtures/nasty';
 import { synthAws } from '../aws/helpers';
 import { shuffleKeys, shuffled } from '../helpers';
-import { apimPolicyErrors, cfnLintErrors, scratch, writeJson } from '../validators';
+import { apimPolicyErrors, scratch } from '../validators';
 
 const root = path.join(__dirname, '..', '..');
 const petstoreInput = parse(readFileSync(path.join(root, 'examples/petstore/gateway.yaml'), 'utf8'));
@@ -67,9 +67,9 @@ describe('stability: small changes replace no stateful resource', () => {
 });
 
 describe('nasty strings across every target', () => {
-  it('AWS: the template passes cfn-lint and keeps every hostile value intact', () => {
-    const { json, gateway } = synthAws(nastyGateway());
-    expect(cfnLintErrors(writeJson(path.join(scratch('nasty-aws'), 't.json'), json))).toEqual([]);
+  // cfn-lint on this template: the nasty spec is a golden case (test/golden/validators.test.ts).
+  it('AWS: the template keeps every hostile value intact', () => {
+    const { gateway } = synthAws(nastyGateway());
     const mock = (gateway.plan.body.paths as any)['/m'].get['x-amazon-apigateway-integration'];
     const b64 = /base64Decode\("([^"]+)"\)/.exec(mock.responses.default.responseTemplates['application/json'])![1];
     expect(JSON.parse(Buffer.from(b64, 'base64').toString('utf8')).text).toBe(nastyGateway().backends!.canned && (nastyGateway().backends!.canned as any).body.text);
