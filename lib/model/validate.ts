@@ -94,16 +94,30 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   ] as const) {
     checkCaseCollisions(section, s.present, issues);
   }
-
-  if (p.top.basePath !== undefined) {
-    // A trailing slash is harmless in a prefix; normalization drops it.
-    const bp = parsePath(p.top.basePath.replace(/(.)\/+$/, '$1'));
-    if (!bp.ok && p.top.basePath !== '') issues.push({ path: ['basePath'], message: bp.message, severity: 'error' });
-    else if (bp.ok && bp.segments.some((s) => s.kind === 'param')) {
-      issues.push({ path: ['basePath'], message: 'must not contain parameters; put them in route paths', severity: 'error' });
-    }
+  checkBasePath(p, issues);
+  checkUrls(p, issues);
+  checkConsumersAndPlans(p, issues);
+  checkStageBackends(p, issues);
+  checkCorsAndIpRules(p, issues);
+  if (p.defaults?.backend && !p.backends.present.has(p.defaults.backend)) {
+    issues.push({ path: ['defaults', 'backend'], message: unknownRef('backend', p.defaults.backend, p.backends.present), severity: 'error' });
   }
+  checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
+  validateRoutes(p, issues);
+}
 
+function checkBasePath(p: ParsedGateway, issues: SpecIssue[]): void {
+  if (p.top.basePath === undefined) return;
+  // A trailing slash is harmless in a prefix; normalization drops it.
+  const bp = parsePath(p.top.basePath.replace(/(.)\/+$/, '$1'));
+  if (!bp.ok && p.top.basePath !== '') issues.push({ path: ['basePath'], message: bp.message, severity: 'error' });
+  else if (bp.ok && bp.segments.some((s) => s.kind === 'param')) {
+    issues.push({ path: ['basePath'], message: 'must not contain parameters; put them in route paths', severity: 'error' });
+  }
+}
+
+/** Backend URLs, JWT issuers and JWKS URIs: https only. */
+function checkUrls(p: ParsedGateway, issues: SpecIssue[]): void {
   for (const [name, b] of p.backends.entries) {
     if (b.type !== 'http') continue;
     if ((b.url === undefined) === (b.targets === undefined)) {
@@ -112,13 +126,14 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
     if (b.url) checkSecureUrl(b.url, ['backends', name, 'url'], issues);
     b.targets?.forEach((t, i) => checkSecureUrl(t.url, ['backends', name, 'targets', i, 'url'], issues));
   }
-
   for (const [name, a] of p.authorizers.entries) {
     if (a.type !== 'jwt') continue;
     checkSecureUrl(a.issuer, ['authorizers', name, 'issuer'], issues);
     if (a.jwksUri) checkSecureUrl(a.jwksUri, ['authorizers', name, 'jwksUri'], issues);
   }
+}
 
+function checkConsumersAndPlans(p: ParsedGateway, issues: SpecIssue[]): void {
   const apiKeyAuthorizers = [...p.authorizers.entries].filter(([, a]) => a.type === 'apiKey').map(([n]) => n);
   for (const [name, c] of p.consumers.entries) {
     if (!p.plans.present.has(c.plan)) {
@@ -137,7 +152,9 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
       issues.push({ path: ['plans', name], message: 'no consumer is on this plan; it will exist but meter nobody', severity: 'warning' });
     }
   }
+}
 
+function checkStageBackends(p: ParsedGateway, issues: SpecIssue[]): void {
   for (const [name, st] of p.stages.entries) {
     for (const [b, o] of Object.entries(st.backends ?? {})) {
       const path = ['stages', name, 'backends', b];
@@ -149,7 +166,9 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
       checkSecureUrl(o.url, [...path, 'url'], issues);
     }
   }
+}
 
+function checkCorsAndIpRules(p: ParsedGateway, issues: SpecIssue[]): void {
   if (p.cors) {
     p.cors.allowOrigins.forEach((o, i) => {
       if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) {
@@ -160,19 +179,11 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
       issues.push({ path: ['cors', 'allowCredentials'], message: 'browsers refuse credentials with origin "*": list the origins explicitly', severity: 'error' });
     }
   }
-
   for (const list of ['allow', 'deny'] as const) {
     p.ipRules?.[list]?.forEach((cidr, i) => {
       if (!isCidr(cidr)) issues.push({ path: ['ipRules', list, i], message: `is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 (got ${JSON.stringify(cidr)})`, severity: 'error' });
     });
   }
-
-  if (p.defaults?.backend && !p.backends.present.has(p.defaults.backend)) {
-    issues.push({ path: ['defaults', 'backend'], message: unknownRef('backend', p.defaults.backend, p.backends.present), severity: 'error' });
-  }
-  checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
-
-  validateRoutes(p, issues);
 }
 
 function unknownRef(kind: string, name: string, present: Set<string>): string {

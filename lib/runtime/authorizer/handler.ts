@@ -75,45 +75,50 @@ function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSi
 
 const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
 
+type TokenVerifier = (token: string) => Verified | Promise<Verified>;
+
+/**
+ * Verifies every token in `names`; each must carry the route's scopes on its own, so the caller
+ * holds what all tokens share. Claims named in contextClaims go into `context`.
+ */
+async function verifyTokens(cfg: AuthorizerConfig, verifiers: Map<string, TokenVerifier>, claims: string[][], event: AuthorizerEvent, names: readonly string[], context: Record<string, string>) {
+  let principal = '';
+  let scopes = '';
+  let shared: Set<string> | undefined;
+  for (let i = 0; i < names.length; i++) {
+    const j = cfg.jwt[names[i]];
+    // The token's own syntax (three base64url segments) is checked by decode.
+    const raw = header(event, j.header) ?? '';
+    if (!/^bearer /i.test(raw)) no();
+    const got = verifiers.get(names[i])!(raw.slice(7));
+    const v = 'then' in got ? await got : got;
+    if (i === 0) scopes = v.scopes;
+    else {
+      const mine = new Set(words(v.scopes));
+      shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
+    }
+    if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
+    for (const [c, k] of claims) {
+      const x = v.payload[c];
+      if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
+    }
+  }
+  return { principal, scopes: shared ? [...shared].sort().join(' ') : scopes };
+}
+
 /**
  * An authorizer over a configuration. `now`, `get` (the JWKS transport) and `internalKey` (reads
  * the anygate-internal API key, see internal-key.ts) are injectable for tests and `anygate dev`.
  */
 export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now, get: HttpGet = httpGet, internalKey: InternalKeyFetch = secretsManagerFetch) {
   const routes = indexRoutes(cfg);
-  const verifiers = new Map<string, (token: string) => Verified | Promise<Verified>>();
+  const verifiers = new Map<string, TokenVerifier>();
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
   const internal = cfg.internalKey ? internalKeyLoader(internalKey) : undefined;
   const keyOf = (event: AuthorizerEvent, name: string) => {
     const src = cfg.apiKeys[name];
     return src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
-  };
-
-  /** Verifies every token in `names`; each must carry the route's scopes on its own, so the caller holds what all tokens share. */
-  const tokens = async (event: AuthorizerEvent, names: readonly string[], context: Record<string, string>) => {
-    let principal = '';
-    let scopes = '';
-    let shared: Set<string> | undefined;
-    for (let i = 0; i < names.length; i++) {
-      const j = cfg.jwt[names[i]];
-      // The token's own syntax (three base64url segments) is checked by decode.
-      const raw = header(event, j.header) ?? '';
-      if (!/^bearer /i.test(raw)) no();
-      const got = verifiers.get(names[i])!(raw.slice(7));
-      const v = 'then' in got ? await got : got;
-      if (i === 0) scopes = v.scopes;
-      else {
-        const mine = new Set(words(v.scopes));
-        shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
-      }
-      if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
-      for (const [c, k] of claims) {
-        const x = v.payload[c];
-        if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
-      }
-    }
-    return { principal, scopes: shared ? [...shared].sort().join(' ') : scopes };
   };
 
   /**
@@ -137,7 +142,7 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       const route = entry.route;
       const names = toCheck(event, route);
       const context: Record<string, string> = {};
-      const { principal, scopes } = await tokens(event, names.filter((n) => cfg.jwt[n]), context);
+      const { principal, scopes } = await verifyTokens(cfg, verifiers, claims, event, names.filter((n) => cfg.jwt[n]), context);
       let key: string | undefined;
       // API Gateway validates the key it gets back (403 for an unknown one); here it must be present.
       for (const name of names) {
