@@ -3,6 +3,8 @@
  * the AWS compiler's authorizer configuration. JWTs are verified by the very code the AWS target
  * deploys, with the configuration the AWS compiler emits, called in-process with the dev clock;
  * only the JWKS location may be pointed at the mock IdP. Keep every coupling to that code here.
+ * Routes with alternative credentials reach it through alternatives.ts (one token at a time, on
+ * every profile); the dev gateway checks API keys against its consumers itself (auth.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createAuthorizer, type AuthorizerEvent } from '../runtime/authorizer/handler';
@@ -28,13 +30,6 @@ export type JwtDecision =
       readonly ok: true;
       readonly principal: string;
       readonly context: Record<string, string>;
-      /**
-       * The caller's API key the authorizer returned as usageIdentifierKey, for the gateway to
-       * validate against its consumers as API Gateway would (403 for an unknown key). Absent when
-       * no key was presented (a request let in by a token alone; on AWS the anygate-internal key
-       * stands in, which is never a caller's).
-       */
-      readonly apiKey?: string;
     }
   | { readonly ok: false; readonly reason: 'unauthorized' | 'forbidden' };
 
@@ -129,8 +124,8 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
         if (seconds > 0) cache.set(key, result);
       }
       if (!allowed(result.result, methodArn)) return { ok: false, reason: 'forbidden' };
-      const apiKey = result.result.usageIdentifierKey;
-      return { ok: true, principal: result.result.principalId, context: result.result.context, ...(apiKey !== undefined && apiKey !== internalKey ? { apiKey } : {}) };
+      // API keys (usageIdentifierKey) are matched to consumers by the dev gateway itself (auth.ts).
+      return { ok: true, principal: result.result.principalId, context: result.result.context };
     },
   };
 }

@@ -222,14 +222,14 @@ describe('anygate dev: the bridge to the generated authorizer (lib/dev/aws-autho
     return { a, route, req };
   };
 
-  it('covers routes with alternatives; the ok decision carries the caller key, never the internal one', async () => {
+  it('covers routes with alternatives and lets in what the deployed authorizer lets in', async () => {
     const { a, route, req } = dev();
     expect(a.covers(route)).toBe(true);
     const byToken = await req({ authorization: token() });
     expect(byToken).toEqual({ ok: true, principal: 'alice', context: { sub: 'alice', scope: '' } });
-    expect(await req({ 'x-api-key': 'widget-key-0123456789abcdef' })).toMatchObject({ ok: true, apiKey: 'widget-key-0123456789abcdef' });
-    expect(await req({}, { api_key: 'widget-key-0123456789abcdef' })).toMatchObject({ ok: true, apiKey: 'widget-key-0123456789abcdef' });
-    expect(await req({ authorization: token(), 'x-api-key': 'widget-key-0123456789abcdef' })).toMatchObject({ ok: true, principal: 'alice', apiKey: 'widget-key-0123456789abcdef' });
+    expect(await req({ 'x-api-key': 'widget-key-0123456789abcdef' })).toEqual({ ok: true, principal: 'api-key', context: { scope: '' } });
+    expect(await req({}, { api_key: 'widget-key-0123456789abcdef' })).toEqual({ ok: true, principal: 'api-key', context: { scope: '' } });
+    expect(await req({ authorization: token(), 'x-api-key': 'widget-key-0123456789abcdef' })).toMatchObject({ ok: true, principal: 'alice' });
   });
 
   it('refuses what the deployed authorizer refuses', async () => {
