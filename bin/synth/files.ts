@@ -2,10 +2,19 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+/**
+ * Writes one artifact, creating its directory when the write finds none: one system call per
+ * file instead of a mkdir before every write (4,000 policy files for 2,000 routes on Azure).
+ */
 export function writeFile(outDir: string, rel: string, content: string | Buffer): string {
   const p = path.join(outDir, rel);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, content);
+  try {
+    writeFileSync(p, content);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, content);
+  }
   return rel.split(path.sep).join('/');
 }
 
