@@ -7,6 +7,10 @@
  * run, so a machine that slows down mid-run hits both alike.
  *
  *   npm run build && npx tsx bench/synth-command.ts [runs]     (BENCH_TARGETS=azure,apigee to narrow)
+ *
+ * BENCH_BIN=/path/to/bin/anygate.js times another build (say, a worktree at the commit before a
+ * change); TMPDIR picks the file system the specs and out dirs live on (say, /dev/shm to see how
+ * much of the time is the disk's).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +20,7 @@ import { stringify } from 'yaml';
 import { generateGateway } from './gen-spec';
 
 const root = path.join(__dirname, '..');
-const bin = path.join(root, 'bin', 'anygate.js');
+const bin = process.env.BENCH_BIN ?? path.join(root, 'bin', 'anygate.js');
 const TIME = '/usr/bin/time';
 const runs = Number(process.argv[2] ?? 5);
 const SIZES = [10, 2000] as const;
@@ -45,7 +49,7 @@ function once(specFile: string, target: string, work: string): Run {
 }
 
 function main(): void {
-  if (!existsSync(path.join(root, 'dist', 'bin', 'cli.js'))) throw new Error('no dist/: run npm run build first');
+  if (!existsSync(path.join(path.dirname(bin), '..', 'dist', 'bin', 'cli.js'))) throw new Error('no dist/: run npm run build first');
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed for CPU and peak memory figures`);
   const work = mkdtempSync(path.join(tmpdir(), 'anygate-synth-command-'));
   try {
@@ -56,7 +60,7 @@ function main(): void {
       if (!existsSync(file)) writeFileSync(file, stringify(generateGateway(n, { kubernetes: target === 'kubernetes' })));
       return file;
     };
-    console.log(`whole command, compiled CLI, fresh out dir; median of ${runs} runs (sizes alternating); wall and CPU (user+sys) seconds`);
+    console.log(`whole command, compiled CLI (${bin}), fresh out dir under ${tmpdir()}; median of ${runs} runs (sizes alternating); wall and CPU (user+sys) seconds`);
     console.log('');
     console.log('| target | 10 routes wall / CPU | 2,000 routes wall / CPU | ratio wall | ratio CPU | peak RSS at 2,000 |');
     console.log('|---|---|---|---|---|---|');
