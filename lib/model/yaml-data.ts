@@ -3,8 +3,9 @@
  * file:line errors) is the reference parser; js-yaml builds plain data several times faster and
  * is used when the document stays inside the subset where both give the same data: YAML 1.2 core
  * scalars, block style (flow only for `{}` and `[]`), one-line flow scalars, no tabs, anchors,
- * tags, directives, null or collection keys, and a mapping at the root. Anything else (and every syntax error) returns undefined, and the caller parses with
- * `yaml`, whose results and error messages are the ones users see.
+ * tags, directives, null or collection keys, and a mapping at the root. Anything else (and every
+ * syntax error) returns undefined, and the caller parses with `yaml`, whose results and error
+ * messages are the ones users see.
  */
 import { load, Schema, Type, type State } from 'js-yaml';
 
@@ -78,8 +79,9 @@ function contentStart(text: string, from: number, to: number): number {
 /**
  * Whether a finished node is one both parsers read alike. Left out: anchors, the non-specific
  * tag `!`, null nodes (as keys they read differently), flow collections other than `{}` and `[]`,
- * flow scalars over several lines, comments indented less than the node after them, keep-chomped block scalars, and a comment glued to the node: the corners where
- * the parsers were seen to differ (test/model/yaml-data.test.ts hunts for more).
+ * flow scalars over several lines, comments indented less than the node after them, keep-chomped
+ * block scalars, and a comment glued to the node: the corners where the parsers were seen to
+ * differ (test/model/yaml-data.test.ts hunts for more).
  */
 function nodeInSubset(s: NodeState, start: number): boolean {
   if (s.anchor !== null || s.tag === '!' || s.result === null || s.result === undefined) return false;

@@ -81,6 +81,7 @@ describe('fast YAML data', () => {
     ['quoting and escapes', 'a: "\\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\/"\nb: \'it\'\'s\'\n'],
     ['block scalars', 'a: |\n  x\n   y\n\nb: >-\n  x\n  y\n\n  z\n'],
     ['empty flow collections', 'b: {}\nc: []\n'],
+    ['CRLF line ends', 'a: 1\r\nb:\r\n  - x\r\n  - "y"\r\nc: |\r\n  l1\r\n  l2\r\n'],
     ['a scalar below its key', 'a:\n  x\nb: 1 # c\n'],
     ['comments and keys', '# top\n"quoted key": 1 # c\n1: one\ntrue: yes\n__proto__:\n  x: 1\n<<:\n  m: 1\nr:\n  # c\n  - a\n'],
   ])('reads %s on the fast path, as the reference parser does', (_name, text) => {
