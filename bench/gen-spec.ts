@@ -8,10 +8,16 @@ import type { GatewayInput, RouteInput } from '../lib/model/schema';
 export interface GenOptions {
   /** Add features that some targets emulate with generated code (transforms, redaction). @default true */
   readonly transforms?: boolean;
+  /**
+   * Only what the kubernetes target (Envoy Gateway) can do: no response cache, no response-body
+   * redaction, no route rate limit on API-key routes (it would hide the plan's limits). @default false
+   */
+  readonly kubernetes?: boolean;
 }
 
 export function generateGateway(routes: number, options: GenOptions = {}): GatewayInput {
-  const transforms = options.transforms ?? true;
+  const k8s = options.kubernetes ?? false;
+  const transforms = (options.transforms ?? true) && !k8s;
   const list: RouteInput[] = [];
   const methods = ['GET', 'POST', 'PUT', 'DELETE'] as const;
   for (let i = 0; i < routes; i++) {
@@ -21,9 +27,9 @@ export function generateGateway(routes: number, options: GenOptions = {}): Gatew
     const path = kind < 4 ? `/${group}/items` : `/${group}/items/{itemId}`;
     const route: RouteInput = { id: `r${i}`, method, path, backend: i % 5 === 0 ? 'fn' : 'api', auth: i % 3 === 0 ? ['key'] : ['jwt'], tags: [group] };
     if (route.auth?.[0] === 'jwt') route.scopes = [`${group}:${method === 'GET' ? 'read' : 'write'}`];
-    if (method === 'GET') route.cache = { ttlSeconds: 30 + (i % 5) * 30, key: { query: ['page'] } };
-    if (i % 4 === 1) route.rateLimit = { requestsPerSecond: 10 + (i % 7), burst: 20 };
-    if (kind >= 4) route.transform = { request: { setHeaders: { 'x-item': '${path.itemId}' } } };
+    if (method === 'GET' && !k8s) route.cache = { ttlSeconds: 30 + (i % 5) * 30, key: { query: ['page'] } };
+    if (i % 4 === 1 && !(k8s && i % 3 === 0)) route.rateLimit = { requestsPerSecond: 10 + (i % 7), burst: 20 };
+    if (kind >= 4) route.transform = { request: { setHeaders: { 'x-item': k8s ? '${header.x-item-id}' : '${path.itemId}' } } };
     if (transforms && i % 16 === 3) route.transform = { request: { setHeaders: { 'x-route': `r${i}` }, removeHeaders: ['cookie'] }, response: { redact: ['secret'] } };
     list.push(route);
   }
