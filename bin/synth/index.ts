@@ -11,7 +11,7 @@ import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/err
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
 import { compilers } from './compilers';
-import { json, withBackgroundWrites, writeFile } from './files';
+import { json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
 
 export interface SynthResult {
@@ -64,15 +64,8 @@ function messageOf(e: unknown): string[] {
   throw e;
 }
 
-/** From this many routes, artifacts are written on a worker thread while synthesis goes on. */
-const BACKGROUND_WRITES_FROM_ROUTES = 100;
-
 export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
   prepareOutDir(o.outDir);
-  return spec.routes.length >= BACKGROUND_WRITES_FROM_ROUTES ? withBackgroundWrites(() => synthInto(spec, o)) : synthInto(spec, o);
-}
-
-async function synthInto(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
   const stages = o.stages ?? Object.keys(spec.stages);
   for (const s of stages) if (!spec.stages[s]) throw new AnygateError(`stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}`);
   const artifacts: Artifact[] = [];
