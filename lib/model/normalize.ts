@@ -2,6 +2,7 @@
  * Normalization: defaults applied once, set-like lists sorted and de-duplicated, maps in key
  * order, routes in canonical order with stable ids. The result is the canonical GatewaySpec.
  */
+import { checkCharacters } from './characters';
 import { SpecValidationError, type SpecIssue } from './errors';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
@@ -245,6 +246,7 @@ export interface ValidationResult {
 export function validateGateway(input: unknown): ValidationResult {
   const issues: SpecIssue[] = [];
   const parsed = parseGateway(input, issues);
+  checkCharacters(input, issues);
   validateSemantics(parsed, issues);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');

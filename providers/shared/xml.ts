@@ -32,14 +32,32 @@ interface XmlDocument extends DomNode {
 }
 
 /**
+ * Text and attribute values as the serializer must receive them. xmlbuilder2 escapes `&` only
+ * where it does not begin something shaped like a reference (`&name;`, `&#64;`): it would write a
+ * spec string `&#64;(context.Request.Url)` as is, and the gateway's XML parser would hand APIM
+ * `@(context.Request.Url)`, an expression it evaluates (or Apigee `{var}` from `&#123;var&#125;`,
+ * or an undefined entity that fails the deployment). Every `&` becomes `&amp;` here, which the
+ * serializer leaves alone; test/security/xml.test.ts parses the output back.
+ */
+const literal = (s: string): string => (s.includes('&') ? s.replace(/&/g, '&amp;') : s);
+
+/**
+ * An attribute value, also keeping its tabs and line breaks: an XML parser turns those into spaces
+ * in attribute values (and a lone carriage return into a line feed anywhere), so they are written
+ * as character references, which the serializer leaves alone as it does `&amp;`.
+ */
+const attribute = (s: string): string => literal(s).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+const text = (s: string): string => literal(s).replace(/\r/g, '&#13;');
+
+/**
  * The tree as DOM nodes of the library's own document: its DOM methods, not its builder's `ele`,
  * which re-reads names and attributes for namespaces and converters (none here) and takes twice
  * as long on thousands of policy documents. The library serializes and escapes either way.
  */
 function build(doc: XmlDocument, node: XNode): DomElement {
   const e = doc.createElement(node.name);
-  if (node.attrs) for (const k of Object.keys(node.attrs)) e.setAttribute(k, node.attrs[k]!);
-  for (const c of node.children ?? []) e.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(doc, c));
+  if (node.attrs) for (const k of Object.keys(node.attrs)) e.setAttribute(k, attribute(node.attrs[k]!));
+  for (const c of node.children ?? []) e.appendChild(typeof c === 'string' ? doc.createTextNode(text(c)) : build(doc, c));
   return e;
 }
 

@@ -23,8 +23,12 @@ import { nastyGateway } from '../fixtures/nasty';
 
 const root = path.join(__dirname, '..', '..');
 
-/** One payload per evaluated context; each carries a canary so a hit is unambiguous. */
-const PAYLOADS: { context: string; value: string; targets: string[] }[] = [
+/**
+ * One payload per evaluated context; each carries a canary so a hit is unambiguous. `evaluatedAs`
+ * is what the gateway would evaluate when it differs from what the spec says: a character
+ * reference that an XML parser would decode into markup of the evaluated language.
+ */
+const PAYLOADS: { context: string; value: string; evaluatedAs?: string; targets: string[] }[] = [
   { context: 'VTL', value: `canary$context.authorizer.principalId#set($x="a")`, targets: ['aws'] },
   { context: 'VTL-quote', value: `canary"||"a"=="a`, targets: ['aws'] },
   { context: 'CloudFormation dynamic reference', value: '{{resolve:ssm:canary-param}}', targets: ['aws'] },
@@ -35,6 +39,8 @@ const PAYLOADS: { context: string; value: string; targets: string[] }[] = [
   { context: 'Apigee condition', value: 'canary" or (1 = 1) or "', targets: ['apigee'] },
   { context: 'JavaScript', value: `canary';throw 1;//"\u2028</script>`, targets: ['apigee'] },
   { context: 'XML', value: 'canary]]><x a="1"/><!--', targets: ['azure', 'apigee'] },
+  { context: 'APIM expression as character references', value: '&#64;(context.Variables["canary"])', evaluatedAs: '@(context.Variables["canary"])', targets: ['azure'] },
+  { context: 'Apigee template as character references', value: '&#123;private.canary&#125;', evaluatedAs: '{private.canary}', targets: ['apigee'] },
 ];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -74,7 +80,8 @@ function inject(spec: Json, place: Step[], payload: string, whole: boolean): Jso
   return copy;
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true, parseTagValue: false, parseAttributeValue: false, trimValues: false });
+// Decodes character references too, as the gateways' XML parsers do.
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true, htmlEntities: true, parseTagValue: false, parseAttributeValue: false, trimValues: false });
 
 function xmlStrings(doc: string): string[] {
   const out: string[] = [];
@@ -179,7 +186,7 @@ const TARGETS: Record<string, (spec: GatewaySpec, payload: string) => string[]> 
 type Outcome = 'refused-by-validation' | 'refused-by-target' | 'escaped';
 
 /** Runs one case on one target; returns its outcome or throws naming the leak. */
-function runCase(spec: Json, place: Step[], payload: string, whole: boolean, target: string): Outcome {
+function runCase(spec: Json, place: Step[], payload: string, whole: boolean, target: string, evaluatedAs = payload): Outcome {
   const injected = inject(spec, place, payload, whole);
   const v = validateGateway(injected);
   if (!v.spec) {
@@ -189,7 +196,7 @@ function runCase(spec: Json, place: Step[], payload: string, whole: boolean, tar
   }
   let hits: string[];
   try {
-    hits = TARGETS[target](v.spec, payload);
+    hits = TARGETS[target](v.spec, evaluatedAs);
   } catch (e) {
     if (e instanceof SynthesisError) {
       for (const p of e.problems) expect(p.where && p.message).toBeTruthy();
@@ -220,7 +227,7 @@ describe('no spec string is ever evaluated by a gateway', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: cases.length - 1 }), fc.boolean(), (i, whole) => {
         const c = cases[i];
-        tally[runCase(c.base.spec, c.place, c.payload.value, whole, target)]++;
+        tally[runCase(c.base.spec, c.place, c.payload.value, whole, target, c.payload.evaluatedAs)]++;
       }),
       { seed: 14, numRuns: runs },
     );
