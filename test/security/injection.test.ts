@@ -156,7 +156,8 @@ const TARGETS: Record<string, (spec: GatewaySpec, payload: string) => string[]> 
     const plan = compileAzure(spec);
     const hits: string[] = [];
     deepStrings(plan, (s) => {
-      if (!s.trimStart().startsWith('<')) return;
+      // Policy documents only: a plain value that merely starts with "<" (a description) is data.
+      if (!/^\s*<[A-Za-z_][\w:.-]*[\s/>]/.test(s) || !s.trimEnd().endsWith('>')) return;
       if (payload.startsWith('canary]]>')) {
         // XML: the document must hold the payload escaped, never as markup.
         if (s.includes(payload)) hits.push(`APIM policy markup: ${s.slice(0, 120)}`);
