@@ -6,8 +6,8 @@ import type { K8sObject } from './plan';
 /**
  * Strings both writers leave plain or quote alike (found by property test against `yaml`,
  * test/kubernetes/yaml-writers.test.ts): names, paths, hosts, Envoy `%VAR%` operators, path
- * regexes like `/a/([^/]+)`, durations, and the empty string. Not `...` (a document marker), and no digit-first string other than
- * a duration (`0b11` and dates are quoted by one writer only).
+ * regexes like `/a/([^/]+)`, durations, and the empty string. Not `...` (a document marker), and
+ * no digit-first string other than a duration (`0b11` and dates are quoted by one writer only).
  */
 const WRITTEN_ALIKE = /^(?:(?!\.\.\.)[A-Za-z/%.$@(][A-Za-z0-9 ._/:@%$(){}=,+*?|^[\]-]*|[0-9]+(?:ms|s|m|h)|)$/;
 
