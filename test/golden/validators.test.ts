@@ -13,9 +13,10 @@ import { k8sProblems } from '../kubernetes/crd';
 import { apigeelintBundles, apimPolicyErrors, cfnLintErrors, openApiFileErrors, scratch } from '../validators';
 
 const CASES = ['petstore', 'minimal', 'payments', 'multi-stage', 'nasty'];
-const filesOf = (c: string, test: (f: string) => boolean) => listFiles(path.join(__dirname, c)).filter(test).map((f) => path.join(__dirname, c, f));
-const all = (test: (f: string) => boolean) => CASES.flatMap((c) => filesOf(c, test));
-const templates = () => all((f) => /^aws\/[^/]+\.template\.json$/.test(f));
+// Every golden file, listed once: [path within its case, absolute path].
+const GOLDEN = CASES.flatMap((c) => listFiles(path.join(__dirname, c)).map((f) => [f, path.join(__dirname, c, f)] as const));
+const all = (test: (f: string) => boolean) => GOLDEN.filter(([f]) => test(f)).map(([, abs]) => abs);
+const templates = all((f) => /^aws\/[^/]+\.template\.json$/.test(f));
 
 /**
  * API Gateway writes greedy parameters as `{name+}` in paths but `name` in parameter lists, which
@@ -33,13 +34,13 @@ function greedyForValidator(body: any): any {
 
 describe('the golden artifacts pass the clouds\' own validators', () => {
   it('every CloudFormation template: cfn-lint, 0 errors (one run)', () => {
-    expect(templates()).toHaveLength(CASES.length);
-    expect(cfnLintErrors(templates())).toEqual([]);
+    expect(templates).toHaveLength(CASES.length);
+    expect(cfnLintErrors(templates)).toEqual([]);
   });
 
   it('every OpenAPI document, and every API Gateway body inside a template: openapi-spec-validator (one run)', () => {
     const dir = scratch('golden-oas');
-    const bodies = templates().flatMap((t, i) =>
+    const bodies = templates.flatMap((t, i) =>
       Object.values<any>(JSON.parse(readFileSync(t, 'utf8')).Resources)
         .filter((r) => r.Type === 'AWS::ApiGateway::RestApi')
         .map((r, j) => {
