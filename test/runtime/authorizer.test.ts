@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { AuthorizerConfig, JwtVerifierConfig } from '../../lib/runtime/config';
 import { createAuthorizer, type AuthorizerEvent, type HttpGet } from '../../lib/runtime/authorizer/handler';
-import { flipS, hmacConfusion, JwksServer, makeKey, signJwt, unsigned, type TestKey } from './jwt-kit';
+import { CURVE_ORDER, CURVE_SIZE, flipS, hmacConfusion, JwksServer, makeKey, signJwt, unsigned, type TestKey } from './jwt-kit';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod';
 const server = new JwksServer();
@@ -260,19 +260,51 @@ describe('generated authorizer: JWKS cache and rotation', () => {
 });
 
 describe('generated authorizer: canonical tokens and key use', () => {
-  it('refuses a high-S ECDSA signature whose low-S twin passes', async () => {
+  it('accepts ECDSA signatures with either s (RFC 7518 requires no low-S form)', async () => {
     for (const alg of ['ES256', 'ES384', 'ES512']) {
       const auth = createAuthorizer(config({ algorithms: [alg] }), now);
       const token = signJwt(keys[alg], claims());
       await expect(auth(event(token))).resolves.toBeDefined();
       const [h, p, sig] = token.split('.');
       const twin = `${h}.${p}.${flipS(alg, Buffer.from(sig, 'base64url')).toString('base64url')}`;
-      // The twin is a valid signature for node:crypto: only the low-S rule refuses it.
-      const { verify } = await import('node:crypto');
-      const hash = { ES256: 'sha256', ES384: 'sha384', ES512: 'sha512' }[alg]!;
-      expect(verify(hash, Buffer.from(`${h}.${p}`), { key: keys[alg].publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(twin.split('.')[2], 'base64url'))).toBe(true);
-      await denied(auth(event(twin)));
+      // signJwt normalizes to low-S, so the twin is the high-S form a Java or HSM signer sends.
+      const s = BigInt('0x' + Buffer.from(twin.split('.')[2], 'base64url').subarray(CURVE_SIZE[alg]).toString('hex'));
+      expect(s * 2n > CURVE_ORDER[alg]).toBe(true);
+      await expect(auth(event(twin))).resolves.toBeDefined();
     }
+  });
+
+  it('accepts every one of 200 ES256 tokens signed by node:crypto without normalization', async () => {
+    const auth = createAuthorizer(config({ algorithms: ['ES256'] }), now);
+    let high = 0;
+    for (let i = 0; i < 200; i++) {
+      const token = signJwt(keys.ES256, claims({ n: i }), {}, { normalize: false });
+      const s = BigInt('0x' + Buffer.from(token.split('.')[2], 'base64url').subarray(32).toString('hex'));
+      if (s * 2n > CURVE_ORDER.ES256) high++;
+      await expect(auth(event(token))).resolves.toBeDefined();
+    }
+    // About half are high-S: the ones the low-S rule used to refuse.
+    expect(high).toBeGreaterThan(50);
+  });
+
+  it.each([
+    ['r = 0', (r: bigint, s: bigint) => [0n, s]],
+    ['s = 0', (r: bigint) => [r, 0n]],
+    ['r + n', (r: bigint, s: bigint, n: bigint) => [r + n, s]],
+    ['s + n', (r: bigint, s: bigint, n: bigint) => [r, s + n]],
+    ['r = n', (_r: bigint, s: bigint, n: bigint) => [n, s]],
+    ['s = n', (r: bigint, _s: bigint, n: bigint) => [r, n]],
+  ])('refuses an ECDSA signature with %s (out of [1, n - 1], or too long for the curve)', async (_name, change) => {
+    const auth = createAuthorizer(config({ algorithms: ['ES256'] }), now);
+    const token = signJwt(keys.ES256, claims());
+    const [h, p, sig] = token.split('.');
+    const raw = Buffer.from(sig, 'base64url');
+    const n = CURVE_ORDER.ES256;
+    const [r, s] = change(BigInt('0x' + raw.subarray(0, 32).toString('hex')), BigInt('0x' + raw.subarray(32).toString('hex')), n);
+    // Values that need a 33rd byte are sent as they would be by a careless signer: too long.
+    const hex = (v: bigint) => v.toString(16).padStart(64, '0');
+    const bad = Buffer.from(hex(r) + hex(s), 'hex').toString('base64url');
+    await denied(auth(event(`${h}.${p}.${bad}`)));
   });
 
   it('refuses base64url segments with non-zero trailing bits (a second spelling of the same bytes)', async () => {

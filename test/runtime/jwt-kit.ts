@@ -27,6 +27,9 @@ export const CURVE_ORDER: Record<string, bigint> = {
   ES512: BigInt('0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409'),
 };
 
+/** Bytes of r (and of s) in a P1363 signature. */
+export const CURVE_SIZE: Record<string, number> = { ES256: 32, ES384: 48, ES512: 66 };
+
 /** The same signature with s replaced by n - s: it verifies too (ECDSA malleability). */
 export function flipS(alg: string, sig: Buffer): Buffer {
   const half = sig.length / 2;
@@ -34,7 +37,7 @@ export function flipS(alg: string, sig: Buffer): Buffer {
   return Buffer.concat([sig.subarray(0, half), Buffer.from((CURVE_ORDER[alg] - s).toString(16).padStart(half * 2, '0'), 'hex')]);
 }
 
-/** Signers (node, OpenSSL) pick either s; canonical issuers send the low one. */
+/** Signers (node, OpenSSL) pick either s; some issuers normalize to the low one. */
 function lowS(alg: string, sig: Buffer): Buffer {
   const s = BigInt('0x' + sig.subarray(sig.length / 2).toString('hex'));
   return s * 2n > CURVE_ORDER[alg] ? flipS(alg, sig) : sig;
@@ -42,8 +45,11 @@ function lowS(alg: string, sig: Buffer): Buffer {
 
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
-/** Signs a compact JWS; `header` overrides the defaults (alg and kid from the key). */
-export function signJwt(key: TestKey, payload: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+/**
+ * Signs a compact JWS; `header` overrides the defaults (alg and kid from the key). ECDSA signatures
+ * are normalized to low-S unless `normalize` is false (then s is whatever node:crypto picked).
+ */
+export function signJwt(key: TestKey, payload: Record<string, unknown>, header: Record<string, unknown> = {}, opts: { normalize?: boolean } = {}): string {
   const h = { alg: key.alg, typ: 'JWT', kid: key.kid, ...header };
   const data = `${b64(h)}.${b64(payload)}`;
   const alg = String(h.alg);
@@ -51,7 +57,10 @@ export function signJwt(key: TestKey, payload: Record<string, unknown>, header: 
   const hash = alg === 'EdDSA' ? null : `sha${bits}`;
   let sig: Buffer;
   if (alg.startsWith('PS')) sig = sign(hash, Buffer.from(data), { key: key.privateKey, padding: 6, saltLength: Number(bits) / 8 });
-  else if (alg.startsWith('ES')) sig = lowS(alg, sign(hash, Buffer.from(data), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }));
+  else if (alg.startsWith('ES')) {
+    sig = sign(hash, Buffer.from(data), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+    if (opts.normalize !== false) sig = lowS(alg, sig);
+  }
   else sig = sign(hash, Buffer.from(data), key.privateKey);
   return `${data}.${sig.toString('base64url')}`;
 }

@@ -1,9 +1,10 @@
 /**
  * JWT verification on node:crypto alone. The algorithm is chosen by the configured allow-list
  * and checked against the key, never taken from the token alone; keys come only from the
- * configured JWKS, never from the token (jku, x5u, jwk and x5c are refused). Tokens must be
- * canonical: strict base64url (no padding, no non-zero trailing bits) and low-S ECDSA, so one
- * signed content has one accepted spelling.
+ * configured JWKS, never from the token (jku, x5u, jwk and x5c are refused). Segments must be
+ * canonical base64url (no padding, no non-zero trailing bits). ECDSA signatures are accepted with
+ * either s: RFC 7518 does not ask for low-S, most signers do not normalize, and API Management,
+ * Apigee and Envoy accept both; a high-S twin signs the same claims, so it grants nothing new.
  */
 import { createPublicKey, constants, verify, type KeyObject } from 'node:crypto';
 import type { JwtVerifierConfig } from '../config';
@@ -77,7 +78,7 @@ export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
 }
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
-// Curve, signature length and group order n (SEC 2): s must lie in [1, n/2] (low-S).
+// Curve, P1363 signature length and group order n (SEC 2): r and s must lie in [1, n - 1].
 const CURVE: Record<string, [string, number, bigint]> = {
   ES256: ['P-256', 64, 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
   ES384: ['P-384', 96, 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n],
@@ -135,9 +136,11 @@ export function verifySignature(t: DecodedJwt, k: VerificationKey): boolean {
     const [, size, n] = CURVE[alg];
     if (t.signature.length !== size) return false;
     const half = size / 2;
-    // r must be non-zero, and s in [1, n/2]: (r, n - s) also verifies, so only the low half is accepted.
+    // r and s in [1, n - 1] (SEC 1 section 4.1.4, step 1), checked here rather than trusted to the
+    // library. Both s and n - s are accepted: RFC 7518 section 3.4 requires no low-S form.
+    const r = BigInt('0x' + t.signature.toString('hex', 0, half));
     const s = BigInt('0x' + t.signature.toString('hex', half));
-    if (t.signature.subarray(0, half).every((b) => b === 0) || !s || s * 2n > n) return false;
+    if (!r || !s || r >= n || s >= n) return false;
     return verify(HASH[bits], t.data, { key: k.key, dsaEncoding: 'ieee-p1363' }, t.signature);
   }
   return verify(null, t.data, k.key, t.signature);
