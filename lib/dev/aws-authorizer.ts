@@ -76,7 +76,7 @@ function allowed(result: AuthorizerResult, methodArn: string): boolean {
 /** The authorizer configuration the AWS compiler emits for `spec`, and each route's resource. */
 export function awsAuthorizerConfig(spec: GatewaySpec): { config?: AuthorizerConfig; resources: Map<string, AwsResource>; ttl: Map<string, number> } {
   const problems: SynthesisProblem[] = [];
-  const resources = buildResources(spec, 'aws', problems);
+  const resources = buildResources(spec);
   const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)), 'aws', problems);
   const ttl = new Map<string, number>();
   for (const [scheme, def] of Object.entries(auth.securitySchemes)) {

@@ -7,7 +7,7 @@ import { MODEL_DEFAULTS } from '../../lib/model/defaults';
 import { uniqueByJson, type SynthesisProblem } from '../../lib/model/errors';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
-import { customInAlternativesMessage } from '../../lib/capabilities/targets/aws-syntax';
+import { awsApiKeySource } from '../../lib/capabilities/targets/aws-auth';
 import { alternativeAuthorizers } from '../../lib/model/credentials';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../../lib/runtime/config';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, lambdaUri } from './plan';
@@ -36,10 +36,6 @@ export interface AwsAuth {
   /** Custom authorizer bindings and the authorizers using them. */
   readonly customBindings: Map<string, string[]>;
   readonly warnings: string[];
-}
-
-function isNativeKey(a: ApiKeyAuthorizerSpec): boolean {
-  return a.in === 'header' && a.name.toLowerCase() === 'x-api-key';
 }
 
 function identityOf(a: JwtAuthorizerSpec | ApiKeyAuthorizerSpec): { in: 'header' | 'query'; name: string } {
@@ -94,7 +90,7 @@ export function needsInternalKey(e: AuthorizerRoute, authorizers: GatewaySpec['a
 
 /** A route with one alternative (`auth: [a]` or `auth: [[a, b]]`): one authorizer definition per combination. */
 function singleRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
-  const { spec, securitySchemes, problems, target } = ctx;
+  const { spec, securitySchemes } = ctx;
   const authorizers = spec.authorizers;
   const names = [...(route.auth as string[][])[0]].sort();
   const jwts = names.filter((n) => authorizers[n].type === 'jwt');
@@ -108,10 +104,8 @@ function singleRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
     requirement[API_KEY_SCHEME] = [];
   }
   if (customs.length) {
-    if (customs.length > 1 || jwts.length || generatedKeys.length) {
-      problems.push({ target, where: route.id, feature: 'auth.custom', message: `a method takes one Lambda authorizer, but [${names.join(', ')}] needs ${customs.length + (jwts.length || generatedKeys.length ? 1 : 0)}; use the custom authorizer alone` });
-      return undefined;
-    }
+    // Refused before compilation by the auth.custom record (customSharesMethod).
+    if (customs.length > 1 || jwts.length || generatedKeys.length) return undefined;
     const a = authorizers[customs[0]];
     if (a.type !== 'custom') return undefined;
     const scheme = `custom-${customs[0]}`;
@@ -167,11 +161,8 @@ function alternativesRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefin
   const alternatives = route.auth as string[][];
   const names = alternativeAuthorizers(alternatives);
   const custom = names.find((n) => spec.authorizers[n].type === 'custom');
-  if (custom) {
-    // The capability record refuses this first; kept for callers that skip it (anygate dev, reports).
-    ctx.problems.push({ target: ctx.target, where: route.id, feature: 'auth.alternatives', message: customInAlternativesMessage(custom) });
-    return undefined;
-  }
+  // Refused before compilation by the auth.alternatives record (customInAlternatives).
+  if (custom) return undefined;
   const jwts = names.filter((n) => spec.authorizers[n].type === 'jwt').sort();
   const keys = names.filter((n) => spec.authorizers[n].type === 'apiKey').sort();
   const requirement: Record<string, string[]> = { [ALTERNATIVES_SCHEME]: [] };
@@ -206,12 +197,7 @@ export function compileAwsAuth(
   target: string,
   problems: SynthesisProblem[],
 ): AwsAuth {
-  const authorizers = spec.authorizers;
-  const used = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
-  const usedKeys = [...used].map((n) => authorizers[n]).filter((a): a is ApiKeyAuthorizerSpec => a.type === 'apiKey');
-  // The key source is per API: one key elsewhere than x-api-key moves every key to the authorizer,
-  // and so does a key among alternatives (API Gateway would refuse a token caller without x-api-key).
-  const apiKeySource = usedKeys.every(isNativeKey) && !spec.routes.some((r) => r.auth !== 'none' && r.auth.length > 1 && r.auth.flat().some((n) => authorizers[n].type === 'apiKey')) ? 'HEADER' : 'AUTHORIZER';
+  const apiKeySource = awsApiKeySource(spec);
   const securitySchemes: Record<string, unknown> = {};
   const routesOut: AwsAuth['routes'] = new Map();
   const customBindings = new Map<string, string[]>();
@@ -317,7 +303,7 @@ export interface TokenExpiryWindow {
  */
 export function awsTokenExpiryWindows(spec: GatewaySpec): TokenExpiryWindow[] {
   const problems: SynthesisProblem[] = [];
-  const auth = compileAwsAuth(spec, buildResources(spec, 'aws', problems), new Set(), 'aws', problems);
+  const auth = compileAwsAuth(spec, buildResources(spec), new Set(), 'aws', problems);
   const cache = new Map<string, number>();
   for (const r of auth.config?.routes ?? []) {
     const ttl = auth.config!.schemes[r.scheme].resultTtlSeconds;

@@ -173,7 +173,7 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
   const stageNames = selectStages(spec, options, warnings);
   const keys = compileKeys(spec, stageNames);
 
-  const resources = buildResources(spec, TARGET, problems);
+  const resources = buildResources(spec);
   const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)), TARGET, problems);
   warnings.push(...auth.warnings);
   const emitted = emitRoutes(spec, resources, auth, problems);

@@ -4,8 +4,7 @@
  * position under a parent: `/p/{id}` and `/p/{pid}/x` collide), plus the execute-api ARN pattern
  * of each route and the check that decides whether those patterns are exact.
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
-import { mustParsePath, type PathSegment } from '../../lib/model/path';
+import type { PathSegment } from '../../lib/model/path';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 
 export interface AwsResource {
@@ -37,9 +36,9 @@ function freshName(name: string, earlier: readonly PathSegment[]): string {
   return candidate;
 }
 
-/** Computes each route's API resource; reports sibling variables that cannot be unified. */
-export function buildResources(spec: GatewaySpec, target: string, problems: SynthesisProblem[]): Map<string, AwsResource> {
-  const base = spec.basePath === '/' ? [] : mustParsePath(spec.basePath);
+/** Computes each route's API resource, renaming sibling variables to the first route's name. */
+export function buildResources(spec: GatewaySpec): Map<string, AwsResource> {
+  const base = spec.basePathSegments;
   const root: Node = { literal: new Map() };
   const out = new Map<string, AwsResource>();
   // Routes are in canonical order, so the first route at a position names its variable.
@@ -59,14 +58,7 @@ export function buildResources(spec: GatewaySpec, target: string, problems: Synt
       // uses that name: every path through this node shares those ancestors, so a fresh name here
       // keeps names unique within each emitted path (API Gateway rejects `/a/{id}/b/{id}`).
       if (!node.param) node.param = { name: freshName(seg.name, segments), greedy: seg.greedy, node: { literal: new Map() }, routeId: route.id };
-      else if (node.param.greedy !== seg.greedy) {
-        problems.push({
-          target,
-          where: route.id,
-          feature: 'path.greedy',
-          message: `{${seg.name}${seg.greedy ? '+' : ''}} sits beside {${node.param.name}${node.param.greedy ? '+' : ''}} of route ${node.param.routeId}; API Gateway allows one variable per position, so make both greedy or neither`,
-        });
-      }
+      // A greedy variable beside a plain one is refused by the path.greedy record (aws-paths.ts).
       rename[seg.name] = node.param.name;
       segments.push({ ...seg, name: node.param.name });
       node = node.param.node;

@@ -2,6 +2,7 @@
  * HTTPRoute filters: header modifiers (Gateway API core), and Envoy Gateway HTTPRouteFilter
  * objects for direct responses (mocks) and regex path rewrites, referenced by extensionRef.
  */
+import { envoyReadable } from '../../lib/capabilities/targets/kubernetes-headers';
 import { parseTemplate } from '../../lib/model/template';
 import type { MockBackendSpec, RouteSpec } from '../../lib/model/types';
 import { envoyFormatLiteral, headerName, rewriteLiteral } from './envoy-text';
@@ -17,24 +18,23 @@ export interface FilterContext {
 }
 
 /** A header value: literal text escaped, `${header.x}` as Envoy's `%REQ(x)%`, `${stage.x}` resolved. */
-function headerValue(value: string, ctx: FilterContext, feature: string): string {
+function headerValue(value: string, ctx: FilterContext): string {
   const parsed = parseTemplate(value);
   if (!parsed.ok) return envoyFormatLiteral(value);
   return parsed.parts
     .map((p) => {
       if (p.kind === 'text') return envoyFormatLiteral(p.text);
       if (p.source === 'stage') return envoyFormatLiteral(ctx.variables[p.name] ?? '');
-      if (p.source === 'header' && /^[A-Za-z0-9-]+$/.test(p.name)) return `%REQ(${p.name})%`;
-      ctx.problem(feature, `placeholder \${${p.source}.${p.name}} cannot be read by an Envoy header modifier (only \${header.*} and \${stage.*})`);
-      return '';
+      // Anything else is refused by the transform records first (kubernetes-headers.ts).
+      return envoyReadable(p) ? `%REQ(${p.name})%` : '';
     })
     .join('');
 }
 
-function modifier(set: Record<string, string> | undefined, remove: string[] | undefined, ctx: FilterContext, feature: string) {
+function modifier(set: Record<string, string> | undefined, remove: string[] | undefined, ctx: FilterContext) {
   const out: Record<string, unknown> = {};
   const entries = Object.entries(set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (entries.length) out.set = entries.map(([name, value]) => ({ name: headerName(name), value: headerValue(value, ctx, feature) }));
+  if (entries.length) out.set = entries.map(([name, value]) => ({ name: headerName(name), value: headerValue(value, ctx) }));
   if (remove?.length) out.remove = remove.map(headerName);
   return Object.keys(out).length ? out : undefined;
 }
@@ -44,9 +44,9 @@ export function headerFilters(route: RouteSpec, ctx: FilterContext): Record<stri
   const out: Record<string, unknown>[] = [];
   const req = route.transform?.request;
   const res = route.transform?.response;
-  const rq = modifier(req?.setHeaders, req?.removeHeaders, ctx, 'transform.headers');
+  const rq = modifier(req?.setHeaders, req?.removeHeaders, ctx);
   if (rq) out.push({ type: 'RequestHeaderModifier', requestHeaderModifier: rq });
-  const rs = modifier(res?.setHeaders, res?.removeHeaders, ctx, 'transform.responseHeaders');
+  const rs = modifier(res?.setHeaders, res?.removeHeaders, ctx);
   if (rs) out.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: rs });
   return out;
 }

@@ -5,6 +5,8 @@
 import type { GatewaySpec } from '../../model/types';
 import { AWS_LIMITS as L } from '../limits';
 import type { CheckContext, TargetRecords } from '../types';
+import { customSharesMethod } from './aws-auth';
+import { greedySiblingConflicts } from './aws-paths';
 import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
 import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 
@@ -80,6 +82,15 @@ const customInAlternatives = (ctx: CheckContext) =>
     return custom ? [ctx.problem(r.id, customInAlternativesMessage(custom))] : [];
   });
 
+// A method takes one Lambda authorizer: a custom one cannot share it with the generated one.
+const customAlone = (ctx: CheckContext) =>
+  usedRoutes(ctx).flatMap((r) => {
+    const message = customSharesMethod(ctx.spec, r);
+    return message ? [ctx.problem(r.id, message)] : [];
+  });
+
+const greedyBesidePlain = (ctx: CheckContext) => greedySiblingConflicts(ctx.spec).map((c) => ctx.problem(c.routeId, c.message));
+
 /** The routes whose token callers are keyed by the anygate-internal key (an alternative with a key, one without). */
 function internalKeyRoutes(spec: GatewaySpec): string | undefined {
   const isKey = (n: string) => spec.authorizers[n]?.type === 'apiKey';
@@ -108,7 +119,7 @@ export const AWS: TargetRecords = {
   target: 'aws',
   base: {
     'route.any': n('x-amazon-apigateway-any-method'),
-    'path.greedy': n('{proxy+} resource'),
+    'path.greedy': n('{proxy+} resource', { check: greedyBesidePlain }),
     'path.mixedSegment': u('API Gateway path parts are a whole {param} or literal text; use /t/{id} or a greedy path'),
     'backend.http': n('http_proxy integration'),
     'backend.weighted': u('REST APIs have no weighted integrations; use a canary stage or weighted DNS'),
@@ -120,7 +131,7 @@ export const AWS: TargetRecords = {
     'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
     'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage'),
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
-    'auth.custom': n('Lambda REQUEST authorizer'),
+    'auth.custom': n('Lambda REQUEST authorizer', { check: customAlone }),
     'auth.alternatives': e(
       'the generated Lambda REQUEST authorizer checks every credential the request presents and lets it in on a complete alternative; API Gateway\'s decision cache is off for these routes (TTL 0; its identity source is a stage variable, not a credential, so a missing header never skips it), the authorizer keeps verified tokens itself; presented API keys go back as usageIdentifierKey (apiKeySource AUTHORIZER), so API Gateway validates them (403 for an unknown key) and meters their plans; a request let in by a token alone is keyed by an anygate-internal API key (value in Secrets Manager) on a usage plan with no quota or throttle',
       { check: customInAlternatives, describe: internalKeyRoutes },

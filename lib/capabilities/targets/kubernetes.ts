@@ -8,6 +8,7 @@ import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
 import type { CheckContext, TargetRecords } from '../types';
 import { headerNameProblems, originProblems } from './aws-syntax';
+import { unreadablePlaceholders } from './kubernetes-headers';
 import { functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
 
@@ -101,7 +102,9 @@ const headerNames = (ctx: CheckContext): SynthesisProblem[] =>
   usedRoutes(ctx).flatMap((r) => {
     const t = ctx.feature === 'transform.responseHeaders' ? r.transform?.response : r.transform?.request;
     const names = [...Object.keys(t?.setHeaders ?? {}), ...(t?.removeHeaders ?? [])];
-    return names.filter((h) => !HTTP_TOKEN.test(h)).map((h) => ctx.problem(r.id, `header name ${JSON.stringify(h)} is not an HTTP token`));
+    const badNames = names.filter((h) => !HTTP_TOKEN.test(h)).map((h) => ctx.problem(r.id, `header name ${JSON.stringify(h)} is not an HTTP token`));
+    const badValues = Object.values(t?.setHeaders ?? {}).flatMap((v) => unreadablePlaceholders(v).map((m) => ctx.problem(r.id, m)));
+    return [...badNames, ...badValues];
   });
 
 /** The `kubernetes:` block: stages it names exist, listeners are valid, routes can attach. */
