@@ -1,23 +1,15 @@
 /**
- * Route matching over the model's parsed path templates. Precedence is the one every target's
- * compiler emits: per segment, a literal beats a parameter with literal text around it
- * (`{id}.json`), which beats a plain parameter, which beats a greedy one; an exact method beats
- * ANY. basePath is stripped first.
+ * Route matching over the model's parsed path templates, in the model's precedence
+ * (lib/model/precedence.ts), the order every target's compiler emits. basePath is stripped first.
  */
 import type { PathSegment } from '../model/path';
+import { compareTemplates, precedenceOrder } from '../model/precedence';
 import type { GatewaySpec, RouteSpec } from '../model/types';
 
 export interface RouteMatch {
   readonly route: RouteSpec;
   /** Path parameters by the route's names, percent-decoded. */
   readonly params: Record<string, string>;
-}
-
-/** Rank of a segment kind: lower wins. */
-function rank(s: PathSegment): number {
-  if (s.kind === 'literal') return 0;
-  if (s.greedy) return 3;
-  return s.prefix || s.suffix ? 1 : 2;
 }
 
 function decode(s: string): string | undefined {
@@ -55,15 +47,6 @@ function matchSegments(segments: readonly PathSegment[], parts: readonly string[
   return segments.length === parts.length ? params : undefined;
 }
 
-/** Compares two templates by precedence, segment by segment. */
-function compareTemplates(a: readonly PathSegment[], b: readonly PathSegment[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const d = rank(a[i]) - rank(b[i]);
-    if (d !== 0) return d;
-  }
-  return b.length - a.length;
-}
-
 export interface Matcher {
   /** The matching route, `methodNotAllowed` when the path matches but no route takes the method, or undefined. */
   match(method: string, path: string): RouteMatch | { methodNotAllowed: true } | undefined;
@@ -74,7 +57,7 @@ export interface Matcher {
 /** Builds a matcher over the spec's routes. */
 export function createMatcher(spec: GatewaySpec): Matcher {
   const base = spec.basePath === '/' ? '' : spec.basePath;
-  const routes = [...spec.routes].sort((a, b) => compareTemplates(a.segments, b.segments));
+  const routes = precedenceOrder(spec.routes);
   const relative = (path: string): string[] | undefined => {
     if (base && path !== base && !path.startsWith(base + '/')) return undefined;
     const rest = path.slice(base.length);

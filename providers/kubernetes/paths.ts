@@ -8,14 +8,14 @@
  * PathPrefix, then by the LENGTH of the match value (longer first), then by the number of header
  * matches (a method match counts as one), keeping input order (creation time, then name) for
  * ties (internal/gatewayapi/sort.go, v1.9.0). anygate wants literal > mixed > parameter > greedy
- * per segment, exact method before ANY (lib/dev/match.ts, providers/apigee/conditions.ts). So,
+ * per segment, exact method before ANY (lib/model/precedence.ts). So,
  * for every pair of rules that can match the same request, the one that must win gets the
  * strictly longer regex: shorter ones are padded with `$` (an end-of-text assertion, zero-width
  * and repeatable in RE2, so the set of matched paths does not change).
  */
 import type { PathSegment } from '../../lib/model/path';
-import type { HttpMethod, RouteSpec } from '../../lib/model/types';
-import { METHOD_ORDER } from '../../lib/model/types';
+import { precedenceOrder } from '../../lib/model/precedence';
+import type { RouteSpec } from '../../lib/model/types';
 
 /** Longest match value the HTTPRoute CRD accepts. */
 export const PATH_VALUE_MAX = 1024;
@@ -59,38 +59,6 @@ export function exactValues(basePath: string, segments: readonly PathSegment[]):
   const base = basePath === '/' ? '' : basePath;
   const values = segments.length === 0 ? (base ? [base, `${base}/`] : ['/']) : [base + segments.map((s) => `/${(s as { value: string }).value}`).join('')];
   return values.every((v) => exactPathProblem(v) === undefined) ? values : undefined;
-}
-
-/** Rank of a segment kind: lower wins (the model's matcher). */
-function rank(s: PathSegment): number {
-  if (s.kind === 'literal') return 0;
-  if (s.greedy) return 3;
-  return s.prefix || s.suffix ? 1 : 2;
-}
-
-/** The model's template precedence (negative: `a` first); equal templates are one precedence group. */
-export function compareTemplates(a: readonly PathSegment[], b: readonly PathSegment[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const d = rank(a[i]) - rank(b[i]);
-    if (d !== 0) return d;
-  }
-  return b.length - a.length;
-}
-
-const methodRank = (m: HttpMethod) => (m === 'ANY' ? 99 : METHOD_ORDER.indexOf(m));
-
-/**
- * Routes in the order they must be tried: template precedence, then exact methods before ANY,
- * then path and method (a total, deterministic order).
- */
-export function precedenceOrder(routes: readonly RouteSpec[]): RouteSpec[] {
-  return [...routes].sort(
-    (a, b) =>
-      compareTemplates(a.segments, b.segments) ||
-      Number(a.method === 'ANY') - Number(b.method === 'ANY') ||
-      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
-      methodRank(a.method) - methodRank(b.method),
-  );
 }
 
 function isPrefixCompatible(a: string, b: string): boolean {

@@ -36,7 +36,7 @@ describe('compileApigee: the petstore bundle', () => {
   });
 
   it('one conditional flow per route on proxy.pathsuffix and request.verb, most specific first, then a 404', () => {
-    expect(flows.map((f) => f['@name'])).toEqual(['cors-preflight', 'files', 'getOrder', 'createOrder', 'getPet', 'listPets', 'createPet', 'status', 'not-found']);
+    expect(flows.map((f) => f['@name'])).toEqual(['cors-preflight', 'getOrder', 'getPet', 'files', 'createOrder', 'listPets', 'createPet', 'status', 'not-found']);
     expect(flow('getPet').Condition).toBe('(proxy.pathsuffix MatchesPath "/pets/*") and (request.verb = "GET")');
     expect(flow('files').Condition).toBe('(proxy.pathsuffix MatchesPath "/files/**")');
     expect(flow('status').Condition).toBe('(proxy.pathsuffix MatchesPath "/status") and (request.verb = "GET")');

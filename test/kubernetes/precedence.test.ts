@@ -10,7 +10,7 @@ import { createMatcher } from '../../lib/dev/match';
 import { validateGateway } from '../../lib/model/normalize';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
-import { compareTemplates } from '../../providers/kubernetes/paths';
+import { compareTemplates } from '../../lib/model/precedence';
 import { ruleName } from '../../providers/kubernetes/rules';
 
 interface Entry {
