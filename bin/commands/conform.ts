@@ -10,6 +10,7 @@ import { generateVectors } from '../../lib/dev/conform/generate';
 import { formatResults, runVectors } from '../../lib/dev/conform/run';
 import { parseVectors } from '../../lib/dev/conform/vectors';
 import { parseProfile } from './dev';
+import { unknownStageMessage } from '../../lib/model/stages';
 
 export interface ConformFlags {
   url: string;
@@ -29,7 +30,7 @@ export async function cmdConform(file: string, vectorsFile: string | undefined, 
   const { spec } = await loadSpec(file);
   const stages = Object.keys(spec.stages).sort();
   const stage = flags.stage ?? (spec.stages.dev ? 'dev' : stages[0]);
-  if (!spec.stages[stage]) throw new DevUsageError(`stage ${JSON.stringify(stage)} is not in the spec; stages: ${stages.join(', ')}`);
+  if (!spec.stages[stage]) throw new DevUsageError(unknownStageMessage(stage, stages));
   const vectors = vectorsFile ? parseVectors(readFileSync(vectorsFile, 'utf8'), vectorsFile) : generateVectors(spec, stage, profile);
   const results = await runVectors(spec, vectors, { url: url.toString() });
   io.out(flags.json ? JSON.stringify({ profile, results }, null, 2) + '\n' : formatResults(results));

@@ -2,6 +2,7 @@
 import { ALL_TARGETS, TARGETS, type Target } from '../../lib/capabilities/types';
 import { UsageError } from './context';
 import { didYouMean } from './suggest';
+import { unknownStageMessage } from '../../lib/model/stages';
 
 export function parseTargets(value: string | undefined): Target[] {
   if (!value) return [...TARGETS];
@@ -17,7 +18,7 @@ export function parseStages(value: string | undefined, known: readonly string[])
   if (!value) return undefined;
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of list) {
-    if (!known.includes(s)) throw new UsageError(`stage ${JSON.stringify(s)} is not in the spec${didYouMean(s, known)}; stages: ${known.join(', ')}`);
+    if (!known.includes(s)) throw new UsageError(unknownStageMessage(s, known));
   }
   return list;
 }

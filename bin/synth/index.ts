@@ -13,6 +13,7 @@ import { exportOpenApi } from '../../lib/openapi/export';
 import { compilers } from './compilers';
 import { json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
+import { unknownStages } from '../../lib/model/stages';
 
 export interface SynthResult {
   readonly ok: boolean;
@@ -67,7 +68,7 @@ function messageOf(e: unknown): string[] {
 export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
   prepareOutDir(o.outDir);
   const stages = o.stages ?? Object.keys(spec.stages);
-  for (const s of stages) if (!spec.stages[s]) throw new AnygateError(`stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}`);
+  for (const u of unknownStages(spec, stages)) throw new AnygateError(u.message);
   const artifacts: Artifact[] = [];
   const targets: TargetSummary[] = [];
   // What each target's synthesis decided, so the portability report replays it instead of

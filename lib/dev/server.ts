@@ -27,6 +27,7 @@ import { refusal, type GatewayResponse, type Profile, type Refusal, type Refusal
 import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
+import { unknownStageMessage } from '../model/stages';
 
 export interface DevOptions {
   readonly spec: GatewaySpec;
@@ -70,7 +71,7 @@ const ADMIN = '/__anygate/';
 function pickStage(spec: GatewaySpec, stage: string | undefined): string {
   const names = Object.keys(spec.stages).sort();
   if (stage !== undefined) {
-    if (!spec.stages[stage]) throw new DevUsageError(`stage ${JSON.stringify(stage)} is not in the spec; stages: ${names.join(', ')}`);
+    if (!spec.stages[stage]) throw new DevUsageError(unknownStageMessage(stage, names));
     return stage;
   }
   return spec.stages.dev ? 'dev' : names[0];

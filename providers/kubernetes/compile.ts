@@ -18,6 +18,7 @@ import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesSta
 import { duration, ruleMatches, ruleName, splitRoutes } from './rules';
 import { securityPolicy } from './security';
 import { GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traffic';
+import { unknownStages } from '../../lib/model/stages';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
@@ -159,7 +160,7 @@ export function compileKubernetes(spec: GatewaySpec, options: KubernetesCompileO
   assertSupported(spec, 'kubernetes');
   const stages = options.stages ?? Object.keys(spec.stages);
   const problems: SynthesisProblem[] = [];
-  for (const s of stages) if (!spec.stages[s]) problems.push({ target: TARGET, where: 'gateway', feature: 'stage', message: `stage ${JSON.stringify(s)} is not in the spec` });
+  for (const u of unknownStages(spec, stages)) problems.push({ target: TARGET, where: 'gateway', feature: 'stage', message: u.message });
   const settings = kubernetesSettings(spec, options);
   problems.push(...settingsProblems(spec, options));
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));

@@ -11,6 +11,7 @@ import { alternativeAuthorizers } from '../../runtime/alternatives';
 import { strings, type StringItem } from './apigee-checks';
 import type { ApigeeStringKind } from './apigee-strings';
 import { usedRoutes } from './helpers';
+import { unknownStageMessage } from '../../model/stages';
 
 type Check = (ctx: CheckContext) => SynthesisProblem[];
 
@@ -102,7 +103,7 @@ export const stageChecks: Check = (ctx) => {
   const stages = Object.keys(ctx.spec.stages);
   const unknown = Object.keys(environments).filter((s) => !ctx.spec.stages[s]);
   return [
-    ...unknown.map((s) => ctx.problem('gateway', `environments.${s}: stage ${JSON.stringify(s)} is not in the spec; stages: ${stages.join(', ')}`)),
+    ...unknown.map((s) => ctx.problem('gateway', `environments.${s}: ${unknownStageMessage(s, stages)}`)),
     ...strings(
       ctx,
       Object.keys(environments)

@@ -9,6 +9,7 @@ import { customSharesMethod } from './aws-auth';
 import { greedySiblingConflicts } from './aws-paths';
 import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
 import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+import { unknownStages } from '../../model/stages';
 
 // Stage variables anygate sets itself (providers/aws/plan.ts RESERVED_STAGE_VARIABLE_PREFIX).
 const RESERVED_STAGE_VARIABLE_PREFIX = 'anygate_';
@@ -16,7 +17,7 @@ const RESERVED_STAGE_VARIABLE_PREFIX = 'anygate_';
 /** The selected stages exist; the cache cluster size is one API Gateway offers. */
 const stageSelection = (ctx: CheckContext) => {
   const { spec } = ctx;
-  const out = (ctx.options.aws?.stages ?? []).filter((s) => !spec.stages[s]).map((s) => ctx.problem('gateway', `stage ${JSON.stringify(s)} is not in the spec; stages: ${Object.keys(spec.stages).join(', ')}`));
+  const out = unknownStages(spec, ctx.options.aws?.stages ?? []).map((u) => ctx.problem('gateway', u.message));
   const size = ctx.options.aws?.cacheClusterSize ?? '0.5';
   if (!(L.cacheClusterSizesGb as readonly string[]).includes(size)) out.push(ctx.problem('gateway', `cache cluster size ${size} GB is not one API Gateway offers; use one of ${L.cacheClusterSizesGb.join(', ')}`));
   return out;

@@ -8,6 +8,7 @@ import type { ApiKeyAuthorizerSpec, JwtAuthorizerSpec, RouteSpec } from '../../m
 import type { CheckContext } from '../types';
 import { APIM_STRINGS, type ApimStringKind } from './azure-strings';
 import { usedRoutes } from './helpers';
+import { unknownStageMessage } from '../../model/stages';
 
 type Check = (ctx: CheckContext) => SynthesisProblem[];
 
@@ -131,7 +132,7 @@ export const consumerKeyChecks: Check = (ctx) =>
 export const stageChecks: Check = (ctx) => {
   const stage = ctx.options.azure?.stage;
   const names = Object.keys(ctx.spec.stages);
-  return stage !== undefined && !ctx.spec.stages[stage] ? [ctx.problem('gateway', `stage ${JSON.stringify(stage)} is not in the spec; stages: ${names.join(', ')}`)] : [];
+  return stage !== undefined && !ctx.spec.stages[stage] ? [ctx.problem('gateway', unknownStageMessage(stage, names))] : [];
 };
 
 /** The stage exists (the `azure:` block is typed and checked by the model's schema). */

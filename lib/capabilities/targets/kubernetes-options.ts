@@ -5,6 +5,7 @@
  * never attaches. The compiler and the capability record share these functions.
  */
 import type { GatewaySpec, KubernetesSpecOptions } from '../../model/types';
+import { unknownStageMessage } from '../../model/stages';
 
 /** Envoy Gateway's GatewayClass controller (https://gateway.envoyproxy.io/docs/tasks/quickstart/). */
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
@@ -77,7 +78,7 @@ function listenerProblems(listeners: readonly ResolvedListener[]): OptionProblem
 function functionProblems(o: KubernetesSpecOptions, stages: readonly string[], bindings: readonly string[]): OptionProblem[] {
   const out: OptionProblem[] = [];
   for (const [s, byBinding] of Object.entries(o.functions ?? {})) {
-    if (!stages.includes(s)) out.push({ path: `functions.${s}`, message: `stage ${JSON.stringify(s)} is not in the spec; stages: ${stages.join(', ')}` });
+    if (!stages.includes(s)) out.push({ path: `functions.${s}`, message: unknownStageMessage(s, stages) });
     for (const b of Object.keys(byBinding)) {
       if (!bindings.includes(b)) out.push({ path: `functions.${s}.${b}`, message: `the spec binds no function ${JSON.stringify(b)}; bindings: ${bindings.join(', ') || '(none)'}` });
     }
@@ -95,7 +96,7 @@ export function functionBindings(spec: GatewaySpec): string[] {
 export function kubernetesOptionProblems(o: KubernetesSpecOptions, stages: readonly string[], bindings: readonly string[] = []): OptionProblem[] {
   const out: OptionProblem[] = [];
   for (const s of Object.keys(o.namespaces ?? {})) {
-    if (!stages.includes(s)) out.push({ path: `namespaces.${s}`, message: `stage ${JSON.stringify(s)} is not in the spec; stages: ${stages.join(', ')}` });
+    if (!stages.includes(s)) out.push({ path: `namespaces.${s}`, message: unknownStageMessage(s, stages) });
   }
   out.push(...functionProblems(o, stages, bindings));
   const used = Object.entries(o.namespaces ?? {}).filter(([s]) => stages.includes(s));
