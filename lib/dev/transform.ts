@@ -6,11 +6,11 @@
  * therefore the deployed code's.
  */
 import { transformSteps } from '../../providers/aws/routes/transform';
-import { formatPath, mustParsePath } from '../model/path';
 import type { GatewaySpec, RouteSpec } from '../model/types';
 import { createTransformer, type ProxyEvent, type ProxyResult, type Transport } from '../runtime/transform/handler';
 import type { TransformConfig, TransformRoute } from '../runtime/config';
 import { BackendError } from './proxy';
+import { backendPathTemplate } from '../model/rewrite';
 
 /** Host of the placeholder URL a route's target carries; the transport resolves it per call. */
 const PLACEHOLDER = '.backend.anygate.invalid';
@@ -38,7 +38,7 @@ function transformRoute(route: RouteSpec, spec: GatewaySpec): TransformRoute {
     resource: route.id,
     target: backend.type === 'function' ? { type: 'function', stageVariable: FN_VARIABLE } : { type: 'http', url: `http://${route.backend}${PLACEHOLDER}` },
     rename: {},
-    backendPath: formatPath(mustParsePath(req?.rewritePath ?? route.path)),
+    backendPath: backendPathTemplate(route),
     timeoutMs: route.timeoutMs,
     ...transformSteps(route),
   };

@@ -115,3 +115,12 @@ export function formatPath(segments: readonly PathSegment[]): string {
     .map((s) => '/' + (s.kind === 'literal' ? s.value : `${s.prefix}{${s.name}${s.greedy ? '+' : ''}}${s.suffix}`))
     .join('');
 }
+
+/**
+ * A URI template of the segments for the clouds that have no greedy syntax in rewrites (APIM
+ * rewrite-uri, API Gateway integration URIs, Apigee's rewrite script): `{name+}` is written `{name}`.
+ */
+export function uriTemplate(segments: readonly PathSegment[]): string {
+  if (segments.length === 0) return '/';
+  return segments.map((s) => '/' + (s.kind === 'literal' ? s.value : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
+}

@@ -9,6 +9,7 @@ import type { RouteSpec, TransformSpec } from '../../../lib/model/types';
 import { claimVar, headerName, headerVar, queryName, queryVar, variablePart } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
+import { rewriteUriTemplate } from '../../../lib/model/rewrite';
 
 type Ref = Extract<TemplatePart, { kind: 'ref' }>;
 type RequestTransform = NonNullable<TransformSpec['request']>;
@@ -94,7 +95,7 @@ function requestSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform): s
   }
   const jwt = ctx.jwtPolicy(r);
   if (rq.body !== undefined) steps.push(ctx.add(P.javascript(`JS-body-${r.id}`, { mode: 'body', template: JSON.stringify(rq.body), ...(jwt ? { jwt } : {}) })));
-  if (rq.rewritePath) steps.push(ctx.add(P.javascript(`JS-rewrite-${r.id}`, { mode: 'rewrite', template: rq.rewritePath.replace(/\{([^}]+?)\+\}/g, '{$1}') })));
+  if (rq.rewritePath) steps.push(ctx.add(P.javascript(`JS-rewrite-${r.id}`, { mode: 'rewrite', template: rewriteUriTemplate(r)! })));
   return steps;
 }
 

@@ -4,13 +4,14 @@
  * parameters), aws_proxy for functions, and a mock integration (with the CORS headers the spec asks
  * for) for mock backends. Mock bodies reach VTL only through vtl.ts.
  */
-import { mustParsePath } from '../../../lib/model/path';
+import { uriTemplate } from '../../../lib/model/path';
 import type { MockBackendSpec, RouteSpec } from '../../../lib/model/types';
 import { corsActualResponse } from '../cors';
 import { backendBase, nativeSource, sortKeys } from '../integration';
 import { functionStageVariable, lambdaUri } from '../plan';
 import { vtlString } from '../vtl';
 import type { MethodParam, RouteContext, RouteEmitter, RouteFragment } from './fragment';
+import { backendSegments } from '../../../lib/model/rewrite';
 
 function mockIntegration(route: RouteSpec, backend: MockBackendSpec, ctx: RouteContext): RouteFragment {
   // Static values are single-quoted; the record 'backend.mock' refuses values holding a quote.
@@ -45,7 +46,7 @@ function httpIntegration(route: RouteSpec, ctx: RouteContext): RouteFragment {
   const rename = ctx.resource.rename;
   const params: MethodParam[] = [];
   const requestParameters: Record<string, string> = {};
-  const bp = mustParsePath(route.transform?.request?.rewritePath ?? route.path);
+  const bp = backendSegments(route);
   for (const s of bp) {
     if (s.kind === 'param') requestParameters[`integration.request.path.${s.name}`] = `method.request.path.${rename[s.name] ?? s.name}`;
   }
@@ -54,7 +55,7 @@ function httpIntegration(route: RouteSpec, ctx: RouteContext): RouteFragment {
   for (const [h, v] of Object.entries(req?.setHeaders ?? {})) requestParameters[`integration.request.header.${h}`] = nativeSource(v, rename, found)!;
   for (const [q, v] of Object.entries(req?.setQuery ?? {})) requestParameters[`integration.request.querystring.${q}`] = nativeSource(v, rename, found)!;
   params.push(...found.map((p) => ({ ...p, required: false })));
-  const uriPath = bp.map((s) => '/' + (s.kind === 'literal' ? s.value : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
+  const uriPath = bp.length ? uriTemplate(bp) : '';
   return {
     params,
     proxied: true,

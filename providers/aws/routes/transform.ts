@@ -3,12 +3,12 @@
  * on the integration (backend.ts); everything else (bodies, removals, response changes, redaction)
  * sends the route through the generated transform function, whose per-route config this returns.
  */
-import { formatPath, mustParsePath } from '../../../lib/model/path';
 import type { RouteSpec } from '../../../lib/model/types';
 import type { TransformRoute } from '../../../lib/runtime/config';
 import { backendBase, needsTransformFunction } from '../integration';
 import { functionStageVariable, lambdaUri, TRANSFORM_STAGE_VARIABLE } from '../plan';
 import type { RouteEmitter } from './fragment';
+import { backendPathTemplate } from '../../../lib/model/rewrite';
 
 /** Returns an empty fragment when the route needs no transform function. */
 /**
@@ -51,7 +51,7 @@ export const emitTransform: RouteEmitter = (route, ctx) => {
       resource: ctx.resource.path,
       target,
       rename: ctx.resource.rename,
-      backendPath: formatPath(mustParsePath(route.transform?.request?.rewritePath ?? route.path)),
+      backendPath: backendPathTemplate(route),
       timeoutMs: Math.max(1, route.timeoutMs - 500),
       ...transformSteps(route),
       ...(ctx.cors ? { cors: ctx.cors } : {}),

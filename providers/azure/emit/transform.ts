@@ -3,6 +3,7 @@ import type { RouteSpec } from '../../../lib/model/types';
 import { jsonPathLiteral, jsonTemplateExpr, policyText, templateValue } from '../expressions';
 import { el, type XNode } from '../xml';
 import type { EmitContext, Fragment } from './context';
+import { rewriteUriTemplate } from '../../../lib/model/rewrite';
 
 const sortedEntries = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
 
@@ -21,7 +22,7 @@ function requestTransforms(route: RouteSpec, ctx: EmitContext): XNode[] {
     out.push(el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')));
     out.push(el('set-body', {}, `@{ var body = context.Request.Body?.As<JObject>(preserveContent: true); return ${jsonTemplateExpr(req.body, ctx.stageVars)}.ToString(Newtonsoft.Json.Formatting.None); }`));
   }
-  if (req.rewritePath) out.push(el('rewrite-uri', { template: s.uriTemplate(req.rewritePath.replace(/\{([^}]+?)\+\}/g, '{$1}'), route.id), 'copy-unmatched-params': 'true' }));
+  if (req.rewritePath) out.push(el('rewrite-uri', { template: s.uriTemplate(rewriteUriTemplate(route)!, route.id), 'copy-unmatched-params': 'true' }));
   return out;
 }
 
