@@ -1,0 +1,138 @@
+/**
+ * Golden cases per feature (test/golden/features/, see its README.md): for every FeatureId a small
+ * spec, <feature>.yaml, and beside it each target's fragment (<feature>.<target>.yaml) or refusal
+ * lines (<feature>.<target>.refused.txt), produced by the pure compilers and compared byte for
+ * byte. Refresh on purpose and read the diff:
+ *
+ *   UPDATE_GOLDEN=1 npx jest test/golden/features.test.ts
+ *
+ * The fragments are also put through the clouds' validators, one process per validator for all
+ * cases together (their start-up is most of their cost).
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { FEATURE_IDS, FEATURE_RECORDS, featureUses, isFeatureId, type FeatureId } from '../../lib/capabilities/features';
+import { parseDataFile, specFromData } from '../../lib/model/load';
+import type { GatewaySpec } from '../../lib/model/types';
+import type { K8sObject } from '../../providers/kubernetes/plan';
+import { k8sProblems } from '../kubernetes/crd';
+import { apimPolicyErrors, scratch } from '../validators';
+import { BASELINE_CASE, FEATURE_TARGETS, goldenName, render, subtract, targetOutput, type Output } from './feature-fragments';
+
+const dir = path.join(__dirname, 'features');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+const caseFiles = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !/\.(aws|azure|apigee|kubernetes)\.yaml$/.test(f));
+const caseNames = caseFiles.map((f) => f.slice(0, -'.yaml'.length)).sort();
+
+function loadCase(name: string): GatewaySpec {
+  const file = path.join(dir, `${name}.yaml`);
+  return specFromData(`test/golden/features/${name}.yaml`, parseDataFile(readFileSync(file, 'utf8'), file), 'yaml').spec;
+}
+
+// Every case compiled once for every test below (the compilers are pure, so order does not matter).
+const specs = new Map(caseNames.map((n) => [n, loadCase(n)]));
+const outputs = new Map(caseNames.map((n) => [n, Object.fromEntries(FEATURE_TARGETS.map((t) => [t, targetOutput(specs.get(n)!, t)])) as Record<string, Output>]));
+
+/** The golden files of one case: name -> text. */
+function goldens(name: string): Map<string, string> {
+  const base = outputs.get(BASELINE_CASE)!;
+  return new Map(
+    FEATURE_TARGETS.map((t) => {
+      const out = outputs.get(name)![t];
+      const baseItems = name === BASELINE_CASE || 'refused' in base[t] ? undefined : (base[t] as { items: [] }).items;
+      const kept = 'refused' in out ? [] : subtract(out.items, baseItems);
+      return [goldenName(name, t, out), render(name, t, out, kept)];
+    }),
+  );
+}
+
+/** The first differing line of two texts, for a readable failure. */
+function firstDifference(want: string, got: string): string {
+  const a = want.split('\n');
+  const b = got.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `line ${i + 1}:\n  golden: ${JSON.stringify(a[i]?.slice(0, 300))}\n  now:    ${JSON.stringify(b[i]?.slice(0, 300))}`;
+  }
+  return 'same text, different bytes';
+}
+
+describe('golden cases per feature (test/golden/features)', () => {
+  it('every FeatureId has a case, and every case is named after a FeatureId', () => {
+    expect(FEATURE_IDS.filter((f) => !caseNames.includes(f))).toEqual([]);
+    expect(caseNames.filter((n) => !isFeatureId(n))).toEqual([]);
+  });
+
+  it('every case uses its feature, on every route when the feature is a route feature', () => {
+    const problems: string[] = [];
+    for (const name of caseNames.filter(isFeatureId)) {
+      const spec = specs.get(name)!;
+      const where = FEATURE_RECORDS[name as FeatureId].detect(spec);
+      if (where.length === 0) problems.push(`${name}: the spec does not use ${name}`);
+      // A route feature's case has no bystander routes, so its fragments hold only that feature.
+      else if (!where.includes('gateway')) {
+        const idle = spec.routes.map((r) => r.id).filter((id) => !where.includes(id));
+        if (idle.length) problems.push(`${name}: routes ${idle.join(', ')} do not use ${name}`);
+      }
+      if (!featureUses(spec).some((u) => u.feature === name)) problems.push(`${name}: featureUses does not list it`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every fragment and refusal matches its golden file byte for byte (UPDATE_GOLDEN=1 rewrites them)', () => {
+    const want = new Map(caseNames.flatMap((n) => [...goldens(n)]));
+    const present = readdirSync(dir).filter((f) => /\.(aws|azure|apigee|kubernetes)\.(yaml|refused\.txt)$/.test(f));
+    if (update) {
+      for (const f of present.filter((f) => !want.has(f))) rmSync(path.join(dir, f));
+      for (const [f, text] of want) writeFileSync(path.join(dir, f), text);
+      return;
+    }
+    const problems: string[] = [];
+    for (const f of present.filter((f) => !want.has(f))) problems.push(`${f}: no longer produced (a refusal became a fragment, or the reverse?)`);
+    for (const [f, text] of want) {
+      const file = path.join(dir, f);
+      if (!existsSync(file)) problems.push(`${f}: new, not in test/golden/features`);
+      else if (readFileSync(file, 'utf8') !== text) problems.push(`${f}: ${firstDifference(readFileSync(file, 'utf8'), text)}`);
+    }
+    if (problems.length) {
+      throw new Error(`${problems.length} feature golden(s) differ (refresh on purpose with UPDATE_GOLDEN=1 and read the diff):\n${problems.slice(0, 20).join('\n')}`);
+    }
+  });
+
+  it('the baseline case synthesizes on every target (the other cases are compared with it)', () => {
+    const base = outputs.get(BASELINE_CASE)!;
+    expect(FEATURE_TARGETS.filter((t) => 'refused' in base[t])).toEqual([]);
+  });
+
+  it('every API Management policy of every case: xmllint against Microsoft\'s policy schemas (one run)', () => {
+    const tmp = scratch('feature-apim');
+    const files: string[] = [];
+    for (const [name, out] of outputs) {
+      const azure = out.azure;
+      if ('refused' in azure) continue;
+      // API and operation policies, and product policies inside resources: every rawxml value.
+      const xml = azure.items.flatMap((i) => policiesIn(i.value));
+      xml.forEach((text, n) => {
+        const file = path.join(tmp, `${name}-${n}.xml`);
+        writeFileSync(file, text);
+        files.push(file);
+      });
+    }
+    expect(files.length).toBeGreaterThan(caseNames.length);
+    expect(apimPolicyErrors(files)).toBe('');
+  });
+
+  it('every Kubernetes object of every case: the Gateway API and Envoy Gateway CRD schemas and their CEL rules', () => {
+    const objects = [...outputs.values()].flatMap((o) => ('refused' in o.kubernetes ? [] : o.kubernetes.items.filter((i) => i.path[0] === 'objects').map((i) => i.value as K8sObject)));
+    expect(objects.length).toBeGreaterThan(caseNames.length);
+    expect(objects.flatMap(k8sProblems)).toEqual([]);
+  });
+});
+
+/** Every APIM policy document in a value: strings that are a whole <policies> document. */
+function policiesIn(v: unknown): string[] {
+  if (typeof v === 'string') return v.startsWith('<policies>') ? [v] : [];
+  if (Array.isArray(v)) return v.flatMap(policiesIn);
+  if (v && typeof v === 'object') return Object.values(v).flatMap(policiesIn);
+  return [];
+}
