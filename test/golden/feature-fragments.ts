@@ -117,6 +117,22 @@ export function targetOutput(spec: GatewaySpec, target: Target): Output {
   }
 }
 
+/**
+ * The whole documents the validators need (a fragment is not a document): the AWS body and the
+ * Apigee bundle files; undefined where the target refuses.
+ */
+export function fullOutputs(spec: GatewaySpec): { awsBody?: Record<string, unknown>; apigeeFiles?: Record<string, string> } {
+  const whole = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof SynthesisError) return undefined;
+      throw e;
+    }
+  };
+  return { awsBody: whole(() => compileAws(spec).body), apigeeFiles: whole(() => compileApigee(spec).files) };
+}
+
 /** Object keys sorted at every depth (arrays keep their order): one text for one value. */
 export function sortedDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedDeep);
