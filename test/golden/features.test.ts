@@ -14,7 +14,9 @@ import * as path from 'node:path';
 import { FEATURE_IDS, FEATURE_RECORDS, featureUses, isFeatureId, type FeatureId } from '../../lib/capabilities/features';
 import { parseDataFile, specFromData } from '../../lib/model/load';
 import type { GatewaySpec } from '../../lib/model/types';
+import { parse } from 'yaml';
 import type { K8sObject } from '../../providers/kubernetes/plan';
+import { objectYaml } from '../../providers/kubernetes/yaml';
 import { k8sProblems } from '../kubernetes/crd';
 import { apigeelintBundles, apimPolicyErrors, openApiFileErrors, scratch } from '../validators';
 import type { Target } from '../../lib/capabilities/types';
@@ -164,6 +166,23 @@ describe('golden cases per feature (test/golden/features)', () => {
     const objects = [...outputs.values()].flatMap((o) => ('refused' in o.kubernetes ? [] : o.kubernetes.items.filter((i) => i.path[0] === 'objects').map((i) => i.value as K8sObject)));
     expect(objects.length).toBeGreaterThan(caseNames.length);
     expect(objects.flatMap(k8sProblems)).toEqual([]);
+  });
+
+  // kubectl decodes manifests as YAML 1.1 (docs: DESIGN "Known cloud facts"), where a plain `yes`,
+  // `no`, `on` or `off` is a boolean. spec.strings sets a header to `yes`, and the writer
+  // (providers/kubernetes/yaml.ts, both of its writers) leaves it plain, so kubectl would read
+  // `true`. The one known mismatch is listed (jest-light-runner has no it.failing): once the
+  // writer quotes these, the list is empty and this test says so.
+  it('every Kubernetes golden reads back as the emitted objects under YAML 1.1, as kubectl decodes it', () => {
+    const mismatches = caseNames.flatMap((name) => {
+      const out = outputs.get(name)!.kubernetes;
+      if ('refused' in out) return [];
+      return out.items
+        .filter((i) => i.path[0] === 'objects')
+        .filter((i) => JSON.stringify(parse(objectYaml(i.value), { version: '1.1' })) !== JSON.stringify(i.value))
+        .map((i) => `${name}: ${i.path[1]}`);
+    });
+    expect(mismatches).toEqual(['spec.strings: HTTPRoute golden-prod/golden-items-1']);
   });
 });
 
