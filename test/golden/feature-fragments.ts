@@ -14,12 +14,12 @@ import { stringify } from 'yaml';
 import { formatProblem, SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import type { Target } from '../../lib/capabilities/types';
-import { compileApigee } from '../../providers/apigee/compile';
+import { compileApigee, type ApigeeCompileOptions } from '../../providers/apigee/compile';
 import { SCRIPT_NAME, SCRIPT_SOURCE } from '../../providers/apigee/script';
-import { compileAws } from '../../providers/aws/compile';
-import { compileAzure } from '../../providers/azure/compile';
+import { compileAws, type AwsCompileOptions } from '../../providers/aws/compile';
+import { compileAzure, type AzureCompileOptions } from '../../providers/azure/compile';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
-import type { K8sObject } from '../../providers/kubernetes/plan';
+import type { K8sObject, KubernetesCompileOptions } from '../../providers/kubernetes/plan';
 import { toYaml } from '../../providers/kubernetes/yaml';
 
 export const FEATURE_TARGETS: readonly Target[] = ['aws', 'azure', 'apigee', 'kubernetes'];
@@ -36,13 +36,24 @@ export interface Item {
 /** A target's output for one spec: its items, or the refusal lines. */
 export type Output = { readonly items: Item[] } | { readonly refused: string[] };
 
+/**
+ * Compile options of a case (its `<case>.compile.yaml`), for what a spec cannot say: the Apigee
+ * environment type, an external cache on the APIM service. Azure's `stage` is set per stage.
+ */
+export interface CaseOptions {
+  readonly aws?: AwsCompileOptions;
+  readonly azure?: Omit<AzureCompileOptions, 'stage'>;
+  readonly apigee?: ApigeeCompileOptions;
+  readonly kubernetes?: KubernetesCompileOptions;
+}
+
 const item = (path: readonly string[], value: unknown): Item => ({ path, value });
 
 // Azure resources whose content the fragment already shows as `apiPolicy` and `operations`.
 const AZURE_SHOWN_ELSEWHERE = new Set(['azure-native:apimanagement:ApiPolicy', 'azure-native:apimanagement:ApiOperation', 'azure-native:apimanagement:ApiOperationPolicy']);
 
-function awsItems(spec: GatewaySpec): Item[] {
-  const plan = compileAws(spec);
+function awsItems(spec: GatewaySpec, o: CaseOptions): Item[] {
+  const plan = compileAws(spec, o.aws);
   const body = plan.body as Record<string, any>;
   const out: Item[] = [];
   for (const [p, ops] of Object.entries<Record<string, unknown>>(body.paths ?? {})) {
@@ -65,10 +76,10 @@ function awsItems(spec: GatewaySpec): Item[] {
   return out;
 }
 
-function azureItems(spec: GatewaySpec): Item[] {
+function azureItems(spec: GatewaySpec, o: CaseOptions): Item[] {
   // One component per stage, as synth compiles it.
   return Object.keys(spec.stages).flatMap((stage) => {
-    const plan = compileAzure(spec, { stage });
+    const plan = compileAzure(spec, { ...o.azure, stage });
     return [
       item([stage, 'apiPolicy'], plan.apiPolicy),
       ...plan.operations.map((o) => item([stage, 'operations', o.id], o)),
@@ -78,8 +89,8 @@ function azureItems(spec: GatewaySpec): Item[] {
   });
 }
 
-function apigeeItems(spec: GatewaySpec): Item[] {
-  const plan = compileApigee(spec);
+function apigeeItems(spec: GatewaySpec, o: CaseOptions): Item[] {
+  const plan = compileApigee(spec, o.apigee);
   // The proxy descriptor (apiproxy/<name>.xml) only lists the other files' names.
   const files = Object.entries(plan.files).filter(([f]) => f.includes('/'));
   // The shared script is a library, the same for every spec: its presence is the feature's
@@ -97,20 +108,20 @@ function apigeeItems(spec: GatewaySpec): Item[] {
   ];
 }
 
-function kubernetesItems(spec: GatewaySpec): Item[] {
-  const plan = compileKubernetes(spec);
+function kubernetesItems(spec: GatewaySpec, o: CaseOptions): Item[] {
+  const plan = compileKubernetes(spec, o.kubernetes);
   return [
     ...plan.stages.flatMap((s) => s.objects.map((o) => item(['objects', `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`], o))),
     item(['notes'], plan.notes),
   ];
 }
 
-const ITEMS: Record<Target, (spec: GatewaySpec) => Item[]> = { aws: awsItems, azure: azureItems, apigee: apigeeItems, kubernetes: kubernetesItems };
+const ITEMS: Record<Target, (spec: GatewaySpec, o: CaseOptions) => Item[]> = { aws: awsItems, azure: azureItems, apigee: apigeeItems, kubernetes: kubernetesItems };
 
 /** A target's output for the spec; a SynthesisError becomes its problem lines, anything else throws. */
-export function targetOutput(spec: GatewaySpec, target: Target): Output {
+export function targetOutput(spec: GatewaySpec, target: Target, options: CaseOptions = {}): Output {
   try {
-    return { items: ITEMS[target](spec) };
+    return { items: ITEMS[target](spec, options) };
   } catch (e) {
     if (e instanceof SynthesisError) return { refused: e.problems.map(formatProblem) };
     throw e;
@@ -121,7 +132,7 @@ export function targetOutput(spec: GatewaySpec, target: Target): Output {
  * The whole documents the validators need (a fragment is not a document): the AWS body and the
  * Apigee bundle files; undefined where the target refuses.
  */
-export function fullOutputs(spec: GatewaySpec): { awsBody?: Record<string, unknown>; apigeeFiles?: Record<string, string> } {
+export function fullOutputs(spec: GatewaySpec, o: CaseOptions = {}): { awsBody?: Record<string, unknown>; apigeeFiles?: Record<string, string> } {
   const whole = <T>(f: () => T): T | undefined => {
     try {
       return f();
@@ -130,7 +141,7 @@ export function fullOutputs(spec: GatewaySpec): { awsBody?: Record<string, unkno
       throw e;
     }
   };
-  return { awsBody: whole(() => compileAws(spec).body), apigeeFiles: whole(() => compileApigee(spec).files) };
+  return { awsBody: whole(() => compileAws(spec, o.aws).body), apigeeFiles: whole(() => compileApigee(spec, o.apigee).files) };
 }
 
 /** Object keys sorted at every depth (arrays keep their order): one text for one value. */

@@ -20,12 +20,12 @@ import { objectYaml } from '../../providers/kubernetes/yaml';
 import { k8sProblems } from '../kubernetes/crd';
 import { apigeelintBundles, apimPolicyErrors, openApiFileErrors, scratch } from '../validators';
 import type { Target } from '../../lib/capabilities/types';
-import { BASELINE_CASE, FEATURE_TARGETS, fullOutputs, goldenName, render, subtract, targetOutput, type Item, type Output } from './feature-fragments';
+import { BASELINE_CASE, FEATURE_TARGETS, fullOutputs, type CaseOptions, goldenName, render, subtract, targetOutput, type Item, type Output } from './feature-fragments';
 
 const dir = path.join(__dirname, 'features');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-const caseFiles = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !/\.(aws|azure|apigee|kubernetes)\.yaml$/.test(f));
+const caseFiles = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !/\.(aws|azure|apigee|kubernetes|compile)\.yaml$/.test(f));
 const caseNames = caseFiles.map((f) => f.slice(0, -'.yaml'.length)).sort();
 /** A case is `<feature>` or a variant `<feature>@<label>` (another shape or tier of the same feature). */
 const featureOf = (name: string) => name.split('@')[0];
@@ -35,9 +35,16 @@ function loadCase(name: string): GatewaySpec {
   return specFromData(`test/golden/features/${name}.yaml`, parseDataFile(readFileSync(file, 'utf8'), file), 'yaml').spec;
 }
 
+/** The case's compile options: `<case>.compile.yaml` when present (see CaseOptions). */
+function caseOptions(name: string): CaseOptions {
+  const file = path.join(dir, `${name}.compile.yaml`);
+  return existsSync(file) ? (parse(readFileSync(file, 'utf8')) as CaseOptions) : {};
+}
+
 // Every case compiled once for every test below (the compilers are pure, so order does not matter).
 const specs = new Map(caseNames.map((n) => [n, loadCase(n)]));
-const outputs = new Map(caseNames.map((n) => [n, Object.fromEntries(FEATURE_TARGETS.map((t) => [t, targetOutput(specs.get(n)!, t)])) as Record<string, Output>]));
+const options = new Map(caseNames.map((n) => [n, caseOptions(n)]));
+const outputs = new Map(caseNames.map((n) => [n, Object.fromEntries(FEATURE_TARGETS.map((t) => [t, targetOutput(specs.get(n)!, t, options.get(n))])) as Record<string, Output>]));
 
 /** What a case's golden shows for a target: the items that differ from the baseline's. */
 function kept(name: string, t: Target): Item[] {
@@ -66,6 +73,8 @@ describe('golden cases per feature (test/golden/features)', () => {
   it('every FeatureId has a case, and every case is named after a FeatureId', () => {
     expect(FEATURE_IDS.filter((f) => !caseNames.includes(f))).toEqual([]);
     expect(caseNames.filter((n) => !isFeatureId(featureOf(n)) || /@$|@.*[^a-z0-9-]/.test(n))).toEqual([]);
+    // A compile-options file belongs to a case.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.compile.yaml') && !caseNames.includes(f.slice(0, -'.compile.yaml'.length)))).toEqual([]);
   });
 
   it('every case uses its feature; a route feature\'s main case on every route', () => {
@@ -132,7 +141,7 @@ describe('golden cases per feature (test/golden/features)', () => {
   it('every case\'s whole API Gateway body: openapi-spec-validator (one run)', () => {
     const tmp = scratch('feature-oas');
     const files = caseNames.flatMap((name) => {
-      const body = fullOutputs(specs.get(name)!).awsBody;
+      const body = fullOutputs(specs.get(name)!, options.get(name)).awsBody;
       if (!body) return [];
       const file = path.join(tmp, `${name}.json`);
       writeFileSync(file, JSON.stringify(greedyForValidator(body)));
@@ -148,7 +157,7 @@ describe('golden cases per feature (test/golden/features)', () => {
     // (proxies/default.xml, plain XML the others' lint covers) are left out.
     const adds = (name: string) => name === BASELINE_CASE || kept(name, 'apigee').some((i) => i.path[0] === 'files' && i.path[1] !== 'proxies/default.xml');
     const dirs = caseNames.filter(adds).flatMap((name) => {
-      const files = fullOutputs(specs.get(name)!).apigeeFiles;
+      const files = fullOutputs(specs.get(name)!, options.get(name)).apigeeFiles;
       if (!files) return [];
       const bundle = path.join(tmp, name);
       for (const [f, text] of Object.entries(files)) {
