@@ -19,7 +19,9 @@ import type { K8sObject } from '../../providers/kubernetes/plan';
 import { objectYaml } from '../../providers/kubernetes/yaml';
 import { k8sProblems } from '../kubernetes/crd';
 import { apigeelintBundles, apimPolicyErrors, openApiFileErrors, scratch } from '../validators';
-import type { Target } from '../../lib/capabilities/types';
+import { targetProblems } from '../../lib/capabilities/support';
+import type { SupportOptions, Target } from '../../lib/capabilities/types';
+import { formatProblem } from '../../lib/model/errors';
 import { BASELINE_CASE, FEATURE_TARGETS, fullOutputs, type CaseOptions, goldenName, render, subtract, targetOutput, type Item, type Output } from './feature-fragments';
 
 const dir = path.join(__dirname, 'features');
@@ -113,6 +115,29 @@ describe('golden cases per feature (test/golden/features)', () => {
     if (problems.length) {
       throw new Error(`${problems.length} feature golden(s) differ (refresh on purpose with UPDATE_GOLDEN=1 and read the diff):\n${problems.slice(0, 20).join('\n')}`);
     }
+  });
+
+  // Portability reads the same records as the compilers (docs/architecture.md): what a case's
+  // golden refuses is exactly what targetProblems lists for it at the same tier and options.
+  it('every refusal golden is what portability lists for that target, and every fragment\'s target lists nothing', () => {
+    const disagreements = caseNames.flatMap((name) => {
+      const spec = specs.get(name)!;
+      const o = options.get(name)!;
+      const support: SupportOptions = {
+        azureSku: o.azure?.sku ?? spec.azure?.sku,
+        apigeeEnvironmentType: o.apigee?.environmentType,
+        aws: o.aws,
+        azure: { externalCache: o.azure?.externalCache ?? spec.azure?.externalCache },
+        apigee: { environments: o.apigee?.environments },
+      };
+      return FEATURE_TARGETS.flatMap((t) => {
+        const out = outputs.get(name)![t];
+        const synth = 'refused' in out ? out.refused : [];
+        const report = targetProblems(spec, t, support).map(formatProblem);
+        return JSON.stringify(synth) === JSON.stringify(report) ? [] : [`${name} on ${t}:\n  synth:       ${JSON.stringify(synth)}\n  portability: ${JSON.stringify(report)}`];
+      });
+    });
+    expect(disagreements).toEqual([]);
   });
 
   it('the baseline case synthesizes on every target (the other cases are compared with it)', () => {
