@@ -11,18 +11,18 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import { FEATURE_IDS, FEATURE_RECORDS, featureUses, isFeatureId, type FeatureId } from '../../lib/capabilities/features';
+import { targetProblems } from '../../lib/capabilities/support';
+import type { SupportOptions, Target } from '../../lib/capabilities/types';
+import { formatProblem } from '../../lib/model/errors';
 import { parseDataFile, specFromData } from '../../lib/model/load';
 import type { GatewaySpec } from '../../lib/model/types';
-import { parse } from 'yaml';
 import type { K8sObject } from '../../providers/kubernetes/plan';
 import { objectYaml } from '../../providers/kubernetes/yaml';
 import { k8sProblems } from '../kubernetes/crd';
 import { apigeelintBundles, apimPolicyErrors, openApiFileErrors, scratch } from '../validators';
-import { targetProblems } from '../../lib/capabilities/support';
-import type { SupportOptions, Target } from '../../lib/capabilities/types';
-import { formatProblem } from '../../lib/model/errors';
-import { BASELINE_CASE, FEATURE_TARGETS, fullOutputs, type CaseOptions, goldenName, render, subtract, targetOutput, type Item, type Output } from './feature-fragments';
+import { BASELINE_CASE, FEATURE_TARGETS, fullOutputs, goldenName, render, subtract, targetOutput, type CaseOptions, type Item, type Output } from './feature-fragments';
 
 const dir = path.join(__dirname, 'features');
 const update = process.env.UPDATE_GOLDEN === '1';
