@@ -21,6 +21,7 @@ const SLOWEST_FIRST = [
   'fuzz/pipeline.test.ts',
   'kubernetes/scale.test.ts',
   'runtime/authorizer.test.ts',
+  'golden/features.test.ts',
 ];
 
 class SlowestFirst extends Sequencer {

@@ -1,6 +1,6 @@
 /** `anygate portability <spec>`: what each target does with each feature the spec uses. */
 import type { Command } from 'commander';
-import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
+import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/types';
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import { EXIT, type CommandModule, type Context } from './context';
 import { specArgument } from './spec-file';

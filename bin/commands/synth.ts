@@ -1,6 +1,6 @@
 /** `anygate synth [spec]`: every target's artifacts, offline. */
 import type { Command } from 'commander';
-import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
+import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/types';
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import type { SynthResult } from '../synth';
 import { EXIT, plural, type CommandModule, type Context } from './context';

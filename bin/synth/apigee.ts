@@ -3,7 +3,7 @@
  * resources.json written straight from the plan's resource list (no Pulumi runtime).
  */
 import * as path from 'node:path';
-import type { ApigeeEnvironmentType } from '../../lib/capabilities/table';
+import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { GatewaySpec } from '../../lib/model/types';
 import { bundleZip, sha256 } from '../../providers/apigee/bundle';
 import { compileApigee } from '../../providers/apigee/compile';

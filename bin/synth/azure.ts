@@ -5,7 +5,7 @@
  * `<petstore-api.id>`): no key value is read, so none can leak into the output.
  */
 import * as path from 'node:path';
-import type { AzureSku } from '../../lib/capabilities/table';
+import type { AzureSku } from '../../lib/capabilities/types';
 import type { GatewaySpec } from '../../lib/model/types';
 import { compileAzure } from '../../providers/azure/compile';
 import { prefixResources } from '../../providers/azure/resources';

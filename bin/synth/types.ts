@@ -1,5 +1,5 @@
 /** What a synthesis writes and reports. */
-import type { Target } from '../../lib/capabilities/table';
+import type { Target } from '../../lib/capabilities/types';
 
 export interface Artifact {
   readonly target: Target | 'gateway';
@@ -24,7 +24,7 @@ export interface SynthOptions {
   readonly outDir: string;
   /** Stages to synthesize (Azure writes one component per stage). @default - every stage */
   readonly stages?: string[];
-  readonly azureSku?: import('../../lib/capabilities/table').AzureSku;
-  readonly apigeeEnvironmentType?: import('../../lib/capabilities/table').ApigeeEnvironmentType;
+  readonly azureSku?: import('../../lib/capabilities/types').AzureSku;
+  readonly apigeeEnvironmentType?: import('../../lib/capabilities/types').ApigeeEnvironmentType;
   readonly progress: (message: string) => void;
 }

@@ -1,7 +1,7 @@
 /** Renders the portability report as a terminal table or Markdown. */
 import { formatProblem } from '../model/errors';
 import type { PortabilityReport } from './portability';
-import { targetLabel } from './table';
+import { targetLabel } from './targets';
 
 const MARK = { native: 'native', emulated: 'emulated', unsupported: 'UNSUPPORTED' } as const;
 

@@ -5,7 +5,8 @@
  * that reaches an Apigee condition or message template goes through conditions.ts.
  */
 import { assertSupported } from '../../lib/capabilities/support';
-import { targetLabel, type ApigeeEnvironmentType } from '../../lib/capabilities/table';
+import { targetLabel } from '../../lib/capabilities/targets';
+import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
 import { routeCondition } from './conditions';

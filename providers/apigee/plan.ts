@@ -1,5 +1,5 @@
 /** ApigeePlan: the proxy bundle as files plus the org resources, computed by the pure compiler. */
-import type { ApigeeEnvironmentType } from '../../lib/capabilities/table';
+import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
 
 /** One API product per plan and stage: a key issued for one stage works there only, with its own quota. */

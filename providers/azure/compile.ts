@@ -5,7 +5,8 @@
  * lists the resources (./resources).
  */
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
-import { targetLabel, type AzureSku } from '../../lib/capabilities/table';
+import { targetLabel } from '../../lib/capabilities/targets';
+import type { AzureSku } from '../../lib/capabilities/types';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { credentialLocation, locationKey } from '../../lib/model/credentials';
 import { canonical } from '../../lib/model/normalize';

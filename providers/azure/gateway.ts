@@ -7,7 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as apim from '@pulumi/azure-native/apimanagement';
-import type { AzureSku } from '../../lib/capabilities/table';
+import type { AzureSku } from '../../lib/capabilities/types';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';

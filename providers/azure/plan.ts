@@ -1,5 +1,5 @@
 /** ApimPlan: what the AzureApimGateway component creates, computed by the pure compiler. */
-import type { AzureSku } from '../../lib/capabilities/table';
+import type { AzureSku } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
 
 export interface ApimOperation {

@@ -1,4 +1,4 @@
-import { capability, FEATURES, TARGETS, type Feature } from '../../lib/capabilities/table';
+import { capability, FEATURES, TARGETS, type Feature } from '../../lib/capabilities';
 import { featuresUsed, portability } from '../../lib/capabilities/portability';
 import { formatPortabilityMarkdown, formatPortabilityTable } from '../../lib/capabilities/format';
 import { toGatewaySpec } from '../../lib/model/normalize';

@@ -11,7 +11,7 @@
  * roles/run.invoker there, and keep the function private.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { ApigeeEnvironmentType } from '../../../lib/capabilities/table';
+import type { ApigeeEnvironmentType } from '../../../lib/capabilities/types';
 import { loadSpecFile } from '../../../lib/model/load';
 import { ApigeeGateway } from '../../../providers/apigee/gateway';
 

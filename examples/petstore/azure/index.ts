@@ -13,7 +13,7 @@
  * without it are refused, so the gateway cannot be skipped.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { AzureSku } from '../../../lib/capabilities/table';
+import type { AzureSku } from '../../../lib/capabilities/types';
 import { loadSpecFile } from '../../../lib/model/load';
 import { AzureApimGateway } from '../../../providers/azure/gateway';
 

@@ -1,5 +1,5 @@
 /** What every route emitter receives: the spec, the stage, the per-stage names and the string guard. */
-import type { AzureSku } from '../../../lib/capabilities/table';
+import type { AzureSku } from '../../../lib/capabilities/types';
 import type { CredentialLocation } from '../../../lib/model/credentials';
 import type { SynthesisProblem } from '../../../lib/model/errors';
 import type { GatewaySpec, RouteSpec } from '../../../lib/model/types';
