@@ -3,7 +3,8 @@
  * parameters and headers, and (unless `cache.shared`) the caller's identity on routes with auth,
  * as the compilers key it. Only successful GET and HEAD responses are stored.
  */
-import type { CachePolicySpec, RouteSpec } from '../model/types';
+import { cacheCallerCredentials } from '../model/credentials';
+import type { CachePolicySpec, GatewaySpec, RouteSpec } from '../model/types';
 
 export interface CachedResponse {
   readonly status: number;
@@ -16,20 +17,21 @@ export interface CacheKeyInput {
   readonly params: Record<string, string>;
   readonly query: URLSearchParams;
   readonly headers: Record<string, string | undefined>;
-  /** The caller's credential (token or key), when the route has auth. */
-  readonly identity?: string;
 }
 
 export function cacheable(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
-/** The cache key of a request to `route`. */
-export function cacheKey(route: RouteSpec, policy: CachePolicySpec, req: CacheKeyInput): string {
+/**
+ * The cache key of a request to `route`. The caller's part is the value at each location
+ * cacheCallerCredentials names, the same locations every target keys by.
+ */
+export function cacheKey(spec: GatewaySpec, route: RouteSpec, policy: CachePolicySpec, req: CacheKeyInput): string {
   const parts: unknown[] = [route.id, req.method, Object.entries(req.params).sort()];
   parts.push(policy.key.query.map((q) => [q, req.query.getAll(q)]));
   parts.push(policy.key.headers.map((h) => [h.toLowerCase(), req.headers[h.toLowerCase()] ?? null]));
-  if (!policy.shared && route.auth !== 'none') parts.push(req.identity ?? '');
+  parts.push(cacheCallerCredentials(spec, route).map((c) => (c.in === 'header' ? req.headers[c.name.toLowerCase()] ?? null : req.query.getAll(c.name))));
   return JSON.stringify(parts);
 }
 

@@ -287,7 +287,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const valid = p.validator.check(r, { query, headers, body });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
 
-  const key = r.cache && cacheable(x.method) ? cacheKey(r, r.cache, { method: x.method, params: m.params, query, headers, identity: caller.identity }) : undefined;
+  const key = r.cache && cacheable(x.method) ? cacheKey(p.spec, r, r.cache, { method: x.method, params: m.params, query, headers }) : undefined;
   if (key) {
     const hit = p.cache.get(key, p.clock.now());
     if (hit) {

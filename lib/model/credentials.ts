@@ -3,7 +3,9 @@
  * (`auth: [a, [b, c]]`) that every target and `anygate dev` share. docs/model.md ("Alternative
  * credentials") states the semantics; this module is their one definition in code.
  */
+import { alternativeAuthorizers } from '../runtime/alternatives';
 import { MODEL_DEFAULTS } from './defaults';
+import type { GatewaySpec, RouteSpec } from './types';
 
 /** The fields of an authorizer (parsed or normalized) that say where its credential is. */
 export type CredentialSource =
@@ -72,3 +74,33 @@ export function clashMessage(c: AlternativeClash): string {
 
 // Dependency-free (the capability records use it without loading the schema library).
 export { alternativeAuthorizers } from '../runtime/alternatives';
+
+/** A credential that identifies the caller in a cache key. */
+export interface CallerCredential {
+  readonly authorizer: string;
+  readonly type: 'jwt' | 'apiKey' | 'custom';
+  readonly in: 'header' | 'query';
+  /** The header or parameter name as the spec writes it. */
+  readonly name: string;
+}
+
+/**
+ * What identifies the caller of a cached route (rule 8 of docs/model.md): every credential the
+ * route may check, from every alternative, in written order, one per request location (header
+ * names compared without case). Empty on public routes and where `cache.shared` is true. Each
+ * target maps these to its own key parts; dev reads the same locations.
+ */
+export function cacheCallerCredentials(spec: GatewaySpec, route: RouteSpec): CallerCredential[] {
+  if (route.auth === 'none' || route.cache?.shared) return [];
+  const seen = new Set<string>();
+  const out: CallerCredential[] = [];
+  for (const authorizer of alternativeAuthorizers(route.auth)) {
+    const a = spec.authorizers[authorizer];
+    if (!a) continue;
+    const key = locationKey(credentialLocation(a));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(a.type === 'apiKey' ? { authorizer, type: a.type, in: a.in, name: a.name } : { authorizer, type: a.type, in: 'header', name: a.header });
+  }
+  return out;
+}

@@ -3,26 +3,20 @@
  * after transforms and redaction). On a route with auth the caller's credential is part of the key
  * unless the spec says `cache.shared: true`, so one caller's response never reaches another.
  */
-import { alternativeAuthorizers } from '../../../lib/model/credentials';
+import { cacheCallerCredentials } from '../../../lib/model/credentials';
 import type { RouteSpec } from '../../../lib/model/types';
 import { headerRef, queryRef } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import { routeOptions } from '../options';
 import * as P from '../policies';
 
-/** Variables that identify the caller of a route: the token's header, the app of an API key. */
+/**
+ * Variables that identify the caller (lib/model/credentials.ts): the token's header, and for API
+ * keys the app VerifyAPIKey verified (client_id, once).
+ */
 function identity(ctx: ApigeeContext, r: RouteSpec): string[] {
-  if (r.auth === 'none' || r.cache?.shared) return [];
-  // With alternatives, every credential the request may present is part of the key (one caller's
-  // response never reaches a caller who presented other credentials); client_id once.
-  const names = r.auth.length > 1 ? alternativeAuthorizers(r.auth) : r.auth[0];
-  const refs = names.map((n) => {
-    const a = ctx.spec.authorizers[n];
-    // VerifyAPIKey sets client_id to the app of the verified key.
-    if (a.type === 'apiKey') return 'client_id';
-    return headerRef(a.header, `authorizers.${n}.header`);
-  });
-  return r.auth.length > 1 ? [...new Set(refs)] : refs;
+  const refs = cacheCallerCredentials(ctx.spec, r).map((c) => (c.type === 'apiKey' ? 'client_id' : headerRef(c.name, `authorizers.${c.authorizer}.header`)));
+  return [...new Set(refs)];
 }
 
 export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragment; store: Fragment } {

@@ -5,19 +5,13 @@
  * cache sits in front of the backend, so without it a response computed for one caller would be
  * served to the next caller of the same URL for the TTL.
  */
+import { cacheCallerCredentials } from '../../../lib/model/credentials';
 import type { RouteSpec } from '../../../lib/model/types';
 import type { MethodParam, RouteContext, RouteEmitter } from './fragment';
 
-/** The request parts that identify the caller on this route (empty on public routes). */
+/** The request parts that identify the caller on this route (lib/model/credentials.ts). */
 export function callerIdentity(route: RouteSpec, ctx: RouteContext): MethodParam[] {
-  if (route.auth === 'none') return [];
-  const out: MethodParam[] = [];
-  for (const name of [...new Set(route.auth.flat())].sort()) {
-    const a = ctx.spec.authorizers[name];
-    if (a.type === 'apiKey') out.push({ in: a.in, name: a.name, required: false });
-    else out.push({ in: 'header', name: a.header, required: false });
-  }
-  return out;
+  return cacheCallerCredentials(ctx.spec, route).map((c) => ({ in: c.in, name: c.name, required: false }));
 }
 
 function keyParameter(p: MethodParam): string {
@@ -32,7 +26,7 @@ export const emitCache: RouteEmitter = (route, ctx) => {
     ...cache.key.query.map((name) => ({ in: 'query' as const, name, required: false })),
     ...cache.key.headers.map((name) => ({ in: 'header' as const, name, required: false })),
   ];
-  const identity = cache.shared ? [] : callerIdentity(route, ctx);
+  const identity = callerIdentity(route, ctx);
   // Header names are case-insensitive: one key parameter per header.
   const keys = new Map([...params, ...identity].map((p) => [keyParameter({ ...p, name: p.in === 'header' ? p.name.toLowerCase() : p.name }), keyParameter(p)]));
   return {

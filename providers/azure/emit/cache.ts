@@ -6,23 +6,15 @@
  * never served to another.
  * https://learn.microsoft.com/azure/api-management/cache-lookup-policy
  */
-import { alternativeAuthorizers } from '../../../lib/model/credentials';
+import { cacheCallerCredentials } from '../../../lib/model/credentials';
 import type { RouteSpec } from '../../../lib/model/types';
 import { el } from '../xml';
 import type { EmitContext, Fragment } from './context';
 
-/** The request parts that identify the caller of an auth route: headers and query parameters. */
+/** The request parts that identify the caller of an auth route (lib/model/credentials.ts). */
 export function callerKey(route: RouteSpec, ctx: EmitContext): { headers: string[]; query: string[] } {
-  const headers: string[] = [];
-  const query: string[] = [];
-  if (route.auth === 'none') return { headers, query };
-  // With alternatives, every credential the route accepts: rule 8 of docs/model.md.
-  for (const n of alternativeAuthorizers(route.auth)) {
-    const a = ctx.spec.authorizers[n];
-    if (a.type === 'apiKey' && a.in === 'query') query.push(a.name);
-    else headers.push(a.type === 'apiKey' ? a.name : a.header);
-  }
-  return { headers, query };
+  const creds = cacheCallerCredentials(ctx.spec, route);
+  return { headers: creds.filter((c) => c.in === 'header').map((c) => c.name), query: creds.filter((c) => c.in === 'query').map((c) => c.name) };
 }
 
 const uniqueCaseless = (xs: string[]) => {
@@ -34,7 +26,7 @@ export function emitCache(route: RouteSpec, ctx: EmitContext): Fragment {
   const c = route.cache;
   if (!c) return {};
   const s = ctx.strings;
-  const caller = c.shared ? { headers: [], query: [] } : callerKey(route, ctx);
+  const caller = callerKey(route, ctx);
   const headers = uniqueCaseless([...c.key.headers, ...caller.headers]).map((h) => s.header(h, route.id, 'route.cache', 'cache key header'));
   const query = [...new Set([...c.key.query, ...caller.query])].map((q) => s.plainName(q, route.id, 'route.cache', 'cache key query parameter'));
   const lookup = el(
