@@ -4,30 +4,18 @@
  * preflights with its OPTIONS mock (204, the Allow-Origin echoed only for a listed origin: see
  * providers/aws/cors.ts); APIM's cors policy and Apigee's CORS policy answer 200.
  */
+import { allowOriginValue, originAllowed, preflightMethods } from '../model/cors';
 import type { CorsSpec } from '../model/types';
 import type { Profile } from './profiles';
 
-/** True when `origin` may read responses. */
-export function originAllowed(cors: CorsSpec, origin: string | undefined): origin is string {
-  return Boolean(origin) && (cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin!));
-}
-
-function allowOriginValue(cors: CorsSpec, origin: string): string {
-  return cors.allowOrigins.includes('*') && !cors.allowCredentials ? '*' : origin;
-}
+export { originAllowed };
 
 /** The preflight response for a path whose routes take `methods`. */
 export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[]): { status: number; headers: Record<string, string> } {
   const headers: Record<string, string> = { vary: 'Origin' };
-  const set = new Set<string>();
-  for (const m of methods) {
-    if (m === 'ANY') cors.allowMethods.filter((x) => x !== 'ANY').forEach((x) => set.add(x));
-    else if (cors.allowMethods.includes(m as never) || cors.allowMethods.includes('ANY')) set.add(m);
-  }
-  set.add('OPTIONS');
   if (originAllowed(cors, origin)) {
     headers['access-control-allow-origin'] = allowOriginValue(cors, origin);
-    headers['access-control-allow-methods'] = [...set].sort().join(',');
+    headers['access-control-allow-methods'] = preflightMethods(cors, methods).join(',');
     headers['access-control-allow-headers'] = cors.allowHeaders.join(',');
     headers['access-control-max-age'] = String(cors.maxAgeSeconds);
     if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';

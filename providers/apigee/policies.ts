@@ -211,7 +211,7 @@ export const cors = (name: string, c: { allowOrigins: string[]; allowMethods: st
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
     el('AllowOrigins', {}, c.allowOrigins.join(', ')),
-    el('AllowMethods', {}, c.allowMethods.includes('ANY') ? 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' : c.allowMethods.join(', ')),
+    el('AllowMethods', {}, c.allowMethods.join(', ')),
     el('AllowHeaders', {}, c.allowHeaders.join(', ')),
     c.exposeHeaders.length > 0 && el('ExposeHeaders', {}, c.exposeHeaders.join(', ')),
     el('MaxAge', {}, String(c.maxAgeSeconds)),

@@ -3,6 +3,7 @@
  * variables and throttles), one conditional Flow per route behind a preflight flow that runs no
  * policy, a 404 flow, route rules, and JSON errors for faults the gateway raises itself.
  */
+import { corsMethods } from '../../lib/model/cors';
 import { el, toXml, type XNode } from '../shared/xml';
 import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from './conditions';
 import type { ApigeeContext } from './context';
@@ -12,7 +13,7 @@ function corsPolicy(ctx: ApigeeContext): XNode {
   const c = ctx.spec.cors!;
   // AllowOrigins (and the header lists) are message templates: every value follows its grammar.
   const check = (list: string[], field: string, f: (v: string, where: string) => string) => list.map((v, i) => f(v, `cors.${field}[${i}]`));
-  return P.cors('CORS-gateway', { ...c, allowOrigins: check(c.allowOrigins, 'allowOrigins', origin), allowHeaders: check(c.allowHeaders, 'allowHeaders', tokenName), exposeHeaders: check(c.exposeHeaders, 'exposeHeaders', tokenName) });
+  return P.cors('CORS-gateway', { ...c, allowMethods: corsMethods(c), allowOrigins: check(c.allowOrigins, 'allowOrigins', origin), allowHeaders: check(c.allowHeaders, 'allowHeaders', tokenName), exposeHeaders: check(c.exposeHeaders, 'exposeHeaders', tokenName) });
 }
 
 export function preflow(ctx: ApigeeContext): XNode[] {

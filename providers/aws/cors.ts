@@ -5,19 +5,16 @@
  * through untouched, so actual responses carry CORS headers only when the backend (or the generated
  * transform) adds them. Origins reach VTL only through vtl.ts, after the origin grammar check.
  */
+import { CONCRETE_METHODS as MODEL_METHODS, preflightMethods } from '../../lib/model/cors';
 import type { CorsSpec } from '../../lib/model/types';
 import { vtlEchoAllowedOrigin, vtlLiteral } from './vtl';
 
-/** The methods a request can use, as API Gateway's ANY method matches them. */
-export const CONCRETE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+/** The methods a request can use, as API Gateway's ANY method matches them (sorted). */
+export const CONCRETE_METHODS = [...MODEL_METHODS].sort();
 
-/** Methods allowed on one resource, as the preflight answers them. An ANY route allows every method. */
+/** Methods allowed on one resource, as the preflight answers them (lib/model/cors.ts). */
 function allowMethods(cors: CorsSpec, methodsOnPath: string[]): string {
-  const allowed = new Set<string>(cors.allowMethods.flatMap((m) => (m === 'ANY' ? [...CONCRETE_METHODS] : [m])));
-  const set = new Set<string>();
-  for (const m of methodsOnPath) for (const x of m === 'ANY' ? CONCRETE_METHODS : [m]) if (allowed.has(x)) set.add(x);
-  set.add('OPTIONS');
-  return [...set].sort().join(',');
+  return preflightMethods(cors, methodsOnPath).join(',');
 }
 
 /** An origin as a static header value (single-quoted, like a VTL literal; checked by the origin grammar upstream). */

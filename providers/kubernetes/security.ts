@@ -5,7 +5,7 @@
  * (Envoy Gateway SecurityPolicy API); principals in one rule must all match.
  */
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
-import { METHOD_ORDER } from '../../lib/model/types';
+import { corsMethods } from '../../lib/model/cors';
 import { bindingService } from './backends';
 import { headerName } from './envoy-text';
 import { EG_API } from './filters';
@@ -79,7 +79,7 @@ function cors(spec: GatewaySpec) {
   const out: Record<string, unknown> = {
     allowOrigins: c.allowOrigins,
     // ANY: every method by name (a `*` is not a wildcard for credentialed requests in browsers).
-    allowMethods: c.allowMethods.includes('ANY') ? METHOD_ORDER.filter((m) => m !== 'ANY') : c.allowMethods,
+    allowMethods: corsMethods(c),
     allowHeaders: c.allowHeaders,
     maxAge: `${c.maxAgeSeconds}s`,
   };

@@ -5,6 +5,7 @@
  * get the headers here, as API Gateway does with gateway responses.
  * https://learn.microsoft.com/azure/api-management/api-management-error-handling-policies
  */
+import { corsMethods } from '../../../lib/model/cors';
 import type { CorsSpec } from '../../../lib/model/types';
 import { originAllowedExpr, policyJson, type ApimStrings } from '../expressions';
 import { el, type XNode } from '../xml';
@@ -15,7 +16,7 @@ export function corsPolicy(c: CorsSpec, strings: ApimStrings): XNode {
     'cors',
     { 'allow-credentials': c.allowCredentials ? 'true' : 'false' },
     el('allowed-origins', {}, ...c.allowOrigins.map((o) => el('origin', {}, strings.origin(o, 'gateway')))),
-    el('allowed-methods', { 'preflight-result-max-age': c.maxAgeSeconds }, ...(c.allowMethods.includes('ANY') ? [el('method', {}, '*')] : c.allowMethods.map((m) => el('method', {}, m)))),
+    el('allowed-methods', { 'preflight-result-max-age': c.maxAgeSeconds }, ...corsMethods(c).map((m) => el('method', {}, m))),
     el('allowed-headers', {}, ...c.allowHeaders.map((h) => header(h, 'cors.allowHeaders'))),
     c.exposeHeaders.length > 0 && el('expose-headers', {}, ...c.exposeHeaders.map((h) => header(h, 'cors.exposeHeaders'))),
   );
