@@ -61,7 +61,7 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
   } else {
     const targets = c.targets.get(route.backend)!;
     const prefixes = [...new Set(targets.map((t) => t.pathPrefix))];
-    if (prefixes.length > 1) fctx.problem('backend.weighted', `the weighted targets of backend ${route.backend} have different base paths (${prefixes.join(', ')}); one rewrite serves every target, so give them the same path`);
+    // Targets with different base paths are refused by the backend.weighted record first.
     const pathRewrite = c.spec.basePath !== '/' || prefixes[0] !== '' || Boolean(route.transform?.request?.rewritePath);
     if (pathRewrite) {
       const natural = templateRegex(c.spec.basePath, route.segments);

@@ -107,6 +107,18 @@ const headerNames = (ctx: CheckContext): SynthesisProblem[] =>
     return [...badNames, ...badValues];
   });
 
+/** One URL rewrite serves every weighted target, so their base paths must agree (in each stage that does not override the backend). */
+const weightedPrefixes = (ctx: CheckContext): SynthesisProblem[] =>
+  usedRoutes(ctx).flatMap((r) => {
+    const b = ctx.spec.backends[r.backend];
+    if (b.type !== 'http' || !b.targets) return [];
+    const prefixes = [...new Set(b.targets.map((t) => new URL(t.url).pathname.replace(/\/+$/, '')))];
+    const unmasked = Object.values(ctx.spec.stages).some((st) => !st.backends[r.backend]?.url);
+    return prefixes.length > 1 && unmasked
+      ? [ctx.problem(r.id, `the weighted targets of backend ${r.backend} have different base paths (${prefixes.join(', ')}); one rewrite serves every target, so give them the same path`)]
+      : [];
+  });
+
 /** The `kubernetes:` block: stages it names exist, listeners are valid, routes can attach. */
 const optionsCheck = (ctx: CheckContext): SynthesisProblem[] =>
   ctx.spec.kubernetes ? kubernetesOptionProblems(ctx.spec.kubernetes, Object.keys(ctx.spec.stages), functionBindings(ctx.spec)).map((p) => ctx.problem('gateway', `kubernetes.${p.path}: ${p.message}`)) : [];
@@ -118,7 +130,7 @@ export const KUBERNETES: TargetRecords = {
     'path.greedy': n('RegularExpression path match (RE2, full match)'),
     'path.mixedSegment': n('RegularExpression path match (RE2, full match)'),
     'backend.http': n('Envoy Gateway Backend (FQDN endpoint); BackendTLSPolicy for https'),
-    'backend.weighted': n('weighted backendRefs'),
+    'backend.weighted': n('weighted backendRefs', { check: weightedPrefixes }),
     'backend.circuitBreaker': e('BackendTrafficPolicy passive health check: an endpoint is ejected after `failures` consecutive 5xx for tripSeconds'),
     'backend.function': n('Service reference, given per stage in the kubernetes options'),
     'backend.mock': n('HTTPRouteFilter directResponse (Envoy Gateway extension)'),
