@@ -49,7 +49,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     'backend.timeout': n('forward-request timeout-ms from the route (or defaults, or backend) timeoutMs'),
     'auth.jwt': n('validate-jwt', { check: jwtChecks }),
     'auth.scopes': n('a choose after validate-jwt on scopeClaim only (default scope; no fallback to scp), a space-separated string or an array: 403 without the scopes, 401 for a missing or invalid token'),
-    'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); products and subscriptions per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
+    'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); a key in APIM\'s other place (subscription-key query or Ocp-Apim-Subscription-Key header) is refused with 401 in policy; products and subscriptions per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('subscription key (subscriptionKeyParameterNames: one header and one query parameter per API; APIM also accepts the key under its default name for the place the spec leaves unused)'),
     'auth.custom': e('send-request to the function with its function key, then check its status', { check: customAuthChecks }),
     // https://learn.microsoft.com/azure/api-management/api-management-subscriptions: a key sent
