@@ -12,7 +12,7 @@ function whereText(where: string[]): string {
   return `${where.includes('gateway') ? 'gateway, ' : ''}${routes.length} route${routes.length === 1 ? '' : 's'}`;
 }
 
-const differenceText = (d: Omit<BehaviourDifference, 'when'>) => `${d.aspect}: ${d.observed}${d.remedy ? ` Remedy: ${d.remedy}` : ''}`;
+const differenceText = (d: Omit<BehaviourDifference, 'when'>) => `${d.aspect}: ${d.observed}${d.remedy ? `; remedy: ${d.remedy}` : ''}`;
 
 /** Every behaviour difference of the report, one line each: `feature on target: aspect: observed Remedy: ...`. */
 export function differenceLines(report: PortabilityReport): string[] {

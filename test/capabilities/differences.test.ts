@@ -39,7 +39,7 @@ describe('behaviour differences', () => {
     s.routes[0].rateLimit = { requestsPerSecond: 5 };
     expect(lines(s)).not.toContainEqual(expect.stringMatching(/ANY route's rate limit/));
     s.routes[0].method = 'ANY';
-    expect(lines(s)).toContainEqual(expect.stringMatching(/^route rate limit on aws: burst: an ANY route's rate limit is one method setting per concrete method .* Remedy: /));
+    expect(lines(s)).toContainEqual(expect.stringMatching(/^route rate limit on aws: burst: an ANY route's rate limit is one method setting per concrete method .*; remedy: /));
   });
 
   it('names AWS error answers without Allow-Origin only with several origins and credentials', () => {

@@ -132,7 +132,7 @@ describe('kubernetes deploy requirements and behaviour differences', () => {
       expect(text).toMatch(/required scopes on kubernetes: claims: scopes are read from the "scope" claim and also from "scp"/);
       expect(text).toMatch(/JWT authorizer on kubernetes: claims: a token without exp is accepted/);
       expect(text).toMatch(/plan quota on kubernetes: window: .*a month is 30 days counted from 1970-01-01/);
-      expect(text).toMatch(/IP allow list on kubernetes: client address: .*Remedy: attach a ClientTrafficPolicy with clientIPDetection/);
+      expect(text).toMatch(/IP allow list on kubernetes: client address: .*remedy: attach a ClientTrafficPolicy with clientIPDetection/);
       expect(text).toMatch(/backend timeout on kubernetes: timeout: the rule's timeouts\.request covers the whole request/);
     }
     expect(md).toMatch(/\| HTTP backend \| .* \| native: .*\(differs: deploy\) \|/);
