@@ -13,7 +13,7 @@ const severalOriginsWithCredentials = (s: GatewaySpec) => Boolean(s.cors && s.co
 
 export const AWS_DIFFERENCES = {
   'route.rateLimit': [
-    differs('burst', 'an ANY route\'s rate limit is one method setting per concrete method it serves (up to 7), each its own bucket: together up to 7 times the rate and burst', 'give the route one method, or split it into one route per method with its share of the limit', anyRouteLimited),
+    differs('burst', 'an ANY route\'s rate limit is one method setting per concrete method it serves (up to 7, or 6 when CORS takes OPTIONS), each its own bucket: together up to that many times the rate and burst', 'give the route one method, or split it into one route per method with its share of the limit', anyRouteLimited),
     differs('body', 'over the limit: 429 {"message":"Too Many Requests"}, no Retry-After'),
   ],
   'plan.quota': [
