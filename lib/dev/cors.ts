@@ -4,6 +4,7 @@
  * preflights with its OPTIONS mock (204, the Allow-Origin echoed only for a listed origin: see
  * providers/aws/cors.ts); APIM's cors policy and Apigee's CORS policy answer 200.
  */
+import { KUBERNETES_PREFLIGHT_REFUSED } from '../capabilities/targets/kubernetes-differences';
 import type { CorsSpec } from '../model/types';
 import type { Profile } from './profiles';
 
@@ -17,7 +18,7 @@ function allowOriginValue(cors: CorsSpec, origin: string): string {
 }
 
 /** The preflight response for a path whose routes take `methods`. */
-export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[]): { status: number; headers: Record<string, string> } {
+export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[]): { status: number; headers: Record<string, string>; body?: string } {
   const headers: Record<string, string> = { vary: 'Origin' };
   const set = new Set<string>();
   for (const m of methods) {
@@ -32,6 +33,7 @@ export function preflight(profile: Profile, cors: CorsSpec, origin: string | und
     headers['access-control-max-age'] = String(cors.maxAgeSeconds);
     if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
   }
+  else if (profile === 'kubernetes') return { status: 403, headers: { 'content-type': 'application/json' }, body: KUBERNETES_PREFLIGHT_REFUSED };
   return { status: profile === 'aws' ? 204 : 200, headers };
 }
 

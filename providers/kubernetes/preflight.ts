@@ -6,13 +6,14 @@
  * spec protects OPTIONS (an authenticated ANY route beside a public GET). Here every preflight
  * (OPTIONS with Origin and Access-Control-Request-Method) of a path the routes use matches a
  * preflight rule instead: the SecurityPolicy's CORS answers it, and what CORS does not answer gets
- * a 403 direct response. No preflight rule has a backend.
+ * a 403 direct response (origin not allowed). No preflight rule has a backend.
  *
  * Precedence: a preflight rule carries the same path match values as the routes' rules plus a
  * method and two header matches, so Envoy Gateway ranks it above every rule with the same path
  * value (paths.ts), and preflights keep the route order among themselves. Paths with an OPTIONS
  * route get no preflight rule: that route answers them, as on the other targets.
  */
+import { KUBERNETES_PREFLIGHT_REFUSED } from '../../lib/capabilities/targets/kubernetes-differences';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { EG_API, extensionRef } from './filters';
 import { dnsLabel } from './names';
@@ -20,8 +21,8 @@ import type { PathMatch } from './paths';
 import type { K8sObject } from './plan';
 import { ruleName, splitRoutes } from './rules';
 
-/** The body of the 403 a preflight gets when CORS does not answer it (origin or method not allowed). */
-export const PREFLIGHT_REFUSED = '{"error":{"code":"CorsPreflightRefused","message":"CORS preflight refused: origin or method not allowed"}}';
+/** The body of the 403 a preflight gets when CORS does not answer it (`anygate dev --profile kubernetes` answers the same). */
+export const PREFLIGHT_REFUSED = KUBERNETES_PREFLIGHT_REFUSED;
 
 const PREFLIGHT_HEADERS = [
   { type: 'RegularExpression', name: 'Origin', value: '.+' },

@@ -8,6 +8,13 @@ import type { BehaviourDifference } from '../types';
 import { differs } from './helpers';
 import { burstDiffers } from './kubernetes-rates';
 
+/**
+ * What the Kubernetes target's preflight rules answer when Envoy's CORS filter does not (an origin
+ * it does not allow): a 403 direct response, so the preflight never reaches a backend. Emitted by
+ * providers/kubernetes/preflight.ts; `anygate dev --profile kubernetes` answers the same.
+ */
+export const KUBERNETES_PREFLIGHT_REFUSED = '{"error":{"code":"CorsPreflightRefused","message":"CORS preflight refused: origin not allowed"}}';
+
 /** The helm value that turns on Envoy Gateway's Backend API (off by default). */
 export const ENABLE_BACKEND_HELM_VALUE = 'config.envoyGateway.extensionApis.enableBackend=true';
 
@@ -53,6 +60,7 @@ export const KUBERNETES_DIFFERENCES = {
   'ipRules.allow': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s, so every caller is allowed or denied alike', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
   ],
+  cors: [differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*')))],
   'ipRules.deny': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
   ],
