@@ -2,6 +2,7 @@
 import { formatProblem } from '../model/errors';
 import type { PortabilityReport } from './portability';
 import { targetLabel } from './targets';
+import type { BehaviourDifference } from './types';
 
 const MARK = { native: 'native', emulated: 'emulated', unsupported: 'UNSUPPORTED' } as const;
 
@@ -11,13 +12,30 @@ function whereText(where: string[]): string {
   return `${where.includes('gateway') ? 'gateway, ' : ''}${routes.length} route${routes.length === 1 ? '' : 's'}`;
 }
 
-/** A fixed-width table for the terminal, followed by the problems. */
+const differenceText = (d: Omit<BehaviourDifference, 'when'>) => `${d.aspect}: ${d.observed}${d.remedy ? `; remedy: ${d.remedy}` : ''}`;
+
+/** Every behaviour difference of the report, one line each: `feature on target: aspect: observed Remedy: ...`. */
+export function differenceLines(report: PortabilityReport): string[] {
+  const out: string[] = [];
+  for (const r of report.rows) {
+    for (const t of report.targets) {
+      for (const d of r.targets[t]?.differences ?? []) out.push(`${r.title} on ${targetLabel(t, report.tiers)}: ${differenceText(d)}`);
+    }
+  }
+  return out;
+}
+
+const mark = (c: { support: keyof typeof MARK; differences?: readonly unknown[] }) => `${MARK[c.support]}${c.differences?.length ? ', differs' : ''}`;
+
+/** A fixed-width table for the terminal, the behaviour differences, then the problems. */
 export function formatPortabilityTable(report: PortabilityReport): string {
   const header = ['feature', 'used by', ...report.targets.map((t) => targetLabel(t, report.tiers))];
-  const body = report.rows.map((r) => [r.title, whereText(r.where), ...report.targets.map((t) => MARK[r.targets[t]!.support])]);
+  const body = report.rows.map((r) => [r.title, whereText(r.where), ...report.targets.map((t) => mark(r.targets[t]!))]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+  const differences = differenceLines(report);
+  if (differences.length) out.push('', 'behaves differently from the spec (synthesis succeeds; clients see this):', ...differences.map((d) => `  ${d}`));
   if (report.problems.length) {
     out.push('', `${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (synthesis fails for these targets):`);
     for (const p of report.problems) out.push(`  ${formatProblem(p)}`);
@@ -35,10 +53,16 @@ export function formatPortabilityMarkdown(report: PortabilityReport, title: stri
   out.push(`| feature | used by | ${report.targets.map((t) => targetLabel(t, report.tiers)).join(' | ')} |`);
   out.push(`|---|---|${report.targets.map(() => '---').join('|')}|`);
   for (const r of report.rows) {
-    const cells = report.targets.map((t) => `${MARK[r.targets[t]!.support]}: ${md(r.targets[t]!.note)}`);
+    const cells = report.targets.map((t) => {
+      const c = r.targets[t]!;
+      const aspects = [...new Set((c.differences ?? []).map((d) => d.aspect))];
+      return `${MARK[c.support]}: ${md(c.note)}${aspects.length ? ` (differs: ${aspects.join(', ')})` : ''}`;
+    });
     out.push(`| ${md(r.title)} | ${md(whereText(r.where))} | ${cells.join(' | ')} |`);
   }
   out.push('');
+  const differences = differenceLines(report);
+  if (differences.length) out.push('## Behaviour that differs from the spec', '', ...differences.map((d) => `- ${md(d)}`), '');
   if (report.problems.length) {
     out.push('## Problems', '');
     for (const p of report.problems) out.push(`- ${md(formatProblem(p))}`);

@@ -11,7 +11,7 @@
  */
 import { SynthesisError, type SynthesisProblem } from '../model/errors';
 import type { GatewaySpec } from '../model/types';
-import { FEATURE_RECORDS, FEATURES, featuresUsed, isFeatureId, type FeatureId } from './features';
+import { FEATURE_RECORDS, FEATURES, featureUses, isFeatureId, type FeatureId } from './features';
 import { targetProblems } from './support';
 import { capability } from './targets';
 import { TARGETS, type Capability, type SupportOptions, type Target, type Tiers } from './types';
@@ -56,12 +56,12 @@ function emittedFromCompiler(spec: GatewaySpec, compile: Compile, options: Suppo
 export function portability(spec: GatewaySpec, targets: readonly Target[] = TARGETS, options: PortabilityOptions = {}): PortabilityReport {
   const { compilers, ...support } = options;
   const tiers: Tiers = { azureSku: support.azureSku, apigeeEnvironmentType: support.apigeeEnvironmentType };
-  const rows: PortabilityRow[] = featuresUsed(spec).map(({ feature, where }) => ({
-    feature,
-    title: FEATURES[feature],
-    where,
-    targets: Object.fromEntries(targets.map((t) => [t, capability(t, feature, tiers, spec)])),
-  }));
+  // Listed features, and unlisted ones (backend timeout...) where some target behaves differently.
+  const rows: PortabilityRow[] = featureUses(spec).flatMap(({ feature, where }) => {
+    const cells = Object.fromEntries(targets.map((t) => [t, capability(t, feature, tiers, spec)])) as Partial<Record<Target, Capability>>;
+    if (!FEATURE_RECORDS[feature].listed && !Object.values(cells).some((c) => c?.differences?.length)) return [];
+    return [{ feature, title: FEATURES[feature], where: where.includes('gateway') ? ['gateway', ...where.filter((w) => w !== 'gateway')] : where, targets: cells }];
+  });
   const problems: SynthesisProblem[] = [];
   for (const t of targets) {
     const found = targetProblems(spec, t, support);

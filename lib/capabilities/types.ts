@@ -80,6 +80,24 @@ export interface EmittedContext extends CheckContext {
   readonly measured: readonly Measured[];
 }
 
+/** What about the behaviour differs: the part of the response or the limit a client observes. */
+export type DifferenceAspect = 'status' | 'headers' | 'body' | 'window' | 'burst' | 'claims' | 'accuracy' | 'timeout' | 'client address' | 'methods' | 'deploy';
+
+/**
+ * One way a target's observable behaviour differs from the spec's meaning (docs/model.md), even
+ * though the target synthesizes the feature. Written once, in the target's record; the
+ * portability report prints it per feature and target.
+ */
+export interface BehaviourDifference {
+  readonly aspect: DifferenceAspect;
+  /** What a client or operator observes on this target, one sentence. */
+  readonly observed: string;
+  /** What to do about it. @default - nothing anygate or the platform can set changes it */
+  readonly remedy?: string;
+  /** Only where the spec makes it happen (e.g. several allowed origins). @default - wherever the feature is used */
+  readonly when?: (spec: GatewaySpec) => boolean;
+}
+
 /** What one target does with one feature. */
 export interface TargetCapability {
   readonly support: Support;
@@ -102,10 +120,19 @@ export interface TargetCapability {
    * @default - the note alone
    */
   readonly describe?: (spec: GatewaySpec) => string | undefined;
+  /**
+   * How the target's observable behaviour differs from the spec's meaning (status, headers, body,
+   * window, burst, claims, accuracy...), where it does.
+   * @default - none: the target behaves as the spec says
+   */
+  readonly differences?: readonly BehaviourDifference[];
 }
 
-/** Kept for callers of the old table: support and note only. */
-export type Capability = Pick<TargetCapability, 'support' | 'note'>;
+/** What the report shows of a record: support, note, and the differences that apply to the spec. */
+export interface Capability extends Pick<TargetCapability, 'support' | 'note'> {
+  /** @default - none */
+  readonly differences?: readonly BehaviourDifference[];
+}
 
 /**
  * One target's records: a base column with an entry for every feature, and per tier the entries

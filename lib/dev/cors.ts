@@ -5,13 +5,14 @@
  * providers/aws/cors.ts); APIM's cors policy and Apigee's CORS policy answer 200.
  */
 import { allowOriginValue, originAllowed, preflightMethods } from '../model/cors';
+import { KUBERNETES_PREFLIGHT_REFUSED } from '../capabilities/targets/kubernetes-differences';
 import type { CorsSpec } from '../model/types';
 import type { Profile } from './profiles';
 
 export { originAllowed };
 
 /** The preflight response for a path whose routes take `methods`. */
-export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[]): { status: number; headers: Record<string, string> } {
+export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[]): { status: number; headers: Record<string, string>; body?: string } {
   const headers: Record<string, string> = { vary: 'Origin' };
   if (originAllowed(cors, origin)) {
     headers['access-control-allow-origin'] = allowOriginValue(cors, origin);
@@ -20,6 +21,7 @@ export function preflight(profile: Profile, cors: CorsSpec, origin: string | und
     headers['access-control-max-age'] = String(cors.maxAgeSeconds);
     if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
   }
+  else if (profile === 'kubernetes') return { status: 403, headers: { 'content-type': 'application/json' }, body: KUBERNETES_PREFLIGHT_REFUSED };
   return { status: profile === 'aws' ? 204 : 200, headers };
 }
 

@@ -260,7 +260,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     const methods = p.matcher.methodsFor(x.path);
     if (methods.length === 0) return refuse(p, x, 'noRoute');
     const pre = cors.preflight(p.profile, p.spec.cors, headers.origin, methods);
-    send(res, { status: pre.status, headers: pre.headers, body: '' });
+    send(res, { status: pre.status, headers: pre.headers, body: pre.body ?? '' });
     p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: null, status: pre.status, latencyMs: performance.now() - started, consumer: null, clientIp: x.clientIp, cached: false });
     return;
   }

@@ -7,6 +7,7 @@
 import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { functionBindings, kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
+import { ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
 import type { GatewaySpec, KubernetesSpecOptions, RouteSpec } from '../../lib/model/types';
 import { stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
@@ -16,7 +17,8 @@ import { dnsLabel } from './names';
 import { pathMatches, PATH_VALUE_MAX, templateRegex, type PathMatch } from './paths';
 import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesStagePlan } from './plan';
 import { duration, ruleMatches, ruleName, splitRoutes } from './rules';
-import { securityPolicy } from './security';
+import { preflightObjects } from './preflight';
+import { corsPolicy, securityPolicy } from './security';
 import { GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traffic';
 import { unknownStages } from '../../lib/model/stages';
 
@@ -52,7 +54,7 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
   const objects: K8sObject[] = [];
   const name = ruleName(route);
   const objName = dnsLabel(c.spec.name, route.id);
-  const rule: Record<string, unknown> = { name, matches: ruleMatches(route, c.paths.get(route.id)!, Boolean(c.spec.cors)) };
+  const rule: Record<string, unknown> = { name, matches: ruleMatches(route, c.paths.get(route.id)!) };
   const filters = headerFilters(route, fctx);
   const backend = c.spec.backends[route.backend];
   if (backend.type === 'mock') {
@@ -121,6 +123,7 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
     objects.push(httpRoute(c, chunk.name, rules.map((r) => r.rule)), ...rules.flatMap((r) => r.objects));
   }
   objects.push(...c.shared.values());
+  if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec) }));
   const keyed = chunks.flatMap((ch) => ch.routes.filter((r) => usesApiKey(spec, r)).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
   const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, keyed);
   if (plans) {
@@ -134,8 +137,11 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
 
 const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
-function notes(spec: GatewaySpec): string[] {
+function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[]): string[] {
   const out: string[] = [];
+  if (stages.some((s) => s.objects.some((o) => o.kind === 'Backend'))) {
+    out.push(`HTTP backends are Envoy Gateway Backend objects, whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
+  }
   if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push('plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
   if (Object.keys(spec.consumers).length) out.push('create one Secret per consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs');
   return out.sort();
@@ -166,5 +172,5 @@ export function compileKubernetes(spec: GatewaySpec, options: KubernetesCompileO
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
   const plan = stages.map((s) => compileStage(spec, s, options, settings, problems));
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
-  return { stages: plan, notes: notes(spec) };
+  return { stages: plan, notes: notes(spec, plan) };
 }

@@ -10,24 +10,9 @@ import type { PathMatch } from './paths';
 export const RULES_PER_ROUTE = 16;
 export const MATCHES_PER_RULE = 64;
 
-/** The matches of a rule: the path (with the method unless ANY), plus CORS preflights when asked. */
-export function ruleMatches(route: RouteSpec, paths: readonly PathMatch[], preflight: boolean): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = paths.map((p) => (route.method === 'ANY' ? { path: p } : { path: p, method: route.method }));
-  // Envoy Gateway's SecurityPolicy CORS answers preflights only on a route that matches them; a
-  // rule limited to GET would not match OPTIONS, so the rule also matches the preflight itself.
-  if (preflight && route.method !== 'ANY' && route.method !== 'OPTIONS') {
-    for (const p of paths) {
-      out.push({
-        path: p,
-        method: 'OPTIONS',
-        headers: [
-          { type: 'RegularExpression', name: 'Origin', value: '.+' },
-          { type: 'RegularExpression', name: 'Access-Control-Request-Method', value: '.+' },
-        ],
-      });
-    }
-  }
-  return out;
+/** The matches of a rule: the path, with the method unless ANY. CORS preflights have rules of their own (preflight.ts). */
+export function ruleMatches(route: RouteSpec, paths: readonly PathMatch[]): Record<string, unknown>[] {
+  return paths.map((p) => (route.method === 'ANY' ? { path: p } : { path: p, method: route.method }));
 }
 
 /** The group a route's rule lives in: its first literal segment, so new routes disturb one group only. */

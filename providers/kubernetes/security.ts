@@ -74,7 +74,8 @@ function authorization(spec: GatewaySpec, route: RouteSpec, jwtProvider: string 
   return { defaultAction: Object.keys(principal).length ? 'Deny' : 'Allow', rules };
 }
 
-function cors(spec: GatewaySpec) {
+/** The gateway's CORS as a SecurityPolicy `cors` block (the same on every policy of the gateway). */
+export function corsPolicy(spec: GatewaySpec): Record<string, unknown> {
   const c = spec.cors!;
   const out: Record<string, unknown> = {
     allowOrigins: c.allowOrigins,
@@ -109,7 +110,7 @@ export function securityPolicy(spec: GatewaySpec, route: RouteSpec, name: string
     } else if (a.type === 'apiKey') s.apiKeyAuth = apiKey(spec, a);
     else s.extAuth = extAuth(a, ctx.functions, ctx.namespace);
   }
-  if (spec.cors) s.cors = cors(spec);
+  if (spec.cors) s.cors = corsPolicy(spec);
   const authz = authorization(spec, route, provider, claims);
   if (authz) s.authorization = authz;
   if (!Object.keys(s).length) return undefined;

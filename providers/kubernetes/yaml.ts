@@ -1,35 +1,60 @@
 /** Plain YAML for `kubectl apply -f`: one multi-document file per stage, objects in plan order. */
 import { dump } from 'js-yaml';
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { K8sObject } from './plan';
+import { misreadAsYaml11 } from './yaml11';
 
 /**
  * Strings both writers leave plain or quote alike (found by property test against `yaml`,
  * test/kubernetes/yaml-writers.test.ts): names, paths, hosts, Envoy `%VAR%` operators, path
  * regexes like `/a/([^/]+)`, durations, and the empty string. Not `...` (a document marker), and
  * no digit-first string other than a duration (`0b11` and dates are quoted by one writer only).
+ * Strings a YAML 1.1 reader misreads (`on`, `no`, `y`: yaml11.ts) go to the reference writer,
+ * which quotes them.
  */
 const WRITTEN_ALIKE = /^(?:(?!\.\.\.)[A-Za-z/%.$@(][A-Za-z0-9 ._/:@%$(){}=,+*?|^[\]-]*|[0-9]+(?:ms|s|m|h)|)$/;
 
-/** True when js-yaml writes the value byte for byte as `yaml` does (options below). */
+/** Both writers quote the empty string; every other YAML 1.1 trap goes to the reference writer. */
+const alikeString = (s: string) => WRITTEN_ALIKE.test(s) && (s === '' || !misreadAsYaml11(s));
+
+/** True when js-yaml writes the value byte for byte as the reference writer does (options below). */
 export function writtenAlike(v: unknown): boolean {
-  if (typeof v === 'string') return WRITTEN_ALIKE.test(v);
+  if (typeof v === 'string') return alikeString(v);
   if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0);
   if (typeof v === 'boolean') return true;
   if (Array.isArray(v)) return v.every(writtenAlike);
   if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
-  for (const [k, x] of Object.entries(v)) if (!WRITTEN_ALIKE.test(k) || !writtenAlike(x)) return false;
+  for (const [k, x] of Object.entries(v)) if (!alikeString(k) || !writtenAlike(x)) return false;
   return true;
 }
 
 /**
- * One object as a YAML document. `yaml` is the reference writer; js-yaml writes the same bytes
- * several times faster for objects made only of the values above (a 2,000-route gateway's 5,000
- * objects: 0.4 s instead of 2 s), so it writes those.
+ * The reference writer: `yaml` with its YAML 1.1 schema (which quotes `1:20`, `0b11`, `yes`...),
+ * and every string go-yaml v2 would misread double-quoted on top (`0o17`, which Go's ParseInt
+ * takes but the `yaml` 1.1 schema does not; `<<` as `!!str "<<"`, never a merge key).
+ */
+export function referenceYaml(o: unknown): string {
+  const doc = new Document(o, { version: '1.1', aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'string' || node.value === '' || !misreadAsYaml11(node.value)) return;
+      node.type = 'QUOTE_DOUBLE';
+      // `yaml` writes its 1.1 merge key plain whatever the style; an explicit tag keeps it a string.
+      if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * One object as a YAML document that a YAML 1.1 reader (kubectl) reads back with the same
+ * strings. js-yaml writes the reference writer's bytes several times faster for objects made only
+ * of the values above (a 2,000-route gateway's 5,000 objects: 0.4 s instead of 2 s), so it
+ * writes those.
  */
 export function objectYaml(o: unknown): string {
   if (writtenAlike(o)) return dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', noCompatMode: true });
-  return stringify(o, { lineWidth: 0, aliasDuplicateObjects: false });
+  return referenceYaml(o);
 }
 
 /** The objects as one multi-document YAML stream. Spec strings are YAML scalars, never raw text. */

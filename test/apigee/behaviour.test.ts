@@ -144,3 +144,22 @@ describe('Apigee: route options', () => {
     expect(errorsOf(s)).toEqual([expect.stringMatching(/^routes\[1\]\.apigee\.honourNoCache: unknown key "honourNoCache" \(did you mean "honorNoCache"\?\)/)]);
   });
 });
+
+describe('Apigee: response cache keys (issue 27)', () => {
+  it('prefixes every cache key with the proxy name and version: two proxies with the same route ids never share entries', () => {
+    const v1: Spec = { ...jwtSpec(), name: 'petstore', version: '1.0.0' };
+    v1.routes[0].cache = { ttlSeconds: 30 };
+    const v2 = { ...v1, version: '2.0.0' };
+    const other = { ...v1, name: 'bookstore' };
+    const prefix = (s: Spec) => doc(compile(s), 'policies/RC-get-items-id.xml').ResponseCache.CacheKey.Prefix;
+    expect(prefix(v1)).toBe('petstore__1.0.0__get-items-id');
+    expect(new Set([prefix(v1), prefix(v2), prefix(other)]).size).toBe(3);
+    expect(doc(compile(v1), 'policies/RC-get-items-id.xml').ResponseCache.Scope).toBe('Exclusive');
+  });
+
+  it('keeps the prefix literal text: version characters outside [A-Za-z0-9._-] become _', () => {
+    const s: Spec = { ...jwtSpec(), name: 'petstore', version: '2026-12 {beta}' };
+    s.routes[0].cache = { ttlSeconds: 30 };
+    expect(doc(compile(s), 'policies/RC-get-items-id.xml').ResponseCache.CacheKey.Prefix).toBe('petstore__2026-12__beta___get-items-id');
+  });
+});

@@ -10,6 +10,7 @@ import { compileAzure, type AzureCompileOptions } from '../../providers/azure/co
 import type { ApimPlan } from '../../providers/azure/plan';
 import { baseSpec } from '../helpers';
 import { apimPolicyErrors, scratch } from '../validators';
+import { simulate } from './policy-sim';
 
 type Spec = Record<string, any>;
 const petstore = () => parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8'));
@@ -190,5 +191,40 @@ describe('scopeClaim is the only scope claim', () => {
 describe('rate windows (portability: what APIM enforces for the same spec)', () => {
   it('a rate with a burst is calls per fixed window: 10/s burst 20 -> 20 calls per 2 s', () => {
     expect(opPolicy(compile(petstore()), 'createPet')).toContain('<rate-limit-by-key calls="20" renewal-period="2"');
+  });
+});
+
+describe('Azure: API keys only where the spec reads them (issue 27)', () => {
+  const world = { validKeys: new Set(['good']), tokens: new Map() };
+  const keyOnly = (cors: boolean) => {
+    const s = baseSpec();
+    s.routes = [s.routes[1]];
+    if (cors) s.cors = { allowOrigins: ['https://app.example.com'] };
+    else delete s.cors;
+    return compile(s);
+  };
+
+  it.each([false, true])('a header-only key route refuses a valid key in APIM\'s subscription-key query parameter (CORS %s)', (cors) => {
+    const plan = keyOnly(cors);
+    expect(plan.subscriptionKeyParameterNames).toEqual({ header: 'x-api-key', query: 'subscription-key' });
+    expect(opPolicy(plan, 'post-items') + plan.apiPolicy).toContain('context.Request.Url.Query.GetValueOrDefault(&quot;subscription-key&quot;, &quot;&quot;) != &quot;&quot;');
+    expect(simulate(plan, 'post-items', { query: { 'subscription-key': 'good' } }, world)).toBe(401);
+    expect(simulate(plan, 'post-items', { headers: { 'x-api-key': 'good' }, query: { 'subscription-key': 'good' } }, world)).toBe(401);
+    expect(simulate(plan, 'post-items', { headers: { 'x-api-key': 'good' } }, world)).toBe(200);
+    expect(simulate(plan, 'post-items', {}, world)).toBe(401);
+  });
+
+  it('a query-only key route refuses a key in the Ocp-Apim-Subscription-Key header', () => {
+    const s = baseSpec();
+    s.authorizers.key = { type: 'apiKey', in: 'query', name: 'api_key' };
+    s.routes = [s.routes[1]];
+    const plan = compile(s);
+    expect(plan.subscriptionKeyParameterNames).toEqual({ header: 'Ocp-Apim-Subscription-Key', query: 'api_key' });
+    expect(simulate(plan, 'post-items', { headers: { 'ocp-apim-subscription-key': 'good' } }, world)).toBe(401);
+    expect(simulate(plan, 'post-items', { query: { api_key: 'good' } }, world)).toBe(200);
+  });
+
+  it('the policies stay valid APIM XML', () => {
+    expect(xmllint(keyOnly(true), keyOnly(false))).toBe('');
   });
 });

@@ -200,3 +200,23 @@ describe('anygate conform --profile kubernetes', () => {
     }
   });
 });
+
+describe('anygate dev --profile kubernetes: CORS preflights (issue 27)', () => {
+  it('answers a preflight from a refused origin 403 with the body the preflight rules emit, and an allowed one with the CORS headers', async () => {
+    const i = input();
+    i.cors = { allowOrigins: ['https://app.example.com'] };
+    const spec = toGatewaySpec(i);
+    const filter = compileKubernetes(spec).stages[0].objects.find((o) => o.kind === 'HTTPRouteFilter' && o.metadata.name === 'kdev-preflight')!;
+    const emitted = (filter.spec as any).directResponse;
+    const dev = await startDev({ spec, profile: 'kubernetes', port: 0, clock: 'virtual', mockIdp: true });
+    try {
+      const refused = await get(`${dev.url}/items`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'GET' } });
+      expect([refused.status, refused.text]).toEqual([emitted.statusCode, emitted.body.inline]);
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      const allowed = await get(`${dev.url}/items`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } });
+      expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([200, 'https://app.example.com']);
+    } finally {
+      await dev.close();
+    }
+  });
+});

@@ -110,10 +110,13 @@ describe('compileKubernetes', () => {
     expect(compileKubernetes(full()).notes.join('\n')).toMatch(/rate-limit service/);
   });
 
-  it('CORS preflights match every rule that takes one method', () => {
+  it('CORS preflights match preflight rules of their own, never a route rule with a backend', () => {
     const m = ruleOf(prod, dnsLabel('getItem')).matches;
-    expect(m[1]).toEqual({ path: m[0].path, method: 'OPTIONS', headers: [{ type: 'RegularExpression', name: 'Origin', value: '.+' }, { type: 'RegularExpression', name: 'Access-Control-Request-Method', value: '.+' }] });
-    expect(ruleOf(prod, 'files').matches).toHaveLength(1);
+    expect(m).toHaveLength(1);
+    const preflight = prod.filter((o) => o.kind === 'HTTPRoute' && o.metadata.name.includes('preflight')).flatMap((o) => o.spec.rules as any[]);
+    const rule = preflight.find((r) => r.matches.some((x: any) => x.path.value === m[0].path.value))!;
+    expect(rule.matches).toEqual([{ path: m[0].path, method: 'OPTIONS', headers: [{ type: 'RegularExpression', name: 'Origin', value: '.+' }, { type: 'RegularExpression', name: 'Access-Control-Request-Method', value: '.+' }] }]);
+    expect(rule.backendRefs).toBeUndefined();
   });
 
   it('route rate limits are local, circuit breakers are passive health checks', () => {

@@ -9,6 +9,7 @@ import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../type
 import { all, alternativesChecks, apiKeyNameChecks, customNameChecks, jwtNameChecks, scopeChecks } from './apigee-checks';
 import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+import { APIGEE_DIFFERENCES as D } from './cloud-differences';
 
 /**
  * JSON payload delimiters (AssignMessage variablePrefix/Suffix) that occur nowhere in the text,
@@ -100,7 +101,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'backend.timeout': n('TargetEndpoint io.timeout.millis'),
     'auth.jwt': n('VerifyJWT (Authorization: Bearer read natively); a token without exp is refused (401)', { check: all(jwtChecks, jwtNameChecks) }),
     'auth.scopes': n('whole-token match on scopeClaim only (space-separated or JSON array) + RaiseFault 403', { check: scopeChecks }),
-    'auth.apiKey': n('VerifyAPIKey + API product; one product and app per stage: a key works only on its own stage', { check: apiKeyNameChecks(true) }),
+    'auth.apiKey': n('VerifyAPIKey + API product; one product and app per stage: a key works only on its own stage', { check: apiKeyNameChecks(true), differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('VerifyAPIKey', { check: apiKeyNameChecks(false) }),
     'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401', { check: customNameChecks }),
     'auth.alternatives': n(
@@ -109,11 +110,11 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     ),
     'auth.resultTtl': n('VerifyJWT runs on every call; the JWKS is cached'),
     auth: n('policies in the proxy flows'),
-    'plan.quota': n('Quota (product-driven): calendar day, 7-day week or month, counted per app; one product and app per stage'),
-    'plan.rateLimit': n('SpikeArrest per app, rate from a product attribute; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('plan.rateLimit') }),
+    'plan.quota': n('Quota (product-driven): calendar day, 7-day week or month, counted per app; one product and app per stage', { differences: D['plan.quota'] }),
+    'plan.rateLimit': n('SpikeArrest per app, rate from a product attribute; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('plan.rateLimit'), differences: D['plan.rateLimit'] }),
     'consumer.apiKey': u('Apigee generates developer app keys; importing a key value is not supported here'),
-    'route.rateLimit': n('SpikeArrest for all callers of the route; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('route.rateLimit') }),
-    'route.cache': n('ResponseCache; keyed by caller (token or app) on auth routes unless cache.shared; clients cannot skip it unless apigee.honorNoCache', { check: cacheChecks }),
+    'route.rateLimit': n('SpikeArrest for all callers of the route; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('route.rateLimit'), differences: D['route.rateLimit'] }),
+    'route.cache': n('ResponseCache, keys prefixed with the proxy name and version; keyed by caller (token or app) on auth routes unless cache.shared; clients cannot skip it unless apigee.honorNoCache', { check: cacheChecks }),
     'transform.headers': n('AssignMessage', { check: requestHeaderChecks }),
     'transform.query': n('AssignMessage', { check: requestQueryChecks }),
     'transform.path': e('JavaScript sets target.url'),

@@ -10,6 +10,7 @@ import { greedySiblingConflicts } from './aws-paths';
 import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
 import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 import { unknownStages } from '../../model/stages';
+import { AWS_DIFFERENCES as D } from './cloud-differences';
 
 // Stage variables anygate sets itself (providers/aws/plan.ts RESERVED_STAGE_VARIABLE_PREFIX).
 const RESERVED_STAGE_VARIABLE_PREFIX = 'anygate_';
@@ -65,7 +66,13 @@ const cacheTtl = (ctx: CheckContext) =>
 const integrationTimeout = (ctx: CheckContext) =>
   usedRoutes(ctx).flatMap((r) =>
     r.timeoutMs > L.integrationTimeoutMs.max || r.timeoutMs < L.integrationTimeoutMs.min
-      ? [ctx.problem(r.id, `timeout ${r.timeoutMs} ms is outside API Gateway's ${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms integration range; set timeoutMs within it`)]
+      ? [
+          ctx.problem(
+            r.id,
+            `timeout ${r.timeoutMs} ms is outside API Gateway's ${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms integration range; set timeoutMs within it` +
+              (r.timeoutMs > L.integrationTimeoutMs.max ? ` (${L.integrationTimeoutMs.max} ms is the default quota: Regional and private REST APIs can raise it with a Service Quotas request for "Maximum integration timeout", edge-optimized ones cannot; anygate checks against the default quota)` : ''),
+          ),
+        ]
       : [],
   );
 
@@ -130,7 +137,7 @@ export const AWS: TargetRecords = {
     'backend.timeout': n(`integration timeoutInMillis (${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms)`, { check: integrationTimeout }),
     'auth.jwt': e('generated Lambda REQUEST authorizer', { describe: tokenExpiryWindow }),
     'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
-    'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage'),
+    'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
     'auth.custom': n('Lambda REQUEST authorizer', { check: customAlone }),
     'auth.alternatives': e(
@@ -139,10 +146,10 @@ export const AWS: TargetRecords = {
     ),
     'auth.resultTtl': n(`authorizerResultTtlInSeconds (0-${L.authorizerResultTtlSeconds.max} s)`, { check: resultTtl }),
     auth: n(`one Lambda authorizer per distinct authorizer combination (default quota ${L.authorizersPerApi} per REST API)`),
-    'plan.quota': n('usage plan quota, counted per stage'),
-    'plan.rateLimit': n('usage plan throttle'),
+    'plan.quota': n('usage plan quota, counted per stage', { differences: D['plan.quota'] }),
+    'plan.rateLimit': n('usage plan throttle', { differences: D['plan.rateLimit'] }),
     'consumer.apiKey': n('API key value read from Secrets Manager (aws-secretsmanager:<name>); one key per stage', { check: (ctx) => secretRefProblems(ctx.spec, ctx.problem) }),
-    'route.rateLimit': n('method throttling (all callers together)'),
+    'route.rateLimit': n('method throttling (all callers together)', { differences: D['route.rateLimit'] }),
     'route.cache': n(`stage cache cluster + method cache settings (TTL 0-${L.cacheTtlSeconds.max} s)`, { check: cacheTtl }),
     'transform.headers': n('integration request parameters; removal or mixed text: generated transform Lambda'),
     'transform.query': n('integration request parameters; removal or mixed text: generated transform Lambda'),
@@ -151,7 +158,7 @@ export const AWS: TargetRecords = {
     'transform.responseHeaders': e('generated transform Lambda'),
     'transform.redact': e('generated transform Lambda'),
     validation: n('request validator + model'),
-    cors: e('OPTIONS mock + gateway responses + mock responses; proxied backends must send the headers on actual responses', { check: (ctx) => originProblems(ctx.spec, ctx.problem) }),
+    cors: e('OPTIONS mock + gateway responses + mock responses; proxied backends must send the headers on actual responses', { check: (ctx) => originProblems(ctx.spec, ctx.problem), differences: D['cors'] }),
     'ipRules.allow': n('resource policy aws:SourceIp'),
     'ipRules.deny': n('resource policy aws:SourceIp'),
     stage: n(`one Stage per selected stage (default quota ${L.stagesPerApi} per REST API); usage plans and keys per stage`, { check: stageSelection }),

@@ -21,6 +21,7 @@ import {
   stageAndOptionChecks,
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
+import { AZURE_DIFFERENCES as D } from './cloud-differences';
 
 /**
  * rate-limit and rate-limit-by-key count calls per renewal-period of at most 300 s
@@ -48,7 +49,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     'backend.timeout': n('forward-request timeout-ms from the route (or defaults, or backend) timeoutMs'),
     'auth.jwt': n('validate-jwt', { check: jwtChecks }),
     'auth.scopes': n('a choose after validate-jwt on scopeClaim only (default scope; no fallback to scp), a space-separated string or an array: 403 without the scopes, 401 for a missing or invalid token'),
-    'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); products and subscriptions per stage: a key works only on its own stage'),
+    'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); a key in APIM\'s other place (subscription-key query or Ocp-Apim-Subscription-Key header) is refused with 401 in policy; products and subscriptions per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('subscription key (subscriptionKeyParameterNames: one header and one query parameter per API; APIM also accepts the key under its default name for the place the spec leaves unused)'),
     'auth.custom': e('send-request to the function with its function key, then check its status', { check: customAuthChecks }),
     // https://learn.microsoft.com/azure/api-management/api-management-subscriptions: a key sent
@@ -58,10 +59,10 @@ export const AZURE: TargetRecords<AzureSku> = {
     ),
     'auth.resultTtl': n('validate-jwt runs on every call; nothing is cached'),
     auth: n('policies in the API and operation policy documents', { check: apiKeyChecks }),
-    'plan.quota': n(`product quota, counted per stage (a month is 30 days; renewal-period >= ${L.quotaRenewalMinSeconds} s always holds)`),
-    'plan.rateLimit': n(`product rate-limit per subscription: a rate with a burst is enforced as burst calls per fixed window of ceil(burst / rate) s (<= ${L.rateLimitRenewalMaxSeconds} s); a window may be spent at once and refills only when it renews, not token by token`, { check: slowestRate('plan.rateLimit') }),
+    'plan.quota': n(`product quota, counted per stage (a month is 30 days; renewal-period >= ${L.quotaRenewalMinSeconds} s always holds)`, { differences: D['plan.quota'] }),
+    'plan.rateLimit': n(`product rate-limit per subscription: a rate with a burst is enforced as burst calls per fixed window of ceil(burst / rate) s (<= ${L.rateLimitRenewalMaxSeconds} s); a window may be spent at once and refills only when it renews, not token by token`, { check: slowestRate('plan.rateLimit'), differences: D['plan.rateLimit'] }),
     'consumer.apiKey': n('subscription key set from env:NAME at deploy time', { check: consumerKeyChecks }),
-    'route.rateLimit': n(`rate-limit-by-key on one counter per route and stage, all callers together: burst calls per fixed window of ceil(burst / rate) s (<= ${L.rateLimitRenewalMaxSeconds} s), no token refill`, { check: slowestRate('route.rateLimit') }),
+    'route.rateLimit': n(`rate-limit-by-key on one counter per route and stage, all callers together: burst calls per fixed window of ceil(burst / rate) s (<= ${L.rateLimitRenewalMaxSeconds} s), no token refill`, { check: slowestRate('route.rateLimit'), differences: D['route.rateLimit'] }),
     'route.cache': n('cache-lookup / cache-store; auth routes allow private caching and vary by the caller credential unless cache.shared', { check: cacheChecks }),
     'transform.headers': n('set-header', { check: requestHeaderChecks }),
     'transform.query': n('set-query-parameter', { check: queryChecks }),

@@ -1,13 +1,21 @@
 /** Small constructors shared by the target files, so each record reads as one line. */
 import type { SynthesisProblem } from '../../model/errors';
 import type { RateLimitSpec } from '../../model/types';
-import type { CheckContext, EmittedContext, TargetCapability } from '../types';
+import type { BehaviourDifference, CheckContext, DifferenceAspect, EmittedContext, TargetCapability } from '../types';
 
-type Extra = Pick<TargetCapability, 'check' | 'checkEmitted' | 'describe'>;
+type Extra = Pick<TargetCapability, 'check' | 'checkEmitted' | 'describe' | 'differences'>;
 
 export const native = (note: string, extra: Extra = {}): TargetCapability => ({ support: 'native', note, ...extra });
 export const emulated = (note: string, extra: Extra = {}): TargetCapability => ({ support: 'emulated', note, ...extra });
 export const unsupported = (note: string): TargetCapability => ({ support: 'unsupported', note });
+
+/** One behaviour difference, as a record lists it. */
+export const differs = (aspect: DifferenceAspect, observed: string, remedy?: string, when?: BehaviourDifference['when']): BehaviourDifference => ({
+  aspect,
+  observed,
+  ...(remedy ? { remedy } : {}),
+  ...(when ? { when } : {}),
+});
 
 /** The routes a check runs on: the feature's uses that are route ids. */
 export function usedRoutes(ctx: CheckContext) {

@@ -35,9 +35,10 @@ export function targetCapability(target: Target, feature: FeatureId, tiers: Tier
 
 /** What `target` (at the given tier) does with `feature`: support and note. */
 export function capability(target: Target, feature: FeatureId, tiers: Tiers = {}, spec?: GatewaySpec): Capability {
-  const { support, note, describe } = targetCapability(target, feature, tiers);
+  const { support, note, describe, differences } = targetCapability(target, feature, tiers);
   const more = spec && describe?.(spec);
-  return { support, note: more ? `${note}; ${more}` : note };
+  const applies = support === 'unsupported' ? [] : (differences ?? []).filter((d) => !d.when || (spec !== undefined && d.when(spec)));
+  return { support, note: more ? `${note}; ${more}` : note, ...(applies.length ? { differences: applies.map(({ when: _, ...d }) => d) } : {}) };
 }
 
 /** Human name of a target at a tier, for messages: `azure (Consumption)`. */

@@ -11,25 +11,13 @@ import { headerNameProblems, originProblems } from './aws-syntax';
 import { unreadablePlaceholders } from './kubernetes-headers';
 import { functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
+import { KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
 export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
-/** Envoy Gateway rate-limit units, and the seconds each spans. */
-export const RATE_UNITS = [
-  ['Second', 1],
-  ['Minute', 60],
-  ['Hour', 3600],
-] as const;
-
-/** A rate as whole requests per unit, the only form Envoy Gateway's limits take; undefined when none fits. */
-export function wholeRate(requestsPerSecond: number): { requests: number; unit: 'Second' | 'Minute' | 'Hour' } | undefined {
-  for (const [unit, seconds] of RATE_UNITS) {
-    const requests = requestsPerSecond * seconds;
-    if (Math.abs(requests - Math.round(requests)) < 1e-9 && Math.round(requests) >= 1) return { requests: Math.round(requests), unit };
-  }
-  return undefined;
-}
+export { RATE_UNITS, wholeRate } from './kubernetes-rates';
+import { wholeRate } from './kubernetes-rates';
 
 const rates = (feature: 'route.rateLimit' | 'plan.rateLimit') => (ctx: CheckContext) =>
   ratesOf(ctx, feature).flatMap(({ where, what, rate }) =>
@@ -129,24 +117,24 @@ export const KUBERNETES: TargetRecords = {
     'route.any': n('HTTPRoute rule without a method match'),
     'path.greedy': n('RegularExpression path match (RE2, full match)'),
     'path.mixedSegment': n('RegularExpression path match (RE2, full match)'),
-    'backend.http': n('Envoy Gateway Backend (FQDN endpoint); BackendTLSPolicy for https'),
-    'backend.weighted': n('weighted backendRefs', { check: weightedPrefixes }),
+    'backend.http': n('Envoy Gateway Backend (FQDN endpoint; needs the Backend API enabled); BackendTLSPolicy for https', { differences: D['backend.http'] }),
+    'backend.weighted': n('weighted backendRefs to Envoy Gateway Backends', { check: weightedPrefixes, differences: D['backend.weighted'] }),
     'backend.circuitBreaker': e('BackendTrafficPolicy passive health check: an endpoint is ejected after `failures` consecutive 5xx for tripSeconds'),
     'backend.function': n('Service reference, given per stage in the kubernetes options'),
     'backend.mock': n('HTTPRouteFilter directResponse (Envoy Gateway extension)'),
-    'backend.timeout': n('HTTPRoute rule timeouts.request'),
-    'auth.jwt': n('SecurityPolicy jwt provider with remoteJWKS', { check: jwtCheck }),
-    'auth.scopes': n('SecurityPolicy authorization rule on the token scopes', { check: scopesCheck }),
-    'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets', { check: apiKeyCheck }),
-    'auth.apiKey.custom': n('SecurityPolicy apiKeyAuth extractFrom header or query parameter', { check: apiKeyCheck }),
+    'backend.timeout': n('HTTPRoute rule timeouts.request', { differences: D['backend.timeout'] }),
+    'auth.jwt': n('SecurityPolicy jwt provider with remoteJWKS', { check: jwtCheck, differences: D['auth.jwt'] }),
+    'auth.scopes': n('SecurityPolicy authorization rule on the token scopes', { check: scopesCheck, differences: D['auth.scopes'] }),
+    'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets', { check: apiKeyCheck, differences: D['auth.apiKey'] }),
+    'auth.apiKey.custom': n('SecurityPolicy apiKeyAuth extractFrom header or query parameter', { check: apiKeyCheck, differences: D['auth.apiKey.custom'] }),
     'auth.custom': n('SecurityPolicy extAuth (HTTP) to the bound Service', { check: customCheck }),
     'auth.alternatives': u('a SecurityPolicy requires every authentication it configures; it cannot accept any one of several'),
     'auth.resultTtl': n('decisions are not cached (each request is checked); JWKS cached by Envoy'),
     auth: n('one SecurityPolicy per route rule'),
-    'plan.quota': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.quota') }),
-    'plan.rateLimit': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.rateLimit') }),
+    'plan.quota': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.quota'), differences: D['plan.quota'] }),
+    'plan.rateLimit': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.rateLimit'), differences: D['plan.rateLimit'] }),
     'consumer.apiKey': n('one Secret per consumer, referenced by name (never inlined)'),
-    'route.rateLimit': n('BackendTrafficPolicy local rate limit (per Envoy replica)', { check: rates('route.rateLimit') }),
+    'route.rateLimit': n('BackendTrafficPolicy local rate limit (per Envoy replica)', { check: rates('route.rateLimit'), differences: D['route.rateLimit'] }),
     'route.cache': u('Envoy Gateway has no response cache'),
     'transform.headers': n('RequestHeaderModifier filter', { check: headerNames }),
     'transform.query': u('neither the Gateway API nor Envoy Gateway can set or remove query parameters'),
@@ -155,12 +143,12 @@ export const KUBERNETES: TargetRecords = {
     'transform.responseHeaders': n('ResponseHeaderModifier filter', { check: headerNames }),
     'transform.redact': u('Envoy Gateway cannot rewrite response bodies'),
     validation: u('Envoy Gateway does not validate requests; validate in the backend'),
-    cors: n('SecurityPolicy cors, plus preflight matches on every rule'),
-    'ipRules.allow': n('SecurityPolicy authorization on clientCIDRs (the client address Envoy sees: set ClientTrafficPolicy clientIPDetection behind a load balancer)'),
-    'ipRules.deny': n('SecurityPolicy authorization on clientCIDRs'),
+    cors: n('SecurityPolicy cors, plus preflight rules of their own without a backend (403 when CORS does not answer), so a preflight never reaches a backend', { differences: D.cors }),
+    'ipRules.allow': n('SecurityPolicy authorization on clientCIDRs (the client address Envoy sees: set ClientTrafficPolicy clientIPDetection behind a load balancer)', { differences: D['ipRules.allow'] }),
+    'ipRules.deny': n('SecurityPolicy authorization on clientCIDRs', { differences: D['ipRules.deny'] }),
     stage: n('one namespace per stage'),
     'stage.variables': n('resolved at synthesis into each stage\'s objects'),
-    'stage.backends': n('Backend per stage'),
+    'stage.backends': n('Backend per stage', { differences: D['stage.backends'] }),
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
     'observability.accessLogs': n('Envoy access logs, configured by the platform in the EnvoyProxy telemetry settings'),
     'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),

@@ -19,6 +19,17 @@ function identity(ctx: ApigeeContext, r: RouteSpec): string[] {
   return [...new Set(refs)];
 }
 
+/**
+ * The cache key prefix. A ResponseCache `<Prefix>` overrides `<Scope>` (Apigee "Working with cache
+ * keys"), so the prefix alone keeps entries apart: the proxy name and the spec's version come
+ * first, and two proxies in one environment with the same route ids (petstore v1 and v2, two
+ * imports) never read each other's responses. Version characters outside `[A-Za-z0-9._-]` become
+ * `_` (the prefix is literal text, not a message template).
+ */
+export function cachePrefix(ctx: ApigeeContext, r: RouteSpec): string {
+  return [ctx.proxy, ctx.spec.version.replace(/[^A-Za-z0-9._-]/g, '_'), r.id].join('__');
+}
+
 export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragment; store: Fragment } {
   const c = r.cache;
   if (!c) return { lookup: fragment(), store: fragment() };
@@ -28,6 +39,6 @@ export function cacheFragment(ctx: ApigeeContext, r: RouteSpec): { lookup: Fragm
     ...c.key.headers.map((h, i) => headerRef(h, `${at}.cache.key.headers[${i}]`)),
     ...identity(ctx, r),
   ];
-  const name = ctx.add(P.responseCache(`RC-${r.id}`, r.id, refs, c.ttlSeconds, routeOptions(r).honorNoCache));
+  const name = ctx.add(P.responseCache(`RC-${r.id}`, cachePrefix(ctx, r), refs, c.ttlSeconds, routeOptions(r).honorNoCache));
   return { lookup: fragment([ctx.step(name)]), store: fragment([], [ctx.step(name)]) };
 }

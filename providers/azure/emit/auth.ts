@@ -10,10 +10,29 @@ import type { EmitContext, Fragment } from './context';
 import { jsonError } from './cors';
 import { customAuthorizer } from './custom-auth';
 import { jwtPolicies } from './jwt';
+import { requestValueExpr } from '../expressions';
 
 /** Rejects calls without a valid subscription key, on APIs that do not require one everywhere. */
 export function requireSubscription(ctx: EmitContext): XNode {
   return el('choose', {}, el('when', { condition: '@(context.Subscription == null)' }, jsonError(401, 'Unauthorized', 'Unauthorized', ctx.spec.cors)));
+}
+
+/**
+ * Refuses (401) a key presented where the spec reads none. API Management always takes a key in
+ * both its header and its query parameter (subscriptionKeyParameterNames has both; a place the
+ * spec does not use keeps APIM's default name, `subscription-key` or `Ocp-Apim-Subscription-Key`),
+ * so without this a header-only spec also accepted `?subscription-key=` (a key in URLs and logs).
+ * Undefined when the spec uses both places or no key.
+ */
+export function undeclaredKeyPlace(ctx: EmitContext): XNode | undefined {
+  const names = ctx.keyParameters;
+  if (!names) return undefined;
+  const declared = new Set(ctx.keyLocations.map((l) => l.in));
+  const presented: string[] = [];
+  if (!declared.has('query')) presented.push(`${requestValueExpr('query', names.query)} != ""`);
+  if (!declared.has('header')) presented.push(`${requestValueExpr('header', names.header)} != ""`);
+  if (!presented.length) return undefined;
+  return el('choose', {}, el('when', { condition: `@(${presented.join(' || ')})` }, jsonError(401, 'Unauthorized', 'Unauthorized', ctx.spec.cors)));
 }
 
 /**
@@ -35,7 +54,10 @@ export function emitAuth(route: RouteSpec, ctx: EmitContext): Fragment {
   if (needsAlternatives(route, ctx)) return { inbound: emitAlternatives(route, ctx) };
   const inbound: XNode[] = [];
   const alt = route.auth[0];
-  if (!ctx.subscriptionRequired && alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey')) inbound.push(requireSubscription(ctx));
+  const keyed = alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey');
+  const elsewhere = keyed ? undeclaredKeyPlace(ctx) : undefined;
+  if (elsewhere) inbound.push(elsewhere);
+  if (!ctx.subscriptionRequired && keyed) inbound.push(requireSubscription(ctx));
   for (const n of alt) {
     const a = ctx.spec.authorizers[n];
     if (a.type === 'jwt') inbound.push(...jwtPolicies(n, a, route, ctx));

@@ -1,0 +1,48 @@
+/**
+ * How AWS API Gateway, Azure API Management and Apigee X behave differently from the spec's
+ * meaning where they synthesize a feature anyway: the `differences` of their records (aws.ts,
+ * azure.ts, apigee.ts), printed by the portability report per feature. The error answers are each
+ * cloud's own (status, headers, body); docs/model.md has the table side by side.
+ */
+import type { GatewaySpec } from '../../model/types';
+import type { BehaviourDifference } from '../types';
+import { differs } from './helpers';
+
+const anyRouteLimited = (s: GatewaySpec) => s.routes.some((r) => r.method === 'ANY' && r.rateLimit);
+const severalOriginsWithCredentials = (s: GatewaySpec) => Boolean(s.cors && s.cors.allowOrigins.length > 1 && s.cors.allowCredentials);
+
+export const AWS_DIFFERENCES = {
+  'route.rateLimit': [
+    differs('burst', 'an ANY route\'s rate limit is one method setting per concrete method it serves (up to 7, or 6 when CORS takes OPTIONS), each its own bucket: together up to that many times the rate and burst', 'give the route one method, or split it into one route per method with its share of the limit', anyRouteLimited),
+    differs('body', 'over the limit: 429 {"message":"Too Many Requests"}, no Retry-After'),
+  ],
+  'plan.quota': [
+    differs('accuracy', 'usage plan quotas are applied on a best-effort basis (AWS: "not hard limits"): a consumer may get some requests past the quota'),
+    differs('body', 'quota exhausted: 429 {"message":"Limit Exceeded"}, no Retry-After'),
+  ],
+  'plan.rateLimit': [differs('accuracy', 'usage plan throttling is applied on a best-effort basis (AWS: "not hard limits")')],
+  'auth.apiKey': [differs('status', 'a missing or unknown API key gets 403 {"message":"Forbidden"} from API Gateway, not 401')],
+  cors: [
+    differs('headers', 'with several allowed origins and credentials, API Gateway\'s own 401, 403 and 429 answers carry no Access-Control-Allow-Origin (gateway responses cannot test the Origin): browsers report them as CORS failures', 'allow one origin, or no credentials (the Origin is then echoed)', severalOriginsWithCredentials),
+  ],
+} as const satisfies Record<string, readonly BehaviourDifference[]>;
+
+export const AZURE_DIFFERENCES = {
+  'plan.quota': [
+    differs('status', 'quota exhausted: 403 "Out of call volume quota. Quota will be replenished in hh:mm:ss." with Retry-After, where other targets answer 429'),
+    differs('accuracy', 'quota counts are approximate across gateway instances and regions (APIM counts asynchronously): best effort'),
+  ],
+  'plan.rateLimit': [
+    differs('accuracy', 'rate limits are approximate across gateway instances (APIM: "never completely accurate")'),
+    differs('body', 'over the limit: 429 {"statusCode":429,"message":"Rate limit is exceeded. Try again in n seconds."} with Retry-After'),
+  ],
+  'route.rateLimit': [differs('body', 'over the limit: 429 {"statusCode":429,"message":"Rate limit is exceeded. Try again in n seconds."} with Retry-After')],
+  'auth.apiKey': [differs('body', 'a missing or unknown key: 401 {"statusCode":401,"message":"Access denied due to missing subscription key..."}')],
+} as const satisfies Record<string, readonly BehaviourDifference[]>;
+
+export const APIGEE_DIFFERENCES = {
+  'plan.quota': [differs('body', 'quota exhausted: 429 with Apigee\'s fault JSON {"fault":{"faultstring":...,"detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}')],
+  'route.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)')],
+  'plan.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)')],
+  'auth.apiKey': [differs('body', 'a missing or unknown key: 401 with Apigee\'s fault JSON (errorcode oauth.v2.InvalidApiKey / FailedToResolveAPIKey)')],
+} as const satisfies Record<string, readonly BehaviourDifference[]>;

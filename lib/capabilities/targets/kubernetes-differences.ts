@@ -1,0 +1,67 @@
+/**
+ * How a gateway on Envoy Gateway (v1.9) behaves differently from the spec's meaning where the
+ * target synthesizes a feature anyway: the `differences` of the Kubernetes records
+ * (kubernetes.ts), printed by the portability report per feature. Each names what a client or
+ * operator observes and, where one exists, the remedy.
+ */
+import type { BehaviourDifference } from '../types';
+import { differs } from './helpers';
+import { burstDiffers } from './kubernetes-rates';
+
+/**
+ * What the Kubernetes target's preflight rules answer when Envoy's CORS filter does not (an origin
+ * it does not allow): a 403 direct response, so the preflight never reaches a backend. Emitted by
+ * providers/kubernetes/preflight.ts; `anygate dev --profile kubernetes` answers the same.
+ */
+export const KUBERNETES_PREFLIGHT_REFUSED = '{"error":{"code":"CorsPreflightRefused","message":"CORS preflight refused: origin not allowed"}}';
+
+/** The helm value that turns on Envoy Gateway's Backend API (off by default). */
+export const ENABLE_BACKEND_HELM_VALUE = 'config.envoyGateway.extensionApis.enableBackend=true';
+
+const backendApi = differs(
+  'deploy',
+  'HTTP backends are Envoy Gateway Backend objects, and the Backend API is disabled by default: on a default install the routes report ResolvedRefs False and answer 500',
+  `install (or upgrade) Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true)`,
+);
+
+/** Envoy's error answers: plain text, not the JSON body other targets send. */
+const plainText = (status: string, body: string): BehaviourDifference => differs('body', `${status} with a plain-text body (${body}), not JSON`);
+
+export const KUBERNETES_DIFFERENCES = {
+  'backend.http': [backendApi],
+  'backend.weighted': [backendApi],
+  'stage.backends': [backendApi],
+  'backend.timeout': [
+    differs('timeout', 'the rule\'s timeouts.request covers the whole request (from the first byte received to the end of the response), not only the wait for the backend; a slow upload or download counts against it; on expiry the client gets 504 "upstream request timeout"'),
+  ],
+  'auth.jwt': [
+    differs('claims', 'a token without exp is accepted (Envoy\'s jwt_authn does not require it); other targets refuse it with 401', 'have the identity provider always set exp'),
+    plainText('401', '"Jwt is missing" / "Jwt verification fails"'),
+  ],
+  'auth.scopes': [
+    differs('claims', 'scopes are read from the "scope" claim and also from "scp": a token whose scopes are only in scp passes, where other targets read scopeClaim only'),
+    plainText('403', '"RBAC: access denied"'),
+  ],
+  'auth.apiKey': [plainText('401', 'from apiKeyAuth')],
+  'auth.apiKey.custom': [plainText('401', 'from apiKeyAuth')],
+  'route.rateLimit': [
+    differs('burst', 'burst is dropped: BackendTrafficPolicy has no burst; the bucket holds one unit\'s requests (30 for 0.5/s, counted per minute) and refills all at once each unit', 'choose a rate whose whole count per second, minute or hour is the burst you want', (s) => s.routes.some((r) => r.rateLimit !== undefined && burstDiffers(r.rateLimit))),
+    differs('accuracy', 'a local rate limit counts per Envoy replica: with n replicas, up to n times the rate passes', 'run one Envoy replica, or use a plan rate limit (global)'),
+    plainText('429', '"local_rate_limited"'),
+  ],
+  'plan.rateLimit': [
+    differs('burst', 'burst is dropped: a global rate limit has no burst; the window is fixed (whole requests per second, minute or hour), all of it usable at once', undefined, (s) => Object.values(s.plans).some((p) => p.rateLimit !== undefined && burstDiffers(p.rateLimit))),
+    differs('headers', 'over the limit: 429 with x-ratelimit-limit / x-ratelimit-remaining / x-ratelimit-reset headers and an empty body'),
+  ],
+  'plan.quota': [
+    differs('window', 'quota windows are the rate-limit service\'s fixed windows aligned to the Unix epoch: a day starts at 00:00 UTC, a week on Thursday (1970-01-01), a month is 30 days counted from 1970-01-01, not the calendar month'),
+    differs('status', 'quota exhausted: 429 with x-ratelimit-* headers and an empty body'),
+  ],
+  'ipRules.allow': [
+    differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s, so every caller is allowed or denied alike', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
+  ],
+  cors: [differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*')))],
+  'ipRules.deny': [
+    differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
+  ],
+} as const satisfies Record<string, readonly BehaviourDifference[]>;

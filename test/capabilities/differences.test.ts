@@ -1,0 +1,60 @@
+/**
+ * Behaviour differences are data (issue 27): each target's record names what clients observe where
+ * it differs from the spec, the report prints it per feature and target, and a difference that
+ * depends on the spec (several origins, ANY routes) appears only where the spec makes it happen.
+ */
+import { differenceLines, formatPortabilityMarkdown } from '../../lib/capabilities/format';
+import { portability } from '../../lib/capabilities/portability';
+import { capability, targetCapability } from '../../lib/capabilities/targets';
+import { ALL_TARGETS } from '../../lib/capabilities/types';
+import { FEATURE_IDS } from '../../lib/capabilities/features';
+import { targetProblems } from '../../lib/capabilities/support';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { baseSpec } from '../helpers';
+
+const lines = (input: Record<string, any>, targets = ['aws', 'azure', 'apigee'] as const) => differenceLines(portability(toGatewaySpec(input), targets));
+
+describe('behaviour differences', () => {
+  it('every difference has an aspect and a sentence, and unsupported records carry none', () => {
+    for (const t of ALL_TARGETS) {
+      for (const f of FEATURE_IDS) {
+        const rec = targetCapability(t, f);
+        for (const d of rec.differences ?? []) expect(d.observed.length).toBeGreaterThan(20);
+        if (rec.support === 'unsupported') expect(capability(t, f, {}, toGatewaySpec(baseSpec())).differences).toBeUndefined();
+      }
+    }
+  });
+
+  it('names AWS usage plans and Azure quotas best effort, and the quota status per target', () => {
+    const l = lines(baseSpec());
+    expect(l).toContainEqual(expect.stringMatching(/^plan quota on aws: accuracy: usage plan quotas are applied on a best-effort basis/));
+    expect(l).toContainEqual(expect.stringMatching(/^plan quota on aws: body: quota exhausted: 429/));
+    expect(l).toContainEqual(expect.stringMatching(/^plan quota on azure \(Developer\): status: quota exhausted: 403 .*Retry-After/));
+    expect(l).toContainEqual(expect.stringMatching(/^plan quota on azure \(Developer\): accuracy: .*best effort/));
+    expect(l).toContainEqual(expect.stringMatching(/^plan quota on apigee \(INTERMEDIATE\): body: quota exhausted: 429 .*QuotaViolation/));
+  });
+
+  it('names the six buckets of an ANY route\'s rate limit on AWS only when an ANY route has one', () => {
+    const s = baseSpec();
+    s.routes[0].rateLimit = { requestsPerSecond: 5 };
+    expect(lines(s)).not.toContainEqual(expect.stringMatching(/ANY route's rate limit/));
+    s.routes[0].method = 'ANY';
+    expect(lines(s)).toContainEqual(expect.stringMatching(/^route rate limit on aws: burst: an ANY route's rate limit is one method setting per concrete method .*; remedy: /));
+  });
+
+  it('names AWS error answers without Allow-Origin only with several origins and credentials', () => {
+    const s = baseSpec();
+    s.cors = { allowOrigins: ['https://a.example.com'], allowCredentials: true };
+    expect(lines(s)).not.toContainEqual(expect.stringMatching(/^CORS on aws: headers/));
+    s.cors.allowOrigins.push('https://b.example.com');
+    expect(lines(s)).toContainEqual(expect.stringMatching(/^CORS on aws: headers: with several allowed origins and credentials, API Gateway's own 401, 403 and 429 answers carry no Access-Control-Allow-Origin/));
+    expect(formatPortabilityMarkdown(portability(toGatewaySpec(s)), 'x')).toMatch(/\| CORS \| gateway \| emulated: .*\(differs: headers\) \|/);
+  });
+
+  it('says Regional REST APIs can raise the 29 s integration timeout by quota request', () => {
+    const s = baseSpec();
+    s.routes[0].timeoutMs = 60_000;
+    const p = targetProblems(toGatewaySpec(s), 'aws').find((x) => x.feature === 'backend.timeout')!;
+    expect(p.message).toMatch(/Regional and private REST APIs can raise it with a Service Quotas request/);
+  });
+});
