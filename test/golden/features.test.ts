@@ -203,10 +203,8 @@ describe('golden cases per feature (test/golden/features)', () => {
   });
 
   // kubectl decodes manifests as YAML 1.1 (docs: DESIGN "Known cloud facts"), where a plain `yes`,
-  // `no`, `on` or `off` is a boolean. spec.strings sets a header to `yes`, and the writer
-  // (providers/kubernetes/yaml.ts, both of its writers) leaves it plain, so kubectl would read
-  // `true`. The one known mismatch is listed (jest-light-runner has no it.failing): once the
-  // writer quotes these, the list is empty and this test says so.
+  // `no`, `on` or `off` is a boolean. spec.strings sets a header to `yes`; the writers
+  // (providers/kubernetes/yaml.ts) quote it, so kubectl reads the string back.
   it('every Kubernetes golden reads back as the emitted objects under YAML 1.1, as kubectl decodes it', () => {
     const mismatches = caseNames.flatMap((name) => {
       const out = outputs.get(name)!.kubernetes;
@@ -216,7 +214,7 @@ describe('golden cases per feature (test/golden/features)', () => {
         .filter((i) => JSON.stringify(parse(objectYaml(i.value), { version: '1.1' })) !== JSON.stringify(i.value))
         .map((i) => `${name}: ${i.path[1]}`);
     });
-    expect(mismatches).toEqual(['spec.strings: HTTPRoute golden-prod/golden-items-1']);
+    expect(mismatches).toEqual([]);
   });
 });
 
