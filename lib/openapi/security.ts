@@ -3,6 +3,8 @@
  * anygate cannot honour is never dropped: an unsupported scheme becomes a custom authorizer that
  * needs a function, and an unreadable one keeps its operations out of the gateway.
  */
+import { capability } from '../capabilities/targets';
+import { ALL_TARGETS } from '../capabilities/types';
 import { findClashes, type CredentialSource } from '../model/credentials';
 import { isSafeName, toSafeName, uniqueName } from '../model/names';
 import type { AuthorizerInput, RouteInput } from '../model/schema';
@@ -17,6 +19,15 @@ export interface Security {
   readonly unreadable: Map<string, string>;
   /** The document defines at least one security scheme. */
   readonly hasSchemes: boolean;
+}
+
+/** Which targets call a custom authorizer's function, and how, from the capability records. */
+export function customAuthorizerSupport(): string {
+  const by = ALL_TARGETS.map((t) => ({ t, c: capability(t, 'auth.custom') }));
+  const yes = by.filter((x) => x.c.support !== 'unsupported').map((x) => `${x.t} (${x.c.note})`);
+  const no = by.filter((x) => x.c.support === 'unsupported').map((x) => x.t);
+  if (!yes.length) return 'no target can call one';
+  return `called by ${yes.join(', ')}${no.length ? `; ${no.join(', ')} cannot call one` : ''}`;
 }
 
 function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: string, gateway: string): AuthorizerInput {
@@ -35,7 +46,7 @@ function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: stri
   // Never drop a security requirement: an authorizer that needs a function keeps the route closed.
   const what = type === 'apiKey' ? `apiKey in ${s!.in}` : type === 'http' ? `http ${s!.scheme}` : String(type);
   const binding = toSafeName(`${id}-check`).toLowerCase();
-  ctx.warn('security', ptr, `${what} is not supported by the clouds' gateways; it becomes custom authorizer ${id}, which needs a function binding ${binding} before any target can synthesize`);
+  ctx.warn('security', ptr, `${what} has no native check on the gateways; it becomes custom authorizer ${id}, a function you write that decides, ${customAuthorizerSupport()}. Synthesis asks for function binding ${binding} (a Lambda function, an Azure Function, a Cloud Run service, a Service); the routes stay closed until it is bound`);
   return { type: 'custom', binding };
 }
 

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { capability } from '../../lib/capabilities/targets';
+import { ALL_TARGETS } from '../../lib/capabilities/types';
 import { parseDataFile } from '../../lib/model/load';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { importOpenApi, type ImportResult } from '../../lib/openapi/import';
@@ -49,5 +51,23 @@ describe('anygate import --out writes the format its extension names', () => {
     const out = path.join(scratch('import-out-format-bad'), 'spec.txt');
     const r = await cli(['import', doc, '--out', out]);
     expect([r.code, r.err.trim()]).toEqual([2, `anygate: --out ${out}: the extension ".txt" names no spec format; use .yaml or .yml (YAML) or .json (JSON)`]);
+  });
+});
+
+describe('warnings a person can act on', () => {
+  it('http basic: the warning names the targets that can call the function, from the capability records', async () => {
+    const r = await imported('basic.yaml');
+    const [w] = messages(r, 'security');
+    for (const t of ALL_TARGETS) {
+      const c = capability(t, 'auth.custom');
+      if (c.support !== 'unsupported') expect(w).toContain(`${t} (${c.note})`);
+    }
+    expect(w).not.toMatch(/before any target can synthesize|not supported by the clouds/);
+    expect(w).toContain('function binding basic-check');
+  });
+
+  it('renamed operationIds are one warning with their count', async () => {
+    const r = await imported('basic.yaml');
+    expect(messages(r, 'id-renamed')).toEqual([expect.stringMatching(/^#\/paths\/~1a\/get\/operationId: 5 operationIds are not safe names .*"get_a" -> get-a, .*"get_e" -> get-e\. /)]);
   });
 });
