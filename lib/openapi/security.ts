@@ -30,6 +30,28 @@ export function customAuthorizerSupport(): string {
   return `called by ${yes.join(', ')}${no.length ? `; ${no.join(', ')} cannot call one` : ''}`;
 }
 
+/** Which targets can and cannot carry `feature`, from the capability records: `apigee can; aws, azure cannot`. */
+function whoCan(feature: 'auth.apiKey.scheme'): string {
+  const can = ALL_TARGETS.filter((t) => capability(t, feature).support !== 'unsupported');
+  const cannot = ALL_TARGETS.filter((t) => !can.includes(t));
+  return [can.length ? `${can.join(', ')} can synthesize it` : 'no target can synthesize it yet', cannot.length ? `${cannot.join(', ')} refuse it` : ''].filter(Boolean).join('; ');
+}
+
+/**
+ * `http bearer` without `bearerFormat: JWT`: the document does not say the token is a JWT (most such
+ * tokens are a provider's opaque API keys), so it is an API key read from `Authorization` after
+ * `Bearer `. Checking it as a JWT would refuse every real key.
+ */
+function opaqueBearer(ctx: ImportContext, id: string, ptr: string): AuthorizerInput {
+  ctx.warn(
+    'security',
+    ptr,
+    `http bearer without bearerFormat: JWT is read as an opaque token: API key authorizer ${id} (Authorization: Bearer <key>, keys held by consumers); ${whoCan('auth.apiKey.scheme')}. ` +
+      `If the tokens are JWTs, write bearerFormat: JWT in the document and set x-anygate.authorizers.${id} to a jwt authorizer (issuer, audiences)`,
+  );
+  return { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bearer' };
+}
+
 function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: string, gateway: string): AuthorizerInput {
   const placeholderJwt = (why: string): AuthorizerInput => {
     ctx.warn('placeholder', ptr, `${why}: the issuer and audience are not in the document; set them under x-anygate.authorizers.${id} (placeholders used)`);
@@ -41,7 +63,10 @@ function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: stri
     ctx.warn('security', ptr, `OpenID Connect: the audience is not in the document; "${gateway}" is used (set x-anygate.authorizers.${id}.audiences)`);
     return { type: 'jwt', issuer: s!.openIdConnectUrl.replace(/\/\.well-known\/openid-configuration$/, ''), audiences: [gateway] };
   }
-  if (type === 'http' && String(s!.scheme).toLowerCase() === 'bearer') return placeholderJwt('http bearer');
+  if (type === 'http' && String(s!.scheme).toLowerCase() === 'bearer') {
+    if (String(s!.bearerFormat ?? '').toLowerCase() === 'jwt') return placeholderJwt('http bearer (bearerFormat JWT)');
+    return opaqueBearer(ctx, id, ptr);
+  }
   if (type === 'oauth2') return placeholderJwt('oauth2');
   // Never drop a security requirement: an authorizer that needs a function keeps the route closed.
   const what = type === 'apiKey' ? `apiKey in ${s!.in}` : type === 'http' ? `http ${s!.scheme}` : String(type);

@@ -334,7 +334,7 @@ describe('YAML output for YAML 1.1 and 1.2 parsers', () => {
 });
 
 describe('placeholders: validate warns, synth refuses naming the field to set', () => {
-  const doc = { openapi: '3.0.3', info: { title: 'Nowhere', version: '1' }, paths: { '/a': { get: op('a') } }, security: [{ bearer: [] }], components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } };
+  const doc = { openapi: '3.0.3', info: { title: 'Nowhere', version: '1' }, paths: { '/a': { get: op('a') } }, security: [{ bearer: [] }], components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } } };
 
   it('validate exits 0 and names each placeholder field', async () => {
     const f = write(scratch('oas-ph'), 'api.json', doc);

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { capability } from '../../lib/capabilities/targets';
+import { targetProblems } from '../../lib/capabilities/support';
 import { ALL_TARGETS } from '../../lib/capabilities/types';
+import { compileApigee } from '../../providers/apigee/compile';
 import { parseDataFile } from '../../lib/model/load';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { importOpenApi, type ImportResult } from '../../lib/openapi/import';
@@ -38,7 +40,7 @@ describe('anygate import --out writes the format its extension names', () => {
 
   it('.json is JSON, .yaml and .yml are YAML; each validates', async () => {
     const dir = scratch('import-out-format');
-    for (const [name, read] of [['s.json', JSON.parse], ['s.yaml', parse], ['s.yml', parse]] as const) {
+    for (const [name, read] of [['s.json', (t: string) => JSON.parse(t)], ['s.yaml', (t: string) => parse(t)], ['s.yml', (t: string) => parse(t)]] as const) {
       const out = path.join(dir, name);
       expect((await cli(['import', doc, '--out', out])).code).toBe(0);
       expect(read(readFileSync(out, 'utf8')).name).toBe('unversioned');
@@ -69,5 +71,43 @@ describe('warnings a person can act on', () => {
   it('renamed operationIds are one warning with their count', async () => {
     const r = await imported('basic.yaml');
     expect(messages(r, 'id-renamed')).toEqual([expect.stringMatching(/^#\/paths\/~1a\/get\/operationId: 5 operationIds are not safe names .*"get_a" -> get-a, .*"get_e" -> get-e\. /)]);
+  });
+});
+
+describe('http bearer without bearerFormat: JWT (opaque tokens)', () => {
+  it('is an API key read from Authorization after "Bearer ", with a warning; bearerFormat JWT stays a JWT', async () => {
+    const r = await imported('opaque-bearer.yaml');
+    expect(r.input.authorizers).toEqual({
+      token: { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bearer' },
+      jwt: { type: 'jwt', issuer: 'https://issuer.invalid/', audiences: ['opaque-bearer'] },
+    });
+    const [w] = messages(r, 'security');
+    expect(w).toMatch(/^#\/components\/securitySchemes\/token: http bearer without bearerFormat: JWT is read as an opaque token: API key authorizer token .*If the tokens are JWTs, write bearerFormat: JWT/);
+    const spec = toGatewaySpec(r.input);
+    expect(spec.authorizers.token).toEqual({ type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bearer' });
+  });
+
+  it('every target implements the scheme prefix or refuses it by its capability record, with the remedy', async () => {
+    const spec = toGatewaySpec((await imported('opaque-bearer.yaml')).input);
+    for (const t of ALL_TARGETS) {
+      const c = capability(t, 'auth.apiKey.scheme');
+      const problems = targetProblems(spec, t).filter((p) => p.feature === 'auth.apiKey.scheme');
+      if (c.support === 'unsupported') expect([t, problems.map((p) => `${p.where}: ${p.message}`)]).toEqual([t, [expect.stringMatching(/^withKey: .*own header/)]]);
+      else expect([t, problems]).toEqual([t, []]);
+    }
+  });
+
+  it('Apigee extracts the key after the scheme and verifies that', async () => {
+    const { input } = await imported('opaque-bearer.yaml');
+    const spec = toGatewaySpec({ ...input, authorizers: { token: input.authorizers!.token }, routes: input.routes!.filter((r) => r.id === 'withKey') });
+    const files = compileApigee(spec).files;
+    const ev = Object.entries(files).find(([f]) => f.endsWith('EV-key-token.xml'));
+    expect(ev?.[1]).toMatch(/<Header name="Authorization">\s*<Pattern ignoreCase="true">Bearer \{token\}<\/Pattern>/);
+    const va = Object.entries(files).find(([f]) => f.endsWith('VA-token.xml'));
+    expect(va?.[1]).toContain('<APIKey ref="anygate.key.token.token"/>');
+  });
+
+  it('the model refuses a scheme on a query key, naming the field and what to do', () => {
+    expect(() => toGatewaySpec({ name: 'g', backends: { api: { type: 'mock' } }, authorizers: { k: { type: 'apiKey', in: 'query', name: 'key', scheme: 'Bearer' } }, defaults: { backend: 'api' }, routes: [{ id: 'a', method: 'GET', path: '/a', auth: 'k' }] })).toThrow(/authorizers\.k\.scheme.*remove scheme, or set in: header/s);
   });
 });

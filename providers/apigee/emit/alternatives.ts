@@ -67,6 +67,7 @@ function verifySteps(ctx: ApigeeContext, names: string[]): Step[] {
     const when = flagCondition(presentedVar(n));
     if (a.type === 'apiKey') {
       const k = apiKeyPolicies(ctx, n, a);
+      if (k.extract) steps.push(ctx.step(k.extract, when));
       steps.push(ctx.step(k.verify, when));
       // Two presented keys are the same key (checked above): the plan counts the request once, on the first.
       const once = [when, ...earlierKeys.map((e) => flagCondition(presentedVar(e), false))].join(' and ');
