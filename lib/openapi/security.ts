@@ -116,16 +116,28 @@ export function readSecurity(ctx: ImportContext, ext: Obj, gateway: string): Sec
  */
 function keepDistinguishable(ctx: ImportContext, sec: Security, alts: string[][], ptr: string): void {
   const kept: string[][] = [];
-  const dropped: string[] = [];
+  const dropped: { why: string; remedy: string }[] = [];
   for (const alt of alts) {
     const [c] = findClashes([...kept, alt], (n) => sec.authorizers[n] as CredentialSource | undefined);
     if (!c) kept.push(alt);
-    else dropped.push(`${alt.join('+')} reads ${c.location.in} ${c.location.name}, as ${c.first} before it does, and a gateway cannot tell the two apart`);
+    else dropped.push({ why: `${alt.join('+')} reads ${c.location.in} ${c.location.name}, as ${c.first} before it does, and a gateway cannot tell the two apart`, remedy: keepBoth(sec, c.first, c.second, c.location) });
   }
   if (!dropped.length) return;
   alts.splice(0, alts.length, ...kept);
   const use = kept.map((a) => a.join('+')).join(' or ');
-  for (const d of dropped) ctx.warn('alternatives-narrowed', ptr, `${d}: it is not accepted on this route, callers must use ${use} (to keep it, give one of them its own header under x-anygate.authorizers)`);
+  for (const d of dropped) ctx.warn('alternatives-narrowed', ptr, `${d.why}: it is not accepted on this route, callers must use ${use}. ${d.remedy}`);
+}
+
+/** The remedy for two alternatives on one place: a header each, or (in a header) a scheme prefix each. */
+function keepBoth(sec: Security, first: string, second: string, loc: { in: string; name: string }): string {
+  const own = `To keep both, give one of them its own ${loc.in === 'header' ? 'header' : 'query parameter'} under x-anygate.authorizers`;
+  // A prefix tells an API key from a token (`Bot <key>` or `Bearer <jwt>`); two JWTs share `Bearer`.
+  const key = [second, first].find((n) => sec.authorizers[n]?.type === 'apiKey');
+  if (loc.in !== 'header' || !key) return `${own}.`;
+  return (
+    `${own}; or, when callers send them with different scheme prefixes (${loc.name}: Bot <key> or Bearer <token>), say so: x-anygate.authorizers.${key}: { type: apiKey, in: header, name: ${loc.name}, scheme: <prefix> } ` +
+    `(the spec then keeps both and validates, but no target yet tells alternatives apart by prefix: each refuses such a route by its capability record)`
+  );
 }
 
 /** `unreadable`: the scheme's own problem is already reported (or, lenient, listed). */
@@ -139,11 +151,12 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
   if (!Array.isArray(security) || !security.every(isObj)) return { unreadable: false, error: `${ptr} is not a list of security requirement objects` };
   const alts: string[][] = [];
   const scopes = new Set<string>();
+  let optional: string | undefined;
   for (let i = 0; i < security.length; i++) {
     const req = security[i] as Obj;
     const names = Object.keys(req).sort();
     if (names.length === 0) {
-      ctx.warn('security', `${ptr}/${i}`, 'an empty requirement makes authentication optional; anygate keeps the other alternatives required');
+      optional = `${ptr}/${i}`;
       continue;
     }
     const alt: string[] = [];
@@ -159,13 +172,27 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
     alts.push(alt);
   }
   if (alts.length === 0) return { auth: 'none', scopes: [] };
+  if (optional) {
+    ctx.warn(
+      'optional-auth',
+      optional,
+      `{} makes authentication optional here (absent is allowed, a presented credential must be valid); anygate has no optional authentication yet, so the route requires ${alts.map((a) => a.join('+')).join(' or ')} (stricter than the document). ` +
+        'To let anonymous callers in, make the operation public with x-anygate: { auth: none } (a presented credential is then not checked by the gateway, so the backend must check it); otherwise nothing to do',
+    );
+  }
   if (scopes.size > 0) {
     // The model's scopes hold for every alternative. Keeping only the alternatives that can check
     // them is stricter than the document, never weaker.
     const jwtAlts = alts.filter((alt) => alt.some((n) => sec.authorizers[n]?.type === 'jwt'));
     if (jwtAlts.length && jwtAlts.length < alts.length) {
       const dropped = alts.filter((a) => !jwtAlts.includes(a)).map((a) => a.join('+'));
-      ctx.warn('scopes-narrowed', ptr, `scopes apply to every alternative in anygate, so ${dropped.join(', ')} (which cannot check scopes) is not accepted on this route; callers must use ${jwtAlts.map((a) => a.join('+')).join(' or ')}`);
+      const all = alts.map((a) => (a.length === 1 ? a[0] : `[${a.join(', ')}]`)).join(', ');
+      ctx.warn(
+        'scopes-narrowed',
+        ptr,
+        `scopes apply to every alternative in anygate, so ${dropped.join(', ')} (which cannot check scopes) is not accepted on this route; callers must use ${jwtAlts.map((a) => a.join('+')).join(' or ')}. ` +
+          `To accept ${dropped.join(', ')} too, write x-anygate: { auth: [${all}], scopes: [] } on the operation (the gateway then checks no scopes; the backend must)`,
+      );
       alts.splice(0, alts.length, ...jwtAlts);
     }
   }

@@ -32,6 +32,8 @@ export type WarningKind =
   | 'scopes-narrowed'
   /** Alternatives that read the same header or query parameter as an earlier one, dropped (stricter). */
   | 'alternatives-narrowed'
+  /** `security: [{}, ...]` (authentication optional) imported as required (stricter), with the remedy. */
+  | 'optional-auth'
   /** Servers, paths and versions read leniently. */
   | 'document';
 

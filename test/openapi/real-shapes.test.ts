@@ -111,3 +111,49 @@ describe('http bearer without bearerFormat: JWT (opaque tokens)', () => {
     expect(() => toGatewaySpec({ name: 'g', backends: { api: { type: 'mock' } }, authorizers: { k: { type: 'apiKey', in: 'query', name: 'key', scheme: 'Bearer' } }, defaults: { backend: 'api' }, routes: [{ id: 'a', method: 'GET', path: '/a', auth: 'k' }] })).toThrow(/authorizers\.k\.scheme.*remove scheme, or set in: header/s);
   });
 });
+
+describe('alternatives on one header, and optional authentication', () => {
+  it('narrowing names both remedies: a header each, or a scheme prefix each (and what targets do with that)', async () => {
+    const r = await imported('shared-header.yaml');
+    expect(r.input.routes!.find((x) => x.id === 'get-channel')!.auth).toBe('BotToken');
+    const [w] = messages(r, 'alternatives-narrowed');
+    expect(w).toMatch(/^#\/paths\/~1channels~1\{channel_id\}\/get\/security: OAuth2 reads header authorization, as BotToken before it does, .*callers must use BotToken\. /);
+    expect(w).toContain('give one of them its own header under x-anygate.authorizers');
+    expect(w).toContain('x-anygate.authorizers.BotToken: { type: apiKey, in: header, name: authorization, scheme: <prefix> }');
+    expect(w).toMatch(/refuses such a route by its capability record/);
+  });
+
+  it('with the prefix said (scheme: Bot), both alternatives are kept, the spec validates, and each target refuses by record', async () => {
+    const file = path.join(fixtures, 'shared-header.yaml');
+    const doc = parse(readFileSync(file, 'utf8'));
+    doc['x-anygate'] = { authorizers: { BotToken: { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bot' }, OAuth2: { type: 'jwt', issuer: 'https://chat.example.com', audiences: ['chat'], jwksUri: 'https://chat.example.com/jwks' } } };
+    const r = await importOpenApi(doc, file);
+    expect(messages(r, 'alternatives-narrowed')).toEqual([]);
+    const spec = toGatewaySpec(r.input);
+    expect(spec.routes.find((x) => x.id === 'get-channel')!.auth).toEqual([['BotToken'], ['OAuth2']]);
+    for (const t of ALL_TARGETS) expect([t, targetProblems(spec, t).filter((p) => p.where === 'get-channel' && p.feature === 'auth.apiKey.scheme').length]).toEqual([t, 1]);
+  });
+
+  it('scopes on one alternative: the narrowing says how to accept the other too', async () => {
+    const r = await imported('shared-header.yaml');
+    expect(r.input.routes!.find((x) => x.id === 'get-my-user')!.auth).toBe('OAuth2');
+    expect(messages(r, 'scopes-narrowed')).toEqual([expect.stringMatching(/^#\/paths\/~1users~1@me\/get\/security: .*BotToken .* not accepted .*To accept BotToken too, write x-anygate: \{ auth: \[BotToken, OAuth2\], scopes: \[\] \} on the operation/)]);
+  });
+
+  it('optional authentication ({} among the alternatives) stays required, and the warning says how to let anonymous callers in', async () => {
+    const r = await imported('shared-header.yaml');
+    expect(r.input.routes!.find((x) => x.id === 'invite-resolve')!.auth).toBe('BotToken');
+    expect(messages(r, 'optional-auth')).toEqual([expect.stringMatching(/^#\/paths\/~1invites~1\{code\}\/get\/security\/0: \{\} makes authentication optional .*requires BotToken .*x-anygate: \{ auth: none \}/)]);
+  });
+
+  it('the model tells alternatives apart by scheme prefix on one header, never a whole-value key from a prefixed one', () => {
+    const base = { name: 'g', backends: { api: { type: 'mock' as const } }, defaults: { backend: 'api' } };
+    const jwt = { type: 'jwt' as const, issuer: 'https://id.example.com', audiences: ['g'] };
+    const ok = { ...base, authorizers: { bot: { type: 'apiKey' as const, name: 'Authorization', scheme: 'Bot' }, oidc: jwt }, routes: [{ id: 'a', method: 'GET' as const, path: '/a', auth: ['bot', 'oidc'] }] };
+    expect(toGatewaySpec(ok).routes[0].auth).toEqual([['bot'], ['oidc']]);
+    const raw = { ...ok, authorizers: { bot: { type: 'apiKey' as const, name: 'Authorization' }, oidc: jwt } };
+    expect(() => toGatewaySpec(raw)).toThrow(/both read header authorization/);
+    const bearerKey = { ...ok, authorizers: { bot: { type: 'apiKey' as const, name: 'Authorization', scheme: 'bearer' }, oidc: jwt } };
+    expect(() => toGatewaySpec(bearerKey)).toThrow(/both read header authorization/);
+  });
+});
