@@ -3,7 +3,7 @@
  * hand edits, and where the import has to invent or narrow something, the warning says what and what
  * to do about it.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { capability } from '../../lib/capabilities/targets';
@@ -15,6 +15,7 @@ import { toGatewaySpec } from '../../lib/model/normalize';
 import { importOpenApi, type ImportResult } from '../../lib/openapi/import';
 import { cli } from '../cli/run';
 import { scratch } from '../validators';
+import { corpusDir, INVALID } from './corpus';
 
 export const fixtures = path.join(__dirname, '..', 'fixtures', 'openapi');
 
@@ -155,5 +156,16 @@ describe('alternatives on one header, and optional authentication', () => {
     expect(() => toGatewaySpec(raw)).toThrow(/both read header authorization/);
     const bearerKey = { ...ok, authorizers: { bot: { type: 'apiKey' as const, name: 'Authorization', scheme: 'bearer' }, oidc: jwt } };
     expect(() => toGatewaySpec(bearerKey)).toThrow(/both read header authorization/);
+  });
+});
+
+describe('every document imports to a spec that validates without hand edits', () => {
+  const corpus = readdirSync(corpusDir).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => path.join(corpusDir, f));
+  const shapes = readdirSync(fixtures).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => path.join(fixtures, f));
+
+  it.each([...shapes, ...corpus].map((f) => [path.basename(f), f]))('%s', async (_name, file) => {
+    const { data } = parseDataFile(readFileSync(file, 'utf8'), file);
+    const r = await importOpenApi(data as Record<string, unknown>, file, { lenient: path.basename(file) in INVALID });
+    expect(() => toGatewaySpec(r.input)).not.toThrow();
   });
 });
