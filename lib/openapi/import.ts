@@ -16,7 +16,7 @@ import { readOperations, type Candidate } from './operations';
 import { RefResolver } from './refs';
 import { readSecurity } from './security';
 import { Servers } from './servers';
-import { importWarning, type ImportWarning } from './warnings';
+import { importWarning, mergeIdentical, type ImportWarning } from './warnings';
 
 export { pointer } from './context';
 export { ANY_METHOD_KEYS } from './operations';
@@ -145,5 +145,6 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
     routes,
     ...rest,
   };
-  return { input, warnings: ctx.warnings, operations };
+  // The same narrowing on hundreds of operations is one decision: one warning each, with the count.
+  return { input, warnings: mergeIdentical(ctx.warnings, ['scopes-narrowed', 'alternatives-narrowed', 'optional-auth']), operations };
 }

@@ -50,6 +50,32 @@ export function importWarning(kind: WarningKind, file: string, where: string, me
   return { kind, where, message, path: [], file: `${file}${where}`, severity: 'warning' };
 }
 
+/** How many locations a merged warning names. */
+export const MERGED_LOCATIONS = 5;
+
+/**
+ * Warnings of `kinds` whose messages are the same (one authorizer dropped from hundreds of
+ * operations for the same reason) become one, located at the first, that names how many operations
+ * it covers and the first {@link MERGED_LOCATIONS} of them. Order is otherwise kept.
+ */
+export function mergeIdentical(warnings: readonly ImportWarning[], kinds: readonly WarningKind[]): ImportWarning[] {
+  const groups = new Map<string, ImportWarning[]>();
+  for (const w of warnings) if (kinds.includes(w.kind)) groups.set(`${w.kind}\0${w.message}`, [...(groups.get(`${w.kind}\0${w.message}`) ?? []), w]);
+  const out: ImportWarning[] = [];
+  for (const w of warnings) {
+    const list = kinds.includes(w.kind) ? groups.get(`${w.kind}\0${w.message}`)! : [w];
+    if (list[0] !== w) continue;
+    if (list.length === 1) {
+      out.push(w);
+      continue;
+    }
+    const at = list.slice(0, MERGED_LOCATIONS).map((x) => x.where).join(', ');
+    const more = list.length > MERGED_LOCATIONS ? ` and ${list.length - MERGED_LOCATIONS} more` : '';
+    out.push({ ...w, message: `${list.length} operations (${at}${more}): ${w.message}` });
+  }
+  return out;
+}
+
 export interface FormatWarningsOptions {
   /** Print every warning. @default false (group by kind) */
   readonly verbose?: boolean;

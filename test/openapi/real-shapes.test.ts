@@ -159,6 +159,19 @@ describe('alternatives on one header, and optional authentication', () => {
   });
 });
 
+describe('the same narrowing on many operations', () => {
+  it('is one warning that counts them and names the first five', async () => {
+    const paths: Record<string, unknown> = {};
+    for (let i = 0; i < 7; i++) paths[`/p${i}`] = { get: { operationId: `p${i}`, security: [{ key: [] }, { oauth: ['read'] }], responses: { '200': { description: 'ok' } } } };
+    const doc = {
+      openapi: '3.1.0', info: { title: 'Many', version: '1' }, servers: [{ url: 'https://api.example.com' }], paths,
+      components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'x-key' }, oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://id.example.com/token', scopes: { read: 'r' } } } } } },
+    };
+    const r = await importOpenApi(doc, 'many.yaml');
+    expect(messages(r, 'scopes-narrowed')).toEqual([expect.stringMatching(/^#\/paths\/~1p0\/get\/security: 7 operations \(#\/paths\/~1p0\/get\/security, .*#\/paths\/~1p4\/get\/security and 2 more\): scopes apply to every alternative/)]);
+  });
+});
+
 describe('every document imports to a spec that validates without hand edits', () => {
   const corpus = readdirSync(corpusDir).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => path.join(corpusDir, f));
   const shapes = readdirSync(fixtures).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => path.join(fixtures, f));
