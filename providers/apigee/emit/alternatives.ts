@@ -84,7 +84,8 @@ function scopeSteps(ctx: ApigeeContext, r: RouteSpec, names: string[]): Step[] {
   if (!r.scopes.length) return [];
   return names.flatMap((n) => {
     if (ctx.spec.authorizers[n].type !== 'jwt') return [];
-    return [ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), `${flagCondition(presentedVar(n))} and (${missingScopes(ctx, r, `JWT-${n}`)})`)];
+    const forbidden = ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden'));
+    return missingScopes(ctx, r, `JWT-${n}`).map((c) => ctx.step(forbidden, `${flagCondition(presentedVar(n))} and (${c})`));
   });
 }
 

@@ -94,18 +94,24 @@ export function customSteps(ctx: ApigeeContext, n: string, a: CustomAuthorizerSp
   return [ctx.step(kvm, when), ctx.step(sc, when), ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), both(when, `${status} != 200 or ${status} = null`))];
 }
 
-/** `NOT (scope1) or NOT (scope2)...` on the scope claim of VerifyJWT `policy`. */
-export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string): string {
+/**
+ * One `NOT (scope)` condition per required scope, on the scope claim of VerifyJWT `policy`. Each
+ * is its own 403 step: one condition for all of them grows with every scope (apigeelint warns
+ * above 256 characters; a route with 30 scopes made one of 6,646), while a step per scope keeps
+ * each condition one scope long and means the same (the first missing scope raises the fault).
+ */
+export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string): string[] {
   const claim = (ctx.spec.authorizers[policy.slice('JWT-'.length)] as JwtAuthorizerSpec).scopeClaim;
   // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
   const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
-  return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`).join(' or ');
+  return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`);
 }
 
-function scopes(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
+function scopes(ctx: ApigeeContext, r: RouteSpec): Step[] {
   const policy = ctx.jwtPolicy(r);
-  if (!r.scopes.length || !policy) return undefined;
-  return ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), missingScopes(ctx, r, policy));
+  if (!r.scopes.length || !policy) return [];
+  const forbidden = ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden'));
+  return missingScopes(ctx, r, policy).map((c) => ctx.step(forbidden, c));
 }
 
 export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
@@ -123,5 +129,5 @@ export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
     } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a));
     else steps.push(...customSteps(ctx, n, a));
   }
-  return fragment([...steps, scopes(ctx, r)]);
+  return fragment([...steps, ...scopes(ctx, r)]);
 }
