@@ -187,11 +187,13 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
     if (jwtAlts.length && jwtAlts.length < alts.length) {
       const dropped = alts.filter((a) => !jwtAlts.includes(a)).map((a) => a.join('+'));
       const all = alts.map((a) => (a.length === 1 ? a[0] : `[${a.join(', ')}]`)).join(', ');
+      const [clash] = findClashes(alts, (n) => sec.authorizers[n] as CredentialSource | undefined);
+      const first = clash ? `; ${clash.first} and ${clash.second} also both read ${clash.location.in} ${clash.location.name}, so first give one of them its own header or scheme prefix under x-anygate.authorizers` : '';
       ctx.warn(
         'scopes-narrowed',
         ptr,
         `scopes apply to every alternative in anygate, so ${dropped.join(', ')} (which cannot check scopes) is not accepted on this route; callers must use ${jwtAlts.map((a) => a.join('+')).join(' or ')}. ` +
-          `To accept ${dropped.join(', ')} too, write x-anygate: { auth: [${all}], scopes: [] } on the operation (the gateway then checks no scopes; the backend must)`,
+          `To accept ${dropped.join(', ')} too, write x-anygate: { auth: [${all}], scopes: [] } on the operation (the gateway then checks no scopes; the backend must)${first}`,
       );
       alts.splice(0, alts.length, ...jwtAlts);
     }

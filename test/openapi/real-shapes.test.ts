@@ -138,7 +138,7 @@ describe('alternatives on one header, and optional authentication', () => {
   it('scopes on one alternative: the narrowing says how to accept the other too', async () => {
     const r = await imported('shared-header.yaml');
     expect(r.input.routes!.find((x) => x.id === 'get-my-user')!.auth).toBe('OAuth2');
-    expect(messages(r, 'scopes-narrowed')).toEqual([expect.stringMatching(/^#\/paths\/~1users~1@me\/get\/security: .*BotToken .* not accepted .*To accept BotToken too, write x-anygate: \{ auth: \[BotToken, OAuth2\], scopes: \[\] \} on the operation/)]);
+    expect(messages(r, 'scopes-narrowed')).toEqual([expect.stringMatching(/^#\/paths\/~1users~1@me\/get\/security: .*BotToken .* not accepted .*To accept BotToken too, write x-anygate: \{ auth: \[BotToken, OAuth2\], scopes: \[\] \} on the operation .*BotToken and OAuth2 also both read header authorization, so first give one of them its own header or scheme prefix/)]);
   });
 
   it('optional authentication ({} among the alternatives) stays required, and the warning says how to let anonymous callers in', async () => {
