@@ -15,6 +15,19 @@ export function writeOut(out: string | undefined, text: string, io: Io): void {
   io.err(`wrote ${out}\n`);
 }
 
+/**
+ * The format `--out` names by its extension: `.json` JSON, `.yaml`/`.yml` YAML; stdout (no file) is
+ * YAML. Any other extension is refused before anything is read, since anygate could not load the
+ * file it would write.
+ */
+export function specFormat(out: string | undefined): 'json' | 'yaml' {
+  if (out === undefined) return 'yaml';
+  const ext = path.extname(out).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.yaml' || ext === '.yml') return 'yaml';
+  throw new UsageError(`--out ${out}: the extension ${ext ? `"${ext}"` : '(none)'} names no spec format; use .yaml or .yml (YAML) or .json (JSON)`);
+}
+
 async function importCmd(file: string, flags: { out?: string; name?: string; lenient?: boolean }, ctx: Context): Promise<number> {
   const [{ parseDataFile }, { importOpenApi }, { toYaml, yamlCommentSafe }, { formatWarnings }] = [
     require('../../lib/model/load') as typeof import('../../lib/model/load'),
@@ -22,12 +35,15 @@ async function importCmd(file: string, flags: { out?: string; name?: string; len
     require('../../lib/openapi/yaml') as typeof import('../../lib/openapi/yaml'),
     require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings'),
   ];
+  const format = specFormat(flags.out);
   const { data } = parseDataFile(readFileSync(file, 'utf8'), file);
   if (!data || typeof data !== 'object' || !('openapi' in data || 'swagger' in data)) throw new UsageError(`${file} is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)`);
   const { input, warnings } = await importOpenApi(data as Record<string, unknown>, file, { name: flags.name, lenient: flags.lenient });
   for (const line of formatWarnings(warnings, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
-  // YAML safe for 1.1 and 1.2 readers (line separators escaped, 1.1 booleans quoted).
-  writeOut(flags.out, `# Imported from ${yamlCommentSafe(path.basename(file))} by anygate import\n${toYaml(input)}`, ctx.io);
+  // JSON as the extension says; YAML safe for 1.1 and 1.2 readers (line separators escaped, 1.1
+  // booleans quoted).
+  const text = format === 'json' ? `${JSON.stringify(input, null, 2)}\n` : `# Imported from ${yamlCommentSafe(path.basename(file))} by anygate import\n${toYaml(input)}`;
+  writeOut(flags.out, text, ctx.io);
   return EXIT.ok;
 }
 
@@ -51,7 +67,7 @@ export const importCommand: CommandModule = {
       .command('import')
       .description('convert an OpenAPI 3.x or Swagger 2.0 document (x-anygate extensions included) into an anygate spec (YAML)')
       .argument('<openapi-file>', 'OpenAPI or Swagger document, YAML or JSON')
-      .option('--out <file>', 'write the spec to a file (default: stdout)')
+      .option('--out <file>', 'write the spec to a file: .json writes JSON, .yaml or .yml YAML (default: YAML on stdout)')
       .option('--name <name>', 'gateway name (default: from info.title)')
       .option('--lenient', 'import what can be imported from a document with errors, listing what was skipped')
       .action(run((file: string, flags: { out?: string; name?: string }) => importCmd(file, flags, ctx)));

@@ -53,6 +53,7 @@ const RECORDS = {
   'auth.scopes': { title: 'required scopes', detect: routes((r) => r.auth !== 'none' && r.scopes.length > 0) },
   'auth.apiKey': { title: 'API key in header x-api-key', detect: routes((r, s) => authorizersOf(r, s).some(isDefaultKey)) },
   'auth.apiKey.custom': { title: 'API key in another header or the query', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'apiKey' && !isDefaultKey(a))) },
+  'auth.apiKey.scheme': { title: 'API key after a scheme prefix (Authorization: Bearer <key>)', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'apiKey' && a.scheme !== undefined)) },
   'auth.custom': { title: 'custom authorizer function', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'custom')) },
   'auth.alternatives': { title: 'alternative authorizers (any one of)', detect: routes((r) => r.auth !== 'none' && r.auth.length > 1) },
   'auth.resultTtl': { title: 'authorizer result cache TTL', detect: gateway((s) => Object.values(s.authorizers).some((a) => a.type !== 'apiKey')), listed: false },

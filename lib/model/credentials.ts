@@ -11,7 +11,7 @@ import type { GatewaySpec, RouteSpec } from './types';
 export type CredentialSource =
   | { readonly type: 'jwt'; readonly header?: string }
   | { readonly type: 'custom'; readonly header?: string }
-  | { readonly type: 'apiKey'; readonly in?: 'header' | 'query'; readonly name?: string };
+  | { readonly type: 'apiKey'; readonly in?: 'header' | 'query'; readonly name?: string; readonly scheme?: string };
 
 /** A request location: a header (compared without case) or a query parameter (as written). */
 export interface CredentialLocation {
@@ -31,6 +31,17 @@ export function credentialLocation(a: CredentialSource): CredentialLocation {
   return { in: 'header', name: header.toLowerCase() };
 }
 
+/**
+ * The auth scheme the credential follows in its header, lower-case: `bearer` for a JWT, an API key's
+ * `scheme`; undefined when the whole value is the credential (an API key without scheme, a custom
+ * authorizer), which any value may be.
+ */
+export function credentialScheme(a: CredentialSource): string | undefined {
+  if (a.type === 'jwt') return 'bearer';
+  if (a.type === 'apiKey' && a.scheme !== undefined && (a.in ?? MODEL_DEFAULTS.apiKeyIn) === 'header') return a.scheme.toLowerCase();
+  return undefined;
+}
+
 /** `header:authorization`, `query:api_key`: equal exactly when two locations are the same. */
 export function locationKey(l: CredentialLocation): string {
   return `${l.in}:${l.name}`;
@@ -45,13 +56,14 @@ export interface AlternativeClash {
 }
 
 /**
- * Two different authorizers in different alternatives that read the same place: the gateway
- * could not tell which one the caller meant, and since every presented credential is checked,
+ * Two different authorizers in different alternatives that read the same place, unless both say
+ * their scheme prefix and the prefixes differ (`Authorization: Bot <token>` or `Bearer <jwt>`): the
+ * gateway could not tell which one the caller meant, and since every presented credential is checked,
  * one of them would refuse every caller of the other.
  */
 export function findClashes(alternatives: readonly (readonly string[])[], source: (name: string) => CredentialSource | undefined): AlternativeClash[] {
   if (alternatives.length < 2) return [];
-  const seen = new Map<string, { name: string; alt: number }>();
+  const seen = new Map<string, { name: string; alt: number; scheme?: string }[]>();
   const out: AlternativeClash[] = [];
   alternatives.forEach((alt, i) => {
     for (const name of alt) {
@@ -59,9 +71,12 @@ export function findClashes(alternatives: readonly (readonly string[])[], source
       if (!a) continue;
       const location = credentialLocation(a);
       const k = locationKey(location);
-      const other = seen.get(k);
-      if (!other) seen.set(k, { name, alt: i });
-      else if (other.name !== name && other.alt !== i) out.push({ first: other.name, second: name, location });
+      const scheme = credentialScheme(a);
+      const here = seen.get(k) ?? [];
+      // Two schemes that differ (`Bot <token>`, `Bearer <jwt>`) tell the credentials apart.
+      const other = here.find((o) => o.name !== name && o.alt !== i && !(o.scheme !== undefined && scheme !== undefined && o.scheme !== scheme));
+      if (other) out.push({ first: other.name, second: name, location });
+      else seen.set(k, [...here, { name, alt: i, scheme }]);
     }
   });
   return out;
@@ -69,7 +84,7 @@ export function findClashes(alternatives: readonly (readonly string[])[], source
 
 /** The validation message for a clash. */
 export function clashMessage(c: AlternativeClash): string {
-  return `alternatives ${JSON.stringify(c.first)} and ${JSON.stringify(c.second)} both read ${c.location.in} ${c.location.name}: a gateway checks every credential a request presents, so one of them would refuse every caller of the other; read them from different places, or use one authorizer`;
+  return `alternatives ${JSON.stringify(c.first)} and ${JSON.stringify(c.second)} both read ${c.location.in} ${c.location.name}: a gateway checks every credential a request presents, so one of them would refuse every caller of the other; read them from different places, give each its own scheme prefix (an apiKey authorizer's scheme, such as Bot, beside a jwt's Bearer), or use one authorizer`;
 }
 
 // Dependency-free (the capability records use it without loading the schema library).

@@ -170,7 +170,7 @@ function normalizeAuthorizer(a: NonNullable<ReturnType<ParsedGateway['authorizer
         resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.resultTtlSeconds,
       };
     case 'apiKey':
-      return { type: 'apiKey', in: a.in ?? MODEL_DEFAULTS.apiKeyIn, name: a.name ?? MODEL_DEFAULTS.apiKeyName };
+      return { type: 'apiKey', in: a.in ?? MODEL_DEFAULTS.apiKeyIn, name: a.name ?? MODEL_DEFAULTS.apiKeyName, ...(a.scheme !== undefined ? { scheme: a.scheme } : {}) };
     case 'custom':
       return { ...a, header: a.header ?? MODEL_DEFAULTS.customHeader, resultTtlSeconds: a.resultTtlSeconds ?? MODEL_DEFAULTS.customResultTtlSeconds };
   }

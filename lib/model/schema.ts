@@ -286,6 +286,11 @@ export const ApiKeyAuthorizer = z.strictObject({
   type: z.literal('apiKey').meta({ description: "Checks an API key held by a consumer." }),
   in: z.enum(['header', 'query']).optional().meta({ description: "Where the key is sent.", default: "header" }),
   name: NonEmpty.optional().meta({ description: "Header or query parameter name.", default: "x-api-key" }),
+  scheme: z
+    .string()
+    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'must be an HTTP auth scheme token such as Bearer (letters, digits, no spaces)' })
+    .optional()
+    .meta({ description: "Auth scheme the key is sent with in its header (`Authorization: Bearer <key>` is `name: Authorization, scheme: Bearer`): the key is what follows the scheme (compared without case) and one space; a value without the scheme is no key. Header keys only. Default: the whole header value is the key." }),
 });
 
 export const CustomAuthorizer = z.strictObject({

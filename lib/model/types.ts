@@ -71,6 +71,8 @@ export interface ApiKeyAuthorizerSpec {
   readonly type: 'apiKey';
   readonly in: 'header' | 'query';
   readonly name: string;
+  /** The auth scheme the key follows in its header (`Bearer`). @default - the whole value is the key */
+  readonly scheme?: string;
 }
 export type CustomAuthorizerSpec = Omit<z.output<typeof CustomAuthorizer>, 'header' | 'resultTtlSeconds'> & {
   readonly header: string;

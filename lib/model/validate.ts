@@ -96,6 +96,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   checkBasePath(p, issues);
   checkUrls(p, issues);
+  checkApiKeySchemes(p, issues);
   checkConsumersAndPlans(p, issues);
   checkStageBackends(p, issues);
   checkCorsAndIpRules(p, issues);
@@ -130,6 +131,13 @@ function checkUrls(p: ParsedGateway, issues: SpecIssue[]): void {
     if (a.type !== 'jwt') continue;
     checkSecureUrl(a.issuer, ['authorizers', name, 'issuer'], issues);
     if (a.jwksUri) checkSecureUrl(a.jwksUri, ['authorizers', name, 'jwksUri'], issues);
+  }
+}
+
+/** An API key's scheme prefix (`Authorization: Bearer <key>`) exists only in a header. */
+function checkApiKeySchemes(p: ParsedGateway, issues: SpecIssue[]): void {
+  for (const [name, a] of p.authorizers.entries) {
+    if (a.type === 'apiKey' && a.scheme !== undefined && a.in === 'query') issues.push({ path: ['authorizers', name, 'scheme'], message: 'a scheme prefix applies only to a key sent in a header: remove scheme, or set in: header', severity: 'error' });
   }
 }
 

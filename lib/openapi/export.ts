@@ -28,7 +28,9 @@ function securityScheme(a: AuthorizerSpec): OpenAPIV3_1.SecuritySchemeObject {
     case 'jwt':
       return { type: 'openIdConnect', openIdConnectUrl: `${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration` };
     case 'apiKey':
-      return { type: 'apiKey', in: a.in, name: a.name };
+      // `Authorization: Bearer <key>` is what OpenAPI calls http bearer (no bearerFormat: not a JWT).
+      if (a.scheme?.toLowerCase() === 'bearer' && a.name.toLowerCase() === 'authorization') return { type: 'http', scheme: 'bearer' };
+      return { type: 'apiKey', in: a.in, name: a.name, ...(a.scheme ? { description: `${a.name}: ${a.scheme} <key>` } : {}) };
     case 'custom':
       return { type: 'apiKey', in: 'header', name: a.header, description: `custom authorizer (function binding ${a.binding})` };
   }

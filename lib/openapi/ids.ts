@@ -34,9 +34,26 @@ export function shorten(base: string, whole: string): string {
   return `${base.slice(0, SAFE_NAME_MAX - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
+/** How many renamed operationIds the one `id-renamed` warning shows. */
+export const RENAMED_EXAMPLES = 5;
+
+/**
+ * One `id-renamed` warning for all renamed operationIds (a document that writes `get_item` style
+ * ids renames nearly all of them, which would bury every other warning): their count and the first
+ * {@link RENAMED_EXAMPLES}, located at the first.
+ */
+function renamedWarning(renamed: readonly { opId: string; id: string; where: string }[], file: string): ImportWarning[] {
+  if (!renamed.length) return [];
+  const shown = renamed.slice(0, RENAMED_EXAMPLES).map((r) => `${JSON.stringify(r.opId)} -> ${r.id}`).join(', ');
+  const more = renamed.length > RENAMED_EXAMPLES ? `, and ${renamed.length - RENAMED_EXAMPLES} more` : '';
+  const count = renamed.length === 1 ? 'operationId is not a safe name (letters, digits, hyphens); its route id is' : `operationIds are not safe names (letters, digits, hyphens); their route ids are`;
+  return [importWarning('id-renamed', file, renamed[0].where, `${renamed.length} ${count}: ${shown}${more}. Nothing to do unless you refer to routes by id (x-anygate, stages); rename the operationIds to keep them as written`)];
+}
+
 /** One id per source, in order, and the warnings worth reading. */
 export function routeIds(sources: readonly IdSource[], file: string): { ids: string[]; warnings: ImportWarning[] } {
   const warnings: ImportWarning[] = [];
+  const renamed: { opId: string; id: string; where: string }[] = [];
   const taken = new Map<string, IdSource>();
   const ids = sources.map((s) => {
     const opId = s.operationId;
@@ -44,9 +61,10 @@ export function routeIds(sources: readonly IdSource[], file: string): { ids: str
     const base = derived ? kebab(`${s.method.toLowerCase()} ${s.path === '/' ? 'root' : s.path}`, 'route').toLowerCase() : kebab(opId, 'op');
     let id = shorten(base, derived ? `${s.method} ${s.path}` : opId);
     const where = `${s.where}${derived ? '' : '/operationId'}`;
+    let wasRenamed = false;
     if (!derived && id !== opId) {
       if (base !== id) warnings.push(importWarning('id-shortened', file, where, `operationId ${JSON.stringify(opId)} is longer than ${SAFE_NAME_MAX} characters; the route id is ${id}`));
-      else if (!isSafeName(opId)) warnings.push(importWarning('id-renamed', file, where, `operationId ${JSON.stringify(opId)} is not a safe name; the route id is ${id}`));
+      else if (!isSafeName(opId)) wasRenamed = true;
     }
     const clash = taken.get(id.toLowerCase());
     if (clash) {
@@ -57,7 +75,8 @@ export function routeIds(sources: readonly IdSource[], file: string): { ids: str
       id = unique;
     }
     taken.set(id.toLowerCase(), s);
+    if (wasRenamed) renamed.push({ opId: opId!, id, where });
     return id;
   });
-  return { ids, warnings };
+  return { ids, warnings: [...renamedWarning(renamed, file), ...warnings] };
 }

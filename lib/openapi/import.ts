@@ -16,7 +16,7 @@ import { readOperations, type Candidate } from './operations';
 import { RefResolver } from './refs';
 import { readSecurity } from './security';
 import { Servers } from './servers';
-import { importWarning, type ImportWarning } from './warnings';
+import { importWarning, mergeIdentical, type ImportWarning } from './warnings';
 
 export { pointer } from './context';
 export { ANY_METHOD_KEYS } from './operations';
@@ -82,6 +82,26 @@ function warnImplicitPublic(ctx: ImportContext, kept: readonly Candidate[], sche
   );
 }
 
+/** What an import writes when `info.version` is present but says nothing (empty or blank). */
+export const PLACEHOLDER_VERSION = '0.0.0';
+
+/**
+ * `info.version` as the spec's version. The model refuses an empty version, so an empty or blank
+ * one becomes {@link PLACEHOLDER_VERSION} with a warning naming the field to set; a number
+ * (`version: 1.0` in YAML) is read as its text; an absent one is left to the model's default.
+ */
+function versionOf(ctx: ImportContext, doc: Obj): { version?: string } {
+  const v = isObj(doc.info) ? doc.info.version : undefined;
+  if (typeof v === 'number') {
+    ctx.warn('document', pointer('info', 'version'), `info.version is written as a number (${v}); read as "${v}" (quote it in the document)`);
+    return { version: String(v) };
+  }
+  if (typeof v !== 'string') return {};
+  if (v.trim() !== '') return { version: v };
+  ctx.warn('placeholder', pointer('info', 'version'), `info.version is empty; the spec's version is "${PLACEHOLDER_VERSION}": set info.version in the document (or version in the spec) to the API's real version`);
+  return { version: PLACEHOLDER_VERSION };
+}
+
 /** Imports a parsed OpenAPI or Swagger document. `file` anchors relative $refs and messages. */
 export async function importOpenApi(raw: Obj, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const doc: Obj = structuredClone(raw);
@@ -116,7 +136,7 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
   const extDefaults = ext.defaults;
   const input: GatewayInput = {
     name,
-    ...(typeof doc.info?.version === 'string' ? { version: doc.info.version } : {}),
+    ...versionOf(ctx, doc),
     ...(servers.basePath !== '/' ? { basePath: servers.basePath } : {}),
     ...(typeof doc.info?.description === 'string' && doc.info.description ? { description: doc.info.description } : {}),
     backends: servers.backends,
@@ -125,5 +145,6 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
     routes,
     ...rest,
   };
-  return { input, warnings: ctx.warnings, operations };
+  // The same narrowing on hundreds of operations is one decision: one warning each, with the count.
+  return { input, warnings: mergeIdentical(ctx.warnings, ['scopes-narrowed', 'alternatives-narrowed', 'optional-auth']), operations };
 }

@@ -3,6 +3,8 @@
  * anygate cannot honour is never dropped: an unsupported scheme becomes a custom authorizer that
  * needs a function, and an unreadable one keeps its operations out of the gateway.
  */
+import { capability } from '../capabilities/targets';
+import { ALL_TARGETS } from '../capabilities/types';
 import { findClashes, type CredentialSource } from '../model/credentials';
 import { isSafeName, toSafeName, uniqueName } from '../model/names';
 import type { AuthorizerInput, RouteInput } from '../model/schema';
@@ -19,6 +21,37 @@ export interface Security {
   readonly hasSchemes: boolean;
 }
 
+/** Which targets call a custom authorizer's function, and how, from the capability records. */
+export function customAuthorizerSupport(): string {
+  const by = ALL_TARGETS.map((t) => ({ t, c: capability(t, 'auth.custom') }));
+  const yes = by.filter((x) => x.c.support !== 'unsupported').map((x) => `${x.t} (${x.c.note})`);
+  const no = by.filter((x) => x.c.support === 'unsupported').map((x) => x.t);
+  if (!yes.length) return 'no target can call one';
+  return `called by ${yes.join(', ')}${no.length ? `; ${no.join(', ')} cannot call one` : ''}`;
+}
+
+/** Which targets can and cannot carry `feature`, from the capability records: `apigee can; aws, azure cannot`. */
+function whoCan(feature: 'auth.apiKey.scheme'): string {
+  const can = ALL_TARGETS.filter((t) => capability(t, feature).support !== 'unsupported');
+  const cannot = ALL_TARGETS.filter((t) => !can.includes(t));
+  return [can.length ? `${can.join(', ')} can synthesize it` : 'no target can synthesize it yet', cannot.length ? `${cannot.join(', ')} refuse it` : ''].filter(Boolean).join('; ');
+}
+
+/**
+ * `http bearer` without `bearerFormat: JWT`: the document does not say the token is a JWT (most such
+ * tokens are a provider's opaque API keys), so it is an API key read from `Authorization` after
+ * `Bearer `. Checking it as a JWT would refuse every real key.
+ */
+function opaqueBearer(ctx: ImportContext, id: string, ptr: string): AuthorizerInput {
+  ctx.warn(
+    'security',
+    ptr,
+    `http bearer without bearerFormat: JWT is read as an opaque token: API key authorizer ${id} (Authorization: Bearer <key>, keys held by consumers); ${whoCan('auth.apiKey.scheme')}. ` +
+      `If the tokens are JWTs, write bearerFormat: JWT in the document and set x-anygate.authorizers.${id} to a jwt authorizer (issuer, audiences)`,
+  );
+  return { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bearer' };
+}
+
 function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: string, gateway: string): AuthorizerInput {
   const placeholderJwt = (why: string): AuthorizerInput => {
     ctx.warn('placeholder', ptr, `${why}: the issuer and audience are not in the document; set them under x-anygate.authorizers.${id} (placeholders used)`);
@@ -30,12 +63,15 @@ function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: stri
     ctx.warn('security', ptr, `OpenID Connect: the audience is not in the document; "${gateway}" is used (set x-anygate.authorizers.${id}.audiences)`);
     return { type: 'jwt', issuer: s!.openIdConnectUrl.replace(/\/\.well-known\/openid-configuration$/, ''), audiences: [gateway] };
   }
-  if (type === 'http' && String(s!.scheme).toLowerCase() === 'bearer') return placeholderJwt('http bearer');
+  if (type === 'http' && String(s!.scheme).toLowerCase() === 'bearer') {
+    if (String(s!.bearerFormat ?? '').toLowerCase() === 'jwt') return placeholderJwt('http bearer (bearerFormat JWT)');
+    return opaqueBearer(ctx, id, ptr);
+  }
   if (type === 'oauth2') return placeholderJwt('oauth2');
   // Never drop a security requirement: an authorizer that needs a function keeps the route closed.
   const what = type === 'apiKey' ? `apiKey in ${s!.in}` : type === 'http' ? `http ${s!.scheme}` : String(type);
   const binding = toSafeName(`${id}-check`).toLowerCase();
-  ctx.warn('security', ptr, `${what} is not supported by the clouds' gateways; it becomes custom authorizer ${id}, which needs a function binding ${binding} before any target can synthesize`);
+  ctx.warn('security', ptr, `${what} has no native check on the gateways; it becomes custom authorizer ${id}, a function you write that decides, ${customAuthorizerSupport()}. Synthesis asks for function binding ${binding} (a Lambda function, an Azure Function, a Cloud Run service, a Service); the routes stay closed until it is bound`);
   return { type: 'custom', binding };
 }
 
@@ -80,16 +116,28 @@ export function readSecurity(ctx: ImportContext, ext: Obj, gateway: string): Sec
  */
 function keepDistinguishable(ctx: ImportContext, sec: Security, alts: string[][], ptr: string): void {
   const kept: string[][] = [];
-  const dropped: string[] = [];
+  const dropped: { why: string; remedy: string }[] = [];
   for (const alt of alts) {
     const [c] = findClashes([...kept, alt], (n) => sec.authorizers[n] as CredentialSource | undefined);
     if (!c) kept.push(alt);
-    else dropped.push(`${alt.join('+')} reads ${c.location.in} ${c.location.name}, as ${c.first} before it does, and a gateway cannot tell the two apart`);
+    else dropped.push({ why: `${alt.join('+')} reads ${c.location.in} ${c.location.name}, as ${c.first} before it does, and a gateway cannot tell the two apart`, remedy: keepBoth(sec, c.first, c.second, c.location) });
   }
   if (!dropped.length) return;
   alts.splice(0, alts.length, ...kept);
   const use = kept.map((a) => a.join('+')).join(' or ');
-  for (const d of dropped) ctx.warn('alternatives-narrowed', ptr, `${d}: it is not accepted on this route, callers must use ${use} (to keep it, give one of them its own header under x-anygate.authorizers)`);
+  for (const d of dropped) ctx.warn('alternatives-narrowed', ptr, `${d.why}: it is not accepted on this route, callers must use ${use}. ${d.remedy}`);
+}
+
+/** The remedy for two alternatives on one place: a header each, or (in a header) a scheme prefix each. */
+function keepBoth(sec: Security, first: string, second: string, loc: { in: string; name: string }): string {
+  const own = `To keep both, give one of them its own ${loc.in === 'header' ? 'header' : 'query parameter'} under x-anygate.authorizers`;
+  // A prefix tells an API key from a token (`Bot <key>` or `Bearer <jwt>`); two JWTs share `Bearer`.
+  const key = [second, first].find((n) => sec.authorizers[n]?.type === 'apiKey');
+  if (loc.in !== 'header' || !key) return `${own}.`;
+  return (
+    `${own}; or, when callers send them with different scheme prefixes (${loc.name}: Bot <key> or Bearer <token>), say so: x-anygate.authorizers.${key}: { type: apiKey, in: header, name: ${loc.name}, scheme: <prefix> } ` +
+    `(the spec then keeps both and validates, but no target yet tells alternatives apart by prefix: each refuses such a route by its capability record)`
+  );
 }
 
 /** `unreadable`: the scheme's own problem is already reported (or, lenient, listed). */
@@ -103,11 +151,12 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
   if (!Array.isArray(security) || !security.every(isObj)) return { unreadable: false, error: `${ptr} is not a list of security requirement objects` };
   const alts: string[][] = [];
   const scopes = new Set<string>();
+  let optional: string | undefined;
   for (let i = 0; i < security.length; i++) {
     const req = security[i] as Obj;
     const names = Object.keys(req).sort();
     if (names.length === 0) {
-      ctx.warn('security', `${ptr}/${i}`, 'an empty requirement makes authentication optional; anygate keeps the other alternatives required');
+      optional = `${ptr}/${i}`;
       continue;
     }
     const alt: string[] = [];
@@ -123,13 +172,29 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
     alts.push(alt);
   }
   if (alts.length === 0) return { auth: 'none', scopes: [] };
+  if (optional) {
+    ctx.warn(
+      'optional-auth',
+      optional,
+      `{} makes authentication optional here (absent is allowed, a presented credential must be valid); anygate has no optional authentication yet, so the route requires ${alts.map((a) => a.join('+')).join(' or ')} (stricter than the document). ` +
+        'To let anonymous callers in, make the operation public with x-anygate: { auth: none } (a presented credential is then not checked by the gateway, so the backend must check it); otherwise nothing to do',
+    );
+  }
   if (scopes.size > 0) {
     // The model's scopes hold for every alternative. Keeping only the alternatives that can check
     // them is stricter than the document, never weaker.
     const jwtAlts = alts.filter((alt) => alt.some((n) => sec.authorizers[n]?.type === 'jwt'));
     if (jwtAlts.length && jwtAlts.length < alts.length) {
       const dropped = alts.filter((a) => !jwtAlts.includes(a)).map((a) => a.join('+'));
-      ctx.warn('scopes-narrowed', ptr, `scopes apply to every alternative in anygate, so ${dropped.join(', ')} (which cannot check scopes) is not accepted on this route; callers must use ${jwtAlts.map((a) => a.join('+')).join(' or ')}`);
+      const all = alts.map((a) => (a.length === 1 ? a[0] : `[${a.join(', ')}]`)).join(', ');
+      const [clash] = findClashes(alts, (n) => sec.authorizers[n] as CredentialSource | undefined);
+      const first = clash ? `; ${clash.first} and ${clash.second} also both read ${clash.location.in} ${clash.location.name}, so first give one of them its own header or scheme prefix under x-anygate.authorizers` : '';
+      ctx.warn(
+        'scopes-narrowed',
+        ptr,
+        `scopes apply to every alternative in anygate, so ${dropped.join(', ')} (which cannot check scopes) is not accepted on this route; callers must use ${jwtAlts.map((a) => a.join('+')).join(' or ')}. ` +
+          `To accept ${dropped.join(', ')} too, write x-anygate: { auth: [${all}], scopes: [] } on the operation (the gateway then checks no scopes; the backend must)${first}`,
+      );
       alts.splice(0, alts.length, ...jwtAlts);
     }
   }

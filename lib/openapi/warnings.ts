@@ -32,6 +32,8 @@ export type WarningKind =
   | 'scopes-narrowed'
   /** Alternatives that read the same header or query parameter as an earlier one, dropped (stricter). */
   | 'alternatives-narrowed'
+  /** `security: [{}, ...]` (authentication optional) imported as required (stricter), with the remedy. */
+  | 'optional-auth'
   /** Servers, paths and versions read leniently. */
   | 'document';
 
@@ -46,6 +48,32 @@ export interface ImportWarning extends SpecIssue {
 /** Builds an ImportWarning located at `file` + `where`. */
 export function importWarning(kind: WarningKind, file: string, where: string, message: string): ImportWarning {
   return { kind, where, message, path: [], file: `${file}${where}`, severity: 'warning' };
+}
+
+/** How many locations a merged warning names. */
+export const MERGED_LOCATIONS = 5;
+
+/**
+ * Warnings of `kinds` whose messages are the same (one authorizer dropped from hundreds of
+ * operations for the same reason) become one, located at the first, that names how many operations
+ * it covers and the first {@link MERGED_LOCATIONS} of them. Order is otherwise kept.
+ */
+export function mergeIdentical(warnings: readonly ImportWarning[], kinds: readonly WarningKind[]): ImportWarning[] {
+  const groups = new Map<string, ImportWarning[]>();
+  for (const w of warnings) if (kinds.includes(w.kind)) groups.set(`${w.kind}\0${w.message}`, [...(groups.get(`${w.kind}\0${w.message}`) ?? []), w]);
+  const out: ImportWarning[] = [];
+  for (const w of warnings) {
+    const list = kinds.includes(w.kind) ? groups.get(`${w.kind}\0${w.message}`)! : [w];
+    if (list[0] !== w) continue;
+    if (list.length === 1) {
+      out.push(w);
+      continue;
+    }
+    const at = list.slice(0, MERGED_LOCATIONS).map((x) => x.where).join(', ');
+    const more = list.length > MERGED_LOCATIONS ? ` and ${list.length - MERGED_LOCATIONS} more` : '';
+    out.push({ ...w, message: `${list.length} operations (${at}${more}): ${w.message}` });
+  }
+  return out;
 }
 
 export interface FormatWarningsOptions {

@@ -30,14 +30,18 @@ export const verifyJwt = (name: string, a: { algorithms: string[]; source?: stri
     el('IgnoreUnresolvedVariables', {}, 'false'),
   );
 
-/** Extracts the token from `<header>: Bearer <token>` into `<prefix>.token` (absent when the prefix is missing). */
-export const extractBearer = (name: string, header: string, prefix: string): XNode =>
+/**
+ * Extracts the token from `<header>: <scheme> <token>` into `<prefix>.token` (absent when the scheme
+ * is missing; compared without case). `scheme` holds only letters, digits, `.`, `_`, `-` (checked).
+ * @default scheme "Bearer"
+ */
+export const extractBearer = (name: string, header: string, prefix: string, scheme = 'Bearer'): XNode =>
   el(
     'ExtractVariables',
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
     el('Source', {}, 'request'),
-    el('Header', { name: header }, el('Pattern', { ignoreCase: 'true' }, 'Bearer {token}')),
+    el('Header', { name: header }, el('Pattern', { ignoreCase: 'true' }, `${scheme} {token}`)),
     el('VariablePrefix', {}, prefix),
     el('IgnoreUnresolvedVariables', {}, 'true'),
   );

@@ -22,6 +22,7 @@ const input = {
   authorizers: {
     jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['a'], jwksUri: 'https://id.example.com/jwks', algorithms: ['PS256'], requiredClaims: { tenant: 't' }, scopeClaim: 'scp', header: 'X-Token', clockSkewSeconds: 30, typ: 'at+jwt', resultTtlSeconds: 60 },
     key: { type: 'apiKey', in: 'query', name: 'k' },
+    bearerKey: { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bearer' },
     custom: { type: 'custom', binding: 'authz', header: 'X-Auth', resultTtlSeconds: 10 },
   },
   plans: { gold: { description: 'gold', quota: { limit: 100, period: 'week' }, rateLimit: { requestsPerSecond: 3, burst: 9 } } },

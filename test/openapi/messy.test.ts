@@ -255,13 +255,23 @@ describe('grouped warnings', () => {
 
   it('the CLI groups by default and lists all with --verbose', async () => {
     const paths: Doc = {};
-    for (let i = 0; i < 20; i++) paths[`/p${i}`] = { get: op(`Get_P${i}`) };
+    for (let i = 0; i < 20; i++) paths[`/p${i}`] = { get: op(`getP${i}`, { 'x-anygate': { skip: true } }) };
+    paths['/kept'] = { get: op('kept') };
     const f = write(scratch('oas-group'), 'api.json', base(paths, { security: [] }));
     const grouped = await cli('import', f);
-    expect(grouped.err).toMatch(/^warning: 20 warnings of kind id-renamed, for example:$/m);
-    expect(grouped.err.split('\n').filter((l) => l.includes('is not a safe name'))).toHaveLength(3);
+    expect(grouped.err).toMatch(/^warning: 20 warnings of kind skipped-on-purpose, for example:$/m);
+    expect(grouped.err.split('\n').filter((l) => l.includes('x-anygate.skip is true'))).toHaveLength(3);
     const verbose = await cli('import', f, '--verbose');
-    expect(verbose.err.split('\n').filter((l) => l.includes('is not a safe name'))).toHaveLength(20);
+    expect(verbose.err.split('\n').filter((l) => l.includes('x-anygate.skip is true'))).toHaveLength(20);
+  });
+
+  it('renamed operationIds are one id-renamed warning: the count and the first five', async () => {
+    const paths: Doc = {};
+    for (let i = 0; i < 20; i++) paths[`/p${i}`] = { get: op(`Get_P${i}`) };
+    const { warnings } = await importOpenApi(base(paths, { security: [] }), 'p.yaml');
+    expect(warnings.filter((w) => w.kind === 'id-renamed').map((w) => `${w.where}: ${w.message}`)).toEqual([
+      '#/paths/~1p0/get/operationId: 20 operationIds are not safe names (letters, digits, hyphens); their route ids are: "Get_P0" -> Get-P0, "Get_P1" -> Get-P1, "Get_P2" -> Get-P2, "Get_P3" -> Get-P3, "Get_P4" -> Get-P4, and 15 more. Nothing to do unless you refer to routes by id (x-anygate, stages); rename the operationIds to keep them as written',
+    ]);
   });
 });
 
@@ -324,7 +334,7 @@ describe('YAML output for YAML 1.1 and 1.2 parsers', () => {
 });
 
 describe('placeholders: validate warns, synth refuses naming the field to set', () => {
-  const doc = { openapi: '3.0.3', info: { title: 'Nowhere', version: '1' }, paths: { '/a': { get: op('a') } }, security: [{ bearer: [] }], components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } };
+  const doc = { openapi: '3.0.3', info: { title: 'Nowhere', version: '1' }, paths: { '/a': { get: op('a') } }, security: [{ bearer: [] }], components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } } };
 
   it('validate exits 0 and names each placeholder field', async () => {
     const f = write(scratch('oas-ph'), 'api.json', doc);

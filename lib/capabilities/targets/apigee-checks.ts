@@ -80,6 +80,22 @@ export const apiKeyNameChecks =
       ]),
     );
 
+/**
+ * A key after a scheme prefix is extracted before VerifyAPIKey on a route with one alternative and
+ * one key; with alternatives, presence is decided on the header alone, so those are refused. The
+ * scheme is written into an ExtractVariables pattern: only letters, digits, `.`, `_` and `-`.
+ */
+export const apiKeySchemeChecks: Check = (ctx) =>
+  usedRoutes(ctx).flatMap((r) =>
+    authorizersOf(ctx, r).flatMap(([n, a]) => {
+      if (a.type !== 'apiKey' || a.scheme === undefined) return [];
+      const keys = authorizersOf(ctx, r).filter(([, b]) => b.type === 'apiKey').length;
+      if (r.auth !== 'none' && (r.auth.length > 1 || keys > 1)) return [ctx.problem(r.id, `authorizers.${n}.scheme: a key after a scheme prefix is not supported among alternatives or beside another key on ${ctx.label}; use it as the route's only authorizer, or send the key in its own header (no scheme)`)];
+      if (!/^[A-Za-z0-9._-]+$/.test(a.scheme)) return [ctx.problem(r.id, `authorizers.${n}.scheme: ${JSON.stringify(a.scheme)} cannot be written into an ExtractVariables pattern on ${ctx.label}; use letters, digits, ".", "_" and "-"`)];
+      return [];
+    }),
+  );
+
 /** VerifyJWT: another header than Authorization is named in ExtractVariables; required claims in Claim name attributes. */
 export const jwtNameChecks: Check = (ctx) =>
   strings(

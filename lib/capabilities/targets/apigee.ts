@@ -6,7 +6,7 @@
 import type { HttpBackendSpec, JwtAuthorizerSpec } from '../../model/types';
 import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
-import { all, alternativesChecks, apiKeyNameChecks, customNameChecks, jwtNameChecks, scopeChecks } from './apigee-checks';
+import { all, alternativesChecks, apiKeyNameChecks, apiKeySchemeChecks, customNameChecks, jwtNameChecks, scopeChecks } from './apigee-checks';
 import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 import { APIGEE_DIFFERENCES as D } from './cloud-differences';
@@ -103,6 +103,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'auth.scopes': n('whole-token match on scopeClaim only (space-separated or JSON array) + RaiseFault 403', { check: scopeChecks }),
     'auth.apiKey': n('VerifyAPIKey + API product; one product and app per stage: a key works only on its own stage', { check: apiKeyNameChecks(true), differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('VerifyAPIKey', { check: apiKeyNameChecks(false) }),
+    'auth.apiKey.scheme': e('ExtractVariables takes the key after the scheme, then VerifyAPIKey reads it; on routes with one alternative', { check: apiKeySchemeChecks }),
     'auth.custom': e('ServiceCallout to the function (through a target server); anything but 200 is 401', { check: customNameChecks }),
     'auth.alternatives': n(
       'conditional steps in the route flow: a flag per presented credential (its header or query parameter present and not empty); RaiseFault 401 unless some alternative is complete, or when two presented API keys differ; then VerifyAPIKey, VerifyJWT or the ServiceCallout for each presented credential under its flag (any failure is 401, a presented token without the scopes 403); the plan Quota and SpikeArrest run once, only when a key was verified (token or custom callers count against no plan), on one counter for every key authorizer',

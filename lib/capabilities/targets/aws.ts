@@ -139,6 +139,7 @@ export const AWS: TargetRecords = {
     'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
     'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
+    'auth.apiKey.scheme': u('the generated authorizer reads the whole header value as the key and cannot yet take the key after a scheme prefix (Authorization: Bearer <key>); have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
     'auth.custom': n('Lambda REQUEST authorizer', { check: customAlone }),
     'auth.alternatives': e(
       'the generated Lambda REQUEST authorizer checks every credential the request presents and lets it in on a complete alternative; API Gateway\'s decision cache is off for these routes (TTL 0; its identity source is a stage variable, not a credential, so a missing header never skips it), the authorizer keeps verified tokens itself; presented API keys go back as usageIdentifierKey (apiKeySource AUTHORIZER), so API Gateway validates them (403 for an unknown key) and meters their plans; a request let in by a token alone is keyed by an anygate-internal API key (value in Secrets Manager) on a usage plan with no quota or throttle',

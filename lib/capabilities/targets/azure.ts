@@ -51,6 +51,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     'auth.scopes': n('a choose after validate-jwt on scopeClaim only (default scope; no fallback to scp), a space-separated string or an array: 403 without the scopes, 401 for a missing or invalid token'),
     'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); a key in APIM\'s other place (subscription-key query or Ocp-Apim-Subscription-Key header) is refused with 401 in policy; products and subscriptions per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('subscription key (subscriptionKeyParameterNames: one header and one query parameter per API; APIM also accepts the key under its default name for the place the spec leaves unused)'),
+    'auth.apiKey.scheme': u('the subscription key is the whole value of its header (subscriptionKeyParameterNames), checked before any policy runs, so a scheme prefix (Authorization: Bearer <key>) cannot be stripped; have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
     'auth.custom': e('send-request to the function with its function key, then check its status', { check: customAuthChecks }),
     // https://learn.microsoft.com/azure/api-management/api-management-subscriptions: a key sent
     // to an API that does not require one is still validated (an invalid key is 401).

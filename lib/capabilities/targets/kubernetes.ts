@@ -127,6 +127,7 @@ export const KUBERNETES: TargetRecords = {
     'auth.scopes': n('SecurityPolicy authorization rule on the token scopes', { check: scopesCheck, differences: D['auth.scopes'] }),
     'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets', { check: apiKeyCheck, differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('SecurityPolicy apiKeyAuth extractFrom header or query parameter', { check: apiKeyCheck, differences: D['auth.apiKey.custom'] }),
+    'auth.apiKey.scheme': u('SecurityPolicy apiKeyAuth compares the whole header value (extractFrom headers), so a scheme prefix (Authorization: Bearer <key>) cannot be stripped; have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
     'auth.custom': n('SecurityPolicy extAuth (HTTP) to the bound Service', { check: customCheck }),
     'auth.alternatives': u('a SecurityPolicy requires every authentication it configures; it cannot accept any one of several'),
     'auth.resultTtl': n('decisions are not cached (each request is checked); JWKS cached by Envoy'),

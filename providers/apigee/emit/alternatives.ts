@@ -67,6 +67,7 @@ function verifySteps(ctx: ApigeeContext, names: string[]): Step[] {
     const when = flagCondition(presentedVar(n));
     if (a.type === 'apiKey') {
       const k = apiKeyPolicies(ctx, n, a);
+      if (k.extract) steps.push(ctx.step(k.extract, when));
       steps.push(ctx.step(k.verify, when));
       // Two presented keys are the same key (checked above): the plan counts the request once, on the first.
       const once = [when, ...earlierKeys.map((e) => flagCondition(presentedVar(e), false))].join(' and ');
@@ -83,7 +84,8 @@ function scopeSteps(ctx: ApigeeContext, r: RouteSpec, names: string[]): Step[] {
   if (!r.scopes.length) return [];
   return names.flatMap((n) => {
     if (ctx.spec.authorizers[n].type !== 'jwt') return [];
-    return [ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), `${flagCondition(presentedVar(n))} and (${missingScopes(ctx, r, `JWT-${n}`)})`)];
+    const forbidden = ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden'));
+    return missingScopes(ctx, r, `JWT-${n}`).map((c) => ctx.step(forbidden, `${flagCondition(presentedVar(n))} and (${c})`));
   });
 }
 

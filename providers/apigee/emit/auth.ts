@@ -29,9 +29,12 @@ const SHARED_PLAN = 'anygate.plan';
  * every key: each VerifyAPIKey's product settings are copied to shared variables first, and a
  * consumer cannot double its plan by moving its key from the header to the query.
  */
-export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { verify: string; counters: string[] } {
+export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { extract?: string; verify: string; counters: string[] } {
   const where = `authorizers.${n}.name`;
-  const ref = a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where);
+  // A key after a scheme prefix (`Authorization: Bearer <key>`) is extracted first; without the
+  // scheme the variable stays unset and VerifyAPIKey refuses the request.
+  const extract = a.scheme !== undefined ? ctx.add(P.extractBearer(`EV-key-${n}`, headerName(a.name, where), `anygate.key.${n}`, a.scheme)) : undefined;
+  const ref = extract ? `anygate.key.${n}.token` : a.in === 'header' ? headerRef(a.name, where) : queryRef(a.name, where);
   const vk = ctx.add(P.verifyApiKey(`VA-${n}`, ref));
   const plans = Object.values(ctx.spec.plans);
   const first = plans.find((p) => p.quota)?.quota;
@@ -45,7 +48,7 @@ export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorize
   // The product's own quota and rate override these defaults (countRef, Rate ref).
   const q = first && ctx.add(P.quota(shared ? 'Q-plan' : `Q-${n}`, shared ? `${SHARED_PLAN}.quota` : P.productQuota(vk), { limit: first.limit, ...quotaWindow(first.period) }));
   const sa = rated ? ctx.add(P.spikeArrest(shared ? 'SA-plan' : `SA-plan-${n}`, '10000ps', { ref: shared ? `${SHARED_PLAN}.rate` : `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true })) : undefined;
-  return { verify: vk, counters: [copy, q, sa].filter((x): x is string => x !== undefined) };
+  return { ...(extract ? { extract } : {}), verify: vk, counters: [copy, q, sa].filter((x): x is string => x !== undefined) };
 }
 
 /** VerifyJWT and the `exp` check; every step runs only `when` the token is presented (if given). */
@@ -91,18 +94,24 @@ export function customSteps(ctx: ApigeeContext, n: string, a: CustomAuthorizerSp
   return [ctx.step(kvm, when), ctx.step(sc, when), ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), both(when, `${status} != 200 or ${status} = null`))];
 }
 
-/** `NOT (scope1) or NOT (scope2)...` on the scope claim of VerifyJWT `policy`. */
-export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string): string {
+/**
+ * One `NOT (scope)` condition per required scope, on the scope claim of VerifyJWT `policy`. Each
+ * is its own 403 step: one condition for all of them grows with every scope (apigeelint warns
+ * above 256 characters; a route with 30 scopes made one of 6,646), while a step per scope keeps
+ * each condition one scope long and means the same (the first missing scope raises the fault).
+ */
+export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string): string[] {
   const claim = (ctx.spec.authorizers[policy.slice('JWT-'.length)] as JwtAuthorizerSpec).scopeClaim;
   // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
   const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
-  return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`).join(' or ');
+  return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`);
 }
 
-function scopes(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
+function scopes(ctx: ApigeeContext, r: RouteSpec): Step[] {
   const policy = ctx.jwtPolicy(r);
-  if (!r.scopes.length || !policy) return undefined;
-  return ctx.step(ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')), missingScopes(ctx, r, policy));
+  if (!r.scopes.length || !policy) return [];
+  const forbidden = ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden'));
+  return missingScopes(ctx, r, policy).map((c) => ctx.step(forbidden, c));
 }
 
 export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
@@ -116,9 +125,9 @@ export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
     const a = ctx.spec.authorizers[n];
     if (a.type === 'apiKey') {
       const k = apiKeyPolicies(ctx, n, a);
-      steps.push(...[k.verify, ...k.counters].map((x) => ctx.step(x)));
+      steps.push(...[k.extract, k.verify, ...k.counters].filter((x): x is string => x !== undefined).map((x) => ctx.step(x)));
     } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a));
     else steps.push(...customSteps(ctx, n, a));
   }
-  return fragment([...steps, scopes(ctx, r)]);
+  return fragment([...steps, ...scopes(ctx, r)]);
 }
