@@ -5,7 +5,7 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { TransformRoute } from '../config';
-import { redact } from './redact';
+import { redactJson } from './redact';
 
 export interface ProxyResult {
   statusCode: number;
@@ -51,9 +51,8 @@ function redacted(fields: string[], body: Buffer, headers: Record<string, string
   if (!fields.length || !body.length) return body;
   if (headers['content-encoding']) return undefined;
   try {
-    const doc = JSON.parse(body.toString('utf8'));
-    for (const p of fields) redact(doc, p);
-    return Buffer.from(JSON.stringify(doc), 'utf8');
+    // Edited in place, not re-serialized: numbers and every other untouched byte stay as sent.
+    return redactJson(body, fields);
   } catch {
     return undefined;
   }
