@@ -62,7 +62,9 @@ function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec
   const base = spec.basePath === '/' ? '' : spec.basePath;
   for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
   for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
-  if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token --authorizer NAME --scope S (keys in ${stateDir()})`);
+  if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token --authorizer NAME --scope S`);
+  // Said every time: whoever can write this directory can mint tokens and derive API keys.
+  if (flags.mockIdp || dev.keys.some((k) => k.source === 'generated')) lines.push(`  local keys (mock IdP, API key seed): ${stateDir()} (yours only, mode 0700)`);
   for (const w of dev.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
