@@ -3,6 +3,7 @@
  * references, explicit auth, https backends, secrets, CIDRs, placeholders. Every rule appends to
  * one list so the user sees every error at once.
  */
+import { canonicalCidr } from './ip';
 import { isIP } from 'node:net';
 import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
@@ -181,7 +182,10 @@ function checkCorsAndIpRules(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   for (const list of ['allow', 'deny'] as const) {
     p.ipRules?.[list]?.forEach((cidr, i) => {
-      if (!isCidr(cidr)) issues.push({ path: ['ipRules', list, i], message: `is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 (got ${JSON.stringify(cidr)})`, severity: 'error' });
+      const canonical = canonicalCidr(cidr);
+      if (!isCidr(cidr) && canonical === undefined) issues.push({ path: ['ipRules', list, i], message: `is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 (got ${JSON.stringify(cidr)})`, severity: 'error' });
+      else if (canonical === undefined) issues.push({ path: ['ipRules', list, i], message: `${JSON.stringify(cidr)} is not written in the one form every target reads alike; write IPv4 as four decimal parts (203.0.113.0/24) and IPv6 as RFC 5952 text (2001:db8::/32, ::ffff:203.0.113.0/120)`, severity: 'error' });
+      else if (canonical !== cidr) issues.push({ path: ['ipRules', list, i], message: `${JSON.stringify(cidr)} is a non-canonical spelling, which gateways and libraries read differently (leading zeros are octal to some); write ${JSON.stringify(canonical)}`, severity: 'error' });
     });
   }
 }
