@@ -299,7 +299,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const r = m.route;
   const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
   const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
-  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, functionRequest: () => fnRequest() });
+  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: (name) => x.req.headersDistinct[name]?.length ?? 0, functionRequest: () => fnRequest() });
   if (!auth.ok) return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.req.url ?? '/'}` });
   const caller = auth.caller;
   x.consumer = caller.consumer ?? caller.principal ?? null;
