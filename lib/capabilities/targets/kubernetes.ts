@@ -52,6 +52,11 @@ const jwtCheck = (ctx: CheckContext): SynthesisProblem[] => {
       if (a.typ) out.push(ctx.problem(r.id, `authorizer ${name}: Envoy's jwt_authn filter cannot check the typ header (${JSON.stringify(a.typ)}); remove typ or use another target`));
       if (a.clockSkewSeconds !== 60) out.push(ctx.problem(r.id, `authorizer ${name}: clockSkewSeconds ${a.clockSkewSeconds} cannot be set through Envoy Gateway, which uses Envoy's 60 s; use 60`));
       if (!HTTP_TOKEN.test(a.header)) out.push(ctx.problem(r.id, `authorizer ${name}: header ${JSON.stringify(a.header)} is not an HTTP token`));
+      // A claim name is one top-level claim on every target (docs/model.md); Envoy Gateway reads
+      // a dotted name as a path into nested claims and has no escape for the dot.
+      for (const c of Object.keys(a.requiredClaims).filter((k) => k.includes('.')).sort()) {
+        out.push(ctx.problem(r.id, `authorizer ${name}: required claim ${JSON.stringify(c)} holds a dot; a claim name is one top-level claim (as on AWS, Azure and Apigee), but Envoy Gateway reads a dotted name as a path into nested claims (${JSON.stringify(c.split('.')[0])}, then ${JSON.stringify(c.split('.').slice(1).join('.'))}) and cannot escape the dot; require a claim without a dot, or use another target`));
+      }
     }
   }
   return out;
