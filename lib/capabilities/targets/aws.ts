@@ -116,9 +116,9 @@ export const AWS: TargetRecords = {
     'backend.function': n('Lambda proxy integration; one permission per function'),
     'backend.mock': n('mock integration', { check: mockHeaderQuotes }),
     'backend.timeout': n(`integration timeoutInMillis (${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms)`, { check: integrationTimeout }),
-    'auth.jwt': e('generated Lambda REQUEST authorizer', { describe: tokenExpiryWindow }),
+    'auth.jwt': e('generated Lambda REQUEST authorizer; a repeated Authorization header is refused (401) when the authorizer runs, but with the decision cache on API Gateway may answer it from a decision cached for one copy (resultTtlSeconds: 0 refuses every repeat)', { describe: tokenExpiryWindow }),
     'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
-    'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage'),
+    'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage; no authorizer runs, so API Gateway\'s own check decides a repeated x-api-key header (not refused by anygate)'),
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
     'auth.custom': n('Lambda REQUEST authorizer'),
     'auth.alternatives': e(
