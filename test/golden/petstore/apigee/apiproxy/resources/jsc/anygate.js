@@ -80,11 +80,16 @@
     }
   } else if (mode === "rewrite") {
     var path = properties.template.replace(/\{([^}]+)\}/g, function (m, name) {
-      var segs = String(context.getVariable("anygate.path." + name) || "").split("/");
-      for (var s = 0; s < segs.length; s++) {
-        if (segs[s] === "." || segs[s] === "..") throw new Error("dot segment in path parameter");
-        segs[s] = encodeURIComponent(segs[s]);
+      var value = String(context.getVariable("anygate.path." + name) || "");
+      // Dot segments counted with every separator a backend may split on: "/", "\" and
+      // their percent-encodings ("..%5C" climbs on many backends), dots also encoded.
+      var pieces = value.split(/\/|\\|%2f|%5c/i);
+      for (var q = 0; q < pieces.length; q++) {
+        var d = pieces[q].replace(/%2e/gi, ".");
+        if (d === "." || d === "..") throw new Error("dot segment in path parameter");
       }
+      var segs = value.split("/");
+      for (var s = 0; s < segs.length; s++) segs[s] = encodeURIComponent(segs[s]);
       return segs.join("/");
     });
     context.setVariable("anygate.backend.path", path);
