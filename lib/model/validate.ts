@@ -3,10 +3,10 @@
  * references, explicit auth, https backends, secrets, CIDRs, placeholders. Every rule appends to
  * one list so the user sees every error at once.
  */
-import { canonicalCidr } from './ip';
 import { isIP } from 'node:net';
 import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
+import { canonicalCidr } from './ip';
 import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
 import type { RouteInput, TransformInput } from './schema';
