@@ -14,6 +14,7 @@ import { startDev, type DevServer } from '../../lib/dev/server';
 import { JWKS_PATH } from '../../lib/dev/mock-idp';
 import { envName } from '../../lib/dev/consumers';
 import { stateDir } from '../../lib/dev/local-state';
+import { ADMIN_TOKEN_HEADER, newAdminToken } from '../../lib/dev/admin-guard';
 
 export interface DevFlags {
   stage?: string;
@@ -62,7 +63,10 @@ function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec
   const base = spec.basePath === '/' ? '' : spec.basePath;
   for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
   for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
-  if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token --authorizer NAME --scope S (keys in ${stateDir()})`);
+  if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token --authorizer NAME --scope S`);
+  // Said every time: whoever can write this directory can mint tokens and derive API keys.
+  if (flags.mockIdp || dev.keys.some((k) => k.source === 'generated')) lines.push(`  local keys (mock IdP, API key seed): ${stateDir()} (yours only, mode 0700)`);
+  lines.push(`  admin token (${ADMIN_TOKEN_HEADER} on POST /__anygate/clock): ${dev.adminToken}${dev.adminTokenFile ? ` (also in ${dev.adminTokenFile}, read by anygate conform)` : ''}`);
   for (const w of dev.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
@@ -75,6 +79,8 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
   const backends = parsePairs(flags.backend, '--backend');
   const loaded = await loadSpec(file);
   const functions = loadFunctions(flags.function ?? []);
+  // One token for the whole run: a --watch restart keeps it, so scripts holding it keep working.
+  const adminToken = newAdminToken();
   const start = (spec: GatewaySpec, on: number) =>
     startDev({
       spec,
@@ -86,6 +92,7 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
       mockIdp: flags.mockIdp,
       clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
       trustForwarded: flags.trustForwarded,
+      adminToken,
       log: flags.quiet ? undefined : (line) => io.out(line + '\n'),
     });
   let dev = await start(loaded.spec, port);

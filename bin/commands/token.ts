@@ -4,6 +4,7 @@
  */
 import { loadSpec } from '../../lib/load';
 import { DevUsageError } from '../../lib/dev/errors';
+import { stateDir } from '../../lib/dev/local-state';
 import { mockToken, parseDuration } from '../../lib/dev/mock-idp';
 
 export interface TokenFlags {
@@ -24,7 +25,7 @@ function claimValue(v: string): unknown {
   }
 }
 
-export async function cmdToken(file: string, flags: TokenFlags, io: { out: (s: string) => void }): Promise<number> {
+export async function cmdToken(file: string, flags: TokenFlags, io: { out: (s: string) => void; err?: (s: string) => void }): Promise<number> {
   const { spec } = await loadSpec(file);
   const claims: Record<string, unknown> = {};
   for (const c of flags.claim ?? []) {
@@ -40,5 +41,7 @@ export async function cmdToken(file: string, flags: TokenFlags, io: { out: (s: s
     expiresInSeconds: flags.expiresIn ? parseDuration(flags.expiresIn) : undefined,
   });
   io.out(token + '\n');
+  // On stderr, so `$(anygate token ...)` still captures the token alone.
+  io.err?.(`signed with the mock IdP key in ${stateDir()}\n`);
   return 0;
 }

@@ -6,6 +6,7 @@
 import { credentialLocation } from '../model/credentials';
 import type { CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
 import { planAlternatives } from '../runtime/alternatives';
+import { repeatsCredential } from '../runtime/repeated';
 import type { AlternativeJwts } from './alternatives';
 import type { DevAuthorizer } from './aws-authorizer';
 import type { ConsumerKey } from './consumers';
@@ -30,6 +31,12 @@ export interface AuthRequest {
   readonly path: string;
   readonly headers: Record<string, string | undefined>;
   readonly query: URLSearchParams;
+  /**
+   * How many header lines the request holds for a (lower-case) header name. `headers` cannot
+   * say: Node keeps the first of two Authorization lines and joins other repeats with commas.
+   * @default one line for a header present in `headers`
+   */
+  readonly headerLines?: (name: string) => number;
   readonly functionRequest: () => FunctionRequest;
 }
 
@@ -49,6 +56,8 @@ export class RouteAuth {
 
   async check(route: RouteSpec, req: AuthRequest): Promise<AuthOutcome> {
     if (route.auth === 'none') return { ok: true, caller: { identity: '', context: {} } };
+    // A credential sent twice is refused before any is checked (docs/model.md), on every profile.
+    if (this.repeats(route.auth, req)) return { ok: false, refusal: 'unauthorized' };
     if (route.auth.length > 1) return this.checkAlternatives(route, route.auth, req);
     const names = route.auth[0];
     const identity: string[] = [];
@@ -79,6 +88,13 @@ export class RouteAuth {
       }
     }
     return { ok: true, caller: { consumer, principal: principal || undefined, identity: identity.join('\0'), context } };
+  }
+
+  /** True when the request holds a credential of these authorizers more than once. */
+  private repeats(auth: string[][], req: AuthRequest): boolean {
+    const sources = [...new Set(auth.flat())].map((n) => credentialLocation(this.spec.authorizers[n]));
+    const lines = req.headerLines ?? ((name: string) => (req.headers[name] !== undefined ? 1 : 0));
+    return repeatsCredential(sources, (s) => (s.in === 'header' ? lines(s.name.toLowerCase()) : req.query.getAll(s.name).length));
   }
 
   /** Where authorizer `name` reads its credential, in this request (undefined or '' when absent). */

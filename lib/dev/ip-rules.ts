@@ -1,38 +1,53 @@
 /**
  * IP rules on the client address: the socket's peer, or the first X-Forwarded-For entry when the
  * gateway runs behind a trusted proxy (--trust-forwarded). Deny wins over allow, as on every target.
+ *
+ * Addresses and ranges are compared as ipaddr.js values, never as text: an IPv4-mapped client
+ * (`::ffff:198.51.100.7`, also written `::ffff:c633:6407`) is the IPv4 client it maps, and an
+ * IPv4-mapped range (`::ffff:192.0.2.0/120`) also holds the IPv4 clients it maps, as the clouds
+ * see them. A client address that is not four plain decimal parts or valid IPv6 (`198.051.100.7`,
+ * which parsers read as octal or decimal) matches nothing and is refused wherever rules exist.
  */
-import { isIP } from 'node:net';
-import { cidrRange } from '../../providers/shared/cidr';
+import * as ipaddr from 'ipaddr.js';
 import type { IpRulesSpec } from '../model/types';
 
-function toBig(ip: string): { v: bigint; bits: number } | undefined {
-  const fam = isIP(ip);
-  if (fam === 4) return { v: ip.split('.').reduce((a, o) => (a << 8n) + BigInt(Number(o)), 0n), bits: 32 };
-  if (fam !== 6) return undefined;
-  const r = cidrRange(`${ip}/128`);
-  return { v: r.from.split(':').reduce((a, g) => (a << 16n) + BigInt(parseInt(g, 16)), 0n), bits: 128 };
+type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** The client as one address: IPv4-mapped IPv6 unwrapped; undefined when not a plain address. */
+export function parseClient(text: string): Addr | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (!ipaddr.IPv6.isValid(text) || text.includes('%')) return undefined;
+  const tail = /:(\d+(?:\.\d+)+)$/.exec(text)?.[1];
+  if (tail && !ipaddr.IPv4.isValidFourPartDecimal(tail)) return undefined;
+  const v6 = ipaddr.IPv6.parse(text);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
 }
 
-function inCidr(ip: string, cidr: string): boolean {
-  const addr = toBig(ip);
-  const r = cidrRange(cidr);
-  if (!addr || addr.bits !== r.bits) return false;
-  const from = toBig(r.from)!.v;
-  const to = toBig(r.to)!.v;
-  return addr.v >= from && addr.v <= to;
+/** The ranges a CIDR covers: an IPv4-mapped range with prefix >= 96 also as its IPv4 range. */
+function ranges(cidr: string): [Addr, number][] {
+  const [addr, prefix] = ipaddr.parseCIDR(cidr.includes('/') ? cidr : `${cidr}/${ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128}`);
+  const out: [Addr, number][] = [[addr, prefix]];
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) out.push([(addr as ipaddr.IPv6).toIPv4Address(), prefix - 96]);
+  return out;
 }
 
-/** The client address: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is unwrapped. */
+function inCidr(ip: Addr, cidr: string): boolean {
+  return ranges(cidr).some(([a, p]) => a.kind() === ip.kind() && ip.match([a, p] as [ipaddr.IPv4, number]));
+}
+
+/** The client address text: IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) unwrapped. */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustForwarded: boolean): string {
   const raw = trustForwarded && forwardedFor ? forwardedFor.split(',')[0].trim() : socketAddress ?? '';
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(raw);
-  return m ? m[1] : raw;
+  const a = parseClient(raw);
+  return a ? a.toString() : raw;
 }
 
 /** True when the rules let `ip` in. */
 export function ipAllowed(rules: IpRulesSpec | undefined, ip: string): boolean {
-  if (!rules) return true;
-  if (rules.deny.some((c) => inCidr(ip, c))) return false;
-  return rules.allow.length === 0 || rules.allow.some((c) => inCidr(ip, c));
+  if (!rules || (!rules.allow.length && !rules.deny.length)) return true;
+  const a = parseClient(ip);
+  // Fail closed: an address no rule can be checked against is not let past a rule.
+  if (!a) return false;
+  if (rules.deny.some((c) => inCidr(a, c))) return false;
+  return rules.allow.length === 0 || rules.allow.some((c) => inCidr(a, c));
 }

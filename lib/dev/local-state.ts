@@ -1,17 +1,58 @@
 /**
  * Local secrets shared by `anygate dev`, `anygate token` and `anygate conform` on one machine:
  * the mock IdP's signing keys and a seed for dev API keys, kept in one directory so separate
- * processes agree. The directory is `$ANYGATE_DEV_HOME`, else `<os temp dir>/anygate-dev`
- * (created with mode 0700; files 0600). They are test credentials for 127.0.0.1 only.
+ * processes agree. They are test credentials for 127.0.0.1 only, but whoever can write them can
+ * mint tokens and derive API keys a dev gateway accepts, so the directory is per user: see
+ * `stateDir`.
  */
 import { createHash, generateKeyPairSync, randomBytes, createPrivateKey, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DevUsageError } from './errors';
 
-export function stateDir(): string {
-  const dir = process.env.ANYGATE_DEV_HOME || path.join(tmpdir(), 'anygate-dev');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+/**
+ * Where the directory is: `$ANYGATE_DEV_HOME`, else `$XDG_STATE_HOME/anygate`, else
+ * `~/.local/state/anygate`; only without a home directory `<os temp dir>/anygate-<uid>`. Never a
+ * name shared by every user of the machine (it was `<os temp dir>/anygate-dev`, which another
+ * user could create first).
+ */
+export function stateDirPath(env: Record<string, string | undefined> = process.env): string {
+  if (env.ANYGATE_DEV_HOME) return path.resolve(env.ANYGATE_DEV_HOME);
+  if (env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)) return path.join(env.XDG_STATE_HOME, 'anygate');
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    // No home directory (some service accounts): fall through to the temp folder.
+  }
+  if (home) return path.join(home, '.local', 'state', 'anygate');
+  return path.join(tmpdir(), `anygate-${process.getuid?.() ?? 'user'}`);
+}
+
+/**
+ * Refuses a key directory another user could have written: it must be a directory owned by the
+ * current user and writable by no one else (no group or world write bit). On systems without
+ * POSIX owners (Windows) only the type is checked.
+ */
+export function checkStateDir(dir: string, uid: number | undefined = process.getuid?.()): void {
+  const st = statSync(dir);
+  const fix = `delete it (or chmod 700 it, if it is yours) or set ANYGATE_DEV_HOME to a directory of your own with mode 0700`;
+  if (!st.isDirectory()) throw new DevUsageError(`dev key directory ${dir} is not a directory; ${fix}`);
+  if (uid === undefined) return;
+  if (st.uid !== uid) throw new DevUsageError(`dev key directory ${dir} is owned by uid ${st.uid}, not by you (uid ${uid}): its keys could mint tokens and API keys your gateway accepts; ${fix}`);
+  if (st.mode & 0o022) throw new DevUsageError(`dev key directory ${dir} is writable by ${st.mode & 0o002 ? 'every user' : 'its group'} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): another user could replace its keys; run chmod 700 ${dir}, or ${fix}`);
+}
+
+/** The key directory, created with mode 0700 when missing and checked on every use. */
+export function stateDir(env: Record<string, string | undefined> = process.env): string {
+  const dir = stateDirPath(env);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new DevUsageError(`dev key directory ${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set ANYGATE_DEV_HOME to a directory of your own with mode 0700`);
+  }
+  checkStateDir(dir);
   return dir;
 }
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { GatewaySpec, RouteSpec } from '../model/types';
 import { AccessLog } from './access-log';
+import { adminRefusal, newAdminToken, publishAdminToken } from './admin-guard';
 import { RouteAuth, type Caller } from './auth';
 import { alternativeJwts } from './alternatives';
 import { createDevAuthorizer } from './aws-authorizer';
@@ -51,6 +52,10 @@ export interface DevOptions {
   readonly log?: (line: string) => void;
   /** Environment consulted for API keys. @default process.env */
   readonly env?: Record<string, string | undefined>;
+  /** Token that state-changing admin calls must carry (X-Anygate-Admin-Token). @default a random one per start */
+  readonly adminToken?: string;
+  /** Write the admin token to a 0600 file in the key directory for `anygate conform`. @default true */
+  readonly publishAdminToken?: boolean;
 }
 
 export interface DevServer {
@@ -61,6 +66,10 @@ export interface DevServer {
   readonly clock: Clock;
   readonly keys: ConsumerKey[];
   readonly accessLog: AccessLog;
+  /** The run's admin token (X-Anygate-Admin-Token on POST /__anygate/clock). */
+  readonly adminToken: string;
+  /** Where the admin token was written, when it was. */
+  readonly adminTokenFile?: string;
   /** Problems worth showing at start (unbound functions...). */
   readonly warnings: string[];
   close(): Promise<void>;
@@ -119,6 +128,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
+  const adminToken = opts.adminToken ?? newAdminToken();
+  let published: ReturnType<typeof publishAdminToken> | undefined;
+  try {
+    published = opts.publishAdminToken === false ? undefined : publishAdminToken(port, adminToken);
+  } catch (e) {
+    // A key directory anygate refuses: no gateway left listening behind the error.
+    await new Promise<void>((r) => server.close(() => r()));
+    throw e;
+  }
   const jwksUris = opts.mockIdp ? Object.fromEntries(Object.keys(spec.authorizers).filter((n) => spec.authorizers[n].type === 'jwt').map((n) => [n, url + JWKS_PATH])) : undefined;
   const keys = consumerKeys(spec, opts.env);
   const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage });
@@ -137,6 +155,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     accessLog: new AccessLog(opts.log),
     trustForwarded: Boolean(opts.trustForwarded),
     mockIdp: Boolean(opts.mockIdp),
+    admin: { port, boundHost: '127.0.0.1', token: adminToken },
     keys,
     functions,
     transformer: createDevTransformer(spec, {
@@ -164,8 +183,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     clock,
     keys,
     accessLog: ctx.accessLog,
+    adminToken,
+    adminTokenFile: published?.file,
     warnings,
     close: async () => {
+      published?.remove();
       server.closeAllConnections?.();
       await new Promise<void>((r) => server.close(() => r()));
       await proxy.close();
@@ -203,6 +225,7 @@ interface Pipeline {
   readonly accessLog: AccessLog;
   readonly trustForwarded: boolean;
   readonly mockIdp: boolean;
+  readonly admin: { readonly port: number; readonly boundHost: string; readonly token: string };
   readonly keys: ConsumerKey[];
   readonly functions: Map<string, FunctionHandler>;
   readonly transformer: DevTransformer;
@@ -277,7 +300,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const r = m.route;
   const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
   const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
-  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, functionRequest: () => fnRequest() });
+  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: (name) => x.req.headersDistinct[name]?.length ?? 0, functionRequest: () => fnRequest() });
   if (!auth.ok) return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.req.url ?? '/'}` });
   const caller = auth.caller;
   x.consumer = caller.consumer ?? caller.principal ?? null;
@@ -334,6 +357,8 @@ function asBuffer(r: GatewayResponse): { status: number; headers: Record<string,
 async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const json = (status: number, v: unknown) => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
   const path = url.pathname;
+  const refused = adminRefusal({ method: (req.method ?? 'GET').toUpperCase(), headers: req.headers }, p.admin);
+  if (refused) return json(refused.status, { message: refused.message });
   if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
   if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
   if (path === '/__anygate/clock' && req.method === 'GET') return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: p.clock.virtual });

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
+import { canonicalCidr } from './ip';
 import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
 import type { RouteInput, TransformInput } from './schema';
@@ -189,7 +190,10 @@ function checkCorsAndIpRules(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   for (const list of ['allow', 'deny'] as const) {
     p.ipRules?.[list]?.forEach((cidr, i) => {
-      if (!isCidr(cidr)) issues.push({ path: ['ipRules', list, i], message: `is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 (got ${JSON.stringify(cidr)})`, severity: 'error' });
+      const canonical = canonicalCidr(cidr);
+      if (!isCidr(cidr) && canonical === undefined) issues.push({ path: ['ipRules', list, i], message: `is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 (got ${JSON.stringify(cidr)})`, severity: 'error' });
+      else if (canonical === undefined) issues.push({ path: ['ipRules', list, i], message: `${JSON.stringify(cidr)} is not written in the one form every target reads alike; write IPv4 as four decimal parts (203.0.113.0/24) and IPv6 as RFC 5952 text (2001:db8::/32, ::ffff:203.0.113.0/120)`, severity: 'error' });
+      else if (canonical !== cidr) issues.push({ path: ['ipRules', list, i], message: `${JSON.stringify(cidr)} is a non-canonical spelling, which gateways and libraries read differently (leading zeros are octal to some); write ${JSON.stringify(canonical)}`, severity: 'error' });
     });
   }
 }

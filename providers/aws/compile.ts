@@ -30,6 +30,7 @@ import { emitLimits } from './routes/limits';
 import { emitTransform } from './routes/transform';
 import { emitValidation, VALIDATORS } from './routes/validation';
 import { compileStages, type MethodEntry } from './stage';
+import { sourceCidrs } from '../shared/cidr';
 
 export interface AwsCompileOptions {
   /** Stages to compile. @default - every stage of the spec */
@@ -142,8 +143,8 @@ function ipPolicy(spec: GatewaySpec): Record<string, unknown> | undefined {
   if (!rules || (!rules.allow.length && !rules.deny.length)) return undefined;
   const base = { Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' };
   const statements: Record<string, unknown>[] = [{ Effect: 'Allow', ...base }];
-  if (rules.allow.length) statements.push({ Effect: 'Deny', ...base, Condition: { NotIpAddress: { 'aws:SourceIp': rules.allow } } });
-  if (rules.deny.length) statements.push({ Effect: 'Deny', ...base, Condition: { IpAddress: { 'aws:SourceIp': rules.deny } } });
+  if (rules.allow.length) statements.push({ Effect: 'Deny', ...base, Condition: { NotIpAddress: { 'aws:SourceIp': rules.allow.flatMap(sourceCidrs) } } });
+  if (rules.deny.length) statements.push({ Effect: 'Deny', ...base, Condition: { IpAddress: { 'aws:SourceIp': rules.deny.flatMap(sourceCidrs) } } });
   return { Version: '2012-10-17', Statement: statements };
 }
 

@@ -113,6 +113,16 @@ export function requestValueExpr(where: 'header' | 'query', name: string): strin
 }
 
 /**
+ * A C# condition: the request holds a header (any case of its name) or query parameter more than
+ * once. Both dictionaries map a name to every value sent (string[]).
+ */
+export function repeatedValueExpr(where: 'header' | 'query', name: string): string {
+  const n = csString(name);
+  const dict = where === 'header' ? 'context.Request.Headers' : 'context.Request.Url.Query';
+  return `(${dict}.ContainsKey(${n}) && ${dict}[${n}].Length > 1)`;
+}
+
+/**
  * A C# condition: the token validate-jwt put in JWT_VARIABLE lacks one of `scopes` in `claim`.
  * Jwt.Claims maps a claim to string[]: one element for a space-separated string, one per item
  * for an array, so splitting every element on spaces reads both forms

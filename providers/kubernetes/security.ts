@@ -11,6 +11,7 @@ import { headerName } from './envoy-text';
 import { EG_API } from './filters';
 import { dnsLabel } from './names';
 import type { K8sObject, ServiceRef } from './plan';
+import { sourceCidrs } from '../shared/cidr';
 
 export const API_KEY_CLIENT_HEADER = 'x-anygate-consumer';
 
@@ -54,8 +55,8 @@ function extAuth(a: CustomAuthorizerSpec, functions: Readonly<Record<string, Ser
 }
 
 function authorization(spec: GatewaySpec, route: RouteSpec, jwtProvider: string | undefined, claims: Record<string, string>) {
-  const deny = spec.ipRules?.deny ?? [];
-  const allow = spec.ipRules?.allow ?? [];
+  const deny = (spec.ipRules?.deny ?? []).flatMap(sourceCidrs);
+  const allow = (spec.ipRules?.allow ?? []).flatMap(sourceCidrs);
   const needsJwt = jwtProvider !== undefined && (route.scopes.length > 0 || Object.keys(claims).length > 0);
   if (!deny.length && !allow.length && !needsJwt) return undefined;
   const rules: Record<string, unknown>[] = [];

@@ -58,3 +58,14 @@ export function cidrRange(cidr: string): CidrRange {
   }
   return out;
 }
+
+/**
+ * The CIDRs a source-address condition lists for one spec CIDR: the CIDR itself, and for an
+ * IPv4-mapped range (prefix >= 96) also its IPv4 range, since API Gateway's `aws:SourceIp` and
+ * Envoy see such clients with their IPv4 address (issue 28: `::ffff:192.0.2.0/120` matched no
+ * client). The spec's CIDRs are canonical (validation), so the text is used as written.
+ */
+export function sourceCidrs(cidr: string): string[] {
+  const r = cidrRange(cidr);
+  return r.ipv4 ? [cidr, `${r.ipv4.from}/${r.ipv4.prefix}`] : [cidr];
+}

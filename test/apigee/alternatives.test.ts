@@ -24,11 +24,14 @@ const steps = (p: { files: Record<string, string> }, flow: string): { Name: stri
 const TOKEN = '(request.header.Authorization != null and request.header.Authorization JavaRegex "(?s).+")';
 const HEADER_KEY = '(request.header.X-Api-Key != null and request.header.X-Api-Key JavaRegex "(?s).+")';
 const QUERY_KEY = '(request.queryparam.api_key != null and request.queryparam.api_key JavaRegex "(?s).+")';
+/** The first step of every route with auth: a credential sent twice is refused (issue 28). */
+const REPEATED = 'request.header.Authorization.values.count > 1 or request.header.X-Api-Key.values.count > 1 or request.queryparam.api_key.values.count > 1';
 const flag = (n: string, set = true) => `anygate.presented.${n} ${set ? '=' : '!='} "true"`;
 
 describe('Apigee: alternative credentials (payments)', () => {
   it('a token, a header key or a query key: flags for what is presented, 401 unless an alternative is complete, then every presented credential is verified', () => {
     expect(steps(plan, 'listPayments')).toEqual([
+      { Name: 'RF-unauthorized', Condition: REPEATED },
       { Name: 'AM-presented-oauth', Condition: TOKEN },
       { Name: 'AM-presented-headerKey', Condition: HEADER_KEY },
       { Name: 'AM-presented-queryKey', Condition: QUERY_KEY },
@@ -77,7 +80,7 @@ describe('Apigee: alternative credentials (payments)', () => {
 
   it('a token or a header key (POST): no key comparison, and JWT-only callers reach no Quota', () => {
     const s = steps(plan, 'createPayment');
-    expect(s.map((x) => x.Name)).toEqual(['AM-presented-oauth', 'AM-presented-headerKey', 'AM-alternative-complete', 'AM-alternative-complete', 'RF-unauthorized', 'AM-jwt-oauth', 'JWT-oauth', 'RF-unauthorized', 'VA-headerKey', 'AM-plan-headerKey', 'Q-plan', 'SA-plan', 'AM-target-api']);
+    expect(s.map((x) => x.Name)).toEqual(['RF-unauthorized', 'AM-presented-oauth', 'AM-presented-headerKey', 'AM-alternative-complete', 'AM-alternative-complete', 'RF-unauthorized', 'AM-jwt-oauth', 'JWT-oauth', 'RF-unauthorized', 'VA-headerKey', 'AM-plan-headerKey', 'Q-plan', 'SA-plan', 'AM-target-api']);
     for (const x of s.filter((y) => /^(Q-|SA-plan|VA-|AM-plan-)/.test(y.Name))) expect(x.Condition).toBe(flag('headerKey'));
   });
 
@@ -97,8 +100,9 @@ describe('Apigee: alternative credentials (payments)', () => {
   });
 
   it('routes without alternatives emit what they did: the scoped JWT route and the public route', () => {
-    expect(steps(plan, 'refundPayment').map((x) => x.Name)).toEqual(['AM-jwt-oauth', 'JWT-oauth', 'RF-unauthorized', 'RF-forbidden', 'AM-target-api']);
-    expect(steps(plan, 'refundPayment').slice(0, 2).every((x) => x.Condition === undefined)).toBe(true);
+    expect(steps(plan, 'refundPayment').map((x) => x.Name)).toEqual(['RF-unauthorized', 'AM-jwt-oauth', 'JWT-oauth', 'RF-unauthorized', 'RF-forbidden', 'AM-target-api']);
+    expect(steps(plan, 'refundPayment')[0].Condition).toBe('request.header.Authorization.values.count > 1');
+    expect(steps(plan, 'refundPayment').slice(1, 3).every((x) => x.Condition === undefined)).toBe(true);
     expect(steps(plan, 'health').map((x) => x.Name)).toEqual(['AM-target-api']);
   });
 

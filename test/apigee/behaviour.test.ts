@@ -45,7 +45,7 @@ describe('Apigee: tokens and credentials', () => {
     const s = jwtSpec();
     s.authorizers.jwt.header = 'X-Auth';
     const plan = compile(s);
-    expect(stepsOf(flowOf(plan, 'get-items-id')).slice(0, 3)).toEqual(['EV-bearer-jwt', 'AM-jwt-jwt', 'JWT-jwt']);
+    expect(stepsOf(flowOf(plan, 'get-items-id')).slice(0, 4)).toEqual(['RF-unauthorized', 'EV-bearer-jwt', 'AM-jwt-jwt', 'JWT-jwt']);
     const ev = doc(plan, 'policies/EV-bearer-jwt.xml').ExtractVariables;
     expect(ev.Header).toEqual({ '@name': 'X-Auth', Pattern: { '@ignoreCase': 'true', '#text': 'Bearer {token}' } });
     expect(ev.VariablePrefix).toBe('anygate.bearer.jwt');

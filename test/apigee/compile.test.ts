@@ -44,9 +44,9 @@ describe('compileApigee: the petstore bundle', () => {
   });
 
   it('auth, scopes, plans and limits in the flows', () => {
-    expect(steps(flow('listPets'), 'Request')).toEqual(['AM-jwt-jwt', 'JWT-jwt', 'RF-unauthorized', 'RF-forbidden', 'RC-listPets', 'AM-req-listPets', 'AM-target-pets']);
-    expect(flow('listPets').Request.Step[3].Condition).toContain('jwt.JWT-jwt.decoded.claim.scope JavaRegex');
-    expect(steps(flow('createOrder'), 'Request')).toEqual(['VA-partner-key', 'Q-partner-key', 'SA-plan-partner-key', 'SA-createOrder', 'JS-body-createOrder', 'AM-target-orders']);
+    expect(steps(flow('listPets'), 'Request')).toEqual(['RF-unauthorized', 'AM-jwt-jwt', 'JWT-jwt', 'RF-unauthorized', 'RF-forbidden', 'RC-listPets', 'AM-req-listPets', 'AM-target-pets']);
+    expect(flow('listPets').Request.Step[4].Condition).toContain('jwt.JWT-jwt.decoded.claim.scope JavaRegex');
+    expect(steps(flow('createOrder'), 'Request')).toEqual(['RF-unauthorized', 'VA-partner-key', 'Q-partner-key', 'SA-plan-partner-key', 'SA-createOrder', 'JS-body-createOrder', 'AM-target-orders']);
     const vj = xml.parse(plan.files['policies/JWT-jwt.xml']).VerifyJWT;
     expect(vj.PublicKey.JWKS['@uriRef']).toBe('anygate.jwt.jwt.jwks');
     expect(plan.files['policies/AM-jwt-jwt.xml']).toContain('https://login.example.com/.well-known/jwks.json');
@@ -151,8 +151,8 @@ describe('compileApigee: environment types and refusals', () => {
     expect(sc.HTTPTargetConnection.Authentication.GoogleIDToken.Audience['@ref']).toBe('private.anygate.audience.legacy-auth');
     expect(sc.HTTPTargetConnection.LoadBalancer.Server[0]['@name']).toBe('shop-authz-legacy-auth');
     const health = xml.parse(plan.files['proxies/default.xml']).ProxyEndpoint.Flows.Flow.find((f: any) => f['@name'] === 'get-health');
-    expect(health.Request.Step.map((x: any) => x.Name)).toEqual(['KVM-audience-legacy-auth', 'SC-legacy', 'RF-unauthorized', 'AM-target-mock']);
-    expect(health.Request.Step[2].Condition).toBe('anygate.authz.SC-legacy.response.status.code != 200 or anygate.authz.SC-legacy.response.status.code = null');
+    expect(health.Request.Step.map((x: any) => x.Name)).toEqual(['RF-unauthorized', 'KVM-audience-legacy-auth', 'SC-legacy', 'RF-unauthorized', 'AM-target-mock']);
+    expect(health.Request.Step[3].Condition).toBe('anygate.authz.SC-legacy.response.status.code != 200 or anygate.authz.SC-legacy.response.status.code = null');
     expect(plan.bindings).toEqual(['fn', 'legacy-auth']);
     const dir = scratch('apigee-custom');
     writeBundleDir(plan, dir);

@@ -11,9 +11,9 @@ import { create } from 'xmlbuilder2';
 import type { ApimPlan } from '../../providers/azure/plan';
 
 export interface SimRequest {
-  /** Header names in any case. */
-  readonly headers?: Record<string, string>;
-  readonly query?: Record<string, string>;
+  /** Header names in any case; a list for a header sent more than once. */
+  readonly headers?: Record<string, string | string[]>;
+  readonly query?: Record<string, string | string[]>;
 }
 
 export interface SimWorld {
@@ -46,10 +46,14 @@ class Seq {
 }
 
 /** The emitted C# condition as a JavaScript function of the request, subscription and token. */
-export function translate(condition: string): (h: (n: string) => string, q: (n: string) => string, sub: unknown, jwt: unknown) => boolean {
+export function translate(condition: string): (h: (n: string) => string, q: (n: string) => string, sub: unknown, jwt: unknown, counts?: { h: (n: string) => number; q: (n: string) => number }) => boolean {
   if (!condition.startsWith('@(') || !condition.endsWith(')')) throw new Error(`not a single-statement expression: ${condition}`);
   let js = condition.slice(2, -1);
   const rules: [RegExp, string][] = [
+    [/context\.Request\.Headers\.ContainsKey\(/g, '0 < HN('],
+    [/context\.Request\.Headers\[("(?:[^"\\]|\\.)*")\]\.Length/g, 'HN($1)'],
+    [/context\.Request\.Url\.Query\.ContainsKey\(/g, '0 < QN('],
+    [/context\.Request\.Url\.Query\[("(?:[^"\\]|\\.)*")\]\.Length/g, 'QN($1)'],
     [/context\.Request\.Headers\.GetValueOrDefault\(/g, 'H('],
     [/context\.Request\.Url\.Query\.GetValueOrDefault\(/g, 'Q('],
     [/context\.Subscription/g, 'S'],
@@ -60,15 +64,20 @@ export function translate(condition: string): (h: (n: string) => string, q: (n: 
   ];
   for (const [re, to] of rules) js = js.replace(re, to);
   if (/context\.|\(Jwt\)|Variables/.test(js)) throw new Error(`untranslated: ${js}`);
-  const f = new Function('H', 'Q', 'S', 'J', 'L', `return (${js});`) as (...a: unknown[]) => boolean;
-  return (h, q, sub, jwt) => f(h, q, sub, jwt, (xs: string[]) => new Seq(xs));
+  const f = new Function('H', 'Q', 'S', 'J', 'L', 'HN', 'QN', `return (${js});`) as (...a: unknown[]) => boolean;
+  const one = (get: (n: string) => string) => (n: string) => (get(n) === '' ? 0 : 1);
+  return (h, q, sub, jwt, counts) => f(h, q, sub, jwt, (xs: string[]) => new Seq(xs), counts?.h ?? one(h), counts?.q ?? one(q));
 }
 
 /** The status API Management answers: a policy's or APIM's own, or 200 when the request is forwarded. */
 export function simulate(plan: ApimPlan, operationId: string, req: SimRequest, world: SimWorld): number {
-  const headers = new Map(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  const H = (n: string) => headers.get(n.toLowerCase()) ?? '';
-  const Q = (n: string) => req.query?.[n] ?? '';
+  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const headers = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers.set(k.toLowerCase(), [...(headers.get(k.toLowerCase()) ?? []), ...list(v)]);
+  // GetValueOrDefault joins the values of a repeated header or parameter with commas.
+  const H = (n: string) => (headers.get(n.toLowerCase()) ?? []).join(',');
+  const Q = (n: string) => list(req.query?.[n]).join(',');
+  const counts = { h: (n: string) => (headers.get(n.toLowerCase()) ?? []).length, q: (n: string) => list(req.query?.[n]).length };
   const names = plan.subscriptionKeyParameterNames ?? { header: 'Ocp-Apim-Subscription-Key', query: 'subscription-key' };
   const key = H(names.header) || Q(names.query);
   if (key && !world.validKeys.has(key)) return 401;
@@ -88,7 +97,7 @@ export function simulate(plan: ApimPlan, operationId: string, req: SimRequest, w
       case 'base':
         return run(api, []);
       case 'choose': {
-        const branch = elements(n).find((w) => w.nodeName === 'otherwise' || translate(w.getAttribute('condition')!)(H, Q, sub, vars.jwt));
+        const branch = elements(n).find((w) => w.nodeName === 'otherwise' || translate(w.getAttribute('condition')!)(H, Q, sub, vars.jwt, counts));
         return branch ? run(elements(branch), api) : undefined;
       }
       case 'return-response':

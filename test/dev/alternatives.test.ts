@@ -44,7 +44,7 @@ describe.each(PROFILES)('payments on the %s profile', (profile) => {
 
   it('counts a key caller against its plan, and a token caller against none', async () => {
     const key = dev.keys.find((k) => k.consumer === 'widget')!.key;
-    await get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 3600 }) });
+    await get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': dev.adminToken }, body: JSON.stringify({ advanceSeconds: 3600 }) });
     const token = mockToken(spec, { authorizer: 'oauth', nowMs: dev.clock.now() });
     // The plan lets at most 20 requests through at once on any profile; a token caller is not on it.
     const byToken = [];

@@ -28,12 +28,15 @@ afterAll(async () => {
   await other.close();
 });
 
+/** Fixed here so tests that only see the URL can move the clock. */
+const ADMIN_TOKEN = 'features-admin-token';
+
 const spec = (input: Partial<GatewayInput>) => toGatewaySpec({ name: 't', backends: { api: { type: 'http', url: 'https://api.example.com' } }, defaults: { backend: 'api', auth: 'none' }, ...input });
 
 async function withDev<T>(opts: Omit<DevOptions, 'port' | 'clock'> & { clock?: DevOptions['clock'] }, f: (url: string, advance: (s: number) => Promise<void>) => Promise<T>): Promise<T> {
-  const dev = await startDev({ port: 0, clock: 'virtual', backends: { api: backend.url }, ...opts });
+  const dev = await startDev({ port: 0, clock: 'virtual', backends: { api: backend.url }, adminToken: ADMIN_TOKEN, ...opts });
   try {
-    return await f(dev.url, async (s) => void (await get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: s }) })));
+    return await f(dev.url, async (s) => void (await get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': ADMIN_TOKEN }, body: JSON.stringify({ advanceSeconds: s }) })));
   } finally {
     await dev.close();
   }
@@ -250,13 +253,13 @@ describe('dev endpoints', () => {
   it('moves only a virtual clock, and rejects bad requests', async () => {
     const s = spec({ routes: [{ method: 'GET', path: '/x' }] });
     await withDev({ spec: s, clock: 'wall' }, async (url) => {
-      const r = await get(`${url}/__anygate/clock`, { method: 'POST', body: '{"advanceSeconds": 5}' });
+      const r = await get(`${url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': ADMIN_TOKEN }, body: '{"advanceSeconds": 5}' });
       expect(r.status).toBe(409);
     });
     await withDev({ spec: s }, async (url) => {
       const before = Date.parse(((await get(`${url}/__anygate/clock`)).json() as { now: string }).now);
-      expect((await get(`${url}/__anygate/clock`, { method: 'POST', body: '{"advanceSeconds": -1}' })).status).toBe(400);
-      const after = (await get(`${url}/__anygate/clock`, { method: 'POST', body: '{"advanceSeconds": 90}' })).json() as { now: string };
+      expect((await get(`${url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': ADMIN_TOKEN }, body: '{"advanceSeconds": -1}' })).status).toBe(400);
+      const after = (await get(`${url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': ADMIN_TOKEN }, body: '{"advanceSeconds": 90}' })).json() as { now: string };
       expect(Date.parse(after.now) - before).toBe(90_000);
       expect((await get(`${url}/__anygate/nothing`)).status).toBe(404);
     });

@@ -42,7 +42,7 @@ describe('anygate dev --profile kubernetes', () => {
   let spec: GatewaySpec;
   let backend: EchoBackend;
   let dev: DevServer;
-  const advance = (seconds: number) => get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+  const advance = (seconds: number) => get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': dev.adminToken }, body: JSON.stringify({ advanceSeconds: seconds }) });
   const bearer = (scopes: string[]) => ({ headers: { authorization: `Bearer ${mockToken(spec, { authorizer: 'jwt', scopes, nowMs: dev.clock.now() })}` } });
   const keyOf = (consumer: string) => ({ headers: { 'x-api-key': dev.keys.find((k) => k.consumer === consumer)!.key } });
 

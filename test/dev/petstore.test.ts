@@ -62,12 +62,12 @@ describe.each(PROFILES)('petstore on the %s profile', (profile: Profile) => {
   it('refuses an expired token once the virtual clock passes exp plus the skew', async () => {
     const t = token(['pets:read'], { expiresInSeconds: 30 });
     expect((await get(`${dev.url}/v1/pets/p1`, bearer(t))).status).toBe(200);
-    await get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 3600 }) });
+    await get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': dev.adminToken }, body: JSON.stringify({ advanceSeconds: 3600 }) });
     expect((await get(`${dev.url}/v1/pets/p2`, bearer(t))).status).toBe(401);
   });
 
   it('answers 429 past the route rate limit, and lets calls in again after the window', async () => {
-    await get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 60 }) });
+    await get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': dev.adminToken }, body: JSON.stringify({ advanceSeconds: 60 }) });
     const t = token(['pets:write']);
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) statuses.push((await get(`${dev.url}/v1/pets`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Rex' }) })).status);
@@ -75,7 +75,7 @@ describe.each(PROFILES)('petstore on the %s profile', (profile: Profile) => {
     const allowed = profile === 'apigee' ? 10 : 20;
     expect(statuses.slice(0, allowed).every((s) => s === 200)).toBe(true);
     expect(statuses[allowed]).toBe(429);
-    await get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 5 }) });
+    await get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': dev.adminToken }, body: JSON.stringify({ advanceSeconds: 5 }) });
     expect((await get(`${dev.url}/v1/pets`, { method: 'POST', headers: { authorization: `Bearer ${token(['pets:write'])}`, 'content-type': 'application/json' }, body: '{"name":"Rex"}' })).status).toBe(200);
   });
 
@@ -104,14 +104,14 @@ describe.each(PROFILES)('petstore on the %s profile', (profile: Profile) => {
   });
 
   it('caches per caller for the TTL', async () => {
-    await get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 600 }) });
+    await get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': dev.adminToken }, body: JSON.stringify({ advanceSeconds: 600 }) });
     const a = token(['pets:read']);
     const first = (await get(`${dev.url}/v1/pets/c1`, bearer(a))).text;
     expect((await get(`${dev.url}/v1/pets/c1`, bearer(a))).text).toBe(first);
     // Another caller (another token) gets its own entry: cache.shared is false.
     const b = mockToken(spec, { authorizer: 'jwt', scopes: ['pets:read'], sub: 'someone-else', nowMs: dev.clock.now() });
     expect((await get(`${dev.url}/v1/pets/c1`, bearer(b))).text).not.toBe(first);
-    await get(`${dev.url}/__anygate/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 301 }) });
+    await get(`${dev.url}/__anygate/clock`, { method: 'POST', headers: { 'x-anygate-admin-token': dev.adminToken }, body: JSON.stringify({ advanceSeconds: 301 }) });
     expect((await get(`${dev.url}/v1/pets/c1`, bearer(token(['pets:read'])))).text).not.toBe(first);
   });
 

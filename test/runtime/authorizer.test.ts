@@ -230,6 +230,28 @@ describe('generated authorizer: attacks and bad tokens are 401', () => {
   });
 });
 
+describe('generated authorizer: a credential sent twice is refused (issue 28)', () => {
+  it('refuses two Authorization headers, whatever their values and the case of their names', async () => {
+    const auth = createAuthorizer(config(), now);
+    const good = `Bearer ${signJwt(rs(), claims())}`;
+    await auth(event(undefined, { headers: { Authorization: good }, multiValueHeaders: { Authorization: [good] } }));
+    await denied(auth(event(undefined, { headers: { Authorization: good }, multiValueHeaders: { Authorization: ['Bearer other', good] } })));
+    await denied(auth(event(undefined, { headers: { Authorization: good }, multiValueHeaders: { Authorization: [good, good] } })));
+    await denied(auth(event(undefined, { headers: { authorization: good }, multiValueHeaders: { Authorization: [good], authorization: [good] } })));
+  });
+
+  it('refuses a repeated API key, in a header or the query', async () => {
+    const token = `Bearer ${signJwt(rs(), claims())}`;
+    const partner = (over: Partial<AuthorizerEvent>) => event(undefined, { methodArn: `${ARN}/GET/partner`, resource: '/partner', ...over });
+    const auth = createAuthorizer(config(), now);
+    expect((await auth(partner({ headers: { Authorization: token, 'x-partner-key': 'k-1' }, multiValueHeaders: { Authorization: [token], 'x-partner-key': ['k-1'] } }))).usageIdentifierKey).toBe('k-1');
+    await denied(auth(partner({ headers: { Authorization: token, 'x-partner-key': 'k-2' }, multiValueHeaders: { Authorization: [token], 'X-Partner-Key': ['k-1', 'k-2'] } })));
+    const query = createAuthorizer(config({}, true, { apiKeys: { partner: { in: 'query', name: 'api_key' } } }), now);
+    expect((await query(partner({ headers: { Authorization: token }, queryStringParameters: { api_key: 'B' }, multiValueQueryStringParameters: { api_key: ['B'] } }))).usageIdentifierKey).toBe('B');
+    await denied(query(partner({ headers: { Authorization: token }, queryStringParameters: { api_key: 'B' }, multiValueQueryStringParameters: { api_key: ['A', 'B'] } })));
+  });
+});
+
 describe('generated authorizer: JWKS cache and rotation', () => {
   it('accepts a new kid after one refetch, once the cooldown has passed', async () => {
     const auth = createAuthorizer(config(), now);

@@ -113,6 +113,31 @@ describe('generated transform handler', () => {
     expect(seen).toHaveLength(0);
   });
 
+  it('counts a backslash and its percent-encodings as separators when looking for dot segments (issue 28)', async () => {
+    for (const id of ['..\\admin', '..\\', 'a\\..\\..\\etc', '..%5Cadmin', '..%5cadmin', '..%2Fadmin', '%2e%2e%5Cadmin', '.%2E\\x']) {
+      const res = await run(route(), ev({ pathParameters: { id } }));
+      expect([id, res.statusCode]).toEqual([id, 400]);
+      const greedy = route({ resource: '/store/{path+}', rename: {}, backendPath: '/files/{path+}' });
+      const g = await run(greedy, ev({ resource: '/store/{path+}', pathParameters: { path: `a/${id}` }, multiValueQueryStringParameters: {} }));
+      expect([id, g.statusCode]).toEqual([id, 400]);
+    }
+    expect(seen).toHaveLength(0);
+    // Dots that are not a whole segment stay allowed.
+    const ok = await run(route(), ev({ pathParameters: { id: '..a\\b..' } }));
+    expect(ok.statusCode).toBe(200);
+    expect(seen[0].url).toBe('/api/orders/..a%5Cb..?debug=1&q=a&q=b');
+  });
+
+  it('does not forward the headers the Connection header names, either way (RFC 9110 7.6.1, issue 28)', async () => {
+    reply = { status: 200, headers: { 'content-type': 'application/json', connection: 'x-backend-hop', 'x-backend-hop': '1', 'x-kept': '1' }, body: '{}' };
+    const res = await run(route(), ev({ headers: { Host: 'api.example.com', Connection: 'keep-alive, X-Secret-Hop , x-trace', 'X-Secret-Hop': 's', 'X-Trace': 't-1', 'X-Other': 'o' } }));
+    expect(seen[0].headers['x-secret-hop']).toBeUndefined();
+    expect(seen[0].headers['x-trace']).toBeUndefined();
+    expect(seen[0].headers['x-other']).toBe('o');
+    expect(res.headers['x-backend-hop']).toBeUndefined();
+    expect(res.headers['x-kept']).toBe('1');
+  });
+
   it('renders a JSON body template, keeping the JSON type of single placeholders', async () => {
     await run(
       route({ method: 'POST', request: { setHeaders: {}, removeHeaders: [], setQuery: {}, removeQuery: [], body: { petId: '${body.petId}', qty: '${body.quantity}', note: 'from ${header.x-trace}', channel: 'partner-api' } } }),

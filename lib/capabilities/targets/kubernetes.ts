@@ -41,6 +41,11 @@ const jwtCheck = (ctx: CheckContext): SynthesisProblem[] => {
       if (a.typ) out.push(ctx.problem(r.id, `authorizer ${name}: Envoy's jwt_authn filter cannot check the typ header (${JSON.stringify(a.typ)}); remove typ or use another target`));
       if (a.clockSkewSeconds !== 60) out.push(ctx.problem(r.id, `authorizer ${name}: clockSkewSeconds ${a.clockSkewSeconds} cannot be set through Envoy Gateway, which uses Envoy's 60 s; use 60`));
       if (!HTTP_TOKEN.test(a.header)) out.push(ctx.problem(r.id, `authorizer ${name}: header ${JSON.stringify(a.header)} is not an HTTP token`));
+      // A claim name is one top-level claim on every target (docs/model.md); Envoy Gateway reads
+      // a dotted name as a path into nested claims and has no escape for the dot.
+      for (const c of Object.keys(a.requiredClaims).filter((k) => k.includes('.')).sort()) {
+        out.push(ctx.problem(r.id, `authorizer ${name}: required claim ${JSON.stringify(c)} holds a dot; a claim name is one top-level claim (as on AWS, Azure and Apigee), but Envoy Gateway reads a dotted name as a path into nested claims (${JSON.stringify(c.split('.')[0])}, then ${JSON.stringify(c.split('.').slice(1).join('.'))}) and cannot escape the dot; require a claim without a dot, or use another target`));
+      }
     }
   }
   return out;
@@ -123,10 +128,10 @@ export const KUBERNETES: TargetRecords = {
     'backend.function': n('Service reference, given per stage in the kubernetes options'),
     'backend.mock': n('HTTPRouteFilter directResponse (Envoy Gateway extension)'),
     'backend.timeout': n('HTTPRoute rule timeouts.request', { differences: D['backend.timeout'] }),
-    'auth.jwt': n('SecurityPolicy jwt provider with remoteJWKS', { check: jwtCheck, differences: D['auth.jwt'] }),
+    'auth.jwt': n('SecurityPolicy jwt provider with remoteJWKS; a credential sent twice is not refused (Envoy reads one copy; refusing needs Lua or CEL, which anygate does not generate)', { check: jwtCheck, differences: D['auth.jwt'] }),
     'auth.scopes': n('SecurityPolicy authorization rule on the token scopes', { check: scopesCheck, differences: D['auth.scopes'] }),
-    'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets', { check: apiKeyCheck, differences: D['auth.apiKey'] }),
-    'auth.apiKey.custom': n('SecurityPolicy apiKeyAuth extractFrom header or query parameter', { check: apiKeyCheck, differences: D['auth.apiKey.custom'] }),
+    'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets; a credential sent twice is not refused (Envoy reads one copy; refusing needs Lua or CEL, which anygate does not generate)', { check: apiKeyCheck, differences: D['auth.apiKey'] }),
+    'auth.apiKey.custom': n('SecurityPolicy apiKeyAuth extractFrom header or query parameter; a credential sent twice is not refused (Envoy reads one copy; refusing needs Lua or CEL, which anygate does not generate)', { check: apiKeyCheck, differences: D['auth.apiKey.custom'] }),
     'auth.apiKey.scheme': u('SecurityPolicy apiKeyAuth compares the whole header value (extractFrom headers), so a scheme prefix (Authorization: Bearer <key>) cannot be stripped; have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
     'auth.custom': n('SecurityPolicy extAuth (HTTP) to the bound Service', { check: customCheck }),
     'auth.alternatives': u('a SecurityPolicy requires every authentication it configures; it cannot accept any one of several'),

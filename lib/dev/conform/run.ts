@@ -5,6 +5,8 @@
  */
 import { request } from 'undici';
 import type { GatewaySpec } from '../../model/types';
+import { readFileSync } from 'node:fs';
+import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER, adminTokenFile } from '../admin-guard';
 import { consumerKeys } from '../consumers';
 import { mockToken, parseDuration } from '../mock-idp';
 import type { ConformVector } from './vectors';
@@ -22,6 +24,24 @@ export interface RunOptions {
   readonly env?: Record<string, string | undefined>;
   /** Per-request timeout. @default 30000 */
   readonly timeoutMs?: number;
+  /**
+   * The dev gateway's admin token, sent when moving its virtual clock.
+   * @default $ANYGATE_DEV_ADMIN_TOKEN, else the token file `anygate dev` wrote for the URL's port
+   */
+  readonly adminToken?: string;
+}
+
+/** The admin token for a dev gateway at `base`, when one can be found. */
+function findAdminToken(base: string, env: Record<string, string | undefined>): string | undefined {
+  if (env[ADMIN_TOKEN_ENV]) return env[ADMIN_TOKEN_ENV];
+  try {
+    const u = new URL(base);
+    // Only a gateway on this machine can have written the file.
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return undefined;
+    return readFileSync(adminTokenFile(Number(u.port || 80), env), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Answer {
@@ -92,11 +112,14 @@ export async function runVectors(spec: GatewaySpec, vectors: ConformVector[], op
   let previousBody: string | undefined;
   // One token per distinct request at one gateway time: repeated cases are the same caller.
   const tokens = new Map<string, string>();
+  // Looked up when a case first moves the clock (a deployed stage has none).
+  let adminToken: string | undefined;
   for (const v of vectors) {
     try {
       if (v.advanceSeconds) {
         // Only a virtual-clock dev gateway moves; elsewhere the case runs at the current time.
-        await call(`${base}/__anygate/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: v.advanceSeconds }) }, timeoutMs).catch(() => undefined);
+        adminToken ??= opts.adminToken ?? findAdminToken(base, opts.env ?? process.env) ?? '';
+        await call(`${base}/__anygate/clock`, { method: 'POST', headers: { 'content-type': 'application/json', ...(adminToken ? { [ADMIN_TOKEN_HEADER]: adminToken } : {}) }, body: JSON.stringify({ advanceSeconds: v.advanceSeconds }) }, timeoutMs).catch(() => undefined);
       }
       const clock = await serverClock(base, timeoutMs);
       const r = v.request;

@@ -3,6 +3,7 @@
  * `Unauthorized`): never an allow, never a 500. Configuration is config.json beside the bundle.
  */
 import { planAlternatives } from '../alternatives';
+import { repeatsCredential, type CredentialSource } from '../repeated';
 import type { AuthorizerConfig, AuthorizerRoute, JwtVerifierConfig } from '../config';
 import { internalKeyLoader, secretsManagerFetch, type InternalKeyFetch } from './internal-key';
 import { checkClaims, checkTimes, decode, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
@@ -20,6 +21,19 @@ export interface AuthorizerEvent {
   httpMethod?: string;
   headers?: Record<string, string | undefined> | null;
   queryStringParameters?: Record<string, string | undefined> | null;
+  /** Every value of each header: `headers` holds only the last one. */
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
+}
+
+/** How many times the request holds a header (any case of its name) or query parameter. */
+function occurrences(event: AuthorizerEvent, s: CredentialSource): number {
+  if (s.in === 'query') return event.multiValueQueryStringParameters?.[s.name]?.length ?? (event.queryStringParameters?.[s.name] !== undefined ? 1 : 0);
+  const multi = event.multiValueHeaders;
+  if (!multi) return header(event, s.name) !== undefined ? 1 : 0;
+  let n = 0;
+  for (const k in multi) if (k.toLowerCase() === s.name) n += multi[k]?.length ?? 0;
+  return n;
 }
 
 function header(event: AuthorizerEvent, name: string): string | undefined {
@@ -116,6 +130,8 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
   const internal = cfg.internalKey ? internalKeyLoader(internalKey) : undefined;
+  // Every place a route's credentials are read, by route: a repeat of any of them refuses.
+  const sourcesOf = (route: AuthorizerRoute): CredentialSource[] => [...route.jwt.map((n) => ({ in: 'header' as const, name: cfg.jwt[n].header.toLowerCase() })), ...route.apiKeys.map((n) => ({ in: cfg.apiKeys[n].in, name: cfg.apiKeys[n].in === 'header' ? cfg.apiKeys[n].name.toLowerCase() : cfg.apiKeys[n].name }))];
   const keyOf = (event: AuthorizerEvent, name: string) => {
     const src = cfg.apiKeys[name];
     return src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
@@ -140,6 +156,7 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       const entry = r?.get(event.httpMethod!) ?? r?.get('ANY');
       if (!entry || typeof event.methodArn !== 'string') no();
       const route = entry.route;
+      if (repeatsCredential(sourcesOf(route), (src) => occurrences(event, src))) no();
       const names = toCheck(event, route);
       const context: Record<string, string> = {};
       const { principal, scopes } = await verifyTokens(cfg, verifiers, claims, event, names.filter((n) => cfg.jwt[n]), context);

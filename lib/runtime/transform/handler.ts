@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTemplate, type TemplatePart } from '../../model/template';
 import type { TransformConfig, TransformRoute } from '../config';
-import { HOP, jsonError, respond, type ProxyResult } from './response';
+import { hopHeaders, jsonError, respond, type ProxyResult } from './response';
 import { BadInput, headerValue, pathValue, utf8OnTheWire, wellFormed } from './text';
 import { lambdaTransport, type Transport } from './transport';
 
@@ -31,7 +31,7 @@ export interface ProxyEvent {
 }
 
 // Also not forwarded: the client's accept-encoding (the function would only decompress again).
-const DROP = new Set([...HOP, 'accept-encoding']);
+const dropped = (headers: Record<string, string>): Set<string> => new Set([...hopHeaders(headers), 'accept-encoding']);
 
 function lower(h: Record<string, string | undefined> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -95,7 +95,8 @@ function buildRequest(route: TransformRoute, event: ProxyEvent, headers: Record<
   const { render, renderJson } = renderer(route, event, headers, parts);
   const req = route.request;
   const outHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (!DROP.has(k) && !req.removeHeaders.includes(k)) outHeaders[k] = headerValue(v);
+  const drop = dropped(headers);
+  for (const [k, v] of Object.entries(headers)) if (!drop.has(k) && !req.removeHeaders.includes(k)) outHeaders[k] = headerValue(v);
   for (const [k, v] of Object.entries(req.setHeaders)) outHeaders[k.toLowerCase()] = headerValue(render(v));
   const query = new URLSearchParams();
   for (const [k, vs] of Object.entries(event.multiValueQueryStringParameters ?? {})) {

@@ -5,7 +5,7 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { TransformRoute } from '../config';
-import { redact } from './redact';
+import { redactJson } from './redact';
 
 export interface ProxyResult {
   statusCode: number;
@@ -16,6 +16,17 @@ export interface ProxyResult {
 
 // Headers that describe one hop, not the message.
 export const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-connection']);
+
+/**
+ * The hop-by-hop headers of one message: the fixed set, plus every header its `Connection` header
+ * names (RFC 9110 section 7.6.1: a proxy removes them before forwarding, in both directions; a
+ * client could otherwise have a header the gateway set or checked dropped, or one only meant for
+ * the gateway passed on). `headers` are lower-case.
+ */
+export function hopHeaders(headers: Record<string, string>): Set<string> {
+  const named = (headers.connection ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  return named.length ? new Set([...HOP, ...named]) : HOP;
+}
 
 const DECODERS: Record<string, (b: Buffer) => Buffer> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
 
@@ -51,9 +62,8 @@ function redacted(fields: string[], body: Buffer, headers: Record<string, string
   if (!fields.length || !body.length) return body;
   if (headers['content-encoding']) return undefined;
   try {
-    const doc = JSON.parse(body.toString('utf8'));
-    for (const p of fields) redact(doc, p);
-    return Buffer.from(JSON.stringify(doc), 'utf8');
+    // Edited in place, not re-serialized: numbers and every other untouched byte stay as sent.
+    return redactJson(body, fields);
   } catch {
     return undefined;
   }
@@ -75,7 +85,7 @@ export function respond(route: TransformRoute, origin: string | undefined, statu
   if (body) body = redacted(res.redact, body, headers);
   // A body that must be redacted but cannot be read cannot hold the fields for sure: refuse it.
   if (!body) return jsonError(502, 'Bad Gateway');
-  for (const h of [...res.removeHeaders, ...HOP]) delete headers[h];
+  for (const h of [...res.removeHeaders, ...hopHeaders(headers)]) delete headers[h];
   for (const [k, v] of Object.entries(res.setHeaders)) headers[k.toLowerCase()] = v;
   addCors(route, origin, headers);
   const text = !headers['content-encoding'] && /^(text\/|application\/(json|xml|javascript)|[^;]*\+(json|xml))/i.test(headers['content-type'] ?? 'text/plain');

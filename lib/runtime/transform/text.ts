@@ -36,13 +36,27 @@ export function utf8OnTheWire(v: string): string {
   return /^[\x00-\x7F]*$/.test(v) ? v : Buffer.from(v, 'utf8').toString('latin1');
 }
 
+// Separators a backend may split a path on: `/`, and `\` (WHATWG URL parsers, IIS and Windows
+// file APIs treat it as one), also when still percent-encoded (a backend that decodes once more).
+const SEPARATOR = /\/|\\|%2f|%5c/i;
+// A dot in a segment may also arrive percent-encoded.
+const DOT = /%2e/gi;
+
+/** True when `v`, split on every separator a backend may use, holds a `.` or `..` segment. */
+export function hasDotSegment(v: string): boolean {
+  return v.split(SEPARATOR).some((p) => {
+    const d = p.replace(DOT, '.');
+    return d === '.' || d === '..';
+  });
+}
+
 /**
  * A path parameter value for the backend path. Dot segments (`.`, `..`) would let a caller climb
- * out of the backend path (URL parsers resolve them, even escaped), so they are refused; a
- * non-greedy value's slashes are escaped (it stays one segment), a greedy value's are kept.
+ * out of the backend path (URL parsers resolve them, even escaped), so they are refused, counting
+ * `\`, `%2F` and `%5C` as separators too (`..%5C` is `..\` to many backends); a non-greedy
+ * value's slashes are escaped (it stays one segment), a greedy value's are kept.
  */
 export function pathValue(v: string, greedy: boolean): string {
-  const pieces = wellFormed(v).split('/');
-  if (pieces.some((p) => p === '.' || p === '..')) throw new BadInput();
-  return greedy ? pieces.map(encodeURIComponent).join('/') : encodeURIComponent(v);
+  if (hasDotSegment(wellFormed(v))) throw new BadInput();
+  return greedy ? v.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(v);
 }

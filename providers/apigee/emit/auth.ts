@@ -5,6 +5,7 @@
  * alternative credentials (`auth: [a, [b, c]]`) are emitted by alternatives.ts from the same steps,
  * each guarded by a presence condition.
  */
+import { credentialLocation, locationKey } from '../../../lib/model/credentials';
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, JwtAuthorizerSpec, RouteSpec } from '../../../lib/model/types';
 import { attributeName, claimVar, headerName, headerRef, queryRef, scopeCondition } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
@@ -114,7 +115,34 @@ function scopes(ctx: ApigeeContext, r: RouteSpec): Step[] {
   return missingScopes(ctx, r, policy).map((c) => ctx.step(forbidden, c));
 }
 
+/**
+ * A request that repeats a credential the route reads is refused, 401 (docs/model.md, "Repeated
+ * credentials"): `<ref>.values.count` counts header lines and query values (Apigee also splits a
+ * header's value on commas, which no token or key holds, so that is refused too).
+ */
+function repeatedCredentials(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
+  if (r.auth === 'none') return undefined;
+  const refs = new Map<string, string>();
+  for (const n of new Set(r.auth.flat())) {
+    const a = ctx.spec.authorizers[n];
+    const loc = credentialLocation(a);
+    const where = `authorizers.${n}.${a.type === 'apiKey' ? 'name' : 'header'}`;
+    const raw = a.type === 'apiKey' ? a.name : a.header;
+    if (!refs.has(locationKey(loc))) refs.set(locationKey(loc), loc.in === 'header' ? headerRef(raw, where) : queryRef(raw, where));
+  }
+  const cond = [...refs.keys()].sort().map((k) => `${refs.get(k)}.values.count > 1`).join(' or ');
+  return ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), cond);
+}
+
 export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
+  if (r.auth === 'none') return fragment();
+  // First: no credential is checked or counted for a request that repeats one.
+  const repeated = repeatedCredentials(ctx, r);
+  const f = authSteps(ctx, r);
+  return fragment([repeated, ...f.request], f.response);
+}
+
+function authSteps(ctx: ApigeeContext, r: RouteSpec): Fragment {
   if (r.auth === 'none') return fragment();
   // Two API keys in one request must be the same key, counted once (docs/model.md, rule 4): the
   // alternatives steps say so, for a pair of keys required together too.

@@ -3,6 +3,7 @@
  * check, the subscription check, custom authorizers), or the alternatives policy (./alternatives).
  */
 import { credentialLocation, locationKey } from '../../../lib/model/credentials';
+import { repeatedValueExpr } from '../expressions';
 import type { RouteSpec } from '../../../lib/model/types';
 import { el, type XNode } from '../xml';
 import { emitAlternatives } from './alternatives';
@@ -48,11 +49,32 @@ function needsAlternatives(route: RouteSpec, ctx: EmitContext): boolean {
   return mine.size > 0 && ctx.keyLocations.some((l) => !mine.has(locationKey(l)));
 }
 
+/**
+ * A request that repeats a credential the route reads is refused, 401 (docs/model.md, "Repeated
+ * credentials"), before any credential is checked.
+ */
+function refuseRepeated(route: RouteSpec, ctx: EmitContext): XNode | undefined {
+  if (route.auth === 'none') return undefined;
+  const conds = new Map<string, string>();
+  for (const n of new Set(route.auth.flat())) {
+    const a = ctx.spec.authorizers[n];
+    const loc = credentialLocation(a);
+    const feature = a.type === 'jwt' ? 'auth.jwt' : a.type === 'custom' ? 'auth.custom' : 'auth.apiKey';
+    const field = `authorizer ${n}: ${a.type === 'apiKey' ? 'name' : 'header'}`;
+    const raw = a.type === 'apiKey' ? a.name : a.header;
+    const checked = loc.in === 'header' ? ctx.strings.header(raw, 'gateway', feature, field) : ctx.strings.plainName(raw, 'gateway', feature, field);
+    conds.set(locationKey(loc), repeatedValueExpr(loc.in, checked));
+  }
+  const condition = [...conds.keys()].sort().map((k) => conds.get(k)).join(' || ');
+  return el('choose', {}, el('when', { condition: `@(${condition})` }, jsonError(401, 'Unauthorized', 'Unauthorized', ctx.spec.cors)));
+}
+
 /** The route's auth fragment: its one set of credentials in sequence, or the alternatives policy. */
 export function emitAuth(route: RouteSpec, ctx: EmitContext): Fragment {
   if (route.auth === 'none') return {};
-  if (needsAlternatives(route, ctx)) return { inbound: emitAlternatives(route, ctx) };
-  const inbound: XNode[] = [];
+  const repeated = refuseRepeated(route, ctx)!;
+  if (needsAlternatives(route, ctx)) return { inbound: [repeated, ...emitAlternatives(route, ctx)] };
+  const inbound: XNode[] = [repeated];
   const alt = route.auth[0];
   const keyed = alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey');
   const elsewhere = keyed ? undeclaredKeyPlace(ctx) : undefined;
