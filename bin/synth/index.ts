@@ -90,7 +90,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   if (o.targets.includes('aws')) {
     await run('aws', async () => {
       const { synthAws } = await load('aws', async () => require('./aws') as typeof import('./aws'));
-      const r = synthAws(spec, o.outDir, o.stages);
+      const r = synthAws(spec, o.outDir, o.stages, o.awsEnv);
       return { ...r, policies: 0 };
     });
   }
