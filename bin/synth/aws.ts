@@ -1,5 +1,5 @@
 /** out/aws: the CDK cloud assembly of the AwsGateway in a throwaway app. */
-import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,6 +7,7 @@ import { functionBindings } from '../../lib/model/bindings';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { AwsGateway } from '../../providers/aws/gateway';
+import { syncDir } from './files';
 import type { Artifact } from './types';
 
 export interface AwsResult {
@@ -58,11 +59,16 @@ const PROCESSED_TEMPLATE_LIMIT = 1_000_000;
  */
 export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[], env?: { account?: string; region?: string }): AwsResult {
   const dir = path.join(outDir, 'aws');
+  // CDK writes a whole assembly each time: into a scratch dir, moved over out/aws file by file so
+  // unchanged files keep their mtime (syncDir).
+  // A new name each run: CDK stages an asset once per process and output dir (AssetStaging's cache).
+  for (const e of existsSync(outDir) ? readdirSync(outDir) : []) if (e.startsWith('.aws-synth-')) rmSync(path.join(outDir, e), { recursive: true, force: true });
+  const scratchDir = mkdtempSync(path.join(outDir, '.aws-synth-'));
   // env given ({} included): exactly that; otherwise the CDK variables.
   const account = env ? env.account : process.env.CDK_DEFAULT_ACCOUNT;
   const region = env ? env.region : process.env.CDK_DEFAULT_REGION;
   // CDK's built-in template validation is left to cfn-lint; it adds seconds to every synth.
-  const app = new App({ outdir: dir, builtinCloudFormationValidation: false, stackTraces: false, analyticsReporting: false });
+  const app = new App({ outdir: scratchDir, builtinCloudFormationValidation: false, stackTraces: false, analyticsReporting: false });
   const stack = new Stack(app, `${spec.name}-gateway`, { ...(account && region ? { env: { account, region } } : {}), suppressTemplateIndentation: spec.routes.length >= COMPACT_TEMPLATE_ROUTES });
   // Offline there are no functions: each binding stands for a function of the same name in the account.
   const functions = Object.fromEntries(
@@ -70,7 +76,8 @@ export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[], e
   );
   const gw = new AwsGateway(stack, 'Gateway', { gateway: spec, functions, stageNames: stages });
   app.synth();
-  stripStackTraces(path.join(dir, `${stack.artifactId}.metadata.json`));
+  stripStackTraces(path.join(scratchDir, `${stack.artifactId}.metadata.json`));
+  syncDir(outDir, scratchDir, dir);
   const templateName = `${stack.artifactId}.template.json`;
   const template = JSON.parse(readFileSync(path.join(dir, templateName), 'utf8'));
   const artifacts: Artifact[] = [{ target: 'aws', kind: 'template', name: stack.stackName, path: `aws/${templateName}` }];
