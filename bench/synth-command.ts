@@ -46,7 +46,7 @@ function once(specFile: string, target: string, work: string): Run {
   if (process.env.BENCH_INCREMENTAL === '1') spawnSync(process.execPath, synthArgs, { encoding: 'utf8', env });
   const r = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', stats, process.execPath, ...synthArgs], { encoding: 'utf8', env });
   // Exit 1 is a target that refused the spec (reported in the manifest); anything else is a crash.
-  if (r.status !== 0 && r.status !== 1) throw new Error(`synth ${target} ${specFile} exited ${r.status}: ${r.stderr}`);
+  if ((r.status !== 0 && r.status !== 1) || /unexpected error/.test(r.stderr)) throw new Error(`synth ${target} ${specFile} exited ${r.status}: ${r.stderr}`);
   if (!existsSync(path.join(out, 'manifest.json'))) throw new Error(`synth ${target} ${specFile} wrote no manifest: ${r.stderr}`);
   const [wall, user, sys, rssKb] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   rmSync(out, { recursive: true, force: true });

@@ -65,8 +65,8 @@ export function syncDir(outDir: string, from: string, to: string): void {
       const src = path.join(from, r);
       const dst = path.join(to, r);
       if (/^asset\.[0-9a-f]{64}/.test(e) && exists(dst)) {
-        for (const f of listFiles(dst)) keep.add(path.join(dst, f));
-        keep.add(dst);
+        if (statSync(dst).isDirectory()) for (const f of listFiles(dst)) keep.add(path.join(dst, f));
+        else keep.add(dst);
         continue;
       }
       if (statSync(src).isDirectory()) {

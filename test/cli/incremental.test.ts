@@ -57,3 +57,29 @@ describe('incremental synth into an existing out dir', () => {
     expect(now).toEqual(listFiles(fresh));
   });
 });
+
+describe('syncDir', () => {
+  it('keeps content-addressed asset files and directories that exist, moves the rest, removes stale files', () => {
+    const { mkdirSync } = require('node:fs') as typeof import('node:fs');
+    const { syncDir } = require('../../bin/synth/files') as typeof import('../../bin/synth/files');
+    const out = scratch('sync');
+    const h = 'a'.repeat(64);
+    const put = (rel: string, text: string) => {
+      mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+      writeFileSync(path.join(out, rel), text);
+    };
+    put(`aws/asset.${h}.json`, 'body');
+    put(`aws/asset.${h}/index.js`, 'code');
+    put('aws/template.json', 'same');
+    put('aws/old.json', 'stale');
+    const past = age(out);
+    put(`tmp/asset.${h}.json`, 'body');
+    put(`tmp/asset.${h}/index.js`, 'code');
+    put('tmp/template.json', 'same');
+    put('tmp/new.json', 'new');
+    syncDir(out, path.join(out, 'tmp'), path.join(out, 'aws'));
+    expect(listFiles(path.join(out, 'aws')).sort()).toEqual([`asset.${h}.json`, `asset.${h}/index.js`, 'new.json', 'template.json'].sort());
+    expect(existsSync(path.join(out, 'tmp'))).toBe(false);
+    for (const f of [`asset.${h}.json`, `asset.${h}/index.js`, 'template.json']) expect(statSync(path.join(out, 'aws', f)).mtimeMs).toBe(past);
+  });
+});
