@@ -8,6 +8,9 @@
  *
  *   npm run build && npx tsx bench/synth-command.ts [runs]     (BENCH_TARGETS=azure,apigee to narrow)
  *
+ * BENCH_INCREMENTAL=1 times a second synth into the out dir the first one wrote (unchanged spec:
+ * no file is rewritten), the case of `anygate synth` run again after an edit elsewhere.
+ *
  * BENCH_BIN=/path/to/bin/anygate.js times another build (say, a worktree at the commit before a
  * change); TMPDIR picks the file system the specs and out dirs live on (say, /dev/shm to see how
  * much of the time is the disk's).
@@ -38,10 +41,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function once(specFile: string, target: string, work: string): Run {
   const out = mkdtempSync(path.join(work, 'out-'));
   const stats = path.join(work, 'time.txt');
-  const args = ['-f', '%e %U %S %M', '-o', stats, process.execPath, bin, 'synth', specFile, '--out', out, ...(target === 'all' ? ['--target', 'aws,azure,apigee,kubernetes'] : ['--target', target])];
-  const r = spawnSync(TIME, args, { encoding: 'utf8', env: { ...process.env, ANYGATE_FROM_SOURCE: '' } });
+  const synthArgs = [bin, 'synth', specFile, '--out', out, ...(target === 'all' ? ['--target', 'aws,azure,apigee,kubernetes'] : ['--target', target])];
+  const env = { ...process.env, ANYGATE_FROM_SOURCE: '' };
+  if (process.env.BENCH_INCREMENTAL === '1') spawnSync(process.execPath, synthArgs, { encoding: 'utf8', env });
+  const r = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', stats, process.execPath, ...synthArgs], { encoding: 'utf8', env });
   // Exit 1 is a target that refused the spec (reported in the manifest); anything else is a crash.
-  if (r.status !== 0 && r.status !== 1) throw new Error(`synth ${target} ${specFile} exited ${r.status}: ${r.stderr}`);
+  if ((r.status !== 0 && r.status !== 1) || /unexpected error/.test(r.stderr)) throw new Error(`synth ${target} ${specFile} exited ${r.status}: ${r.stderr}`);
   if (!existsSync(path.join(out, 'manifest.json'))) throw new Error(`synth ${target} ${specFile} wrote no manifest: ${r.stderr}`);
   const [wall, user, sys, rssKb] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   rmSync(out, { recursive: true, force: true });
@@ -60,7 +65,7 @@ function main(): void {
       if (!existsSync(file)) writeFileSync(file, stringify(generateGateway(n, { kubernetes: target === 'kubernetes' })));
       return file;
     };
-    console.log(`whole command, compiled CLI (${bin}), fresh out dir under ${tmpdir()}; median of ${runs} runs (sizes alternating); wall and CPU (user+sys) seconds`);
+    console.log(`whole command, compiled CLI (${bin}), ${process.env.BENCH_INCREMENTAL === '1' ? 'second synth into the out dir of a first (incremental)' : 'fresh out dir'} under ${tmpdir()}; median of ${runs} runs (sizes alternating); wall and CPU (user+sys) seconds`);
     console.log('');
     console.log('| target | 10 routes wall / CPU | 2,000 routes wall / CPU | ratio wall | ratio CPU | peak RSS at 2,000 |');
     console.log('|---|---|---|---|---|---|');

@@ -8,7 +8,7 @@ import { tierOptions } from './options';
 import { specArgument, SPEC_FILES } from './spec-file';
 import { parseStages, parseTargets } from './targets';
 import { fromText, groupWarnings } from './warnings';
-import { SpecValidationError } from '../../lib/model/errors';
+import { AnygateError, SpecValidationError } from '../../lib/model/errors';
 
 interface SynthFlags {
   target?: string;
@@ -19,6 +19,8 @@ interface SynthFlags {
   apigeeEnv?: ApigeeEnvironmentType;
   lenient?: boolean;
   allowPlaceholders?: boolean;
+  account?: string;
+  region?: string;
 }
 
 function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context): string {
@@ -36,6 +38,9 @@ function summary(result: SynthResult, gateway: string, stages: number, seconds: 
 
 async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Context): Promise<number> {
   const targets = parseTargets(flags.target);
+  if (Boolean(flags.account) !== Boolean(flags.region)) throw new AnygateError('--account and --region go together (literal ARNs need both); leave both out for an environment-agnostic stack');
+  if (flags.account && !/^\d{12}$/.test(flags.account)) throw new AnygateError(`--account ${JSON.stringify(flags.account)} is not a 12-digit AWS account id`);
+  if (flags.region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(flags.region)) throw new AnygateError(`--region ${JSON.stringify(flags.region)} is not an AWS region name (for example eu-west-1)`);
   const file = specArgument(given, flags.json ? () => undefined : ctx.io.err);
   const progress = (m: string) => (flags.json ? undefined : ctx.io.err(`${ctx.colors.dim(m)}\n`));
   const started = Date.now();
@@ -55,6 +60,7 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
     stages: parseStages(flags.stage, Object.keys(loaded.spec.stages)),
     azureSku: flags.azureSku,
     apigeeEnvironmentType: flags.apigeeEnv,
+    ...(flags.account && flags.region ? { awsEnv: { account: flags.account, region: flags.region } } : {}),
     progress,
   });
   if (flags.json) {
@@ -75,6 +81,8 @@ export const synthCommand: CommandModule = {
       .option('--stage <names>', 'comma-separated stages (default: all)')
       .option('--out <dir>', 'output directory', 'out')
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
+      .option('--account <id>', 'AWS: account id for literal ARNs (with --region; default: an environment-agnostic stack)')
+      .option('--region <name>', 'AWS: region for literal ARNs (with --account)')
       .option('--allow-placeholders', 'synthesize even though the spec holds placeholders an import left (backend.invalid, issuer.invalid)');
     tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
       .option('--json', 'machine-readable summary on stdout')

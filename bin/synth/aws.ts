@@ -1,11 +1,13 @@
 /** out/aws: the CDK cloud assembly of the AwsGateway in a throwaway app. */
-import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { functionBindings } from '../../lib/model/bindings';
+import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { AwsGateway } from '../../providers/aws/gateway';
+import { syncDir } from './files';
 import type { Artifact } from './types';
 
 export interface AwsResult {
@@ -43,25 +45,39 @@ export function processedTemplateBytes(templateFile: string): number {
   return bytes;
 }
 
+/** From this many routes, the template is written unindented (CloudFormation counts whitespace toward its 1 MB). */
+export const COMPACT_TEMPLATE_ROUTES = 1000;
+
+/** CloudFormation's limit on the processed template. */
+const PROCESSED_TEMPLATE_LIMIT = 1_000_000;
+
 /**
- * @param env account and region of the stack. Large gateways need them (their API body ships to S3
- * with literal ARNs). @default - CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION when both are set, else
- * an environment-agnostic stack
+ * @param env account and region of the stack, for literal ARNs (`anygate synth --account --region`).
+ * Without them the stack is environment-agnostic at any size: a large API body ships to S3 and its
+ * ARNs are filled in at deploy time (providers/aws/body.ts). @default - CDK_DEFAULT_ACCOUNT and
+ * CDK_DEFAULT_REGION when both are set, else an environment-agnostic stack; `{}`: environment-agnostic
  */
-export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[], env?: { account: string; region: string }): AwsResult {
+export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[], env?: { account?: string; region?: string }): AwsResult {
   const dir = path.join(outDir, 'aws');
-  const account = env?.account ?? process.env.CDK_DEFAULT_ACCOUNT;
-  const region = env?.region ?? process.env.CDK_DEFAULT_REGION;
+  // CDK writes a whole assembly each time: into a scratch dir, moved over out/aws file by file so
+  // unchanged files keep their mtime (syncDir).
+  // A new name each run: CDK stages an asset once per process and output dir (AssetStaging's cache).
+  for (const e of existsSync(outDir) ? readdirSync(outDir) : []) if (e.startsWith('.aws-synth-')) rmSync(path.join(outDir, e), { recursive: true, force: true });
+  const scratchDir = mkdtempSync(path.join(outDir, '.aws-synth-'));
+  // env given ({} included): exactly that; otherwise the CDK variables.
+  const account = env ? env.account : process.env.CDK_DEFAULT_ACCOUNT;
+  const region = env ? env.region : process.env.CDK_DEFAULT_REGION;
   // CDK's built-in template validation is left to cfn-lint; it adds seconds to every synth.
-  const app = new App({ outdir: dir, builtinCloudFormationValidation: false, stackTraces: false, analyticsReporting: false });
-  const stack = new Stack(app, `${spec.name}-gateway`, account && region ? { env: { account, region } } : {});
+  const app = new App({ outdir: scratchDir, builtinCloudFormationValidation: false, stackTraces: false, analyticsReporting: false });
+  const stack = new Stack(app, `${spec.name}-gateway`, { ...(account && region ? { env: { account, region } } : {}), suppressTemplateIndentation: spec.routes.length >= COMPACT_TEMPLATE_ROUTES });
   // Offline there are no functions: each binding stands for a function of the same name in the account.
   const functions = Object.fromEntries(
     functionBindings(spec).map((b) => [b, lambda.Function.fromFunctionAttributes(stack, `Binding-${b}`, { functionArn: stack.formatArn({ service: 'lambda', resource: 'function', resourceName: b, arnFormat: ArnFormat.COLON_RESOURCE_NAME }), sameEnvironment: true })]),
   );
   const gw = new AwsGateway(stack, 'Gateway', { gateway: spec, functions, stageNames: stages });
   app.synth();
-  stripStackTraces(path.join(dir, `${stack.artifactId}.metadata.json`));
+  stripStackTraces(path.join(scratchDir, `${stack.artifactId}.metadata.json`));
+  syncDir(outDir, scratchDir, dir);
   const templateName = `${stack.artifactId}.template.json`;
   const template = JSON.parse(readFileSync(path.join(dir, templateName), 'utf8'));
   const artifacts: Artifact[] = [{ target: 'aws', kind: 'template', name: stack.stackName, path: `aws/${templateName}` }];
@@ -72,7 +88,11 @@ export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[], e
     if (bundle) artifacts.push({ target: 'aws', kind: bundle.kind, name: `${spec.name}-${bundle.kind}`, path: `aws/${a}/index.js` });
     else artifacts.push({ target: 'aws', kind: 'asset', name: a, path: `aws/${a}` });
   }
-  return { artifacts, resources: Object.keys(template.Resources).length, warnings: gw.plan.warnings, templateFile: path.join(dir, templateName), processedBytes: processedTemplateBytes(path.join(dir, templateName)) };
+  const processedBytes = processedTemplateBytes(path.join(dir, templateName));
+  if (processedBytes > PROCESSED_TEMPLATE_LIMIT) {
+    throw new SynthesisError('aws', [{ target: 'aws', where: 'gateway', feature: 'size', message: `the template takes ${processedBytes} bytes, over CloudFormation's ${PROCESSED_TEMPLATE_LIMIT}-byte limit on the processed template; deploy fewer stages per stack (--stage) or split the gateway into smaller ones` }]);
+  }
+  return { artifacts, resources: Object.keys(template.Resources).length, warnings: gw.plan.warnings, templateFile: path.join(dir, templateName), processedBytes };
 }
 
 /**

@@ -2,7 +2,7 @@
  * `anygate synth`: every target's artifacts, offline, plus the exported OpenAPI document, the
  * portability report and a manifest of everything written.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
 import { portability, type Compile } from '../../lib/capabilities/portability';
@@ -11,7 +11,7 @@ import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/err
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
 import { compilers } from './compilers';
-import { json, writeFile } from './files';
+import { beginRun, finishRun, json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
 import { unknownStages } from '../../lib/model/stages';
 
@@ -23,14 +23,17 @@ export interface SynthResult {
   readonly outDir: string;
 }
 
-/** Empties the out dir, refusing one that anygate did not write (no manifest.json, not empty). */
+/**
+ * Makes the out dir ready, refusing one that anygate did not write (no manifest.json, not empty).
+ * An existing anygate out dir is synthesized into incrementally (files.ts): unchanged files keep
+ * their mtime, files this run does not write are removed at its end.
+ */
 export function prepareOutDir(outDir: string): void {
   if (existsSync(outDir)) {
     const entries = readdirSync(outDir);
     if (entries.length && !entries.includes('manifest.json')) {
       throw new AnygateError(`${outDir} is not empty and holds no anygate manifest.json; choose another --out directory (anygate replaces the contents of its out dir)`);
     }
-    for (const e of entries) rmSync(path.join(outDir, e), { recursive: true, force: true });
   }
   try {
     mkdirSync(outDir, { recursive: true });
@@ -67,6 +70,7 @@ function messageOf(e: unknown): string[] {
 
 export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
   prepareOutDir(o.outDir);
+  beginRun(o.outDir);
   const stages = o.stages ?? Object.keys(spec.stages);
   for (const u of unknownStages(spec, stages)) throw new AnygateError(u.message);
   const artifacts: Artifact[] = [];
@@ -91,7 +95,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   if (o.targets.includes('aws')) {
     await run('aws', async () => {
       const { synthAws } = await load('aws', async () => require('./aws') as typeof import('./aws'));
-      const r = synthAws(spec, o.outDir, o.stages);
+      const r = synthAws(spec, o.outDir, o.stages, o.awsEnv);
       return { ...r, policies: 0 };
     });
   }
@@ -118,5 +122,6 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
     artifacts: sorted,
   };
   writeFile(o.outDir, 'manifest.json', json(manifest));
+  finishRun(o.outDir);
   return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir };
 }

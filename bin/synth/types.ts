@@ -26,5 +26,11 @@ export interface SynthOptions {
   readonly stages?: string[];
   readonly azureSku?: import('../../lib/capabilities/types').AzureSku;
   readonly apigeeEnvironmentType?: import('../../lib/capabilities/types').ApigeeEnvironmentType;
+  /**
+   * AWS account and region for literal ARNs in the template and API body. @default - CDK_DEFAULT_ACCOUNT
+   * and CDK_DEFAULT_REGION when both are set, else an environment-agnostic stack (large bodies are
+   * resolved at deploy time)
+   */
+  readonly awsEnv?: { readonly account: string; readonly region: string };
   readonly progress: (message: string) => void;
 }

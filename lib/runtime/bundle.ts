@@ -28,11 +28,27 @@ function entry(kind: HandlerKind): string {
   return existsSync(ts) ? ts : path.join(__dirname, kind, `${ENTRY_FILE[kind]}.js`);
 }
 
-const codeCache = new Map<HandlerKind, string>();
+const codeCache = new Map<string, string>();
 
-/** The minified handler code (cached per process: it does not depend on the configuration). */
-export function handlerCode(kind: HandlerKind): string {
-  let code = codeCache.get(kind);
+/**
+ * Code the configuration does not use, left out of the bundle: the alternatives planner and the
+ * internal-key loader (Secrets Manager) of the authorizer. Each name is replaced by "1" in the
+ * handler's `process.env.<name> === '1'` tests, which esbuild then folds and drops with the code
+ * they guard. The handler refuses a configuration needing what its bundle left out.
+ */
+export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
+  if (kind !== 'authorizer') return [];
+  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean };
+  const out: string[] = [];
+  if (!c.routes?.some((r) => r.alternatives)) out.push('ANYGATE_OMIT_ALTERNATIVES');
+  if (!c.internalKey) out.push('ANYGATE_OMIT_INTERNAL_KEY');
+  return out;
+}
+
+/** The minified handler code (cached per process and feature set: it does not depend on the rest of the configuration). */
+export function handlerCode(kind: HandlerKind, omit: readonly string[] = []): string {
+  const cacheKey = [kind, ...omit].join(' ');
+  let code = codeCache.get(cacheKey);
   if (code === undefined) {
     const out = buildSync({
       entryPoints: [entry(kind)],
@@ -48,10 +64,11 @@ export function handlerCode(kind: HandlerKind): string {
       absWorkingDir: path.join(__dirname, '..', '..'),
       // The AWS SDK ships with the Lambda Node.js runtime.
       external: ['@aws-sdk/*'],
+      define: Object.fromEntries(omit.map((n) => [`process.env.${n}`, '"1"'])),
       logLevel: 'silent',
     });
     code = out.outputFiles[0].text;
-    codeCache.set(kind, code);
+    codeCache.set(cacheKey, code);
   }
   return code;
 }
@@ -61,8 +78,9 @@ export const DEFAULT_BUNDLE_ROOT = path.join(tmpdir(), 'anygate-bundles');
 
 /** Writes the handler and its configuration into a content-addressed directory under `root`. */
 export function bundleHandler(kind: HandlerKind, config: unknown, root: string = DEFAULT_BUNDLE_ROOT): BundledHandler {
-  const code = handlerCode(kind);
-  const configJson = JSON.stringify(config, null, 2) + '\n';
+  const code = handlerCode(kind, omittedFeatures(kind, config));
+  // Compact: the authorizer parses it at cold start (2,000 routes: a third of the indented bytes).
+  const configJson = JSON.stringify(config) + '\n';
   const hash = createHash('sha256').update(code).update('\0').update(configJson).digest('hex');
   const dir = path.join(root, `${kind}-${hash.slice(0, 20)}`);
   const indexFile = path.join(dir, 'index.js');

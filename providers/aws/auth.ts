@@ -51,6 +51,12 @@ function identityExpr(i: { in: 'header' | 'query'; name: string }): string {
   return i.in === 'header' ? `method.request.header.${i.name}` : `method.request.querystring.${i.name}`;
 }
 
+/**
+ * Identity sources that key API Gateway's decision cache by route: the method the request uses and
+ * the resource template it matched (REQUEST authorizers accept context variables as identity sources).
+ */
+export const ROUTE_IDENTITY_SOURCES = 'context.httpMethod, context.resourcePath';
+
 type AuthRoute = { route: RouteSpec; entry: AuthorizerRoute };
 type RouteAuth = { security?: Record<string, string[]>[]; identityParams: { in: 'header' | 'query'; name: string }[] };
 
@@ -238,11 +244,14 @@ function authorizerConfig(spec: GatewaySpec, authRoutes: AuthRoute[], securitySc
     const exact = !overlappingPairs(members.map((m) => resources.get(m.route.id)!)).some(
       ([i, j]) => key(members[i].entry) !== key(members[j].entry) && (arnPatternCovers(resources.get(members[i].route.id)!, { method: members[j].route.method, resource: resources.get(members[j].route.id)! }) || arnPatternCovers(resources.get(members[j].route.id)!, { method: members[i].route.method, resource: resources.get(members[i].route.id)! })),
     );
-    const def = (securitySchemes[scheme] as { 'x-amazon-apigateway-authorizer': { authorizerResultTtlInSeconds: number } })['x-amazon-apigateway-authorizer'];
+    const def = (securitySchemes[scheme] as { 'x-amazon-apigateway-authorizer': { authorizerResultTtlInSeconds: number; identitySource?: string } })['x-amazon-apigateway-authorizer'];
     if (!exact && def.authorizerResultTtlInSeconds > 0) {
       warnings.push(`authorizer ${scheme}: routes with different scopes have overlapping ARN patterns, so a cached policy could over-allow; its result cache is off (TTL 0)`);
       def.authorizerResultTtlInSeconds = 0;
     }
+    // A cached decision is keyed by the route too, so the policy names that route alone
+    // (lib/runtime/authorizer/policy.ts) and does not grow with the routes a token may call.
+    if (def.authorizerResultTtlInSeconds > 0 && def.identitySource) def.identitySource += `, ${ROUTE_IDENTITY_SOURCES}`;
     schemes[scheme] = { exact, resultTtlSeconds: def.authorizerResultTtlInSeconds };
   }
   const jwt: AuthorizerConfig['jwt'] = {};

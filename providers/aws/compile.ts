@@ -37,6 +37,11 @@ export interface AwsCompileOptions {
   readonly stages?: string[];
   /** Cache cluster size in GB, for stages whose routes cache. @default '0.5' */
   readonly cacheClusterSize?: string;
+  /**
+   * The template is written without indentation (the stack's suppressTemplateIndentation), so more
+   * method settings fit CloudFormation's 1 MB limit. @default false - CDK indents templates
+   */
+  readonly compactTemplate?: boolean;
 }
 
 const TARGET = 'aws';
@@ -191,7 +196,7 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
   for (const [b, users] of auth.customBindings) emitted.bindings.set(b, [...(emitted.bindings.get(b) ?? []), ...users]);
   const functions: AwsFunctionBinding[] = [...emitted.bindings.keys()].sort().map((binding) => ({ binding, stageVariable: functionStageVariable(binding), usedBy: [...new Set(emitted.bindings.get(binding))].sort() }));
   const entries = methodEntries(spec, emitted, resources);
-  const stages = compileStages(spec, stageNames, entries, options.cacheClusterSize ?? '0.5', TARGET, problems, warnings);
+  const stages = compileStages(spec, stageNames, entries, options.cacheClusterSize ?? '0.5', TARGET, problems, warnings, options.compactTemplate ?? false);
 
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
   const transformRoutes = emitted.transformRoutes;

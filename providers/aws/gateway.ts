@@ -20,7 +20,9 @@ import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { bundleHandler, DEFAULT_BUNDLE_ROOT, type BundledHandler } from '../../lib/runtime/bundle';
 import { INTERNAL_KEY_SECRET_ENV } from '../../lib/runtime/config';
+import { DeployTimeBody } from './body';
 import { compileAws } from './compile';
+import { cfnMethodSetting, cfnMethodSettingBytes } from './stage';
 import type { AwsPlan } from './plan';
 
 export interface AwsGatewayProps {
@@ -54,7 +56,9 @@ export interface AwsGatewayProps {
   /**
    * Bodies larger than this (bytes of JSON) ship as an S3 asset that API Gateway imports itself
    * (`BodyS3Location`), so they never count toward CloudFormation's 1 MB processed-template limit.
-   * That needs literal ARNs in the body, so the stack must have a concrete account and region.
+   * API Gateway resolves no intrinsic in that file: with a concrete account and region the ARNs
+   * are written into it at synth time; in an environment-agnostic stack a custom resource fills them
+   * in at deploy time (providers/aws/body.ts).
    * @default 400000
    */
   readonly inlineBodyLimitBytes?: number;
@@ -92,6 +96,27 @@ export function withLiteralPseudoParameters(value: unknown, account: string, reg
   const text = JSON.stringify(value).replace(/\$\{AWS::(Partition|Region|AccountId)\}/g, (_, p: string) => (p === 'Partition' ? partition : p === 'Region' ? region : account));
   if (text.includes('${AWS::')) throw new Error('internal: a pseudo parameter anygate does not write out is left in the API body');
   return JSON.parse(text);
+}
+
+/**
+ * Whether the stack writes its template unindented (Stack prop suppressTemplateIndentation, or the
+ * context key that sets it for every stack). CloudFormation counts whitespace toward its 1 MB limit.
+ */
+function templateIsCompact(stack: Stack): boolean {
+  const own = (stack as unknown as { _suppressTemplateIndentation?: boolean })._suppressTemplateIndentation;
+  return own ?? Boolean(stack.node.tryGetContext('@aws-cdk/core:suppressTemplateIndentation'));
+}
+
+/** Room the rest of the template may take beside the method settings and an inline body. */
+const TEMPLATE_REST_BYTES = 100_000;
+
+/** Writes a content-addressed file once (its directory name holds the content hash). */
+function writeOnce(file: string, content: () => string): string {
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content());
+  }
+  return file;
 }
 
 /** Fails, naming the fix, when a route or authorizer needs a function binding the props do not give. */
@@ -145,7 +170,7 @@ export class AwsGateway extends Construct {
   constructor(scope: Construct, id: string, props: AwsGatewayProps) {
     super(scope, id);
     const spec = isGateway(props.gateway) ? props.gateway.toSpec() : props.gateway;
-    this.plan = compileAws(spec, { stages: props.stageNames, cacheClusterSize: props.cacheClusterSize });
+    this.plan = compileAws(spec, { stages: props.stageNames, cacheClusterSize: props.cacheClusterSize, compactTemplate: templateIsCompact(Stack.of(this)) });
     const plan = this.plan;
     for (const w of plan.warnings) Validations.of(this).addWarning('anygate-aws', w);
 
@@ -153,7 +178,7 @@ export class AwsGateway extends Construct {
     assertBindings(plan, functions);
 
     const bundleRoot = props.bundleDir ?? DEFAULT_BUNDLE_ROOT;
-    const definition = this.apiDefinition(plan, bundleRoot, props.inlineBodyLimitBytes ?? 400_000);
+    const definition = this.apiDefinition(plan, bundleRoot, props.inlineBodyLimitBytes ?? 400_000, props);
     this.restApi = new apigw.SpecRestApi(this, 'Api', {
       apiDefinition: definition,
       restApiName: plan.apiName,
@@ -286,18 +311,6 @@ export class AwsGateway extends Construct {
         ? new logs.LogGroup(this, `AccessLogs${pascal(name)}`, { retention: (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays })
         : undefined;
       if (logGroup) this.accessLogGroups[name] = logGroup;
-      const methodOptions: Record<string, apigw.MethodDeploymentOptions> = {};
-      for (const m of st.methodSettings) {
-        // Complete entries: an override inherits nothing from the stage-wide settings.
-        methodOptions[`${m.resourcePath}/${m.httpMethod}`] = {
-          cachingEnabled: m.cachingEnabled,
-          ...(m.cacheTtlInSeconds !== undefined ? { cacheTtl: Duration.seconds(m.cacheTtlInSeconds) } : {}),
-          ...(m.throttlingRateLimit !== undefined ? { throttlingRateLimit: m.throttlingRateLimit, throttlingBurstLimit: m.throttlingBurstLimit } : {}),
-          loggingLevel: apigw.MethodLoggingLevel[m.loggingLevel],
-          metricsEnabled: m.metricsEnabled,
-          dataTraceEnabled: m.dataTraceEnabled,
-        };
-      }
       const stage = new apigw.Stage(this, `Stage${pascal(name)}`, {
         deployment: this.deployment,
         stageName: name,
@@ -312,8 +325,12 @@ export class AwsGateway extends Construct {
         dataTraceEnabled: false,
         ...(st.throttle ? { throttlingRateLimit: st.throttle.rateLimit, throttlingBurstLimit: st.throttle.burstLimit } : {}),
         ...(logGroup ? { accessLogDestination: new apigw.LogGroupLogDestination(logGroup), accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields() } : {}),
-        methodOptions,
       });
+      // Overrides are appended to the stage-wide entry CDK renders, as compact entries (stage.ts).
+      if (st.methodSettings.length) {
+        const cfn = stage.node.defaultChild as apigw.CfnStage;
+        cfn.methodSettings = [...((cfn.methodSettings as apigw.CfnStage.MethodSettingProperty[] | undefined) ?? []), ...st.methodSettings.map(cfnMethodSetting)];
+      }
       this.stages[name] = stage;
       if (webAclArn) {
         new wafv2.CfnWebACLAssociation(this, `WebAcl${pascal(name)}`, { resourceArn: stage.stageArn, webAclArn });
@@ -345,30 +362,33 @@ export class AwsGateway extends Construct {
     }
   }
 
-  /** The body inline (Fn::Sub for pseudo parameters) when small, else an S3 asset API Gateway imports. */
-  private apiDefinition(plan: AwsPlan, bundleRoot: string, inlineLimit: number): apigw.ApiDefinition {
+  /**
+   * The body inline (Fn::Sub for pseudo parameters) when small, else an S3 asset API Gateway
+   * imports: with the pseudo parameters written out when the stack has a concrete account and
+   * region, or filled in at deploy time when it is environment-agnostic (body.ts).
+   */
+  private apiDefinition(plan: AwsPlan, bundleRoot: string, inlineLimit: number, props: AwsGatewayProps): apigw.ApiDefinition {
     const inline = withPseudoParameters(plan.body) as Record<string, unknown>;
     const bytes = Buffer.byteLength(JSON.stringify(inline));
-    if (bytes <= inlineLimit) return apigw.ApiDefinition.fromInline(inline);
+    // Inline only while body, method settings and the rest fit CloudFormation's 1 MB together.
+    const compact = templateIsCompact(Stack.of(this));
+    const settings = Object.values(plan.stages).reduce((a, st) => a + st.methodSettings.reduce((b, m) => b + cfnMethodSettingBytes(m, compact), 0), 0);
+    if (bytes <= inlineLimit && bytes * (compact ? 1 : 1.3) + settings + TEMPLATE_REST_BYTES <= 1_000_000) return apigw.ApiDefinition.fromInline(inline);
     const stack = Stack.of(this);
-    const literal = withLiteralPseudoParameters(plan.body, stack.account, stack.region);
-    if (!literal) {
-      throw new SynthesisError('aws', [
-        {
-          target: 'aws',
-          where: 'gateway',
-          feature: 'size',
-          message: `the API body is ${bytes} bytes: too large to keep in the template (CloudFormation caps the processed template at 1 MB), and API Gateway can import it from S3 only with literal ARNs, which need the stack's account and region; give the stack an env ({ account, region }) (anygate synth: set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION)`,
-        },
-      ]);
+    const text = JSON.stringify(plan.body);
+    const pseudo = text.includes('${AWS::');
+    const literal = pseudo ? withLiteralPseudoParameters(plan.body, stack.account, stack.region) : plan.body;
+    if (literal) {
+      const dir = `body-${plan.bodyHash.slice(0, 20)}${pseudo ? `-${stack.account}-${stack.region}` : ''}`;
+      return apigw.ApiDefinition.fromAsset(writeOnce(path.join(bundleRoot, dir, 'api.json'), () => JSON.stringify(literal)));
     }
-    const dir = path.join(bundleRoot, `body-${plan.bodyHash.slice(0, 20)}-${stack.account}-${stack.region}`);
-    const file = path.join(dir, 'api.json');
-    if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(file, JSON.stringify(literal));
-    }
-    return apigw.ApiDefinition.fromAsset(file);
+    const file = writeOnce(path.join(bundleRoot, `body-${plan.bodyHash.slice(0, 20)}-template`, 'api.json'), () => text);
+    const body = new DeployTimeBody(this, 'Body', {
+      file,
+      runtime: props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X,
+      architecture: props.handlerArchitecture ?? lambda.Architecture.ARM_64,
+    });
+    return apigw.ApiDefinition.fromBucket(body.asset.bucket, body.resolvedKey);
   }
 
   /** The invoke URL of a stage. */

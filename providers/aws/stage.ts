@@ -44,11 +44,56 @@ function defaultCaching(entries: readonly MethodEntry[]): { enabled: boolean; tt
 export const ACCOUNT_DEFAULT_THROTTLE = { rateLimit: 10_000, burstLimit: 5_000 };
 
 /**
- * Budget for method settings across all stages, in bytes of plan JSON. CDK writes them into the
- * indented template about 1.35 times as long (measured at 5,000 routes: 569 KB of plan JSON, 766 KB
- * of template), and the rest of the template (30-50 KB) must fit beside them under the 1 MB limit.
+ * Budget for method settings across all stages, in bytes of the template CloudFormation reads
+ * (cfnMethodSettingBytes: exact for the entries as written, indented or not). The rest of the
+ * template (functions, roles, log groups, the stage-wide settings: 30-60 KB; an inline body only
+ * when it fits beside them, see AwsGateway) must fit beside them under the 1 MB limit.
  */
-export const METHOD_SETTINGS_BUDGET_BYTES = 640_000;
+export const METHOD_SETTINGS_BUDGET_BYTES = 880_000;
+
+/**
+ * A method setting as the entry of the CloudFormation Stage's MethodSettings (CfnStage property
+ * names). `DataTraceEnabled` is written only when true: false is both API Gateway's default for a
+ * new override and the stage-wide value anygate sets, so leaving it out means the same whether or
+ * not an override inherits the stage's settings (about 10% of the bytes of each entry).
+ * The resource path is escaped as CDK escapes methodOptions keys (`/` as `~1`, `/` and `/*` kept).
+ */
+export function cfnMethodSetting(m: AwsMethodSetting): {
+  resourcePath: string;
+  httpMethod: string;
+  cachingEnabled: boolean;
+  cacheTtlInSeconds?: number;
+  throttlingRateLimit?: number;
+  throttlingBurstLimit?: number;
+  loggingLevel: string;
+  metricsEnabled: boolean;
+  dataTraceEnabled?: boolean;
+} {
+  return {
+    resourcePath: m.resourcePath === '/' || m.resourcePath === '/*' ? m.resourcePath : '/' + m.resourcePath.replace(/\//g, '~1'),
+    httpMethod: m.httpMethod,
+    cachingEnabled: m.cachingEnabled,
+    ...(m.cacheTtlInSeconds !== undefined ? { cacheTtlInSeconds: m.cacheTtlInSeconds } : {}),
+    ...(m.throttlingRateLimit !== undefined ? { throttlingRateLimit: m.throttlingRateLimit, throttlingBurstLimit: m.throttlingBurstLimit } : {}),
+    loggingLevel: m.loggingLevel,
+    metricsEnabled: m.metricsEnabled,
+    ...(m.dataTraceEnabled ? { dataTraceEnabled: true } : {}),
+  };
+}
+
+/**
+ * Bytes one entry takes in the template: CDK writes templates indented by one space per level
+ * (entries sit at depth 5: Resources, stage, Properties, MethodSettings, entry) unless the stack
+ * sets suppressTemplateIndentation.
+ */
+export function cfnMethodSettingBytes(m: AwsMethodSetting, compactTemplate: boolean): number {
+  const e = cfnMethodSetting(m);
+  const pascal = Object.fromEntries(Object.entries(e).map(([k, v]) => [k[0].toUpperCase() + k.slice(1), v]));
+  const keys = Object.keys(pascal).length;
+  if (compactTemplate) return JSON.stringify(pascal).length + 1;
+  // JSON.stringify(_, null, 1) indents fields by 1; the template adds 5 more per line, plus ",\n".
+  return JSON.stringify(pascal, null, 1).length + 5 * (keys + 2) + 2;
+}
 
 interface StageDefaults {
   /** The stage-wide (`*` `/*`) throttle. */
@@ -136,19 +181,43 @@ export function compileStage(spec: GatewaySpec, name: string, entries: readonly 
 
 /**
  * Every stage, in exact mode when its overrides fit the template and in compact mode otherwise;
- * a problem when even compact overrides would push the template past CloudFormation's limit.
+ * a problem when even compact overrides would push the template past CloudFormation's limit,
+ * naming the limit and a split that would fit.
  */
-export function compileStages(spec: GatewaySpec, names: string[], entries: readonly MethodEntry[], cacheClusterSize: string, target: string, problems: SynthesisProblem[], warnings: string[]): Record<string, AwsStagePlan> {
+export function compileStages(spec: GatewaySpec, names: string[], entries: readonly MethodEntry[], cacheClusterSize: string, target: string, problems: SynthesisProblem[], warnings: string[], compactTemplate = false): Record<string, AwsStagePlan> {
   const build = (compact: boolean) => Object.fromEntries(names.map((n) => [n, compileStage(spec, n, entries, stageDefaults(spec, n, entries, compact), cacheClusterSize)]));
-  const size = (stages: Record<string, AwsStagePlan>) => Object.values(stages).reduce((a, st) => a + JSON.stringify(st.methodSettings).length, 0);
+  const stageBytes = (st: AwsStagePlan) => st.methodSettings.reduce((a, m) => a + cfnMethodSettingBytes(m, compactTemplate), 0);
+  const size = (stages: Record<string, AwsStagePlan>) => Object.values(stages).reduce((a, st) => a + stageBytes(st), 0);
   const exact = build(false);
   if (size(exact) <= METHOD_SETTINGS_BUDGET_BYTES) return exact;
   const compact = build(true);
   const bytes = size(compact);
   if (bytes > METHOD_SETTINGS_BUDGET_BYTES) {
     const count = Object.values(compact).reduce((a, st) => a + st.methodSettings.length, 0);
-    problems.push({ target, where: 'gateway', feature: 'size', message: `${count} per-method settings across ${names.length} stage(s) (${bytes} bytes) would push the template past CloudFormation's 1 MB processed-template limit; give routes fewer distinct cache TTLs and rate limits, deploy fewer stages per stack, or split the gateway` });
+    problems.push({ target, where: 'gateway', feature: 'size', message: `${count} per-method settings across ${names.length} stage(s) take ${bytes} bytes of template, over the ${METHOD_SETTINGS_BUDGET_BYTES}-byte budget that keeps the template under CloudFormation's 1 MB limit; ${splitAdvice(spec, compact, stageBytes, bytes, compactTemplate)}` });
   }
   warnings.push(`method settings: the stage-wide throttle is the rate limit most routes share, so the template fits CloudFormation's 1 MB limit; routes without a rate limit are throttled at the stage's own limit or API Gateway's default account limit (${ACCOUNT_DEFAULT_THROTTLE.rateLimit} rps, burst ${ACCOUNT_DEFAULT_THROTTLE.burstLimit})`);
   return compact;
+}
+
+/** What would fit: unindented, fewer stages per stack, or the routes split across stacks. */
+function splitAdvice(spec: GatewaySpec, stages: Record<string, AwsStagePlan>, stageBytes: (st: AwsStagePlan) => number, bytes: number, compactTemplate: boolean): string {
+  const advice: string[] = [];
+  if (!compactTemplate) {
+    const compactBytes = Object.values(stages).reduce((a, st) => a + st.methodSettings.reduce((b, m) => b + cfnMethodSettingBytes(m, true), 0), 0);
+    if (compactBytes <= METHOD_SETTINGS_BUDGET_BYTES) return `unindented they take ${compactBytes} bytes and fit: set suppressTemplateIndentation: true on the Stack (anygate synth does so from 1,000 routes)`;
+    advice.push('set suppressTemplateIndentation: true on the Stack');
+  }
+  const names = Object.keys(stages);
+  const largest = Math.max(...Object.values(stages).map(stageBytes));
+  const perStack = Math.max(1, Math.floor(METHOD_SETTINGS_BUDGET_BYTES / largest));
+  if (names.length > 1 && perStack >= 1 && largest <= METHOD_SETTINGS_BUDGET_BYTES) {
+    advice.push(`deploy at most ${perStack} stage(s) per stack (AwsGateway stageNames; anygate synth --stage): ${Math.ceil(names.length / perStack)} stacks of this gateway fit`);
+  } else {
+    const routesPerStack = Math.max(1, Math.floor((spec.routes.length * METHOD_SETTINGS_BUDGET_BYTES) / bytes));
+    const parts = Math.ceil(spec.routes.length / routesPerStack);
+    advice.push(`split the gateway into ${parts} gateways of at most about ${routesPerStack} routes each (by path prefix, each its own RestApi and stack)${names.length > 1 ? ', or deploy one stage per stack' : ''}`);
+  }
+  advice.push('or give routes fewer distinct cache TTLs and rate limits');
+  return advice.join('; ');
 }

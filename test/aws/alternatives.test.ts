@@ -39,7 +39,7 @@ describe('examples/payments on AWS', () => {
 
   it('the scoped single-authorizer route and the public route keep their authorizer (cached decision) and none', () => {
     expect(op('/payments/{id}/refund', 'post').security).toEqual([{ 'anygate-oauth': [] }]);
-    expect(body.components.securitySchemes['anygate-oauth']['x-amazon-apigateway-authorizer']).toMatchObject({ identitySource: 'method.request.header.Authorization', authorizerResultTtlInSeconds: 60 });
+    expect(body.components.securitySchemes['anygate-oauth']['x-amazon-apigateway-authorizer']).toMatchObject({ identitySource: 'method.request.header.Authorization, context.httpMethod, context.resourcePath', authorizerResultTtlInSeconds: 60 });
     expect(op('/health', 'get').security).toBeUndefined();
   });
 

@@ -118,7 +118,7 @@ describe('compileAws: auth', () => {
     expect(scheme['x-amazon-apigateway-authtype']).toBe('custom');
     expect(scheme['x-amazon-apigateway-authorizer']).toEqual({
       type: 'request',
-      identitySource: 'method.request.header.Authorization',
+      identitySource: 'method.request.header.Authorization, context.httpMethod, context.resourcePath',
       authorizerUri: expect.stringContaining('${stageVariables.anygate_authorizer}'),
       authorizerResultTtlInSeconds: 60,
     });
@@ -139,7 +139,7 @@ describe('compileAws: auth', () => {
     expect(plan.body['x-amazon-apigateway-api-key-source']).toBe('AUTHORIZER');
     const post = op(plan, '/items', 'post');
     expect(post.security).toEqual([{ 'anygate-key': [], api_key: [] }]);
-    expect((plan.body.components as any).securitySchemes['anygate-key']['x-amazon-apigateway-authorizer'].identitySource).toBe('method.request.querystring.api_key');
+    expect((plan.body.components as any).securitySchemes['anygate-key']['x-amazon-apigateway-authorizer'].identitySource).toBe('method.request.querystring.api_key, context.httpMethod, context.resourcePath');
     expect(plan.authorizer?.config.apiKeys).toEqual({ key: { in: 'query', name: 'api_key' } });
   });
 

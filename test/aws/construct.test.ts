@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { baseSpec } from '../helpers';
-import { scratch } from '../validators';
+import { cfnLintErrors, scratch } from '../validators';
 import { fakeFunction, resourcesOfType, synthAws } from './helpers';
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsGateway } from '../../providers/aws/gateway';
@@ -134,12 +134,51 @@ describe('AwsGateway options and errors', () => {
     expect(text).toContain('arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.anygate_fn_fn}/invocations');
   });
 
-  it('refuses a large body in a stack without account and region, saying what to do', () => {
-    const app = new App();
+  it('a large body in a stack without account and region ships with its pseudo parameters and is resolved at deploy time (cfn-lint clean)', () => {
+    const app = new App({ outdir: scratch('agnostic-body') });
     const stack = new Stack(app, 'NoEnv');
     const spec = toGatewaySpec(baseSpec());
     const functions = { fn: fakeFunction(stack, 'fn') };
-    expect(() => new AwsGateway(stack, 'G', { gateway: spec, functions, inlineBodyLimitBytes: 100 })).toThrow(/gateway: size on aws: the API body is \d+ bytes: too large .* give the stack an env/);
+    new AwsGateway(stack, 'G', { gateway: spec, functions, inlineBodyLimitBytes: 100 });
+    const json = Template.fromStack(stack).toJSON();
+    const [id, resolved] = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'Custom::AnygateApiBody')!;
+    const api = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ApiGateway::RestApi');
+    expect(api.Properties.BodyS3Location.Key).toEqual({ 'Fn::GetAtt': [id, 'Key'] });
+    const text = readFileSync(path.join(app.outdir, `asset.${resolved.Properties.Source}`), 'utf8');
+    expect(text).not.toMatch(/Fn::|123456789012|us-east-1/);
+    expect(text).toContain('arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/');
+    const file = path.join(app.outdir, `${stack.artifactId}.template.json`);
+    expect(cfnLintErrors(file)).toEqual([]);
+  });
+
+  it('the deploy-time resolver substitutes exactly the three pseudo parameters and answers CloudFormation', async () => {
+    const { RESOLVER_CODE } = require('../../providers/aws/body') as typeof import('../../providers/aws/body');
+    const puts: { Key: string; Body: string }[] = [];
+    const responses: any[] = [];
+    const source = '{"uri":"arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${stageVariables.f}/invocations"}';
+    const fakeRequire = (m: string) => {
+      if (m === '@aws-sdk/client-s3') {
+        return {
+          S3Client: class { async send(c: any) { if (c.kind === 'get') return { Body: { transformToString: async () => source } }; puts.push(c.input); return {}; } },
+          GetObjectCommand: class { kind = 'get'; constructor(public input: any) {} },
+          PutObjectCommand: class { kind = 'put'; constructor(public input: any) {} },
+        };
+      }
+      if (m === 'node:https') {
+        return { request: (_o: any, cb: any) => ({ on() {}, end(body: string) { responses.push(JSON.parse(body)); cb({ resume() {}, on(_e: string, f: () => void) { f(); } }); } }) };
+      }
+      throw new Error(m);
+    };
+    const mod: { exports: any } = { exports: {} };
+    new Function('require', 'exports', 'module', RESOLVER_CODE)(fakeRequire, mod.exports, mod);
+    const event = { RequestType: 'Create', ResponseURL: 'https://cfn.example/r?x=1', StackId: 's', RequestId: 'q', LogicalResourceId: 'B', ResourceProperties: { Bucket: 'b', Source: 'k.json', Target: 'k.json.resolved.json', Values: { Partition: 'aws-cn', Region: 'cn-north-1', AccountId: '111122223333' } } };
+    await mod.exports.handler(event);
+    expect(puts).toEqual([{ Bucket: 'b', Key: 'k.json.resolved.json', Body: source.replace(/\$\{AWS::Partition\}/g, 'aws-cn').replace(/\$\{AWS::Region\}/g, 'cn-north-1').replace('${AWS::AccountId}', '111122223333'), ContentType: 'application/json' }]);
+    expect(puts[0].Body).toContain('${stageVariables.f}');
+    expect(responses).toEqual([expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 's3://b/k.json.resolved.json', Data: { Key: 'k.json.resolved.json' } })]);
+    await mod.exports.handler({ ...event, RequestType: 'Delete', PhysicalResourceId: 's3://b/k.json.resolved.json' });
+    expect(puts).toHaveLength(1);
+    expect(responses[1]).toMatchObject({ Status: 'SUCCESS' });
   });
 
   it('a new body replaces only the deployment', () => {

@@ -137,20 +137,21 @@ describe('anygate synth: options and bad input', () => {
 describe('anygate synth: the portability report replays what synthesis decided', () => {
   it('an emitted-size refusal of a target is in portability.md, from the one compile synth ran', async () => {
     const dir = scratch('synth-size');
-    // About 500 KB of OpenAPI body: AWS needs the stack's account and region to ship it to S3.
-    writeFileSync(path.join(dir, 'big.yaml'), stringify(generateGateway(600)));
-    const saved = [process.env.CDK_DEFAULT_ACCOUNT, process.env.CDK_DEFAULT_REGION];
-    delete process.env.CDK_DEFAULT_ACCOUNT;
-    delete process.env.CDK_DEFAULT_REGION;
-    try {
-      const r = await cli(['synth', path.join(dir, 'big.yaml'), '--target', 'aws', '--out', path.join(dir, 'out')]);
-      expect(r.code).toBe(1);
-      expect(r.out).toMatch(/gateway: size on aws: the API body is \d+ bytes/);
-      expect(readFileSync(path.join(dir, 'out', 'portability.md'), 'utf8')).toMatch(/^- gateway: size on aws: the API body is \d+ bytes/m);
-    } finally {
-      if (saved[0] !== undefined) process.env.CDK_DEFAULT_ACCOUNT = saved[0];
-      if (saved[1] !== undefined) process.env.CDK_DEFAULT_REGION = saved[1];
-    }
+    // 400 ANY routes with distinct rate limits on two stages: 5,600 method settings, over the
+    // template budget (the refusal names the limit and a split that fits).
+    const routes = Array.from({ length: 400 }, (_, i) => ({ id: `r${i}`, method: 'ANY', path: `/g${i}/x`, backend: 'api', auth: 'none', rateLimit: { requestsPerSecond: 1 + i, burst: 10 } }));
+    writeFileSync(path.join(dir, 'big.yaml'), stringify({ name: 'big', backends: { api: { type: 'http', url: 'https://api.example.com' } }, stages: { dev: {}, prod: {} }, routes }));
+    const r = await cli(['synth', path.join(dir, 'big.yaml'), '--target', 'aws', '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/gateway: size on aws: \d+ per-method settings across 2 stage\(s\) take \d+ bytes of template/);
+    expect(readFileSync(path.join(dir, 'out', 'portability.md'), 'utf8')).toMatch(/^- gateway: size on aws: \d+ per-method settings/m);
+  });
+
+  it('--account and --region go together and are checked', async () => {
+    const half = await cli(['synth', 'examples/minimal/gateway.yaml', '--target', 'aws', '--account', '123456789012', '--out', scratch('synth-env')]);
+    expect([half.code, half.err.trim()]).toEqual([1, 'anygate: --account and --region go together (literal ARNs need both); leave both out for an environment-agnostic stack']);
+    const bad = await cli(['synth', 'examples/minimal/gateway.yaml', '--target', 'aws', '--account', 'abc', '--region', 'eu-west-1', '--out', scratch('synth-env')]);
+    expect(bad.err).toMatch(/--account "abc" is not a 12-digit AWS account id/);
   });
 });
 

@@ -83,29 +83,31 @@ async function denied(p: Promise<unknown>): Promise<void> {
 }
 
 describe('generated authorizer: valid tokens', () => {
-  it('returns the exact allowed method ARNs and flat context', async () => {
+  it("returns the route's own ARN pattern (the decision cache is keyed by route) and flat context", async () => {
     const auth = createAuthorizer(config(), now);
     const res = await auth(event(signJwt(rs(), claims({ scope: 'items:read items:write' }))));
     expect(res).toEqual({
       principalId: 'user-1',
-      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${ARN}/*/files/*`, `${ARN}/GET/items`, `${ARN}/POST/items`] }] },
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${ARN}/GET/items`] }] },
       context: { sub: 'user-1', scope: 'items:read items:write', claim_tenant: 'acme' },
     });
   });
 
-  it('lists only the routes the scopes allow', async () => {
+  it('allows a route only when the scopes cover it, and names no other route', async () => {
     const auth = createAuthorizer(config(), now);
     const res = await auth(event(signJwt(rs(), claims({ scope: 'items:read' }))));
-    expect(res.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/GET/items`]);
+    expect(res.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${ARN}/GET/items`] }]);
+    const post = await auth(event(signJwt(rs(), claims({ scope: 'items:read' })), { methodArn: `${ARN}/POST/items`, httpMethod: 'POST' }));
+    expect(post.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${ARN}/POST/items`] }]);
   });
 
   it('reads scopes from scopeClaim only: scp is ignored unless scopeClaim is scp (arrays work)', async () => {
     const entra = claims({ scope: undefined, scp: ['items:read'] });
     const byDefault = await createAuthorizer(config(), now)(event(signJwt(rs(), entra)));
-    expect(byDefault.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`]);
+    expect(byDefault.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Resource: [`${ARN}/GET/items`] });
     expect(byDefault.context.scope).toBe('');
     const scp = await createAuthorizer(config({ scopeClaim: 'scp' }), now)(event(signJwt(rs(), entra)));
-    expect(scp.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/GET/items`]);
+    expect(scp.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: [`${ARN}/GET/items`] });
     // An array element holding a space would smuggle two scopes in one: refused.
     await denied(createAuthorizer(config({ scopeClaim: 'scp' }), now)(event(signJwt(rs(), claims({ scp: ['items:read items:write'] })))));
   });
@@ -125,7 +127,7 @@ describe('generated authorizer: valid tokens', () => {
   it('a valid token without the scope gets a Deny (403), not an Allow', async () => {
     const auth = createAuthorizer(config(), now);
     const res = await auth(event(signJwt(rs(), claims({ scope: 'other' })), { methodArn: `${ARN}/POST/items`, httpMethod: 'POST' }));
-    expect(res.policyDocument.Statement[0].Resource).not.toContain(`${ARN}/POST/items`);
+    expect(res.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${ARN}/POST/items`] }]);
     const inexact = await createAuthorizer(config({}, false), now)(event(signJwt(rs(), claims({ scope: 'other' })), { methodArn: `${ARN}/POST/items`, httpMethod: 'POST' }));
     expect(inexact.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${ARN}/POST/items`] }]);
   });
@@ -385,7 +387,7 @@ describe('generated authorizer: routes that need two JWTs', () => {
     const none = await auth(both('items:write', 'items:read'));
     expect(none.policyDocument.Statement[0].Effect).toBe('Deny');
     const all = await auth(both('items:write items:read', 'items:read items:write'));
-    expect(all.policyDocument.Statement[0].Resource).toEqual([`${ARN}/GET/items`, `${ARN}/POST/items`]);
+    expect(all.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: [`${ARN}/GET/items`] });
   });
 
   it('needs both tokens', async () => {
@@ -401,8 +403,8 @@ describe('generated authorizer: precomputed policies', () => {
     const a = await auth(event(token, { methodArn: `${ARN}/POST/items`, httpMethod: 'POST' }));
     const b = await auth(event(token, { methodArn: 'arn:aws:execute-api:us-east-1:123456789012:api123/dev/POST/items', httpMethod: 'POST' }));
     const again = await auth(event(token, { methodArn: `${ARN}/POST/items`, httpMethod: 'POST' }));
-    expect(a.policyDocument.Statement[0].Resource).toEqual([`${ARN}/*/files/*`, `${ARN}/POST/items`]);
-    expect(b.policyDocument.Statement[0].Resource).toEqual(['arn:aws:execute-api:us-east-1:123456789012:api123/dev/*/files/*', 'arn:aws:execute-api:us-east-1:123456789012:api123/dev/POST/items']);
+    expect(a.policyDocument.Statement[0].Resource).toEqual([`${ARN}/POST/items`]);
+    expect(b.policyDocument.Statement[0].Resource).toEqual(['arn:aws:execute-api:us-east-1:123456789012:api123/dev/POST/items']);
     expect(again).toEqual(a);
   });
 
@@ -422,12 +424,18 @@ describe('generated authorizer: precomputed policies', () => {
     expect(res.policyDocument.Statement[0].Resource).toEqual([`${ARN}/GET/items`]);
   });
 
-  it('keeps the cached-policy rule at 2,000 routes: every route the scopes allow, nothing else', async () => {
-    const routes = Array.from({ length: 2000 }, (_, i) => ({ method: i % 2 ? 'POST' : 'GET', resource: `/r${i >> 1}`, arn: `${i % 2 ? 'POST' : 'GET'}/r${i >> 1}`, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [`r${i % 7}`] }));
+  it('keeps the policy one ARN at 2,000 routes, whatever the token may call: the route asked for, or a Deny of it', async () => {
+    const routes = Array.from({ length: 2000 }, (_, i) => ({ method: i % 2 ? 'POST' : 'GET', resource: `/r${i >> 1}/{id}`, arn: `${i % 2 ? 'POST' : 'GET'}/r${i >> 1}/*`, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [`r${i % 7}`] }));
     const auth = createAuthorizer({ ...config(), routes }, now);
-    const res = await auth(event(signJwt(rs(), claims({ scope: 'r3 r5' })), { resource: '/r3', httpMethod: 'POST', methodArn: `${ARN}/POST/r3` }));
-    const expected = routes.filter((r) => r.scopes[0] === 'r3' || r.scopes[0] === 'r5').map((r) => `${ARN}/${r.arn}`).sort();
-    expect(res.policyDocument.Statement[0].Resource).toEqual(expected);
+    const broad = signJwt(rs(), claims({ scope: 'r0 r1 r2 r3 r4 r5' }));
+    for (const i of [3, 5, 1001, 1999]) {
+      const method = i % 2 ? 'POST' : 'GET';
+      const res = await auth(event(broad, { resource: `/r${i >> 1}/{id}`, httpMethod: method, methodArn: `${ARN}/${method}/r${i >> 1}/42` }));
+      expect(res.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${ARN}/${method}/r${i >> 1}/*`] }]);
+    }
+    // Route 6 needs r6, which the token lacks.
+    const denied6 = await auth(event(broad, { resource: '/r3/{id}', httpMethod: 'GET', methodArn: `${ARN}/GET/r3/42` }));
+    expect(denied6.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${ARN}/GET/r3/42`] }]);
   });
 });
 

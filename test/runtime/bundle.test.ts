@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { bundleHandler, handlerCode } from '../../lib/runtime/bundle';
+import { bundleHandler, handlerCode, omittedFeatures } from '../../lib/runtime/bundle';
 import type { AuthorizerConfig } from '../../lib/runtime/config';
 import { scratch } from '../validators';
 import { JwksServer, makeKey, signJwt } from './jwt-kit';
@@ -28,6 +28,29 @@ describe('bundled handlers', () => {
 
   it('the authorizer stays within 10 KB minified (8 KB before alternatives and the internal key)', () => {
     expect(Buffer.byteLength(handlerCode('authorizer'))).toBeLessThanOrEqual(10 * 1024);
+  });
+
+  it('a JWT-only authorizer bundles neither the alternatives planner nor the internal-key loader, and stays within 8 KB', () => {
+    const jwtOnly = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routes: [{ method: 'GET', resource: '/a', arn: 'GET/a', scheme: 's', jwt: ['j'], apiKeys: [], scopes: [] }], contextClaims: [] };
+    const omit = omittedFeatures('authorizer', jwtOnly);
+    expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']);
+    const code = handlerCode('authorizer', omit);
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(8 * 1024);
+    expect(code).not.toContain('client-secrets-manager');
+    expect(code).not.toContain('ANYGATE_OMIT');
+    expect(Buffer.byteLength(code)).toBeLessThan(Buffer.byteLength(handlerCode('authorizer')));
+    expect(omittedFeatures('authorizer', { ...jwtOnly, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
+    expect(bundleHandler('authorizer', jwtOnly, scratch('bundle-jwt-only')).codeBytes).toBe(Buffer.byteLength(code));
+  });
+
+  it('a bundle without a feature refuses a configuration that needs it (fails closed: Unauthorized)', async () => {
+    const withAlternatives = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routes: [{ method: 'GET', resource: '/a', arn: 'GET/a', scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], alternatives: [['j']] }], contextClaims: [] };
+    const dir = scratch('bundle-mismatch');
+    writeFileSync(path.join(dir, 'index.js'), handlerCode('authorizer', ['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']));
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify(withAlternatives));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(path.join(dir, 'index.js'));
+    await expect(handler({ methodArn: 'arn:aws:execute-api:us-east-1:1:a/prod/GET/a', resource: '/a', httpMethod: 'GET', headers: {} })).rejects.toThrow(/^Unauthorized$/);
   });
 
   it('the internal key comes from Secrets Manager through the SDK of the Lambda runtime (not bundled), by the ARN in its environment', () => {

@@ -124,12 +124,16 @@ async function verifyTokens(cfg: AuthorizerConfig, verifiers: Map<string, TokenV
  * An authorizer over a configuration. `now`, `get` (the JWKS transport) and `internalKey` (reads
  * the anygate-internal API key, see internal-key.ts) are injectable for tests and `anygate dev`.
  */
-export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now, get: HttpGet = httpGet, internalKey: InternalKeyFetch = secretsManagerFetch) {
+export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date.now, get: HttpGet = httpGet, internalKey?: InternalKeyFetch) {
+  // Features a bundle may leave out: esbuild defines these process.env tests to "1" where the
+  // configuration does not use them (lib/runtime/bundle.ts); unbundled (tests, anygate dev) every
+  // feature is in. A bundle built without a feature refuses a configuration that needs it.
+  if ((process.env.ANYGATE_OMIT_ALTERNATIVES === '1' && cfg.routes.some((r) => r.alternatives)) || (process.env.ANYGATE_OMIT_INTERNAL_KEY === '1' && cfg.internalKey)) throw Error();
   const routes = indexRoutes(cfg);
   const verifiers = new Map<string, TokenVerifier>();
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
-  const internal = cfg.internalKey ? internalKeyLoader(internalKey) : undefined;
+  const internal = process.env.ANYGATE_OMIT_INTERNAL_KEY !== '1' && cfg.internalKey ? internalKeyLoader(internalKey ?? secretsManagerFetch) : undefined;
   // Every place a route's credentials are read, by route: a repeat of any of them refuses.
   const sourcesOf = (route: AuthorizerRoute): CredentialSource[] => [...route.jwt.map((n) => ({ in: 'header' as const, name: cfg.jwt[n].header.toLowerCase() })), ...route.apiKeys.map((n) => ({ in: cfg.apiKeys[n].in, name: cfg.apiKeys[n].in === 'header' ? cfg.apiKeys[n].name.toLowerCase() : cfg.apiKeys[n].name }))];
   const keyOf = (event: AuthorizerEvent, name: string) => {
@@ -142,7 +146,7 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
    * picks (every presented one, when some alternative is complete).
    */
   const toCheck = (event: AuthorizerEvent, route: AuthorizerRoute): readonly string[] => {
-    if (!route.alternatives) return [...route.jwt, ...route.apiKeys];
+    if (process.env.ANYGATE_OMIT_ALTERNATIVES === '1' || !route.alternatives) return [...route.jwt, ...route.apiKeys];
     const presented = (n: string) => Boolean(cfg.jwt[n] ? header(event, cfg.jwt[n].header) : keyOf(event, n));
     const plan = planAlternatives(route.alternatives, presented, route.apiKeys.filter(presented).map((n) => keyOf(event, n)!));
     return plan.ok ? plan.check : no();
@@ -169,7 +173,7 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
         key ??= v;
       }
       const id = principal || (key ? 'api-key' : 'anonymous');
-      if (internal && (key !== undefined || (route.alternatives && route.apiKeys.length))) {
+      if (process.env.ANYGATE_OMIT_INTERNAL_KEY !== '1' && internal && (key !== undefined || (route.alternatives && route.apiKeys.length))) {
         const k = await internal();
         // The internal key is never a caller's: it would skip every usage plan.
         if (key !== undefined && k.is(key)) no();

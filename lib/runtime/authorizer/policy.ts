@@ -1,11 +1,14 @@
 /**
- * Routes and the IAM policies the authorizer returns, indexed and precomputed at cold start so a
- * call costs one map lookup for the route and, in the common case, one for its policy.
+ * Routes and the IAM policies the authorizer returns, indexed at cold start so a call costs one
+ * map lookup for the route and, in the common case, one for its policy.
  *
- * Where API Gateway caches the decision (scheme TTL > 0) and the route table is exact, the policy
- * lists every method ARN of the scheme the caller's scopes allow: a cached policy must cover every
- * method the token may call, since API Gateway reuses it for the token's next requests to any of
- * the scheme's routes. Otherwise it covers the current method only.
+ * The policy never grows with the route count. Where API Gateway caches the decision (scheme TTL
+ * > 0, exact route table), the compiler keys that cache by the route as well as the credentials
+ * (identity sources `context.httpMethod` and `context.resourcePath`, providers/aws/auth.ts), so a
+ * cached policy is only ever applied to later requests to the same route: it names that route's
+ * ARN pattern (`GET/items/*`), covering every request to the route whatever its path values.
+ * Otherwise (no cache) it names the current method ARN. A caller whose scopes do not cover the
+ * route gets a Deny of the method it asked for.
  */
 import type { AuthorizerConfig, AuthorizerRoute } from '../config';
 
@@ -26,47 +29,21 @@ export const policy = (effect: 'Allow' | 'Deny', resource: string[]): PolicyDocu
   Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
 });
 
-/** The routes of one scheme grouped by required scope set, for whole-scheme policies. */
-interface SchemePolicies {
-  /** Distinct scope sets, and the ARN patterns of the routes requiring each. */
-  groups: { scopes: string[]; arns: string[] }[];
-  /** Scope -> indexes of the groups that require it. */
-  byScope: Map<string, number[]>;
-  /** `apiId/stage` prefix + scope key -> policy (bounded). */
-  memo: Map<string, PolicyDocument>;
-}
-
 export interface IndexedRoute {
   readonly route: AuthorizerRoute;
-  /** Set when the policy lists every route of the scheme. */
-  readonly scheme?: SchemePolicies;
-}
-
-function schemePolicies(routes: AuthorizerRoute[]): SchemePolicies {
-  const groups = new Map<string, { scopes: string[]; arns: string[] }>();
-  for (const r of routes) {
-    const scopes = [...new Set(r.scopes)].sort();
-    const k = scopes.join(' ');
-    const g = groups.get(k) ?? { scopes, arns: [] };
-    g.arns.push(r.arn);
-    groups.set(k, g);
-  }
-  const list = [...groups.values()];
-  const byScope = new Map<string, number[]>();
-  list.forEach((g, i) => g.scopes.forEach((s) => byScope.set(s, [...(byScope.get(s) ?? []), i])));
-  return { groups: list, byScope, memo: new Map() };
+  /** Set when API Gateway caches the route's decision: `apiId/stage` prefix -> Allow of the route's ARN pattern. */
+  readonly cached?: Map<string, PolicyDocument>;
+  /** Scope-set key -> whether it covers the route's scopes (bounded). */
+  readonly allows: Map<string, boolean>;
 }
 
 /** Indexes routes by resource and method: `resource -> method -> route` (ANY under 'ANY'). */
 export function indexRoutes(cfg: AuthorizerConfig): Map<string, Map<string, IndexedRoute>> {
-  const schemes = new Map<string, SchemePolicies>();
-  for (const [name, s] of Object.entries(cfg.schemes)) {
-    if (s.exact && s.resultTtlSeconds > 0) schemes.set(name, schemePolicies(cfg.routes.filter((r) => r.scheme === name)));
-  }
   const index = new Map<string, Map<string, IndexedRoute>>();
   for (const route of cfg.routes) {
+    const s = cfg.schemes[route.scheme];
     const m = index.get(route.resource) ?? new Map<string, IndexedRoute>();
-    m.set(route.method, { route, scheme: schemes.get(route.scheme) });
+    m.set(route.method, { route, cached: s && s.exact && s.resultTtlSeconds > 0 ? new Map() : undefined, allows: new Map() });
     index.set(route.resource, m);
   }
   return index;
@@ -78,17 +55,6 @@ export function arnPrefix(methodArn: string): string | undefined {
   return j < 0 ? undefined : methodArn.slice(0, j + 1);
 }
 
-/** Every method ARN of the scheme that `scopes` allow, sorted; computed once per scope set. */
-function wholeScheme(p: SchemePolicies, prefix: string, scopes: Set<string>): PolicyDocument | undefined {
-  const hits = new Array<number>(p.groups.length).fill(0);
-  for (const s of scopes) for (const i of p.byScope.get(s) ?? []) hits[i]++;
-  const arns = new Set<string>();
-  p.groups.forEach((g, i) => {
-    if (hits[i] === g.scopes.length) for (const a of g.arns) arns.add(prefix + a);
-  });
-  return arns.size ? policy('Allow', [...arns].sort()) : undefined;
-}
-
 /**
  * The policy for a verified caller of `r`. `key` names the caller's scope set (equal keys, equal
  * sets); `scopes` parses it, only when the answer is not memoized.
@@ -96,19 +62,20 @@ function wholeScheme(p: SchemePolicies, prefix: string, scopes: Set<string>): Po
 export function policyFor(r: IndexedRoute, methodArn: string, key: string, scopes: () => Set<string>): PolicyDocument | undefined {
   const prefix = arnPrefix(methodArn);
   if (prefix === undefined) return undefined;
-  const p = r.scheme;
-  if (!p) {
+  let ok = r.allows.get(key);
+  if (ok === undefined) {
     const s = scopes();
-    return policy(r.route.scopes.every((x) => s.has(x)) ? 'Allow' : 'Deny', [methodArn]);
+    ok = r.route.scopes.every((x) => s.has(x));
+    if (r.allows.size >= 256) r.allows.clear();
+    r.allows.set(key, ok);
   }
-  const memoKey = prefix + '\n' + key;
-  let doc = p.memo.get(memoKey);
+  if (!ok) return policy('Deny', [methodArn]);
+  if (!r.cached) return policy('Allow', [methodArn]);
+  let doc = r.cached.get(prefix);
   if (!doc) {
-    doc = wholeScheme(p, prefix, scopes());
-    // A caller allowed nothing gets a Deny of the method it asked for (not memoized: it names it).
-    if (!doc) return policy('Deny', [methodArn]);
-    if (p.memo.size >= 512) p.memo.clear();
-    p.memo.set(memoKey, doc);
+    doc = policy('Allow', [prefix + r.route.arn]);
+    if (r.cached.size >= 64) r.cached.clear();
+    r.cached.set(prefix, doc);
   }
   return doc;
 }

@@ -1,0 +1,85 @@
+/**
+ * Incremental synthesis: into an existing out dir, unchanged files are not rewritten (mtime kept),
+ * changed ones are, and files the new run does not write are removed.
+ */
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { synth } from '../../bin/synth';
+import { listFiles } from '../../bin/synth/files';
+import { loadSpec } from '../../lib/load';
+import type { GatewaySpec } from '../../lib/model/types';
+import { scratch } from '../validators';
+
+const root = path.join(__dirname, '..', '..');
+const TARGETS = ['aws', 'azure', 'apigee', 'kubernetes'] as const;
+const run = (spec: GatewaySpec, out: string) => synth(spec, { targets: [...TARGETS], outDir: out, progress: () => undefined });
+
+/** Sets every file's mtime to a fixed past time, so a rewrite shows as a newer mtime. */
+function age(dir: string): number {
+  const past = new Date('2020-01-01T00:00:00Z');
+  for (const f of listFiles(dir)) utimesSync(path.join(dir, f), past, past);
+  return past.getTime();
+}
+
+describe('incremental synth into an existing out dir', () => {
+  it('leaves unchanged files untouched, rewrites changed ones and removes what is gone', async () => {
+    const spec = (await loadSpec(path.join(root, 'examples/petstore/gateway.yaml'))).spec;
+    const out = scratch('incremental');
+    await run(spec, out);
+    const first = listFiles(out);
+    const past = age(out);
+
+    await run(spec, out);
+    expect(listFiles(out)).toEqual(first);
+    const touched = listFiles(out).filter((f) => statSync(path.join(out, f)).mtimeMs !== past);
+    expect(touched).toEqual([]);
+
+    // One route fewer: its Azure operation policy goes, the body and plans change, the rest stays.
+    const dropped = spec.routes.find((r) => first.some((f) => f.endsWith(`/operations/${r.id}.xml`)))!;
+    const smaller: GatewaySpec = { ...spec, routes: spec.routes.filter((r) => r !== dropped) };
+    writeFileSync(path.join(out, 'aws', 'stray.txt'), 'left by someone');
+    await run(smaller, out);
+    const now = listFiles(out);
+    expect(now.filter((f) => f.endsWith(`/operations/${dropped.id}.xml`))).toEqual([]);
+    expect(first.filter((f) => f.endsWith(`/operations/${dropped.id}.xml`)).length).toBeGreaterThan(0);
+    expect(existsSync(path.join(out, 'aws', 'stray.txt'))).toBe(false);
+    expect(readdirSync(out).filter((e) => e.startsWith('.aws-synth'))).toEqual([]);
+    const rewritten = now.filter((f) => statSync(path.join(out, f)).mtimeMs !== past);
+    expect(rewritten).toEqual(expect.arrayContaining(['manifest.json', 'openapi.json']));
+    // Policies of the routes that stayed are the same files, untouched.
+    const kept = now.filter((f) => f.includes('/operations/'));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.filter((f) => rewritten.includes(f))).toEqual([]);
+
+    // The same result as a synthesis into a fresh dir.
+    const fresh = scratch('incremental-fresh');
+    await run(smaller, fresh);
+    expect(now).toEqual(listFiles(fresh));
+  });
+});
+
+describe('syncDir', () => {
+  it('keeps content-addressed asset files and directories that exist, moves the rest, removes stale files', () => {
+    const { mkdirSync } = require('node:fs') as typeof import('node:fs');
+    const { syncDir } = require('../../bin/synth/files') as typeof import('../../bin/synth/files');
+    const out = scratch('sync');
+    const h = 'a'.repeat(64);
+    const put = (rel: string, text: string) => {
+      mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+      writeFileSync(path.join(out, rel), text);
+    };
+    put(`aws/asset.${h}.json`, 'body');
+    put(`aws/asset.${h}/index.js`, 'code');
+    put('aws/template.json', 'same');
+    put('aws/old.json', 'stale');
+    const past = age(out);
+    put(`tmp/asset.${h}.json`, 'body');
+    put(`tmp/asset.${h}/index.js`, 'code');
+    put('tmp/template.json', 'same');
+    put('tmp/new.json', 'new');
+    syncDir(out, path.join(out, 'tmp'), path.join(out, 'aws'));
+    expect(listFiles(path.join(out, 'aws')).sort()).toEqual([`asset.${h}.json`, `asset.${h}/index.js`, 'new.json', 'template.json'].sort());
+    expect(existsSync(path.join(out, 'tmp'))).toBe(false);
+    for (const f of [`asset.${h}.json`, `asset.${h}/index.js`, 'template.json']) expect(statSync(path.join(out, 'aws', f)).mtimeMs).toBe(past);
+  });
+});
