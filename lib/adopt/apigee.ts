@@ -4,6 +4,7 @@
  * LoadBalancer target servers), with each policy read by meaning (apigee-policies.ts). A flow
  * becomes a route when its condition tests only the path suffix and the verb.
  */
+import { AnygateError } from '../model/errors';
 import * as posix from 'node:path/posix';
 import { PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog } from './findings';
@@ -68,10 +69,10 @@ function steps(flow: XmlNode | undefined, side: 'Request' | 'Response', file: st
 export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptResult {
   const log = new FindingLog();
   const bundle = loadBundle(tree, log);
-  if (!bundle.proxies.length) throw new Error(`${tree.root}: no ProxyEndpoint found (apiproxy/proxies/*.xml); give the bundle zip or its apiproxy/ folder, e.g. from \`apigeecli apis fetch --name NAME --rev REV\``);
+  if (!bundle.proxies.length) throw new AnygateError(`${tree.root}: no ProxyEndpoint found (apiproxy/proxies/*.xml); give the bundle zip or its apiproxy/ folder, e.g. from \`apigeecli apis fetch --name NAME --rev REV\``);
   const score = (p: XmlNode) => kids(kid(p, 'Flows') ?? p, 'Flow').length;
   const chosen = options.api ? bundle.proxies.find((p) => p.node.attrs.name === options.api) : [...bundle.proxies].sort((a, b) => score(b.node) - score(a.node) || (a.file < b.file ? -1 : 1))[0];
-  if (!chosen) throw new Error(`${tree.root}: no ProxyEndpoint ${JSON.stringify(options.api)}; the endpoints are ${bundle.proxies.map((p) => p.node.attrs.name).join(', ')}`);
+  if (!chosen) throw new AnygateError(`${tree.root}: no ProxyEndpoint ${JSON.stringify(options.api)}; the endpoints are ${bundle.proxies.map((p) => p.node.attrs.name).join(', ')}`);
   for (const p of bundle.proxies) if (p !== chosen) log.lost(p.file, p.node.xpath, 'another ProxyEndpoint', `one spec has one base path: import it with --api ${p.node.attrs.name}`);
   const name = options.name ?? bundle.descriptor?.node.attrs.name ?? textAt(bundle.descriptor?.node, 'DisplayName') ?? 'imported';
   const draft = new SpecDraft(name, log);

@@ -52,6 +52,9 @@ export function lambdaBinding(uri: unknown): string | undefined {
   if (!text || !/lambda:path\/2015-03-31\/functions\//.test(text)) return undefined;
   const logical = /\$\{([A-Za-z0-9]+)\.Arn\}/.exec(text) ?? /"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/.exec(text);
   const stageVar = /\$\{!?stageVariables\.([A-Za-z0-9_]+)\}/.exec(text);
+  // anygate's own output names a function binding by the stage variable anygate_fn_<binding>.
+  const own = stageVar ? /^anygate_fn_(.+)$/.exec(stageVar[1]) : null;
+  if (own) return own[1].replace(/_/g, '-');
   const named = /function:([A-Za-z0-9_-]+)/.exec(text);
   return toSafeName((logical ?? stageVar ?? named)?.[1] ?? 'function', 'fn');
 }

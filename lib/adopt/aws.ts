@@ -5,6 +5,7 @@
  * stages, method settings, usage plans, API keys). One API per import: the one named by `api`, or
  * the one with the most methods; the others are findings.
  */
+import { AnygateError } from '../model/errors';
 import * as posix from 'node:path/posix';
 import { arr, obj, parseData, str } from './data';
 import { SpecDraft, type At } from './draft';
@@ -326,10 +327,10 @@ export function readAws(tree: SourceTree, options: AdoptOptions = {}): AdoptResu
   }
   for (const [file, doc] of parsed) if (isOpenApi(doc) && !used.has(file)) candidates.push({ id: file, file, body: { doc, file, at: '' }, size: countOps(doc) });
   for (const [file, doc] of parsed) if (!isOpenApi(doc) && !isTemplate(doc) && !used.has(file)) log.lost(file, '', 'file', 'neither an API Gateway OpenAPI export nor a CloudFormation/SAM template');
-  if (!candidates.length) throw new Error(`${tree.root}: no API Gateway REST API found (an OpenAPI export with paths, or a template with AWS::ApiGateway::RestApi / AWS::Serverless::Api); export one with \`aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 --parameters extensions=apigateway api.json\``);
+  if (!candidates.length) throw new AnygateError(`${tree.root}: no API Gateway REST API found (an OpenAPI export with paths, or a template with AWS::ApiGateway::RestApi / AWS::Serverless::Api); export one with \`aws apigateway get-export --rest-api-id ID --stage-name STAGE --export-type oas30 --parameters extensions=apigateway api.json\``);
   const wanted = options.api;
   const chosen = wanted ? candidates.find((c) => c.id === wanted || cfnString(obj(c.template?.resource.Properties)?.Name) === wanted) : [...candidates].sort((a, b) => b.size - a.size || (a.id < b.id ? -1 : 1))[0];
-  if (!chosen) throw new Error(`${tree.root}: no API ${JSON.stringify(wanted)}; the APIs found are ${candidates.map((c) => c.id).join(', ')}`);
+  if (!chosen) throw new AnygateError(`${tree.root}: no API ${JSON.stringify(wanted)}; the APIs found are ${candidates.map((c) => c.id).join(', ')}`);
   for (const c of candidates) if (c !== chosen) log.lost(c.file, c.template ? pointer(['Resources', c.id]) : '', 'another API', `one spec holds one API: import it with --api ${c.id}`);
   const draft = new SpecDraft(options.name ?? 'imported', log);
   const name = options.name ?? cfnString(obj(chosen.template?.resource.Properties)?.Name);

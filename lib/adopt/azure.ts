@@ -6,6 +6,7 @@
  * (resources.json), or loose OpenAPI and policy.xml files (Bicep projects, policy snippets).
  * One API per import; policies are read by meaning (azure-policy.ts).
  */
+import { AnygateError } from '../model/errors';
 import * as posix from 'node:path/posix';
 import { arr, obj, parseData, str } from './data';
 import { METHODS, PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
@@ -428,9 +429,9 @@ export function readAzure(tree: SourceTree, options: AdoptOptions = {}): AdoptRe
   fromApiOps(tree, parsed, log, svc, used);
   for (const [file, doc] of parsed) if (!used.has(file) && arr(doc.resources).length && String(doc.$schema ?? '').includes('deploymentTemplate')) fromArm(file, doc, parsed, svc, log, used);
   if (!svc.apis.length) fromLoose(tree, parsed, svc, used);
-  if (!svc.apis.length) throw new Error(`${tree.root}: no API Management API found (an APIOps extractor tree with apis/<name>/apiInformation.json, an ARM template, an OpenAPI file or a policy.xml); extract one with the APIOps extractor (see docs/adopt.md)`);
+  if (!svc.apis.length) throw new AnygateError(`${tree.root}: no API Management API found (an APIOps extractor tree with apis/<name>/apiInformation.json, an ARM template, an OpenAPI file or a policy.xml); extract one with the APIOps extractor (see docs/adopt.md)`);
   const chosen = options.api ? svc.apis.find((a) => a.id === options.api || a.displayName === options.api) : [...svc.apis].sort((a, b) => b.operations.length - a.operations.length || (a.id < b.id ? -1 : 1))[0];
-  if (!chosen) throw new Error(`${tree.root}: no API ${JSON.stringify(options.api)}; the APIs found are ${svc.apis.map((a) => a.id).join(', ')}`);
+  if (!chosen) throw new AnygateError(`${tree.root}: no API ${JSON.stringify(options.api)}; the APIs found are ${svc.apis.map((a) => a.id).join(', ')}`);
   for (const a of svc.apis) if (a !== chosen) log.lost(a.file, a.at, 'another API', `one spec holds one API: import it with --api ${JSON.stringify(a.id)}`);
   if (!chosen.operations.length) {
     chosen.operations.push({ id: 'all', method: 'ANY', urlTemplate: '/{path+}', file: chosen.file, at: chosen.at });

@@ -5,6 +5,7 @@
  * policies attach by targetRef(s). Parents and Services the manifests do not hold are referred to
  * by name (they are usually defined elsewhere).
  */
+import { AnygateError } from '../model/errors';
 import { arr, obj, parseData, str } from './data';
 import { PLACEHOLDER_ISSUER, PLACEHOLDER_URL, SpecDraft } from './draft';
 import { FindingLog, pointer } from './findings';
@@ -79,7 +80,7 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
     });
   }
   const httpRoutes = manifests.filter((m) => m.kind === 'HTTPRoute');
-  if (!httpRoutes.length) throw new Error(`${tree.root}: no HTTPRoute found; export them with \`kubectl get httproutes,securitypolicies,backendtrafficpolicies,backends,httproutefilters -n NAMESPACE -o yaml\``);
+  if (!httpRoutes.length) throw new AnygateError(`${tree.root}: no HTTPRoute found; export them with \`kubectl get httproutes,securitypolicies,backendtrafficpolicies,backends,httproutefilters -n NAMESPACE -o yaml\``);
   const draft = new SpecDraft(options.name ?? httpRoutes[0].namespace ?? httpRoutes[0].name, log);
   const byName = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.name === name);
   const hostnames = new Set<string>();
