@@ -7,6 +7,9 @@ import { PLACEHOLDER_ISSUER, SpecDraft } from './draft';
 import type { FindingLog } from './findings';
 import { kid, kids, textAt, type XmlNode } from './xml';
 
+/** Placeholder JWKS URI (Apigee needs one; RFC 2606 `.invalid`, so synth refuses it until set). */
+const PLACEHOLDER_JWKS = 'https://issuer.invalid/.well-known/jwks.json';
+
 type Json = Record<string, unknown>;
 
 /** What the steps of one route do. */
@@ -57,7 +60,7 @@ function refSource(ref: string | undefined): { in: 'header' | 'query'; name: str
 function rate(text: string | undefined): number | undefined {
   const m = text ? /^(\d+(?:\.\d+)?)\s*(ps|pm)$/i.exec(text.trim()) : null;
   if (!m) return undefined;
-  return m[2].toLowerCase() === 'ps' ? Number(m[1]) : Math.round((Number(m[1]) / 60) * 1e6) / 1e6;
+  return m[2].toLowerCase() === 'ps' ? Number(m[1]) : Number(m[1]) / 60;
 }
 
 function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects, where: string): void {
@@ -145,7 +148,10 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       if (!issuer || dynamic(issuer)) reasons.push('the issuer is not given (or comes from a variable): issuer is a placeholder');
       if (!aud || dynamic(aud)) reasons.push('the audience is not given (or comes from a variable): audiences is a placeholder');
       if (jwks?.attrs.uri && !dynamic(jwks.attrs.uri)) def.jwksUri = jwks.attrs.uri;
-      else reasons.push('the JWKS is not a literal URI: the spec discovers it from the issuer');
+      else {
+        def.jwksUri = PLACEHOLDER_JWKS;
+        reasons.push('the JWKS is not a literal URI (a variable or an inline key): jwksUri is a placeholder');
+      }
       const alg = textAt(p, 'Algorithm');
       if (alg) {
         const algs = alg.split(',').map((s) => s.trim()).filter((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(a));
@@ -165,7 +171,7 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       const op = textAt(p, 'Operation') ?? '';
       if (op === 'VerifyAccessToken') {
         const n = 'apigee-oauth';
-        ctx.draft.authorizers[n] ??= { type: 'jwt', issuer: PLACEHOLDER_ISSUER, audiences: ['https://audience.invalid'] };
+        ctx.draft.authorizers[n] ??= { type: 'jwt', issuer: PLACEHOLDER_ISSUER, audiences: ['https://audience.invalid'], jwksUri: PLACEHOLDER_JWKS };
         fx.auth.push(n);
         const scope = textAt(p, 'Scope');
         if (scope && !dynamic(scope)) fx.scopes.push(...scope.split(/\s+/).filter(Boolean));

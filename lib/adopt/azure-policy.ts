@@ -125,7 +125,7 @@ function rateLimit(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
     ctx.log.lost(ctx.file, node.xpath, node.name, 'calls or renewal-period is not a number (a named value or expression)');
     return;
   }
-  const rps = Math.round((calls / period) * 1e6) / 1e6;
+  const rps = calls / period;
   fx.rateLimit = { requestsPerSecond: rps, ...(period > 1 || calls !== Math.ceil(rps) ? { burst: Math.max(1, Math.round(calls)) } : {}) };
   const reasons: string[] = [];
   if (period !== 1) reasons.push(`${calls} calls per ${period} s is read as ${rps} requests per second with a burst of ${calls}`);

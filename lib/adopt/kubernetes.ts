@@ -282,7 +282,14 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
             const n = existing?.[0] ?? SpecDraft.nameIn('apiKey', draft.authorizers, 'key');
             if (!existing) draft.authorizers[n] = def;
             names.push(n);
-            const reasons = [...(arr(ak.extractFrom).length > 1 || arr(from.headers).length > 1 ? ['only the first key location is read'] : []), ...(ak.forwardClientIDHeader ? ['forwardClientIDHeader is not carried'] : []), ...(ak.credentialRefs ? ['the key Secrets are not read: keys never go into a spec; add consumers with apiKey.secretRef'] : [])];
+            // Each credential Secret becomes a consumer whose key stays in that Secret.
+            for (const ref of arr(ak.credentialRefs)) {
+              const secret = str(obj(ref)?.name);
+              if (!secret || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(secret)) continue;
+              draft.plans.default ??= {};
+              draft.consumers[SpecDraft.nameIn(secret, draft.consumers, 'consumer')] ??= { plan: 'default', apiKey: { secretRef: `k8s-secret:${secret}` } };
+            }
+            const reasons = [...(arr(ak.extractFrom).length > 1 || arr(from.headers).length > 1 ? ['only the first key location is read'] : []), ...(ak.forwardClientIDHeader ? ['forwardClientIDHeader is not carried'] : []), ...(ak.credentialRefs ? ['each credential Secret is a consumer on plan `default` (apiKey.secretRef k8s-secret:<name>); Envoy Gateway Secrets hold several client ids, anygate one key per consumer'] : [])];
             log.partial(m.file, at('apiKeyAuth'), 'SecurityPolicy apiKeyAuth', `authorizers.${n}`, reasons.join('; ') || 'consumers are not read');
           } else {
             draft.authorizers['apikey-cookie'] ??= { type: 'custom', binding: 'apikey-cookie' };
@@ -343,7 +350,7 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
               log.lost(m.file, where, 'rate-limit rule', 'the limit or unit is not read');
               return;
             }
-            const rate = { requestsPerSecond: Math.round((lim.requests / secs) * 1e6) / 1e6, ...(secs > 1 ? { burst: Math.max(1, lim.requests) } : {}) };
+            const rate = { requestsPerSecond: lim.requests / secs, ...(secs > 1 ? { burst: Math.max(1, lim.requests) } : {}) };
             for (const i of indexes) routeAt(i).rateLimit = rate;
             if (secs > 1 || rl.global) log.partial(m.file, where, 'rate-limit rule', 'routes[].rateLimit', `${lim.requests} per ${String(lim.unit).toLowerCase()} is read as ${rate.requestsPerSecond} requests per second${secs > 1 ? ` with a burst of ${lim.requests}` : ''}${rl.global ? '; a global limit is shared across replicas' : ''}`);
             else log.mapped(m.file, where, 'rate-limit rule', 'routes[].rateLimit');
