@@ -24,10 +24,12 @@ export interface StepEffects {
   mock?: { statusCode: number; body?: unknown; headers: Record<string, string> };
   /** A RaiseFault answers the request (a catch-all 404, say). */
   raises?: number;
+  /** Flow variables AssignMessage sets to literal values (RouteRule conditions read them). */
+  vars: Record<string, string>;
 }
 
 export function emptySteps(): StepEffects {
-  return { auth: [], scopes: [], request: { setHeaders: {}, removeHeaders: [], setQuery: {}, removeQuery: [] }, response: { setHeaders: {}, removeHeaders: [] } };
+  return { vars: {}, auth: [], scopes: [], request: { setHeaders: {}, removeHeaders: [], setQuery: {}, removeQuery: [] }, response: { setHeaders: {}, removeHeaders: [] } };
 }
 
 export interface StepContext {
@@ -114,7 +116,14 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects, where: str
     mapped++;
   }
   for (const c of p.children) if (!['AssignTo', 'Set', 'Add', 'Remove', 'DisplayName', 'IgnoreUnresolvedVariables', 'Copy', 'AssignVariable'].includes(c.name)) lost.push(c.name);
-  if (kid(p, 'AssignVariable')) lost.push('AssignVariable (flow variables)');
+  for (const v of kids(p, 'AssignVariable')) {
+    const n = textAt(v, 'Name');
+    const val = textAt(v, 'Value');
+    if (n && val !== undefined && !kid(v, 'Ref') && !kid(v, 'Template')) {
+      fx.vars[n] = val;
+      mapped++;
+    } else lost.push(`AssignVariable ${n ?? ''} (from a reference or template)`.replace(' ()', ''));
+  }
   if (kid(p, 'Copy')) lost.push('Copy');
   if (lost.length && mapped) ctx.log.partial(ctx.file, p.xpath, 'AssignMessage', side, `not carried: ${lost.join(', ')}`);
   else if (lost.length || !mapped) ctx.log.lost(ctx.file, p.xpath, 'AssignMessage', lost.length ? `not carried: ${lost.join(', ')}` : 'it sets nothing a route transform holds (flow variables, or a message the spec has no place for)');

@@ -120,14 +120,23 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
     for (const fr of kids(kid(t.node, 'FaultRules') ?? ({ children: [] } as unknown as XmlNode), 'FaultRule')) log.lost(t.file, fr.xpath, 'FaultRule', 'custom fault handling is not carried');
     backendOf.set(tname, { name: backend, timeoutMs: Number.isInteger(ms) && ms! >= 1 && ms! <= 300000 ? ms : undefined, effects: tflows });
   }
-  // RouteRules: the unconditional one names the target; no target means the proxy answers.
-  const rules = kids(pe, 'RouteRule');
-  const unconditional = rules.find((r) => !textAt(r, 'Condition'));
-  for (const r of rules) if (textAt(r, 'Condition')) log.lost(file, r.xpath, 'conditional RouteRule', `routing on ${JSON.stringify(textAt(r, 'Condition'))} is not carried; the unconditional RouteRule's target serves every route`);
-  const targetName = unconditional ? textAt(unconditional, 'TargetEndpoint') : undefined;
-  if (unconditional) log.mapped(file, unconditional.xpath, 'RouteRule', targetName ? `routes[].backend (${targetName})` : 'mock backends (no target)');
-  const target = targetName ? backendOf.get(targetName) : undefined;
-  if (targetName && !target) log.lost(file, unconditional!.xpath, 'RouteRule target', `TargetEndpoint ${targetName} is not in the bundle`);
+  // RouteRules: an unconditional one names the default target; `var = "value"` conditions pick a
+  // target by a flow variable an AssignMessage sets (anygate's own output routes that way).
+  const rules = kids(pe, 'RouteRule').map((r) => {
+    const cond = textAt(r, 'Condition');
+    const m = cond ? /^\(?\s*([A-Za-z_][\w.-]*)\s*(?:=|==|equals)\s*"([^"]*)"\s*\)?$/.exec(cond) : null;
+    return { node: r, cond, test: m ? { name: m[1], value: m[2] } : undefined, target: textAt(r, 'TargetEndpoint') };
+  });
+  for (const r of rules) {
+    if (r.cond && !r.test) log.lost(file, r.node.xpath, 'conditional RouteRule', `routing on ${JSON.stringify(r.cond)} is not carried; the unconditional RouteRule's target serves the routes it would have taken`);
+    else if (r.target && !bundle.targets.has(r.target)) log.lost(file, r.node.xpath, 'RouteRule target', `TargetEndpoint ${r.target} is not in the bundle`);
+    else log.mapped(file, r.node.xpath, 'RouteRule', r.target ? `routes[].backend (${r.target})` : 'mock backends (no target)');
+  }
+  const unconditional = rules.find((r) => !r.cond);
+  const targetFor = (vars: Record<string, string>) => {
+    const hit = rules.find((r) => r.test && vars[r.test.name] === r.test.value) ?? unconditional;
+    return hit?.target ? backendOf.get(hit.target) : undefined;
+  };
 
   const reported = new Set<string>();
   const run = (list: StepRef[], request: boolean, fx: StepEffects) => {
@@ -161,7 +170,10 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
       log.lost(file, f.xpath, `Flow ${f.attrs.name ?? ''}`.trim(), `${sel.reason}; add its routes by hand`);
       continue;
     }
-    selections.push({ flow: f, paths: sel.paths, methods: sel.methods });
+    const described = /^(ANY|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/\S*)$/.exec(textAt(f, 'Description') ?? '');
+    const shape = (p: string) => p.replace(/\{[^}]+\+\}/g, '{+}').replace(/\{[^}+]+\}/g, '{}');
+    if (described && sel.paths.length === 1 && shape(sel.paths[0]) === shape(described[2]) && (sel.methods.length === 0 ? described[1] === 'ANY' : sel.methods.length === 1 && sel.methods[0] === described[1])) selections.push({ flow: f, paths: [described[2]], methods: sel.methods });
+    else selections.push({ flow: f, paths: sel.paths, methods: sel.methods });
   }
   if (!selections.some((s) => s.paths.length === 0 && s.methods.length === 0)) selections.push({ paths: [], methods: [] });
   const catchAll = selections[selections.length - 1];
@@ -170,6 +182,7 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
     run(steps(pre, 'Request', file), true, fx);
     if (sel.flow) run(steps(sel.flow, 'Request', file), true, fx);
     run(steps(post, 'Request', file), true, fx);
+    const target = targetFor(fx.vars);
     for (const group of target?.effects ?? []) {
       run(group.filter((s) => (s as StepRef & { side: string }).side === 'Request'), true, fx);
     }
@@ -188,6 +201,11 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
       backend = draft.backend(`mock-${def.statusCode}`, def);
     } else backend = target.name;
     if (sel === catchAll && !sel.flow && fx.raises === undefined && selections.length > 1 && target === undefined && !responseFx.mock) continue;
+    // A flow that only raises 404 for whatever no other flow matched: anygate answers that itself.
+    if (sel.paths.length === 0 && sel.methods.length === 0 && fx.raises === 404) {
+      if (sel.flow) log.mapped(file, sel.flow.xpath, 'catch-all 404 flow', "anygate's own 404 for requests no route matches");
+      continue;
+    }
     const paths = sel.paths.length ? sel.paths : ['/', '/{path+}'];
     const methods = sel.methods.length ? sel.methods : ['ANY'];
     for (const path of paths)

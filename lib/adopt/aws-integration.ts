@@ -179,8 +179,10 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     } else {
       const uriPath = decodeURI(url.pathname).replace(/__p_([^_]+(?:_[^_]+)*)__/g, '{$1}').replace(/\/+$/, '') || '/';
       let base = url.origin;
-      if (path !== '/' && uriPath.endsWith(path)) base += uriPath.slice(0, uriPath.length - path.length);
-      else if (path === '/' || uriPath !== path) {
+      // A greedy {p+} is written {p} in the integration URI.
+      const plain = path.replace(/\{([^}]+)\+\}/g, '{$1}');
+      if (plain !== '/' && uriPath.endsWith(plain)) base += uriPath.slice(0, uriPath.length - plain.length);
+      else if (plain === '/' || uriPath !== plain) {
         const t = templateOver(uriPath, routeParams);
         if (t === undefined) log.lost(from.file, `${at}/uri`, 'integration URI path', `${uriPath} uses parameters the route does not have; set transform.request.rewritePath by hand`);
         else if (!(path === '/' && uriPath === '/')) rewritePath = t;

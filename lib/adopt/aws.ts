@@ -275,7 +275,7 @@ function settings(list: unknown[], at: string, stage: Json, file: string, draft:
     const method = String(str(s.HttpMethod) ?? '*').toUpperCase();
     const rate = typeof s.ThrottlingRateLimit === 'number' && s.ThrottlingRateLimit > 0 ? { requestsPerSecond: s.ThrottlingRateLimit, ...(typeof s.ThrottlingBurstLimit === 'number' && s.ThrottlingBurstLimit >= 1 ? { burst: s.ThrottlingBurstLimit } : {}) } : undefined;
     const cache = s.CachingEnabled === true ? { ttlSeconds: typeof s.CacheTtlInSeconds === 'number' ? s.CacheTtlInSeconds : 300 } : undefined;
-    if (s.LoggingLevel !== undefined) {
+    if (s.LoggingLevel !== undefined && resourcePath === '/*') {
       const level = String(str(s.LoggingLevel)).toUpperCase();
       stage.logLevel = level === 'INFO' ? 'info' : level === 'ERROR' ? 'error' : 'off';
     }
@@ -285,7 +285,7 @@ function settings(list: unknown[], at: string, stage: Json, file: string, draft:
       log.mapped(file, where, 'stage method settings (all methods)', rate ? 'stages.<name>.throttle' : 'stages.<name>');
       return;
     }
-    const routes = draft.routes.filter((r) => r.path === resourcePath && (method === '*' || r.method === method));
+    const routes = draft.routes.filter((r) => r.path === resourcePath && (method === '*' || r.method === method || r.method === 'ANY'));
     if (!routes.length) {
       log.lost(file, where, 'method setting', `no route ${method} ${resourcePath} was read`);
       return;

@@ -191,7 +191,8 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
     for (const { r: or, i: oi } of byType('azure-native:apimanagement:ApiOperation')) {
       const op = obj(or.inputs) ?? {};
       if (op.apiId !== apiId) continue;
-      api.operations.push({ id: String(op.operationId), method: String(op.method), urlTemplate: String(op.urlTemplate), file, at: pointer([oi]), policy: policies.get(String(op.operationId)), description: str(op.description) });
+      const shown = str(op.displayName);
+      api.operations.push({ id: String(op.operationId), method: String(op.method), urlTemplate: String(op.urlTemplate), file, at: pointer([oi]), policy: policies.get(String(op.operationId)), description: str(op.description) ?? (shown && shown !== `${op.method} ${String(op.urlTemplate).replace(/\{\*([^}]+)\}/g, '{$1+}')}` && shown !== `${op.method} ${op.urlTemplate}` ? shown : undefined) });
     }
     for (const { r: pr, i: pi } of byType('azure-native:apimanagement:ApiPolicy')) if (obj(pr.inputs)?.apiId === apiId) api.policy = { text: String(obj(pr.inputs)?.value ?? ''), file, at: pointer([pi, 'inputs', 'value']) };
     svc.apis.push(api);
@@ -307,10 +308,15 @@ function fromLoose(tree: SourceTree, parsed: Map<string, Json>, svc: Service, us
 
 /** Builds the spec from the chosen API. */
 function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLog): Json {
-  const draft = new SpecDraft(options.name ?? api.displayName ?? api.id, log);
+  // anygate's own output: API id `<name>-<stage>`, display name `<name> (<stage>)`, path `<stage><basePath>`.
+  const own = /^(.+) \(([^)]+)\)$/.exec(api.displayName ?? '');
+  const ownStage = own && api.id === `${own[1]}-${own[2]}` ? own[2] : undefined;
+  const draft = new SpecDraft(options.name ?? (ownStage ? own![1] : undefined) ?? api.displayName ?? api.id, log);
+  if (ownStage) draft.stages[ownStage] = {};
   if (api.description) draft.description = api.description;
-  if (api.path) {
-    const bp = `/${api.path.replace(/^\/+|\/+$/g, '')}`;
+  const apiPath = ownStage && api.path ? api.path.replace(new RegExp(`^${ownStage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), '') : api.path;
+  if (apiPath) {
+    const bp = `/${apiPath.replace(/^\/+|\/+$/g, '')}`;
     if (bp !== '/' && /^(\/[A-Za-z0-9._~-]+)+$/.test(bp)) draft.basePath = bp;
     else if (bp !== '/') log.lost(api.file, `${api.at}/path`, 'API URL suffix', `${JSON.stringify(api.path)} is not a plain path prefix; set basePath by hand`);
   }
@@ -333,7 +339,7 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
       const u = usableUrl(b?.url);
       if (b) log.mapped(b.file, b.at, 'backend', `backends (${last.backendId})`);
       else log.lost(api.file, api.at, 'backend reference', `backend ${JSON.stringify(last.backendId)} is not in the import; its URL is a placeholder`);
-      return draft.backend(last.backendId.replace(/^.*-prod-/, '') || 'backend', { type: 'http', url: u ?? PLACEHOLDER_URL });
+      return draft.backend(last.backendId.startsWith(`${api.id}-`) ? last.backendId.slice(api.id.length + 1) : last.backendId, { type: 'http', url: u ?? PLACEHOLDER_URL });
     }
     if (last?.backendUrl) return draft.backend('backend', { type: 'http', url: usableUrl(last.backendUrl) ?? PLACEHOLDER_URL });
     return draft.backend('backend', { type: 'http', url: url ?? PLACEHOLDER_URL });
@@ -386,7 +392,7 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
   for (const p of svc.products) {
     if (!p.apis.includes(api.id)) continue;
     const fx = p.policy ? readPolicy(p.policy.text, p.policy.at, { ...ctxBase, file: p.policy.file, scope: 'product' }) : undefined;
-    const name = SpecDraft.nameIn(p.id.replace(new RegExp(`^${draft.name}-[a-z0-9]+-`), ''), draft.plans, 'plan');
+    const name = SpecDraft.nameIn(p.id.startsWith(`${api.id}-`) ? p.id.slice(api.id.length + 1) : p.id, draft.plans, 'plan');
     const plan: Json = {};
     if (p.description) plan.description = p.description;
     if (fx?.quota) plan.quota = fx.quota;

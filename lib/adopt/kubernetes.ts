@@ -81,7 +81,23 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
   }
   const httpRoutes = manifests.filter((m) => m.kind === 'HTTPRoute');
   if (!httpRoutes.length) throw new AnygateError(`${tree.root}: no HTTPRoute found; export them with \`kubectl get httproutes,securitypolicies,backendtrafficpolicies,backends,httproutefilters -n NAMESPACE -o yaml\``);
-  const draft = new SpecDraft(options.name ?? httpRoutes[0].namespace ?? httpRoutes[0].name, log);
+  // anygate's own output: namespace `<name>-<stage>`, every object named `<name>-...`.
+  const ns = httpRoutes[0].namespace ?? '';
+  const parts = ns.split('-');
+  let ownName: string | undefined;
+  let ownStage: string | undefined;
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const prefix = parts.slice(0, i).join('-');
+    if (httpRoutes.every((r) => r.name.startsWith(`${prefix}-`) && r.namespace === ns)) {
+      ownName = prefix;
+      ownStage = parts.slice(i).join('-');
+      break;
+    }
+  }
+  const draft = new SpecDraft(options.name ?? ownName ?? (ns || httpRoutes[0].name), log);
+  if (ownStage) draft.stages[ownStage] = {};
+  const ownPrefix = ownName ? `${ownName}-` : '';
+  const strip = (n: string) => (ownPrefix && n.startsWith(ownPrefix) ? n.slice(ownPrefix.length) : n);
   const byName = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.name === name);
   const hostnames = new Set<string>();
   const functions: Record<string, Json> = {};
@@ -137,10 +153,10 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
           const binding = SpecDraft.nameIn(String(r.service.name), {}, 'svc');
           backend = draft.backend(binding, { type: 'function', binding });
           functions[binding] = r.service;
-        } else backend = draft.backend(str(heaviest.name) ?? 'backend', { type: 'http', url: r.url! });
+        } else backend = draft.backend(strip(str(heaviest.name) ?? 'backend'), { type: 'http', url: r.url! });
       } else if (refs.length > 1) {
         const targets = refs.map((b) => ({ url: resolve(b).url ?? PLACEHOLDER_URL, weight: Math.max(1, Number(b.weight ?? 1)) }));
-        backend = draft.backend('weighted', { type: 'http', targets });
+        backend = draft.backend(strip(str(refs[0].name) ?? 'weighted').replace(/-\d+$/, ''), { type: 'http', targets });
       }
       // Filters.
       const request: Json = {};
@@ -370,7 +386,7 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
     else if (!['HTTPRoute', 'Backend', 'HTTPRouteFilter'].includes(m.kind)) log.lost(m.file, m.at || '/', m.kind, `a ${m.kind} is not gateway configuration anygate reads`);
   }
   if (hostnames.size) draft.kubernetes = { ...(draft.kubernetes ?? {}), hostnames: [...hostnames].sort() };
-  if (Object.keys(functions).length) draft.kubernetes = { ...(draft.kubernetes ?? {}), functions: { prod: functions } };
+  if (Object.keys(functions).length) draft.kubernetes = { ...(draft.kubernetes ?? {}), functions: { [ownStage ?? 'prod']: functions } };
   if (options.name) draft.name = options.name;
   draft.name = SpecDraft.nameIn(draft.name, {}, 'api');
   return { platform: 'kubernetes', input: draft.toInput(), findings: log.findings() };
