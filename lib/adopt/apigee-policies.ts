@@ -65,6 +65,19 @@ function rate(text: string | undefined): number | undefined {
   return m[2].toLowerCase() === 'ps' ? Number(m[1]) : Number(m[1]) / 60;
 }
 
+/** `{var}` message templates resolved from literal flow variables set earlier; unchanged when one is unknown. */
+function resolveVars(text: string, vars: Record<string, string>): string {
+  return /\{([A-Za-z_][\w.-]*)\}/.test(text) && [...text.matchAll(/\{([A-Za-z_][\w.-]*)\}/g)].every((m) => m[1] in vars) ? text.replace(/\{([A-Za-z_][\w.-]*)\}/g, (_m, n: string) => vars[n]) : text;
+}
+
+/** An element's value: its `ref` variable when set to a literal earlier, else its text. */
+function valueOf(node: XmlNode | undefined, vars: Record<string, string>, refAttr = 'ref'): string | undefined {
+  if (!node) return undefined;
+  const ref = node.attrs[refAttr];
+  if (ref && ref in vars) return vars[ref];
+  return node.text ? resolveVars(node.text, vars) : ref ? `{${ref}}` : undefined;
+}
+
 function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects, where: string): void {
   const to = kid(p, 'AssignTo');
   const target = to?.attrs.type ?? (ctx.request ? 'request' : 'response');
@@ -77,16 +90,18 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects, where: str
   const remove = kid(p, 'Remove');
   for (const section of [set, add]) {
     for (const h of kids(kid(section, 'Headers') ?? ({ children: [] } as unknown as XmlNode), 'Header')) {
-      if (dynamic(h.text)) lost.push(`header ${h.attrs.name} = ${h.text} (a message template)`);
+      const text = resolveVars(h.text, fx.vars);
+      if (dynamic(text)) lost.push(`header ${h.attrs.name} = ${h.text} (a message template)`);
       else {
-        t.setHeaders[h.attrs.name] = h.text;
+        t.setHeaders[h.attrs.name] = text;
         mapped++;
       }
     }
     for (const q of kids(kid(section, 'QueryParams') ?? ({ children: [] } as unknown as XmlNode), 'QueryParam')) {
-      if (t !== fx.request || dynamic(q.text)) lost.push(`query ${q.attrs.name}`);
+      const text = resolveVars(q.text, fx.vars);
+      if (t !== fx.request || dynamic(text)) lost.push(`query ${q.attrs.name}`);
       else {
-        fx.request.setQuery[q.attrs.name] = q.text;
+        fx.request.setQuery[q.attrs.name] = text;
         mapped++;
       }
     }
@@ -149,14 +164,15 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       return;
     }
     case 'VerifyJWT': {
-      const issuer = textAt(p, 'Issuer');
-      const aud = textAt(p, 'Audience');
-      const jwks = kid(kid(p, 'PublicKey'), 'JWKS');
+      const issuer = valueOf(kid(p, 'Issuer'), fx.vars);
+      const aud = valueOf(kid(p, 'Audience'), fx.vars);
+      const jwksNode = kid(kid(p, 'PublicKey'), 'JWKS');
+      const jwksUri = jwksNode ? (jwksNode.attrs.uri ?? (jwksNode.attrs.uriRef && fx.vars[jwksNode.attrs.uriRef])) : undefined;
       const reasons: string[] = [];
       const def: Json = { type: 'jwt', issuer: issuer && !dynamic(issuer) ? issuer : PLACEHOLDER_ISSUER, audiences: aud && !dynamic(aud) ? aud.split(',').map((s) => s.trim()) : ['https://audience.invalid'] };
       if (!issuer || dynamic(issuer)) reasons.push('the issuer is not given (or comes from a variable): issuer is a placeholder');
       if (!aud || dynamic(aud)) reasons.push('the audience is not given (or comes from a variable): audiences is a placeholder');
-      if (jwks?.attrs.uri && !dynamic(jwks.attrs.uri)) def.jwksUri = jwks.attrs.uri;
+      if (jwksUri && !dynamic(jwksUri)) def.jwksUri = jwksUri;
       else {
         def.jwksUri = PLACEHOLDER_JWKS;
         reasons.push('the JWKS is not a literal URI (a variable or an inline key): jwksUri is a placeholder');
@@ -206,7 +222,7 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       return;
     }
     case 'SpikeArrest': {
-      const rps = rate(textAt(p, 'Rate'));
+      const rps = rate(valueOf(kid(p, 'Rate'), fx.vars));
       if (!rps) {
         report(() => ctx.log.lost(ctx.file, p.xpath, 'SpikeArrest', `rate ${JSON.stringify(textAt(p, 'Rate'))} is not NNps or NNpm`));
         return;

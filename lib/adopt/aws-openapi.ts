@@ -56,7 +56,9 @@ export function corsFrom(headers: Json, draft: SpecDraft, from: At, log: Finding
   const get = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] as string | undefined;
   const split = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim().replace(/^'|'$/g, '')).filter(Boolean);
   const origins = split(get('access-control-allow-origin'));
-  const cors: Json = { allowOrigins: origins.length ? origins : ['*'] };
+  // Several origins are echoed by a mapping template, not a static header: the spec gets a placeholder.
+  const cors: Json = { allowOrigins: origins.length ? origins : ['https://origin.invalid'] };
+  if (!origins.length) log.partial(from.file, from.at, 'CORS allowed origins', 'cors.allowOrigins', 'the preflight answer names no static origin (several origins are echoed by a mapping template); cors.allowOrigins is a placeholder (https://origin.invalid): list the origins');
   const methods = split(get('access-control-allow-methods')).map((m) => m.toUpperCase()).filter((m) => (METHODS as readonly string[]).includes(m));
   if (methods.length) cors.allowMethods = [...new Set(methods)];
   const hdrs = split(get('access-control-allow-headers'));

@@ -192,7 +192,7 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
       const op = obj(or.inputs) ?? {};
       if (op.apiId !== apiId) continue;
       const shown = str(op.displayName);
-      api.operations.push({ id: String(op.operationId), method: String(op.method), urlTemplate: String(op.urlTemplate), file, at: pointer([oi]), policy: policies.get(String(op.operationId)), description: str(op.description) ?? (shown && shown !== `${op.method} ${String(op.urlTemplate).replace(/\{\*([^}]+)\}/g, '{$1+}')}` && shown !== `${op.method} ${op.urlTemplate}` ? shown : undefined) });
+      api.operations.push({ id: String(op.operationId), method: String(op.method), urlTemplate: String(op.urlTemplate), file, at: pointer([oi]), policy: policies.get(String(op.operationId)), description: str(op.description) ?? (shown && shown !== `${op.method === '*' ? 'ANY' : op.method} ${String(op.urlTemplate).replace(/\{\*([^}]+)\}/g, '{$1+}')}` && shown !== `${op.method} ${op.urlTemplate}` ? shown : undefined) });
     }
     for (const { r: pr, i: pi } of byType('azure-native:apimanagement:ApiPolicy')) if (obj(pr.inputs)?.apiId === apiId) api.policy = { text: String(obj(pr.inputs)?.value ?? ''), file, at: pointer([pi, 'inputs', 'value']) };
     svc.apis.push(api);

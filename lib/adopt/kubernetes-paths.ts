@@ -14,8 +14,10 @@ export function templatesOf(type: string | undefined, value: string | undefined)
     return base ? [base, `${base}/{path+}`] : ['/', '/{path+}'];
   }
   if (t === 'RegularExpression') {
-    const body = v.replace(/^\^/, '').replace(/\$$/, '');
-    const parts = body.split('/').slice(1);
+    // `[^/]` holds a slash: mark the groups before splitting into segments.
+    const body = v.replace(/^\^/, '').replace(/\$$/, '').replace(/\(\[\^\/\]\+\)|\[\^\/\]\+/g, '\u0001');
+    const parts = body.split('/').slice(1).map((p) => (p === '\u0001' ? '([^/]+)' : p));
+    if (parts.some((p) => p.includes('\u0001'))) return undefined;
     if (!body.startsWith('/')) return undefined;
     let n = 0;
     const out: string[] = [];

@@ -279,10 +279,13 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
             const def: Json = { type: 'jwt', issuer: issuer ?? PLACEHOLDER_ISSUER, audiences: aud.length ? aud : ['https://audience.invalid'] };
             const uri = str(obj(p.remoteJWKS)?.uri);
             if (uri) def.jwksUri = uri;
+            const fromHeaders = arr(obj(p.extractFrom)?.headers).map((h) => obj(h) ?? {});
+            const bearer = fromHeaders.length === 1 && str(fromHeaders[0].valuePrefix) === 'Bearer ' && !obj(p.extractFrom)?.params && !obj(p.extractFrom)?.cookies;
+            if (bearer && str(fromHeaders[0].name) && str(fromHeaders[0].name)!.toLowerCase() !== 'authorization') def.header = str(fromHeaders[0].name);
             const n = SpecDraft.nameIn(str(p.name) ?? 'jwt', draft.authorizers, 'jwt');
             draft.authorizers[n] = def;
             names.push(n);
-            const reasons = [...(!issuer ? ['no issuer is checked by the source: issuer is a placeholder'] : []), ...(!aud.length ? ['no audience is checked by the source: audiences is a placeholder'] : []), ...(p.claimToHeaders ? ['claimToHeaders is not carried'] : []), ...(p.extractFrom ? ['the token location (extractFrom) is not carried'] : [])];
+            const reasons = [...(!issuer ? ['no issuer is checked by the source: issuer is a placeholder'] : []), ...(!aud.length ? ['no audience is checked by the source: audiences is a placeholder'] : []), ...(p.claimToHeaders ? ['claimToHeaders is not carried'] : []), ...(p.extractFrom && !bearer ? ['the token location (extractFrom) is not carried'] : [])];
             if (reasons.length) log.partial(m.file, at('jwt', 'providers', pi), 'SecurityPolicy jwt provider', `authorizers.${n}`, reasons.join('; '));
             else log.mapped(m.file, at('jwt', 'providers', pi), 'SecurityPolicy jwt provider', `authorizers.${n}`);
           }
