@@ -51,7 +51,11 @@ export function emittedTree(spec: GatewaySpec, platform: AdoptPlatform, stage?: 
   switch (platform) {
     case 'aws': {
       const plan = compileAws(spec, { stages: [s] });
-      return sourceTreeOf('aws', { 'aws/template.json': JSON.stringify(awsTemplate(plan), null, 2) });
+      return sourceTreeOf('aws', {
+        'aws/template.json': JSON.stringify(awsTemplate(plan), null, 2),
+        // The generated authorizer's configuration, as synth writes it into the CDK asset.
+        ...(plan.authorizer ? { 'aws/asset.authorizer/config.json': JSON.stringify(plan.authorizer.config, null, 2) } : {}),
+      });
     }
     case 'azure': {
       const plan = compileAzure(spec, { stage: s });

@@ -157,7 +157,7 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       const src = refSource(kid(p, 'APIKey')?.attrs.ref);
       const def = { type: 'apiKey', in: src?.in ?? 'query', name: src?.name ?? 'apikey' };
       const existing = Object.entries(ctx.draft.authorizers).find(([, a]) => JSON.stringify(a) === JSON.stringify(def));
-      const n = existing?.[0] ?? SpecDraft.nameIn(name, ctx.draft.authorizers, 'key');
+      const n = existing?.[0] ?? SpecDraft.nameIn(name.replace(/^VA-(?=.)/, ''), ctx.draft.authorizers, 'key');
       if (!existing) ctx.draft.authorizers[n] = def;
       fx.auth.push(n);
       report(() => (src && !cond ? ctx.log.mapped(ctx.file, p.xpath, 'VerifyAPIKey', `authorizers.${n}`) : ctx.log.partial(ctx.file, p.xpath, 'VerifyAPIKey', `authorizers.${n}`, `${src ? '' : 'the key is read from a variable, not a header or query parameter: the spec reads query apikey; '}${cond}`.trim())));
@@ -186,7 +186,8 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       const src = textAt(p, 'Source');
       if (src && src !== 'request.header.authorization') reasons.push(`the token is read from ${src}`);
       const existing = Object.entries(ctx.draft.authorizers).find(([, a]) => JSON.stringify(a) === JSON.stringify(def));
-      const n = existing?.[0] ?? SpecDraft.nameIn(name, ctx.draft.authorizers, 'jwt');
+      // anygate names its policies JWT-<authorizer>.
+      const n = existing?.[0] ?? SpecDraft.nameIn(name.replace(/^JWT-(?=.)/, ''), ctx.draft.authorizers, 'jwt');
       if (!existing) ctx.draft.authorizers[n] = def;
       fx.auth.push(n);
       report(() => (reasons.length || cond ? ctx.log.partial(ctx.file, p.xpath, 'VerifyJWT', `authorizers.${n}`, reasons.join('; ') + cond) : ctx.log.mapped(ctx.file, p.xpath, 'VerifyJWT', `authorizers.${n}`)));

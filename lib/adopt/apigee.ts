@@ -96,7 +96,8 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
     const timeout = kids(kid(conn, 'Properties') ?? ({ children: [] } as unknown as XmlNode), 'Property').find((p) => p.attrs.name === 'io.timeout.millis');
     let backend: string;
     if (url && usableUrl(url)) {
-      backend = draft.backend(tname, { type: 'http', url: usableUrl(url)! });
+      // anygate names a target <backend>, or <backend>-<timeout>ms for routes with their own timeout.
+      backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: usableUrl(url)! });
       log.mapped(t.file, kid(conn, 'URL')!.xpath, 'TargetEndpoint URL', `backends.${backend}`);
     } else if (kid(conn, 'LoadBalancer')) {
       const servers = kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name);

@@ -25,8 +25,33 @@ function identityHeader(source: unknown): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * The JWT authorizer anygate generated (scheme `anygate-<name>`), from the authorizer's config.json
+ * that synth writes beside the template (the CDK asset). Undefined when the config does not hold it.
+ */
+function generatedJwt(name: string, scheme: Json, generated: Json | undefined, from: At, draft: SpecDraft, log: FindingLog): string | undefined {
+  const m = /^anygate-(.+)$/.exec(name);
+  const jwt = m ? obj(obj(generated?.jwt)?.[m[1]]) : undefined;
+  if (!m || !jwt) return undefined;
+  const def: Json = { type: 'jwt', issuer: jwt.issuer, audiences: jwt.audiences };
+  if (jwt.jwksUri) def.jwksUri = jwt.jwksUri;
+  if (JSON.stringify(jwt.algorithms) !== JSON.stringify(['RS256'])) def.algorithms = jwt.algorithms;
+  if (Object.keys(obj(jwt.requiredClaims) ?? {}).length) def.requiredClaims = jwt.requiredClaims;
+  if (jwt.scopeClaim && jwt.scopeClaim !== 'scope') def.scopeClaim = jwt.scopeClaim;
+  if (typeof jwt.header === 'string' && jwt.header.toLowerCase() !== 'authorization') def.header = jwt.header;
+  if (typeof jwt.clockSkewSeconds === 'number' && jwt.clockSkewSeconds !== 60) def.clockSkewSeconds = jwt.clockSkewSeconds;
+  if (typeof jwt.typ === 'string') def.typ = jwt.typ;
+  const ttl = obj(obj(generated?.schemes)?.[name])?.resultTtlSeconds ?? obj(scheme['x-amazon-apigateway-authorizer'])?.authorizerResultTtlInSeconds;
+  if (typeof ttl === 'number' && ttl !== 60) def.resultTtlSeconds = ttl;
+  draft.authorizers[m[1]] = def;
+  log.mapped(from.file, from.at, "anygate's generated JWT authorizer", `authorizers.${m[1]}`);
+  return m[1];
+}
+
 /** Adds the authorizer for a security scheme; returns its spec name, or undefined when the scheme is not one API Gateway enforces. */
-export function readSecurityScheme(name: string, scheme: Json, from: At, draft: SpecDraft, log: FindingLog): string | undefined {
+export function readSecurityScheme(name: string, scheme: Json, from: At, draft: SpecDraft, log: FindingLog, generated?: Json): string | undefined {
+  const own = generatedJwt(name, scheme, generated, from, draft, log);
+  if (own) return own;
   const auth = obj(scheme['x-amazon-apigateway-authorizer']);
   const authtype = String(str(scheme['x-amazon-apigateway-authtype']) ?? '').toLowerCase();
   const type = String(str(auth?.type) ?? '').toLowerCase();

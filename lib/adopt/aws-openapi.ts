@@ -86,7 +86,7 @@ function deref(doc: Json, v: unknown, seen = new Set<string>()): unknown {
 }
 
 /** Reads an OpenAPI body at `base` (pointer prefix of the body inside `file`). */
-export function readOpenApiBody(doc: Json, file: string, base: string, draft: SpecDraft, log: FindingLog, apiKeyRequired = false): void {
+export function readOpenApiBody(doc: Json, file: string, base: string, draft: SpecDraft, log: FindingLog, apiKeyRequired = false, generated?: Json): void {
   const at = (...t: (string | number)[]) => base + pointer(t);
   const title = str(obj(doc.info)?.title);
   if (title && draft.name === 'imported') draft.name = title;
@@ -99,7 +99,7 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
   const schemeDefs = obj(obj(doc.components)?.securitySchemes) ?? obj(doc.securityDefinitions) ?? {};
   const schemesAt = doc.components ? ['components', 'securitySchemes'] : ['securityDefinitions'];
   const schemeName = (n: string) => {
-    if (!(n in schemes)) schemes[n] = schemeDefs[n] ? readSecurityScheme(n, obj(schemeDefs[n])!, { file, at: at(...schemesAt, n) }, draft, log) : undefined;
+    if (!(n in schemes)) schemes[n] = schemeDefs[n] ? readSecurityScheme(n, obj(schemeDefs[n])!, { file, at: at(...schemesAt, n) }, draft, log, generated) : undefined;
     return schemes[n];
   };
   const validators = obj(doc['x-amazon-apigateway-request-validators']) ?? {};

@@ -285,7 +285,9 @@ function settings(list: unknown[], at: string, stage: Json, file: string, draft:
       log.mapped(file, where, 'stage method settings (all methods)', rate ? 'stages.<name>.throttle' : 'stages.<name>');
       return;
     }
-    const routes = draft.routes.filter((r) => r.path === resourcePath && (method === '*' || r.method === method || r.method === 'ANY'));
+    // An ANY route takes a method's setting unless a route of that very method is on the path.
+    const exact = draft.routes.some((r) => r.path === resourcePath && r.method === method);
+    const routes = draft.routes.filter((r) => r.path === resourcePath && (method === '*' || r.method === method || (r.method === 'ANY' && !exact)));
     if (!routes.length) {
       log.lost(file, where, 'method setting', `no route ${method} ${resourcePath} was read`);
       return;
@@ -312,6 +314,10 @@ export function readAws(tree: SourceTree, options: AdoptOptions = {}): AdoptResu
     else if (obj(p.docs[0])) parsed.set(file, obj(p.docs[0])!);
   }
   const used = new Set<string>();
+  // The config of anygate's generated authorizer (a CDK asset beside the template).
+  const generatedFile = [...parsed.keys()].find((f) => /(^|\/)asset\.[^/]+\/config\.json$/.test(f) && obj(parsed.get(f)?.jwt) && Array.isArray(parsed.get(f)?.routes));
+  const generated = generatedFile ? parsed.get(generatedFile) : undefined;
+  if (generatedFile) used.add(generatedFile);
   const candidates: Candidate[] = [];
   for (const [file, doc] of parsed) {
     if (!isTemplate(doc)) continue;
@@ -336,7 +342,7 @@ export function readAws(tree: SourceTree, options: AdoptOptions = {}): AdoptResu
   const name = options.name ?? cfnString(obj(chosen.template?.resource.Properties)?.Name);
   if (name) draft.name = name;
   const apiKeyName = () => apiKey({ in: 'header', name: 'x-api-key' }, { file: chosen.file, at: chosen.template ? pointer(['Resources', chosen.id]) : '' } as At, draft, log);
-  if (chosen.body) readOpenApiBody(chosen.body.doc, chosen.body.file, chosen.body.at, draft, log);
+  if (chosen.body) readOpenApiBody(chosen.body.doc, chosen.body.file, chosen.body.at, draft, log, false, generated);
   else if (chosen.template) addOperations(treeOperations(chosen.template.doc, chosen.id, chosen.file, draft, log, apiKeyName), draft, log);
   if (chosen.template) readTemplateExtras(chosen, chosen.template.doc, chosen.file, draft, log, apiKeyName);
   if (options.name) draft.name = options.name;

@@ -282,7 +282,8 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
             const fromHeaders = arr(obj(p.extractFrom)?.headers).map((h) => obj(h) ?? {});
             const bearer = fromHeaders.length === 1 && str(fromHeaders[0].valuePrefix) === 'Bearer ' && !obj(p.extractFrom)?.params && !obj(p.extractFrom)?.cookies;
             if (bearer && str(fromHeaders[0].name) && str(fromHeaders[0].name)!.toLowerCase() !== 'authorization') def.header = str(fromHeaders[0].name);
-            const n = SpecDraft.nameIn(str(p.name) ?? 'jwt', draft.authorizers, 'jwt');
+            const existing = Object.entries(draft.authorizers).find(([, a]) => JSON.stringify(a) === JSON.stringify(def));
+            const n = existing?.[0] ?? SpecDraft.nameIn(str(p.name) ?? 'jwt', draft.authorizers, 'jwt');
             draft.authorizers[n] = def;
             names.push(n);
             const reasons = [...(!issuer ? ['no issuer is checked by the source: issuer is a placeholder'] : []), ...(!aud.length ? ['no audience is checked by the source: audiences is a placeholder'] : []), ...(p.claimToHeaders ? ['claimToHeaders is not carried'] : []), ...(p.extractFrom && !bearer ? ['the token location (extractFrom) is not carried'] : [])];

@@ -5,11 +5,13 @@
  * and the list may only grow (a pair that starts to hold fails the test until it is added).
  */
 import * as path from 'node:path';
+import fc from 'fast-check';
+import { adoptableInput } from './arbitraries';
 import { emittedTree } from '../../bin/adopt/emitted';
 import { adopt, type AdoptPlatform, type SourceTree } from '../../lib/adopt';
 import { SynthesisError } from '../../lib/model/errors';
 import { loadSpecFile } from '../../lib/model/load';
-import { validateGateway } from '../../lib/model/normalize';
+import { toGatewaySpec, validateGateway } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
 
 const root = path.join(__dirname, '..', '..');
@@ -48,5 +50,22 @@ describe('import --from T of what synth emitted for T', () => {
       // What does not round-trip is still reported: the loss report is never empty for a lossy read.
       expect(imported.findings.some((f) => f.status !== 'mapped') || !v.spec || second instanceof SynthesisError || second !== undefined).toBe(true);
     }
+  });
+});
+
+/** Generated specs per target (FUZZ_RUNS raises it, like the agreement property). */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+
+describe('round trip over generated specs (the features every reader carries)', () => {
+  it.each(TARGETS)('%s', (target) => {
+    fc.assert(
+      fc.property(adoptableInput, (input) => {
+        const first = emittedTree(toGatewaySpec(input), target);
+        const v = validateGateway(adopt(target, first).input);
+        expect(v.errors).toEqual([]);
+        expect(same(first, emittedTree(v.spec!, target))).toBe(true);
+      }),
+      { numRuns: RUNS, seed: 32 },
+    );
   });
 });
