@@ -336,6 +336,13 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     }
     if (last?.backendId) {
       const b = svc.backends.get(last.backendId);
+      // anygate's resource graph names a function backend's URL `<binding NAME url>` until deployment.
+      const fn = b?.url ? /^<binding ([A-Za-z0-9-]+) url>$/.exec(b.url) : null;
+      if (fn) {
+        log.mapped(b!.file, b!.at, 'function backend', `backends (${fn[1]})`);
+        const hint = last.backendId.startsWith(`${api.id}-`) ? last.backendId.slice(api.id.length + 1) : last.backendId;
+        return draft.backend(hint.replace(/^fn-/, ''), { type: 'function', binding: fn[1] });
+      }
       const u = usableUrl(b?.url);
       if (b) log.mapped(b.file, b.at, 'backend', `backends (${last.backendId})`);
       else log.lost(api.file, api.at, 'backend reference', `backend ${JSON.stringify(last.backendId)} is not in the import; its URL is a placeholder`);
