@@ -78,7 +78,7 @@ function valueOf(node: XmlNode | undefined, vars: Record<string, string>, refAtt
   return node.text ? resolveVars(node.text, vars) : ref ? `{${ref}}` : undefined;
 }
 
-function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects, where: string): void {
+function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
   const to = kid(p, 'AssignTo');
   const target = to?.attrs.type ?? (ctx.request ? 'request' : 'response');
   const t = target === 'request' || (!to && ctx.request) ? fx.request : fx.response;
@@ -143,7 +143,6 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects, where: str
   if (lost.length && mapped) ctx.log.partial(ctx.file, p.xpath, 'AssignMessage', side, `not carried: ${lost.join(', ')}`);
   else if (lost.length || !mapped) ctx.log.lost(ctx.file, p.xpath, 'AssignMessage', lost.length ? `not carried: ${lost.join(', ')}` : 'it sets nothing a route transform holds (flow variables, or a message the spec has no place for)');
   else ctx.log.mapped(ctx.file, p.xpath, 'AssignMessage', fx.mock ? 'backends (mock)' : side);
-  void where;
 }
 
 /** Applies one policy (its root element) to the route's effects. */
@@ -256,10 +255,10 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
     case 'AssignMessage':
       if (ctx.reported.has(key)) {
         const silent = { ...ctx, log: { mapped() {}, partial() {}, lost() {} } as unknown as FindingLog };
-        assignMessage(p, silent, fx, '');
+        assignMessage(p, silent, fx);
       } else {
         ctx.reported.add(key);
-        assignMessage(p, ctx, fx, '');
+        assignMessage(p, ctx, fx);
       }
       return;
     case 'CORS': {

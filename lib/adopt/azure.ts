@@ -88,7 +88,6 @@ function fromApiOps(tree: SourceTree, parsed: Map<string, Json>, log: FindingLog
   for (const file of info) {
     used.add(file);
     const dir = posix.dirname(file);
-    const root = posix.dirname(posix.dirname(dir));
     const p = obj(parsed.get(file)?.properties) ?? {};
     const api: ApimApi = {
       id: posix.basename(dir),
@@ -127,7 +126,6 @@ function fromApiOps(tree: SourceTree, parsed: Map<string, Json>, log: FindingLog
       log.lost(f, '', 'operation policy', 'its operation is not in the API specification');
     }
     svc.apis.push(api);
-    void root;
   }
   for (const [file, doc] of parsed) {
     let m = /(^|\/)products\/([^/]+)\/productInformation\.json$/.exec(file);
@@ -216,7 +214,7 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
 }
 
 /** ARM templates: Microsoft.ApiManagement/service/apis (+ operations, policies, backends, products). */
-function fromArm(file: string, doc: Json, parsed: Map<string, Json>, svc: Service, log: FindingLog, used: Set<string>): void {
+function fromArm(file: string, doc: Json, svc: Service, log: FindingLog, used: Set<string>): void {
   const resources: { r: Json; at: string }[] = [];
   const collect = (list: unknown, at: string) =>
     arr(list).forEach((r, i) => {
@@ -277,10 +275,9 @@ function fromArm(file: string, doc: Json, parsed: Map<string, Json>, svc: Servic
     else if (/\/namedValues$|\/properties$/i.test(type)) svc.namedValues.set(String(lit(p.displayName) ?? name), { value: lit(p.value), secret: p.secret === true });
     else if (/^Microsoft\.ApiManagement\/service\/(apis|apis\/operations)$/i.test(type)) continue;
     else if (/^Microsoft\.ApiManagement/i.test(type)) log.lost(file, at, type, `${type.replace(/^Microsoft\.ApiManagement\/service\/?/, '') || 'the service itself'} has no anygate equivalent (or is read from an APIOps export)`);
-    else if (type === 'Microsoft.Resources/deployments') log.lost(file, at, 'linked deployment', `linked templates (templateLink) are not followed; import the folder that holds them${p.templateLink ? '' : ''}`);
+    else if (type === 'Microsoft.Resources/deployments') log.lost(file, at, 'linked deployment', 'linked templates (templateLink) are not followed; import the linked template itself');
   }
   used.add(file);
-  void parsed;
 }
 
 function fromLoose(tree: SourceTree, parsed: Map<string, Json>, svc: Service, used: Set<string>): void {
@@ -440,7 +437,7 @@ export function readAzure(tree: SourceTree, options: AdoptOptions = {}): AdoptRe
     }
   }
   fromApiOps(tree, parsed, log, svc, used);
-  for (const [file, doc] of parsed) if (!used.has(file) && arr(doc.resources).length && String(doc.$schema ?? '').includes('deploymentTemplate')) fromArm(file, doc, parsed, svc, log, used);
+  for (const [file, doc] of parsed) if (!used.has(file) && arr(doc.resources).length && String(doc.$schema ?? '').includes('deploymentTemplate')) fromArm(file, doc, svc, log, used);
   if (!svc.apis.length) fromLoose(tree, parsed, svc, used);
   if (!svc.apis.length) throw new AnygateError(`${tree.root}: no API Management API found (an APIOps extractor tree with apis/<name>/apiInformation.json, an ARM template, an OpenAPI file or a policy.xml); extract one with the APIOps extractor (see docs/adopt.md)`);
   const chosen = options.api ? svc.apis.find((a) => a.id === options.api || a.displayName === options.api) : [...svc.apis].sort((a, b) => b.operations.length - a.operations.length || (a.id < b.id ? -1 : 1))[0];
