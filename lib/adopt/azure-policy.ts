@@ -28,6 +28,8 @@ export interface PolicyEffects {
   timeoutMs?: number;
   /** The inbound section holds `<base/>` (the enclosing scope's policy applies). */
   inheritsInbound: boolean;
+  /** A `choose` refuses requests without a subscription (anygate's API-key check). @default false */
+  requiresSubscription?: boolean;
 }
 
 /** Named values: plain values by name; secrets are never copied into a spec. */
@@ -304,9 +306,18 @@ function inbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
         cacheLookup = c;
         break;
       }
-      case 'choose':
+      case 'choose': {
+        // `<when condition="@(context.Subscription == null)"><return-response> 401`: a subscription key is required.
+        const whens = kids(c, 'when');
+        const status = kid(kid(whens[0], 'return-response'), 'set-status')?.attrs.code;
+        if (whens.length === 1 && c.children.length === 1 && /^@\(\s*context\.Subscription\s*==\s*null\s*\)$/.test(whens[0].attrs.condition ?? '') && status === '401') {
+          fx.requiresSubscription = true;
+          ctx.log.mapped(ctx.file, c.xpath, 'choose: subscription required', 'routes[].auth (the subscription key)');
+          break;
+        }
         ctx.log.lost(ctx.file, c.xpath, 'choose', 'conditional policy logic has no anygate equivalent; express each branch as its own route, or keep it in the backend');
         break;
+      }
       case 'include-fragment': {
         const frag = ctx.fragments?.get(c.attrs['fragment-id']);
         const parsed = frag ? parseXml(frag.text, { policyExpressions: true }) : undefined;

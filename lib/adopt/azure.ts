@@ -67,6 +67,8 @@ interface Service {
   namedValues: Map<string, { value?: string; secret: boolean }>;
   globalPolicy?: Doc;
   fragments: Map<string, Doc>;
+  /** Subscriptions scoped to a product: consumers of its plan (keys are never read). */
+  subscriptions: { name: string; product: string; file: string; at: string }[];
 }
 
 /** Operations of an OpenAPI specification. */
@@ -151,6 +153,15 @@ function fromApiOps(tree: SourceTree, parsed: Map<string, Json>, log: FindingLog
       log.mapped(file, '/properties', 'named value', p.secret ? 'not copied (secret)' : 'resolved where policies use it');
       continue;
     }
+    m = /(^|\/)subscriptions\/([^/]+)\/subscriptionInformation\.json$/.exec(file);
+    if (m) {
+      used.add(file);
+      const p = obj(doc.properties) ?? {};
+      const product = /^\/products\/([^/]+)$/.exec(String(p.scope ?? ''))?.[1];
+      if (product) svc.subscriptions.push({ name: str(p.displayName) ?? m[2], product, file, at: '/properties' });
+      else log.lost(file, '/properties/scope', 'subscription', `scope ${JSON.stringify(p.scope)}: only product subscriptions become consumers`);
+      continue;
+    }
     m = /(^|\/)backends\/([^/]+)\/backendInformation\.json$/.exec(file);
     if (m) {
       used.add(file);
@@ -203,6 +214,13 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
     const p = obj(r.inputs) ?? {};
     svc.namedValues.set(String(p.displayName ?? p.namedValueId), { value: str(p.value), secret: p.secret === true });
     log.mapped(file, pointer([i]), 'named value', 'resolved where policies use it');
+  }
+  for (const { r, i } of byType('azure-native:apimanagement:Subscription')) {
+    const p = obj(r.inputs) ?? {};
+    const scope = /^<(.+)\.id>$/.exec(String(p.scope ?? ''))?.[1];
+    const product = scope ? obj(list.map(obj).find((x) => x?.name === scope)?.inputs)?.productId : undefined;
+    if (typeof product === 'string') svc.subscriptions.push({ name: String(p.displayName ?? p.sid), product, file, at: pointer([i]) });
+    else log.lost(file, pointer([i]), 'subscription', 'not scoped to a product in this graph');
   }
   for (const { r, i } of byType('azure-native:apimanagement:Product')) {
     const p = obj(r.inputs) ?? {};
@@ -364,7 +382,12 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     if (apiIn) chain.push(apiFx);
     chain.push(opFx);
     const path = op.urlTemplate.split('?')[0].replace(/\{\*([^}]+)\}/g, '{$1+}').replace(/\/+$/, '') || '/';
-    const auth = [...(keyName ? [keyName] : []), ...chain.flatMap((f) => f?.auth ?? [])];
+    if (!keyName && chain.some((f) => f?.requiresSubscription)) {
+      keyName = SpecDraft.nameIn('subscription', draft.authorizers, 'key');
+      draft.authorizers[keyName] = { type: 'apiKey', in: 'header', name: api.keyHeader ?? 'Ocp-Apim-Subscription-Key' };
+    }
+    const needsKey = keyName && (api.subscriptionRequired || chain.some((f) => f?.requiresSubscription));
+    const auth = [...(needsKey ? [keyName!] : []), ...chain.flatMap((f) => f?.auth ?? [])];
     const route: Json & { method: string; path: string } = { id: op.id, method: op.method === '*' ? 'ANY' : op.method.toUpperCase(), path, backend: backendFor(chain), auth: auth.length ? [[...new Set(auth)]] : 'none' };
     const scopes = [...new Set(chain.flatMap((f) => f?.scopes ?? []))];
     if (scopes.length) route.scopes = scopes;
@@ -403,6 +426,11 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     if (fx?.rateLimit) plan.rateLimit = fx.rateLimit;
     draft.plans[name] = plan;
     log.mapped(p.file, p.at, 'product', `plans.${name}`);
+    for (const sub of svc.subscriptions.filter((x) => x.product === p.id)) {
+      const c = SpecDraft.nameIn(sub.name, draft.consumers, 'consumer');
+      draft.consumers[c] = { plan: name };
+      log.mapped(sub.file, sub.at, 'subscription', `consumers.${c} (its keys stay in API Management)`);
+    }
     if (!keyName && p.subscriptionRequired) {
       keyName = 'subscription';
       draft.authorizers[keyName] = { type: 'apiKey', in: 'header', name: api.keyHeader ?? 'Ocp-Apim-Subscription-Key' };
@@ -428,7 +456,7 @@ export function readAzure(tree: SourceTree, options: AdoptOptions = {}): AdoptRe
     else if (Array.isArray(p.docs[0])) graphs.push([file, p.docs[0]]);
     else if (obj(p.docs[0])) parsed.set(file, obj(p.docs[0])!);
   }
-  const svc: Service = { apis: [], products: [], backends: new Map(), namedValues: new Map(), fragments: new Map() };
+  const svc: Service = { apis: [], products: [], backends: new Map(), namedValues: new Map(), fragments: new Map(), subscriptions: [] };
   const used = new Set<string>();
   for (const [file, list] of graphs) {
     if (list.some((r) => String(obj(r)?.type ?? '').startsWith('azure-native:apimanagement:'))) {

@@ -306,8 +306,13 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
             for (const ref of arr(ak.credentialRefs)) {
               const secret = str(obj(ref)?.name);
               if (!secret || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(secret)) continue;
-              draft.plans.default ??= {};
-              draft.consumers[SpecDraft.nameIn(secret, draft.consumers, 'consumer')] ??= { plan: 'default', apiKey: { secretRef: `k8s-secret:${secret}` } };
+              // anygate names a consumer's Secret <gateway>-key-<consumer>; any other Secret is referenced as is.
+              const own = ownName && secret.startsWith(`${ownName}-key-`) ? secret.slice(`${ownName}-key-`.length) : undefined;
+              const known = Object.entries(draft.consumers).find(([n, c]) => (own ? n === own : JSON.stringify(c.apiKey) === JSON.stringify({ secretRef: `k8s-secret:${secret}` })));
+              if (known) continue;
+              const plan = Object.keys(draft.plans)[0] ?? 'default';
+              draft.plans[plan] ??= {};
+              draft.consumers[own ?? SpecDraft.nameIn(secret, draft.consumers, 'consumer')] = own ? { plan } : { plan, apiKey: { secretRef: `k8s-secret:${secret}` } };
             }
             const reasons = [...(arr(ak.extractFrom).length > 1 || arr(from.headers).length > 1 ? ['only the first key location is read'] : []), ...(ak.forwardClientIDHeader ? ['forwardClientIDHeader is not carried'] : []), ...(ak.credentialRefs ? ['each credential Secret is a consumer on plan `default` (apiKey.secretRef k8s-secret:<name>); Envoy Gateway Secrets hold several client ids, anygate one key per consumer'] : [])];
             log.partial(m.file, at('apiKeyAuth'), 'SecurityPolicy apiKeyAuth', `authorizers.${n}`, reasons.join('; ') || 'consumers are not read');
