@@ -11,7 +11,11 @@ export type FindingStatus = 'mapped' | 'partial' | 'lost';
 export interface Finding {
   /** File the construct is in, relative to the imported PATH (`.` when PATH is that file). */
   readonly file: string;
-  /** JSON pointer (RFC 6901) for JSON and YAML, XPath for XML, e.g. `/paths/~1pets/get` or `/policies/inbound/rate-limit-by-key[1]`. */
+  /**
+   * JSON pointer (RFC 6901) for JSON and YAML, XPath for XML, e.g. `/paths/~1pets/get` or
+   * `/policies[1]/inbound[1]/rate-limit-by-key[1]`. In a multi-document YAML file the first token is
+   * the document's index (`/3/spec/rules/0`). Empty: the whole file.
+   */
   readonly at: string;
   /** What it is, in the platform's words: `x-amazon-apigateway-integration (aws)`, `validate-jwt`, `SpikeArrest`. */
   readonly construct: string;
