@@ -3,6 +3,7 @@
  * exporting a CommandModule (load heavy modules inside the action, not at the top) and list it here.
  */
 import type { CommandModule } from './context';
+import { driftCommand } from './adopt';
 import { diffCommand } from './diff';
 import { initCommand } from './init';
 import { localCommands } from './local';
@@ -11,4 +12,4 @@ import { portabilityCommand } from './portability';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
 
-export const COMMANDS: readonly CommandModule[] = [initCommand, validateCommand, portabilityCommand, synthCommand, diffCommand, localCommands, importCommand, exportCommand, schemaCommand];
+export const COMMANDS: readonly CommandModule[] = [initCommand, validateCommand, portabilityCommand, synthCommand, diffCommand, driftCommand, localCommands, importCommand, exportCommand, schemaCommand];

@@ -28,7 +28,8 @@ export function specFormat(out: string | undefined): 'json' | 'yaml' {
   throw new UsageError(`--out ${out}: the extension ${ext ? `"${ext}"` : '(none)'} names no spec format; use .yaml or .yml (YAML) or .json (JSON)`);
 }
 
-async function importCmd(file: string, flags: { out?: string; name?: string; lenient?: boolean }, ctx: Context): Promise<number> {
+async function importCmd(file: string, flags: { out?: string; name?: string; lenient?: boolean; from?: string; api?: string; report?: string; json?: boolean }, ctx: Context): Promise<number> {
+  if (flags.from) return (require('./adopt') as typeof import('./adopt')).adoptCmd(file, { ...flags, from: flags.from }, ctx);
   const [{ parseDataFile }, { importOpenApi }, { toYaml, yamlCommentSafe }, { formatWarnings }] = [
     require('../../lib/model/load') as typeof import('../../lib/model/load'),
     require('../../lib/openapi/import') as typeof import('../../lib/openapi/import'),
@@ -65,8 +66,12 @@ export const importCommand: CommandModule = {
   register(program: Command, ctx, run) {
     program
       .command('import')
-      .description('convert an OpenAPI 3.x or Swagger 2.0 document (x-anygate extensions included) into an anygate spec (YAML)')
-      .argument('<openapi-file>', 'OpenAPI or Swagger document, YAML or JSON')
+      .description('convert an OpenAPI 3.x or Swagger 2.0 document (x-anygate extensions included), or with --from an existing gateway\'s configuration, into an anygate spec (YAML)')
+      .argument('<openapi-file>', 'OpenAPI or Swagger document, YAML or JSON; with --from, the exported configuration (a file, a folder or a zip)')
+      .option('--from <platform>', 'adopt an existing gateway: aws, azure, apigee or kubernetes (writes a loss report too)')
+      .option('--api <name>', 'with --from: which API to import when the export holds several')
+      .option('--report <file>', 'with --from: where to write the loss report (.md, or .json) (default: beside --out)')
+      .option('--json', 'with --from: write the loss report as JSON')
       .option('--out <file>', 'write the spec to a file: .json writes JSON, .yaml or .yml YAML (default: YAML on stdout)')
       .option('--name <name>', 'gateway name (default: from info.title)')
       .option('--lenient', 'import what can be imported from a document with errors, listing what was skipped')

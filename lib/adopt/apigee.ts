@@ -1,0 +1,248 @@
+/**
+ * The Apigee reader: a proxy bundle (zip, or the apiproxy/ folder): the ProxyEndpoint's base path,
+ * PreFlow / conditional Flows / PostFlow steps, RouteRules and TargetEndpoints (URL, timeout;
+ * LoadBalancer target servers), with each policy read by meaning (apigee-policies.ts). A flow
+ * becomes a route when its condition tests only the path suffix and the verb.
+ */
+import { AnygateError } from '../model/errors';
+import * as posix from 'node:path/posix';
+import { PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
+import { FindingLog } from './findings';
+import { readCondition } from './apigee-conditions';
+import { applyPolicy, emptySteps, type StepEffects } from './apigee-policies';
+import type { AdoptOptions, AdoptResult } from './result';
+import type { SourceTree } from './source';
+import { kid, kids, parseXml, textAt, type XmlNode } from './xml';
+
+type Json = Record<string, unknown>;
+
+interface Bundle {
+  readonly root: string;
+  readonly descriptor?: { file: string; node: XmlNode };
+  readonly proxies: { file: string; node: XmlNode }[];
+  readonly targets: Map<string, { file: string; node: XmlNode }>;
+  readonly policies: Map<string, { file: string; node: XmlNode }>;
+}
+
+function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
+  const descriptors = [...tree.files.keys()].filter((f) => /(^|\/)apiproxy\/[^/]+\.xml$/.test(f));
+  const root = descriptors[0]?.replace(/[^/]+\.xml$/, '') ?? ([...tree.files.keys()].find((f) => /(^|\/)proxies\/[^/]+\.xml$/.test(f))?.replace(/proxies\/[^/]+\.xml$/, '') ?? '');
+  const bundle: Bundle = { root, proxies: [], targets: new Map(), policies: new Map() };
+  for (const [file, text] of tree.files) {
+    if (!file.startsWith(root)) {
+      log.lost(file, '', 'file', 'outside the apiproxy/ folder: not read');
+      continue;
+    }
+    const rel = file.slice(root.length);
+    if (!/\.xml$/i.test(rel)) {
+      if (rel.startsWith('resources/')) log.lost(file, '', `resource ${posix.basename(rel)}`, 'resource files (JavaScript, Java, Python, XSL) are code anygate does not translate; the policies that run them are reported where they are used');
+      else log.lost(file, '', 'file', 'not part of an Apigee bundle layout');
+      continue;
+    }
+    const parsed = parseXml(text);
+    if (!parsed.ok) {
+      log.lost(file, '', 'bundle file', `${parsed.error}; fix the file and import again`);
+      continue;
+    }
+    if (/^proxies\//.test(rel)) bundle.proxies.push({ file, node: parsed.root });
+    else if (/^targets\//.test(rel)) bundle.targets.set(parsed.root.attrs.name ?? posix.basename(rel, '.xml'), { file, node: parsed.root });
+    else if (/^policies\//.test(rel)) bundle.policies.set(parsed.root.attrs.name ?? posix.basename(rel, '.xml'), { file, node: parsed.root });
+    else if (!rel.includes('/')) (bundle as { descriptor?: Bundle['descriptor'] }).descriptor = { file, node: parsed.root };
+    else log.lost(file, '', 'file', 'not part of an Apigee bundle layout');
+  }
+  return bundle;
+}
+
+interface StepRef {
+  readonly name: string;
+  readonly condition?: string;
+  readonly xpath: string;
+  readonly file: string;
+}
+
+function steps(flow: XmlNode | undefined, side: 'Request' | 'Response', file: string): StepRef[] {
+  const s = kid(flow, side);
+  return s ? kids(s, 'Step').map((st) => ({ name: textAt(st, 'Name') ?? '', condition: textAt(st, 'Condition') || undefined, xpath: st.xpath, file })) : [];
+}
+
+/** Imports one proxy from an Apigee bundle. */
+export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptResult {
+  const log = new FindingLog();
+  const bundle = loadBundle(tree, log);
+  if (!bundle.proxies.length) throw new AnygateError(`${tree.root}: no ProxyEndpoint found (apiproxy/proxies/*.xml); give the bundle zip or its apiproxy/ folder, e.g. from \`apigeecli apis fetch --name NAME --rev REV\``);
+  const score = (p: XmlNode) => kids(kid(p, 'Flows') ?? p, 'Flow').length;
+  const chosen = options.api ? bundle.proxies.find((p) => p.node.attrs.name === options.api) : [...bundle.proxies].sort((a, b) => score(b.node) - score(a.node) || (a.file < b.file ? -1 : 1))[0];
+  if (!chosen) throw new AnygateError(`${tree.root}: no ProxyEndpoint ${JSON.stringify(options.api)}; the endpoints are ${bundle.proxies.map((p) => p.node.attrs.name).join(', ')}`);
+  for (const p of bundle.proxies) if (p !== chosen) log.lost(p.file, p.node.xpath, 'another ProxyEndpoint', `one spec has one base path: import it with --api ${p.node.attrs.name}`);
+  const name = options.name ?? bundle.descriptor?.node.attrs.name ?? textAt(bundle.descriptor?.node, 'DisplayName') ?? 'imported';
+  const draft = new SpecDraft(name, log);
+  const pe = chosen.node;
+  const file = chosen.file;
+  if (bundle.descriptor) log.mapped(bundle.descriptor.file, bundle.descriptor.node.xpath, 'APIProxy descriptor', 'name');
+  const basePath = textAt(pe, 'HTTPProxyConnection', 'BasePath');
+  if (basePath && basePath !== '/') {
+    draft.basePath = basePath.replace(/\/+$/, '');
+    log.mapped(file, kid(kid(pe, 'HTTPProxyConnection'), 'BasePath')!.xpath, 'BasePath', 'basePath');
+  }
+  for (const vh of kids(kid(pe, 'HTTPProxyConnection') ?? pe, 'VirtualHost')) log.lost(file, vh.xpath, 'VirtualHost', 'Apigee X uses environment groups; anygate does not model host names here');
+  for (const fr of kids(kid(pe, 'FaultRules') ?? ({ children: [] } as unknown as XmlNode), 'FaultRule')) log.lost(file, fr.xpath, 'FaultRule', 'anygate answers errors with one error contract on every target; custom fault handling is not carried');
+  if (kid(pe, 'DefaultFaultRule')) log.lost(file, kid(pe, 'DefaultFaultRule')!.xpath, 'DefaultFaultRule', 'custom fault handling is not carried');
+
+  // Targets: name -> backend.
+  const backendOf = new Map<string, { name: string; timeoutMs?: number; effects: StepRef[][] }>();
+  for (const [tname, t] of bundle.targets) {
+    const conn = kid(t.node, 'HTTPTargetConnection');
+    const url = textAt(conn, 'URL');
+    const timeout = kids(kid(conn, 'Properties') ?? ({ children: [] } as unknown as XmlNode), 'Property').find((p) => p.attrs.name === 'io.timeout.millis');
+    let backend: string;
+    if (url && usableUrl(url)) {
+      // anygate names a target <backend>, or <backend>-<timeout>ms for routes with their own timeout.
+      backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: usableUrl(url)! });
+      log.mapped(t.file, kid(conn, 'URL')!.xpath, 'TargetEndpoint URL', `backends.${backend}`);
+    } else if (kid(conn, 'LoadBalancer')) {
+      const servers = kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name);
+      backend = draft.backend(tname, { type: 'http', url: PLACEHOLDER_URL });
+      log.partial(t.file, kid(conn, 'LoadBalancer')!.xpath, 'LoadBalancer of target servers', `backends.${backend}`, `target servers ${servers.join(', ')} are environment configuration not in the bundle; the backend URL is a placeholder: set it (per stage under stages.<name>.backends)`);
+    } else {
+      backend = draft.backend(tname, { type: 'http', url: PLACEHOLDER_URL });
+      log.partial(t.file, conn?.xpath ?? t.node.xpath, 'TargetEndpoint', `backends.${backend}`, `the target URL ${JSON.stringify(url ?? '')} is not an https URL (a placeholder or a variable); the backend URL is a placeholder`);
+    }
+    const ms = timeout ? Number(timeout.text) : undefined;
+    if (kid(conn, 'SSLInfo') && textAt(conn, 'SSLInfo', 'ClientAuthEnabled') === 'true') log.lost(t.file, kid(conn, 'SSLInfo')!.xpath, 'mutual TLS to the target', 'client certificates are not modelled');
+    const tflows: StepRef[][] = [];
+    for (const f of [kid(t.node, 'PreFlow'), ...kids(kid(t.node, 'Flows') ?? t.node, 'Flow'), kid(t.node, 'PostFlow')]) {
+      if (!f) continue;
+      if (f.name === 'Flow' && textAt(f, 'Condition')) {
+        log.lost(t.file, f.xpath, 'conditional target flow', 'conditional flows in a target are not read; move their policies to the proxy flows');
+        continue;
+      }
+      tflows.push([...steps(f, 'Request', t.file).map((s) => ({ ...s, side: 'Request' })), ...steps(f, 'Response', t.file).map((s) => ({ ...s, side: 'Response' }))] as StepRef[]);
+    }
+    for (const fr of kids(kid(t.node, 'FaultRules') ?? ({ children: [] } as unknown as XmlNode), 'FaultRule')) log.lost(t.file, fr.xpath, 'FaultRule', 'custom fault handling is not carried');
+    backendOf.set(tname, { name: backend, timeoutMs: Number.isInteger(ms) && ms! >= 1 && ms! <= 300000 ? ms : undefined, effects: tflows });
+  }
+  // RouteRules: an unconditional one names the default target; `var = "value"` conditions pick a
+  // target by a flow variable an AssignMessage sets (anygate's own output routes that way).
+  const rules = kids(pe, 'RouteRule').map((r) => {
+    const cond = textAt(r, 'Condition');
+    const m = cond ? /^\(?\s*([A-Za-z_][\w.-]*)\s*(?:=|==|equals)\s*"([^"]*)"\s*\)?$/.exec(cond) : null;
+    return { node: r, cond, test: m ? { name: m[1], value: m[2] } : undefined, target: textAt(r, 'TargetEndpoint') };
+  });
+  for (const r of rules) {
+    if (r.cond && !r.test) log.lost(file, r.node.xpath, 'conditional RouteRule', `routing on ${JSON.stringify(r.cond)} is not carried; the unconditional RouteRule's target serves the routes it would have taken`);
+    else if (r.target && !bundle.targets.has(r.target)) log.lost(file, r.node.xpath, 'RouteRule target', `TargetEndpoint ${r.target} is not in the bundle`);
+    else log.mapped(file, r.node.xpath, 'RouteRule', r.target ? `routes[].backend (${r.target})` : 'mock backends (no target)');
+  }
+  const unconditional = rules.find((r) => !r.cond);
+  const targetFor = (vars: Record<string, string>) => {
+    const hit = rules.find((r) => r.test && vars[r.test.name] === r.test.value) ?? unconditional;
+    return hit?.target ? backendOf.get(hit.target) : undefined;
+  };
+
+  const reported = new Set<string>();
+  const run = (list: StepRef[], request: boolean, fx: StepEffects) => {
+    for (const s of list) {
+      const p = bundle.policies.get(s.name);
+      if (!p) {
+        if (!reported.has(`missing:${s.name}`)) {
+          reported.add(`missing:${s.name}`);
+          log.lost(s.file, s.xpath, `Step ${s.name}`, `policy ${s.name} is not in the bundle (a shared flow or a missing file); import what it does by hand`);
+        }
+        continue;
+      }
+      if (p.node.attrs.enabled === 'false') continue;
+      if (p.node.name === 'FlowCallout') {
+        if (!reported.has(p.file)) {
+          reported.add(p.file);
+          log.lost(p.file, p.node.xpath, 'FlowCallout', `shared flow ${JSON.stringify(textAt(p.node, 'SharedFlowBundle'))} is not in the bundle; import what it does by hand`);
+        }
+        continue;
+      }
+      applyPolicy(p.node, { file: p.file, draft, log, request, conditional: !!s.condition, reported }, fx);
+    }
+  };
+  const pre = kid(pe, 'PreFlow');
+  const post = kid(pe, 'PostFlow');
+  const flows = kids(kid(pe, 'Flows') ?? ({ children: [] } as unknown as XmlNode), 'Flow');
+  const selections: { flow?: XmlNode; paths: string[]; methods: string[] }[] = [];
+  for (const f of flows) {
+    const sel = readCondition(textAt(f, 'Condition'));
+    if (!sel.ok) {
+      log.lost(file, f.xpath, `Flow ${f.attrs.name ?? ''}`.trim(), `${sel.reason}; add its routes by hand`);
+      continue;
+    }
+    const described = /^(ANY|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/\S*)$/.exec(textAt(f, 'Description') ?? '');
+    const shape = (p: string) => p.replace(/\{[^}]+\+\}/g, '{+}').replace(/\{[^}+]+\}/g, '{}');
+    if (described && sel.paths.length === 1 && shape(sel.paths[0]) === shape(described[2]) && (sel.methods.length === 0 ? described[1] === 'ANY' : sel.methods.length === 1 && sel.methods[0] === described[1])) selections.push({ flow: f, paths: [described[2]], methods: sel.methods });
+    else selections.push({ flow: f, paths: sel.paths, methods: sel.methods });
+  }
+  if (!selections.some((s) => s.paths.length === 0 && s.methods.length === 0)) selections.push({ paths: [], methods: [] });
+  const catchAll = selections[selections.length - 1];
+  for (const sel of selections) {
+    const fx = emptySteps();
+    run(steps(pre, 'Request', file), true, fx);
+    if (sel.flow) run(steps(sel.flow, 'Request', file), true, fx);
+    run(steps(post, 'Request', file), true, fx);
+    const target = targetFor(fx.vars);
+    for (const group of target?.effects ?? []) {
+      run(group.filter((s) => (s as StepRef & { side: string }).side === 'Request'), true, fx);
+    }
+    const responseFx = emptySteps();
+    if (sel.flow) run(steps(sel.flow, 'Response', file), false, responseFx);
+    run(steps(pre, 'Response', file), false, responseFx);
+    run(steps(post, 'Response', file), false, responseFx);
+    for (const group of target?.effects ?? []) run(group.filter((s) => (s as StepRef & { side: string }).side === 'Response'), false, responseFx);
+    let backend: string;
+    if (fx.raises !== undefined) backend = draft.backend(`fault-${fx.raises}`, { type: 'mock', statusCode: fx.raises });
+    else if (!target) {
+      const m = responseFx.mock ?? fx.mock;
+      const def: Json = { type: 'mock', statusCode: m?.statusCode ?? 200 };
+      if (m?.body !== undefined) def.body = m.body;
+      if (m && Object.keys(m.headers).length) def.headers = m.headers;
+      backend = draft.backend(`mock-${def.statusCode}`, def);
+    } else backend = target.name;
+    if (sel === catchAll && !sel.flow && fx.raises === undefined && selections.length > 1 && target === undefined && !responseFx.mock) continue;
+    // A flow that only raises 404 for whatever no other flow matched: anygate answers that itself.
+    if (sel.paths.length === 0 && sel.methods.length === 0 && fx.raises === 404) {
+      if (sel.flow) log.mapped(file, sel.flow.xpath, 'catch-all 404 flow', "anygate's own 404 for requests no route matches");
+      continue;
+    }
+    const paths = sel.paths.length ? sel.paths : ['/', '/{path+}'];
+    const methods = sel.methods.length ? sel.methods : ['ANY'];
+    for (const path of paths)
+      for (const method of methods) {
+        const route: Json & { method: string; path: string } = { method, path, backend, auth: fx.auth.length ? [[...new Set(fx.auth)]] : 'none' };
+        if (sel.flow?.attrs.name && paths.length === 1 && methods.length === 1) route.id = sel.flow.attrs.name;
+        const scopes = [...new Set(fx.scopes)];
+        if (scopes.length) route.scopes = scopes;
+        const rl = fx.rateLimit ?? responseFx.rateLimit;
+        if (rl) route.rateLimit = rl;
+        const cache = fx.cache ?? responseFx.cache;
+        if (cache) route.cache = cache;
+        if (target?.timeoutMs && target.timeoutMs !== 29000 && backend === target.name) route.timeoutMs = target.timeoutMs;
+        const request: Json = {};
+        if (Object.keys(fx.request.setHeaders).length) request.setHeaders = fx.request.setHeaders;
+        if (fx.request.removeHeaders.length) request.removeHeaders = [...new Set(fx.request.removeHeaders)];
+        if (Object.keys(fx.request.setQuery).length) request.setQuery = fx.request.setQuery;
+        if (fx.request.removeQuery.length) request.removeQuery = [...new Set(fx.request.removeQuery)];
+        const response: Json = {};
+        const rs = { ...fx.response.setHeaders, ...responseFx.response.setHeaders };
+        if (Object.keys(rs).length && !responseFx.mock) response.setHeaders = rs;
+        const rr = [...fx.response.removeHeaders, ...responseFx.response.removeHeaders];
+        if (rr.length) response.removeHeaders = [...new Set(rr)];
+        if (Object.keys(request).length || Object.keys(response).length) route.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
+        const i = draft.addRoute(route, { file, at: sel.flow?.xpath ?? pe.xpath }, sel.flow ? `Flow ${sel.flow.attrs.name ?? ''}` : 'the proxy without a matching flow');
+        if (i !== undefined) log.mapped(file, sel.flow?.xpath ?? pe.xpath, sel.flow ? 'Flow' : 'ProxyEndpoint (every request)', `routes[${i}]`);
+      }
+    // Quotas belong to plans: one plan per distinct quota, consumers are not in a bundle.
+    if (fx.quota) {
+      const key = JSON.stringify(fx.quota);
+      if (!Object.values(draft.plans).some((p) => JSON.stringify(p.quota) === key)) draft.plans[SpecDraft.nameIn('default', draft.plans, 'plan')] = { quota: fx.quota };
+    }
+  }
+  for (const [pname, p] of bundle.policies) if (![...reported].some((r) => r === p.file || r === `missing:${pname}`) && !log.findings().some((f) => f.file === p.file)) log.lost(p.file, p.node.xpath, p.node.name, 'no step runs this policy');
+  if (Object.keys(draft.plans).length && !Object.values(draft.authorizers).some((a) => a.type === 'apiKey')) draft.authorizers.apiKey = { type: 'apiKey', in: 'header', name: 'x-api-key' };
+  if (options.name) draft.name = options.name;
+  draft.name = SpecDraft.nameIn(draft.name, {}, 'api');
+  return { platform: 'apigee', input: draft.toInput(), findings: log.findings() };
+}

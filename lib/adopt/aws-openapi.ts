@@ -1,0 +1,228 @@
+/**
+ * An API Gateway OpenAPI body (an export, or a template's Body / DefinitionBody): operations with
+ * their integrations, security, validators; and the API-level x-amazon-apigateway-* extensions.
+ */
+import { arr, obj, str } from './data';
+import { METHODS, type At, type SpecDraft } from './draft';
+import { pointer, type FindingLog } from './findings';
+import { readIntegration } from './aws-integration';
+import { readSecurityScheme } from './aws-auth';
+
+type Json = Record<string, unknown>;
+
+/** One method of the API in the shape both OpenAPI and CloudFormation Method trees read into. */
+export interface AwsOperation {
+  readonly method: string;
+  readonly path: string;
+  readonly from: At;
+  readonly integration?: Json;
+  readonly integrationAt: string;
+  /** Alternatives of authorizer names, each all required; undefined: none. */
+  readonly auth?: string[][];
+  readonly scopes: string[];
+  readonly id?: string;
+  readonly description?: string;
+  readonly tags: string[];
+  readonly validation?: Json;
+}
+
+/** Routes from operations: backend, auth, transforms; CORS preflight mocks become `cors`. */
+export function addOperations(ops: readonly AwsOperation[], draft: SpecDraft, log: FindingLog): void {
+  for (const op of ops) {
+    if (!op.integration) {
+      log.lost(op.from.file, op.from.at, 'method without integration', 'API Gateway refuses to deploy a method with no integration; add it to the spec by hand');
+      continue;
+    }
+    const r = readIntegration(op.integration, op.method, op.path, { file: op.from.file, at: op.integrationAt }, draft, log);
+    if (r.corsPreflight) {
+      corsFrom(r.corsPreflight, draft, op.from, log);
+      continue;
+    }
+    const route: Json & { method: string; path: string } = { method: op.method, path: op.path, backend: r.backend, auth: op.auth ?? 'none' };
+    if (op.id) route.id = op.id;
+    if (op.scopes.length) route.scopes = op.scopes;
+    if (r.timeoutMs) route.timeoutMs = r.timeoutMs;
+    if (r.transform) route.transform = r.transform;
+    if (op.validation) route.validation = op.validation;
+    if (op.description) route.description = op.description;
+    if (op.tags.length) route.tags = op.tags;
+    const i = draft.addRoute(route, op.from, `${op.method} ${op.path}`);
+    if (i !== undefined) log.mapped(op.from.file, op.from.at, 'method', `routes[${i}]`);
+  }
+}
+
+/** The CORS settings a preflight mock's static headers say. */
+export function corsFrom(headers: Json, draft: SpecDraft, from: At, log: FindingLog): void {
+  const get = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] as string | undefined;
+  const split = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim().replace(/^'|'$/g, '')).filter(Boolean);
+  const origins = split(get('access-control-allow-origin'));
+  // Several origins are echoed by a mapping template, not a static header: the spec gets a placeholder.
+  const cors: Json = { allowOrigins: origins.length ? origins : ['https://origin.invalid'] };
+  if (!origins.length) log.partial(from.file, from.at, 'CORS allowed origins', 'cors.allowOrigins', 'the preflight answer names no static origin (several origins are echoed by a mapping template); cors.allowOrigins is a placeholder (https://origin.invalid): list the origins');
+  const methods = split(get('access-control-allow-methods')).map((m) => m.toUpperCase()).filter((m) => (METHODS as readonly string[]).includes(m));
+  if (methods.length) cors.allowMethods = [...new Set(methods)];
+  const hdrs = split(get('access-control-allow-headers'));
+  if (hdrs.length) cors.allowHeaders = [...new Set(hdrs)];
+  const expose = split(get('access-control-expose-headers'));
+  if (expose.length) cors.exposeHeaders = expose;
+  if (get('access-control-allow-credentials') === 'true') cors.allowCredentials = true;
+  const maxAge = Number(get('access-control-max-age'));
+  if (Number.isInteger(maxAge) && maxAge > 0) cors.maxAgeSeconds = maxAge;
+  if (draft.cors && JSON.stringify(draft.cors) !== JSON.stringify(cors)) log.partial(from.file, from.at, 'CORS preflight', 'cors', 'preflight answers differ between resources; anygate has one CORS setting per gateway, the first read is kept');
+  else draft.cors = cors;
+}
+
+/** Resolves a local `#/...` reference, once per path (cycles stop). */
+function deref(doc: Json, v: unknown, seen = new Set<string>()): unknown {
+  const o = obj(v);
+  if (!o) return Array.isArray(v) ? v.map((x) => deref(doc, x, seen)) : v;
+  const ref = str(o.$ref);
+  if (ref && ref.startsWith('#/') && !seen.has(ref)) {
+    let cur: unknown = doc;
+    for (const t of ref.slice(2).split('/')) cur = obj(cur)?.[t.replace(/~1/g, '/').replace(/~0/g, '~')];
+    return cur === undefined ? v : deref(doc, cur, new Set([...seen, ref]));
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, deref(doc, x, seen)]));
+}
+
+/** Reads an OpenAPI body at `base` (pointer prefix of the body inside `file`). */
+export function readOpenApiBody(doc: Json, file: string, base: string, draft: SpecDraft, log: FindingLog, apiKeyRequired = false, generated?: Json): void {
+  const at = (...t: (string | number)[]) => base + pointer(t);
+  const title = str(obj(doc.info)?.title);
+  if (title && draft.name === 'imported') draft.name = title;
+  const version = str(obj(doc.info)?.version);
+  if (version) draft.version = version;
+  const description = str(obj(doc.info)?.description);
+  if (description) draft.description = description;
+  if (str(doc.basePath) && doc.basePath !== '/') log.lost(file, at('basePath'), 'basePath', 'API Gateway ignores basePath on import by default (the stage is the prefix); set basePath in the spec if the routes need one');
+  const schemes: Record<string, string | undefined> = {};
+  const schemeDefs = obj(obj(doc.components)?.securitySchemes) ?? obj(doc.securityDefinitions) ?? {};
+  const schemesAt = doc.components ? ['components', 'securitySchemes'] : ['securityDefinitions'];
+  const schemeName = (n: string) => {
+    if (!(n in schemes)) schemes[n] = schemeDefs[n] ? readSecurityScheme(n, obj(schemeDefs[n])!, { file, at: at(...schemesAt, n) }, draft, log, generated) : undefined;
+    return schemes[n];
+  };
+  const validators = obj(doc['x-amazon-apigateway-request-validators']) ?? {};
+  const defaultValidator = str(doc['x-amazon-apigateway-request-validator']);
+  const rootSecurity = doc.security;
+  const ops: AwsOperation[] = [];
+  for (const [path, item] of Object.entries(obj(doc.paths) ?? {})) {
+    const pathItem = obj(item) ?? {};
+    for (const [key, rawOp] of Object.entries(pathItem)) {
+      const method = key === 'x-amazon-apigateway-any-method' ? 'ANY' : key.toUpperCase();
+      if (!(METHODS as readonly string[]).includes(method) && method !== 'ANY') {
+        if (key !== 'parameters' && key !== 'summary' && key !== 'description') log.lost(file, at('paths', path, key), `path item ${key}`, 'not an HTTP method anygate routes');
+        continue;
+      }
+      const op = obj(rawOp) ?? {};
+      const security = (op.security ?? rootSecurity) as unknown;
+      let auth: string[][] | undefined;
+      const scopes = new Set<string>();
+      if (Array.isArray(security) && security.length) {
+        const alternatives: string[][] = [];
+        for (const req of security) {
+          const names: string[] = [];
+          for (const [n, sc] of Object.entries(obj(req) ?? {})) {
+            const spec = schemeName(n);
+            if (spec) names.push(spec);
+            for (const s of arr(sc)) if (typeof s === 'string') scopes.add(s);
+          }
+          if (names.length) alternatives.push(names);
+          else if (Object.keys(obj(req) ?? {}).length === 0) alternatives.length = 0;
+        }
+        auth = alternatives.length ? alternatives : undefined;
+      }
+      const parameters = [...arr(pathItem.parameters), ...arr(op.parameters)].map((p) => obj(deref(doc, p)) ?? {});
+      const vName = str(op['x-amazon-apigateway-request-validator']) ?? defaultValidator;
+      let validation: Json | undefined;
+      if (vName) {
+        const v = obj(validators[vName]);
+        if (!v) log.lost(file, at('paths', path, key, 'x-amazon-apigateway-request-validator'), 'request validator', `validator ${JSON.stringify(vName)} is not defined in x-amazon-apigateway-request-validators`);
+        else {
+          validation = {};
+          if (v.validateRequestParameters) {
+            const q = parameters.filter((p) => p.in === 'query' && p.required === true).map((p) => String(p.name));
+            const h = parameters.filter((p) => p.in === 'header' && p.required === true).map((p) => String(p.name));
+            if (q.length) validation.requiredQuery = q;
+            if (h.length) validation.requiredHeaders = h;
+          }
+          if (v.validateRequestBody) {
+            const content = obj(obj(deref(doc, op.requestBody))?.content);
+            const schema = obj(obj(content?.['application/json'])?.schema) ?? obj(parameters.find((p) => p.in === 'body')?.schema);
+            if (schema) validation.bodySchema = schema;
+          }
+          if (Object.keys(validation).length === 0) validation = undefined;
+          log.mapped(file, at('paths', path, key, 'x-amazon-apigateway-request-validator'), 'request validator', 'routes[].validation');
+        }
+      }
+      const integration = obj(op['x-amazon-apigateway-integration']);
+      ops.push({
+        method,
+        path: path.replace(/\/+$/, '') || '/',
+        from: { file, at: at('paths', path, key) },
+        integration: integration,
+        integrationAt: at('paths', path, key, 'x-amazon-apigateway-integration'),
+        auth: auth ?? (apiKeyRequired ? [[schemeApiKey(draft, file, at('paths', path, key), log)]] : undefined),
+        scopes: auth && [...scopes].length ? [...scopes] : [],
+        id: str(op.operationId),
+        description: str(op.summary) ?? str(op.description),
+        tags: arr(op.tags).filter((t): t is string => typeof t === 'string'),
+        validation,
+      });
+    }
+  }
+  addOperations(ops, draft, log);
+  readApiExtensions(doc, file, base, draft, log);
+}
+
+function schemeApiKey(draft: SpecDraft, file: string, at: string, log: FindingLog): string {
+  const existing = Object.entries(draft.authorizers).find(([, a]) => a.type === 'apiKey');
+  if (existing) return existing[0];
+  draft.authorizers.apiKey = { type: 'apiKey', in: 'header', name: 'x-api-key' };
+  log.mapped(file, at, 'API key required', 'authorizers.apiKey');
+  return 'apiKey';
+}
+
+/** The API-level extensions. */
+function readApiExtensions(doc: Json, file: string, base: string, draft: SpecDraft, log: FindingLog): void {
+  const at = (k: string) => `${base}/${k}`;
+  const binary = arr(doc['x-amazon-apigateway-binary-media-types']).filter((t): t is string => typeof t === 'string').map((t) => t.replace(/~1/g, '/'));
+  if (binary.length) {
+    draft.aws = { ...(draft.aws ?? {}), binaryMediaTypes: [...new Set([...((draft.aws?.binaryMediaTypes as string[]) ?? []), ...binary])] };
+    log.mapped(file, at('x-amazon-apigateway-binary-media-types'), 'binary media types', 'aws.binaryMediaTypes');
+  }
+  const keySource = str(doc['x-amazon-apigateway-api-key-source']);
+  if (keySource) {
+    if (keySource.toUpperCase() === 'HEADER') log.mapped(file, at('x-amazon-apigateway-api-key-source'), 'API key source', 'authorizers (apiKey, header x-api-key)');
+    else log.lost(file, at('x-amazon-apigateway-api-key-source'), 'API key source AUTHORIZER', 'the key comes from a Lambda authorizer (usageIdentifierKey); anygate reads API keys from a header or query parameter');
+  }
+  for (const [k, v] of Object.entries(obj(doc['x-amazon-apigateway-gateway-responses']) ?? {})) {
+    log.lost(file, `${at('x-amazon-apigateway-gateway-responses')}/${k}`, `gateway response ${k}`, `anygate answers errors with one error contract on every target${obj(obj(v)?.responseParameters) ? '; CORS headers on errors come from the cors setting' : ''}`);
+  }
+  const policy = obj(doc['x-amazon-apigateway-policy']);
+  if (policy) readResourcePolicy(policy, file, at('x-amazon-apigateway-policy'), draft, log);
+  for (const k of Object.keys(doc).filter((k) => k.startsWith('x-amazon-apigateway-') && !['x-amazon-apigateway-binary-media-types', 'x-amazon-apigateway-api-key-source', 'x-amazon-apigateway-gateway-responses', 'x-amazon-apigateway-policy', 'x-amazon-apigateway-request-validators', 'x-amazon-apigateway-request-validator'].includes(k)))
+    log.lost(file, at(k), k, `${k} has no anygate equivalent`);
+}
+
+/** A resource policy: aws:SourceIp conditions become ipRules; anything else is lost. */
+export function readResourcePolicy(policy: Json, file: string, at: string, draft: SpecDraft, log: FindingLog): void {
+  const statements = arr(policy.Statement);
+  statements.forEach((s, n) => {
+    const st = obj(s) ?? {};
+    const cond = obj(st.Condition) ?? {};
+    const ips = [obj(cond.IpAddress)?.['aws:SourceIp'], obj(cond.NotIpAddress)?.['aws:SourceIp']];
+    const where = `${at}/Statement/${n}`;
+    const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+    if (!ips[0] && !ips[1]) {
+      if (st.Effect === 'Allow' && (st.Principal === '*' || obj(st.Principal)?.AWS === '*') && Object.keys(cond).length === 0) log.mapped(file, where, 'resource policy: allow everyone', 'the default');
+      else log.lost(file, where, 'resource policy statement', 'only source-IP conditions (aws:SourceIp) map to ipRules; principals, VPC endpoints and other conditions have no anygate equivalent');
+      return;
+    }
+    draft.ipRules ??= { allow: [], deny: [] };
+    if (st.Effect === 'Deny') draft.ipRules.deny.push(...list(ips[0]));
+    else draft.ipRules.allow.push(...list(ips[0]));
+    if (ips[1]) (st.Effect === 'Deny' ? draft.ipRules.allow : draft.ipRules.deny).push(...list(ips[1]));
+    log.mapped(file, where, 'resource policy aws:SourceIp', 'ipRules');
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * XML for adopt readers: APIM policy documents and Apigee bundle files, parsed by fast-xml-parser
+ * into nodes that know their XPath, in document order. API Management accepts policy expressions
+ * (`@(...)`, `@{...}`) that hold raw `<`, `&` and nested quotes, which is not well-formed XML; they
+ * are escaped the way API Management reads them before parsing, and kept as text.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** One element. */
+export interface XmlNode {
+  readonly name: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: readonly XmlNode[];
+  /** Concatenated direct text, trimmed. */
+  readonly text: string;
+  /** `/policies[1]/inbound[1]/rate-limit-by-key[1]` */
+  readonly xpath: string;
+}
+
+/** A parsed document, or why it is not XML. */
+export type ParsedXml = { ok: true; root: XmlNode; escapedExpressions: number } | { ok: false; error: string };
+
+type Raw = Record<string, unknown>;
+
+function build(items: Raw[], parent: string): XmlNode[] {
+  const seen = new Map<string, number>();
+  const out: XmlNode[] = [];
+  for (const item of items) {
+    const name = Object.keys(item).find((k) => k !== ':@');
+    if (!name || name === '#text' || name.startsWith('?') || name === '#comment') continue;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    const xpath = `${parent}/${name}[${n}]`;
+    const kids = (item[name] as Raw[]) ?? [];
+    const text = kids
+      .filter((k) => '#text' in k)
+      .map((k) => String(k['#text']))
+      .join('')
+      .trim();
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries((item[':@'] as Raw) ?? {})) attrs[k] = String(v);
+    out.push({ name, attrs, text, xpath, children: build(kids, xpath) });
+  }
+  return out;
+}
+
+/** Escapes API Management policy expressions so that a policy document parses as XML. */
+export function escapePolicyExpressions(text: string): { text: string; count: number } {
+  let out = '';
+  let count = 0;
+  let i = 0;
+  while (i < text.length) {
+    const open = text[i] === '@' ? text[i + 1] : undefined;
+    if (open !== '(' && open !== '{') {
+      out += text[i++];
+      continue;
+    }
+    const close = open === '(' ? ')' : '}';
+    // The attribute quote the expression sits in, if any: `attr="@(...)"`.
+    const before = out.replace(/\s+$/, '').slice(-1);
+    const quote = before === '"' || before === "'" ? before : undefined;
+    let depth = 0;
+    let j = i + 1;
+    let str: string | undefined;
+    for (; j < text.length; j++) {
+      const c = text[j];
+      if (str) {
+        if (c === '\\') j++;
+        else if (c === str) str = undefined;
+        continue;
+      }
+      if (c === '"' && quote !== '"') str = '"';
+      else if (c === '"' && quote === '"' && depth > 0 && text[j + 1] !== ' ' && text[j + 1] !== '>' && text[j + 1] !== '/') str = '"';
+      else if (c === open) depth++;
+      else if (c === close && --depth === 0) break;
+    }
+    if (j >= text.length) {
+      out += text[i++];
+      continue;
+    }
+    const expr = text.slice(i, j + 1);
+    let esc = expr.replace(/&(?![a-z]+;|#\d+;)/gi, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    if (quote) esc = esc.split(quote).join(quote === '"' ? '&quot;' : '&apos;');
+    if (esc !== expr) count++;
+    out += esc;
+    i = j + 1;
+  }
+  return { text: out, count };
+}
+
+function parseOnce(text: string): ParsedXml {
+  const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
+  if (valid !== true) return { ok: false, error: `not well-formed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}` };
+  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: false, processEntities: true, allowBooleanAttributes: true });
+  const roots = build(parser.parse(text) as Raw[], '');
+  if (roots.length === 0) return { ok: false, error: 'no root element' };
+  return { ok: true, root: roots[0], escapedExpressions: 0 };
+}
+
+/**
+ * Parses XML; with `policyExpressions`, a document that is not well-formed is parsed again with
+ * its API Management expressions escaped.
+ */
+export function parseXml(text: string, options: { policyExpressions?: boolean } = {}): ParsedXml {
+  const body = text.replace(/^\uFEFF/, '');
+  const first = parseOnce(body);
+  if (first.ok || !options.policyExpressions) return first;
+  const escaped = escapePolicyExpressions(body);
+  if (escaped.count === 0) return first;
+  const second = parseOnce(escaped.text);
+  return second.ok ? { ...second, escapedExpressions: escaped.count } : first;
+}
+
+/** Direct children named `name`. */
+export function kids(node: XmlNode, name: string): XmlNode[] {
+  return node.children.filter((c) => c.name === name);
+}
+
+/** The first direct child named `name`. */
+export function kid(node: XmlNode | undefined, name: string): XmlNode | undefined {
+  return node?.children.find((c) => c.name === name);
+}
+
+/** Text of the first descendant along `names`, e.g. `textAt(policy, 'Interval')`. */
+export function textAt(node: XmlNode | undefined, ...names: string[]): string | undefined {
+  let n = node;
+  for (const name of names) n = kid(n, name);
+  return n ? n.text : undefined;
+}
