@@ -11,7 +11,7 @@ import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
 import { routeCondition } from './conditions';
 import { ApigeeContext, type Fragment } from './context';
-import { authFragment } from './emit/auth';
+import { authFragment } from './emit/route-auth';
 import { backendFragment } from './emit/backend';
 import { cacheFragment } from './emit/cache';
 import { limitsFragment } from './emit/limits';

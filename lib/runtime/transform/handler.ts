@@ -10,25 +10,13 @@ import { parseTemplate, type TemplatePart } from '../../model/template';
 import type { TransformConfig, TransformRoute } from '../config';
 import { hopHeaders, jsonError, respond, type ProxyResult } from './response';
 import { BadInput, headerValue, pathValue, utf8OnTheWire, wellFormed } from './text';
+import type { ProxyEvent } from './event';
 import { lambdaTransport, type Transport } from './transport';
 
 export type { ProxyResult } from './response';
 export { lambdaTransport, nodeHttp, type HttpAnswer, type HttpInit, type Transport } from './transport';
 
-/** The parts of an API Gateway REST proxy event the handler reads. */
-export interface ProxyEvent {
-  resource: string;
-  path?: string;
-  httpMethod: string;
-  headers?: Record<string, string | undefined> | null;
-  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
-  queryStringParameters?: Record<string, string | undefined> | null;
-  pathParameters?: Record<string, string | undefined> | null;
-  stageVariables?: Record<string, string | undefined> | null;
-  requestContext?: { authorizer?: Record<string, unknown> | null } & Record<string, unknown>;
-  body?: string | null;
-  isBase64Encoded?: boolean;
-}
+export type { ProxyEvent } from './event';
 
 // Also not forwarded: the client's accept-encoding (the function would only decompress again).
 const dropped = (headers: Record<string, string>): Set<string> => new Set([...hopHeaders(headers), 'accept-encoding']);

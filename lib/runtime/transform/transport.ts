@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { ProxyEvent } from './handler';
+import type { ProxyEvent } from './event';
 
 export interface HttpInit {
   method: string;

@@ -1,20 +1,18 @@
 /**
  * Auth of one route: VerifyAPIKey (with the plan's quota and rate), VerifyJWT (token must carry
  * `exp`; Bearer prefix handled as Google's reference says), custom authorizers through a
- * ServiceCallout with a Google ID token, and required scopes matched as whole tokens. Routes with
- * alternative credentials (`auth: [a, [b, c]]`) are emitted by alternatives.ts from the same steps,
- * each guarded by a presence condition.
+ * ServiceCallout with a Google ID token, and required scopes matched as whole tokens: the steps
+ * that route-auth.ts puts in order for one route, and alternatives.ts guards by presence for routes
+ * with alternative credentials (`auth: [a, [b, c]]`).
  */
-import { credentialLocation, locationKey } from '../../../lib/model/credentials';
 import type { ApiKeyAuthorizerSpec, CustomAuthorizerSpec, JwtAuthorizerSpec, RouteSpec } from '../../../lib/model/types';
 import { attributeName, claimVar, headerName, headerRef, queryRef, scopeCondition } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 import { quotaWindow } from '../quota';
 import { audienceVariable, functionServer } from '../targets';
-import { alternativesFragment } from './alternatives';
 
-type Step = ReturnType<ApigeeContext['step']>;
+export type Step = ReturnType<ApigeeContext['step']>;
 
 /** `when` and `cond` together; either alone when the other is absent. */
 const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
@@ -106,56 +104,4 @@ export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string):
   // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
   const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
   return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`);
-}
-
-function scopes(ctx: ApigeeContext, r: RouteSpec): Step[] {
-  const policy = ctx.jwtPolicy(r);
-  if (!r.scopes.length || !policy) return [];
-  const forbidden = ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden'));
-  return missingScopes(ctx, r, policy).map((c) => ctx.step(forbidden, c));
-}
-
-/**
- * A request that repeats a credential the route reads is refused, 401 (docs/model.md, "Repeated
- * credentials"): `<ref>.values.count` counts header lines and query values (Apigee also splits a
- * header's value on commas, which no token or key holds, so that is refused too).
- */
-function repeatedCredentials(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
-  if (r.auth === 'none') return undefined;
-  const refs = new Map<string, string>();
-  for (const n of new Set(r.auth.flat())) {
-    const a = ctx.spec.authorizers[n];
-    const loc = credentialLocation(a);
-    const where = `authorizers.${n}.${a.type === 'apiKey' ? 'name' : 'header'}`;
-    const raw = a.type === 'apiKey' ? a.name : a.header;
-    if (!refs.has(locationKey(loc))) refs.set(locationKey(loc), loc.in === 'header' ? headerRef(raw, where) : queryRef(raw, where));
-  }
-  const cond = [...refs.keys()].sort().map((k) => `${refs.get(k)}.values.count > 1`).join(' or ');
-  return ctx.step(ctx.add(P.raiseFault('RF-unauthorized', 401, 'Unauthorized', 'Unauthorized')), cond);
-}
-
-export function authFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
-  if (r.auth === 'none') return fragment();
-  // First: no credential is checked or counted for a request that repeats one.
-  const repeated = repeatedCredentials(ctx, r);
-  const f = authSteps(ctx, r);
-  return fragment([repeated, ...f.request], f.response);
-}
-
-function authSteps(ctx: ApigeeContext, r: RouteSpec): Fragment {
-  if (r.auth === 'none') return fragment();
-  // Two API keys in one request must be the same key, counted once (docs/model.md, rule 4): the
-  // alternatives steps say so, for a pair of keys required together too.
-  const keys = r.auth[0].filter((n) => ctx.spec.authorizers[n].type === 'apiKey').length;
-  if (r.auth.length > 1 || keys > 1) return alternativesFragment(ctx, r, r.auth);
-  const steps = [];
-  for (const n of r.auth[0]) {
-    const a = ctx.spec.authorizers[n];
-    if (a.type === 'apiKey') {
-      const k = apiKeyPolicies(ctx, n, a);
-      steps.push(...[k.extract, k.verify, ...k.counters].filter((x): x is string => x !== undefined).map((x) => ctx.step(x)));
-    } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a));
-    else steps.push(...customSteps(ctx, n, a));
-  }
-  return fragment([...steps, ...scopes(ctx, r)]);
 }
