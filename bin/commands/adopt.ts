@@ -6,7 +6,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT, UsageError, plural, type CommandModule, type Context } from './context';
-import { specFormat, writeOut } from './io-commands';
+import { specFormat, writeOut } from './spec-out';
 
 /** Flags of `anygate import --from`. */
 export interface AdoptFlags {

@@ -1,32 +1,12 @@
 /** `anygate import`, `anygate export` and `anygate schema`: documents in, documents out. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { EXIT, UsageError, type CommandModule, type Context, type Io } from './context';
+import { EXIT, UsageError, type CommandModule, type Context } from './context';
 import { specArgument } from './spec-file';
+import { specFormat, writeOut } from './spec-out';
 
-export function writeOut(out: string | undefined, text: string, io: Io): void {
-  if (!out) {
-    io.out(text);
-    return;
-  }
-  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  writeFileSync(out, text);
-  io.err(`wrote ${out}\n`);
-}
-
-/**
- * The format `--out` names by its extension: `.json` JSON, `.yaml`/`.yml` YAML; stdout (no file) is
- * YAML. Any other extension is refused before anything is read, since anygate could not load the
- * file it would write.
- */
-export function specFormat(out: string | undefined): 'json' | 'yaml' {
-  if (out === undefined) return 'yaml';
-  const ext = path.extname(out).toLowerCase();
-  if (ext === '.json') return 'json';
-  if (ext === '.yaml' || ext === '.yml') return 'yaml';
-  throw new UsageError(`--out ${out}: the extension ${ext ? `"${ext}"` : '(none)'} names no spec format; use .yaml or .yml (YAML) or .json (JSON)`);
-}
+export { specFormat, writeOut };
 
 async function importCmd(file: string, flags: { out?: string; name?: string; lenient?: boolean; from?: string; api?: string; report?: string; json?: boolean }, ctx: Context): Promise<number> {
   if (flags.from) return (require('./adopt') as typeof import('./adopt')).adoptCmd(file, { ...flags, from: flags.from }, ctx);

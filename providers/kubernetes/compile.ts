@@ -44,7 +44,6 @@ function filterContext(c: StageContext, route: RouteSpec): FilterContext {
   return {
     namespace: c.namespace,
     variables: c.spec.stages[c.stage].variables,
-    problem: (feature, message) => c.problems.push({ target: TARGET, where: route.id, feature, message }),
   };
 }
 

@@ -13,8 +13,6 @@ export const EG_API = 'gateway.envoyproxy.io/v1alpha1';
 export interface FilterContext {
   readonly namespace: string;
   readonly variables: Record<string, string>;
-  /** Adds a problem on the route for the feature. */
-  readonly problem: (feature: string, message: string) => void;
 }
 
 /** A header value: literal text escaped, `${header.x}` as Envoy's `%REQ(x)%`, `${stage.x}` resolved. */
@@ -78,7 +76,7 @@ export function rewriteSubstitution(route: RouteSpec, prefix: string, ctx: Filte
   const out = (prefix + (template === '/' ? (prefix ? '' : '/') : template)).replace(/\{([^}]+?)\+?\}|[^{]+/g, (m, name: string | undefined) => {
     if (name === undefined) return rewriteLiteral(m);
     const g = groups.get(name);
-    if (g === undefined) ctx.problem('transform.path', `rewritePath names {${name}}, which is not a parameter of the route's path`);
+    // Validation refuses a rewrite naming a parameter the route lacks (lib/model/validate.ts).
     return g === undefined ? '' : `\\${g}`;
   });
   return out || '/';
