@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'undici';
 import { toGatewaySpec } from '../lib/model';
-import { startDev } from '../lib/dev/server';
-import { mockToken } from '../lib/dev/mock-idp';
-import type { Profile } from '../lib/dev/profiles';
+import { startDev } from '../dev/server';
+import { mockToken } from '../dev/mock-idp';
+import type { Profile } from '../dev/profiles';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RATE = 1000;

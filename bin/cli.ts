@@ -60,7 +60,7 @@ function report(e: unknown, io: Io, debug: boolean): number {
     // Help and version are not errors; everything else the parser rejects is a usage error.
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  // lib/dev words its own usage errors (DevUsageError) without importing the CLI.
+  // dev/ words its own usage errors (DevUsageError) without importing the CLI.
   if (e instanceof UsageError || (e instanceof AnygateError && e.name === 'DevUsageError')) {
     io.err(`anygate: ${e.message}\n`);
     return EXIT.usage;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 export const repoRoot = path.join(__dirname, '..');
 const STAMP = path.join(repoRoot, 'dist', 'lib', 'index.js');
-const SOURCES = ['lib', 'providers', 'bin'];
+const SOURCES = ['lib', 'providers', 'dev', 'bin'];
 
 function newestSource(dir: string): number {
   let newest = 0;

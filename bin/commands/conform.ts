@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadSpec } from '../../lib/load';
-import { DevUsageError } from '../../lib/dev/errors';
-import { generateVectors } from '../../lib/dev/conform/generate';
-import { formatResults, runVectors } from '../../lib/dev/conform/run';
-import { parseVectors } from '../../lib/dev/conform/vectors';
+import { DevUsageError } from '../../dev/errors';
+import { generateVectors } from '../../dev/conform/generate';
+import { formatResults, runVectors } from '../../dev/conform/run';
+import { parseVectors } from '../../dev/conform/vectors';
 import { parseProfile } from './dev';
 import { unknownStageMessage } from '../../lib/model/stages';
 

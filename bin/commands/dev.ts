@@ -7,14 +7,14 @@ import * as path from 'node:path';
 import { formatIssue } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { loadSpec } from '../../lib/load';
-import { DevUsageError } from '../../lib/dev/errors';
-import { loadFunctions } from '../../lib/dev/functions';
-import { ALL_PROFILES, type Profile } from '../../lib/dev/profiles';
-import { startDev, type DevServer } from '../../lib/dev/server';
-import { JWKS_PATH } from '../../lib/dev/mock-idp';
-import { envName } from '../../lib/dev/consumers';
-import { stateDir } from '../../lib/dev/local-state';
-import { ADMIN_TOKEN_HEADER, newAdminToken } from '../../lib/dev/admin-guard';
+import { DevUsageError } from '../../dev/errors';
+import { loadFunctions } from '../../dev/functions';
+import { ALL_PROFILES, type Profile } from '../../dev/profiles';
+import { startDev, type DevServer } from '../../dev/server';
+import { JWKS_PATH } from '../../dev/mock-idp';
+import { envName } from '../../dev/consumers';
+import { stateDir } from '../../dev/local-state';
+import { ADMIN_TOKEN_HEADER, newAdminToken } from '../../dev/admin-guard';
 
 export interface DevFlags {
   stage?: string;

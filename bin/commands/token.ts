@@ -3,9 +3,9 @@
  * `anygate dev --mock-idp` (same local keys), for curl and scripts.
  */
 import { loadSpec } from '../../lib/load';
-import { DevUsageError } from '../../lib/dev/errors';
-import { stateDir } from '../../lib/dev/local-state';
-import { mockToken, parseDuration } from '../../lib/dev/mock-idp';
+import { DevUsageError } from '../../dev/errors';
+import { stateDir } from '../../dev/local-state';
+import { mockToken, parseDuration } from '../../dev/mock-idp';
 
 export interface TokenFlags {
   authorizer: string;

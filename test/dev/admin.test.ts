@@ -5,8 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { request } from 'undici';
-import { startDev, type DevServer } from '../../lib/dev/server';
-import { runVectors } from '../../lib/dev/conform/run';
+import { startDev, type DevServer } from '../../dev/server';
+import { runVectors } from '../../dev/conform/run';
 import { toGatewaySpec } from '../../lib/model';
 import { isolateDevHome } from './helpers';
 

@@ -6,11 +6,11 @@
  */
 import * as path from 'node:path';
 import { loadSpec } from '../../lib/load';
-import { startDev, type DevServer } from '../../lib/dev/server';
-import { generateVectors } from '../../lib/dev/conform/generate';
-import { formatResults, runVectors } from '../../lib/dev/conform/run';
-import { mockToken } from '../../lib/dev/mock-idp';
-import { PROFILES, type Profile } from '../../lib/dev/profiles';
+import { startDev, type DevServer } from '../../dev/server';
+import { generateVectors } from '../../dev/conform/generate';
+import { formatResults, runVectors } from '../../dev/conform/run';
+import { mockToken } from '../../dev/mock-idp';
+import { PROFILES, type Profile } from '../../dev/profiles';
 import type { GatewaySpec } from '../../lib/model/types';
 import { echoBackend, get, isolateDevHome, type EchoBackend } from './helpers';
 

@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadSpec } from '../../lib/load';
-import { startDev, type DevServer } from '../../lib/dev/server';
-import { loadFunctions } from '../../lib/dev/functions';
-import { generateVectors } from '../../lib/dev/conform/generate';
-import { formatResults, runVectors } from '../../lib/dev/conform/run';
-import { parseVectors } from '../../lib/dev/conform/vectors';
-import { PROFILES } from '../../lib/dev/profiles';
+import { startDev, type DevServer } from '../../dev/server';
+import { loadFunctions } from '../../dev/functions';
+import { generateVectors } from '../../dev/conform/generate';
+import { formatResults, runVectors } from '../../dev/conform/run';
+import { parseVectors } from '../../dev/conform/vectors';
+import { PROFILES } from '../../dev/profiles';
 import type { GatewaySpec } from '../../lib/model/types';
 import { echoBackend, isolateDevHome, type EchoBackend } from './helpers';
 

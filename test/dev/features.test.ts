@@ -7,13 +7,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toGatewaySpec, type GatewayInput } from '../../lib/model';
-import { startDev, type DevOptions } from '../../lib/dev/server';
-import { DevRefusedError } from '../../lib/dev/errors';
-import { claim } from '../../lib/dev/capabilities';
-import { PROFILES, type Profile } from '../../lib/dev/profiles';
-import { createMatcher } from '../../lib/dev/match';
-import { clientAddress, ipAllowed } from '../../lib/dev/ip-rules';
-import { quotaWindow } from '../../lib/dev/limits';
+import { startDev, type DevOptions } from '../../dev/server';
+import { DevRefusedError } from '../../dev/errors';
+import { claim } from '../../dev/capabilities';
+import { PROFILES, type Profile } from '../../dev/profiles';
+import { createMatcher } from '../../dev/match';
+import { clientAddress, ipAllowed } from '../../dev/ip-rules';
+import { quotaWindow } from '../../dev/limits';
 import { echoBackend, get, isolateDevHome, type EchoBackend } from './helpers';
 
 isolateDevHome();

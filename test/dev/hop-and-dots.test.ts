@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request } from 'undici';
-import { startDev, type DevServer } from '../../lib/dev/server';
+import { startDev, type DevServer } from '../../dev/server';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { echoBackend, isolateDevHome, type EchoBackend } from './helpers';
 

@@ -2,7 +2,7 @@
  * IP rules compare addresses, not text, on every path (issue 28): IPv4-mapped clients and ranges,
  * the hex form of a mapped address, and spellings with leading zeros.
  */
-import { clientAddress, ipAllowed } from '../../lib/dev/ip-rules';
+import { clientAddress, ipAllowed } from '../../dev/ip-rules';
 import { compileAws } from '../../providers/aws/compile';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { errorsOf } from '../helpers';

@@ -4,10 +4,10 @@
  * refusal for whatever the kubernetes target refuses.
  */
 import { cmdDev } from '../../bin/commands/dev';
-import { DevRefusedError } from '../../lib/dev/errors';
-import { mockToken } from '../../lib/dev/mock-idp';
-import { refusal } from '../../lib/dev/profiles';
-import { startDev, type DevServer } from '../../lib/dev/server';
+import { DevRefusedError } from '../../dev/errors';
+import { mockToken } from '../../dev/mock-idp';
+import { refusal } from '../../dev/profiles';
+import { startDev, type DevServer } from '../../dev/server';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
@@ -182,8 +182,8 @@ describe('what the kubernetes target refuses, dev --profile kubernetes refuses a
 
 describe('anygate conform --profile kubernetes', () => {
   it('the generated cases pass against dev --profile kubernetes', async () => {
-    const { generateVectors } = await import('../../lib/dev/conform/generate');
-    const { formatResults, runVectors } = await import('../../lib/dev/conform/run');
+    const { generateVectors } = await import('../../dev/conform/generate');
+    const { formatResults, runVectors } = await import('../../dev/conform/run');
     const backend = await echoBackend();
     const spec = toGatewaySpec(input());
     const dev = await startDev({ spec, profile: 'kubernetes', port: 0, clock: 'virtual', mockIdp: true, trustForwarded: true, backends: { api: backend.url } });

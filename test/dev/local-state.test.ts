@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { checkStateDir, stateDir, stateDirPath } from '../../lib/dev/local-state';
+import { checkStateDir, stateDir, stateDirPath } from '../../dev/local-state';
 
 const posix = typeof process.getuid === 'function';
 let root: string;

@@ -4,10 +4,10 @@
  */
 import * as path from 'node:path';
 import { loadSpec } from '../../lib/load';
-import { startDev, type DevServer } from '../../lib/dev/server';
-import { loadFunctions } from '../../lib/dev/functions';
-import { mockToken } from '../../lib/dev/mock-idp';
-import { PROFILES, type Profile } from '../../lib/dev/profiles';
+import { startDev, type DevServer } from '../../dev/server';
+import { loadFunctions } from '../../dev/functions';
+import { mockToken } from '../../dev/mock-idp';
+import { PROFILES, type Profile } from '../../dev/profiles';
 import type { GatewaySpec } from '../../lib/model/types';
 import { echoBackend, get, isolateDevHome, type EchoBackend } from './helpers';
 

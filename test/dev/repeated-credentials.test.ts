@@ -3,9 +3,9 @@
  * dev profile (issue 28: dev used the first value, the AWS authorizer the last).
  */
 import { request } from 'undici';
-import { startDev, type DevServer } from '../../lib/dev/server';
-import { mockToken } from '../../lib/dev/mock-idp';
-import type { Profile } from '../../lib/dev/profiles';
+import { startDev, type DevServer } from '../../dev/server';
+import { mockToken } from '../../dev/mock-idp';
+import type { Profile } from '../../dev/profiles';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { isolateDevHome } from './helpers';
 

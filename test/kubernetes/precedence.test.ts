@@ -1,12 +1,12 @@
 /**
  * The emitted path matches select, for every request, the route the model's own matcher
- * (lib/dev/match.ts) selects. Envoy Gateway is emulated as its v1.9 sort does it
+ * (dev/match.ts) selects. Envoy Gateway is emulated as its v1.9 sort does it
  * (internal/gatewayapi/sort.go): Exact before RegularExpression, then longer match value first,
  * then more header matches (a method counts as one), stable otherwise; the first entry whose path
  * (RE2 full match) and method match wins.
  */
 import fc from 'fast-check';
-import { createMatcher } from '../../lib/dev/match';
+import { createMatcher } from '../../dev/match';
 import { validateGateway } from '../../lib/model/normalize';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
@@ -80,7 +80,7 @@ function specOf(basePath: string, routes: { method: string; path: string }[]): G
 
 /**
  * The model's choice. One adjustment, reported to the lead: when no route on the best template
- * takes the method, lib/dev/match.ts falls back to the next template and takes its first route in
+ * takes the method, dev/match.ts falls back to the next template and takes its first route in
  * spec order, which may be an ANY route even when a route of equal precedence takes the exact method.
  * Its own rule (an exact method beats ANY) and Apigee's flow order pick the exact one; so do the
  * emitted matches.

@@ -1,6 +1,6 @@
 import { allowOriginValue, corsMethods, originAllowed, preflightMethods } from '../../lib/model/cors';
 import type { CorsSpec } from '../../lib/model/types';
-import { preflight } from '../../lib/dev/cors';
+import { preflight } from '../../dev/cors';
 
 const cors = (o: Partial<CorsSpec>): CorsSpec => ({ allowOrigins: ['https://a.example'], allowMethods: ['GET'], allowHeaders: [], exposeHeaders: [], allowCredentials: false, maxAgeSeconds: 600, ...o });
 

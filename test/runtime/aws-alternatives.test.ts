@@ -11,8 +11,8 @@ import { toGatewaySpec } from '../../lib/model/normalize';
 import { createAuthorizer, type AuthorizerEvent, type AuthorizerResult, type HttpGet } from '../../lib/runtime/authorizer/handler';
 import type { AuthorizerConfig } from '../../lib/runtime/config';
 import { compileAws } from '../../providers/aws/compile';
-import { createDevAuthorizer } from '../../lib/dev/aws-authorizer';
-import { virtualClock } from '../../lib/dev/clock';
+import { createDevAuthorizer } from '../../dev/aws-authorizer';
+import { virtualClock } from '../../dev/clock';
 import { JwksServer, makeKey, signJwt } from './jwt-kit';
 
 const NOW = 1_800_000_000_000;
@@ -205,7 +205,7 @@ describe('a pair among alternatives: auth: [oauth, [partnerKey, partnerJwt]], sc
   });
 });
 
-describe('anygate dev: the bridge to the generated authorizer (lib/dev/aws-authorizer.ts)', () => {
+describe('anygate dev: the bridge to the generated authorizer (dev/aws-authorizer.ts)', () => {
   const server = new JwksServer();
   let base = '';
   beforeAll(async () => {

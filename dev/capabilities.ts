@@ -3,8 +3,8 @@
  * refuse, so `dev` refuses it at start too (naming route, feature and target), and what the
  * portability report claims the target does with each feature.
  */
-import { capability, targetProblems, type Capability, type Feature } from '../capabilities';
-import type { GatewaySpec } from '../model/types';
+import { capability, targetProblems, type Capability, type Feature } from '../lib/capabilities';
+import type { GatewaySpec } from '../lib/model/types';
 import type { Profile } from './profiles';
 
 export interface StartRefusal {

@@ -4,7 +4,7 @@
  * stage's default throttle for that method (method settings override `/*\/*`); APIM and Apigee
  * apply both the API-level (stage) and the route limit.
  */
-import type { GatewaySpec, RouteSpec } from '../model/types';
+import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { quotaCounter, rateLimiter, type RateLimiter } from './limits';
 import type { Profile, Refusal } from './profiles';
 

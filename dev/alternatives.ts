@@ -6,7 +6,7 @@
  * authorizer). A synthetic route is needed because the generated authorizer verifies a route's
  * requirement, and here each token is checked alone.
  */
-import type { GatewaySpec, RouteSpec } from '../model/types';
+import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { createDevAuthorizer, type DevAuthorizer, type DevAuthorizerOptions, type JwtDecision } from './aws-authorizer';
 
 const PREFIX = '__anygate-alternative';

@@ -26,7 +26,7 @@
  * A header expected as null must be absent. Body fields are dotted paths into the JSON body.
  */
 import { z } from 'zod';
-import { parseDataFile } from '../../model/load';
+import { parseDataFile } from '../../lib/model/load';
 import { DevUsageError } from '../errors';
 
 const Json: z.ZodType<unknown> = z.unknown();

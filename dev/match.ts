@@ -2,9 +2,9 @@
  * Route matching over the model's parsed path templates, in the model's precedence
  * (lib/model/precedence.ts), the order every target's compiler emits. basePath is stripped first.
  */
-import type { PathSegment } from '../model/path';
-import { compareTemplates, precedenceOrder } from '../model/precedence';
-import type { GatewaySpec, RouteSpec } from '../model/types';
+import type { PathSegment } from '../lib/model/path';
+import { compareTemplates, precedenceOrder } from '../lib/model/precedence';
+import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 
 export interface RouteMatch {
   readonly route: RouteSpec;

@@ -4,7 +4,7 @@
  * spec: its issuer, first audience and required claims, the scopes asked for, and an expiry.
  */
 import { createPublicKey, sign, constants } from 'node:crypto';
-import type { GatewaySpec, JwtAuthorizerSpec } from '../model/types';
+import type { GatewaySpec, JwtAuthorizerSpec } from '../lib/model/types';
 import { keyKind, mockIdpKey, type KeyKind } from './local-state';
 import { DevUsageError } from './errors';
 

@@ -17,8 +17,8 @@
  *   connection failure` when the backend cannot be reached (UF).
  * - 413 `Payload Too Large` past the buffer limit.
  */
-import type { GatewaySpec, RouteSpec } from '../model/types';
-import type { GatewayResponse, Refusal, RefusalContext } from './profiles';
+import type { GatewaySpec, RouteSpec } from '../lib/model/types';
+import type { GatewayResponse, Refusal, RefusalContext } from './refusal-types';
 
 const TEXT = 'text/plain';
 

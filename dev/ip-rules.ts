@@ -9,7 +9,7 @@
  * which parsers read as octal or decimal) matches nothing and is refused wherever rules exist.
  */
 import * as ipaddr from 'ipaddr.js';
-import type { IpRulesSpec } from '../model/types';
+import type { IpRulesSpec } from '../lib/model/types';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 

@@ -3,10 +3,10 @@
  * API keys per consumer, custom authorizers through `--function` bindings. Returns who called,
  * or the refusal the profile's gateway gives.
  */
-import { credentialLocation } from '../model/credentials';
-import type { CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
-import { planAlternatives } from '../runtime/alternatives';
-import { repeatsCredential } from '../runtime/repeated';
+import { credentialLocation } from '../lib/model/credentials';
+import type { CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../lib/model/types';
+import { planAlternatives } from '../lib/runtime/alternatives';
+import { repeatsCredential } from '../lib/runtime/repeated';
 import type { AlternativeJwts } from './alternatives';
 import type { DevAuthorizer } from './aws-authorizer';
 import type { ConsumerKey } from './consumers';

@@ -3,8 +3,8 @@
  * parameters and headers, and (unless `cache.shared`) the caller's identity on routes with auth,
  * as the compilers key it. Only successful GET and HEAD responses are stored.
  */
-import { cacheCallerCredentials } from '../model/credentials';
-import type { CachePolicySpec, GatewaySpec, RouteSpec } from '../model/types';
+import { cacheCallerCredentials } from '../lib/model/credentials';
+import type { CachePolicySpec, GatewaySpec, RouteSpec } from '../lib/model/types';
 
 export interface CachedResponse {
   readonly status: number;

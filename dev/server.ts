@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { GatewaySpec, RouteSpec } from '../model/types';
+import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { AccessLog } from './access-log';
 import { adminRefusal, newAdminToken, publishAdminToken } from './admin-guard';
 import { RouteAuth, type Caller } from './auth';
@@ -28,7 +28,7 @@ import { refusal, type GatewayResponse, type Profile, type Refusal, type Refusal
 import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
-import { unknownStageMessage } from '../model/stages';
+import { unknownStageMessage } from '../lib/model/stages';
 
 export interface DevOptions {
   readonly spec: GatewaySpec;

@@ -3,7 +3,7 @@
  * consumer's `secretRef: env:NAME` names, else from `ANYGATE_DEV_KEY_<CONSUMER>`, else a key
  * derived from the local seed (local-state.ts), printed at start.
  */
-import type { GatewaySpec } from '../model/types';
+import type { GatewaySpec } from '../lib/model/types';
 import { devApiKey } from './local-state';
 
 export interface ConsumerKey {

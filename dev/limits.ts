@@ -13,9 +13,9 @@
  *   aligned on the Unix epoch (window start = now - now % unit; a week is 7 days, a month 30),
  *   as envoyproxy/ratelimit's cache keys are.
  */
-import type { QuotaSpec, RateLimitSpec } from '../model/types';
-import { rateWindow } from '../../providers/azure/emit/limits';
-import { RATE_UNITS, wholeRate } from '../capabilities/targets/kubernetes';
+import type { QuotaSpec, RateLimitSpec } from '../lib/model/types';
+import { rateWindow } from '../providers/azure/emit/limits';
+import { RATE_UNITS, wholeRate } from '../lib/capabilities/targets/kubernetes';
 import type { Profile } from './profiles';
 
 export type LimitResult = { readonly ok: true } | { readonly ok: false; readonly retryAfterSeconds: number };

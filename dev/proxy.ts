@@ -4,7 +4,7 @@
  * round-robin, so a run's split is exact and repeatable.
  */
 import { Agent, request } from 'undici';
-import type { GatewaySpec, HttpBackendSpec } from '../model/types';
+import type { GatewaySpec, HttpBackendSpec } from '../lib/model/types';
 
 export interface HttpResponse {
   readonly status: number;

@@ -1,5 +1,5 @@
 /** Errors of the dev gateway and its commands: plain messages, never stack traces. */
-import { AnygateError } from '../model/errors';
+import { AnygateError } from '../lib/model/errors';
 
 /** A bad flag or argument (exit code 2). */
 export class DevUsageError extends AnygateError {}

@@ -17,6 +17,7 @@
  */
 
 import { kubernetesRefusal } from './profile-kubernetes';
+import type { GatewayResponse, Refusal, RefusalContext } from './refusal-types';
 
 export type Profile = 'aws' | 'azure' | 'apigee' | 'kubernetes';
 /** The cloud profiles, which every example runs on. */
@@ -24,45 +25,7 @@ export const PROFILES: readonly Profile[] = ['aws', 'azure', 'apigee'];
 /** Every profile `--profile` takes; kubernetes (Envoy Gateway) refuses some examples' features at start. */
 export const ALL_PROFILES: readonly Profile[] = [...PROFILES, 'kubernetes'];
 
-/** Why the gateway refused. */
-export type Refusal =
-  | 'unauthorized'
-  | 'forbiddenScope'
-  | 'missingApiKey'
-  | 'invalidApiKey'
-  | 'noRoute'
-  | 'methodNotAllowed'
-  | 'ipDenied'
-  | 'tooLarge'
-  | 'unsupportedMediaType'
-  | 'badRequest'
-  | 'rateLimited'
-  | 'quotaExceeded'
-  | 'badGateway'
-  | 'timeout'
-  | 'internal';
-
-export interface GatewayResponse {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-export interface RefusalContext {
-  /** Seconds until the limit lets the caller in again (429s). */
-  readonly retryAfterSeconds?: number;
-  /** Which limit refused (429s): Envoy answers its local and global rate limits differently. @default 'route' */
-  readonly limitScope?: 'plan' | 'route' | 'stage';
-  /** The route has a JWT authorizer (401s): Envoy's 401 then comes from jwt_authn. @default true */
-  readonly jwtRoute?: boolean;
-  /** The request carried the authorizer's credential (401s): Envoy's jwt_authn tells a missing token from a bad one. @default false */
-  readonly credentialPresent?: boolean;
-  /** The URL the caller requested, for `WWW-Authenticate: Bearer realm=...` (401s). @default 'http://localhost/' */
-  readonly requestUrl?: string;
-  readonly clientIp?: string;
-  /** Detail for validation failures. */
-  readonly detail?: string;
-}
+export type { GatewayResponse, Refusal, RefusalContext } from './refusal-types';
 
 const JSON_TYPE = 'application/json';
 

@@ -4,7 +4,7 @@
  * /__anygate/clock when the gateway is `anygate dev`); API keys are the dev keys (consumers.ts).
  */
 import { request } from 'undici';
-import type { GatewaySpec } from '../../model/types';
+import type { GatewaySpec } from '../../lib/model/types';
 import { readFileSync } from 'node:fs';
 import { ADMIN_TOKEN_ENV, ADMIN_TOKEN_HEADER, adminTokenFile } from '../admin-guard';
 import { consumerKeys } from '../consumers';

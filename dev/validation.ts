@@ -3,7 +3,7 @@
  * size, media type and JSON Schema (ajv). Returns the refusal the profile's gateway would give.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
-import type { RouteSpec } from '../model/types';
+import type { RouteSpec } from '../lib/model/types';
 import type { Profile, Refusal } from './profiles';
 
 /** Largest request body each gateway accepts: 10 MB on API Gateway and Apigee. */

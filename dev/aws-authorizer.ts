@@ -7,14 +7,14 @@
  * every profile); the dev gateway checks API keys against its consumers itself (auth.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { createAuthorizer, type AuthorizerEvent } from '../runtime/authorizer/handler';
-import type { AuthorizerResult } from '../runtime/authorizer/policy';
-import type { AuthorizerConfig } from '../runtime/config';
-import type { SynthesisProblem } from '../model/errors';
-import type { GatewaySpec, RouteSpec } from '../model/types';
-import { compileAwsAuth } from '../../providers/aws/auth';
-import { claimsUsed } from '../../providers/aws/integration';
-import { buildResources, type AwsResource } from '../../providers/aws/resources';
+import { createAuthorizer, type AuthorizerEvent } from '../lib/runtime/authorizer/handler';
+import type { AuthorizerResult } from '../lib/runtime/authorizer/policy';
+import type { AuthorizerConfig } from '../lib/runtime/config';
+import type { SynthesisProblem } from '../lib/model/errors';
+import type { GatewaySpec, RouteSpec } from '../lib/model/types';
+import { compileAwsAuth } from '../providers/aws/auth';
+import { claimsUsed } from '../providers/aws/integration';
+import { buildResources, type AwsResource } from '../providers/aws/resources';
 import type { Clock } from './clock';
 
 export interface JwtRequest {

@@ -5,12 +5,12 @@
  * runs function bindings in-process. Header, query, path and body transforms and redaction are
  * therefore the deployed code's.
  */
-import { transformSteps } from '../../providers/aws/routes/transform';
-import type { GatewaySpec, RouteSpec } from '../model/types';
-import { createTransformer, type ProxyEvent, type ProxyResult, type Transport } from '../runtime/transform/handler';
-import type { TransformConfig, TransformRoute } from '../runtime/config';
+import { transformSteps } from '../providers/aws/routes/transform';
+import type { GatewaySpec, RouteSpec } from '../lib/model/types';
+import { createTransformer, type ProxyEvent, type ProxyResult, type Transport } from '../lib/runtime/transform/handler';
+import type { TransformConfig, TransformRoute } from '../lib/runtime/config';
 import { BackendError } from './proxy';
-import { backendPathTemplate } from '../model/rewrite';
+import { backendPathTemplate } from '../lib/model/rewrite';
 
 /** Host of the placeholder URL a route's target carries; the transport resolves it per call. */
 const PLACEHOLDER = '.backend.anygate.invalid';

@@ -4,9 +4,9 @@
  * preflights with its OPTIONS mock (204, the Allow-Origin echoed only for a listed origin: see
  * providers/aws/cors.ts); APIM's cors policy and Apigee's CORS policy answer 200.
  */
-import { allowOriginValue, originAllowed, preflightMethods } from '../model/cors';
-import { KUBERNETES_PREFLIGHT_REFUSED } from '../capabilities/targets/kubernetes-differences';
-import type { CorsSpec } from '../model/types';
+import { allowOriginValue, originAllowed, preflightMethods } from '../lib/model/cors';
+import { KUBERNETES_PREFLIGHT_REFUSED } from '../lib/capabilities/targets/kubernetes-differences';
+import type { CorsSpec } from '../lib/model/types';
 import type { Profile } from './profiles';
 
 export { originAllowed };

@@ -5,9 +5,9 @@
  * a refused origin, cached response reuse, the mock body, a denied IP. Expected answers come from
  * the profile's table (profiles.ts), so the same cases hold a deployed stage to it.
  */
-import type { GatewaySpec, RouteSpec } from '../../model/types';
-import { wholeRate } from '../../capabilities/targets/kubernetes';
-import { rateWindow } from '../../../providers/azure/emit/limits';
+import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
+import { rateWindow } from '../../providers/azure/emit/limits';
 import { refusal, type Profile, type Refusal } from '../profiles';
 import type { ConformVector } from './vectors';
 
