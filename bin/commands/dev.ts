@@ -14,6 +14,7 @@ import { startDev, type DevServer } from '../../lib/dev/server';
 import { JWKS_PATH } from '../../lib/dev/mock-idp';
 import { envName } from '../../lib/dev/consumers';
 import { stateDir } from '../../lib/dev/local-state';
+import { plural } from './context';
 
 export interface DevFlags {
   stage?: string;
@@ -58,7 +59,7 @@ function parsePort(p: string | undefined): number {
 }
 
 function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec'], flags: DevFlags): string {
-  const lines = [`gateway ${spec.name} (${spec.routes.length} routes), profile ${dev.profile}, stage ${dev.stage}, ${dev.clock.virtual ? 'virtual clock (POST /__anygate/clock {"advanceSeconds": N})' : 'wall clock'}`];
+  const lines = [`gateway ${spec.name} (${plural(spec.routes.length, 'route')}), profile ${dev.profile}, stage ${dev.stage}, ${dev.clock.virtual ? 'virtual clock (POST /__anygate/clock {"advanceSeconds": N})' : 'wall clock'}`];
   const base = spec.basePath === '/' ? '' : spec.basePath;
   for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
   for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
@@ -140,7 +141,7 @@ function watchSpec(file: string, first: GatewaySpec, r: Restart, io: Io): { clos
     try {
       r.replace(await r.start(spec, port));
       last = spec;
-      io.out(`anygate dev reloaded ${file} (${spec.routes.length} routes) on ${r.current().url}\n`);
+      io.out(`anygate dev reloaded ${file} (${plural(spec.routes.length, 'route')}) on ${r.current().url}\n`);
     } catch (e) {
       r.replace(await r.start(last, port));
       io.err(`anygate dev: ${file} changed but was not reloaded:\n${e instanceof Error ? e.message : String(e)}\n`);

@@ -10,6 +10,7 @@ import type { Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
+import { PEERS } from '../peers';
 import { compilers } from './compilers';
 import { json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
@@ -38,14 +39,6 @@ export function prepareOutDir(outDir: string): void {
     throw new AnygateError(`cannot write to ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; choose a writable --out directory`);
   }
 }
-
-/** The packages each target's SDK comes from: peer dependencies a user installs for the targets they use. */
-const PEERS: Record<TargetSummary['target'], string[]> = {
-  aws: ['aws-cdk-lib', 'constructs'],
-  azure: ['@pulumi/pulumi', '@pulumi/azure-native'],
-  apigee: ['@pulumi/pulumi', '@pulumi/gcp'],
-  kubernetes: [],
-};
 
 /** A target's synth module, loaded only when the target is synthesized; a missing SDK is named. */
 async function load<T>(target: TargetSummary['target'], f: () => Promise<T>): Promise<T> {

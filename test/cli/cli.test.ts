@@ -137,6 +137,44 @@ describe('start-up, discovery and the small commands', () => {
     expect(empty.err).toMatch(/no spec given and none found in .*: looked for anygate\.yaml, .*gateway\.ts; name one/);
   });
 
+  it('the quick start: init, validate and synth in an empty directory succeed on every target; init names each target\'s peers', async () => {
+    const dir = scratch('quickstart');
+    const init = await runAsync(['init'], dir);
+    expect(init.code).toBe(0);
+    expect(init.err).toMatch(/^next: anygate validate && anygate synth$/m);
+    expect(init.err).toMatch(/^  aws {9}aws-cdk-lib constructs +needed by anygate synth \(aws\) and cdk deploy$/m);
+    expect(init.err).toMatch(/^  azure {7}@pulumi\/pulumi @pulumi\/azure-native +needed by pulumi up/m);
+    expect(init.err).toMatch(/^  apigee {6}@pulumi\/pulumi @pulumi\/gcp +needed by pulumi up/m);
+    expect(init.err).toMatch(/^  kubernetes  - +none needed/m);
+    expect((await runAsync(['validate'], dir)).code).toBe(0);
+    // The quick start's synth: the default targets (aws, azure, apigee).
+    const synth = await runAsync(['synth'], dir);
+    expect(synth.err).not.toMatch(/FAILED/);
+    expect(synth.code).toBe(0);
+    expect(synth.out).toMatch(/^gateway anygate-quickstart-[a-z0-9]+: 2 routes, 1 stage$/im);
+    expect(synth.out).toMatch(/^  aws {4}ok {6}\d+ resources, 0 policies, 0 warnings$/m);
+    expect(synth.out).toMatch(/^  apigee ok {6}/m);
+    // Kubernetes (opt-in) takes it too; one status column when its longer name is in the list.
+    const k8s = await cli(['synth', '--target', 'azure,kubernetes', '--out', 'out-k8s'], dir);
+    expect(k8s.code).toBe(0);
+    expect(k8s.out).toMatch(/^  azure {6}ok {6}\d+ resources, 3 policies, 2 warnings\n {21}warning: /m);
+    expect(k8s.out).toMatch(/^  kubernetes ok {6}\d+ resources, \d+ polic(y|ies), 0 warnings$/m);
+  });
+
+  it('init --name with a display name writes a safe gateway name, the text as its description, and a spec that validates', async () => {
+    const dir = scratch('init-name');
+    const init = await cli(['init', '--name', 'My API'], dir);
+    expect(init.code).toBe(0);
+    expect(init.err).toMatch(/gateway my-api \("My API" is not a gateway name/);
+    const text = readFileSync(path.join(dir, 'anygate.yaml'), 'utf8');
+    expect(text).toMatch(/^name: my-api\ndescription: "My API"$/m);
+    const v = await cli(['validate', '--json'], dir);
+    expect(JSON.parse(v.out)).toMatchObject({ valid: true, gateway: 'my-api' });
+    const odd = await cli(['init', '--name', '42: "quoted" \\ name', '--out', 'b.yaml'], dir);
+    expect(odd.code).toBe(0);
+    expect((await cli(['validate', 'b.yaml'], dir)).code).toBe(0);
+  });
+
   it('"did you mean" for a mistyped command or option', async () => {
     const cmd = await cli(['synht']);
     expect([cmd.code, cmd.err]).toEqual([2, expect.stringContaining('(Did you mean synth?)')]);
