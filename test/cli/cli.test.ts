@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { groupWarnings, fromText } from '../../bin/commands/warnings';
 import { closest } from '../../bin/commands/suggest';
@@ -34,6 +34,17 @@ describe('anygate CLI', () => {
     expect(throws.code).toBe(1);
     expect(throws.err).toMatch(/the module threw while loading: spec module exploded on purpose/);
     expect(throws.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a TypeScript spec that does not compile: every compiler error at file:line:column, with the compiler\'s message', async () => {
+    const dir = scratch('syntax');
+    writeFileSync(path.join(dir, 'gateway.ts'), "export default {\n  name: 'x',\n  routes: [ { method: 'GET' path: '/a' } ],\n};\n");
+    const r = await cli(['validate', 'gateway.ts'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^gateway\.ts:3:29: Expected "}" but found "path" \(the module does not compile\)$/m);
+    expect(r.err).not.toMatch(/Transform failed/);
+    const j = JSON.parse((await cli(['validate', 'gateway.ts', '--json'], dir)).out);
+    expect(j.errors).toEqual([expect.objectContaining({ file: 'gateway.ts', line: 3, column: 29, message: expect.stringContaining('Expected "}" but found "path"') })]);
   });
 
   it('--debug adds the stack trace', async () => {
