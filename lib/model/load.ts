@@ -173,7 +173,7 @@ export function compileErrors(err: Error | undefined, file: string): SpecIssue[]
     const m = /^(.*):(\d+):(\d+): (?:ERROR: )?(.*)$/.exec(line);
     if (!m) continue;
     const where = path.resolve(m[1]!) === path.resolve(file) ? file : m[1]!;
-    issues.push({ path: [], file: where, line: Number(m[2]), column: Number(m[3]) + 1, message: `${m[4]} (the module does not compile)`, severity: 'error' });
+    issues.push({ path: [], file: where, line: Number(m[2]), column: Number(m[3]) + 1, message: `${m[4]} (the module does not compile)`, severity: 'error', rule: 'module-syntax' });
   }
   return issues;
 }

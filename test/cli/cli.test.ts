@@ -41,10 +41,27 @@ describe('anygate CLI', () => {
     writeFileSync(path.join(dir, 'gateway.ts'), "export default {\n  name: 'x',\n  routes: [ { method: 'GET' path: '/a' } ],\n};\n");
     const r = await cli(['validate', 'gateway.ts'], dir);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^gateway\.ts:3:29: Expected "}" but found "path" \(the module does not compile\)$/m);
+    expect(r.err).toMatch(/^gateway\.ts:3:29: Expected "}" but found "path" \(the module does not compile\) \[module-syntax\]$/m);
     expect(r.err).not.toMatch(/Transform failed/);
     const j = JSON.parse((await cli(['validate', 'gateway.ts', '--json'], dir)).out);
     expect(j.errors).toEqual([expect.objectContaining({ file: 'gateway.ts', line: 3, column: 29, message: expect.stringContaining('Expected "}" but found "path"') })]);
+  });
+
+  it('validate: stable rule ids on every issue (text and --json); --ignore silences warnings by id, never errors', async () => {
+    const dir = scratch('rules');
+    writeFileSync(path.join(dir, 'g.yaml'), 'name: w\nbackends:\n  api: { type: http, url: https://api.example.com }\nplans:\n  gold: { rateLimit: { requestsPerSecond: 5 } }\nroutes:\n  - { method: GET, path: /a, backend: api, auth: none }\n');
+    const warned = await cli(['validate', 'g.yaml'], dir);
+    expect([warned.code, warned.err]).toEqual([0, expect.stringMatching(/^g\.yaml:5:3: plans\.gold: warning: no consumer is on this plan; it will exist but meter nobody \[plan-unused\]$/m)]);
+    const quiet = await cli(['validate', 'g.yaml', '--ignore', 'plan-unused'], dir);
+    expect([quiet.code, quiet.err]).toEqual([0, '']);
+    expect(JSON.parse((await cli(['validate', 'g.yaml', '--json'], dir)).out).warnings).toEqual([expect.objectContaining({ rule: 'plan-unused', path: ['plans', 'gold'] })]);
+    expect(JSON.parse((await cli(['validate', 'g.yaml', '--json', '--ignore', 'x,plan-unused'], dir)).out).warnings).toEqual([]);
+    const broken = await cli(['validate', 'test/fixtures/broken.yaml', '--ignore', 'schema']);
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/routes\[0\]\.cache\.ttlSeconds: must be at most 86400 \(got 999999\) \[schema\]$/m);
+    expect(broken.err).toMatch(/routes\[1\]\.backend: refers to backend "nowhere".* \[unknown-reference\]$/m);
+    const j = JSON.parse((await cli(['validate', 'test/fixtures/broken.yaml', '--json'])).out);
+    expect(j.errors.map((e: { rule: string }) => e.rule).sort()).toEqual(['check-backends', 'schema', 'unknown-reference']);
   });
 
   it('--debug adds the stack trace', async () => {
