@@ -2,7 +2,7 @@
  * `anygate dev [spec]`: runs the gateway on 127.0.0.1 until interrupted. The first line of output
  * is always `anygate dev listening on http://127.0.0.1:PORT` (scripts read the port from it).
  */
-import { watch } from 'node:fs';
+import { readFileSync, watch } from 'node:fs';
 import * as path from 'node:path';
 import { formatIssue } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -127,7 +127,20 @@ function watchSpec(file: string, first: GatewaySpec, r: Restart, io: Io): { clos
   // One reload at a time; changes made meanwhile trigger one more.
   let running: Promise<void> | undefined;
   let again = false;
+  // One save raises several events (truncate and write, or rename and change): content that was
+  // already loaded (or refused) is not reloaded, so each save is reported once.
+  const read = () => {
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  let seen = read();
   const reload = async (): Promise<void> => {
+    const text = read();
+    if (text === seen) return;
+    seen = text;
     let spec: GatewaySpec;
     try {
       delete require.cache[abs]; // a TypeScript spec is a module: load it afresh
