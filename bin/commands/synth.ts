@@ -1,4 +1,5 @@
 /** `anygate synth [spec]`: every target's artifacts, offline. */
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/table';
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
@@ -34,6 +35,8 @@ function summary(result: SynthResult, gateway: string, stages: number, seconds: 
     for (const w of groupWarnings(t.warnings.map(fromText), ctx.verbose())) lines.push(`${indent}${c.yellow('warning')}: ${w}`);
     for (const e of t.errors) lines.push(`${indent}${e}`);
   }
+  const html = result.artifacts.find((a) => a.kind === 'portability-html');
+  if (html) lines.push(`portability matrix: ${path.join(result.outDir, html.path)} (open it in a browser; portability.md has the same as text)`);
   lines.push(`wrote ${plural(result.artifacts.length, 'artifact')} to ${result.outDir}/ (manifest.json lists them) in ${seconds.toFixed(1)} s`);
   return lines.join('\n') + '\n';
 }

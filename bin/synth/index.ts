@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
+import { formatPortabilityHtml } from '../../lib/capabilities/html';
 import { portability, type Compile } from '../../lib/capabilities/portability';
 import type { Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
@@ -100,6 +101,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   const replayed = Object.fromEntries(o.targets.map((t) => [t, decided.has(t) ? replay(t) : compile[t]]));
   const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: replayed });
   artifacts.push({ target: 'gateway', kind: 'portability', name: spec.name, path: writeFile(o.outDir, 'portability.md', formatPortabilityMarkdown(report, spec.name)) });
+  artifacts.push({ target: 'gateway', kind: 'portability-html', name: spec.name, path: writeFile(o.outDir, 'portability.html', formatPortabilityHtml(report, spec.name)) });
   const sorted = [...artifacts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest = {
     version: 1,
