@@ -13,6 +13,8 @@ export interface AccessRecord {
   readonly clientIp: string;
   /** True when served from the response cache. */
   readonly cached: boolean;
+  /** Why the gateway itself refused the request (401, 403, 429...); absent when it did not. */
+  readonly reason?: string;
 }
 
 export class AccessLog {
@@ -26,7 +28,7 @@ export class AccessLog {
   add(r: AccessRecord): void {
     this.ring.push(r);
     if (this.ring.length > this.size) this.ring.shift();
-    this.sink?.(`${r.method} ${r.path} ${r.routeId ?? '-'} ${r.status} ${r.latencyMs.toFixed(1)}ms ${r.consumer ?? '-'}${r.cached ? ' (cached)' : ''}`);
+    this.sink?.(`${r.method} ${r.path} ${r.routeId ?? '-'} ${r.status} ${r.latencyMs.toFixed(1)}ms ${r.consumer ?? '-'}${r.cached ? ' (cached)' : ''}${r.reason ? ` (${r.reason})` : ''}`);
   }
 
   /** Most recent last. */

@@ -24,6 +24,7 @@ import { Limits } from './limits-plan';
 import { createMatcher, type Matcher, type RouteMatch } from './match';
 import { JWKS_PATH, mockJwks } from './mock-idp';
 import { jwtContext } from './profile-kubernetes';
+import { refusalReason } from './refusal-reasons';
 import { refusal, type GatewayResponse, type Profile, type Refusal, type RefusalContext } from './profiles';
 import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
@@ -250,15 +251,15 @@ interface Exchange {
   cached: boolean;
 }
 
-function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }): void {
+function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }, reason?: string): void {
   const headers = { ...r.headers };
   if (p.spec.cors) cors.decorate(p.spec.cors, x.origin, headers);
   send(x.res, { ...r, headers }, x.method === 'HEAD');
-  p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: x.routeId, status: r.status, latencyMs: performance.now() - x.started, consumer: x.consumer, clientIp: x.clientIp, cached: x.cached });
+  p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: x.routeId, status: r.status, latencyMs: performance.now() - x.started, consumer: x.consumer, clientIp: x.clientIp, cached: x.cached, ...(reason ? { reason } : {}) });
 }
 
 function refuse(p: Pipeline, x: Exchange, r: Refusal, c: RefusalContext = {}): void {
-  finish(p, x, refusal(p.profile, r, { clientIp: x.clientIp, ...c }));
+  finish(p, x, refusal(p.profile, r, { clientIp: x.clientIp, ...c }), refusalReason(r, c));
 }
 
 async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {

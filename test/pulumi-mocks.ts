@@ -36,3 +36,29 @@ export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
+
+const registered = new WeakMap<object, Record<string, unknown>>();
+let patched = false;
+
+/**
+ * Records what each component passes to registerOutputs (the mocks' monitor drops it). Call before
+ * the components are built; read with `registeredOutputs(component)`.
+ */
+export function recordRegisteredOutputs(): void {
+  if (patched) return;
+  patched = true;
+  const proto = pulumi.ComponentResource.prototype as unknown as { registerOutputs(o?: Record<string, unknown>): void };
+  const original = proto.registerOutputs;
+  proto.registerOutputs = function (this: object, outputs?: Record<string, unknown>) {
+    // Pulumi itself calls registerOutputs() with nothing once the component's initialize settles.
+    if (outputs && !registered.has(this)) registered.set(this, outputs);
+    return original.call(this, outputs);
+  };
+}
+
+/** The outputs a component registered (see recordRegisteredOutputs). */
+export function registeredOutputs(component: pulumi.ComponentResource): Record<string, unknown> {
+  const o = registered.get(component);
+  if (!o) throw new Error('the component registered no outputs (or recordRegisteredOutputs ran after it was built)');
+  return o;
+}

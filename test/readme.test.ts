@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { validateGateway } from '../lib/model/normalize';
+import { SPEC_FILES } from '../bin/commands/spec-file';
 
 describe('README', () => {
   const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -9,6 +10,26 @@ describe('README', () => {
   it('shows the two commands', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm ci && npm test');
+  });
+
+  it('every dev command followed by conform starts dev with what the generated cases need', () => {
+    const docs = [readme, readFileSync(path.join(__dirname, '..', 'docs', 'dev.md'), 'utf8')];
+    for (const doc of docs) {
+      for (const block of doc.match(/```sh\n[\s\S]*?```/g) ?? []) {
+        if (!block.includes('anygate conform')) continue;
+        const dev = /anygate dev [^\n]*(\\\n[^\n]*)*/.exec(block)![0];
+        for (const flag of ['--mock-idp', '--clock virtual', '--trust-forwarded']) expect([dev, dev.includes(flag)]).toEqual([dev, true]);
+      }
+    }
+  });
+
+  it('names the mock backend\'s status field as the schema does (statusCode)', () => {
+    expect(readme).toMatch(/`mock` \(`statusCode`/);
+  });
+
+  it('docs/dev.md states the current default spec (the files every command looks for)', () => {
+    const row = readFileSync(path.join(__dirname, '..', 'docs', 'dev.md'), 'utf8').split('\n').find((l) => l.startsWith('| `[spec]` |'))!;
+    expect(row).toContain(SPEC_FILES.map((f) => `\`${f}\``).join(', '));
   });
 
   it('its YAML example is a valid spec', () => {

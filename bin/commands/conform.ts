@@ -9,6 +9,7 @@ import { DevUsageError } from '../../dev/errors';
 import { generateVectors } from '../../dev/conform/generate';
 import { formatResults, runVectors } from '../../dev/conform/run';
 import { parseVectors } from '../../dev/conform/vectors';
+import { conformHints } from './conform-hints';
 import { parseProfile } from './dev';
 import { unknownStageMessage } from '../../lib/model/stages';
 
@@ -33,6 +34,7 @@ export async function cmdConform(file: string, vectorsFile: string | undefined, 
   if (!spec.stages[stage]) throw new DevUsageError(unknownStageMessage(stage, stages));
   const vectors = vectorsFile ? parseVectors(readFileSync(vectorsFile, 'utf8'), vectorsFile) : generateVectors(spec, stage, profile);
   const results = await runVectors(spec, vectors, { url: url.toString() });
-  io.out(flags.json ? JSON.stringify({ profile, results }, null, 2) + '\n' : formatResults(results));
+  const hints = conformHints(results);
+  io.out(flags.json ? JSON.stringify({ profile, results, hints }, null, 2) + '\n' : formatResults(results) + hints.map((h) => `${h}\n`).join(''));
   return results.every((r) => r.pass) ? 0 : 1;
 }

@@ -43,6 +43,7 @@ export function colorWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv 
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 route`, `2 routes`; irregular plurals as the third argument. @default pluralForm - word + 's' */
+export function plural(n: number, word: string, pluralForm: string = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralForm}`;
 }

@@ -2,7 +2,7 @@
  * `anygate dev [spec]`: runs the gateway on 127.0.0.1 until interrupted. The first line of output
  * is always `anygate dev listening on http://127.0.0.1:PORT` (scripts read the port from it).
  */
-import { watch } from 'node:fs';
+import { readFileSync, watch } from 'node:fs';
 import * as path from 'node:path';
 import { formatIssue } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -15,6 +15,7 @@ import { JWKS_PATH } from '../../dev/mock-idp';
 import { envName } from '../../dev/consumers';
 import { stateDir } from '../../dev/local-state';
 import { ADMIN_TOKEN_HEADER, newAdminToken } from '../../dev/admin-guard';
+import { plural } from './context';
 
 export interface DevFlags {
   stage?: string;
@@ -59,7 +60,7 @@ function parsePort(p: string | undefined): number {
 }
 
 function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec'], flags: DevFlags): string {
-  const lines = [`gateway ${spec.name} (${spec.routes.length} routes), profile ${dev.profile}, stage ${dev.stage}, ${dev.clock.virtual ? 'virtual clock (POST /__anygate/clock {"advanceSeconds": N})' : 'wall clock'}`];
+  const lines = [`gateway ${spec.name} (${plural(spec.routes.length, 'route')}), profile ${dev.profile}, stage ${dev.stage}, ${dev.clock.virtual ? 'virtual clock (POST /__anygate/clock {"advanceSeconds": N})' : 'wall clock'}`];
   const base = spec.basePath === '/' ? '' : spec.basePath;
   for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
   for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
@@ -133,7 +134,20 @@ function watchSpec(file: string, first: GatewaySpec, r: Restart, io: Io): { clos
   // One reload at a time; changes made meanwhile trigger one more.
   let running: Promise<void> | undefined;
   let again = false;
+  // One save raises several events (truncate and write, or rename and change): content that was
+  // already loaded (or refused) is not reloaded, so each save is reported once.
+  const read = () => {
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  let seen = read();
   const reload = async (): Promise<void> => {
+    const text = read();
+    if (text === seen) return;
+    seen = text;
     let spec: GatewaySpec;
     try {
       delete require.cache[abs]; // a TypeScript spec is a module: load it afresh
@@ -147,7 +161,7 @@ function watchSpec(file: string, first: GatewaySpec, r: Restart, io: Io): { clos
     try {
       r.replace(await r.start(spec, port));
       last = spec;
-      io.out(`anygate dev reloaded ${file} (${spec.routes.length} routes) on ${r.current().url}\n`);
+      io.out(`anygate dev reloaded ${file} (${plural(spec.routes.length, 'route')}) on ${r.current().url}\n`);
     } catch (e) {
       r.replace(await r.start(last, port));
       io.err(`anygate dev: ${file} changed but was not reloaded:\n${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,4 +1,5 @@
 /** `anygate synth [spec]`: every target's artifacts, offline. */
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/types';
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
@@ -25,14 +26,20 @@ interface SynthFlags {
 
 function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context): string {
   const c = ctx.colors;
-  const lines = [`gateway ${gateway}: ${result.routes} routes, ${stages} stages`];
+  const lines = [`gateway ${gateway}: ${plural(result.routes, 'route')}, ${plural(stages, 'stage')}`];
+  // One column width for every target name (kubernetes is longer than the default three).
+  const width = Math.max(...result.targets.map((t) => t.target.length));
+  const indent = ' '.repeat(2 + width + 1 + 'FAILED'.length + 2);
   for (const t of result.targets) {
-    if (t.ok) lines.push(`  ${t.target.padEnd(7)} ${c.green('ok')}      ${t.resources} resources, ${t.policies} policies, ${plural(t.warnings.length, 'warning')}`);
-    else lines.push(`  ${t.target.padEnd(7)} ${c.red('FAILED')}  ${plural(t.errors.length, 'problem')}`);
-    for (const w of groupWarnings(t.warnings.map(fromText), ctx.verbose())) lines.push(`          ${c.yellow('warning')}: ${w}`);
-    for (const e of t.errors) lines.push(`          ${e}`);
+    const name = t.target.padEnd(width);
+    if (t.ok) lines.push(`  ${name} ${c.green('ok')}${' '.repeat('FAILED'.length - 2)}  ${plural(t.resources, 'resource')}, ${plural(t.policies, 'policy', 'policies')}, ${plural(t.warnings.length, 'warning')}`);
+    else lines.push(`  ${name} ${c.red('FAILED')}  ${plural(t.errors.length, 'problem')}`);
+    for (const w of groupWarnings(t.warnings.map(fromText), ctx.verbose())) lines.push(`${indent}${c.yellow('warning')}: ${w}`);
+    for (const e of t.errors) lines.push(`${indent}${e}`);
   }
-  lines.push(`wrote ${result.artifacts.length} artifacts to ${result.outDir}/ (manifest.json lists them) in ${seconds.toFixed(1)} s`);
+  const html = result.artifacts.find((a) => a.kind === 'portability-html');
+  if (html) lines.push(`portability matrix: ${path.join(result.outDir, html.path)} (open it in a browser; portability.md has the same as text)`);
+  lines.push(`wrote ${plural(result.artifacts.length, 'artifact')} to ${result.outDir}/ (manifest.json lists them) in ${seconds.toFixed(1)} s`);
   return lines.join('\n') + '\n';
 }
 

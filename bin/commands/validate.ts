@@ -1,12 +1,15 @@
 /** `anygate validate [spec]`: load and validate; `--json` prints a report on stdout, valid or not. */
 import type { Command } from 'commander';
 import { AnygateError, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
+import { ruleOf, withoutIgnored } from '../../lib/model/rules';
 import { EXIT, plural, type CommandModule, type Context } from './context';
 import { specArgument, SPEC_FILES } from './spec-file';
 
 interface ValidateFlags {
   json?: boolean;
   lenient?: boolean;
+  /** Warning rule ids to silence (repeatable, or comma-separated). */
+  ignore?: string[];
 }
 
 /** The machine-readable report: the same shape whether the spec is valid or not. */
@@ -15,18 +18,28 @@ export interface ValidateReport {
   readonly valid: boolean;
   readonly gateway?: string;
   readonly routes?: number;
+  /** Each with its stable `rule` id. */
   readonly errors: Omit<SpecIssue, 'severity'>[];
+  /** Each with its stable `rule` id; those of `--ignore` left out. */
   readonly warnings: Omit<SpecIssue, 'severity'>[];
 }
 
-const strip = ({ severity: _s, ...rest }: SpecIssue) => rest;
+const strip = ({ severity: _s, ...rest }: SpecIssue) => ({ ...rest, rule: ruleOf({ severity: _s, ...rest }) });
+
+/** `--ignore a,b --ignore c` as one set of rule ids. */
+function ignoredRules(flags: ValidateFlags): Set<string> {
+  return new Set((flags.ignore ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean));
+}
+
+/** A line's issue with its rule id at the end: `... [plan-unused]`. */
+const tagged = (i: SpecIssue): SpecIssue => ({ ...i, message: `${i.message} [${ruleOf(i)}]` });
 
 /** The spec and its warnings, placeholders included (validate warns; synth refuses them). */
 async function load(file: string, flags: ValidateFlags) {
   const { loadSpec } = require('../../lib/load') as typeof import('../../lib/load');
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const loaded = await loadSpec(file, { lenient: flags.lenient });
-  return { spec: loaded.spec, warnings: [...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)] };
+  return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)], ignoredRules(flags)) };
 }
 
 async function report(file: string, flags: ValidateFlags): Promise<ValidateReport> {
@@ -35,9 +48,10 @@ async function report(file: string, flags: ValidateFlags): Promise<ValidateRepor
     return { file, valid: true, gateway: loaded.spec.name, routes: loaded.spec.routes.length, errors: [], warnings: loaded.warnings.map(strip) };
   } catch (e) {
     if (e instanceof SpecValidationError) {
-      return { file, valid: false, errors: e.issues.filter((i) => i.severity === 'error').map(strip), warnings: e.issues.filter((i) => i.severity === 'warning').map(strip) };
+      const issues = withoutIgnored(e.issues, ignoredRules(flags));
+      return { file, valid: false, errors: issues.filter((i) => i.severity === 'error').map(strip), warnings: issues.filter((i) => i.severity === 'warning').map(strip) };
     }
-    if (e instanceof AnygateError) return { file, valid: false, errors: [{ path: [], file, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message }], warnings: [] };
+    if (e instanceof AnygateError) return { file, valid: false, errors: [{ path: [], file, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message, rule: 'file' }], warnings: [] };
     throw e;
   }
 }
@@ -49,11 +63,17 @@ async function validate(given: string | undefined, flags: ValidateFlags, ctx: Co
     ctx.io.out(JSON.stringify(r, null, 2) + '\n');
     return r.valid ? EXIT.ok : EXIT.failed;
   }
-  // Not --json: errors propagate to main, which prints them located and exits 1.
-  const loaded = await load(file, flags);
+  // Not --json: errors propagate to main, which prints them located (with their rule ids) and exits 1.
+  let loaded: Awaited<ReturnType<typeof load>>;
+  try {
+    loaded = await load(file, flags);
+  } catch (e) {
+    if (e instanceof SpecValidationError) throw new SpecValidationError(withoutIgnored(e.issues, ignoredRules(flags)).map(tagged));
+    throw e;
+  }
   const c = ctx.colors;
   const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
-  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  for (const line of formatWarnings(loaded.warnings.map(tagged), { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
   ctx.io.out(`${file}: ${c.green('valid')} (gateway ${loaded.spec.name}, ${plural(loaded.spec.routes.length, 'route')})\n`);
   return EXIT.ok;
 }
@@ -66,6 +86,7 @@ export const validateCommand: CommandModule = {
       .argument('[spec]', `spec file (default: the first of ${SPEC_FILES.join(', ')} in the current directory)`)
       .option('--json', 'machine-readable report on stdout (also when the spec is invalid)')
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
+      .option('--ignore <rules>', 'silence warnings by rule id (comma-separated, repeatable; the id ends each line, and is `rule` in --json); errors cannot be silenced', (v: string, prev: string[] = []) => [...prev, v])
       .action(run((file: string | undefined, flags: ValidateFlags) => validate(file, flags, ctx)));
   },
 };

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diffLines } from 'diff';
 import microdiff from 'microdiff';
+import { ALL_TARGETS } from '../../lib/capabilities/types';
 import { AnygateError } from '../../lib/model/errors';
 
 const STATEFUL = new Set([
@@ -178,6 +179,14 @@ function render(e: DiffEntry): string[] {
 export function diffOut(oldDir: string, newDir: string): DiffResult {
   const before = readManifest(oldDir);
   const after = readManifest(newDir);
-  const entries = [...graphEntries(oldDir, newDir, before, after), ...fileEntries(oldDir, newDir, before, after)];
+  // Grouped by target (resources, then policy and proxy files), in the order synth runs them.
+  const order = (t: string) => {
+    const i = (ALL_TARGETS as readonly string[]).indexOf(t);
+    return i < 0 ? ALL_TARGETS.length : i;
+  };
+  const entries = [...graphEntries(oldDir, newDir, before, after), ...fileEntries(oldDir, newDir, before, after)]
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => order(a.e.target) - order(b.e.target) || a.i - b.i)
+    .map(({ e }) => e);
   return { lines: entries.flatMap(render), entries, changes: entries.length, destructive: entries.filter((e) => e.destructive).length };
 }

@@ -5,11 +5,13 @@
 import { existsSync, mkdirSync, readdirSync, accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
+import { formatPortabilityHtml } from '../../lib/capabilities/html';
 import { portability, type Compile } from '../../lib/capabilities/portability';
 import type { Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
+import { PEERS } from '../peers';
 import { compilers } from './compilers';
 import { beginRun, finishRun, json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
@@ -42,14 +44,6 @@ export function prepareOutDir(outDir: string): void {
     throw new AnygateError(`cannot write to ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; choose a writable --out directory`);
   }
 }
-
-/** The packages each target's SDK comes from: peer dependencies a user installs for the targets they use. */
-const PEERS: Record<TargetSummary['target'], string[]> = {
-  aws: ['aws-cdk-lib', 'constructs'],
-  azure: ['@pulumi/pulumi', '@pulumi/azure-native'],
-  apigee: ['@pulumi/pulumi', '@pulumi/gcp'],
-  kubernetes: [],
-};
 
 /** A target's synth module, loaded only when the target is synthesized; a missing SDK is named. */
 async function load<T>(target: TargetSummary['target'], f: () => Promise<T>): Promise<T> {
@@ -112,6 +106,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   const replayed = Object.fromEntries(o.targets.map((t) => [t, decided.has(t) ? replay(t) : compile[t]]));
   const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: replayed });
   artifacts.push({ target: 'gateway', kind: 'portability', name: spec.name, path: writeFile(o.outDir, 'portability.md', formatPortabilityMarkdown(report, spec.name)) });
+  artifacts.push({ target: 'gateway', kind: 'portability-html', name: spec.name, path: writeFile(o.outDir, 'portability.html', formatPortabilityHtml(report, spec.name)) });
   const sorted = [...artifacts].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest = {
     version: 1,

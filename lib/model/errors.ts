@@ -17,6 +17,11 @@ export interface SpecIssue {
   readonly line?: number;
   /** 1-based column in `file`. */
   readonly column?: number;
+  /**
+   * The stable id of the rule that found the issue (`unknown-reference`, `plan-unused`, ...), for
+   * `validate --json` and `validate --ignore`. @default - see ruleOf in rules.ts
+   */
+  readonly rule?: string;
 }
 
 /** Renders a spec path the way users write it: `routes[3].cache.ttlSeconds`. */

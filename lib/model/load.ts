@@ -159,7 +159,27 @@ export function parseDataFile(text: string, file: string): ParsedDataFile {
   return { data: doc.toJS({ maxAliasCount: 100 }), locate: (p) => locate(doc, lc, p) };
 }
 
-function loadModule(file: string): unknown {
+/**
+ * The compiler's errors when a TypeScript or JavaScript module does not compile: esbuild (through
+ * tsx) throws "Transform failed with N errors:" followed by one `path:line:column: ERROR: text`
+ * line per error, with a 0-based column. Each becomes an issue at its 1-based line and column, in
+ * the file as the user named it when it is the spec itself. Empty for any other error.
+ */
+export function compileErrors(err: Error | undefined, file: string): SpecIssue[] {
+  const message = err?.message ?? '';
+  if (!/^(Transform|Build) failed with \d+ errors?:/.test(message)) return [];
+  const issues: SpecIssue[] = [];
+  for (const line of message.split('\n').slice(1)) {
+    const m = /^(.*):(\d+):(\d+): (?:ERROR: )?(.*)$/.exec(line);
+    if (!m) continue;
+    const where = path.resolve(m[1]!) === path.resolve(file) ? file : m[1]!;
+    issues.push({ path: [], file: where, line: Number(m[2]), column: Number(m[3]) + 1, message: `${m[4]} (the module does not compile)`, severity: 'error', rule: 'module-syntax' });
+  }
+  return issues;
+}
+
+/** @param shown the path as the user gave it, for messages @default file */
+function loadModule(file: string, shown: string = file): unknown {
   // tsx compiles TypeScript on require; registering is idempotent and scoped to this call.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { register } = require('tsx/cjs/api') as { register: () => () => void };
@@ -170,6 +190,8 @@ function loadModule(file: string): unknown {
     mod = require(file) as Record<string, unknown>;
   } catch (e) {
     const err = e as Error;
+    const syntax = compileErrors(err, shown);
+    if (syntax.length) throw new SpecValidationError(syntax);
     const first = err?.message?.split('\n')[0] ?? String(e);
     const where = /\((\/[^)]+:\d+:\d+)\)/.exec(err?.stack ?? '')?.[1];
     throw new AnygateError(`${file}: the module threw while loading: ${first}${where && where.startsWith(file) ? ` (at ${where})` : ''}`);
@@ -232,7 +254,7 @@ export function loadSpecFile(file: string): LoadedSpec {
       throw new AnygateError(`${file}: is an OpenAPI document; load it with loadSpec() from lib/load (it resolves $refs asynchronously)`);
     }
   } else if (MODULE_EXT.has(ext)) {
-    input = loadModule(abs);
+    input = loadModule(abs, file);
     format = 'module';
   } else {
     throw new AnygateError(`${file}: unknown file type ${JSON.stringify(ext)}; use .yaml, .yml, .json, .ts or .js`);

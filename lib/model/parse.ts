@@ -69,7 +69,7 @@ function parseSection<T extends z.ZodType>(input: Record<string, unknown>, key: 
   const raw = input[key];
   if (raw === undefined || raw === null) return { entries, present };
   if (!isPlainObject(raw)) {
-    issues.push({ path: [key], message: `must be a mapping of name to ${key.replace(/s$/, '')}`, severity: 'error' });
+    issues.push({ path: [key], rule: 'schema', message: `must be a mapping of name to ${key.replace(/s$/, '')}`, severity: 'error' });
     return { entries, present };
   }
   for (const name of Object.keys(raw).sort()) {
@@ -86,17 +86,17 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   const before = issues.length;
   const empty = <T>(): Section<T> => ({ entries: new Map(), present: new Set() });
   if (!isPlainObject(input)) {
-    issues.push({ path: [], message: `a gateway spec must be a mapping with at least "name" and "routes" (got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input})`, severity: 'error' });
+    issues.push({ path: [], rule: 'schema', message: `a gateway spec must be a mapping with at least "name" and "routes" (got ${input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input})`, severity: 'error' });
     return { top: {}, backends: empty(), authorizers: empty(), plans: empty(), consumers: empty(), stages: empty(), routes: [], complete: false };
   }
   const shape = GatewaySchema.shape;
   for (const key of Object.keys(input).sort()) {
     if (!(key in shape)) {
-      issues.push({ path: [key], message: `unknown key ${JSON.stringify(key)}${didYouMean(key, Object.keys(shape))}; allowed: ${Object.keys(shape).join(', ')}`, severity: 'error' });
+      issues.push({ path: [key], rule: 'unknown-key', message: `unknown key ${JSON.stringify(key)}${didYouMean(key, Object.keys(shape))}; allowed: ${Object.keys(shape).join(', ')}`, severity: 'error' });
     }
   }
   const top: ParsedGateway['top'] = {};
-  if (input.name === undefined) issues.push({ path: ['name'], message: 'is required: name the gateway (it names the API in every cloud)', severity: 'error' });
+  if (input.name === undefined) issues.push({ path: ['name'], rule: 'schema', message: 'is required: name the gateway (it names the API in every cloud)', severity: 'error' });
   else top.name = parseWith(shape.name, input.name, ['name'], issues);
   for (const k of ['version', 'basePath', 'description'] as const) {
     if (input[k] !== undefined) top[k] = parseWith(shape[k], input[k], [k], issues) as string | undefined;
@@ -107,7 +107,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   const routes: ParsedGateway['routes'] = [];
   if (input.routes !== undefined) {
     if (!Array.isArray(input.routes)) {
-      issues.push({ path: ['routes'], message: 'must be a list of routes', severity: 'error' });
+      issues.push({ path: ['routes'], rule: 'schema', message: 'must be a list of routes', severity: 'error' });
     } else {
       input.routes.forEach((r, index) => routes.push({ index, route: parseWith(Route, r, ['routes', index], issues) }));
     }

@@ -53,6 +53,7 @@ export function placeholderIssues(spec: GatewaySpec, severity: 'warning' | 'erro
     path: p.path,
     file,
     severity,
+    rule: 'placeholder',
     message:
       `${JSON.stringify(p.value)} is a placeholder (the source did not say); set ${formatSpecPath(p.path)} to the real value` +
       `${format === 'openapi' ? ` (${openApiHint(p)})` : ''}${severity === 'error' ? '; or synthesize anyway with --allow-placeholders' : ''}`,

@@ -102,7 +102,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   checkStageBackends(p, issues);
   checkCorsAndIpRules(p, issues);
   if (p.defaults?.backend && !p.backends.present.has(p.defaults.backend)) {
-    issues.push({ path: ['defaults', 'backend'], message: unknownRef('backend', p.defaults.backend, p.backends.present), severity: 'error' });
+    issues.push({ path: ['defaults', 'backend'], rule: 'unknown-reference', message: unknownRef('backend', p.defaults.backend, p.backends.present), severity: 'error' });
   }
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
@@ -146,7 +146,7 @@ function checkConsumersAndPlans(p: ParsedGateway, issues: SpecIssue[]): void {
   const apiKeyAuthorizers = [...p.authorizers.entries].filter(([, a]) => a.type === 'apiKey').map(([n]) => n);
   for (const [name, c] of p.consumers.entries) {
     if (!p.plans.present.has(c.plan)) {
-      issues.push({ path: ['consumers', name, 'plan'], message: unknownRef('plan', c.plan, p.plans.present), severity: 'error' });
+      issues.push({ path: ['consumers', name, 'plan'], rule: 'unknown-reference', message: unknownRef('plan', c.plan, p.plans.present), severity: 'error' });
     }
   }
   if (p.consumers.present.size > 0 && apiKeyAuthorizers.length === 0) {
@@ -158,7 +158,7 @@ function checkConsumersAndPlans(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   for (const name of p.plans.present) {
     if (![...p.consumers.entries.values()].some((c) => c.plan === name)) {
-      issues.push({ path: ['plans', name], message: 'no consumer is on this plan; it will exist but meter nobody', severity: 'warning' });
+      issues.push({ path: ['plans', name], rule: 'plan-unused', message: 'no consumer is on this plan; it will exist but meter nobody', severity: 'warning' });
     }
   }
 }
@@ -168,7 +168,7 @@ function checkStageBackends(p: ParsedGateway, issues: SpecIssue[]): void {
     for (const [b, o] of Object.entries(st.backends ?? {})) {
       const path = ['stages', name, 'backends', b];
       const backend = p.backends.entries.get(b);
-      if (!p.backends.present.has(b)) issues.push({ path, message: unknownRef('backend', b, p.backends.present), severity: 'error' });
+      if (!p.backends.present.has(b)) issues.push({ path, rule: 'unknown-reference', message: unknownRef('backend', b, p.backends.present), severity: 'error' });
       else if (backend && backend.type !== 'http') {
         issues.push({ path, message: `backend ${JSON.stringify(b)} is of type ${backend.type}; only http backends take a stage URL`, severity: 'error' });
       }
@@ -208,7 +208,7 @@ function checkAuthRefs(auth: RouteInput['auth'], path: Path, p: ParsedGateway, i
   if (!alts || alts === 'none') return;
   for (const alt of alts) {
     for (const name of alt) {
-      if (!p.authorizers.present.has(name)) issues.push({ path, message: unknownRef('authorizer', name, p.authorizers.present), severity: 'error' });
+      if (!p.authorizers.present.has(name)) issues.push({ path, rule: 'unknown-reference', message: unknownRef('authorizer', name, p.authorizers.present), severity: 'error' });
     }
   }
   for (const c of findClashes(alts, (n) => p.authorizers.entries.get(n))) issues.push({ path, message: clashMessage(c), severity: 'error' });
@@ -240,7 +240,7 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
     if (!backend) {
       issues.push({ path: [...base, 'backend'], message: 'is required: name a backend, or set defaults.backend', severity: 'error' });
     } else if (route.backend && !p.backends.present.has(route.backend)) {
-      issues.push({ path: [...base, 'backend'], message: unknownRef('backend', route.backend, p.backends.present), severity: 'error' });
+      issues.push({ path: [...base, 'backend'], rule: 'unknown-reference', message: unknownRef('backend', route.backend, p.backends.present), severity: 'error' });
     }
 
     const auth = route.auth ?? p.defaults?.auth;

@@ -95,7 +95,7 @@ export function allowedKeysAt(schema: z.ZodType, value: unknown, path: readonly 
 export function fromZodIssue(issue: ZodIssue, base: readonly (string | number)[], schema?: z.ZodType, value?: unknown): SpecIssue[] {
   const path = [...base, ...(issue.path as (string | number)[])];
   const input = (issue as { input?: unknown }).input;
-  const at = (message: string, p = path): SpecIssue => ({ path: p, message, severity: 'error' });
+  const at = (message: string, p = path): SpecIssue => ({ path: p, message, severity: 'error', rule: 'schema' });
   switch (issue.code) {
     case 'invalid_type':
       // A schema-specific message (set with `error:`) says more than the generic one.

@@ -47,7 +47,7 @@ export interface ImportWarning extends SpecIssue {
 
 /** Builds an ImportWarning located at `file` + `where`. */
 export function importWarning(kind: WarningKind, file: string, where: string, message: string): ImportWarning {
-  return { kind, where, message, path: [], file: `${file}${where}`, severity: 'warning' };
+  return { kind, where, message, path: [], file: `${file}${where}`, severity: 'warning', rule: `openapi-${kind}` };
 }
 
 /** How many locations a merged warning names. */

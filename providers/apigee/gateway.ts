@@ -30,8 +30,17 @@ export interface ApigeeGatewayArgs {
    * @default - none (the plan must have no function bindings)
    */
   readonly serviceAccount?: pulumi.Input<string>;
-  /** Where the bundle zip is written. @default '.anygate/apigee' under the program's working directory */
+  /**
+   * Where the bundle zip is written (a build product: add `.anygate/` to .gitignore).
+   * @default '.anygate/apigee' under the program's working directory
+   */
   readonly bundleDir?: string;
+  /**
+   * The hostname of the environment group that routes to each stage's environment, by stage (the
+   * evaluation wizard's `nip.io` name, or your domain). Only read to give the `urls` output.
+   * @default {} - no URL outputs
+   */
+  readonly hostnames?: Record<string, pulumi.Input<string>>;
 }
 
 export interface ApigeeGatewayFromSpecArgs extends Omit<ApigeeGatewayArgs, 'plan'>, ApigeeCompileOptions {
@@ -64,6 +73,15 @@ export class ApigeeGateway extends pulumi.ComponentResource {
   readonly productNames: pulumi.Output<Record<string, Record<string, string>>>;
   /** App credentials by consumer, then stage (secret). */
   readonly credentials: pulumi.Output<Record<string, Record<string, unknown>>>;
+  /**
+   * Where each consumer's key lives, by consumer then stage: the developer's email and the app's
+   * name (`gcloud apigee apps describe`, or the Apigee console's Apps page). Not secret.
+   */
+  readonly keyReferences: pulumi.Output<Record<string, Record<string, { developer: string; app: string }>>>;
+  /** The environment group hostname of each stage given in `hostnames`. */
+  readonly hostnames: pulumi.Output<Record<string, string>>;
+  /** Each stage's URL (`https://<hostname><basePath>`), for the stages given in `hostnames`. */
+  readonly urls: pulumi.Output<Record<string, string>>;
   /** Every resource created, by its plan name. */
   readonly resources = new Map<string, pulumi.CustomResource>();
 
@@ -126,7 +144,13 @@ export class ApigeeGateway extends pulumi.ComponentResource {
     for (const a of plan.apps) (credentials[a.consumer] ??= {})[a.stage] = (this.resources.get(`app-${a.consumer}-${a.stage}`) as apigee.DeveloperApp).credentials;
     this.productNames = pulumi.output(products);
     this.credentials = pulumi.secret(pulumi.output(credentials)) as unknown as pulumi.Output<Record<string, Record<string, unknown>>>;
-    this.registerOutputs({ revision: this.revision, productNames: this.productNames, credentials: this.credentials });
+    const refs: Record<string, Record<string, { developer: string; app: string }>> = {};
+    const emails = new Map(plan.developers.map((d) => [d.consumer, d.email]));
+    for (const a of plan.apps) (refs[a.consumer] ??= {})[a.stage] = { developer: emails.get(a.consumer) ?? '', app: a.name };
+    this.keyReferences = pulumi.output(refs);
+    this.hostnames = pulumi.output(args.hostnames ?? {}).apply((h) => Object.fromEntries(Object.entries(h).map(([stage, v]) => [stage, hostOf(v)])));
+    this.urls = this.hostnames.apply((h) => Object.fromEntries(Object.entries(h).map(([stage, host]) => [stage, `https://${host}${plan.basePath === '/' ? '' : plan.basePath}`])));
+    this.registerOutputs({ proxyName: plan.proxyName, revision: this.revision, productNames: this.productNames, credentials: this.credentials, keyReferences: this.keyReferences, hostnames: this.hostnames, urls: this.urls });
   }
 }
 

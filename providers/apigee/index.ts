@@ -1,3 +1,4 @@
+import './peers';
 export * from './bundle';
 export * from './compile';
 export * from './gateway';

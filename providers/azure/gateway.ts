@@ -94,6 +94,8 @@ export class AzureApimGateway extends pulumi.ComponentResource {
   readonly apiId: pulumi.Output<string>;
   /** The stage's gateway URL: the service gateway URL plus the API path (`<stage>/<basePath>`). */
   readonly gatewayUrl: pulumi.Output<string>;
+  /** The service's gateway hostname (`<service>.azure-api.net`, or its custom domain). */
+  readonly hostname: pulumi.Output<string>;
   /** Product resource ids by product id. */
   readonly productIds: pulumi.Output<Record<string, string>>;
   /** Subscription resource ids by subscription id. */
@@ -134,6 +136,7 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     this.apiId = api.id;
     const gatewayBase = service ? service.gatewayUrl : apim.getApiManagementServiceOutput({ resourceGroupName: args.resourceGroupName, serviceName }, parent).gatewayUrl;
     this.gatewayUrl = pulumi.interpolate`${gatewayBase}/${plan.path}`;
+    this.hostname = pulumi.output(gatewayBase).apply((u) => (u ? new URL(u).hostname : ''));
     const byId = <T>(list: { id: string; key: string }[], prefix: string, get: (r: pulumi.CustomResource, id: string) => pulumi.Input<T>) =>
       pulumi.output(Object.fromEntries(list.filter((x) => created.has(`${prefix}-${x.key}`)).map((x) => [x.id, get(created.get(`${prefix}-${x.key}`)!, x.id)])));
     this.productIds = byId(plan.products, 'product', (r) => r.id) as pulumi.Output<Record<string, string>>;
@@ -142,7 +145,7 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     const keyOf = (r: pulumi.CustomResource, sid: string) =>
       r.id.apply(() => apim.listSubscriptionSecretsOutput({ resourceGroupName: args.resourceGroupName, serviceName, sid }, parent).apply((s) => s.primaryKey ?? ''));
     this.subscriptionKeys = pulumi.secret(byId(plan.subscriptions, 'sub', keyOf)) as pulumi.Output<Record<string, string>>;
-    this.registerOutputs({ apiId: this.apiId, gatewayUrl: this.gatewayUrl, productIds: this.productIds, subscriptionIds: this.subscriptionIds, subscriptionKeys: this.subscriptionKeys });
+    this.registerOutputs({ apiId: this.apiId, gatewayUrl: this.gatewayUrl, hostname: this.hostname, productIds: this.productIds, subscriptionIds: this.subscriptionIds, subscriptionKeys: this.subscriptionKeys });
   }
 
   private createService(name: string, args: AzureApimGatewayArgs, sku: AzureSku): apim.ApiManagementService {

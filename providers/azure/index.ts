@@ -1,3 +1,4 @@
+import './peers';
 export * from './compile';
 export * from './gateway';
 export * from './plan';

@@ -3,10 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileApigee } from '../../providers/apigee/compile';
-import { installMocks, settle, valueOf } from '../pulumi-mocks';
+import * as pulumi from '@pulumi/pulumi';
+import { installMocks, recordRegisteredOutputs, registeredOutputs, settle, valueOf } from '../pulumi-mocks';
 import { scratch } from '../validators';
 
 const recorded = installMocks({ latestRevisionId: '3', credentials: [{ consumerKey: 'k', consumerSecret: 's' }] });
+recordRegisteredOutputs();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ApigeeGateway } = require('../../providers/apigee/gateway') as typeof import('../../providers/apigee/gateway');
 
@@ -14,7 +16,7 @@ const petstore = toGatewaySpec(parse(readFileSync(path.join(__dirname, '../../ex
 
 describe('ApigeeGateway with Pulumi mocks (petstore)', () => {
   const bundleDir = scratch('apigee-pulumi');
-  const gw = ApigeeGateway.fromSpec('petstore', { gateway: petstore, orgId: 'my-project', functions: { 'orders-fn': 'https://orders-abc.a.run.app' }, serviceAccount: 'proxy@my-project.iam.gserviceaccount.com', bundleDir });
+  const gw = ApigeeGateway.fromSpec('petstore', { gateway: petstore, orgId: 'my-project', functions: { 'orders-fn': 'https://orders-abc.a.run.app' }, serviceAccount: 'proxy@my-project.iam.gserviceaccount.com', bundleDir, hostnames: { dev: 'dev.34-1-2-3.nip.io', prod: 'https://api.example.com/' } });
   const byName = (n: string) => recorded.find((r) => r.name === n)!;
 
   beforeAll(async () => {
@@ -49,6 +51,16 @@ describe('ApigeeGateway with Pulumi mocks (petstore)', () => {
     expect(byName('petstore-product-petstore-gold-prod').inputs).toMatchObject({ name: 'petstore-gold-prod', quota: '1000000', quotaInterval: '1', quotaTimeUnit: 'month', proxies: ['petstore'], environments: ['prod'], attributes: [{ name: 'anygate-rate', value: '100ps' }] });
     expect(byName('petstore-dev-acme').inputs).toMatchObject({ email: 'acme@petstore.anygate.invalid' });
     expect(byName('petstore-app-acme-prod').inputs).toMatchObject({ name: 'petstore-acme-prod', apiProducts: ['petstore-gold-prod'], developerEmail: 'acme@petstore.anygate.invalid' });
+  });
+
+  it('registers its outputs: URLs and hostnames by stage, the proxy, products, key references and secret credentials', async () => {
+    expect(await valueOf(gw.hostnames)).toEqual({ dev: 'dev.34-1-2-3.nip.io', prod: 'api.example.com' });
+    expect(await valueOf(gw.urls)).toEqual({ dev: 'https://dev.34-1-2-3.nip.io/v1', prod: 'https://api.example.com/v1' });
+    expect(await valueOf(gw.keyReferences)).toMatchObject({ acme: { dev: { developer: expect.stringContaining('@'), app: expect.any(String) }, prod: expect.any(Object) } });
+    const outputs = registeredOutputs(gw);
+    expect(Object.keys(outputs).sort()).toEqual(['credentials', 'hostnames', 'keyReferences', 'productNames', 'proxyName', 'revision', 'urls']);
+    expect(outputs.proxyName).toBe('petstore');
+    expect(await pulumi.isSecret(outputs.credentials as pulumi.Output<unknown>)).toBe(true);
   });
 
   it('exports app credentials by consumer and stage, as secrets', async () => {

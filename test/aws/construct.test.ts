@@ -49,6 +49,26 @@ describe('AwsGateway on the petstore', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
+  it('emits a stack output per stage URL (cdk deploy prints them) and a working url / restApi.url', () => {
+    const url = (stage: string) => ({ 'Fn::Join': ['', ['https://', { Ref: Match.stringLikeRegexp('^GatewayApi') }, '.execute-api.us-east-1.', { Ref: 'AWS::URLSuffix' }, `/`, { Ref: Match.stringLikeRegexp(`^GatewayStage${stage}`) }, '/']] });
+    template.hasOutput('*', { Value: url('Dev'), Description: 'Invoke URL of the dev stage of petstore (anygate)' });
+    template.hasOutput('*', { Value: url('Prod'), Description: 'Invoke URL of the prod stage of petstore (anygate)' });
+    expect(Object.keys(json.Outputs).sort()).toEqual([expect.stringMatching(/^GatewayUrlDev/), expect.stringMatching(/^GatewayUrlProd/)]);
+    expect(Object.keys(gateway.urlOutputs).sort()).toEqual(['dev', 'prod']);
+    // The default stage is prod: url, restApi.url (which throws on a SpecRestApi without deploy) and urlOf agree.
+    const stack = Stack.of(gateway);
+    expect(stack.resolve(gateway.url)).toEqual(stack.resolve(gateway.urlOf('prod')));
+    expect(stack.resolve(gateway.restApi.url)).toEqual(stack.resolve(gateway.urlOf('prod')));
+    expect(gateway.restApi.deploymentStage).toBe(gateway.stages.prod);
+  });
+
+  it('outputs: false emits no output; without a prod stage, url is the first stage by name', () => {
+    const { json: quiet } = synthAws(petstore, { outputs: false });
+    expect(quiet.Outputs).toBeUndefined();
+    const { gateway: one, stack } = synthAws(petstore, { stageNames: ['dev'] });
+    expect(stack.resolve(one.url)).toEqual(stack.resolve(one.urlOf('dev')));
+  });
+
   it('gives each stage its own usage plans and keys, so a dev key never opens prod and quotas count per stage', () => {
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 4);
     for (const stage of ['Dev', 'Prod']) {

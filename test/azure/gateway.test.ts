@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import * as pulumi from '@pulumi/pulumi';
-import { settle, valueOf, type Recorded } from '../pulumi-mocks';
+import { recordRegisteredOutputs, registeredOutputs, settle, valueOf, type Recorded } from '../pulumi-mocks';
 
 const recorded: Recorded[] = [];
 pulumi.runtime.setMocks(
@@ -22,6 +22,7 @@ pulumi.runtime.setMocks(
   'test',
   false,
 );
+recordRegisteredOutputs();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AzureApimGateway } = require('../../providers/azure/gateway') as typeof import('../../providers/azure/gateway');
 
@@ -89,6 +90,15 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
     expect(Object.keys(await valueOf(gw.subscriptionIds))).toEqual(['petstore-prod-acme', 'petstore-prod-trial-user']);
     expect(await valueOf(gw.subscriptionKeys)).toEqual({ 'petstore-prod-acme': 'listed-key-petstore-prod-acme', 'petstore-prod-trial-user': 'listed-key-petstore-prod-trial-user' });
     expect(await pulumi.isSecret(gw.subscriptionKeys)).toBe(true);
+  });
+
+  it('registers its outputs: the gateway URL, the hostname and the key references (product and subscription ids, secret keys)', async () => {
+    expect(await valueOf(gw.hostname)).toBe('existing.azure-api.net');
+    const outputs = registeredOutputs(gw);
+    expect(Object.keys(outputs).sort()).toEqual(['apiId', 'gatewayUrl', 'hostname', 'productIds', 'subscriptionIds', 'subscriptionKeys']);
+    expect(await valueOf(outputs.gatewayUrl as pulumi.Output<string>)).toBe('https://existing.azure-api.net/prod/v1');
+    expect(await valueOf(outputs.hostname as pulumi.Output<string>)).toBe('existing.azure-api.net');
+    expect(await pulumi.isSecret(outputs.subscriptionKeys as pulumi.Output<unknown>)).toBe(true);
   });
 
   it('keeps the function key secret and the resource list equal to the plan', async () => {

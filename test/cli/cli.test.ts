@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { groupWarnings, fromText } from '../../bin/commands/warnings';
 import { closest } from '../../bin/commands/suggest';
@@ -34,6 +34,34 @@ describe('anygate CLI', () => {
     expect(throws.code).toBe(1);
     expect(throws.err).toMatch(/the module threw while loading: spec module exploded on purpose/);
     expect(throws.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a TypeScript spec that does not compile: every compiler error at file:line:column, with the compiler\'s message', async () => {
+    const dir = scratch('syntax');
+    writeFileSync(path.join(dir, 'gateway.ts'), "export default {\n  name: 'x',\n  routes: [ { method: 'GET' path: '/a' } ],\n};\n");
+    const r = await cli(['validate', 'gateway.ts'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^gateway\.ts:3:29: Expected "}" but found "path" \(the module does not compile\) \[module-syntax\]$/m);
+    expect(r.err).not.toMatch(/Transform failed/);
+    const j = JSON.parse((await cli(['validate', 'gateway.ts', '--json'], dir)).out);
+    expect(j.errors).toEqual([expect.objectContaining({ file: 'gateway.ts', line: 3, column: 29, message: expect.stringContaining('Expected "}" but found "path"') })]);
+  });
+
+  it('validate: stable rule ids on every issue (text and --json); --ignore silences warnings by id, never errors', async () => {
+    const dir = scratch('rules');
+    writeFileSync(path.join(dir, 'g.yaml'), 'name: w\nbackends:\n  api: { type: http, url: https://api.example.com }\nplans:\n  gold: { rateLimit: { requestsPerSecond: 5 } }\nroutes:\n  - { method: GET, path: /a, backend: api, auth: none }\n');
+    const warned = await cli(['validate', 'g.yaml'], dir);
+    expect([warned.code, warned.err]).toEqual([0, expect.stringMatching(/^g\.yaml:5:3: plans\.gold: warning: no consumer is on this plan; it will exist but meter nobody \[plan-unused\]$/m)]);
+    const quiet = await cli(['validate', 'g.yaml', '--ignore', 'plan-unused'], dir);
+    expect([quiet.code, quiet.err]).toEqual([0, '']);
+    expect(JSON.parse((await cli(['validate', 'g.yaml', '--json'], dir)).out).warnings).toEqual([expect.objectContaining({ rule: 'plan-unused', path: ['plans', 'gold'] })]);
+    expect(JSON.parse((await cli(['validate', 'g.yaml', '--json', '--ignore', 'x,plan-unused'], dir)).out).warnings).toEqual([]);
+    const broken = await cli(['validate', 'test/fixtures/broken.yaml', '--ignore', 'schema']);
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/routes\[0\]\.cache\.ttlSeconds: must be at most 86400 \(got 999999\) \[schema\]$/m);
+    expect(broken.err).toMatch(/routes\[1\]\.backend: refers to backend "nowhere".* \[unknown-reference\]$/m);
+    const j = JSON.parse((await cli(['validate', 'test/fixtures/broken.yaml', '--json'])).out);
+    expect(j.errors.map((e: { rule: string }) => e.rule).sort()).toEqual(['check-backends', 'schema', 'unknown-reference']);
   });
 
   it('--debug adds the stack trace', async () => {
@@ -135,6 +163,44 @@ describe('start-up, discovery and the small commands', () => {
     const empty = await cli(['synth'], scratch('empty'));
     expect(empty.code).toBe(2);
     expect(empty.err).toMatch(/no spec given and none found in .*: looked for anygate\.yaml, .*gateway\.ts; name one/);
+  });
+
+  it('the quick start: init, validate and synth in an empty directory succeed on every target; init names each target\'s peers', async () => {
+    const dir = scratch('quickstart');
+    const init = await runAsync(['init'], dir);
+    expect(init.code).toBe(0);
+    expect(init.err).toMatch(/^next: anygate validate && anygate synth$/m);
+    expect(init.err).toMatch(/^  aws {9}aws-cdk-lib constructs +needed by anygate synth \(aws\) and cdk deploy$/m);
+    expect(init.err).toMatch(/^  azure {7}@pulumi\/pulumi @pulumi\/azure-native +needed by pulumi up/m);
+    expect(init.err).toMatch(/^  apigee {6}@pulumi\/pulumi @pulumi\/gcp +needed by pulumi up/m);
+    expect(init.err).toMatch(/^  kubernetes  - +none needed/m);
+    expect((await runAsync(['validate'], dir)).code).toBe(0);
+    // The quick start's synth: the default targets (aws, azure, apigee).
+    const synth = await runAsync(['synth'], dir);
+    expect(synth.err).not.toMatch(/FAILED/);
+    expect(synth.code).toBe(0);
+    expect(synth.out).toMatch(/^gateway anygate-quickstart-[a-z0-9]+: 2 routes, 1 stage$/im);
+    expect(synth.out).toMatch(/^  aws {4}ok {6}\d+ resources, 0 policies, 0 warnings$/m);
+    expect(synth.out).toMatch(/^  apigee ok {6}/m);
+    // Kubernetes (opt-in) takes it too; one status column when its longer name is in the list.
+    const k8s = await cli(['synth', '--target', 'azure,kubernetes', '--out', 'out-k8s'], dir);
+    expect(k8s.code).toBe(0);
+    expect(k8s.out).toMatch(/^  azure {6}ok {6}\d+ resources, 3 policies, 2 warnings\n {21}warning: /m);
+    expect(k8s.out).toMatch(/^  kubernetes ok {6}\d+ resources, \d+ polic(y|ies), 0 warnings$/m);
+  });
+
+  it('init --name with a display name writes a safe gateway name, the text as its description, and a spec that validates', async () => {
+    const dir = scratch('init-name');
+    const init = await cli(['init', '--name', 'My API'], dir);
+    expect(init.code).toBe(0);
+    expect(init.err).toMatch(/gateway my-api \("My API" is not a gateway name/);
+    const text = readFileSync(path.join(dir, 'anygate.yaml'), 'utf8');
+    expect(text).toMatch(/^name: my-api\ndescription: "My API"$/m);
+    const v = await cli(['validate', '--json'], dir);
+    expect(JSON.parse(v.out)).toMatchObject({ valid: true, gateway: 'my-api' });
+    const odd = await cli(['init', '--name', '42: "quoted" \\ name', '--out', 'b.yaml'], dir);
+    expect(odd.code).toBe(0);
+    expect((await cli(['validate', 'b.yaml'], dir)).code).toBe(0);
   });
 
   it('"did you mean" for a mistyped command or option', async () => {

@@ -18,7 +18,7 @@ describe('placeholders (lib/model/placeholders)', () => {
       routes: [{ id: 'a', method: 'GET', path: '/a', auth: 'jwt', description: 'https://also.invalid' }],
     });
     expect(findPlaceholders(spec).map((p) => p.path.join('.'))).toEqual(['authorizers.jwt.issuer', 'backends.api.url', 'stages.dev.backends.real.url']);
-    expect(placeholderIssues(spec, 'error', 'g.yaml')[1]).toEqual({ path: ['backends', 'api', 'url'], file: 'g.yaml', severity: 'error', message: '"https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value; or synthesize anyway with --allow-placeholders' });
+    expect(placeholderIssues(spec, 'error', 'g.yaml')[1]).toEqual({ path: ['backends', 'api', 'url'], file: 'g.yaml', severity: 'error', rule: 'placeholder', message: '"https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value; or synthesize anyway with --allow-placeholders' });
     expect(placeholderIssues(spec, 'warning', 'g.yaml', 'openapi').map((i) => i.message.replace(/^.*real value /, ''))).toEqual([
       '(in the OpenAPI document: x-anygate.authorizers.jwt, a whole authorizer (type, issuer, audiences))',
       '(in the OpenAPI document: add servers (Swagger 2.0: host))',

@@ -76,6 +76,18 @@ beforeAll(async () => {
     ['apigee', () => sh(node, [...tsNode, 'pulumi-apigee.ts'], app)],
     ['cli', () => sh(node, [bin('.bin/anygate'), '--version'], app)],
     ['cliValidate', () => sh(node, [bin('.bin/anygate'), 'validate', '--json'], app)],
+    // The README quick start, in an empty project folder: init, validate, synth (default targets).
+    ['quickstart', async () => {
+      const dir = path.join(fixtureRoot, 'quickstart');
+      mkdirSync(dir);
+      let all = '';
+      for (const args of [['init'], ['validate'], ['synth']]) {
+        const step = await sh(node, [bin('.bin/anygate'), ...args], dir);
+        all += `$ anygate ${args.join(' ')}\n${step.out}${step.err}`;
+        if (step.code !== 0) return { ...step, out: all };
+      }
+      return { code: 0, out: all, err: '' };
+    }],
   ];
   const done = await inPairs(jobs.map(([, f]) => f));
   jobs.forEach(([name], i) => (r[name] = done[i]!));
@@ -135,6 +147,13 @@ describe('the npm tarball', () => {
   it('a Pulumi program for Apigee registers the proxy and its products under mocks', () => {
     const j = json(r.apigee);
     expect(j.types).toEqual(expect.arrayContaining(['gcp:apigee/api:Api', 'gcp:apigee/apiProduct:ApiProduct', 'gcp:apigee/environmentApiRevisionDeployment:EnvironmentApiRevisionDeployment']));
+  });
+
+  it('the README quick start (init, validate, synth) succeeds in an empty folder, with the schema from the package', () => {
+    expect([r.quickstart?.code, r.quickstart?.out]).toEqual([0, expect.stringMatching(/^  apigee ok /m)]);
+    expect(r.quickstart!.out).toMatch(/# yaml-language-server: \$schema=|wrote anygate\.yaml, gateway quickstart/);
+    expect(r.quickstart!.out).toMatch(/^anygate\.yaml: valid \(gateway quickstart, 2 routes\)$/m);
+    expect(r.quickstart!.out).not.toMatch(/FAILED/);
   });
 
   it('the anygate bin runs from the package and finds gateway.yaml in the current directory', () => {

@@ -32,6 +32,8 @@ const gateway = AzureApimGateway.fromSpec('petstore', {
 export const apiId = gateway.apiId;
 /** This stage's URL: the service gateway URL plus `<stage>/v1`. */
 export const gatewayUrl = gateway.gatewayUrl;
+/** The service's gateway hostname. */
+export const hostname = gateway.hostname;
 export const productIds = gateway.productIds;
 export const subscriptionIds = gateway.subscriptionIds;
 /** Each consumer's subscription key (secret: `pulumi stack output --show-secrets subscriptionKeys`). */

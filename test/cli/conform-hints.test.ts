@@ -1,0 +1,50 @@
+/**
+ * `anygate conform` says what to change when cases fail for a reason of the gateway's setup: a
+ * wall clock under tight rate limits (--clock virtual), X-Forwarded-For not trusted
+ * (--trust-forwarded), tokens from an IdP the gateway does not trust (--mock-idp).
+ */
+import * as path from 'node:path';
+import { main } from '../../bin/cli';
+import { conformHints } from '../../bin/commands/conform-hints';
+import { cmdDev } from '../../bin/commands/dev';
+import { echoBackend, isolateDevHome, type EchoBackend } from '../dev/helpers';
+
+isolateDevHome();
+const PETSTORE = path.join(__dirname, '..', '..', 'examples/petstore/gateway.yaml');
+
+const fail = (name: string, status: number) => ({ name, status, pass: false, problems: [`status ${status}`] });
+const pass = (name: string) => ({ name, status: 200, pass: true, problems: [] });
+
+describe('conform hints', () => {
+  it('a rate-limit case failing, or a 429 before its turn, hints --clock virtual', () => {
+    expect(conformHints([pass('listPets: valid credentials')])).toEqual([]);
+    expect(conformHints([fail('createPet: over the rate limit (21 requests)', 201)])[0]).toMatch(/start it with --clock virtual/);
+    expect(conformHints([fail('listPets: valid credentials', 429)])[0]).toMatch(/--clock virtual/);
+  });
+
+  it('a failed denied-IP case hints --trust-forwarded; a refused valid token hints --mock-idp', () => {
+    expect(conformHints([fail('denied IP 198.51.100.7', 200)])).toEqual([expect.stringMatching(/--trust-forwarded/)]);
+    expect(conformHints([fail('listPets: valid credentials', 401)])).toEqual([expect.stringMatching(/--mock-idp/)]);
+    expect(conformHints([fail('listPets: no credentials', 200)])).toEqual([]);
+  });
+
+  it('end to end: dev without --trust-forwarded fails the denied-IP case only, and conform says which flag to add', async () => {
+    const backend: EchoBackend = await echoBackend();
+    const out: string[] = [];
+    const stop = new AbortController();
+    const running = cmdDev(PETSTORE, { port: '0', mockIdp: true, clock: 'virtual', quiet: true, backend: [`pets=${backend.url}`], function: [`orders-fn=${path.join(__dirname, '../dev/fixtures/orders-any-cloud.js')}`] }, { out: (s) => void out.push(s), err: () => undefined }, stop.signal);
+    try {
+      for (let i = 0; i < 2000 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      const url = out.join('').split('\n')[0]!.slice('anygate dev listening on '.length);
+      let text = '';
+      expect(await main(['node', 'anygate', 'conform', PETSTORE, '--url', url], { out: (s) => void (text += s), err: () => undefined })).toBe(1);
+      expect(text).toMatch(/\d+ passed, 1 failed/);
+      expect(text).toMatch(/^denied IP .*FAIL$/m);
+      expect(text).toMatch(/^hint: .*start anygate dev with --trust-forwarded/m);
+    } finally {
+      stop.abort();
+      await running;
+      await backend.close();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * `anygate dev --watch` reports each save once, though one save raises several file events
+ * (truncate and write, rename and change): a refused save too.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { cmdDev } from '../../bin/commands/dev';
+import { isolateDevHome } from './helpers';
+
+isolateDevHome();
+
+const spec = (value: number, extra = '') => `name: watched
+backends:
+  canned: { type: mock, body: { v: ${value} } }
+routes:
+  - { method: GET, path: /a, backend: canned, auth: none }
+${extra}`;
+
+/** One GET on a fresh connection: a restart closes the old server's keep-alive sockets. */
+function get(url: string): Promise<{ status: number; json: () => unknown }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(body) }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** Waits for an event the server reports (no fixed sleeps; bounded generously for busy machines). */
+async function until(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 12_000 && !pred(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!pred()) throw new Error(`timed out waiting for ${what}`);
+}
+
+it('reports one save once: one reload line per change, one refusal per broken save', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'anygate-watch-once-'));
+  const file = path.join(dir, 'anygate.yaml');
+  writeFileSync(file, spec(1));
+  const out: string[] = [];
+  const err: string[] = [];
+  const stop = new AbortController();
+  const running = cmdDev(file, { port: '0', quiet: true, watch: true }, { out: (s) => void out.push(s), err: (s) => void err.push(s) }, stop.signal);
+  const reloads = () => out.filter((l) => l.startsWith('anygate dev reloaded'));
+  const refusals = () => err.filter((l) => l.includes('changed but was not reloaded'));
+  try {
+    await until(() => out.length > 0, 'the listening line');
+    const url = out[0].trim().slice('anygate dev listening on '.length);
+    // A save that lands in several writes of the same content, as editors do.
+    writeFileSync(file, spec(2));
+    writeFileSync(file, spec(2));
+    await until(() => reloads().length > 0, 'the first reload');
+    writeFileSync(file, 'name: watched\nroutes: [ { method: GET } ]\n');
+    writeFileSync(file, 'name: watched\nroutes: [ { method: GET } ]\n');
+    await until(() => refusals().length > 0, 'the refusal');
+    // Reloads run one at a time in event order: once this save is reported, the earlier ones' events were all handled.
+    writeFileSync(file, spec(3, '  - { method: GET, path: /b, backend: canned, auth: none }\n'));
+    await until(() => reloads().some((l) => l.includes('(2 routes)')), 'the last reload');
+    expect((await get(`${url}/a`)).json()).toEqual({ v: 3 });
+    expect(reloads()).toEqual([expect.stringContaining('(1 route)'), expect.stringContaining('(2 routes)')]);
+    expect(refusals()).toHaveLength(1);
+  } finally {
+    stop.abort();
+    await running;
+  }
+}, 120_000);
