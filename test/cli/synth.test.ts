@@ -53,9 +53,9 @@ describe.each(examples)('anygate synth $spec', ({ name, stages }) => {
     const first = results[name]!;
     expect(first.code).toBe(0);
     expect(first.out).toMatch(new RegExp(`^gateway ${name}: \\d+ routes`));
-    expect(first.out).toMatch(/^ {2}aws {5}ok/m);
-    expect(first.out).toMatch(/^ {2}azure {3}ok/m);
-    expect(first.out).toMatch(/^ {2}apigee {2}ok/m);
+    expect(first.out).toMatch(/^ {2}aws +ok/m);
+    expect(first.out).toMatch(/^ {2}azure +ok/m);
+    expect(first.out).toMatch(/^ {2}apigee +ok/m);
     expect(first.err).toContain('synthesizing apigee...');
     expect(first.err).toMatch(/synthesized aws in \d+\.\d s/);
   });
@@ -129,7 +129,7 @@ describe('anygate synth: options and bad input', () => {
   it('exits 1 and says which target failed when a target cannot synthesize', () => {
     const r = results['consumption']!;
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/azure {3}FAILED/);
+    expect(r.out).toMatch(/azure +FAILED/);
     expect(r.out).toMatch(/route createPet: route\.rateLimit on azure \(Consumption\)/);
   });
 });
