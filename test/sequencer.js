@@ -10,6 +10,8 @@ const path = require('node:path');
 
 const SLOWEST_FIRST = [
   'package/tarball.test.ts',
+  'adopt/roundtrip.test.ts',
+  'aws/scale.test.ts',
   'capabilities/agreement.test.ts',
   'aws/validators.test.ts',
   'dev/conform.test.ts',
