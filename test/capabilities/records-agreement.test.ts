@@ -17,7 +17,7 @@ import { compileAzure } from '../../providers/azure/compile';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
 import { compileOptions, gatewayInput } from './arbitraries';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = Number(process.env.FUZZ_SEED ?? 26_2026);
 
 const COMPILE: Record<Target, (spec: GatewaySpec, o: SupportOptions) => unknown> = {
