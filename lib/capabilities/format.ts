@@ -1,7 +1,7 @@
 /** Renders the portability report as a terminal table or Markdown. */
-import { formatProblem } from '../model/errors';
 import type { PortabilityReport } from './portability';
 import { targetLabel } from './targets';
+import { groupedProblemLines, refusedCell } from './problem-groups';
 import type { BehaviourDifference } from './types';
 
 const MARK = { native: 'native', emulated: 'emulated', unsupported: 'UNSUPPORTED' } as const;
@@ -25,12 +25,13 @@ export function differenceLines(report: PortabilityReport): string[] {
   return out;
 }
 
-const mark = (c: { support: keyof typeof MARK; differences?: readonly unknown[] }) => `${MARK[c.support]}${c.differences?.length ? ', differs' : ''}`;
+const mark = (c: { support: keyof typeof MARK; differences?: readonly unknown[] }, refused: boolean) =>
+  refused && c.support !== 'unsupported' ? 'REFUSED' : `${MARK[c.support]}${c.differences?.length ? ', differs' : ''}`;
 
 /** A fixed-width table for the terminal, the behaviour differences, then the problems. */
 export function formatPortabilityTable(report: PortabilityReport): string {
   const header = ['feature', 'used by', ...report.targets.map((t) => targetLabel(t, report.tiers))];
-  const body = report.rows.map((r) => [r.title, whereText(r.where), ...report.targets.map((t) => mark(r.targets[t]!))]);
+  const body = report.rows.map((r) => [r.title, whereText(r.where), ...report.targets.map((t) => mark(r.targets[t]!, refusedCell(report, r.feature, t)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
@@ -38,7 +39,7 @@ export function formatPortabilityTable(report: PortabilityReport): string {
   if (differences.length) out.push('', 'behaves differently from the spec (synthesis succeeds; clients see this):', ...differences.map((d) => `  ${d}`));
   if (report.problems.length) {
     out.push('', `${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (synthesis fails for these targets):`);
-    for (const p of report.problems) out.push(`  ${formatProblem(p)}`);
+    for (const l of groupedProblemLines(report.problems)) out.push(`  ${l}`);
   } else out.push('', 'every target can synthesize this gateway');
   return out.join('\n') + '\n';
 }
@@ -56,7 +57,8 @@ export function formatPortabilityMarkdown(report: PortabilityReport, title: stri
     const cells = report.targets.map((t) => {
       const c = r.targets[t]!;
       const aspects = [...new Set((c.differences ?? []).map((d) => d.aspect))];
-      return `${MARK[c.support]}: ${md(c.note)}${aspects.length ? ` (differs: ${aspects.join(', ')})` : ''}`;
+      const support = refusedCell(report, r.feature, t) && c.support !== 'unsupported' ? 'REFUSED (see Problems)' : MARK[c.support];
+      return `${support}: ${md(c.note)}${aspects.length ? ` (differs: ${aspects.join(', ')})` : ''}`;
     });
     out.push(`| ${md(r.title)} | ${md(whereText(r.where))} | ${cells.join(' | ')} |`);
   }
@@ -65,7 +67,7 @@ export function formatPortabilityMarkdown(report: PortabilityReport, title: stri
   if (differences.length) out.push('## Behaviour that differs from the spec', '', ...differences.map((d) => `- ${md(d)}`), '');
   if (report.problems.length) {
     out.push('## Problems', '');
-    for (const p of report.problems) out.push(`- ${md(formatProblem(p))}`);
+    for (const l of groupedProblemLines(report.problems)) out.push(`- ${md(l)}`);
   } else out.push('Every target can synthesize this gateway.');
   return out.join('\n') + '\n';
 }

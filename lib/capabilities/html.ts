@@ -3,8 +3,8 @@
  * targets by features, each cell coloured native / emulated / refused, the target's note on hover
  * (the cell's title), then the problems. `anygate synth` writes it beside portability.md.
  */
-import { formatProblem } from '../model/errors';
 import type { PortabilityReport } from './portability';
+import { groupedProblemLines, refusedCell } from './problem-groups';
 import { targetLabel } from './targets';
 
 const LABEL = { native: 'native', emulated: 'emulated', unsupported: 'refused' } as const;
@@ -26,13 +26,14 @@ export function formatPortabilityHtml(report: PortabilityReport, title: string):
   const rows = report.rows.map((r) => {
     const cells = report.targets.map((t) => {
       const c = r.targets[t]!;
-      return `<td class="${c.support}" title="${escapeHtml(c.note)}">${LABEL[c.support]}</td>`;
+      const refused = refusedCell(report, r.feature, t) && c.support !== 'unsupported';
+      return `<td class="${refused ? 'unsupported' : c.support}" title="${escapeHtml(c.note)}">${refused ? 'refused' : LABEL[c.support]}</td>`;
     });
     const where = r.where.length > 3 ? `${r.where.slice(0, 3).join(', ')} and ${r.where.length - 3} more` : r.where.join(', ');
     return `<tr><th scope="row">${escapeHtml(r.title)}</th><td title="${escapeHtml(r.where.join(', '))}">${escapeHtml(where)}</td>${cells.join('')}</tr>`;
   });
   const problems = report.problems.length
-    ? `<h2>Problems (synthesis fails for these targets)</h2>\n<ul>\n${report.problems.map((p) => `<li>${escapeHtml(formatProblem(p))}</li>`).join('\n')}\n</ul>`
+    ? `<h2>Problems (synthesis fails for these targets)</h2>\n<ul>\n${groupedProblemLines(report.problems).map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}\n</ul>`
     : '<p>Every target can synthesize this gateway.</p>';
   return `<!doctype html>
 <html lang="en">

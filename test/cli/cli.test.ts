@@ -90,7 +90,8 @@ describe('anygate CLI', () => {
   it('portability exits 1 when a target cannot synthesize the spec', async () => {
     const r = await cli(['portability', 'examples/petstore/gateway.yaml', '--target', 'azure', '--azure-sku', 'Consumption']);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/route createPet: route\.rateLimit on azure \(Consumption\): Consumption has no rate-limit-by-key/);
+    expect(r.out).toMatch(/2 routes \(createOrder, createPet\): route\.rateLimit on azure \(Consumption\): Consumption has no rate-limit-by-key/);
+    expect(r.out).toMatch(/^response cache +2 routes +REFUSED$/m);
   });
 });
 
