@@ -59,7 +59,7 @@ describe('portability', () => {
   it('renders Markdown with every target note', () => {
     const md = formatPortabilityMarkdown(portability(toGatewaySpec(baseSpec())), 'shop');
     expect(md).toMatch(/^# Portability: shop/);
-    expect(md).toMatch(/\| JWT authorizer \| get-items-id \| emulated: generated Lambda REQUEST authorizer; a repeated Authorization header is refused \(401\) when the authorizer runs, but with the decision cache on API Gateway may answer it from a decision cached for one copy \(resultTtlSeconds: 0 refuses every repeat\); jwt: token expiry enforced within 120 s \(decision cache 60 s \+ clock skew 60 s; resultTtlSeconds: 0 turns the cache off\) \| native: validate-jwt \| native: VerifyJWT \(Authorization: Bearer read natively\); a token without exp is refused \(401\) \|/);
+    expect(md).toMatch(/\| JWT authorizer \| get-items-id \| emulated: generated Lambda REQUEST authorizer; a repeated Authorization header is refused \(401\) when the authorizer runs, but with the decision cache on API Gateway may answer it from a decision cached for one copy \(resultTtlSeconds: 0 refuses every repeat\); jwt: token expiry enforced within 120 s \(decision cache 60 s \+ clock skew 60 s; resultTtlSeconds: 0 turns the cache off\) \| native: validate-jwt | REFUSED \(see Problems\): VerifyJWT \(Authorization: Bearer read natively\); a token without exp is refused \(401\) \|/);
   });
 });
 
