@@ -66,3 +66,36 @@ it('reloads a changed spec on the same port, and keeps serving when the change d
     await running;
   }
 }, 120_000);
+
+// One save raises several file events (truncate and write, rename and change), a refused save too.
+it('reports one save once: one reload line per change, one refusal per broken save', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'anygate-watch-once-'));
+  const file = path.join(dir, 'anygate.yaml');
+  writeFileSync(file, spec(1));
+  const out: string[] = [];
+  const err: string[] = [];
+  const stop = new AbortController();
+  const running = cmdDev(file, { port: '0', quiet: true, watch: true }, { out: (s) => void out.push(s), err: (s) => void err.push(s) }, stop.signal);
+  const reloads = () => out.filter((l) => l.startsWith('anygate dev reloaded'));
+  const refusals = () => err.filter((l) => l.includes('changed but was not reloaded'));
+  try {
+    await until(() => out.length > 0, 'the listening line');
+    const url = out[0].trim().slice('anygate dev listening on '.length);
+    // A save that lands in several writes of the same content, as editors do.
+    writeFileSync(file, spec(2));
+    writeFileSync(file, spec(2));
+    await until(() => reloads().length > 0, 'the first reload');
+    writeFileSync(file, 'name: watched\nroutes: [ { method: GET } ]\n');
+    writeFileSync(file, 'name: watched\nroutes: [ { method: GET } ]\n');
+    await until(() => refusals().length > 0, 'the refusal');
+    // Reloads run one at a time in event order: once this save is reported, the earlier ones' events were all handled.
+    writeFileSync(file, spec(3, '  - { method: GET, path: /b, backend: canned, auth: none }\n'));
+    await until(() => reloads().some((l) => l.includes('(2 routes)')), 'the last reload');
+    expect((await get(`${url}/a`)).json()).toEqual({ v: 3 });
+    expect(reloads()).toEqual([expect.stringContaining('(1 route)'), expect.stringContaining('(2 routes)')]);
+    expect(refusals()).toHaveLength(1);
+  } finally {
+    stop.abort();
+    await running;
+  }
+}, 120_000);
