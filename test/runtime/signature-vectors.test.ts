@@ -2,7 +2,7 @@
  * The generated authorizer's signature check against published vectors: every valid signature
  * accepted, every invalid one refused. NIST CAVP and the ed25519 reference vectors always run
  * (Debian's python3-cryptography-vectors, installed by .ci/run); Wycheproof's run as well when
- * WYCHEPROOF_DIR names a checkout's testvectors_v1 folder.
+ * WYCHEPROOF_DIR names a checkout's testvectors_v1 folder, or ../shared/wycheproof/testvectors_v1 exists.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -87,7 +87,9 @@ describe('authorizer verify: Ed25519 reference vectors', () => {
   });
 });
 
-const wycheproofDir = process.env.WYCHEPROOF_DIR;
+// WYCHEPROOF_DIR, else the steering repo's shared/wycheproof/testvectors_v1 when it holds a copy.
+const sharedWycheproof = path.join(__dirname, '..', '..', '..', 'shared', 'wycheproof', 'testvectors_v1');
+const wycheproofDir = process.env.WYCHEPROOF_DIR ?? (fs.existsSync(sharedWycheproof) ? sharedWycheproof : undefined);
 (wycheproofDir ? describe : describe.skip)('authorizer verify: Project Wycheproof (WYCHEPROOF_DIR)', () => {
   it.each(Object.keys(WYCHEPROOF_FILES))('%s: every valid case accepted, every invalid case refused', (file) => {
     const cases = wycheproof(wycheproofDir!, file);
