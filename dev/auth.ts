@@ -18,8 +18,6 @@ export interface Caller {
   readonly consumer?: string;
   /** Token subject or authorizer principal. */
   readonly principal?: string;
-  /** The credentials presented (cache keys include them unless the cache is shared). */
-  readonly identity: string;
   /** Authorizer context (`claim_*` keys) for transforms and function events. */
   readonly context: Record<string, string>;
 }
@@ -55,12 +53,11 @@ export class RouteAuth {
   }
 
   async check(route: RouteSpec, req: AuthRequest): Promise<AuthOutcome> {
-    if (route.auth === 'none') return { ok: true, caller: { identity: '', context: {} } };
+    if (route.auth === 'none') return { ok: true, caller: { context: {} } };
     // A credential sent twice is refused before any is checked (docs/model.md), on every profile.
     if (this.repeats(route.auth, req)) return { ok: false, refusal: 'unauthorized' };
     if (route.auth.length > 1) return this.checkAlternatives(route, route.auth, req);
     const names = route.auth[0];
-    const identity: string[] = [];
     let context: Record<string, string> = {};
     let principal: string | undefined;
     let consumer: string | undefined;
@@ -73,21 +70,19 @@ export class RouteAuth {
     }
     for (const n of names) {
       const a = this.spec.authorizers[n];
-      if (a.type === 'jwt') identity.push(req.headers[a.header.toLowerCase()] ?? '');
-      else if (a.type === 'apiKey') {
+      if (a.type === 'jwt') continue;
+      if (a.type === 'apiKey') {
         const key = this.credential(n, req);
         if (!key) return { ok: false, refusal: this.profile === 'aws' && !(a.in === 'header' && a.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey' };
         const k = this.byKey.get(key);
         if (!k) return { ok: false, refusal: 'invalidApiKey' };
         consumer = k.consumer;
-        identity.push(key);
       } else {
         const r = await this.custom(a, req);
         if (r !== true) return { ok: false, refusal: r };
-        identity.push(req.headers[a.header.toLowerCase()] ?? '');
       }
     }
-    return { ok: true, caller: { consumer, principal: principal || undefined, identity: identity.join('\0'), context } };
+    return { ok: true, caller: { consumer, principal: principal || undefined, context } };
   }
 
   /** True when the request holds a credential of these authorizers more than once. */
@@ -115,7 +110,6 @@ export class RouteAuth {
     const plan = planAlternatives(alts, presented, keys);
     if (!plan.ok) return { ok: false, refusal: 'unauthorized' };
     const order = [...plan.check].sort((a, b) => Number(kind(a) === 'apiKey') - Number(kind(b) === 'apiKey'));
-    const identity: string[] = [];
     let context: Record<string, string> = {};
     let principal: string | undefined;
     let consumer: string | undefined;
@@ -135,9 +129,8 @@ export class RouteAuth {
         const r = await this.custom(a, req);
         if (r !== true) return { ok: false, refusal: r };
       }
-      identity.push(value);
     }
-    return { ok: true, caller: { consumer, principal: principal || undefined, identity: identity.join('\0'), context } };
+    return { ok: true, caller: { consumer, principal: principal || undefined, context } };
   }
 
   /**

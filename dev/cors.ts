@@ -9,8 +9,6 @@ import { KUBERNETES_PREFLIGHT_REFUSED } from '../lib/capabilities/targets/kubern
 import type { CorsSpec } from '../lib/model/types';
 import type { Profile } from './profiles';
 
-export { originAllowed };
-
 /** The preflight response for a path whose routes take `methods`. */
 export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[]): { status: number; headers: Record<string, string>; body?: string } {
   const headers: Record<string, string> = { vary: 'Origin' };

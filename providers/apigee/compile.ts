@@ -17,7 +17,7 @@ import { cacheFragment } from './emit/cache';
 import { limitsFragment } from './emit/limits';
 import { transformFragment } from './emit/transform';
 import { OAS_RESOURCE, validationFragment } from './emit/validation';
-import { flowOrder } from './order';
+import { precedenceOrder } from '../../lib/model/precedence';
 
 import { apps, developers, products, type DeveloperInfo } from './org';
 import type { ApigeePlan } from './plan';
@@ -82,7 +82,8 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
   assertSupported(spec, 'apigee', { ...tiers, apigee: { environments } });
   const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
   const targets = new Targets(ctx);
-  const flows = flowOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
+  // Apigee runs the first conditional flow whose condition holds: flows go in route precedence.
+  const flows = precedenceOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
   const files = bundleFiles(ctx, flows, targets);
   const parts = {
     proxyName: ctx.proxy,

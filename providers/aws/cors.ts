@@ -12,10 +12,6 @@ import { vtlEchoAllowedOrigin, vtlLiteral } from './vtl';
 /** The methods a request can use, as API Gateway's ANY method matches them (sorted). */
 export const CONCRETE_METHODS = [...MODEL_METHODS].sort();
 
-/** Methods allowed on one resource, as the preflight answers them (lib/model/cors.ts). */
-function allowMethods(cors: CorsSpec, methodsOnPath: string[]): string {
-  return preflightMethods(cors, methodsOnPath).join(',');
-}
 
 /** An origin as a static header value (single-quoted, like a VTL literal; checked by the origin grammar upstream). */
 const staticValue = vtlLiteral;
@@ -43,7 +39,7 @@ export function corsHeaderNames(cors: CorsSpec): string[] {
 /** The OPTIONS operation answering preflights for a resource. */
 export function preflightOperation(cors: CorsSpec, methodsOnPath: string[], params: { name: string; in: string; required: boolean; schema: { type: string } }[]): Record<string, unknown> {
   const headers: Record<string, string> = {
-    'Access-Control-Allow-Methods': `'${allowMethods(cors, methodsOnPath)}'`,
+    'Access-Control-Allow-Methods': `'${preflightMethods(cors, methodsOnPath).join(',')}'`,
     'Access-Control-Allow-Headers': `'${cors.allowHeaders.join(',')}'`,
     'Access-Control-Max-Age': `'${cors.maxAgeSeconds}'`,
     Vary: "'Origin'",

@@ -40,7 +40,7 @@ interface StageContext {
   readonly shared: Map<string, K8sObject>;
 }
 
-function filterContext(c: StageContext, route: RouteSpec): FilterContext {
+function filterContext(c: StageContext): FilterContext {
   return {
     namespace: c.namespace,
     variables: c.spec.stages[c.stage].variables,
@@ -49,7 +49,7 @@ function filterContext(c: StageContext, route: RouteSpec): FilterContext {
 
 /** The rule of one route, and the objects only it uses (filters, policies). */
 function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { rule: Record<string, unknown>; objects: K8sObject[] } {
-  const fctx = filterContext(c, route);
+  const fctx = filterContext(c);
   const objects: K8sObject[] = [];
   const name = ruleName(route);
   const objName = dnsLabel(c.spec.name, route.id);
