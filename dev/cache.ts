@@ -3,7 +3,7 @@
  * parameters and headers, and (unless `cache.shared`) the caller's identity on routes with auth,
  * as the compilers key it. Only successful GET and HEAD responses are stored.
  */
-import { cacheCallerCredentials } from '../lib/model/credentials';
+import { cacheCallerCredentials, type CallerCredential } from '../lib/model/credentials';
 import type { CachePolicySpec, GatewaySpec, RouteSpec } from '../lib/model/types';
 
 export interface CachedResponse {
@@ -23,15 +23,20 @@ export function cacheable(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
+// Per route, computed on its first cached request (a server's routes are fixed for its life).
+const callersOf = new WeakMap<RouteSpec, CallerCredential[]>();
+
 /**
  * The cache key of a request to `route`. The caller's part is the value at each location
  * cacheCallerCredentials names, the same locations every target keys by.
  */
 export function cacheKey(spec: GatewaySpec, route: RouteSpec, policy: CachePolicySpec, req: CacheKeyInput): string {
+  let callers = callersOf.get(route);
+  if (!callers) callersOf.set(route, (callers = cacheCallerCredentials(spec, route)));
   const parts: unknown[] = [route.id, req.method, Object.entries(req.params).sort()];
   parts.push(policy.key.query.map((q) => [q, req.query.getAll(q)]));
   parts.push(policy.key.headers.map((h) => [h.toLowerCase(), req.headers[h.toLowerCase()] ?? null]));
-  parts.push(cacheCallerCredentials(spec, route).map((c) => (c.in === 'header' ? req.headers[c.name.toLowerCase()] ?? null : req.query.getAll(c.name))));
+  parts.push(callers.map((c) => (c.in === 'header' ? req.headers[c.name.toLowerCase()] ?? null : req.query.getAll(c.name))));
   return JSON.stringify(parts);
 }
 
