@@ -12,18 +12,32 @@ interface PortabilityFlags {
   json?: boolean;
   azureSku?: AzureSku;
   apigeeEnv?: ApigeeEnvironmentType;
+  lenient?: boolean;
+  allowPlaceholders?: boolean;
 }
 
 async function portabilityCmd(given: string | undefined, flags: PortabilityFlags, ctx: Context): Promise<number> {
   const targets = parseTargets(flags.target);
   const file = specArgument(given, ctx.io.err);
   const [{ loadSpec }, { portability, formatPortabilityTable }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/capabilities') as typeof import('../../lib/capabilities')];
-  const { spec } = await loadSpec(file);
+  // The same input options as synth, so the report answers for the spec synth would see.
+  const loaded = await loadSpec(file, { lenient: flags.lenient });
+  const { spec } = loaded;
+  const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
+  const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
+  // Synth refuses placeholders an import left on every target; the report says so too.
+  const placeholders = placeholderIssues(spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
+  if (!flags.json) for (const line of formatWarnings([...loaded.warnings, ...placeholders], { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
   // Size limits only the emitted output reveals come from the (pure) compilers.
   const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
   const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers() });
-  ctx.io.out(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatPortabilityTable(report));
-  return report.problems.length ? EXIT.failed : EXIT.ok;
+  const refusedPlaceholders = flags.allowPlaceholders ? [] : placeholders;
+  if (flags.json) ctx.io.out(JSON.stringify({ ...report, placeholders: refusedPlaceholders.map((p) => ({ path: p.path, message: p.message })) }, null, 2) + '\n');
+  else {
+    ctx.io.out(formatPortabilityTable(report));
+    if (refusedPlaceholders.length) ctx.io.out(`synth refuses this spec on every target: ${refusedPlaceholders.length} placeholder${refusedPlaceholders.length === 1 ? '' : 's'} (listed above); set the real values, or pass --allow-placeholders to synth and portability\n`);
+  }
+  return report.problems.length || refusedPlaceholders.length ? EXIT.failed : EXIT.ok;
 }
 
 export const portabilityCommand: CommandModule = {
@@ -35,6 +49,8 @@ export const portabilityCommand: CommandModule = {
       .option('--target <list>', `comma-separated targets (${ALL_TARGETS.join(',')}; default ${TARGETS.join(',')})`);
     tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
       .option('--json', 'machine-readable output')
+      .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
+      .option('--allow-placeholders', 'report as synth --allow-placeholders would (placeholders an import left do not fail the report)')
       .action(run((file: string | undefined, flags: PortabilityFlags) => portabilityCmd(file, flags, ctx)));
   },
 };

@@ -188,6 +188,9 @@ describe('validation against the document\'s version', () => {
     expect((await cli('synth', f, '--target', 'azure', '--out', out)).code).toBe(1);
     const synth = await cli('synth', f, '--target', 'azure', '--out', out, '--lenient');
     expect([synth.code, synth.out]).toEqual([0, expect.stringMatching(/gateway books: 2 routes/)]);
+    expect((await cli('portability', f, '--target', 'azure')).code).toBe(1);
+    const report = await cli('portability', f, '--target', 'azure', '--lenient');
+    expect([report.code, report.err]).toEqual([0, expect.stringMatching(/getBook\) is skipped \(--lenient\)/)]);
   }, 60_000);
 
   it('--lenient never opens a route whose security scheme is unreadable', async () => {
@@ -355,5 +358,17 @@ describe('placeholders: validate warns, synth refuses naming the field to set', 
     const allowed = await cli('synth', f, '--out', out, '--target', 'azure', '--allow-placeholders');
     expect(allowed.code).toBe(0);
     expect(allowed.err).toMatch(/backends\.api\.url: warning: "https:\/\/backend\.invalid" is a placeholder/);
+  }, 60_000);
+
+  it('portability answers as synth would: placeholders fail the report unless --allow-placeholders', async () => {
+    const f = write(scratch('oas-ph'), 'api.json', doc);
+    const r = await cli('portability', f, '--target', 'azure');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${f}: backends.api.url: "https://backend.invalid" is a placeholder`);
+    expect(r.out).toMatch(/synth refuses this spec on every target: 2 placeholders \(listed above\)/);
+    const json = await cli('portability', f, '--target', 'azure', '--json');
+    expect(JSON.parse(json.out).placeholders.map((p: { path: string[] }) => p.path.join('.'))).toEqual(['authorizers.bearer.issuer', 'backends.api.url']);
+    const allowed = await cli('portability', f, '--target', 'azure', '--allow-placeholders');
+    expect([allowed.code, allowed.out]).toEqual([0, expect.not.stringMatching(/synth refuses/)]);
   }, 60_000);
 });
