@@ -2,7 +2,7 @@
  * One gateway, three stages: each stage has its own backend URL, throttle, log level and tracing.
  * Deploy one Pulumi stack (Azure) or one CDK Stage per stage; Apigee maps stages to environments.
  */
-import { Gateway } from '../../lib/model/builder';
+import { Gateway } from 'anygate';
 
 const gw = new Gateway({
   name: 'orders',

@@ -2,7 +2,7 @@
  * The petstore gateway: every feature of the model in one realistic API. gateway.yaml beside this
  * file is the same gateway in YAML; both load to the identical GatewaySpec (tested).
  */
-import { Gateway } from '../../lib/model/builder';
+import { Gateway } from 'anygate';
 
 const gw = new Gateway({
   name: 'petstore',

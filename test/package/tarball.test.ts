@@ -56,6 +56,8 @@ beforeAll(async () => {
   const app = path.join(fixtureRoot, 'app');
   cpSync(path.join(__dirname, 'fixtures'), app, { recursive: true });
   cpSync(path.join(repoRoot, 'examples', 'petstore', 'gateway.yaml'), path.join(app, 'gateway.yaml'));
+  // The repo's examples as a user copies them: they import the package by name.
+  cpSync(path.join(repoRoot, 'examples'), path.join(app, 'examples'), { recursive: true });
   const bin = (p: string) => path.join(fixtureRoot, 'node_modules', p);
   cdkOut.tsc = path.join(work, 'cdk-tsc');
   cdkOut.tsNode = path.join(work, 'cdk-ts-node');
@@ -74,6 +76,8 @@ beforeAll(async () => {
     ['esm', () => sh(node, ['esm-app.mjs'], app, { CDK_OUTDIR: path.join(work, 'cdk-esm'), ...noValidation })],
     ['azure', () => sh(node, [...tsNode, 'pulumi-azure.ts'], app)],
     ['apigee', () => sh(node, [...tsNode, 'pulumi-apigee.ts'], app)],
+    ['examples', () => sh(node, [bin('typescript/bin/tsc'), '-p', 'tsconfig.examples.json'], app)],
+    ['examplesValidate', () => sh(node, [bin('.bin/anygate'), 'validate', '--json', 'examples/petstore/gateway.ts'], app)],
     ['cli', () => sh(node, [bin('.bin/anygate'), '--version'], app)],
     ['cliValidate', () => sh(node, [bin('.bin/anygate'), 'validate', '--json'], app)],
     // The README quick start, in an empty project folder: init, validate, synth (default targets).
@@ -154,6 +158,11 @@ describe('the npm tarball', () => {
     expect(r.quickstart!.out).toMatch(/# yaml-language-server: \$schema=|wrote anygate\.yaml, gateway quickstart/);
     expect(r.quickstart!.out).toMatch(/^anygate\.yaml: valid \(gateway quickstart, 2 routes\)$/m);
     expect(r.quickstart!.out).not.toMatch(/FAILED/);
+  });
+
+  it('the examples import `anygate` and `anygate/<target>` and compile against the package; a TypeScript spec loads from it', () => {
+    expect([r.examples?.code, `${r.examples?.out}${r.examples?.err}`]).toEqual([0, '']);
+    expect(json(r.examplesValidate)).toMatchObject({ file: 'examples/petstore/gateway.ts', valid: true, gateway: 'petstore' });
   });
 
   it('the anygate bin runs from the package and finds gateway.yaml in the current directory', () => {

@@ -12,9 +12,8 @@
  * roles/run.invoker there, and keep the function private.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { ApigeeEnvironmentType } from '../../../lib/capabilities/types';
-import { loadSpecFile } from '../../../lib/model/load';
-import { ApigeeGateway } from '../../../providers/apigee/gateway';
+import { loadSpecFile, type ApigeeEnvironmentType } from 'anygate';
+import { ApigeeGateway } from 'anygate/apigee';
 
 const config = new pulumi.Config();
 const { spec } = loadSpecFile(`${__dirname}/../gateway.yaml`);

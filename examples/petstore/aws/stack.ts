@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import type { GatewaySpec } from '../../../lib/model/types';
-import { AwsGateway } from '../../../providers/aws/gateway';
+import type { GatewaySpec } from 'anygate';
+import { AwsGateway } from 'anygate/aws';
 
 export interface PetstoreStackProps extends StackProps {
   /** The petstore spec (or another gateway with an `orders-fn` binding). */

@@ -13,9 +13,8 @@
  * without it are refused, so the gateway cannot be skipped.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { AzureSku } from '../../../lib/capabilities/types';
-import { loadSpecFile } from '../../../lib/model/load';
-import { AzureApimGateway } from '../../../providers/azure/gateway';
+import { loadSpecFile, type AzureSku } from 'anygate';
+import { AzureApimGateway } from 'anygate/azure';
 
 const config = new pulumi.Config();
 const { spec } = loadSpecFile(`${__dirname}/../gateway.yaml`);
