@@ -104,12 +104,21 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
   return Buffer.concat(chunks);
 }
 
+/** `spec` with a JWKS URI on every JWT authorizer that has none: what dev serves with --mock-idp. */
+function withMockJwks(spec: GatewaySpec): GatewaySpec {
+  const authorizers = Object.fromEntries(Object.entries(spec.authorizers).map(([n, a]) => [n, a.type === 'jwt' && !a.jwksUri ? { ...a, jwksUri: `https://127.0.0.1${JWKS_PATH}` } : a]));
+  return { ...spec, authorizers };
+}
+
 /** Starts the dev gateway; resolves once it listens. */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   const spec = opts.spec;
   const profile = opts.profile ?? 'aws';
-  const refused = refusals(spec, profile);
+  // With --mock-idp, dev supplies every JWT authorizer's keys, so a missing jwksUri does not stop
+  // it; the target's refusal of the spec as written is still said (synth will refuse it).
+  const refused = refusals(opts.mockIdp ? withMockJwks(spec) : spec, profile);
   if (refused.length) throw new DevRefusedError(`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`);
+  const servedAnyway = opts.mockIdp ? refusals(spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
     if (!spec.backends[name] || spec.backends[name].type !== 'http') throw new DevUsageError(`--backend ${name}: no HTTP backend of that name; HTTP backends: ${Object.keys(spec.backends).filter((b) => spec.backends[b].type === 'http').join(', ')}`);
@@ -117,6 +126,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
   const functions = opts.functions ?? new Map();
   const warnings: string[] = [];
+  for (const r of servedAnyway) warnings.push(`${formatRefusals([r])} (dev serves it with the mock IdP's keys; synth --target ${profile} refuses it until the spec sets jwksUri)`);
   const bindings = new Set([...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => ('binding' in b && b.binding ? [b.binding] : [])));
   for (const f of functions.keys()) if (!bindings.has(f)) throw new DevUsageError(`--function ${f}: the spec binds no function of that name; bindings: ${[...bindings].sort().join(', ') || '(none)'}`);
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);

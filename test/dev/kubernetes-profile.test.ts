@@ -155,6 +155,24 @@ describe('what the kubernetes target refuses, dev --profile kubernetes refuses a
     await expect(started).rejects.toThrow(/route health: transform\.query on kubernetes/);
   });
 
+  it('with --mock-idp, a JWT authorizer without jwksUri is served (the mock IdP has the keys) and the refusal is a warning', async () => {
+    const i = input();
+    delete i.authorizers.jwt.jwksUri;
+    for (const profile of ['kubernetes', 'apigee'] as const) {
+      const spec = toGatewaySpec(i);
+      await expect(startDev({ spec, profile, port: 0 })).rejects.toThrow(/jwksUri/);
+      const dev = await startDev({ spec, profile, port: 0, mockIdp: true, publishAdminToken: false });
+      try {
+        expect(dev.warnings.filter((w) => /jwksUri/.test(w))).toEqual([expect.stringMatching(new RegExp(`on ${profile}\\b.*: .*\\(dev serves it with the mock IdP's keys; synth --target ${profile} refuses it until the spec sets jwksUri\\)$`))]);
+        const token = mockToken(spec, { authorizer: 'jwt', scopes: ['items:read'], nowMs: dev.clock.now() });
+        expect((await get(`${dev.url}/items`, { headers: { authorization: `Bearer ${token}` } })).status).not.toBe(401);
+        expect((await get(`${dev.url}/items`)).status).toBe(401);
+      } finally {
+        await dev.close();
+      }
+    }
+  });
+
   it('refuses a rate Envoy Gateway cannot express, and a bad kubernetes: block', async () => {
     const i = input();
     i.routes[0].rateLimit = { requestsPerSecond: 0.0123 };
