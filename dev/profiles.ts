@@ -16,6 +16,7 @@
  * - Kubernetes (Envoy Gateway): Envoy's local replies, plain text: see kubernetesRefusal.
  */
 
+import { ERROR_CONTRACT, errorBody, type ErrorCode } from '../lib/model/error-contract';
 import { kubernetesRefusal } from './profile-kubernetes';
 import type { GatewayResponse, Refusal, RefusalContext } from './refusal-types';
 
@@ -146,5 +147,42 @@ function apigee(r: Refusal, c: RefusalContext): GatewayResponse {
 export function refusal(profile: Profile, r: Refusal, c: RefusalContext = {}): GatewayResponse {
   const res = profile === 'aws' ? aws(r, c) : profile === 'azure' ? azure(r, c) : profile === 'kubernetes' ? kubernetesRefusal(r, c) : apigee(r, c);
   const headers = Object.fromEntries(Object.entries(res.headers).filter(([, v]) => v !== ''));
-  return { ...res, headers };
+  return c.errors === 'anygate' ? contractRefusal(profile, r, { ...res, headers }, c) : { ...res, headers };
+}
+
+/** The error contract's code for each refusal (lib/model/error-contract.ts). */
+const CONTRACT_CODE: Readonly<Record<Refusal, ErrorCode>> = {
+  unauthorized: 'unauthorized',
+  forbiddenScope: 'forbidden',
+  missingApiKey: 'unauthorized',
+  invalidApiKey: 'unauthorized',
+  noRoute: 'not_found',
+  methodNotAllowed: 'not_found',
+  ipDenied: 'forbidden',
+  tooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  badRequest: 'bad_request',
+  rateLimited: 'rate_limited',
+  quotaExceeded: 'quota_exceeded',
+  badGateway: 'bad_gateway',
+  timeout: 'gateway_timeout',
+  internal: 'internal_error',
+};
+
+/** Headers of the cloud's own answer that the contract's emitters leave on the response. */
+const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'x-envoy-ratelimited', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
+
+/**
+ * The contract's answer as `profile`'s deployed gateway gives it: the same status and body on
+ * every profile, with the headers the target's own error carried (APIM's Retry-After, Envoy's
+ * WWW-Authenticate). Envoy cannot tell a quota from a rate limit by status, so Kubernetes answers
+ * a quota's refusal as `rate_limited`; on Azure and Kubernetes a path no route matches never
+ * reaches the API's policies, so it gets the platform's own 404 (the records' differences say so).
+ */
+function contractRefusal(profile: Profile, r: Refusal, native: GatewayResponse, c: RefusalContext): GatewayResponse {
+  if ((profile === 'azure' || profile === 'kubernetes') && (r === 'noRoute' || r === 'methodNotAllowed')) return native;
+  const code = profile === 'kubernetes' && r === 'quotaExceeded' ? 'rate_limited' : CONTRACT_CODE[r];
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE };
+  for (const h of KEPT_HEADERS) if (native.headers[h] !== undefined) headers[h] = native.headers[h]!;
+  return { status: ERROR_CONTRACT[code].status, headers, body: errorBody(code, c.requestId ?? '') };
 }

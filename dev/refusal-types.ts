@@ -38,4 +38,8 @@ export interface RefusalContext {
   readonly clientIp?: string;
   /** Detail for validation failures. */
   readonly detail?: string;
+  /** The request's id, for the error contract's body. @default '' */
+  readonly requestId?: string;
+  /** The spec's error mode: `anygate` answers the one contract, `native` the cloud's own. @default 'native' */
+  readonly errors?: 'anygate' | 'native';
 }

@@ -3,6 +3,7 @@
  * their checks: IP rules, CORS preflight, route match, body size, auth, limits, validation,
  * cache, backend (mock, HTTP proxy or in-process function), CORS on the response, access log.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -182,7 +183,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   };
   server.on('request', (req, res) => {
     handle(ctx, req, res).catch(() => {
-      if (!res.headersSent) send(res, refusal(profile, 'internal'));
+      if (!res.headersSent) send(res, refusal(profile, 'internal', { errors: spec.errors, requestId: randomUUID() }));
       else res.destroy();
     });
   });
@@ -268,8 +269,13 @@ function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<s
   p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: x.routeId, status: r.status, latencyMs: performance.now() - x.started, consumer: x.consumer, clientIp: x.clientIp, cached: x.cached, ...(reason ? { reason } : {}) });
 }
 
+/** The refusal's answer under the spec's error mode (lib/model/error-contract.ts). */
+function refusalOf(p: Pipeline, r: Refusal, c: RefusalContext = {}): ReturnType<typeof refusal> {
+  return refusal(p.profile, r, { errors: p.spec.errors, requestId: randomUUID(), ...c });
+}
+
 function refuse(p: Pipeline, x: Exchange, r: Refusal, c: RefusalContext = {}): void {
-  finish(p, x, refusal(p.profile, r, { clientIp: x.clientIp, ...c }), refusalReason(r, c));
+  finish(p, x, refusalOf(p, r, { clientIp: x.clientIp, ...c }), refusalReason(r, c));
 }
 
 async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -340,7 +346,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     const text = b.body === undefined ? '' : JSON.stringify(b.body);
     return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...Object.fromEntries(Object.entries(b.headers).map(([k, v]) => [k.toLowerCase(), v])) }, body: Buffer.from(text) };
   }
-  if (b.type === 'function' && !p.functions.has(b.binding)) return asBuffer(refusal(p.profile, 'badGateway'));
+  if (b.type === 'function' && !p.functions.has(b.binding)) return asBuffer(refusalOf(p, 'badGateway'));
   const multi: Record<string, string[]> = {};
   for (const [k, v] of query.entries()) (multi[k] ??= []).push(v);
   const out = await p.transformer.run(r, {
@@ -356,7 +362,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     isBase64Encoded: body.length > 0,
     binding: b.type === 'function' ? b.binding : undefined,
   });
-  if (out.failure) return asBuffer(refusal(p.profile, out.failure));
+  if (out.failure) return asBuffer(refusalOf(p, out.failure));
   const res = out.result;
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8') };
 }

@@ -15,7 +15,15 @@ import type { ConformVector } from './vectors';
 const MAX_REPEAT = 1200;
 const REFUSED_ORIGIN = 'https://refused.anygate.invalid';
 
-const status = (p: Profile, r: Refusal) => refusal(p, r).status;
+/**
+ * What a refusal answers under the spec's error mode: the status (the contract makes a quota 429
+ * and an unknown key 401 everywhere) and, with the contract, the body's `error.code`.
+ */
+function refused(spec: GatewaySpec, p: Profile, r: Refusal): ConformVector['expect'] {
+  const res = refusal(p, r, { errors: spec.errors });
+  if (spec.errors !== 'anygate') return { status: res.status };
+  return { status: res.status, body: { 'error.code': (JSON.parse(res.body) as { error: { code: string } }).error.code } };
+}
 
 /** A request path for the route, with sample parameter values. */
 export function samplePath(spec: GatewaySpec, r: RouteSpec): string {
@@ -67,12 +75,12 @@ function alternativeCases(spec: GatewaySpec, r: RouteSpec, profile: Profile, bas
   out.push({ name: `${r.id}: every alternative at once`, route: r.id, advanceSeconds: 3600, request: { ...base, ...all }, expect: ok });
   const key = all.apiKey;
   if (all.token && key) {
-    out.push({ name: `${r.id}: a valid API key does not rescue an expired token`, route: r.id, request: { ...base, ...all, token: { ...all.token, expiresIn: '-1h' } }, expect: { status: status(profile, 'unauthorized') } });
-    out.push({ name: `${r.id}: a valid token does not rescue an invalid API key`, route: r.id, request: { ...base, token: all.token, ...keyAt({ in: key.in ?? 'header', name: key.name ?? 'x-api-key' }) }, expect: { status: status(profile, 'invalidApiKey') } });
+    out.push({ name: `${r.id}: a valid API key does not rescue an expired token`, route: r.id, request: { ...base, ...all, token: { ...all.token, expiresIn: '-1h' } }, expect: refused(spec, profile, 'unauthorized') });
+    out.push({ name: `${r.id}: a valid token does not rescue an invalid API key`, route: r.id, request: { ...base, token: all.token, ...keyAt({ in: key.in ?? 'header', name: key.name ?? 'x-api-key' }) }, expect: refused(spec, profile, 'invalidApiKey') });
   }
   const other = [...new Set(r.auth.flat())].map((n) => spec.authorizers[n]).find((a) => a.type === 'apiKey' && key && (a.in !== key.in || a.name !== key.name));
   if (key && other?.type === 'apiKey') {
-    out.push({ name: `${r.id}: two different API keys`, route: r.id, request: { ...base, apiKey: key, ...keyAt(other) }, expect: { status: status(profile, 'unauthorized') } });
+    out.push({ name: `${r.id}: two different API keys`, route: r.id, request: { ...base, apiKey: key, ...keyAt(other) }, expect: refused(spec, profile, 'unauthorized') });
   }
   return out;
 }
@@ -104,10 +112,10 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
   const keyAuth = r.auth !== 'none' && r.auth[0].map((n) => spec.authorizers[n]).find((a) => a.type === 'apiKey');
   if (r.auth !== 'none' && usable(spec, r)) {
     const noCreds: Refusal = jwt || r.auth.length > 1 ? 'unauthorized' : profile === 'aws' && keyAuth && keyAuth.type === 'apiKey' && !(keyAuth.in === 'header' && keyAuth.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey';
-    out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: { status: status(profile, noCreds) } });
+    out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: refused(spec, profile, noCreds) });
     if (jwt) {
-      out.push({ name: `${r.id}: expired token`, route: r.id, request: { ...base, ...credentials(spec, r), token: { authorizer: jwt, scopes: r.scopes, expiresIn: '-1h' } }, expect: { status: status(profile, 'unauthorized') } });
-      if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: { status: status(profile, 'forbiddenScope') } });
+      out.push({ name: `${r.id}: expired token`, route: r.id, request: { ...base, ...credentials(spec, r), token: { authorizer: jwt, scopes: r.scopes, expiresIn: '-1h' } }, expect: refused(spec, profile, 'unauthorized') });
+      if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: refused(spec, profile, 'forbiddenScope') });
     }
     out.push({ name: `${r.id}: valid credentials`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { statusNot: [401, 403, 429] } });
     out.push(...alternativeCases(spec, r, profile, base));
@@ -127,7 +135,7 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
   const own = Boolean(r.rateLimit) || Boolean(credentials(spec, r).apiKey && spec.plans[spec.consumers[credentials(spec, r).apiKey!.consumer].plan].rateLimit);
   if (n !== undefined && n + 1 <= MAX_REPEAT && (own || !stageCaseTaken.done)) {
     if (!own) stageCaseTaken.done = true;
-    out.push({ name: `${r.id}: over the rate limit (${n + 1} requests)`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r), repeat: n + 1 }, expect: { status: status(profile, 'rateLimited') } });
+    out.push({ name: `${r.id}: over the rate limit (${n + 1} requests)`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r), repeat: n + 1 }, expect: refused(spec, profile, 'rateLimited') });
   }
   return out;
 }
@@ -148,7 +156,7 @@ function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
   const deny = spec.ipRules?.deny.find((c) => !c.includes(':'));
   const r = spec.routes[0];
   if (!deny || !r) return [];
-  return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: method(r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: { status: status(profile, 'ipDenied') } }];
+  return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: method(r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: refused(spec, profile, 'ipDenied') }];
 }
 
 /** Every generated case for `spec` on `profile`. */

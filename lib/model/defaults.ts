@@ -40,4 +40,5 @@ export const MODEL_DEFAULTS = {
   logLevel: schemaDefault<'off' | 'error' | 'info'>(obs.logLevel),
   tracing: schemaDefault<boolean>(obs.tracing),
   metrics: schemaDefault<boolean>(obs.metrics),
+  errors: schemaDefault<'anygate' | 'native'>(top.errors),
 } as const;

@@ -9,3 +9,4 @@ export * from './load';
 export * from './json-schema';
 export type * from './schema';
 export * from './bindings';
+export * from './error-contract';

@@ -227,6 +227,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     },
     ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },
     observability,
+    errors: p.top.errors ?? MODEL_DEFAULTS.errors,
     ...(p.top.aws ? { aws: p.top.aws } : {}),
     ...(p.top.azure ? { azure: p.top.azure } : {}),
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),

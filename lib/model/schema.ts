@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME_PATTERN, SAFE_NAME_RULE } from './names';
+import { ERROR_MODES } from './error-contract';
 
 /** A name satisfying the safe-name rule (see names.ts). */
 export const Name = z
@@ -388,6 +389,7 @@ export const GatewaySchema = z
     ipRules: IpRules.optional(),
     defaults: Defaults.optional(),
     observability: Observability.optional(),
+    errors: z.enum(ERROR_MODES).optional().meta({ description: "What callers see when the gateway itself refuses a request (401, 403, 404, 429, 5xx of its own): `anygate`, the same status and JSON body `{\"error\":{\"code\",\"message\",\"requestId\"}}` on every target; `native`, each cloud's own answers.", default: 'anygate' }),
     aws: AwsGatewayOptions.optional(),
     azure: AzureGatewayOptions.optional(),
     kubernetes: KubernetesGatewayOptions.optional(),

@@ -18,6 +18,7 @@ import type {
 } from './schema';
 import type { PathSegment } from './path';
 import type { TemplatePart } from './template';
+import type { ErrorMode } from './error-contract';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
@@ -167,6 +168,8 @@ export interface GatewaySpec {
   readonly cors?: CorsSpec;
   readonly ipRules?: IpRulesSpec;
   readonly observability: ObservabilitySpec;
+  /** The gateway's own refusals: one contract on every target, or each cloud's own (error-contract.ts). @default 'anygate' */
+  readonly errors: ErrorMode;
   /** Options only the AWS adapter reads. */
   readonly aws?: { readonly binaryMediaTypes?: string[] };
   /** Options only the Azure adapter reads. */

@@ -8,6 +8,7 @@ import { el, toXml, type XNode } from '../shared/xml';
 import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from './conditions';
 import type { ApigeeContext } from './context';
 import * as P from './policies';
+import { defaultFaultRule } from './errors';
 
 function corsPolicy(ctx: ApigeeContext): XNode {
   const c = ctx.spec.cors!;
@@ -49,7 +50,6 @@ export function proxyEndpoint(ctx: ApigeeContext, pre: XNode[], routeFlows: XNod
   if (ctx.spec.cors) flows.push(el('Flow', { name: 'cors-preflight' }, el('Description', {}, 'CORS preflight: answered by the CORS policy, no route policy runs'), el('Request'), el('Response'), el('Condition', {}, PREFLIGHT)));
   flows.push(...routeFlows);
   flows.push(el('Flow', { name: 'not-found' }, el('Description', {}, 'No route matches'), el('Request', {}, ctx.step(ctx.add(P.raiseFault('RF-not-found', 404, 'Not Found', 'Not Found')))), el('Response')));
-  ctx.add(P.assignMessage('AM-fault-json', 'response', { payload: { json: '{"error":"@fault.name#","status":"@response.status.code#"}', prefix: '@', suffix: '#' } }));
   return toXml(
     el(
       'ProxyEndpoint',
@@ -57,7 +57,7 @@ export function proxyEndpoint(ctx: ApigeeContext, pre: XNode[], routeFlows: XNod
       el('Description', {}, `${ctx.proxy} ${ctx.spec.version}`),
       el('FaultRules'),
       // Only faults the proxy raises reach this: target responses of any status are successes (success.codes).
-      el('DefaultFaultRule', { name: 'json-errors' }, ctx.step('AM-fault-json'), el('AlwaysEnforce', {}, 'true')),
+      defaultFaultRule(ctx),
       el('PreFlow', { name: 'PreFlow' }, el('Request', {}, ...pre), el('Response')),
       el('Flows', {}, ...flows),
       el('PostFlow', { name: 'PostFlow' }, el('Request'), el('Response')),

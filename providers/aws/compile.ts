@@ -16,7 +16,8 @@ import { canonical } from '../../lib/model/normalize';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import type { TransformRoute } from '../../lib/runtime/config';
 import { compileAwsAuth, type AwsAuth } from './auth';
-import { CONCRETE_METHODS, corsGatewayResponses, preflightOperation } from './cors';
+import { CONCRETE_METHODS, preflightOperation } from './cors';
+import { gatewayResponses } from './errors';
 import { claimsUsed, sortKeys } from './integration';
 import { compileKeys } from './keys';
 import { readAwsOptions } from './options';
@@ -155,6 +156,7 @@ function ipPolicy(spec: GatewaySpec): Record<string, unknown> | undefined {
 
 function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, binaryMediaTypes: string[], warnings: string[]): Record<string, unknown> {
   const policy = ipPolicy(spec);
+  const responses = gatewayResponses(spec, warnings);
   return canonical({
     openapi: '3.0.1',
     info: { title: spec.name, version: spec.version, ...(spec.description ? { description: spec.description } : {}) },
@@ -166,7 +168,7 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
     'x-amazon-apigateway-api-key-source': auth.apiKeySource,
     'x-amazon-apigateway-binary-media-types': binaryMediaTypes,
     ...(emitted.validators.size ? { 'x-amazon-apigateway-request-validators': Object.fromEntries([...emitted.validators].sort().map((v) => [v, VALIDATORS[v]])) } : {}),
-    ...(spec.cors ? { 'x-amazon-apigateway-gateway-responses': corsGatewayResponses(spec.cors, warnings) } : {}),
+    ...(responses ? { 'x-amazon-apigateway-gateway-responses': responses } : {}),
     ...(policy ? { 'x-amazon-apigateway-policy': policy } : {}),
   });
 }

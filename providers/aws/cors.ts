@@ -70,8 +70,8 @@ export function preflightOperation(cors: CorsSpec, methodsOnPath: string[], para
   };
 }
 
-/** Gateway responses carrying CORS headers on API Gateway's own 4XX and 5XX answers. */
-export function corsGatewayResponses(cors: CorsSpec, warnings: string[]): Record<string, unknown> {
+/** The CORS headers of API Gateway's own 4XX and 5XX answers (gateway responses, errors.ts). */
+export function corsResponseParameters(cors: CorsSpec, warnings: string[]): Record<string, string> {
   const params: Record<string, string> = { 'gatewayresponse.header.Vary': "'Origin'" };
   if (cors.allowOrigins.length === 1) params['gatewayresponse.header.Access-Control-Allow-Origin'] = cors.allowOrigins[0] === '*' ? "'*'" : staticValue(cors.allowOrigins[0]);
   else if (!cors.allowCredentials) params['gatewayresponse.header.Access-Control-Allow-Origin'] = 'method.request.header.Origin';
@@ -81,8 +81,5 @@ export function corsGatewayResponses(cors: CorsSpec, warnings: string[]): Record
   }
   if (cors.allowCredentials) params['gatewayresponse.header.Access-Control-Allow-Credentials'] = "'true'";
   if (cors.exposeHeaders.length) params['gatewayresponse.header.Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;
-  return {
-    DEFAULT_4XX: { responseParameters: params },
-    DEFAULT_5XX: { responseParameters: params },
-  };
+  return params;
 }

@@ -4,6 +4,7 @@
  * route shares into the API policy (an operation gets a policy only when it needs more), and
  * lists the resources (./resources).
  */
+import { errorContractOnError } from './emit/errors';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel } from '../../lib/capabilities/targets';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -204,7 +205,7 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
     inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', hoisted.inbound, true) : [])],
     backend: sample ? pick(sample, 'backend', hoisted.backend, true) : [],
     outbound: sample ? pick(sample, 'outbound', hoisted.outbound, true) : [],
-    onError: corsOnError(spec.cors),
+    onError: [...corsOnError(spec.cors), ...errorContractOnError(spec)],
   });
   const schemas: Record<string, unknown> = {};
   const operations = spec.routes.map((r) => operation(r, fragments.get(r.id)!, hoisted, schemas));

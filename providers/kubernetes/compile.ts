@@ -19,7 +19,7 @@ import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesSta
 import { duration, ruleMatches, ruleName, splitRoutes } from './rules';
 import { preflightObjects } from './preflight';
 import { corsPolicy, securityPolicy } from './security';
-import { GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traffic';
+import { errorsTrafficPolicy, GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traffic';
 import { unknownStages } from '../../lib/model/stages';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
@@ -120,6 +120,8 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   for (const chunk of chunks) {
     const rules = chunk.routes.map((r) => compileRule(c, r, chunk.name));
     objects.push(httpRoute(c, chunk.name, rules.map((r) => r.rule)), ...rules.flatMap((r) => r.objects));
+    const errors = errorsTrafficPolicy(spec, dnsLabel(chunk.name, 'errors'), namespace, chunk.name);
+    if (errors) objects.push(errors);
   }
   objects.push(...c.shared.values());
   if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec) }));

@@ -8,6 +8,7 @@ import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { EG_API } from './filters';
 import type { K8sObject } from './plan';
+import { errorOverrides } from './errors';
 import { API_KEY_CLIENT_HEADER } from './security';
 
 type Target = { group: string; kind: string; name: string; sectionName?: string };
@@ -34,6 +35,9 @@ export function routeTrafficPolicy(spec: GatewaySpec, route: RouteSpec, name: st
     };
   }
   if (!Object.keys(s).length) return undefined;
+  // This policy wins over the HTTPRoute's own (errorsTrafficPolicy): it carries the contract too.
+  const overrides = errorOverrides(spec);
+  if (overrides) s.responseOverride = overrides;
   return { apiVersion: EG_API, kind: 'BackendTrafficPolicy', metadata: { name, namespace }, spec: { targetRefs: [target], ...s } };
 }
 
@@ -67,6 +71,17 @@ export function planTrafficPolicy(spec: GatewaySpec, name: string, namespace: st
     spec: {
       targetRefs: targets,
       rateLimit: { type: 'Global', global: { rules } },
+      ...(errorOverrides(spec) ? { responseOverride: errorOverrides(spec) } : {}),
     },
   };
+}
+
+/**
+ * The error contract for a whole HTTPRoute's rules that no rule policy targets, or undefined with
+ * `errors: native`.
+ */
+export function errorsTrafficPolicy(spec: GatewaySpec, name: string, namespace: string, httpRoute: string): K8sObject | undefined {
+  const overrides = errorOverrides(spec);
+  if (!overrides) return undefined;
+  return { apiVersion: EG_API, kind: 'BackendTrafficPolicy', metadata: { name, namespace }, spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: httpRoute }], responseOverride: overrides } };
 }

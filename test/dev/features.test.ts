@@ -31,7 +31,8 @@ afterAll(async () => {
 /** Fixed here so tests that only see the URL can move the clock. */
 const ADMIN_TOKEN = 'features-admin-token';
 
-const spec = (input: Partial<GatewayInput>) => toGatewaySpec({ name: 't', backends: { api: { type: 'http', url: 'https://api.example.com' } }, defaults: { backend: 'api', auth: 'none' }, ...input });
+// These cases hold dev to each cloud's own answers (errors: native); error-contract.test.ts holds the contract.
+const spec = (input: Partial<GatewayInput>) => toGatewaySpec({ name: 't', errors: 'native', backends: { api: { type: 'http', url: 'https://api.example.com' } }, defaults: { backend: 'api', auth: 'none' }, ...input });
 
 async function withDev<T>(opts: Omit<DevOptions, 'port' | 'clock'> & { clock?: DevOptions['clock'] }, f: (url: string, advance: (s: number) => Promise<void>) => Promise<T>): Promise<T> {
   const dev = await startDev({ port: 0, clock: 'virtual', backends: { api: backend.url }, adminToken: ADMIN_TOKEN, ...opts });

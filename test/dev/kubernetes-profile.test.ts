@@ -20,6 +20,8 @@ const DAY = 86_400_000;
 function input(): Record<string, any> {
   return {
     name: 'kdev',
+    // Envoy's own replies, which the contract replaces by default (test/dev/error-contract.test.ts).
+    errors: 'native',
     backends: { api: { type: 'http', url: 'https://api.example.com' }, canned: { type: 'mock', statusCode: 200, body: { ok: true } } },
     authorizers: {
       jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['kdev'], jwksUri: 'https://id.example.com/jwks.json' },

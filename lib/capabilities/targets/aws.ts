@@ -168,6 +168,8 @@ export const AWS: TargetRecords = {
     'stage.throttle': n('stage method settings'),
     'observability.accessLogs': n('CloudWatch access log group, JSON'),
     'observability.tracing': n('X-Ray'),
+    'errors.contract': n("gateway responses for every response type: the contract's status and body with $context.requestId", { differences: D['errors.contract'] }),
+    'errors.native': n("API Gateway's default gateway responses"),
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (import 6 MB)
     size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.openApiImportBytes, (bytes, max) => `the API definition is ${bytes} bytes, over API Gateway's ${max}-byte import limit; split the gateway`),

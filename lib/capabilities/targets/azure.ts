@@ -81,6 +81,8 @@ export const AZURE: TargetRecords<AzureSku> = {
     'stage.throttle': e('one API-level rate-limit-by-key counter per stage for all routes together (AWS throttles each method separately), burst calls per fixed window', { check: slowestRate('stage.throttle') }),
     'observability.accessLogs': n('Logger + ApiDiagnostic'),
     'observability.tracing': n('ApiDiagnostic with Application Insights'),
+    'errors.contract': n("the API's on-error section maps context.LastError to the contract's status and body (context.RequestId); anygate's own inbound refusals answer it directly", { differences: D['errors.contract'] }),
+    'errors.native': n("API Management's own errors"),
     size: n('no whole-API size limit; each policy document is limited (policy.size)'),
     // https://learn.microsoft.com/azure/api-management/api-management-policies (policy document size)
     'spec.strings': n('escaped or refused by the compiler'),

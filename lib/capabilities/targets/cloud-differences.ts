@@ -8,41 +8,52 @@ import type { GatewaySpec } from '../../model/types';
 import type { BehaviourDifference } from '../types';
 import { differs } from './helpers';
 
+/** The cloud's own error answers apply only with `errors: native`; the contract replaces them otherwise. */
+const native = (s: GatewaySpec) => s.errors === 'native';
 const anyRouteLimited = (s: GatewaySpec) => s.routes.some((r) => r.method === 'ANY' && r.rateLimit);
 const severalOriginsWithCredentials = (s: GatewaySpec) => Boolean(s.cors && s.cors.allowOrigins.length > 1 && s.cors.allowCredentials);
 
 export const AWS_DIFFERENCES = {
   'route.rateLimit': [
     differs('burst', 'an ANY route\'s rate limit is one method setting per concrete method it serves (up to 7, or 6 when CORS takes OPTIONS), each its own bucket: together up to that many times the rate and burst', 'give the route one method, or split it into one route per method with its share of the limit', anyRouteLimited),
-    differs('body', 'over the limit: 429 {"message":"Too Many Requests"}, no Retry-After'),
+    differs('body', 'over the limit: 429 {"message":"Too Many Requests"}, no Retry-After', undefined, native),
   ],
   'plan.quota': [
     differs('accuracy', 'usage plan quotas are applied on a best-effort basis (AWS: "not hard limits"): a consumer may get some requests past the quota'),
-    differs('body', 'quota exhausted: 429 {"message":"Limit Exceeded"}, no Retry-After'),
+    differs('body', 'quota exhausted: 429 {"message":"Limit Exceeded"}, no Retry-After', undefined, native),
   ],
   'plan.rateLimit': [differs('accuracy', 'usage plan throttling is applied on a best-effort basis (AWS: "not hard limits")')],
-  'auth.apiKey': [differs('status', 'a missing or unknown API key gets 403 {"message":"Forbidden"} from API Gateway, not 401')],
+  'auth.apiKey': [differs('status', 'a missing or unknown API key gets 403 {"message":"Forbidden"} from API Gateway, not 401', undefined, native)],
   cors: [
     differs('headers', 'with several allowed origins and credentials, API Gateway\'s own 401, 403 and 429 answers carry no Access-Control-Allow-Origin (gateway responses cannot test the Origin): browsers report them as CORS failures', 'allow one origin, or no credentials (the Origin is then echoed)', severalOriginsWithCredentials),
+  ],
+  'errors.contract': [
+    differs('headers', 'API Gateway\'s 429s (throttle, quota) carry no Retry-After: gateway responses cannot compute it'),
+    differs('status', 'a response type API Gateway adds after anygate\'s table falls to DEFAULT_4XX/5XX: the contract\'s body with API Gateway\'s status (a status there would override every type)'),
   ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;
 
 export const AZURE_DIFFERENCES = {
   'plan.quota': [
-    differs('status', 'quota exhausted: 403 "Out of call volume quota. Quota will be replenished in hh:mm:ss." with Retry-After, where other targets answer 429'),
+    differs('status', 'quota exhausted: 403 "Out of call volume quota. Quota will be replenished in hh:mm:ss." with Retry-After, where other targets answer 429', undefined, native),
     differs('accuracy', 'quota counts are approximate across gateway instances and regions (APIM counts asynchronously): best effort'),
   ],
   'plan.rateLimit': [
     differs('accuracy', 'rate limits are approximate across gateway instances (APIM: "never completely accurate")'),
-    differs('body', 'over the limit: 429 {"statusCode":429,"message":"Rate limit is exceeded. Try again in n seconds."} with Retry-After'),
+    differs('body', 'over the limit: 429 {"statusCode":429,"message":"Rate limit is exceeded. Try again in n seconds."} with Retry-After', undefined, native),
   ],
-  'route.rateLimit': [differs('body', 'over the limit: 429 {"statusCode":429,"message":"Rate limit is exceeded. Try again in n seconds."} with Retry-After')],
-  'auth.apiKey': [differs('body', 'a missing or unknown key: 401 {"statusCode":401,"message":"Access denied due to missing subscription key..."}')],
+  'route.rateLimit': [differs('body', 'over the limit: 429 {"statusCode":429,"message":"Rate limit is exceeded. Try again in n seconds."} with Retry-After', undefined, native)],
+  'auth.apiKey': [differs('body', 'a missing or unknown key: 401 {"statusCode":401,"message":"Access denied due to missing subscription key..."}', undefined, native)],
+  'errors.contract': [
+    differs('status', 'a path no API operation matches is answered by API Management itself before the API\'s policies run: its own 404 {"statusCode":404,"message":"Resource not found"}', 'add the same on-error section to the global (All APIs) policy'),
+    differs('headers', 'Retry-After as API Management sets it: on rate limits (rate-limit, rate-limit-by-key), not on quota'),
+  ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;
 
 export const APIGEE_DIFFERENCES = {
-  'plan.quota': [differs('body', 'quota exhausted: 429 with Apigee\'s fault JSON {"fault":{"faultstring":...,"detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}')],
-  'route.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)')],
-  'plan.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)')],
-  'auth.apiKey': [differs('body', 'a missing or unknown key: 401 with Apigee\'s fault JSON (errorcode oauth.v2.InvalidApiKey / FailedToResolveAPIKey)')],
+  'plan.quota': [differs('body', 'quota exhausted: 429 with Apigee\'s fault JSON {"fault":{"faultstring":...,"detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}', undefined, native)],
+  'route.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)', undefined, native)],
+  'plan.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)', undefined, native)],
+  'auth.apiKey': [differs('body', 'a missing or unknown key: 401 with Apigee\'s fault JSON (errorcode oauth.v2.InvalidApiKey / FailedToResolveAPIKey)', undefined, native)],
+  'errors.contract': [differs('headers', 'Apigee\'s 429s (SpikeArrest, Quota) carry no Retry-After')],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;

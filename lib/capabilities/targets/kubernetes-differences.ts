@@ -25,7 +25,7 @@ const backendApi = differs(
 );
 
 /** Envoy's error answers: plain text, not the JSON body other targets send. */
-const plainText = (status: string, body: string): BehaviourDifference => differs('body', `${status} with a plain-text body (${body}), not JSON`);
+const plainText = (status: string, body: string): BehaviourDifference => differs('body', `${status} with a plain-text body (${body}), not JSON`, 'leave errors at anygate (the default): the contract\'s JSON body replaces it', (s) => s.errors === 'native');
 
 export const KUBERNETES_DIFFERENCES = {
   'backend.http': [backendApi],
@@ -51,11 +51,11 @@ export const KUBERNETES_DIFFERENCES = {
   ],
   'plan.rateLimit': [
     differs('burst', 'burst is dropped: a global rate limit has no burst; the window is fixed (whole requests per second, minute or hour), all of it usable at once', undefined, (s) => Object.values(s.plans).some((p) => p.rateLimit !== undefined && burstDiffers(p.rateLimit))),
-    differs('headers', 'over the limit: 429 with x-ratelimit-limit / x-ratelimit-remaining / x-ratelimit-reset headers and an empty body'),
+    differs('headers', 'over the limit: 429 with x-ratelimit-limit / x-ratelimit-remaining / x-ratelimit-reset headers and an empty body', undefined, (s) => s.errors === 'native'),
   ],
   'plan.quota': [
     differs('window', 'quota windows are the rate-limit service\'s fixed windows aligned to the Unix epoch: a day starts at 00:00 UTC, a week on Thursday (1970-01-01), a month is 30 days counted from 1970-01-01, not the calendar month'),
-    differs('status', 'quota exhausted: 429 with x-ratelimit-* headers and an empty body'),
+    differs('status', 'quota exhausted: 429 with x-ratelimit-* headers and an empty body', undefined, (s) => s.errors === 'native'),
   ],
   'ipRules.allow': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s, so every caller is allowed or denied alike', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
@@ -63,5 +63,10 @@ export const KUBERNETES_DIFFERENCES = {
   cors: [differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*')))],
   'ipRules.deny': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
+  ],
+  'errors.contract': [
+    differs('body', 'a quota\'s refusal is answered as rate_limited: Envoy\'s local reply says only 429, for a rate limit and a quota alike'),
+    differs('status', 'a path no route matches is answered by Envoy itself, outside every HTTPRoute\'s policies: a plain-text 404', 'attach a BackendTrafficPolicy with the same responseOverride to the Gateway, if you own it'),
+    differs('deploy', 'Envoy Gateway applies one BackendTrafficPolicy per target: the contract rides in each policy anygate emits; another BackendTrafficPolicy of yours on the same HTTPRoute or rule takes one of them out'),
   ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;

@@ -158,6 +158,8 @@ export const KUBERNETES: TargetRecords = {
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
     'observability.accessLogs': n('Envoy access logs, configured by the platform in the EnvoyProxy telemetry settings'),
     'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),
+    'errors.contract': n("BackendTrafficPolicy responseOverride (source Local) on every route rule: Envoy's own replies get the contract's status and body; requestId is x-request-id", { differences: D['errors.contract'] }),
+    'errors.native': n("Envoy's local replies (plain text)"),
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
     }),

@@ -21,7 +21,7 @@ import { el, type XNode } from '../xml';
 import { customAuthorizer } from './custom-auth';
 import { jwtPolicies } from './jwt';
 import type { EmitContext } from './context';
-import { jsonError } from './cors';
+import { gatewayError } from './errors';
 
 /** The request's value at a location, through the string guard (names were checked by the capability records too). */
 function valueExpr(name: string, ctx: EmitContext): string {
@@ -48,7 +48,7 @@ function refusals(route: RouteSpec, names: string[], presented: Map<string, stri
   const keys = names.filter((n) => ctx.spec.authorizers[n].type === 'apiKey');
   // One comparison per query parameter, however many authorizers read it.
   const queryKeys = new Map(keys.map((n) => [locationKey(credentialLocation(ctx.spec.authorizers[n])), n] as const).filter(([k]) => k.startsWith('query:')));
-  const unauthorized = () => jsonError(401, 'Unauthorized', 'Unauthorized', ctx.spec.cors);
+  const unauthorized = () => gatewayError('unauthorized', ctx.spec);
   const apimHeader = requestValueExpr('header', ctx.keyParameters?.header ?? 'Ocp-Apim-Subscription-Key');
   const branches = [
     when(`!(${complete})`, unauthorized()),

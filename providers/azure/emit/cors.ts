@@ -7,7 +7,7 @@
  */
 import { corsMethods } from '../../../lib/model/cors';
 import type { CorsSpec } from '../../../lib/model/types';
-import { originAllowedExpr, policyJson, type ApimStrings } from '../expressions';
+import { originAllowedExpr, type ApimStrings } from '../expressions';
 import { el, type XNode } from '../xml';
 
 export function corsPolicy(c: CorsSpec, strings: ApimStrings): XNode {
@@ -39,18 +39,6 @@ export function corsResponseHeaders(c: CorsSpec | undefined): XNode[] {
     c.exposeHeaders.length > 0 && set('Access-Control-Expose-Headers', c.exposeHeaders.join(', ')),
     !anyOrigin && set('Vary', 'Origin', 'append'),
   ].filter((x): x is XNode => Boolean(x));
-}
-
-/** A JSON error the gateway answers itself, with the CORS headers. */
-export function jsonError(status: number, reason: string, message: string, cors: CorsSpec | undefined): XNode {
-  return el(
-    'return-response',
-    {},
-    el('set-status', { code: status, reason }),
-    el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')),
-    ...corsResponseHeaders(cors),
-    el('set-body', {}, policyJson({ message })),
-  );
 }
 
 /** The API's on-error section: errors raised by policies (401, 403, 429...) keep the CORS headers. */

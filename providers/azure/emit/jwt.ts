@@ -3,7 +3,7 @@ import type { JwtAuthorizerSpec, RouteSpec } from '../../../lib/model/types';
 import { JWT_VARIABLE, scopesMissingExpr } from '../expressions';
 import { el, type XNode } from '../xml';
 import type { EmitContext } from './context';
-import { jsonError } from './cors';
+import { gatewayError } from './errors';
 
 /**
  * validate-jwt (signature, expiry, issuer, audiences, required claims): a missing or invalid token
@@ -44,7 +44,7 @@ export function validateJwt(name: string, a: JwtAuthorizerSpec, ctx: EmitContext
 export function scopeCheck(name: string, a: JwtAuthorizerSpec, route: RouteSpec, ctx: EmitContext): XNode | undefined {
   if (route.scopes.length === 0) return undefined;
   const claim = ctx.strings.claim(a.scopeClaim, 'gateway', 'auth.jwt', `authorizer ${name}: scopeClaim`);
-  return el('choose', {}, el('when', { condition: `@(${scopesMissingExpr(claim, route.scopes)})` }, jsonError(403, 'Forbidden', 'Forbidden', ctx.spec.cors)));
+  return el('choose', {}, el('when', { condition: `@(${scopesMissingExpr(claim, route.scopes)})` }, gatewayError('forbidden', ctx.spec)));
 }
 
 /** validate-jwt, then the scope check when the route has scopes. */

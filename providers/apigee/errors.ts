@@ -1,0 +1,43 @@
+/**
+ * The gateway's own errors on Apigee (lib/model/error-contract.ts): the ProxyEndpoint's
+ * DefaultFaultRule (AlwaysEnforce, so it also runs after anygate's RaiseFault policies) sets the
+ * contract's status and body. Apigee names a fault by `fault.name` and its status by
+ * `error.status.code`; the steps run in order and each later match overrides the earlier one:
+ * the two status classes first, then each status the contract names, then a quota's refusal
+ * (429 like a spike arrest, told apart by its fault name). Target responses never reach it: every
+ * status is a success on the targets (targets.ts), so backend errors pass through.
+ *
+ * With `errors: native` the rule answers `{"error": <fault name>, "status": <status>}` as before.
+ */
+import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } from '../../lib/model/error-contract';
+import type { ApigeeContext } from './context';
+import * as P from './policies';
+import { el, type XNode } from '../shared/xml';
+
+const STATUS = 'error.status.code';
+
+/** `[code, condition]` in the order the steps run. */
+function contractSteps(): [ErrorCode, string][] {
+  const byCode = new Map<ErrorCode, number[]>();
+  for (const [status, code] of CODE_BY_STATUS) byCode.set(code, [...(byCode.get(code) ?? []), status]);
+  return [
+    ['bad_request', `${STATUS} >= 400 and ${STATUS} < 500`],
+    ['internal_error', `${STATUS} >= 500`],
+    ...[...byCode].map(([code, statuses]): [ErrorCode, string] => [code, statuses.map((s) => `${STATUS} = ${s}`).join(' or ')]),
+    ['quota_exceeded', 'fault.name = "QuotaViolation"'],
+  ];
+}
+
+/** The ProxyEndpoint's DefaultFaultRule; adds the AssignMessage policies it runs to the bundle. */
+export function defaultFaultRule(ctx: ApigeeContext): XNode {
+  if (ctx.spec.errors === 'native') {
+    ctx.add(P.assignMessage('AM-fault-json', 'response', { payload: { json: '{"error":"@fault.name#","status":"@response.status.code#"}', prefix: '@', suffix: '#' } }));
+    return el('DefaultFaultRule', { name: 'json-errors' }, ctx.step('AM-fault-json'), el('AlwaysEnforce', {}, 'true'));
+  }
+  const steps = contractSteps().map(([code, condition]) => {
+    const name = `AM-error-${code.replace(/_/g, '-')}`;
+    ctx.add(P.assignMessage(name, 'response', { payload: { json: errorBodyTemplate(code, '@messageid#'), prefix: '@', suffix: '#' }, statusCode: ERROR_CONTRACT[code].status }));
+    return ctx.step(name, condition);
+  });
+  return el('DefaultFaultRule', { name: 'error-contract' }, ...steps, el('AlwaysEnforce', {}, 'true'));
+}
