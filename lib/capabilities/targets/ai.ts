@@ -67,21 +67,39 @@ const AZURE_CONSUMPTION: Partial<Record<AiFeatureId, TargetCapability>> = {
   'llm.promptGuard': u('Consumption has no llm-content-safety; use another SKU'),
 };
 
-const PENDING: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': pending('exposing routes as MCP tools'),
-  'backend.llm': pending('an LLM backend'),
-  'llm.tokenLimit': pending('an LLM token limit'),
-  'llm.tokenMetrics': pending('LLM token metrics'),
-  'llm.promptGuard': pending('an LLM prompt safety guard'),
-  'llm.piiGuard': pending('an LLM personal-data guard'),
+const AWS: Record<AiFeatureId, TargetCapability> = {
+  'mcp.tools': pending('exposing routes as MCP tools through Amazon Bedrock AgentCore Gateway (AWS::BedrockAgentCore::Gateway and a GatewayTarget over the stage)'),
+  'backend.llm': pending('an LLM backend (an http_proxy integration carrying the provider key, or a Bedrock integration)'),
+  'llm.tokenLimit': u('API Gateway has no token limit, and its emulation (a generated Lambda in front of the model counting reported usage against a DynamoDB counter) is not generated yet (issue #30); limit requests with a plan quota or rate limit instead'),
+  'llm.tokenMetrics': pending('LLM token metrics (CloudWatch metrics from the token-counting Lambda)'),
+  'llm.promptGuard': pending('a prompt safety guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail)'),
+  'llm.piiGuard': pending('a personal-data guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail with sensitive-information filters)'),
+};
+
+const APIGEE: Record<AiFeatureId, TargetCapability> = {
+  'mcp.tools': u('Apigee serves MCP through API hub and an MCP proxy that it manages outside the proxy bundle; anygate does not create them (issue #30); register the exported OpenAPI document in API hub and enable MCP there'),
+  'backend.llm': pending('an LLM backend (a TargetEndpoint to the model with the provider key)'),
+  'llm.tokenLimit': pending('an LLM token limit (LLMTokenQuota per product or key, PromptTokenLimit for estimated prompts)'),
+  'llm.tokenMetrics': pending('LLM token metrics (Apigee analytics of LLMTokenQuota counts)'),
+  'llm.promptGuard': pending('a prompt safety guard (SanitizeUserPrompt / SanitizeModelResponse with a Model Armor template)'),
+  'llm.piiGuard': pending('a personal-data guard (SanitizeUserPrompt with Model Armor sensitive-data protection)'),
+};
+
+const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
+  'mcp.tools': u('Envoy AI Gateway\'s MCPRoute routes to MCP servers (backendRefs, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
+  'backend.llm': pending('an LLM backend (AIGatewayRoute + AIServiceBackend + Backend, BackendSecurityPolicy for the key)'),
+  'llm.tokenLimit': pending('an LLM token limit (AIGatewayRoute llmRequestCosts and an Envoy Gateway BackendTrafficPolicy rate limit on that cost)'),
+  'llm.tokenMetrics': pending('LLM token metrics (Envoy AI Gateway gen_ai.client.token.usage metrics)'),
+  'llm.promptGuard': u('Envoy AI Gateway v1.1 has no prompt safety guard (no content-safety field on AIGatewayRoute or AIServiceBackend); guard prompts on another target or in the model provider'),
+  'llm.piiGuard': u('Envoy AI Gateway v1.1 has no personal-data guard; guard prompts on another target or in the model provider'),
 };
 
 /** Each target's AI records. */
 export const AI_RECORDS: Readonly<Record<Target, Record<AiFeatureId, TargetCapability>>> = {
-  aws: PENDING,
+  aws: AWS,
   azure: AZURE,
-  apigee: PENDING,
-  kubernetes: PENDING,
+  apigee: APIGEE,
+  kubernetes: KUBERNETES,
 };
 
 /** Tier overrides. */
