@@ -76,10 +76,32 @@ const AWS: Record<AiFeatureId, TargetCapability> = {
   'llm.piiGuard': pending('a personal-data guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail with sensitive-information filters)'),
 };
 
+/** Apigee's token counters key on the app VerifyAPIKey verified (client_id). */
+const apigeeTokenCallers = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, b }) => {
+    const out = [];
+    const t = b.tokenLimit!;
+    if (t.per !== 'gateway' && route.auth !== 'none' && !route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'))) {
+      out.push(ctx.problem(route.id, `a token budget per ${t.per} counts per app (client_id), which only an API key identifies, and the route lets callers in without one: require an apiKey authorizer in every alternative, or set tokenLimit.per: gateway`));
+    }
+    if (t.estimatePrompt && t.period !== 'minute') out.push(ctx.problem(route.id, `estimatePrompt uses PromptTokenLimit, a per-minute rate; a ${t.period} budget cannot be estimated: set period: minute, or estimatePrompt: false`));
+    return out;
+  });
+
+const apigeeModels = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, name, b }) => {
+    if (b.provider === 'azure-openai' || b.provider === 'bedrock') return [ctx.problem(route.id, `backend ${name}: provider ${b.provider} needs credentials an Apigee target cannot mint; use vertex-ai (a Google access token) or an openai-compatible endpoint`)];
+    if (b.apiKey) return [ctx.problem(route.id, `backend ${name}: anygate does not yet put a provider key from a secret on an Apigee target (issue #30); use vertex-ai, an endpoint that needs no key, or another target`)];
+    return [];
+  });
+
 const APIGEE: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': u('Apigee serves MCP through API hub and an MCP proxy that it manages outside the proxy bundle; anygate does not create them (issue #30); register the exported OpenAPI document in API hub and enable MCP there'),
-  'backend.llm': pending('an LLM backend (a TargetEndpoint to the model with the provider key)'),
-  'llm.tokenLimit': pending('an LLM token limit (LLMTokenQuota per product or key, PromptTokenLimit for estimated prompts)'),
+  'backend.llm': n('TargetEndpoint to the model URL; Vertex AI through its OpenAI-compatible endpoint with a Google access token (the proxy\'s service account)', { check: apigeeModels }),
+  'llm.tokenLimit': n('LLMTokenQuota: EnforceOnly on the request, CountOnly on the response counting usage.total_tokens, one shared counter per backend and app (client_id); estimatePrompt adds PromptTokenLimit', {
+    check: apigeeTokenCallers,
+    differences: [differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes')],
+  }),
   'llm.tokenMetrics': pending('LLM token metrics (Apigee analytics of LLMTokenQuota counts)'),
   'llm.promptGuard': pending('a prompt safety guard (SanitizeUserPrompt / SanitizeModelResponse with a Model Armor template)'),
   'llm.piiGuard': pending('a personal-data guard (SanitizeUserPrompt with Model Armor sensitive-data protection)'),
@@ -103,6 +125,9 @@ export const AI_RECORDS: Readonly<Record<Target, Record<AiFeatureId, TargetCapab
 };
 
 /** Tier overrides. */
-export const AI_TIER_RECORDS = { azure: { Consumption: AZURE_CONSUMPTION } } as const;
+export const AI_TIER_RECORDS = {
+  azure: { Consumption: AZURE_CONSUMPTION },
+  apigee: { BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them') } as Partial<Record<AiFeatureId, TargetCapability>> },
+} as const;
 
 
