@@ -22,6 +22,7 @@ import {
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
 import { AZURE_DIFFERENCES as D } from './cloud-differences';
+import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
 
 /**
  * rate-limit and rate-limit-by-key count calls per renewal-period of at most 300 s
@@ -38,6 +39,7 @@ const slowestRate = (feature: 'route.rateLimit' | 'plan.rateLimit' | 'stage.thro
 export const AZURE: TargetRecords<AzureSku> = {
   target: 'azure',
   base: {
+    ...AI_RECORDS.azure,
     'route.any': n('operation with method *'),
     'path.greedy': n('urlTemplate {*path}'),
     'path.mixedSegment': n('urlTemplate'),
@@ -96,6 +98,7 @@ export const AZURE: TargetRecords<AzureSku> = {
   },
   tiers: {
     Consumption: {
+      ...AI_TIER_RECORDS.azure.Consumption,
       'route.rateLimit': u('Consumption has no rate-limit-by-key; use a plan rate limit or another SKU'),
       'stage.throttle': u('Consumption has no rate-limit-by-key'),
       'route.cache': e('Consumption has no internal cache: needs an external Redis cache on the service (externalCache: true)', { check: consumptionCacheChecks }),
