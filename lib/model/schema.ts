@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME_PATTERN, SAFE_NAME_RULE } from './names';
+import { Domain } from './domains';
 
 /** A name satisfying the safe-name rule (see names.ts). */
 export const Name = z
@@ -388,6 +389,7 @@ export const GatewaySchema = z
     ipRules: IpRules.optional(),
     defaults: Defaults.optional(),
     observability: Observability.optional(),
+    domains: z.array(Domain).max(32).optional().meta({ description: 'Custom domains the gateway answers on, with their certificates, base paths and mutual TLS (docs/domains.md). Default: only the cloud\'s own host name.' }),
     aws: AwsGatewayOptions.optional(),
     azure: AzureGatewayOptions.optional(),
     kubernetes: KubernetesGatewayOptions.optional(),

@@ -16,6 +16,7 @@ import type {
   RequestValidation,
   Transform,
 } from './schema';
+import type { DomainSpec } from './domains';
 import type { PathSegment } from './path';
 import type { TemplatePart } from './template';
 
@@ -167,6 +168,8 @@ export interface GatewaySpec {
   readonly cors?: CorsSpec;
   readonly ipRules?: IpRulesSpec;
   readonly observability: ObservabilitySpec;
+  /** Custom domains, sorted by host name (lib/model/domains.ts). @default - none: the cloud's own host only */
+  readonly domains?: DomainSpec[];
   /** Options only the AWS adapter reads. */
   readonly aws?: { readonly binaryMediaTypes?: string[] };
   /** Options only the Azure adapter reads. */
@@ -201,3 +204,4 @@ export interface KubernetesSpecOptions {
 }
 
 export { MODEL_DEFAULTS } from './defaults';
+export type { DomainSpec, MtlsSpec } from './domains';
