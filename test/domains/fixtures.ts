@@ -33,3 +33,15 @@ export function domainSpec(): Record<string, any> {
     ],
   };
 }
+
+/**
+ * What every target can serve: one mTLS domain per stage (APIM, Apigee and Envoy route by path,
+ * so a host adds no base path of its own), a Gateway to add listeners to for Kubernetes.
+ */
+export function portableSpec(): Record<string, any> {
+  const s = domainSpec();
+  delete s.domains[1].basePath;
+  s.domains[1].mtls = s.domains[0].mtls;
+  s.kubernetes = { createGateway: {} };
+  return s;
+}
