@@ -142,11 +142,8 @@ export const KUBERNETES_DOMAINS: Records = {
   'domain.basePath': sharedPathRefusal("a stage's HTTPRoutes"),
   'domain.basePath.multiLevel': sharedPathRefusal("a stage's HTTPRoutes"),
   'domain.endpoint': u('how a Gateway is reached (public or private load balancer, CDN) is its Service\'s and infrastructure\'s setting, not a listener\'s; declare the domain regional'),
-  mtls: n('ClientTrafficPolicy tls.clientValidation (caCertificateRefs) on the Gateway: every listener of the Gateway then asks for a client certificate', {
-    check: all(truststores, stageWideMtls, (ctx) => {
-      const ds = domainsOf(ctx);
-      return ds.some((d) => d.mtls) && ds.some((d) => !d.mtls) ? [ctx.problem('gateway', `domains ${ds.filter((d) => !d.mtls).map((d) => d.name).join(', ')} have no mtls, but a ClientTrafficPolicy validates client certificates on the whole Gateway; give every domain mtls`)] : [];
-    }),
+  mtls: n("ClientTrafficPolicy tls.clientValidation (caCertificateRefs) on the domain's listener; the stage's HTTPRoutes attach to its mTLS listeners only, so no other listener reaches the stage without a certificate", {
+    check: all(truststores, stageWideMtls),
     differences: [differs('status', 'a client without a valid certificate fails the TLS handshake: no HTTP status at all')],
   }),
   'mtls.headers': e('ClientTrafficPolicy headers.xForwardedClientCert (mode SanitizeSet) sends the verified Subject and Hash (SHA-256) in x-forwarded-client-cert, and the HTTPRoute copies nothing: the backend reads that one header', {
