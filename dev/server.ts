@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { decideDomain } from './domains';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
@@ -58,6 +60,8 @@ export interface DevOptions {
   readonly adminToken?: string;
   /** Write the admin token to a 0600 file in the key directory for `anygate conform`. @default true */
   readonly publishAdminToken?: boolean;
+  /** Serve HTTPS with this certificate and key (PEM); with clientCa, ask clients for a certificate (the domains' mTLS rules, dev/domains.ts). @default - plain HTTP */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer; readonly clientCa?: string | Buffer };
 }
 
 export interface DevServer {
@@ -133,13 +137,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
   for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
 
-  const server = createServer();
+  const t = opts.tls;
+  // rejectUnauthorized false: the domain rules (per profile) decide what a missing or bad certificate gets.
+  const server: Server = t ? (createHttpsServer({ cert: t.cert, key: t.key, ...(t.clientCa ? { ca: t.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }) as unknown as Server) : createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new DevUsageError(`port ${opts.port} is in use; pick another with --port, or --port 0 for a free one`) : e));
     server.listen(opts.port ?? 8787, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${t ? 'https' : 'http'}://127.0.0.1:${port}`;
   const adminToken = opts.adminToken ?? newAdminToken();
   let published: ReturnType<typeof publishAdminToken> | undefined;
   try {
@@ -182,6 +188,13 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }),
   };
   server.on('request', (req, res) => {
+    if (spec.domains?.length) {
+      const d = decideDomain(spec, stage, profile, req);
+      if (d.kind === 'handshake') return void req.socket.destroy();
+      if (d.kind === 'unauthorized') return void send(res, refusal(profile, 'unauthorized'));
+      Object.assign(req.headers, d.headers);
+      if (d.stripPrefix && req.url && (req.url === d.stripPrefix || req.url.startsWith(`${d.stripPrefix}/`) || req.url.startsWith(`${d.stripPrefix}?`))) req.url = req.url.slice(d.stripPrefix.length) || '/';
+    }
     handle(ctx, req, res).catch(() => {
       if (!res.headersSent) send(res, refusal(profile, 'internal', { errors: spec.errors, requestId: randomUUID() }));
       else res.destroy();

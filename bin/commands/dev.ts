@@ -26,6 +26,10 @@ export interface DevFlags {
   mockIdp?: boolean;
   clock?: string;
   trustForwarded?: boolean;
+  /** HTTPS: certificate and key files, and the CA bundle client certificates must chain to. */
+  tlsCert?: string;
+  tlsKey?: string;
+  clientCa?: string;
   quiet?: boolean;
   /** Reload the spec when its file changes (the server restarts on the same port). */
   watch?: boolean;
@@ -82,6 +86,8 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
   const functions = loadFunctions(flags.function ?? []);
   // One token for the whole run: a --watch restart keeps it, so scripts holding it keep working.
   const adminToken = newAdminToken();
+  if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey) || (flags.clientCa && !flags.tlsCert)) throw new DevUsageError('--tls-cert and --tls-key go together, and --client-ca needs them');
+  const tls = flags.tlsCert ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!), ...(flags.clientCa ? { clientCa: readFileSync(flags.clientCa) } : {}) } : undefined;
   const start = (spec: GatewaySpec, on: number) =>
     startDev({
       spec,
@@ -93,6 +99,7 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
       mockIdp: flags.mockIdp,
       clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
       trustForwarded: flags.trustForwarded,
+      tls,
       adminToken,
       log: flags.quiet ? undefined : (line) => io.out(line + '\n'),
     });

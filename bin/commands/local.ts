@@ -28,6 +28,9 @@ export const localCommands: CommandModule = {
       .option('--mock-idp', 'serve a JWKS and accept tokens from anygate token')
       .option('--clock <kind>', 'virtual: time moves only by POST /__anygate/clock')
       .option('--trust-forwarded', 'take the client address from X-Forwarded-For')
+      .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+      .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option('--client-ca <file>', "PEM CA bundle client certificates must chain to (the domains' mutual TLS)")
       .option('--quiet', 'no banner and no access log')
       .option('--watch', 'reload the spec when its file changes (restarts on the same port)')
       .action(run((file: string | undefined, opts: DevFlags) => (require('./dev') as typeof import('./dev')).cmdDev(specArgument(file, ctx.io.err), opts, ctx.io)));

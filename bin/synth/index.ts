@@ -13,6 +13,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
 import { PEERS } from '../peers';
 import { compilers } from './compilers';
+import { dnsText } from './dns';
 import { beginRun, finishRun, json, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
 import { unknownStages } from '../../lib/model/stages';
@@ -98,6 +99,8 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   if (o.targets.includes('kubernetes')) await run('kubernetes', async () => (require('./kubernetes') as typeof import('./kubernetes')).synthKubernetes(spec, o.outDir, stages));
 
   artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
+  const dns = dnsText(spec, o.targets);
+  if (dns) artifacts.push({ target: 'gateway', kind: 'dns', name: spec.name, path: writeFile(o.outDir, 'dns.txt', dns) });
   const compile = compilers(o.stages);
   const replay = (t: Target): Compile => () => {
     const e = decided.get(t);

@@ -3,6 +3,7 @@
  * order, routes in canonical order with stable ids. The result is the canonical GatewaySpec.
  */
 import { checkCharacters } from './characters';
+import { normalizeDomains } from './domains';
 import { SpecValidationError, type SpecIssue } from './errors';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
@@ -237,6 +238,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },
     observability,
     errors: p.top.errors ?? MODEL_DEFAULTS.errors,
+    domains: normalizeDomains(p.domains, Object.keys(stages)),
     ...(p.top.aws ? { aws: p.top.aws } : {}),
     ...(p.top.azure ? { azure: p.top.azure } : {}),
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),

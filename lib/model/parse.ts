@@ -51,6 +51,7 @@ export interface ParsedGateway {
   readonly ipRules?: z.output<typeof IpRules>;
   readonly defaults?: z.output<typeof Defaults>;
   readonly observability?: z.output<typeof Observability>;
+  readonly domains?: z.output<typeof GatewaySchema.shape.domains>;
   /** True when every section parsed cleanly. */
   readonly complete: boolean;
 }
@@ -130,6 +131,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
     ipRules: opt('ipRules', IpRules),
     defaults: opt('defaults', Defaults),
     observability: opt('observability', Observability),
+    domains: opt('domains', GatewaySchema.shape.domains),
     complete: issues.length === before,
   };
 }

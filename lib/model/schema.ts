@@ -11,6 +11,7 @@ import { SAFE_NAME_PATTERN, SAFE_NAME_RULE } from './names';
 import { ERROR_MODES } from './error-contract';
 import { McpRoute, McpServer } from './mcp';
 import { LlmBackend } from './llm';
+import { Domain } from './domains';
 
 /** A name satisfying the safe-name rule (see names.ts). */
 export const Name = z
@@ -393,6 +394,7 @@ export const GatewaySchema = z
     defaults: Defaults.optional(),
     observability: Observability.optional(),
     errors: z.enum(ERROR_MODES).optional().meta({ description: "What callers see when the gateway itself refuses a request (401, 403, 404, 429, 5xx of its own): `anygate`, the same status and JSON body `{\"error\":{\"code\",\"message\",\"requestId\"}}` on every target; `native`, each cloud's own answers.", default: 'anygate' }),
+    domains: z.array(Domain).max(32).optional().meta({ description: 'Custom domains the gateway answers on, with their certificates, base paths and mutual TLS (docs/domains.md). Default: only the cloud\'s own host name.' }),
     aws: AwsGatewayOptions.optional(),
     azure: AzureGatewayOptions.optional(),
     kubernetes: KubernetesGatewayOptions.optional(),

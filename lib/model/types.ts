@@ -16,6 +16,7 @@ import type {
   RequestValidation,
   Transform,
 } from './schema';
+import type { DomainSpec } from './domains';
 import type { PathSegment } from './path';
 import type { TemplatePart } from './template';
 import type { ErrorMode } from './error-contract';
@@ -177,6 +178,8 @@ export interface GatewaySpec {
   readonly observability: ObservabilitySpec;
   /** The gateway's own refusals: one contract on every target, or each cloud's own (error-contract.ts). @default 'anygate' */
   readonly errors: ErrorMode;
+  /** Custom domains, sorted by host name (lib/model/domains.ts). @default - none: the cloud's own host only */
+  readonly domains?: DomainSpec[];
   /** Options only the AWS adapter reads. */
   readonly aws?: { readonly binaryMediaTypes?: string[] };
   /** Options only the Azure adapter reads. */
@@ -213,3 +216,4 @@ export interface KubernetesSpecOptions {
 }
 
 export { MODEL_DEFAULTS } from './defaults';
+export type { DomainSpec, MtlsSpec } from './domains';

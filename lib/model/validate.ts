@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
+import { checkDomains } from './domains';
 import { canonicalCidr } from './ip';
 import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
@@ -103,6 +104,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   checkConsumersAndPlans(p, issues);
   checkStageBackends(p, issues);
   checkCorsAndIpRules(p, issues);
+  checkDomains(p.domains, p.stages.present, issues);
   if (p.defaults?.backend && !p.backends.present.has(p.defaults.backend)) {
     issues.push({ path: ['defaults', 'backend'], rule: 'unknown-reference', message: unknownRef('backend', p.defaults.backend, p.backends.present), severity: 'error' });
   }

@@ -24,6 +24,7 @@ import { apps, developers, products, type DeveloperInfo } from './org';
 import type { ApigeePlan } from './plan';
 import { descriptor, preflow, proxyEndpoint } from './proxy';
 import { planResources } from './resources';
+import { apigeeDomains, domainResources } from './domains';
 import { SCRIPT_NAME, SCRIPT_SOURCE } from './script';
 import { Targets } from './targets';
 
@@ -99,5 +100,8 @@ export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions =
     targetServers: [...ctx.targetServers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     bindings: [...ctx.bindings].sort(),
   };
-  return { ...parts, resources: planResources(parts, ctx.audienceMap), warnings: ctx.warnings };
+  const domains = apigeeDomains(spec, ctx.proxy, parts.environments);
+  const resources = [...planResources(parts, ctx.audienceMap), ...domainResources(domains, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (domains.length) ctx.warnings.push(`custom domains ${domains.flatMap((d) => d.hostnames).join(', ')}: Apigee X is reached through your external load balancer; it must serve ${[...new Set(domains.flatMap((d) => Object.values(d.certificates)))].join(', ')} for these hosts (docs/domains.md)`);
+  return { ...parts, resources, ...(domains.length ? { domains } : {}), warnings: ctx.warnings };
 }

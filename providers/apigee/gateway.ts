@@ -58,6 +58,8 @@ const CONSTRUCTORS: Record<string, Ctor> = {
   'gcp:apigee/apiProduct:ApiProduct': apigee.ApiProduct,
   'gcp:apigee/developer:Developer': apigee.Developer,
   'gcp:apigee/developerApp:DeveloperApp': apigee.DeveloperApp,
+  'gcp:apigee/envGroup:EnvGroup': apigee.EnvGroup,
+  'gcp:apigee/envGroupAttachment:EnvGroupAttachment': apigee.EnvGroupAttachment,
 };
 
 /** `orders-abc.a.run.app` or `https://orders-abc.a.run.app/` -> the host. */
@@ -109,6 +111,7 @@ export class ApigeeGateway extends pulumi.ComponentResource {
     );
     const argValue = (n: string): pulumi.Input<string> => {
       if (n === 'orgId') return args.orgId;
+      if (n === 'orgPath') return pulumi.interpolate`organizations/${args.orgId}`;
       if (n === 'configBundle') return zipPath;
       if (n === 'serviceAccount') return args.serviceAccount!;
       if (n.startsWith('environment/')) return pulumi.interpolate`organizations/${args.orgId}/environments/${n.slice('environment/'.length)}`;

@@ -1,4 +1,5 @@
 /** ApigeePlan: the proxy bundle as files plus the org resources, computed by the pure compiler. */
+import type { ApigeeDomainPlan } from './domains';
 import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
 
@@ -61,5 +62,7 @@ export interface ApigeePlan {
    * id); binding properties `host` and `audience`; resource outputs.
    */
   readonly resources: PlannedResource[];
+  /** Environment groups with the custom host names, per stage (providers/apigee/domains.ts). @default - none */
+  readonly domains?: ApigeeDomainPlan[];
   readonly warnings: string[];
 }

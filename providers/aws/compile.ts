@@ -19,6 +19,7 @@ import { compileAwsAuth, type AwsAuth } from './auth';
 import { CONCRETE_METHODS, preflightOperation } from './cors';
 import { gatewayResponses } from './errors';
 import { claimsUsed, sortKeys } from './integration';
+import { compileAwsDomains } from './domains';
 import { compileKeys } from './keys';
 import { readAwsOptions } from './options';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, TRANSFORM_STAGE_VARIABLE, type AwsFunctionBinding, type AwsPlan } from './plan';
@@ -200,6 +201,7 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
   const entries = methodEntries(spec, emitted, resources);
   const stages = compileStages(spec, stageNames, entries, options.cacheClusterSize ?? '0.5', TARGET, problems, warnings, options.compactTemplate ?? false);
 
+  const domains = compileAwsDomains(spec, stageNames, warnings);
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
   const transformRoutes = emitted.transformRoutes;
   const transformInvokes = [...new Set(transformRoutes.flatMap((t) => (t.target.type === 'function' ? [t.target.stageVariable] : [])))].sort();
@@ -216,6 +218,8 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
     ...(auth.config ? { authorizer: { stageVariable: AUTHORIZER_STAGE_VARIABLE, config: auth.config } } : {}),
     ...(transformRoutes.length ? { transform: { stageVariable: TRANSFORM_STAGE_VARIABLE, config: { version: 1, routes: transformRoutes }, invokes: transformInvokes } } : {}),
     resourceCount,
+    ...(domains.length ? { domains } : {}),
+    ...(domains.some((d) => d.truststoreUri) ? { disableExecuteApiEndpoint: true } : {}),
     warnings: [...new Set(warnings)],
   };
 }

@@ -4,6 +4,7 @@
  * binding wraps the former in Fn::Sub, and API Gateway resolves the latter per stage.
  */
 import type { AuthorizerConfig, TransformConfig } from '../../lib/runtime/config';
+import type { AwsDomainPlan } from './domains';
 
 /** A per-method override of the stage settings; complete, since overrides inherit nothing. */
 export interface AwsMethodSetting {
@@ -91,6 +92,10 @@ export interface AwsPlan {
   readonly transform?: { readonly stageVariable: string; readonly config: TransformConfig; readonly invokes: string[] };
   /** API Gateway resources the body defines. */
   readonly resourceCount: number;
+  /** Custom domains and their mappings (providers/aws/domains.ts). @default - none */
+  readonly domains?: AwsDomainPlan[];
+  /** Turn off the execute-api endpoint (a domain requires client certificates). @default false */
+  readonly disableExecuteApiEndpoint?: boolean;
   readonly warnings: string[];
 }
 

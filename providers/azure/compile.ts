@@ -19,6 +19,7 @@ import { emitCache } from './emit/cache';
 import type { EmitContext, Fragment, RouteEmitter } from './emit/context';
 import { corsOnError, corsPolicy } from './emit/cors';
 import { ipFilter } from './emit/ip';
+import { apimHostnames, clientCertificatePolicies } from './emit/mtls';
 import { emitLimits, fixedKeyLimit } from './emit/limits';
 import { emitTransform } from './emit/transform';
 import { emitValidation } from './emit/validation';
@@ -131,8 +132,16 @@ function hoistable(all: RouteFragments[]): Record<Section, Set<string>> {
 const pick = (f: RouteFragments, section: Section, hoisted: Set<string>, want: boolean): XNode[] =>
   SECTIONS[section].filter((c) => hoisted.has(c) === want).flatMap((c) => f.get(c)?.[section] ?? []);
 
+/** The stage's custom host names, and Consumption's service-wide client-certificate switch. */
+function hostnamesOf(spec: GatewaySpec, ctx: EmitContext): Pick<ApimPlan, 'hostnames' | 'enableClientCertificate'> {
+  const hostnames = apimHostnames(spec, ctx.stage);
+  if (!hostnames.length) return {};
+  const mtls = hostnames.some((h) => h.negotiateClientCertificate);
+  return { hostnames, ...(mtls && ctx.sku === 'Consumption' ? { enableClientCertificate: true } : {}) };
+}
+
 function gatewayInbound(spec: GatewaySpec, ctx: EmitContext): XNode[] {
-  const out: XNode[] = [];
+  const out: XNode[] = [...clientCertificatePolicies(spec, ctx)];
   if (spec.ipRules?.allow.length) out.push(ipFilter('allow', spec.ipRules.allow));
   if (spec.ipRules?.deny.length) out.push(ipFilter('forbid', spec.ipRules.deny));
   if (spec.cors) out.push(corsPolicy(spec.cors, ctx.strings));
@@ -240,6 +249,7 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
     subscriptions,
     namedValues: planNamedValues(spec, ctx),
     diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
+    ...hostnamesOf(spec, ctx),
     warnings: [...new Set(ctx.warnings)],
   };
   return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });

@@ -96,6 +96,8 @@ export class AzureApimGateway extends pulumi.ComponentResource {
   readonly gatewayUrl: pulumi.Output<string>;
   /** The service's gateway hostname (`<service>.azure-api.net`, or its custom domain). */
   readonly hostname: pulumi.Output<string>;
+  /** The DNS records to create for the plan's custom host names: a CNAME from each to the service's own host. */
+  readonly dnsRecords: pulumi.Output<{ name: string; type: 'CNAME'; value: string }[]>;
   /** Product resource ids by product id. */
   readonly productIds: pulumi.Output<Record<string, string>>;
   /** Subscription resource ids by subscription id. */
@@ -115,7 +117,10 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     for (const w of plan.warnings) pulumi.log.warn(w, this);
     if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn('observability asks for access logs or tracing, but no applicationInsights was given: API Management will not collect them', this);
     const parent = { parent: this };
-    const service = args.service && this.createService(name, args, plan.sku);
+    const service = args.service && this.createService(name, args, plan);
+    if (!service && plan.hostnames?.length) {
+      pulumi.log.warn(`custom domains ${plan.hostnames.map((h) => h.hostName).join(', ')}: the service is not created by this component, so set its hostnameConfigurations yourself (type Proxy, keyVaultId, negotiateClientCertificate as in plan.hostnames${plan.enableClientCertificate ? ', and enableClientCertificate' : ''}); until then clients reach the API on the service's own host only`, this);
+    }
     const serviceName: pulumi.Input<string> = service ? service.name : args.serviceName!;
     const created = new Map<string, pulumi.CustomResource>();
     const resolve = (v: PlanValue, what: string): unknown => {
@@ -137,6 +142,7 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     const gatewayBase = service ? service.gatewayUrl : apim.getApiManagementServiceOutput({ resourceGroupName: args.resourceGroupName, serviceName }, parent).gatewayUrl;
     this.gatewayUrl = pulumi.interpolate`${gatewayBase}/${plan.path}`;
     this.hostname = pulumi.output(gatewayBase).apply((u) => (u ? new URL(u).hostname : ''));
+    this.dnsRecords = this.hostname.apply((h) => (plan.hostnames ?? []).map((x) => ({ name: x.hostName, type: 'CNAME' as const, value: h })));
     const byId = <T>(list: { id: string; key: string }[], prefix: string, get: (r: pulumi.CustomResource, id: string) => pulumi.Input<T>) =>
       pulumi.output(Object.fromEntries(list.filter((x) => created.has(`${prefix}-${x.key}`)).map((x) => [x.id, get(created.get(`${prefix}-${x.key}`)!, x.id)])));
     this.productIds = byId(plan.products, 'product', (r) => r.id) as pulumi.Output<Record<string, string>>;
@@ -145,15 +151,23 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     const keyOf = (r: pulumi.CustomResource, sid: string) =>
       r.id.apply(() => apim.listSubscriptionSecretsOutput({ resourceGroupName: args.resourceGroupName, serviceName, sid }, parent).apply((s) => s.primaryKey ?? ''));
     this.subscriptionKeys = pulumi.secret(byId(plan.subscriptions, 'sub', keyOf)) as pulumi.Output<Record<string, string>>;
-    this.registerOutputs({ apiId: this.apiId, gatewayUrl: this.gatewayUrl, hostname: this.hostname, productIds: this.productIds, subscriptionIds: this.subscriptionIds, subscriptionKeys: this.subscriptionKeys });
+    this.registerOutputs({ apiId: this.apiId, gatewayUrl: this.gatewayUrl, hostname: this.hostname, dnsRecords: this.dnsRecords, productIds: this.productIds, subscriptionIds: this.subscriptionIds, subscriptionKeys: this.subscriptionKeys });
   }
 
-  private createService(name: string, args: AzureApimGatewayArgs, sku: AzureSku): apim.ApiManagementService {
+  /**
+   * The service, with the plan's custom host names: their Key Vault certificates are read with the
+   * service's system-assigned identity, which needs get access to the secrets (docs/domains.md).
+   */
+  private createService(name: string, args: AzureApimGatewayArgs, plan: ApimPlan): apim.ApiManagementService {
     const s = args.service!;
+    const sku: AzureSku = plan.sku;
+    const domains = plan.hostnames?.length
+      ? { identity: { type: 'SystemAssigned' }, hostnameConfigurations: plan.hostnames.map((h) => ({ ...h })), ...(plan.enableClientCertificate ? { enableClientCertificate: true } : {}) }
+      : {};
     return this.graph.add('azure-native:apimanagement:ApiManagementService', `${name}-service`, [], (dependsOn) =>
       new apim.ApiManagementService(
         `${name}-service`,
-        { resourceGroupName: args.resourceGroupName, serviceName: s.name, sku: { name: sku, capacity: sku === 'Consumption' ? 0 : 1 }, publisherEmail: s.publisherEmail, publisherName: s.publisherName, location: s.location },
+        { resourceGroupName: args.resourceGroupName, serviceName: s.name, sku: { name: sku, capacity: sku === 'Consumption' ? 0 : 1 }, publisherEmail: s.publisherEmail, publisherName: s.publisherName, location: s.location, ...domains },
         { parent: this, dependsOn },
       ),
     );

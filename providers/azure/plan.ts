@@ -1,4 +1,5 @@
 /** ApimPlan: what the AzureApimGateway component creates, computed by the pure compiler. */
+import type { ApimHostname } from './emit/mtls';
 import type { AzureSku } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
 
@@ -87,5 +88,9 @@ export interface ApimPlan {
    * the component prefixes them with its own name).
    */
   readonly resources: PlannedResource[];
+  /** Custom host names of this stage (service hostnameConfigurations). @default - none */
+  readonly hostnames?: ApimHostname[];
+  /** Consumption only: the service asks every client for a certificate. @default false */
+  readonly enableClientCertificate?: boolean;
   readonly warnings: string[];
 }

@@ -4,6 +4,7 @@
  * BackendTLSPolicy), HTTPRouteFilters, SecurityPolicies, BackendTrafficPolicies. Pure and
  * deterministic: objects sorted by kind and name.
  */
+import { mtlsSections, routeHostnames } from './domains';
 import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { functionBindings, kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
@@ -87,8 +88,10 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
 }
 
 function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>[]): K8sObject {
-  const spec: Record<string, unknown> = { parentRefs: [parentRef(c.settings)] };
-  if (c.settings.hostnames) spec.hostnames = [...c.settings.hostnames];
+  const sections = mtlsSections(c.spec, c.stage);
+  const spec: Record<string, unknown> = { parentRefs: sections ? sections.map((sectionName) => ({ ...parentRef(c.settings), sectionName })) : [parentRef(c.settings)] };
+  const hostnames = routeHostnames(c.spec, c.stage, c.settings.hostnames);
+  if (hostnames) spec.hostnames = hostnames;
   spec.rules = rules;
   return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: c.namespace }, spec };
 }

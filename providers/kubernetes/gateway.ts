@@ -6,6 +6,7 @@
  */
 import { DEFAULT_GATEWAY, resolveCreateGateway, type ResolvedCreateGateway } from '../../lib/capabilities/targets/kubernetes-options';
 import type { GatewaySpec } from '../../lib/model/types';
+import { clientTrafficPolicies, domainCrossNamespaceRefs, domainListeners } from './domains';
 import { dnsLabel } from './names';
 import type { K8sObject, KubernetesCompileOptions, ServiceRef } from './plan';
 
@@ -64,15 +65,18 @@ function listener(l: ResolvedCreateGateway['listeners'][number], stageNamespaces
 }
 
 /** Secrets in another namespace than the Gateway's need a ReferenceGrant there. */
-function certificateGrants(s: KubernetesSettings, namespace: string, create: ResolvedCreateGateway): K8sObject[] {
-  const refs = create.listeners.flatMap((l) => l.certificateRefs).filter((c) => c.namespace && c.namespace !== namespace);
+function certificateGrants(spec: GatewaySpec, s: KubernetesSettings, namespace: string, create: ResolvedCreateGateway): K8sObject[] {
+  const refs: { namespace?: string; name: string; kind?: string }[] = [
+    ...create.listeners.flatMap((l) => l.certificateRefs).filter((c) => c.namespace && c.namespace !== namespace),
+    ...domainCrossNamespaceRefs(spec, namespace),
+  ];
   return [...new Set(refs.map((c) => c.namespace!))].sort().map((ns) => ({
     apiVersion: GW_API,
     kind: 'ReferenceGrant',
     metadata: { name: dnsLabel(s.gateway.name, namespace, 'tls'), namespace: ns },
     spec: {
       from: [{ group: GW_GROUP, kind: 'Gateway', namespace }],
-      to: [...new Set(refs.filter((c) => c.namespace === ns).map((c) => c.name))].sort().map((name) => ({ group: '', kind: 'Secret', name })),
+      to: [...new Set(refs.filter((c) => c.namespace === ns).map((c) => `${c.kind ?? 'Secret'}/${c.name}`))].sort().map((k) => ({ group: '', kind: k.split('/')[0], name: k.split('/')[1] })),
     },
   }));
 }
@@ -88,8 +92,8 @@ export function gatewayObjects(spec: GatewaySpec, s: KubernetesSettings): K8sObj
     apiVersion: GW_API,
     kind: 'Gateway',
     metadata: { name: s.gateway.name, namespace },
-    spec: { gatewayClassName: create.className, listeners: create.listeners.map((l) => listener(l, stageNamespaces)) },
+    spec: { gatewayClassName: create.className, listeners: [...create.listeners.map((l) => listener(l, stageNamespaces)), ...domainListeners(spec, s.namespaceOf)] },
   };
   const ns: K8sObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} };
-  return [ns, gatewayClass, gateway, ...certificateGrants(s, namespace, create)];
+  return [ns, gatewayClass, gateway, ...certificateGrants(spec, s, namespace, create), ...clientTrafficPolicies(spec, { name: s.gateway.name, namespace })];
 }

@@ -73,6 +73,7 @@ function awsItems(spec: GatewaySpec, o: CaseOptions): Item[] {
   // The generated functions' configuration, not their bundled JavaScript (tested by behaviour).
   if (plan.authorizer) out.push(item(['authorizer'], plan.authorizer));
   if (plan.transform) out.push(item(['transform'], plan.transform));
+  if (plan.domains) out.push(item(['domains'], plan.domains), item(['disableExecuteApiEndpoint'], plan.disableExecuteApiEndpoint ?? false));
   return out;
 }
 
@@ -85,6 +86,7 @@ function azureItems(spec: GatewaySpec, o: CaseOptions): Item[] {
       ...plan.operations.map((o) => item([stage, 'operations', o.id], o)),
       ...plan.resources.filter((r) => !AZURE_SHOWN_ELSEWHERE.has(r.type)).map((r) => item([stage, 'resources', r.name], r)),
       item([stage, 'warnings'], plan.warnings),
+      ...(plan.hostnames ? [item([stage, 'hostnames'], plan.hostnames), item([stage, 'enableClientCertificate'], plan.enableClientCertificate ?? false)] : []),
     ];
   });
 }
@@ -105,6 +107,7 @@ function apigeeItems(spec: GatewaySpec, o: CaseOptions): Item[] {
     item(['environments'], plan.environments),
     item(['bindings'], plan.bindings),
     item(['warnings'], plan.warnings),
+    ...(plan.domains ? [item(['domains'], plan.domains)] : []),
   ];
 }
 

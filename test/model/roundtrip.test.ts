@@ -66,6 +66,9 @@ const input = {
   cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization'], exposeHeaders: ['x-request-id'], allowCredentials: true, maxAgeSeconds: 60 },
   ipRules: { allow: ['10.0.0.0/8'], deny: ['10.1.2.3'] },
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
+  domains: [
+    { name: 'api.example.com', certificate: 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd', basePath: 'v2/things', endpoint: 'regional', stage: 'prod', mtls: { truststore: { aws: 's3://trust/ca.pem', kubernetes: { kind: 'Secret', name: 'ca' } }, clientCertificate: { headers: { subject: 'X-Client-Subject' } } } },
+  ],
   aws: { binaryMediaTypes: ['image/png'] },
   mcp: { expose: 'all', path: '/tools', title: 'Things', description: 'Thing tools' },
   azure: { sku: 'Premium', externalCache: true },
@@ -89,6 +92,6 @@ describe('OpenAPI export keeps every field', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
     expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'stages']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'stages']);
   });
 });

@@ -3,6 +3,7 @@
  * (Quota, ResponseCache, JavaScript, ServiceCallout) need Intermediate or Comprehensive
  * environments. Limits: lib/capabilities/limits.ts (APIGEE_LIMITS).
  */
+import { APIGEE_DOMAINS } from './domain-records';
 import type { HttpBackendSpec, JwtAuthorizerSpec } from '../../model/types';
 import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
@@ -92,6 +93,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
   target: 'apigee',
   base: {
     ...AI_RECORDS.apigee,
+    ...APIGEE_DOMAINS,
     'route.any': n('Flow without a verb condition'),
     'path.greedy': n('MatchesPath **'),
     'path.mixedSegment': n('JavaRegex flow condition'),

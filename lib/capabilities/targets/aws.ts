@@ -2,6 +2,7 @@
  * AWS API Gateway (REST): what anygate does with each feature, and the checks that depend on
  * API Gateway's own ranges. Limits: lib/capabilities/limits.ts (AWS_LIMITS).
  */
+import { AWS_DOMAINS } from './domain-records';
 import type { GatewaySpec } from '../../model/types';
 import { AWS_LIMITS as L } from '../limits';
 import type { CheckContext, TargetRecords } from '../types';
@@ -128,6 +129,7 @@ export const AWS: TargetRecords = {
   target: 'aws',
   base: {
     ...AI_RECORDS.aws,
+    ...AWS_DOMAINS,
     'route.any': n('x-amazon-apigateway-any-method'),
     'path.greedy': n('{proxy+} resource', { check: greedyBesidePlain }),
     'path.mixedSegment': u('API Gateway path parts are a whole {param} or literal text; use /t/{id} or a greedy path'),

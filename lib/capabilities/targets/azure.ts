@@ -2,6 +2,7 @@
  * Azure API Management: what anygate does with each feature, per SKU. Limits:
  * lib/capabilities/limits.ts (AZURE_LIMITS).
  */
+import { AZURE_DOMAINS, AZURE_CONSUMPTION_DOMAINS } from './domain-records';
 import { AZURE_LIMITS as L } from '../limits';
 import type { AzureSku, CheckContext, TargetRecords } from '../types';
 import {
@@ -40,6 +41,7 @@ export const AZURE: TargetRecords<AzureSku> = {
   target: 'azure',
   base: {
     ...AI_RECORDS.azure,
+    ...AZURE_DOMAINS,
     'route.any': n('operation with method *'),
     'path.greedy': n('urlTemplate {*path}'),
     'path.mixedSegment': n('urlTemplate'),
@@ -99,6 +101,7 @@ export const AZURE: TargetRecords<AzureSku> = {
   tiers: {
     Consumption: {
       ...AI_TIER_RECORDS.azure.Consumption,
+      ...AZURE_CONSUMPTION_DOMAINS,
       'route.rateLimit': u('Consumption has no rate-limit-by-key; use a plan rate limit or another SKU'),
       'stage.throttle': u('Consumption has no rate-limit-by-key'),
       'route.cache': e('Consumption has no internal cache: needs an external Redis cache on the service (externalCache: true)', { check: consumptionCacheChecks }),

@@ -4,6 +4,7 @@
  * target single route rules (sectionName). Per-consumer limits are global rate limits, which
  * need Envoy Gateway's rate-limit service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
  */
+import { KUBERNETES_DOMAINS } from './domain-records';
 import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
 import type { CheckContext, TargetRecords } from '../types';
@@ -121,6 +122,7 @@ export const KUBERNETES: TargetRecords = {
   target: 'kubernetes',
   base: {
     ...AI_RECORDS.kubernetes,
+    ...KUBERNETES_DOMAINS,
     'route.any': n('HTTPRoute rule without a method match'),
     'path.greedy': n('RegularExpression path match (RE2, full match)'),
     'path.mixedSegment': n('RegularExpression path match (RE2, full match)'),

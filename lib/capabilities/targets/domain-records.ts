@@ -1,0 +1,152 @@
+/**
+ * Custom domains and mutual TLS, per target: the six domain FeatureIds' entries, spread into each
+ * target's base column (and Azure's tiers). The checks here are the only place a domain is refused:
+ * a missing per-target certificate or truststore, an endpoint or base path the target cannot map.
+ */
+import type { SynthesisProblem } from '../../model/errors';
+import type { DomainSpec } from '../../model/domains';
+import type { CheckContext, TargetCapability, Target } from '../types';
+import { differs, emulated as e, native as n, unsupported as u } from './helpers';
+
+type DomainFeature = 'domain' | 'domain.basePath' | 'domain.basePath.multiLevel' | 'domain.endpoint' | 'mtls' | 'mtls.headers';
+type Records = Record<DomainFeature, TargetCapability>;
+
+const domainsOf = (ctx: CheckContext): DomainSpec[] => ctx.spec.domains ?? [];
+
+const CERTIFICATE_FORM: Record<Target, string> = {
+  aws: 'an ACM certificate ARN',
+  azure: 'a Key Vault secret id',
+  apigee: 'google-managed or a Certificate Manager certificate',
+  kubernetes: 'a TLS Secret name',
+};
+const TRUSTSTORE_FORM: Record<Target, string> = {
+  aws: 'an S3 URI of a PEM bundle',
+  azure: 'the issuing CA thumbprints',
+  apigee: 'a Certificate Manager trust config',
+  kubernetes: 'a ConfigMap or Secret holding ca.crt',
+};
+
+/** Every domain names a certificate for this target. */
+const certificates = (ctx: CheckContext): SynthesisProblem[] =>
+  domainsOf(ctx)
+    .filter((d) => !d.certificate[ctx.target])
+    .map((d) => ctx.problem('gateway', `domain ${d.name} has no certificate for ${ctx.target}: set certificate.${ctx.target} to ${CERTIFICATE_FORM[ctx.target]}`));
+
+/** Every mTLS domain names a truststore for this target. */
+const truststores = (ctx: CheckContext): SynthesisProblem[] =>
+  domainsOf(ctx)
+    .filter((d) => d.mtls && !d.mtls.truststore[ctx.target])
+    .map((d) => ctx.problem('gateway', `domain ${d.name} requires client certificates but names no truststore for ${ctx.target}: set mtls.truststore.${ctx.target} to ${TRUSTSTORE_FORM[ctx.target]}`));
+
+const all = (...checks: ((ctx: CheckContext) => SynthesisProblem[])[]) => (ctx: CheckContext) => checks.flatMap((c) => c(ctx));
+
+/**
+ * Targets whose gateway routes by path alone (APIM, Apigee, Envoy with one listener) cannot keep
+ * a stage open on one host and closed on another: a client can send any Host. A stage with one
+ * mTLS domain therefore requires client certificates on every host, and its domains must agree.
+ */
+const stageWideMtls = (ctx: CheckContext): SynthesisProblem[] => {
+  const byStage = new Map<string, DomainSpec[]>();
+  for (const d of domainsOf(ctx)) byStage.set(d.stage, [...(byStage.get(d.stage) ?? []), d]);
+  const out: SynthesisProblem[] = [];
+  for (const [stage, ds] of byStage) {
+    const withMtls = ds.filter((d) => d.mtls);
+    if (!withMtls.length) continue;
+    const without = ds.filter((d) => !d.mtls);
+    if (without.length) out.push(ctx.problem('gateway', `stage ${stage}: domain ${withMtls[0].name} requires client certificates and ${without.map((d) => d.name).join(', ')} does not; ${ctx.target} checks client certificates for the whole stage (any host reaches it), so give every domain of the stage the same mtls, or serve the other host from another stage`));
+    const stores = new Set(withMtls.map((d) => JSON.stringify(d.mtls!.truststore[ctx.target] ?? null)));
+    const headers = new Set(withMtls.map((d) => JSON.stringify(d.mtls!.clientCertificate.headers)));
+    if (stores.size > 1 || headers.size > 1) out.push(ctx.problem('gateway', `stage ${stage}: domains ${withMtls.map((d) => d.name).join(', ')} declare different ${ctx.target} truststores or certificate headers; ${ctx.target} applies one client-certificate rule per stage, so make them equal`));
+  }
+  return out;
+};
+
+const sharedPathRefusal = (where: string) =>
+  u(`the API has one path on every host of ${where}, so a host cannot add its own prefix; put the prefix in the spec's basePath (it applies on every host) and leave the domain's basePath empty`);
+
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html: mutual TLS
+// on regional custom domains only; the default execute-api endpoint must be disabled or clients skip it.
+const awsEndpoint = (ctx: CheckContext): SynthesisProblem[] =>
+  domainsOf(ctx).flatMap((d) => {
+    if (d.endpoint === 'private') return [ctx.problem('gateway', `domain ${d.name}: private custom domain names need AWS::ApiGateway::DomainNameV2 with a VPC endpoint access association, which anygate does not emit; use endpoint regional (inside a VPC: a regional domain in front of a private API is not possible either, so serve it through your own load balancer)`)];
+    if (d.endpoint === 'edge' && d.certificate.aws && !d.certificate.aws.includes(':acm:us-east-1:')) return [ctx.problem('gateway', `domain ${d.name}: an edge-optimized domain needs its ACM certificate in us-east-1 (CloudFront reads it there); got ${d.certificate.aws}`)];
+    return [];
+  });
+const awsRegionalOnly = (what: string) => (ctx: CheckContext): SynthesisProblem[] =>
+  domainsOf(ctx)
+    .filter((d) => d.endpoint !== 'regional' && (what === 'mutual TLS' ? d.mtls : d.basePath.includes('/')))
+    .map((d) => ctx.problem('gateway', `domain ${d.name}: API Gateway supports ${what} on regional custom domains only; set endpoint: regional`));
+
+export const AWS_DOMAINS: Records = {
+  domain: n('AWS::ApiGateway::DomainName (regional or edge certificate from ACM) and an AWS::ApiGateway::BasePathMapping to the stage; the stack outputs the alias target for the DNS record', { check: certificates }),
+  'domain.basePath': n('BasePathMapping basePath (one segment)'),
+  'domain.basePath.multiLevel': n('AWS::ApiGatewayV2::ApiMapping (apiMappingKey with several segments), regional domains only', { check: awsRegionalOnly('multi-level base paths') }),
+  'domain.endpoint': n('edge: DomainName with an us-east-1 certificate behind CloudFront; private domains are refused', { check: awsEndpoint }),
+  mtls: n('DomainName MutualTlsAuthentication with the S3 truststore; the default execute-api endpoint is disabled so no client can skip the certificate check (every stage is then reached through its custom domains only)', {
+    check: all(truststores, awsRegionalOnly('mutual TLS')),
+    differences: [differs('status', 'a client without a valid certificate fails the TLS handshake: no HTTP status at all (the spec answers 403 where a gateway can)')],
+  }),
+  'mtls.headers': u('API Gateway REST APIs give the verified certificate to Lambda authorizers and access logs ($context.identity.clientCert) but a header mapping to an HTTP backend is not something anygate emits, and there is no fingerprint variable; drop clientCertificate.headers for AWS, or read requestContext.identity.clientCert in a function backend'),
+};
+
+// https://learn.microsoft.com/azure/api-management/api-management-features: several gateway host
+// names on Developer and Premium only; wildcard host names on every tier but Consumption.
+const MULTI_HOST_SKUS = new Set(['Developer', 'Premium']);
+const azureHosts = (ctx: CheckContext): SynthesisProblem[] => {
+  const ds = domainsOf(ctx);
+  const out = certificates(ctx);
+  if (ds.length > 1 && !MULTI_HOST_SKUS.has(ctx.tiers.azureSku)) out.push(ctx.problem('gateway', `${ds.length} domains (${ds.map((d) => d.name).join(', ')}): API Management ${ctx.tiers.azureSku} has one custom gateway host name per service; use Developer or Premium, or one domain`));
+  if (ctx.tiers.azureSku === 'Consumption') for (const d of ds.filter((x) => x.name.startsWith('*.'))) out.push(ctx.problem('gateway', `domain ${d.name}: Consumption takes no wildcard host names; name the host`));
+  return out;
+};
+const azureMtls = all(truststores, stageWideMtls);
+
+export const AZURE_DOMAINS: Records = {
+  domain: n('a Proxy hostname configuration on the service with the Key Vault certificate (the component sets it when it creates the service, and outputs it for an existing one); the API keeps its path (<stage>/<basePath>) on the custom host', {
+    check: azureHosts,
+    differences: [differs('deploy', 'the stage stays in the path on the custom host (https://<host>/<stage>/<basePath>/...), as on the default host', 'serve each stage from its own service to drop the stage segment')],
+  }),
+  'domain.basePath': sharedPathRefusal('an API Management service'),
+  'domain.basePath.multiLevel': sharedPathRefusal('an API Management service'),
+  'domain.endpoint': u('an API Management host name is reached the way the service is (public, or inside its virtual network); edge and private are not per-host settings: put Azure Front Door or a private endpoint in front, and declare the domain regional'),
+  mtls: n('negotiateClientCertificate on the host name and validate-client-certificate (trust chain, dates, revocation, issuer thumbprints) at the top of the API policy: the whole stage requires a certificate on every host', {
+    check: azureMtls,
+    differences: [differs('status', 'a request without a valid certificate gets 401 from validate-client-certificate, after the TLS handshake')],
+  }),
+  'mtls.headers': n('set-header from context.Request.Certificate (Subject; Thumbprint for the fingerprint)', {
+    differences: [differs('headers', "the fingerprint is APIM's Thumbprint: SHA-1, upper-case hex (the other targets send SHA-256)", undefined, (s) => Boolean(s.domains?.some((d) => d.mtls?.clientCertificate.headers.fingerprint)))],
+  }),
+};
+
+/** Consumption asks for client certificates service-wide (enableClientCertificate), not per host. */
+export const AZURE_CONSUMPTION_DOMAINS: Partial<Records> = {
+  mtls: n('enableClientCertificate on the service (Consumption negotiates no certificate per host name: every host and API of the service then asks for one) and validate-client-certificate in the API policy', {
+    check: azureMtls,
+    differences: [differs('status', 'a request without a valid certificate gets 401 from validate-client-certificate, after the TLS handshake')],
+  }),
+};
+
+export const APIGEE_DOMAINS: Records = {
+  domain: n("an environment group (gcp.apigee.EnvGroup) with the host names, attached to the stage's environment; the certificate is served by the external load balancer in front of Apigee, which anygate does not create (the DNS output names what it must serve)", { check: certificates }),
+  'domain.basePath': sharedPathRefusal('an Apigee environment group (the proxy base path)'),
+  'domain.basePath.multiLevel': sharedPathRefusal('an Apigee environment group (the proxy base path)'),
+  'domain.endpoint': u('Apigee X is reached through the load balancer you put in front of it; edge and private are that load balancer\'s settings, not the proxy\'s: declare the domain regional'),
+  mtls: u("Apigee X checks client certificates at the external load balancer (a server TLS policy with a Certificate Manager trust config on its target HTTPS proxy), which anygate does not create, and a proxy cannot require one itself; refusing rather than serving the host without the check. Serve mutual TLS from another target, or configure the load balancer's server TLS policy yourself and drop mtls for apigee"),
+  'mtls.headers': u('the load balancer, not the proxy, sees the client certificate (see mtls)'),
+};
+
+export const KUBERNETES_DOMAINS: Records = {
+  domain: n('an HTTPS listener per domain on the emitted Gateway (hostname, certificateRefs to the TLS Secret) and the host name on the stage\'s HTTPRoutes; needs kubernetes.createGateway (an existing Gateway\'s listeners are its owner\'s)', {
+    check: all(certificates, (ctx) => (ctx.spec.kubernetes?.createGateway ? [] : [ctx.problem('gateway', 'custom domains need listeners on the Gateway: set kubernetes.createGateway (anygate then emits the Gateway with one HTTPS listener per domain), or add the listeners to your Gateway and list the host names in kubernetes.hostnames instead of domains')])),
+  }),
+  'domain.basePath': sharedPathRefusal("a stage's HTTPRoutes"),
+  'domain.basePath.multiLevel': sharedPathRefusal("a stage's HTTPRoutes"),
+  'domain.endpoint': u('how a Gateway is reached (public or private load balancer, CDN) is its Service\'s and infrastructure\'s setting, not a listener\'s; declare the domain regional'),
+  mtls: n("ClientTrafficPolicy tls.clientValidation (caCertificateRefs) on the domain's listener; the stage's HTTPRoutes attach to its mTLS listeners only, so no other listener reaches the stage without a certificate", {
+    check: all(truststores, stageWideMtls),
+    differences: [differs('status', 'a client without a valid certificate fails the TLS handshake: no HTTP status at all')],
+  }),
+  'mtls.headers': e('ClientTrafficPolicy headers.xForwardedClientCert (mode SanitizeSet) sends the verified Subject and Hash (SHA-256) in x-forwarded-client-cert, and the HTTPRoute copies nothing: the backend reads that one header', {
+    differences: [differs('headers', 'the backend gets x-forwarded-client-cert (Hash=<sha256>;Subject="...") instead of the spec\'s header names', 'read x-forwarded-client-cert in the backend')],
+  }),
+};

@@ -1,0 +1,106 @@
+/**
+ * anygate dev over HTTPS with a domain's mutual TLS: certificates made by openssl in a temp dir
+ * (one process per file, once), an echo backend that shows what the gateway forwarded.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { startDev, type DevServer } from '../../dev/server';
+import type { Profile } from '../../dev/profiles';
+import { scratch } from '../validators';
+
+const dir = scratch('domains-dev');
+const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+// A CA, a server certificate for api.example.com and a client certificate, all signed by the CA (test-only keys, never committed).
+ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=test-ca');
+for (const [name, cn] of [['server', 'api.example.com'], ['client', 'acme-client']]) {
+  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+  ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', ...(name === 'server' ? ['-extfile', writeExt()] : []));
+}
+function writeExt(): string {
+  const f = path.join(dir, 'san.ext');
+  require('node:fs').writeFileSync(f, 'subjectAltName=DNS:api.example.com\n');
+  return f;
+}
+const file = (f: string) => readFileSync(path.join(dir, f));
+const clientCert = new X509Certificate(file('client.pem'));
+
+let backend: Server;
+let backendUrl: string;
+beforeAll(async () => {
+  backend = createServer((req, res) => res.end(JSON.stringify({ path: req.url, headers: req.headers })));
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+  backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => backend.close(() => r())));
+
+function spec(headers = true): Record<string, any> {
+  const s: Record<string, any> = {
+    name: 'shop',
+    backends: { api: { type: 'http', url: 'http://localhost:1' } },
+    routes: [{ id: 'getItem', method: 'GET', path: '/items/{id}', backend: 'api', auth: 'none' }],
+    kubernetes: { createGateway: {} },
+    domains: [
+      {
+        name: 'api.example.com',
+        certificate: { aws: 'arn:aws:acm:eu-west-1:123456789012:certificate/1111', azure: 'https://shop-vault.vault.azure.net/secrets/c', kubernetes: 'api-tls' },
+        mtls: { truststore: { aws: 's3://trust/ca.pem', azure: ['AB'.repeat(20)], kubernetes: { name: 'ca' } }, clientCertificate: { headers: { subject: 'X-Client-Subject', fingerprint: 'X-Client-Fingerprint' } } },
+      },
+    ],
+  };
+  // AWS refuses certificate headers by record, and so does its dev profile.
+  if (!headers) delete s.domains[0].mtls.clientCertificate;
+  return s;
+}
+
+async function withDev(profile: Profile, f: (dev: DevServer) => Promise<void>): Promise<void> {
+  const dev = await startDev({ spec: toGatewaySpec(spec(profile !== 'aws')), profile, port: 0, publishAdminToken: false, backends: { api: backendUrl }, tls: { cert: file('server.pem'), key: file('server.key'), clientCa: file('ca.pem') } });
+  try {
+    await f(dev);
+  } finally {
+    await dev.close();
+  }
+}
+
+/** GET over HTTPS as api.example.com; `error` when the connection is closed without an answer. */
+function get(dev: DevServer, p: string, withCert: boolean): Promise<{ status: number; body: any } | 'error'> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port: dev.port, path: p, servername: 'api.example.com', headers: { host: 'api.example.com', 'x-client-subject': 'forged' }, ca: file('ca.pem'), ...(withCert ? { cert: file('client.pem'), key: file('client.key') } : {}) }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text.startsWith('{') ? JSON.parse(text) : text }));
+    });
+    req.on('error', () => resolve('error'));
+    req.end();
+  });
+}
+
+describe('anygate dev: HTTPS and a domain\'s mutual TLS', () => {
+  it('aws: a good certificate passes; none is refused at the connection (as the TLS handshake would)', () =>
+    withDev('aws', async (dev) => {
+      expect(dev.url).toMatch(/^https:/);
+      const ok = await get(dev, '/items/1', true);
+      expect(ok).toMatchObject({ status: 200, body: { path: '/items/1' } });
+      expect(await get(dev, '/items/1', false)).toBe('error');
+    }));
+
+  it('azure: no certificate is 401; the subject and the SHA-1 thumbprint replace what the client sent', () =>
+    withDev('azure', async (dev) => {
+      expect(await get(dev, '/items/1', false)).toMatchObject({ status: 401 });
+      const ok = (await get(dev, '/items/1', true)) as { status: number; body: any };
+      expect(ok.status).toBe(200);
+      expect(ok.body.headers['x-client-subject']).toBe('CN=acme-client');
+      expect(ok.body.headers['x-client-fingerprint']).toBe(createHash('sha1').update(clientCert.raw).digest('hex').toUpperCase());
+    }));
+
+  it('kubernetes: x-forwarded-client-cert carries the SHA-256 hash and the subject', () =>
+    withDev('kubernetes', async (dev) => {
+      const ok = (await get(dev, '/items/1', true)) as { status: number; body: any };
+      expect(ok.body.headers['x-forwarded-client-cert']).toBe(`Hash=${createHash('sha256').update(clientCert.raw).digest('hex')};Subject="CN=acme-client"`);
+    }));
+});
