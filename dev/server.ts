@@ -30,6 +30,8 @@ import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
+import { CanarySplit, seededRandom } from './canary';
+import { expandVersions } from '../lib/model/versions';
 
 export interface DevOptions {
   readonly spec: GatewaySpec;
@@ -57,6 +59,10 @@ export interface DevOptions {
   readonly adminToken?: string;
   /** Write the admin token to a 0600 file in the key directory for `anygate conform`. @default true */
   readonly publishAdminToken?: boolean;
+  /** Seeds the canary split's PRNG (release.canary), so a run's split is reproducible. @default - Math.random */
+  readonly seed?: number;
+  /** The canary split's random source in [0, 1); wins over seed. @default - seeded by seed, else Math.random */
+  readonly random?: () => number;
 }
 
 export interface DevServer {
@@ -106,9 +112,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
 
 /** Starts the dev gateway; resolves once it listens. */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
-  const spec = opts.spec;
   const profile = opts.profile ?? 'aws';
-  const refused = refusals(spec, profile);
+  const refused = refusals(opts.spec, profile);
+  // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
+  const spec = expandVersions(opts.spec);
   if (refused.length) throw new DevRefusedError(`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`);
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
@@ -142,7 +149,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const keys = consumerKeys(spec, opts.env);
   const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage });
   const proxy = new HttpProxy();
-  const resolver = new BackendResolver(spec, stage, opts.backends ?? {});
+  const resolver = new BackendResolver(spec, stage, opts.backends ?? {}, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)));
   const ctx: Pipeline = {
     spec,
     profile,
@@ -288,7 +295,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: null, status: pre.status, latencyMs: performance.now() - started, consumer: null, clientIp: x.clientIp, cached: false });
     return;
   }
-  const m = p.matcher.match(x.method, x.path);
+  const m = p.matcher.match(x.method, x.path, { headers, query: url.searchParams });
   if (!m) return refuse(p, x, 'noRoute');
   if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
   x.routeId = m.route.id;

@@ -28,6 +28,7 @@ export const localCommands: CommandModule = {
       .option('--mock-idp', 'serve a JWKS and accept tokens from anygate token')
       .option('--clock <kind>', 'virtual: time moves only by POST /__anygate/clock')
       .option('--trust-forwarded', 'take the client address from X-Forwarded-For')
+      .option('--seed <n>', 'seed the canary split (release.canary) so it repeats from run to run')
       .option('--quiet', 'no banner and no access log')
       .option('--watch', 'reload the spec when its file changes (restarts on the same port)')
       .action(run((file: string | undefined, opts: DevFlags) => (require('./dev') as typeof import('./dev')).cmdDev(specArgument(file, ctx.io.err), opts, ctx.io)));

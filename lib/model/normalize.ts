@@ -23,6 +23,7 @@ import {
   type TransformSpec,
 } from './types';
 import { authAlternatives, validateSemantics } from './validate';
+import { normalizeVersions } from './versions-validate';
 
 /** Sorted, de-duplicated copy of a set-like list. */
 export function sortedSet<T extends string>(list: readonly T[] | undefined): T[] {
@@ -99,7 +100,9 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
   const d = p.defaults ?? {};
   const parsed = p.routes.map((r) => r.route!);
   // Canonical order: path, then method. Paths plus methods are unique after validation.
-  parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method)));
+  // Routes of disjoint versions may share both; the first version they serve breaks the tie.
+  const versionRank = (r: (typeof parsed)[number]) => (r.versions ? Math.min(...r.versions.map((v) => p.versions!.list.findIndex((x) => x.name === v))) : -1);
+  parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method) || versionRank(a) - versionRank(b)));
   const taken = new Set(parsed.flatMap((r) => (r.id ? [r.id.toLowerCase()] : [])));
   const ids = parsed.map((r) => {
     if (r.id) return r.id;
@@ -137,6 +140,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       description: r.description,
       tags: sortedSet(r.tags),
       ...(r.apigee ? { apigee: r.apigee } : {}),
+      ...(p.versions ? { versions: p.versions.list.map((v) => v.name).filter((v) => !r.versions || r.versions.includes(v)) } : {}),
     };
   });
 }
@@ -230,6 +234,8 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.top.aws ? { aws: p.top.aws } : {}),
     ...(p.top.azure ? { azure: p.top.azure } : {}),
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
+    ...(p.versions ? { versions: normalizeVersions(p.versions) } : {}),
+    ...(p.release?.canary ? { release: { canary: { ...p.release.canary, of: (p.release.canary.of ?? p.defaults?.backend)! } } } : {}),
   };
   return canonical(spec);
 }

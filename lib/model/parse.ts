@@ -16,8 +16,10 @@ import {
   Name,
   Observability,
   Plan,
+  Release,
   Route,
   Stage,
+  Versions,
 } from './schema';
 import { didYouMean, fromZodIssue } from './zod-issues';
 
@@ -48,6 +50,8 @@ export interface ParsedGateway {
   readonly ipRules?: z.output<typeof IpRules>;
   readonly defaults?: z.output<typeof Defaults>;
   readonly observability?: z.output<typeof Observability>;
+  readonly versions?: z.output<typeof Versions>;
+  readonly release?: z.output<typeof Release>;
   /** True when every section parsed cleanly. */
   readonly complete: boolean;
 }
@@ -125,6 +129,8 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
     ipRules: opt('ipRules', IpRules),
     defaults: opt('defaults', Defaults),
     observability: opt('observability', Observability),
+    versions: opt('versions', Versions),
+    release: opt('release', Release),
     complete: issues.length === before,
   };
 }

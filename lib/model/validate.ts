@@ -11,6 +11,7 @@ import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
 import type { RouteInput, TransformInput } from './schema';
 import { parseTemplate, stringLeaves } from './template';
+import { checkVersions, versionsOverlap } from './versions-validate';
 
 type Path = (string | number)[];
 
@@ -106,6 +107,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
+  checkVersions(p, issues);
 }
 
 function checkBasePath(p: ParsedGateway, issues: SpecIssue[]): void {
@@ -367,6 +369,8 @@ function checkDuplicateRoutes(facts: RouteFacts[], issues: SpecIssue[]): void {
         const a = list[j];
         const b = list[i];
         if (!methodsOverlap(a.route.method, b.route.method)) continue;
+        // Routes of disjoint versions never see the same request (versions.ts selects first).
+        if (!versionsOverlap(a.route.versions, b.route.versions)) continue;
         const same = a.route.path === b.route.path;
         issues.push({
           path: ['routes', b.index],

@@ -11,6 +11,7 @@ import { headerNameProblems, originProblems } from './aws-syntax';
 import { unreadablePlaceholders } from './kubernetes-headers';
 import { functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
+import { KUBERNETES_LIFECYCLE } from './lifecycle';
 import { KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
@@ -158,6 +159,7 @@ export const KUBERNETES: TargetRecords = {
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
     'observability.accessLogs': n('Envoy access logs, configured by the platform in the EnvoyProxy telemetry settings'),
     'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),
+    ...KUBERNETES_LIFECYCLE,
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
     }),
