@@ -335,7 +335,9 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
   const b = p.spec.backends[r.backend];
   if (b.type === 'mock') {
     const text = b.body === undefined ? '' : JSON.stringify(b.body);
-    return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...Object.fromEntries(Object.entries(b.headers).map(([k, v]) => [k.toLowerCase(), v])) }, body: Buffer.from(text) };
+    // The route's response headers (a deprecated version's among them) are set on the mock's answer, as every target does.
+    const lower = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...lower(b.headers), ...lower(r.transform?.response?.setHeaders) }, body: Buffer.from(text) };
   }
   if (b.type === 'function' && !p.functions.has(b.binding)) return asBuffer(refusal(p.profile, 'badGateway'));
   const multi: Record<string, string[]> = {};

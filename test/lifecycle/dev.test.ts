@@ -4,7 +4,8 @@
  * traffic by an injected random source (--seed: a seeded PRNG, the same split on every run).
  */
 import { seededRandom } from '../../dev/canary';
-import { DevRefusedError, startDev, type DevOptions } from '../../dev/server';
+import { DevRefusedError } from '../../dev/errors';
+import { startDev, type DevOptions } from '../../dev/server';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { echoBackend, get, isolateDevHome, type EchoBackend } from '../dev/helpers';
 import type { Scheme } from './fixtures';
