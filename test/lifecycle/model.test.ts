@@ -1,5 +1,7 @@
 /** versions and release.canary in the model: validation, normalization, headers, expansion. */
 import { toGatewaySpec } from '../../lib/model/normalize';
+import { exportOpenApi } from '../../lib/openapi/export';
+import { importOpenApi } from '../../lib/openapi/import';
 import { canaryAsWeights, deprecationHeaders, expandVersions, versionSpec } from '../../lib/model/versions';
 import { baseSpec, errorsOf } from '../helpers';
 import { lifecycleSpec } from './fixtures';
@@ -111,5 +113,13 @@ describe('normalization and expansion', () => {
     const w = canaryAsWeights(toGatewaySpec(lifecycleSpec()));
     expect(w.backends.api).toEqual({ type: 'http', timeoutMs: 29000, targets: [{ url: 'https://api.example.com', weight: 90 }, { url: 'https://next.example.com', weight: 10 }] });
     expect(w.release).toBeUndefined();
+  });
+});
+
+describe('OpenAPI', () => {
+  it('export then import keeps versions, route versions and the canary (x-anygate)', async () => {
+    const spec = toGatewaySpec(lifecycleSpec('header'));
+    const back = toGatewaySpec((await importOpenApi(exportOpenApi(spec) as unknown as Record<string, unknown>, 'lifecycle.json')).input);
+    expect([back.versions, back.release, back.routes.map((r) => r.versions)]).toEqual([spec.versions, spec.release, spec.routes.map((r) => r.versions)]);
   });
 });
