@@ -18,6 +18,8 @@ const input = {
     canary: { type: 'http', targets: [{ url: 'https://a.example.com', weight: 9 }, { url: 'https://b.example.com', weight: 1 }] },
     fn: { type: 'function', binding: 'orders-fn' },
     canned: { type: 'mock', statusCode: 202, body: { ok: true }, headers: { 'x-m': 'v' } },
+    plain: { type: 'http', url: 'https://plain.example.com' },
+    next: { type: 'http', url: 'https://next.example.com' },
   },
   authorizers: {
     jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['a'], jwksUri: 'https://id.example.com/jwks', algorithms: ['PS256'], requiredClaims: { tenant: 't' }, scopeClaim: 'scp', header: 'X-Token', clockSkewSeconds: 30, typ: 'at+jwt', resultTtlSeconds: 60 },
@@ -51,7 +53,10 @@ const input = {
     { method: 'POST', path: '/orders', backend: 'fn', auth: 'key' },
     { method: 'ANY', path: '/files/{p+}', auth: ['custom'] },
     { method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
+    { method: 'GET', path: '/plain', backend: 'plain', auth: 'none', versions: ['v2'] },
   ],
+  versions: { scheme: 'header', name: 'X-Version', list: [{ name: 'v1', deprecated: '2026-06-01', sunset: '2027-01-31T12:00:00Z', link: 'https://example.com/v1' }, { name: 'v2' }] },
+  release: { canary: { percent: 5, backend: 'next', of: 'plain' } },
   stages: {
     dev: { description: 'dev', variables: { region: 'eu' }, backends: { api: { url: 'https://api-dev.example.com/base' } }, throttle: { requestsPerSecond: 10 }, logLevel: 'info', tracing: true },
     prod: {},
@@ -80,7 +85,7 @@ describe('OpenAPI export keeps every field', () => {
   it('a route field is carried in x-anygate without export.ts naming it', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
-    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'kubernetes', 'name', 'observability', 'plans', 'stages']);
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation', 'versions']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'kubernetes', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
   });
 });
