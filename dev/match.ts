@@ -47,9 +47,26 @@ function matchSegments(segments: readonly PathSegment[], parts: readonly string[
   return segments.length === parts.length ? params : undefined;
 }
 
+/** What a version selector (RouteSpec.select) reads: headers by lower-case name, and the query. */
+export interface Selectors {
+  readonly headers: Record<string, string | undefined>;
+  readonly query: URLSearchParams;
+}
+
+/** True when the route has no version selector or the request carries its value. */
+function selected(route: RouteSpec, s: Selectors | undefined): boolean {
+  const sel = route.select;
+  if (!sel) return true;
+  const got = sel.in === 'header' ? s?.headers[sel.name.toLowerCase()] : (s?.query.get(sel.name) ?? undefined);
+  return got === sel.value;
+}
+
 export interface Matcher {
-  /** The matching route, `methodNotAllowed` when the path matches but no route takes the method, or undefined. */
-  match(method: string, path: string): RouteMatch | { methodNotAllowed: true } | undefined;
+  /**
+   * The matching route, `methodNotAllowed` when the path matches but no route takes the method, or
+   * undefined. Routes with a version selector match only requests that carry it (`selectors`).
+   */
+  match(method: string, path: string, selectors?: Selectors): RouteMatch | { methodNotAllowed: true } | undefined;
   /** Methods of the routes whose template matches the path (for CORS preflights). */
   methodsFor(path: string): string[];
 }
@@ -74,8 +91,8 @@ export function createMatcher(spec: GatewaySpec): Matcher {
     return out;
   };
   return {
-    match(method, path) {
-      const all = candidates(path);
+    match(method, path, selectors) {
+      const all = candidates(path).filter((c) => selected(c.route, selectors));
       if (all.length === 0) return undefined;
       // The best template wins first; among routes on that template an exact method beats ANY.
       const best = all.filter((c) => compareTemplates(c.route.segments, all[0].route.segments) === 0);

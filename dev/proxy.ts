@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import type { GatewaySpec, HttpBackendSpec } from '../lib/model/types';
+import type { CanarySplit } from './canary';
 
 export interface HttpResponse {
   readonly status: number;
@@ -52,12 +53,16 @@ export class BackendResolver {
     private readonly spec: GatewaySpec,
     private readonly stage: string,
     private readonly overrides: Record<string, string>,
+    /** release.canary's split. @default - no canary */
+    private readonly canary?: CanarySplit,
   ) {}
 
   /** The base URL (no trailing slash) of the next call to backend `name`. */
   base(name: string): string {
     const o = this.overrides[name];
     if (o) return o.replace(/\/+$/, '');
+    const canary = this.canary?.pick(name);
+    if (canary) return canary.replace(/\/+$/, '');
     const stageUrl = this.spec.stages[this.stage]?.backends[name]?.url;
     if (stageUrl) return stageUrl.replace(/\/+$/, '');
     const b = this.spec.backends[name] as HttpBackendSpec;

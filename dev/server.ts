@@ -33,6 +33,8 @@ import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
+import { CanarySplit, seededRandom } from './canary';
+import { expandVersions } from '../lib/model/versions';
 
 export interface DevOptions {
   readonly spec: GatewaySpec;
@@ -62,6 +64,10 @@ export interface DevOptions {
   readonly publishAdminToken?: boolean;
   /** Serve HTTPS with this certificate and key (PEM); with clientCa, ask clients for a certificate (the domains' mTLS rules, dev/domains.ts). @default - plain HTTP */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer; readonly clientCa?: string | Buffer };
+  /** Seeds the canary split's PRNG (release.canary), so a run's split is reproducible. @default - Math.random */
+  readonly seed?: number;
+  /** The canary split's random source in [0, 1); wins over seed. @default - seeded by seed, else Math.random */
+  readonly random?: () => number;
 }
 
 export interface DevServer {
@@ -117,13 +123,14 @@ function withMockJwks(spec: GatewaySpec): GatewaySpec {
 
 /** Starts the dev gateway; resolves once it listens. */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
-  const spec = opts.spec;
   const profile = opts.profile ?? 'aws';
   // With --mock-idp, dev supplies every JWT authorizer's keys, so a missing jwksUri does not stop
   // it; the target's refusal of the spec as written is still said (synth will refuse it).
-  const refused = refusals(opts.mockIdp ? withMockJwks(spec) : spec, profile);
+  const refused = refusals(opts.mockIdp ? withMockJwks(opts.spec) : opts.spec, profile);
+  // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
+  const spec = expandVersions(opts.spec);
   if (refused.length) throw new DevRefusedError(`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`);
-  const servedAnyway = opts.mockIdp ? refusals(spec, profile) : [];
+  const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
     if (!spec.backends[name] || spec.backends[name].type !== 'http') throw new DevUsageError(`--backend ${name}: no HTTP backend of that name; HTTP backends: ${Object.keys(spec.backends).filter((b) => spec.backends[b].type === 'http').join(', ')}`);
@@ -159,7 +166,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const keys = consumerKeys(spec, opts.env);
   const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage });
   const proxy = new HttpProxy();
-  const resolver = new BackendResolver(spec, stage, opts.backends ?? {});
+  const resolver = new BackendResolver(spec, stage, opts.backends ?? {}, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)));
   const ctx: Pipeline = {
     spec,
     profile,
@@ -317,7 +324,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: null, status: pre.status, latencyMs: performance.now() - started, consumer: null, clientIp: x.clientIp, cached: false });
     return;
   }
-  const m = p.matcher.match(x.method, x.path);
+  const m = p.matcher.match(x.method, x.path, { headers, query: url.searchParams });
   if (!m) return refuse(p, x, 'noRoute');
   if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
   x.routeId = m.route.id;
@@ -357,7 +364,9 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
   const b = p.spec.backends[r.backend];
   if (b.type === 'mock') {
     const text = b.body === undefined ? '' : JSON.stringify(b.body);
-    return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...Object.fromEntries(Object.entries(b.headers).map(([k, v]) => [k.toLowerCase(), v])) }, body: Buffer.from(text) };
+    // The route's response headers (a deprecated version's among them) are set on the mock's answer, as every target does.
+    const lower = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...lower(b.headers), ...lower(r.transform?.response?.setHeaders) }, body: Buffer.from(text) };
   }
   if (b.type === 'function' && !p.functions.has(b.binding)) return asBuffer(refusalOf(p, 'badGateway'));
   const multi: Record<string, string[]> = {};

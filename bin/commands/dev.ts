@@ -30,6 +30,8 @@ export interface DevFlags {
   tlsCert?: string;
   tlsKey?: string;
   clientCa?: string;
+  /** Seeds the canary split (release.canary). */
+  seed?: string;
   quiet?: boolean;
   /** Reload the spec when its file changes (the server restarts on the same port). */
   watch?: boolean;
@@ -81,6 +83,8 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
   if (flags.clock !== undefined && flags.clock !== 'virtual' && flags.clock !== 'wall') throw new DevUsageError(`--clock ${JSON.stringify(flags.clock)}: use virtual or wall`);
   const profile = parseProfile(flags.profile);
   const port = parsePort(flags.port);
+  const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new DevUsageError(`--seed ${JSON.stringify(flags.seed)}: write an integer`);
   const backends = parsePairs(flags.backend, '--backend');
   const loaded = await loadSpec(file);
   const functions = loadFunctions(flags.function ?? []);
@@ -100,6 +104,7 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
       clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
       trustForwarded: flags.trustForwarded,
       tls,
+      seed,
       adminToken,
       log: flags.quiet ? undefined : (line) => io.out(line + '\n'),
     });

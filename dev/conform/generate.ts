@@ -10,6 +10,8 @@ import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
 import { rateWindow } from '../../providers/azure/emit/limits';
 import { refusal, type Profile, type Refusal } from '../profiles';
 import type { ConformVector } from './vectors';
+import { versionCases, withSelector } from './versions';
+import { expandVersions } from '../../lib/model/versions';
 
 /** Most requests a rate-limit case may send. */
 const MAX_REPEAT = 1200;
@@ -159,8 +161,14 @@ function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
   return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: method(r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: refused(spec, profile, 'ipDenied') }];
 }
 
-/** Every generated case for `spec` on `profile`. */
-export function generateVectors(spec: GatewaySpec, stage: string, profile: Profile): ConformVector[] {
+/** Every generated case for `spec` on `profile`. Versioned specs: every case per version (lib/model/versions.ts), and the version cases. */
+export function generateVectors(versioned: GatewaySpec, stage: string, profile: Profile): ConformVector[] {
+  const spec = expandVersions(versioned);
   const taken = { done: false };
-  return [...corsCases(spec, profile), ...ipCases(spec, profile), ...spec.routes.flatMap((r) => routeCases(spec, stage, r, profile, taken))];
+  return [
+    ...corsCases(spec, profile),
+    ...ipCases(spec, profile),
+    ...spec.routes.flatMap((r) => withSelector(r, routeCases(spec, stage, r, profile, taken))),
+    ...versionCases(versioned, spec, profile, (r) => ({ method: method(r), path: samplePath(spec, r), ...credentials(spec, r) })),
+  ];
 }

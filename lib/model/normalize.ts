@@ -26,6 +26,7 @@ import {
 import { authAlternatives, validateSemantics } from './validate';
 import { normalizeLlmBackend } from './llm';
 import { assignTools, mcpServer } from './mcp';
+import { normalizeVersions } from './versions-validate';
 
 /** Sorted, de-duplicated copy of a set-like list. */
 export function sortedSet<T extends string>(list: readonly T[] | undefined): T[] {
@@ -102,7 +103,9 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
   const d = p.defaults ?? {};
   const parsed = p.routes.map((r) => r.route!);
   // Canonical order: path, then method. Paths plus methods are unique after validation.
-  parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method)));
+  // Routes of disjoint versions may share both; the first version they serve breaks the tie.
+  const versionRank = (r: (typeof parsed)[number]) => (r.versions ? Math.min(...r.versions.map((v) => p.versions!.list.findIndex((x) => x.name === v))) : -1);
+  parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method) || versionRank(a) - versionRank(b)));
   const taken = new Set(parsed.flatMap((r) => (r.id ? [r.id.toLowerCase()] : [])));
   const ids = parsed.map((r) => {
     if (r.id) return r.id;
@@ -145,6 +148,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       tags: sortedSet(r.tags),
       ...(r.apigee ? { apigee: r.apigee } : {}),
       ...(tools.has(ids[i]) ? { mcp: tools.get(ids[i]) } : {}),
+      ...(p.versions ? { versions: p.versions.list.map((v) => v.name).filter((v) => !r.versions || r.versions.includes(v)) } : {}),
     };
   });
 }
@@ -243,6 +247,8 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.top.azure ? { azure: p.top.azure } : {}),
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
     mcp: mcpServer(p.top.mcp, p.top.description, routes.some((r) => r.mcp)),
+    ...(p.versions ? { versions: normalizeVersions(p.versions) } : {}),
+    ...(p.release?.canary ? { release: { canary: { ...p.release.canary, of: (p.release.canary.of ?? p.defaults?.backend)! } } } : {}),
   };
   return canonical(spec);
 }

@@ -16,8 +16,10 @@ import {
   Name,
   Observability,
   Plan,
+  Release,
   Route,
   Stage,
+  Versions,
 } from './schema';
 import { didYouMean, fromZodIssue } from './zod-issues';
 import { McpServer } from './mcp';
@@ -52,6 +54,8 @@ export interface ParsedGateway {
   readonly defaults?: z.output<typeof Defaults>;
   readonly observability?: z.output<typeof Observability>;
   readonly domains?: z.output<typeof GatewaySchema.shape.domains>;
+  readonly versions?: z.output<typeof Versions>;
+  readonly release?: z.output<typeof Release>;
   /** True when every section parsed cleanly. */
   readonly complete: boolean;
 }
@@ -132,6 +136,8 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
     defaults: opt('defaults', Defaults),
     observability: opt('observability', Observability),
     domains: opt('domains', GatewaySchema.shape.domains),
+    versions: opt('versions', Versions),
+    release: opt('release', Release),
     complete: issues.length === before,
   };
 }

@@ -231,6 +231,7 @@ export const Route = z
     tags: z.array(NonEmpty).optional().meta({ description: "Grouping tags.", default: [] }),
     apigee: ApigeeRouteOptions.optional(),
     mcp: McpRoute.optional().meta({ description: 'Expose the route as an MCP tool (or `false`: keep it out when mcp.expose is all). Default: a tool only when mcp.expose is all.' }),
+    versions: z.array(Name).min(1).optional().meta({ description: "The API versions (names from `versions.list`) that serve this route. Default: every version." }),
   })
   .describe('One method on one path template.');
 
@@ -377,6 +378,43 @@ export const Defaults = z
   })
   .describe('Route policy applied to every route that does not set its own.');
 
+/** A calendar date (midnight UTC) or a UTC timestamp: `2027-01-31` or `2027-01-31T12:00:00Z`. */
+const UtcDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$/, { message: 'must be a date such as 2027-01-31 or a UTC time such as 2027-01-31T12:00:00Z' })
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(Date.parse(s)).toISOString().slice(0, s.length === 10 ? 10 : 19) === s.replace(/Z$/, ''), { message: 'is not a real calendar date' });
+
+export const ApiVersion = z
+  .strictObject({
+    name: Name.meta({ description: "The version's identifier as clients send it (`v1`, `2026-01-01`): a path segment, or the header or query value." }),
+    deprecated: UtcDate.optional().meta({ description: "When the version is (or will be) deprecated: every response of the version carries `Deprecation: @<epoch seconds>` (RFC 9745). Default: not deprecated." }),
+    sunset: UtcDate.optional().meta({ description: "When the version stops answering: every response carries `Sunset: <HTTP-date>` (RFC 8594). Not earlier than deprecated. Default: no Sunset header." }),
+    link: Url.optional().meta({ description: "A page about the deprecation: responses carry `Link: <url>; rel=\"deprecation\"; type=\"text/html\"` (RFC 9745). Needs deprecated or sunset. Default: no Link header." }),
+  })
+  .describe('One API version.');
+
+export const Versions = z
+  .strictObject({
+    scheme: z.enum(['path', 'header', 'query']).meta({ description: "How clients pick a version: the first path segment after basePath (`/v2/items`), a request header, or a query parameter." }),
+    name: NonEmpty.optional().meta({ description: "The header or query parameter that carries the version (scheme header or query only). Default: `Api-Version` for header, `api-version` for query." }),
+    list: z.array(ApiVersion).min(1, { message: 'list at least one version' }).meta({ description: "The versions, oldest first. The first keeps the resource names an unversioned spec had (adding versions replaces nothing deployed)." }),
+  })
+  .describe('API versions and how clients select one. A request that names no listed version matches no route (404).');
+
+export const Canary = z
+  .strictObject({
+    percent: z.number().int().min(1).max(99).meta({ description: "Share of the requests (percent, 1-99) sent to the canary backend." }),
+    backend: Name.meta({ description: "The canary: an http backend with one url." }),
+    of: Name.optional().meta({ description: "The http backend (one url) whose requests the canary shares. Default: defaults.backend." }),
+  })
+  .describe('A canary release: a share of one backend\'s requests goes to another.');
+
+export const Release = z
+  .strictObject({
+    canary: Canary.optional().meta({ description: "Send a share of one backend's requests to a canary backend. Default: no canary." }),
+  })
+  .describe('How a new release reaches clients.');
+
 export const GatewaySchema = z
   .strictObject({
     name: Name.meta({ description: "Gateway name; names the API in every cloud." }),
@@ -399,6 +437,8 @@ export const GatewaySchema = z
     azure: AzureGatewayOptions.optional(),
     kubernetes: KubernetesGatewayOptions.optional(),
     mcp: McpServer.optional().meta({ description: 'The gateway as an MCP server (Streamable HTTP) whose tools are routes. Default: a server only when a route has an mcp block.' }),
+    versions: Versions.optional().meta({ description: "API versions and how clients select one. Default: one unversioned API." }),
+    release: Release.optional().meta({ description: "Release settings (canary). Default: every request goes to the route's backend." }),
   })
   .describe('An anygate gateway definition.');
 
@@ -422,3 +462,5 @@ export type DefaultsInput = z.input<typeof Defaults>;
 export type McpRouteInput = z.input<typeof McpRoute>;
 export type McpServerInput = z.input<typeof McpServer>;
 export type LlmBackendInput = z.input<typeof LlmBackend>;
+export type VersionsInput = z.input<typeof Versions>;
+export type ReleaseInput = z.input<typeof Release>;

@@ -133,6 +133,40 @@ export interface RouteSpec {
   readonly apigee?: { readonly honorNoCache?: boolean };
   /** The route as an MCP tool (name settled, annotations filled). @default - not a tool */
   readonly mcp?: McpToolSpec;
+  /** The versions serving the route, in `versions.list` order. @default - absent when the spec declares no versions */
+  readonly versions?: string[];
+  /**
+   * Set only on the routes of an expanded spec (lib/model/versions.ts expandVersions) under header
+   * or query versioning: the request must carry this value. @default - no version selector
+   */
+  readonly select?: VersionSelector;
+}
+
+/** A header or query parameter a request must carry, with exactly this value. */
+export interface VersionSelector {
+  readonly in: 'header' | 'query';
+  readonly name: string;
+  readonly value: string;
+}
+
+/** One API version (see schema.ts ApiVersion). Dates are as written: `2027-01-31` or `2027-01-31T12:00:00Z`. */
+export interface VersionSpec {
+  readonly name: string;
+  readonly deprecated?: string;
+  readonly sunset?: string;
+  readonly link?: string;
+}
+
+export interface VersionsSpec {
+  readonly scheme: 'path' | 'header' | 'query';
+  /** The header or query parameter name; `` for path versioning. */
+  readonly name: string;
+  /** Oldest first. */
+  readonly list: VersionSpec[];
+}
+
+export interface ReleaseSpec {
+  readonly canary?: { readonly percent: number; readonly backend: string; readonly of: string };
 }
 
 export interface StageSpec {
@@ -193,6 +227,10 @@ export interface GatewaySpec {
   readonly kubernetes?: KubernetesSpecOptions;
   /** The gateway's MCP server. @default - present only when some route is a tool */
   readonly mcp?: McpServerSpec;
+  /** API versions. @default - one unversioned API */
+  readonly versions?: VersionsSpec;
+  /** Canary release. @default - none */
+  readonly release?: ReleaseSpec;
 }
 
 /** The spec's `kubernetes:` block (see schema.ts KubernetesGatewayOptions for defaults). */

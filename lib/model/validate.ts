@@ -14,6 +14,7 @@ import type { RouteInput, TransformInput } from './schema';
 import { parseTemplate, stringLeaves } from './template';
 import { checkLlmBackend, checkLlmRoute } from './llm';
 import { checkMcp } from './mcp';
+import { checkVersions, versionsOverlap } from './versions-validate';
 
 type Path = (string | number)[];
 
@@ -110,6 +111,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
+  checkVersions(p, issues);
 }
 
 function checkBasePath(p: ParsedGateway, issues: SpecIssue[]): void {
@@ -379,6 +381,8 @@ function checkDuplicateRoutes(facts: RouteFacts[], issues: SpecIssue[]): void {
         const a = list[j];
         const b = list[i];
         if (!methodsOverlap(a.route.method, b.route.method)) continue;
+        // Routes of disjoint versions never see the same request (versions.ts selects first).
+        if (!versionsOverlap(a.route.versions, b.route.versions)) continue;
         const same = a.route.path === b.route.path;
         issues.push({
           path: ['routes', b.index],

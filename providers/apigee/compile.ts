@@ -27,6 +27,7 @@ import { planResources } from './resources';
 import { apigeeDomains, domainResources } from './domains';
 import { SCRIPT_NAME, SCRIPT_SOURCE } from './script';
 import { Targets } from './targets';
+import { flatSpec } from '../../lib/model/versions';
 
 export interface ApigeeCompileOptions {
   /** Environment type the proxy is deployed to. @default 'INTERMEDIATE' */
@@ -76,13 +77,15 @@ function bundleFiles(ctx: ApigeeContext, flows: XNode[], targets: Targets): Reco
   return sorted;
 }
 
-export function compileApigee(spec: GatewaySpec, options: ApigeeCompileOptions = {}): ApigeePlan {
+export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOptions = {}): ApigeePlan {
   const environmentType = options.environmentType ?? 'INTERMEDIATE';
   const tiers = { apigeeEnvironmentType: environmentType };
-  const environments = options.environments ?? Object.fromEntries(Object.keys(spec.stages).map((s) => [s, s]));
+  const environments = options.environments ?? Object.fromEntries(Object.keys(versioned.stages).map((s) => [s, s]));
   // Every decision (portability shares it) comes first, names included (the capability records);
   // then the emitters only emit.
-  assertSupported(spec, 'apigee', { ...tiers, apigee: { environments } });
+  assertSupported(versioned, 'apigee', { ...tiers, apigee: { environments } });
+  // Versions become flow conditions (path prefix, header or query) and a canary weighted targets.
+  const spec = flatSpec(versioned);
   const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
   const targets = new Targets(ctx);
   // Apigee runs the first conditional flow whose condition holds: flows go in route precedence.

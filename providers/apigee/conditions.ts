@@ -142,7 +142,15 @@ export function pathCondition(segments: readonly PathSegment[]): string {
 
 export function routeCondition(r: RouteSpec): string {
   const path = pathCondition(r.segments);
-  return r.method === 'ANY' ? path : `${path} and (request.verb = "${r.method}")`;
+  const routed = r.method === 'ANY' ? path : `${path} and (request.verb = "${r.method}")`;
+  return r.select ? `${routed} and ${selectCondition(r.select)}` : routed;
+}
+
+/** A version selector (lib/model/versions.ts): the header or query parameter equals the version. */
+export function selectCondition(s: NonNullable<RouteSpec['select']>): string {
+  const where = 'versions.name';
+  const variable = s.in === 'header' ? headerVar(s.name, where) : queryVar(s.name, where);
+  return `(${variable} = ${conditionString(s.value, 'versions.list')})`;
 }
 
 /** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */

@@ -33,6 +33,7 @@ import { emitTransform } from './routes/transform';
 import { emitValidation, VALIDATORS } from './routes/validation';
 import { compileStages, type MethodEntry } from './stage';
 import { sourceCidrs } from '../shared/cidr';
+import { expandVersions } from '../../lib/model/versions';
 
 export interface AwsCompileOptions {
   /** Stages to compile. @default - every stage of the spec */
@@ -174,8 +175,10 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
   });
 }
 
-export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): AwsPlan {
-  assertSupported(spec, TARGET, { aws: options });
+export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = {}): AwsPlan {
+  assertSupported(versioned, TARGET, { aws: options });
+  // Versions become path prefixes in the one RestApi (docs/lifecycle.md); the canary stays in release.
+  const spec = expandVersions(versioned);
   const problems: SynthesisProblem[] = [];
   const warnings: string[] = [];
   const awsOptions = readAwsOptions(spec);

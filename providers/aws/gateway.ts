@@ -350,6 +350,8 @@ export class AwsGateway extends Construct {
         ...(logGroup ? { accessLogDestination: new apigw.LogGroupLogDestination(logGroup), accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields() } : {}),
       });
       // Overrides are appended to the stage-wide entry CDK renders, as compact entries (stage.ts).
+      // The canary runs the stage's own deployment; only its backend stage variable differs.
+      if (st.canary) (stage.node.defaultChild as apigw.CfnStage).canarySetting = { deploymentId: this.deployment.deploymentId, ...st.canary };
       if (st.methodSettings.length) {
         const cfn = stage.node.defaultChild as apigw.CfnStage;
         cfn.methodSettings = [...((cfn.methodSettings as apigw.CfnStage.MethodSettingProperty[] | undefined) ?? []), ...st.methodSettings.map(cfnMethodSetting)];

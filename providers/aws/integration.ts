@@ -70,7 +70,7 @@ export function needsTransformFunction(route: RouteSpec, rename: Record<string, 
   return [...Object.values(req?.setHeaders ?? {}), ...Object.values(req?.setQuery ?? {})].some((v) => nativeSource(v, rename, scratch) === undefined);
 }
 
-function hostPart(url: string): { scheme: string; rest: string } {
+export function hostPart(url: string): { scheme: string; rest: string } {
   const u = new URL(url);
   return { scheme: u.protocol.replace(/:$/, ''), rest: `${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}` };
 }
@@ -82,10 +82,17 @@ function hostPart(url: string): { scheme: string; rest: string } {
 export function backendBase(spec: GatewaySpec, name: string): { base: string; url: string; stageVariable?: string } | undefined {
   const b = spec.backends[name] as HttpBackendSpec;
   if (!b.url) return undefined;
-  const overridden = Object.values(spec.stages).some((s) => s.backends[name]);
-  if (!overridden) return { base: b.url.replace(/\/+$/, ''), url: b.url };
+  if (!backendInStageVariable(spec, name)) return { base: b.url.replace(/\/+$/, ''), url: b.url };
   const sv = backendStageVariable(name);
   return { base: `${hostPart(b.url).scheme}://\${stageVariables.${sv}}`, url: b.url, stageVariable: sv };
+}
+
+/**
+ * True when a backend's host is read from a stage variable: a stage overrides its url, or a canary
+ * shares its traffic (the stage's canary settings override the variable with the canary's host).
+ */
+export function backendInStageVariable(spec: GatewaySpec, name: string): boolean {
+  return Object.values(spec.stages).some((s) => s.backends[name]) || spec.release?.canary?.of === name;
 }
 
 /** The stage-variable value for a backend in a stage (host and path prefix, no scheme). */

@@ -26,6 +26,8 @@ export interface AwsStagePlan {
   readonly description?: string;
   /** Stage variables known at compile time (user variables and backend hosts). */
   readonly variables: Record<string, string>;
+  /** The stage's canary (release.canary): the share of requests whose backend variable is overridden. @default - no canary */
+  readonly canary?: AwsCanaryPlan;
   /** The stage-wide cache setting (API Gateway applies it to GET methods only). */
   readonly caching: { readonly enabled: boolean; readonly ttlSeconds?: number };
   /** Methods whose settings differ from the stage-wide ones. */
@@ -38,6 +40,12 @@ export interface AwsStagePlan {
   readonly accessLogs: boolean;
   readonly logRetentionDays: number;
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** CloudFormation's Stage CanarySetting, on the stage's own deployment: only the backend differs. */
+export interface AwsCanaryPlan {
+  readonly percentTraffic: number;
+  readonly stageVariableOverrides: Record<string, string>;
 }
 
 /** A usage plan of one stage: keys and quotas never span stages. */

@@ -14,7 +14,8 @@
 import type { SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
 import type { GatewaySpec, HttpBackendSpec } from '../../lib/model/types';
-import { backendStageValue, sortKeys } from './integration';
+import { backendInStageVariable, backendStageValue, sortKeys } from './integration';
+import { canarySetting } from './canary';
 import { backendStageVariable, type AwsMethodSetting, type AwsStagePlan } from './plan';
 import type { RouteSettings } from './routes/fragment';
 
@@ -157,7 +158,7 @@ export function compileStage(spec: GatewaySpec, name: string, entries: readonly 
   const s = spec.stages[name];
   const variables: Record<string, string> = { ...s.variables };
   for (const [b, backend] of Object.entries(spec.backends)) {
-    if (backend.type === 'http' && (backend as HttpBackendSpec).url && Object.values(spec.stages).some((st) => st.backends[b])) {
+    if (backend.type === 'http' && (backend as HttpBackendSpec).url && backendInStageVariable(spec, b)) {
       variables[backendStageVariable(b)] = backendStageValue(spec, b, name);
     }
   }
@@ -166,6 +167,7 @@ export function compileStage(spec: GatewaySpec, name: string, entries: readonly 
     name,
     description: s.description,
     variables: sortKeys(variables),
+    canary: canarySetting(spec),
     caching: defaults.caching,
     methodSettings: methodOverrides(entries, defaults),
     cacheClusterEnabled: clusterNeeded,

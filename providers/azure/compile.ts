@@ -30,6 +30,8 @@ import type { ApimOperation, ApimPlan } from './plan';
 import { planBackends, planNamedValues, planProducts, planSubscriptions } from './plan-parts';
 import { planResources } from './resources';
 import { policyDocument, type XNode } from './xml';
+import { versionedPlan } from './versions';
+import { canaryAsWeights, versionSpec } from '../../lib/model/versions';
 
 /**
  * Every option but stage and applicationInsights may also be set in the gateway's `azure:` block
@@ -203,6 +205,22 @@ function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
 }
 
 export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptions = {}): ApimPlan {
+  // A canary is a weighted Pool backend (lib/model/versions.ts canaryAsWeights).
+  if (!spec.versions) return compileApi(canaryAsWeights(spec), callerOptions);
+  // One Api per version in one version set (versions.ts); the records decide on the whole spec.
+  const options = withSpecOptions(spec, callerOptions);
+  assertSupported(spec, 'azure', { azureSku: options.sku ?? 'Developer', azure: { stage: options.stage, externalCache: options.externalCache } });
+  const single = { ...options, versioning: undefined };
+  const drafts = spec.versions.list.map((v) => {
+    const { resources: _r, ...draft } = compileApi({ ...canaryAsWeights(versionSpec(spec, v.name)), azure: { ...spec.azure, versioning: undefined } }, single);
+    return draft;
+  });
+  const stage = drafts[0].stage;
+  const plan = versionedPlan(spec, apimNames(spec.name, spec.basePath, stage).versionSet, drafts);
+  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+}
+
+function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): ApimPlan {
   const options = withSpecOptions(spec, callerOptions);
   const ctx = context(spec, options);
   for (const [name, a] of Object.entries(spec.authorizers)) {

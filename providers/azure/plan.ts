@@ -61,6 +61,22 @@ export interface ApimNamedValue {
   readonly secret: boolean;
 }
 
+/** One more version's Api in the version set (providers/azure/versions.ts). */
+export interface ApimVersionApi {
+  /** Pulumi resource key part (the version name). */
+  readonly key: string;
+  readonly apiId: string;
+  /** The version identifier (apiVersion). */
+  readonly version: string;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly subscriptionRequired: boolean;
+  readonly subscriptionKeyParameterNames?: { header: string; query: string };
+  readonly apiPolicy: string;
+  readonly operations: ApimOperation[];
+  readonly schemas: Record<string, unknown>;
+}
+
 export interface ApimPlan {
   readonly sku: AzureSku;
   readonly stage: string;
@@ -72,7 +88,9 @@ export interface ApimPlan {
   readonly description?: string;
   readonly subscriptionRequired: boolean;
   readonly subscriptionKeyParameterNames?: { header: string; query: string };
-  readonly versionSet?: { id: string; displayName: string; scheme: 'Segment' | 'Header' | 'Query' };
+  readonly versionSet?: { id: string; displayName: string; scheme: 'Segment' | 'Header' | 'Query'; headerName?: string; queryName?: string };
+  /** The Apis of every version after the first (the first is this plan's own Api). @default - none */
+  readonly versionApis?: ApimVersionApi[];
   readonly apiPolicy: string;
   readonly operations: ApimOperation[];
   /** Body schemas by type name (one API schema document). */

@@ -44,7 +44,7 @@ function serviceResources(plan: Draft): PlannedResource[] {
     const deps = [...(b.pool ?? []).map((m) => `backend-${m.key}`), ...(b.credentialHeaders ? plan.namedValues.filter((nv) => Object.values(b.credentialHeaders!).some((v) => v === `{{${nv.id}}}`)).map((nv) => `nv-${nv.id}`) : [])];
     out.push({ type: T('Backend'), name: `backend-${b.key}`, inputs: backendInputs(b), dependsOn: deps.sort() });
   }
-  if (plan.versionSet) out.push({ type: T('ApiVersionSet'), name: 'versions', inputs: { ...base, versionSetId: plan.versionSet.id, displayName: plan.versionSet.displayName, versioningScheme: plan.versionSet.scheme }, dependsOn: [] });
+  if (plan.versionSet) out.push({ type: T('ApiVersionSet'), name: 'versions', inputs: { ...base, versionSetId: plan.versionSet.id, displayName: plan.versionSet.displayName, versioningScheme: plan.versionSet.scheme, ...(plan.versionSet.headerName ? { versionHeaderName: plan.versionSet.headerName } : {}), ...(plan.versionSet.queryName ? { versionQueryName: plan.versionSet.queryName } : {}) }, dependsOn: [] });
   return out;
 }
 
@@ -115,6 +115,20 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
   for (const [name, type, inputs, deps] of apiWrites(plan, options)) {
     out.push({ type: T(type), name, inputs, dependsOn: [...new Set([last, ...deps])].sort() });
     last = name;
+  }
+  // Each further version is an Api of its own in the set, with its own chain of writes; its
+  // resource names carry the version, so the first version's names stay those of an unversioned spec.
+  for (const v of plan.versionApis ?? []) {
+    const own: Draft = { ...plan, ...v, versionApis: undefined };
+    const api = apiResource(own, options);
+    const prefix = `api-${v.key}`;
+    out.push({ ...api, name: prefix });
+    let prev = prefix;
+    for (const [name, type, inputs, deps] of apiWrites(own, options)) {
+      const rname = `${prefix}-${name}`;
+      out.push({ type: T(type), name: rname, inputs, dependsOn: [...new Set([prev, ...deps])].sort() });
+      prev = rname;
+    }
   }
   return out;
 }

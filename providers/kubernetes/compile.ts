@@ -22,6 +22,7 @@ import { preflightObjects } from './preflight';
 import { corsPolicy, securityPolicy } from './security';
 import { errorsTrafficPolicy, GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traffic';
 import { unknownStages } from '../../lib/model/stages';
+import { flatSpec } from '../../lib/model/versions';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
@@ -166,8 +167,10 @@ function settingsProblems(spec: GatewaySpec, options: KubernetesCompileOptions):
 }
 
 /** Compiles the spec for Envoy Gateway on Kubernetes. Throws SynthesisError naming every problem. */
-export function compileKubernetes(spec: GatewaySpec, options: KubernetesCompileOptions = {}): KubernetesPlan {
-  assertSupported(spec, 'kubernetes');
+export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCompileOptions = {}): KubernetesPlan {
+  assertSupported(versioned, 'kubernetes');
+  // Versions become HTTPRoute matches (path prefix, header or query) and a canary backendRef weights.
+  const spec = flatSpec(versioned);
   const stages = options.stages ?? Object.keys(spec.stages);
   const problems: SynthesisProblem[] = [];
   for (const u of unknownStages(spec, stages)) problems.push({ target: TARGET, where: 'gateway', feature: 'stage', message: u.message });

@@ -12,7 +12,10 @@ export const MATCHES_PER_RULE = 64;
 
 /** The matches of a rule: the path, with the method unless ANY. CORS preflights have rules of their own (preflight.ts). */
 export function ruleMatches(route: RouteSpec, paths: readonly PathMatch[]): Record<string, unknown>[] {
-  return paths.map((p) => (route.method === 'ANY' ? { path: p } : { path: p, method: route.method }));
+  // A version selector (lib/model/versions.ts) is an exact header or query parameter match.
+  const s = route.select;
+  const select = s ? { [s.in === 'header' ? 'headers' : 'queryParams']: [{ type: 'Exact', name: s.name, value: s.value }] } : {};
+  return paths.map((p) => (route.method === 'ANY' ? { path: p, ...select } : { path: p, method: route.method, ...select }));
 }
 
 /** The group a route's rule lives in: its first literal segment, so new routes disturb one group only. */

@@ -65,6 +65,8 @@ export const gatewayInput = fc
     allow: fc.boolean(),
     deny: fc.boolean(),
     tracing: fc.boolean(),
+    versions: maybe(fc.record({ scheme: pick('path', 'header', 'query'), name: maybe(pick('X-Api-Version', 'api.version')), deprecated: fc.boolean() })),
+    canary: maybe(pick('api-next', 'api-next-path', 'api-next-http')),
   })
   .map((g) => {
     const stages: Record<string, unknown> = { prod: { variables: { region: 'eu' }, ...(g.throttle ? { throttle: g.throttle } : {}) } };
@@ -76,6 +78,9 @@ export const gatewayInput = fc
         weighted: { type: 'http', targets: g.weightedUrls.map((url, i) => ({ url, weight: i + 1 })) },
         breaker: { type: 'http', url: 'https://cb.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
         fn: { type: 'function' },
+        'api-next': { type: 'http', url: 'https://next.example.com/base' },
+        'api-next-path': { type: 'http', url: 'https://next.example.com/other' },
+        'api-next-http': { type: 'http', url: 'http://localhost:9000/base' },
         canned: { type: 'mock', ...(g.mockBody ? { body: g.mockBody } : {}), ...(g.mockHeader ? { headers: { 'x-m': g.mockHeader } } : {}) },
       },
       authorizers: {
@@ -98,6 +103,10 @@ export const gatewayInput = fc
       ...(g.cors ? { cors: { allowOrigins: ['https://app.example.com'] } } : {}),
       ...(g.allow || g.deny ? { ipRules: { ...(g.allow ? { allow: ['10.0.0.0/8'] } : {}), ...(g.deny ? { deny: ['192.0.2.0/24'] } : {}) } } : {}),
       observability: { tracing: g.tracing },
+      ...(g.versions
+        ? { versions: { scheme: g.versions.scheme, ...(g.versions.name && g.versions.scheme !== 'path' ? { name: g.versions.name } : {}), list: [{ name: 'v1', ...(g.versions.deprecated ? { deprecated: '2026-06-01', sunset: '2027-01-31', link: 'https://example.com/v1' } : {}) }, { name: 'v2' }] } }
+        : {}),
+      ...(g.canary ? { release: { canary: { percent: 10, backend: g.canary, of: 'api' } } } : {}),
     };
   });
 

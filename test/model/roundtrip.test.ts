@@ -23,6 +23,8 @@ const input = {
       tokenLimit: { tokens: 500, period: 'hour', per: 'key', estimatePrompt: true }, tokenMetrics: { dimensions: ['model', 'clientIp'], namespace: 'ai' },
       guards: { promptSafety: { categories: ['hate'], threshold: 'low', jailbreak: false, responses: true }, pii: { entities: ['usSsn'], action: 'mask', responses: true } },
     },
+    plain: { type: 'http', url: 'https://plain.example.com' },
+    next: { type: 'http', url: 'https://next.example.com' },
   },
   authorizers: {
     jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['a'], jwksUri: 'https://id.example.com/jwks', algorithms: ['PS256'], requiredClaims: { tenant: 't' }, scopeClaim: 'scp', header: 'X-Token', clockSkewSeconds: 30, typ: 'at+jwt', resultTtlSeconds: 60 },
@@ -58,7 +60,10 @@ const input = {
     { method: 'POST', path: '/orders', backend: 'fn', auth: 'key' },
     { method: 'ANY', path: '/files/{p+}', auth: ['custom'] },
     { method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
+    { method: 'GET', path: '/plain', backend: 'plain', auth: 'none', versions: ['v2'] },
   ],
+  versions: { scheme: 'header', name: 'X-Version', list: [{ name: 'v1', deprecated: '2026-06-01', sunset: '2027-01-31T12:00:00Z', link: 'https://example.com/v1' }, { name: 'v2' }] },
+  release: { canary: { percent: 5, backend: 'next', of: 'plain' } },
   stages: {
     dev: { description: 'dev', variables: { region: 'eu' }, backends: { api: { url: 'https://api-dev.example.com/base' } }, throttle: { requestsPerSecond: 10 }, logLevel: 'info', tracing: true },
     prod: {},
@@ -91,7 +96,7 @@ describe('OpenAPI export keeps every field', () => {
   it('a route field is carried in x-anygate without export.ts naming it', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
-    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'stages']);
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation', 'versions']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
   });
 });

@@ -10,6 +10,7 @@ import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../type
 import { all, alternativesChecks, apiKeyNameChecks, apiKeySchemeChecks, customNameChecks, jwtNameChecks, scopeChecks } from './apigee-checks';
 import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+import { APIGEE_BASE_LIFECYCLE, APIGEE_LIFECYCLE } from './lifecycle';
 import { APIGEE_DIFFERENCES as D } from './cloud-differences';
 import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
 
@@ -142,6 +143,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),
     }),
+    ...APIGEE_LIFECYCLE,
     'spec.strings': n('names held to Apigee grammars by the records of the features that use them (apigee-strings.ts); literals only through AssignVariable values'),
     'options.target': n('read by the compiler'),
     'policy.size': n('no per-policy size limit beyond the bundle (size)'),
@@ -155,6 +157,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
       'transform.redact': extensible('JavaScript'),
       'transform.body': extensible('JavaScript'),
       'auth.custom': extensible('ServiceCallout'),
+      ...APIGEE_BASE_LIFECYCLE,
     },
   },
 };

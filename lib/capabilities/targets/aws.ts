@@ -10,6 +10,7 @@ import { customSharesMethod } from './aws-auth';
 import { greedySiblingConflicts } from './aws-paths';
 import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
 import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+import { AWS_LIFECYCLE } from './lifecycle';
 import { unknownStages } from '../../model/stages';
 import { AWS_DIFFERENCES as D } from './cloud-differences';
 import { AI_RECORDS } from './ai';
@@ -53,7 +54,8 @@ const mockHeaderQuotes = (ctx: CheckContext) =>
   usedRoutes(ctx).flatMap((r) => {
     const b = ctx.spec.backends[r.backend];
     if (b.type !== 'mock') return [];
-    return Object.entries(b.headers)
+    // The route's response headers are static values of the same integration response.
+    return [...Object.entries(b.headers), ...Object.entries(r.transform?.response?.setHeaders ?? {})]
       .filter(([, v]) => v.includes("'"))
       .map(([h]) => ctx.problem(r.id, `mock header ${h} holds a single quote, which API Gateway's static header values cannot carry; remove it`));
   });
@@ -178,6 +180,7 @@ export const AWS: TargetRecords = {
     size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.openApiImportBytes, (bytes, max) => `the API definition is ${bytes} bytes, over API Gateway's ${max}-byte import limit; split the gateway`),
     }),
+    ...AWS_LIFECYCLE,
     'spec.strings': n('header names are HTTP tokens; no {{resolve:...}} or ${AWS::...} (CloudFormation evaluates them); VTL gets base64 or grammar-checked literals', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...cfnReferenceProblems(ctx.spec, ctx.problem)],
     }),

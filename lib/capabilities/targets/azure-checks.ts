@@ -13,7 +13,7 @@ import { unknownStageMessage } from '../../model/stages';
 type Check = (ctx: CheckContext) => SynthesisProblem[];
 
 /** Problems for every (kind, value, where, field) that breaks its grammar. */
-function strings(ctx: CheckContext, items: [ApimStringKind, string, string, string][]): SynthesisProblem[] {
+export function strings(ctx: CheckContext, items: [ApimStringKind, string, string, string][]): SynthesisProblem[] {
   return items.flatMap(([kind, value, where, field]) => {
     const m = APIM_STRINGS[kind](value, field);
     return m ? [ctx.problem(where, m)] : [];

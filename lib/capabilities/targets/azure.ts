@@ -22,6 +22,7 @@ import {
   stageAndOptionChecks,
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
+import { AZURE_LIFECYCLE } from './lifecycle';
 import { AZURE_DIFFERENCES as D } from './cloud-differences';
 import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
 
@@ -89,6 +90,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     'errors.native': n("API Management's own errors"),
     size: n('no whole-API size limit; each policy document is limited (policy.size)'),
     // https://learn.microsoft.com/azure/api-management/api-management-policies (policy document size)
+    ...AZURE_LIFECYCLE,
     'spec.strings': n('escaped or refused by the compiler'),
     'options.target': n('read by the compiler'),
     'policy.size': n(`policy documents up to ${L.policyBytes} bytes`, {

@@ -12,6 +12,7 @@ import { headerNameProblems, originProblems } from './aws-syntax';
 import { unreadablePlaceholders } from './kubernetes-headers';
 import { functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
+import { KUBERNETES_LIFECYCLE } from './lifecycle';
 import { KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
@@ -164,6 +165,7 @@ export const KUBERNETES: TargetRecords = {
     'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),
     'errors.contract': n("BackendTrafficPolicy responseOverride (source Local) on every route rule: Envoy's own replies get the contract's status and body; requestId is x-request-id", { differences: D['errors.contract'] }),
     'errors.native': n("Envoy's local replies (plain text)"),
+    ...KUBERNETES_LIFECYCLE,
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
     }),

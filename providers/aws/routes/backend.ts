@@ -19,6 +19,8 @@ function mockIntegration(route: RouteSpec, backend: MockBackendSpec, ctx: RouteC
   const cors = ctx.spec.cors ? corsActualResponse(ctx.spec.cors) : { headers: {}, template: '' };
   const values: Record<string, string> = { ...cors.headers };
   for (const h of own) values[h] = `'${backend.headers[h]}'`;
+  // The route's response headers (a deprecated version's among them) are static values too.
+  for (const [h, v] of Object.entries(route.transform?.response?.setHeaders ?? {})) values[h] = `'${v}'`;
   const declared = [...new Set([...Object.keys(values), ...(cors.template ? ['Access-Control-Allow-Origin'] : [])])].sort();
   const status = String(backend.statusCode);
   const body = backend.body === undefined ? '' : vtlString(JSON.stringify(backend.body));

@@ -16,13 +16,15 @@ const HONORED_TIMEOUT_MS = 240_000;
 export function mockResponse(route: RouteSpec, ctx: EmitContext): XNode {
   const b = ctx.spec.backends[route.backend];
   if (b.type !== 'mock') throw new Error('not a mock backend');
-  const headers = Object.keys(b.headers).sort();
+  // return-response skips outbound, so the route's response headers (a deprecated version's among them) are set here too.
+  const values: Record<string, string> = { ...b.headers, ...route.transform?.response?.setHeaders };
+  const headers = Object.keys(values).sort();
   const h = (name: string) => ctx.strings.header(name, route.id, 'backend.mock', `backend ${route.backend}: header`);
   return el(
     'return-response',
     {},
     el('set-status', { code: b.statusCode, reason: b.statusCode < 400 ? 'OK' : 'Error' }),
-    ...headers.map((name) => el('set-header', { name: h(name), 'exists-action': 'override' }, el('value', {}, policyText(b.headers[name])))),
+    ...headers.map((name) => el('set-header', { name: h(name), 'exists-action': 'override' }, el('value', {}, policyText(values[name])))),
     b.body !== undefined && el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')),
     ...corsResponseHeaders(ctx.spec.cors),
     b.body !== undefined && el('set-body', {}, policyJson(b.body)),

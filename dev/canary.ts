@@ -1,0 +1,35 @@
+/**
+ * release.canary in the local gateway: each request to the shared backend goes to the canary with
+ * probability percent / 100, drawn from an injected random source. `--seed` makes the draw a
+ * seeded PRNG, so a run's split is reproducible (the clouds draw per request too; see the
+ * release.canary records' differences).
+ */
+import type { GatewaySpec, HttpBackendSpec } from '../lib/model/types';
+
+/** mulberry32: a small, well-distributed 32-bit PRNG; the same seed gives the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class CanarySplit {
+  private readonly canary?: { of: string; url: string; percent: number };
+
+  /** @param random a source in [0, 1); the canary is chosen when it draws below percent / 100 */
+  constructor(spec: GatewaySpec, private readonly random: () => number) {
+    const c = spec.release?.canary;
+    if (c) this.canary = { of: c.of, url: (spec.backends[c.backend] as HttpBackendSpec).url!, percent: c.percent };
+  }
+
+  /** The canary's base URL when this call to `backend` goes to the canary; undefined otherwise. */
+  pick(backend: string): string | undefined {
+    if (!this.canary || this.canary.of !== backend) return undefined;
+    return this.random() * 100 < this.canary.percent ? this.canary.url : undefined;
+  }
+}

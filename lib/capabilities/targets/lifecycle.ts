@@ -1,0 +1,65 @@
+/**
+ * What each target does with the lifecycle features: API versions (by path segment, header or
+ * query parameter), deprecation headers, and canary releases. Spread into each target's records
+ * (targets/<target>.ts); docs/lifecycle.md explains the mappings.
+ */
+import type { TargetCapability } from '../types';
+import { differs, emulated as e, native as n, unsupported as u } from './helpers';
+import { KUBERNETES_DIFFERENCES as KD } from './kubernetes-differences';
+import { apigeeVersionChecks, azureVersionChecks, canarySamePath, canarySameScheme, kubernetesVersionChecks } from './lifecycle-checks';
+
+type LifecycleFeature = 'versions.path' | 'versions.header' | 'versions.query' | 'versions.deprecation' | 'release.canary';
+type LifecycleRecords = Record<LifecycleFeature, TargetCapability>;
+
+const gatewayMade = (who: string, remedy: string) =>
+  differs('headers', `responses ${who} makes itself (auth refusals, rate-limit 429s, gateway errors) carry no Deprecation, Sunset or Link header; only responses that pass the route's response path do`, remedy);
+
+const perRequest = (how: string) => differs('accuracy', `${how} draws each request independently: one client's successive requests may reach either backend (no stickiness)`, 'make the canary backend compatible with the stable one for every request, or use a version instead');
+
+export const AWS_LIFECYCLE: LifecycleRecords = {
+  'versions.path': n('one RestApi: each version\'s routes sit under its path segment (/v1/items/{id}) and the integration URI drops it; stages, usage plans and keys are shared by every version, so adding a version replaces nothing deployed'),
+  'versions.header': u('a REST API selects a method by path and HTTP method only, never by a header value; use versions.scheme path on AWS'),
+  'versions.query': u('a REST API selects a method by path and HTTP method only, never by a query parameter; use versions.scheme path on AWS'),
+  'versions.deprecation': n('the version\'s routes answer through the generated transform Lambda, which sets Deprecation, Sunset and Link (mock routes: integration response headers)', {
+    differences: [gatewayMade('API Gateway', 'add the headers to the gateway responses by hand if clients must see them on errors too')],
+  }),
+  'release.canary': n('stage CanarySetting on the stage\'s own deployment: PercentTraffic, and StageVariableOverrides pointing the backend\'s host variable at the canary backend', {
+    check: canarySameScheme,
+    differences: [perRequest('API Gateway')],
+  }),
+};
+
+export const AZURE_LIFECYCLE: LifecycleRecords = {
+  'versions.path': n('ApiVersionSet (versioningScheme Segment) with one Api per version; the first version keeps the unversioned Api\'s id and path', { check: azureVersionChecks }),
+  'versions.header': n('ApiVersionSet (versioningScheme Header, versionHeaderName) with one Api per version; the first version keeps the unversioned Api\'s id and path', { check: azureVersionChecks }),
+  'versions.query': n('ApiVersionSet (versioningScheme Query, versionQueryName) with one Api per version; the first version keeps the unversioned Api\'s id and path', { check: azureVersionChecks }),
+  'versions.deprecation': n('set-header in the outbound section of the deprecated version\'s Api', {
+    differences: [gatewayMade('API Management', 'add set-header to the on-error section by hand if clients must see them on errors too')],
+  }),
+  'release.canary': n('a Pool Backend of the two backends, weighted 100 - percent and percent', { differences: [perRequest('the backend pool')] }),
+};
+
+export const APIGEE_LIFECYCLE: LifecycleRecords = {
+  'versions.path': e('one proxy: each version\'s conditional flows match under its path segment (/v1/items/*); a JavaScript policy sets target.url without the segment'),
+  'versions.header': n('one proxy: each version\'s conditional flows also test request.header.<name>', { check: apigeeVersionChecks }),
+  'versions.query': n('one proxy: each version\'s conditional flows also test request.queryparam.<name>', { check: apigeeVersionChecks }),
+  'versions.deprecation': n('AssignMessage on the response of the version\'s flows', {
+    differences: [gatewayMade('Apigee', 'add the headers in a DefaultFaultRule by hand if clients must see them on errors too')],
+  }),
+  'release.canary': n('a LoadBalancer (Algorithm Weighted) over one TargetServer per backend, weights 100 - percent and percent', { check: canarySamePath, differences: [perRequest('the weighted LoadBalancer')] }),
+};
+
+/** Apigee BASE environments cannot run the JavaScript that strips the version segment. */
+export const APIGEE_BASE_LIFECYCLE: Partial<LifecycleRecords> = {
+  'versions.path': u('the backend path without the version segment is set by JavaScript, an extensible policy BASE environments cannot run; use versions.scheme header or query, or an INTERMEDIATE environment'),
+};
+
+export const KUBERNETES_LIFECYCLE: LifecycleRecords = {
+  'versions.path': n('HTTPRoute path matches under the version\'s segment; a URLRewrite drops it'),
+  'versions.header': n('HTTPRoute rule matches with an Exact header match', { check: kubernetesVersionChecks }),
+  'versions.query': n('HTTPRoute rule matches with an Exact queryParams match', { check: kubernetesVersionChecks }),
+  'versions.deprecation': n('ResponseHeaderModifier filter on the version\'s rules', {
+    differences: [gatewayMade('Envoy', 'none in the HTTPRoute; an EnvoyPatchPolicy could add them')],
+  }),
+  'release.canary': n('two weighted backendRefs on each rule (Envoy weighted clusters)', { check: canarySamePath, differences: [...KD['backend.weighted'], perRequest('Envoy')] }),
+};

@@ -1,0 +1,93 @@
+/**
+ * Rules for `versions`, `routes[].versions` and `release.canary` that the schema cannot express:
+ * unique version names, known references, a sunset not before the deprecation, a usable header or
+ * query name, and a canary between two single-URL http backends.
+ */
+import type { SpecIssue } from './errors';
+import type { ParsedGateway } from './parse';
+import type { z } from 'zod';
+import type { Versions } from './schema';
+import type { VersionsSpec } from './types';
+
+type Path = (string | number)[];
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const QUERY_NAME = /^(?!@)[A-Za-z0-9._~!$'()*+,;:@-]+$/;
+
+export function checkVersions(p: ParsedGateway, issues: SpecIssue[]): void {
+  const v = p.versions;
+  const err = (path: Path, message: string) => issues.push({ path, message, severity: 'error' });
+  const names = new Map<string, number>();
+  if (v) {
+    if (v.scheme === 'path' && v.name !== undefined) err(['versions', 'name'], 'path versioning reads the first path segment; name applies to header and query versioning only: remove it');
+    if (v.scheme === 'header' && v.name !== undefined && !TOKEN.test(v.name)) err(['versions', 'name'], `is not a valid HTTP header name (got ${JSON.stringify(v.name)})`);
+    if (v.scheme === 'query' && v.name !== undefined && !QUERY_NAME.test(v.name)) err(['versions', 'name'], `is not a usable query parameter name (got ${JSON.stringify(v.name)})`);
+    v.list.forEach((ver, i) => {
+      const key = ver.name.toLowerCase();
+      if (names.has(key)) err(['versions', 'list', i, 'name'], `duplicates versions.list[${names.get(key)}] (names are compared without case: they name resources in Azure and Apigee); rename one`);
+      else names.set(key, i);
+      if (ver.sunset && ver.deprecated && Date.parse(ver.sunset) < Date.parse(ver.deprecated)) err(['versions', 'list', i, 'sunset'], `${ver.sunset} is before deprecated ${ver.deprecated}: RFC 9745 asks that a version is deprecated before it sunsets`);
+      if (ver.link && !ver.deprecated && !ver.sunset) err(['versions', 'list', i, 'link'], 'a deprecation link needs deprecated or sunset on the version (the Link header is sent with them)');
+      if (ver.link && /[<>"'\s{}\\]/.test(ver.link)) err(['versions', 'list', i, 'link'], 'must not contain <, >, {, }, backslashes, quotes or spaces (it is sent inside a Link header); percent-encode them');
+    });
+  }
+  const used = new Set<string>();
+  for (const { index, route } of p.routes) {
+    if (!route?.versions) continue;
+    if (!v) {
+      err(['routes', index, 'versions'], 'names versions, but the spec declares none: add versions: { scheme, list } or remove routes[].versions');
+      continue;
+    }
+    route.versions.forEach((name, i) => {
+      const known = v.list.find((x) => x.name === name);
+      if (!known) err(['routes', index, 'versions', i], `version ${JSON.stringify(name)} is not in versions.list; versions: ${v.list.map((x) => x.name).join(', ')}`);
+      else used.add(name);
+    });
+  }
+  if (v) {
+    const everyRoute = p.routes.some(({ route }) => route && !route.versions);
+    v.list.forEach((ver, i) => {
+      if (!everyRoute && !used.has(ver.name)) err(['versions', 'list', i], `no route serves version ${JSON.stringify(ver.name)}: add it to some routes[].versions (a route without versions serves every version)`);
+    });
+  }
+  checkCanary(p, issues);
+}
+
+function checkCanary(p: ParsedGateway, issues: SpecIssue[]): void {
+  const c = p.release?.canary;
+  if (!c) return;
+  const err = (path: Path, message: string) => issues.push({ path, message, severity: 'error' });
+  const of = c.of ?? p.defaults?.backend;
+  if (!of) {
+    err(['release', 'canary', 'of'], 'is required: name the backend the canary shares traffic with, or set defaults.backend');
+    return;
+  }
+  if (of === c.backend) err(['release', 'canary', 'backend'], `is the backend it shares traffic with (${of}); name another backend`);
+  for (const [key, name] of [['backend', c.backend], ['of', of]] as const) {
+    const path = ['release', 'canary', key];
+    const b = p.backends.entries.get(name);
+    if (!p.backends.present.has(name)) err(path, `refers to backend ${JSON.stringify(name)}, which is not defined`);
+    else if (b && (b.type !== 'http' || !b.url)) err(path, `backend ${JSON.stringify(name)} must be an http backend with one url (a canary splits between two URLs)`);
+    for (const [stage, st] of p.stages.entries) {
+      if (st.backends?.[name]) err(path, `stage ${stage} overrides backend ${JSON.stringify(name)}'s url; a canary splits between the two backends' own urls: drop the override or the canary`);
+    }
+  }
+  if (p.routes.every(({ route }) => (route?.backend ?? p.defaults?.backend) !== of)) err(['release', 'canary', 'of'], `no route uses backend ${JSON.stringify(of)}, so the canary would receive nothing`);
+}
+
+/** True when two routes' version lists share a version (a missing list is every version). */
+export function versionsOverlap(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a || !b) return true;
+  return a.some((x) => b.includes(x));
+}
+
+/** The header that carries the version when the spec names none. */
+export const DEFAULT_VERSION_HEADER = 'Api-Version';
+/** The query parameter that carries the version when the spec names none. */
+export const DEFAULT_VERSION_QUERY = 'api-version';
+
+export function normalizeVersions(v: z.output<typeof Versions>): VersionsSpec {
+  const name = v.scheme === 'header' ? (v.name ?? DEFAULT_VERSION_HEADER) : v.scheme === 'query' ? (v.name ?? DEFAULT_VERSION_QUERY) : '';
+  return { scheme: v.scheme, name, list: v.list.map((x) => ({ ...x })) };
+}
+

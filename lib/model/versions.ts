@@ -1,0 +1,127 @@
+/**
+ * API versions and canary releases as every target and `anygate dev` read them: the deprecation
+ * headers a version answers with, and the expansion of a versioned spec into a flat one (one route
+ * per route and version, with the version's path prefix or header/query selector and its
+ * deprecation headers as response headers), so the existing route emitters carry versions without
+ * knowing about them. Azure API Management, which has version sets, compiles one flat spec per
+ * version instead (versionSpec).
+ */
+import { canonical } from './normalize';
+import { toSafeName, uniqueName, SAFE_NAME_MAX } from './names';
+import type { GatewaySpec, HttpBackendSpec, RouteSpec, VersionSpec, VersionsSpec } from './types';
+
+/** Seconds since the epoch of a validated date (`2027-01-31` is midnight UTC). */
+function epochSeconds(date: string): number {
+  return Math.floor(Date.parse(date) / 1000);
+}
+
+/**
+ * The response headers a version answers with: `Deprecation: @<epoch seconds>` (RFC 9745, a
+ * structured-field date), `Sunset: <IMF-fixdate>` (RFC 8594) and `Link: <url>; rel="deprecation"`.
+ * Empty for a version that is neither deprecated nor sunsetting.
+ */
+export function deprecationHeaders(v: VersionSpec): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v.deprecated) out.Deprecation = `@${epochSeconds(v.deprecated)}`;
+  if (v.sunset) out.Sunset = new Date(Date.parse(v.sunset)).toUTCString();
+  if (v.link) out.Link = `<${v.link}>; rel="deprecation"; type="text/html"`;
+  return out;
+}
+
+/** The versions with deprecation headers, by name. */
+export function deprecatedVersions(spec: GatewaySpec): VersionSpec[] {
+  return (spec.versions?.list ?? []).filter((v) => Object.keys(deprecationHeaders(v)).length > 0);
+}
+
+/** A route with the version's deprecation headers added to its response headers (the route's own values win). */
+function withHeaders(route: RouteSpec, version: VersionSpec): RouteSpec {
+  const headers = deprecationHeaders(version);
+  if (!Object.keys(headers).length) return route;
+  const res = route.transform?.response;
+  const own = new Set([...Object.keys(res?.setHeaders ?? {}), ...(res?.removeHeaders ?? [])].map((h) => h.toLowerCase()));
+  const added = Object.fromEntries(Object.entries(headers).filter(([h]) => !own.has(h.toLowerCase())));
+  return { ...route, transform: { ...route.transform, response: { ...res, setHeaders: { ...added, ...res?.setHeaders } } } };
+}
+
+/** The id of a route's copy in one version: `<id>-<version>`, kept a safe name and unique. */
+function versionedId(id: string, version: string, taken: Set<string>): string {
+  const raw = toSafeName(`${id}-${version}`, 'route');
+  const id2 = uniqueName(raw.length > SAFE_NAME_MAX ? toSafeName(raw.slice(0, SAFE_NAME_MAX)) : raw, taken);
+  taken.add(id2.toLowerCase());
+  return id2;
+}
+
+/**
+ * A route under its version's path segment. The backend still receives the path without the
+ * segment (as under header or query versioning, and as API Management's Segment scheme does): a
+ * route without a rewrite gets one to its own path.
+ */
+function underSegment(route: RouteSpec, version: string): RouteSpec {
+  const moved: RouteSpec = { ...route, path: `/${version}${route.path === '/' ? '' : route.path}`, segments: [{ kind: 'literal', value: version }, ...route.segments] };
+  if (route.templates?.rewritePath) return moved;
+  const req = route.transform?.request;
+  return {
+    ...moved,
+    transform: { ...route.transform, request: { ...req, rewritePath: route.path } },
+    templates: { setHeaders: {}, setQuery: {}, body: [], ...route.templates, rewritePath: route.segments },
+  };
+}
+
+/** One route's copy in one version, on path, header or query versioning. */
+function routeIn(route: RouteSpec, version: VersionSpec, scheme: VersionsSpec, taken: Set<string>): RouteSpec {
+  const { versions: _versions, ...rest } = route;
+  const base: RouteSpec = { ...rest, id: versionedId(route.id, version.name, taken) };
+  const placed: RouteSpec = scheme.scheme === 'path' ? underSegment(base, version.name) : { ...base, select: { in: scheme.scheme, name: scheme.name, value: version.name } };
+  return withHeaders(placed, version);
+}
+
+/**
+ * The flat spec of a versioned one: every route once per version it serves. Unversioned specs are
+ * returned as they are (the same object), so they emit exactly what they did before versions.
+ */
+export function expandVersions(spec: GatewaySpec): GatewaySpec {
+  const v = spec.versions;
+  if (!v) return spec;
+  const taken = new Set<string>();
+  const routes = v.list.flatMap((version) => spec.routes.filter((r) => r.versions?.includes(version.name)).map((r) => routeIn(r, version, v, taken)));
+  const order = new Map(routes.map((r, i) => [r, i]));
+  routes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : order.get(a)! - order.get(b)!));
+  return canonical({ ...spec, versions: undefined, routes });
+}
+
+/**
+ * The flat spec of one version alone (Azure: one API per version in a version set): the version's
+ * routes with their own ids and paths, and its deprecation headers.
+ */
+export function versionSpec(spec: GatewaySpec, version: string): GatewaySpec {
+  const v = spec.versions!.list.find((x) => x.name === version)!;
+  const routes = spec.routes.filter((r) => r.versions?.includes(version)).map((r) => {
+    const { versions: _versions, ...rest } = r;
+    return withHeaders(rest, v);
+  });
+  return canonical({ ...spec, versions: undefined, routes });
+}
+
+/**
+ * A canary as weighted targets: the shared backend becomes two targets, its own url at
+ * 100 - percent and the canary's url at percent. The targets that split per request with weights
+ * (Azure backend pools, Apigee LoadBalancer, Envoy weighted clusters, dev) read this; AWS reads
+ * `release.canary` itself (stage canary settings).
+ */
+export function canaryAsWeights(spec: GatewaySpec): GatewaySpec {
+  const c = spec.release?.canary;
+  if (!c) return spec;
+  const of = spec.backends[c.of] as HttpBackendSpec;
+  const canary = spec.backends[c.backend] as HttpBackendSpec;
+  const targets = [
+    { url: of.url!, weight: 100 - c.percent },
+    { url: canary.url!, weight: c.percent },
+  ].sort((x, y) => (x.url < y.url ? -1 : x.url > y.url ? 1 : x.weight - y.weight));
+  const { url: _url, ...rest } = of;
+  return canonical({ ...spec, release: undefined, backends: { ...spec.backends, [c.of]: { ...rest, targets } } });
+}
+
+/** What the weighted targets read: versions expanded and the canary as weights. */
+export function flatSpec(spec: GatewaySpec): GatewaySpec {
+  return canaryAsWeights(expandVersions(spec));
+}
