@@ -3,6 +3,7 @@
  * order, routes in canonical order with stable ids. The result is the canonical GatewaySpec.
  */
 import { checkCharacters } from './characters';
+import { impliedContract, normalizeContract } from './contract';
 import { SpecValidationError, type SpecIssue } from './errors';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
@@ -136,6 +137,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       },
       description: r.description,
       tags: sortedSet(r.tags),
+      contract: normalizeContract(r.contract, impliedContract(segments, r.validation)),
       ...(r.apigee ? { apigee: r.apigee } : {}),
     };
   });
@@ -230,6 +232,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.top.aws ? { aws: p.top.aws } : {}),
     ...(p.top.azure ? { azure: p.top.azure } : {}),
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
+    ...(p.top.components && Object.values(p.top.components).some((m) => m && Object.keys(m).length) ? { components: p.top.components } : {}),
   };
   return canonical(spec);
 }

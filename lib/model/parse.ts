@@ -36,6 +36,7 @@ export interface ParsedGateway {
     aws?: z.output<typeof GatewaySchema.shape.aws>;
     azure?: z.output<typeof GatewaySchema.shape.azure>;
     kubernetes?: z.output<typeof GatewaySchema.shape.kubernetes>;
+    components?: z.output<typeof GatewaySchema.shape.components>;
   };
   readonly backends: Section<z.output<typeof Backend>>;
   readonly authorizers: Section<z.output<typeof Authorizer>>;
@@ -104,6 +105,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   if (input.aws !== undefined) top.aws = parseWith(shape.aws, input.aws, ['aws'], issues);
   if (input.azure !== undefined) top.azure = parseWith(shape.azure, input.azure, ['azure'], issues);
   if (input.kubernetes !== undefined) top.kubernetes = parseWith(shape.kubernetes, input.kubernetes, ['kubernetes'], issues);
+  if (input.components !== undefined) top.components = parseWith(shape.components, input.components, ['components'], issues);
   const routes: ParsedGateway['routes'] = [];
   if (input.routes !== undefined) {
     if (!Array.isArray(input.routes)) {

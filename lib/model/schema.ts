@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME_PATTERN, SAFE_NAME_RULE } from './names';
+import { Components, RouteContract } from './contract';
 
 /** A name satisfying the safe-name rule (see names.ts). */
 export const Name = z
@@ -225,6 +226,7 @@ export const Route = z
     validation: RequestValidation.optional().meta({ description: "Request validation. Default: none." }),
     description: z.string().optional().meta({ description: "Free text shown in exported OpenAPI and portals." }),
     tags: z.array(NonEmpty).optional().meta({ description: "Grouping tags.", default: [] }),
+    contract: RouteContract.optional().meta({ description: "The OpenAPI operation the route publishes (summary, parameters, request body, responses). Default: what the path and validation imply." }),
     apigee: ApigeeRouteOptions.optional(),
   })
   .describe('One method on one path template.');
@@ -391,6 +393,7 @@ export const GatewaySchema = z
     aws: AwsGatewayOptions.optional(),
     azure: AzureGatewayOptions.optional(),
     kubernetes: KubernetesGatewayOptions.optional(),
+    components: Components.optional().meta({ description: "Shared contract parts (OpenAPI components: schemas, parameters, responses...) that route contracts reference with $ref. Default: none." }),
   })
   .describe('An anygate gateway definition.');
 

@@ -16,6 +16,7 @@ import type {
   RequestValidation,
   Transform,
 } from './schema';
+import type { ComponentsSpec, RouteContractSpec } from './contract';
 import type { PathSegment } from './path';
 import type { TemplatePart } from './template';
 
@@ -122,6 +123,8 @@ export interface RouteSpec {
   readonly validation?: RequestValidationSpec;
   readonly description?: string;
   readonly tags: string[];
+  /** The OpenAPI operation the route publishes, without what its path and validation imply. @default - none */
+  readonly contract?: RouteContractSpec;
   /** Options only the Apigee adapter reads. */
   readonly apigee?: { readonly honorNoCache?: boolean };
 }
@@ -167,6 +170,8 @@ export interface GatewaySpec {
   readonly cors?: CorsSpec;
   readonly ipRules?: IpRulesSpec;
   readonly observability: ObservabilitySpec;
+  /** Shared contract parts that route contracts reference. @default - none */
+  readonly components?: ComponentsSpec;
   /** Options only the AWS adapter reads. */
   readonly aws?: { readonly binaryMediaTypes?: string[] };
   /** Options only the Azure adapter reads. */

@@ -46,6 +46,7 @@ const input = {
       validation: { requiredQuery: ['q'], requiredHeaders: ['x-req'], bodySchema: { type: 'object' } },
       description: 'Get a thing',
       tags: ['things'],
+      contract: { summary: 'A thing', operationId: 'get.thing', deprecated: true, externalDocs: { url: 'https://docs.example.com' }, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { $ref: '#/components/parameters/Q' }], requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } }, responses: { '200': { $ref: '#/components/responses/Thing' } } },
       apigee: { honorNoCache: true },
     },
     { method: 'POST', path: '/orders', backend: 'fn', auth: 'key' },
@@ -61,6 +62,14 @@ const input = {
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
   aws: { binaryMediaTypes: ['image/png'] },
   azure: { sku: 'Premium', externalCache: true },
+  components: {
+    schemas: { Thing: { type: 'object', properties: { id: { type: ['integer', 'null'] } } } },
+    parameters: { Q: { name: 'q', in: 'query', required: true, schema: { type: 'string', enum: ['a', 'b'] } } },
+    responses: { Thing: { description: 'A thing', headers: { 'x-v': { $ref: '#/components/headers/V' } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' }, examples: { one: { $ref: '#/components/examples/One' } } } } } },
+    requestBodies: { Thing: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+    headers: { V: { schema: { type: 'string' } } },
+    examples: { One: { value: { id: 1 } } },
+  },
   kubernetes: { gateway: { name: 'edge', namespace: 'infra', sectionName: 'https' }, hostnames: ['api.example.com'], namespaces: { dev: 'things-dev' }, functions: { dev: { 'orders-fn': { name: 'orders', namespace: 'fns', port: 8080 } } }, createGateway: { className: 'envoy', listeners: [{ protocol: 'HTTPS', certificateRefs: [{ name: 'api-tls', namespace: 'certs' }] }] } },
 };
 
@@ -80,7 +89,8 @@ describe('OpenAPI export keeps every field', () => {
   it('a route field is carried in x-anygate without export.ts naming it', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
-    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
+    // id: the contract publishes the document's own operationId.
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'id', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
     expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'kubernetes', 'name', 'observability', 'plans', 'stages']);
   });
 });
