@@ -4,6 +4,7 @@
  * cache, backend (mock, HTTP proxy or in-process function), CORS on the response, access log.
  */
 import { randomUUID } from 'node:crypto';
+import { contractEndpoint } from './contract-docs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { decideDomain } from './domains';
@@ -400,6 +401,8 @@ async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url
   if (refused) return json(refused.status, { message: refused.message });
   if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
   if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
+  const docs = contractEndpoint(p.spec, path, req.method);
+  if (docs) return send(res, docs, req.method === 'HEAD');
   if (path === '/__anygate/clock' && req.method === 'GET') return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: p.clock.virtual });
   if (path === '/__anygate/clock' && req.method === 'POST') {
     if (!p.clock.virtual) return json(409, { message: 'the clock is the wall clock; start anygate dev with --clock virtual' });
@@ -414,5 +417,5 @@ async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url
     p.clock.advance(seconds);
     return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: true });
   }
-  return json(404, { message: `no dev endpoint ${path}; endpoints: GET /__anygate/requests, GET|POST /__anygate/clock${p.mockIdp ? `, GET ${JWKS_PATH}` : ''}` });
+  return json(404, { message: `no dev endpoint ${path}; endpoints: GET /__anygate/requests, GET /__anygate/openapi.json, GET /__anygate/docs, GET|POST /__anygate/clock${p.mockIdp ? `, GET ${JWKS_PATH}` : ''}` });
 }

@@ -9,6 +9,7 @@
  * const spec = gw.toSpec(); // validated, canonical GatewaySpec
  * ```
  */
+import type { ComponentKind } from './contract';
 import { AnygateError } from './errors';
 import { toGatewaySpec, validateGateway, type ValidationResult } from './normalize';
 import type {
@@ -87,6 +88,7 @@ export class Gateway {
   private readonly consumers: Record<string, ConsumerInput> = {};
   private readonly stages: Record<string, StageInput> = {};
   private readonly routes: RouteInput[] = [];
+  private readonly components: Partial<Record<ComponentKind, Record<string, unknown>>> = {};
 
   constructor(props: GatewayProps) {
     this.props = props;
@@ -152,6 +154,16 @@ export class Gateway {
   }
 
   /**
+   * Adds a shared contract part (an OpenAPI component) and returns the `$ref` object that names it,
+   * for route contracts: `const pet = gw.component('schemas', 'Pet', { type: 'object', ... })`, then
+   * `contract: { responses: { 200: { description: 'A pet', content: { 'application/json': { schema: pet } } } } }`.
+   */
+  component(kind: ComponentKind, name: string, value: unknown): { $ref: string } {
+    this.define(`component ${kind}`, (this.components[kind] ??= {}), name, value);
+    return { $ref: `#/components/${kind}/${name}` };
+  }
+
+  /**
    * Adds a route. `key` is `'METHOD /path'`, e.g. `'GET /pets/{id}'` or `'ANY /files/{path+}'`.
    * Problems with the route itself are reported together by toSpec()/validate().
    */
@@ -191,6 +203,7 @@ export class Gateway {
       consumers: nonEmpty(this.consumers),
       stages: nonEmpty(this.stages),
       routes: this.routes,
+      components: nonEmpty(this.components) as GatewayInput['components'],
     };
     return JSON.parse(JSON.stringify(out)) as GatewayInput;
   }

@@ -4,6 +4,7 @@
  */
 import { checkCharacters } from './characters';
 import { normalizeDomains } from './domains';
+import { impliedContract, normalizeContract } from './contract';
 import { SpecValidationError, type SpecIssue } from './errors';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
@@ -146,6 +147,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       },
       description: r.description,
       tags: sortedSet(r.tags),
+      contract: normalizeContract(r.contract, impliedContract(segments, r.validation)),
       ...(r.apigee ? { apigee: r.apigee } : {}),
       ...(tools.has(ids[i]) ? { mcp: tools.get(ids[i]) } : {}),
       ...(p.versions ? { versions: p.versions.list.map((v) => v.name).filter((v) => !r.versions || r.versions.includes(v)) } : {}),
@@ -249,6 +251,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     mcp: mcpServer(p.top.mcp, p.top.description, routes.some((r) => r.mcp)),
     ...(p.versions ? { versions: normalizeVersions(p.versions) } : {}),
     ...(p.release?.canary ? { release: { canary: { ...p.release.canary, of: (p.release.canary.of ?? p.defaults?.backend)! } } } : {}),
+    ...(p.top.components && Object.values(p.top.components).some((m) => m && Object.keys(m).length) ? { components: p.top.components } : {}),
   };
   return canonical(spec);
 }

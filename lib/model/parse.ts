@@ -41,6 +41,7 @@ export interface ParsedGateway {
     kubernetes?: z.output<typeof GatewaySchema.shape.kubernetes>;
     errors?: z.output<typeof GatewaySchema.shape.errors>;
     mcp?: z.output<typeof McpServer>;
+    components?: z.output<typeof GatewaySchema.shape.components>;
   };
   readonly backends: Section<z.output<typeof Backend>>;
   readonly authorizers: Section<z.output<typeof Authorizer>>;
@@ -114,6 +115,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   if (input.kubernetes !== undefined) top.kubernetes = parseWith(shape.kubernetes, input.kubernetes, ['kubernetes'], issues);
   if (input.errors !== undefined) top.errors = parseWith(shape.errors, input.errors, ['errors'], issues);
   if (input.mcp !== undefined) top.mcp = parseWith(McpServer, input.mcp, ['mcp'], issues);
+  if (input.components !== undefined) top.components = parseWith(shape.components, input.components, ['components'], issues);
   const routes: ParsedGateway['routes'] = [];
   if (input.routes !== undefined) {
     if (!Array.isArray(input.routes)) {

@@ -12,6 +12,7 @@ import { ERROR_MODES } from './error-contract';
 import { McpRoute, McpServer } from './mcp';
 import { LlmBackend } from './llm';
 import { Domain } from './domains';
+import { Components, RouteContract } from './contract';
 
 /** A name satisfying the safe-name rule (see names.ts). */
 export const Name = z
@@ -229,6 +230,7 @@ export const Route = z
     validation: RequestValidation.optional().meta({ description: "Request validation. Default: none." }),
     description: z.string().optional().meta({ description: "Free text shown in exported OpenAPI and portals." }),
     tags: z.array(NonEmpty).optional().meta({ description: "Grouping tags.", default: [] }),
+    contract: RouteContract.optional().meta({ description: "The OpenAPI operation the route publishes (summary, parameters, request body, responses). Default: what the path and validation imply." }),
     apigee: ApigeeRouteOptions.optional(),
     mcp: McpRoute.optional().meta({ description: 'Expose the route as an MCP tool (or `false`: keep it out when mcp.expose is all). Default: a tool only when mcp.expose is all.' }),
     versions: z.array(Name).min(1).optional().meta({ description: "The API versions (names from `versions.list`) that serve this route. Default: every version." }),
@@ -439,6 +441,7 @@ export const GatewaySchema = z
     mcp: McpServer.optional().meta({ description: 'The gateway as an MCP server (Streamable HTTP) whose tools are routes. Default: a server only when a route has an mcp block.' }),
     versions: Versions.optional().meta({ description: "API versions and how clients select one. Default: one unversioned API." }),
     release: Release.optional().meta({ description: "Release settings (canary). Default: every request goes to the route's backend." }),
+    components: Components.optional().meta({ description: "Shared contract parts (OpenAPI components: schemas, parameters, responses...) that route contracts reference with $ref. Default: none." }),
   })
   .describe('An anygate gateway definition.');
 

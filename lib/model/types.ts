@@ -17,6 +17,7 @@ import type {
   Transform,
 } from './schema';
 import type { DomainSpec } from './domains';
+import type { ComponentsSpec, RouteContractSpec } from './contract';
 import type { PathSegment } from './path';
 import type { TemplatePart } from './template';
 import type { ErrorMode } from './error-contract';
@@ -129,6 +130,8 @@ export interface RouteSpec {
   readonly validation?: RequestValidationSpec;
   readonly description?: string;
   readonly tags: string[];
+  /** The OpenAPI operation the route publishes, without what its path and validation imply. @default - none */
+  readonly contract?: RouteContractSpec;
   /** Options only the Apigee adapter reads. */
   readonly apigee?: { readonly honorNoCache?: boolean };
   /** The route as an MCP tool (name settled, annotations filled). @default - not a tool */
@@ -214,6 +217,8 @@ export interface GatewaySpec {
   readonly errors: ErrorMode;
   /** Custom domains, sorted by host name (lib/model/domains.ts). @default - none: the cloud's own host only */
   readonly domains?: DomainSpec[];
+  /** Shared contract parts that route contracts reference. @default - none */
+  readonly components?: ComponentsSpec;
   /** Options only the AWS adapter reads. */
   readonly aws?: { readonly binaryMediaTypes?: string[] };
   /** Options only the Azure adapter reads. */

@@ -3,6 +3,7 @@
  * references, explicit auth, https backends, secrets, CIDRs, placeholders. Every rule appends to
  * one list so the user sees every error at once.
  */
+import { contractRefIssues, type ComponentsSpec } from './contract';
 import { isIP } from 'node:net';
 import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
@@ -112,6 +113,14 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
   checkVersions(p, issues);
+  checkContractRefs(p, issues);
+}
+
+/** Every contract `$ref` (routes and components) names a component that exists. */
+function checkContractRefs(p: ParsedGateway, issues: SpecIssue[]): void {
+  const components = p.top.components as ComponentsSpec | undefined;
+  if (components) contractRefIssues(components, components, ['components'], issues);
+  for (const { index, route } of p.routes) if (route?.contract) contractRefIssues(components, route.contract, ['routes', index, 'contract'], issues);
 }
 
 function checkBasePath(p: ParsedGateway, issues: SpecIssue[]): void {

@@ -9,7 +9,7 @@ import type { Candidate } from './operations';
 import type { ImportContext } from './context';
 
 // What a route is for people (documentation), not what the gateway does with a request.
-const NOT_POLICY = new Set(['path', 'description', 'tags']);
+const NOT_POLICY = new Set(['path', 'description', 'tags', 'contract']);
 
 function policy(c: Candidate): Record<string, unknown> {
   return Object.fromEntries(Object.entries(c.route).filter(([k]) => !NOT_POLICY.has(k)));

@@ -1,16 +1,18 @@
 /**
  * GatewaySpec -> OpenAPI 3.1. Standard fields say what OpenAPI can (paths, parameters, security,
- * servers); `x-anygate` extensions carry the rest, so importing the export gives the same spec.
+ * servers, and the contract: summaries, bodies, responses, components); `x-anygate` extensions
+ * carry the rest, so importing the export gives the same spec.
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { impliedContract, publishedContract } from '../model/contract';
 import { canonical } from '../model/normalize';
 import { GatewaySchema, Route } from '../model/schema';
 import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
 
 /** Route fields standard OpenAPI carries (operationId, method and path keys, security, text). */
-const ROUTE_STANDARD = new Set(['id', 'method', 'path', 'auth', 'scopes', 'description', 'tags']);
+const ROUTE_STANDARD = new Set(['id', 'method', 'path', 'auth', 'scopes', 'description', 'tags', 'contract']);
 /** Gateway fields standard OpenAPI carries (info, paths); `defaults` is applied by normalization. */
-const GATEWAY_STANDARD = new Set(['version', 'description', 'routes', 'defaults']);
+const GATEWAY_STANDARD = new Set(['version', 'description', 'routes', 'defaults', 'components']);
 
 const isEmpty = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 
@@ -37,24 +39,27 @@ function securityScheme(a: AuthorizerSpec): OpenAPIV3_1.SecuritySchemeObject {
 }
 
 function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject {
-  const params: OpenAPIV3_1.ParameterObject[] = r.segments.flatMap((s) => (s.kind === 'param' ? [{ name: s.greedy ? `${s.name}+` : s.name, in: 'path', required: true, schema: { type: 'string' } }] : []));
-  for (const q of r.validation?.requiredQuery ?? []) params.push({ name: q, in: 'query', required: true, schema: { type: 'string' } });
-  for (const h of r.validation?.requiredHeaders ?? []) params.push({ name: h, in: 'header', required: true, schema: { type: 'string' } });
+  const c = r.contract;
+  const published = publishedContract(spec.components, c, impliedContract(r.segments, r.validation));
   const security =
     r.auth === 'none'
       ? []
       : r.auth.map((alt) => Object.fromEntries(alt.map((n) => [n, spec.authorizers[n].type === 'jwt' ? r.scopes : []])));
-  const ext = extension(r, Object.keys(Route.shape), ROUTE_STANDARD);
+  // The document's own operationId is published; the route id, then, travels in x-anygate.
+  const ext: Record<string, unknown> = { ...(c?.operationId ? { id: r.id } : {}), ...extension(r, Object.keys(Route.shape), ROUTE_STANDARD) };
   // A route kept out of a server that exposes every route says so, or import would expose it.
   if (spec.mcp?.expose === 'all' && !r.mcp) ext.mcp = false;
   return {
-    operationId: r.id,
+    operationId: c?.operationId ?? r.id,
+    ...(c?.summary !== undefined ? { summary: c.summary } : {}),
     ...(r.description ? { description: r.description } : {}),
     ...(r.tags.length ? { tags: r.tags } : {}),
-    ...(params.length ? { parameters: params } : {}),
-    ...(r.validation?.bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: r.validation.bodySchema as OpenAPIV3_1.SchemaObject } } } } : {}),
+    ...(c?.externalDocs ? { externalDocs: c.externalDocs } : {}),
+    ...(published.parameters.length ? { parameters: published.parameters } : {}),
+    ...(published.requestBody ? { requestBody: published.requestBody } : {}),
+    responses: published.responses,
+    ...(c?.deprecated ? { deprecated: true } : {}),
     security,
-    responses: { default: { description: 'The backend response' } },
     'x-anygate': ext,
   } as OpenAPIV3_1.OperationObject;
 }
@@ -72,7 +77,7 @@ export function exportOpenApi(spec: GatewaySpec): OpenAPIV3_1.Document {
     info: { title: spec.name, version: spec.version, ...(spec.description ? { description: spec.description } : {}) },
     servers: [{ url: spec.basePath, description: 'the gateway (prefix this with the deployed host)' }],
     paths,
-    ...(Object.keys(schemes).length ? { components: { securitySchemes: schemes } } : {}),
+    ...(Object.keys(schemes).length || spec.components ? { components: { ...spec.components, ...(Object.keys(schemes).length ? { securitySchemes: schemes } : {}) } } : {}),
     'x-anygate': extension(spec, Object.keys(GatewaySchema.shape), GATEWAY_STANDARD),
   };
   return canonical(doc) as unknown as OpenAPIV3_1.Document;

@@ -10,6 +10,7 @@ import { toSafeName } from '../model/names';
 import type { GatewayInput, RouteInput } from '../model/schema';
 import { mergeCollisions } from './collisions';
 import { ImportContext, isObj, pointer, type Obj } from './context';
+import { ContractReader } from './contract';
 import { validateDocument, type DocumentProblem } from './document-validation';
 import { routeIds } from './ids';
 import { readOperations, type Candidate } from './operations';
@@ -102,6 +103,12 @@ function versionOf(ctx: ImportContext, doc: Obj): { version?: string } {
   return { version: PLACEHOLDER_VERSION };
 }
 
+/** The document's operationId stays in the contract when the route id had to differ from it. */
+function withOperationId(route: RouteInput, operationId: string | undefined): RouteInput {
+  if (operationId === undefined || operationId === route.id) return route;
+  return { ...route, contract: { ...route.contract, operationId } };
+}
+
 /** Imports a parsed OpenAPI or Swagger document. `file` anchors relative $refs and messages. */
 export async function importOpenApi(raw: Obj, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const doc: Obj = structuredClone(raw);
@@ -123,14 +130,17 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
   if (!sec.hasSchemes && !globalSecurity) ctx.warn('no-security', pointer('security'), 'the document declares no security: its routes are public (auth: none)');
 
   const operations = countOperations(doc);
-  const kept = mergeCollisions(ctx, readOperations(ctx, sec, servers));
+  const contracts = new ContractReader(ctx);
+  contracts.readComponents();
+  const kept = mergeCollisions(ctx, readOperations(ctx, sec, servers, contracts));
   warnImplicitPublic(ctx, kept, [...sec.schemeAuthorizer.keys()]);
   const ids = routeIds(kept, file);
   ctx.warnings.push(...ids.warnings);
   if (operations > 0 && kept.length === 0 && ctx.errors.length === 0) ctx.fail(pointer('paths'), `none of the ${operations} operations could be imported (the warnings say why)`);
   if (ctx.errors.length) throw new SpecValidationError(ctx.errors);
   if (operations === 0) ctx.warn('document', pointer('paths'), 'the document has no operations');
-  const routes: RouteInput[] = kept.map((c, i) => ({ id: ids.ids[i], ...c.route }));
+  const routes: RouteInput[] = kept.map((c, i) => withOperationId({ id: ids.ids[i], ...c.route }, c.operationId));
+  const components = contracts.result();
 
   const rest = Object.fromEntries(Object.entries(ext).filter(([k]) => !['authorizers', 'backends', 'name', 'basePath', 'defaults'].includes(k)));
   const extDefaults = ext.defaults;
@@ -143,6 +153,7 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
     ...(Object.keys(sec.authorizers).length ? { authorizers: sec.authorizers } : {}),
     ...(servers.defaultBackend || isObj(extDefaults) ? { defaults: { ...(isObj(extDefaults) ? extDefaults : {}), ...(servers.defaultBackend ? { backend: servers.defaultBackend } : {}) } } : {}),
     routes,
+    ...(components ? { components } : {}),
     ...rest,
   };
   // The same narrowing on hundreds of operations is one decision: one warning each, with the count.

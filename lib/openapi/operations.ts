@@ -5,6 +5,7 @@
 import { parsePath, pathShape } from '../model/path';
 import type { RouteInput } from '../model/schema';
 import { isObj, pointer, type ImportContext, type Obj } from './context';
+import type { ContractReader } from './contract';
 import { refMessage } from './refs';
 import { authOf, type Security } from './security';
 import { serverUrl, type Servers } from './servers';
@@ -39,7 +40,7 @@ function readProblem(ctx: ImportContext, where: string) {
 }
 
 function description(op: Obj): string | undefined {
-  const d = op.description || op.summary;
+  const d = op.description;
   return typeof d === 'string' && d ? d : undefined;
 }
 
@@ -48,9 +49,11 @@ interface PathContext {
   readonly shapePath: string;
   readonly item: Obj;
   readonly itemPtr: string;
+  /** The file the path item was read from (its relative `$ref`s are read beside it). */
+  readonly file: string;
 }
 
-function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: PathContext, key: string): Candidate | undefined {
+function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: PathContext, key: string, contracts?: ContractReader): Candidate | undefined {
   const { item, itemPtr, routePath } = pc;
   const where = `${itemPtr}/${escapeKey(key)}`;
   const op: Obj = item[key];
@@ -80,6 +83,7 @@ function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: Path
   const serverBackend = !extBackend && opServers?.length ? servers.add(serverUrl(opServers[0]), `${where}/servers/0/url`) : undefined;
   const backend = extBackend ?? (serverBackend !== servers.defaultBackend ? serverBackend : undefined);
   const desc = description(op);
+  const contract = contracts?.operation(item, op, where, itemPtr, pc.file);
   const route: Omit<RouteInput, 'id'> = {
     method: method as RouteInput['method'],
     path: routePath,
@@ -87,6 +91,7 @@ function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: Path
     ...(a.scopes.length ? { scopes: a.scopes } : {}),
     ...(desc ? { description: desc } : {}),
     ...(Array.isArray(op.tags) && op.tags.length ? { tags: op.tags.map(String) } : {}),
+    ...(contract ? { contract } : {}),
     ...ext,
     ...(backend ? { backend } : {}),
   };
@@ -97,8 +102,9 @@ function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: Path
 function pathItem(ctx: ImportContext, p: string, raw: unknown): PathContext | undefined {
   const itemPtr = pointer('paths', p);
   let item: unknown;
+  let file = ctx.refs.root;
   try {
-    item = ctx.refs.resolve(raw, itemPtr);
+    ({ value: item, file } = ctx.refs.resolveFrom(raw, itemPtr, file));
   } catch (e) {
     if (ctx.lenient) ctx.skip(itemPtr, `path ${p}`, refMessage(e));
     else ctx.fail(itemPtr, refMessage(e));
@@ -117,11 +123,11 @@ function pathItem(ctx: ImportContext, p: string, raw: unknown): PathContext | un
     ctx.skip(itemPtr, `path ${p}`, problem);
     return undefined;
   }
-  return { routePath, shapePath: pathShape(parsed.segments), item, itemPtr };
+  return { routePath, shapePath: pathShape(parsed.segments), item, itemPtr, file };
 }
 
 /** Every operation of the document as a candidate route, in document order. */
-export function readOperations(ctx: ImportContext, sec: Security, servers: Servers): Candidate[] {
+export function readOperations(ctx: ImportContext, sec: Security, servers: Servers, contracts?: ContractReader): Candidate[] {
   const out: Candidate[] = [];
   const paths: Obj = isObj(ctx.doc.paths) ? ctx.doc.paths : {};
   for (const p of Object.keys(paths)) {
@@ -129,7 +135,7 @@ export function readOperations(ctx: ImportContext, sec: Security, servers: Serve
     if (!pc) continue;
     const keys = [...METHODS.filter((m) => isObj(pc.item[m])), ...ANY_METHOD_KEYS.filter((k) => isObj(pc.item[k]))];
     for (const key of keys) {
-      const c = candidate(ctx, sec, servers, pc, key);
+      const c = candidate(ctx, sec, servers, pc, key, contracts);
       if (c) out.push(c);
     }
   }

@@ -68,7 +68,21 @@ export class RefResolver {
    * JSON pointer of the value in the root document, for messages. Throws RefError.
    */
   resolve(value: unknown, where: string): unknown {
-    let base = path.resolve(this.rootFile);
+    return this.resolveFrom(value, where, this.rootFile).value;
+  }
+
+  /** The root document's file, resolved. */
+  get root(): string {
+    return path.resolve(this.rootFile);
+  }
+
+  /**
+   * Like {@link resolve}, for a value found in `baseFile` (its relative refs are read beside it);
+   * also says which file and fragment the value finally came from.
+   */
+  resolveFrom(value: unknown, where: string, baseFile: string): { value: unknown; file: string; fragment?: string } {
+    let base = path.resolve(baseFile);
+    let fragmentOf: string | undefined;
     const seen: string[] = [];
     let v = value;
     while (isRef(v)) {
@@ -84,9 +98,10 @@ export class RefResolver {
       const target = follow(this.load(file, where, ref), fragment);
       if (target === undefined) throw new RefError(where, ref, file, `${fragment || '/'} points at nothing in ${file}`);
       base = file;
+      fragmentOf = fragment;
       v = target;
     }
-    return v;
+    return { value: v, file: base, fragment: fragmentOf };
   }
 }
 

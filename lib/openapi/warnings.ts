@@ -35,7 +35,9 @@ export type WarningKind =
   /** `security: [{}, ...]` (authentication optional) imported as required (stricter), with the remedy. */
   | 'optional-auth'
   /** Servers, paths and versions read leniently. */
-  | 'document';
+  | 'document'
+  /** A contract part (a `$ref` in a schema, parameter or response) that cannot be kept as written. */
+  | 'contract';
 
 /** One import warning: a SpecIssue (so every formatter prints it) with a kind and a JSON pointer. */
 export interface ImportWarning extends SpecIssue {

@@ -32,7 +32,8 @@ export function toYaml(value: unknown): string {
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value !== 'string') return;
-      if (node.value.search(UNSAFE) !== -1) node.type = 'QUOTE_DOUBLE';
+      // A tab in a plain scalar after a space is a token PyYAML refuses ("cannot start any token").
+      if (node.value.search(UNSAFE) !== -1 || node.value.includes('\t')) node.type = 'QUOTE_DOUBLE';
       // PyYAML resolves a plain `=` to its unconstructable !!value tag and `<<` to a merge key.
       else if (node.value === '=' || node.value === '<<') node.type = 'QUOTE_DOUBLE';
     },

@@ -53,6 +53,7 @@ const input = {
       validation: { requiredQuery: ['q'], requiredHeaders: ['x-req'], bodySchema: { type: 'object' } },
       description: 'Get a thing',
       tags: ['things'],
+      contract: { summary: 'A thing', operationId: 'get.thing', deprecated: true, externalDocs: { url: 'https://docs.example.com' }, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { $ref: '#/components/parameters/Q' }], requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } }, responses: { '200': { $ref: '#/components/responses/Thing' } } },
       apigee: { honorNoCache: true },
       mcp: { tool: 'get_thing', title: 'Get a thing', description: 'Reads a thing', annotations: { openWorldHint: false, idempotentHint: false } },
     },
@@ -77,6 +78,14 @@ const input = {
   aws: { binaryMediaTypes: ['image/png'] },
   mcp: { expose: 'all', path: '/tools', title: 'Things', description: 'Thing tools' },
   azure: { sku: 'Premium', externalCache: true },
+  components: {
+    schemas: { Thing: { type: 'object', properties: { id: { type: ['integer', 'null'] } } } },
+    parameters: { Q: { name: 'q', in: 'query', required: true, schema: { type: 'string', enum: ['a', 'b'] } } },
+    responses: { Thing: { description: 'A thing', headers: { 'x-v': { $ref: '#/components/headers/V' } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' }, examples: { one: { $ref: '#/components/examples/One' } } } } } },
+    requestBodies: { Thing: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+    headers: { V: { schema: { type: 'string' } } },
+    examples: { One: { value: { id: 1 } } },
+  },
   kubernetes: { gateway: { name: 'edge', namespace: 'infra', sectionName: 'https' }, hostnames: ['api.example.com'], namespaces: { dev: 'things-dev' }, functions: { dev: { 'orders-fn': { name: 'orders', namespace: 'fns', port: 8080 } } }, createGateway: { className: 'envoy', listeners: [{ protocol: 'HTTPS', certificateRefs: [{ name: 'api-tls', namespace: 'certs' }] }] } },
 };
 
@@ -96,7 +105,8 @@ describe('OpenAPI export keeps every field', () => {
   it('a route field is carried in x-anygate without export.ts naming it', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
-    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation', 'versions']);
+    // id: the contract publishes the document's own operationId.
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'id', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation', 'versions']);
     expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
   });
 });
