@@ -158,6 +158,8 @@ export const KUBERNETES: TargetRecords = {
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
     'observability.accessLogs': n('Envoy access logs, configured by the platform in the EnvoyProxy telemetry settings'),
     'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),
+    'observability.objectives': u('objectives are not synthesized for Kubernetes yet; remove observability.objectives for this target'),
+    'observability.dashboards': u('dashboards are not synthesized for Kubernetes yet; set observability.dashboards: false for this target'),
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
     }),
