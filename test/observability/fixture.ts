@@ -4,6 +4,8 @@ import { baseSpec } from '../helpers';
 export function observedSpec(): Record<string, any> {
   const s = baseSpec();
   s.routes[0].id = 'getItem';
+  // Kubernetes reads a JWKS by URI (no OIDC discovery).
+  s.authorizers.jwt.jwksUri = 'https://id.example.com/.well-known/jwks.json';
   s.observability = {
     tracing: true,
     dashboards: true,

@@ -21,8 +21,9 @@ export const OBSERVABILITY_DIFFERENCES = {
   },
   kubernetes: {
     accessLogs: [
-      differs('log fields', 'Envoy knows no spec names: routeId is Envoy Gateway\'s route name (httproute/<namespace>/<route>/rule/<n>/match/<m>), and gateway, pathTemplate, plan, authOutcome, cacheHit and rateLimit are absent'),
-      differs('log fields', 'consumer is the client id the API-key check forwards (x-anygate-client-id), null on JWT routes'),
+      differs('log fields', 'Envoy knows no spec names: routeId is Envoy Gateway\'s route name (httproute/<namespace>/<route>/rule/<n>/match/<m>), and gateway, stage, pathTemplate, plan, authOutcome, cacheHit and rateLimit are absent; path keeps the query string'),
+      differs('log fields', 'authReason is Envoy\'s response code details for every response (via_upstream, jwt_authn_access_denied{...}, request_rate_limited); backendLatencyMs is the x-envoy-upstream-service-time header, a string'),
+      differs('log fields', 'consumer is the consumer name the API-key check forwards (x-anygate-consumer); "-" on JWT routes'),
     ],
     objectives: [differs('alerting', 'availability and latency read the route rules\' upstream clusters: 5xx that Envoy answers before routing (ext_authz failures) are not counted; latency is the upstream time')],
     dashboards: [differs('alerting', 'Envoy has no response cache and no per-consumer metric: the cache panel shows that, and top consumers come from the access log, not Prometheus')],
