@@ -4,6 +4,7 @@
  * route shares into the API policy (an operation gets a policy only when it needs more), and
  * lists the resources (./resources).
  */
+import { accessLogTrace } from './emit/access-log';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel } from '../../lib/capabilities/targets';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -203,8 +204,8 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
   const apiPolicy = policyDocument({
     inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', hoisted.inbound, true) : [])],
     backend: sample ? pick(sample, 'backend', hoisted.backend, true) : [],
-    outbound: sample ? pick(sample, 'outbound', hoisted.outbound, true) : [],
-    onError: corsOnError(spec.cors),
+    outbound: [...(sample ? pick(sample, 'outbound', hoisted.outbound, true) : []), ...accessLogTrace(spec, ctx.stage, 'outbound')],
+    onError: [...corsOnError(spec.cors), ...accessLogTrace(spec, ctx.stage, 'on-error')],
   });
   const schemas: Record<string, unknown> = {};
   const operations = spec.routes.map((r) => operation(r, fragments.get(r.id)!, hoisted, schemas));
@@ -236,7 +237,8 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
     products,
     subscriptions,
     namedValues: planNamedValues(spec, ctx),
-    diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
+    // The access-log lines are information-level traces: a diagnostic at `error` would drop them.
+    diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' || o.accessLogs ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
     warnings: [...new Set(ctx.warnings)],
   };
   return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });

@@ -26,7 +26,7 @@ import { unknownStages } from '../../lib/model/stages';
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'GatewayClass', 'EnvoyProxy', 'Gateway', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
+const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
 
 interface StageContext {
   readonly spec: GatewaySpec;

@@ -1,7 +1,7 @@
 /** The stage's observability objects and the operator notes they need (see observability.ts). */
 import type { GatewaySpec } from '../../lib/model/types';
 import type { KubernetesSettings } from './gateway';
-import { DEFAULT_COLLECTOR, envoyProxyName, envoyProxyObject, grafanaDashboard, prometheusRule } from './observability';
+import { DEFAULT_COLLECTOR, envoyProxyObject, grafanaDashboard, prometheusRule } from './observability';
 import type { K8sObject, KubernetesCompileOptions, KubernetesStagePlan } from './plan';
 
 export function observabilityObjects(spec: GatewaySpec, stage: string, namespace: string, settings: KubernetesSettings, options: KubernetesCompileOptions, objects: readonly K8sObject[]): K8sObject[] {
@@ -15,8 +15,9 @@ export function observabilityObjects(spec: GatewaySpec, stage: string, namespace
 export function observabilityNotes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
   const out: string[] = [];
   const proxy = stages.flatMap((s) => s.objects).find((o) => o.kind === 'EnvoyProxy');
-  if (proxy && !settings.create) {
-    out.push(`attach EnvoyProxy ${proxy.metadata.namespace}/${envoyProxyName(spec)} to the Gateway (spec.infrastructure.parametersRef) or its GatewayClass (spec.parametersRef): it sets the proxies' access log (the access-log schema) and tracing`);
+  const o = spec.observability;
+  if (!settings.create && (o.accessLogs || o.tracing)) {
+    out.push(`the Gateway's proxies belong to the platform: for the access log in anygate's schema${o.tracing ? ' and OpenTelemetry tracing' : ''}, give its EnvoyProxy the telemetry that createGateway would emit (docs/observability.md; ENVOY_ACCESS_LOG_FIELDS in providers/kubernetes/observability.ts)`);
   }
   if ((proxy?.spec.telemetry as Record<string, unknown> | undefined)?.tracing) {
     out.push(`traces go over OTLP/gRPC to the collector Service the compile options name (telemetry.collector; default ${DEFAULT_COLLECTOR.namespace}/${DEFAULT_COLLECTOR.name}:${DEFAULT_COLLECTOR.port})`);

@@ -40,11 +40,15 @@ export const DEFAULT_COLLECTOR = { name: 'otel-collector', namespace: 'monitorin
 
 const EG = 'gateway.envoyproxy.io/v1alpha1';
 
-/** The EnvoyProxy the Gateway's proxies read their telemetry from; undefined when neither access logs nor tracing is on. */
+/**
+ * The EnvoyProxy the proxies of a Gateway anygate creates read their telemetry from; undefined when
+ * anygate attaches to an existing Gateway (its proxies belong to the platform: a note gives the
+ * settings) or when neither access logs nor tracing is on.
+ */
 export function envoyProxyObject(spec: GatewaySpec, s: KubernetesSettings, options: KubernetesCompileOptions): K8sObject | undefined {
   const o = spec.observability;
   const tracing = o.tracing || Object.values(spec.stages).some((st) => st.tracing);
-  if (!o.accessLogs && !tracing) return undefined;
+  if (!s.create || (!o.accessLogs && !tracing)) return undefined;
   const telemetry: Record<string, unknown> = {};
   if (o.accessLogs) {
     telemetry.accessLog = { settings: [{ format: { type: 'JSON', json: { ...ENVOY_ACCESS_LOG_FIELDS } }, sinks: [{ type: 'File', file: { path: '/dev/stdout' } }] }] };
@@ -54,7 +58,7 @@ export function envoyProxyObject(spec: GatewaySpec, s: KubernetesSettings, optio
     // OpenTelemetry propagates W3C trace context (traceparent) to the backends.
     telemetry.tracing = { samplingRate: 100, provider: { type: 'OpenTelemetry', backendRefs: [{ group: '', kind: 'Service', name: c.name, namespace: c.namespace, port: c.port }] } };
   }
-  return { apiVersion: EG, kind: 'EnvoyProxy', metadata: { name: envoyProxyName(spec), namespace: s.gateway.namespace ?? s.namespaceOf(Object.keys(spec.stages)[0]) }, spec: { telemetry } };
+  return { apiVersion: EG, kind: 'EnvoyProxy', metadata: { name: envoyProxyName(spec), namespace: s.gateway.namespace! }, spec: { telemetry } };
 }
 
 export const envoyProxyName = (spec: GatewaySpec) => dnsLabel(spec.name, 'telemetry');

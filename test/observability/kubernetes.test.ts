@@ -13,7 +13,8 @@ import { k8sProblems } from '../kubernetes/crd';
 import { observedSpec } from './fixture';
 
 describe('Kubernetes observability', () => {
-  const spec = toGatewaySpec(observedSpec());
+  // A Gateway anygate creates carries the EnvoyProxy (an existing one's proxies are the platform's).
+  const spec = toGatewaySpec({ ...observedSpec(), kubernetes: { createGateway: {} } });
   const plan = compileKubernetes(spec);
   const objects = plan.stages[0].objects;
   const of = (kind: string) => objects.filter((o) => o.kind === kind);
@@ -39,7 +40,7 @@ describe('Kubernetes observability', () => {
     expect(names).toEqual(ACCESS_LOG_FIELD_NAMES.filter((n) => names.includes(n)));
     expect(json).toMatchObject({ target: 'kubernetes', status: '%RESPONSE_CODE%', routeId: '%ROUTE_NAME%', consumer: '%REQ(X-ANYGATE-CONSUMER)%' });
     expect(t.tracing.provider).toEqual({ type: 'OpenTelemetry', backendRefs: [{ group: '', kind: 'Service', name: 'otel-collector', namespace: 'monitoring', port: 4317 }] });
-    expect(plan.notes.join('\n')).toMatch(/attach EnvoyProxy envoy-gateway-system\/shop-telemetry/);
+    expect((of('Gateway')[0].spec as any).infrastructure).toEqual({ parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'shop-telemetry' } });
   });
 
   it('alerts on burn rates over the stage\'s clusters (or the objective\'s routes) with Envoy\'s metric names', () => {

@@ -3,6 +3,7 @@
  * (Quota, ResponseCache, JavaScript, ServiceCallout) need Intermediate or Comprehensive
  * environments. Limits: lib/capabilities/limits.ts (APIGEE_LIMITS).
  */
+import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import type { HttpBackendSpec, JwtAuthorizerSpec } from '../../model/types';
 import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
@@ -130,7 +131,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'stage.variables': e('AssignVariable per environment in the PreFlow'),
     'stage.backends': n('TargetServer per environment (one base path)', { check: stageBackendChecks }),
     'stage.throttle': e('SpikeArrest in PreFlow per environment, for the whole proxy (not per method); no burst', { check: slowestRate('stage.throttle') }),
-    'observability.accessLogs': n('Apigee analytics'),
+    'observability.accessLogs': n('Apigee analytics', { differences: O.apigee.accessLogs }),
     'observability.tracing': e('debug sessions / Cloud Trace'),
     'observability.objectives': u('objectives are not synthesized for Apigee yet; remove observability.objectives for this target'),
     'observability.dashboards': u('dashboards are not synthesized for Apigee yet; set observability.dashboards: false for this target'),

@@ -2,6 +2,7 @@
  * Azure API Management: what anygate does with each feature, per SKU. Limits:
  * lib/capabilities/limits.ts (AZURE_LIMITS).
  */
+import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import { AZURE_LIMITS as L } from '../limits';
 import type { AzureSku, CheckContext, TargetRecords } from '../types';
 import {
@@ -79,7 +80,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     'stage.variables': e('inlined per stage stack; also written as named values'),
     'stage.backends': n('Backend per stage stack'),
     'stage.throttle': e('one API-level rate-limit-by-key counter per stage for all routes together (AWS throttles each method separately), burst calls per fixed window', { check: slowestRate('stage.throttle') }),
-    'observability.accessLogs': n('Logger + ApiDiagnostic'),
+    'observability.accessLogs': n('Logger + ApiDiagnostic (information verbosity), and a trace policy writing the access-log schema as its message', { differences: O.azure.accessLogs }),
     'observability.tracing': n('ApiDiagnostic with Application Insights'),
     'observability.objectives': u('objectives are not synthesized for Azure API Management yet; remove observability.objectives for this target'),
     'observability.dashboards': u('dashboards are not synthesized for Azure API Management yet; set observability.dashboards: false for this target'),

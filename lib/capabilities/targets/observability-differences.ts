@@ -19,6 +19,15 @@ export const OBSERVABILITY_DIFFERENCES = {
     ],
     tracing: [differs('headers', 'X-Ray adds X-Amzn-Trace-Id; a client\'s traceparent reaches HTTP backends unchanged, but API Gateway starts no W3C span of its own')],
   },
+  azure: {
+    accessLogs: [
+      differs('log fields', 'the line is a trace policy\'s message in Application Insights (traces table, with applicationInsights on the component); backendLatencyMs, authOutcome, cacheHit, rateLimit, bytesIn, bytesOut and traceId are absent'),
+      differs('log fields', 'consumer and plan are the subscription\'s and product\'s display names; authReason is the last error\'s reason (on-error only); requests a policy answers with return-response (mocks, CORS preflights) skip outbound and are not logged'),
+    ],
+  },
+  apigee: {
+    accessLogs: [differs('log fields', 'the one access-log schema is not written on Apigee yet: Apigee analytics records requests in its own fields (docs/observability.md maps them)')],
+  },
   kubernetes: {
     accessLogs: [
       differs('log fields', 'Envoy knows no spec names: routeId is Envoy Gateway\'s route name (httproute/<namespace>/<route>/rule/<n>/match/<m>), and gateway, stage, pathTemplate, plan, authOutcome, cacheHit and rateLimit are absent; path keeps the query string'),
