@@ -98,6 +98,8 @@ const RECORDS = {
   'versions.query': { title: 'API versions selected by a query parameter', detect: gateway((s) => s.versions?.scheme === 'query') },
   'versions.deprecation': { title: 'deprecated versions (Deprecation, Sunset, Link response headers)', detect: gateway((s) => Boolean(s.versions?.list.some((v) => v.deprecated || v.sunset))) },
   'release.canary': { title: 'canary release (a share of a backend\'s requests to another)', detect: gateway((s) => Boolean(s.release?.canary)) },
+  'observability.objectives': { title: 'objectives as alerts', detect: gateway((s) => s.observability.objectives.length > 0) },
+  'observability.dashboards': { title: 'dashboards', detect: gateway((s) => s.observability.dashboards) },
   'spec.strings': { title: 'spec strings reaching a target language (header names, origins, evaluated syntax)', detect: always, listed: false },
   'options.target': { title: 'per-target option blocks (aws:, azure:, kubernetes: on the gateway; apigee: on routes)', detect: (s) => [...(s.aws || s.azure || s.kubernetes ? ['gateway'] : []), ...s.routes.filter((r) => r.apigee).map((r) => r.id)], listed: false },
   size: { title: 'size of the emitted API definition or bundle', detect: always, phase: 'emitted', listed: false },

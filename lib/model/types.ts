@@ -26,6 +26,7 @@ import type { McpServerSpec, McpToolSpec } from './mcp';
 
 export type { LlmBackendSpec, LlmGuardsSpec, PiiGuardSpec, PromptSafetyGuardSpec, TokenLimitSpec, TokenMetricsSpec, LlmProvider } from './llm';
 export type { McpAnnotationsSpec, McpServerSpec, McpToolSpec } from './mcp';
+import type { ObjectiveSpec } from './objectives';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
@@ -194,6 +195,9 @@ export interface ObservabilitySpec {
   readonly logLevel: 'off' | 'error' | 'info';
   readonly tracing: boolean;
   readonly metrics: boolean;
+  /** Service-level objectives, in spec order (lib/model/objectives.ts). */
+  readonly objectives: ObjectiveSpec[];
+  readonly dashboards: boolean;
 }
 
 export interface GatewaySpec {

@@ -8,6 +8,7 @@
  * emitter), then one route emitter per concern (routes/: auth, validation, limits, cache, transform, backend) builds each
  * operation, and stage.ts, cors.ts and keys.ts build the rest.
  */
+import { awsObservability } from './observability';
 import { createHash } from 'node:crypto';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
@@ -223,6 +224,7 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
     resourceCount,
     ...(domains.length ? { domains } : {}),
     ...(domains.some((d) => d.truststoreUri) ? { disableExecuteApiEndpoint: true } : {}),
+    observability: awsObservability(spec, body, stageNames),
     warnings: [...new Set(warnings)],
   };
 }

@@ -3,6 +3,7 @@
  * the body may hold `${AWS::Region}`-style pseudo parameters and `${stageVariables.x}`; the
  * binding wraps the former in Fn::Sub, and API Gateway resolves the latter per stage.
  */
+import type { AwsObservabilityPlan } from './observability';
 import type { AuthorizerConfig, TransformConfig } from '../../lib/runtime/config';
 import type { AwsDomainPlan } from './domains';
 
@@ -104,6 +105,8 @@ export interface AwsPlan {
   readonly domains?: AwsDomainPlan[];
   /** Turn off the execute-api endpoint (a domain requires client certificates). @default false */
   readonly disableExecuteApiEndpoint?: boolean;
+  /** Access-log format, alarms, metric filters and dashboards (providers/aws/observability.ts). */
+  readonly observability: AwsObservabilityPlan;
   readonly warnings: string[];
 }
 

@@ -4,7 +4,7 @@
  * route shares into the API policy (an operation gets a policy only when it needs more), and
  * lists the resources (./resources).
  */
-import { errorContractOnError } from './emit/errors';
+import { errorContractOnError } from './emit/errors';import { accessLogTrace } from './emit/access-log';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel } from '../../lib/capabilities/targets';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -233,8 +233,9 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
   const apiPolicy = policyDocument({
     inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', hoisted.inbound, true) : [])],
     backend: sample ? pick(sample, 'backend', hoisted.backend, true) : [],
-    outbound: sample ? pick(sample, 'outbound', hoisted.outbound, true) : [],
-    onError: [...corsOnError(spec.cors), ...errorContractOnError(spec)],
+    outbound: [...(sample ? pick(sample, 'outbound', hoisted.outbound, true) : []), ...accessLogTrace(spec, ctx.stage, 'outbound')],
+    // The contract sets the status first, so the access-log trace records what the caller gets.
+    onError: [...corsOnError(spec.cors), ...errorContractOnError(spec), ...accessLogTrace(spec, ctx.stage, 'on-error')],
   });
   const schemas: Record<string, unknown> = {};
   const operations = spec.routes.map((r) => operation(r, fragments.get(r.id)!, hoisted, schemas));
@@ -266,7 +267,8 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     products,
     subscriptions,
     namedValues: planNamedValues(spec, ctx),
-    diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
+    // The access-log lines are information-level traces: a diagnostic at `error` would drop them.
+    diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' || o.accessLogs ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
     ...hostnamesOf(spec, ctx),
     warnings: [...new Set(ctx.warnings)],
   };

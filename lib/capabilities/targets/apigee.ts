@@ -4,6 +4,7 @@
  * environments. Limits: lib/capabilities/limits.ts (APIGEE_LIMITS).
  */
 import { APIGEE_DOMAINS } from './domain-records';
+import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import type { HttpBackendSpec, JwtAuthorizerSpec } from '../../model/types';
 import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
@@ -135,10 +136,12 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'stage.variables': e('AssignVariable per environment in the PreFlow'),
     'stage.backends': n('TargetServer per environment (one base path)', { check: stageBackendChecks }),
     'stage.throttle': e('SpikeArrest in PreFlow per environment, for the whole proxy (not per method); no burst', { check: slowestRate('stage.throttle') }),
-    'observability.accessLogs': n('Apigee analytics'),
+    'observability.accessLogs': n('Apigee analytics', { differences: O.apigee.accessLogs }),
     'observability.tracing': e('debug sessions / Cloud Trace'),
     'errors.contract': n('DefaultFaultRule (AlwaysEnforce) with one AssignMessage per code, status by error.status.code and fault.name; requestId is messageid', { differences: D['errors.contract'] }),
     'errors.native': n('Apigee\'s faults, as the proxy\'s DefaultFaultRule shapes them ({"error": fault name, "status"})'),
+    'observability.objectives': u('objectives are not synthesized for Apigee yet; remove observability.objectives for this target'),
+    'observability.dashboards': u('dashboards are not synthesized for Apigee yet; set observability.dashboards: false for this target'),
     // https://cloud.google.com/apigee/docs/api-platform/reference/limits (proxy bundle 15 MB)
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),

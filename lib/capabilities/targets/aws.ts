@@ -3,6 +3,8 @@
  * API Gateway's own ranges. Limits: lib/capabilities/limits.ts (AWS_LIMITS).
  */
 import { AWS_DOMAINS } from './domain-records';
+import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
+import { awsObjectiveChecks } from './observability-checks';
 import type { GatewaySpec } from '../../model/types';
 import { AWS_LIMITS as L } from '../limits';
 import type { CheckContext, TargetRecords } from '../types';
@@ -172,10 +174,12 @@ export const AWS: TargetRecords = {
     'stage.variables': n('stage variables', { check: reservedVariables }),
     'stage.backends': n('stage variables in integration URIs', { check: stageBackendScheme }),
     'stage.throttle': n('stage method settings'),
-    'observability.accessLogs': n('CloudWatch access log group, JSON'),
-    'observability.tracing': n('X-Ray'),
     'errors.contract': n("gateway responses for every response type: the contract's status and body with $context.requestId", { differences: D['errors.contract'] }),
     'errors.native': n("API Gateway's default gateway responses"),
+    'observability.accessLogs': n('CloudWatch access log group, a custom format with the access-log schema\'s names', { differences: O.aws.accessLogs }),
+    'observability.tracing': n('X-Ray (stage TracingEnabled)', { differences: O.aws.tracing }),
+    'observability.objectives': n('CloudWatch alarms: 5xx and 429 ratios as multiwindow burn-rate pairs (metric math) under composite alarms notifying SNS; latency a plain threshold on the percentile', { check: awsObjectiveChecks, differences: O.aws.objectives }),
+    'observability.dashboards': n('CloudWatch dashboard per stage (metrics, and a Logs Insights table of top consumers)'),
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (import 6 MB)
     size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.openApiImportBytes, (bytes, max) => `the API definition is ${bytes} bytes, over API Gateway's ${max}-byte import limit; split the gateway`),

@@ -3,6 +3,7 @@
  * lib/capabilities/limits.ts (AZURE_LIMITS).
  */
 import { AZURE_DOMAINS, AZURE_CONSUMPTION_DOMAINS } from './domain-records';
+import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import { AZURE_LIMITS as L } from '../limits';
 import type { AzureSku, CheckContext, TargetRecords } from '../types';
 import {
@@ -84,10 +85,12 @@ export const AZURE: TargetRecords<AzureSku> = {
     'stage.variables': e('inlined per stage stack; also written as named values'),
     'stage.backends': n('Backend per stage stack'),
     'stage.throttle': e('one API-level rate-limit-by-key counter per stage for all routes together (AWS throttles each method separately), burst calls per fixed window', { check: slowestRate('stage.throttle') }),
-    'observability.accessLogs': n('Logger + ApiDiagnostic'),
+    'observability.accessLogs': n('Logger + ApiDiagnostic (information verbosity), and a trace policy writing the access-log schema as its message', { differences: O.azure.accessLogs }),
     'observability.tracing': n('ApiDiagnostic with Application Insights'),
     'errors.contract': n("the API's on-error section maps context.LastError to the contract's status and body (context.RequestId); anygate's own inbound refusals answer it directly", { differences: D['errors.contract'] }),
     'errors.native': n("API Management's own errors"),
+    'observability.objectives': u('objectives are not synthesized for Azure API Management yet; remove observability.objectives for this target'),
+    'observability.dashboards': u('dashboards are not synthesized for Azure API Management yet; set observability.dashboards: false for this target'),
     size: n('no whole-API size limit; each policy document is limited (policy.size)'),
     // https://learn.microsoft.com/azure/api-management/api-management-policies (policy document size)
     ...AZURE_LIFECYCLE,
