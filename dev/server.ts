@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { AccessLog, type AccessLogFormat } from './access-log';
+import { accessLogJson } from './access-log-line';
 import { adminRefusal, newAdminToken, publishAdminToken } from './admin-guard';
 import { RouteAuth, type Caller } from './auth';
 import { alternativeJwts } from './alternatives';
@@ -32,6 +33,8 @@ import type { AuthDecision, NewAccessRecord, RateLimitDecision } from './access-
 import { traceIdOf } from './trace-context';
 import { BackendResolver, HttpProxy } from './proxy';
 import { liveViewEndpoint } from './live-view/endpoints';
+import { DevMetrics } from './metrics/envoy-metrics';
+import { EXPOSITION_CONTENT_TYPE } from './metrics/exposition';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
@@ -160,7 +163,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     limits: new Limits(spec, stage, profile),
     validator: createValidator(profile),
     cache: new ResponseCache(),
-    accessLog: new AccessLog(opts.log),
+    accessLog: new AccessLog(opts.log, 100, opts.logFormat, (r) => accessLogJson(r, { gateway: spec.name, stage })),
+    metrics: new DevMetrics(spec, stage),
     trustForwarded: Boolean(opts.trustForwarded),
     mockIdp: Boolean(opts.mockIdp),
     admin: { port, boundHost: '127.0.0.1', token: adminToken },
@@ -177,6 +181,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       },
     }),
   };
+  ctx.accessLog.subscribe((r) => ctx.metrics.record(r));
   server.on('request', (req, res) => {
     handle(ctx, req, res).catch(() => {
       if (!res.headersSent) send(res, refusal(profile, 'internal'));
@@ -231,6 +236,7 @@ interface Pipeline {
   readonly validator: RequestValidator;
   readonly cache: ResponseCache;
   readonly accessLog: AccessLog;
+  readonly metrics: DevMetrics;
   readonly trustForwarded: boolean;
   readonly mockIdp: boolean;
   readonly admin: { readonly port: number; readonly boundHost: string; readonly token: string };
@@ -427,6 +433,7 @@ async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url
   if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
   if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog })) return;
   if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
+  if (path === '/__anygate/metrics' && req.method === 'GET') return send(res, { status: 200, headers: { 'content-type': EXPOSITION_CONTENT_TYPE }, body: p.metrics.text() });
   if (path === '/__anygate/clock' && req.method === 'GET') return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: p.clock.virtual });
   if (path === '/__anygate/clock' && req.method === 'POST') {
     if (!p.clock.virtual) return json(409, { message: 'the clock is the wall clock; start anygate dev with --clock virtual' });

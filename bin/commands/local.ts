@@ -29,6 +29,7 @@ export const localCommands: CommandModule = {
       .option('--clock <kind>', 'virtual: time moves only by POST /__anygate/clock')
       .option('--trust-forwarded', 'take the client address from X-Forwarded-For')
       .option('--quiet', 'no banner and no access log')
+      .option('--access-log <format>', 'text (one line per request) or json (the access-log schema) (default: text)')
       .option('--watch', 'reload the spec when its file changes (restarts on the same port)')
       .action(run((file: string | undefined, opts: DevFlags) => (require('./dev') as typeof import('./dev')).cmdDev(specArgument(file, ctx.io.err), opts, ctx.io)));
     program
