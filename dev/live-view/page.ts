@@ -23,7 +23,7 @@ tr.refused td.decision{color:var(--warn)}tr.failed td.decision{color:var(--err)}
 svg .axis{stroke:#999;stroke-width:1}svg .lat{fill:none;stroke:#1565c0;stroke-width:1.5}
 svg .pt{fill:#1565c0}svg .pt.e4{fill:var(--warn)}svg .pt.e5{fill:var(--err)}
 svg .b2{fill:var(--ok)}svg .b4{fill:var(--warn)}svg .b5{fill:var(--err)}svg text{font:10px system-ui,sans-serif;fill:#444}
-#requests-wrap{max-height:28em;overflow:auto}
+#requests-wrap{max-height:28em;overflow:auto}.ua{color:var(--muted);font-size:.9em;max-width:24em;overflow-wrap:anywhere}
 `;
 
 const SCRIPT = `
@@ -57,10 +57,9 @@ const SCRIPT = `
 
   function decision(r) {
     var parts = [];
+    if (r.authOutcome === 'allowed') parts.push('allowed by ' + (r.authorizers.length ? r.authorizers.join(' + ') : 'credentials') + (r.consumer ? ' (' + r.consumer + (r.plan ? ', plan ' + r.plan : '') + ')' : ''));
+    if (r.authOutcome === 'none') parts.push('no auth');
     if (r.reason) parts.push(r.reason);
-    if (r.auth === 'allowed') parts.push('allowed by ' + (r.authorizers.length ? r.authorizers.join(' + ') : 'credentials') + (r.consumer ? ' (' + r.consumer + (r.plan ? ', plan ' + r.plan : '') + ')' : ''));
-    if (r.auth === 'none' && r.routeId && !r.reason) parts.push('no auth');
-    if (r.rateLimit) parts.push(r.rateLimit + ' limit');
     if (r.cached) parts.push('cache hit');
     else if (r.backend) parts.push('backend ' + r.backend + ' ' + ms(r.backendLatencyMs));
     return parts.join('; ');
@@ -138,7 +137,9 @@ const SCRIPT = `
     tr.appendChild(el('td', 'num status s' + klass(r.status), r.status));
     tr.appendChild(el('td', 'decision', decision(r)));
     tr.appendChild(el('td', 'num', ms(r.latencyMs)));
-    tr.appendChild(el('td', 'mono', r.clientIp));
+    var client = el('td', 'mono client', r.clientIp);
+    if (r.userAgent) client.appendChild(el('div', 'ua', r.userAgent));
+    tr.appendChild(client);
     var body = document.querySelector('#requests tbody');
     body.insertBefore(tr, body.firstChild);
     while (body.children.length > MAX_ROWS) body.removeChild(body.lastChild);
@@ -200,7 +201,7 @@ const BODY = `<!doctype html>
 <h2>Latency (last ${60} requests) and answers by class, per route</h2>
 <div id="charts"></div>
 <h2>Requests (newest first)</h2>
-<div id="requests-wrap"><table id="requests"><thead><tr><th>time (UTC)</th><th>method</th><th>path</th><th>route</th><th>status</th><th>decision</th><th>latency</th><th>client</th></tr></thead><tbody></tbody></table></div>
+<div id="requests-wrap"><table id="requests"><thead><tr><th>time (UTC)</th><th>method</th><th>path</th><th>route</th><th>status</th><th>decision</th><th>latency</th><th>client, user agent</th></tr></thead><tbody></tbody></table></div>
 <script>${SCRIPT}</script>
 </body>
 </html>
