@@ -255,6 +255,8 @@ interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly started: number;
+  /** When the request arrived, on the gateway's clock (the log's `time`). */
+  readonly receivedAt: number;
   readonly method: string;
   readonly path: string;
   readonly clientIp: string;
@@ -277,7 +279,7 @@ interface Exchange {
 }
 
 function record(p: Pipeline, x: Exchange, status: number, bytesOut: number, refused?: Refusal, reason?: string): NewAccessRecord {
-  return { requestId: randomUUID(), time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit, ...(x.limitScope ? { limitScope: x.limitScope } : {}), clientIp: x.clientIp, userAgent: x.userAgent, cached: x.cached, cacheHit: x.cacheHit, backend: x.backend, backendLatencyMs: x.backendLatencyMs, traceId: x.traceId, bytesIn: x.bytesIn, bytesOut, ...(refused ? { refusal: refused } : {}), ...(reason ? { reason } : {}) };
+  return { requestId: randomUUID(), time: new Date(x.receivedAt).toISOString(), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit, ...(x.limitScope ? { limitScope: x.limitScope } : {}), clientIp: x.clientIp, userAgent: x.userAgent, cached: x.cached, cacheHit: x.cacheHit, backend: x.backend, backendLatencyMs: x.backendLatencyMs, traceId: x.traceId, bytesIn: x.bytesIn, bytesOut, ...(refused ? { refusal: refused } : {}), ...(reason ? { reason } : {}) };
 }
 
 function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }, refused?: Refusal, reason?: string): void {
@@ -303,6 +305,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     req,
     res,
     started,
+    receivedAt: p.clock.now(),
     method: (req.method ?? 'GET').toUpperCase(),
     path: url.pathname,
     clientIp: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], p.trustForwarded),
