@@ -79,6 +79,8 @@ const RECORDS = {
   'stage.throttle': { title: 'stage throttle', detect: gateway((s) => stages(s).some((st) => Boolean(st.throttle))) },
   'observability.accessLogs': { title: 'access logs', detect: gateway((s) => s.observability.accessLogs) },
   'observability.tracing': { title: 'tracing', detect: gateway((s) => s.observability.tracing || stages(s).some((st) => st.tracing)) },
+  'observability.objectives': { title: 'objectives as alerts', detect: gateway((s) => s.observability.objectives.length > 0) },
+  'observability.dashboards': { title: 'dashboards', detect: gateway((s) => s.observability.dashboards) },
   'spec.strings': { title: 'spec strings reaching a target language (header names, origins, evaluated syntax)', detect: always, listed: false },
   'options.target': { title: 'per-target option blocks (aws:, azure:, kubernetes: on the gateway; apigee: on routes)', detect: (s) => [...(s.aws || s.azure || s.kubernetes ? ['gateway'] : []), ...s.routes.filter((r) => r.apigee).map((r) => r.id)], listed: false },
   size: { title: 'size of the emitted API definition or bundle', detect: always, phase: 'emitted', listed: false },

@@ -81,7 +81,7 @@ export interface EmittedContext extends CheckContext {
 }
 
 /** What about the behaviour differs: the part of the response or the limit a client observes. */
-export type DifferenceAspect = 'status' | 'headers' | 'body' | 'window' | 'burst' | 'claims' | 'accuracy' | 'timeout' | 'client address' | 'methods' | 'deploy';
+export type DifferenceAspect = 'status' | 'headers' | 'body' | 'window' | 'burst' | 'claims' | 'accuracy' | 'timeout' | 'client address' | 'methods' | 'deploy' | 'log fields' | 'alerting';
 
 /**
  * One way a target's observable behaviour differs from the spec's meaning (docs/model.md), even

@@ -23,6 +23,7 @@ import {
   type TransformSpec,
 } from './types';
 import { authAlternatives, validateSemantics } from './validate';
+import { normalizeObjective, objectiveRouteIssues } from './objectives';
 
 /** Sorted, de-duplicated copy of a set-like list. */
 export function sortedSet<T extends string>(list: readonly T[] | undefined): T[] {
@@ -190,6 +191,8 @@ function normalize(p: ParsedGateway): GatewaySpec {
     logLevel: o.logLevel ?? MODEL_DEFAULTS.logLevel,
     tracing: o.tracing ?? MODEL_DEFAULTS.tracing,
     metrics: o.metrics ?? MODEL_DEFAULTS.metrics,
+    objectives: (o.objectives ?? []).map(normalizeObjective),
+    dashboards: o.dashboards ?? false,
   };
   const stages: Record<string, StageSpec> =
     p.stages.entries.size > 0
@@ -251,7 +254,11 @@ export function validateGateway(input: unknown): ValidationResult {
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
   if (errors.length > 0 || !parsed.complete) return { issues, errors, warnings };
-  return { spec: normalize(parsed), issues, errors, warnings };
+  const spec = normalize(parsed);
+  // Objectives name routes by id, derived ids included, so they are checked on the normalized spec.
+  const late = objectiveRouteIssues(spec.observability.objectives, spec.routes.map((r) => r.id));
+  if (late.length) return { issues: [...issues, ...late], errors: late, warnings };
+  return { spec, issues, errors, warnings };
 }
 
 /** Validates and normalizes; throws SpecValidationError listing every error. */

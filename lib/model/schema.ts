@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME_PATTERN, SAFE_NAME_RULE } from './names';
+import { Objective } from './objectives';
 
 /** A name satisfying the safe-name rule (see names.ts). */
 export const Name = z
@@ -358,6 +359,8 @@ export const Observability = z
     logLevel: LogLevel.optional().meta({ description: "Execution log level.", default: "error" }),
     tracing: z.boolean().optional().meta({ description: "Distributed tracing.", default: false }),
     metrics: z.boolean().optional().meta({ description: "Per-route metrics.", default: true }),
+    objectives: z.array(Objective).optional().meta({ description: "Service-level objectives; each becomes alerts on every target (docs/observability.md).", default: [] }),
+    dashboards: z.boolean().optional().meta({ description: "One dashboard per gateway and stage on every target (requests, errors by class, latency p50/p90/p99, throttled, cache hit ratio, top consumers).", default: false }),
   })
   .describe('Access logs, tracing and metrics.');
 

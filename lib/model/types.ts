@@ -18,6 +18,7 @@ import type {
 } from './schema';
 import type { PathSegment } from './path';
 import type { TemplatePart } from './template';
+import type { ObjectiveSpec } from './objectives';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
@@ -148,6 +149,9 @@ export interface ObservabilitySpec {
   readonly logLevel: 'off' | 'error' | 'info';
   readonly tracing: boolean;
   readonly metrics: boolean;
+  /** Service-level objectives, in spec order (lib/model/objectives.ts). */
+  readonly objectives: ObjectiveSpec[];
+  readonly dashboards: boolean;
 }
 
 export interface GatewaySpec {

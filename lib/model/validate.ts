@@ -106,6 +106,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
+  checkObjectives(p, issues);
 }
 
 function checkBasePath(p: ParsedGateway, issues: SpecIssue[]): void {
@@ -395,4 +396,15 @@ function checkDuplicateRoutes(facts: RouteFacts[], issues: SpecIssue[]): void {
       }
     }
   }
+}
+
+/** observability.objectives: names unique, at least one objective each (routes are checked once ids are derived: objectiveRouteIssues). */
+export function checkObjectives(p: ParsedGateway, issues: SpecIssue[]): void {
+  const seen = new Set<string>();
+  (p.observability?.objectives ?? []).forEach((o, i) => {
+    const at: Path = ['observability', 'objectives', i];
+    if (seen.has(o.name.toLowerCase())) issues.push({ path: [...at, 'name'], message: `objective ${JSON.stringify(o.name)} is defined twice (names are compared without case); rename one`, severity: 'error' });
+    seen.add(o.name.toLowerCase());
+    if (o.availability === undefined && !o.latency && o.throttledPercent === undefined) issues.push({ path: at, message: 'the objective sets none of availability, latency, throttledPercent; set at least one', severity: 'error' });
+  });
 }

@@ -8,6 +8,7 @@
  * emitter), then one route emitter per concern (routes/: auth, validation, limits, cache, transform, backend) builds each
  * operation, and stage.ts, cors.ts and keys.ts build the rest.
  */
+import { awsObservability } from './observability';
 import { createHash } from 'node:crypto';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
@@ -214,6 +215,7 @@ export function compileAws(spec: GatewaySpec, options: AwsCompileOptions = {}): 
     ...(auth.config ? { authorizer: { stageVariable: AUTHORIZER_STAGE_VARIABLE, config: auth.config } } : {}),
     ...(transformRoutes.length ? { transform: { stageVariable: TRANSFORM_STAGE_VARIABLE, config: { version: 1, routes: transformRoutes }, invokes: transformInvokes } } : {}),
     resourceCount,
+    observability: awsObservability(spec, body, stageNames),
     warnings: [...new Set(warnings)],
   };
 }

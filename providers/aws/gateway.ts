@@ -6,9 +6,10 @@
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -227,6 +228,7 @@ export class AwsGateway extends Construct {
 
     this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
     this.addStages(plan, functionVariables, props.webAclArn);
+    this.addObservability(plan);
     this.url = this.addUrls(props.outputs ?? true);
     this.addKeys(plan);
     if (this.internalKeySecret) this.internalKey = this.addInternalKey(plan, this.internalKeySecret);
@@ -339,7 +341,7 @@ export class AwsGateway extends Construct {
         metricsEnabled: st.metrics,
         dataTraceEnabled: false,
         ...(st.throttle ? { throttlingRateLimit: st.throttle.rateLimit, throttlingBurstLimit: st.throttle.burstLimit } : {}),
-        ...(logGroup ? { accessLogDestination: new apigw.LogGroupLogDestination(logGroup), accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields() } : {}),
+        ...(logGroup ? { accessLogDestination: new apigw.LogGroupLogDestination(logGroup), accessLogFormat: apigw.AccessLogFormat.custom(plan.observability.accessLogFormat) } : {}),
       });
       // Overrides are appended to the stage-wide entry CDK renders, as compact entries (stage.ts).
       if (st.methodSettings.length) {
@@ -349,6 +351,60 @@ export class AwsGateway extends Construct {
       this.stages[name] = stage;
       if (webAclArn) {
         new wafv2.CfnWebACLAssociation(this, `WebAcl${pascal(name)}`, { resourceArn: stage.stageArn, webAclArn });
+      }
+    }
+  }
+
+  /** Alarms for the objectives, the 429 metric filter and the dashboards (providers/aws/observability.ts). */
+  private addObservability(plan: AwsPlan): void {
+    for (const [name, o] of Object.entries(plan.observability.stages)) {
+      const logGroup = this.accessLogGroups[name];
+      const stage = this.stages[name];
+      if (o.throttledMetric && logGroup) {
+        const m = o.throttledMetric;
+        new logs.CfnMetricFilter(this, `ThrottledFilter${pascal(name)}`, {
+          logGroupName: logGroup.logGroupName,
+          filterPattern: '{ $.status = 429 }',
+          metricTransformations: [{ metricNamespace: m.namespace, metricName: m.metricName, metricValue: '1', dimensions: [{ key: 'Stage', value: '$.stage' }] }],
+        });
+      }
+      const dims = (d: Record<string, string>) => Object.entries(d).map(([k, v]) => ({ name: k, value: v }));
+      const alarms = new Map<string, cloudwatch.CfnAlarm>();
+      for (const a of o.alarms) {
+        const common = { alarmDescription: a.description, comparisonOperator: 'GreaterThanThreshold', threshold: a.threshold, evaluationPeriods: a.evaluationPeriods, datapointsToAlarm: a.evaluationPeriods, treatMissingData: 'notBreaching', ...(a.actions.length ? { alarmActions: a.actions } : {}) };
+        const alarm = a.metric
+          ? new cloudwatch.CfnAlarm(this, `Alarm${a.id}`, { ...common, namespace: a.metric.namespace, metricName: a.metric.metricName, dimensions: dims(a.metric.dimensions), period: a.periodSeconds, ...(/^p\d/.test(a.metric.stat) ? { extendedStatistic: a.metric.stat } : { statistic: a.metric.stat }) })
+          : new cloudwatch.CfnAlarm(this, `Alarm${a.id}`, {
+              ...common,
+              metrics: [
+                { id: 'e', expression: a.expression!, label: a.id, returnData: true },
+                ...a.metrics!.map((m, i) => ({ id: `m${i}`, returnData: false, metricStat: { metric: { namespace: m.namespace, metricName: m.metricName, dimensions: dims(m.dimensions) }, period: a.periodSeconds, stat: 'Sum' } })),
+              ],
+            });
+        // The alarms read the stage's metrics, which exist once the stage does.
+        if (stage) alarm.node.addDependency(stage);
+        alarms.set(a.id, alarm);
+      }
+      for (const c of o.composites) {
+        new cloudwatch.CfnCompositeAlarm(this, `Alarm${c.id}`, {
+          alarmRule: c.allOf.map((id) => `ALARM("${alarms.get(id)!.ref}")`).join(' AND '),
+          alarmDescription: c.description,
+          ...(c.actions.length ? { alarmActions: c.actions } : {}),
+        });
+      }
+      if (o.dashboard) {
+        // Markers the compiler left for values only CloudFormation knows: the region and the log group.
+        const fill = (v: unknown): unknown => {
+          if (Array.isArray(v)) return v.map(fill);
+          if (v && typeof v === 'object') {
+            const r = v as Record<string, unknown>;
+            if (r.$region === true) return Aws.REGION;
+            if (typeof r.$logsQuery === 'string') return `SOURCE '${logGroup!.logGroupName}' | ${r.$logsQuery}`;
+            return Object.fromEntries(Object.entries(r).map(([k, x]) => [k, fill(x)]));
+          }
+          return v;
+        };
+        new cloudwatch.CfnDashboard(this, `Dashboard${pascal(name)}`, { dashboardName: o.dashboard.name, dashboardBody: Stack.of(this).toJsonString({ widgets: fill(o.dashboard.widgets) }) });
       }
     }
   }

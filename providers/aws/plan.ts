@@ -3,6 +3,7 @@
  * the body may hold `${AWS::Region}`-style pseudo parameters and `${stageVariables.x}`; the
  * binding wraps the former in Fn::Sub, and API Gateway resolves the latter per stage.
  */
+import type { AwsObservabilityPlan } from './observability';
 import type { AuthorizerConfig, TransformConfig } from '../../lib/runtime/config';
 
 /** A per-method override of the stage settings; complete, since overrides inherit nothing. */
@@ -91,6 +92,8 @@ export interface AwsPlan {
   readonly transform?: { readonly stageVariable: string; readonly config: TransformConfig; readonly invokes: string[] };
   /** API Gateway resources the body defines. */
   readonly resourceCount: number;
+  /** Access-log format, alarms, metric filters and dashboards (providers/aws/observability.ts). */
+  readonly observability: AwsObservabilityPlan;
   readonly warnings: string[];
 }
 

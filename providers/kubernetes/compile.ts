@@ -4,6 +4,7 @@
  * BackendTLSPolicy), HTTPRouteFilters, SecurityPolicies, BackendTrafficPolicies. Pure and
  * deterministic: objects sorted by kind and name.
  */
+import { observabilityNotes, observabilityObjects } from './observability-objects';
 import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { functionBindings, kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
@@ -25,7 +26,7 @@ import { unknownStages } from '../../lib/model/stages';
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy'];
+const KIND_ORDER = ['Namespace', 'GatewayClass', 'EnvoyProxy', 'Gateway', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
 
 interface StageContext {
   readonly spec: GatewaySpec;
@@ -131,13 +132,14 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
     objects.push(plans);
   }
   objects.push(...referenceGrants(spec.name, namespace, objects));
+  objects.push(...observabilityObjects(spec, stage, namespace, settings, options, objects));
   return { stage, namespace, objects: sortObjects(objects) };
 }
 
 const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
-function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[]): string[] {
-  const out: string[] = [];
+function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
+  const out: string[] = [...observabilityNotes(spec, stages, settings)];
   if (stages.some((s) => s.objects.some((o) => o.kind === 'Backend'))) {
     out.push(`HTTP backends are Envoy Gateway Backend objects, whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
   }
@@ -171,5 +173,5 @@ export function compileKubernetes(spec: GatewaySpec, options: KubernetesCompileO
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
   const plan = stages.map((s) => compileStage(spec, s, options, settings, problems));
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
-  return { stages: plan, notes: notes(spec, plan) };
+  return { stages: plan, notes: notes(spec, plan, settings) };
 }

@@ -32,6 +32,8 @@ export interface KubernetesCompileOptions {
   readonly namespaces?: Readonly<Record<string, string>>;
   /** Emit the Gateway and its GatewayClass. @default - the spec's kubernetes.createGateway, else none (attach to an existing Gateway) */
   readonly createGateway?: KubernetesSpecOptions['createGateway'];
+  /** Telemetry: the OpenTelemetry collector (OTLP/gRPC Service) traces go to. @default - otel-collector in namespace monitoring, port 4317 */
+  readonly telemetry?: { readonly collector?: { readonly name: string; readonly namespace: string; readonly port: number } };
   /** Stages compiled. @default - every stage of the spec */
   readonly stages?: readonly string[];
   /** Per stage, the Service of each function binding (binding by binding over the spec's kubernetes.functions). @default - the spec's kubernetes.functions, else a Service named after the binding, port 80, in the stage's namespace */

@@ -69,6 +69,8 @@ function awsItems(spec: GatewaySpec, o: CaseOptions): Item[] {
   for (const [name, s] of Object.entries(plan.stages)) out.push(item(['stages', name], s));
   for (const [id, u] of Object.entries(plan.usagePlans)) out.push(item(['usagePlans', id], u));
   for (const [id, k] of Object.entries(plan.apiKeys)) out.push(item(['apiKeys', id], k));
+  for (const [name, o] of Object.entries(plan.observability.stages)) out.push(item(['observability', name], o));
+  out.push(item(['accessLogFormat'], plan.observability.accessLogFormat));
   out.push(item(['functions'], plan.functions), item(['warnings'], plan.warnings));
   // The generated functions' configuration, not their bundled JavaScript (tested by behaviour).
   if (plan.authorizer) out.push(item(['authorizer'], plan.authorizer));

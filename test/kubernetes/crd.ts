@@ -10,6 +10,7 @@ import { CORE_SCHEMA, load } from 'js-yaml';
 import { exactPathProblem } from '../../providers/kubernetes/paths';
 import type { K8sObject } from '../../providers/kubernetes/plan';
 import { sharedDir } from '../validators';
+import { configMapProblems, envoyProxyProblems } from './crd-telemetry';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -17,7 +18,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Test files share this module within a worker (jest-light-runner), so each CRD a test needs is
 // read and compiled once per worker. js-yaml reads the CRDs (plain YAML: no anchors, tags or
 // dates) as the `yaml` package does, about 8 times faster.
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+// prometheus-operator's CRD writes Go's case-insensitive flag inline (`(?i)abort|warn`), which
+// JavaScript spells as a flag (the CRD puts it after ^).
+const goRegExp = Object.assign((pattern: string, flags: string) => (pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags)), { code: 'goRegExp' });
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
 const validators = new Map<string, ValidateFunction | undefined>();
 
 /** Kubernetes' plural of a kind, as the CRD file names use it (HTTPRoute: httproutes, SecurityPolicy: securitypolicies, Gateway: gateways). */
@@ -31,7 +35,7 @@ function validatorOf(group: string, version: string, kind: string): ValidateFunc
   const key = `${group}/${version} ${kind}`;
   if (validators.has(key)) return validators.get(key);
   let validate: ValidateFunction | undefined;
-  for (const dir of ['gateway-api', 'envoy-gateway']) {
+  for (const dir of ['gateway-api', 'envoy-gateway', 'prometheus-operator']) {
     const file = path.join(sharedDir(), 'schemas', 'k8s', dir, `${group}_${plural(kind)}.yaml`);
     if (!existsSync(file)) continue;
     const crd = load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA }) as any;
@@ -91,6 +95,8 @@ function celProblems(o: K8sObject): string[] {
 export function k8sProblems(o: K8sObject): string[] {
   const where = `${o.kind}/${o.metadata.name}`;
   if (o.kind === 'Namespace') return DNS_LABEL.test(o.metadata.name) ? [] : [`${where}: bad name`];
+  if (o.kind === 'ConfigMap') return configMapProblems(o).map((p) => `${where}: ${p}`);
+  if (o.kind === 'EnvoyProxy') return envoyProxyProblems(o).map((p) => `${where}: ${p}`);
   const [group, version] = o.apiVersion.split('/');
   const validate = validatorOf(group!, version!, o.kind);
   if (!validate) return [`${where}: no CRD for ${o.apiVersion} ${o.kind}`];

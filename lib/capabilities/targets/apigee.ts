@@ -132,6 +132,8 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'stage.throttle': e('SpikeArrest in PreFlow per environment, for the whole proxy (not per method); no burst', { check: slowestRate('stage.throttle') }),
     'observability.accessLogs': n('Apigee analytics'),
     'observability.tracing': e('debug sessions / Cloud Trace'),
+    'observability.objectives': u('objectives are not synthesized for Apigee yet; remove observability.objectives for this target'),
+    'observability.dashboards': u('dashboards are not synthesized for Apigee yet; set observability.dashboards: false for this target'),
     // https://cloud.google.com/apigee/docs/api-platform/reference/limits (proxy bundle 15 MB)
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),

@@ -2,6 +2,8 @@
  * AWS API Gateway (REST): what anygate does with each feature, and the checks that depend on
  * API Gateway's own ranges. Limits: lib/capabilities/limits.ts (AWS_LIMITS).
  */
+import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
+import { awsObjectiveChecks } from './observability-checks';
 import type { GatewaySpec } from '../../model/types';
 import { AWS_LIMITS as L } from '../limits';
 import type { CheckContext, TargetRecords } from '../types';
@@ -166,8 +168,10 @@ export const AWS: TargetRecords = {
     'stage.variables': n('stage variables', { check: reservedVariables }),
     'stage.backends': n('stage variables in integration URIs', { check: stageBackendScheme }),
     'stage.throttle': n('stage method settings'),
-    'observability.accessLogs': n('CloudWatch access log group, JSON'),
-    'observability.tracing': n('X-Ray'),
+    'observability.accessLogs': n('CloudWatch access log group, a custom format with the access-log schema\'s names', { differences: O.aws.accessLogs }),
+    'observability.tracing': n('X-Ray (stage TracingEnabled)', { differences: O.aws.tracing }),
+    'observability.objectives': n('CloudWatch alarms: 5xx and 429 ratios as multiwindow burn-rate pairs (metric math) under composite alarms notifying SNS; latency a plain threshold on the percentile', { check: awsObjectiveChecks, differences: O.aws.objectives }),
+    'observability.dashboards': n('CloudWatch dashboard per stage (metrics, and a Logs Insights table of top consumers)'),
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (import 6 MB)
     size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.openApiImportBytes, (bytes, max) => `the API definition is ${bytes} bytes, over API Gateway's ${max}-byte import limit; split the gateway`),

@@ -81,6 +81,8 @@ export const AZURE: TargetRecords<AzureSku> = {
     'stage.throttle': e('one API-level rate-limit-by-key counter per stage for all routes together (AWS throttles each method separately), burst calls per fixed window', { check: slowestRate('stage.throttle') }),
     'observability.accessLogs': n('Logger + ApiDiagnostic'),
     'observability.tracing': n('ApiDiagnostic with Application Insights'),
+    'observability.objectives': u('objectives are not synthesized for Azure API Management yet; remove observability.objectives for this target'),
+    'observability.dashboards': u('dashboards are not synthesized for Azure API Management yet; set observability.dashboards: false for this target'),
     size: n('no whole-API size limit; each policy document is limited (policy.size)'),
     // https://learn.microsoft.com/azure/api-management/api-management-policies (policy document size)
     'spec.strings': n('escaped or refused by the compiler'),

@@ -4,6 +4,7 @@
  * target single route rules (sectionName). Per-consumer limits are global rate limits, which
  * need Envoy Gateway's rate-limit service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
  */
+import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
 import type { CheckContext, TargetRecords } from '../types';
@@ -156,8 +157,10 @@ export const KUBERNETES: TargetRecords = {
     'stage.variables': n('resolved at synthesis into each stage\'s objects'),
     'stage.backends': n('Backend per stage', { differences: D['stage.backends'] }),
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
-    'observability.accessLogs': n('Envoy access logs, configured by the platform in the EnvoyProxy telemetry settings'),
-    'observability.tracing': n('Envoy tracing, configured by the platform in the EnvoyProxy telemetry settings'),
+    'observability.accessLogs': n('an EnvoyProxy (telemetry.accessLog) writing the access-log schema as Envoy command operators; attached to a Gateway anygate creates, else by the platform', { differences: O.kubernetes.accessLogs }),
+    'observability.tracing': n('the same EnvoyProxy: OpenTelemetry tracing (W3C traceparent to backends) to an OTLP collector Service'),
+    'observability.objectives': n('a PrometheusRule per stage over Envoy\'s cluster statistics: 5xx and 429 ratios as multiwindow burn-rate alerts, latency a histogram_quantile threshold; the receiver label routes them in Alertmanager', { differences: O.kubernetes.objectives }),
+    'observability.dashboards': n('a Grafana dashboard per stage (ConfigMap for the Grafana sidecar) over Envoy\'s Prometheus statistics', { differences: O.kubernetes.dashboards }),
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
     }),

@@ -1,0 +1,31 @@
+/**
+ * Where a target's access log, alerts, dashboards or tracing differ from what the spec asks
+ * (docs/observability.md has the per-field table): the `differences` of the observability records.
+ */
+import type { BehaviourDifference } from '../types';
+import { differs } from './helpers';
+
+export const OBSERVABILITY_DIFFERENCES = {
+  aws: {
+    accessLogs: [
+      differs('log fields', 'API Gateway has no variable for plan, authOutcome, cacheHit, rateLimit or bytesIn: those fields are absent'),
+      differs('log fields', 'time is API Gateway\'s CLF time (07/Dec/2026:06:30:00 +0000); routeId is "<METHOD> <resource path>" (no operation id in access logs); path carries the stage prefix; consumer is the API key id (aws apigateway get-api-key names its consumer)'),
+      differs('log fields', 'backendLatencyMs, bytesOut and every other value API Gateway may lack are JSON strings, "-" when absent'),
+      differs('log fields', 'authReason is the gateway\'s error message ($context.error.message) for any refusal, not only authentication; traceId is the X-Ray trace id'),
+    ],
+    objectives: [
+      differs('alerting', 'latency objectives are a plain threshold on the CloudWatch percentile over 3 five-minute periods (percentiles have no error budget to burn)'),
+      differs('alerting', 'the 429 ratio reads a metric filter on the access log (API Gateway has no 429 metric), so it needs access logs'),
+    ],
+    tracing: [differs('headers', 'X-Ray adds X-Amzn-Trace-Id; a client\'s traceparent reaches HTTP backends unchanged, but API Gateway starts no W3C span of its own')],
+  },
+  kubernetes: {
+    accessLogs: [
+      differs('log fields', 'Envoy knows no spec names: routeId is Envoy Gateway\'s route name (httproute/<namespace>/<route>/rule/<n>/match/<m>), and gateway, stage, pathTemplate, plan, authOutcome, cacheHit and rateLimit are absent; path keeps the query string'),
+      differs('log fields', 'authReason is Envoy\'s response code details for every response (via_upstream, jwt_authn_access_denied{...}, request_rate_limited); backendLatencyMs is the x-envoy-upstream-service-time header, a string'),
+      differs('log fields', 'consumer is the consumer name the API-key check forwards (x-anygate-consumer); "-" on JWT routes'),
+    ],
+    objectives: [differs('alerting', 'availability and latency read the route rules\' upstream clusters: 5xx that Envoy answers before routing (ext_authz failures) are not counted; latency is the upstream time')],
+    dashboards: [differs('alerting', 'Envoy has no response cache and no per-consumer metric: the cache panel shows that, and top consumers come from the access log, not Prometheus')],
+  },
+} as const satisfies Record<string, Record<string, readonly BehaviourDifference[]>>;

@@ -1,0 +1,28 @@
+/** The stage's observability objects and the operator notes they need (see observability.ts). */
+import type { GatewaySpec } from '../../lib/model/types';
+import type { KubernetesSettings } from './gateway';
+import { DEFAULT_COLLECTOR, envoyProxyName, envoyProxyObject, grafanaDashboard, prometheusRule } from './observability';
+import type { K8sObject, KubernetesCompileOptions, KubernetesStagePlan } from './plan';
+
+export function observabilityObjects(spec: GatewaySpec, stage: string, namespace: string, settings: KubernetesSettings, options: KubernetesCompileOptions, objects: readonly K8sObject[]): K8sObject[] {
+  const proxy = envoyProxyObject(spec, settings, options);
+  // A Gateway anygate creates reads its proxies' settings from the EnvoyProxy beside it.
+  const gateway = objects.find((o) => o.kind === 'Gateway');
+  if (proxy && gateway) (gateway.spec as Record<string, unknown>).infrastructure = { parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: proxy.metadata.name } };
+  return [proxy, prometheusRule(spec, stage, namespace, options), grafanaDashboard(spec, stage, namespace)].filter((o): o is K8sObject => o !== undefined);
+}
+
+export function observabilityNotes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
+  const out: string[] = [];
+  const proxy = stages.flatMap((s) => s.objects).find((o) => o.kind === 'EnvoyProxy');
+  if (proxy && !settings.create) {
+    out.push(`attach EnvoyProxy ${proxy.metadata.namespace}/${envoyProxyName(spec)} to the Gateway (spec.infrastructure.parametersRef) or its GatewayClass (spec.parametersRef): it sets the proxies' access log (the access-log schema) and tracing`);
+  }
+  if ((proxy?.spec.telemetry as Record<string, unknown> | undefined)?.tracing) {
+    out.push(`traces go over OTLP/gRPC to the collector Service the compile options name (telemetry.collector; default ${DEFAULT_COLLECTOR.namespace}/${DEFAULT_COLLECTOR.name}:${DEFAULT_COLLECTOR.port})`);
+  }
+  if (stages.some((s) => s.objects.some((o) => o.kind === 'PrometheusRule' || o.kind === 'ConfigMap'))) {
+    out.push("the alerts and dashboards read Envoy's Prometheus statistics (/stats/prometheus on the proxy pods): scrape them (a PodMonitor), and load ConfigMaps labelled grafana_dashboard into Grafana (its dashboard sidecar)");
+  }
+  return out;
+}
