@@ -58,10 +58,20 @@ export class DevMetrics {
     const M = ENVOY_METRICS;
     this.clusters = routeClusters(spec, stage);
     this.hcm = { [M.downstreamRequests.labels[0]]: listenerStatPrefix(spec) };
-    // Series Envoy has from its start, so rates exist before the first request.
+    // Series at zero from the start, so the alerts' ratios read 0 rather than nothing before the
+    // first request, error or refusal: the totals Envoy has from its start, and the 5xx class and
+    // the global rate limit's refusals (Envoy makes those on first use) that the PrometheusRule divides.
     this.f.downstreamRequests.touch(this.hcm);
     this.f.localRateLimited.touch({ [M.localRateLimited.labels[0]]: ENVOY_GATEWAY_LOCAL_RATE_LIMIT_PREFIX });
-    for (const r of spec.routes) if (spec.backends[r.backend].type !== 'mock') this.f.upstreamRequests.touch(this.cluster(r.id));
+    const planLimits = Object.values(spec.plans).some((p) => p.rateLimit || p.quota);
+    for (const r of spec.routes) {
+      if (spec.backends[r.backend].type !== 'mock') {
+        this.f.upstreamRequests.touch(this.cluster(r.id));
+        this.f.upstreamRequestsByClass.touch({ ...this.cluster(r.id), [M.upstreamRequestsByClass.labels[1]]: '5' });
+      }
+      const keyed = r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'apiKey'));
+      if (planLimits && keyed) this.f.globalRateLimited.touch(this.cluster(r.id));
+    }
   }
 
   private cluster(routeId: string): Record<string, string> {
