@@ -2,6 +2,7 @@
  * Access log lines, the ring of recent requests served at GET /__anygate/requests, and the feed
  * the live view (`/__anygate/`) and the metrics (`/__anygate/metrics`) read.
  */
+import { randomBytes } from 'node:crypto';
 import type { LimitScope } from './limits-plan';
 import type { Refusal } from './refusal-types';
 
@@ -70,6 +71,8 @@ export function textLine(r: AccessRecord): string {
 }
 
 export class AccessLog {
+  /** This log's id: `seq` restarts with each log (each dev start, each --watch reload). */
+  readonly run = randomBytes(4).toString('hex');
   private readonly ring: AccessRecord[] = [];
   private readonly listeners = new Set<(r: AccessRecord) => void>();
   private seq = 0;

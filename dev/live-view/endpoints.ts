@@ -35,21 +35,27 @@ export function liveRoutes(spec: GatewaySpec, profile: string, stage: string): {
   };
 }
 
-/** One SSE event per record; JSON.stringify escapes CR and LF, so `data` stays one line. */
-function event(r: AccessRecord): string {
-  return `id: ${r.seq}\nevent: request\ndata: ${JSON.stringify(r)}\n\n`;
+/** One SSE event per record, its id `<run>-<seq>`; JSON.stringify escapes CR and LF, so `data` stays one line. */
+function event(run: string, r: AccessRecord): string {
+  return `id: ${run}-${r.seq}\nevent: request\ndata: ${JSON.stringify(r)}\n\n`;
+}
+
+/** The records to replay to a browser that reconnects with `Last-Event-ID`: after it in the same run, else all kept. */
+function after(lastEventId: string | string[] | undefined, run: string): number {
+  const m = typeof lastEventId === 'string' ? /^([0-9a-f]+)-(\d{1,15})$/.exec(lastEventId) : null;
+  return m && m[1] === run ? Number(m[2]) : 0;
 }
 
 /**
- * Streams the access log: the records kept (after `Last-Event-ID` when the browser reconnects),
- * then each new one, until the client goes away or the server closes.
+ * Streams the access log: a `hello` event naming the run (a page seeing a new run, after a
+ * --watch reload, starts afresh), the records kept (only those after `Last-Event-ID` when the
+ * browser reconnects to the same run), then each new one, until the client or the server closes.
  */
 export function streamEvents(req: IncomingMessage, res: ServerResponse, log: AccessLog): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  const last = Number(req.headers['last-event-id']);
-  res.write('retry: 2000\n\n');
-  for (const r of log.recent(Number.isSafeInteger(last) && last > 0 ? last : 0)) res.write(event(r));
-  const stop = log.subscribe((r) => res.write(event(r)));
+  res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ run: log.run })}\n\n`);
+  for (const r of log.recent(after(req.headers['last-event-id'], log.run))) res.write(event(log.run, r));
+  const stop = log.subscribe((r) => res.write(event(log.run, r)));
   res.on('close', stop);
 }
 

@@ -176,7 +176,13 @@ const SCRIPT = `
       routes[s.id] = { spec: s, latencies: [], classes: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }, count: 0 };
     });
     drawRoutes();
-    var events = new EventSource('/__anygate/events');
+    var events = new EventSource('/__anygate/events'), run = null;
+    // A new run (dev restarted, or reloaded the spec with --watch): its routes and numbering are new.
+    events.addEventListener('hello', function (e) {
+      var next = JSON.parse(e.data).run;
+      if (run !== null && run !== next) location.reload();
+      run = next;
+    });
     events.addEventListener('request', function (e) { addRequest(JSON.parse(e.data)); redraw(); });
     events.onopen = function () { status('live', 'live'); };
     events.onerror = function () { status('disconnected: retrying (is anygate dev running?)', 'down'); };

@@ -11,13 +11,14 @@ import { observedDev, type ObservedDev } from './observability-kit';
 isolateDevHome();
 
 /** Reads a stream's SSE events until `count` `request` events arrived; then drops the connection. */
-async function events(url: string, count: number, headers: Record<string, string> = {}): Promise<{ status: number; type?: string; ids: number[]; data: Record<string, unknown>[] }> {
+async function events(url: string, count: number, headers: Record<string, string> = {}): Promise<{ status: number; type?: string; ids: number[]; runs: Set<string>; data: Record<string, unknown>[] }> {
   const r = await request(url, { headers });
   const ids: number[] = [];
+  const runs = new Set<string>();
   const data: Record<string, unknown>[] = [];
   if (r.statusCode !== 200) {
     await r.body.text();
-    return { status: r.statusCode, ids, data };
+    return { status: r.statusCode, ids, runs, data };
   }
   let buf = '';
   for await (const chunk of r.body) {
@@ -28,13 +29,14 @@ async function events(url: string, count: number, headers: Record<string, string
       buf = buf.slice(end + 2);
       const fields = Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
       if (fields.event !== 'request') continue;
-      ids.push(Number(fields.id));
+      ids.push(Number(fields.id.split('-')[1]));
+      runs.add(fields.id.split('-')[0]);
       data.push(JSON.parse(fields.data));
     }
     if (ids.length >= count) break;
   }
   r.body.destroy();
-  return { status: 200, type: String(r.headers['content-type']), ids, data };
+  return { status: 200, type: String(r.headers['content-type']), ids, runs, data };
 }
 
 describe('dev live view endpoints', () => {
@@ -77,12 +79,16 @@ describe('dev live view endpoints', () => {
       ['status', 200, null],
       ['listPets', 401, 'no bearer token (Authorization: Bearer ...) was presented'],
     ]);
-    const live = events(`${o.dev.url}/__anygate/events`, 1, { 'last-event-id': String(first.ids[1]) });
+    expect([...first.runs]).toEqual([o.dev.accessLog.run]);
+    const live = events(`${o.dev.url}/__anygate/events`, 1, { 'last-event-id': `${o.dev.accessLog.run}-${first.ids[1]}` });
     // Whether the request lands before or after the stream subscribes, it comes once: from the ring or live.
     await get(`${o.dev.url}/v1/broken`);
     const next = await live;
     expect(next.ids).toEqual([first.ids[1] + 1]);
     expect(next.data[0]).toMatchObject({ routeId: 'broken', status: 502, backend: 'down' });
+    // An id of another run (dev restarted since) replays everything kept.
+    const stale = await events(`${o.dev.url}/__anygate/events`, 3, { 'last-event-id': `0000beef-${first.ids[1]}` });
+    expect(stale.ids).toEqual([first.ids[0], first.ids[1], next.ids[0]]);
   });
 
   it('are admin endpoints: a foreign Host or Origin is refused', async () => {
