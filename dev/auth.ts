@@ -20,6 +20,8 @@ export interface Caller {
   readonly principal?: string;
   /** Authorizer context (`claim_*` keys) for transforms and function events. */
   readonly context: Record<string, string>;
+  /** The authorizers whose credentials identified the caller (the access log's `authorizers`). @default [] */
+  readonly authorizers?: readonly string[];
 }
 
 export type AuthOutcome = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly refusal: Refusal };
@@ -82,7 +84,7 @@ export class RouteAuth {
         if (r !== true) return { ok: false, refusal: r };
       }
     }
-    return { ok: true, caller: { consumer, principal: principal || undefined, context } };
+    return { ok: true, caller: { consumer, principal: principal || undefined, context, authorizers: names } };
   }
 
   /** True when the request holds a credential of these authorizers more than once. */
@@ -130,7 +132,7 @@ export class RouteAuth {
         if (r !== true) return { ok: false, refusal: r };
       }
     }
-    return { ok: true, caller: { consumer, principal: principal || undefined, context } };
+    return { ok: true, caller: { consumer, principal: principal || undefined, context, authorizers: plan.check } };
   }
 
   /**

@@ -32,6 +32,21 @@ export class Limits {
   }
 
   check(route: RouteSpec, consumer: { name: string; plan: string } | undefined, now: number): LimitOutcome {
+    for (const [limiter, key, refusal, scope] of this.steps(route, consumer)) {
+      if (!limiter) continue;
+      const r = limiter.take(key, now);
+      if (!r.ok) return { ok: false, refusal, retryAfterSeconds: r.retryAfterSeconds, scope };
+    }
+    return { ok: true };
+  }
+
+  /** True when some limit counts this request (the access log's `rateLimit: allowed` rather than `none`). */
+  applies(route: RouteSpec, consumer: { name: string; plan: string } | undefined): boolean {
+    return this.steps(route, consumer).some(([limiter]) => limiter !== undefined);
+  }
+
+  /** The limiters a request passes, in order. */
+  private steps(route: RouteSpec, consumer: { name: string; plan: string } | undefined): [RateLimiter | undefined, string, Refusal, LimitScope][] {
     const steps: [RateLimiter | undefined, string, Refusal, LimitScope][] = [];
     if (consumer) {
       steps.push([this.planRate.get(consumer.plan), consumer.name, 'rateLimited', 'plan']);
@@ -40,11 +55,6 @@ export class Limits {
     const routeLimit = this.routeRate.get(route.id);
     steps.push([routeLimit, route.id, 'rateLimited', 'route']);
     if (!(this.profile === 'aws' && routeLimit)) steps.push([this.stageRate, 'stage', 'rateLimited', 'stage']);
-    for (const [limiter, key, refusal, scope] of steps) {
-      if (!limiter) continue;
-      const r = limiter.take(key, now);
-      if (!r.ok) return { ok: false, refusal, retryAfterSeconds: r.retryAfterSeconds, scope };
-    }
-    return { ok: true };
+    return steps;
   }
 }

@@ -11,7 +11,8 @@ import { decideDomain } from './domains';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
-import { AccessLog } from './access-log';
+import { AccessLog, type AccessLogFormat } from './access-log';
+import { accessLogJson } from './access-log-line';
 import { adminRefusal, newAdminToken, publishAdminToken } from './admin-guard';
 import { RouteAuth, type Caller } from './auth';
 import { alternativeJwts } from './alternatives';
@@ -30,7 +31,13 @@ import { JWKS_PATH, mockJwks } from './mock-idp';
 import { jwtContext } from './profile-kubernetes';
 import { refusalReason } from './refusal-reasons';
 import { refusal, type GatewayResponse, type Profile, type Refusal, type RefusalContext } from './profiles';
+import type { LimitScope } from './limits-plan';
+import type { AuthDecision, NewAccessRecord, RateLimitDecision } from './access-log';
+import { traceIdOf } from './trace-context';
 import { BackendResolver, HttpProxy } from './proxy';
+import { liveViewEndpoint } from './live-view/endpoints';
+import { DevMetrics } from './metrics/envoy-metrics';
+import { EXPOSITION_CONTENT_TYPE } from './metrics/exposition';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
@@ -57,6 +64,8 @@ export interface DevOptions {
   readonly trustForwarded?: boolean;
   /** Receives access log lines. @default none */
   readonly log?: (line: string) => void;
+  /** `json` writes each line in the access-log schema (docs/dev-observability.md). @default 'text' */
+  readonly logFormat?: AccessLogFormat;
   /** Environment consulted for API keys. @default process.env */
   readonly env?: Record<string, string | undefined>;
   /** Token that state-changing admin calls must carry (X-Anygate-Admin-Token). @default a random one per start */
@@ -178,7 +187,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     limits: new Limits(spec, stage, profile),
     validator: createValidator(profile),
     cache: new ResponseCache(),
-    accessLog: new AccessLog(opts.log),
+    accessLog: new AccessLog(opts.log, 100, opts.logFormat, (r) => accessLogJson(r, { gateway: spec.name, stage })),
+    metrics: new DevMetrics(spec, stage),
     trustForwarded: Boolean(opts.trustForwarded),
     mockIdp: Boolean(opts.mockIdp),
     admin: { port, boundHost: '127.0.0.1', token: adminToken },
@@ -195,11 +205,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       },
     }),
   };
+  ctx.accessLog.subscribe((r) => ctx.metrics.record(r));
   server.on('request', (req, res) => {
     if (spec.domains?.length) {
       const d = decideDomain(spec, stage, profile, req);
       if (d.kind === 'handshake') return void req.socket.destroy();
-      if (d.kind === 'unauthorized') return void send(res, refusal(profile, 'unauthorized'));
+      if (d.kind === 'unauthorized') return void send(res, refusal(profile, 'unauthorized', { errors: spec.errors, requestId: randomUUID() }));
       Object.assign(req.headers, d.headers);
       if (d.stripPrefix && req.url && (req.url === d.stripPrefix || req.url.startsWith(`${d.stripPrefix}/`) || req.url.startsWith(`${d.stripPrefix}?`))) req.url = req.url.slice(d.stripPrefix.length) || '/';
     }
@@ -256,6 +267,7 @@ interface Pipeline {
   readonly validator: RequestValidator;
   readonly cache: ResponseCache;
   readonly accessLog: AccessLog;
+  readonly metrics: DevMetrics;
   readonly trustForwarded: boolean;
   readonly mockIdp: boolean;
   readonly admin: { readonly port: number; readonly boundHost: string; readonly token: string };
@@ -274,20 +286,39 @@ interface Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly started: number;
+  /** When the request arrived, on the gateway's clock (the log's `time`). */
+  readonly receivedAt: number;
   readonly method: string;
   readonly path: string;
   readonly clientIp: string;
   readonly origin?: string;
+  readonly userAgent: string | null;
+  readonly traceId: string | null;
   routeId: string | null;
+  pathTemplate: string | null;
   consumer: string | null;
+  plan: string | null;
+  authOutcome: AuthDecision | null;
+  authorizers: readonly string[];
+  rateLimit: RateLimitDecision | null;
+  limitScope?: LimitScope;
   cached: boolean;
+  cacheHit: boolean | null;
+  backend: string | null;
+  backendLatencyMs: number | null;
+  bytesIn: number;
 }
 
-function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }, reason?: string): void {
+function record(p: Pipeline, x: Exchange, status: number, bytesOut: number, refused?: Refusal, reason?: string): NewAccessRecord {
+  return { requestId: randomUUID(), time: new Date(x.receivedAt).toISOString(), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit, ...(x.limitScope ? { limitScope: x.limitScope } : {}), clientIp: x.clientIp, userAgent: x.userAgent, cached: x.cached, cacheHit: x.cacheHit, backend: x.backend, backendLatencyMs: x.backendLatencyMs, traceId: x.traceId, bytesIn: x.bytesIn, bytesOut, ...(refused ? { refusal: refused } : {}), ...(reason ? { reason } : {}) };
+}
+
+function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }, refused?: Refusal, reason?: string): void {
   const headers = { ...r.headers };
   if (p.spec.cors) cors.decorate(p.spec.cors, x.origin, headers);
-  send(x.res, { ...r, headers }, x.method === 'HEAD');
-  p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: x.routeId, status: r.status, latencyMs: performance.now() - x.started, consumer: x.consumer, clientIp: x.clientIp, cached: x.cached, ...(reason ? { reason } : {}) });
+  const head = x.method === 'HEAD';
+  send(x.res, { ...r, headers }, head);
+  p.accessLog.add(record(p, x, r.status, head ? 0 : Buffer.byteLength(r.body), refused, reason));
 }
 
 /** The refusal's answer under the spec's error mode (lib/model/error-contract.ts). */
@@ -296,25 +327,39 @@ function refusalOf(p: Pipeline, r: Refusal, c: RefusalContext = {}): ReturnType<
 }
 
 function refuse(p: Pipeline, x: Exchange, r: Refusal, c: RefusalContext = {}): void {
-  finish(p, x, refusalOf(p, r, { clientIp: x.clientIp, ...c }), refusalReason(r, c));
+  finish(p, x, refusalOf(p, r, { clientIp: x.clientIp, ...c }), r, refusalReason(r, c));
 }
 
 async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
+  const alias = adminAlias(p, url.pathname);
+  if (alias) return admin(p, req, res, new URL(alias, url));
   const headers = flatHeaders(req);
   const x: Exchange = {
     req,
     res,
     started,
+    receivedAt: p.clock.now(),
     method: (req.method ?? 'GET').toUpperCase(),
     path: url.pathname,
     clientIp: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], p.trustForwarded),
     origin: headers.origin,
+    userAgent: headers['user-agent'] ?? null,
+    traceId: traceIdOf(headers.traceparent),
     routeId: null,
+    pathTemplate: null,
     consumer: null,
+    plan: null,
+    authOutcome: null,
+    authorizers: [],
+    rateLimit: null,
     cached: false,
+    cacheHit: null,
+    backend: null,
+    backendLatencyMs: null,
+    bytesIn: 0,
   };
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
   if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
@@ -322,15 +367,18 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     if (methods.length === 0) return refuse(p, x, 'noRoute');
     const pre = cors.preflight(p.profile, p.spec.cors, headers.origin, methods);
     send(res, { status: pre.status, headers: pre.headers, body: pre.body ?? '' });
-    p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: null, status: pre.status, latencyMs: performance.now() - started, consumer: null, clientIp: x.clientIp, cached: false });
+    p.accessLog.add(record(p, x, pre.status, Buffer.byteLength(pre.body ?? '')));
     return;
   }
   const m = p.matcher.match(x.method, x.path, { headers, query: url.searchParams });
   if (!m) return refuse(p, x, 'noRoute');
   if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
   x.routeId = m.route.id;
+  x.pathTemplate = (p.spec.basePath === '/' ? '' : p.spec.basePath) + m.route.path;
+  if (m.route.cache) x.cacheHit = false;
   const body = await readBody(req, bodyLimit(p.profile, m.route));
   if (body === 'tooLarge') return refuse(p, x, 'tooLarge');
+  x.bytesIn = body.length;
   return route(p, x, m, headers, url.searchParams, body);
 }
 
@@ -339,12 +387,23 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
   const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
   const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: (name) => x.req.headersDistinct[name]?.length ?? 0, functionRequest: () => fnRequest() });
-  if (!auth.ok) return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.req.url ?? '/'}` });
+  if (!auth.ok) {
+    x.authOutcome = auth.refusal === 'forbiddenScope' ? 'forbidden' : 'unauthenticated';
+    return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.req.url ?? '/'}` });
+  }
   const caller = auth.caller;
+  x.authOutcome = r.auth === 'none' ? 'none' : 'allowed';
+  x.authorizers = caller.authorizers ?? [];
   x.consumer = caller.consumer ?? caller.principal ?? null;
   const consumer = caller.consumer ? { name: caller.consumer, plan: p.spec.consumers[caller.consumer].plan } : undefined;
+  x.plan = consumer?.plan ?? null;
   const limit = p.limits.check(r, consumer, p.clock.now());
-  if (!limit.ok) return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
+  if (!limit.ok) {
+    x.rateLimit = limit.refusal === 'quotaExceeded' ? 'quotaExceeded' : 'throttled';
+    x.limitScope = limit.scope;
+    return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
+  }
+  x.rateLimit = p.limits.applies(r, consumer) ? 'allowed' : 'none';
   const valid = p.validator.check(r, { query, headers, body });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
 
@@ -352,16 +411,20 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   if (key) {
     const hit = p.cache.get(key, p.clock.now());
     if (hit) {
-      x.cached = true;
+      x.cached = x.cacheHit = true;
       return finish(p, x, hit);
     }
   }
+  x.backend = r.backend;
+  const called = performance.now();
   const out = await backend(p, x, r, m, headers, query, body, caller);
+  // A mock answers in the gateway: no backend was waited for.
+  if (p.spec.backends[r.backend].type !== 'mock') x.backendLatencyMs = performance.now() - called;
   if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
-  finish(p, x, out);
+  finish(p, x, out, out.refusal, out.refusal ? refusalReason(out.refusal) : undefined);
 }
 
-async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer, caller: Caller): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer, caller: Caller): Promise<{ status: number; headers: Record<string, string>; body: Buffer; refusal?: Refusal }> {
   const b = p.spec.backends[r.backend];
   if (b.type === 'mock') {
     const text = b.body === undefined ? '' : JSON.stringify(b.body);
@@ -369,7 +432,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     const lower = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...lower(b.headers), ...lower(r.transform?.response?.setHeaders) }, body: Buffer.from(text) };
   }
-  if (b.type === 'function' && !p.functions.has(b.binding)) return asBuffer(refusalOf(p, 'badGateway'));
+  if (b.type === 'function' && !p.functions.has(b.binding)) return { ...asBuffer(refusalOf(p, 'badGateway')), refusal: 'badGateway' };
   const multi: Record<string, string[]> = {};
   for (const [k, v] of query.entries()) (multi[k] ??= []).push(v);
   const out = await p.transformer.run(r, {
@@ -385,7 +448,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     isBase64Encoded: body.length > 0,
     binding: b.type === 'function' ? b.binding : undefined,
   });
-  if (out.failure) return asBuffer(refusalOf(p, out.failure));
+  if (out.failure) return { ...asBuffer(refusalOf(p, out.failure)), refusal: out.failure };
   const res = out.result;
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8') };
 }
@@ -394,15 +457,26 @@ function asBuffer(r: GatewayResponse): { status: number; headers: Record<string,
   return { ...r, body: Buffer.from(r.body) };
 }
 
+/**
+ * `/_anygate/` (the live view) and `/metrics` (for a Prometheus scrape with the default
+ * metrics_path) name admin endpoints too, unless a route of the spec takes the path.
+ */
+function adminAlias(p: Pipeline, path: string): string | undefined {
+  const to = path === '/_anygate' || path === '/_anygate/' ? '/__anygate/' : path === '/metrics' ? '/__anygate/metrics' : undefined;
+  return to && p.matcher.methodsFor(path).length === 0 ? to : undefined;
+}
+
 async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const json = (status: number, v: unknown) => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
   const path = url.pathname;
   const refused = adminRefusal({ method: (req.method ?? 'GET').toUpperCase(), headers: req.headers }, p.admin);
   if (refused) return json(refused.status, { message: refused.message });
   if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
+  if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog })) return;
   if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
   const docs = contractEndpoint(p.spec, path, req.method);
   if (docs) return send(res, docs, req.method === 'HEAD');
+  if (path === '/__anygate/metrics' && req.method === 'GET') return send(res, { status: 200, headers: { 'content-type': EXPOSITION_CONTENT_TYPE }, body: p.metrics.text() });
   if (path === '/__anygate/clock' && req.method === 'GET') return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: p.clock.virtual });
   if (path === '/__anygate/clock' && req.method === 'POST') {
     if (!p.clock.virtual) return json(409, { message: 'the clock is the wall clock; start anygate dev with --clock virtual' });
@@ -417,5 +491,5 @@ async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url
     p.clock.advance(seconds);
     return json(200, { now: new Date(p.clock.now()).toISOString(), virtual: true });
   }
-  return json(404, { message: `no dev endpoint ${path}; endpoints: GET /__anygate/requests, GET /__anygate/openapi.json, GET /__anygate/docs, GET|POST /__anygate/clock${p.mockIdp ? `, GET ${JWKS_PATH}` : ''}` });
+  return json(404, { message: `no dev endpoint ${path}; endpoints: GET /__anygate/ (the live view), GET /__anygate/requests, GET /__anygate/events, GET /__anygate/routes, GET /__anygate/metrics, GET /__anygate/openapi.json, GET /__anygate/docs, GET|POST /__anygate/clock${p.mockIdp ? `, GET ${JWKS_PATH}` : ''}` });
 }

@@ -33,6 +33,8 @@ export interface DevFlags {
   /** Seeds the canary split (release.canary). */
   seed?: string;
   quiet?: boolean;
+  /** `text` or `json` (lines of schema/access-log.schema.json). */
+  accessLog?: string;
   /** Reload the spec when its file changes (the server restarts on the same port). */
   watch?: boolean;
 }
@@ -74,6 +76,7 @@ function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec
   // Said every time: whoever can write this directory can mint tokens and derive API keys.
   if (flags.mockIdp || dev.keys.some((k) => k.source === 'generated')) lines.push(`  local keys (mock IdP, API key seed): ${stateDir()} (yours only, mode 0700)`);
   lines.push(`  admin token (${ADMIN_TOKEN_HEADER} on POST /__anygate/clock): ${dev.adminToken}${dev.adminTokenFile ? ` (also in ${dev.adminTokenFile}, read by anygate conform)` : ''}`);
+  lines.push(`  live view: ${dev.url}/__anygate/  metrics: ${dev.url}/__anygate/metrics`);
   for (const w of dev.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
@@ -81,6 +84,7 @@ function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec
 /** Runs until SIGINT/SIGTERM or `signal` aborts; resolves to the exit code. */
 export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: AbortSignal): Promise<number> {
   if (flags.clock !== undefined && flags.clock !== 'virtual' && flags.clock !== 'wall') throw new DevUsageError(`--clock ${JSON.stringify(flags.clock)}: use virtual or wall`);
+  if (flags.accessLog !== undefined && flags.accessLog !== 'text' && flags.accessLog !== 'json') throw new DevUsageError(`--access-log ${JSON.stringify(flags.accessLog)}: use text or json`);
   const profile = parseProfile(flags.profile);
   const port = parsePort(flags.port);
   const seed = flags.seed === undefined ? undefined : Number(flags.seed);
@@ -107,11 +111,13 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
       seed,
       adminToken,
       log: flags.quiet ? undefined : (line) => io.out(line + '\n'),
+      logFormat: flags.accessLog === 'json' ? 'json' : 'text',
     });
   let dev = await start(loaded.spec, port);
   io.out(`anygate dev listening on ${dev.url}\n`);
   for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
-  if (!flags.quiet) io.out(banner(dev, loaded.spec, flags));
+  // With JSON lines on stdout, the banner goes to stderr: stdout is then the listening line and log lines only.
+  if (!flags.quiet) (flags.accessLog === 'json' ? io.err : io.out)(banner(dev, loaded.spec, flags));
   const watcher = flags.watch ? watchSpec(file, loaded.spec, { start, current: () => dev, replace: (d) => (dev = d) }, io) : undefined;
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -33,6 +33,7 @@ export const localCommands: CommandModule = {
       .option('--client-ca <file>', "PEM CA bundle client certificates must chain to (the domains' mutual TLS)")
       .option('--seed <n>', 'seed the canary split (release.canary) so it repeats from run to run')
       .option('--quiet', 'no banner and no access log')
+      .option('--access-log <format>', 'text (one line per request) or json (the access-log schema) (default: text)')
       .option('--watch', 'reload the spec when its file changes (restarts on the same port)')
       .action(run((file: string | undefined, opts: DevFlags) => (require('./dev') as typeof import('./dev')).cmdDev(specArgument(file, ctx.io.err), opts, ctx.io)));
     program
