@@ -30,6 +30,10 @@ import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
+import { isLlmBackend, tokenLimits } from './ai-model';
+import { createMcpEndpoint, MCP_PATH, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
+import { startMockLlm, type MockLlm } from './mock-llm';
+import { TokenBudgets, type BudgetOwner } from './token-limits';
 
 export interface DevOptions {
   readonly spec: GatewaySpec;
@@ -57,6 +61,8 @@ export interface DevOptions {
   readonly adminToken?: string;
   /** Write the admin token to a 0600 file in the key directory for `anygate conform`. @default true */
   readonly publishAdminToken?: boolean;
+  /** Start a local OpenAI-compatible model (mock-llm.ts) and point every `type: llm` backend without a `backends` override at it. @default false */
+  readonly mockLlm?: boolean;
 }
 
 export interface DevServer {
@@ -73,6 +79,12 @@ export interface DevServer {
   readonly adminTokenFile?: string;
   /** Problems worth showing at start (unbound functions...). */
   readonly warnings: string[];
+  /** The MCP endpoint (Streamable HTTP), when the gateway exposes tools. */
+  readonly mcpUrl?: string;
+  /** Names of the tools the MCP endpoint lists. */
+  readonly tools: string[];
+  /** The mock LLM's base URL, with `mockLlm`. */
+  readonly mockLlmUrl?: string;
   close(): Promise<void>;
 }
 
@@ -112,7 +124,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   if (refused.length) throw new DevRefusedError(`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`);
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
-    if (!spec.backends[name] || spec.backends[name].type !== 'http') throw new DevUsageError(`--backend ${name}: no HTTP backend of that name; HTTP backends: ${Object.keys(spec.backends).filter((b) => spec.backends[b].type === 'http').join(', ')}`);
+    const kinds = Object.keys(spec.backends).some((b) => isLlmBackend(spec, b)) ? ['HTTP or LLM', 'HTTP and LLM'] : ['HTTP', 'HTTP'];
+    if (!spec.backends[name] || (spec.backends[name].type !== 'http' && !isLlmBackend(spec, name))) throw new DevUsageError(`--backend ${name}: no ${kinds[0]} backend of that name; ${kinds[1]} backends: ${Object.keys(spec.backends).filter((b) => spec.backends[b].type === 'http' || isLlmBackend(spec, b)).join(', ')}`);
   }
   const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
   const functions = opts.functions ?? new Map();
@@ -122,10 +135,17 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
   for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
 
+  const llms = Object.keys(spec.backends).filter((b) => isLlmBackend(spec, b));
+  const mockLlm: MockLlm | undefined = opts.mockLlm && llms.length ? await startMockLlm({ now: () => clock.now() }) : undefined;
+  if (opts.mockLlm && !llms.length) warnings.push('--mock-llm: the spec has no type: llm backend, so no mock LLM was started');
+  const backendUrls = { ...(mockLlm ? Object.fromEntries(llms.map((b) => [b, mockLlm.url])) : {}), ...(opts.backends ?? {}) };
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new DevUsageError(`port ${opts.port} is in use; pick another with --port, or --port 0 for a free one`) : e));
     server.listen(opts.port ?? 8787, '127.0.0.1', () => resolve());
+  }).catch(async (e) => {
+    await mockLlm?.close();
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
@@ -136,14 +156,16 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   } catch (e) {
     // A key directory anygate refuses: no gateway left listening behind the error.
     await new Promise<void>((r) => server.close(() => r()));
+    await mockLlm?.close();
     throw e;
   }
   const jwksUris = opts.mockIdp ? Object.fromEntries(Object.keys(spec.authorizers).filter((n) => spec.authorizers[n].type === 'jwt').map((n) => [n, url + JWKS_PATH])) : undefined;
   const keys = consumerKeys(spec, opts.env);
   const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage });
   const proxy = new HttpProxy();
-  const resolver = new BackendResolver(spec, stage, opts.backends ?? {});
+  const resolver = new BackendResolver(spec, stage, backendUrls);
   const ctx: Pipeline = {
+    tokens: new TokenBudgets(tokenLimits(spec)),
     spec,
     profile,
     stage,
@@ -170,6 +192,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       },
     }),
   };
+  const mcp = createMcpEndpoint(spec, (r) => dispatch(ctx, r), { port });
+  if (mcp.tools.length) {
+    const taken = ctx.matcher.methodsFor(MCP_PATH);
+    if (taken.length) warnings.push(`route ${taken.join('/')} ${MCP_PATH} is shadowed by the MCP endpoint in dev`);
+    ctx.mcp = mcp;
+  }
   server.on('request', (req, res) => {
     handle(ctx, req, res).catch(() => {
       if (!res.headersSent) send(res, refusal(profile, 'internal'));
@@ -187,11 +215,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     adminToken,
     adminTokenFile: published?.file,
     warnings,
+    mcpUrl: ctx.mcp ? url + MCP_PATH : undefined,
+    tools: mcp.tools.map((t) => t.name),
+    mockLlmUrl: mockLlm?.url,
     close: async () => {
       published?.remove();
       server.closeAllConnections?.();
       await new Promise<void>((r) => server.close(() => r()));
       await proxy.close();
+      await mockLlm?.close();
     },
   };
 }
@@ -214,6 +246,9 @@ function fromProxyEvent(e: { path?: string; resource: string; httpMethod: string
 }
 
 interface Pipeline {
+  /** The MCP endpoint, when the gateway exposes tools. */
+  mcp?: McpEndpoint;
+  readonly tokens: TokenBudgets;
   readonly spec: GatewaySpec;
   readonly profile: Profile;
   readonly stage: string;
@@ -232,6 +267,8 @@ interface Pipeline {
   readonly transformer: DevTransformer;
 }
 
+export type { DispatchAnswer, DispatchRequest };
+
 function send(res: ServerResponse, r: { status: number; headers: Record<string, string>; body: string | Buffer }, head = false): void {
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
   res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length) });
@@ -239,8 +276,12 @@ function send(res: ServerResponse, r: { status: number; headers: Record<string, 
 }
 
 interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  /** Writes the answer: to the socket, or back to an in-process caller (dispatch). */
+  readonly send: (r: { status: number; headers: Record<string, string>; body: string | Buffer }, head: boolean, reason?: string) => void;
+  /** How many lines of header `name` the request carried. */
+  readonly headerLines: (name: string) => number;
+  /** The request target as sent (path and query). */
+  readonly target: string;
   readonly started: number;
   readonly method: string;
   readonly path: string;
@@ -254,7 +295,7 @@ interface Exchange {
 function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }, reason?: string): void {
   const headers = { ...r.headers };
   if (p.spec.cors) cors.decorate(p.spec.cors, x.origin, headers);
-  send(x.res, { ...r, headers }, x.method === 'HEAD');
+  x.send({ ...r, headers }, x.method === 'HEAD', reason);
   p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: x.routeId, status: r.status, latencyMs: performance.now() - x.started, consumer: x.consumer, clientIp: x.clientIp, cached: x.cached, ...(reason ? { reason } : {}) });
 }
 
@@ -268,8 +309,9 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
   const headers = flatHeaders(req);
   const x: Exchange = {
-    req,
-    res,
+    send: (r, head) => send(res, r, head),
+    headerLines: (name) => req.headersDistinct[name]?.length ?? 0,
+    target: req.url ?? '/',
     started,
     method: (req.method ?? 'GET').toUpperCase(),
     path: url.pathname,
@@ -280,6 +322,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     cached: false,
   };
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
+  if (p.mcp && url.pathname === MCP_PATH) return p.mcp.handle(req, res, { clientIp: x.clientIp, query: url.searchParams });
   if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
     const methods = p.matcher.methodsFor(x.path);
     if (methods.length === 0) return refuse(p, x, 'noRoute');
@@ -288,21 +331,52 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     p.accessLog.add({ time: new Date(p.clock.now()).toISOString(), method: x.method, path: x.path, routeId: null, status: pre.status, latencyMs: performance.now() - started, consumer: null, clientIp: x.clientIp, cached: false });
     return;
   }
+  return matched(p, x, headers, url.searchParams, (limit) => readBody(req, limit));
+}
+
+/** Route match, body size and the rest of the pipeline: shared by HTTP requests and dispatch. */
+async function matched(p: Pipeline, x: Exchange, headers: Record<string, string>, query: URLSearchParams, body: (limit: number) => Promise<Buffer | 'tooLarge'>): Promise<void> {
   const m = p.matcher.match(x.method, x.path);
   if (!m) return refuse(p, x, 'noRoute');
   if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
   x.routeId = m.route.id;
-  const body = await readBody(req, bodyLimit(p.profile, m.route));
-  if (body === 'tooLarge') return refuse(p, x, 'tooLarge');
-  return route(p, x, m, headers, url.searchParams, body);
+  const b = await body(bodyLimit(p.profile, m.route));
+  if (b === 'tooLarge') return refuse(p, x, 'tooLarge');
+  return route(p, x, m, headers, query, b);
+}
+
+/**
+ * One request through the whole pipeline in-process (IP rules, match, auth, limits, validation,
+ * cache, backend, access log), answered to the caller instead of a socket: how an MCP tool call
+ * reaches its route exactly as an HTTP request would.
+ */
+async function dispatch(p: Pipeline, r: DispatchRequest): Promise<DispatchAnswer> {
+  let answer: DispatchAnswer = asBuffer(refusal(p.profile, 'internal'));
+  const qs = r.query.toString();
+  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const x: Exchange = {
+    send: (res, _head, reason) => (answer = { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? Buffer.from(res.body) : res.body, reason }),
+    headerLines: (name) => (headers[name] === undefined ? 0 : 1),
+    target: r.path + (qs ? `?${qs}` : ''),
+    started: performance.now(),
+    method: r.method.toUpperCase(),
+    path: r.path,
+    clientIp: r.clientIp,
+    routeId: null,
+    consumer: null,
+    cached: false,
+  };
+  if (!ipAllowed(p.spec.ipRules, x.clientIp)) refuse(p, x, 'ipDenied');
+  else await matched(p, x, headers, r.query, async (limit) => (r.body.length > limit ? 'tooLarge' : r.body));
+  return answer;
 }
 
 async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer): Promise<void> {
   const r = m.route;
   const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
   const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
-  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: (name) => x.req.headersDistinct[name]?.length ?? 0, functionRequest: () => fnRequest() });
-  if (!auth.ok) return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.req.url ?? '/'}` });
+  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: x.headerLines, functionRequest: () => fnRequest() });
+  if (!auth.ok) return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.target}` });
   const caller = auth.caller;
   x.consumer = caller.consumer ?? caller.principal ?? null;
   const consumer = caller.consumer ? { name: caller.consumer, plan: p.spec.consumers[caller.consumer].plan } : undefined;
@@ -310,6 +384,14 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   if (!limit.ok) return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
   const valid = p.validator.check(r, { query, headers, body });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
+  const owner: BudgetOwner = { consumer: caller.consumer, principal: caller.principal, apiKey: caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined, clientIp: x.clientIp };
+  const tokens = p.tokens.admit(r.backend, owner, body, p.clock.now());
+  if (!tokens.ok) {
+    // The profile's rate-limit answer, with Retry-After on every profile (APIM's llm-token-limit sends it).
+    const over = refusal(p.profile, 'rateLimited', { clientIp: x.clientIp, retryAfterSeconds: tokens.retryAfterSeconds, limitScope: 'route' });
+    const why = `over the ${r.backend} token limit (${tokens.used} of ${tokens.limit} tokens used${tokens.estimate ? `, prompt estimated at ${tokens.estimate}` : ''}); lets in again in ${tokens.retryAfterSeconds} s`;
+    return finish(p, x, { ...over, headers: { ...over.headers, 'retry-after': String(tokens.retryAfterSeconds) } }, why);
+  }
 
   const key = r.cache && cacheable(x.method) ? cacheKey(p.spec, r, r.cache, { method: x.method, params: m.params, query, headers }) : undefined;
   if (key) {
@@ -320,6 +402,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
     }
   }
   const out = await backend(p, x, r, m, headers, query, body, caller);
+  if (p.tokens.limitOf(r.backend) && out.status < 400) p.tokens.charge(r.backend, owner, body, out, p.clock.now());
   if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
   finish(p, x, out);
 }
