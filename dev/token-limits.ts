@@ -20,7 +20,7 @@ export function tokensIn(text: string): number {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   // Content parts (`[{type: 'text', text}]`): only text parts carry tokens we can count.
-  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('\n');
+  if (Array.isArray(content)) return content.flatMap((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? [(p as { text: string }).text] : [])).join('\n');
   return '';
 }
 
