@@ -9,3 +9,6 @@ export * from './load';
 export * from './json-schema';
 export type * from './schema';
 export * from './bindings';
+export { TOOL_NAME_PATTERN, TOOL_NAME_MAX, TOOL_NAME_RULE, MCP_DEFAULTS, deriveAnnotations, deriveToolName } from './mcp';
+export { LLM_PROVIDERS, LLM_DEFAULTS, GUARD_CATEGORIES, PII_ENTITIES, TOKEN_METRIC_DIMENSIONS } from './llm';
+export { toolSchemas, type ToolSchemas, type ToolArgument, type JsonSchemaObject } from './tool-schema';

@@ -23,6 +23,8 @@ import {
   type TransformSpec,
 } from './types';
 import { authAlternatives, validateSemantics } from './validate';
+import { normalizeLlmBackend } from './llm';
+import { assignTools, mcpServer } from './mcp';
 
 /** Sorted, de-duplicated copy of a set-like list. */
 export function sortedSet<T extends string>(list: readonly T[] | undefined): T[] {
@@ -108,6 +110,10 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
     taken.add(id);
     return id;
   });
+  const tools = assignTools(
+    parsed.map((r, i) => ({ id: ids[i], method: r.method, path: formatPath(mustParsePath(r.path)), description: r.description, mcp: r.mcp })),
+    p.top.mcp,
+  );
   return parsed.map((r, i) => {
     const segments = mustParsePath(r.path);
     const cache = r.cache ?? d.cache;
@@ -137,11 +143,12 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       description: r.description,
       tags: sortedSet(r.tags),
       ...(r.apigee ? { apigee: r.apigee } : {}),
+      ...(tools.has(ids[i]) ? { mcp: tools.get(ids[i]) } : {}),
     };
   });
 }
 
-function normalizeBackend(name: string, b: NonNullable<ReturnType<ParsedGateway['backends']['entries']['get']>>): BackendSpec {
+function normalizeBackend(name: string, b: NonNullable<ReturnType<ParsedGateway['backends']['entries']['get']>>, gatewayName: string): BackendSpec {
   switch (b.type) {
     case 'http':
       return {
@@ -153,6 +160,8 @@ function normalizeBackend(name: string, b: NonNullable<ReturnType<ParsedGateway[
       return { type: 'function', binding: b.binding ?? name, timeoutMs: b.timeoutMs ?? MODEL_DEFAULTS.timeoutMs };
     case 'mock':
       return { type: 'mock', statusCode: b.statusCode ?? MODEL_DEFAULTS.mockStatusCode, body: b.body, headers: b.headers ?? {} };
+    case 'llm':
+      return normalizeLlmBackend(b, gatewayName);
   }
 }
 
@@ -211,7 +220,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     basePath,
     basePathSegments: mustParsePath(basePath),
     description: p.top.description,
-    backends: mapEntries(p.backends.entries, normalizeBackend),
+    backends: mapEntries(p.backends.entries, (n, b) => normalizeBackend(n, b, p.top.name!)),
     authorizers: mapEntries(p.authorizers.entries, (_, a) => normalizeAuthorizer(a)),
     plans: mapEntries(p.plans.entries, (_, pl) => ({ ...pl, rateLimit: rateLimit(pl.rateLimit) })),
     consumers: mapEntries(p.consumers.entries, (_, c) => c),
@@ -230,6 +239,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.top.aws ? { aws: p.top.aws } : {}),
     ...(p.top.azure ? { azure: p.top.azure } : {}),
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
+    mcp: mcpServer(p.top.mcp, p.top.description, routes.some((r) => r.mcp)),
   };
   return canonical(spec);
 }

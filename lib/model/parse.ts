@@ -20,6 +20,7 @@ import {
   Stage,
 } from './schema';
 import { didYouMean, fromZodIssue } from './zod-issues';
+import { McpServer } from './mcp';
 
 /** Entries of a named section: those that parsed, and every name that was present. */
 export interface Section<T> {
@@ -36,6 +37,7 @@ export interface ParsedGateway {
     aws?: z.output<typeof GatewaySchema.shape.aws>;
     azure?: z.output<typeof GatewaySchema.shape.azure>;
     kubernetes?: z.output<typeof GatewaySchema.shape.kubernetes>;
+    mcp?: z.output<typeof McpServer>;
   };
   readonly backends: Section<z.output<typeof Backend>>;
   readonly authorizers: Section<z.output<typeof Authorizer>>;
@@ -104,6 +106,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   if (input.aws !== undefined) top.aws = parseWith(shape.aws, input.aws, ['aws'], issues);
   if (input.azure !== undefined) top.azure = parseWith(shape.azure, input.azure, ['azure'], issues);
   if (input.kubernetes !== undefined) top.kubernetes = parseWith(shape.kubernetes, input.kubernetes, ['kubernetes'], issues);
+  if (input.mcp !== undefined) top.mcp = parseWith(McpServer, input.mcp, ['mcp'], issues);
   const routes: ParsedGateway['routes'] = [];
   if (input.routes !== undefined) {
     if (!Array.isArray(input.routes)) {

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME_PATTERN, SAFE_NAME_RULE } from './names';
+import { McpRoute, McpServer } from './mcp';
+import { LlmBackend } from './llm';
 
 /** A name satisfying the safe-name rule (see names.ts). */
 export const Name = z
@@ -226,6 +228,7 @@ export const Route = z
     description: z.string().optional().meta({ description: "Free text shown in exported OpenAPI and portals." }),
     tags: z.array(NonEmpty).optional().meta({ description: "Grouping tags.", default: [] }),
     apigee: ApigeeRouteOptions.optional(),
+    mcp: McpRoute.optional().meta({ description: 'Expose the route as an MCP tool (or `false`: keep it out when mcp.expose is all). Default: a tool only when mcp.expose is all.' }),
   })
   .describe('One method on one path template.');
 
@@ -262,8 +265,8 @@ export const MockBackend = z.strictObject({
 });
 
 export const Backend = z
-  .discriminatedUnion('type', [HttpBackend, FunctionBackend, MockBackend])
-  .describe('Where a route sends its requests: http, function or mock.');
+  .discriminatedUnion('type', [HttpBackend, FunctionBackend, MockBackend, LlmBackend])
+  .describe('Where a route sends its requests: http, function, mock or llm.');
 
 export const JwtAuthorizer = z.strictObject({
   type: z.literal('jwt').meta({ description: "Verifies a JSON Web Token." }),
@@ -391,6 +394,7 @@ export const GatewaySchema = z
     aws: AwsGatewayOptions.optional(),
     azure: AzureGatewayOptions.optional(),
     kubernetes: KubernetesGatewayOptions.optional(),
+    mcp: McpServer.optional().meta({ description: 'The gateway as an MCP server (Streamable HTTP) whose tools are routes. Default: a server only when a route has an mcp block.' }),
   })
   .describe('An anygate gateway definition.');
 
@@ -411,3 +415,6 @@ export type TransformInput = z.input<typeof Transform>;
 export type RequestValidationInput = z.input<typeof RequestValidation>;
 export type ObservabilityInput = z.input<typeof Observability>;
 export type DefaultsInput = z.input<typeof Defaults>;
+export type McpRouteInput = z.input<typeof McpRoute>;
+export type McpServerInput = z.input<typeof McpServer>;
+export type LlmBackendInput = z.input<typeof LlmBackend>;

@@ -18,6 +18,11 @@ import type {
 } from './schema';
 import type { PathSegment } from './path';
 import type { TemplatePart } from './template';
+import type { LlmBackendSpec } from './llm';
+import type { McpServerSpec, McpToolSpec } from './mcp';
+
+export type { LlmBackendSpec, LlmGuardsSpec, PiiGuardSpec, PromptSafetyGuardSpec, TokenLimitSpec, TokenMetricsSpec, LlmProvider } from './llm';
+export type { McpAnnotationsSpec, McpServerSpec, McpToolSpec } from './mcp';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
@@ -54,7 +59,7 @@ export interface MockBackendSpec {
   readonly body?: unknown;
   readonly headers: Record<string, string>;
 }
-export type BackendSpec = HttpBackendSpec | FunctionBackendSpec | MockBackendSpec;
+export type BackendSpec = HttpBackendSpec | FunctionBackendSpec | MockBackendSpec | LlmBackendSpec;
 
 export type JwtAuthorizerSpec = Omit<
   z.output<typeof JwtAuthorizer>,
@@ -124,6 +129,8 @@ export interface RouteSpec {
   readonly tags: string[];
   /** Options only the Apigee adapter reads. */
   readonly apigee?: { readonly honorNoCache?: boolean };
+  /** The route as an MCP tool (name settled, annotations filled). @default - not a tool */
+  readonly mcp?: McpToolSpec;
 }
 
 export interface StageSpec {
@@ -178,6 +185,8 @@ export interface GatewaySpec {
   };
   /** Options only the Kubernetes adapter reads. */
   readonly kubernetes?: KubernetesSpecOptions;
+  /** The gateway's MCP server. @default - present only when some route is a tool */
+  readonly mcp?: McpServerSpec;
 }
 
 /** The spec's `kubernetes:` block (see schema.ts KubernetesGatewayOptions for defaults). */

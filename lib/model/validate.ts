@@ -11,6 +11,8 @@ import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
 import type { RouteInput, TransformInput } from './schema';
 import { parseTemplate, stringLeaves } from './template';
+import { checkLlmBackend, checkLlmRoute } from './llm';
+import { checkMcp } from './mcp';
 
 type Path = (string | number)[];
 
@@ -127,6 +129,11 @@ function checkUrls(p: ParsedGateway, issues: SpecIssue[]): void {
     }
     if (b.url) checkSecureUrl(b.url, ['backends', name, 'url'], issues);
     b.targets?.forEach((t, i) => checkSecureUrl(t.url, ['backends', name, 'targets', i, 'url'], issues));
+  }
+  for (const [name, b] of p.backends.entries) {
+    if (b.type !== 'llm') continue;
+    checkLlmBackend(name, b, issues);
+    if (b.url) checkSecureUrl(b.url, ['backends', name, 'url'], issues);
   }
   for (const [name, a] of p.authorizers.entries) {
     if (a.type !== 'jwt') continue;
@@ -253,6 +260,8 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
     }
     if (route.auth !== undefined) checkAuthRefs(route.auth, [...base, 'auth'], p, issues);
     const alts = authAlternatives(auth);
+    const llm = backend ? p.backends.entries.get(backend) : undefined;
+    if (llm?.type === 'llm') checkLlmRoute(index, route, llm, backend!, alts === 'none', issues);
     if (route.scopes?.length && alts) {
       if (alts === 'none') {
         issues.push({ path: [...base, 'scopes'], message: 'a public route (auth: none) cannot require scopes: add a jwt authorizer or drop the scopes', severity: 'error' });
@@ -280,6 +289,7 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
   }
 
   checkDuplicateRoutes(facts, issues);
+  checkMcp(p.routes, p.top.mcp, issues);
 }
 
 function checkHeaderName(name: string, path: Path, issues: SpecIssue[]): void {

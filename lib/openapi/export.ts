@@ -45,6 +45,8 @@ function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject
       ? []
       : r.auth.map((alt) => Object.fromEntries(alt.map((n) => [n, spec.authorizers[n].type === 'jwt' ? r.scopes : []])));
   const ext = extension(r, Object.keys(Route.shape), ROUTE_STANDARD);
+  // A route kept out of a server that exposes every route says so, or import would expose it.
+  if (spec.mcp?.expose === 'all' && !r.mcp) ext.mcp = false;
   return {
     operationId: r.id,
     ...(r.description ? { description: r.description } : {}),

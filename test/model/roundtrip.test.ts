@@ -18,6 +18,11 @@ const input = {
     canary: { type: 'http', targets: [{ url: 'https://a.example.com', weight: 9 }, { url: 'https://b.example.com', weight: 1 }] },
     fn: { type: 'function', binding: 'orders-fn' },
     canned: { type: 'mock', statusCode: 202, body: { ok: true }, headers: { 'x-m': 'v' } },
+    model: {
+      type: 'llm', provider: 'azure-openai', url: 'https://r.openai.azure.com', model: 'gpt-4o', apiVersion: '2024-06-01', apiKey: { secretRef: 'env:AOAI' }, timeoutMs: 20000,
+      tokenLimit: { tokens: 500, period: 'hour', per: 'key', estimatePrompt: true }, tokenMetrics: { dimensions: ['model', 'clientIp'], namespace: 'ai' },
+      guards: { promptSafety: { categories: ['hate'], threshold: 'low', jailbreak: false, responses: true }, pii: { entities: ['usSsn'], action: 'mask', responses: true } },
+    },
   },
   authorizers: {
     jwt: { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['a'], jwksUri: 'https://id.example.com/jwks', algorithms: ['PS256'], requiredClaims: { tenant: 't' }, scopeClaim: 'scp', header: 'X-Token', clockSkewSeconds: 30, typ: 'at+jwt', resultTtlSeconds: 60 },
@@ -47,7 +52,9 @@ const input = {
       description: 'Get a thing',
       tags: ['things'],
       apigee: { honorNoCache: true },
+      mcp: { tool: 'get_thing', title: 'Get a thing', description: 'Reads a thing', annotations: { openWorldHint: false, idempotentHint: false } },
     },
+    { method: 'POST', path: '/chat', backend: 'model', auth: 'key', mcp: false },
     { method: 'POST', path: '/orders', backend: 'fn', auth: 'key' },
     { method: 'ANY', path: '/files/{p+}', auth: ['custom'] },
     { method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
@@ -60,6 +67,7 @@ const input = {
   ipRules: { allow: ['10.0.0.0/8'], deny: ['10.1.2.3'] },
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
   aws: { binaryMediaTypes: ['image/png'] },
+  mcp: { expose: 'all', path: '/tools', title: 'Things', description: 'Thing tools' },
   azure: { sku: 'Premium', externalCache: true },
   kubernetes: { gateway: { name: 'edge', namespace: 'infra', sectionName: 'https' }, hostnames: ['api.example.com'], namespaces: { dev: 'things-dev' }, functions: { dev: { 'orders-fn': { name: 'orders', namespace: 'fns', port: 8080 } } }, createGateway: { className: 'envoy', listeners: [{ protocol: 'HTTPS', certificateRefs: [{ name: 'api-tls', namespace: 'certs' }] }] } },
 };
@@ -80,7 +88,7 @@ describe('OpenAPI export keeps every field', () => {
   it('a route field is carried in x-anygate without export.ts naming it', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
-    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'kubernetes', 'name', 'observability', 'plans', 'stages']);
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'stages']);
   });
 });

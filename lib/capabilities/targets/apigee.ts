@@ -10,6 +10,7 @@ import { all, alternativesChecks, apiKeyNameChecks, apiKeySchemeChecks, customNa
 import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 import { APIGEE_DIFFERENCES as D } from './cloud-differences';
+import { AI_RECORDS } from './ai';
 
 /**
  * JSON payload delimiters (AssignMessage variablePrefix/Suffix) that occur nowhere in the text,
@@ -90,6 +91,7 @@ const extensible = (policy: string) => u(`${policy} is an extensible policy; BAS
 export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
   target: 'apigee',
   base: {
+    ...AI_RECORDS.apigee,
     'route.any': n('Flow without a verb condition'),
     'path.greedy': n('MatchesPath **'),
     'path.mixedSegment': n('JavaRegex flow condition'),

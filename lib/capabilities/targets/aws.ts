@@ -11,6 +11,7 @@ import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, 
 import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 import { unknownStages } from '../../model/stages';
 import { AWS_DIFFERENCES as D } from './cloud-differences';
+import { AI_RECORDS } from './ai';
 
 // Stage variables anygate sets itself (providers/aws/plan.ts RESERVED_STAGE_VARIABLE_PREFIX).
 const RESERVED_STAGE_VARIABLE_PREFIX = 'anygate_';
@@ -126,6 +127,7 @@ function tokenExpiryWindow(spec: GatewaySpec): string | undefined {
 export const AWS: TargetRecords = {
   target: 'aws',
   base: {
+    ...AI_RECORDS.aws,
     'route.any': n('x-amazon-apigateway-any-method'),
     'path.greedy': n('{proxy+} resource', { check: greedyBesidePlain }),
     'path.mixedSegment': u('API Gateway path parts are a whole {param} or literal text; use /t/{id} or a greedy path'),

@@ -22,6 +22,7 @@ import {
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
 import { AZURE_DIFFERENCES as D } from './cloud-differences';
+import { AI_RECORDS } from './ai';
 
 /**
  * rate-limit and rate-limit-by-key count calls per renewal-period of at most 300 s
@@ -38,6 +39,7 @@ const slowestRate = (feature: 'route.rateLimit' | 'plan.rateLimit' | 'stage.thro
 export const AZURE: TargetRecords<AzureSku> = {
   target: 'azure',
   base: {
+    ...AI_RECORDS.azure,
     'route.any': n('operation with method *'),
     'path.greedy': n('urlTemplate {*path}'),
     'path.mixedSegment': n('urlTemplate'),

@@ -18,6 +18,7 @@ export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 export { RATE_UNITS, wholeRate } from './kubernetes-rates';
 import { wholeRate } from './kubernetes-rates';
+import { AI_RECORDS } from './ai';
 
 const rates = (feature: 'route.rateLimit' | 'plan.rateLimit') => (ctx: CheckContext) =>
   ratesOf(ctx, feature).flatMap(({ where, what, rate }) =>
@@ -119,6 +120,7 @@ const optionsCheck = (ctx: CheckContext): SynthesisProblem[] =>
 export const KUBERNETES: TargetRecords = {
   target: 'kubernetes',
   base: {
+    ...AI_RECORDS.kubernetes,
     'route.any': n('HTTPRoute rule without a method match'),
     'path.greedy': n('RegularExpression path match (RE2, full match)'),
     'path.mixedSegment': n('RegularExpression path match (RE2, full match)'),
