@@ -15,10 +15,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySpec } from '../lib/model/types';
-import { devTools, toolRequest, type DevTool } from './ai-model';
-
-/** Where dev serves MCP. */
-export const MCP_PATH = '/mcp';
+import { devTools, mcpPath, toolRequest, type DevTool } from './ai-model';
 
 /** `_meta` key of a tool result carrying the route's HTTP answer. */
 export const HTTP_META = 'anygate/http';
@@ -44,6 +41,8 @@ export interface DispatchAnswer {
 
 export interface McpEndpoint {
   readonly tools: DevTool[];
+  /** The endpoint's path (basePath + the spec's mcp.path). */
+  readonly path: string;
   handle(req: IncomingMessage, res: ServerResponse, ctx: { clientIp: string; query: URLSearchParams }): Promise<void>;
 }
 
@@ -129,13 +128,15 @@ export function createMcpEndpoint(spec: GatewaySpec, dispatch: (r: DispatchReque
     return s;
   };
 
+  const path = mcpPath(spec);
   return {
     tools,
+    path,
     async handle(req, res, ctx) {
       if (req.method !== 'POST') {
         // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
         res.writeHead(405, { 'content-type': 'application/json', allow: 'POST' });
-        res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: ErrorCode.ConnectionClosed, message: `anygate dev serves MCP statelessly: POST ${MCP_PATH}` }, id: null }));
+        res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: ErrorCode.ConnectionClosed, message: `anygate dev serves MCP statelessly: POST ${path}` }, id: null }));
         return;
       }
       const s = server(ctx.clientIp, ctx.query);

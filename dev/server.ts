@@ -30,8 +30,8 @@ import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
-import { isLlmBackend, tokenLimits } from './ai-model';
-import { createMcpEndpoint, MCP_PATH, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
+import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
+import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
 import { TokenBudgets, type BudgetOwner } from './token-limits';
 
@@ -139,6 +139,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const mockLlm: MockLlm | undefined = opts.mockLlm && llms.length ? await startMockLlm({ now: () => clock.now() }) : undefined;
   if (opts.mockLlm && !llms.length) warnings.push('--mock-llm: the spec has no type: llm backend, so no mock LLM was started');
   const backendUrls = { ...(mockLlm ? Object.fromEntries(llms.map((b) => [b, mockLlm.url])) : {}), ...(opts.backends ?? {}) };
+  for (const b of llms) {
+    const llm = spec.backends[b];
+    if (llm.type === 'llm' && !llm.url && !backendUrls[b]) throw new DevUsageError(`backend ${b}: a ${llm.provider} model has no URL dev can call; start with --mock-llm, or --backend ${b}=URL for an OpenAI-compatible endpoint`);
+  }
+  // Real providers get their key from the environment (secretRef env:NAME); the mock needs none.
+  const llmHeaders = llmCredentials(spec, opts.env ?? process.env, new Set(llms.filter((b) => mockLlm && !opts.backends?.[b])), warnings);
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new DevUsageError(`port ${opts.port} is in use; pick another with --port, or --port 0 for a free one`) : e));
@@ -182,7 +188,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     keys,
     functions,
     transformer: createDevTransformer(spec, {
-      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend) + pathAndQuery, init),
+      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend) + pathAndQuery, llmHeaders[backend] ? { ...init, headers: { ...init.headers, ...llmHeaders[backend] } } : init),
       invoke: async (binding, event) => {
         const fn = functions.get(binding);
         if (!fn) throw new Error(`function ${binding} is not bound`);
@@ -194,8 +200,6 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   };
   const mcp = createMcpEndpoint(spec, (r) => dispatch(ctx, r), { port });
   if (mcp.tools.length) {
-    const taken = ctx.matcher.methodsFor(MCP_PATH);
-    if (taken.length) warnings.push(`route ${taken.join('/')} ${MCP_PATH} is shadowed by the MCP endpoint in dev`);
     ctx.mcp = mcp;
   }
   server.on('request', (req, res) => {
@@ -215,7 +219,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     adminToken,
     adminTokenFile: published?.file,
     warnings,
-    mcpUrl: ctx.mcp ? url + MCP_PATH : undefined,
+    mcpUrl: ctx.mcp ? url + ctx.mcp.path : undefined,
     tools: mcp.tools.map((t) => t.name),
     mockLlmUrl: mockLlm?.url,
     close: async () => {
@@ -322,7 +326,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     cached: false,
   };
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
-  if (p.mcp && url.pathname === MCP_PATH) return p.mcp.handle(req, res, { clientIp: x.clientIp, query: url.searchParams });
+  if (p.mcp && url.pathname === p.mcp.path) return p.mcp.handle(req, res, { clientIp: x.clientIp, query: url.searchParams });
   if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
     const methods = p.matcher.methodsFor(x.path);
     if (methods.length === 0) return refuse(p, x, 'noRoute');

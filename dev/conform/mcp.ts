@@ -14,9 +14,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
-import { devTools, tokenLimits, type DevTool } from '../ai-model';
+import { devTools, isLlmBackend, mcpPath, tokenLimits, type DevTool } from '../ai-model';
 import { consumerKeys } from '../consumers';
-import { HTTP_META, MCP_PATH } from '../mcp';
+import { HTTP_META } from '../mcp';
+import { TOOL_NAME_PATTERN } from '../../lib/model/mcp';
 import { mockToken } from '../mock-idp';
 import { findAdminToken, type CaseResult } from './run';
 import { ADMIN_TOKEN_HEADER } from '../admin-guard';
@@ -24,7 +25,7 @@ import { ADMIN_TOKEN_HEADER } from '../admin-guard';
 export interface McpConformOptions {
   /** The gateway's base URL (its /__anygate endpoints tell `anygate dev` apart). */
   readonly url: string;
-  /** The MCP endpoint. @default url + '/mcp' */
+  /** The MCP endpoint. @default url + basePath + the spec's mcp.path (/mcp) */
   readonly mcpUrl?: string;
   readonly env?: Record<string, string | undefined>;
   /** The dev gateway's admin token (to move its virtual clock past earlier cases' windows). @default as run.ts finds it */
@@ -33,8 +34,8 @@ export interface McpConformOptions {
   readonly maxTokenLimitCalls?: number;
 }
 
-/** MCP tool names every client accepts (the MCP spec's advice; longer names break clients). */
-export const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** MCP tool names every client accepts (longer names break clients): the model's rule. */
+const TOOL_NAME = TOOL_NAME_PATTERN;
 
 type Schema = Record<string, unknown>;
 
@@ -123,7 +124,7 @@ export async function runMcpChecks(spec: GatewaySpec, opts: McpConformOptions): 
   const tools = devTools(spec);
   if (!tools.length) return [];
   const base = opts.url.replace(/\/+$/, '');
-  const mcpUrl = opts.mcpUrl ?? base + MCP_PATH;
+  const mcpUrl = opts.mcpUrl ?? base + mcpPath(spec);
   const keys = new Map(consumerKeys(spec, opts.env).map((k) => [k.consumer, k.key]));
   const limits = tokenLimits(spec);
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -171,7 +172,7 @@ export async function runMcpChecks(spec: GatewaySpec, opts: McpConformOptions): 
   for (const t of tools.filter((x) => byName.has(x.name))) {
     const r = t.route;
     const llmLimit = limits.get(r.backend);
-    const args = sampleArgs(t, Boolean(llmLimit) || spec.backends[r.backend]?.type === ('llm' as never), ajv);
+    const args = sampleArgs(t, isLlmBackend(spec, r.backend), ajv);
     const creds = credentials(spec, r, keys, nowMs);
     let c: Client | undefined;
     try {

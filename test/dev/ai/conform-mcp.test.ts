@@ -10,9 +10,10 @@ import { formatResults, runVectors } from '../../../dev/conform/run';
 import { runMcpChecks, sampleOf } from '../../../dev/conform/mcp';
 import type { GatewaySpec } from '../../../lib/model/types';
 import { echoBackend, isolateDevHome, type EchoBackend } from '../helpers';
-import { aiSpec } from './fixture';
+import { aiSpec, allowPendingAiRecords } from './fixture';
 
 isolateDevHome();
+allowPendingAiRecords('aws');
 let echo: EchoBackend;
 beforeAll(async () => {
   echo = await echoBackend();
@@ -48,7 +49,7 @@ it('every MCP case passes against anygate dev, after the HTTP vectors', async ()
 
 it('fails, naming the tool, against a gateway that lists too little, lets anyone in and has no token limit', async () => {
   const spec = aiSpec();
-  const open = aiSpec({ tokens: 1_000_000 });
+  const open = aiSpec('{ tokens: 1000000, period: minute }');
   const lax: GatewaySpec = { ...open, routes: open.routes.map((r) => (r.id === 'getPet' ? { ...r, auth: 'none', scopes: [] } : r.id === 'hello' ? { ...r, mcp: undefined } : r)) as GatewaySpec['routes'] };
   const dev = await start(lax);
   try {

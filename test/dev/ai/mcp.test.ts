@@ -12,9 +12,10 @@ import { startDev, type DevServer } from '../../../dev/server';
 import { mockToken } from '../../../dev/mock-idp';
 import { HTTP_META } from '../../../dev/mcp';
 import { echoBackend, get, isolateDevHome, type EchoBackend } from '../helpers';
-import { aiSpec, TOKENS_PER_MINUTE } from './fixture';
+import { aiSpec, allowPendingAiRecords, TOKENS_PER_MINUTE } from './fixture';
 
 isolateDevHome();
+allowPendingAiRecords('aws');
 
 let echo: EchoBackend;
 let dev: DevServer;
@@ -48,8 +49,8 @@ describe('tools/list', () => {
       const ajv = new Ajv({ strict: false });
       for (const t of tools) expect(() => ajv.compile(t.inputSchema)).not.toThrow();
       const getPet = tools.find((t) => t.name === 'get_pet')!;
-      expect(getPet).toMatchObject({ title: 'Get a pet', description: 'Fetch one pet by id.', annotations: { readOnlyHint: true } });
-      expect(getPet.inputSchema).toMatchObject({ required: ['path', 'query'], properties: { path: { required: ['id'] }, query: { required: ['fields'] } } });
+      expect(getPet).toMatchObject({ title: 'Get a pet', description: 'Fetch one pet by id.', annotations: { readOnlyHint: true, destructiveHint: false } });
+      expect(getPet.inputSchema).toMatchObject({ required: ['id', 'fields'], properties: { id: { type: 'string' }, fields: { type: 'string' } } });
       expect(tools.find((t) => t.name === 'create_pet')!.inputSchema.properties!.body).toMatchObject({ required: ['name'] });
     } finally {
       await c.close();
@@ -74,7 +75,7 @@ describe('tools/call goes through the route', () => {
     const c = await client();
     const hits = echo.hits;
     try {
-      const r = (await c.callTool({ name: 'get_pet', arguments: { path: { id: 'rex' }, query: { fields: 'name' } } })) as CallToolResult;
+      const r = (await c.callTool({ name: 'get_pet', arguments: { id: 'rex', fields: 'name' } })) as CallToolResult;
       const direct = await get(`${dev.url}/v1/pets/rex?fields=name`);
       expect(r.isError).toBe(true);
       expect(http(r).status).toBe(direct.status);
@@ -91,12 +92,12 @@ describe('tools/call goes through the route', () => {
     const token = mockToken(spec, { authorizer: 'jwt', scopes: ['pets:read'], nowMs: dev.clock.now() });
     const c = await client({ Authorization: `Bearer ${token}` });
     try {
-      const r = (await c.callTool({ name: 'get_pet', arguments: { path: { id: 'a b/c' }, query: { fields: 'name' } } })) as CallToolResult;
+      const r = (await c.callTool({ name: 'get_pet', arguments: { id: 'a b/c', fields: 'name' } })) as CallToolResult;
       expect(r.isError).toBeFalsy();
       expect(JSON.parse(text(r))).toMatchObject({ method: 'GET', url: '/pets/a%20b%2Fc?fields=name' });
       const wrong = mockToken(spec, { authorizer: 'jwt', scopes: ['other'], nowMs: dev.clock.now() });
       const c2 = await client({ Authorization: `Bearer ${wrong}` });
-      const refused = (await c2.callTool({ name: 'get_pet', arguments: { path: { id: 'x' }, query: { fields: 'name' } } })) as CallToolResult;
+      const refused = (await c2.callTool({ name: 'get_pet', arguments: { id: 'x', fields: 'name' } })) as CallToolResult;
       await c2.close();
       expect([refused.isError, http(refused).status]).toEqual([true, 403]);
     } finally {

@@ -63,6 +63,8 @@ describe('budgets', () => {
   });
 });
 
+type Chat = { usage?: unknown; choices: { message: { content: string } }[] };
+
 describe('the mock LLM', () => {
   let llm: MockLlm;
   beforeAll(async () => {
@@ -73,7 +75,7 @@ describe('the mock LLM', () => {
 
   it('answers chat completions deterministically, with a usage block the budget counts alike', async () => {
     const req = { model: 'gpt-4o', messages: [{ role: 'user', content: 'What is a pet?' }] };
-    const [a, b] = await Promise.all([post('/v1/chat/completions', req).then((r) => r.json()), post('/v1/chat/completions', req).then((r) => r.json())]);
+    const [a, b] = (await Promise.all([post('/v1/chat/completions', req).then((r) => r.json()), post('/v1/chat/completions', req).then((r) => r.json())])) as [Chat, Chat];
     expect(a).toEqual(b);
     expect(a).toMatchObject({ object: 'chat.completion', created: 1_700_000_000, model: 'gpt-4o', choices: [{ message: { role: 'assistant', content: 'anygate mock reply to: What is a pet?' }, finish_reason: 'stop' }] });
     const prompt = promptTokens(Buffer.from(JSON.stringify(req)));
@@ -87,13 +89,13 @@ describe('the mock LLM', () => {
     const text = await s.text();
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
     expect(reportedUsage(Buffer.from(text), 'text/event-stream')).toBeGreaterThan(0);
-    const none = await (await post('/chat/completions', { messages: [{ role: 'user', content: 'hi' }] }, { 'x-anygate-mock-usage': 'none' })).json();
+    const none = (await (await post('/chat/completions', { messages: [{ role: 'user', content: 'hi' }] }, { 'x-anygate-mock-usage': 'none' })).json()) as Chat;
     expect(none.usage).toBeUndefined();
   });
 
   it('refuses what OpenAI refuses, in its error shape', async () => {
     const r = await post('/chat/completions', { messages: [] });
-    expect([r.status, (await r.json()).error.type]).toEqual([400, 'invalid_request_error']);
+    expect([r.status, ((await r.json()) as { error: { type: string } }).error.type]).toEqual([400, 'invalid_request_error']);
     expect((await fetch(llm.url + '/v1/embeddings', { method: 'POST' })).status).toBe(404);
   });
 });
