@@ -388,7 +388,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   if (!limit.ok) return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
   const valid = p.validator.check(r, { query, headers, body });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
-  const owner: BudgetOwner = { consumer: caller.consumer, principal: caller.principal, apiKey: caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined, clientIp: x.clientIp };
+  const owner: BudgetOwner = { consumer: caller.consumer, principal: caller.principal, credential: (caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined) ?? headers.authorization, clientIp: x.clientIp };
   const tokens = p.tokens.admit(r.backend, owner, body, p.clock.now());
   if (!tokens.ok) {
     // The profile's rate-limit answer, with Retry-After on every profile (APIM's llm-token-limit sends it).

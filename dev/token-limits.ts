@@ -98,8 +98,8 @@ export function completionText(body: Buffer): string {
 export interface BudgetOwner {
   readonly consumer?: string;
   readonly principal?: string;
-  /** The caller's API key, when one identified it. */
-  readonly apiKey?: string;
+  /** The credential that identified the caller: its API key, else its Authorization header. */
+  readonly credential?: string;
   readonly clientIp: string;
 }
 
@@ -107,7 +107,7 @@ export type Admission = { readonly ok: true; readonly estimate: number } | { rea
 
 function ownerKey(per: DevTokenLimit['per'], o: BudgetOwner): string {
   if (per === 'gateway') return 'gateway';
-  if (per === 'key') return o.apiKey ? `key:${o.apiKey}` : `ip:${o.clientIp}`;
+  if (per === 'key') return o.credential ? `key:${o.credential}` : `ip:${o.clientIp}`;
   // An anonymous caller has no consumer: its address is its identity (APIM's counter-key default).
   return o.consumer ? `consumer:${o.consumer}` : o.principal ? `principal:${o.principal}` : `ip:${o.clientIp}`;
 }

@@ -59,7 +59,7 @@ describe('budgets', () => {
   it('charge the counted prompt and completion when the upstream reports no usage', () => {
     const b = new TokenBudgets(new Map([['llm', { tokens: 1000, windowSeconds: 60, per: 'key' as const, estimatePrompt: false }]]));
     const reply = { headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'four word reply here' } }] })) };
-    expect(b.charge('llm', { apiKey: 'k1', clientIp: '1' }, chat('hello'), reply, t0)).toBe(promptTokens(chat('hello')) + countTokens('four word reply here'));
+    expect(b.charge('llm', { credential: 'k1', clientIp: '1' }, chat('hello'), reply, t0)).toBe(promptTokens(chat('hello')) + countTokens('four word reply here'));
   });
 });
 
