@@ -13,7 +13,8 @@ import { echoBackend, isolateDevHome, type EchoBackend } from '../helpers';
 import { aiSpec, allowPendingAiRecords } from './fixture';
 
 isolateDevHome();
-allowPendingAiRecords('aws');
+const restoreRecords = allowPendingAiRecords('aws');
+afterAll(restoreRecords);
 let echo: EchoBackend;
 beforeAll(async () => {
   echo = await echoBackend();

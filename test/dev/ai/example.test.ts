@@ -33,7 +33,7 @@ it('says which targets synthesize it, as the records and the compilers find', ()
 });
 
 it('serves its two tools over MCP with the mock model, and passes conform', async () => {
-  allowPendingAiRecords('aws');
+  const restoreRecords = allowPendingAiRecords('aws');
   const orders = await echoBackend();
   const dev = await startDev({ spec, port: 0, clock: 'virtual', mockLlm: true, backends: { orders: orders.url }, publishAdminToken: false });
   try {
@@ -49,5 +49,6 @@ it('serves its two tools over MCP with the mock model, and passes conform', asyn
   } finally {
     await dev.close();
     await orders.close();
+    restoreRecords();
   }
 });

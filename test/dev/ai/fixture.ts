@@ -63,10 +63,13 @@ const PENDING = 'is not synthesized for this target yet';
 
 /**
  * Until the target's emitters land (issue #30, wp/ai), its AI records refuse as "not synthesized
- * yet", and dev refuses at start on the same records. This lets the dev tests run the profile
- * meanwhile: it marks only such pending entries native, and does nothing once the records are real.
+ * yet", and dev refuses at start on the same records. This lets a dev test run the profile
+ * meanwhile: it marks only such pending entries native, and does nothing once the records are
+ * real. Test files share worker processes: call the returned function (afterAll) to restore.
  */
-export function allowPendingAiRecords(target: Target = 'aws'): void {
+export function allowPendingAiRecords(target: Target = 'aws'): () => void {
   const base = TARGET_RECORDS[target].base as Record<string, { support: string; note: string }>;
+  const saved = { ...base };
   for (const [id, r] of Object.entries(base)) if (r.support === 'unsupported' && r.note.includes(PENDING)) base[id] = { support: 'native', note: `pending (${id}), allowed for dev tests` };
+  return () => Object.assign(base, saved);
 }

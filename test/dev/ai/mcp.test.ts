@@ -15,7 +15,8 @@ import { echoBackend, get, isolateDevHome, type EchoBackend } from '../helpers';
 import { aiSpec, allowPendingAiRecords, TOKENS_PER_MINUTE } from './fixture';
 
 isolateDevHome();
-allowPendingAiRecords('aws');
+const restoreRecords = allowPendingAiRecords('aws');
+afterAll(restoreRecords);
 
 let echo: EchoBackend;
 let dev: DevServer;
