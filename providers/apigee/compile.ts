@@ -13,6 +13,7 @@ import { routeCondition } from './conditions';
 import { ApigeeContext, type Fragment } from './context';
 import { authFragment } from './emit/route-auth';
 import { backendFragment } from './emit/backend';
+import { llmFragment } from './emit/llm';
 import { cacheFragment } from './emit/cache';
 import { limitsFragment } from './emit/limits';
 import { transformFragment } from './emit/transform';
@@ -40,9 +41,10 @@ function routeFlow(ctx: ApigeeContext, r: RouteSpec, targets: Targets): XNode {
   const cache = cacheFragment(ctx, r);
   const backend = backendFragment(ctx, r, targets);
   const transform = transformFragment(ctx, r);
-  const request: Fragment[] = [authFragment(ctx, r), validationFragment(ctx, r), limitsFragment(ctx, r), cache.lookup, transform, backend];
-  // The mock answer first, then response transforms, then the cache stores what the client gets.
-  const response: Fragment[] = [backend, transform, cache.store];
+  const llm = llmFragment(ctx, r);
+  const request: Fragment[] = [authFragment(ctx, r), validationFragment(ctx, r), limitsFragment(ctx, r), llm, cache.lookup, transform, backend];
+  // The mock answer first, then the model's token count, then response transforms, then the cache stores what the client gets.
+  const response: Fragment[] = [backend, llm, transform, cache.store];
   return el(
     'Flow',
     { name: r.id },

@@ -11,6 +11,7 @@ import { url as checkUrl } from './conditions';
 import type { ApigeeContext } from './context';
 import type { ApigeeTargetServer } from './plan';
 import * as P from './policies';
+import { llmTarget } from './emit/llm';
 
 export interface TargetRef {
   readonly name: string;
@@ -122,10 +123,11 @@ export class Targets {
       );
       return { connection: [auth, balancer, el('Path', {}, t.rewrite ? `${lb.path}{anygate.backend.path}` : lb.path || '/'), props].filter((x): x is XNode => Boolean(x)), pre };
     }
-    const url = checkUrl((b as HttpBackendSpec).url!, `backends.${t.backend}.url`);
+    const model = b.type === 'llm' ? llmTarget(b) : undefined;
+    const url = checkUrl(model ? model.url : (b as HttpBackendSpec).url!, `backends.${t.backend}.url`);
     if (t.rewrite) pre.push(ctx.step(ctx.add(P.javascript('JS-apply-rewrite', { mode: 'apply-rewrite' }))));
     const ssl = url.startsWith('https:') && el('SSLInfo', {}, el('Enabled', {}, 'true'), el('Enforce', {}, 'true'), el('IgnoreValidationErrors', {}, 'false'));
-    return { connection: [el('URL', {}, url), ssl, props].filter((x): x is XNode => Boolean(x)), pre };
+    return { connection: [model?.auth, el('URL', {}, url), ssl, props].filter((x): x is XNode => Boolean(x)), pre };
   }
 
   /** The target endpoint files, `targets/<name>.xml`. */

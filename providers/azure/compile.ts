@@ -13,6 +13,7 @@ import { canonical } from '../../lib/model/normalize';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { emitAuth } from './emit/auth';
 import { emitBackend } from './emit/backend';
+import { emitLlm } from './emit/llm';
 import { emitCache } from './emit/cache';
 import type { EmitContext, Fragment, RouteEmitter } from './emit/context';
 import { corsOnError, corsPolicy } from './emit/cors';
@@ -58,10 +59,11 @@ const CONCERNS: readonly [string, RouteEmitter][] = [
   ['limits', emitLimits],
   ['cache', emitCache],
   ['transform', emitTransform],
+  ['llm', emitLlm],
   ['backend', emitBackend],
 ];
 const SECTIONS = {
-  inbound: ['auth', 'validation', 'limits', 'cache', 'transform', 'backend'],
+  inbound: ['auth', 'validation', 'limits', 'cache', 'transform', 'llm', 'backend'],
   backend: ['backend'],
   outbound: ['transform', 'cache'],
 } as const;

@@ -1,6 +1,7 @@
 /** The plan's service-level parts: backends, products, subscriptions and named values, per stage. */
 import type { GatewaySpec, HttpBackendSpec } from '../../lib/model/types';
-import { bindingRef } from '../shared/resources';
+import { bindingRef, secretRef } from '../shared/resources';
+import { contentSafetyBackend, llmBackend } from './emit/llm';
 import type { EmitContext } from './emit/context';
 import { planRateLimit, quotaPolicy } from './emit/limits';
 import type { ApimBackend, ApimNamedValue, ApimProduct, ApimSubscription } from './plan';
@@ -24,6 +25,10 @@ export function planBackends(spec: GatewaySpec, ctx: EmitContext): ApimBackend[]
   for (const name of [...new Set(spec.routes.map((r) => r.backend))].sort()) {
     const b = spec.backends[name];
     if (b.type === 'mock') continue;
+    if (b.type === 'llm') {
+      out.push(llmBackend(name, b, ctx));
+      continue;
+    }
     if (b.type === 'function') {
       out.push(functionBackend(name, b.binding, ctx));
       continue;
@@ -36,6 +41,8 @@ export function planBackends(spec: GatewaySpec, ctx: EmitContext): ApimBackend[]
       out.push({ id: ctx.names.backend(name), key: name, type: 'Pool', pool: hb.targets.map((t, i) => ({ key: `${name}-${i + 1}`, weight: t.weight })) });
     } else out.push({ id: ctx.names.backend(name), key: name, type: 'Single', url: override ?? hb.url!, ...(cb ? { circuitBreaker: cb } : {}) });
   }
+  const safety = contentSafetyBackend(ctx);
+  if (safety) out.push(safety);
   return out;
 }
 
@@ -64,7 +71,7 @@ export function planNamedValues(spec: GatewaySpec, ctx: EmitContext): ApimNamedV
   const all = new Map<string, ApimNamedValue>();
   for (const [k, v] of Object.entries(spec.stages[ctx.stage].variables)) all.set(ctx.names.stageVariable(k), { id: ctx.names.stageVariable(k), value: v, secret: false });
   for (const [id, src] of ctx.namedValues) {
-    all.set(id, src.kind === 'literal' ? { id, value: src.value, secret: false } : { id, value: bindingRef(src.binding, src.property), secret: src.property === 'key' });
+    all.set(id, src.kind === 'literal' ? { id, value: src.value, secret: false } : src.kind === 'secret' ? { id, value: secretRef(src.secretRef), secret: true } : { id, value: bindingRef(src.binding, src.property), secret: src.property === 'key' });
   }
   return [...all.keys()].sort().map((id) => all.get(id)!);
 }

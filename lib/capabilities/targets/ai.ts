@@ -1,28 +1,133 @@
 /**
  * The AI-gateway features (MCP tools, LLM backends, token limits and metrics, guards) on each
  * target, in one file so the four target records stay small: each target's base column spreads
- * its entries from here. docs/ai.md explains every entry.
+ * its entries from here (and Azure's Consumption tier its overrides). docs/ai.md explains every
+ * entry, with what each cloud charges for.
  */
-import type { Target, TargetCapability } from '../types';
-import { unsupported as u } from './helpers';
+import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../model/types';
+import type { CheckContext, Target, TargetCapability } from '../types';
+import { differs, native as n, unsupported as u, usedRoutes } from './helpers';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
 
 const pending = (what: string) => u(`${what} is not synthesized for this target yet (issue #30)`);
 
-const PENDING: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': pending('exposing routes as MCP tools'),
-  'backend.llm': pending('an LLM backend'),
-  'llm.tokenLimit': pending('an LLM token limit'),
-  'llm.tokenMetrics': pending('LLM token metrics'),
-  'llm.promptGuard': pending('an LLM prompt safety guard'),
-  'llm.piiGuard': pending('an LLM personal-data guard'),
+/** The LLM backend of each route the feature is used on. */
+const llmRoutes = (ctx: CheckContext): { route: RouteSpec; name: string; b: LlmBackendSpec }[] =>
+  usedRoutes(ctx).flatMap((r) => {
+    const b = ctx.spec.backends[r.backend];
+    return b.type === 'llm' ? [{ route: r, name: r.backend, b }] : [];
+  });
+
+/** Providers a target's gateway can call with the credentials it has. */
+const providers = (allowed: readonly LlmBackendSpec['provider'][], why: string) => (ctx: CheckContext) =>
+  llmRoutes(ctx)
+    .filter((x) => !allowed.includes(x.b.provider))
+    .map((x) => ctx.problem(x.route.id, `backend ${x.name}: provider ${x.b.provider} ${why}; use ${allowed.join(' or ')}`));
+
+/** A per-caller budget needs every alternative of the route to identify callers the same way. */
+const oneCallerKind = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, b }) => {
+    if (b.tokenLimit!.per === 'gateway' || route.auth === 'none') return [];
+    const kinds = route.auth.map((alt) => [...new Set(alt.map((n) => ctx.spec.authorizers[n].type))].sort().join('+'));
+    return new Set(kinds).size > 1 ? [ctx.problem(route.id, `a token budget per ${b.tokenLimit!.per} needs one way to identify the caller, but the route's alternatives use ${[...new Set(kinds)].join(', ')}: give the route one kind of authorizer, or set tokenLimit.per: gateway`)] : [];
+  });
+
+const responsesChecked = (guard: 'promptSafety' | 'pii', why: string) => (ctx: CheckContext) =>
+  llmRoutes(ctx)
+    .filter((x) => x.b.guards?.[guard]?.responses)
+    .map((x) => ctx.problem(x.route.id, `backend ${x.name}: guards.${guard}.responses: ${why}; set responses: false`));
+
+const quotaPeriods = (s: GatewaySpec) => Object.values(s.backends).some((b) => b.type === 'llm' && b.tokenLimit !== undefined && b.tokenLimit.period !== 'minute');
+
+const AZURE: Record<AiFeatureId, TargetCapability> = {
+  'mcp.tools': u(
+    'API Management creates an MCP server (an Api of type mcp with its API tools) only at REST API version 2025-09-01-preview, and the pinned @pulumi/azure-native creates Api at 2024-05-01 (ApiTool at 2025-03-01-preview), so anygate cannot emit it yet; expose the tools from another target, or add them in the portal ("Expose an API as an MCP server")',
+  ),
+  'backend.llm': n('Backend with the model URL (Azure OpenAI: /openai/deployments/<model> with api-version, the service\'s managed identity unless apiKey names a key; OpenAI-compatible: the base URL with a bearer key from a secret named value)', {
+    check: providers(['openai-compatible', 'azure-openai'], 'needs Google or AWS credentials that API Management cannot mint'),
+  }),
+  'llm.tokenLimit': n('llm-token-limit: tokens-per-minute, or token-quota per Hourly/Daily; counter key per subscription (API keys), per token subject (JWT) or one per backend', {
+    check: oneCallerKind,
+    differences: [
+      differs('status', 'a token quota (period hour or day) answers 403 when spent, not 429; a per-minute limit answers 429 with Retry-After', undefined, quotaPeriods),
+      differs('accuracy', 'without estimatePrompt, a request is admitted until the model reports usage over the budget: the call that crosses it completes'),
+    ],
+  }),
+  'llm.tokenMetrics': n('llm-emit-token-metric to Application Insights (set applicationInsights on the component; custom metrics with dimensions must be enabled on the logger)'),
+  'llm.promptGuard': n('llm-content-safety through Azure AI Content Safety (a content-safety binding: its endpoint URL and key), categories on the four-level scale, shield-prompt for jailbreaks', {
+    check: responsesChecked('promptSafety', 'llm-content-safety checks prompts only'),
+  }),
+  'llm.piiGuard': u('API Management has no personal-data detection for LLM traffic (llm-content-safety checks harm categories and prompt attacks); for PII fields in JSON responses use transform.response.redact'),
+};
+
+const AZURE_CONSUMPTION: Partial<Record<AiFeatureId, TargetCapability>> = {
+  'llm.tokenLimit': u('Consumption has no llm-token-limit (Developer, Basic, Standard, Premium and the v2 tiers do); use another SKU'),
+  'llm.tokenMetrics': u('Consumption has no llm-emit-token-metric; use another SKU'),
+  'llm.promptGuard': u('Consumption has no llm-content-safety; use another SKU'),
+};
+
+const AWS: Record<AiFeatureId, TargetCapability> = {
+  'mcp.tools': pending('exposing routes as MCP tools through Amazon Bedrock AgentCore Gateway (AWS::BedrockAgentCore::Gateway and a GatewayTarget over the stage)'),
+  'backend.llm': pending('an LLM backend (an http_proxy integration carrying the provider key, or a Bedrock integration)'),
+  'llm.tokenLimit': u('API Gateway has no token limit, and its emulation (a generated Lambda in front of the model counting reported usage against a DynamoDB counter) is not generated yet (issue #30); limit requests with a plan quota or rate limit instead'),
+  'llm.tokenMetrics': pending('LLM token metrics (CloudWatch metrics from the token-counting Lambda)'),
+  'llm.promptGuard': pending('a prompt safety guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail)'),
+  'llm.piiGuard': pending('a personal-data guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail with sensitive-information filters)'),
+};
+
+/** Apigee's token counters key on the app VerifyAPIKey verified (client_id). */
+const apigeeTokenCallers = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, b }) => {
+    const out = [];
+    const t = b.tokenLimit!;
+    if (t.per !== 'gateway' && route.auth !== 'none' && !route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'))) {
+      out.push(ctx.problem(route.id, `a token budget per ${t.per} counts per app (client_id), which only an API key identifies, and the route lets callers in without one: require an apiKey authorizer in every alternative, or set tokenLimit.per: gateway`));
+    }
+    if (t.estimatePrompt && t.period !== 'minute') out.push(ctx.problem(route.id, `estimatePrompt uses PromptTokenLimit, a per-minute rate; a ${t.period} budget cannot be estimated: set period: minute, or estimatePrompt: false`));
+    return out;
+  });
+
+const apigeeModels = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, name, b }) => {
+    if (b.provider === 'azure-openai' || b.provider === 'bedrock') return [ctx.problem(route.id, `backend ${name}: provider ${b.provider} needs credentials an Apigee target cannot mint; use vertex-ai (a Google access token) or an openai-compatible endpoint`)];
+    if (b.apiKey) return [ctx.problem(route.id, `backend ${name}: anygate does not yet put a provider key from a secret on an Apigee target (issue #30); use vertex-ai, an endpoint that needs no key, or another target`)];
+    return [];
+  });
+
+const APIGEE: Record<AiFeatureId, TargetCapability> = {
+  'mcp.tools': u('Apigee serves MCP through API hub and an MCP proxy that it manages outside the proxy bundle; anygate does not create them (issue #30); register the exported OpenAPI document in API hub and enable MCP there'),
+  'backend.llm': n('TargetEndpoint to the model URL; Vertex AI through its OpenAI-compatible endpoint with a Google access token (the proxy\'s service account)', { check: apigeeModels }),
+  'llm.tokenLimit': n('LLMTokenQuota: EnforceOnly on the request, CountOnly on the response counting usage.total_tokens, one shared counter per backend and app (client_id); estimatePrompt adds PromptTokenLimit', {
+    check: apigeeTokenCallers,
+    differences: [differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes')],
+  }),
+  'llm.tokenMetrics': pending('LLM token metrics (Apigee analytics of LLMTokenQuota counts)'),
+  'llm.promptGuard': pending('a prompt safety guard (SanitizeUserPrompt / SanitizeModelResponse with a Model Armor template)'),
+  'llm.piiGuard': pending('a personal-data guard (SanitizeUserPrompt with Model Armor sensitive-data protection)'),
+};
+
+const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
+  'mcp.tools': u('Envoy AI Gateway\'s MCPRoute routes to MCP servers (backendRefs, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
+  'backend.llm': pending('an LLM backend (AIGatewayRoute + AIServiceBackend + Backend, BackendSecurityPolicy for the key)'),
+  'llm.tokenLimit': pending('an LLM token limit (AIGatewayRoute llmRequestCosts and an Envoy Gateway BackendTrafficPolicy rate limit on that cost)'),
+  'llm.tokenMetrics': pending('LLM token metrics (Envoy AI Gateway gen_ai.client.token.usage metrics)'),
+  'llm.promptGuard': u('Envoy AI Gateway v1.1 has no prompt safety guard (no content-safety field on AIGatewayRoute or AIServiceBackend); guard prompts on another target or in the model provider'),
+  'llm.piiGuard': u('Envoy AI Gateway v1.1 has no personal-data guard; guard prompts on another target or in the model provider'),
 };
 
 /** Each target's AI records. */
 export const AI_RECORDS: Readonly<Record<Target, Record<AiFeatureId, TargetCapability>>> = {
-  aws: PENDING,
-  azure: PENDING,
-  apigee: PENDING,
-  kubernetes: PENDING,
+  aws: AWS,
+  azure: AZURE,
+  apigee: APIGEE,
+  kubernetes: KUBERNETES,
 };
+
+/** Tier overrides. */
+export const AI_TIER_RECORDS = {
+  azure: { Consumption: AZURE_CONSUMPTION },
+  apigee: { BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them') } as Partial<Record<AiFeatureId, TargetCapability>> },
+} as const;
+
+

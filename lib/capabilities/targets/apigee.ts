@@ -10,7 +10,7 @@ import { all, alternativesChecks, apiKeyNameChecks, apiKeySchemeChecks, customNa
 import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 import { APIGEE_DIFFERENCES as D } from './cloud-differences';
-import { AI_RECORDS } from './ai';
+import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
 
 /**
  * JSON payload delimiters (AssignMessage variablePrefix/Suffix) that occur nowhere in the text,
@@ -144,6 +144,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
   },
   tiers: {
     BASE: {
+      ...AI_TIER_RECORDS.apigee.BASE,
       'plan.quota': extensible('Quota'),
       'route.cache': extensible('ResponseCache'),
       'transform.path': extensible('JavaScript'),

@@ -22,7 +22,7 @@ import {
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
 import { AZURE_DIFFERENCES as D } from './cloud-differences';
-import { AI_RECORDS } from './ai';
+import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
 
 /**
  * rate-limit and rate-limit-by-key count calls per renewal-period of at most 300 s
@@ -96,6 +96,7 @@ export const AZURE: TargetRecords<AzureSku> = {
   },
   tiers: {
     Consumption: {
+      ...AI_TIER_RECORDS.azure.Consumption,
       'route.rateLimit': u('Consumption has no rate-limit-by-key; use a plan rate limit or another SKU'),
       'stage.throttle': u('Consumption has no rate-limit-by-key'),
       'route.cache': e('Consumption has no internal cache: needs an external Redis cache on the service (externalCache: true)', { check: consumptionCacheChecks }),

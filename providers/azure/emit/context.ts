@@ -36,7 +36,8 @@ export interface EmitContext {
 /** Where a named value's content comes from at deploy time. */
 export type NamedValueSource =
   | { readonly kind: 'literal'; readonly value: string }
-  | { readonly kind: 'binding'; readonly binding: string; readonly property: 'url' | 'key' };
+  | { readonly kind: 'binding'; readonly binding: string; readonly property: 'url' | 'key' }
+  | { readonly kind: 'secret'; readonly secretRef: string };
 
 /** A route concern's policy nodes, by section. */
 export interface Fragment {
