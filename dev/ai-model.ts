@@ -6,6 +6,7 @@
  * token budgets and conform's MCP cases read these shapes only.
  */
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
+import type { StartRefusal } from './capabilities';
 import { toolSchemas, type ToolArgument } from '../lib/model/tool-schema';
 import { MCP_DEFAULTS } from '../lib/model/mcp';
 
@@ -118,4 +119,18 @@ export function llmCredentials(spec: GatewaySpec, env: Record<string, string | u
     out[name] = b.provider === 'azure-openai' ? { 'api-key': key } : { authorization: `Bearer ${key}` };
   }
   return out;
+}
+
+/**
+ * What dev itself cannot run: LLM guards need the clouds' content-safety services (Azure AI
+ * Content Safety, Model Armor, Bedrock Guardrails), which dev does not imitate, and a security
+ * feature is never dropped silently.
+ */
+export function devAiRefusals(spec: GatewaySpec): StartRefusal[] {
+  return spec.routes.flatMap((r) => {
+    const b = spec.backends[r.backend];
+    if (b.type !== 'llm' || !b.guards) return [];
+    const kinds = [b.guards.promptSafety ? ['llm.promptGuard', 'promptSafety'] : undefined, b.guards.pii ? ['llm.piiGuard', 'pii'] : undefined].filter((x): x is string[] => Boolean(x));
+    return kinds.map(([feature, field]) => ({ target: 'dev', where: r.id, feature, message: `backend ${r.backend}: anygate dev does not apply guards.${field} (it needs the cloud's content-safety service); try the route against a deployed stage` }));
+  });
 }

@@ -30,7 +30,7 @@ import { BackendResolver, HttpProxy } from './proxy';
 import { createDevTransformer, type DevTransformer } from './transform';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
-import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
+import { devAiRefusals, isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
 import { TokenBudgets, type BudgetOwner } from './token-limits';
@@ -61,6 +61,11 @@ export interface DevOptions {
   readonly adminToken?: string;
   /** Write the admin token to a 0600 file in the key directory for `anygate conform`. @default true */
   readonly publishAdminToken?: boolean;
+  /**
+   * Run a gateway the profile's target (or dev itself) would refuse, printing each refusal as a
+   * warning instead: for trying features no target synthesizes yet. @default false
+   */
+  readonly allowRefused?: boolean;
   /** Start a local OpenAI-compatible model (mock-llm.ts) and point every `type: llm` backend without a `backends` override at it. @default false */
   readonly mockLlm?: boolean;
 }
@@ -121,7 +126,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const spec = opts.spec;
   const profile = opts.profile ?? 'aws';
   const refused = refusals(spec, profile);
-  if (refused.length) throw new DevRefusedError(`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`);
+  const notRun = devAiRefusals(spec);
+  if ((refused.length || notRun.length) && !opts.allowRefused) {
+    const parts = [...(refused.length ? [`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`] : []), ...(notRun.length ? [`anygate dev cannot run all of this gateway:\n${formatRefusals(notRun)}`] : [])];
+    throw new DevRefusedError(`${parts.join('\n')}\n(--allow-refused runs it anyway, with these as warnings)`);
+  }
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
     const kinds = Object.keys(spec.backends).some((b) => isLlmBackend(spec, b)) ? ['HTTP or LLM', 'HTTP and LLM'] : ['HTTP', 'HTTP'];
@@ -129,7 +138,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   }
   const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
   const functions = opts.functions ?? new Map();
-  const warnings: string[] = [];
+  const warnings: string[] = [...refused, ...notRun].map((r) => `refused by record, run anyway (--allow-refused): ${formatRefusals([r])}`);
   const bindings = new Set([...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => ('binding' in b && b.binding ? [b.binding] : [])));
   for (const f of functions.keys()) if (!bindings.has(f)) throw new DevUsageError(`--function ${f}: the spec binds no function of that name; bindings: ${[...bindings].sort().join(', ') || '(none)'}`);
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);

@@ -26,6 +26,8 @@ export interface DevFlags {
   mockIdp?: boolean;
   /** Answer every `type: llm` backend with the local mock LLM. */
   mockLlm?: boolean;
+  /** Run what the profile's target would refuse, with warnings. */
+  allowRefused?: boolean;
   clock?: string;
   trustForwarded?: boolean;
   quiet?: boolean;
@@ -96,6 +98,7 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
       functions,
       mockIdp: flags.mockIdp,
       mockLlm: flags.mockLlm,
+      allowRefused: flags.allowRefused,
       clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
       trustForwarded: flags.trustForwarded,
       adminToken,

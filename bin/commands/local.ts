@@ -27,6 +27,7 @@ export const localCommands: CommandModule = {
       .option('--function <binding=file>', 'run a function binding in-process from a .ts or .js handler (repeatable)', many)
       .option('--mock-idp', 'serve a JWKS and accept tokens from anygate token')
       .option('--mock-llm', 'answer every type: llm backend with a local OpenAI-compatible mock (usage blocks, deterministic)')
+      .option('--allow-refused', "run what the profile's target (or dev) would refuse, printing each refusal as a warning")
       .option('--clock <kind>', 'virtual: time moves only by POST /__anygate/clock')
       .option('--trust-forwarded', 'take the client address from X-Forwarded-For')
       .option('--quiet', 'no banner and no access log')

@@ -15,7 +15,6 @@ import { runMcpChecks } from '../../../dev/conform/mcp';
 import type { GatewaySpec } from '../../../lib/model/types';
 import { refusals } from '../../helpers';
 import { echoBackend, get, isolateDevHome } from '../helpers';
-import { allowPendingAiRecords } from './fixture';
 
 isolateDevHome();
 const FILE = path.join(__dirname, '..', '..', '..', 'examples', 'ai-gateway', 'gateway.yaml');
@@ -32,10 +31,26 @@ it('says which targets synthesize it, as the records and the compilers find', ()
   expect(readFileSync(FILE, 'utf8').split('\n')).toContain(line);
 });
 
+it('dev refuses it on a target that refuses it, naming route and feature, unless --allow-refused', async () => {
+  await expect(startDev({ spec, port: 0, profile: 'azure', mockLlm: true, publishAdminToken: false })).rejects.toThrow(/route getOrder: mcp\.tools on azure \(Developer\): [\s\S]*--allow-refused runs it anyway/);
+  const dev = await startDev({ spec, port: 0, profile: 'azure', mockLlm: true, allowRefused: true, publishAdminToken: false });
+  try {
+    expect(dev.warnings).toContainEqual(expect.stringMatching(/^refused by record, run anyway \(--allow-refused\): route getOrder: mcp\.tools on azure \(Developer\)/));
+  } finally {
+    await dev.close();
+  }
+});
+
+it('dev never drops an LLM guard silently: it refuses guards it cannot apply', async () => {
+  const model = spec.backends.model;
+  if (model.type !== 'llm') throw new Error('the example model is an llm backend');
+  const guarded: GatewaySpec = { ...spec, backends: { ...spec.backends, model: { ...model, guards: { promptSafety: { categories: ['hate'], threshold: 'medium', jailbreak: true, responses: false } } } } };
+  await expect(startDev({ spec: guarded, port: 0, profile: 'azure', mockLlm: true, publishAdminToken: false })).rejects.toThrow(/route chat: llm\.promptGuard on dev: backend model: anygate dev does not apply guards\.promptSafety/);
+});
+
 it('serves its two tools over MCP with the mock model, and passes conform', async () => {
-  const restoreRecords = allowPendingAiRecords('aws');
   const orders = await echoBackend();
-  const dev = await startDev({ spec, port: 0, clock: 'virtual', mockLlm: true, backends: { orders: orders.url }, publishAdminToken: false });
+  const dev = await startDev({ spec, allowRefused: true, port: 0, clock: 'virtual', mockLlm: true, backends: { orders: orders.url }, publishAdminToken: false });
   try {
     expect([...dev.tools].sort()).toEqual(['customer_orders', 'get_order']);
     expect(dev.mcpUrl).toBe(`${dev.url}/v1/mcp`);
@@ -49,6 +64,5 @@ it('serves its two tools over MCP with the mock model, and passes conform', asyn
   } finally {
     await dev.close();
     await orders.close();
-    restoreRecords();
   }
 });

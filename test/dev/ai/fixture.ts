@@ -4,8 +4,6 @@
  */
 import { parseDataFile, specFromData } from '../../../lib/model/load';
 import type { GatewaySpec } from '../../../lib/model/types';
-import { TARGET_RECORDS } from '../../../lib/capabilities/targets';
-import type { Target } from '../../../lib/capabilities/types';
 
 /** Token budget of the fixture's LLM backend, per consumer per minute. */
 export const TOKENS_PER_MINUTE = 120;
@@ -57,19 +55,4 @@ stages:
 /** The fixture spec; `tokenLimit` replaces the LLM backend's token limit (YAML flow mapping). */
 export function aiSpec(tokenLimit = `{ tokens: ${TOKENS_PER_MINUTE}, period: minute, per: consumer }`): GatewaySpec {
   return specFromData('ai-shop.yaml', parseDataFile(yaml(tokenLimit), 'ai-shop.yaml'), 'yaml').spec;
-}
-
-const PENDING = 'is not synthesized for this target yet';
-
-/**
- * Until the target's emitters land (issue #30, wp/ai), its AI records refuse as "not synthesized
- * yet", and dev refuses at start on the same records. This lets a dev test run the profile
- * meanwhile: it marks only such pending entries native, and does nothing once the records are
- * real. Test files share worker processes: call the returned function (afterAll) to restore.
- */
-export function allowPendingAiRecords(target: Target = 'aws'): () => void {
-  const base = TARGET_RECORDS[target].base as Record<string, { support: string; note: string }>;
-  const saved = { ...base };
-  for (const [id, r] of Object.entries(base)) if (r.support === 'unsupported' && r.note.includes(PENDING)) base[id] = { support: 'native', note: `pending (${id}), allowed for dev tests` };
-  return () => Object.assign(base, saved);
 }

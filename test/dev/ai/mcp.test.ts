@@ -12,11 +12,9 @@ import { startDev, type DevServer } from '../../../dev/server';
 import { mockToken } from '../../../dev/mock-idp';
 import { HTTP_META } from '../../../dev/mcp';
 import { echoBackend, get, isolateDevHome, type EchoBackend } from '../helpers';
-import { aiSpec, allowPendingAiRecords, TOKENS_PER_MINUTE } from './fixture';
+import { aiSpec, TOKENS_PER_MINUTE } from './fixture';
 
 isolateDevHome();
-const restoreRecords = allowPendingAiRecords('aws');
-afterAll(restoreRecords);
 
 let echo: EchoBackend;
 let dev: DevServer;
@@ -24,7 +22,7 @@ const spec = aiSpec();
 
 beforeAll(async () => {
   echo = await echoBackend();
-  dev = await startDev({ spec, port: 0, clock: 'virtual', mockIdp: true, mockLlm: true, backends: { pets: echo.url }, publishAdminToken: false });
+  dev = await startDev({ spec, allowRefused: true, port: 0, clock: 'virtual', mockIdp: true, mockLlm: true, backends: { pets: echo.url }, publishAdminToken: false });
 });
 afterAll(async () => {
   await dev.close();
