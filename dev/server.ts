@@ -43,6 +43,10 @@ import { bodyLimit, createValidator, type RequestValidator } from './validation'
 import { unknownStageMessage } from '../lib/model/stages';
 import { CanarySplit, seededRandom } from './canary';
 import { expandVersions } from '../lib/model/versions';
+import { devAiRefusals, isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
+import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
+import { startMockLlm, type MockLlm } from './mock-llm';
+import { TokenBudgets, type BudgetOwner } from './token-limits';
 
 export interface DevOptions {
   readonly spec: GatewaySpec;
@@ -78,6 +82,13 @@ export interface DevOptions {
   readonly seed?: number;
   /** The canary split's random source in [0, 1); wins over seed. @default - seeded by seed, else Math.random */
   readonly random?: () => number;
+  /**
+   * Run a gateway the profile's target (or dev itself) would refuse, printing each refusal as a
+   * warning instead: for trying features no target synthesizes yet. @default false
+   */
+  readonly allowRefused?: boolean;
+  /** Start a local OpenAI-compatible model (mock-llm.ts) and point every `type: llm` backend without a `backends` override at it. @default false */
+  readonly mockLlm?: boolean;
 }
 
 export interface DevServer {
@@ -94,6 +105,12 @@ export interface DevServer {
   readonly adminTokenFile?: string;
   /** Problems worth showing at start (unbound functions...). */
   readonly warnings: string[];
+  /** The MCP endpoint (Streamable HTTP), when the gateway exposes tools. */
+  readonly mcpUrl?: string;
+  /** Names of the tools the MCP endpoint lists. */
+  readonly tools: string[];
+  /** The mock LLM's base URL, with `mockLlm`. */
+  readonly mockLlmUrl?: string;
   close(): Promise<void>;
 }
 
@@ -139,27 +156,45 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const refused = refusals(opts.mockIdp ? withMockJwks(opts.spec) : opts.spec, profile);
   // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
   const spec = expandVersions(opts.spec);
-  if (refused.length) throw new DevRefusedError(`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`);
+  const notRun = devAiRefusals(spec);
+  if ((refused.length || notRun.length) && !opts.allowRefused) {
+    const parts = [...(refused.length ? [`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`] : []), ...(notRun.length ? [`anygate dev cannot run all of this gateway:\n${formatRefusals(notRun)}`] : [])];
+    throw new DevRefusedError(`${parts.join('\n')}\n(--allow-refused runs it anyway, with these as warnings)`);
+  }
   const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
-    if (!spec.backends[name] || spec.backends[name].type !== 'http') throw new DevUsageError(`--backend ${name}: no HTTP backend of that name; HTTP backends: ${Object.keys(spec.backends).filter((b) => spec.backends[b].type === 'http').join(', ')}`);
+    const kinds = Object.keys(spec.backends).some((b) => isLlmBackend(spec, b)) ? ['HTTP or LLM', 'HTTP and LLM'] : ['HTTP', 'HTTP'];
+    if (!spec.backends[name] || (spec.backends[name].type !== 'http' && !isLlmBackend(spec, name))) throw new DevUsageError(`--backend ${name}: no ${kinds[0]} backend of that name; ${kinds[1]} backends: ${Object.keys(spec.backends).filter((b) => spec.backends[b].type === 'http' || isLlmBackend(spec, b)).join(', ')}`);
   }
   const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
   const functions = opts.functions ?? new Map();
-  const warnings: string[] = [];
-  for (const r of servedAnyway) warnings.push(`${formatRefusals([r])} (dev serves it with the mock IdP's keys; synth --target ${profile} refuses it until the spec sets jwksUri)`);
+  const warnings: string[] = [...refused, ...notRun].map((r) => `refused by record, run anyway (--allow-refused): ${formatRefusals([r])}`);
+  for (const r of servedAnyway) if (!refused.some((x) => x.where === r.where && x.feature === r.feature && x.message === r.message)) warnings.push(`${formatRefusals([r])} (dev serves it with the mock IdP's keys; synth --target ${profile} refuses it until the spec sets jwksUri)`);
   const bindings = new Set([...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => ('binding' in b && b.binding ? [b.binding] : [])));
   for (const f of functions.keys()) if (!bindings.has(f)) throw new DevUsageError(`--function ${f}: the spec binds no function of that name; bindings: ${[...bindings].sort().join(', ') || '(none)'}`);
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
   for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
 
+  const llms = Object.keys(spec.backends).filter((b) => isLlmBackend(spec, b));
+  const mockLlm: MockLlm | undefined = opts.mockLlm && llms.length ? await startMockLlm({ now: () => clock.now() }) : undefined;
+  if (opts.mockLlm && !llms.length) warnings.push('--mock-llm: the spec has no type: llm backend, so no mock LLM was started');
+  const backendUrls = { ...(mockLlm ? Object.fromEntries(llms.map((b) => [b, mockLlm.url])) : {}), ...(opts.backends ?? {}) };
+  for (const b of llms) {
+    const llm = spec.backends[b];
+    if (llm.type === 'llm' && !llm.url && !backendUrls[b]) throw new DevUsageError(`backend ${b}: a ${llm.provider} model has no URL dev can call; start with --mock-llm, or --backend ${b}=URL for an OpenAI-compatible endpoint`);
+  }
+  // Real providers get their key from the environment (secretRef env:NAME); the mock needs none.
+  const llmHeaders = llmCredentials(spec, opts.env ?? process.env, new Set(llms.filter((b) => mockLlm && !opts.backends?.[b])), warnings);
   const t = opts.tls;
   // rejectUnauthorized false: the domain rules (per profile) decide what a missing or bad certificate gets.
   const server: Server = t ? (createHttpsServer({ cert: t.cert, key: t.key, ...(t.clientCa ? { ca: t.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }) as unknown as Server) : createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new DevUsageError(`port ${opts.port} is in use; pick another with --port, or --port 0 for a free one`) : e));
     server.listen(opts.port ?? 8787, '127.0.0.1', () => resolve());
+  }).catch(async (e) => {
+    await mockLlm?.close();
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const url = `${t ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -170,14 +205,16 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   } catch (e) {
     // A key directory anygate refuses: no gateway left listening behind the error.
     await new Promise<void>((r) => server.close(() => r()));
+    await mockLlm?.close();
     throw e;
   }
   const jwksUris = opts.mockIdp ? Object.fromEntries(Object.keys(spec.authorizers).filter((n) => spec.authorizers[n].type === 'jwt').map((n) => [n, url + JWKS_PATH])) : undefined;
   const keys = consumerKeys(spec, opts.env);
   const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage });
   const proxy = new HttpProxy();
-  const resolver = new BackendResolver(spec, stage, opts.backends ?? {}, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)));
+  const resolver = new BackendResolver(spec, stage, backendUrls, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)));
   const ctx: Pipeline = {
+    tokens: new TokenBudgets(tokenLimits(spec)),
     spec,
     profile,
     stage,
@@ -195,7 +232,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     keys,
     functions,
     transformer: createDevTransformer(spec, {
-      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend) + pathAndQuery, init),
+      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend) + pathAndQuery, llmHeaders[backend] ? { ...init, headers: { ...init.headers, ...llmHeaders[backend] } } : init),
       invoke: async (binding, event) => {
         const fn = functions.get(binding);
         if (!fn) throw new Error(`function ${binding} is not bound`);
@@ -206,6 +243,10 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }),
   };
   ctx.accessLog.subscribe((r) => ctx.metrics.record(r));
+  const mcp = createMcpEndpoint(spec, (r) => dispatch(ctx, r), { port });
+  if (mcp.tools.length) {
+    ctx.mcp = mcp;
+  }
   server.on('request', (req, res) => {
     if (spec.domains?.length) {
       const d = decideDomain(spec, stage, profile, req);
@@ -230,11 +271,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     adminToken,
     adminTokenFile: published?.file,
     warnings,
+    mcpUrl: ctx.mcp ? url + ctx.mcp.path : undefined,
+    tools: mcp.tools.map((t) => t.name),
+    mockLlmUrl: mockLlm?.url,
     close: async () => {
       published?.remove();
       server.closeAllConnections?.();
       await new Promise<void>((r) => server.close(() => r()));
       await proxy.close();
+      await mockLlm?.close();
     },
   };
 }
@@ -257,6 +302,9 @@ function fromProxyEvent(e: { path?: string; resource: string; httpMethod: string
 }
 
 interface Pipeline {
+  /** The MCP endpoint, when the gateway exposes tools. */
+  mcp?: McpEndpoint;
+  readonly tokens: TokenBudgets;
   readonly spec: GatewaySpec;
   readonly profile: Profile;
   readonly stage: string;
@@ -276,6 +324,8 @@ interface Pipeline {
   readonly transformer: DevTransformer;
 }
 
+export type { DispatchAnswer, DispatchRequest };
+
 function send(res: ServerResponse, r: { status: number; headers: Record<string, string>; body: string | Buffer }, head = false): void {
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
   res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length) });
@@ -283,8 +333,14 @@ function send(res: ServerResponse, r: { status: number; headers: Record<string, 
 }
 
 interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  /** The request's id: in the access log and in the error contract's body. */
+  readonly requestId: string;
+  /** Writes the answer: to the socket, or back to an in-process caller (dispatch). */
+  readonly send: (r: { status: number; headers: Record<string, string>; body: string | Buffer }, head: boolean, reason?: string) => void;
+  /** How many lines of header `name` the request carried. */
+  readonly headerLines: (name: string) => number;
+  /** The request target as sent (path and query). */
+  readonly target: string;
   readonly started: number;
   /** When the request arrived, on the gateway's clock (the log's `time`). */
   readonly receivedAt: number;
@@ -310,14 +366,14 @@ interface Exchange {
 }
 
 function record(p: Pipeline, x: Exchange, status: number, bytesOut: number, refused?: Refusal, reason?: string): NewAccessRecord {
-  return { requestId: randomUUID(), time: new Date(x.receivedAt).toISOString(), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit, ...(x.limitScope ? { limitScope: x.limitScope } : {}), clientIp: x.clientIp, userAgent: x.userAgent, cached: x.cached, cacheHit: x.cacheHit, backend: x.backend, backendLatencyMs: x.backendLatencyMs, traceId: x.traceId, bytesIn: x.bytesIn, bytesOut, ...(refused ? { refusal: refused } : {}), ...(reason ? { reason } : {}) };
+  return { requestId: x.requestId, time: new Date(x.receivedAt).toISOString(), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit, ...(x.limitScope ? { limitScope: x.limitScope } : {}), clientIp: x.clientIp, userAgent: x.userAgent, cached: x.cached, cacheHit: x.cacheHit, backend: x.backend, backendLatencyMs: x.backendLatencyMs, traceId: x.traceId, bytesIn: x.bytesIn, bytesOut, ...(refused ? { refusal: refused } : {}), ...(reason ? { reason } : {}) };
 }
 
 function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }, refused?: Refusal, reason?: string): void {
   const headers = { ...r.headers };
   if (p.spec.cors) cors.decorate(p.spec.cors, x.origin, headers);
   const head = x.method === 'HEAD';
-  send(x.res, { ...r, headers }, head);
+  x.send({ ...r, headers }, head, reason);
   p.accessLog.add(record(p, x, r.status, head ? 0 : Buffer.byteLength(r.body), refused, reason));
 }
 
@@ -327,7 +383,7 @@ function refusalOf(p: Pipeline, r: Refusal, c: RefusalContext = {}): ReturnType<
 }
 
 function refuse(p: Pipeline, x: Exchange, r: Refusal, c: RefusalContext = {}): void {
-  finish(p, x, refusalOf(p, r, { clientIp: x.clientIp, ...c }), r, refusalReason(r, c));
+  finish(p, x, refusalOf(p, r, { clientIp: x.clientIp, requestId: x.requestId, ...c }), r, refusalReason(r, c));
 }
 
 async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -338,8 +394,10 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   if (alias) return admin(p, req, res, new URL(alias, url));
   const headers = flatHeaders(req);
   const x: Exchange = {
-    req,
-    res,
+    requestId: randomUUID(),
+    send: (r, head) => send(res, r, head),
+    headerLines: (name) => req.headersDistinct[name]?.length ?? 0,
+    target: req.url ?? '/',
     started,
     receivedAt: p.clock.now(),
     method: (req.method ?? 'GET').toUpperCase(),
@@ -362,6 +420,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     bytesIn: 0,
   };
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
+  if (p.mcp && url.pathname === p.mcp.path) return p.mcp.handle(req, res, { clientIp: x.clientIp, query: url.searchParams });
   if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
     const methods = p.matcher.methodsFor(x.path);
     if (methods.length === 0) return refuse(p, x, 'noRoute');
@@ -370,26 +429,70 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     p.accessLog.add(record(p, x, pre.status, Buffer.byteLength(pre.body ?? '')));
     return;
   }
-  const m = p.matcher.match(x.method, x.path, { headers, query: url.searchParams });
+  return matched(p, x, headers, url.searchParams, (limit) => readBody(req, limit));
+}
+
+/** Route match, body size and the rest of the pipeline: shared by HTTP requests and dispatch. */
+async function matched(p: Pipeline, x: Exchange, headers: Record<string, string>, query: URLSearchParams, body: (limit: number) => Promise<Buffer | 'tooLarge'>): Promise<void> {
+  const m = p.matcher.match(x.method, x.path, { headers, query });
   if (!m) return refuse(p, x, 'noRoute');
   if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
   x.routeId = m.route.id;
   x.pathTemplate = (p.spec.basePath === '/' ? '' : p.spec.basePath) + m.route.path;
   if (m.route.cache) x.cacheHit = false;
-  const body = await readBody(req, bodyLimit(p.profile, m.route));
-  if (body === 'tooLarge') return refuse(p, x, 'tooLarge');
-  x.bytesIn = body.length;
-  return route(p, x, m, headers, url.searchParams, body);
+  const b = await body(bodyLimit(p.profile, m.route));
+  if (b === 'tooLarge') return refuse(p, x, 'tooLarge');
+  x.bytesIn = b.length;
+  return route(p, x, m, headers, query, b);
+}
+
+/**
+ * One request through the whole pipeline in-process (IP rules, match, auth, limits, validation,
+ * cache, backend, access log), answered to the caller instead of a socket: how an MCP tool call
+ * reaches its route exactly as an HTTP request would.
+ */
+async function dispatch(p: Pipeline, r: DispatchRequest): Promise<DispatchAnswer> {
+  let answer: DispatchAnswer = asBuffer(refusalOf(p, 'internal'));
+  const qs = r.query.toString();
+  const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const x: Exchange = {
+    requestId: randomUUID(),
+    send: (res, _head, reason) => (answer = { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? Buffer.from(res.body) : res.body, reason }),
+    headerLines: (name) => (headers[name] === undefined ? 0 : 1),
+    target: r.path + (qs ? `?${qs}` : ''),
+    started: performance.now(),
+    receivedAt: p.clock.now(),
+    method: r.method.toUpperCase(),
+    path: r.path,
+    clientIp: r.clientIp,
+    userAgent: headers['user-agent'] ?? null,
+    traceId: traceIdOf(headers.traceparent),
+    routeId: null,
+    pathTemplate: null,
+    consumer: null,
+    plan: null,
+    authOutcome: null,
+    authorizers: [],
+    rateLimit: null,
+    cached: false,
+    cacheHit: null,
+    backend: null,
+    backendLatencyMs: null,
+    bytesIn: 0,
+  };
+  if (!ipAllowed(p.spec.ipRules, x.clientIp)) refuse(p, x, 'ipDenied');
+  else await matched(p, x, headers, r.query, async (limit) => (r.body.length > limit ? 'tooLarge' : r.body));
+  return answer;
 }
 
 async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer): Promise<void> {
   const r = m.route;
   const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
   const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
-  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: (name) => x.req.headersDistinct[name]?.length ?? 0, functionRequest: () => fnRequest() });
+  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: x.headerLines, functionRequest: () => fnRequest() });
   if (!auth.ok) {
     x.authOutcome = auth.refusal === 'forbiddenScope' ? 'forbidden' : 'unauthenticated';
-    return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.req.url ?? '/'}` });
+    return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.target}` });
   }
   const caller = auth.caller;
   x.authOutcome = r.auth === 'none' ? 'none' : 'allowed';
@@ -406,6 +509,15 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   x.rateLimit = p.limits.applies(r, consumer) ? 'allowed' : 'none';
   const valid = p.validator.check(r, { query, headers, body });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
+  const owner: BudgetOwner = { consumer: caller.consumer, principal: caller.principal, credential: (caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined) ?? headers.authorization, clientIp: x.clientIp };
+  const tokens = p.tokens.admit(r.backend, owner, body, p.clock.now());
+  if (!tokens.ok) {
+    // The profile's rate-limit answer, with Retry-After on every profile (APIM's llm-token-limit sends it).
+    const over = refusalOf(p, 'rateLimited', { clientIp: x.clientIp, retryAfterSeconds: tokens.retryAfterSeconds, limitScope: 'route', requestId: x.requestId });
+    const why = `over the ${r.backend} token limit (${tokens.used} of ${tokens.limit} tokens used${tokens.estimate ? `, prompt estimated at ${tokens.estimate}` : ''}); lets in again in ${tokens.retryAfterSeconds} s`;
+    x.rateLimit = 'throttled';
+    return finish(p, x, { ...over, headers: { ...over.headers, 'retry-after': String(tokens.retryAfterSeconds) } }, 'rateLimited', why);
+  }
 
   const key = r.cache && cacheable(x.method) ? cacheKey(p.spec, r, r.cache, { method: x.method, params: m.params, query, headers }) : undefined;
   if (key) {
@@ -420,6 +532,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const out = await backend(p, x, r, m, headers, query, body, caller);
   // A mock answers in the gateway: no backend was waited for.
   if (p.spec.backends[r.backend].type !== 'mock') x.backendLatencyMs = performance.now() - called;
+  if (p.tokens.limitOf(r.backend) && out.status < 400) p.tokens.charge(r.backend, owner, body, out, p.clock.now());
   if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
   finish(p, x, out, out.refusal, out.refusal ? refusalReason(out.refusal) : undefined);
 }
@@ -432,7 +545,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     const lower = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...lower(b.headers), ...lower(r.transform?.response?.setHeaders) }, body: Buffer.from(text) };
   }
-  if (b.type === 'function' && !p.functions.has(b.binding)) return { ...asBuffer(refusalOf(p, 'badGateway')), refusal: 'badGateway' };
+  if (b.type === 'function' && !p.functions.has(b.binding)) return { ...asBuffer(refusalOf(p, 'badGateway', { requestId: x.requestId })), refusal: 'badGateway' };
   const multi: Record<string, string[]> = {};
   for (const [k, v] of query.entries()) (multi[k] ??= []).push(v);
   const out = await p.transformer.run(r, {
@@ -448,7 +561,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     isBase64Encoded: body.length > 0,
     binding: b.type === 'function' ? b.binding : undefined,
   });
-  if (out.failure) return { ...asBuffer(refusalOf(p, out.failure)), refusal: out.failure };
+  if (out.failure) return { ...asBuffer(refusalOf(p, out.failure, { requestId: x.requestId })), refusal: out.failure };
   const res = out.result;
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8') };
 }

@@ -9,6 +9,7 @@ import { DevUsageError } from '../../dev/errors';
 import { generateVectors } from '../../dev/conform/generate';
 import { formatResults, runVectors } from '../../dev/conform/run';
 import { parseVectors } from '../../dev/conform/vectors';
+import { runMcpChecks } from '../../dev/conform/mcp';
 import { conformHints } from './conform-hints';
 import { parseProfile } from './dev';
 import { unknownStageMessage } from '../../lib/model/stages';
@@ -18,6 +19,8 @@ export interface ConformFlags {
   profile?: string;
   stage?: string;
   json?: boolean;
+  /** The MCP endpoint, when it is not the gateway's /mcp. */
+  mcpUrl?: string;
 }
 
 export async function cmdConform(file: string, vectorsFile: string | undefined, flags: ConformFlags, io: { out: (s: string) => void }): Promise<number> {
@@ -34,6 +37,8 @@ export async function cmdConform(file: string, vectorsFile: string | undefined, 
   if (!spec.stages[stage]) throw new DevUsageError(unknownStageMessage(stage, stages));
   const vectors = vectorsFile ? parseVectors(readFileSync(vectorsFile, 'utf8'), vectorsFile) : generateVectors(spec, stage, profile);
   const results = await runVectors(spec, vectors, { url: url.toString() });
+  // The spec's MCP tools, when it has some: listed, valid, reachable, refused without credentials, token-limited.
+  if (!vectorsFile) results.push(...(await runMcpChecks(spec, { url: url.toString(), mcpUrl: flags.mcpUrl })));
   const hints = conformHints(results);
   io.out(flags.json ? JSON.stringify({ profile, results, hints }, null, 2) + '\n' : formatResults(results) + hints.map((h) => `${h}\n`).join(''));
   return results.every((r) => r.pass) ? 0 : 1;

@@ -24,6 +24,10 @@ export interface DevFlags {
   backend?: string[];
   function?: string[];
   mockIdp?: boolean;
+  /** Answer every `type: llm` backend with the local mock LLM. */
+  mockLlm?: boolean;
+  /** Run what the profile's target would refuse, with warnings. */
+  allowRefused?: boolean;
   clock?: string;
   trustForwarded?: boolean;
   /** HTTPS: certificate and key files, and the CA bundle client certificates must chain to. */
@@ -72,6 +76,8 @@ function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec
   const base = spec.basePath === '/' ? '' : spec.basePath;
   for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
   for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
+  if (dev.mcpUrl) lines.push(`  MCP (Streamable HTTP): ${dev.mcpUrl}, tools: ${dev.tools.join(', ')}`);
+  if (dev.mockLlmUrl) lines.push(`  mock LLM (OpenAI-compatible): ${dev.mockLlmUrl}`);
   if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token --authorizer NAME --scope S`);
   // Said every time: whoever can write this directory can mint tokens and derive API keys.
   if (flags.mockIdp || dev.keys.some((k) => k.source === 'generated')) lines.push(`  local keys (mock IdP, API key seed): ${stateDir()} (yours only, mode 0700)`);
@@ -105,6 +111,8 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
       backends,
       functions,
       mockIdp: flags.mockIdp,
+      mockLlm: flags.mockLlm,
+      allowRefused: flags.allowRefused,
       clock: flags.clock === 'virtual' ? 'virtual' : 'wall',
       trustForwarded: flags.trustForwarded,
       tls,

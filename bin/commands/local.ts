@@ -23,9 +23,11 @@ export const localCommands: CommandModule = {
       .option('--stage <name>', 'stage (default: dev, else the first)')
       .option('--profile <target>', 'aws, azure, apigee or kubernetes (Envoy Gateway) semantics (default: aws)')
       .option('--port <n>', 'port; 0 picks a free one (default: 8787)')
-      .option('--backend <name=url>', 'send an HTTP backend to another URL (repeatable)', many)
+      .option('--backend <name=url>', 'send an HTTP or LLM backend to another URL (repeatable)', many)
       .option('--function <binding=file>', 'run a function binding in-process from a .ts or .js handler (repeatable)', many)
       .option('--mock-idp', 'serve a JWKS and accept tokens from anygate token')
+      .option('--mock-llm', 'answer every type: llm backend with a local OpenAI-compatible mock (usage blocks, deterministic)')
+      .option('--allow-refused', "run what the profile's target (or dev) would refuse, printing each refusal as a warning")
       .option('--clock <kind>', 'virtual: time moves only by POST /__anygate/clock')
       .option('--trust-forwarded', 'take the client address from X-Forwarded-For')
       .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
@@ -54,6 +56,7 @@ export const localCommands: CommandModule = {
       .requiredOption('--url <url>', 'base URL of the gateway (anygate dev or a deployed stage)')
       .option('--profile <target>', 'whose answers to expect: aws, azure, apigee or kubernetes (default: aws)')
       .option('--stage <name>', 'stage the gateway runs (default: dev, else the first)')
+      .option('--mcp-url <url>', "the gateway's MCP endpoint, for a spec with tools (default: --url + /mcp)")
       .option('--json', 'machine-readable results')
       .action(
         run((file: string | undefined, vectors: string | undefined, opts: ConformFlags) =>

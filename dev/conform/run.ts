@@ -32,7 +32,7 @@ export interface RunOptions {
 }
 
 /** The admin token for a dev gateway at `base`, when one can be found. */
-function findAdminToken(base: string, env: Record<string, string | undefined>): string | undefined {
+export function findAdminToken(base: string, env: Record<string, string | undefined>): string | undefined {
   if (env[ADMIN_TOKEN_ENV]) return env[ADMIN_TOKEN_ENV];
   try {
     const u = new URL(base);

@@ -1,0 +1,155 @@
+/**
+ * LLM token budgets in `anygate dev`: per consumer, API key or gateway, in fixed windows aligned
+ * on the epoch (a minute, an hour or a day) on the dev clock. A call is admitted while its
+ * budget has tokens left (and, with `estimatePrompt`, while the prompt's estimate fits in what is
+ * left, as APIM's llm-token-limit estimate-prompt-tokens does); once answered, it is charged the
+ * upstream's `usage.total_tokens`, or, when the upstream sends no usage, the prompt and completion
+ * counted with gpt-tokenizer (o200k_base, the encoding of current OpenAI models).
+ */
+import { countTokens } from 'gpt-tokenizer';
+import type { DevTokenLimit } from './ai-model';
+
+/** Special-token strings in a prompt are text to count, never control tokens (and never a throw). */
+const PLAIN = { disallowedSpecial: new Set<string>(), allowedSpecial: new Set<string>() };
+
+/** Tokens in `text`. */
+export function tokensIn(text: string): number {
+  return text ? countTokens(text, PLAIN) : 0;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  // Content parts (`[{type: 'text', text}]`): only text parts carry tokens we can count.
+  if (Array.isArray(content)) return content.flatMap((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? [(p as { text: string }).text] : [])).join('\n');
+  return '';
+}
+
+/**
+ * The prompt tokens of an OpenAI-compatible request body: chat `messages` (content plus OpenAI's
+ * documented overhead of 3 tokens a message and 3 for the reply's priming) or completions
+ * `prompt`. A body that is not such JSON counts as its text.
+ */
+export function promptTokens(body: Buffer): number {
+  const text = body.toString('utf8');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return tokensIn(text);
+  }
+  const d = doc as { messages?: unknown; prompt?: unknown; input?: unknown };
+  if (Array.isArray(d.messages)) return 3 + d.messages.reduce((n: number, m) => n + 3 + tokensIn(textOf((m as { content?: unknown })?.content)) + tokensIn(typeof (m as { name?: unknown })?.name === 'string' ? (m as { name: string }).name : ''), 0);
+  if (typeof d.prompt === 'string') return tokensIn(d.prompt);
+  if (Array.isArray(d.prompt)) return d.prompt.reduce((n: number, p) => n + tokensIn(typeof p === 'string' ? p : ''), 0);
+  if (typeof d.input === 'string') return tokensIn(d.input);
+  return tokensIn(text);
+}
+
+interface Usage {
+  total_tokens?: unknown;
+  prompt_tokens?: unknown;
+  completion_tokens?: unknown;
+}
+
+const usageTotal = (u: Usage | undefined): number | undefined => {
+  if (!u || typeof u !== 'object') return undefined;
+  if (typeof u.total_tokens === 'number') return u.total_tokens;
+  if (typeof u.prompt_tokens === 'number' && typeof u.completion_tokens === 'number') return u.prompt_tokens + u.completion_tokens;
+  return undefined;
+};
+
+/**
+ * The tokens an upstream answer reports in its `usage` block: a JSON body, or a server-sent event
+ * stream whose last chunk carries usage (`stream_options.include_usage`). Undefined when absent.
+ */
+export function reportedUsage(body: Buffer, contentType: string | undefined): number | undefined {
+  const text = body.toString('utf8');
+  if ((contentType ?? '').includes('text/event-stream')) {
+    let found: number | undefined;
+    for (const line of text.split('\n')) {
+      const data = line.startsWith('data:') ? line.slice(5).trim() : '';
+      if (!data || data === '[DONE]') continue;
+      try {
+        found = usageTotal((JSON.parse(data) as { usage?: Usage }).usage) ?? found;
+      } catch {
+        // not JSON: not a usage chunk
+      }
+    }
+    return found;
+  }
+  try {
+    return usageTotal((JSON.parse(text) as { usage?: Usage }).usage);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The generated text of an OpenAI-compatible answer (choices' message content or text). */
+export function completionText(body: Buffer): string {
+  try {
+    const d = JSON.parse(body.toString('utf8')) as { choices?: { message?: { content?: unknown }; text?: unknown }[] };
+    return (d.choices ?? []).map((c) => textOf(c?.message?.content) || (typeof c?.text === 'string' ? c.text : '')).join('\n');
+  } catch {
+    return body.toString('utf8');
+  }
+}
+
+/** Who a budget belongs to, as the pipeline knows the caller. */
+export interface BudgetOwner {
+  readonly consumer?: string;
+  readonly principal?: string;
+  /** The credential that identified the caller: its API key, else its Authorization header. */
+  readonly credential?: string;
+  readonly clientIp: string;
+}
+
+export type Admission = { readonly ok: true; readonly estimate: number } | { readonly ok: false; readonly retryAfterSeconds: number; readonly used: number; readonly limit: number; readonly estimate: number };
+
+function ownerKey(per: DevTokenLimit['per'], o: BudgetOwner): string {
+  if (per === 'gateway') return 'gateway';
+  if (per === 'key') return o.credential ? `key:${o.credential}` : `ip:${o.clientIp}`;
+  // An anonymous caller has no consumer: its address is its identity (APIM's counter-key default).
+  return o.consumer ? `consumer:${o.consumer}` : o.principal ? `principal:${o.principal}` : `ip:${o.clientIp}`;
+}
+
+/** Token budgets for every LLM backend with a token limit. */
+export class TokenBudgets {
+  private readonly used = new Map<string, { start: number; tokens: number }>();
+
+  constructor(private readonly limits: Map<string, DevTokenLimit>) {}
+
+  /** The limit on backend `name`, if it has one. */
+  limitOf(name: string): DevTokenLimit | undefined {
+    return this.limits.get(name);
+  }
+
+  private window(backend: string, l: DevTokenLimit, o: BudgetOwner, now: number): { start: number; tokens: number } {
+    const len = l.windowSeconds * 1000;
+    const start = now - (now % len);
+    const id = `${backend}\n${ownerKey(l.per, o)}`;
+    let w = this.used.get(id);
+    if (!w || w.start !== start) this.used.set(id, (w = { start, tokens: 0 }));
+    return w;
+  }
+
+  /** Whether a call with request `body` may reach backend `name` now. */
+  admit(name: string, o: BudgetOwner, body: Buffer, now: number): Admission {
+    const l = this.limits.get(name);
+    if (!l) return { ok: true, estimate: 0 };
+    const w = this.window(name, l, o, now);
+    const estimate = l.estimatePrompt ? promptTokens(body) : 0;
+    if (w.tokens >= l.tokens || w.tokens + estimate > l.tokens) {
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + l.windowSeconds * 1000 - now) / 1000)), used: w.tokens, limit: l.tokens, estimate };
+    }
+    return { ok: true, estimate };
+  }
+
+  /** Charges an answered call: the upstream's usage, else the counted prompt and completion. */
+  charge(name: string, o: BudgetOwner, request: Buffer, answer: { headers: Record<string, string>; body: Buffer }, now: number): number {
+    const l = this.limits.get(name);
+    if (!l) return 0;
+    const tokens = reportedUsage(answer.body, answer.headers['content-type']) ?? promptTokens(request) + tokensIn(completionText(answer.body));
+    this.window(name, l, o, now).tokens += tokens;
+    return tokens;
+  }
+}
