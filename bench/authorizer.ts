@@ -113,7 +113,7 @@ function event(token: string) {
   return { methodArn: `${ARN}/GET/res0/42`, resource: '/res0/{id}', httpMethod: 'GET', headers: { Authorization: `Bearer ${token}` } };
 }
 
-async function perCall(dir: string, server: JwksServer, base: string, lines: string[], goals: string[]): Promise<void> {
+export async function perCall(dir: string, server: JwksServer, base: string, lines: string[], goals: string[]): Promise<void> {
   lines.push('| alg | routes | implementation | calls per CPU s | shipped ÷ this |', '|---|---|---|---|---|');
   for (const alg of ['RS256', 'ES256']) {
     const key = makeKey(alg);
@@ -161,7 +161,7 @@ function selfSigned(dir: string): { key: string; cert: string; certFile: string 
 }
 
 /** CPU microseconds of require + first call in a fresh process (median of `runs`, interleaved). */
-async function firstCall(dir: string, lines: string[], goals: string[], runs = 15): Promise<void> {
+export async function firstCall(dir: string, lines: string[], goals: string[], runs = 15): Promise<void> {
   const tls = selfSigned(dir);
   const key: TestKey = makeKey('RS256');
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
@@ -218,7 +218,9 @@ async function main(): Promise<void> {
   console.log(`bundle: anygate authorizer for a JWT-only spec ${size} bytes minified (goal <= 8192); with alternatives and the internal key ${full} bytes; minimal aws-jwt-verify handler ${awsSize} bytes`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

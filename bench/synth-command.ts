@@ -29,7 +29,7 @@ const runs = Number(process.argv[2] ?? 5);
 const SIZES = [10, 2000] as const;
 const targets = (process.env.BENCH_TARGETS ?? 'aws,azure,apigee,kubernetes,all').split(',');
 
-interface Run {
+export interface Run {
   wall: number;
   cpu: number;
   rssMb: number;
@@ -38,7 +38,7 @@ interface Run {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** One synth into a fresh out dir, timed by /usr/bin/time (wall, user, sys, max RSS in KB). */
-function once(specFile: string, target: string, work: string): Run {
+export function once(specFile: string, target: string, work: string): Run {
   const out = mkdtempSync(path.join(work, 'out-'));
   const stats = path.join(work, 'time.txt');
   const synthArgs = [bin, 'synth', specFile, '--out', out, ...(target === 'all' ? ['--target', 'aws,azure,apigee,kubernetes'] : ['--target', target])];
@@ -86,4 +86,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();

@@ -28,11 +28,11 @@ export class HttpProxy {
       const hasBody = init.body && init.body.length && init.method !== 'GET' && init.method !== 'HEAD';
       // undici's own timers, not an AbortSignal: a signal per request costs more than the rest of the call.
       const r = await request(url, { method: init.method as 'GET', headers: init.headers, body: hasBody ? init.body : undefined, dispatcher: this.agent, headersTimeout: init.timeoutMs, bodyTimeout: init.timeoutMs });
-      const chunks: Buffer[] = [];
-      for await (const c of r.body) chunks.push(c as Buffer);
+      // One read of the whole body (no async iterator per response, no chunk list to concatenate).
+      const body = Buffer.from(await r.body.arrayBuffer());
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      return { status: r.statusCode, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
+      return { status: r.statusCode, headers, body };
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') throw new BackendError('timeout', `backend did not answer within ${init.timeoutMs} ms`);

@@ -51,9 +51,11 @@ export interface DevTransformer {
 
 export function createDevTransformer(spec: GatewaySpec, transport: DevTransport): DevTransformer {
   const config: TransformConfig = { version: 1, routes: spec.routes.filter((r) => spec.backends[r.backend].type !== 'mock').map((r) => transformRoute(r, spec)) };
-  // One transformer per request, over a transport that records why a call failed: the generated
-  // code turns a throw into its own 502/504, and the profile's answer replaces it. (Cheaper than
-  // AsyncLocalStorage, whose hooks slow every promise in the process on Node 20.)
+  // Each request runs on a transformer of its own, over a transport that records why a call
+  // failed: the generated code turns a throw into its own 502/504, and the profile's answer
+  // replaces it. (Cheaper than AsyncLocalStorage, whose hooks slow every promise in the process on
+  // Node 20.) Transformers are pooled: making one indexes every route and starts an empty template
+  // cache, work a request should not redo; there are as many as requests were ever in flight at once.
   const perRequest = (store: { failure?: 'timeout' | 'badGateway' }): Transport => ({
     async http(url, init) {
       const u = new URL(url);
@@ -74,13 +76,24 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport)
       }
     },
   });
+  type Pooled = { readonly store: { failure?: 'timeout' | 'badGateway' }; readonly run: ReturnType<typeof createTransformer> };
+  const free: Pooled[] = [];
+  const make = (): Pooled => {
+    const store: Pooled['store'] = {};
+    return { store, run: createTransformer(config, perRequest(store)) };
+  };
   return {
     async run(route, e) {
       const { method, binding, ...rest } = e;
       const event: ProxyEvent = { ...rest, resource: route.id, httpMethod: method, stageVariables: { ...(e.stageVariables ?? {}), ...(binding ? { [FN_VARIABLE]: binding } : {}) } };
-      const store: { failure?: 'timeout' | 'badGateway' } = {};
-      const result = await createTransformer(config, perRequest(store))(event);
-      return { result, failure: store.failure };
+      const t = free.pop() ?? make();
+      t.store.failure = undefined;
+      try {
+        const result = await t.run(event);
+        return { result, failure: t.store.failure };
+      } finally {
+        if (free.length < 256) free.push(t);
+      }
     },
   };
 }

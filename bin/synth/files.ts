@@ -8,20 +8,33 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** Absolute paths written (or kept unchanged) by the synthesis running into each out dir. */
-const runs = new Map<string, Set<string>>();
+/** A synthesis running into an out dir. */
+interface Run {
+  /** Absolute paths written (or kept unchanged) by this synthesis. */
+  readonly written: Set<string>;
+  /**
+   * Absolute paths of the files the out dir held when the run began: only those can already hold
+   * an artifact's bytes, so a fresh out dir costs no failed read per file (7,400 at 2,000 routes).
+   */
+  readonly existing: Set<string>;
+}
+const runs = new Map<string, Run>();
 
 /** Starts tracking what a synthesis into `outDir` writes. */
 export function beginRun(outDir: string): void {
-  runs.set(path.resolve(outDir), new Set());
+  const dir = path.resolve(outDir);
+  const existing = new Set<string>();
+  if (exists(dir)) for (const f of listFiles(dir)) existing.add(path.join(dir, f));
+  runs.set(dir, { written: new Set(), existing });
 }
 
 function track(outDir: string, file: string): void {
-  runs.get(path.resolve(outDir))?.add(path.resolve(file));
+  runs.get(path.resolve(outDir))?.written.add(path.resolve(file));
 }
 
 /** True when `p` holds exactly `content` (a missing file is not equal). */
-function same(p: string, content: string | Buffer): boolean {
+function same(p: string, content: string | Buffer, run?: Run): boolean {
+  if (run && !run.existing.has(p)) return false;
   let old: Buffer;
   try {
     old = readFileSync(p);
@@ -37,9 +50,10 @@ function same(p: string, content: string | Buffer): boolean {
  * files for 2,000 routes on Azure).
  */
 export function writeFile(outDir: string, rel: string, content: string | Buffer): string {
-  const p = path.join(outDir, rel);
-  track(outDir, p);
-  if (!same(p, content)) {
+  const p = path.resolve(outDir, rel);
+  const run = runs.get(path.resolve(outDir));
+  run?.written.add(p);
+  if (!same(p, content, run)) {
     try {
       writeFileSync(p, content);
     } catch (e) {
@@ -101,10 +115,7 @@ function exists(p: string): boolean {
 
 function removeEmptyDirs(dir: string): boolean {
   let empty = true;
-  for (const e of readdirSync(dir)) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory() ? !removeEmptyDirs(p) : true) empty = false;
-  }
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() ? !removeEmptyDirs(path.join(dir, e.name)) : true) empty = false;
   if (empty) rmdirSync(dir);
   return empty;
 }
@@ -114,25 +125,24 @@ function removeEmptyDirs(dir: string): boolean {
  * gone since the last run) and the directories left empty.
  */
 export function finishRun(outDir: string): void {
-  const written = runs.get(path.resolve(outDir));
+  const run = runs.get(path.resolve(outDir));
   runs.delete(path.resolve(outDir));
-  if (!written) return;
+  if (!run) return;
+  const { written } = run;
   for (const f of listFiles(outDir)) {
     const p = path.resolve(outDir, f);
     if (!written.has(p)) rmSync(p, { force: true });
   }
-  for (const e of readdirSync(outDir)) {
-    const p = path.join(outDir, e);
-    if (statSync(p).isDirectory()) removeEmptyDirs(p);
-  }
+  for (const e of readdirSync(outDir, { withFileTypes: true })) if (e.isDirectory()) removeEmptyDirs(path.join(outDir, e.name));
 }
 
 /** Every file under dir, relative and sorted. */
 export function listFiles(dir: string, base = dir): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...listFiles(p, base));
+  // Entry types from the directory listing: no stat per file.
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p, base));
     else out.push(path.relative(base, p).split(path.sep).join('/'));
   }
   return out;

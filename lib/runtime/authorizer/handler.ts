@@ -134,8 +134,6 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
   const internal = process.env.ANYGATE_OMIT_INTERNAL_KEY !== '1' && cfg.internalKey ? internalKeyLoader(internalKey ?? secretsManagerFetch) : undefined;
-  // Every place a route's credentials are read, once per route at start: a repeat of any refuses.
-  const sourcesOf = new Map(cfg.routes.map((route): [AuthorizerRoute, CredentialSource[]] => [route, [...route.jwt.map((n) => ({ in: 'header' as const, name: cfg.jwt[n].header.toLowerCase() })), ...route.apiKeys.map((n) => ({ in: cfg.apiKeys[n].in, name: cfg.apiKeys[n].in === 'header' ? cfg.apiKeys[n].name.toLowerCase() : cfg.apiKeys[n].name }))]]));
   const keyOf = (event: AuthorizerEvent, name: string) => {
     const src = cfg.apiKeys[name];
     return src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
@@ -156,11 +154,12 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
   // else thrown would be a 500.
   return async (event: AuthorizerEvent): Promise<AuthorizerResult> => {
     try {
-      const r = routes.get(event.resource!);
-      const entry = r?.get(event.httpMethod!) ?? r?.get('ANY');
+      const entry = routes(event.resource!, event.httpMethod!);
       if (!entry || typeof event.methodArn !== 'string') no();
       const route = entry.route;
-      if (repeatsCredential(sourcesOf.get(route)!, (src) => occurrences(event, src))) no();
+      // Every place the route's credentials are read, once per route (a repeat of any refuses).
+      entry.sources ??= [...route.jwt.map((n) => ({ in: 'header' as const, name: cfg.jwt[n].header.toLowerCase() })), ...route.apiKeys.map((n) => ({ in: cfg.apiKeys[n].in, name: cfg.apiKeys[n].in === 'header' ? cfg.apiKeys[n].name.toLowerCase() : cfg.apiKeys[n].name }))];
+      if (repeatsCredential(entry.sources, (src) => occurrences(event, src))) no();
       const names = toCheck(event, route);
       const context: Record<string, string> = {};
       const { principal, scopes } = await verifyTokens(cfg, verifiers, claims, event, names.filter((n) => cfg.jwt[n]), context);

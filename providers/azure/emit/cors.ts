@@ -30,6 +30,15 @@ const ORIGIN = 'context.Request.Headers.GetValueOrDefault("Origin", "")';
  */
 export function corsResponseHeaders(c: CorsSpec | undefined): XNode[] {
   if (!c) return [];
+  // The same nodes for every error response of every route (thousands at scale): built once per spec.
+  let nodes = corsHeaderNodes.get(c);
+  if (!nodes) corsHeaderNodes.set(c, (nodes = buildCorsResponseHeaders(c)));
+  return [...nodes];
+}
+
+const corsHeaderNodes = new WeakMap<CorsSpec, XNode[]>();
+
+function buildCorsResponseHeaders(c: CorsSpec): XNode[] {
   const set = (name: string, value: string, action = 'override') => el('set-header', { name, 'exists-action': action }, el('value', {}, value));
   const allowed = originAllowedExpr(c.allowOrigins);
   const anyOrigin = c.allowOrigins.includes('*') && !c.allowCredentials;
