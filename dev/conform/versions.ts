@@ -50,7 +50,7 @@ export function versionCases(versioned: GatewaySpec, flat: GatewaySpec, profile:
   const first = sample(v.list[0].name);
   if (first) {
     const req = withSelector(first, [{ name: '', request: request(first), expect: {} }])[0].request;
-    const noRoute = refusal(profile, 'noRoute').status;
+    const noRoute = refusal(profile, 'noRoute', { errors: versioned.errors }).status;
     out.push({ name: 'a request that names no version matches no route', route: first.id, request: reselect(req, first, versioned, undefined), expect: { status: noRoute } });
     out.push({ name: 'a request that names an unknown version matches no route', route: first.id, request: reselect(req, first, versioned, UNKNOWN_VERSION), expect: { status: noRoute } });
   }

@@ -95,7 +95,7 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
   it('registers its outputs: the gateway URL, the hostname and the key references (product and subscription ids, secret keys)', async () => {
     expect(await valueOf(gw.hostname)).toBe('existing.azure-api.net');
     const outputs = registeredOutputs(gw);
-    expect(Object.keys(outputs).sort()).toEqual(['apiId', 'gatewayUrl', 'hostname', 'productIds', 'subscriptionIds', 'subscriptionKeys']);
+    expect(Object.keys(outputs).sort()).toEqual(['apiId', 'dnsRecords', 'gatewayUrl', 'hostname', 'productIds', 'subscriptionIds', 'subscriptionKeys']);
     expect(await valueOf(outputs.gatewayUrl as pulumi.Output<string>)).toBe('https://existing.azure-api.net/prod/v1');
     expect(await valueOf(outputs.hostname as pulumi.Output<string>)).toBe('existing.azure-api.net');
     expect(await pulumi.isSecret(outputs.subscriptionKeys as pulumi.Output<unknown>)).toBe(true);

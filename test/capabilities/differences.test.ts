@@ -25,13 +25,17 @@ describe('behaviour differences', () => {
     }
   });
 
-  it('names AWS usage plans and Azure quotas best effort, and the quota status per target', () => {
-    const l = lines(baseSpec());
+  it('names AWS usage plans and Azure quotas best effort, and the quota status per target with errors: native', () => {
+    const l = lines({ ...baseSpec(), errors: 'native' });
     expect(l).toContainEqual(expect.stringMatching(/^plan quota on aws: accuracy: usage plan quotas are applied on a best-effort basis/));
     expect(l).toContainEqual(expect.stringMatching(/^plan quota on aws: body: quota exhausted: 429/));
     expect(l).toContainEqual(expect.stringMatching(/^plan quota on azure \(Developer\): status: quota exhausted: 403 .*Retry-After/));
     expect(l).toContainEqual(expect.stringMatching(/^plan quota on azure \(Developer\): accuracy: .*best effort/));
     expect(l).toContainEqual(expect.stringMatching(/^plan quota on apigee \(INTERMEDIATE\): body: quota exhausted: 429 .*QuotaViolation/));
+    // The error contract (the default) answers quota alike everywhere: only what it cannot narrow is named.
+    const contract = lines(baseSpec());
+    expect(contract.filter((x) => /quota exhausted/.test(x))).toEqual([]);
+    expect(contract).toContainEqual(expect.stringMatching(/^one error contract .* on aws: headers: API Gateway's 429s .* no Retry-After/));
   });
 
   it('names the six buckets of an ANY route\'s rate limit on AWS only when an ANY route has one', () => {

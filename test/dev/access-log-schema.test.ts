@@ -59,7 +59,7 @@ describe('dev access log in the one schema', () => {
       [429, 'createOrder', '/v1/orders', 'allowed', 'acme', 'gold', null, 'throttled', 'no backend'],
       [502, 'broken', '/v1/broken', 'none', null, null, null, 'none', 'backend'],
       [200, 'status', '/v1/status', 'none', null, null, null, 'none', 'no backend'],
-      [403, null, null, null, null, null, null, null, 'no backend'],
+      [404, null, null, null, null, null, null, null, 'no backend'],
     ]);
     expect(lines[0].authReason).toBe('no bearer token (Authorization: Bearer ...) was presented');
     expect(lines[0].userAgent).toBe('obs-test/1.0');
@@ -105,7 +105,7 @@ describe('anygate dev --access-log json', () => {
       for (let i = 0; i < 2000 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
       const url = out[0].trim().slice('anygate dev listening on '.length);
       expect((await get(`${url}/x`)).status).toBe(200);
-      expect((await get(`${url}/y`)).status).toBe(403);
+      expect((await get(`${url}/y`)).status).toBe(404);
     } finally {
       stop.abort();
       await running;

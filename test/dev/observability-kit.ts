@@ -83,7 +83,7 @@ export const MIX: readonly { readonly name: string; readonly status: number }[] 
   { name: 'api key over the plan rate', status: 429 },
   { name: 'backend down', status: 502 },
   { name: 'mock', status: 200 },
-  { name: 'no route', status: 403 },
+  { name: 'no route', status: 404 },
 ];
 
 /** Sends the mix; returns the statuses (in MIX order). */

@@ -72,6 +72,7 @@ const input = {
   cors: { allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization'], exposeHeaders: ['x-request-id'], allowCredentials: true, maxAgeSeconds: 60 },
   ipRules: { allow: ['10.0.0.0/8'], deny: ['10.1.2.3'] },
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
+  errors: 'native',
   domains: [
     { name: 'api.example.com', certificate: 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd', basePath: 'v2/things', endpoint: 'regional', stage: 'prod', mtls: { truststore: { aws: 's3://trust/ca.pem', kubernetes: { kind: 'Secret', name: 'ca' } }, clientCertificate: { headers: { subject: 'X-Client-Subject' } } } },
   ],
@@ -107,6 +108,6 @@ describe('OpenAPI export keeps every field', () => {
     const op = doc.paths['/things/{id}'].get['x-anygate'];
     // id: the contract publishes the document's own operationId.
     expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'id', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation', 'versions']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'errors', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
   });
 });
