@@ -386,24 +386,12 @@ function refuse(p: Pipeline, x: Exchange, r: Refusal, c: RefusalContext = {}): v
   finish(p, x, refusalOf(p, r, { clientIp: x.clientIp, requestId: x.requestId, ...c }), r, refusalReason(r, c));
 }
 
-async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
-  const alias = adminAlias(p, url.pathname);
-  if (alias) return admin(p, req, res, new URL(alias, url));
-  const headers = flatHeaders(req);
-  const x: Exchange = {
+/** A new exchange: what the request says, and every decision still unmade (HTTP requests and dispatch alike). */
+function exchange(p: Pipeline, headers: Record<string, string>, given: Pick<Exchange, 'send' | 'headerLines' | 'target' | 'started' | 'method' | 'path' | 'clientIp' | 'origin'>): Exchange {
+  return {
+    ...given,
     requestId: randomUUID(),
-    send: (r, head) => send(res, r, head),
-    headerLines: (name) => req.headersDistinct[name]?.length ?? 0,
-    target: req.url ?? '/',
-    started,
     receivedAt: p.clock.now(),
-    method: (req.method ?? 'GET').toUpperCase(),
-    path: url.pathname,
-    clientIp: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], p.trustForwarded),
-    origin: headers.origin,
     userAgent: headers['user-agent'] ?? null,
     traceId: traceIdOf(headers.traceparent),
     routeId: null,
@@ -419,6 +407,25 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     backendLatencyMs: null,
     bytesIn: 0,
   };
+}
+
+async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
+  const alias = adminAlias(p, url.pathname);
+  if (alias) return admin(p, req, res, new URL(alias, url));
+  const headers = flatHeaders(req);
+  const x = exchange(p, headers, {
+    send: (r, head) => send(res, r, head),
+    headerLines: (name) => req.headersDistinct[name]?.length ?? 0,
+    target: req.url ?? '/',
+    started,
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: url.pathname,
+    clientIp: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], p.trustForwarded),
+    origin: headers.origin,
+  });
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
   if (p.mcp && url.pathname === p.mcp.path) return p.mcp.handle(req, res, { clientIp: x.clientIp, query: url.searchParams });
   if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
@@ -455,31 +462,15 @@ async function dispatch(p: Pipeline, r: DispatchRequest): Promise<DispatchAnswer
   let answer: DispatchAnswer = asBuffer(refusalOf(p, 'internal'));
   const qs = r.query.toString();
   const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const x: Exchange = {
-    requestId: randomUUID(),
+  const x = exchange(p, headers, {
     send: (res, _head, reason) => (answer = { status: res.status, headers: res.headers, body: typeof res.body === 'string' ? Buffer.from(res.body) : res.body, reason }),
     headerLines: (name) => (headers[name] === undefined ? 0 : 1),
     target: r.path + (qs ? `?${qs}` : ''),
     started: performance.now(),
-    receivedAt: p.clock.now(),
     method: r.method.toUpperCase(),
     path: r.path,
     clientIp: r.clientIp,
-    userAgent: headers['user-agent'] ?? null,
-    traceId: traceIdOf(headers.traceparent),
-    routeId: null,
-    pathTemplate: null,
-    consumer: null,
-    plan: null,
-    authOutcome: null,
-    authorizers: [],
-    rateLimit: null,
-    cached: false,
-    cacheHit: null,
-    backend: null,
-    backendLatencyMs: null,
-    bytesIn: 0,
-  };
+  });
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) refuse(p, x, 'ipDenied');
   else await matched(p, x, headers, r.query, async (limit) => (r.body.length > limit ? 'tooLarge' : r.body));
   return answer;
