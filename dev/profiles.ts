@@ -174,8 +174,8 @@ const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'x-envoy-ratelimited', 
 
 /**
  * The contract's answer as `profile`'s deployed gateway gives it: the same status and body on
- * every profile, with the headers the target's own error carried (APIM's Retry-After, Envoy's
- * WWW-Authenticate). Envoy cannot tell a quota from a rate limit by status, so Kubernetes answers
+ * every profile, with the headers the target's own error carried (Envoy's WWW-Authenticate and
+ * x-ratelimit-*; none on Azure, whose contract answer is built whole). Envoy cannot tell a quota from a rate limit by status, so Kubernetes answers
  * a quota's refusal as `rate_limited`; on Azure and Kubernetes a path no route matches never
  * reaches the API's policies, so it gets the platform's own 404 (the records' differences say so).
  */
@@ -183,6 +183,7 @@ function contractRefusal(profile: Profile, r: Refusal, native: GatewayResponse, 
   if ((profile === 'azure' || profile === 'kubernetes') && (r === 'noRoute' || r === 'methodNotAllowed')) return native;
   const code = profile === 'kubernetes' && r === 'quotaExceeded' ? 'rate_limited' : CONTRACT_CODE[r];
   const headers: Record<string, string> = { 'content-type': JSON_TYPE };
-  for (const h of KEPT_HEADERS) if (native.headers[h] !== undefined) headers[h] = native.headers[h]!;
+  // APIM's answer is a return-response built whole (emit/errors.ts): none of its own headers stay.
+  if (profile !== 'azure') for (const h of KEPT_HEADERS) if (native.headers[h] !== undefined) headers[h] = native.headers[h]!;
   return { status: ERROR_CONTRACT[code].status, headers, body: errorBody(code, c.requestId ?? '') };
 }

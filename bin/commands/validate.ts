@@ -39,7 +39,8 @@ async function load(file: string, flags: ValidateFlags) {
   const { loadSpec } = require('../../lib/load') as typeof import('../../lib/load');
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const loaded = await loadSpec(file, { lenient: flags.lenient });
-  return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)], ignoredRules(flags)) };
+  const ignored = new Set([...ignoredRules(flags), ...(loaded.spec.ignoreWarnings ?? [])]);
+  return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)], ignored) };
 }
 
 async function report(file: string, flags: ValidateFlags): Promise<ValidateReport> {

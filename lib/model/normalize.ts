@@ -6,6 +6,7 @@ import { checkCharacters } from './characters';
 import { normalizeDomains } from './domains';
 import { impliedContract, normalizeContract } from './contract';
 import { SpecValidationError, type SpecIssue } from './errors';
+import { withoutIgnored } from './rules';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
 import { formatPath, mustParsePath } from './path';
@@ -247,6 +248,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ipRules: p.ipRules && { allow: sortedSet(p.ipRules.allow), deny: sortedSet(p.ipRules.deny) },
     observability,
     errors: p.top.errors ?? MODEL_DEFAULTS.errors,
+    ...(p.top.ignoreWarnings?.length ? { ignoreWarnings: sortedSet(p.top.ignoreWarnings) } : {}),
     domains: normalizeDomains(p.domains, Object.keys(stages)),
     ...(p.top.aws ? { aws: p.top.aws } : {}),
     ...(p.top.azure ? { azure: p.top.azure } : {}),
@@ -273,6 +275,9 @@ export function validateGateway(input: unknown): ValidationResult {
   const parsed = parseGateway(input, issues);
   checkCharacters(input, issues);
   validateSemantics(parsed, issues);
+  // The spec's own ignoreWarnings silence its warnings wherever it is loaded; never an error.
+  const kept = withoutIgnored(issues, new Set(parsed.top.ignoreWarnings ?? []));
+  issues.splice(0, issues.length, ...kept);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
   if (errors.length > 0 || !parsed.complete) return { issues, errors, warnings };

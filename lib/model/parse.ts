@@ -40,6 +40,7 @@ export interface ParsedGateway {
     azure?: z.output<typeof GatewaySchema.shape.azure>;
     kubernetes?: z.output<typeof GatewaySchema.shape.kubernetes>;
     errors?: z.output<typeof GatewaySchema.shape.errors>;
+    ignoreWarnings?: string[];
     mcp?: z.output<typeof McpServer>;
     components?: z.output<typeof GatewaySchema.shape.components>;
   };
@@ -114,6 +115,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
   if (input.azure !== undefined) top.azure = parseWith(shape.azure, input.azure, ['azure'], issues);
   if (input.kubernetes !== undefined) top.kubernetes = parseWith(shape.kubernetes, input.kubernetes, ['kubernetes'], issues);
   if (input.errors !== undefined) top.errors = parseWith(shape.errors, input.errors, ['errors'], issues);
+  if (input.ignoreWarnings !== undefined) top.ignoreWarnings = parseWith(shape.ignoreWarnings, input.ignoreWarnings, ['ignoreWarnings'], issues);
   if (input.mcp !== undefined) top.mcp = parseWith(McpServer, input.mcp, ['mcp'], issues);
   if (input.components !== undefined) top.components = parseWith(shape.components, input.components, ['components'], issues);
   const routes: ParsedGateway['routes'] = [];

@@ -219,6 +219,8 @@ export interface GatewaySpec {
   readonly observability: ObservabilitySpec;
   /** The gateway's own refusals: one contract on every target, or each cloud's own (error-contract.ts). @default 'anygate' */
   readonly errors: ErrorMode;
+  /** Warning rule ids the spec silences (as `validate --ignore`). @default - none */
+  readonly ignoreWarnings?: string[];
   /** Custom domains, sorted by host name (lib/model/domains.ts). @default - none: the cloud's own host only */
   readonly domains?: DomainSpec[];
   /** Shared contract parts that route contracts reference. @default - none */

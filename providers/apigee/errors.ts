@@ -2,9 +2,10 @@
  * The gateway's own errors on Apigee (lib/model/error-contract.ts): the ProxyEndpoint's
  * DefaultFaultRule (AlwaysEnforce, so it also runs after anygate's RaiseFault policies) sets the
  * contract's status and body. Apigee names a fault by `fault.name` and its status by
- * `error.status.code`; the steps run in order and each later match overrides the earlier one:
- * the two status classes first, then each status the contract names, then a quota's refusal
- * (429 like a spike arrest, told apart by its fault name). Target responses never reach it: every
+ * `error.status.code`, copied into a variable first (each AssignMessage sets the status); the
+ * steps run in order and each later match overrides the earlier one: the two status classes, then
+ * each status the contract names, then a quota's refusal (429 like a spike arrest, told apart by
+ * its fault name). Target responses never reach it: every
  * status is a success on the targets (targets.ts), so backend errors pass through.
  *
  * With `errors: native` the rule answers `{"error": <fault name>, "status": <status>}` as before.
@@ -14,7 +15,11 @@ import type { ApigeeContext } from './context';
 import * as P from './policies';
 import { el, type XNode } from '../shared/xml';
 
-const STATUS = 'error.status.code';
+/**
+ * The fault's status as it was raised, copied first: each AssignMessage below sets the response's
+ * status (error.status.code), so conditions on it would see the previous step's status.
+ */
+const STATUS = 'anygate.error.status';
 
 /** `[code, condition]` in the order the steps run. */
 function contractSteps(): [ErrorCode, string][] {
@@ -34,10 +39,19 @@ export function defaultFaultRule(ctx: ApigeeContext): XNode {
     ctx.add(P.assignMessage('AM-fault-json', 'response', { payload: { json: '{"error":"@fault.name#","status":"@response.status.code#"}', prefix: '@', suffix: '#' } }));
     return el('DefaultFaultRule', { name: 'json-errors' }, ctx.step('AM-fault-json'), el('AlwaysEnforce', {}, 'true'));
   }
+  ctx.add(
+    el(
+      'AssignMessage',
+      { name: 'AM-error-status', continueOnError: 'false', enabled: 'true' },
+      el('DisplayName', {}, 'AM-error-status'),
+      el('AssignVariable', {}, el('Name', {}, STATUS), el('Ref', {}, 'error.status.code')),
+      el('IgnoreUnresolvedVariables', {}, 'true'),
+    ),
+  );
   const steps = contractSteps().map(([code, condition]) => {
     const name = `AM-error-${code.replace(/_/g, '-')}`;
     ctx.add(P.assignMessage(name, 'response', { payload: { json: errorBodyTemplate(code, '@messageid#'), prefix: '@', suffix: '#' }, statusCode: ERROR_CONTRACT[code].status }));
     return ctx.step(name, condition);
   });
-  return el('DefaultFaultRule', { name: 'error-contract' }, ...steps, el('AlwaysEnforce', {}, 'true'));
+  return el('DefaultFaultRule', { name: 'error-contract' }, ctx.step('AM-error-status'), ...steps, el('AlwaysEnforce', {}, 'true'));
 }

@@ -4,7 +4,7 @@
  * route shares into the API policy (an operation gets a policy only when it needs more), and
  * lists the resources (./resources).
  */
-import { errorContractOnError } from './emit/errors';import { accessLogTrace } from './emit/access-log';
+import { onErrorSection } from './emit/errors';import { accessLogTrace } from './emit/access-log';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel } from '../../lib/capabilities/targets';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -17,7 +17,7 @@ import { emitBackend } from './emit/backend';
 import { emitLlm } from './emit/llm';
 import { emitCache } from './emit/cache';
 import type { EmitContext, Fragment, RouteEmitter } from './emit/context';
-import { corsOnError, corsPolicy } from './emit/cors';
+import { corsPolicy } from './emit/cors';
 import { ipFilter } from './emit/ip';
 import { apimHostnames, clientCertificatePolicies } from './emit/mtls';
 import { emitLimits, fixedKeyLimit } from './emit/limits';
@@ -235,7 +235,7 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     backend: sample ? pick(sample, 'backend', hoisted.backend, true) : [],
     outbound: [...(sample ? pick(sample, 'outbound', hoisted.outbound, true) : []), ...accessLogTrace(spec, ctx.stage, 'outbound')],
     // The contract sets the status first, so the access-log trace records what the caller gets.
-    onError: [...corsOnError(spec.cors), ...errorContractOnError(spec), ...accessLogTrace(spec, ctx.stage, 'on-error')],
+    onError: onErrorSection(spec, accessLogTrace(spec, ctx.stage, 'on-error')),
   });
   const schemas: Record<string, unknown> = {};
   const operations = spec.routes.map((r) => operation(r, fragments.get(r.id)!, hoisted, schemas));

@@ -46,7 +46,7 @@ export const AZURE_DIFFERENCES = {
   'auth.apiKey': [differs('body', 'a missing or unknown key: 401 {"statusCode":401,"message":"Access denied due to missing subscription key..."}', undefined, native)],
   'errors.contract': [
     differs('status', 'a path no API operation matches is answered by API Management itself before the API\'s policies run: its own 404 {"statusCode":404,"message":"Resource not found"}', 'add the same on-error section to the global (All APIs) policy'),
-    differs('headers', 'Retry-After as API Management sets it: on rate limits (rate-limit, rate-limit-by-key), not on quota'),
+    differs('headers', 'no Retry-After on 429: the contract\'s answer is a return-response built in on-error (set-body is not allowed there), which drops the headers API Management\'s rate-limit policies set'),
   ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;
 

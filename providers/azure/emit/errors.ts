@@ -6,8 +6,8 @@
  * - errors APIM raises (validate-jwt, rate-limit, quota, ip-filter, subscription keys, backend
  *   timeouts), which jump to on-error with `context.LastError` and `context.Response.StatusCode`
  *   set (learn.microsoft.com/azure/api-management/api-management-error-handling-policies):
- *   `errorContractOnError` maps Reason/status to the contract's code, then sets its status
- *   (quota's 403 becomes 429) and body. Headers the error carried (rate-limit's Retry-After) stay.
+ *   `onErrorSection` maps Reason/status to the contract's code, then answers its status (quota's
+ *   403 becomes 429) and body with return-response (APIM's own Retry-After does not survive it).
  *
  * With `errors: native` both keep APIM's own answers, as before the contract existed.
  */
@@ -15,7 +15,7 @@ import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } fro
 import type { GatewaySpec } from '../../../lib/model/types';
 import { csString, policyJson } from '../expressions';
 import { el, type XNode } from '../xml';
-import { corsResponseHeaders } from './cors';
+import { corsOnError, corsResponseHeaders } from './cors';
 
 const REQUEST_ID = '\u0000';
 
@@ -88,13 +88,27 @@ function onErrorBodyExpr(): string {
   return `@{ var code = (string)context.Variables[${csString(CODE_VARIABLE)}]; var id = context.RequestId.ToString(); return ${chain}; }`;
 }
 
-/** The API's on-error nodes for the error contract (after the CORS headers); none with `errors: native`. */
-export function errorContractOnError(spec: GatewaySpec): XNode[] {
-  if (spec.errors === 'native') return [];
+/**
+ * The API's on-error section. `set-body` is not allowed in on-error (only set-status, set-header,
+ * set-variable, return-response...: api-management-error-handling-policies), so the contract's
+ * answer is a `return-response` built whole: status, Content-Type, the CORS headers and the body.
+ * The status is set on context.Response first, so `trace` (the access log) records what the caller
+ * gets; return-response ends the section, so the trace comes before it.
+ * With `errors: native`: the CORS headers on APIM's own error response, then the trace.
+ */
+export function onErrorSection(spec: GatewaySpec, trace: XNode[]): XNode[] {
+  if (spec.errors === 'native') return [...corsOnError(spec.cors), ...trace];
   return [
     el('set-variable', { name: CODE_VARIABLE, value: codeExpr() }),
     el('set-status', { code: statusExpr(), reason: 'Error' }),
-    el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')),
-    el('set-body', {}, onErrorBodyExpr()),
+    ...trace,
+    el(
+      'return-response',
+      {},
+      el('set-status', { code: statusExpr(), reason: 'Error' }),
+      el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')),
+      ...corsResponseHeaders(spec.cors),
+      el('set-body', {}, onErrorBodyExpr()),
+    ),
   ];
 }
