@@ -73,6 +73,7 @@ const input = {
   ipRules: { allow: ['10.0.0.0/8'], deny: ['10.1.2.3'] },
   observability: { accessLogs: false, logRetentionDays: 7, logLevel: 'info', tracing: true, metrics: false },
   errors: 'native',
+  ignoreWarnings: ['plan-unused'],
   domains: [
     { name: 'api.example.com', certificate: 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd', basePath: 'v2/things', endpoint: 'regional', stage: 'prod', mtls: { truststore: { aws: 's3://trust/ca.pem', kubernetes: { kind: 'Secret', name: 'ca' } }, clientCertificate: { headers: { subject: 'X-Client-Subject' } } } },
   ],
@@ -108,6 +109,6 @@ describe('OpenAPI export keeps every field', () => {
     const op = doc.paths['/things/{id}'].get['x-anygate'];
     // id: the contract publishes the document's own operationId.
     expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'id', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation', 'versions']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'errors', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'errors', 'ignoreWarnings', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
   });
 });

@@ -303,3 +303,25 @@ describe('unknown keys', () => {
     expect(msgs((s) => (s.routes[0].apigee = { honorNoCache: 'yes' }))).toEqual([expect.stringMatching(/^routes\[0\]\.apigee\.honorNoCache: /)]);
   });
 });
+
+describe('ignoreWarnings: a spec silences its own warnings by rule id', () => {
+  const input = (ignore?: string[]) => ({
+    name: 'quiet',
+    ...(ignore ? { ignoreWarnings: ignore } : {}),
+    backends: { api: { type: 'http', url: 'https://api.example.com' } },
+    plans: { unused: { quota: { limit: 10, period: 'day' } } },
+    routes: [{ id: 'a', method: 'GET', path: '/a', backend: 'api', auth: 'none' }],
+  });
+
+  it('drops the warnings of the listed rules wherever the spec is validated; errors stay', () => {
+    expect(validateGateway(input()).warnings.map((w) => w.rule)).toEqual(['plan-unused']);
+    const quiet = validateGateway(input(['plan-unused']));
+    expect([quiet.warnings, quiet.spec?.ignoreWarnings]).toEqual([[], ['plan-unused']]);
+    const broken = validateGateway({ ...input(['check-routes', 'unknown-reference']), defaults: { backend: 'nope' } });
+    expect(broken.errors.map((e) => e.rule)).toContain('unknown-reference');
+  });
+
+  it('refuses what is not a rule id', () => {
+    expect(validateGateway(input(['Plan Unused'])).errors.map((e) => e.path.join('.'))).toEqual(['ignoreWarnings.0']);
+  });
+});
