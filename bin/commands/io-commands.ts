@@ -28,11 +28,11 @@ async function importCmd(file: string, flags: { out?: string; name?: string; len
   return EXIT.ok;
 }
 
-async function exportCmd(given: string | undefined, flags: { out?: string }, ctx: Context): Promise<number> {
+async function exportCmd(given: string | undefined, flags: { out?: string; apiVersion?: string }, ctx: Context): Promise<number> {
   const file = specArgument(given, ctx.io.err);
   const [{ loadSpec }, { exportOpenApi }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/openapi/export') as typeof import('../../lib/openapi/export')];
   const { spec } = await loadSpec(file);
-  writeOut(flags.out, JSON.stringify(exportOpenApi(spec), null, 2) + '\n', ctx.io);
+  writeOut(flags.out, JSON.stringify(exportOpenApi(spec, { version: flags.apiVersion }), null, 2) + '\n', ctx.io);
   return EXIT.ok;
 }
 
@@ -66,7 +66,8 @@ export const exportCommand: CommandModule = {
       .description('write the gateway as an OpenAPI 3.1 document, with x-anygate extensions for the rest')
       .argument('[spec]', 'spec file (default: found in the current directory)')
       .option('--out <file>', 'write to a file (default: stdout)')
-      .action(run((file: string | undefined, flags: { out?: string }) => exportCmd(file, flags, ctx)));
+      .option('--api-version <name>', 'only the routes of this API version (routes of different versions may share a method and path)')
+      .action(run((file: string | undefined, flags: { out?: string; apiVersion?: string }) => exportCmd(file, flags, ctx)));
   },
 };
 

@@ -5,6 +5,7 @@
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { impliedContract, publishedContract } from '../model/contract';
+import { AnygateError } from '../model/errors';
 import { canonical } from '../model/normalize';
 import { GatewaySchema, Route } from '../model/schema';
 import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
@@ -65,10 +66,28 @@ function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject
 }
 
 /** The gateway as an OpenAPI 3.1 document. */
-export function exportOpenApi(spec: GatewaySpec): OpenAPIV3_1.Document {
+export interface ExportOptions {
+  /**
+   * Only the routes of this API version (`versions`): routes of different versions may share a
+   * method and path, and an OpenAPI document holds one operation per method and path.
+   * @default - every route
+   */
+  readonly version?: string;
+}
+
+export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): OpenAPIV3_1.Document {
+  const { version } = options;
+  const names = spec.versions?.list.map((v) => v.name) ?? [];
+  if (version !== undefined && !names.includes(version)) throw new AnygateError(`--api-version ${JSON.stringify(version)}: ${names.length ? `the spec's versions are ${names.join(', ')}` : 'the spec declares no versions'}`);
   const paths: Record<string, Record<string, unknown>> = {};
+  const placed = new Map<string, RouteSpec>();
   for (const r of spec.routes) {
+    if (version !== undefined && r.versions && !r.versions.includes(version)) continue;
     const key = r.method === 'ANY' ? 'x-anygate-any-method' : r.method.toLowerCase();
+    // Never lose a route: two on one method and path (disjoint versions) do not fit one document.
+    const other = placed.get(`${key} ${r.path}`);
+    if (other) throw new AnygateError(`routes ${other.id} and ${r.id} are both ${r.method} ${r.path} (in different versions), and an OpenAPI document holds one operation per method and path; export one version at a time: anygate export --api-version ${names.join('|')}`);
+    placed.set(`${key} ${r.path}`, r);
     (paths[r.path] ??= {})[key] = operation(spec, r);
   }
   const schemes = Object.fromEntries(Object.entries(spec.authorizers).map(([n, a]) => [n, securityScheme(a)]));

@@ -50,6 +50,17 @@ describe('validation', () => {
     expect(errorsOf(s)).toEqual([]);
   });
 
+  it('export never drops one of two routes on one method and path: it refuses, and exports one version at a time', () => {
+    const s = lifecycleSpec('header');
+    s.routes.push({ id: 'getItemV2', method: 'GET', path: '/items/{id}', backend: 'canned', auth: 'none', versions: ['v2'] });
+    s.routes[0].versions = ['v1'];
+    const spec = toGatewaySpec(s);
+    expect(() => exportOpenApi(spec)).toThrow(/routes \S+ and getItemV2 are both GET \/items\/\{id\} \(in different versions\).*anygate export --api-version v1\|v2/);
+    const get = (version: string) => (exportOpenApi(spec, { version }) as any).paths['/items/{id}'].get.operationId;
+    expect([get('v1'), get('v2')]).toEqual([spec.routes.find((r) => r.path === '/items/{id}' && r.versions?.includes('v1') && r.method === 'GET')!.id, 'getItemV2']);
+    expect(() => exportOpenApi(spec, { version: 'v9' })).toThrow(/--api-version "v9": the spec's versions are v1, v2/);
+  });
+
   it('refuses route versions without declared versions, and a version no route serves', () => {
     const s = baseSpec();
     s.routes[0].versions = ['v1'];
