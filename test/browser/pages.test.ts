@@ -32,15 +32,14 @@ if (!present && process.env.CI) throw new Error(`chromium is not at ${CHROMIUM}:
 if (!present) console.warn(`test/browser skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 const describeBrowser = present ? describe : describe.skip;
 
-/** Waits until `read()` gives `want` (the page updates asynchronously); fails with the last value. */
-async function poll<T>(read: () => Promise<T>, want: T, tries = 400): Promise<void> {
-  let got: T | undefined;
-  for (let i = 0; i < tries; i++) {
-    got = await read();
-    if (got === want) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  expect(got).toBe(want);
+/**
+ * Waits until `selector` matches `want` elements: the page updates asynchronously, so the check
+ * runs in the page on each animation frame (no fixed delay or deadline; the test's timeout bounds
+ * the wait).
+ */
+async function poll(page: Page, selector: string, want: number): Promise<void> {
+  await page.waitForFunction(([s, n]) => document.querySelectorAll(s as string).length === n, [selector, want] as const, { polling: 'raf', timeout: 0 });
+  expect(await page.locator(selector).count()).toBe(want);
 }
 
 /** Console errors and uncaught page errors, collected per page. */
@@ -90,7 +89,7 @@ describeBrowser('in chromium', () => {
       await expect(page.locator('#gateway').textContent()).resolves.toBe('obs (profile aws, stage prod)');
       expect(await page.locator('#routes tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.route))).toEqual(o.spec.routes.map((r) => r.id));
       const rows = page.locator('#requests tbody tr');
-      await poll(() => rows.count(), MIX.length);
+      await poll(page, '#requests tbody tr', MIX.length);
       const unauthorized = rows.filter({ has: page.locator('td.status', { hasText: '401' }) });
       await expect(unauthorized.locator('td.decision').textContent()).resolves.toBe('no bearer token (Authorization: Bearer ...) was presented');
       const limited = rows.filter({ has: page.locator('td.status', { hasText: '429' }) });
@@ -103,7 +102,7 @@ describeBrowser('in chromium', () => {
 
     it('draws each route latency chart with a point per request, and its answers by class', async () => {
       const chart = page.locator('#charts .chart[data-route="listPets"] svg');
-      await poll(() => chart.locator('circle').count(), 4);
+      await poll(page, '#charts .chart[data-route="listPets"] svg circle', 4);
       const points = await chart.locator('circle').evaluateAll((cs) => cs.map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]));
       expect(points.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y <= 76 && y >= 4)).toBe(true);
       expect(await chart.locator('polyline.lat').count()).toBe(1);
@@ -120,14 +119,14 @@ describeBrowser('in chromium', () => {
       const before = await page.locator('#requests tbody tr').count();
       expect((await get(`${o.dev.url}/v1/status`, { headers: { 'user-agent': XSS_UA } })).status).toBe(200);
       expect((await get(`${o.dev.url}/v1/pets?x=1`, { headers: { authorization: o.token(['pets:read'], XSS_SUB) } })).status).toBe(200);
-      await poll(() => page.locator('#requests tbody tr').count(), before + 2);
+      await poll(page, '#requests tbody tr', before + 2);
       const top = page.locator('#requests tbody tr').first();
       await expect(top.locator('td.decision').textContent()).resolves.toMatch(/^allowed by jwt \(<script>window\.__xss=2<\/script>\); backend pets/);
       await expect(page.locator('#requests .ua', { hasText: XSS_UA }).count()).resolves.toBe(1);
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('#requests img, #requests script').count()).toBe(0);
       // The charts follow: the status route now has its chart.
-      await poll(() => page.locator('#charts .chart[data-route="status"] circle').count(), 2);
+      await poll(page, '#charts .chart[data-route="status"] circle', 2);
     });
 
     it('runs with no console error (the CSP admits its script and style) and refuses another origin', async () => {

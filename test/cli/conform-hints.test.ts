@@ -3,6 +3,7 @@
  * wall clock under tight rate limits (--clock virtual), X-Forwarded-For not trusted
  * (--trust-forwarded), tokens from an IdP the gateway does not trust (--mock-idp).
  */
+import { capturedIo } from '../io-capture';
 import * as path from 'node:path';
 import { main } from '../../bin/cli';
 import { conformHints } from '../../bin/commands/conform-hints';
@@ -30,11 +31,11 @@ describe('conform hints', () => {
 
   it('end to end: dev without --trust-forwarded fails the denied-IP case only, and conform says which flag to add', async () => {
     const backend: EchoBackend = await echoBackend();
-    const out: string[] = [];
+    const { out, io, until } = capturedIo();
     const stop = new AbortController();
-    const running = cmdDev(PETSTORE, { port: '0', mockIdp: true, clock: 'virtual', quiet: true, backend: [`pets=${backend.url}`], function: [`orders-fn=${path.join(__dirname, '../dev/fixtures/orders-any-cloud.js')}`] }, { out: (s) => void out.push(s), err: () => undefined }, stop.signal);
+    const running = cmdDev(PETSTORE, { port: '0', mockIdp: true, clock: 'virtual', quiet: true, backend: [`pets=${backend.url}`], function: [`orders-fn=${path.join(__dirname, '../dev/fixtures/orders-any-cloud.js')}`] }, io, stop.signal);
     try {
-      for (let i = 0; i < 2000 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await until(() => out.length > 0, 'the listening line', running);
       const url = out.join('').split('\n')[0]!.slice('anygate dev listening on '.length);
       let text = '';
       expect(await main(['node', 'anygate', 'conform', PETSTORE, '--url', url], { out: (s) => void (text += s), err: () => undefined })).toBe(1);

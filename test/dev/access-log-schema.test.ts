@@ -4,6 +4,7 @@
  * reasons, 429, a cache hit, a backend that is down, a mock, no route) validates, and says what
  * the gateway decided.
  */
+import { capturedIo } from '../io-capture';
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -97,12 +98,11 @@ describe('anygate dev --access-log json', () => {
   it('writes the listening line, then only schema lines on stdout; the banner goes to stderr', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'anygate-log-')), 'gateway.json');
     writeFileSync(file, JSON.stringify({ name: 'c', backends: { m: { type: 'mock', statusCode: 200, body: { ok: true } } }, defaults: { backend: 'm', auth: 'none' }, routes: [{ method: 'GET', path: '/x' }] }));
-    const out: string[] = [];
-    const err: string[] = [];
+    const { out, err, io, until } = capturedIo();
     const stop = new AbortController();
-    const running = cmdDev(file, { port: '0', accessLog: 'json' }, { out: (s) => void out.push(s), err: (s) => void err.push(s) }, stop.signal);
+    const running = cmdDev(file, { port: '0', accessLog: 'json' }, io, stop.signal);
     try {
-      for (let i = 0; i < 2000 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await until(() => out.length > 0, 'the listening line', running);
       const url = out[0].trim().slice('anygate dev listening on '.length);
       expect((await get(`${url}/x`)).status).toBe(200);
       expect((await get(`${url}/y`)).status).toBe(404);

@@ -3,6 +3,7 @@
  * until stopped; `anygate token` prints a token the dev gateway accepts; `anygate conform` prints
  * the table and exits 1 on a failure; a spec the profile's target refuses makes `dev` refuse.
  */
+import { capturedIo } from '../io-capture';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,16 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => backend.close());
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s) }, out, err };
-}
-
-async function waitFor(pred: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !pred(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!pred()) throw new Error('dev did not start');
-}
+const capture = capturedIo;
 
 describe('anygate dev, token and conform', () => {
   it('serve the petstore: token from the CLI, curl-like calls, conform passes', async () => {
@@ -36,7 +28,7 @@ describe('anygate dev, token and conform', () => {
     const stop = new AbortController();
     const running = cmdDev(PETSTORE, { port: '0', mockIdp: true, clock: 'virtual', trustForwarded: true, backend: [`pets=${backend.url}`], function: [`orders-fn=${path.join(__dirname, 'fixtures/orders-any-cloud.js')}`] }, dev.io, stop.signal);
     try {
-      await waitFor(() => dev.out.length > 0);
+      await dev.until(() => dev.out.length > 0, 'the listening line', running);
       const first = dev.out.join('').split('\n')[0];
       expect(first).toMatch(/^anygate dev listening on http:\/\/127\.0\.0\.1:\d+$/);
       const url = first.slice('anygate dev listening on '.length);

@@ -2,6 +2,7 @@
  * `anygate dev --watch`: a change to the spec file reloads the gateway on the same port; a change
  * that does not load leaves the running gateway as it was and says why.
  */
+import { capturedIo } from '../io-capture';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -32,20 +33,20 @@ function get(url: string): Promise<{ status: number; json: () => unknown }> {
   });
 }
 
-/** Waits for an event the server reports (no fixed sleeps; bounded generously for busy machines). */
-async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 12_000 && !pred(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!pred()) throw new Error(`timed out waiting for ${what}`);
+
+/** `anygate dev --watch` on `file`; waits are woken by what dev prints (test/io-capture.ts), never by a timer. */
+function watchedDev(file: string) {
+  const { out, err, io, until: printed } = capturedIo();
+  const stop = new AbortController();
+  const running = cmdDev(file, { port: '0', quiet: true, watch: true }, io, stop.signal);
+  return { out, err, stop, running, until: (pred: () => boolean, what: string) => printed(pred, what, running) };
 }
 
 it('reloads a changed spec on the same port, and keeps serving when the change does not load', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'anygate-watch-'));
   const file = path.join(dir, 'anygate.yaml');
   writeFileSync(file, spec(1));
-  const out: string[] = [];
-  const err: string[] = [];
-  const stop = new AbortController();
-  const running = cmdDev(file, { port: '0', quiet: true, watch: true }, { out: (s) => void out.push(s), err: (s) => void err.push(s) }, stop.signal);
+  const { out, err, until, stop, running } = watchedDev(file);
   try {
     await until(() => out.length > 0, 'the listening line');
     const url = out[0].trim().slice('anygate dev listening on '.length);
@@ -72,10 +73,7 @@ it('reports one save once: one reload line per change, one refusal per broken sa
   const dir = mkdtempSync(path.join(tmpdir(), 'anygate-watch-once-'));
   const file = path.join(dir, 'anygate.yaml');
   writeFileSync(file, spec(1));
-  const out: string[] = [];
-  const err: string[] = [];
-  const stop = new AbortController();
-  const running = cmdDev(file, { port: '0', quiet: true, watch: true }, { out: (s) => void out.push(s), err: (s) => void err.push(s) }, stop.signal);
+  const { out, err, until, stop, running } = watchedDev(file);
   const reloads = () => out.filter((l) => l.startsWith('anygate dev reloaded'));
   const refusals = () => err.filter((l) => l.includes('changed but was not reloaded'));
   try {

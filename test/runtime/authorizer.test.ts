@@ -56,7 +56,8 @@ function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true, over: Partia
     jwksRefetchCooldownSeconds: 30,
     jwksStaleIfErrorSeconds: 3600,
     tokenCacheSize: 0,
-    fetchTimeoutMs: 300,
+    // Far above any loopback fetch on a busy machine; the slow-server case sets its own short one.
+    fetchTimeoutMs: 60_000,
     maxJwksBytes: 150 * 1024,
     ...over,
   };
@@ -202,7 +203,8 @@ describe('generated authorizer: attacks and bad tokens are 401', () => {
 
   it.each(['error', 'slow', 'garbage', 'huge'] as const)('denies when the JWKS server is %s', async (b) => {
     server.behaviour = b;
-    const auth = createAuthorizer(config(), now);
+    // The slow server never answers: only the fetch timeout ends the wait, however busy the machine.
+    const auth = createAuthorizer(config({}, true, { fetchTimeoutMs: 300 }), now);
     await denied(auth(event(signJwt(rs(), claims()))));
   });
 

@@ -7,7 +7,7 @@ import { scratch } from '../validators';
 import { JwksServer, makeKey, signJwt } from './jwt-kit';
 
 /** The runtime settings every configuration below shares. */
-const RUNTIME = { contextClaims: [], jwksCacheSeconds: 60, jwksRefetchCooldownSeconds: 30, jwksStaleIfErrorSeconds: 3600, tokenCacheSize: 0, fetchTimeoutMs: 1000, maxJwksBytes: 150000 };
+const RUNTIME = { contextClaims: [], jwksCacheSeconds: 60, jwksRefetchCooldownSeconds: 30, jwksStaleIfErrorSeconds: 3600, tokenCacheSize: 0, fetchTimeoutMs: 60_000, maxJwksBytes: 150000 };
 
 describe('bundled handlers', () => {
   it('are deterministic: the same configuration gives the same bytes and hash', () => {

@@ -91,11 +91,8 @@ export class JwksServer {
     this.server = createServer((req, res) => {
       const url = req.url ?? '/';
       this.hits.set(url, (this.hits.get(url) ?? 0) + 1);
-      if (this.behaviour === 'slow') {
-        const t = setTimeout(() => res.end('{"keys":[]}'), 5000);
-        req.on('close', () => clearTimeout(t));
-        return;
-      }
+      // Never answers: the request is held until the client gives up (its fetch timeout).
+      if (this.behaviour === 'slow') return;
       if (this.behaviour === 'error') {
         res.statusCode = 500;
         return res.end('boom');
