@@ -271,13 +271,12 @@ export interface ValidationResult {
 
 /** Validates a gateway input (builder output, or parsed YAML/JSON). Never throws. */
 export function validateGateway(input: unknown): ValidationResult {
-  const issues: SpecIssue[] = [];
-  const parsed = parseGateway(input, issues);
-  checkCharacters(input, issues);
-  validateSemantics(parsed, issues);
+  const found: SpecIssue[] = [];
+  const parsed = parseGateway(input, found);
+  checkCharacters(input, found);
+  validateSemantics(parsed, found);
   // The spec's own ignoreWarnings silence its warnings wherever it is loaded; never an error.
-  const kept = withoutIgnored(issues, new Set(parsed.top.ignoreWarnings ?? []));
-  issues.splice(0, issues.length, ...kept);
+  const issues = withoutIgnored(found, new Set(parsed.top.ignoreWarnings ?? []));
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
   if (errors.length > 0 || !parsed.complete) return { issues, errors, warnings };

@@ -64,6 +64,7 @@ export const GLOBAL_RULES_MAX = 256;
 export function planTrafficPolicy(spec: GatewaySpec, name: string, namespace: string, targets: Target[]): K8sObject | undefined {
   const rules = planRules(spec);
   if (!rules.length || !targets.length) return undefined;
+  const overrides = errorOverrides(spec);
   return {
     apiVersion: EG_API,
     kind: 'BackendTrafficPolicy',
@@ -71,7 +72,7 @@ export function planTrafficPolicy(spec: GatewaySpec, name: string, namespace: st
     spec: {
       targetRefs: targets,
       rateLimit: { type: 'Global', global: { rules } },
-      ...(errorOverrides(spec) ? { responseOverride: errorOverrides(spec) } : {}),
+      ...(overrides ? { responseOverride: overrides } : {}),
     },
   };
 }

@@ -105,7 +105,8 @@ export function onErrorSection(spec: GatewaySpec, trace: XNode[]): XNode[] {
     el(
       'return-response',
       {},
-      el('set-status', { code: statusExpr(), reason: 'Error' }),
+      // The status the set-status above gave context.Response.
+      el('set-status', { code: '@(context.Response.StatusCode)', reason: 'Error' }),
       el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')),
       ...corsResponseHeaders(spec.cors),
       el('set-body', {}, onErrorBodyExpr()),
