@@ -9,9 +9,9 @@ const Sequencer = require('@jest/test-sequencer').default;
 const path = require('node:path');
 
 const SLOWEST_FIRST = [
-  'package/tarball.test.ts',
+  'package/tarball.slow.test.ts',
+  'aws/scale.slow.test.ts',
   'adopt/roundtrip.test.ts',
-  'aws/scale.test.ts',
   'capabilities/agreement.test.ts',
   'aws/validators.test.ts',
   'dev/conform.test.ts',

@@ -17,7 +17,7 @@
  * a bucket with a customer-managed KMS key also needs kms:Decrypt / kms:GenerateDataKey for the
  * role (or give the stack an account and region: `anygate synth --account --region`).
  */
-import { Aws, CustomResource, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Validations } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Aws, CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
