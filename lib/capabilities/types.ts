@@ -55,7 +55,9 @@ export interface SupportOptions extends Tiers {
     readonly environments?: Readonly<Record<string, string>>;
   };
   /** The Kubernetes compile options that amend the spec's `kubernetes:` block (KubernetesCompileOptions). */
-  readonly kubernetes?: Pick<KubernetesSpecOptions, 'gateway' | 'createGateway'> & {
+  readonly kubernetes?: Pick<KubernetesSpecOptions, 'createGateway'> & {
+    /** The Gateway the HTTPRoutes attach to. @default - the spec's kubernetes.gateway */
+    readonly gateway?: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
     /** Stages compiled. @default - every stage of the spec */
     readonly stages?: readonly string[];
     /** @default - the spec's kubernetes.hostnames */

@@ -100,6 +100,14 @@ export function formatProblem(p: SynthesisProblem): string {
   return `${where}: ${p.feature} on ${p.target}: ${p.message}`;
 }
 
+/**
+ * A target's refusal as one error among the spec's own, so a command reports model errors,
+ * placeholders and every target's refusals in one round (rule id `target-refusal`).
+ */
+export function refusalIssue(p: SynthesisProblem, file?: string): SpecIssue {
+  return { path: [], ...(file ? { file } : {}), severity: 'error', rule: 'target-refusal', message: formatProblem(p) };
+}
+
 /** The list without repeats (compared as JSON), in first-seen order. */
 export function uniqueByJson<T>(list: readonly T[]): T[] {
   const seen = new Set<string>();

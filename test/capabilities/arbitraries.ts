@@ -122,7 +122,7 @@ export const compileOptions = fc.record({
   /** Stages selected (AWS, Kubernetes); `nope` is not a stage. */
   stages: pick(undefined, ['prod'], ['prod', 'nope']),
   /** Kubernetes namespaces by stage: two stages in one namespace, or a stage the spec lacks. */
-  namespaces: pick(undefined, { prod: 'shop' }, { prod: 'shop', dev: 'shop' }, { qa: 'shop' }),
+  namespaces: pick<Record<string, string> | undefined>(undefined, { prod: 'shop' }, { prod: 'shop', dev: 'shop' }, { qa: 'shop' }),
   azureSku: fc.constantFrom(...AZURE_SKUS),
   apigeeEnvironmentType: fc.constantFrom(...APIGEE_ENVIRONMENT_TYPES),
 });
