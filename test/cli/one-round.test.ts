@@ -72,4 +72,15 @@ describe('every problem in one round', () => {
     // The placeholder stays a warning for validate (synth refuses it).
     expect(report.warnings.length).toBeGreaterThan(0);
   });
+
+  it('portability takes synth\'s --stage: the same stages, the same refusals', async () => {
+    const file = write(dir, 'stages.yaml', refusedEverywhere());
+    const unknown = await cli(['portability', file, '--stage', 'qa']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/qa/);
+    const r = await cli(['portability', file, '--stage', 'prod', '--target', 'aws', '--allow-placeholders', '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as { problems: { feature: string; message: string }[] };
+    expect(report.problems.map((p) => p.feature)).toEqual(['auth']);
+  });
 });
