@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { createAuthorizer, type AuthorizerEvent } from '../lib/runtime/authorizer/handler';
 import type { AuthorizerResult } from '../lib/runtime/authorizer/policy';
 import type { AuthorizerConfig } from '../lib/runtime/config';
-import type { SynthesisProblem } from '../lib/model/errors';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { compileAwsAuth } from '../providers/aws/auth';
 import { claimsUsed } from '../providers/aws/integration';
@@ -75,9 +74,8 @@ function allowed(result: AuthorizerResult, methodArn: string): boolean {
 
 /** The authorizer configuration the AWS compiler emits for `spec`, and each route's resource. */
 export function awsAuthorizerConfig(spec: GatewaySpec): { config?: AuthorizerConfig; resources: Map<string, AwsResource>; ttl: Map<string, number> } {
-  const problems: SynthesisProblem[] = [];
   const resources = buildResources(spec);
-  const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)), 'aws', problems);
+  const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)));
   const ttl = new Map<string, number>();
   for (const [scheme, def] of Object.entries(auth.securitySchemes)) {
     const a = (def as { 'x-amazon-apigateway-authorizer'?: { authorizerResultTtlInSeconds?: number } })['x-amazon-apigateway-authorizer'];

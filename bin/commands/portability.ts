@@ -4,7 +4,7 @@ import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type 
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import { EXIT, type CommandModule, type Context } from './context';
 import { specArgument } from './spec-file';
-import { parseTargets } from './targets';
+import { parseStages, parseTargets } from './targets';
 import { tierOptions } from './options';
 
 interface PortabilityFlags {
@@ -14,6 +14,7 @@ interface PortabilityFlags {
   apigeeEnv?: ApigeeEnvironmentType;
   lenient?: boolean;
   allowPlaceholders?: boolean;
+  stage?: string;
 }
 
 async function portabilityCmd(given: string | undefined, flags: PortabilityFlags, ctx: Context): Promise<number> {
@@ -30,7 +31,9 @@ async function portabilityCmd(given: string | undefined, flags: PortabilityFlags
   if (!flags.json) for (const line of formatWarnings([...loaded.warnings, ...placeholders], { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
   // Size limits only the emitted output reveals come from the (pure) compilers.
   const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
-  const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers() });
+  // The stages synth --stage would compile, so stage-dependent refusals and sizes agree.
+  const stages = parseStages(flags.stage, Object.keys(spec.stages));
+  const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, ...(stages ? { aws: { stages }, kubernetes: { stages } } : {}), compilers: compilers(stages) });
   const refusedPlaceholders = flags.allowPlaceholders ? [] : placeholders;
   if (flags.json) ctx.io.out(JSON.stringify({ ...report, placeholders: refusedPlaceholders.map((p) => ({ path: p.path, message: p.message })) }, null, 2) + '\n');
   else {
@@ -46,7 +49,8 @@ export const portabilityCommand: CommandModule = {
       .command('portability')
       .description('what each target does with each feature the spec uses')
       .argument('[spec]', 'spec file (default: found in the current directory)')
-      .option('--target <list>', `comma-separated targets (${ALL_TARGETS.join(',')}; default ${TARGETS.join(',')})`);
+      .option('--target <list>', `comma-separated targets (${ALL_TARGETS.join(',')}; default ${TARGETS.join(',')})`)
+      .option('--stage <names>', 'comma-separated stages, as synth --stage (default: all)');
     tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
       .option('--json', 'machine-readable output')
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')

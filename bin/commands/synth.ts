@@ -9,7 +9,7 @@ import { tierOptions } from './options';
 import { specArgument, SPEC_FILES } from './spec-file';
 import { parseStages, parseTargets } from './targets';
 import { fromText, groupWarnings } from './warnings';
-import { AnygateError, SpecValidationError } from '../../lib/model/errors';
+import { AnygateError, refusalIssue, SpecValidationError } from '../../lib/model/errors';
 
 interface SynthFlags {
   target?: string;
@@ -59,12 +59,19 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
   // Placeholders an import left (backend.invalid, issuer.invalid) would deploy a broken gateway.
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const placeholders = placeholderIssues(loaded.spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
-  if (placeholders.length && !flags.allowPlaceholders) throw new SpecValidationError(placeholders);
+  const stages = parseStages(flags.stage, Object.keys(loaded.spec.stages));
+  if (placeholders.length && !flags.allowPlaceholders) {
+    // Every problem in one round: what each target refuses, beside the placeholders (#34).
+    const { portability } = require('../../lib/capabilities/portability') as typeof import('../../lib/capabilities/portability');
+    const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
+    const report = portability(loaded.spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers(stages) });
+    throw new SpecValidationError([...placeholders, ...report.problems.map((p) => refusalIssue(p, file))]);
+  }
   for (const line of formatWarnings(placeholders, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
   const result = await synth(loaded.spec, {
     targets,
     outDir: flags.out,
-    stages: parseStages(flags.stage, Object.keys(loaded.spec.stages)),
+    stages,
     azureSku: flags.azureSku,
     apigeeEnvironmentType: flags.apigeeEnv,
     ...(flags.account && flags.region ? { awsEnv: { account: flags.account, region: flags.region } } : {}),

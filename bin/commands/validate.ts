@@ -1,15 +1,20 @@
 /** `anygate validate [spec]`: load and validate; `--json` prints a report on stdout, valid or not. */
 import type { Command } from 'commander';
-import { AnygateError, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
+import { ALL_TARGETS } from '../../lib/capabilities/types';
+import { AnygateError, refusalIssue, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
+import type { GatewaySpec } from '../../lib/model/types';
 import { ruleOf, withoutIgnored } from '../../lib/model/rules';
 import { EXIT, plural, type CommandModule, type Context } from './context';
 import { specArgument, SPEC_FILES } from './spec-file';
+import { parseTargets } from './targets';
 
 interface ValidateFlags {
   json?: boolean;
   lenient?: boolean;
   /** Warning rule ids to silence (repeatable, or comma-separated). */
   ignore?: string[];
+  /** Also check what these targets refuse (comma-separated), as synth would. @default - the model only */
+  target?: string;
 }
 
 /** The machine-readable report: the same shape whether the spec is valid or not. */
@@ -40,13 +45,21 @@ async function load(file: string, flags: ValidateFlags) {
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const loaded = await loadSpec(file, { lenient: flags.lenient });
   const ignored = new Set([...ignoredRules(flags), ...(loaded.spec.ignoreWarnings ?? [])]);
-  return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)], ignored) };
+  return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)], ignored), refusals: refusals(loaded.spec, file, flags) };
+}
+
+/** With --target: every refusal of those targets (records and emitted sizes, as synth decides), in the same round. */
+function refusals(spec: GatewaySpec, file: string, flags: ValidateFlags): SpecIssue[] {
+  if (!flags.target) return [];
+  const { portability } = require('../../lib/capabilities/portability') as typeof import('../../lib/capabilities/portability');
+  const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
+  return portability(spec, parseTargets(flags.target), { compilers: compilers() }).problems.map((p) => refusalIssue(p, file));
 }
 
 async function report(file: string, flags: ValidateFlags): Promise<ValidateReport> {
   try {
     const loaded = await load(file, flags);
-    return { file, valid: true, gateway: loaded.spec.name, routes: loaded.spec.routes.length, errors: [], warnings: loaded.warnings.map(strip) };
+    return { file, valid: !loaded.refusals.length, gateway: loaded.spec.name, routes: loaded.spec.routes.length, errors: loaded.refusals.map(strip), warnings: loaded.warnings.map(strip) };
   } catch (e) {
     if (e instanceof SpecValidationError) {
       const issues = withoutIgnored(e.issues, ignoredRules(flags));
@@ -75,6 +88,7 @@ async function validate(given: string | undefined, flags: ValidateFlags, ctx: Co
   const c = ctx.colors;
   const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
   for (const line of formatWarnings(loaded.warnings.map(tagged), { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  if (loaded.refusals.length) throw new SpecValidationError(loaded.refusals.map(tagged));
   ctx.io.out(`${file}: ${c.green('valid')} (gateway ${loaded.spec.name}, ${plural(loaded.spec.routes.length, 'route')})\n`);
   return EXIT.ok;
 }
@@ -87,6 +101,7 @@ export const validateCommand: CommandModule = {
       .argument('[spec]', `spec file (default: the first of ${SPEC_FILES.join(', ')} in the current directory)`)
       .option('--json', 'machine-readable report on stdout (also when the spec is invalid)')
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
+      .option('--target <list>', `also report what these targets refuse, as synth would (${ALL_TARGETS.join(',')}; default: the model only)`)
       .option('--ignore <rules>', 'silence warnings by rule id (comma-separated, repeatable; the id ends each line, and is `rule` in --json); errors cannot be silenced', (v: string, prev: string[] = []) => [...prev, v])
       .action(run((file: string | undefined, flags: ValidateFlags) => validate(file, flags, ctx)));
   },

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { functionBindings } from '../../lib/model/bindings';
+import { emittedProblems } from '../../lib/capabilities/support';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { AwsGateway } from '../../providers/aws/gateway';
@@ -48,9 +49,6 @@ export function processedTemplateBytes(templateFile: string): number {
 /** From this many routes, the template is written unindented (CloudFormation counts whitespace toward its 1 MB). */
 export const COMPACT_TEMPLATE_ROUTES = 1000;
 
-/** CloudFormation's limit on the processed template. */
-const PROCESSED_TEMPLATE_LIMIT = 1_000_000;
-
 /**
  * @param env account and region of the stack, for literal ARNs (`anygate synth --account --region`).
  * Without them the stack is environment-agnostic at any size: a large API body ships to S3 and its
@@ -89,9 +87,8 @@ export function synthAws(spec: GatewaySpec, outDir: string, stages?: string[], e
     else artifacts.push({ target: 'aws', kind: 'asset', name: a, path: `aws/${a}` });
   }
   const processedBytes = processedTemplateBytes(path.join(dir, templateName));
-  if (processedBytes > PROCESSED_TEMPLATE_LIMIT) {
-    throw new SynthesisError('aws', [{ target: 'aws', where: 'gateway', feature: 'size', message: `the template takes ${processedBytes} bytes, over CloudFormation's ${PROCESSED_TEMPLATE_LIMIT}-byte limit on the processed template; deploy fewer stages per stack (--stage) or split the gateway into smaller ones` }]);
-  }
+  const problems = emittedProblems(spec, 'aws', { aws: { stages: Object.keys(gw.plan.stages) } }, 'size', [{ where: 'gateway', kind: 'processedTemplate', bytes: processedBytes }]);
+  if (problems.length) throw new SynthesisError('aws', problems);
   return { artifacts, resources: Object.keys(template.Resources).length, warnings: gw.plan.warnings, templateFile: path.join(dir, templateName), processedBytes };
 }
 

@@ -14,6 +14,14 @@ export const AWS_LIMITS = {
   cacheClusterSizesGb: ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'],
   stackResources: 500,
   templateBytes: 1_000_000,
+  /**
+   * Budget for per-method settings across all stages, in bytes of template: the rest of the
+   * template (functions, roles, log groups: 30-60 KB; an inline body only when it fits) must fit
+   * beside them under templateBytes.
+   */
+  methodSettingsBudgetBytes: 880_000,
+  /** CloudFormation's limit on the processed template (after transforms), in bytes. */
+  processedTemplateBytes: 1_000_000,
   inlineTemplateBytes: 51_200,
   openApiImportBytes: 6 * 1024 * 1024,
   lambdaResourcePolicyBytes: 20 * 1024,
@@ -29,5 +37,13 @@ export const AZURE_LIMITS = {
 } as const;
 
 export const APIGEE_LIMITS = {
+  /** A proxy bundle (zip) import. */
   bundleBytes: 15 * 1024 * 1024,
+} as const;
+
+export const KUBERNETES_LIMITS = {
+  /** HTTPRoute path match value (Gateway API CRD maxLength), in characters. */
+  pathValueChars: 1024,
+  /** Global rate-limit rules in one BackendTrafficPolicy (Envoy Gateway CRD maxItems). */
+  globalRateLimitRules: 256,
 } as const;

@@ -4,7 +4,7 @@
  * uses) and targets/*.ts (what each target does with it).
  */
 import type { SynthesisProblem } from '../model/errors';
-import type { GatewaySpec } from '../model/types';
+import type { GatewaySpec, KubernetesSpecOptions } from '../model/types';
 import type { FeatureId } from './features';
 
 export type Target = 'aws' | 'azure' | 'apigee' | 'kubernetes';
@@ -47,10 +47,23 @@ export interface SupportOptions extends Tiers {
     readonly stage?: string;
     /** The service has an external (Redis) cache. @default false */
     readonly externalCache?: boolean;
+    /** How the API's operations are created. @default - the spec's azure.apiDefinition, else 'operations' */
+    readonly apiDefinition?: 'operations' | 'openapi';
   };
   readonly apigee?: {
     /** Apigee environment of each stage. @default - the stage's own name */
     readonly environments?: Readonly<Record<string, string>>;
+  };
+  /** The Kubernetes compile options that amend the spec's `kubernetes:` block (KubernetesCompileOptions). */
+  readonly kubernetes?: Pick<KubernetesSpecOptions, 'createGateway'> & {
+    /** The Gateway the HTTPRoutes attach to. @default - the spec's kubernetes.gateway */
+    readonly gateway?: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
+    /** Stages compiled. @default - every stage of the spec */
+    readonly stages?: readonly string[];
+    /** @default - the spec's kubernetes.hostnames */
+    readonly hostnames?: readonly string[];
+    /** @default - the spec's kubernetes.namespaces */
+    readonly namespaces?: Readonly<Record<string, string>>;
   };
 }
 
@@ -69,11 +82,25 @@ export interface CheckContext {
   problem(where: string, message: string): SynthesisProblem;
 }
 
+/**
+ * What a measurement is of, where a feature's record checks several limits: AWS's per-method
+ * settings and processed template beside the OpenAPI body, Kubernetes path matches and global
+ * rate-limit rules, Apigee's zipped bundle.
+ */
+export type MeasuredKind = 'methodSettings' | 'processedTemplate' | 'pathMatch' | 'globalRateLimitRules';
+
 /** Sizes measured on emitted output, for features whose limits only the output reveals. */
 export interface Measured {
   /** Route id or `gateway`. */
   readonly where: string;
+  /** The size: bytes, or characters / entries for the kinds that count those. */
   readonly bytes: number;
+  /** What was measured. @default - the feature's main artifact (API definition, bundle, policy document) */
+  readonly kind?: MeasuredKind;
+  /** How many entries the size is made of (method settings), for the message. @default - not stated */
+  readonly count?: number;
+  /** What would fit instead, as only the compiler that built the output can work it out. @default - the record's own advice */
+  readonly remedy?: string;
 }
 
 export interface EmittedContext extends CheckContext {

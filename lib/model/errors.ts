@@ -3,6 +3,8 @@
  * when the spec came from a file), what is wrong and what is allowed.
  */
 
+import type { FeatureId } from '../capabilities/features';
+
 /** A location-bearing problem found in a spec. */
 export interface SpecIssue {
   /** Path inside the spec, e.g. `['routes', 3, 'cache', 'ttlSeconds']`. */
@@ -87,8 +89,8 @@ export interface SynthesisProblem {
   readonly target: string;
   /** Route id, or `gateway` for gateway-level features. */
   readonly where: string;
-  /** Feature id from the capability table, e.g. `backend.weighted`. */
-  readonly feature: string;
+  /** The capability record's feature, e.g. `backend.weighted` (a closed union: lib/capabilities/features.ts). */
+  readonly feature: FeatureId;
   /** What is wrong and what to do. */
   readonly message: string;
 }
@@ -96,6 +98,14 @@ export interface SynthesisProblem {
 export function formatProblem(p: SynthesisProblem): string {
   const where = p.where === 'gateway' ? 'gateway' : `route ${p.where}`;
   return `${where}: ${p.feature} on ${p.target}: ${p.message}`;
+}
+
+/**
+ * A target's refusal as one error among the spec's own, so a command reports model errors,
+ * placeholders and every target's refusals in one round (rule id `target-refusal`).
+ */
+export function refusalIssue(p: SynthesisProblem, file?: string): SpecIssue {
+  return { path: [], ...(file ? { file } : {}), severity: 'error', rule: 'target-refusal', message: formatProblem(p) };
 }
 
 /** The list without repeats (compared as JSON), in first-seen order. */

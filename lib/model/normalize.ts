@@ -102,12 +102,17 @@ export function deriveRouteId(method: string, path: string): string {
   return toSafeName(`${method} ${path === '/' ? 'root' : path}`, 'route').toLowerCase();
 }
 
-function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
-  const d = p.defaults ?? {};
-  const parsed = p.routes.map((r) => r.route!);
+type ParsedRoute = NonNullable<ParsedGateway['routes'][number]['route']>;
+
+/**
+ * The routes in canonical order with their ids: explicit, else derived and made unique in that
+ * order. Validation reads the ids too (objectives name routes), before the spec is normalized.
+ */
+function canonicalRoutes(p: ParsedGateway, routes: ParsedRoute[]): { parsed: ParsedRoute[]; ids: string[] } {
+  const parsed = [...routes];
   // Canonical order: path, then method. Paths plus methods are unique after validation.
   // Routes of disjoint versions may share both; the first version they serve breaks the tie.
-  const versionRank = (r: (typeof parsed)[number]) => (r.versions ? Math.min(...r.versions.map((v) => p.versions!.list.findIndex((x) => x.name === v))) : -1);
+  const versionRank = (r: ParsedRoute) => (r.versions ? Math.min(...r.versions.map((v) => (p.versions?.list ?? []).findIndex((x) => x.name === v))) : -1);
   parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method) || versionRank(a) - versionRank(b)));
   const taken = new Set(parsed.flatMap((r) => (r.id ? [r.id.toLowerCase()] : [])));
   const ids = parsed.map((r) => {
@@ -117,6 +122,12 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
     taken.add(id);
     return id;
   });
+  return { parsed, ids };
+}
+
+function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
+  const d = p.defaults ?? {};
+  const { parsed, ids } = canonicalRoutes(p, p.routes.map((r) => r.route!));
   const tools = assignTools(
     parsed.map((r, i) => ({ id: ids[i], method: r.method, path: formatPath(mustParsePath(r.path)), description: r.description, mcp: r.mcp })),
     p.top.mcp,
@@ -279,7 +290,14 @@ export function validateGateway(input: unknown): ValidationResult {
   const issues = withoutIgnored(found, new Set(parsed.top.ignoreWarnings ?? []));
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
-  if (errors.length > 0 || !parsed.complete) return { issues, errors, warnings };
+  if (errors.length > 0 || !parsed.complete) {
+    // Objectives' route references in the same round as the other errors, where every route parsed.
+    const routes = parsed.routes.map((r) => r.route);
+    const objectives = parsed.observability?.objectives;
+    if (!objectives?.length || !routes.every((r): r is ParsedRoute => r !== undefined)) return { issues, errors, warnings };
+    const late = objectiveRouteIssues(objectives.map(normalizeObjective), canonicalRoutes(parsed, routes).ids);
+    return { issues: [...issues, ...late], errors: [...errors, ...late], warnings };
+  }
   const spec = normalize(parsed);
   // Objectives name routes by id, derived ids included, so they are checked on the normalized spec.
   const late = objectiveRouteIssues(spec.observability.objectives, spec.routes.map((r) => r.id));

@@ -4,7 +4,10 @@
  * only orchestrates: each route concern has its own emitter under emit/, and every spec string
  * that reaches an Apigee condition or message template goes through conditions.ts.
  */
-import { assertSupported } from '../../lib/capabilities/support';
+import { APIGEE_LIMITS } from '../../lib/capabilities/limits';
+import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
+import { SynthesisError } from '../../lib/model/errors';
+import { bundleBytes } from './bundle';
 import { targetLabel } from '../../lib/capabilities/targets';
 import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
@@ -91,6 +94,9 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
   // Apigee runs the first conditional flow whose condition holds: flows go in route precedence.
   const flows = precedenceOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
   const files = bundleFiles(ctx, flows, targets);
+  // The zip's size is the size record's to decide (lib/capabilities/targets/apigee.ts).
+  const problems = emittedProblems(versioned, 'apigee', { ...tiers, apigee: { environments } }, 'size', [{ where: 'gateway', bytes: bundleBytes(files, APIGEE_LIMITS.bundleBytes) }]);
+  if (problems.length) throw new SynthesisError(ctx.target, problems);
   const parts = {
     proxyName: ctx.proxy,
     basePath: spec.basePath,

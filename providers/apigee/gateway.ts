@@ -4,6 +4,7 @@
  * ID-token audiences, one revision deployment per environment (override: true), API products,
  * developers and apps per stage. `ApigeeGateway.fromSpec` compiles a spec first.
  */
+import { bindingProblems } from '../../lib/capabilities/bindings';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -159,12 +160,8 @@ export class ApigeeGateway extends pulumi.ComponentResource {
 
 function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
   const target = `apigee (${plan.environmentType})`;
-  const problems = plan.bindings
-    .filter((b) => args.functions?.[b] === undefined)
-    .map((b) => ({ target, where: 'gateway', feature: 'backend.function', message: `function binding ${JSON.stringify(b)} has no host: pass functions: { '${b}': '<service host>' } to ApigeeGateway` }));
-  if (plan.bindings.length && args.serviceAccount === undefined) {
-    problems.push({ target, where: 'gateway', feature: 'backend.function', message: 'function backends are called with a Google ID token minted for the deployment\'s service account: pass serviceAccount to ApigeeGateway (and grant it roles/run.invoker)' });
-  }
+  const given = Object.keys(args.functions ?? {}).filter((b) => args.functions?.[b] !== undefined);
+  const problems = bindingProblems('apigee', target, plan.bindings.map((binding) => ({ binding })), { functions: given, serviceAccount: args.serviceAccount !== undefined });
   if (problems.length) throw new SynthesisError(target, problems);
 }
 

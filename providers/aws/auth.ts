@@ -4,10 +4,10 @@
  * authorizers for `custom`. One generated function serves every generated authorizer definition.
  */
 import { MODEL_DEFAULTS } from '../../lib/model/defaults';
-import { uniqueByJson, type SynthesisProblem } from '../../lib/model/errors';
+import { uniqueByJson } from '../../lib/model/errors';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
-import { awsApiKeySource } from '../../lib/capabilities/targets/aws-auth';
+import { ALTERNATIVES_SCHEME, awsApiKeySource, lambdaSchemeOf } from '../../lib/capabilities/targets/aws-auth';
 import { alternativeAuthorizers } from '../../lib/model/credentials';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../../lib/runtime/config';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, lambdaUri } from './plan';
@@ -64,8 +64,6 @@ type RouteAuth = { security?: Record<string, string[]>[]; identityParams: { in: 
 interface RouteCtx {
   readonly spec: GatewaySpec;
   readonly resources: Map<string, AwsResource>;
-  readonly target: string;
-  readonly problems: SynthesisProblem[];
   readonly securitySchemes: Record<string, unknown>;
   readonly authRoutes: AuthRoute[];
   readonly customBindings: Map<string, string[]>;
@@ -84,7 +82,7 @@ interface RouteCtx {
  * optional", and the function gets the whole request. The function keeps verified tokens itself
  * (tokenCacheSize).
  */
-export const ALTERNATIVES_SCHEME = 'anygate_alternatives';
+export { ALTERNATIVES_SCHEME };
 
 /**
  * True when the route's method requires an API key (some alternative holds one) but an
@@ -114,7 +112,7 @@ function singleRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
     if (customs.length > 1 || jwts.length || generatedKeys.length) return undefined;
     const a = authorizers[customs[0]];
     if (a.type !== 'custom') return undefined;
-    const scheme = `custom-${customs[0]}`;
+    const scheme = lambdaSchemeOf(spec, route, ctx.generatedKeys ? 'AUTHORIZER' : 'HEADER')!;
     securitySchemes[scheme] = {
       type: 'apiKey',
       name: a.header,
@@ -131,7 +129,7 @@ function singleRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
     requirement[scheme] = [];
     identityParams.push({ in: 'header', name: a.header });
   } else if (jwts.length || generatedKeys.length) {
-    const scheme = `anygate-${[...jwts, ...generatedKeys].join('-')}`;
+    const scheme = lambdaSchemeOf(spec, route, ctx.generatedKeys ? 'AUTHORIZER' : 'HEADER')!;
     const identities = [...jwts, ...generatedKeys].map((n) => identityOf(authorizers[n] as JwtAuthorizerSpec | ApiKeyAuthorizerSpec));
     const exprs = [...new Set(identities.map(identityExpr))].sort();
     // API keys alone have no token to expire (API Gateway checks the key itself on each call).
@@ -200,8 +198,6 @@ export function compileAwsAuth(
   spec: GatewaySpec,
   resources: Map<string, AwsResource>,
   contextClaims: Set<string>,
-  target: string,
-  problems: SynthesisProblem[],
 ): AwsAuth {
   const apiKeySource = awsApiKeySource(spec);
   const securitySchemes: Record<string, unknown> = {};
@@ -210,7 +206,7 @@ export function compileAwsAuth(
   const authRoutes: AuthRoute[] = [];
   const warnings: string[] = [];
 
-  const ctx: RouteCtx = { spec, resources, target, problems, securitySchemes, authRoutes, customBindings, generatedKeys: apiKeySource === 'AUTHORIZER' };
+  const ctx: RouteCtx = { spec, resources, securitySchemes, authRoutes, customBindings, generatedKeys: apiKeySource === 'AUTHORIZER' };
   for (const route of spec.routes) {
     if (route.auth === 'none') {
       routesOut.set(route.id, { identityParams: [] });
@@ -220,16 +216,7 @@ export function compileAwsAuth(
     if (out) routesOut.set(route.id, out);
   }
 
-  const lambdaSchemes = Object.entries(securitySchemes).filter(([k]) => k !== API_KEY_SCHEME);
-  if (lambdaSchemes.length > AWS_LIMITS.authorizersPerApi) {
-    problems.push({
-      target,
-      where: 'gateway',
-      feature: 'auth',
-      message: `the routes need ${lambdaSchemes.length} API Gateway authorizers (${lambdaSchemes.map(([k]) => k).join(', ')}), over the default quota of ${AWS_LIMITS.authorizersPerApi} per REST API; use fewer distinct authorizer combinations`,
-    });
-  }
-
+  // The authorizer quota is the auth record's (lib/capabilities/targets/aws-auth.ts authorizerQuotaMessage).
   const config = authRoutes.length ? authorizerConfig(spec, authRoutes, securitySchemes, resources, contextClaims, warnings) : undefined;
   return { securitySchemes, routes: routesOut, apiKeySource, config, customBindings, warnings };
 }
@@ -311,8 +298,7 @@ export interface TokenExpiryWindow {
  * auth section the way compileAws does, including the TTL 0 forced on inexact route tables.
  */
 export function awsTokenExpiryWindows(spec: GatewaySpec): TokenExpiryWindow[] {
-  const problems: SynthesisProblem[] = [];
-  const auth = compileAwsAuth(spec, buildResources(spec), new Set(), 'aws', problems);
+  const auth = compileAwsAuth(spec, buildResources(spec), new Set());
   const cache = new Map<string, number>();
   for (const r of auth.config?.routes ?? []) {
     const ttl = auth.config!.schemes[r.scheme].resultTtlSeconds;

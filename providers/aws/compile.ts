@@ -12,6 +12,7 @@ import { awsObservability } from './observability';
 import { createHash } from 'node:crypto';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
+import type { Measured } from '../../lib/capabilities/types';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { canonical } from '../../lib/model/normalize';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
@@ -187,14 +188,14 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
   const keys = compileKeys(spec, stageNames);
 
   const resources = buildResources(spec);
-  const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)), TARGET, problems);
+  const auth = compileAwsAuth(spec, resources, new Set(spec.routes.flatMap(claimsUsed)));
   warnings.push(...auth.warnings);
   const emitted = emitRoutes(spec, resources, auth, problems);
   addPreflights(spec, emitted, resources, warnings);
   const body = assembleBody(spec, emitted, auth, awsOptions.binaryMediaTypes, warnings);
 
   const bodyJson = JSON.stringify(body);
-  problems.push(...emittedProblems(spec, TARGET, { aws: options }, 'size', [{ where: 'gateway', bytes: Buffer.byteLength(bodyJson) }]));
+  const measured: Measured[] = [{ where: 'gateway', bytes: Buffer.byteLength(bodyJson) }];
   const resourceCount = countResources(resources.values());
   if (resourceCount > AWS_LIMITS.resourcesPerApi) {
     warnings.push(`the API has ${resourceCount} resources, over API Gateway's default quota of ${AWS_LIMITS.resourcesPerApi} per REST API; request a quota increase before deploying`);
@@ -203,7 +204,8 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
   for (const [b, users] of auth.customBindings) emitted.bindings.set(b, [...(emitted.bindings.get(b) ?? []), ...users]);
   const functions: AwsFunctionBinding[] = [...emitted.bindings.keys()].sort().map((binding) => ({ binding, stageVariable: functionStageVariable(binding), usedBy: [...new Set(emitted.bindings.get(binding))].sort() }));
   const entries = methodEntries(spec, emitted, resources);
-  const stages = compileStages(spec, stageNames, entries, options.cacheClusterSize ?? '0.5', TARGET, problems, warnings, options.compactTemplate ?? false);
+  const stages = compileStages(spec, stageNames, entries, options.cacheClusterSize ?? '0.5', measured, warnings, options.compactTemplate ?? false);
+  problems.push(...emittedProblems(spec, TARGET, { aws: { ...options, stages: stageNames } }, 'size', measured));
 
   const domains = compileAwsDomains(spec, stageNames, warnings);
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));

@@ -4,6 +4,7 @@
  * a deployment whose logical id follows the body's hash, one Stage per spec stage, usage plans and
  * API keys, and the generated authorizer and transform functions where routes need them.
  */
+import { bindingProblems } from '../../lib/capabilities/bindings';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Aws, CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
@@ -128,19 +129,10 @@ function writeOnce(file: string, content: () => string): string {
   return file;
 }
 
-/** Fails, naming the fix, when a route or authorizer needs a function binding the props do not give. */
+/** Fails, naming the fix, when a route or authorizer needs a function binding the props do not give (lib/capabilities/bindings.ts). */
 function assertBindings(plan: AwsPlan, functions: Record<string, lambda.IFunction>): void {
-  const missing = plan.functions.filter((f) => !functions[f.binding]);
-  if (!missing.length) return;
-  throw new SynthesisError(
-    'aws',
-    missing.map((f) => ({
-      target: 'aws',
-      where: f.usedBy[0].startsWith('authorizer ') ? 'gateway' : f.usedBy[0],
-      feature: 'backend.function',
-      message: `function binding ${JSON.stringify(f.binding)} (used by ${f.usedBy.join(', ')}) has no Lambda function: pass functions: { '${f.binding}': yourFunction } to AwsGateway`,
-    })),
-  );
+  const problems = bindingProblems('aws', 'aws', plan.functions, { functions: Object.keys(functions).filter((b) => functions[b]) });
+  if (problems.length) throw new SynthesisError('aws', problems);
 }
 
 /** Acknowledges cdk-nag findings that are right by design, with the reason (CDK's own Validations API). */

@@ -5,6 +5,7 @@
  * of each route and the check that decides whether those patterns are exact.
  */
 import type { PathSegment } from '../../lib/model/path';
+import { walkPositions } from '../../lib/model/positions';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 
 export interface AwsResource {
@@ -23,11 +24,6 @@ function render(segments: readonly PathSegment[]): string {
   return segments.map((s) => '/' + (s.kind === 'literal' ? s.value : `{${s.name}${s.greedy ? '+' : ''}}`)).join('');
 }
 
-interface Node {
-  literal: Map<string, Node>;
-  param?: { name: string; greedy: boolean; node: Node; routeId: string };
-}
-
 /** `name`, or `name2`, `name3`... whichever no earlier segment of the path uses. */
 function freshName(name: string, earlier: readonly PathSegment[]): string {
   const taken = new Set(earlier.flatMap((s) => (s.kind === 'param' ? [s.name] : [])));
@@ -36,36 +32,21 @@ function freshName(name: string, earlier: readonly PathSegment[]): string {
   return candidate;
 }
 
-/** Computes each route's API resource, renaming sibling variables to the first route's name. */
+/**
+ * Computes each route's API resource from the position tree (lib/model/positions.ts), renaming
+ * sibling variables to the first route's name. That name is fresh when an ancestor position
+ * already uses it: every path through a position shares those ancestors, so names stay unique
+ * within each emitted path (API Gateway rejects `/a/{id}/b/{id}`). A greedy variable beside a
+ * plain one is refused by the path.greedy record from the same walk (aws-paths.ts).
+ */
 export function buildResources(spec: GatewaySpec): Map<string, AwsResource> {
-  const base = spec.basePathSegments;
-  const root: Node = { literal: new Map() };
   const out = new Map<string, AwsResource>();
-  // Routes are in canonical order, so the first route at a position names its variable.
-  for (const route of spec.routes) {
-    let node = root;
-    const segments: PathSegment[] = [];
+  for (const { route, walked, segments } of walkPositions(spec, freshName)) {
     const rename: Record<string, string> = {};
-    for (const seg of [...base, ...route.segments]) {
-      if (seg.kind === 'literal') {
-        let next = node.literal.get(seg.value);
-        if (!next) node.literal.set(seg.value, (next = { literal: new Map() }));
-        segments.push(seg);
-        node = next;
-        continue;
-      }
-      // The first route at a position names its variable, unless an ancestor position already
-      // uses that name: every path through this node shares those ancestors, so a fresh name here
-      // keeps names unique within each emitted path (API Gateway rejects `/a/{id}/b/{id}`).
-      if (!node.param) node.param = { name: freshName(seg.name, segments), greedy: seg.greedy, node: { literal: new Map() }, routeId: route.id };
-      // A greedy variable beside a plain one is refused by the path.greedy record (aws-paths.ts).
-      rename[seg.name] = node.param.name;
-      segments.push({ ...seg, name: node.param.name });
-      node = node.param.node;
-    }
+    for (const w of walked) if (w.segment.kind === 'param' && w.position) rename[w.segment.name] = w.position.name;
     const path = render(segments);
     const arnPath = segments.map((s) => (s.kind === 'literal' ? s.value : '*')).join('/');
-    out.set(route.id, { path, segments, rename, arn: `${route.method === 'ANY' ? '*' : route.method}/${arnPath}` });
+    out.set(route.id, { path, segments: [...segments], rename, arn: `${route.method === 'ANY' ? '*' : route.method}/${arnPath}` });
   }
   return out;
 }

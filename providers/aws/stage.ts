@@ -11,7 +11,8 @@
  * logging, metrics, data trace or throttling: every override repeats them. ANY routes get one
  * override per concrete method they serve, since settings are keyed by the method a request uses.
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
+import { AWS_LIMITS } from '../../lib/capabilities/limits';
+import type { Measured } from '../../lib/capabilities/types';
 import { canonical } from '../../lib/model/normalize';
 import type { GatewaySpec, HttpBackendSpec } from '../../lib/model/types';
 import { backendInStageVariable, backendStageValue, sortKeys } from './integration';
@@ -44,13 +45,8 @@ function defaultCaching(entries: readonly MethodEntry[]): { enabled: boolean; tt
  */
 export const ACCOUNT_DEFAULT_THROTTLE = { rateLimit: 10_000, burstLimit: 5_000 };
 
-/**
- * Budget for method settings across all stages, in bytes of the template CloudFormation reads
- * (cfnMethodSettingBytes: exact for the entries as written, indented or not). The rest of the
- * template (functions, roles, log groups, the stage-wide settings: 30-60 KB; an inline body only
- * when it fits beside them, see AwsGateway) must fit beside them under the 1 MB limit.
- */
-export const METHOD_SETTINGS_BUDGET_BYTES = 880_000;
+/** Budget for method settings across all stages (the size record's, lib/capabilities/limits.ts). */
+export const METHOD_SETTINGS_BUDGET_BYTES: number = AWS_LIMITS.methodSettingsBudgetBytes;
 
 /**
  * A method setting as the entry of the CloudFormation Stage's MethodSettings (CfnStage property
@@ -182,11 +178,11 @@ export function compileStage(spec: GatewaySpec, name: string, entries: readonly 
 }
 
 /**
- * Every stage, in exact mode when its overrides fit the template and in compact mode otherwise;
- * a problem when even compact overrides would push the template past CloudFormation's limit,
- * naming the limit and a split that would fit.
+ * Every stage, in exact mode when its overrides fit the template and in compact mode otherwise.
+ * When even compact overrides exceed the budget, `measured` gets their size, with a split that
+ * would fit as the remedy; the size record (lib/capabilities/targets/aws.ts) decides and words it.
  */
-export function compileStages(spec: GatewaySpec, names: string[], entries: readonly MethodEntry[], cacheClusterSize: string, target: string, problems: SynthesisProblem[], warnings: string[], compactTemplate = false): Record<string, AwsStagePlan> {
+export function compileStages(spec: GatewaySpec, names: string[], entries: readonly MethodEntry[], cacheClusterSize: string, measured: Measured[], warnings: string[], compactTemplate = false): Record<string, AwsStagePlan> {
   const build = (compact: boolean) => Object.fromEntries(names.map((n) => [n, compileStage(spec, n, entries, stageDefaults(spec, n, entries, compact), cacheClusterSize)]));
   const stageBytes = (st: AwsStagePlan) => st.methodSettings.reduce((a, m) => a + cfnMethodSettingBytes(m, compactTemplate), 0);
   const size = (stages: Record<string, AwsStagePlan>) => Object.values(stages).reduce((a, st) => a + stageBytes(st), 0);
@@ -196,7 +192,7 @@ export function compileStages(spec: GatewaySpec, names: string[], entries: reado
   const bytes = size(compact);
   if (bytes > METHOD_SETTINGS_BUDGET_BYTES) {
     const count = Object.values(compact).reduce((a, st) => a + st.methodSettings.length, 0);
-    problems.push({ target, where: 'gateway', feature: 'size', message: `${count} per-method settings across ${names.length} stage(s) take ${bytes} bytes of template, over the ${METHOD_SETTINGS_BUDGET_BYTES}-byte budget that keeps the template under CloudFormation's 1 MB limit; ${splitAdvice(spec, compact, stageBytes, bytes, compactTemplate)}` });
+    measured.push({ where: 'gateway', kind: 'methodSettings', bytes, count, remedy: splitAdvice(spec, compact, stageBytes, bytes, compactTemplate) });
   }
   warnings.push(`method settings: the stage-wide throttle is the rate limit most routes share, so the template fits CloudFormation's 1 MB limit; routes without a rate limit are throttled at the stage's own limit or API Gateway's default account limit (${ACCOUNT_DEFAULT_THROTTLE.rateLimit} rps, burst ${ACCOUNT_DEFAULT_THROTTLE.burstLimit})`);
   return compact;

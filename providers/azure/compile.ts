@@ -25,7 +25,6 @@ import { emitTransform } from './emit/transform';
 import { emitValidation } from './emit/validation';
 import { ApimStrings } from './expressions';
 import { apimNames } from './names';
-import { importCandidates } from './openapi-import';
 import type { ApimOperation, ApimPlan } from './plan';
 import { planBackends, planNamedValues, planProducts, planSubscriptions } from './plan-parts';
 import { planResources } from './resources';
@@ -191,11 +190,11 @@ function withSpecOptions(spec: GatewaySpec, options: AzureCompileOptions): Azure
 function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
   const sku = options.sku ?? 'Developer';
   const target = targetLabel('azure', { azureSku: sku });
-  assertSupported(spec, 'azure', { azureSku: sku, azure: { stage: options.stage, externalCache: options.externalCache } });
+  assertSupported(spec, 'azure', { azureSku: sku, azure: { stage: options.stage, externalCache: options.externalCache, apiDefinition: options.apiDefinition } });
   const problems: SynthesisProblem[] = [];
   // assertSupported has checked that a requested stage exists.
   const stage = options.stage ?? (spec.stages.prod ? 'prod' : Object.keys(spec.stages)[0]);
-  const strings = new ApimStrings(target, problems);
+  const strings = new ApimStrings(target);
   const names = apimNames(spec.name, spec.basePath, stage);
   const common = { spec, stage, stageVars: spec.stages[stage].variables, sku, target, names, strings, problems, warnings: [], namedValues: new Map() };
   const keys = keyAuthorizers(spec);
@@ -209,7 +208,7 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
   if (!spec.versions) return compileApi(canaryAsWeights(spec), callerOptions);
   // One Api per version in one version set (versions.ts); the records decide on the whole spec.
   const options = withSpecOptions(spec, callerOptions);
-  assertSupported(spec, 'azure', { azureSku: options.sku ?? 'Developer', azure: { stage: options.stage, externalCache: options.externalCache } });
+  assertSupported(spec, 'azure', { azureSku: options.sku ?? 'Developer', azure: { stage: options.stage, externalCache: options.externalCache, apiDefinition: options.apiDefinition } });
   const single = { ...options, versioning: undefined };
   const drafts = spec.versions.list.map((v) => {
     const { resources: _r, ...draft } = compileApi({ ...canaryAsWeights(versionSpec(spec, v.name)), azure: { ...spec.azure, versioning: undefined } }, single);
@@ -243,9 +242,6 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
   const products = planProducts(spec, ctx);
   const subscriptions = planSubscriptions(spec, ctx);
   checkSizes(spec, { apiPolicy, operations, products }, ctx);
-  if (options.apiDefinition === 'openapi') {
-    for (const op of importCandidates({ operations }).separate) ctx.problems.push({ target: ctx.target, where: op.id, feature: op.method === '*' ? 'route.any' : 'path.greedy', message: `apiDefinition 'openapi' cannot carry ${op.method === '*' ? 'an ANY route' : 'a greedy path parameter'} (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'` });
-  }
   if (ctx.problems.length) throw new SynthesisError(ctx.target, dedupeProblems(ctx.problems));
   const st = spec.stages[ctx.stage];
   const o = spec.observability;

@@ -11,7 +11,7 @@
  * Placeholders (`${claim.sub}`...) become C# expressions here too (stage variables are inlined:
  * one component per stage).
  */
-import type { SynthesisProblem } from '../../lib/model/errors';
+import type { FeatureId } from '../../lib/capabilities/features';
 import { APIM_STRINGS, type ApimStringKind } from '../../lib/capabilities/targets/azure-strings';
 import { parseTemplate, type TemplatePart } from '../../lib/model/template';
 
@@ -56,30 +56,27 @@ export function policyJson(value: unknown): string {
 }
 
 /**
- * Checks names and literal-only values against the shared grammars (lib/capabilities/targets/
- * azure-strings.ts, which the capability checks also use, so assertSupported refuses first),
- * collecting a located problem for each refusal; every check returns its input so emitters stay
- * one expression.
+ * Asserts names and literal-only values against the shared grammars (lib/capabilities/targets/
+ * azure-strings.ts). The capability checks refuse the same strings before compilation, so a
+ * failure here is anygate's own bug, never a refusal of its own; every check returns its input so
+ * emitters stay one expression.
  */
 export class ApimStrings {
-  constructor(
-    private readonly target: string,
-    readonly problems: SynthesisProblem[],
-  ) {}
+  constructor(private readonly target: string) {}
 
-  private check(kind: ApimStringKind, value: string, where: string, feature: string, field: string): string {
+  private check(kind: ApimStringKind, value: string, where: string, feature: FeatureId, field: string): string {
     const message = APIM_STRINGS[kind](value, field);
-    if (message) this.problems.push({ target: this.target, where, feature, message });
+    if (message) throw new Error(`internal: ${this.target}: ${where}: ${feature}: ${message}; lib/capabilities/targets/azure-checks.ts should have refused this spec`);
     return value;
   }
 
   /** A header name (JWT header, CORS headers, transforms, mock headers, authorizer headers, cache keys). */
-  header(name: string, where: string, feature: string, field: string): string {
+  header(name: string, where: string, feature: FeatureId, field: string): string {
     return this.check('header', name, where, feature, field);
   }
 
   /** A JWT claim name (required claims, scopeClaim). */
-  claim(name: string, where: string, feature: string, field: string): string {
+  claim(name: string, where: string, feature: FeatureId, field: string): string {
     return this.check('claim', name, where, feature, field);
   }
 
@@ -89,7 +86,7 @@ export class ApimStrings {
   }
 
   /** A query parameter name or a binding name. */
-  plainName(name: string, where: string, feature: string, field: string): string {
+  plainName(name: string, where: string, feature: FeatureId, field: string): string {
     return this.check('plainName', name, where, feature, field);
   }
 
@@ -99,7 +96,7 @@ export class ApimStrings {
   }
 
   /** A value where API Management takes only literal text (validate-jwt issuer, audiences, claim values, scopes). */
-  literal(value: string, where: string, feature: string, field: string): string {
+  literal(value: string, where: string, feature: FeatureId, field: string): string {
     return this.check('literal', value, where, feature, field);
   }
 }

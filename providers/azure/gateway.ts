@@ -5,14 +5,15 @@
  * it resolves the plan's deploy-time references (arguments, function bindings, secrets, other
  * resources' outputs) and never compiles or decides anything itself.
  */
+import { bindingProblems } from '../../lib/capabilities/bindings';
 import * as pulumi from '@pulumi/pulumi';
 import * as apim from '@pulumi/azure-native/apimanagement';
 import type { AzureSku } from '../../lib/capabilities/types';
 import { isGateway, type Gateway } from '../../lib/model/builder';
-import { SynthesisError } from '../../lib/model/errors';
+import { AnygateError, SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { readEnvSecret, ResourceGraph } from '../shared/graph';
-import { isDeployRef, type DeployRef, type PlanValue } from '../shared/resources';
+import { isDeployRef, type DeployRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import { compileAzure, type AzureCompileOptions } from './compile';
 import type { ApimPlan } from './plan';
 
@@ -112,8 +113,11 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     const plan = (this.plan = args.plan);
     const label = `azure (${plan.sku})`;
     if ((args.serviceName === undefined) === (args.service === undefined)) {
-      throw new SynthesisError(label, [{ target: label, where: 'gateway', feature: 'service', message: 'pass exactly one of serviceName (an existing API Management service) and service (create one)' }]);
+      throw new AnygateError(`AzureApimGateway ${name}: pass exactly one of serviceName (an existing API Management service) and service (create one)`);
     }
+    // Every binding the resources refer to, checked at once (lib/capabilities/bindings.ts).
+    const bindingIssues = bindingProblems('azure', label, planBindings(plan.resources).map((binding) => ({ binding })), { functions: Object.keys(args.functions ?? {}).filter((b) => args.functions?.[b]) });
+    if (bindingIssues.length) throw new SynthesisError(label, bindingIssues);
     for (const w of plan.warnings) pulumi.log.warn(w, this);
     if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn('observability asks for access logs or tracing, but no applicationInsights was given: API Management will not collect them', this);
     const parent = { parent: this };
@@ -175,8 +179,9 @@ export class AzureApimGateway extends pulumi.ComponentResource {
 
   /** A deploy-time reference as a Pulumi input; a missing binding or argument is a located error. */
   private resolveRef(ref: DeployRef, what: string, args: AzureApimGatewayArgs & { serviceName: pulumi.Input<string> }, created: Map<string, pulumi.CustomResource>, label: string): pulumi.Input<unknown> {
+    // The bindings were checked before any resource (planBindings): what fails here is the plan's own.
     const fail = (message: string): never => {
-      throw new SynthesisError(label, [{ target: label, where: 'gateway', feature: 'binding', message }]);
+      throw new Error(`internal: ${label}: ${message}`);
     };
     switch (ref.$ref) {
       case 'resource':
@@ -201,4 +206,17 @@ export class AzureApimGateway extends pulumi.ComponentResource {
         return pulumi.secret((args.resolveSecret ?? readEnvSecret)(ref.secretRef, what));
     }
   }
+}
+
+/** The function bindings the planned resources refer to, sorted. */
+function planBindings(resources: readonly PlannedResource[]): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (isDeployRef(v)) {
+      if (v.$ref === 'binding') out.add(v.binding);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  for (const r of resources) walk(r.inputs);
+  return [...out].sort();
 }

@@ -6,23 +6,22 @@
  */
 import { mtlsSections, routeHostnames } from './domains';
 import { observabilityNotes, observabilityObjects } from './observability-objects';
-import { assertSupported } from '../../lib/capabilities/support';
-import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
-import { functionBindings, kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
+import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
+import type { Measured } from '../../lib/capabilities/types';
+import { dedupeProblems, SynthesisError } from '../../lib/model/errors';
 import { ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
-import type { GatewaySpec, KubernetesSpecOptions, RouteSpec } from '../../lib/model/types';
+import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
 import { gatewayObjects, kubernetesSettings, parentRef, type KubernetesSettings } from './gateway';
 import { referenceGrants } from './grants';
 import { dnsLabel } from './names';
-import { pathMatches, PATH_VALUE_MAX, templateRegex, type PathMatch } from './paths';
+import { pathMatches, templateRegex, type PathMatch } from './paths';
 import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesStagePlan } from './plan';
 import { duration, ruleMatches, ruleName, splitRoutes } from './rules';
 import { preflightObjects } from './preflight';
 import { corsPolicy, securityPolicy } from './security';
-import { errorsTrafficPolicy, GLOBAL_RULES_MAX, planTrafficPolicy, routeTrafficPolicy } from './traffic';
-import { unknownStages } from '../../lib/model/stages';
+import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy } from './traffic';
 import { flatSpec } from '../../lib/model/versions';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
@@ -38,7 +37,8 @@ interface StageContext {
   readonly settings: KubernetesSettings;
   readonly paths: Map<string, PathMatch[]>;
   readonly targets: Map<string, BackendTarget[]>;
-  readonly problems: SynthesisProblem[];
+  /** Sizes the size record checks (path matches, global rate-limit rules). */
+  readonly measured: Measured[];
   /** Objects several rules share, by name. */
   readonly shared: Map<string, K8sObject>;
 }
@@ -104,21 +104,16 @@ function sortObjects(objects: K8sObject[]): K8sObject[] {
   return objects.sort((a, b) => key(a) - key(b) || (str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0));
 }
 
-function pathProblems(c: StageContext): void {
-  for (const [id, matches] of c.paths) {
-    for (const m of matches) {
-      if (m.value.length > PATH_VALUE_MAX) {
-        c.problems.push({ target: TARGET, where: id, feature: 'size', message: `the path match is ${m.value.length} characters, over the HTTPRoute limit of ${PATH_VALUE_MAX} (precedence padding included); shorten the path` });
-      }
-    }
-  }
+/** Each path match's length, for the size record (lib/capabilities/targets/kubernetes.ts). */
+function pathLengths(c: StageContext): Measured[] {
+  return [...c.paths].flatMap(([id, matches]) => matches.map((m) => ({ where: id, kind: 'pathMatch' as const, bytes: m.value.length })));
 }
 
-function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, problems: SynthesisProblem[]): KubernetesStagePlan {
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[]): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
   const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage));
-  const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems, shared: new Map() };
-  pathProblems(c);
+  const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, measured, shared: new Map() };
+  c.measured.push(...pathLengths(c));
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
   const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...gateway, ...backends.objects];
   const chunks = splitRoutes(spec.name, spec.routes);
@@ -134,7 +129,7 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, keyed);
   if (plans) {
     const count = ((plans.spec.rateLimit as { global: { rules: unknown[] } }).global.rules).length;
-    if (count > GLOBAL_RULES_MAX) problems.push({ target: TARGET, where: 'gateway', feature: 'plan.quota', message: `the plans need ${count} global rate-limit rules (one per consumer and limit), over Envoy Gateway's ${GLOBAL_RULES_MAX} per policy` });
+    measured.push({ where: 'gateway', kind: 'globalRateLimitRules', bytes: count });
     objects.push(plans);
   }
   objects.push(...referenceGrants(spec.name, namespace, objects));
@@ -154,32 +149,18 @@ function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settin
   return out.sort();
 }
 
-/** The spec block as the compile options amend it, checked like the spec's own (see kubernetes-options.ts). */
-function settingsProblems(spec: GatewaySpec, options: KubernetesCompileOptions): SynthesisProblem[] {
-  const k = spec.kubernetes ?? {};
-  const merged: KubernetesSpecOptions = {
-    gateway: options.gateway ?? k.gateway,
-    hostnames: options.hostnames ? [...options.hostnames] : k.hostnames,
-    namespaces: { ...k.namespaces, ...options.namespaces },
-    // The options' functions are a program's own table (one may serve several specs): only the spec's are checked.
-    functions: k.functions,
-    createGateway: options.createGateway ?? k.createGateway,
-  };
-  return kubernetesOptionProblems(merged, Object.keys(spec.stages), functionBindings(spec)).map((p) => ({ target: TARGET, where: 'gateway', feature: 'options.target', message: `kubernetes.${p.path}: ${p.message}` }));
-}
-
 /** Compiles the spec for Envoy Gateway on Kubernetes. Throws SynthesisError naming every problem. */
 export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCompileOptions = {}): KubernetesPlan {
-  assertSupported(versioned, 'kubernetes');
+  // The records check the selected stages and the kubernetes block as these options amend it.
+  assertSupported(versioned, TARGET, { kubernetes: options });
   // Versions become HTTPRoute matches (path prefix, header or query) and a canary backendRef weights.
   const spec = flatSpec(versioned);
   const stages = options.stages ?? Object.keys(spec.stages);
-  const problems: SynthesisProblem[] = [];
-  for (const u of unknownStages(spec, stages)) problems.push({ target: TARGET, where: 'gateway', feature: 'stage', message: u.message });
   const settings = kubernetesSettings(spec, options);
-  problems.push(...settingsProblems(spec, options));
-  if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
-  const plan = stages.map((s) => compileStage(spec, s, options, settings, problems));
-  if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
+  const measured: Measured[] = [];
+  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured));
+  // Every stage measures the same paths: each problem once.
+  const problems = dedupeProblems(emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured));
+  if (problems.length) throw new SynthesisError(TARGET, problems);
   return { stages: plan, notes: notes(spec, plan, settings) };
 }

@@ -13,12 +13,13 @@
  * strictly longer regex: shorter ones are padded with `$` (an end-of-text assertion, zero-width
  * and repeatable in RE2, so the set of matched paths does not change).
  */
+import { KUBERNETES_LIMITS } from '../../lib/capabilities/limits';
 import type { PathSegment } from '../../lib/model/path';
 import { precedenceOrder } from '../../lib/model/precedence';
 import type { RouteSpec } from '../../lib/model/types';
 
-/** Longest match value the HTTPRoute CRD accepts. */
-export const PATH_VALUE_MAX = 1024;
+/** Longest match value the HTTPRoute CRD accepts; the size record checks it. */
+export const PATH_VALUE_MAX: number = KUBERNETES_LIMITS.pathValueChars;
 
 export interface PathMatch {
   readonly type: 'Exact' | 'RegularExpression';

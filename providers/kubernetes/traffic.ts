@@ -4,6 +4,7 @@
  * the client-id header the API-key check forwards, on the API-key rules. Global limits need Envoy Gateway's rate-limit
  * service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
  */
+import { KUBERNETES_LIMITS } from '../../lib/capabilities/limits';
 import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { EG_API } from './filters';
@@ -54,8 +55,8 @@ function planRules(spec: GatewaySpec): Record<string, unknown>[] {
   return rules;
 }
 
-/** Envoy Gateway's maximum of global rules per policy (BackendTrafficPolicy CRD). */
-export const GLOBAL_RULES_MAX = 256;
+/** Envoy Gateway's maximum of global rules per policy (BackendTrafficPolicy CRD); the size record checks it. */
+export const GLOBAL_RULES_MAX: number = KUBERNETES_LIMITS.globalRateLimitRules;
 
 /**
  * The stage's plan policy over whole HTTPRoutes, or undefined without plans. One policy, since

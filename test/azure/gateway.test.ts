@@ -135,6 +135,6 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
   });
 
   it('fails with the fix when a function binding is missing', () => {
-    expect(() => AzureApimGateway.fromSpec('nofn', { gateway: petstore, resourceGroupName: 'rg', serviceName: 'svc' })).toThrow(/needs function binding "orders-fn": pass functions: \{ 'orders-fn': \{ url: <function base URL>, key: <function key> \} \}/);
+    expect(() => AzureApimGateway.fromSpec('nofn', { gateway: petstore, resourceGroupName: 'rg', serviceName: 'svc' })).toThrow(/function binding "orders-fn" has no Azure Function: pass functions: \{ 'orders-fn': \{ url: <function base URL>, key: <function key> \} \}/);
   });
 });

@@ -9,14 +9,15 @@ import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS } from '../../lib/capabilities/typ
 const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
 
-const text = pick('v', 'it\'s', 'a,b', '@x', '{{nv}}', '{x}', 'x}}', 'é中', '"q"', '${header.x-a}', '${path.id}', '${claim.sub}', '${stage.region}');
+const text = pick('v', 'it\'s', 'a,b', '@x', '{{nv}}', '{x}', 'x}}', 'é中', '"q"', '${header.x-a}', '${path.id}', '${claim.sub}', '${stage.region}', '${query.z}');
 const scope = pick('read', 'items:read', 'a"b', '@admin', '{{s}}', 'w\\x');
 const rate = fc.record({ requestsPerSecond: pick(0.001, 0.01, 0.5, 1, 5.5, 100), burst: maybe(pick(1, 10, 1000)) });
 const route = fc.record({
   method: pick('GET', 'POST', 'PUT', 'ANY'),
-  path: pick('/a', '/a/{id}', '/a/{id}/b', '/f/{p+}', '/t/{id}.json', '/x/y', '/'),
+  // '/g/{q+}' beside '/g/{p}/c': a greedy parameter beside a plain one at the same position.
+  path: pick('/a', '/a/{id}', '/a/{id}/b', '/f/{p+}', '/t/{id}.json', '/x/y', '/', '/g/{q+}', '/g/{p}/c'),
   backend: pick('api', 'weighted', 'fn', 'canned', 'breaker'),
-  auth: pick<unknown>('none', ['jwt'], ['key'], ['qkey'], ['custom'], [['jwt', 'key']], [['jwt'], ['key']], ['plainjwt']),
+  auth: pick<unknown>('none', ['jwt'], ['key'], ['qkey'], ['custom'], [['jwt', 'key']], [['jwt'], ['key']], ['plainjwt'], [['custom', 'jwt']], [['custom'], ['jwt']]),
   scopes: fc.array(scope, { maxLength: 2 }),
   rateLimit: maybe(rate),
   cache: maybe(fc.record({ ttlSeconds: pick(0, 60, 3600, 7200), shared: fc.boolean(), key: maybe(fc.record({ query: fc.constant(['q']), headers: fc.constant(['x-h']) })) })),
@@ -67,6 +68,8 @@ export const gatewayInput = fc
     tracing: fc.boolean(),
     versions: maybe(fc.record({ scheme: pick('path', 'header', 'query'), name: maybe(pick('X-Api-Version', 'api.version')), deprecated: fc.boolean() })),
     canary: maybe(pick('api-next', 'api-next-path', 'api-next-http')),
+    // Routes of one JWT authorizer each: 11 need more API Gateway authorizers than the default quota.
+    jwtRoutes: maybe(pick(2, 11)),
   })
   .map((g) => {
     const stages: Record<string, unknown> = { prod: { variables: { region: 'eu' }, ...(g.throttle ? { throttle: g.throttle } : {}) } };
@@ -89,6 +92,7 @@ export const gatewayInput = fc
         key: { type: 'apiKey', name: g.keyName },
         qkey: { type: 'apiKey', in: 'query', name: 'api_key' },
         custom: { type: 'custom', binding: 'authz' },
+        ...Object.fromEntries(Array.from({ length: g.jwtRoutes ?? 0 }, (_, i) => [`j${i}`, { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['shop'], jwksUri: 'https://id.example.com/jwks' }])),
       },
       plans: { basic: { ...(g.quota ? { quota: g.quota } : {}), ...(g.planRate ? { rateLimit: g.planRate } : {}) } },
       consumers: { acme: { plan: 'basic', ...(g.consumerKey ? { apiKey: { secretRef: g.consumerKey } } : {}) } },
@@ -98,7 +102,7 @@ export const gatewayInput = fc
         const t = r.transform && !jwtEverywhere && usesClaims(r.transform) ? undefined : r.transform;
         const rewrite = t?.request?.rewritePath === '/internal/{id}' && !r.path.includes('{id}') ? { ...t, request: { ...t.request, rewritePath: '/internal' } } : t;
         return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: rewrite };
-      }),
+      }).concat(Array.from({ length: g.jwtRoutes ?? 0 }, (_, i) => ({ method: 'GET', path: `/j/${i}`, backend: 'api', auth: [`j${i}`] }) as never)),
       stages,
       ...(g.cors ? { cors: { allowOrigins: ['https://app.example.com'] } } : {}),
       ...(g.allow || g.deny ? { ipRules: { ...(g.allow ? { allow: ['10.0.0.0/8'] } : {}), ...(g.deny ? { deny: ['192.0.2.0/24'] } : {}) } } : {}),
@@ -114,6 +118,11 @@ export const gatewayInput = fc
 export const compileOptions = fc.record({
   cacheClusterSize: pick(undefined, '0.5', '6.1', '2.0'),
   externalCache: fc.boolean(),
+  apiDefinition: pick(undefined, 'operations' as const, 'openapi' as const),
+  /** Stages selected (AWS, Kubernetes); `nope` is not a stage. */
+  stages: pick(undefined, ['prod'], ['prod', 'nope']),
+  /** Kubernetes namespaces by stage: two stages in one namespace, or a stage the spec lacks. */
+  namespaces: pick<Record<string, string> | undefined>(undefined, { prod: 'shop' }, { prod: 'shop', dev: 'shop' }, { qa: 'shop' }),
   azureSku: fc.constantFrom(...AZURE_SKUS),
   apigeeEnvironmentType: fc.constantFrom(...APIGEE_ENVIRONMENT_TYPES),
 });

@@ -21,10 +21,10 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = Number(process.env.FUZZ_SEED ?? 26_2026);
 
 const COMPILE: Record<Target, (spec: GatewaySpec, o: SupportOptions) => unknown> = {
-  aws: (spec, o) => compileAws(spec, { cacheClusterSize: o.aws?.cacheClusterSize }),
+  aws: (spec, o) => compileAws(spec, { cacheClusterSize: o.aws?.cacheClusterSize, stages: o.aws?.stages ? [...o.aws.stages] : undefined }),
   azure: (spec, o) => compileAzure(spec, { sku: o.azureSku, ...o.azure }),
   apigee: (spec, o) => compileApigee(spec, { environmentType: o.apigeeEnvironmentType }),
-  kubernetes: (spec) => compileKubernetes(spec),
+  kubernetes: (spec, o) => compileKubernetes(spec, o.kubernetes),
 };
 
 const emitted = (feature: string) => (FEATURE_RECORDS as Record<string, { phase?: string }>)[feature]?.phase === 'emitted';
@@ -45,7 +45,13 @@ describe.each(['aws', 'azure', 'apigee', 'kubernetes'] as const)('the %s records
       fc.property(gatewayInput, compileOptions, (input, drawn) => {
         const v = validateGateway(input);
         fc.pre(Boolean(v.spec));
-        const o: SupportOptions = { azureSku: drawn.azureSku, apigeeEnvironmentType: drawn.apigeeEnvironmentType, aws: { cacheClusterSize: drawn.cacheClusterSize }, azure: { externalCache: drawn.externalCache } };
+        const o: SupportOptions = {
+          azureSku: drawn.azureSku,
+          apigeeEnvironmentType: drawn.apigeeEnvironmentType,
+          aws: { cacheClusterSize: drawn.cacheClusterSize, stages: drawn.stages },
+          azure: { externalCache: drawn.externalCache, apiDefinition: drawn.apiDefinition },
+          kubernetes: { stages: drawn.stages, namespaces: drawn.namespaces },
+        };
         const records = [...new Set(targetProblems(v.spec!, target, o).map(formatProblem))].sort();
         expect(records).toEqual(synthRefusals(v.spec!, target, o));
       }),

@@ -3,7 +3,9 @@
  * and what is emitted follow from one rule: where API keys are read (API Gateway itself or the
  * generated authorizer), and which routes would need two Lambda authorizers on one method.
  */
+import { alternativeAuthorizers } from '../../model/credentials';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, RouteSpec } from '../../model/types';
+import { AWS_LIMITS } from '../limits';
 
 /** API Gateway reads a key itself only from `x-api-key` (header, any case). */
 export function isNativeKey(a: ApiKeyAuthorizerSpec): boolean {
@@ -37,4 +39,47 @@ export function customSharesMethod(spec: GatewaySpec, route: RouteSpec): string 
   const generated = names.some((n) => typeOf(n) === 'jwt') || (awsApiKeySource(spec) === 'AUTHORIZER' && names.some((n) => typeOf(n) === 'apiKey'));
   if (customs.length === 1 && !generated) return undefined;
   return `a method takes one Lambda authorizer, but [${names.join(', ')}] needs ${customs.length + (generated ? 1 : 0)}; use the custom authorizer alone`;
+}
+
+/**
+ * The one API Gateway authorizer definition of every route with alternatives (a name no
+ * authorizer can have: safe names hold no underscore). See providers/aws/auth.ts.
+ */
+export const ALTERNATIVES_SCHEME = 'anygate_alternatives';
+
+/**
+ * The Lambda authorizer definition (OpenAPI security scheme) a route's method uses on API
+ * Gateway: `custom-<name>` for a custom authorizer alone, `anygate-<jwts and authorizer-read
+ * keys>` for the generated one, ALTERNATIVES_SCHEME for alternatives; undefined when the method
+ * needs none (no auth, x-api-key keys alone) or when another record refuses the combination.
+ * The compiler names its schemes with this, and the `auth` record counts them.
+ */
+export function lambdaSchemeOf(spec: GatewaySpec, route: RouteSpec, keySource: 'HEADER' | 'AUTHORIZER' = awsApiKeySource(spec)): string | undefined {
+  if (route.auth === 'none') return undefined;
+  const typeOf = (n: string) => spec.authorizers[n]?.type;
+  if (route.auth.length > 1) return alternativeAuthorizers(route.auth).some((n) => typeOf(n) === 'custom') ? undefined : ALTERNATIVES_SCHEME;
+  const names = [...route.auth[0]].sort();
+  const jwts = names.filter((n) => typeOf(n) === 'jwt');
+  const keys = keySource === 'AUTHORIZER' ? names.filter((n) => typeOf(n) === 'apiKey') : [];
+  const customs = names.filter((n) => typeOf(n) === 'custom');
+  if (customs.length) return customs.length === 1 && !jwts.length && !keys.length ? `custom-${customs[0]}` : undefined;
+  return jwts.length || keys.length ? `anygate-${[...jwts, ...keys].join('-')}` : undefined;
+}
+
+/** Every Lambda authorizer definition the REST API holds, in the order routes first need them. */
+export function lambdaSchemes(spec: GatewaySpec): string[] {
+  const keySource = awsApiKeySource(spec);
+  const out = new Set<string>();
+  for (const r of spec.routes) {
+    const s = lambdaSchemeOf(spec, r, keySource);
+    if (s) out.add(s);
+  }
+  return [...out];
+}
+
+/** The authorizer quota of a REST API: the message when the spec's routes need more, else undefined. */
+export function authorizerQuotaMessage(spec: GatewaySpec): string | undefined {
+  const schemes = lambdaSchemes(spec);
+  if (schemes.length <= AWS_LIMITS.authorizersPerApi) return undefined;
+  return `the routes need ${schemes.length} API Gateway authorizers (${schemes.join(', ')}), over the default quota of ${AWS_LIMITS.authorizersPerApi} per REST API; use fewer distinct authorizer combinations`;
 }

@@ -7,11 +7,11 @@ import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import { awsObjectiveChecks } from './observability-checks';
 import type { GatewaySpec } from '../../model/types';
 import { AWS_LIMITS as L } from '../limits';
-import type { CheckContext, TargetRecords } from '../types';
-import { customSharesMethod } from './aws-auth';
+import type { CheckContext, EmittedContext, TargetRecords } from '../types';
+import { authorizerQuotaMessage, customSharesMethod } from './aws-auth';
 import { greedySiblingConflicts } from './aws-paths';
 import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
-import { emulated as e, native as n, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+import { emulated as e, native as n, unsupported as u, usedRoutes } from './helpers';
 import { AWS_LIFECYCLE } from './lifecycle';
 import { unknownStages } from '../../model/stages';
 import { AWS_DIFFERENCES as D } from './cloud-differences';
@@ -103,6 +103,28 @@ const customAlone = (ctx: CheckContext) =>
     return message ? [ctx.problem(r.id, message)] : [];
   });
 
+// A REST API holds at most L.authorizersPerApi authorizers (default quota): one per distinct combination.
+const authorizerQuota = (ctx: CheckContext) => {
+  const message = authorizerQuotaMessage(ctx.spec);
+  return message ? [ctx.problem('gateway', message)] : [];
+};
+
+/** The OpenAPI import, the per-method settings and the processed template, each against its limit. */
+const awsSizes = (ctx: EmittedContext) =>
+  ctx.measured.flatMap((m) => {
+    if (m.kind === 'methodSettings') {
+      return m.bytes > L.methodSettingsBudgetBytes
+        ? [ctx.problem(m.where, `${m.count ?? 'the'} per-method settings across ${ctx.options.aws?.stages?.length ?? Object.keys(ctx.spec.stages).length} stage(s) take ${m.bytes} bytes of template, over the ${L.methodSettingsBudgetBytes}-byte budget that keeps the template under CloudFormation's 1 MB limit; ${m.remedy ?? 'split the gateway'}`)]
+        : [];
+    }
+    if (m.kind === 'processedTemplate') {
+      return m.bytes > L.processedTemplateBytes
+        ? [ctx.problem(m.where, `the template takes ${m.bytes} bytes, over CloudFormation's ${L.processedTemplateBytes}-byte limit on the processed template; deploy fewer stages per stack (--stage) or split the gateway into smaller ones`)]
+        : [];
+    }
+    return m.bytes > L.openApiImportBytes ? [ctx.problem(m.where, `the API definition is ${m.bytes} bytes, over API Gateway's ${L.openApiImportBytes}-byte import limit; split the gateway`)] : [];
+  });
+
 const greedyBesidePlain = (ctx: CheckContext) => greedySiblingConflicts(ctx.spec).map((c) => ctx.problem(c.routeId, c.message));
 
 /** The routes whose token callers are keyed by the anygate-internal key (an alternative with a key, one without). */
@@ -154,7 +176,7 @@ export const AWS: TargetRecords = {
       { check: customInAlternatives, describe: internalKeyRoutes },
     ),
     'auth.resultTtl': n(`authorizerResultTtlInSeconds (0-${L.authorizerResultTtlSeconds.max} s)`, { check: resultTtl }),
-    auth: n(`one Lambda authorizer per distinct authorizer combination (default quota ${L.authorizersPerApi} per REST API)`),
+    auth: n(`one Lambda authorizer per distinct authorizer combination (default quota ${L.authorizersPerApi} per REST API)`, { check: authorizerQuota }),
     'plan.quota': n('usage plan quota, counted per stage', { differences: D['plan.quota'] }),
     'plan.rateLimit': n('usage plan throttle', { differences: D['plan.rateLimit'] }),
     'consumer.apiKey': n('API key value read from Secrets Manager (aws-secretsmanager:<name>); one key per stage', { check: (ctx) => secretRefProblems(ctx.spec, ctx.problem) }),
@@ -181,9 +203,7 @@ export const AWS: TargetRecords = {
     'observability.objectives': n('CloudWatch alarms: 5xx and 429 ratios as multiwindow burn-rate pairs (metric math) under composite alarms notifying SNS; latency a plain threshold on the percentile', { check: awsObjectiveChecks, differences: O.aws.objectives }),
     'observability.dashboards': n('CloudWatch dashboard per stage (metrics, and a Logs Insights table of top consumers)'),
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (import 6 MB)
-    size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes)`, {
-      checkEmitted: sizeLimit(() => L.openApiImportBytes, (bytes, max) => `the API definition is ${bytes} bytes, over API Gateway's ${max}-byte import limit; split the gateway`),
-    }),
+    size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes); per-method settings within ${L.methodSettingsBudgetBytes} bytes and the processed template within ${L.processedTemplateBytes} bytes`, { checkEmitted: awsSizes }),
     ...AWS_LIFECYCLE,
     'spec.strings': n('header names are HTTP tokens; no {{resolve:...}} or ${AWS::...} (CloudFormation evaluates them); VTL gets base64 or grammar-checked literals', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...cfnReferenceProblems(ctx.spec, ctx.problem)],

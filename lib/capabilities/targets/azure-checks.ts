@@ -137,3 +137,13 @@ export const stageChecks: Check = (ctx) => {
 
 /** The stage exists (the `azure:` block is typed and checked by the model's schema). */
 export const stageAndOptionChecks: Check = stageChecks;
+
+/**
+ * `apiDefinition: 'openapi'` imports the operations from one OpenAPI value, which has no `*`
+ * method and no wildcard template: ANY routes and greedy parameters need `operations`.
+ */
+export const openApiDefinitionChecks: Check = (ctx) => {
+  if ((ctx.options.azure?.apiDefinition ?? ctx.spec.azure?.apiDefinition) !== 'openapi') return [];
+  const what = ctx.feature === 'route.any' ? 'an ANY route' : 'a greedy path parameter';
+  return usedRoutes(ctx).map((r) => ctx.problem(r.id, `apiDefinition 'openapi' cannot carry ${what} (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'`));
+};

@@ -16,6 +16,7 @@ import {
   functionChecks,
   jwtChecks,
   mockChecks,
+  openApiDefinitionChecks,
   pathChecks,
   queryChecks,
   requestHeaderChecks,
@@ -44,8 +45,8 @@ export const AZURE: TargetRecords<AzureSku> = {
   base: {
     ...AI_RECORDS.azure,
     ...AZURE_DOMAINS,
-    'route.any': n('operation with method *'),
-    'path.greedy': n('urlTemplate {*path}'),
+    'route.any': n('operation with method *', { check: openApiDefinitionChecks }),
+    'path.greedy': n('urlTemplate {*path}', { check: openApiDefinitionChecks }),
     'path.mixedSegment': n('urlTemplate'),
     'backend.http': n('Backend + set-backend-service'),
     'backend.weighted': n('load-balanced Backend pool'),

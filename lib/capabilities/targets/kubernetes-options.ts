@@ -5,6 +5,7 @@
  * never attaches. The compiler and the capability record share these functions.
  */
 import type { GatewaySpec, KubernetesSpecOptions } from '../../model/types';
+import type { SupportOptions } from '../types';
 import { unknownStageMessage } from '../../model/stages';
 
 /** Envoy Gateway's GatewayClass controller (https://gateway.envoyproxy.io/docs/tasks/quickstart/). */
@@ -114,4 +115,20 @@ export function kubernetesOptionProblems(o: KubernetesSpecOptions, stages: reado
     if (reachable.length && !reachable.some((l) => hostAccepted(l.hostname, h))) out.push({ path: 'hostnames', message: `no listener accepts host ${h}: the routes would not attach` });
   }
   return out;
+}
+
+/**
+ * The spec's `kubernetes:` block as the compile options amend it (gateway, hostnames and
+ * createGateway as a whole, namespaces stage by stage). The options' functions are a program's own
+ * table (one may serve several specs): only the spec's are checked.
+ */
+export function amendedKubernetesOptions(spec: GatewaySpec, options: SupportOptions['kubernetes'] = {}): KubernetesSpecOptions {
+  const k = spec.kubernetes ?? {};
+  return {
+    gateway: options.gateway ?? k.gateway,
+    hostnames: options.hostnames ? [...options.hostnames] : k.hostnames,
+    namespaces: { ...k.namespaces, ...options.namespaces },
+    functions: k.functions,
+    createGateway: options.createGateway ?? k.createGateway,
+  };
 }

@@ -8,10 +8,12 @@ import { KUBERNETES_DOMAINS } from './domain-records';
 import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
-import type { CheckContext, TargetRecords } from '../types';
+import type { CheckContext, EmittedContext, TargetRecords } from '../types';
+import { KUBERNETES_LIMITS as L } from '../limits';
+import { unknownStages } from '../../model/stages';
 import { headerNameProblems, originProblems } from './aws-syntax';
 import { unreadablePlaceholders } from './kubernetes-headers';
-import { functionBindings, kubernetesOptionProblems } from './kubernetes-options';
+import { amendedKubernetesOptions, functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
 import { KUBERNETES_LIFECYCLE } from './lifecycle';
 import { KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
@@ -116,9 +118,30 @@ const weightedPrefixes = (ctx: CheckContext): SynthesisProblem[] =>
       : [];
   });
 
-/** The `kubernetes:` block: stages it names exist, listeners are valid, routes can attach. */
-const optionsCheck = (ctx: CheckContext): SynthesisProblem[] =>
-  ctx.spec.kubernetes ? kubernetesOptionProblems(ctx.spec.kubernetes, Object.keys(ctx.spec.stages), functionBindings(ctx.spec)).map((p) => ctx.problem('gateway', `kubernetes.${p.path}: ${p.message}`)) : [];
+/**
+ * The `kubernetes:` block as the compile options amend it: stages it names exist, listeners are
+ * valid, routes can attach. Always under options.target, also when the `stage` record (which runs
+ * for every spec) finds it for options given without a block in the spec.
+ */
+const optionsProblems = (ctx: CheckContext): SynthesisProblem[] =>
+  kubernetesOptionProblems(amendedKubernetesOptions(ctx.spec, ctx.options.kubernetes), Object.keys(ctx.spec.stages), functionBindings(ctx.spec)).map((p) => ({
+    ...ctx.problem('gateway', `kubernetes.${p.path}: ${p.message}`),
+    feature: 'options.target' as const,
+  }));
+
+/** The selected stages exist (compile option `stages`), and the amended `kubernetes:` block holds. */
+const stageCheck = (ctx: CheckContext): SynthesisProblem[] => [
+  ...unknownStages(ctx.spec, ctx.options.kubernetes?.stages ?? []).map((u) => ctx.problem('gateway', u.message)),
+  ...optionsProblems(ctx),
+];
+
+/** Path match values and the plans' global rate-limit rules, each against its CRD limit. */
+const kubernetesSizes = (ctx: EmittedContext): SynthesisProblem[] =>
+  ctx.measured.flatMap((m) => {
+    if (m.kind === 'pathMatch' && m.bytes > L.pathValueChars) return [ctx.problem(m.where, `the path match is ${m.bytes} characters, over the HTTPRoute limit of ${L.pathValueChars} (precedence padding included); shorten the path`)];
+    if (m.kind === 'globalRateLimitRules' && m.bytes > L.globalRateLimitRules) return [ctx.problem(m.where, `the plans need ${m.bytes} global rate-limit rules (one per consumer and limit), over Envoy Gateway's ${L.globalRateLimitRules} per policy`)];
+    return [];
+  });
 
 export const KUBERNETES: TargetRecords = {
   target: 'kubernetes',
@@ -158,7 +181,7 @@ export const KUBERNETES: TargetRecords = {
     cors: n('SecurityPolicy cors, plus preflight rules of their own without a backend (403 when CORS does not answer), so a preflight never reaches a backend', { differences: D.cors }),
     'ipRules.allow': n('SecurityPolicy authorization on clientCIDRs (the client address Envoy sees: set ClientTrafficPolicy clientIPDetection behind a load balancer)', { differences: D['ipRules.allow'] }),
     'ipRules.deny': n('SecurityPolicy authorization on clientCIDRs', { differences: D['ipRules.deny'] }),
-    stage: n('one namespace per stage'),
+    stage: n('one namespace per stage', { check: stageCheck }),
     'stage.variables': n('resolved at synthesis into each stage\'s objects'),
     'stage.backends': n('Backend per stage', { differences: D['stage.backends'] }),
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
@@ -172,8 +195,8 @@ export const KUBERNETES: TargetRecords = {
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
     }),
-    'options.target': n('kubernetes: on the gateway (Gateway reference, host names, stage namespaces, function Services, createGateway), checked as the Gateway CRD does', { check: optionsCheck }),
-    size: n('HTTPRoutes of at most 16 rules, split deterministically'),
+    'options.target': n('kubernetes: on the gateway (Gateway reference, host names, stage namespaces, function Services, createGateway), checked as the Gateway CRD does', { check: optionsProblems }),
+    size: n(`HTTPRoutes of at most 16 rules, split deterministically; path matches of at most ${L.pathValueChars} characters; at most ${L.globalRateLimitRules} global rate-limit rules for the plans`, { checkEmitted: kubernetesSizes }),
     'policy.size': n('one object per policy; no document-size limit below the API server\'s'),
   },
   tiers: {},
