@@ -5,8 +5,10 @@
  * entry, with what each cloud charges for.
  */
 import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../model/types';
+import type { SynthesisProblem } from '../../model/errors';
 import type { CheckContext, Target, TargetCapability } from '../types';
 import { differs, native as n, unsupported as u, usedRoutes } from './helpers';
+import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
 
@@ -107,11 +109,71 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
   'llm.piiGuard': pending('a personal-data guard (SanitizeUserPrompt with Model Armor sensitive-data protection)'),
 };
 
+/** What the AI Gateway route of an LLM backend can carry on Kubernetes (kubernetes-ai.ts says where it lands). */
+const kubernetesModels = (ctx: CheckContext) => {
+  const out: SynthesisProblem[] = [];
+  const roots = new Map<string, string>();
+  const firstOfBackend = new Map<string, RouteSpec>();
+  const models = new Map<string, string>();
+  for (const { route, name, b } of llmRoutes(ctx)) {
+    const p = (m: string) => out.push(ctx.problem(route.id, m));
+    if (!AI_GATEWAY_SCHEMA[b.provider]) {
+      p(`backend ${name}: provider ${b.provider} needs ${b.provider === 'bedrock' ? 'AWS' : 'Google'} credentials (a credentials file or workload identity federation) the spec cannot name on an Envoy AI Gateway BackendSecurityPolicy; use openai-compatible or azure-openai, or another target`);
+      continue;
+    }
+    if (b.provider === 'azure-openai' && !b.apiKey) p(`backend ${name}: Envoy AI Gateway reaches Azure OpenAI with an api-key or an Entra client (client and tenant ids) the spec cannot name, not the platform identity: set apiKey`);
+    const urls = [b.url!, ...Object.values(ctx.spec.stages).flatMap((s) => (s.backends[name]?.url ? [s.backends[name].url] : []))];
+    for (const url of [...new Set(urls)]) {
+      const placed = llmPlacement(ctx.spec, route, { ...b, url });
+      if (typeof placed === 'string') { p(placed); break; }
+      const other = [...roots].find(([root]) => root !== placed.rootPrefix);
+      if (other) p(`the AI Gateway controller has one rootPrefix, and this route needs ${placed.rootPrefix} while route ${other[1]} needs ${other[0]}: give every LLM route the same basePath`);
+      roots.set(placed.rootPrefix, route.id);
+    }
+    const what = [route.transform && 'transform', route.rateLimit && 'rateLimit', route.validation && 'validation', route.cache && 'cache', route.versions?.length && 'versions'].filter(Boolean);
+    if (what.length) p(`an LLM route goes through an AIGatewayRoute, which anygate gives no ${what.join(', ')}: remove it from the route, or use another target`);
+    const first = firstOfBackend.get(name);
+    if (first && JSON.stringify([first.auth, first.scopes]) !== JSON.stringify([route.auth, route.scopes])) p(`the routes of backend ${name} share one AIGatewayRoute rule, and ${route.id} is authorized differently from ${first.id}: give them the same auth and scopes`);
+    if (!first) firstOfBackend.set(name, route);
+    const taken = models.get(b.model);
+    if (taken && taken !== name) p(`backends ${taken} and ${name} both serve model ${b.model}, and Envoy AI Gateway picks the backend by the request's model: give each backend its own model`);
+    models.set(b.model, name);
+  }
+  return out;
+};
+
+/** A token budget on Envoy Gateway keys on a header: the consumer the API-key check forwards, or nothing (one budget). */
+const kubernetesTokenCallers = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, name, b }) => {
+    const t = b.tokenLimit!;
+    const out = [];
+    if (t.estimatePrompt) out.push(ctx.problem(route.id, `backend ${name}: Envoy AI Gateway counts the tokens the model reports and cannot estimate a prompt before the call: set estimatePrompt: false`));
+    const keyed = route.auth !== 'none' && route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'));
+    if (t.per !== 'gateway' && !keyed) out.push(ctx.problem(route.id, `a token budget per ${t.per} keys on the consumer the API-key check forwards, and the route lets callers in without an API key: require an apiKey authorizer in every alternative, or set tokenLimit.per: gateway`));
+    const plans = keyed && Object.values(ctx.spec.consumers).some((c) => { const p = ctx.spec.plans[c.plan]; return Boolean(p?.rateLimit || p?.quota); });
+    if (plans) out.push(ctx.problem(route.id, `the consumers' plan limits and the token budget would be two BackendTrafficPolicies on one HTTPRoute rule, and Envoy Gateway applies one: drop the plans' rateLimit and quota, or the token limit, or use another target`));
+    return out;
+  });
+
 const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': u('Envoy AI Gateway\'s MCPRoute routes to MCP servers (backendRefs, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
-  'backend.llm': pending('an LLM backend (AIGatewayRoute + AIServiceBackend + Backend, BackendSecurityPolicy for the key)'),
-  'llm.tokenLimit': pending('an LLM token limit (AIGatewayRoute llmRequestCosts and an Envoy Gateway BackendTrafficPolicy rate limit on that cost)'),
-  'llm.tokenMetrics': pending('LLM token metrics (Envoy AI Gateway gen_ai.client.token.usage metrics)'),
+  'mcp.tools': u('Envoy AI Gateway\'s MCPRoute (v1.1) aggregates MCP servers (backendRefs to MCP servers, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
+  'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; the route\'s SecurityPolicy targets the rule of the HTTPRoute the AI Gateway generates', {
+    check: kubernetesModels,
+    differences: [
+      differs('status', 'the AI Gateway picks the backend by the request body\'s model: a request naming another model answers 404 from the AI Gateway\'s route-not-found rule'),
+      differs('status', 'the AI Gateway serves the OpenAI paths under its rootPrefix with a catch-all PathPrefix rule: a path no HTTPRoute matches under that prefix answers the AI Gateway\'s 404, not the gateway\'s'),
+    ],
+  }),
+  'llm.tokenLimit': n('AIGatewayRoute llmRequestCosts (TotalToken into io.envoy.ai_gateway metadata) and a Global BackendTrafficPolicy rate limit on the rule, costing 0 on the request and the reported tokens on the response, per consumer (the API-key client header) or one bucket', {
+    check: kubernetesTokenCallers,
+    differences: [
+      differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes'),
+      differs('window', 'the rate-limit service\'s windows are fixed and epoch-aligned (a minute, hour or day starts on the clock, not at the first call)'),
+    ],
+  }),
+  'llm.tokenMetrics': n('Envoy AI Gateway records gen_ai.client.token.usage (input and output tokens, by operation and model) for every AIGatewayRoute; a consumer dimension maps the API-key client header through the controller\'s metricsRequestHeaderAttributes (the plan notes give the Helm value)', {
+    differences: [differs('alerting', 'the metric is the OpenTelemetry gen_ai.client.token.usage histogram under the AI Gateway\'s own meter, not a metric in the spec\'s namespace; the route dimension is the model and operation')],
+  }),
   'llm.promptGuard': u('Envoy AI Gateway v1.1 has no prompt safety guard (no content-safety field on AIGatewayRoute or AIServiceBackend); guard prompts on another target or in the model provider'),
   'llm.piiGuard': u('Envoy AI Gateway v1.1 has no personal-data guard; guard prompts on another target or in the model provider'),
 };
