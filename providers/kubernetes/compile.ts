@@ -130,7 +130,7 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
   const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...gateway, ...backends.objects];
   // LLM routes go through the AI Gateway's AIGatewayRoute (llm.ts), the others through HTTPRoutes.
-  const llm = llmStage(spec, namespace, (n) => spec.stages[stage].backends[n]?.url, parentRefs(c), routeHostnames(spec, stage, settings.hostnames));
+  const llm = llmStage(spec, namespace, parentRefs(c), routeHostnames(spec, stage, settings.hostnames));
   objects.push(...llm.objects, ...llmPolicies(c, llm));
   const chunks = splitRoutes(spec.name, spec.routes.filter((r) => !llm.targets.has(r.id)));
   for (const chunk of chunks) {

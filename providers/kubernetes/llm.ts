@@ -94,13 +94,12 @@ function tokenPolicy(spec: GatewaySpec, route: RouteSpec, b: LlmBackendSpec, nam
 }
 
 /**
- * The stage's AI Gateway objects, or none without LLM routes. `urlOf` gives the backend's URL in the
- * stage (the stage's override or the spec's); `parentRefs` and `hostnames` are the HTTPRoutes'.
+ * The stage's AI Gateway objects, or none without LLM routes (LLM backends take no stage URL: the
+ * model validation refuses one). `parentRefs` and `hostnames` are the HTTPRoutes'.
  */
 export function llmStage(
   spec: GatewaySpec,
   namespace: string,
-  urlOf: (backend: string) => string | undefined,
   parentRefs: Record<string, unknown>[],
   hostnames: string[] | undefined,
 ): LlmStage {
@@ -112,8 +111,7 @@ export function llmStage(
   let rootPrefix: string | undefined;
   const backends = [...new Set(routes.map((r) => r.name))].sort();
   for (const name of backends) {
-    const b0 = spec.backends[name] as LlmBackendSpec;
-    const b: LlmBackendSpec = { ...b0, url: urlOf(name) ?? b0.url };
+    const b = spec.backends[name] as LlmBackendSpec;
     const own = routes.filter((r) => r.name === name).sort((x, y) => (x.route.id < y.route.id ? -1 : 1));
     const placement = llmPlacement(spec, own[0].route, b) as LlmPlacement;
     rootPrefix = placement.rootPrefix;

@@ -122,10 +122,9 @@ const kubernetesModels = (ctx: CheckContext) => {
       continue;
     }
     if (b.provider === 'azure-openai' && !b.apiKey) p(`backend ${name}: Envoy AI Gateway reaches Azure OpenAI with an api-key or an Entra client (client and tenant ids) the spec cannot name, not the platform identity: set apiKey`);
-    const urls = [b.url!, ...Object.values(ctx.spec.stages).flatMap((s) => (s.backends[name]?.url ? [s.backends[name].url] : []))];
-    for (const url of [...new Set(urls)]) {
-      const placed = llmPlacement(ctx.spec, route, { ...b, url });
-      if (typeof placed === 'string') { p(placed); break; }
+    const placed = llmPlacement(ctx.spec, route, b);
+    if (typeof placed === 'string') p(placed);
+    else {
       const other = [...roots].find(([root]) => root !== placed.rootPrefix);
       if (other) p(`the AI Gateway controller has one rootPrefix, and this route needs ${placed.rootPrefix} while route ${other[1]} needs ${other[0]}: give every LLM route the same basePath`);
       roots.set(placed.rootPrefix, route.id);
