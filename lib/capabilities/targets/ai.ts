@@ -9,6 +9,8 @@ import type { SynthesisProblem } from '../../model/errors';
 import type { CheckContext, Target, TargetCapability } from '../types';
 import { differs, native as n, unsupported as u, usedRoutes } from './helpers';
 import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
+import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
+import { TOOL_NAME_MAX } from '../../model/mcp';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
 
@@ -70,13 +72,36 @@ const AZURE_CONSUMPTION: Partial<Record<AiFeatureId, TargetCapability>> = {
 };
 
 const AWS: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': pending('exposing routes as MCP tools through Amazon Bedrock AgentCore Gateway (AWS::BedrockAgentCore::Gateway and a GatewayTarget over the stage)'),
+  'mcp.tools': n('Amazon Bedrock AgentCore Gateway per stage (AWS::BedrockAgentCore::Gateway, protocol MCP) with the stage as an API Gateway target (AWS::BedrockAgentCore::GatewayTarget: a tool filter and a tool override per tool, outbound without authorization); public routes only', {
+    check: agentCoreTools,
+    differences: [
+      differs('deploy', `the MCP endpoint is the AgentCore Gateway's own URL (https://<gateway id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp), not mcp.path on the API; clients see each tool as ${AGENTCORE_TOOL_PREFIX}<tool>`),
+    ],
+  }),
   'backend.llm': pending('an LLM backend (an http_proxy integration carrying the provider key, or a Bedrock integration)'),
   'llm.tokenLimit': u('API Gateway has no token limit, and its emulation (a generated Lambda in front of the model counting reported usage against a DynamoDB counter) is not generated yet (issue #30); limit requests with a plan quota or rate limit instead'),
   'llm.tokenMetrics': pending('LLM token metrics (CloudWatch metrics from the token-counting Lambda)'),
   'llm.promptGuard': pending('a prompt safety guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail)'),
   'llm.piiGuard': pending('a personal-data guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail with sensitive-information filters)'),
 };
+
+/**
+ * AgentCore calls the stage with one identity (its role, one stored API key, or none), cannot call
+ * methods behind Lambda or Cognito authorizers, and needs the default endpoint: only public routes
+ * become tools, and a tool name with AgentCore's prefix must stay within MCP's 64 characters.
+ */
+function agentCoreTools(ctx: CheckContext): SynthesisProblem[] {
+  return usedRoutes(ctx).flatMap((r) => {
+    const out: SynthesisProblem[] = [];
+    const p = (m: string) => out.push(ctx.problem(r.id, m));
+    if (r.auth !== 'none') p('AgentCore Gateway calls the stage with one identity of its own and cannot call methods behind Lambda authorizers (anygate\'s jwt and custom authorizers) nor pass each consumer\'s API key, so the tool would bypass or break the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
+    if (r.method === 'ANY') p('an AgentCore tool calls one method: give the route a method');
+    if (ctx.spec.domains?.some((d) => d.mtls)) p('a mutual-TLS domain disables the API\'s default endpoint, which AgentCore Gateway calls: drop mtls from the domains, or expose the tools from another target');
+    const name = AGENTCORE_TOOL_PREFIX + r.mcp!.tool;
+    if (name.length > TOOL_NAME_MAX) p(`AgentCore lists the tool as ${name} (${name.length} characters), over the ${TOOL_NAME_MAX} MCP clients accept: shorten mcp.tool to ${TOOL_NAME_MAX - AGENTCORE_TOOL_PREFIX.length} characters`);
+    return out;
+  });
+}
 
 /** Apigee's token counters key on the app VerifyAPIKey verified (client_id). */
 const apigeeTokenCallers = (ctx: CheckContext) =>
