@@ -46,7 +46,7 @@ const quotaPeriods = (s: GatewaySpec) => Object.values(s.backends).some((b) => b
 
 const AZURE: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': u(
-    'API Management creates an MCP server (an Api of type mcp with its API tools) only at REST API version 2025-09-01-preview, and the pinned @pulumi/azure-native creates Api at 2024-05-01 (ApiTool at 2025-03-01-preview), so anygate cannot emit it yet; expose the tools from another target, or add them in the portal ("Expose an API as an MCP server")',
+    'API Management creates an MCP server (an Api of type mcp with its API tools) only at REST API version 2025-09-01-preview, and the pinned @pulumi/azure-native creates Api at 2024-05-01 (ApiTool at 2025-03-01-preview); a generic resources.Resource at that version could carry it, but anygate has no schema to check its properties against, so it does not emit it yet; expose the tools from another target, or add them in the portal ("Expose an API as an MCP server")',
   ),
   'backend.llm': n('Backend with the model URL (Azure OpenAI: /openai/deployments/<model> with api-version, the service\'s managed identity unless apiKey names a key; OpenAI-compatible: the base URL with a bearer key from a secret named value)', {
     check: providers(['openai-compatible', 'azure-openai'], 'needs Google or AWS credentials that API Management cannot mint'),
