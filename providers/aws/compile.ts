@@ -24,7 +24,8 @@ import { claimsUsed, sortKeys } from './integration';
 import { compileAwsDomains } from './domains';
 import { compileKeys } from './keys';
 import { readAwsOptions } from './options';
-import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, TRANSFORM_STAGE_VARIABLE, type AwsFunctionBinding, type AwsPlan } from './plan';
+import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, TRANSFORM_STAGE_VARIABLE, type AwsFunctionBinding, type AwsMcpPlan, type AwsPlan } from './plan';
+import { AGENTCORE_TARGET_NAME } from '../../lib/capabilities/targets/aws-mcp';
 import { buildResources, countResources, type AwsResource } from './resources';
 import { emitAuth } from './routes/auth';
 import { emitBackend } from './routes/backend';
@@ -177,6 +178,15 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
   });
 }
 
+/** The tools, at their resource paths in the body (sibling renames applied). */
+function mcpPlan(spec: GatewaySpec, resources: Map<string, AwsResource>): { mcp?: AwsMcpPlan } {
+  const tools = spec.routes.filter((r) => r.mcp).map((r) => ({ name: r.mcp!.tool, path: resources.get(r.id)!.path, method: r.method, description: r.mcp!.description }));
+  if (!tools.length) return {};
+  tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const description = spec.mcp?.description;
+  return { mcp: { ...(description ? { description } : {}), targetName: AGENTCORE_TARGET_NAME, tools } };
+}
+
 export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = {}): AwsPlan {
   assertSupported(versioned, TARGET, { aws: options });
   // Versions become path prefixes in the one RestApi (docs/lifecycle.md); the canary stays in release.
@@ -224,6 +234,7 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
     ...(auth.config ? { authorizer: { stageVariable: AUTHORIZER_STAGE_VARIABLE, config: auth.config } } : {}),
     ...(transformRoutes.length ? { transform: { stageVariable: TRANSFORM_STAGE_VARIABLE, config: { version: 1, routes: transformRoutes }, invokes: transformInvokes } } : {}),
     resourceCount,
+    ...mcpPlan(spec, resources),
     ...(domains.length ? { domains } : {}),
     ...(domains.some((d) => d.truststoreUri) ? { disableExecuteApiEndpoint: true } : {}),
     observability: awsObservability(spec, body, stageNames),

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Aws, CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -28,6 +29,7 @@ import { DeployTimeBody } from './body';
 import { compileAws } from './compile';
 import { cfnMethodSetting, cfnMethodSettingBytes } from './stage';
 import type { AwsPlan } from './plan';
+import { agentCoreGatewayName } from '../../lib/capabilities/targets/aws-mcp';
 
 export interface AwsGatewayProps {
   /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
@@ -158,6 +160,8 @@ export class AwsGateway extends Construct {
   readonly url: string;
   /** The stack outputs by stage name (empty with `outputs: false`). */
   readonly urlOutputs: Record<string, CfnOutput> = {};
+  /** Per stage, the AgentCore Gateway serving the routes as MCP tools (empty when no route is a tool). */
+  readonly mcpGateways: Record<string, agentcore.CfnGateway> = {};
   /** Custom domains by host name. */
   readonly domainNames: Record<string, apigw.DomainName> = {};
   /** Per custom domain, the stack output holding the DNS target (`<id>Dns<Host>`); empty with `outputs: false`. */
@@ -227,6 +231,7 @@ export class AwsGateway extends Construct {
 
     this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
     this.addStages(plan, functionVariables, props.webAclArn);
+    this.addMcp(plan);
     this.addObservability(plan);
     this.url = this.addUrls(props.outputs ?? true);
     this.addDomains(plan, props.outputs ?? true);
@@ -322,6 +327,44 @@ export class AwsGateway extends Construct {
   }
 
   /** One Stage per spec stage; method settings only where a method differs from the stage's defaults. */
+  /**
+   * Per stage, an AgentCore Gateway (MCP) whose target is the stage: a tool filter and override per
+   * tool. Inbound and outbound without authorization: the records let only public routes be tools.
+   * The service role is the one AgentCore requires; no-auth calls need no policy on it.
+   */
+  private addMcp(plan: AwsPlan): void {
+    const mcp = plan.mcp;
+    if (!mcp) return;
+    for (const [name, stage] of Object.entries(this.stages)) {
+      const role = new iam.Role(this, `McpRole${pascal(name)}`, { assumedBy: new iam.ServicePrincipal('bedrock-agentcore.amazonaws.com'), description: `AgentCore Gateway of ${plan.apiName} (${name})` });
+      const gateway = new agentcore.CfnGateway(this, `Mcp${pascal(name)}`, {
+        name: agentCoreGatewayName(plan.apiName, name),
+        ...(mcp.description ? { description: mcp.description } : {}),
+        protocolType: 'MCP',
+        authorizerType: 'NONE',
+        roleArn: role.roleArn,
+      });
+      new agentcore.CfnGatewayTarget(this, `McpTarget${pascal(name)}`, {
+        gatewayIdentifier: gateway.attrGatewayIdentifier,
+        name: mcp.targetName,
+        description: `${plan.apiName} stage ${name}`,
+        targetConfiguration: {
+          mcp: {
+            apiGateway: {
+              restApiId: this.restApi.restApiId,
+              stage: stage.stageName,
+              apiGatewayToolConfiguration: {
+                toolFilters: mcp.tools.map((t) => ({ filterPath: t.path, methods: [t.method] })),
+                toolOverrides: mcp.tools.map((t) => ({ name: t.name, path: t.path, method: t.method, description: t.description })),
+              },
+            },
+          },
+        },
+      });
+      this.mcpGateways[name] = gateway;
+    }
+  }
+
   private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined): void {
     for (const [name, st] of Object.entries(plan.stages)) {
       const logGroup = st.accessLogs

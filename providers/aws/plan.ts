@@ -81,6 +81,23 @@ export interface AwsFunctionBinding {
   readonly usedBy: string[];
 }
 
+/** One route as an AgentCore tool: its method and path in the body (API Gateway's resource path). */
+export interface AwsMcpTool {
+  readonly name: string;
+  readonly path: string;
+  readonly method: string;
+  readonly description: string;
+}
+
+/** Routes as MCP tools through an AgentCore Gateway per stage (lib/capabilities/targets/aws-mcp.ts). */
+export interface AwsMcpPlan {
+  /** @default - none */
+  readonly description?: string;
+  readonly targetName: string;
+  /** Sorted by name. */
+  readonly tools: AwsMcpTool[];
+}
+
 export interface AwsPlan {
   readonly apiName: string;
   readonly description?: string;
@@ -99,6 +116,8 @@ export interface AwsPlan {
   readonly authorizer?: { readonly stageVariable: string; readonly config: AuthorizerConfig };
   /** The generated transform function, when a route needs one. */
   readonly transform?: { readonly stageVariable: string; readonly config: TransformConfig; readonly invokes: string[] };
+  /** Routes as MCP tools. @default - none: no route is a tool */
+  readonly mcp?: AwsMcpPlan;
   /** API Gateway resources the body defines. */
   readonly resourceCount: number;
   /** Custom domains and their mappings (providers/aws/domains.ts). @default - none */

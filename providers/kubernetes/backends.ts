@@ -31,7 +31,8 @@ function endpoint(u: URL): Record<string, unknown> {
   return { fqdn: { hostname: host, port } };
 }
 
-function httpObjects(gateway: string, backend: string, urls: { url: string; weight?: number }[], namespace: string): { objects: K8sObject[]; targets: BackendTarget[] } {
+/** Envoy Gateway Backends (+ BackendTLSPolicy for https) for the URLs of one backend. */
+export function httpObjects(gateway: string, backend: string, urls: { url: string; weight?: number }[], namespace: string): { objects: K8sObject[]; targets: BackendTarget[] } {
   const objects: K8sObject[] = [];
   const targets: BackendTarget[] = urls.map(({ url, weight }, i) => {
     const u = new URL(url);
@@ -73,7 +74,8 @@ export function stageBackends(spec: GatewaySpec, stage: string, namespace: strin
   const used = [...new Set(spec.routes.map((r) => r.backend))].sort();
   for (const name of used) {
     const b = spec.backends[name];
-    if (b.type === 'mock') continue;
+    // LLM backends are the AI Gateway's (llm.ts).
+    if (b.type === 'mock' || b.type === 'llm') continue;
     if (b.type === 'function') {
       targets.set(name, [serviceTarget(bindingService(functions, b.binding), namespace)]);
       continue;

@@ -20,6 +20,9 @@ import { pathMatches, templateRegex, type PathMatch } from './paths';
 import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesStagePlan } from './plan';
 import { duration, ruleMatches, ruleName, splitRoutes } from './rules';
 import { preflightObjects } from './preflight';
+import { aiRouteName, llmKeySecret, llmStage, type LlmStage } from './llm';
+import { llmPlacement, llmRoutesOf, type LlmPlacement } from '../../lib/capabilities/targets/kubernetes-ai';
+import { API_KEY_CLIENT_HEADER } from './security';
 import { corsPolicy, securityPolicy } from './security';
 import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy } from './traffic';
 import { flatSpec } from '../../lib/model/versions';
@@ -27,7 +30,7 @@ import { flatSpec } from '../../lib/model/versions';
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
+const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'AIServiceBackend', 'BackendSecurityPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'AIGatewayRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
 
 interface StageContext {
   readonly spec: GatewaySpec;
@@ -89,9 +92,14 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
   return { rule, objects };
 }
 
-function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>[]): K8sObject {
+/** The parentRefs of the stage's routes (one per mTLS listener section, else the Gateway). */
+function parentRefs(c: StageContext): Record<string, unknown>[] {
   const sections = mtlsSections(c.spec, c.stage);
-  const spec: Record<string, unknown> = { parentRefs: sections ? sections.map((sectionName) => ({ ...parentRef(c.settings), sectionName })) : [parentRef(c.settings)] };
+  return sections ? sections.map((sectionName) => ({ ...parentRef(c.settings), sectionName })) : [parentRef(c.settings)];
+}
+
+function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>[]): K8sObject {
+  const spec: Record<string, unknown> = { parentRefs: parentRefs(c) };
   const hostnames = routeHostnames(c.spec, c.stage, c.settings.hostnames);
   if (hostnames) spec.hostnames = hostnames;
   spec.rules = rules;
@@ -116,7 +124,10 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   c.measured.push(...pathLengths(c));
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
   const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...gateway, ...backends.objects];
-  const chunks = splitRoutes(spec.name, spec.routes);
+  // LLM routes go through the AI Gateway's AIGatewayRoute (llm.ts), the others through HTTPRoutes.
+  const llm = llmStage(spec, namespace, parentRefs(c), routeHostnames(spec, stage, settings.hostnames));
+  objects.push(...llm.objects, ...llmPolicies(c, llm));
+  const chunks = splitRoutes(spec.name, spec.routes.filter((r) => !llm.targets.has(r.id)));
   for (const chunk of chunks) {
     const rules = chunk.routes.map((r) => compileRule(c, r, chunk.name));
     objects.push(httpRoute(c, chunk.name, rules.map((r) => r.rule)), ...rules.flatMap((r) => r.objects));
@@ -126,6 +137,9 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   objects.push(...c.shared.values());
   if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec) }));
   const keyed = chunks.flatMap((ch) => ch.routes.filter((r) => usesApiKey(spec, r)).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
+  // LLM rules without a budget policy of their own take the plans' (the record refuses both on one rule).
+  const llmKeyed = new Map(spec.routes.filter((r) => usesApiKey(spec, r) && llm.targets.has(r.id)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
+  keyed.push(...[...llmKeyed.values()].filter((t) => !llm.budgeted.has(t.sectionName!)) as typeof keyed);
   const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, keyed);
   if (plans) {
     const count = ((plans.spec.rateLimit as { global: { rules: unknown[] } }).global.rules).length;
@@ -137,6 +151,24 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   return { stage, namespace, objects: sortObjects(objects) };
 }
 
+/** The SecurityPolicy of each LLM backend's rule (its routes share auth: the record refuses otherwise), and the error contract of the generated HTTPRoute. */
+function llmPolicies(c: StageContext, llm: LlmStage): K8sObject[] {
+  const out: K8sObject[] = [];
+  const seen = new Set<string>();
+  for (const route of c.spec.routes) {
+    const target = llm.targets.get(route.id);
+    if (!target || seen.has(target.sectionName!)) continue;
+    seen.add(target.sectionName!);
+    const sp = securityPolicy(c.spec, route, dnsLabel(c.spec.name, target.sectionName!), { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target: target as { group: string; kind: string; name: string; sectionName: string } });
+    if (sp) out.push(sp);
+  }
+  if (llm.targets.size) {
+    const errors = errorsTrafficPolicy(c.spec, dnsLabel(aiRouteName(c.spec), 'errors'), c.namespace, aiRouteName(c.spec));
+    if (errors) out.push(errors);
+  }
+  return out;
+}
+
 const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
 function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
@@ -145,8 +177,23 @@ function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settin
     out.push(`HTTP backends are Envoy Gateway Backend objects, whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
   }
   if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push('plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
+  out.push(...llmNotes(spec));
   if (Object.keys(spec.consumers).length) out.push('create one Secret per consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs');
   return out.sort();
+}
+
+/** What the AI Gateway routes need installed: the AI Gateway, its rootPrefix, the provider keys' Secrets, the rate-limit service, the metrics' consumer attribute. */
+function llmNotes(spec: GatewaySpec): string[] {
+  const routes = llmRoutesOf(spec);
+  if (!routes.length) return [];
+  const placed = llmPlacement(spec, routes[0].route, routes[0].b) as LlmPlacement;
+  const root = placed.rootPrefix === '/' ? ' (its default endpointConfig.rootPrefix "/")' : ` with --set endpointConfig.rootPrefix=${placed.rootPrefix}`;
+  const out = [`LLM routes are Envoy AI Gateway AIGatewayRoutes: install Envoy AI Gateway v1.1 (the ai-gateway-crds-helm and ai-gateway-helm charts)${root}, with Envoy Gateway configured for it (the AI Gateway's envoy-gateway-values.yaml)`];
+  const keys = [...new Map(routes.flatMap(({ name, b }) => (b.apiKey ? [[name, b.apiKey.secretRef] as const] : []))).entries()].sort();
+  for (const [name, ref] of keys) out.push(`backend ${name}: create the Secret ${llmKeySecret(spec, name, ref)} in each stage namespace with the provider key (the spec's ${ref}) under data key apiKey, and let the AI Gateway controller read it`);
+  if (routes.some((r) => r.b.tokenLimit)) out.push('LLM token limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
+  if (routes.some((r) => r.b.tokenMetrics?.dimensions.includes('consumer'))) out.push(`LLM token metrics by consumer: install the AI Gateway with --set controller.metricsRequestHeaderAttributes=${API_KEY_CLIENT_HEADER}:consumer`);
+  return out;
 }
 
 /** Compiles the spec for Envoy Gateway on Kubernetes. Throws SynthesisError naming every problem. */

@@ -75,6 +75,8 @@ function awsItems(spec: GatewaySpec, o: CaseOptions): Item[] {
   // The generated functions' configuration, not their bundled JavaScript (tested by behaviour).
   if (plan.authorizer) out.push(item(['authorizer'], plan.authorizer));
   if (plan.transform) out.push(item(['transform'], plan.transform));
+  // The AgentCore Gateway and target per stage the construct builds from it (test/aws/mcp.test.ts).
+  if (plan.mcp) out.push(item(['mcp'], plan.mcp));
   if (plan.domains) out.push(item(['domains'], plan.domains), item(['disableExecuteApiEndpoint'], plan.disableExecuteApiEndpoint ?? false));
   return out;
 }

@@ -35,7 +35,7 @@ function validatorOf(group: string, version: string, kind: string): ValidateFunc
   const key = `${group}/${version} ${kind}`;
   if (validators.has(key)) return validators.get(key);
   let validate: ValidateFunction | undefined;
-  for (const dir of ['gateway-api', 'envoy-gateway', 'prometheus-operator']) {
+  for (const dir of ['gateway-api', 'envoy-gateway', 'envoy-ai-gateway', 'prometheus-operator']) {
     const file = path.join(sharedDir(), 'schemas', 'k8s', dir, `${group}_${plural(kind)}.yaml`);
     if (!existsSync(file)) continue;
     const crd = load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA }) as any;
@@ -83,6 +83,19 @@ function celProblems(o: K8sObject): string[] {
     for (const l of ls) {
       if (l.protocol === 'HTTP' && l.tls) out.push(`tls on an HTTP listener (${l.name})`);
       if (l.protocol === 'HTTPS' && !l.tls?.certificateRefs?.length) out.push(`HTTPS listener without tls certificateRefs (${l.name})`);
+    }
+  }
+  if (o.kind === 'BackendSecurityPolicy') {
+    // Each type takes exactly its own credentials field (the CRD's CEL rules).
+    const field = { APIKey: 'apiKey', AzureAPIKey: 'azureAPIKey', AWSCredentials: 'awsCredentials', AzureCredentials: 'azureCredentials', GCPCredentials: 'gcpCredentials', AnthropicAPIKey: 'anthropicAPIKey' }[spec.type as string];
+    const fields = ['apiKey', 'azureAPIKey', 'awsCredentials', 'azureCredentials', 'gcpCredentials', 'anthropicAPIKey'].filter((f) => f in spec);
+    if (!field || fields.length !== 1 || fields[0] !== field) out.push(`type ${spec.type} with ${fields.join(', ')}`);
+  }
+  if (o.kind === 'AIServiceBackend' && (spec.backendRef?.group !== 'gateway.envoyproxy.io' || spec.backendRef?.kind !== 'Backend')) out.push('backendRef must be an Envoy Gateway Backend');
+  if (o.kind === 'AIGatewayRoute') {
+    for (const r of spec.rules ?? []) {
+      if (r.name === 'route-not-found') out.push('rule name route-not-found is reserved');
+      for (const b of r.backendRefs ?? []) if ((b.group === undefined) !== (b.kind === undefined) || (b.group !== undefined && b.kind !== 'InferencePool')) out.push('backendRef group/kind');
     }
   }
   if (o.kind === 'GatewayClass' && o.metadata.namespace) out.push('GatewayClass is cluster-scoped: no namespace');

@@ -5,8 +5,12 @@
  * entry, with what each cloud charges for.
  */
 import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../model/types';
+import type { SynthesisProblem } from '../../model/errors';
 import type { CheckContext, Target, TargetCapability } from '../types';
 import { differs, native as n, unsupported as u, usedRoutes } from './helpers';
+import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
+import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
+import { TOOL_NAME_MAX } from '../../model/mcp';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
 
@@ -42,7 +46,7 @@ const quotaPeriods = (s: GatewaySpec) => Object.values(s.backends).some((b) => b
 
 const AZURE: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': u(
-    'API Management creates an MCP server (an Api of type mcp with its API tools) only at REST API version 2025-09-01-preview, and the pinned @pulumi/azure-native creates Api at 2024-05-01 (ApiTool at 2025-03-01-preview), so anygate cannot emit it yet; expose the tools from another target, or add them in the portal ("Expose an API as an MCP server")',
+    'API Management creates an MCP server (an Api of type mcp with its API tools) only at REST API version 2025-09-01-preview, and the pinned @pulumi/azure-native creates Api at 2024-05-01 (ApiTool at 2025-03-01-preview); a generic resources.Resource at that version could carry it, but anygate has no schema to check its properties against, so it does not emit it yet; expose the tools from another target, or add them in the portal ("Expose an API as an MCP server")',
   ),
   'backend.llm': n('Backend with the model URL (Azure OpenAI: /openai/deployments/<model> with api-version, the service\'s managed identity unless apiKey names a key; OpenAI-compatible: the base URL with a bearer key from a secret named value)', {
     check: providers(['openai-compatible', 'azure-openai'], 'needs Google or AWS credentials that API Management cannot mint'),
@@ -68,13 +72,36 @@ const AZURE_CONSUMPTION: Partial<Record<AiFeatureId, TargetCapability>> = {
 };
 
 const AWS: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': pending('exposing routes as MCP tools through Amazon Bedrock AgentCore Gateway (AWS::BedrockAgentCore::Gateway and a GatewayTarget over the stage)'),
+  'mcp.tools': n('Amazon Bedrock AgentCore Gateway per stage (AWS::BedrockAgentCore::Gateway, protocol MCP) with the stage as an API Gateway target (AWS::BedrockAgentCore::GatewayTarget: a tool filter and a tool override per tool, outbound without authorization); public routes only', {
+    check: agentCoreTools,
+    differences: [
+      differs('deploy', `the MCP endpoint is the AgentCore Gateway's own URL (https://<gateway id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp), not mcp.path on the API; clients see each tool as ${AGENTCORE_TOOL_PREFIX}<tool>`),
+    ],
+  }),
   'backend.llm': pending('an LLM backend (an http_proxy integration carrying the provider key, or a Bedrock integration)'),
   'llm.tokenLimit': u('API Gateway has no token limit, and its emulation (a generated Lambda in front of the model counting reported usage against a DynamoDB counter) is not generated yet (issue #30); limit requests with a plan quota or rate limit instead'),
   'llm.tokenMetrics': pending('LLM token metrics (CloudWatch metrics from the token-counting Lambda)'),
   'llm.promptGuard': pending('a prompt safety guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail)'),
   'llm.piiGuard': pending('a personal-data guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail with sensitive-information filters)'),
 };
+
+/**
+ * AgentCore calls the stage with one identity (its role, one stored API key, or none), cannot call
+ * methods behind Lambda or Cognito authorizers, and needs the default endpoint: only public routes
+ * become tools, and a tool name with AgentCore's prefix must stay within MCP's 64 characters.
+ */
+function agentCoreTools(ctx: CheckContext): SynthesisProblem[] {
+  return usedRoutes(ctx).flatMap((r) => {
+    const out: SynthesisProblem[] = [];
+    const p = (m: string) => out.push(ctx.problem(r.id, m));
+    if (r.auth !== 'none') p('AgentCore Gateway calls the stage with one identity of its own and cannot call methods behind Lambda authorizers (anygate\'s jwt and custom authorizers) nor pass each consumer\'s API key, so the tool would bypass or break the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
+    if (r.method === 'ANY') p('an AgentCore tool calls one method: give the route a method');
+    if (ctx.spec.domains?.some((d) => d.mtls)) p('a mutual-TLS domain disables the API\'s default endpoint, which AgentCore Gateway calls: drop mtls from the domains, or expose the tools from another target');
+    const name = AGENTCORE_TOOL_PREFIX + r.mcp!.tool;
+    if (name.length > TOOL_NAME_MAX) p(`AgentCore lists the tool as ${name} (${name.length} characters), over the ${TOOL_NAME_MAX} MCP clients accept: shorten mcp.tool to ${TOOL_NAME_MAX - AGENTCORE_TOOL_PREFIX.length} characters`);
+    return out;
+  });
+}
 
 /** Apigee's token counters key on the app VerifyAPIKey verified (client_id). */
 const apigeeTokenCallers = (ctx: CheckContext) =>
@@ -107,11 +134,70 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
   'llm.piiGuard': pending('a personal-data guard (SanitizeUserPrompt with Model Armor sensitive-data protection)'),
 };
 
+/** What the AI Gateway route of an LLM backend can carry on Kubernetes (kubernetes-ai.ts says where it lands). */
+const kubernetesModels = (ctx: CheckContext) => {
+  const out: SynthesisProblem[] = [];
+  const roots = new Map<string, string>();
+  const firstOfBackend = new Map<string, RouteSpec>();
+  const models = new Map<string, string>();
+  for (const { route, name, b } of llmRoutes(ctx)) {
+    const p = (m: string) => out.push(ctx.problem(route.id, m));
+    if (!AI_GATEWAY_SCHEMA[b.provider]) {
+      p(`backend ${name}: provider ${b.provider} needs ${b.provider === 'bedrock' ? 'AWS' : 'Google'} credentials (a credentials file or workload identity federation) the spec cannot name on an Envoy AI Gateway BackendSecurityPolicy; use openai-compatible or azure-openai, or another target`);
+      continue;
+    }
+    if (b.provider === 'azure-openai' && !b.apiKey) p(`backend ${name}: Envoy AI Gateway reaches Azure OpenAI with an api-key or an Entra client (client and tenant ids) the spec cannot name, not the platform identity: set apiKey`);
+    const placed = llmPlacement(ctx.spec, route, b);
+    if (typeof placed === 'string') p(placed);
+    else {
+      const other = [...roots].find(([root]) => root !== placed.rootPrefix);
+      if (other) p(`the AI Gateway controller has one rootPrefix, and this route needs ${placed.rootPrefix} while route ${other[1]} needs ${other[0]}: give every LLM route the same basePath`);
+      roots.set(placed.rootPrefix, route.id);
+    }
+    const what = [route.transform && 'transform', route.rateLimit && 'rateLimit', route.validation && 'validation', route.cache && 'cache', route.versions?.length && 'versions'].filter(Boolean);
+    if (what.length) p(`an LLM route goes through an AIGatewayRoute, which anygate gives no ${what.join(', ')}: remove it from the route, or use another target`);
+    const first = firstOfBackend.get(name);
+    if (first && JSON.stringify([first.auth, first.scopes]) !== JSON.stringify([route.auth, route.scopes])) p(`the routes of backend ${name} share one AIGatewayRoute rule, and ${route.id} is authorized differently from ${first.id}: give them the same auth and scopes`);
+    if (!first) firstOfBackend.set(name, route);
+    const taken = models.get(b.model);
+    if (taken && taken !== name) p(`backends ${taken} and ${name} both serve model ${b.model}, and Envoy AI Gateway picks the backend by the request's model: give each backend its own model`);
+    models.set(b.model, name);
+  }
+  return out;
+};
+
+/** A token budget on Envoy Gateway keys on a header: the consumer the API-key check forwards, or nothing (one budget). */
+const kubernetesTokenCallers = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, name, b }) => {
+    const t = b.tokenLimit!;
+    const out = [];
+    if (t.estimatePrompt) out.push(ctx.problem(route.id, `backend ${name}: Envoy AI Gateway counts the tokens the model reports and cannot estimate a prompt before the call: set estimatePrompt: false`));
+    const keyed = route.auth !== 'none' && route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'));
+    if (t.per !== 'gateway' && !keyed) out.push(ctx.problem(route.id, `a token budget per ${t.per} keys on the consumer the API-key check forwards, and the route lets callers in without an API key: require an apiKey authorizer in every alternative, or set tokenLimit.per: gateway`));
+    const plans = keyed && Object.values(ctx.spec.consumers).some((c) => { const p = ctx.spec.plans[c.plan]; return Boolean(p?.rateLimit || p?.quota); });
+    if (plans) out.push(ctx.problem(route.id, `the consumers' plan limits and the token budget would be two BackendTrafficPolicies on one HTTPRoute rule, and Envoy Gateway applies one: drop the plans' rateLimit and quota, or the token limit, or use another target`));
+    return out;
+  });
+
 const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': u('Envoy AI Gateway\'s MCPRoute routes to MCP servers (backendRefs, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
-  'backend.llm': pending('an LLM backend (AIGatewayRoute + AIServiceBackend + Backend, BackendSecurityPolicy for the key)'),
-  'llm.tokenLimit': pending('an LLM token limit (AIGatewayRoute llmRequestCosts and an Envoy Gateway BackendTrafficPolicy rate limit on that cost)'),
-  'llm.tokenMetrics': pending('LLM token metrics (Envoy AI Gateway gen_ai.client.token.usage metrics)'),
+  'mcp.tools': u('Envoy AI Gateway\'s MCPRoute (v1.1) aggregates MCP servers (backendRefs to MCP servers, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
+  'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; the route\'s SecurityPolicy targets the rule of the HTTPRoute the AI Gateway generates', {
+    check: kubernetesModels,
+    differences: [
+      differs('status', 'the AI Gateway picks the backend by the request body\'s model: a request naming another model answers 404 from the AI Gateway\'s route-not-found rule'),
+      differs('status', 'the AI Gateway serves the OpenAI paths under its rootPrefix with a catch-all PathPrefix rule: a path no HTTPRoute matches under that prefix answers the AI Gateway\'s 404, not the gateway\'s'),
+    ],
+  }),
+  'llm.tokenLimit': n('AIGatewayRoute llmRequestCosts (TotalToken into io.envoy.ai_gateway metadata) and a Global BackendTrafficPolicy rate limit on the rule, costing 0 on the request and the reported tokens on the response, per consumer (the API-key client header) or one bucket', {
+    check: kubernetesTokenCallers,
+    differences: [
+      differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes'),
+      differs('window', 'the rate-limit service\'s windows are fixed and epoch-aligned (a minute, hour or day starts on the clock, not at the first call)'),
+    ],
+  }),
+  'llm.tokenMetrics': n('Envoy AI Gateway records gen_ai.client.token.usage (input and output tokens, by operation and model) for every AIGatewayRoute; a consumer dimension maps the API-key client header through the controller\'s metricsRequestHeaderAttributes (the plan notes give the Helm value)', {
+    differences: [differs('alerting', 'the metric is the OpenTelemetry gen_ai.client.token.usage histogram under the AI Gateway\'s own meter, not a metric in the spec\'s namespace; the route dimension is the model and operation')],
+  }),
   'llm.promptGuard': u('Envoy AI Gateway v1.1 has no prompt safety guard (no content-safety field on AIGatewayRoute or AIServiceBackend); guard prompts on another target or in the model provider'),
   'llm.piiGuard': u('Envoy AI Gateway v1.1 has no personal-data guard; guard prompts on another target or in the model provider'),
 };
