@@ -55,6 +55,8 @@ export function emittedTree(spec: GatewaySpec, platform: AdoptPlatform, stage?: 
         'aws/template.json': JSON.stringify(awsTemplate(plan), null, 2),
         // The generated authorizer's configuration, as synth writes it into the CDK asset.
         ...(plan.authorizer ? { 'aws/asset.authorizer/config.json': JSON.stringify(plan.authorizer.config, null, 2) } : {}),
+        // And the generated transform function's.
+        ...(plan.transform ? { 'aws/asset.transform/config.json': JSON.stringify(plan.transform.config, null, 2) } : {}),
       });
     }
     case 'azure': {
