@@ -144,6 +144,9 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     const first = obj(Object.values(responses)[0]) ?? {};
     const status = Number(str(first.statusCode) ?? 200) || 200;
     const headers: Record<string, string> = {};
+    const templates0 = obj(first.responseTemplates) ?? {};
+    const echo = ownOriginEcho(str(templates0['application/json']) ?? '');
+    if (echo.origins) headers['Access-Control-Allow-Origin'] = echo.origins.join(',');
     for (const [k, v] of Object.entries(obj(first.responseParameters) ?? {})) {
       const h = /^method\.response\.header\.(.+)$/.exec(k);
       const val = typeof v === 'string' ? /^'(.*)'$/s.exec(v)?.[1] : undefined;
@@ -160,8 +163,17 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     }
     let body: unknown;
     const templates = obj(first.responseTemplates) ?? {};
-    const tpl = str(templates['application/json']) ?? str(Object.values(templates)[0]);
-    if (tpl !== undefined && tpl.trim() !== '') {
+    const tpl = echo.origins ? echo.rest : str(templates['application/json']) ?? str(Object.values(templates)[0]);
+    // anygate writes a mock body as one base64-decoded string (no VTL in it).
+    const b64 = tpl === undefined ? null : /^\$util\.base64Decode\("([A-Za-z0-9+/=]*)"\)$/.exec(tpl.trim());
+    if (b64) {
+      const text = Buffer.from(b64[1], 'base64').toString('utf8');
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    } else if (tpl !== undefined && tpl.trim() !== '') {
       try {
         body = JSON.parse(tpl);
       } catch {
@@ -215,7 +227,9 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
       }
       if (url.search) log.lost(from.file, `${at}/uri`, 'query string in the integration URI', 'set it with transform.request.setQuery');
       const named = hostVar && stageHost !== undefined ? BACKEND_STAGE_VARIABLE.exec(hostVar[1])![1].replace(/_/g, '-') : undefined;
-      result.backend = draft.backend(named ?? (url.hostname.split('.')[0] || 'backend'), { type: 'http', url: backendUrl });
+      // The transform function's configuration names the backend's own URL (the stages' default).
+      const byDefault = hostVar && stageHost !== undefined ? defaultUrlOf(hostVar[1], generated) : undefined;
+      result.backend = draft.backend(named ?? (url.hostname.split('.')[0] || 'backend'), { type: 'http', url: byDefault ?? backendUrl });
       if (type === 'http') log.partial(from.file, at, 'HTTP (non-proxy) integration', `backends.${result.backend}`, 'a non-proxy integration forwards only the mapped parameters; the spec forwards the whole request (remove what must not reach the backend with transform.request.removeHeaders / removeQuery)');
       else log.mapped(from.file, at, 'HTTP_PROXY integration', `backends.${result.backend}`);
     }
@@ -265,8 +279,7 @@ function generatedTransform(i: Json, method: string, path: string, from: At, dra
     result.backend = draft.backend(binding, { type: 'function', binding });
   } else {
     const sv = str(target.stageVariable);
-    const host = sv ? generated?.stageVariables?.[sv] : undefined;
-    const url = host !== undefined ? `https://${host}` : usableUrl(target.url) ?? PLACEHOLDER_URL;
+    const url = usableUrl(target.url) ?? PLACEHOLDER_URL;
     const named = sv && BACKEND_STAGE_VARIABLE.test(sv) ? BACKEND_STAGE_VARIABLE.exec(sv)![1].replace(/_/g, '-') : undefined;
     result.backend = draft.backend(named ?? (new URL(url).hostname.split('.')[0] || 'backend'), { type: 'http', url: url.replace(/\/+$/, '') });
   }
@@ -293,4 +306,21 @@ function generatedTransform(i: Json, method: string, path: string, from: At, dra
   if (Object.keys(request).length || Object.keys(response).length) result.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
   log.mapped(from.file, from.at, "anygate's generated transform function", `backends.${result.backend}, routes[].transform`);
   return result;
+}
+
+/** A per-stage backend's own URL, from a transform target that names its stage variable. */
+function defaultUrlOf(stageVariable: string, generated?: GeneratedConfigs): string | undefined {
+  const t = arr(generated?.transform?.routes).map((r) => obj(obj(r)?.target)).find((t) => t?.type === 'http' && t.stageVariable === stageVariable);
+  return usableUrl(t?.url);
+}
+
+/**
+ * anygate's VTL echoing the request's Origin when it is one of several allowed origins
+ * (providers/aws/vtl.ts vtlEchoAllowedOrigin): the origins, and what follows the echo. Anything
+ * else: no origins, the template untouched.
+ */
+function ownOriginEcho(template: string): { origins?: string[]; rest: string } {
+  const m = /^#set\(\$origin = \$input\.params\(\)\.header\.get\('Origin'\)\)\n#if\(((?:\$origin == '[A-Za-z0-9:/.\-[\]]*'(?: \|\| )?)+)\)\n#set\(\$context\.responseOverride\.header\.Access-Control-Allow-Origin = \$origin\)\n#end\n/.exec(template);
+  if (!m) return { rest: template };
+  return { origins: [...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]), rest: template.slice(m[0].length) };
 }

@@ -106,6 +106,13 @@ function corsFromPreflights(preflights: { headers: Json; path: string; from: At 
   delete cors.allowMethods;
   if (!isDefault && methods.length) cors.allowMethods = methods;
   draft.cors = cors;
+  // The CORS headers on mock answers come from the cors setting (synth adds them), not the mocks.
+  for (const b of Object.values(draft.backends)) {
+    const h = obj(b.headers);
+    if (b.type !== 'mock' || !h) continue;
+    for (const k of Object.keys(h)) if (/^access-control-|^vary$/i.test(k)) delete h[k];
+    if (!Object.keys(h).length) delete b.headers;
+  }
 }
 
 /** The CORS settings a preflight mock's static headers say. */
@@ -285,6 +292,14 @@ function readApiExtensions(doc: Json, file: string, base: string, draft: SpecDra
   if (keySource) {
     if (keySource.toUpperCase() === 'HEADER') log.mapped(file, at('x-amazon-apigateway-api-key-source'), 'API key source', 'authorizers (apiKey, header x-api-key)');
     else log.lost(file, at('x-amazon-apigateway-api-key-source'), 'API key source AUTHORIZER', 'the key comes from a Lambda authorizer (usageIdentifierKey); anygate reads API keys from a header or query parameter');
+  }
+  // The headers browsers may read: preflights do not say them, the CORS headers of errors do.
+  const expose = Object.values(obj(doc['x-amazon-apigateway-gateway-responses']) ?? {})
+    .map((r) => str(obj(obj(r)?.responseParameters)?.['gatewayresponse.header.Access-Control-Expose-Headers']))
+    .find((v) => v !== undefined);
+  if (draft.cors && expose && !draft.cors.exposeHeaders) {
+    const list = expose.replace(/^'|'$/g, '').split(',').map((h) => h.trim()).filter(Boolean);
+    if (list.length) draft.cors = { ...draft.cors, exposeHeaders: list };
   }
   for (const [k, v] of Object.entries(obj(doc['x-amazon-apigateway-gateway-responses']) ?? {})) {
     log.lost(file, `${at('x-amazon-apigateway-gateway-responses')}/${k}`, `gateway response ${k}`, `anygate answers errors with one error contract on every target${obj(obj(v)?.responseParameters) ? '; CORS headers on errors come from the cors setting' : ''}`);
