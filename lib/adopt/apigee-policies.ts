@@ -26,6 +26,8 @@ export interface StepEffects {
   raises?: number;
   /** Flow variables AssignMessage sets to literal values (RouteRule conditions read them). */
   vars: Record<string, string>;
+  /** anygate's alternatives: the sets of authorizers whose flags complete one. @default - none */
+  alternatives?: string[][];
 }
 
 export function emptySteps(): StepEffects {
@@ -143,6 +145,44 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
   if (lost.length && mapped) ctx.log.partial(ctx.file, p.xpath, 'AssignMessage', side, `not carried: ${lost.join(', ')}`);
   else if (lost.length || !mapped) ctx.log.lost(ctx.file, p.xpath, 'AssignMessage', lost.length ? `not carried: ${lost.join(', ')}` : 'it sets nothing a route transform holds (flow variables, or a message the spec has no place for)');
   else ctx.log.mapped(ctx.file, p.xpath, 'AssignMessage', fx.mock ? 'backends (mock)' : side);
+}
+
+/** A JavaRegex literal as providers/apigee/conditions.ts regexLiteral writes it, back to text. */
+function unRegex(s: string): string {
+  return s.replace(/\[\^ -!#-~\]/g, '"').replace(/\[(.)\]|\\(.)/g, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? '');
+}
+
+/**
+ * The steps anygate writes around its own policies, read by their condition (a policy alone does
+ * not say it): the alternatives' flags (`anygate.presented.<authorizer>`), and the 403 RaiseFault
+ * on a scope missing from a verified token. True when the step was one of them.
+ */
+export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepContext, fx: StepEffects): boolean {
+  const assigns = kids(p, 'AssignVariable').map((v) => textAt(v, 'Name'));
+  if (p.name === 'AssignMessage' && assigns.length === 1 && /^anygate\.presented\.[A-Za-z0-9-]+$/.test(assigns[0] ?? '')) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's credential-presented flag", 'routes[].auth (alternatives)'));
+    return true;
+  }
+  if (p.name === 'AssignMessage' && assigns.length === 1 && assigns[0] === 'anygate.alternative.complete') {
+    const names = (condition ?? '').split(' and ').map((c) => /^anygate\.presented\.([A-Za-z0-9-]+) = "true"$/.exec(c.trim())?.[1]);
+    if (!names.length || names.some((n) => !n)) return false;
+    (fx.alternatives ??= []).push(names as string[]);
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's complete alternative", 'routes[].auth (alternatives)'));
+    return true;
+  }
+  if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '403' && condition) {
+    const m = [...condition.matchAll(/\bjwt\.JWT-([A-Za-z0-9-]+)\.decoded\.claim\.([A-Za-z0-9_.:-]+) JavaRegex "\^\(\.\* \)\?(.*?)\( \.\*\)\?\$"/g)];
+    if (!m.length) return false;
+    for (const x of m) {
+      const scope = unRegex(x[3]);
+      if (!fx.scopes.includes(scope)) fx.scopes.push(scope);
+      const a = ctx.draft.authorizers[x[1]];
+      if (a && x[2] !== 'scope') a.scopeClaim = x[2];
+    }
+    once(ctx, `${ctx.file}#scopes`, () => ctx.log.mapped(ctx.file, p.xpath, "RaiseFault: anygate's scope check (403)", 'routes[].scopes'));
+    return true;
+  }
+  return false;
 }
 
 /** Applies one policy (its root element) to the route's effects. */

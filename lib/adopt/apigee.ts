@@ -9,7 +9,7 @@ import * as posix from 'node:path/posix';
 import { PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog } from './findings';
 import { readCondition } from './apigee-conditions';
-import { applyPolicy, emptySteps, type StepEffects } from './apigee-policies';
+import { applyPolicy, emptySteps, ownStep, type StepEffects } from './apigee-policies';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
 import { kid, kids, parseXml, textAt, type XmlNode } from './xml';
@@ -158,7 +158,8 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
         }
         continue;
       }
-      applyPolicy(p.node, { file: p.file, draft, log, request, conditional: !!s.condition, reported }, fx);
+      const sctx = { file: p.file, draft, log, request, conditional: !!s.condition, reported };
+      if (!ownStep(p.node, s.condition, sctx, fx)) applyPolicy(p.node, sctx, fx);
     }
   };
   const pre = kid(pe, 'PreFlow');
@@ -211,7 +212,8 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
     const methods = sel.methods.length ? sel.methods : ['ANY'];
     for (const path of paths)
       for (const method of methods) {
-        const route: Json & { method: string; path: string } = { method, path, backend, auth: fx.auth.length ? [[...new Set(fx.auth)]] : 'none' };
+        const auth = fx.alternatives?.length ? fx.alternatives : fx.auth.length ? [[...new Set(fx.auth)]] : 'none';
+        const route: Json & { method: string; path: string } = { method, path, backend, auth };
         if (sel.flow?.attrs.name && paths.length === 1 && methods.length === 1) route.id = sel.flow.attrs.name;
         const scopes = [...new Set(fx.scopes)];
         if (scopes.length) route.scopes = scopes;
