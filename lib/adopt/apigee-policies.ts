@@ -53,7 +53,7 @@ function once(ctx: StepContext, key: string, f: () => void): void {
 }
 
 /** `{request.header.x}` style message templates make a value dynamic. */
-const dynamic = (s: string) => /\{[A-Za-z_][\w.-]*\}/.test(s);
+const dynamic = (s: string) => /(?<!\$)\{[A-Za-z_][\w.-]*\}/.test(s);
 
 /** A header or query name a ref reads (`request.header.x-api-key`, `request.queryparam.apikey`). */
 function refSource(ref: string | undefined): { in: 'header' | 'query'; name: string } | undefined {
@@ -159,6 +159,20 @@ function unRegex(s: string): string {
  */
 export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepContext, fx: StepEffects): boolean {
   const assigns = kids(p, 'AssignVariable').map((v) => textAt(v, 'Name'));
+  // A stage's variables, set in the environment of that stage: `{anygate.stage.x}` reads them.
+  const stage = condition ? /^environment\.name = "([A-Za-z0-9-]+)"$/.exec(condition.trim()) : null;
+  if (p.name === 'AssignMessage' && stage && assigns.length && assigns.every((a) => /^anygate\.stage\.[A-Za-z0-9_]+$/.test(a ?? ''))) {
+    const vars: Record<string, string> = {};
+    for (const v of kids(p, 'AssignVariable')) {
+      const n = textAt(v, 'Name')!.slice('anygate.stage.'.length);
+      vars[n] = textAt(v, 'Value') ?? '';
+      fx.vars[`anygate.stage.${n}`] = `\${stage.${n}}`;
+    }
+    const st = (ctx.draft.stages[stage[1]] ??= {});
+    st.variables = { ...(st.variables as Record<string, string> | undefined), ...vars };
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's stage variables", `stages.${stage[1]}.variables`));
+    return true;
+  }
   if (p.name === 'AssignMessage' && assigns.length === 1 && /^anygate\.presented\.[A-Za-z0-9-]+$/.test(assigns[0] ?? '')) {
     once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's credential-presented flag", 'routes[].auth (alternatives)'));
     return true;
@@ -168,6 +182,11 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
     if (!names.length || names.some((n) => !n)) return false;
     (fx.alternatives ??= []).push(names as string[]);
     once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's complete alternative", 'routes[].auth (alternatives)'));
+    return true;
+  }
+  // The plan's SpikeArrest: its rate comes from the app's API product (anygate-rate), not the route.
+  if (p.name === 'SpikeArrest' && /^(anygate\.plan\.rate|verifyapikey\.[^.]+\.apiproduct\.anygate-rate)$/.test(kid(p, 'Rate')?.attrs.ref ?? '')) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "SpikeArrest: anygate's plan rate (from the API product)", 'plans.<name>.rateLimit'));
     return true;
   }
   if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '403' && condition) {
