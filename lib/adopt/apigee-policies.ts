@@ -6,6 +6,7 @@
 import { PLACEHOLDER_ISSUER, SpecDraft } from './draft';
 import type { FindingLog } from './findings';
 import { kid, kids, textAt, type XmlNode } from './xml';
+import { canonicalCidr } from '../model/ip';
 
 /** Placeholder JWKS URI (Apigee needs one; RFC 2606 `.invalid`, so synth refuses it until set). */
 const PLACEHOLDER_JWKS = 'https://issuer.invalid/.well-known/jwks.json';
@@ -343,7 +344,7 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       const allow: string[] = [];
       const deny: string[] = [];
       for (const r of kids(rules ?? ({ children: [] } as unknown as XmlNode), 'MatchRule'))
-        for (const s of kids(r, 'SourceAddress')) (r.attrs.action === 'DENY' ? deny : allow).push(`${s.text}/${s.attrs.mask ?? 32}`);
+        for (const s of kids(r, 'SourceAddress')) (r.attrs.action === 'DENY' ? deny : allow).push(canonicalCidr(`${s.text}/${s.attrs.mask ?? 32}`) ?? `${s.text}/${s.attrs.mask ?? 32}`);
       ctx.draft.ipRules = { allow: [...new Set([...(ctx.draft.ipRules?.allow ?? []), ...(rules?.attrs.noRuleMatchAction === 'DENY' ? allow : [])])], deny: [...new Set([...(ctx.draft.ipRules?.deny ?? []), ...deny])] };
       report(() => ctx.log.mapped(ctx.file, p.xpath, 'AccessControl', 'ipRules'));
       return;

@@ -7,6 +7,7 @@
 import { SpecDraft, PLACEHOLDER_ISSUER } from './draft';
 import type { FindingLog } from './findings';
 import { kid, kids, parseXml, type XmlNode } from './xml';
+import { rangeToCidr } from './ip-range';
 import { alternativesCondition, isKeyRefusal, isRepeatedCondition, presentedCondition, scopeCheck, templateFromExpression, undeclaredPlaceCondition, type Location } from './azure-expressions';
 
 type Json = Record<string, unknown>;
@@ -187,7 +188,11 @@ function ipFilter(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
     const v = literal(a.text, a, ctx, 'ip-filter address');
     if (v) cidrs.push(v.includes('/') ? v : v.includes(':') ? `${v}/128` : `${v}/32`);
   }
-  for (const r of kids(node, 'address-range')) ctx.log.lost(ctx.file, r.xpath, 'ip-filter address-range', `the range ${r.attrs.from}-${r.attrs.to} is not a CIDR block; write it as CIDR blocks in ipRules`);
+  for (const r of kids(node, 'address-range')) {
+    const block = rangeToCidr(r.attrs.from ?? '', r.attrs.to ?? '');
+    if (block) cidrs.push(block);
+    else ctx.log.lost(ctx.file, r.xpath, 'ip-filter address-range', `the range ${r.attrs.from}-${r.attrs.to} is not one CIDR block; write it as CIDR blocks in ipRules`);
+  }
   fx.ipRules ??= { allow: [], deny: [] };
   (node.attrs.action === 'forbid' ? fx.ipRules.deny : fx.ipRules.allow).push(...cidrs);
   ctx.log.mapped(ctx.file, node.xpath, 'ip-filter', 'ipRules');
