@@ -55,6 +55,8 @@ export function emittedTree(spec: GatewaySpec, platform: AdoptPlatform, stage?: 
         'aws/template.json': JSON.stringify(awsTemplate(plan), null, 2),
         // The generated authorizer's configuration, as synth writes it into the CDK asset.
         ...(plan.authorizer ? { 'aws/asset.authorizer/config.json': JSON.stringify(plan.authorizer.config, null, 2) } : {}),
+        // And the generated transform function's.
+        ...(plan.transform ? { 'aws/asset.transform/config.json': JSON.stringify(plan.transform.config, null, 2) } : {}),
       });
     }
     case 'azure': {
@@ -63,7 +65,16 @@ export function emittedTree(spec: GatewaySpec, platform: AdoptPlatform, stage?: 
     }
     case 'apigee': {
       const plan = compileApigee(spec, { environments: { [s]: s } });
-      return sourceTreeOf('apigee', Object.fromEntries(Object.entries(plan.files).map(([f, c]) => [`apiproxy/${f}`, String(c)])));
+      // Beside the bundle, what apigeecli returns for the organization's objects the proxy uses
+      // (`apigeecli products get`, `apps get`, `targetservers get --env`).
+      const org: Record<string, string> = {};
+      const json = (v: unknown) => JSON.stringify(v, null, 2);
+      for (const pr of plan.products)
+        org[`products/${pr.name}.json`] = json({ name: pr.name, displayName: pr.displayName, ...(pr.description ? { description: pr.description } : {}), approvalType: 'auto', environments: [pr.environment], proxies: [plan.proxyName], ...(pr.quota ? { quota: String(pr.quota.limit), quotaInterval: String(pr.quota.interval), quotaTimeUnit: pr.quota.timeUnit } : {}), ...(pr.rate ? { attributes: [{ name: 'anygate-rate', value: pr.rate }] } : {}) });
+      for (const a of plan.apps) org[`apps/${a.name}.json`] = json({ name: a.name, apiProducts: [{ apiproduct: a.product }], ...(a.description ? { attributes: [{ name: 'description', value: a.description }] } : {}) });
+      for (const ts of plan.targetServers)
+        for (const [env, t] of Object.entries(ts.byStage)) if (typeof t.host === 'string') org[`targetservers/${env}/${ts.name}.json`] = json({ name: ts.name, host: t.host, port: t.port, isEnabled: true, sSLInfo: { enabled: t.ssl } });
+      return sourceTreeOf('apigee', { ...Object.fromEntries(Object.entries(plan.files).map(([f, c]) => [`apiproxy/${f}`, String(c)])), ...org });
     }
     case 'kubernetes': {
       const plan = compileKubernetes(spec, { stages: [s] });

@@ -6,6 +6,7 @@
 import { PLACEHOLDER_ISSUER, SpecDraft } from './draft';
 import type { FindingLog } from './findings';
 import { kid, kids, textAt, type XmlNode } from './xml';
+import { canonicalCidr } from '../model/ip';
 
 /** Placeholder JWKS URI (Apigee needs one; RFC 2606 `.invalid`, so synth refuses it until set). */
 const PLACEHOLDER_JWKS = 'https://issuer.invalid/.well-known/jwks.json';
@@ -26,6 +27,8 @@ export interface StepEffects {
   raises?: number;
   /** Flow variables AssignMessage sets to literal values (RouteRule conditions read them). */
   vars: Record<string, string>;
+  /** anygate's alternatives: the sets of authorizers whose flags complete one. @default - none */
+  alternatives?: string[][];
 }
 
 export function emptySteps(): StepEffects {
@@ -51,7 +54,7 @@ function once(ctx: StepContext, key: string, f: () => void): void {
 }
 
 /** `{request.header.x}` style message templates make a value dynamic. */
-const dynamic = (s: string) => /\{[A-Za-z_][\w.-]*\}/.test(s);
+const dynamic = (s: string) => /(?<!\$)\{[A-Za-z_][\w.-]*\}/.test(s);
 
 /** A header or query name a ref reads (`request.header.x-api-key`, `request.queryparam.apikey`). */
 function refSource(ref: string | undefined): { in: 'header' | 'query'; name: string } | undefined {
@@ -143,6 +146,63 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
   if (lost.length && mapped) ctx.log.partial(ctx.file, p.xpath, 'AssignMessage', side, `not carried: ${lost.join(', ')}`);
   else if (lost.length || !mapped) ctx.log.lost(ctx.file, p.xpath, 'AssignMessage', lost.length ? `not carried: ${lost.join(', ')}` : 'it sets nothing a route transform holds (flow variables, or a message the spec has no place for)');
   else ctx.log.mapped(ctx.file, p.xpath, 'AssignMessage', fx.mock ? 'backends (mock)' : side);
+}
+
+/** A JavaRegex literal as providers/apigee/conditions.ts regexLiteral writes it, back to text. */
+function unRegex(s: string): string {
+  return s.replace(/\[\^ -!#-~\]/g, '"').replace(/\[(.)\]|\\(.)/g, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? '');
+}
+
+/**
+ * The steps anygate writes around its own policies, read by their condition (a policy alone does
+ * not say it): the alternatives' flags (`anygate.presented.<authorizer>`), and the 403 RaiseFault
+ * on a scope missing from a verified token. True when the step was one of them.
+ */
+export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepContext, fx: StepEffects): boolean {
+  const assigns = kids(p, 'AssignVariable').map((v) => textAt(v, 'Name'));
+  // A stage's variables, set in the environment of that stage: `{anygate.stage.x}` reads them.
+  const stage = condition ? /^environment\.name = "([A-Za-z0-9-]+)"$/.exec(condition.trim()) : null;
+  if (p.name === 'AssignMessage' && stage && assigns.length && assigns.every((a) => /^anygate\.stage\.[A-Za-z0-9_]+$/.test(a ?? ''))) {
+    const vars: Record<string, string> = {};
+    for (const v of kids(p, 'AssignVariable')) {
+      const n = textAt(v, 'Name')!.slice('anygate.stage.'.length);
+      vars[n] = textAt(v, 'Value') ?? '';
+      fx.vars[`anygate.stage.${n}`] = `\${stage.${n}}`;
+    }
+    const st = (ctx.draft.stages[stage[1]] ??= {});
+    st.variables = { ...(st.variables as Record<string, string> | undefined), ...vars };
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's stage variables", `stages.${stage[1]}.variables`));
+    return true;
+  }
+  if (p.name === 'AssignMessage' && assigns.length === 1 && /^anygate\.presented\.[A-Za-z0-9-]+$/.test(assigns[0] ?? '')) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's credential-presented flag", 'routes[].auth (alternatives)'));
+    return true;
+  }
+  if (p.name === 'AssignMessage' && assigns.length === 1 && assigns[0] === 'anygate.alternative.complete') {
+    const names = (condition ?? '').split(' and ').map((c) => /^anygate\.presented\.([A-Za-z0-9-]+) = "true"$/.exec(c.trim())?.[1]);
+    if (!names.length || names.some((n) => !n)) return false;
+    (fx.alternatives ??= []).push(names as string[]);
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "AssignMessage: anygate's complete alternative", 'routes[].auth (alternatives)'));
+    return true;
+  }
+  // The plan's SpikeArrest: its rate comes from the app's API product (anygate-rate), not the route.
+  if (p.name === 'SpikeArrest' && /^(anygate\.plan\.rate|verifyapikey\.[^.]+\.apiproduct\.anygate-rate)$/.test(kid(p, 'Rate')?.attrs.ref ?? '')) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "SpikeArrest: anygate's plan rate (from the API product)", 'plans.<name>.rateLimit'));
+    return true;
+  }
+  if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '403' && condition) {
+    const m = [...condition.matchAll(/\bjwt\.JWT-([A-Za-z0-9-]+)\.decoded\.claim\.([A-Za-z0-9_.:-]+) JavaRegex "\^\(\.\* \)\?(.*?)\( \.\*\)\?\$"/g)];
+    if (!m.length) return false;
+    for (const x of m) {
+      const scope = unRegex(x[3]);
+      if (!fx.scopes.includes(scope)) fx.scopes.push(scope);
+      const a = ctx.draft.authorizers[x[1]];
+      if (a && x[2] !== 'scope') a.scopeClaim = x[2];
+    }
+    once(ctx, `${ctx.file}#scopes`, () => ctx.log.mapped(ctx.file, p.xpath, "RaiseFault: anygate's scope check (403)", 'routes[].scopes'));
+    return true;
+  }
+  return false;
 }
 
 /** Applies one policy (its root element) to the route's effects. */
@@ -284,7 +344,7 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       const allow: string[] = [];
       const deny: string[] = [];
       for (const r of kids(rules ?? ({ children: [] } as unknown as XmlNode), 'MatchRule'))
-        for (const s of kids(r, 'SourceAddress')) (r.attrs.action === 'DENY' ? deny : allow).push(`${s.text}/${s.attrs.mask ?? 32}`);
+        for (const s of kids(r, 'SourceAddress')) (r.attrs.action === 'DENY' ? deny : allow).push(canonicalCidr(`${s.text}/${s.attrs.mask ?? 32}`) ?? `${s.text}/${s.attrs.mask ?? 32}`);
       ctx.draft.ipRules = { allow: [...new Set([...(ctx.draft.ipRules?.allow ?? []), ...(rules?.attrs.noRuleMatchAction === 'DENY' ? allow : [])])], deny: [...new Set([...(ctx.draft.ipRules?.deny ?? []), ...deny])] };
       report(() => ctx.log.mapped(ctx.file, p.xpath, 'AccessControl', 'ipRules'));
       return;

@@ -8,8 +8,9 @@ import { AnygateError } from '../model/errors';
 import * as posix from 'node:path/posix';
 import { PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog } from './findings';
+import { arr, obj, parseData, str } from './data';
 import { readCondition } from './apigee-conditions';
-import { applyPolicy, emptySteps, type StepEffects } from './apigee-policies';
+import { applyPolicy, emptySteps, ownStep, type StepEffects } from './apigee-policies';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
 import { kid, kids, parseXml, textAt, type XmlNode } from './xml';
@@ -22,13 +23,27 @@ interface Bundle {
   readonly proxies: { file: string; node: XmlNode }[];
   readonly targets: Map<string, { file: string; node: XmlNode }>;
   readonly policies: Map<string, { file: string; node: XmlNode }>;
+  /** apigeecli exports beside the bundle: API products, developer apps, target servers per environment. */
+  readonly products: { file: string; doc: Json }[];
+  readonly apps: { file: string; doc: Json }[];
+  readonly targetServers: { file: string; env: string; doc: Json }[];
 }
 
 function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
   const descriptors = [...tree.files.keys()].filter((f) => /(^|\/)apiproxy\/[^/]+\.xml$/.test(f));
   const root = descriptors[0]?.replace(/[^/]+\.xml$/, '') ?? ([...tree.files.keys()].find((f) => /(^|\/)proxies\/[^/]+\.xml$/.test(f))?.replace(/proxies\/[^/]+\.xml$/, '') ?? '');
-  const bundle: Bundle = { root, proxies: [], targets: new Map(), policies: new Map() };
+  const bundle: Bundle = { root, proxies: [], targets: new Map(), policies: new Map(), products: [], apps: [], targetServers: [] };
   for (const [file, text] of tree.files) {
+    const orgObject = /(^|\/)(products|apps|targetservers\/[^/]+)\/[^/]+\.json$/.exec(file);
+    if (orgObject && !file.startsWith(root)) {
+      const parsed = parseData(text, file);
+      const doc = parsed.ok ? obj(parsed.docs[0]) : undefined;
+      if (!doc) log.lost(file, '', 'file', parsed.ok ? 'not a JSON object' : `${parsed.error}; fix the file and import again`);
+      else if (orgObject[2] === 'products') bundle.products.push({ file, doc });
+      else if (orgObject[2] === 'apps') bundle.apps.push({ file, doc });
+      else bundle.targetServers.push({ file, env: orgObject[2].slice('targetservers/'.length), doc });
+      continue;
+    }
     if (!file.startsWith(root)) {
       log.lost(file, '', 'file', 'outside the apiproxy/ folder: not read');
       continue;
@@ -65,6 +80,62 @@ function steps(flow: XmlNode | undefined, side: 'Request' | 'Response', file: st
   return s ? kids(s, 'Step').map((st) => ({ name: textAt(st, 'Name') ?? '', condition: textAt(st, 'Condition') || undefined, xpath: st.xpath, file })) : [];
 }
 
+/** The URL a LoadBalancer of one target server reaches, per exported environment; undefined when not exported. */
+function serverUrls(servers: string[], path: string | undefined, bundle: Bundle): Record<string, string> | undefined {
+  if (servers.length !== 1) return undefined;
+  const out: Record<string, string> = {};
+  for (const t of bundle.targetServers) {
+    if (t.doc.name !== servers[0] || typeof t.doc.host !== 'string') continue;
+    const port = Number(t.doc.port ?? 443);
+    const url = usableUrl(`https://${t.doc.host}${port === 443 ? '' : `:${port}`}${path && path !== '/' ? path : ''}`);
+    if (url && obj(t.doc.sSLInfo)?.enabled !== false) out[t.env] = url;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** API products (plans) and apps (consumers) of the proxy, from apigeecli exports. */
+function readOrg(bundle: Bundle, proxy: string, draft: SpecDraft, log: FindingLog): void {
+  const planOf = new Map<string, string>();
+  // anygate names products and apps `<proxy>-<plan or consumer>-<environment>`.
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const strip = (n: string, env: unknown) => n.replace(new RegExp(`^${esc(proxy)}-`), '').replace(typeof env === 'string' ? new RegExp(`-${esc(env)}$`) : /$^/, '');
+  const envOf = new Map<string, unknown>();
+  for (const { file, doc } of bundle.products) {
+    if (!arr(doc.proxies).includes(proxy)) {
+      log.lost(file, '', 'API product', `it does not list the proxy ${proxy}`);
+      continue;
+    }
+    envOf.set(String(doc.name), arr(doc.environments)[0]);
+    const name = SpecDraft.nameIn(strip(String(doc.name ?? 'plan'), arr(doc.environments)[0]), draft.plans, 'plan');
+    const plan: Json = {};
+    if (str(doc.description)) plan.description = str(doc.description);
+    const limit = Number(doc.quota);
+    const interval = Number(doc.quotaInterval ?? 1);
+    const unit = String(doc.quotaTimeUnit ?? '').toLowerCase();
+    const period = interval === 1 && (unit === 'day' || unit === 'month') ? unit : interval === 7 && unit === 'day' ? 'week' : undefined;
+    if (Number.isInteger(limit) && limit > 0 && period) plan.quota = { limit, period };
+    else if (doc.quota !== undefined) log.lost(file, '/quota', 'product quota', `${doc.quota} per ${interval} ${unit}: anygate quotas count per day, week or month`);
+    const rate = arr(doc.attributes).map(obj).find((a) => a?.name === 'anygate-rate')?.value;
+    const m = typeof rate === 'string' ? /^(\d+(?:\.\d+)?)(ps|pm)$/.exec(rate) : null;
+    if (m) plan.rateLimit = { requestsPerSecond: m[2] === 'ps' ? Number(m[1]) : Number(m[1]) / 60 };
+    draft.plans[name] = plan;
+    planOf.set(String(doc.name), name);
+    log.partial(file, '', 'API product', `plans.${name}`, "a product's rate (SpikeArrest) has no burst: the plan's burst is not carried");
+  }
+  for (const { file, doc } of bundle.apps) {
+    const product = arr(doc.apiProducts).map((p) => (typeof p === 'string' ? p : str(obj(p)?.apiproduct))).find((p) => p && planOf.has(p));
+    const plan = product ? planOf.get(product) : undefined;
+    if (!plan) {
+      log.lost(file, '', 'developer app', 'none of its products is a plan of this proxy');
+      continue;
+    }
+    const name = SpecDraft.nameIn(strip(String(doc.name ?? 'consumer'), envOf.get(product!)), draft.consumers, 'consumer');
+    const description = arr(doc.attributes).map(obj).find((a) => a?.name === 'description')?.value;
+    draft.consumers[name] = { plan, ...(typeof description === 'string' ? { description } : {}) };
+    log.mapped(file, '', 'developer app', `consumers.${name} (its keys stay in Apigee)`);
+  }
+}
+
 /** Imports one proxy from an Apigee bundle. */
 export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptResult {
   const log = new FindingLog();
@@ -79,6 +150,9 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
   const pe = chosen.node;
   const file = chosen.file;
   if (bundle.descriptor) log.mapped(bundle.descriptor.file, bundle.descriptor.node.xpath, 'APIProxy descriptor', 'name');
+  // anygate describes the endpoint `<name> <version>`.
+  const described = new RegExp(`^${draft.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (\\S+)$`).exec(textAt(pe, 'Description') ?? '');
+  if (described) draft.version = described[1];
   const basePath = textAt(pe, 'HTTPProxyConnection', 'BasePath');
   if (basePath && basePath !== '/') {
     draft.basePath = basePath.replace(/\/+$/, '');
@@ -99,6 +173,16 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
       // anygate names a target <backend>, or <backend>-<timeout>ms for routes with their own timeout.
       backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: usableUrl(url)! });
       log.mapped(t.file, kid(conn, 'URL')!.xpath, 'TargetEndpoint URL', `backends.${backend}`);
+    } else if (kid(conn, 'LoadBalancer') && serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), textAt(conn, 'Path'), bundle)) {
+      // Target servers the export holds: their URL in each environment exported (a stage each).
+      const byEnv = serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), textAt(conn, 'Path'), bundle)!;
+      const [first] = Object.values(byEnv);
+      backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: first });
+      for (const [env, url] of Object.entries(byEnv)) {
+        const st = (draft.stages[env] ??= {});
+        st.backends = { ...(obj(st.backends) ?? {}), [backend]: { url } };
+      }
+      log.partial(t.file, kid(conn, 'LoadBalancer')!.xpath, 'LoadBalancer of target servers', `backends.${backend}, stages.<env>.backends.${backend}`, `the target servers' hosts per environment come from the export (${Object.keys(byEnv).join(', ')}); the backend's URL in environments not exported is not known: it is the first exported one`);
     } else if (kid(conn, 'LoadBalancer')) {
       const servers = kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name);
       backend = draft.backend(tname, { type: 'http', url: PLACEHOLDER_URL });
@@ -158,7 +242,8 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
         }
         continue;
       }
-      applyPolicy(p.node, { file: p.file, draft, log, request, conditional: !!s.condition, reported }, fx);
+      const sctx = { file: p.file, draft, log, request, conditional: !!s.condition, reported };
+      if (!ownStep(p.node, s.condition, sctx, fx)) applyPolicy(p.node, sctx, fx);
     }
   };
   const pre = kid(pe, 'PreFlow');
@@ -211,7 +296,8 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
     const methods = sel.methods.length ? sel.methods : ['ANY'];
     for (const path of paths)
       for (const method of methods) {
-        const route: Json & { method: string; path: string } = { method, path, backend, auth: fx.auth.length ? [[...new Set(fx.auth)]] : 'none' };
+        const auth = fx.alternatives?.length ? fx.alternatives : fx.auth.length ? [[...new Set(fx.auth)]] : 'none';
+        const route: Json & { method: string; path: string } = { method, path, backend, auth };
         if (sel.flow?.attrs.name && paths.length === 1 && methods.length === 1) route.id = sel.flow.attrs.name;
         const scopes = [...new Set(fx.scopes)];
         if (scopes.length) route.scopes = scopes;
@@ -235,11 +321,12 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
         if (i !== undefined) log.mapped(file, sel.flow?.xpath ?? pe.xpath, sel.flow ? 'Flow' : 'ProxyEndpoint (every request)', `routes[${i}]`);
       }
     // Quotas belong to plans: one plan per distinct quota, consumers are not in a bundle.
-    if (fx.quota) {
+    if (fx.quota && !bundle.products.length) {
       const key = JSON.stringify(fx.quota);
       if (!Object.values(draft.plans).some((p) => JSON.stringify(p.quota) === key)) draft.plans[SpecDraft.nameIn('default', draft.plans, 'plan')] = { quota: fx.quota };
     }
   }
+  readOrg(bundle, name, draft, log);
   for (const [pname, p] of bundle.policies) if (![...reported].some((r) => r === p.file || r === `missing:${pname}`) && !log.findings().some((f) => f.file === p.file)) log.lost(p.file, p.node.xpath, p.node.name, 'no step runs this policy');
   if (Object.keys(draft.plans).length && !Object.values(draft.authorizers).some((a) => a.type === 'apiKey')) draft.authorizers.apiKey = { type: 'apiKey', in: 'header', name: 'x-api-key' };
   if (options.name) draft.name = options.name;

@@ -33,6 +33,10 @@ function generatedJwt(name: string, scheme: Json, generated: Json | undefined, f
   const m = /^anygate-(.+)$/.exec(name);
   const jwt = m ? obj(obj(generated?.jwt)?.[m[1]]) : undefined;
   if (!m || !jwt) return undefined;
+  return jwtFromConfig(m[1], jwt, obj(obj(generated?.schemes)?.[name])?.resultTtlSeconds ?? obj(scheme['x-amazon-apigateway-authorizer'])?.authorizerResultTtlInSeconds, from, draft, log);
+}
+
+function jwtFromConfig(name: string, jwt: Json, ttl: unknown, from: At, draft: SpecDraft, log: FindingLog): string {
   const def: Json = { type: 'jwt', issuer: jwt.issuer, audiences: jwt.audiences };
   if (jwt.jwksUri) def.jwksUri = jwt.jwksUri;
   if (JSON.stringify(jwt.algorithms) !== JSON.stringify(['RS256'])) def.algorithms = jwt.algorithms;
@@ -41,11 +45,10 @@ function generatedJwt(name: string, scheme: Json, generated: Json | undefined, f
   if (typeof jwt.header === 'string' && jwt.header.toLowerCase() !== 'authorization') def.header = jwt.header;
   if (typeof jwt.clockSkewSeconds === 'number' && jwt.clockSkewSeconds !== 60) def.clockSkewSeconds = jwt.clockSkewSeconds;
   if (typeof jwt.typ === 'string') def.typ = jwt.typ;
-  const ttl = obj(obj(generated?.schemes)?.[name])?.resultTtlSeconds ?? obj(scheme['x-amazon-apigateway-authorizer'])?.authorizerResultTtlInSeconds;
   if (typeof ttl === 'number' && ttl !== 60) def.resultTtlSeconds = ttl;
-  draft.authorizers[m[1]] = def;
-  log.mapped(from.file, from.at, "anygate's generated JWT authorizer", `authorizers.${m[1]}`);
-  return m[1];
+  draft.authorizers[name] = def;
+  log.mapped(from.file, from.at, "anygate's generated JWT authorizer", `authorizers.${name}`);
+  return name;
 }
 
 /** Adds the authorizer for a security scheme; returns its spec name, or undefined when the scheme is not one API Gateway enforces. */
@@ -119,4 +122,28 @@ export function apiKey(scheme: Json, from: At, draft: SpecDraft, log: FindingLog
   draft.authorizers[spec] = { type: 'apiKey', in: where, name };
   log.mapped(from.file, from.at, 'API key required', `authorizers.${spec}`);
   return spec;
+}
+
+/**
+ * The authorizer `name` as anygate's generated authorizer configuration holds it (a JWT, or an
+ * API key the authorizer reads), added to the draft once. A header key's name is lower-cased in the
+ * configuration; `params` (the operation's declared parameters) give back its spelling.
+ * Returns false when the configuration does not hold it.
+ */
+export function generatedAuthorizer(name: string, generated: Json, params: readonly Json[], from: At, draft: SpecDraft, log: FindingLog): boolean {
+  if (draft.authorizers[name]) return true;
+  const jwt = obj(obj(generated.jwt)?.[name]);
+  if (jwt) {
+    const ttl = obj(obj(generated.schemes)?.[`anygate-${name}`])?.resultTtlSeconds;
+    jwtFromConfig(name, jwt, ttl, from, draft, log);
+    return true;
+  }
+  const key = obj(obj(generated.apiKeys)?.[name]);
+  if (!key) return false;
+  const where = key.in === 'query' ? 'query' : 'header';
+  const lower = String(key.name ?? 'x-api-key');
+  const spelled = params.find((p) => p.in === where && typeof p.name === 'string' && p.name.toLowerCase() === lower.toLowerCase())?.name as string | undefined;
+  draft.authorizers[name] = { type: 'apiKey', in: where, name: where === 'header' ? spelled ?? lower : lower };
+  log.mapped(from.file, from.at, "anygate's generated authorizer: API key", `authorizers.${name}`);
+  return true;
 }

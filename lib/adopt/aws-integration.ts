@@ -78,11 +78,26 @@ function parameterValue(source: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What anygate's own output holds beside the OpenAPI body: the generated authorizer's and transform
+ * function's configurations (CDK assets) and the variables of the exported stage, through which
+ * anygate names per-stage backend hosts (`anygate_backend_<name>`).
+ */
+export interface GeneratedConfigs {
+  readonly authorizer?: Json;
+  readonly transform?: Json;
+  /** The first stage's variables. @default - none */
+  readonly stageVariables?: Record<string, string>;
+}
+
+/** The stage variable anygate routes a per-stage backend host through. */
+export const BACKEND_STAGE_VARIABLE = /^anygate_backend_([A-Za-z0-9_]+)$/;
+
 /** What the route gets from its integration. */
 export interface IntegrationResult {
   backend: string;
   timeoutMs?: number;
-  transform?: { request: Json };
+  transform?: { request?: Json; response?: Json };
   /** The integration is a MOCK answering the CORS preflight (the route is then not added). */
   corsPreflight?: Json;
 }
@@ -91,8 +106,10 @@ export interface IntegrationResult {
  * Reads one integration for the route `method path` (`path` relative to the gateway's base).
  * `from` is where the integration sits.
  */
-export function readIntegration(raw: Json, method: string, path: string, from: At, draft: SpecDraft, log: FindingLog): IntegrationResult {
+export function readIntegration(raw: Json, method: string, path: string, from: At, draft: SpecDraft, log: FindingLog, generated?: GeneratedConfigs): IntegrationResult {
   const i = normalizeIntegration(raw);
+  const own = generatedTransform(i, method, path, from, draft, log, generated);
+  if (own) return own;
   const type = String(str(i.type) ?? '').toLowerCase();
   const at = from.at;
   const result: IntegrationResult = { backend: '' };
@@ -127,6 +144,9 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     const first = obj(Object.values(responses)[0]) ?? {};
     const status = Number(str(first.statusCode) ?? 200) || 200;
     const headers: Record<string, string> = {};
+    const templates0 = obj(first.responseTemplates) ?? {};
+    const echo = ownOriginEcho(str(templates0['application/json']) ?? '');
+    if (echo.origins) headers['Access-Control-Allow-Origin'] = echo.origins.join(',');
     for (const [k, v] of Object.entries(obj(first.responseParameters) ?? {})) {
       const h = /^method\.response\.header\.(.+)$/.exec(k);
       const val = typeof v === 'string' ? /^'(.*)'$/s.exec(v)?.[1] : undefined;
@@ -143,8 +163,17 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     }
     let body: unknown;
     const templates = obj(first.responseTemplates) ?? {};
-    const tpl = str(templates['application/json']) ?? str(Object.values(templates)[0]);
-    if (tpl !== undefined && tpl.trim() !== '') {
+    const tpl = echo.origins ? echo.rest : str(templates['application/json']) ?? str(Object.values(templates)[0]);
+    // anygate writes a mock body as one base64-decoded string (no VTL in it).
+    const b64 = tpl === undefined ? null : /^\$util\.base64Decode\("([A-Za-z0-9+/=]*)"\)$/.exec(tpl.trim());
+    if (b64) {
+      const text = Buffer.from(b64[1], 'base64').toString('utf8');
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    } else if (tpl !== undefined && tpl.trim() !== '') {
       try {
         body = JSON.parse(tpl);
       } catch {
@@ -166,7 +195,11 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     else log.mapped(from.file, at, 'AWS_PROXY Lambda integration', `backends.${result.backend}`);
     if (i.credentials !== undefined) log.lost(from.file, `${at}/credentials`, 'integration credentials (IAM role)', 'anygate grants the gateway permission to invoke the function itself; the role is not used');
   } else if (type === 'http_proxy' || type === 'http') {
-    const literal = cfnString(i.uri);
+    let literal = cfnString(i.uri);
+    // anygate's per-stage backend host: the exported stage's value is the backend's URL there.
+    const hostVar = literal ? /^https:\/\/\$\{stageVariables\.([A-Za-z0-9_]+)\}/.exec(literal) : null;
+    const stageHost = hostVar && BACKEND_STAGE_VARIABLE.test(hostVar[1]) ? generated?.stageVariables?.[hostVar[1]] : undefined;
+    if (literal && hostVar && stageHost !== undefined) literal = `https://${stageHost}${literal.slice(hostVar[0].length)}`;
     let url: URL | undefined;
     try {
       url = literal ? new URL(literal.replace(/\{([^}]+)\}/g, '__p_$1__')) : undefined;
@@ -193,7 +226,10 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
         log.partial(from.file, `${at}/uri`, 'plain-HTTP backend', 'backends (https)', `the source calls ${base} over plain HTTP; anygate calls backends over HTTPS only, so the spec says ${backendUrl}: make sure the backend serves TLS`);
       }
       if (url.search) log.lost(from.file, `${at}/uri`, 'query string in the integration URI', 'set it with transform.request.setQuery');
-      result.backend = draft.backend(url.hostname.split('.')[0] || 'backend', { type: 'http', url: backendUrl });
+      const named = hostVar && stageHost !== undefined ? BACKEND_STAGE_VARIABLE.exec(hostVar[1])![1].replace(/_/g, '-') : undefined;
+      // The transform function's configuration names the backend's own URL (the stages' default).
+      const byDefault = hostVar && stageHost !== undefined ? defaultUrlOf(hostVar[1], generated) : undefined;
+      result.backend = draft.backend(named ?? (url.hostname.split('.')[0] || 'backend'), { type: 'http', url: byDefault ?? backendUrl });
       if (type === 'http') log.partial(from.file, at, 'HTTP (non-proxy) integration', `backends.${result.backend}`, 'a non-proxy integration forwards only the mapped parameters; the spec forwards the whole request (remove what must not reach the backend with transform.request.removeHeaders / removeQuery)');
       else log.mapped(from.file, at, 'HTTP_PROXY integration', `backends.${result.backend}`);
     }
@@ -211,7 +247,8 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     const rt = obj(obj(r)?.responseTemplates);
     if (rt && Object.keys(rt).length) log.lost(from.file, `${at}/${Array.isArray(responses) ? 'integrationResponses' : 'responses'}/${k}/responseTemplates`, 'response mapping template (VTL)', 'not carried; the backend response is passed through');
   }
-  for (const key of ['contentHandling', 'connectionType', 'connectionId', 'cacheNamespace', 'tlsConfig']) if (i[key] !== undefined) log.lost(from.file, `${at}/${key}`, `integration ${key}`, `${key} has no anygate equivalent`);
+  if (i.cacheNamespace !== undefined || i.cacheKeyParameters !== undefined) log.mapped(from.file, `${at}/cacheKeyParameters`, 'cache key', 'routes[].cache.key (with the stage method setting)');
+  for (const key of ['contentHandling', 'connectionType', 'connectionId', 'tlsConfig']) if (i[key] !== undefined) log.lost(from.file, `${at}/${key}`, `integration ${key}`, `${key} has no anygate equivalent`);
   if (Object.keys(setHeaders).length || Object.keys(setQuery).length || rewritePath) {
     const request: Json = {};
     if (Object.keys(setHeaders).length) request.setHeaders = setHeaders;
@@ -223,4 +260,67 @@ export function readIntegration(raw: Json, method: string, path: string, from: A
     result.transform = { request };
   }
   return result;
+}
+
+/**
+ * A route anygate's generated transform function serves (an AWS_PROXY integration through the
+ * `anygate_transform` stage variable): its backend, path rewrite and transforms come from the
+ * function's configuration (the CDK asset beside the template). Undefined for any other integration.
+ */
+function generatedTransform(i: Json, method: string, path: string, from: At, draft: SpecDraft, log: FindingLog, generated?: GeneratedConfigs): IntegrationResult | undefined {
+  if (String(str(i.type) ?? '').toLowerCase() !== 'aws_proxy' || !/stageVariables\.anygate_transform\}/.test(subText(i.uri) ?? '')) return undefined;
+  const entry = arr(generated?.transform?.routes).map(obj).find((r) => r?.method === method && r?.resource === path);
+  if (!entry) return undefined;
+  const result: IntegrationResult = { backend: '' };
+  if (typeof i.timeoutInMillis === 'number' && i.timeoutInMillis !== 29000) result.timeoutMs = i.timeoutInMillis;
+  const target = obj(entry.target) ?? {};
+  if (target.type === 'function') {
+    const binding = String(str(target.stageVariable) ?? '').replace(/^anygate_fn_/, '').replace(/_/g, '-') || 'function';
+    result.backend = draft.backend(binding, { type: 'function', binding });
+  } else {
+    const sv = str(target.stageVariable);
+    const url = usableUrl(target.url) ?? PLACEHOLDER_URL;
+    const named = sv && BACKEND_STAGE_VARIABLE.test(sv) ? BACKEND_STAGE_VARIABLE.exec(sv)![1].replace(/_/g, '-') : undefined;
+    result.backend = draft.backend(named ?? (new URL(url).hostname.split('.')[0] || 'backend'), { type: 'http', url: url.replace(/\/+$/, '') });
+  }
+  const req = obj(entry.request) ?? {};
+  const res = obj(entry.response) ?? {};
+  const request: Json = {};
+  const nonEmpty = (o: unknown) => (obj(o) && Object.keys(obj(o)!).length ? o : undefined);
+  const list = (v: unknown) => (arr(v).length ? arr(v) : undefined);
+  if (nonEmpty(req.setHeaders)) request.setHeaders = req.setHeaders;
+  if (list(req.removeHeaders)) request.removeHeaders = req.removeHeaders;
+  if (nonEmpty(req.setQuery)) request.setQuery = req.setQuery;
+  if (list(req.removeQuery)) request.removeQuery = req.removeQuery;
+  if (req.body !== undefined) request.body = req.body;
+  // The route's own path over the route's parameter names (API Gateway may rename them).
+  const rename = obj(entry.rename) ?? {};
+  const back = Object.fromEntries(Object.entries(rename).map(([k, v]) => [String(v), k]));
+  const routePath = path.replace(/\{([^}+]+)(\+?)\}/g, (_m, n: string, plus: string) => `{${back[n] ?? n}${plus}}`);
+  const backendPath = str(entry.backendPath);
+  if (backendPath && backendPath !== routePath) request.rewritePath = backendPath;
+  const response: Json = {};
+  if (nonEmpty(res.setHeaders)) response.setHeaders = res.setHeaders;
+  if (list(res.removeHeaders)) response.removeHeaders = res.removeHeaders;
+  if (list(res.redact)) response.redact = res.redact;
+  if (Object.keys(request).length || Object.keys(response).length) result.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
+  log.mapped(from.file, from.at, "anygate's generated transform function", `backends.${result.backend}, routes[].transform`);
+  return result;
+}
+
+/** A per-stage backend's own URL, from a transform target that names its stage variable. */
+function defaultUrlOf(stageVariable: string, generated?: GeneratedConfigs): string | undefined {
+  const t = arr(generated?.transform?.routes).map((r) => obj(obj(r)?.target)).find((t) => t?.type === 'http' && t.stageVariable === stageVariable);
+  return usableUrl(t?.url);
+}
+
+/**
+ * anygate's VTL echoing the request's Origin when it is one of several allowed origins
+ * (providers/aws/vtl.ts vtlEchoAllowedOrigin): the origins, and what follows the echo. Anything
+ * else: no origins, the template untouched.
+ */
+function ownOriginEcho(template: string): { origins?: string[]; rest: string } {
+  const m = /^#set\(\$origin = \$input\.params\(\)\.header\.get\('Origin'\)\)\n#if\(((?:\$origin == '[A-Za-z0-9:/.\-[\]]*'(?: \|\| )?)+)\)\n#set\(\$context\.responseOverride\.header\.Access-Control-Allow-Origin = \$origin\)\n#end\n/.exec(template);
+  if (!m) return { rest: template };
+  return { origins: [...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]), rest: template.slice(m[0].length) };
 }

@@ -5,8 +5,8 @@
 import { arr, obj, str } from './data';
 import { METHODS, type At, type SpecDraft } from './draft';
 import { pointer, type FindingLog } from './findings';
-import { readIntegration } from './aws-integration';
-import { readSecurityScheme } from './aws-auth';
+import { readIntegration, type GeneratedConfigs } from './aws-integration';
+import { generatedAuthorizer, readSecurityScheme } from './aws-auth';
 
 type Json = Record<string, unknown>;
 
@@ -27,15 +27,16 @@ export interface AwsOperation {
 }
 
 /** Routes from operations: backend, auth, transforms; CORS preflight mocks become `cors`. */
-export function addOperations(ops: readonly AwsOperation[], draft: SpecDraft, log: FindingLog): void {
+export function addOperations(ops: readonly AwsOperation[], draft: SpecDraft, log: FindingLog, generated?: GeneratedConfigs): void {
+  const preflights: { headers: Json; path: string; from: At }[] = [];
   for (const op of ops) {
     if (!op.integration) {
       log.lost(op.from.file, op.from.at, 'method without integration', 'API Gateway refuses to deploy a method with no integration; add it to the spec by hand');
       continue;
     }
-    const r = readIntegration(op.integration, op.method, op.path, { file: op.from.file, at: op.integrationAt }, draft, log);
+    const r = readIntegration(op.integration, op.method, op.path, { file: op.from.file, at: op.integrationAt }, draft, log, generated);
     if (r.corsPreflight) {
-      corsFrom(r.corsPreflight, draft, op.from, log);
+      preflights.push({ headers: r.corsPreflight, path: op.path, from: op.from });
       continue;
     }
     const route: Json & { method: string; path: string } = { method: op.method, path: op.path, backend: r.backend, auth: op.auth ?? 'none' };
@@ -48,6 +49,69 @@ export function addOperations(ops: readonly AwsOperation[], draft: SpecDraft, lo
     if (op.tags.length) route.tags = op.tags;
     const i = draft.addRoute(route, op.from, `${op.method} ${op.path}`);
     if (i !== undefined) log.mapped(op.from.file, op.from.at, 'method', `routes[${i}]`);
+    if (i !== undefined) cacheKeyFrom(op, draft.routes[i], draft);
+  }
+  if (preflights.length) corsFromPreflights(preflights, draft, log);
+}
+
+/**
+ * What a cached route's key holds beyond its path (the integration's cacheKeyParameters): query
+ * parameters and headers, less the caller's credentials, which anygate adds itself on a route
+ * with auth (their absence there means the cache is shared). Method settings turn the cache on
+ * (aws.ts); this is kept for them.
+ */
+export const CACHE_KEYS = new WeakMap<Json, { key: { query?: string[]; headers?: string[] }; shared: boolean }>();
+
+function cacheKeyFrom(op: AwsOperation, route: Json, draft: SpecDraft): void {
+  const params = arr(obj(op.integration)?.cacheKeyParameters ?? obj(op.integration)?.CacheKeyParameters).filter((p): p is string => typeof p === 'string');
+  if (!obj(op.integration)?.cacheNamespace && !params.length) return;
+  const credentials = new Set<string>();
+  for (const n of new Set((op.auth ?? []).flat())) {
+    const a = draft.authorizers[n] ?? {};
+    if (a.type === 'apiKey') credentials.add(`${a.in === 'query' ? 'querystring' : 'header'}.${String(a.in === 'query' ? a.name : String(a.name).toLowerCase())}`);
+    else credentials.add(`header.${String(a.header ?? 'Authorization').toLowerCase()}`);
+  }
+  const query: string[] = [];
+  const headers: string[] = [];
+  let identity = false;
+  for (const p of params) {
+    const m = /^method\.request\.(querystring|header)\.(.+)$/.exec(p);
+    if (!m) continue;
+    if (credentials.has(`${m[1]}.${m[1] === 'header' ? m[2].toLowerCase() : m[2]}`)) identity = true;
+    else (m[1] === 'querystring' ? query : headers).push(m[2]);
+  }
+  CACHE_KEYS.set(route, { key: { ...(query.length ? { query } : {}), ...(headers.length ? { headers } : {}) }, shared: credentials.size > 0 && !identity });
+}
+
+/**
+ * The CORS setting the preflight answers of every resource say together. A preflight names the
+ * methods of its own path (plus OPTIONS, the preflight's own), so the allowed methods are their
+ * union; when that union is every method the routes use, it is the spec's default and is left out.
+ */
+function corsFromPreflights(preflights: { headers: Json; path: string; from: At }[], draft: SpecDraft, log: FindingLog): void {
+  const allowed = new Set<string>();
+  for (const p of preflights) {
+    const v = Object.entries(p.headers).find(([k]) => k.toLowerCase() === 'access-control-allow-methods')?.[1];
+    for (const m of String(v ?? '').split(',')) if (m.trim()) allowed.add(m.trim().replace(/^'|'$/g, '').toUpperCase());
+  }
+  const routeMethods = new Set(draft.routes.map((r) => String(r.method)));
+  if (!routeMethods.has('OPTIONS')) allowed.delete('OPTIONS');
+  const used = new Set([...routeMethods].flatMap((m) => (m === 'ANY' ? METHODS.filter((x) => x !== 'OPTIONS' || routeMethods.has('OPTIONS')) : [m])));
+  const first = draft.cors;
+  for (const p of preflights) corsFrom(p.headers, draft, p.from, log);
+  if (!draft.cors || (first && first === draft.cors)) return;
+  const methods = METHODS.filter((m) => allowed.has(m));
+  const isDefault = methods.length === used.size && methods.every((m) => used.has(m));
+  const cors = { ...draft.cors };
+  delete cors.allowMethods;
+  if (!isDefault && methods.length) cors.allowMethods = methods;
+  draft.cors = cors;
+  // The CORS headers on mock answers come from the cors setting (synth adds them), not the mocks.
+  for (const b of Object.values(draft.backends)) {
+    const h = obj(b.headers);
+    if (b.type !== 'mock' || !h) continue;
+    for (const k of Object.keys(h)) if (/^access-control-|^vary$/i.test(k)) delete h[k];
+    if (!Object.keys(h).length) delete b.headers;
   }
 }
 
@@ -68,7 +132,8 @@ export function corsFrom(headers: Json, draft: SpecDraft, from: At, log: Finding
   if (get('access-control-allow-credentials') === 'true') cors.allowCredentials = true;
   const maxAge = Number(get('access-control-max-age'));
   if (Number.isInteger(maxAge) && maxAge > 0) cors.maxAgeSeconds = maxAge;
-  if (draft.cors && JSON.stringify(draft.cors) !== JSON.stringify(cors)) log.partial(from.file, from.at, 'CORS preflight', 'cors', 'preflight answers differ between resources; anygate has one CORS setting per gateway, the first read is kept');
+  const sansMethods = (c: Json) => JSON.stringify({ ...c, allowMethods: undefined });
+  if (draft.cors && sansMethods(draft.cors) !== sansMethods(cors)) log.partial(from.file, from.at, 'CORS preflight', 'cors', 'preflight answers differ between resources; anygate has one CORS setting per gateway, the first read is kept');
   else draft.cors = cors;
 }
 
@@ -86,7 +151,7 @@ function deref(doc: Json, v: unknown, seen = new Set<string>()): unknown {
 }
 
 /** Reads an OpenAPI body at `base` (pointer prefix of the body inside `file`). */
-export function readOpenApiBody(doc: Json, file: string, base: string, draft: SpecDraft, log: FindingLog, apiKeyRequired = false, generated?: Json): void {
+export function readOpenApiBody(doc: Json, file: string, base: string, draft: SpecDraft, log: FindingLog, apiKeyRequired = false, generated?: GeneratedConfigs): void {
   const at = (...t: (string | number)[]) => base + pointer(t);
   const title = str(obj(doc.info)?.title);
   if (title && draft.name === 'imported') draft.name = title;
@@ -99,7 +164,7 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
   const schemeDefs = obj(obj(doc.components)?.securitySchemes) ?? obj(doc.securityDefinitions) ?? {};
   const schemesAt = doc.components ? ['components', 'securitySchemes'] : ['securityDefinitions'];
   const schemeName = (n: string) => {
-    if (!(n in schemes)) schemes[n] = schemeDefs[n] ? readSecurityScheme(n, obj(schemeDefs[n])!, { file, at: at(...schemesAt, n) }, draft, log, generated) : undefined;
+    if (!(n in schemes)) schemes[n] = schemeDefs[n] ? readSecurityScheme(n, obj(schemeDefs[n])!, { file, at: at(...schemesAt, n) }, draft, log, generated?.authorizer) : undefined;
     return schemes[n];
   };
   const validators = obj(doc['x-amazon-apigateway-request-validators']) ?? {};
@@ -118,7 +183,12 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
       const security = (op.security ?? rootSecurity) as unknown;
       let auth: string[][] | undefined;
       const scopes = new Set<string>();
-      if (Array.isArray(security) && security.length) {
+      const parameters = [...arr(pathItem.parameters), ...arr(op.parameters)].map((p) => obj(deref(doc, p)) ?? {});
+      const own = generatedRouteAuth(method, path.replace(/\/+$/, '') || '/', security, parameters, generated, { file, at: at('paths', path, key, 'security') }, draft, log);
+      if (own) {
+        auth = own.auth;
+        for (const s of own.scopes) scopes.add(s);
+      } else if (Array.isArray(security) && security.length) {
         const alternatives: string[][] = [];
         for (const req of security) {
           const names: string[] = [];
@@ -132,7 +202,6 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
         }
         auth = alternatives.length ? alternatives : undefined;
       }
-      const parameters = [...arr(pathItem.parameters), ...arr(op.parameters)].map((p) => obj(deref(doc, p)) ?? {});
       const vName = str(op['x-amazon-apigateway-request-validator']) ?? defaultValidator;
       let validation: Json | undefined;
       if (vName) {
@@ -171,8 +240,36 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
       });
     }
   }
-  addOperations(ops, draft, log);
+  addOperations(ops, draft, log, generated);
   readApiExtensions(doc, file, base, draft, log);
+}
+
+/**
+ * A route anygate's generated authorizer decides: its alternatives (or its one set of
+ * credentials) and scopes, by the authorizer names of the spec, from the authorizer's
+ * configuration. The `api_key` scheme beside it stands for a header key API Gateway itself checks.
+ * Undefined when the configuration does not list the route.
+ */
+function generatedRouteAuth(method: string, path: string, security: unknown, params: Json[], generated: GeneratedConfigs | undefined, from: At, draft: SpecDraft, log: FindingLog): { auth: string[][]; scopes: string[] } | undefined {
+  const config = generated?.authorizer;
+  const entry = config ? arr(config.routes).map(obj).find((r) => r?.method === method && r?.resource === path) : undefined;
+  if (!config || !entry) return undefined;
+  const names = (v: unknown) => arr(v).filter((n): n is string => typeof n === 'string');
+  const alternatives = arr(entry.alternatives).map(names);
+  let auth: string[][];
+  if (alternatives.length) auth = alternatives;
+  else {
+    const one = [...names(entry.jwt), ...names(entry.apiKeys)];
+    const requirement = obj(arr(security)[0]) ?? {};
+    if ('api_key' in requirement && !names(entry.apiKeys).length) one.push(schemeApiKey(draft, from.file, from.at, log));
+    auth = [one];
+  }
+  for (const n of new Set(auth.flat())) {
+    if (generatedAuthorizer(n, config, params, from, draft, log)) continue;
+    if (!draft.authorizers[n]) return undefined;
+  }
+  log.mapped(from.file, from.at, "anygate's generated authorizer: the route's credentials", 'routes[].auth');
+  return { auth, scopes: names(entry.scopes) };
 }
 
 function schemeApiKey(draft: SpecDraft, file: string, at: string, log: FindingLog): string {
@@ -195,6 +292,14 @@ function readApiExtensions(doc: Json, file: string, base: string, draft: SpecDra
   if (keySource) {
     if (keySource.toUpperCase() === 'HEADER') log.mapped(file, at('x-amazon-apigateway-api-key-source'), 'API key source', 'authorizers (apiKey, header x-api-key)');
     else log.lost(file, at('x-amazon-apigateway-api-key-source'), 'API key source AUTHORIZER', 'the key comes from a Lambda authorizer (usageIdentifierKey); anygate reads API keys from a header or query parameter');
+  }
+  // The headers browsers may read: preflights do not say them, the CORS headers of errors do.
+  const expose = Object.values(obj(doc['x-amazon-apigateway-gateway-responses']) ?? {})
+    .map((r) => str(obj(obj(r)?.responseParameters)?.['gatewayresponse.header.Access-Control-Expose-Headers']))
+    .find((v) => v !== undefined);
+  if (draft.cors && expose && !draft.cors.exposeHeaders) {
+    const list = expose.replace(/^'|'$/g, '').split(',').map((h) => h.trim()).filter(Boolean);
+    if (list.length) draft.cors = { ...draft.cors, exposeHeaders: list };
   }
   for (const [k, v] of Object.entries(obj(doc['x-amazon-apigateway-gateway-responses']) ?? {})) {
     log.lost(file, `${at('x-amazon-apigateway-gateway-responses')}/${k}`, `gateway response ${k}`, `anygate answers errors with one error contract on every target${obj(obj(v)?.responseParameters) ? '; CORS headers on errors come from the cors setting' : ''}`);

@@ -12,9 +12,9 @@ import { SpecDraft, type At } from './draft';
 import { FindingLog, pointer } from './findings';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
-import { addOperations, readOpenApiBody, readResourcePolicy, type AwsOperation } from './aws-openapi';
+import { addOperations, CACHE_KEYS, readOpenApiBody, readResourcePolicy, type AwsOperation } from './aws-openapi';
 import { apiKey, readAuthorizerResource } from './aws-auth';
-import { cfnString } from './aws-integration';
+import { BACKEND_STAGE_VARIABLE, cfnString, type GeneratedConfigs } from './aws-integration';
 
 type Json = Record<string, unknown>;
 
@@ -171,7 +171,9 @@ function readTemplateExtras(c: Candidate, template: Json, file: string, draft: S
       const split = (v: unknown) => unq(v).split(',').map((s) => s.trim().replace(/^'|'$/g, '')).filter(Boolean);
       draft.cors = { allowOrigins: split(o ? o.AllowOrigin : cors).length ? split(o ? o.AllowOrigin : cors) : ['*'] };
       if (o?.AllowHeaders) draft.cors.allowHeaders = split(o.AllowHeaders);
-      if (o?.AllowMethods) draft.cors.allowMethods = split(o.AllowMethods).map((m) => m.toUpperCase()).filter((m) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].includes(m));
+      // OPTIONS is the preflight's own method, always allowed; it is listed only for an OPTIONS route.
+      const optionsRoute = draft.routes.some((r) => r.method === 'OPTIONS');
+      if (o?.AllowMethods) draft.cors.allowMethods = split(o.AllowMethods).map((m) => m.toUpperCase()).filter((m) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].includes(m) && (m !== 'OPTIONS' || optionsRoute));
       if (o?.AllowCredentials === true) draft.cors.allowCredentials = true;
       if (typeof o?.MaxAge === 'number') draft.cors.maxAgeSeconds = o.MaxAge;
       log.mapped(file, at('Cors'), 'SAM Cors', 'cors');
@@ -211,6 +213,17 @@ function readTemplateExtras(c: Candidate, template: Json, file: string, draft: S
       const v: Record<string, string> = {};
       for (const [k, val] of Object.entries(vars)) {
         const t = cfnString(val);
+        const backend = BACKEND_STAGE_VARIABLE.exec(k)?.[1].replace(/_/g, '-');
+        if (backend && t !== undefined && draft.backends[backend]) {
+          // anygate's per-stage backend host: the backend's URL in this stage.
+          stage.backends = { ...(obj(stage.backends) ?? {}), [backend]: { url: `https://${t}` } };
+          log.mapped(file, `${s.at}/Variables/${k}`, "anygate's per-stage backend host", `stages.${s.name}.backends.${backend}.url`);
+          continue;
+        }
+        if (k.startsWith('anygate_') && t !== undefined) {
+          log.mapped(file, `${s.at}/Variables/${k}`, "anygate's own stage variable", 'set by synth (not a spec variable)');
+          continue;
+        }
         if (t !== undefined && /^[A-Za-z0-9_]+$/.test(k)) v[k] = t;
         else log.lost(file, `${s.at}/Variables/${k}`, 'stage variable', 'its value is not a literal (a template parameter or intrinsic); set stages.<name>.variables by hand');
       }
@@ -294,10 +307,21 @@ function settings(list: unknown[], at: string, stage: Json, file: string, draft:
     }
     for (const r of routes) {
       if (rate) r.rateLimit = rate;
-      if (cache) r.cache = cache;
+      const key = CACHE_KEYS.get(r);
+      if (cache) r.cache = { ...cache, ...(key && Object.keys(key.key).length ? { key: key.key } : {}), ...(key?.shared ? { shared: true } : {}) };
     }
     log.mapped(file, where, 'method setting', `routes (${method} ${resourcePath})`);
   });
+}
+
+/** The literal variables of the API's first stage (a Stage resource, or a SAM API's own Variables). */
+function firstStageVariables(template: Json, api: string): Record<string, string> {
+  const resources = obj(template.Resources) ?? {};
+  const own = obj(resources[api]);
+  const stage = own?.Type === 'AWS::Serverless::Api' ? obj(own.Properties) : Object.values(resources).map(obj).find((r) => r?.Type === 'AWS::ApiGateway::Stage' && str(obj(obj(r.Properties)?.RestApiId)?.Ref) === api)?.Properties;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(obj(stage)?.Variables) ?? {})) if (typeof cfnString(v) === 'string') out[k] = cfnString(v)!;
+  return out;
 }
 
 /** Imports one API from an AWS source tree. */
@@ -316,8 +340,11 @@ export function readAws(tree: SourceTree, options: AdoptOptions = {}): AdoptResu
   const used = new Set<string>();
   // The config of anygate's generated authorizer (a CDK asset beside the template).
   const generatedFile = [...parsed.keys()].find((f) => /(^|\/)asset\.[^/]+\/config\.json$/.test(f) && obj(parsed.get(f)?.jwt) && Array.isArray(parsed.get(f)?.routes));
-  const generated = generatedFile ? parsed.get(generatedFile) : undefined;
+  const generatedAuthorizer = generatedFile ? parsed.get(generatedFile) : undefined;
   if (generatedFile) used.add(generatedFile);
+  // And of its generated transform function.
+  const transformFile = [...parsed.keys()].find((f) => /(^|\/)asset\.[^/]+\/config\.json$/.test(f) && arr(parsed.get(f)?.routes).some((r) => obj(obj(r)?.target) !== undefined));
+  if (transformFile) used.add(transformFile);
   const candidates: Candidate[] = [];
   for (const [file, doc] of parsed) {
     if (!isTemplate(doc)) continue;
@@ -342,8 +369,9 @@ export function readAws(tree: SourceTree, options: AdoptOptions = {}): AdoptResu
   const name = options.name ?? cfnString(obj(chosen.template?.resource.Properties)?.Name);
   if (name) draft.name = name;
   const apiKeyName = () => apiKey({ in: 'header', name: 'x-api-key' }, { file: chosen.file, at: chosen.template ? pointer(['Resources', chosen.id]) : '' } as At, draft, log);
+  const generated: GeneratedConfigs = { authorizer: generatedAuthorizer, transform: transformFile ? parsed.get(transformFile) : undefined, stageVariables: chosen.template ? firstStageVariables(chosen.template.doc, chosen.id) : undefined };
   if (chosen.body) readOpenApiBody(chosen.body.doc, chosen.body.file, chosen.body.at, draft, log, false, generated);
-  else if (chosen.template) addOperations(treeOperations(chosen.template.doc, chosen.id, chosen.file, draft, log, apiKeyName), draft, log);
+  else if (chosen.template) addOperations(treeOperations(chosen.template.doc, chosen.id, chosen.file, draft, log, apiKeyName), draft, log, generated);
   if (chosen.template) readTemplateExtras(chosen, chosen.template.doc, chosen.file, draft, log, apiKeyName);
   if (options.name) draft.name = options.name;
   draft.name = SpecDraft.nameIn(draft.name, {}, 'api');

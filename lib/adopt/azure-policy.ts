@@ -7,6 +7,8 @@
 import { SpecDraft, PLACEHOLDER_ISSUER } from './draft';
 import type { FindingLog } from './findings';
 import { kid, kids, parseXml, type XmlNode } from './xml';
+import { rangeToCidr } from './ip-range';
+import { alternativesCondition, isKeyRefusal, isRepeatedCondition, presentedCondition, scopeCheck, templateFromExpression, undeclaredPlaceCondition, type Location } from './azure-expressions';
 
 type Json = Record<string, unknown>;
 
@@ -30,6 +32,8 @@ export interface PolicyEffects {
   inheritsInbound: boolean;
   /** A `choose` refuses requests without a subscription (anygate's API-key check). @default false */
   requiresSubscription?: boolean;
+  /** anygate's alternatives policy: any one of these sets of authorizers. @default - none */
+  alternatives?: string[][];
 }
 
 /** Named values: plain values by name; secrets are never copied into a spec. */
@@ -45,6 +49,8 @@ export interface PolicyContext {
   readonly scope: 'global' | 'product' | 'api' | 'operation';
   /** Policy fragments by id, expanded where `include-fragment` names them. @default - none */
   readonly fragments?: ReadonlyMap<string, { text: string; file: string }>;
+  /** The stage's variables, which anygate inlines into expressions as string literals. @default - none */
+  readonly stageVariables?: Readonly<Record<string, string>>;
 }
 
 export function emptyEffects(): PolicyEffects {
@@ -55,6 +61,8 @@ const PERIODS: Record<number, 'day' | 'week' | 'month'> = { 86400: 'day', 604800
 
 /** A value with named values resolved; undefined (with a finding) for expressions and secrets. */
 function literal(text: string, node: XmlNode, ctx: PolicyContext, what: string): string | undefined {
+  const own = templateFromExpression(text, ctx.stageVariables);
+  if (own !== undefined) return own;
   if (/@[({]/.test(text)) {
     ctx.log.lost(ctx.file, node.xpath, what, `its value is a policy expression (${text.slice(0, 60)}); anygate cannot evaluate C#: express it with a \${...} placeholder by hand`);
     return undefined;
@@ -180,7 +188,11 @@ function ipFilter(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
     const v = literal(a.text, a, ctx, 'ip-filter address');
     if (v) cidrs.push(v.includes('/') ? v : v.includes(':') ? `${v}/128` : `${v}/32`);
   }
-  for (const r of kids(node, 'address-range')) ctx.log.lost(ctx.file, r.xpath, 'ip-filter address-range', `the range ${r.attrs.from}-${r.attrs.to} is not a CIDR block; write it as CIDR blocks in ipRules`);
+  for (const r of kids(node, 'address-range')) {
+    const block = rangeToCidr(r.attrs.from ?? '', r.attrs.to ?? '');
+    if (block) cidrs.push(block);
+    else ctx.log.lost(ctx.file, r.xpath, 'ip-filter address-range', `the range ${r.attrs.from}-${r.attrs.to} is not one CIDR block; write it as CIDR blocks in ipRules`);
+  }
   fx.ipRules ??= { allow: [], deny: [] };
   (node.attrs.action === 'forbid' ? fx.ipRules.deny : fx.ipRules.allow).push(...cidrs);
   ctx.log.mapped(ctx.file, node.xpath, 'ip-filter', 'ipRules');
@@ -226,9 +238,80 @@ function returnResponse(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): v
   else ctx.log.mapped(ctx.file, node.xpath, 'return-response', 'backends (mock)');
 }
 
+/** What anygate's alternatives policy names before its validate-jwt branches are read. */
+interface PendingAlternatives {
+  alternatives?: Location[][];
+  /** The JWT authorizer validated when a header is presented. */
+  readonly jwtByHeader: Map<string, string>;
+}
+
+/** Answers 401 (or 403) with anygate's error contract. */
+function refuses(when: XmlNode, status: string): boolean {
+  return when.children.length === 1 && kid(kid(when, 'return-response'), 'set-status')?.attrs.code === status;
+}
+
+/**
+ * The `choose` policies anygate writes for auth, read by shape (./azure-expressions): a repeated
+ * credential refused, a key presented where the spec reads none, the alternatives' refusals and
+ * their validate-jwt branches, a scope check. False for any other choose.
+ */
+function ownChoose(c: XmlNode, ctx: PolicyContext, fx: PolicyEffects, pending: PendingAlternatives): boolean {
+  const whens = kids(c, 'when');
+  if (!whens.length || whens.length !== c.children.length) return false;
+  const cond = (w: XmlNode) => w.attrs.condition ?? '';
+  if (whens.length === 1 && refuses(whens[0], '401') && isRepeatedCondition(cond(whens[0]))) {
+    ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's repeated-credential refusal", 'routes[].auth (written by synth)');
+    return true;
+  }
+  if (whens.length === 1 && refuses(whens[0], '401') && undeclaredPlaceCondition(cond(whens[0]))) {
+    ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's refusal of a key in a place the spec does not read", 'routes[].auth (written by synth)');
+    return true;
+  }
+  const alts = alternativesCondition(cond(whens[0]));
+  if (alts && whens.every((w) => refuses(w, '401')) && whens.slice(1).every((w) => isKeyRefusal(cond(w)))) {
+    pending.alternatives = alts;
+    ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's alternative credentials", 'routes[].auth (alternatives)');
+    return true;
+  }
+  const scope = whens.length === 1 && refuses(whens[0], '403') ? scopeCheck(cond(whens[0])) : undefined;
+  if (scope) {
+    fx.scopes.push(...scope.scopes);
+    const jwtName = fx.auth[fx.auth.length - 1];
+    const a = jwtName ? ctx.draft.authorizers[jwtName] : undefined;
+    if (a && scope.claim !== 'scope') a.scopeClaim = scope.claim;
+    ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's scope check", 'routes[].scopes');
+    return true;
+  }
+  const loc = whens.length === 1 ? presentedCondition(cond(whens[0])) : undefined;
+  if (loc?.in === 'header' && kid(whens[0], 'validate-jwt')) {
+    const sub = emptyEffects();
+    inbound(whens[0], ctx, sub);
+    const jwtName = sub.auth[0];
+    if (!jwtName) return false;
+    pending.jwtByHeader.set(loc.name.toLowerCase(), jwtName);
+    fx.scopes.push(...sub.scopes);
+    return true;
+  }
+  return false;
+}
+
+/** The authorizer names of anygate's alternatives: a JWT where one is validated, else an API key. */
+function resolveAlternatives(pending: PendingAlternatives, ctx: PolicyContext): string[][] | undefined {
+  if (!pending.alternatives) return undefined;
+  const key = (l: Location): string => {
+    const existing = Object.entries(ctx.draft.authorizers).find(([, a]) => a.type === 'apiKey' && a.in === l.in && String(a.name).toLowerCase() === l.name.toLowerCase());
+    if (existing) return existing[0];
+    const name = SpecDraft.nameIn(l.in === 'query' ? 'queryKey' : 'headerKey', ctx.draft.authorizers, 'key');
+    ctx.draft.authorizers[name] = { type: 'apiKey', in: l.in, name: l.name };
+    return name;
+  };
+  return pending.alternatives.map((alt) => alt.map((l) => (l.in === 'header' ? pending.jwtByHeader.get(l.name.toLowerCase()) : undefined) ?? key(l)));
+}
+
 function inbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
   fx.inheritsInbound = kids(node, 'base').length > 0;
   let cacheLookup: XmlNode | undefined;
+  const pending: PendingAlternatives = { jwtByHeader: new Map() };
   for (const c of node.children) {
     switch (c.name) {
       case 'base':
@@ -315,6 +398,7 @@ function inbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
           ctx.log.mapped(ctx.file, c.xpath, 'choose: subscription required', 'routes[].auth (the subscription key)');
           break;
         }
+        if (ownChoose(c, ctx, fx, pending)) break;
         ctx.log.lost(ctx.file, c.xpath, 'choose', 'conditional policy logic has no anygate equivalent; express each branch as its own route, or keep it in the backend');
         break;
       }
@@ -344,6 +428,8 @@ function inbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
     }
   }
   if (cacheLookup) cacheFrom(cacheLookup, ctx, fx);
+  const alternatives = resolveAlternatives(pending, ctx);
+  if (alternatives) fx.alternatives = alternatives;
 }
 
 function cacheFrom(lookup: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {

@@ -336,7 +336,17 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     else if (bp !== '/') log.lost(api.file, `${api.at}/path`, 'API URL suffix', `${JSON.stringify(api.path)} is not a plain path prefix; set basePath by hand`);
   }
   if (api.kind !== 'http' && api.kind !== 'openapi') log.lost(api.file, api.at, `${api.kind} API`, `a ${api.kind} API has no anygate equivalent beyond its HTTP operations`);
-  const ctxBase = { draft, log, namedValues: svc.namedValues as NamedValues, fragments: svc.fragments };
+  // anygate writes the stage's variables as named values `<api>-var-<name>` (and inlines them).
+  const stageVariables: Record<string, string> = {};
+  if (ownStage) {
+    for (const [id, nv] of svc.namedValues) {
+      const m = id.startsWith(`${api.id}-var-`) ? id.slice(`${api.id}-var-`.length) : undefined;
+      if (m && nv.value !== undefined && !nv.secret && /^[a-z0-9-]+$/.test(m)) stageVariables[m.replace(/-/g, '_')] = nv.value;
+    }
+    // A variable name with `-` or capitals is written lower-cased with `-`: a name read back is the model's (`[A-Za-z0-9_]`) form.
+    if (Object.keys(stageVariables).length) draft.stages[ownStage] = { variables: stageVariables };
+  }
+  const ctxBase = { draft, log, namedValues: svc.namedValues as NamedValues, fragments: svc.fragments, stageVariables };
   const global = svc.globalPolicy ? readPolicy(svc.globalPolicy.text, svc.globalPolicy.at, { ...ctxBase, file: svc.globalPolicy.file, scope: 'global' }) : undefined;
   const apiFx = api.policy ? readPolicy(api.policy.text, api.policy.at, { ...ctxBase, file: api.policy.file, scope: 'api' }) : undefined;
   const url = usableUrl(api.serviceUrl);
@@ -388,7 +398,8 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     }
     const needsKey = keyName && (api.subscriptionRequired || chain.some((f) => f?.requiresSubscription));
     const auth = [...(needsKey ? [keyName!] : []), ...chain.flatMap((f) => f?.auth ?? [])];
-    const route: Json & { method: string; path: string } = { id: op.id, method: op.method === '*' ? 'ANY' : op.method.toUpperCase(), path, backend: backendFor(chain), auth: auth.length ? [[...new Set(auth)]] : 'none' };
+    const alternatives = [...chain].reverse().find((f) => f?.alternatives)?.alternatives;
+    const route: Json & { method: string; path: string } = { id: op.id, method: op.method === '*' ? 'ANY' : op.method.toUpperCase(), path, backend: backendFor(chain), auth: alternatives ?? (auth.length ? [[...new Set(auth)]] : 'none') };
     const scopes = [...new Set(chain.flatMap((f) => f?.scopes ?? []))];
     if (scopes.length) route.scopes = scopes;
     const pick = <K extends keyof PolicyEffects>(k: K) => [...chain].reverse().find((f) => f?.[k] !== undefined)?.[k];

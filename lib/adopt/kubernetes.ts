@@ -53,6 +53,29 @@ function targetsOf(m: Manifest, routesOf: Map<string, { rule?: string; index: nu
   return { indexes: [...new Set(indexes)], gateway, missing };
 }
 
+/**
+ * The rewritePath of one route a match became: a prefix rewrite replaces the matched prefix and
+ * keeps the rest (the greedy tail); anygate's regex rewrite names the route's parameters by group
+ * number. Undefined when the route is not rewritten (or the rewrite is the route's own path).
+ */
+function rewriteFor(path: string, matchType: string | undefined, matchValue: string | undefined, prefix: string | undefined, regex: string | undefined): string | undefined {
+  if (prefix !== undefined && matchType === 'PathPrefix') {
+    const tail = /\/(\{[^}]+\+\})$/.exec(path);
+    const base = prefix.replace(/\/+$/, '');
+    return tail ? `${base}/${tail[1]}` : base || '/';
+  }
+  if (regex === undefined) return undefined;
+  const params = [...path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]);
+  let ok = true;
+  const out = regex.replace(/\\(\d+)|\\\\/g, (m, n: string | undefined) => {
+    if (n === undefined) return '\\';
+    const name = params[Number(n) - 1];
+    if (!name) ok = false;
+    return name ? `{${name}}` : '';
+  });
+  return ok && out !== path ? out : undefined;
+}
+
 /** Imports the routes and policies of a set of Gateway API / Envoy Gateway manifests. */
 export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): AdoptResult {
   const log = new FindingLog();
@@ -162,6 +185,9 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
       const request: Json = {};
       const response: Json = {};
       let mock: Json | undefined;
+      // Path rewrites that depend on the matched path: a Gateway API prefix rewrite, anygate's regex rewrite.
+      let prefixRewrite: string | undefined;
+      let regexRewrite: string | undefined;
       arr(rule.filters).forEach((rf, fi) => {
         const f = obj(rf) ?? {};
         const fat = `${ruleAt}/filters/${fi}`;
@@ -181,6 +207,9 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
           if (p?.type === 'ReplaceFullPath' && str(p.replaceFullPath)) {
             request.rewritePath = str(p.replaceFullPath);
             log.mapped(m.file, fat, 'URLRewrite ReplaceFullPath', 'transform.request.rewritePath');
+          } else if (p?.type === 'ReplacePrefixMatch' && str(p.replacePrefixMatch)?.startsWith('/')) {
+            prefixRewrite = str(p.replacePrefixMatch);
+            log.mapped(m.file, fat, 'URLRewrite ReplacePrefixMatch', 'transform.request.rewritePath (the prefix, then the greedy tail)');
           } else if (p) log.lost(m.file, fat, `URLRewrite ${str(p.type)}`, 'a prefix rewrite keeps the rest of the path; write the route with a greedy parameter and a rewritePath that uses it');
           if (obj(f.urlRewrite)?.hostname) log.lost(m.file, `${fat}/urlRewrite/hostname`, 'URLRewrite hostname', 'anygate sends the backend its own host name');
         } else if (type === 'RequestRedirect') {
@@ -217,6 +246,10 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
             mock = def;
             if (reasons2.length) log.partial(hf.file, hf.at || '/', 'HTTPRouteFilter directResponse', 'backends (mock)', reasons2.join('; '));
             else log.mapped(hf.file, hf.at || '/', 'HTTPRouteFilter directResponse', 'backends (mock)');
+          } else if (obj(obj(obj(hs.urlRewrite)?.path)?.replaceRegexMatch) && /^[^\\]*(?:\\\d+[^\\]*)*$/.test(String(obj(obj(obj(hs.urlRewrite)?.path)?.replaceRegexMatch)?.substitution ?? '').replace(/\\\\/g, ''))) {
+            // anygate's rewrite: the route's natural path by regex, to a template whose \N are its parameters in order.
+            regexRewrite = String(obj(obj(obj(hs.urlRewrite)?.path)?.replaceRegexMatch)?.substitution);
+            log.mapped(hf.file, hf.at || '/', 'HTTPRouteFilter urlRewrite ReplaceRegexMatch', 'transform.request.rewritePath');
           } else if (obj(obj(hs.urlRewrite)?.hostname)?.type === 'Backend') log.mapped(hf.file, hf.at || '/', 'HTTPRouteFilter urlRewrite hostname Backend', "the backend's own host name (anygate's default)");
           else log.lost(hf.file, hf.at || '/', 'HTTPRouteFilter', 'only directResponse and a Backend host rewrite are read');
         } else log.lost(m.file, fat, `filter ${type}`, `the ${type} filter has no anygate equivalent`);
@@ -248,7 +281,10 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
           const rid = str(rule.name);
           if (rid && templates.length === 1 && matches.length === 1) route.id = rid;
           if (timeout !== undefined && timeout * 1000 !== 29000 && timeout >= 0.001) route.timeoutMs = Math.round(timeout * 1000);
-          if (Object.keys(request).length || Object.keys(response).length) route.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
+          const req: Json = { ...request };
+          const rewrite = rewriteFor(path, str(p?.type), str(p?.value), prefixRewrite, regexRewrite);
+          if (rewrite !== undefined) req.rewritePath = rewrite;
+          if (Object.keys(req).length || Object.keys(response).length) route.transform = { ...(Object.keys(req).length ? { request: req } : {}), ...(Object.keys(response).length ? { response } : {}) };
           const i = draft.addRoute(route, { file: m.file, at: mat }, `${method} ${path}`);
           if (i === undefined) continue;
           log.mapped(m.file, mat, 'HTTPRoute match', `routes[${i}]`);
@@ -351,7 +387,24 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
           if (other || (indexes.length < draft.routes.length && (allow.length || deny.length))) log.partial(m.file, at('authorization'), 'SecurityPolicy authorization', 'ipRules / routes[].scopes', 'rules on other principals (headers, claims) are not carried, and IP rules apply to the whole gateway');
           else log.mapped(m.file, at('authorization'), 'SecurityPolicy authorization', 'ipRules / routes[].scopes');
         }
-        for (const k of ['basicAuth', 'oidc', 'extAuth']) if (spec[k]) {
+        const ext = obj(spec.extAuth);
+        const extRefs = arr(obj(ext?.http)?.backendRefs).map((b) => obj(b) ?? {});
+        const extHeaders = arr(ext?.headersToExtAuth).filter((h): h is string => typeof h === 'string');
+        let extRead = false;
+        if (ext && !ext.grpc && extRefs.length === 1 && (str(extRefs[0].kind) ?? 'Service') === 'Service' && str(extRefs[0].name) && extHeaders.length === 1) {
+          // An HTTP ext-auth Service that reads one header: a custom authorizer (anygate writes it so).
+          const svc = extRefs[0];
+          const binding = SpecDraft.nameIn(String(svc.name), {}, 'svc');
+          const def: Json = { type: 'custom', binding, ...(extHeaders[0].toLowerCase() !== 'authorization' ? { header: extHeaders[0] } : {}) };
+          const existing = Object.entries(draft.authorizers).find(([, a]) => JSON.stringify(a) === JSON.stringify(def));
+          const n = existing?.[0] ?? SpecDraft.nameIn(binding, draft.authorizers, 'auth');
+          draft.authorizers[n] = def;
+          functions[binding] ??= { name: String(svc.name), ...(str(svc.namespace) ? { namespace: str(svc.namespace) } : {}), ...(typeof svc.port === 'number' && svc.port !== 80 ? { port: svc.port } : {}) };
+          names.push(n);
+          extRead = true;
+          log.mapped(m.file, at('extAuth'), 'SecurityPolicy extAuth (HTTP service)', `authorizers.${n}`);
+        }
+        for (const k of ['basicAuth', 'oidc', 'extAuth']) if (spec[k] && !(k === 'extAuth' && extRead)) {
           const n = k.toLowerCase();
           draft.authorizers[n] ??= { type: 'custom', binding: n };
           names.push(n);

@@ -2,11 +2,14 @@
  * Every artifact of the shared gateway corpus imports without a crash, with a loss report whose
  * every unmapped construct has a location in a file of the artifact and a reason; the mapped spec
  * validates and synthesizes on its source platform, and on each other target either synthesizes
- * or is refused by a capability record (a SynthesisError), never by a crash.
+ * or is refused by a capability record (a SynthesisError), never by a crash; and `anygate drift`
+ * of the artifact against the spec imported from it reports nothing.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { adoptPath, type AdoptPlatform } from '../../lib/adopt';
+import { emittedTree } from '../../bin/adopt/emitted';
+import { adopt, adoptPath, type AdoptPlatform } from '../../lib/adopt';
+import { driftSpecs, formatDrift } from '../../lib/adopt/drift';
 import { SynthesisError } from '../../lib/model/errors';
 import { validateGateway } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -42,6 +45,9 @@ const artifacts = existsSync(corpus) ? PLATFORMS.flatMap((p) => (existsSync(path
     expect(v.errors.map((e) => `${e.path.join('.')}: ${e.message}`)).toEqual([]);
     const spec = v.spec!;
     expect(() => COMPILE[platform](spec)).not.toThrow();
+    // Self-drift: the imported spec's own output, read back, has no drift against the artifact.
+    const back = validateGateway(adopt(platform, emittedTree(spec, platform)).input);
+    expect(formatDrift(driftSpecs(back.spec!, spec))).toEqual([]);
     for (const other of PLATFORMS.filter((p) => p !== platform)) {
       try {
         COMPILE[other](spec);

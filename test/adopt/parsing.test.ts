@@ -3,6 +3,10 @@ import { readCondition, templateOf } from '../../lib/adopt/apigee-conditions';
 import { parseData } from '../../lib/adopt/data';
 import { templatesOf } from '../../lib/adopt/kubernetes-paths';
 import { parseXml } from '../../lib/adopt/xml';
+import { adopt, sourceTreeOf } from '../../lib/adopt';
+import { alternativesCondition, scopeCheck, templateFromExpression } from '../../lib/adopt/azure-expressions';
+import { rangeToCidr } from '../../lib/adopt/ip-range';
+import { scopesMissingExpr, templateValue } from '../../providers/azure/expressions';
 
 describe('CloudFormation YAML', () => {
   it('reads short intrinsic tags as their long forms', () => {
@@ -57,5 +61,59 @@ describe('Gateway API path matches', () => {
     expect(templatesOf('PathPrefix', '/foo')).toEqual(['/foo', '/foo/{path+}']);
     expect(templatesOf('RegularExpression', '/items/([^/]+)/x/(.+)')).toEqual(['/items/{param1}/x/{path+}']);
     expect(templatesOf('RegularExpression', '/a[0-9]+')).toBeUndefined();
+  });
+});
+
+describe("anygate's own API Management expressions, read back", () => {
+  // Parity with the emitter: what providers/azure/expressions.ts writes comes back as the template.
+  it.each(['${header.x-tenant}', 'id-${path.id}/${query.q}', '${claim.sub} "quoted" {braced} @at', '${body.order.id}', 'ünï ${stage.region}'])('%s', (template) => {
+    const vars = { region: 'eu-dev' };
+    expect(templateFromExpression(templateValue(template, vars), vars)).toBe(template);
+  });
+
+  it('leaves expressions it did not write alone', () => {
+    expect(templateFromExpression('@(context.Request.IpAddress)')).toBeUndefined();
+    expect(templateFromExpression('@{ return "x"; }')).toBeUndefined();
+  });
+
+  it('reads the alternatives and the scope check', () => {
+    expect(alternativesCondition('@(!((context.Request.Headers.GetValueOrDefault("Authorization", "") != "") || (context.Request.Headers.GetValueOrDefault("X-Api-Key", "") != "" && context.Request.Url.Query.GetValueOrDefault("api_key", "") != "")))')).toEqual([
+      [{ in: 'header', name: 'Authorization' }],
+      [
+        { in: 'header', name: 'X-Api-Key' },
+        { in: 'query', name: 'api_key' },
+      ],
+    ]);
+    expect(scopeCheck(`@(${scopesMissingExpr('scp', ['pets:read', 'a"b'])})`)).toEqual({ claim: 'scp', scopes: ['pets:read', 'a"b'] });
+  });
+});
+
+describe('IP ranges', () => {
+  it('are the one CIDR block they cover, or nothing', () => {
+    expect(rangeToCidr('198.51.100.0', '198.51.100.255')).toBe('198.51.100.0/24');
+    expect(rangeToCidr('2001:db8:dead:0:0:0:0:0', '2001:db8:dead:ffff:ffff:ffff:ffff:ffff')).toBe('2001:db8:dead::/48');
+    expect(rangeToCidr('10.0.0.7', '10.0.0.7')).toBe('10.0.0.7/32');
+    expect(rangeToCidr('10.0.0.1', '10.0.0.254')).toBeUndefined();
+    expect(rangeToCidr('10.0.0.0', '::1')).toBeUndefined();
+  });
+});
+
+describe('Gateway API prefix rewrites', () => {
+  it('rewrite the prefix route to the replacement and the greedy route to the replacement plus its tail', () => {
+    const manifest = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r }
+spec:
+  parentRefs: [{ name: gw }]
+  rules:
+    - matches: [{ path: { type: PathPrefix, value: /cardamom } }]
+      filters: [{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replacePrefixMatch: /fennel } } }]
+      backendRefs: [{ name: svc, port: 80 }]
+`;
+    const routes = (adopt('kubernetes', sourceTreeOf('k', { 'r.yaml': manifest })).input.routes as { path: string; transform?: { request?: { rewritePath?: string } } }[]).map((r) => [r.path, r.transform?.request?.rewritePath]);
+    expect(routes).toEqual([
+      ['/cardamom', '/fennel'],
+      ['/cardamom/{path+}', '/fennel/{path+}'],
+    ]);
   });
 });

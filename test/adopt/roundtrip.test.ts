@@ -19,7 +19,29 @@ const EXAMPLES = ['minimal/gateway.yaml', 'payments/gateway.yaml', 'petstore/gat
 const TARGETS: AdoptPlatform[] = ['aws', 'azure', 'apigee', 'kubernetes'];
 
 /** The pairs whose round trip gives byte-identical artifacts. */
-const ROUND_TRIPS = new Set(['minimal/gateway.yaml aws', 'minimal/gateway.yaml azure', 'minimal/gateway.yaml apigee', 'minimal/gateway.yaml kubernetes']);
+const ROUND_TRIPS = new Set([
+  'minimal/gateway.yaml aws',
+  'minimal/gateway.yaml azure',
+  'minimal/gateway.yaml apigee',
+  'minimal/gateway.yaml kubernetes',
+  'payments/gateway.yaml aws',
+  'payments/gateway.yaml azure',
+  'payments/gateway.yaml apigee',
+  'petstore/gateway.yaml aws',
+  'multi-stage/gateway.ts aws',
+  'multi-stage/gateway.ts azure',
+  'multi-stage/gateway.ts apigee',
+]);
+
+/**
+ * The pairs that do not round-trip yet, and why. Every other pair either holds (above) or is
+ * refused by synthesis itself (a capability record: payments' alternatives, petstore's plan quotas
+ * beside route limits, multi-stage's cache and stage throttle on Kubernetes).
+ */
+const NOT_YET: Record<string, string> = {
+  'petstore/gateway.yaml azure': 'request validation (validate-parameters / validate-content with the operation schemas), request body templates and response redaction (set-body expressions) and the mock answer with CORS headers are not read back',
+  'petstore/gateway.yaml apigee': "anygate's JavaScript callouts (body templates, redaction, path rewrites), its OpenAPI validation policy and the KVM audience of the function backend are not read back",
+};
 
 function emitted(spec: GatewaySpec, t: AdoptPlatform): SourceTree | SynthesisError {
   try {
@@ -38,9 +60,10 @@ describe('import --from T of what synth emitted for T', () => {
     const spec = loadSpecFile(path.join(root, 'examples', example)).spec;
     const first = emitted(spec, target);
     if (first instanceof SynthesisError) {
-      expect(ROUND_TRIPS.has(`${example} ${target}`)).toBe(false);
+      expect(ROUND_TRIPS.has(`${example} ${target}`) || `${example} ${target}` in NOT_YET).toBe(false);
       return;
     }
+    expect(ROUND_TRIPS.has(`${example} ${target}`) || `${example} ${target}` in NOT_YET).toBe(true);
     const imported = adopt(target, first);
     const v = validateGateway(imported.input);
     const second = v.spec ? emitted(v.spec, target) : undefined;

@@ -53,6 +53,20 @@ describe('compileAws: integrations', () => {
     expect(plan.functions).toEqual([{ binding: 'fn', stageVariable: 'anygate_fn_fn', usedBy: ['post-items'] }]);
   });
 
+  it('function backends map the header and query values parameter mapping can express (they were dropped)', () => {
+    const s = baseSpec();
+    s.routes[1].transform = { request: { setHeaders: { 'X-Amz-Tenant-Id': '${header.x-tenant-id}', 'x-static': 'on' }, setQuery: { env: '${stage.env}' } } };
+    s.stages = { prod: { variables: { env: 'prod' } } };
+    const plan = compile(s);
+    const post = op(plan, '/items', 'post');
+    expect(post['x-amazon-apigateway-integration']).toMatchObject({
+      type: 'aws_proxy',
+      requestParameters: { 'integration.request.header.X-Amz-Tenant-Id': 'method.request.header.x-tenant-id', 'integration.request.header.x-static': "'on'", 'integration.request.querystring.env': 'stageVariables.env' },
+    });
+    expect(post.parameters).toContainEqual({ in: 'header', name: 'x-tenant-id', required: false, schema: { type: 'string' } });
+    expect(plan.transform).toBeUndefined();
+  });
+
   it('mock backends answer from a mock integration, the body base64-encoded out of VTL', () => {
     const s = baseSpec();
     s.backends.canned = { type: 'mock', statusCode: 203, body: { price: '$5 #1' }, headers: { 'x-mock': 'yes' } };

@@ -76,10 +76,26 @@ export const emitBackend: RouteEmitter = (route, ctx) => {
   const backend = ctx.spec.backends[route.backend];
   if (backend.type === 'mock') return mockIntegration(route, backend, ctx);
   if (backend.type === 'function') {
+    // Header and query values parameter mapping can express are mapped on the proxy integration
+    // too (transform.ts sends the others through the transform function); without this they were
+    // dropped for function backends.
+    const req = route.transform?.request;
+    const found: { in: 'path' | 'query' | 'header'; name: string }[] = [];
+    const requestParameters: Record<string, string> = {};
+    for (const [h, v] of Object.entries(req?.setHeaders ?? {})) requestParameters[`integration.request.header.${h}`] = nativeSource(v, ctx.resource.rename, found)!;
+    for (const [q, v] of Object.entries(req?.setQuery ?? {})) requestParameters[`integration.request.querystring.${q}`] = nativeSource(v, ctx.resource.rename, found)!;
     return {
+      ...(found.length ? { params: found.map((p) => ({ ...p, required: false })) } : {}),
       proxied: true,
       bindings: [backend.binding],
-      integration: { type: 'aws_proxy', httpMethod: 'POST', uri: lambdaUri(functionStageVariable(backend.binding)), passthroughBehavior: 'when_no_match', timeoutInMillis: route.timeoutMs },
+      integration: {
+        type: 'aws_proxy',
+        httpMethod: 'POST',
+        uri: lambdaUri(functionStageVariable(backend.binding)),
+        passthroughBehavior: 'when_no_match',
+        timeoutInMillis: route.timeoutMs,
+        ...(Object.keys(requestParameters).length ? { requestParameters: sortKeys(requestParameters) } : {}),
+      },
     };
   }
   return httpIntegration(route, ctx);

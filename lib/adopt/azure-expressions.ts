@@ -1,0 +1,175 @@
+/**
+ * The C# policy expressions anygate itself writes (providers/azure/expressions.ts), read back by
+ * shape: a template value (`@("text" + context.Request.Headers.GetValueOrDefault("h", "") + ...)`),
+ * a credential presented or repeated, a scope check. Anything else is not recognized (undefined)
+ * and stays a finding: anygate never evaluates C#.
+ */
+
+/** A request location a credential is read from. */
+export interface Location {
+  readonly in: 'header' | 'query';
+  readonly name: string;
+}
+
+/** A C# string literal as csString writes it (`\"`, `\\`, `\uXXXX`), or undefined. */
+export function csLiteral(s: string): string | undefined {
+  const m = /^"((?:[^"\\]|\\["\\]|\\u[0-9a-fA-F]{4})*)"$/.exec(s);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(`"${m[1]}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+const STR = '"(?:[^"\\\\]|\\\\["\\\\]|\\\\u[0-9a-fA-F]{4})*"';
+
+/** Splits `a + b + c` at the top level (outside strings and brackets). */
+function splitPlus(expr: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && expr.startsWith(' + ', i)) {
+      parts.push(expr.slice(start, i));
+      start = i + 3;
+      i += 2;
+    }
+  }
+  parts.push(expr.slice(start));
+  return parts;
+}
+
+const REFS: [RegExp, string][] = [
+  [new RegExp(`^context\\.Request\\.Headers\\.GetValueOrDefault\\((${STR}), ""\\)$`), 'header'],
+  [new RegExp(`^context\\.Request\\.Url\\.Query\\.GetValueOrDefault\\((${STR}), ""\\)$`), 'query'],
+  [new RegExp(`^context\\.Request\\.MatchedParameters\\.GetValueOrDefault\\((${STR}), ""\\)$`), 'path'],
+  [new RegExp(`^\\(context\\.Variables\\.ContainsKey\\("anygate-jwt"\\) \\? \\(\\(Jwt\\)context\\.Variables\\["anygate-jwt"\\]\\)\\.Claims\\.GetValueOrDefault\\((${STR}), ""\\) : ""\\)$`), 'claim'],
+  [new RegExp(`^\\(context\\.Request\\.Body\\?\\.As<JObject>\\(preserveContent: true\\)\\?\\.SelectToken\\((${STR})\\)\\?\\.ToString\\(\\) \\?\\? ""\\)$`), 'body'],
+];
+
+/**
+ * A template value anygate wrote as an expression, back as an anygate template (`${header.x}`).
+ * A string part equal to a stage variable's value reads as that variable (anygate inlines stage
+ * variables as string literals). Undefined when any part is not one anygate writes.
+ */
+export function templateFromExpression(text: string, stageVariables: Readonly<Record<string, string>> = {}): string | undefined {
+  const m = /^@\(([\s\S]*)\)$/.exec(text.trim());
+  if (!m) return undefined;
+  let out = '';
+  for (const part of splitPlus(m[1])) {
+    const lit = csLiteral(part);
+    if (lit !== undefined) {
+      const stage = Object.entries(stageVariables).find(([, v]) => v === lit)?.[0];
+      if (stage) out += `\${stage.${stage}}`;
+      else if (lit.includes('${')) return undefined;
+      else out += lit;
+      continue;
+    }
+    const ref = REFS.map(([re, source]) => [re.exec(part), source] as const).find(([x]) => x);
+    if (!ref) return undefined;
+    out += `\${${ref[1]}.${csLiteral(ref[0]![1])}}`;
+  }
+  return out;
+}
+
+/** `context.Request.Headers.GetValueOrDefault("X", "") != ""` (or Url.Query): the location presented. */
+function presented(s: string): Location | undefined {
+  const m = new RegExp(`^\\(?context\\.Request\\.(Headers|Url\\.Query)\\.GetValueOrDefault\\((${STR}), ""\\) != ""\\)?$`).exec(s.trim());
+  const name = m ? csLiteral(m[2]) : undefined;
+  return m && name !== undefined ? { in: m[1] === 'Headers' ? 'header' : 'query', name } : undefined;
+}
+
+/** Splits at top-level ` || ` or ` && `. */
+function splitTop(expr: string, op: '||' | '&&'): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && expr.startsWith(` ${op} `, i)) {
+      parts.push(expr.slice(start, i));
+      start = i + 4;
+      i += 3;
+    }
+  }
+  parts.push(expr.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+/** Strips one pair of enclosing parentheses when they enclose the whole expression. */
+function unwrap(s: string): string {
+  const t = s.trim();
+  if (!t.startsWith('(') || !t.endsWith(')')) return t;
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '(') depth++;
+    else if (t[i] === ')') depth--;
+    if (depth === 0 && i < t.length - 1) return t;
+  }
+  return t.slice(1, -1);
+}
+
+/** The alternatives of `!((A && B) || (C))`: each a list of presented locations. */
+export function alternativesCondition(condition: string): Location[][] | undefined {
+  const m = /^@\(!([\s\S]*)\)$/.exec(condition.trim());
+  if (!m) return undefined;
+  const alts: Location[][] = [];
+  for (const alt of splitTop(unwrap(m[1]), '||')) {
+    const locs = splitTop(unwrap(alt), '&&').map(presented);
+    if (locs.some((l) => !l)) return undefined;
+    alts.push(locs as Location[]);
+  }
+  return alts.length ? alts : undefined;
+}
+
+/** The location of `when condition="@(<presented>)"`, or undefined. */
+export function presentedCondition(condition: string): Location | undefined {
+  const m = /^@\(([\s\S]*)\)$/.exec(condition.trim());
+  return m ? presented(m[1]) : undefined;
+}
+
+/** `(dict.ContainsKey("X") && dict["X"].Length > 1) || ...`: a repeated credential refused. */
+export function isRepeatedCondition(condition: string): boolean {
+  const m = /^@\(([\s\S]*)\)$/.exec(condition.trim());
+  if (!m) return false;
+  const one = new RegExp(`^\\(context\\.Request\\.(Headers|Url\\.Query)\\.ContainsKey\\((${STR})\\) && context\\.Request\\.(Headers|Url\\.Query)\\[(${STR})\\]\\.Length > 1\\)$`);
+  return splitTop(m[1], '||').every((p) => one.test(p));
+}
+
+/** The rules of anygate's alternatives refusals beyond the first: a query key against the key header, a key without a subscription. */
+export function isKeyRefusal(condition: string): boolean {
+  return /context\.Subscription == null\)$/.test(condition.trim()) || /^@\(context\.Request\.Url\.Query\.GetValueOrDefault\(/.test(condition.trim());
+}
+
+/** A key presented in a place the spec does not read (one or two presented locations, or-ed). */
+export function undeclaredPlaceCondition(condition: string): boolean {
+  const m = /^@\(([\s\S]*)\)$/.exec(condition.trim());
+  return Boolean(m && splitTop(m[1], '||').every((p) => presented(p)));
+}
+
+/** The scopes and claim of anygate's scope check (scopesMissingExpr), or undefined. */
+export function scopeCheck(condition: string): { claim: string; scopes: string[] } | undefined {
+  const j = '\\(\\(Jwt\\)context\\.Variables\\["anygate-jwt"\\]\\)';
+  const m = new RegExp(`^@\\(!${j}\\.Claims\\.ContainsKey\\((${STR})\\) \\|\\| new string\\[\\] \\{ ((?:${STR}(?:, )?)+) \\}\\.Except\\(${j}\\.Claims\\[(${STR})\\]\\.SelectMany\\(v => v\\.Split\\(' '\\)\\)\\)\\.Any\\(\\)\\)$`).exec(condition.trim());
+  if (!m) return undefined;
+  const claim = csLiteral(m[1]);
+  const scopes = [...m[2].matchAll(new RegExp(STR, 'g'))].map((x) => csLiteral(x[0]));
+  if (claim === undefined || scopes.some((s) => s === undefined)) return undefined;
+  return { claim, scopes: scopes as string[] };
+}
