@@ -7,7 +7,16 @@ import type { ApiKeyAuthorizerSpec, GatewaySpec, RouteSpec } from '../../model/t
 
 /** API Gateway reads a key itself only from `x-api-key` (header, any case). */
 export function isNativeKey(a: ApiKeyAuthorizerSpec): boolean {
-  return a.in === 'header' && a.name.toLowerCase() === 'x-api-key';
+  return a.in === 'header' && a.name.toLowerCase() === 'x-api-key' && a.scheme === undefined;
+}
+
+/**
+ * Routes the generated authorizer decides under one definition with no credential identity
+ * source (ALTERNATIVES_SCHEME): alternatives, and optional authentication, where API Gateway
+ * must call the function even when no credential is sent.
+ */
+export function decidedByAlternatives(route: RouteSpec): boolean {
+  return route.auth !== 'none' && (route.auth.length > 1 || route.authOptional === true);
 }
 
 /**
@@ -19,7 +28,7 @@ export function awsApiKeySource(spec: GatewaySpec): 'HEADER' | 'AUTHORIZER' {
   const authorizers = spec.authorizers;
   const used = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
   const keys = [...used].map((n) => authorizers[n]).filter((a): a is ApiKeyAuthorizerSpec => a?.type === 'apiKey');
-  const keyAmongAlternatives = spec.routes.some((r) => r.auth !== 'none' && r.auth.length > 1 && r.auth.flat().some((n) => authorizers[n]?.type === 'apiKey'));
+  const keyAmongAlternatives = spec.routes.some((r) => r.auth !== 'none' && decidedByAlternatives(r) && r.auth.flat().some((n) => authorizers[n]?.type === 'apiKey'));
   return keys.every(isNativeKey) && !keyAmongAlternatives ? 'HEADER' : 'AUTHORIZER';
 }
 
@@ -29,7 +38,7 @@ export function awsApiKeySource(spec: GatewaySpec): 'HEADER' | 'AUTHORIZER' {
  * method takes one. Returns the message, or undefined when the route is fine.
  */
 export function customSharesMethod(spec: GatewaySpec, route: RouteSpec): string | undefined {
-  if (route.auth === 'none' || route.auth.length !== 1) return undefined;
+  if (route.auth === 'none' || decidedByAlternatives(route)) return undefined;
   const names = [...route.auth[0]].sort();
   const typeOf = (n: string) => spec.authorizers[n]?.type;
   const customs = names.filter((n) => typeOf(n) === 'custom');
