@@ -26,7 +26,7 @@ export function generateGateway(routes: number, options: GenOptions = {}): Gatew
     const method = methods[kind % 4];
     const path = kind < 4 ? `/${group}/items` : `/${group}/items/{itemId}`;
     const route: RouteInput = { id: `r${i}`, method, path, backend: i % 5 === 0 ? 'fn' : 'api', auth: i % 3 === 0 ? ['key'] : ['jwt'], tags: [group] };
-    if (route.auth?.[0] === 'jwt') route.scopes = [`${group}:${method === 'GET' ? 'read' : 'write'}`];
+    if (i % 3 !== 0) route.scopes = [`${group}:${method === 'GET' ? 'read' : 'write'}`];
     if (method === 'GET' && !k8s) route.cache = { ttlSeconds: 30 + (i % 5) * 30, key: { query: ['page'] } };
     if (i % 4 === 1 && !(k8s && i % 3 === 0)) route.rateLimit = { requestsPerSecond: 10 + (i % 7), burst: 20 };
     if (kind >= 4) route.transform = { request: { setHeaders: { 'x-item': k8s ? '${header.x-item-id}' : '${path.itemId}' } } };

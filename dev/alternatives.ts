@@ -21,12 +21,14 @@ function syntheticSpec(spec: GatewaySpec): { spec: GatewaySpec; ids: Map<string,
   const ids = new Map<string, RouteSpec>();
   const routes: RouteSpec[] = [];
   spec.routes.forEach((route, i) => {
-    if (route.auth === 'none' || route.auth.length < 2) return;
+    if (route.auth === 'none' || (route.auth.length < 2 && !route.authOptional)) return;
     const jwts = [...new Set(route.auth.flat())].filter((n) => spec.authorizers[n].type === 'jwt');
     for (const [j, name] of jwts.entries()) {
       // The route's own fields stay: its transforms say which claims the authorizer passes on.
       const segments = [PREFIX, String(i), String(j)].map((value) => ({ kind: 'literal' as const, value }));
-      const r: RouteSpec = { ...route, id: `${route.id}~${name}`, method: 'GET', path: `/${segments.map((s) => s.value).join('/')}`, segments, auth: [[name]] };
+      // Each token is required on its synthetic route (optional authentication is decided before).
+      const { authOptional: _, ...required } = route;
+      const r: RouteSpec = { ...required, id: `${route.id}~${name}`, method: 'GET', path: `/${segments.map((s) => s.value).join('/')}`, segments, auth: [[name]] };
       routes.push(r);
       ids.set(`${route.id}\0${name}`, r);
     }

@@ -3,9 +3,9 @@
  * API keys per consumer, custom authorizers through `--function` bindings. Returns who called,
  * or the refusal the profile's gateway gives.
  */
-import { credentialLocation } from '../lib/model/credentials';
+import { credentialLocation, credentialScheme, locationKey } from '../lib/model/credentials';
 import type { CustomAuthorizerSpec, GatewaySpec, RouteSpec } from '../lib/model/types';
-import { planAlternatives } from '../lib/runtime/alternatives';
+import { afterScheme, planAlternatives, presence } from '../lib/runtime/alternatives';
 import { repeatsCredential } from '../lib/runtime/repeated';
 import type { AlternativeJwts } from './alternatives';
 import type { DevAuthorizer } from './aws-authorizer';
@@ -58,7 +58,7 @@ export class RouteAuth {
     if (route.auth === 'none') return { ok: true, caller: { context: {} } };
     // A credential sent twice is refused before any is checked (docs/model.md), on every profile.
     if (this.repeats(route.auth, req)) return { ok: false, refusal: 'unauthorized' };
-    if (route.auth.length > 1) return this.checkAlternatives(route, route.auth, req);
+    if (route.auth.length > 1 || route.authOptional) return this.checkAlternatives(route, route.auth, req);
     const names = route.auth[0];
     let context: Record<string, string> = {};
     let principal: string | undefined;
@@ -94,22 +94,32 @@ export class RouteAuth {
     return repeatsCredential(sources, (s) => (s.in === 'header' ? lines(s.name.toLowerCase()) : req.query.getAll(s.name).length));
   }
 
-  /** Where authorizer `name` reads its credential, in this request (undefined or '' when absent). */
-  private credential(name: string, req: AuthRequest): string | undefined {
+  /** What the place authorizer `name` reads holds, in this request (undefined or '' when absent). */
+  private raw(name: string, req: AuthRequest): string | undefined {
     const loc = credentialLocation(this.spec.authorizers[name]);
     return loc.in === 'header' ? req.headers[loc.name] : (req.query.get(loc.name) ?? undefined);
   }
 
+  /** Authorizer `name`'s credential in this request: an API key after its scheme when it names one (else none). */
+  private credential(name: string, req: AuthRequest): string | undefined {
+    const a = this.spec.authorizers[name];
+    const scheme = a.type === 'apiKey' ? credentialScheme(a) : undefined;
+    return scheme === undefined ? this.raw(name, req) : afterScheme(this.raw(name, req), scheme);
+  }
+
   /**
    * Alternative credentials (docs/model.md): every presented credential is verified and one
-   * failure refuses; then some alternative must be complete. Tokens and custom authorizers are
+   * failure refuses; then some alternative must be complete. With optional authentication a
+   * request presenting none of the route's credentials is let in as nobody. Tokens and custom authorizers are
    * verified before keys, as on AWS, where API Gateway checks the key only after its authorizer.
    */
   private async checkAlternatives(route: RouteSpec, alts: string[][], req: AuthRequest): Promise<AuthOutcome> {
     const kind = (n: string) => this.spec.authorizers[n].type;
-    const presented = (n: string) => Boolean(this.credential(n, req));
-    const keys = [...new Set(alts.flat())].filter((n) => kind(n) === 'apiKey' && presented(n)).map((n) => this.credential(n, req)!);
-    const plan = planAlternatives(alts, presented, keys);
+    const names = [...new Set(alts.flat())];
+    // The runtime's rule (lib/runtime/alternatives.ts): a header two authorizers share presents the one whose scheme it starts with.
+    const p = presence(names, (n) => ({ key: locationKey(credentialLocation(this.spec.authorizers[n])), scheme: credentialScheme(this.spec.authorizers[n]) }), (n) => this.raw(n, req));
+    const keys = names.filter((n) => kind(n) === 'apiKey' && p.presented(n)).map((n) => this.credential(n, req) ?? '');
+    const plan = planAlternatives(alts, p.presented, keys, route.authOptional === true && p.bare);
     if (!plan.ok) return { ok: false, refusal: 'unauthorized' };
     const order = [...plan.check].sort((a, b) => Number(kind(a) === 'apiKey') - Number(kind(b) === 'apiKey'));
     let context: Record<string, string> = {};
@@ -117,13 +127,15 @@ export class RouteAuth {
     let consumer: string | undefined;
     for (const n of order) {
       const a = this.spec.authorizers[n];
-      const value = this.credential(n, req)!;
+      const value = this.credential(n, req) ?? '';
       if (a.type === 'jwt') {
         const d = this.alternatives ? await this.alternatives.verify(route, n, req.headers) : ({ ok: false, reason: 'unauthorized' } as const);
         if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? 'forbiddenScope' : 'unauthorized' };
         context = { ...context, ...d.context };
         principal ||= d.principal;
       } else if (a.type === 'apiKey') {
+        // A presented key whose value lacks its scheme is no key (401), as where it is required alone.
+        if (!value) return { ok: false, refusal: 'unauthorized' };
         const k = this.byKey.get(value);
         if (!k) return { ok: false, refusal: 'invalidApiKey' };
         consumer = k.consumer;

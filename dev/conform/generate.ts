@@ -6,6 +6,7 @@
  * the profile's table (profiles.ts), so the same cases hold a deployed stage to it.
  */
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { credentialLocation } from '../../lib/model/credentials';
 import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
 import { rateWindow } from '../../providers/azure/emit/limits';
 import { refusal, type Profile, type Refusal } from '../profiles';
@@ -47,7 +48,7 @@ function credentials(spec: GatewaySpec, r: RouteSpec, scopes: string[] = r.scope
     if (a.type === 'jwt') out.token = { authorizer: n, scopes };
     if (a.type === 'apiKey') {
       const consumer = Object.keys(spec.consumers).sort()[0];
-      if (consumer) out.apiKey = { consumer, in: a.in, name: a.name };
+      if (consumer) out.apiKey = { consumer, in: a.in, name: a.name, ...(a.scheme !== undefined ? { scheme: a.scheme } : {}) };
     }
   }
   return out;
@@ -70,13 +71,22 @@ const keyAt = (where: { in: 'header' | 'query'; name: string }) => (where.in ===
 function alternativeCases(spec: GatewaySpec, r: RouteSpec, profile: Profile, base: { method: string; path: string }): ConformVector[] {
   if (r.auth === 'none' || r.auth.length < 2) return [];
   const out: ConformVector[] = [];
+  // A header two alternatives share: a value with neither scheme presents nothing (401), or on an optional route is still refused.
+  for (const n of new Set(r.auth.flat())) {
+    const a = spec.authorizers[n];
+    if (a.type !== 'apiKey' || a.scheme === undefined || !r.auth.flat().some((m) => m !== n && credentialLocation(spec.authorizers[m]).name === a.name.toLowerCase() && credentialLocation(spec.authorizers[m]).in === 'header')) continue;
+    out.push({ name: `${r.id}: ${a.name} with an unknown scheme`, route: r.id, request: { ...base, headers: { [a.name]: `Anygate-Unknown ${INVALID_KEY}` } }, expect: refused(spec, profile, 'unauthorized') });
+  }
   const ok = { statusNot: [401, 403, 429] };
   for (const alt of r.auth) out.push({ name: `${r.id}: only ${alt.join(' + ')}`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r, r.scopes, alt) }, expect: ok });
   // The first alternative's credential wins where two would fill the same field.
   const all: ReturnType<typeof credentials> = Object.assign({}, ...[...r.auth].reverse().map((alt) => credentials(spec, r, r.scopes, alt)));
   out.push({ name: `${r.id}: every alternative at once`, route: r.id, advanceSeconds: 3600, request: { ...base, ...all }, expect: ok });
   const key = all.apiKey;
-  if (all.token && key) {
+  // A token and a key in one header (Bearer <jwt> or Bot <key>) cannot both be sent.
+  const tokenHeader = all.token && spec.authorizers[all.token.authorizer].type === 'jwt' ? (spec.authorizers[all.token.authorizer] as { header: string }).header.toLowerCase() : undefined;
+  const oneHeader = key !== undefined && (key.in ?? 'header') === 'header' && (key.name ?? 'x-api-key').toLowerCase() === tokenHeader;
+  if (all.token && key && !oneHeader) {
     out.push({ name: `${r.id}: a valid API key does not rescue an expired token`, route: r.id, request: { ...base, ...all, token: { ...all.token, expiresIn: '-1h' } }, expect: refused(spec, profile, 'unauthorized') });
     out.push({ name: `${r.id}: a valid token does not rescue an invalid API key`, route: r.id, request: { ...base, token: all.token, ...keyAt({ in: key.in ?? 'header', name: key.name ?? 'x-api-key' }) }, expect: refused(spec, profile, 'invalidApiKey') });
   }
@@ -114,7 +124,12 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
   const keyAuth = r.auth !== 'none' && r.auth[0].map((n) => spec.authorizers[n]).find((a) => a.type === 'apiKey');
   if (r.auth !== 'none' && usable(spec, r)) {
     const noCreds: Refusal = jwt || r.auth.length > 1 ? 'unauthorized' : profile === 'aws' && keyAuth && keyAuth.type === 'apiKey' && !(keyAuth.in === 'header' && keyAuth.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey';
-    out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: refused(spec, profile, noCreds) });
+    if (r.authOptional) {
+      // Optional authentication: nothing presented is let in; a presented credential must still be valid.
+      out.push({ name: `${r.id}: no credentials (optional authentication)`, route: r.id, advanceSeconds: 3600, request: base, expect: { statusNot: [401, 403, 429] } });
+      const key = credentials(spec, r).apiKey;
+      if (key && !jwt) out.push({ name: `${r.id}: an invalid API key on an optional route`, route: r.id, request: { ...base, ...(key.scheme ? { headers: { [key.name ?? 'x-api-key']: `${key.scheme} ${INVALID_KEY}` } } : keyAt({ in: key.in ?? 'header', name: key.name ?? 'x-api-key' })) }, expect: refused(spec, profile, 'invalidApiKey') });
+    } else out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: refused(spec, profile, noCreds) });
     if (jwt) {
       out.push({ name: `${r.id}: expired token`, route: r.id, request: { ...base, ...credentials(spec, r), token: { authorizer: jwt, scopes: r.scopes, expiresIn: '-1h' } }, expect: refused(spec, profile, 'unauthorized') });
       if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: refused(spec, profile, 'forbiddenScope') });

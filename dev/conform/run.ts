@@ -134,7 +134,7 @@ export async function runVectors(spec: GatewaySpec, vectors: ConformVector[], op
       }
       if (r.apiKey) {
         const key = keys.get(r.apiKey.consumer) ?? '';
-        if ((r.apiKey.in ?? 'header') === 'header') headers[r.apiKey.name ?? 'x-api-key'] = key;
+        if ((r.apiKey.in ?? 'header') === 'header') headers[r.apiKey.name ?? 'x-api-key'] = r.apiKey.scheme ? `${r.apiKey.scheme} ${key}` : key;
         else query.set(r.apiKey.name ?? 'x-api-key', key);
       }
       if (r.clientIp) headers['x-forwarded-for'] = r.clientIp;

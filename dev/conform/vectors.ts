@@ -13,7 +13,7 @@
  *       headers: { Origin: https://shop.example.com }
  *       body: { name: Rex }           # JSON (an object or array) or a string
  *       token: { authorizer: jwt, scopes: [pets:read], expiresIn: 10m }   # signed by the mock IdP
- *       apiKey: { consumer: acme, in: header, name: x-api-key }
+ *       apiKey: { consumer: acme, in: header, name: x-api-key }   # scheme: Bot sends `Bot <key>`
  *       clientIp: 198.51.100.7        # sent as X-Forwarded-For
  *       repeat: 21                    # send N times; the expectations apply to the last answer
  *     expect:
@@ -50,7 +50,7 @@ export const Vector = z.strictObject({
         sub: z.string().optional(),
       })
       .optional(),
-    apiKey: z.strictObject({ consumer: z.string(), in: z.enum(['header', 'query']).optional(), name: z.string().optional() }).optional(),
+    apiKey: z.strictObject({ consumer: z.string(), in: z.enum(['header', 'query']).optional(), name: z.string().optional(), scheme: z.string().optional() }).optional(),
     clientIp: z.string().optional(),
     repeat: z.number().int().min(1).max(5000).optional(),
   }),

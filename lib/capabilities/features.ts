@@ -62,6 +62,7 @@ const RECORDS = {
   'auth.apiKey.scheme': { title: 'API key after a scheme prefix (Authorization: Bearer <key>)', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'apiKey' && a.scheme !== undefined)) },
   'auth.custom': { title: 'custom authorizer function', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'custom')) },
   'auth.alternatives': { title: 'alternative authorizers (any one of)', detect: routes((r) => r.auth !== 'none' && r.auth.length > 1) },
+  'auth.optional': { title: 'optional authentication (absent allowed, present must be valid)', detect: routes((r) => r.auth !== 'none' && r.authOptional === true) },
   'auth.resultTtl': { title: 'authorizer result cache TTL', detect: gateway((s) => Object.values(s.authorizers).some((a) => a.type !== 'apiKey')), listed: false },
   auth: { title: 'authorizers per API', detect: gateway((s) => s.routes.some((r) => r.auth !== 'none')), listed: false },
   'plan.quota': { title: 'plan quota', detect: gateway((s) => Object.values(s.plans).some((p) => Boolean(p.quota))) },

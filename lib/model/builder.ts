@@ -55,7 +55,16 @@ export interface GatewayProps {
 }
 
 /** `'none'`, one authorizer, or alternatives (any one suffices; an inner list requires all). */
-export type AuthOption = 'none' | RefOr | (RefOr | RefOr[])[];
+export type AuthOption =
+  | 'none'
+  | RefOr
+  | (RefOr | RefOr[])[]
+  | {
+      /** One authorizer, or alternatives (any one suffices; an inner list requires all). */
+      readonly anyOf: RefOr | (RefOr | RefOr[])[];
+      /** Let a request without any of these credentials in anonymously; a presented one must be valid. @default false */
+      readonly optional?: boolean;
+    };
 
 /** Options of one route; the method and path come from the route's key (`'GET /pets/{id}'`). */
 export type RouteOptions = Omit<RouteInput, 'method' | 'path' | 'backend' | 'auth'> & {
@@ -73,6 +82,10 @@ function nameOf(r: RefOr): string {
 
 function authOf(a: AuthOption | undefined): RouteInput['auth'] {
   if (a === undefined || a === 'none') return a;
+  if (typeof a === 'object' && 'anyOf' in a) {
+    const anyOf = authOf(a.anyOf) as string | (string | string[])[];
+    return a.optional === undefined ? { anyOf } : { anyOf, optional: a.optional };
+  }
   if (!Array.isArray(a)) return nameOf(a);
   return a.map((alt) => (Array.isArray(alt) ? alt.map(nameOf) : nameOf(alt)));
 }

@@ -25,7 +25,7 @@ import {
   type StageSpec,
   type TransformSpec,
 } from './types';
-import { authAlternatives, validateSemantics } from './validate';
+import { authAlternatives, authIsOptional, validateSemantics } from './validate';
 import { normalizeLlmBackend } from './llm';
 import { assignTools, mcpServer } from './mcp';
 import { normalizeVersions } from './versions-validate';
@@ -147,6 +147,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       segments,
       backend: backendName,
       auth: authAlternatives(r.auth ?? d.auth)!,
+      ...(authIsOptional(r.auth ?? d.auth) ? { authOptional: true } : {}),
       scopes: sortedSet(r.scopes),
       rateLimit: rateLimit(r.rateLimit ?? d.rateLimit),
       cache: cache && { ttlSeconds: cache.ttlSeconds, shared: cache.shared ?? false, key: { query: sortedSet(cache.key?.query), headers: sortedSet(cache.key?.headers) } },

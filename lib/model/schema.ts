@@ -203,17 +203,32 @@ export const ApigeeRouteOptions = z
   })
   .describe('Route options only the Apigee adapter reads.');
 
+/** One authorizer name, or alternatives (any one suffices; an inner list requires all). */
+const AuthAlternatives = z.union([
+  Name,
+  z
+    .array(z.union([Name, z.array(Name).min(1)]))
+    .min(1, { message: 'must name at least one authorizer, or be "none"' }),
+]);
+
 /** Auth decision for a route: `none` (public, written explicitly) or authorizer names. */
 export const AuthDecision = z
   .union([
     z.literal('none'),
-    Name,
+    AuthAlternatives,
     z
-      .array(z.union([Name, z.array(Name).min(1)]))
-      .min(1, { message: 'must name at least one authorizer, or be "none"' }),
+      .strictObject({
+        anyOf: AuthAlternatives.meta({ description: 'One authorizer name, or alternatives (any one suffices; an inner list requires all).' }),
+        optional: z.boolean().optional().meta({
+          description:
+            "Optional authentication (OpenAPI `security: [{}, ...]`): a request that carries none of the credentials anyOf reads is let in anonymously; a request that carries one must pass anyOf as usual (an invalid or incomplete credential is refused, never ignored).",
+          default: false,
+        }),
+      })
+      .describe('Authorizers with options: { anyOf: [jwt], optional: true }.'),
   ])
   .describe(
-    'Either "none", one authorizer name, or a list of alternatives (any one suffices); an alternative that is a list requires all of its authorizers.',
+    'Either "none", one authorizer name, a list of alternatives (any one suffices; an alternative that is a list requires all of its authorizers), or { anyOf, optional } for optional authentication.',
   );
 
 export const Route = z

@@ -121,6 +121,12 @@ export interface RouteSpec {
   readonly segments: PathSegment[];
   readonly backend: string;
   readonly auth: AuthRequirement;
+  /**
+   * Optional authentication (`auth: { anyOf, optional: true }`): a request carrying none of the
+   * credentials `auth` reads is let in anonymously; one that carries any is checked as usual.
+   * @default false
+   */
+  readonly authOptional?: boolean;
   readonly scopes: string[];
   readonly rateLimit?: RateLimitSpec;
   readonly cache?: CachePolicySpec;

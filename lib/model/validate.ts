@@ -79,7 +79,13 @@ export function authAlternatives(auth: RouteInput['auth']): 'none' | string[][] 
   if (auth === undefined) return undefined;
   if (auth === 'none') return 'none';
   if (typeof auth === 'string') return [[auth]];
+  if (!Array.isArray(auth)) return authAlternatives(auth.anyOf);
   return auth.map((alt) => (typeof alt === 'string' ? [alt] : [...alt]));
+}
+
+/** True when an auth decision lets a request without any of its credentials in (`{ anyOf, optional: true }`). */
+export function authIsOptional(auth: RouteInput['auth']): boolean {
+  return typeof auth === 'object' && !Array.isArray(auth) && auth.optional === true;
 }
 
 interface RouteFacts {
@@ -328,6 +334,8 @@ function checkTransform(t: TransformInput, f: RouteFacts, from: Path, p: ParsedG
     const alts = authAlternatives(f.route.auth ?? p.defaults?.auth);
     return Array.isArray(alts) && alts.length > 0 && alts.every((alt) => alt.some((n) => p.authorizers.entries.get(n)?.type === 'jwt'));
   })();
+  // An anonymous caller of an optional-auth route has no token, so no claim to read.
+  const optional = authIsOptional(f.route.auth ?? p.defaults?.auth);
   const checkTemplate = (value: string, path: Path) => {
     const parsed = parseTemplate(value);
     if (!parsed.ok) {
@@ -341,6 +349,8 @@ function checkTransform(t: TransformInput, f: RouteFacts, from: Path, p: ParsedG
       }
       if (part.source === 'claim' && !hasJwt) {
         issues.push({ path, message: `\${claim.${part.name}} needs a jwt authorizer on the route, in every alternative${inherited}`, severity: 'error' });
+      } else if (part.source === 'claim' && optional) {
+        issues.push({ path, message: `\${claim.${part.name}} needs a token on every request, but the route's auth is optional (an anonymous caller has no claims): drop optional, or the placeholder${inherited}`, severity: 'error' });
       }
       if (part.source === 'stage') {
         for (const [stage, s] of p.stages.entries) {

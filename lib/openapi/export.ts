@@ -45,7 +45,11 @@ function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject
   const security =
     r.auth === 'none'
       ? []
-      : r.auth.map((alt) => Object.fromEntries(alt.map((n) => [n, spec.authorizers[n].type === 'jwt' ? r.scopes : []])));
+      : [
+          // Optional authentication is the empty requirement among the alternatives (`security: [{}, ...]`).
+          ...(r.authOptional ? [{}] : []),
+          ...r.auth.map((alt) => Object.fromEntries(alt.map((n) => [n, spec.authorizers[n].type === 'jwt' ? r.scopes : []]))),
+        ];
   // The document's own operationId is published; the route id, then, travels in x-anygate.
   const ext: Record<string, unknown> = { ...(c?.operationId ? { id: r.id } : {}), ...extension(r, Object.keys(Route.shape), ROUTE_STANDARD) };
   // A route kept out of a server that exposes every route says so, or import would expose it.

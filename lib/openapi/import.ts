@@ -157,5 +157,5 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
     ...rest,
   };
   // The same narrowing on hundreds of operations is one decision: one warning each, with the count.
-  return { input, warnings: mergeIdentical(ctx.warnings, ['scopes-narrowed', 'alternatives-narrowed', 'optional-auth']), operations };
+  return { input, warnings: mergeIdentical(ctx.warnings, ['scopes-narrowed', 'alternatives-narrowed']), operations };
 }

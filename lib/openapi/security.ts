@@ -136,7 +136,7 @@ function keepBoth(sec: Security, first: string, second: string, loc: { in: strin
   if (loc.in !== 'header' || !key) return `${own}.`;
   return (
     `${own}; or, when callers send them with different scheme prefixes (${loc.name}: Bot <key> or Bearer <token>), say so: x-anygate.authorizers.${key}: { type: apiKey, in: header, name: ${loc.name}, scheme: <prefix> } ` +
-    `(the spec then keeps both and validates, but no target yet tells alternatives apart by prefix: each refuses such a route by its capability record)`
+    `(AWS, Apigee and anygate dev then tell the two apart by the prefix; API Management and Kubernetes refuse such a route by their capability records)`
   );
 }
 
@@ -151,12 +151,12 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
   if (!Array.isArray(security) || !security.every(isObj)) return { unreadable: false, error: `${ptr} is not a list of security requirement objects` };
   const alts: string[][] = [];
   const scopes = new Set<string>();
-  let optional: string | undefined;
+  let optional = false;
   for (let i = 0; i < security.length; i++) {
     const req = security[i] as Obj;
     const names = Object.keys(req).sort();
     if (names.length === 0) {
-      optional = `${ptr}/${i}`;
+      optional = true;
       continue;
     }
     const alt: string[] = [];
@@ -172,14 +172,6 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
     alts.push(alt);
   }
   if (alts.length === 0) return { auth: 'none', scopes: [] };
-  if (optional) {
-    ctx.warn(
-      'optional-auth',
-      optional,
-      `{} makes authentication optional here (absent is allowed, a presented credential must be valid); anygate has no optional authentication yet, so the route requires ${alts.map((a) => a.join('+')).join(' or ')} (stricter than the document). ` +
-        'To let anonymous callers in, make the operation public with x-anygate: { auth: none } (a presented credential is then not checked by the gateway, so the backend must check it); otherwise nothing to do',
-    );
-  }
   if (scopes.size > 0) {
     // The model's scopes hold for every alternative. Keeping only the alternatives that can check
     // them is stricter than the document, never weaker.
@@ -199,5 +191,7 @@ export function authOf(ctx: ImportContext, sec: Security, security: unknown, ptr
     }
   }
   keepDistinguishable(ctx, sec, alts, ptr);
-  return { auth: alts.length === 1 && alts[0].length === 1 ? alts[0][0] : alts.map((a) => (a.length === 1 ? a[0] : a)), scopes: [...scopes].sort() };
+  const anyOf = alts.length === 1 && alts[0].length === 1 ? alts[0][0] : alts.map((a) => (a.length === 1 ? a[0] : a));
+  // `{}` among the requirements: optional authentication (absent allowed, a presented credential must be valid).
+  return { auth: optional ? { anyOf, optional: true } : anyOf, scopes: [...scopes].sort() };
 }

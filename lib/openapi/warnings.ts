@@ -32,8 +32,6 @@ export type WarningKind =
   | 'scopes-narrowed'
   /** Alternatives that read the same header or query parameter as an earlier one, dropped (stricter). */
   | 'alternatives-narrowed'
-  /** `security: [{}, ...]` (authentication optional) imported as required (stricter), with the remedy. */
-  | 'optional-auth'
   /** Servers, paths and versions read leniently. */
   | 'document'
   /** A contract part (a `$ref` in a schema, parameter or response) that cannot be kept as written. */

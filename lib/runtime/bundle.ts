@@ -31,17 +31,19 @@ function entry(kind: HandlerKind): string {
 const codeCache = new Map<string, string>();
 
 /**
- * Code the configuration does not use, left out of the bundle: the alternatives planner and the
- * internal-key loader (Secrets Manager) of the authorizer. Each name is replaced by "1" in the
+ * Code the configuration does not use, left out of the bundle: the alternatives planner (with
+ * optional authentication), the internal-key loader (Secrets Manager) and the reading of an API key
+ * after a scheme prefix, of the authorizer. Each name is replaced by "1" in the
  * handler's `process.env.<name> === '1'` tests, which esbuild then folds and drops with the code
  * they guard. The handler refuses a configuration needing what its bundle left out.
  */
 export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
   if (kind !== 'authorizer') return [];
-  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean };
+  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }> };
   const out: string[] = [];
   if (!c.routes?.some((r) => r.alternatives)) out.push('ANYGATE_OMIT_ALTERNATIVES');
   if (!c.internalKey) out.push('ANYGATE_OMIT_INTERNAL_KEY');
+  if (!Object.values(c.apiKeys ?? {}).some((k) => k.scheme)) out.push('ANYGATE_OMIT_KEY_SCHEME');
   return out;
 }
 

@@ -27,6 +27,12 @@ export interface ApiKeySource {
   readonly in: 'header' | 'query';
   /** Header names are lower-case; query names are as written. */
   readonly name: string;
+  /**
+   * Lower-case auth scheme the key follows in its header (`Authorization: Bearer <key>`): the key
+   * is what follows the scheme and one space; a value without it is no key.
+   * @default - the whole value is the key
+   */
+  readonly scheme?: string;
 }
 
 /** One route as the authorizer knows it. */
@@ -58,6 +64,13 @@ export interface AuthorizerRoute {
    * @default - one alternative: `jwt` and `apiKeys` together
    */
   readonly alternatives?: string[][];
+  /**
+   * Optional authentication (always with `alternatives`): a request that carries none of the
+   * route's credential places is let in anonymously (no key, no principal); one that carries any
+   * is decided as without this flag.
+   * @default false
+   */
+  readonly optional?: boolean;
 }
 
 /** A security scheme: one API Gateway authorizer definition sharing the generated function. */

@@ -172,9 +172,10 @@ export function credentialVar(place: CredentialPlace, where: string): string {
  * "Alternative credentials", rule 1). An absent header or parameter is null; `(?s)` lets any
  * non-empty value count, line breaks included.
  */
-export function presentCondition(place: CredentialPlace, where: string): string {
+export function presentCondition(place: CredentialPlace, where: string, scheme?: string): string {
   const v = credentialVar(place, where);
-  return `(${v} != null and ${v} JavaRegex "(?s).+")`;
+  // A header two authorizers share (`Bot <key>` or `Bearer <jwt>`): its scheme, without case, one space, then something.
+  return scheme === undefined ? `(${v} != null and ${v} JavaRegex "(?s).+")` : `(${v} != null and ${v} JavaRegex "(?is)^${regexLiteral(scheme)} .+$")`;
 }
 
 /** `variable = "true"` (or `!= "true"`) for a flag the proxy set itself (a fixed variable name, never spec text). */

@@ -7,7 +7,7 @@ import { MODEL_DEFAULTS } from '../../lib/model/defaults';
 import { uniqueByJson } from '../../lib/model/errors';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, JwtAuthorizerSpec, RouteSpec } from '../../lib/model/types';
 import { AWS_LIMITS } from '../../lib/capabilities/limits';
-import { ALTERNATIVES_SCHEME, awsApiKeySource, lambdaSchemeOf } from '../../lib/capabilities/targets/aws-auth';
+import { ALTERNATIVES_SCHEME, awsApiKeySource, decidedByAlternatives, lambdaSchemeOf } from '../../lib/capabilities/targets/aws-auth';
 import { alternativeAuthorizers } from '../../lib/model/credentials';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../../lib/runtime/config';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, lambdaUri } from './plan';
@@ -86,10 +86,11 @@ export { ALTERNATIVES_SCHEME };
 
 /**
  * True when the route's method requires an API key (some alternative holds one) but an
- * alternative without a key can let a request in: the internal key stands in for that request.
+ * alternative without a key, or no credential at all (optional authentication), can let a
+ * request in: the internal key stands in for that request.
  */
 export function needsInternalKey(e: AuthorizerRoute, authorizers: GatewaySpec['authorizers']): boolean {
-  return Boolean(e.alternatives && e.apiKeys.length && e.alternatives.some((alt) => alt.every((n) => authorizers[n].type !== 'apiKey')));
+  return Boolean(e.alternatives && e.apiKeys.length && (e.optional || e.alternatives.some((alt) => alt.every((n) => authorizers[n].type !== 'apiKey'))));
 }
 
 /** A route with one alternative (`auth: [a]` or `auth: [[a, b]]`): one authorizer definition per combination. */
@@ -155,7 +156,8 @@ function singleRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
 }
 
 /**
- * A route with alternatives (`auth: [a, [b, c]]`): the generated authorizer under
+ * A route with alternatives (`auth: [a, [b, c]]`) or optional authentication (`{ anyOf, optional:
+ * true }`: the function must run when no credential is sent): the generated authorizer under
  * ALTERNATIVES_SCHEME decides (lib/runtime/alternatives.ts). When an alternative holds an API key
  * the method requires one (apiKeySource is then AUTHORIZER), so API Gateway validates the key the
  * authorizer returns (403 for an unknown one) and meters its usage plan.
@@ -187,7 +189,7 @@ function alternativesRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefin
     'x-amazon-apigateway-authorizer': { type: 'request', identitySource: `stageVariables.${AUTHORIZER_STAGE_VARIABLE}`, authorizerUri: lambdaUri(AUTHORIZER_STAGE_VARIABLE), authorizerResultTtlInSeconds: 0 },
   };
   const res = ctx.resources.get(route.id)!;
-  const entry: AuthorizerRoute = { method: route.method, resource: res.path, arn: res.arn, scheme: ALTERNATIVES_SCHEME, jwt: jwts, apiKeys: keys, scopes: route.scopes, alternatives: alternatives.map((a) => [...a]) };
+  const entry: AuthorizerRoute = { method: route.method, resource: res.path, arn: res.arn, scheme: ALTERNATIVES_SCHEME, jwt: jwts, apiKeys: keys, scopes: route.scopes, alternatives: alternatives.map((a) => [...a]), ...(route.authOptional ? { optional: true } : {}) };
   ctx.authRoutes.push({ route, entry });
   // Declared for documentation only: no identity source reads them.
   const identityParams = [...jwts, ...keys].map((n) => identityOf(spec.authorizers[n] as JwtAuthorizerSpec | ApiKeyAuthorizerSpec));
@@ -212,7 +214,7 @@ export function compileAwsAuth(
       routesOut.set(route.id, { identityParams: [] });
       continue;
     }
-    const out = route.auth.length > 1 ? alternativesRoute(route, ctx) : singleRoute(route, ctx);
+    const out = decidedByAlternatives(route) ? alternativesRoute(route, ctx) : singleRoute(route, ctx);
     if (out) routesOut.set(route.id, out);
   }
 
@@ -261,7 +263,7 @@ function authorizerConfig(spec: GatewaySpec, authRoutes: AuthRoute[], securitySc
     }
     for (const n of entry.apiKeys) {
       const a = authorizers[n] as ApiKeyAuthorizerSpec;
-      apiKeys[n] = { in: a.in, name: a.in === 'header' ? a.name.toLowerCase() : a.name };
+      apiKeys[n] = { in: a.in, name: a.in === 'header' ? a.name.toLowerCase() : a.name, ...(a.scheme !== undefined ? { scheme: a.scheme.toLowerCase() } : {}) };
     }
   }
   return {

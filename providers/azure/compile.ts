@@ -107,7 +107,7 @@ function keyParameterNames(keys: ApiKeyAuthorizerSpec[], strings: ApimStrings): 
  * the per-route check does). Otherwise routes that need a key check it in policy.
  */
 function requiresSubscription(spec: GatewaySpec): boolean {
-  const needsKey = (r: RouteSpec) => r.auth !== 'none' && r.auth.every((alt) => alt.some((n) => spec.authorizers[n].type === 'apiKey'));
+  const needsKey = (r: RouteSpec) => r.auth !== 'none' && !r.authOptional && r.auth.every((alt) => alt.some((n) => spec.authorizers[n].type === 'apiKey'));
   return spec.routes.length > 0 && !spec.cors && spec.routes.every(needsKey);
 }
 

@@ -70,7 +70,9 @@ function expected(spec: GatewaySpec, routeId: string, req: SimRequest): number {
   };
   const presented = (n: string) => value(n) !== '';
   const keys = alternativeAuthorizers(route.auth).filter((n) => spec.authorizers[n].type === 'apiKey' && presented(n));
-  const plan = planAlternatives(route.auth, presented, keys.map(value));
+  // Optional authentication: anonymous only when none of the route's places holds a value.
+  const bare = alternativeAuthorizers(route.auth).every((n) => !presented(n));
+  const plan = planAlternatives(route.auth, presented, keys.map(value), route.authOptional === true && bare);
   if (!plan.ok) return 401;
   let scopeMissing = false;
   for (const n of plan.check) {
@@ -272,5 +274,27 @@ describe('what stays refused', () => {
     same.authorizers.otherKey = { type: 'apiKey', in: 'header', name: 'x-api-key' };
     same.routes.push({ id: 'other', method: 'GET', path: '/o', backend: 'api', auth: ['otherKey'] });
     expect(() => compileAzure(toGatewaySpec(same))).not.toThrow();
+  });
+});
+
+describe('optional authentication (auth: { anyOf, optional: true }) on Azure', () => {
+  const input = payments() as { routes: { auth?: unknown }[] };
+  // Every authenticated payments route, made optional: alternatives, and the scoped JWT route.
+  const optional = { ...input, routes: input.routes.map((r) => (r.auth === undefined || r.auth === 'none' ? r : { ...r, auth: { anyOf: r.auth, optional: true } })) };
+  const spec = toGatewaySpec(optional);
+  const plan = compileAzure(spec);
+
+  it('the API requires no subscription (an anonymous caller sends no key), and every policy validates (xmllint)', () => {
+    expect(plan.subscriptionRequired).toBe(false);
+    expect(xmllint(plan)).toBe('');
+  });
+
+  it.each(['listPayments', 'getPayment', 'createPayment', 'refundPayment'])('%s: nothing presented is let in; every combination with a credential answers as the required route does', (id) => {
+    const reqs = requests(spec, id);
+    const got = reqs.map((r) => [JSON.stringify(r), simulate(plan, id, r, world)]);
+    const want = reqs.map((r) => [JSON.stringify(r), expected(spec, id, r)]);
+    expect(got).toEqual(want);
+    expect(simulate(plan, id, {}, world)).toBe(200);
+    expect(simulate(plan, id, { headers: { authorization: 'Bearer forged' } }, world)).toBe(401);
   });
 });

@@ -61,6 +61,7 @@ const input = {
     { method: 'POST', path: '/orders', backend: 'fn', auth: 'key' },
     { method: 'ANY', path: '/files/{p+}', auth: ['custom'] },
     { method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
+    { method: 'GET', path: '/maybe', backend: 'canned', auth: { anyOf: ['jwt', 'key'], optional: true } },
     { method: 'GET', path: '/plain', backend: 'plain', auth: 'none', versions: ['v2'] },
   ],
   versions: { scheme: 'header', name: 'X-Version', list: [{ name: 'v1', deprecated: '2026-06-01', sunset: '2027-01-31T12:00:00Z', link: 'https://example.com/v1' }, { name: 'v2' }] },

@@ -7,6 +7,18 @@ type Spec = Record<string, any>;
 /** Each rule: a mutation that breaks it, the error it must give, and a mutation that satisfies it. */
 const rules: { rule: string; bad: (s: Spec) => void; error: RegExp; good: (s: Spec) => void }[] = [
   {
+    rule: 'optional authentication: an anonymous caller has no claims to read',
+    bad: (s) => (s.routes[0] = { ...s.routes[0], auth: { anyOf: ['jwt'], optional: true }, transform: { request: { setHeaders: { 'x-user': '${claim.sub}' } } } }),
+    error: /^routes\[0\]\.transform\.request\.setHeaders\["x-user"\]: \$\{claim\.sub\} needs a token on every request, but the route's auth is optional/,
+    good: (s) => (s.routes[0] = { ...s.routes[0], auth: { anyOf: ['jwt'], optional: true }, transform: { request: { setHeaders: { 'x-gateway': 'anygate' } } } }),
+  },
+  {
+    rule: 'optional authentication names known authorizers',
+    bad: (s) => (s.routes[1] = { ...s.routes[1], auth: { anyOf: ['nokey'], optional: true } }),
+    error: /^routes\[1\]\.auth: refers to authorizer "nokey", which is not defined/,
+    good: (s) => (s.routes[1] = { ...s.routes[1], auth: { anyOf: 'key', optional: true } }),
+  },
+  {
     rule: 'duplicate route (same template)',
     bad: (s) => s.routes.push({ method: 'GET', path: '/items/{id}', backend: 'api', auth: 'none' }),
     error: /^routes\[3\]: GET \/items\/\{id\} duplicates routes\[0\]/,

@@ -98,7 +98,7 @@ describe('OpenAPI import', () => {
     expect(input.routes!.find((r) => r.id === 'list')!.auth).toEqual(['oauth', 'headerKey', 'queryKey']);
     expect(input.routes!.find((r) => r.id === 'create')!.auth).toEqual(['oauth', 'headerKey']);
     expect(warnings.filter((w) => w.kind === 'alternatives-narrowed').map((w) => `${w.where}: ${w.message}`)).toEqual([
-      '#/paths/~1p/post/security: bearer reads header authorization, as oauth before it does, and a gateway cannot tell the two apart: it is not accepted on this route, callers must use oauth or headerKey. To keep both, give one of them its own header under x-anygate.authorizers; or, when callers send them with different scheme prefixes (authorization: Bot <key> or Bearer <token>), say so: x-anygate.authorizers.bearer: { type: apiKey, in: header, name: authorization, scheme: <prefix> } (the spec then keeps both and validates, but no target yet tells alternatives apart by prefix: each refuses such a route by its capability record)',
+      '#/paths/~1p/post/security: bearer reads header authorization, as oauth before it does, and a gateway cannot tell the two apart: it is not accepted on this route, callers must use oauth or headerKey. To keep both, give one of them its own header under x-anygate.authorizers; or, when callers send them with different scheme prefixes (authorization: Bot <key> or Bearer <token>), say so: x-anygate.authorizers.bearer: { type: apiKey, in: header, name: authorization, scheme: <prefix> } (AWS, Apigee and anygate dev then tell the two apart by the prefix; API Management and Kubernetes refuse such a route by their capability records)',
     ]);
   });
 

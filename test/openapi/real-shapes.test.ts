@@ -13,6 +13,7 @@ import { compileApigee } from '../../providers/apigee/compile';
 import { parseDataFile } from '../../lib/model/load';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { importOpenApi, type ImportResult } from '../../lib/openapi/import';
+import { exportOpenApi } from '../../lib/openapi/export';
 import { cli } from '../cli/run';
 import { scratch } from '../validators';
 import { corpusDir, INVALID } from './corpus';
@@ -121,10 +122,10 @@ describe('alternatives on one header, and optional authentication', () => {
     expect(w).toMatch(/^#\/paths\/~1channels~1\{channel_id\}\/get\/security: OAuth2 reads header authorization, as BotToken before it does, .*callers must use BotToken\. /);
     expect(w).toContain('give one of them its own header under x-anygate.authorizers');
     expect(w).toContain('x-anygate.authorizers.BotToken: { type: apiKey, in: header, name: authorization, scheme: <prefix> }');
-    expect(w).toMatch(/refuses such a route by its capability record/);
+    expect(w).toMatch(/AWS, Apigee and anygate dev then tell the two apart by the prefix; API Management and Kubernetes refuse such a route by their capability records/);
   });
 
-  it('with the prefix said (scheme: Bot), both alternatives are kept, the spec validates, and each target refuses by record', async () => {
+  it('with the prefix said (scheme: Bot), both alternatives are kept, the spec validates, AWS and Apigee carry it and the others refuse by record', async () => {
     const file = path.join(fixtures, 'shared-header.yaml');
     const doc = parse(readFileSync(file, 'utf8'));
     doc['x-anygate'] = { authorizers: { BotToken: { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bot' }, OAuth2: { type: 'jwt', issuer: 'https://chat.example.com', audiences: ['chat'], jwksUri: 'https://chat.example.com/jwks' } } };
@@ -132,7 +133,8 @@ describe('alternatives on one header, and optional authentication', () => {
     expect(messages(r, 'alternatives-narrowed')).toEqual([]);
     const spec = toGatewaySpec(r.input);
     expect(spec.routes.find((x) => x.id === 'get-channel')!.auth).toEqual([['BotToken'], ['OAuth2']]);
-    for (const t of ALL_TARGETS) expect([t, targetProblems(spec, t).filter((p) => p.where === 'get-channel' && p.feature === 'auth.apiKey.scheme').length]).toEqual([t, 1]);
+    // AWS and Apigee tell the two apart by the prefix; API Management and Kubernetes refuse by record.
+    for (const t of ALL_TARGETS) expect([t, targetProblems(spec, t).filter((p) => p.where === 'get-channel' && p.feature === 'auth.apiKey.scheme').length]).toEqual([t, t === 'aws' || t === 'apigee' ? 0 : 1]);
   });
 
   it('scopes on one alternative: the narrowing says how to accept the other too', async () => {
@@ -141,10 +143,17 @@ describe('alternatives on one header, and optional authentication', () => {
     expect(messages(r, 'scopes-narrowed')).toEqual([expect.stringMatching(/^#\/paths\/~1users~1@me\/get\/security: .*BotToken .* not accepted .*To accept BotToken too, write x-anygate: \{ auth: \[BotToken, OAuth2\], scopes: \[\] \} on the operation .*BotToken and OAuth2 also both read header authorization, so first give one of them its own header or scheme prefix/)]);
   });
 
-  it('optional authentication ({} among the alternatives) stays required, and the warning says how to let anonymous callers in', async () => {
+  it('optional authentication ({} among the alternatives) is imported as optional, with no warning, and exported back as [{}, ...]', async () => {
     const r = await imported('shared-header.yaml');
-    expect(r.input.routes!.find((x) => x.id === 'invite-resolve')!.auth).toBe('BotToken');
-    expect(messages(r, 'optional-auth')).toEqual([expect.stringMatching(/^#\/paths\/~1invites~1\{code\}\/get\/security\/0: \{\} makes authentication optional .*requires BotToken .*x-anygate: \{ auth: none \}/)]);
+    expect(r.input.routes!.find((x) => x.id === 'invite-resolve')!.auth).toEqual({ anyOf: 'BotToken', optional: true });
+    expect(r.warnings.map((w) => w.message).filter((m) => /optional/.test(m))).toEqual([]);
+    const spec = toGatewaySpec(r.input);
+    const route = spec.routes.find((x) => x.id === 'invite-resolve')!;
+    expect([route.auth, route.authOptional]).toEqual([[['BotToken']], true]);
+    const doc = exportOpenApi(spec) as unknown as { paths: Record<string, Record<string, { security: unknown }>> };
+    expect(doc.paths['/invites/{code}'].get.security).toEqual([{}, { BotToken: [] }]);
+    const again = toGatewaySpec((await importOpenApi(doc as never, path.join(fixtures, 'exported.yaml'))).input).routes.find((x) => x.id === 'invite-resolve')!;
+    expect([again.auth, again.authOptional]).toEqual([[['BotToken']], true]);
   });
 
   it('the model tells alternatives apart by scheme prefix on one header, never a whole-value key from a prefixed one', () => {

@@ -30,16 +30,18 @@ describe('bundled handlers', () => {
     expect(Buffer.byteLength(handlerCode('authorizer'))).toBeLessThanOrEqual(10 * 1024);
   });
 
-  it('a JWT-only authorizer bundles neither the alternatives planner nor the internal-key loader, and stays within 8 KB', () => {
+  it('a JWT-only authorizer bundles neither the alternatives planner, the internal-key loader nor the key-scheme reader, and stays within 8 KB', () => {
     const jwtOnly = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routes: [{ method: 'GET', resource: '/a', arn: 'GET/a', scheme: 's', jwt: ['j'], apiKeys: [], scopes: [] }], contextClaims: [] };
     const omit = omittedFeatures('authorizer', jwtOnly);
-    expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']);
+    expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY', 'ANYGATE_OMIT_KEY_SCHEME']);
     const code = handlerCode('authorizer', omit);
     expect(Buffer.byteLength(code)).toBeLessThanOrEqual(8 * 1024);
     expect(code).not.toContain('client-secrets-manager');
     expect(code).not.toContain('ANYGATE_OMIT');
+    // The planner (alternatives, optional authentication, shared-header schemes) is tree-shaken out, not only skipped.
+    expect(code).not.toContain('none-presented');
     expect(Buffer.byteLength(code)).toBeLessThan(Buffer.byteLength(handlerCode('authorizer')));
-    expect(omittedFeatures('authorizer', { ...jwtOnly, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
+    expect(omittedFeatures('authorizer', { ...jwtOnly, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
     expect(bundleHandler('authorizer', jwtOnly, scratch('bundle-jwt-only')).codeBytes).toBe(Buffer.byteLength(code));
   });
 

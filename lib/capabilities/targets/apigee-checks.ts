@@ -81,8 +81,9 @@ export const apiKeyNameChecks =
     );
 
 /**
- * A key after a scheme prefix is extracted before VerifyAPIKey on a route with one alternative and
- * one key; with alternatives, presence is decided on the header alone, so those are refused. The
+ * A key after a scheme prefix is extracted before VerifyAPIKey on a route with one key authorizer
+ * (among alternatives too: a shared header presents the credential whose scheme it starts with);
+ * beside a second key the pair would be compared with the prefix, so that is refused. The
  * scheme is written into an ExtractVariables pattern: only letters, digits, `.`, `_` and `-`.
  */
 export const apiKeySchemeChecks: Check = (ctx) =>
@@ -90,7 +91,7 @@ export const apiKeySchemeChecks: Check = (ctx) =>
     authorizersOf(ctx, r).flatMap(([n, a]) => {
       if (a.type !== 'apiKey' || a.scheme === undefined) return [];
       const keys = authorizersOf(ctx, r).filter(([, b]) => b.type === 'apiKey').length;
-      if (r.auth !== 'none' && (r.auth.length > 1 || keys > 1)) return [ctx.problem(r.id, `authorizers.${n}.scheme: a key after a scheme prefix is not supported among alternatives or beside another key on ${ctx.label}; use it as the route's only authorizer, or send the key in its own header (no scheme)`)];
+      if (keys > 1) return [ctx.problem(r.id, `authorizers.${n}.scheme: a key after a scheme prefix beside another API key authorizer on one route is not supported on ${ctx.label} (the two keys are compared as their headers hold them); use one key authorizer on the route, or send the key in its own header (no scheme)`)];
       if (!/^[A-Za-z0-9._-]+$/.test(a.scheme)) return [ctx.problem(r.id, `authorizers.${n}.scheme: ${JSON.stringify(a.scheme)} cannot be written into an ExtractVariables pattern on ${ctx.label}; use letters, digits, ".", "_" and "-"`)];
       return [];
     }),

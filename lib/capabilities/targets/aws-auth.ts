@@ -9,7 +9,16 @@ import { AWS_LIMITS } from '../limits';
 
 /** API Gateway reads a key itself only from `x-api-key` (header, any case). */
 export function isNativeKey(a: ApiKeyAuthorizerSpec): boolean {
-  return a.in === 'header' && a.name.toLowerCase() === 'x-api-key';
+  return a.in === 'header' && a.name.toLowerCase() === 'x-api-key' && a.scheme === undefined;
+}
+
+/**
+ * Routes the generated authorizer decides under one definition with no credential identity
+ * source (ALTERNATIVES_SCHEME): alternatives, and optional authentication, where API Gateway
+ * must call the function even when no credential is sent.
+ */
+export function decidedByAlternatives(route: RouteSpec): boolean {
+  return route.auth !== 'none' && (route.auth.length > 1 || route.authOptional === true);
 }
 
 /**
@@ -21,7 +30,7 @@ export function awsApiKeySource(spec: GatewaySpec): 'HEADER' | 'AUTHORIZER' {
   const authorizers = spec.authorizers;
   const used = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
   const keys = [...used].map((n) => authorizers[n]).filter((a): a is ApiKeyAuthorizerSpec => a?.type === 'apiKey');
-  const keyAmongAlternatives = spec.routes.some((r) => r.auth !== 'none' && r.auth.length > 1 && r.auth.flat().some((n) => authorizers[n]?.type === 'apiKey'));
+  const keyAmongAlternatives = spec.routes.some((r) => r.auth !== 'none' && decidedByAlternatives(r) && r.auth.flat().some((n) => authorizers[n]?.type === 'apiKey'));
   return keys.every(isNativeKey) && !keyAmongAlternatives ? 'HEADER' : 'AUTHORIZER';
 }
 
@@ -31,7 +40,7 @@ export function awsApiKeySource(spec: GatewaySpec): 'HEADER' | 'AUTHORIZER' {
  * method takes one. Returns the message, or undefined when the route is fine.
  */
 export function customSharesMethod(spec: GatewaySpec, route: RouteSpec): string | undefined {
-  if (route.auth === 'none' || route.auth.length !== 1) return undefined;
+  if (route.auth === 'none' || decidedByAlternatives(route)) return undefined;
   const names = [...route.auth[0]].sort();
   const typeOf = (n: string) => spec.authorizers[n]?.type;
   const customs = names.filter((n) => typeOf(n) === 'custom');
@@ -57,7 +66,7 @@ export const ALTERNATIVES_SCHEME = 'anygate_alternatives';
 export function lambdaSchemeOf(spec: GatewaySpec, route: RouteSpec, keySource: 'HEADER' | 'AUTHORIZER' = awsApiKeySource(spec)): string | undefined {
   if (route.auth === 'none') return undefined;
   const typeOf = (n: string) => spec.authorizers[n]?.type;
-  if (route.auth.length > 1) return alternativeAuthorizers(route.auth).some((n) => typeOf(n) === 'custom') ? undefined : ALTERNATIVES_SCHEME;
+  if (decidedByAlternatives(route)) return alternativeAuthorizers(route.auth).some((n) => typeOf(n) === 'custom') ? undefined : ALTERNATIVES_SCHEME;
   const names = [...route.auth[0]].sort();
   const jwts = names.filter((n) => typeOf(n) === 'jwt');
   const keys = keySource === 'AUTHORIZER' ? names.filter((n) => typeOf(n) === 'apiKey') : [];

@@ -127,10 +127,10 @@ const awsSizes = (ctx: EmittedContext) =>
 
 const greedyBesidePlain = (ctx: CheckContext) => greedySiblingConflicts(ctx.spec).map((c) => ctx.problem(c.routeId, c.message));
 
-/** The routes whose token callers are keyed by the anygate-internal key (an alternative with a key, one without). */
+/** The routes whose token (or anonymous) callers are keyed by the anygate-internal key (an alternative with a key, one without; optional auth with a key). */
 function internalKeyRoutes(spec: GatewaySpec): string | undefined {
   const isKey = (n: string) => spec.authorizers[n]?.type === 'apiKey';
-  const ids = spec.routes.filter((r) => r.auth !== 'none' && r.auth.length > 1 && r.auth.some((alt) => alt.some(isKey)) && r.auth.some((alt) => !alt.some(isKey))).map((r) => r.id);
+  const ids = spec.routes.filter((r) => r.auth !== 'none' && r.auth.some((alt) => alt.some(isKey)) && ((r.auth.length > 1 && r.auth.some((alt) => !alt.some(isKey))) || r.authOptional)).map((r) => r.id);
   return ids.length ? `token callers keyed by the internal key on ${ids.sort().join(', ')}` : undefined;
 }
 
@@ -169,10 +169,14 @@ export const AWS: TargetRecords = {
     'auth.scopes': e('the generated authorizer returns a policy of the method ARNs the scopes allow'),
     'auth.apiKey': n('API key + usage plan, one of each per stage: a key works only on its own stage; no authorizer runs, so API Gateway\'s own check decides a repeated x-api-key header (not refused by anygate)', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': e('generated authorizer returns usageIdentifierKey (apiKeySource AUTHORIZER)'),
-    'auth.apiKey.scheme': u('the generated authorizer reads the whole header value as the key and cannot yet take the key after a scheme prefix (Authorization: Bearer <key>); have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
+    'auth.apiKey.scheme': e('the generated Lambda REQUEST authorizer reads the key after the scheme and one space (the scheme compared without case; a value without it is no key, 401) and returns it as usageIdentifierKey (apiKeySource AUTHORIZER), so API Gateway validates it (403 for an unknown key) and meters its plan; among alternatives, a header two authorizers share (Authorization: Bot <key> or Bearer <jwt>) presents the credential whose scheme it starts with'),
     'auth.custom': n('Lambda REQUEST authorizer', { check: customAlone }),
     'auth.alternatives': e(
       'the generated Lambda REQUEST authorizer checks every credential the request presents and lets it in on a complete alternative; API Gateway\'s decision cache is off for these routes (TTL 0; its identity source is a stage variable, not a credential, so a missing header never skips it), the authorizer keeps verified tokens itself; presented API keys go back as usageIdentifierKey (apiKeySource AUTHORIZER), so API Gateway validates them (403 for an unknown key) and meters their plans; a request let in by a token alone is keyed by an anygate-internal API key (value in Secrets Manager) on a usage plan with no quota or throttle',
+      { check: customInAlternatives, describe: internalKeyRoutes },
+    ),
+    'auth.optional': e(
+      'the generated Lambda REQUEST authorizer runs on every request of the route (the alternatives definition: its identity source is a stage variable and its decision cache is off, because API Gateway answers 401 without calling a REQUEST authorizer whose identity sources are missing); a request carrying none of the route\'s credential headers or query parameters is let in as `anonymous` with no claims and no scopes checked; any credential it carries is verified as on a required route (401 when invalid or incomplete); on a route with an API key an anonymous request is keyed by the anygate-internal API key (value in Secrets Manager) on a usage plan with no quota or throttle',
       { check: customInAlternatives, describe: internalKeyRoutes },
     ),
     'auth.resultTtl': n(`authorizerResultTtlInSeconds (0-${L.authorizerResultTtlSeconds.max} s)`, { check: resultTtl }),

@@ -65,6 +65,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     'auth.alternatives': e(
       'a choose on the credentials the request presents: 401 when no alternative is complete or a query key differs from the key header; a presented key is validated by APIM (subscriptions optional on the API, required in policy); each presented token goes through validate-jwt and the scope check, each presented custom credential through its function. APIM also validates a key sent under its key header on a route that reads only the query key (stricter than the other targets)',
     ),
+    'auth.optional': e('the alternatives choose, whose 401 for an incomplete alternative applies only when the request presents some credential of the route (its header or query parameter present and not empty): a request with none skips every auth policy (no claims); a presented key is validated by APIM (subscriptions optional on the API, required in policy), a presented token by validate-jwt and the scope check, a presented custom credential by its function'),
     'auth.resultTtl': n('validate-jwt runs on every call; nothing is cached'),
     auth: n('policies in the API and operation policy documents', { check: apiKeyChecks }),
     'plan.quota': n(`product quota, counted per stage (a month is 30 days; renewal-period >= ${L.quotaRenewalMinSeconds} s always holds)`, { differences: D['plan.quota'] }),

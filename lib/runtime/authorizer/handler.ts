@@ -2,13 +2,13 @@
  * The generated API Gateway REST REQUEST authorizer. Every failure is a 401 (the error
  * `Unauthorized`): never an allow, never a 500. Configuration is config.json beside the bundle.
  */
-import { planAlternatives } from '../alternatives';
+import { afterScheme, planAlternatives, presence } from '../alternatives';
 import { repeatsCredential, type CredentialSource } from '../repeated';
 import type { AuthorizerConfig, AuthorizerRoute, JwtVerifierConfig } from '../config';
 import { internalKeyLoader, secretsManagerFetch, type InternalKeyFetch } from './internal-key';
 import { checkClaims, checkTimes, decode, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
 import { httpGet, keySet, type HttpGet, type KeySet } from './jwks';
-import { indexRoutes, policyFor, type AuthorizerResult } from './policy';
+import { indexRoutes, policy, policyFor, type AuthorizerResult } from './policy';
 
 export type { AuthorizerResult } from './policy';
 export type { HttpGet } from './jwks';
@@ -128,26 +128,45 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
   // Features a bundle may leave out: esbuild defines these process.env tests to "1" where the
   // configuration does not use them (lib/runtime/bundle.ts); unbundled (tests, anygate dev) every
   // feature is in. A bundle built without a feature refuses a configuration that needs it.
-  if ((process.env.ANYGATE_OMIT_ALTERNATIVES === '1' && cfg.routes.some((r) => r.alternatives)) || (process.env.ANYGATE_OMIT_INTERNAL_KEY === '1' && cfg.internalKey)) throw Error();
+  if (
+    (process.env.ANYGATE_OMIT_ALTERNATIVES === '1' && cfg.routes.some((r) => r.alternatives)) ||
+    (process.env.ANYGATE_OMIT_INTERNAL_KEY === '1' && cfg.internalKey) ||
+    (process.env.ANYGATE_OMIT_KEY_SCHEME === '1' && Object.values(cfg.apiKeys).some((k) => k.scheme))
+  )
+    throw Error();
   const routes = indexRoutes(cfg);
   const verifiers = new Map<string, TokenVerifier>();
   for (const [name, j] of Object.entries(cfg.jwt)) verifiers.set(name, verifier(j, keySet(j.issuer, j.jwksUri, cfg, now, get), now, cfg.tokenCacheSize));
   const claims = cfg.contextClaims.map((c) => [c, `claim_${c.replace(/[^A-Za-z0-9_]/g, '_')}`]);
   const internal = process.env.ANYGATE_OMIT_INTERNAL_KEY !== '1' && cfg.internalKey ? internalKeyLoader(internalKey ?? secretsManagerFetch) : undefined;
-  const keyOf = (event: AuthorizerEvent, name: string) => {
+  /** The raw value where API key authorizer `name` reads (its header, or its query parameter). */
+  const rawKey = (event: AuthorizerEvent, name: string) => {
     const src = cfg.apiKeys[name];
     return src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
+  };
+  /** The key itself: after the scheme and one space when the authorizer names one (else none). */
+  const keyOf = (event: AuthorizerEvent, name: string) => {
+    const scheme = cfg.apiKeys[name].scheme;
+    return process.env.ANYGATE_OMIT_KEY_SCHEME !== '1' && scheme ? afterScheme(rawKey(event, name), scheme) : rawKey(event, name);
   };
 
   /**
    * The credentials to check: all of the route's, or with alternatives what planAlternatives
-   * picks (every presented one, when some alternative is complete).
+   * picks (every presented one, when some alternative is complete; none for an anonymous caller
+   * of a route with optional authentication).
    */
   const toCheck = (event: AuthorizerEvent, route: AuthorizerRoute): readonly string[] => {
-    if (process.env.ANYGATE_OMIT_ALTERNATIVES === '1' || !route.alternatives) return [...route.jwt, ...route.apiKeys];
-    const presented = (n: string) => Boolean(cfg.jwt[n] ? header(event, cfg.jwt[n].header) : keyOf(event, n));
-    const plan = planAlternatives(route.alternatives, presented, route.apiKeys.filter(presented).map((n) => keyOf(event, n)!));
-    return plan.ok ? plan.check : no();
+    if (process.env.ANYGATE_OMIT_ALTERNATIVES !== '1' && route.alternatives) {
+      const j = cfg.jwt;
+      const p = presence(
+        [...route.jwt, ...route.apiKeys],
+        (n) => (j[n] ? { key: 'header:' + j[n].header, scheme: 'bearer' } : { key: cfg.apiKeys[n].in + ':' + cfg.apiKeys[n].name, scheme: cfg.apiKeys[n].scheme }),
+        (n) => (j[n] ? header(event, j[n].header) : rawKey(event, n)),
+      );
+      const plan = planAlternatives(route.alternatives, p.presented, route.apiKeys.filter(p.presented).map((n) => keyOf(event, n) ?? ''), route.optional && p.bare);
+      return plan.ok ? plan.check : no();
+    }
+    return [...route.jwt, ...route.apiKeys];
   };
 
   // One async function per call; API Gateway answers 401 for exactly `Unauthorized`, anything
@@ -181,7 +200,8 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       }
       if (principal) context.sub = principal;
       context.scope = scopes;
-      const policyDocument = policyFor(entry, event.methodArn, scopes, () => new Set(words(scopes)));
+      // An anonymous caller (optional authentication, nothing presented) holds no scopes to check.
+      const policyDocument = process.env.ANYGATE_OMIT_ALTERNATIVES === '1' || names.length ? policyFor(entry, event.methodArn, scopes, () => new Set(words(scopes))) : policy('Allow', [event.methodArn]);
       if (!policyDocument) no();
       const res: AuthorizerResult = { principalId: id, policyDocument, context };
       if (key !== undefined) res.usageIdentifierKey = key;

@@ -17,7 +17,7 @@
  * (exp, scopes, Quota, plan SpikeArrest) runs under the same flag, and a caller let in by a token
  * alone never reaches a Quota keyed on an app: it counts against no plan.
  */
-import { alternativeAuthorizers } from '../../../lib/model/credentials';
+import { alternativeAuthorizers, credentialLocation, credentialScheme, locationKey } from '../../../lib/model/credentials';
 import type { AuthorizerSpec, RouteSpec } from '../../../lib/model/types';
 import { flagCondition, keyPairTemplate, presentCondition, sameKeysCondition, type CredentialPlace } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
@@ -36,9 +36,12 @@ const COMPLETE = 'anygate.alternative.complete';
 /** The flags: one per authorizer (when its credential is presented), then one per complete alternative. */
 function flagSteps(ctx: ApigeeContext, alternatives: readonly (readonly string[])[], names: string[]): Step[] {
   const steps: Step[] = [];
+  const key = (n: string) => locationKey(credentialLocation(ctx.spec.authorizers[n]));
   for (const n of names) {
     const a = ctx.spec.authorizers[n];
-    steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-presented-${n}`, [[presentedVar(n), 'true']])), presentCondition(placeOf(a), fieldOf(n, a))));
+    // Where two authorizers read one header (the model requires their schemes to differ), the scheme says which is presented.
+    const shared = names.some((m) => m !== n && key(m) === key(n));
+    steps.push(ctx.step(ctx.add(P.assignLiterals(`AM-presented-${n}`, [[presentedVar(n), 'true']])), presentCondition(placeOf(a), fieldOf(n, a), shared ? credentialScheme(a) : undefined)));
   }
   const complete = ctx.add(P.assignLiterals('AM-alternative-complete', [[COMPLETE, 'true']]));
   for (const alt of alternatives) steps.push(ctx.step(complete, alt.map((n) => flagCondition(presentedVar(n))).join(' and ')));
@@ -93,5 +96,9 @@ export function alternativesFragment(ctx: ApigeeContext, r: RouteSpec, alternati
   const names = alternativeAuthorizers(alternatives);
   const flags = flagSteps(ctx, alternatives, names);
   const keys = names.filter((n) => ctx.spec.authorizers[n].type === 'apiKey');
-  return fragment([...flags, ctx.step(unauthorized(ctx), flagCondition(COMPLETE, false)), ...sameKeySteps(ctx, r, keys), ...verifySteps(ctx, names), ...scopeSteps(ctx, r, names)]);
+  // Optional authentication: a request with nothing in any of the route's places is let in as nobody.
+  const places = new Map(names.map((n) => [locationKey(credentialLocation(ctx.spec.authorizers[n])), n] as const));
+  const carries = [...places.values()].map((n) => presentCondition(placeOf(ctx.spec.authorizers[n]), fieldOf(n, ctx.spec.authorizers[n]))).join(' or ');
+  const incomplete = r.authOptional ? `${flagCondition(COMPLETE, false)} and (${carries})` : flagCondition(COMPLETE, false);
+  return fragment([...flags, ctx.step(unauthorized(ctx), incomplete), ...sameKeySteps(ctx, r, keys), ...verifySteps(ctx, names), ...scopeSteps(ctx, r, names)]);
 }

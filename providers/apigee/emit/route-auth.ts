@@ -50,7 +50,7 @@ function authSteps(ctx: ApigeeContext, r: RouteSpec): Fragment {
   // Two API keys in one request must be the same key, counted once (docs/model.md, rule 4): the
   // alternatives steps say so, for a pair of keys required together too.
   const keys = r.auth[0].filter((n) => ctx.spec.authorizers[n].type === 'apiKey').length;
-  if (r.auth.length > 1 || keys > 1) return alternativesFragment(ctx, r, r.auth);
+  if (r.auth.length > 1 || keys > 1 || r.authOptional) return alternativesFragment(ctx, r, r.auth);
   const steps = [];
   for (const n of r.auth[0]) {
     const a = ctx.spec.authorizers[n];

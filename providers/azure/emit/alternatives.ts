@@ -2,7 +2,8 @@
  * Alternative credentials (`auth: [a, [b, c]]`, docs/model.md "Alternative credentials") as API
  * Management policy. APIM runs policies in sequence, so the rules become conditions on what the
  * request carries (a header or query parameter that is present and not empty):
- *   1. no alternative has all its credentials presented: 401;
+ *   1. no alternative has all its credentials presented: 401 (with optional authentication, only
+ *      when the request presents some credential of the route: one presenting none is let in);
  *   2. a presented query key while APIM's key header carries another value: 401 (APIM validates
  *      the header and reads the query parameter only when the header is absent, so the query key
  *      would go unchecked; with a header key beside it this is the rule that two keys must match);
@@ -50,8 +51,10 @@ function refusals(route: RouteSpec, names: string[], presented: Map<string, stri
   const queryKeys = new Map(keys.map((n) => [locationKey(credentialLocation(ctx.spec.authorizers[n])), n] as const).filter(([k]) => k.startsWith('query:')));
   const unauthorized = () => gatewayError('unauthorized', ctx.spec);
   const apimHeader = requestValueExpr('header', ctx.keyParameters?.header ?? 'Ocp-Apim-Subscription-Key');
+  // Optional authentication: a request presenting nothing is let in (every check below is skipped).
+  const incomplete = route.authOptional ? `!(${complete}) && (${[...new Set(names.map((n) => presented.get(n)))].join(' || ')})` : `!(${complete})`;
   const branches = [
-    when(`!(${complete})`, unauthorized()),
+    when(incomplete, unauthorized()),
     ...[...queryKeys.values()].map((n) => when(`${presented.get(n)} && ${apimHeader} != "" && ${apimHeader} != ${valueExpr(n, ctx)}`, unauthorized())),
     ...(keys.length ? [when(`(${keys.map((n) => presented.get(n)).join(' || ')}) && context.Subscription == null`, unauthorized())] : []),
   ];

@@ -37,13 +37,14 @@ export function undeclaredKeyPlace(ctx: EmitContext): XNode | undefined {
 }
 
 /**
- * Whether the route needs the alternatives policy: it lists alternatives, or it reads a key in
+ * Whether the route needs the alternatives policy: it lists alternatives, its auth is optional
+ * (the policy's 401 for no complete alternative then applies only to a request presenting some), or it reads a key in
  * one place while the API also accepts keys in another place the spec uses (a header key route on
  * an API that takes a query key too), so a key sent elsewhere must not let it in.
  */
 function needsAlternatives(route: RouteSpec, ctx: EmitContext): boolean {
   if (route.auth === 'none') return false;
-  if (route.auth.length > 1) return true;
+  if (route.auth.length > 1 || route.authOptional) return true;
   const keys = route.auth[0].map((n) => ctx.spec.authorizers[n]).filter((a) => a.type === 'apiKey');
   const mine = new Set(keys.map((a) => locationKey(credentialLocation(a))));
   return mine.size > 0 && ctx.keyLocations.some((l) => !mine.has(locationKey(l)));
