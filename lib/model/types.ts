@@ -170,7 +170,15 @@ export interface VersionsSpec {
 }
 
 export interface ReleaseSpec {
-  readonly canary?: { readonly percent: number; readonly backend: string; readonly of: string };
+  readonly canary?: CanarySpec;
+}
+
+export interface CanarySpec {
+  readonly percent: number;
+  readonly backend: string;
+  readonly of: string;
+  /** The header or cookie whose value keeps a caller on one side (lib/model/versions.ts canaryBucket). @default - every request drawn anew */
+  readonly stickiness?: { readonly in: 'header' | 'cookie'; readonly name: string };
 }
 
 export interface StageSpec {

@@ -125,3 +125,28 @@ export function canaryAsWeights(spec: GatewaySpec): GatewaySpec {
 export function flatSpec(spec: GatewaySpec): GatewaySpec {
   return canaryAsWeights(expandVersions(spec));
 }
+
+/** FNV-1a's 32-bit offset basis and prime. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+/**
+ * The bucket (0-99) of a sticky canary's header or cookie value: FNV-1a (32 bit) over the value's
+ * UTF-16 code units, mod 100. A value whose bucket is below `percent` always reaches the canary.
+ * The targets that keep callers on one side compute the same function (Azure: a policy
+ * expression, azureCanaryBucketExpression), and so does `anygate dev`.
+ */
+export function canaryBucket(value: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), FNV_PRIME) >>> 0;
+  return h % 100;
+}
+
+/** The value of a cookie in a Cookie header (the first of that name), or undefined. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
