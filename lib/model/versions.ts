@@ -105,8 +105,8 @@ export function versionSpec(spec: GatewaySpec, version: string): GatewaySpec {
 /**
  * A canary as weighted targets: the shared backend becomes two targets, its own url at
  * 100 - percent and the canary's url at percent. The targets that split per request with weights
- * (Azure backend pools, Apigee LoadBalancer, Envoy weighted clusters, dev) read this; AWS reads
- * `release.canary` itself (stage canary settings).
+ * (Azure backend pools, Apigee LoadBalancer, Envoy weighted clusters) read this; AWS reads
+ * `release.canary` itself (stage canary settings). A sticky canary keeps `release` (Azure reads it).
  */
 export function canaryAsWeights(spec: GatewaySpec): GatewaySpec {
   const c = spec.release?.canary;
@@ -118,7 +118,8 @@ export function canaryAsWeights(spec: GatewaySpec): GatewaySpec {
     { url: canary.url!, weight: c.percent },
   ].sort((x, y) => (x.url < y.url ? -1 : x.url > y.url ? 1 : x.weight - y.weight));
   const { url: _url, ...rest } = of;
-  return canonical({ ...spec, release: undefined, backends: { ...spec.backends, [c.of]: { ...rest, targets } } });
+  // A sticky canary stays named: Azure pins callers to the pool's members by it (the other targets refuse stickiness).
+  return canonical({ ...spec, release: c.stickiness ? spec.release : undefined, backends: { ...spec.backends, [c.of]: { ...rest, targets } } });
 }
 
 /** What the weighted targets read: versions expanded and the canary as weights. */
