@@ -6,7 +6,7 @@
  * goes where its value's bucket says (canaryBucket: the same function the targets compute), on
  * every request and every run; one without it is drawn.
  */
-import { canaryBucket, cookieValue } from '../lib/model/versions';
+import { canaryBucket, cookieValue, stickyKey } from '../lib/model/versions';
 import type { CanarySpec, GatewaySpec, HttpBackendSpec } from '../lib/model/types';
 
 /** mulberry32: a small, well-distributed 32-bit PRNG; the same seed gives the same sequence. */
@@ -42,8 +42,8 @@ export class CanarySplit {
   }
 
   private stickyValue(headers: Record<string, string>): string | undefined {
-    const st = this.canary?.stickiness;
-    if (!st) return undefined;
+    if (!this.canary?.stickiness) return undefined;
+    const st = stickyKey(this.canary.stickiness);
     const get = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
     const v = st.in === 'header' ? get(st.name) : cookieValue(get('cookie'), st.name);
     return v ? v : undefined;

@@ -177,8 +177,8 @@ export interface CanarySpec {
   readonly percent: number;
   readonly backend: string;
   readonly of: string;
-  /** The header or cookie whose value keeps a caller on one side (lib/model/versions.ts canaryBucket). @default - every request drawn anew */
-  readonly stickiness?: { readonly in: 'header' | 'cookie'; readonly name: string };
+  /** The header or cookie whose value keeps a caller on one side (lib/model/versions.ts canaryBucket, stickyKey). @default - every request drawn anew */
+  readonly stickiness?: { readonly header: string } | { readonly cookie: string };
 }
 
 export interface StageSpec {

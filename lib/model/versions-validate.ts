@@ -90,8 +90,7 @@ export const DEFAULT_VERSION_HEADER = 'Api-Version';
 export const DEFAULT_VERSION_QUERY = 'api-version';
 
 export function normalizeCanary(c: z.output<typeof Canary>, defaultBackend: string | undefined): CanarySpec {
-  const { stickiness, ...rest } = c;
-  return { ...rest, of: (c.of ?? defaultBackend)!, ...(stickiness ? { stickiness: 'header' in stickiness ? { in: 'header', name: stickiness.header } : { in: 'cookie', name: stickiness.cookie } } : {}) };
+  return { ...c, of: (c.of ?? defaultBackend)! };
 }
 
 export function normalizeVersions(v: z.output<typeof Versions>): VersionsSpec {

@@ -8,7 +8,7 @@
  */
 import { canonical } from './normalize';
 import { toSafeName, uniqueName, SAFE_NAME_MAX } from './names';
-import type { GatewaySpec, HttpBackendSpec, RouteSpec, VersionSpec, VersionsSpec } from './types';
+import type { CanarySpec, GatewaySpec, HttpBackendSpec, RouteSpec, VersionSpec, VersionsSpec } from './types';
 
 /** Seconds since the epoch of a validated date (`2027-01-31` is midnight UTC). */
 function epochSeconds(date: string): number {
@@ -150,4 +150,9 @@ export function cookieValue(header: string | undefined, name: string): string | 
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** Where a sticky canary reads its value: a header or a cookie, and its name. */
+export function stickyKey(st: NonNullable<CanarySpec['stickiness']>): { in: 'header' | 'cookie'; name: string } {
+  return 'header' in st ? { in: 'header', name: st.header } : { in: 'cookie', name: st.cookie };
 }

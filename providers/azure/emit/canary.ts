@@ -7,6 +7,7 @@
  * https://learn.microsoft.com/azure/api-management/set-backend-service-policy
  */
 import type { HttpBackendSpec, RouteSpec } from '../../../lib/model/types';
+import { stickyKey } from '../../../lib/model/versions';
 import { csString } from '../expressions';
 import { el, type XNode } from '../xml';
 import type { EmitContext } from './context';
@@ -40,7 +41,7 @@ export function stickyCanary(route: RouteSpec, ctx: EmitContext): XNode[] {
   const stableUrl = targets.find((t) => t.url !== canaryUrl)!.url;
   const bucket = `(int)context.Variables[${csString(BUCKET)}]`;
   return [
-    el('set-variable', { name: BUCKET, value: bucketExpression(c.stickiness.in, c.stickiness.name) }),
+    el('set-variable', { name: BUCKET, value: bucketExpression(stickyKey(c.stickiness).in, stickyKey(c.stickiness).name) }),
     el(
       'choose',
       {},
