@@ -4,6 +4,10 @@
  * the error contract; API Gateway and Envoy fail the handshake), on each profile whose target
  * synthesizes mTLS. Certificates by openssl (certs.ts).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../bin/cli';
 import { generateVectors } from '../../dev/conform/generate';
 import { formatResults, runVectors } from '../../dev/conform/run';
 import { startDev, type DevServer } from '../../dev/server';
@@ -11,6 +15,7 @@ import type { Profile } from '../../dev/profiles';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
 import { echoBackend, isolateDevHome, type EchoBackend } from '../dev/helpers';
+import { capturedIo } from '../io-capture';
 import { makeCertificates } from './certs';
 import { ACM, KEY_VAULT, THUMB } from './fixtures';
 
@@ -24,7 +29,11 @@ afterAll(() => backend.close());
 
 /** A key-protected route and a public one behind an mTLS domain (no certificate headers: AWS refuses them by record). */
 function mtlsSpec(): GatewaySpec {
-  return toGatewaySpec({
+  return toGatewaySpec(mtlsInput());
+}
+
+function mtlsInput(): Record<string, unknown> {
+  return {
     name: 'shop',
     backends: { api: { type: 'http', url: 'http://localhost:1' } },
     authorizers: { key: { type: 'apiKey' } },
@@ -37,7 +46,7 @@ function mtlsSpec(): GatewaySpec {
     stages: { prod: {} },
     kubernetes: { createGateway: {} },
     domains: [{ name: 'api.example.com', certificate: { aws: ACM, azure: KEY_VAULT, kubernetes: 'api-tls' }, mtls: { truststore: { aws: 's3://trust/ca.pem', azure: [THUMB], kubernetes: { name: 'ca' } } } }],
-  });
+  };
 }
 
 async function withDev(profile: Profile, f: (dev: DevServer, spec: GatewaySpec) => Promise<void>): Promise<void> {
@@ -80,6 +89,23 @@ describe('anygate conform: mutual TLS vectors', () => {
       const k8s = generateVectors(spec, 'prod', 'kubernetes').filter((v) => v.name.startsWith('mTLS:'));
       const [, omitted] = await runVectors(spec, k8s, { url: dev.url, adminToken: dev.adminToken, tls: client() });
       expect(omitted).toMatchObject({ pass: false, status: 401, problems: [expect.stringContaining('expected the connection refused')] });
+    }));
+
+  it('the CLI: conform --client-cert/--client-key/--ca passes against dev; a lone --client-cert is a usage error', () =>
+    withDev('azure', async (dev) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'anygate-mtls-'));
+      const f = (name: string, data: string | Buffer) => {
+        writeFileSync(path.join(dir, name), data);
+        return path.join(dir, name);
+      };
+      const spec = f('gateway.json', JSON.stringify(mtlsInput()));
+      const tls = ['--client-cert', f('client.pem', file('client.pem')), '--client-key', f('client.key', file('client.key')), '--ca', f('ca.pem', file('ca.pem'))];
+      const ok = capturedIo();
+      expect(await main(['node', 'anygate', 'conform', spec, '--url', dev.url, '--profile', 'azure', '--stage', 'prod', ...tls], ok.io)).toBe(0);
+      expect(ok.out.join('')).toMatch(/mTLS: a request without a client certificate is refused \(401\)\s+401\s+pass/);
+      const bad = capturedIo();
+      expect(await main(['node', 'anygate', 'conform', spec, '--url', dev.url, '--client-cert', tls[1]], bad.io)).toBe(2);
+      expect(bad.err.join('')).toContain('--client-cert and --client-key go together');
     }));
 
   it('generates no mTLS case for a stage without an mTLS domain, nor for Apigee (refused by record)', () => {
