@@ -2,9 +2,12 @@
  * release.canary in the local gateway: each request to the shared backend goes to the canary with
  * probability percent / 100, drawn from an injected random source. `--seed` makes the draw a
  * seeded PRNG, so a run's split is reproducible (the clouds draw per request too; see the
- * release.canary records' differences).
+ * release.canary records' differences). With `stickiness`, a request carrying the header or cookie
+ * goes where its value's bucket says (canaryBucket: the same function the targets compute), on
+ * every request and every run; one without it is drawn.
  */
-import type { GatewaySpec, HttpBackendSpec } from '../lib/model/types';
+import { canaryBucket, cookieValue, stickyKey } from '../lib/model/versions';
+import type { CanarySpec, GatewaySpec, HttpBackendSpec } from '../lib/model/types';
 
 /** mulberry32: a small, well-distributed 32-bit PRNG; the same seed gives the same sequence. */
 export function seededRandom(seed: number): () => number {
@@ -19,17 +22,30 @@ export function seededRandom(seed: number): () => number {
 }
 
 export class CanarySplit {
-  private readonly canary?: { of: string; url: string; percent: number };
+  private readonly canary?: { of: string; url: string; percent: number; stickiness?: CanarySpec['stickiness'] };
 
   /** @param random a source in [0, 1); the canary is chosen when it draws below percent / 100 */
   constructor(spec: GatewaySpec, private readonly random: () => number) {
     const c = spec.release?.canary;
-    if (c) this.canary = { of: c.of, url: (spec.backends[c.backend] as HttpBackendSpec).url!, percent: c.percent };
+    if (c) this.canary = { of: c.of, url: (spec.backends[c.backend] as HttpBackendSpec).url!, percent: c.percent, stickiness: c.stickiness };
   }
 
-  /** The canary's base URL when this call to `backend` goes to the canary; undefined otherwise. */
-  pick(backend: string): string | undefined {
+  /**
+   * The canary's base URL when this call to `backend` goes to the canary; undefined otherwise.
+   * @param headers the request's headers (any case), read for a sticky canary's header or cookie
+   */
+  pick(backend: string, headers: Record<string, string> = {}): string | undefined {
     if (!this.canary || this.canary.of !== backend) return undefined;
+    const key = this.stickyValue(headers);
+    if (key !== undefined) return canaryBucket(key) < this.canary.percent ? this.canary.url : undefined;
     return this.random() * 100 < this.canary.percent ? this.canary.url : undefined;
+  }
+
+  private stickyValue(headers: Record<string, string>): string | undefined {
+    if (!this.canary?.stickiness) return undefined;
+    const st = stickyKey(this.canary.stickiness);
+    const get = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    const v = st.in === 'header' ? get(st.name) : cookieValue(get('cookie'), st.name);
+    return v ? v : undefined;
   }
 }

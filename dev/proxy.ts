@@ -57,11 +57,11 @@ export class BackendResolver {
     private readonly canary?: CanarySplit,
   ) {}
 
-  /** The base URL (no trailing slash) of the next call to backend `name`. */
-  base(name: string): string {
+  /** The base URL (no trailing slash) of the next call to backend `name` (`headers`: the call's, read by a sticky canary). */
+  base(name: string, headers?: Record<string, string>): string {
     const o = this.overrides[name];
     if (o) return o.replace(/\/+$/, '');
-    const canary = this.canary?.pick(name);
+    const canary = this.canary?.pick(name, headers);
     if (canary) return canary.replace(/\/+$/, '');
     const stageUrl = this.spec.stages[this.stage]?.backends[name]?.url;
     if (stageUrl) return stageUrl.replace(/\/+$/, '');

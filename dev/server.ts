@@ -232,7 +232,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     keys,
     functions,
     transformer: createDevTransformer(spec, {
-      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend) + pathAndQuery, llmHeaders[backend] ? { ...init, headers: { ...init.headers, ...llmHeaders[backend] } } : init),
+      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend, init.headers) + pathAndQuery, llmHeaders[backend] ? { ...init, headers: { ...init.headers, ...llmHeaders[backend] } } : init),
       invoke: async (binding, event) => {
         const fn = functions.get(binding);
         if (!fn) throw new Error(`function ${binding} is not bound`);

@@ -21,6 +21,19 @@ export interface ConformFlags {
   json?: boolean;
   /** The MCP endpoint, when it is not the gateway's /mcp. */
   mcpUrl?: string;
+  /** PEM client certificate (and its key) presented to a mutual TLS stage. @default - none */
+  clientCert?: string;
+  clientKey?: string;
+  /** PEM CA bundle of the gateway's HTTPS certificate. @default - the system's CAs */
+  ca?: string;
+}
+
+function readPem(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new DevUsageError(`${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 export async function cmdConform(file: string, vectorsFile: string | undefined, flags: ConformFlags, io: { out: (s: string) => void }): Promise<number> {
@@ -36,7 +49,10 @@ export async function cmdConform(file: string, vectorsFile: string | undefined, 
   const stage = flags.stage ?? (spec.stages.dev ? 'dev' : stages[0]);
   if (!spec.stages[stage]) throw new DevUsageError(unknownStageMessage(stage, stages));
   const vectors = vectorsFile ? parseVectors(readFileSync(vectorsFile, 'utf8'), vectorsFile) : generateVectors(spec, stage, profile);
-  const results = await runVectors(spec, vectors, { url: url.toString() });
+  if (Boolean(flags.clientCert) !== Boolean(flags.clientKey)) throw new DevUsageError('--client-cert and --client-key go together');
+  if ((flags.clientCert || flags.ca) && url.protocol !== 'https:') throw new DevUsageError(`--client-cert and --ca apply to an https:// gateway; --url is ${url.protocol}//`);
+  const tls = flags.clientCert || flags.ca ? { ...(flags.clientCert ? { cert: readPem('--client-cert', flags.clientCert), key: readPem('--client-key', flags.clientKey!) } : {}), ...(flags.ca ? { ca: readPem('--ca', flags.ca) } : {}) } : undefined;
+  const results = await runVectors(spec, vectors, { url: url.toString(), tls });
   // The spec's MCP tools, when it has some: listed, valid, reachable, refused without credentials, token-limited.
   if (!vectorsFile) results.push(...(await runMcpChecks(spec, { url: url.toString(), mcpUrl: flags.mcpUrl })));
   const hints = conformHints(results);

@@ -57,6 +57,9 @@ export const localCommands: CommandModule = {
       .option('--profile <target>', 'whose answers to expect: aws, azure, apigee or kubernetes (default: aws)')
       .option('--stage <name>', 'stage the gateway runs (default: dev, else the first)')
       .option('--mcp-url <url>', "the gateway's MCP endpoint, for a spec with tools (default: --url + /mcp)")
+      .option('--client-cert <file>', 'PEM client certificate to present to a mutual TLS stage (with --client-key)')
+      .option('--client-key <file>', 'PEM private key of --client-cert')
+      .option('--ca <file>', "PEM CA bundle the gateway's HTTPS certificate chains to (default: the system's)")
       .option('--json', 'machine-readable results')
       .action(
         run((file: string | undefined, vectors: string | undefined, opts: ConformFlags) =>

@@ -13,6 +13,7 @@ import { refusal, type Profile, type Refusal } from '../profiles';
 import type { ConformVector } from './vectors';
 import { versionCases, withSelector } from './versions';
 import { expandVersions } from '../../lib/model/versions';
+import { mtlsCases } from './mtls';
 
 /** Most requests a rate-limit case may send. */
 const MAX_REPEAT = 1200;
@@ -180,7 +181,10 @@ function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
 export function generateVectors(versioned: GatewaySpec, stage: string, profile: Profile): ConformVector[] {
   const spec = expandVersions(versioned);
   const taken = { done: false };
+  const sampleRoute = spec.routes.find((r) => usable(spec, r) && spec.backends[r.backend].type !== 'mock' && r.method !== 'ANY') ?? spec.routes.find((r) => usable(spec, r));
+  const sample = sampleRoute && { route: sampleRoute, request: withSelector(sampleRoute, [{ name: '', request: { method: method(sampleRoute), path: samplePath(spec, sampleRoute), ...credentials(spec, sampleRoute) }, expect: {} }])[0].request };
   return [
+    ...mtlsCases(spec, stage, profile, sample, refused(spec, profile, 'unauthorized')),
     ...corsCases(spec, profile),
     ...ipCases(spec, profile),
     ...spec.routes.flatMap((r) => withSelector(r, routeCases(spec, stage, r, profile, taken))),

@@ -16,12 +16,14 @@
  *       apiKey: { consumer: acme, in: header, name: x-api-key }   # scheme: Bot sends `Bot <key>`
  *       clientIp: 198.51.100.7        # sent as X-Forwarded-For
  *       repeat: 21                    # send N times; the expectations apply to the last answer
+ *       clientCertificate: false      # send no client certificate (default: conform's --client-cert when given; true requires it)
  *     expect:
  *       status: 401                   # or a list of acceptable codes
  *       statusNot: [401, 403]         # codes that fail the case
  *       headers: { access-control-allow-origin: https://shop.example.com, retry-after: null }
  *       body: { status: ok, "fault.detail.errorcode": policies.ratelimit.SpikeArrestViolation }
  *       sameBodyAsPrevious: true      # the answer repeats the previous case's body (cache reuse)
+ *       connectionRefused: true       # no HTTP answer: the gateway closes the connection (a failed TLS handshake)
  * ```
  * A header expected as null must be absent. Body fields are dotted paths into the JSON body.
  */
@@ -53,6 +55,7 @@ export const Vector = z.strictObject({
     apiKey: z.strictObject({ consumer: z.string(), in: z.enum(['header', 'query']).optional(), name: z.string().optional(), scheme: z.string().optional() }).optional(),
     clientIp: z.string().optional(),
     repeat: z.number().int().min(1).max(5000).optional(),
+    clientCertificate: z.boolean().optional(),
   }),
   expect: z.strictObject({
     status: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
@@ -60,6 +63,7 @@ export const Vector = z.strictObject({
     headers: z.record(z.string(), z.string().nullable()).optional(),
     body: z.record(z.string(), Json).optional(),
     sameBodyAsPrevious: z.boolean().optional(),
+    connectionRefused: z.boolean().optional(),
   }),
 });
 

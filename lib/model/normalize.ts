@@ -28,7 +28,7 @@ import {
 import { authAlternatives, authIsOptional, validateSemantics } from './validate';
 import { normalizeLlmBackend } from './llm';
 import { assignTools, mcpServer } from './mcp';
-import { normalizeVersions } from './versions-validate';
+import { normalizeCanary, normalizeVersions } from './versions-validate';
 import { normalizeObjective, objectiveRouteIssues } from './objectives';
 
 /** Sorted, de-duplicated copy of a set-like list. */
@@ -267,7 +267,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
     mcp: mcpServer(p.top.mcp, p.top.description, routes.some((r) => r.mcp)),
     ...(p.versions ? { versions: normalizeVersions(p.versions) } : {}),
-    ...(p.release?.canary ? { release: { canary: { ...p.release.canary, of: (p.release.canary.of ?? p.defaults?.backend)! } } } : {}),
+    ...(p.release?.canary ? { release: { canary: normalizeCanary(p.release.canary, p.defaults?.backend) } } : {}),
     ...(p.top.components && Object.values(p.top.components).some((m) => m && Object.keys(m).length) ? { components: p.top.components } : {}),
   };
   return canonical(spec);

@@ -426,6 +426,13 @@ export const Canary = z
     percent: z.number().int().min(1).max(99).meta({ description: "Share of the requests (percent, 1-99) sent to the canary backend." }),
     backend: Name.meta({ description: "The canary: an http backend with one url." }),
     of: Name.optional().meta({ description: "The http backend (one url) whose requests the canary shares. Default: defaults.backend." }),
+    stickiness: z
+      .union([
+        z.strictObject({ header: NonEmpty.meta({ description: 'Request header whose value keeps a caller on one side (e.g. X-User-Id).' }) }),
+        z.strictObject({ cookie: NonEmpty.meta({ description: 'Cookie whose value keeps a caller on one side.' }) }),
+      ])
+      .optional()
+      .meta({ description: "Keep each caller on one side: the value of this header or cookie picks the side (FNV-1a of the value, mod 100, below percent: the canary), the same on every request; requests without it are drawn each time. Default: every request is drawn anew." }),
   })
   .describe('A canary release: a share of one backend\'s requests goes to another.');
 

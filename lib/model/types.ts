@@ -176,7 +176,15 @@ export interface VersionsSpec {
 }
 
 export interface ReleaseSpec {
-  readonly canary?: { readonly percent: number; readonly backend: string; readonly of: string };
+  readonly canary?: CanarySpec;
+}
+
+export interface CanarySpec {
+  readonly percent: number;
+  readonly backend: string;
+  readonly of: string;
+  /** The header or cookie whose value keeps a caller on one side (lib/model/versions.ts canaryBucket, stickyKey). @default - every request drawn anew */
+  readonly stickiness?: { readonly header: string } | { readonly cookie: string };
 }
 
 export interface StageSpec {

@@ -6,8 +6,8 @@
 import type { SpecIssue } from './errors';
 import type { ParsedGateway } from './parse';
 import type { z } from 'zod';
-import type { Versions } from './schema';
-import type { VersionsSpec } from './types';
+import type { Canary, Versions } from './schema';
+import type { CanarySpec, VersionsSpec } from './types';
 
 type Path = (string | number)[];
 
@@ -62,6 +62,9 @@ function checkCanary(p: ParsedGateway, issues: SpecIssue[]): void {
     err(['release', 'canary', 'of'], 'is required: name the backend the canary shares traffic with, or set defaults.backend');
     return;
   }
+  const st = c.stickiness;
+  if (st && 'header' in st && !TOKEN.test(st.header)) err(['release', 'canary', 'stickiness', 'header'], `is not a valid HTTP header name (got ${JSON.stringify(st.header)})`);
+  if (st && 'cookie' in st && !TOKEN.test(st.cookie)) err(['release', 'canary', 'stickiness', 'cookie'], `is not a valid cookie name (RFC 6265: a token; got ${JSON.stringify(st.cookie)})`);
   if (of === c.backend) err(['release', 'canary', 'backend'], `is the backend it shares traffic with (${of}); name another backend`);
   for (const [key, name] of [['backend', c.backend], ['of', of]] as const) {
     const path = ['release', 'canary', key];
@@ -85,6 +88,10 @@ export function versionsOverlap(a: readonly string[] | undefined, b: readonly st
 export const DEFAULT_VERSION_HEADER = 'Api-Version';
 /** The query parameter that carries the version when the spec names none. */
 export const DEFAULT_VERSION_QUERY = 'api-version';
+
+export function normalizeCanary(c: z.output<typeof Canary>, defaultBackend: string | undefined): CanarySpec {
+  return { ...c, of: (c.of ?? defaultBackend)! };
+}
 
 export function normalizeVersions(v: z.output<typeof Versions>): VersionsSpec {
   const name = v.scheme === 'header' ? (v.name ?? DEFAULT_VERSION_HEADER) : v.scheme === 'query' ? (v.name ?? DEFAULT_VERSION_QUERY) : '';

@@ -8,7 +8,7 @@
  */
 import { canonical } from './normalize';
 import { toSafeName, uniqueName, SAFE_NAME_MAX } from './names';
-import type { GatewaySpec, HttpBackendSpec, RouteSpec, VersionSpec, VersionsSpec } from './types';
+import type { CanarySpec, GatewaySpec, HttpBackendSpec, RouteSpec, VersionSpec, VersionsSpec } from './types';
 
 /** Seconds since the epoch of a validated date (`2027-01-31` is midnight UTC). */
 function epochSeconds(date: string): number {
@@ -105,8 +105,8 @@ export function versionSpec(spec: GatewaySpec, version: string): GatewaySpec {
 /**
  * A canary as weighted targets: the shared backend becomes two targets, its own url at
  * 100 - percent and the canary's url at percent. The targets that split per request with weights
- * (Azure backend pools, Apigee LoadBalancer, Envoy weighted clusters, dev) read this; AWS reads
- * `release.canary` itself (stage canary settings).
+ * (Azure backend pools, Apigee LoadBalancer, Envoy weighted clusters) read this; AWS reads
+ * `release.canary` itself (stage canary settings). A sticky canary keeps `release` (Azure reads it).
  */
 export function canaryAsWeights(spec: GatewaySpec): GatewaySpec {
   const c = spec.release?.canary;
@@ -118,10 +118,41 @@ export function canaryAsWeights(spec: GatewaySpec): GatewaySpec {
     { url: canary.url!, weight: c.percent },
   ].sort((x, y) => (x.url < y.url ? -1 : x.url > y.url ? 1 : x.weight - y.weight));
   const { url: _url, ...rest } = of;
-  return canonical({ ...spec, release: undefined, backends: { ...spec.backends, [c.of]: { ...rest, targets } } });
+  // A sticky canary stays named: Azure pins callers to the pool's members by it (the other targets refuse stickiness).
+  return canonical({ ...spec, release: c.stickiness ? spec.release : undefined, backends: { ...spec.backends, [c.of]: { ...rest, targets } } });
 }
 
 /** What the weighted targets read: versions expanded and the canary as weights. */
 export function flatSpec(spec: GatewaySpec): GatewaySpec {
   return canaryAsWeights(expandVersions(spec));
+}
+
+/** FNV-1a's 32-bit offset basis and prime. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+/**
+ * The bucket (0-99) of a sticky canary's header or cookie value: FNV-1a (32 bit) over the value's
+ * UTF-16 code units, mod 100. A value whose bucket is below `percent` always reaches the canary.
+ * The targets that keep callers on one side compute the same function (Azure: a policy
+ * expression, azureCanaryBucketExpression), and so does `anygate dev`.
+ */
+export function canaryBucket(value: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), FNV_PRIME) >>> 0;
+  return h % 100;
+}
+
+/** The value of a cookie in a Cookie header (the first of that name), or undefined. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Where a sticky canary reads its value: a header or a cookie, and its name. */
+export function stickyKey(st: NonNullable<CanarySpec['stickiness']>): { in: 'header' | 'cookie'; name: string } {
+  return 'header' in st ? { in: 'header', name: st.header } : { in: 'cookie', name: st.cookie };
 }

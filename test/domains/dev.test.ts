@@ -2,32 +2,16 @@
  * anygate dev over HTTPS with a domain's mutual TLS: certificates made by openssl in a temp dir
  * (one process per file, once), an echo backend that shows what the gateway forwarded.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { startDev, type DevServer } from '../../dev/server';
 import type { Profile } from '../../dev/profiles';
-import { scratch } from '../validators';
+import { makeCertificates } from './certs';
 
-const dir = scratch('domains-dev');
-const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-// A CA, a server certificate for api.example.com and a client certificate, all signed by the CA (test-only keys, never committed).
-ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=test-ca');
-for (const [name, cn] of [['server', 'api.example.com'], ['client', 'acme-client']]) {
-  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-  ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', ...(name === 'server' ? ['-extfile', writeExt()] : []));
-}
-function writeExt(): string {
-  const f = path.join(dir, 'san.ext');
-  require('node:fs').writeFileSync(f, 'subjectAltName=DNS:api.example.com\n');
-  return f;
-}
-const file = (f: string) => readFileSync(path.join(dir, f));
+const { file } = makeCertificates('domains-dev');
 const clientCert = new X509Certificate(file('client.pem'));
 
 let backend: Server;

@@ -4,6 +4,7 @@
  * traffic by an injected random source (--seed: a seeded PRNG, the same split on every run).
  */
 import { seededRandom } from '../../dev/canary';
+import { canaryBucket } from '../../lib/model/versions';
 import { DevRefusedError } from '../../dev/errors';
 import { startDev, type DevOptions } from '../../dev/server';
 import { toGatewaySpec } from '../../lib/model/normalize';
@@ -21,14 +22,14 @@ afterAll(async () => {
   await Promise.all([stable.close(), next.close()]);
 });
 
-function spec(scheme: Scheme, percent?: number) {
+function spec(scheme: Scheme, percent?: number, stickiness?: Record<string, string>) {
   return toGatewaySpec({
     name: 'shop',
     backends: { api: { type: 'http', url: stable.url }, 'api-next': { type: 'http', url: next.url } },
     defaults: { backend: 'api', auth: 'none' },
     versions: { scheme, list: [{ name: 'v1', deprecated: '2026-06-01', sunset: '2027-01-31', link: 'https://example.com/v1' }, { name: 'v2' }] },
     routes: [{ method: 'GET', path: '/items/{id}' }, { method: 'DELETE', path: '/items/{id}', versions: ['v2'] }],
-    ...(percent ? { release: { canary: { percent, backend: 'api-next', of: 'api' } } } : {}),
+    ...(percent ? { release: { canary: { percent, backend: 'api-next', of: 'api', ...(stickiness ? { stickiness } : {}) } } } : {}),
   });
 }
 
@@ -83,7 +84,7 @@ describe('canary split', () => {
   async function split(opts: Partial<DevOptions>, n: number): Promise<string> {
     stable.hits = 0;
     next.hits = 0;
-    return withDev({ spec: spec('path', 30), profile: 'kubernetes', ...opts }, async (url) => {
+    return withDev({ spec: spec('path', 30), profile: 'kubernetes', ...opts } as DevOptions, async (url) => {
       let seen = '';
       for (let i = 0; i < n; i++) {
         const before = next.hits;
@@ -107,6 +108,37 @@ describe('canary split', () => {
   it('the injected source decides: below percent / 100 is the canary', async () => {
     expect(await split({ random: () => 0.29 }, 3)).toBe('ccc');
     expect(await split({ random: () => 0.3 }, 3)).toBe('...');
+  });
+
+  it('a sticky canary keeps each caller on the side its header or cookie value hashes to, whatever the draw', async () => {
+    // FNV-1a mod 100 (canaryBucket): a value below percent is the canary on every request.
+    const users = Array.from({ length: 12 }, (_, i) => `user-${i}`);
+    const expected = users.map((u) => (canaryBucket(u) < 30 ? 'c' : '.')).join('');
+    expect(expected).toMatch(/c/);
+    expect(expected).toMatch(/\./);
+    for (const [stickiness, header] of [[{ header: 'X-User' }, (u: string) => ({ 'x-user': u })], [{ cookie: 'uid' }, (u: string) => ({ cookie: `theme=dark; uid=${u}` })]] as const) {
+      for (const random of [() => 0, () => 0.99]) {
+        stable.hits = 0;
+        next.hits = 0;
+        const seen = await withDev({ spec: spec('path', 30, stickiness), profile: 'azure', random }, async (url) => {
+          let out = '';
+          for (const u of users) {
+            const before = next.hits;
+            expect((await get(`${url}/v2/items/1`, { headers: header(u) })).status).toBe(200);
+            out += next.hits > before ? 'c' : '.';
+          }
+          return out;
+        });
+        expect(seen).toBe(expected);
+      }
+    }
+    // Without the header the draw decides.
+    expect(await split({ spec: spec('path', 30, { header: 'X-User' }), profile: 'azure', random: () => 0 }, 2)).toBe('cc');
+  });
+
+  it('canaryBucket is FNV-1a (32 bit) mod 100', () => {
+    // Reference values of FNV-1a 32: "" = 0x811c9dc5, "a" = 0xe40c292c, "foobar" = 0xbf9cf968.
+    expect([canaryBucket(''), canaryBucket('a'), canaryBucket('foobar')]).toEqual([0x811c9dc5 % 100, 0xe40c292c % 100, 0xbf9cf968 % 100]);
   });
 
   it('seededRandom is mulberry32: uniform in [0, 1) and reproducible', () => {

@@ -65,7 +65,7 @@ const input = {
     { method: 'GET', path: '/plain', backend: 'plain', auth: 'none', versions: ['v2'] },
   ],
   versions: { scheme: 'header', name: 'X-Version', list: [{ name: 'v1', deprecated: '2026-06-01', sunset: '2027-01-31T12:00:00Z', link: 'https://example.com/v1' }, { name: 'v2' }] },
-  release: { canary: { percent: 5, backend: 'next', of: 'plain' } },
+  release: { canary: { percent: 5, backend: 'next', of: 'plain', stickiness: { cookie: 'uid' } } },
   stages: {
     dev: { description: 'dev', variables: { region: 'eu' }, backends: { api: { url: 'https://api-dev.example.com/base' } }, throttle: { requestsPerSecond: 10 }, logLevel: 'info', tracing: true },
     prod: {},

@@ -8,7 +8,7 @@ import { differs, emulated as e, native as n, unsupported as u } from './helpers
 import { KUBERNETES_DIFFERENCES as KD } from './kubernetes-differences';
 import { apigeeVersionChecks, azureVersionChecks, canarySamePath, canarySameScheme, kubernetesVersionChecks } from './lifecycle-checks';
 
-type LifecycleFeature = 'versions.path' | 'versions.header' | 'versions.query' | 'versions.deprecation' | 'release.canary';
+type LifecycleFeature = 'versions.path' | 'versions.header' | 'versions.query' | 'versions.deprecation' | 'release.canary' | 'release.canary.sticky';
 type LifecycleRecords = Record<LifecycleFeature, TargetCapability>;
 
 const gatewayMade = (who: string, remedy: string) =>
@@ -27,6 +27,7 @@ export const AWS_LIFECYCLE: LifecycleRecords = {
     check: canarySameScheme,
     differences: [perRequest('API Gateway')],
   }),
+  'release.canary.sticky': u('a stage canary draws every request by PercentTraffic; API Gateway has no header or cookie affinity between the canary and the stage. Drop stickiness, or use versions (a client that must stay on the new backend names its version)'),
 };
 
 export const AZURE_LIFECYCLE: LifecycleRecords = {
@@ -37,6 +38,9 @@ export const AZURE_LIFECYCLE: LifecycleRecords = {
     differences: [gatewayMade('API Management', 'add set-header to the on-error section by hand if clients must see them on errors too')],
   }),
   'release.canary': n('a Pool Backend of the two backends, weighted 100 - percent and percent', { differences: [perRequest('the backend pool')] }),
+  'release.canary.sticky': e('a choose in the inbound policy of the routes on the shared backend: a request carrying the header (or cookie) goes to the member backend its value\'s FNV-1a bucket (mod 100) names, computed by a policy expression; a request without it goes to the weighted pool', {
+    differences: [differs('accuracy', 'callers without the header or cookie are still drawn per request by the pool; the gateway sets no cookie of its own', 'have clients send the header or cookie (a user id, a session cookie your application sets)')],
+  }),
 };
 
 export const APIGEE_LIFECYCLE: LifecycleRecords = {
@@ -47,6 +51,7 @@ export const APIGEE_LIFECYCLE: LifecycleRecords = {
     differences: [gatewayMade('Apigee', 'add the headers in a DefaultFaultRule by hand if clients must see them on errors too')],
   }),
   'release.canary': n('a LoadBalancer (Algorithm Weighted) over one TargetServer per backend, weights 100 - percent and percent', { check: canarySamePath, differences: [perRequest('the weighted LoadBalancer')] }),
+  'release.canary.sticky': u('the weighted LoadBalancer draws every request; it has no affinity by header or cookie, and anygate does not yet emit the conditional RouteRules that would pin a caller. Drop stickiness on Apigee'),
 };
 
 /** Apigee BASE environments cannot run the JavaScript that strips the version segment. */
@@ -62,4 +67,5 @@ export const KUBERNETES_LIFECYCLE: LifecycleRecords = {
     differences: [gatewayMade('Envoy', 'none in the HTTPRoute; an EnvoyPatchPolicy could add them')],
   }),
   'release.canary': n('two weighted backendRefs on each rule (Envoy weighted clusters)', { check: canarySamePath, differences: [...KD['backend.weighted'], perRequest('Envoy')] }),
+  'release.canary.sticky': u('weighted backendRefs are drawn per request; HTTPRoute sessionPersistence is experimental-channel Gateway API (absent from the standard CRDs anygate validates against) and pins an endpoint, not a side of the split. Drop stickiness on Kubernetes'),
 };

@@ -9,6 +9,7 @@ import { policyJson, policyText } from '../expressions';
 import { el, type XNode } from '../xml';
 import type { EmitContext, Fragment } from './context';
 import { corsResponseHeaders } from './cors';
+import { stickyCanary } from './canary';
 
 /** Longer waits may be cut by the network under APIM (the forward-request reference says 240 s). */
 const HONORED_TIMEOUT_MS = 240_000;
@@ -38,7 +39,8 @@ export function emitBackend(route: RouteSpec, ctx: EmitContext): Fragment {
     ctx.warnings.push(`${route.id}: timeoutMs ${route.timeoutMs} is over 240 s; API Management's network may drop idle connections before it`);
   }
   return {
-    inbound: [el('set-backend-service', { 'backend-id': ctx.names.backend(route.backend) })],
+    // A sticky canary overrides the pool for requests that carry its header or cookie.
+    inbound: [el('set-backend-service', { 'backend-id': ctx.names.backend(route.backend) }), ...stickyCanary(route, ctx)],
     backend: [el('forward-request', { 'timeout-ms': route.timeoutMs })],
   };
 }
