@@ -9,9 +9,9 @@ import { observabilityNotes, observabilityObjects } from './observability-object
 import { assertSupported } from '../../lib/capabilities/support';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { functionBindings, kubernetesOptionProblems } from '../../lib/capabilities/targets/kubernetes-options';
-import { ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
+import { backendKindOf, ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
 import type { GatewaySpec, KubernetesSpecOptions, RouteSpec } from '../../lib/model/types';
-import { stageBackends, type BackendTarget } from './backends';
+import { bindingService, stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
 import { gatewayObjects, kubernetesSettings, parentRef, type KubernetesSettings } from './gateway';
 import { referenceGrants } from './grants';
@@ -28,7 +28,7 @@ import { flatSpec } from '../../lib/model/versions';
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
+const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Service', 'EndpointSlice', 'Backend', 'BackendTLSPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
 
 interface StageContext {
   readonly spec: GatewaySpec;
@@ -116,7 +116,8 @@ function pathProblems(c: StageContext): void {
 
 function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, problems: SynthesisProblem[]): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
-  const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage));
+  const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage), options.backendKind ?? backendKindOf(spec));
+  serviceClashes(spec, stage, namespace, settings, backends.objects, problems);
   const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, problems, shared: new Map() };
   pathProblems(c);
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
@@ -142,12 +143,26 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   return { stage, namespace, objects: sortObjects(objects) };
 }
 
+/** A generated backend Service must not take the name of a function binding's Service in the same namespace. */
+function serviceClashes(spec: GatewaySpec, stage: string, namespace: string, settings: KubernetesSettings, objects: K8sObject[], problems: SynthesisProblem[]): void {
+  const generated = new Set(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
+  for (const binding of functionBindings(spec)) {
+    const svc = bindingService(settings.functionsOf(stage), binding);
+    if ((svc.namespace ?? namespace) === namespace && generated.has(svc.name)) {
+      problems.push({ target: TARGET, where: 'gateway', feature: 'backend.http', message: `stage ${stage}: the Service ${svc.name} of function binding ${binding} has the name of the Service anygate generates for an HTTP backend; name the binding's Service in kubernetes.functions, or set kubernetes.backendKind: Backend` });
+    }
+  }
+}
+
 const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
 function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
   const out: string[] = [...observabilityNotes(spec, stages, settings)];
   if (stages.some((s) => s.objects.some((o) => o.kind === 'Backend'))) {
-    out.push(`HTTP backends are Envoy Gateway Backend objects, whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
+    out.push(`HTTP backends are Envoy Gateway Backend objects (kubernetes.backendKind: Backend), whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
+  }
+  if (stages.some((s) => s.objects.some((o) => o.kind === 'EndpointSlice'))) {
+    out.push('HTTP backends are Services with an EndpointSlice of the backend\'s host name (kubernetes.backendKind: Service, the default; no Envoy Gateway extension needed): whoever applies the manifests needs RBAC to create EndpointSlices (discovery.k8s.io; after CVE-2021-25740 clusters rarely give namespace editors that)');
   }
   if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push('plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
   if (Object.keys(spec.consumers).length) out.push('create one Secret per consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs');

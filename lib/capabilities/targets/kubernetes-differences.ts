@@ -4,6 +4,7 @@
  * (kubernetes.ts), printed by the portability report per feature. Each names what a client or
  * operator observes and, where one exists, the remedy.
  */
+import type { GatewaySpec, KubernetesBackendKind } from '../../model/types';
 import type { BehaviourDifference } from '../types';
 import { differs } from './helpers';
 import { burstDiffers } from './kubernetes-rates';
@@ -18,19 +19,32 @@ export const KUBERNETES_PREFLIGHT_REFUSED = '{"error":{"code":"CorsPreflightRefu
 /** The helm value that turns on Envoy Gateway's Backend API (off by default). */
 export const ENABLE_BACKEND_HELM_VALUE = 'config.envoyGateway.extensionApis.enableBackend=true';
 
-const backendApi = differs(
-  'deploy',
-  'HTTP backends are Envoy Gateway Backend objects, and the Backend API is disabled by default: on a default install the routes report ResolvedRefs False and answer 500',
-  `install (or upgrade) Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true)`,
-);
+/** What HTTP backends become on Kubernetes (the spec's kubernetes.backendKind). @default 'Service' */
+export const backendKindOf = (s: GatewaySpec): KubernetesBackendKind => s.kubernetes?.backendKind ?? 'Service';
+
+/** What each choice of kubernetes.backendKind requires of the cluster. */
+const backendApi = [
+  differs(
+    'deploy',
+    'HTTP backends are Envoy Gateway Backend objects (kubernetes.backendKind: Backend), and the Backend API is disabled by default: on a default install the routes report ResolvedRefs False and answer 500',
+    `install (or upgrade) Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or leave kubernetes.backendKind at Service`,
+    (s) => backendKindOf(s) === 'Backend',
+  ),
+  differs(
+    'deploy',
+    'HTTP backends are selector-less Services with an EndpointSlice of the backend\'s host name (kubernetes.backendKind: Service, the default): they work on a default Envoy Gateway install, but whoever applies the manifests needs RBAC to create EndpointSlices (discovery.k8s.io), which namespace editors often lack (CVE-2021-25740)',
+    'apply with a role that may create EndpointSlices, or set kubernetes.backendKind: Backend and enable the Backend API',
+    (s) => backendKindOf(s) === 'Service',
+  ),
+];
 
 /** Envoy's error answers: plain text, not the JSON body other targets send. */
 const plainText = (status: string, body: string): BehaviourDifference => differs('body', `${status} with a plain-text body (${body}), not JSON`, 'leave errors at anygate (the default): the contract\'s JSON body replaces it', (s) => s.errors === 'native');
 
 export const KUBERNETES_DIFFERENCES = {
-  'backend.http': [backendApi],
-  'backend.weighted': [backendApi],
-  'stage.backends': [backendApi],
+  'backend.http': backendApi,
+  'backend.weighted': backendApi,
+  'stage.backends': backendApi,
   'backend.timeout': [
     differs('timeout', 'the rule\'s timeouts.request covers the whole request (from the first byte received to the end of the response), not only the wait for the backend; a slow upload or download counts against it; on expiry the client gets 504 "upstream request timeout"'),
   ],
