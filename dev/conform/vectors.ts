@@ -12,7 +12,7 @@
  *       query: { limit: "1" }
  *       headers: { Origin: https://shop.example.com }
  *       body: { name: Rex }           # JSON (an object or array) or a string
- *       token: { authorizer: jwt, scopes: [pets:read], expiresIn: 10m }   # signed by the mock IdP
+ *       token: { authorizer: jwt, scopes: [pets:read], expiresIn: 10m }   # signed by the mock IdP; expiresIn: never for no exp
  *       apiKey: { consumer: acme, in: header, name: x-api-key }
  *       clientIp: 198.51.100.7        # sent as X-Forwarded-For
  *       repeat: 21                    # send N times; the expectations apply to the last answer
@@ -23,7 +23,8 @@
  *       body: { status: ok, "fault.detail.errorcode": policies.ratelimit.SpikeArrestViolation }
  *       sameBodyAsPrevious: true      # the answer repeats the previous case's body (cache reuse)
  * ```
- * A header expected as null must be absent. Body fields are dotted paths into the JSON body.
+ * A header expected as null must be absent. Body fields are dotted paths into the JSON body; a field
+ * expected as null must be absent (a body that is not JSON has none).
  */
 import { z } from 'zod';
 import { parseDataFile } from '../../lib/model/load';

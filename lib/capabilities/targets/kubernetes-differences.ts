@@ -6,7 +6,7 @@
  */
 import type { GatewaySpec, KubernetesBackendKind } from '../../model/types';
 import type { BehaviourDifference } from '../types';
-import { differs } from './helpers';
+import { differs, probed } from './helpers';
 import { burstDiffers } from './kubernetes-rates';
 
 /**
@@ -49,11 +49,11 @@ export const KUBERNETES_DIFFERENCES = {
     differs('timeout', 'the rule\'s timeouts.request covers the whole request (from the first byte received to the end of the response), not only the wait for the backend; a slow upload or download counts against it; on expiry the client gets 504 "upstream request timeout"'),
   ],
   'auth.jwt': [
-    differs('claims', 'a token without exp is accepted (Envoy\'s jwt_authn does not require it); other targets refuse it with 401', 'have the identity provider always set exp'),
+    probed(differs('claims', 'a token without exp is accepted (Envoy\'s jwt_authn does not require it); other targets refuse it with 401', 'have the identity provider always set exp'), 'token without exp', { accepted: true }),
     plainText('401', '"Jwt is missing" / "Jwt verification fails"'),
   ],
   'auth.scopes': [
-    differs('claims', 'scopes are read from the "scope" claim and also from "scp": a token whose scopes are only in scp passes, where other targets read scopeClaim only'),
+    probed(differs('claims', 'scopes are read from the "scope" claim and also from "scp": a token whose scopes are only in scp passes, where other targets read scopeClaim only'), 'scopes only in scp', { accepted: true }),
     plainText('403', '"RBAC: access denied"'),
   ],
   'auth.apiKey': [plainText('401', 'from apiKeyAuth')],
@@ -74,13 +74,19 @@ export const KUBERNETES_DIFFERENCES = {
   'ipRules.allow': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s, so every caller is allowed or denied alike', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
   ],
-  cors: [differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*')))],
+  cors: [
+    probed(differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*'))), 'preflight from a refused origin', {
+      status: 403,
+      headers: { 'access-control-allow-origin': null },
+    }),
+  ],
   'ipRules.deny': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
   ],
   'errors.contract': [
-    differs('body', 'a quota\'s refusal is answered as rate_limited: Envoy\'s local reply says only 429, for a rate limit and a quota alike'),
-    differs('status', 'a path no route matches is answered by Envoy itself, outside every HTTPRoute\'s policies: a plain-text 404', 'attach a BackendTrafficPolicy with the same responseOverride to the Gateway, if you own it'),
+    probed(differs('body', 'a quota\'s refusal is answered as rate_limited: Envoy\'s local reply says only 429, for a rate limit and a quota alike'), 'quota exhausted', { status: 429, errorCode: 'rate_limited' }),
+    probed(differs('status', 'a path no route matches is answered by Envoy itself, outside every HTTPRoute\'s policies: a 404 with no body', 'attach a BackendTrafficPolicy with the same responseOverride to the Gateway, if you own it'), 'unmatched path', { status: 404, errorCode: null }),
+    probed(differs('headers', 'no Retry-After on 429: Envoy\'s rate-limit replies carry x-ratelimit-limit / -remaining / -reset (and x-envoy-ratelimited) instead'), 'over the rate limit', { headers: { 'retry-after': null } }),
     differs('deploy', 'Envoy Gateway applies one BackendTrafficPolicy per target: the contract rides in each policy anygate emits; another BackendTrafficPolicy of yours on the same HTTPRoute or rule takes one of them out'),
   ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;
