@@ -31,16 +31,18 @@ function entry(kind: HandlerKind): string {
 const codeCache = new Map<string, string>();
 
 /**
- * Code the configuration does not use, left out of the bundle: the alternatives planner and the
- * internal-key loader (Secrets Manager) of the authorizer. Each name is replaced by "1" in the
+ * Code the configuration does not use, left out of the bundle: the alternatives planner, the
+ * internal-key loader (Secrets Manager) and the dev profiles' relaxed JWT checks of the authorizer. Each name is replaced by "1" in the
  * handler's `process.env.<name> === '1'` tests, which esbuild then folds and drops with the code
  * they guard. The handler refuses a configuration needing what its bundle left out.
  */
 export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
   if (kind !== 'authorizer') return [];
-  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean };
+  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
   const out: string[] = [];
   if (!c.routes?.some((r) => r.alternatives)) out.push('ANYGATE_OMIT_ALTERNATIVES');
+  // No compiler emits the dev profiles' relaxed JWT checks: a cloud bundle never carries them (a configuration asking for them gets the strict checks).
+  if (!Object.values(c.jwt ?? {}).some((j) => j.expOptional || j.scopeFallbackClaim)) out.push('ANYGATE_OMIT_DEV_LENIENCY');
   if (!c.internalKey) out.push('ANYGATE_OMIT_INTERNAL_KEY');
   return out;
 }

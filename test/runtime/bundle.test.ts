@@ -33,13 +33,15 @@ describe('bundled handlers', () => {
   it('a JWT-only authorizer bundles neither the alternatives planner nor the internal-key loader, and stays within 8 KB', () => {
     const jwtOnly = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routes: [{ method: 'GET', resource: '/a', arn: 'GET/a', scheme: 's', jwt: ['j'], apiKeys: [], scopes: [] }], contextClaims: [] };
     const omit = omittedFeatures('authorizer', jwtOnly);
-    expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']);
+    expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_DEV_LENIENCY', 'ANYGATE_OMIT_INTERNAL_KEY']);
     const code = handlerCode('authorizer', omit);
     expect(Buffer.byteLength(code)).toBeLessThanOrEqual(8 * 1024);
     expect(code).not.toContain('client-secrets-manager');
     expect(code).not.toContain('ANYGATE_OMIT');
     expect(Buffer.byteLength(code)).toBeLessThan(Buffer.byteLength(handlerCode('authorizer')));
-    expect(omittedFeatures('authorizer', { ...jwtOnly, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
+    expect(omittedFeatures('authorizer', { ...jwtOnly, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual(['ANYGATE_OMIT_DEV_LENIENCY']);
+    // Only dev sets the relaxed JWT checks (dev/probes.ts); with them nothing is left out.
+    expect(omittedFeatures('authorizer', { ...jwtOnly, jwt: { j: { expOptional: true } }, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
     expect(bundleHandler('authorizer', jwtOnly, scratch('bundle-jwt-only')).codeBytes).toBe(Buffer.byteLength(code));
   });
 
