@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAuthorizer, type AuthorizerEvent } from '../lib/runtime/authorizer/handler';
 import type { AuthorizerResult } from '../lib/runtime/authorizer/policy';
-import type { AuthorizerConfig } from '../lib/runtime/config';
+import type { AuthorizerConfig, JwtVerifierConfig } from '../lib/runtime/config';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { compileAwsAuth } from '../providers/aws/auth';
 import { claimsUsed } from '../providers/aws/integration';
@@ -40,6 +40,8 @@ export interface DevAuthorizerOptions {
   readonly resultCache?: boolean;
   /** Stage name in the method ARN. @default 'dev' */
   readonly stage?: string;
+  /** Checks the profile's gateway relaxes (dev/probes.ts jwtLeniency). @default - none: the AWS authorizer's own checks */
+  readonly leniency?: Pick<JwtVerifierConfig, 'expOptional' | 'scopeFallbackClaim'>;
 }
 
 export interface DevAuthorizer {
@@ -93,7 +95,7 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
   };
   const cfg: AuthorizerConfig | undefined = config && {
     ...config,
-    jwt: Object.fromEntries(Object.entries(config.jwt).map(([n, j]) => [n, opts.jwksUris?.[n] ? { ...j, jwksUri: opts.jwksUris[n] } : j])),
+    jwt: Object.fromEntries(Object.entries(config.jwt).map(([n, j]) => [n, { ...j, ...opts.leniency, ...(opts.jwksUris?.[n] ? { jwksUri: opts.jwksUris[n] } : {}) }])),
   };
   // The anygate-internal key of this process (on AWS: a Secrets Manager secret); never a caller's.
   const internalKey = randomBytes(24).toString('base64url');

@@ -29,8 +29,8 @@ export interface TokenRequest {
   readonly authorizer: string;
   readonly scopes?: string[];
   readonly claims?: Record<string, unknown>;
-  /** Lifetime in seconds; negative for an already expired token. @default 600 */
-  readonly expiresInSeconds?: number;
+  /** Lifetime in seconds; negative for an already expired token; null for a token without exp. @default 600 */
+  readonly expiresInSeconds?: number | null;
   /** @default 'dev-user' */
   readonly sub?: string;
   /** Issue time, ms since the epoch. @default Date.now() */
@@ -58,7 +58,7 @@ export function mockToken(spec: GatewaySpec, req: TokenRequest): string {
     aud: a.audiences[0],
     sub: req.sub ?? 'dev-user',
     iat: Math.min(now, now + (req.expiresInSeconds ?? 600)),
-    exp: now + (req.expiresInSeconds ?? 600),
+    ...(req.expiresInSeconds === null ? {} : { exp: now + (req.expiresInSeconds ?? 600) }),
     ...a.requiredClaims,
     ...(req.scopes?.length ? { [a.scopeClaim]: req.scopes.join(' ') } : {}),
     ...req.claims,

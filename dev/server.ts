@@ -17,6 +17,7 @@ import { adminRefusal, newAdminToken, publishAdminToken } from './admin-guard';
 import { RouteAuth, type Caller } from './auth';
 import { alternativeJwts } from './alternatives';
 import { createDevAuthorizer } from './aws-authorizer';
+import { jwtLeniency } from './probes';
 import { cacheable, cacheKey, ResponseCache } from './cache';
 import { formatRefusals, refusals } from './capabilities';
 import { virtualClock, wallClock, type Clock } from './clock';
@@ -210,7 +211,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   }
   const jwksUris = opts.mockIdp ? Object.fromEntries(Object.keys(spec.authorizers).filter((n) => spec.authorizers[n].type === 'jwt').map((n) => [n, url + JWKS_PATH])) : undefined;
   const keys = consumerKeys(spec, opts.env);
-  const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage });
+  const leniency = jwtLeniency(profile);
+  const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage, leniency });
   const proxy = new HttpProxy();
   const resolver = new BackendResolver(spec, stage, backendUrls, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)));
   const ctx: Pipeline = {
@@ -220,7 +222,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     stage,
     clock,
     matcher: createMatcher(spec),
-    auth: new RouteAuth(spec, profile, jwt, keys, functions, alternativeJwts(spec, { clock, jwksUris, stage })),
+    auth: new RouteAuth(spec, profile, jwt, keys, functions, alternativeJwts(spec, { clock, jwksUris, stage, leniency })),
     limits: new Limits(spec, stage, profile),
     validator: createValidator(profile),
     cache: new ResponseCache(),

@@ -1,6 +1,6 @@
 /** `anygate synth [spec]`: every target's artifacts, offline. */
 import * as path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku } from '../../lib/capabilities/types';
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import type { SynthResult } from '../synth';
@@ -10,6 +10,7 @@ import { specArgument, SPEC_FILES } from './spec-file';
 import { parseStages, parseTargets } from './targets';
 import { fromText, groupWarnings } from './warnings';
 import { AnygateError, refusalIssue, SpecValidationError } from '../../lib/model/errors';
+import type { KubernetesBackendKind } from '../../lib/model/types';
 
 interface SynthFlags {
   target?: string;
@@ -22,6 +23,7 @@ interface SynthFlags {
   allowPlaceholders?: boolean;
   account?: string;
   region?: string;
+  kubernetesBackendKind?: KubernetesBackendKind;
 }
 
 function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context): string {
@@ -60,15 +62,17 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const placeholders = placeholderIssues(loaded.spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
   const stages = parseStages(flags.stage, Object.keys(loaded.spec.stages));
+  // The flag rewrites the spec's own field, so the portability report and synth see one choice.
+  const spec = flags.kubernetesBackendKind ? { ...loaded.spec, kubernetes: { ...loaded.spec.kubernetes, backendKind: flags.kubernetesBackendKind } } : loaded.spec;
   if (placeholders.length && !flags.allowPlaceholders) {
     // Every problem in one round: what each target refuses, beside the placeholders (#34).
     const { portability } = require('../../lib/capabilities/portability') as typeof import('../../lib/capabilities/portability');
     const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
-    const report = portability(loaded.spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers(stages) });
+    const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers(stages) });
     throw new SpecValidationError([...placeholders, ...report.problems.map((p) => refusalIssue(p, file))]);
   }
   for (const line of formatWarnings(placeholders, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
-  const result = await synth(loaded.spec, {
+  const result = await synth(spec, {
     targets,
     outDir: flags.out,
     stages,
@@ -97,6 +101,7 @@ export const synthCommand: CommandModule = {
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
       .option('--account <id>', 'AWS: account id for literal ARNs (with --region; default: an environment-agnostic stack)')
       .option('--region <name>', 'AWS: region for literal ARNs (with --account)')
+      .addOption(new Option('--kubernetes-backend-kind <kind>', 'Kubernetes: HTTP backends as Service (+ EndpointSlice; works on a default Envoy Gateway install) or Backend (needs the Backend API); overrides the spec\'s kubernetes.backendKind (default: Service)').choices(['Service', 'Backend']))
       .option('--allow-placeholders', 'synthesize even though the spec holds placeholders an import left (backend.invalid, issuer.invalid)');
     tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
       .option('--json', 'machine-readable summary on stdout')

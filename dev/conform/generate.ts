@@ -3,7 +3,8 @@
  * scope, expired token, valid credentials, each alternative credential alone and together and
  * beside an invalid one, over the rate limit, CORS preflight from an allowed and
  * a refused origin, cached response reuse, the mock body, a denied IP. Expected answers come from
- * the profile's table (profiles.ts), so the same cases hold a deployed stage to it.
+ * the profile's table (profiles.ts), so the same cases hold a deployed stage to it; the cases of
+ * the records' named differences come from the records (differences.ts).
  */
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { credentialLocation } from '../../lib/model/credentials';
@@ -14,6 +15,7 @@ import type { ConformVector } from './vectors';
 import { versionCases, withSelector } from './versions';
 import { expandVersions } from '../../lib/model/versions';
 import { mtlsCases } from './mtls';
+import { differenceVectors, type RouteHelpers } from './differences';
 
 /** Most requests a rate-limit case may send. */
 const MAX_REPEAT = 1200;
@@ -177,7 +179,13 @@ function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
   return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: method(r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: refused(spec, profile, 'ipDenied') }];
 }
 
-/** Every generated case for `spec` on `profile`. Versioned specs: every case per version (lib/model/versions.ts), and the version cases. */
+const HELPERS: RouteHelpers = { samplePath, credentials: (spec, r) => credentials(spec, r), usable, capacity, maxRepeat: MAX_REPEAT, refusedOrigin: REFUSED_ORIGIN };
+
+/**
+ * Every generated case for `spec` on `profile`. Versioned specs: every case per version
+ * (lib/model/versions.ts), and the version cases. Last, one case per difference situation the
+ * records name (differences.ts).
+ */
 export function generateVectors(versioned: GatewaySpec, stage: string, profile: Profile): ConformVector[] {
   const spec = expandVersions(versioned);
   const taken = { done: false };
@@ -189,5 +197,6 @@ export function generateVectors(versioned: GatewaySpec, stage: string, profile: 
     ...ipCases(spec, profile),
     ...spec.routes.flatMap((r) => withSelector(r, routeCases(spec, stage, r, profile, taken))),
     ...versionCases(versioned, spec, profile, (r) => ({ method: method(r), path: samplePath(spec, r), ...credentials(spec, r) })),
+    ...differenceVectors(versioned, stage, profile, HELPERS),
   ];
 }

@@ -110,9 +110,11 @@ function check(v: ConformVector, a: Answer, previousBody: string | undefined): s
     try {
       doc = JSON.parse(a.body);
     } catch {
-      problems.push('body is not JSON');
+      // A body that is not JSON has no fields: it passes where every field is expected absent (null).
+      if (Object.values(e.body).some((w) => w !== null)) problems.push('body is not JSON');
     }
-    if (doc !== undefined) for (const [k, want] of Object.entries(e.body)) if (JSON.stringify(dig(doc, k)) !== JSON.stringify(want)) problems.push(`body ${k} is ${JSON.stringify(dig(doc, k))}, expected ${JSON.stringify(want)}`);
+    const same = (got: unknown, want: unknown) => (want === null ? got === undefined || got === null : JSON.stringify(got) === JSON.stringify(want));
+    if (doc !== undefined) for (const [k, want] of Object.entries(e.body)) if (!same(dig(doc, k), want)) problems.push(`body ${k} is ${JSON.stringify(dig(doc, k))}, expected ${want === null ? 'it absent' : JSON.stringify(want)}`);
   }
   if (e.sameBodyAsPrevious && a.body !== previousBody) problems.push('body differs from the previous answer (not served from the cache)');
   return problems;
@@ -181,7 +183,7 @@ async function runAll(spec: GatewaySpec, vectors: ConformVector[], opts: RunOpti
       const query = new URLSearchParams(r.query ?? {});
       if (r.token) {
         const id = JSON.stringify([r.token, clock?.now]);
-        const token = tokens.get(id) ?? mockToken(spec, { authorizer: r.token.authorizer, scopes: r.token.scopes, claims: r.token.claims, sub: r.token.sub, expiresInSeconds: r.token.expiresIn ? parseDuration(r.token.expiresIn) : undefined, nowMs: clock?.now });
+        const token = tokens.get(id) ?? mockToken(spec, { authorizer: r.token.authorizer, scopes: r.token.scopes, claims: r.token.claims, sub: r.token.sub, expiresInSeconds: r.token.expiresIn === 'never' ? null : r.token.expiresIn ? parseDuration(r.token.expiresIn) : undefined, nowMs: clock?.now });
         tokens.set(id, token);
         const a = spec.authorizers[r.token.authorizer];
         headers[a?.type === 'jwt' ? a.header : 'Authorization'] = `Bearer ${token}`;

@@ -12,7 +12,7 @@
  *       query: { limit: "1" }
  *       headers: { Origin: https://shop.example.com }
  *       body: { name: Rex }           # JSON (an object or array) or a string
- *       token: { authorizer: jwt, scopes: [pets:read], expiresIn: 10m }   # signed by the mock IdP
+ *       token: { authorizer: jwt, scopes: [pets:read], expiresIn: 10m }   # signed by the mock IdP; expiresIn: never for no exp
  *       apiKey: { consumer: acme, in: header, name: x-api-key }   # scheme: Bot sends `Bot <key>`
  *       clientIp: 198.51.100.7        # sent as X-Forwarded-For
  *       repeat: 21                    # send N times; the expectations apply to the last answer
@@ -25,7 +25,8 @@
  *       sameBodyAsPrevious: true      # the answer repeats the previous case's body (cache reuse)
  *       connectionRefused: true       # no HTTP answer: the gateway closes the connection (a failed TLS handshake)
  * ```
- * A header expected as null must be absent. Body fields are dotted paths into the JSON body.
+ * A header expected as null must be absent. Body fields are dotted paths into the JSON body; a field
+ * expected as null must be absent (a body that is not JSON has none).
  */
 import { z } from 'zod';
 import { parseDataFile } from '../../lib/model/load';

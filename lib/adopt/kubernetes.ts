@@ -122,6 +122,8 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
   const ownPrefix = ownName ? `${ownName}-` : '';
   const strip = (n: string) => (ownPrefix && n.startsWith(ownPrefix) ? n.slice(ownPrefix.length) : n);
   const byName = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.name === name);
+  // The Services and EndpointSlices read as HTTP backends (anygate's default output): not losses.
+  const readBackends = new Set<(typeof manifests)[number]>();
   const hostnames = new Set<string>();
   const functions: Record<string, Json> = {};
   const routesOf = new Map<string, { rule?: string; index: number }[]>();
@@ -164,11 +166,30 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
           reasons.push(`Backend ${name} is not in the manifests or has no fqdn endpoint: the URL is a placeholder`);
           return { url: PLACEHOLDER_URL };
         }
-        if (kind === 'Service') return { service: { name, ...(str(b.namespace) ? { namespace: str(b.namespace) } : {}), ...(typeof b.port === 'number' && b.port !== 80 ? { port: b.port } : {}) } };
+        if (kind === 'Service') {
+          // anygate's default HTTP backend: a selector-less Service whose EndpointSlice holds the backend's host.
+          const slice = str(b.namespace) ? undefined : manifests.find((x) => x.kind === 'EndpointSlice' && obj(obj(x.body.metadata)?.labels)?.['kubernetes.io/service-name'] === name);
+          const address = slice && str(arr(obj(arr(slice.body.endpoints)[0])?.addresses)[0]);
+          if (slice && address) {
+            log.mapped(slice.file, slice.at || '/', 'EndpointSlice', 'backends');
+            readBackends.add(slice);
+            const svc = byName('Service', name);
+            if (svc) {
+              log.mapped(svc.file, svc.at || '/', 'Service (selector-less)', 'backends');
+              readBackends.add(svc);
+            }
+            const port = Number(obj(arr(slice.body.ports)[0])?.port ?? b.port ?? 443);
+            const tls = obj(arr(slice.body.ports)[0])?.name === 'https' || port === 443 || manifests.some((x) => x.kind === 'BackendTLSPolicy' && arr(obj(x.body.spec)?.targetRefs).some((t) => obj(t)?.kind === 'Service' && obj(t)?.name === name));
+            const host = slice.body.addressType === 'IPv6' ? `[${address}]` : address;
+            return { url: `${tls ? 'https' : 'http'}://${host}${port === (tls ? 443 : 80) ? '' : `:${port}`}` };
+          }
+          return { service: { name, ...(str(b.namespace) ? { namespace: str(b.namespace) } : {}), ...(typeof b.port === 'number' && b.port !== 80 ? { port: b.port } : {}) } };
+        }
         reasons.push(`backendRef kind ${kind} is not read`);
         return { url: PLACEHOLDER_URL };
       };
-      if (refs.length === 1 || (refs.length > 1 && refs.every((b) => (str(b.kind) ?? 'Service') === 'Service'))) {
+      const plainServices = refs.every((b) => (str(b.kind) ?? 'Service') === 'Service' && !resolve(b).url);
+      if (refs.length === 1 || (refs.length > 1 && plainServices)) {
         const heaviest = [...refs].sort((a, b) => Number(b.weight ?? 1) - Number(a.weight ?? 1))[0];
         const r = resolve(heaviest);
         if (refs.length > 1) reasons.push(`traffic is split over ${refs.length} Services by weight; anygate weights URL targets, not Services: the heaviest (${str(heaviest.name)}) serves the route`);
@@ -445,7 +466,7 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
     else if (m.kind === 'ClientTrafficPolicy') log.lost(m.file, m.at || '/', 'ClientTrafficPolicy', 'listener settings (headers, timeouts, TLS, connection limits) are not modelled');
     else if (m.kind === 'Gateway') log.lost(m.file, m.at || '/', 'Gateway', 'the spec attaches to an existing Gateway (kubernetes.gateway) or creates its own (kubernetes.createGateway); listeners, TLS and allowedRoutes are not read');
     else if (['Secret', 'ConfigMap'].includes(m.kind)) log.lost(m.file, m.at || '/', m.kind, `a ${m.kind} is not gateway configuration${m.kind === 'Secret' ? ' (key values never go into a spec)' : ''}`);
-    else if (!['HTTPRoute', 'Backend', 'HTTPRouteFilter'].includes(m.kind)) log.lost(m.file, m.at || '/', m.kind, `a ${m.kind} is not gateway configuration anygate reads`);
+    else if (!['HTTPRoute', 'Backend', 'HTTPRouteFilter'].includes(m.kind) && !readBackends.has(m)) log.lost(m.file, m.at || '/', m.kind, `a ${m.kind} is not gateway configuration anygate reads`);
   }
   if (hostnames.size) draft.kubernetes = { ...(draft.kubernetes ?? {}), hostnames: [...hostnames].sort() };
   if (Object.keys(functions).length) draft.kubernetes = { ...(draft.kubernetes ?? {}), functions: { [ownStage ?? 'prod']: functions } };

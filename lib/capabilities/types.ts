@@ -111,6 +111,36 @@ export interface EmittedContext extends CheckContext {
 export type DifferenceAspect = 'status' | 'headers' | 'body' | 'window' | 'burst' | 'claims' | 'accuracy' | 'timeout' | 'client address' | 'methods' | 'deploy' | 'log fields' | 'alerting';
 
 /**
+ * A request `anygate conform` can make where a difference shows (dev/conform/differences.ts
+ * builds it; docs/conform.md lists them):
+ * - `token without exp`: a JWT route, a token signed right but with no exp claim;
+ * - `scopes only in scp`: a scoped JWT route, the route's scopes only in the `scp` claim;
+ * - `unmatched path`: a path no route matches;
+ * - `quota exhausted`: an API-key route, one request past the consumer's quota;
+ * - `over the rate limit`: one request past the route's tightest rate limit;
+ * - `preflight from a refused origin`: a CORS preflight from an origin the spec does not allow.
+ */
+export type ProbeSituation = 'token without exp' | 'scopes only in scp' | 'unmatched path' | 'quota exhausted' | 'over the rate limit' | 'preflight from a refused origin';
+
+/** What a target answers in a probe's situation; unset fields are not checked. */
+export interface ProbeAnswer {
+  /** The request passes the gateway's checks (no 401, 403 or 429). @default - not checked */
+  readonly accepted?: boolean;
+  /** The status, or the acceptable ones. @default - the spec's status for the situation */
+  readonly status?: number | readonly number[];
+  /** The error contract body's `error.code`; null: not the contract's JSON body (the platform's own answer). @default - the spec's code */
+  readonly errorCode?: string | null;
+  /** Response headers; null: absent. @default - none checked */
+  readonly headers?: Readonly<Record<string, string | null>>;
+}
+
+/** The machine-readable side of a difference: the situation and this target's answer there. */
+export interface DifferenceProbe {
+  readonly situation: ProbeSituation;
+  readonly answer: ProbeAnswer;
+}
+
+/**
  * One way a target's observable behaviour differs from the spec's meaning (docs/model.md), even
  * though the target synthesizes the feature. Written once, in the target's record; the
  * portability report prints it per feature and target.
@@ -123,6 +153,8 @@ export interface BehaviourDifference {
   readonly remedy?: string;
   /** Only where the spec makes it happen (e.g. several allowed origins). @default - wherever the feature is used */
   readonly when?: (spec: GatewaySpec) => boolean;
+  /** What conform sends to observe it, and this target's answer (conform's vector and dev's behaviour come from it). @default - none: not observable by one request */
+  readonly probe?: DifferenceProbe;
 }
 
 /** What one target does with one feature. */

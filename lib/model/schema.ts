@@ -190,6 +190,14 @@ export const KubernetesGatewayOptions = z
     hostnames: z.array(K8sHostname).min(1).max(16).optional().meta({ description: 'Host names of the HTTPRoutes. Default: every host name the listener accepts.' }),
     namespaces: z.record(Name, K8sNamespace).optional().meta({ description: 'Namespace of each stage, by stage name. Default: `<gateway name>-<stage>`.', default: {} }),
     createGateway: KubernetesCreateGateway.optional().meta({ description: 'Emit a Gateway and GatewayClass. Default: attach to an existing Gateway.' }),
+    backendKind: z
+      .enum(['Service', 'Backend'])
+      .optional()
+      .meta({
+        description:
+          "What an HTTP backend becomes: `Service`, a selector-less Service with an EndpointSlice of the backend's host name (works on a default Envoy Gateway install; whoever applies needs RBAC to create EndpointSlices), or `Backend`, an Envoy Gateway Backend (needs the Backend API: EnvoyGateway extensionApis.enableBackend). https gets a BackendTLSPolicy either way.",
+        default: 'Service',
+      }),
     functions: z
       .record(Name, z.record(Name, KubernetesServiceRef))
       .optional()

@@ -258,8 +258,17 @@ export interface GatewaySpec {
   readonly release?: ReleaseSpec;
 }
 
+/**
+ * What an HTTP backend becomes on Kubernetes: a selector-less Service with an EndpointSlice
+ * (works on a default Envoy Gateway install), or an Envoy Gateway Backend (needs the Backend API,
+ * off by default). docs/kubernetes.md explains the default.
+ */
+export type KubernetesBackendKind = 'Service' | 'Backend';
+
 /** The spec's `kubernetes:` block (see schema.ts KubernetesGatewayOptions for defaults). */
 export interface KubernetesSpecOptions {
+  /** What HTTP backends become. @default 'Service' */
+  readonly backendKind?: KubernetesBackendKind;
   readonly gateway?: { readonly name?: string; readonly namespace?: string; readonly sectionName?: string };
   readonly hostnames?: string[];
   readonly namespaces?: Record<string, string>;

@@ -32,16 +32,19 @@ const codeCache = new Map<string, string>();
 
 /**
  * Code the configuration does not use, left out of the bundle: the alternatives planner (with
- * optional authentication), the internal-key loader (Secrets Manager) and the reading of an API key
- * after a scheme prefix, of the authorizer. Each name is replaced by "1" in the
+ * optional authentication), the internal-key loader (Secrets Manager), the reading of an API key
+ * after a scheme prefix and the dev profiles' relaxed JWT checks, of the authorizer. Each name is
+ * replaced by "1" in the
  * handler's `process.env.<name> === '1'` tests, which esbuild then folds and drops with the code
  * they guard. The handler refuses a configuration needing what its bundle left out.
  */
 export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
   if (kind !== 'authorizer') return [];
-  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }> };
+  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }>; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
   const out: string[] = [];
   if (!c.routes?.some((r) => r.alternatives)) out.push('ANYGATE_OMIT_ALTERNATIVES');
+  // No compiler emits the dev profiles' relaxed JWT checks: a cloud bundle never carries them (a configuration asking for them gets the strict checks).
+  if (!Object.values(c.jwt ?? {}).some((j) => j.expOptional || j.scopeFallbackClaim)) out.push('ANYGATE_OMIT_DEV_LENIENCY');
   if (!c.internalKey) out.push('ANYGATE_OMIT_INTERNAL_KEY');
   if (!Object.values(c.apiKeys ?? {}).some((k) => k.scheme)) out.push('ANYGATE_OMIT_KEY_SCHEME');
   return out;

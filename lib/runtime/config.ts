@@ -20,6 +20,13 @@ export interface JwtVerifierConfig {
   readonly typ?: string;
   /** Largest token accepted, in bytes. */
   readonly maxTokenBytes: number;
+  /**
+   * Accept a token without exp. Never emitted by a compiler: `anygate dev --profile kubernetes`
+   * sets it to reproduce Envoy's jwt_authn (the record's difference says so). @default false
+   */
+  readonly expOptional?: boolean;
+  /** A second claim scopes are read from when scopeClaim is absent (dev's kubernetes profile: `scp`, as Envoy Gateway reads). @default - none */
+  readonly scopeFallbackClaim?: string;
 }
 
 /** Where an API key is read from. */

@@ -1,9 +1,16 @@
 /**
- * Where a rule sends requests: HTTP backends as Envoy Gateway `Backend` objects (one FQDN or IP
- * endpoint each, https verified by a BackendTLSPolicy against the system CAs), weighted targets
- * as weighted backendRefs, function bindings as Service references given per stage.
+ * Where a rule sends requests: HTTP backends as a selector-less Service with an EndpointSlice of
+ * the backend's host name or address (the default: Envoy Gateway routes to it on a default
+ * install), or as Envoy Gateway `Backend` objects (`backendKind: Backend`, which needs the Backend
+ * API enabled); either way https is verified by a BackendTLSPolicy against the system CAs.
+ * Weighted targets are weighted backendRefs; function bindings Service references given per stage.
+ *
+ * Not an ExternalName Service: Envoy Gateway v1.9 refuses those as route backends
+ * (ResolvedRefs False, "use an Envoy Gateway Backend resource with an FQDN endpoint instead",
+ * internal/gatewayapi/route.go); its "Routing outside Kubernetes" task uses a Service and an
+ * EndpointSlice of addressType FQDN, as here.
  */
-import type { GatewaySpec, HttpBackendSpec } from '../../lib/model/types';
+import type { GatewaySpec, HttpBackendSpec, KubernetesBackendKind } from '../../lib/model/types';
 import { EG_API } from './filters';
 import { dnsLabel } from './names';
 import type { K8sObject, ServiceRef } from './plan';
@@ -13,7 +20,7 @@ export interface BackendTarget {
   readonly ref: Record<string, unknown>;
   /** Path prefix of the backend URL (`/api`), '' for none. */
   readonly pathPrefix: string;
-  /** True for Envoy Gateway Backends (the Host is rewritten to the backend's). */
+  /** True for HTTP backends, Backend or Service (the Host is rewritten to the backend's host name). */
   readonly isBackend: boolean;
 }
 
@@ -31,25 +38,51 @@ function endpoint(u: URL): Record<string, unknown> {
   return { fqdn: { hostname: host, port } };
 }
 
-/** Envoy Gateway Backends (+ BackendTLSPolicy for https) for the URLs of one backend. */
-export function httpObjects(gateway: string, backend: string, urls: { url: string; weight?: number }[], namespace: string): { objects: K8sObject[]; targets: BackendTarget[] } {
+/** The EndpointSlice address type of a host: IPv4, IPv6 or FQDN. */
+function addressType(host: string): 'IPv4' | 'IPv6' | 'FQDN' {
+  return IPV4.test(host) ? 'IPv4' : host.includes(':') ? 'IPv6' : 'FQDN';
+}
+
+/** A selector-less Service and the EndpointSlice that gives it the backend's one address. */
+function serviceObjects(name: string, u: URL, namespace: string): K8sObject[] {
+  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  // Envoy Gateway pairs Service and EndpointSlice ports by name (both must carry one).
+  const portName = u.protocol === 'https:' ? 'https' : 'http';
+  const service: K8sObject = { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { ports: [{ name: portName, port, protocol: 'TCP', targetPort: port }] } };
+  const slice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name, namespace, labels: { 'kubernetes.io/service-name': name } },
+    addressType: addressType(host),
+    ports: [{ name: portName, port, protocol: 'TCP' }],
+    endpoints: [{ addresses: [host] }],
+  };
+  // An EndpointSlice has no spec: its fields sit at the top level.
+  return [service, slice as unknown as K8sObject];
+}
+
+/** Services with an EndpointSlice, or Envoy Gateway Backends (kind), + BackendTLSPolicy for https, for the URLs of one backend. */
+export function httpObjects(gateway: string, backend: string, urls: { url: string; weight?: number }[], namespace: string, kind: KubernetesBackendKind): { objects: K8sObject[]; targets: BackendTarget[] } {
   const objects: K8sObject[] = [];
   const targets: BackendTarget[] = urls.map(({ url, weight }, i) => {
     const u = new URL(url);
     const name = dnsLabel(gateway, backend, ...(urls.length > 1 ? [String(i + 1)] : []));
-    objects.push({ apiVersion: EG_API, kind: 'Backend', metadata: { name, namespace }, spec: { endpoints: [endpoint(u)] } });
+    const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+    if (kind === 'Backend') objects.push({ apiVersion: EG_API, kind: 'Backend', metadata: { name, namespace }, spec: { endpoints: [endpoint(u)] } });
+    else objects.push(...serviceObjects(name, u, namespace));
     if (u.protocol === 'https:') {
       objects.push({
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'BackendTLSPolicy',
         metadata: { name, namespace },
         spec: {
-          targetRefs: [{ group: 'gateway.envoyproxy.io', kind: 'Backend', name }],
+          targetRefs: [kind === 'Backend' ? { group: 'gateway.envoyproxy.io', kind: 'Backend', name } : { group: '', kind: 'Service', name }],
           validation: { hostname: u.hostname, wellKnownCACertificates: 'System' },
         },
       });
     }
-    const ref: Record<string, unknown> = { group: 'gateway.envoyproxy.io', kind: 'Backend', name };
+    const ref: Record<string, unknown> = kind === 'Backend' ? { group: 'gateway.envoyproxy.io', kind: 'Backend', name } : { kind: 'Service', name, port };
     if (weight !== undefined) ref.weight = weight;
     return { ref, pathPrefix: u.pathname.replace(/\/+$/, ''), isBackend: true };
   });
@@ -68,7 +101,7 @@ export function bindingService(functions: Readonly<Record<string, ServiceRef>> |
 }
 
 /** Every backend the stage's routes use, as objects and the rule targets of each backend name. */
-export function stageBackends(spec: GatewaySpec, stage: string, namespace: string, functions: Readonly<Record<string, ServiceRef>> | undefined): StageBackends {
+export function stageBackends(spec: GatewaySpec, stage: string, namespace: string, functions: Readonly<Record<string, ServiceRef>> | undefined, kind: KubernetesBackendKind): StageBackends {
   const objects: K8sObject[] = [];
   const targets = new Map<string, BackendTarget[]>();
   const used = [...new Set(spec.routes.map((r) => r.backend))].sort();
@@ -83,7 +116,7 @@ export function stageBackends(spec: GatewaySpec, stage: string, namespace: strin
     const override = spec.stages[stage].backends[name]?.url;
     const http = b as HttpBackendSpec;
     const urls = override ? [{ url: override }] : http.targets ? http.targets.map((t) => ({ url: t.url, weight: t.weight })) : [{ url: http.url! }];
-    const r = httpObjects(spec.name, name, urls, namespace);
+    const r = httpObjects(spec.name, name, urls, namespace, kind);
     objects.push(...r.objects);
     targets.set(name, r.targets);
   }

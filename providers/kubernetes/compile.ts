@@ -8,10 +8,11 @@ import { mtlsSections, routeHostnames } from './domains';
 import { observabilityNotes, observabilityObjects } from './observability-objects';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import type { Measured } from '../../lib/capabilities/types';
-import { dedupeProblems, SynthesisError } from '../../lib/model/errors';
-import { ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
+import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
+import { functionBindings } from '../../lib/capabilities/targets/kubernetes-options';
+import { backendKindOf, ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
-import { stageBackends, type BackendTarget } from './backends';
+import { bindingService, stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
 import { gatewayObjects, kubernetesSettings, parentRef, type KubernetesSettings } from './gateway';
 import { referenceGrants } from './grants';
@@ -30,7 +31,7 @@ import { flatSpec } from '../../lib/model/versions';
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Backend', 'BackendTLSPolicy', 'AIServiceBackend', 'BackendSecurityPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'AIGatewayRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
+const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Service', 'EndpointSlice', 'Backend', 'BackendTLSPolicy', 'AIServiceBackend', 'BackendSecurityPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'AIGatewayRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
 
 interface StageContext {
   readonly spec: GatewaySpec;
@@ -117,9 +118,10 @@ function pathLengths(c: StageContext): Measured[] {
   return [...c.paths].flatMap(([id, matches]) => matches.map((m) => ({ where: id, kind: 'pathMatch' as const, bytes: m.value.length })));
 }
 
-function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[]): KubernetesStagePlan {
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], clashes: SynthesisProblem[]): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
-  const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage));
+  const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage), options.backendKind ?? backendKindOf(spec));
+  clashes.push(...serviceClashes(spec, stage, namespace, settings, backends.objects));
   const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, measured, shared: new Map() };
   c.measured.push(...pathLengths(c));
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
@@ -169,12 +171,28 @@ function llmPolicies(c: StageContext, llm: LlmStage): K8sObject[] {
   return out;
 }
 
+/** A generated backend Service must not take the name of a function binding's Service in the same namespace. */
+function serviceClashes(spec: GatewaySpec, stage: string, namespace: string, settings: KubernetesSettings, objects: K8sObject[]): SynthesisProblem[] {
+  const problems: SynthesisProblem[] = [];
+  const generated = new Set(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
+  for (const binding of functionBindings(spec)) {
+    const svc = bindingService(settings.functionsOf(stage), binding);
+    if ((svc.namespace ?? namespace) === namespace && generated.has(svc.name)) {
+      problems.push({ target: TARGET, where: 'gateway', feature: 'backend.http', message: `stage ${stage}: the Service ${svc.name} of function binding ${binding} has the name of the Service anygate generates for an HTTP backend; name the binding's Service in kubernetes.functions, or set kubernetes.backendKind: Backend` });
+    }
+  }
+  return problems;
+}
+
 const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
 function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
   const out: string[] = [...observabilityNotes(spec, stages, settings)];
   if (stages.some((s) => s.objects.some((o) => o.kind === 'Backend'))) {
-    out.push(`HTTP backends are Envoy Gateway Backend objects, whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
+    out.push(`HTTP backends are Envoy Gateway Backend objects (kubernetes.backendKind: Backend), whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
+  }
+  if (stages.some((s) => s.objects.some((o) => o.kind === 'EndpointSlice'))) {
+    out.push('HTTP backends are Services with an EndpointSlice of the backend\'s host name (kubernetes.backendKind: Service, the default; no Envoy Gateway extension needed): whoever applies the manifests needs RBAC to create EndpointSlices (discovery.k8s.io; after CVE-2021-25740 clusters rarely give namespace editors that)');
   }
   if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push('plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
   out.push(...llmNotes(spec));
@@ -205,9 +223,11 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   const stages = options.stages ?? Object.keys(spec.stages);
   const settings = kubernetesSettings(spec, options);
   const measured: Measured[] = [];
-  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured));
+  // A generated backend Service named like a binding's Service: known only once the names are made.
+  const clashes: SynthesisProblem[] = [];
+  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured, clashes));
   // Every stage measures the same paths: each problem once.
-  const problems = dedupeProblems(emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured));
+  const problems = dedupeProblems([...clashes, ...emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured)]);
   if (problems.length) throw new SynthesisError(TARGET, problems);
   return { stages: plan, notes: notes(spec, plan, settings) };
 }

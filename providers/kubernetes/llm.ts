@@ -116,7 +116,7 @@ export function llmStage(
     const placement = llmPlacement(spec, own[0].route, b) as LlmPlacement;
     rootPrefix = placement.rootPrefix;
     const objName = dnsLabel(spec.name, 'llm', name);
-    const http = httpObjects(spec.name, `llm-${name}`, [{ url: b.url! }], namespace);
+    const http = httpObjects(spec.name, `llm-${name}`, [{ url: b.url! }], namespace, 'Backend'); // an AIServiceBackend refers to an Envoy Gateway Backend
     out.objects.push(...http.objects, serviceBackend(objName, b, placement, (http.targets[0].ref as { name: string }).name, namespace));
     if (b.apiKey) {
       const secret = llmKeySecret(spec, name, b.apiKey.secretRef);

@@ -1,5 +1,5 @@
 /** The kubernetes compiler's options and output. */
-import type { KubernetesSpecOptions } from '../../lib/model/types';
+import type { KubernetesBackendKind, KubernetesSpecOptions } from '../../lib/model/types';
 
 /** A Kubernetes object as emitted: plain data, ready for `kubectl apply`. */
 export interface K8sObject {
@@ -34,6 +34,8 @@ export interface KubernetesCompileOptions {
   readonly createGateway?: KubernetesSpecOptions['createGateway'];
   /** Telemetry: the OpenTelemetry collector (OTLP/gRPC Service) traces go to. @default - otel-collector in namespace monitoring, port 4317 */
   readonly telemetry?: { readonly collector?: { readonly name: string; readonly namespace: string; readonly port: number } };
+  /** What HTTP backends become: a Service with an EndpointSlice, or an Envoy Gateway Backend (needs the Backend API). @default - the spec's kubernetes.backendKind, else 'Service' */
+  readonly backendKind?: KubernetesBackendKind;
   /** Stages compiled. @default - every stage of the spec */
   readonly stages?: readonly string[];
   /** Per stage, the Service of each function binding (binding by binding over the spec's kubernetes.functions). @default - the spec's kubernetes.functions, else a Service named after the binding, port 80, in the stage's namespace */

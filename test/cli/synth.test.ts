@@ -117,6 +117,26 @@ describe('anygate synth: options and bad input', () => {
     expect(readFileSync(path.join(foreign, 'precious.txt'), 'utf8')).toBe('keep me');
   });
 
+  it('--kubernetes-backend-kind picks what HTTP backends become, in the manifests, the notes and the report alike', async () => {
+    const dirs = Object.fromEntries(['svc', 'be', 'bad'].map((k) => [k, scratch(`k8s-backend-${k}`)]));
+    const out = (kind: string) => dirs[kind]!;
+    const [svc, be, bad] = await Promise.all([
+      cli(['synth', 'examples/minimal/gateway.yaml', '--target', 'kubernetes', '--out', out('svc')]),
+      cli(['synth', 'examples/minimal/gateway.yaml', '--target', 'kubernetes', '--kubernetes-backend-kind', 'Backend', '--out', out('be')]),
+      cli(['synth', 'examples/minimal/gateway.yaml', '--target', 'kubernetes', '--kubernetes-backend-kind', 'ExternalName', '--out', out('bad')]),
+    ]);
+    expect([svc.code, be.code, bad.code]).toEqual([0, 0, 2]);
+    expect(bad.err).toMatch(/--kubernetes-backend-kind.*Allowed choices are Service, Backend/);
+    const yaml = (dir: string) => readFileSync(path.join(dir, 'kubernetes', 'prod', 'gateway.yaml'), 'utf8');
+    expect(yaml(out('svc'))).toMatch(/^kind: EndpointSlice$/m);
+    expect(yaml(out('svc'))).not.toMatch(/^kind: Backend$/m);
+    expect(yaml(out('be'))).toMatch(/^kind: Backend$/m);
+    expect(svc.out).toMatch(/RBAC to create EndpointSlices/);
+    expect(be.out).toMatch(/extensionApis\.enableBackend=true/);
+    expect(readFileSync(path.join(out('be'), 'portability.md'), 'utf8')).toMatch(/Backend API is disabled by default/);
+    expect(readFileSync(path.join(out('svc'), 'portability.md'), 'utf8')).not.toMatch(/Backend API is disabled by default/);
+  });
+
   it('"did you mean" for a mistyped target, stage or spec file', async () => {
     const target = await cli(['synth', 'examples/minimal/gateway.yaml', '--target', 'azur', '--out', scratch('x')]);
     expect([target.code, target.err.trim()]).toEqual([2, 'anygate: unknown target "azur" (did you mean "azure"?); targets: aws, azure, apigee, kubernetes']);

@@ -102,10 +102,23 @@ describe('kubernetes CORS preflights', () => {
 describe('kubernetes deploy requirements and behaviour differences', () => {
   const spec = toGatewaySpec(fullInput());
 
-  it('says in the synth notes which helm value the Backend objects need', () => {
+  it('emits Services with EndpointSlices by default (no Envoy Gateway extension), and says what applying them needs', () => {
     const plan = compileKubernetes(spec);
-    expect(plan.stages[0].objects.some((o) => o.kind === 'Backend')).toBe(true);
-    expect(plan.notes.join('\n')).toContain('--set config.envoyGateway.extensionApis.enableBackend=true');
+    const kinds = new Set(plan.stages[0].objects.map((o) => o.kind));
+    expect(kinds.has('Backend')).toBe(false);
+    expect(kinds.has('Service') && kinds.has('EndpointSlice')).toBe(true);
+    expect(plan.notes.join('\n')).not.toContain('enableBackend');
+    expect(plan.notes.join('\n')).toContain('RBAC to create EndpointSlices');
+  });
+
+  it('says in the synth notes which helm value the Backend objects need (backendKind: Backend, spec or option)', () => {
+    const input = fullInput();
+    input.kubernetes = { backendKind: 'Backend' };
+    for (const plan of [compileKubernetes(toGatewaySpec(input)), compileKubernetes(spec, { backendKind: 'Backend' })]) {
+      expect(plan.stages[0].objects.some((o) => o.kind === 'Backend')).toBe(true);
+      expect(plan.stages[0].objects.some((o) => o.kind === 'EndpointSlice')).toBe(false);
+      expect(plan.notes.join('\n')).toContain('--set config.envoyGateway.extensionApis.enableBackend=true');
+    }
   });
 
   it('gives no Backend note when no Backend is emitted', () => {
@@ -121,12 +134,17 @@ describe('kubernetes deploy requirements and behaviour differences', () => {
     input.routes.push({ id: 'limited', method: 'GET', path: '/limited', backend: 'api', auth: 'none', rateLimit: { requestsPerSecond: 10, burst: 20 } });
     input.plans.basic.rateLimit = { requestsPerSecond: 5, burst: 10 };
     input.plans.basic.quota = { limit: 1000, period: 'month' };
+    const backendInput = { ...input, kubernetes: { backendKind: 'Backend' as const } };
+    const backendReport = formatPortabilityMarkdown(portability(toGatewaySpec(backendInput), ['kubernetes']), 'shop');
+    expect(backendReport).toContain('HTTP backend on kubernetes: deploy: HTTP backends are Envoy Gateway Backend objects');
+    expect(backendReport).toContain('config.envoyGateway.extensionApis.enableBackend=true');
+    expect(backendReport).not.toContain('needs RBAC to create EndpointSlices');
     const report = portability(toGatewaySpec(input), ['kubernetes']);
     const md = formatPortabilityMarkdown(report, 'shop');
     const table = formatPortabilityTable(report);
     for (const text of [md, table]) {
-      expect(text).toContain('HTTP backend on kubernetes: deploy: HTTP backends are Envoy Gateway Backend objects');
-      expect(text).toContain('config.envoyGateway.extensionApis.enableBackend=true');
+      expect(text).toContain('HTTP backend on kubernetes: deploy: HTTP backends are selector-less Services with an EndpointSlice');
+      expect(text).not.toContain('config.envoyGateway.extensionApis.enableBackend=true');
       expect(text).toMatch(/route rate limit on kubernetes: burst: burst is dropped/);
       expect(text).toMatch(/plan rate limit on kubernetes: burst: burst is dropped/);
       expect(text).toMatch(/required scopes on kubernetes: claims: scopes are read from the "scope" claim and also from "scp"/);

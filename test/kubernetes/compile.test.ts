@@ -21,14 +21,41 @@ const ruleOf = (objects: K8sObject[], name: string) =>
 describe('compileKubernetes', () => {
   const prod = stage('prod').objects;
 
-  it('puts each stage in its own namespace, with its own backend URLs', () => {
-    const dev = stage('dev').objects;
+  it('puts each stage in its own namespace, with its own backend URLs (backendKind: Backend)', () => {
+    const staged = compileKubernetes(full(), { backendKind: 'Backend' }).stages;
+    const dev = stage('dev', staged).objects;
+    const prodB = stage('prod', staged).objects;
     expect(stage('prod').namespace).toBe('shop-prod');
     expect(dev.every((o) => o.kind === 'Namespace' || o.metadata.namespace === 'shop-dev')).toBe(true);
     expect(find(dev, 'Backend', 'shop-api').endpoints).toEqual([{ fqdn: { hostname: 'dev-api.example.com', port: 443 } }]);
-    expect(find(prod, 'Backend', 'shop-api').endpoints).toEqual([{ fqdn: { hostname: 'api.example.com', port: 443 } }]);
-    expect(find(prod, 'BackendTLSPolicy', 'shop-api').validation).toEqual({ hostname: 'api.example.com', wellKnownCACertificates: 'System' });
-    expect(find(prod, 'Backend', 'shop-local').endpoints).toEqual([{ ip: { address: '10.0.0.7', port: 8443 } }]);
+    expect(find(prodB, 'Backend', 'shop-api').endpoints).toEqual([{ fqdn: { hostname: 'api.example.com', port: 443 } }]);
+    expect(find(prodB, 'BackendTLSPolicy', 'shop-api')).toEqual({ targetRefs: [{ group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'shop-api' }], validation: { hostname: 'api.example.com', wellKnownCACertificates: 'System' } });
+    expect(find(prodB, 'Backend', 'shop-local').endpoints).toEqual([{ ip: { address: '10.0.0.7', port: 8443 } }]);
+    expect(ruleOf(prodB, 'files').backendRefs[0]).toEqual({ group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'shop-canary-1', weight: 90 });
+  });
+
+  it('makes each HTTP backend a selector-less Service and an FQDN or IP EndpointSlice by default, TLS through a BackendTLSPolicy on the Service', () => {
+    const dev = stage('dev').objects;
+    expect(prod.some((o) => o.kind === 'Backend')).toBe(false);
+    expect(find(prod, 'Service', 'shop-api')).toEqual({ ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }] });
+    const slice = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === 'EndpointSlice' && o.metadata.name === name) as any;
+    expect(slice(prod, 'shop-api')).toEqual({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'shop-api', namespace: 'shop-prod', labels: { 'kubernetes.io/service-name': 'shop-api' } },
+      addressType: 'FQDN',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP' }],
+      endpoints: [{ addresses: ['api.example.com'] }],
+    });
+    expect(slice(dev, 'shop-api').endpoints).toEqual([{ addresses: ['dev-api.example.com'] }]);
+    expect(slice(prod, 'shop-local')).toMatchObject({ addressType: 'IPv4', ports: [{ name: 'https', port: 8443 }], endpoints: [{ addresses: ['10.0.0.7'] }] });
+    expect(find(prod, 'BackendTLSPolicy', 'shop-api')).toEqual({ targetRefs: [{ group: '', kind: 'Service', name: 'shop-api' }], validation: { hostname: 'api.example.com', wellKnownCACertificates: 'System' } });
+    expect(ruleOf(prod, 'files').backendRefs[0]).toEqual({ kind: 'Service', name: 'shop-canary-1', port: 443, weight: 90 });
+  });
+
+  it('refuses a function binding whose Service would take a generated backend Service\'s name', () => {
+    expect(() => compileKubernetes(full(), { stages: ['prod'], functions: { prod: { orders: { name: 'shop-api' } } } })).toThrow(/the Service shop-api of function binding orders has the name of the Service anygate generates/);
+    expect(() => compileKubernetes(full(), { stages: ['prod'], backendKind: 'Backend', functions: { prod: { orders: { name: 'shop-api' } } } })).not.toThrow();
   });
 
   it('attaches HTTPRoutes to the existing Gateway named in the options', () => {

@@ -11,6 +11,7 @@ import { exactPathProblem } from '../../providers/kubernetes/paths';
 import type { K8sObject } from '../../providers/kubernetes/plan';
 import { sharedDir } from '../validators';
 import { configMapProblems, envoyProxyProblems } from './crd-telemetry';
+import { endpointSliceProblems, serviceProblems } from './core-objects';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -110,6 +111,8 @@ export function k8sProblems(o: K8sObject): string[] {
   if (o.kind === 'Namespace') return DNS_LABEL.test(o.metadata.name) ? [] : [`${where}: bad name`];
   if (o.kind === 'ConfigMap') return configMapProblems(o).map((p) => `${where}: ${p}`);
   if (o.kind === 'EnvoyProxy') return envoyProxyProblems(o).map((p) => `${where}: ${p}`);
+  if (o.kind === 'Service') return serviceProblems(o).map((p) => `${where}: ${p}`);
+  if (o.kind === 'EndpointSlice') return endpointSliceProblems(o).map((p) => `${where}: ${p}`);
   const [group, version] = o.apiVersion.split('/');
   const validate = validatorOf(group!, version!, o.kind);
   if (!validate) return [`${where}: no CRD for ${o.apiVersion} ${o.kind}`];

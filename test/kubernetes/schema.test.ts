@@ -15,6 +15,24 @@ describe('kubernetes objects validate against the CRDs', () => {
     expect(objects.flatMap(k8sProblems)).toEqual([]);
   });
 
+  it.each(['Service', 'Backend'] as const)('backendKind %s: every object validates, Backend and BackendTLSPolicy targets included', (backendKind) => {
+    const objects = compileKubernetes(full(), { backendKind }).stages.flatMap((s) => s.objects);
+    expect(objects.some((o) => o.kind === (backendKind === 'Service' ? 'EndpointSlice' : 'Backend'))).toBe(true);
+    expect(objects.flatMap(k8sProblems)).toEqual([]);
+  });
+
+  it('the core-object checks catch an ExternalName Service and an EndpointSlice no Service uses', () => {
+    const objects = compileKubernetes(full()).stages[0].objects;
+    const svc = JSON.parse(JSON.stringify(objects.find((o) => o.kind === 'Service')!));
+    svc.spec.type = 'ExternalName';
+    svc.spec.ports[0].name = 'Not_A_Name';
+    const slice = JSON.parse(JSON.stringify(objects.find((o) => o.kind === 'EndpointSlice')!));
+    delete slice.metadata.labels;
+    slice.endpoints[0].addresses = ['bad host!'];
+    expect(k8sProblems(svc).join('\n')).toMatch(/ExternalName is refused as a backend[\s\S]*port name Not_A_Name/);
+    expect(k8sProblems(slice).join('\n')).toMatch(/no kubernetes.io\/service-name label[\s\S]*address bad host! is not FQDN/);
+  });
+
   it('the validator does catch a broken object (schema and CEL)', () => {
     const plan = compileKubernetes(full());
     const route = plan.stages[0].objects.find((o) => o.kind === 'HTTPRoute')!;

@@ -33,7 +33,7 @@ describe('bundled handlers', () => {
   it('a JWT-only authorizer bundles neither the alternatives planner, the internal-key loader nor the key-scheme reader, and stays within 8 KB', () => {
     const jwtOnly = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routes: [{ method: 'GET', resource: '/a', arn: 'GET/a', scheme: 's', jwt: ['j'], apiKeys: [], scopes: [] }], contextClaims: [] };
     const omit = omittedFeatures('authorizer', jwtOnly);
-    expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY', 'ANYGATE_OMIT_KEY_SCHEME']);
+    expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_DEV_LENIENCY', 'ANYGATE_OMIT_INTERNAL_KEY', 'ANYGATE_OMIT_KEY_SCHEME']);
     const code = handlerCode('authorizer', omit);
     expect(Buffer.byteLength(code)).toBeLessThanOrEqual(8 * 1024);
     expect(code).not.toContain('client-secrets-manager');
@@ -41,7 +41,9 @@ describe('bundled handlers', () => {
     // The planner (alternatives, optional authentication, shared-header schemes) is tree-shaken out, not only skipped.
     expect(code).not.toContain('none-presented');
     expect(Buffer.byteLength(code)).toBeLessThan(Buffer.byteLength(handlerCode('authorizer')));
-    expect(omittedFeatures('authorizer', { ...jwtOnly, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
+    expect(omittedFeatures('authorizer', { ...jwtOnly, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual(['ANYGATE_OMIT_DEV_LENIENCY']);
+    // Only dev sets the relaxed JWT checks (dev/probes.ts); with them nothing is left out.
+    expect(omittedFeatures('authorizer', { ...jwtOnly, jwt: { j: { expOptional: true } }, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
     expect(bundleHandler('authorizer', jwtOnly, scratch('bundle-jwt-only')).codeBytes).toBe(Buffer.byteLength(code));
   });
 

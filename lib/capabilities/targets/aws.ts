@@ -201,7 +201,7 @@ export const AWS: TargetRecords = {
     'stage.backends': n('stage variables in integration URIs', { check: stageBackendScheme }),
     'stage.throttle': n('stage method settings'),
     'errors.contract': n("gateway responses for every response type: the contract's status and body with $context.requestId", { differences: D['errors.contract'] }),
-    'errors.native': n("API Gateway's default gateway responses"),
+    'errors.native': n("API Gateway's default gateway responses", { differences: D['errors.native'] }),
     'observability.accessLogs': n('CloudWatch access log group, a custom format with the access-log schema\'s names', { differences: O.aws.accessLogs }),
     'observability.tracing': n('X-Ray (stage TracingEnabled)', { differences: O.aws.tracing }),
     'observability.objectives': n('CloudWatch alarms: 5xx and 429 ratios as multiwindow burn-rate pairs (metric math) under composite alarms notifying SNS; latency a plain threshold on the percentile', { check: awsObjectiveChecks, differences: O.aws.objectives }),

@@ -6,7 +6,7 @@
  */
 import type { GatewaySpec } from '../../model/types';
 import type { BehaviourDifference } from '../types';
-import { differs } from './helpers';
+import { differs, probed } from './helpers';
 
 /** The cloud's own error answers apply only with `errors: native`; the contract replaces them otherwise. */
 const native = (s: GatewaySpec) => s.errors === 'native';
@@ -28,14 +28,17 @@ export const AWS_DIFFERENCES = {
     differs('headers', 'with several allowed origins and credentials, API Gateway\'s own 401, 403 and 429 answers carry no Access-Control-Allow-Origin (gateway responses cannot test the Origin): browsers report them as CORS failures', 'allow one origin, or no credentials (the Origin is then echoed)', severalOriginsWithCredentials),
   ],
   'errors.contract': [
-    differs('headers', 'API Gateway\'s 429s (throttle, quota) carry no Retry-After: gateway responses cannot compute it'),
+    probed(differs('headers', 'API Gateway\'s 429s (throttle, quota) carry no Retry-After: gateway responses cannot compute it'), 'over the rate limit', { headers: { 'retry-after': null } }),
     differs('status', 'a response type API Gateway adds after anygate\'s table falls to DEFAULT_4XX/5XX: the contract\'s body with API Gateway\'s status (a status there would override every type)'),
+  ],
+  'errors.native': [
+    probed(differs('status', 'a path no resource matches: 403 {"message":"Missing Authentication Token"} (API Gateway\'s MISSING_AUTHENTICATION_TOKEN), not 404', 'leave errors at anygate (the default): the contract answers 404'), 'unmatched path', { status: 403 }),
   ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;
 
 export const AZURE_DIFFERENCES = {
   'plan.quota': [
-    differs('status', 'quota exhausted: 403 "Out of call volume quota. Quota will be replenished in hh:mm:ss." with Retry-After, where other targets answer 429', undefined, native),
+    probed(differs('status', 'quota exhausted: 403 "Out of call volume quota. Quota will be replenished in hh:mm:ss." with Retry-After, where other targets answer 429', undefined, native), 'quota exhausted', { status: 403 }),
     differs('accuracy', 'quota counts are approximate across gateway instances and regions (APIM counts asynchronously): best effort'),
   ],
   'plan.rateLimit': [
@@ -45,8 +48,8 @@ export const AZURE_DIFFERENCES = {
   'route.rateLimit': [differs('body', 'over the limit: 429 {"statusCode":429,"message":"Rate limit is exceeded. Try again in n seconds."} with Retry-After', undefined, native)],
   'auth.apiKey': [differs('body', 'a missing or unknown key: 401 {"statusCode":401,"message":"Access denied due to missing subscription key..."}', undefined, native)],
   'errors.contract': [
-    differs('status', 'a path no API operation matches is answered by API Management itself before the API\'s policies run: its own 404 {"statusCode":404,"message":"Resource not found"}', 'add the same on-error section to the global (All APIs) policy'),
-    differs('headers', 'no Retry-After on 429: the contract\'s answer is a return-response built in on-error (set-body is not allowed there), which drops the headers API Management\'s rate-limit policies set'),
+    probed(differs('status', 'a path no API operation matches is answered by API Management itself before the API\'s policies run: its own 404 {"statusCode":404,"message":"Resource not found"}', 'add the same on-error section to the global (All APIs) policy'), 'unmatched path', { status: 404, errorCode: null }),
+    probed(differs('headers', 'no Retry-After on 429: the contract\'s answer is a return-response built in on-error (set-body is not allowed there), which drops the headers API Management\'s rate-limit policies set'), 'over the rate limit', { headers: { 'retry-after': null } }),
   ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;
 
@@ -55,5 +58,5 @@ export const APIGEE_DIFFERENCES = {
   'route.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)', undefined, native)],
   'plan.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)', undefined, native)],
   'auth.apiKey': [differs('body', 'a missing or unknown key: 401 with Apigee\'s fault JSON (errorcode oauth.v2.InvalidApiKey / FailedToResolveAPIKey)', undefined, native)],
-  'errors.contract': [differs('headers', 'Apigee\'s 429s (SpikeArrest, Quota) carry no Retry-After')],
+  'errors.contract': [probed(differs('headers', 'Apigee\'s 429s (SpikeArrest, Quota) carry no Retry-After'), 'over the rate limit', { headers: { 'retry-after': null } })],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;

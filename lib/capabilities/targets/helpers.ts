@@ -1,7 +1,7 @@
 /** Small constructors shared by the target files, so each record reads as one line. */
 import type { SynthesisProblem } from '../../model/errors';
 import type { RateLimitSpec } from '../../model/types';
-import type { BehaviourDifference, CheckContext, DifferenceAspect, EmittedContext, TargetCapability } from '../types';
+import type { BehaviourDifference, CheckContext, DifferenceAspect, EmittedContext, ProbeAnswer, ProbeSituation, TargetCapability } from '../types';
 
 type Extra = Pick<TargetCapability, 'check' | 'checkEmitted' | 'describe' | 'differences'>;
 
@@ -16,6 +16,9 @@ export const differs = (aspect: DifferenceAspect, observed: string, remedy?: str
   ...(remedy ? { remedy } : {}),
   ...(when ? { when } : {}),
 });
+
+/** The same difference, with the request conform makes to observe it and this target's answer there. */
+export const probed = (d: BehaviourDifference, situation: ProbeSituation, answer: ProbeAnswer): BehaviourDifference => ({ ...d, probe: { situation, answer } });
 
 /** The routes a check runs on: the feature's uses that are route ids. */
 export function usedRoutes(ctx: CheckContext) {

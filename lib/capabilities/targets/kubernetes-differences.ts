@@ -4,8 +4,9 @@
  * (kubernetes.ts), printed by the portability report per feature. Each names what a client or
  * operator observes and, where one exists, the remedy.
  */
+import type { GatewaySpec, KubernetesBackendKind } from '../../model/types';
 import type { BehaviourDifference } from '../types';
-import { differs } from './helpers';
+import { differs, probed } from './helpers';
 import { burstDiffers } from './kubernetes-rates';
 
 /**
@@ -18,28 +19,41 @@ export const KUBERNETES_PREFLIGHT_REFUSED = '{"error":{"code":"CorsPreflightRefu
 /** The helm value that turns on Envoy Gateway's Backend API (off by default). */
 export const ENABLE_BACKEND_HELM_VALUE = 'config.envoyGateway.extensionApis.enableBackend=true';
 
-const backendApi = differs(
-  'deploy',
-  'HTTP backends are Envoy Gateway Backend objects, and the Backend API is disabled by default: on a default install the routes report ResolvedRefs False and answer 500',
-  `install (or upgrade) Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true)`,
-);
+/** What HTTP backends become on Kubernetes (the spec's kubernetes.backendKind). @default 'Service' */
+export const backendKindOf = (s: GatewaySpec): KubernetesBackendKind => s.kubernetes?.backendKind ?? 'Service';
+
+/** What each choice of kubernetes.backendKind requires of the cluster. */
+const backendApi = [
+  differs(
+    'deploy',
+    'HTTP backends are Envoy Gateway Backend objects (kubernetes.backendKind: Backend), and the Backend API is disabled by default: on a default install the routes report ResolvedRefs False and answer 500',
+    `install (or upgrade) Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or leave kubernetes.backendKind at Service`,
+    (s) => backendKindOf(s) === 'Backend',
+  ),
+  differs(
+    'deploy',
+    'HTTP backends are selector-less Services with an EndpointSlice of the backend\'s host name (kubernetes.backendKind: Service, the default): they work on a default Envoy Gateway install, but whoever applies the manifests needs RBAC to create EndpointSlices (discovery.k8s.io), which namespace editors often lack (CVE-2021-25740)',
+    'apply with a role that may create EndpointSlices, or set kubernetes.backendKind: Backend and enable the Backend API',
+    (s) => backendKindOf(s) === 'Service',
+  ),
+];
 
 /** Envoy's error answers: plain text, not the JSON body other targets send. */
 const plainText = (status: string, body: string): BehaviourDifference => differs('body', `${status} with a plain-text body (${body}), not JSON`, 'leave errors at anygate (the default): the contract\'s JSON body replaces it', (s) => s.errors === 'native');
 
 export const KUBERNETES_DIFFERENCES = {
-  'backend.http': [backendApi],
-  'backend.weighted': [backendApi],
-  'stage.backends': [backendApi],
+  'backend.http': backendApi,
+  'backend.weighted': backendApi,
+  'stage.backends': backendApi,
   'backend.timeout': [
     differs('timeout', 'the rule\'s timeouts.request covers the whole request (from the first byte received to the end of the response), not only the wait for the backend; a slow upload or download counts against it; on expiry the client gets 504 "upstream request timeout"'),
   ],
   'auth.jwt': [
-    differs('claims', 'a token without exp is accepted (Envoy\'s jwt_authn does not require it); other targets refuse it with 401', 'have the identity provider always set exp'),
+    probed(differs('claims', 'a token without exp is accepted (Envoy\'s jwt_authn does not require it); other targets refuse it with 401', 'have the identity provider always set exp'), 'token without exp', { accepted: true }),
     plainText('401', '"Jwt is missing" / "Jwt verification fails"'),
   ],
   'auth.scopes': [
-    differs('claims', 'scopes are read from the "scope" claim and also from "scp": a token whose scopes are only in scp passes, where other targets read scopeClaim only'),
+    probed(differs('claims', 'scopes are read from the "scope" claim and also from "scp": a token whose scopes are only in scp passes, where other targets read scopeClaim only'), 'scopes only in scp', { accepted: true }),
     plainText('403', '"RBAC: access denied"'),
   ],
   'auth.apiKey': [plainText('401', 'from apiKeyAuth')],
@@ -60,13 +74,19 @@ export const KUBERNETES_DIFFERENCES = {
   'ipRules.allow': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s, so every caller is allowed or denied alike', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
   ],
-  cors: [differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*')))],
+  cors: [
+    probed(differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*'))), 'preflight from a refused origin', {
+      status: 403,
+      headers: { 'access-control-allow-origin': null },
+    }),
+  ],
   'ipRules.deny': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
   ],
   'errors.contract': [
-    differs('body', 'a quota\'s refusal is answered as rate_limited: Envoy\'s local reply says only 429, for a rate limit and a quota alike'),
-    differs('status', 'a path no route matches is answered by Envoy itself, outside every HTTPRoute\'s policies: a plain-text 404', 'attach a BackendTrafficPolicy with the same responseOverride to the Gateway, if you own it'),
+    probed(differs('body', 'a quota\'s refusal is answered as rate_limited: Envoy\'s local reply says only 429, for a rate limit and a quota alike'), 'quota exhausted', { status: 429, errorCode: 'rate_limited' }),
+    probed(differs('status', 'a path no route matches is answered by Envoy itself, outside every HTTPRoute\'s policies: a 404 with no body', 'attach a BackendTrafficPolicy with the same responseOverride to the Gateway, if you own it'), 'unmatched path', { status: 404, errorCode: null }),
+    probed(differs('headers', 'no Retry-After on 429: Envoy\'s rate-limit replies carry x-ratelimit-limit / -remaining / -reset (and x-envoy-ratelimited) instead'), 'over the rate limit', { headers: { 'retry-after': null } }),
     differs('deploy', 'Envoy Gateway applies one BackendTrafficPolicy per target: the contract rides in each policy anygate emits; another BackendTrafficPolicy of yours on the same HTTPRoute or rule takes one of them out'),
   ],
 } as const satisfies Record<string, readonly BehaviourDifference[]>;

@@ -76,7 +76,7 @@ function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSi
     const hit = cacheSize > 0 ? cache.get(token) : undefined;
     if (hit) {
       if (hit.gen === keys.gen() && keys.fresh()) {
-        checkTimes(hit.payload, j.clockSkewSeconds, Math.floor(now() / 1000));
+        checkTimes(hit.payload, j, Math.floor(now() / 1000));
         return hit;
       }
       cache.delete(token);

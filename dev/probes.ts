@@ -1,0 +1,28 @@
+/**
+ * What a profile does in a conform probe's situation, read from the target's capability records
+ * (the `probe` of a difference), so `anygate dev --profile T` behaves as the record says and the
+ * conform vectors built from the same probes hold it to that.
+ */
+import { TARGET_RECORDS } from '../lib/capabilities/targets';
+import type { ProbeAnswer, ProbeSituation } from '../lib/capabilities/types';
+import type { JwtVerifierConfig } from '../lib/runtime/config';
+import type { Profile } from './profiles';
+
+/** The answer `profile`'s records give for `situation`, if one of its differences names it. */
+export function profileProbe(profile: Profile, situation: ProbeSituation): ProbeAnswer | undefined {
+  for (const cap of Object.values(TARGET_RECORDS[profile].base)) {
+    for (const d of cap.differences ?? []) if (d.probe?.situation === situation) return d.probe.answer;
+  }
+  return undefined;
+}
+
+/**
+ * The JWT checks the profile's gateway relaxes: exp optional and scopes also from `scp` where the
+ * records say tokens in those situations are accepted (Envoy's jwt_authn and SecurityPolicy).
+ */
+export function jwtLeniency(profile: Profile): Pick<JwtVerifierConfig, 'expOptional' | 'scopeFallbackClaim'> {
+  return {
+    ...(profileProbe(profile, 'token without exp')?.accepted ? { expOptional: true } : {}),
+    ...(profileProbe(profile, 'scopes only in scp')?.accepted ? { scopeFallbackClaim: 'scp' } : {}),
+  };
+}
