@@ -3,8 +3,8 @@
  * validate with: JSON Schema draft-04 (API Gateway models) and the OpenAPI 3.0 Schema Object (APIM's
  * API schemas, Apigee's OASValidation). What can be said another way is rewritten (`const` -> `enum`,
  * numeric `exclusiveMinimum` -> `minimum` + `exclusiveMinimum: true`, `prefixItems` -> `items` array,
- * `dependentRequired` -> `dependencies`, a `$ref` with siblings -> `allOf`, type arrays with `null`
- * -> `nullable`); what cannot (`if`/`then`/`else`, `unevaluatedProperties`, `contains`...) is
+ * `dependentRequired` -> `dependencies`, a `$ref` with siblings -> `allOf`, type arrays -> `anyOf`
+ * (draft-04, so API Gateway's OpenAPI 3.0 body stays valid) or `nullable` (OpenAPI 3.0)); what cannot (`if`/`then`/`else`, `unevaluatedProperties`, `contains`...) is
  * returned as a gap with its location, so a capability record refuses it by name instead of a
  * gateway checking less than the contract says.
  */
@@ -146,7 +146,10 @@ function typed(out: Obj, types: string[] | undefined, nullable: boolean, ptr: st
   }
   if (d === 'draft-04') {
     const all = nullable && !types.includes('null') ? [...types, 'null'] : types;
-    out.type = all.length === 1 ? all[0] : all;
+    if (all.length === 1 && all[0] !== 'null') out.type = all[0];
+    // A union as anyOf (and null as enum [null]): the same meaning in draft-04, and still an
+    // OpenAPI 3.0 Schema Object, which is what API Gateway's OpenAPI body must hold.
+    else return withUnion(out, all.map((t) => (t === 'null' ? { enum: [null] } : { type: t })));
     return out;
   }
   const nonNull = types.filter((t) => t !== 'null');
@@ -154,7 +157,13 @@ function typed(out: Obj, types: string[] | undefined, nullable: boolean, ptr: st
   if (nonNull.length === 1) out.type = nonNull[0];
   else if (nonNull.length > 1) {
     // OpenAPI 3.0 has one type per schema: a union becomes anyOf of single-type schemas.
-    return { anyOf: nonNull.map((t) => ({ type: t })), ...out };
+    return withUnion(out, nonNull.map((t) => ({ type: t })));
   } else gaps.push({ pointer: ptr, keyword: 'type: null' });
   return out;
+}
+
+/** `out` also requiring one of `alternatives` (beside an anyOf it already has, through allOf). */
+function withUnion(out: Obj, alternatives: Obj[]): Obj {
+  if (out.anyOf === undefined) return { ...out, anyOf: alternatives };
+  return { ...out, allOf: [...((out.allOf as Obj[] | undefined) ?? []), { anyOf: alternatives }] };
 }

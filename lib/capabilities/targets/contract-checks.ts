@@ -29,7 +29,12 @@ export interface ContractValidator {
   readonly schemaless: boolean;
   /** Whether ANY routes can be validated (a validator keyed by method cannot). */
   readonly anyMethod: boolean;
+  /** Whether only `application/json` bodies are checked by schema (not `+json` types). @default false */
+  readonly applicationJsonOnly?: boolean;
 }
+
+/** A media type without ranges or parameters: what every validator can match a Content-Type against. */
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
 
 const DIALECT_NAME: Record<SchemaDialect, string> = { 'draft-04': 'JSON Schema draft-04', 'openapi-3.0': 'the OpenAPI 3.0 Schema Object' };
 
@@ -59,6 +64,14 @@ export function contractProblems(ctx: CheckContext, v: ContractValidator, routeI
   }
   const bodySchemas: unknown[] = [];
   for (const m of checks.body?.content ?? []) {
+    if (!MEDIA_TYPE.test(m.type)) {
+      out.push(ctx.problem(routeId, `${m.where}: ${JSON.stringify(m.type)} is a media range or carries parameters; ${v.validator} matches exact media types: list each type (application/json)`));
+      continue;
+    }
+    if (v.applicationJsonOnly && m.schema !== undefined && m.type.toLowerCase() !== 'application/json') {
+      out.push(ctx.problem(routeId, `${m.where}: ${v.validator} checks a body's schema only when its type is application/json, not ${m.type}; declare application/json, or set validation.contract.body: false`));
+      continue;
+    }
     if (m.schema === undefined) {
       if (!v.schemaless) out.push(ctx.problem(routeId, `${m.where}: a media type without a schema; ${v.validator} checks bodies by schema: add one, or set validation.contract.body: false`));
       continue;
