@@ -5,6 +5,8 @@
  * enforce it; a profile whose target cannot (kubernetes) or cannot check what the contract says
  * (aws: a parameter's schema) refuses to start.
  */
+import { generateVectors } from '../../dev/conform/generate';
+import { runVectors } from '../../dev/conform/run';
 import { startDev } from '../../dev/server';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { echoBackend, get, isolateDevHome, type EchoBackend } from './helpers';
@@ -22,7 +24,7 @@ function spec(countType: 'string' | 'integer') {
         validation: { contract: true },
         contract: {
           parameters: [{ name: 'count', in: 'query', required: true, schema: { type: countType } }],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Item' } } } },
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Item' }, example: { name: 'a' } } } },
         },
       },
     ],
@@ -57,6 +59,12 @@ describe('validation.contract in anygate dev', () => {
       // API Gateway checks other types against the $default model: 400 there (a named difference).
       expect(await ask(dev.url, '?count=2', 'name=a', 'text/plain')).toEqual(profile === 'aws' ? [400, 'bad_request'] : [415, 'unsupported_media_type']);
       if (profile !== 'aws') expect(await ask(dev.url, '?count=two', '{"name":"a"}')).toEqual([400, 'bad_request']);
+      // conform's generated contract cases hold dev (and a deployed stage) to the same answers.
+      const s = spec(profile === 'aws' ? 'string' : 'integer');
+      const vectors = generateVectors(s, Object.keys(s.stages)[0]!, profile).filter((v) => v.route === 'postItem');
+      expect(vectors.map((v) => v.name)).toEqual(['postItem: a request the contract accepts', 'postItem: without the required query parameter count', 'postItem: a body that is not an object']);
+      const results = await runVectors(s, vectors, { url: dev.url });
+      expect(results.filter((r) => !r.pass)).toEqual([]);
     } finally {
       await dev.close();
     }
