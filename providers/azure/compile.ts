@@ -23,7 +23,7 @@ import { apimHostnames, clientCertificatePolicies } from './emit/mtls';
 import { emitLimits, fixedKeyLimit } from './emit/limits';
 import { emitTransform } from './emit/transform';
 import { emitValidation } from './emit/validation';
-import { apimContract, type ApimParameter } from './contract';
+import { apimContract, apimPublished, type ApimParameter } from './contract';
 import { ApimStrings } from './expressions';
 import { apimNames } from './names';
 import { importCandidates } from './openapi-import';
@@ -165,6 +165,9 @@ function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: 
   const req = new Set(r.validation?.requiredQuery ?? []);
   const reqH = new Set(r.validation?.requiredHeaders ?? []);
   const contract = apimContract(spec, r, schemas);
+  const published = apimPublished(spec, r, schemas);
+  // validation.bodySchema's own representation stays what validate-content checks.
+  const representations = contract?.representations.length ? contract.representations : r.validation?.bodySchema ? [] : published.representations;
   // The contract's declaration of a parameter wins over the plain one the policy implies.
   const withContract = (implied: ApimParameter[], declared: ApimParameter[] = [], ci = false) => {
     const key = (n: string) => (ci ? n.toLowerCase() : n);
@@ -182,7 +185,8 @@ function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: 
     headers: withContract([...new Set([...reqH, ...(r.cache?.key.headers ?? [])])].sort().map((name) => plain(name, reqH.has(name))), contract?.parameters.header, true),
     ...(r.description ? { description: r.description } : {}),
     ...(bodySchema ? { bodySchema } : {}),
-    ...(contract?.representations.length ? { representations: contract.representations } : {}),
+    ...(representations.length ? { representations } : {}),
+    ...(published.responses.length ? { responses: published.responses } : {}),
     ...(inbound.length || backend.length || outbound.length ? { policy: policyDocument({ inbound, backend, outbound }) } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * check against the contract and the developer portal shows it. Schemas are converted once
  * (lib/model/schema-dialects.ts); the capability records have refused what OpenAPI 3.0 cannot say.
  */
+import { resolveContractRef } from '../../lib/model/contract';
 import { contractChecks, isJsonMediaType, schemaClosure } from '../../lib/model/contract-validation';
 import { toDialect } from '../../lib/model/schema-dialects';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
@@ -82,4 +83,49 @@ export function apimContract(spec: GatewaySpec, route: RouteSpec, schemas: Recor
   for (const n of schemaClosure(spec.components, reached)) schemas[n] = convert(spec.components!.schemas![n]);
   const jsonTypes = (checks.body?.content ?? []).filter((m) => m.schema !== undefined && isJsonMediaType(m.type)).map((m) => m.type);
   return { parameters, representations, checksParameters: checks.parts.parameters && checks.parameters.length > 0, checksBody: jsonTypes.length > 0, jsonTypes };
+}
+
+/** A response as ApiOperation declares it (statusCode, description, representations). */
+export type ApimResponse = {
+  readonly statusCode: number;
+  readonly description?: string;
+  readonly representations?: ApimRepresentation[];
+};
+
+/**
+ * What the portal and test console show of a route's contract beyond what it validates: the
+ * request body's representations (when validation does not already declare them) and the numbered
+ * responses, their schemas as types of the API schema. Documentation only: a keyword OpenAPI 3.0
+ * cannot say is left out of the published type (validation, which would check less, refuses it).
+ */
+export function apimPublished(spec: GatewaySpec, route: RouteSpec, schemas: Record<string, unknown>): { representations: ApimRepresentation[]; responses: ApimResponse[] } {
+  const c = route.contract;
+  const out = { representations: [] as ApimRepresentation[], responses: [] as ApimResponse[] };
+  if (!c) return out;
+  const reached: unknown[] = [];
+  const represent = (content: unknown, name: string): ApimRepresentation[] =>
+    Object.entries((content ?? {}) as Record<string, { schema?: unknown }>).map(([contentType, m], i) => {
+      if (m?.schema === undefined) return { contentType };
+      const ref = refOnly(m.schema);
+      const typeName = ref ? decodeURIComponent(ref[1]) : `${name}${i ? i + 1 : ''}`;
+      if (!ref) schemas[typeName] = toDialect(m.schema, 'openapi-3.0').schema;
+      reached.push(m.schema);
+      return { contentType, typeName };
+    });
+  const resolve = (v: unknown, where: string): Record<string, unknown> | undefined => {
+    try {
+      return resolveContractRef<Record<string, unknown>>(spec.components, v, where);
+    } catch {
+      return undefined;
+    }
+  };
+  if (c.requestBody) out.representations = represent(resolve(c.requestBody, 'requestBody')?.content, `${route.id}Body`);
+  for (const [status, r] of Object.entries(c.responses ?? {})) {
+    if (!/^[1-5][0-9]{2}$/.test(status)) continue; // APIM responses are numbered: default and 2XX are not
+    const res = resolve(r, `responses.${status}`);
+    const representations = represent(res?.content, `${route.id}Response${status}`);
+    out.responses.push({ statusCode: Number(status), ...(typeof res?.description === 'string' ? { description: res.description } : {}), ...(representations.length ? { representations } : {}) });
+  }
+  for (const n of schemaClosure(spec.components, reached)) schemas[n] ??= toDialect(spec.components!.schemas![n], 'openapi-3.0').schema;
+  return out;
 }

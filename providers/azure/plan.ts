@@ -1,6 +1,6 @@
 /** ApimPlan: what the AzureApimGateway component creates, computed by the pure compiler. */
 import type { ApimHostname } from './emit/mtls';
-import type { ApimParameter, ApimRepresentation } from './contract';
+import type { ApimParameter, ApimRepresentation, ApimResponse } from './contract';
 import type { AzureSku } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
 
@@ -19,6 +19,8 @@ export interface ApimOperation {
   readonly bodySchema?: string;
   /** Request representations from the contract (validation.contract). @default - none */
   readonly representations?: ApimRepresentation[];
+  /** Numbered responses the contract publishes. @default - none */
+  readonly responses?: ApimResponse[];
   /** Operation policy XML, only when it differs from what the API policy already does. */
   readonly policy?: string;
 }
