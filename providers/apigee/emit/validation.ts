@@ -28,7 +28,8 @@ function contractSteps(ctx: ApigeeContext, r: RouteSpec): XNode[] {
     const types = Object.keys(content);
     // The records allow exact media types only (token characters: no quote or space reaches the
     // condition); application/json is the one type OASValidation checks, the others have no schema.
-    const listed = types.map((t) => `(request.header.Content-Type =| ${JSON.stringify(t.split(';')[0].trim())})`).join(' or ');
+    // The exact type, or the type followed by its parameters: a prefix alone would let application/jsonx through.
+    const listed = types.map((t) => `(request.header.Content-Type = ${JSON.stringify(t)}) or (request.header.Content-Type =| ${JSON.stringify(`${t};`)})`).join(' or ');
     steps.push(ctx.step(ctx.add(P.raiseFault('RF-unsupported-media-type', 415, 'Unsupported Media Type', 'Unsupported Media Type')), `(request.content != null) and !(${listed})`));
   }
   steps.push(ctx.step(ctx.add(P.oasValidation('OAS-contract', OAS_RESOURCE, Boolean(body)))));
