@@ -224,7 +224,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     matcher: createMatcher(spec),
     auth: new RouteAuth(spec, profile, jwt, keys, functions, alternativeJwts(spec, { clock, jwksUris, stage, leniency })),
     limits: new Limits(spec, stage, profile),
-    validator: createValidator(profile),
+    validator: createValidator(profile, spec.components),
     cache: new ResponseCache(),
     accessLog: new AccessLog(opts.log, 100, opts.logFormat, (r) => accessLogJson(r, { gateway: spec.name, stage })),
     metrics: new DevMetrics(spec, stage),
@@ -500,7 +500,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
     return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
   }
   x.rateLimit = p.limits.applies(r, consumer) ? 'allowed' : 'none';
-  const valid = p.validator.check(r, { query, headers, body });
+  const valid = p.validator.check(r, { query, headers, body, params: m.params });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
   const owner: BudgetOwner = { consumer: caller.consumer, principal: caller.principal, credential: (caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined) ?? headers.authorization, clientIp: x.clientIp };
   const tokens = p.tokens.admit(r.backend, owner, body, p.clock.now());

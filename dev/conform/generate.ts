@@ -12,6 +12,7 @@ import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
 import { rateWindow } from '../../providers/azure/emit/limits';
 import { refusal, type Profile, type Refusal } from '../profiles';
 import type { ConformVector } from './vectors';
+import { contractCases } from './contract';
 import { versionCases, withSelector } from './versions';
 import { expandVersions } from '../../lib/model/versions';
 import { mtlsCases } from './mtls';
@@ -141,6 +142,7 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
     out.push(...alternativeCases(spec, r, profile, base));
   }
   if (!usable(spec, r)) return out;
+  out.push(...contractCases(spec, r, { ...base, ...credentials(spec, r) }, refused(spec, profile, 'badRequest')));
   const b = spec.backends[r.backend];
   if (b.type === 'mock') {
     const body = b.body && typeof b.body === 'object' && !Array.isArray(b.body) ? Object.fromEntries(Object.entries(b.body as Record<string, unknown>).filter(([, v]) => v === null || typeof v !== 'object')) : undefined;

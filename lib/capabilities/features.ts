@@ -5,6 +5,7 @@
  * read these records, so they cannot disagree.
  */
 import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
+import { routeContractParts } from '../model/contract-validation';
 
 export interface FeatureRecord {
   readonly id: FeatureId;
@@ -76,7 +77,8 @@ const RECORDS = {
   'transform.body': { title: 'request body template', detect: routes((r) => req(r)?.body !== undefined) },
   'transform.responseHeaders': { title: 'response header transforms', detect: routes((r) => Boolean(res(r)?.setHeaders || res(r)?.removeHeaders)) },
   'transform.redact': { title: 'response field redaction', detect: routes((r) => Boolean(res(r)?.redact?.length)) },
-  validation: { title: 'request validation', detect: routes((r) => Boolean(r.validation)) },
+  validation: { title: 'request validation', detect: routes((r) => Boolean(r.validation && (r.validation.requiredQuery?.length || r.validation.requiredHeaders?.length || r.validation.bodySchema))) },
+  'validation.contract': { title: "request validation against the route's contract (validation.contract)", detect: routes((r) => routeContractParts(r) !== undefined) },
   cors: { title: 'CORS', detect: gateway((s) => Boolean(s.cors)) },
   'ipRules.allow': { title: 'IP allow list', detect: gateway((s) => Boolean(s.ipRules?.allow.length)) },
   'ipRules.deny': { title: 'IP deny list', detect: gateway((s) => Boolean(s.ipRules?.deny.length)) },

@@ -5,6 +5,7 @@
 import { checkCharacters } from './characters';
 import { normalizeDomains } from './domains';
 import { impliedContract, normalizeContract } from './contract';
+import { contractPartsOf } from './contract-validation';
 import { SpecValidationError, type SpecIssue } from './errors';
 import { withoutIgnored } from './rules';
 import { uniqueName, toSafeName } from './names';
@@ -158,6 +159,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
         ...r.validation,
         requiredQuery: r.validation.requiredQuery && sortedSet(r.validation.requiredQuery),
         requiredHeaders: r.validation.requiredHeaders && sortedSet(r.validation.requiredHeaders),
+        contract: contractPartsOf(r.validation.contract),
       },
       description: r.description,
       tags: sortedSet(r.tags),

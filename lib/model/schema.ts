@@ -100,6 +100,16 @@ export const RequestValidation = z
     requiredQuery: z.array(NonEmpty).optional().meta({ description: "Query parameters that must be present.", default: [] }),
     requiredHeaders: z.array(NonEmpty).optional().meta({ description: "Headers that must be present.", default: [] }),
     bodySchema: z.record(z.string(), z.unknown()).optional().meta({ description: "A JSON Schema the request body must satisfy (the body must also be JSON). Default: the body is not validated." }),
+    contract: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          parameters: z.boolean().optional().meta({ description: 'Check the declared path, query and header parameters (presence and schema).', default: true }),
+          body: z.boolean().optional().meta({ description: 'Check the declared request body (content type and schema).', default: true }),
+        }),
+      ])
+      .optional()
+      .meta({ description: "Validate requests against the route's contract (`true`: parameters and body; or per part). Refused where a target cannot check what the contract says. Default: false." }),
   })
   .describe('Checks the gateway makes before it calls the backend.');
 

@@ -4,6 +4,7 @@
  * one list so the user sees every error at once.
  */
 import { contractRefIssues, type ComponentsSpec } from './contract';
+import { contractPartsOf } from './contract-validation';
 import { isIP } from 'node:net';
 import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
@@ -298,6 +299,13 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
     route.cache?.key?.query?.forEach((q, i) => checkQueryName(q, [...base, 'cache', 'key', 'query', i], issues));
     route.validation?.requiredHeaders?.forEach((h, i) => checkHeaderName(h, [...base, 'validation', 'requiredHeaders', i], issues));
     route.validation?.requiredQuery?.forEach((q, i) => checkQueryName(q, [...base, 'validation', 'requiredQuery', i], issues));
+    const parts = contractPartsOf(route.validation?.contract);
+    if (parts?.body && route.validation?.bodySchema) {
+      issues.push({ path: [...base, 'validation', 'bodySchema'], rule: 'validation-contract', message: 'the body has two schemas: validation.contract checks contract.requestBody; move this schema there, or set validation.contract.body: false', severity: 'error' });
+    }
+    if (parts?.body && !route.contract?.requestBody && !parts.parameters) {
+      issues.push({ path: [...base, 'validation', 'contract'], rule: 'validation-contract', message: 'validation.contract checks the body, but the contract declares no requestBody: declare contract.requestBody, or check parameters only', severity: 'error' });
+    }
   }
 
   for (const f of facts) {

@@ -70,7 +70,7 @@ function bundleFiles(ctx: ApigeeContext, flows: XNode[], targets: Targets): Reco
     resources.push(`jsc://${SCRIPT_NAME}`);
   }
   if (Object.keys(ctx.oasPaths).length) {
-    const doc = { openapi: '3.0.3', info: { title: ctx.proxy, version: ctx.spec.version }, servers: [{ url: ctx.spec.basePath }], paths: ctx.oasPaths };
+    const doc = { openapi: '3.0.3', info: { title: ctx.proxy, version: ctx.spec.version }, servers: [{ url: ctx.spec.basePath }], paths: ctx.oasPaths, ...(Object.keys(ctx.oasSchemas).length ? { components: { schemas: Object.fromEntries(Object.keys(ctx.oasSchemas).sort().map((k) => [k, ctx.oasSchemas[k]])) } } : {}) };
     files[`resources/oas/${OAS_RESOURCE}`] = JSON.stringify(doc, null, 2) + '\n';
     resources.push(`oas://${OAS_RESOURCE}`);
   }

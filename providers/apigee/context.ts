@@ -27,6 +27,8 @@ export class ApigeeContext {
   readonly targetServers = new Map<string, ApigeeTargetServer>();
   /** OpenAPI paths for OASValidation (request bodies with a schema). */
   readonly oasPaths: Record<string, Record<string, unknown>> = {};
+  /** Component schemas the OASValidation spec's operations reference (validation.contract). */
+  readonly oasSchemas: Record<string, unknown> = {};
   readonly proxy: string;
   /** Several API key authorizers on the routes: they count plans on one Quota and SpikeArrest (emit/auth.ts). */
   readonly sharedPlanCounters: boolean;

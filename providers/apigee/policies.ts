@@ -256,8 +256,15 @@ export const jsonThreatProtection = (name: string): XNode =>
     el('StringValueLength', {}, '100000'),
   );
 
-export const oasValidation = (name: string, resource: string): XNode =>
-  el('OASValidation', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), el('Source', {}, 'request'), el('OASResource', {}, `oas://${resource}`));
+export const oasValidation = (name: string, resource: string, validateBody = false): XNode =>
+  el(
+    'OASValidation',
+    { name, continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, name),
+    ...(validateBody ? [el('Options', {}, el('ValidateMessageBody', {}, 'true'))] : []),
+    el('Source', {}, 'request'),
+    el('OASResource', {}, `oas://${resource}`),
+  );
 
 /** Asks the bound function whether the caller may pass; the response lands in `anygate.authz.<name>`. */
 export const serviceCallout = (name: string, header: string, server: string, audienceVariable: string): XNode =>

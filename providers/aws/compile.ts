@@ -76,7 +76,10 @@ function operationOf(route: RouteSpec, resource: AwsResource, fragments: RouteFr
   const operation = Object.assign({}, ...fragments.map((f) => f.operation ?? {}));
   return {
     operationId: route.id,
+    // The contract's summary and deprecation show in API Gateway's documentation and SDK export.
+    ...(route.contract?.summary ? { summary: route.contract.summary } : {}),
     ...(route.description ? { description: route.description } : {}),
+    ...(route.contract?.deprecated ? { deprecated: true } : {}),
     ...(route.tags.length ? { tags: route.tags } : {}),
     ...(params.length ? { parameters: params.sort((a, b) => (a.in + a.name < b.in + b.name ? -1 : 1)) } : {}),
     responses: { default: { description: 'Backend response, passed through' } },

@@ -23,6 +23,7 @@ import { apimHostnames, clientCertificatePolicies } from './emit/mtls';
 import { emitLimits, fixedKeyLimit } from './emit/limits';
 import { emitTransform } from './emit/transform';
 import { emitValidation } from './emit/validation';
+import { apimContract, apimPublished, type ApimParameter } from './contract';
 import { ApimStrings } from './expressions';
 import { apimNames } from './names';
 import type { ApimOperation, ApimPlan } from './plan';
@@ -151,7 +152,7 @@ function gatewayInbound(spec: GatewaySpec, ctx: EmitContext): XNode[] {
   return out;
 }
 
-function operation(r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
+function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
   const inbound = pick(f, 'inbound', hoisted.inbound, false);
   const backend = pick(f, 'backend', hoisted.backend, false);
   const outbound = pick(f, 'outbound', hoisted.outbound, false);
@@ -162,16 +163,29 @@ function operation(r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set
   }
   const req = new Set(r.validation?.requiredQuery ?? []);
   const reqH = new Set(r.validation?.requiredHeaders ?? []);
+  const contract = apimContract(spec, r, schemas);
+  const published = apimPublished(spec, r, schemas);
+  // validation.bodySchema's own representation stays what validate-content checks.
+  const representations = contract?.representations.length ? contract.representations : r.validation?.bodySchema ? [] : published.representations;
+  // The contract's declaration of a parameter wins over the plain one the policy implies.
+  const withContract = (implied: ApimParameter[], declared: ApimParameter[] = [], ci = false) => {
+    const key = (n: string) => (ci ? n.toLowerCase() : n);
+    const names = new Set(declared.map((p) => key(p.name)));
+    return [...implied.filter((p) => !names.has(key(p.name))), ...declared].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  };
+  const plain = (name: string, required: boolean): ApimParameter => ({ name, type: 'string', required });
   return {
     id: r.id,
     displayName: r.description ? r.description.slice(0, 300) : `${r.method} ${r.path}`,
     method: r.method === 'ANY' ? '*' : r.method,
     urlTemplate: urlTemplate(r),
-    templateParameters: r.segments.flatMap((s) => (s.kind === 'param' ? [{ name: s.name, type: 'string' as const, required: true as const }] : [])),
-    queryParameters: [...new Set([...req, ...(r.cache?.key.query ?? [])])].sort().map((name) => ({ name, type: 'string' as const, required: req.has(name) })),
-    headers: [...new Set([...reqH, ...(r.cache?.key.headers ?? [])])].sort().map((name) => ({ name, type: 'string' as const, required: reqH.has(name) })),
+    templateParameters: withContract(r.segments.flatMap((s) => (s.kind === 'param' ? [plain(s.name, true)] : [])), contract?.parameters.path),
+    queryParameters: withContract([...new Set([...req, ...(r.cache?.key.query ?? [])])].sort().map((name) => plain(name, req.has(name))), contract?.parameters.query),
+    headers: withContract([...new Set([...reqH, ...(r.cache?.key.headers ?? [])])].sort().map((name) => plain(name, reqH.has(name))), contract?.parameters.header, true),
     ...(r.description ? { description: r.description } : {}),
     ...(bodySchema ? { bodySchema } : {}),
+    ...(representations.length ? { representations } : {}),
+    ...(published.responses.length ? { responses: published.responses } : {}),
     ...(inbound.length || backend.length || outbound.length ? { policy: policyDocument({ inbound, backend, outbound }) } : {}),
   };
 }
@@ -237,7 +251,7 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     onError: onErrorSection(spec, accessLogTrace(spec, ctx.stage, 'on-error')),
   });
   const schemas: Record<string, unknown> = {};
-  const operations = spec.routes.map((r) => operation(r, fragments.get(r.id)!, hoisted, schemas));
+  const operations = spec.routes.map((r) => operation(spec, r, fragments.get(r.id)!, hoisted, schemas));
   const backends = planBackends(spec, ctx);
   const products = planProducts(spec, ctx);
   const subscriptions = planSubscriptions(spec, ctx);

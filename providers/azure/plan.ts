@@ -1,5 +1,6 @@
 /** ApimPlan: what the AzureApimGateway component creates, computed by the pure compiler. */
 import type { ApimHostname } from './emit/mtls';
+import type { ApimParameter, ApimRepresentation, ApimResponse } from './contract';
 import type { AzureSku } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
 
@@ -10,12 +11,16 @@ export interface ApimOperation {
   /** HTTP method, `*` for ANY. */
   readonly method: string;
   readonly urlTemplate: string;
-  readonly templateParameters: { name: string; type: 'string'; required: true }[];
-  readonly queryParameters: { name: string; type: 'string'; required: boolean }[];
-  readonly headers: { name: string; type: 'string'; required: boolean }[];
+  readonly templateParameters: ApimParameter[];
+  readonly queryParameters: ApimParameter[];
+  readonly headers: ApimParameter[];
   readonly description?: string;
   /** JSON body schema (a type name in the API schema), when the route validates its body. */
   readonly bodySchema?: string;
+  /** Request representations from the contract (validation.contract). @default - none */
+  readonly representations?: ApimRepresentation[];
+  /** Numbered responses the contract publishes. @default - none */
+  readonly responses?: ApimResponse[];
   /** Operation policy XML, only when it differs from what the API policy already does. */
   readonly policy?: string;
 }

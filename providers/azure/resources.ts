@@ -7,10 +7,10 @@
  */
 import { argRef, resourceRef, secretRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import { openApiValue } from './openapi-import';
+import { SCHEMA_ID } from './contract';
 import type { ApimBackend, ApimPlan } from './plan';
 
 const T = (t: string) => `azure-native:apimanagement:${t}`;
-const SCHEMA_ID = 'anygate-bodies';
 const base = { resourceGroupName: argRef('resourceGroupName'), serviceName: argRef('serviceName') };
 
 type Draft = Omit<ApimPlan, 'resources'>;
@@ -78,8 +78,8 @@ function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Reco
   if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
   steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
   for (const op of plan.operations) {
-    const request = { queryParameters: op.queryParameters, headers: op.headers, ...(op.bodySchema ? { representations: [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }] } : {}) };
-    if (operations) steps.push([`op-${op.id}`, 'ApiOperation', { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate, ...(op.description ? { description: op.description } : {}), templateParameters: op.templateParameters, request, responses: [] }, []]);
+    const request = { queryParameters: op.queryParameters, headers: op.headers, ...(op.representations ? { representations: op.representations.map((r) => ({ contentType: r.contentType, ...(r.typeName ? { schemaId: SCHEMA_ID, typeName: r.typeName } : {}) })) } : op.bodySchema ? { representations: [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }] } : {}) };
+    if (operations) steps.push([`op-${op.id}`, 'ApiOperation', { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate, ...(op.description ? { description: op.description } : {}), templateParameters: op.templateParameters, request, responses: (op.responses ?? []).map((r) => ({ statusCode: r.statusCode, ...(r.description !== undefined ? { description: r.description } : {}), ...(r.representations ? { representations: r.representations.map((x) => ({ contentType: x.contentType, ...(x.typeName ? { schemaId: SCHEMA_ID, typeName: x.typeName } : {}) })) } : {}) })) }, []]);
     if (op.policy) steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', { ...apiArgs, operationId: op.id, policyId: 'policy', format: 'rawxml', value: op.policy }, policyDeps]);
   }
   for (const p of plan.products) steps.push([`product-${p.key}-api`, 'ProductApi', { ...base, productId: p.id, apiId: plan.apiId }, [`product-${p.key}`]]);

@@ -50,7 +50,7 @@ const input = {
         response: { setHeaders: { 'x-served-by': 'anygate' }, removeHeaders: ['x-powered-by'], redact: ['ssn'] },
       },
       timeoutMs: 9000,
-      validation: { requiredQuery: ['q'], requiredHeaders: ['x-req'], bodySchema: { type: 'object' } },
+      validation: { requiredQuery: ['q'], requiredHeaders: ['x-req'], bodySchema: { type: 'object' }, contract: { parameters: true, body: false } },
       description: 'Get a thing',
       tags: ['things'],
       contract: { summary: 'A thing', operationId: 'get.thing', deprecated: true, externalDocs: { url: 'https://docs.example.com' }, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { $ref: '#/components/parameters/Q' }], requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } }, responses: { '200': { $ref: '#/components/responses/Thing' } } },

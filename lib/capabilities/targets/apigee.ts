@@ -12,6 +12,7 @@ import { all, alternativesChecks, apiKeyNameChecks, apiKeySchemeChecks, customNa
 import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 import { APIGEE_BASE_LIFECYCLE, APIGEE_LIFECYCLE } from './lifecycle';
+import { contractValidationCheck } from './contract-checks';
 import { APIGEE_DIFFERENCES as D } from './cloud-differences';
 import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
 
@@ -130,6 +131,9 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'transform.responseHeaders': n('AssignMessage on the response', { check: responseHeaderChecks }),
     'transform.redact': e('JavaScript'),
     validation: e('required parameters by condition + RaiseFault 400; bodies by JSONThreatProtection + OASValidation', { check: validationChecks }),
+    'validation.contract': n('OASValidation against the contract (OpenAPI 3.0, a proxy resource: resources/oas/anygate.json) for the path, query and header parameters and the body', {
+      check: contractValidationCheck({ dialect: 'openapi-3.0', validator: 'Apigee OASValidation', parameters: 'schema', cookies: false, nonJsonSchemas: false, schemaless: true, anyMethod: false, applicationJsonOnly: true }),
+    }),
     cors: n('CORS policy (Apigee X); preflights answered before any route flow, so no auth runs', { check: corsChecks }),
     'ipRules.allow': n('AccessControl'),
     'ipRules.deny': n('AccessControl'),

@@ -11,7 +11,8 @@ import type { CheckContext, EmittedContext, TargetRecords } from '../types';
 import { authorizerQuotaMessage, customSharesMethod } from './aws-auth';
 import { greedySiblingConflicts } from './aws-paths';
 import { cfnReferenceProblems, customInAlternativesMessage, headerNameProblems, originProblems, secretRefProblems } from './aws-syntax';
-import { emulated as e, native as n, unsupported as u, usedRoutes } from './helpers';
+import { differs, emulated as e, native as n, unsupported as u, usedRoutes } from './helpers';
+import { contractValidationCheck } from './contract-checks';
 import { AWS_LIFECYCLE } from './lifecycle';
 import { unknownStages } from '../../model/stages';
 import { AWS_DIFFERENCES as D } from './cloud-differences';
@@ -193,6 +194,10 @@ export const AWS: TargetRecords = {
     'transform.responseHeaders': e('generated transform Lambda'),
     'transform.redact': e('generated transform Lambda'),
     validation: n('request validator + model'),
+    'validation.contract': n('request validator; body schemas as models (JSON Schema draft-04, converted from the contract), required parameters as method request parameters', {
+      check: contractValidationCheck({ dialect: 'draft-04', validator: 'API Gateway models and request validators', parameters: 'presence', cookies: false, nonJsonSchemas: false, schemaless: false, anyMethod: true }),
+      differences: [differs('status', 'a body of a media type the contract does not declare is answered 400 bad_request (checked against the $default model), not 415')],
+    }),
     cors: e('OPTIONS mock + gateway responses + mock responses; proxied backends must send the headers on actual responses', { check: (ctx) => originProblems(ctx.spec, ctx.problem), differences: D['cors'] }),
     'ipRules.allow': n('resource policy aws:SourceIp'),
     'ipRules.deny': n('resource policy aws:SourceIp'),

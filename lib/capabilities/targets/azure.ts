@@ -25,6 +25,7 @@ import {
 } from './azure-checks';
 import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
 import { AZURE_LIFECYCLE } from './lifecycle';
+import { contractValidationCheck } from './contract-checks';
 import { AZURE_DIFFERENCES as D } from './cloud-differences';
 import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
 
@@ -80,6 +81,9 @@ export const AZURE: TargetRecords<AzureSku> = {
     'transform.responseHeaders': n('set-header (outbound)', { check: responseHeaderChecks }),
     'transform.redact': e('set-body policy expression'),
     validation: n('validate-parameters / validate-content'),
+    'validation.contract': n("validate-parameters and validate-content against the API's schemas (an ApiSchema of OpenAPI 3.0 components; operation parameters and representations reference them)", {
+      check: contractValidationCheck({ dialect: 'openapi-3.0', validator: 'APIM validate-content / validate-parameters', parameters: 'schema', cookies: false, nonJsonSchemas: false, schemaless: false, anyMethod: false }),
+    }),
     cors: n('cors; gateway-built responses (mocks, 401, 403, 429, errors) get the CORS headers explicitly', { check: corsChecks }),
     'ipRules.allow': n('ip-filter allow'),
     'ipRules.deny': n('ip-filter forbid'),

@@ -195,6 +195,7 @@ export const KUBERNETES: TargetRecords = {
     'transform.responseHeaders': n('ResponseHeaderModifier filter', { check: headerNames }),
     'transform.redact': u('Envoy Gateway cannot rewrite response bodies'),
     validation: u('Envoy Gateway does not validate requests; validate in the backend'),
+    'validation.contract': u('Envoy Gateway validates neither parameters nor bodies against a schema (only header, path and query matches route a request); validate in the backend, or use another target'),
     cors: n('SecurityPolicy cors, plus preflight rules of their own without a backend (403 when CORS does not answer), so a preflight never reaches a backend', { differences: D.cors }),
     'ipRules.allow': n('SecurityPolicy authorization on clientCIDRs (the client address Envoy sees: set ClientTrafficPolicy clientIPDetection behind a load balancer)', { differences: D['ipRules.allow'] }),
     'ipRules.deny': n('SecurityPolicy authorization on clientCIDRs', { differences: D['ipRules.deny'] }),

@@ -1,10 +1,47 @@
 /** Request validation: required query parameters and headers (RaiseFault 400), JSON bodies (threat protection, OASValidation). */
+import { contractChecks, schemaClosure } from '../../../lib/model/contract-validation';
+import { toDialect } from '../../../lib/model/schema-dialects';
 import type { RouteSpec } from '../../../lib/model/types';
+import type { XNode } from '../../shared/xml';
 import { headerVar, queryVar } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 
 export const OAS_RESOURCE = 'anygate.json';
+
+/** OpenAPI 3.0 for OASValidation: the contract's schemas converted (lib/model/schema-dialects.ts). */
+const oas30 = (s: unknown) => toDialect(s, 'openapi-3.0').schema;
+
+/**
+ * `validation.contract`: the route's operation (parameters and JSON body, OpenAPI 3.0) in the
+ * bundle's spec resource, checked by one OASValidation; a body of another media type is refused
+ * with 415 first (OASValidation passes any body whose type is not application/json unchecked).
+ */
+function contractSteps(ctx: ApigeeContext, r: RouteSpec): XNode[] {
+  const checks = contractChecks(ctx.spec.components, r);
+  if (!checks) return [];
+  const steps: XNode[] = [];
+  const parameters = checks.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required, ...(p.schema !== undefined ? { schema: oas30(p.schema) } : {}) }));
+  const content = Object.fromEntries((checks.body?.content ?? []).map((m) => [m.type, m.schema !== undefined ? { schema: oas30(m.schema) } : {}]));
+  const body = checks.body && Object.keys(content).length > 0;
+  if (body) {
+    const types = Object.keys(content);
+    // The records allow exact media types only (token characters: no quote or space reaches the
+    // condition); application/json is the one type OASValidation checks, the others have no schema.
+    // The exact type, or the type followed by its parameters: a prefix alone would let application/jsonx through.
+    const listed = types.map((t) => `(request.header.Content-Type = ${JSON.stringify(t)}) or (request.header.Content-Type =| ${JSON.stringify(`${t};`)})`).join(' or ');
+    steps.push(ctx.step(ctx.add(P.raiseFault('RF-unsupported-media-type', 415, 'Unsupported Media Type', 'Unsupported Media Type')), `(request.content != null) and !(${listed})`));
+  }
+  steps.push(ctx.step(ctx.add(P.oasValidation('OAS-contract', OAS_RESOURCE, Boolean(body)))));
+  (ctx.oasPaths[r.path] ??= {})[r.method.toLowerCase()] = {
+    operationId: r.id,
+    ...(parameters.length ? { parameters } : {}),
+    ...(body ? { requestBody: { required: checks.body!.required, content } } : {}),
+    responses: { default: { description: 'any' } },
+  };
+  for (const n of schemaClosure(ctx.spec.components, [...checks.parameters.map((p) => p.schema), ...(checks.body?.content ?? []).map((m) => m.schema)])) ctx.oasSchemas[n] = oas30(ctx.spec.components!.schemas![n]);
+  return steps;
+}
 
 export function validationFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
   const v = r.validation;
@@ -24,5 +61,6 @@ export function validationFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
       (ctx.oasPaths[r.path] ??= {})[r.method.toLowerCase()] = { operationId: r.id, requestBody: { required: true, content: { 'application/json': { schema: v.bodySchema } } }, responses: { default: { description: 'any' } } };
     }
   }
+  steps.push(...contractSteps(ctx, r));
   return fragment(steps);
 }
