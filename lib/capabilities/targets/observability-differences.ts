@@ -24,6 +24,11 @@ export const OBSERVABILITY_DIFFERENCES = {
       differs('log fields', 'the line is a trace policy\'s message in Application Insights (traces table, with applicationInsights on the component); backendLatencyMs, authOutcome, cacheHit, rateLimit, bytesIn, bytesOut and traceId are absent'),
       differs('log fields', 'consumer and plan are the subscription\'s and product\'s display names; authReason is the last error\'s reason (on-error only); requests a policy answers with return-response (mocks, CORS preflights) skip outbound and are not logged'),
     ],
+    objectives: [
+      differs('alerting', 'the ratios and the percentile are KQL over the access-log lines in Application Insights (API Management\'s metrics carry neither), so the rules see what the log sees: sampling, ingestion delay (minutes) and unlogged return-response answers'),
+      differs('alerting', 'latency objectives are a plain threshold: the percentile over each of three 5-minute bins (percentiles have no error budget to burn)'),
+    ],
+    dashboards: [differs('alerting', 'the cache panel is a note: the access log has no cache outcome on API Management')],
   },
   apigee: {
     accessLogs: [differs('log fields', 'the one access-log schema is not written on Apigee yet: Apigee analytics records requests in its own fields (docs/observability.md maps them)')],
