@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 // The apigee module alone: the whole provider's declarations cost seconds of every type check.
 import * as apigee from '@pulumi/gcp/apigee';
+import * as monitoring from '@pulumi/gcp/monitoring';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -30,6 +31,11 @@ export interface ApigeeGatewayArgs {
    * @default - none (the plan must have no function bindings)
    */
   readonly serviceAccount?: pulumi.Input<string>;
+  /**
+   * The project of the alert policies and dashboards (observability.objectives, .dashboards).
+   * @default - orgId (an Apigee X organization is named after its project)
+   */
+  readonly project?: pulumi.Input<string>;
   /**
    * Where the bundle zip is written (a build product: add `.anygate/` to .gitignore).
    * @default '.anygate/apigee' under the program's working directory
@@ -60,6 +66,8 @@ const CONSTRUCTORS: Record<string, Ctor> = {
   'gcp:apigee/developerApp:DeveloperApp': apigee.DeveloperApp,
   'gcp:apigee/envGroup:EnvGroup': apigee.EnvGroup,
   'gcp:apigee/envGroupAttachment:EnvGroupAttachment': apigee.EnvGroupAttachment,
+  'gcp:monitoring/alertPolicy:AlertPolicy': monitoring.AlertPolicy,
+  'gcp:monitoring/dashboard:Dashboard': monitoring.Dashboard,
 };
 
 /** `orders-abc.a.run.app` or `https://orders-abc.a.run.app/` -> the host. */
@@ -111,6 +119,7 @@ export class ApigeeGateway extends pulumi.ComponentResource {
     );
     const argValue = (n: string): pulumi.Input<string> => {
       if (n === 'orgId') return args.orgId;
+      if (n === 'project') return args.project ?? args.orgId;
       if (n === 'orgPath') return pulumi.interpolate`organizations/${args.orgId}`;
       if (n === 'configBundle') return zipPath;
       if (n === 'serviceAccount') return args.serviceAccount!;
@@ -164,6 +173,9 @@ function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
     .map((b) => ({ target, where: 'gateway', feature: 'backend.function', message: `function binding ${JSON.stringify(b)} has no host: pass functions: { '${b}': '<service host>' } to ApigeeGateway` }));
   if (plan.bindings.length && args.serviceAccount === undefined) {
     problems.push({ target, where: 'gateway', feature: 'backend.function', message: 'function backends are called with a Google ID token minted for the deployment\'s service account: pass serviceAccount to ApigeeGateway (and grant it roles/run.invoker)' });
+  }
+  if (plan.accessLogName && !plan.bindings.length && args.serviceAccount === undefined) {
+    problems.push({ target, where: 'observability', feature: 'observability.accessLogs', message: `the access log is written to Cloud Logging (log ${plan.accessLogName}) as the deployment's service account: pass serviceAccount to ApigeeGateway (and grant it roles/logging.logWriter), or set observability.accessLogs: false` });
   }
   if (problems.length) throw new SynthesisError(target, problems);
 }
