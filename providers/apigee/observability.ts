@@ -124,7 +124,7 @@ export function monitoringResources(spec: GatewaySpec, proxy: string, environmen
       combiner: 'OR',
       severity: a.severity === 'page' ? 'CRITICAL' : 'WARNING',
       documentation: { content: a.description, mimeType: 'text/markdown' },
-      conditions: [{ displayName: a.description.slice(0, 100), conditionPrometheusQueryLanguage: { query: a.query, duration: `${a.durationSeconds}s`, evaluationInterval: '60s' } }],
+      conditions: [{ displayName: `${a.objective} ${a.kind} (${a.stage}, ${a.severity})`, conditionPrometheusQueryLanguage: { query: a.query, duration: `${a.durationSeconds}s`, evaluationInterval: '60s' } }],
       notificationChannels: a.notificationChannels,
       alertStrategy: { autoClose: '1800s' },
     } as Record<string, PlanValue>,
