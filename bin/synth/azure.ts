@@ -58,6 +58,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     const plan = compileAzure(spec, { sku, stage });
     plan.warnings.forEach((w) => warnings.add(w));
     if (plan.diagnostics) warnings.add('observability asks for access logs or tracing: pass applicationInsights to AzureApimGateway, or API Management will not collect them');
+    if (plan.alerts?.length || plan.dashboard) warnings.add('observability objectives and dashboards read the access log in Application Insights: pass applicationInsights: { instrumentationKey, resourceId, location } to AzureApimGateway');
     const base = `azure/${stage}`;
     const add = (kind: string, name: string, rel: string, content: string) => {
       artifacts.push({ target: 'azure', kind, name, path: writeFile(outDir, rel, content) });

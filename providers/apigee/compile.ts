@@ -13,6 +13,8 @@ import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
 import { routeCondition } from './conditions';
+import { ACCESS_LOG_NAME, accessLogRoute } from './access-log';
+import { apigeeAlerts, monitoringResources } from './observability';
 import { ApigeeContext, type Fragment } from './context';
 import { authFragment } from './emit/route-auth';
 import { backendFragment } from './emit/backend';
@@ -54,7 +56,7 @@ function routeFlow(ctx: ApigeeContext, r: RouteSpec, targets: Targets): XNode {
     'Flow',
     { name: r.id },
     el('Description', {}, `${r.method} ${r.path}`),
-    el('Request', {}, ...request.flatMap((f) => f.request)),
+    el('Request', {}, ...accessLogRoute(ctx, r), ...request.flatMap((f) => f.request)),
     el('Response', {}, ...response.flatMap((f) => f.response)),
     el('Condition', {}, routeCondition(r)),
   );
@@ -108,9 +110,12 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
     apps: apps(ctx),
     targetServers: [...ctx.targetServers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     bindings: [...ctx.bindings].sort(),
+    ...(spec.observability.accessLogs ? { accessLogName: ACCESS_LOG_NAME } : {}),
   };
   const domains = apigeeDomains(spec, ctx.proxy, parts.environments);
-  const resources = [...planResources(parts, ctx.audienceMap), ...domainResources(domains, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const resources = [...planResources(parts, ctx.audienceMap), ...domainResources(domains, parts.environments), ...monitoringResources(spec, ctx.proxy, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (domains.length) ctx.warnings.push(`custom domains ${domains.flatMap((d) => d.hostnames).join(', ')}: Apigee X is reached through your external load balancer; it must serve ${[...new Set(domains.flatMap((d) => Object.values(d.certificates)))].join(', ')} for these hosts (docs/domains.md)`);
-  return { ...parts, resources, ...(domains.length ? { domains } : {}), warnings: ctx.warnings };
+  if (spec.observability.tracing || Object.values(spec.stages).some((st) => st.tracing)) ctx.warnings.push('tracing: anygate sets no Apigee trace config (@pulumi/gcp has no resource for it); turn on distributed tracing (Cloud Trace) per environment with the Apigee API: PATCH organizations/<org>/environments/<env>/traceConfig');
+  const alerts = spec.observability.objectives.length ? { alerts: apigeeAlerts(spec, ctx.proxy, parts.environments) } : {};
+  return { ...parts, resources, ...alerts, ...(domains.length ? { domains } : {}), warnings: ctx.warnings };
 }

@@ -200,3 +200,21 @@ export function keyPairTemplate(a: CredentialPlace, b: CredentialPlace, where: s
 export function sameKeysCondition(variable: string): string {
   return `(${variable} JavaRegex "(?s)^(.*)${regexLiteral(KEY_SEPARATOR)}\\1$")`;
 }
+
+/**
+ * A JSON string value in a message template: `"{escapeJSON(variable)}"`, the variable's value
+ * escaped for JSON when the template runs. `variable` is one of anygate's or Apigee's own names.
+ */
+export function jsonStringTemplate(variable: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(variable)) throw new Error(`internal: ${JSON.stringify(variable)} is not a flow variable name`);
+  return `"{escapeJSON(${variable})}"`;
+}
+
+/**
+ * A spec string as JSON text for an AssignVariable `<Value>` (a literal, never evaluated) that a
+ * JSON message template then inserts bare: quotes, backslashes, braces and non-ASCII are escaped
+ * (`\uXXXX`), so the value is valid JSON and holds no template brace.
+ */
+export function jsonLiteral(s: string): string {
+  return JSON.stringify(s).replace(/[{}\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

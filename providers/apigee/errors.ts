@@ -11,6 +11,7 @@
  * With `errors: native` the rule answers `{"error": <fault name>, "status": <status>}` as before.
  */
 import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } from '../../lib/model/error-contract';
+import { accessLogTiming } from './access-log';
 import type { ApigeeContext } from './context';
 import * as P from './policies';
 import { el, type XNode } from '../shared/xml';
@@ -37,7 +38,7 @@ function contractSteps(): [ErrorCode, string][] {
 export function defaultFaultRule(ctx: ApigeeContext): XNode {
   if (ctx.spec.errors === 'native') {
     ctx.add(P.assignMessage('AM-fault-json', 'response', { payload: { json: '{"error":"@fault.name#","status":"@response.status.code#"}', prefix: '@', suffix: '#' } }));
-    return el('DefaultFaultRule', { name: 'json-errors' }, ctx.step('AM-fault-json'), el('AlwaysEnforce', {}, 'true'));
+    return el('DefaultFaultRule', { name: 'json-errors' }, ctx.step('AM-fault-json'), ...accessLogTiming(ctx), el('AlwaysEnforce', {}, 'true'));
   }
   ctx.add(
     el(
@@ -53,5 +54,5 @@ export function defaultFaultRule(ctx: ApigeeContext): XNode {
     ctx.add(P.assignMessage(name, 'response', { payload: { json: errorBodyTemplate(code, '@messageid#'), prefix: '@', suffix: '#' }, statusCode: ERROR_CONTRACT[code].status }));
     return ctx.step(name, condition);
   });
-  return el('DefaultFaultRule', { name: 'error-contract' }, ctx.step('AM-error-status'), ...steps, el('AlwaysEnforce', {}, 'true'));
+  return el('DefaultFaultRule', { name: 'error-contract' }, ctx.step('AM-error-status'), ...steps, ...accessLogTiming(ctx), el('AlwaysEnforce', {}, 'true'));
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 // The apigee module alone: the whole provider's declarations cost seconds of every type check.
 import * as apigee from '@pulumi/gcp/apigee';
+import * as monitoring from '@pulumi/gcp/monitoring';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -31,6 +32,11 @@ export interface ApigeeGatewayArgs {
    * @default - none (the plan must have no function bindings)
    */
   readonly serviceAccount?: pulumi.Input<string>;
+  /**
+   * The project of the alert policies and dashboards (observability.objectives, .dashboards).
+   * @default - orgId (an Apigee X organization is named after its project)
+   */
+  readonly project?: pulumi.Input<string>;
   /**
    * Where the bundle zip is written (a build product: add `.anygate/` to .gitignore).
    * @default '.anygate/apigee' under the program's working directory
@@ -61,6 +67,8 @@ const CONSTRUCTORS: Record<string, Ctor> = {
   'gcp:apigee/developerApp:DeveloperApp': apigee.DeveloperApp,
   'gcp:apigee/envGroup:EnvGroup': apigee.EnvGroup,
   'gcp:apigee/envGroupAttachment:EnvGroupAttachment': apigee.EnvGroupAttachment,
+  'gcp:monitoring/alertPolicy:AlertPolicy': monitoring.AlertPolicy,
+  'gcp:monitoring/dashboard:Dashboard': monitoring.Dashboard,
 };
 
 /** `orders-abc.a.run.app` or `https://orders-abc.a.run.app/` -> the host. */
@@ -112,6 +120,7 @@ export class ApigeeGateway extends pulumi.ComponentResource {
     );
     const argValue = (n: string): pulumi.Input<string> => {
       if (n === 'orgId') return args.orgId;
+      if (n === 'project') return args.project ?? args.orgId;
       if (n === 'orgPath') return pulumi.interpolate`organizations/${args.orgId}`;
       if (n === 'configBundle') return zipPath;
       if (n === 'serviceAccount') return args.serviceAccount!;
@@ -162,6 +171,9 @@ function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
   const target = `apigee (${plan.environmentType})`;
   const given = Object.keys(args.functions ?? {}).filter((b) => args.functions?.[b] !== undefined);
   const problems = bindingProblems('apigee', target, plan.bindings.map((binding) => ({ binding })), { functions: given, serviceAccount: args.serviceAccount !== undefined });
+  if (plan.accessLogName && !plan.bindings.length && args.serviceAccount === undefined) {
+    problems.push({ target, where: 'observability', feature: 'observability.accessLogs', message: `the access log is written to Cloud Logging (log ${plan.accessLogName}) as the deployment's service account: pass serviceAccount to ApigeeGateway (and grant it roles/logging.logWriter), or set observability.accessLogs: false` });
+  }
   if (problems.length) throw new SynthesisError(target, problems);
 }
 

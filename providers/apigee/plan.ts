@@ -1,5 +1,6 @@
 /** ApigeePlan: the proxy bundle as files plus the org resources, computed by the pure compiler. */
 import type { ApigeeDomainPlan } from './domains';
+import type { ApigeeAlert } from './observability';
 import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
 
@@ -62,6 +63,10 @@ export interface ApigeePlan {
    * id); binding properties `host` and `audience`; resource outputs.
    */
   readonly resources: PlannedResource[];
+  /** The Cloud Logging log the access log goes to (the deployment needs a service account that may write it). @default - no access log */
+  readonly accessLogName?: string;
+  /** Alert policies of observability.objectives, per stage (providers/apigee/observability.ts). @default - none */
+  readonly alerts?: ApigeeAlert[];
   /** Environment groups with the custom host names, per stage (providers/apigee/domains.ts). @default - none */
   readonly domains?: ApigeeDomainPlan[];
   readonly warnings: string[];

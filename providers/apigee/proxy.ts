@@ -9,6 +9,7 @@ import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from '
 import type { ApigeeContext } from './context';
 import * as P from './policies';
 import { defaultFaultRule } from './errors';
+import { accessLogInit, accessLogTiming, postClientFlow } from './access-log';
 
 function corsPolicy(ctx: ApigeeContext): XNode {
   const c = ctx.spec.cors!;
@@ -18,7 +19,8 @@ function corsPolicy(ctx: ApigeeContext): XNode {
 }
 
 export function preflow(ctx: ApigeeContext): XNode[] {
-  const out: XNode[] = [];
+  // The access log's literals and defaults first, so a request refused by any later step still logs them.
+  const out: XNode[] = [...accessLogInit(ctx)];
   const spec = ctx.spec;
   if (spec.ipRules && (spec.ipRules.allow.length || spec.ipRules.deny.length)) out.push(ctx.step(ctx.add(P.accessControl('AC-ip-rules', spec.ipRules.allow, spec.ipRules.deny))));
   const cors = spec.cors && corsPolicy(ctx);
@@ -60,7 +62,8 @@ export function proxyEndpoint(ctx: ApigeeContext, pre: XNode[], routeFlows: XNod
       defaultFaultRule(ctx),
       el('PreFlow', { name: 'PreFlow' }, el('Request', {}, ...pre), el('Response')),
       el('Flows', {}, ...flows),
-      el('PostFlow', { name: 'PostFlow' }, el('Request'), el('Response')),
+      el('PostFlow', { name: 'PostFlow' }, el('Request'), el('Response', {}, ...accessLogTiming(ctx))),
+      ...postClientFlow(ctx),
       el('HTTPProxyConnection', {}, el('BasePath', {}, ctx.spec.basePath)),
       ...routeRules(ctx, targets),
     ),

@@ -5,7 +5,7 @@
 import { argRef, bindingRef, resourceRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import type { ApigeePlan } from './plan';
 
-type Parts = Omit<ApigeePlan, 'resources' | 'warnings'>;
+type Parts = Omit<ApigeePlan, 'resources' | 'warnings' | 'alerts'>;
 
 const envId = (env: string) => argRef(`environment/${env}`);
 const org = argRef('orgId');
@@ -35,8 +35,9 @@ function perStage(p: Parts, stage: string, kvmName: string): PlannedResource[] {
     for (const b of p.bindings) out.push(res(T.entry, `kvm-${stage}-${b}`, { envKeyvaluemapId: resourceRef(`kvm-${stage}`, 'id'), name: b, value: bindingRef(b, 'audience') }, [`kvm-${stage}`]));
   }
   const deployInputs: Record<string, PlanValue> = { orgId: org, environment: env, api: resourceRef('proxy', 'name'), revision: resourceRef('proxy', 'latestRevisionId'), override: true };
-  // Google ID tokens for function backends are minted for the deployment's service account.
-  if (p.bindings.length) deployInputs.serviceAccount = argRef('serviceAccount');
+  // Google ID tokens for function backends are minted for the deployment's service account, and
+  // MessageLogging writes to Cloud Logging as it.
+  if (p.bindings.length || p.accessLogName) deployInputs.serviceAccount = argRef('serviceAccount');
   out.push(res(T.deploy, `deploy-${stage}`, deployInputs, ['proxy', ...out.map((r) => r.name)]));
   return out;
 }

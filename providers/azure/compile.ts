@@ -4,7 +4,9 @@
  * route shares into the API policy (an operation gets a policy only when it needs more), and
  * lists the resources (./resources).
  */
-import { onErrorSection } from './emit/errors';import { accessLogTrace } from './emit/access-log';
+import { onErrorSection } from './emit/errors';
+import { accessLogTrace } from './emit/access-log';
+import { apimAlerts, apimDashboard } from './observability';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import { targetLabel } from '../../lib/capabilities/targets';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -279,6 +281,8 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     namedValues: planNamedValues(spec, ctx),
     // The access-log lines are information-level traces: a diagnostic at `error` would drop them.
     diagnostics: o.accessLogs || st.tracing ? { loggerId: ctx.names.logger, verbosity: st.logLevel === 'info' || o.accessLogs ? ('information' as const) : ('error' as const), sampling: 100, tracing: st.tracing } : undefined,
+    ...(o.objectives.length ? { alerts: apimAlerts(spec, ctx.stage) } : {}),
+    ...(o.dashboards ? { dashboard: apimDashboard(spec, ctx.stage, ctx.names.api) } : {}),
     ...hostnamesOf(spec, ctx),
     warnings: [...new Set(ctx.warnings)],
   };

@@ -8,6 +8,8 @@
 import { bindingProblems } from '../../lib/capabilities/bindings';
 import * as pulumi from '@pulumi/pulumi';
 import * as apim from '@pulumi/azure-native/apimanagement';
+import * as appinsights from '@pulumi/azure-native/applicationinsights';
+import * as monitor from '@pulumi/azure-native/monitor';
 import type { AzureSku } from '../../lib/capabilities/types';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { AnygateError, SynthesisError } from '../../lib/model/errors';
@@ -45,8 +47,12 @@ export interface AzureApimGatewayArgs {
   };
   /** The function bindings (function backends, custom authorizers). @default {} */
   readonly functions?: Record<string, AzureFunctionBinding>;
-  /** Application Insights for access logs and tracing. @default - no logger; logs are not collected */
-  readonly applicationInsights?: { readonly instrumentationKey: pulumi.Input<string>; readonly resourceId?: pulumi.Input<string> };
+  /**
+   * Application Insights for access logs and tracing. Objectives (log alert rules) and dashboards
+   * (a workbook) read the access log there and need its resourceId and location.
+   * @default - no logger; logs are not collected
+   */
+  readonly applicationInsights?: { readonly instrumentationKey: pulumi.Input<string>; readonly resourceId?: pulumi.Input<string>; readonly location?: pulumi.Input<string> };
   /**
    * Reads a consumer's key from its secretRef at deploy time.
    * @default - env:NAME is read from the environment, as a Pulumi secret
@@ -77,6 +83,8 @@ const CONSTRUCTORS: Record<string, Ctor> = {
   'azure-native:apimanagement:Subscription': apim.Subscription,
   'azure-native:apimanagement:Logger': apim.Logger,
   'azure-native:apimanagement:ApiDiagnostic': apim.ApiDiagnostic,
+  'azure-native:monitor:ScheduledQueryRule': monitor.ScheduledQueryRule,
+  'azure-native:applicationinsights:Workbook': appinsights.Workbook,
 };
 
 const SECRET_OUTPUTS: Record<string, string[]> = { 'azure-native:apimanagement:Subscription': ['primaryKey', 'secondaryKey'] };
@@ -118,6 +126,10 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     // Every binding the resources refer to, checked at once (lib/capabilities/bindings.ts).
     const bindingIssues = bindingProblems('azure', label, planBindings(plan.resources).map((binding) => ({ binding })), { functions: Object.keys(args.functions ?? {}).filter((b) => args.functions?.[b]) });
     if (bindingIssues.length) throw new SynthesisError(label, bindingIssues);
+    const monitored = [plan.alerts?.length ? 'observability.objectives (log alert rules)' : '', plan.dashboard ? 'observability.dashboards (a workbook)' : ''].filter(Boolean);
+    if (monitored.length && !(args.applicationInsights?.resourceId && args.applicationInsights.location)) {
+      throw new SynthesisError(label, [{ target: label, where: 'observability', feature: 'observability.objectives', message: `${monitored.join(' and ')} read the access log in Application Insights: pass applicationInsights: { instrumentationKey, resourceId, location } to AzureApimGateway` }]);
+    }
     for (const w of plan.warnings) pulumi.log.warn(w, this);
     if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn('observability asks for access logs or tracing, but no applicationInsights was given: API Management will not collect them', this);
     const parent = { parent: this };
@@ -192,6 +204,7 @@ export class AzureApimGateway extends pulumi.ComponentResource {
           serviceName: args.serviceName,
           'applicationInsights.instrumentationKey': args.applicationInsights?.instrumentationKey,
           'applicationInsights.resourceId': args.applicationInsights?.resourceId,
+          'applicationInsights.location': args.applicationInsights?.location,
         };
         return args2[ref.name];
       }

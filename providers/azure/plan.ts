@@ -3,6 +3,7 @@ import type { ApimHostname } from './emit/mtls';
 import type { ApimParameter, ApimRepresentation, ApimResponse } from './contract';
 import type { AzureSku } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
+import type { ApimAlert, ApimDashboard } from './observability';
 
 export interface ApimOperation {
   /** Operation id (the route id). */
@@ -106,6 +107,10 @@ export interface ApimPlan {
   /** Named values the policies and backends reference (function URLs and keys). */
   readonly namedValues: ApimNamedValue[];
   readonly diagnostics?: { loggerId: string; verbosity: 'error' | 'information'; sampling: number; tracing: boolean };
+  /** Log alert rules for observability.objectives, over the access log in Application Insights. @default - none */
+  readonly alerts?: ApimAlert[];
+  /** The stage's workbook (observability.dashboards). @default - none */
+  readonly dashboard?: ApimDashboard;
   /**
    * Every resource the component creates, in creation order (names relative to the component:
    * the component prefixes them with its own name).

@@ -109,8 +109,45 @@ function productResources(plan: Draft, options: ResourceOptions): PlannedResourc
   return out;
 }
 
+/**
+ * Azure Monitor: a log alert rule per objective window and the workbook, both over the access log
+ * in the Application Insights resource the component is given (its id and location are arguments).
+ */
+function monitorResources(plan: Draft): PlannedResource[] {
+  const out: PlannedResource[] = [];
+  const ai = { resourceGroupName: argRef('resourceGroupName'), location: argRef('applicationInsights.location') };
+  for (const a of plan.alerts ?? []) {
+    const window = (m: number) => (m % 60 === 0 ? `PT${m / 60}H` : `PT${m}M`);
+    out.push({
+      type: 'azure-native:monitor:ScheduledQueryRule',
+      name: `alert-${a.key}`,
+      inputs: {
+        ...ai,
+        ruleName: `${plan.apiId}-${a.key}`,
+        displayName: `${plan.displayName}: ${a.objective} ${a.kind} (${a.severity})`,
+        description: a.description,
+        kind: 'LogAlert',
+        enabled: true,
+        severity: a.severity === 'page' ? 1 : 2,
+        scopes: [argRef('applicationInsights.resourceId')],
+        evaluationFrequency: window(a.evaluationMinutes),
+        windowSize: window(a.windowMinutes),
+        criteria: { allOf: [{ query: a.query, timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } }] },
+        autoMitigate: true,
+        actions: { actionGroups: a.actionGroups },
+      },
+      dependsOn: [],
+    });
+  }
+  if (plan.dashboard) {
+    const d = plan.dashboard;
+    out.push({ type: 'azure-native:applicationinsights:Workbook', name: 'dashboard', inputs: { ...ai, resourceName: d.id, kind: 'shared', category: 'workbook', displayName: d.displayName, serializedData: d.serializedData, sourceId: argRef('applicationInsights.resourceId') }, dependsOn: [] });
+  }
+  return out;
+}
+
 export function planResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
-  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options)];
+  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options), ...monitorResources(plan)];
   let last = 'api';
   for (const [name, type, inputs, deps] of apiWrites(plan, options)) {
     out.push({ type: T(type), name, inputs, dependsOn: [...new Set([last, ...deps])].sort() });

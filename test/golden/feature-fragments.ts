@@ -112,6 +112,8 @@ function apigeeItems(spec: GatewaySpec, o: CaseOptions): Item[] {
     item(['bindings'], plan.bindings),
     item(['warnings'], plan.warnings),
     ...(plan.domains ? [item(['domains'], plan.domains)] : []),
+    // Cloud Monitoring's alert policies and dashboards (the other resources follow from the items above).
+    ...plan.resources.filter((r) => r.type.startsWith('gcp:monitoring/')).map((r) => item(['resources', r.name], r)),
   ];
 }
 

@@ -4,6 +4,7 @@
  */
 import { AZURE_DOMAINS, AZURE_CONSUMPTION_DOMAINS } from './domain-records';
 import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
+import { azureAccessLogChecks } from './observability-checks';
 import { AZURE_LIMITS as L } from '../limits';
 import type { AzureSku, CheckContext, TargetRecords } from '../types';
 import {
@@ -95,8 +96,8 @@ export const AZURE: TargetRecords<AzureSku> = {
     'observability.tracing': n('ApiDiagnostic with Application Insights'),
     'errors.contract': n("the API's on-error section maps context.LastError to the contract's status and body (context.RequestId); anygate's own inbound refusals answer it directly", { differences: D['errors.contract'] }),
     'errors.native': n("API Management's own errors"),
-    'observability.objectives': u('objectives are not synthesized for Azure API Management yet; remove observability.objectives for this target'),
-    'observability.dashboards': u('dashboards are not synthesized for Azure API Management yet; set observability.dashboards: false for this target'),
+    'observability.objectives': n('Azure Monitor log alert rules (ScheduledQueryRule) over the access log in Application Insights: 5xx and 429 ratios as multiwindow burn-rate rules, latency a percentile over three 5-minute bins; action groups notified', { check: azureAccessLogChecks, differences: O.azure.objectives }),
+    'observability.dashboards': n('an Application Insights workbook per stage over the access log', { check: azureAccessLogChecks, differences: O.azure.dashboards }),
     size: n('no whole-API size limit; each policy document is limited (policy.size)'),
     // https://learn.microsoft.com/azure/api-management/api-management-policies (policy document size)
     ...AZURE_LIFECYCLE,

@@ -14,3 +14,19 @@ export function awsObjectiveChecks(ctx: CheckContext): SynthesisProblem[] {
   });
   return out;
 }
+
+/** Azure: the alert rules and the workbook read the access-log lines in Application Insights. */
+export function azureAccessLogChecks(ctx: CheckContext): SynthesisProblem[] {
+  if (ctx.spec.observability.accessLogs) return [];
+  const what = ctx.feature === 'observability.dashboards' ? 'the workbook reads' : 'the log alert rules read';
+  return [ctx.problem('observability', `${what} the access log in Application Insights (API Management's metrics carry no ratio or percentile); set observability.accessLogs: true`)];
+}
+
+/** Apigee: Cloud Monitoring's Apigee metrics have no flow (route) label. */
+export function apigeeObjectiveChecks(ctx: CheckContext): SynthesisProblem[] {
+  const out: SynthesisProblem[] = [];
+  ctx.spec.observability.objectives.forEach((o, i) => {
+    if (o.routes.length) out.push(ctx.problem(where(i), `objective ${o.name}: Apigee's Cloud Monitoring metrics (apigee.googleapis.com/proxy/*) have no route label, only the proxy's; drop routes (the objective then covers the whole gateway) or give this objective to another target`));
+  });
+  return out;
+}

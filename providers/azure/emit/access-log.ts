@@ -32,6 +32,9 @@ function fields(spec: GatewaySpec, stage: string, onError: boolean): [string, st
   ];
 }
 
+/** The schema fields the trace writes (the others: the records' differences). */
+export const AZURE_ACCESS_LOG_FIELD_NAMES: readonly string[] = ['time', 'requestId', 'target', 'gateway', 'stage', 'routeId', 'method', 'path', 'pathTemplate', 'status', 'latencyMs', 'consumer', 'plan', 'authReason', 'clientIp', 'userAgent'];
+
 /** The trace policy for one section; none when access logs are off. */
 export function accessLogTrace(spec: GatewaySpec, stage: string, section: 'outbound' | 'on-error'): XNode[] {
   if (!spec.observability.accessLogs) return [];

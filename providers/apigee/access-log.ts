@@ -1,0 +1,90 @@
+/**
+ * The access log in the one schema (lib/observability/access-log.ts) on Apigee X: a MessageLogging
+ * policy in the PostClientFlow (it runs after every response, faults included) writes one JSON line
+ * per request to Cloud Logging (log `anygate-access`). What a message template cannot do is done
+ * before it: the PreFlow's first step sets the literal fields (gateway, the time format) and null
+ * defaults, each route's flow names its route, and a JavaScript step at the end of the response
+ * (PostFlow, and the DefaultFaultRule) measures the latencies (templates cannot subtract, and the
+ * PostClientFlow runs only MessageLogging). Every value goes through conditions.ts: spec strings
+ * are JSON-encoded literals, run-time values `escapeJSON`'d.
+ */
+import type { RouteSpec } from '../../lib/model/types';
+import { el, type XNode } from '../shared/xml';
+import { jsonLiteral, jsonStringTemplate } from './conditions';
+import type { ApigeeContext } from './context';
+import * as P from './policies';
+
+/** The Cloud Logging log the lines go to (in the organization's project). */
+export const ACCESS_LOG_NAME = 'anygate-access';
+
+const V = 'anygate.log';
+
+/** The message template per schema field (JSON values). Absent fields: the records' differences. */
+export const APIGEE_ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  time: `"{timeFormatUTCMs(${V}.timeFormat,client.received.start.timestamp)}"`,
+  requestId: jsonStringTemplate('messageid'),
+  target: '"apigee"',
+  gateway: `{${V}.gateway}`,
+  stage: jsonStringTemplate('environment.name'),
+  routeId: `{${V}.routeId}`,
+  method: jsonStringTemplate('request.verb'),
+  path: jsonStringTemplate('request.path'),
+  pathTemplate: `{${V}.pathTemplate}`,
+  status: '{response.status.code}',
+  latencyMs: `{${V}.latencyMs}`,
+  backendLatencyMs: `{${V}.backendLatencyMs}`,
+  consumer: jsonStringTemplate('developer.app.name'),
+  plan: jsonStringTemplate('apiproduct.name'),
+  authReason: jsonStringTemplate('fault.name'),
+  clientIp: jsonStringTemplate('client.ip'),
+  userAgent: jsonStringTemplate('request.header.user-agent'),
+};
+
+/** The JSON line as a message template, fields in the schema's order. */
+export function accessLogTemplate(): string {
+  return `{${Object.entries(APIGEE_ACCESS_LOG_FIELDS).map(([k, v]) => `"${k}":${v}`).join(',')}}`;
+}
+
+/** The PreFlow's first step: literals and defaults (a request no route matches logs null route fields). */
+export function accessLogInit(ctx: ApigeeContext): XNode[] {
+  if (!ctx.spec.observability.accessLogs) return [];
+  const vars: [string, string][] = [
+    [`${V}.gateway`, jsonLiteral(ctx.spec.name)],
+    [`${V}.timeFormat`, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"],
+    [`${V}.routeId`, 'null'],
+    [`${V}.pathTemplate`, 'null'],
+    [`${V}.latencyMs`, '0'],
+    [`${V}.backendLatencyMs`, 'null'],
+  ];
+  return [ctx.step(ctx.add(P.assignLiterals('AM-log-init', vars)))];
+}
+
+/** The route flow's first step: which route matched. */
+export function accessLogRoute(ctx: ApigeeContext, r: RouteSpec): XNode[] {
+  if (!ctx.spec.observability.accessLogs) return [];
+  return [ctx.step(ctx.add(P.assignLiterals(`AM-log-${r.id}`, [[`${V}.routeId`, jsonLiteral(r.id)], [`${V}.pathTemplate`, jsonLiteral(r.path)]])))];
+}
+
+/** The last response step (PostFlow and DefaultFaultRule): the latencies. */
+export function accessLogTiming(ctx: ApigeeContext): XNode[] {
+  if (!ctx.spec.observability.accessLogs) return [];
+  return [ctx.step(ctx.add(P.javascript('JS-log-timing', { mode: 'timing' })))];
+}
+
+/** The PostClientFlow, with the MessageLogging policy; none when access logs are off. */
+export function postClientFlow(ctx: ApigeeContext): XNode[] {
+  if (!ctx.spec.observability.accessLogs) return [];
+  const policy = el(
+    'MessageLogging',
+    { name: 'ML-access-log', continueOnError: 'true', enabled: 'true' },
+    el('DisplayName', {}, 'ML-access-log'),
+    el(
+      'CloudLogging',
+      {},
+      el('LogName', {}, `projects/{organization.name}/logs/${ACCESS_LOG_NAME}`),
+      el('Message', { contentType: 'application/json' }, accessLogTemplate()),
+      el('ResourceType', {}, 'global'),
+    ),
+  );
+  return [el('PostClientFlow', { name: 'PostClientFlow' }, el('Request'), el('Response', {}, ctx.step(ctx.add(policy))))];
+}

@@ -1,0 +1,118 @@
+/**
+ * Apigee: the access log in the one schema (MessageLogging to Cloud Logging in the PostClientFlow,
+ * every run-time value escapeJSON'd, spec strings as JSON literals), the latency step of the shared
+ * script, objectives as Cloud Monitoring alert policies, the dashboard, and the component with
+ * Pulumi mocks. apigeelint runs on the bundles of the golden cases (test/golden/features).
+ */
+import { runInNewContext } from 'node:vm';
+import { XMLParser } from 'fast-xml-parser';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { ACCESS_LOG_FIELD_NAMES } from '../../lib/observability/access-log';
+import { DASHBOARD_PANELS } from '../../lib/observability/panels';
+import { accessLogTemplate, APIGEE_ACCESS_LOG_FIELDS } from '../../providers/apigee/access-log';
+import { compileApigee } from '../../providers/apigee/compile';
+import { jsonLiteral } from '../../providers/apigee/conditions';
+import { SCRIPT_SOURCE } from '../../providers/apigee/script';
+import { refusals } from '../helpers';
+import { installMocks, settle, valueOf } from '../pulumi-mocks';
+import { scratch } from '../validators';
+import { observedSpec } from './fixture';
+
+const recorded = installMocks({ latestRevisionId: '2' });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ApigeeGateway } = require('../../providers/apigee/gateway') as typeof import('../../providers/apigee/gateway');
+
+/** The fixture with its route objective made gateway-wide (Apigee's metrics have no route label). */
+function apigeeSpec(mutate: (s: Record<string, any>) => void = () => {}) {
+  const s = observedSpec();
+  delete s.observability.objectives[1].routes;
+  mutate(s);
+  return toGatewaySpec(s);
+}
+
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
+
+describe('Apigee observability', () => {
+  const spec = apigeeSpec();
+  const plan = compileApigee(spec);
+
+  it('logs the schema\'s fields in its order; the line is JSON once Apigee fills the template', () => {
+    const names = Object.keys(APIGEE_ACCESS_LOG_FIELDS);
+    expect(names).toEqual(ACCESS_LOG_FIELD_NAMES.filter((n) => names.includes(n)));
+    const ml = xml.parse(plan.files['policies/ML-access-log.xml']).MessageLogging;
+    expect(ml.CloudLogging.LogName).toBe('projects/{organization.name}/logs/anygate-access');
+    expect(ml.CloudLogging.Message['#text']).toBe(accessLogTemplate());
+    // Run-time values as Apigee would put them in (escapeJSON escapes quotes), variables from the
+    // AssignMessage literals as they are: the result is one schema line.
+    const route = xml.parse(plan.files['policies/AM-log-getItem.xml']).AssignMessage.AssignVariable;
+    const vars: Record<string, string> = { 'anygate.log.gateway': jsonLiteral('shop'), 'anygate.log.routeId': route[0].Value, 'anygate.log.pathTemplate': route[1].Value, 'anygate.log.latencyMs': '12', 'anygate.log.backendLatencyMs': 'null', 'response.status.code': '401' };
+    const line = accessLogTemplate()
+      .replace(/\{timeFormatUTCMs\([^)]*\)\}/, '2026-12-07T09:00:00.000Z')
+      .replace(/\{escapeJSON\(([^)]+)\)\}/g, (_, v: string) => JSON.stringify(`a"b\\${v}`).slice(1, -1))
+      .replace(/\{([A-Za-z.]+)\}/g, (_, v: string) => vars[v]);
+    const parsed = JSON.parse(line);
+    expect(parsed).toMatchObject({ target: 'apigee', gateway: 'shop', routeId: 'getItem', pathTemplate: '/items/{id}', status: 401, latencyMs: 12, backendLatencyMs: null, stage: 'a"b\\environment.name' });
+    // No spec brace reaches the template: the literal is \u-escaped.
+    expect(route[1].Value).toBe('"/items/\\u007bid\\u007d"');
+    expect(jsonLiteral('a"b{c}é')).toBe('"a\\"b\\u007bc\\u007d\\u00e9"');
+  });
+
+  it('runs the message logging in the PostClientFlow, the timing at the end of the response and of the fault rule', () => {
+    const pe = xml.parse(plan.files['proxies/default.xml']).ProxyEndpoint;
+    expect(pe.PostClientFlow.Response.Step.Name).toBe('ML-access-log');
+    expect(pe.PostFlow.Response.Step.Name).toBe('JS-log-timing');
+    const fault = [pe.DefaultFaultRule.Step].flat();
+    expect(fault[fault.length - 1].Name).toBe('JS-log-timing');
+    expect([pe.PreFlow.Request.Step].flat()[0].Name).toBe('AM-log-init');
+  });
+
+  it('the timing step measures the gateway and backend latencies', () => {
+    const vars: Record<string, unknown> = { 'client.received.start.timestamp': String(Date.now() - 50), 'target.sent.start.timestamp': '1000', 'target.received.end.timestamp': '1030' };
+    const context = { getVariable: (n: string) => vars[n] ?? null, setVariable: (n: string, v: unknown) => (vars[n] = v) };
+    runInNewContext(SCRIPT_SOURCE, { context, properties: { mode: 'timing' } });
+    expect(Number(vars['anygate.log.latencyMs'])).toBeGreaterThanOrEqual(50);
+    expect(vars['anygate.log.backendLatencyMs']).toBe('30');
+    delete vars['target.sent.start.timestamp'];
+    runInNewContext(SCRIPT_SOURCE, { context, properties: { mode: 'timing' } });
+    expect(vars['anygate.log.backendLatencyMs']).toBe('null');
+  });
+
+  it('plans burn-rate alert policies per environment in PromQL over the proxy\'s metrics', () => {
+    const alerts = plan.resources.filter((r) => r.type === 'gcp:monitoring/alertPolicy:AlertPolicy');
+    const stages = Object.keys(plan.environments).length;
+    expect(alerts).toHaveLength(stages * 8);
+    const page = alerts.find((r) => r.name === 'alert-shop-slo-availability-page-prod')!.inputs as any;
+    expect(page).toMatchObject({ combiner: 'OR', severity: 'CRITICAL', notificationChannels: ['projects/shop-prod/notificationChannels/123'], project: { $ref: 'arg', name: 'project' } });
+    const q = page.conditions[0].conditionPrometheusQueryLanguage;
+    expect(q.duration).toBe('0s');
+    expect(q.query).toContain('apigee_googleapis_com:proxy_response_count{monitored_resource="apigee.googleapis.com/Proxy",proxy_name="shop",env="prod",response_code=~"5.."}[1h]');
+    expect(q.query).toContain('[5m]))) > 0.0144');
+    const latency = alerts.find((r) => r.name === 'alert-items-read-latency-ticket-prod')!.inputs as any;
+    expect(latency.conditions[0].conditionPrometheusQueryLanguage).toMatchObject({ duration: '900s' });
+    expect(latency.conditions[0].conditionPrometheusQueryLanguage.query).toContain('histogram_quantile(0.9, sum by (le) (rate(apigee_googleapis_com:proxy_latencies_bucket{');
+  });
+
+  it('a dashboard per environment with the six panels', () => {
+    const d = plan.resources.find((r) => r.name === 'dashboard-prod')!;
+    const json = JSON.parse((d.inputs as any).dashboardJson);
+    expect(json.mosaicLayout.tiles.map((t: any) => t.widget.title)).toEqual(Object.values(DASHBOARD_PANELS));
+    expect(json.mosaicLayout.tiles[5].widget.logsPanel.filter).toContain('logName:"logs/anygate-access"');
+  });
+
+  it('refuses an objective over routes, and a deployment without a service account, naming the fix', () => {
+    expect(refusals(() => compileApigee(toGatewaySpec(observedSpec())))).toEqual([expect.stringContaining('objective items-read: Apigee\'s Cloud Monitoring metrics (apigee.googleapis.com/proxy/*) have no route label')]);
+    const plain = compileApigee(toGatewaySpec({ name: 'plain', backends: { api: { type: 'http', url: 'https://api.example.com' } }, routes: [{ id: 'getItem', method: 'GET', path: '/items/{id}', backend: 'api', auth: 'none' }] }));
+    expect(() => new ApigeeGateway('nosa', { plan: plain, orgId: 'p' })).toThrow(/pass serviceAccount to ApigeeGateway \(and grant it roles\/logging.logWriter\)/);
+  });
+
+  it('the component creates the alert policies and dashboards in the organization\'s project', async () => {
+    const gw = new ApigeeGateway('shop', { plan, orgId: 'shop-prod', serviceAccount: 'proxy@shop-prod.iam.gserviceaccount.com', functions: Object.fromEntries(plan.bindings.map((b) => [b, 'https://fn.a.run.app'])), bundleDir: scratch('apigee-obs-zip') });
+    await valueOf(gw.revision);
+    await settle();
+    const policies = recorded.filter((r) => r.type === 'gcp:monitoring/alertPolicy:AlertPolicy');
+    expect(policies.length).toBe(plan.resources.filter((r) => r.type === 'gcp:monitoring/alertPolicy:AlertPolicy').length);
+    expect(policies[0].inputs.project).toBe('shop-prod');
+    expect(recorded.filter((r) => r.type === 'gcp:monitoring/dashboard:Dashboard').map((r) => r.name).sort()).toEqual(Object.keys(plan.environments).sort().map((s) => `shop-dashboard-${s}`));
+    expect(recorded.find((r) => r.name === 'shop-deploy-prod')!.inputs.serviceAccount).toBe('proxy@shop-prod.iam.gserviceaccount.com');
+  });
+});

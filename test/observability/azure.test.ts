@@ -1,0 +1,98 @@
+/**
+ * Azure: objectives as log alert rules (ScheduledQueryRule) over the access log in Application
+ * Insights, the workbook, the KQL string module, and the component with Pulumi mocks.
+ */
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { DASHBOARD_PANELS } from '../../lib/observability/panels';
+import { compileAzure } from '../../providers/azure/compile';
+import { kqlList, kqlString } from '../../providers/azure/kql';
+import { accessLogLines } from '../../providers/azure/observability';
+import { refusals } from '../helpers';
+import { installMocks, settle, valueOf } from '../pulumi-mocks';
+import { observedSpec } from './fixture';
+
+const recorded = installMocks({ gatewayUrl: 'https://shop.azure-api.net' });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { AzureApimGateway } = require('../../providers/azure/gateway') as typeof import('../../providers/azure/gateway');
+
+describe('Azure observability', () => {
+  const spec = toGatewaySpec(observedSpec());
+  const plan = compileAzure(spec, { stage: 'prod' });
+  const rules = plan.resources.filter((r) => r.type === 'azure-native:monitor:ScheduledQueryRule');
+
+  it('plans a page and a ticket rule per ratio, and one latency rule, per objective', () => {
+    expect(rules.map((r) => r.name)).toEqual([
+      'alert-shop-slo-availability-page',
+      'alert-shop-slo-availability-ticket',
+      'alert-shop-slo-throttled-page',
+      'alert-shop-slo-throttled-ticket',
+      'alert-shop-slo-latency-ticket',
+      'alert-items-read-availability-page',
+      'alert-items-read-availability-ticket',
+      'alert-items-read-latency-ticket',
+    ]);
+    const page = rules[0].inputs as any;
+    expect(page).toMatchObject({ kind: 'LogAlert', severity: 1, windowSize: 'PT1H', evaluationFrequency: 'PT5M', scopes: [{ $ref: 'arg', name: 'applicationInsights.resourceId' }], actions: { actionGroups: ['/subscriptions/0000/resourceGroups/ops/providers/microsoft.insights/actionGroups/oncall'] } });
+    expect(page.criteria.allOf[0]).toMatchObject({ timeAggregation: 'Count', operator: 'GreaterThan', threshold: 0 });
+    expect((rules[1].inputs as any).windowSize).toBe('PT6H');
+    expect((rules[1].inputs as any).severity).toBe(2);
+  });
+
+  it('each burn-rate query compares both windows of the access log with the objective\'s threshold', () => {
+    const q = (rules[0].inputs as any).criteria.allOf[0].query as string;
+    // 99.9% over 30 days: 14.4x burns 0.0144 of the requests in 5xx.
+    expect(q).toContain('| where tostring(l.target) == "azure" and tostring(l.gateway) == "shop" and tostring(l.stage) == "prod"');
+    expect(q).toContain('countif(toint(l.status) >= 500 and timestamp > ago(5m))');
+    expect(q).toContain('| where longRatio > 0.0144 and shortRatio > 0.0144');
+    const throttled = (rules[2].inputs as any).criteria.allOf[0].query as string;
+    expect(throttled).toContain('toint(l.status) == 429');
+    expect(throttled).toContain('> 0.288');
+    // A route objective reads only its routes' lines.
+    const route = (rules[5].inputs as any).criteria.allOf[0].query as string;
+    expect(route).toContain('| where tostring(l.routeId) in ("getItem")');
+    const latency = (rules[7].inputs as any).criteria.allOf[0].query as string;
+    expect(latency).toContain('percentile(todouble(l.latencyMs), 90) by bin(timestamp, 5m)');
+    expect(latency).toContain('countif(p > 300)');
+    expect((rules[7].inputs as any).windowSize).toBe('PT15M');
+  });
+
+  it('the workbook has the six panels over the same lines, and a GUID name that does not change', () => {
+    const wb = plan.resources.find((r) => r.type === 'azure-native:applicationinsights:Workbook')!;
+    const data = JSON.parse((wb.inputs as any).serializedData);
+    expect(data.version).toBe('Notebook/1.0');
+    const titles = data.items.slice(1).map((i: any) => i.content.title ?? i.content.json.split('\n')[0].replace(/^### /, ''));
+    expect(titles).toEqual(Object.values(DASHBOARD_PANELS));
+    expect(data.items[1].content.query.startsWith(accessLogLines(spec, 'prod'))).toBe(true);
+    expect((wb.inputs as any).resourceName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect((compileAzure(spec, { stage: 'prod' }).resources.find((r) => r.name === 'dashboard')!.inputs as any).resourceName).toBe((wb.inputs as any).resourceName);
+    const other = toGatewaySpec({ ...observedSpec(), name: 'shop2' });
+    expect((compileAzure(other, { stage: 'prod' }).resources.find((r) => r.name === 'dashboard')!.inputs as any).resourceName).not.toBe((wb.inputs as any).resourceName);
+  });
+
+  it('refuses objectives and dashboards without access logs, naming the fix', () => {
+    const s = observedSpec();
+    s.observability.accessLogs = false;
+    const problems = refusals(() => compileAzure(toGatewaySpec(s), { stage: 'prod' }));
+    expect(problems).toContain('observability observability.objectives azure (Developer): the log alert rules read the access log in Application Insights (API Management\'s metrics carry no ratio or percentile); set observability.accessLogs: true');
+    expect(problems.some((p) => p.includes('observability.dashboards') && p.includes('the workbook reads'))).toBe(true);
+  });
+
+  it('KQL literals escape what would end them; control characters are refused', () => {
+    expect(kqlString('a"b\\c\td')).toBe('"a\\"b\\\\c\\td"');
+    expect(kqlString('x" or 1==1 //')).toBe('"x\\" or 1==1 //"');
+    expect(kqlList(['a', 'b'])).toBe('("a", "b")');
+    expect(() => kqlString('a\u0001')).toThrow(/control character/);
+  });
+
+  it('the component creates the rules and the workbook in the Application Insights resource\'s location', async () => {
+    const gw = AzureApimGateway.fromSpec('shop', { gateway: spec, stage: 'prod', resourceGroupName: 'rg', serviceName: 'apim', functions: { fn: { url: 'https://fn.azurewebsites.net/api', key: 'k' } }, applicationInsights: { instrumentationKey: 'ikey', resourceId: '/subscriptions/0000/resourceGroups/rg/providers/microsoft.insights/components/shop', location: 'westeurope' } });
+    await valueOf(gw.gatewayUrl);
+    await settle();
+    const mine = recorded.filter((r) => r.type === 'azure-native:monitor:ScheduledQueryRule' || r.type === 'azure-native:applicationinsights:Workbook');
+    expect(mine).toHaveLength(rules.length + 1);
+    const page = mine.find((r) => r.name === 'shop-alert-shop-slo-availability-page')!;
+    expect(page.inputs).toMatchObject({ location: 'westeurope', resourceGroupName: 'rg', scopes: ['/subscriptions/0000/resourceGroups/rg/providers/microsoft.insights/components/shop'], ruleName: 'shop-prod-shop-slo-availability-page' });
+    expect(mine.find((r) => r.name === 'shop-dashboard')!.inputs).toMatchObject({ sourceId: '/subscriptions/0000/resourceGroups/rg/providers/microsoft.insights/components/shop', kind: 'shared', category: 'workbook' });
+    expect(() => AzureApimGateway.fromSpec('shop2', { gateway: spec, stage: 'prod', resourceGroupName: 'rg', serviceName: 'apim', functions: { fn: { url: 'https://fn.azurewebsites.net/api', key: 'k' } }, applicationInsights: { instrumentationKey: 'ikey' } })).toThrow(/pass applicationInsights: \{ instrumentationKey, resourceId, location \}/);
+  });
+});
