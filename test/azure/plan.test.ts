@@ -56,9 +56,10 @@ describe("apiDefinition 'openapi'", () => {
     expect(plan.resources.filter((r) => r.type.endsWith(':ApiOperationPolicy')).length).toBe(plan.operations.filter((o) => o.policy).length);
   });
 
-  it('refuses ANY routes and greedy parameters', () => {
+  it('refuses ANY routes and greedy parameters, each named (one route can be both)', () => {
     expect(refusals(() => compileAzure(toGatewaySpec(petstore()), { apiDefinition: 'openapi' }))).toEqual([
-      "files route.any azure (Developer): apiDefinition 'openapi' cannot carry an ANY route (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'",
+      "files route.any azure (Developer): apiDefinition 'openapi' cannot carry an ANY route (OpenAPI has no * method); use apiDefinition 'operations'",
+      "files path.greedy azure (Developer): apiDefinition 'openapi' cannot carry a greedy path parameter (an OpenAPI path template matches one segment); use apiDefinition 'operations'",
     ]);
   });
 });

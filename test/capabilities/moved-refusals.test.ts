@@ -91,8 +91,8 @@ describe('spec-phase refusals moved into the records', () => {
     const o: SupportOptions = { azure: { apiDefinition: 'openapi' } };
     const lines = recordLines(spec, 'azure', o);
     expect(lines).toEqual([
-      "route any-any: route.any on azure (Developer): apiDefinition 'openapi' cannot carry an ANY route (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'",
-      "route get-files-rest: path.greedy on azure (Developer): apiDefinition 'openapi' cannot carry a greedy path parameter (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'",
+      "route any-any: route.any on azure (Developer): apiDefinition 'openapi' cannot carry an ANY route (OpenAPI has no * method); use apiDefinition 'operations'",
+      "route get-files-rest: path.greedy on azure (Developer): apiDefinition 'openapi' cannot carry a greedy path parameter (an OpenAPI path template matches one segment); use apiDefinition 'operations'",
     ]);
     expect(lines).toEqual(synthLines(spec, 'azure', o));
     // The spec's own azure block says the same.

@@ -144,6 +144,6 @@ export const stageAndOptionChecks: Check = stageChecks;
  */
 export const openApiDefinitionChecks: Check = (ctx) => {
   if ((ctx.options.azure?.apiDefinition ?? ctx.spec.azure?.apiDefinition) !== 'openapi') return [];
-  const what = ctx.feature === 'route.any' ? 'an ANY route' : 'a greedy path parameter';
-  return usedRoutes(ctx).map((r) => ctx.problem(r.id, `apiDefinition 'openapi' cannot carry ${what} (OpenAPI has no * method or wildcard template); use apiDefinition 'operations'`));
+  const what = ctx.feature === 'route.any' ? 'an ANY route (OpenAPI has no * method)' : 'a greedy path parameter (an OpenAPI path template matches one segment)';
+  return usedRoutes(ctx).map((r) => ctx.problem(r.id, `apiDefinition 'openapi' cannot carry ${what}; use apiDefinition 'operations'`));
 };
