@@ -86,5 +86,6 @@ export function postClientFlow(ctx: ApigeeContext): XNode[] {
       el('ResourceType', {}, 'global'),
     ),
   );
-  return [el('PostClientFlow', { name: 'PostClientFlow' }, el('Request'), el('Response', {}, ctx.step(ctx.add(policy))))];
+  // Response only: apigeelint (PD006) and Apigee's flow schema take no Request in a PostClientFlow.
+  return [el('PostClientFlow', { name: 'PostClientFlow' }, el('Response', {}, ctx.step(ctx.add(policy))))];
 }
