@@ -93,7 +93,8 @@ export function corsPolicy(spec: GatewaySpec): Record<string, unknown> {
 export interface SecurityContext {
   readonly namespace: string;
   readonly functions: Readonly<Record<string, ServiceRef>> | undefined;
-  readonly target: { group: string; kind: string; name: string; sectionName: string };
+  /** The rule (sectionName) or, for the AI Gateway's generated HTTPRoute, the whole route. */
+  readonly target: { group: string; kind: string; name: string; sectionName?: string };
 }
 
 /** The route rule's SecurityPolicy, or undefined when it needs none. */

@@ -138,7 +138,7 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
 const kubernetesModels = (ctx: CheckContext) => {
   const out: SynthesisProblem[] = [];
   const roots = new Map<string, string>();
-  const firstOfBackend = new Map<string, RouteSpec>();
+  let firstLlm: RouteSpec | undefined;
   const models = new Map<string, string>();
   for (const { route, name, b } of llmRoutes(ctx)) {
     const p = (m: string) => out.push(ctx.problem(route.id, m));
@@ -156,9 +156,11 @@ const kubernetesModels = (ctx: CheckContext) => {
     }
     const what = [route.transform && 'transform', route.rateLimit && 'rateLimit', route.validation && 'validation', route.cache && 'cache', route.versions?.length && 'versions'].filter(Boolean);
     if (what.length) p(`an LLM route goes through an AIGatewayRoute, which anygate gives no ${what.join(', ')}: remove it from the route, or use another target`);
-    const first = firstOfBackend.get(name);
-    if (first && JSON.stringify([first.auth, first.scopes]) !== JSON.stringify([route.auth, route.scopes])) p(`the routes of backend ${name} share one AIGatewayRoute rule, and ${route.id} is authorized differently from ${first.id}: give them the same auth and scopes`);
-    if (!first) firstOfBackend.set(name, route);
+    // Envoy Gateway decides auth before the AI Gateway reads the model (on its route-not-found rule),
+    // so one SecurityPolicy covers the whole generated HTTPRoute: every LLM route needs the same auth.
+    const authOf = (r: RouteSpec) => JSON.stringify([r.auth, r.scopes, Boolean(r.authOptional)]);
+    if (firstLlm && authOf(firstLlm) !== authOf(route)) p(`Envoy Gateway checks credentials before the AI Gateway reads the request's model, so one SecurityPolicy covers every LLM route of the stage, and ${route.id} is authorized differently from ${firstLlm.id}: give all LLM routes (${llmRoutes(ctx).map((l) => l.route.id).join(', ')}) the same auth and scopes, or serve the differently authorized models from another gateway spec`);
+    if (!firstLlm) firstLlm = route;
     const taken = models.get(b.model);
     if (taken && taken !== name) p(`backends ${taken} and ${name} both serve model ${b.model}, and Envoy AI Gateway picks the backend by the request's model: give each backend its own model`);
     models.set(b.model, name);
@@ -181,11 +183,12 @@ const kubernetesTokenCallers = (ctx: CheckContext) =>
 
 const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': u('Envoy AI Gateway\'s MCPRoute (v1.1) aggregates MCP servers (backendRefs to MCP servers, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
-  'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; the route\'s SecurityPolicy targets the rule of the HTTPRoute the AI Gateway generates', {
+  'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; one SecurityPolicy on the whole HTTPRoute the AI Gateway generates (auth runs before the model is read), so every LLM route of a stage has the same auth', {
     check: kubernetesModels,
     differences: [
-      differs('status', 'the AI Gateway picks the backend by the request body\'s model: a request naming another model answers 404 from the AI Gateway\'s route-not-found rule'),
-      differs('status', 'the AI Gateway serves the OpenAI paths under its rootPrefix with a catch-all PathPrefix rule: a path no HTTPRoute matches under that prefix answers the AI Gateway\'s 404, not the gateway\'s'),
+      differs('status', 'the AI Gateway picks the backend by the request body\'s model: a request naming another model answers 404 from the AI Gateway\'s route-not-found rule (401 first when the LLM routes need credentials and none are valid)'),
+      differs('status', 'the AI Gateway serves the OpenAI paths under its rootPrefix with a catch-all PathPrefix rule: a path no HTTPRoute matches under that prefix answers the AI Gateway\'s 404 (or the LLM routes\' 401), not the gateway\'s'),
+      differs('timeout', 'the rule\'s timeouts.request (timeoutMs, default 29 s: AWS\'s integration cap) bounds the whole exchange including every streamed chunk, where the AI Gateway\'s own default is 60 s', 'set timeoutMs on the backend (up to 300000) for long or streamed completions'),
     ],
   }),
   'llm.tokenLimit': n('AIGatewayRoute llmRequestCosts (TotalToken into io.envoy.ai_gateway metadata) and a Global BackendTrafficPolicy rate limit on the rule, costing 0 on the request and the reported tokens on the response, per consumer (the API-key client header) or one bucket', {
