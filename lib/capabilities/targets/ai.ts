@@ -96,6 +96,11 @@ function agentCoreTools(ctx: CheckContext): SynthesisProblem[] {
     const p = (m: string) => out.push(ctx.problem(r.id, m));
     if (r.auth !== 'none') p('AgentCore Gateway calls the stage with one identity of its own and cannot call methods behind Lambda authorizers (anygate\'s jwt and custom authorizers) nor pass each consumer\'s API key, so the tool would bypass or break the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
     if (r.method === 'ANY') p('an AgentCore tool calls one method: give the route a method');
+    // gateway-target-api-gateway.html: "If your API uses a proxy resources, such as /pets/{proxy+}, AgentCore Gateway won't support this method."
+    if (r.segments.some((s) => s.kind === 'param' && s.greedy)) p(`AgentCore Gateway does not support methods on proxy resources (${r.path} has a greedy {name+} segment): give the tool a route without a greedy segment, or drop mcp from it`);
+    // AgentCore calls the stage from its own addresses: an allow-list refuses every tool call, and a
+    // deny-list is bypassed through the open MCP endpoint.
+    if (ctx.spec.ipRules && (ctx.spec.ipRules.allow.length || ctx.spec.ipRules.deny.length)) p('AgentCore Gateway calls the stage from its own addresses, so ipRules.allow would refuse every tool call and ipRules.deny would be bypassed by a denied client calling the tool through the open MCP endpoint: drop ipRules from the spec, or expose the tools from another gateway spec or target');
     if (ctx.spec.domains?.some((d) => d.mtls)) p('a mutual-TLS domain disables the API\'s default endpoint, which AgentCore Gateway calls: drop mtls from the domains, or expose the tools from another target');
     const name = AGENTCORE_TOOL_PREFIX + r.mcp!.tool;
     if (name.length > TOOL_NAME_MAX) p(`AgentCore lists the tool as ${name} (${name.length} characters), over the ${TOOL_NAME_MAX} MCP clients accept: shorten mcp.tool to ${TOOL_NAME_MAX - AGENTCORE_TOOL_PREFIX.length} characters`);
