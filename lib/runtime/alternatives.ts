@@ -55,10 +55,17 @@ export interface CredentialPlace {
   readonly scheme?: string;
 }
 
-/** The value after `scheme` (lower-case, compared without case) and one space, or undefined when `value` does not start so or holds nothing after it. */
+/**
+ * The value after `scheme` (lower-case, compared without ASCII case: RFC 7235 auth-scheme is an
+ * ASCII token, so `\u212A` KELVIN SIGN is no `k`, as Apigee's `(?i)` sees it) and one space, or
+ * undefined when `value` does not start so or holds nothing after it.
+ */
 export function afterScheme(value: string | undefined, scheme: string): string | undefined {
-  return value && value.length > scheme.length + 1 && value.slice(0, scheme.length + 1).toLowerCase() === scheme + ' ' ? value.slice(scheme.length + 1) : undefined;
+  return value && value.length > scheme.length + 1 && asciiLower(value.slice(0, scheme.length + 1)) === scheme + ' ' ? value.slice(scheme.length + 1) : undefined;
 }
+
+/** Lower-cases A-Z only (String.prototype.toLowerCase folds beyond ASCII). */
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 
 /**
  * Which of a route's authorizers the request presents (docs/model.md, "Alternative credentials"):
