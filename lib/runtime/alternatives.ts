@@ -61,11 +61,9 @@ export interface CredentialPlace {
  * undefined when `value` does not start so or holds nothing after it.
  */
 export function afterScheme(value: string | undefined, scheme: string): string | undefined {
-  return value && value.length > scheme.length + 1 && asciiLower(value.slice(0, scheme.length + 1)) === scheme + ' ' ? value.slice(scheme.length + 1) : undefined;
+  // Lower-case A-Z only (toLowerCase on the whole prefix would fold beyond ASCII).
+  return value && value.length > scheme.length + 1 && value.slice(0, scheme.length + 1).replace(/[A-Z]/g, (c) => c.toLowerCase()) === scheme + ' ' ? value.slice(scheme.length + 1) : undefined;
 }
-
-/** Lower-cases A-Z only (String.prototype.toLowerCase folds beyond ASCII). */
-const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 
 /**
  * Which of a route's authorizers the request presents (docs/model.md, "Alternative credentials"):
