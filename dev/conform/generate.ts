@@ -132,6 +132,12 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
       // Optional authentication: nothing presented is let in; a presented credential must still be valid.
       out.push({ name: `${r.id}: no credentials (optional authentication)`, route: r.id, advanceSeconds: 3600, request: base, expect: { statusNot: [401, 403, 429] } });
       const key = credentials(spec, r).apiKey;
+      // Another scheme (or a lowercase bearer) is a presented credential, not a missing one: refused
+      // (Envoy's jwt.optional took it for missing, which is why Kubernetes refuses auth.optional).
+      if (jwt) {
+        out.push({ name: `${r.id}: another scheme on an optional route`, route: r.id, request: { ...base, headers: { authorization: 'Basic eHl6' } }, expect: refused(spec, profile, 'unauthorized') });
+        out.push({ name: `${r.id}: lowercase bearer with a bad token on an optional route`, route: r.id, request: { ...base, headers: { authorization: 'bearer not.a.token' } }, expect: refused(spec, profile, 'unauthorized') });
+      }
       if (key && !jwt) out.push({ name: `${r.id}: an invalid API key on an optional route`, route: r.id, request: { ...base, ...(key.scheme ? { headers: { [key.name ?? 'x-api-key']: `${key.scheme} ${INVALID_KEY}` } } : keyAt({ in: key.in ?? 'header', name: key.name ?? 'x-api-key' })) }, expect: refused(spec, profile, 'invalidApiKey') });
     } else out.push({ name: `${r.id}: no credentials`, route: r.id, request: base, expect: refused(spec, profile, noCreds) });
     if (jwt) {

@@ -143,9 +143,14 @@ export function canaryBucket(value: string): number {
   return h % 100;
 }
 
-/** The value of a cookie in a Cookie header (the first of that name), or undefined. */
+/**
+ * The value of a cookie in a Cookie header (the first of that name), or undefined. Pairs are split
+ * on `;` and `,`: API Management joins repeated Cookie fields (HTTP/2 cookie crumbs) with `,`, which
+ * a cookie-octet never holds (RFC 6265 §4.1.1); Azure's expression (providers/azure/emit/canary.ts)
+ * splits alike.
+ */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
+  for (const part of (header ?? '').split(/[;,]/)) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }

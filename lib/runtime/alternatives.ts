@@ -55,9 +55,14 @@ export interface CredentialPlace {
   readonly scheme?: string;
 }
 
-/** The value after `scheme` (lower-case, compared without case) and one space, or undefined when `value` does not start so or holds nothing after it. */
+/**
+ * The value after `scheme` (lower-case, compared without ASCII case: RFC 7235 auth-scheme is an
+ * ASCII token, so `\u212A` KELVIN SIGN is no `k`, as Apigee's `(?i)` sees it) and one space, or
+ * undefined when `value` does not start so or holds nothing after it.
+ */
 export function afterScheme(value: string | undefined, scheme: string): string | undefined {
-  return value && value.length > scheme.length + 1 && value.slice(0, scheme.length + 1).toLowerCase() === scheme + ' ' ? value.slice(scheme.length + 1) : undefined;
+  // Lower-case A-Z only (toLowerCase on the whole prefix would fold beyond ASCII).
+  return value && value.length > scheme.length + 1 && value.slice(0, scheme.length + 1).replace(/[A-Z]/g, (c) => c.toLowerCase()) === scheme + ' ' ? value.slice(scheme.length + 1) : undefined;
 }
 
 /**

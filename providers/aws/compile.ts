@@ -37,6 +37,7 @@ import { emitValidation, VALIDATORS } from './routes/validation';
 import { compileStages, type MethodEntry } from './stage';
 import { sourceCidrs } from '../shared/cidr';
 import { expandVersions } from '../../lib/model/versions';
+import { toolSchemas } from '../../lib/model/tool-schema';
 
 export interface AwsCompileOptions {
   /** Stages to compile. @default - every stage of the spec */
@@ -183,11 +184,15 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
 
 /** The tools, at their resource paths in the body (sibling renames applied). */
 function mcpPlan(spec: GatewaySpec, resources: Map<string, AwsResource>): { mcp?: AwsMcpPlan } {
-  const tools = spec.routes.filter((r) => r.mcp).map((r) => ({ name: r.mcp!.tool, path: resources.get(r.id)!.path, method: r.method, description: r.mcp!.description }));
+  const routes = spec.routes.filter((r) => r.mcp);
+  const tools = routes.map((r) => ({ name: r.mcp!.tool, path: resources.get(r.id)!.path, method: r.method, description: r.mcp!.description }));
   if (!tools.length) return {};
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const description = spec.mcp?.description;
-  return { mcp: { ...(description ? { description } : {}), targetName: AGENTCORE_TARGET_NAME, tools } };
+  // What AgentCore reads from the stage's export per tool: a change must change the GatewayTarget.
+  const schemas = routes.map((r) => [r.mcp!.tool, r.method, resources.get(r.id)!.path, toolSchemas(r, spec)] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const schemaHash = createHash('sha256').update(JSON.stringify(canonical(schemas))).digest('hex').slice(0, 16);
+  return { mcp: { ...(description ? { description } : {}), targetName: AGENTCORE_TARGET_NAME, tools, schemaHash } };
 }
 
 export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = {}): AwsPlan {

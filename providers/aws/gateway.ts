@@ -142,6 +142,12 @@ function acknowledge(scope: IConstruct | undefined, rules: { id: string; reason:
   if (scope) Validations.of(scope).acknowledge(...rules);
 }
 
+/** GatewayTarget Description (at most 200 characters), ending in the tool schemas' hash. */
+function targetDescription(api: string, stage: string, hash: string): string {
+  const tail = ` (tool schemas ${hash})`;
+  return `${api} stage ${stage}`.slice(0, 200 - tail.length) + tail;
+}
+
 /** An anygate gateway deployed as an API Gateway REST API. */
 export class AwsGateway extends Construct {
   /** The compiled plan the construct was built from. */
@@ -231,7 +237,7 @@ export class AwsGateway extends Construct {
 
     this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
     this.addStages(plan, functionVariables, props.webAclArn);
-    this.addMcp(plan);
+    this.addMcp(plan, props.endpointType);
     this.addObservability(plan);
     this.url = this.addUrls(props.outputs ?? true);
     this.addDomains(plan, props.outputs ?? true);
@@ -330,13 +336,27 @@ export class AwsGateway extends Construct {
   /**
    * Per stage, an AgentCore Gateway (MCP) whose target is the stage: a tool filter and override per
    * tool. Inbound and outbound without authorization: the records let only public routes be tools.
-   * The service role is the one AgentCore requires; no-auth calls need no policy on it.
+   * The service role is the one AgentCore requires; no-auth calls need no policy on it. Its trust
+   * is limited to this account's AgentCore gateways (aws:SourceAccount, aws:SourceArn: confused deputy).
+   * The target's description carries the tool schemas' hash: AgentCore reads the stage's export only
+   * when the target is created or updated.
    */
-  private addMcp(plan: AwsPlan): void {
+  private addMcp(plan: AwsPlan, endpointType: apigw.EndpointType | undefined): void {
     const mcp = plan.mcp;
     if (!mcp) return;
+    // gateway-target-api-gateway.html: "Your API must be configured with a public endpoint type. Private endpoints are not supported."
+    if (endpointType === apigw.EndpointType.PRIVATE) {
+      throw new Error(`AwsGateway: endpointType PRIVATE cannot serve MCP tools (${mcp.tools.map((t) => t.name).join(', ')}): AgentCore Gateway calls only public (REGIONAL or EDGE) API endpoints; use REGIONAL, or drop mcp from the routes`);
+    }
+    const stack = Stack.of(this);
     for (const [name, stage] of Object.entries(this.stages)) {
-      const role = new iam.Role(this, `McpRole${pascal(name)}`, { assumedBy: new iam.ServicePrincipal('bedrock-agentcore.amazonaws.com'), description: `AgentCore Gateway of ${plan.apiName} (${name})` });
+      const principal = new iam.ServicePrincipal('bedrock-agentcore.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'bedrock-agentcore', resource: 'gateway', resourceName: '*' }) },
+        },
+      });
+      const role = new iam.Role(this, `McpRole${pascal(name)}`, { assumedBy: principal, description: `AgentCore Gateway of ${plan.apiName} (${name})` });
       const gateway = new agentcore.CfnGateway(this, `Mcp${pascal(name)}`, {
         name: agentCoreGatewayName(plan.apiName, name),
         ...(mcp.description ? { description: mcp.description } : {}),
@@ -347,7 +367,7 @@ export class AwsGateway extends Construct {
       new agentcore.CfnGatewayTarget(this, `McpTarget${pascal(name)}`, {
         gatewayIdentifier: gateway.attrGatewayIdentifier,
         name: mcp.targetName,
-        description: `${plan.apiName} stage ${name}`,
+        description: targetDescription(plan.apiName, name, mcp.schemaHash),
         targetConfiguration: {
           mcp: {
             apiGateway: {

@@ -96,6 +96,12 @@ export interface AwsMcpPlan {
   readonly targetName: string;
   /** Sorted by name. */
   readonly tools: AwsMcpTool[];
+  /**
+   * sha256 (16 hex) of the tools' schemas (lib/model/tool-schema.ts): in the GatewayTarget's
+   * description, so a change of a tool's arguments updates the target and AgentCore re-reads the
+   * stage's export (it keeps a snapshot taken when the target is created or updated).
+   */
+  readonly schemaHash: string;
 }
 
 export interface AwsPlan {

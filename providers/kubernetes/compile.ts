@@ -153,15 +153,16 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   return { stage, namespace, objects: sortObjects(objects) };
 }
 
-/** The SecurityPolicy of each LLM backend's rule (its routes share auth: the record refuses otherwise), and the error contract of the generated HTTPRoute. */
+/**
+ * The stage's one SecurityPolicy on the AI Gateway's generated HTTPRoute, without sectionName: auth
+ * is decided on its route-not-found rule before the model is read, so a per-rule policy would never
+ * run for a body-only request. The record refuses LLM routes authorized differently.
+ */
 function llmPolicies(c: StageContext, llm: LlmStage): K8sObject[] {
   const out: K8sObject[] = [];
-  const seen = new Set<string>();
-  for (const route of c.spec.routes) {
-    const target = llm.targets.get(route.id);
-    if (!target || seen.has(target.sectionName!)) continue;
-    seen.add(target.sectionName!);
-    const sp = securityPolicy(c.spec, route, dnsLabel(c.spec.name, target.sectionName!), { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target: target as { group: string; kind: string; name: string; sectionName: string } });
+  const route = c.spec.routes.find((r) => llm.targets.has(r.id));
+  if (route && llm.routeTarget) {
+    const sp = securityPolicy(c.spec, route, dnsLabel(aiRouteName(c.spec), 'auth'), { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target: llm.routeTarget });
     if (sp) out.push(sp);
   }
   if (llm.targets.size) {

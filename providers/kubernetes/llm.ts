@@ -7,9 +7,13 @@
  * llmRequestCosts put in the io.envoy.ai_gateway metadata.
  * https://aigateway.envoyproxy.io/docs/capabilities/traffic/usage-based-ratelimiting
  *
- * The AI Gateway generates an HTTPRoute named after the AIGatewayRoute, with the same rule names:
- * the route's SecurityPolicy and the budget target those rules. What cannot be carried (providers,
- * paths, estimates, mixed auth) is refused by the record first (lib/capabilities/targets/ai.ts).
+ * The AI Gateway generates an HTTPRoute named after the AIGatewayRoute, with the same rule names
+ * plus a header-less `route-not-found` rule. Envoy Gateway runs auth before the AI Gateway's
+ * ext_proc sets the model header, so auth is decided on route-not-found for a body-only request:
+ * the SecurityPolicy targets the whole generated HTTPRoute (`routeTarget`), and the budget (a rate
+ * limit, which runs after the ext_proc on the recomputed route) targets the rules. What cannot be
+ * carried (providers, paths, estimates, mixed auth) is refused by the record first
+ * (lib/capabilities/targets/ai.ts).
  */
 import { AI_GATEWAY_SCHEMA, llmPlacement, llmRoutesOf, type LlmPlacement } from '../../lib/capabilities/targets/kubernetes-ai';
 import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../lib/model/types';
@@ -35,8 +39,10 @@ type Target = { group: string; kind: string; name: string; sectionName?: string 
 
 export interface LlmStage {
   readonly objects: K8sObject[];
-  /** Per LLM route: the rule of the generated HTTPRoute its policies target. */
+  /** Per LLM route: the rule of the generated HTTPRoute its traffic policies target. */
   readonly targets: Map<string, Target>;
+  /** The whole generated HTTPRoute (with route-not-found): what the stage's one SecurityPolicy targets. */
+  readonly routeTarget?: Target;
   /** Rules whose token budget policy the stage emits (they take no other BackendTrafficPolicy). */
   readonly budgeted: Set<string>;
   /** The rootPrefix the routes need (one: the record refuses more). */
@@ -142,5 +148,5 @@ export function llmStage(
   aiSpec.rules = rules;
   if (backends.some((n) => (spec.backends[n] as LlmBackendSpec).tokenLimit)) aiSpec.llmRequestCosts = [{ metadataKey: TOTAL_TOKENS_KEY, type: 'TotalToken' }];
   out.objects.push({ apiVersion: AIGW_API, kind: 'AIGatewayRoute', metadata: { name: routeName, namespace }, spec: aiSpec });
-  return { ...out, rootPrefix };
+  return { ...out, rootPrefix, routeTarget: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: routeName } };
 }

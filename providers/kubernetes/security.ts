@@ -93,7 +93,8 @@ export function corsPolicy(spec: GatewaySpec): Record<string, unknown> {
 export interface SecurityContext {
   readonly namespace: string;
   readonly functions: Readonly<Record<string, ServiceRef>> | undefined;
-  readonly target: { group: string; kind: string; name: string; sectionName: string };
+  /** The rule (sectionName) or, for the AI Gateway's generated HTTPRoute, the whole route. */
+  readonly target: { group: string; kind: string; name: string; sectionName?: string };
 }
 
 /** The route rule's SecurityPolicy, or undefined when it needs none. */
@@ -105,9 +106,8 @@ export function securityPolicy(spec: GatewaySpec, route: RouteSpec, name: string
   for (const n of names) {
     const a = spec.authorizers[n];
     if (a.type === 'jwt') {
-      // Optional authentication (refused by the records unless this is the route's only authorizer,
-      // with no scopes or claims): Envoy lets a request without a token in, and refuses an invalid one.
-      s.jwt = route.authOptional ? { optional: true, ...jwt(n, a) } : jwt(n, a);
+      // Optional authentication is refused by the auth.optional record (jwt.optional lets another scheme in).
+      s.jwt = jwt(n, a);
       provider = dnsLabel(n);
       claims = a.requiredClaims;
     } else if (a.type === 'apiKey') s.apiKeyAuth = apiKey(spec, a);

@@ -43,7 +43,7 @@ describe('Kubernetes LLM backends (Envoy AI Gateway)', () => {
       ],
     });
     expect(problems(two)).toEqual([
-      expect.stringMatching(/^route complete: .*authorized differently from chat: give them the same auth and scopes/),
+      expect.stringMatching(/^route complete: .*one SecurityPolicy covers every LLM route of the stage, and complete is authorized differently from chat: give all LLM routes \(chat, complete, embed\) the same auth and scopes/),
       expect.stringMatching(/^route embed: .*backends model and other both serve model m/),
     ]);
   });
@@ -62,7 +62,36 @@ describe('Kubernetes LLM backends (Envoy AI Gateway)', () => {
     expect(budget.rateLimit.global.rules).toEqual([
       { limit: { requests: 500, unit: 'Hour' }, cost: { request: { from: 'Number', number: 0 }, response: { from: 'Metadata', metadata: { namespace: 'io.envoy.ai_gateway', key: 'llm_total_token' } } } },
     ]);
-    expect(one(os, 'SecurityPolicy')[0].spec).toMatchObject({ targetRefs: [{ kind: 'HTTPRoute', name: 'ai-llm', sectionName: 'llm-model' }], apiKeyAuth: { forwardClientIDHeader: 'x-anygate-consumer' } });
+    expect(one(os, 'SecurityPolicy')[0].spec).toMatchObject({ apiKeyAuth: { forwardClientIDHeader: 'x-anygate-consumer' } });
+  });
+
+  it('one SecurityPolicy on the whole generated HTTPRoute, so a body-only request (route-not-found) is authenticated', () => {
+    // Envoy Gateway runs api_key_auth/jwt before the AI Gateway ext_proc sets x-ai-eg-model: a request
+    // without the header is first routed to route-not-found, so a rule-targeted policy never runs.
+    const backends = { model: { type: 'llm', provider: 'openai-compatible', url: 'https://a.example.com/v1', model: 'm' }, other: { type: 'llm', provider: 'openai-compatible', url: 'https://b.example.com/v1', model: 'n', tokenLimit: { tokens: 9, period: 'hour' } } };
+    const two = spec({}, {
+      backends,
+      routes: [
+        { id: 'chat', method: 'POST', path: '/chat/completions', backend: 'model', auth: ['key'] },
+        { id: 'embed', method: 'POST', path: '/embeddings', backend: 'other', auth: ['key'] },
+      ],
+    });
+    expect(problems(two)).toEqual([]);
+    const os = objects(two);
+    const sps = one(os, 'SecurityPolicy');
+    expect(sps.map((o) => o.metadata.name)).toEqual(['ai-llm-auth']);
+    expect(sps[0].spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai-llm' }]);
+    // The budget still targets its rule (the rate limit runs after the ext_proc, on the recomputed route),
+    // keyed on the consumer header the route-wide apiKeyAuth now always sets.
+    const budget = one(os, 'BackendTrafficPolicy', 'ai-llm-other')[0].spec as any;
+    expect(budget.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'ai-llm', sectionName: 'llm-other' }]);
+    expect(budget.rateLimit.global.rules[0].clientSelectors).toEqual([{ headers: [{ name: 'x-anygate-consumer', type: 'Distinct' }] }]);
+    // Routes of different backends with different auth cannot share the one policy: refused by record.
+    const mixed = spec({}, { backends, routes: [
+      { id: 'chat', method: 'POST', path: '/chat/completions', backend: 'model', auth: ['key'] },
+      { id: 'embed', method: 'POST', path: '/embeddings', backend: 'other', auth: ['jwt'] },
+    ] });
+    expect(problems(mixed)).toEqual(expect.arrayContaining([expect.stringMatching(/^route embed: backend\.llm on kubernetes: .*embed is authorized differently from chat: give all LLM routes \(chat, embed\) the same auth/)]));
   });
 
   it('Azure OpenAI takes its api-version and key header; the root prefix, upstream prefix and plans follow the spec', () => {

@@ -11,6 +11,7 @@ import { targetProblems } from '../../lib/capabilities/support';
 import { formatProblem } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { validateGateway } from '../../lib/model/normalize';
+import { cookieValue } from '../../lib/model/versions';
 import { compileAzure } from '../../providers/azure/compile';
 import { bucketExpression } from '../../providers/azure/emit/canary';
 import { isolateDevHome } from '../dev/helpers';
@@ -57,6 +58,27 @@ describe('release.canary.stickiness', () => {
     expect(e).toContain('if (v.Length == 0) { return -1; }');
     expect(e).toContain('uint h = 2166136261; foreach (char c in v) { h = unchecked((h ^ (uint)c) * 16777619u); } return (int)(h % 100u);');
     expect(2166136261).toBe(0x811c9dc5);
+  });
+
+  it('a cookie is read from pairs split on ";" and "," alike on Azure and in dev (APIM joins repeated Cookie fields with ",")', () => {
+    const e = bucketExpression('cookie', 'uid');
+    // The separators the C# expression splits on, read from what it emits.
+    const m = /GetValueOrDefault\("Cookie", ""\)\.Split\(((?:'.', ?)*'.')\)/.exec(e);
+    expect(m).not.toBeNull();
+    const separators = [...m![1].matchAll(/'(.)'/g)].map((x) => x[1]);
+    expect(separators.sort()).toEqual([',', ';']);
+    const azureRead = (header: string) => {
+      for (const part of header.split(new RegExp(`[${separators.join('')}]`))) {
+        const eq = part.indexOf('=');
+        if (eq > 0 && part.slice(0, eq).trim() === 'uid') return part.slice(eq + 1).trim();
+      }
+      return undefined;
+    };
+    for (const header of ['a=1,uid=x', 'a=1; uid=x', 'a=1, uid=x; uid=y', 'uid=x', 'a=1', 'xuid=1,uid=x']) {
+      expect([header, cookieValue(header, 'uid')]).toEqual([header, azureRead(header)]);
+    }
+    expect(cookieValue('a=1,uid=x', 'uid')).toBe('x');
+    expect(cookieValue('a=1, uid=x; uid=y', 'uid')).toBe('x');
   });
 
   it('AWS, Apigee and Kubernetes refuse it by record, naming the feature; Azure does not', () => {

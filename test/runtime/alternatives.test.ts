@@ -1,10 +1,18 @@
 import fc from 'fast-check';
-import { planAlternatives } from '../../lib/runtime/alternatives';
+import { afterScheme, planAlternatives } from '../../lib/runtime/alternatives';
 
 const ALTS = [['oauth'], ['headerKey'], ['queryKey']];
 const plan = (alts: string[][], sent: string[], keys: string[] = []) => planAlternatives(alts, (n) => sent.includes(n), keys);
 
 describe('planAlternatives', () => {
+  it('compares the scheme without ASCII case only (RFC 7235 token): KELVIN SIGN is no k', () => {
+    expect(afterScheme('TOKEN abc', 'token')).toBe('abc');
+    expect(afterScheme('ToKeN abc', 'token')).toBe('abc');
+    expect(afterScheme('To\u212Aen abc', 'token')).toBeUndefined();
+    expect(afterScheme('\u0130d abc', 'id')).toBeUndefined();
+    expect(afterScheme('token ', 'token')).toBeUndefined();
+  });
+
   it('checks the one credential presented and lets in its alternative', () => {
     expect(plan(ALTS, ['oauth'])).toEqual({ ok: true, check: ['oauth'], alternative: 0 });
     expect(plan(ALTS, ['queryKey'], ['k1'])).toEqual({ ok: true, check: ['queryKey'], alternative: 2 });

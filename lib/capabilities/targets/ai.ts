@@ -96,6 +96,11 @@ function agentCoreTools(ctx: CheckContext): SynthesisProblem[] {
     const p = (m: string) => out.push(ctx.problem(r.id, m));
     if (r.auth !== 'none') p('AgentCore Gateway calls the stage with one identity of its own and cannot call methods behind Lambda authorizers (anygate\'s jwt and custom authorizers) nor pass each consumer\'s API key, so the tool would bypass or break the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
     if (r.method === 'ANY') p('an AgentCore tool calls one method: give the route a method');
+    // gateway-target-api-gateway.html: "If your API uses a proxy resources, such as /pets/{proxy+}, AgentCore Gateway won't support this method."
+    if (r.segments.some((s) => s.kind === 'param' && s.greedy)) p(`AgentCore Gateway does not support methods on proxy resources (${r.path} has a greedy {name+} segment): give the tool a route without a greedy segment, or drop mcp from it`);
+    // AgentCore calls the stage from its own addresses: an allow-list refuses every tool call, and a
+    // deny-list is bypassed through the open MCP endpoint.
+    if (ctx.spec.ipRules && (ctx.spec.ipRules.allow.length || ctx.spec.ipRules.deny.length)) p('AgentCore Gateway calls the stage from its own addresses, so ipRules.allow would refuse every tool call and ipRules.deny would be bypassed by a denied client calling the tool through the open MCP endpoint: drop ipRules from the spec, or expose the tools from another gateway spec or target');
     if (ctx.spec.domains?.some((d) => d.mtls)) p('a mutual-TLS domain disables the API\'s default endpoint, which AgentCore Gateway calls: drop mtls from the domains, or expose the tools from another target');
     const name = AGENTCORE_TOOL_PREFIX + r.mcp!.tool;
     if (name.length > TOOL_NAME_MAX) p(`AgentCore lists the tool as ${name} (${name.length} characters), over the ${TOOL_NAME_MAX} MCP clients accept: shorten mcp.tool to ${TOOL_NAME_MAX - AGENTCORE_TOOL_PREFIX.length} characters`);
@@ -138,7 +143,7 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
 const kubernetesModels = (ctx: CheckContext) => {
   const out: SynthesisProblem[] = [];
   const roots = new Map<string, string>();
-  const firstOfBackend = new Map<string, RouteSpec>();
+  let firstLlm: RouteSpec | undefined;
   const models = new Map<string, string>();
   for (const { route, name, b } of llmRoutes(ctx)) {
     const p = (m: string) => out.push(ctx.problem(route.id, m));
@@ -156,9 +161,11 @@ const kubernetesModels = (ctx: CheckContext) => {
     }
     const what = [route.transform && 'transform', route.rateLimit && 'rateLimit', route.validation && 'validation', route.cache && 'cache', route.versions?.length && 'versions'].filter(Boolean);
     if (what.length) p(`an LLM route goes through an AIGatewayRoute, which anygate gives no ${what.join(', ')}: remove it from the route, or use another target`);
-    const first = firstOfBackend.get(name);
-    if (first && JSON.stringify([first.auth, first.scopes]) !== JSON.stringify([route.auth, route.scopes])) p(`the routes of backend ${name} share one AIGatewayRoute rule, and ${route.id} is authorized differently from ${first.id}: give them the same auth and scopes`);
-    if (!first) firstOfBackend.set(name, route);
+    // Envoy Gateway decides auth before the AI Gateway reads the model (on its route-not-found rule),
+    // so one SecurityPolicy covers the whole generated HTTPRoute: every LLM route needs the same auth.
+    const authOf = (r: RouteSpec) => JSON.stringify([r.auth, r.scopes, Boolean(r.authOptional)]);
+    if (firstLlm && authOf(firstLlm) !== authOf(route)) p(`Envoy Gateway checks credentials before the AI Gateway reads the request's model, so one SecurityPolicy covers every LLM route of the stage, and ${route.id} is authorized differently from ${firstLlm.id}: give all LLM routes (${llmRoutes(ctx).map((l) => l.route.id).join(', ')}) the same auth and scopes, or serve the differently authorized models from another gateway spec`);
+    if (!firstLlm) firstLlm = route;
     const taken = models.get(b.model);
     if (taken && taken !== name) p(`backends ${taken} and ${name} both serve model ${b.model}, and Envoy AI Gateway picks the backend by the request's model: give each backend its own model`);
     models.set(b.model, name);
@@ -181,11 +188,12 @@ const kubernetesTokenCallers = (ctx: CheckContext) =>
 
 const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': u('Envoy AI Gateway\'s MCPRoute (v1.1) aggregates MCP servers (backendRefs to MCP servers, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
-  'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; the route\'s SecurityPolicy targets the rule of the HTTPRoute the AI Gateway generates', {
+  'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; one SecurityPolicy on the whole HTTPRoute the AI Gateway generates (auth runs before the model is read), so every LLM route of a stage has the same auth', {
     check: kubernetesModels,
     differences: [
-      differs('status', 'the AI Gateway picks the backend by the request body\'s model: a request naming another model answers 404 from the AI Gateway\'s route-not-found rule'),
-      differs('status', 'the AI Gateway serves the OpenAI paths under its rootPrefix with a catch-all PathPrefix rule: a path no HTTPRoute matches under that prefix answers the AI Gateway\'s 404, not the gateway\'s'),
+      differs('status', 'the AI Gateway picks the backend by the request body\'s model: a request naming another model answers 404 from the AI Gateway\'s route-not-found rule (401 first when the LLM routes need credentials and none are valid)'),
+      differs('status', 'the AI Gateway serves the OpenAI paths under its rootPrefix with a catch-all PathPrefix rule: a path no HTTPRoute matches under that prefix answers the AI Gateway\'s 404 (or the LLM routes\' 401), not the gateway\'s'),
+      differs('timeout', 'the rule\'s timeouts.request (timeoutMs, default 29 s: AWS\'s integration cap) bounds the whole exchange including every streamed chunk, where the AI Gateway\'s own default is 60 s', 'set timeoutMs on the backend (up to 300000) for long or streamed completions'),
     ],
   }),
   'llm.tokenLimit': n('AIGatewayRoute llmRequestCosts (TotalToken into io.envoy.ai_gateway metadata) and a Global BackendTrafficPolicy rate limit on the rule, costing 0 on the request and the reported tokens on the response, per consumer (the API-key client header) or one bucket', {

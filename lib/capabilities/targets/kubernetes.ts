@@ -143,21 +143,6 @@ const kubernetesSizes = (ctx: EmittedContext): SynthesisProblem[] =>
     return [];
   });
 
-/**
- * Optional authentication: only a jwt provider has `optional` (the SecurityPolicy CRD; apiKeyAuth
- * and extAuth have none), and an authorization rule on the token (scopes, required claims) would
- * deny the anonymous request its jwt principal cannot match.
- */
-const optionalCheck = (ctx: CheckContext): SynthesisProblem[] =>
-  usedRoutes(ctx).flatMap((r) => {
-    if (r.auth === 'none' || !r.authOptional) return [];
-    const named = authorizersOf(ctx, r);
-    const other = named.find(([, a]) => a.type !== 'jwt');
-    if (other) return [ctx.problem(r.id, `optional authentication with ${other[1].type} authorizer ${JSON.stringify(other[0])}: Envoy Gateway's ${other[1].type === 'apiKey' ? 'apiKeyAuth' : 'extAuth'} has no optional mode (a SecurityPolicy requires every authentication it configures); use one jwt authorizer for the optional route, or make its auth required`)];
-    const jwt = named.find(([, a]) => a.type === 'jwt');
-    if (jwt && jwt[1].type === 'jwt' && (r.scopes.length > 0 || Object.keys(jwt[1].requiredClaims).length > 0)) return [ctx.problem(r.id, `optional authentication with ${r.scopes.length ? 'scopes' : 'required claims'}: the SecurityPolicy authorization rule on the token would deny every anonymous request; drop them from the optional route, or make its auth required`)];
-    return [];
-  });
 
 export const KUBERNETES: TargetRecords = {
   target: 'kubernetes',
@@ -180,7 +165,9 @@ export const KUBERNETES: TargetRecords = {
     'auth.apiKey.scheme': u('SecurityPolicy apiKeyAuth compares the whole header value (extractFrom headers), so a scheme prefix (Authorization: Bearer <key>) cannot be stripped; have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
     'auth.custom': n('SecurityPolicy extAuth (HTTP) to the bound Service', { check: customCheck }),
     'auth.alternatives': u('a SecurityPolicy requires every authentication it configures; it cannot accept any one of several'),
-    'auth.optional': n('SecurityPolicy jwt.optional: true (a missing token is let in, an invalid one refused); one JWT authorizer alone, with no scopes and no required claims', { check: optionalCheck }),
+    // Envoy's JWT extractor takes a value without the exact `Bearer ` prefix (`Basic x`, `bearer <t>`)
+    // for a missing token, so jwt.optional lets it in as anonymous; apiKeyAuth and extAuth have no optional mode.
+    'auth.optional': u('Envoy Gateway\'s jwt.optional treats a credential without the exact "Bearer " prefix (Basic x, a lowercase bearer with an expired token) as missing and lets it in as anonymous, and apiKeyAuth and extAuth have no optional mode: make the route\'s auth required (and give anonymous callers a public route of their own), or serve the optional route from another target'),
     'auth.resultTtl': n('decisions are not cached (each request is checked); JWKS cached by Envoy'),
     auth: n('one SecurityPolicy per route rule'),
     'plan.quota': n('global rate limit per consumer on the API-key rules (needs Envoy Gateway\'s rate-limit service)', { check: planCheck('plan.quota'), differences: D['plan.quota'] }),

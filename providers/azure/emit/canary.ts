@@ -16,13 +16,14 @@ const BUCKET = 'anygate-canary-bucket';
 
 /**
  * The C# statements that read the sticky value into `v` ("" when absent). A cookie is the first
- * pair of that name in the Cookie header, as dev's cookieValue reads it. No `{{`/`}}` is ever
- * written (APIM would read it as a named value).
+ * pair of that name in the Cookie header, split on `;` and `,` (GetValueOrDefault joins repeated
+ * Cookie fields with a comma), as dev's cookieValue reads it. No `{{`/`}}` is ever written (APIM
+ * would read it as a named value).
  */
 function readValue(where: 'header' | 'cookie', name: string): string {
   const n = csString(name);
   if (where === 'header') return `string v = context.Request.Headers.GetValueOrDefault(${n}, "");`;
-  return `string v = ""; foreach (string part in context.Request.Headers.GetValueOrDefault("Cookie", "").Split(';')) { int eq = part.IndexOf('='); if (eq > 0 && part.Substring(0, eq).Trim() == ${n}) { v = part.Substring(eq + 1).Trim(); break; } }`;
+  return `string v = ""; foreach (string part in context.Request.Headers.GetValueOrDefault("Cookie", "").Split(';', ',')) { int eq = part.IndexOf('='); if (eq > 0 && part.Substring(0, eq).Trim() == ${n}) { v = part.Substring(eq + 1).Trim(); break; } }`;
 }
 
 /** The expression of the bucket (0-99), or -1 when the request carries no value. */
