@@ -11,7 +11,7 @@ import type { Measured } from '../../lib/capabilities/types';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { functionBindings } from '../../lib/capabilities/targets/kubernetes-options';
 import { backendKindOf, ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
-import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import type { GatewaySpec, KubernetesBackendKind, RouteSpec } from '../../lib/model/types';
 import { bindingService, stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
 import { gatewayObjects, kubernetesSettings, parentRef, type KubernetesSettings } from './gateway';
@@ -187,9 +187,10 @@ function serviceClashes(spec: GatewaySpec, stage: string, namespace: string, set
 
 const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
-function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
+function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings, backendKind: KubernetesBackendKind): string[] {
   const out: string[] = [...observabilityNotes(spec, stages, settings)];
-  if (stages.some((s) => s.objects.some((o) => o.kind === 'Backend'))) {
+  // LLM backends are always Backends (an AIServiceBackend refers to one); the AI Gateway's install enables them (llmNotes).
+  if (backendKind === 'Backend' && stages.some((s) => s.objects.some((o) => o.kind === 'Backend'))) {
     out.push(`HTTP backends are Envoy Gateway Backend objects (kubernetes.backendKind: Backend), whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
   }
   if (stages.some((s) => s.objects.some((o) => o.kind === 'EndpointSlice'))) {
@@ -230,5 +231,5 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   // Every stage measures the same paths: each problem once.
   const problems = dedupeProblems([...clashes, ...emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured)]);
   if (problems.length) throw new SynthesisError(TARGET, problems);
-  return { stages: plan, notes: notes(spec, plan, settings) };
+  return { stages: plan, notes: notes(spec, plan, settings, options.backendKind ?? backendKindOf(spec)) };
 }
