@@ -1,12 +1,23 @@
+const path = require('node:path');
+
+// Into every worker process (tinypool forks them with this environment): keeps an early
+// worker-data answer that jest-light-runner would otherwise lose (test/setup/worker-data.cjs).
+const workerData = `--require ${JSON.stringify(path.join(__dirname, 'test', 'setup', 'worker-data.cjs'))}`;
+if (!(process.env.NODE_OPTIONS ?? '').includes(workerData)) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${workerData}`.trim();
+
+/** Properties that npm test runs at a few hundred specs and the slow tier at 1,000. */
+const PROPERTIES = ['**/capabilities/agreement.test.ts', '**/capabilities/records-agreement.test.ts', '**/adopt/roundtrip.test.ts', '**/kubernetes/yaml-writers.test.ts'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  // Two tiers. `npm test`: every *.test.ts but the slow tier. `npm run test:slow` (ANYGATE_SLOW=1):
+  // Two tiers. `npm test`: every *.test.ts but the slow tier's own files. `npm run test:slow` (ANYGATE_SLOW=1):
   // the *.slow.test.ts files, proofs whose cost is in outside tools rather than in anygate (the
   // packed tarball compiled by tsc in fresh projects; cfn-lint on a 5,000-route template, whose
   // duplicate check is quadratic in the method settings). CI (.ci/run) runs both.
-  testMatch: process.env.ANYGATE_SLOW === '1' ? ['**/*.slow.test.ts'] : ['**/*.test.ts'],
+  // The slow tier also runs the properties below at 1,000 specs (FUZZ_RUNS, set by test/npm-test.js).
+  testMatch: process.env.ANYGATE_SLOW === '1' ? ['**/*.slow.test.ts', ...PROPERTIES] : ['**/*.test.ts'],
   testPathIgnorePatterns: process.env.ANYGATE_SLOW === '1' ? ['/node_modules/'] : ['/node_modules/', '\\.slow\\.test\\.ts$'],
   // jest-light-runner runs test files in plain Node processes that stay up for many files, so
   // aws-cdk-lib, Pulumi and the compilers load once per worker instead of once per file (Jest's

@@ -4,8 +4,8 @@
  * single-threaded (about 35 s of CPU); run before Jest it left one of the two cores idle for that
  * long. tsc's report is printed when both have ended, so it does not cut through Jest's; the exit
  * code is non-zero when either fails. Arguments go to Jest (npm test -- test/cli).
- * `--slow` (npm run test:slow) runs the slow tier instead (*.slow.test.ts, jest.config.js), without
- * the type check.
+ * `--slow` (npm run test:slow) runs the slow tier instead (*.slow.test.ts and the properties at
+ * 1,000 specs, jest.config.js), without the type check.
  */
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -77,7 +77,7 @@ function node(args, stdio, onOutput, env = process.env) {
 async function main() {
   const jestArgs = process.argv.slice(2);
   if (jestArgs[0] === '--slow') {
-    process.exitCode = await jestOnce(jestArgs.slice(1), { ...process.env, ANYGATE_SLOW: '1' });
+    process.exitCode = await jestOnce(jestArgs.slice(1), { ...process.env, ANYGATE_SLOW: '1', FUZZ_RUNS: process.env.FUZZ_RUNS ?? '1000' });
     return;
   }
   let report = '';

@@ -9,7 +9,7 @@ import { validateGateway } from '../../lib/model/normalize';
 import { compileOptions, gatewayInput } from './arbitraries';
 import { disagreements } from './harness';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 15_2026);
 
 /**

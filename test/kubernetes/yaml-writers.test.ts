@@ -13,7 +13,7 @@ import { objectYaml, referenceYaml, toYaml, writtenAlike } from '../../providers
 import { misreadAsYaml11 } from '../../providers/kubernetes/yaml11';
 import { fullInput, trafficInput } from './fixtures';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 
 const reference = referenceYaml;
