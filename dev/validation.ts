@@ -65,7 +65,8 @@ type Req = Parameters<RequestValidator['check']>[1];
  * `validation.contract` in dev: the route's contract checks (lib/model/contract-validation.ts) with
  * ajv's 2020-12 dialect, the contract's own (OpenAPI 3.1). Parameters arrive as text and are coerced
  * to their schema's types first, as the gateways read them; a body of an undeclared media type is
- * 415 (400 on the aws profile, which checks it against the $default model).
+ * 415 (400 on the aws profile, which checks it against the $default model, and on the azure profile,
+ * whose validate-content answers 400 for an unspecified content type in the inbound section).
  */
 function contractValidator(profile: Profile, components: ComponentsSpec | undefined) {
   // Components ride along in each compiled schema, so `#/components/schemas/X` resolves in place.
@@ -118,7 +119,7 @@ function contractValidator(profile: Profile, components: ComponentsSpec | undefi
       if (req.body.length === 0) return body.required ? { ok: false, refusal: 'badRequest', detail: 'Missing required request body' } : { ok: true };
       const type = req.headers['content-type'] ?? '';
       const media = body.content.find((m) => mediaTypeMatches(m.type, type));
-      if (!media) return { ok: false, refusal: profile === 'aws' ? 'badRequest' : 'unsupportedMediaType', detail: 'Invalid request body' };
+      if (!media) return { ok: false, refusal: profile === 'aws' || profile === 'azure' ? 'badRequest' : 'unsupportedMediaType', detail: 'Invalid request body' };
       if (media.schema === undefined || !isJsonMediaType(media.type)) return { ok: true };
       let doc: unknown;
       try {

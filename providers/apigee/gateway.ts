@@ -172,7 +172,7 @@ function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
   const given = Object.keys(args.functions ?? {}).filter((b) => args.functions?.[b] !== undefined);
   const problems = bindingProblems('apigee', target, plan.bindings.map((binding) => ({ binding })), { functions: given, serviceAccount: args.serviceAccount !== undefined });
   if (plan.accessLogName && !plan.bindings.length && args.serviceAccount === undefined) {
-    problems.push({ target, where: 'observability', feature: 'observability.accessLogs', message: `the access log is written to Cloud Logging (log ${plan.accessLogName}) as the deployment's service account: pass serviceAccount to ApigeeGateway (and grant it roles/logging.logWriter), or set observability.accessLogs: false` });
+    problems.push({ target, where: 'observability', feature: 'observability.accessLogs', message: `the access log is written to Cloud Logging (log ${plan.accessLogName}) as the deployment's service account: pass serviceAccount to ApigeeGateway (grant it roles/logging.logWriter, enable the Cloud Logging API in the project, and let the deployer act as it: iam.serviceAccounts.actAs), or set observability.accessLogs: false` });
   }
   if (problems.length) throw new SynthesisError(target, problems);
 }

@@ -24,7 +24,7 @@ import {
   responseHeaderChecks,
   stageAndOptionChecks,
 } from './azure-checks';
-import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
+import { differs, emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
 import { AZURE_LIFECYCLE } from './lifecycle';
 import { contractValidationCheck } from './contract-checks';
 import { AZURE_DIFFERENCES as D } from './cloud-differences';
@@ -84,6 +84,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     validation: n('validate-parameters / validate-content'),
     'validation.contract': n("validate-parameters and validate-content against the API's schemas (an ApiSchema of OpenAPI 3.0 components; operation parameters and representations reference them)", {
       check: contractValidationCheck({ dialect: 'openapi-3.0', validator: 'APIM validate-content / validate-parameters', parameters: 'schema', cookies: false, nonJsonSchemas: false, schemaless: false, anyMethod: false }),
+      differences: [differs('status', 'a body of a media type the contract does not declare is answered 400 bad_request (validate-content answers 400 for an unspecified content type in the inbound section), not 415')],
     }),
     cors: n('cors; gateway-built responses (mocks, 401, 403, 429, errors) get the CORS headers explicitly', { check: corsChecks }),
     'ipRules.allow': n('ip-filter allow'),
