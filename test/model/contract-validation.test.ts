@@ -133,6 +133,12 @@ describe('validation.contract', () => {
     expect(got.azure.some((l) => /parameters\[0\]/.test(l))).toBe(false);
   });
 
+  it('Apigee refuses a greedy path (OASValidation matches the path against a one-segment template); AWS and Azure take it', () => {
+    const got = all(gateway({ path: '/files/{path+}', contract: { requestBody: { content: { 'application/json': { schema: { type: 'object' } } } } } }));
+    expect(got.apigee.filter((p) => p.includes('greedy path'))).toEqual([expect.stringMatching(/^put validation.contract apigee .*greedy path \(\/files\/\{path\+\}\)/)]);
+    expect([got.aws, got.azure].flat().filter((p) => p.includes('greedy path'))).toEqual([]);
+  });
+
   it('the same contract without what the validators cannot say compiles on aws, azure and apigee', () => {
     const spec = gateway({ contract: { parameters: [{ name: 'v', in: 'query', required: true, schema: { type: 'string' } }], requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Item' } } } } } });
     const got = all(spec);

@@ -133,7 +133,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'transform.redact': e('JavaScript'),
     validation: e('required parameters by condition + RaiseFault 400; bodies by JSONThreatProtection + OASValidation', { check: validationChecks }),
     'validation.contract': n('OASValidation against the contract (OpenAPI 3.0, a proxy resource: resources/oas/anygate.json) for the path, query and header parameters and the body', {
-      check: contractValidationCheck({ dialect: 'openapi-3.0', validator: 'Apigee OASValidation', parameters: 'schema', cookies: false, nonJsonSchemas: false, schemaless: true, anyMethod: false, applicationJsonOnly: true }),
+      check: contractValidationCheck({ dialect: 'openapi-3.0', validator: 'Apigee OASValidation', parameters: 'schema', cookies: false, nonJsonSchemas: false, schemaless: true, anyMethod: false, applicationJsonOnly: true, greedyPaths: false }),
     }),
     cors: n('CORS policy (Apigee X); preflights answered before any route flow, so no auth runs', { check: corsChecks }),
     'ipRules.allow': n('AccessControl'),

@@ -31,6 +31,12 @@ export interface ContractValidator {
   readonly anyMethod: boolean;
   /** Whether only `application/json` bodies are checked by schema (not `+json` types). @default false */
   readonly applicationJsonOnly?: boolean;
+  /**
+   * Whether a greedy path (`{p+}`) can be validated. An OpenAPI path template matches one segment,
+   * so a validator that matches the request path against the document refuses deeper paths.
+   * @default true
+   */
+  readonly greedyPaths?: boolean;
 }
 
 /** A media type without ranges or parameters: what every validator can match a Content-Type against. */
@@ -106,6 +112,8 @@ export function contractValidationCheck(v: ContractValidator): Check {
       } catch (e) {
         return [ctx.problem(r.id, (e as Error).message)];
       }
-      return checks ? contractProblems(ctx, v, r.id, r.method, checks) : [];
+      if (!checks) return [];
+      const greedy = v.greedyPaths === false && /\{[^}]+\+\}/.test(r.path) ? [ctx.problem(r.id, `validation.contract on a greedy path (${r.path}): ${v.validator} matches the request path against the contract's path template, which matches one segment, so deeper paths would be refused; give the route a non-greedy path, or set validation.contract: false`)] : [];
+      return [...greedy, ...contractProblems(ctx, v, r.id, r.method, checks)];
     });
 }
