@@ -24,8 +24,9 @@ export function csLiteral(s: string): string | undefined {
 
 const STR = '"(?:[^"\\\\]|\\\\["\\\\]|\\\\u[0-9a-fA-F]{4})*"';
 
-/** Splits `a + b + c` at the top level (outside strings and brackets). */
-function splitPlus(expr: string): string[] {
+/** Splits `a OP b OP c` at the top level (outside strings and brackets); each part as written. */
+function splitAt(expr: string, op: '+' | '||' | '&&'): string[] {
+  const sep = ` ${op} `;
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -38,10 +39,10 @@ function splitPlus(expr: string): string[] {
     } else if (c === '"') quoted = true;
     else if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0 && expr.startsWith(' + ', i)) {
+    else if (depth === 0 && expr.startsWith(sep, i)) {
       parts.push(expr.slice(start, i));
-      start = i + 3;
-      i += 2;
+      start = i + sep.length;
+      i += sep.length - 1;
     }
   }
   parts.push(expr.slice(start));
@@ -65,7 +66,7 @@ export function templateFromExpression(text: string, stageVariables: Readonly<Re
   const m = /^@\(([\s\S]*)\)$/.exec(text.trim());
   if (!m) return undefined;
   let out = '';
-  for (const part of splitPlus(m[1])) {
+  for (const part of splitAt(m[1], '+')) {
     const lit = csLiteral(part);
     if (lit !== undefined) {
       const stage = Object.entries(stageVariables).find(([, v]) => v === lit)?.[0];
@@ -88,28 +89,9 @@ function presented(s: string): Location | undefined {
   return m && name !== undefined ? { in: m[1] === 'Headers' ? 'header' : 'query', name } : undefined;
 }
 
-/** Splits at top-level ` || ` or ` && `. */
+/** Splits at top-level ` || ` or ` && `, each part trimmed. */
 function splitTop(expr: string, op: '||' | '&&'): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0 && expr.startsWith(` ${op} `, i)) {
-      parts.push(expr.slice(start, i));
-      start = i + 4;
-      i += 3;
-    }
-  }
-  parts.push(expr.slice(start));
-  return parts.map((p) => p.trim());
+  return splitAt(expr, op).map((p) => p.trim());
 }
 
 /** Strips one pair of enclosing parentheses when they enclose the whole expression. */
