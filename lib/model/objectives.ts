@@ -97,3 +97,11 @@ export function burnWindows(windowDays: number): BurnWindow[] {
 export function burnThreshold(objectivePercent: number, burnRate: number): number {
   return Math.min(1, Number(((burnRate * (100 - objectivePercent)) / 100).toPrecision(6)));
 }
+
+/**
+ * What a burn-rate alert says when it fires, in each target's alert description: the windows are
+ * written in the target's own duration syntax (`long`, `short`).
+ */
+export function burnDescription(o: ObjectiveSpec, stage: string, what: string, threshold: number, long: string, short: string, objectivePercent: number, w: BurnWindow): string {
+  return `${o.name} (${stage}): ${what} above ${threshold} over ${long} and ${short}: the ${o.windowDays}-day error budget of a ${objectivePercent}% objective burns ${w.burnRate}x too fast (${w.severity})`;
+}

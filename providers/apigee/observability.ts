@@ -6,7 +6,7 @@
  * multiwindow burn-rate conditions with the thresholds AWS and Kubernetes use (lib/model/objectives.ts);
  * a latency objective is a histogram_quantile threshold held 15 minutes. Pure: plan data only.
  */
-import { burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { burnDescription, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { DASHBOARD_PANELS as PANELS, DASHBOARD_PERCENTILES } from '../../lib/observability/panels';
 import { argRef, type PlannedResource, type PlanValue } from '../shared/resources';
@@ -62,7 +62,7 @@ function objectiveAlerts(spec: GatewaySpec, proxy: string, stage: string, enviro
         threshold: t,
         query: `(${ratio(win(w.longMinutes))}) > ${t}\nand\n(${ratio(win(w.shortMinutes))}) > ${t}`,
         durationSeconds: 0,
-        description: `${o.name} (${stage}): ${what} above ${t} over ${win(w.longMinutes)} and ${win(w.shortMinutes)}: the ${o.windowDays}-day error budget of a ${objective}% objective burns ${w.burnRate}x too fast (${w.severity})`,
+        description: burnDescription(o, stage, what, t, win(w.longMinutes), win(w.shortMinutes), objective, w),
         notificationChannels: o.notify.notificationChannels,
       });
     }

@@ -8,7 +8,7 @@
  * percentile over three 5-minute bins. Pure: the plan data and KQL only; resources.ts lists them.
  */
 import { createHash } from 'node:crypto';
-import { burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { burnDescription, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { DASHBOARD_PANELS as PANELS, DASHBOARD_PERCENTILES } from '../../lib/observability/panels';
 import { kqlList, kqlString, kqlTimespan } from './kql';
@@ -73,7 +73,7 @@ function objectiveAlerts(spec: GatewaySpec, stage: string, o: ObjectiveSpec): Ap
         windowMinutes: w.longMinutes,
         shortWindowMinutes: w.shortMinutes,
         evaluationMinutes: w.severity === 'page' ? 5 : 15,
-        description: `${o.name} (${stage}): ${what} above ${t} over ${kqlTimespan(w.longMinutes)} and ${short}: the ${o.windowDays}-day error budget of a ${objective}% objective burns ${w.burnRate}x too fast (${w.severity})`,
+        description: burnDescription(o, stage, what, t, kqlTimespan(w.longMinutes), short, objective, w),
         query,
         actionGroups: o.notify.actionGroupIds,
       });
