@@ -59,8 +59,8 @@ async function jestOnce(args, env = process.env) {
 }
 
 /** Runs node with `args`; resolves to the exit code (1 when it could not start or was killed). */
-function node(args, stdio, onOutput, env = process.env) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio, env });
+function node(args, stdio, onOutput) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio });
   if (onOutput) {
     child.stdout.on('data', onOutput);
     child.stderr.on('data', onOutput);
