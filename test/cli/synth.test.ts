@@ -84,6 +84,25 @@ it('the petstore gives byte-identical out trees from two processes', () => {
   for (const f of a) expect(readFileSync(path.join(again, f)).equals(readFileSync(path.join(out, f)))).toBe(true);
 });
 
+// The README's first screen says what `npm start` writes and what to open (#34): each out/ path it
+// names is in the petstore's synth (npm start's command), and synth prints the page to open.
+it('the README\'s first screen: npm start is this synth, the page it says to open is printed, every out/ path it names is written', () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  expect(pkg.scripts.start).toBe('node bin/anygate.js synth examples/petstore/gateway.ts');
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const first = readme.slice(0, readme.indexOf('\n## Install'));
+  expect(first).toContain('`npm start` synthesizes `examples/petstore/gateway.ts` into `out/`');
+  expect(first).toContain('Open `out/portability.html` in a browser first');
+  const named = [...first.matchAll(/`out\/([^`]*)`/g)].map((m) => m[1]!);
+  expect(named.length).toBeGreaterThan(5);
+  const out = jobs['petstore']!.out;
+  for (const n of named) expect([n, existsSync(path.join(out, n.replace('<stage>', 'prod')))]).toEqual([n, true]);
+  expect(results['petstore']!.out).toContain(`portability matrix: ${path.join(out, 'portability.html')} (open it in a browser; portability.md has the same as text)`);
+  // "one Output per stage URL"
+  const template = JSON.parse(readFileSync(path.join(out, 'aws/petstore-gateway.template.json'), 'utf8')) as { Outputs: Record<string, { Description: string }> };
+  expect(Object.values(template.Outputs).map((o) => o.Description).sort()).toEqual(['Invoke URL of the dev stage of petstore (anygate)', 'Invoke URL of the prod stage of petstore (anygate)']);
+});
+
 // cfn-lint, xmllint, openapi-spec-validator and apigeelint on every example's artifacts: test/golden/validators.test.ts.
 
 describe('anygate synth: options and bad input', () => {
