@@ -23,6 +23,16 @@ describe('README', () => {
     }
   });
 
+  it('says how to install until the package is published: npm pack\'s tarball of this version, or git', () => {
+    const version = (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    const install = readme.slice(readme.indexOf('\n## Install'), readme.indexOf('\n## ', readme.indexOf('\n## Install') + 1));
+    expect(install).toMatch(/Until anygate is published to the npm registry/);
+    expect(install).toContain(`npm pack          # builds dist/ and writes anygate-${version}.tgz`);
+    expect(install).toContain(`npm install ../anygate/anygate-${version}.tgz`);
+    expect(install).toContain('npm install git+');
+    expect(install).toContain('npx anygate init && npx anygate validate && npx anygate synth');
+  });
+
   it('names the mock backend\'s status field as the schema does (statusCode)', () => {
     expect(readme).toMatch(/`mock` \(`statusCode`/);
   });

@@ -9,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { installMocks, settle, valueOf } from '../pulumi-mocks';
 import { scratch } from '../validators';
+import { listFiles } from '../../bin/synth/files';
 
 const root = path.join(__dirname, '..', '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -71,7 +72,8 @@ describe.each(walkthroughs)('the $cloud walkthrough', ({ cloud, heading, outputs
     for (const [key, { value }] of sets) pulumi.runtime.setConfig(key.includes(':') ? key : `${pulumi.getProject()}:${key}`, value);
     // As `pulumi up` runs it: in a project directory of its own (the Apigee component writes .anygate/ there).
     const before = process.cwd();
-    process.chdir(scratch(`walkthrough-${cloud}`));
+    const project = scratch(`walkthrough-${cloud}`);
+    process.chdir(project);
     let exported: Record<string, pulumi.Output<unknown>>;
     try {
       exported = require(path.join(dir, 'index.ts')) as Record<string, pulumi.Output<unknown>>;
@@ -81,5 +83,18 @@ describe.each(walkthroughs)('the $cloud walkthrough', ({ cloud, heading, outputs
     }
     expect(Object.keys(exported).sort()).toEqual([...outputs].sort());
     for (const name of outputs) expect([name, (await valueOf(exported[name]!)) !== undefined]).toEqual([name, true]);
+    // What the component writes into the project is what the walkthrough says (the Apigee bundle
+    // zip under .anygate/apigee/, to be git-ignored), and nothing else.
+    const written = listFiles(project);
+    if (cloud === 'apigee') {
+      expect(written).toEqual([expect.stringMatching(/^\.anygate\/apigee\/[\w-]+\.zip$/)]);
+      expect(section(heading)).toMatch(/writes the bundle zip under `\.anygate\/apigee\/`[\s\S]*add `\.anygate\/` to \.gitignore/);
+    } else expect(written).toEqual([]);
+  });
+
+  it('shows every stack output the program exports', () => {
+    const text = section(heading).replace(/\s+/g, ' ');
+    expect(text).toMatch(/`pulumi up` ends with the stack outputs:/);
+    for (const name of outputs) expect([name, text.includes(`\`${name}\``)]).toEqual([name, true]);
   });
 });
