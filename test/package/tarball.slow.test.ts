@@ -2,7 +2,9 @@
  * The published package, proved from its tarball: `npm pack`, installed into a fresh fixture root
  * under the OS temp dir, then a user's projects there must synthesize: a CDK TypeScript app compiled
  * by `tsc` (strict, noUncheckedIndexedAccess, skipLibCheck off) and run by node, the same app under
- * ts-node, an ES module consumer, and Pulumi programs for Azure and Apigee under runtime mocks.
+ * ts-node, an ES module consumer, and Pulumi programs for Azure and Apigee under runtime mocks; the
+ * README's quick start and its walkthroughs' offline parts (the CDK app's stack outputs, each Pulumi
+ * example with the config the packaged README sets) in empty project folders.
  *
  * anygate and its own dependencies are installed from the npm cache (--prefer-offline). The peers
  * and the user's tools (aws-cdk-lib, constructs, @pulumi/*, typescript, ts-node, @types/node) are the
@@ -21,6 +23,11 @@ const USER_TOOLS = ['typescript', 'ts-node', '@types/node'];
 const LINKED = [...Object.keys(pkg.peerDependencies), ...USER_TOOLS];
 
 type Run = CliRun;
+/** The README's Pulumi walkthroughs and the stack outputs each program exports. */
+const WALKTHROUGHS = [
+  { cloud: 'walkthrough-azure', heading: '### Azure (API Management, through Pulumi)', outputs: ['apiId', 'gatewayUrl', 'hostname', 'productIds', 'subscriptionIds', 'subscriptionKeys'], files: [] as RegExp[] },
+  { cloud: 'walkthrough-apigee', heading: '### Google Cloud (Apigee X, through Pulumi)', outputs: ['credentials', 'keyReferences', 'products', 'revision', 'urls'], files: [/^\.anygate\/apigee\/[\w-]+\.zip$/] },
+];
 const sh = spawnAsync;
 
 const node = process.execPath;
@@ -80,6 +87,13 @@ beforeAll(async () => {
     ['examplesValidate', () => sh(node, [bin('.bin/anygate'), 'validate', '--json', 'examples/petstore/gateway.ts'], app)],
     ['cli', () => sh(node, [bin('.bin/anygate'), '--version'], app)],
     ['cliValidate', () => sh(node, [bin('.bin/anygate'), 'validate', '--json'], app)],
+    // The README's Pulumi walkthroughs: each example program with the config the packaged README
+    // sets, under mocks, from an empty project directory (what it writes there is reported).
+    ...WALKTHROUGHS.map(({ cloud, heading }): [string, () => Promise<Run>] => [cloud, async () => {
+      const dir = path.join(fixtureRoot, cloud);
+      mkdirSync(dir);
+      return sh(node, [...tsNode, path.join(app, 'walkthrough.ts'), cloud.replace('walkthrough-', ''), heading], dir);
+    }]),
     // The README quick start, in an empty project folder: init, validate, synth (default targets).
     ['quickstart', async () => {
       const dir = path.join(fixtureRoot, 'quickstart');
@@ -132,6 +146,23 @@ describe('the npm tarball', () => {
     const code = readFileSync(path.join(cdkOut.tsc, assets[0]!, 'index.js'), 'utf8');
     expect(code).toMatch(/handler/);
     expect(code).not.toMatch(/require\(["'](\.|anygate)/); // one self-contained file
+  });
+
+  it('the CDK app has a stack output per stage URL (what cdk deploy prints), and the construct\'s url resolves', () => {
+    const j = json(r.cdkNode) as { stacks: string[]; outputs: string[][]; url: string };
+    const byStack = Object.fromEntries(j.stacks.map((name, i) => [name, [...j.outputs[i]!].sort()]));
+    expect(byStack).toEqual({
+      'petstore-gateway': ['Invoke URL of the dev stage of petstore (anygate)', 'Invoke URL of the prod stage of petstore (anygate)'],
+      'hello-gateway': ['Invoke URL of the prod stage of hello (anygate)'],
+    });
+    expect(j.url).toMatch(/execute-api/);
+  });
+
+  it.each(WALKTHROUGHS)('$cloud: the example program runs from the package with the config the packaged README sets; its outputs resolve', ({ cloud, outputs, files: written }) => {
+    const j = json(r[cloud]) as { set: string[]; outputs: string[]; files: string[] };
+    expect(j.set.length).toBeGreaterThan(2);
+    expect(j.outputs).toEqual(outputs);
+    expect(j.files).toEqual(written.map((f) => expect.stringMatching(f)));
   });
 
   it('the same CDK app runs under ts-node', () => {
