@@ -253,7 +253,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     if (spec.domains?.length) {
       const d = decideDomain(spec, stage, profile, req);
       if (d.kind === 'handshake') return void req.socket.destroy();
-      if (d.kind === 'unauthorized') return void send(res, refusal(profile, 'unauthorized', { errors: spec.errors, requestId: randomUUID() }));
+      if (d.kind === 'unauthorized') {
+        // Through the pipeline's refusal, so the access log records the 401 and says why.
+        return void handle(ctx, req, res, 'no valid client certificate was presented to this mutual TLS domain').catch(() => {
+          if (!res.headersSent) send(res, refusal(profile, 'internal', { errors: spec.errors, requestId: randomUUID() }));
+        });
+      }
       Object.assign(req.headers, d.headers);
       if (d.stripPrefix && req.url && (req.url === d.stripPrefix || req.url.startsWith(`${d.stripPrefix}/`) || req.url.startsWith(`${d.stripPrefix}?`))) req.url = req.url.slice(d.stripPrefix.length) || '/';
     }
@@ -411,12 +416,15 @@ function exchange(p: Pipeline, headers: Record<string, string>, given: Pick<Exch
   };
 }
 
-async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** One HTTP request through the pipeline; `certificateRefused` (the reason) answers it 401 before anything else. */
+async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, certificateRefused?: string): Promise<void> {
   const started = performance.now();
   const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
-  const alias = adminAlias(p, url.pathname);
-  if (alias) return admin(p, req, res, new URL(alias, url));
+  if (!certificateRefused) {
+    if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
+    const alias = adminAlias(p, url.pathname);
+    if (alias) return admin(p, req, res, new URL(alias, url));
+  }
   const headers = flatHeaders(req);
   const x = exchange(p, headers, {
     send: (r, head) => send(res, r, head),
@@ -428,6 +436,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     clientIp: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], p.trustForwarded),
     origin: headers.origin,
   });
+  if (certificateRefused) return finish(p, x, refusalOf(p, 'unauthorized', { clientIp: x.clientIp, requestId: x.requestId }), 'unauthorized', certificateRefused);
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
   if (p.mcp && url.pathname === p.mcp.path) return p.mcp.handle(req, res, { clientIp: x.clientIp, query: url.searchParams });
   if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
@@ -435,7 +444,9 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     if (methods.length === 0) return refuse(p, x, 'noRoute');
     const pre = cors.preflight(p.profile, p.spec.cors, headers.origin, methods);
     send(res, { status: pre.status, headers: pre.headers, body: pre.body ?? '' });
-    p.accessLog.add(record(p, x, pre.status, Buffer.byteLength(pre.body ?? '')));
+    // A refused preflight is a 403 on the kubernetes profile: its log line says why, as every refusal's does.
+    const why = pre.status === 403 ? `the preflight's Origin ${JSON.stringify(headers.origin)} is not in cors.allowOrigins` : undefined;
+    p.accessLog.add(record(p, x, pre.status, Buffer.byteLength(pre.body ?? ''), undefined, why));
     return;
   }
   return matched(p, x, headers, url.searchParams, (limit) => readBody(req, limit));

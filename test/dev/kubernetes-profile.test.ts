@@ -228,10 +228,13 @@ describe('anygate dev --profile kubernetes: CORS preflights (issue 27)', () => {
     const spec = toGatewaySpec(i);
     const filter = compileKubernetes(spec).stages[0].objects.find((o) => o.kind === 'HTTPRouteFilter' && o.metadata.name === 'kdev-preflight')!;
     const emitted = (filter.spec as any).directResponse;
-    const dev = await startDev({ spec, profile: 'kubernetes', port: 0, clock: 'virtual', mockIdp: true });
+    const lines: string[] = [];
+    const dev = await startDev({ spec, profile: 'kubernetes', port: 0, clock: 'virtual', mockIdp: true, log: (l: string) => void lines.push(l) });
     try {
       const refused = await get(`${dev.url}/items`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'GET' } });
       expect([refused.status, refused.text]).toEqual([emitted.statusCode, emitted.body.inline]);
+      // Its access-log line says why, as every 401, 403 and 429 line does.
+      expect(lines).toEqual([expect.stringMatching(/^OPTIONS \/items - 403 .*\(the preflight's Origin "https:\/\/evil\.example\.com" is not in cors\.allowOrigins\)$/)]);
       expect(refused.headers.get('access-control-allow-origin')).toBeNull();
       const allowed = await get(`${dev.url}/items`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } });
       expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([200, 'https://app.example.com']);

@@ -42,10 +42,11 @@ function spec(headers = true): Record<string, any> {
   return s;
 }
 
-async function withDev(profile: Profile, f: (dev: DevServer) => Promise<void>): Promise<void> {
-  const dev = await startDev({ spec: toGatewaySpec(spec(profile !== 'aws')), profile, port: 0, publishAdminToken: false, backends: { api: backendUrl }, tls: { cert: file('server.pem'), key: file('server.key'), clientCa: file('ca.pem') } });
+async function withDev(profile: Profile, f: (dev: DevServer, log: string[]) => Promise<void>): Promise<void> {
+  const log: string[] = [];
+  const dev = await startDev({ spec: toGatewaySpec(spec(profile !== 'aws')), profile, port: 0, publishAdminToken: false, backends: { api: backendUrl }, tls: { cert: file('server.pem'), key: file('server.key'), clientCa: file('ca.pem') }, log: (l: string) => void log.push(l) });
   try {
-    await f(dev);
+    await f(dev, log);
   } finally {
     await dev.close();
   }
@@ -74,8 +75,11 @@ describe('anygate dev: HTTPS and a domain\'s mutual TLS', () => {
     }));
 
   it('azure: no certificate is 401; the subject and the SHA-1 thumbprint replace what the client sent', () =>
-    withDev('azure', async (dev) => {
+    withDev('azure', async (dev, log) => {
       expect(await get(dev, '/items/1', false)).toMatchObject({ status: 401 });
+      // The access log records the 401 and says why, as it does every refusal.
+      expect(log).toEqual([expect.stringMatching(/^GET \/items\/1 \S+ 401 .*\(no valid client certificate was presented to this mutual TLS domain\)$/)]);
+      expect(await get(dev, '/__anygate/requests', false)).toMatchObject({ status: 401 });
       const ok = (await get(dev, '/items/1', true)) as { status: number; body: any };
       expect(ok.status).toBe(200);
       expect(ok.body.headers['x-client-subject']).toBe('CN=acme-client');
