@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { createColors } from 'picocolors';
-import { AnygateError, SpecValidationError, formatIssue } from '../lib/model/errors';
+import { AnygateError, SpecValidationError } from '../lib/model/errors';
+import { formatIssueWithRule } from '../lib/model/rules';
 import { COMMANDS } from './commands';
 import { colorWanted, EXIT, UsageError, type Context, type Io, type Runner } from './commands/context';
 
@@ -67,7 +68,8 @@ function report(e: unknown, io: Io, debug: boolean): number {
   }
   if (e instanceof SpecValidationError) {
     const errors = e.issues.filter((i) => i.severity === 'error');
-    for (const i of e.issues) io.err(formatIssue(i) + '\n');
+    // Each line ends with its rule id, on every command (validate, synth, dev...).
+    for (const i of e.issues) io.err(formatIssueWithRule(i) + '\n');
     io.err(red(`${errors.length} error${errors.length === 1 ? '' : 's'}`) + '\n');
     if (debug) io.err(`${e.stack}\n`);
     return EXIT.failed;

@@ -4,7 +4,7 @@
  */
 import { readFileSync, watch } from 'node:fs';
 import * as path from 'node:path';
-import { formatIssue } from '../../lib/model/errors';
+import { formatIssueWithRule } from '../../lib/model/rules';
 import type { GatewaySpec } from '../../lib/model/types';
 import { loadSpec } from '../../lib/load';
 import { DevUsageError } from '../../dev/errors';
@@ -123,7 +123,7 @@ export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: Abo
     });
   let dev = await start(loaded.spec, port);
   io.out(`anygate dev listening on ${dev.url}\n`);
-  for (const w of loaded.warnings) io.err(formatIssue(w) + '\n');
+  for (const w of loaded.warnings) io.err(formatIssueWithRule(w) + '\n');
   // With JSON lines on stdout, the banner goes to stderr: stdout is then the listening line and log lines only.
   if (!flags.quiet) (flags.accessLog === 'json' ? io.err : io.out)(banner(dev, loaded.spec, flags));
   const watcher = flags.watch ? watchSpec(file, loaded.spec, { start, current: () => dev, replace: (d) => (dev = d) }, io) : undefined;

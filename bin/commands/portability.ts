@@ -28,7 +28,7 @@ async function portabilityCmd(given: string | undefined, flags: PortabilityFlags
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   // Synth refuses placeholders an import left on every target; the report says so too.
   const placeholders = placeholderIssues(spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
-  if (!flags.json) for (const line of formatWarnings([...loaded.warnings, ...placeholders], { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  if (!flags.json) for (const line of formatWarnings([...loaded.warnings, ...placeholders], { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   // Size limits only the emitted output reveals come from the (pure) compilers.
   const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
   // The stages synth --stage would compile, so stage-dependent refusals and sizes agree.

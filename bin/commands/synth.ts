@@ -57,7 +57,7 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
   const [{ loadSpec }, { synth }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../synth') as typeof import('../synth')];
   const loaded = await loadSpec(file, { lenient: flags.lenient });
   const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
-  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   // Placeholders an import left (backend.invalid, issuer.invalid) would deploy a broken gateway.
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const placeholders = placeholderIssues(loaded.spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
@@ -71,7 +71,7 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
     const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers(stages) });
     throw new SpecValidationError([...placeholders, ...report.problems.map((p) => refusalIssue(p, file))]);
   }
-  for (const line of formatWarnings(placeholders, { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
+  for (const line of formatWarnings(placeholders, { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   const result = await synth(spec, {
     targets,
     outDir: flags.out,

@@ -36,9 +36,6 @@ function ignoredRules(flags: ValidateFlags): Set<string> {
   return new Set((flags.ignore ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean));
 }
 
-/** A line's issue with its rule id at the end: `... [plan-unused]`. */
-const tagged = (i: SpecIssue): SpecIssue => ({ ...i, message: `${i.message} [${ruleOf(i)}]` });
-
 /** The spec and its warnings, placeholders included (validate warns; synth refuses them). */
 async function load(file: string, flags: ValidateFlags) {
   const { loadSpec } = require('../../lib/load') as typeof import('../../lib/load');
@@ -77,18 +74,18 @@ async function validate(given: string | undefined, flags: ValidateFlags, ctx: Co
     ctx.io.out(JSON.stringify(r, null, 2) + '\n');
     return r.valid ? EXIT.ok : EXIT.failed;
   }
-  // Not --json: errors propagate to main, which prints them located (with their rule ids) and exits 1.
+  // Not --json: errors propagate to main, which prints them located, each with its rule id, and exits 1.
   let loaded: Awaited<ReturnType<typeof load>>;
   try {
     loaded = await load(file, flags);
   } catch (e) {
-    if (e instanceof SpecValidationError) throw new SpecValidationError(withoutIgnored(e.issues, ignoredRules(flags)).map(tagged));
+    if (e instanceof SpecValidationError) throw new SpecValidationError(withoutIgnored(e.issues, ignoredRules(flags)));
     throw e;
   }
   const c = ctx.colors;
   const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
-  for (const line of formatWarnings(loaded.warnings.map(tagged), { verbose: ctx.verbose() })) ctx.io.err(`${line}\n`);
-  if (loaded.refusals.length) throw new SpecValidationError(loaded.refusals.map(tagged));
+  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
+  if (loaded.refusals.length) throw new SpecValidationError(loaded.refusals);
   ctx.io.out(`${file}: ${c.green('valid')} (gateway ${loaded.spec.name}, ${plural(loaded.spec.routes.length, 'route')})\n`);
   return EXIT.ok;
 }

@@ -8,13 +8,18 @@
  * `plan-unused` (warning), `openapi-<kind>` (import warnings: `openapi-id-renamed`...), and
  * `check-<section>` for the other cross-reference rules.
  */
-import type { SpecIssue } from './errors';
+import { formatIssue, type SpecIssue } from './errors';
 
 /** The rule id of an issue. */
 export function ruleOf(issue: SpecIssue): string {
   if (issue.rule) return issue.rule;
   const section = issue.path.find((p) => typeof p === 'string');
   return `check-${section ?? 'gateway'}`;
+}
+
+/** An issue as a CLI line, its rule id at the end (`... [plan-unused]`): the id `--ignore` and `ignoreWarnings` take. */
+export function formatIssueWithRule(issue: SpecIssue): string {
+  return `${formatIssue(issue)} [${ruleOf(issue)}]`;
 }
 
 /** The issues with their rule ids set. */

@@ -3,6 +3,7 @@
  * can raise hundreds of warnings of one kind, which would bury the few that matter.
  */
 import { formatIssue, type SpecIssue } from '../model/errors';
+import { formatIssueWithRule } from '../model/rules';
 
 /** What a warning is about; the grouping key. */
 export type WarningKind =
@@ -81,6 +82,8 @@ export interface FormatWarningsOptions {
   readonly verbose?: boolean;
   /** Examples shown per group. @default 3 */
   readonly examples?: number;
+  /** End each line with its stable rule id, as the CLI prints them. @default false */
+  readonly rules?: boolean;
 }
 
 function kindOf(w: SpecIssue): string | undefined {
@@ -94,7 +97,8 @@ function kindOf(w: SpecIssue): string | undefined {
  * Warnings without a kind (from the model's validation) are always printed one by one.
  */
 export function formatWarnings(warnings: readonly SpecIssue[], options: FormatWarningsOptions = {}): string[] {
-  if (options.verbose) return warnings.map(formatIssue);
+  const format = options.rules ? formatIssueWithRule : formatIssue;
+  if (options.verbose) return warnings.map(format);
   const max = options.examples ?? 3;
   const groups = new Map<string, SpecIssue[]>();
   const lines: string[] = [];
@@ -108,18 +112,18 @@ export function formatWarnings(warnings: readonly SpecIssue[], options: FormatWa
   for (const w of warnings) {
     const k = kindOf(w);
     if (k === undefined) {
-      lines.push(formatIssue(w));
+      lines.push(format(w));
       continue;
     }
     if (printed.has(k)) continue;
     printed.add(k);
     const list = groups.get(k)!;
     if (list.length <= max) {
-      lines.push(...list.map(formatIssue));
+      lines.push(...list.map(format));
       continue;
     }
     lines.push(`warning: ${list.length} warnings of kind ${k}, for example:`);
-    lines.push(...list.slice(0, max).map((x) => `  ${formatIssue(x)}`));
+    lines.push(...list.slice(0, max).map((x) => `  ${format(x)}`));
     lines.push(`  ... and ${list.length - max} more (--verbose lists every warning)`);
   }
   return lines;

@@ -64,6 +64,22 @@ describe('anygate CLI', () => {
     expect(j.errors.map((e: { rule: string }) => e.rule).sort()).toEqual(['check-backends', 'schema', 'unknown-reference']);
   });
 
+  it('synth and dev print the rule ids validate prints, so a warning seen there can be silenced by id in the spec', async () => {
+    const dir = scratch('rules-synth');
+    const spec = 'name: w\nbackends:\n  api: { type: http, url: https://api.example.com }\nplans:\n  gold: { rateLimit: { requestsPerSecond: 5 } }\nroutes:\n  - { method: GET, path: /a, backend: api, auth: none }\n';
+    writeFileSync(path.join(dir, 'g.yaml'), spec);
+    const warned = await cli(['synth', 'g.yaml', '--target', 'azure', '--out', 'o'], dir);
+    expect([warned.code, warned.err]).toEqual([0, expect.stringMatching(/^g\.yaml:5:3: plans\.gold: warning: no consumer is on this plan; it will exist but meter nobody \[plan-unused\]$/m)]);
+    writeFileSync(path.join(dir, 'g.yaml'), `ignoreWarnings: [plan-unused]\n${spec}`);
+    expect((await cli(['synth', 'g.yaml', '--target', 'azure', '--out', 'o'], dir)).err).not.toMatch(/plan-unused|no consumer/);
+    const broken = await cli(['synth', 'test/fixtures/broken.yaml', '--target', 'azure', '--out', path.join(dir, 'b')]);
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/routes\[1\]\.backend: refers to backend "nowhere".* \[unknown-reference\]$/m);
+    const dev = await cli(['dev', 'test/fixtures/broken.yaml', '--port', '0']);
+    expect(dev.code).toBe(1);
+    expect(dev.err).toMatch(/routes\[0\]\.cache\.ttlSeconds: must be at most 86400 \(got 999999\) \[schema\]$/m);
+  });
+
   it('--debug adds the stack trace', async () => {
     const r = await cli(['validate', 'test/fixtures/throws.ts', '--debug']);
     expect(r.code).toBe(1);
