@@ -11,6 +11,7 @@ import { differs, native as n, unsupported as u, usedRoutes } from './helpers';
 import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
 import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
 import { TOOL_NAME_MAX } from '../../model/mcp';
+import { APIGEE_STRINGS } from './apigee-strings';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
 
@@ -127,6 +128,35 @@ const apigeeModels = (ctx: CheckContext) =>
     return [];
   });
 
+/** The Model Armor template a backend's guards use on Apigee: the spec's, else the compile option's. */
+export const modelArmorTemplate = (b: LlmBackendSpec, option: string | undefined): string | undefined => b.guards?.modelArmor?.template ?? option;
+
+/**
+ * SanitizeUserPrompt / SanitizeModelResponse screen with a Model Armor template: one must be
+ * named (and be a template name, since TemplateName is a message template), and Model Armor's
+ * findings refuse the call: the policies do not rewrite the prompt, so `action: mask` is refused.
+ */
+const modelArmorGuards = (guard: 'promptSafety' | 'pii') => (ctx: CheckContext) =>
+  llmRoutes(ctx)
+    .filter((x) => x.b.guards?.[guard])
+    .flatMap(({ route, name, b }) => {
+      const out: SynthesisProblem[] = [];
+      const template = modelArmorTemplate(b, ctx.options.apigee?.modelArmorTemplate);
+      if (template === undefined) out.push(ctx.problem(route.id, `backend ${name}: Apigee applies the guard with a Model Armor template: set backends.${name}.guards.modelArmor.template (projects/<project>/locations/<region>/templates/<id>), or pass modelArmorTemplate to ApigeeGateway`));
+      else {
+        const bad = APIGEE_STRINGS.modelArmorTemplate(template, b.guards?.modelArmor ? `backends.${name}.guards.modelArmor.template` : 'modelArmorTemplate');
+        if (bad) out.push(ctx.problem(route.id, bad));
+      }
+      if (guard === 'pii' && b.guards!.pii!.action === 'mask') out.push(ctx.problem(route.id, `backend ${name}: SanitizeUserPrompt refuses a prompt Model Armor flags and cannot replace the data it found: set guards.pii.action: block, or use another target`));
+      return out;
+    });
+
+const MODEL_ARMOR_DIFFERENCES = [
+  differs('accuracy', 'the Model Armor template decides what is blocked and at which confidence (responsible-AI categories hate speech, harassment, sexually explicit and dangerous; prompt injection and jailbreak; sensitive data protection); anygate names the template and does not read or check its filters', 'configure the template to match the guard (docs/ai.md maps the categories, threshold and entities)'),
+  differs('status', 'a flagged prompt or response fails the call with the policy\'s fault (steps.sanitize.user.prompt.FilterMatched, steps.sanitize.model.response.FilterMatched), an Apigee error response, where other targets answer their own refusal'),
+  differs('body', 'SanitizeModelResponse reads the whole JSON response (choices[-1].message.content): a streamed (text/event-stream) response cannot be screened and fails the call', 'leave streaming off on guarded backends, or set responses: false', (s) => Object.values(s.backends).some((b) => b.type === 'llm' && Boolean(b.guards?.promptSafety?.responses || b.guards?.pii?.responses))),
+];
+
 const APIGEE: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': u('Apigee serves MCP through API hub and an MCP proxy that it manages outside the proxy bundle; anygate does not create them (issue #30); register the exported OpenAPI document in API hub and enable MCP there'),
   'backend.llm': n('TargetEndpoint to the model URL; Vertex AI through its OpenAI-compatible endpoint with a Google access token (the proxy\'s service account)', { check: apigeeModels }),
@@ -135,8 +165,14 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
     differences: [differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes')],
   }),
   'llm.tokenMetrics': pending('LLM token metrics (Apigee analytics of LLMTokenQuota counts)'),
-  'llm.promptGuard': pending('a prompt safety guard (SanitizeUserPrompt / SanitizeModelResponse with a Model Armor template)'),
-  'llm.piiGuard': pending('a personal-data guard (SanitizeUserPrompt with Model Armor sensitive-data protection)'),
+  'llm.promptGuard': n('SanitizeUserPrompt on the request (the last chat message) and, with responses: true, SanitizeModelResponse on the response, screening with a Model Armor template (guards.modelArmor.template or ApigeeGateway\'s modelArmorTemplate) as the proxy\'s service account (roles/modelarmor.user); Comprehensive environments only', {
+    check: modelArmorGuards('promptSafety'),
+    differences: MODEL_ARMOR_DIFFERENCES,
+  }),
+  'llm.piiGuard': n('SanitizeUserPrompt (and, with responses: true, SanitizeModelResponse) with a Model Armor template whose sensitive data protection finds the personal data, as the proxy\'s service account (roles/modelarmor.user); the call is refused (action: block); Comprehensive environments only', {
+    check: modelArmorGuards('pii'),
+    differences: MODEL_ARMOR_DIFFERENCES,
+  }),
 };
 
 /** What the AI Gateway route of an LLM backend can carry on Kubernetes (kubernetes-ai.ts says where it lands). */
@@ -218,10 +254,18 @@ export const AI_RECORDS: Readonly<Record<Target, Record<AiFeatureId, TargetCapab
   kubernetes: KUBERNETES,
 };
 
+// "Model Armor policies can only be deployed in Comprehensive environments" (Apigee, Get started
+// with Apigee Model Armor policies).
+const MODEL_ARMOR_TIER = u('SanitizeUserPrompt and SanitizeModelResponse (Model Armor) run only in Comprehensive environments; deploy to one (environmentType: COMPREHENSIVE)');
+const MODEL_ARMOR_TIERS = { 'llm.promptGuard': MODEL_ARMOR_TIER, 'llm.piiGuard': MODEL_ARMOR_TIER };
+
 /** Tier overrides. */
 export const AI_TIER_RECORDS = {
   azure: { Consumption: AZURE_CONSUMPTION },
-  apigee: { BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them') } as Partial<Record<AiFeatureId, TargetCapability>> },
+  apigee: {
+    BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them'), ...MODEL_ARMOR_TIERS } as Partial<Record<AiFeatureId, TargetCapability>>,
+    INTERMEDIATE: MODEL_ARMOR_TIERS as Partial<Record<AiFeatureId, TargetCapability>>,
+  },
 } as const;
 
 
