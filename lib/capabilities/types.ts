@@ -53,6 +53,8 @@ export interface SupportOptions extends Tiers {
   readonly apigee?: {
     /** Apigee environment of each stage. @default - the stage's own name */
     readonly environments?: Readonly<Record<string, string>>;
+    /** The Model Armor template of LLM guards whose backend names none (guards.modelArmor). @default - none */
+    readonly modelArmorTemplate?: string;
   };
   /** The Kubernetes compile options that amend the spec's `kubernetes:` block (KubernetesCompileOptions). */
   readonly kubernetes?: Pick<KubernetesSpecOptions, 'createGateway'> & {

@@ -66,10 +66,24 @@ export const PiiGuard = z
   })
   .describe('Detect personal data in prompts (and optionally responses).');
 
+/**
+ * A Model Armor template's resource name. Apigee reads TemplateName as a message template, so the
+ * grammar leaves out braces and anything but the name's own characters.
+ */
+export const MODEL_ARMOR_TEMPLATE = /^projects\/(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,20})\/locations\/[a-z]+(?:-[a-z0-9]+)*\/templates\/[A-Za-z0-9_-]{1,63}$/;
+export const MODEL_ARMOR_TEMPLATE_MESSAGE = 'must be a Model Armor template name: projects/<project id or number>/locations/<location, e.g. us-central1>/templates/<template id: letters, digits, _ or ->';
+
+export const ModelArmor = z
+  .strictObject({
+    template: z.string().regex(MODEL_ARMOR_TEMPLATE, { message: MODEL_ARMOR_TEMPLATE_MESSAGE }).meta({ description: 'The Model Armor template (`projects/P/locations/L/templates/T`) whose filters screen prompts and, with `responses: true`, responses. Its location should be the Apigee instance\'s region.' }),
+  })
+  .describe('Google Model Armor, the service the Apigee target screens with (SanitizeUserPrompt / SanitizeModelResponse).');
+
 export const LlmGuards = z
   .strictObject({
     promptSafety: PromptSafetyGuard.optional().meta({ description: 'Harmful-content and jailbreak guard. Default: none.' }),
     pii: PiiGuard.optional().meta({ description: 'Personal-data guard. Default: none.' }),
+    modelArmor: ModelArmor.optional().meta({ description: 'The Model Armor template the Apigee target applies the guards with. Default: none (ApigeeGateway\'s modelArmorTemplate, else Apigee refuses the guards).' }),
   })
   .describe('Content guards the gateway applies to model traffic.');
 
@@ -103,8 +117,12 @@ export interface TokenMetricsSpec {
 export type PromptSafetyGuardSpec = Required<z.output<typeof PromptSafetyGuard>>;
 export type PiiGuardSpec = Required<z.output<typeof PiiGuard>>;
 export interface LlmGuardsSpec {
+  /** @default - no prompt safety guard */
   readonly promptSafety?: PromptSafetyGuardSpec;
+  /** @default - no personal-data guard */
   readonly pii?: PiiGuardSpec;
+  /** The Model Armor template Apigee screens with. @default - none: the compile option modelArmorTemplate, else Apigee refuses the guards */
+  readonly modelArmor?: { readonly template: string };
 }
 
 /** An LLM backend, normalized. */
@@ -159,6 +177,7 @@ export function normalizeLlmBackend(b: z.output<typeof LlmBackend>, gatewayName:
             responses: g.promptSafety.responses ?? false,
           },
           pii: g.pii && { entities: sorted(g.pii.entities ?? [...PII_ENTITIES]), action: g.pii.action ?? LLM_DEFAULTS.piiAction, responses: g.pii.responses ?? false },
+          ...(g.modelArmor ? { modelArmor: { template: g.modelArmor.template } } : {}),
         }
       : undefined,
   };
@@ -173,6 +192,9 @@ export function checkLlmBackend(name: string, b: z.output<typeof LlmBackend>, is
   const refuse = (k: 'region' | 'project' | 'apiVersion' | 'apiKey', why: string) => {
     if (b[k] !== undefined) issues.push({ path: at(k), message: `does not apply to provider ${b.provider}: ${why}; remove it`, severity: 'error' });
   };
+  if (b.guards?.modelArmor && !b.guards.promptSafety && !b.guards.pii) {
+    issues.push({ path: [...at('guards'), 'modelArmor'], message: 'names the Model Armor template the guards are applied with, but the backend has no guard: add guards.promptSafety or guards.pii, or remove modelArmor', severity: 'error' });
+  }
   switch (b.provider) {
     case 'openai-compatible':
       need('url', 'the base URL the gateway calls, such as https://api.openai.com/v1');

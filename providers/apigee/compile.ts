@@ -41,6 +41,12 @@ export interface ApigeeCompileOptions {
   readonly environments?: Record<string, string>;
   /** Developer who owns each consumer's apps. @default - `<consumer>@<gateway>.anygate.invalid` */
   readonly developers?: DeveloperInfo;
+  /**
+   * The Model Armor template (`projects/P/locations/L/templates/T`) LLM guards screen with when
+   * their backend names none in guards.modelArmor.template.
+   * @default - none: a guard without a template is refused
+   */
+  readonly modelArmorTemplate?: string;
 }
 
 /** One route's Flow: auth, validation, limits, cache lookup, transforms, backend; then the response side. */
@@ -82,22 +88,35 @@ function bundleFiles(ctx: ApigeeContext, flows: XNode[], targets: Targets): Reco
   return sorted;
 }
 
+/** What the proxy calls as its service account: Model Armor for guards, Vertex AI for its models. */
+function serviceAccountRoles(spec: GatewaySpec): { serviceAccountRoles?: string[] } {
+  const roles = new Set<string>();
+  for (const r of spec.routes) {
+    const b = spec.backends[r.backend];
+    if (b.type !== 'llm') continue;
+    if (b.guards?.promptSafety || b.guards?.pii) roles.add('roles/modelarmor.user');
+    if (b.provider === 'vertex-ai') roles.add('roles/aiplatform.user');
+  }
+  return roles.size ? { serviceAccountRoles: [...roles].sort() } : {};
+}
+
 export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOptions = {}): ApigeePlan {
   const environmentType = options.environmentType ?? 'INTERMEDIATE';
   const tiers = { apigeeEnvironmentType: environmentType };
   const environments = options.environments ?? Object.fromEntries(Object.keys(versioned.stages).map((s) => [s, s]));
   // Every decision (portability shares it) comes first, names included (the capability records);
   // then the emitters only emit.
-  assertSupported(versioned, 'apigee', { ...tiers, apigee: { environments } });
+  const apigeeOptions = { environments, ...(options.modelArmorTemplate !== undefined ? { modelArmorTemplate: options.modelArmorTemplate } : {}) };
+  assertSupported(versioned, 'apigee', { ...tiers, apigee: apigeeOptions });
   // Versions become flow conditions (path prefix, header or query) and a canary weighted targets.
   const spec = flatSpec(versioned);
-  const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments);
+  const ctx = new ApigeeContext(spec, targetLabel('apigee', tiers), environments, options.modelArmorTemplate);
   const targets = new Targets(ctx);
   // Apigee runs the first conditional flow whose condition holds: flows go in route precedence.
   const flows = precedenceOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
   const files = bundleFiles(ctx, flows, targets);
   // The zip's size is the size record's to decide (lib/capabilities/targets/apigee.ts).
-  const problems = emittedProblems(versioned, 'apigee', { ...tiers, apigee: { environments } }, 'size', [{ where: 'gateway', bytes: bundleBytes(files, APIGEE_LIMITS.bundleBytes) }]);
+  const problems = emittedProblems(versioned, 'apigee', { ...tiers, apigee: apigeeOptions }, 'size', [{ where: 'gateway', bytes: bundleBytes(files, APIGEE_LIMITS.bundleBytes) }]);
   if (problems.length) throw new SynthesisError(ctx.target, problems);
   const parts = {
     proxyName: ctx.proxy,
@@ -111,6 +130,7 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
     targetServers: [...ctx.targetServers.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     bindings: [...ctx.bindings].sort(),
     ...(spec.observability.accessLogs ? { accessLogName: ACCESS_LOG_NAME } : {}),
+    ...serviceAccountRoles(spec),
   };
   const domains = apigeeDomains(spec, ctx.proxy, parts.environments);
   const resources = [...planResources(parts, ctx.audienceMap), ...domainResources(domains, parts.environments), ...monitoringResources(spec, ctx.proxy, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

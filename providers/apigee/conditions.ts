@@ -80,6 +80,11 @@ export function url(text: string, where: string): string {
   return ensure('url', text, where);
 }
 
+/** A Model Armor template name in TemplateName (a message template): the resource name's characters only. */
+export function modelArmorTemplate(name: string, where: string): string {
+  return ensure('modelArmorTemplate', name, where);
+}
+
 /** A header name in a comma-separated list (CORS AllowHeaders, ExposeHeaders): an RFC 9110 token. */
 export function tokenName(name: string, where: string): string {
   return ensure('token', name, where);

@@ -39,6 +39,8 @@ export class ApigeeContext {
     readonly target: string,
     /** Stages deployed, each to its environment. */
     readonly environments: Readonly<Record<string, string>>,
+    /** The Model Armor template of guards whose backend names none. @default - none */
+    readonly modelArmorTemplate?: string,
   ) {
     this.proxy = spec.name;
     const keys = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat().filter((n) => spec.authorizers[n].type === 'apiKey'))));

@@ -28,8 +28,10 @@ export interface ApigeeGatewayArgs {
   readonly functions?: Record<string, pulumi.Input<string>>;
   /**
    * Service account the proxy is deployed with; it mints the Google ID tokens sent to function
-   * backends, so grant it roles/run.invoker on them. Required when the plan has function bindings.
-   * @default - none (the plan must have no function bindings)
+   * backends (grant it roles/run.invoker on them) and calls Model Armor for LLM guards
+   * (roles/modelarmor.user) and Vertex AI models (roles/aiplatform.user). Required when the plan
+   * has function bindings, an access log or serviceAccountRoles.
+   * @default - none (the plan must need none)
    */
   readonly serviceAccount?: pulumi.Input<string>;
   /**
@@ -99,7 +101,7 @@ export class ApigeeGateway extends pulumi.ComponentResource {
   /** Compiles the spec (compileApigee) and creates the plan's resources. */
   static fromSpec(name: string, args: ApigeeGatewayFromSpecArgs, opts?: pulumi.ComponentResourceOptions): ApigeeGateway {
     const spec = isGateway(args.gateway) ? args.gateway.toSpec() : args.gateway;
-    const plan = compileApigee(spec, { environmentType: args.environmentType, environments: args.environments, developers: args.developers });
+    const plan = compileApigee(spec, { environmentType: args.environmentType, environments: args.environments, developers: args.developers, modelArmorTemplate: args.modelArmorTemplate });
     return new ApigeeGateway(name, { ...args, plan }, opts);
   }
 
@@ -173,6 +175,9 @@ function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
   const problems = bindingProblems('apigee', target, plan.bindings.map((binding) => ({ binding })), { functions: given, serviceAccount: args.serviceAccount !== undefined });
   if (plan.accessLogName && !plan.bindings.length && args.serviceAccount === undefined) {
     problems.push({ target, where: 'observability', feature: 'observability.accessLogs', message: `the access log is written to Cloud Logging (log ${plan.accessLogName}) as the deployment's service account: pass serviceAccount to ApigeeGateway (grant it roles/logging.logWriter, enable the Cloud Logging API in the project, and let the deployer act as it: iam.serviceAccounts.actAs), or set observability.accessLogs: false` });
+  }
+  if (plan.serviceAccountRoles?.length && args.serviceAccount === undefined) {
+    problems.push({ target, where: 'gateway', feature: plan.serviceAccountRoles.includes('roles/modelarmor.user') ? 'llm.promptGuard' : 'backend.llm', message: `the proxy calls ${plan.serviceAccountRoles.map((r) => (r === 'roles/modelarmor.user' ? 'Model Armor (LLM guards)' : 'Vertex AI')).join(' and ')} as the deployment's service account: pass serviceAccount to ApigeeGateway, grant it ${plan.serviceAccountRoles.join(' and ')} and let the deployer act as it (iam.serviceAccounts.actAs)` });
   }
   if (problems.length) throw new SynthesisError(target, problems);
 }

@@ -63,6 +63,12 @@ export interface ApigeePlan {
    * id); binding properties `host` and `audience`; resource outputs.
    */
   readonly resources: PlannedResource[];
+  /**
+   * Roles the deployment's service account needs for what the proxy calls as it (Model Armor:
+   * roles/modelarmor.user; Vertex AI: roles/aiplatform.user); the deployment then carries it.
+   * @default - none
+   */
+  readonly serviceAccountRoles?: string[];
   /** The Cloud Logging log the access log goes to (the deployment needs a service account that may write it). @default - no access log */
   readonly accessLogName?: string;
   /** Alert policies of observability.objectives, per stage (providers/apigee/observability.ts). @default - none */

@@ -35,9 +35,9 @@ function perStage(p: Parts, stage: string, kvmName: string): PlannedResource[] {
     for (const b of p.bindings) out.push(res(T.entry, `kvm-${stage}-${b}`, { envKeyvaluemapId: resourceRef(`kvm-${stage}`, 'id'), name: b, value: bindingRef(b, 'audience') }, [`kvm-${stage}`]));
   }
   const deployInputs: Record<string, PlanValue> = { orgId: org, environment: env, api: resourceRef('proxy', 'name'), revision: resourceRef('proxy', 'latestRevisionId'), override: true };
-  // Google ID tokens for function backends are minted for the deployment's service account, and
-  // MessageLogging writes to Cloud Logging as it.
-  if (p.bindings.length || p.accessLogName) deployInputs.serviceAccount = argRef('serviceAccount');
+  // Google ID tokens for function backends are minted for the deployment's service account,
+  // MessageLogging writes to Cloud Logging as it, and Model Armor and Vertex AI are called as it.
+  if (p.bindings.length || p.accessLogName || p.serviceAccountRoles?.length) deployInputs.serviceAccount = argRef('serviceAccount');
   out.push(res(T.deploy, `deploy-${stage}`, deployInputs, ['proxy', ...out.map((r) => r.name)]));
   return out;
 }

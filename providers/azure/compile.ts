@@ -31,6 +31,7 @@ import { apimNames } from './names';
 import type { ApimOperation, ApimPlan } from './plan';
 import { planBackends, planNamedValues, planProducts, planSubscriptions } from './plan-parts';
 import { planResources } from './resources';
+import { apimMcpServer } from './mcp';
 import { policyDocument, type XNode } from './xml';
 import { versionedPlan } from './versions';
 import { canaryAsWeights, versionSpec } from '../../lib/model/versions';
@@ -284,6 +285,7 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     ...(o.objectives.length ? { alerts: apimAlerts(spec, ctx.stage) } : {}),
     ...(o.dashboards ? { dashboard: apimDashboard(spec, ctx.stage, ctx.names.api) } : {}),
     ...hostnamesOf(spec, ctx),
+    ...apimMcpServer(spec, { apiId: ctx.names.api, path: ctx.names.path, stage: ctx.stage }),
     warnings: [...new Set(ctx.warnings)],
   };
   return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });

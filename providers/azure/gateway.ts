@@ -10,6 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as apim from '@pulumi/azure-native/apimanagement';
 import * as appinsights from '@pulumi/azure-native/applicationinsights';
 import * as monitor from '@pulumi/azure-native/monitor';
+import * as azureResources from '@pulumi/azure-native/resources';
 import type { AzureSku } from '../../lib/capabilities/types';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { AnygateError, SynthesisError } from '../../lib/model/errors';
@@ -85,6 +86,8 @@ const CONSTRUCTORS: Record<string, Ctor> = {
   'azure-native:apimanagement:ApiDiagnostic': apim.ApiDiagnostic,
   'azure-native:monitor:ScheduledQueryRule': monitor.ScheduledQueryRule,
   'azure-native:applicationinsights:Workbook': appinsights.Workbook,
+  // The MCP server and its tools (providers/azure/mcp.ts): REST API 2025-09-01-preview.
+  'azure-native:resources:Resource': azureResources.Resource,
 };
 
 const SECRET_OUTPUTS: Record<string, string[]> = { 'azure-native:apimanagement:Subscription': ['primaryKey', 'secondaryKey'] };
@@ -202,6 +205,7 @@ export class AzureApimGateway extends pulumi.ComponentResource {
         const args2: Record<string, pulumi.Input<string> | undefined> = {
           resourceGroupName: args.resourceGroupName,
           serviceName: args.serviceName,
+          serviceParentPath: pulumi.interpolate`service/${args.serviceName}`,
           'applicationInsights.instrumentationKey': args.applicationInsights?.instrumentationKey,
           'applicationInsights.resourceId': args.applicationInsights?.resourceId,
           'applicationInsights.location': args.applicationInsights?.location,

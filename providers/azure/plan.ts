@@ -1,4 +1,5 @@
 /** ApimPlan: what the AzureApimGateway component creates, computed by the pure compiler. */
+import type { ApimMcpServer } from './mcp';
 import type { ApimHostname } from './emit/mtls';
 import type { ApimParameter, ApimRepresentation, ApimResponse } from './contract';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -116,6 +117,8 @@ export interface ApimPlan {
    * the component prefixes them with its own name).
    */
   readonly resources: PlannedResource[];
+  /** The MCP server of the tool routes (providers/azure/mcp.ts). @default - none */
+  readonly mcp?: ApimMcpServer;
   /** Custom host names of this stage (service hostnameConfigurations). @default - none */
   readonly hostnames?: ApimHostname[];
   /** Consumption only: the service asks every client for a certificate. @default false */

@@ -8,6 +8,7 @@
 import { argRef, resourceRef, secretRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import { openApiValue } from './openapi-import';
 import { SCHEMA_ID } from './contract';
+import { mcpResources } from './mcp';
 import type { ApimBackend, ApimPlan } from './plan';
 
 const T = (t: string) => `azure-native:apimanagement:${t}`;
@@ -153,6 +154,8 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
     out.push({ type: T(type), name, inputs, dependsOn: [...new Set([last, ...deps])].sort() });
     last = name;
   }
+  // The MCP server is an Api of its own: its writes lock it, not the API's chain.
+  if (plan.mcp) out.push(...mcpResources(plan.mcp));
   // Each further version is an Api of its own in the set, with its own chain of writes; its
   // resource names carry the version, so the first version's names stay those of an unversioned spec.
   for (const v of plan.versionApis ?? []) {

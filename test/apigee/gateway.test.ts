@@ -74,4 +74,20 @@ describe('ApigeeGateway with Pulumi mocks (petstore)', () => {
     expect(() => new ApigeeGateway('x', { plan, orgId: 'p' })).toThrow(/function binding "orders-fn" has no host: pass functions: \{ 'orders-fn': '<service host>' \}/);
     expect(() => new ApigeeGateway('y', { plan, orgId: 'p', functions: { 'orders-fn': 'h' } })).toThrow(/pass serviceAccount to ApigeeGateway/);
   });
+
+  it('refuses LLM guards without the service account that calls Model Armor, and takes the template as an input', () => {
+    const guarded = toGatewaySpec({
+      name: 'ai',
+      observability: { accessLogs: false },
+      backends: { model: { type: 'llm', provider: 'openai-compatible', url: 'https://llm.example.com/v1', model: 'm', guards: { promptSafety: {} } } },
+      routes: [{ method: 'POST', path: '/chat/completions', backend: 'model', auth: 'none' }],
+    });
+    const args = { gateway: guarded, orgId: 'p', environmentType: 'COMPREHENSIVE' as const, bundleDir };
+    expect(() => ApigeeGateway.fromSpec('g1', args)).toThrow(/Apigee applies the guard with a Model Armor template/);
+    expect(() => ApigeeGateway.fromSpec('g2', { ...args, modelArmorTemplate: 'projects/p1-proj/locations/us-central1/templates/t' })).toThrow(
+      /the proxy calls Model Armor \(LLM guards\) as the deployment's service account: pass serviceAccount to ApigeeGateway, grant it roles\/modelarmor\.user/,
+    );
+    const ok = ApigeeGateway.fromSpec('g3', { ...args, modelArmorTemplate: 'projects/p1-proj/locations/us-central1/templates/t', serviceAccount: 'proxy@p.iam.gserviceaccount.com' });
+    expect(ok.plan.files['policies/SUP-model.xml']).toContain('<TemplateName>projects/p1-proj/locations/us-central1/templates/t</TemplateName>');
+  });
 });

@@ -1,6 +1,6 @@
 import { targetProblems } from '../../lib/capabilities/support';
 import { formatProblem } from '../../lib/model/errors';
-import { toGatewaySpec } from '../../lib/model/normalize';
+import { toGatewaySpec, validateGateway } from '../../lib/model/normalize';
 import { compileApigee } from '../../providers/apigee/compile';
 import { compileAzure } from '../../providers/azure/compile';
 
@@ -50,5 +50,57 @@ describe('AI capability records', () => {
     expect(problems(spec({ ...openai, tokenLimit: { tokens: 10, period: 'minute' } }), 'apigee', { apigeeEnvironmentType: 'BASE' })).toEqual([expect.stringMatching(/extensible policies; BASE environments cannot run them/)]);
     const plan = compileApigee(spec({ ...openai, tokenLimit: { tokens: 10, period: 'day', per: 'gateway' } }));
     expect(plan.files['apiproxy/policies/LTQ-count-model.xml'] ?? plan.files['policies/LTQ-count-model.xml']).toContain('<TimeUnit>day</TimeUnit>');
+  });
+
+  describe('Apigee guards through Model Armor', () => {
+    const template = 'projects/my-project/locations/us-central1/templates/llm-guard';
+    const comprehensive = { apigeeEnvironmentType: 'COMPREHENSIVE' as const };
+    const guarded = (guards: Record<string, unknown>) => spec({ ...openai, guards });
+
+    it('are refused below Comprehensive, without a template, with a template that is not one, and for masking', () => {
+      const ps = guarded({ promptSafety: {}, modelArmor: { template } });
+      expect(problems(ps, 'apigee')).toEqual([expect.stringMatching(/^route chat: llm\.promptGuard on apigee \(INTERMEDIATE\): SanitizeUserPrompt and SanitizeModelResponse \(Model Armor\) run only in Comprehensive environments/)]);
+      expect(problems(ps, 'apigee', { apigeeEnvironmentType: 'BASE' })).toEqual([expect.stringMatching(/only in Comprehensive environments/)]);
+      expect(problems(ps, 'apigee', comprehensive)).toEqual([]);
+      expect(problems(guarded({ promptSafety: {} }), 'apigee', comprehensive)).toEqual([
+        'route chat: llm.promptGuard on apigee (COMPREHENSIVE): backend model: Apigee applies the guard with a Model Armor template: set backends.model.guards.modelArmor.template (projects/<project>/locations/<region>/templates/<id>), or pass modelArmorTemplate to ApigeeGateway',
+      ]);
+      // The component input is not schema-checked: the record holds it to the template grammar (TemplateName is a message template).
+      expect(problems(guarded({ pii: {} }), 'apigee', { ...comprehensive, apigee: { modelArmorTemplate: 'projects/p/{flow.x}' } })).toEqual([
+        expect.stringMatching(/^route chat: llm\.piiGuard on apigee \(COMPREHENSIVE\): modelArmorTemplate: "projects\/p\/\{flow\.x\}" must be a Model Armor template name/),
+      ]);
+      expect(problems(guarded({ pii: {} }), 'apigee', { ...comprehensive, apigee: { modelArmorTemplate: template } })).toEqual([]);
+      expect(problems(guarded({ pii: { action: 'mask' }, modelArmor: { template } }), 'apigee', comprehensive)).toEqual([expect.stringMatching(/cannot replace the data it found: set guards\.pii\.action: block/)]);
+    });
+
+    it('the spec validates the template name, and a template with no guard', () => {
+      const issues = (guards: Record<string, unknown>) =>
+        validateGateway({ name: 'ai', backends: { model: { type: 'llm', ...openai, guards } }, routes: [{ method: 'POST', path: '/chat/completions', backend: 'model', auth: 'none' }] }).issues.filter((i) => i.severity === 'error');
+      expect(issues({ promptSafety: {}, modelArmor: { template: 'projects/my-project/locations/us-central1/templates/a{b}' } })).toEqual([
+        expect.objectContaining({ path: ['backends', 'model', 'guards', 'modelArmor', 'template'], message: expect.stringMatching(/must be a Model Armor template name/) }),
+      ]);
+      expect(issues({ promptSafety: {}, modelArmor: { template: 'projects/123456789/locations/eu/templates/t_1' } })).toEqual([]);
+      expect(issues({ modelArmor: { template } })).toEqual([expect.objectContaining({ path: ['backends', 'model', 'guards', 'modelArmor'], message: expect.stringMatching(/the backend has no guard/) })]);
+    });
+
+    it('emit SanitizeUserPrompt before the budget and SanitizeModelResponse after the count, and deploy as the service account', () => {
+      const plan = compileApigee(guarded({ promptSafety: { responses: true }, pii: {} }), { environmentType: 'COMPREHENSIVE', modelArmorTemplate: template });
+      const file = (n: string) => plan.files[`policies/${n}.xml`];
+      expect(file('SUP-model')).toContain(`<TemplateName>${template}</TemplateName>`);
+      expect(file('SUP-model')).toContain("<UserPromptSource>{jsonPath('$.messages[-1].content',request.content,true)}</UserPromptSource>");
+      expect(file('SMR-model')).toContain("<LLMResponseSource>{jsonPath('$.choices[-1].message.content',response.content,true)}</LLMResponseSource>");
+      const flow = plan.files['proxies/default.xml'];
+      expect(flow).toMatch(/<Name>VA-key<\/Name>[\s\S]*<Name>SUP-model<\/Name>[\s\S]*<Response>\s*<Step>\s*<Name>SMR-model<\/Name>\s*<Condition>response\.status\.code &gt;= 200 and response\.status\.code &lt; 300<\/Condition>/);
+      expect(plan.serviceAccountRoles).toEqual(['roles/modelarmor.user']);
+      expect(plan.resources.find((r) => r.name === 'deploy-prod')!.inputs.serviceAccount).toEqual({ $ref: 'arg', name: 'serviceAccount' });
+      // Prompts only: no response policy; with a token budget the guard runs first and the count before any screening.
+      const budgeted = compileApigee(guarded({ pii: {}, modelArmor: { template } }), { environmentType: 'COMPREHENSIVE' });
+      expect(Object.keys(budgeted.files).filter((f) => f.includes('SMR-'))).toEqual([]);
+      const both = compileApigee(spec({ ...openai, tokenLimit: { tokens: 10, period: 'minute' }, guards: { promptSafety: { responses: true }, modelArmor: { template } } }), { environmentType: 'COMPREHENSIVE' }).files['proxies/default.xml'];
+      expect(both.indexOf('<Name>SUP-model</Name>')).toBeLessThan(both.indexOf('<Name>LTQ-enforce-model</Name>'));
+      expect(both.indexOf('<Name>LTQ-count-model</Name>')).toBeLessThan(both.indexOf('<Name>SMR-model</Name>'));
+      // Vertex AI is called as the service account too.
+      expect(compileApigee(spec({ provider: 'vertex-ai', project: 'my-project', region: 'us-central1', model: 'g' })).serviceAccountRoles).toEqual(['roles/aiplatform.user']);
+    });
   });
 });

@@ -11,6 +11,8 @@ import { differs, native as n, unsupported as u, usedRoutes } from './helpers';
 import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
 import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
 import { TOOL_NAME_MAX } from '../../model/mcp';
+import { APIGEE_STRINGS } from './apigee-strings';
+import { APIM_MCP_API_VERSION, APIM_TOOL_DESCRIPTION_MAX, APIM_TOOL_ID } from './azure-mcp';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
 
@@ -45,9 +47,13 @@ const responsesChecked = (guard: 'promptSafety' | 'pii', why: string) => (ctx: C
 const quotaPeriods = (s: GatewaySpec) => Object.values(s.backends).some((b) => b.type === 'llm' && b.tokenLimit !== undefined && b.tokenLimit.period !== 'minute');
 
 const AZURE: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': u(
-    'API Management creates an MCP server (an Api of type mcp with its API tools) only at REST API version 2025-09-01-preview, and the pinned @pulumi/azure-native creates Api at 2024-05-01 (ApiTool at 2025-03-01-preview); a generic resources.Resource at that version could carry it, but anygate has no schema to check its properties against, so it does not emit it yet; expose the tools from another target, or add them in the portal ("Expose an API as an MCP server")',
-  ),
+  'mcp.tools': n(`an MCP server: an Api of type mcp (REST API version ${APIM_MCP_API_VERSION}, through azure-native's generic resources.Resource) with an API tool per route (apis/<server>/tools/<tool>: displayName, description, operationId naming the route's operation); public routes only`, {
+    check: apimTools,
+    differences: [
+      differs('deploy', 'the MCP endpoint is <gateway URL>/<API path>-mcp/mcp (the MCP server is an Api of its own), not mcp.path under the API'),
+      differs('body', 'API Management derives each tool\'s input schema from its operation (template parameters, query parameters, headers, request representation), not from anygate\'s tool schema; the tool\'s title and annotations are not carried (an API tool has a name, a description and its operation)'),
+    ],
+  }),
   'backend.llm': n('Backend with the model URL (Azure OpenAI: /openai/deployments/<model> with api-version, the service\'s managed identity unless apiKey names a key; OpenAI-compatible: the base URL with a bearer key from a secret named value)', {
     check: providers(['openai-compatible', 'azure-openai'], 'needs Google or AWS credentials that API Management cannot mint'),
   }),
@@ -65,7 +71,31 @@ const AZURE: Record<AiFeatureId, TargetCapability> = {
   'llm.piiGuard': u('API Management has no personal-data detection for LLM traffic (llm-content-safety checks harm categories and prompt attacks); for PII fields in JSON responses use transform.response.redact'),
 };
 
+/**
+ * API Management's MCP server calls each tool's operation without the client's Authorization
+ * header ("incoming headers like Authorization aren't automatically passed to your backend API",
+ * Secure access to MCP servers in API Management), and anygate does not re-create a route's auth
+ * on the server: only public routes are tools. The tool's id is its resource name.
+ */
+function apimTools(ctx: CheckContext): SynthesisProblem[] {
+  const openapi = (ctx.options.azure?.apiDefinition ?? ctx.spec.azure?.apiDefinition) === 'openapi';
+  const versioned = (ctx.spec.versions?.list.length ?? 0) > 1;
+  return usedRoutes(ctx).flatMap((r) => {
+    const out: SynthesisProblem[] = [];
+    const p = (m: string) => out.push(ctx.problem(r.id, m));
+    const tool = r.mcp!;
+    if (r.auth !== 'none') p('API Management\'s MCP server calls the route\'s operation without the client\'s Authorization header or key, and anygate does not re-create the route\'s auth on the MCP server, so the tool would break or bypass it: make the route public (auth: none) to expose it, or expose the tool from another target');
+    if (ctx.spec.ipRules && (ctx.spec.ipRules.allow.length || ctx.spec.ipRules.deny.length)) p('the MCP server is an Api of its own, which the ipRules of the API do not cover: drop ipRules from the spec, or expose the tools from another gateway spec or target');
+    if (openapi) p('an API tool names its operation by resource id, and apiDefinition \'openapi\' creates no operation resources: use apiDefinition \'operations\'');
+    if (versioned) p('anygate exposes the tools of an unversioned API only: drop versions, or expose the tools from another target');
+    if (!APIM_TOOL_ID.test(tool.tool)) p(`an API tool's id must start and end with a letter, digit or _ (${tool.tool}): rename mcp.tool`);
+    if (tool.description.length > APIM_TOOL_DESCRIPTION_MAX) p(`an API tool's description holds at most ${APIM_TOOL_DESCRIPTION_MAX} characters, and this one has ${tool.description.length}: shorten mcp.description`);
+    return out;
+  });
+}
+
 const AZURE_CONSUMPTION: Partial<Record<AiFeatureId, TargetCapability>> = {
+  'mcp.tools': u('Consumption has no MCP servers (Developer, Basic, Standard, Premium and the v2 tiers do); use another SKU'),
   'llm.tokenLimit': u('Consumption has no llm-token-limit (Developer, Basic, Standard, Premium and the v2 tiers do); use another SKU'),
   'llm.tokenMetrics': u('Consumption has no llm-emit-token-metric; use another SKU'),
   'llm.promptGuard': u('Consumption has no llm-content-safety; use another SKU'),
@@ -127,6 +157,35 @@ const apigeeModels = (ctx: CheckContext) =>
     return [];
   });
 
+/** The Model Armor template a backend's guards use on Apigee: the spec's, else the compile option's. */
+export const modelArmorTemplate = (b: LlmBackendSpec, option: string | undefined): string | undefined => b.guards?.modelArmor?.template ?? option;
+
+/**
+ * SanitizeUserPrompt / SanitizeModelResponse screen with a Model Armor template: one must be
+ * named (and be a template name, since TemplateName is a message template), and Model Armor's
+ * findings refuse the call: the policies do not rewrite the prompt, so `action: mask` is refused.
+ */
+const modelArmorGuards = (guard: 'promptSafety' | 'pii') => (ctx: CheckContext) =>
+  llmRoutes(ctx)
+    .filter((x) => x.b.guards?.[guard])
+    .flatMap(({ route, name, b }) => {
+      const out: SynthesisProblem[] = [];
+      const template = modelArmorTemplate(b, ctx.options.apigee?.modelArmorTemplate);
+      if (template === undefined) out.push(ctx.problem(route.id, `backend ${name}: Apigee applies the guard with a Model Armor template: set backends.${name}.guards.modelArmor.template (projects/<project>/locations/<region>/templates/<id>), or pass modelArmorTemplate to ApigeeGateway`));
+      else {
+        const bad = APIGEE_STRINGS.modelArmorTemplate(template, b.guards?.modelArmor ? `backends.${name}.guards.modelArmor.template` : 'modelArmorTemplate');
+        if (bad) out.push(ctx.problem(route.id, bad));
+      }
+      if (guard === 'pii' && b.guards!.pii!.action === 'mask') out.push(ctx.problem(route.id, `backend ${name}: SanitizeUserPrompt refuses a prompt Model Armor flags and cannot replace the data it found: set guards.pii.action: block, or use another target`));
+      return out;
+    });
+
+const MODEL_ARMOR_DIFFERENCES = [
+  differs('accuracy', 'the Model Armor template decides what is blocked and at which confidence (responsible-AI categories hate speech, harassment, sexually explicit and dangerous; prompt injection and jailbreak; sensitive data protection); anygate names the template and does not read or check its filters', 'configure the template to match the guard (docs/ai.md maps the categories, threshold and entities)'),
+  differs('status', 'a flagged prompt or response fails the call with the policy\'s fault (steps.sanitize.user.prompt.FilterMatched, steps.sanitize.model.response.FilterMatched), an Apigee error response, where other targets answer their own refusal'),
+  differs('body', 'SanitizeModelResponse reads the whole JSON response (choices[-1].message.content): a streamed (text/event-stream) response cannot be screened and fails the call', 'leave streaming off on guarded backends, or set responses: false', (s) => Object.values(s.backends).some((b) => b.type === 'llm' && Boolean(b.guards?.promptSafety?.responses || b.guards?.pii?.responses))),
+];
+
 const APIGEE: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': u('Apigee serves MCP through API hub and an MCP proxy that it manages outside the proxy bundle; anygate does not create them (issue #30); register the exported OpenAPI document in API hub and enable MCP there'),
   'backend.llm': n('TargetEndpoint to the model URL; Vertex AI through its OpenAI-compatible endpoint with a Google access token (the proxy\'s service account)', { check: apigeeModels }),
@@ -135,8 +194,14 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
     differences: [differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes')],
   }),
   'llm.tokenMetrics': pending('LLM token metrics (Apigee analytics of LLMTokenQuota counts)'),
-  'llm.promptGuard': pending('a prompt safety guard (SanitizeUserPrompt / SanitizeModelResponse with a Model Armor template)'),
-  'llm.piiGuard': pending('a personal-data guard (SanitizeUserPrompt with Model Armor sensitive-data protection)'),
+  'llm.promptGuard': n('SanitizeUserPrompt on the request (the last chat message) and, with responses: true, SanitizeModelResponse on the response, screening with a Model Armor template (guards.modelArmor.template or ApigeeGateway\'s modelArmorTemplate) as the proxy\'s service account (roles/modelarmor.user); Comprehensive environments only', {
+    check: modelArmorGuards('promptSafety'),
+    differences: MODEL_ARMOR_DIFFERENCES,
+  }),
+  'llm.piiGuard': n('SanitizeUserPrompt (and, with responses: true, SanitizeModelResponse) with a Model Armor template whose sensitive data protection finds the personal data, as the proxy\'s service account (roles/modelarmor.user); the call is refused (action: block); Comprehensive environments only', {
+    check: modelArmorGuards('pii'),
+    differences: MODEL_ARMOR_DIFFERENCES,
+  }),
 };
 
 /** What the AI Gateway route of an LLM backend can carry on Kubernetes (kubernetes-ai.ts says where it lands). */
@@ -218,10 +283,18 @@ export const AI_RECORDS: Readonly<Record<Target, Record<AiFeatureId, TargetCapab
   kubernetes: KUBERNETES,
 };
 
+// "Model Armor policies can only be deployed in Comprehensive environments" (Apigee, Get started
+// with Apigee Model Armor policies).
+const MODEL_ARMOR_TIER = u('SanitizeUserPrompt and SanitizeModelResponse (Model Armor) run only in Comprehensive environments; deploy to one (environmentType: COMPREHENSIVE)');
+const MODEL_ARMOR_TIERS = { 'llm.promptGuard': MODEL_ARMOR_TIER, 'llm.piiGuard': MODEL_ARMOR_TIER };
+
 /** Tier overrides. */
 export const AI_TIER_RECORDS = {
   azure: { Consumption: AZURE_CONSUMPTION },
-  apigee: { BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them') } as Partial<Record<AiFeatureId, TargetCapability>> },
+  apigee: {
+    BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them'), ...MODEL_ARMOR_TIERS } as Partial<Record<AiFeatureId, TargetCapability>>,
+    INTERMEDIATE: MODEL_ARMOR_TIERS as Partial<Record<AiFeatureId, TargetCapability>>,
+  },
 } as const;
 
 

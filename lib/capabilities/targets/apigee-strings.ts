@@ -6,6 +6,7 @@
  * (providers/apigee/conditions.ts) asserts the same grammars, so portability and synth decide
  * alike and nothing from a spec is pasted raw.
  */
+import { MODEL_ARMOR_TEMPLATE, MODEL_ARMOR_TEMPLATE_MESSAGE } from '../../model/llm';
 
 /** A checker: the refusal message (with `where` in front) for one value, or undefined when it is fine. */
 export type ApigeeStringRule = (value: string, where: string) => string | undefined;
@@ -47,6 +48,8 @@ export const APIGEE_STRINGS = {
     return m && (m[3] === undefined || Number(m[3]) <= 65535) ? undefined : `${where}: origin ${JSON.stringify(o)} is not scheme://host[:port] (e.g. https://app.example.com) or *`;
   },
   conditionLiteral,
+  /** A Model Armor template name (TemplateName is a message template: no braces, nothing but the name's characters). */
+  modelArmorTemplate: (name, where) => (MODEL_ARMOR_TEMPLATE.test(name) ? undefined : `${where}: ${JSON.stringify(name)} ${MODEL_ARMOR_TEMPLATE_MESSAGE}`),
   /** A scope matched as a whole token: a condition literal without whitespace (which separates scopes). */
   scope: (scope, where) => conditionLiteral(scope, where) ?? (/\s/.test(scope) ? `${where}: scope ${JSON.stringify(scope)} holds whitespace, which separates scopes` : undefined),
   headerVariable: variablePartRule('header name'),

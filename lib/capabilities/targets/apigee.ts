@@ -168,5 +168,6 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
       'auth.custom': extensible('ServiceCallout'),
       ...APIGEE_BASE_LIFECYCLE,
     },
+    INTERMEDIATE: AI_TIER_RECORDS.apigee.INTERMEDIATE,
   },
 };
