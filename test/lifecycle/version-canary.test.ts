@@ -204,8 +204,10 @@ describe('anygate dev and conform', () => {
   });
 
   it.each([
+    ['path', 'aws'],
     ['path', 'kubernetes'],
     ['header', 'azure'],
+    ['query', 'apigee'],
   ] as const)('conform (%s, %s profile): the generated cases pass, the version canary case among them', async (scheme, profile) => {
     const spec = toGatewaySpec(canarySpec(scheme, { api: stable.url, next: next.url }));
     const vectors = generateVectors(spec, 'prod', profile);
@@ -215,6 +217,20 @@ describe('anygate dev and conform', () => {
     try {
       const results = await runVectors(spec, vectors, { url: dev.url, adminToken: dev.adminToken });
       if (results.some((r) => !r.pass)) throw new Error(formatResults(results));
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('the version canary case fails against a gateway whose shared version answers without its deprecation headers', async () => {
+    const spec = toGatewaySpec(canarySpec('path', { api: stable.url, next: next.url }));
+    const canaryCase = generateVectors(spec, 'prod', 'kubernetes').filter((v) => v.name.startsWith('version canary:'));
+    const plain = canarySpec('path', { api: stable.url, next: next.url });
+    plain.versions.list[0] = { name: 'v1' };
+    const dev = await startDev({ spec: toGatewaySpec(plain), profile: 'kubernetes', port: 0, clock: 'virtual', publishAdminToken: false, seed: 1 });
+    try {
+      const results = await runVectors(spec, canaryCase, { url: dev.url, adminToken: dev.adminToken });
+      expect(results.map((r) => r.pass)).toEqual([false]);
     } finally {
       await dev.close();
     }
