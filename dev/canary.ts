@@ -27,7 +27,7 @@ export class CanarySplit {
   /** @param random a source in [0, 1); the canary is chosen when it draws below percent / 100 */
   constructor(spec: GatewaySpec, private readonly random: () => number) {
     const c = spec.release?.canary;
-    if (c) this.canary = { of: c.of, url: (spec.backends[c.backend] as HttpBackendSpec).url!, percent: c.percent, stickiness: c.stickiness };
+    if (c) this.canary = { of: c.of, url: (spec.backends[c.backend!] as HttpBackendSpec).url!, percent: c.percent, stickiness: c.stickiness };
   }
 
   /**

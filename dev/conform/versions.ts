@@ -54,5 +54,36 @@ export function versionCases(versioned: GatewaySpec, flat: GatewaySpec, profile:
     out.push({ name: 'a request that names no version matches no route', route: first.id, request: reselect(req, first, versioned, undefined), expect: { status: noRoute } });
     out.push({ name: 'a request that names an unknown version matches no route', route: first.id, request: reselect(req, first, versioned, UNKNOWN_VERSION), expect: { status: noRoute } });
   }
+  out.push(...versionCanaryCases(versioned, flat, request));
   return out;
+}
+
+/** Requests sent to a version canary's shared route: enough that a 1% canary is drawn about once. */
+const CANARY_REPEAT = 100;
+
+/**
+ * A version canary (release.canary.version): the shared version's paired route keeps answering as
+ * that version (its deprecation headers, a reachable route) on both sides of the split. Which
+ * backend answered is not visible to a client, so the split itself is tested by dev's tests.
+ */
+function versionCanaryCases(versioned: GatewaySpec, flat: GatewaySpec, request: (r: RouteSpec) => ConformVector['request']): ConformVector[] {
+  const c = versioned.release?.canary;
+  const copy = flat.release?.canary?.of;
+  if (!c?.version || !copy) return [];
+  const r = flat.routes.find((x) => x.backend === copy && x.method !== 'ANY' && (x.auth === 'none' || x.auth.flat().every((n) => flat.authorizers[n].type !== 'custom')));
+  if (!r) return [];
+  const version = versioned.versions!.list.find((v) => v.name === c.of)!;
+  const headers = deprecationHeaders(version);
+  const expected = Object.keys(headers).length ? Object.fromEntries(Object.entries(headers).map(([k, val]) => [k.toLowerCase(), val])) : { deprecation: null, sunset: null };
+  const req = withSelector(r, [{ name: '', request: request(r), expect: {} }])[0].request;
+  return [
+    {
+      name: `version canary: ${c.of}'s ${r.method} ${r.path} answers as ${c.of} on either side of the ${c.percent}% split to ${c.version}`,
+      route: r.id,
+      advanceSeconds: 3600,
+      // Limits and quotas would answer 429 to a burst: then one request.
+      request: { ...req, repeat: r.auth === 'none' && !r.rateLimit && !Object.values(flat.stages).some((st) => st.throttle) ? CANARY_REPEAT : 1 },
+      expect: { statusNot: [401, 403, 404, 429, 500, 502, 503], headers: expected },
+    },
+  ];
 }

@@ -107,6 +107,7 @@ const RECORDS = {
   'versions.query': { title: 'API versions selected by a query parameter', detect: gateway((s) => s.versions?.scheme === 'query') },
   'versions.deprecation': { title: 'deprecated versions (Deprecation, Sunset, Link response headers)', detect: gateway((s) => Boolean(s.versions?.list.some((v) => v.deprecated || v.sunset))) },
   'release.canary': { title: 'canary release (a share of a backend\'s requests to another)', detect: gateway((s) => Boolean(s.release?.canary)) },
+  'release.canary.version': { title: 'version canary (a share of one version\'s requests to another version\'s routes)', detect: gateway((s) => Boolean(s.release?.canary?.version)) },
   'release.canary.sticky': { title: 'sticky canary (a header or cookie keeps each caller on one side)', detect: gateway((s) => Boolean(s.release?.canary?.stickiness)) },
   'observability.objectives': { title: 'objectives as alerts', detect: gateway((s) => s.observability.objectives.length > 0) },
   'observability.dashboards': { title: 'dashboards', detect: gateway((s) => s.observability.dashboards) },

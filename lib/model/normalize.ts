@@ -269,7 +269,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
     mcp: mcpServer(p.top.mcp, p.top.description, routes.some((r) => r.mcp)),
     ...(p.versions ? { versions: normalizeVersions(p.versions) } : {}),
-    ...(p.release?.canary ? { release: { canary: normalizeCanary(p.release.canary, p.defaults?.backend) } } : {}),
+    ...(p.release?.canary ? { release: { canary: normalizeCanary(p.release.canary, p.defaults?.backend, p.versions?.list.map((v) => v.name)) } } : {}),
     ...(p.top.components && Object.values(p.top.components).some((m) => m && Object.keys(m).length) ? { components: p.top.components } : {}),
   };
   return canonical(spec);

@@ -441,9 +441,10 @@ export const Versions = z
 
 export const Canary = z
   .strictObject({
-    percent: z.number().int().min(1).max(99).meta({ description: "Share of the requests (percent, 1-99) sent to the canary backend." }),
-    backend: Name.meta({ description: "The canary: an http backend with one url." }),
-    of: Name.optional().meta({ description: "The http backend (one url) whose requests the canary shares. Default: defaults.backend." }),
+    percent: z.number().int().min(1).max(99).meta({ description: "Share of the requests (percent, 1-99) sent to the canary backend (or version)." }),
+    backend: Name.optional().meta({ description: "The canary: an http backend with one url. Set exactly one of backend and version. Default: none (a version canary)." }),
+    version: Name.optional().meta({ description: "A version canary: the version in versions.list whose routes serve a share of the requests to version `of` (each route of `of` whose method and path this version also serves, on its own backend). Set exactly one of backend and version. Default: none (a backend canary)." }),
+    of: Name.optional().meta({ description: "What the canary shares: the http backend (one url) for a backend canary, the version for a version canary. Default: defaults.backend; for a version canary the version listed before `version`." }),
     stickiness: z
       .union([
         z.strictObject({ header: NonEmpty.meta({ description: 'Request header whose value keeps a caller on one side (e.g. X-User-Id).' }) }),
@@ -452,7 +453,7 @@ export const Canary = z
       .optional()
       .meta({ description: "Keep each caller on one side: the value of this header or cookie picks the side (FNV-1a of the value, mod 100, below percent: the canary), the same on every request; requests without it are drawn each time. Default: every request is drawn anew." }),
   })
-  .describe('A canary release: a share of one backend\'s requests goes to another.');
+  .describe('A canary release: a share of one backend\'s requests goes to another backend, or a share of one version\'s requests to the next version\'s routes.');
 
 export const Release = z
   .strictObject({

@@ -181,7 +181,15 @@ export interface ReleaseSpec {
 
 export interface CanarySpec {
   readonly percent: number;
-  readonly backend: string;
+  /** The canary backend (a backend canary). @default - absent on a version canary */
+  readonly backend?: string;
+  /**
+   * The canary version (a version canary): the routes of `of` that this version also serves (same
+   * method and path, another backend) send `percent` of their requests to its route's backend
+   * (lib/model/canary.ts lowerVersionCanary). @default - absent on a backend canary
+   */
+  readonly version?: string;
+  /** The backend (backend canary) or version (version canary) whose requests are shared. */
   readonly of: string;
   /** The header or cookie whose value keeps a caller on one side (lib/model/versions.ts canaryBucket, stickyKey). @default - every request drawn anew */
   readonly stickiness?: { readonly header: string } | { readonly cookie: string };

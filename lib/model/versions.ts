@@ -6,6 +6,7 @@
  * knowing about them. Azure API Management, which has version sets, compiles one flat spec per
  * version instead (versionSpec).
  */
+import { lowerVersionCanary } from './canary';
 import { canonical } from './normalize';
 import { toSafeName, uniqueName, SAFE_NAME_MAX } from './names';
 import type { CanarySpec, GatewaySpec, HttpBackendSpec, RouteSpec, VersionSpec, VersionsSpec } from './types';
@@ -79,9 +80,11 @@ function routeIn(route: RouteSpec, version: VersionSpec, scheme: VersionsSpec, t
  * The flat spec of a versioned one: every route once per version it serves. Unversioned specs are
  * returned as they are (the same object), so they emit exactly what they did before versions.
  */
-export function expandVersions(spec: GatewaySpec): GatewaySpec {
-  const v = spec.versions;
-  if (!v) return spec;
+export function expandVersions(versioned: GatewaySpec): GatewaySpec {
+  const v = versioned.versions;
+  if (!v) return versioned;
+  // A version canary is a backend canary of the paired routes (lib/model/canary.ts).
+  const spec = lowerVersionCanary(versioned);
   const taken = new Set<string>();
   const routes = v.list.flatMap((version) => spec.routes.filter((r) => r.versions?.includes(version.name)).map((r) => routeIn(r, version, v, taken)));
   const order = new Map(routes.map((r, i) => [r, i]));
@@ -93,7 +96,8 @@ export function expandVersions(spec: GatewaySpec): GatewaySpec {
  * The flat spec of one version alone (Azure: one API per version in a version set): the version's
  * routes with their own ids and paths, and its deprecation headers.
  */
-export function versionSpec(spec: GatewaySpec, version: string): GatewaySpec {
+export function versionSpec(versioned: GatewaySpec, version: string): GatewaySpec {
+  const spec = lowerVersionCanary(versioned);
   const v = spec.versions!.list.find((x) => x.name === version)!;
   const routes = spec.routes.filter((r) => r.versions?.includes(version)).map((r) => {
     const { versions: _versions, ...rest } = r;
@@ -107,12 +111,14 @@ export function versionSpec(spec: GatewaySpec, version: string): GatewaySpec {
  * 100 - percent and the canary's url at percent. The targets that split per request with weights
  * (Azure backend pools, Apigee LoadBalancer, Envoy weighted clusters) read this; AWS reads
  * `release.canary` itself (stage canary settings). A sticky canary keeps `release` (Azure reads it).
+ * A version canary is lowered first (lib/model/canary.ts lowerVersionCanary).
  */
-export function canaryAsWeights(spec: GatewaySpec): GatewaySpec {
+export function canaryAsWeights(versioned: GatewaySpec): GatewaySpec {
+  const spec = lowerVersionCanary(versioned);
   const c = spec.release?.canary;
   if (!c) return spec;
   const of = spec.backends[c.of] as HttpBackendSpec;
-  const canary = spec.backends[c.backend] as HttpBackendSpec;
+  const canary = spec.backends[c.backend!] as HttpBackendSpec;
   const targets = [
     { url: of.url!, weight: 100 - c.percent },
     { url: canary.url!, weight: c.percent },

@@ -79,6 +79,17 @@ export interface ExportOptions {
   readonly version?: string;
 }
 
+/**
+ * The spec as x-anygate writes it back as input: path versioning has no selector name (the model
+ * holds ''), and one version's document leaves out a version canary, whose other side it lacks.
+ */
+function exported(spec: GatewaySpec, version: string | undefined): GatewaySpec {
+  const v = spec.versions;
+  const versions = v?.scheme === 'path' ? ({ scheme: v.scheme, list: v.list } as GatewaySpec['versions']) : v;
+  const release = version !== undefined && spec.release?.canary?.version ? undefined : spec.release;
+  return { ...spec, versions, release };
+}
+
 export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): OpenAPIV3_1.Document {
   const { version } = options;
   const names = spec.versions?.list.map((v) => v.name) ?? [];
@@ -101,7 +112,7 @@ export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): O
     servers: [{ url: spec.basePath, description: 'the gateway (prefix this with the deployed host)' }],
     paths,
     ...(Object.keys(schemes).length || spec.components ? { components: { ...spec.components, ...(Object.keys(schemes).length ? { securitySchemes: schemes } : {}) } } : {}),
-    'x-anygate': extension(spec, Object.keys(GatewaySchema.shape), GATEWAY_STANDARD),
+    'x-anygate': extension(exported(spec, version), Object.keys(GatewaySchema.shape), GATEWAY_STANDARD),
   };
   return canonical(doc) as unknown as OpenAPIV3_1.Document;
 }

@@ -11,6 +11,6 @@ import { hostPart } from './integration';
 export function canarySetting(spec: GatewaySpec): AwsCanaryPlan | undefined {
   const c = spec.release?.canary;
   if (!c) return undefined;
-  const canary = spec.backends[c.backend] as HttpBackendSpec;
+  const canary = spec.backends[c.backend!] as HttpBackendSpec;
   return { percentTraffic: c.percent, stageVariableOverrides: { [backendStageVariable(c.of)]: hostPart(canary.url!).rest } };
 }

@@ -4,6 +4,7 @@
  * fixes, and the base paths a canary's two backends must share where one rewrite serves both.
  * The records in targets/<target>.ts attach them.
  */
+import { canaryBackendPair } from '../../model/canary';
 import type { SynthesisProblem } from '../../model/errors';
 import type { HttpBackendSpec } from '../../model/types';
 import type { CheckContext } from '../types';
@@ -53,14 +54,16 @@ const scheme = (url: string) => new URL(url).protocol;
  * canary's backends, their base paths must agree.
  */
 export const canarySamePath: Check = (ctx) => {
-  const c = ctx.spec.release!.canary!;
+  const c = canaryBackendPair(ctx.spec);
+  if (!c) return [];
   const [a, b] = [ctx.spec.backends[c.of] as HttpBackendSpec, ctx.spec.backends[c.backend] as HttpBackendSpec];
   return basePath(a.url!) === basePath(b.url!) ? [] : [ctx.problem('gateway', `release.canary: backends ${c.of} (${basePath(a.url!) || '/'}) and ${c.backend} (${basePath(b.url!) || '/'}) have different base paths; one rewrite serves both here, so give them the same path`)];
 };
 
 /** AWS: the canary overrides the stage variable that holds the backend's host, not its scheme. */
 export const canarySameScheme: Check = (ctx) => {
-  const c = ctx.spec.release!.canary!;
+  const c = canaryBackendPair(ctx.spec);
+  if (!c) return [];
   const [a, b] = [ctx.spec.backends[c.of] as HttpBackendSpec, ctx.spec.backends[c.backend] as HttpBackendSpec];
   return scheme(a.url!) === scheme(b.url!) ? [] : [ctx.problem('gateway', `release.canary: backends ${c.of} and ${c.backend} use different schemes; the canary overrides the stage variable holding the host, and the integration URI fixes the scheme: use https for both`)];
 };

@@ -8,13 +8,25 @@ import { differs, emulated as e, native as n, unsupported as u } from './helpers
 import { KUBERNETES_DIFFERENCES as KD } from './kubernetes-differences';
 import { apigeeVersionChecks, azureVersionChecks, canarySamePath, canarySameScheme, kubernetesVersionChecks } from './lifecycle-checks';
 
-type LifecycleFeature = 'versions.path' | 'versions.header' | 'versions.query' | 'versions.deprecation' | 'release.canary' | 'release.canary.sticky';
+type LifecycleFeature = 'versions.path' | 'versions.header' | 'versions.query' | 'versions.deprecation' | 'release.canary' | 'release.canary.version' | 'release.canary.sticky';
 type LifecycleRecords = Record<LifecycleFeature, TargetCapability>;
 
 const gatewayMade = (who: string, remedy: string) =>
   differs('headers', `responses ${who} makes itself (auth refusals, rate-limit 429s, gateway errors) carry no Deprecation, Sunset or Link header; only responses that pass the route's response path do`, remedy);
 
 const perRequest = (how: string) => differs('accuracy', `${how} draws each request independently: one client's successive requests may reach either backend (no stickiness)`, 'make the canary backend compatible with the stable one for every request, or use a version instead');
+
+/**
+ * A version canary is lowered to a backend canary of the paired routes (lib/model/canary.ts): the
+ * request passes the shared version's route, which validation keeps equal to the canary version's
+ * route but for the backend, so clients see the shared version's deprecation headers.
+ */
+const versionCanary = (how: string) =>
+  n(`the shared version's routes that the canary version also serves get a backend of their own (a copy of theirs), and ${how} splits it with the canary version's backend`, {
+    differences: [
+      differs('headers', "a request drawn to the canary version still answers with the shared version's Deprecation, Sunset and Link headers (the client named that version); the routes are otherwise equal (validation requires it)", 'none needed; promote by moving clients to the new version'),
+    ],
+  });
 
 export const AWS_LIFECYCLE: LifecycleRecords = {
   'versions.path': n('one RestApi: each version\'s routes sit under its path segment (/v1/items/{id}) and the integration URI drops it; stages, usage plans and keys are shared by every version, so adding a version replaces nothing deployed'),
@@ -27,6 +39,7 @@ export const AWS_LIFECYCLE: LifecycleRecords = {
     check: canarySameScheme,
     differences: [perRequest('API Gateway')],
   }),
+  'release.canary.version': versionCanary("the stage's CanarySetting (StageVariableOverrides on that backend's host variable, on the stage's own deployment: a canary deployment of other methods at the same paths is not expressible, since one RestApi has one definition when the stack deploys)"),
   'release.canary.sticky': u('a stage canary draws every request by PercentTraffic; API Gateway has no header or cookie affinity between the canary and the stage. Drop stickiness, or use versions (a client that must stay on the new backend names its version)'),
 };
 
@@ -38,6 +51,7 @@ export const AZURE_LIFECYCLE: LifecycleRecords = {
     differences: [gatewayMade('API Management', 'add set-header to the on-error section by hand if clients must see them on errors too')],
   }),
   'release.canary': n('a Pool Backend of the two backends, weighted 100 - percent and percent', { differences: [perRequest('the backend pool')] }),
+  'release.canary.version': versionCanary("a Pool Backend in the shared version's Api"),
   'release.canary.sticky': e('a choose in the inbound policy of the routes on the shared backend: a request carrying the header (or cookie) goes to the member backend its value\'s FNV-1a bucket (mod 100) names, computed by a policy expression; a request without it goes to the weighted pool', {
     differences: [differs('accuracy', 'callers without the header or cookie are still drawn per request by the pool; the gateway sets no cookie of its own', 'have clients send the header or cookie (a user id, a session cookie your application sets)')],
   }),
@@ -51,6 +65,7 @@ export const APIGEE_LIFECYCLE: LifecycleRecords = {
     differences: [gatewayMade('Apigee', 'add the headers in a DefaultFaultRule by hand if clients must see them on errors too')],
   }),
   'release.canary': n('a LoadBalancer (Algorithm Weighted) over one TargetServer per backend, weights 100 - percent and percent', { check: canarySamePath, differences: [perRequest('the weighted LoadBalancer')] }),
+  'release.canary.version': versionCanary('a weighted LoadBalancer (one TargetServer per backend)'),
   'release.canary.sticky': u('the weighted LoadBalancer draws every request; it has no affinity by header or cookie, and anygate does not yet emit the conditional RouteRules that would pin a caller. Drop stickiness on Apigee'),
 };
 
@@ -67,5 +82,6 @@ export const KUBERNETES_LIFECYCLE: LifecycleRecords = {
     differences: [gatewayMade('Envoy', 'none in the HTTPRoute; an EnvoyPatchPolicy could add them')],
   }),
   'release.canary': n('two weighted backendRefs on each rule (Envoy weighted clusters)', { check: canarySamePath, differences: [...KD['backend.weighted'], perRequest('Envoy')] }),
+  'release.canary.version': versionCanary("two weighted backendRefs on the shared version's rules"),
   'release.canary.sticky': u('weighted backendRefs are drawn per request; HTTPRoute sessionPersistence is experimental-channel Gateway API (absent from the standard CRDs anygate validates against) and pins an endpoint, not a side of the split. Drop stickiness on Kubernetes'),
 };

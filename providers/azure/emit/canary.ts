@@ -36,7 +36,7 @@ export function stickyCanary(route: RouteSpec, ctx: EmitContext): XNode[] {
   const c = ctx.spec.release?.canary;
   if (!c?.stickiness || route.backend !== c.of) return [];
   const targets = (ctx.spec.backends[c.of] as HttpBackendSpec).targets!;
-  const canaryUrl = (ctx.spec.backends[c.backend] as HttpBackendSpec).url!;
+  const canaryUrl = (ctx.spec.backends[c.backend!] as HttpBackendSpec).url!;
   // canaryAsWeights names the members <of>-1, <of>-2 in its (sorted) target order.
   const member = (url: string) => ctx.names.backend(`${c.of}-${targets.findIndex((t) => t.url === url) + 1}`);
   const stableUrl = targets.find((t) => t.url !== canaryUrl)!.url;
