@@ -17,6 +17,15 @@ export function profileProbe(profile: Profile, situation: ProbeSituation): Probe
 }
 
 /**
+ * The answer `profile`'s error-contract record (`errors.contract`) gives for `situation`: where the
+ * contract's own answer differs on that target (a quota answered as rate_limited, a path no route
+ * matches answered by the platform). profiles.ts builds dev's contract answers from it.
+ */
+export function contractProbe(profile: Profile, situation: ProbeSituation): ProbeAnswer | undefined {
+  return TARGET_RECORDS[profile].base['errors.contract']?.differences?.find((d) => d.probe?.situation === situation)?.probe?.answer;
+}
+
+/**
  * The JWT checks the profile's gateway relaxes: exp optional and scopes also from `scp` where the
  * records say tokens in those situations are accepted (Envoy's jwt_authn and SecurityPolicy).
  */

@@ -3,6 +3,7 @@
  * read, and the context a check receives. No decisions live here; see features.ts (what a spec
  * uses) and targets/*.ts (what each target does with it).
  */
+import type { ErrorCode } from '../model/error-contract';
 import type { SynthesisProblem } from '../model/errors';
 import type { GatewaySpec, KubernetesSpecOptions } from '../model/types';
 import type { FeatureId } from './features';
@@ -129,7 +130,7 @@ export interface ProbeAnswer {
   /** The status, or the acceptable ones. @default - the spec's status for the situation */
   readonly status?: number | readonly number[];
   /** The error contract body's `error.code`; null: not the contract's JSON body (the platform's own answer). @default - the spec's code */
-  readonly errorCode?: string | null;
+  readonly errorCode?: ErrorCode | null;
   /** Response headers; null: absent. @default - none checked */
   readonly headers?: Readonly<Record<string, string | null>>;
 }
