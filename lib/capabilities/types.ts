@@ -113,7 +113,7 @@ export type DifferenceAspect = 'status' | 'headers' | 'body' | 'window' | 'burst
 
 /**
  * A request `anygate conform` can make where a difference shows (dev/conform/differences.ts
- * builds it; docs/conform.md lists them):
+ * builds it; docs/dev.md lists them):
  * - `token without exp`: a JWT route, a token signed right but with no exp claim;
  * - `scopes only in scp`: a scoped JWT route, the route's scopes only in the `scp` claim;
  * - `unmatched path`: a path no route matches;
