@@ -79,7 +79,6 @@ export const KUBERNETES_DIFFERENCES = {
       status: 403,
       headers: { 'access-control-allow-origin': null },
     }),
-    differs('methods', 'a path with an OPTIONS route gets no preflight rule: a preflight there from an origin CORS does not allow reaches that route (its auth, its backend), where other targets\' CORS answers it', 'leave OPTIONS to CORS (no OPTIONS route) on CORS paths', (s) => Boolean(s.cors && s.routes.some((r) => r.method === 'OPTIONS'))),
   ],
   'ipRules.deny': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
