@@ -18,6 +18,7 @@
 
 import { ERROR_CONTRACT, errorBody, type ErrorCode } from '../lib/model/error-contract';
 import { kubernetesRefusal } from './profile-kubernetes';
+import { contractProbe } from './probes';
 import type { GatewayResponse, Refusal, RefusalContext } from './refusal-types';
 
 export type Profile = 'aws' | 'azure' | 'apigee' | 'kubernetes';
@@ -175,13 +176,16 @@ const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'x-envoy-ratelimited', 
 /**
  * The contract's answer as `profile`'s deployed gateway gives it: the same status and body on
  * every profile, with the headers the target's own error carried (Envoy's WWW-Authenticate and
- * x-ratelimit-*; none on Azure, whose contract answer is built whole). Envoy cannot tell a quota from a rate limit by status, so Kubernetes answers
- * a quota's refusal as `rate_limited`; on Azure and Kubernetes a path no route matches never
- * reaches the API's policies, so it gets the platform's own 404 (the records' differences say so).
+ * x-ratelimit-*; none on Azure, whose contract answer is built whole). Where the target's
+ * `errors.contract` record names a difference (dev/probes.ts contractProbe), the answer follows it:
+ * a quota refused with another code (Envoy cannot tell it from a rate limit), a path no route
+ * matches answered by the platform itself (`errorCode: null`: the native answer).
  */
 function contractRefusal(profile: Profile, r: Refusal, native: GatewayResponse, c: RefusalContext): GatewayResponse {
-  if ((profile === 'azure' || profile === 'kubernetes') && (r === 'noRoute' || r === 'methodNotAllowed')) return native;
-  const code = profile === 'kubernetes' && r === 'quotaExceeded' ? 'rate_limited' : CONTRACT_CODE[r];
+  const situation = r === 'noRoute' || r === 'methodNotAllowed' ? 'unmatched path' : r === 'quotaExceeded' ? 'quota exhausted' : undefined;
+  const probe = situation && contractProbe(profile, situation);
+  if (probe?.errorCode === null) return native;
+  const code = probe?.errorCode ?? CONTRACT_CODE[r];
   const headers: Record<string, string> = { 'content-type': JSON_TYPE };
   // APIM's answer is a return-response built whole (emit/errors.ts): none of its own headers stay.
   if (profile !== 'azure') for (const h of KEPT_HEADERS) if (native.headers[h] !== undefined) headers[h] = native.headers[h]!;

@@ -17,7 +17,7 @@ import { adminRefusal, newAdminToken, publishAdminToken } from './admin-guard';
 import { RouteAuth, type Caller } from './auth';
 import { alternativeJwts } from './alternatives';
 import { createDevAuthorizer } from './aws-authorizer';
-import { jwtLeniency } from './probes';
+import { corsOwnsOptions, jwtLeniency, noCacheSkipsLookup } from './probes';
 import { cacheable, cacheKey, ResponseCache } from './cache';
 import { formatRefusals, refusals } from './capabilities';
 import { virtualClock, wallClock, type Clock } from './clock';
@@ -219,6 +219,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     tokens: new TokenBudgets(tokenLimits(spec)),
     spec,
     profile,
+    corsOwnsOptions: corsOwnsOptions(profile),
     stage,
     clock,
     matcher: createMatcher(spec),
@@ -314,6 +315,8 @@ interface Pipeline {
   readonly tokens: TokenBudgets;
   readonly spec: GatewaySpec;
   readonly profile: Profile;
+  /** CORS is an OPTIONS method per path on this profile (dev/probes.ts corsOwnsOptions). */
+  readonly corsOwnsOptions: boolean;
   readonly stage: string;
   readonly clock: Clock;
   readonly matcher: Matcher;
@@ -439,8 +442,11 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, ce
   if (certificateRefused) return finish(p, x, refusalOf(p, 'unauthorized', { clientIp: x.clientIp, requestId: x.requestId }), 'unauthorized', certificateRefused);
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
   if (p.mcp && url.pathname === p.mcp.path) return p.mcp.handle(req, res, { clientIp: x.clientIp, query: url.searchParams });
-  if (p.spec.cors && x.method === 'OPTIONS' && headers.origin && headers['access-control-request-method']) {
-    const methods = p.matcher.methodsFor(x.path);
+  const isPreflight = Boolean(headers.origin && headers['access-control-request-method']);
+  const methods = p.spec.cors && x.method === 'OPTIONS' ? p.matcher.methodsFor(x.path) : [];
+  // CORS answers preflights; where it is an OPTIONS method per path (dev/probes.ts), every OPTIONS of a path without an OPTIONS route.
+  const corsAnswers = p.corsOwnsOptions ? methods.length > 0 && !methods.includes('OPTIONS') : isPreflight;
+  if (p.spec.cors && x.method === 'OPTIONS' && (corsAnswers || (isPreflight && methods.length === 0))) {
     if (methods.length === 0) return refuse(p, x, 'noRoute');
     const pre = cors.preflight(p.profile, p.spec.cors, headers.origin, methods);
     send(res, { status: pre.status, headers: pre.headers, body: pre.body ?? '' });
@@ -524,7 +530,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   }
 
   const key = r.cache && cacheable(x.method) ? cacheKey(p.spec, r, r.cache, { method: x.method, params: m.params, query, headers }) : undefined;
-  if (key) {
+  if (key && !noCacheSkipsLookup(p.profile, r, headers['cache-control'])) {
     const hit = p.cache.get(key, p.clock.now());
     if (hit) {
       x.cached = x.cacheHit = true;

@@ -11,6 +11,7 @@ import { capability } from '../../lib/capabilities/targets';
 import type { ProbeAnswer, ProbeSituation } from '../../lib/capabilities/types';
 import { ERROR_CONTRACT, type ErrorCode } from '../../lib/model/error-contract';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { noCacheProbeRoute, optionsProbeRoute } from '../../lib/model/probe-routes';
 import { expandVersions } from '../../lib/model/versions';
 import { createMatcher } from '../match';
 import { ALL_PROFILES, type Profile } from '../profiles';
@@ -34,6 +35,12 @@ export function specAnswer(situation: ProbeSituation, errors: GatewaySpec['error
     case 'preflight from a refused origin':
       // A preflight answer without Allow-Origin (AWS's mock answers 204, the others 200).
       return { status: [200, 204], headers: { 'access-control-allow-origin': null } };
+    case 'OPTIONS on a mixed path':
+      // Not a preflight: the authenticated route's, refused without credentials.
+      return refusal('unauthorized');
+    case 'cache with no-cache':
+      // Clients cannot skip the cache (a target's option aside): the cached answer again.
+      return { status: 200, fromCache: true };
   }
 }
 
@@ -57,17 +64,20 @@ export function expectedAnswer(spec: GatewaySpec, profile: Profile, situation: P
 
 function expectOf(a: ProbeAnswer): ConformVector['expect'] {
   const headers = a.headers && Object.keys(a.headers).length ? { headers: { ...a.headers } } : {};
-  if (a.accepted) return { statusNot: [401, 403, 429], ...headers };
+  const cache = a.fromCache !== undefined ? { sameBodyAsPrevious: a.fromCache } : {};
+  if (a.accepted) return { statusNot: [401, 403, 429], ...headers, ...cache };
   return {
     ...(a.status !== undefined ? { status: typeof a.status === 'number' ? a.status : [...a.status] } : {}),
     ...(a.errorCode !== undefined ? { body: { 'error.code': a.errorCode } } : {}),
     ...headers,
+    ...cache,
   };
 }
 
 /** What the difference vectors need from the route helpers of generate.ts (no import cycle). */
 export interface RouteHelpers {
   samplePath(spec: GatewaySpec, r: RouteSpec): string;
+  sampleMethod(spec: GatewaySpec, r: RouteSpec): string;
   credentials(spec: GatewaySpec, r: RouteSpec): Pick<ConformVector['request'], 'token' | 'apiKey'>;
   usable(spec: GatewaySpec, r: RouteSpec): boolean;
   capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile): number | undefined;
@@ -75,19 +85,25 @@ export interface RouteHelpers {
   readonly refusedOrigin: string;
 }
 
-const methodOf = (r: RouteSpec) => (r.method === 'ANY' ? 'GET' : r.method);
-
 /** One JWT alternative on a route, and that authorizer's name. */
 function jwtOf(spec: GatewaySpec, r: RouteSpec): string | undefined {
   if (r.auth === 'none' || r.auth.length !== 1) return undefined;
   return r.auth[0].find((n) => spec.authorizers[n].type === 'jwt');
 }
 
+/** A situation's request on each profile, and the request that sets it up (the same everywhere, expecting 200). */
+interface SituationRequest {
+  readonly situation: ProbeSituation;
+  readonly route?: RouteSpec;
+  readonly request: (p: Profile) => ConformVector['request'];
+  readonly setup?: ConformVector['request'];
+}
+
 /** The routes each situation is probed on: chosen from the spec alone, the same on every profile. */
-function situationRequests(spec: GatewaySpec, stage: string, h: RouteHelpers): { situation: ProbeSituation; route?: RouteSpec; request: (p: Profile) => ConformVector['request'] }[] {
-  const out: ReturnType<typeof situationRequests> = [];
+function situationRequests(spec: GatewaySpec, stage: string, h: RouteHelpers): SituationRequest[] {
+  const out: SituationRequest[] = [];
   const usable = spec.routes.filter((r) => h.usable(spec, r));
-  const base = (r: RouteSpec) => ({ method: methodOf(r), path: h.samplePath(spec, r), ...h.credentials(spec, r) });
+  const base = (r: RouteSpec) => ({ method: h.sampleMethod(spec, r), path: h.samplePath(spec, r), ...h.credentials(spec, r) });
 
   const jwtRoute = usable.find((r) => jwtOf(spec, r));
   if (jwtRoute) out.push({ situation: 'token without exp', route: jwtRoute, request: () => ({ ...base(jwtRoute), token: { authorizer: jwtOf(spec, jwtRoute)!, scopes: jwtRoute.scopes, expiresIn: 'never' } }) });
@@ -105,7 +121,21 @@ function situationRequests(spec: GatewaySpec, stage: string, h: RouteHelpers): {
   const c = spec.cors;
   const first = spec.routes[0];
   if (c && first && !c.allowOrigins.includes('*')) {
-    out.push({ situation: 'preflight from a refused origin', route: first, request: () => ({ method: 'OPTIONS', path: h.samplePath(spec, first), headers: { Origin: h.refusedOrigin, 'Access-Control-Request-Method': methodOf(first) } }) });
+    out.push({ situation: 'preflight from a refused origin', route: first, request: () => ({ method: 'OPTIONS', path: h.samplePath(spec, first), headers: { Origin: h.refusedOrigin, 'Access-Control-Request-Method': h.sampleMethod(spec, first) } }) });
+  }
+
+  // OPTIONS that is not a preflight (an allowed Origin, no Access-Control-Request-Method), no credentials.
+  const takesOptions = optionsProbeRoute(spec);
+  if (takesOptions && h.usable(spec, takesOptions)) {
+    const origin = c!.allowOrigins.find((o) => o !== '*') ?? 'https://allowed.anygate.invalid';
+    out.push({ situation: 'OPTIONS on a mixed path', route: takesOptions, request: () => ({ method: 'OPTIONS', path: h.samplePath(spec, takesOptions), headers: { Origin: origin } }) });
+  }
+
+  // The cached answer filled, then asked for again with Cache-Control: no-cache.
+  const cached = noCacheProbeRoute(spec);
+  if (cached && h.usable(spec, cached) && h.sampleMethod(spec, cached) === 'GET') {
+    const fill = { method: 'GET', path: h.samplePath(spec, cached), ...h.credentials(spec, cached) };
+    out.push({ situation: 'cache with no-cache', route: cached, setup: fill, request: () => ({ ...fill, headers: { 'Cache-Control': 'no-cache' } }) });
   }
 
   // Over the rate limit: a route every profile limits within the request budget (the count is each profile's).
@@ -128,14 +158,17 @@ function situationRequests(spec: GatewaySpec, stage: string, h: RouteHelpers): {
 /** One vector per situation the spec can produce, expecting `profile`'s documented answer. Quota last: it uses up the consumer. */
 export function differenceVectors(versioned: GatewaySpec, stage: string, profile: Profile, h: RouteHelpers): ConformVector[] {
   const spec = expandVersions(versioned);
-  return situationRequests(spec, stage, h).map(({ situation, route, request }) => {
-    const v: ConformVector = {
-      name: `difference: ${situation}${route ? ` (${route.id})` : ''}`,
+  return situationRequests(spec, stage, h).flatMap(({ situation, route, request, setup }) => {
+    const name = `difference: ${situation}${route ? ` (${route.id})` : ''}`;
+    const probe: ConformVector = {
+      name,
       ...(route ? { route: route.id } : {}),
-      advanceSeconds: 3600,
+      // A set-up case moves the clock instead: the probe must find what it left (a cache entry).
+      ...(setup ? {} : { advanceSeconds: 3600 }),
       request: request(profile),
       expect: expectOf(expectedAnswer(versioned, profile, situation)),
     };
-    return route ? withSelector(route, [v])[0] : v;
+    const vs: ConformVector[] = setup ? [{ name: `${name}: set-up`, ...(route ? { route: route.id } : {}), advanceSeconds: 3600, request: setup, expect: { status: 200 } }, probe] : [probe];
+    return route ? withSelector(route, vs) : vs;
   });
 }

@@ -39,8 +39,18 @@ export function samplePath(spec: GatewaySpec, r: RouteSpec): string {
   return `${base}/${rest}` || '/';
 }
 
-function method(r: RouteSpec): string {
-  return r.method === 'ANY' ? 'GET' : r.method;
+/** Sending an ANY route's own request: the first of these its path leaves to it. */
+const ANY_SAMPLES = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The method a case sends to reach `r`: its own, or for an ANY route GET unless another route
+ * of the path takes GET (a public GET beside an authenticated ANY), then the next one free.
+ */
+export function sampleMethod(spec: GatewaySpec, r: RouteSpec): string {
+  if (r.method !== 'ANY') return r.method;
+  const shape = (x: RouteSpec) => x.path.replace(/\{[^}]*\}/g, '{}');
+  const taken = new Set(spec.routes.filter((o) => o !== r && shape(o) === shape(r)).map((o) => o.method));
+  return ANY_SAMPLES.find((m) => !taken.has(m as RouteSpec['method'])) ?? 'GET';
 }
 
 /** The credentials one alternative of a route needs (the first by default), scopes included. */
@@ -121,7 +131,7 @@ export function capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile
 
 function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile, stageCaseTaken: { done: boolean }): ConformVector[] {
   const path = samplePath(spec, r);
-  const m = method(r);
+  const m = sampleMethod(spec, r);
   const out: ConformVector[] = [];
   const base = { method: m, path };
   const jwt = r.auth !== 'none' && r.auth[0].find((n) => spec.authorizers[n].type === 'jwt');
@@ -173,7 +183,7 @@ function corsCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
   const r = spec.routes[0];
   if (!c || !r) return [];
   const allowed = c.allowOrigins.find((o) => o !== '*') ?? 'https://allowed.anygate.invalid';
-  const req = (origin: string) => ({ method: 'OPTIONS', path: samplePath(spec, r), headers: { Origin: origin, 'Access-Control-Request-Method': method(r) } });
+  const req = (origin: string) => ({ method: 'OPTIONS', path: samplePath(spec, r), headers: { Origin: origin, 'Access-Control-Request-Method': sampleMethod(spec, r) } });
   const ok = profile === 'aws' ? 204 : 200;
   const out: ConformVector[] = [{ name: `CORS preflight from ${allowed}`, route: r.id, request: req(allowed), expect: { status: ok, headers: { 'access-control-allow-origin': c.allowOrigins.includes('*') && !c.allowCredentials ? '*' : allowed } } }];
   if (!c.allowOrigins.includes('*')) out.push({ name: `CORS preflight from a refused origin`, route: r.id, request: req(REFUSED_ORIGIN), expect: { headers: { 'access-control-allow-origin': null } } });
@@ -184,10 +194,10 @@ function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
   const deny = spec.ipRules?.deny.find((c) => !c.includes(':'));
   const r = spec.routes[0];
   if (!deny || !r) return [];
-  return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: method(r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: refused(spec, profile, 'ipDenied') }];
+  return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: sampleMethod(spec, r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: refused(spec, profile, 'ipDenied') }];
 }
 
-const HELPERS: RouteHelpers = { samplePath, credentials: (spec, r) => credentials(spec, r), usable, capacity, maxRepeat: MAX_REPEAT, refusedOrigin: REFUSED_ORIGIN };
+const HELPERS: RouteHelpers = { samplePath, sampleMethod, credentials: (spec, r) => credentials(spec, r), usable, capacity, maxRepeat: MAX_REPEAT, refusedOrigin: REFUSED_ORIGIN };
 
 /**
  * Every generated case for `spec` on `profile`. Versioned specs: every case per version
@@ -198,13 +208,13 @@ export function generateVectors(versioned: GatewaySpec, stage: string, profile: 
   const spec = expandVersions(versioned);
   const taken = { done: false };
   const sampleRoute = spec.routes.find((r) => usable(spec, r) && spec.backends[r.backend].type !== 'mock' && r.method !== 'ANY') ?? spec.routes.find((r) => usable(spec, r));
-  const sample = sampleRoute && { route: sampleRoute, request: withSelector(sampleRoute, [{ name: '', request: { method: method(sampleRoute), path: samplePath(spec, sampleRoute), ...credentials(spec, sampleRoute) }, expect: {} }])[0].request };
+  const sample = sampleRoute && { route: sampleRoute, request: withSelector(sampleRoute, [{ name: '', request: { method: sampleMethod(spec, sampleRoute), path: samplePath(spec, sampleRoute), ...credentials(spec, sampleRoute) }, expect: {} }])[0].request };
   return [
     ...mtlsCases(spec, stage, profile, sample, refused(spec, profile, 'unauthorized')),
     ...corsCases(spec, profile),
     ...ipCases(spec, profile),
     ...spec.routes.flatMap((r) => withSelector(r, routeCases(spec, stage, r, profile, taken))),
-    ...versionCases(versioned, spec, profile, (r) => ({ method: method(r), path: samplePath(spec, r), ...credentials(spec, r) })),
+    ...versionCases(versioned, spec, profile, (r) => ({ method: sampleMethod(spec, r), path: samplePath(spec, r), ...credentials(spec, r) })),
     ...differenceVectors(versioned, stage, profile, HELPERS),
   ];
 }

@@ -116,7 +116,8 @@ function check(v: ConformVector, a: Answer, previousBody: string | undefined): s
     const same = (got: unknown, want: unknown) => (want === null ? got === undefined || got === null : JSON.stringify(got) === JSON.stringify(want));
     if (doc !== undefined) for (const [k, want] of Object.entries(e.body)) if (!same(dig(doc, k), want)) problems.push(`body ${k} is ${JSON.stringify(dig(doc, k))}, expected ${want === null ? 'it absent' : JSON.stringify(want)}`);
   }
-  if (e.sameBodyAsPrevious && a.body !== previousBody) problems.push('body differs from the previous answer (not served from the cache)');
+  if (e.sameBodyAsPrevious === true && a.body !== previousBody) problems.push('body differs from the previous answer (not served from the cache)');
+  if (e.sameBodyAsPrevious === false && a.body === previousBody) problems.push('body repeats the previous answer (served from the cache, expected a fresh answer)');
   return problems;
 }
 

@@ -22,7 +22,7 @@
  *       statusNot: [401, 403]         # codes that fail the case
  *       headers: { access-control-allow-origin: https://shop.example.com, retry-after: null }
  *       body: { status: ok, "fault.detail.errorcode": policies.ratelimit.SpikeArrestViolation }
- *       sameBodyAsPrevious: true      # the answer repeats the previous case's body (cache reuse)
+ *       sameBodyAsPrevious: true      # the answer repeats the previous case's body (cache reuse); false: it differs (a fresh answer)
  *       connectionRefused: true       # no HTTP answer: the gateway closes the connection (a failed TLS handshake)
  * ```
  * A header expected as null must be absent. Body fields are dotted paths into the JSON body; a field

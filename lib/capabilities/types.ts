@@ -3,6 +3,7 @@
  * read, and the context a check receives. No decisions live here; see features.ts (what a spec
  * uses) and targets/*.ts (what each target does with it).
  */
+import type { ErrorCode } from '../model/error-contract';
 import type { SynthesisProblem } from '../model/errors';
 import type { GatewaySpec, KubernetesSpecOptions } from '../model/types';
 import type { FeatureId } from './features';
@@ -110,19 +111,32 @@ export interface EmittedContext extends CheckContext {
 }
 
 /** What about the behaviour differs: the part of the response or the limit a client observes. */
-export type DifferenceAspect = 'status' | 'headers' | 'body' | 'window' | 'burst' | 'claims' | 'accuracy' | 'timeout' | 'client address' | 'methods' | 'deploy' | 'log fields' | 'alerting';
+export type DifferenceAspect = 'status' | 'headers' | 'body' | 'window' | 'burst' | 'claims' | 'accuracy' | 'timeout' | 'client address' | 'methods' | 'deploy' | 'log fields' | 'alerting' | 'cache';
 
 /**
  * A request `anygate conform` can make where a difference shows (dev/conform/differences.ts
- * builds it; docs/conform.md lists them):
+ * builds it; docs/dev.md lists them):
  * - `token without exp`: a JWT route, a token signed right but with no exp claim;
  * - `scopes only in scp`: a scoped JWT route, the route's scopes only in the `scp` claim;
  * - `unmatched path`: a path no route matches;
  * - `quota exhausted`: an API-key route, one request past the consumer's quota;
  * - `over the rate limit`: one request past the route's tightest rate limit;
- * - `preflight from a refused origin`: a CORS preflight from an origin the spec does not allow.
+ * - `preflight from a refused origin`: a CORS preflight from an origin the spec does not allow;
+ * - `OPTIONS on a mixed path`: with CORS on, an OPTIONS request that is not a preflight (an allowed
+ *   Origin, no Access-Control-Request-Method) and no credentials, on the path of an authenticated
+ *   ANY or OPTIONS route (lib/model/cors.ts optionsProbeRoute): the spec sends it to that route;
+ * - `cache with no-cache`: a cached route's response filled, then the same request again with
+ *   `Cache-Control: no-cache` (lib/model/cache.ts noCacheProbeRoute): the spec serves it from the cache.
  */
-export type ProbeSituation = 'token without exp' | 'scopes only in scp' | 'unmatched path' | 'quota exhausted' | 'over the rate limit' | 'preflight from a refused origin';
+export type ProbeSituation =
+  | 'token without exp'
+  | 'scopes only in scp'
+  | 'unmatched path'
+  | 'quota exhausted'
+  | 'over the rate limit'
+  | 'preflight from a refused origin'
+  | 'OPTIONS on a mixed path'
+  | 'cache with no-cache';
 
 /** What a target answers in a probe's situation; unset fields are not checked. */
 export interface ProbeAnswer {
@@ -131,9 +145,11 @@ export interface ProbeAnswer {
   /** The status, or the acceptable ones. @default - the spec's status for the situation */
   readonly status?: number | readonly number[];
   /** The error contract body's `error.code`; null: not the contract's JSON body (the platform's own answer). @default - the spec's code */
-  readonly errorCode?: string | null;
+  readonly errorCode?: ErrorCode | null;
   /** Response headers; null: absent. @default - none checked */
   readonly headers?: Readonly<Record<string, string | null>>;
+  /** The answer is the cached response (true) or a fresh one from the backend (false). @default - not checked */
+  readonly fromCache?: boolean;
 }
 
 /** The machine-readable side of a difference: the situation and this target's answer there. */

@@ -2,7 +2,8 @@
  * Where a rule sends requests: HTTP backends as a selector-less Service with an EndpointSlice of
  * the backend's host name or address (the default: Envoy Gateway routes to it on a default
  * install), or as Envoy Gateway `Backend` objects (`backendKind: Backend`, which needs the Backend
- * API enabled); either way https is verified by a BackendTLSPolicy against the system CAs.
+ * API enabled); either way https is verified by a BackendTLSPolicy against the system CAs and the URL's host
+ * name (an https URL with an IP address is refused by the records: kubernetes-backends.ts).
  * Weighted targets are weighted backendRefs; function bindings Service references given per stage.
  *
  * Not an ExternalName Service: Envoy Gateway v1.9 refuses those as route backends

@@ -11,7 +11,8 @@
  * Precedence: a preflight rule carries the same path match values as the routes' rules plus a
  * method and two header matches, so Envoy Gateway ranks it above every rule with the same path
  * value (paths.ts), and preflights keep the route order among themselves. Paths with an OPTIONS
- * route get no preflight rule: that route answers them, as on the other targets.
+ * route get one too: CORS answers their preflights, as APIM's and Apigee's do (the route's own
+ * rule, one header match short, gets every other OPTIONS).
  */
 import { KUBERNETES_PREFLIGHT_REFUSED } from '../../lib/capabilities/targets/kubernetes-differences';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
@@ -42,12 +43,11 @@ export interface PreflightContext {
 export function preflightObjects(spec: GatewaySpec, ctx: PreflightContext): K8sObject[] {
   if (!spec.cors) return [];
   const key = (r: RouteSpec) => JSON.stringify(ctx.paths.get(r.id));
-  const answeredByRoute = new Set(spec.routes.filter((r) => r.method === 'OPTIONS').map(key));
   const seen = new Set<string>();
   const representatives: RouteSpec[] = [];
   for (const r of [...spec.routes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const k = key(r);
-    if (answeredByRoute.has(k) || seen.has(k)) continue;
+    if (seen.has(k)) continue;
     seen.add(k);
     representatives.push(r);
   }

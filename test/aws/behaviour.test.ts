@@ -4,6 +4,8 @@
  */
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileAws } from '../../providers/aws/compile';
+import { differenceLines } from '../../lib/capabilities/format';
+import { portability } from '../../lib/capabilities/portability';
 import { DEFAULT_BINARY_MEDIA_TYPES } from '../../providers/aws/options';
 import { baseSpec, errorsOf, refusals } from '../helpers';
 
@@ -19,6 +21,23 @@ describe('CORS everywhere a browser looks', () => {
     s.cors = { allowOrigins: ['https://app.example.com'] };
     const opts = op(compile(s), '/things/{id}', 'options');
     expect(opts['x-amazon-apigateway-integration'].responses.default.responseParameters['method.response.header.Access-Control-Allow-Methods']).toBe("'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT'");
+  });
+
+  it('a public GET beside an authenticated ANY: OPTIONS is the CORS mock, with no authorizer (the records\' "OPTIONS on a mixed path" difference); an OPTIONS route of its own gets no mock', () => {
+    const s = baseSpec();
+    s.authorizers.jwt = { type: 'jwt', issuer: 'https://id.example.com/', audiences: ['a'], jwksUri: 'https://id.example.com/jwks.json' };
+    s.routes.push({ id: 'browse', method: 'GET', path: '/mixed', backend: 'api', auth: 'none' }, { id: 'guarded', method: 'ANY', path: '/mixed', backend: 'api', auth: ['jwt'] });
+    s.cors = { allowOrigins: ['https://app.example.com'] };
+    const plan = compile(s);
+    const options = op(plan, '/mixed', 'options');
+    expect(options['x-amazon-apigateway-integration'].type).toBe('mock');
+    expect(options.security).toBeUndefined();
+    expect(op(plan, '/mixed', 'x-amazon-apigateway-any-method').security).toBeDefined();
+    expect(differenceLines(portability(toGatewaySpec(s), ['aws']))).toContainEqual(expect.stringMatching(/^CORS on aws: methods: every OPTIONS request to a path with no OPTIONS route is answered by the CORS OPTIONS mock \(204\)/));
+    s.routes.push({ id: 'opts', method: 'OPTIONS', path: '/mixed', backend: 'api', auth: ['jwt'] });
+    const own = op(compile(s), '/mixed', 'options');
+    expect(own['x-amazon-apigateway-integration'].type).not.toBe('mock');
+    expect(own.security).toBeDefined();
   });
 
   it('mock responses carry the CORS headers (one origin: static values; several: the Origin echoed only when listed)', () => {

@@ -55,6 +55,32 @@ describe('behaviour differences', () => {
     expect(formatPortabilityMarkdown(portability(toGatewaySpec(s)), 'x')).toMatch(/\| CORS \| gateway \| emulated: .*\(differs: headers\) \|/);
   });
 
+  it('names AWS\'s CORS OPTIONS mock only where CORS meets an authenticated ANY route, and OPTIONS routes taking preflights on AWS only', () => {
+    const s = baseSpec();
+    s.cors = { allowOrigins: ['https://a.example.com'] };
+    s.routes.push({ method: 'ANY', path: '/things', backend: 'api', auth: 'none' });
+    expect(lines(s)).not.toContainEqual(expect.stringMatching(/^CORS on aws: methods/));
+    s.routes.push({ method: 'ANY', path: '/guarded', backend: 'api', auth: ['jwt'] });
+    expect(lines(s)).toContainEqual(expect.stringMatching(/^CORS on aws: methods: every OPTIONS request to a path with no OPTIONS route is answered by the CORS OPTIONS mock \(204\).*; remedy: give the path an OPTIONS route/));
+    s.routes.push({ method: 'OPTIONS', path: '/things', backend: 'api', auth: 'none' });
+    const withRoute = lines(s, ['aws', 'kubernetes'] as never);
+    expect(withRoute).toContainEqual(expect.stringMatching(/^CORS on aws: methods: a path with an OPTIONS route gets no CORS OPTIONS mock/));
+    // Kubernetes gives such a path a preflight rule too: CORS answers its preflights, as the spec means.
+    expect(withRoute.filter((x) => /^CORS on kubernetes: methods/.test(x))).toEqual([]);
+    delete s.cors;
+    expect(lines(s, ['aws', 'kubernetes'] as never).filter((x) => /^CORS/.test(x))).toEqual([]);
+  });
+
+  it('names how Cache-Control reaches each cloud\'s cache: AWS max-age=0 with InvalidateCache always, Apigee no-cache only with honorNoCache', () => {
+    const s = baseSpec();
+    s.routes[0].cache = { ttlSeconds: 60 };
+    const plain = lines(s);
+    expect(plain).toContainEqual(expect.stringMatching(/^response cache on aws: cache: Cache-Control: no-cache is ignored .*max-age=0 refreshes the entry for a SigV4-signed caller allowed execute-api:InvalidateCache/));
+    expect(plain.filter((x) => /^response cache on (azure|apigee)/.test(x))).toEqual([]);
+    s.routes[0].apigee = { honorNoCache: true };
+    expect(lines(s)).toContainEqual(expect.stringMatching(/^response cache on apigee \(INTERMEDIATE\): cache: on a route with apigee.honorNoCache, a request with Cache-Control: no-cache skips the ResponseCache lookup/));
+  });
+
   it('says Regional REST APIs can raise the 29 s integration timeout by quota request', () => {
     const s = baseSpec();
     s.routes[0].timeoutMs = 60_000;

@@ -30,7 +30,7 @@ describe('compileKubernetes', () => {
     expect(find(dev, 'Backend', 'shop-api').endpoints).toEqual([{ fqdn: { hostname: 'dev-api.example.com', port: 443 } }]);
     expect(find(prodB, 'Backend', 'shop-api').endpoints).toEqual([{ fqdn: { hostname: 'api.example.com', port: 443 } }]);
     expect(find(prodB, 'BackendTLSPolicy', 'shop-api')).toEqual({ targetRefs: [{ group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'shop-api' }], validation: { hostname: 'api.example.com', wellKnownCACertificates: 'System' } });
-    expect(find(prodB, 'Backend', 'shop-local').endpoints).toEqual([{ ip: { address: '10.0.0.7', port: 8443 } }]);
+    expect(find(prodB, 'Backend', 'shop-local').endpoints).toEqual([{ fqdn: { hostname: 'local.internal.example.com', port: 8443 } }]);
     expect(ruleOf(prodB, 'files').backendRefs[0]).toEqual({ group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'shop-canary-1', weight: 90 });
   });
 
@@ -48,7 +48,7 @@ describe('compileKubernetes', () => {
       endpoints: [{ addresses: ['api.example.com'] }],
     });
     expect(slice(dev, 'shop-api').endpoints).toEqual([{ addresses: ['dev-api.example.com'] }]);
-    expect(slice(prod, 'shop-local')).toMatchObject({ addressType: 'IPv4', ports: [{ name: 'https', port: 8443 }], endpoints: [{ addresses: ['10.0.0.7'] }] });
+    expect(slice(prod, 'shop-local')).toMatchObject({ addressType: 'FQDN', ports: [{ name: 'https', port: 8443 }], endpoints: [{ addresses: ['local.internal.example.com'] }] });
     expect(find(prod, 'BackendTLSPolicy', 'shop-api')).toEqual({ targetRefs: [{ group: '', kind: 'Service', name: 'shop-api' }], validation: { hostname: 'api.example.com', wellKnownCACertificates: 'System' } });
     expect(ruleOf(prod, 'files').backendRefs[0]).toEqual({ kind: 'Service', name: 'shop-canary-1', port: 443, weight: 90 });
   });

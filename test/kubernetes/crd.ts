@@ -3,6 +3,7 @@
  * standard, Envoy Gateway v1.9.0) with ajv, plus the CEL rules (x-kubernetes-validations) that
  * anygate's output could break, re-implemented as small checks.
  */
+import { isIP } from 'node:net';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -51,6 +52,8 @@ function validatorOf(group: string, version: string, kind: string): ValidateFunc
 function celProblems(o: K8sObject): string[] {
   const out: string[] = [];
   const spec = o.spec as any;
+  // Gateway API's PreciseHostname: "numeric IP addresses are not allowed" (the CRD's pattern alone lets an IPv4 address through).
+  if (o.kind === 'BackendTLSPolicy' && isIP(spec.validation?.hostname ?? '')) out.push(`validation.hostname ${spec.validation.hostname} is an IP address (Gateway API PreciseHostname forbids it)`);
   if (o.kind === 'HTTPRoute') {
     const rules: any[] = spec.rules ?? [];
     const total = rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0);

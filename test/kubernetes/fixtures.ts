@@ -8,7 +8,7 @@ export function fullInput(): Record<string, any> {
     backends: {
       api: { type: 'http', url: 'https://api.example.com/base' },
       canary: { type: 'http', targets: [{ url: 'https://blue.example.com', weight: 90 }, { url: 'https://green.example.com', weight: 10 }] },
-      local: { type: 'http', url: 'https://10.0.0.7:8443' },
+      local: { type: 'http', url: 'https://local.internal.example.com:8443' },
       fn: { type: 'function', binding: 'orders' },
       canned: { type: 'mock', statusCode: 202, body: { ok: '100%REQ(authorization)%' }, headers: { 'x-mock': '50%DOWNSTREAM_REMOTE_ADDRESS%' } },
     },

@@ -1,5 +1,7 @@
 /** Every emitted object validates against the Gateway API / Envoy Gateway CRDs (ajv + CEL checks). */
 import { compileKubernetes } from '../../providers/kubernetes/compile';
+import { portability } from '../../lib/capabilities/portability';
+import { toGatewaySpec } from '../../lib/model/normalize';
 import { k8sProblems } from './crd';
 import { full, traffic } from './fixtures';
 
@@ -43,5 +45,52 @@ describe('kubernetes objects validate against the CRDs', () => {
     const problems = k8sProblems(broken).join('\n');
     expect(problems).toMatch(/must NOT have more than 16 items/);
     expect(problems).toMatch(/must not contain "\/\/"/);
+  });
+});
+
+describe('https backends given as an IP address', () => {
+  const spec = (backend: Record<string, unknown>, stages?: Record<string, unknown>) =>
+    toGatewaySpec({ name: 'ips', backends: { api: backend }, routes: [{ id: 'get', method: 'GET', path: '/x', backend: 'api', auth: 'none' }], ...(stages ? { stages } : {}) });
+  const refusal = (s: ReturnType<typeof spec>) => {
+    try {
+      compileKubernetes(s);
+    } catch (e) {
+      return String((e as Error).message);
+    }
+    return 'compiled';
+  };
+
+  it.each([
+    ['IPv4', { type: 'http', url: 'https://10.0.0.5/api' }, '10.0.0.5'],
+    ['IPv6', { type: 'http', url: 'https://[2001:db8::5]:8443' }, '2001:db8::5'],
+    ['a weighted target', { type: 'http', targets: [{ url: 'https://api.example.com', weight: 90 }, { url: 'https://192.0.2.7', weight: 10 }] }, '192.0.2.7'],
+  ])('%s: synthesis refuses it, naming the route and the remedy (no BackendTLSPolicy can verify an address)', (_n, backend, host) => {
+    const msg = refusal(spec(backend));
+    expect(msg).toContain('get');
+    expect(msg).toContain(`https to the IP address ${host}`);
+    expect(msg).toMatch(/give the backend URL a DNS name its certificate carries/);
+  });
+
+  it('a stage\'s backend URL too, and the report says the same', () => {
+    const s = spec({ type: 'http', url: 'https://api.example.com' }, { prod: { backends: { api: { url: 'https://203.0.113.9' } } } });
+    expect(refusal(s)).toContain('stage prod, backend api: https to the IP address 203.0.113.9');
+    expect(JSON.stringify(portability(s, ['kubernetes']))).toContain('https to the IP address 203.0.113.9');
+  });
+
+  it.each(['Service', 'Backend'] as const)('backendKind %s: an http address (127.0.0.1, the one the model allows) and an https host name compile to objects the CRDs accept; the TLS hostname is the DNS name', (backendKind) => {
+    const plain = compileKubernetes(spec({ type: 'http', url: 'http://127.0.0.1:8080' }), { backendKind }).stages.flatMap((s) => s.objects);
+    expect(plain.some((o) => o.kind === 'BackendTLSPolicy')).toBe(false);
+    expect(plain.flatMap(k8sProblems)).toEqual([]);
+    const named = compileKubernetes(spec({ type: 'http', url: 'https://api.example.com' }), { backendKind }).stages.flatMap((s) => s.objects);
+    const tls = named.find((o) => o.kind === 'BackendTLSPolicy')!;
+    expect((tls.spec as { validation: { hostname: string } }).validation.hostname).toBe('api.example.com');
+    expect(named.flatMap(k8sProblems)).toEqual([]);
+  });
+
+  it('the CRD check catches an IP address as BackendTLSPolicy validation.hostname (the pattern alone lets it through)', () => {
+    const named = compileKubernetes(spec({ type: 'http', url: 'https://api.example.com' })).stages[0].objects;
+    const tls = JSON.parse(JSON.stringify(named.find((o) => o.kind === 'BackendTLSPolicy')!));
+    tls.spec.validation.hostname = '10.0.0.5';
+    expect(k8sProblems(tls).join('\n')).toMatch(/validation.hostname 10.0.0.5 is an IP address/);
   });
 });

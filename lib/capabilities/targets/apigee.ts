@@ -124,7 +124,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'plan.rateLimit': n('SpikeArrest per app, rate from a product attribute; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('plan.rateLimit'), differences: D['plan.rateLimit'] }),
     'consumer.apiKey': u('Apigee generates developer app keys; importing a key value is not supported here'),
     'route.rateLimit': n('SpikeArrest for all callers of the route; no burst: calls are smoothed to the rate (per second, or per minute for fractions)', { check: slowestRate('route.rateLimit'), differences: D['route.rateLimit'] }),
-    'route.cache': n('ResponseCache, keys prefixed with the proxy name and version; keyed by caller (token or app) on auth routes unless cache.shared; clients cannot skip it unless apigee.honorNoCache', { check: cacheChecks }),
+    'route.cache': n('ResponseCache, keys prefixed with the proxy name and version; keyed by caller (token or app) on auth routes unless cache.shared; clients cannot skip it unless apigee.honorNoCache', { check: cacheChecks, differences: D['route.cache'] }),
     'transform.headers': n('AssignMessage', { check: requestHeaderChecks }),
     'transform.query': n('AssignMessage', { check: requestQueryChecks }),
     'transform.path': e('JavaScript sets target.url'),

@@ -186,7 +186,7 @@ export const AWS: TargetRecords = {
     'plan.rateLimit': n('usage plan throttle', { differences: D['plan.rateLimit'] }),
     'consumer.apiKey': n('API key value read from Secrets Manager (aws-secretsmanager:<name>); one key per stage', { check: (ctx) => secretRefProblems(ctx.spec, ctx.problem) }),
     'route.rateLimit': n('method throttling (all callers together)', { differences: D['route.rateLimit'] }),
-    'route.cache': n(`stage cache cluster + method cache settings (TTL 0-${L.cacheTtlSeconds.max} s)`, { check: cacheTtl }),
+    'route.cache': n(`stage cache cluster + method cache settings (TTL 0-${L.cacheTtlSeconds.max} s)`, { check: cacheTtl, differences: D['route.cache'] }),
     'transform.headers': n('integration request parameters; removal or mixed text: generated transform Lambda'),
     'transform.query': n('integration request parameters; removal or mixed text: generated transform Lambda'),
     'transform.path': n('integration URI over path parameters'),

@@ -6,11 +6,13 @@
  */
 import type { GatewaySpec } from '../../model/types';
 import type { BehaviourDifference } from '../types';
+import { noCacheProbeRoute, optionsProbeRoute, optionsRouteOnPath } from '../../model/probe-routes';
 import { differs, probed } from './helpers';
 
 /** The cloud's own error answers apply only with `errors: native`; the contract replaces them otherwise. */
 const native = (s: GatewaySpec) => s.errors === 'native';
 const anyRouteLimited = (s: GatewaySpec) => s.routes.some((r) => r.method === 'ANY' && r.rateLimit);
+const optionsRouteWithCors = (s: GatewaySpec) => Boolean(s.cors && s.routes.some((r) => r.method === 'OPTIONS'));
 const severalOriginsWithCredentials = (s: GatewaySpec) => Boolean(s.cors && s.cors.allowOrigins.length > 1 && s.cors.allowCredentials);
 
 export const AWS_DIFFERENCES = {
@@ -26,6 +28,20 @@ export const AWS_DIFFERENCES = {
   'auth.apiKey': [differs('status', 'a missing or unknown API key gets 403 {"message":"Forbidden"} from API Gateway, not 401', undefined, native)],
   cors: [
     differs('headers', 'with several allowed origins and credentials, API Gateway\'s own 401, 403 and 429 answers carry no Access-Control-Allow-Origin (gateway responses cannot test the Origin): browsers report them as CORS failures', 'allow one origin, or no credentials (the Origin is then echoed)', severalOriginsWithCredentials),
+    probed(
+      differs(
+        'methods',
+        'every OPTIONS request to a path with no OPTIONS route is answered by the CORS OPTIONS mock (204), a preflight or not: an authenticated ANY route there never receives OPTIONS, so a plain OPTIONS without credentials gets 204 where other targets send it to the route (401); no backend is reached either way',
+        'give the path an OPTIONS route of its own if OPTIONS must reach the backend with the route\'s auth',
+        (s) => optionsProbeRoute(s)?.method === 'ANY',
+      ),
+      'OPTIONS on a mixed path',
+      { status: 204, errorCode: null },
+    ),
+    differs('methods', 'a path with an OPTIONS route gets no CORS OPTIONS mock: preflights there go to that route (its auth, its backend), where other targets\' CORS answers them', 'leave OPTIONS to CORS (no OPTIONS route), or have the route\'s backend answer preflights', optionsRouteWithCors),
+  ],
+  'route.cache': [
+    differs('cache', 'Cache-Control: no-cache is ignored (served from the cache, as the spec means); Cache-Control: max-age=0 refreshes the entry for a SigV4-signed caller allowed execute-api:InvalidateCache (requireAuthorizationForCacheControl, on by default), and from any other caller is ignored with a Warning response header (unauthorizedCacheControlHeaderStrategy SUCCEED_WITH_RESPONSE_HEADER)', 'grant execute-api:InvalidateCache only to the callers that may force backend calls'),
   ],
   'errors.contract': [
     probed(differs('headers', 'API Gateway\'s 429s (throttle, quota) carry no Retry-After: gateway responses cannot compute it'), 'over the rate limit', { headers: { 'retry-after': null } }),
@@ -54,6 +70,13 @@ export const AZURE_DIFFERENCES = {
 } as const satisfies Record<string, readonly BehaviourDifference[]>;
 
 export const APIGEE_DIFFERENCES = {
+  'route.cache': [
+    probed(
+      differs('cache', 'on a route with apigee.honorNoCache, a request with Cache-Control: no-cache skips the ResponseCache lookup (SkipCacheLookup) and the fresh response replaces the entry: any client can force a backend call, where other targets serve it from the cache', 'leave apigee.honorNoCache off', (s) => noCacheProbeRoute(s)?.apigee?.honorNoCache === true),
+      'cache with no-cache',
+      { fromCache: false },
+    ),
+  ],
   'plan.quota': [differs('body', 'quota exhausted: 429 with Apigee\'s fault JSON {"fault":{"faultstring":...,"detail":{"errorcode":"policies.ratelimit.QuotaViolation"}}}', undefined, native)],
   'route.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)', undefined, native)],
   'plan.rateLimit': [differs('body', 'over the limit: 429 with Apigee\'s fault JSON (errorcode policies.ratelimit.SpikeArrestViolation)', undefined, native)],

@@ -23,6 +23,7 @@ export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 
 export { RATE_UNITS, wholeRate } from './kubernetes-rates';
 import { wholeRate } from './kubernetes-rates';
+import { httpsAddressBackends, httpsAddressStages } from './kubernetes-backends';
 import { AI_RECORDS } from './ai';
 
 const rates = (feature: 'route.rateLimit' | 'plan.rateLimit') => (ctx: CheckContext) =>
@@ -152,8 +153,8 @@ export const KUBERNETES: TargetRecords = {
     'route.any': n('HTTPRoute rule without a method match'),
     'path.greedy': n('RegularExpression path match (RE2, full match)'),
     'path.mixedSegment': n('RegularExpression path match (RE2, full match)'),
-    'backend.http': n('a selector-less Service with an EndpointSlice of the host name (default), or an Envoy Gateway Backend (kubernetes.backendKind: Backend; needs the Backend API enabled); BackendTLSPolicy for https', { differences: D['backend.http'] }),
-    'backend.weighted': n('weighted backendRefs to one Service (or Backend) per target', { check: weightedPrefixes, differences: D['backend.weighted'] }),
+    'backend.http': n('a selector-less Service with an EndpointSlice of the host name (default), or an Envoy Gateway Backend (kubernetes.backendKind: Backend; needs the Backend API enabled); BackendTLSPolicy for https (a DNS host name: an https IP address is refused)', { check: httpsAddressBackends, differences: D['backend.http'] }),
+    'backend.weighted': n('weighted backendRefs to one Service (or Backend) per target', { check: (ctx) => [...weightedPrefixes(ctx), ...httpsAddressBackends(ctx)], differences: D['backend.weighted'] }),
     'backend.circuitBreaker': e('BackendTrafficPolicy passive health check: an endpoint is ejected after `failures` consecutive 5xx for tripSeconds'),
     'backend.function': n('Service reference, given per stage in the kubernetes options'),
     'backend.mock': n('HTTPRouteFilter directResponse (Envoy Gateway extension)'),
@@ -188,7 +189,7 @@ export const KUBERNETES: TargetRecords = {
     'ipRules.deny': n('SecurityPolicy authorization on clientCIDRs', { differences: D['ipRules.deny'] }),
     stage: n('one namespace per stage', { check: stageCheck }),
     'stage.variables': n('resolved at synthesis into each stage\'s objects'),
-    'stage.backends': n('a Service and EndpointSlice (or a Backend) per stage', { differences: D['stage.backends'] }),
+    'stage.backends': n('a Service and EndpointSlice (or a Backend) per stage', { check: httpsAddressStages, differences: D['stage.backends'] }),
     'stage.throttle': u('a stage-wide throttle needs a policy on the shared Gateway; set route rate limits instead'),
     'errors.contract': n("BackendTrafficPolicy responseOverride (source Local) on every route rule: Envoy's own replies get the contract's status and body; requestId is x-request-id", { differences: D['errors.contract'] }),
     'errors.native': n("Envoy's local replies (plain text)"),
