@@ -135,7 +135,7 @@ export class ApigeeGateway extends pulumi.ComponentResource {
         // The deployment takes the revision as a number; the Api reports it as a string.
         return key === 'revision' ? out.apply((v) => Number(v)) : out;
       }
-      throw new Error(`ApigeeGateway: secret references are not used by Apigee plans (${r.secretRef})`);
+      throw new Error(`ApigeeGateway: ${r.$ref} references are not used by Apigee plans`);
     };
     const resolve = (v: PlanValue, key: string): unknown => {
       if (isDeployRef(v)) return ref(v, key);
