@@ -26,7 +26,7 @@ export const OBSERVABILITY_DIFFERENCES = {
     ],
     objectives: [
       differs('alerting', 'the ratios and the percentile are KQL over the access-log lines in Application Insights (API Management\'s metrics carry neither), so the rules see what the log sees: sampling, ingestion delay (minutes) and unlogged return-response answers'),
-      differs('alerting', 'latency objectives are a plain threshold: the percentile over each of the three 5-minute bins that tile the rule's 15-minute window (percentiles have no error budget to burn)'),
+      differs('alerting', 'latency objectives are a plain threshold: the percentile over each of the three 5-minute bins that tile the rule\'s 15-minute window (percentiles have no error budget to burn)'),
     ],
     dashboards: [differs('alerting', 'the cache panel is a note: the access log has no cache outcome on API Management')],
   },
