@@ -112,6 +112,31 @@ export function apigeeDashboardJson(spec: GatewaySpec, proxy: string, stage: str
   return JSON.stringify({ displayName: `${spec.name} (${stage})`, mosaicLayout: { columns: 48, tiles } });
 }
 
+/** The planned resource type ApigeeGateway turns into an ApigeeTraceConfig (providers/apigee/trace-config.ts). */
+export const TRACE_CONFIG_TYPE = 'anygate:apigee:TraceConfig';
+
+/**
+ * The probability Apigee samples requests at when tracing is on: the API's highest (it refuses
+ * more than 0.5), the nearest it comes to the other targets' 100%.
+ */
+export const TRACE_SAMPLING_RATE = 0.5;
+
+/**
+ * `tracing: true` per stage: the environment's trace config sending spans to Cloud Trace in the
+ * project (the `project` argument, default the organization's), with the deployer's access token.
+ */
+export function traceResources(spec: GatewaySpec, environments: Record<string, string>): PlannedResource[] {
+  return Object.keys(environments)
+    .sort()
+    .filter((stage) => spec.stages[stage]?.tracing)
+    .map((stage) => ({
+      type: TRACE_CONFIG_TYPE,
+      name: `trace-${stage}`,
+      inputs: { org: argRef('orgId'), environment: environments[stage], project: argRef('project'), samplingRate: TRACE_SAMPLING_RATE, accessToken: argRef('accessToken') },
+      dependsOn: [],
+    }));
+}
+
 /** The alert policies and dashboards as planned resources (project: the organization's, or the `project` argument). */
 export function monitoringResources(spec: GatewaySpec, proxy: string, environments: Record<string, string>): PlannedResource[] {
   const project = argRef('project');

@@ -41,7 +41,10 @@ export const OBSERVABILITY_DIFFERENCES = {
       differs('alerting', 'latency objectives are a plain threshold: histogram_quantile of proxy/latencies held for 15 minutes (percentiles have no error budget to burn)'),
     ],
     dashboards: [differs('alerting', 'Apigee publishes no cache metric to Cloud Monitoring (the cache panel is a note), and top consumers is a logs panel over the access log')],
-    tracing: [differs('headers', 'anygate sets no trace config: turn on Apigee distributed tracing (Cloud Trace) for the environment with the Apigee API (organizations/<org>/environments/<env>/traceConfig); a client\'s traceparent reaches backends unchanged')],
+    tracing: [
+      differs('headers', 'Apigee samples at most half the requests (the trace config\'s samplingRate cap is 0.5; anygate asks for 0.5); the other targets trace every request'),
+      differs('headers', 'the trace config is the environment\'s: it traces every proxy deployed there, and removing it (or tracing: false) turns the environment\'s sampler OFF, whoever set it; a client\'s traceparent reaches backends unchanged'),
+    ],
   },
   kubernetes: {
     accessLogs: [
