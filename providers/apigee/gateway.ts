@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 // The apigee module alone: the whole provider's declarations cost seconds of every type check.
 import * as apigee from '@pulumi/gcp/apigee';
+import * as logging from '@pulumi/gcp/logging';
 import * as monitoring from '@pulumi/gcp/monitoring';
 import * as organizations from '@pulumi/gcp/organizations';
 import { isGateway, type Gateway } from '../../lib/model/builder';
@@ -72,6 +73,7 @@ const CONSTRUCTORS: Record<string, Ctor> = {
   'gcp:apigee/envGroupAttachment:EnvGroupAttachment': apigee.EnvGroupAttachment,
   'gcp:monitoring/alertPolicy:AlertPolicy': monitoring.AlertPolicy,
   'gcp:monitoring/dashboard:Dashboard': monitoring.Dashboard,
+  'gcp:logging/metric:Metric': logging.Metric,
   [TRACE_CONFIG_TYPE]: ApigeeTraceConfig,
 };
 

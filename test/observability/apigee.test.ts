@@ -96,7 +96,30 @@ describe('Apigee observability', () => {
     const d = plan.resources.find((r) => r.name === 'dashboard-prod')!;
     const json = JSON.parse((d.inputs as any).dashboardJson);
     expect(json.mosaicLayout.tiles.map((t: any) => t.widget.title)).toEqual(Object.values(DASHBOARD_PANELS));
-    expect(json.mosaicLayout.tiles[5].widget.logsPanel.filter).toContain('logName:"logs/anygate-access"');
+    // Top consumers: a ranked table (ten largest sums) over a log-based metric labelled by consumer, not a list of log lines.
+    const consumers = json.mosaicLayout.tiles[5].widget.timeSeriesTable.dataSets[0];
+    const metric = plan.resources.find((r) => r.type === 'gcp:logging/metric:Metric')!;
+    const m = metric.inputs as any;
+    expect(consumers.timeSeriesQuery.timeSeriesFilter).toEqual({
+      filter: `metric.type="logging.googleapis.com/user/${m.name}" AND metric.label.stage="${plan.environments.prod}"`,
+      aggregation: { alignmentPeriod: '3600s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['metric.label.consumer'] },
+      pickTimeSeriesFilter: { rankingMethod: 'METHOD_SUM', numTimeSeries: 10, direction: 'TOP' },
+    });
+    expect(m.filter).toBe('logName:"logs/anygate-access" AND jsonPayload.gateway="shop"');
+    expect(m.labelExtractors).toEqual({ consumer: 'EXTRACT(jsonPayload.consumer)', stage: 'EXTRACT(jsonPayload.stage)' });
+    expect(m.metricDescriptor.labels.map((l: any) => l.key)).toEqual(['consumer', 'stage']);
+    // The labels it extracts are the access log's own fields, and the metric counts in the logs' project.
+    expect(Object.keys(APIGEE_ACCESS_LOG_FIELDS)).toEqual(expect.arrayContaining(['consumer', 'stage', 'gateway']));
+    expect(m.project).toEqual({ $ref: 'arg', name: 'orgId' });
+    expect(d.dependsOn).toEqual([metric.name]);
+  });
+
+  it('without access logs the consumers panel says why, and no metric is made', () => {
+    const p = compileApigee(apigeeSpec((s) => (s.observability.accessLogs = false)));
+    expect(p.resources.some((r) => r.type === 'gcp:logging/metric:Metric')).toBe(false);
+    const tile = JSON.parse((p.resources.find((r) => r.name === 'dashboard-prod')!.inputs as any).dashboardJson).mosaicLayout.tiles[5].widget;
+    expect(tile.title).toBe(DASHBOARD_PANELS.consumers);
+    expect(tile.text.content).toContain('observability.accessLogs: false');
   });
 
   it('refuses an objective over routes, and a deployment without a service account, naming the fix', () => {
@@ -113,6 +136,9 @@ describe('Apigee observability', () => {
     expect(policies.length).toBe(plan.resources.filter((r) => r.type === 'gcp:monitoring/alertPolicy:AlertPolicy').length);
     expect(policies[0].inputs.project).toBe('shop-prod');
     expect(recorded.filter((r) => r.type === 'gcp:monitoring/dashboard:Dashboard').map((r) => r.name).sort()).toEqual(Object.keys(plan.environments).sort().map((s) => `shop-dashboard-${s}`));
+    const metric = recorded.find((r) => r.type === 'gcp:logging/metric:Metric')!;
+    expect(metric.name).toBe('shop-consumer-metric');
+    expect(metric.inputs).toMatchObject({ project: 'shop-prod', labelExtractors: { consumer: 'EXTRACT(jsonPayload.consumer)' } });
     expect(recorded.find((r) => r.name === 'shop-deploy-prod')!.inputs.serviceAccount).toBe('proxy@shop-prod.iam.gserviceaccount.com');
   });
 });

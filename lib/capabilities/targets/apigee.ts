@@ -147,7 +147,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'errors.contract': n('DefaultFaultRule (AlwaysEnforce) with one AssignMessage per code, status by error.status.code and fault.name; requestId is messageid', { differences: D['errors.contract'] }),
     'errors.native': n('Apigee\'s faults, as the proxy\'s DefaultFaultRule shapes them ({"error": fault name, "status"})'),
     'observability.objectives': n('Cloud Monitoring alert policies (PromQL over apigee.googleapis.com/proxy/response_count and latencies) per environment: 5xx and 429 ratios as multiwindow burn-rate conditions, latency a histogram_quantile threshold; notification channels notified', { check: apigeeObjectiveChecks, differences: O.apigee.objectives }),
-    'observability.dashboards': n('a Cloud Monitoring dashboard per environment over Apigee\'s proxy metrics, top consumers from the access log', { differences: O.apigee.dashboards }),
+    'observability.dashboards': n('a Cloud Monitoring dashboard per environment over Apigee\'s proxy metrics; top consumers a top-10 table over a log-based metric of the access log', { differences: O.apigee.dashboards }),
     // https://cloud.google.com/apigee/docs/api-platform/reference/limits (proxy bundle 15 MB)
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),

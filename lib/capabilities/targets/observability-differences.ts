@@ -40,7 +40,7 @@ export const OBSERVABILITY_DIFFERENCES = {
       differs('alerting', 'Apigee\'s Cloud Monitoring metrics have no route label: objectives cover the whole proxy per environment (objectives naming routes are refused)'),
       differs('alerting', 'latency objectives are a plain threshold: histogram_quantile of proxy/latencies held for 15 minutes (percentiles have no error budget to burn)'),
     ],
-    dashboards: [differs('alerting', 'Apigee publishes no cache metric to Cloud Monitoring (the cache panel is a note), and top consumers is a logs panel over the access log')],
+    dashboards: [differs('alerting', 'Apigee publishes no cache metric to Cloud Monitoring (the cache panel is a note); top consumers is a log-based metric over the access log (anygate-<proxy>-requests-by-consumer, in the organization\'s project), so it needs access logs and counts from when the metric exists')],
     tracing: [
       differs('headers', 'Apigee samples at most half the requests (the trace config\'s samplingRate cap is 0.5; anygate asks for 0.5); the other targets trace every request'),
       differs('headers', 'the trace config is the environment\'s: it traces every proxy deployed there, and removing it (or tracing: false) turns the environment\'s sampler OFF, whoever set it; a client\'s traceparent reaches backends unchanged'),
