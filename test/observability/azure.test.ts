@@ -2,6 +2,7 @@
  * Azure: objectives as log alert rules (ScheduledQueryRule) over the access log in Application
  * Insights, the workbook, the KQL string module, and the component with Pulumi mocks.
  */
+import { resourceList } from '../../bin/synth/azure';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { DASHBOARD_PANELS } from '../../lib/observability/panels';
 import { compileAzure } from '../../providers/azure/compile';
@@ -85,6 +86,13 @@ describe('Azure observability', () => {
     expect((compileAzure(spec, { stage: 'prod' }).resources.find((r) => r.name === 'dashboard')!.inputs as any).resourceName).toBe((wb.inputs as any).resourceName);
     const other = toGatewaySpec({ ...observedSpec(), name: 'shop2' });
     expect((compileAzure(other, { stage: 'prod' }).resources.find((r) => r.name === 'dashboard')!.inputs as any).resourceName).not.toBe((wb.inputs as any).resourceName);
+  });
+
+  it('resources.json (anygate synth) shows the workbook\'s serializedData as JSON text with the id as a placeholder', () => {
+    const wb = resourceList(plan.resources, 'shop').find((r) => r.type === 'azure-native:applicationinsights:Workbook')!;
+    const data = JSON.parse((wb.inputs as any).serializedData);
+    expect(data.fallbackResourceIds).toEqual(['<arg applicationInsights.resourceId>']);
+    expect(Object.keys(data)).toEqual(['version', 'items', 'isLocked', 'fallbackResourceIds']);
   });
 
   it('refuses objectives and dashboards without access logs, naming the fix', () => {
