@@ -45,13 +45,13 @@ describe('Apigee observability', () => {
     // Run-time values as Apigee would put them in (escapeJSON escapes quotes), variables from the
     // AssignMessage literals as they are: the result is one schema line.
     const route = xml.parse(plan.files['policies/AM-log-getItem.xml']).AssignMessage.AssignVariable;
-    const vars: Record<string, string> = { 'anygate.log.gateway': jsonLiteral('shop'), 'anygate.log.routeId': route[0].Value, 'anygate.log.pathTemplate': route[1].Value, 'anygate.log.latencyMs': '12', 'anygate.log.backendLatencyMs': 'null', 'response.status.code': '401' };
+    const vars: Record<string, string> = { 'anygate.log.gateway': jsonLiteral('shop'), 'anygate.log.routeId': route[0].Value, 'anygate.log.pathTemplate': route[1].Value, 'anygate.log.latencyMs': '12', 'anygate.log.backendLatencyMs': 'null', 'anygate.log.traceId': '"4bf92f3577b34da6a3ce929d0e0e4736"', 'response.status.code': '401' };
     const line = accessLogTemplate()
       .replace(/\{timeFormatUTCMs\([^)]*\)\}/, '2026-12-07T09:00:00.000Z')
       .replace(/\{escapeJSON\(([^)]+)\)\}/g, (_, v: string) => JSON.stringify(`a"b\\${v}`).slice(1, -1))
       .replace(/\{([A-Za-z.]+)\}/g, (_, v: string) => vars[v]);
     const parsed = JSON.parse(line);
-    expect(parsed).toMatchObject({ target: 'apigee', gateway: 'shop', routeId: 'getItem', pathTemplate: '/items/{id}', status: 401, latencyMs: 12, backendLatencyMs: null, stage: 'a"b\\environment.name' });
+    expect(parsed).toMatchObject({ target: 'apigee', gateway: 'shop', routeId: 'getItem', pathTemplate: '/items/{id}', status: 401, latencyMs: 12, backendLatencyMs: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', stage: 'a"b\\environment.name' });
     // No spec brace reaches the template: the literal is \u-escaped.
     expect(route[1].Value).toBe('"/items/\\u007bid\\u007d"');
     expect(jsonLiteral('a"b{c}é')).toBe('"a\\"b\\u007bc\\u007d\\u00e9"');
@@ -75,6 +75,21 @@ describe('Apigee observability', () => {
     delete vars['target.sent.start.timestamp'];
     runInNewContext(SCRIPT_SOURCE, { context, properties: { mode: 'timing' } });
     expect(vars['anygate.log.backendLatencyMs']).toBe('null');
+  });
+
+  it('the same step logs the W3C trace id of the request\'s traceparent, as a JSON string, and null for anything else', () => {
+    const traceId = (traceparent: unknown) => {
+      const vars: Record<string, unknown> = { 'request.header.traceparent': traceparent };
+      runInNewContext(SCRIPT_SOURCE, { context: { getVariable: (n: string) => vars[n] ?? null, setVariable: (n: string, v: unknown) => (vars[n] = v) }, properties: { mode: 'timing' } });
+      return vars['anygate.log.traceId'];
+    };
+    expect(traceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe('"4bf92f3577b34da6a3ce929d0e0e4736"');
+    expect(JSON.parse(traceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00') as string)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    // Absent, malformed, an all-zero (invalid) id, or an injection attempt: null.
+    for (const bad of [null, '', 'junk', '00-00000000000000000000000000000000-00f067aa0ba902b7-01', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","x":"1', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01']) expect(traceId(bad)).toBe('null');
+    // The template reads it, the PreFlow defaults it.
+    expect(APIGEE_ACCESS_LOG_FIELDS.traceId).toBe('{anygate.log.traceId}');
+    expect(plan.files['policies/AM-log-init.xml']).toContain('<Name>anygate.log.traceId</Name>');
   });
 
   it('plans burn-rate alert policies per environment in PromQL over the proxy\'s metrics', () => {

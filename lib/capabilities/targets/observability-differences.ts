@@ -32,7 +32,7 @@ export const OBSERVABILITY_DIFFERENCES = {
   },
   apigee: {
     accessLogs: [
-      differs('log fields', 'MessageLogging in the PostClientFlow writes the line to Cloud Logging (jsonPayload); authOutcome, cacheHit, rateLimit, bytesIn, bytesOut and traceId are absent (no flow variable carries them for every policy)'),
+      differs('log fields', 'MessageLogging in the PostClientFlow writes the line to Cloud Logging (jsonPayload); authOutcome, cacheHit, rateLimit, bytesIn and bytesOut are absent (no flow variable carries them for every policy); traceId is the request\'s W3C traceparent trace id, null when the client sent none (Apigee\'s own Cloud Trace spans are not named in the log)'),
       differs('log fields', 'stage is the Apigee environment\'s name; consumer is the developer app\'s name (<gateway>-<consumer>-<stage>) and plan the API product\'s; authReason is the fault name; consumer, plan, authReason and userAgent are "" (not null) when there is none'),
       differs('log fields', 'latencyMs and backendLatencyMs are measured by a JavaScript step at the end of the response or the DefaultFaultRule (the PostClientFlow runs only MessageLogging and templates cannot subtract): the time to send the response is not counted, and a response answered before that step (a CORS preflight) logs latencyMs 0'),
     ],
