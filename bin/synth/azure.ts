@@ -31,7 +31,17 @@ function placeholder(ref: DeployRef): string {
       return `<arg ${ref.name}>`;
     case 'resource':
       return `<${ref.name}.${ref.property}>`;
+    case 'json':
+      return JSON.stringify(withPlaceholders(ref.value));
   }
+}
+
+/** A value with its references as placeholders, keys in their order (the JSON text a json reference becomes). */
+function withPlaceholders(v: PlanValue): unknown {
+  if (isDeployRef(v)) return placeholder(v);
+  if (Array.isArray(v)) return v.map(withPlaceholders);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withPlaceholders(x)]));
+  return v;
 }
 
 /** Inputs with sorted keys and references as placeholders. */

@@ -93,9 +93,40 @@ export function burnWindows(windowDays: number): BurnWindow[] {
   ];
 }
 
-/** The error-rate threshold (a ratio, 0..1) a burn rate means for an objective percentage. */
+/**
+ * The error-rate threshold (a ratio) a burn rate means for an objective percentage. At 1 or more
+ * the alert could never fire (no ratio of requests exceeds all of them): burnIssues refuses such
+ * objectives before any target reads this.
+ */
 export function burnThreshold(objectivePercent: number, burnRate: number): number {
-  return Math.min(1, Number(((burnRate * (100 - objectivePercent)) / 100).toPrecision(6)));
+  return Number(((burnRate * (100 - objectivePercent)) / 100).toPrecision(6));
+}
+
+/**
+ * Objectives whose fastest burn rate asks for an error ratio of 100% or more: the page alert
+ * (`ratio > threshold`) could never fire, so it would promise an alert that does not exist. They
+ * are refused rather than clamped: a threshold clamped to 1 still never fires (no ratio exceeds 1),
+ * and one lowered below 1 pages on a ratio the objective does not say. The remedy names the
+ * largest allowed budget (100 / burn rate %) and the window that fits the objective as written.
+ * Used by the model's validation, so every target sees the same objectives.
+ */
+export function burnIssues(o: { readonly availability?: number; readonly throttledPercent?: number; readonly windowDays?: number }, at: readonly (string | number)[]): SpecIssue[] {
+  const windowDays = o.windowDays ?? 30;
+  const fastest = Math.max(...burnWindows(windowDays).map((w) => w.burnRate));
+  const out: SpecIssue[] = [];
+  const check = (field: 'availability' | 'throttledPercent', budgetPercent: number) => {
+    if (burnThreshold(100 - budgetPercent, fastest) < 1) return;
+    const maxBudget = Number((100 / fastest).toPrecision(4));
+    // The page burn rate is 0.02 * hours / 1 h: the longest window whose threshold stays under 1.
+    const days = Math.floor((100 / budgetPercent / 0.02 - 1e-9) / 24);
+    const what = field === 'availability' ? `availability ${o.availability}% leaves an error budget of ${Number(budgetPercent.toPrecision(6))}%` : `throttledPercent ${o.throttledPercent}% is a budget of ${budgetPercent}%`;
+    const window = days >= 1 ? `, or shorten windowDays to ${days} or fewer` : '';
+    const raise = field === 'availability' ? `raise availability to ${Number((100 - maxBudget).toPrecision(6))}% or more` : `lower throttledPercent to ${maxBudget}% or less`;
+    out.push({ path: [...at, field], message: `${what}; over ${windowDays} days the page alert's burn rate (${fastest}x) would need more than 100% of requests to fail, so it could never fire: ${raise}${window}`, severity: 'error' });
+  };
+  if (o.availability !== undefined) check('availability', 100 - o.availability);
+  if (o.throttledPercent !== undefined) check('throttledPercent', o.throttledPercent);
+  return out;
 }
 
 /**

@@ -16,6 +16,7 @@ import type { RouteInput, TransformInput } from './schema';
 import { parseTemplate, stringLeaves } from './template';
 import { checkLlmBackend, checkLlmRoute } from './llm';
 import { checkMcp } from './mcp';
+import { burnIssues } from './objectives';
 import { checkVersions, versionsOverlap } from './versions-validate';
 
 type Path = (string | number)[];
@@ -449,5 +450,6 @@ export function checkObjectives(p: ParsedGateway, issues: SpecIssue[]): void {
     if (seen.has(o.name.toLowerCase())) issues.push({ path: [...at, 'name'], message: `objective ${JSON.stringify(o.name)} is defined twice (names are compared without case); rename one`, severity: 'error' });
     seen.add(o.name.toLowerCase());
     if (o.availability === undefined && !o.latency && o.throttledPercent === undefined) issues.push({ path: at, message: 'the objective sets none of availability, latency, throttledPercent; set at least one', severity: 'error' });
+    issues.push(...burnIssues(o, at));
   });
 }

@@ -4,7 +4,7 @@
  * per request to Cloud Logging (log `anygate-access`). What a message template cannot do is done
  * before it: the PreFlow's first step sets the literal fields (gateway, the time format) and null
  * defaults, each route's flow names its route, and a JavaScript step at the end of the response
- * (PostFlow, and the DefaultFaultRule) measures the latencies (templates cannot subtract, and the
+ * (PostFlow, and the DefaultFaultRule) measures the latencies and reads the W3C trace id (templates cannot subtract, and the
  * PostClientFlow runs only MessageLogging). Every value goes through conditions.ts: spec strings
  * are JSON-encoded literals, run-time values `escapeJSON`'d.
  */
@@ -38,6 +38,7 @@ export const APIGEE_ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   authReason: jsonStringTemplate('fault.name'),
   clientIp: jsonStringTemplate('client.ip'),
   userAgent: jsonStringTemplate('request.header.user-agent'),
+  traceId: `{${V}.traceId}`,
 };
 
 /** The JSON line as a message template, fields in the schema's order. */
@@ -55,6 +56,7 @@ export function accessLogInit(ctx: ApigeeContext): XNode[] {
     [`${V}.pathTemplate`, 'null'],
     [`${V}.latencyMs`, '0'],
     [`${V}.backendLatencyMs`, 'null'],
+    [`${V}.traceId`, 'null'],
   ];
   return [ctx.step(ctx.add(P.assignLiterals('AM-log-init', vars)))];
 }

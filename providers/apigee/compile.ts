@@ -14,7 +14,7 @@ import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
 import { routeCondition } from './conditions';
 import { ACCESS_LOG_NAME, accessLogRoute } from './access-log';
-import { apigeeAlerts, monitoringResources } from './observability';
+import { apigeeAlerts, monitoringResources, traceResources } from './observability';
 import { ApigeeContext, type Fragment } from './context';
 import { authFragment } from './emit/route-auth';
 import { backendFragment } from './emit/backend';
@@ -133,9 +133,8 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
     ...serviceAccountRoles(spec),
   };
   const domains = apigeeDomains(spec, ctx.proxy, parts.environments);
-  const resources = [...planResources(parts, ctx.audienceMap), ...domainResources(domains, parts.environments), ...monitoringResources(spec, ctx.proxy, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const resources = [...planResources(parts, ctx.audienceMap), ...domainResources(domains, parts.environments), ...monitoringResources(spec, ctx.proxy, parts.environments), ...traceResources(spec, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (domains.length) ctx.warnings.push(`custom domains ${domains.flatMap((d) => d.hostnames).join(', ')}: Apigee X is reached through your external load balancer; it must serve ${[...new Set(domains.flatMap((d) => Object.values(d.certificates)))].join(', ')} for these hosts (docs/domains.md)`);
-  if (spec.observability.tracing || Object.values(spec.stages).some((st) => st.tracing)) ctx.warnings.push('tracing: anygate sets no Apigee trace config (@pulumi/gcp has no resource for it); turn on distributed tracing (Cloud Trace) per environment with the Apigee API: PATCH organizations/<org>/environments/<env>/traceConfig');
   const alerts = spec.observability.objectives.length ? { alerts: apigeeAlerts(spec, ctx.proxy, parts.environments) } : {};
   return { ...parts, resources, ...alerts, ...(domains.length ? { domains } : {}), warnings: ctx.warnings };
 }

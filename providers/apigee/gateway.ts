@@ -10,14 +10,18 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 // The apigee module alone: the whole provider's declarations cost seconds of every type check.
 import * as apigee from '@pulumi/gcp/apigee';
+import * as logging from '@pulumi/gcp/logging';
 import * as monitoring from '@pulumi/gcp/monitoring';
+import * as organizations from '@pulumi/gcp/organizations';
 import { isGateway, type Gateway } from '../../lib/model/builder';
 import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { isDeployRef, type DeployRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import { bundleZip, sha256 } from './bundle';
 import { compileApigee, type ApigeeCompileOptions } from './compile';
+import { TRACE_CONFIG_TYPE } from './observability';
 import type { ApigeePlan } from './plan';
+import { ApigeeTraceConfig } from './trace-config';
 
 export interface ApigeeGatewayArgs {
   /** The compiled plan (compileApigee). */
@@ -71,6 +75,8 @@ const CONSTRUCTORS: Record<string, Ctor> = {
   'gcp:apigee/envGroupAttachment:EnvGroupAttachment': apigee.EnvGroupAttachment,
   'gcp:monitoring/alertPolicy:AlertPolicy': monitoring.AlertPolicy,
   'gcp:monitoring/dashboard:Dashboard': monitoring.Dashboard,
+  'gcp:logging/metric:Metric': logging.Metric,
+  [TRACE_CONFIG_TYPE]: ApigeeTraceConfig,
 };
 
 /** `orders-abc.a.run.app` or `https://orders-abc.a.run.app/` -> the host. */
@@ -126,6 +132,8 @@ export class ApigeeGateway extends pulumi.ComponentResource {
       if (n === 'orgPath') return pulumi.interpolate`organizations/${args.orgId}`;
       if (n === 'configBundle') return zipPath;
       if (n === 'serviceAccount') return args.serviceAccount!;
+      // The deployer's token, for the trace config's API call (no @pulumi/gcp resource sets it).
+      if (n === 'accessToken') return organizations.getClientConfigOutput({ parent: this }).accessToken;
       if (n.startsWith('environment/')) return pulumi.interpolate`organizations/${args.orgId}/environments/${n.slice('environment/'.length)}`;
       throw new Error(`ApigeeGateway: the plan refers to an unknown argument ${JSON.stringify(n)}`);
     };
@@ -137,7 +145,7 @@ export class ApigeeGateway extends pulumi.ComponentResource {
         // The deployment takes the revision as a number; the Api reports it as a string.
         return key === 'revision' ? out.apply((v) => Number(v)) : out;
       }
-      throw new Error(`ApigeeGateway: secret references are not used by Apigee plans (${r.secretRef})`);
+      throw new Error(`ApigeeGateway: ${r.$ref} references are not used by Apigee plans`);
     };
     const resolve = (v: PlanValue, key: string): unknown => {
       if (isDeployRef(v)) return ref(v, key);

@@ -94,22 +94,78 @@ export function apigeeAlerts(spec: GatewaySpec, proxy: string, environments: Rec
     .flatMap((stage) => spec.observability.objectives.flatMap((o) => objectiveAlerts(spec, proxy, stage, environments[stage], o)));
 }
 
+/**
+ * The log-based metric behind the top-consumers panel: a counter of the access-log lines of this
+ * gateway, labelled by consumer and stage. A Cloud Monitoring logs panel only lists lines; a metric
+ * with the consumer as a label can be summed and ranked.
+ */
+export function consumerMetricName(proxy: string): string {
+  return `anygate-${proxy}-requests-by-consumer`;
+}
+
+/** The top-consumers table: the metric summed per consumer, the ten largest over the chart's range. */
+function consumersTable(spec: GatewaySpec, proxy: string, environment: string): Record<string, unknown> {
+  if (!spec.observability.accessLogs) return { text: { format: 'MARKDOWN', content: 'Top consumers are counted from the access log, which is off (observability.accessLogs: false).' } };
+  const filter = `metric.type=${str(`logging.googleapis.com/user/${consumerMetricName(proxy)}`)} AND metric.label.stage=${str(environment)}`;
+  return {
+    timeSeriesTable: {
+      dataSets: [
+        {
+          timeSeriesQuery: {
+            timeSeriesFilter: {
+              filter,
+              aggregation: { alignmentPeriod: '3600s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['metric.label.consumer'] },
+              pickTimeSeriesFilter: { rankingMethod: 'METHOD_SUM', numTimeSeries: 10, direction: 'TOP' },
+            },
+          },
+          tableTemplate: '${metric.labels.consumer}',
+        },
+      ],
+      metricVisualization: 'NUMBER',
+    },
+  };
+}
+
 /** The stage's Cloud Monitoring dashboard (dashboardJson), with the six panels. */
 export function apigeeDashboardJson(spec: GatewaySpec, proxy: string, stage: string, environment: string): string {
   const sel = proxySelector(proxy, environment);
   const chart = (title: string, queries: [string, string][]) => ({ title, xyChart: { dataSets: queries.map(([q, legend]) => ({ timeSeriesQuery: { prometheusQuery: q }, plotType: 'LINE', legendTemplate: legend })) } });
   const q = (p: number) => `histogram_quantile(${p / 100}, sum by (le) (rate(${APIGEE_METRICS.latencies}_bucket{${sel}}[5m])))`;
-  const logLines = `logName:${str(`logs/${ACCESS_LOG_NAME}`)} AND jsonPayload.gateway=${str(spec.name)} AND jsonPayload.stage=${str(environment)}`;
   const widgets = [
     chart(PANELS.requests, [[rate(sel, '', '5m'), 'requests/s']]),
     chart(PANELS.errors, [[rate(sel, ',response_code=~"4.."', '5m'), '4xx'], [rate(sel, ',response_code=~"5.."', '5m'), '5xx']]),
     chart(PANELS.latency, DASHBOARD_PERCENTILES.map((p): [string, string] => [q(p), `p${p}`])),
     chart(PANELS.throttled, [[rate(sel, ',response_code="429"', '5m'), '429/s']]),
     { title: PANELS.cache, text: { format: 'MARKDOWN', content: 'Apigee publishes no cache metric to Cloud Monitoring; cache hits show in Apigee analytics (the response cache policy\'s cachehit variable).' } },
-    { title: PANELS.consumers, logsPanel: { filter: logLines } },
+    { title: PANELS.consumers, ...consumersTable(spec, proxy, environment) },
   ];
   const tiles = widgets.map((widget, i) => ({ xPos: (i % 2) * 24, yPos: Math.floor(i / 2) * 16, width: 24, height: 16, widget }));
   return JSON.stringify({ displayName: `${spec.name} (${stage})`, mosaicLayout: { columns: 48, tiles } });
+}
+
+/** The planned resource type ApigeeGateway turns into an ApigeeTraceConfig (providers/apigee/trace-config.ts). */
+export const TRACE_CONFIG_TYPE = 'anygate:apigee:TraceConfig';
+
+/**
+ * The probability Apigee samples requests at when tracing is on: the API's highest (it refuses
+ * more than 0.5), the nearest it comes to the other targets' 100%.
+ */
+export const TRACE_SAMPLING_RATE = 0.5;
+
+/**
+ * `tracing: true` per stage: the environment's trace config sending spans to Cloud Trace in the
+ * project (the `project` argument, default the organization's), with the deployer's access token.
+ */
+export function traceResources(spec: GatewaySpec, environments: Record<string, string>): PlannedResource[] {
+  return Object.keys(environments)
+    .sort()
+    .filter((stage) => spec.stages[stage]?.tracing)
+    .map((stage) => ({
+      type: TRACE_CONFIG_TYPE,
+      name: `trace-${stage}`,
+      inputs: { org: argRef('orgId'), environment: environments[stage], project: argRef('project'), samplingRate: TRACE_SAMPLING_RATE, accessToken: argRef('accessToken') },
+      dependsOn: [],
+    }));
 }
 
 /** The alert policies and dashboards as planned resources (project: the organization's, or the `project` argument). */
@@ -131,7 +187,33 @@ export function monitoringResources(spec: GatewaySpec, proxy: string, environmen
     dependsOn: [],
   }));
   if (spec.observability.dashboards) {
-    for (const stage of Object.keys(environments).sort()) out.push({ type: 'gcp:monitoring/dashboard:Dashboard', name: `dashboard-${stage}`, inputs: { project, dashboardJson: apigeeDashboardJson(spec, proxy, stage, environments[stage]) }, dependsOn: [] });
+    const metric = spec.observability.accessLogs ? 'consumer-metric' : undefined;
+    // In the organization's project: a log-based metric counts the logs of its own project, and
+    // MessageLogging writes to projects/{organization.name}.
+    if (metric) {
+      out.push({
+        type: 'gcp:logging/metric:Metric',
+        name: metric,
+        inputs: {
+          project: argRef('orgId'),
+          name: consumerMetricName(proxy),
+          description: `Access-log lines of gateway ${spec.name} by consumer and stage (anygate top-consumers panel)`,
+          filter: `logName:${str(`logs/${ACCESS_LOG_NAME}`)} AND jsonPayload.gateway=${str(spec.name)}`,
+          metricDescriptor: {
+            metricKind: 'DELTA',
+            valueType: 'INT64',
+            unit: '1',
+            labels: [
+              { key: 'consumer', valueType: 'STRING', description: 'the developer app (consumer) that called' },
+              { key: 'stage', valueType: 'STRING', description: 'the Apigee environment' },
+            ],
+          },
+          labelExtractors: { consumer: 'EXTRACT(jsonPayload.consumer)', stage: 'EXTRACT(jsonPayload.stage)' },
+        },
+        dependsOn: [],
+      });
+    }
+    for (const stage of Object.keys(environments).sort()) out.push({ type: 'gcp:monitoring/dashboard:Dashboard', name: `dashboard-${stage}`, inputs: { project, dashboardJson: apigeeDashboardJson(spec, proxy, stage, environments[stage]) }, dependsOn: metric ? [metric] : [] });
   }
   return out;
 }

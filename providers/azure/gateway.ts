@@ -143,6 +143,7 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     const serviceName: pulumi.Input<string> = service ? service.name : args.serviceName!;
     const created = new Map<string, pulumi.CustomResource>();
     const resolve = (v: PlanValue, what: string): unknown => {
+      if (isDeployRef(v) && v.$ref === 'json') return pulumi.jsonStringify(pulumi.output(resolve(v.value, what) as pulumi.Input<object>));
       if (isDeployRef(v)) return this.resolveRef(v, what, { ...args, serviceName }, created, label);
       if (Array.isArray(v)) return v.map((x) => resolve(x, what));
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, what)]));
@@ -221,6 +222,8 @@ export class AzureApimGateway extends pulumi.ComponentResource {
       }
       case 'secret':
         return pulumi.secret((args.resolveSecret ?? readEnvSecret)(ref.secretRef, what));
+      case 'json':
+        return fail(`${what}: a JSON reference is resolved by the caller`);
     }
   }
 }

@@ -5,12 +5,13 @@
  * metrics cannot carry a ratio (a metric alert compares one metric to a threshold) nor a
  * percentile, so the 5xx and 429 ratios are KQL over the log, as multiwindow burn-rate rules with
  * the thresholds AWS and Kubernetes use (lib/model/objectives.ts), and a latency objective is a
- * percentile over three 5-minute bins. Pure: the plan data and KQL only; resources.ts lists them.
+ * percentile over three 5-minute bins that tile the rule's 15-minute window. Pure: the plan data and KQL only; resources.ts lists them.
  */
 import { createHash } from 'node:crypto';
 import { burnDescription, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { DASHBOARD_PANELS as PANELS, DASHBOARD_PERCENTILES } from '../../lib/observability/panels';
+import { argRef, type PlanValue } from '../shared/resources';
 import { kqlList, kqlString, kqlTimespan } from './kql';
 
 /** One log alert rule of an objective. */
@@ -37,8 +38,12 @@ export interface ApimDashboard {
   /** The workbook's resource name: a GUID, derived from the api id so it never changes. */
   readonly id: string;
   readonly displayName: string;
-  /** The workbook's serializedData (Notebook/1.0 JSON). */
-  readonly serializedData: string;
+  /**
+   * The workbook's content (Notebook/1.0), its serializedData once the Application Insights id in
+   * `fallbackResourceIds` is known: the resource the queries run on when the workbook is opened
+   * outside that resource (from the gallery, a link, Azure Monitor's Workbooks page).
+   */
+  readonly notebook: { readonly [key: string]: PlanValue };
 }
 
 /** The access-log lines of one gateway and stage, parsed into `l` (routes: only theirs). */
@@ -49,6 +54,28 @@ export function accessLogLines(spec: GatewaySpec, stage: string, routes: readonl
     '| extend l = parse_json(message)',
     `| where tostring(l.target) == "azure" and tostring(l.gateway) == ${kqlString(spec.name)} and tostring(l.stage) == ${kqlString(stage)}`,
     ...(routes.length ? [`| where tostring(l.routeId) in ${kqlList(routes)}`] : []),
+  ].join('\n');
+}
+
+/** A latency objective's rule window, and the bins it is cut into (each must be over the limit). */
+const LATENCY_WINDOW_MINUTES = 15;
+const LATENCY_BINS = 3;
+
+/**
+ * The latency rule's KQL: the percentile in each of `bins` equal bins that tile the rule's window
+ * exactly. bin() would cut at wall-clock 5-minute marks, so a window starting at 10:02 would see
+ * four bins, two of them partial (a 2-minute bin could decide the alert); bin_at anchored at now()
+ * ends the last bin at the evaluation time, and the explicit range keeps exactly the window
+ * (older rows, or one stamped at now(), would make a fourth bin) whatever range the rule gives.
+ */
+export function latencyQuery(lines: string, percentile: number, thresholdMs: number, windowMinutes: number, bins: number): string {
+  const bin = kqlTimespan(windowMinutes / bins);
+  return [
+    lines,
+    `| where timestamp > ago(${kqlTimespan(windowMinutes)}) and timestamp < now()`,
+    `| summarize p = percentile(todouble(l.latencyMs), ${percentile}) by bin_at(timestamp, ${bin}, now())`,
+    `| summarize over = countif(p > ${thresholdMs}), bins = count()`,
+    `| where bins == ${bins} and over == bins`,
   ].join('\n');
 }
 
@@ -89,15 +116,10 @@ function objectiveAlerts(spec: GatewaySpec, stage: string, o: ObjectiveSpec): Ap
       kind: 'latency',
       severity: 'ticket',
       threshold: l.thresholdMs,
-      windowMinutes: 15,
-      evaluationMinutes: 5,
-      description: `${o.name} (${stage}): p${l.percentile} latency above ${l.thresholdMs} ms for 15 minutes`,
-      query: [
-        lines,
-        `| summarize p = percentile(todouble(l.latencyMs), ${l.percentile}) by bin(timestamp, 5m)`,
-        `| summarize over = countif(p > ${l.thresholdMs}), bins = count()`,
-        '| where bins >= 3 and over == bins',
-      ].join('\n'),
+      windowMinutes: LATENCY_WINDOW_MINUTES,
+      evaluationMinutes: LATENCY_WINDOW_MINUTES / LATENCY_BINS,
+      description: `${o.name} (${stage}): p${l.percentile} latency above ${l.thresholdMs} ms for ${LATENCY_WINDOW_MINUTES} minutes`,
+      query: latencyQuery(lines, l.percentile, l.thresholdMs, LATENCY_WINDOW_MINUTES, LATENCY_BINS),
       actionGroups: o.notify.actionGroupIds,
     });
   }
@@ -136,5 +158,6 @@ export function apimDashboard(spec: GatewaySpec, stage: string, apiId: string): 
     { type: 1, name: 'cache', customWidth: '50', content: { json: `### ${PANELS.cache}\nAPI Management's access log has no cache outcome (the cache-lookup policy sets none the trace can read): see the service's Cache metrics.` } },
     kql('consumers', PANELS.consumers, '| summarize requests = count() by consumer = tostring(l.consumer)\n| top 10 by requests', 'table'),
   ];
-  return { id: stableGuid(`${apiId}-dashboard`), displayName: `${spec.name} (${stage})`, serializedData: JSON.stringify({ version: 'Notebook/1.0', items, isLocked: false }) };
+  const notebook = { version: 'Notebook/1.0', items, isLocked: false, fallbackResourceIds: [argRef('applicationInsights.resourceId')] };
+  return { id: stableGuid(`${apiId}-dashboard`), displayName: `${spec.name} (${stage})`, notebook: notebook as unknown as ApimDashboard['notebook'] };
 }

@@ -5,7 +5,7 @@
  * policies, operations, product links, diagnostic) depends on the previous one: API Management
  * answers concurrent writes to one Api with 409.
  */
-import { argRef, resourceRef, secretRef, type PlannedResource, type PlanValue } from '../shared/resources';
+import { argRef, jsonRef, resourceRef, secretRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import { openApiValue } from './openapi-import';
 import { SCHEMA_ID } from './contract';
 import { mcpResources } from './mcp';
@@ -142,7 +142,7 @@ function monitorResources(plan: Draft): PlannedResource[] {
   }
   if (plan.dashboard) {
     const d = plan.dashboard;
-    out.push({ type: 'azure-native:applicationinsights:Workbook', name: 'dashboard', inputs: { ...ai, resourceName: d.id, kind: 'shared', category: 'workbook', displayName: d.displayName, serializedData: d.serializedData, sourceId: argRef('applicationInsights.resourceId') }, dependsOn: [] });
+    out.push({ type: 'azure-native:applicationinsights:Workbook', name: 'dashboard', inputs: { ...ai, resourceName: d.id, kind: 'shared', category: 'workbook', displayName: d.displayName, serializedData: jsonRef(d.notebook), sourceId: argRef('applicationInsights.resourceId') }, dependsOn: [] });
   }
   return out;
 }
@@ -179,6 +179,7 @@ export function prefixResources(resources: readonly PlannedResource[], prefix: s
     if (Array.isArray(v)) return v.map(rename);
     if (v && typeof v === 'object') {
       if ((v as { $ref?: string }).$ref === 'resource') return { ...(v as object), name: `${prefix}-${(v as { name: string }).name}` } as PlanValue;
+      if ((v as { $ref?: string }).$ref === 'json') return { $ref: 'json', value: rename((v as { value: PlanValue }).value) };
       if ('$ref' in v) return v;
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
     }

@@ -14,7 +14,9 @@ export type DeployRef =
   /** A component argument (resource group, service name, organization id...). */
   | { readonly $ref: 'arg'; readonly name: string }
   /** A secret read at deploy time from where `secretRef` says (`env:NAME`, a vault URI...). */
-  | { readonly $ref: 'secret'; readonly secretRef: string };
+  | { readonly $ref: 'secret'; readonly secretRef: string }
+  /** The JSON text of a value once the references in it are resolved (a workbook's serializedData naming a resource id). */
+  | { readonly $ref: 'json'; readonly value: PlanValue };
 
 /** A resource input: plain JSON data that may hold deploy-time references anywhere. */
 export type PlanValue = string | number | boolean | null | DeployRef | PlanValue[] | { readonly [key: string]: PlanValue };
@@ -43,6 +45,11 @@ export function bindingRef(binding: string, property: Extract<DeployRef, { $ref:
 
 export function argRef(name: string): DeployRef {
   return { $ref: 'arg', name };
+}
+
+/** `value` as JSON text, its references resolved first: a JSON-string input that must name a deploy-time value. */
+export function jsonRef(value: PlanValue): DeployRef {
+  return { $ref: 'json', value };
 }
 
 export function secretRef(ref: string): DeployRef {

@@ -15,6 +15,7 @@ import { formatProblem, SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import type { Target } from '../../lib/capabilities/types';
 import { compileApigee, type ApigeeCompileOptions } from '../../providers/apigee/compile';
+import { TRACE_CONFIG_TYPE } from '../../providers/apigee/observability';
 import { SCRIPT_NAME, SCRIPT_SOURCE } from '../../providers/apigee/script';
 import { compileAws, type AwsCompileOptions } from '../../providers/aws/compile';
 import { compileAzure, type AzureCompileOptions } from '../../providers/azure/compile';
@@ -112,8 +113,9 @@ function apigeeItems(spec: GatewaySpec, o: CaseOptions): Item[] {
     item(['bindings'], plan.bindings),
     item(['warnings'], plan.warnings),
     ...(plan.domains ? [item(['domains'], plan.domains)] : []),
-    // Cloud Monitoring's alert policies and dashboards (the other resources follow from the items above).
-    ...plan.resources.filter((r) => r.type.startsWith('gcp:monitoring/')).map((r) => item(['resources', r.name], r)),
+    // Cloud Monitoring's alert policies and dashboards, the log-based metric of the top-consumers
+    // panel and the environments' trace configs (the other resources follow from the items above).
+    ...plan.resources.filter((r) => r.type.startsWith('gcp:monitoring/') || r.type.startsWith('gcp:logging/') || r.type === TRACE_CONFIG_TYPE).map((r) => item(['resources', r.name], r)),
   ];
 }
 

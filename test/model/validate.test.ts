@@ -7,6 +7,18 @@ type Spec = Record<string, any>;
 /** Each rule: a mutation that breaks it, the error it must give, and a mutation that satisfies it. */
 const rules: { rule: string; bad: (s: Spec) => void; error: RegExp; good: (s: Spec) => void }[] = [
   {
+    rule: 'an availability objective whose page threshold reaches 100% could never alert (refused, not clamped)',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 90 }] }),
+    error: /^observability\.objectives\[0\]\.availability: availability 90% leaves an error budget of 10%; over 30 days the page alert's burn rate \(14\.4x\) would need more than 100% of requests to fail, so it could never fire: raise availability to 93\.056% or more, or shorten windowDays to 20 or fewer/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 90, windowDays: 20 }] }),
+  },
+  {
+    rule: 'a throttling objective whose page threshold reaches 100% could never alert',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 8 }] }),
+    error: /^observability\.objectives\[0\]\.throttledPercent: throttledPercent 8% is a budget of 8%; over 30 days .*: lower throttledPercent to 6\.944% or less, or shorten windowDays to 26 or fewer/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 6.9 }] }),
+  },
+  {
     rule: 'optional authentication: an anonymous caller has no claims to read',
     bad: (s) => (s.routes[0] = { ...s.routes[0], auth: { anyOf: ['jwt'], optional: true }, transform: { request: { setHeaders: { 'x-user': '${claim.sub}' } } } }),
     error: /^routes\[0\]\.transform\.request\.setHeaders\["x-user"\]: \$\{claim\.sub\} needs a token on every request, but the route's auth is optional/,

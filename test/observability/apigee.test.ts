@@ -45,13 +45,13 @@ describe('Apigee observability', () => {
     // Run-time values as Apigee would put them in (escapeJSON escapes quotes), variables from the
     // AssignMessage literals as they are: the result is one schema line.
     const route = xml.parse(plan.files['policies/AM-log-getItem.xml']).AssignMessage.AssignVariable;
-    const vars: Record<string, string> = { 'anygate.log.gateway': jsonLiteral('shop'), 'anygate.log.routeId': route[0].Value, 'anygate.log.pathTemplate': route[1].Value, 'anygate.log.latencyMs': '12', 'anygate.log.backendLatencyMs': 'null', 'response.status.code': '401' };
+    const vars: Record<string, string> = { 'anygate.log.gateway': jsonLiteral('shop'), 'anygate.log.routeId': route[0].Value, 'anygate.log.pathTemplate': route[1].Value, 'anygate.log.latencyMs': '12', 'anygate.log.backendLatencyMs': 'null', 'anygate.log.traceId': '"4bf92f3577b34da6a3ce929d0e0e4736"', 'response.status.code': '401' };
     const line = accessLogTemplate()
       .replace(/\{timeFormatUTCMs\([^)]*\)\}/, '2026-12-07T09:00:00.000Z')
       .replace(/\{escapeJSON\(([^)]+)\)\}/g, (_, v: string) => JSON.stringify(`a"b\\${v}`).slice(1, -1))
       .replace(/\{([A-Za-z.]+)\}/g, (_, v: string) => vars[v]);
     const parsed = JSON.parse(line);
-    expect(parsed).toMatchObject({ target: 'apigee', gateway: 'shop', routeId: 'getItem', pathTemplate: '/items/{id}', status: 401, latencyMs: 12, backendLatencyMs: null, stage: 'a"b\\environment.name' });
+    expect(parsed).toMatchObject({ target: 'apigee', gateway: 'shop', routeId: 'getItem', pathTemplate: '/items/{id}', status: 401, latencyMs: 12, backendLatencyMs: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', stage: 'a"b\\environment.name' });
     // No spec brace reaches the template: the literal is \u-escaped.
     expect(route[1].Value).toBe('"/items/\\u007bid\\u007d"');
     expect(jsonLiteral('a"b{c}é')).toBe('"a\\"b\\u007bc\\u007d\\u00e9"');
@@ -77,6 +77,21 @@ describe('Apigee observability', () => {
     expect(vars['anygate.log.backendLatencyMs']).toBe('null');
   });
 
+  it('the same step logs the W3C trace id of the request\'s traceparent, as a JSON string, and null for anything else', () => {
+    const traceId = (traceparent: unknown) => {
+      const vars: Record<string, unknown> = { 'request.header.traceparent': traceparent };
+      runInNewContext(SCRIPT_SOURCE, { context: { getVariable: (n: string) => vars[n] ?? null, setVariable: (n: string, v: unknown) => (vars[n] = v) }, properties: { mode: 'timing' } });
+      return vars['anygate.log.traceId'];
+    };
+    expect(traceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toBe('"4bf92f3577b34da6a3ce929d0e0e4736"');
+    expect(JSON.parse(traceId('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00') as string)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    // Absent, malformed, an all-zero (invalid) id, or an injection attempt: null.
+    for (const bad of [null, '', 'junk', '00-00000000000000000000000000000000-00f067aa0ba902b7-01', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","x":"1', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01']) expect(traceId(bad)).toBe('null');
+    // The template reads it, the PreFlow defaults it.
+    expect(APIGEE_ACCESS_LOG_FIELDS.traceId).toBe('{anygate.log.traceId}');
+    expect(plan.files['policies/AM-log-init.xml']).toContain('<Name>anygate.log.traceId</Name>');
+  });
+
   it('plans burn-rate alert policies per environment in PromQL over the proxy\'s metrics', () => {
     const alerts = plan.resources.filter((r) => r.type === 'gcp:monitoring/alertPolicy:AlertPolicy');
     const stages = Object.keys(plan.environments).length;
@@ -96,7 +111,30 @@ describe('Apigee observability', () => {
     const d = plan.resources.find((r) => r.name === 'dashboard-prod')!;
     const json = JSON.parse((d.inputs as any).dashboardJson);
     expect(json.mosaicLayout.tiles.map((t: any) => t.widget.title)).toEqual(Object.values(DASHBOARD_PANELS));
-    expect(json.mosaicLayout.tiles[5].widget.logsPanel.filter).toContain('logName:"logs/anygate-access"');
+    // Top consumers: a ranked table (ten largest sums) over a log-based metric labelled by consumer, not a list of log lines.
+    const consumers = json.mosaicLayout.tiles[5].widget.timeSeriesTable.dataSets[0];
+    const metric = plan.resources.find((r) => r.type === 'gcp:logging/metric:Metric')!;
+    const m = metric.inputs as any;
+    expect(consumers.timeSeriesQuery.timeSeriesFilter).toEqual({
+      filter: `metric.type="logging.googleapis.com/user/${m.name}" AND metric.label.stage="${plan.environments.prod}"`,
+      aggregation: { alignmentPeriod: '3600s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['metric.label.consumer'] },
+      pickTimeSeriesFilter: { rankingMethod: 'METHOD_SUM', numTimeSeries: 10, direction: 'TOP' },
+    });
+    expect(m.filter).toBe('logName:"logs/anygate-access" AND jsonPayload.gateway="shop"');
+    expect(m.labelExtractors).toEqual({ consumer: 'EXTRACT(jsonPayload.consumer)', stage: 'EXTRACT(jsonPayload.stage)' });
+    expect(m.metricDescriptor.labels.map((l: any) => l.key)).toEqual(['consumer', 'stage']);
+    // The labels it extracts are the access log's own fields, and the metric counts in the logs' project.
+    expect(Object.keys(APIGEE_ACCESS_LOG_FIELDS)).toEqual(expect.arrayContaining(['consumer', 'stage', 'gateway']));
+    expect(m.project).toEqual({ $ref: 'arg', name: 'orgId' });
+    expect(d.dependsOn).toEqual([metric.name]);
+  });
+
+  it('without access logs the consumers panel says why, and no metric is made', () => {
+    const p = compileApigee(apigeeSpec((s) => (s.observability.accessLogs = false)));
+    expect(p.resources.some((r) => r.type === 'gcp:logging/metric:Metric')).toBe(false);
+    const tile = JSON.parse((p.resources.find((r) => r.name === 'dashboard-prod')!.inputs as any).dashboardJson).mosaicLayout.tiles[5].widget;
+    expect(tile.title).toBe(DASHBOARD_PANELS.consumers);
+    expect(tile.text.content).toContain('observability.accessLogs: false');
   });
 
   it('refuses an objective over routes, and a deployment without a service account, naming the fix', () => {
@@ -113,6 +151,9 @@ describe('Apigee observability', () => {
     expect(policies.length).toBe(plan.resources.filter((r) => r.type === 'gcp:monitoring/alertPolicy:AlertPolicy').length);
     expect(policies[0].inputs.project).toBe('shop-prod');
     expect(recorded.filter((r) => r.type === 'gcp:monitoring/dashboard:Dashboard').map((r) => r.name).sort()).toEqual(Object.keys(plan.environments).sort().map((s) => `shop-dashboard-${s}`));
+    const metric = recorded.find((r) => r.type === 'gcp:logging/metric:Metric')!;
+    expect(metric.name).toBe('shop-consumer-metric');
+    expect(metric.inputs).toMatchObject({ project: 'shop-prod', labelExtractors: { consumer: 'EXTRACT(jsonPayload.consumer)' } });
     expect(recorded.find((r) => r.name === 'shop-deploy-prod')!.inputs.serviceAccount).toBe('proxy@shop-prod.iam.gserviceaccount.com');
   });
 });

@@ -2,6 +2,7 @@
  * Azure: objectives as log alert rules (ScheduledQueryRule) over the access log in Application
  * Insights, the workbook, the KQL string module, and the component with Pulumi mocks.
  */
+import { resourceList } from '../../bin/synth/azure';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { DASHBOARD_PANELS } from '../../lib/observability/panels';
 import { compileAzure } from '../../providers/azure/compile';
@@ -51,15 +52,33 @@ describe('Azure observability', () => {
     const route = (rules[5].inputs as any).criteria.allOf[0].query as string;
     expect(route).toContain('| where tostring(l.routeId) in ("getItem")');
     const latency = (rules[7].inputs as any).criteria.allOf[0].query as string;
-    expect(latency).toContain('percentile(todouble(l.latencyMs), 90) by bin(timestamp, 5m)');
     expect(latency).toContain('countif(p > 300)');
     expect((rules[7].inputs as any).windowSize).toBe('PT15M');
   });
 
+  it('the latency rule\'s bins tile its window: three 5-minute bins ending at the evaluation, not at wall-clock marks', () => {
+    for (const r of rules.filter((x) => x.name.endsWith('-latency-ticket'))) {
+      const q = (r.inputs as any).criteria.allOf[0].query as string;
+      // bin() cuts at :00, :05...: a window from 10:02 to 10:17 got four bins, two partial.
+      expect(q).not.toMatch(/\bbin\(/);
+      const kept = /\| where timestamp > ago\((\d+)m\) and timestamp < now\(\)\n/.exec(q)!;
+      const binned = /by bin_at\(timestamp, (\d+)m, now\(\)\)\n/.exec(q)!;
+      const needed = /\| where bins == (\d+) and over == bins$/.exec(q)!;
+      expect([kept, binned, needed].every(Boolean)).toBe(true);
+      // The KQL's window is the rule's, cut into exactly the bins the last line requires, and the rule runs once per bin.
+      expect(`PT${kept[1]}M`).toBe((r.inputs as any).windowSize);
+      expect(Number(binned[1]) * Number(needed[1])).toBe(Number(kept[1]));
+      expect((r.inputs as any).evaluationFrequency).toBe(`PT${binned[1]}M`);
+    }
+  });
+
   it('the workbook has the six panels over the same lines, and a GUID name that does not change', () => {
     const wb = plan.resources.find((r) => r.type === 'azure-native:applicationinsights:Workbook')!;
-    const data = JSON.parse((wb.inputs as any).serializedData);
+    const data = (wb.inputs as any).serializedData.value;
+    expect((wb.inputs as any).serializedData.$ref).toBe('json');
     expect(data.version).toBe('Notebook/1.0');
+    // Opened outside the Application Insights resource (gallery, link), the queries run on it.
+    expect(data.fallbackResourceIds).toEqual([{ $ref: 'arg', name: 'applicationInsights.resourceId' }]);
     const titles = data.items.slice(1).map((i: any) => i.content.title ?? i.content.json.split('\n')[0].replace(/^### /, ''));
     expect(titles).toEqual(Object.values(DASHBOARD_PANELS));
     expect(data.items[1].content.query.startsWith(accessLogLines(spec, 'prod'))).toBe(true);
@@ -67,6 +86,13 @@ describe('Azure observability', () => {
     expect((compileAzure(spec, { stage: 'prod' }).resources.find((r) => r.name === 'dashboard')!.inputs as any).resourceName).toBe((wb.inputs as any).resourceName);
     const other = toGatewaySpec({ ...observedSpec(), name: 'shop2' });
     expect((compileAzure(other, { stage: 'prod' }).resources.find((r) => r.name === 'dashboard')!.inputs as any).resourceName).not.toBe((wb.inputs as any).resourceName);
+  });
+
+  it('resources.json (anygate synth) shows the workbook\'s serializedData as JSON text with the id as a placeholder', () => {
+    const wb = resourceList(plan.resources, 'shop').find((r) => r.type === 'azure-native:applicationinsights:Workbook')!;
+    const data = JSON.parse((wb.inputs as any).serializedData);
+    expect(data.fallbackResourceIds).toEqual(['<arg applicationInsights.resourceId>']);
+    expect(data.items.map((i: any) => i.name)).toEqual(['title', 'requests', 'errors', 'latency', 'throttled', 'cache', 'consumers']);
   });
 
   it('refuses objectives and dashboards without access logs, naming the fix', () => {
@@ -92,7 +118,12 @@ describe('Azure observability', () => {
     expect(mine).toHaveLength(rules.length + 1);
     const page = mine.find((r) => r.name === 'shop-alert-shop-slo-availability-page')!;
     expect(page.inputs).toMatchObject({ location: 'westeurope', resourceGroupName: 'rg', scopes: ['/subscriptions/0000/resourceGroups/rg/providers/microsoft.insights/components/shop'], ruleName: 'shop-prod-shop-slo-availability-page' });
-    expect(mine.find((r) => r.name === 'shop-dashboard')!.inputs).toMatchObject({ sourceId: '/subscriptions/0000/resourceGroups/rg/providers/microsoft.insights/components/shop', kind: 'shared', category: 'workbook' });
+    const workbook = mine.find((r) => r.name === 'shop-dashboard')!.inputs;
+    expect(workbook).toMatchObject({ sourceId: '/subscriptions/0000/resourceGroups/rg/providers/microsoft.insights/components/shop', kind: 'shared', category: 'workbook' });
+    // serializedData is JSON text with the resource id resolved in fallbackResourceIds.
+    const data = JSON.parse(workbook.serializedData);
+    expect(data.fallbackResourceIds).toEqual(['/subscriptions/0000/resourceGroups/rg/providers/microsoft.insights/components/shop']);
+    expect(data.items).toHaveLength(7);
     expect(() => AzureApimGateway.fromSpec('shop2', { gateway: spec, stage: 'prod', resourceGroupName: 'rg', serviceName: 'apim', functions: { fn: { url: 'https://fn.azurewebsites.net/api', key: 'k' } }, applicationInsights: { instrumentationKey: 'ikey' } })).toThrow(/pass applicationInsights: \{ instrumentationKey, resourceId, location \}/);
   });
 });

@@ -143,11 +143,11 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'stage.backends': n('TargetServer per environment (one base path)', { check: stageBackendChecks }),
     'stage.throttle': e('SpikeArrest in PreFlow per environment, for the whole proxy (not per method); no burst', { check: slowestRate('stage.throttle') }),
     'observability.accessLogs': n('MessageLogging to Cloud Logging (log anygate-access) in the PostClientFlow, one JSON line in the access-log schema per request; the deployment needs a service account that may write logs', { differences: O.apigee.accessLogs }),
-    'observability.tracing': e('not configured by anygate: Apigee X distributed tracing is the environment\'s trace config, which @pulumi/gcp has no resource for; debug sessions work as always', { differences: O.apigee.tracing }),
+    'observability.tracing': n('the environment\'s distributed trace config (exporter CLOUD_TRACE into the project, PROBABILITY sampler), set through the Apigee API by a Pulumi dynamic resource with the deployer\'s token (@pulumi/gcp has no resource for it)', { differences: O.apigee.tracing }),
     'errors.contract': n('DefaultFaultRule (AlwaysEnforce) with one AssignMessage per code, status by error.status.code and fault.name; requestId is messageid', { differences: D['errors.contract'] }),
     'errors.native': n('Apigee\'s faults, as the proxy\'s DefaultFaultRule shapes them ({"error": fault name, "status"})'),
     'observability.objectives': n('Cloud Monitoring alert policies (PromQL over apigee.googleapis.com/proxy/response_count and latencies) per environment: 5xx and 429 ratios as multiwindow burn-rate conditions, latency a histogram_quantile threshold; notification channels notified', { check: apigeeObjectiveChecks, differences: O.apigee.objectives }),
-    'observability.dashboards': n('a Cloud Monitoring dashboard per environment over Apigee\'s proxy metrics, top consumers from the access log', { differences: O.apigee.dashboards }),
+    'observability.dashboards': n('a Cloud Monitoring dashboard per environment over Apigee\'s proxy metrics; top consumers a top-10 table over a log-based metric of the access log', { differences: O.apigee.dashboards }),
     // https://cloud.google.com/apigee/docs/api-platform/reference/limits (proxy bundle 15 MB)
     size: n(`one proxy bundle (limit ${L.bundleBytes} bytes)`, {
       checkEmitted: sizeLimit(() => L.bundleBytes, (bytes, max) => `the proxy bundle is ${bytes} bytes, over Apigee's ${max}-byte limit; split the gateway`),

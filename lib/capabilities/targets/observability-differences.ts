@@ -26,13 +26,13 @@ export const OBSERVABILITY_DIFFERENCES = {
     ],
     objectives: [
       differs('alerting', 'the ratios and the percentile are KQL over the access-log lines in Application Insights (API Management\'s metrics carry neither), so the rules see what the log sees: sampling, ingestion delay (minutes) and unlogged return-response answers'),
-      differs('alerting', 'latency objectives are a plain threshold: the percentile over each of three 5-minute bins (percentiles have no error budget to burn)'),
+      differs('alerting', 'latency objectives are a plain threshold: the percentile over each of the three 5-minute bins that tile the rule\'s 15-minute window (percentiles have no error budget to burn)'),
     ],
     dashboards: [differs('alerting', 'the cache panel is a note: the access log has no cache outcome on API Management')],
   },
   apigee: {
     accessLogs: [
-      differs('log fields', 'MessageLogging in the PostClientFlow writes the line to Cloud Logging (jsonPayload); authOutcome, cacheHit, rateLimit, bytesIn, bytesOut and traceId are absent (no flow variable carries them for every policy)'),
+      differs('log fields', 'MessageLogging in the PostClientFlow writes the line to Cloud Logging (jsonPayload); authOutcome, cacheHit, rateLimit, bytesIn and bytesOut are absent (no flow variable carries them for every policy); traceId is the request\'s W3C traceparent trace id, null when the client sent none (Apigee\'s own Cloud Trace spans are not named in the log)'),
       differs('log fields', 'stage is the Apigee environment\'s name; consumer is the developer app\'s name (<gateway>-<consumer>-<stage>) and plan the API product\'s; authReason is the fault name; consumer, plan, authReason and userAgent are "" (not null) when there is none'),
       differs('log fields', 'latencyMs and backendLatencyMs are measured by a JavaScript step at the end of the response or the DefaultFaultRule (the PostClientFlow runs only MessageLogging and templates cannot subtract): the time to send the response is not counted, and a response answered before that step (a CORS preflight) logs latencyMs 0'),
     ],
@@ -40,8 +40,11 @@ export const OBSERVABILITY_DIFFERENCES = {
       differs('alerting', 'Apigee\'s Cloud Monitoring metrics have no route label: objectives cover the whole proxy per environment (objectives naming routes are refused)'),
       differs('alerting', 'latency objectives are a plain threshold: histogram_quantile of proxy/latencies held for 15 minutes (percentiles have no error budget to burn)'),
     ],
-    dashboards: [differs('alerting', 'Apigee publishes no cache metric to Cloud Monitoring (the cache panel is a note), and top consumers is a logs panel over the access log')],
-    tracing: [differs('headers', 'anygate sets no trace config: turn on Apigee distributed tracing (Cloud Trace) for the environment with the Apigee API (organizations/<org>/environments/<env>/traceConfig); a client\'s traceparent reaches backends unchanged')],
+    dashboards: [differs('alerting', 'Apigee publishes no cache metric to Cloud Monitoring (the cache panel is a note); top consumers is a log-based metric over the access log (anygate-<proxy>-requests-by-consumer, in the organization\'s project), so it needs access logs and counts from when the metric exists')],
+    tracing: [
+      differs('headers', 'Apigee samples at most half the requests (the trace config\'s samplingRate cap is 0.5; anygate asks for 0.5); the other targets trace every request'),
+      differs('headers', 'the trace config is the environment\'s: it traces every proxy deployed there, and removing it (or tracing: false) turns the environment\'s sampler OFF, whoever set it; a client\'s traceparent reaches backends unchanged'),
+    ],
   },
   kubernetes: {
     accessLogs: [
