@@ -84,6 +84,10 @@ function convert(v: unknown, ptr: string, d: SchemaDialect, refName: (name: stri
         }
         break;
       }
+      case 'enum':
+        // Both dialects require unique values; a repeated one adds nothing.
+        out.enum = Array.isArray(x) ? x.filter((y, i) => x.findIndex((z) => JSON.stringify(z) === JSON.stringify(y)) === i) : x;
+        break;
       case 'minimum':
       case 'maximum':
         if (out[k] === undefined) out[k] = x;
@@ -152,7 +156,18 @@ const ANNOTATIONS = new Set(['title', 'description', 'default']);
  */
 const NULL_30: Obj = { type: 'string', nullable: true, enum: [null] };
 
+/** The JSON Schema type names `v` has (an integer is a number too). */
+function typesOf(v: unknown): string[] {
+  if (v === null) return ['null'];
+  if (Array.isArray(v)) return ['array'];
+  if (typeof v === 'number') return Number.isInteger(v) ? ['integer', 'number'] : ['number'];
+  return [typeof v];
+}
+
 function typed(out: Obj, types: string[] | undefined, nullable: boolean, ptr: string, d: SchemaDialect, gaps: DialectGap[]): Obj {
+  // A default of another type than the schema's is an annotation 2020-12 lets stand and both
+  // dialects reject (OpenAPI 3.0 validators check it): left out, as it says nothing the schema does.
+  if (types && out.default !== undefined && !typesOf(out.default).some((t) => types.includes(t) || (t === 'null' && nullable))) delete out.default;
   if (!types) {
     // nullable without a type: OpenAPI 3.0 ignores it (3.0.3: it adds null only to a `type` in
     // the same schema), so null becomes an alternative of its own. draft-04 keeps the old reading.

@@ -97,6 +97,10 @@ describe('schema dialects', () => {
     }
     expect(converted.refTyped).toEqual({ description: 'kept beside', allOf: [{ $ref: '#/components/schemas/P' }], type: 'object' });
     expect(converted.union).toEqual({ anyOf: [{ type: 'integer', nullable: true }, { type: 'string', nullable: true }] });
+    // What real documents hold and both dialects reject: a repeated enum value, a default of another type.
+    expect(toDialect({ type: 'string', enum: ['a', 'a', 'b'], default: null }, 'openapi-3.0').schema).toEqual({ type: 'string', enum: ['a', 'b'] });
+    expect(toDialect({ type: 'integer', default: '20 - x' }, 'draft-04').schema).toEqual({ type: 'integer' });
+    expect(toDialect({ type: ['string', 'null'], default: null }, 'openapi-3.0').schema).toEqual({ type: 'string', nullable: true, default: null });
     const doc = { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {}, components: { schemas: { P: toDialect(P, 'openapi-3.0').schema, ...converted } } };
     expect(openApiErrors(doc)).toBe('');
   });
