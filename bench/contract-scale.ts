@@ -28,7 +28,7 @@ function main(): void {
     const plain = toGatewaySpec(generateContractGateway(n, { validate: false }));
     let t = process.hrtime.bigint();
     const a = compileAws(aws);
-    console.log(`| ${n} | aws | ${ms(t)} | body ${kb(Buffer.byteLength(JSON.stringify(a.body)))} (import limit 6 MB), ${Object.keys((a.body.components as { schemas?: object }).schemas ?? {}).length} models, ${a.resourceCount} resources |`);
+    console.log(`| ${n} | aws | ${ms(t)} | body ${kb(Buffer.byteLength(JSON.stringify(a.body)))} (import limit 6 MB), ${Object.keys((a.body.components as { schemas?: object }).schemas ?? {}).length} models, ${(a.body['x-amazon-apigateway-documentation'] as { documentationParts?: unknown[] } | undefined)?.documentationParts?.length ?? 0} documentation parts, ${a.resourceCount} resources |`);
     t = process.hrtime.bigint();
     const z = compileAzure(spec);
     const biggest = Math.max(...z.operations.map((o) => Buffer.byteLength(o.policy ?? '')), Buffer.byteLength(z.apiPolicy));
@@ -36,7 +36,7 @@ function main(): void {
     t = process.hrtime.bigint();
     const g = compileApigee(spec);
     const bytes = Object.values(g.files).reduce((s, f) => s + Buffer.byteLength(f), 0);
-    console.log(`| ${n} | apigee | ${ms(t)} | bundle ${kb(bytes)} unpacked (15 MB), spec resource ${kb(Buffer.byteLength(g.files['resources/oas/anygate.json'] ?? ''))} |`);
+    console.log(`| ${n} | apigee | ${ms(t)} | bundle ${kb(bytes)} unpacked (15 MB), spec resource ${kb(Buffer.byteLength(g.files['resources/oas/anygate.json'] ?? ''))}, published contract ${kb(Buffer.byteLength(g.files['resources/oas/contract.json'] ?? ''))} |`);
     t = process.hrtime.bigint();
     const k = compileKubernetes(plain);
     console.log(`| ${n} | kubernetes (no validation) | ${ms(t)} | ${k.stages.reduce((s, st) => s + st.objects.length, 0)} objects |`);

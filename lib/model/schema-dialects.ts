@@ -3,8 +3,9 @@
  * validate with: JSON Schema draft-04 (API Gateway models) and the OpenAPI 3.0 Schema Object (APIM's
  * API schemas, Apigee's OASValidation). What can be said another way is rewritten (`const` -> `enum`,
  * numeric `exclusiveMinimum` -> `minimum` + `exclusiveMinimum: true`, `prefixItems` -> `items` array,
- * `dependentRequired` -> `dependencies`, a `$ref` with siblings -> `allOf`, type arrays -> `anyOf`
- * (draft-04, so API Gateway's OpenAPI 3.0 body stays valid) or `nullable` (OpenAPI 3.0)); what cannot (`if`/`then`/`else`, `unevaluatedProperties`, `contains`...) is
+ * `dependentRequired` -> `dependencies`, a `$ref` with siblings (a `type` among them) -> `allOf`, type
+ * arrays -> `anyOf` (draft-04, so API Gateway's OpenAPI 3.0 body stays valid) or `nullable` on each
+ * typed alternative (OpenAPI 3.0, where `nullable` counts only beside a `type`)); what cannot (`if`/`then`/`else`, `unevaluatedProperties`, `contains`...) is
  * returned as a gap with its location, so a capability record refuses it by name instead of a
  * gateway checking less than the contract says.
  */
@@ -83,6 +84,10 @@ function convert(v: unknown, ptr: string, d: SchemaDialect, refName: (name: stri
         }
         break;
       }
+      case 'enum':
+        // Both dialects require unique values; a repeated one adds nothing.
+        out.enum = Array.isArray(x) ? x.filter((y, i) => x.findIndex((z) => JSON.stringify(z) === JSON.stringify(y)) === i) : x;
+        break;
       case 'minimum':
       case 'maximum':
         if (out[k] === undefined) out[k] = x;
@@ -131,17 +136,42 @@ function convert(v: unknown, ptr: string, d: SchemaDialect, refName: (name: stri
       // Anything else is an annotation (2020-12 ignores unknown keywords): the dialect gets none.
     }
   }
-  if (out.$ref !== undefined && Object.keys(out).some((k) => k !== '$ref' && DRAFT04_KEYWORDS.has(k) && k !== 'title' && k !== 'description' && k !== 'default')) {
-    // Both dialects ignore a $ref's siblings; 2020-12 applies them too.
+  if (out.$ref !== undefined) {
+    // Both dialects ignore a $ref's siblings; 2020-12 applies them too. The type (and nullability)
+    // too: `{ $ref, type }` keeps its type on an allOf beside the reference, not next to it.
     const { $ref, ...rest } = out;
-    return typed({ allOf: [{ $ref }, rest] }, types, nullable, ptr, d, gaps);
+    if (Object.keys(rest).some((k) => DRAFT04_KEYWORDS.has(k) && !ANNOTATIONS.has(k))) return typed({ allOf: [{ $ref }, rest] }, types, nullable, ptr, d, gaps);
+    if (types) return typed({ ...rest, allOf: [{ $ref }] }, types, nullable, ptr, d, gaps);
+    if (nullable && d === 'openapi-3.0') return { ...rest, anyOf: [{ $ref }, NULL_30] };
   }
   return typed(out, types, nullable, ptr, d, gaps);
 }
 
+/** Keywords that only annotate: harmless beside a `$ref` (ignored there, and meaning nothing). */
+const ANNOTATIONS = new Set(['title', 'description', 'default']);
+
+/**
+ * null alone in OpenAPI 3.0, which has no `null` type: `nullable` counts only beside a `type`
+ * (3.0.3), so a type that the enum then excludes.
+ */
+const NULL_30: Obj = { type: 'string', nullable: true, enum: [null] };
+
+/** The JSON Schema type names `v` has (an integer is a number too). */
+function typesOf(v: unknown): string[] {
+  if (v === null) return ['null'];
+  if (Array.isArray(v)) return ['array'];
+  if (typeof v === 'number') return Number.isInteger(v) ? ['integer', 'number'] : ['number'];
+  return [typeof v];
+}
+
 function typed(out: Obj, types: string[] | undefined, nullable: boolean, ptr: string, d: SchemaDialect, gaps: DialectGap[]): Obj {
+  // A default of another type than the schema's is an annotation 2020-12 lets stand and both
+  // dialects reject (OpenAPI 3.0 validators check it): left out, as it says nothing the schema does.
+  if (types && out.default !== undefined && !typesOf(out.default).some((t) => types.includes(t) || (t === 'null' && nullable))) delete out.default;
   if (!types) {
-    if (nullable && d === 'openapi-3.0') out.nullable = true;
+    // nullable without a type: OpenAPI 3.0 ignores it (3.0.3: it adds null only to a `type` in
+    // the same schema), so null becomes an alternative of its own. draft-04 keeps the old reading.
+    if (nullable && d === 'openapi-3.0') return { anyOf: [out, NULL_30] };
     return out;
   }
   if (d === 'draft-04') {
@@ -153,11 +183,14 @@ function typed(out: Obj, types: string[] | undefined, nullable: boolean, ptr: st
     return out;
   }
   const nonNull = types.filter((t) => t !== 'null');
-  if (types.includes('null') || nullable) out.nullable = true;
-  if (nonNull.length === 1) out.type = nonNull[0];
-  else if (nonNull.length > 1) {
-    // OpenAPI 3.0 has one type per schema: a union becomes anyOf of single-type schemas.
-    return withUnion(out, nonNull.map((t) => ({ type: t })));
+  const isNullable = types.includes('null') || nullable;
+  if (nonNull.length === 1) {
+    out.type = nonNull[0];
+    if (isNullable) out.nullable = true;
+  } else if (nonNull.length > 1) {
+    // OpenAPI 3.0 has one type per schema: a union becomes anyOf of single-type schemas, each
+    // nullable when null is allowed (beside an anyOf, with no type, 3.0 ignores nullable).
+    return withUnion(out, nonNull.map((t) => ({ type: t, ...(isNullable ? { nullable: true } : {}) })));
   } else gaps.push({ pointer: ptr, keyword: 'type: null' });
   return out;
 }

@@ -22,7 +22,7 @@ import { llmFragment } from './emit/llm';
 import { cacheFragment } from './emit/cache';
 import { limitsFragment } from './emit/limits';
 import { transformFragment } from './emit/transform';
-import { OAS_RESOURCE, validationFragment } from './emit/validation';
+import { CONTRACT_RESOURCE, OAS_RESOURCE, validationFragment } from './emit/validation';
 import { precedenceOrder } from '../../lib/model/precedence';
 
 import { apps, developers, products, type DeveloperInfo } from './org';
@@ -33,6 +33,8 @@ import { apigeeDomains, domainResources } from './domains';
 import { SCRIPT_NAME, SCRIPT_SOURCE } from './script';
 import { Targets } from './targets';
 import { flatSpec } from '../../lib/model/versions';
+import { portalDocument } from '../../lib/openapi/publish';
+import { toSafeName } from '../../lib/model/names';
 
 export interface ApigeeCompileOptions {
   /** Environment type the proxy is deployed to. @default 'INTERMEDIATE' */
@@ -68,7 +70,21 @@ function routeFlow(ctx: ApigeeContext, r: RouteSpec, targets: Targets): XNode {
   );
 }
 
-function bundleFiles(ctx: ApigeeContext, flows: XNode[], targets: Targets): Record<string, string> {
+/**
+ * The whole contract as Apigee's integrated portal and API hub read it (OpenAPI 3.0, no gateway
+ * policy), bundled beside the proxy: `resources/oas/contract.json`, or one
+ * `contract-<version>.json` per API version (one document holds one operation per method and
+ * path). Only when the spec has a contract (a route's or shared components).
+ */
+export function contractFiles(spec: GatewaySpec): Record<string, string> {
+  if (!spec.components && !spec.routes.some((r) => r.contract)) return {};
+  const versions = spec.versions?.list.map((v) => v.name) ?? [];
+  const write = (version?: string) => JSON.stringify(portalDocument(spec, { openapi: '3.0', version }), null, 2) + '\n';
+  if (!versions.length) return { [`resources/oas/${CONTRACT_RESOURCE}`]: write() };
+  return Object.fromEntries(versions.map((v) => [`resources/oas/contract-${toSafeName(v)}.json`, write(v)]));
+}
+
+function bundleFiles(ctx: ApigeeContext, flows: XNode[], targets: Targets, published: Record<string, string>): Record<string, string> {
   const files: Record<string, string> = { ...targets.files() };
   files['proxies/default.xml'] = proxyEndpoint(ctx, preflow(ctx), flows, targets.names());
   for (const [name, p] of ctx.policies) files[`policies/${name}.xml`] = toXml(p, { declaration: true });
@@ -82,7 +98,11 @@ function bundleFiles(ctx: ApigeeContext, flows: XNode[], targets: Targets): Reco
     files[`resources/oas/${OAS_RESOURCE}`] = JSON.stringify(doc, null, 2) + '\n';
     resources.push(`oas://${OAS_RESOURCE}`);
   }
-  files[`${ctx.proxy}.xml`] = descriptor(ctx, resources, targets.names());
+  for (const [path, text] of Object.entries(published)) {
+    files[path] = text;
+    resources.push(`oas://${path.slice('resources/oas/'.length)}`);
+  }
+  files[`${ctx.proxy}.xml`] = descriptor(ctx, resources.sort(), targets.names());
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(files).sort()) sorted[k] = files[k];
   return sorted;
@@ -114,7 +134,7 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
   const targets = new Targets(ctx);
   // Apigee runs the first conditional flow whose condition holds: flows go in route precedence.
   const flows = precedenceOrder(spec.routes).map((r) => routeFlow(ctx, r, targets));
-  const files = bundleFiles(ctx, flows, targets);
+  const files = bundleFiles(ctx, flows, targets, contractFiles(versioned));
   // The zip's size is the size record's to decide (lib/capabilities/targets/apigee.ts).
   const problems = emittedProblems(versioned, 'apigee', { ...tiers, apigee: apigeeOptions }, 'size', [{ where: 'gateway', bytes: bundleBytes(files, APIGEE_LIMITS.bundleBytes) }]);
   if (problems.length) throw new SynthesisError(ctx.target, problems);

@@ -34,6 +34,8 @@ import type { MethodParam, RouteContext, RouteFragment, RouteSettings } from './
 import { emitLimits } from './routes/limits';
 import { emitTransform } from './routes/transform';
 import { emitValidation, VALIDATORS } from './routes/validation';
+import { emitContract } from './routes/contract';
+import type { DocumentationPart } from './routes/fragment';
 import { compileStages, type MethodEntry } from './stage';
 import { sourceCidrs } from '../shared/cidr';
 import { expandVersions } from '../../lib/model/versions';
@@ -65,7 +67,25 @@ function addParam(list: Param[], p: MethodParam): void {
 function emitRoute(route: RouteSpec, ctx: RouteContext): RouteFragment[] {
   const transform = emitTransform(route, ctx);
   const backend = transform.integration ? transform : emitBackend(route, ctx);
-  return [emitAuth(route, ctx), emitValidation(route, ctx), emitLimits(route, ctx), emitCache(route, ctx), backend];
+  // The published contract first: validation's request body (what it checks) wins over it.
+  return [emitContract(route, ctx), emitAuth(route, ctx), emitValidation(route, ctx), emitLimits(route, ctx), emitCache(route, ctx), backend];
+}
+
+/**
+ * The operation's responses: the contract's (contract.ts), then each fragment's (a mock's status
+ * with its headers) merged into them, the contract's description and models kept; one `default`
+ * when nothing else is declared.
+ */
+function mergedResponses(fragments: RouteFragment[]): Record<string, unknown> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const f of fragments) {
+    for (const [status, r] of Object.entries((f.operation?.responses ?? {}) as Record<string, Record<string, unknown>>)) {
+      const had = out[status];
+      const headers = { ...(r.headers as object | undefined), ...(had?.headers as object | undefined) };
+      out[status] = { ...r, ...had, ...(Object.keys(headers).length ? { headers } : {}) };
+    }
+  }
+  return Object.keys(out).length ? out : { default: { description: 'Backend response, passed through' } };
 }
 
 /** One OpenAPI operation from a route's fragments. */
@@ -83,8 +103,8 @@ function operationOf(route: RouteSpec, resource: AwsResource, fragments: RouteFr
     ...(route.contract?.deprecated ? { deprecated: true } : {}),
     ...(route.tags.length ? { tags: route.tags } : {}),
     ...(params.length ? { parameters: params.sort((a, b) => (a.in + a.name < b.in + b.name ? -1 : 1)) } : {}),
-    responses: { default: { description: 'Backend response, passed through' } },
     ...operation,
+    responses: mergedResponses(fragments),
     'x-amazon-apigateway-integration': integration,
   };
 }
@@ -92,6 +112,7 @@ function operationOf(route: RouteSpec, resource: AwsResource, fragments: RouteFr
 interface EmittedRoutes {
   paths: Record<string, Record<string, unknown>>;
   schemas: Record<string, unknown>;
+  documentation: DocumentationPart[];
   validators: Set<string>;
   transformRoutes: TransformRoute[];
   bindings: Map<string, string[]>;
@@ -101,7 +122,7 @@ interface EmittedRoutes {
 
 function emitRoutes(spec: GatewaySpec, resources: Map<string, AwsResource>, auth: AwsAuth, problems: SynthesisProblem[]): EmittedRoutes {
   const cors: TransformRoute['cors'] = spec.cors && { allowOrigins: spec.cors.allowOrigins, allowCredentials: spec.cors.allowCredentials, exposeHeaders: spec.cors.exposeHeaders };
-  const out: EmittedRoutes = { paths: {}, schemas: {}, validators: new Set(), transformRoutes: [], bindings: new Map(), settings: new Map(), proxied: false };
+  const out: EmittedRoutes = { paths: {}, schemas: {}, documentation: [], validators: new Set(), transformRoutes: [], bindings: new Map(), settings: new Map(), proxied: false };
   for (const route of spec.routes) {
     const resource = resources.get(route.id)!;
     const fragments = emitRoute(route, { spec, target: TARGET, resource, auth, cors, problems });
@@ -110,6 +131,7 @@ function emitRoutes(spec: GatewaySpec, resources: Map<string, AwsResource>, auth
       if (f.transform) out.transformRoutes.push(f.transform);
       if (f.validator) out.validators.add(f.validator);
       Object.assign(out.schemas, f.schemas ?? {});
+      out.documentation.push(...(f.documentation ?? []));
       out.proxied ||= Boolean(f.proxied);
     }
     out.settings.set(route.id, Object.assign({}, ...fragments.map((f) => f.settings ?? {})));
@@ -179,7 +201,20 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
     ...(emitted.validators.size ? { 'x-amazon-apigateway-request-validators': Object.fromEntries([...emitted.validators].sort().map((v) => [v, VALIDATORS[v]])) } : {}),
     ...(responses ? { 'x-amazon-apigateway-gateway-responses': responses } : {}),
     ...(policy ? { 'x-amazon-apigateway-policy': policy } : {}),
+    ...documentation(spec, emitted.documentation),
   });
+}
+
+/**
+ * The contract's documentation parts (routes/contract.ts), and the API's description, which API
+ * Gateway imports with the API and shows in its documentation and exports.
+ */
+function documentation(spec: GatewaySpec, parts: DocumentationPart[]): Record<string, unknown> {
+  if (!parts.length) return {};
+  const api: DocumentationPart[] = spec.description ? [{ location: { type: 'API' }, properties: { description: spec.description } }] : [];
+  const key = (p: DocumentationPart) => [p.location.type, p.location.path, p.location.method, p.location.name, p.location.statusCode].join(' ');
+  const sorted = [...api, ...parts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return { 'x-amazon-apigateway-documentation': { version: spec.version, documentationParts: sorted } };
 }
 
 /** The tools, at their resource paths in the body (sibling renames applied). */

@@ -70,6 +70,36 @@ describe('validation.contract in anygate dev', () => {
     }
   });
 
+  it.each(['aws', 'azure', 'apigee'] as const)('%s answers as its gateway: an empty body, an undeclared type, a blank parameter, a large body, a type in capitals', async (profile) => {
+    // A schema {} satisfies, a plain string parameter: every profile can start on it.
+    const loose = toGatewaySpec({
+      name: 'c',
+      backends: { api: { type: 'http', url: 'https://api.example.com' } },
+      routes: [{
+        id: 'postItem', method: 'POST', path: '/items/{id}', backend: 'api', auth: 'none', validation: { contract: true },
+        contract: { parameters: [{ name: 'count', in: 'query', required: true, schema: { type: 'string' } }], requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' } } } } } } },
+      }],
+    });
+    const dev = await startDev({ spec: loose, profile, port: 0, clock: 'virtual', publishAdminToken: false, backends: { api: backend.url } });
+    const by = (answers: Record<typeof profile, unknown[]>) => answers[profile];
+    try {
+      // API Gateway checks an empty body as {} (requestBody.required is no model keyword).
+      expect(await ask(dev.url, '?count=2', undefined)).toEqual(by({ aws: [200, undefined], azure: [400, 'bad_request'], apigee: [400, 'bad_request'] }));
+      // An undeclared type is checked against the $default model on AWS: JSON it accepts passes.
+      expect(await ask(dev.url, '?count=2', '{"name":"a"}', 'text/plain')).toEqual(by({ aws: [200, undefined], azure: [400, 'bad_request'], apigee: [415, 'unsupported_media_type'] }));
+      // "Included and not blank": a blank required parameter is missing on AWS only.
+      expect(await ask(dev.url, '?count=', '{"name":"a"}')).toEqual(by({ aws: [400, 'bad_request'], azure: [200, undefined], apigee: [200, undefined] }));
+      // validate-content's max-size (102,400 bytes) on Azure; 10 MB elsewhere.
+      expect(await ask(dev.url, '?count=2', JSON.stringify({ name: 'x'.repeat(120_000) }))).toEqual(by({ aws: [200, undefined], azure: [400, 'bad_request'], apigee: [200, undefined] }));
+      // Media types are case-insensitive everywhere (Apigee's 415 gate included).
+      expect(await ask(dev.url, '?count=2', '{"name":"a"}', 'Application/JSON; charset=UTF-8')).toEqual([200, undefined]);
+      // Parameters first: a missing parameter is 400 whatever the body's type.
+      expect(await ask(dev.url, '', 'x', 'text/plain')).toEqual([400, 'bad_request']);
+    } finally {
+      await dev.close();
+    }
+  });
+
   it('refuses to start where the target cannot check the contract: kubernetes, and aws with a typed parameter', async () => {
     await expect(startDev({ spec: spec('string'), profile: 'kubernetes', port: 0, clock: 'virtual', publishAdminToken: false })).rejects.toThrow(/validation\.contract on kubernetes: Envoy Gateway validates neither/);
     await expect(startDev({ spec: spec('integer'), profile: 'aws', port: 0, clock: 'virtual', publishAdminToken: false })).rejects.toThrow(/contract\.parameters\[0\] \(query parameter count\): API Gateway models and request validators only checks that a required parameter is present/);

@@ -27,6 +27,7 @@ const cases: { name: string; spec: () => Promise<GatewaySpec> }[] = [
   { name: 'minimal', spec: async () => (await loadSpec(path.join(root, 'examples/minimal/gateway.yaml'))).spec },
   { name: 'payments', spec: async () => (await loadSpec(path.join(root, 'examples/payments/gateway.yaml'))).spec },
   { name: 'multi-stage', spec: async () => (await loadSpec(path.join(root, 'examples/multi-stage/gateway.ts'))).spec },
+  { name: 'contract', spec: async () => (await loadSpec(path.join(root, 'examples/contract/gateway.yaml'))).spec },
   { name: 'nasty', spec: async () => toGatewaySpec(nastyGateway()) },
 ];
 

@@ -15,6 +15,7 @@ import { contractChecks } from '../../lib/model/contract-validation';
 import { toGatewaySpec, validateGateway } from '../../lib/model/normalize';
 import { toDialect } from '../../lib/model/schema-dialects';
 import { refusals } from '../helpers';
+import { openApiErrors } from '../validators';
 
 const SOURCE = {
   type: 'object',
@@ -59,14 +60,49 @@ describe('schema dialects', () => {
 
   it('OpenAPI 3.0 keeps what it can say (nullable, anyOf for unions) and names what it cannot', () => {
     const { schema, gaps } = toDialect({ type: 'object', properties: { a: { type: ['integer', 'string', 'null'] }, b: { if: { type: 'string' }, then: { minLength: 1 } } }, dependentRequired: { a: ['b'] }, examples: [{ a: 1 }] }, 'openapi-3.0');
-    expect(schema).toEqual({ type: 'object', example: { a: 1 }, properties: { a: { nullable: true, anyOf: [{ type: 'integer' }, { type: 'string' }] }, b: {} } });
+    expect(schema).toEqual({ type: 'object', example: { a: 1 }, properties: { a: { anyOf: [{ type: 'integer', nullable: true }, { type: 'string', nullable: true }] }, b: {} } });
     expect(gaps).toEqual([
       { pointer: '/properties/b', keyword: 'if' },
       { pointer: '/properties/b', keyword: 'then' },
       { pointer: '', keyword: 'dependentRequired' },
     ]);
-    const oas = new Ajv({ strict: false }).compile({ ...schema, properties: { a: { anyOf: [{ type: 'integer' }, { type: 'string' }, { type: 'null' }] } } });
-    expect([oas({ a: null }), oas({ a: 'x' }), oas({ a: true })]).toEqual([true, true, false]);
+    // ajv reads OpenAPI 3.0's nullable (and refuses one without a type, which 3.0.3 ignores).
+    const oas = new Ajv({ strict: false }).compile(schema);
+    expect([oas({ a: null }), oas({ a: 'x' }), oas({ a: 1 }), oas({ a: true })]).toEqual([true, true, true, false]);
+  });
+
+  it('OpenAPI 3.0: nullable only beside a type, and a type beside a $ref kept (ajv verdicts equal 2020-12 ones; openapi-spec-validator takes them)', () => {
+    const P = { type: 'object', required: ['a'], properties: { a: { type: 'integer' } } };
+    const cases: Record<string, unknown> = {
+      union: { type: ['integer', 'string', 'null'] },
+      refTyped: { $ref: '#/components/schemas/P', type: 'object', description: 'kept beside' },
+      refNullable: { $ref: '#/components/schemas/P', nullable: true },
+      anyOfNullable: { anyOf: [{ type: 'integer' }, { type: 'string' }], nullable: true },
+      refTypeArray: { $ref: '#/components/schemas/P', type: ['object', 'null'] },
+    };
+    // What each case means in 2020-12 (`nullable`, no keyword there, read as the author's "or null").
+    const meaning: Record<string, unknown> = { ...cases, refNullable: { anyOf: [{ $ref: '#/$defs/P' }, { type: 'null' }] }, anyOfNullable: { anyOf: [{ type: 'integer' }, { type: 'string' }, { type: 'null' }] } };
+    const samples = [null, 1, 'x', true, {}, { a: 1 }, { a: 'x' }];
+    const ajv30 = new Ajv({ strict: false });
+    const ajv20 = new Ajv2020({ strict: false });
+    const converted: Record<string, unknown> = {};
+    for (const [name, c] of Object.entries(cases)) {
+      const { schema, gaps } = toDialect(c, 'openapi-3.0');
+      expect(gaps).toEqual([]);
+      converted[name] = schema;
+      // ajv compiles it: no nullable without a type anywhere (ajv refuses one, as 3.0.3 ignores it).
+      const f30 = ajv30.compile({ ...JSON.parse(JSON.stringify(schema).replace(/#\/components\/schemas\//g, '#/definitions/')), definitions: { P: toDialect(P, 'openapi-3.0').schema } });
+      const f20 = ajv20.compile({ ...JSON.parse(JSON.stringify(meaning[name]).replace(/#\/components\/schemas\//g, '#/$defs/')), $defs: { P } });
+      for (const v of samples) expect([name, v, f30(v)]).toEqual([name, v, f20(v)]);
+    }
+    expect(converted.refTyped).toEqual({ description: 'kept beside', allOf: [{ $ref: '#/components/schemas/P' }], type: 'object' });
+    expect(converted.union).toEqual({ anyOf: [{ type: 'integer', nullable: true }, { type: 'string', nullable: true }] });
+    // What real documents hold and both dialects reject: a repeated enum value, a default of another type.
+    expect(toDialect({ type: 'string', enum: ['a', 'a', 'b'], default: null }, 'openapi-3.0').schema).toEqual({ type: 'string', enum: ['a', 'b'] });
+    expect(toDialect({ type: 'integer', default: '20 - x' }, 'draft-04').schema).toEqual({ type: 'integer' });
+    expect(toDialect({ type: ['string', 'null'], default: null }, 'openapi-3.0').schema).toEqual({ type: 'string', nullable: true, default: null });
+    const doc = { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {}, components: { schemas: { P: toDialect(P, 'openapi-3.0').schema, ...converted } } };
+    expect(openApiErrors(doc)).toBe('');
   });
 });
 

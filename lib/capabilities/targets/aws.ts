@@ -196,7 +196,11 @@ export const AWS: TargetRecords = {
     validation: n('request validator + model'),
     'validation.contract': n('request validator; body schemas as models (JSON Schema draft-04, converted from the contract), required parameters as method request parameters', {
       check: contractValidationCheck({ dialect: 'draft-04', validator: 'API Gateway models and request validators', parameters: 'presence', cookies: false, nonJsonSchemas: false, schemaless: false, anyMethod: true }),
-      differences: [differs('status', 'a body of a media type the contract does not declare is answered 400 bad_request (checked against the $default model), not 415')],
+      differences: [
+        differs('status', 'a body of a media type the contract does not declare is checked against the $default model (the first declared type\'s): 400 bad_request unless it is JSON that schema accepts, never 415'),
+        differs('status', 'an empty body is checked as {} against its media type\'s model, whatever requestBody.required says: accepted when the schema accepts {}, 400 bad_request when it does not', 'give a required body\'s schema required properties (or minProperties: 1)'),
+        differs('status', 'a required query parameter or header sent blank (?q= or an empty header) is missing: 400 bad_request (API Gateway checks parameters are "included and not blank")'),
+      ],
     }),
     cors: e('OPTIONS mock + gateway responses + mock responses; proxied backends must send the headers on actual responses', { check: (ctx) => originProblems(ctx.spec, ctx.problem), differences: D['cors'] }),
     'ipRules.allow': n('resource policy aws:SourceIp'),

@@ -81,10 +81,13 @@ export const AZURE: TargetRecords<AzureSku> = {
     'transform.body': n('set-body with a policy expression building the JSON'),
     'transform.responseHeaders': n('set-header (outbound)', { check: responseHeaderChecks }),
     'transform.redact': e('set-body policy expression'),
-    validation: n('validate-parameters / validate-content'),
+    validation: n('validate-parameters / validate-content', { differences: [differs('status', 'a body over 100 KB (102,400 bytes, validate-content max-size) on a route with a body schema is answered 400 bad_request (size-exceeded-action prevent), not 413; other targets take up to 10 MB')] }),
     'validation.contract': n("validate-parameters and validate-content against the API's schemas (an ApiSchema of OpenAPI 3.0 components; operation parameters and representations reference them)", {
       check: contractValidationCheck({ dialect: 'openapi-3.0', validator: 'APIM validate-content / validate-parameters', parameters: 'schema', cookies: false, nonJsonSchemas: false, schemaless: false, anyMethod: false }),
-      differences: [differs('status', 'a body of a media type the contract does not declare is answered 400 bad_request (validate-content answers 400 for an unspecified content type in the inbound section), not 415')],
+      differences: [
+        differs('status', 'a body of a media type the contract does not declare is answered 400 bad_request (validate-content answers 400 for an unspecified content type in the inbound section), not 415'),
+        differs('status', 'a JSON body over 100 KB (102,400 bytes, validate-content max-size) is answered 400 bad_request (size-exceeded-action prevent), not 413; other targets take up to 10 MB', 'keep validated bodies under 100 KB, or set validation.contract.body: false and validate larger ones in the backend'),
+      ],
     }),
     cors: n('cors; gateway-built responses (mocks, 401, 403, 429, errors) get the CORS headers explicitly', { check: corsChecks }),
     'ipRules.allow': n('ip-filter allow'),

@@ -3,19 +3,25 @@ import { contractChecks, schemaClosure } from '../../../lib/model/contract-valid
 import { toDialect } from '../../../lib/model/schema-dialects';
 import type { RouteSpec } from '../../../lib/model/types';
 import type { XNode } from '../../shared/xml';
-import { headerVar, queryVar } from '../conditions';
+import { headerVar, queryVar, regexLiteral } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
 
+/** The spec OASValidation reads: the validated operations only. */
 export const OAS_RESOURCE = 'anygate.json';
+/** The whole contract, for Apigee's portal and API hub (compile.ts `contractFiles`). */
+export const CONTRACT_RESOURCE = 'contract.json';
 
 /** OpenAPI 3.0 for OASValidation: the contract's schemas converted (lib/model/schema-dialects.ts). */
 const oas30 = (s: unknown) => toDialect(s, 'openapi-3.0').schema;
 
 /**
  * `validation.contract`: the route's operation (parameters and JSON body, OpenAPI 3.0) in the
- * bundle's spec resource, checked by one OASValidation; a body of another media type is refused
- * with 415 first (OASValidation passes any body whose type is not application/json unchecked).
+ * bundle's spec resource, checked by one OASValidation; then a body of a media type the contract
+ * does not declare is refused with 415 (OASValidation passes any body whose type is not
+ * application/json unchecked). Parameters first, then the media type, then the body: the order
+ * dev, API Gateway's validator and APIM's validate-parameters before validate-content answer in, so
+ * a request missing a parameter is 400 on every target whatever its Content-Type.
  */
 function contractSteps(ctx: ApigeeContext, r: RouteSpec): XNode[] {
   const checks = contractChecks(ctx.spec.components, r);
@@ -24,15 +30,14 @@ function contractSteps(ctx: ApigeeContext, r: RouteSpec): XNode[] {
   const parameters = checks.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required, ...(p.schema !== undefined ? { schema: oas30(p.schema) } : {}) }));
   const content = Object.fromEntries((checks.body?.content ?? []).map((m) => [m.type, m.schema !== undefined ? { schema: oas30(m.schema) } : {}]));
   const body = checks.body && Object.keys(content).length > 0;
-  if (body) {
-    const types = Object.keys(content);
-    // The records allow exact media types only (token characters: no quote or space reaches the
-    // condition); application/json is the one type OASValidation checks, the others have no schema.
-    // The exact type, or the type followed by its parameters: a prefix alone would let application/jsonx through.
-    const listed = types.map((t) => `(request.header.Content-Type = ${JSON.stringify(t)}) or (request.header.Content-Type =| ${JSON.stringify(`${t};`)})`).join(' or ');
-    steps.push(ctx.step(ctx.add(P.raiseFault('RF-unsupported-media-type', 415, 'Unsupported Media Type', 'Unsupported Media Type')), `(request.content != null) and !(${listed})`));
-  }
   steps.push(ctx.step(ctx.add(P.oasValidation('OAS-contract', OAS_RESOURCE, Boolean(body)))));
+  if (body) {
+    // The records allow exact media types only (token characters). Media types are
+    // case-insensitive (RFC 9110 8.3.1): one anchored JavaRegex without case, the type exactly or
+    // followed by its parameters (a prefix alone would let application/jsonx through).
+    const types = Object.keys(content).map(regexLiteral).join('|');
+    steps.push(ctx.step(ctx.add(P.raiseFault('RF-unsupported-media-type', 415, 'Unsupported Media Type', 'Unsupported Media Type')), `(request.content != null) and !(request.header.Content-Type JavaRegex "(?i)^(${types})([ \\t]*;.*)?$")`));
+  }
   (ctx.oasPaths[r.path] ??= {})[r.method.toLowerCase()] = {
     operationId: r.id,
     ...(parameters.length ? { parameters } : {}),

@@ -32,6 +32,18 @@ export interface RouteSettings {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
+/** An API Gateway DocumentationPart, as `x-amazon-apigateway-documentation` imports it. */
+export interface DocumentationPart {
+  readonly location: {
+    readonly type: 'API' | 'METHOD' | 'QUERY_PARAMETER' | 'REQUEST_HEADER' | 'PATH_PARAMETER' | 'REQUEST_BODY' | 'RESPONSE';
+    readonly path?: string;
+    readonly method?: string;
+    readonly name?: string;
+    readonly statusCode?: string;
+  };
+  readonly properties: Record<string, unknown>;
+}
+
 export interface RouteFragment {
   /** Method request parameters the fragment reads. */
   readonly params?: MethodParam[];
@@ -39,8 +51,10 @@ export interface RouteFragment {
   readonly operation?: Record<string, unknown>;
   /** Fields of x-amazon-apigateway-integration. */
   readonly integration?: Record<string, unknown>;
-  /** Component schemas (request models). */
+  /** Component schemas (request and response models). */
   readonly schemas?: Record<string, unknown>;
+  /** Documentation parts of the route's contract. */
+  readonly documentation?: DocumentationPart[];
   /** Request validator name. */
   readonly validator?: string;
   /** The generated transform function's entry for this route. */
