@@ -19,7 +19,7 @@ import { alternativeJwts } from './alternatives';
 import { createDevAuthorizer } from './aws-authorizer';
 import { jwtLeniency } from './probes';
 import { cacheable, cacheKey, ResponseCache } from './cache';
-import { formatRefusals, refusals } from './capabilities';
+import { formatRefusals, refusals, type StartRefusal } from './capabilities';
 import { virtualClock, wallClock, type Clock } from './clock';
 import { consumerKeys, type ConsumerKey } from './consumers';
 import * as cors from './cors';
@@ -149,19 +149,39 @@ function withMockJwks(spec: GatewaySpec): GatewaySpec {
   return { ...spec, authorizers };
 }
 
-/** Starts the dev gateway; resolves once it listens. */
-export async function startDev(opts: DevOptions): Promise<DevServer> {
+/** What `startDev` decides before it listens: what the profile's target refuses, and what dev itself cannot run. */
+export interface StartDecision {
+  /** The profile's target refuses these (its capability records, as synth reads them). */
+  readonly refused: StartRefusal[];
+  /** Dev cannot run these (dev/ai). */
+  readonly notRun: StartRefusal[];
+  /** The error startDev throws, unless allowRefused; undefined when dev starts. */
+  readonly error?: DevRefusedError;
+}
+
+/**
+ * The first step of startDev, without a socket: whether dev refuses to start `opts.spec` under
+ * its profile, and why. The agreement property (test/capabilities/agreement.test.ts) holds it
+ * against synth over fuzzed specs.
+ */
+export function startDecision(opts: Pick<DevOptions, 'spec' | 'profile' | 'mockIdp' | 'allowRefused'>): StartDecision {
   const profile = opts.profile ?? 'aws';
   // With --mock-idp, dev supplies every JWT authorizer's keys, so a missing jwksUri does not stop
   // it; the target's refusal of the spec as written is still said (synth will refuse it).
   const refused = refusals(opts.mockIdp ? withMockJwks(opts.spec) : opts.spec, profile);
+  const notRun = devAiRefusals(expandVersions(opts.spec));
+  if ((!refused.length && !notRun.length) || opts.allowRefused) return { refused, notRun };
+  const parts = [...(refused.length ? [`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`] : []), ...(notRun.length ? [`anygate dev cannot run all of this gateway:\n${formatRefusals(notRun)}`] : [])];
+  return { refused, notRun, error: new DevRefusedError(`${parts.join('\n')}\n(--allow-refused runs it anyway, with these as warnings)`) };
+}
+
+/** Starts the dev gateway; resolves once it listens. */
+export async function startDev(opts: DevOptions): Promise<DevServer> {
+  const profile = opts.profile ?? 'aws';
+  const { refused, notRun, error } = startDecision(opts);
+  if (error) throw error;
   // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
   const spec = expandVersions(opts.spec);
-  const notRun = devAiRefusals(spec);
-  if ((refused.length || notRun.length) && !opts.allowRefused) {
-    const parts = [...(refused.length ? [`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`] : []), ...(notRun.length ? [`anygate dev cannot run all of this gateway:\n${formatRefusals(notRun)}`] : [])];
-    throw new DevRefusedError(`${parts.join('\n')}\n(--allow-refused runs it anyway, with these as warnings)`);
-  }
   const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {

@@ -17,7 +17,7 @@ const route = fc.record({
   // '/g/{q+}' beside '/g/{p}/c': a greedy parameter beside a plain one at the same position.
   path: pick('/a', '/a/{id}', '/a/{id}/b', '/f/{p+}', '/t/{id}.json', '/x/y', '/', '/g/{q+}', '/g/{p}/c'),
   backend: pick('api', 'weighted', 'fn', 'canned', 'breaker'),
-  auth: pick<unknown>('none', ['jwt'], ['key'], ['qkey'], ['custom'], [['jwt', 'key']], [['jwt'], ['key']], ['plainjwt'], [['custom', 'jwt']], [['custom'], ['jwt']]),
+  auth: pick<unknown>('none', ['jwt'], ['key'], ['qkey'], ['custom'], [['jwt', 'key']], [['jwt'], ['key']], ['plainjwt'], [['custom', 'jwt']]),
   scopes: fc.array(scope, { maxLength: 2 }),
   rateLimit: maybe(rate),
   cache: maybe(fc.record({ ttlSeconds: pick(0, 60, 3600, 7200), shared: fc.boolean(), key: maybe(fc.record({ query: fc.constant(['q']), headers: fc.constant(['x-h']) })) })),
@@ -101,7 +101,9 @@ export const gatewayInput = fc
         const usesClaims = (x: unknown) => JSON.stringify(x ?? '').includes('${claim.');
         const t = r.transform && !jwtEverywhere && usesClaims(r.transform) ? undefined : r.transform;
         const rewrite = t?.request?.rewritePath === '/internal/{id}' && !r.path.includes('{id}') ? { ...t, request: { ...t.request, rewritePath: '/internal' } } : t;
-        return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: rewrite };
+        // ${path.id} only where the path has {id} (validation refuses it elsewhere, and the run would be thrown away).
+        const own = rewrite && !r.path.includes('{id}') && JSON.stringify(rewrite).includes('${path.id}') ? (JSON.parse(JSON.stringify(rewrite).replaceAll('${path.id}', '${header.x-a}')) as typeof rewrite) : rewrite;
+        return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: own };
       }).concat(Array.from({ length: g.jwtRoutes ?? 0 }, (_, i) => ({ method: 'GET', path: `/j/${i}`, backend: 'api', auth: [`j${i}`] }) as never)),
       stages,
       ...(g.cors ? { cors: { allowOrigins: ['https://app.example.com'] } } : {}),
@@ -110,7 +112,8 @@ export const gatewayInput = fc
       ...(g.versions
         ? { versions: { scheme: g.versions.scheme, ...(g.versions.name && g.versions.scheme !== 'path' ? { name: g.versions.name } : {}), list: [{ name: 'v1', ...(g.versions.deprecated ? { deprecated: '2026-06-01', sunset: '2027-01-31', link: 'https://example.com/v1' } : {}) }, { name: 'v2' }] } }
         : {}),
-      ...(g.canary ? { release: { canary: { percent: 10, backend: g.canary, of: 'api' } } } : {}),
+      // A canary of `api` needs a route on api, and no stage overriding api's URL (validation refuses both).
+      ...(g.canary && g.routes.some((r) => r.backend === 'api') && !(g.twoStages && g.stageBackend) ? { release: { canary: { percent: 10, backend: g.canary, of: 'api' } } } : {}),
     };
   });
 
