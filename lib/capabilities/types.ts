@@ -4,7 +4,7 @@
  * uses) and targets/*.ts (what each target does with it).
  */
 import type { SynthesisProblem } from '../model/errors';
-import type { GatewaySpec, KubernetesSpecOptions } from '../model/types';
+import type { GatewaySpec, KubernetesBackendKind, KubernetesSpecOptions } from '../model/types';
 import type { FeatureId } from './features';
 
 export type Target = 'aws' | 'azure' | 'apigee' | 'kubernetes';
@@ -64,6 +64,10 @@ export interface SupportOptions extends Tiers {
     readonly hostnames?: readonly string[];
     /** @default - the spec's kubernetes.namespaces */
     readonly namespaces?: Readonly<Record<string, string>>;
+    /** @default - the spec's kubernetes.backendKind, else 'Service' */
+    readonly backendKind?: KubernetesBackendKind;
+    /** Per stage, the Service of each function binding. @default - the spec's kubernetes.functions */
+    readonly functions?: Readonly<Record<string, Readonly<Record<string, { readonly name: string; readonly namespace?: string; readonly port?: number }>>>>;
   };
 }
 

@@ -37,7 +37,7 @@ const supportOptions = (d: Drawn): SupportOptions => ({
   apigeeEnvironmentType: d.apigeeEnvironmentType,
   aws: { cacheClusterSize: d.cacheClusterSize, stages: d.stages },
   azure: { externalCache: d.externalCache, apiDefinition: d.apiDefinition },
-  kubernetes: { stages: d.stages, namespaces: d.namespaces },
+  kubernetes: { stages: d.stages, namespaces: d.namespaces, backendKind: d.backendKind, functions: d.functions },
 });
 
 /** What disagrees for one spec, on every target and dev profile; [] when all agree. */

@@ -70,6 +70,8 @@ export const gatewayInput = fc
     canary: maybe(pick('api-next', 'api-next-path', 'api-next-http')),
     // Routes of one JWT authorizer each: 11 need more API Gateway authorizers than the default quota.
     jwtRoutes: maybe(pick(2, 11)),
+    // The function backend's binding named like the Service Kubernetes generates for backend api.
+    fnBinding: maybe(pick('agree-api')),
   })
   .map((g) => {
     const stages: Record<string, unknown> = { prod: { variables: { region: 'eu' }, ...(g.throttle ? { throttle: g.throttle } : {}) } };
@@ -80,7 +82,7 @@ export const gatewayInput = fc
         api: { type: 'http', url: 'https://api.example.com/base' },
         weighted: { type: 'http', targets: g.weightedUrls.map((url, i) => ({ url, weight: i + 1 })) },
         breaker: { type: 'http', url: 'https://cb.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
-        fn: { type: 'function' },
+        fn: { type: 'function', ...(g.fnBinding ? { binding: g.fnBinding } : {}) },
         'api-next': { type: 'http', url: 'https://next.example.com/base' },
         'api-next-path': { type: 'http', url: 'https://next.example.com/other' },
         'api-next-http': { type: 'http', url: 'http://localhost:9000/base' },
@@ -126,6 +128,9 @@ export const compileOptions = fc.record({
   stages: pick(undefined, ['prod'], ['prod', 'nope']),
   /** Kubernetes namespaces by stage: two stages in one namespace, or a stage the spec lacks. */
   namespaces: pick<Record<string, string> | undefined>(undefined, { prod: 'shop' }, { prod: 'shop', dev: 'shop' }, { qa: 'shop' }),
+  /** Kubernetes: HTTP backends as Backends (no generated Service), and binding Services named like generated ones, in the stage's namespace or another. */
+  backendKind: pick(undefined, 'Backend' as const),
+  functions: pick<Record<string, Record<string, { name: string; namespace?: string }>> | undefined>(undefined, { prod: { fn: { name: 'agree-api' } } }, { prod: { authz: { name: 'agree-weighted-2' } } }, { prod: { fn: { name: 'agree-api', namespace: 'elsewhere' } } }),
   azureSku: fc.constantFrom(...AZURE_SKUS),
   apigeeEnvironmentType: fc.constantFrom(...APIGEE_ENVIRONMENT_TYPES),
 });
