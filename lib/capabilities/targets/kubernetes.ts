@@ -138,10 +138,11 @@ const optionsProblems = (ctx: CheckContext): SynthesisProblem[] =>
  */
 const serviceClashes = (ctx: CheckContext): SynthesisProblem[] => {
   const k8s = ctx.options.kubernetes;
-  const spec = flatSpec(ctx.spec);
-  if ((k8s?.backendKind ?? backendKindOf(spec)) !== 'Service') return [];
-  const bindings = functionBindings(spec);
+  if ((k8s?.backendKind ?? backendKindOf(ctx.spec)) !== 'Service') return [];
+  const bindings = functionBindings(ctx.spec);
   if (!bindings.length) return [];
+  // flatSpec returns the spec itself when it has neither versions nor a canary.
+  const spec = ctx.spec.versions || ctx.spec.release?.canary ? flatSpec(ctx.spec) : ctx.spec;
   const http = [...new Set(spec.routes.map((r) => r.backend))].filter((b) => spec.backends[b].type === 'http');
   const out: SynthesisProblem[] = [];
   for (const stage of (k8s?.stages ?? Object.keys(spec.stages)).filter((s) => spec.stages[s])) {
