@@ -19,7 +19,7 @@ import { formatProblem, type SynthesisProblem } from '../../lib/model/errors';
 import { validateGateway } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
 import { ALL_PROFILES } from '../../dev/profiles';
-import { startDecision } from '../../dev/server';
+import { startDecision } from '../../dev/start';
 import { compileOptions, gatewayInput } from './arbitraries';
 import { reportProblems, synthProblems } from './harness';
 
