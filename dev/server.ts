@@ -20,10 +20,11 @@ import { createDevAuthorizer } from './aws-authorizer';
 import { corsOwnsOptions, jwtLeniency, noCacheSkipsLookup } from './probes';
 import { cacheable, cacheKey, ResponseCache } from './cache';
 import { formatRefusals, refusals } from './capabilities';
+import { startDecision } from './start';
 import { virtualClock, wallClock, type Clock } from './clock';
 import { consumerKeys, type ConsumerKey } from './consumers';
 import * as cors from './cors';
-import { DevRefusedError, DevUsageError } from './errors';
+import { DevUsageError } from './errors';
 import { functionEvent, functionResult, type FunctionHandler, type FunctionRequest } from './functions';
 import { clientAddress, ipAllowed } from './ip-rules';
 import { Limits } from './limits-plan';
@@ -44,7 +45,7 @@ import { bodyLimit, createValidator, type RequestValidator } from './validation'
 import { unknownStageMessage } from '../lib/model/stages';
 import { CanarySplit, seededRandom } from './canary';
 import { expandVersions } from '../lib/model/versions';
-import { devAiRefusals, isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
+import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
 import { TokenBudgets, type BudgetOwner } from './token-limits';
@@ -143,25 +144,15 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
   return Buffer.concat(chunks);
 }
 
-/** `spec` with a JWKS URI on every JWT authorizer that has none: what dev serves with --mock-idp. */
-function withMockJwks(spec: GatewaySpec): GatewaySpec {
-  const authorizers = Object.fromEntries(Object.entries(spec.authorizers).map(([n, a]) => [n, a.type === 'jwt' && !a.jwksUri ? { ...a, jwksUri: `https://127.0.0.1${JWKS_PATH}` } : a]));
-  return { ...spec, authorizers };
-}
+export { startDecision, type StartDecision } from './start';
 
 /** Starts the dev gateway; resolves once it listens. */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   const profile = opts.profile ?? 'aws';
-  // With --mock-idp, dev supplies every JWT authorizer's keys, so a missing jwksUri does not stop
-  // it; the target's refusal of the spec as written is still said (synth will refuse it).
-  const refused = refusals(opts.mockIdp ? withMockJwks(opts.spec) : opts.spec, profile);
+  const { refused, notRun, error } = startDecision(opts);
+  if (error) throw error;
   // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
   const spec = expandVersions(opts.spec);
-  const notRun = devAiRefusals(spec);
-  if ((refused.length || notRun.length) && !opts.allowRefused) {
-    const parts = [...(refused.length ? [`the ${profile} target would refuse this gateway, so anygate dev --profile ${profile} does too:\n${formatRefusals(refused)}`] : []), ...(notRun.length ? [`anygate dev cannot run all of this gateway:\n${formatRefusals(notRun)}`] : [])];
-    throw new DevRefusedError(`${parts.join('\n')}\n(--allow-refused runs it anyway, with these as warnings)`);
-  }
   const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {

@@ -142,9 +142,21 @@ export interface FeatureUse {
   readonly where: string[];
 }
 
+/**
+ * What featureUses found, by spec object: a compile, the report and dev each ask for one spec's
+ * uses several times (assertSupported, the report's rows and problems, per target), and specs are
+ * not changed once normalized. Frozen, so a caller cannot edit what the next one reads.
+ */
+const USES = new WeakMap<GatewaySpec, readonly FeatureUse[]>();
+
 /** Every feature the spec uses, with where, in record order. Includes unlisted features. */
-export function featureUses(spec: GatewaySpec): FeatureUse[] {
-  return FEATURE_IDS.map((feature) => ({ feature, where: [...new Set(FEATURE_RECORDS[feature].detect(spec))] })).filter((u) => u.where.length > 0);
+export function featureUses(spec: GatewaySpec): readonly FeatureUse[] {
+  let uses = USES.get(spec);
+  if (!uses) {
+    uses = Object.freeze(FEATURE_IDS.map((feature) => Object.freeze({ feature, where: Object.freeze([...new Set(FEATURE_RECORDS[feature].detect(spec))]) as string[] })).filter((u) => u.where.length > 0));
+    USES.set(spec, uses);
+  }
+  return uses;
 }
 
 /** The features the portability table shows: those a spec uses, listed ones only, gateway first. */

@@ -30,8 +30,24 @@ function context(spec: GatewaySpec, target: Target, options: SupportOptions, fea
   };
 }
 
+/**
+ * What targetProblems found, by spec object, then target and options: a compile (assertSupported),
+ * the portability report and `anygate dev` ask the same question of one spec, and specs are not
+ * changed once normalized. Callers get a copy of the list.
+ */
+const FOUND = new WeakMap<GatewaySpec, Map<string, readonly SynthesisProblem[]>>();
+
 /** Everything `target` (at the tier in `options`) refuses in `spec` before emission, in record order. */
 export function targetProblems(spec: GatewaySpec, target: Target, options: SupportOptions = {}): SynthesisProblem[] {
+  let bySpec = FOUND.get(spec);
+  if (!bySpec) FOUND.set(spec, (bySpec = new Map()));
+  const key = `${target} ${JSON.stringify(options)}`;
+  let found = bySpec.get(key);
+  if (!found) bySpec.set(key, (found = findProblems(spec, target, options)));
+  return [...found];
+}
+
+function findProblems(spec: GatewaySpec, target: Target, options: SupportOptions): SynthesisProblem[] {
   const out: SynthesisProblem[] = [];
   for (const { feature, where } of featureUses(spec)) {
     if (FEATURE_RECORDS[feature].phase === 'emitted') continue;

@@ -5,7 +5,7 @@
  */
 import type { ErrorCode } from '../model/error-contract';
 import type { SynthesisProblem } from '../model/errors';
-import type { GatewaySpec, KubernetesSpecOptions } from '../model/types';
+import type { GatewaySpec, KubernetesBackendKind, KubernetesSpecOptions } from '../model/types';
 import type { FeatureId } from './features';
 
 export type Target = 'aws' | 'azure' | 'apigee' | 'kubernetes';
@@ -67,6 +67,10 @@ export interface SupportOptions extends Tiers {
     readonly hostnames?: readonly string[];
     /** @default - the spec's kubernetes.namespaces */
     readonly namespaces?: Readonly<Record<string, string>>;
+    /** @default - the spec's kubernetes.backendKind, else 'Service' */
+    readonly backendKind?: KubernetesBackendKind;
+    /** Per stage, the Service of each function binding. @default - the spec's kubernetes.functions */
+    readonly functions?: Readonly<Record<string, Readonly<Record<string, { readonly name: string; readonly namespace?: string; readonly port?: number }>>>>;
   };
 }
 

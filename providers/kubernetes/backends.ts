@@ -11,9 +11,9 @@
  * internal/gatewayapi/route.go); its "Routing outside Kubernetes" task uses a Service and an
  * EndpointSlice of addressType FQDN, as here.
  */
-import type { GatewaySpec, HttpBackendSpec, KubernetesBackendKind } from '../../lib/model/types';
+import type { GatewaySpec, KubernetesBackendKind } from '../../lib/model/types';
 import { EG_API } from './filters';
-import { dnsLabel } from './names';
+import { backendObjectName, bindingServiceName, stageBackendUrls } from '../../lib/capabilities/targets/kubernetes-names';
 import type { K8sObject, ServiceRef } from './plan';
 
 export interface BackendTarget {
@@ -68,7 +68,7 @@ export function httpObjects(gateway: string, backend: string, urls: { url: strin
   const objects: K8sObject[] = [];
   const targets: BackendTarget[] = urls.map(({ url, weight }, i) => {
     const u = new URL(url);
-    const name = dnsLabel(gateway, backend, ...(urls.length > 1 ? [String(i + 1)] : []));
+    const name = backendObjectName(gateway, backend, i, urls.length);
     const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
     if (kind === 'Backend') objects.push({ apiVersion: EG_API, kind: 'Backend', metadata: { name, namespace }, spec: { endpoints: [endpoint(u)] } });
     else objects.push(...serviceObjects(name, u, namespace));
@@ -98,7 +98,7 @@ function serviceTarget(svc: ServiceRef, namespace: string): BackendTarget {
 
 /** The Service of a function binding in a stage (options, or one named after the binding). */
 export function bindingService(functions: Readonly<Record<string, ServiceRef>> | undefined, binding: string): ServiceRef {
-  return functions?.[binding] ?? { name: dnsLabel(binding) };
+  return bindingServiceName(functions, binding);
 }
 
 /** Every backend the stage's routes use, as objects and the rule targets of each backend name. */
@@ -114,10 +114,7 @@ export function stageBackends(spec: GatewaySpec, stage: string, namespace: strin
       targets.set(name, [serviceTarget(bindingService(functions, b.binding), namespace)]);
       continue;
     }
-    const override = spec.stages[stage].backends[name]?.url;
-    const http = b as HttpBackendSpec;
-    const urls = override ? [{ url: override }] : http.targets ? http.targets.map((t) => ({ url: t.url, weight: t.weight })) : [{ url: http.url! }];
-    const r = httpObjects(spec.name, name, urls, namespace, kind);
+    const r = httpObjects(spec.name, name, stageBackendUrls(spec, stage, name), namespace, kind);
     objects.push(...r.objects);
     targets.set(name, r.targets);
   }

@@ -8,11 +8,10 @@ import { mtlsSections, routeHostnames } from './domains';
 import { observabilityNotes, observabilityObjects } from './observability-objects';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import type { Measured } from '../../lib/capabilities/types';
-import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
-import { functionBindings } from '../../lib/capabilities/targets/kubernetes-options';
+import { dedupeProblems, SynthesisError } from '../../lib/model/errors';
 import { backendKindOf, ENABLE_BACKEND_HELM_VALUE } from '../../lib/capabilities/targets/kubernetes-differences';
 import type { GatewaySpec, KubernetesBackendKind, RouteSpec } from '../../lib/model/types';
-import { bindingService, stageBackends, type BackendTarget } from './backends';
+import { stageBackends, type BackendTarget } from './backends';
 import { directResponse, extensionRef, headerFilters, hostRewrite, rewriteSubstitution, urlRewrite, type FilterContext } from './filters';
 import { gatewayObjects, kubernetesSettings, parentRef, type KubernetesSettings } from './gateway';
 import { referenceGrants } from './grants';
@@ -118,10 +117,9 @@ function pathLengths(c: StageContext): Measured[] {
   return [...c.paths].flatMap(([id, matches]) => matches.map((m) => ({ where: id, kind: 'pathMatch' as const, bytes: m.value.length })));
 }
 
-function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], clashes: SynthesisProblem[]): KubernetesStagePlan {
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[]): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
   const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage), options.backendKind ?? backendKindOf(spec));
-  clashes.push(...serviceClashes(spec, stage, namespace, settings, backends.objects));
   const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, measured, shared: new Map() };
   c.measured.push(...pathLengths(c));
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
@@ -172,19 +170,6 @@ function llmPolicies(c: StageContext, llm: LlmStage): K8sObject[] {
   return out;
 }
 
-/** A generated backend Service must not take the name of a function binding's Service in the same namespace. */
-function serviceClashes(spec: GatewaySpec, stage: string, namespace: string, settings: KubernetesSettings, objects: K8sObject[]): SynthesisProblem[] {
-  const problems: SynthesisProblem[] = [];
-  const generated = new Set(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name));
-  for (const binding of functionBindings(spec)) {
-    const svc = bindingService(settings.functionsOf(stage), binding);
-    if ((svc.namespace ?? namespace) === namespace && generated.has(svc.name)) {
-      problems.push({ target: TARGET, where: 'gateway', feature: 'backend.http', message: `stage ${stage}: the Service ${svc.name} of function binding ${binding} has the name of the Service anygate generates for an HTTP backend; name the binding's Service in kubernetes.functions, or set kubernetes.backendKind: Backend` });
-    }
-  }
-  return problems;
-}
-
 const usesApiKey = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.flat().some((n) => spec.authorizers[n].type === 'apiKey');
 
 function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings, backendKind: KubernetesBackendKind): string[] {
@@ -225,11 +210,9 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   const stages = options.stages ?? Object.keys(spec.stages);
   const settings = kubernetesSettings(spec, options);
   const measured: Measured[] = [];
-  // A generated backend Service named like a binding's Service: known only once the names are made.
-  const clashes: SynthesisProblem[] = [];
-  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured, clashes));
+  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured));
   // Every stage measures the same paths: each problem once.
-  const problems = dedupeProblems([...clashes, ...emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured)]);
+  const problems = dedupeProblems(emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured));
   if (problems.length) throw new SynthesisError(TARGET, problems);
   return { stages: plan, notes: notes(spec, plan, settings, options.backendKind ?? backendKindOf(spec)) };
 }

@@ -8,6 +8,7 @@ import { DEFAULT_GATEWAY, resolveCreateGateway, type ResolvedCreateGateway } fro
 import type { GatewaySpec } from '../../lib/model/types';
 import { clientTrafficPolicies, domainCrossNamespaceRefs, domainListeners } from './domains';
 import { dnsLabel } from './names';
+import { stageFunctions, stageNamespace } from '../../lib/capabilities/targets/kubernetes-names';
 import type { K8sObject, KubernetesCompileOptions, ServiceRef } from './plan';
 
 const GW_API = 'gateway.networking.k8s.io/v1';
@@ -35,9 +36,9 @@ export function kubernetesSettings(spec: GatewaySpec, options: KubernetesCompile
     gateway,
     ...(hostnames?.length ? { hostnames } : {}),
     ...(createInput ? { create: resolveCreateGateway(createInput, gateway.name) } : {}),
-    namespaceOf: (stage) => options.namespaces?.[stage] ?? k.namespaces?.[stage] ?? dnsLabel(spec.name, stage),
+    namespaceOf: (stage) => stageNamespace(spec, options, stage),
     // Binding by binding: the options' Service wins over the spec's.
-    functionsOf: (stage) => ({ ...k.functions?.[stage], ...options.functions?.[stage] }),
+    functionsOf: (stage) => stageFunctions(spec, options, stage),
   };
 }
 

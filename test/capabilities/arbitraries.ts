@@ -17,7 +17,7 @@ const route = fc.record({
   // '/g/{q+}' beside '/g/{p}/c': a greedy parameter beside a plain one at the same position.
   path: pick('/a', '/a/{id}', '/a/{id}/b', '/f/{p+}', '/t/{id}.json', '/x/y', '/', '/g/{q+}', '/g/{p}/c'),
   backend: pick('api', 'weighted', 'fn', 'canned', 'breaker'),
-  auth: pick<unknown>('none', ['jwt'], ['key'], ['qkey'], ['custom'], [['jwt', 'key']], [['jwt'], ['key']], ['plainjwt'], [['custom', 'jwt']], [['custom'], ['jwt']]),
+  auth: pick<unknown>('none', ['jwt'], ['key'], ['qkey'], ['custom'], [['jwt', 'key']], [['jwt'], ['key']], ['plainjwt'], [['custom', 'jwt']]),
   scopes: fc.array(scope, { maxLength: 2 }),
   rateLimit: maybe(rate),
   cache: maybe(fc.record({ ttlSeconds: pick(0, 60, 3600, 7200), shared: fc.boolean(), key: maybe(fc.record({ query: fc.constant(['q']), headers: fc.constant(['x-h']) })) })),
@@ -70,6 +70,8 @@ export const gatewayInput = fc
     canary: maybe(pick('api-next', 'api-next-path', 'api-next-http')),
     // Routes of one JWT authorizer each: 11 need more API Gateway authorizers than the default quota.
     jwtRoutes: maybe(pick(2, 11)),
+    // The function backend's binding named like the Service Kubernetes generates for backend api.
+    fnBinding: maybe(pick('agree-api')),
   })
   .map((g) => {
     const stages: Record<string, unknown> = { prod: { variables: { region: 'eu' }, ...(g.throttle ? { throttle: g.throttle } : {}) } };
@@ -80,7 +82,7 @@ export const gatewayInput = fc
         api: { type: 'http', url: 'https://api.example.com/base' },
         weighted: { type: 'http', targets: g.weightedUrls.map((url, i) => ({ url, weight: i + 1 })) },
         breaker: { type: 'http', url: 'https://cb.example.com', circuitBreaker: { failures: 5, intervalSeconds: 60, tripSeconds: 30 } },
-        fn: { type: 'function' },
+        fn: { type: 'function', ...(g.fnBinding ? { binding: g.fnBinding } : {}) },
         'api-next': { type: 'http', url: 'https://next.example.com/base' },
         'api-next-path': { type: 'http', url: 'https://next.example.com/other' },
         'api-next-http': { type: 'http', url: 'http://localhost:9000/base' },
@@ -101,7 +103,9 @@ export const gatewayInput = fc
         const usesClaims = (x: unknown) => JSON.stringify(x ?? '').includes('${claim.');
         const t = r.transform && !jwtEverywhere && usesClaims(r.transform) ? undefined : r.transform;
         const rewrite = t?.request?.rewritePath === '/internal/{id}' && !r.path.includes('{id}') ? { ...t, request: { ...t.request, rewritePath: '/internal' } } : t;
-        return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: rewrite };
+        // ${path.id} only where the path has {id} (validation refuses it elsewhere, and the run would be thrown away).
+        const own = rewrite && !r.path.includes('{id}') && JSON.stringify(rewrite).includes('${path.id}') ? (JSON.parse(JSON.stringify(rewrite).replaceAll('${path.id}', '${header.x-a}')) as typeof rewrite) : rewrite;
+        return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: own };
       }).concat(Array.from({ length: g.jwtRoutes ?? 0 }, (_, i) => ({ method: 'GET', path: `/j/${i}`, backend: 'api', auth: [`j${i}`] }) as never)),
       stages,
       ...(g.cors ? { cors: { allowOrigins: ['https://app.example.com'] } } : {}),
@@ -110,7 +114,8 @@ export const gatewayInput = fc
       ...(g.versions
         ? { versions: { scheme: g.versions.scheme, ...(g.versions.name && g.versions.scheme !== 'path' ? { name: g.versions.name } : {}), list: [{ name: 'v1', ...(g.versions.deprecated ? { deprecated: '2026-06-01', sunset: '2027-01-31', link: 'https://example.com/v1' } : {}) }, { name: 'v2' }] } }
         : {}),
-      ...(g.canary ? { release: { canary: { percent: 10, backend: g.canary, of: 'api' } } } : {}),
+      // A canary of `api` needs a route on api, and no stage overriding api's URL (validation refuses both).
+      ...(g.canary && g.routes.some((r) => r.backend === 'api') && !(g.twoStages && g.stageBackend) ? { release: { canary: { percent: 10, backend: g.canary, of: 'api' } } } : {}),
     };
   });
 
@@ -123,6 +128,9 @@ export const compileOptions = fc.record({
   stages: pick(undefined, ['prod'], ['prod', 'nope']),
   /** Kubernetes namespaces by stage: two stages in one namespace, or a stage the spec lacks. */
   namespaces: pick<Record<string, string> | undefined>(undefined, { prod: 'shop' }, { prod: 'shop', dev: 'shop' }, { qa: 'shop' }),
+  /** Kubernetes: HTTP backends as Backends (no generated Service), and binding Services named like generated ones, in the stage's namespace or another. */
+  backendKind: pick(undefined, 'Backend' as const),
+  functions: pick<Record<string, Record<string, { name: string; namespace?: string }>> | undefined>(undefined, { prod: { fn: { name: 'agree-api' } } }, { prod: { authz: { name: 'agree-weighted-2' } } }, { prod: { fn: { name: 'agree-api', namespace: 'elsewhere' } } }),
   azureSku: fc.constantFrom(...AZURE_SKUS),
   apigeeEnvironmentType: fc.constantFrom(...APIGEE_ENVIRONMENT_TYPES),
 });

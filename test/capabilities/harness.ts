@@ -5,7 +5,7 @@
 import type { Compile } from '../../lib/capabilities/portability';
 import { portability } from '../../lib/capabilities/portability';
 import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type AzureSku, type SupportOptions, type Target } from '../../lib/capabilities/types';
-import { SynthesisError, formatProblem } from '../../lib/model/errors';
+import { SynthesisError, formatProblem, type SynthesisProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { compileApigee } from '../../providers/apigee/compile';
 import { compileAws } from '../../providers/aws/compile';
@@ -33,7 +33,7 @@ const COMPILERS: Record<Target, Compile> = {
   aws: memo((spec, o) => compileAws(spec, { ...o.aws, stages: o.aws?.stages && [...o.aws.stages] })),
   azure: memo((spec, o) => compileAzure(spec, { sku: o.azureSku, ...o.azure })),
   apigee: memo((spec, o) => compileApigee(spec, { environmentType: o.apigeeEnvironmentType })),
-  kubernetes: memo((spec) => compileKubernetes(spec)),
+  kubernetes: memo((spec, o) => compileKubernetes(spec, o.kubernetes)),
 };
 
 export type DrawnOptions = { cacheClusterSize?: string; externalCache: boolean; azureSku: AzureSku; apigeeEnvironmentType: ApigeeEnvironmentType };
@@ -48,21 +48,29 @@ function variants(target: Target, o: DrawnOptions, all: boolean | 'distinct' = f
   return (all === 'distinct' ? (['INTERMEDIATE', 'BASE'] as const) : all ? APIGEE_ENVIRONMENT_TYPES : [o.apigeeEnvironmentType]).map((apigeeEnvironmentType) => ({ apigeeEnvironmentType }));
 }
 
-function synthRefusals(spec: GatewaySpec, target: Target, options: SupportOptions): string[] {
+/** What synth refuses for `spec` on `target` with `options` (the compile runs once per spec and options); [] when it compiles. */
+export function synthProblems(spec: GatewaySpec, target: Target, options: SupportOptions): readonly SynthesisProblem[] {
   try {
     COMPILERS[target](spec, options);
     return [];
   } catch (e) {
-    if (e instanceof SynthesisError) return e.problems.map(formatProblem).sort();
+    if (e instanceof SynthesisError) return e.problems;
     throw e;
   }
 }
+
+/** The report for `spec` on `target`, with the compilers synth runs (sharing synthProblems' compile). */
+export function reportProblems(spec: GatewaySpec, target: Target, options: SupportOptions): SynthesisProblem[] {
+  return portability(spec, [target], { ...options, compilers: COMPILERS }).problems;
+}
+
+const synthRefusals = (spec: GatewaySpec, target: Target, options: SupportOptions) => synthProblems(spec, target, options).map(formatProblem).sort();
 
 /** What disagrees for one spec on one target: `options: reported [..], synth [..]`; [] when they agree. */
 export function disagreements(spec: GatewaySpec, target: Target, o: DrawnOptions, allTiers: boolean | 'distinct' = false): string[] {
   const out: string[] = [];
   for (const options of variants(target, o, allTiers)) {
-    const reported = portability(spec, [target], { ...options, compilers: COMPILERS }).problems.map(formatProblem).sort();
+    const reported = reportProblems(spec, target, options).map(formatProblem).sort();
     const refused = synthRefusals(spec, target, options);
     if (JSON.stringify(reported) !== JSON.stringify(refused)) out.push(`${target} ${JSON.stringify(options)}: reported ${JSON.stringify(reported)}, synth ${JSON.stringify(refused)}`);
   }

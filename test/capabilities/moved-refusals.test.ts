@@ -84,6 +84,23 @@ describe('spec-phase refusals moved into the records', () => {
     expect(recordLines(spec, 'kubernetes', o)).toEqual(synthLines(spec, 'kubernetes', o));
   });
 
+  it("Kubernetes: a function binding's Service named like a generated backend Service is the backend.http record, in the spec's functions, the options' or by the binding's own name", () => {
+    const s = baseSpec();
+    s.stages = { prod: {} };
+    s.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
+    const byName = toGatewaySpec({ ...s, backends: { ...s.backends, fn: { type: 'function', binding: 'shop-api' } } });
+    const inSpec = toGatewaySpec({ ...s, kubernetes: { functions: { prod: { fn: { name: 'shop-api' } } } } });
+    const inOptions: SupportOptions = { kubernetes: { functions: { prod: { fn: { name: 'shop-api' } } } } };
+    const cases: [GatewaySpec, SupportOptions][] = [[byName, {}], [inSpec, {}], [toGatewaySpec(s), inOptions]];
+    for (const [spec, o] of cases) {
+      expect(recordLines(spec, 'kubernetes', o).join('\n')).toMatch(/gateway: backend\.http on kubernetes: stage prod: the Service shop-api of function binding (shop-api|fn) has the name of the Service anygate generates/);
+      expect(recordLines(spec, 'kubernetes', o)).toEqual(synthLines(spec, 'kubernetes', o));
+      // Backends as Envoy Gateway Backend objects, or the binding's Service in another namespace: no clash.
+      expect(recordLines(spec, 'kubernetes', { kubernetes: { ...o.kubernetes, backendKind: 'Backend' } })).toEqual([]);
+    }
+    expect(recordLines(toGatewaySpec(s), 'kubernetes', { kubernetes: { functions: { prod: { fn: { name: 'shop-api', namespace: 'functions' } } } } })).toEqual([]);
+  });
+
   it("Azure: apiDefinition 'openapi' with an ANY route and a greedy parameter is the route.any and path.greedy records", () => {
     const s = baseSpec();
     s.routes.push({ method: 'ANY', path: '/any', backend: 'api', auth: 'none' }, { method: 'GET', path: '/files/{rest+}', backend: 'api', auth: 'none' });

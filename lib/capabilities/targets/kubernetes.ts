@@ -16,7 +16,9 @@ import { unreadablePlaceholders } from './kubernetes-headers';
 import { amendedKubernetesOptions, functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
 import { KUBERNETES_LIFECYCLE } from './lifecycle';
-import { KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
+import { backendKindOf, KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
+import { backendObjectName, bindingServiceName, stageBackendUrls, stageFunctions, stageNamespace } from './kubernetes-names';
+import { flatSpec } from '../../model/versions';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
 export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
@@ -130,10 +132,37 @@ const optionsProblems = (ctx: CheckContext): SynthesisProblem[] =>
     feature: 'options.target' as const,
   }));
 
-/** The selected stages exist (compile option `stages`), and the amended `kubernetes:` block holds. */
+/**
+ * A Service generated for an HTTP backend (backendKind Service) must not take the name of a
+ * function binding's Service in the same namespace, in any stage compiled: one would overwrite
+ * the other. Decided on the spec as the compiler reads it (versions and canary flattened).
+ */
+const serviceClashes = (ctx: CheckContext): SynthesisProblem[] => {
+  const k8s = ctx.options.kubernetes;
+  if ((k8s?.backendKind ?? backendKindOf(ctx.spec)) !== 'Service') return [];
+  const bindings = functionBindings(ctx.spec);
+  if (!bindings.length) return [];
+  // flatSpec returns the spec itself when it has neither versions nor a canary.
+  const spec = ctx.spec.versions || ctx.spec.release?.canary ? flatSpec(ctx.spec) : ctx.spec;
+  const http = [...new Set(spec.routes.map((r) => r.backend))].filter((b) => spec.backends[b].type === 'http');
+  const out: SynthesisProblem[] = [];
+  for (const stage of (k8s?.stages ?? Object.keys(spec.stages)).filter((s) => spec.stages[s])) {
+    const namespace = stageNamespace(spec, k8s, stage);
+    const generated = new Set(http.flatMap((b) => stageBackendUrls(spec, stage, b).map((_, i, all) => backendObjectName(spec.name, b, i, all.length))));
+    for (const binding of bindings) {
+      const svc = bindingServiceName(stageFunctions(spec, k8s, stage), binding);
+      if ((svc.namespace ?? namespace) === namespace && generated.has(svc.name))
+        out.push({ ...ctx.problem('gateway', `stage ${stage}: the Service ${svc.name} of function binding ${binding} has the name of the Service anygate generates for an HTTP backend; name the binding's Service in kubernetes.functions, or set kubernetes.backendKind: Backend`), feature: 'backend.http' });
+    }
+  }
+  return out;
+};
+
+/** The selected stages exist (compile option `stages`), the amended `kubernetes:` block holds, and no generated Service takes a binding's name. */
 const stageCheck = (ctx: CheckContext): SynthesisProblem[] => [
   ...unknownStages(ctx.spec, ctx.options.kubernetes?.stages ?? []).map((u) => ctx.problem('gateway', u.message)),
   ...optionsProblems(ctx),
+  ...serviceClashes(ctx),
 ];
 
 /** Path match values and the plans' global rate-limit rules, each against its CRD limit. */
