@@ -213,5 +213,8 @@
     var sent = Number(context.getVariable("target.sent.start.timestamp"));
     var got = Number(context.getVariable("target.received.end.timestamp"));
     context.setVariable("anygate.log.backendLatencyMs", sent > 0 && got >= sent ? String(got - sent) : "null");
+    // The W3C trace id of the request's traceparent (forwarded to the target as it came); hex only, so safe as a JSON string.
+    var tp = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(String(context.getVariable("request.header.traceparent") || ""));
+    context.setVariable("anygate.log.traceId", tp && !/^0+$/.test(tp[1]) ? "\"" + tp[1] + "\"" : "null");
   }
 })();
