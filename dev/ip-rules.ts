@@ -23,8 +23,16 @@ export function parseClient(text: string): Addr | undefined {
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
 }
 
-/** The ranges a CIDR covers: an IPv4-mapped range with prefix >= 96 also as its IPv4 range. */
-function ranges(cidr: string): [Addr, number][] {
+const rangeCache = new Map<string, readonly [Addr, number][]>();
+
+/** The ranges a CIDR covers: an IPv4-mapped range with prefix >= 96 also as its IPv4 range. Parsed once per CIDR: the spec's rules are few and every request reads them. */
+function ranges(cidr: string): readonly [Addr, number][] {
+  let known = rangeCache.get(cidr);
+  if (!known) rangeCache.set(cidr, (known = parseRanges(cidr)));
+  return known;
+}
+
+function parseRanges(cidr: string): [Addr, number][] {
   const [addr, prefix] = ipaddr.parseCIDR(cidr.includes('/') ? cidr : `${cidr}/${ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128}`);
   const out: [Addr, number][] = [[addr, prefix]];
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) out.push([(addr as ipaddr.IPv6).toIPv4Address(), prefix - 96]);

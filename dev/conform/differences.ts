@@ -138,8 +138,13 @@ function situationRequests(spec: GatewaySpec, stage: string, h: RouteHelpers): S
     out.push({ situation: 'cache with no-cache', route: cached, setup: fill, request: () => ({ ...fill, headers: { 'Cache-Control': 'no-cache' } }) });
   }
 
-  // Over the rate limit: a route every profile limits within the request budget (the count is each profile's).
-  const limited = usable.find((r) => ALL_PROFILES.every((p) => (h.capacity(spec, stage, r, p) ?? Infinity) + 1 <= h.maxRepeat));
+  // Over the rate limit: the route every profile limits soonest within the request budget (the
+  // count is each profile's). The cheapest one: against a live gateway each request is real traffic.
+  const cost = (r: RouteSpec) => Math.max(...ALL_PROFILES.map((p) => (h.capacity(spec, stage, r, p) ?? Infinity) + 1));
+  const limited = usable
+    .map((r) => ({ r, n: cost(r) }))
+    .filter((x) => x.n <= h.maxRepeat)
+    .reduce<{ r: RouteSpec; n: number } | undefined>((best, x) => (best && best.n <= x.n ? best : x), undefined)?.r;
   if (limited) out.push({ situation: 'over the rate limit', route: limited, request: (p) => ({ ...base(limited), repeat: h.capacity(spec, stage, limited, p)! + 1 }) });
 
   // Quota exhausted: a key route whose consumer's quota runs out before any rate limit does, on every profile.
