@@ -35,6 +35,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // The CLI tests run the compiled CLI (dist/); this rebuilds it when a source is newer.
   globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Each worker holds aws-cdk-lib and Pulumi in memory; two workers match the 2-core machines.
   maxWorkers: 2,
   // The slowest files first, also on a fresh clone with no timing cache (test/sequencer.js).

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { viaLintServer } from './lint-server';
 
 export interface ToolResult {
   code: number | null;
@@ -10,6 +11,8 @@ export interface ToolResult {
 }
 
 function run(cmd: string, args: string[], cwd?: string): ToolResult {
+  const served = viaLintServer(cmd, args, cwd);
+  if (served) return served;
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd });
   if (r.error) throw new Error(`${cmd} could not run (${r.error.message}); .ci/run installs the validators`);
   return { code: r.status, out: `${r.stdout}${r.stderr}` };

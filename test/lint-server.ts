@@ -1,0 +1,50 @@
+/**
+ * The suite's lint server (test/lint-server.py): cfn-lint and openapi-spec-validator imported once
+ * for the whole run instead of once per call. Started by the global setup, stopped by the global
+ * teardown; test/validators.ts sends it the calls and runs the CLI itself when it does not answer.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const SCRIPT = path.join(__dirname, 'lint-server.py');
+/** The tools the server runs. */
+export const SERVED = new Set(['cfn-lint', 'openapi-spec-validator']);
+/** The client's exit code when no server answers (the caller then runs the CLI). */
+const UNAVAILABLE = 75;
+
+/** One socket per checkout (a Unix socket path must stay short, so not under the checkout). */
+function socketPath(): string {
+  return path.join(tmpdir(), `anygate-lint-${createHash('sha256').update(path.resolve(__dirname)).digest('hex').slice(0, 12)}.sock`);
+}
+
+/** Starts the server in the background (it warms up while the first test files load); returns its pid. */
+export function startLintServer(): number | undefined {
+  const socket = socketPath();
+  const child = spawn('python3', [SCRIPT, 'serve', socket], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined); // no python3: every call runs the CLI
+  child.unref();
+  process.env.ANYGATE_LINT_SOCKET = socket;
+  return child.pid;
+}
+
+/** Stops the server the setup started. */
+export function stopLintServer(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone (it stops when idle)
+  }
+}
+
+/** The tool's output and exit code from the server, or undefined when none answers. */
+export function viaLintServer(cmd: string, args: string[], cwd?: string): { code: number | null; out: string } | undefined {
+  const socket = process.env.ANYGATE_LINT_SOCKET;
+  if (!socket || !SERVED.has(cmd) || !existsSync(socket)) return undefined;
+  const r = spawnSync('python3', ['-S', SCRIPT, 'call', socket, cmd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd });
+  if (r.error || r.status === UNAVAILABLE) return undefined;
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
