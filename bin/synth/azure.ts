@@ -1,5 +1,6 @@
 /**
- * out/azure/<stage>: the ApimPlan (policy XML files, plan.json) and resources.json, the resource
+ * out/azure/<stage>: the ApimPlan (plan.json, the API and product policy XML files) and
+ * resources.json, the resource
  * list written straight from the plan (no Pulumi runtime). Deploy-time references are shown as
  * placeholders (`<secret env:KEY>`, `<binding orders-fn url>`, `<arg serviceName>`,
  * `<petstore-api.id>`): no key value is read, so none can leak into the output.
@@ -18,6 +19,7 @@ export interface AzureResult {
   resources: number;
   policies: number;
   warnings: string[];
+  /** The policy documents written as files of their own (API and product policies). */
   policyFiles: string[];
 }
 
@@ -53,6 +55,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
   const artifacts: Artifact[] = [];
   const policyFiles: string[] = [];
   let resources = 0;
+  let policies = 0;
   const warnings = new Set<string>();
   for (const stage of stages) {
     const plan = compileAzure(spec, { sku, stage });
@@ -62,16 +65,27 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     const base = `azure/${stage}`;
     const add = (kind: string, name: string, rel: string, content: string) => {
       artifacts.push({ target: 'azure', kind, name, path: writeFile(outDir, rel, content) });
-      if (kind === 'policy') policyFiles.push(path.join(outDir, rel));
+      if (kind === 'policy') {
+        policyFiles.push(path.join(outDir, rel));
+        policies++;
+      }
     };
     add('policy', `${stage}/api`, `${base}/policies/api.xml`, plan.apiPolicy);
-    for (const o of plan.operations) if (o.policy) add('policy', `${stage}/operation/${o.id}`, `${base}/policies/operations/${o.id}.xml`, o.policy);
     for (const p of plan.products) if (p.policy) add('policy', `${stage}/product/${p.id}`, `${base}/policies/products/${p.id}.xml`, p.policy);
     const { resources: list, ...rest } = plan;
     add('plan', `${stage}/plan`, `${base}/plan.json`, json(rest));
+    // Operation policies (one per route) are written once, inside plan.json (and as the value of
+    // their ApiOperationPolicy in resources.json), not as a file each: creating thousands of
+    // files was most of a large synthesis. The manifest says where each one is held, so `anygate
+    // diff` and bin/synth/contents.ts read them as the files they were.
+    plan.operations.forEach((o, i) => {
+      if (!o.policy) return;
+      artifacts.push({ target: 'azure', kind: 'policy', name: `${stage}/operation/${o.id}`, path: `${base}/plan.json`, entry: `policies/operations/${o.id}.xml`, pointer: `/operations/${i}/policy` });
+      policies++;
+    });
     const graph = resourceList(list, spec.name);
     resources += graph.length;
     add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));
   }
-  return { artifacts, resources, policies: policyFiles.length, warnings: [...warnings], policyFiles };
+  return { artifacts, resources, policies, warnings: [...warnings], policyFiles };
 }
