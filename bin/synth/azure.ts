@@ -3,7 +3,10 @@
  * resources.json, the resource
  * list written straight from the plan (no Pulumi runtime). Deploy-time references are shown as
  * placeholders (`<secret env:KEY>`, `<binding orders-fn url>`, `<arg serviceName>`,
- * `<petstore-api.id>`): no key value is read, so none can leak into the output.
+ * `<petstore-api.id>`): no key value is read, so none can leak into the output. A policy's XML is
+ * written once: the API and product policies as files under policies/, the operation policies in
+ * plan.json; resources.json names it in the policy resource's `value` (`<policy policies/api.xml>`,
+ * `<policy policies/operations/<id>.xml>`, paths as unpacked: bin/synth/contents.ts).
  */
 import * as path from 'node:path';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -84,6 +87,21 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
       policies++;
     });
     const graph = resourceList(list, spec.name);
+    // Each policy resource's XML is held once (policies/ or plan.json): resources.json names it.
+    const held = new Map<string, string>([[`ApiPolicy ${plan.apiId}`, plan.apiPolicy]]);
+    for (const o of plan.operations) if (o.policy) held.set(`ApiOperationPolicy ${plan.apiId} ${o.id}`, o.policy);
+    for (const p of plan.products) if (p.policy) held.set(`ProductPolicy ${p.id}`, p.policy);
+    const where: Record<string, (i: Record<string, unknown>) => string> = {
+      'azure-native:apimanagement:ApiPolicy': (i) => `ApiPolicy ${i.apiId}`,
+      'azure-native:apimanagement:ApiOperationPolicy': (i) => `ApiOperationPolicy ${i.apiId} ${i.operationId}`,
+      'azure-native:apimanagement:ProductPolicy': (i) => `ProductPolicy ${i.productId}`,
+    };
+    const file = (key: string) => (key.startsWith('ApiPolicy ') ? 'policies/api.xml' : key.startsWith('ProductPolicy ') ? `policies/products/${key.split(' ')[1]}.xml` : `policies/operations/${key.split(' ')[2]}.xml`);
+    for (const r of graph) {
+      const inputs = r.inputs as Record<string, unknown>;
+      const key = where[r.type]?.(inputs);
+      if (key !== undefined && held.get(key) === inputs.value) inputs.value = `<policy ${file(key)}>`;
+    }
     resources += graph.length;
     add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));
   }
