@@ -87,20 +87,20 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
       policies++;
     });
     const graph = resourceList(list, spec.name);
-    // Each policy resource's XML is held once (policies/ or plan.json): resources.json names it.
-    const held = new Map<string, string>([[`ApiPolicy ${plan.apiId}`, plan.apiPolicy]]);
-    for (const o of plan.operations) if (o.policy) held.set(`ApiOperationPolicy ${plan.apiId} ${o.id}`, o.policy);
-    for (const p of plan.products) if (p.policy) held.set(`ProductPolicy ${p.id}`, p.policy);
-    const where: Record<string, (i: Record<string, unknown>) => string> = {
+    // Each policy resource's XML is held once (policies/ or plan.json): resources.json names it
+    // by its path as unpacked (contents.ts).
+    const held = new Map<string, { xml: string; file: string }>([[`ApiPolicy ${plan.apiId}`, { xml: plan.apiPolicy, file: 'policies/api.xml' }]]);
+    for (const o of plan.operations) if (o.policy) held.set(`ApiOperationPolicy ${plan.apiId} ${o.id}`, { xml: o.policy, file: `policies/operations/${o.id}.xml` });
+    for (const p of plan.products) if (p.policy) held.set(`ProductPolicy ${p.id}`, { xml: p.policy, file: `policies/products/${p.id}.xml` });
+    const keyOf: Record<string, (i: Record<string, unknown>) => string> = {
       'azure-native:apimanagement:ApiPolicy': (i) => `ApiPolicy ${i.apiId}`,
       'azure-native:apimanagement:ApiOperationPolicy': (i) => `ApiOperationPolicy ${i.apiId} ${i.operationId}`,
       'azure-native:apimanagement:ProductPolicy': (i) => `ProductPolicy ${i.productId}`,
     };
-    const file = (key: string) => (key.startsWith('ApiPolicy ') ? 'policies/api.xml' : key.startsWith('ProductPolicy ') ? `policies/products/${key.split(' ')[1]}.xml` : `policies/operations/${key.split(' ')[2]}.xml`);
     for (const r of graph) {
       const inputs = r.inputs as Record<string, unknown>;
-      const key = where[r.type]?.(inputs);
-      if (key !== undefined && held.get(key) === inputs.value) inputs.value = `<policy ${file(key)}>`;
+      const policy = keyOf[r.type] && held.get(keyOf[r.type]!(inputs));
+      if (policy && policy.xml === inputs.value) inputs.value = `<policy ${policy.file}>`;
     }
     resources += graph.length;
     add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));
