@@ -1,6 +1,8 @@
 /**
- * out/apigee: the proxy bundle (zipped once, and unpacked under apiproxy/), the plan, and
- * resources.json written straight from the plan's resource list (no Pulumi runtime).
+ * out/apigee: the proxy bundle (the zip ApigeeGateway deploys), the plan, and resources.json
+ * written straight from the plan's resource list (no Pulumi runtime). The bundle's files are
+ * written once, in the zip: the manifest lists each one with its entry name, and
+ * bin/synth/contents.ts reads them (`anygate diff`, the goldens, apigeelint on the unpacked tree).
  */
 import * as path from 'node:path';
 import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
@@ -26,9 +28,10 @@ export async function synthApigee(spec: GatewaySpec, outDir: string, stages: str
   const artifacts: Artifact[] = [];
   const zip = await bundleZip(plan);
   // The name ApigeeGateway gives the same bytes, so a Pulumi program and synth agree.
-  artifacts.push({ target: 'apigee', kind: 'bundle', name: plan.proxyName, path: writeFile(outDir, `apigee/${plan.proxyName}-${sha256(zip).slice(0, 12)}.zip`, zip) });
-  for (const [file, content] of Object.entries(plan.files)) {
-    artifacts.push({ target: 'apigee', kind: file.startsWith('policies/') ? 'policy' : 'proxy', name: file, path: writeFile(outDir, `apigee/apiproxy/${file}`, content) });
+  const zipPath = writeFile(outDir, `apigee/${plan.proxyName}-${sha256(zip).slice(0, 12)}.zip`, zip);
+  artifacts.push({ target: 'apigee', kind: 'bundle', name: plan.proxyName, path: zipPath });
+  for (const file of Object.keys(plan.files)) {
+    artifacts.push({ target: 'apigee', kind: file.startsWith('policies/') ? 'policy' : 'proxy', name: file, path: zipPath, entry: `apiproxy/${file}` });
   }
   const { files: _files, resources, ...rest } = plan;
   void _files;

@@ -1,8 +1,12 @@
 /**
- * out/azure/<stage>: the ApimPlan (policy XML files, plan.json) and resources.json, the resource
+ * out/azure/<stage>: the ApimPlan (plan.json, the API and product policy XML files) and
+ * resources.json, the resource
  * list written straight from the plan (no Pulumi runtime). Deploy-time references are shown as
  * placeholders (`<secret env:KEY>`, `<binding orders-fn url>`, `<arg serviceName>`,
- * `<petstore-api.id>`): no key value is read, so none can leak into the output.
+ * `<petstore-api.id>`): no key value is read, so none can leak into the output. A policy's XML is
+ * written once: the API and product policies as files under policies/, the operation policies in
+ * plan.json; resources.json names it in the policy resource's `value` (`<policy policies/api.xml>`,
+ * `<policy policies/operations/<id>.xml>`, paths as unpacked: bin/synth/contents.ts).
  */
 import * as path from 'node:path';
 import type { AzureSku } from '../../lib/capabilities/types';
@@ -18,6 +22,7 @@ export interface AzureResult {
   resources: number;
   policies: number;
   warnings: string[];
+  /** The policy documents written as files of their own (API and product policies). */
   policyFiles: string[];
 }
 
@@ -63,6 +68,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
   const artifacts: Artifact[] = [];
   const policyFiles: string[] = [];
   let resources = 0;
+  let policies = 0;
   const warnings = new Set<string>();
   for (const stage of stages) {
     const plan = compileAzure(spec, { sku, stage });
@@ -72,16 +78,42 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     const base = `azure/${stage}`;
     const add = (kind: string, name: string, rel: string, content: string) => {
       artifacts.push({ target: 'azure', kind, name, path: writeFile(outDir, rel, content) });
-      if (kind === 'policy') policyFiles.push(path.join(outDir, rel));
+      if (kind === 'policy') {
+        policyFiles.push(path.join(outDir, rel));
+        policies++;
+      }
     };
     add('policy', `${stage}/api`, `${base}/policies/api.xml`, plan.apiPolicy);
-    for (const o of plan.operations) if (o.policy) add('policy', `${stage}/operation/${o.id}`, `${base}/policies/operations/${o.id}.xml`, o.policy);
     for (const p of plan.products) if (p.policy) add('policy', `${stage}/product/${p.id}`, `${base}/policies/products/${p.id}.xml`, p.policy);
     const { resources: list, ...rest } = plan;
     add('plan', `${stage}/plan`, `${base}/plan.json`, json(rest));
+    // Operation policies (one per route) are written once, inside plan.json (and as the value of
+    // their ApiOperationPolicy in resources.json), not as a file each: creating thousands of
+    // files was most of a large synthesis. The manifest says where each one is held, so `anygate
+    // diff` and bin/synth/contents.ts read them as the files they were.
+    plan.operations.forEach((o, i) => {
+      if (!o.policy) return;
+      artifacts.push({ target: 'azure', kind: 'policy', name: `${stage}/operation/${o.id}`, path: `${base}/plan.json`, entry: `policies/operations/${o.id}.xml`, pointer: `/operations/${i}/policy` });
+      policies++;
+    });
     const graph = resourceList(list, spec.name);
+    // Each policy resource's XML is held once (policies/ or plan.json): resources.json names it
+    // by its path as unpacked (contents.ts).
+    const held = new Map<string, { xml: string; file: string }>([[`ApiPolicy ${plan.apiId}`, { xml: plan.apiPolicy, file: 'policies/api.xml' }]]);
+    for (const o of plan.operations) if (o.policy) held.set(`ApiOperationPolicy ${plan.apiId} ${o.id}`, { xml: o.policy, file: `policies/operations/${o.id}.xml` });
+    for (const p of plan.products) if (p.policy) held.set(`ProductPolicy ${p.id}`, { xml: p.policy, file: `policies/products/${p.id}.xml` });
+    const keyOf: Record<string, (i: Record<string, unknown>) => string> = {
+      'azure-native:apimanagement:ApiPolicy': (i) => `ApiPolicy ${i.apiId}`,
+      'azure-native:apimanagement:ApiOperationPolicy': (i) => `ApiOperationPolicy ${i.apiId} ${i.operationId}`,
+      'azure-native:apimanagement:ProductPolicy': (i) => `ProductPolicy ${i.productId}`,
+    };
+    for (const r of graph) {
+      const inputs = r.inputs as Record<string, unknown>;
+      const policy = keyOf[r.type] && held.get(keyOf[r.type]!(inputs));
+      if (policy && policy.xml === inputs.value) inputs.value = `<policy ${policy.file}>`;
+    }
     resources += graph.length;
     add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));
   }
-  return { artifacts, resources, policies: policyFiles.length, warnings: [...warnings], policyFiles };
+  return { artifacts, resources, policies, warnings: [...warnings], policyFiles };
 }

@@ -10,6 +10,7 @@ import { diffLines } from 'diff';
 import microdiff from 'microdiff';
 import { ALL_TARGETS } from '../../lib/capabilities/types';
 import { AnygateError } from '../../lib/model/errors';
+import { OutContents } from './contents';
 
 const STATEFUL = new Set([
   'AWS::ApiGateway::RestApi',
@@ -58,6 +59,9 @@ interface ManifestArtifact {
   kind: string;
   name: string;
   path: string;
+  /** Held inside `path` (a zip entry, or a JSON pointer's text): contents.ts reads it. */
+  entry?: string;
+  pointer?: string;
 }
 
 function readManifest(dir: string): ManifestArtifact[] {
@@ -149,6 +153,7 @@ function graphEntries(oldDir: string, newDir: string, before: ManifestArtifact[]
 
 /** Policy and proxy files (APIM policy XML, Apigee bundle files), compared line by line. */
 function fileEntries(oldDir: string, newDir: string, before: ManifestArtifact[], after: ManifestArtifact[]): DiffEntry[] {
+  const readers = { [oldDir]: new OutContents(oldDir), [newDir]: new OutContents(newDir) };
   const files = (m: ManifestArtifact[]) => new Map(m.filter((a) => a.kind === 'policy' || a.kind === 'proxy').map((a) => [`${a.target}:${a.name}`, a]));
   const b = files(before);
   const n = files(after);
@@ -157,7 +162,7 @@ function fileEntries(oldDir: string, newDir: string, before: ManifestArtifact[],
     const oldA = b.get(k);
     const newA = n.get(k);
     const a = (oldA ?? newA)!;
-    const text = (dir: string, f?: ManifestArtifact) => (f ? readFileSync(path.join(dir, f.path), 'utf8') : '');
+    const text = (dir: string, f?: ManifestArtifact) => (f ? readers[dir]!.text(f) : '');
     const was = text(oldDir, oldA);
     const is = text(newDir, newA);
     if (was === is) continue;

@@ -6,8 +6,18 @@ export interface Artifact {
   /** template, asset, authorizer, transform, policy, plan, resources, bundle, proxy, openapi, portability. */
   readonly kind: string;
   readonly name: string;
-  /** Path relative to the out dir, with forward slashes. */
+  /** Path relative to the out dir, with forward slashes: the file that holds the artifact. */
   readonly path: string;
+  /**
+   * Set when the artifact is held inside `path` instead of being a file of its own (an Apigee
+   * bundle file inside the zip, an Azure operation policy inside plan.json): its path relative to
+   * the directory of `path` once unpacked (`apiproxy/policies/AM-x.xml`,
+   * `policies/operations/<id>.xml`), which is also its zip entry name. bin/synth/contents.ts reads it.
+   * @default - the artifact is the file `path`
+   */
+  readonly entry?: string;
+  /** For an artifact held in a JSON file: the JSON pointer (RFC 6901) to its text. @default - a zip entry */
+  readonly pointer?: string;
 }
 
 export interface TargetSummary {

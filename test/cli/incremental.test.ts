@@ -2,7 +2,7 @@
  * Incremental synthesis: into an existing out dir, unchanged files are not rewritten (mtime kept),
  * changed ones are, and files the new run does not write are removed.
  */
-import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { synth } from '../../bin/synth';
 import { listFiles } from '../../bin/synth/files';
@@ -34,20 +34,25 @@ describe('incremental synth into an existing out dir', () => {
     const touched = listFiles(out).filter((f) => statSync(path.join(out, f)).mtimeMs !== past);
     expect(touched).toEqual([]);
 
-    // One route fewer: its Azure operation policy goes, the body and plans change, the rest stays.
-    const dropped = spec.routes.find((r) => first.some((f) => f.endsWith(`/operations/${r.id}.xml`)))!;
+    // One route fewer: its Azure operation policy goes (from plan.json and the manifest), the body
+    // and plans change, the rest stays.
+    const manifest = () => JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { artifacts: { name: string; path: string; entry?: string }[] };
+    const held = (id: string) => manifest().artifacts.filter((a) => a.name.endsWith(`/operation/${id}`));
+    const dropped = spec.routes.find((r) => held(r.id).length > 0)!;
     const smaller: GatewaySpec = { ...spec, routes: spec.routes.filter((r) => r !== dropped) };
     writeFileSync(path.join(out, 'aws', 'stray.txt'), 'left by someone');
     await run(smaller, out);
     const now = listFiles(out);
-    expect(now.filter((f) => f.endsWith(`/operations/${dropped.id}.xml`))).toEqual([]);
-    expect(first.filter((f) => f.endsWith(`/operations/${dropped.id}.xml`)).length).toBeGreaterThan(0);
+    expect(held(dropped.id)).toEqual([]);
     expect(existsSync(path.join(out, 'aws', 'stray.txt'))).toBe(false);
     expect(readdirSync(out).filter((e) => e.startsWith('.aws-synth'))).toEqual([]);
     const rewritten = now.filter((f) => statSync(path.join(out, f)).mtimeMs !== past);
-    expect(rewritten).toEqual(expect.arrayContaining(['manifest.json', 'openapi.json']));
-    // Policies of the routes that stayed are the same files, untouched.
-    const kept = now.filter((f) => f.includes('/operations/'));
+    expect(rewritten).toEqual(expect.arrayContaining(['manifest.json', 'openapi.json', 'azure/dev/plan.json']));
+    // The Apigee bundle changes as a whole (one zip, named by its hash): the old one is removed.
+    expect(now.filter((f) => f.endsWith('.zip'))).toHaveLength(1);
+    expect(now.filter((f) => f.endsWith('.zip'))).not.toEqual(first.filter((f) => f.endsWith('.zip')));
+    // Files no route concerns (API and product policies, Kubernetes manifests) are untouched.
+    const kept = now.filter((f) => f.includes('/policies/') || f.startsWith('kubernetes/'));
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.filter((f) => rewritten.includes(f))).toEqual([]);
 

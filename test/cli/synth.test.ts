@@ -2,6 +2,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { generateGateway } from '../../bench/gen-spec';
+import { OutContents, unpackedFiles } from '../../bin/synth/contents';
 import { listFiles } from '../../bin/synth/files';
 import { scratch } from '../validators';
 import { cli, root, run, runAsync, type CliRun } from './run';
@@ -62,16 +63,23 @@ describe.each(examples)('anygate synth $spec', ({ name, stages }) => {
 
   it('writes the documented layout, and the manifest lists files that exist', () => {
     const files = listFiles(out);
-    expect(files).toEqual(expect.arrayContaining(['manifest.json', 'openapi.json', 'portability.md', `aws/${name}-gateway.template.json`, 'apigee/resources.json', `apigee/apiproxy/${name}.xml`, 'apigee/apiproxy/proxies/default.xml']));
+    expect(files).toEqual(expect.arrayContaining(['manifest.json', 'openapi.json', 'portability.md', `aws/${name}-gateway.template.json`, 'apigee/resources.json', 'apigee/plan.json']));
+    // The bundle's files are written once, in the zip; Azure's operation policies in plan.json.
+    expect(files.filter((f) => f.startsWith('apigee/apiproxy/') || f.includes('/policies/operations/'))).toEqual([]);
+    const unpacked = [...unpackedFiles(out).keys()];
+    expect(unpacked).toEqual(expect.arrayContaining([`apigee/apiproxy/${name}.xml`, 'apigee/apiproxy/proxies/default.xml']));
     for (const s of stages) expect(files).toEqual(expect.arrayContaining([`azure/${s}/policies/api.xml`, `azure/${s}/resources.json`, `azure/${s}/plan.json`]));
     expect(files.some((f) => /^apigee\/[a-z0-9-]+-[0-9a-f]{12}\.zip$/.test(f))).toBe(true);
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.gateway).toBe(name);
     expect(manifest.targets.map((t: { target: string; ok: boolean }) => `${t.target}:${t.ok}`)).toEqual(['aws:true', 'azure:true', 'apigee:true']);
+    const reader = new OutContents(out);
     for (const a of manifest.artifacts) {
       expect(['aws', 'azure', 'apigee', 'gateway']).toContain(a.target);
       expect(existsSync(path.join(out, a.path))).toBe(true);
+      if (a.entry !== undefined) expect(reader.bytes(a).length).toBeGreaterThan(0);
     }
+    expect(manifest.artifacts.some((a: { path: string; pointer?: string }) => a.pointer && a.path.endsWith('/plan.json'))).toBe(true);
   });
 });
 

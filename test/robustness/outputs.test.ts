@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { synth } from '../../bin/synth';
+import { unpackedFiles } from '../../bin/synth/contents';
 import { diffOut } from '../../bin/synth/diff';
 import { listFiles } from '../../bin/synth/files';
 import { loadSpec } from '../../lib/load';
@@ -78,7 +79,15 @@ describe('nasty strings across every target', () => {
   it('the whole synth: every target succeeds, APIM policies validate', async () => {
     const { out, r } = await synthTo(toGatewaySpec(nastyGateway()));
     expect(r.targets.filter((t) => !t.ok).map((t) => t.errors)).toEqual([]);
-    const policies = listFiles(out).filter((f) => f.startsWith('azure/') && f.endsWith('.xml')).map((f) => path.join(out, f));
+    // Every APIM policy, operation policies (held in plan.json) included, unpacked as files for xmllint.
+    const unpacked = scratch('robust-apim');
+    const policies = [...unpackedFiles(out)].filter(([f]) => f.startsWith('azure/') && f.endsWith('.xml')).map(([f, bytes]) => {
+      const p = path.join(unpacked, f);
+      mkdirSync(path.dirname(p), { recursive: true });
+      writeFileSync(p, bytes);
+      return p;
+    });
+    expect(policies.some((p) => p.includes('/operations/'))).toBe(true);
     expect(apimPolicyErrors(policies)).toBe('');
   });
 });
