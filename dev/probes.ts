@@ -7,7 +7,7 @@ import { TARGET_RECORDS } from '../lib/capabilities/targets';
 import type { ProbeAnswer, ProbeSituation } from '../lib/capabilities/types';
 import type { RouteSpec } from '../lib/model/types';
 import type { JwtVerifierConfig } from '../lib/runtime/config';
-import type { Profile } from './profiles';
+import type { Profile } from './refusal-types';
 
 /** The answer `profile`'s records give for `situation`, if one of its differences names it. */
 export function profileProbe(profile: Profile, situation: ProbeSituation): ProbeAnswer | undefined {

@@ -19,9 +19,9 @@
 import { ERROR_CONTRACT, errorBody, type ErrorCode } from '../lib/model/error-contract';
 import { kubernetesRefusal } from './profile-kubernetes';
 import { contractProbe } from './probes';
-import type { GatewayResponse, Refusal, RefusalContext } from './refusal-types';
+import type { GatewayResponse, Profile, Refusal, RefusalContext } from './refusal-types';
 
-export type Profile = 'aws' | 'azure' | 'apigee' | 'kubernetes';
+export type { Profile } from './refusal-types';
 /** The cloud profiles, which every example runs on. */
 export const PROFILES: readonly Profile[] = ['aws', 'azure', 'apigee'];
 /** Every profile `--profile` takes; kubernetes (Envoy Gateway) refuses some examples' features at start. */

@@ -1,5 +1,8 @@
 /** The vocabulary of the gateway's own refusals, shared by every profile's answers (profiles.ts, profile-kubernetes.ts). */
 
+/** The cloud a dev gateway answers as (dev/profiles.ts lists them). */
+export type Profile = 'aws' | 'azure' | 'apigee' | 'kubernetes';
+
 /** Why the gateway refused. */
 export type Refusal =
   | 'unauthorized'
