@@ -2,10 +2,13 @@
  * The slow tier (npm run test:slow; CI runs it after npm test): `anygate synth` of a 5,000-route
  * gateway with no account or region, checked by cfn-lint. cfn-lint's duplicate check (E3037) is
  * quadratic in a stage's method settings: about 10 s of CPU here, more than the rest of the AWS
- * tests together. 10 and 2,000 routes and the 10,000-route refusal: test/aws/scale.test.ts.
+ * tests together. Here too, 2,000 routes of the mixed benchmark gateway plus one (two full CDK
+ * synths, about 5 s of CPU): adding a route renames nothing. The 10,000-route refusal, a compile
+ * only: test/aws/scale.test.ts; stable logical ids at small sizes: test/aws/alternatives.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { generateAwsScaleGateway } from '../../bench/gen-aws-scale';
+import { generateGateway } from '../../bench/gen-spec';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { cfnLintErrors, scratch } from '../validators';
 import { synthAws } from './helpers';
@@ -59,5 +62,17 @@ describe('AWS at 5,000 routes (JWT + scope on every route, GETs cached, writes r
       for (const m of settings) expect(m).toMatchObject({ LoggingLevel: 'ERROR', MetricsEnabled: true });
       expect(settings.filter((m) => 'DataTraceEnabled' in m)).toEqual([stageWide]);
     }
+  });
+});
+
+describe('AWS at scale (the mixed benchmark gateway, 2,000 routes)', () => {
+  it('adding a route changes no logical id except the deployment', () => {
+    const input = generateGateway(2000);
+    const plusOne = generateGateway(2000);
+    plusOne.routes!.push({ method: 'GET', path: '/extra/{id}', backend: 'api', auth: 'none' });
+    const a = synthAws(input).json.Resources;
+    const b = synthAws(plusOne).json.Resources;
+    const changed = [...Object.keys(a).filter((k) => !(k in b)), ...Object.keys(b).filter((k) => !(k in a))];
+    expect(changed.map((k) => (a[k] ?? b[k]).Type)).toEqual(['AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Deployment']);
   });
 });
