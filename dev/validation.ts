@@ -35,6 +35,17 @@ function azureValidatesContent(route: RouteSpec, checks: ContractChecks | undefi
 
 const OK: ValidationResult = { ok: true };
 
+/** The body read as JSON and handed to `check`; 400 when it is not JSON (every profile answers so). */
+function parsedBody(body: Buffer, check: (doc: unknown) => ValidationResult): ValidationResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { ok: false, refusal: 'badRequest', detail: 'Invalid request body' };
+  }
+  return check(doc);
+}
+
 export function createValidator(profile: Profile, components?: ComponentsSpec): RequestValidator {
   const ajv = new Ajv({ allErrors: false, strict: false });
   const contract = contractValidator(profile, components);
@@ -155,25 +166,13 @@ function contractValidator(profile: Profile, components: ComponentsSpec | undefi
         const media = body.content.find((m) => mediaTypeMatches(m.type, type || 'application/json')) ?? body.content[0];
         if (!media || media.schema === undefined) return OK;
         if (req.body.length === 0) return checkBody(fns, media, {});
-        let doc: unknown;
-        try {
-          doc = JSON.parse(req.body.toString('utf8'));
-        } catch {
-          return { ok: false, refusal: 'badRequest', detail: 'Invalid request body' };
-        }
-        return checkBody(fns, media, doc);
+        return parsedBody(req.body, (doc) => checkBody(fns, media, doc));
       }
       if (req.body.length === 0) return body.required ? { ok: false, refusal: 'badRequest', detail: 'Missing required request body' } : OK;
       const media = body.content.find((m) => mediaTypeMatches(m.type, type));
       if (!media) return { ok: false, refusal: profile === 'azure' ? 'badRequest' : 'unsupportedMediaType', detail: 'Invalid request body' };
       if (media.schema === undefined || !isJsonMediaType(media.type)) return OK;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(req.body.toString('utf8'));
-      } catch {
-        return { ok: false, refusal: 'badRequest', detail: 'Invalid request body' };
-      }
-      return checkBody(fns, media, doc);
+      return parsedBody(req.body, (doc) => checkBody(fns, media, doc));
     },
   };
 }
