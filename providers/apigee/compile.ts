@@ -114,7 +114,11 @@ function serviceAccountRoles(spec: GatewaySpec): { serviceAccountRoles?: string[
   for (const r of spec.routes) {
     const b = spec.backends[r.backend];
     if (b.type !== 'llm') continue;
-    if (b.guards?.promptSafety || b.guards?.pii) roles.add('roles/modelarmor.user');
+    // Both, as Google's policy references ask: user calls the sanitize methods, viewer reads the template.
+    if (b.guards?.promptSafety || b.guards?.pii) {
+      roles.add('roles/modelarmor.user');
+      roles.add('roles/modelarmor.viewer');
+    }
     if (b.provider === 'vertex-ai') roles.add('roles/aiplatform.user');
   }
   return roles.size ? { serviceAccountRoles: [...roles].sort() } : {};

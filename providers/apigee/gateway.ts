@@ -33,7 +33,7 @@ export interface ApigeeGatewayArgs {
   /**
    * Service account the proxy is deployed with; it mints the Google ID tokens sent to function
    * backends (grant it roles/run.invoker on them) and calls Model Armor for LLM guards
-   * (roles/modelarmor.user) and Vertex AI models (roles/aiplatform.user). Required when the plan
+   * (roles/modelarmor.user and roles/modelarmor.viewer) and Vertex AI models (roles/aiplatform.user). Required when the plan
    * has function bindings, an access log or serviceAccountRoles.
    * @default - none (the plan must need none)
    */
@@ -185,7 +185,7 @@ function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
     problems.push({ target, where: 'observability', feature: 'observability.accessLogs', message: `the access log is written to Cloud Logging (log ${plan.accessLogName}) as the deployment's service account: pass serviceAccount to ApigeeGateway (grant it roles/logging.logWriter, enable the Cloud Logging API in the project, and let the deployer act as it: iam.serviceAccounts.actAs), or set observability.accessLogs: false` });
   }
   if (plan.serviceAccountRoles?.length && args.serviceAccount === undefined) {
-    problems.push({ target, where: 'gateway', feature: plan.serviceAccountRoles.includes('roles/modelarmor.user') ? 'llm.promptGuard' : 'backend.llm', message: `the proxy calls ${plan.serviceAccountRoles.map((r) => (r === 'roles/modelarmor.user' ? 'Model Armor (LLM guards)' : 'Vertex AI')).join(' and ')} as the deployment's service account: pass serviceAccount to ApigeeGateway, grant it ${plan.serviceAccountRoles.join(' and ')} and let the deployer act as it (iam.serviceAccounts.actAs)` });
+    problems.push({ target, where: 'gateway', feature: plan.serviceAccountRoles.includes('roles/modelarmor.user') ? 'llm.promptGuard' : 'backend.llm', message: `the proxy calls ${[...new Set(plan.serviceAccountRoles.map((r) => (r.startsWith('roles/modelarmor.') ? 'Model Armor (LLM guards)' : 'Vertex AI')))].join(' and ')} as the deployment's service account: pass serviceAccount to ApigeeGateway, grant it ${plan.serviceAccountRoles.join(' and ')} and let the deployer act as it (iam.serviceAccounts.actAs)` });
   }
   if (problems.length) throw new SynthesisError(target, problems);
 }

@@ -91,7 +91,11 @@ describe('AI capability records', () => {
       expect(file('SMR-model')).toContain("<LLMResponseSource>{jsonPath('$.choices[-1].message.content',response.content,true)}</LLMResponseSource>");
       const flow = plan.files['proxies/default.xml'];
       expect(flow).toMatch(/<Name>VA-key<\/Name>[\s\S]*<Name>SUP-model<\/Name>[\s\S]*<Response>\s*<Step>\s*<Name>SMR-model<\/Name>\s*<Condition>response\.status\.code &gt;= 200 and response\.status\.code &lt; 300<\/Condition>/);
-      expect(plan.serviceAccountRoles).toEqual(['roles/modelarmor.user']);
+      // The prompt must be readable; an answer with no text (a tool call) passes unscreened.
+      expect(file('SUP-model')).toContain('<IgnoreUnresolvedVariables>false</IgnoreUnresolvedVariables>');
+      expect(file('SMR-model')).toContain('<IgnoreUnresolvedVariables>true</IgnoreUnresolvedVariables>');
+      // Google's policy references: Model Armor User (sanitize) and Viewer (read the template).
+      expect(plan.serviceAccountRoles).toEqual(['roles/modelarmor.user', 'roles/modelarmor.viewer']);
       expect(plan.resources.find((r) => r.name === 'deploy-prod')!.inputs.serviceAccount).toEqual({ $ref: 'arg', name: 'serviceAccount' });
       // Prompts only: no response policy; with a token budget the guard runs first and the count before any screening.
       const budgeted = compileApigee(guarded({ pii: {}, modelArmor: { template } }), { environmentType: 'COMPREHENSIVE' });

@@ -194,11 +194,11 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
     differences: [differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes')],
   }),
   'llm.tokenMetrics': pending('LLM token metrics (Apigee analytics of LLMTokenQuota counts)'),
-  'llm.promptGuard': n('SanitizeUserPrompt on the request (the last chat message) and, with responses: true, SanitizeModelResponse on the response, screening with a Model Armor template (guards.modelArmor.template or ApigeeGateway\'s modelArmorTemplate) as the proxy\'s service account (roles/modelarmor.user); Comprehensive environments only', {
+  'llm.promptGuard': n('SanitizeUserPrompt on the request (the last chat message) and, with responses: true, SanitizeModelResponse on the response, screening with a Model Armor template (guards.modelArmor.template or ApigeeGateway\'s modelArmorTemplate) as the proxy\'s service account (roles/modelarmor.user and roles/modelarmor.viewer); Comprehensive environments only', {
     check: modelArmorGuards('promptSafety'),
     differences: MODEL_ARMOR_DIFFERENCES,
   }),
-  'llm.piiGuard': n('SanitizeUserPrompt (and, with responses: true, SanitizeModelResponse) with a Model Armor template whose sensitive data protection finds the personal data, as the proxy\'s service account (roles/modelarmor.user); the call is refused (action: block); Comprehensive environments only', {
+  'llm.piiGuard': n('SanitizeUserPrompt (and, with responses: true, SanitizeModelResponse) with a Model Armor template whose sensitive data protection finds the personal data, as the proxy\'s service account (roles/modelarmor.user and roles/modelarmor.viewer); the call is refused (action: block); Comprehensive environments only', {
     check: modelArmorGuards('pii'),
     differences: MODEL_ARMOR_DIFFERENCES,
   }),

@@ -32,15 +32,17 @@ const SUCCESS = 'response.status.code >= 200 and response.status.code < 300';
 const screensResponses = (b: LlmBackendSpec) => Boolean(b.guards?.promptSafety?.responses || b.guards?.pii?.responses);
 
 /**
- * SanitizeUserPrompt or SanitizeModelResponse: unresolved sources are not ignored (a prompt that
- * cannot be read fails the call rather than passing unscreened), and a finding fails the call.
+ * SanitizeUserPrompt or SanitizeModelResponse; a finding fails the call. A prompt that cannot be
+ * read fails the call rather than passing unscreened. An answer with no text to screen (a tool
+ * call: `content` is null) passes, as in Google's examples (IgnoreUnresolvedVariables true on the
+ * response): failing it would break every tool-calling client.
  */
 function sanitize(kind: 'SanitizeUserPrompt' | 'SanitizeModelResponse', name: string, template: string): XNode {
   return el(
     kind,
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
-    el('IgnoreUnresolvedVariables', {}, 'false'),
+    el('IgnoreUnresolvedVariables', {}, kind === 'SanitizeModelResponse' ? 'true' : 'false'),
     el('ModelArmor', {}, el('TemplateName', {}, template)),
     el('UserPromptSource', {}, PROMPT_SOURCE),
     kind === 'SanitizeModelResponse' && el('LLMResponseSource', {}, RESPONSE_SOURCE),
