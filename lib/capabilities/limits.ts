@@ -10,6 +10,8 @@ export const AWS_LIMITS = {
   /** Default quotas per REST API; raising them needs a quota request. */
   authorizersPerApi: 10,
   stagesPerApi: 10,
+  /** Documentation parts per REST API (an import carrying more fails). */
+  documentationPartsPerApi: 2000,
   resourcesPerApi: 300,
   cacheClusterSizesGb: ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'],
   stackResources: 500,

@@ -185,7 +185,7 @@ function ipPolicy(spec: GatewaySpec): Record<string, unknown> | undefined {
   return { Version: '2012-10-17', Statement: statements };
 }
 
-function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, binaryMediaTypes: string[], warnings: string[]): Record<string, unknown> {
+function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, binaryMediaTypes: string[], warnings: string[], docs: { extension: Record<string, unknown> }): Record<string, unknown> {
   const policy = ipPolicy(spec);
   const responses = gatewayResponses(spec, warnings);
   return canonical({
@@ -201,20 +201,28 @@ function assembleBody(spec: GatewaySpec, emitted: EmittedRoutes, auth: AwsAuth, 
     ...(emitted.validators.size ? { 'x-amazon-apigateway-request-validators': Object.fromEntries([...emitted.validators].sort().map((v) => [v, VALIDATORS[v]])) } : {}),
     ...(responses ? { 'x-amazon-apigateway-gateway-responses': responses } : {}),
     ...(policy ? { 'x-amazon-apigateway-policy': policy } : {}),
-    ...documentation(spec, emitted.documentation),
+    ...docs.extension,
   });
 }
 
 /**
- * The contract's documentation parts (routes/contract.ts), and the API's description, which API
- * Gateway imports with the API and shows in its documentation and exports.
+ * The contract's documentation parts (routes/contract.ts) and the API's description, which API
+ * Gateway imports with the API; the stages publish them as a documentation snapshot (version),
+ * named by the spec's version and a hash of the parts: snapshots cannot change, so changed
+ * documentation is a new one. Past API Gateway's quota of parts per API the documentation is left
+ * out, with a warning (the import would fail).
  */
-function documentation(spec: GatewaySpec, parts: DocumentationPart[]): Record<string, unknown> {
-  if (!parts.length) return {};
+function documentation(spec: GatewaySpec, parts: DocumentationPart[], warnings: string[]): { extension: Record<string, unknown>; version?: string } {
   const api: DocumentationPart[] = spec.description ? [{ location: { type: 'API' }, properties: { description: spec.description } }] : [];
   const key = (p: DocumentationPart) => [p.location.type, p.location.path, p.location.method, p.location.name, p.location.statusCode].join(' ');
   const sorted = [...api, ...parts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return { 'x-amazon-apigateway-documentation': { version: spec.version, documentationParts: sorted } };
+  if (!sorted.length) return { extension: {} };
+  if (sorted.length > AWS_LIMITS.documentationPartsPerApi) {
+    warnings.push(`the contract gives ${sorted.length} documentation parts, over API Gateway's quota of ${AWS_LIMITS.documentationPartsPerApi} per REST API: the API is published without documentation (its models and validation stay); split the API or request a quota increase`);
+    return { extension: {} };
+  }
+  const version = `${spec.version}-${createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 12)}`;
+  return { extension: { 'x-amazon-apigateway-documentation': { version, documentationParts: sorted } }, version };
 }
 
 /** The tools, at their resource paths in the body (sibling renames applied). */
@@ -245,7 +253,8 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
   warnings.push(...auth.warnings);
   const emitted = emitRoutes(spec, resources, auth, problems);
   addPreflights(spec, emitted, resources, warnings);
-  const body = assembleBody(spec, emitted, auth, awsOptions.binaryMediaTypes, warnings);
+  const docs = documentation(spec, emitted.documentation, warnings);
+  const body = assembleBody(spec, emitted, auth, awsOptions.binaryMediaTypes, warnings, docs);
 
   const bodyJson = JSON.stringify(body);
   const measured: Measured[] = [{ where: 'gateway', bytes: Buffer.byteLength(bodyJson) }];
@@ -269,6 +278,7 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
     ...(spec.description ? { description: spec.description } : {}),
     body,
     bodyHash: createHash('sha256').update(bodyJson).digest('hex'),
+    ...(docs.version ? { documentationVersion: docs.version } : {}),
     apiKeySource: auth.apiKeySource,
     stages,
     usagePlans: keys.usagePlans,

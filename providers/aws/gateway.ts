@@ -386,6 +386,10 @@ export class AwsGateway extends Construct {
   }
 
   private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined): void {
+    // The body's documentation parts, published to every stage as one snapshot (a new one when they change).
+    const documentation = plan.documentationVersion
+      ? new apigw.CfnDocumentationVersion(this, 'DocumentationVersion', { restApiId: this.restApi.restApiId, documentationVersion: plan.documentationVersion, description: `${plan.apiName} contract (anygate)` })
+      : undefined;
     for (const [name, st] of Object.entries(plan.stages)) {
       const logGroup = st.accessLogs
         ? new logs.LogGroup(this, `AccessLogs${pascal(name)}`, { retention: (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays })
@@ -403,6 +407,7 @@ export class AwsGateway extends Construct {
         loggingLevel: apigw.MethodLoggingLevel[st.logLevel],
         metricsEnabled: st.metrics,
         dataTraceEnabled: false,
+        ...(documentation ? { documentationVersion: documentation.ref } : {}),
         ...(st.throttle ? { throttlingRateLimit: st.throttle.rateLimit, throttlingBurstLimit: st.throttle.burstLimit } : {}),
         ...(logGroup ? { accessLogDestination: new apigw.LogGroupLogDestination(logGroup), accessLogFormat: apigw.AccessLogFormat.custom(plan.observability.accessLogFormat) } : {}),
       });

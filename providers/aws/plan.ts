@@ -111,6 +111,8 @@ export interface AwsPlan {
   readonly body: Record<string, unknown>;
   /** sha256 of the body: drives the deployment's logical id. */
   readonly bodyHash: string;
+  /** The documentation snapshot every stage publishes (the body's documentation parts). @default - none: the spec documents nothing */
+  readonly documentationVersion?: string;
   readonly apiKeySource: 'HEADER' | 'AUTHORIZER';
   readonly stages: Record<string, AwsStagePlan>;
   /** Usage plans by id (the plan name with one stage, `<plan>-<stage>` with several). */

@@ -7,8 +7,9 @@ import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileAws } from '../../providers/aws/compile';
 import { componentModelNames } from '../../providers/aws/routes/models';
 import { openApiErrors } from '../validators';
+import { resourcesOfType, synthAws } from './helpers';
 
-const spec = toGatewaySpec({
+const input = {
   name: 'shop',
   version: '2.0.0',
   description: 'The shop',
@@ -39,7 +40,8 @@ const spec = toGatewaySpec({
     { id: 'putItem', method: 'PUT', path: '/items/{id}', backend: 'ok', auth: 'none', contract: { requestBody: { $ref: '#/components/requestBodies/ItemBody' }, responses: { '202': { description: 'Accepted' } } } },
     { id: 'plain', method: 'GET', path: '/plain', backend: 'api', auth: 'none' },
   ],
-});
+};
+const spec = toGatewaySpec(input);
 const body = compileAws(spec).body as any;
 const op = (p: string, m: string) => body.paths[p][m];
 
@@ -60,7 +62,8 @@ describe('the contract in the API Gateway body', () => {
 
   it('documents the method, parameters, body and responses as documentation parts', () => {
     const doc = body['x-amazon-apigateway-documentation'];
-    expect(doc.version).toBe('2.0.0');
+    // The snapshot's name: the spec's version and a hash of the parts (snapshots cannot change).
+    expect(doc.version).toMatch(/^2\.0\.0-[0-9a-f]{12}$/);
     const parts = doc.documentationParts.map((p: any) => [p.location.type, p.location.method ?? '', p.location.name ?? p.location.statusCode ?? '', p.properties]);
     expect(parts).toEqual([
       ['API', '', '', { description: 'The shop' }],
@@ -91,5 +94,29 @@ describe('the contract in the API Gateway body', () => {
 
   it('is a valid OpenAPI 3.0 document (openapi-spec-validator)', () => {
     expect(openApiErrors(body)).toBe('');
+  });
+
+  it('every stage publishes the parts as one documentation snapshot, a new one when they change (CloudFormation)', () => {
+    const { json } = synthAws(input);
+    const versions = resourcesOfType(json, 'AWS::ApiGateway::DocumentationVersion');
+    expect(versions).toHaveLength(1);
+    const [id, version] = versions[0]!;
+    expect(version.Properties.DocumentationVersion).toBe(body['x-amazon-apigateway-documentation'].version);
+    for (const [, stage] of resourcesOfType(json, 'AWS::ApiGateway::Stage')) expect(stage.Properties.DocumentationVersion).toEqual({ Ref: id });
+    const changed = compileAws(toGatewaySpec({ ...input, description: 'The shop, now documented otherwise' })).body as any;
+    expect(changed['x-amazon-apigateway-documentation'].version).not.toBe(body['x-amazon-apigateway-documentation'].version);
+  });
+
+  it('a description alone is documented; nothing to document, no snapshot; past the quota of parts, none and a warning', () => {
+    const described = { name: 'd', version: '1', description: 'Only a description', backends: { api: { type: 'http', url: 'https://api.example.com' } }, routes: [{ id: 'a', method: 'GET', path: '/a', backend: 'api', auth: 'none' }] };
+    const plan = compileAws(toGatewaySpec(described));
+    expect((plan.body as any)['x-amazon-apigateway-documentation'].documentationParts).toEqual([{ location: { type: 'API' }, properties: { description: 'Only a description' } }]);
+    const bare = compileAws(toGatewaySpec({ ...described, description: undefined }));
+    expect((bare.body as any)['x-amazon-apigateway-documentation']).toBeUndefined();
+    expect(bare.documentationVersion).toBeUndefined();
+    const many = toGatewaySpec({ ...described, routes: Array.from({ length: 2001 }, (_, i) => ({ id: `r${i}`, method: 'GET', path: `/r${i % 250}/${Math.floor(i / 250)}`, backend: 'api', auth: 'none', contract: { summary: `route ${i}` } })) });
+    const big = compileAws(many);
+    expect((big.body as any)['x-amazon-apigateway-documentation']).toBeUndefined();
+    expect(big.warnings.join('\n')).toMatch(/2002 documentation parts, over API Gateway's quota of 2000 per REST API/);
   });
 });
