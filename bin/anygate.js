@@ -13,6 +13,13 @@ if (process.env.ANYGATE_FROM_SOURCE !== '1' && existsSync(compiled)) {
   require('tsx/cjs/api').register();
   cli = require('./cli.ts');
 }
+// A reader that stops early (`anygate diff | head`) closes the pipe: stop at once and quietly with
+// the status a shell gives a command SIGPIPE ended (128 + 13), as Unix tools do; other write
+// errors stay errors.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(141);
+});
 cli.main(process.argv).then((code) => {
   process.exitCode = code;
 });
