@@ -147,7 +147,7 @@ describe('backends', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
     const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((r) => closed.close(() => r()));
-    backend.delayMs = 3000; // far past the 100 ms route timeout
+    backend.hang = true; // only the 100 ms route timeout can end the request
     try {
       await withDev({ spec: s, profile, backends: { api: backend.url, down: deadUrl } }, async (url) => {
         const slow = await get(`${url}/slow`);
@@ -156,7 +156,7 @@ describe('backends', () => {
         expect((await get(`${url}/down`)).status).toBe(502);
       });
     } finally {
-      backend.delayMs = 0;
+      backend.hang = false;
     }
   });
 });

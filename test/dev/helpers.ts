@@ -8,14 +8,14 @@ import * as path from 'node:path';
 export interface EchoBackend {
   url: string;
   hits: number;
-  /** Delays every answer by this many ms (for timeout tests). */
-  delayMs: number;
+  /** Never answers while set (timeout tests): the gateway's timeout decides, not which timer fires first. */
+  hang: boolean;
   close(): Promise<void>;
 }
 
 /** Answers every request with JSON describing it and a hit counter; `server` header set. */
 export async function echoBackend(): Promise<EchoBackend> {
-  const state = { hits: 0, delayMs: 0 };
+  const state = { hits: 0, hang: false };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -26,8 +26,8 @@ export async function echoBackend(): Promise<EchoBackend> {
         res.writeHead(200, { 'content-type': 'application/json', server: 'echo' });
         res.end(body);
       };
-      if (state.delayMs) setTimeout(answer, state.delayMs);
-      else answer();
+      // A hanging answer is dropped with the connection (the gateway gives up, or close() ends it).
+      if (!state.hang) answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -40,11 +40,11 @@ export async function echoBackend(): Promise<EchoBackend> {
     set hits(v) {
       state.hits = v;
     },
-    get delayMs() {
-      return state.delayMs;
+    get hang() {
+      return state.hang;
     },
-    set delayMs(v) {
-      state.delayMs = v;
+    set hang(v) {
+      state.hang = v;
     },
     close: () =>
       new Promise<void>((r) => {
