@@ -102,6 +102,7 @@ def serve(sock_path):
         os.unlink(sock_path)
     with Server(sock_path, Handler) as server:
         server.idle = False
+        print('ready', flush=True)  # for a caller that waits on it (test/runner/lint-server.test.ts)
         while not server.idle:
             server.handle_request()
     os.unlink(sock_path)

@@ -41,8 +41,7 @@ export function stopLintServer(pid: number | undefined): void {
 }
 
 /** The tool's output and exit code from the server, or undefined when none answers. */
-export function viaLintServer(cmd: string, args: string[], cwd?: string): { code: number | null; out: string } | undefined {
-  const socket = process.env.ANYGATE_LINT_SOCKET;
+export function viaLintServer(cmd: string, args: string[], cwd?: string, socket = process.env.ANYGATE_LINT_SOCKET): { code: number | null; out: string } | undefined {
   if (!socket || !SERVED.has(cmd) || !existsSync(socket)) return undefined;
   const r = spawnSync('python3', ['-S', SCRIPT, 'call', socket, cmd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd });
   if (r.error || r.status === UNAVAILABLE) return undefined;

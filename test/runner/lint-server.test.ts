@@ -1,24 +1,32 @@
 /**
  * The suite's lint server (test/lint-server.py) answers as the CLIs do: cfn-lint's parseable
  * findings and exit code, openapi-spec-validator's verdict per file; and with no server the client
- * says so (exit 75), so test/validators.ts runs the CLI instead.
+ * says so (exit 75), so test/validators.ts runs the CLI instead. A server of this file's own, on a
+ * scratch socket: the test waits for its "ready" line, not for a time.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { viaLintServer } from '../lint-server';
 import { scratch } from '../validators';
 
-/** The server the global setup started; its first seconds go to importing the tools. */
-async function served(): Promise<string> {
-  const socket = process.env.ANYGATE_LINT_SOCKET;
-  if (!socket) throw new Error('ANYGATE_LINT_SOCKET is not set: test/global-setup.ts starts the server');
-  for (let i = 0; i < 240 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 250));
-  return socket;
-}
+const SCRIPT = path.join(__dirname, '..', 'lint-server.py');
+const dir = scratch('lint-server');
+const socket = path.join(dir, 's.sock');
+let server: ChildProcess;
+
+beforeAll(async () => {
+  server = spawn('python3', [SCRIPT, 'serve', socket], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  server.stderr!.on('data', (d) => (err += d));
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
+    server.on('exit', (code) => reject(new Error(`the lint server stopped (${code}) before it was ready: ${err}`)));
+  });
+});
+afterAll(() => server.kill('SIGTERM'));
 
 describe('the lint server', () => {
-  const dir = scratch('lint-server');
   const bad = path.join(dir, 'bad.template.json');
   writeFileSync(bad, JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { NoSuchProperty: 1 } } } }));
   const good = path.join(dir, 'good.json');
@@ -26,24 +34,23 @@ describe('the lint server', () => {
   const invalid = path.join(dir, 'invalid.json');
   writeFileSync(invalid, JSON.stringify({ openapi: '3.0.3', paths: {} }));
 
-  it('cfn-lint: the finding, parseable, with the CLI\'s exit code', async () => {
-    await served();
-    const r = viaLintServer('cfn-lint', ['--format', 'parseable', bad]);
+  it('cfn-lint: the finding, parseable, with the CLI\'s exit code', () => {
+    const r = viaLintServer('cfn-lint', ['--format', 'parseable', bad], undefined, socket);
     expect(r).toBeDefined();
     expect(r!.code).toBe(2);
     expect(r!.out).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+:\\d+:\\d+:E3002:`, 'm'));
   });
 
-  it('openapi-spec-validator: OK for a valid document, the error and exit 1 for one without info', async () => {
-    await served();
-    expect(viaLintServer('openapi-spec-validator', [good])).toEqual({ code: 0, out: `${good}: OK\n` });
-    const r = viaLintServer('openapi-spec-validator', [invalid]);
+  it('openapi-spec-validator: OK for a valid document, the error and exit 1 for one without info', () => {
+    expect(viaLintServer('openapi-spec-validator', [good], undefined, socket)).toEqual({ code: 0, out: `${good}: OK\n` });
+    const r = viaLintServer('openapi-spec-validator', [invalid], undefined, socket);
     expect(r!.code).toBe(1);
     expect(r!.out).toContain("'info' is a required property");
   });
 
   it('without a server the client exits 75 (validators.ts then runs the CLI)', () => {
-    const r = spawnSync('python3', ['-S', path.join(__dirname, '..', 'lint-server.py'), 'call', path.join(dir, 'none.sock'), 'cfn-lint', bad], { encoding: 'utf8' });
+    const r = spawnSync('python3', ['-S', SCRIPT, 'call', path.join(dir, 'none.sock'), 'cfn-lint', bad], { encoding: 'utf8' });
     expect(r.status).toBe(75);
+    expect(viaLintServer('cfn-lint', [bad], undefined, path.join(dir, 'none.sock'))).toBeUndefined();
   });
 });
