@@ -129,6 +129,23 @@ export function burnIssues(o: { readonly availability?: number; readonly throttl
   return out;
 }
 
+/** One burn-rate alert family of an objective: its kind, the percent of requests that must not be bad, and what the ratio counts. */
+export interface BurnObjective {
+  readonly kind: 'availability' | 'throttled';
+  /** The objective as a success percentage (a throttling budget of 2% is a 98% objective). */
+  readonly objectivePercent: number;
+  /** The ratio's name in alert texts. */
+  readonly what: '5xx ratio' | '429 ratio';
+}
+
+/** The burn-rate alert families an objective asks for, in the order every target emits them (availability, then throttling). */
+export function burnObjectives(o: { readonly availability?: number; readonly throttledPercent?: number }): BurnObjective[] {
+  const out: BurnObjective[] = [];
+  if (o.availability !== undefined) out.push({ kind: 'availability', objectivePercent: o.availability, what: '5xx ratio' });
+  if (o.throttledPercent !== undefined) out.push({ kind: 'throttled', objectivePercent: 100 - o.throttledPercent, what: '429 ratio' });
+  return out;
+}
+
 /**
  * What a burn-rate alert says when it fires, in each target's alert description: the windows are
  * written in the target's own duration syntax (`long`, `short`).

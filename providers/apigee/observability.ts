@@ -6,7 +6,7 @@
  * multiwindow burn-rate conditions with the thresholds AWS and Kubernetes use (lib/model/objectives.ts);
  * a latency objective is a histogram_quantile threshold held 15 minutes. Pure: plan data only.
  */
-import { burnDescription, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { burnDescription, burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { DASHBOARD_PANELS as PANELS, DASHBOARD_PERCENTILES } from '../../lib/observability/panels';
 import { argRef, type PlannedResource, type PlanValue } from '../shared/resources';
@@ -67,8 +67,8 @@ function objectiveAlerts(spec: GatewaySpec, proxy: string, stage: string, enviro
       });
     }
   };
-  if (o.availability !== undefined) burn('availability', o.availability, '5..', '5xx ratio');
-  if (o.throttledPercent !== undefined) burn('throttled', 100 - o.throttledPercent, '429', '429 ratio');
+  const codes = { availability: '5..', throttled: '429' };
+  for (const b of burnObjectives(o)) burn(b.kind, b.objectivePercent, codes[b.kind], b.what);
   if (o.latency) {
     const l = o.latency;
     out.push({

@@ -5,7 +5,7 @@
  * express a ratio, a plain threshold on a latency percentile), the access-log metric filter that
  * counts 429s (API Gateway has no 429 metric), and one CloudWatch dashboard per stage.
  */
-import { burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 
 /** `$context` variables per schema field (REST API access logging). Absent fields: see the records' differences. */
@@ -123,8 +123,12 @@ function objectiveAlarms(spec: GatewaySpec, stage: string, o: ObjectiveSpec, pat
       composites.push({ id: `${base}${kind}${pascal(w.severity)}`, description: `${o.name} (${stage}): ${what} burns the ${o.windowDays}-day error budget ${w.burnRate}x too fast (${w.severity})`, allOf: ids, actions: o.notify.snsTopicArns });
     }
   };
-  if (o.availability !== undefined) ratio('Availability', o.availability, scopes.map((d) => metric('5XXError', d)), '5xx ratio');
-  if (o.throttledPercent !== undefined && throttled) ratio('Throttled', 100 - o.throttledPercent, [throttled], '429 ratio');
+  // Throttling counts come from the access-log metric filter, when there is one.
+  const errors = { availability: scopes.map((d) => metric('5XXError', d)), throttled: throttled ? [throttled] : undefined };
+  for (const b of burnObjectives(o)) {
+    const bad = errors[b.kind];
+    if (bad) ratio(pascal(b.kind), b.objectivePercent, bad, b.what);
+  }
   if (o.latency) {
     const l = o.latency;
     scopes.forEach((d, i) => {

@@ -8,7 +8,7 @@
  * percentile over three 5-minute bins that tile the rule's 15-minute window. Pure: the plan data and KQL only; resources.ts lists them.
  */
 import { createHash } from 'node:crypto';
-import { burnDescription, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { burnDescription, burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { DASHBOARD_PANELS as PANELS, DASHBOARD_PERCENTILES } from '../../lib/observability/panels';
 import { argRef, type PlanValue } from '../shared/resources';
@@ -106,8 +106,8 @@ function objectiveAlerts(spec: GatewaySpec, stage: string, o: ObjectiveSpec): Ap
       });
     }
   };
-  if (o.availability !== undefined) burn('availability', o.availability, 'toint(l.status) >= 500', '5xx ratio');
-  if (o.throttledPercent !== undefined) burn('throttled', 100 - o.throttledPercent, 'toint(l.status) == 429', '429 ratio');
+  const bad = { availability: 'toint(l.status) >= 500', throttled: 'toint(l.status) == 429' };
+  for (const b of burnObjectives(o)) burn(b.kind, b.objectivePercent, bad[b.kind], b.what);
   if (o.latency) {
     const l = o.latency;
     out.push({

@@ -5,7 +5,7 @@
  * and a Grafana dashboard per stage as a ConfigMap (the Grafana sidecar's `grafana_dashboard`
  * label). Emitters only emit; what Envoy cannot log or alert on is in the records' differences.
  */
-import { burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { CLUSTER_LABEL, CODE_CLASS_LABEL, ENVOY_METRICS as M } from '../../lib/observability/metrics';
 import type { KubernetesSettings } from './gateway';
@@ -88,13 +88,12 @@ function objectiveRules(spec: GatewaySpec, stage: string, namespace: string, o: 
       });
     }
   };
-  if (o.availability !== undefined) {
-    burn('Availability', o.availability, (w) => `${rate(M.upstreamRequestsByClass.name, `${sel},${CODE_CLASS_LABEL}="5"`, w)}\n/\n${rate(M.upstreamRequests.name, sel, w)}`, '5xx ratio');
-  }
-  if (o.throttledPercent !== undefined) {
-    const limited = (w: string) => rate(M.globalRateLimited.name, sel, w);
-    burn('Throttled', 100 - o.throttledPercent, (w) => `${limited(w)}\n/\n(${rate(M.upstreamRequests.name, sel, w)} + ${limited(w)})`, '429 ratio');
-  }
+  const limited = (w: string) => rate(M.globalRateLimited.name, sel, w);
+  const ratios = {
+    availability: (w: string) => `${rate(M.upstreamRequestsByClass.name, `${sel},${CODE_CLASS_LABEL}="5"`, w)}\n/\n${rate(M.upstreamRequests.name, sel, w)}`,
+    throttled: (w: string) => `${limited(w)}\n/\n(${rate(M.upstreamRequests.name, sel, w)} + ${limited(w)})`,
+  };
+  for (const b of burnObjectives(o)) burn(pascal(b.kind), b.objectivePercent, ratios[b.kind], b.what);
   if (o.latency) {
     const q = o.latency.percentile / 100;
     out.push({
