@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AnygateError } from '../../lib/model/errors';
+import { atPointer } from '../../lib/model/json-pointer';
 import { listFiles } from './files';
 
 /** Where an artifact is: a manifest entry (types.ts Artifact, or as read back from manifest.json). */
@@ -30,16 +31,6 @@ function zipEntries(bytes: Buffer, where: string): Map<string, Buffer> {
   } catch (e) {
     throw new AnygateError(`${where}: not a readable zip archive (${(e as Error).message}); synthesize the out dir again`);
   }
-}
-
-/** The value at a JSON pointer (RFC 6901). */
-function atPointer(doc: unknown, pointer: string): unknown {
-  let v = doc;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
-  }
-  return v;
 }
 
 /** Reads artifacts of one out dir, each holding file opened once. */

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDataFile } from '../model/load';
+import { atPointer } from '../model/json-pointer';
 
 /** A `$ref` that cannot be followed: `where` it is used, the `ref`, and the file it wanted. */
 export class RefError extends Error {
@@ -27,16 +28,7 @@ function isRef(v: unknown): v is { $ref: string } {
 }
 
 /** Follows a JSON pointer fragment (`/components/pathItems/A`, URI-escaped) in `doc`. */
-function follow(doc: unknown, fragment: string): unknown {
-  if (fragment === '' || fragment === '/') return doc;
-  let node: unknown = doc;
-  for (const raw of fragment.replace(/^\//, '').split('/')) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (typeof node !== 'object' || node === null || !(key in (node as Obj))) return undefined;
-    node = (node as Obj)[key];
-  }
-  return node;
-}
+const follow = (doc: unknown, fragment: string): unknown => atPointer(doc, fragment, decodeURIComponent);
 
 export class RefResolver {
   private readonly files = new Map<string, unknown>();
