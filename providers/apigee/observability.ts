@@ -11,6 +11,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { DASHBOARD_PANELS as PANELS, DASHBOARD_PERCENTILES } from '../../lib/observability/panels';
 import { argRef, type PlannedResource, type PlanValue } from '../shared/resources';
 import { ACCESS_LOG_NAME } from './access-log';
+import { promDuration } from '../shared/promql';
 
 /** Apigee's metrics as Cloud Monitoring's PromQL names them. */
 export const APIGEE_METRICS = {
@@ -37,7 +38,7 @@ export interface ApigeeAlert {
 
 /** A PromQL string literal (Go escapes; JSON's are a subset). */
 const str = (s: string) => JSON.stringify(s);
-const win = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`);
+const win = promDuration;
 
 /** The label matcher of one proxy in one environment. */
 export function proxySelector(proxy: string, environment: string): string {

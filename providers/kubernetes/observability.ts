@@ -13,6 +13,7 @@ import { dnsLabel } from './names';
 import type { K8sObject, KubernetesCompileOptions } from './plan';
 import { routeStats, stageClusterPattern } from './route-stats';
 import { API_KEY_CLIENT_HEADER } from './security';
+import { promDuration } from '../shared/promql';
 
 /** Envoy command operators per schema field (a lone operator keeps its type in a JSON log: numbers stay numbers). */
 export const ENVOY_ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
@@ -71,7 +72,7 @@ function clusters(spec: GatewaySpec, stage: string, namespace: string, routes: r
 }
 
 const rate = (metric: string, sel: string, window: string) => `sum(rate(${metric}{${sel}}[${window}]))`;
-const win = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`);
+const win = promDuration;
 
 function objectiveRules(spec: GatewaySpec, stage: string, namespace: string, o: ObjectiveSpec, options: KubernetesCompileOptions): Record<string, unknown>[] {
   const sel = clusters(spec, stage, namespace, o.routes, options);
