@@ -4,8 +4,6 @@
  * emulated one works), weighted backends, timeouts (504) and unreachable backends (502), body
  * limits (413), media types (415), validation, stage throttles, quotas, custom authorizers.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { toGatewaySpec, type GatewayInput } from '../../lib/model';
 import { startDev, type DevOptions } from '../../dev/server';
 import { DevRefusedError } from '../../dev/errors';
@@ -143,10 +141,9 @@ describe('backends', () => {
 
   it.each(PROFILES)('answers the %s 504 on a backend timeout and 502 when it is unreachable', async (profile) => {
     const s = spec({ routes: [{ method: 'GET', path: '/slow', timeoutMs: 100 }, { method: 'GET', path: '/down', backend: 'down' }], backends: { api: { type: 'http', url: 'https://api.example.com' }, down: { type: 'http', url: 'https://down.example.com' } } });
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
-    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    await new Promise<void>((r) => closed.close(() => r()));
+    // Port 1: nothing listens there, so the connection is refused. (A port freed by closing a
+    // listener could be handed to the dev server itself, which would then proxy to itself.)
+    const deadUrl = 'http://127.0.0.1:1';
     backend.hang = true; // only the 100 ms route timeout can end the request
     try {
       await withDev({ spec: s, profile, backends: { api: backend.url, down: deadUrl } }, async (url) => {
