@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/aws-synth.ts
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib/core';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { toGatewaySpec } from '../lib/model/normalize';

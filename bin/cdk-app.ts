@@ -3,7 +3,7 @@
  * stack from the spec named by the context key `anygate:spec` (default:
  * examples/petstore/gateway.ts); no credentials are needed to synthesize.
  */
-import { App } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib/core';
 import { PetstoreStack } from '../examples/petstore/aws/stack';
 import { loadSpecFile } from '../lib/model/load';
 

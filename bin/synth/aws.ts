@@ -1,7 +1,7 @@
 /** out/aws: the CDK cloud assembly of the AwsGateway in a throwaway app. */
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, ArnFormat, Stack } from 'aws-cdk-lib';
+import { App, ArnFormat, Stack } from 'aws-cdk-lib/core';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { functionBindings } from '../../lib/model/bindings';
 import { emittedProblems } from '../../lib/capabilities/support';

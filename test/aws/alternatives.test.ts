@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib/core';
 import { Match } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks } from './nag';
 import { parse } from 'yaml';
 import { capability } from '../../lib/capabilities/targets';
 import { toGatewaySpec } from '../../lib/model/normalize';

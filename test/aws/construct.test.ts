@@ -7,7 +7,7 @@ import { toGatewaySpec } from '../../lib/model/normalize';
 import { baseSpec } from '../helpers';
 import { cfnLintErrors, scratch } from '../validators';
 import { fakeFunction, resourcesOfType, synthAws } from './helpers';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { AwsGateway } from '../../providers/aws/gateway';
 
 const petstore = parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8'));

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib/core';
+import { AwsSolutionsChecks } from './nag';
 import { parse } from 'yaml';
 import { cfnLintErrors, scratch } from '../validators';
 import { synthAws } from './helpers';

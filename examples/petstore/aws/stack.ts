@@ -3,7 +3,7 @@
  * the `orders-fn` binding. `npx cdk synth` (cdk.json) and `cdk deploy` use it.
  */
 import * as path from 'node:path';
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { GatewaySpec } from 'anygate';
