@@ -290,7 +290,7 @@ const kubernetesTokenCallers = (ctx: CheckContext) =>
   });
 
 const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': u('Envoy AI Gateway v1.1\'s MCPRoute only routes to MCP servers (spec.backendRefs to Backends that speak MCP, with securityPolicy and toolSelector per backend) and turns no REST route into a tool, and anygate generates no MCP server: run one for these routes (`anygate dev` serves them at mcp.path with the official MCP SDK, or any MCP server in the cluster) and route to it with an MCPRoute, or expose the tools from the aws, azure or apigee target'),
+  'mcp.tools': u('Envoy AI Gateway v1.1\'s MCPRoute only aggregates MCP servers (spec.backendRefs to MCP servers in its namespace, each with a securityPolicy and a toolSelector) and turns no REST route into a tool, and anygate generates no MCP server: run an MCP server that calls these routes beside the MCPRoute and route to it (`anygate dev` serves the same tools for local testing only), or expose the tools from the aws, azure or apigee target'),
   'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; one SecurityPolicy on the whole HTTPRoute the AI Gateway generates (auth runs before the model is read), so every LLM route of a stage has the same auth', {
     check: kubernetesModels,
     differences: [
