@@ -13,6 +13,8 @@ import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
 import { TOOL_NAME_MAX } from '../../model/mcp';
 import { APIGEE_STRINGS } from './apigee-strings';
 import { apigeeMcpHosts, APIGEE_HOSTNAME, APIGEE_ORGANIZATION } from './apigee-mcp';
+import { toDialect } from '../../model/schema-dialects';
+import { toolSchemas } from '../../model/tool-schema';
 import { APIM_MCP_API_VERSION, APIM_TOOL_DESCRIPTION_MAX, APIM_TOOL_ID } from './azure-mcp';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
@@ -202,6 +204,12 @@ function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
     if (r.auth !== 'none') p('Apigee\'s MCP server calls the route through the environment group host, and anygate puts no auth on the MCP Discovery Proxy nor knows which of the client\'s headers Apigee passes on, so the tool would break or bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
     if (r.method === 'ANY') p('a tool is one OpenAPI operation, which has one method: give the route a method');
     if (r.segments.some((s) => s.kind === 'param' && s.greedy)) p(`an OpenAPI path parameter cannot hold a /, and ${r.path} has a greedy {name+} segment: give the tool a route without one, or drop mcp from it`);
+    // Apigee names each argument after its parameter; anygate's tool schema renames a clash (<in>_<name>).
+    const clashes = toolSchemas(r, ctx.spec).arguments.filter((a) => a.in !== 'body' && a.property !== a.name);
+    if (clashes.length) p(`Apigee names each tool argument after its OpenAPI parameter, and ${clashes.map((a) => `${a.in} parameter ${a.name}`).join(', ')} shares its name with another parameter of the route: rename one of them`);
+    const body = r.validation?.bodySchema;
+    const gaps = body ? toDialect(body, 'openapi-3.0').gaps : [];
+    if (gaps.length) p(`the tool's body schema goes into an OpenAPI 3.0 document, which cannot say ${[...new Set(gaps.map((g) => g.keyword))].join(', ')}: simplify validation.bodySchema, or expose the tool from another target`);
   }
   const shadowed = ctx.spec.routes.filter((r) => r.path.startsWith(prefix)).map((r) => r.id);
   if (shadowed.length) out.push(ctx.problem('gateway', `the MCP Discovery Proxy's base path ${prefix.slice(0, -1)} (under basePath) takes every request below it, and routes ${shadowed.join(', ')} are there: set mcp.path to a path no route starts with`));
