@@ -50,7 +50,8 @@ export interface ApigeeGatewayArgs {
   readonly bundleDir?: string;
   /**
    * The hostname of the environment group that routes to each stage's environment, by stage (the
-   * evaluation wizard's `nip.io` name, or your domain). Only read to give the `urls` output.
+   * evaluation wizard's `nip.io` name, or your domain). Gives the `urls` output; `fromSpec` also
+   * writes the plain-string ones into the MCP tools' OpenAPI documents (docs/ai.md), which need them.
    * @default {} - no URL outputs
    */
   readonly hostnames?: Record<string, pulumi.Input<string>>;
