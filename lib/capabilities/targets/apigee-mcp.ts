@@ -10,7 +10,9 @@
  *   proxy's document as an MCP API).
  * - Release notes, March 31 2026 (GA): the target host became `ORG_NAME.mcp.apigee.internal`.
  * - "Troubleshoot MCP deployments in Apigee": a parameter's `in` decides where its argument goes.
- * - "Enable MCP in Apigee hybrid": the target endpoint `https://ORG_NAME.mcp.apigee.internal/mcp`.
+ * - The target's path `/mcp`: the quickstart names the host only; the Apigee hybrid 1.17 release
+ *   notes (as summarized) give `https://ORG_NAME.mcp.apigee.internal/mcp`, and Google's samples
+ *   call `https://mcp.apigee.internal/mcp`. The least documented part: check it first on a live org.
  */
 import type { GatewaySpec } from '../../model/types';
 
