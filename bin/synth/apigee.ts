@@ -33,9 +33,17 @@ export async function synthApigee(spec: GatewaySpec, outDir: string, stages: str
   for (const file of Object.keys(plan.files)) {
     artifacts.push({ target: 'apigee', kind: file.startsWith('policies/') ? 'policy' : 'proxy', name: file, path: zipPath, entry: `apiproxy/${file}` });
   }
-  const { files: _files, resources, ...rest } = plan;
+  // Each stage's MCP Discovery Proxy: a bundle of its own, named as ApigeeGateway names it, in a
+  // folder of its own (its files unpack to apigee/mcp/<proxy>/apiproxy/, beside the proxy's).
+  for (const m of plan.mcpProxies ?? []) {
+    const mcpZip = await bundleZip(m);
+    const mcpPath = writeFile(outDir, `apigee/mcp/${m.proxyName}/${m.proxyName}-${sha256(mcpZip).slice(0, 12)}.zip`, mcpZip);
+    artifacts.push({ target: 'apigee', kind: 'bundle', name: m.proxyName, path: mcpPath });
+    for (const file of Object.keys(m.files)) artifacts.push({ target: 'apigee', kind: 'proxy', name: `${m.proxyName}/${file}`, path: mcpPath, entry: `apiproxy/${file}` });
+  }
+  const { files: _files, resources, mcpProxies, ...rest } = plan;
   void _files;
-  artifacts.push({ target: 'apigee', kind: 'plan', name: 'plan', path: writeFile(outDir, 'apigee/plan.json', json(rest)) });
+  artifacts.push({ target: 'apigee', kind: 'plan', name: 'plan', path: writeFile(outDir, 'apigee/plan.json', json({ ...rest, ...(mcpProxies ? { mcpProxies: mcpProxies.map(({ files: _f, ...m }) => m) } : {}) })) });
   // Named as a component named after the gateway names them (its URNs).
   artifacts.push({ target: 'apigee', kind: 'resources', name: 'resources', path: writeFile(outDir, 'apigee/resources.json', json(namedResources(resources, spec.name))) });
   return { artifacts, resources: resources.length, policies: Object.keys(plan.files).filter((f) => f.startsWith('policies/')).length, warnings: plan.warnings, bundleDir: path.join(outDir, 'apigee'), zipBytes: zip.length };

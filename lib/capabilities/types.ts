@@ -56,6 +56,10 @@ export interface SupportOptions extends Tiers {
     readonly environments?: Readonly<Record<string, string>>;
     /** The Model Armor template of LLM guards whose backend names none (guards.modelArmor). @default - none */
     readonly modelArmorTemplate?: string;
+    /** The environment group host name of each stage, which MCP tools are called at. @default - the stage's custom domains */
+    readonly hostnames?: Readonly<Record<string, string>>;
+    /** The Apigee organization, which names the managed MCP server's host. @default - none: the organization-less host */
+    readonly organization?: string;
   };
   /** The Kubernetes compile options that amend the spec's `kubernetes:` block (KubernetesCompileOptions). */
   readonly kubernetes?: Pick<KubernetesSpecOptions, 'createGateway'> & {

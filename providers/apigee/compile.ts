@@ -28,7 +28,8 @@ import { precedenceOrder } from '../../lib/model/precedence';
 import { apps, developers, products, type DeveloperInfo } from './org';
 import type { ApigeePlan } from './plan';
 import { descriptor, preflow, proxyEndpoint } from './proxy';
-import { planResources } from './resources';
+import { mcpResources, planResources } from './resources';
+import { apigeeMcpProxies } from './mcp';
 import { apigeeDomains, domainResources } from './domains';
 import { SCRIPT_NAME, SCRIPT_SOURCE } from './script';
 import { Targets } from './targets';
@@ -49,6 +50,17 @@ export interface ApigeeCompileOptions {
    * @default - none: a guard without a template is refused
    */
   readonly modelArmorTemplate?: string;
+  /**
+   * The environment group host name of each stage (`api.example.com`), which Apigee's MCP server
+   * calls the tools at (the tools' OpenAPI servers.url must name it).
+   * @default - the stage's custom domains; a stage with tools and neither is refused
+   */
+  readonly hostnames?: Record<string, string>;
+  /**
+   * The Apigee organization: the MCP Discovery Proxies target `<organization>.mcp.apigee.internal`.
+   * @default - none: `mcp.apigee.internal`, which Apigee accepts for backward compatibility
+   */
+  readonly organization?: string;
 }
 
 /** One route's Flow: auth, validation, limits, cache lookup, transforms, backend; then the response side. */
@@ -130,7 +142,12 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
   const environments = options.environments ?? Object.fromEntries(Object.keys(versioned.stages).map((s) => [s, s]));
   // Every decision (portability shares it) comes first, names included (the capability records);
   // then the emitters only emit.
-  const apigeeOptions = { environments, ...(options.modelArmorTemplate !== undefined ? { modelArmorTemplate: options.modelArmorTemplate } : {}) };
+  const apigeeOptions = {
+    environments,
+    ...(options.modelArmorTemplate !== undefined ? { modelArmorTemplate: options.modelArmorTemplate } : {}),
+    ...(options.hostnames !== undefined ? { hostnames: options.hostnames } : {}),
+    ...(options.organization !== undefined ? { organization: options.organization } : {}),
+  };
   assertSupported(versioned, 'apigee', { ...tiers, apigee: apigeeOptions });
   // Versions become flow conditions (path prefix, header or query) and a canary weighted targets.
   const spec = flatSpec(versioned);
@@ -156,9 +173,10 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
     ...(spec.observability.accessLogs ? { accessLogName: ACCESS_LOG_NAME } : {}),
     ...serviceAccountRoles(spec),
   };
+  const mcp = apigeeMcpProxies(spec, ctx.proxy, Object.keys(parts.environments), options);
   const domains = apigeeDomains(spec, ctx.proxy, parts.environments);
-  const resources = [...planResources(parts, ctx.audienceMap), ...domainResources(domains, parts.environments), ...monitoringResources(spec, ctx.proxy, parts.environments), ...traceResources(spec, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const resources = [...planResources(parts, ctx.audienceMap), ...mcpResources({ mcpProxies: mcp, environments: parts.environments }), ...domainResources(domains, parts.environments), ...monitoringResources(spec, ctx.proxy, parts.environments), ...traceResources(spec, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (domains.length) ctx.warnings.push(`custom domains ${domains.flatMap((d) => d.hostnames).join(', ')}: Apigee X is reached through your external load balancer; it must serve ${[...new Set(domains.flatMap((d) => Object.values(d.certificates)))].join(', ')} for these hosts (docs/domains.md)`);
   const alerts = spec.observability.objectives.length ? { alerts: apigeeAlerts(spec, ctx.proxy, parts.environments) } : {};
-  return { ...parts, resources, ...alerts, ...(domains.length ? { domains } : {}), warnings: ctx.warnings };
+  return { ...parts, resources, ...alerts, ...(domains.length ? { domains } : {}), ...(mcp.length ? { mcpProxies: mcp } : {}), warnings: ctx.warnings };
 }

@@ -50,13 +50,18 @@ export interface ApigeeGatewayArgs {
   readonly bundleDir?: string;
   /**
    * The hostname of the environment group that routes to each stage's environment, by stage (the
-   * evaluation wizard's `nip.io` name, or your domain). Only read to give the `urls` output.
+   * evaluation wizard's `nip.io` name, or your domain). Gives the `urls` output; `fromSpec` also
+   * writes the plain-string ones into the MCP tools' OpenAPI documents (docs/ai.md), which need them.
    * @default {} - no URL outputs
    */
   readonly hostnames?: Record<string, pulumi.Input<string>>;
 }
 
-export interface ApigeeGatewayFromSpecArgs extends Omit<ApigeeGatewayArgs, 'plan'>, ApigeeCompileOptions {
+/**
+ * fromSpec's arguments: the gateway's and the compile options. The compiler's `hostnames` are
+ * the gateway's when they are plain strings, and its `organization` is `orgId` when that is one.
+ */
+export interface ApigeeGatewayFromSpecArgs extends Omit<ApigeeGatewayArgs, 'plan'>, Omit<ApigeeCompileOptions, 'hostnames' | 'organization'> {
   /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
   readonly gateway: Gateway | GatewaySpec;
 }
@@ -107,7 +112,10 @@ export class ApigeeGateway extends pulumi.ComponentResource {
   /** Compiles the spec (compileApigee) and creates the plan's resources. */
   static fromSpec(name: string, args: ApigeeGatewayFromSpecArgs, opts?: pulumi.ComponentResourceOptions): ApigeeGateway {
     const spec = isGateway(args.gateway) ? args.gateway.toSpec() : args.gateway;
-    const plan = compileApigee(spec, { environmentType: args.environmentType, environments: args.environments, developers: args.developers, modelArmorTemplate: args.modelArmorTemplate });
+    // The tools' OpenAPI document names the hosts and the MCP target the organization: only known strings can be written.
+    const hostnames = Object.fromEntries(Object.entries(args.hostnames ?? {}).flatMap(([stage, v]) => (typeof v === 'string' ? [[stage, hostOf(v)]] : [])));
+    const organization = typeof args.orgId === 'string' ? args.orgId : undefined;
+    const plan = compileApigee(spec, { environmentType: args.environmentType, environments: args.environments, developers: args.developers, modelArmorTemplate: args.modelArmorTemplate, hostnames, organization });
     return new ApigeeGateway(name, { ...args, plan }, opts);
   }
 
@@ -126,11 +134,25 @@ export class ApigeeGateway extends pulumi.ComponentResource {
         return file;
       }),
     );
+    // Each stage's MCP Discovery Proxy bundle, written beside the proxy's.
+    const mcpZip = (stage: string): pulumi.Input<string> => {
+      const m = plan.mcpProxies?.find((x) => x.stage === stage);
+      if (!m) throw new Error(`ApigeeGateway: the plan has no MCP Discovery Proxy for stage ${JSON.stringify(stage)}`);
+      return pulumi.output(
+        bundleZip(m).then((zip) => {
+          mkdirSync(zipDir, { recursive: true });
+          const file = path.join(zipDir, `${m.proxyName}-${sha256(zip).slice(0, 12)}.zip`);
+          writeFileSync(file, zip);
+          return file;
+        }),
+      );
+    };
     const argValue = (n: string): pulumi.Input<string> => {
       if (n === 'orgId') return args.orgId;
       if (n === 'project') return args.project ?? args.orgId;
       if (n === 'orgPath') return pulumi.interpolate`organizations/${args.orgId}`;
       if (n === 'configBundle') return zipPath;
+      if (n.startsWith('mcpConfigBundle/')) return mcpZip(n.slice('mcpConfigBundle/'.length));
       if (n === 'serviceAccount') return args.serviceAccount!;
       // The deployer's token, for the trace config's API call (no @pulumi/gcp resource sets it).
       if (n === 'accessToken') return organizations.getClientConfigOutput({ parent: this }).accessToken;

@@ -1,5 +1,6 @@
 /** ApigeePlan: the proxy bundle as files plus the org resources, computed by the pure compiler. */
 import type { ApigeeDomainPlan } from './domains';
+import type { ApigeeMcpProxy } from './mcp';
 import type { ApigeeAlert } from './observability';
 import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { DeployRef, PlannedResource } from '../shared/resources';
@@ -75,5 +76,11 @@ export interface ApigeePlan {
   readonly alerts?: ApigeeAlert[];
   /** Environment groups with the custom host names, per stage (providers/apigee/domains.ts). @default - none */
   readonly domains?: ApigeeDomainPlan[];
+  /**
+   * The MCP Discovery Proxy of each stage, when routes are MCP tools (providers/apigee/mcp.ts):
+   * bundles of their own, deployed beside the proxy (arg `mcpConfigBundle/<stage>` is the zip).
+   * @default - none
+   */
+  readonly mcpProxies?: ApigeeMcpProxy[];
   readonly warnings: string[];
 }

@@ -80,6 +80,17 @@ export function planResources(p: Parts, kvmName: string): PlannedResource[] {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * Each stage's MCP Discovery Proxy (its own bundle) and its deployment to the stage's environment:
+ * Apigee provisions the managed MCP server's configuration from it and API hub ingests its document.
+ */
+export function mcpResources(p: Pick<ApigeePlan, 'mcpProxies' | 'environments'>): PlannedResource[] {
+  return (p.mcpProxies ?? []).flatMap((m) => [
+    res(T.api, `mcp-proxy-${m.stage}`, { orgId: org, name: m.proxyName, configBundle: argRef(`mcpConfigBundle/${m.stage}`) }),
+    res(T.deploy, `mcp-deploy-${m.stage}`, { orgId: org, environment: p.environments[m.stage], api: resourceRef(`mcp-proxy-${m.stage}`, 'name'), revision: resourceRef(`mcp-proxy-${m.stage}`, 'latestRevisionId'), override: true }, [`mcp-proxy-${m.stage}`]),
+  ]);
+}
+
 /** The resources as a component named `component` creates them: names, dependencies and resource references prefixed. */
 export function namedResources(resources: readonly PlannedResource[], component: string): PlannedResource[] {
   const n = (name: string) => `${component}-${name}`;

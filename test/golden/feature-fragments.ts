@@ -113,6 +113,8 @@ function apigeeItems(spec: GatewaySpec, o: CaseOptions): Item[] {
     item(['bindings'], plan.bindings),
     item(['warnings'], plan.warnings),
     ...(plan.domains ? [item(['domains'], plan.domains)] : []),
+    // Each stage's MCP Discovery Proxy: its bundle files and where it is served.
+    ...(plan.mcpProxies ?? []).flatMap((m) => [item(['mcpProxies', m.proxyName, 'basePath'], m.basePath), item(['mcpProxies', m.proxyName, 'hostnames'], m.hostnames), ...Object.entries(m.files).filter(([f]) => f.includes('/')).map(([f, text]) => item(['mcpProxies', m.proxyName, 'files', f], text))]),
     // Cloud Monitoring's alert policies and dashboards, the log-based metric of the top-consumers
     // panel and the environments' trace configs (the other resources follow from the items above).
     ...plan.resources.filter((r) => r.type.startsWith('gcp:monitoring/') || r.type.startsWith('gcp:logging/') || r.type === TRACE_CONFIG_TYPE).map((r) => item(['resources', r.name], r)),
@@ -143,7 +145,7 @@ export function targetOutput(spec: GatewaySpec, target: Target, options: CaseOpt
  * The whole documents the validators need (a fragment is not a document): the AWS body and the
  * Apigee bundle files; undefined where the target refuses.
  */
-export function fullOutputs(spec: GatewaySpec, o: CaseOptions = {}): { awsBody?: Record<string, unknown>; apigeeFiles?: Record<string, string> } {
+export function fullOutputs(spec: GatewaySpec, o: CaseOptions = {}): { awsBody?: Record<string, unknown>; apigeeFiles?: Record<string, string>; apigeeMcpFiles?: Record<string, Record<string, string>> } {
   const whole = <T>(f: () => T): T | undefined => {
     try {
       return f();
@@ -152,7 +154,8 @@ export function fullOutputs(spec: GatewaySpec, o: CaseOptions = {}): { awsBody?:
       throw e;
     }
   };
-  return { awsBody: whole(() => compileAws(spec, o.aws).body), apigeeFiles: whole(() => compileApigee(spec, o.apigee).files) };
+  const apigee = whole(() => compileApigee(spec, o.apigee));
+  return { awsBody: whole(() => compileAws(spec, o.aws).body), apigeeFiles: apigee?.files, apigeeMcpFiles: Object.fromEntries((apigee?.mcpProxies ?? []).map((m) => [m.proxyName, m.files])) };
 }
 
 /** Object keys sorted at every depth (arrays keep their order): one text for one value. */

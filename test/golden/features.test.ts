@@ -128,7 +128,7 @@ describe('golden cases per feature (test/golden/features)', () => {
         apigeeEnvironmentType: o.apigee?.environmentType,
         aws: o.aws,
         azure: { externalCache: o.azure?.externalCache ?? spec.azure?.externalCache },
-        apigee: { environments: o.apigee?.environments },
+        apigee: { environments: o.apigee?.environments, modelArmorTemplate: o.apigee?.modelArmorTemplate, hostnames: o.apigee?.hostnames, organization: o.apigee?.organization },
       };
       return FEATURE_TARGETS.flatMap((t) => {
         const out = outputs.get(name)![t];
@@ -181,14 +181,11 @@ describe('golden cases per feature (test/golden/features)', () => {
     const tmp = scratch('feature-apigee');
     // apigeelint costs about 0.1 s of CPU a bundle: bundles whose only change is the flows file
     // (proxies/default.xml, plain XML the others' lint covers) are left out.
-    const adds = (name: string) => name === BASELINE_CASE || kept(name, 'apigee').some((i) => i.path[0] === 'files' && i.path[1] !== 'proxies/default.xml');
+    const adds = (name: string) => name === BASELINE_CASE || kept(name, 'apigee').some((i) => (i.path[0] === 'files' && i.path[1] !== 'proxies/default.xml') || i.path[0] === 'mcpProxies');
     // Its JavaScript lint costs about 0.9 s of CPU a script, and most bundles carry the same shared
     // script (the access log's timing step): each distinct script is linted once.
     const scripts = new Set<string>();
-    const dirs = caseNames.filter(adds).flatMap((name) => {
-      const files = fullOutputs(specs.get(name)!, options.get(name)).apigeeFiles;
-      if (!files) return [];
-      const bundle = path.join(tmp, name);
+    const write = (bundle: string, files: Record<string, string>) => {
       for (const [f, text] of Object.entries(files)) {
         if (f.startsWith('resources/jsc/')) {
           if (scripts.has(text)) continue;
@@ -197,7 +194,13 @@ describe('golden cases per feature (test/golden/features)', () => {
         mkdirSync(path.dirname(path.join(bundle, 'apiproxy', f)), { recursive: true });
         writeFileSync(path.join(bundle, 'apiproxy', f), text);
       }
-      return [bundle];
+      return bundle;
+    };
+    const dirs = caseNames.filter(adds).flatMap((name) => {
+      const out = fullOutputs(specs.get(name)!, options.get(name));
+      if (!out.apigeeFiles) return [];
+      // The MCP Discovery Proxies are bundles of their own.
+      return [write(path.join(tmp, name), out.apigeeFiles), ...Object.entries(out.apigeeMcpFiles ?? {}).map(([proxy, files]) => write(path.join(tmp, `${name}-${proxy}`), files))];
     });
     const findings = apigeelintBundles(dirs);
     const errors = dirs.flatMap((d) => findings[d]!.filter((f) => f.severity === 'error').map((f) => `${path.basename(d)}: ${f.file}: ${f.ruleId} ${f.message}`));

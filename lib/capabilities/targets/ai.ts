@@ -12,6 +12,9 @@ import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
 import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
 import { TOOL_NAME_MAX } from '../../model/mcp';
 import { APIGEE_STRINGS } from './apigee-strings';
+import { apigeeMcpHosts, APIGEE_HOSTNAME, APIGEE_ORGANIZATION } from './apigee-mcp';
+import { toDialect } from '../../model/schema-dialects';
+import { toolSchemas } from '../../model/tool-schema';
 import { APIM_MCP_API_VERSION, APIM_TOOL_DESCRIPTION_MAX, APIM_TOOL_ID } from './azure-mcp';
 
 export type AiFeatureId = 'mcp.tools' | 'backend.llm' | 'llm.tokenLimit' | 'llm.tokenMetrics' | 'llm.promptGuard' | 'llm.piiGuard';
@@ -186,8 +189,51 @@ const MODEL_ARMOR_DIFFERENCES = [
   differs('body', 'SanitizeModelResponse reads the whole JSON response (choices[-1].message.content): a streamed (text/event-stream) response cannot be screened and fails the call', 'leave streaming off on guarded backends, or set responses: false', (s) => Object.values(s.backends).some((b) => b.type === 'llm' && Boolean(b.guards?.promptSafety?.responses || b.guards?.pii?.responses))),
 ];
 
+/**
+ * Apigee's MCP server calls each tool at the OpenAPI document's servers.url, which must be the
+ * host name of the stage's environment group (apigee-mcp.ts), and anygate puts no auth on the
+ * MCP Discovery Proxy: only public routes with one method and plain path parameters are tools.
+ */
+function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
+  const out: SynthesisProblem[] = [];
+  const hostnames = ctx.options.apigee?.hostnames;
+  const stages = Object.keys(ctx.options.apigee?.environments ?? ctx.spec.stages).sort();
+  const prefix = `${ctx.spec.mcp?.path ?? '/mcp'}/`;
+  for (const r of usedRoutes(ctx)) {
+    const p = (m: string) => out.push(ctx.problem(r.id, m));
+    if (r.auth !== 'none') p('Apigee\'s MCP server calls the route through the environment group host, and anygate puts no auth on the MCP Discovery Proxy nor knows which of the client\'s headers Apigee passes on, so the tool would break or bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
+    if (r.method === 'ANY') p('a tool is one OpenAPI operation, which has one method: give the route a method');
+    if (r.segments.some((s) => s.kind === 'param' && s.greedy)) p(`an OpenAPI path parameter cannot hold a /, and ${r.path} has a greedy {name+} segment: give the tool a route without one, or drop mcp from it`);
+    // Apigee names each argument after its parameter; anygate's tool schema renames a clash (<in>_<name>).
+    const clashes = toolSchemas(r, ctx.spec).arguments.filter((a) => a.in !== 'body' && a.property !== a.name);
+    if (clashes.length) p(`Apigee names each tool argument after its OpenAPI parameter, and ${clashes.map((a) => `${a.in} parameter ${a.name}`).join(', ')} shares its name with another parameter of the route: rename one of them`);
+    const body = r.validation?.bodySchema;
+    const gaps = body ? toDialect(body, 'openapi-3.0').gaps : [];
+    if (gaps.length) p(`the tool's body schema goes into an OpenAPI 3.0 document, which cannot say ${[...new Set(gaps.map((g) => g.keyword))].join(', ')}: simplify validation.bodySchema, or expose the tool from another target`);
+  }
+  const shadowed = ctx.spec.routes.filter((r) => r.path.startsWith(prefix)).map((r) => r.id);
+  if (shadowed.length) out.push(ctx.problem('gateway', `the MCP Discovery Proxy's base path ${prefix.slice(0, -1)} (under basePath) takes every request below it, and routes ${shadowed.join(', ')} are there: set mcp.path to a path no route starts with`));
+  if (ctx.spec.ipRules && (ctx.spec.ipRules.allow.length || ctx.spec.ipRules.deny.length)) out.push(ctx.problem('gateway', 'the MCP Discovery Proxy is a proxy of its own, which the gateway\'s ipRules do not cover: drop ipRules from the spec, or expose the tools from another gateway spec or target'));
+  if ((ctx.spec.versions?.list.length ?? 0) > 1) out.push(ctx.problem('gateway', 'anygate exposes the tools of an unversioned API only: drop versions, or expose the tools from another target'));
+  for (const stage of stages) {
+    const hosts = apigeeMcpHosts(ctx.spec, stage, hostnames);
+    if (!hosts.length) out.push(ctx.problem('gateway', `Apigee's MCP server calls the tools at the OpenAPI document's servers.url, whose host must be the environment group host name of stage ${stage}'s environment: pass hostnames: { ${stage}: '<host>' } to ApigeeGateway (or compileApigee), or give the stage a custom domain`));
+    for (const h of hosts) if (!APIGEE_HOSTNAME.test(h)) out.push(ctx.problem('gateway', `hostnames.${stage}: ${JSON.stringify(h)} is not a host name (letters, digits, hyphens and dots; give the host without https:// or a path)`));
+  }
+  const org = ctx.options.apigee?.organization;
+  if (org !== undefined && !APIGEE_ORGANIZATION.test(org)) out.push(ctx.problem('gateway', `organization: ${JSON.stringify(org)} is not an Apigee organization name (a project id: 6-30 lower-case letters, digits and hyphens, starting with a letter)`));
+  return out;
+}
+
 const APIGEE: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': u('Apigee serves MCP through API hub and an MCP proxy that it manages outside the proxy bundle; anygate does not create them (issue #30); register the exported OpenAPI document in API hub and enable MCP there'),
+  'mcp.tools': n('an MCP Discovery Proxy per stage (<proxy>-mcp-<stage>, base path basePath + mcp.path) whose target is Apigee\'s managed MCP server (<org>.mcp.apigee.internal) and whose OpenAPI 3.0.3 document (resources/oas/tools.yaml) has one operation per tool (operationId the tool name, the tool schema\'s arguments as parameters and request body) at the stage\'s environment group host name; API hub ingests it as an MCP API; public routes only, Comprehensive environments only', {
+    check: apigeeTools,
+    differences: [
+      differs('deploy', 'the MCP endpoint is a proxy of its own per stage, https://<environment group host><basePath><mcp.path>; API hub must be provisioned with the Apigee runtime project attached, and the stage\'s environment group host name must be known at synthesis (hostnames option of ApigeeGateway, or a custom domain)'),
+      differs('body', 'Apigee\'s MCP server derives each tool\'s input schema from the OpenAPI operation anygate writes from the tool schema (parameters by name, the body as requestBody); the tool\'s title becomes the operation summary and its annotations are not carried'),
+      differs('status', 'a tool call whose route answers 4xx or 5xx is an MCP result with isError (HTTP 200), as the MCP specification has it'),
+    ],
+  }),
   'backend.llm': n('TargetEndpoint to the model URL; Vertex AI through its OpenAI-compatible endpoint with a Google access token (the proxy\'s service account)', { check: apigeeModels }),
   'llm.tokenLimit': n('LLMTokenQuota: EnforceOnly on the request, CountOnly on the response counting usage.total_tokens, one shared counter per backend and app (client_id); estimatePrompt adds PromptTokenLimit', {
     check: apigeeTokenCallers,
@@ -252,7 +298,7 @@ const kubernetesTokenCallers = (ctx: CheckContext) =>
   });
 
 const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
-  'mcp.tools': u('Envoy AI Gateway\'s MCPRoute (v1.1) aggregates MCP servers (backendRefs to MCP servers, toolSelector) and does not turn REST routes into tools; expose the tools from another target, or run an MCP server for them and route to it'),
+  'mcp.tools': u('Envoy AI Gateway v1.1\'s MCPRoute only aggregates MCP servers (spec.backendRefs to MCP servers in its namespace, each with a securityPolicy and a toolSelector) and turns no REST route into a tool, and anygate generates no MCP server: run an MCP server that calls these routes beside the MCPRoute and route to it (`anygate dev` serves the same tools for local testing only), or expose the tools from the aws, azure or apigee target'),
   'backend.llm': n('Envoy AI Gateway: an AIGatewayRoute rule per backend (matched on the request\'s model), an AIServiceBackend (schema OpenAI or AzureOpenAI) over an Envoy Gateway Backend (+ BackendTLSPolicy), a BackendSecurityPolicy reading the provider key from a Secret; one SecurityPolicy on the whole HTTPRoute the AI Gateway generates (auth runs before the model is read), so every LLM route of a stage has the same auth', {
     check: kubernetesModels,
     differences: [
@@ -286,14 +332,19 @@ export const AI_RECORDS: Readonly<Record<Target, Record<AiFeatureId, TargetCapab
 // "Model Armor policies can only be deployed in Comprehensive environments" (Apigee, Get started
 // with Apigee Model Armor policies).
 const MODEL_ARMOR_TIER = u('SanitizeUserPrompt and SanitizeModelResponse (Model Armor) run only in Comprehensive environments; deploy to one (environmentType: COMPREHENSIVE)');
-const MODEL_ARMOR_TIERS = { 'llm.promptGuard': MODEL_ARMOR_TIER, 'llm.piiGuard': MODEL_ARMOR_TIER };
+const COMPREHENSIVE_ONLY = {
+  'llm.promptGuard': MODEL_ARMOR_TIER,
+  'llm.piiGuard': MODEL_ARMOR_TIER,
+  // "In the Environment list, select the environment where you want to deploy the proxy. The environment must be a Comprehensive environment." (Get started with Apigee and MCP)
+  'mcp.tools': u('an MCP Discovery Proxy deploys to Comprehensive environments only; deploy to one (environmentType: COMPREHENSIVE)'),
+};
 
 /** Tier overrides. */
 export const AI_TIER_RECORDS = {
   azure: { Consumption: AZURE_CONSUMPTION },
   apigee: {
-    BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them'), ...MODEL_ARMOR_TIERS } as Partial<Record<AiFeatureId, TargetCapability>>,
-    INTERMEDIATE: MODEL_ARMOR_TIERS as Partial<Record<AiFeatureId, TargetCapability>>,
+    BASE: { 'llm.tokenLimit': u('LLMTokenQuota and PromptTokenLimit are extensible policies; BASE environments cannot run them'), ...COMPREHENSIVE_ONLY } as Partial<Record<AiFeatureId, TargetCapability>>,
+    INTERMEDIATE: COMPREHENSIVE_ONLY as Partial<Record<AiFeatureId, TargetCapability>>,
   },
 } as const;
 
