@@ -1,5 +1,6 @@
 /**
- * BackendTrafficPolicy: per route rule, a local rate limit and the backend's circuit breaker;
+ * A route's traffic to its backend: the rule's timeouts, and the BackendTrafficPolicy per route
+ * rule (a local rate limit and the backend's circuit breaker);
  * once per stage, the plans' quotas and rate limits as GLOBAL rate limits per consumer, keyed on
  * the client-id header the API-key check forwards, on the API-key rules. Global limits need Envoy Gateway's rate-limit
  * service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
@@ -10,11 +11,17 @@ import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { EG_API } from './filters';
 import type { K8sObject } from './plan';
 import { errorOverrides } from './errors';
+import { duration } from './rules';
 import { API_KEY_CLIENT_HEADER } from './security';
 
 type Target = { group: string; kind: string; name: string; sectionName?: string };
 
 const QUOTA_UNIT = { day: 'Day', week: 'Week', month: 'Month' } as const;
+
+/** The HTTPRoute rule's timeouts of a proxied route. */
+export function ruleTimeouts(route: RouteSpec): Record<string, string> {
+  return { request: duration(route.timeoutMs) };
+}
 
 /** The route rule's own BackendTrafficPolicy, or undefined when it needs none. */
 export function routeTrafficPolicy(spec: GatewaySpec, route: RouteSpec, name: string, namespace: string, target: Target): K8sObject | undefined {
