@@ -10,6 +10,8 @@ import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { createTransformer, type ProxyEvent, type ProxyResult, type Transport } from '../lib/runtime/transform/handler';
 import type { TransformConfig, TransformRoute } from '../lib/runtime/config';
 import { BackendError } from './proxy';
+import { withRetries } from './retry';
+import type { RetrySpec } from '../lib/model/retry';
 import { backendPathTemplate } from '../lib/model/rewrite';
 
 /** Host of the placeholder URL a route's target carries; the transport resolves it per call. */
@@ -56,12 +58,14 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport)
   // replaces it. (Cheaper than AsyncLocalStorage, whose hooks slow every promise in the process on
   // Node 20.) Transformers are pooled: making one indexes every route and starts an empty template
   // cache, work a request should not redo; there are as many as requests were ever in flight at once.
-  const perRequest = (store: { failure?: 'timeout' | 'badGateway' }): Transport => ({
+  type Store = { failure?: 'timeout' | 'badGateway'; retry?: RetrySpec };
+  const perRequest = (store: Store): Transport => ({
     async http(url, init) {
       const u = new URL(url);
       const backend = u.hostname.endsWith(PLACEHOLDER) ? u.hostname.slice(0, -PLACEHOLDER.length) : '';
       try {
-        return await transport.http(backend, u.pathname + u.search, init);
+        // The route's retries (dev/retry.ts); the failure recorded is the last try's.
+        return await withRetries(store.retry, () => transport.http(backend, u.pathname + u.search, init));
       } catch (e) {
         store.failure = e instanceof BackendError ? e.kind : 'badGateway';
         throw e;
@@ -76,7 +80,7 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport)
       }
     },
   });
-  type Pooled = { readonly store: { failure?: 'timeout' | 'badGateway' }; readonly run: ReturnType<typeof createTransformer> };
+  type Pooled = { readonly store: Store; readonly run: ReturnType<typeof createTransformer> };
   const free: Pooled[] = [];
   const make = (): Pooled => {
     const store: Pooled['store'] = {};
@@ -88,6 +92,7 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport)
       const event: ProxyEvent = { ...rest, resource: route.id, httpMethod: method, stageVariables: { ...(e.stageVariables ?? {}), ...(binding ? { [FN_VARIABLE]: binding } : {}) } };
       const t = free.pop() ?? make();
       t.store.failure = undefined;
+      t.store.retry = route.retry;
       try {
         const result = await t.run(event);
         return { result, failure: t.store.failure };

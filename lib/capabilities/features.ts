@@ -56,6 +56,7 @@ const RECORDS = {
   'backend.function': { title: 'function backend', detect: routes((r, s) => backendOf(r, s).type === 'function') },
   'backend.mock': { title: 'mock backend', detect: routes((r, s) => backendOf(r, s).type === 'mock') },
   'backend.timeout': { title: 'backend timeout', detect: routes((r, s) => backendOf(r, s).type !== 'mock'), listed: false },
+  'backend.retry': { title: 'backend retries', detect: routes((r) => Boolean(r.retry)) },
   'auth.jwt': { title: 'JWT authorizer', detect: routes((r, s) => authorizersOf(r, s).some((a) => a.type === 'jwt')) },
   'auth.scopes': { title: 'required scopes', detect: routes((r) => r.auth !== 'none' && r.scopes.length > 0) },
   'auth.apiKey': { title: 'API key in header x-api-key', detect: routes((r, s) => authorizersOf(r, s).some(isDefaultKey)) },

@@ -12,7 +12,8 @@ import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
 import { formatPath, mustParsePath } from './path';
 import { parseTemplate, stringLeaves, type TemplatePart } from './template';
-import type { RateLimitInput } from './schema';
+import { Route, type RateLimitInput } from './schema';
+import { routeFieldsOf } from './route-field';
 import {
   METHOD_ORDER,
   MODEL_DEFAULTS,
@@ -167,6 +168,8 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       ...(r.apigee ? { apigee: r.apigee } : {}),
       ...(tools.has(ids[i]) ? { mcp: tools.get(ids[i]) } : {}),
       ...(p.versions ? { versions: p.versions.list.map((v) => v.name).filter((v) => !r.versions || r.versions.includes(v)) } : {}),
+      // Fields with a module of their own (lib/model/route-field.ts), each in its canonical form.
+      ...Object.fromEntries(routeFieldsOf(Route.shape, r).map((f) => [f.key, f.rules.normalize(f.value)])),
     };
   });
 }

@@ -11,6 +11,7 @@ import { SAFE_NAME_PATTERN, SAFE_NAME_RULE } from './names';
 import { ERROR_MODES } from './error-contract';
 import { McpRoute, McpServer } from './mcp';
 import { LlmBackend } from './llm';
+import { Retry } from './retry';
 import { Domain } from './domains';
 import { Components, RouteContract } from './contract';
 import { Objective } from './objectives';
@@ -260,7 +261,8 @@ export const Route = z
     rateLimit: RateLimit.optional().meta({ description: "Per-route rate limit. Default: defaults.rateLimit." }),
     cache: CachePolicy.optional().meta({ description: "Response caching. Default: defaults.cache." }),
     transform: Transform.optional().meta({ description: "Request and response transforms. Default: defaults.transform." }),
-    timeoutMs: z.number().int().min(1).max(300_000).optional().meta({ description: "Backend timeout in milliseconds. Default: the backend's timeout." }),
+    timeoutMs: z.number().int().min(1).max(300_000).optional().meta({ description: "Backend timeout in milliseconds (of each try when the route retries). Default: the backend's timeout." }),
+    retry: Retry.optional().meta({ description: "Retry a failed backend call (http backends). Default: no retries." }),
     validation: RequestValidation.optional().meta({ description: "Request validation. Default: none." }),
     description: z.string().optional().meta({ description: "Free text shown in exported OpenAPI and portals." }),
     tags: z.array(NonEmpty).optional().meta({ description: "Grouping tags.", default: [] }),

@@ -14,6 +14,7 @@ import type {
   Quota,
   RateLimit,
   RequestValidation,
+  Route,
   Transform,
 } from './schema';
 import type { DomainSpec } from './domains';
@@ -27,6 +28,7 @@ import type { McpServerSpec, McpToolSpec } from './mcp';
 export type { LlmBackendSpec, LlmGuardsSpec, PiiGuardSpec, PromptSafetyGuardSpec, TokenLimitSpec, TokenMetricsSpec, LlmProvider } from './llm';
 export type { McpAnnotationsSpec, McpServerSpec, McpToolSpec } from './mcp';
 import type { ObjectiveSpec } from './objectives';
+import type { RouteFieldSpecs } from './route-field';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
@@ -112,7 +114,11 @@ export interface RouteTemplates {
   readonly body: { readonly path: (string | number)[]; readonly parts: TemplatePart[] }[];
 }
 
-export interface RouteSpec {
+/**
+ * One route. Fields whose module registers rules (lib/model/route-field.ts) come from `Route`'s
+ * shape through RouteFieldSpecs; the others are listed here.
+ */
+export interface RouteSpec extends RouteFieldSpecs<typeof Route.shape> {
   readonly id: string;
   readonly method: HttpMethod;
   /** Path template relative to basePath. */

@@ -12,7 +12,8 @@ import { checkDomains } from './domains';
 import { canonicalCidr } from './ip';
 import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
-import type { RouteInput, TransformInput } from './schema';
+import { Route, type RouteInput, type TransformInput } from './schema';
+import { routeFieldsOf } from './route-field';
 import { parseTemplate, stringLeaves } from './template';
 import { checkLlmBackend, checkLlmRoute } from './llm';
 import { checkMcp } from './mcp';
@@ -284,6 +285,8 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
     const alts = authAlternatives(auth);
     const llm = backend ? p.backends.entries.get(backend) : undefined;
     if (llm?.type === 'llm') checkLlmRoute(index, route, llm, backend!, alts === 'none', issues);
+    // Fields with a module of their own (lib/model/route-field.ts) check themselves.
+    for (const f of routeFieldsOf(Route.shape, route)) f.rules.check?.(f.value, { path: [...base, f.key], method: route.method, backendType: llm?.type }, issues);
     if (route.scopes?.length && alts) {
       if (alts === 'none') {
         issues.push({ path: [...base, 'scopes'], message: 'a public route (auth: none) cannot require scopes: add a jwt authorizer or drop the scopes', severity: 'error' });

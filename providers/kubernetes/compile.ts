@@ -18,13 +18,13 @@ import { referenceGrants } from './grants';
 import { dnsLabel } from './names';
 import { pathMatches, templateRegex, type PathMatch } from './paths';
 import type { K8sObject, KubernetesCompileOptions, KubernetesPlan, KubernetesStagePlan } from './plan';
-import { duration, ruleMatches, ruleName, splitRoutes } from './rules';
+import { ruleMatches, ruleName, splitRoutes } from './rules';
 import { preflightObjects } from './preflight';
 import { aiRouteName, llmKeySecret, llmStage, type LlmStage } from './llm';
 import { llmPlacement, llmRoutesOf, type LlmPlacement } from '../../lib/capabilities/targets/kubernetes-ai';
 import { API_KEY_CLIENT_HEADER } from './security';
 import { corsPolicy, securityPolicy } from './security';
-import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy } from './traffic';
+import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy, ruleTimeouts } from './traffic';
 import { flatSpec } from '../../lib/model/versions';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
@@ -81,7 +81,7 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
       filters.push(extensionRef(host.metadata.name));
     }
     rule.backendRefs = targets.map((t) => t.ref);
-    rule.timeouts = { request: duration(route.timeoutMs) };
+    rule.timeouts = ruleTimeouts(route);
   }
   if (filters.length) rule.filters = filters;
   const target = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: httpRoute, sectionName: name };

@@ -72,13 +72,17 @@ export function directResponse(name: string, mock: MockBackendSpec, ctx: FilterC
  */
 export function rewriteSubstitution(route: RouteSpec, prefix: string, ctx: FilterContext): string {
   const groups = new Map(route.segments.flatMap((s) => (s.kind === 'param' ? [s.name] : [])).map((n, i) => [n, i + 1]));
-  const template = route.transform?.request?.rewritePath ?? route.path;
-  const out = (prefix + (template === '/' ? (prefix ? '' : '/') : template)).replace(/\{([^}]+?)\+?\}|[^{]+/g, (m, name: string | undefined) => {
-    if (name === undefined) return rewriteLiteral(m);
-    const g = groups.get(name);
-    // Validation refuses a rewrite naming a parameter the route lacks (lib/model/validate.ts).
-    return g === undefined ? '' : `\\${g}`;
-  });
+  // The parsed rewrite (route.templates) or the route's own segments: no path is parsed here.
+  const segments = route.templates?.rewritePath ?? route.segments;
+  const text = segments
+    .map((s) => {
+      if (s.kind === 'literal') return rewriteLiteral(s.value);
+      const g = groups.get(s.name);
+      // Validation refuses a rewrite naming a parameter the route lacks (lib/model/validate.ts).
+      return rewriteLiteral(s.prefix) + (g === undefined ? '' : `\\${g}`) + rewriteLiteral(s.suffix);
+    })
+    .join('/');
+  const out = rewriteLiteral(prefix) + (segments.length ? `/${text}` : prefix ? '' : '/');
   return out || '/';
 }
 

@@ -1,20 +1,47 @@
 /**
- * BackendTrafficPolicy: per route rule, a local rate limit and the backend's circuit breaker;
+ * A route's traffic to its backend: the rule's timeouts, and the BackendTrafficPolicy per route
+ * rule (a local rate limit, the backend's circuit breaker, the route's retries:
+ * https://gateway.envoyproxy.io/docs/tasks/traffic/retry/);
  * once per stage, the plans' quotas and rate limits as GLOBAL rate limits per consumer, keyed on
  * the client-id header the API-key check forwards, on the API-key rules. Global limits need Envoy Gateway's rate-limit
  * service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
  */
 import { KUBERNETES_LIMITS } from '../../lib/capabilities/limits';
 import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
+import { retryDeadlineMs, retryStatuses, type RetrySpec } from '../../lib/model/retry';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { EG_API } from './filters';
 import type { K8sObject } from './plan';
 import { errorOverrides } from './errors';
+import { duration } from './rules';
 import { API_KEY_CLIENT_HEADER } from './security';
 
 type Target = { group: string; kind: string; name: string; sectionName?: string };
 
 const QUOTA_UNIT = { day: 'Day', week: 'Week', month: 'Month' } as const;
+
+/**
+ * The HTTPRoute rule's timeouts of a proxied route. With retries, Envoy's request timeout bounds
+ * every try and wait (retryDeadlineMs) and backendRequest each try, as timeoutMs does elsewhere.
+ */
+export function ruleTimeouts(route: RouteSpec): Record<string, string> {
+  if (route.retry) return { request: duration(retryDeadlineMs(route.timeoutMs, route.retry)), backendRequest: duration(route.timeoutMs) };
+  return { request: duration(route.timeoutMs) };
+}
+
+/**
+ * Envoy's retry: `connect-failure` is its connect-failure and reset (no answer: refused, reset or
+ * the try's timeout); its `5xx` counts no answer too, as the model's does.
+ */
+function retryPolicy(r: RetrySpec): Record<string, unknown> {
+  const codes = retryStatuses(r);
+  const triggers = [...(r.on.includes('connect-failure') ? ['connect-failure', 'reset'] : []), ...(r.on.includes('5xx') ? ['5xx'] : []), ...(codes.length ? ['retriable-status-codes'] : [])];
+  return {
+    numRetries: r.attempts,
+    retryOn: { triggers, ...(codes.length ? { httpStatusCodes: codes } : {}) },
+    perRetry: { backOff: { baseInterval: duration(r.backoff.baseMs), maxInterval: duration(r.backoff.maxMs) } },
+  };
+}
 
 /** The route rule's own BackendTrafficPolicy, or undefined when it needs none. */
 export function routeTrafficPolicy(spec: GatewaySpec, route: RouteSpec, name: string, namespace: string, target: Target): K8sObject | undefined {
@@ -35,6 +62,7 @@ export function routeTrafficPolicy(spec: GatewaySpec, route: RouteSpec, name: st
       },
     };
   }
+  if (route.retry) s.retry = retryPolicy(route.retry);
   if (!Object.keys(s).length) return undefined;
   // This policy wins over the HTTPRoute's own (errorsTrafficPolicy): it carries the contract too.
   const overrides = errorOverrides(spec);

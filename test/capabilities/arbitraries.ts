@@ -22,6 +22,7 @@ const route = fc.record({
   rateLimit: maybe(rate),
   cache: maybe(fc.record({ ttlSeconds: pick(0, 60, 3600, 7200), shared: fc.boolean(), key: maybe(fc.record({ query: fc.constant(['q']), headers: fc.constant(['x-h']) })) })),
   timeoutMs: maybe(pick(10, 1000, 29_000, 60_000)),
+  retry: maybe(fc.record({ attempts: pick(1, 3), on: maybe(pick<unknown>(['5xx'], ['connect-failure', 429], [503])), backoff: maybe(pick({ baseMs: 25 }, { baseMs: 1500, maxMs: 4000 })), nonIdempotent: fc.constant(true) }, { requiredKeys: ['attempts', 'nonIdempotent'] })),
   transform: maybe(
     fc.record(
       {
@@ -105,7 +106,9 @@ export const gatewayInput = fc
         const rewrite = t?.request?.rewritePath === '/internal/{id}' && !r.path.includes('{id}') ? { ...t, request: { ...t.request, rewritePath: '/internal' } } : t;
         // ${path.id} only where the path has {id} (validation refuses it elsewhere, and the run would be thrown away).
         const own = rewrite && !r.path.includes('{id}') && JSON.stringify(rewrite).includes('${path.id}') ? (JSON.parse(JSON.stringify(rewrite).replaceAll('${path.id}', '${header.x-a}')) as typeof rewrite) : rewrite;
-        return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: own };
+        // Retries apply to http backends only (validation refuses the others).
+        const retry = r.backend === 'fn' || r.backend === 'canned' ? undefined : r.retry;
+        return { ...r, scopes: jwtEverywhere ? r.scopes : [], transform: own, retry };
       }).concat(Array.from({ length: g.jwtRoutes ?? 0 }, (_, i) => ({ method: 'GET', path: `/j/${i}`, backend: 'api', auth: [`j${i}`] }) as never)),
       stages,
       ...(g.cors ? { cors: { allowOrigins: ['https://app.example.com'] } } : {}),

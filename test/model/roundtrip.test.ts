@@ -50,6 +50,7 @@ const input = {
         response: { setHeaders: { 'x-served-by': 'anygate' }, removeHeaders: ['x-powered-by'], redact: ['ssn'] },
       },
       timeoutMs: 9000,
+      retry: { attempts: 2, on: ['connect-failure', 429], backoff: { baseMs: 50, maxMs: 400 }, nonIdempotent: true },
       validation: { requiredQuery: ['q'], requiredHeaders: ['x-req'], bodySchema: { type: 'object' }, contract: { parameters: true, body: false } },
       description: 'Get a thing',
       tags: ['things'],
@@ -109,7 +110,7 @@ describe('OpenAPI export keeps every field', () => {
     const doc = exportOpenApi(toGatewaySpec(input)) as any;
     const op = doc.paths['/things/{id}'].get['x-anygate'];
     // id: the contract publishes the document's own operationId.
-    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'id', 'mcp', 'rateLimit', 'timeoutMs', 'transform', 'validation', 'versions']);
+    expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'id', 'mcp', 'rateLimit', 'retry', 'timeoutMs', 'transform', 'validation', 'versions']);
     expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'errors', 'ignoreWarnings', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
   });
 });

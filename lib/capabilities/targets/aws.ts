@@ -163,6 +163,7 @@ export const AWS: TargetRecords = {
     'backend.http': n('http_proxy integration'),
     'backend.weighted': u('REST APIs have no weighted integrations; use a canary stage or weighted DNS'),
     'backend.circuitBreaker': u('API Gateway has no circuit breaker'),
+    'backend.retry': u('API Gateway does not retry an integration call (REST APIs have no retry setting); retry in the client, or in the backend'),
     'backend.function': n('Lambda proxy integration; one permission per function'),
     'backend.mock': n('mock integration', { check: mockHeaderQuotes }),
     'backend.timeout': n(`integration timeoutInMillis (${L.integrationTimeoutMs.min}-${L.integrationTimeoutMs.max} ms)`, { check: integrationTimeout }),

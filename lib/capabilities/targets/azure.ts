@@ -53,6 +53,7 @@ export const AZURE: TargetRecords<AzureSku> = {
     'backend.http': n('Backend + set-backend-service'),
     'backend.weighted': n('load-balanced Backend pool'),
     'backend.circuitBreaker': n('Backend circuit breaker rule'),
+    'backend.retry': n('retry around forward-request (buffer-request-body), its condition on context.Response (null: no answer)', { differences: [differs('timeout', 'waits between tries are whole seconds (the retry policy\'s interval, delta and max-interval): baseMs and maxMs are rounded to the nearest second, so waits under half a second become immediate retries, and exponential waits vary by 20% either way', 'set backoff in whole seconds')] }),
     'backend.function': n('Backend on the function app, sending its function key (x-functions-key) from a secret named value', { check: functionChecks }),
     'backend.mock': n('return-response (with the CORS headers)', { check: mockChecks }),
     'backend.timeout': n('forward-request timeout-ms from the route (or defaults, or backend) timeoutMs'),

@@ -1,0 +1,63 @@
+/**
+ * Route fields that bring their own rules. A field's module registers its schema with
+ * `routeField(schema, { normalize, check })`; schema.ts puts the schema on `Route`, and that is
+ * all: normalization (normalize.ts), validation (validate.ts) and the `RouteSpec` type
+ * (types.ts) find the field through `Route.shape`, so a new route feature touches schema.ts and
+ * its own module, not the three shared files.
+ */
+import type { z } from 'zod';
+import type { SpecIssue } from './errors';
+
+type Path = (string | number)[];
+
+/** What a field's check knows of its route, after `defaults` apply. */
+export interface RouteFieldContext {
+  /** Where the field is in the input: `routes[i].<field>`. */
+  readonly path: Path;
+  readonly method: string;
+  /** The type of the route's backend. @default - undefined when the backend is unknown (its own error) */
+  readonly backendType?: string;
+}
+
+export interface RouteFieldRules<I, O> {
+  /** The field's canonical form on RouteSpec (defaults filled, lists in one order). */
+  normalize(input: I): O;
+  /** Rules that need the rest of the route; push errors located under `ctx.path`. @default - none */
+  check?(input: I, ctx: RouteFieldContext, issues: SpecIssue[]): void;
+}
+
+/** Type-only mark carrying a field's normalized type, read by `RouteFieldSpecs`. */
+declare const SPEC: unique symbol;
+export type RouteFieldSchema<S extends z.ZodType, O> = S & { readonly [SPEC]?: O };
+
+const RULES = new WeakMap<z.ZodType, RouteFieldRules<unknown, unknown>>();
+
+/** Registers a route field's rules on its schema; put the returned schema on `Route`. */
+export function routeField<S extends z.ZodType, O>(schema: S, rules: RouteFieldRules<z.output<S>, O>): RouteFieldSchema<S, O> {
+  RULES.set(schema, rules as RouteFieldRules<unknown, unknown>);
+  return schema as RouteFieldSchema<S, O>;
+}
+
+/** The rules of a field of `Route.shape` (optional or not), if its module registered any. */
+export function routeFieldRules(field: z.ZodType): RouteFieldRules<unknown, unknown> | undefined {
+  let s: z.ZodType | undefined = field;
+  // Unwrap .optional() (and .meta(), which keeps the wrapper's inner type) down to the registered schema.
+  while (s && !RULES.has(s)) s = (s as { _zod?: { def?: { innerType?: z.ZodType } } })._zod?.def?.innerType;
+  return s && RULES.get(s);
+}
+
+/** Every registered field a route input sets, with its rules. */
+export function routeFieldsOf(shape: Record<string, z.ZodType>, route: Record<string, unknown>): { key: string; value: unknown; rules: RouteFieldRules<unknown, unknown> }[] {
+  const out: { key: string; value: unknown; rules: RouteFieldRules<unknown, unknown> }[] = [];
+  for (const key of Object.keys(shape)) {
+    if (route[key] === undefined) continue;
+    const rules = routeFieldRules(shape[key]);
+    if (rules) out.push({ key, value: route[key], rules });
+  }
+  return out;
+}
+
+type SpecOf<F> = F extends z.ZodOptional<infer I> ? SpecOf<I> : F extends { readonly [SPEC]?: infer O } ? O : never;
+
+/** The normalized form of every registered field of a route shape, each optional. */
+export type RouteFieldSpecs<Shape> = { readonly [K in keyof Shape as [SpecOf<Shape[K]>] extends [never] ? never : K]?: SpecOf<Shape[K]> };
