@@ -1,4 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { bundleHandler, handlerCode, omittedFeatures } from '../../lib/runtime/bundle';
 import type { LlmBackendConfig, LlmProxyConfig, LlmRoute } from '../../lib/runtime/config';
+import { scratch } from '../validators';
 import { dynamoStore, type TokenStore } from '../../lib/runtime/llm/budget';
 import { createLlmProxy, type GuardCheck, type LlmProxyDeps } from '../../lib/runtime/llm/handler';
 import type { ProxyEvent } from '../../lib/runtime/transform/event';
@@ -241,5 +246,37 @@ describe('generated LLM proxy', () => {
     ]);
     const empty = dynamoStore('budgets', async () => ({}));
     expect(await empty.get('k')).toBe(0);
+  });
+
+  it('the bundle: 14 KB without a budget (gpt-tokenizer left out), the AWS SDK not bundled, no absolute paths; it serves a call through node:http', async () => {
+    const cfg = config({ keyHeader: undefined });
+    expect(omittedFeatures('llm', cfg)).toEqual(['ANYGATE_OMIT_TOKENIZER']);
+    expect(omittedFeatures('llm', config({ tokenLimit: { tokens: 1, windowSeconds: 60, estimatePrompt: false } }))).toEqual([]);
+    const code = handlerCode('llm', omittedFeatures('llm', cfg));
+    expect(Buffer.byteLength(code)).toBeLessThan(20_000);
+    expect(code).not.toMatch(/o200k|gpt-tokenizer/);
+    expect(code).toContain('@aws-sdk/client-dynamodb');
+    expect(code).not.toContain(path.resolve(__dirname, '..', '..'));
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ path: req.url, auth: req.headers.authorization ?? null, got: JSON.parse(body), usage: { total_tokens: 3 } }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const dir = bundleHandler('llm', { ...cfg, backends: { model: { ...cfg.backends.model, url } } }, scratch('llm-bundle')).dir;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(path.join(dir, 'index.js'));
+      const res = await handler(event());
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ path: '/v1/chat/completions', auth: null, got: chat, usage: { total_tokens: 3 } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
