@@ -7,7 +7,7 @@
  * the guardrail. The records (lib/capabilities/targets/ai.ts) have refused what it cannot do.
  */
 import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../lib/model/types';
-import type { LlmBackendConfig, LlmCaller, LlmProxyConfig, LlmRoute } from '../../lib/runtime/config';
+import type { LlmBackendConfig, LlmCaller, LlmProxyConfig, LlmRoute } from '../../lib/runtime/llm/config';
 import { backendPathTemplate } from '../../lib/model/rewrite';
 import { lambdaUri } from './plan';
 import type { RouteEmitter } from './routes/fragment';

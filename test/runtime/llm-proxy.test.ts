@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { bundleHandler, handlerCode, omittedFeatures } from '../../lib/runtime/bundle';
-import type { LlmBackendConfig, LlmProxyConfig, LlmRoute } from '../../lib/runtime/config';
+import type { LlmBackendConfig, LlmProxyConfig, LlmRoute } from '../../lib/runtime/llm/config';
 import { scratch } from '../validators';
 import { dynamoStore, type TokenStore } from '../../lib/runtime/llm/budget';
 import { createLlmProxy, type GuardCheck, type LlmProxyDeps } from '../../lib/runtime/llm/handler';

@@ -11,12 +11,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorBody, ERROR_CONTRACT, type ErrorCode } from '../../model/error-contract';
-import type { LlmCaller, LlmProxyConfig, LlmRoute } from '../config';
+import type { TransformRoute } from '../config';
+import type { LlmCaller, LlmProxyConfig, LlmRoute } from './config';
 import type { ProxyEvent } from '../transform/event';
-import { decoded, respond, type ProxyResult } from '../transform/response';
+import { respond, type ProxyResult } from '../transform/response';
 import { BadInput, pathValue } from '../transform/text';
 import { nodeHttp, type HttpAnswer, type HttpInit } from '../transform/transport';
-import { llmKeySecretEnv, TOKEN_TABLE_ENV } from '../config';
+import { llmKeySecretEnv, TOKEN_TABLE_ENV } from './env';
 import { counterKey, dynamoStore, sdkDynamoSend, tokenWindow, TTL_GRACE_SECONDS, type TokenStore } from './budget';
 import { emfLine, type MetricDimension } from './metrics';
 import { completionText, contentText, promptTexts, promptTokens, reportedUsage, type CountTokens, type Usage } from './usage';
@@ -104,10 +105,24 @@ function upstreamBody(body: Buffer | undefined, counting: boolean): Buffer | und
   return body;
 }
 
-const NO_RESPONSE_CHANGES = { setHeaders: {}, removeHeaders: [], redact: [] };
+/** The transform function's answer step (decoding, hop headers, CORS) with no changes of its own: what the proxy answers with. */
+function answerStep(r: LlmRoute): TransformRoute {
+  return {
+    method: r.method,
+    resource: r.resource,
+    target: { type: 'http', url: '' },
+    rename: r.rename,
+    backendPath: r.backendPath,
+    timeoutMs: r.timeoutMs,
+    request: { setHeaders: {}, removeHeaders: [], setQuery: {}, removeQuery: [] },
+    response: { setHeaders: {}, removeHeaders: [], redact: [] },
+    ...(r.cors ? { cors: r.cors } : {}),
+  };
+}
 
 export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
   const routes = new Map(cfg.routes.map((r) => [`${r.method} ${r.resource}`, r]));
+  const steps = new Map(cfg.routes.map((r) => [r, answerStep(r)]));
   const keys = new Map<string, Promise<string>>();
   const keyOf = (backend: string) => {
     let p = keys.get(backend);
@@ -128,7 +143,7 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     const requestId = typeof event.requestContext?.requestId === 'string' ? event.requestContext.requestId : '';
     const body = cfg.errors === 'anygate' ? errorBody(code, requestId) : JSON.stringify({ message });
     const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
-    return route ? respond({ response: NO_RESPONSE_CHANGES, cors: route.cors }, lower(event.headers).origin, status, h, Buffer.from(body, 'utf8')) : { statusCode: status, headers: h, body, isBase64Encoded: false };
+    return route ? respond(steps.get(route)!, lower(event.headers).origin, status, h, Buffer.from(body, 'utf8')) : { statusCode: status, headers: h, body, isBase64Encoded: false };
   };
 
   return async (event: ProxyEvent): Promise<ProxyResult> => {
@@ -192,10 +207,11 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
       const timeout = (e as Error)?.name === 'TimeoutError' || (e as Error)?.name === 'AbortError';
       return refuse(timeout ? 'gateway_timeout' : 'bad_gateway', event, route);
     }
-    const resHeaders = lower(answer.headers);
-    const raw = decoded(resHeaders, answer.body);
-    if (!raw) return refuse('bad_gateway', event, route);
-    const ok = answer.status >= 200 && answer.status < 300;
+    // The client's answer first (a content coding decoded, hop headers dropped, CORS), then its bytes are what is counted and screened.
+    const result = respond(steps.get(route)!, headers.origin, answer.status, lower(answer.headers), answer.body);
+    const raw = Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+    const resHeaders = result.headers;
+    const ok = answer.status >= 200 && answer.status < 300 && result.statusCode === answer.status;
     const stream = (resHeaders['content-type'] ?? '').includes('text/event-stream');
 
     if (ok && counting) {
@@ -224,7 +240,7 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
       const text = stream ? streamedText(raw) : completionText(raw);
       if (text && (await deps.guard!(b.guardrail, 'OUTPUT', [text]))) return refuse('forbidden', event, route);
     }
-    return respond({ response: NO_RESPONSE_CHANGES, cors: route.cors }, headers.origin, answer.status, resHeaders, raw);
+    return result;
   };
 }
 

@@ -5,7 +5,7 @@
  * dimension set (the model's dimensions). No PutMetricData call, no extra latency.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import type { LlmBackendConfig } from '../config';
+import type { LlmBackendConfig } from './config';
 import type { Usage } from './usage';
 
 export type MetricDimension = NonNullable<LlmBackendConfig['tokenMetrics']>['dimensions'][number];

@@ -40,7 +40,7 @@ export function jsonError(statusCode: number, message: string): ProxyResult {
  * as is, and it may compress again itself. Another coding is passed on untouched, header
  * included. Returns undefined when a declared coding does not decode.
  */
-export function decoded(headers: Record<string, string>, body: Buffer): Buffer | undefined {
+function decoded(headers: Record<string, string>, body: Buffer): Buffer | undefined {
   const coding = headers['content-encoding']?.trim().toLowerCase();
   if (!coding || coding === 'identity') {
     delete headers['content-encoding'];
@@ -69,7 +69,7 @@ function redacted(fields: string[], body: Buffer, headers: Record<string, string
   }
 }
 
-function addCors(route: Pick<TransformRoute, 'cors'>, origin: string | undefined, headers: Record<string, string>): void {
+function addCors(route: TransformRoute, origin: string | undefined, headers: Record<string, string>): void {
   const cors = route.cors;
   if (!cors || !origin || !(cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin))) return;
   headers['access-control-allow-origin'] = cors.allowOrigins.includes('*') && !cors.allowCredentials ? '*' : origin;
@@ -79,7 +79,7 @@ function addCors(route: Pick<TransformRoute, 'cors'>, origin: string | undefined
 }
 
 /** The Lambda proxy result for a backend's answer. `headers` are lower-case and are modified. */
-export function respond(route: Pick<TransformRoute, 'response' | 'cors'>, origin: string | undefined, status: number, headers: Record<string, string>, raw: Buffer): ProxyResult {
+export function respond(route: TransformRoute, origin: string | undefined, status: number, headers: Record<string, string>, raw: Buffer): ProxyResult {
   const res = route.response;
   let body = decoded(headers, raw);
   if (body) body = redacted(res.redact, body, headers);

@@ -5,7 +5,8 @@
  */
 import type { SynthesisProblem } from '../../../lib/model/errors';
 import type { GatewaySpec } from '../../../lib/model/types';
-import type { LlmRoute, TransformRoute } from '../../../lib/runtime/config';
+import type { TransformRoute } from '../../../lib/runtime/config';
+import type { LlmRoute } from '../../../lib/runtime/llm/config';
 import type { AwsAuth } from '../auth';
 import type { AwsResource } from '../resources';
 
