@@ -9,7 +9,7 @@
 import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../lib/model/types';
 import type { LlmBackendConfig, LlmCaller, LlmProxyConfig, LlmRoute } from '../../lib/runtime/llm/config';
 import { backendPathTemplate } from '../../lib/model/rewrite';
-import { lambdaUri } from './plan';
+import { lambdaUri, type AwsLlmPlan } from './plan';
 import type { RouteEmitter } from './routes/fragment';
 
 export const LLM_STAGE_VARIABLE = 'anygate_llm';
@@ -80,16 +80,4 @@ export function llmPlan(spec: GatewaySpec, routes: LlmRoute[]): AwsLlmPlan | und
   const guardrails = [...new Set(Object.values(backends).flatMap((b) => (b.guardrail ? [b.guardrail.id] : [])))].sort();
   const config: LlmProxyConfig = { version: 1, errors: spec.errors, routes, backends };
   return { stageVariable: LLM_STAGE_VARIABLE, config, secrets, tokenTable: Object.values(backends).some((b) => b.tokenLimit), guardrails };
-}
-
-/** The generated LLM proxy of a plan. */
-export interface AwsLlmPlan {
-  readonly stageVariable: string;
-  readonly config: LlmProxyConfig;
-  /** Backend name -> the Secrets Manager secret (name or ARN) holding its provider key. */
-  readonly secrets: Record<string, string>;
-  /** True when a backend has a token budget: the construct creates the DynamoDB table. */
-  readonly tokenTable: boolean;
-  /** Bedrock guardrail ids (or ARNs) the proxy applies. */
-  readonly guardrails: string[];
 }

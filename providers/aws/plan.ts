@@ -6,7 +6,19 @@
 import type { AwsObservabilityPlan } from './observability';
 import type { AuthorizerConfig, TransformConfig } from '../../lib/runtime/config';
 import type { AwsDomainPlan } from './domains';
-import type { AwsLlmPlan } from './llm';
+import type { LlmProxyConfig } from '../../lib/runtime/llm/config';
+
+/** The generated LLM proxy of a plan. */
+export interface AwsLlmPlan {
+  readonly stageVariable: string;
+  readonly config: LlmProxyConfig;
+  /** Backend name -> the Secrets Manager secret (name or ARN) holding its provider key. */
+  readonly secrets: Record<string, string>;
+  /** True when a backend has a token budget: the construct creates the DynamoDB table. */
+  readonly tokenTable: boolean;
+  /** Bedrock guardrail ids (or ARNs) the proxy applies. */
+  readonly guardrails: string[];
+}
 
 /** A per-method override of the stage settings; complete, since overrides inherit nothing. */
 export interface AwsMethodSetting {
