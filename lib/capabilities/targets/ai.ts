@@ -162,7 +162,7 @@ const AWS: Record<AiFeatureId, TargetCapability> = {
       differs('timeout', 'the proxy gives the model the route\'s timeoutMs less 0.5 s and answers 504 itself; the integration caps at 29 s unless the account\'s integration timeout quota is raised', 'set timeoutMs on the backend, and raise the quota for long completions'),
     ],
   }),
-  'llm.tokenLimit': e('emulated by the LLM proxy: one DynamoDB table (PAY_PER_REQUEST, TTL attribute expiresAt) with an item per backend, caller and window; a call is admitted while the window has tokens left (and, with estimatePrompt, while the prompt counted with gpt-tokenizer fits), and the model\'s reported usage (or the counted prompt and completion when it reports none) is added with an atomic UpdateItem ADD after the answer; spent: 429 with Retry-After. The caller is the API key API Gateway checked, the authorizer\'s principal (JWT subject, custom principal) or one budget per gateway', {
+  'llm.tokenLimit': e('the generated LLM proxy: one DynamoDB table (PAY_PER_REQUEST, TTL attribute expiresAt) with an item per backend, caller and window; a call is admitted while the window has tokens left (and, with estimatePrompt, while the prompt counted with gpt-tokenizer fits), and the model\'s reported usage (or the counted prompt and completion when it reports none) is added with an atomic UpdateItem ADD after the answer; spent: 429 with Retry-After. The caller is the API key API Gateway checked, the authorizer\'s principal (JWT subject, custom principal) or one budget per gateway', {
     check: awsTokenCallers,
     differences: [
       differs('accuracy', 'usage is counted after each answer: a call admitted under the budget completes and may overshoot it, and so may concurrent calls admitted before the first count lands (as with Azure\'s llm-token-limit without estimation)'),
@@ -171,16 +171,16 @@ const AWS: Record<AiFeatureId, TargetCapability> = {
       differs('accuracy', 'an API-key consumer has one key per stage on AWS, so its budget is counted per stage', undefined, (s) => Object.values(s.backends).some((b) => b.type === 'llm' && b.tokenLimit !== undefined && b.tokenLimit.per !== 'gateway') && Object.keys(s.stages).length > 1),
     ],
   }),
-  'llm.tokenMetrics': e('emulated by the LLM proxy: a CloudWatch Embedded Metric Format line per answered call (PromptTokens, CompletionTokens, TotalTokens, unit Count) in the spec\'s namespace with its dimensions, which CloudWatch Logs turns into metrics', {
+  'llm.tokenMetrics': e('the generated LLM proxy: a CloudWatch Embedded Metric Format line per answered call (PromptTokens, CompletionTokens, TotalTokens, unit Count) in the spec\'s namespace with its dimensions, which CloudWatch Logs turns into metrics', {
     differences: [
       differs('alerting', 'the consumer dimension is the API key id API Gateway checked (or the authorizer\'s principal), not the consumer\'s name; the client address dimension makes a metric per address (CloudWatch bills per metric)'),
     ],
   }),
-  'llm.promptGuard': e('emulated by the LLM proxy: Bedrock Guardrails ApplyGuardrail (source INPUT) on the request\'s messages before the model is called and, with responses: true, (source OUTPUT) on the answer, with the guardrail guards.bedrockGuardrail names (bedrock:ApplyGuardrail on it only); an intervention refuses the call (403)', {
+  'llm.promptGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail (source INPUT) on the request\'s messages before the model is called and, with responses: true, (source OUTPUT) on the answer, with the guardrail guards.bedrockGuardrail names (bedrock:ApplyGuardrail on it only); an intervention refuses the call (403)', {
     check: bedrockGuards('promptSafety'),
     differences: BEDROCK_DIFFERENCES,
   }),
-  'llm.piiGuard': e('emulated by the LLM proxy: Bedrock Guardrails ApplyGuardrail with the guardrail guards.bedrockGuardrail names, whose sensitive-information filters find the personal data; INPUT on the request, OUTPUT on the answer with responses: true; an intervention refuses the call (403, action: block)', {
+  'llm.piiGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail with the guardrail guards.bedrockGuardrail names, whose sensitive-information filters find the personal data; INPUT on the request, OUTPUT on the answer with responses: true; an intervention refuses the call (403, action: block)', {
     check: bedrockGuards('pii'),
     differences: BEDROCK_DIFFERENCES,
   }),
