@@ -7,6 +7,7 @@
  * counted with gpt-tokenizer (o200k_base, the encoding of current OpenAI models).
  */
 import { countTokens } from 'gpt-tokenizer';
+import { completionText, promptTokens as runtimePromptTokens, reportedUsage as runtimeReportedUsage } from '../lib/runtime/llm/usage';
 import type { DevTokenLimit } from './ai-model';
 
 /** Special-token strings in a prompt are text to count, never control tokens (and never a throw). */
@@ -17,82 +18,20 @@ export function tokensIn(text: string): number {
   return text ? countTokens(text, PLAIN) : 0;
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  // Content parts (`[{type: 'text', text}]`): only text parts carry tokens we can count.
-  if (Array.isArray(content)) return content.flatMap((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? [(p as { text: string }).text] : [])).join('\n');
-  return '';
-}
-
 /**
- * The prompt tokens of an OpenAI-compatible request body: chat `messages` (content plus OpenAI's
- * documented overhead of 3 tokens a message and 3 for the reply's priming) or completions
- * `prompt`. A body that is not such JSON counts as its text.
+ * The prompt tokens of an OpenAI-compatible request body (lib/runtime/llm/usage.ts, which the
+ * generated AWS LLM proxy counts with too).
  */
 export function promptTokens(body: Buffer): number {
-  const text = body.toString('utf8');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return tokensIn(text);
-  }
-  const d = doc as { messages?: unknown; prompt?: unknown; input?: unknown };
-  if (Array.isArray(d.messages)) return 3 + d.messages.reduce((n: number, m) => n + 3 + tokensIn(textOf((m as { content?: unknown })?.content)) + tokensIn(typeof (m as { name?: unknown })?.name === 'string' ? (m as { name: string }).name : ''), 0);
-  if (typeof d.prompt === 'string') return tokensIn(d.prompt);
-  if (Array.isArray(d.prompt)) return d.prompt.reduce((n: number, p) => n + tokensIn(typeof p === 'string' ? p : ''), 0);
-  if (typeof d.input === 'string') return tokensIn(d.input);
-  return tokensIn(text);
+  return runtimePromptTokens(body, tokensIn);
 }
 
-interface Usage {
-  total_tokens?: unknown;
-  prompt_tokens?: unknown;
-  completion_tokens?: unknown;
-}
-
-const usageTotal = (u: Usage | undefined): number | undefined => {
-  if (!u || typeof u !== 'object') return undefined;
-  if (typeof u.total_tokens === 'number') return u.total_tokens;
-  if (typeof u.prompt_tokens === 'number' && typeof u.completion_tokens === 'number') return u.prompt_tokens + u.completion_tokens;
-  return undefined;
-};
-
-/**
- * The tokens an upstream answer reports in its `usage` block: a JSON body, or a server-sent event
- * stream whose last chunk carries usage (`stream_options.include_usage`). Undefined when absent.
- */
+/** The total tokens an upstream answer reports in its `usage` block (JSON, or the usage chunk of an event stream). Undefined when absent. */
 export function reportedUsage(body: Buffer, contentType: string | undefined): number | undefined {
-  const text = body.toString('utf8');
-  if ((contentType ?? '').includes('text/event-stream')) {
-    let found: number | undefined;
-    for (const line of text.split('\n')) {
-      const data = line.startsWith('data:') ? line.slice(5).trim() : '';
-      if (!data || data === '[DONE]') continue;
-      try {
-        found = usageTotal((JSON.parse(data) as { usage?: Usage }).usage) ?? found;
-      } catch {
-        // not JSON: not a usage chunk
-      }
-    }
-    return found;
-  }
-  try {
-    return usageTotal((JSON.parse(text) as { usage?: Usage }).usage);
-  } catch {
-    return undefined;
-  }
+  return runtimeReportedUsage(body, contentType)?.total;
 }
 
-/** The generated text of an OpenAI-compatible answer (choices' message content or text). */
-export function completionText(body: Buffer): string {
-  try {
-    const d = JSON.parse(body.toString('utf8')) as { choices?: { message?: { content?: unknown }; text?: unknown }[] };
-    return (d.choices ?? []).map((c) => textOf(c?.message?.content) || (typeof c?.text === 'string' ? c.text : '')).join('\n');
-  } catch {
-    return body.toString('utf8');
-  }
-}
+export { completionText };
 
 /** Who a budget belongs to, as the pipeline knows the caller. */
 export interface BudgetOwner {

@@ -79,11 +79,23 @@ export const ModelArmor = z
   })
   .describe('Google Model Armor, the service the Apigee target screens with (SanitizeUserPrompt / SanitizeModelResponse).');
 
+/** Bedrock ApplyGuardrail's identifier and version grammars (Amazon Bedrock API reference). */
+export const BEDROCK_GUARDRAIL_ID = /^(?:[a-z0-9]{1,64}|arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]{1,64})$/;
+export const BEDROCK_GUARDRAIL_VERSION = /^(?:[1-9][0-9]{0,7}|DRAFT)$/;
+
+export const BedrockGuardrail = z
+  .strictObject({
+    id: z.string().regex(BEDROCK_GUARDRAIL_ID, { message: 'must be a Bedrock guardrail id (lower-case letters and digits) or its ARN (arn:aws:bedrock:<region>:<account>:guardrail/<id>)' }).meta({ description: 'The guardrail id, or its ARN; a bare id is a guardrail of the stack\'s account and region.' }),
+    version: z.string().regex(BEDROCK_GUARDRAIL_VERSION, { message: 'must be a guardrail version number (1, 2, ...) or DRAFT' }).meta({ description: 'The guardrail version (a number, or `DRAFT`).' }),
+  })
+  .describe('An Amazon Bedrock guardrail, the service the AWS target screens with (ApplyGuardrail from the generated LLM proxy).');
+
 export const LlmGuards = z
   .strictObject({
     promptSafety: PromptSafetyGuard.optional().meta({ description: 'Harmful-content and jailbreak guard. Default: none.' }),
     pii: PiiGuard.optional().meta({ description: 'Personal-data guard. Default: none.' }),
     modelArmor: ModelArmor.optional().meta({ description: 'The Model Armor template the Apigee target applies the guards with. Default: none (ApigeeGateway\'s modelArmorTemplate, else Apigee refuses the guards).' }),
+    bedrockGuardrail: BedrockGuardrail.optional().meta({ description: 'The Bedrock guardrail the AWS target applies the guards with. Default: none (AWS refuses the guards).' }),
   })
   .describe('Content guards the gateway applies to model traffic.');
 
@@ -123,6 +135,8 @@ export interface LlmGuardsSpec {
   readonly pii?: PiiGuardSpec;
   /** The Model Armor template Apigee screens with. @default - none: the compile option modelArmorTemplate, else Apigee refuses the guards */
   readonly modelArmor?: { readonly template: string };
+  /** The Bedrock guardrail AWS screens with. @default - none: AWS refuses the guards */
+  readonly bedrockGuardrail?: { readonly id: string; readonly version: string };
 }
 
 /** An LLM backend, normalized. */
@@ -178,6 +192,7 @@ export function normalizeLlmBackend(b: z.output<typeof LlmBackend>, gatewayName:
           },
           pii: g.pii && { entities: sorted(g.pii.entities ?? [...PII_ENTITIES]), action: g.pii.action ?? LLM_DEFAULTS.piiAction, responses: g.pii.responses ?? false },
           ...(g.modelArmor ? { modelArmor: { template: g.modelArmor.template } } : {}),
+          ...(g.bedrockGuardrail ? { bedrockGuardrail: { id: g.bedrockGuardrail.id, version: g.bedrockGuardrail.version } } : {}),
         }
       : undefined,
   };
@@ -194,6 +209,9 @@ export function checkLlmBackend(name: string, b: z.output<typeof LlmBackend>, is
   };
   if (b.guards?.modelArmor && !b.guards.promptSafety && !b.guards.pii) {
     issues.push({ path: [...at('guards'), 'modelArmor'], message: 'names the Model Armor template the guards are applied with, but the backend has no guard: add guards.promptSafety or guards.pii, or remove modelArmor', severity: 'error' });
+  }
+  if (b.guards?.bedrockGuardrail && !b.guards.promptSafety && !b.guards.pii) {
+    issues.push({ path: [...at('guards'), 'bedrockGuardrail'], message: 'names the Bedrock guardrail the guards are applied with, but the backend has no guard: add guards.promptSafety or guards.pii, or remove bedrockGuardrail', severity: 'error' });
   }
   switch (b.provider) {
     case 'openai-compatible':

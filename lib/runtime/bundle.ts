@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
-export type HandlerKind = 'authorizer' | 'transform';
+export type HandlerKind = 'authorizer' | 'transform' | 'llm';
 
 export interface BundledHandler {
   readonly kind: HandlerKind;
@@ -22,7 +22,7 @@ export interface BundledHandler {
 }
 
 /** The handler source in a checkout; the compiled .js beside it in the published package (dist/). */
-const ENTRY_FILE: Record<HandlerKind, string> = { authorizer: 'lambda', transform: 'handler' };
+const ENTRY_FILE: Record<HandlerKind, string> = { authorizer: 'lambda', transform: 'handler', llm: 'lambda' };
 function entry(kind: HandlerKind): string {
   const ts = path.join(__dirname, kind, `${ENTRY_FILE[kind]}.ts`);
   return existsSync(ts) ? ts : path.join(__dirname, kind, `${ENTRY_FILE[kind]}.js`);
@@ -31,7 +31,7 @@ function entry(kind: HandlerKind): string {
 const codeCache = new Map<string, string>();
 
 /**
- * Code the configuration does not use, left out of the bundle: the alternatives planner (with
+ * Code the configuration does not use, left out of the bundle: the LLM proxy's tokenizer, and the alternatives planner (with
  * optional authentication), the internal-key loader (Secrets Manager), the reading of an API key
  * after a scheme prefix and the dev profiles' relaxed JWT checks, of the authorizer. Each name is
  * replaced by "1" in the
@@ -39,6 +39,8 @@ const codeCache = new Map<string, string>();
  * they guard. The handler refuses a configuration needing what its bundle left out.
  */
 export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
+  // The LLM proxy bundles gpt-tokenizer (2.7 MB, o200k_base) only when a token budget counts.
+  if (kind === 'llm') return Object.values((config as { backends?: Record<string, { tokenLimit?: unknown }> }).backends ?? {}).some((b) => b.tokenLimit) ? [] : ['ANYGATE_OMIT_TOKENIZER'];
   if (kind !== 'authorizer') return [];
   const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }>; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
   const out: string[] = [];

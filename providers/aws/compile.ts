@@ -17,6 +17,8 @@ import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib
 import { canonical } from '../../lib/model/normalize';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import type { TransformRoute } from '../../lib/runtime/config';
+import type { LlmRoute } from '../../lib/runtime/llm/config';
+import { emitLlm, llmPlan } from './llm';
 import { compileAwsAuth, type AwsAuth } from './auth';
 import { CONCRETE_METHODS, preflightOperation } from './cors';
 import { gatewayResponses } from './errors';
@@ -65,7 +67,9 @@ function addParam(list: Param[], p: MethodParam): void {
 
 /** Runs every route emitter and merges their fragments. The transform function, when needed, replaces the backend integration. */
 function emitRoute(route: RouteSpec, ctx: RouteContext): RouteFragment[] {
-  const transform = emitTransform(route, ctx);
+  // A model backend goes through the generated LLM proxy (the records refuse transforms on it).
+  const llm = emitLlm(route, ctx);
+  const transform = llm.integration ? llm : emitTransform(route, ctx);
   const backend = transform.integration ? transform : emitBackend(route, ctx);
   // The published contract first: validation's request body (what it checks) wins over it.
   return [emitContract(route, ctx), emitAuth(route, ctx), emitValidation(route, ctx), emitLimits(route, ctx), emitCache(route, ctx), backend];
@@ -115,6 +119,7 @@ interface EmittedRoutes {
   documentation: DocumentationPart[];
   validators: Set<string>;
   transformRoutes: TransformRoute[];
+  llmRoutes: LlmRoute[];
   bindings: Map<string, string[]>;
   settings: Map<string, RouteSettings>;
   proxied: boolean;
@@ -122,13 +127,14 @@ interface EmittedRoutes {
 
 function emitRoutes(spec: GatewaySpec, resources: Map<string, AwsResource>, auth: AwsAuth, problems: SynthesisProblem[]): EmittedRoutes {
   const cors: TransformRoute['cors'] = spec.cors && { allowOrigins: spec.cors.allowOrigins, allowCredentials: spec.cors.allowCredentials, exposeHeaders: spec.cors.exposeHeaders };
-  const out: EmittedRoutes = { paths: {}, schemas: {}, documentation: [], validators: new Set(), transformRoutes: [], bindings: new Map(), settings: new Map(), proxied: false };
+  const out: EmittedRoutes = { paths: {}, schemas: {}, documentation: [], validators: new Set(), transformRoutes: [], llmRoutes: [], bindings: new Map(), settings: new Map(), proxied: false };
   for (const route of spec.routes) {
     const resource = resources.get(route.id)!;
     const fragments = emitRoute(route, { spec, target: TARGET, resource, auth, cors, problems });
     for (const f of fragments) {
       for (const b of f.bindings ?? []) out.bindings.set(b, [...(out.bindings.get(b) ?? []), route.id]);
       if (f.transform) out.transformRoutes.push(f.transform);
+      if (f.llm) out.llmRoutes.push(f.llm);
       if (f.validator) out.validators.add(f.validator);
       Object.assign(out.schemas, f.schemas ?? {});
       out.documentation.push(...(f.documentation ?? []));
@@ -272,6 +278,7 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
   const domains = compileAwsDomains(spec, stageNames, warnings);
   if (problems.length) throw new SynthesisError(TARGET, dedupeProblems(problems));
   const transformRoutes = emitted.transformRoutes;
+  const llm = llmPlan(spec, emitted.llmRoutes);
   const transformInvokes = [...new Set(transformRoutes.flatMap((t) => (t.target.type === 'function' ? [t.target.stageVariable] : [])))].sort();
   return {
     apiName: spec.name,
@@ -286,6 +293,7 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
     functions,
     ...(auth.config ? { authorizer: { stageVariable: AUTHORIZER_STAGE_VARIABLE, config: auth.config } } : {}),
     ...(transformRoutes.length ? { transform: { stageVariable: TRANSFORM_STAGE_VARIABLE, config: { version: 1, routes: transformRoutes }, invokes: transformInvokes } } : {}),
+    ...(llm ? { llm } : {}),
     resourceCount,
     ...mcpPlan(spec, resources),
     ...(domains.length ? { domains } : {}),

@@ -7,13 +7,14 @@
 import { bindingProblems } from '../../lib/capabilities/bindings';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Aws, CfnOutput, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,6 +26,8 @@ import { SynthesisError } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { bundleHandler, DEFAULT_BUNDLE_ROOT, type BundledHandler } from '../../lib/runtime/bundle';
 import { INTERNAL_KEY_SECRET_ENV } from '../../lib/runtime/config';
+import { llmKeySecretEnv, TOKEN_TABLE_ENV } from '../../lib/runtime/llm/env';
+import { TOKEN_TABLE_KEY, TOKEN_TABLE_TTL } from '../../lib/runtime/llm/budget';
 import { DeployTimeBody } from './body';
 import { compileAws } from './compile';
 import { cfnMethodSetting, cfnMethodSettingBytes } from './stage';
@@ -180,6 +183,10 @@ export class AwsGateway extends Construct {
   readonly authorizerFunctions: lambda.Function[] = [];
   /** The generated transform function, when a route needs one. */
   readonly transformFunction?: lambda.Function;
+  /** The generated LLM proxy, when a route's backend is a model. */
+  readonly llmFunction?: lambda.Function;
+  /** The DynamoDB table counting the LLM token budgets, when a model backend has one. */
+  readonly tokenTable?: dynamodb.Table;
   /** Access log groups by stage name. */
   readonly accessLogGroups: Record<string, logs.LogGroup> = {};
   /** The generated handler bundles, for manifests and local invocation. */
@@ -236,6 +243,7 @@ export class AwsGateway extends Construct {
     }
 
     this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
+    if (plan.llm) [this.llmFunction, this.tokenTable] = this.addLlmProxy(plan, props, functionVariables, bundleRoot, executeApiArn);
     this.addStages(plan, functionVariables, props.webAclArn);
     this.addMcp(plan, props.endpointType);
     this.addObservability(plan);
@@ -283,6 +291,62 @@ export class AwsGateway extends Construct {
     });
     usagePlan.addApiKey(key);
     return { key, secret, usagePlan };
+  }
+
+  /**
+   * The generated LLM proxy (providers/aws/llm.ts) with its own role and log group. Least
+   * privilege: GetSecretValue on each provider key's secret, GetItem and UpdateItem on the token
+   * table, ApplyGuardrail on the guardrails the spec names; its environment holds the secrets'
+   * names and the table's name, never a key. The table (one item per backend, caller and window)
+   * expires its items through the TTL attribute; it holds only counters, so it is deleted with
+   * the stack.
+   */
+  private addLlmProxy(plan: AwsPlan, props: AwsGatewayProps, functionVariables: Record<string, string>, bundleRoot: string, executeApiArn: string): [lambda.Function, dynamodb.Table | undefined] {
+    const llm = plan.llm!;
+    const stack = Stack.of(this);
+    const bundle = bundleHandler('llm', llm.config, bundleRoot);
+    this.bundles.push(bundle);
+    const role = new iam.Role(this, 'LlmProxyRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `anygate LLM proxy of ${plan.apiName}` });
+    const logGroup = new logs.LogGroup(this, 'LlmProxyLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    logGroup.grantWrite(role);
+    const maxTimeout = Math.max(...llm.config.routes.map((r) => r.timeoutMs));
+    const fn = new lambda.Function(this, 'LlmProxy', {
+      runtime: props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X,
+      architecture: props.handlerArchitecture ?? lambda.Architecture.ARM_64,
+      // gpt-tokenizer's o200k_base table, when a budget bundles it, needs room.
+      memorySize: Math.max(props.handlerMemorySize ?? 256, llm.tokenTable ? 512 : 0),
+      handler: 'index.handler',
+      role,
+      logGroup,
+      code: lambda.Code.fromAsset(bundle.dir),
+      timeout: Duration.seconds(Math.ceil(maxTimeout / 1000) + 2),
+      description: `anygate LLM proxy (provider keys, token budgets, metrics, guards) for ${plan.apiName}`,
+    });
+    functionVariables[llm.stageVariable] = fn.functionName;
+    new lambda.CfnPermission(this, 'InvokeLlmProxy', { action: 'lambda:InvokeFunction', functionName: fn.functionArn, principal: 'apigateway.amazonaws.com', sourceArn: executeApiArn });
+    for (const [backend, secret] of Object.entries(llm.secrets).sort()) {
+      fn.addEnvironment(llmKeySecretEnv(backend), secret);
+      // A name matches the secret's ARN with the six random characters Secrets Manager appends.
+      const arn = secret.startsWith('arn:') ? secret : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }));
+    }
+    let table: dynamodb.Table | undefined;
+    if (llm.tokenTable) {
+      table = new dynamodb.Table(this, 'TokenBudgets', {
+        partitionKey: { name: TOKEN_TABLE_KEY, type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        timeToLiveAttribute: TOKEN_TABLE_TTL,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      acknowledge(table, [{ id: 'AwsSolutions::AwsSolutions-DDB3', reason: 'The table holds only token counters of the current windows, which expire within a day; there is nothing to recover' }]);
+      fn.addEnvironment(TOKEN_TABLE_ENV, table.tableName);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.tableArn] }));
+    }
+    if (llm.guardrails.length) {
+      const arns = llm.guardrails.map((g) => (g.startsWith('arn:') ? g : stack.formatArn({ service: 'bedrock', resource: 'guardrail', resourceName: g })));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['bedrock:ApplyGuardrail'], resources: arns }));
+    }
+    return [fn, table];
   }
 
   /** The generated authorizer and transform functions (own role and log group each); returns the transform function. */

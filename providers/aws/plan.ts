@@ -6,6 +6,19 @@
 import type { AwsObservabilityPlan } from './observability';
 import type { AuthorizerConfig, TransformConfig } from '../../lib/runtime/config';
 import type { AwsDomainPlan } from './domains';
+import type { LlmProxyConfig } from '../../lib/runtime/llm/config';
+
+/** The generated LLM proxy of a plan. */
+export interface AwsLlmPlan {
+  readonly stageVariable: string;
+  readonly config: LlmProxyConfig;
+  /** Backend name -> the Secrets Manager secret (name or ARN) holding its provider key. */
+  readonly secrets: Record<string, string>;
+  /** True when a backend has a token budget: the construct creates the DynamoDB table. */
+  readonly tokenTable: boolean;
+  /** Bedrock guardrail ids (or ARNs) the proxy applies. */
+  readonly guardrails: string[];
+}
 
 /** A per-method override of the stage settings; complete, since overrides inherit nothing. */
 export interface AwsMethodSetting {
@@ -124,6 +137,8 @@ export interface AwsPlan {
   readonly authorizer?: { readonly stageVariable: string; readonly config: AuthorizerConfig };
   /** The generated transform function, when a route needs one. */
   readonly transform?: { readonly stageVariable: string; readonly config: TransformConfig; readonly invokes: string[] };
+  /** The generated LLM proxy, when a route's backend is a model (providers/aws/llm.ts). @default - none */
+  readonly llm?: AwsLlmPlan;
   /** Routes as MCP tools. @default - none: no route is a tool */
   readonly mcp?: AwsMcpPlan;
   /** API Gateway resources the body defines. */

@@ -76,6 +76,8 @@ function awsItems(spec: GatewaySpec, o: CaseOptions): Item[] {
   // The generated functions' configuration, not their bundled JavaScript (tested by behaviour).
   if (plan.authorizer) out.push(item(['authorizer'], plan.authorizer));
   if (plan.transform) out.push(item(['transform'], plan.transform));
+  // The generated LLM proxy's configuration, secrets, table and guardrails (test/aws/llm.test.ts builds the construct).
+  if (plan.llm) out.push(item(['llm'], plan.llm));
   // The AgentCore Gateway and target per stage the construct builds from it (test/aws/mcp.test.ts).
   if (plan.mcp) out.push(item(['mcp'], plan.mcp));
   if (plan.domains) out.push(item(['domains'], plan.domains), item(['disableExecuteApiEndpoint'], plan.disableExecuteApiEndpoint ?? false));

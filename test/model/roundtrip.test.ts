@@ -21,7 +21,7 @@ const input = {
     model: {
       type: 'llm', provider: 'azure-openai', url: 'https://r.openai.azure.com', model: 'gpt-4o', apiVersion: '2024-06-01', apiKey: { secretRef: 'env:AOAI' }, timeoutMs: 20000,
       tokenLimit: { tokens: 500, period: 'hour', per: 'key', estimatePrompt: true }, tokenMetrics: { dimensions: ['model', 'clientIp'], namespace: 'ai' },
-      guards: { promptSafety: { categories: ['hate'], threshold: 'low', jailbreak: false, responses: true }, pii: { entities: ['usSsn'], action: 'mask', responses: true }, modelArmor: { template: 'projects/my-project/locations/us-central1/templates/t' } },
+      guards: { promptSafety: { categories: ['hate'], threshold: 'low', jailbreak: false, responses: true }, pii: { entities: ['usSsn'], action: 'mask', responses: true }, modelArmor: { template: 'projects/my-project/locations/us-central1/templates/t' }, bedrockGuardrail: { id: 'a1b2c3', version: 'DRAFT' } },
     },
     plain: { type: 'http', url: 'https://plain.example.com' },
     next: { type: 'http', url: 'https://next.example.com' },

@@ -7,7 +7,8 @@
 import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../model/types';
 import type { SynthesisProblem } from '../../model/errors';
 import type { CheckContext, Target, TargetCapability } from '../types';
-import { differs, native as n, unsupported as u, usedRoutes } from './helpers';
+import { differs, emulated as e, native as n, unsupported as u, usedRoutes } from './helpers';
+import { SECRET_NAME } from './aws-syntax';
 import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
 import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
 import { TOOL_NAME_MAX } from '../../model/mcp';
@@ -104,6 +105,52 @@ const AZURE_CONSUMPTION: Partial<Record<AiFeatureId, TargetCapability>> = {
   'llm.promptGuard': u('Consumption has no llm-content-safety; use another SKU'),
 };
 
+/** What the generated LLM proxy (providers/aws/llm.ts, lib/runtime/llm) can call: an OpenAI-compatible or Azure OpenAI model, with a key from Secrets Manager. */
+const awsModels = (ctx: CheckContext) =>
+  llmRoutes(ctx).flatMap(({ route, name, b }) => {
+    const out: SynthesisProblem[] = [];
+    const p = (m: string) => out.push(ctx.problem(route.id, m));
+    if (b.provider === 'vertex-ai') p(`backend ${name}: provider vertex-ai needs a Google access token, which the generated LLM proxy's IAM role cannot mint without a workload identity federation the spec cannot name; use another target (Apigee calls Vertex AI as its service account)`);
+    if (b.provider === 'bedrock') p(`backend ${name}: Bedrock answers its Converse and InvokeModel APIs, not the OpenAI chat completions the route's clients send, and anygate does not translate between them (issue #30); put an OpenAI-compatible endpoint in front of the model and use provider openai-compatible, or another target`);
+    if (b.provider === 'azure-openai' && !b.apiKey) p(`backend ${name}: Azure OpenAI without apiKey means the platform's managed identity, which a Lambda on AWS does not have: set apiKey to the Secrets Manager secret holding the key (secretRef aws-secretsmanager:<name or ARN>)`);
+    const ref = b.apiKey?.secretRef;
+    if (ref !== undefined && !ref.startsWith('aws-secretsmanager:')) p(`backends.${name}.apiKey.secretRef: the LLM proxy reads provider keys only from Secrets Manager (never from the template or its environment in clear): write "aws-secretsmanager:<secret name or ARN>"`);
+    else if (ref !== undefined && !SECRET_NAME.test(ref.slice('aws-secretsmanager:'.length))) p(`backends.${name}.apiKey.secretRef: ${JSON.stringify(ref.slice('aws-secretsmanager:'.length))} is not a Secrets Manager secret name or ARN (letters, digits and /_+=.@-); fix the reference`);
+    if (route.transform) p('an LLM route goes through the generated LLM proxy, which applies no request or response transforms: remove transform from the route, or use another target');
+    return out;
+  });
+
+/** The proxy reads the caller from the proxy event: the API key id, or the authorizer's principal. */
+const awsTokenCallers = (ctx: CheckContext) => [
+  ...oneCallerKind(ctx),
+  ...llmRoutes(ctx).flatMap(({ route, name, b }) => {
+    const t = b.tokenLimit!;
+    if (t.per === 'gateway' || route.auth === 'none') return [];
+    const out: SynthesisProblem[] = [];
+    if (route.authOptional) out.push(ctx.problem(route.id, `a token budget per ${t.per} needs a caller, and the route lets anonymous requests in (authOptional): require credentials, or set backends.${name}.tokenLimit.per: gateway`));
+    const keyed = route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'));
+    if (t.per === 'key' && !keyed) out.push(ctx.problem(route.id, `a token budget per key counts per API key, and the route lets callers in without one: require an apiKey authorizer in every alternative, or set backends.${name}.tokenLimit.per: consumer (counted per token subject)`));
+    return out;
+  }),
+];
+
+/** Bedrock Guardrails screen with a named guardrail; it cannot rewrite the prompt in place. */
+const bedrockGuards = (guard: 'promptSafety' | 'pii') => (ctx: CheckContext) =>
+  llmRoutes(ctx)
+    .filter((x) => x.b.guards?.[guard])
+    .flatMap(({ route, name, b }) => {
+      const out: SynthesisProblem[] = [];
+      if (!b.guards!.bedrockGuardrail) out.push(ctx.problem(route.id, `backend ${name}: AWS applies the guard with an Amazon Bedrock guardrail (ApplyGuardrail from the generated LLM proxy), and the spec names none: create the guardrail (content filters, prompt attack, sensitive information) and set backends.${name}.guards.bedrockGuardrail: { id, version }`));
+      if (guard === 'pii' && b.guards!.pii!.action === 'mask') out.push(ctx.problem(route.id, `backend ${name}: the LLM proxy refuses a prompt the guardrail flags and does not put the guardrail's masked text back into the request: set guards.pii.action: block, or use another target`));
+      return out;
+    });
+
+const BEDROCK_DIFFERENCES = [
+  differs('accuracy', 'the Bedrock guardrail\'s own filters decide what is blocked (content filters and their strengths, prompt attack, sensitive information types); anygate names the guardrail and does not read or check its configuration', 'configure the guardrail to match the guard (docs/ai.md maps the categories, threshold and entities)'),
+  differs('status', 'a flagged prompt or answer is refused with 403 (the error contract\'s forbidden); a flagged answer\'s tokens are spent and counted'),
+  differs('body', 'answers are screened whole, after the model has finished: a streamed (text/event-stream) answer reaches the client in one piece, not chunk by chunk', undefined, (s) => Object.values(s.backends).some((b) => b.type === 'llm' && Boolean(b.guards?.promptSafety?.responses || b.guards?.pii?.responses))),
+];
+
 const AWS: Record<AiFeatureId, TargetCapability> = {
   'mcp.tools': n('Amazon Bedrock AgentCore Gateway per stage (AWS::BedrockAgentCore::Gateway, protocol MCP) with the stage as an API Gateway target (AWS::BedrockAgentCore::GatewayTarget: a tool filter and a tool override per tool, outbound without authorization); public routes only', {
     check: agentCoreTools,
@@ -111,11 +158,35 @@ const AWS: Record<AiFeatureId, TargetCapability> = {
       differs('deploy', `the MCP endpoint is the AgentCore Gateway's own URL (https://<gateway id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp), not mcp.path on the API; clients see each tool as ${AGENTCORE_TOOL_PREFIX}<tool>`),
     ],
   }),
-  'backend.llm': pending('an LLM backend (an http_proxy integration carrying the provider key, or a Bedrock integration)'),
-  'llm.tokenLimit': u('API Gateway has no token limit, and its emulation (a generated Lambda in front of the model counting reported usage against a DynamoDB counter) is not generated yet (issue #30); limit requests with a plan quota or rate limit instead'),
-  'llm.tokenMetrics': pending('LLM token metrics (CloudWatch metrics from the token-counting Lambda)'),
-  'llm.promptGuard': pending('a prompt safety guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail)'),
-  'llm.piiGuard': pending('a personal-data guard (a generated Lambda calling Bedrock Guardrails ApplyGuardrail with sensitive-information filters)'),
+  'backend.llm': e('a generated LLM proxy Lambda (Node.js, bundled with esbuild) behind a Lambda proxy integration: it calls the OpenAI-compatible or Azure OpenAI model with the provider key it reads from Secrets Manager (GetSecretValue on that secret only), passing the body, content-type and accept (never the caller\'s credentials)', {
+    check: awsModels,
+    differences: [
+      differs('body', 'the proxy buffers the model\'s answer: a streamed (text/event-stream) completion reaches the client in one piece when the model has finished, not chunk by chunk; a Lambda answer holds at most 6 MB'),
+      differs('timeout', 'the proxy gives the model the route\'s timeoutMs less 0.5 s and answers 504 itself; the integration caps at 29 s unless the account\'s integration timeout quota is raised', 'set timeoutMs on the backend, and raise the quota for long completions'),
+    ],
+  }),
+  'llm.tokenLimit': e('the generated LLM proxy: one DynamoDB table (PAY_PER_REQUEST, TTL attribute expiresAt) with an item per backend, caller and window; a call is admitted while the window has tokens left (and, with estimatePrompt, while the prompt counted with gpt-tokenizer fits), and the model\'s reported usage (or the counted prompt and completion when it reports none) is added with an atomic UpdateItem ADD after the answer; spent: 429 with Retry-After. The caller is the API key API Gateway checked, the authorizer\'s principal (JWT subject, custom principal) or one budget per gateway', {
+    check: awsTokenCallers,
+    differences: [
+      differs('accuracy', 'usage is counted after each answer: a call admitted under the budget completes and may overshoot it, and so may concurrent calls admitted before the first count lands (as with Azure\'s llm-token-limit without estimation)'),
+      differs('window', 'windows are fixed and epoch-aligned (a minute, hour or day starts on the clock, not at the first call)'),
+      differs('status', 'a spent minute budget answers 429 rate_limited, an hour or day budget 429 quota_exceeded, both with Retry-After (seconds to the window\'s end) and x-ratelimit-remaining-tokens'),
+      differs('accuracy', 'an API-key consumer has one key per stage on AWS, so its budget is counted per stage', undefined, (s) => Object.values(s.backends).some((b) => b.type === 'llm' && b.tokenLimit !== undefined && b.tokenLimit.per !== 'gateway') && Object.keys(s.stages).length > 1),
+    ],
+  }),
+  'llm.tokenMetrics': e('the generated LLM proxy: a CloudWatch Embedded Metric Format line per answered call (PromptTokens, CompletionTokens, TotalTokens, unit Count) in the spec\'s namespace with its dimensions, which CloudWatch Logs turns into metrics', {
+    differences: [
+      differs('alerting', 'the consumer dimension is the API key id API Gateway checked (or the authorizer\'s principal), not the consumer\'s name; the client address dimension makes a metric per address (CloudWatch bills per metric)'),
+    ],
+  }),
+  'llm.promptGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail (source INPUT) on the request\'s messages before the model is called and, with responses: true, (source OUTPUT) on the answer, with the guardrail guards.bedrockGuardrail names (bedrock:ApplyGuardrail on it only); an intervention refuses the call (403)', {
+    check: bedrockGuards('promptSafety'),
+    differences: BEDROCK_DIFFERENCES,
+  }),
+  'llm.piiGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail with the guardrail guards.bedrockGuardrail names, whose sensitive-information filters find the personal data; INPUT on the request, OUTPUT on the answer with responses: true; an intervention refuses the call (403, action: block)', {
+    check: bedrockGuards('pii'),
+    differences: BEDROCK_DIFFERENCES,
+  }),
 };
 
 /**

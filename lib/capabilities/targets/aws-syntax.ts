@@ -80,7 +80,7 @@ export function originProblems(spec: GatewaySpec, problem: Problem): SynthesisPr
 const DYNAMIC_REFERENCE = /\{\{\s*resolve\s*:/i;
 const SUB_PSEUDO = /\$\{\s*AWS::/i;
 /** Secrets Manager secret names (or full ARNs): https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html */
-const SECRET_NAME = /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/;
+export const SECRET_NAME = /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 function evaluatedBy(value: string): string | undefined {
   if (DYNAMIC_REFERENCE.test(value)) return 'a CloudFormation dynamic reference ({{resolve:...}}), which CloudFormation would resolve at deploy time';

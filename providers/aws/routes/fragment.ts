@@ -6,6 +6,7 @@
 import type { SynthesisProblem } from '../../../lib/model/errors';
 import type { GatewaySpec } from '../../../lib/model/types';
 import type { TransformRoute } from '../../../lib/runtime/config';
+import type { LlmRoute } from '../../../lib/runtime/llm/config';
 import type { AwsAuth } from '../auth';
 import type { AwsResource } from '../resources';
 
@@ -59,6 +60,8 @@ export interface RouteFragment {
   readonly validator?: string;
   /** The generated transform function's entry for this route. */
   readonly transform?: TransformRoute;
+  /** The generated LLM proxy's entry for this route (providers/aws/llm.ts). */
+  readonly llm?: LlmRoute;
   /** Function bindings the route invokes directly. */
   readonly bindings?: string[];
   readonly settings?: RouteSettings;
