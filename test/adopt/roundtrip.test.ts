@@ -77,13 +77,12 @@ describe('import --from T of what synth emitted for T', () => {
 });
 
 /**
- * Generated specs: each is normalized once and round-tripped on all four targets. 100 in npm test:
- * a spec costs ~45 ms of CPU over the four targets (the readers' YAML and XML parsing, the
- * emitters' serialization: docs/performance.md, "Properties"), so 1,000 would take ~45 s of the
- * two-minute budget; 1,000 in the slow tier (npm run test:slow, which CI runs), 10,000 in
- * `npm run fuzz`; FUZZ_RUNS sets it.
+ * Generated specs: each is normalized once and round-tripped on all four targets. 250 in npm test:
+ * a spec costs ~20-28 ms of CPU over the four targets (two compiles, one import and one validation
+ * per target: docs/performance.md, "Properties"), so 1,000 would take ~20-28 s where the file's
+ * budget is ~12 s; 1,000 in the slow tier (npm run test:slow, which CI runs), more with FUZZ_RUNS.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 
 describe('round trip over generated specs (the features every reader carries)', () => {
   it(`on ${TARGETS.join(', ')}: ${RUNS} specs, each on every target`, () => {
