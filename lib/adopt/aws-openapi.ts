@@ -162,7 +162,8 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
   if (str(doc.basePath) && doc.basePath !== '/') log.lost(file, at('basePath'), 'basePath', 'API Gateway ignores basePath on import by default (the stage is the prefix); set basePath in the spec if the routes need one');
   const schemes: Record<string, string | undefined> = {};
   const schemeDefs = obj(obj(doc.components)?.securitySchemes) ?? obj(doc.securityDefinitions) ?? {};
-  const schemesAt = doc.components ? ['components', 'securitySchemes'] : ['securityDefinitions'];
+  // Where the schemes were found (a Swagger 2 export may also hold a `components`).
+  const schemesAt = obj(obj(doc.components)?.securitySchemes) ? ['components', 'securitySchemes'] : ['securityDefinitions'];
   const schemeName = (n: string) => {
     if (!(n in schemes)) schemes[n] = schemeDefs[n] ? readSecurityScheme(n, obj(schemeDefs[n])!, { file, at: at(...schemesAt, n) }, draft, log, generated?.authorizer) : undefined;
     return schemes[n];
