@@ -6,8 +6,9 @@ const workerData = `--require ${JSON.stringify(path.join(__dirname, 'test', 'set
 if (!(process.env.NODE_OPTIONS ?? '').includes(workerData)) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${workerData}`.trim();
 
 /**
- * Properties that npm test runs at a few hundred specs and the slow tier at 1,000. (The agreement
- * property, test/capabilities/agreement.test.ts, runs 1,000 specs in npm test itself.)
+ * Properties that npm test runs at a few hundred specs (the adopt round trip at 200: ~20-28 ms of
+ * CPU a spec, docs/performance.md) and the slow tier at 1,000. (The agreement property,
+ * test/capabilities/agreement.test.ts, runs 1,000 specs in npm test itself.)
  */
 const PROPERTIES = ['**/adopt/roundtrip.test.ts', '**/kubernetes/yaml-writers.test.ts'];
 

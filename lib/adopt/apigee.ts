@@ -50,7 +50,8 @@ function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
     }
     const rel = file.slice(root.length);
     if (!/\.xml$/i.test(rel)) {
-      if (rel.startsWith('resources/')) log.lost(file, '', `resource ${posix.basename(rel)}`, 'resource files (JavaScript, Java, Python, XSL) are code anygate does not translate; the policies that run them are reported where they are used');
+      if (rel.startsWith('resources/oas/')) log.lost(file, '', `API contract ${posix.basename(rel)}`, 'the OpenAPI 3.0 contract published for the portal (request and response schemas, parameters, documentation) is not read back by this reader yet; `anygate import` of the file (without --from) reads it as a spec with its contract, to merge by hand');
+      else if (rel.startsWith('resources/')) log.lost(file, '', `resource ${posix.basename(rel)}`, 'resource files (JavaScript, Java, Python, XSL) are code anygate does not translate; the policies that run them are reported where they are used');
       else log.lost(file, '', 'file', 'not part of an Apigee bundle layout');
       continue;
     }

@@ -20,6 +20,34 @@ export function normalizeIntegration(raw: Json): Json {
   return out;
 }
 
+/**
+ * The log, with locations inside the integration spelled as the source spells its keys: the
+ * reader names them lower-camel (an OpenAPI export's `requestParameters`), a CloudFormation Method
+ * upper-camel (`RequestParameters`, `IntegrationResponses/0/ResponseTemplates`), and a location
+ * must be found in the file as written.
+ */
+function spelledLog(log: FindingLog, at: string, raw: Json): FindingLog {
+  const respell = (where: string): string => {
+    if (!where.startsWith(`${at}/`)) return where;
+    let node: unknown = raw;
+    const tokens = where.slice(at.length + 1).split('/');
+    const out = tokens.map((t) => {
+      const o = node && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
+      const upper = t.charAt(0).toUpperCase() + t.slice(1);
+      const key = o && !(t in o) && upper in o ? upper : t;
+      node = o?.[key.replace(/~1/g, '/').replace(/~0/g, '~')];
+      return key;
+    });
+    return `${at}/${out.join('/')}`;
+  };
+  return {
+    mapped: (file: string, where: string, construct: string, mappedTo: string) => log.mapped(file, respell(where), construct, mappedTo),
+    partial: (file: string, where: string, construct: string, mappedTo: string, reason: string) => log.partial(file, respell(where), construct, mappedTo, reason),
+    lost: (file: string, where: string, construct: string, reason: string) => log.lost(file, respell(where), construct, reason),
+    findings: () => log.findings(),
+  } as unknown as FindingLog;
+}
+
 /** A CloudFormation string: a literal, or a Fn::Sub / Fn::Join whose parts are all literal. */
 export function cfnString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -106,7 +134,8 @@ export interface IntegrationResult {
  * Reads one integration for the route `method path` (`path` relative to the gateway's base).
  * `from` is where the integration sits.
  */
-export function readIntegration(raw: Json, method: string, path: string, from: At, draft: SpecDraft, log: FindingLog, generated?: GeneratedConfigs): IntegrationResult {
+export function readIntegration(raw: Json, method: string, path: string, from: At, draft: SpecDraft, outerLog: FindingLog, generated?: GeneratedConfigs): IntegrationResult {
+  const log = spelledLog(outerLog, from.at, raw);
   const i = normalizeIntegration(raw);
   const own = generatedTransform(i, method, path, from, draft, log, generated);
   if (own) return own;

@@ -181,7 +181,8 @@ function readTemplateExtras(c: Candidate, template: Json, file: string, draft: S
     if (props.BinaryMediaTypes) {
       const t = arr(props.BinaryMediaTypes).filter((x): x is string => typeof x === 'string').map((x) => x.replace(/~1/g, '/'));
       draft.aws = { ...(draft.aws ?? {}), binaryMediaTypes: [...new Set([...((draft.aws?.binaryMediaTypes as string[]) ?? []), ...t])] };
-      log.mapped(file, at('BinaryMediaTypes'), 'BinaryMediaTypes', 'aws.binaryMediaTypes');
+      // SAM's Globals.Api may be where it is written.
+      log.mapped(file, obj(c.template!.resource.Properties)?.BinaryMediaTypes === undefined && globals.BinaryMediaTypes !== undefined ? '/Globals/Api/BinaryMediaTypes' : at('BinaryMediaTypes'), 'BinaryMediaTypes', 'aws.binaryMediaTypes');
     }
     for (const k of ['EndpointConfiguration', 'Tags', 'GatewayResponses', 'Domain', 'Models', 'OpenApiVersion', 'Name', 'Description', 'CacheClusterEnabled', 'CacheClusterSize'])
       if (props[k] !== undefined) log.lost(file, at(k), `SAM Api ${k}`, k === 'Name' || k === 'Description' ? 'the gateway name comes from the OpenAPI title or --name' : `${k} has no anygate equivalent`);
@@ -189,7 +190,8 @@ function readTemplateExtras(c: Candidate, template: Json, file: string, draft: S
     if (props.Policy) readResourcePolicy(obj(props.Policy) ?? {}, file, at('Policy'), draft, log);
     if (props.BinaryMediaTypes) {
       draft.aws = { ...(draft.aws ?? {}), binaryMediaTypes: arr(props.BinaryMediaTypes).filter((x): x is string => typeof x === 'string').map((x) => x.replace(/~1/g, '/')) };
-      log.mapped(file, at('BinaryMediaTypes'), 'BinaryMediaTypes', 'aws.binaryMediaTypes');
+      // SAM's Globals.Api may be where it is written.
+      log.mapped(file, obj(c.template!.resource.Properties)?.BinaryMediaTypes === undefined && globals.BinaryMediaTypes !== undefined ? '/Globals/Api/BinaryMediaTypes' : at('BinaryMediaTypes'), 'BinaryMediaTypes', 'aws.binaryMediaTypes');
     }
     if (str(props.Description) && !draft.description) draft.description = str(props.Description);
     if (props.ApiKeySourceType !== undefined) {

@@ -185,6 +185,9 @@ function fromApiOps(tree: SourceTree, parsed: Map<string, Json>, log: FindingLog
   }
 }
 
+/** Why a contract part is reported lost, and what to do. */
+const CONTRACT_NOT_READ = "the API contract (schemas, declared parameters, responses) is not read back by this reader yet; export the API's OpenAPI document and `anygate import` it (without --from) for a spec with its contract, to merge by hand";
+
 /** The resource graph anygate synth writes (and `pulumi stack export`-like lists of { type, inputs }). */
 function fromResourceGraph(file: string, list: unknown[], svc: Service, log: FindingLog): void {
   const byType = (t: string) => list.map((r, i) => ({ r: obj(r) ?? {}, i })).filter(({ r }) => r.type === t);
@@ -203,6 +206,15 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
       const shown = str(op.displayName);
       api.operations.push({ id: String(op.operationId), method: String(op.method), urlTemplate: String(op.urlTemplate), file, at: pointer([oi]), policy: policies.get(String(op.operationId)), description: str(op.description) ?? (shown && shown !== `${op.method === '*' ? 'ANY' : op.method} ${String(op.urlTemplate).replace(/\{\*([^}]+)\}/g, '{$1+}')}` && shown !== `${op.method} ${op.urlTemplate}` ? shown : undefined) });
     }
+    // The contract (#35: representations, declared parameters, responses, the API schema) has no reader yet: reported, not dropped.
+    for (const { r: or, i: oi } of byType('azure-native:apimanagement:ApiOperation')) {
+      const op = obj(or.inputs) ?? {};
+      if (op.apiId !== apiId) continue;
+      const request = obj(op.request) ?? {};
+      if (['representations', 'queryParameters', 'headers'].some((k) => arr(request[k]).length)) log.lost(file, pointer([oi, 'inputs', 'request']), 'operation request (contract)', CONTRACT_NOT_READ);
+      if (arr(op.responses).length) log.lost(file, pointer([oi, 'inputs', 'responses']), 'operation responses (contract)', CONTRACT_NOT_READ);
+    }
+    for (const { r: sr, i: si } of byType('azure-native:apimanagement:ApiSchema')) if (obj(sr.inputs)?.apiId === apiId) log.lost(file, pointer([si]), 'API schema (contract)', CONTRACT_NOT_READ);
     for (const { r: pr, i: pi } of byType('azure-native:apimanagement:ApiPolicy')) if (obj(pr.inputs)?.apiId === apiId) api.policy = { text: String(obj(pr.inputs)?.value ?? ''), file, at: pointer([pi, 'inputs', 'value']) };
     svc.apis.push(api);
   }

@@ -143,7 +143,9 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
     for (const h of arr(spec.hostnames)) if (typeof h === 'string') hostnames.add(h);
     if (arr(spec.hostnames).length) log.mapped(m.file, at('hostnames'), 'hostnames', 'kubernetes.hostnames');
     const parents = arr(spec.parentRefs);
-    if (parents.length > 1 || (m !== httpRoutes[0] && JSON.stringify(obj(parents[0])?.name) !== JSON.stringify(parent?.name))) log.lost(m.file, at('parentRefs'), 'parentRefs', 'the spec attaches every route to one Gateway (kubernetes.gateway); the other parents are not carried');
+    // A route without parentRefs is attached to no Gateway: the location is its spec, where they would be.
+    if (parents.length === 0 && m !== httpRoutes[0]) log.lost(m.file, `${m.at}/spec`, 'parentRefs', 'the route names no parent Gateway (it serves no traffic); the spec attaches every route to one Gateway (kubernetes.gateway)');
+    else if (parents.length > 1 || (m !== httpRoutes[0] && JSON.stringify(obj(parents[0])?.name) !== JSON.stringify(parent?.name))) log.lost(m.file, at('parentRefs'), 'parentRefs', 'the spec attaches every route to one Gateway (kubernetes.gateway); the other parents are not carried');
     arr(spec.rules).forEach((rawRule, ri) => {
       const rule = obj(rawRule) ?? {};
       const ruleAt = at('rules', ri);

@@ -5,6 +5,7 @@
  * are escaped the way API Management reads them before parsing, and kept as text.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { deepFreeze, TextMemo } from '../model/text-memo';
 
 /** One element. */
 export interface XmlNode {
@@ -88,23 +89,36 @@ export function escapePolicyExpressions(text: string): { text: string; count: nu
   return { text: out, count };
 }
 
+/** One parser for every document (it keeps no state between documents). */
+const PARSER = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: false, processEntities: true, allowBooleanAttributes: true });
+
 function parseOnce(text: string): ParsedXml {
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (valid !== true) return { ok: false, error: `not well-formed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}` };
-  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: false, processEntities: true, allowBooleanAttributes: true });
-  const roots = build(parser.parse(text) as Raw[], '');
+  const roots = build(PARSER.parse(text) as Raw[], '');
   if (roots.length === 0) return { ok: false, error: 'no root element' };
   return { ok: true, root: roots[0], escapedExpressions: 0 };
 }
 
 /**
+ * Documents already parsed, by text (frozen trees): the policy files of one gateway's bundle are
+ * mostly the same bytes as the next one's, and drift reads two nearly equal trees.
+ */
+const PARSED = { plain: new TextMemo<ParsedXml>(), policy: new TextMemo<ParsedXml>() };
+
+/**
  * Parses XML; with `policyExpressions`, a document that is not well-formed is parsed again with
- * its API Management expressions escaped.
+ * its API Management expressions escaped. The tree is frozen: the same text gives the same tree.
  */
 export function parseXml(text: string, options: { policyExpressions?: boolean } = {}): ParsedXml {
+  const policyExpressions = options.policyExpressions === true;
+  return PARSED[policyExpressions ? 'policy' : 'plain'].get(text, (t) => deepFreeze(parseUncached(t, policyExpressions)));
+}
+
+function parseUncached(text: string, policyExpressions: boolean): ParsedXml {
   const body = text.replace(/^\uFEFF/, '');
   const first = parseOnce(body);
-  if (first.ok || !options.policyExpressions) return first;
+  if (first.ok || !policyExpressions) return first;
   const escaped = escapePolicyExpressions(body);
   if (escaped.count === 0) return first;
   const second = parseOnce(escaped.text);

@@ -122,3 +122,48 @@ export function fastYamlData(text: string): Record<string, unknown> | undefined 
   if (!inSubset || data === null || typeof data !== 'object' || Array.isArray(data) || !dataInSubset(data)) return undefined;
   return data as Record<string, unknown>;
 }
+
+/** A document marker at the start of a line: `---` or `...` (document end), then a space or the line's end. */
+const MARKER_LINE = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)[^\n]*/gm;
+
+/** Text that holds no node: blank lines and comment lines only. */
+const NO_NODE = /^(?:[ \r]*(?:#[^\n]*)?(?:\n|$))*$/;
+
+/**
+ * The documents of a multi-document YAML stream (Kubernetes manifests: documents separated by
+ * `---` lines), as texts, leaving out those that hold no node; undefined when a marker line other
+ * than a bare `---` is in it (`--- a`, `--- !tag`, `...`: the reference parser reads those). A
+ * document marker only stands at the start of a line, and no scalar may hold one there (YAML
+ * 1.2.2, c-forbidden), so splitting at those lines gives the reference parser's documents.
+ */
+export function yamlDocumentTexts(text: string): string[] | undefined {
+  const out: string[] = [];
+  let start = 0;
+  const add = (body: string) => {
+    if (!NO_NODE.test(body)) out.push(body);
+  };
+  for (const m of text.matchAll(MARKER_LINE)) {
+    if (m[0] !== '---' && m[0] !== '---\r') return undefined;
+    add(text.slice(start, m.index));
+    start = m.index + m[0].length + 1;
+  }
+  add(text.slice(start));
+  return out;
+}
+
+/**
+ * The data of a multi-document YAML stream, one entry per document that holds a node, when the
+ * fast parser reads every document exactly as the reference parser would; otherwise undefined
+ * (parse it with `yaml`).
+ */
+export function fastYamlDocuments(text: string, readDocument: (text: string) => Record<string, unknown> | undefined = fastYamlData): Record<string, unknown>[] | undefined {
+  const texts = yamlDocumentTexts(text);
+  if (!texts) return undefined;
+  const out: Record<string, unknown>[] = [];
+  for (const t of texts) {
+    const data = readDocument(t);
+    if (data === undefined) return undefined;
+    out.push(data);
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 /** Plain YAML for `kubectl apply -f`: one multi-document file per stage, objects in plan order. */
 import { dump } from 'js-yaml';
 import { Document, visit } from 'yaml';
+import { TextMemo } from '../../lib/model/text-memo';
 import type { K8sObject } from './plan';
 import { misreadAsYaml11 } from './yaml11';
 
@@ -111,12 +112,20 @@ const fastDump = (o: unknown) => dump(o, { lineWidth: -1, noRefs: true, quotingT
  * bodies, in a sixth of a generated gateway's objects) are written by it alone and put in place.
  */
 export function objectYaml(o: unknown): string {
-  if (writtenAlike(o)) return fastDump(o);
+  if (writtenAlike(o)) return WRITTEN.get(JSON.stringify(o), () => fastDump(o));
   const held: string[] = [];
   const stand = withHeld(o, held);
   if (stand === undefined) return referenceYaml(o);
-  return fastDump(stand).replace(HELD, (_, i: string) => held[Number(i)]!);
+  return WRITTEN.get(JSON.stringify(o), () => fastDump(stand).replace(HELD, (_, i: string) => held[Number(i)]!));
 }
+
+/**
+ * Documents written, by the object's JSON: a gateway's GatewayClass, Gateway, policies and
+ * backends are mostly the same objects stage after stage and synth after synth (`anygate dev`,
+ * drift, the round-trip property). Only objects made of strings, safe integers, booleans, arrays
+ * and plain objects get here (writtenAlike, withHeld), for which the JSON text is the object.
+ */
+const WRITTEN = new TextMemo<string>();
 
 /** The objects as one multi-document YAML stream. Spec strings are YAML scalars, never raw text. */
 export function toYaml(objects: readonly K8sObject[]): string {

@@ -14,6 +14,15 @@ describe('CloudFormation YAML', () => {
     expect(r).toEqual({ ok: true, docs: [{ a: { Ref: 'X' }, b: { 'Fn::Sub': 'x${A}' }, c: { 'Fn::GetAtt': ['F', 'Arn'] }, d: { 'Fn::Join': ['', ['a', { Ref: 'B' }]] } }] });
   });
 
+  it('reads a Kubernetes manifest stream on the fast path as `yaml` reads it, __proto__ keys as data', () => {
+    const text = 'apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  labels: { }\n---\napiVersion: v1\nkind: B\nspec:\n  __proto__: x\n  list:\n    - "q: 1"\n    - 0o17\n---\n';
+    const slow = parseData(text.replace('labels: { }', 'labels: {}\n  anchor: &a 1'), 'm.yaml'); // an anchor: `yaml` reads it
+    const fast = parseData(text.replace('labels: { }', 'labels: {}\n  anchor: 1'), 'm.yaml');
+    expect(fast).toEqual(slow);
+    expect(fast.ok && Object.keys((fast.docs[1] as { spec: object }).spec)).toEqual(['__proto__', 'list']);
+    expect(fast.ok && Object.isFrozen(fast.docs[0])).toBe(true);
+  });
+
   it('returns a parse error instead of throwing', () => {
     expect(parseData('a: [1,', 't.yaml').ok).toBe(false);
     expect(parseData('{', 't.json').ok).toBe(false);

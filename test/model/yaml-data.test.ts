@@ -4,10 +4,10 @@
  * in every style the reference writer has, and over hand-written corners of YAML.
  */
 import fc from 'fast-check';
-import { parseDocument, stringify } from 'yaml';
+import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import { parseDataFile } from '../../lib/model/load';
 import { SpecValidationError } from '../../lib/model/errors';
-import { fastYamlData } from '../../lib/model/yaml-data';
+import { fastYamlData, fastYamlDocuments, yamlDocumentTexts } from '../../lib/model/yaml-data';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
@@ -133,5 +133,48 @@ describe('fast YAML data', () => {
     const parsed = parseDataFile('name: x\nroutes:\n  - id: a\n    method: GETT\n', 'spec.yaml');
     expect(parsed.data).toEqual({ name: 'x', routes: [{ id: 'a', method: 'GETT' }] });
     expect(parsed.locate(['routes', 0, 'method'])).toEqual({ line: 4, column: 13 });
+  });
+
+  describe('multi-document streams', () => {
+    /** The reference reading of a stream: the data of each document that holds a node, or an error. */
+    function referenceDocs(text: string): { data?: unknown[]; error?: string } {
+      const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+      const list = Array.isArray(docs) ? docs : [docs];
+      const err = list.find((d) => d.errors.length);
+      if (err) return { error: err.errors[0]!.message };
+      return { data: list.map((d) => d.toJS({ maxAliasCount: 100 })).filter((v) => v !== null && v !== undefined) };
+    }
+    // Block style as manifests are written, beside every style the reference writer has.
+    const blockStyle = fc.record({ defaultStringType: fc.constantFrom('PLAIN', 'QUOTE_DOUBLE'), collectionStyle: fc.constant('block'), indent: fc.constant(2), lineWidth: fc.constant(0) } as const);
+    // Manifest-like documents: plain keys, every kind of scalar below them.
+    const key = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9.-]{0,10}$/);
+    const manifest = fc.dictionary(key, fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(key, scalar, { maxKeys: 3 })), { minKeys: 1, maxKeys: 5 });
+    // Bare markers mostly; the others (which the fast path leaves to the reference parser) now and then.
+    const separator = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('---\n', '---\r\n', '\n---\n', '---\n# between\n', '---\n---\n') }, { weight: 1, arbitrary: fc.constantFrom('---   \n', '--- \n---\n', '...\n---\n', '--- a: 1\n') });
+
+    it('reads generated streams as the reference parser does, or steps aside', () => {
+      let fast = 0;
+      fc.assert(
+        fc.property(fc.array(fc.tuple(fc.oneof(doc, manifest), fc.oneof(style, blockStyle)), { minLength: 1, maxLength: 4 }), fc.array(separator, { minLength: 4, maxLength: 4 }), fc.boolean(), (docs, seps, lead) => {
+          const text = (lead ? '---\n' : '') + docs.map(([d, s], i) => (i ? seps[i]! : '') + stringify(d, { ...s, aliasDuplicateObjects: false })).join('');
+          const got = fastYamlDocuments(text);
+          if (got === undefined) return;
+          fast++;
+          const ref = referenceDocs(text);
+          expect(ref.error).toBeUndefined();
+          expect(got).toStrictEqual(ref.data);
+        }),
+        { numRuns: Math.ceil(RUNS / 4), seed: SEED },
+      );
+      expect(fast).toBeGreaterThan(RUNS / 40);
+    });
+
+    it('splits at bare --- lines only, leaving out documents without a node', () => {
+      expect(yamlDocumentTexts('a: 1\n---\n# only a comment\n---\nb: 2\n---\n')).toEqual(['a: 1\n', 'b: 2\n']);
+      expect(fastYamlDocuments('---\na: 1\n---\r\nb: [x]\n')).toBeUndefined(); // a flow sequence: the reference parser's
+      expect(fastYamlDocuments('---\na: 1\n---\r\nb: x\n')).toEqual([{ a: 1 }, { b: 'x' }]);
+      expect(fastYamlDocuments('a: |\n  ---\n  x\n---\nb: 1\n')).toEqual([{ a: '---\nx\n' }, { b: 1 }]);
+      for (const text of ['a: 1\n--- b: 2\n', 'a: 1\n...\nb: 2\n', 'a: 1\n--- !x\nb: 2\n', 'a: 1\n---\n- b\n', 'a: 1\n---\nb: &x 1\n']) expect(fastYamlDocuments(text)).toBeUndefined();
+    });
   });
 });
