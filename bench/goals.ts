@@ -11,9 +11,14 @@
  *   proxy's (bench/dev-cpu.ts).
  *
  *   npm run build && npx tsx bench/goals.ts      (BENCH_RUNS=3 synth pairs; BENCH_PARTS=synth,authorizer,dev; BENCH_TARGETS=all)
+ *
+ * BENCH_BEFORE=/path/to/bin/anygate.js (another build, say a checkout of the commit before a
+ * change) adds a `before` row per target to the synth table, its runs interleaved with this
+ * build's (before and after alternate within each size, sizes alternate), so both rows see the
+ * same machine; the verdicts are this build's.
  */
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { generateGateway } from './gen-spec';
@@ -35,21 +40,29 @@ function synth(work: string): void {
     if (!existsSync(file)) writeFileSync(file, stringify(generateGateway(n, { kubernetes: target === 'kubernetes' })));
     return file;
   };
-  console.log(`## synth, compiled CLI, fresh out dir, median of ${runs} pairs (10 and 2,000 routes alternating)\n`);
-  console.log('| target | 10 routes CPU s | 2,000 routes CPU s | ratio CPU | peak RSS at 2,000 |');
-  console.log('|---|---|---|---|---|');
+  const before = process.env.BENCH_BEFORE;
+  const builds = before ? [{ name: 'before', cli: before }, { name: 'after', cli: undefined }] : [{ name: '', cli: undefined }];
+  console.log(`## synth, compiled CLI, fresh out dir, median of ${runs} pairs (10 and 2,000 routes alternating${before ? `; before (${before}) and after alternating` : ''})\n`);
+  console.log(`| target${before ? ' | build' : ''} | 10 routes CPU s | 2,000 routes CPU s | ratio CPU | peak RSS at 2,000 |`);
+  console.log(`|---${before ? '|---' : ''}|---|---|---|---|`);
+  const loads = [loadavg()[0]!];
   for (const target of (process.env.BENCH_TARGETS ?? 'aws,azure,apigee,kubernetes,all').split(',')) {
-    const got: Record<number, Run[]> = { 10: [], 2000: [] };
-    for (const n of [10, 2000]) once(spec(n, target), target, work); // warm-up
-    for (let i = 0; i < runs; i++) for (const n of [10, 2000]) got[n]!.push(once(spec(n, target), target, work));
-    const cpu = (n: number) => median(got[n]!.map((r) => r.cpu));
-    const rss = Math.max(...got[2000]!.map((r) => r.rssMb));
-    const ratio = cpu(2000) / cpu(10);
-    console.log(`| ${target} | ${cpu(10).toFixed(2)} | ${cpu(2000).toFixed(2)} | ${ratio.toFixed(2)}x | ${rss} MB |`);
+    const got = builds.map((): Record<number, Run[]> => ({ 10: [], 2000: [] }));
+    for (const n of [10, 2000]) for (const b of builds) once(spec(n, target), target, work, b.cli); // warm-up
+    for (let i = 0; i < runs; i++) for (const n of [10, 2000]) builds.forEach((b, j) => got[j]![n]!.push(once(spec(n, target), target, work, b.cli)));
+    let ratio = 0;
+    let rss = 0;
+    builds.forEach((b, j) => {
+      const cpu = (n: number) => median(got[j]![n]!.map((r) => r.cpu));
+      rss = Math.max(...got[j]![2000]!.map((r) => r.rssMb));
+      ratio = cpu(2000) / cpu(10);
+      console.log(`| ${target}${before ? ` | ${b.name}` : ''} | ${cpu(10).toFixed(2)} | ${cpu(2000).toFixed(2)} | ${ratio.toFixed(2)}x | ${rss} MB |`);
+    });
     verdict(`synth ${target === 'all' ? 'every target at once' : target}, 2,000 / 10 routes CPU (<= 3x)`, `${ratio.toFixed(2)}x`, ratio <= 3);
     if (target === 'all') verdict('synth peak RSS at 2,000 routes, every target (< 1 GB)', `${rss} MB`, rss < 1024);
+    loads.push(loadavg()[0]!);
   }
-  console.log('');
+  console.log(`\nload average (1 min) at the start and after each target: ${loads.map((l) => l.toFixed(1)).join(', ')}\n`);
 }
 
 async function authorizer(work: string): Promise<void> {

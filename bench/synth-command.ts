@@ -37,11 +37,14 @@ export interface Run {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** One synth into a fresh out dir, timed by /usr/bin/time (wall, user, sys, max RSS in KB). */
-export function once(specFile: string, target: string, work: string): Run {
+/**
+ * One synth into a fresh out dir, timed by /usr/bin/time (wall, user, sys, max RSS in KB).
+ * @param cli the bin/anygate.js to run. @default BENCH_BIN, else this checkout's
+ */
+export function once(specFile: string, target: string, work: string, cli = bin): Run {
   const out = mkdtempSync(path.join(work, 'out-'));
   const stats = path.join(work, 'time.txt');
-  const synthArgs = [bin, 'synth', specFile, '--out', out, ...(target === 'all' ? ['--target', 'aws,azure,apigee,kubernetes'] : ['--target', target])];
+  const synthArgs = [cli, 'synth', specFile, '--out', out, ...(target === 'all' ? ['--target', 'aws,azure,apigee,kubernetes'] : ['--target', target])];
   const env = { ...process.env, ANYGATE_FROM_SOURCE: '' };
   if (process.env.BENCH_INCREMENTAL === '1') spawnSync(process.execPath, synthArgs, { encoding: 'utf8', env });
   const r = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', stats, process.execPath, ...synthArgs], { encoding: 'utf8', env });

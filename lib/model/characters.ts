@@ -12,16 +12,28 @@ const codePoint = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase()
 
 /** One error per string value or key of `input` that holds such a character, at its spec path. */
 export function checkCharacters(input: unknown, issues: SpecIssue[], path: (string | number)[] = []): void {
-  const check = (s: string, at: (string | number)[], what: string) => {
+  // One path stack for the walk, copied only for an issue: a 2,000-route spec has 100,000 values.
+  const at = [...path];
+  const check = (s: string, what: string) => {
     const m = ILLEGAL.exec(s);
-    if (m) issues.push({ path: at, message: `${what} holds ${codePoint(m[0])}, a character that gateway configurations (XML) and HTTP headers cannot carry; remove it`, severity: 'error' });
+    if (m) issues.push({ path: [...at], message: `${what} holds ${codePoint(m[0])}, a character that gateway configurations (XML) and HTTP headers cannot carry; remove it`, severity: 'error' });
   };
-  if (typeof input === 'string') check(input, path, 'the value');
-  else if (Array.isArray(input)) input.forEach((x, i) => checkCharacters(x, issues, [...path, i]));
-  else if (input && typeof input === 'object') {
-    for (const [k, v] of Object.entries(input)) {
-      check(k, [...path, k], 'the key');
-      checkCharacters(v, issues, [...path, k]);
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') check(v, 'the value');
+    else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(v[i]);
+        at.pop();
+      }
+    } else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        at.push(k);
+        check(k, 'the key');
+        walk((v as Record<string, unknown>)[k]);
+        at.pop();
+      }
     }
-  }
+  };
+  walk(input);
 }

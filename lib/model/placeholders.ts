@@ -21,12 +21,25 @@ export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER_URL.test(value);
 }
 
+/** The walk keeps one path stack, copied only for a placeholder (a large spec has 100,000 values). */
 function walk(value: unknown, at: (string | number)[], out: Placeholder[]): void {
   if (typeof value === 'string') {
-    if (isPlaceholder(value)) out.push({ path: at, value });
-  } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i], out));
-  // Prose may mention such a URL; only values a gateway uses are placeholders.
-  else if (typeof value === 'object' && value !== null) for (const k of Object.keys(value).sort()) if (k !== 'description') walk((value as Record<string, unknown>)[k], [...at, k], out);
+    if (isPlaceholder(value)) out.push({ path: [...at], value });
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      walk(value[i], at, out);
+      at.pop();
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    // Prose may mention such a URL; only values a gateway uses are placeholders.
+    for (const k of Object.keys(value).sort()) {
+      if (k === 'description') continue;
+      at.push(k);
+      walk((value as Record<string, unknown>)[k], at, out);
+      at.pop();
+    }
+  }
 }
 
 /** Every placeholder in the spec (backends, stage overrides, authorizers, anywhere), by path. */

@@ -39,11 +39,12 @@ export function bundleZip(plan: Pick<ApigeePlan, 'files'>): Promise<Buffer> {
  * stays within `fitsUnder` that sum is returned: it bounds the zip from above, and it fits.
  */
 export function bundleBytes(files: Readonly<Record<string, string>>, fitsUnder = 0): number {
-  const entries = Object.keys(files).map((f) => ({ name: Buffer.byteLength(`apiproxy/${f}`), data: Buffer.from(files[f], 'utf8') }));
-  const total = (size: (data: Buffer) => number) => entries.reduce((n, e) => n + 30 + e.name + size(e.data) + 46 + e.name, 22);
-  const stored = total((d) => d.length);
+  // Byte lengths without encoding the texts: only a file that is deflated needs its bytes.
+  const entries = Object.keys(files).map((f) => ({ name: Buffer.byteLength(`apiproxy/${f}`), text: files[f], bytes: Buffer.byteLength(files[f], 'utf8') }));
+  const total = (size: (e: { text: string; bytes: number }) => number) => entries.reduce((n, e) => n + 30 + e.name + size(e) + 46 + e.name, 22);
+  const stored = total((e) => e.bytes);
   if (stored <= fitsUnder) return stored;
-  return total((d) => (d.length >= DEFLATE_FROM_BYTES ? deflateRawSync(d).length : d.length));
+  return total((e) => (e.bytes >= DEFLATE_FROM_BYTES ? deflateRawSync(Buffer.from(e.text, 'utf8')).length : e.bytes));
 }
 
 export function sha256(buf: Buffer): string {

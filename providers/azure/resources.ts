@@ -173,17 +173,19 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
   return out;
 }
 
+/** A value with every reference to a logical name prefixed, as a component names them. */
+export function prefixValue(v: PlanValue, prefix: string): PlanValue {
+  if (Array.isArray(v)) return v.map((x) => prefixValue(x, prefix));
+  if (v && typeof v === 'object') {
+    if ((v as { $ref?: string }).$ref === 'resource') return { ...(v as object), name: `${prefix}-${(v as { name: string }).name}` } as PlanValue;
+    if ((v as { $ref?: string }).$ref === 'json') return { $ref: 'json', value: prefixValue((v as { value: PlanValue }).value, prefix) };
+    if ('$ref' in v) return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prefixValue(x, prefix)]));
+  }
+  return v;
+}
+
 /** The resources with every logical name (and reference to one) prefixed, as a component names them. */
 export function prefixResources(resources: readonly PlannedResource[], prefix: string): PlannedResource[] {
-  const rename = (v: PlanValue): PlanValue => {
-    if (Array.isArray(v)) return v.map(rename);
-    if (v && typeof v === 'object') {
-      if ((v as { $ref?: string }).$ref === 'resource') return { ...(v as object), name: `${prefix}-${(v as { name: string }).name}` } as PlanValue;
-      if ((v as { $ref?: string }).$ref === 'json') return { $ref: 'json', value: rename((v as { value: PlanValue }).value) };
-      if ('$ref' in v) return v;
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
-    }
-    return v;
-  };
-  return resources.map((r) => ({ type: r.type, name: `${prefix}-${r.name}`, inputs: rename(r.inputs as PlanValue) as PlannedResource['inputs'], dependsOn: r.dependsOn.map((d) => `${prefix}-${d}`) }));
+  return resources.map((r) => ({ type: r.type, name: `${prefix}-${r.name}`, inputs: prefixValue(r.inputs as PlanValue, prefix) as PlannedResource['inputs'], dependsOn: r.dependsOn.map((d) => `${prefix}-${d}`) }));
 }

@@ -3,9 +3,9 @@
  * APIM's own evaluated languages (expressions, named values) are handled by ./expressions: every
  * spec string reaches these trees through it.
  */
-import { el, toXml, type XNode } from '../shared/xml';
+import { el, shared, toXml, type XNode } from '../shared/xml';
 
-export { el, type XNode };
+export { el, shared, type XNode };
 
 export interface PolicySections {
   readonly inbound: XNode[];

@@ -1,5 +1,5 @@
 /** Plain YAML for `kubectl apply -f`: one multi-document file per stage, objects in plan order. */
-import { dump } from 'js-yaml';
+import { dump, JSON_SCHEMA } from 'js-yaml';
 import { Document, visit } from 'yaml';
 import { TextMemo } from '../../lib/model/text-memo';
 import type { K8sObject } from './plan';
@@ -68,6 +68,7 @@ function quotedValue(s: string): string | undefined {
  * The object with each value string js-yaml would not write alike replaced by a stand-in, when
  * the reference writer quotes that string on one line (JSON bodies: `'{"error":...}'`);
  * undefined when something else (a key, a number, a multi-line string) needs the reference writer.
+ * A part with nothing held is the input itself (no copy): most objects hold nothing.
  */
 function withHeld(v: unknown, held: string[]): unknown {
   if (typeof v === 'string') {
@@ -78,23 +79,25 @@ function withHeld(v: unknown, held: string[]): unknown {
     return `${HELD_MARK}${held.length - 1}-end`;
   }
   if (Array.isArray(v)) {
-    const out: unknown[] = [];
-    for (const x of v) {
-      const y = withHeld(x, held);
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const y = withHeld(v[i], held);
       if (y === undefined) return undefined;
-      out.push(y);
+      if (y !== v[i]) (out ??= v.slice())[i] = y;
     }
-    return out;
+    return out ?? v;
   }
   if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return writtenAlike(v) ? v : undefined;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(v)) {
     if (!alikeString(k) || k.includes(HELD_MARK)) return undefined;
+    const x = (v as Record<string, unknown>)[k];
     const y = withHeld(x, held);
     if (y === undefined) return undefined;
-    out[k] = y;
+    // A copy keeps the key order; the replaced value keeps its key's place.
+    if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
   }
-  return out;
+  return out ?? v;
 }
 
 /** True when objectYaml writes the object with js-yaml (held strings put in place), not the reference writer. */
@@ -102,7 +105,13 @@ export function writtenFast(o: unknown): boolean {
   return writtenAlike(o) || withHeld(o, []) !== undefined;
 }
 
-const fastDump = (o: unknown) => dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', noCompatMode: true });
+/**
+ * js-yaml with its JSON schema: the values it writes here (writtenAlike) are plain objects, lists,
+ * numbers, booleans and strings none of which a timestamp or merge key could be read from (they
+ * start with a letter or a mark; digits only in durations), so the default schema's extra types
+ * never apply: the same bytes, without testing every string against them.
+ */
+const fastDump = (o: unknown) => dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', noCompatMode: true, schema: JSON_SCHEMA });
 
 /**
  * One object as a YAML document that a YAML 1.1 reader (kubectl) reads back with the same
@@ -112,10 +121,12 @@ const fastDump = (o: unknown) => dump(o, { lineWidth: -1, noRefs: true, quotingT
  * bodies, in a sixth of a generated gateway's objects) are written by it alone and put in place.
  */
 export function objectYaml(o: unknown): string {
-  if (writtenAlike(o)) return WRITTEN.get(JSON.stringify(o), () => fastDump(o));
+  // One walk decides: nothing held is an object js-yaml writes alike (writtenAlike); a string
+  // that only looks like a stand-in is left to writtenAlike's own answer.
   const held: string[] = [];
   const stand = withHeld(o, held);
-  if (stand === undefined) return referenceYaml(o);
+  if (stand === undefined) return writtenAlike(o) ? WRITTEN.get(JSON.stringify(o), () => fastDump(o)) : referenceYaml(o);
+  if (held.length === 0) return WRITTEN.get(JSON.stringify(o), () => fastDump(o));
   return WRITTEN.get(JSON.stringify(o), () => fastDump(stand).replace(HELD, (_, i: string) => held[Number(i)]!));
 }
 

@@ -89,11 +89,39 @@ function checked(name: string): string {
 }
 
 /**
+ * The text of shared subtrees (see `shared`), per indentation level: written once, then reused.
+ */
+const sharedText = new WeakMap<XNode, string[]>();
+
+/**
+ * Marks a subtree many documents hold as the same object (built once per spec or stage, like a
+ * gateway error response that every route's policy carries): toXml writes its text once per
+ * indentation level and reuses it. Nodes are never changed once built, so the text stays right.
+ */
+export function shared<T extends XNode>(node: T): T {
+  if (!sharedText.has(node)) sharedText.set(node, []);
+  return node;
+}
+
+/** Writes a node, reusing the text of a shared one written at this level before. */
+function write(node: XNode, level: number, out: string[]): void {
+  const memo = sharedText.get(node);
+  if (memo === undefined) return writeNode(node, level, out);
+  let text = memo[level];
+  if (text === undefined) {
+    const own: string[] = [];
+    writeNode(node, level, own);
+    memo[level] = text = own.join('');
+  }
+  out.push(text);
+}
+
+/**
  * xmlbuilder2's pretty printer for element and text nodes: two spaces a level; an element whose
  * children are all text is written on one line (`<a>text</a>`), one without children or whose text
  * is all empty as `<a/>`; in mixed content each non-empty text sits on its own line.
  */
-function write(node: XNode, level: number, out: string[]): void {
+function writeNode(node: XNode, level: number, out: string[]): void {
   const indent = '  '.repeat(level);
   let open = indent + '<' + checked(node.name);
   if (node.attrs) for (const k of Object.keys(node.attrs)) open += ' ' + checked(k) + '="' + attributeOut(node.attrs[k]!) + '"';

@@ -5,7 +5,7 @@
  * declaration. The goldens check the same on every document the compilers emit.
  */
 import fc from 'fast-check';
-import { el, toXml, toXmlByLibrary, type XNode } from '../../providers/shared/xml';
+import { el, shared, toXml, toXmlByLibrary, type XNode } from '../../providers/shared/xml';
 
 const XML_CHAR = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 const shaped = fc.constantFrom('&#64;', '&#123;', '&amp;', '&lt;', '&foo;', '&', '<', '>', '"', "'", '\t', '\n', '\r', '\r\n', ' ', ']]>', '');
@@ -34,6 +34,18 @@ describe('toXml writes what xmlbuilder2 writes', () => {
     const doc = el('policies', {}, el('inbound', {}, el('base'), el('set-header', { name: 'x-a', 'exists-action': 'override' }, el('value', {}, '@(context.Request.Url)'))), el('outbound', {}, 'text', el('b', {}, '', '')));
     expect(toXml(doc)).toBe(toXmlByLibrary(doc));
     expect(toXml(doc, { declaration: true })).toBe(toXmlByLibrary(doc, { declaration: true }));
+  });
+
+  it('writes a shared subtree held at several depths and in several documents as the library does (property)', () => {
+    fc.assert(
+      fc.property(tree, tree, (common, other) => {
+        const node = shared(common);
+        const a = el('policies', {}, node, el('inbound', {}, el('base'), node, el('when', {}, node)), other);
+        const b = el('outbound', {}, el('x', {}, node), node);
+        for (const doc of [a, b, a, node]) expect(toXml(doc)).toBe(toXmlByLibrary(doc));
+      }),
+      { numRuns: 200, seed: 20261207 },
+    );
   });
 
   it('leaves names it does not take to the library, which refuses invalid ones', () => {

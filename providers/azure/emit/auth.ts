@@ -8,14 +8,14 @@ import type { RouteSpec } from '../../../lib/model/types';
 import { el, type XNode } from '../xml';
 import { emitAlternatives } from './alternatives';
 import type { EmitContext, Fragment } from './context';
-import { gatewayError } from './errors';
+import { refuseWhen } from './errors';
 import { customAuthorizer } from './custom-auth';
 import { jwtPolicies } from './jwt';
 import { requestValueExpr } from '../expressions';
 
 /** Rejects calls without a valid subscription key, on APIs that do not require one everywhere. */
 export function requireSubscription(ctx: EmitContext): XNode {
-  return el('choose', {}, el('when', { condition: '@(context.Subscription == null)' }, gatewayError('unauthorized', ctx.spec)));
+  return refuseWhen('@(context.Subscription == null)', 'unauthorized', ctx.spec);
 }
 
 /**
@@ -33,7 +33,7 @@ export function undeclaredKeyPlace(ctx: EmitContext): XNode | undefined {
   if (!declared.has('query')) presented.push(`${requestValueExpr('query', names.query)} != ""`);
   if (!declared.has('header')) presented.push(`${requestValueExpr('header', names.header)} != ""`);
   if (!presented.length) return undefined;
-  return el('choose', {}, el('when', { condition: `@(${presented.join(' || ')})` }, gatewayError('unauthorized', ctx.spec)));
+  return refuseWhen(`@(${presented.join(' || ')})`, 'unauthorized', ctx.spec);
 }
 
 /**
@@ -67,7 +67,7 @@ function refuseRepeated(route: RouteSpec, ctx: EmitContext): XNode | undefined {
     conds.set(locationKey(loc), repeatedValueExpr(loc.in, checked));
   }
   const condition = [...conds.keys()].sort().map((k) => conds.get(k)).join(' || ');
-  return el('choose', {}, el('when', { condition: `@(${condition})` }, gatewayError('unauthorized', ctx.spec)));
+  return refuseWhen(`@(${condition})`, 'unauthorized', ctx.spec);
 }
 
 /** The route's auth fragment: its one set of credentials in sequence, or the alternatives policy. */

@@ -2,7 +2,7 @@
 import { csString } from '../expressions';
 import { el, type XNode } from '../xml';
 import type { EmitContext } from './context';
-import { gatewayError } from './errors';
+import { refuseWhen } from './errors';
 
 const AUTHZ_RESPONSE = 'anygate-authz';
 
@@ -27,6 +27,6 @@ export function customAuthorizer(name: string, header: string, binding: string, 
       el('set-header', { name: h, 'exists-action': 'override' }, el('value', {}, `@(context.Request.Headers.GetValueOrDefault(${csString(h)}, ""))`)),
       el('set-header', { name: 'x-functions-key', 'exists-action': 'override' }, el('value', {}, `{{${key}}}`)),
     ),
-    el('choose', {}, el('when', { condition: fail }, gatewayError('unauthorized', ctx.spec))),
+    refuseWhen(fail, 'unauthorized', ctx.spec),
   ];
 }

@@ -14,7 +14,7 @@
 import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } from '../../../lib/model/error-contract';
 import type { GatewaySpec } from '../../../lib/model/types';
 import { csString, policyJson } from '../expressions';
-import { el, type XNode } from '../xml';
+import { el, shared, type XNode } from '../xml';
 import { corsOnError, corsResponseHeaders } from './cors';
 
 const REQUEST_ID = '\u0000';
@@ -27,8 +27,37 @@ function bodyExpr(code: ErrorCode): string {
 
 const REASON_PHRASE: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
 
-/** A JSON error the gateway answers itself (in inbound), with the CORS headers. */
+/**
+ * A JSON error the gateway answers itself (in inbound), with the CORS headers. Every route's
+ * policy holds a few of these: one shared node per spec and code (written once: ../xml `shared`).
+ */
 export function gatewayError(code: ErrorCode, spec: GatewaySpec): XNode {
+  let byCode = gatewayErrors.get(spec);
+  if (!byCode) gatewayErrors.set(spec, (byCode = new Map()));
+  let node = byCode.get(code);
+  if (!node) byCode.set(code, (node = shared(buildGatewayError(code, spec))));
+  return node;
+}
+
+const gatewayErrors = new WeakMap<GatewaySpec, Map<ErrorCode, XNode>>();
+
+/**
+ * `<choose><when condition>` answering the gateway error `code`: the refusals routes share (a
+ * repeated credential, no subscription, a missing scope), one shared node per spec, code and
+ * condition.
+ */
+export function refuseWhen(condition: string, code: ErrorCode, spec: GatewaySpec): XNode {
+  let byCondition = refusalNodes.get(spec);
+  if (!byCondition) refusalNodes.set(spec, (byCondition = new Map()));
+  const key = `${code} ${condition}`;
+  let node = byCondition.get(key);
+  if (!node) byCondition.set(key, (node = shared(el('choose', {}, el('when', { condition }, gatewayError(code, spec))))));
+  return node;
+}
+
+const refusalNodes = new WeakMap<GatewaySpec, Map<string, XNode>>();
+
+function buildGatewayError(code: ErrorCode, spec: GatewaySpec): XNode {
   const { status, message } = ERROR_CONTRACT[code];
   const native = spec.errors === 'native';
   return el(

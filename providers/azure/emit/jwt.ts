@@ -1,9 +1,9 @@
 /** validate-jwt and the scope check after it. */
 import type { JwtAuthorizerSpec, RouteSpec } from '../../../lib/model/types';
 import { JWT_VARIABLE, scopesMissingExpr } from '../expressions';
-import { el, type XNode } from '../xml';
+import { el, shared, type XNode } from '../xml';
 import type { EmitContext } from './context';
-import { gatewayError } from './errors';
+import { refuseWhen } from './errors';
 
 /**
  * validate-jwt (signature, expiry, issuer, audiences, required claims): a missing or invalid token
@@ -11,6 +11,15 @@ import { gatewayError } from './errors';
  * answers one status: they are checked after it (scopeCheck), so a valid token without them is 403.
  */
 export function validateJwt(name: string, a: JwtAuthorizerSpec, ctx: EmitContext): XNode {
+  // The same for every route the authorizer guards: one shared node per authorizer.
+  let node = validateJwtNodes.get(a);
+  if (!node) validateJwtNodes.set(a, (node = shared(buildValidateJwt(name, a, ctx))));
+  return node;
+}
+
+const validateJwtNodes = new WeakMap<JwtAuthorizerSpec, XNode>();
+
+function buildValidateJwt(name: string, a: JwtAuthorizerSpec, ctx: EmitContext): XNode {
   const s = ctx.strings;
   const where = `authorizer ${name}`;
   const lit = (v: string, field: string) => s.literal(v, 'gateway', 'auth.jwt', `${where}: ${field}`);
@@ -44,7 +53,7 @@ export function validateJwt(name: string, a: JwtAuthorizerSpec, ctx: EmitContext
 export function scopeCheck(name: string, a: JwtAuthorizerSpec, route: RouteSpec, ctx: EmitContext): XNode | undefined {
   if (route.scopes.length === 0) return undefined;
   const claim = ctx.strings.claim(a.scopeClaim, 'gateway', 'auth.jwt', `authorizer ${name}: scopeClaim`);
-  return el('choose', {}, el('when', { condition: `@(${scopesMissingExpr(claim, route.scopes)})` }, gatewayError('forbidden', ctx.spec)));
+  return refuseWhen(`@(${scopesMissingExpr(claim, route.scopes)})`, 'forbidden', ctx.spec);
 }
 
 /** validate-jwt, then the scope check when the route has scopes. */
