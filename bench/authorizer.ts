@@ -21,7 +21,11 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { handlerCode, omittedFeatures } from '../lib/runtime/bundle';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../lib/runtime/config';
+import { packRoutes } from '../lib/runtime/route-groups';
 import { JwksServer, makeKey, signJwt, type TestKey } from '../test/runtime/jwt-kit';
+
+/** What a JWT-only configuration's bundle leaves out (as synthesis ships it). */
+export const JWT_ONLY_OMITTED = omittedFeatures('authorizer', { routeGroups: [{ scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], routes: ['GET /a'] }], jwt: { j: {} }, apiKeys: {} });
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 2000);
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod';
@@ -56,7 +60,7 @@ function routes(n: number): AuthorizerRoute[] {
   return Array.from({ length: n }, (_, i) => {
     const method = methods[i % 4];
     const resource = `/res${Math.floor(i / 4)}/{id}`;
-    return { method, resource, arn: `${method}/res${Math.floor(i / 4)}/*`, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [method === 'GET' ? 'read' : 'write'] };
+    return { method, resource, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [method === 'GET' ? 'read' : 'write'] };
   });
 }
 
@@ -66,7 +70,7 @@ function config(issuer: string, jwksUri: string, alg: string, n: number, ttl: nu
     jwt: { jwt: { issuer, audiences: ['bench'], jwksUri, algorithms: [alg], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 60, maxTokenBytes: 8192 } },
     apiKeys: {},
     schemes: { 'anygate-jwt': { exact: true, resultTtlSeconds: ttl } },
-    routes: routes(n),
+    routeGroups: packRoutes(routes(n)),
     contextClaims: [],
     jwksCacheSeconds: AUTHORIZER_DEFAULTS.jwksCacheSeconds,
     jwksRefetchCooldownSeconds: AUTHORIZER_DEFAULTS.jwksRefetchCooldownSeconds,
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-  const size = Buffer.byteLength(handlerCode('authorizer', ['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']));
+  const size = Buffer.byteLength(handlerCode('authorizer', JWT_ONLY_OMITTED));
   const full = Buffer.byteLength(handlerCode('authorizer'));
   const awsSize = Buffer.byteLength(readFileSync(awsHandler(dir, 'https://id.example.com', 'https://id.example.com/jwks')));
   rmSync(dir, { recursive: true, force: true });

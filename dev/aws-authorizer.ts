@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createAuthorizer, type AuthorizerEvent } from '../lib/runtime/authorizer/handler';
 import type { AuthorizerResult } from '../lib/runtime/authorizer/policy';
 import type { AuthorizerConfig, JwtVerifierConfig } from '../lib/runtime/config';
+import { unpackRoutes } from '../lib/runtime/route-groups';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { compileAwsAuth } from '../providers/aws/auth';
 import { claimsUsed } from '../providers/aws/integration';
@@ -88,7 +89,7 @@ export function awsAuthorizerConfig(spec: GatewaySpec): { config?: AuthorizerCon
 
 export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOptions): DevAuthorizer {
   const { config, resources, ttl } = awsAuthorizerConfig(spec);
-  const routes = new Map(config?.routes.map((r) => [`${r.method} ${r.resource}`, r]) ?? []);
+  const routes = new Map(config ? unpackRoutes(config).map((r) => [`${r.method} ${r.resource}`, r]) : []);
   const entry = (route: RouteSpec) => {
     const res = resources.get(route.id);
     return res && routes.get(`${route.method} ${res.path}`);
