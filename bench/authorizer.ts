@@ -151,7 +151,7 @@ export async function perCall(dir: string, server: JwksServer, base: string, lin
       const ref = r.get('shipped handler')!;
       for (const [name, v] of r) lines.push(`| ${alg} | ${n} | ${name} | ${Math.round(v).toLocaleString('en-US')} | ${(name.includes('+ result') ? r.get('shipped handler + result JSON')! / v : ref / v).toFixed(2)} |`);
       const policyArns = (await ours(ev)).policyDocument.Statement[0].Resource.length;
-      goals.push(`${alg} ${n} routes: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.0), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
+      goals.push(`${alg} ${n} routes: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.0; ceiling, a handler costing nothing but the bare verify: ${(r.get('bare node:crypto verify')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
     }
   }
 }
