@@ -110,10 +110,9 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
       if (!e || !run || !cfg) return { ok: false, reason: 'unauthorized' };
       const methodArn = `${ARN_PREFIX}/${opts.stage ?? 'dev'}/${req.method}${req.path}`;
       const event: AuthorizerEvent = { methodArn, resource: e.resource, httpMethod: req.method, headers: req.headers, queryStringParameters: req.query };
-      // API Gateway caches the policy by the identity sources, per authorizer definition.
-      const identity = [...e.jwt.map((n) => req.headers[cfg.jwt[n].header] ?? ''), ...e.apiKeys.map((n) => (cfg.apiKeys[n].in === 'header' ? req.headers[cfg.apiKeys[n].name] : req.query[cfg.apiKeys[n].name]) ?? '')];
-      const key = `${e.scheme}\0${identity.join('\0')}`;
       const seconds = opts.resultCache ? (ttl.get(e.scheme) ?? 0) : 0;
+      // API Gateway caches the policy by the identity sources, per authorizer definition (the key is only built where it caches).
+      const key = seconds > 0 ? `${e.scheme}\0${[...e.jwt.map((n) => req.headers[cfg.jwt[n].header] ?? ''), ...e.apiKeys.map((n) => (cfg.apiKeys[n].in === 'header' ? req.headers[cfg.apiKeys[n].name] : req.query[cfg.apiKeys[n].name]) ?? '')].join('\0')}` : '';
       let result = seconds > 0 ? cache.get(key) : undefined;
       if (result && result.expires <= opts.clock.now()) result = undefined;
       if (!result) {
