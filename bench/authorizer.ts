@@ -21,7 +21,11 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { handlerCode, omittedFeatures } from '../lib/runtime/bundle';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../lib/runtime/config';
+import { packRoutes } from '../lib/runtime/route-groups';
 import { JwksServer, makeKey, signJwt, type TestKey } from '../test/runtime/jwt-kit';
+
+/** What a JWT-only configuration's bundle leaves out (as synthesis ships it). */
+export const JWT_ONLY_OMITTED = omittedFeatures('authorizer', { routeGroups: [{ scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], routes: ['GET /a'] }], jwt: { j: {} }, apiKeys: {} });
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 2000);
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod';
@@ -56,7 +60,7 @@ function routes(n: number): AuthorizerRoute[] {
   return Array.from({ length: n }, (_, i) => {
     const method = methods[i % 4];
     const resource = `/res${Math.floor(i / 4)}/{id}`;
-    return { method, resource, arn: `${method}/res${Math.floor(i / 4)}/*`, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [method === 'GET' ? 'read' : 'write'] };
+    return { method, resource, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [method === 'GET' ? 'read' : 'write'] };
   });
 }
 
@@ -66,7 +70,7 @@ function config(issuer: string, jwksUri: string, alg: string, n: number, ttl: nu
     jwt: { jwt: { issuer, audiences: ['bench'], jwksUri, algorithms: [alg], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 60, maxTokenBytes: 8192 } },
     apiKeys: {},
     schemes: { 'anygate-jwt': { exact: true, resultTtlSeconds: ttl } },
-    routes: routes(n),
+    routeGroups: packRoutes(routes(n)),
     contextClaims: [],
     jwksCacheSeconds: AUTHORIZER_DEFAULTS.jwksCacheSeconds,
     jwksRefetchCooldownSeconds: AUTHORIZER_DEFAULTS.jwksRefetchCooldownSeconds,
@@ -147,7 +151,7 @@ export async function perCall(dir: string, server: JwksServer, base: string, lin
       const ref = r.get('shipped handler')!;
       for (const [name, v] of r) lines.push(`| ${alg} | ${n} | ${name} | ${Math.round(v).toLocaleString('en-US')} | ${(name.includes('+ result') ? r.get('shipped handler + result JSON')! / v : ref / v).toFixed(2)} |`);
       const policyArns = (await ours(ev)).policyDocument.Statement[0].Resource.length;
-      goals.push(`${alg} ${n} routes: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.0), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
+      goals.push(`${alg} ${n} routes: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.0; ceiling, a handler costing nothing but the bare verify: ${(r.get('bare node:crypto verify')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
     }
   }
 }
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-  const size = Buffer.byteLength(handlerCode('authorizer', ['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']));
+  const size = Buffer.byteLength(handlerCode('authorizer', JWT_ONLY_OMITTED));
   const full = Buffer.byteLength(handlerCode('authorizer'));
   const awsSize = Buffer.byteLength(readFileSync(awsHandler(dir, 'https://id.example.com', 'https://id.example.com/jwks')));
   rmSync(dir, { recursive: true, force: true });

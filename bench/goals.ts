@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { generateGateway } from './gen-spec';
 import { once, type Run } from './synth-command';
-import { firstCall, perCall } from './authorizer';
+import { firstCall, JWT_ONLY_OMITTED, perCall } from './authorizer';
 import { devCpu } from './dev-cpu';
 import { handlerCode } from '../lib/runtime/bundle';
 import { JwksServer } from '../test/runtime/jwt-kit';
@@ -80,12 +80,12 @@ async function authorizer(work: string): Promise<void> {
   console.log(lines.join('\n'));
   console.log('');
   for (const g of goals) {
-    const perCallRatio = /^(\w+) (\d+) routes: shipped \/ aws-jwt-verify handler ([\d.]+)x/.exec(g);
-    if (perCallRatio) verdict(`authorizer per call, ${perCallRatio[1]} at ${perCallRatio[2]} routes, / aws-jwt-verify handler (>= 1.2x)`, `${perCallRatio[3]}x`, Number(perCallRatio[3]) >= 1.2);
+    const perCallRatio = /^(\w+) (\d+) routes: shipped \/ aws-jwt-verify handler ([\d.]+)x.*?ceiling[^:]*: ([\d.]+)x/.exec(g);
+    if (perCallRatio) verdict(`authorizer per call, ${perCallRatio[1]} at ${perCallRatio[2]} routes, / aws-jwt-verify handler (>= 1.2x; ceiling: bare verify / aws-jwt-verify)`, `${perCallRatio[3]}x (ceiling ${perCallRatio[4]}x)`, Number(perCallRatio[3]) >= 1.2);
     const first = /^first call CPU: anygate \/ aws-jwt-verify handler ([\d.]+)/.exec(g);
     if (first) verdict('authorizer first call at 2,000 routes, CPU / aws-jwt-verify handler (<= 1.0x)', `${first[1]}x`, Number(first[1]) <= 1);
   }
-  const size = Buffer.byteLength(handlerCode('authorizer', ['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']));
+  const size = Buffer.byteLength(handlerCode('authorizer', JWT_ONLY_OMITTED));
   verdict('authorizer bundle, JWT-only spec (<= 8,192 bytes)', `${size} bytes`, size <= 8192);
 }
 

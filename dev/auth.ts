@@ -87,9 +87,13 @@ export class RouteAuth {
     return { ok: true, caller: { consumer, principal: principal || undefined, context, authorizers: names } };
   }
 
+  /** Where each route's credentials are read, made once per route (the spec does not change under a checker). */
+  private readonly sources = new WeakMap<string[][], ReturnType<typeof credentialLocation>[]>();
+
   /** True when the request holds a credential of these authorizers more than once. */
   private repeats(auth: string[][], req: AuthRequest): boolean {
-    const sources = [...new Set(auth.flat())].map((n) => credentialLocation(this.spec.authorizers[n]));
+    let sources = this.sources.get(auth);
+    if (!sources) this.sources.set(auth, (sources = [...new Set(auth.flat())].map((n) => credentialLocation(this.spec.authorizers[n]))));
     const lines = req.headerLines ?? ((name: string) => (req.headers[name] !== undefined ? 1 : 0));
     return repeatsCredential(sources, (s) => (s.in === 'header' ? lines(s.name.toLowerCase()) : req.query.getAll(s.name).length));
   }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createAuthorizer, type AuthorizerEvent } from '../lib/runtime/authorizer/handler';
 import type { AuthorizerResult } from '../lib/runtime/authorizer/policy';
 import type { AuthorizerConfig, JwtVerifierConfig } from '../lib/runtime/config';
+import { unpackRoutes } from '../lib/runtime/route-groups';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { compileAwsAuth } from '../providers/aws/auth';
 import { claimsUsed } from '../providers/aws/integration';
@@ -88,7 +89,7 @@ export function awsAuthorizerConfig(spec: GatewaySpec): { config?: AuthorizerCon
 
 export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOptions): DevAuthorizer {
   const { config, resources, ttl } = awsAuthorizerConfig(spec);
-  const routes = new Map(config?.routes.map((r) => [`${r.method} ${r.resource}`, r]) ?? []);
+  const routes = new Map(config ? unpackRoutes(config).map((r) => [`${r.method} ${r.resource}`, r]) : []);
   const entry = (route: RouteSpec) => {
     const res = resources.get(route.id);
     return res && routes.get(`${route.method} ${res.path}`);
@@ -109,10 +110,9 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
       if (!e || !run || !cfg) return { ok: false, reason: 'unauthorized' };
       const methodArn = `${ARN_PREFIX}/${opts.stage ?? 'dev'}/${req.method}${req.path}`;
       const event: AuthorizerEvent = { methodArn, resource: e.resource, httpMethod: req.method, headers: req.headers, queryStringParameters: req.query };
-      // API Gateway caches the policy by the identity sources, per authorizer definition.
-      const identity = [...e.jwt.map((n) => req.headers[cfg.jwt[n].header] ?? ''), ...e.apiKeys.map((n) => (cfg.apiKeys[n].in === 'header' ? req.headers[cfg.apiKeys[n].name] : req.query[cfg.apiKeys[n].name]) ?? '')];
-      const key = `${e.scheme}\0${identity.join('\0')}`;
       const seconds = opts.resultCache ? (ttl.get(e.scheme) ?? 0) : 0;
+      // API Gateway caches the policy by the identity sources, per authorizer definition (the key is only built where it caches).
+      const key = seconds > 0 ? `${e.scheme}\0${[...e.jwt.map((n) => req.headers[cfg.jwt[n].header] ?? ''), ...e.apiKeys.map((n) => (cfg.apiKeys[n].in === 'header' ? req.headers[cfg.apiKeys[n].name] : req.query[cfg.apiKeys[n].name]) ?? '')].join('\0')}` : '';
       let result = seconds > 0 ? cache.get(key) : undefined;
       if (result && result.expires <= opts.clock.now()) result = undefined;
       if (!result) {

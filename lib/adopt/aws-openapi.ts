@@ -258,6 +258,23 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
 const CONTRACT_NOT_READ = 'the API contract (schemas, declared parameters, responses) is not read back by this reader yet; `anygate import` of the OpenAPI body (without --from) reads it as a spec with its contract, to merge by hand';
 
 /**
+ * The routes of a generated authorizer's configuration, each with its requirement: config.json
+ * packs them by requirement (`routeGroups`, each route a `METHOD /resource` string); an out dir
+ * synthesized before that lists one object per route (`routes`).
+ */
+function generatedRoutes(config: Json): Json[] {
+  if (!Array.isArray(config.routeGroups)) return arr(config.routes).map(obj).filter((r): r is Json => r !== undefined);
+  return arr(config.routeGroups).flatMap((g) => {
+    const group = obj(g);
+    if (!group) return [];
+    return arr(group.routes).flatMap((k) => {
+      const sp = typeof k === 'string' ? k.indexOf(' ') : -1;
+      return sp > 0 ? [{ ...group, method: (k as string).slice(0, sp), resource: (k as string).slice(sp + 1) }] : [];
+    });
+  });
+}
+
+/**
  * A route anygate's generated authorizer decides: its alternatives (or its one set of
  * credentials) and scopes, by the authorizer names of the spec, from the authorizer's
  * configuration. The `api_key` scheme beside it stands for a header key API Gateway itself checks.
@@ -265,7 +282,7 @@ const CONTRACT_NOT_READ = 'the API contract (schemas, declared parameters, respo
  */
 function generatedRouteAuth(method: string, path: string, security: unknown, params: Json[], generated: GeneratedConfigs | undefined, from: At, draft: SpecDraft, log: FindingLog): { auth: string[][]; scopes: string[] } | undefined {
   const config = generated?.authorizer;
-  const entry = config ? arr(config.routes).map(obj).find((r) => r?.method === method && r?.resource === path) : undefined;
+  const entry = config ? generatedRoutes(config).find((r) => r.method === method && r.resource === path) : undefined;
   if (!config || !entry) return undefined;
   const names = (v: unknown) => arr(v).filter((n): n is string => typeof n === 'string');
   const alternatives = arr(entry.alternatives).map(names);

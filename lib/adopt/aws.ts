@@ -341,7 +341,7 @@ export function readAws(tree: SourceTree, options: AdoptOptions = {}): AdoptResu
   }
   const used = new Set<string>();
   // The config of anygate's generated authorizer (a CDK asset beside the template).
-  const generatedFile = [...parsed.keys()].find((f) => /(^|\/)asset\.[^/]+\/config\.json$/.test(f) && obj(parsed.get(f)?.jwt) && Array.isArray(parsed.get(f)?.routes));
+  const generatedFile = [...parsed.keys()].find((f) => /(^|\/)asset\.[^/]+\/config\.json$/.test(f) && obj(parsed.get(f)?.jwt) && (Array.isArray(parsed.get(f)?.routeGroups) || Array.isArray(parsed.get(f)?.routes)));
   const generatedAuthorizer = generatedFile ? parsed.get(generatedFile) : undefined;
   if (generatedFile) used.add(generatedFile);
   // And of its generated transform function.

@@ -42,9 +42,9 @@ export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
   // The LLM proxy bundles gpt-tokenizer (2.7 MB, o200k_base) only when a token budget counts.
   if (kind === 'llm') return Object.values((config as { backends?: Record<string, { tokenLimit?: unknown }> }).backends ?? {}).some((b) => b.tokenLimit) ? [] : ['ANYGATE_OMIT_TOKENIZER'];
   if (kind !== 'authorizer') return [];
-  const c = config as { routes?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }>; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
+  const c = config as { routeGroups?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }>; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
   const out: string[] = [];
-  if (!c.routes?.some((r) => r.alternatives)) out.push('ANYGATE_OMIT_ALTERNATIVES');
+  if (!c.routeGroups?.some((r) => r.alternatives)) out.push('ANYGATE_OMIT_ALTERNATIVES');
   // No compiler emits the dev profiles' relaxed JWT checks: a cloud bundle never carries them (a configuration asking for them gets the strict checks).
   if (!Object.values(c.jwt ?? {}).some((j) => j.expOptional || j.scopeFallbackClaim)) out.push('ANYGATE_OMIT_DEV_LENIENCY');
   if (!c.internalKey) out.push('ANYGATE_OMIT_INTERNAL_KEY');

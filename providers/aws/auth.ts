@@ -10,6 +10,7 @@ import { AWS_LIMITS } from '../../lib/capabilities/limits';
 import { ALTERNATIVES_SCHEME, awsApiKeySource, decidedByAlternatives, lambdaSchemeOf } from '../../lib/capabilities/targets/aws-auth';
 import { alternativeAuthorizers } from '../../lib/model/credentials';
 import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from '../../lib/runtime/config';
+import { packRoutes } from '../../lib/runtime/route-groups';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, lambdaUri } from './plan';
 import { arnPatternCovers, buildResources, overlappingPairs, type AwsResource } from './resources';
 
@@ -150,7 +151,7 @@ function singleRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefined {
     requirement[scheme] = [];
     identityParams.push(...identities);
     const res = ctx.resources.get(route.id)!;
-    ctx.authRoutes.push({ route, entry: { method: route.method, resource: res.path, arn: res.arn, scheme, jwt: jwts, apiKeys: generatedKeys, scopes: route.scopes } });
+    ctx.authRoutes.push({ route, entry: { method: route.method, resource: res.path, scheme, jwt: jwts, apiKeys: generatedKeys, scopes: route.scopes } });
   }
   return { security: [requirement], identityParams: uniqueByJson(identityParams) };
 }
@@ -189,7 +190,7 @@ function alternativesRoute(route: RouteSpec, ctx: RouteCtx): RouteAuth | undefin
     'x-amazon-apigateway-authorizer': { type: 'request', identitySource: `stageVariables.${AUTHORIZER_STAGE_VARIABLE}`, authorizerUri: lambdaUri(AUTHORIZER_STAGE_VARIABLE), authorizerResultTtlInSeconds: 0 },
   };
   const res = ctx.resources.get(route.id)!;
-  const entry: AuthorizerRoute = { method: route.method, resource: res.path, arn: res.arn, scheme: ALTERNATIVES_SCHEME, jwt: jwts, apiKeys: keys, scopes: route.scopes, alternatives: alternatives.map((a) => [...a]), ...(route.authOptional ? { optional: true } : {}) };
+  const entry: AuthorizerRoute = { method: route.method, resource: res.path, scheme: ALTERNATIVES_SCHEME, jwt: jwts, apiKeys: keys, scopes: route.scopes, alternatives: alternatives.map((a) => [...a]), ...(route.authOptional ? { optional: true } : {}) };
   ctx.authRoutes.push({ route, entry });
   // Declared for documentation only: no identity source reads them.
   const identityParams = [...jwts, ...keys].map((n) => identityOf(spec.authorizers[n] as JwtAuthorizerSpec | ApiKeyAuthorizerSpec));
@@ -271,7 +272,7 @@ function authorizerConfig(spec: GatewaySpec, authRoutes: AuthRoute[], securitySc
     jwt,
     apiKeys,
     schemes,
-    routes: authRoutes.map((r) => r.entry),
+    routeGroups: packRoutes(authRoutes.map((r) => r.entry)),
     contextClaims: [...contextClaims].sort(),
     jwksCacheSeconds: AUTHORIZER_DEFAULTS.jwksCacheSeconds,
     jwksRefetchCooldownSeconds: AUTHORIZER_DEFAULTS.jwksRefetchCooldownSeconds,
@@ -302,7 +303,7 @@ export interface TokenExpiryWindow {
 export function awsTokenExpiryWindows(spec: GatewaySpec): TokenExpiryWindow[] {
   const auth = compileAwsAuth(spec, buildResources(spec), new Set());
   const cache = new Map<string, number>();
-  for (const r of auth.config?.routes ?? []) {
+  for (const r of auth.config?.routeGroups ?? []) {
     const ttl = auth.config!.schemes[r.scheme].resultTtlSeconds;
     for (const n of r.jwt) cache.set(n, Math.max(cache.get(n) ?? 0, ttl));
   }

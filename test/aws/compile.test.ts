@@ -136,7 +136,7 @@ describe('compileAws: auth', () => {
       authorizerUri: expect.stringContaining('${stageVariables.anygate_authorizer}'),
       authorizerResultTtlInSeconds: 60,
     });
-    expect(plan.authorizer?.config.routes).toEqual([{ method: 'GET', resource: '/items/{id}', arn: 'GET/items/*', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'] }]);
+    expect(plan.authorizer?.config.routeGroups).toEqual([{ scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'], routes: ['GET /items/{id}'] }]);
     expect(plan.authorizer?.config.jwt.jwt).toMatchObject({ issuer: 'https://id.example.com/', audiences: ['shop'], header: 'authorization', algorithms: ['RS256'] });
   });
 

@@ -12,6 +12,7 @@ import { cfnLintErrors, scratch } from '../validators';
 import { synthAws } from './helpers';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { unpackRoutes } from '../../lib/runtime/route-groups';
 
 const jwt = { type: 'jwt', issuer: 'https://login.example.com/', audiences: ['items'], jwksUri: 'https://login.example.com/jwks' };
 const input = {
@@ -51,8 +52,8 @@ describe('optional authentication and keys after a scheme on AWS', () => {
     expect(body.paths['/bot'].get.security).toEqual([{ 'anygate-bot': [], api_key: [] }]);
     const cfg = gateway.plan.authorizer!.config;
     expect(cfg.apiKeys.bot).toEqual({ in: 'header', name: 'authorization', scheme: 'bot' });
-    expect(cfg.routes.find((r) => r.resource === '/either')).toMatchObject({ alternatives: [['jwt'], ['bot']], scheme: ALTERNATIVES_SCHEME });
-    expect(cfg.routes.find((r) => r.resource === '/open')).toMatchObject({ optional: true, alternatives: [['jwt']] });
+    expect(unpackRoutes(cfg).find((r) => r.resource === '/either')).toMatchObject({ alternatives: [['jwt'], ['bot']], scheme: ALTERNATIVES_SCHEME });
+    expect(unpackRoutes(cfg).find((r) => r.resource === '/open')).toMatchObject({ optional: true, alternatives: [['jwt']] });
   });
 
   it('the template passes cfn-lint', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { AuthorizerConfig, JwtVerifierConfig } from '../../lib/runtime/config';
 import { createAuthorizer, type AuthorizerEvent, type HttpGet } from '../../lib/runtime/authorizer/handler';
 import { CURVE_ORDER, CURVE_SIZE, flipS, hmacConfusion, JwksServer, makeKey, signJwt, unsigned, type TestKey } from './jwt-kit';
+import { packRoutes } from '../../lib/runtime/route-groups';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod';
 const server = new JwksServer();
@@ -45,12 +46,12 @@ function config(jwt: Partial<JwtVerifierConfig> = {}, exact = true, over: Partia
     jwt: { jwt: jwtConfig(jwt) },
     apiKeys: { partner: { in: 'header', name: 'x-partner-key' } },
     schemes: { 'anygate-jwt': { exact, resultTtlSeconds: 60 }, 'anygate-jwt-partner': { exact: true, resultTtlSeconds: 60 } },
-    routes: [
-      { method: 'GET', resource: '/items', arn: 'GET/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'] },
-      { method: 'POST', resource: '/items', arn: 'POST/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:write'] },
-      { method: 'ANY', resource: '/files/{path+}', arn: '*/files/*', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [] },
-      { method: 'GET', resource: '/partner', arn: 'GET/partner', scheme: 'anygate-jwt-partner', jwt: ['jwt'], apiKeys: ['partner'], scopes: [] },
-    ],
+    routeGroups: packRoutes([
+      { method: 'GET', resource: '/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:read'] },
+      { method: 'POST', resource: '/items', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: ['items:write'] },
+      { method: 'ANY', resource: '/files/{path+}', scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [] },
+      { method: 'GET', resource: '/partner', scheme: 'anygate-jwt-partner', jwt: ['jwt'], apiKeys: ['partner'], scopes: [] },
+    ]),
     contextClaims: ['tenant'],
     jwksCacheSeconds: 600,
     jwksRefetchCooldownSeconds: 30,
@@ -372,10 +373,10 @@ describe('generated authorizer: routes that need two JWTs', () => {
     ...config(),
     jwt: { user: jwtConfig(), device: jwtConfig({ header: 'x-device-token', audiences: ['device'] }) },
     schemes: { 'anygate-device-user': { exact: true, resultTtlSeconds: 60 } },
-    routes: [
-      { method: 'GET', resource: '/items', arn: 'GET/items', scheme: 'anygate-device-user', jwt: ['device', 'user'], apiKeys: [], scopes: ['items:read'] },
-      { method: 'POST', resource: '/items', arn: 'POST/items', scheme: 'anygate-device-user', jwt: ['device', 'user'], apiKeys: [], scopes: ['items:write'] },
-    ],
+    routeGroups: packRoutes([
+      { method: 'GET', resource: '/items', scheme: 'anygate-device-user', jwt: ['device', 'user'], apiKeys: [], scopes: ['items:read'] },
+      { method: 'POST', resource: '/items', scheme: 'anygate-device-user', jwt: ['device', 'user'], apiKeys: [], scopes: ['items:write'] },
+    ]),
   });
   const both = (user: string, device: string) =>
     event(undefined, { headers: { Authorization: `Bearer ${signJwt(rs(), claims({ scope: user }))}`, 'X-Device-Token': `Bearer ${signJwt(rs(), claims({ aud: 'device', scope: device }))}` } });
@@ -427,8 +428,8 @@ describe('generated authorizer: precomputed policies', () => {
   });
 
   it('keeps the policy one ARN at 2,000 routes, whatever the token may call: the route asked for, or a Deny of it', async () => {
-    const routes = Array.from({ length: 2000 }, (_, i) => ({ method: i % 2 ? 'POST' : 'GET', resource: `/r${i >> 1}/{id}`, arn: `${i % 2 ? 'POST' : 'GET'}/r${i >> 1}/*`, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [`r${i % 7}`] }));
-    const auth = createAuthorizer({ ...config(), routes }, now);
+    const routes = Array.from({ length: 2000 }, (_, i) => ({ method: i % 2 ? 'POST' : 'GET', resource: `/r${i >> 1}/{id}`, scheme: 'anygate-jwt', jwt: ['jwt'], apiKeys: [], scopes: [`r${i % 7}`] }));
+    const auth = createAuthorizer({ ...config(), routeGroups: packRoutes(routes) }, now);
     const broad = signJwt(rs(), claims({ scope: 'r0 r1 r2 r3 r4 r5' }));
     for (const i of [3, 5, 1001, 1999]) {
       const method = i % 2 ? 'POST' : 'GET';

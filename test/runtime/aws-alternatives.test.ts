@@ -14,6 +14,7 @@ import { compileAws } from '../../providers/aws/compile';
 import { createDevAuthorizer } from '../../dev/aws-authorizer';
 import { virtualClock } from '../../dev/clock';
 import { JwksServer, makeKey, signJwt } from './jwt-kit';
+import { unpackRoutes } from '../../lib/runtime/route-groups';
 
 const NOW = 1_800_000_000_000;
 const now = () => NOW;
@@ -47,10 +48,10 @@ const allowed = (r: AuthorizerResult) => r.policyDocument.Statement.every((s) =>
 describe('the payments configuration', () => {
   it('routes with alternatives carry them, on the one scheme without decision cache; the scoped route stays as it was', () => {
     const cfg = payments();
-    const byId = Object.fromEntries(cfg.routes.map((r) => [`${r.method} ${r.resource}`, r]));
+    const byId = Object.fromEntries(unpackRoutes(cfg).map((r) => [`${r.method} ${r.resource}`, r]));
     expect(byId['GET /payments']).toMatchObject({ scheme: 'anygate_alternatives', jwt: ['oauth'], apiKeys: ['headerKey', 'queryKey'], alternatives: [['oauth'], ['headerKey'], ['queryKey']] });
     expect(byId['POST /payments']).toMatchObject({ alternatives: [['oauth'], ['headerKey']], apiKeys: ['headerKey'] });
-    expect(byId['POST /payments/{id}/refund']).toEqual({ method: 'POST', resource: '/payments/{id}/refund', arn: 'POST/payments/*/refund', scheme: 'anygate-oauth', jwt: ['oauth'], apiKeys: [], scopes: ['payments:refund'] });
+    expect(byId['POST /payments/{id}/refund']).toEqual({ method: 'POST', resource: '/payments/{id}/refund', scheme: 'anygate-oauth', jwt: ['oauth'], apiKeys: [], scopes: ['payments:refund'] });
     expect(cfg.schemes.anygate_alternatives).toEqual({ exact: true, resultTtlSeconds: 0 });
     expect(cfg.internalKey).toBe(true);
     // API Gateway's cache is off for a scheme: the function keeps verified tokens.

@@ -10,6 +10,7 @@ import { handlerCode, omittedFeatures } from '../../lib/runtime/bundle';
 import type { AuthorizerConfig } from '../../lib/runtime/config';
 import { compileAws } from '../../providers/aws/compile';
 import { makeKey, signJwt } from './jwt-kit';
+import { unpackRoutes } from '../../lib/runtime/route-groups';
 
 const NOW = 1_800_000_000_000;
 const ISS = 'https://login.example.com/';
@@ -52,7 +53,7 @@ describe('optional authentication on AWS', () => {
 
   it('is decided by the alternatives definition (API Gateway would skip a REQUEST authorizer whose identity sources are missing)', () => {
     const c = cfg();
-    expect(c.routes.map((r) => [r.resource, r.scheme, r.optional])).toEqual([
+    expect(unpackRoutes(c).map((r) => [r.resource, r.scheme, r.optional])).toEqual([
       ['/either', 'anygate_alternatives', true],
       ['/open', 'anygate_alternatives', true],
     ]);

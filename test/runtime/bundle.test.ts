@@ -31,7 +31,7 @@ describe('bundled handlers', () => {
   });
 
   it('a JWT-only authorizer bundles neither the alternatives planner, the internal-key loader nor the key-scheme reader, and stays within 8 KB', () => {
-    const jwtOnly = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routes: [{ method: 'GET', resource: '/a', arn: 'GET/a', scheme: 's', jwt: ['j'], apiKeys: [], scopes: [] }], contextClaims: [] };
+    const jwtOnly = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routeGroups: [{ scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], routes: ['GET /a'] }], contextClaims: [] };
     const omit = omittedFeatures('authorizer', jwtOnly);
     expect(omit).toEqual(['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_DEV_LENIENCY', 'ANYGATE_OMIT_INTERNAL_KEY', 'ANYGATE_OMIT_KEY_SCHEME']);
     const code = handlerCode('authorizer', omit);
@@ -41,14 +41,14 @@ describe('bundled handlers', () => {
     // The planner (alternatives, optional authentication, shared-header schemes) is tree-shaken out, not only skipped.
     expect(code).not.toContain('none-presented');
     expect(Buffer.byteLength(code)).toBeLessThan(Buffer.byteLength(handlerCode('authorizer')));
-    expect(omittedFeatures('authorizer', { ...jwtOnly, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual(['ANYGATE_OMIT_DEV_LENIENCY']);
+    expect(omittedFeatures('authorizer', { ...jwtOnly, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routeGroups: [{ ...jwtOnly.routeGroups[0], alternatives: [['j']] }], internalKey: true })).toEqual(['ANYGATE_OMIT_DEV_LENIENCY']);
     // Only dev sets the relaxed JWT checks (dev/probes.ts); with them nothing is left out.
-    expect(omittedFeatures('authorizer', { ...jwtOnly, jwt: { j: { expOptional: true } }, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routes: [{ ...jwtOnly.routes[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
+    expect(omittedFeatures('authorizer', { ...jwtOnly, jwt: { j: { expOptional: true } }, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routeGroups: [{ ...jwtOnly.routeGroups[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
     expect(bundleHandler('authorizer', jwtOnly, scratch('bundle-jwt-only')).codeBytes).toBe(Buffer.byteLength(code));
   });
 
   it('a bundle without a feature refuses a configuration that needs it (fails closed: Unauthorized)', async () => {
-    const withAlternatives = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routes: [{ method: 'GET', resource: '/a', arn: 'GET/a', scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], alternatives: [['j']] }], contextClaims: [] };
+    const withAlternatives = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routeGroups: [{ scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], alternatives: [['j']], routes: ['GET /a'] }], contextClaims: [] };
     const dir = scratch('bundle-mismatch');
     writeFileSync(path.join(dir, 'index.js'), handlerCode('authorizer', ['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_INTERNAL_KEY']));
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify(withAlternatives));
@@ -70,7 +70,7 @@ describe('bundled handlers', () => {
       jwt: {},
       apiKeys: { h: { in: 'header', name: 'x-api-key' }, q: { in: 'query', name: 'api_key' } },
       schemes: { anygate_alternatives: { exact: true, resultTtlSeconds: 0 } },
-      routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 'anygate_alternatives', jwt: [], apiKeys: ['h', 'q'], scopes: [], alternatives: [['h'], ['q']] }],
+      routeGroups: [{ scheme: 'anygate_alternatives', jwt: [], apiKeys: ['h', 'q'], scopes: [], alternatives: [['h'], ['q']], routes: ['GET /x'] }],
       ...RUNTIME,
       internalKey: true,
     };
@@ -93,7 +93,7 @@ describe('bundled handlers', () => {
       jwt: { jwt: { issuer: base, audiences: ['a'], jwksUri: `${base}/jwks`, algorithms: ['RS256'], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 60, maxTokenBytes: 8192 } },
       apiKeys: {},
       schemes: { s: { exact: true, resultTtlSeconds: 60 } },
-      routes: [{ method: 'GET', resource: '/x', arn: 'GET/x', scheme: 's', jwt: ['jwt'], apiKeys: [], scopes: [] }],
+      routeGroups: [{ scheme: 's', jwt: ['jwt'], apiKeys: [], scopes: [], routes: ['GET /x'] }],
       ...RUNTIME,
     };
     const b = bundleHandler('authorizer', cfg, scratch('bundle'));

@@ -4,7 +4,7 @@
  */
 import { afterScheme, planAlternatives, presence } from '../alternatives';
 import { repeatsCredential, type CredentialSource } from '../repeated';
-import type { AuthorizerConfig, AuthorizerRoute, JwtVerifierConfig } from '../config';
+import type { AuthorizerConfig, AuthorizerRequirement, JwtVerifierConfig } from '../config';
 import { internalKeyLoader, secretsManagerFetch, type InternalKeyFetch } from './internal-key';
 import { checkClaims, checkTimes, decode, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
 import { httpGet, keySet, type HttpGet, type KeySet } from './jwks';
@@ -129,7 +129,7 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
   // configuration does not use them (lib/runtime/bundle.ts); unbundled (tests, anygate dev) every
   // feature is in. A bundle built without a feature refuses a configuration that needs it.
   if (
-    (process.env.ANYGATE_OMIT_ALTERNATIVES === '1' && cfg.routes.some((r) => r.alternatives)) ||
+    (process.env.ANYGATE_OMIT_ALTERNATIVES === '1' && cfg.routeGroups.some((r) => r.alternatives)) ||
     (process.env.ANYGATE_OMIT_INTERNAL_KEY === '1' && cfg.internalKey) ||
     (process.env.ANYGATE_OMIT_KEY_SCHEME === '1' && Object.values(cfg.apiKeys).some((k) => k.scheme))
   )
@@ -155,12 +155,15 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
    * picks (every presented one, when some alternative is complete; none for an anonymous caller
    * of a route with optional authentication).
    */
-  const toCheck = (event: AuthorizerEvent, route: AuthorizerRoute): readonly string[] => {
+  const toCheck = (event: AuthorizerEvent, route: AuthorizerRequirement): readonly string[] => {
     if (process.env.ANYGATE_OMIT_ALTERNATIVES !== '1' && route.alternatives) {
       const j = cfg.jwt;
       const p = presence(
         [...route.jwt, ...route.apiKeys],
-        (n) => (j[n] ? { key: 'header:' + j[n].header, scheme: 'bearer' } : { key: cfg.apiKeys[n].in + ':' + cfg.apiKeys[n].name, scheme: cfg.apiKeys[n].scheme }),
+        (n) => {
+          const k = cfg.apiKeys[n];
+          return j[n] ? { key: 'header:' + j[n].header, scheme: 'bearer' } : { key: k.in + ':' + k.name, scheme: k.scheme };
+        },
         (n) => (j[n] ? header(event, j[n].header) : rawKey(event, n)),
       );
       const plan = planAlternatives(route.alternatives, p.presented, route.apiKeys.filter(p.presented).map((n) => keyOf(event, n) ?? ''), route.optional && p.bare);
@@ -177,7 +180,10 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       if (!entry || typeof event.methodArn !== 'string') no();
       const route = entry.route;
       // Every place the route's credentials are read, once per route (a repeat of any refuses).
-      entry.sources ??= [...route.jwt.map((n) => ({ in: 'header' as const, name: cfg.jwt[n].header.toLowerCase() })), ...route.apiKeys.map((n) => ({ in: cfg.apiKeys[n].in, name: cfg.apiKeys[n].in === 'header' ? cfg.apiKeys[n].name.toLowerCase() : cfg.apiKeys[n].name }))];
+      entry.sources ??= [...route.jwt, ...route.apiKeys].map((n) => {
+        const s = cfg.jwt[n] ? { in: 'header' as const, name: cfg.jwt[n].header } : cfg.apiKeys[n];
+        return { in: s.in, name: s.in === 'header' ? s.name.toLowerCase() : s.name };
+      });
       if (repeatsCredential(entry.sources, (src) => occurrences(event, src))) no();
       const names = toCheck(event, route);
       const context: Record<string, string> = {};

@@ -27,7 +27,7 @@ export const httpGet: HttpGet = (url, timeoutMs, maxBytes) =>
   new Promise((resolve, reject) => {
     const fail = (e?: Error) => {
       req.destroy();
-      reject(e ?? Error('fetch'));
+      reject(e ?? Error());
     };
     // A new connection per fetch (agent: false): fetches are minutes apart, and a kept-alive socket
     // the server closed meanwhile (while Lambda was frozen) would fail the fetch with ECONNRESET.

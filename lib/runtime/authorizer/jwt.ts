@@ -74,7 +74,7 @@ export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') no();
   // The signed text is base64url (checked above), so ASCII.
-  return { payload, data: Buffer.from(token.slice(0, parts[0].length + parts[1].length + 1), 'ascii'), signature, alg, kid };
+  return { payload, data: Buffer.from(token.slice(0, token.lastIndexOf('.')), 'ascii'), signature, alg, kid };
 }
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };

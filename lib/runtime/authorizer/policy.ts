@@ -10,7 +10,7 @@
  * Otherwise (no cache) it names the current method ARN. A caller whose scopes do not cover the
  * route gets a Deny of the method it asked for.
  */
-import type { AuthorizerConfig, AuthorizerRoute } from '../config';
+import type { AuthorizerConfig, AuthorizerRequirement } from '../config';
 import type { CredentialSource } from '../repeated';
 
 export interface PolicyDocument {
@@ -31,7 +31,10 @@ export const policy = (effect: 'Allow' | 'Deny', resource: string[]): PolicyDocu
 });
 
 export interface IndexedRoute {
-  readonly route: AuthorizerRoute;
+  /** What the route requires (its group in config.json). */
+  readonly route: AuthorizerRequirement;
+  /** The route's ARN pattern after `apiId/stage/`, e.g. `GET/v1/pets/*` (routeArn). */
+  readonly arn: string;
   /** Set when API Gateway caches the route's decision: `apiId/stage` prefix -> Allow of the route's ARN pattern. */
   readonly cached?: Map<string, PolicyDocument>;
   /** Scope-set key -> whether it covers the route's scopes (bounded). */
@@ -41,22 +44,30 @@ export interface IndexedRoute {
 }
 
 /**
- * Looks routes up by resource and method (an ANY route under 'ANY'; a later duplicate wins). Cold
- * start does no per-route work: the table is keyed on the first call, and a route's IndexedRoute
- * (its memo maps) is made when a request first reaches it (2,000 routes: 4,000 maps otherwise).
+ * The ARN pattern of a route after `apiId/stage/`, from its `METHOD /resource` key: the method
+ * (`*` for ANY), then the resource with each path variable (`{id}`, `{proxy+}`, always a whole
+ * segment) as `*`. The compiler's own (providers/aws/resources.ts) is the same string:
+ * test/aws/authorizer-config.test.ts.
+ */
+export const routeArn = (key: string): string => key.replace(/^ANY /, '*').replace(' ', '').replace(/\{[^}]*\}/g, '*');
+
+/**
+ * Looks routes up by resource and method (an ANY route under 'ANY'). Cold start does no
+ * per-route work: the table is keyed on the first call (from the groups of config.json), and a
+ * route's IndexedRoute (its memo maps) is made when a request first reaches it.
  */
 export function indexRoutes(cfg: AuthorizerConfig): (resource: string, method: string) => IndexedRoute | undefined {
-  let index: Map<string, AuthorizerRoute | IndexedRoute> | undefined;
+  let index: Map<string, AuthorizerRequirement | IndexedRoute> | undefined;
   return (resource, method) => {
     if (!index) {
       index = new Map();
-      for (const r of cfg.routes) index.set(r.method + ' ' + r.resource, r);
+      for (const g of cfg.routeGroups) for (const k of g.routes) index.set(k, g);
     }
     let k = method + ' ' + resource;
     let r = index.get(k) ?? index.get((k = 'ANY ' + resource));
     if (!r || 'allows' in r) return r;
     const s = cfg.schemes[r.scheme];
-    index.set(k, (r = { route: r, cached: s && s.exact && s.resultTtlSeconds > 0 ? new Map() : undefined, allows: new Map() }));
+    index.set(k, (r = { route: r, arn: routeArn(k), cached: s && s.exact && s.resultTtlSeconds > 0 ? new Map() : undefined, allows: new Map() }));
     return r;
   };
 }
@@ -85,7 +96,7 @@ export function policyFor(r: IndexedRoute, methodArn: string, key: string, scope
   if (!r.cached) return policy('Allow', [methodArn]);
   let doc = r.cached.get(prefix);
   if (!doc) {
-    doc = policy('Allow', [prefix + r.route.arn]);
+    doc = policy('Allow', [prefix + r.arn]);
     if (r.cached.size >= 64) r.cached.clear();
     r.cached.set(prefix, doc);
   }

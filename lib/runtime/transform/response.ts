@@ -85,7 +85,8 @@ export function respond(route: TransformRoute, origin: string | undefined, statu
   if (body) body = redacted(res.redact, body, headers);
   // A body that must be redacted but cannot be read cannot hold the fields for sure: refuse it.
   if (!body) return jsonError(502, 'Bad Gateway');
-  for (const h of [...res.removeHeaders, ...hopHeaders(headers)]) delete headers[h];
+  for (const h of res.removeHeaders) delete headers[h];
+  for (const h of hopHeaders(headers)) if (h in headers) delete headers[h];
   for (const [k, v] of Object.entries(res.setHeaders)) headers[k.toLowerCase()] = v;
   addCors(route, origin, headers);
   const text = !headers['content-encoding'] && /^(text\/|application\/(json|xml|javascript)|[^;]*\+(json|xml))/i.test(headers['content-type'] ?? 'text/plain');
