@@ -9,6 +9,7 @@ import { cfnLintErrors, scratch } from '../validators';
 import { fakeFunction, resourcesOfType, synthAws } from './helpers';
 import { App, Stack } from 'aws-cdk-lib/core';
 import { AwsGateway } from '../../providers/aws/gateway';
+import { routeArn } from '../../lib/runtime/authorizer/policy';
 
 const petstore = parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8'));
 
@@ -106,7 +107,8 @@ describe('AwsGateway on the petstore', () => {
     const kinds = gateway.bundles.map((b) => b.kind).sort();
     expect(kinds).toEqual(['authorizer', 'transform']);
     const cfg = JSON.parse(readFileSync(path.join(gateway.bundles.find((b) => b.kind === 'authorizer')!.dir, 'config.json'), 'utf8'));
-    expect(cfg.routes.map((r: { arn: string }) => r.arn).sort()).toEqual(['*/v1/files/*', 'GET/v1/pets', 'GET/v1/pets/*', 'POST/v1/pets']);
+    const keys = cfg.routeGroups.flatMap((g: { routes: string[] }) => g.routes);
+    expect(keys.map(routeArn).sort()).toEqual(['*/v1/files/*', 'GET/v1/pets', 'GET/v1/pets/*', 'POST/v1/pets']);
   });
 
   it('keeps the resource count constant: no resource per route (2 stages x (2 plans + 2 keys + 2 plan keys) for keys; one documentation snapshot for the API description)', () => {
