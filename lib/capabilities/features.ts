@@ -92,6 +92,7 @@ const RECORDS = {
   'domain.endpoint': { title: 'edge or private custom domain endpoint', detect: gateway((s) => Boolean(s.domains?.some((d) => d.endpoint !== 'regional'))) },
   mtls: { title: 'mutual TLS (client certificates)', detect: gateway((s) => Boolean(s.domains?.some((d) => d.mtls))) },
   'mtls.headers': { title: 'client certificate subject / fingerprint sent to the backend', detect: gateway((s) => Boolean(s.domains?.some((d) => d.mtls && Object.keys(d.mtls.clientCertificate.headers).length > 0))) },
+  'mtls.consumers': { title: "client certificate as a plan consumer's identity", detect: gateway((s) => Object.values(s.consumers).some((c) => Boolean(c.clientCertificate))) },
   'observability.accessLogs': { title: 'access logs', detect: gateway((s) => s.observability.accessLogs) },
   'observability.tracing': { title: 'tracing', detect: gateway((s) => s.observability.tracing || stages(s).some((st) => st.tracing)) },
   'errors.contract': { title: 'one error contract (errors: anygate): same status and JSON body for the gateway\'s own refusals', detect: gateway((s) => s.errors === 'anygate') },

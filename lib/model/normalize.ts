@@ -4,6 +4,7 @@
  */
 import { checkCharacters } from './characters';
 import { normalizeDomains } from './domains';
+import { canonicalFingerprint } from './client-certificates';
 import { impliedContract, normalizeContract } from './contract';
 import { contractPartsOf } from './contract-validation';
 import { SpecValidationError, type SpecIssue } from './errors';
@@ -248,7 +249,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     backends: mapEntries(p.backends.entries, (n, b) => normalizeBackend(n, b, p.top.name!)),
     authorizers: mapEntries(p.authorizers.entries, (_, a) => normalizeAuthorizer(a)),
     plans: mapEntries(p.plans.entries, (_, pl) => ({ ...pl, rateLimit: rateLimit(pl.rateLimit) })),
-    consumers: mapEntries(p.consumers.entries, (_, c) => c),
+    consumers: mapEntries(p.consumers.entries, (_, c) => (c.clientCertificate ? { ...c, clientCertificate: { sha256: canonicalFingerprint(c.clientCertificate.sha256) } } : c)),
     routes,
     stages,
     cors: p.cors && {

@@ -12,6 +12,7 @@ import { ERROR_MODES } from './error-contract';
 import { McpRoute, McpServer } from './mcp';
 import { LlmBackend } from './llm';
 import { Domain } from './domains';
+import { SHA256_FINGERPRINT } from './client-certificates';
 import { Components, RouteContract } from './contract';
 import { Objective } from './objectives';
 
@@ -359,8 +360,14 @@ export const Consumer = z
     plan: Name.meta({ description: "The plan this consumer is on." }),
     description: z.string().optional().meta({ description: "Free text (app or subscription display name)." }),
     apiKey: SecretRef.optional().meta({ description: "Where the consumer's API key comes from. Inline key values are refused. Default: the cloud generates the key." }),
+    clientCertificate: z
+      .strictObject({
+        sha256: z.string().regex(SHA256_FINGERPRINT, { message: 'must be a SHA-256 fingerprint: 64 hex digits, colons between pairs allowed (openssl x509 -noout -fingerprint -sha256)' }).meta({ description: "SHA-256 fingerprint of the consumer's client certificate (hex, colons allowed, any case)." }),
+      })
+      .optional()
+      .meta({ description: "Identify this consumer by its client certificate instead of an API key: on stages behind a mutual TLS domain, requests presenting this certificate count against the consumer's plan on every route. The consumer then holds no API key. Default: the consumer holds an API key." }),
   })
-  .describe('A named API-key holder on a plan.');
+  .describe('A named plan holder: an API key, or a client certificate.');
 
 const LogLevel = z.enum(['off', 'error', 'info']);
 

@@ -95,6 +95,8 @@ export interface ConsumerSpec {
   readonly plan: string;
   readonly description?: string;
   readonly apiKey?: { readonly secretRef: string };
+  /** The client certificate that identifies the consumer instead of an API key; `sha256` is canonical (lower-case hex, no colons). @default - an API key identifies it */
+  readonly clientCertificate?: { readonly sha256: string };
 }
 
 /**

@@ -21,7 +21,7 @@ import { emitCache } from './emit/cache';
 import type { EmitContext, Fragment, RouteEmitter } from './emit/context';
 import { corsPolicy } from './emit/cors';
 import { ipFilter } from './emit/ip';
-import { apimHostnames, clientCertificatePolicies } from './emit/mtls';
+import { apimHostnames, certificatePlanPolicies, clientCertificatePolicies } from './emit/mtls';
 import { emitLimits, fixedKeyLimit } from './emit/limits';
 import { emitTransform } from './emit/transform';
 import { emitValidation } from './emit/validation';
@@ -152,6 +152,7 @@ function gatewayInbound(spec: GatewaySpec, ctx: EmitContext): XNode[] {
   if (spec.cors) out.push(corsPolicy(spec.cors, ctx.strings));
   const throttle = spec.stages[ctx.stage].throttle;
   if (throttle) out.push(fixedKeyLimit(throttle, ctx.names.counter('stage')));
+  out.push(...certificatePlanPolicies(spec, ctx));
   return out;
 }
 
