@@ -30,6 +30,7 @@ import { functionEvent, functionResult, type FunctionHandler, type FunctionReque
 import { clientAddress, ipAllowed } from './ip-rules';
 import { Limits, type PlanHolder } from './limits-plan';
 import { consumerOfCertificate } from '../lib/model/client-certificates';
+import { revisionSpec } from '../lib/model/revisions';
 import { createMatcher, type Matcher, type RouteMatch } from './match';
 import { JWKS_PATH, mockJwks } from './mock-idp';
 import { jwtContext } from './profile-kubernetes';
@@ -154,7 +155,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const { refused, notRun, error } = startDecision(opts);
   if (error) throw error;
   // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
-  const spec = expandVersions(opts.spec);
+  // Revisions: dev serves the current one, what clients reach at the API's address (revisions.ts).
+  const spec = expandVersions(opts.spec.revisions ? revisionSpec(opts.spec, opts.spec.revisions.current) : opts.spec);
   const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
@@ -164,6 +166,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
   const functions = opts.functions ?? new Map();
   const warnings: string[] = [...refused, ...notRun].map((r) => `refused by record, run anyway (--allow-refused): ${formatRefusals([r])}`);
+  const revs = opts.spec.revisions;
+  if (revs && revs.list.length > 1) warnings.push(`revisions: dev serves the current revision (${revs.current}) only; the others (${revs.list.filter((r) => r.number !== revs.current).map((r) => `;rev=${r.number}`).join(', ')}) are not served by dev yet`);
   for (const r of servedAnyway) if (!refused.some((x) => x.where === r.where && x.feature === r.feature && x.message === r.message)) warnings.push(`${formatRefusals([r])} (dev serves it with the mock IdP's keys; synth --target ${profile} refuses it until the spec sets jwksUri)`);
   const bindings = new Set([...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => ('binding' in b && b.binding ? [b.binding] : [])));
   for (const f of functions.keys()) if (!bindings.has(f)) throw new DevUsageError(`--function ${f}: the spec binds no function of that name; bindings: ${[...bindings].sort().join(', ') || '(none)'}`);

@@ -12,6 +12,7 @@ import { ERROR_MODES } from './error-contract';
 import { McpRoute, McpServer } from './mcp';
 import { LlmBackend } from './llm';
 import { Domain } from './domains';
+import { Revisions } from './revisions';
 import { SHA256_FINGERPRINT } from './client-certificates';
 import { Components, RouteContract } from './contract';
 import { Objective } from './objectives';
@@ -269,6 +270,7 @@ export const Route = z
     apigee: ApigeeRouteOptions.optional(),
     mcp: McpRoute.optional().meta({ description: 'Expose the route as an MCP tool (or `false`: keep it out when mcp.expose is all). Default: a tool only when mcp.expose is all.' }),
     versions: z.array(Name).min(1).optional().meta({ description: "The API versions (names from `versions.list`) that serve this route. Default: every version." }),
+    revisions: z.array(z.number().int().min(1).max(999)).min(1).optional().meta({ description: "The API revisions (numbers from `revisions.list`) that hold this route. Default: every revision." }),
   })
   .describe('One method on one path template.');
 
@@ -492,6 +494,7 @@ export const GatewaySchema = z
     kubernetes: KubernetesGatewayOptions.optional(),
     mcp: McpServer.optional().meta({ description: 'The gateway as an MCP server (Streamable HTTP) whose tools are routes. Default: a server only when a route has an mcp block.' }),
     versions: Versions.optional().meta({ description: "API versions and how clients select one. Default: one unversioned API." }),
+    revisions: Revisions.optional().meta({ description: "API revisions: numbered contents at one address, one current. Default: one content." }),
     release: Release.optional().meta({ description: "Release settings (canary). Default: every request goes to the route's backend." }),
     components: Components.optional().meta({ description: "Shared contract parts (OpenAPI components: schemas, parameters, responses...) that route contracts reference with $ref. Default: none." }),
   })

@@ -91,6 +91,12 @@ export type AuthorizerSpec = JwtAuthorizerSpec | ApiKeyAuthorizerSpec | CustomAu
 
 export type PlanSpec = Omit<z.output<typeof Plan>, 'rateLimit'> & { readonly rateLimit?: RateLimitSpec };
 
+/** API revisions: `list` ascending by number, `current` among them. */
+export interface RevisionsSpec {
+  readonly current: number;
+  readonly list: readonly { readonly number: number; readonly description?: string }[];
+}
+
 export interface ConsumerSpec {
   readonly plan: string;
   readonly description?: string;
@@ -147,6 +153,8 @@ export interface RouteSpec {
   readonly mcp?: McpToolSpec;
   /** The versions serving the route, in `versions.list` order. @default - absent when the spec declares no versions */
   readonly versions?: string[];
+  /** The revisions holding the route, ascending. @default - every revision (absent) */
+  readonly revisions?: number[];
   /**
    * Set only on the routes of an expanded spec (lib/model/versions.ts expandVersions) under header
    * or query versioning: the request must carry this value. @default - no version selector
@@ -264,6 +272,8 @@ export interface GatewaySpec {
   readonly mcp?: McpServerSpec;
   /** API versions. @default - one unversioned API */
   readonly versions?: VersionsSpec;
+  /** API revisions (lib/model/revisions.ts). @default - one content */
+  readonly revisions?: RevisionsSpec;
   /** Canary release. @default - none */
   readonly release?: ReleaseSpec;
 }

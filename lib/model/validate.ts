@@ -19,6 +19,7 @@ import { checkLlmBackend, checkLlmRoute } from './llm';
 import { checkMcp } from './mcp';
 import { burnIssues } from './objectives';
 import { checkVersions, versionsOverlap } from './versions-validate';
+import { checkRevisions, revisionsOverlap } from './revisions';
 
 type Path = (string | number)[];
 
@@ -122,6 +123,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
   checkVersions(p, issues);
+  checkRevisions(p.revisions, p.routes, Boolean(p.versions), issues);
   checkContractRefs(p, issues);
   checkObjectives(p, issues);
 }
@@ -431,6 +433,8 @@ function checkDuplicateRoutes(facts: RouteFacts[], issues: SpecIssue[]): void {
         if (!methodsOverlap(a.route.method, b.route.method)) continue;
         // Routes of disjoint versions never see the same request (versions.ts selects first).
         if (!versionsOverlap(a.route.versions, b.route.versions)) continue;
+        // Likewise routes of disjoint revisions (each revision is its own content).
+        if (!revisionsOverlap(a.route.revisions, b.route.revisions)) continue;
         const same = a.route.path === b.route.path;
         issues.push({
           path: ['routes', b.index],
