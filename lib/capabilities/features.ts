@@ -109,7 +109,7 @@ const RECORDS = {
   'versions.deprecation': { title: 'deprecated versions (Deprecation, Sunset, Link response headers)', detect: gateway((s) => Boolean(s.versions?.list.some((v) => v.deprecated || v.sunset))) },
   'release.canary': { title: 'canary release (a share of a backend\'s requests to another)', detect: gateway((s) => Boolean(s.release?.canary)) },
   'release.canary.version': { title: 'version canary (a share of one version\'s requests to another version\'s routes)', detect: gateway((s) => Boolean(s.release?.canary?.version)) },
-  revisions: { title: 'API revisions (a non-current revision tried at its own address)', detect: gateway((s) => (s.revisions?.list.length ?? 0) > 1) },
+  revisions: { title: 'API revisions (a non-current revision tried at its own address)', detect: gateway((s) => Boolean(s.revisions)) },
   'release.canary.sticky': { title: 'sticky canary (a header or cookie keeps each caller on one side)', detect: gateway((s) => Boolean(s.release?.canary?.stickiness)) },
   'observability.objectives': { title: 'objectives as alerts', detect: gateway((s) => s.observability.objectives.length > 0) },
   'observability.dashboards': { title: 'dashboards', detect: gateway((s) => s.observability.dashboards) },

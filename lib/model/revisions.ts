@@ -45,8 +45,8 @@ export function revisionSpec(spec: GatewaySpec, revision: number): GatewaySpec {
   return { ...rest, routes };
 }
 
-/** Numbers in list, current among them, routes naming listed revisions, no revisions beside versions (not yet). */
-export function checkRevisions(revisions: z.output<typeof Revisions> | undefined, routes: readonly { index: number; route?: { revisions?: number[] } }[], versioned: boolean, issues: SpecIssue[]): void {
+/** Numbers in list, current among them, routes naming listed revisions. */
+export function checkRevisions(revisions: z.output<typeof Revisions> | undefined, routes: readonly { index: number; route?: { revisions?: number[] } }[], issues: SpecIssue[]): void {
   const err = (path: (string | number)[], message: string) => issues.push({ path, message, severity: 'error' });
   if (!revisions) {
     for (const { index, route } of routes) if (route?.revisions) err(['routes', index, 'revisions'], 'the spec declares no revisions: add revisions: { current, list } or remove this list');
@@ -58,7 +58,6 @@ export function checkRevisions(revisions: z.output<typeof Revisions> | undefined
     else seen.set(r.number, i);
   });
   if (!seen.has(revisions.current)) err(['revisions', 'current'], `is not in revisions.list (${[...seen.keys()].join(', ')})`);
-  if (versioned) err(['revisions'], 'revisions beside versions are not supported yet (an API Management version set holds one Api per version, each with its own revisions); use one of them');
   for (const { index, route } of routes) {
     const unknown = (route?.revisions ?? []).filter((n) => !seen.has(n));
     if (unknown.length) err(['routes', index, 'revisions'], `unknown revision ${unknown.join(', ')}; revisions: ${[...seen.keys()].join(', ')}`);

@@ -123,7 +123,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
   checkVersions(p, issues);
-  checkRevisions(p.revisions, p.routes, Boolean(p.versions), issues);
+  checkRevisions(p.revisions, p.routes, issues);
   checkContractRefs(p, issues);
   checkObjectives(p, issues);
 }

@@ -224,7 +224,7 @@ function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
 }
 
 export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptions = {}): ApimPlan {
-  if (spec.revisions) return compileRevisions(spec, callerOptions);
+  if (spec.revisions && !spec.versions) return compileRevisions(spec, callerOptions);
   // A canary is a weighted Pool backend (lib/model/versions.ts canaryAsWeights).
   if (!spec.versions) return compileApi(canaryAsWeights(spec), callerOptions);
   // One Api per version in one version set (versions.ts); the records decide on the whole spec.

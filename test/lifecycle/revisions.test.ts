@@ -49,7 +49,7 @@ describe('model', () => {
     expect(errors(overlap)).toEqual([expect.stringMatching(/^routes\.1: GET \/items\/\{id\} duplicates routes\[0\]/)]);
   });
 
-  it('refuses a current revision not listed, an unknown route revision, a repeated number, revisions beside versions, revisions on routes of a spec without them', () => {
+  it('refuses a current revision not listed, an unknown route revision, a repeated number, revisions on routes of a spec without them', () => {
     const s = input();
     s.revisions.current = 3;
     s.revisions.list.push({ number: 2 });
@@ -59,8 +59,6 @@ describe('model', () => {
       expect.stringMatching(/^revisions\.current: is not in revisions\.list/),
       expect.stringMatching(/^routes\.\d\.revisions: unknown revision 4/),
     ]));
-    const versioned = { ...input(), versions: { scheme: 'header', list: [{ name: 'v1' }] } };
-    expect(errors(versioned)).toContainEqual(expect.stringMatching(/^revisions: revisions beside versions are not supported yet/));
     const none = input();
     delete none.revisions;
     expect(errors(none)).toContainEqual(expect.stringMatching(/^routes\.\d\.revisions: the spec declares no revisions/));
@@ -121,6 +119,11 @@ describe('the other targets hold one content per address: refused by record, nam
     const p = targetProblems(toGatewaySpec(input()), target).filter((x) => x.feature === 'revisions');
     expect(p).toHaveLength(1);
     expect(p[0].message).toMatch(equivalent);
+  });
+
+  it('azure refuses revisions beside versions (a version set would need revisions per version)', () => {
+    const versioned = toGatewaySpec({ ...input(), versions: { scheme: 'header', list: [{ name: 'v1' }] } });
+    expect(targetProblems(versioned, 'azure').find((x) => x.feature === 'revisions')?.message).toMatch(/revisions beside versions/);
   });
 
   it('one revision alone is one content: no target refuses it', () => {
