@@ -5,6 +5,7 @@
  */
 import type { GatewaySpec } from '../lib/model/types';
 import { devApiKey } from './local-state';
+import { keyConsumers } from '../lib/model/client-certificates';
 
 export interface ConsumerKey {
   readonly consumer: string;
@@ -19,8 +20,8 @@ export function envName(consumer: string): string {
 }
 
 export function consumerKeys(spec: GatewaySpec, env: Record<string, string | undefined> = process.env): ConsumerKey[] {
-  return Object.keys(spec.consumers)
-    .sort()
+  // Consumers identified by a client certificate hold no key (lib/model/client-certificates.ts).
+  return keyConsumers(spec)
     .map((consumer) => {
       const c = spec.consumers[consumer];
       const ref = c.apiKey?.secretRef;

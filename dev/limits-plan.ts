@@ -8,6 +8,12 @@ import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { quotaCounter, rateLimiter, type RateLimiter } from './limits';
 import type { Profile, Refusal } from './profiles';
 
+/** A consumer whose plan a request counts against. */
+export interface PlanHolder {
+  readonly name: string;
+  readonly plan: string;
+}
+
 export type LimitScope = 'plan' | 'route' | 'stage';
 export type LimitOutcome = { readonly ok: true } | { readonly ok: false; readonly refusal: Refusal; readonly retryAfterSeconds: number; readonly scope: LimitScope };
 
@@ -31,8 +37,9 @@ export class Limits {
     if (throttle) this.stageRate = rateLimiter(profile, throttle);
   }
 
-  check(route: RouteSpec, consumer: { name: string; plan: string } | undefined, now: number): LimitOutcome {
-    for (const [limiter, key, refusal, scope] of this.steps(route, consumer)) {
+  /** @param consumers who the request counts against: the API key's consumer and the client certificate's, each on its own plan */
+  check(route: RouteSpec, consumers: readonly PlanHolder[], now: number): LimitOutcome {
+    for (const [limiter, key, refusal, scope] of this.steps(route, consumers)) {
       if (!limiter) continue;
       const r = limiter.take(key, now);
       if (!r.ok) return { ok: false, refusal, retryAfterSeconds: r.retryAfterSeconds, scope };
@@ -41,14 +48,14 @@ export class Limits {
   }
 
   /** True when some limit counts this request (the access log's `rateLimit: allowed` rather than `none`). */
-  applies(route: RouteSpec, consumer: { name: string; plan: string } | undefined): boolean {
-    return this.steps(route, consumer).some(([limiter]) => limiter !== undefined);
+  applies(route: RouteSpec, consumers: readonly PlanHolder[]): boolean {
+    return this.steps(route, consumers).some(([limiter]) => limiter !== undefined);
   }
 
   /** The limiters a request passes, in order. */
-  private steps(route: RouteSpec, consumer: { name: string; plan: string } | undefined): [RateLimiter | undefined, string, Refusal, LimitScope][] {
+  private steps(route: RouteSpec, consumers: readonly PlanHolder[]): [RateLimiter | undefined, string, Refusal, LimitScope][] {
     const steps: [RateLimiter | undefined, string, Refusal, LimitScope][] = [];
-    if (consumer) {
+    for (const consumer of consumers) {
       steps.push([this.planRate.get(consumer.plan), consumer.name, 'rateLimited', 'plan']);
       steps.push([this.planQuota.get(consumer.plan), consumer.name, 'quotaExceeded', 'plan']);
     }

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import { decideDomain } from './domains';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { AccessLog, type AccessLogFormat } from './access-log';
@@ -27,7 +28,9 @@ import * as cors from './cors';
 import { DevUsageError } from './errors';
 import { functionEvent, functionResult, type FunctionHandler, type FunctionRequest } from './functions';
 import { clientAddress, ipAllowed } from './ip-rules';
-import { Limits } from './limits-plan';
+import { Limits, type PlanHolder } from './limits-plan';
+import { consumerOfCertificate } from '../lib/model/client-certificates';
+import { revisionSpec } from '../lib/model/revisions';
 import { createMatcher, type Matcher, type RouteMatch } from './match';
 import { JWKS_PATH, mockJwks } from './mock-idp';
 import { jwtContext } from './profile-kubernetes';
@@ -152,7 +155,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const { refused, notRun, error } = startDecision(opts);
   if (error) throw error;
   // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
-  const spec = expandVersions(opts.spec);
+  // Revisions: dev serves the current one, what clients reach at the API's address (revisions.ts).
+  const spec = expandVersions(opts.spec.revisions ? revisionSpec(opts.spec, opts.spec.revisions.current) : opts.spec);
   const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
@@ -162,6 +166,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const clock = typeof opts.clock === 'object' ? opts.clock : opts.clock === 'virtual' ? virtualClock() : wallClock();
   const functions = opts.functions ?? new Map();
   const warnings: string[] = [...refused, ...notRun].map((r) => `refused by record, run anyway (--allow-refused): ${formatRefusals([r])}`);
+  const revs = opts.spec.revisions;
+  if (revs && revs.list.length > 1) warnings.push(`revisions: dev serves the current revision (${revs.current}) only; the others (${revs.list.filter((r) => r.number !== revs.current).map((r) => `;rev=${r.number}`).join(', ')}) are not served by dev yet`);
   for (const r of servedAnyway) if (!refused.some((x) => x.where === r.where && x.feature === r.feature && x.message === r.message)) warnings.push(`${formatRefusals([r])} (dev serves it with the mock IdP's keys; synth --target ${profile} refuses it until the spec sets jwksUri)`);
   const bindings = new Set([...Object.values(spec.backends), ...Object.values(spec.authorizers)].flatMap((b) => ('binding' in b && b.binding ? [b.binding] : [])));
   for (const f of functions.keys()) if (!bindings.has(f)) throw new DevUsageError(`--function ${f}: the spec binds no function of that name; bindings: ${[...bindings].sort().join(', ') || '(none)'}`);
@@ -349,6 +355,8 @@ interface Exchange {
   readonly path: string;
   readonly clientIp: string;
   readonly origin?: string;
+  /** SHA-256 of the client certificate the TLS handshake verified (hex with colons, as Node gives it). @default - none */
+  readonly clientCertSha256?: string;
   readonly userAgent: string | null;
   readonly traceId: string | null;
   routeId: string | null;
@@ -388,7 +396,7 @@ function refuse(p: Pipeline, x: Exchange, r: Refusal, c: RefusalContext = {}): v
 }
 
 /** A new exchange: what the request says, and every decision still unmade (HTTP requests and dispatch alike). */
-function exchange(p: Pipeline, headers: Record<string, string>, given: Pick<Exchange, 'send' | 'headerLines' | 'target' | 'started' | 'method' | 'path' | 'clientIp' | 'origin'>): Exchange {
+function exchange(p: Pipeline, headers: Record<string, string>, given: Pick<Exchange, 'send' | 'headerLines' | 'target' | 'started' | 'method' | 'path' | 'clientIp' | 'origin' | 'clientCertSha256'>): Exchange {
   return {
     ...given,
     requestId: randomUUID(),
@@ -410,6 +418,13 @@ function exchange(p: Pipeline, headers: Record<string, string>, given: Pick<Exch
   };
 }
 
+/** The SHA-256 of the client certificate the handshake verified, if the connection is TLS and has one. */
+function verifiedCertificate(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
+  return socket.getPeerCertificate()?.fingerprint256 || undefined;
+}
+
 /** One HTTP request through the pipeline; `certificateRefused` (the reason) answers it 401 before anything else. */
 async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, certificateRefused?: string): Promise<void> {
   const started = performance.now();
@@ -429,6 +444,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, ce
     path: url.pathname,
     clientIp: clientAddress(req.socket.remoteAddress, headers['x-forwarded-for'], p.trustForwarded),
     origin: headers.origin,
+    clientCertSha256: verifiedCertificate(req),
   });
   if (certificateRefused) return finish(p, x, refusalOf(p, 'unauthorized', { clientIp: x.clientIp, requestId: x.requestId }), 'unauthorized', certificateRefused);
   if (!ipAllowed(p.spec.ipRules, x.clientIp)) return refuse(p, x, 'ipDenied');
@@ -500,14 +516,18 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   x.authorizers = caller.authorizers ?? [];
   x.consumer = caller.consumer ?? caller.principal ?? null;
   const consumer = caller.consumer ? { name: caller.consumer, plan: p.spec.consumers[caller.consumer].plan } : undefined;
-  x.plan = consumer?.plan ?? null;
-  const limit = p.limits.check(r, consumer, p.clock.now());
+  // Behind mutual TLS a certificate consumer's certificate counts against its plan too, on every route.
+  const certified = consumerOfCertificate(p.spec, p.stage, x.clientCertSha256);
+  const holders = [consumer, certified].filter((c): c is PlanHolder => c !== undefined);
+  if (!consumer && certified) x.consumer = certified.name;
+  x.plan = consumer?.plan ?? certified?.plan ?? null;
+  const limit = p.limits.check(r, holders, p.clock.now());
   if (!limit.ok) {
     x.rateLimit = limit.refusal === 'quotaExceeded' ? 'quotaExceeded' : 'throttled';
     x.limitScope = limit.scope;
     return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
   }
-  x.rateLimit = p.limits.applies(r, consumer) ? 'allowed' : 'none';
+  x.rateLimit = p.limits.applies(r, holders) ? 'allowed' : 'none';
   const valid = p.validator.check(r, { query, headers, body, params: m.params });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
   const owner: BudgetOwner = { consumer: caller.consumer, principal: caller.principal, credential: (caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined) ?? headers.authorization, clientIp: x.clientIp };

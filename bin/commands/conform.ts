@@ -13,6 +13,7 @@ import { runMcpChecks } from '../../dev/conform/mcp';
 import { conformHints } from './conform-hints';
 import { parseProfile } from './dev';
 import { unknownStageMessage } from '../../lib/model/stages';
+import { X509Certificate } from 'node:crypto';
 
 export interface ConformFlags {
   url: string;
@@ -26,6 +27,15 @@ export interface ConformFlags {
   clientKey?: string;
   /** PEM CA bundle of the gateway's HTTPS certificate. @default - the system's CAs */
   ca?: string;
+}
+
+/** The SHA-256 fingerprint of the first certificate in a PEM file. */
+function certificateSha256(pem: Buffer, file: string): string {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch (e) {
+    throw new DevUsageError(`--client-cert ${file}: not a PEM certificate (${(e as Error).message})`);
+  }
 }
 
 function readPem(flag: string, file: string): Buffer {
@@ -48,10 +58,12 @@ export async function cmdConform(file: string, vectorsFile: string | undefined, 
   const stages = Object.keys(spec.stages).sort();
   const stage = flags.stage ?? (spec.stages.dev ? 'dev' : stages[0]);
   if (!spec.stages[stage]) throw new DevUsageError(unknownStageMessage(stage, stages));
-  const vectors = vectorsFile ? parseVectors(readFileSync(vectorsFile, 'utf8'), vectorsFile) : generateVectors(spec, stage, profile);
   if (Boolean(flags.clientCert) !== Boolean(flags.clientKey)) throw new DevUsageError('--client-cert and --client-key go together');
   if ((flags.clientCert || flags.ca) && url.protocol !== 'https:') throw new DevUsageError(`--client-cert and --ca apply to an https:// gateway; --url is ${url.protocol}//`);
   const tls = flags.clientCert || flags.ca ? { ...(flags.clientCert ? { cert: readPem('--client-cert', flags.clientCert), key: readPem('--client-key', flags.clientKey!) } : {}), ...(flags.ca ? { ca: readPem('--ca', flags.ca) } : {}) } : undefined;
+  // A certificate consumer's certificate gets a case of its plan (dev/conform/mtls.ts).
+  const clientCertSha256 = tls?.cert ? certificateSha256(tls.cert, flags.clientCert!) : undefined;
+  const vectors = vectorsFile ? parseVectors(readFileSync(vectorsFile, 'utf8'), vectorsFile) : generateVectors(spec, stage, profile, { clientCertSha256 });
   const results = await runVectors(spec, vectors, { url: url.toString(), tls });
   // The spec's MCP tools, when it has some: listed, valid, reachable, refused without credentials, token-limited.
   if (!vectorsFile) results.push(...(await runMcpChecks(spec, { url: url.toString(), mcpUrl: flags.mcpUrl })));

@@ -15,7 +15,7 @@ import type { ConformVector } from './vectors';
 import { contractCases } from './contract';
 import { versionCases, withSelector } from './versions';
 import { expandVersions } from '../../lib/model/versions';
-import { mtlsCases } from './mtls';
+import { certificateConsumerCases, mtlsCases } from './mtls';
 import { differenceVectors, type RouteHelpers } from './differences';
 
 /** Most requests a rate-limit case may send. */
@@ -111,13 +111,17 @@ function alternativeCases(spec: GatewaySpec, r: RouteSpec, profile: Profile, bas
   return out;
 }
 
+/** How many requests one rate limit lets through at once, per the profile. */
+export function rateCapacity(profile: Profile, l: { requestsPerSecond: number; burst: number }): number {
+  // Envoy Gateway's limits (local bucket, global window) hold the whole per-unit count, as dev's limits.ts.
+  const envoy = (rps: number) => wholeRate(rps)?.requests ?? Math.max(1, Math.round(rps));
+  return profile === 'azure' ? rateWindow(l).calls : profile === 'apigee' ? Math.max(1, Math.ceil(l.requestsPerSecond)) : profile === 'kubernetes' ? envoy(l.requestsPerSecond) : l.burst;
+}
+
 /** How many requests pass before the tightest limit on the route refuses, per the profile. */
 export function capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile): number | undefined {
   const limits = [];
-  // Envoy Gateway's limits (local bucket, global window) hold the whole per-unit count, as dev's limits.ts.
-  const envoy = (rps: number) => wholeRate(rps)?.requests ?? Math.max(1, Math.round(rps));
-  const cap = (l: { requestsPerSecond: number; burst: number }) =>
-    profile === 'azure' ? rateWindow(l).calls : profile === 'apigee' ? Math.max(1, Math.ceil(l.requestsPerSecond)) : profile === 'kubernetes' ? envoy(l.requestsPerSecond) : l.burst;
+  const cap = (l: { requestsPerSecond: number; burst: number }) => rateCapacity(profile, l);
   if (r.rateLimit) limits.push(cap(r.rateLimit));
   const throttle = spec.stages[stage]?.throttle;
   if (throttle && !(profile === 'aws' && r.rateLimit)) limits.push(cap(throttle));
@@ -199,18 +203,25 @@ function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
 
 const HELPERS: RouteHelpers = { samplePath, sampleMethod, credentials: (spec, r) => credentials(spec, r), usable, capacity, maxRepeat: MAX_REPEAT, refusedOrigin: REFUSED_ORIGIN };
 
+/** What the generator may know beyond the spec. */
+export interface GenerateOptions {
+  /** SHA-256 of the client certificate conform presents (`--client-cert`): a consumer it names gets a plan case. @default - none */
+  readonly clientCertSha256?: string;
+}
+
 /**
  * Every generated case for `spec` on `profile`. Versioned specs: every case per version
  * (lib/model/versions.ts), and the version cases. Last, one case per difference situation the
  * records name (differences.ts).
  */
-export function generateVectors(versioned: GatewaySpec, stage: string, profile: Profile): ConformVector[] {
+export function generateVectors(versioned: GatewaySpec, stage: string, profile: Profile, options: GenerateOptions = {}): ConformVector[] {
   const spec = expandVersions(versioned);
   const taken = { done: false };
   const sampleRoute = spec.routes.find((r) => usable(spec, r) && spec.backends[r.backend].type !== 'mock' && r.method !== 'ANY') ?? spec.routes.find((r) => usable(spec, r));
   const sample = sampleRoute && { route: sampleRoute, request: withSelector(sampleRoute, [{ name: '', request: { method: sampleMethod(spec, sampleRoute), path: samplePath(spec, sampleRoute), ...credentials(spec, sampleRoute) }, expect: {} }])[0].request };
   return [
     ...mtlsCases(spec, stage, profile, sample, refused(spec, profile, 'unauthorized')),
+    ...certificateConsumerCases(spec, stage, profile, sample, options.clientCertSha256, { capacity: (r) => capacity(spec, stage, r, profile), rate: (l) => rateCapacity(profile, l), maxRepeat: MAX_REPEAT, rateLimited: refused(spec, profile, 'rateLimited'), quotaExceeded: refused(spec, profile, 'quotaExceeded') }),
     ...corsCases(spec, profile),
     ...ipCases(spec, profile),
     ...spec.routes.flatMap((r) => withSelector(r, routeCases(spec, stage, r, profile, taken))),

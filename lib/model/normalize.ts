@@ -4,6 +4,8 @@
  */
 import { checkCharacters } from './characters';
 import { normalizeDomains } from './domains';
+import { normalizeRevisions } from './revisions';
+import { canonicalFingerprint } from './client-certificates';
 import { impliedContract, normalizeContract } from './contract';
 import { contractPartsOf } from './contract-validation';
 import { SpecValidationError, type SpecIssue } from './errors';
@@ -114,8 +116,9 @@ function canonicalRoutes(p: ParsedGateway, routes: ParsedRoute[]): { parsed: Par
   const parsed = [...routes];
   // Canonical order: path, then method. Paths plus methods are unique after validation.
   // Routes of disjoint versions may share both; the first version they serve breaks the tie.
+  const revisionRank = (r: ParsedRoute) => (r.revisions ? Math.min(...r.revisions) : 0);
   const versionRank = (r: ParsedRoute) => (r.versions ? Math.min(...r.versions.map((v) => (p.versions?.list ?? []).findIndex((x) => x.name === v))) : -1);
-  parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method) || versionRank(a) - versionRank(b)));
+  parsed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : methodRank(a.method) - methodRank(b.method) || versionRank(a) - versionRank(b) || revisionRank(a) - revisionRank(b)));
   const taken = new Set(parsed.flatMap((r) => (r.id ? [r.id.toLowerCase()] : [])));
   const ids = parsed.map((r) => {
     if (r.id) return r.id;
@@ -168,6 +171,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
       ...(r.apigee ? { apigee: r.apigee } : {}),
       ...(tools.has(ids[i]) ? { mcp: tools.get(ids[i]) } : {}),
       ...(p.versions ? { versions: p.versions.list.map((v) => v.name).filter((v) => !r.versions || r.versions.includes(v)) } : {}),
+      ...(r.revisions ? { revisions: [...new Set(r.revisions)].sort((a, b) => a - b) } : {}),
       // Fields with a module of their own (lib/model/route-field.ts), each in its canonical form.
       ...Object.fromEntries(routeFieldsOf(Route.shape, r).map((f) => [f.key, f.rules.normalize(f.value)])),
     };
@@ -251,7 +255,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     backends: mapEntries(p.backends.entries, (n, b) => normalizeBackend(n, b, p.top.name!)),
     authorizers: mapEntries(p.authorizers.entries, (_, a) => normalizeAuthorizer(a)),
     plans: mapEntries(p.plans.entries, (_, pl) => ({ ...pl, rateLimit: rateLimit(pl.rateLimit) })),
-    consumers: mapEntries(p.consumers.entries, (_, c) => c),
+    consumers: mapEntries(p.consumers.entries, (_, c) => (c.clientCertificate ? { ...c, clientCertificate: { sha256: canonicalFingerprint(c.clientCertificate.sha256) } } : c)),
     routes,
     stages,
     cors: p.cors && {
@@ -272,6 +276,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.top.kubernetes ? { kubernetes: p.top.kubernetes } : {}),
     mcp: mcpServer(p.top.mcp, p.top.description, routes.some((r) => r.mcp)),
     ...(p.versions ? { versions: normalizeVersions(p.versions) } : {}),
+    ...(p.revisions ? { revisions: normalizeRevisions(p.revisions) } : {}),
     ...(p.release?.canary ? { release: { canary: normalizeCanary(p.release.canary, p.defaults?.backend, p.versions?.list.map((v) => v.name)) } } : {}),
     ...(p.top.components && Object.values(p.top.components).some((m) => m && Object.keys(m).length) ? { components: p.top.components } : {}),
   };

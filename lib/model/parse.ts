@@ -23,6 +23,7 @@ import {
 } from './schema';
 import { didYouMean, fromZodIssue } from './zod-issues';
 import { McpServer } from './mcp';
+import { Revisions } from './revisions';
 
 /** Entries of a named section: those that parsed, and every name that was present. */
 export interface Section<T> {
@@ -57,6 +58,7 @@ export interface ParsedGateway {
   readonly observability?: z.output<typeof Observability>;
   readonly domains?: z.output<typeof GatewaySchema.shape.domains>;
   readonly versions?: z.output<typeof Versions>;
+  readonly revisions?: z.output<typeof Revisions>;
   readonly release?: z.output<typeof Release>;
   /** True when every section parsed cleanly. */
   readonly complete: boolean;
@@ -141,6 +143,7 @@ export function parseGateway(input: unknown, issues: SpecIssue[]): ParsedGateway
     observability: opt('observability', Observability),
     domains: opt('domains', GatewaySchema.shape.domains),
     versions: opt('versions', Versions),
+    revisions: opt('revisions', Revisions),
     release: opt('release', Release),
     complete: issues.length === before,
   };

@@ -13,6 +13,8 @@ import { McpRoute, McpServer } from './mcp';
 import { LlmBackend } from './llm';
 import { Retry } from './retry';
 import { Domain } from './domains';
+import { Revisions } from './revisions';
+import { SHA256_FINGERPRINT } from './client-certificates';
 import { Components, RouteContract } from './contract';
 import { Objective } from './objectives';
 
@@ -270,6 +272,7 @@ export const Route = z
     apigee: ApigeeRouteOptions.optional(),
     mcp: McpRoute.optional().meta({ description: 'Expose the route as an MCP tool (or `false`: keep it out when mcp.expose is all). Default: a tool only when mcp.expose is all.' }),
     versions: z.array(Name).min(1).optional().meta({ description: "The API versions (names from `versions.list`) that serve this route. Default: every version." }),
+    revisions: z.array(z.number().int().min(1).max(999)).min(1).optional().meta({ description: "The API revisions (numbers from `revisions.list`) that hold this route. Default: every revision." }),
   })
   .describe('One method on one path template.');
 
@@ -361,8 +364,14 @@ export const Consumer = z
     plan: Name.meta({ description: "The plan this consumer is on." }),
     description: z.string().optional().meta({ description: "Free text (app or subscription display name)." }),
     apiKey: SecretRef.optional().meta({ description: "Where the consumer's API key comes from. Inline key values are refused. Default: the cloud generates the key." }),
+    clientCertificate: z
+      .strictObject({
+        sha256: z.string().regex(SHA256_FINGERPRINT, { message: 'must be a SHA-256 fingerprint: 64 hex digits, colons between pairs allowed (openssl x509 -noout -fingerprint -sha256)' }).meta({ description: "SHA-256 fingerprint of the consumer's client certificate (hex, colons allowed, any case)." }),
+      })
+      .optional()
+      .meta({ description: "Identify this consumer by its client certificate instead of an API key: on stages behind a mutual TLS domain, requests presenting this certificate count against the consumer's plan on every route. The consumer then holds no API key. Default: the consumer holds an API key." }),
   })
-  .describe('A named API-key holder on a plan.');
+  .describe('A named plan holder: an API key, or a client certificate.');
 
 const LogLevel = z.enum(['off', 'error', 'info']);
 
@@ -487,6 +496,7 @@ export const GatewaySchema = z
     kubernetes: KubernetesGatewayOptions.optional(),
     mcp: McpServer.optional().meta({ description: 'The gateway as an MCP server (Streamable HTTP) whose tools are routes. Default: a server only when a route has an mcp block.' }),
     versions: Versions.optional().meta({ description: "API versions and how clients select one. Default: one unversioned API." }),
+    revisions: Revisions.optional().meta({ description: "API revisions: numbered contents at one address, one current. Default: one content." }),
     release: Release.optional().meta({ description: "Release settings (canary). Default: every request goes to the route's backend." }),
     components: Components.optional().meta({ description: "Shared contract parts (OpenAPI components: schemas, parameters, responses...) that route contracts reference with $ref. Default: none." }),
   })

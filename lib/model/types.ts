@@ -93,10 +93,18 @@ export type AuthorizerSpec = JwtAuthorizerSpec | ApiKeyAuthorizerSpec | CustomAu
 
 export type PlanSpec = Omit<z.output<typeof Plan>, 'rateLimit'> & { readonly rateLimit?: RateLimitSpec };
 
+/** API revisions: `list` ascending by number, `current` among them. */
+export interface RevisionsSpec {
+  readonly current: number;
+  readonly list: readonly { readonly number: number; readonly description?: string }[];
+}
+
 export interface ConsumerSpec {
   readonly plan: string;
   readonly description?: string;
   readonly apiKey?: { readonly secretRef: string };
+  /** The client certificate that identifies the consumer instead of an API key; `sha256` is canonical (lower-case hex, no colons). @default - an API key identifies it */
+  readonly clientCertificate?: { readonly sha256: string };
 }
 
 /**
@@ -151,6 +159,8 @@ export interface RouteSpec extends RouteFieldSpecs<typeof Route.shape> {
   readonly mcp?: McpToolSpec;
   /** The versions serving the route, in `versions.list` order. @default - absent when the spec declares no versions */
   readonly versions?: string[];
+  /** The revisions holding the route, ascending. @default - every revision (absent) */
+  readonly revisions?: number[];
   /**
    * Set only on the routes of an expanded spec (lib/model/versions.ts expandVersions) under header
    * or query versioning: the request must carry this value. @default - no version selector
@@ -268,6 +278,8 @@ export interface GatewaySpec {
   readonly mcp?: McpServerSpec;
   /** API versions. @default - one unversioned API */
   readonly versions?: VersionsSpec;
+  /** API revisions (lib/model/revisions.ts). @default - one content */
+  readonly revisions?: RevisionsSpec;
   /** Canary release. @default - none */
   readonly release?: ReleaseSpec;
 }

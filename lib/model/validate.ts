@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
 import { checkDomains } from './domains';
+import { canonicalFingerprint } from './client-certificates';
 import { canonicalCidr } from './ip';
 import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
@@ -19,6 +20,7 @@ import { checkLlmBackend, checkLlmRoute } from './llm';
 import { checkMcp } from './mcp';
 import { burnIssues } from './objectives';
 import { checkVersions, versionsOverlap } from './versions-validate';
+import { checkRevisions, revisionsOverlap } from './revisions';
 
 type Path = (string | number)[];
 
@@ -122,6 +124,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   checkAuthRefs(p.defaults?.auth, ['defaults', 'auth'], p, issues);
   validateRoutes(p, issues);
   checkVersions(p, issues);
+  checkRevisions(p.revisions, p.routes, issues);
   checkContractRefs(p, issues);
   checkObjectives(p, issues);
 }
@@ -179,7 +182,9 @@ function checkConsumersAndPlans(p: ParsedGateway, issues: SpecIssue[]): void {
       issues.push({ path: ['consumers', name, 'plan'], rule: 'unknown-reference', message: unknownRef('plan', c.plan, p.plans.present), severity: 'error' });
     }
   }
-  if (p.consumers.present.size > 0 && apiKeyAuthorizers.length === 0) {
+  checkCertificateConsumers(p, issues);
+  const keyHolders = [...p.consumers.entries.values()].filter((c) => !c.clientCertificate);
+  if (keyHolders.length > 0 && apiKeyAuthorizers.length === 0) {
     issues.push({
       path: ['consumers'],
       message: 'consumers hold API keys, but no authorizer of type apiKey is defined: add one and use it on the routes the plans cover',
@@ -190,6 +195,22 @@ function checkConsumersAndPlans(p: ParsedGateway, issues: SpecIssue[]): void {
     if (![...p.consumers.entries.values()].some((c) => c.plan === name)) {
       issues.push({ path: ['plans', name], rule: 'plan-unused', message: 'no consumer is on this plan; it will exist but meter nobody', severity: 'warning' });
     }
+  }
+}
+
+/** A consumer is identified by an API key or by a certificate, never both; a certificate needs a domain that asks for one. */
+function checkCertificateConsumers(p: ParsedGateway, issues: SpecIssue[]): void {
+  const seen = new Map<string, string>();
+  const mtls = (p.domains ?? []).some((d) => d.mtls);
+  for (const [name, c] of p.consumers.entries) {
+    if (!c.clientCertificate) continue;
+    const at = ['consumers', name, 'clientCertificate'];
+    if (c.apiKey) issues.push({ path: at, message: 'a consumer is identified by an API key or by a client certificate, not both: remove apiKey, or declare a second consumer for the key', severity: 'error' });
+    if (!mtls) issues.push({ path: at, message: 'no domain asks for client certificates, so no request carries one: add mtls to the domain of the stage this consumer calls (docs/domains.md)', severity: 'error' });
+    const fp = canonicalFingerprint(c.clientCertificate.sha256);
+    const prior = seen.get(fp);
+    if (prior !== undefined) issues.push({ path: [...at, 'sha256'], message: `consumer ${prior} already has this certificate; one certificate identifies one consumer`, severity: 'error' });
+    else seen.set(fp, name);
   }
 }
 
@@ -415,6 +436,8 @@ function checkDuplicateRoutes(facts: RouteFacts[], issues: SpecIssue[]): void {
         if (!methodsOverlap(a.route.method, b.route.method)) continue;
         // Routes of disjoint versions never see the same request (versions.ts selects first).
         if (!versionsOverlap(a.route.versions, b.route.versions)) continue;
+        // Likewise routes of disjoint revisions (each revision is its own content).
+        if (!revisionsOverlap(a.route.revisions, b.route.revisions)) continue;
         const same = a.route.path === b.route.path;
         issues.push({
           path: ['routes', b.index],

@@ -21,7 +21,7 @@ import { emitCache } from './emit/cache';
 import type { EmitContext, Fragment, RouteEmitter } from './emit/context';
 import { corsPolicy } from './emit/cors';
 import { ipFilter } from './emit/ip';
-import { apimHostnames, clientCertificatePolicies } from './emit/mtls';
+import { apimHostnames, certificatePlanPolicies, clientCertificatePolicies } from './emit/mtls';
 import { emitLimits, fixedKeyLimit } from './emit/limits';
 import { emitTransform } from './emit/transform';
 import { emitValidation } from './emit/validation';
@@ -34,6 +34,8 @@ import { planResources } from './resources';
 import { apimMcpServer } from './mcp';
 import { policyDocument, type XNode } from './xml';
 import { versionedPlan } from './versions';
+import { revisedPlan } from './revisions';
+import { revisionSpec } from '../../lib/model/revisions';
 import { canaryAsWeights, versionSpec } from '../../lib/model/versions';
 
 /**
@@ -152,6 +154,7 @@ function gatewayInbound(spec: GatewaySpec, ctx: EmitContext): XNode[] {
   if (spec.cors) out.push(corsPolicy(spec.cors, ctx.strings));
   const throttle = spec.stages[ctx.stage].throttle;
   if (throttle) out.push(fixedKeyLimit(throttle, ctx.names.counter('stage')));
+  out.push(...certificatePlanPolicies(spec, ctx));
   return out;
 }
 
@@ -221,6 +224,7 @@ function context(spec: GatewaySpec, options: AzureCompileOptions): EmitContext {
 }
 
 export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptions = {}): ApimPlan {
+  if (spec.revisions && !spec.versions) return compileRevisions(spec, callerOptions);
   // A canary is a weighted Pool backend (lib/model/versions.ts canaryAsWeights).
   if (!spec.versions) return compileApi(canaryAsWeights(spec), callerOptions);
   // One Api per version in one version set (versions.ts); the records decide on the whole spec.
@@ -233,6 +237,20 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
   });
   const stage = drafts[0].stage;
   const plan = versionedPlan(spec, apimNames(spec.name, spec.basePath, stage).versionSet, drafts);
+  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+}
+
+/** One Api per revision (revisions.ts); the records decide on the whole spec (validation keeps versions out). */
+function compileRevisions(spec: GatewaySpec, callerOptions: AzureCompileOptions): ApimPlan {
+  const options = withSpecOptions(spec, callerOptions);
+  assertSupported(spec, 'azure', { azureSku: options.sku ?? 'Developer', azure: { stage: options.stage, externalCache: options.externalCache, apiDefinition: options.apiDefinition } });
+  const draft = (n: number) => {
+    const { resources: _r, ...d } = compileApi(canaryAsWeights(revisionSpec(spec, n)), options);
+    return d;
+  };
+  const revs = spec.revisions!;
+  const others = revs.list.filter((r) => r.number !== revs.current).map((r) => ({ number: r.number, draft: draft(r.number) }));
+  const plan = revisedPlan(spec, draft(revs.current), others);
   return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
 }
 

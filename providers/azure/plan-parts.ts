@@ -6,6 +6,7 @@ import type { EmitContext } from './emit/context';
 import { planRateLimit, quotaPolicy } from './emit/limits';
 import type { ApimBackend, ApimNamedValue, ApimProduct, ApimSubscription } from './plan';
 import { policyDocument, type XNode } from './xml';
+import { holdsApiKey } from '../../lib/model/client-certificates';
 
 /**
  * A function backend is called with its function key (header x-functions-key, from a secret named
@@ -47,7 +48,12 @@ export function planBackends(spec: GatewaySpec, ctx: EmitContext): ApimBackend[]
 }
 
 export function planProducts(spec: GatewaySpec, ctx: EmitContext): ApimProduct[] {
-  return Object.entries(spec.plans).map(([name, p]) => {
+  // A plan only certificate consumers are on is metered in the API policy (emit/mtls.ts): it needs no product and subscription key.
+  const onlyCertificates = (plan: string) => {
+    const on = Object.values(spec.consumers).filter((c) => c.plan === plan);
+    return on.length > 0 && !on.some(holdsApiKey);
+  };
+  return Object.entries(spec.plans).filter(([name]) => !onlyCertificates(name)).map(([name, p]) => {
     const inbound = [p.rateLimit && planRateLimit(p.rateLimit), p.quota && quotaPolicy(p.quota)].filter((x): x is XNode => Boolean(x));
     return {
       id: ctx.names.product(name),
@@ -61,7 +67,8 @@ export function planProducts(spec: GatewaySpec, ctx: EmitContext): ApimProduct[]
 
 export function planSubscriptions(spec: GatewaySpec, ctx: EmitContext): ApimSubscription[] {
   // Key references other than env:NAME are refused by the consumer.apiKey capability check.
-  return Object.entries(spec.consumers).map(([name, c]) => {
+  // Certificate consumers hold no key: their plan is metered in the API policy (emit/mtls.ts).
+  return Object.entries(spec.consumers).filter(([, c]) => holdsApiKey(c)).map(([name, c]) => {
     return { id: ctx.names.subscription(name), key: `${spec.name}-${name}`, product: `${spec.name}-${c.plan}`, displayName: c.description ?? name, ...(c.apiKey ? { secretRef: c.apiKey.secretRef } : {}) };
   });
 }

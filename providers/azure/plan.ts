@@ -84,6 +84,28 @@ export interface ApimVersionApi {
   readonly schemas: Record<string, unknown>;
 }
 
+/** An API revision as the Api carries it (apiRevision, isCurrent, apiRevisionDescription). */
+export interface ApimRevision {
+  readonly number: number;
+  readonly isCurrent: boolean;
+  readonly description?: string;
+}
+
+/** A non-current revision: an Api `<apiId>;rev=N` made from the current one. */
+export interface ApimRevisionApi {
+  /** Pulumi resource key part (`rev-N`). */
+  readonly key: string;
+  readonly apiId: string;
+  readonly revision: ApimRevision;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly subscriptionRequired: boolean;
+  readonly subscriptionKeyParameterNames?: { header: string; query: string };
+  readonly apiPolicy: string;
+  readonly operations: ApimOperation[];
+  readonly schemas: Record<string, unknown>;
+}
+
 export interface ApimPlan {
   readonly sku: AzureSku;
   readonly stage: string;
@@ -98,6 +120,10 @@ export interface ApimPlan {
   readonly versionSet?: { id: string; displayName: string; scheme: 'Segment' | 'Header' | 'Query'; headerName?: string; queryName?: string };
   /** The Apis of every version after the first (the first is this plan's own Api). @default - none */
   readonly versionApis?: ApimVersionApi[];
+  /** The revision this plan's own Api is (the current one). @default - no revisions declared */
+  readonly revision?: ApimRevision;
+  /** The other revisions' Apis. @default - none */
+  readonly revisionApis?: ApimRevisionApi[];
   readonly apiPolicy: string;
   readonly operations: ApimOperation[];
   /** Body schemas by type name (one API schema document). */

@@ -64,6 +64,8 @@ function apiResource(plan: Draft, options: ResourceOptions): PlannedResource {
       subscriptionRequired: plan.subscriptionRequired,
       ...(plan.subscriptionKeyParameterNames ? { subscriptionKeyParameterNames: plan.subscriptionKeyParameterNames } : {}),
       ...(plan.versionSet ? { apiVersion: plan.version, apiVersionSetId: resourceRef('versions', 'id') } : {}),
+      ...(plan.revision ? { apiRevision: String(plan.revision.number), ...(plan.revision.isCurrent ? { isCurrent: true } : {}), ...(plan.revision.description ? { apiRevisionDescription: plan.revision.description } : {}) } : {}),
+      ...(plan.revision && !plan.revision.isCurrent ? { sourceApiId: resourceRef('api', 'id') } : {}),
       ...imported,
     },
     dependsOn: plan.versionSet ? ['versions'] : [],
@@ -163,6 +165,20 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
     const api = apiResource(own, options);
     const prefix = `api-${v.key}`;
     out.push({ ...api, name: prefix });
+    let prev = prefix;
+    for (const [name, type, inputs, deps] of apiWrites(own, options)) {
+      const rname = `${prefix}-${name}`;
+      out.push({ type: T(type), name: rname, inputs, dependsOn: [...new Set([prev, ...deps])].sort() });
+      prev = rname;
+    }
+  }
+  // Each non-current revision is an Api of its own (`<apiId>;rev=N`, made from the current one),
+  // with its own chain of writes; the current revision keeps the names of a spec without revisions.
+  for (const r of plan.revisionApis ?? []) {
+    const own: Draft = { ...plan, ...r, versionApis: undefined, revisionApis: undefined };
+    const api = apiResource(own, options);
+    const prefix = `api-${r.key}`;
+    out.push({ ...api, name: prefix, dependsOn: [...new Set([...api.dependsOn, 'api'])].sort() });
     let prev = prefix;
     for (const [name, type, inputs, deps] of apiWrites(own, options)) {
       const rname = `${prefix}-${name}`;

@@ -26,6 +26,7 @@ import { API_KEY_CLIENT_HEADER } from './security';
 import { corsPolicy, securityPolicy } from './security';
 import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy, ruleTimeouts } from './traffic';
 import { flatSpec } from '../../lib/model/versions';
+import { keyConsumers, stageMetersCertificates } from '../../lib/model/client-certificates';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
@@ -136,11 +137,13 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   }
   objects.push(...c.shared.values());
   if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec) }));
-  const keyed = chunks.flatMap((ch) => ch.routes.filter((r) => usesApiKey(spec, r)).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
+  // Behind mutual TLS with certificate consumers every rule is metered (the certificate identifies the caller on any route).
+  const metered = (r: RouteSpec) => usesApiKey(spec, r) || stageMetersCertificates(spec, stage);
+  const keyed = chunks.flatMap((ch) => ch.routes.filter(metered).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
   // LLM rules without a budget policy of their own take the plans' (the record refuses both on one rule).
-  const llmKeyed = new Map(spec.routes.filter((r) => usesApiKey(spec, r) && llm.targets.has(r.id)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
+  const llmKeyed = new Map(spec.routes.filter((r) => metered(r) && llm.targets.has(r.id)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
   keyed.push(...[...llmKeyed.values()].filter((t) => !llm.budgeted.has(t.sectionName!)) as typeof keyed);
-  const plans = planTrafficPolicy(spec, dnsLabel(spec.name, 'plans'), namespace, keyed);
+  const plans = planTrafficPolicy(spec, stage, dnsLabel(spec.name, 'plans'), namespace, keyed);
   if (plans) {
     const count = ((plans.spec.rateLimit as { global: { rules: unknown[] } }).global.rules).length;
     measured.push({ where: 'gateway', kind: 'globalRateLimitRules', bytes: count });
@@ -183,7 +186,7 @@ function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settin
   }
   if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push('plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
   out.push(...llmNotes(spec));
-  if (Object.keys(spec.consumers).length) out.push('create one Secret per consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs');
+  if (keyConsumers(spec).length) out.push('create one Secret per API-key consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs');
   return out.sort();
 }
 

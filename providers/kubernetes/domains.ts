@@ -8,6 +8,7 @@
 import type { DomainSpec } from '../../lib/model/domains';
 import type { GatewaySpec } from '../../lib/model/types';
 import { dnsLabel } from './names';
+import { stageMetersCertificates } from '../../lib/model/client-certificates';
 import type { K8sObject } from './plan';
 
 const GW_GROUP = 'gateway.networking.k8s.io';
@@ -51,7 +52,9 @@ export function clientTrafficPolicies(spec: GatewaySpec, gateway: { name: string
     .flatMap((d) => {
       const m = d.mtls!;
       const store = m.truststore.kubernetes!;
-      const forward = Object.keys(m.clientCertificate.headers).length > 0;
+      const subject = Boolean(m.clientCertificate.headers.subject || m.clientCertificate.headers.fingerprint);
+      // Certificate consumers' plan rules select on the Hash in x-forwarded-client-cert (traffic.ts).
+      const forward = subject || stageMetersCertificates(spec, d.stage);
       const ca = objectRef(store.name, store.kind);
       const name = dnsLabel(gateway.name, 'mtls', d.name);
       const grant: K8sObject[] =
@@ -66,7 +69,7 @@ export function clientTrafficPolicies(spec: GatewaySpec, gateway: { name: string
           targetRefs: [{ group: GW_GROUP, kind: 'Gateway', name: gateway.name, sectionName: domainListenerName(d.name) }],
           tls: { clientValidation: { caCertificateRefs: [ca] } },
           // Sanitize (the default) drops a client's own x-forwarded-client-cert; SanitizeSet replaces it with what Envoy verified.
-          headers: { xForwardedClientCert: forward ? { mode: 'SanitizeSet', certDetailsToAdd: ['Subject'] } : { mode: 'Sanitize' } },
+          headers: { xForwardedClientCert: forward ? { mode: 'SanitizeSet', ...(subject ? { certDetailsToAdd: ['Subject'] } : {}) } : { mode: 'Sanitize' } },
         },
       };
       return [policy, ...grant];

@@ -13,6 +13,8 @@ import { dnsLabel } from './names';
 import type { K8sObject, ServiceRef } from './plan';
 import { sourceCidrs } from '../shared/cidr';
 
+import { keyConsumers } from '../../lib/model/client-certificates';
+
 export const API_KEY_CLIENT_HEADER = 'x-anygate-consumer';
 
 /** The Secret holding a consumer's key (`k8s-secret:<name>` in the spec, else `<gateway>-key-<consumer>`). */
@@ -38,7 +40,7 @@ function jwt(name: string, a: JwtAuthorizerSpec) {
 }
 
 function apiKey(spec: GatewaySpec, a: ApiKeyAuthorizerSpec) {
-  const consumers = Object.keys(spec.consumers).sort();
+  const consumers = keyConsumers(spec);
   return {
     credentialRefs: consumers.map((c) => ({ group: '', kind: 'Secret', name: consumerSecret(spec, c) })),
     extractFrom: [a.in === 'header' ? { headers: [headerName(a.name)] } : { params: [a.name] }],

@@ -3,13 +3,15 @@
  * rule (a local rate limit, the backend's circuit breaker, the route's retries:
  * https://gateway.envoyproxy.io/docs/tasks/traffic/retry/);
  * once per stage, the plans' quotas and rate limits as GLOBAL rate limits per consumer, keyed on
- * the client-id header the API-key check forwards, on the API-key rules. Global limits need Envoy Gateway's rate-limit
+ * the client-id header the API-key check forwards, on the API-key rules (and on a stage behind
+ * mutual TLS with certificate consumers, on the verified certificate's hash, on every rule). Global limits need Envoy Gateway's rate-limit
  * service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
  */
 import { KUBERNETES_LIMITS } from '../../lib/capabilities/limits';
 import { wholeRate } from '../../lib/capabilities/targets/kubernetes';
 import { retryDeadlineMs, retryStatuses, type RetrySpec } from '../../lib/model/retry';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
+import { stageMetersCertificates } from '../../lib/model/client-certificates';
 import { EG_API } from './filters';
 import type { K8sObject } from './plan';
 import { errorOverrides } from './errors';
@@ -70,13 +72,28 @@ export function routeTrafficPolicy(spec: GatewaySpec, route: RouteSpec, name: st
   return { apiVersion: EG_API, kind: 'BackendTrafficPolicy', metadata: { name, namespace }, spec: { targetRefs: [target], ...s } };
 }
 
-/** One global rule per consumer and limit of its plan, shared across every targeted HTTPRoute. */
-function planRules(spec: GatewaySpec): Record<string, unknown>[] {
+/**
+ * The client-certificate selector: x-forwarded-client-cert as the mTLS listener's ClientTrafficPolicy
+ * sets it (SanitizeSet: the client's own header is replaced). Envoy matches a regular expression
+ * against the whole value and writes Hash before Subject (after By only when its own certificate
+ * has a URI SAN), so a subject that spells `;Hash=<another fingerprint>` cannot match.
+ */
+export const certificateSelector = (sha256: string) => ({ name: 'x-forwarded-client-cert', type: 'RegularExpression', value: `(By=[^;]*;)?Hash=${sha256}(;.*)?` });
+
+/**
+ * One global rule per consumer and limit of its plan, shared across every targeted HTTPRoute:
+ * API-key consumers by the client-id header the key check forwards, certificate consumers (on a
+ * stage behind mutual TLS) by the verified certificate's fingerprint.
+ */
+function planRules(spec: GatewaySpec, stage: string): Record<string, unknown>[] {
+  const certificates = stageMetersCertificates(spec, stage);
   const rules: Record<string, unknown>[] = [];
   for (const consumer of Object.keys(spec.consumers).sort()) {
-    const plan = spec.plans[spec.consumers[consumer].plan];
-    if (!plan) continue;
-    const clientSelectors = [{ headers: [{ name: API_KEY_CLIENT_HEADER, type: 'Exact', value: consumer }] }];
+    const c = spec.consumers[consumer];
+    const plan = spec.plans[c.plan];
+    if (!plan || (c.clientCertificate && !certificates)) continue;
+    const header = c.clientCertificate ? certificateSelector(c.clientCertificate.sha256) : { name: API_KEY_CLIENT_HEADER, type: 'Exact', value: consumer };
+    const clientSelectors = [{ headers: [header] }];
     if (plan.rateLimit) rules.push({ clientSelectors, limit: wholeRate(plan.rateLimit.requestsPerSecond)!, shared: true });
     if (plan.quota) rules.push({ clientSelectors, limit: { requests: plan.quota.limit, unit: QUOTA_UNIT[plan.quota.period] }, shared: true });
   }
@@ -90,8 +107,8 @@ export const GLOBAL_RULES_MAX: number = KUBERNETES_LIMITS.globalRateLimitRules;
  * The stage's plan policy over whole HTTPRoutes, or undefined without plans. One policy, since
  * Envoy Gateway applies one BackendTrafficPolicy per target: more rules than one holds is refused.
  */
-export function planTrafficPolicy(spec: GatewaySpec, name: string, namespace: string, targets: Target[]): K8sObject | undefined {
-  const rules = planRules(spec);
+export function planTrafficPolicy(spec: GatewaySpec, stage: string, name: string, namespace: string, targets: Target[]): K8sObject | undefined {
+  const rules = planRules(spec, stage);
   if (!rules.length || !targets.length) return undefined;
   const overrides = errorOverrides(spec);
   return {

@@ -63,10 +63,11 @@ const input = {
     { method: 'ANY', path: '/files/{p+}', auth: ['custom'] },
     { method: 'GET', path: '/health', backend: 'canned', auth: 'none' },
     { method: 'GET', path: '/maybe', backend: 'canned', auth: { anyOf: ['jwt', 'key'], optional: true } },
-    { method: 'GET', path: '/plain', backend: 'plain', auth: 'none', versions: ['v2'] },
+    { method: 'GET', path: '/plain', backend: 'plain', auth: 'none', versions: ['v2'], revisions: [1] },
   ],
   versions: { scheme: 'header', name: 'X-Version', list: [{ name: 'v1', deprecated: '2026-06-01', sunset: '2027-01-31T12:00:00Z', link: 'https://example.com/v1' }, { name: 'v2' }] },
   release: { canary: { percent: 5, backend: 'next', of: 'plain', stickiness: { cookie: 'uid' } } },
+  revisions: { current: 1, list: [{ number: 1, description: 'the first content' }] },
   stages: {
     dev: { description: 'dev', variables: { region: 'eu' }, backends: { api: { url: 'https://api-dev.example.com/base' } }, throttle: { requestsPerSecond: 10 }, logLevel: 'info', tracing: true },
     prod: {},
@@ -111,6 +112,6 @@ describe('OpenAPI export keeps every field', () => {
     const op = doc.paths['/things/{id}'].get['x-anygate'];
     // id: the contract publishes the document's own operationId.
     expect(Object.keys(op).sort()).toEqual(['apigee', 'backend', 'cache', 'id', 'mcp', 'rateLimit', 'retry', 'timeoutMs', 'transform', 'validation', 'versions']);
-    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'errors', 'ignoreWarnings', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'stages', 'versions']);
+    expect(Object.keys(doc['x-anygate']).sort()).toEqual(['authorizers', 'aws', 'azure', 'backends', 'basePath', 'consumers', 'cors', 'domains', 'errors', 'ignoreWarnings', 'ipRules', 'kubernetes', 'mcp', 'name', 'observability', 'plans', 'release', 'revisions', 'stages', 'versions']);
   });
 });

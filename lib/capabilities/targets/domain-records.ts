@@ -7,8 +7,9 @@ import type { SynthesisProblem } from '../../model/errors';
 import type { DomainSpec } from '../../model/domains';
 import type { CheckContext, TargetCapability, Target } from '../types';
 import { differs, emulated as e, native as n, unsupported as u } from './helpers';
+import { stageMetersCertificates } from '../../model/client-certificates';
 
-type DomainFeature = 'domain' | 'domain.basePath' | 'domain.basePath.multiLevel' | 'domain.endpoint' | 'mtls' | 'mtls.headers';
+type DomainFeature = 'domain' | 'domain.basePath' | 'domain.basePath.multiLevel' | 'domain.endpoint' | 'mtls' | 'mtls.headers' | 'mtls.consumers';
 type Records = Record<DomainFeature, TargetCapability>;
 
 const domainsOf = (ctx: CheckContext): DomainSpec[] => ctx.spec.domains ?? [];
@@ -87,6 +88,9 @@ export const AWS_DOMAINS: Records = {
     differences: [differs('status', 'a client without a valid certificate fails the TLS handshake: no HTTP status at all (the spec answers 403 where a gateway can)')],
   }),
   'mtls.headers': u('API Gateway REST APIs give the verified certificate to Lambda authorizers and access logs ($context.identity.clientCert) but a header mapping to an HTTP backend is not something anygate emits, and there is no fingerprint variable; drop clientCertificate.headers for AWS, or read requestContext.identity.clientCert in a function backend'),
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html: the certificate
+  // reaches Lambda authorizers as requestContext.identity.clientCert; usage plans meter API keys only.
+  'mtls.consumers': u("API Gateway meters usage plans by API key only. The verified certificate reaches a Lambda REQUEST authorizer (requestContext.identity.clientCert.clientCertPem), which could return the consumer's key as usageIdentifierKey, but that needs the key's value in the authorizer, and anygate generates consumer keys in API Gateway without one; give the consumer an apiKey for AWS (its clients send x-api-key beside the certificate), or meter certificates on another target"),
 };
 
 // https://learn.microsoft.com/azure/api-management/api-management-features: several gateway host
@@ -113,6 +117,9 @@ export const AZURE_DOMAINS: Records = {
     check: azureMtls,
     differences: [differs('status', 'a request without a valid certificate gets 401 from validate-client-certificate, after the TLS handshake')],
   }),
+  'mtls.consumers': n("in the API policy after validate-client-certificate: a set-variable computes the certificate's SHA-256 (a policy expression over context.Request.Certificate.RawData), and a choose gives each certificate consumer its plan as rate-limit-by-key and quota-by-key on a counter of its own", {
+    differences: [differs('status', "a plan quota answers 403 natively (quota-by-key), 429 under the error contract; the rate limit is a fixed window of ceil(burst / rate) s, as a product's is")],
+  }),
   'mtls.headers': n('set-header from context.Request.Certificate (Subject; Thumbprint for the fingerprint)', {
     differences: [differs('headers', "the fingerprint is APIM's Thumbprint: SHA-1, upper-case hex (the other targets send SHA-256)", undefined, (s) => Boolean(s.domains?.some((d) => d.mtls?.clientCertificate.headers.fingerprint)))],
   }),
@@ -120,6 +127,7 @@ export const AZURE_DOMAINS: Records = {
 
 /** Consumption asks for client certificates service-wide (enableClientCertificate), not per host. */
 export const AZURE_CONSUMPTION_DOMAINS: Partial<Records> = {
+  'mtls.consumers': u('Consumption has no rate-limit-by-key or quota-by-key, which meter a certificate consumer; use Developer, Basic, Standard or Premium, or give the consumer an apiKey (a subscription key) on Consumption'),
   mtls: n('enableClientCertificate on the service (Consumption negotiates no certificate per host name: every host and API of the service then asks for one) and validate-client-certificate in the API policy', {
     check: azureMtls,
     differences: [differs('status', 'a request without a valid certificate gets 401 from validate-client-certificate, after the TLS handshake')],
@@ -133,6 +141,21 @@ export const APIGEE_DOMAINS: Records = {
   'domain.endpoint': u('Apigee X is reached through the load balancer you put in front of it; edge and private are that load balancer\'s settings, not the proxy\'s: declare the domain regional'),
   mtls: u("Apigee X checks client certificates at the external load balancer (a server TLS policy with a Certificate Manager trust config on its target HTTPS proxy), which anygate does not create, and a proxy cannot require one itself; refusing rather than serving the host without the check. Serve mutual TLS from another target, or configure the load balancer's server TLS policy yourself and drop mtls for apigee"),
   'mtls.headers': u('the load balancer, not the proxy, sees the client certificate (see mtls)'),
+  'mtls.consumers': u("the load balancer, not the proxy, sees the client certificate: it could pass the fingerprint in a custom request header ({client_cert_sha256_fingerprint}), but anygate does not create that load balancer and the proxy cannot tell its header from one a client sent around it; give the consumer an apiKey for apigee, or meter certificates on another target"),
+};
+
+/**
+ * Envoy Gateway applies the most specific BackendTrafficPolicy of a rule: a rule's own (rate limit,
+ * circuit breaker, token budget) would drop the plans' rules that meter certificates there.
+ */
+const certificateRules = (ctx: CheckContext): SynthesisProblem[] => {
+  const stages = Object.keys(ctx.spec.stages).filter((st) => stageMetersCertificates(ctx.spec, st));
+  if (!stages.length) return [ctx.problem('gateway', 'certificate consumers are metered on stages behind a mutual TLS domain, and no stage has one for kubernetes')];
+  return ctx.spec.routes.flatMap((r) => {
+    const b = ctx.spec.backends[r.backend];
+    const own = r.rateLimit ? 'a rate limit' : b.type === 'http' && b.circuitBreaker ? 'a circuit breaker' : b.type === 'llm' && b.tokenLimit ? 'a token limit' : undefined;
+    return own ? [ctx.problem(r.id, `the route has ${own} of its own; Envoy Gateway applies only the most specific BackendTrafficPolicy, which would drop the plan limits that meter certificate consumers on this route (stage ${stages.join(', ')}). Remove one of them for kubernetes`)] : [];
+  });
 };
 
 export const KUBERNETES_DOMAINS: Records = {
@@ -145,6 +168,10 @@ export const KUBERNETES_DOMAINS: Records = {
   mtls: n("ClientTrafficPolicy tls.clientValidation (caCertificateRefs) on the domain's listener; the stage's HTTPRoutes attach to its mTLS listeners only, so no other listener reaches the stage without a certificate", {
     check: all(truststores, stageWideMtls),
     differences: [differs('status', 'a client without a valid certificate fails the TLS handshake: no HTTP status at all')],
+  }),
+  'mtls.consumers': n("the plans' BackendTrafficPolicy gets one global rule per certificate consumer and limit, its clientSelectors matching the Hash (SHA-256) in x-forwarded-client-cert, which the mTLS listener's ClientTrafficPolicy sets from the verified certificate (SanitizeSet replaces a client's own); the policy then covers every rule of the stage (needs Envoy Gateway's rate-limit service)", {
+    check: certificateRules,
+    differences: [differs('headers', 'the backend also receives x-forwarded-client-cert (Hash=<sha256>) on a stage that meters certificates'), differs('status', 'a plan quota answers 429 (Envoy has one rate-limit answer)')],
   }),
   'mtls.headers': e('ClientTrafficPolicy headers.xForwardedClientCert (mode SanitizeSet) sends the verified Subject and Hash (SHA-256) in x-forwarded-client-cert, and the HTTPRoute copies nothing: the backend reads that one header', {
     differences: [differs('headers', 'the backend gets x-forwarded-client-cert (Hash=<sha256>;Subject="...") instead of the spec\'s header names', 'read x-forwarded-client-cert in the backend')],

@@ -5,6 +5,7 @@
  * need Envoy Gateway's rate-limit service (https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/).
  */
 import { KUBERNETES_DOMAINS } from './domain-records';
+import { keyConsumers } from '../../model/client-certificates';
 import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
 import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
@@ -71,7 +72,7 @@ const scopesCheck = (ctx: CheckContext): SynthesisProblem[] =>
 
 const apiKeyCheck = (ctx: CheckContext): SynthesisProblem[] => {
   const out: SynthesisProblem[] = [];
-  if (Object.keys(ctx.spec.consumers).length === 0) out.push(ctx.problem('gateway', 'API-key routes need consumers: Envoy Gateway checks keys against the consumers\' Secrets and generates none'));
+  if (keyConsumers(ctx.spec).length === 0) out.push(ctx.problem('gateway', 'API-key routes need consumers that hold keys: Envoy Gateway checks keys against the consumers\' Secrets and generates none'));
   for (const r of usedRoutes(ctx)) {
     for (const [name, a] of authorizersOf(ctx, r)) {
       if (a.type === 'apiKey' && a.in === 'header' && !HTTP_TOKEN.test(a.name)) out.push(ctx.problem(r.id, `authorizer ${name}: header ${JSON.stringify(a.name)} is not an HTTP token`));

@@ -17,7 +17,8 @@ export function rateWindow(r: RateLimitSpec, maxPeriod: number = AZURE_LIMITS.ra
   return { calls: Math.max(1, Math.round(r.requestsPerSecond * period)), period };
 }
 
-const QUOTA_SECONDS = { day: 86_400, week: 604_800, month: 2_592_000 } as const;
+/** quota renewal periods (a month is 30 days). */
+export const QUOTA_SECONDS = { day: 86_400, week: 604_800, month: 2_592_000 } as const;
 
 export function quotaPolicy(q: QuotaSpec): XNode {
   return el('quota', { calls: q.limit, 'renewal-period': QUOTA_SECONDS[q.period] });
