@@ -141,6 +141,13 @@ describe('Apigee mcp.tools refusals (portability and synth alike)', () => {
     ]);
   });
 
+  it('header arguments named Accept, Content-Type or Authorization, which OpenAPI 3.0 ignores (any case)', () => {
+    const routes = [{ id: 'sneaky', method: 'GET', path: '/sneaky', backend: 'api', auth: 'none', description: 'x', validation: { requiredHeaders: ['authorization', 'content-type', 'x-tenant'] }, mcp: {} }];
+    const found = problems(spec({ routes }));
+    expect(found).toEqual([expect.stringMatching(/^sneaky: OpenAPI 3.0 ignores a header parameter named Accept, Content-Type or Authorization, so Apigee's MCP server would drop the tool arguments authorization, content-type \(.*\): remove authorization, content-type from validation.requiredHeaders, or drop mcp from the route$/)]);
+    expect(problems(spec({ routes: [{ ...routes[0], validation: { requiredHeaders: ['ACCEPT'] } }] }))).toEqual([expect.stringMatching(/^sneaky: .* drop the tool argument \w+ /)]);
+  });
+
   it('routes with auth, ANY, greedy paths, a parameter name used twice; routes under the MCP path; ipRules', () => {
     const routes = [
       { id: 'secret', method: 'GET', path: '/secret', backend: 'api', auth: ['key'], description: 'x', mcp: {} },

@@ -194,6 +194,9 @@ const MODEL_ARMOR_DIFFERENCES = [
  * host name of the stage's environment group (apigee-mcp.ts), and anygate puts no auth on the
  * MCP Discovery Proxy: only public routes with one method and plain path parameters are tools.
  */
+/** Header names an OpenAPI 3.0 document ignores as parameters (lower case). */
+const OAS_RESERVED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+
 function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
   const out: SynthesisProblem[] = [];
   const hostnames = ctx.options.apigee?.hostnames;
@@ -207,6 +210,10 @@ function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
     // Apigee names each argument after its parameter; anygate's tool schema renames a clash (<in>_<name>).
     const clashes = toolSchemas(r, ctx.spec).arguments.filter((a) => a.in !== 'body' && a.property !== a.name);
     if (clashes.length) p(`Apigee names each tool argument after its OpenAPI parameter, and ${clashes.map((a) => `${a.in} parameter ${a.name}`).join(', ')} shares its name with another parameter of the route: rename one of them`);
+    // OpenAPI 3.0.3: a header parameter named Accept, Content-Type or Authorization "SHALL be
+    // ignored", so the argument would be dropped (and the call refused) or pass a credential.
+    const reserved = toolSchemas(r, ctx.spec).arguments.filter((a) => a.in === 'header' && OAS_RESERVED_HEADERS.has(a.name.toLowerCase())).map((a) => a.name);
+    if (reserved.length) p(`OpenAPI 3.0 ignores a header parameter named Accept, Content-Type or Authorization, so Apigee's MCP server would drop the tool argument${reserved.length > 1 ? 's' : ''} ${reserved.join(', ')} (and the route's requiredHeaders check would refuse the call): remove ${reserved.join(', ')} from validation.requiredHeaders, or drop mcp from the route`);
     const body = r.validation?.bodySchema;
     const gaps = body ? toDialect(body, 'openapi-3.0').gaps : [];
     if (gaps.length) p(`the tool's body schema goes into an OpenAPI 3.0 document, which cannot say ${[...new Set(gaps.map((g) => g.keyword))].join(', ')}: simplify validation.bodySchema, or expose the tool from another target`);
