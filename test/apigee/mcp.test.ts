@@ -5,8 +5,9 @@
  * the stage's environment group host; the bundle passes apigeelint; what cannot be said is refused
  * by record, in portability and synth alike.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
 import { parse } from 'yaml';
 import { synthApigee } from '../../bin/synth/apigee';
 import { targetProblems } from '../../lib/capabilities/support';
@@ -16,7 +17,7 @@ import { toolSchemas } from '../../lib/model/tool-schema';
 import type { GatewaySpec } from '../../lib/model/types';
 import { compileApigee, type ApigeeCompileOptions } from '../../providers/apigee/compile';
 import { MCP_OAS_RESOURCE } from '../../providers/apigee/mcp';
-import { openApiFileErrors, scratch } from '../validators';
+import { apigeelint, openApiFileErrors, scratch } from '../validators';
 
 const base = {
   name: 'shop',
@@ -30,6 +31,8 @@ const base = {
     { id: 'listItems', method: 'GET', path: '/items', backend: 'api', auth: 'none' },
   ],
 };
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => name === 'RouteRule' });
+const parseXml = (text: string) => xml.parse(text);
 const spec = (over: Record<string, unknown> = {}): GatewaySpec => toGatewaySpec({ ...base, ...over });
 const options: ApigeeCompileOptions = { environmentType: 'COMPREHENSIVE', hostnames: { dev: 'dev.example.com', prod: 'api.example.com' } };
 const problems = (s: GatewaySpec, o: ApigeeCompileOptions = options) => {
@@ -91,6 +94,25 @@ describe('Apigee MCP Discovery Proxy', () => {
       return f;
     });
     expect(openApiFileErrors(files)).toBe('');
+  });
+
+  it('the spec\'s CORS policy runs in the request PreFlow, as in Google\'s template; a preflight goes to no target; apigeelint passes', () => {
+    const withCors = compileApigee(spec({ stages: { prod: {} }, cors: { allowOrigins: ['https://app.example.com'], allowHeaders: ['content-type', 'mcp-session-id'], exposeHeaders: ['mcp-session-id'] } }), options);
+    const files = withCors.mcpProxies![0].files;
+    expect(files['policies/CORS-gateway.xml']).toBe(withCors.files['policies/CORS-gateway.xml']);
+    expect(files['policies/CORS-gateway.xml']).toContain('<AllowOrigins>https://app.example.com</AllowOrigins>');
+    const endpoint = parseXml(files['proxies/default.xml']);
+    expect(endpoint.ProxyEndpoint.PreFlow.Request.Step).toEqual({ Name: 'CORS-gateway' });
+    expect(endpoint.ProxyEndpoint.RouteRule.map((r: { '@_name': string; TargetEndpoint?: string }) => [r['@_name'], r.TargetEndpoint])).toEqual([['cors-preflight', undefined], ['default', 'default']]);
+    expect(files['shop-mcp-prod.xml']).toContain('<Policy>CORS-gateway</Policy>');
+    const dir = scratch('apigee-mcp-cors');
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, 'apiproxy', f)), { recursive: true });
+      writeFileSync(path.join(dir, 'apiproxy', f), text);
+    }
+    expect(apigeelint(dir).filter((f) => f.severity === 'error')).toEqual([]);
+    // No cors in the spec: no browser origin is let in, as on the REST proxy.
+    expect(Object.keys(plan.mcpProxies![0].files).filter((f) => f.startsWith('policies/'))).toEqual([]);
   });
 
   it('each stage gets an Api from its own bundle and a deployment; the proxy\'s resources are the same as without tools', () => {
