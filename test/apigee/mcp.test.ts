@@ -180,7 +180,7 @@ describe('Apigee mcp.tools refusals (portability and synth alike)', () => {
     ];
     const found = problems(spec({ routes, ipRules: { allow: ['10.0.0.0/8'] } }));
     expect(found).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^secret: Apigee's MCP server calls the route through the environment group host, and anygate puts no auth on the MCP Discovery Proxy/),
+      'secret: anygate adds no auth policy to the MCP Discovery Proxy, so the tool would bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target',
       'anything: a tool is one OpenAPI operation, which has one method: give the route a method',
       expect.stringMatching(/^files: an OpenAPI path parameter cannot hold a \/, and \/files\/\{key\+\} has a greedy/),
       'twice: Apigee names each tool argument after its OpenAPI parameter, and query parameter id shares its name with another parameter of the route: rename one of them',

@@ -204,7 +204,7 @@ function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
   const prefix = `${ctx.spec.mcp?.path ?? '/mcp'}/`;
   for (const r of usedRoutes(ctx)) {
     const p = (m: string) => out.push(ctx.problem(r.id, m));
-    if (r.auth !== 'none') p('Apigee\'s MCP server calls the route through the environment group host, and anygate puts no auth on the MCP Discovery Proxy nor knows which of the client\'s headers Apigee passes on, so the tool would break or bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
+    if (r.auth !== 'none') p('anygate adds no auth policy to the MCP Discovery Proxy, so the tool would bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
     if (r.method === 'ANY') p('a tool is one OpenAPI operation, which has one method: give the route a method');
     if (r.segments.some((s) => s.kind === 'param' && s.greedy)) p(`an OpenAPI path parameter cannot hold a /, and ${r.path} has a greedy {name+} segment: give the tool a route without one, or drop mcp from it`);
     // Apigee names each argument after its parameter; anygate's tool schema renames a clash (<in>_<name>).
