@@ -130,6 +130,11 @@ describe('Apigee MCP Discovery Proxy', () => {
     expect(plain.mcpProxies).toBeUndefined();
   });
 
+  it('without an organization the target is the legacy host, and synthesis warns to pass the organization', () => {
+    expect(plan.warnings).toContainEqual(expect.stringMatching(/^MCP Discovery Proxies shop-mcp-dev, shop-mcp-prod target https:\/\/mcp.apigee.internal\/mcp, which Google supports for backward compatibility only; pass organization/));
+    expect(compileApigee(s, { ...options, organization: 'my-project' }).warnings.filter((w) => w.includes('mcp.apigee.internal'))).toEqual([]);
+  });
+
   it('a custom domain of the stage names the host when no hostname is given', () => {
     const withDomain = spec({ stages: { prod: {} }, domains: [{ name: 'shop.example.com', certificate: { apigee: 'google-managed' } }] });
     expect(compileApigee(withDomain, { environmentType: 'COMPREHENSIVE' }).mcpProxies![0].hostnames).toEqual(['shop.example.com']);
