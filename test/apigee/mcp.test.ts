@@ -11,6 +11,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { parse } from 'yaml';
 import { synthApigee } from '../../bin/synth/apigee';
 import { targetProblems } from '../../lib/capabilities/support';
+import { targetCapability } from '../../lib/capabilities/targets';
 import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { toolSchemas } from '../../lib/model/tool-schema';
@@ -82,6 +83,13 @@ describe('Apigee MCP Discovery Proxy', () => {
     // The route that is no tool is not listed; the title is the summary; a type array is OpenAPI 3.0's nullable.
     expect(JSON.stringify(doc.paths)).not.toContain('listItems');
     expect(doc.paths['/items/{id}'].get.summary).toBe('Get item');
+    // What is carried, and no more: the docs and the record say so (Apigee may show the summary as the description).
+    expect(doc.paths['/items/{id}'].get.description).toBe('Read one item.');
+    const body = targetCapability('apigee', 'mcp.tools', { apigeeEnvironmentType: 'COMPREHENSIVE' }).differences!.find((d) => d.aspect === 'body')!.observed;
+    expect(body).toMatch(/title as the operation summary and its description as the operation description, and Apigee may show the summary as the tool's description/);
+    const docs = readFileSync(path.join(__dirname, '../../docs/ai.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(docs).toContain('Apigee may show the title as the tool\'s description rather than as its title');
+    expect(docs).not.toMatch(/title becomes the operation summary|shows as the tool title/);
     expect(doc.paths['/items'].post.requestBody.content['application/json'].schema.properties.size).toEqual({ type: 'integer', nullable: true });
   });
 

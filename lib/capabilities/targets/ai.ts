@@ -237,7 +237,7 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
     check: apigeeTools,
     differences: [
       differs('deploy', 'the MCP endpoint is a proxy of its own per stage, https://<environment group host><basePath><mcp.path>; API hub must be provisioned with the Apigee runtime project attached, and the stage\'s environment group host name must be known at synthesis (hostnames option of ApigeeGateway, or a custom domain)'),
-      differs('body', 'Apigee\'s MCP server derives each tool\'s input schema from the OpenAPI operation anygate writes from the tool schema (parameters by name, the body as requestBody); the tool\'s title becomes the operation summary and its annotations are not carried'),
+      differs('body', 'Apigee\'s MCP server derives each tool\'s input schema from the OpenAPI operation anygate writes from the tool schema (parameters by name, the body as requestBody); anygate writes the tool\'s title as the operation summary and its description as the operation description, and Apigee may show the summary as the tool\'s description (Google\'s example does); annotations are not carried'),
       differs('status', 'a tool call whose route answers 4xx or 5xx is an MCP result with isError (HTTP 200), as the MCP specification has it'),
     ],
   }),
