@@ -143,6 +143,13 @@ describe('Apigee MCP Discovery Proxy', () => {
     expect(compileApigee(s, { ...options, organization: 'my-project' }).warnings.filter((w) => w.includes('mcp.apigee.internal'))).toEqual([]);
   });
 
+  it('each MCP deployment carries the service account exactly when the proxy\'s deployment does', () => {
+    const sa = { $ref: 'arg', name: 'serviceAccount' };
+    const deploys = (p: typeof plan) => ['deploy-prod', 'mcp-deploy-prod'].map((n) => p.resources.find((r) => r.name === n)!.inputs.serviceAccount);
+    expect(deploys(plan)).toEqual([sa, sa]);
+    expect(deploys(compileApigee(spec({ observability: { accessLogs: false } }), options))).toEqual([undefined, undefined]);
+  });
+
   it('a custom domain of the stage names the host when no hostname is given', () => {
     const withDomain = spec({ stages: { prod: {} }, domains: [{ name: 'shop.example.com', certificate: { apigee: 'google-managed' } }] });
     expect(compileApigee(withDomain, { environmentType: 'COMPREHENSIVE' }).mcpProxies![0].hostnames).toEqual(['shop.example.com']);
