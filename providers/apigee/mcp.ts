@@ -14,6 +14,8 @@ import { toDialect } from '../../lib/model/schema-dialects';
 import { toolSchemas, type JsonSchemaObject } from '../../lib/model/tool-schema';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml } from '../shared/xml';
+import { PREFLIGHT } from './conditions';
+import { corsPolicy } from './proxy';
 
 /** One stage's MCP Discovery Proxy. */
 export interface ApigeeMcpProxy {
@@ -77,6 +79,11 @@ export function toolsDocument(spec: GatewaySpec, hostnames: readonly string[]): 
 /** The MCP Discovery Proxy bundle of one stage. */
 function bundle(spec: GatewaySpec, proxyName: string, basePath: string, hostnames: string[], organization: string | undefined): Record<string, string> {
   const doc = stringify(toolsDocument(spec, hostnames), { lineWidth: 0, aliasDuplicateObjects: false });
+  // Google's MCP Discovery Proxy template runs a CORS policy in the request PreFlow for browser
+  // clients; anygate's is the spec's (the same policy as the proxy's), and a spec without cors
+  // opens the MCP endpoint to no browser origin, as its REST proxy.
+  const cors = spec.cors && corsPolicy(spec);
+  const corsName = cors ? cors.attrs!.name : undefined;
   const files: Record<string, string> = {
     [`${proxyName}.xml`]: toXml(
       el(
@@ -85,6 +92,7 @@ function bundle(spec: GatewaySpec, proxyName: string, basePath: string, hostname
         el('Basepaths', {}, basePath),
         el('Description', {}, `The MCP tools of ${spec.name} (anygate): MCP Discovery Proxy`),
         el('DisplayName', {}, proxyName),
+        cors && el('Policies', {}, el('Policy', {}, corsName)),
         el('ProxyEndpoints', {}, el('ProxyEndpoint', {}, 'default')),
         el('Resources', {}, el('Resource', {}, `oas://${MCP_OAS_RESOURCE}`)),
         el('TargetEndpoints', {}, el('TargetEndpoint', {}, 'default')),
@@ -96,14 +104,17 @@ function bundle(spec: GatewaySpec, proxyName: string, basePath: string, hostname
         'ProxyEndpoint',
         { name: 'default' },
         el('Description', {}, 'MCP clients: tools/list and tools/call'),
-        el('PreFlow', { name: 'PreFlow' }, el('Request'), el('Response')),
+        el('PreFlow', { name: 'PreFlow' }, el('Request', {}, corsName !== undefined && el('Step', {}, el('Name', {}, corsName))), el('Response')),
         el('Flows'),
         el('PostFlow', { name: 'PostFlow' }, el('Request'), el('Response')),
         el('HTTPProxyConnection', {}, el('BasePath', {}, basePath)),
+        // The CORS policy answers a preflight; it goes to no target.
+        cors && el('RouteRule', { name: 'cors-preflight' }, el('Condition', {}, PREFLIGHT)),
         el('RouteRule', { name: 'default' }, el('TargetEndpoint', {}, 'default')),
       ),
       { declaration: true },
     ),
+    ...(cors ? { [`policies/${corsName}.xml`]: toXml(cors, { declaration: true }) } : {}),
     [`resources/oas/${MCP_OAS_RESOURCE}`]: doc,
     'targets/default.xml': toXml(
       el(

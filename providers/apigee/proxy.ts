@@ -4,6 +4,7 @@
  * policy, a 404 flow, route rules, and JSON errors for faults the gateway raises itself.
  */
 import { corsMethods } from '../../lib/model/cors';
+import type { GatewaySpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
 import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from './conditions';
 import type { ApigeeContext } from './context';
@@ -11,8 +12,9 @@ import * as P from './policies';
 import { defaultFaultRule } from './errors';
 import { accessLogInit, accessLogTiming, postClientFlow } from './access-log';
 
-function corsPolicy(ctx: ApigeeContext): XNode {
-  const c = ctx.spec.cors!;
+/** The spec's CORS policy (`CORS-gateway`), shared by the proxy and its MCP Discovery Proxies. */
+export function corsPolicy(spec: GatewaySpec): XNode {
+  const c = spec.cors!;
   // AllowOrigins (and the header lists) are message templates: every value follows its grammar.
   const check = (list: string[], field: string, f: (v: string, where: string) => string) => list.map((v, i) => f(v, `cors.${field}[${i}]`));
   return P.cors('CORS-gateway', { ...c, allowMethods: corsMethods(c), allowOrigins: check(c.allowOrigins, 'allowOrigins', origin), allowHeaders: check(c.allowHeaders, 'allowHeaders', tokenName), exposeHeaders: check(c.exposeHeaders, 'exposeHeaders', tokenName) });
@@ -23,7 +25,7 @@ export function preflow(ctx: ApigeeContext): XNode[] {
   const out: XNode[] = [...accessLogInit(ctx)];
   const spec = ctx.spec;
   if (spec.ipRules && (spec.ipRules.allow.length || spec.ipRules.deny.length)) out.push(ctx.step(ctx.add(P.accessControl('AC-ip-rules', spec.ipRules.allow, spec.ipRules.deny))));
-  const cors = spec.cors && corsPolicy(ctx);
+  const cors = spec.cors && corsPolicy(spec);
   if (cors) out.push(ctx.step(ctx.add(cors)));
   for (const stage of ctx.stages) {
     const s = spec.stages[stage];

@@ -22,6 +22,9 @@ const T = {
 
 const res = (type: string, name: string, inputs: Record<string, PlanValue>, dependsOn: string[] = []): PlannedResource => ({ type, name, inputs, dependsOn: [...dependsOn].sort() });
 
+/** Whether the proxy's deployments carry ApigeeGateway's serviceAccount (the proxy calls Google as it). */
+const deploysAsServiceAccount = (p: Pick<Parts, 'bindings' | 'accessLogName' | 'serviceAccountRoles'>): boolean => Boolean(p.bindings.length || p.accessLogName || p.serviceAccountRoles?.length);
+
 function perStage(p: Parts, stage: string, kvmName: string): PlannedResource[] {
   const env = p.environments[stage];
   const out: PlannedResource[] = [];
@@ -37,7 +40,7 @@ function perStage(p: Parts, stage: string, kvmName: string): PlannedResource[] {
   const deployInputs: Record<string, PlanValue> = { orgId: org, environment: env, api: resourceRef('proxy', 'name'), revision: resourceRef('proxy', 'latestRevisionId'), override: true };
   // Google ID tokens for function backends are minted for the deployment's service account,
   // MessageLogging writes to Cloud Logging as it, and Model Armor and Vertex AI are called as it.
-  if (p.bindings.length || p.accessLogName || p.serviceAccountRoles?.length) deployInputs.serviceAccount = argRef('serviceAccount');
+  if (deploysAsServiceAccount(p)) deployInputs.serviceAccount = argRef('serviceAccount');
   out.push(res(T.deploy, `deploy-${stage}`, deployInputs, ['proxy', ...out.map((r) => r.name)]));
   return out;
 }
@@ -84,10 +87,13 @@ export function planResources(p: Parts, kvmName: string): PlannedResource[] {
  * Each stage's MCP Discovery Proxy (its own bundle) and its deployment to the stage's environment:
  * Apigee provisions the managed MCP server's configuration from it and API hub ingests its document.
  */
-export function mcpResources(p: Pick<ApigeePlan, 'mcpProxies' | 'environments'>): PlannedResource[] {
+export function mcpResources(p: Pick<ApigeePlan, 'mcpProxies' | 'environments' | 'bindings' | 'accessLogName' | 'serviceAccountRoles'>): PlannedResource[] {
+  // Deployed as the proxy is: with its service account when the proxy's deployments carry one
+  // (Google's quickstart deploys the MCP proxy with a service account).
+  const serviceAccount: Record<string, PlanValue> = deploysAsServiceAccount(p) ? { serviceAccount: argRef('serviceAccount') } : {};
   return (p.mcpProxies ?? []).flatMap((m) => [
     res(T.api, `mcp-proxy-${m.stage}`, { orgId: org, name: m.proxyName, configBundle: argRef(`mcpConfigBundle/${m.stage}`) }),
-    res(T.deploy, `mcp-deploy-${m.stage}`, { orgId: org, environment: p.environments[m.stage], api: resourceRef(`mcp-proxy-${m.stage}`, 'name'), revision: resourceRef(`mcp-proxy-${m.stage}`, 'latestRevisionId'), override: true }, [`mcp-proxy-${m.stage}`]),
+    res(T.deploy, `mcp-deploy-${m.stage}`, { orgId: org, environment: p.environments[m.stage], api: resourceRef(`mcp-proxy-${m.stage}`, 'name'), revision: resourceRef(`mcp-proxy-${m.stage}`, 'latestRevisionId'), override: true, ...serviceAccount }, [`mcp-proxy-${m.stage}`]),
   ]);
 }
 

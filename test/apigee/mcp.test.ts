@@ -5,18 +5,20 @@
  * the stage's environment group host; the bundle passes apigeelint; what cannot be said is refused
  * by record, in portability and synth alike.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
 import { parse } from 'yaml';
 import { synthApigee } from '../../bin/synth/apigee';
 import { targetProblems } from '../../lib/capabilities/support';
+import { targetCapability } from '../../lib/capabilities/targets';
 import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { toolSchemas } from '../../lib/model/tool-schema';
 import type { GatewaySpec } from '../../lib/model/types';
 import { compileApigee, type ApigeeCompileOptions } from '../../providers/apigee/compile';
 import { MCP_OAS_RESOURCE } from '../../providers/apigee/mcp';
-import { openApiFileErrors, scratch } from '../validators';
+import { apigeelint, openApiFileErrors, scratch } from '../validators';
 
 const base = {
   name: 'shop',
@@ -30,6 +32,8 @@ const base = {
     { id: 'listItems', method: 'GET', path: '/items', backend: 'api', auth: 'none' },
   ],
 };
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => name === 'RouteRule' });
+const parseXml = (text: string) => xml.parse(text);
 const spec = (over: Record<string, unknown> = {}): GatewaySpec => toGatewaySpec({ ...base, ...over });
 const options: ApigeeCompileOptions = { environmentType: 'COMPREHENSIVE', hostnames: { dev: 'dev.example.com', prod: 'api.example.com' } };
 const problems = (s: GatewaySpec, o: ApigeeCompileOptions = options) => {
@@ -79,6 +83,13 @@ describe('Apigee MCP Discovery Proxy', () => {
     // The route that is no tool is not listed; the title is the summary; a type array is OpenAPI 3.0's nullable.
     expect(JSON.stringify(doc.paths)).not.toContain('listItems');
     expect(doc.paths['/items/{id}'].get.summary).toBe('Get item');
+    // What is carried, and no more: the docs and the record say so (Apigee may show the summary as the description).
+    expect(doc.paths['/items/{id}'].get.description).toBe('Read one item.');
+    const body = targetCapability('apigee', 'mcp.tools', { apigeeEnvironmentType: 'COMPREHENSIVE' }).differences!.find((d) => d.aspect === 'body')!.observed;
+    expect(body).toMatch(/title as the operation summary and its description as the operation description, and Apigee may show the summary as the tool's description/);
+    const docs = readFileSync(path.join(__dirname, '../../docs/ai.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(docs).toContain('Apigee may show the title as the tool\'s description rather than as its title');
+    expect(docs).not.toMatch(/title becomes the operation summary|shows as the tool title/);
     expect(doc.paths['/items'].post.requestBody.content['application/json'].schema.properties.size).toEqual({ type: 'integer', nullable: true });
   });
 
@@ -91,6 +102,25 @@ describe('Apigee MCP Discovery Proxy', () => {
       return f;
     });
     expect(openApiFileErrors(files)).toBe('');
+  });
+
+  it('the spec\'s CORS policy runs in the request PreFlow, as in Google\'s template; a preflight goes to no target; apigeelint passes', () => {
+    const withCors = compileApigee(spec({ stages: { prod: {} }, cors: { allowOrigins: ['https://app.example.com'], allowHeaders: ['content-type', 'mcp-session-id'], exposeHeaders: ['mcp-session-id'] } }), options);
+    const files = withCors.mcpProxies![0].files;
+    expect(files['policies/CORS-gateway.xml']).toBe(withCors.files['policies/CORS-gateway.xml']);
+    expect(files['policies/CORS-gateway.xml']).toContain('<AllowOrigins>https://app.example.com</AllowOrigins>');
+    const endpoint = parseXml(files['proxies/default.xml']);
+    expect(endpoint.ProxyEndpoint.PreFlow.Request.Step).toEqual({ Name: 'CORS-gateway' });
+    expect(endpoint.ProxyEndpoint.RouteRule.map((r: { '@_name': string; TargetEndpoint?: string }) => [r['@_name'], r.TargetEndpoint])).toEqual([['cors-preflight', undefined], ['default', 'default']]);
+    expect(files['shop-mcp-prod.xml']).toContain('<Policy>CORS-gateway</Policy>');
+    const dir = scratch('apigee-mcp-cors');
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, 'apiproxy', f)), { recursive: true });
+      writeFileSync(path.join(dir, 'apiproxy', f), text);
+    }
+    expect(apigeelint(dir).filter((f) => f.severity === 'error')).toEqual([]);
+    // No cors in the spec: no browser origin is let in, as on the REST proxy.
+    expect(Object.keys(plan.mcpProxies![0].files).filter((f) => f.startsWith('policies/'))).toEqual([]);
   });
 
   it('each stage gets an Api from its own bundle and a deployment; the proxy\'s resources are the same as without tools', () => {
@@ -106,6 +136,18 @@ describe('Apigee MCP Discovery Proxy', () => {
     const plain = compileApigee(spec({ routes: base.routes.map(({ mcp: _m, ...r }) => r) }), options);
     expect(plan.resources.filter((r) => !r.name.startsWith('mcp-'))).toEqual(plain.resources);
     expect(plain.mcpProxies).toBeUndefined();
+  });
+
+  it('without an organization the target is the legacy host, and synthesis warns to pass the organization', () => {
+    expect(plan.warnings).toContainEqual(expect.stringMatching(/^MCP Discovery Proxies shop-mcp-dev, shop-mcp-prod target https:\/\/mcp.apigee.internal\/mcp, which Google supports for backward compatibility only; pass organization/));
+    expect(compileApigee(s, { ...options, organization: 'my-project' }).warnings.filter((w) => w.includes('mcp.apigee.internal'))).toEqual([]);
+  });
+
+  it('each MCP deployment carries the service account exactly when the proxy\'s deployment does', () => {
+    const sa = { $ref: 'arg', name: 'serviceAccount' };
+    const deploys = (p: typeof plan) => ['deploy-prod', 'mcp-deploy-prod'].map((n) => p.resources.find((r) => r.name === n)!.inputs.serviceAccount);
+    expect(deploys(plan)).toEqual([sa, sa]);
+    expect(deploys(compileApigee(spec({ observability: { accessLogs: false } }), options))).toEqual([undefined, undefined]);
   });
 
   it('a custom domain of the stage names the host when no hostname is given', () => {
@@ -141,6 +183,13 @@ describe('Apigee mcp.tools refusals (portability and synth alike)', () => {
     ]);
   });
 
+  it('header arguments named Accept, Content-Type or Authorization, which OpenAPI 3.0 ignores (any case)', () => {
+    const routes = [{ id: 'sneaky', method: 'GET', path: '/sneaky', backend: 'api', auth: 'none', description: 'x', validation: { requiredHeaders: ['authorization', 'content-type', 'x-tenant'] }, mcp: {} }];
+    const found = problems(spec({ routes }));
+    expect(found).toEqual([expect.stringMatching(/^sneaky: OpenAPI 3.0 ignores a header parameter named Accept, Content-Type or Authorization, so Apigee's MCP server would drop the tool arguments authorization, content-type \(.*\): remove authorization, content-type from validation.requiredHeaders, or drop mcp from the route$/)]);
+    expect(problems(spec({ routes: [{ ...routes[0], validation: { requiredHeaders: ['ACCEPT'] } }] }))).toEqual([expect.stringMatching(/^sneaky: .* drop the tool argument \w+ /)]);
+  });
+
   it('routes with auth, ANY, greedy paths, a parameter name used twice; routes under the MCP path; ipRules', () => {
     const routes = [
       { id: 'secret', method: 'GET', path: '/secret', backend: 'api', auth: ['key'], description: 'x', mcp: {} },
@@ -151,7 +200,7 @@ describe('Apigee mcp.tools refusals (portability and synth alike)', () => {
     ];
     const found = problems(spec({ routes, ipRules: { allow: ['10.0.0.0/8'] } }));
     expect(found).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^secret: Apigee's MCP server calls the route through the environment group host, and anygate puts no auth on the MCP Discovery Proxy/),
+      'secret: anygate adds no auth policy to the MCP Discovery Proxy, so the tool would bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target',
       'anything: a tool is one OpenAPI operation, which has one method: give the route a method',
       expect.stringMatching(/^files: an OpenAPI path parameter cannot hold a \/, and \/files\/\{key\+\} has a greedy/),
       'twice: Apigee names each tool argument after its OpenAPI parameter, and query parameter id shares its name with another parameter of the route: rename one of them',

@@ -265,6 +265,9 @@ const MODEL_ARMOR_DIFFERENCES = [
  * host name of the stage's environment group (apigee-mcp.ts), and anygate puts no auth on the
  * MCP Discovery Proxy: only public routes with one method and plain path parameters are tools.
  */
+/** Header names an OpenAPI 3.0 document ignores as parameters (lower case). */
+const OAS_RESERVED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+
 function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
   const out: SynthesisProblem[] = [];
   const hostnames = ctx.options.apigee?.hostnames;
@@ -272,12 +275,16 @@ function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
   const prefix = `${ctx.spec.mcp?.path ?? '/mcp'}/`;
   for (const r of usedRoutes(ctx)) {
     const p = (m: string) => out.push(ctx.problem(r.id, m));
-    if (r.auth !== 'none') p('Apigee\'s MCP server calls the route through the environment group host, and anygate puts no auth on the MCP Discovery Proxy nor knows which of the client\'s headers Apigee passes on, so the tool would break or bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
+    if (r.auth !== 'none') p('anygate adds no auth policy to the MCP Discovery Proxy, so the tool would bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
     if (r.method === 'ANY') p('a tool is one OpenAPI operation, which has one method: give the route a method');
     if (r.segments.some((s) => s.kind === 'param' && s.greedy)) p(`an OpenAPI path parameter cannot hold a /, and ${r.path} has a greedy {name+} segment: give the tool a route without one, or drop mcp from it`);
     // Apigee names each argument after its parameter; anygate's tool schema renames a clash (<in>_<name>).
     const clashes = toolSchemas(r, ctx.spec).arguments.filter((a) => a.in !== 'body' && a.property !== a.name);
     if (clashes.length) p(`Apigee names each tool argument after its OpenAPI parameter, and ${clashes.map((a) => `${a.in} parameter ${a.name}`).join(', ')} shares its name with another parameter of the route: rename one of them`);
+    // OpenAPI 3.0.3: a header parameter named Accept, Content-Type or Authorization "SHALL be
+    // ignored", so the argument would be dropped (and the call refused) or pass a credential.
+    const reserved = toolSchemas(r, ctx.spec).arguments.filter((a) => a.in === 'header' && OAS_RESERVED_HEADERS.has(a.name.toLowerCase())).map((a) => a.name);
+    if (reserved.length) p(`OpenAPI 3.0 ignores a header parameter named Accept, Content-Type or Authorization, so Apigee's MCP server would drop the tool argument${reserved.length > 1 ? 's' : ''} ${reserved.join(', ')} (and the route's requiredHeaders check would refuse the call): remove ${reserved.join(', ')} from validation.requiredHeaders, or drop mcp from the route`);
     const body = r.validation?.bodySchema;
     const gaps = body ? toDialect(body, 'openapi-3.0').gaps : [];
     if (gaps.length) p(`the tool's body schema goes into an OpenAPI 3.0 document, which cannot say ${[...new Set(gaps.map((g) => g.keyword))].join(', ')}: simplify validation.bodySchema, or expose the tool from another target`);
@@ -301,7 +308,7 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
     check: apigeeTools,
     differences: [
       differs('deploy', 'the MCP endpoint is a proxy of its own per stage, https://<environment group host><basePath><mcp.path>; API hub must be provisioned with the Apigee runtime project attached, and the stage\'s environment group host name must be known at synthesis (hostnames option of ApigeeGateway, or a custom domain)'),
-      differs('body', 'Apigee\'s MCP server derives each tool\'s input schema from the OpenAPI operation anygate writes from the tool schema (parameters by name, the body as requestBody); the tool\'s title becomes the operation summary and its annotations are not carried'),
+      differs('body', 'Apigee\'s MCP server derives each tool\'s input schema from the OpenAPI operation anygate writes from the tool schema (parameters by name, the body as requestBody); anygate writes the tool\'s title as the operation summary and its description as the operation description, and Apigee may show the summary as the tool\'s description (Google\'s example does); annotations are not carried'),
       differs('status', 'a tool call whose route answers 4xx or 5xx is an MCP result with isError (HTTP 200), as the MCP specification has it'),
     ],
   }),
