@@ -11,7 +11,7 @@ import { withoutIgnored } from './rules';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
 import { formatPath, mustParsePath } from './path';
-import { parseTemplate, stringLeaves, type TemplatePart } from './template';
+import { parseTemplate, stringLeaves, templateOrText, type TemplatePart } from './template';
 import { Route, type RateLimitInput } from './schema';
 import { routeFieldsOf } from './route-field';
 import {
@@ -84,14 +84,19 @@ function parts(value: string): TemplatePart[] {
 
 const mapValues = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, parts(v)]));
 
+/** Response header values parsed (they are not validated as templates: see templateOrText). */
+export const responseHeaderTemplates = (m: Record<string, string> | undefined): Record<string, TemplatePart[]> =>
+  Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, templateOrText(v)]));
+
 function templates(t: TransformSpec | undefined): RouteTemplates | undefined {
   const req = t?.request;
-  if (!req) return undefined;
+  if (!req && !t?.response) return undefined;
   return {
-    setHeaders: mapValues(req.setHeaders),
-    setQuery: mapValues(req.setQuery),
-    rewritePath: req.rewritePath === undefined ? undefined : mustParsePath(req.rewritePath),
-    body: req.body === undefined ? [] : stringLeaves(req.body).map((l) => ({ path: l.path, parts: parts(l.value) })),
+    setHeaders: mapValues(req?.setHeaders),
+    setQuery: mapValues(req?.setQuery),
+    rewritePath: req?.rewritePath === undefined ? undefined : mustParsePath(req.rewritePath),
+    body: req?.body === undefined ? [] : stringLeaves(req.body).map((l) => ({ path: l.path, parts: parts(l.value) })),
+    responseHeaders: responseHeaderTemplates(t?.response?.setHeaders),
   };
 }
 

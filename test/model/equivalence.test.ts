@@ -62,6 +62,7 @@ describe('parsed forms on the normalized spec', () => {
       setQuery: { q: [{ kind: 'ref', source: 'path', name: 'id' }] },
       rewritePath: [{ kind: 'literal', value: 'in' }, { kind: 'param', name: 'id', greedy: false, prefix: '', suffix: '' }],
       body: [{ path: ['a', 0], parts: [{ kind: 'ref', source: 'header', name: 'x-t' }] }],
+      responseHeaders: {},
     });
     expect(spec.routes.find((x) => x.path === '/plain')!.templates).toBeUndefined();
   });
