@@ -11,7 +11,7 @@ import { withoutIgnored } from './rules';
 import { uniqueName, toSafeName } from './names';
 import { parseGateway, type ParsedGateway } from './parse';
 import { formatPath, mustParsePath } from './path';
-import { parseTemplate, stringLeaves, templateOrText, type TemplatePart } from './template';
+import { parseTemplate, stringLeaves, type TemplatePart } from './template';
 import { Route, type RateLimitInput } from './schema';
 import { routeFieldsOf } from './route-field';
 import {
@@ -83,6 +83,16 @@ function parts(value: string): TemplatePart[] {
 }
 
 const mapValues = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, parts(v)]));
+
+/**
+ * A string that may hold placeholders, parsed; one that is not a template is its whole text as
+ * one part. For values validation does not check as templates (transform.response.setHeaders).
+ * (Here, not in template.ts: that module is bundled into the AWS transform function.)
+ */
+export function templateOrText(input: string): TemplatePart[] {
+  const p = parseTemplate(input);
+  return p.ok ? p.parts : [{ kind: 'text', text: input }];
+}
 
 /** Response header values parsed (they are not validated as templates: see templateOrText). */
 export const responseHeaderTemplates = (m: Record<string, string> | undefined): Record<string, TemplatePart[]> =>

@@ -44,15 +44,6 @@ export function parseTemplate(input: string): ParsedTemplate {
   return { ok: true, parts };
 }
 
-/**
- * A string that may hold placeholders, parsed; one that is not a template is its whole text as
- * one part. For values validation does not check as templates (transform.response.setHeaders).
- */
-export function templateOrText(input: string): TemplatePart[] {
-  const p = parseTemplate(input);
-  return p.ok ? p.parts : [{ kind: 'text', text: input }];
-}
-
 /** Every string leaf of a JSON value, with its JSON path, for templates nested in body objects. */
 export function stringLeaves(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
   if (typeof value === 'string') return [{ path, value }];

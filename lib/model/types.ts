@@ -114,7 +114,7 @@ export interface RouteTemplates {
   readonly body: { readonly path: (string | number)[]; readonly parts: TemplatePart[] }[];
   /**
    * transform.response.setHeaders values, by header name. Validation does not check these as
-   * templates, so a value that does not parse is one text part (lib/model/template.ts templateOrText).
+   * templates, so a value that does not parse is one text part (lib/model/normalize.ts templateOrText).
    */
   readonly responseHeaders: Record<string, TemplatePart[]>;
 }
