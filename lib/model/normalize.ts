@@ -86,14 +86,29 @@ function parts(value: string): TemplatePart[] {
 
 const mapValues = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, parts(v)]));
 
+/**
+ * A string that may hold placeholders, parsed; one that is not a template is its whole text as
+ * one part. For values validation does not check as templates (transform.response.setHeaders).
+ * (Here, not in template.ts: that module is bundled into the AWS transform function.)
+ */
+export function templateOrText(input: string): TemplatePart[] {
+  const p = parseTemplate(input);
+  return p.ok ? p.parts : [{ kind: 'text', text: input }];
+}
+
+/** Response header values parsed (they are not validated as templates: see templateOrText). */
+export const responseHeaderTemplates = (m: Record<string, string> | undefined): Record<string, TemplatePart[]> =>
+  Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, templateOrText(v)]));
+
 function templates(t: TransformSpec | undefined): RouteTemplates | undefined {
   const req = t?.request;
-  if (!req) return undefined;
+  if (!req && !t?.response) return undefined;
   return {
-    setHeaders: mapValues(req.setHeaders),
-    setQuery: mapValues(req.setQuery),
-    rewritePath: req.rewritePath === undefined ? undefined : mustParsePath(req.rewritePath),
-    body: req.body === undefined ? [] : stringLeaves(req.body).map((l) => ({ path: l.path, parts: parts(l.value) })),
+    setHeaders: mapValues(req?.setHeaders),
+    setQuery: mapValues(req?.setQuery),
+    rewritePath: req?.rewritePath === undefined ? undefined : mustParsePath(req.rewritePath),
+    body: req?.body === undefined ? [] : stringLeaves(req.body).map((l) => ({ path: l.path, parts: parts(l.value) })),
+    responseHeaders: responseHeaderTemplates(t?.response?.setHeaders),
   };
 }
 

@@ -120,6 +120,11 @@ export interface RouteTemplates {
   readonly rewritePath?: PathSegment[];
   /** Every string leaf of transform.request.body with its JSON path, parsed. */
   readonly body: { readonly path: (string | number)[]; readonly parts: TemplatePart[] }[];
+  /**
+   * transform.response.setHeaders values, by header name. Validation does not check these as
+   * templates, so a value that does not parse is one text part (lib/model/normalize.ts templateOrText).
+   */
+  readonly responseHeaders: Record<string, TemplatePart[]>;
 }
 
 /**
@@ -145,7 +150,7 @@ export interface RouteSpec extends RouteFieldSpecs<typeof Route.shape> {
   readonly rateLimit?: RateLimitSpec;
   readonly cache?: CachePolicySpec;
   readonly transform?: TransformSpec;
-  /** The request transform's templates, parsed. @default - present only when the route has a request transform */
+  /** The transform's templates, parsed. @default - present only when the route has a request or response transform */
   readonly templates?: RouteTemplates;
   readonly timeoutMs: number;
   readonly validation?: RequestValidationSpec;

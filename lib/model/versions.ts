@@ -7,7 +7,7 @@
  * version instead (versionSpec).
  */
 import { lowerVersionCanary } from './canary';
-import { canonical } from './normalize';
+import { canonical, responseHeaderTemplates } from './normalize';
 import { toSafeName, uniqueName, SAFE_NAME_MAX } from './names';
 import type { CanarySpec, GatewaySpec, HttpBackendSpec, RouteSpec, VersionSpec, VersionsSpec } from './types';
 
@@ -41,7 +41,12 @@ function withHeaders(route: RouteSpec, version: VersionSpec): RouteSpec {
   const res = route.transform?.response;
   const own = new Set([...Object.keys(res?.setHeaders ?? {}), ...(res?.removeHeaders ?? [])].map((h) => h.toLowerCase()));
   const added = Object.fromEntries(Object.entries(headers).filter(([h]) => !own.has(h.toLowerCase())));
-  return { ...route, transform: { ...route.transform, response: { ...res, setHeaders: { ...added, ...res?.setHeaders } } } };
+  const setHeaders = { ...added, ...res?.setHeaders };
+  return {
+    ...route,
+    transform: { ...route.transform, response: { ...res, setHeaders } },
+    templates: { setHeaders: {}, setQuery: {}, body: [], ...route.templates, responseHeaders: responseHeaderTemplates(setHeaders) },
+  };
 }
 
 /** The id of a route's copy in one version: `<id>-<version>`, kept a safe name and unique. */
@@ -64,7 +69,7 @@ function underSegment(route: RouteSpec, version: string): RouteSpec {
   return {
     ...moved,
     transform: { ...route.transform, request: { ...req, rewritePath: route.path } },
-    templates: { setHeaders: {}, setQuery: {}, body: [], ...route.templates, rewritePath: route.segments },
+    templates: { setHeaders: {}, setQuery: {}, body: [], responseHeaders: {}, ...route.templates, rewritePath: route.segments },
   };
 }
 

@@ -2,7 +2,7 @@
  * Integration helpers shared by the backend and transform route emitters: which transforms
  * parameter mapping can express, mapping sources, backend base URLs and per-stage hosts.
  */
-import { parseTemplate, type TemplatePart } from '../../lib/model/template';
+import type { TemplatePart } from '../../lib/model/template';
 import type { GatewaySpec, HttpBackendSpec, RouteSpec } from '../../lib/model/types';
 import { backendStageVariable } from './plan';
 
@@ -14,28 +14,16 @@ export function claimContextKey(claim: string): string {
   return `claim_${claim.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
-/** Claims referenced by a route's transforms. */
+/** Claims referenced by a route's transforms (the parsed templates: setHeaders, setQuery, body). */
 export function claimsUsed(route: RouteSpec): string[] {
-  const req = route.transform?.request;
-  const values = [...Object.values(req?.setHeaders ?? {}), ...Object.values(req?.setQuery ?? {})];
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (typeof v === 'string') {
-      const p = parseTemplate(v);
-      if (p.ok) for (const part of p.parts) if (part.kind === 'ref' && part.source === 'claim') out.push(part.name);
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  values.forEach(walk);
-  walk(req?.body);
-  return out;
+  const t = route.templates;
+  if (!t) return [];
+  const parts = [...Object.values(t.setHeaders), ...Object.values(t.setQuery), ...t.body.map((b) => b.parts)].flat();
+  return parts.flatMap((p) => (p.kind === 'ref' && p.source === 'claim' ? [p.name] : []));
 }
 
-/** The request-parameter source for a value, or undefined when mapping cannot express it. */
-export function nativeSource(value: string, rename: Record<string, string>, params: MappedParam[]): string | undefined {
-  const parsed = parseTemplate(value);
-  if (!parsed.ok) return undefined;
-  const parts: TemplatePart[] = parsed.parts;
+/** The request-parameter source for a parsed value, or undefined when mapping cannot express it. */
+export function nativeSource(parts: readonly TemplatePart[], rename: Record<string, string>, params: MappedParam[]): string | undefined {
   if (parts.length === 0) return "''";
   if (parts.length === 1 && parts[0].kind === 'text') return parts[0].text.includes("'") ? undefined : `'${parts[0].text}'`;
   if (parts.length !== 1 || parts[0].kind !== 'ref') return undefined;
@@ -67,7 +55,8 @@ export function needsTransformFunction(route: RouteSpec, rename: Record<string, 
   if (res && (Object.keys(res.setHeaders ?? {}).length || res.removeHeaders?.length || res.redact?.length)) return true;
   if (req?.body !== undefined || req?.removeHeaders?.length || req?.removeQuery?.length) return true;
   const scratch: MappedParam[] = [];
-  return [...Object.values(req?.setHeaders ?? {}), ...Object.values(req?.setQuery ?? {})].some((v) => nativeSource(v, rename, scratch) === undefined);
+  const tpl = route.templates;
+  return [...Object.values(tpl?.setHeaders ?? {}), ...Object.values(tpl?.setQuery ?? {})].some((v) => nativeSource(v, rename, scratch) === undefined);
 }
 
 export function hostPart(url: string): { scheme: string; rest: string } {

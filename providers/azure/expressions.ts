@@ -13,7 +13,8 @@
  */
 import type { FeatureId } from '../../lib/capabilities/features';
 import { APIM_STRINGS, type ApimStringKind } from '../../lib/capabilities/targets/azure-strings';
-import { parseTemplate, type TemplatePart } from '../../lib/model/template';
+import type { TemplatePart } from '../../lib/model/template';
+import type { RouteTemplates } from '../../lib/model/types';
 
 /** Name of the context variable holding the validated token (validate-jwt output-token-variable-name). */
 export const JWT_VARIABLE = 'anygate-jwt';
@@ -149,19 +150,28 @@ export function refExpr(ref: Ref, stageVars: Record<string, string>): string {
   }
 }
 
-/** A template string as a policy value: literal text when it has no placeholders. */
-export function templateValue(s: string, stageVars: Record<string, string>): string {
-  const parsed = parseTemplate(s);
-  if (!parsed.ok) return policyText(s);
-  if (parsed.parts.every((p) => p.kind === 'text')) return policyText(s);
-  return `@(${parsed.parts.map((p) => (p.kind === 'text' ? csString(p.text) : refExpr(p, stageVars))).join(' + ')})`;
+/** A parsed template (route.templates) as a policy value: literal text when it has no placeholders. */
+export function templateValue(parts: readonly TemplatePart[], stageVars: Record<string, string>): string {
+  if (parts.every((p) => p.kind === 'text')) return policyText(parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''));
+  return `@(${parts.map((p) => (p.kind === 'text' ? csString(p.text) : refExpr(p, stageVars))).join(' + ')})`;
 }
 
-/** A JSON body template as a C# JToken expression; single placeholders keep their JSON type. */
-export function jsonTemplateExpr(v: unknown, stageVars: Record<string, string>): string {
+/** The parsed string leaves of a request body (route.templates.body), by JSON path. */
+export type BodyLeaves = ReadonlyMap<string, readonly TemplatePart[]>;
+
+/** Indexes route.templates.body by JSON path, for jsonTemplateExpr. */
+export function bodyLeaves(body: RouteTemplates['body']): BodyLeaves {
+  return new Map(body.map((l) => [JSON.stringify(l.path), l.parts]));
+}
+
+/**
+ * A JSON body template as a C# JToken expression; single placeholders keep their JSON type. The
+ * body gives the structure; its string leaves come parsed from `leaves`.
+ */
+export function jsonTemplateExpr(v: unknown, stageVars: Record<string, string>, leaves: BodyLeaves, path: (string | number)[] = []): string {
   if (typeof v === 'string') {
-    const parsed = parseTemplate(v);
-    const parts = parsed.ok ? parsed.parts : [{ kind: 'text' as const, text: v }];
+    const parts = leaves.get(JSON.stringify(path));
+    if (!parts) throw new Error(`internal: body leaf ${JSON.stringify(path)} has no parsed template (routes come from lib/model normalization)`);
     if (parts.length === 1 && parts[0].kind === 'ref') {
       const ref = parts[0];
       if (ref.source === 'body') return `(body?.SelectToken(${csString(ref.name)}) ?? JValue.CreateNull())`;
@@ -169,9 +179,9 @@ export function jsonTemplateExpr(v: unknown, stageVars: Record<string, string>):
     }
     return `new JValue(${parts.map((p) => (p.kind === 'text' ? csString(p.text) : refExpr(p, stageVars))).join(' + ') || '""'})`;
   }
-  if (Array.isArray(v)) return `new JArray(${v.map((x) => jsonTemplateExpr(x, stageVars)).join(', ')})`;
+  if (Array.isArray(v)) return `new JArray(${v.map((x, i) => jsonTemplateExpr(x, stageVars, leaves, [...path, i])).join(', ')})`;
   if (v && typeof v === 'object') {
-    const props = Object.keys(v).sort().map((k) => `new JProperty(${csString(k)}, ${jsonTemplateExpr((v as Record<string, unknown>)[k], stageVars)})`);
+    const props = Object.keys(v).sort().map((k) => `new JProperty(${csString(k)}, ${jsonTemplateExpr((v as Record<string, unknown>)[k], stageVars, leaves, [...path, k])})`);
     return `new JObject(${props.join(', ')})`;
   }
   if (v === null || v === undefined) return 'JValue.CreateNull()';

@@ -3,7 +3,7 @@
  * objects for direct responses (mocks) and regex path rewrites, referenced by extensionRef.
  */
 import { envoyReadable } from '../../lib/capabilities/targets/kubernetes-headers';
-import { parseTemplate } from '../../lib/model/template';
+import type { TemplatePart } from '../../lib/model/template';
 import type { MockBackendSpec, RouteSpec } from '../../lib/model/types';
 import { envoyFormatLiteral, headerName, rewriteLiteral } from './envoy-text';
 import type { K8sObject } from './plan';
@@ -15,11 +15,9 @@ export interface FilterContext {
   readonly variables: Record<string, string>;
 }
 
-/** A header value: literal text escaped, `${header.x}` as Envoy's `%REQ(x)%`, `${stage.x}` resolved. */
-function headerValue(value: string, ctx: FilterContext): string {
-  const parsed = parseTemplate(value);
-  if (!parsed.ok) return envoyFormatLiteral(value);
-  return parsed.parts
+/** A parsed header value: literal text escaped, `${header.x}` as Envoy's `%REQ(x)%`, `${stage.x}` resolved. */
+function headerValue(parts: readonly TemplatePart[], ctx: FilterContext): string {
+  return parts
     .map((p) => {
       if (p.kind === 'text') return envoyFormatLiteral(p.text);
       if (p.source === 'stage') return envoyFormatLiteral(ctx.variables[p.name] ?? '');
@@ -29,7 +27,7 @@ function headerValue(value: string, ctx: FilterContext): string {
     .join('');
 }
 
-function modifier(set: Record<string, string> | undefined, remove: string[] | undefined, ctx: FilterContext) {
+function modifier(set: Record<string, TemplatePart[]> | undefined, remove: string[] | undefined, ctx: FilterContext) {
   const out: Record<string, unknown> = {};
   const entries = Object.entries(set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   if (entries.length) out.set = entries.map(([name, value]) => ({ name: headerName(name), value: headerValue(value, ctx) }));
@@ -42,9 +40,10 @@ export function headerFilters(route: RouteSpec, ctx: FilterContext): Record<stri
   const out: Record<string, unknown>[] = [];
   const req = route.transform?.request;
   const res = route.transform?.response;
-  const rq = modifier(req?.setHeaders, req?.removeHeaders, ctx);
+  // The parsed values (route.templates); the spec strings are not parsed here.
+  const rq = modifier(route.templates?.setHeaders, req?.removeHeaders, ctx);
   if (rq) out.push({ type: 'RequestHeaderModifier', requestHeaderModifier: rq });
-  const rs = modifier(res?.setHeaders, res?.removeHeaders, ctx);
+  const rs = modifier(route.templates?.responseHeaders, res?.removeHeaders, ctx);
   if (rs) out.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: rs });
   return out;
 }

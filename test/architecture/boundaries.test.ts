@@ -39,7 +39,44 @@ const graph = new Map(all.map((f) => [f, imports(f)]));
 const isPackage = (s: string, names: string[]) => names.some((n) => s === n || s.startsWith(`${n}/`));
 const CLOUD_SDKS = ['aws-cdk-lib', 'constructs', '@pulumi/pulumi', '@pulumi/azure-native', '@pulumi/gcp'];
 
+/** The model's parsers of spec strings: placeholders (template.ts, normalize.ts templateOrText) and paths (path.ts); lib/model's index re-exports them. */
+const PARSER_MODULES = ['lib/model/template', 'lib/model/path', 'lib/model/normalize', 'lib/model', 'lib/model/index'];
+const PARSERS = ['parseTemplate', 'templateOrText', 'parsePath', 'mustParsePath'];
+const NAMED = /(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g;
+const WHOLE = /import\s+\*\s+as\s+\w+\s+from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)|export\s+\*\s+from\s+['"]([^'"]+)['"]/g;
+
+/** Where `file`'s source text takes a parser: a named import of one, or a whole parser module. */
+function parserImports(file: string, text: string): string[] {
+  const resolve = (s: string) => (s.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(file), s)) : s);
+  const code = text.replace(/^\s*(\/\/.*|\*.*|\/\*.*)$/gm, '');
+  const named = [...code.matchAll(NAMED)].flatMap((m) => {
+    if (!PARSER_MODULES.includes(resolve(m[2]))) return [];
+    const names = m[1].split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]);
+    return names.filter((n) => PARSERS.includes(n)).map((n) => `${file} -> ${n} (${resolve(m[2])})`);
+  });
+  const whole = [...code.matchAll(WHOLE)].map((m) => resolve(m[1] ?? m[2] ?? m[3] ?? m[4])).filter((s) => PARSER_MODULES.includes(s)).map((s) => `${file} -> all of ${s}`);
+  return [...named, ...whole];
+}
+
 describe('import boundaries (docs/architecture.md)', () => {
+  it('no provider parses a path or a placeholder: they read route.segments and route.templates (#26)', () => {
+    const providers = all.filter((f) => f.startsWith('providers/'));
+    expect(providers.length).toBeGreaterThan(50);
+    const bad = providers.flatMap((f) => parserImports(f, fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(bad).toEqual([]);
+  });
+
+  it('the parser guard sees each way of taking a parser', () => {
+    const f = 'providers/x/y.ts';
+    expect(parserImports(f, "import { parseTemplate, type TemplatePart } from '../../lib/model/template';")).toEqual([`${f} -> parseTemplate (lib/model/template)`]);
+    expect(parserImports(f, "import { formatPath, mustParsePath as p } from '../../lib/model/path';")).toEqual([`${f} -> mustParsePath (lib/model/path)`]);
+    expect(parserImports(f, "import { parsePath } from '../../lib/model';")).toHaveLength(1);
+    expect(parserImports(f, "import * as T from '../../lib/model/template';")).toHaveLength(1);
+    expect(parserImports(f, "const t = require('../../lib/model/path');")).toHaveLength(1);
+    expect(parserImports(f, "import type { TemplatePart } from '../../lib/model/template';\nimport { formatPath } from '../../lib/model/path';")).toEqual([]);
+  });
+
+
   it('lib/ imports no provider, no CLI and not the local gateway', () => {
     const bad = all.filter((f) => f.startsWith('lib/')).flatMap((f) => graph.get(f)!.filter((s) => /^(providers|bin|dev)\//.test(s)).map((s) => `${f} -> ${s}`));
     expect(bad).toEqual([]);

@@ -62,7 +62,31 @@ describe('parsed forms on the normalized spec', () => {
       setQuery: { q: [{ kind: 'ref', source: 'path', name: 'id' }] },
       rewritePath: [{ kind: 'literal', value: 'in' }, { kind: 'param', name: 'id', greedy: false, prefix: '', suffix: '' }],
       body: [{ path: ['a', 0], parts: [{ kind: 'ref', source: 'header', name: 'x-t' }] }],
+      responseHeaders: {},
     });
     expect(spec.routes.find((x) => x.path === '/plain')!.templates).toBeUndefined();
+  });
+
+  it('parses response header values too, a value that is not a template as its text, and adds version deprecation headers', () => {
+    const { toGatewaySpec } = require('../../lib/model/normalize') as typeof import('../../lib/model/normalize');
+    const { expandVersions } = require('../../lib/model/versions') as typeof import('../../lib/model/versions');
+    const spec = toGatewaySpec({
+      name: 't',
+      backends: { b: { type: 'http', url: 'https://b.example.com' } },
+      versions: { scheme: 'path', list: [{ name: 'v1', deprecated: '2026-01-01T00:00:00Z' }] },
+      routes: [{ method: 'GET', path: '/r', backend: 'b', auth: 'none', transform: { response: { setHeaders: { 'x-s': '${stage.region}', 'x-lit': 'a ${oops' } } } }],
+    });
+    const r = spec.routes[0];
+    expect(r.templates).toEqual({
+      setHeaders: {},
+      setQuery: {},
+      rewritePath: undefined,
+      body: [],
+      responseHeaders: { 'x-s': [{ kind: 'ref', source: 'stage', name: 'region' }], 'x-lit': [{ kind: 'text', text: 'a ${oops' }] },
+    });
+    const [v1] = expandVersions(spec).routes;
+    expect(Object.keys(v1.templates!.responseHeaders).sort()).toEqual(['Deprecation', 'x-lit', 'x-s']);
+    expect(v1.templates!.responseHeaders.Deprecation).toEqual([{ kind: 'text', text: v1.transform!.response!.setHeaders!.Deprecation }]);
+    expect(v1.templates!.rewritePath).toEqual(r.segments);
   });
 });

@@ -4,7 +4,7 @@
  * went through conditions.ts; JavaScript gets its data as JSON in policy properties, never as code.
  */
 import { formatPath } from '../../../lib/model/path';
-import { parseTemplate, type TemplatePart } from '../../../lib/model/template';
+import type { TemplatePart } from '../../../lib/model/template';
 import type { RouteSpec, TransformSpec } from '../../../lib/model/types';
 import { claimVar, headerName, headerVar, queryName, queryVar, variablePart } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
@@ -13,11 +13,6 @@ import { rewriteUriTemplate } from '../../../lib/model/rewrite';
 
 type Ref = Extract<TemplatePart, { kind: 'ref' }>;
 type RequestTransform = NonNullable<TransformSpec['request']>;
-
-const partsOf = (value: string): TemplatePart[] => {
-  const p = parseTemplate(value);
-  return p.ok ? p.parts : [{ kind: 'text', text: value }];
-};
 
 /** Turns `${...}` templates into message templates over variables; literal text goes to `literals`. */
 class TemplateWriter {
@@ -46,8 +41,8 @@ class TemplateWriter {
     }
   }
 
-  write(value: string, where: string): string {
-    return partsOf(value)
+  write(parts: readonly TemplatePart[], where: string): string {
+    return parts
       .map((part) => {
         if (part.kind === 'text') {
           const n = `anygate.lit.${this.r.id}.${this.literals.length}`;
@@ -63,7 +58,8 @@ class TemplateWriter {
 
 /** ExtractVariables for path parameters (and the greedy tail), when templates or a rewrite use them. */
 function pathSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform, refs: Ref[]): string[] {
-  const needsPath = refs.some((p) => p.source === 'path') || Boolean(rq.rewritePath) || JSON.stringify(rq.body ?? '').includes('${path.');
+  const bodyParts = r.templates!.body.flatMap((b) => b.parts);
+  const needsPath = [...refs, ...bodyParts].some((p) => p.kind === 'ref' && p.source === 'path') || Boolean(rq.rewritePath);
   if (!needsPath) return [];
   const greedyIndex = r.segments.findIndex((s) => s.kind === 'param' && s.greedy);
   const plain = r.segments.map((s) => (s.kind === 'param' && s.greedy ? { ...s, greedy: false } : s));
@@ -77,18 +73,19 @@ function pathSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform, refs:
 
 function requestSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform): string[] {
   const at = `${ctx.routePath(r)}.transform.request`;
-  const refs = [...Object.values(rq.setHeaders ?? {}), ...Object.values(rq.setQuery ?? {})].flatMap(partsOf).filter((p): p is Ref => p.kind === 'ref');
+  const tpl = r.templates!;
+  const refs = [...Object.values(tpl.setHeaders), ...Object.values(tpl.setQuery)].flat().filter((p): p is Ref => p.kind === 'ref');
   const bodyRefs = refs.filter((p) => p.source === 'body');
   const steps = pathSteps(ctx, r, rq, refs);
   if (bodyRefs.length) steps.push(ctx.add(P.extractBody(`EV-body-${r.id}`, bodyRefs.map((b, i) => [`b${i}`, b.name]))));
   if (rq.setHeaders || rq.setQuery || rq.removeHeaders || rq.removeQuery) {
     const w = new TemplateWriter(ctx, r, bodyRefs);
-    const sorted = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+    const sorted = (m: Record<string, TemplatePart[]>) => Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1));
     const edits: P.MessageEdits = {
       removeHeaders: rq.removeHeaders?.map((h, i) => headerName(h, `${at}.removeHeaders[${i}]`)),
       removeQuery: rq.removeQuery?.map((q, i) => queryName(q, `${at}.removeQuery[${i}]`)),
-      setHeaders: sorted(rq.setHeaders).map(([h, v]) => [headerName(h, `${at}.setHeaders`), w.write(v, `${at}.setHeaders.${h}`)]),
-      setQuery: sorted(rq.setQuery).map(([q, v]) => [queryName(q, `${at}.setQuery`), w.write(v, `${at}.setQuery.${q}`)]),
+      setHeaders: sorted(tpl.setHeaders).map(([h, v]) => [headerName(h, `${at}.setHeaders`), w.write(v, `${at}.setHeaders.${h}`)]),
+      setQuery: sorted(tpl.setQuery).map(([q, v]) => [queryName(q, `${at}.setQuery`), w.write(v, `${at}.setQuery.${q}`)]),
     };
     if (w.literals.length) steps.push(ctx.add(P.assignLiterals(`AM-vars-${r.id}`, w.literals)));
     steps.push(ctx.add(P.assignMessage(`AM-req-${r.id}`, 'request', edits)));

@@ -52,10 +52,10 @@ function httpIntegration(route: RouteSpec, ctx: RouteContext): RouteFragment {
   for (const s of bp) {
     if (s.kind === 'param') requestParameters[`integration.request.path.${s.name}`] = `method.request.path.${rename[s.name] ?? s.name}`;
   }
-  const req = route.transform?.request;
+  const tpl = route.templates;
   const found: { in: 'path' | 'query' | 'header'; name: string }[] = [];
-  for (const [h, v] of Object.entries(req?.setHeaders ?? {})) requestParameters[`integration.request.header.${h}`] = nativeSource(v, rename, found)!;
-  for (const [q, v] of Object.entries(req?.setQuery ?? {})) requestParameters[`integration.request.querystring.${q}`] = nativeSource(v, rename, found)!;
+  for (const [h, v] of Object.entries(tpl?.setHeaders ?? {})) requestParameters[`integration.request.header.${h}`] = nativeSource(v, rename, found)!;
+  for (const [q, v] of Object.entries(tpl?.setQuery ?? {})) requestParameters[`integration.request.querystring.${q}`] = nativeSource(v, rename, found)!;
   params.push(...found.map((p) => ({ ...p, required: false })));
   const uriPath = bp.length ? uriTemplate(bp) : '';
   return {
@@ -79,11 +79,11 @@ export const emitBackend: RouteEmitter = (route, ctx) => {
     // Header and query values parameter mapping can express are mapped on the proxy integration
     // too (transform.ts sends the others through the transform function); without this they were
     // dropped for function backends.
-    const req = route.transform?.request;
+    const tpl = route.templates;
     const found: { in: 'path' | 'query' | 'header'; name: string }[] = [];
     const requestParameters: Record<string, string> = {};
-    for (const [h, v] of Object.entries(req?.setHeaders ?? {})) requestParameters[`integration.request.header.${h}`] = nativeSource(v, ctx.resource.rename, found)!;
-    for (const [q, v] of Object.entries(req?.setQuery ?? {})) requestParameters[`integration.request.querystring.${q}`] = nativeSource(v, ctx.resource.rename, found)!;
+    for (const [h, v] of Object.entries(tpl?.setHeaders ?? {})) requestParameters[`integration.request.header.${h}`] = nativeSource(v, ctx.resource.rename, found)!;
+    for (const [q, v] of Object.entries(tpl?.setQuery ?? {})) requestParameters[`integration.request.querystring.${q}`] = nativeSource(v, ctx.resource.rename, found)!;
     return {
       ...(found.length ? { params: found.map((p) => ({ ...p, required: false })) } : {}),
       proxied: true,
