@@ -11,15 +11,19 @@ export type Wait = (ms: number) => Promise<void>;
 
 export const sleep: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `call` once, then again while the retry allows; the last answer or error is the result. */
-export async function withRetries<T extends { readonly status: number }>(r: RetrySpec | undefined, call: () => Promise<T>, wait: Wait = sleep): Promise<T> {
+/**
+ * `call` once, then again while the retry allows; the last answer or error is the result.
+ * `noAnswer` false: a try with no answer is never retried (API Management goes to on-error).
+ * @default noAnswer true
+ */
+export async function withRetries<T extends { readonly status: number }>(r: RetrySpec | undefined, call: () => Promise<T>, wait: Wait = sleep, noAnswer = true): Promise<T> {
   for (let n = 1; ; n++) {
     const last = !r || n > r.attempts;
     let answer: T;
     try {
       answer = await call();
     } catch (e) {
-      if (last || !(e instanceof BackendError) || !retriesNoAnswer(r)) throw e;
+      if (last || !noAnswer || !(e instanceof BackendError) || !retriesNoAnswer(r)) throw e;
       await wait(retryWaitMs(r, n));
       continue;
     }

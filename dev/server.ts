@@ -240,7 +240,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         const r = functionResult(await fn(e, { functionName: binding }));
         return { statusCode: r.statusCode, headers: r.headers, body: r.body.toString('base64'), isBase64Encoded: true };
       },
-    }),
+    }, profile !== 'azure'),
   };
   ctx.accessLog.subscribe((r) => ctx.metrics.record(r));
   const mcp = createMcpEndpoint(spec, (r) => dispatch(ctx, r), { port });

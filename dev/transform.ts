@@ -51,7 +51,11 @@ export interface DevTransformer {
   run(route: RouteSpec, event: Omit<ProxyEvent, 'resource' | 'httpMethod'> & { method: string; binding?: string }): Promise<TransformOutcome>;
 }
 
-export function createDevTransformer(spec: GatewaySpec, transport: DevTransport): DevTransformer {
+/**
+ * `retryNoAnswer` false (the azure profile): a try with no answer is not retried, as API
+ * Management's forward-request jumps to on-error. @default true
+ */
+export function createDevTransformer(spec: GatewaySpec, transport: DevTransport, retryNoAnswer = true): DevTransformer {
   const config: TransformConfig = { version: 1, routes: spec.routes.filter((r) => spec.backends[r.backend].type !== 'mock').map((r) => transformRoute(r, spec)) };
   // Each request runs on a transformer of its own, over a transport that records why a call
   // failed: the generated code turns a throw into its own 502/504, and the profile's answer
@@ -65,7 +69,7 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport)
       const backend = u.hostname.endsWith(PLACEHOLDER) ? u.hostname.slice(0, -PLACEHOLDER.length) : '';
       try {
         // The route's retries (dev/retry.ts); the failure recorded is the last try's.
-        return await withRetries(store.retry, () => transport.http(backend, u.pathname + u.search, init));
+        return await withRetries(store.retry, () => transport.http(backend, u.pathname + u.search, init), undefined, retryNoAnswer);
       } catch (e) {
         store.failure = e instanceof BackendError ? e.kind : 'badGateway';
         throw e;

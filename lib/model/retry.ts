@@ -6,7 +6,8 @@
  *
  * Semantics every target and dev follow: `timeoutMs` bounds each try; a try is retried when it
  * got no answer (`connect-failure`: refused, reset, or its timeout) or answered a listed status,
- * up to `attempts` more tries; before retry n the gateway waits up to min(baseMs * 2^(n-1), maxMs).
+ * up to `attempts` more tries; before retry n the gateway waits up to min((2^n - 1) * baseMs, maxMs)
+ * (Envoy's fully jittered back-off draws retry n's wait from [0, (2^n - 1) * base), capped at max).
  */
 import { z } from 'zod';
 import type { SpecIssue } from './errors';
@@ -31,7 +32,7 @@ const RetrySchema = z
       }),
     backoff: z
       .strictObject({
-        baseMs: z.number().int().min(1).max(60_000).meta({ description: 'The longest wait before the first retry, in milliseconds; each later wait may be twice the one before.' }),
+        baseMs: z.number().int().min(1).max(60_000).meta({ description: 'The longest wait before the first retry, in milliseconds; retry n waits at most (2^n - 1) x baseMs (baseMs, 3 x baseMs, 7 x baseMs...), as Envoy\'s back-off.' }),
         maxMs: z.number().int().min(1).max(300_000).optional().meta({ description: 'The longest wait between tries, in milliseconds. Default: ten times baseMs (Envoy\'s rule).' }),
       })
       .optional()
@@ -94,9 +95,12 @@ export function checkRetry(r: RetryInput, ctx: RouteFieldContext, issues: SpecIs
 /** The route field `retry` (schema.ts puts it on Route; lib/model/route-field.ts does the rest). */
 export const Retry = routeField(RetrySchema, { normalize: normalizeRetry, check: checkRetry });
 
-/** The longest wait before retry `n` (1-based): baseMs doubled n-1 times, at most maxMs. */
+/**
+ * The longest wait before retry `n` (1-based): (2^n - 1) x baseMs, at most maxMs, the upper bound
+ * of Envoy's jittered back-off for that retry (base, 3 x base, 7 x base...).
+ */
 export function retryWaitMs(r: RetrySpec, n: number): number {
-  return Math.min(r.backoff.baseMs * 2 ** (n - 1), r.backoff.maxMs);
+  return Math.min((2 ** n - 1) * r.backoff.baseMs, r.backoff.maxMs);
 }
 
 /** Whether a try that answered `status` is retried. */

@@ -23,25 +23,28 @@ type Target = { group: string; kind: string; name: string; sectionName?: string 
 const QUOTA_UNIT = { day: 'Day', week: 'Week', month: 'Month' } as const;
 
 /**
- * The HTTPRoute rule's timeouts of a proxied route. With retries, Envoy's request timeout bounds
- * every try and wait (retryDeadlineMs) and backendRequest each try, as timeoutMs does elsewhere.
+ * The HTTPRoute rule's timeouts of a proxied route. With retries, `request` bounds every try and
+ * wait (retryDeadlineMs) and the BackendTrafficPolicy's perRetry.timeout each try; no
+ * backendRequest: Envoy Gateway (v1.9.0, processRouteTimeout) makes a rule's backendRequest the
+ * route timeout when the rule has no retry of its own, which would cap every try and wait at one
+ * try's bound.
  */
 export function ruleTimeouts(route: RouteSpec): Record<string, string> {
-  if (route.retry) return { request: duration(retryDeadlineMs(route.timeoutMs, route.retry)), backendRequest: duration(route.timeoutMs) };
-  return { request: duration(route.timeoutMs) };
+  return { request: duration(retryDeadlineMs(route.timeoutMs, route.retry)) };
 }
 
 /**
  * Envoy's retry: `connect-failure` is its connect-failure and reset (no answer: refused, reset or
- * the try's timeout); its `5xx` counts no answer too, as the model's does.
+ * the try's timeout); its `5xx` counts no answer too, as the model's does. perRetry.timeout is the
+ * route's timeoutMs: each try's bound.
  */
-function retryPolicy(r: RetrySpec): Record<string, unknown> {
+function retryPolicy(r: RetrySpec, timeoutMs: number): Record<string, unknown> {
   const codes = retryStatuses(r);
   const triggers = [...(r.on.includes('connect-failure') ? ['connect-failure', 'reset'] : []), ...(r.on.includes('5xx') ? ['5xx'] : []), ...(codes.length ? ['retriable-status-codes'] : [])];
   return {
     numRetries: r.attempts,
     retryOn: { triggers, ...(codes.length ? { httpStatusCodes: codes } : {}) },
-    perRetry: { backOff: { baseInterval: duration(r.backoff.baseMs), maxInterval: duration(r.backoff.maxMs) } },
+    perRetry: { timeout: duration(timeoutMs), backOff: { baseInterval: duration(r.backoff.baseMs), maxInterval: duration(r.backoff.maxMs) } },
   };
 }
 
@@ -64,7 +67,7 @@ export function routeTrafficPolicy(spec: GatewaySpec, route: RouteSpec, name: st
       },
     };
   }
-  if (route.retry) s.retry = retryPolicy(route.retry);
+  if (route.retry) s.retry = retryPolicy(route.retry, route.timeoutMs);
   if (!Object.keys(s).length) return undefined;
   // This policy wins over the HTTPRoute's own (errorsTrafficPolicy): it carries the contract too.
   const overrides = errorOverrides(spec);

@@ -50,6 +50,33 @@ describe('compileAzure: policies validate against the APIM schemas (xmllint)', (
   });
 });
 
+describe('compileAzure: retries', () => {
+  const retrying = (retry: Spec) => ({
+    name: 'r',
+    backends: { api: { type: 'http', url: 'https://api.example.com' } },
+    routes: [{ id: 'get', method: 'GET', path: '/r', backend: 'api', auth: 'none', retry }],
+  });
+  const allPolicies = (plan: ApimPlan) => [plan.apiPolicy, ...plan.operations.map((o) => o.policy), ...plan.products.map((p) => p.policy), ...((plan as any).fragments ?? []).map((f: any) => f.policy ?? f.xml ?? '')].join('\n');
+  const retryOf = (xml: string) => /<retry [^>]*>/.exec(xml)![0].replace(/&amp;/g, '&').replace(/&gt;/g, '>').replace(/&lt;/g, '<');
+
+  it('retries answered statuses only (no answer goes to on-error), waits rounded up to 1 s when maxMs allows; xmllint passes', () => {
+    const plan = compile(retrying({ attempts: 2, on: ['connect-failure', '5xx', 429], backoff: { baseMs: 100, maxMs: 4000 } }));
+    const xml = allPolicies(plan);
+    const tag = retryOf(xml);
+    expect(tag).toContain('condition="@(context.Response != null && (context.Response.StatusCode >= 500 || context.Response.StatusCode == 429))"');
+    expect(tag).not.toContain('== null');
+    // baseMs 100 would round to 0 s (immediate retries): with maxMs 4 s it becomes 1 s, doubling.
+    expect(tag).toMatch(/count="2" interval="1" delta="1" max-interval="4" first-fast-retry="false"/);
+    expect(retryOf(allPolicies(compile(retrying({ attempts: 1, on: [503], backoff: { baseMs: 100, maxMs: 400 } }))))).toMatch(/interval="0" first-fast-retry="true"/);
+    expect(apimPolicyErrors(policyFiles(plan))).toBe('');
+  });
+
+  it('refuses a retry on no answer alone, and records that no answer is not retried', () => {
+    expect(problemsOf(retrying({ attempts: 1, on: ['connect-failure'] })).join('\n')).toMatch(/get backend\.retry azure.*retry\.on lists only connect-failure: API Management does not retry a try with no answer/);
+    expect(problemsOf(retrying({ attempts: 1, on: ['connect-failure', 503] }))).toEqual([]);
+  });
+});
+
 describe('compileAzure: mappings', () => {
   const plan = compile(petstore);
   const op = (id: string) => plan.operations.find((o) => o.id === id)!;

@@ -27,12 +27,15 @@ function scripted(script: (number | Error)[]) {
 }
 
 describe('withRetries', () => {
-  it('retries a listed status up to attempts, waiting base, then double, capped at maxMs', async () => {
+  it('retries a listed status up to attempts, waiting (2^n - 1) x base (Envoy\'s bound), capped at maxMs', async () => {
     const r = normalizeRetry({ attempts: 3, on: [503], backoff: { baseMs: 100, maxMs: 250 } });
     const s = scripted([503, 503, 503, 503]);
     expect((await withRetries(r, s.call, s.wait)).status).toBe(503);
     expect(s.tries()).toBe(4);
-    expect(s.waits).toEqual([100, 200, 250]);
+    expect(s.waits).toEqual([100, 250, 250]);
+    const d = scripted([503, 503, 503, 200]);
+    await withRetries(normalizeRetry({ attempts: 3, on: [503] }), d.call, d.wait);
+    expect(d.waits).toEqual([25, 75, 175]);
   });
 
   it('returns the first answer it does not retry', async () => {
@@ -53,6 +56,10 @@ describe('withRetries', () => {
     await expect(withRetries(normalizeRetry({ attempts: 2, on: [503] }), codesOnly.call, codesOnly.wait)).rejects.toThrow('refused');
     const bug = scripted([new Error('a bug'), 200]);
     await expect(withRetries(normalizeRetry({ attempts: 2, on: ['5xx'] }), bug.call, bug.wait)).rejects.toThrow('a bug');
+    // The azure profile: API Management goes to on-error on a try with no answer.
+    const azure = scripted([refused(), 200]);
+    await expect(withRetries(normalizeRetry({ attempts: 2, on: ['connect-failure', '5xx'] }), azure.call, azure.wait, false)).rejects.toThrow('refused');
+    expect(azure.tries()).toBe(1);
     const none = scripted([refused()]);
     await expect(withRetries(undefined, none.call, none.wait)).rejects.toThrow('refused');
     expect(none.waits).toEqual([]);
@@ -95,6 +102,28 @@ describe('anygate dev retries the backend', () => {
       expect([failed.status, hits]).toEqual([503, 3]);
     } finally {
       await dev.close();
+    }
+  });
+
+  it.each([['azure', 1], ['kubernetes', 3]] as const)('on %s: a backend that resets the connection is called %i time(s) (API Management does not retry no answer)', async (profile, calls) => {
+    let resets = 0;
+    const reset = createServer((req) => {
+      resets++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((r) => reset.listen(0, '127.0.0.1', () => r()));
+    const s = toGatewaySpec({
+      name: 't',
+      backends: { api: { type: 'http', url: 'https://api.example.com' } },
+      routes: [{ method: 'GET', path: '/r', backend: 'api', auth: 'none', retry: { attempts: 2, on: ['connect-failure', 503], backoff: { baseMs: 1 } } }],
+    });
+    const dev = await startDev({ spec: s, profile, port: 0, backends: { api: `http://127.0.0.1:${(reset.address() as AddressInfo).port}` } });
+    try {
+      const r = await get(`${dev.url}/r`);
+      expect([r.status >= 500, resets]).toEqual([true, calls]);
+    } finally {
+      await dev.close();
+      await new Promise<void>((r) => reset.close(() => r()));
     }
   });
 

@@ -5,6 +5,7 @@ import { compileKubernetes } from '../../providers/kubernetes/compile';
 import type { K8sObject } from '../../providers/kubernetes/plan';
 import { dnsLabel } from '../../providers/kubernetes/names';
 import { toYaml } from '../../providers/kubernetes/yaml';
+import { k8sProblems } from './crd';
 
 const N = (id: string) => dnsLabel('shop', id);
 import { full, fullInput, traffic } from './fixtures';
@@ -74,6 +75,22 @@ describe('compileKubernetes', () => {
     });
     expect(find(prod, 'HTTPRouteFilter', N('getItem')).urlRewrite.path.replaceRegexMatch.substitution).toBe('/base/items/\\1');
     expect(ruleOf(prod, dnsLabel('createOrder')).timeouts).toEqual({ request: '2m3s456ms' });
+  });
+
+  it('retries: the rule bounds every try and wait (request only, no backendRequest), perRetry.timeout each try', () => {
+    // Envoy Gateway v1.9.0 (processRouteTimeout) turns a rule's backendRequest into the route
+    // timeout when the retry is not on the rule itself: it would cap every try and wait at one try.
+    const spec = toGatewaySpec({
+      name: 'shop',
+      backends: { api: { type: 'http', url: 'https://api.example.com' } },
+      routes: [{ id: 'getItem', method: 'GET', path: '/items/{id}', backend: 'api', auth: 'none', timeoutMs: 2000, retry: { attempts: 2, on: ['connect-failure', 503], backoff: { baseMs: 1000, maxMs: 4000 } } }],
+    } as any);
+    const objects = compileKubernetes(spec).stages[0].objects;
+    // 3 tries of 2 s, and the back-off bounds 1 s then 3 s (Envoy's (2^n - 1) x base).
+    expect(ruleOf(objects, dnsLabel('getItem')).timeouts).toEqual({ request: '10s' });
+    const btp = objects.find((o) => o.kind === 'BackendTrafficPolicy' && (o.spec as any).retry)!;
+    expect((btp.spec as any).retry.perRetry).toEqual({ timeout: '2s', backOff: { baseInterval: '1s', maxInterval: '4s' } });
+    expect(objects.flatMap(k8sProblems)).toEqual([]);
   });
 
   it('binds functions and custom authorizers to Services', () => {

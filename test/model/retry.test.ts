@@ -1,7 +1,7 @@
 /** lib/model/retry.ts: defaults, canonical order, the route rules, and the whole request's bound. */
 import { toGatewaySpec, type GatewayInput } from '../../lib/model';
 import { SpecValidationError } from '../../lib/model/errors';
-import { retryDeadlineMs, retriesNoAnswer, retriesStatus } from '../../lib/model/retry';
+import { retryDeadlineMs, retryWaitMs, retriesNoAnswer, retriesStatus } from '../../lib/model/retry';
 
 const spec = (route: Record<string, unknown>, backends: GatewayInput['backends'] = { api: { type: 'http', url: 'https://api.example.com' } }) =>
   toGatewaySpec({ name: 't', backends, routes: [{ method: 'GET', path: '/r', backend: 'api', auth: 'none', ...route }] } as GatewayInput);
@@ -17,7 +17,7 @@ const errors = (f: () => unknown): string[] => {
 };
 
 describe('retry on a route', () => {
-  it('fills the defaults: no answer and gateway errors, 25 ms doubling to 250 ms', () => {
+  it('fills the defaults: no answer and gateway errors, 25 ms back-off bound up to 250 ms', () => {
     expect(spec({ retry: { attempts: 2 } }).routes[0].retry).toEqual({ attempts: 2, on: ['connect-failure', 502, 503, 504], backoff: { baseMs: 25, maxMs: 250 } });
     expect(spec({}).routes[0].retry).toBeUndefined();
   });
@@ -41,7 +41,10 @@ describe('retry on a route', () => {
 
   it('bounds the whole request by every try and the longest waits', () => {
     const r = spec({ timeoutMs: 1000, retry: { attempts: 3, backoff: { baseMs: 100, maxMs: 250 } } }).routes[0];
-    expect(retryDeadlineMs(r.timeoutMs, r.retry)).toBe(4 * 1000 + 100 + 200 + 250);
+    // Envoy's back-off bound for retry n is (2^n - 1) x base: 100, 300, 700, each capped at 250.
+    expect(retryDeadlineMs(r.timeoutMs, r.retry)).toBe(4 * 1000 + 100 + 250 + 250);
+    const d = spec({ timeoutMs: 1000, retry: { attempts: 3 } }).routes[0].retry!;
+    expect([1, 2, 3].map((n) => retryWaitMs(d, n))).toEqual([25, 75, 175]);
     expect(retryDeadlineMs(1000, undefined)).toBe(1000);
   });
 });

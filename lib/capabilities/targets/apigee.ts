@@ -104,7 +104,7 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
     'backend.http': n('TargetEndpoint; backend 4xx/5xx pass through with response transforms (success.codes)', { check: targetUrlChecks }),
     'backend.weighted': n('LoadBalancer of TargetServers (one base path)', { check: weightedChecks }),
     'backend.circuitBreaker': e('LoadBalancer MaxFailures over a target server'),
-    'backend.retry': u('Apigee retries only by failing over to another target server of a LoadBalancer (RetryEnabled, two servers at least), with no count and no wait: it cannot retry a backend a given number of times; retry in the client, or in the backend'),
+    'backend.retry': u('Apigee X retries only by failing over to another target server of a LoadBalancer (RetryEnabled), with no count and no wait between tries: it cannot retry a backend a given number of times; retry in the client, or in the backend'),
     'backend.function': n('TargetEndpoint on the function host with a Google ID token (deployment service account; audience per environment from a key-value map)'),
     'backend.mock': n('AssignMessage + RouteRule without target', { check: all(mockChecks, mockHeaderChecks) }),
     'backend.timeout': n('TargetEndpoint io.timeout.millis'),

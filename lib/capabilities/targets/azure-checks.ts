@@ -76,6 +76,17 @@ export const corsChecks: Check = (ctx) => {
   ]);
 };
 
+/**
+ * A retry on no answer alone does nothing on API Management: a try that times out or is refused
+ * jumps to on-error (forward-request has no ignore-error), so the retry condition never sees it.
+ */
+export const retryChecks: Check = (ctx) =>
+  usedRoutes(ctx).flatMap((r) =>
+    r.retry && !r.retry.on.some((c) => c !== 'connect-failure')
+      ? [ctx.problem(r.id, 'retry.on lists only connect-failure: API Management does not retry a try with no answer (it goes to on-error); list the statuses to retry (503...), or remove retry')]
+      : [],
+  );
+
 export const mockChecks: Check = (ctx) =>
   strings(
     ctx,

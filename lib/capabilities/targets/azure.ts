@@ -22,6 +22,7 @@ import {
   queryChecks,
   requestHeaderChecks,
   responseHeaderChecks,
+  retryChecks,
   stageAndOptionChecks,
 } from './azure-checks';
 import { differs, emulated as e, native as n, ratesOf, sizeLimit, unsupported as u } from './helpers';
@@ -53,7 +54,13 @@ export const AZURE: TargetRecords<AzureSku> = {
     'backend.http': n('Backend + set-backend-service'),
     'backend.weighted': n('load-balanced Backend pool'),
     'backend.circuitBreaker': n('Backend circuit breaker rule'),
-    'backend.retry': n('retry around forward-request (buffer-request-body), its condition on context.Response (null: no answer)', { differences: [differs('timeout', 'waits between tries are whole seconds (the retry policy\'s interval, delta and max-interval): baseMs and maxMs are rounded to the nearest second, so waits under half a second become immediate retries, and exponential waits vary by 20% either way', 'set backoff in whole seconds')] }),
+    'backend.retry': n('retry around forward-request (buffer-request-body), its condition on the answer\'s status (context.Response not null)', {
+      check: retryChecks,
+      differences: [
+        differs('status', 'a try with no answer (timeout, refused connection) is not retried: API Management goes to on-error', 'retry in the client, or make the backend answer 503 when it cannot serve'),
+        differs('timeout', 'waits between tries are whole seconds (the retry policy\'s interval, delta and max-interval): baseMs and maxMs are rounded to the nearest second, a baseMs under half a second becoming 1 s when maxMs is 1 s or more (else every retry is immediate); APIM\'s waits are interval + (2^(n-1) - 1) x delta, varying by 20% either way', 'set backoff in whole seconds'),
+      ],
+    }),
     'backend.function': n('Backend on the function app, sending its function key (x-functions-key) from a secret named value', { check: functionChecks }),
     'backend.mock': n('return-response (with the CORS headers)', { check: mockChecks }),
     'backend.timeout': n('forward-request timeout-ms from the route (or defaults, or backend) timeoutMs'),

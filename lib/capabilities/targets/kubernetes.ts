@@ -189,7 +189,7 @@ export const KUBERNETES: TargetRecords = {
     'backend.function': n('Service reference, given per stage in the kubernetes options'),
     'backend.mock': n('HTTPRouteFilter directResponse (Envoy Gateway extension)'),
     'backend.timeout': n('HTTPRoute rule timeouts.request', { differences: D['backend.timeout'] }),
-    'backend.retry': n('BackendTrafficPolicy retry (numRetries, retryOn, perRetry.backOff); the rule\'s timeouts.backendRequest bounds each try and timeouts.request every try and wait'),
+    'backend.retry': n('BackendTrafficPolicy retry (numRetries, retryOn, perRetry.backOff); its perRetry.timeout bounds each try and the rule\'s timeouts.request every try and wait (no backendRequest: Envoy Gateway would make it the whole request\'s bound)'),
     'auth.jwt': n('SecurityPolicy jwt provider with remoteJWKS; a credential sent twice is not refused (Envoy reads one copy; refusing needs Lua or CEL, which anygate does not generate)', { check: jwtCheck, differences: D['auth.jwt'] }),
     'auth.scopes': n('SecurityPolicy authorization rule on the token scopes', { check: scopesCheck, differences: D['auth.scopes'] }),
     'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets; a credential sent twice is not refused (Envoy reads one copy; refusing needs Lua or CEL, which anygate does not generate)', { check: apiKeyCheck, differences: D['auth.apiKey'] }),

@@ -2,11 +2,13 @@
  * The backend concern: a mock answers in inbound (return-response, with the CORS headers); a
  * proxied route selects its Backend and forwards with the route's timeout (forward-request
  * timeout-ms; APIM's default is 300 s), inside a retry when the route retries: the condition reads
- * context.Response (null when the try got no answer), waits are whole seconds.
+ * the answer's status, waits are whole seconds. A try with no answer (timeout, refused) is never
+ * retried: "if an error occurs, processing immediately jumps to the on-error policy section" and
+ * forward-request has no ignore-error (the capability record says so; connect-failure is dropped).
  * https://learn.microsoft.com/azure/api-management/forward-request-policy
  * https://learn.microsoft.com/azure/api-management/retry-policy
  */
-import { retriesNoAnswer, retryStatuses, type RetrySpec } from '../../../lib/model/retry';
+import { retryStatuses, type RetrySpec } from '../../../lib/model/retry';
 import type { RouteSpec } from '../../../lib/model/types';
 import { policyJson, policyText } from '../expressions';
 import { el, type XNode } from '../xml';
@@ -35,21 +37,24 @@ export function mockResponse(route: RouteSpec, ctx: EmitContext): XNode {
   );
 }
 
-/** The retry condition: C# over fixed numbers only (no spec string reaches it). */
+/**
+ * The retry condition: C# over fixed numbers only (no spec string reaches it). Only answered tries
+ * reach it (no answer goes to on-error), so only statuses are read; the null check guards anyway.
+ */
 function retryCondition(r: RetrySpec): string {
   const answered = [...(r.on.includes('5xx') ? ['context.Response.StatusCode >= 500'] : []), ...retryStatuses(r).map((c) => `context.Response.StatusCode == ${c}`)];
-  const statuses = answered.join(' || ');
-  if (!retriesNoAnswer(r)) return `@(context.Response != null && (${statuses}))`;
-  return `@(${['context.Response == null', ...answered].join(' || ')})`;
+  return `@(context.Response != null && (${answered.join(' || ')}))`;
 }
 
 /**
  * forward-request inside retry. APIM waits interval + (2^(n-1) - 1) x delta before retry n, up
- * to max-interval (all whole seconds): interval = delta = baseMs gives the model's doubling.
+ * to max-interval (all whole seconds): interval = delta = base gives base, 2 x base, 4 x base,
+ * within the model's bound (2^n - 1) x base. A base under half a second rounds to 0 (every retry
+ * immediate): when maxMs is 1 s or more it becomes 1 s, so the waits still grow.
  */
 function withRetry(r: RetrySpec, forward: XNode): XNode {
-  const base = Math.round(r.backoff.baseMs / 1000);
   const max = Math.round(r.backoff.maxMs / 1000);
+  const base = r.backoff.maxMs >= 1000 ? Math.max(1, Math.round(r.backoff.baseMs / 1000)) : Math.round(r.backoff.baseMs / 1000);
   const exponential = base > 0 && max > base;
   return el(
     'retry',
