@@ -33,6 +33,7 @@ import { compileAws } from './compile';
 import { cfnMethodSetting, cfnMethodSettingBytes } from './stage';
 import type { AwsPlan } from './plan';
 import { agentCoreGatewayName } from '../../lib/capabilities/targets/aws-mcp';
+import { secretResourceArn } from './llm';
 
 export interface AwsGatewayProps {
   /** The gateway: a Gateway from the builder, or a validated GatewaySpec. */
@@ -326,8 +327,7 @@ export class AwsGateway extends Construct {
     new lambda.CfnPermission(this, 'InvokeLlmProxy', { action: 'lambda:InvokeFunction', functionName: fn.functionArn, principal: 'apigateway.amazonaws.com', sourceArn: executeApiArn });
     for (const [backend, secret] of Object.entries(llm.secrets).sort()) {
       fn.addEnvironment(llmKeySecretEnv(backend), secret);
-      // A name matches the secret's ARN with the six random characters Secrets Manager appends.
-      const arn = secret.startsWith('arn:') ? secret : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const arn = secretResourceArn(secret, (name) => stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }));
     }
     let table: dynamodb.Table | undefined;

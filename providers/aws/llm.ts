@@ -23,6 +23,18 @@ export function llmKeySecret(b: LlmBackendSpec): string | undefined {
 }
 
 /**
+ * The IAM resource of a provider key's secret. Secrets Manager appends `-` and six random
+ * characters to a secret's name in its ARN: a name, or a partial ARN (one without that suffix),
+ * matches only with `-??????` appended; a complete ARN (ending in `-` and six letters or digits)
+ * is used as written. `arnOf` formats a name into the stack's ARN.
+ */
+export function secretResourceArn(secret: string, arnOf: (name: string) => string): string {
+  if (!secret.startsWith('arn:')) return arnOf(`${secret}-??????`);
+  const name = secret.split(':').slice(6).join(':');
+  return /-[A-Za-z0-9]{6}$/.test(name) ? secret : `${secret}-??????`;
+}
+
+/**
  * Where the proxy reads the caller of a per-caller budget: the API key API Gateway checked when
  * every alternative presents one, else the authorizer's principal (JWT subject, custom principal).
  * The records refuse routes whose alternatives identify callers differently.

@@ -5,6 +5,7 @@ import { targetProblems } from '../../lib/capabilities/support';
 import { formatProblem } from '../../lib/model/errors';
 import { toGatewaySpec, validateGateway } from '../../lib/model/normalize';
 import { cfnLintErrors, scratch } from '../validators';
+import { secretResourceArn } from '../../providers/aws/llm';
 import { resourcesOfType, synthAws } from './helpers';
 
 /** LLM backends on AWS: the generated LLM proxy, its role, the token table and the provider key's secret. */
@@ -59,6 +60,19 @@ describe('AWS LLM backends (generated LLM proxy)', () => {
     const file = path.join(scratch('aws-llm'), 'template.json');
     writeFileSync(file, JSON.stringify(json));
     expect(cfnLintErrors(file)).toEqual([]);
+  });
+
+  it('a partial secret ARN (no six-character suffix) gets -?????? in the IAM resource; a complete ARN and a name are matched as before', () => {
+    const arn = (ref: string) => {
+      const { json } = synthAws(input({ apiKey: { secretRef: `aws-secretsmanager:${ref}` } }, 'none'));
+      const statements = resourcesOfType(json, 'AWS::IAM::Policy').flatMap(([, r]) => r.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
+      return JSON.stringify(statements.find((s) => s.Action === 'secretsmanager:GetSecretValue')!.Resource);
+    };
+    const base = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/openai';
+    expect(arn(base)).toBe(JSON.stringify(`${base}-??????`));
+    expect(arn(`${base}-AbC123`)).toBe(JSON.stringify(`${base}-AbC123`));
+    expect(secretResourceArn('prod/openai', (n) => `arn:x:${n}`)).toBe('arn:x:prod/openai-??????');
+    expect(secretResourceArn(`${base}-v2`, (n) => n)).toBe(`${base}-v2-??????`);
   });
 
   it('without a budget there is no table and no DynamoDB grant; without a key no secret grant; logical ids stay put when a route is added', () => {

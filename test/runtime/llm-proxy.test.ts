@@ -5,7 +5,9 @@ import { bundleHandler, handlerCode, omittedFeatures } from '../../lib/runtime/b
 import type { LlmBackendConfig, LlmProxyConfig, LlmRoute } from '../../lib/runtime/llm/config';
 import { scratch } from '../validators';
 import { dynamoStore, type TokenStore } from '../../lib/runtime/llm/budget';
-import { createLlmProxy, type GuardCheck, type LlmProxyDeps } from '../../lib/runtime/llm/handler';
+import { createLlmProxy, KEY_TTL_MS, OUTPUT_GUARD_MARGIN_MS, type GuardCheck, type LlmProxyDeps } from '../../lib/runtime/llm/handler';
+import { azureAcceptsStreamOptions, llmApi } from '../../lib/runtime/llm/upstream';
+import { dimensionValue } from '../../lib/runtime/llm/metrics';
 import type { ProxyEvent } from '../../lib/runtime/transform/event';
 import type { HttpAnswer, HttpInit } from '../../lib/runtime/transform/transport';
 
@@ -160,13 +162,145 @@ describe('generated LLM proxy', () => {
     h.reply({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: Buffer.from(sse) });
     const res = await h.proxy(event({ body: JSON.stringify({ ...chat, stream: true }) }));
     expect(res.statusCode).toBe(200);
-    expect(res.body).toBe(sse);
+    // The usage chunk the proxy asked for is counted, then removed: the client did not ask for it.
+    expect(res.body).toBe(['data: {"choices":[{"delta":{"content":"Hi"}}]}', 'data: [DONE]', ''].join('\n\n'));
     expect(JSON.parse(h.calls[1].init.body!.toString())).toEqual({ ...chat, stream: true, stream_options: { include_usage: true } });
     expect([...h.store.items.values()][0].tokens).toBe(20);
     // An error answer is not counted.
     h.reply(answer({ total_tokens: 500 }, 400));
     expect((await h.proxy(event())).statusCode).toBe(400);
     expect([...h.store.items.values()][0].tokens).toBe(20);
+  });
+
+  it('a client that did not ask for usage gets its stream without the usage chunk or the usage: null fields; one that asked gets it as sent', async () => {
+    const h = harness(config({ tokenLimit: { tokens: 1000, windowSeconds: 60, estimatePrompt: false } }));
+    const chunks = ['data: {"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}],"usage":null}', 'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}', 'data: {"id":"c","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2,"total_tokens":9}}', 'data: [DONE]', ''];
+    const sse = chunks.join('\r\n\r\n');
+    h.reply({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: Buffer.from(sse) });
+    const res = await h.proxy(event({ body: JSON.stringify({ ...chat, stream: true }) }));
+    const events = res.body.split('\r\n\r\n').filter(Boolean).map((e) => e.slice(6));
+    expect(events).toEqual(['{"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}', '{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}', '[DONE]']);
+    expect(res.body.endsWith('[DONE]\r\n\r\n')).toBe(true);
+    expect([...h.store.items.values()][0].tokens).toBe(9);
+    // Asked by the client: passed through as sent, and counted.
+    const asked = await h.proxy(event({ body: JSON.stringify({ ...chat, stream: true, stream_options: { include_usage: true } }) }));
+    expect(asked.body).toBe(sse);
+    expect(JSON.parse(h.calls[1].init.body!.toString()).stream_options).toEqual({ include_usage: true });
+    expect([...h.store.items.values()][0].tokens).toBe(18);
+    // Azure's content-filter chunk (choices: [] without usage) is not the usage chunk: kept.
+    const filter = 'data: {"choices":[],"prompt_filter_results":[{"prompt_index":0}]}\n\ndata: {"choices":[],"usage":{"total_tokens":3}}\n\ndata: [DONE]\n\n';
+    h.reply({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: Buffer.from(filter) });
+    expect((await h.proxy(event({ body: JSON.stringify({ ...chat, stream: true }) }))).body).toBe('data: {"choices":[],"prompt_filter_results":[{"prompt_index":0}]}\n\ndata: [DONE]\n\n');
+  });
+
+  it('asks for the usage chunk only on chat/completions and completions, and on Azure only from api-version 2024-08-01-preview; elsewhere the tokenizer counts', async () => {
+    expect([azureAcceptsStreamOptions('2024-08-01-preview'), azureAcceptsStreamOptions('2024-10-21'), azureAcceptsStreamOptions('2025-01-01-preview'), azureAcceptsStreamOptions('2024-07-01-preview'), azureAcceptsStreamOptions('2024-06-01'), azureAcceptsStreamOptions('2023-12-01-preview'), azureAcceptsStreamOptions('2024-8-01'), azureAcceptsStreamOptions('latest')]).toEqual([true, true, true, false, false, false, false, false]);
+    expect(['/chat/completions', '/v1/completions', '/responses', '/embeddings', '/chat/completions/'].map(llmApi)).toEqual(['chat', 'completions', 'responses', 'other', 'chat']);
+    const streamed = JSON.stringify({ ...chat, stream: true });
+    const sse = 'data: {"choices":[{"delta":{"content":"one two"}}]}\n\ndata: [DONE]\n\n';
+    const azure = (apiVersion: string) => {
+      const h = harness(config({ provider: 'azure-openai', url: 'https://r.openai.azure.com/openai/deployments/gpt4o', query: { 'api-version': apiVersion }, keyHeader: 'api-key', tokenLimit: { tokens: 1000, windowSeconds: 60, estimatePrompt: false } }));
+      h.reply({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: Buffer.from(sse) });
+      return h;
+    };
+    const old = azure('2024-06-01');
+    const res = await old.proxy(event({ body: streamed }));
+    expect(JSON.parse(old.calls[0].init.body!.toString())).toEqual({ ...chat, stream: true });
+    expect(res.body).toBe(sse);
+    // Tokenizer: prompt 3 + (3 + 2) = 8, completion 2.
+    expect([...old.store.items.values()][0].tokens).toBe(10);
+    const recent = azure('2024-10-21');
+    await recent.proxy(event({ body: streamed }));
+    expect(JSON.parse(recent.calls[0].init.body!.toString()).stream_options).toEqual({ include_usage: true });
+    // Another path (a catch-all route to /embeddings) is never given stream_options.
+    const other = harness(config({ tokenLimit: { tokens: 1000, windowSeconds: 60, estimatePrompt: false } }, { resource: '/v1/{proxy+}', backendPath: '/{proxy+}' }));
+    await other.proxy(event({ resource: '/v1/{proxy+}', pathParameters: { proxy: 'embeddings' }, body: streamed }));
+    expect(other.calls[0].url).toBe('https://llm.example.com/v1/embeddings');
+    expect(JSON.parse(other.calls[0].init.body!.toString())).toEqual({ ...chat, stream: true });
+  });
+
+  it('the Responses API: usage from the response object, and from the response.completed event of a stream (never stream_options)', async () => {
+    const h = harness(config({ tokenLimit: { tokens: 1000, windowSeconds: 60, estimatePrompt: false } }, { resource: '/v1/responses', backendPath: '/responses' }));
+    const ev = (body: unknown) => event({ resource: '/v1/responses', body: JSON.stringify(body) });
+    h.reply({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ object: 'response', output: [{ type: 'message', content: [{ type: 'output_text', text: 'Hi' }] }], usage: { input_tokens: 11, output_tokens: 4, total_tokens: 15 } })) });
+    expect((await h.proxy(ev({ model: 'gpt-4o', input: 'Hello' }))).statusCode).toBe(200);
+    expect([...h.store.items.values()][0].tokens).toBe(15);
+    const sse = ['event: response.output_text.delta', 'data: {"type":"response.output_text.delta","delta":"Hi"}', '', 'event: response.completed', 'data: {"type":"response.completed","response":{"usage":{"input_tokens":20,"output_tokens":5,"total_tokens":25}}}', '', ''].join('\n');
+    h.reply({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: Buffer.from(sse) });
+    const res = await h.proxy(ev({ model: 'gpt-4o', input: 'Hello', stream: true }));
+    expect(res.body).toBe(sse);
+    expect(JSON.parse(h.calls[1].init.body!.toString())).toEqual({ model: 'gpt-4o', input: 'Hello', stream: true });
+    expect([...h.store.items.values()][0].tokens).toBe(40);
+  });
+
+  it('drops the provider\'s headers (openai-*, x-ratelimit-*, cookies, Azure ids); the proxy\'s budget headers are the only x-ratelimit-* a client sees', async () => {
+    const h = harness(config({ tokenLimit: { tokens: 20, windowSeconds: 60, estimatePrompt: false } }));
+    const upstream = { 'Content-Type': 'application/json', 'openai-organization': 'org-secret', 'openai-processing-ms': '12', 'x-ratelimit-remaining-tokens': '999', 'x-ratelimit-limit-requests': '10', 'Set-Cookie': '__cf_bm=x', 'apim-request-id': 'a1', 'x-ms-region': 'East US', 'x-request-id': 'req_abc', 'cache-control': 'no-cache' };
+    h.reply({ ...answer({ total_tokens: 15 }), headers: upstream });
+    const res = await h.proxy(event());
+    expect(res.statusCode).toBe(200);
+    expect(Object.keys(res.headers).filter((k) => !k.startsWith('access-control')).sort()).toEqual(['cache-control', 'content-type']);
+    await h.proxy(event());
+    const spent = await h.proxy(event());
+    expect(spent.statusCode).toBe(429);
+    expect(Object.keys(spent.headers).filter((k) => k.startsWith('x-ratelimit'))).toEqual(['x-ratelimit-remaining-tokens']);
+    expect(spent.headers['x-ratelimit-remaining-tokens']).toBe('0');
+  });
+
+  it('an upstream 401 or 403 is the contract\'s 502 (the body may echo the key); a 401 drops the cached key; the key is read again after 5 minutes', async () => {
+    const h = harness(config());
+    await h.proxy(event());
+    expect(h.keyReads()).toBe(1);
+    h.reply({ status: 401, headers: { 'content-type': 'application/json', 'x-request-id': 'req_up' }, body: Buffer.from('{"error":{"message":"Incorrect API key provided: sk-prov****ider"}}') });
+    const denied = await h.proxy(event());
+    expect(denied.statusCode).toBe(502);
+    expect(JSON.parse(denied.body).error.code).toBe('bad_gateway');
+    expect(denied.body).not.toContain('sk-');
+    expect(h.lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'error', upstreamRequestId: 'req_up' })]);
+    h.reply({ status: 403, headers: {}, body: Buffer.from('{"error":"key sk-prov****ider has no access"}') });
+    expect((await h.proxy(event())).statusCode).toBe(502);
+    expect(h.keyReads()).toBe(2);
+    h.reply(answer({ total_tokens: 15 }));
+    await h.proxy(event());
+    expect(h.keyReads()).toBe(2);
+    h.tick(KEY_TTL_MS - 1);
+    await h.proxy(event());
+    expect(h.keyReads()).toBe(2);
+    h.tick(1);
+    await h.proxy(event());
+    expect(h.keyReads()).toBe(3);
+    const native = harness(config({}, {}, 'native'));
+    native.reply({ status: 401, headers: {}, body: Buffer.from('sk-x') });
+    expect(JSON.parse((await native.proxy(event())).body)).toEqual({ message: 'Bad gateway' });
+  });
+
+  it('a failed count after the model answered is logged and the answer still returned (fail open on counting only)', async () => {
+    const h = harness(config({ tokenLimit: { tokens: 1000, windowSeconds: 60, estimatePrompt: false } }));
+    h.store.add = async () => {
+      const e = new Error('throttled');
+      e.name = 'ProvisionedThroughputExceededException';
+      throw e;
+    };
+    const res = await h.proxy(event());
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).choices[0].message.content).toBe('Hi!');
+    expect(JSON.parse(h.lines[0])).toMatchObject({ level: 'error', message: 'token count not recorded', tokens: 15, error: 'ProvisionedThroughputExceededException' });
+  });
+
+  it('the model\'s deadline runs from the request\'s start: the route\'s timeout less the time spent and the OUTPUT guard\'s margin', async () => {
+    let h = harness(config({ tokenLimit: { tokens: 1000, windowSeconds: 60, estimatePrompt: false } }, { timeoutMs: 10_000 }));
+    const slowGet = h.store.get;
+    h.store.get = async (k) => (h.tick(3000), slowGet(k));
+    await h.proxy(event());
+    expect(h.calls[0].init.timeoutMs).toBe(7000);
+    // API Gateway's receipt time counts too, and the OUTPUT guard keeps its share.
+    h = harness(config({ guardrail: { id: 'gr1', version: '2', output: true } }, { timeoutMs: 10_000 }), { guard: async () => false });
+    const t0 = Date.UTC(2026, 0, 1, 12, 0, 10);
+    await h.proxy(event({ requestContext: { requestId: 'r', requestTimeEpoch: t0 - 2000, identity: { apiKeyId: 'k' } } }));
+    expect(h.calls[0].init.timeoutMs).toBe(10_000 - 2000 - OUTPUT_GUARD_MARGIN_MS);
+    // Nothing left: 504 without calling the model.
+    await h.proxy(event({ requestContext: { requestId: 'r', requestTimeEpoch: t0 - 9000, identity: { apiKeyId: 'k' } } }));
+    expect(h.calls).toHaveLength(1);
   });
 
   it('writes one CloudWatch EMF line per answered call with the configured dimensions', async () => {
@@ -188,6 +322,11 @@ describe('generated LLM proxy', () => {
     h.reply(new Error('ECONNREFUSED'));
     expect((await h.proxy(event())).statusCode).toBe(502);
     expect(h.lines).toHaveLength(1);
+    // CloudWatch dimension values are ASCII: a principal in another script is escaped, distinct ids stay distinct.
+    h.reply(answer({ total_tokens: 15 }));
+    await h.proxy(event({ keyId: '', principal: 'José 山田' }));
+    expect(JSON.parse(h.lines[1]).Consumer).toBe('Jos\\u00e9 \\u5c71\\u7530');
+    expect([dimensionValue('a\\u00e9'), dimensionValue('aé'), dimensionValue(' \t'), dimensionValue('x'.repeat(2000)).length]).toEqual(['a\\u005cu00e9', 'a\\u00e9', 'unknown', 1024]);
   });
 
   it('Bedrock guardrail: an intervention on the prompt is 403 before the model; on the answer (output: true) 403 after it', async () => {
@@ -212,6 +351,31 @@ describe('generated LLM proxy', () => {
     expect(out.statusCode).toBe(403);
     expect(out.body).not.toContain('Hi!');
     expect(h.calls).toHaveLength(2);
+    // Only the user's turns are screened, every one of them (not system, developer, assistant or tool turns).
+    seen.length = 0;
+    verdict.OUTPUT = false;
+    const conversation = { model: 'm', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'first question' }, { role: 'assistant', content: 'an answer' }, { role: 'user', content: [{ type: 'text', text: 'second question' }] }] };
+    await h.proxy(event({ body: JSON.stringify(conversation) }));
+    expect(seen[0]).toEqual({ source: 'INPUT', texts: ['first question', 'second question'] });
+    // A guardrail call that fails (throttled) is 502 in the error contract, before or after the model.
+    const failing = (source: 'INPUT' | 'OUTPUT', errors: 'anygate' | 'native' = 'anygate') =>
+      harness(config({ guardrail: { id: 'gr1', version: '2', output: true } }, {}, errors), {
+        guard: async (_g, s) => {
+          if (s !== source) return false;
+          const e = new Error('Rate exceeded');
+          e.name = 'ThrottlingException';
+          throw e;
+        },
+      });
+    const outFail = failing('OUTPUT');
+    const r502 = await outFail.proxy(event());
+    expect([r502.statusCode, JSON.parse(r502.body).error.code]).toEqual([502, 'bad_gateway']);
+    expect(r502.body).not.toContain('Hi!');
+    expect(JSON.parse(outFail.lines[0])).toMatchObject({ level: 'error', error: 'ThrottlingException' });
+    const inFail = failing('INPUT', 'native');
+    const n502 = await inFail.proxy(event());
+    expect([n502.statusCode, JSON.parse(n502.body)]).toEqual([502, { message: 'Bad gateway' }]);
+    expect(inFail.calls).toHaveLength(0);
     // Without output, the answer is not screened.
     const inputOnly = harness(config({ guardrail: { id: 'gr1', version: '2', output: false } }), { guard });
     seen.length = 0;

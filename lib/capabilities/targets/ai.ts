@@ -162,13 +162,15 @@ const AWS: Record<AiFeatureId, TargetCapability> = {
     check: awsModels,
     differences: [
       differs('body', 'the proxy buffers the model\'s answer: a streamed (text/event-stream) completion reaches the client in one piece when the model has finished, not chunk by chunk; a Lambda answer holds at most 6 MB'),
-      differs('timeout', 'the proxy gives the model the route\'s timeoutMs less 0.5 s and answers 504 itself; the integration caps at 29 s unless the account\'s integration timeout quota is raised', 'set timeoutMs on the backend, and raise the quota for long completions'),
+      differs('timeout', 'the proxy gives the model the route\'s timeoutMs less 0.5 s, less the time already spent since API Gateway received the request and a margin for an OUTPUT guard, and answers 504 itself; the integration caps at 29 s unless the account\'s integration timeout quota is raised', 'set timeoutMs on the backend, and raise the quota for long completions'),
+      differs('status', 'an upstream 401 or 403 (the provider refused the key) answers 502 bad_gateway, never the provider\'s body; the provider\'s openai-*, x-ratelimit-*, x-ms-*, apim-*, set-cookie and request-id headers are dropped'),
     ],
   }),
   'llm.tokenLimit': e('the generated LLM proxy: one DynamoDB table (PAY_PER_REQUEST, TTL attribute expiresAt) with an item per backend, caller and window; a call is admitted while the window has tokens left (and, with estimatePrompt, while the prompt counted with gpt-tokenizer fits), and the model\'s reported usage (or the counted prompt and completion when it reports none) is added with an atomic UpdateItem ADD after the answer; spent: 429 with Retry-After. The caller is the API key API Gateway checked, the authorizer\'s principal (JWT subject, custom principal) or one budget per gateway', {
     check: awsTokenCallers,
     differences: [
       differs('accuracy', 'usage is counted after each answer: a call admitted under the budget completes and may overshoot it, and so may concurrent calls admitted before the first count lands (as with Azure\'s llm-token-limit without estimation)'),
+      differs('accuracy', 'a streamed call the proxy cannot ask usage of (paths other than chat/completions, completions and responses; Azure OpenAI api-version before 2024-08-01-preview) is counted with gpt-tokenizer, an estimate; a count that fails to be written after the model answered is logged and the answer returned (fails open on counting only)'),
       differs('window', 'windows are fixed and epoch-aligned (a minute, hour or day starts on the clock, not at the first call)'),
       differs('status', 'a spent minute budget answers 429 rate_limited, an hour or day budget 429 quota_exceeded, both with Retry-After (seconds to the window\'s end) and x-ratelimit-remaining-tokens'),
       differs('accuracy', 'an API-key consumer has one key per stage on AWS, so its budget is counted per stage', undefined, (s) => Object.values(s.backends).some((b) => b.type === 'llm' && b.tokenLimit !== undefined && b.tokenLimit.per !== 'gateway') && Object.keys(s.stages).length > 1),
@@ -179,7 +181,7 @@ const AWS: Record<AiFeatureId, TargetCapability> = {
       differs('alerting', 'the consumer dimension is the API key id API Gateway checked (or the authorizer\'s principal), not the consumer\'s name; the client address dimension makes a metric per address (CloudWatch bills per metric)'),
     ],
   }),
-  'llm.promptGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail (source INPUT) on the request\'s messages before the model is called and, with responses: true, (source OUTPUT) on the answer, with the guardrail guards.bedrockGuardrail names (bedrock:ApplyGuardrail on it only); an intervention refuses the call (403)', {
+  'llm.promptGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail (source INPUT) on the request\'s user messages (every role: user turn; system, developer and assistant turns are not screened) before the model is called and, with responses: true, (source OUTPUT) on the answer, with the guardrail guards.bedrockGuardrail names (bedrock:ApplyGuardrail on it only); an intervention refuses the call (403), a failed guardrail call answers 502', {
     check: bedrockGuards('promptSafety'),
     differences: BEDROCK_DIFFERENCES,
   }),

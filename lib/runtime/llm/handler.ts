@@ -21,6 +21,7 @@ import { llmKeySecretEnv, TOKEN_TABLE_ENV } from './env';
 import { counterKey, dynamoStore, sdkDynamoSend, tokenWindow, TTL_GRACE_SECONDS, type TokenStore } from './budget';
 import { emfLine, type MetricDimension } from './metrics';
 import { completionText, contentText, promptTexts, promptTokens, reportedUsage, type CountTokens, type Usage } from './usage';
+import { clientHeaders, llmApi, mayAskUsage, withoutUsageChunk, withUsageRequest } from './upstream';
 
 /** A Bedrock guardrail's verdict on some texts: true when it intervened (the call is refused). */
 export type GuardCheck = (guardrail: { id: string; version: string }, source: 'INPUT' | 'OUTPUT', texts: string[]) => Promise<boolean>;
@@ -28,7 +29,7 @@ export type GuardCheck = (guardrail: { id: string; version: string }, source: 'I
 export interface LlmProxyDeps {
   /** One HTTP exchange with the model (reject with a `TimeoutError` for a timeout: 504). */
   readonly http: (url: string, init: HttpInit) => Promise<HttpAnswer>;
-  /** The provider key of a backend (the proxy caches the first successful read). */
+  /** The provider key of a backend (the proxy caches a successful read for KEY_TTL_MS, and forgets it when the model answers 401). */
   readonly providerKey: (backend: string) => Promise<string>;
   /** The budget counters. @default - none: a configuration with a token limit is refused (500) */
   readonly store?: TokenStore;
@@ -38,7 +39,7 @@ export interface LlmProxyDeps {
   readonly guard?: GuardCheck;
   /** Epoch milliseconds. */
   readonly now: () => number;
-  /** Where EMF lines go (stdout in Lambda). */
+  /** Where EMF lines and the proxy's own JSON log lines go (stdout in Lambda). */
   readonly log: (line: string) => void;
 }
 
@@ -79,7 +80,10 @@ function streamedText(body: Buffer): string {
     const data = line.startsWith('data:') ? line.slice(5).trim() : '';
     if (!data || data === '[DONE]') continue;
     try {
-      for (const c of (JSON.parse(data) as { choices?: { delta?: { content?: unknown }; text?: unknown }[] }).choices ?? []) out += contentText(c?.delta?.content) || (typeof c?.text === 'string' ? c.text : '');
+      const d = JSON.parse(data) as { choices?: { delta?: { content?: unknown }; text?: unknown }[]; type?: unknown; delta?: unknown };
+      // A Responses API stream carries its text in response.output_text.delta events.
+      if (d.type === 'response.output_text.delta' && typeof d.delta === 'string') out += d.delta;
+      for (const c of d.choices ?? []) out += contentText(c?.delta?.content) || (typeof c?.text === 'string' ? c.text : '');
     } catch {
       // not JSON
     }
@@ -87,23 +91,14 @@ function streamedText(body: Buffer): string {
   return out;
 }
 
-/**
- * The request body the model gets: the client's, except that a streamed chat asks for the usage
- * chunk (`stream_options.include_usage`), without which a budget or metric could not count it.
- */
-function upstreamBody(body: Buffer | undefined, counting: boolean): Buffer | undefined {
-  if (!body || !counting) return body;
-  try {
-    const d = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    if (d && typeof d === 'object' && !Array.isArray(d) && d.stream === true) {
-      const so = d.stream_options && typeof d.stream_options === 'object' ? (d.stream_options as Record<string, unknown>) : {};
-      if (so.include_usage !== true) return Buffer.from(JSON.stringify({ ...d, stream_options: { ...so, include_usage: true } }), 'utf8');
-    }
-  } catch {
-    // not JSON: passed on as sent
-  }
-  return body;
-}
+/** How long a provider key read from Secrets Manager is used before it is read again (a rotated key is picked up). */
+export const KEY_TTL_MS = 5 * 60_000;
+
+/** Time kept for the OUTPUT guard after the model answers, out of the route's deadline (at most a quarter of it). */
+export const OUTPUT_GUARD_MARGIN_MS = 1500;
+
+/** The errors of a guardrail call (throttling, service errors): 502, the guard could not decide. */
+const guardFailed = Symbol('guard failed');
 
 /** The transform function's answer step (decoding, hop headers, CORS) with no changes of its own: what the proxy answers with. */
 function answerStep(r: LlmRoute): TransformRoute {
@@ -123,19 +118,30 @@ function answerStep(r: LlmRoute): TransformRoute {
 export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
   const routes = new Map(cfg.routes.map((r) => [`${r.method} ${r.resource}`, r]));
   const steps = new Map(cfg.routes.map((r) => [r, answerStep(r)]));
-  const keys = new Map<string, Promise<string>>();
+  const keys = new Map<string, { key: Promise<string>; until: number }>();
   const keyOf = (backend: string) => {
-    let p = keys.get(backend);
-    if (!p) {
-      p = deps.providerKey(backend).then((k) => {
+    const at = deps.now();
+    let entry = keys.get(backend);
+    if (!entry || at >= entry.until) {
+      const p = deps.providerKey(backend).then((k) => {
         if (typeof k !== 'string' || !k) throw new Error('empty provider key');
         return k;
       });
+      const e = { key: p, until: at + KEY_TTL_MS };
       // A failed read is forgotten: the next call tries again.
-      p.catch(() => keys.delete(backend));
-      keys.set(backend, p);
+      p.catch(() => keys.get(backend) === e && keys.delete(backend));
+      keys.set(backend, e);
+      entry = e;
     }
-    return p;
+    return entry.key;
+  };
+  const guard = async (g: { id: string; version: string }, source: 'INPUT' | 'OUTPUT', texts: string[]): Promise<boolean | typeof guardFailed> => {
+    try {
+      return await deps.guard!(g, source, texts);
+    } catch (e) {
+      deps.log(JSON.stringify({ level: 'error', message: `guardrail ${source} call failed`, error: (e as Error)?.name ?? 'Error' }));
+      return guardFailed;
+    }
   };
 
   const refuse = (code: ErrorCode, event: ProxyEvent, route: LlmRoute | undefined, headers: Record<string, string> = {}): ProxyResult => {
@@ -153,6 +159,9 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     const headers = lower(event.headers);
     const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
     const now = deps.now();
+    // API Gateway's receipt time when the event has it (the integration timeout runs from there).
+    const rt = event.requestContext?.requestTimeEpoch;
+    const started = typeof rt === 'number' && Number.isFinite(rt) && rt > 0 && rt < now ? rt : now;
 
     // The budget: refuse while the caller's window is spent (or the prompt's estimate does not fit).
     const t = b.tokenLimit;
@@ -176,12 +185,15 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     if (b.guardrail) {
       if (!deps.guard) return refuse('internal_error', event, route);
       const texts = body ? promptTexts(body) : [];
-      if (texts.length && (await deps.guard(b.guardrail, 'INPUT', texts))) return refuse('forbidden', event, route);
+      const verdict = texts.length ? await guard(b.guardrail, 'INPUT', texts) : false;
+      if (verdict === guardFailed) return refuse('bad_gateway', event, route);
+      if (verdict) return refuse('forbidden', event, route);
     }
 
     let url: string;
+    let path: string;
     try {
-      const path = route.backendPath.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, plus: string) => pathValue(event.pathParameters?.[route.rename[name] ?? name] ?? '', plus === '+'));
+      path = route.backendPath.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, plus: string) => pathValue(event.pathParameters?.[route.rename[name] ?? name] ?? '', plus === '+'));
       const q = new URLSearchParams(b.query).toString();
       url = `${b.url}${path}${q ? `?${q}` : ''}`;
     } catch (e) {
@@ -200,15 +212,27 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
       out[b.keyHeader] = b.keyHeader === 'authorization' ? `Bearer ${key}` : key;
     }
     const counting = Boolean(t || b.tokenMetrics);
+    // Only chat and completions take stream_options (and Azure only from 2024-08-01-preview); elsewhere the tokenizer counts a stream.
+    const sent = withUsageRequest(body, counting && mayAskUsage(llmApi(path), b.provider, b.query['api-version']));
+    // The model's deadline: the route's (under the integration timeout) less the time spent already and the OUTPUT guard's share.
+    const timeoutMs = route.timeoutMs - (deps.now() - started) - (b.guardrail?.output ? Math.min(OUTPUT_GUARD_MARGIN_MS, Math.floor(route.timeoutMs / 4)) : 0);
+    if (timeoutMs <= 0) return refuse('gateway_timeout', event, route);
     let answer: HttpAnswer;
     try {
-      answer = await deps.http(url, { method: event.httpMethod, headers: out, body: upstreamBody(body, counting), timeoutMs: route.timeoutMs });
+      answer = await deps.http(url, { method: event.httpMethod, headers: out, body: sent.body, timeoutMs });
     } catch (e) {
       const timeout = (e as Error)?.name === 'TimeoutError' || (e as Error)?.name === 'AbortError';
       return refuse(timeout ? 'gateway_timeout' : 'bad_gateway', event, route);
     }
-    // The client's answer first (a content coding decoded, hop headers dropped, CORS), then its bytes are what is counted and screened.
-    const result = respond(steps.get(route)!, headers.origin, answer.status, lower(answer.headers), answer.body);
+    const upstream = lower(answer.headers);
+    // The provider refused the proxy's key: the body may echo part of it, so the client gets the contract's 502, and the key is read again next time.
+    if (answer.status === 401 || answer.status === 403) {
+      if (answer.status === 401) keys.delete(route.backend);
+      deps.log(JSON.stringify({ level: 'error', message: `the model refused the provider key (${answer.status})`, backend: route.backend, upstreamRequestId: upstream['x-request-id'] ?? upstream['apim-request-id'] ?? '' }));
+      return refuse('bad_gateway', event, route);
+    }
+    // The client's answer first (provider headers dropped, a content coding decoded, hop headers dropped, CORS), then its bytes are what is counted and screened.
+    let result = respond(steps.get(route)!, headers.origin, answer.status, clientHeaders(upstream), answer.body);
     const raw = Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
     const resHeaders = result.headers;
     const ok = answer.status >= 200 && answer.status < 300 && result.statusCode === answer.status;
@@ -222,7 +246,14 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
         const completion = count(stream ? streamedText(raw) : completionText(raw));
         usage = { total: prompt + completion, prompt, completion };
       }
-      if (usage && counter && usage.total > 0) await deps.store!.add(counter.key, usage.total, counter.expiresAt);
+      if (usage && counter && usage.total > 0) {
+        try {
+          await deps.store!.add(counter.key, usage.total, counter.expiresAt);
+        } catch (e) {
+          // The model has answered and been paid for: the count is lost, not the answer (fail open on counting only).
+          deps.log(JSON.stringify({ level: 'error', message: 'token count not recorded', backend: route.backend, tokens: usage.total, error: (e as Error)?.name ?? 'Error' }));
+        }
+      }
       if (usage && b.tokenMetrics) {
         const ctx = event.requestContext ?? {};
         const values: Record<MetricDimension, string | undefined> = {
@@ -238,7 +269,14 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     // The answer guard: the model's text, before the caller sees it (the tokens are spent already).
     if (ok && b.guardrail?.output) {
       const text = stream ? streamedText(raw) : completionText(raw);
-      if (text && (await deps.guard!(b.guardrail, 'OUTPUT', [text]))) return refuse('forbidden', event, route);
+      const verdict = text ? await guard(b.guardrail, 'OUTPUT', [text]) : false;
+      if (verdict === guardFailed) return refuse('bad_gateway', event, route);
+      if (verdict) return refuse('forbidden', event, route);
+    }
+    // The usage chunk the proxy asked for is its own: a client that did not ask gets the stream it would have had.
+    if (ok && stream && sent.injected) {
+      const cleaned = withoutUsageChunk(raw.toString('utf8'));
+      result = { ...result, body: result.isBase64Encoded ? Buffer.from(cleaned, 'utf8').toString('base64') : cleaned };
     }
     return result;
   };

@@ -13,9 +13,20 @@ export type MetricDimension = NonNullable<LlmBackendConfig['tokenMetrics']>['dim
 /** EMF allows dimension values of at most 1,024 characters. */
 const MAX_DIMENSION_VALUE = 1024;
 
+/**
+ * A dimension value CloudWatch accepts: ASCII only, with at least one non-space character, at
+ * most 1,024 characters. A consumer id or principal can hold any text (a JWT subject in another
+ * script): each character outside printable ASCII, and the backslash that escapes it, is written
+ * as `\uXXXX` (UTF-16 units, as in JSON), so distinct ids stay distinct. Empty or blank: `unknown`.
+ */
+export function dimensionValue(v: string | undefined): string {
+  const escaped = (v ?? '').replace(/[^\x20-\x5b\x5d-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return (v ?? '').trim() ? escaped.slice(0, MAX_DIMENSION_VALUE) : 'unknown';
+}
+
 /** One EMF line (no trailing newline) for an answered call. A missing dimension value is `unknown` (EMF drops a metric whose dimension is absent). */
 export function emfLine(m: NonNullable<LlmBackendConfig['tokenMetrics']>, usage: Usage, values: Record<MetricDimension, string | undefined>, timestamp: number): string {
-  const dims = Object.fromEntries(m.dimensions.map((d) => [d, (values[d] || 'unknown').slice(0, MAX_DIMENSION_VALUE)]));
+  const dims = Object.fromEntries(m.dimensions.map((d) => [d, dimensionValue(values[d])]));
   const metrics: Record<string, number> = { TotalTokens: usage.total };
   if (usage.prompt !== undefined) metrics.PromptTokens = usage.prompt;
   if (usage.completion !== undefined) metrics.CompletionTokens = usage.completion;

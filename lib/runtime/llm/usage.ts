@@ -16,26 +16,31 @@ export interface Usage {
   readonly completion?: number;
 }
 
+/** Chat and completions name the counts prompt/completion; the Responses API input/output. */
 interface RawUsage {
   total_tokens?: unknown;
   prompt_tokens?: unknown;
   completion_tokens?: unknown;
+  input_tokens?: unknown;
+  output_tokens?: unknown;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
 
 function usageOf(u: RawUsage | undefined): Usage | undefined {
   if (!u || typeof u !== 'object') return undefined;
-  const prompt = num(u.prompt_tokens);
-  const completion = num(u.completion_tokens);
+  const prompt = num(u.prompt_tokens) ?? num(u.input_tokens);
+  const completion = num(u.completion_tokens) ?? num(u.output_tokens);
   const total = num(u.total_tokens) ?? (prompt !== undefined && completion !== undefined ? prompt + completion : undefined);
   if (total === undefined) return undefined;
   return { total, ...(prompt !== undefined ? { prompt } : {}), ...(completion !== undefined ? { completion } : {}) };
 }
 
 /**
- * The usage an upstream answer reports: a JSON body's `usage`, or in a server-sent event stream
- * the last chunk that carries one (`stream_options.include_usage`). Undefined when absent.
+ * The usage an upstream answer reports: a JSON body's `usage` (a chat completion's, or a Responses
+ * API response object's), or in a server-sent event stream the last chunk that carries one
+ * (`stream_options.include_usage`) or the `response.completed` event's `response.usage`.
+ * Undefined when absent.
  */
 export function reportedUsage(body: Buffer, contentType: string | undefined): Usage | undefined {
   const text = body.toString('utf8');
@@ -45,7 +50,8 @@ export function reportedUsage(body: Buffer, contentType: string | undefined): Us
       const data = line.startsWith('data:') ? line.slice(5).trim() : '';
       if (!data || data === '[DONE]') continue;
       try {
-        found = usageOf((JSON.parse(data) as { usage?: RawUsage }).usage) ?? found;
+        const d = JSON.parse(data) as { usage?: RawUsage; type?: unknown; response?: { usage?: RawUsage } };
+        found = usageOf(d.usage) ?? (d.type === 'response.completed' ? usageOf(d.response?.usage) : undefined) ?? found;
       } catch {
         // not JSON: not a usage chunk
       }
@@ -85,27 +91,44 @@ export function promptTokens(body: Buffer, count: CountTokens): number {
   if (typeof d.prompt === 'string') return count(d.prompt);
   if (Array.isArray(d.prompt)) return d.prompt.reduce((n: number, p) => n + count(typeof p === 'string' ? p : ''), 0);
   if (typeof d.input === 'string') return count(d.input);
+  // Responses API input items: messages ({role, content}) count like chat messages.
+  if (Array.isArray(d.input)) return 3 + d.input.reduce((n: number, m) => n + 3 + count(contentText((m as { content?: unknown })?.content)), 0);
   return count(text);
 }
 
-/** The generated text of an OpenAI-compatible answer (choices' message content or text). */
+/** The generated text of an OpenAI-compatible answer (choices' message content or text; a Responses API response's output message text). */
 export function completionText(body: Buffer): string {
   try {
-    const d = JSON.parse(body.toString('utf8')) as { choices?: { message?: { content?: unknown }; text?: unknown }[] };
+    const d = JSON.parse(body.toString('utf8')) as { choices?: { message?: { content?: unknown }; text?: unknown }[]; output?: unknown };
+    if (!Array.isArray(d.choices) && Array.isArray(d.output)) return d.output.map((o) => contentText((o as { content?: unknown })?.content)).filter(Boolean).join('\n');
     return (d.choices ?? []).map((c) => contentText(c?.message?.content) || (typeof c?.text === 'string' ? c.text : '')).join('\n');
   } catch {
     return body.toString('utf8');
   }
 }
 
-/** The texts of a chat request a guard screens: every message's content (the conversation so far). */
+/** The content of the user's turns among chat messages or Responses API input items (an item without a role is a user message too). */
+const userTexts = (items: unknown[], roleless: boolean): string[] =>
+  items
+    .filter((m) => (m as { role?: unknown })?.role === 'user' || (roleless && (m as { role?: unknown })?.role === undefined && (m as { content?: unknown })?.content !== undefined))
+    .map((m) => contentText((m as { content?: unknown })?.content))
+    .filter(Boolean);
+
+/**
+ * The texts of a request an INPUT guard screens: the content of every `role: user` message (the
+ * user's input, as the Bedrock guardrails docs recommend screening), not the system, developer,
+ * assistant or tool turns; a completions prompt or an embeddings/Responses input string whole.
+ * Every user turn is screened, not only the last: the client sends the whole conversation and
+ * could otherwise place text in an earlier user turn.
+ */
 export function promptTexts(body: Buffer): string[] {
   try {
     const d = JSON.parse(body.toString('utf8')) as { messages?: unknown; prompt?: unknown; input?: unknown };
-    if (Array.isArray(d.messages)) return d.messages.map((m) => contentText((m as { content?: unknown })?.content)).filter(Boolean);
+    if (Array.isArray(d.messages)) return userTexts(d.messages, false);
     if (typeof d.prompt === 'string') return [d.prompt];
     if (Array.isArray(d.prompt)) return d.prompt.filter((p): p is string => typeof p === 'string');
     if (typeof d.input === 'string') return [d.input];
+    if (Array.isArray(d.input)) return userTexts(d.input, true);
     return [body.toString('utf8')];
   } catch {
     return [body.toString('utf8')];
