@@ -181,7 +181,7 @@ const AWS: Record<AiFeatureId, TargetCapability> = {
       differs('alerting', 'the consumer dimension is the API key id API Gateway checked (or the authorizer\'s principal), not the consumer\'s name; the client address dimension makes a metric per address (CloudWatch bills per metric)'),
     ],
   }),
-  'llm.promptGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail (source INPUT) on the request\'s user messages (every role: user turn; system, developer and assistant turns are not screened) before the model is called and, with responses: true, (source OUTPUT) on the answer, with the guardrail guards.bedrockGuardrail names (bedrock:ApplyGuardrail on it only); an intervention refuses the call (403), a failed guardrail call answers 502', {
+  'llm.promptGuard': e('the generated LLM proxy: Bedrock Guardrails ApplyGuardrail (source INPUT) on every message of the request whatever its role (the caller writes the system turns too) before the model is called and, with responses: true, (source OUTPUT) on the answer, with the guardrail guards.bedrockGuardrail names (bedrock:ApplyGuardrail on it only); an intervention refuses the call (403), a failed guardrail call answers 502', {
     check: bedrockGuards('promptSafety'),
     differences: BEDROCK_DIFFERENCES,
   }),

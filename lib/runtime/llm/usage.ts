@@ -107,28 +107,25 @@ export function completionText(body: Buffer): string {
   }
 }
 
-/** The content of the user's turns among chat messages or Responses API input items (an item without a role is a user message too). */
-const userTexts = (items: unknown[], roleless: boolean): string[] =>
-  items
-    .filter((m) => (m as { role?: unknown })?.role === 'user' || (roleless && (m as { role?: unknown })?.role === undefined && (m as { content?: unknown })?.content !== undefined))
-    .map((m) => contentText((m as { content?: unknown })?.content))
-    .filter(Boolean);
+/** The content of every turn among chat messages or Responses API input items, whatever its role. */
+const turnTexts = (items: unknown[]): string[] => items.map((m) => contentText((m as { content?: unknown })?.content)).filter(Boolean);
 
 /**
- * The texts of a request an INPUT guard screens: the content of every `role: user` message (the
- * user's input, as the Bedrock guardrails docs recommend screening), not the system, developer,
- * assistant or tool turns; a completions prompt or an embeddings/Responses input string whole.
- * Every user turn is screened, not only the last: the client sends the whole conversation and
- * could otherwise place text in an earlier user turn.
+ * The texts of a request an INPUT guard screens: every turn the client sent, system, developer
+ * and assistant turns included, and a Responses API request's `instructions`; a completions prompt
+ * or an embeddings/Responses input string whole. Bedrock's docs suggest screening only the user's
+ * input where the application writes the rest, but behind a gateway the caller writes every turn:
+ * a guard that skipped system turns would let a caller put the prompt it wants unscreened there.
  */
 export function promptTexts(body: Buffer): string[] {
   try {
-    const d = JSON.parse(body.toString('utf8')) as { messages?: unknown; prompt?: unknown; input?: unknown };
-    if (Array.isArray(d.messages)) return userTexts(d.messages, false);
+    const d = JSON.parse(body.toString('utf8')) as { messages?: unknown; prompt?: unknown; input?: unknown; instructions?: unknown };
+    if (Array.isArray(d.messages)) return turnTexts(d.messages);
     if (typeof d.prompt === 'string') return [d.prompt];
     if (Array.isArray(d.prompt)) return d.prompt.filter((p): p is string => typeof p === 'string');
-    if (typeof d.input === 'string') return [d.input];
-    if (Array.isArray(d.input)) return userTexts(d.input, true);
+    const instructions = typeof d.instructions === 'string' && d.instructions ? [d.instructions] : [];
+    if (typeof d.input === 'string') return [...instructions, d.input];
+    if (Array.isArray(d.input)) return [...instructions, ...turnTexts(d.input)];
     return [body.toString('utf8')];
   } catch {
     return [body.toString('utf8')];
