@@ -68,13 +68,9 @@ export interface ApimNamedValue {
   readonly secret: boolean;
 }
 
-/** One more version's Api in the version set (providers/azure/versions.ts). */
-export interface ApimVersionApi {
-  /** Pulumi resource key part (the version name). */
-  readonly key: string;
+/** What an Api beside the main one carries: a version's or a revision's. */
+interface ApimExtraApi {
   readonly apiId: string;
-  /** The version identifier (apiVersion). */
-  readonly version: string;
   readonly displayName: string;
   readonly description?: string;
   readonly subscriptionRequired: boolean;
@@ -82,6 +78,14 @@ export interface ApimVersionApi {
   readonly apiPolicy: string;
   readonly operations: ApimOperation[];
   readonly schemas: Record<string, unknown>;
+}
+
+/** One more version's Api in the version set (providers/azure/versions.ts). */
+export interface ApimVersionApi extends ApimExtraApi {
+  /** Pulumi resource key part (the version name). */
+  readonly key: string;
+  /** The version identifier (apiVersion). */
+  readonly version: string;
 }
 
 /** An API revision as the Api carries it (apiRevision, isCurrent, apiRevisionDescription). */
@@ -92,18 +96,10 @@ export interface ApimRevision {
 }
 
 /** A non-current revision: an Api `<apiId>;rev=N` made from the current one. */
-export interface ApimRevisionApi {
+export interface ApimRevisionApi extends ApimExtraApi {
   /** Pulumi resource key part (`rev-N`). */
   readonly key: string;
-  readonly apiId: string;
   readonly revision: ApimRevision;
-  readonly displayName: string;
-  readonly description?: string;
-  readonly subscriptionRequired: boolean;
-  readonly subscriptionKeyParameterNames?: { header: string; query: string };
-  readonly apiPolicy: string;
-  readonly operations: ApimOperation[];
-  readonly schemas: Record<string, unknown>;
 }
 
 export interface ApimPlan {
