@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { errorBody, ERROR_CONTRACT, type ErrorCode } from '../../model/error-contract';
 import type { TransformRoute } from '../config';
 import type { LlmCaller, LlmProxyConfig, LlmRoute } from './config';
-import type { ProxyEvent } from '../transform/event';
+import { backendPathOf, eventBody, lowerHeaders, type ProxyEvent } from '../transform/event';
 import { respond, type ProxyResult } from '../transform/response';
-import { BadInput, pathValue } from '../transform/text';
+import { BadInput } from '../transform/text';
 import { nodeHttp, type HttpAnswer, type HttpInit } from '../transform/transport';
 import { llmKeySecretEnv, TOKEN_TABLE_ENV } from './env';
 import { counterKey, dynamoStore, sdkDynamoSend, tokenWindow, TTL_GRACE_SECONDS, type TokenStore } from './budget';
@@ -46,31 +46,23 @@ export interface LlmProxyDeps {
 /** Request headers passed to the model: the body's description, nothing that identifies the caller. */
 const FORWARDED = ['content-type', 'accept'];
 
-function lower(h: Record<string, string | undefined> | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
-  return out;
+/** The id of the API key API Gateway checked, when the route requires one. */
+function apiKeyIdOf(event: ProxyEvent): string | undefined {
+  const id = (event.requestContext?.identity as { apiKeyId?: unknown } | undefined)?.apiKeyId;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+/** The principal the route's Lambda authorizer returned. */
+function principalOf(event: ProxyEvent): string | undefined {
+  const p = event.requestContext?.authorizer?.principalId;
+  return typeof p === 'string' && p ? p : undefined;
 }
 
 /** Who the budget counts for, as the proxy event says: undefined when the event does not name the caller the configuration needs. */
 function callerOf(caller: LlmCaller, event: ProxyEvent): string | undefined {
-  const ctx = event.requestContext ?? {};
   if (caller === 'gateway') return 'gateway';
-  if (caller === 'apiKey') {
-    const id = (ctx.identity as { apiKeyId?: unknown } | undefined)?.apiKeyId;
-    return typeof id === 'string' && id ? `key:${id}` : undefined;
-  }
-  const p = ctx.authorizer?.principalId;
-  return typeof p === 'string' && p ? `principal:${p}` : undefined;
-}
-
-/** The consumer a metric names: the API key id, else the authorizer's principal. */
-function consumerOf(event: ProxyEvent): string | undefined {
-  const ctx = event.requestContext ?? {};
-  const id = (ctx.identity as { apiKeyId?: unknown } | undefined)?.apiKeyId;
-  if (typeof id === 'string' && id) return id;
-  const p = ctx.authorizer?.principalId;
-  return typeof p === 'string' && p ? p : undefined;
+  const id = caller === 'apiKey' ? apiKeyIdOf(event) : principalOf(event);
+  return id === undefined ? undefined : `${caller === 'apiKey' ? 'key' : 'principal'}:${id}`;
 }
 
 /** The text of a streamed answer: every chunk's delta content. */
@@ -149,15 +141,15 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     const requestId = typeof event.requestContext?.requestId === 'string' ? event.requestContext.requestId : '';
     const body = cfg.errors === 'anygate' ? errorBody(code, requestId) : JSON.stringify({ message });
     const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
-    return route ? respond(steps.get(route)!, lower(event.headers).origin, status, h, Buffer.from(body, 'utf8')) : { statusCode: status, headers: h, body, isBase64Encoded: false };
+    return route ? respond(steps.get(route)!, lowerHeaders(event.headers).origin, status, h, Buffer.from(body, 'utf8')) : { statusCode: status, headers: h, body, isBase64Encoded: false };
   };
 
   return async (event: ProxyEvent): Promise<ProxyResult> => {
     const route = routes.get(`${event.httpMethod} ${event.resource}`) ?? routes.get(`ANY ${event.resource}`);
     if (!route) return refuse('not_found', event, undefined);
     const b = cfg.backends[route.backend];
-    const headers = lower(event.headers);
-    const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+    const headers = lowerHeaders(event.headers);
+    const body = eventBody(event);
     const now = deps.now();
     // API Gateway's receipt time when the event has it (the integration timeout runs from there).
     const rt = event.requestContext?.requestTimeEpoch;
@@ -193,7 +185,7 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     let url: string;
     let path: string;
     try {
-      path = route.backendPath.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, plus: string) => pathValue(event.pathParameters?.[route.rename[name] ?? name] ?? '', plus === '+'));
+      path = backendPathOf(route, event);
       const q = new URLSearchParams(b.query).toString();
       url = `${b.url}${path}${q ? `?${q}` : ''}`;
     } catch (e) {
@@ -224,7 +216,7 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
       const timeout = (e as Error)?.name === 'TimeoutError' || (e as Error)?.name === 'AbortError';
       return refuse(timeout ? 'gateway_timeout' : 'bad_gateway', event, route);
     }
-    const upstream = lower(answer.headers);
+    const upstream = lowerHeaders(answer.headers);
     // The provider refused the proxy's key: the body may echo part of it, so the client gets the contract's 502, and the key is read again next time.
     if (answer.status === 401 || answer.status === 403) {
       if (answer.status === 401) keys.delete(route.backend);
@@ -237,13 +229,16 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     const resHeaders = result.headers;
     const ok = answer.status >= 200 && answer.status < 300 && result.statusCode === answer.status;
     const stream = (resHeaders['content-type'] ?? '').includes('text/event-stream');
+    // The model's text, read once for both the tokenizer's count and the answer guard.
+    let text: string | undefined;
+    const answerText = () => (text ??= stream ? streamedText(raw) : completionText(raw));
 
     if (ok && counting) {
       const count = deps.count;
       let usage: Usage | undefined = reportedUsage(raw, resHeaders['content-type']);
       if (!usage && count) {
         const prompt = body ? promptTokens(body, count) : 0;
-        const completion = count(stream ? streamedText(raw) : completionText(raw));
+        const completion = count(answerText());
         usage = { total: prompt + completion, prompt, completion };
       }
       if (usage && counter && usage.total > 0) {
@@ -257,7 +252,7 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
       if (usage && b.tokenMetrics) {
         const ctx = event.requestContext ?? {};
         const values: Record<MetricDimension, string | undefined> = {
-          Consumer: consumerOf(event),
+          Consumer: apiKeyIdOf(event) ?? principalOf(event),
           Route: route.id,
           Model: b.model,
           ClientIp: (ctx.identity as { sourceIp?: string } | undefined)?.sourceIp,
@@ -268,8 +263,7 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
 
     // The answer guard: the model's text, before the caller sees it (the tokens are spent already).
     if (ok && b.guardrail?.output) {
-      const text = stream ? streamedText(raw) : completionText(raw);
-      const verdict = text ? await guard(b.guardrail, 'OUTPUT', [text]) : false;
+      const verdict = answerText() ? await guard(b.guardrail, 'OUTPUT', [answerText()]) : false;
       if (verdict === guardFailed) return refuse('bad_gateway', event, route);
       if (verdict) return refuse('forbidden', event, route);
     }

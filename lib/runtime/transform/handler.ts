@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parseTemplate, type TemplatePart } from '../../model/template';
 import type { TransformConfig, TransformRoute } from '../config';
 import { hopHeaders, jsonError, respond, type ProxyResult } from './response';
-import { BadInput, headerValue, pathValue, utf8OnTheWire, wellFormed } from './text';
-import type { ProxyEvent } from './event';
+import { BadInput, headerValue, utf8OnTheWire, wellFormed } from './text';
+import { backendPathOf, eventBody, lowerHeaders, type ProxyEvent } from './event';
 import { lambdaTransport, type Transport } from './transport';
 
 export type { ProxyResult } from './response';
@@ -20,12 +20,6 @@ export type { ProxyEvent } from './event';
 
 // Also not forwarded: the client's accept-encoding (the function would only decompress again).
 const dropped = (headers: Record<string, string>): Set<string> => new Set([...hopHeaders(headers), 'accept-encoding']);
-
-function lower(h: Record<string, string | undefined> | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
-  return out;
-}
 
 function dig(v: unknown, path: string): unknown {
   for (const p of path.split('.')) {
@@ -41,7 +35,7 @@ function renderer(route: TransformRoute, event: ProxyEvent, headers: Record<stri
   const body = () => {
     if (!parsed) {
       try {
-        parsed = { v: event.body ? JSON.parse(Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')) : undefined };
+        parsed = { v: event.body ? JSON.parse(eventBody(event)!.toString('utf8')) : undefined };
       } catch {
         parsed = { v: undefined };
       }
@@ -92,13 +86,12 @@ function buildRequest(route: TransformRoute, event: ProxyEvent, headers: Record<
     for (const v of vs ?? []) query.append(wellFormed(k), wellFormed(v));
   }
   for (const [k, v] of Object.entries(req.setQuery)) query.append(k, wellFormed(render(v)));
-  let body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  let body = eventBody(event);
   if (req.body !== undefined) {
     body = Buffer.from(JSON.stringify(renderJson(req.body)), 'utf8');
     outHeaders['content-type'] = 'application/json';
   }
-  // `{name}` or greedy `{name+}`: API Gateway passes a greedy value under the bare name.
-  const path = route.backendPath.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, plus: string) => pathValue(event.pathParameters?.[route.rename[name] ?? name] ?? '', plus === '+'));
+  const path = backendPathOf(route, event);
   return { path, query: query.toString(), headers: outHeaders, body };
 }
 
@@ -108,7 +101,7 @@ async function send(route: TransformRoute, event: ProxyEvent, r: ReturnType<type
     const base = sv ? `${new URL(route.target.url).protocol}//${sv}` : route.target.url;
     const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, utf8OnTheWire(v)]));
     const a = await transport.http(`${base}${r.path}${r.query ? `?${r.query}` : ''}`, { method: event.httpMethod, headers, body: r.body, timeoutMs: route.timeoutMs });
-    return { status: a.status, headers: lower(a.headers), body: a.body };
+    return { status: a.status, headers: lowerHeaders(a.headers), body: a.body };
   }
   const fn = event.stageVariables?.[route.target.stageVariable];
   if (!fn) throw new Error('no function');
@@ -121,7 +114,7 @@ async function send(route: TransformRoute, event: ProxyEvent, r: ReturnType<type
     body: r.body ? r.body.toString('base64') : null,
     isBase64Encoded: Boolean(r.body),
   });
-  return { status: a.statusCode ?? 200, headers: lower(a.headers), body: Buffer.from(a.body ?? '', a.isBase64Encoded ? 'base64' : 'utf8') };
+  return { status: a.statusCode ?? 200, headers: lowerHeaders(a.headers), body: Buffer.from(a.body ?? '', a.isBase64Encoded ? 'base64' : 'utf8') };
 }
 
 export function createTransformer(cfg: TransformConfig, transport: Transport) {
@@ -140,7 +133,7 @@ export function createTransformer(cfg: TransformConfig, transport: Transport) {
   return async (event: ProxyEvent): Promise<ProxyResult> => {
     const route = routes.get(`${event.httpMethod} ${event.resource}`) ?? routes.get(`ANY ${event.resource}`);
     if (!route) return jsonError(404, 'Not Found');
-    const headers = lower(event.headers);
+    const headers = lowerHeaders(event.headers);
     let r: ReturnType<typeof buildRequest>;
     try {
       r = buildRequest(route, event, headers, parts);
