@@ -8,7 +8,6 @@
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import type { StartRefusal } from './capabilities';
 import { toolSchemas, type ToolArgument } from '../lib/model/tool-schema';
-import { MCP_DEFAULTS } from '../lib/model/mcp';
 
 /** A route served as an MCP tool. */
 export interface DevTool {
@@ -58,11 +57,6 @@ export function devTools(spec: GatewaySpec): DevTool[] {
     const schemas = toolSchemas(route, spec);
     return [{ name: m.tool, title: m.title, description: m.description, annotations: m.annotations as Record<string, unknown>, route, inputSchema: schemas.input, outputSchema: schemas.output, arguments: schemas.arguments }];
   });
-}
-
-/** The MCP endpoint's path, basePath included. */
-export function mcpPath(spec: GatewaySpec): string {
-  return (spec.basePath === '/' ? '' : spec.basePath) + (spec.mcp?.path ?? MCP_DEFAULTS.path);
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));

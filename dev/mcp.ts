@@ -15,7 +15,8 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewaySpec } from '../lib/model/types';
-import { devTools, mcpPath, toolRequest, type DevTool } from './ai-model';
+import { mcpPath } from '../lib/model/mcp';
+import { devTools, toolRequest, type DevTool } from './ai-model';
 
 /** `_meta` key of a tool result carrying the route's HTTP answer. */
 export const HTTP_META = 'anygate/http';

@@ -153,6 +153,12 @@ export function assignTools(routes: readonly ToolCandidate[], server: McpServerI
   return out;
 }
 
+/** The MCP endpoint's path below the gateway's basePath: mcp.path, or the default when no route is a tool. */
+export const mcpServerPath = (spec: { readonly mcp?: McpServerSpec }): string => spec.mcp?.path ?? MCP_DEFAULTS.path;
+
+/** The MCP endpoint's path, basePath included (where dev serves it and Apigee's MCP Discovery Proxy sits). */
+export const mcpPath = (spec: { readonly basePath: string; readonly mcp?: McpServerSpec }): string => (spec.basePath === '/' ? '' : spec.basePath) + mcpServerPath(spec);
+
 /** The gateway's server block, when any route is a tool. */
 export function mcpServer(server: McpServerInput | undefined, gatewayDescription: string | undefined, anyTool: boolean): McpServerSpec | undefined {
   if (!anyTool) return undefined;

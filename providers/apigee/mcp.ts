@@ -10,6 +10,7 @@
  */
 import { stringify } from 'yaml';
 import { apigeeMcpHosts, apigeeMcpProxyName, apigeeMcpTargetUrl, APIGEE_MCP_OPENAPI } from '../../lib/capabilities/targets/apigee-mcp';
+import { mcpPath } from '../../lib/model/mcp';
 import { toDialect } from '../../lib/model/schema-dialects';
 import { toolSchemas, type JsonSchemaObject } from '../../lib/model/tool-schema';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
@@ -32,8 +33,6 @@ export interface ApigeeMcpProxy {
 
 /** The OpenAPI document's file in the bundle (resources/oas/, where the MCP Discovery Proxy template puts it). */
 export const MCP_OAS_RESOURCE = 'tools.yaml';
-
-const join = (a: string, b: string) => (a === '/' ? '' : a) + b;
 
 /** The OpenAPI 3.0 operation of one tool route. */
 function operation(route: RouteSpec, spec: GatewaySpec): Record<string, unknown> {
@@ -138,7 +137,7 @@ function bundle(spec: GatewaySpec, proxyName: string, basePath: string, hostname
  */
 export function apigeeMcpProxies(spec: GatewaySpec, proxy: string, stages: readonly string[], options: { hostnames?: Readonly<Record<string, string>>; organization?: string }): ApigeeMcpProxy[] {
   if (!spec.mcp || !spec.routes.some((r) => r.mcp)) return [];
-  const basePath = join(spec.basePath, spec.mcp.path);
+  const basePath = mcpPath(spec);
   return [...stages].sort().map((stage) => {
     const proxyName = apigeeMcpProxyName(proxy, stage);
     const hostnames = apigeeMcpHosts(spec, stage, options.hostnames);

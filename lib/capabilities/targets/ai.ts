@@ -11,7 +11,7 @@ import { differs, emulated as e, native as n, unsupported as u, usedRoutes } fro
 import { SECRET_NAME } from './aws-syntax';
 import { AI_GATEWAY_SCHEMA, llmPlacement } from './kubernetes-ai';
 import { AGENTCORE_TOOL_PREFIX } from './aws-mcp';
-import { TOOL_NAME_MAX } from '../../model/mcp';
+import { mcpServerPath, TOOL_NAME_MAX } from '../../model/mcp';
 import { APIGEE_STRINGS } from './apigee-strings';
 import { apigeeMcpHosts, APIGEE_HOSTNAME, APIGEE_ORGANIZATION } from './apigee-mcp';
 import { toDialect } from '../../model/schema-dialects';
@@ -34,6 +34,9 @@ const providers = (allowed: readonly LlmBackendSpec['provider'][], why: string) 
   llmRoutes(ctx)
     .filter((x) => !allowed.includes(x.b.provider))
     .map((x) => ctx.problem(x.route.id, `backend ${x.name}: provider ${x.b.provider} ${why}; use ${allowed.join(' or ')}`));
+
+/** Whether an API key identifies every caller of the route: each alternative has an apiKey authorizer. */
+const keyIdentifiesCallers = (ctx: CheckContext, route: RouteSpec): boolean => route.auth !== 'none' && route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'));
 
 /** A per-caller budget needs every alternative of the route to identify callers the same way. */
 const oneCallerKind = (ctx: CheckContext) =>
@@ -128,7 +131,7 @@ const awsTokenCallers = (ctx: CheckContext) => [
     if (t.per === 'gateway' || route.auth === 'none') return [];
     const out: SynthesisProblem[] = [];
     if (route.authOptional) out.push(ctx.problem(route.id, `a token budget per ${t.per} needs a caller, and the route lets anonymous requests in (authOptional): require credentials, or set backends.${name}.tokenLimit.per: gateway`));
-    const keyed = route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'));
+    const keyed = keyIdentifiesCallers(ctx, route);
     if (t.per === 'key' && !keyed) out.push(ctx.problem(route.id, `a token budget per key counts per API key, and the route lets callers in without one: require an apiKey authorizer in every alternative, or set backends.${name}.tokenLimit.per: consumer (counted per token subject)`));
     return out;
   }),
@@ -219,7 +222,7 @@ const apigeeTokenCallers = (ctx: CheckContext) =>
   llmRoutes(ctx).flatMap(({ route, b }) => {
     const out = [];
     const t = b.tokenLimit!;
-    if (t.per !== 'gateway' && route.auth !== 'none' && !route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'))) {
+    if (t.per !== 'gateway' && route.auth !== 'none' && !keyIdentifiesCallers(ctx, route)) {
       out.push(ctx.problem(route.id, `a token budget per ${t.per} counts per app (client_id), which only an API key identifies, and the route lets callers in without one: require an apiKey authorizer in every alternative, or set tokenLimit.per: gateway`));
     }
     if (t.estimatePrompt && t.period !== 'minute') out.push(ctx.problem(route.id, `estimatePrompt uses PromptTokenLimit, a per-minute rate; a ${t.period} budget cannot be estimated: set period: minute, or estimatePrompt: false`));
@@ -274,7 +277,7 @@ function apigeeTools(ctx: CheckContext): SynthesisProblem[] {
   const out: SynthesisProblem[] = [];
   const hostnames = ctx.options.apigee?.hostnames;
   const stages = Object.keys(ctx.options.apigee?.environments ?? ctx.spec.stages).sort();
-  const prefix = `${ctx.spec.mcp?.path ?? '/mcp'}/`;
+  const prefix = `${mcpServerPath(ctx.spec)}/`;
   for (const r of usedRoutes(ctx)) {
     const p = (m: string) => out.push(ctx.problem(r.id, m));
     if (r.auth !== 'none') p('anygate adds no auth policy to the MCP Discovery Proxy, so the tool would bypass the route\'s auth: make the route public (auth: none) to expose it, or expose the tool from another target');
@@ -370,7 +373,7 @@ const kubernetesTokenCallers = (ctx: CheckContext) =>
     const t = b.tokenLimit!;
     const out = [];
     if (t.estimatePrompt) out.push(ctx.problem(route.id, `backend ${name}: Envoy AI Gateway counts the tokens the model reports and cannot estimate a prompt before the call: set estimatePrompt: false`));
-    const keyed = route.auth !== 'none' && route.auth.every((alt) => alt.some((n) => ctx.spec.authorizers[n].type === 'apiKey'));
+    const keyed = keyIdentifiesCallers(ctx, route);
     if (t.per !== 'gateway' && !keyed) out.push(ctx.problem(route.id, `a token budget per ${t.per} keys on the consumer the API-key check forwards, and the route lets callers in without an API key: require an apiKey authorizer in every alternative, or set tokenLimit.per: gateway`));
     const plans = keyed && Object.values(ctx.spec.consumers).some((c) => { const p = ctx.spec.plans[c.plan]; return Boolean(p?.rateLimit || p?.quota); });
     if (plans) out.push(ctx.problem(route.id, `the consumers' plan limits and the token budget would be two BackendTrafficPolicies on one HTTPRoute rule, and Envoy Gateway applies one: drop the plans' rateLimit and quota, or the token limit, or use another target`));
