@@ -1,7 +1,6 @@
 /** Plain YAML for `kubectl apply -f`: one multi-document file per stage, objects in plan order. */
 import { dump, JSON_SCHEMA } from 'js-yaml';
 import { Document, visit } from 'yaml';
-import { TextMemo } from '../../lib/model/text-memo';
 import type { K8sObject } from './plan';
 import { misreadAsYaml11 } from './yaml11';
 
@@ -125,18 +124,10 @@ export function objectYaml(o: unknown): string {
   // that only looks like a stand-in is left to writtenAlike's own answer.
   const held: string[] = [];
   const stand = withHeld(o, held);
-  if (stand === undefined) return writtenAlike(o) ? WRITTEN.get(JSON.stringify(o), () => fastDump(o)) : referenceYaml(o);
-  if (held.length === 0) return WRITTEN.get(JSON.stringify(o), () => fastDump(o));
-  return WRITTEN.get(JSON.stringify(o), () => fastDump(stand).replace(HELD, (_, i: string) => held[Number(i)]!));
+  if (stand === undefined) return writtenAlike(o) ? fastDump(o) : referenceYaml(o);
+  if (held.length === 0) return fastDump(o);
+  return fastDump(stand).replace(HELD, (_, i: string) => held[Number(i)]!);
 }
-
-/**
- * Documents written, by the object's JSON: a gateway's GatewayClass, Gateway, policies and
- * backends are mostly the same objects stage after stage and synth after synth (`anygate dev`,
- * drift, the round-trip property). Only objects made of strings, safe integers, booleans, arrays
- * and plain objects get here (writtenAlike, withHeld), for which the JSON text is the object.
- */
-const WRITTEN = new TextMemo<string>();
 
 /** The objects as one multi-document YAML stream. Spec strings are YAML scalars, never raw text. */
 export function toYaml(objects: readonly K8sObject[]): string {
