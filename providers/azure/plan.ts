@@ -69,7 +69,7 @@ export interface ApimNamedValue {
 }
 
 /** What an Api beside the main one carries: a version's or a revision's. */
-interface ApimExtraApi {
+export interface ApimExtraApi {
   readonly apiId: string;
   readonly displayName: string;
   readonly description?: string;

@@ -7,15 +7,8 @@
  */
 import { azureScheme } from '../../lib/capabilities/targets/lifecycle-checks';
 import type { GatewaySpec } from '../../lib/model/types';
-import type { ApimPlan, ApimVersionApi } from './plan';
-
-type Draft = Omit<ApimPlan, 'resources'>;
-
-function unionById<T extends { id: string }>(lists: readonly (readonly T[])[]): T[] {
-  const out = new Map<string, T>();
-  for (const list of lists) for (const x of list) if (!out.has(x.id)) out.set(x.id, x);
-  return [...out.values()];
-}
+import { extraApi, serviceParts, type ApimDraft as Draft } from './api-drafts';
+import type { ApimVersionApi } from './plan';
 
 /** The plan of a versioned spec from the per-version plans (in versions.list order). */
 export function versionedPlan(spec: GatewaySpec, versionSetId: string, drafts: readonly Draft[]): Draft {
@@ -23,18 +16,7 @@ export function versionedPlan(spec: GatewaySpec, versionSetId: string, drafts: r
   const [first, ...rest] = drafts;
   const versionApis: ApimVersionApi[] = rest.map((d, i) => {
     const version = v.list[i + 1].name;
-    return {
-      key: version,
-      apiId: `${first.apiId}-${version}`,
-      version,
-      displayName: d.displayName,
-      ...(d.description ? { description: d.description } : {}),
-      subscriptionRequired: d.subscriptionRequired,
-      ...(d.subscriptionKeyParameterNames ? { subscriptionKeyParameterNames: d.subscriptionKeyParameterNames } : {}),
-      apiPolicy: d.apiPolicy,
-      operations: d.operations,
-      schemas: d.schemas,
-    };
+    return { key: version, ...extraApi(d, { apiId: `${first.apiId}-${version}`, version }) };
   });
   const scheme = azureScheme(v.scheme);
   return {
@@ -48,10 +30,6 @@ export function versionedPlan(spec: GatewaySpec, versionSetId: string, drafts: r
       ...(scheme === 'Query' ? { queryName: v.name } : {}),
     },
     versionApis,
-    backends: unionById(drafts.map((d) => d.backends)),
-    products: unionById(drafts.map((d) => d.products)),
-    subscriptions: unionById(drafts.map((d) => d.subscriptions)),
-    namedValues: unionById(drafts.map((d) => d.namedValues)),
-    warnings: [...new Set(drafts.flatMap((d) => d.warnings))],
+    ...serviceParts(drafts),
   };
 }
