@@ -8,7 +8,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const repoRoot = path.join(__dirname, '..');
-const STAMP = path.join(repoRoot, 'dist', 'lib', 'index.js');
+// The build is incremental (tsconfig.build.json is composite): it rewrites only what changed, and
+// its build info on every build, so that file, not a compiled module, says when it last built.
+const STAMP = path.join(repoRoot, 'dist', 'tsconfig.build.tsbuildinfo');
 const SOURCES = ['lib', 'providers', 'dev', 'bin'];
 
 function newestSource(dir: string): number {
@@ -32,6 +34,6 @@ export function distIsFresh(): boolean {
 export function ensureBuilt(): void {
   if (distIsFresh()) return;
   const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: repoRoot, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
 }
