@@ -86,19 +86,9 @@ function parts(value: string): TemplatePart[] {
 
 const mapValues = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, parts(v)]));
 
-/**
- * A string that may hold placeholders, parsed; one that is not a template is its whole text as
- * one part. For values validation does not check as templates (transform.response.setHeaders).
- * (Here, not in template.ts: that module is bundled into the AWS transform function.)
- */
-export function templateOrText(input: string): TemplatePart[] {
-  const p = parseTemplate(input);
-  return p.ok ? p.parts : [{ kind: 'text', text: input }];
-}
-
-/** Response header values parsed (they are not validated as templates: see templateOrText). */
+/** Response header values: literal text, one part each (RouteTemplates.responseHeaders says why). */
 export const responseHeaderTemplates = (m: Record<string, string> | undefined): Record<string, TemplatePart[]> =>
-  Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, templateOrText(v)]));
+  Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, v ? [{ kind: 'text', text: v }] : []]));
 
 function templates(t: TransformSpec | undefined): RouteTemplates | undefined {
   const req = t?.request;

@@ -86,7 +86,7 @@ export const RequestTransform = z.strictObject({
 });
 
 export const ResponseTransform = z.strictObject({
-  setHeaders: HeaderMap.optional().meta({ description: "Headers to set on the client response.", default: {} }),
+  setHeaders: HeaderMap.optional().meta({ description: "Headers to set on the client response. Values are literal text on every target: `${...}` is not a placeholder here.", default: {} }),
   removeHeaders: z.array(NonEmpty).optional().meta({ description: "Headers to remove from the client response.", default: [] }),
   redact: z.array(NonEmpty).optional().meta({ description: "JSON fields removed from the response body, as dotted paths (`customer.ssn`, `items.*.card`).", default: [] }),
 });

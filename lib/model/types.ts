@@ -121,8 +121,9 @@ export interface RouteTemplates {
   /** Every string leaf of transform.request.body with its JSON path, parsed. */
   readonly body: { readonly path: (string | number)[]; readonly parts: TemplatePart[] }[];
   /**
-   * transform.response.setHeaders values, by header name. Validation does not check these as
-   * templates, so a value that does not parse is one text part (lib/model/normalize.ts templateOrText).
+   * transform.response.setHeaders values, by header name: each one text part. Response header
+   * values are literal on every target (no `${...}` placeholders: AWS, Azure, Apigee and dev
+   * always wrote them as written), so `${header.x}` reaches the client as those characters.
    */
   readonly responseHeaders: Record<string, TemplatePart[]>;
 }

@@ -39,9 +39,9 @@ const graph = new Map(all.map((f) => [f, imports(f)]));
 const isPackage = (s: string, names: string[]) => names.some((n) => s === n || s.startsWith(`${n}/`));
 const CLOUD_SDKS = ['aws-cdk-lib', 'constructs', '@pulumi/pulumi', '@pulumi/azure-native', '@pulumi/gcp'];
 
-/** The model's parsers of spec strings: placeholders (template.ts, normalize.ts templateOrText) and paths (path.ts); lib/model's index re-exports them. */
+/** The model's parsers of spec strings: placeholders (template.ts) and paths (path.ts); lib/model's index re-exports them. */
 const PARSER_MODULES = ['lib/model/template', 'lib/model/path', 'lib/model/normalize', 'lib/model', 'lib/model/index'];
-const PARSERS = ['parseTemplate', 'templateOrText', 'parsePath', 'mustParsePath'];
+const PARSERS = ['parseTemplate', 'parsePath', 'mustParsePath'];
 const NAMED = /(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g;
 const WHOLE = /import\s+\*\s+as\s+\w+\s+from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)|export\s+\*\s+from\s+['"]([^'"]+)['"]/g;
 

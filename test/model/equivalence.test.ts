@@ -67,7 +67,7 @@ describe('parsed forms on the normalized spec', () => {
     expect(spec.routes.find((x) => x.path === '/plain')!.templates).toBeUndefined();
   });
 
-  it('parses response header values too, a value that is not a template as its text, and adds version deprecation headers', () => {
+  it('keeps response header values as literal text (placeholders too: the same on every target), and adds version deprecation headers', () => {
     const { toGatewaySpec } = require('../../lib/model/normalize') as typeof import('../../lib/model/normalize');
     const { expandVersions } = require('../../lib/model/versions') as typeof import('../../lib/model/versions');
     const spec = toGatewaySpec({
@@ -82,7 +82,7 @@ describe('parsed forms on the normalized spec', () => {
       setQuery: {},
       rewritePath: undefined,
       body: [],
-      responseHeaders: { 'x-s': [{ kind: 'ref', source: 'stage', name: 'region' }], 'x-lit': [{ kind: 'text', text: 'a ${oops' }] },
+      responseHeaders: { 'x-s': [{ kind: 'text', text: '${stage.region}' }], 'x-lit': [{ kind: 'text', text: 'a ${oops' }] },
     });
     const [v1] = expandVersions(spec).routes;
     expect(Object.keys(v1.templates!.responseHeaders).sort()).toEqual(['Deprecation', 'x-lit', 'x-s']);

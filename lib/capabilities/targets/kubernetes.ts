@@ -106,7 +106,9 @@ const headerNames = (ctx: CheckContext): SynthesisProblem[] =>
     const t = ctx.feature === 'transform.responseHeaders' ? r.transform?.response : r.transform?.request;
     const names = [...Object.keys(t?.setHeaders ?? {}), ...(t?.removeHeaders ?? [])];
     const badNames = names.filter((h) => !HTTP_TOKEN.test(h)).map((h) => ctx.problem(r.id, `header name ${JSON.stringify(h)} is not an HTTP token`));
-    const badValues = Object.values(t?.setHeaders ?? {}).flatMap((v) => unreadablePlaceholders(v).map((m) => ctx.problem(r.id, m)));
+    // Response header values are literal (lib/model/types.ts RouteTemplates.responseHeaders): only request ones hold placeholders.
+    const values = ctx.feature === 'transform.responseHeaders' ? [] : Object.values(t?.setHeaders ?? {});
+    const badValues = values.flatMap((v) => unreadablePlaceholders(v).map((m) => ctx.problem(r.id, m)));
     return [...badNames, ...badValues];
   });
 
