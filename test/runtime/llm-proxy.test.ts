@@ -387,6 +387,41 @@ describe('generated LLM proxy', () => {
     expect(seen.map((s) => s.source)).toEqual(['INPUT']);
   });
 
+  it('a guardrail call gets what is left of the route\'s time; one that times out is 504, before or after the model', async () => {
+    const given: { source: string; timeoutMs: number }[] = [];
+    let late: 'INPUT' | 'OUTPUT' | undefined;
+    const h = harness(config({ guardrail: { id: 'gr1', version: '2', output: true } }, { timeoutMs: 10_000 }), {
+      guard: async (_g, source, _texts, timeoutMs) => {
+        given.push({ source, timeoutMs });
+        if (source === late) {
+          const e = new Error('The operation was aborted');
+          e.name = 'AbortError';
+          throw e;
+        }
+        return false;
+      },
+    });
+    const t0 = Date.UTC(2026, 0, 1, 12, 0, 10);
+    // Received 2 s ago by API Gateway: the INPUT guard has 8 s, the model answers at once, the OUTPUT guard has the same 8 s.
+    const at = (ms: number) => event({ requestContext: { requestId: 'r', requestTimeEpoch: t0 - ms, identity: { apiKeyId: 'k' } } });
+    expect((await h.proxy(at(2000))).statusCode).toBe(200);
+    expect(given).toEqual([{ source: 'INPUT', timeoutMs: 8000 }, { source: 'OUTPUT', timeoutMs: 8000 }]);
+    late = 'INPUT';
+    const r1 = await h.proxy(at(0));
+    expect([r1.statusCode, JSON.parse(r1.body).error.code]).toEqual([504, 'gateway_timeout']);
+    expect(h.calls).toHaveLength(1);
+    late = 'OUTPUT';
+    const r2 = await h.proxy(at(0));
+    expect([r2.statusCode, JSON.parse(r2.body).error.code]).toEqual([504, 'gateway_timeout']);
+    expect(r2.body).not.toContain('Hi!');
+    expect(h.lines.filter((l) => l.includes('timed out')).map((l) => JSON.parse(l).message)).toEqual(['guardrail INPUT call timed out', 'guardrail OUTPUT call timed out']);
+    // No time left at all: 504 without calling the guard.
+    given.length = 0;
+    late = undefined;
+    expect((await h.proxy(at(10_000))).statusCode).toBe(504);
+    expect(given).toEqual([]);
+  });
+
   it('a timeout is 504, an unknown route 404, a dot segment 400; errors: native answers {"message"}; CORS on the route\'s answers', async () => {
     const h = harness(config({}, { cors: { allowOrigins: ['https://app.example.com'], allowCredentials: false, exposeHeaders: [] } }, 'native'));
     expect((await h.proxy(event())).headers['access-control-allow-origin']).toBe('https://app.example.com');

@@ -23,8 +23,11 @@ import { emfLine, type MetricDimension } from './metrics';
 import { completionText, contentText, promptTexts, promptTokens, reportedUsage, type CountTokens, type Usage } from './usage';
 import { clientHeaders, llmApi, mayAskUsage, withoutUsageChunk, withUsageRequest } from './upstream';
 
-/** A Bedrock guardrail's verdict on some texts: true when it intervened (the call is refused). */
-export type GuardCheck = (guardrail: { id: string; version: string }, source: 'INPUT' | 'OUTPUT', texts: string[]) => Promise<boolean>;
+/**
+ * A Bedrock guardrail's verdict on some texts: true when it intervened (the call is refused). It
+ * rejects with a `TimeoutError` (or `AbortError`) once `timeoutMs` has passed: the route's time left.
+ */
+export type GuardCheck = (guardrail: { id: string; version: string }, source: 'INPUT' | 'OUTPUT', texts: string[], timeoutMs: number) => Promise<boolean>;
 
 export interface LlmProxyDeps {
   /** One HTTP exchange with the model (reject with a `TimeoutError` for a timeout: 504). */
@@ -91,6 +94,9 @@ export const OUTPUT_GUARD_MARGIN_MS = 1500;
 
 /** The errors of a guardrail call (throttling, service errors): 502, the guard could not decide. */
 const guardFailed = Symbol('guard failed');
+/** A guardrail call that ran out of the route's time: 504, as for the model. */
+const guardTimedOut = Symbol('guard timed out');
+const isTimeout = (e: unknown) => (e as Error)?.name === 'TimeoutError' || (e as Error)?.name === 'AbortError';
 
 /** The transform function's answer step (decoding, hop headers, CORS) with no changes of its own: what the proxy answers with. */
 function answerStep(r: LlmRoute): TransformRoute {
@@ -127,12 +133,15 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     }
     return entry.key;
   };
-  const guard = async (g: { id: string; version: string }, source: 'INPUT' | 'OUTPUT', texts: string[]): Promise<boolean | typeof guardFailed> => {
+  /** One guardrail call within what is left of the route's time (`started`: when the request began). */
+  const guard = async (g: { id: string; version: string }, source: 'INPUT' | 'OUTPUT', texts: string[], route: LlmRoute, started: number): Promise<boolean | typeof guardFailed | typeof guardTimedOut> => {
+    const left = route.timeoutMs - (deps.now() - started);
+    if (left <= 0) return guardTimedOut;
     try {
-      return await deps.guard!(g, source, texts);
+      return await deps.guard!(g, source, texts, left);
     } catch (e) {
-      deps.log(JSON.stringify({ level: 'error', message: `guardrail ${source} call failed`, error: (e as Error)?.name ?? 'Error' }));
-      return guardFailed;
+      deps.log(JSON.stringify({ level: 'error', message: `guardrail ${source} call ${isTimeout(e) ? 'timed out' : 'failed'}`, error: (e as Error)?.name ?? 'Error' }));
+      return isTimeout(e) ? guardTimedOut : guardFailed;
     }
   };
 
@@ -177,8 +186,9 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     if (b.guardrail) {
       if (!deps.guard) return refuse('internal_error', event, route);
       const texts = body ? promptTexts(body) : [];
-      const verdict = texts.length ? await guard(b.guardrail, 'INPUT', texts) : false;
+      const verdict = texts.length ? await guard(b.guardrail, 'INPUT', texts, route, started) : false;
       if (verdict === guardFailed) return refuse('bad_gateway', event, route);
+      if (verdict === guardTimedOut) return refuse('gateway_timeout', event, route);
       if (verdict) return refuse('forbidden', event, route);
     }
 
@@ -213,8 +223,7 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
     try {
       answer = await deps.http(url, { method: event.httpMethod, headers: out, body: sent.body, timeoutMs });
     } catch (e) {
-      const timeout = (e as Error)?.name === 'TimeoutError' || (e as Error)?.name === 'AbortError';
-      return refuse(timeout ? 'gateway_timeout' : 'bad_gateway', event, route);
+      return refuse(isTimeout(e) ? 'gateway_timeout' : 'bad_gateway', event, route);
     }
     const upstream = lowerHeaders(answer.headers);
     // The provider refused the proxy's key: the body may echo part of it, so the client gets the contract's 502, and the key is read again next time.
@@ -263,8 +272,9 @@ export function createLlmProxy(cfg: LlmProxyConfig, deps: LlmProxyDeps) {
 
     // The answer guard: the model's text, before the caller sees it (the tokens are spent already).
     if (ok && b.guardrail?.output) {
-      const verdict = answerText() ? await guard(b.guardrail, 'OUTPUT', [answerText()]) : false;
+      const verdict = answerText() ? await guard(b.guardrail, 'OUTPUT', [answerText()], route, started) : false;
       if (verdict === guardFailed) return refuse('bad_gateway', event, route);
+      if (verdict === guardTimedOut) return refuse('gateway_timeout', event, route);
       if (verdict) return refuse('forbidden', event, route);
     }
     // The usage chunk the proxy asked for is its own: a client that did not ask gets the stream it would have had.
@@ -324,8 +334,10 @@ function bedrockGuard(): GuardCheck {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('@aws-sdk/client-bedrock-runtime');
   const client = new sdk.BedrockRuntimeClient({});
-  return async (g, source, texts) => {
-    const out = await client.send(new sdk.ApplyGuardrailCommand({ guardrailIdentifier: g.id, guardrailVersion: g.version, source, content: texts.map((text) => ({ text: { text } })) }));
+  return async (g, source, texts, timeoutMs) => {
+    const command = new sdk.ApplyGuardrailCommand({ guardrailIdentifier: g.id, guardrailVersion: g.version, source, content: texts.map((text) => ({ text: { text } })) });
+    // The SDK aborts the request (AbortError) when the route's time is up.
+    const out = await client.send(command, { abortSignal: AbortSignal.timeout(timeoutMs) });
     return out.action === 'GUARDRAIL_INTERVENED';
   };
 }
