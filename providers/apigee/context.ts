@@ -5,7 +5,7 @@
  * first, with the capability records' messages.
  */
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
-import { el, type XNode } from '../shared/xml';
+import { el, shared, type XNode } from '../shared/xml';
 import type { ApigeeTargetServer } from './plan';
 
 /** The steps one route concern adds to the request and response flows of its Flow. */
@@ -49,6 +49,29 @@ export class ApigeeContext {
 
   get stages(): string[] {
     return Object.keys(this.environments).sort();
+  }
+
+  /** What once() built, by key. */
+  private readonly built = new Map<string, unknown>();
+
+  /**
+   * What `build` makes from the spec alone (an authorizer's steps, which every route it guards
+   * holds): built on the first call for `key`, the same value on every later one, so thousands of
+   * routes do not rebuild (and re-escape) the same policies and steps. The key must name every
+   * input of `build`; the value is never changed after (callers copy the arrays they extend).
+   */
+  once<T>(key: string, build: () => T): T {
+    let v = this.built.get(key) as T | undefined;
+    if (v === undefined) this.built.set(key, (v = build()));
+    return v;
+  }
+
+  /**
+   * Steps many routes' flows hold, as once(): nodes marked shared, so the proxy endpoint's text
+   * for them is written once per indentation level (providers/shared/xml.ts).
+   */
+  sharedSteps(key: string, build: () => XNode[]): XNode[] {
+    return this.once(key, () => build().map(shared));
   }
 
   /** Records a policy (once per name) and returns its name. */

@@ -28,7 +28,11 @@ const SHARED_PLAN = 'anygate.plan';
  * every key: each VerifyAPIKey's product settings are copied to shared variables first, and a
  * consumer cannot double its plan by moving its key from the header to the query.
  */
-export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { extract?: string; verify: string; counters: string[] } {
+export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { readonly extract?: string; readonly verify: string; readonly counters: readonly string[] } {
+  return ctx.once(`key\0${n}`, () => buildApiKeyPolicies(ctx, n, a));
+}
+
+function buildApiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { extract?: string; verify: string; counters: string[] } {
   const where = `authorizers.${n}.name`;
   // A key after a scheme prefix (`Authorization: Bearer <key>`) is extracted first; without the
   // scheme the variable stays unset and VerifyAPIKey refuses the request.
@@ -50,8 +54,15 @@ export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorize
   return { ...(extract ? { extract } : {}), verify: vk, counters: [copy, q, sa].filter((x): x is string => x !== undefined) };
 }
 
-/** VerifyJWT and the `exp` check; every step runs only `when` the token is presented (if given). */
-export function jwtSteps(ctx: ApigeeContext, n: string, a: JwtAuthorizerSpec, when?: string): Step[] {
+/**
+ * VerifyJWT and the `exp` check; every step runs only `when` the token is presented (if given).
+ * The same for every route authorizer `n` guards: built once per authorizer and `when`.
+ */
+export function jwtSteps(ctx: ApigeeContext, n: string, a: JwtAuthorizerSpec, when?: string): readonly Step[] {
+  return ctx.sharedSteps(`jwt\0${n}\0${when ?? ''}`, () => buildJwtSteps(ctx, n, a, when));
+}
+
+function buildJwtSteps(ctx: ApigeeContext, n: string, a: JwtAuthorizerSpec, when?: string): Step[] {
   const steps = [];
   const policy = `JWT-${n}`;
   let source: string | undefined;
@@ -81,8 +92,12 @@ export function jwtSteps(ctx: ApigeeContext, n: string, a: JwtAuthorizerSpec, wh
   return steps;
 }
 
-/** The ServiceCallout to the bound function and the 401 on anything but 200; `when` as for jwtSteps. */
-export function customSteps(ctx: ApigeeContext, n: string, a: CustomAuthorizerSpec, when?: string): Step[] {
+/** The ServiceCallout to the bound function and the 401 on anything but 200; `when` (and once per authorizer) as for jwtSteps. */
+export function customSteps(ctx: ApigeeContext, n: string, a: CustomAuthorizerSpec, when?: string): readonly Step[] {
+  return ctx.sharedSteps(`custom\0${n}\0${when ?? ''}`, () => buildCustomSteps(ctx, n, a, when));
+}
+
+function buildCustomSteps(ctx: ApigeeContext, n: string, a: CustomAuthorizerSpec, when?: string): Step[] {
   const where = `authorizers.${n}.header`;
   const h = headerName(a.header, where);
   const server = functionServer(ctx, `authz-${a.binding}`, a.binding);
@@ -103,5 +118,6 @@ export function missingScopes(ctx: ApigeeContext, r: RouteSpec, policy: string):
   const claim = (ctx.spec.authorizers[policy.slice('JWT-'.length)] as JwtAuthorizerSpec).scopeClaim;
   // Only the configured claim (default `scope`), on every target: no fallback to `scp`.
   const v = claimVar(policy, claim, `authorizers.${policy.slice(4)}.scopeClaim`);
-  return r.scopes.map((s, i) => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`);
+  // Per scope once (many routes require the same scope); an invalid one throws, at the first route naming it, and is not kept.
+  return r.scopes.map((s, i) => ctx.once(`scope\0${v}\0${s}`, () => `NOT ${scopeCondition(v, s, `${ctx.routePath(r)}.scopes[${i}]`)}`));
 }

@@ -17,12 +17,15 @@ function mock(ctx: ApigeeContext, r: RouteSpec, b: MockBackendSpec): Fragment {
   const d = json === undefined ? undefined : payloadDelimiters(json);
   const payload = json !== undefined && d ? { payload: { json, ...d } } : {};
   response.push(ctx.step(ctx.add(P.assignMessage(`AM-mock-${r.id}`, 'response', { statusCode: b.statusCode, setHeaders: vars.map(([h, n]) => [h, `{${n}}`]), ...payload }, true))));
-  return fragment([ctx.step(ctx.add(P.assignLiterals('AM-target-mock', [['anygate.target', 'mock']])))], response);
+  return fragment([...targetStep(ctx, 'mock')], response);
 }
+
+/** The step naming the target a route goes to: the same for every route to it, so built once per target. */
+const targetStep = (ctx: ApigeeContext, target: string) =>
+  ctx.sharedSteps(`target\0${target}`, () => [ctx.step(ctx.add(P.assignLiterals(`AM-target-${target}`, [['anygate.target', target]])))]);
 
 export function backendFragment(ctx: ApigeeContext, r: RouteSpec, targets: Targets): Fragment {
   const b = ctx.spec.backends[r.backend];
   if (b.type === 'mock') return mock(ctx, r, b);
-  const t = targets.of(r);
-  return fragment([ctx.step(ctx.add(P.assignLiterals(`AM-target-${t.name}`, [['anygate.target', t.name]])))]);
+  return fragment([...targetStep(ctx, targets.of(r).name)]);
 }

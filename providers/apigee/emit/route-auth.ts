@@ -8,14 +8,15 @@ import type { RouteSpec } from '../../../lib/model/types';
 import { headerRef, queryRef } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
+import { shared } from '../../shared/xml';
 import { alternativesFragment } from './alternatives';
 import { apiKeyPolicies, customSteps, jwtSteps, missingScopes, type Step } from './auth';
 
 function scopes(ctx: ApigeeContext, r: RouteSpec): Step[] {
   const policy = ctx.jwtPolicy(r);
   if (!r.scopes.length || !policy) return [];
-  const forbidden = ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden'));
-  return missingScopes(ctx, r, policy).map((c) => ctx.step(forbidden, c));
+  const forbidden = ctx.once('policy\0RF-forbidden', () => ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden')));
+  return missingScopes(ctx, r, policy).map((c) => ctx.once(`forbidden\0${c}`, () => shared(ctx.step(forbidden, c))));
 }
 
 /**
@@ -25,8 +26,14 @@ function scopes(ctx: ApigeeContext, r: RouteSpec): Step[] {
  */
 function repeatedCredentials(ctx: ApigeeContext, r: RouteSpec): Step | undefined {
   if (r.auth === 'none') return undefined;
+  // The same step for every route reading the same authorizers: built once per set of them.
+  const names = [...new Set(r.auth.flat())];
+  return ctx.once(`repeated\0${names.join('\0')}`, () => shared(buildRepeatedCredentials(ctx, names)));
+}
+
+function buildRepeatedCredentials(ctx: ApigeeContext, names: readonly string[]): Step {
   const refs = new Map<string, string>();
-  for (const n of new Set(r.auth.flat())) {
+  for (const n of names) {
     const a = ctx.spec.authorizers[n];
     const loc = credentialLocation(a);
     const where = `authorizers.${n}.${a.type === 'apiKey' ? 'name' : 'header'}`;
@@ -55,8 +62,12 @@ function authSteps(ctx: ApigeeContext, r: RouteSpec): Fragment {
   for (const n of r.auth[0]) {
     const a = ctx.spec.authorizers[n];
     if (a.type === 'apiKey') {
-      const k = apiKeyPolicies(ctx, n, a);
-      steps.push(...[k.extract, k.verify, ...k.counters].filter((x): x is string => x !== undefined).map((x) => ctx.step(x)));
+      steps.push(
+        ...ctx.sharedSteps(`key-steps\0${n}`, () => {
+          const k = apiKeyPolicies(ctx, n, a);
+          return [k.extract, k.verify, ...k.counters].filter((x): x is string => x !== undefined).map((x) => ctx.step(x));
+        }),
+      );
     } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a));
     else steps.push(...customSteps(ctx, n, a));
   }
