@@ -36,6 +36,14 @@ function foreignRef(v: unknown): string | undefined {
   return undefined;
 }
 
+/** Every type in 3.1 form (refs between them kept), by the OpenAPI importer's reader. */
+function upgraded(schemas: Json, file: string): Json {
+  const doc = { openapi: '3.0.3', info: { title: 'schema', version: '0' }, paths: {}, components: { schemas } };
+  const reader = new ContractReader(new ImportContext(doc, file, new RefResolver(doc, file), false, []));
+  reader.readComponents();
+  return reader.components.schemas;
+}
+
 /** The contract read from one API's operations and schema; `lost` says per operation why not. */
 export interface ApimContractRead {
   /** Route contract by operationId. */
@@ -57,11 +65,7 @@ export function readApimContract(operations: readonly Json[], schema: ApimSchema
   const lost = new Map<string, string>();
   const foreign = schema && foreignRef(schema.schemas);
   if (foreign) return { contracts, lost, schemaLost: `a type refers to ${JSON.stringify(foreign)}, not a type of the same schema` };
-  // Every type in 3.1 form, refs between them kept.
-  const doc = { openapi: '3.0.3', info: { title: 'schema', version: '0' }, paths: {}, components: { schemas: schema?.schemas ?? {} } };
-  const reader = new ContractReader(new ImportContext(doc, file, new RefResolver(doc, file), false, []));
-  reader.readComponents();
-  const types = reader.components.schemas;
+  const types = schema ? upgraded(schema.schemas, file) : {};
   const owned = new Set<string>();
   for (const op of operations) {
     const id = str(op.operationId);
