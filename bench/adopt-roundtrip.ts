@@ -2,8 +2,11 @@
  * CPU of the adopt round-trip property (test/adopt/roundtrip.test.ts) per generated spec, and per
  * target and phase: compile, import, validation of the import, second compile and comparison.
  * `N=200 T=aws,kubernetes npx tsx bench/adopt-roundtrip.ts`; `Q=1` prints the total only.
- * Figures: docs/performance.md, "Adopt round trip".
+ * Per target it also counts the specs whose validated import is deep-equal to the original (keys
+ * in any order): only those could skip the second compile by the compilers' purity.
+ * Figures: docs/performance.md, "Adopt round trip" and Round 3 (#32).
  */
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { adoptableInput } from '../test/adopt/arbitraries';
 import { emittedTree } from '../bin/adopt/emitted';
@@ -30,6 +33,7 @@ for (const i of inputs.slice(N)) {
 }
 const specs = inputs.slice(0, N).map((i) => toGatewaySpec(i));
 const phases: Record<string, number[]> = Object.fromEntries(TARGETS.map((t) => [t, [0, 0, 0, 0]]));
+const equal: Record<string, number> = Object.fromEntries(TARGETS.map((t) => [t, 0]));
 const start = process.cpuUsage();
 for (const s of specs)
   for (const t of TARGETS) {
@@ -48,8 +52,9 @@ for (const s of specs)
     a = cpu();
     p[3] += a - b;
     if (!ok) throw new Error(`the round trip does not hold on ${t}`);
+    if (isDeepStrictEqual(v.spec, s)) equal[t]!++;
   }
 const used = process.cpuUsage(start);
 const ms = (x: number) => (x / N).toFixed(2);
 console.log('cpu ms/spec', ((used.user + used.system) / 1000 / N).toFixed(2));
-if (!process.env.Q) for (const t of TARGETS) console.log(t, 'emit', ms(phases[t]![0]!), 'adopt', ms(phases[t]![1]!), 'validate', ms(phases[t]![2]!), 'emit2+cmp', ms(phases[t]![3]!));
+if (!process.env.Q) for (const t of TARGETS) console.log(t, 'emit', ms(phases[t]![0]!), 'adopt', ms(phases[t]![1]!), 'validate', ms(phases[t]![2]!), 'emit2+cmp', ms(phases[t]![3]!), 'import equal to the original', `${equal[t]}/${N}`);

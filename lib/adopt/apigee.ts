@@ -10,6 +10,7 @@ import { PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog } from './findings';
 import { arr, obj, parseData, str } from './data';
 import { readCondition } from './apigee-conditions';
+import { readApigeeContract } from './apigee-contract';
 import { applyPolicy, emptySteps, ownStep, type StepEffects } from './apigee-policies';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
@@ -27,6 +28,8 @@ interface Bundle {
   readonly products: { file: string; doc: Json }[];
   readonly apps: { file: string; doc: Json }[];
   readonly targetServers: { file: string; env: string; doc: Json }[];
+  /** The contract published for the portal, `resources/oas/contract.json`. */
+  readonly contract?: { file: string; text: string };
 }
 
 function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
@@ -50,7 +53,8 @@ function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
     }
     const rel = file.slice(root.length);
     if (!/\.xml$/i.test(rel)) {
-      if (rel.startsWith('resources/oas/')) log.lost(file, '', `API contract ${posix.basename(rel)}`, 'the OpenAPI 3.0 contract published for the portal (request and response schemas, parameters, documentation) is not read back by this reader yet; `anygate import` of the file (without --from) reads it as a spec with its contract, to merge by hand');
+      if (rel === 'resources/oas/contract.json') (bundle as { contract?: Bundle['contract'] }).contract = { file, text };
+      else if (rel.startsWith('resources/oas/')) log.lost(file, '', `API contract ${posix.basename(rel)}`, 'the OpenAPI 3.0 contract of one API version (request and response schemas, parameters, documentation) is not read back by this reader yet (contract.json, the contract of an API without versions, is); `anygate import` of the file (without --from) reads it as a spec with its contract, to merge by hand');
       else if (rel.startsWith('resources/')) log.lost(file, '', `resource ${posix.basename(rel)}`, 'resource files (JavaScript, Java, Python, XSL) are code anygate does not translate; the policies that run them are reported where they are used');
       else log.lost(file, '', 'file', 'not part of an Apigee bundle layout');
       continue;
@@ -154,6 +158,12 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
   // anygate describes the endpoint `<name> <version>`.
   const described = new RegExp(`^${draft.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (\\S+)$`).exec(textAt(pe, 'Description') ?? '');
   if (described) draft.version = described[1];
+  // anygate writes the spec's description into the descriptor, or `<proxy> (anygate)` without one.
+  const description = textAt(bundle.descriptor?.node, 'Description');
+  if (description && description !== `${bundle.descriptor?.node.attrs.name} (anygate)`) {
+    draft.description = description;
+    log.mapped(bundle.descriptor!.file, kid(bundle.descriptor!.node, 'Description')!.xpath, 'Description', 'description');
+  }
   const basePath = textAt(pe, 'HTTPProxyConnection', 'BasePath');
   if (basePath && basePath !== '/') {
     draft.basePath = basePath.replace(/\/+$/, '');
@@ -327,6 +337,7 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
       if (!Object.values(draft.plans).some((p) => JSON.stringify(p.quota) === key)) draft.plans[SpecDraft.nameIn('default', draft.plans, 'plan')] = { quota: fx.quota };
     }
   }
+  if (bundle.contract) readApigeeContract(draft, bundle.contract.file, bundle.contract.text);
   readOrg(bundle, name, draft, log);
   for (const [pname, p] of bundle.policies) if (![...reported].some((r) => r === p.file || r === `missing:${pname}`) && !log.findings().some((f) => f.file === p.file)) log.lost(p.file, p.node.xpath, p.node.name, 'no step runs this policy');
   if (Object.keys(draft.plans).length && !Object.values(draft.authorizers).some((a) => a.type === 'apiKey')) draft.authorizers.apiKey = { type: 'apiKey', in: 'header', name: 'x-api-key' };

@@ -11,6 +11,7 @@ import * as posix from 'node:path/posix';
 import { arr, obj, parseData, str } from './data';
 import { METHODS, PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog, pointer } from './findings';
+import { readApimContract } from './azure-contract';
 import { readPolicy, type NamedValues, type PolicyEffects } from './azure-policy';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
@@ -31,6 +32,8 @@ interface ApimOperation {
   readonly at: string;
   readonly policy?: Doc;
   readonly description?: string;
+  /** The route's contract, read back from the operation's representations and responses. @default - none */
+  contract?: Json;
 }
 
 interface ApimApi {
@@ -48,6 +51,8 @@ interface ApimApi {
   description?: string;
   /** What kind of API it is (http, soap, graphql, websocket). */
   kind: string;
+  /** The API schema's shared types, as components (3.1). @default - none */
+  components?: Json;
 }
 
 interface ApimProduct {
@@ -206,15 +211,32 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
       const shown = str(op.displayName);
       api.operations.push({ id: String(op.operationId), method: String(op.method), urlTemplate: String(op.urlTemplate), file, at: pointer([oi]), policy: policies.get(String(op.operationId)), description: str(op.description) ?? (shown && shown !== `${op.method === '*' ? 'ANY' : op.method} ${String(op.urlTemplate).replace(/\{\*([^}]+)\}/g, '{$1+}')}` && shown !== `${op.method} ${op.urlTemplate}` ? shown : undefined) });
     }
-    // The contract (#35: representations, declared parameters, responses, the API schema) has no reader yet: reported, not dropped.
-    for (const { r: or, i: oi } of byType('azure-native:apimanagement:ApiOperation')) {
+    // The contract (#35): representations and responses against the API schema (azure-contract.ts);
+    // declared parameters have no reader yet: reported, not dropped.
+    const ops = byType('azure-native:apimanagement:ApiOperation').filter(({ r: or }) => obj(or.inputs)?.apiId === apiId);
+    const schemas = byType('azure-native:apimanagement:ApiSchema').filter(({ r: sr }) => obj(sr.inputs)?.apiId === apiId);
+    const sp = schemas.length === 1 ? (obj(schemas[0]!.r.inputs) ?? {}) : undefined;
+    const schemaDoc = sp && sp.contentType === 'application/vnd.oai.openapi.components+json' && obj(obj(sp.components)?.schemas) && str(sp.schemaId) ? { schemaId: str(sp.schemaId)!, schemas: obj(obj(sp.components)!.schemas)! } : undefined;
+    const read = readApimContract(ops.map(({ r: or }) => obj(or.inputs) ?? {}), schemaDoc, file);
+    for (const { r: or, i: oi } of ops) {
       const op = obj(or.inputs) ?? {};
-      if (op.apiId !== apiId) continue;
+      const id = String(op.operationId);
       const request = obj(op.request) ?? {};
-      if (['representations', 'queryParameters', 'headers'].some((k) => arr(request[k]).length)) log.lost(file, pointer([oi, 'inputs', 'request']), 'operation request (contract)', CONTRACT_NOT_READ);
-      if (arr(op.responses).length) log.lost(file, pointer([oi, 'inputs', 'responses']), 'operation responses (contract)', CONTRACT_NOT_READ);
+      if (['queryParameters', 'headers'].some((k) => arr(request[k]).length)) log.lost(file, pointer([oi, 'inputs', 'request']), 'operation parameters (contract)', CONTRACT_NOT_READ);
+      if (!arr(request.representations).length && !arr(op.responses).length) continue;
+      const lostWhy = read.lost.get(id) ?? (read.schemaLost && `the API schema is not read (${read.schemaLost})`);
+      if (lostWhy) log.lost(file, pointer([oi, 'inputs']), 'operation representations and responses (contract)', `${lostWhy}; export the API's OpenAPI document and \`anygate import\` it (without --from) for a spec with its contract, to merge by hand`);
+      else {
+        const target = api.operations.find((o) => o.id === id);
+        if (target) target.contract = read.contracts.get(id);
+        log.mapped(file, pointer([oi, 'inputs']), 'operation representations and responses (contract)', `the contract of the route of operation ${id}`);
+      }
     }
-    for (const { r: sr, i: si } of byType('azure-native:apimanagement:ApiSchema')) if (obj(sr.inputs)?.apiId === apiId) log.lost(file, pointer([si]), 'API schema (contract)', CONTRACT_NOT_READ);
+    for (const { r: sr, i: si } of schemas) {
+      if (schemaDoc && !read.schemaLost) log.mapped(file, pointer([si]), 'API schema (contract)', 'components.schemas, and the contracts of the routes whose own types it holds');
+      else log.lost(file, pointer([si]), 'API schema (contract)', read.schemaLost ? `${read.schemaLost}; ${CONTRACT_NOT_READ}` : CONTRACT_NOT_READ);
+    }
+    if (!read.schemaLost && read.components) api.components = read.components;
     for (const { r: pr, i: pi } of byType('azure-native:apimanagement:ApiPolicy')) if (obj(pr.inputs)?.apiId === apiId) api.policy = { text: String(obj(pr.inputs)?.value ?? ''), file, at: pointer([pi, 'inputs', 'value']) };
     svc.apis.push(api);
   }
@@ -341,6 +363,7 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
   const draft = new SpecDraft(options.name ?? (ownStage ? own![1] : undefined) ?? api.displayName ?? api.id, log);
   if (ownStage) draft.stages[ownStage] = {};
   if (api.description) draft.description = api.description;
+  if (api.components) draft.components = api.components;
   const apiPath = ownStage && api.path ? api.path.replace(new RegExp(`^${ownStage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), '') : api.path;
   if (apiPath) {
     const bp = `/${apiPath.replace(/^\/+|\/+$/g, '')}`;
@@ -432,6 +455,7 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     }
     if (Object.keys(request).length || Object.keys(response).length) route.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
     if (op.description) route.description = op.description;
+    if (op.contract) route.contract = op.contract;
     const i = draft.addRoute(route, { file: op.file, at: op.at }, `${op.method} ${op.urlTemplate}`);
     if (i !== undefined) log.mapped(op.file, op.at, 'operation', `routes[${i}]`);
     for (const f of chain) {

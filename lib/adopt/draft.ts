@@ -24,6 +24,8 @@ export class SpecDraft {
   version?: string;
   basePath?: string;
   description?: string;
+  /** Shared contract components (OpenAPI 3.1, by kind), when the source publishes a contract. */
+  components?: Json;
   readonly backends: Record<string, Json> = {};
   readonly authorizers: Record<string, Json> = {};
   readonly plans: Record<string, Json> = {};
@@ -102,6 +104,7 @@ export class SpecDraft {
     ] as const)
       if (Object.keys(v).length) out[k] = v;
     out.routes = this.routes;
+    if (this.components && Object.keys(this.components).length) out.components = this.components;
     if (Object.keys(this.stages).length) out.stages = this.stages;
     if (this.cors) out.cors = this.cors;
     if (this.ipRules && (this.ipRules.allow.length || this.ipRules.deny.length)) out.ipRules = this.ipRules;
