@@ -118,10 +118,10 @@ function pathLengths(c: StageContext): Measured[] {
   return [...c.paths].flatMap(([id, matches]) => matches.map((m) => ({ where: id, kind: 'pathMatch' as const, bytes: m.value.length })));
 }
 
-function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[]): KubernetesStagePlan {
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], paths: Map<string, PathMatch[]>): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
   const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage), options.backendKind ?? backendKindOf(spec));
-  const c: StageContext = { spec, stage, namespace, options, settings, paths: pathMatches(spec.basePath, spec.routes), targets: backends.targets, measured, shared: new Map() };
+  const c: StageContext = { spec, stage, namespace, options, settings, paths, targets: backends.targets, measured, shared: new Map() };
   c.measured.push(...pathLengths(c));
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
   const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...gateway, ...backends.objects];
@@ -213,7 +213,9 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   const stages = options.stages ?? Object.keys(spec.stages);
   const settings = kubernetesSettings(spec, options);
   const measured: Measured[] = [];
-  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured));
+  // The path matches depend on the base path and the routes only: the same in every stage.
+  const paths = pathMatches(spec.basePath, spec.routes);
+  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured, paths));
   // Every stage measures the same paths: each problem once.
   const problems = dedupeProblems(emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured));
   if (problems.length) throw new SynthesisError(TARGET, problems);

@@ -23,13 +23,28 @@ function rule(match: Record<string, unknown>, code: ErrorCode, from?: number): R
   };
 }
 
+/**
+ * The contract's `responseOverride` rules: the same for every policy (they depend on nothing in
+ * the spec), so built once and shared, frozen, by the policies of every route and stage.
+ */
+let contractRules: readonly Record<string, unknown>[] | undefined;
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 /** The `responseOverride` rules of the contract, or undefined with `errors: native`. */
 export function errorOverrides(spec: GatewaySpec): Record<string, unknown>[] | undefined {
   if (spec.errors === 'native') return undefined;
-  return [
+  contractRules ??= deepFreeze([
     ...CODE_BY_STATUS.map(([s, code]) => rule({ type: 'Value', value: s }, code, s)),
     // Any other status Envoy itself answers: the contract's code for its class.
     rule({ type: 'Range', range: { start: 400, end: 499 } }, 'bad_request'),
     rule({ type: 'Range', range: { start: 500, end: 599 } }, 'internal_error'),
-  ];
+  ]);
+  return contractRules as Record<string, unknown>[];
 }

@@ -46,62 +46,13 @@ export function referenceYaml(o: unknown): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-/** A held string's stand-in while js-yaml writes the rest: plain and written alike by both writers. */
-const HELD = /anygate-held-(\d+)-end/g;
-const HELD_MARK = 'anygate-held-';
-
-/** The reference writer's one-line quoted text for a value string, or undefined (memoized). */
-const quotedCache = new Map<string, string | undefined>();
+/** The reference writer's one-line quoted text for a value string, or undefined. */
 function quotedValue(s: string): string | undefined {
-  if (quotedCache.has(s)) return quotedCache.get(s);
   // The same text as a mapping value and as a sequence item, quoted and on one line: then it
   // does not depend on where it stands (no folding at lineWidth 0, no indentation inside).
   const asValue = /^a: (.*)\n$/s.exec(referenceYaml({ a: s }))?.[1];
   const asItem = /^- (.*)\n$/s.exec(referenceYaml([s]))?.[1];
-  const q = asValue !== undefined && asValue === asItem && !asValue.includes('\n') && /^(?:'.*'|".*")$/.test(asValue) ? asValue : undefined;
-  if (quotedCache.size < 10_000) quotedCache.set(s, q);
-  return q;
-}
-
-/**
- * The object with each value string js-yaml would not write alike replaced by a stand-in, when
- * the reference writer quotes that string on one line (JSON bodies: `'{"error":...}'`);
- * undefined when something else (a key, a number, a multi-line string) needs the reference writer.
- * A part with nothing held is the input itself (no copy): most objects hold nothing.
- */
-function withHeld(v: unknown, held: string[]): unknown {
-  if (typeof v === 'string') {
-    if (alikeString(v)) return v.includes(HELD_MARK) ? undefined : v;
-    const q = quotedValue(v);
-    if (q === undefined) return undefined;
-    held.push(q);
-    return `${HELD_MARK}${held.length - 1}-end`;
-  }
-  if (Array.isArray(v)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const y = withHeld(v[i], held);
-      if (y === undefined) return undefined;
-      if (y !== v[i]) (out ??= v.slice())[i] = y;
-    }
-    return out ?? v;
-  }
-  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return writtenAlike(v) ? v : undefined;
-  let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(v)) {
-    if (!alikeString(k) || k.includes(HELD_MARK)) return undefined;
-    const x = (v as Record<string, unknown>)[k];
-    const y = withHeld(x, held);
-    if (y === undefined) return undefined;
-    // A copy keeps the key order; the replaced value keeps its key's place.
-    if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
-  }
-  return out ?? v;
-}
-
-/** True when objectYaml writes the object with js-yaml (held strings put in place), not the reference writer. */
-export function writtenFast(o: unknown): boolean {
-  return writtenAlike(o) || withHeld(o, []) !== undefined;
+  return asValue !== undefined && asValue === asItem && !asValue.includes('\n') && /^(?:'.*'|".*")$/.test(asValue) ? asValue : undefined;
 }
 
 /**
@@ -113,20 +64,161 @@ export function writtenFast(o: unknown): boolean {
 const fastDump = (o: unknown) => dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', noCompatMode: true, schema: JSON_SCHEMA });
 
 /**
+ * How one string is written: `text` where it stands, and whether it may be a key (written alike,
+ * so js-yaml's text; a value the reference writer quotes, the held JSON bodies, may not).
+ * null: the reference writer writes the object.
+ */
+interface Scalar {
+  readonly text: string;
+  readonly key: boolean;
+}
+
+/** Names, paths and hosts: js-yaml writes them plain (no indicator first, no `: `, ` #`, nothing JSON reads as another type). */
+const PLAIN = /^[A-Za-z/][A-Za-z0-9._/-]*$/;
+
+/**
+ * Each distinct string's text, decided once (a 2,000-route gateway writes about 1.3 million
+ * strings, some 30,000 distinct). js-yaml's text of a one-line string does not depend on where it
+ * stands (key, value, list item, depth: lineWidth -1, no block styles), so it is js-yaml's text
+ * of the string alone; strings the reference writer quotes on one line are its text. Cleared when
+ * large, so a long-lived process does not keep every string it ever wrote.
+ */
+const scalars = new Map<string, Scalar | null>();
+function scalar(s: string): Scalar | null {
+  let got = scalars.get(s);
+  if (got !== undefined) return got;
+  if (alikeString(s)) got = { text: PLAIN.test(s) ? s : fastDump(s).slice(0, -1), key: true };
+  else {
+    const q = quotedValue(s);
+    got = q === undefined ? null : { text: q, key: false };
+  }
+  if (scalars.size >= 200_000) scalars.clear();
+  scalars.set(s, got);
+  return got;
+}
+
+/** `\n` and the indentation of a block at `level` (js-yaml's generateNextLine, indent 2). */
+const lines: string[] = [];
+const nextLine = (level: number) => (lines[level] ??= `\n${' '.repeat(2 * level)}`);
+
+/** Thrown when a value needs the reference writer (or js-yaml's own path): the object is written again. */
+const NOT_FAST = Symbol('not fast');
+
+/**
+ * js-yaml's document layout (the options of fastDump: indent 2, no flow style, no references)
+ * written directly into `out`, piece by piece (one join at the end: no string per level, which
+ * for 12 MB of YAML was mostly garbage), each string's text decided once per distinct string.
+ */
+class FastWriter {
+  readonly out: string[] = [];
+
+  /** A value after `key:` or `-` (js-yaml puts ' ' before it unless it starts a new line). */
+  value(v: unknown, level: number): void {
+    const out = this.out;
+    if (typeof v === 'string') {
+      const s = scalar(v);
+      if (s === null) throw NOT_FAST;
+      out.push(' ', s.text);
+    } else if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v) || Object.is(v, -0)) throw NOT_FAST;
+      out.push(` ${v}`);
+    } else if (typeof v === 'boolean') out.push(v ? ' true' : ' false');
+    else if (Array.isArray(v)) {
+      if (v.length === 0) out.push(' []');
+      else this.sequence(v, level, false);
+    } else if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) throw NOT_FAST;
+    else {
+      const keys = Object.keys(v);
+      if (keys.length === 0) out.push(' {}');
+      else this.mapping(v as Record<string, unknown>, keys, level, false);
+    }
+  }
+
+  /** js-yaml's writeBlockMapping: `compact` (a list item's or the document's mapping) starts on the current line. */
+  mapping(o: Record<string, unknown>, keys: string[], level: number, compact: boolean): void {
+    for (let i = 0; i < keys.length; i++) {
+      const k = scalar(keys[i]!);
+      // js-yaml writes a key over 1,024 characters as an explicit `? ` pair: its own path.
+      if (k === null || !k.key || k.text.length > 1024) throw NOT_FAST;
+      if (!compact || i > 0) this.out.push(nextLine(level));
+      this.out.push(k.text, ':');
+      this.value(o[keys[i]!], level + 1);
+    }
+  }
+
+  /** js-yaml's writeBlockSequence: items at `level`, each one's content one level deeper. */
+  sequence(a: readonly unknown[], level: number, compact: boolean): void {
+    for (let i = 0; i < a.length; i++) {
+      if (!compact || i > 0) this.out.push(nextLine(level));
+      const v = a[i];
+      // An item's non-empty mapping or list starts on the dash's line.
+      if (Array.isArray(v) && v.length) {
+        this.out.push('- ');
+        this.sequence(v, level + 1, true);
+      } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length) {
+        this.out.push('- ');
+        this.mapping(v as Record<string, unknown>, Object.keys(v), level + 1, true);
+      } else {
+        if (v === undefined) throw NOT_FAST;
+        this.out.push('-');
+        this.value(v, level + 1);
+      }
+    }
+  }
+
+  /** The document `o` (js-yaml's dump), or false with `out` as before when some value needs another writer. */
+  document(o: unknown): boolean {
+    const mark = this.out.length;
+    try {
+      if (Array.isArray(o) && o.length) this.sequence(o, 0, true);
+      else if (o !== null && typeof o === 'object' && !Array.isArray(o) && Object.getPrototypeOf(o) === Object.prototype && Object.keys(o).length) {
+        this.mapping(o as Record<string, unknown>, Object.keys(o), 0, true);
+      } else {
+        this.value(o, 0);
+        this.out[mark] = this.out[mark]!.slice(1);
+      }
+      this.out.push('\n');
+      return true;
+    } catch (e) {
+      this.out.length = mark;
+      if (e === NOT_FAST) return false;
+      throw e;
+    }
+  }
+}
+
+/** True when objectYaml writes the object with FastWriter (quoted JSON bodies put in place), not another writer. */
+export function writtenFast(o: unknown): boolean {
+  return new FastWriter().document(o);
+}
+
+/** One object into the writer: fast, else js-yaml's own dump (alike), else the reference writer. */
+function writeObject(w: FastWriter, o: unknown): void {
+  if (!w.document(o)) w.out.push(writtenAlike(o) ? fastDump(o) : referenceYaml(o));
+}
+
+/**
+ * The writer objectYaml fills and empties per object: a document's pieces are short-lived (one
+ * list of every piece of a 12 MB stream lived long enough for the collector to copy it, and
+ * writing took twice as long).
+ */
+const writer = new FastWriter();
+
+/**
  * One object as a YAML document that a YAML 1.1 reader (kubectl) reads back with the same
- * strings. js-yaml writes the reference writer's bytes several times faster for objects made only
- * of the values above (a 2,000-route gateway's 5,000 objects: 0.4 s instead of 2 s), so it
- * writes those; strings the reference writer quotes on one line (the error contract's JSON
- * bodies, in a sixth of a generated gateway's objects) are written by it alone and put in place.
+ * strings. Objects made only of the values above (writtenAlike) are written with js-yaml's bytes,
+ * which are the reference writer's (a 2,000-route gateway's 6,682 objects), by FastWriter:
+ * js-yaml's layout without its per-string style checks, each distinct string decided once.
+ * Strings the reference writer quotes on one line (the error contract's JSON bodies, in a sixth
+ * of a generated gateway's objects) are its text, put where they stand.
  */
 export function objectYaml(o: unknown): string {
-  // One walk decides: nothing held is an object js-yaml writes alike (writtenAlike); a string
-  // that only looks like a stand-in is left to writtenAlike's own answer.
-  const held: string[] = [];
-  const stand = withHeld(o, held);
-  if (stand === undefined) return writtenAlike(o) ? fastDump(o) : referenceYaml(o);
-  if (held.length === 0) return fastDump(o);
-  return fastDump(stand).replace(HELD, (_, i: string) => held[Number(i)]!);
+  try {
+    writeObject(writer, o);
+    return writer.out.join('');
+  } finally {
+    writer.out.length = 0;
+  }
 }
 
 /** The objects as one multi-document YAML stream. Spec strings are YAML scalars, never raw text. */

@@ -5,6 +5,7 @@
  * gateway, and a YAML 1.1 reader (what kubectl runs) must read every string back as written.
  */
 import fc from 'fast-check';
+import { dump, JSON_SCHEMA } from 'js-yaml';
 import { parse, parseAllDocuments } from 'yaml';
 import { generateGateway } from '../../bench/gen-spec';
 import { toGatewaySpec } from '../../lib/model/normalize';
@@ -45,6 +46,25 @@ describe('kubernetes manifest YAML', () => {
       fc.property(fc.dictionary(plainStr, plain, { maxKeys: 5, noNullPrototype: true }), (o) => {
         expect(writtenAlike(o)).toBe(true);
         expect(objectYaml(o)).toBe(reference(o));
+      }),
+      { numRuns: RUNS * 5, seed: SEED },
+    );
+  });
+
+  it('lays out documents as js-yaml does, itself serving them: nesting, lists of lists and of mappings, empty ones, long keys', () => {
+    // FastWriter writes js-yaml's layout without js-yaml: compare with js-yaml's own dump (the
+    // options yaml.ts gives it) on shapes a manifest rarely has, and check it served them.
+    const jsYaml = (o: unknown) => dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', noCompatMode: true, schema: JSON_SCHEMA });
+    const plainStr = fc.oneof(str, fc.constantFrom('a: b', '(a)', '%REQ(x)%', '/a/([^/]+)', 'a|b', 'x'.repeat(1030))).filter((x) => writtenAlike(x));
+    const shaped = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof({ depthSize: 'small', maxDepth: 5 }, plainStr, fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(plainStr, tie('v'), { maxKeys: 3, noNullPrototype: true })),
+    })).v;
+    fc.assert(
+      fc.property(shaped, (o) => {
+        const longKey = o !== null && typeof o === 'object' && JSON.stringify(o).includes(`"${'x'.repeat(1030)}":`);
+        expect(writtenFast(o)).toBe(!longKey);
+        expect(objectYaml(o)).toBe(jsYaml(o));
+        if (!longKey) expect(objectYaml(o)).toBe(reference(o));
       }),
       { numRuns: RUNS * 5, seed: SEED },
     );
