@@ -55,7 +55,7 @@ function eslintInThread(args: string[]): SpawnSyncReturns<string> {
 
 /** Lints one bundle as the CLI does, from the bundle folder (its ESLint pass ignores files outside the working directory). */
 function lintOne(dir: string): LintReport[] {
-  bundleLinter ??= load('apigeelint/lib/package/bundleLinter.js');
+  const linter = (bundleLinter ??= load('apigeelint/lib/package/bundleLinter.js') as NonNullable<typeof bundleLinter>);
   const config = {
     debug: true,
     source: { type: 'filesystem', path: path.join(dir, 'apiproxy'), sourcePath: path.join(dir, 'apiproxy'), bundleType: 'apiproxy' },
@@ -77,7 +77,7 @@ function lintOne(dir: string): LintReport[] {
   try {
     process.chdir(dir);
     // Synchronous for a bundle on disk (lib/package/Bundle.js): done has run when lint returns.
-    bundleLinter.lint(config, (bundle, error) => (error || !bundle ? (failure = error ?? new Error('no bundle')) : (report = bundle.getReport())));
+    linter.lint(config, (bundle, error) => (error || !bundle ? (failure = error ?? new Error('no bundle')) : (report = bundle.getReport())));
   } finally {
     childProcess.spawnSync = spawnSync;
     process.chdir(cwd);
