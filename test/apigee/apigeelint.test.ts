@@ -33,7 +33,6 @@ describe('apigeelint in the test process', () => {
 
   it('leaves the working directory and child_process.spawnSync as they were', () => {
     expect(process.cwd()).toBe(cwd);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(require('node:child_process').spawnSync.name).toBe('spawnSync');
   });
 });
