@@ -44,8 +44,29 @@ def call(sock_path, tool, args):
 
 
 def serve(sock_path):
-    import io
+    import signal
     import socketserver
+
+    class Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
+        timeout = IDLE_SECONDS
+
+        def handle_timeout(self):
+            self.idle = True
+
+    def stop(*_):
+        if os.path.exists(sock_path):
+            os.unlink(sock_path)
+        os._exit(0)
+
+    # The socket first, before the imports and the warm-up (about 2 s): a call made meanwhile
+    # waits in the listen queue for this server instead of finding no socket and running the
+    # whole CLI itself.
+    signal.signal(signal.SIGTERM, stop)
+    if os.path.exists(sock_path):
+        os.unlink(sock_path)
+    server = Server(sock_path, None)
+
+    import io
     from contextlib import redirect_stderr, redirect_stdout
 
     import cfnlint.runner
@@ -84,23 +105,8 @@ def serve(sock_path):
             code, out = run(request['tool'], request['args'])
             self.wfile.write(json.dumps({'code': code, 'out': out}).encode())
 
-    class Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
-        timeout = IDLE_SECONDS
-
-        def handle_timeout(self):
-            self.idle = True
-
-    import signal
-
-    def stop(*_):
-        if os.path.exists(sock_path):
-            os.unlink(sock_path)
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    if os.path.exists(sock_path):
-        os.unlink(sock_path)
-    with Server(sock_path, Handler) as server:
+    server.RequestHandlerClass = Handler
+    with server:
         server.idle = False
         print('ready', flush=True)  # for a caller that waits on it (test/runner/lint-server.test.ts)
         while not server.idle:

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { apigeelintReports } from './apigeelint';
 import { viaLintServer } from './lint-server';
 
 export interface ToolResult {
@@ -70,24 +71,16 @@ export interface LintFinding {
   message: string;
 }
 
-interface LintReport {
-  filePath: string;
-  messages: { ruleId: string; severity: number; message: string }[];
-}
-
 /**
- * apigeelint (--profile apigeex) on unpacked bundles (each dir holds apiproxy/), in one process
- * (test/apigeelint-bundles.js): every finding, per dir.
+ * apigeelint (--profile apigeex) on unpacked bundles (each dir holds apiproxy/), in this process
+ * (test/apigeelint.ts): every finding, per dir.
  */
 export function apigeelintBundles(dirs: string[]): Record<string, LintFinding[]> {
-  const r = run(process.execPath, [path.join(__dirname, 'apigeelint-bundles.js'), ...dirs]);
-  if (r.code !== 0) throw new Error(`apigeelint failed: ${r.out.slice(0, 2000)}`);
-  const start = r.out.indexOf('{');
-  const reports = JSON.parse(r.out.slice(start, r.out.lastIndexOf('}') + 1)) as Record<string, LintReport[]>;
+  const reports = apigeelintReports(dirs);
   return Object.fromEntries(
     dirs.map((d) => [
       d,
-      reports[path.resolve(d)]!.flatMap((f) => f.messages.map((m) => ({ file: f.filePath.split('apiproxy/').pop()!, ruleId: m.ruleId, severity: m.severity === 2 ? 'error' as const : 'warning' as const, message: m.message }))),
+      reports[d]!.flatMap((f) => f.messages.map((m) => ({ file: f.filePath.split('apiproxy/').pop()!, ruleId: m.ruleId, severity: m.severity === 2 ? 'error' as const : 'warning' as const, message: m.message }))),
     ]),
   );
 }

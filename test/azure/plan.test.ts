@@ -37,7 +37,8 @@ describe('the plan lists its resources', () => {
 
   it('bin/synth/azure loads no Pulumi module', () => {
     const script = "require('./bin/synth/azure'); process.stdout.write(String(Object.keys(require.cache).some((k) => k.includes('@pulumi'))))";
-    const out = execFileSync(path.join(root, 'node_modules/.bin/tsx'), ['-e', script], { cwd: root, encoding: 'utf8' });
+    // Node with tsx's CommonJS hook rather than the tsx CLI, which starts a second Node (2.4 s of CPU -> 0.9 s).
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8' });
     expect(out).toBe('false');
   });
 });

@@ -47,6 +47,9 @@ function caseOptions(name: string): CaseOptions {
 const specs = new Map(caseNames.map((n) => [n, loadCase(n)]));
 const options = new Map(caseNames.map((n) => [n, caseOptions(n)]));
 const outputs = new Map(caseNames.map((n) => [n, Object.fromEntries(FEATURE_TARGETS.map((t) => [t, targetOutput(specs.get(n)!, t, options.get(n))])) as Record<string, Output>]));
+/** A case's whole AWS body and Apigee bundle (fullOutputs), compiled once for the two validator tests that read them. */
+const wholes = new Map<string, ReturnType<typeof fullOutputs>>();
+const whole = (name: string) => wholes.get(name) ?? wholes.set(name, fullOutputs(specs.get(name)!, options.get(name))).get(name)!;
 
 /** What a case's golden shows for a target: the items that differ from the baseline's. */
 function kept(name: string, t: Target): Item[] {
@@ -167,7 +170,7 @@ describe('golden cases per feature (test/golden/features)', () => {
   it('every case\'s whole API Gateway body: openapi-spec-validator (one run)', () => {
     const tmp = scratch('feature-oas');
     const files = caseNames.flatMap((name) => {
-      const body = fullOutputs(specs.get(name)!, options.get(name)).awsBody;
+      const body = whole(name).awsBody;
       if (!body) return [];
       const file = path.join(tmp, `${name}.json`);
       writeFileSync(file, JSON.stringify(greedyForValidator(body)));
@@ -197,7 +200,7 @@ describe('golden cases per feature (test/golden/features)', () => {
       return bundle;
     };
     const dirs = caseNames.filter(adds).flatMap((name) => {
-      const out = fullOutputs(specs.get(name)!, options.get(name));
+      const out = whole(name);
       if (!out.apigeeFiles) return [];
       // The MCP Discovery Proxies are bundles of their own.
       return [write(path.join(tmp, name), out.apigeeFiles), ...Object.entries(out.apigeeMcpFiles ?? {}).map(([proxy, files]) => write(path.join(tmp, `${name}-${proxy}`), files))];
