@@ -10,6 +10,10 @@
  * - the bundle size.
  *
  *   npx tsx bench/authorizer.ts            (BENCH_MS=4000 for longer rounds)
+ *
+ * Each case runs with a narrow token (scope `read`) and a broad one (42 scopes). BENCH_BEFORE_BUNDLE=
+ * /path/to/index.js (the minified JWT-only bundle of another build, say `handlerCode` of the commit
+ * before a change) adds that build as a `before` row, run in the same interleaved rounds.
  */
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
@@ -81,12 +85,12 @@ function config(issuer: string, jwksUri: string, alg: string, n: number, ttl: nu
   };
 }
 
-/** Writes the shipped bundle with a configuration into its own directory (require caches per path). */
-function shipped(dir: string, name: string, cfg: AuthorizerConfig): string {
+/** Writes the shipped bundle (or `code`) with a configuration into its own directory (require caches per path). */
+function shipped(dir: string, name: string, cfg: AuthorizerConfig, code?: string): string {
   const d = path.join(dir, name);
   mkdirSync(d, { recursive: true });
   // As synthesis ships it: only the code the configuration uses (here JWT only).
-  writeFileSync(path.join(d, 'index.js'), handlerCode('authorizer', omittedFeatures('authorizer', cfg)));
+  writeFileSync(path.join(d, 'index.js'), code ?? handlerCode('authorizer', omittedFeatures('authorizer', cfg)));
   writeFileSync(path.join(d, 'config.json'), JSON.stringify(cfg));
   return path.join(d, 'index.js');
 }
@@ -118,12 +122,13 @@ function event(token: string) {
 }
 
 export async function perCall(dir: string, server: JwksServer, base: string, lines: string[], goals: string[]): Promise<void> {
-  lines.push('| alg | routes | implementation | calls per CPU s | shipped ÷ this |', '|---|---|---|---|---|');
+  lines.push('| alg | routes | token | implementation | calls per CPU s | shipped ÷ this |', '|---|---|---|---|---|---|');
   for (const alg of ['RS256', 'ES256']) {
     const key = makeKey(alg);
     server.keys = [key.jwk];
     const now = Math.floor(Date.now() / 1000);
     const token = signJwt(key, { iss: base, aud: 'bench', sub: 'u', exp: now + 3600, iat: now, scope: 'read' });
+    const broad = signJwt(key, { iss: base, aud: 'bench', sub: 'u', exp: now + 3600, iat: now, scope: [...Array.from({ length: 40 }, (_, i) => `api:scope-${i}`), 'read', 'write'].join(' ') });
     const [h, p, s] = token.split('.');
     const data = Buffer.from(`${h}.${p}`);
     const sig = Buffer.from(s, 'base64url');
@@ -132,16 +137,23 @@ export async function perCall(dir: string, server: JwksServer, base: string, lin
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const aws = require(awsHandler(dir, base, `${base}/jwks`));
     aws.verifier.cacheJwks({ keys: [key.jwk] });
-    const ev = event(token);
+    const before = process.env.BENCH_BEFORE_BUNDLE ? readFileSync(process.env.BENCH_BEFORE_BUNDLE, 'utf8') : undefined;
+    for (const [tokenName, tok] of [['narrow', token], ['broad', broad]] as const)
     for (const n of [10, 2000]) {
+      const ev = event(tok);
+      const label = `${alg} ${n} routes, ${tokenName} token`;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const ours = require(shipped(dir, `${alg}-${n}`, config(base, `${base}/jwks`, alg, n, 60))).handler;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const old = before && require(shipped(dir, `${alg}-${n}-before`, config(base, `${base}/jwks`, alg, n, 60), before)).handler;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const cached = require(shipped(dir, `${alg}-${n}-ttl0`, config(base, `${base}/jwks`, alg, n, 0))).handler;
       await ours(ev);
       await cached(ev);
+      if (old) await old(ev);
       const r = await rates([
         ['shipped handler', () => ours(ev)],
+        ...(old ? [['shipped handler, before', () => old(ev)] as [string, Fn]] : []),
         ['minimal aws-jwt-verify handler', () => aws.handler(ev)],
         ['bare node:crypto verify', bare],
         ['shipped handler + result JSON', async () => JSON.stringify(await ours(ev))],
@@ -149,9 +161,10 @@ export async function perCall(dir: string, server: JwksServer, base: string, lin
         ['shipped handler, TTL 0, verified-token cache hit', () => cached(ev)],
       ]);
       const ref = r.get('shipped handler')!;
-      for (const [name, v] of r) lines.push(`| ${alg} | ${n} | ${name} | ${Math.round(v).toLocaleString('en-US')} | ${(name.includes('+ result') ? r.get('shipped handler + result JSON')! / v : ref / v).toFixed(2)} |`);
+      for (const [name, v] of r) lines.push(`| ${alg} | ${n} | ${tokenName} | ${name} | ${Math.round(v).toLocaleString('en-US')} | ${(name.includes('+ result') ? r.get('shipped handler + result JSON')! / v : ref / v).toFixed(2)} |`);
       const policyArns = (await ours(ev)).policyDocument.Statement[0].Resource.length;
-      goals.push(`${alg} ${n} routes: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.0; ceiling, a handler costing nothing but the bare verify: ${(r.get('bare node:crypto verify')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
+      if (old) goals.push(`${label}: shipped / before ${(ref / r.get('shipped handler, before')!).toFixed(3)}x; before / aws-jwt-verify handler ${(r.get('shipped handler, before')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x`);
+      goals.push(`${label}: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.0; ceiling, a handler costing nothing but the bare verify: ${(r.get('bare node:crypto verify')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
     }
   }
 }

@@ -30,13 +30,20 @@ function entry(kind: HandlerKind): string {
 
 const codeCache = new Map<string, string>();
 
+/** Every feature a kind's bundle may leave out (omittedFeatures picks among them). */
+const FEATURES: Record<HandlerKind, readonly string[]> = {
+  authorizer: ['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_DEV_LENIENCY', 'ANYGATE_OMIT_INTERNAL_KEY', 'ANYGATE_OMIT_KEY_SCHEME'],
+  transform: [],
+  llm: ['ANYGATE_OMIT_TOKENIZER'],
+};
+
 /**
  * Code the configuration does not use, left out of the bundle: the LLM proxy's tokenizer, and the alternatives planner (with
  * optional authentication), the internal-key loader (Secrets Manager), the reading of an API key
  * after a scheme prefix and the dev profiles' relaxed JWT checks, of the authorizer. Each name is
- * replaced by "1" in the
- * handler's `process.env.<name> === '1'` tests, which esbuild then folds and drops with the code
- * they guard. The handler refuses a configuration needing what its bundle left out.
+ * replaced by "1" in the handler's `process.env.<name> === '1'` tests (a kept feature's by "0"),
+ * which esbuild then folds and drops with the code they guard. The handler refuses a
+ * configuration needing what its bundle left out.
  */
 export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
   // The LLM proxy bundles gpt-tokenizer (2.7 MB, o200k_base) only when a token budget counts.
@@ -71,7 +78,9 @@ export function handlerCode(kind: HandlerKind, omit: readonly string[] = []): st
       absWorkingDir: path.join(__dirname, '..', '..'),
       // The AWS SDK ships with the Lambda Node.js runtime.
       external: ['@aws-sdk/*'],
-      define: Object.fromEntries(omit.map((n) => [`process.env.${n}`, '"1"'])),
+      // Omitted features are "1", kept ones "0": a bundle never reads these at run time (no
+      // per-call process.env lookups, no test strings in the code).
+      define: Object.fromEntries([...new Set([...FEATURES[kind], ...omit])].map((n) => [`process.env.${n}`, omit.includes(n) ? '"1"' : '"0"'])),
       logLevel: 'silent',
     });
     code = out.outputFiles[0].text;

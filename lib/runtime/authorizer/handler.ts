@@ -6,7 +6,7 @@ import { afterScheme, planAlternatives, presence } from '../alternatives';
 import { repeatsCredential, type CredentialSource } from '../repeated';
 import type { AuthorizerConfig, AuthorizerRequirement, JwtVerifierConfig } from '../config';
 import { internalKeyLoader, secretsManagerFetch, type InternalKeyFetch } from './internal-key';
-import { checkClaims, checkTimes, decode, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
+import { checkClaims, checkTimes, decoder, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
 import { httpGet, keySet, type HttpGet, type KeySet } from './jwks';
 import { indexRoutes, policy, policyFor, type AuthorizerResult } from './policy';
 
@@ -36,11 +36,14 @@ function occurrences(event: AuthorizerEvent, s: CredentialSource): number {
   return n;
 }
 
+// Each lower-case header name with its first letter capitalized, made once per name.
+const capitalized: Record<string, string> = {};
+
 function header(event: AuthorizerEvent, name: string): string | undefined {
   const h = event.headers;
   if (!h) return undefined;
   // API Gateway passes header names as the client sent them; try the common spellings first.
-  const v = h[name] ?? h[name[0].toUpperCase() + name.slice(1)];
+  const v = h[name] ?? h[(capitalized[name] ??= name[0].toUpperCase() + name.slice(1))];
   if (v !== undefined) return v;
   for (const k in h) if (k.toLowerCase() === name) return h[k] ?? undefined;
   return undefined;
@@ -62,6 +65,7 @@ interface Verified {
  */
 function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSize: number) {
   const cache = new Map<string, Verified>();
+  const decode = decoder(j);
   const verified = (token: string, t: DecodedJwt, found: VerificationKey[]): Verified => {
     if (!found.some((k) => verifySignature(t, k))) no();
     const v = { payload: t.payload, scopes: checkClaims(t.payload, j, Math.floor(now() / 1000)), gen: keys.gen() };
@@ -81,9 +85,10 @@ function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSi
       }
       cache.delete(token);
     }
-    const t = decode(token, j);
+    const t = decode(token);
     const found = keys.find(t.kid);
-    return Array.isArray(found) ? verified(token, t, found) : found.then((f) => verified(token, t, f));
+    // The decoded bytes last until the next decode: after a fetch, decode again.
+    return Array.isArray(found) ? verified(token, t, found) : found.then((f) => verified(token, decode(token), f));
   };
 }
 
@@ -92,32 +97,24 @@ const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
 type TokenVerifier = (token: string) => Verified | Promise<Verified>;
 
 /**
- * Verifies every token in `names`; each must carry the route's scopes on its own, so the caller
- * holds what all tokens share. Claims named in contextClaims go into `context`.
+ * Combines the verified tokens of a request; each must carry the route's scopes on its own, so
+ * the caller holds what all tokens share. Claims named in contextClaims go into `context`.
  */
-async function verifyTokens(cfg: AuthorizerConfig, verifiers: Map<string, TokenVerifier>, claims: string[][], event: AuthorizerEvent, names: readonly string[], context: Record<string, string>) {
+function combine(vs: readonly Verified[], claims: string[][], context: Record<string, string>) {
   let principal = '';
-  let scopes = '';
   let shared: Set<string> | undefined;
-  for (let i = 0; i < names.length; i++) {
-    const j = cfg.jwt[names[i]];
-    // The token's own syntax (three base64url segments) is checked by decode.
-    const raw = header(event, j.header) ?? '';
-    if (!/^bearer /i.test(raw)) no();
-    const got = verifiers.get(names[i])!(raw.slice(7));
-    const v = 'then' in got ? await got : got;
-    if (i === 0) scopes = v.scopes;
-    else {
+  for (const v of vs) {
+    if (shared) {
       const mine = new Set(words(v.scopes));
-      shared = new Set([...(shared ?? words(scopes))].filter((s) => mine.has(s)));
-    }
+      shared = new Set([...shared].filter((s) => mine.has(s)));
+    } else if (vs.length > 1) shared = new Set(words(v.scopes));
     if (!principal && typeof v.payload.sub === 'string') principal = v.payload.sub;
     for (const [c, k] of claims) {
       const x = v.payload[c];
       if (x !== undefined) context[k] = typeof x === 'string' ? x : JSON.stringify(x);
     }
   }
-  return { principal, scopes: shared ? [...shared].sort().join(' ') : scopes };
+  return { principal, scopes: shared ? [...shared].sort().join(' ') : vs.length ? vs[0].scopes : '' };
 }
 
 /**
@@ -145,10 +142,8 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
     return src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
   };
   /** The key itself: after the scheme and one space when the authorizer names one (else none). */
-  const keyOf = (event: AuthorizerEvent, name: string) => {
-    const scheme = cfg.apiKeys[name].scheme;
-    return process.env.ANYGATE_OMIT_KEY_SCHEME !== '1' && scheme ? afterScheme(rawKey(event, name), scheme) : rawKey(event, name);
-  };
+  const keyOf = (event: AuthorizerEvent, name: string) =>
+    process.env.ANYGATE_OMIT_KEY_SCHEME !== '1' && cfg.apiKeys[name].scheme ? afterScheme(rawKey(event, name), cfg.apiKeys[name].scheme!) : rawKey(event, name);
 
   /**
    * The credentials to check: all of the route's, or with alternatives what planAlternatives
@@ -187,7 +182,16 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       if (repeatsCredential(entry.sources, (src) => occurrences(event, src))) no();
       const names = toCheck(event, route);
       const context: Record<string, string> = {};
-      const { principal, scopes } = await verifyTokens(cfg, verifiers, claims, event, names.filter((n) => cfg.jwt[n]), context);
+      // Every token of the route, verified at once while the keys are in hand (no promise).
+      const got = names
+        .filter((n) => cfg.jwt[n])
+        .map((n) => {
+          // The token's own syntax (three base64url segments) is checked by decode.
+          const raw = header(event, cfg.jwt[n].header) ?? '';
+          if (!/^bearer /i.test(raw)) no();
+          return verifiers.get(n)!(raw.slice(7));
+        });
+      const { principal, scopes } = combine(got.some((v) => 'then' in v) ? await Promise.all(got) : (got as Verified[]), claims, context);
       let key: string | undefined;
       // API Gateway validates the key it gets back (403 for an unknown one); here it must be present.
       for (const name of names) {

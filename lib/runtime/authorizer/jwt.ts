@@ -14,23 +14,22 @@ export function no(): never {
   throw Error();
 }
 
-const headers = new Map<string, Record<string, unknown>>();
-
 /**
- * Strict base64url decoding: the bytes must encode back to the very same text, which refuses
- * characters outside the alphabet, padding, impossible lengths and non-zero trailing bits
- * (RFC 4648 section 3.5), so each byte string has one spelling.
+ * Strict base64url decoding into `buf` at `at`: the bytes must encode back to the very same text,
+ * which refuses characters outside the alphabet, padding, impossible lengths and non-zero
+ * trailing bits (RFC 4648 section 3.5), so each byte string has one spelling. (Bytes that do not
+ * fit are cut off, and so refused too.)
  */
-export function b64url(s: string): Buffer {
-  const b = Buffer.from(s, 'base64url');
+function b64url(s: string, buf: Buffer, at: number): Buffer {
+  const b = buf.subarray(at, at + buf.write(s, at, 'base64url'));
   if (b.toString('base64url') !== s) no();
   return b;
 }
 
-function json(part: string): Record<string, unknown> {
+function json(b: Buffer): Record<string, unknown> {
   let v: unknown;
   try {
-    v = JSON.parse(b64url(part).toString('utf8'));
+    v = JSON.parse(b.toString());
   } catch {
     no();
   }
@@ -52,29 +51,40 @@ const FOREIGN_KEYS = ['jku', 'x5u', 'jwk', 'x5c'];
 // `typ` compares without case and without the `application/` prefix (RFC 7515 section 4.1.9).
 const mediaType = (t: unknown) => (typeof t === 'string' ? t.toLowerCase().replace(/^application\//, '') : '');
 
-/** Splits and decodes a compact JWS, and applies every header rule that needs no key. */
-export function decode(token: string, cfg: JwtVerifierConfig): DecodedJwt {
-  if (token.length > cfg.maxTokenBytes) no();
-  const parts = token.split('.');
-  if (parts.length !== 3) no();
-  // Legitimate tokens repeat a handful of headers; parsing each once saves work on the hot path.
-  let header = headers.get(parts[0]);
-  if (!header) {
-    header = json(parts[0]);
-    if (headers.size >= 64) headers.clear();
-    headers.set(parts[0], header);
-  }
-  const payload = json(parts[1]);
-  const signature = b64url(parts[2]);
-  const alg = header.alg;
-  if (typeof alg !== 'string' || !cfg.algorithms.includes(alg)) no();
-  if ('crit' in header) no();
-  for (const k of FOREIGN_KEYS) if (k in header) no();
-  if (cfg.typ !== undefined && mediaType(header.typ) !== mediaType(cfg.typ)) no();
-  const kid = header.kid;
-  if (kid !== undefined && typeof kid !== 'string') no();
-  // The signed text is base64url (checked above), so ASCII.
-  return { payload, data: Buffer.from(token.slice(0, token.lastIndexOf('.')), 'ascii'), signature, alg, kid };
+/**
+ * A decoder for one JWT authorizer: splits and decodes a compact JWS, and applies every header
+ * rule that needs no key. Legitimate tokens repeat a handful of headers, so each distinct header
+ * is parsed and checked once (its alg and kid kept; a refused header is never kept). The bytes
+ * of a call (payload, then signed text, and signature) go into one buffer of the decoder's: a
+ * decoded token is valid until the next decode, so it must be verified at once (synchronously).
+ */
+export function decoder(cfg: JwtVerifierConfig): (token: string) => DecodedJwt {
+  const headers = new Map<string, [string, string | undefined]>();
+  const max = cfg.maxTokenBytes;
+  const buf = Buffer.allocUnsafeSlow(2 * max);
+  return (token) => {
+    const i = token.indexOf('.');
+    const j = token.indexOf('.', i + 1);
+    if (token.length > max || j < 0 || token.includes('.', j + 1)) no();
+    const h = token.slice(0, i);
+    let known = headers.get(h);
+    if (!known) {
+      const header = json(b64url(h, buf, 0));
+      const alg = header.alg;
+      if (typeof alg !== 'string' || !cfg.algorithms.includes(alg)) no();
+      if ('crit' in header) no();
+      for (const k of FOREIGN_KEYS) if (k in header) no();
+      if (cfg.typ !== undefined && mediaType(header.typ) !== mediaType(cfg.typ)) no();
+      const kid = header.kid;
+      if (kid !== undefined && typeof kid !== 'string') no();
+      if (headers.size >= 64) headers.clear();
+      headers.set(h, (known = [alg, kid]));
+    }
+    const payload = json(b64url(token.slice(i + 1, j), buf, 0));
+    // The signed text is base64url (its segments checked above), so one byte per character.
+    buf.write(token, 0, j, 'latin1');
+    return { payload, data: buf.subarray(0, j), signature: b64url(token.slice(j + 1), buf, max), alg: known[0], kid: known[1] };
+  };
 }
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
@@ -164,7 +174,7 @@ export function checkClaims(payload: Record<string, unknown>, cfg: JwtVerifierCo
   checkTimes(payload, cfg, nowSeconds);
   if (payload.iss !== cfg.issuer) no();
   const aud = payload.aud;
-  if (!(Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && cfg.audiences.includes(a))) no();
+  if (!(typeof aud === 'string' ? cfg.audiences.includes(aud) : Array.isArray(aud) && aud.some((a) => typeof a === 'string' && cfg.audiences.includes(a)))) no();
   for (const k in cfg.requiredClaims) if (payload[k] !== cfg.requiredClaims[k]) no();
   const raw = process.env.ANYGATE_OMIT_DEV_LENIENCY !== '1' && cfg.scopeFallbackClaim ? (payload[cfg.scopeClaim] ?? payload[cfg.scopeFallbackClaim]) : payload[cfg.scopeClaim];
   if (raw === undefined) return '';
