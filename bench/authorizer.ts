@@ -138,8 +138,8 @@ export async function perCall(dir: string, server: JwksServer, base: string, lin
     const aws = require(awsHandler(dir, base, `${base}/jwks`));
     aws.verifier.cacheJwks({ keys: [key.jwk] });
     const before = process.env.BENCH_BEFORE_BUNDLE ? readFileSync(process.env.BENCH_BEFORE_BUNDLE, 'utf8') : undefined;
-    for (const [tokenName, tok] of [['narrow', token], ['broad', broad]] as const)
-    for (const n of [10, 2000]) {
+    const cases = (['narrow', 'broad'] as const).flatMap((tokenName) => [10, 2000].map((n) => [tokenName, tokenName === 'narrow' ? token : broad, n] as const));
+    for (const [tokenName, tok, n] of cases) {
       const ev = event(tok);
       const label = `${alg} ${n} routes, ${tokenName} token`;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -164,7 +164,7 @@ export async function perCall(dir: string, server: JwksServer, base: string, lin
       for (const [name, v] of r) lines.push(`| ${alg} | ${n} | ${tokenName} | ${name} | ${Math.round(v).toLocaleString('en-US')} | ${(name.includes('+ result') ? r.get('shipped handler + result JSON')! / v : ref / v).toFixed(2)} |`);
       const policyArns = (await ours(ev)).policyDocument.Statement[0].Resource.length;
       if (old) goals.push(`${label}: shipped / before ${(ref / r.get('shipped handler, before')!).toFixed(3)}x; before / aws-jwt-verify handler ${(r.get('shipped handler, before')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x`);
-      goals.push(`${label}: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.0; ceiling, a handler costing nothing but the bare verify: ${(r.get('bare node:crypto verify')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
+      goals.push(`${label}: shipped / aws-jwt-verify handler ${(ref / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x (goal >= 1.2, issue #29; ceiling, a handler costing nothing but the bare verify: ${(r.get('bare node:crypto verify')! / r.get('minimal aws-jwt-verify handler')!).toFixed(2)}x), / bare crypto ${(ref / r.get('bare node:crypto verify')!).toFixed(2)}x (goal >= 0.8); with result JSON ${(r.get('shipped handler + result JSON')! / r.get('aws-jwt-verify handler + result JSON')!).toFixed(2)}x (policy lists ${policyArns} ARNs); token cache hit ${(r.get('shipped handler, TTL 0, verified-token cache hit')! / ref).toFixed(1)}x the shipped handler`);
     }
   }
 }
