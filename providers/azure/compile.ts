@@ -84,10 +84,19 @@ function urlTemplate(route: RouteSpec): string {
   return route.segments.map((s) => '/' + (s.kind === 'literal' ? s.value : s.greedy ? `{*${s.name}}` : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
 }
 
+/** keyAuthorizers by spec: every stage's compile asks (a walk over every route). */
+const KEY_AUTHORIZERS = new WeakMap<GatewaySpec, ApiKeyAuthorizerSpec[]>();
+
 /** The API key authorizers routes use, in route order (each once). */
 function keyAuthorizers(spec: GatewaySpec): ApiKeyAuthorizerSpec[] {
-  const names = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
-  return [...names].flatMap((n) => (spec.authorizers[n].type === 'apiKey' ? [spec.authorizers[n] as ApiKeyAuthorizerSpec] : []));
+  let keys = KEY_AUTHORIZERS.get(spec);
+  if (!keys) {
+    const names = new Set<string>();
+    for (const r of spec.routes) if (r.auth !== 'none') for (const alt of r.auth) for (const n of alt) names.add(n);
+    keys = [...names].flatMap((n) => (spec.authorizers[n].type === 'apiKey' ? [spec.authorizers[n] as ApiKeyAuthorizerSpec] : []));
+    KEY_AUTHORIZERS.set(spec, keys);
+  }
+  return keys;
 }
 
 /**
@@ -117,9 +126,35 @@ function requiresSubscription(spec: GatewaySpec): boolean {
   return spec.routes.length > 0 && !spec.cors && spec.routes.every(needsKey);
 }
 
+/**
+ * Fragments that are the same on every stage, by spec and route: synthesis compiles each stage on
+ * its own, and these concerns read only the spec (and what context() derives from it alone), so
+ * the second stage reuses the first one's nodes (nodes are never changed once built). Auth is
+ * stage-independent unless a custom authorizer is involved (its named values and callout carry
+ * stage names); validation reads the route alone. Specs are not changed once normalized.
+ */
+const STAGE_FREE = new WeakMap<GatewaySpec, Map<RouteSpec, Map<string, Fragment>>>();
+const usesCustomAuth = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'custom'));
+
 function routeFragments(spec: GatewaySpec, ctx: EmitContext): Map<string, RouteFragments> {
+  let memo = STAGE_FREE.get(spec);
+  if (!memo) STAGE_FREE.set(spec, (memo = new Map()));
   const out = new Map<string, RouteFragments>();
-  for (const r of spec.routes) out.set(r.id, new Map(CONCERNS.map(([name, emit]) => [name, emit(r, ctx)])));
+  for (const r of spec.routes) {
+    let kept = memo.get(r);
+    if (!kept) memo.set(r, (kept = new Map()));
+    const f: RouteFragments = new Map();
+    for (const [name, emit] of CONCERNS) {
+      const stageFree = name === 'validation' || (name === 'auth' && !usesCustomAuth(spec, r));
+      let fragment = stageFree ? kept.get(name) : undefined;
+      if (!fragment) {
+        fragment = emit(r, ctx);
+        if (stageFree) kept.set(name, fragment);
+      }
+      f.set(name, fragment);
+    }
+    out.set(r.id, f);
+  }
   return out;
 }
 
@@ -136,8 +171,16 @@ function hoistable(all: RouteFragments[]): Record<Section, Set<string>> {
   return out;
 }
 
-const pick = (f: RouteFragments, section: Section, hoisted: Set<string>, want: boolean): XNode[] =>
-  SECTIONS[section].filter((c) => hoisted.has(c) === want).flatMap((c) => f.get(c)?.[section] ?? []);
+/** The section's nodes of the concerns hoisted (want) or not, in pipeline order. Loops: once per route, section and stage. */
+function pick(f: RouteFragments, section: Section, hoisted: Set<string>, want: boolean): XNode[] {
+  const out: XNode[] = [];
+  for (const c of SECTIONS[section]) {
+    if (hoisted.has(c) !== want) continue;
+    const nodes = f.get(c)?.[section];
+    if (nodes) for (const n of nodes) out.push(n);
+  }
+  return out;
+}
 
 /** The stage's custom host names, and Consumption's service-wide client-certificate switch. */
 function hostnamesOf(spec: GatewaySpec, ctx: EmitContext): Pick<ApimPlan, 'hostnames' | 'enableClientCertificate'> {
