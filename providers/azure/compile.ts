@@ -163,8 +163,11 @@ function hoistable(all: RouteFragments[]): Record<Section, Set<string>> {
   const out = { inbound: new Set<string>(), backend: new Set<string>(), outbound: new Set<string>() };
   for (const section of Object.keys(SECTIONS) as Section[]) {
     for (const c of SECTIONS[section]) {
-      const first = JSON.stringify(all[0]?.get(c)?.[section] ?? []);
-      if (all.length && all.every((f) => JSON.stringify(f.get(c)?.[section] ?? []) === first)) out[section].add(c);
+      const firstNodes = all[0]?.get(c)?.[section] ?? [];
+      const first = JSON.stringify(firstNodes);
+      // The same node objects (shared refusals, fragments reused across stages) need no text.
+      const same = (nodes: XNode[]) => (nodes.length === firstNodes.length && nodes.every((n, i) => n === firstNodes[i])) || JSON.stringify(nodes) === first;
+      if (all.length && all.every((f) => same(f.get(c)?.[section] ?? []))) out[section].add(c);
       else break;
     }
   }
