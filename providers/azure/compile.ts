@@ -204,10 +204,43 @@ function gatewayInbound(spec: GatewaySpec, ctx: EmitContext): XNode[] {
   return out;
 }
 
-function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
-  const inbound = pick(f, 'inbound', hoisted.inbound, false);
-  const backend = pick(f, 'backend', hoisted.backend, false);
-  const outbound = pick(f, 'outbound', hoisted.outbound, false);
+/** An operation but its policy, and the API schemas building it added (in the order added). */
+interface OperationBase {
+  readonly op: Omit<ApimOperation, 'policy'>;
+  readonly added: readonly [string, unknown][];
+}
+
+/**
+ * operationBase by spec and route (see STAGE_FREE): everything of an operation but its policy
+ * reads the spec alone, so each later stage takes the first one's and replays its schema writes.
+ * Every stage's compile builds its operations in route order from an empty `schemas`, so replaying
+ * the recorded writes in that order leaves `schemas` as building them would.
+ */
+const OPERATION_BASES = new WeakMap<GatewaySpec, Map<RouteSpec, OperationBase>>();
+
+function operationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, unknown>): Omit<ApimOperation, 'policy'> {
+  let memo = OPERATION_BASES.get(spec);
+  if (!memo) OPERATION_BASES.set(spec, (memo = new Map()));
+  const kept = memo.get(r);
+  if (kept) {
+    for (const [name, schema] of kept.added) schemas[name] = schema;
+    return kept.op;
+  }
+  const added: [string, unknown][] = [];
+  // The writes as they happen (a `??=` that finds a schema writes nothing, and is not recorded).
+  const recorded = new Proxy(schemas, {
+    set(target, name, schema) {
+      added.push([name as string, schema]);
+      target[name as string] = schema;
+      return true;
+    },
+  });
+  const op = buildOperationBase(spec, r, recorded);
+  memo.set(r, { op, added });
+  return op;
+}
+
+function buildOperationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, unknown>): Omit<ApimOperation, 'policy'> {
   let bodySchema: string | undefined;
   if (r.validation?.bodySchema) {
     bodySchema = `${r.id}Body`;
@@ -238,8 +271,15 @@ function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: 
     ...(bodySchema ? { bodySchema } : {}),
     ...(representations.length ? { representations } : {}),
     ...(published.responses.length ? { responses: published.responses } : {}),
-    ...(inbound.length || backend.length || outbound.length ? { policy: policyDocument({ inbound, backend, outbound }) } : {}),
   };
+}
+
+function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
+  const inbound = pick(f, 'inbound', hoisted.inbound, false);
+  const backend = pick(f, 'backend', hoisted.backend, false);
+  const outbound = pick(f, 'outbound', hoisted.outbound, false);
+  const base = operationBase(spec, r, schemas);
+  return inbound.length || backend.length || outbound.length ? { ...base, policy: policyDocument({ inbound, backend, outbound }) } : { ...base };
 }
 
 function checkSizes(spec: GatewaySpec, plan: Pick<ApimPlan, 'apiPolicy' | 'operations' | 'products'>, ctx: EmitContext): void {
