@@ -138,12 +138,15 @@ function canonicalRoutes(p: ParsedGateway, routes: ParsedRoute[]): { parsed: Par
 function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
   const d = p.defaults ?? {};
   const { parsed, ids } = canonicalRoutes(p, p.routes.map((r) => r.route!));
+  // Each path parsed once (canonical() copies the spec at the end, so the two uses share nothing).
+  const segmentsOf = parsed.map((r) => mustParsePath(r.path));
+  const paths = segmentsOf.map(formatPath);
   const tools = assignTools(
-    parsed.map((r, i) => ({ id: ids[i], method: r.method, path: formatPath(mustParsePath(r.path)), description: r.description, mcp: r.mcp })),
+    parsed.map((r, i) => ({ id: ids[i], method: r.method, path: paths[i], description: r.description, mcp: r.mcp })),
     p.top.mcp,
   );
   return parsed.map((r, i) => {
-    const segments = mustParsePath(r.path);
+    const segments = segmentsOf[i];
     const cache = r.cache ?? d.cache;
     const t = transform(r.transform ?? d.transform);
     const backendName = (r.backend ?? d.backend)!;
@@ -153,7 +156,7 @@ function normalizeRoutes(p: ParsedGateway): RouteSpec[] {
     return {
       id: ids[i],
       method: r.method,
-      path: formatPath(segments),
+      path: paths[i],
       segments,
       backend: backendName,
       auth: authAlternatives(r.auth ?? d.auth)!,

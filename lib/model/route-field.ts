@@ -46,14 +46,26 @@ export function routeFieldRules(field: z.ZodType): RouteFieldRules<unknown, unkn
   return s && RULES.get(s);
 }
 
+/**
+ * The registered fields of a shape, in its key order, found once per shape: normalization and
+ * validation ask for every route (unwrapping each of the shape's fields per route was a share of
+ * loading a 2,000-route spec). Shapes are not changed once built.
+ */
+const REGISTERED = new WeakMap<Record<string, z.ZodType>, readonly { key: string; rules: RouteFieldRules<unknown, unknown> }[]>();
+
 /** Every registered field a route input sets, with its rules. */
 export function routeFieldsOf(shape: Record<string, z.ZodType>, route: Record<string, unknown>): { key: string; value: unknown; rules: RouteFieldRules<unknown, unknown> }[] {
-  const out: { key: string; value: unknown; rules: RouteFieldRules<unknown, unknown> }[] = [];
-  for (const key of Object.keys(shape)) {
-    if (route[key] === undefined) continue;
-    const rules = routeFieldRules(shape[key]);
-    if (rules) out.push({ key, value: route[key], rules });
+  let fields = REGISTERED.get(shape);
+  if (!fields) {
+    const found: { key: string; rules: RouteFieldRules<unknown, unknown> }[] = [];
+    for (const key of Object.keys(shape)) {
+      const rules = routeFieldRules(shape[key]);
+      if (rules) found.push({ key, rules });
+    }
+    REGISTERED.set(shape, (fields = found));
   }
+  const out: { key: string; value: unknown; rules: RouteFieldRules<unknown, unknown> }[] = [];
+  for (const { key, rules } of fields) if (route[key] !== undefined) out.push({ key, value: route[key], rules });
   return out;
 }
 

@@ -84,10 +84,19 @@ function urlTemplate(route: RouteSpec): string {
   return route.segments.map((s) => '/' + (s.kind === 'literal' ? s.value : s.greedy ? `{*${s.name}}` : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
 }
 
+/** keyAuthorizers by spec: every stage's compile asks (a walk over every route). */
+const KEY_AUTHORIZERS = new WeakMap<GatewaySpec, ApiKeyAuthorizerSpec[]>();
+
 /** The API key authorizers routes use, in route order (each once). */
 function keyAuthorizers(spec: GatewaySpec): ApiKeyAuthorizerSpec[] {
-  const names = new Set(spec.routes.flatMap((r) => (r.auth === 'none' ? [] : r.auth.flat())));
-  return [...names].flatMap((n) => (spec.authorizers[n].type === 'apiKey' ? [spec.authorizers[n] as ApiKeyAuthorizerSpec] : []));
+  let keys = KEY_AUTHORIZERS.get(spec);
+  if (!keys) {
+    const names = new Set<string>();
+    for (const r of spec.routes) if (r.auth !== 'none') for (const alt of r.auth) for (const n of alt) names.add(n);
+    keys = [...names].flatMap((n) => (spec.authorizers[n].type === 'apiKey' ? [spec.authorizers[n] as ApiKeyAuthorizerSpec] : []));
+    KEY_AUTHORIZERS.set(spec, keys);
+  }
+  return keys;
 }
 
 /**
@@ -117,9 +126,35 @@ function requiresSubscription(spec: GatewaySpec): boolean {
   return spec.routes.length > 0 && !spec.cors && spec.routes.every(needsKey);
 }
 
+/**
+ * Fragments that are the same on every stage, by spec and route: synthesis compiles each stage on
+ * its own, and these concerns read only the spec (and what context() derives from it alone), so
+ * the second stage reuses the first one's nodes (nodes are never changed once built). Auth is
+ * stage-independent unless a custom authorizer is involved (its named values and callout carry
+ * stage names); validation reads the route alone. Specs are not changed once normalized.
+ */
+const STAGE_FREE = new WeakMap<GatewaySpec, Map<RouteSpec, Map<string, Fragment>>>();
+const usesCustomAuth = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'custom'));
+
 function routeFragments(spec: GatewaySpec, ctx: EmitContext): Map<string, RouteFragments> {
+  let memo = STAGE_FREE.get(spec);
+  if (!memo) STAGE_FREE.set(spec, (memo = new Map()));
   const out = new Map<string, RouteFragments>();
-  for (const r of spec.routes) out.set(r.id, new Map(CONCERNS.map(([name, emit]) => [name, emit(r, ctx)])));
+  for (const r of spec.routes) {
+    let kept = memo.get(r);
+    if (!kept) memo.set(r, (kept = new Map()));
+    const f: RouteFragments = new Map();
+    for (const [name, emit] of CONCERNS) {
+      const stageFree = name === 'validation' || (name === 'auth' && !usesCustomAuth(spec, r));
+      let fragment = stageFree ? kept.get(name) : undefined;
+      if (!fragment) {
+        fragment = emit(r, ctx);
+        if (stageFree) kept.set(name, fragment);
+      }
+      f.set(name, fragment);
+    }
+    out.set(r.id, f);
+  }
   return out;
 }
 
@@ -128,16 +163,27 @@ function hoistable(all: RouteFragments[]): Record<Section, Set<string>> {
   const out = { inbound: new Set<string>(), backend: new Set<string>(), outbound: new Set<string>() };
   for (const section of Object.keys(SECTIONS) as Section[]) {
     for (const c of SECTIONS[section]) {
-      const first = JSON.stringify(all[0]?.get(c)?.[section] ?? []);
-      if (all.length && all.every((f) => JSON.stringify(f.get(c)?.[section] ?? []) === first)) out[section].add(c);
+      const firstNodes = all[0]?.get(c)?.[section] ?? [];
+      const first = JSON.stringify(firstNodes);
+      // The same node objects (shared refusals, fragments reused across stages) need no text.
+      const same = (nodes: XNode[]) => (nodes.length === firstNodes.length && nodes.every((n, i) => n === firstNodes[i])) || JSON.stringify(nodes) === first;
+      if (all.length && all.every((f) => same(f.get(c)?.[section] ?? []))) out[section].add(c);
       else break;
     }
   }
   return out;
 }
 
-const pick = (f: RouteFragments, section: Section, hoisted: Set<string>, want: boolean): XNode[] =>
-  SECTIONS[section].filter((c) => hoisted.has(c) === want).flatMap((c) => f.get(c)?.[section] ?? []);
+/** The section's nodes of the concerns hoisted (want) or not, in pipeline order. Loops: once per route, section and stage. */
+function pick(f: RouteFragments, section: Section, hoisted: Set<string>, want: boolean): XNode[] {
+  const out: XNode[] = [];
+  for (const c of SECTIONS[section]) {
+    if (hoisted.has(c) !== want) continue;
+    const nodes = f.get(c)?.[section];
+    if (nodes) for (const n of nodes) out.push(n);
+  }
+  return out;
+}
 
 /** The stage's custom host names, and Consumption's service-wide client-certificate switch. */
 function hostnamesOf(spec: GatewaySpec, ctx: EmitContext): Pick<ApimPlan, 'hostnames' | 'enableClientCertificate'> {
@@ -158,10 +204,43 @@ function gatewayInbound(spec: GatewaySpec, ctx: EmitContext): XNode[] {
   return out;
 }
 
-function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
-  const inbound = pick(f, 'inbound', hoisted.inbound, false);
-  const backend = pick(f, 'backend', hoisted.backend, false);
-  const outbound = pick(f, 'outbound', hoisted.outbound, false);
+/** An operation but its policy, and the API schemas building it added (in the order added). */
+interface OperationBase {
+  readonly op: Omit<ApimOperation, 'policy'>;
+  readonly added: readonly [string, unknown][];
+}
+
+/**
+ * operationBase by spec and route (see STAGE_FREE): everything of an operation but its policy
+ * reads the spec alone, so each later stage takes the first one's and replays its schema writes.
+ * Every stage's compile builds its operations in route order from an empty `schemas`, so replaying
+ * the recorded writes in that order leaves `schemas` as building them would.
+ */
+const OPERATION_BASES = new WeakMap<GatewaySpec, Map<RouteSpec, OperationBase>>();
+
+function operationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, unknown>): Omit<ApimOperation, 'policy'> {
+  let memo = OPERATION_BASES.get(spec);
+  if (!memo) OPERATION_BASES.set(spec, (memo = new Map()));
+  const kept = memo.get(r);
+  if (kept) {
+    for (const [name, schema] of kept.added) schemas[name] = schema;
+    return kept.op;
+  }
+  const added: [string, unknown][] = [];
+  // The writes as they happen (a `??=` that finds a schema writes nothing, and is not recorded).
+  const recorded = new Proxy(schemas, {
+    set(target, name, schema) {
+      added.push([name as string, schema]);
+      target[name as string] = schema;
+      return true;
+    },
+  });
+  const op = buildOperationBase(spec, r, recorded);
+  memo.set(r, { op, added });
+  return op;
+}
+
+function buildOperationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, unknown>): Omit<ApimOperation, 'policy'> {
   let bodySchema: string | undefined;
   if (r.validation?.bodySchema) {
     bodySchema = `${r.id}Body`;
@@ -192,8 +271,15 @@ function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: 
     ...(bodySchema ? { bodySchema } : {}),
     ...(representations.length ? { representations } : {}),
     ...(published.responses.length ? { responses: published.responses } : {}),
-    ...(inbound.length || backend.length || outbound.length ? { policy: policyDocument({ inbound, backend, outbound }) } : {}),
   };
+}
+
+function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
+  const inbound = pick(f, 'inbound', hoisted.inbound, false);
+  const backend = pick(f, 'backend', hoisted.backend, false);
+  const outbound = pick(f, 'outbound', hoisted.outbound, false);
+  const base = operationBase(spec, r, schemas);
+  return inbound.length || backend.length || outbound.length ? { ...base, policy: policyDocument({ inbound, backend, outbound }) } : { ...base };
 }
 
 function checkSizes(spec: GatewaySpec, plan: Pick<ApimPlan, 'apiPolicy' | 'operations' | 'products'>, ctx: EmitContext): void {

@@ -80,9 +80,26 @@ function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Reco
   const steps: [string, string, Record<string, PlanValue>, string[]][] = [];
   if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
   steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
+  // Per operation (thousands): fields set one by one rather than through conditional spreads,
+  // each of which builds an object to copy; the keys come in the same order.
+  const representation = (r: { contentType: string; typeName?: string }): Record<string, PlanValue> => (r.typeName ? { contentType: r.contentType, schemaId: SCHEMA_ID, typeName: r.typeName } : { contentType: r.contentType });
   for (const op of plan.operations) {
-    const request = { queryParameters: op.queryParameters, headers: op.headers, ...(op.representations ? { representations: op.representations.map((r) => ({ contentType: r.contentType, ...(r.typeName ? { schemaId: SCHEMA_ID, typeName: r.typeName } : {}) })) } : op.bodySchema ? { representations: [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }] } : {}) };
-    if (operations) steps.push([`op-${op.id}`, 'ApiOperation', { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate, ...(op.description ? { description: op.description } : {}), templateParameters: op.templateParameters, request, responses: (op.responses ?? []).map((r) => ({ statusCode: r.statusCode, ...(r.description !== undefined ? { description: r.description } : {}), ...(r.representations ? { representations: r.representations.map((x) => ({ contentType: x.contentType, ...(x.typeName ? { schemaId: SCHEMA_ID, typeName: x.typeName } : {}) })) } : {}) })) }, []]);
+    if (operations) {
+      const request: Record<string, PlanValue> = { queryParameters: op.queryParameters as PlanValue, headers: op.headers as PlanValue };
+      if (op.representations) request.representations = op.representations.map(representation);
+      else if (op.bodySchema) request.representations = [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }];
+      const inputs: Record<string, PlanValue> = { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate };
+      if (op.description) inputs.description = op.description;
+      inputs.templateParameters = op.templateParameters as PlanValue;
+      inputs.request = request;
+      inputs.responses = (op.responses ?? []).map((r) => {
+        const response: Record<string, PlanValue> = { statusCode: r.statusCode };
+        if (r.description !== undefined) response.description = r.description;
+        if (r.representations) response.representations = r.representations.map(representation);
+        return response;
+      });
+      steps.push([`op-${op.id}`, 'ApiOperation', inputs, []]);
+    }
     if (op.policy) steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', { ...apiArgs, operationId: op.id, policyId: 'policy', format: 'rawxml', value: op.policy }, policyDeps]);
   }
   for (const p of plan.products) steps.push([`product-${p.key}-api`, 'ProductApi', { ...base, productId: p.id, apiId: plan.apiId }, [`product-${p.key}`]]);
