@@ -5,7 +5,7 @@ import { generateGateway } from '../../bench/gen-spec';
 import { OutContents, unpackedFiles } from '../../bin/synth/contents';
 import { listFiles } from '../../bin/synth/files';
 import { scratch } from '../validators';
-import { cli, root, run, runAsync, type CliRun } from './run';
+import { cli, root, runAsync, type CliRun } from './run';
 
 const examples = [
   { spec: 'examples/petstore/gateway.ts', name: 'petstore', stages: ['dev', 'prod'] },
@@ -14,10 +14,11 @@ const examples = [
 ];
 
 // Every full synth of this file runs once, before the tests look at the results: in this process
-// (the CLI's main, ./run.ts), except the petstore's two runs, which are the real bin in two child
-// processes: synth's process smoke test, and byte-identical output across processes. (In-process
-// runs bundle the Lambda handlers from the TypeScript sources, the bin from dist/: their asset
-// bytes differ, so the two runs compared are of the same kind.)
+// (the CLI's main, ./run.ts), except the petstore's, which is the real bin in a child process
+// (synth's process smoke test), and is run a second time in this process by the same compiled CLI
+// (dist/), for byte-identical output across two processes. (Runs of the TypeScript sources bundle
+// the Lambda handlers from the sources, the bin from dist/: their asset bytes differ, so the two
+// runs compared are of the same kind.)
 const specDir = scratch('diff-spec');
 mkdirSync(specDir, { recursive: true });
 const base = parse(readFileSync(path.join(root, 'examples/petstore/gateway.yaml'), 'utf8'));
@@ -39,12 +40,13 @@ jobs['json-aws'] = { args: ['synth', 'examples/minimal/gateway.yaml', '--target'
 jobs['consumption'] = { args: ['synth', 'examples/petstore/gateway.ts', '--target', 'azure', '--azure-sku', 'Consumption'], out: scratch('x') };
 const results: Record<string, CliRun> = {};
 
-const IN_CHILDREN = ['petstore', 'petstore-again'];
+const IN_CHILD = 'petstore';
+const COMPILED = 'petstore-again';
 
 beforeAll(async () => {
-  const children = Promise.all(IN_CHILDREN.map((n) => runAsync([...jobs[n]!.args, '--out', jobs[n]!.out])));
-  for (const n of Object.keys(jobs).filter((x) => !IN_CHILDREN.includes(x))) results[n] = await cli([...jobs[n]!.args, '--out', jobs[n]!.out]);
-  (await children).forEach((r, i) => (results[IN_CHILDREN[i]!] = r));
+  const child = runAsync([...jobs[IN_CHILD]!.args, '--out', jobs[IN_CHILD]!.out]);
+  for (const n of Object.keys(jobs).filter((x) => x !== IN_CHILD)) results[n] = await cli([...jobs[n]!.args, '--out', jobs[n]!.out], root, { compiled: n === COMPILED });
+  results[IN_CHILD] = await child;
 });
 
 describe.each(examples)('anygate synth $spec', ({ name, stages }) => {
@@ -215,7 +217,7 @@ describe('anygate diff', () => {
   it('adding a route changes only what it must, and nothing destructive; each change names its route and property', async () => {
     expect(results['diff-a']!.code).toBe(0);
     expect(results['diff-b']!.code).toBe(0);
-    const r = run('diff', before, jobs['diff-b']!.out);
+    const r = await cli(['diff', before, jobs['diff-b']!.out]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ 0 destructive$/m);
     expect(r.out).toMatch(/^azure: \+ petstore-op-extra \(azure-native:apimanagement:ApiOperation\) in dev$/m);
