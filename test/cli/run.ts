@@ -41,10 +41,9 @@ let queue: Promise<unknown> = Promise.resolve();
  * tests that are about the process itself use `run`). Calls are serialized because they may
  * change the working directory.
  */
-export function cli(args: string[], cwd: string = root, { compiled = false }: { compiled?: boolean } = {}): Promise<CliRun> {
+export function cli(args: string[], cwd: string = root): Promise<CliRun> {
   const call = async (): Promise<CliRun> => {
-    // The compiled CLI (dist/, what the bin runs), for output compared with a child process's.
-    const { main } = compiled ? (require(path.join(root, 'dist', 'bin', 'cli.js')) as typeof import('../../bin/cli')) : await import('../../bin/cli');
+    const { main } = await import('../../bin/cli');
     let out = '';
     let err = '';
     const before = process.cwd();
