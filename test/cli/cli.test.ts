@@ -7,8 +7,12 @@ import { colorWanted } from '../../bin/commands/context';
 import { scratch, sharedDir } from '../validators';
 import { cli, root, run, runAsync } from './run';
 
-// Most tests call the CLI's main in this process (./run.ts `cli`); each command keeps one test
-// that runs the real bin (`run`, `runAsync`): validate, portability, import, export, init, --version.
+// The tests call the CLI's main in this process (./run.ts `cli`): the same command tree, parsing,
+// exit codes and wording. The real bin (`run`, `runAsync`: node, bin/anygate.js, dist/) runs only
+// where the process itself is the subject: exit status and output streams (validate), what a
+// start-up loads (--help, --version), paths found from dist/ (--version's package.json, init's
+// $schema), colour decided from the process's stderr and environment, and cdk.json's app. Synth in
+// child processes: test/cli/synth.test.ts; a closed pipe: test/cli/pipe.test.ts.
 
 describe('anygate CLI', () => {
   it('validate: exit 0 on a valid spec', () => {
@@ -95,7 +99,7 @@ describe('anygate CLI', () => {
   });
 
   it('portability prints a table, and JSON with --json', async () => {
-    const r = run('portability', 'examples/petstore/gateway.ts', '--target', 'aws,azure');
+    const r = await cli(['portability', 'examples/petstore/gateway.ts', '--target', 'aws,azure']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^feature\s+used by\s+aws\s+azure \(Developer\)$/m);
     expect(r.out).toMatch(/^JWT authorizer\s+4 routes\s+emulated\s+native$/m);
@@ -117,12 +121,12 @@ describe('anygate import / export and the CDK app', () => {
     const dir = scratch('cli-io');
     const spec = path.join(dir, 'imported.yaml');
     // nytimes is not valid Swagger 2.0 (info.logo, path parameters without required): --lenient imports it.
-    const imp = run('import', path.join(sharedDir(), 'corpus', 'openapi', 'nytimes-mostpopular-2.0.0.json'), '--lenient', '--out', spec);
+    const imp = await cli(['import', path.join(sharedDir(), 'corpus', 'openapi', 'nytimes-mostpopular-2.0.0.json'), '--lenient', '--out', spec]);
     expect(imp.code).toBe(0);
     expect(readFileSync(spec, 'utf8')).toMatch(/^# Imported from nytimes-mostpopular-2\.0\.0\.json by anygate import\nname: most-popular-api/);
     expect((await cli(['validate', spec])).code).toBe(0);
     const out = path.join(dir, 'openapi.json');
-    expect(run('export', 'examples/minimal/gateway.yaml', '--out', out).code).toBe(0);
+    expect((await cli(['export', 'examples/minimal/gateway.yaml', '--out', out])).code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).openapi).toBe('3.1.0');
     const notOas = await cli(['import', 'examples/minimal/gateway.yaml']);
     expect([notOas.code, notOas.err.trim()]).toEqual([2, 'anygate: examples/minimal/gateway.yaml is not an OpenAPI or Swagger document (no "openapi" or "swagger" key)']);
@@ -142,11 +146,12 @@ describe('start-up, discovery and the small commands', () => {
   it('--help and --version load no cloud SDK, esbuild, XML builder or schema library', () => {
     const cli = path.join(root, 'dist', 'bin', 'cli.js');
     const heavy = ['aws-cdk-lib', '@pulumi', 'esbuild', 'xmlbuilder2', 'zod', 'swagger-parser', 'yazl', 'tsx'];
-    for (const args of [['--help'], ['--version'], ['validate', '--help']]) {
-      const probe = `const io={out:()=>{},err:()=>{}};require(${JSON.stringify(cli)}).main(['node','anygate',...${JSON.stringify(args)}],io).then((code)=>{console.log(JSON.stringify({code,loaded:Object.keys(require.cache).filter((k)=>${JSON.stringify(heavy)}.some((h)=>k.includes('/node_modules/'+h+'/')))}))})`;
-      const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8' });
-      expect(JSON.parse(r.stdout)).toEqual({ code: 0, loaded: [] });
-    }
+    const calls = [['--help'], ['--version'], ['validate', '--help']];
+    // One process runs the three in turn: what is loaded after each call is what that call and
+    // the ones before it loaded, so every list empty means no call loaded anything heavy.
+    const probe = `const io={out:()=>{},err:()=>{}};const main=require(${JSON.stringify(cli)}).main;(async()=>{for(const args of ${JSON.stringify(calls)}){const code=await main(['node','anygate',...args],io);console.log(JSON.stringify({args,code,loaded:Object.keys(require.cache).filter((k)=>${JSON.stringify(heavy)}.some((h)=>k.includes('/node_modules/'+h+'/')))}))}})()`;
+    const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8' });
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual(calls.map((args) => ({ args, code: 0, loaded: [] })));
   });
 
   it('--version prints the package version', () => {
@@ -184,16 +189,16 @@ describe('start-up, discovery and the small commands', () => {
 
   it('the quick start: init, validate and synth in an empty directory succeed on every target; init names each target\'s peers', async () => {
     const dir = scratch('quickstart');
-    const init = await runAsync(['init'], dir);
+    const init = await cli(['init'], dir);
     expect(init.code).toBe(0);
     expect(init.err).toMatch(/^next: anygate validate && anygate synth$/m);
     expect(init.err).toMatch(/^  aws {9}aws-cdk-lib constructs +needed by anygate synth \(aws\) and cdk deploy$/m);
     expect(init.err).toMatch(/^  azure {7}@pulumi\/pulumi @pulumi\/azure-native +needed by pulumi up/m);
     expect(init.err).toMatch(/^  apigee {6}@pulumi\/pulumi @pulumi\/gcp +needed by pulumi up/m);
     expect(init.err).toMatch(/^  kubernetes  - +none needed/m);
-    expect((await runAsync(['validate'], dir)).code).toBe(0);
+    expect((await cli(['validate'], dir)).code).toBe(0);
     // The quick start's synth: the default targets (aws, azure, apigee).
-    const synth = await runAsync(['synth'], dir);
+    const synth = await cli(['synth'], dir);
     expect(synth.err).not.toMatch(/FAILED/);
     expect(synth.code).toBe(0);
     expect(synth.out).toMatch(/^gateway anygate-quickstart-[a-z0-9]+: 2 routes, 1 stage$/im);

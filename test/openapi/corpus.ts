@@ -1,6 +1,8 @@
 /**
  * The OpenAPI corpus, imported, synthesized (pure compilers, every target and stage) and round-tripped
- * once per process: the corpus test and the corpus report share it.
+ * once per process: the corpus test and the corpus report share it, and the import alone
+ * (corpusImport) is shared with the tests that only need each document's GatewaySpec
+ * (test/capabilities/documents.test.ts), when Jest runs them in the same worker.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -35,12 +37,18 @@ export interface TargetOutcome {
   readonly ms: number;
 }
 
-export interface CorpusEntry {
+/** A document as read and imported: strictly, but for the INVALID ones, which import only leniently. */
+export interface CorpusImport {
   readonly file: string;
   readonly doc: Record<string, unknown>;
+  /** Whether it was imported with lenient (only the INVALID documents are). */
+  readonly lenient: boolean;
   readonly result: ImportResult;
   readonly spec: GatewaySpec;
   readonly importMs: number;
+}
+
+export interface CorpusEntry extends CorpusImport {
   readonly synth: TargetOutcome[];
   readonly exported: Record<string, unknown>;
   readonly again: GatewaySpec;
@@ -78,18 +86,34 @@ export function readCorpusDocument(file: string): Record<string, unknown> {
   return (file.endsWith('.json') ? JSON.parse(text) : parse(text, { uniqueKeys: false })) as Record<string, unknown>;
 }
 
+const imports = new Map<string, Promise<CorpusImport>>();
 const entries = new Map<string, Promise<CorpusEntry>>();
 
-async function build(file: string): Promise<CorpusEntry> {
+async function importDocument(file: string): Promise<CorpusImport> {
   const doc = readCorpusDocument(file);
+  const lenient = file in INVALID;
   const t = process.hrtime.bigint();
-  const result = await importOpenApi(doc, path.join(corpusDir, file), { lenient: file in INVALID });
+  const result = await importOpenApi(doc, path.join(corpusDir, file), { lenient });
   const spec = toGatewaySpec(result.input);
   const importMs = Number((process.hrtime.bigint() - t) / 1_000_000n);
-  const synth = synthesizeAll(spec);
-  const exported = exportOpenApi(spec) as unknown as Record<string, unknown>;
+  return { file, doc, lenient, result, spec, importMs };
+}
+
+async function build(file: string): Promise<CorpusEntry> {
+  const imported = await corpusImport(file);
+  const synth = synthesizeAll(imported.spec);
+  const exported = exportOpenApi(imported.spec) as unknown as Record<string, unknown>;
   const again = toGatewaySpec((await importOpenApi(structuredClone(exported), `${file}.export.json`)).input);
-  return { file, doc, result, spec, importMs, synth, exported, again };
+  return { ...imported, synth, exported, again };
+}
+
+/**
+ * The document read and imported (strictly, or leniently when INVALID: a lenient import of a valid
+ * document gives the same result, lenient only changes what a problem does); computed once per process.
+ */
+export function corpusImport(file: string): Promise<CorpusImport> {
+  if (!imports.has(file)) imports.set(file, importDocument(file));
+  return imports.get(file)!;
 }
 
 /** The document imported, synthesized and round-tripped; computed once per process. */
