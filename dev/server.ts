@@ -158,6 +158,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | '
   return Buffer.concat(chunks);
 }
 
+const EMPTY = Buffer.alloc(0);
+const noBody = async (): Promise<Buffer> => EMPTY;
+
 export { startDecision, type StartDecision } from './start';
 
 /** Starts the dev gateway; resolves once it listens. */
@@ -499,7 +502,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, ce
     p.accessLog.push(record(p, x, pre.status, Buffer.byteLength(pre.body ?? ''), undefined, why));
     return;
   }
-  return matched(p, x, headers, url.searchParams, (limit) => readBody(req, limit));
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to read.
+  return matched(p, x, headers, url.searchParams, headers['content-length'] === undefined && headers['transfer-encoding'] === undefined ? noBody : (limit) => readBody(req, limit));
 }
 
 /** Route match, body size and the rest of the pipeline: shared by HTTP requests and dispatch. */
