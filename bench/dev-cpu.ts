@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   const rows: [string, string, number, number][] = [
     ['anygate dev --profile aws', 'aws', us.aws, p50.aws],
     ['anygate dev --profile apigee', 'apigee', us.apigee, p50.apigee],
-    ...Object.entries(r.before?.us ?? {}).map(([name, v]): [string, string, number, number] => [`anygate dev --profile ${name} (BENCH_DEV_BEFORE)`, name, v, r.before!.p50[name]!]),
+    ...Object.entries(r.before?.us ?? {}).map(([name, v]): [string, string, number, number] => [`anygate dev --profile ${name.replace(' (before)', '')}, BENCH_DEV_BEFORE build`, name, v, r.before!.p50[name]!]),
     ['peer proxy (jose + undici)', 'peer', us.peer, p50.peer],
   ];
   console.log(`gateway CPU per request (child process user+sys, median of interleaved rounds)`);
