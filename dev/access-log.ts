@@ -89,8 +89,18 @@ export class AccessLog {
     private readonly jsonLine?: (r: AccessRecord) => string,
   ) {}
 
+  /** Numbers `n` (the next `seq`) and adds it. */
   add(n: NewAccessRecord): AccessRecord {
-    const r: AccessRecord = { seq: ++this.seq, ...n };
+    return this.push({ seq: this.nextSeq(), ...n });
+  }
+
+  /** The `seq` of the next record: for a caller that builds the whole record itself (no copy to put `seq` first). */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** Adds a record numbered by nextSeq(). */
+  push(r: AccessRecord): AccessRecord {
     this.ring.push(r);
     if (this.ring.length > this.size) this.ring.shift();
     if (this.sink) this.sink(this.format === 'json' && this.jsonLine ? this.jsonLine(r) : textLine(r));

@@ -60,7 +60,7 @@ export class BackendResolver {
   /** The base URL (no trailing slash) of the next call to backend `name` (`headers`: the call's, read by a sticky canary). */
   base(name: string, headers?: Record<string, string>): string {
     const o = this.overrides[name];
-    if (o) return o.replace(/\/+$/, '');
+    if (o) return this.trimmed(o);
     const canary = this.canary?.pick(name, headers);
     if (canary) return canary.replace(/\/+$/, '');
     const stageUrl = this.spec.stages[this.stage]?.backends[name]?.url;
@@ -68,6 +68,15 @@ export class BackendResolver {
     const b = this.spec.backends[name] as HttpBackendSpec;
     if (b.url) return b.url.replace(/\/+$/, '');
     return this.pick(name, b.targets!).replace(/\/+$/, '');
+  }
+
+  /** Override URLs without their trailing slashes, trimmed once each (every call to the backend reads one). */
+  private readonly trims = new Map<string, string>();
+
+  private trimmed(url: string): string {
+    let t = this.trims.get(url);
+    if (t === undefined) this.trims.set(url, (t = url.replace(/\/+$/, '')));
+    return t;
   }
 
   private pick(name: string, targets: { url: string; weight: number }[]): string {

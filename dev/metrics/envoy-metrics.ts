@@ -20,7 +20,17 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { kubernetesSettings } from '../../providers/kubernetes/gateway';
 import { routeStats } from '../../providers/kubernetes/route-stats';
 import type { AccessRecord } from '../access-log';
-import { exposition, MetricFamily } from './exposition';
+import { exposition, MetricFamily, type SeriesHandle } from './exposition';
+
+/** Status code classes as label values. */
+const CODE_CLASS = ['0', '1', '2', '3', '4', '5'];
+
+/** The value of `key` in `map`, made by `make` the first time. */
+function once<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
 
 /**
  * Envoy Gateway's stat prefix of a listener's HTTP connection manager: `http-<port>` (`https-` with
@@ -81,19 +91,31 @@ export class DevMetrics {
   /** Counts one request. */
   record(r: AccessRecord): void {
     const M = ENVOY_METRICS;
-    const codeClass = String(Math.floor(r.status / 100));
-    this.f.downstreamRequests.inc(this.hcm);
-    this.f.downstreamRequestsByClass.inc({ ...this.hcm, [M.downstreamRequestsByClass.labels[1]]: codeClass });
-    this.f.downstreamTime.observe(this.hcm, r.latencyMs);
+    const codeClass = CODE_CLASS[Math.floor(r.status / 100)] ?? String(Math.floor(r.status / 100));
+    const d = (this.downstream ??= { total: this.f.downstreamRequests.bind(this.hcm), time: this.f.downstreamTime.bind(this.hcm), byClass: new Map() });
+    d.total.inc();
+    once(d.byClass, codeClass, () => this.f.downstreamRequestsByClass.bind({ ...this.hcm, [M.downstreamRequestsByClass.labels[1]]: codeClass })).inc();
+    d.time.observe(r.latencyMs);
     if (r.routeId !== null && r.backendLatencyMs !== null) {
-      const c = this.cluster(r.routeId);
-      this.f.upstreamRequests.inc(c);
-      this.f.upstreamRequestsByClass.inc({ ...c, [M.upstreamRequestsByClass.labels[1]]: codeClass });
-      this.f.upstreamRequestsByCode.inc({ ...c, [M.upstreamRequestsByCode.labels[1]]: String(r.status) });
-      this.f.upstreamTime.observe(c, r.backendLatencyMs);
+      const c = this.upstream(r.routeId);
+      (c.total ??= this.f.upstreamRequests.bind(c.labels)).inc();
+      once(c.byClass, codeClass, () => this.f.upstreamRequestsByClass.bind({ ...c.labels, [M.upstreamRequestsByClass.labels[1]]: codeClass })).inc();
+      once(c.byCode, r.status, () => this.f.upstreamRequestsByCode.bind({ ...c.labels, [M.upstreamRequestsByCode.labels[1]]: String(r.status) })).inc();
+      (c.time ??= this.f.upstreamTime.bind(c.labels)).observe(r.backendLatencyMs);
     }
     if (r.limitScope === 'plan' && r.routeId !== null) this.f.globalRateLimited.inc(this.cluster(r.routeId));
     else if (r.limitScope) this.f.localRateLimited.inc({ [M.localRateLimited.labels[0]]: ENVOY_GATEWAY_LOCAL_RATE_LIMIT_PREFIX });
+  }
+
+  /** The series every request counts, made on the first (the labels are the same each time). */
+  private downstream?: { readonly total: SeriesHandle; readonly time: SeriesHandle; readonly byClass: Map<string, SeriesHandle> };
+  /** Per route (by id): its cluster's labels and the series its backend calls count, each made on first use. */
+  private readonly upstreams = new Map<string, { readonly labels: Record<string, string>; total?: SeriesHandle; time?: SeriesHandle; readonly byClass: Map<string, SeriesHandle>; readonly byCode: Map<number, SeriesHandle> }>();
+
+  private upstream(routeId: string) {
+    let u = this.upstreams.get(routeId);
+    if (!u) this.upstreams.set(routeId, (u = { labels: this.cluster(routeId), byClass: new Map(), byCode: new Map() }));
+    return u;
   }
 
   /** The text exposition. */

@@ -37,6 +37,14 @@ interface Series {
   sum?: number;
 }
 
+/** One series of a family, bound: see MetricFamily.bind. */
+export interface SeriesHandle {
+  /** Adds `by` (>= 0, @default 1) to a counter. */
+  inc(by?: number): void;
+  /** Records one observation in a histogram. */
+  observe(v: number): void;
+}
+
 /** One metric family: a name, a type, fixed label names, and its series by label values. */
 export class MetricFamily {
   private readonly series = new Map<string, Series>();
@@ -73,8 +81,7 @@ export class MetricFamily {
 
   /** Adds `by` (>= 0) to a counter. */
   inc(labels: Record<string, string>, by = 1): void {
-    if (this.type !== 'counter') throw new Error(`${this.name} is a ${this.type}`);
-    if (!(by >= 0)) throw new Error(`a counter only goes up (${this.name} by ${by})`);
+    this.counts(by);
     this.get(labels).value += by;
   }
 
@@ -85,12 +92,47 @@ export class MetricFamily {
 
   /** Records one observation in a histogram. */
   observe(labels: Record<string, string>, v: number): void {
-    if (this.type !== 'histogram') throw new Error(`${this.name} is a ${this.type}`);
+    this.observes();
+    this.put(this.get(labels), v);
+  }
+
+  /**
+   * The series of these label values (created at 0 if new), to count without a label lookup each
+   * time: for a caller that counts the same series on every request.
+   */
+  bind(labels: Record<string, string>): SeriesHandle {
     const s = this.get(labels);
+    return {
+      inc: (by = 1) => {
+        this.counts(by);
+        s.value += by;
+      },
+      observe: (v) => {
+        this.observes();
+        this.put(s, v);
+      },
+    };
+  }
+
+  private counts(by: number): void {
+    if (this.type !== 'counter') throw new Error(`${this.name} is a ${this.type}`);
+    if (!(by >= 0)) throw new Error(`a counter only goes up (${this.name} by ${by})`);
+  }
+
+  private observes(): void {
+    if (this.type !== 'histogram') throw new Error(`${this.name} is a ${this.type}`);
+  }
+
+  private put(s: Series, v: number): void {
     s.value += 1;
     s.sum! += v;
-    const i = this.buckets.findIndex((b) => v <= b);
-    if (i >= 0) s.buckets![i] += 1;
+    const b = this.buckets;
+    for (let i = 0; i < b.length; i++) {
+      if (v <= b[i]) {
+        s.buckets![i] += 1;
+        break;
+      }
+    }
   }
 
   /** The family's lines: HELP, TYPE, then the series in a stable order. */
