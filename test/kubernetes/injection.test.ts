@@ -13,12 +13,14 @@ function formatLiteral(s: string): string | undefined {
 }
 
 const text = fc.string({ unit: fc.constantFrom(...'ab%()[]\\.*+?^|{}:"\'<>/ -_1'.split('')), minLength: 1, maxLength: 24 });
+/** Header values Envoy Gateway accepts (printable ASCII, single spaces between words): others are refused by record (header-values.test.ts). */
+const headerText = text.filter((s) => /^[!-~]+(?: [!-~]+)*$/.test(s));
 const segment = fc.string({ unit: fc.constantFrom(...'a.*+()$!,;=:@~-'.split('')), minLength: 1, maxLength: 8 });
 
 describe('kubernetes: spec text is inert', () => {
   it('in header values and direct responses (Envoy format strings)', () => {
     fc.assert(
-      fc.property(text, text, (value, body) => {
+      fc.property(headerText, text, (value, body) => {
         const r = validateGateway({
           name: 'inj',
           backends: { api: { type: 'http', url: 'https://api.example.com' }, m: { type: 'mock', body: { v: body }, headers: { 'x-m': value } } },

@@ -13,7 +13,7 @@ import type { CheckContext, EmittedContext, TargetRecords } from '../types';
 import { KUBERNETES_LIMITS as L } from '../limits';
 import { unknownStages } from '../../model/stages';
 import { headerNameProblems, originProblems } from './aws-syntax';
-import { unreadablePlaceholders } from './kubernetes-headers';
+import { refusedHeaderValue, unreadablePlaceholders } from './kubernetes-headers';
 import { amendedKubernetesOptions, functionBindings, kubernetesOptionProblems } from './kubernetes-options';
 import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } from './helpers';
 import { KUBERNETES_LIFECYCLE } from './lifecycle';
@@ -107,9 +107,11 @@ const headerNames = (ctx: CheckContext): SynthesisProblem[] =>
     const names = [...Object.keys(t?.setHeaders ?? {}), ...(t?.removeHeaders ?? [])];
     const badNames = names.filter((h) => !HTTP_TOKEN.test(h)).map((h) => ctx.problem(r.id, `header name ${JSON.stringify(h)} is not an HTTP token`));
     // Response header values are literal (lib/model/types.ts RouteTemplates.responseHeaders): only request ones hold placeholders.
-    const values = ctx.feature === 'transform.responseHeaders' ? [] : Object.values(t?.setHeaders ?? {});
-    const badValues = values.flatMap((v) => unreadablePlaceholders(v).map((m) => ctx.problem(r.id, m)));
-    return [...badNames, ...badValues];
+    const placeholders = ctx.feature !== 'transform.responseHeaders';
+    const values = Object.values(t?.setHeaders ?? {});
+    const badPlaceholders = placeholders ? values.flatMap((v) => unreadablePlaceholders(v).map((m) => ctx.problem(r.id, m))) : [];
+    const badValues = [...new Set(values.flatMap((v) => refusedHeaderValue(v, ctx.spec.stages, placeholders)))].map((m) => ctx.problem(r.id, m));
+    return [...badNames, ...badPlaceholders, ...badValues];
   });
 
 /** One URL rewrite serves every weighted target, so their base paths must agree (in each stage that does not override the backend). */
