@@ -86,6 +86,11 @@ describe('generated transform handler', () => {
     expect(seen[0].headers.cookie).toBeUndefined();
   });
 
+  it("passes on the caller's query parameters named like Object.prototype's members (config.json's setQuery is a plain object)", async () => {
+    await run(route({ request: { setHeaders: {}, removeHeaders: [], setQuery: { tenant: 'acme' }, removeQuery: [] } }), ev({ multiValueQueryStringParameters: JSON.parse('{"constructor":["1"],"toString":["x"],"__proto__":["p"],"hasOwnProperty":["h"]}') }));
+    expect(seen[0].url).toBe('/api/orders/o%2F42?constructor=1&toString=x&__proto__=p&hasOwnProperty=h&tenant=acme');
+  });
+
   it('escapes path parameters: a one-segment value whole, a greedy value piece by piece', async () => {
     await run(route(), ev({ pathParameters: { id: 'a b/c?d#e' }, multiValueQueryStringParameters: {} }));
     expect(seen[0].url).toBe('/api/orders/a%20b%2Fc%3Fd%23e');

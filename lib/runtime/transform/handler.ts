@@ -82,7 +82,8 @@ function buildRequest(route: TransformRoute, event: ProxyEvent, headers: Record<
   for (const [k, v] of Object.entries(req.setHeaders)) outHeaders[k.toLowerCase()] = headerValue(render(v));
   const query = new URLSearchParams();
   for (const [k, vs] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
-    if (req.removeQuery.includes(k) || k in req.setQuery) continue;
+    // An own key only: config.json's objects have Object.prototype, and `?constructor=1` is the caller's.
+    if (req.removeQuery.includes(k) || Object.hasOwn(req.setQuery, k)) continue;
     for (const v of vs ?? []) query.append(wellFormed(k), wellFormed(v));
   }
   for (const [k, v] of Object.entries(req.setQuery)) query.append(k, wellFormed(render(v)));
