@@ -6,7 +6,7 @@
  *   the record did not read, answers for a spec already asked with other options what it answers
  *   for a fresh copy of the spec asked only with these.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { FEATURE_IDS, FEATURE_RECORDS, featureUses } from '../../lib/capabilities/features';
@@ -15,6 +15,7 @@ import { ALL_TARGETS, type SupportOptions } from '../../lib/capabilities/types';
 import { parseDataFile, specFromData } from '../../lib/model/load';
 import { validateGateway } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
+import { generateGateway } from '../../bench/gen-spec';
 import { compileOptions, gatewayInput } from './arbitraries';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -59,6 +60,14 @@ describe('featureUses in one walk', () => {
       const spec = specFromData(`test/golden/features/${f}`, parseDataFile(readFileSync(file, 'utf8'), file), 'yaml').spec;
       expect({ f, uses: plain(featureUses(spec)) }).toEqual({ f, uses: usesOneByOne(spec) });
     }
+  });
+
+  it("answers what each detect answers, on the examples and the bench's generated gateways", () => {
+    const root = path.join(__dirname, '..', '..', 'examples');
+    const examples = readdirSync(root).map((d) => path.join(root, d, 'gateway.yaml')).filter((f) => existsSync(f));
+    const specs = examples.map((file) => specFromData(path.relative(root, file), parseDataFile(readFileSync(file, 'utf8'), file), 'yaml').spec);
+    for (const kubernetes of [false, true]) specs.push(validateGateway(generateGateway(60, { kubernetes })).spec!);
+    for (const spec of specs) expect({ spec: spec.name, uses: plain(featureUses(spec)) }).toEqual({ spec: spec.name, uses: usesOneByOne(spec) });
   });
 });
 
