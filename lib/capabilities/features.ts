@@ -27,19 +27,35 @@ export interface FeatureRecord {
   readonly listed?: boolean;
 }
 
-const routes = (pred: (r: RouteSpec, spec: GatewaySpec) => boolean) => (spec: GatewaySpec) => spec.routes.filter((r) => pred(r, spec)).map((r) => r.id);
+/** Whether one route uses a feature. */
+type RoutePredicate = (r: RouteSpec, spec: GatewaySpec) => boolean;
+/** A detect that asks `route` of each route; featureUses asks every such record in one walk. */
+type RouteDetect = ((spec: GatewaySpec) => string[]) & { readonly route: RoutePredicate };
+const routes = (pred: RoutePredicate): RouteDetect => Object.assign((spec: GatewaySpec) => spec.routes.filter((r) => pred(r, spec)).map((r) => r.id), { route: pred });
 const gateway = (pred: (spec: GatewaySpec) => boolean) => (spec: GatewaySpec) => (pred(spec) ? ['gateway'] : []);
 const always = () => ['gateway'];
 
+/**
+ * The route featureUses is asking about, and what its records share of it: set only during that
+ * walk, so six auth records find a route's authorizers once and two path records its parameters.
+ */
+let walking: { route: RouteSpec; spec: GatewaySpec; authorizers?: AuthorizerSpec[]; params?: ParamSegment[] } | undefined;
+
 /** A route's authorizers, each once (loops, no Set: six records call this for every route). */
 const authorizersOf = (r: RouteSpec, spec: GatewaySpec): AuthorizerSpec[] => {
+  if (walking?.route === r && walking.spec === spec) return (walking.authorizers ??= findAuthorizers(r, spec));
+  return findAuthorizers(r, spec);
+};
+const findAuthorizers = (r: RouteSpec, spec: GatewaySpec): AuthorizerSpec[] => {
   if (r.auth === 'none') return [];
   const names: string[] = [];
   for (const alt of r.auth) for (const n of alt) if (!names.includes(n)) names.push(n);
   return names.map((n) => spec.authorizers[n]!);
 };
 const isDefaultKey = (a: AuthorizerSpec) => a.type === 'apiKey' && a.in === 'header' && a.name.toLowerCase() === 'x-api-key';
-const params = (r: RouteSpec) => r.segments.flatMap((s) => (s.kind === 'param' ? [s] : []));
+type ParamSegment = Extract<RouteSpec['segments'][number], { kind: 'param' }>;
+const findParams = (r: RouteSpec): ParamSegment[] => r.segments.flatMap((s) => (s.kind === 'param' ? [s] : []));
+const params = (r: RouteSpec): ParamSegment[] => (walking?.route === r ? (walking.params ??= findParams(r)) : findParams(r));
 const backendOf = (r: RouteSpec, spec: GatewaySpec) => spec.backends[r.backend];
 const req = (r: RouteSpec) => r.transform?.request;
 const res = (r: RouteSpec) => r.transform?.response;
@@ -156,10 +172,40 @@ const USES = new WeakMap<GatewaySpec, readonly FeatureUse[]>();
 export function featureUses(spec: GatewaySpec): readonly FeatureUse[] {
   let uses = USES.get(spec);
   if (!uses) {
-    uses = Object.freeze(FEATURE_IDS.map((feature) => Object.freeze({ feature, where: Object.freeze([...new Set(FEATURE_RECORDS[feature].detect(spec))]) as string[] })).filter((u) => u.where.length > 0));
+    const found = detectAll(spec);
+    uses = Object.freeze(FEATURE_IDS.map((feature) => Object.freeze({ feature, where: Object.freeze([...new Set(found.get(feature)!)]) as string[] })).filter((u) => u.where.length > 0));
     USES.set(spec, uses);
   }
   return uses;
+}
+
+/** The records whose detect asks each route, in record order. */
+const ROUTE_RECORDS = FEATURE_IDS.flatMap((id) => {
+  const detect: FeatureRecord['detect'] & { route?: RoutePredicate } = RECORDS[id].detect;
+  return detect.route ? [{ id, route: detect.route }] : [];
+});
+
+/**
+ * What each record's detect answers, by feature: the route records in one walk over the routes
+ * (each route asked of every record, in route order, as their detects would), the others by
+ * their own detect.
+ */
+function detectAll(spec: GatewaySpec): Map<FeatureId, string[]> {
+  const found = new Map<FeatureId, string[]>(FEATURE_IDS.map((id) => [id, []]));
+  const lists = ROUTE_RECORDS.map(({ id }) => found.get(id)!);
+  try {
+    for (const route of spec.routes) {
+      walking = { route, spec };
+      for (let i = 0; i < ROUTE_RECORDS.length; i++) if (ROUTE_RECORDS[i]!.route(route, spec)) lists[i]!.push(route.id);
+    }
+  } finally {
+    walking = undefined;
+  }
+  for (const id of FEATURE_IDS) {
+    const detect: FeatureRecord['detect'] & { route?: RoutePredicate } = RECORDS[id].detect;
+    if (!detect.route) found.set(id, detect(spec));
+  }
+  return found;
 }
 
 /** The features the portability table shows: those a spec uses, listed ones only, gateway first. */
