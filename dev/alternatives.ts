@@ -8,6 +8,7 @@
  */
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 import { createDevAuthorizer, type DevAuthorizer, type DevAuthorizerOptions, type JwtDecision } from './aws-authorizer';
+import { basePrefix } from '../lib/model/path';
 
 const PREFIX = '__anygate-alternative';
 
@@ -44,7 +45,7 @@ export function alternativeJwts(spec: GatewaySpec, opts: DevAuthorizerOptions): 
   const synthetic = syntheticSpec(spec);
   if (synthetic.ids.size === 0) return undefined;
   const jwt: DevAuthorizer = createDevAuthorizer(synthetic.spec, { ...opts, resultCache: false });
-  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const base = basePrefix(spec.basePath);
   return {
     verify(route, name, headers) {
       const r = synthetic.ids.get(`${route.id}\0${name}`);

@@ -2,7 +2,7 @@
  * Route matching over the model's parsed path templates, in the model's precedence
  * (lib/model/precedence.ts), the order every target's compiler emits. basePath is stripped first.
  */
-import type { PathSegment } from '../lib/model/path';
+import { basePrefix, type PathSegment } from '../lib/model/path';
 import { compareTemplates, precedenceOrder } from '../lib/model/precedence';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
 
@@ -73,7 +73,7 @@ export interface Matcher {
 
 /** Builds a matcher over the spec's routes. */
 export function createMatcher(spec: GatewaySpec): Matcher {
-  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const base = basePrefix(spec.basePath);
   const routes = precedenceOrder(spec.routes);
   const relative = (path: string): string[] | undefined => {
     if (base && path !== base && !path.startsWith(base + '/')) return undefined;

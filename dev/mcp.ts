@@ -17,6 +17,7 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, typ
 import type { GatewaySpec } from '../lib/model/types';
 import { mcpPath } from '../lib/model/mcp';
 import { devTools, toolRequest, type DevTool } from './ai-model';
+import { basePrefix } from '../lib/model/path';
 
 /** `_meta` key of a tool result carrying the route's HTTP answer. */
 export const HTTP_META = 'anygate/http';
@@ -104,7 +105,7 @@ export function createMcpEndpoint(spec: GatewaySpec, dispatch: (r: DispatchReque
   const validator = (t: DevTool) => validators.get(t.name) ?? validators.set(t.name, ajv.compile(t.inputSchema)).get(t.name)!;
   const listed = tools.map(toolOf);
   const creds = credentialSources(spec);
-  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const base = basePrefix(spec.basePath);
 
   const server = (clientIp: string, mcpQuery: URLSearchParams) => {
     const s = new Server({ name: spec.name, version: spec.version }, { capabilities: { tools: {} } });

@@ -52,6 +52,7 @@ import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
 import { TokenBudgets, type BudgetOwner } from './token-limits';
+import { basePrefix } from '../lib/model/path';
 
 export interface DevOptions {
   readonly spec: GatewaySpec;
@@ -512,7 +513,7 @@ async function matched(p: Pipeline, x: Exchange, headers: Record<string, string>
   if (!m) return refuse(p, x, 'noRoute');
   if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
   x.routeId = m.route.id;
-  x.pathTemplate = (p.spec.basePath === '/' ? '' : p.spec.basePath) + m.route.path;
+  x.pathTemplate = basePrefix(p.spec.basePath) + m.route.path;
   if (m.route.cache) x.cacheHit = false;
   const b = await body(bodyLimit(p.profile, m.route));
   if (b === 'tooLarge') return refuse(p, x, 'tooLarge');
@@ -545,7 +546,7 @@ async function dispatch(p: Pipeline, r: DispatchRequest): Promise<DispatchAnswer
 
 async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer): Promise<void> {
   const r = m.route;
-  const resource = (p.spec.basePath === '/' ? '' : p.spec.basePath) + r.path;
+  const resource = basePrefix(p.spec.basePath) + r.path;
   const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
   const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: x.headerLines, functionRequest: () => fnRequest() });
   if (!auth.ok) {

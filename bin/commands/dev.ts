@@ -16,6 +16,7 @@ import { envName } from '../../dev/consumers';
 import { stateDir } from '../../dev/local-state';
 import { ADMIN_TOKEN_HEADER, newAdminToken } from '../../dev/admin-guard';
 import { plural } from './context';
+import { basePrefix } from '../../lib/model/path';
 
 export interface DevFlags {
   stage?: string;
@@ -73,7 +74,7 @@ function parsePort(p: string | undefined): number {
 
 function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec'], flags: DevFlags): string {
   const lines = [`gateway ${spec.name} (${plural(spec.routes.length, 'route')}), profile ${dev.profile}, stage ${dev.stage}, ${dev.clock.virtual ? 'virtual clock (POST /__anygate/clock {"advanceSeconds": N})' : 'wall clock'}`];
-  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const base = basePrefix(spec.basePath);
   for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
   for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
   if (dev.mcpUrl) lines.push(`  MCP (Streamable HTTP): ${dev.mcpUrl}, tools: ${dev.tools.join(', ')}`);

@@ -17,6 +17,7 @@ import { createMatcher } from '../match';
 import { ALL_PROFILES, type Profile } from '../profiles';
 import type { ConformVector } from './vectors';
 import { withSelector } from './versions';
+import { basePrefix } from '../../lib/model/path';
 
 /** What the spec means in each situation (docs/model.md), under its error mode. */
 export function specAnswer(situation: ProbeSituation, errors: GatewaySpec['errors']): ProbeAnswer {
@@ -113,7 +114,7 @@ function situationRequests(spec: GatewaySpec, stage: string, h: RouteHelpers): S
   });
   if (scoped) out.push({ situation: 'scopes only in scp', route: scoped, request: () => ({ ...base(scoped), token: { authorizer: jwtOf(spec, scoped)!, scopes: [], claims: { scp: scoped.scopes.join(' ') } } }) });
 
-  const prefix = spec.basePath === '/' ? '' : spec.basePath;
+  const prefix = basePrefix(spec.basePath);
   const matcher = createMatcher(spec);
   const unmatched = [`${prefix}/anygate-conform-unmatched`, `${prefix}/anygate-conform-unmatched/x/y`].find((p) => matcher.match('GET', p) === undefined);
   if (unmatched) out.push({ situation: 'unmatched path', request: () => ({ method: 'GET', path: unmatched }) });

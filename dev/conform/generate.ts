@@ -17,6 +17,7 @@ import { versionCases, withSelector } from './versions';
 import { expandVersions } from '../../lib/model/versions';
 import { certificateConsumerCases, mtlsCases } from './mtls';
 import { differenceVectors, type RouteHelpers } from './differences';
+import { basePrefix } from '../../lib/model/path';
 
 /** Most requests a rate-limit case may send. */
 const MAX_REPEAT = 1200;
@@ -34,7 +35,7 @@ function refused(spec: GatewaySpec, p: Profile, r: Refusal): ConformVector['expe
 
 /** A request path for the route, with sample parameter values. */
 export function samplePath(spec: GatewaySpec, r: RouteSpec): string {
-  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const base = basePrefix(spec.basePath);
   const rest = r.segments.map((s) => (s.kind === 'literal' ? s.value : s.greedy ? 'sample/path' : `${s.prefix}sample-${s.name.replace(/[^A-Za-z0-9]/g, '')}${s.suffix}`)).join('/');
   return `${base}/${rest}` || '/';
 }

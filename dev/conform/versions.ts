@@ -8,6 +8,7 @@ import { deprecationHeaders } from '../../lib/model/versions';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { refusal, type Profile } from '../profiles';
 import type { ConformVector } from './vectors';
+import { basePrefix } from '../../lib/model/path';
 
 const UNKNOWN_VERSION = 'anygate-conform-unknown-version';
 
@@ -23,7 +24,7 @@ function reselect(req: ConformVector['request'], r: RouteSpec, versioned: Gatewa
   const v = versioned.versions!;
   if (v.scheme === 'path') {
     const first = r.segments[0].kind === 'literal' ? r.segments[0].value : '';
-    const base = versioned.basePath === '/' ? '' : versioned.basePath;
+    const base = basePrefix(versioned.basePath);
     const rest = req.path.slice(base.length + 1 + first.length);
     return { ...req, path: `${base}${version === undefined ? '' : `/${version}`}${rest}` || '/' };
   }

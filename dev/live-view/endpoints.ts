@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import type { AccessLog, AccessRecord } from '../access-log';
 import { liveViewPage } from './page';
+import { basePrefix } from '../../lib/model/path';
 
 /** A route as the live view lists it. */
 export interface LiveRoute {
@@ -26,7 +27,7 @@ function authText(r: RouteSpec): string {
 
 /** What `/__anygate/routes` answers. */
 export function liveRoutes(spec: GatewaySpec, profile: string, stage: string): { gateway: string; profile: string; stage: string; routes: LiveRoute[] } {
-  const base = spec.basePath === '/' ? '' : spec.basePath;
+  const base = basePrefix(spec.basePath);
   return {
     gateway: spec.name,
     profile,

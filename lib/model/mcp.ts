@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { SpecIssue } from './errors';
+import { basePrefix } from './path';
 
 /** The tool-name rule. */
 export const TOOL_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -157,7 +158,7 @@ export function assignTools(routes: readonly ToolCandidate[], server: McpServerI
 export const mcpServerPath = (spec: { readonly mcp?: McpServerSpec }): string => spec.mcp?.path ?? MCP_DEFAULTS.path;
 
 /** The MCP endpoint's path, basePath included (where dev serves it and Apigee's MCP Discovery Proxy sits). */
-export const mcpPath = (spec: { readonly basePath: string; readonly mcp?: McpServerSpec }): string => (spec.basePath === '/' ? '' : spec.basePath) + mcpServerPath(spec);
+export const mcpPath = (spec: { readonly basePath: string; readonly mcp?: McpServerSpec }): string => basePrefix(spec.basePath) + mcpServerPath(spec);
 
 /** The gateway's server block, when any route is a tool. */
 export function mcpServer(server: McpServerInput | undefined, gatewayDescription: string | undefined, anyTool: boolean): McpServerSpec | undefined {

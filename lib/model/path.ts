@@ -124,3 +124,11 @@ export function uriTemplate(segments: readonly PathSegment[]): string {
   if (segments.length === 0) return '/';
   return segments.map((s) => '/' + (s.kind === 'literal' ? s.value : `${s.prefix}{${s.name}}${s.suffix}`)).join('');
 }
+
+/**
+ * The prefix a base path puts before route paths: the base path itself, or '' for the root, so
+ * `basePrefix(base) + route.path` never starts with `//`.
+ */
+export function basePrefix(basePath: string): string {
+  return basePath === '/' ? '' : basePath;
+}

@@ -5,6 +5,7 @@
 import { toSafeName, uniqueName } from '../model/names';
 import type { BackendInput } from '../model/schema';
 import { isObj, pointer, type ImportContext, type Obj } from './context';
+import { basePrefix } from '../model/path';
 
 /** The placeholder backend URL of a document that names no server. */
 export const PLACEHOLDER_BACKEND = 'https://backend.invalid';
@@ -51,7 +52,7 @@ export class Servers {
     if (ctx.swagger2) {
       this.basePath = typeof doc.basePath === 'string' ? doc.basePath : '/';
       const scheme = Array.isArray(doc.schemes) && doc.schemes.includes('https') ? 'https' : (doc.schemes?.[0] ?? 'https');
-      if (typeof doc.host === 'string') this.defaultBackend = this.add(`${scheme}://${doc.host}${this.basePath === '/' ? '' : this.basePath}`, pointer('host'), 'api');
+      if (typeof doc.host === 'string') this.defaultBackend = this.add(`${scheme}://${doc.host}${basePrefix(this.basePath)}`, pointer('host'), 'api');
     } else if (Array.isArray(doc.servers) && doc.servers.length) {
       const url = serverUrl(doc.servers[0]);
       this.basePath = pathOf(url);

@@ -22,6 +22,7 @@ import { compileApigee, type ApigeeCompileOptions } from './compile';
 import { TRACE_CONFIG_TYPE } from './observability';
 import type { ApigeePlan } from './plan';
 import { ApigeeTraceConfig } from './trace-config';
+import { basePrefix } from '../../lib/model/path';
 
 export interface ApigeeGatewayArgs {
   /** The compiled plan (compileApigee). */
@@ -194,7 +195,7 @@ export class ApigeeGateway extends pulumi.ComponentResource {
     for (const a of plan.apps) (refs[a.consumer] ??= {})[a.stage] = { developer: emails.get(a.consumer) ?? '', app: a.name };
     this.keyReferences = pulumi.output(refs);
     this.hostnames = pulumi.output(args.hostnames ?? {}).apply((h) => Object.fromEntries(Object.entries(h).map(([stage, v]) => [stage, hostOf(v)])));
-    this.urls = this.hostnames.apply((h) => Object.fromEntries(Object.entries(h).map(([stage, host]) => [stage, `https://${host}${plan.basePath === '/' ? '' : plan.basePath}`])));
+    this.urls = this.hostnames.apply((h) => Object.fromEntries(Object.entries(h).map(([stage, host]) => [stage, `https://${host}${basePrefix(plan.basePath)}`])));
     this.registerOutputs({ proxyName: plan.proxyName, revision: this.revision, productNames: this.productNames, credentials: this.credentials, keyReferences: this.keyReferences, hostnames: this.hostnames, urls: this.urls });
   }
 }

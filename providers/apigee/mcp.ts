@@ -17,6 +17,7 @@ import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml } from '../shared/xml';
 import { PREFLIGHT } from './conditions';
 import { corsPolicy } from './proxy';
+import { basePrefix } from '../../lib/model/path';
 
 /** One stage's MCP Discovery Proxy. */
 export interface ApigeeMcpProxy {
@@ -70,7 +71,7 @@ export function toolsDocument(spec: GatewaySpec, hostnames: readonly string[]): 
     openapi: APIGEE_MCP_OPENAPI,
     info: { title: spec.mcp?.title ?? spec.name, ...(description ? { description } : {}), version: spec.version },
     // The servers' host must be the environment group's; the REST proxy's base path follows it.
-    servers: hostnames.map((h) => ({ url: `https://${h}${spec.basePath === '/' ? '' : spec.basePath}` })),
+    servers: hostnames.map((h) => ({ url: `https://${h}${basePrefix(spec.basePath)}` })),
     paths: Object.fromEntries(Object.keys(paths).sort().map((p) => [p, paths[p]])),
   };
 }

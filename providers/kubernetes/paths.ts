@@ -14,7 +14,7 @@
  * and repeatable in RE2, so the set of matched paths does not change).
  */
 import { KUBERNETES_LIMITS } from '../../lib/capabilities/limits';
-import type { PathSegment } from '../../lib/model/path';
+import { basePrefix, type PathSegment } from '../../lib/model/path';
 import { precedenceOrder } from '../../lib/model/precedence';
 import type { RouteSpec } from '../../lib/model/types';
 
@@ -57,7 +57,7 @@ export function exactPathProblem(value: string): string | undefined {
 /** The Exact values of an all-literal template, or undefined when it needs a regex. */
 export function exactValues(basePath: string, segments: readonly PathSegment[]): string[] | undefined {
   if (segments.some((s) => s.kind !== 'literal')) return undefined;
-  const base = basePath === '/' ? '' : basePath;
+  const base = basePrefix(basePath);
   const values = segments.length === 0 ? (base ? [base, `${base}/`] : ['/']) : [base + segments.map((s) => `/${(s as { value: string }).value}`).join('')];
   return values.every((v) => exactPathProblem(v) === undefined) ? values : undefined;
 }

@@ -11,6 +11,7 @@
  * internal/translator/openai_openai.go.)
  */
 import type { GatewaySpec, LlmBackendSpec, RouteSpec } from '../../model/types';
+import { basePrefix } from '../../model/path';
 
 /** The AIServiceBackend schema of each provider anygate emits; the others are refused by record. */
 export const AI_GATEWAY_SCHEMA: Partial<Record<LlmBackendSpec['provider'], 'OpenAI' | 'AzureOpenAI'>> = {
@@ -34,7 +35,7 @@ export interface LlmPlacement {
 }
 
 /** The path the client calls: basePath joined with the route's path. */
-export const clientPath = (spec: GatewaySpec, route: RouteSpec) => (spec.basePath === '/' ? '' : spec.basePath) + route.path;
+export const clientPath = (spec: GatewaySpec, route: RouteSpec) => basePrefix(spec.basePath) + route.path;
 
 /**
  * Where the route lands, or a message saying why it cannot: the client path must end in
