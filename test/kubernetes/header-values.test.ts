@@ -44,6 +44,12 @@ describe('kubernetes: header values Envoy Gateway accepts', () => {
     }
   });
 
+  it('counts the value as written: each % doubled for Envoy, against the CRD\'s 4,096', () => {
+    expect(refusal(spec({}, { 'x-b': 'a'.repeat(4096) }))).toBe('');
+    expect(refusal(spec({}, { 'x-b': `${'a'.repeat(4094)}%` }))).toBe('');
+    expect(refusal(spec({}, { 'x-b': `${'a'.repeat(4095)}%` }))).toContain('is refused by Envoy Gateway');
+  });
+
   it('renders a stage variable into a request header before checking, and names the stage', () => {
     expect(refusal(spec({ 'x-r': 'at ${stage.region}' }, {}, 'eu  west'))).toContain('header value "at ${stage.region}" is refused by Envoy Gateway with stage prod\'s variables filled in');
   });

@@ -32,13 +32,15 @@ const ENVOY_GATEWAY_HEADER_VALUE = /^[!-~]+(?:[\t ][!-~]+)*$/;
 
 /**
  * The value a header modifier gets in each stage (`${stage.x}` resolved, `${header.x}` as
- * `%REQ(x)%`, which passes), and a message for each stage whose value Envoy Gateway refuses.
+ * `%REQ(x)%`, `%` doubled), and a message for each stage whose value Envoy Gateway refuses.
  */
 export function refusedHeaderValue(value: string, stages: Record<string, { readonly variables: Record<string, string> }>, placeholders: boolean): string[] {
   const parsed = placeholders ? parseTemplate(value) : undefined;
   const parts = parsed?.ok ? parsed.parts : [{ kind: 'text', text: value } as const];
   const staged = parts.some((p) => p.kind === 'ref' && p.source === 'stage');
-  const render = (variables: Record<string, string>) => parts.map((p) => (p.kind === 'text' ? p.text : p.source === 'stage' ? (variables[p.name] ?? '') : '%REQ(x)%')).join('');
+  // As the emitter writes it (providers/kubernetes/filters.ts): `%` doubled, `${header.x}` as `%REQ(x)%`; the CRD's 4,096 counts those bytes.
+  const literal = (t: string) => t.replace(/%/g, '%%');
+  const render = (variables: Record<string, string>) => parts.map((p) => (p.kind === 'text' ? literal(p.text) : p.source === 'stage' ? literal(variables[p.name] ?? '') : `%REQ(${p.name})%`)).join('');
   const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
   const refused = (v: string) => v.length > 4096 || !ENVOY_GATEWAY_HEADER_VALUE.test(v);
   const why = 'use 1 to 4,096 printable ASCII characters, with single spaces or tabs only between words (no leading, trailing or doubled spaces, no other characters)';
