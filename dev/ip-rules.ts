@@ -9,6 +9,7 @@
  * which parsers read as octal or decimal) matches nothing and is refused wherever rules exist.
  */
 import * as ipaddr from 'ipaddr.js';
+import { TextMemo } from '../lib/model/text-memo';
 import type { IpRulesSpec } from '../lib/model/types';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
@@ -46,18 +47,18 @@ function inCidr(ip: Addr, cidr: string): boolean {
 /** The client address text: IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) unwrapped. */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustForwarded: boolean): string {
   const raw = trustForwarded && forwardedFor ? forwardedFor.split(',')[0].trim() : socketAddress ?? '';
-  let text = clients.get(raw);
-  if (text === undefined) {
-    const a = parseClient(raw);
-    text = a ? a.toString() : raw;
-    if (clients.size >= 1024) clients.clear();
-    clients.set(raw, text);
-  }
-  return text;
+  return clients.get(raw, (t) => {
+    const a = parseClient(t);
+    return a ? a.toString() : t;
+  });
 }
 
-/** Client address texts by the text received: a gateway sees the same few clients on every request, and parsing one is most of the work. */
-const clients = new Map<string, string>();
+/**
+ * Client address texts by the text received: a gateway sees the same few clients on every
+ * request, and parsing one is most of the work. The text is the caller's (X-Forwarded-For), so
+ * the memo is bounded by bytes and keeps no text longer than an address can be.
+ */
+const clients = new TextMemo<string>(64 * 1024, 64);
 
 /** True when the rules let `ip` in. */
 export function ipAllowed(rules: IpRulesSpec | undefined, ip: string): boolean {

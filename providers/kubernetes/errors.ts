@@ -10,6 +10,7 @@
  * one policy per HTTPRoute for the other rules (compile.ts).
  */
 import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } from '../../lib/model/error-contract';
+import { deepFreeze } from '../../lib/model/text-memo';
 import type { GatewaySpec } from '../../lib/model/types';
 
 const JSON_TYPE = 'application/json';
@@ -28,14 +29,6 @@ function rule(match: Record<string, unknown>, code: ErrorCode, from?: number): R
  * the spec), so built once and shared, frozen, by the policies of every route and stage.
  */
 let contractRules: readonly Record<string, unknown>[] | undefined;
-
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object') {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-}
 
 /** The `responseOverride` rules of the contract, or undefined with `errors: native`. */
 export function errorOverrides(spec: GatewaySpec): Record<string, unknown>[] | undefined {
