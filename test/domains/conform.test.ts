@@ -17,7 +17,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { echoBackend, isolateDevHome, type EchoBackend } from '../dev/helpers';
 import { capturedIo } from '../io-capture';
 import { makeCertificates } from './certs';
-import { ACM, KEY_VAULT, THUMB } from './fixtures';
+import { mtlsInput } from './fixtures';
 
 isolateDevHome();
 const { file } = makeCertificates('domains-conform');
@@ -30,23 +30,6 @@ afterAll(() => backend.close());
 /** A key-protected route and a public one behind an mTLS domain (no certificate headers: AWS refuses them by record). */
 function mtlsSpec(): GatewaySpec {
   return toGatewaySpec(mtlsInput());
-}
-
-function mtlsInput(): Record<string, unknown> {
-  return {
-    name: 'shop',
-    backends: { api: { type: 'http', url: 'http://localhost:1' } },
-    authorizers: { key: { type: 'apiKey' } },
-    plans: { basic: { quota: { limit: 100, period: 'day' } } },
-    consumers: { acme: { plan: 'basic' } },
-    routes: [
-      { id: 'getItem', method: 'GET', path: '/items/{id}', backend: 'api', auth: 'key' },
-      { id: 'health', method: 'GET', path: '/health', backend: 'api', auth: 'none' },
-    ],
-    stages: { prod: {} },
-    kubernetes: { createGateway: {} },
-    domains: [{ name: 'api.example.com', certificate: { aws: ACM, azure: KEY_VAULT, kubernetes: 'api-tls' }, mtls: { truststore: { aws: 's3://trust/ca.pem', azure: [THUMB], kubernetes: { name: 'ca' } } } }],
-  };
 }
 
 async function withDev(profile: Profile, f: (dev: DevServer, spec: GatewaySpec) => Promise<void>): Promise<void> {

@@ -16,7 +16,7 @@ import { compileAzure } from '../../providers/azure/compile';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
 import { echoBackend, isolateDevHome, type EchoBackend } from '../dev/helpers';
 import { makeCertificates } from './certs';
-import { ACM, KEY_VAULT, THUMB } from './fixtures';
+import { mtlsInput } from './fixtures';
 
 isolateDevHome();
 const { file } = makeCertificates('domains-consumers');
@@ -29,19 +29,11 @@ afterAll(() => backend.close());
 
 /** A key consumer on a key route and a certificate consumer (the test client's certificate, burst 2) behind mutual TLS. */
 function input(fingerprint = clientSha256): Record<string, any> {
+  const base = mtlsInput();
   return {
-    name: 'shop',
-    backends: { api: { type: 'http', url: 'http://localhost:1' } },
-    authorizers: { key: { type: 'apiKey' } },
-    plans: { basic: { quota: { limit: 100, period: 'day' } }, partner: { rateLimit: { requestsPerSecond: 2, burst: 2 } } },
-    consumers: { acme: { plan: 'basic' }, globex: { plan: 'partner', clientCertificate: { sha256: fingerprint } } },
-    routes: [
-      { id: 'getItem', method: 'GET', path: '/items/{id}', backend: 'api', auth: 'key' },
-      { id: 'health', method: 'GET', path: '/health', backend: 'api', auth: 'none' },
-    ],
-    stages: { prod: {} },
-    kubernetes: { createGateway: {} },
-    domains: [{ name: 'api.example.com', certificate: { aws: ACM, azure: KEY_VAULT, kubernetes: 'api-tls' }, mtls: { truststore: { aws: 's3://trust/ca.pem', azure: [THUMB], kubernetes: { name: 'ca' } } } }],
+    ...base,
+    plans: { ...base.plans, partner: { rateLimit: { requestsPerSecond: 2, burst: 2 } } },
+    consumers: { ...base.consumers, globex: { plan: 'partner', clientCertificate: { sha256: fingerprint } } },
   };
 }
 
