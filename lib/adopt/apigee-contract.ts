@@ -12,15 +12,13 @@
 import { COMPONENT_KINDS } from '../model/contract';
 import { ContractReader } from '../openapi/contract';
 import { ImportContext, pointer as documentPointer } from '../openapi/context';
-import { ANY_METHOD_KEYS } from '../openapi/operations';
+import { ANY_METHOD_KEYS, METHODS } from '../openapi/operations';
 import { RefResolver } from '../openapi/refs';
 import { obj, parseData } from './data';
 import type { SpecDraft } from './draft';
 import { pointer } from './findings';
 
 type Json = Record<string, unknown>;
-
-const METHOD_KEYS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** Why a contract document (or part) is not read back, and what to do. */
 const BY_HAND = '`anygate import` of the file (without --from) reads it as a spec with its contract, to merge by hand';
@@ -74,7 +72,7 @@ export function readApigeeContract(draft: SpecDraft, file: string, text: string)
     const itemPtr = documentPointer('paths', path);
     for (const [key, rawOp] of Object.entries(item)) {
       const op = obj(rawOp);
-      const method = ANY_METHOD_KEYS.includes(key) ? 'ANY' : METHOD_KEYS.includes(key) ? key.toUpperCase() : undefined;
+      const method = ANY_METHOD_KEYS.includes(key) ? 'ANY' : (METHODS as readonly string[]).includes(key) ? key.toUpperCase() : undefined;
       if (!op || !method) continue;
       const where = documentPointer('paths', path, key);
       const i = draft.routeIndex(method, path);

@@ -13,7 +13,7 @@ import { ImportContext, isObj, pointer, type Obj } from './context';
 import { ContractReader } from './contract';
 import { validateDocument, type DocumentProblem } from './document-validation';
 import { routeIds } from './ids';
-import { readOperations, type Candidate } from './operations';
+import { ANY_METHOD_KEYS, METHODS, readOperations, type Candidate } from './operations';
 import { RefResolver } from './refs';
 import { readSecurity } from './security';
 import { Servers } from './servers';
@@ -66,7 +66,7 @@ function checkDocument(doc: Obj, file: string, lenient: boolean): DocumentProble
 }
 
 function countOperations(doc: Obj): number {
-  const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'x-anygate-any-method', 'x-amazon-apigateway-any-method'];
+  const methods = [...METHODS, ...ANY_METHOD_KEYS];
   return Object.values<unknown>(isObj(doc.paths) ? doc.paths : {}).reduce<number>((n, item) => n + (isObj(item) ? methods.filter((m) => isObj(item[m])).length : 0), 0);
 }
 

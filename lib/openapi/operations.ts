@@ -11,7 +11,8 @@ import { authOf, type Security } from './security';
 import { serverUrl, type Servers } from './servers';
 
 export const ANY_METHOD_KEYS = ['x-anygate-any-method', 'x-amazon-apigateway-any-method'];
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** The operation keys of an OpenAPI path item, in the specification's order. */
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 /** The parts of an operation or path item anygate reads; a schema problem there makes it unreadable. */
 const READ_KEYS = ['security', 'servers', 'x-anygate', 'operationId'];
 
