@@ -59,9 +59,6 @@ export interface AccessRecord {
   readonly reason?: string;
 }
 
-/** A record before the log numbers it. */
-export type NewAccessRecord = Omit<AccessRecord, 'seq'>;
-
 /** `text`: one human line per request (the default). `json`: one JSON object per line, in the access-log schema. */
 export type AccessLogFormat = 'text' | 'json';
 
@@ -89,12 +86,7 @@ export class AccessLog {
     private readonly jsonLine?: (r: AccessRecord) => string,
   ) {}
 
-  /** Numbers `n` (the next `seq`) and adds it. */
-  add(n: NewAccessRecord): AccessRecord {
-    return this.push({ seq: this.nextSeq(), ...n });
-  }
-
-  /** The `seq` of the next record: for a caller that builds the whole record itself (no copy to put `seq` first). */
+  /** The `seq` of the next record: the caller builds the whole record itself, `seq` first (no copy to put it there). */
   nextSeq(): number {
     return ++this.seq;
   }
