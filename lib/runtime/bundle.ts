@@ -30,11 +30,24 @@ function entry(kind: HandlerKind): string {
 
 const codeCache = new Map<string, string>();
 
-/** Every feature a kind's bundle may leave out (omittedFeatures picks among them). */
-const FEATURES: Record<HandlerKind, readonly string[]> = {
-  authorizer: ['ANYGATE_OMIT_ALTERNATIVES', 'ANYGATE_OMIT_DEV_LENIENCY', 'ANYGATE_OMIT_INTERNAL_KEY', 'ANYGATE_OMIT_KEY_SCHEME'],
+type AuthorizerConfig = { routeGroups?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }>; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
+type LlmConfig = { backends?: Record<string, { tokenLimit?: unknown }> };
+
+/**
+ * Every feature a kind's bundle may leave out, in order, with whether a configuration needs it.
+ * The LLM proxy bundles gpt-tokenizer (2.7 MB, o200k_base) only when a token budget counts. No
+ * compiler emits the dev profiles' relaxed JWT checks: a cloud bundle never carries them (a
+ * configuration asking for them gets the strict checks).
+ */
+const OMITTABLE: { readonly [K in HandlerKind]: readonly (readonly [string, (config: never) => boolean])[] } = {
+  authorizer: [
+    ['ANYGATE_OMIT_ALTERNATIVES', (c: AuthorizerConfig) => Boolean(c.routeGroups?.some((r) => r.alternatives))],
+    ['ANYGATE_OMIT_DEV_LENIENCY', (c: AuthorizerConfig) => Object.values(c.jwt ?? {}).some((j) => j.expOptional || j.scopeFallbackClaim)],
+    ['ANYGATE_OMIT_INTERNAL_KEY', (c: AuthorizerConfig) => Boolean(c.internalKey)],
+    ['ANYGATE_OMIT_KEY_SCHEME', (c: AuthorizerConfig) => Object.values(c.apiKeys ?? {}).some((k) => k.scheme)],
+  ],
   transform: [],
-  llm: ['ANYGATE_OMIT_TOKENIZER'],
+  llm: [['ANYGATE_OMIT_TOKENIZER', (c: LlmConfig) => Object.values(c.backends ?? {}).some((b) => b.tokenLimit)]],
 };
 
 /**
@@ -46,17 +59,7 @@ const FEATURES: Record<HandlerKind, readonly string[]> = {
  * configuration needing what its bundle left out.
  */
 export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
-  // The LLM proxy bundles gpt-tokenizer (2.7 MB, o200k_base) only when a token budget counts.
-  if (kind === 'llm') return Object.values((config as { backends?: Record<string, { tokenLimit?: unknown }> }).backends ?? {}).some((b) => b.tokenLimit) ? [] : ['ANYGATE_OMIT_TOKENIZER'];
-  if (kind !== 'authorizer') return [];
-  const c = config as { routeGroups?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }>; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
-  const out: string[] = [];
-  if (!c.routeGroups?.some((r) => r.alternatives)) out.push('ANYGATE_OMIT_ALTERNATIVES');
-  // No compiler emits the dev profiles' relaxed JWT checks: a cloud bundle never carries them (a configuration asking for them gets the strict checks).
-  if (!Object.values(c.jwt ?? {}).some((j) => j.expOptional || j.scopeFallbackClaim)) out.push('ANYGATE_OMIT_DEV_LENIENCY');
-  if (!c.internalKey) out.push('ANYGATE_OMIT_INTERNAL_KEY');
-  if (!Object.values(c.apiKeys ?? {}).some((k) => k.scheme)) out.push('ANYGATE_OMIT_KEY_SCHEME');
-  return out;
+  return OMITTABLE[kind].filter(([, needed]) => !needed(config as never)).map(([name]) => name);
 }
 
 /** The minified handler code (cached per process and feature set: it does not depend on the rest of the configuration). */
@@ -80,7 +83,7 @@ export function handlerCode(kind: HandlerKind, omit: readonly string[] = []): st
       external: ['@aws-sdk/*'],
       // Omitted features are "1", kept ones "0": a bundle never reads these at run time (no
       // per-call process.env lookups, no test strings in the code).
-      define: Object.fromEntries([...new Set([...FEATURES[kind], ...omit])].map((n) => [`process.env.${n}`, omit.includes(n) ? '"1"' : '"0"'])),
+      define: Object.fromEntries([...new Set([...OMITTABLE[kind].map(([n]) => n), ...omit])].map((n) => [`process.env.${n}`, omit.includes(n) ? '"1"' : '"0"'])),
       logLevel: 'silent',
     });
     code = out.outputFiles[0].text;
