@@ -6,11 +6,12 @@ const workerData = `--require ${JSON.stringify(path.join(__dirname, 'test', 'set
 if (!(process.env.NODE_OPTIONS ?? '').includes(workerData)) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${workerData}`.trim();
 
 /**
- * Properties that npm test runs at a few hundred specs (the adopt round trip at 200: ~20-28 ms of
- * CPU a spec, docs/performance.md) and the slow tier at 1,000. (The agreement property,
+ * Properties the slow tier runs again, at 1,000 other specs (FUZZ_RUNS): the adopt round trip
+ * (npm test runs it at 1,000 specs too, in four files: test/adopt/roundtrip-property.ts) and the
+ * Kubernetes YAML writers (300 in npm test). (The agreement property,
  * test/capabilities/agreement.test.ts, runs 1,000 specs in npm test itself.)
  */
-const PROPERTIES = ['**/adopt/roundtrip.test.ts', '**/kubernetes/yaml-writers.test.ts'];
+const PROPERTIES = ['**/adopt/roundtrip-specs-*.test.ts', '**/kubernetes/yaml-writers.test.ts'];
 
 /** @type {import('jest').Config} */
 module.exports = {

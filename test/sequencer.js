@@ -11,7 +11,6 @@ const path = require('node:path');
 const SLOWEST_FIRST = [
   'package/tarball.slow.test.ts',
   'aws/scale.slow.test.ts',
-  'adopt/roundtrip.test.ts',
   'capabilities/agreement.test.ts',
   'aws/validators.test.ts',
   'dev/conform.test.ts',
@@ -24,6 +23,11 @@ const SLOWEST_FIRST = [
   'kubernetes/scale.test.ts',
   'runtime/authorizer.test.ts',
   'golden/features.test.ts',
+  // The adopt round trip's 1,000 specs, in four parts (test/adopt/roundtrip-property.ts).
+  'adopt/roundtrip-specs-1.test.ts',
+  'adopt/roundtrip-specs-2.test.ts',
+  'adopt/roundtrip-specs-3.test.ts',
+  'adopt/roundtrip-specs-4.test.ts',
 ];
 
 class SlowestFirst extends Sequencer {

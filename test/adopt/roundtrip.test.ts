@@ -5,14 +5,13 @@
  * and the list may only grow (a pair that starts to hold fails the test until it is added).
  */
 import * as path from 'node:path';
-import fc from 'fast-check';
-import { adoptableInput } from './arbitraries';
 import { emittedTree } from '../../bin/adopt/emitted';
-import { adopt, type AdoptPlatform, type SourceTree } from '../../lib/adopt';
+import { adopt, sourceTreeOf, type AdoptPlatform, type SourceTree } from '../../lib/adopt';
 import { SynthesisError } from '../../lib/model/errors';
 import { loadSpecFile } from '../../lib/model/load';
-import { toGatewaySpec, validateGateway } from '../../lib/model/normalize';
+import { validateGateway } from '../../lib/model/normalize';
 import type { GatewaySpec } from '../../lib/model/types';
+import { treeDifference } from './roundtrip-property';
 
 const root = path.join(__dirname, '..', '..');
 const EXAMPLES = ['minimal/gateway.yaml', 'payments/gateway.yaml', 'petstore/gateway.yaml', 'multi-stage/gateway.ts', 'contract/gateway.yaml'];
@@ -106,32 +105,15 @@ describe('the published contract (#35)', () => {
   });
 });
 
-/**
- * Generated specs: each is normalized once and round-tripped on all four targets. 200 in npm test:
- * a spec costs ~27 ms of CPU over the four targets (two compiles, one import and one validation
- * per target: docs/performance.md, "Properties" and Round 3, #32), so 1,000 would take ~27 s where
- * the file's budget is ~9 s. The second compile cannot be skipped by purity: no validated import
- * is deep-equal to the original (0 of 100 on every target, bench/adopt-roundtrip.ts), since each
- * reader names what the artifacts do not carry its own way. 1,000 in the slow tier (npm run
- * test:slow, which CI runs), more with FUZZ_RUNS, on other specs than npm test's (another seed);
- * FUZZ_SEED replays one run.
- */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const SEED = Number(process.env.FUZZ_SEED ?? (process.env.ANYGATE_SLOW === '1' ? 32_2026 : 32));
-
-describe('round trip over generated specs (the features every reader carries)', () => {
-  it(`on ${TARGETS.join(', ')}: ${RUNS} specs, each on every target`, () => {
-    fc.assert(
-      fc.property(adoptableInput, (input) => {
-        const spec = toGatewaySpec(input);
-        for (const target of TARGETS) {
-          const first = emittedTree(spec, target);
-          const v = validateGateway(adopt(target, first).input);
-          expect({ target, errors: v.errors }).toEqual({ target, errors: [] });
-          expect({ target, same: same(first, emittedTree(v.spec!, target)) }).toEqual({ target, same: true });
-        }
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
+// The property over generated specs: roundtrip-specs-*.test.ts (test/adopt/roundtrip-property.ts).
+describe("the property's comparison of two emitted trees", () => {
+  const tree = (files: Record<string, string>) => sourceTreeOf('t', files);
+  it('is silent on the same bytes, and names the first differing file and line on both sides', () => {
+    expect(treeDifference(tree({ a: 'x\ny', b: 'z' }), tree({ b: 'z', a: 'x\ny' }))).toBeUndefined();
+    expect(treeDifference(tree({ a: 'one\ntwo\nthree', b: 'z' }), tree({ a: 'one\nTWO\nthree', b: 'y' }))).toBe('a differs from line 2:\n  emitted for the spec:\n    1: one\n    2: two\n    3: three\n  emitted for its import:\n    1: one\n    2: TWO\n    3: three');
+  });
+  it('names a file only one side emits', () => {
+    expect(treeDifference(tree({ a: 'x', b: 'y' }), tree({ a: 'x' }))).toBe('b is emitted for the spec, not for its import');
+    expect(treeDifference(tree({ a: 'x' }), tree({ a: 'x', c: 'y' }))).toBe('c is emitted for the import, not for the spec');
   });
 });

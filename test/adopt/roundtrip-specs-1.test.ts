@@ -1,0 +1,4 @@
+/** The round-trip property over generated specs, part 1 (test/adopt/roundtrip-property.ts says what it checks). */
+import { describeRoundTrip } from './roundtrip-property';
+
+describeRoundTrip(1);
