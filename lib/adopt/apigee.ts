@@ -339,7 +339,7 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
   }
   if (bundle.contract) readApigeeContract(draft, bundle.contract.file, bundle.contract.text);
   readOrg(bundle, name, draft, log);
-  for (const [pname, p] of bundle.policies) if (![...reported].some((r) => r === p.file || r === `missing:${pname}`) && !log.findings().some((f) => f.file === p.file)) log.lost(p.file, p.node.xpath, p.node.name, 'no step runs this policy');
+  for (const [pname, p] of bundle.policies) if (!reported.has(p.file) && !reported.has(`missing:${pname}`) && !log.reported(p.file)) log.lost(p.file, p.node.xpath, p.node.name, 'no step runs this policy');
   if (Object.keys(draft.plans).length && !Object.values(draft.authorizers).some((a) => a.type === 'apiKey')) draft.authorizers.apiKey = { type: 'apiKey', in: 'header', name: 'x-api-key' };
   if (options.name) draft.name = options.name;
   draft.name = SpecDraft.nameIn(draft.name, {}, 'api');

@@ -523,6 +523,6 @@ export function readAzure(tree: SourceTree, options: AdoptOptions = {}): AdoptRe
     log.lost(chosen.file, chosen.at, 'API without operations', 'no operations were found; the spec has one catch-all route ANY /{path+}');
   }
   const input = build(chosen, svc, options, log);
-  for (const f of tree.files.keys()) if (!used.has(f) && !log.findings().some((x) => x.file === f)) log.lost(f, '', 'file', 'not read: no part of the chosen API refers to it (loggers, diagnostics, tags, subscriptions, version sets, fragments and Bicep are not imported)');
+  for (const f of tree.files.keys()) if (!used.has(f) && !log.reported(f)) log.lost(f, '', 'file', 'not read: no part of the chosen API refers to it (loggers, diagnostics, tags, subscriptions, version sets, fragments and Bicep are not imported)');
   return { platform: 'azure', input, findings: log.findings() };
 }

@@ -29,20 +29,32 @@ export interface Finding {
 /** Collects findings for one import; readers call it as they walk the source. */
 export class FindingLog {
   private readonly list: Finding[] = [];
+  /** The files some finding is in (readers ask, per file, whether anything reported it yet). */
+  private readonly files = new Set<string>();
+
+  private add(f: Finding): void {
+    this.list.push(f);
+    this.files.add(f.file);
+  }
 
   /** The construct maps whole to `mappedTo`. */
   mapped(file: string, at: string, construct: string, mappedTo: string): void {
-    this.list.push({ file, at, construct, status: 'mapped', mappedTo });
+    this.add({ file, at, construct, status: 'mapped', mappedTo });
   }
 
   /** The construct maps in part; `reason` says what was left out. */
   partial(file: string, at: string, construct: string, mappedTo: string, reason: string): void {
-    this.list.push({ file, at, construct, status: 'partial', mappedTo, reason });
+    this.add({ file, at, construct, status: 'partial', mappedTo, reason });
   }
 
   /** The construct has no place in the spec; `reason` says why and what to do. */
   lost(file: string, at: string, construct: string, reason: string): void {
-    this.list.push({ file, at, construct, status: 'lost', reason });
+    this.add({ file, at, construct, status: 'lost', reason });
+  }
+
+  /** True when some finding so far is in `file` (without sorting them all, as findings() does). */
+  reported(file: string): boolean {
+    return this.files.has(file);
   }
 
   /** Every finding, sorted by file, location and construct (deterministic output). */

@@ -27,20 +27,25 @@ function build(items: Raw[], parent: string): XmlNode[] {
   const seen = new Map<string, number>();
   const out: XmlNode[] = [];
   for (const item of items) {
-    const name = Object.keys(item).find((k) => k !== ':@');
+    // The element's name: the item's one key besides its attributes (plain loops: this runs for
+    // every element of every document a reader parses).
+    let name: string | undefined;
+    for (const k in item)
+      if (k !== ':@') {
+        name = k;
+        break;
+      }
     if (!name || name === '#text' || name.startsWith('?') || name === '#comment') continue;
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
     const xpath = `${parent}/${name}[${n}]`;
     const kids = (item[name] as Raw[]) ?? [];
-    const text = kids
-      .filter((k) => '#text' in k)
-      .map((k) => String(k['#text']))
-      .join('')
-      .trim();
+    let text = '';
+    for (const k of kids) if ('#text' in k) text += String(k['#text']);
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries((item[':@'] as Raw) ?? {})) attrs[k] = String(v);
-    out.push({ name, attrs, text, xpath, children: build(kids, xpath) });
+    const raw = item[':@'] as Raw | undefined;
+    if (raw) for (const k of Object.keys(raw)) attrs[k] = String(raw[k]);
+    out.push({ name, attrs, text: text.trim(), xpath, children: build(kids, xpath) });
   }
   return out;
 }
