@@ -7,8 +7,8 @@ if (!(process.env.NODE_OPTIONS ?? '').includes(workerData)) process.env.NODE_OPT
 
 /**
  * Properties the slow tier runs again, at 1,000 other specs (FUZZ_RUNS): the adopt round trip
- * (npm test runs it at 1,000 specs too, in four files: test/adopt/roundtrip-property.ts) and the
- * Kubernetes YAML writers (300 in npm test). (The agreement property,
+ * (320 in npm test, in four files: test/adopt/roundtrip-property.ts; ~20 ms of CPU a spec,
+ * docs/performance.md) and the Kubernetes YAML writers (300 in npm test). (The agreement property,
  * test/capabilities/agreement.test.ts, runs 1,000 specs in npm test itself.)
  */
 const PROPERTIES = ['**/adopt/roundtrip-specs-*.test.ts', '**/kubernetes/yaml-writers.test.ts'];

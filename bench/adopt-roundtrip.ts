@@ -1,5 +1,5 @@
 /**
- * CPU of the adopt round-trip property (test/adopt/roundtrip.test.ts) per generated spec, and per
+ * CPU of the adopt round-trip property (test/adopt/roundtrip-property.ts) per generated spec, and per
  * target and phase: compile, import, validation of the import, second compile and comparison.
  * `N=200 T=aws,kubernetes npx tsx bench/adopt-roundtrip.ts`; `Q=1` prints the total only.
  * Per target it also counts the specs whose validated import is deep-equal to the original (keys

@@ -23,7 +23,7 @@ const SLOWEST_FIRST = [
   'kubernetes/scale.test.ts',
   'runtime/authorizer.test.ts',
   'golden/features.test.ts',
-  // The adopt round trip's 1,000 specs, in four parts (test/adopt/roundtrip-property.ts).
+  // The adopt round trip's generated specs, in four parts (test/adopt/roundtrip-property.ts).
   'adopt/roundtrip-specs-1.test.ts',
   'adopt/roundtrip-specs-2.test.ts',
   'adopt/roundtrip-specs-3.test.ts',
