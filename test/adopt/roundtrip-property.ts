@@ -61,7 +61,9 @@ export function treeDifference(first: SourceTree, second: SourceTree): string | 
 
 /**
  * Why the round trip of `spec` on `target` fails, or undefined when it holds. Each compile runs
- * once: the spec's, and its validated import's.
+ * once: the spec's, and its validated import's. The second cannot be skipped by the compilers'
+ * purity: no validated import is deep-equal to its original (bench/adopt-roundtrip.ts counts
+ * them: 0 on every target), since each reader names what the artifacts do not carry its own way.
  */
 export function roundTripFailure(spec: GatewaySpec, target: AdoptPlatform): string | undefined {
   const first = emittedTree(spec, target);
