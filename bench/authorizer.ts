@@ -131,8 +131,41 @@ exports.handler = exports.create(undefined);
   return out;
 }
 
+/**
+ * A REQUEST authorizer event as API Gateway sends it: the request's headers twice (`headers`, and
+ * every value in `multiValueHeaders`, where the shipped handler looks for a repeated credential),
+ * path and query parameters and the request context.
+ */
 function event(token: string) {
-  return { methodArn: `${ARN}/GET/res0/42`, resource: '/res0/{id}', httpMethod: 'GET', headers: { Authorization: `Bearer ${token}` } };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Encoding': 'gzip, deflate, br',
+    Authorization: `Bearer ${token}`,
+    'CloudFront-Forwarded-Proto': 'https',
+    'CloudFront-Viewer-Country': 'DE',
+    Host: 'api123.execute-api.us-east-1.amazonaws.com',
+    'User-Agent': 'okhttp/4.12.0',
+    Via: '2.0 5f1b0c7a.cloudfront.net (CloudFront)',
+    'X-Amz-Cf-Id': 'Qm9vdHN0cmFwLWJlbmNoLXJlcXVlc3QtaWQ=',
+    'X-Amzn-Trace-Id': 'Root=1-6755a3e1-0a1b2c3d4e5f60718293a4b5',
+    'X-Forwarded-For': '203.0.113.7, 130.176.0.1',
+    'X-Forwarded-Port': '443',
+    'X-Forwarded-Proto': 'https',
+  };
+  return {
+    type: 'REQUEST',
+    methodArn: `${ARN}/GET/res0/42`,
+    resource: '/res0/{id}',
+    path: '/res0/42',
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { id: '42' },
+    stageVariables: null,
+    requestContext: { resourcePath: '/res0/{id}', httpMethod: 'GET', path: '/prod/res0/42', accountId: '123456789012', apiId: 'api123', stage: 'prod', requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', identity: { sourceIp: '203.0.113.7', userAgent: 'okhttp/4.12.0' } },
+  };
 }
 
 export async function perCall(dir: string, server: JwksServer, base: string, lines: string[], goals: string[]): Promise<void> {

@@ -32,7 +32,8 @@ function occurrences(event: AuthorizerEvent, s: CredentialSource): number {
   const multi = event.multiValueHeaders;
   if (!multi) return header(event, s.name) !== undefined ? 1 : 0;
   let n = 0;
-  for (const k in multi) if (k.toLowerCase() === s.name) n += multi[k]?.length ?? 0;
+  // Lambda's event lists every header of the request here: lower-case only the names that may match.
+  for (const k in multi) if (k.length === s.name.length && k.toLowerCase() === s.name) n += multi[k]?.length ?? 0;
   return n;
 }
 
