@@ -11,7 +11,11 @@
  *
  *   npx tsx bench/authorizer.ts            (BENCH_MS=4000 for longer rounds)
  *
- * Each case runs with a narrow token (scope `read`) and a broad one (42 scopes). BENCH_BEFORE_BUNDLE=
+ * Each case runs with narrow tokens (scope `read`) and broad ones (42 scopes): a pool of 256 distinct
+ * tokens of each, drawn in turn by every row (the bare verify too), in API Gateway's whole REQUEST
+ * event. The aws-jwt-verify handler does the shipped handler's checks (signature, exp and nbf with
+ * the same 60 s skew, iss, aud, the route's scopes from a table of the case's routes); the shipped
+ * handler also checks iat and repeated credentials. BENCH_BEFORE_BUNDLE=
  * /path/to/index.js (the minified JWT-only bundle of another build, say `handlerCode` of the commit
  * before a change) adds that build as a `before` row, run in the same interleaved rounds.
  */
