@@ -11,7 +11,11 @@
  *
  *   npx tsx bench/authorizer.ts            (BENCH_MS=4000 for longer rounds)
  *
- * Each case runs with a narrow token (scope `read`) and a broad one (42 scopes). BENCH_BEFORE_BUNDLE=
+ * Each case runs with narrow tokens (scope `read`) and broad ones (42 scopes): a pool of 256 distinct
+ * tokens of each, drawn in turn by every row (the bare verify too), in API Gateway's whole REQUEST
+ * event. The aws-jwt-verify handler does the shipped handler's checks (signature, exp and nbf with
+ * the same 60 s skew, iss, aud, the route's scopes from a table of the case's routes); the shipped
+ * handler also checks iat and repeated credentials. BENCH_BEFORE_BUNDLE=
  * /path/to/index.js (the minified JWT-only bundle of another build, say `handlerCode` of the commit
  * before a change) adds that build as a `before` row, run in the same interleaved rounds.
  */
@@ -34,6 +38,9 @@ export const JWT_ONLY_OMITTED = omittedFeatures('authorizer', { routeGroups: [{ 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 2000);
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:api123/prod';
 type Fn = () => unknown | Promise<unknown>;
+/** Distinct tokens per case (a power of two). */
+const POOL = 256;
+const MASK = POOL - 1;
 
 /** Calls per CPU second (user + system of this process): on a shared machine, wall time measures the neighbours. */
 async function rateOnce(fn: Fn, ms: number): Promise<number> {
@@ -95,21 +102,32 @@ function shipped(dir: string, name: string, cfg: AuthorizerConfig, code?: string
   return path.join(d, 'index.js');
 }
 
-/** A minimal REQUEST authorizer on aws-jwt-verify, bundled as the shipped one is. */
+/**
+ * A minimal REQUEST authorizer on aws-jwt-verify, bundled as the shipped one is, doing the shipped
+ * handler's checks: signature, exp and nbf with the same 60 s clock skew (`graceSeconds`), iss,
+ * aud, and the route's scopes (`create(routes)`: `METHOD /resource` -> scopes, a Deny when the
+ * token lacks one, as the shipped handler answers). `handler` checks no scopes (no route table):
+ * the first-call row keeps it, which can only favour aws-jwt-verify.
+ */
 function awsHandler(dir: string, issuer: string, jwksUri: string): string {
   const entry = path.join(dir, 'aws-entry.js');
   writeFileSync(
     entry,
     `const { JwtVerifier } = require('aws-jwt-verify');
-const verifier = JwtVerifier.create({ issuer: ${JSON.stringify(issuer)}, audience: 'bench', jwksUri: ${JSON.stringify(jwksUri)} });
+const verifier = JwtVerifier.create({ issuer: ${JSON.stringify(issuer)}, audience: 'bench', jwksUri: ${JSON.stringify(jwksUri)}, graceSeconds: 60 });
 exports.verifier = verifier;
-exports.handler = async (event) => {
+exports.create = (routes) => async (event) => {
   const m = /^Bearer (\\S+)$/i.exec((event.headers && (event.headers.authorization || event.headers.Authorization)) || '');
+  const need = routes ? routes.get(event.httpMethod + ' ' + event.resource) : [];
   try {
+    if (!need) throw Error();
     const p = await verifier.verify(m ? m[1] : '');
-    return { principalId: p.sub, policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [event.methodArn] }] }, context: { sub: p.sub, scope: String(p.scope) } };
+    const have = typeof p.scope === 'string' ? p.scope.split(' ') : [];
+    const effect = need.every((s) => have.includes(s)) ? 'Allow' : 'Deny';
+    return { principalId: p.sub, policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: [event.methodArn] }] }, context: { sub: p.sub, scope: String(p.scope) } };
   } catch { throw new Error('Unauthorized'); }
 };
+exports.handler = exports.create(undefined);
 `,
   );
   const out = path.join(dir, `aws-${Buffer.from(issuer).toString('hex').slice(-12)}.js`);
@@ -117,8 +135,41 @@ exports.handler = async (event) => {
   return out;
 }
 
+/**
+ * A REQUEST authorizer event as API Gateway sends it: the request's headers twice (`headers`, and
+ * every value in `multiValueHeaders`, where the shipped handler looks for a repeated credential),
+ * path and query parameters and the request context.
+ */
 function event(token: string) {
-  return { methodArn: `${ARN}/GET/res0/42`, resource: '/res0/{id}', httpMethod: 'GET', headers: { Authorization: `Bearer ${token}` } };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Encoding': 'gzip, deflate, br',
+    Authorization: `Bearer ${token}`,
+    'CloudFront-Forwarded-Proto': 'https',
+    'CloudFront-Viewer-Country': 'DE',
+    Host: 'api123.execute-api.us-east-1.amazonaws.com',
+    'User-Agent': 'okhttp/4.12.0',
+    Via: '2.0 5f1b0c7a.cloudfront.net (CloudFront)',
+    'X-Amz-Cf-Id': 'Qm9vdHN0cmFwLWJlbmNoLXJlcXVlc3QtaWQ=',
+    'X-Amzn-Trace-Id': 'Root=1-6755a3e1-0a1b2c3d4e5f60718293a4b5',
+    'X-Forwarded-For': '203.0.113.7, 130.176.0.1',
+    'X-Forwarded-Port': '443',
+    'X-Forwarded-Proto': 'https',
+  };
+  return {
+    type: 'REQUEST',
+    methodArn: `${ARN}/GET/res0/42`,
+    resource: '/res0/{id}',
+    path: '/res0/42',
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { id: '42' },
+    stageVariables: null,
+    requestContext: { resourcePath: '/res0/{id}', httpMethod: 'GET', path: '/prod/res0/42', accountId: '123456789012', apiId: 'api123', stage: 'prod', requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', identity: { sourceIp: '203.0.113.7', userAgent: 'okhttp/4.12.0' } },
+  };
 }
 
 export async function perCall(dir: string, server: JwksServer, base: string, lines: string[], goals: string[]): Promise<void> {
@@ -127,38 +178,60 @@ export async function perCall(dir: string, server: JwksServer, base: string, lin
     const key = makeKey(alg);
     server.keys = [key.jwk];
     const now = Math.floor(Date.now() / 1000);
-    const token = signJwt(key, { iss: base, aud: 'bench', sub: 'u', exp: now + 3600, iat: now, scope: 'read' });
-    const broad = signJwt(key, { iss: base, aud: 'bench', sub: 'u', exp: now + 3600, iat: now, scope: [...Array.from({ length: 40 }, (_, i) => `api:scope-${i}`), 'read', 'write'].join(' ') });
-    const [h, p, s] = token.split('.');
-    const data = Buffer.from(`${h}.${p}`);
-    const sig = Buffer.from(s, 'base64url');
+    // POOL distinct tokens per kind (their own sub, jti and iat), drawn in turn by every row: no
+    // per-token cache on either side wins by reuse.
+    const pool = (scope: string) => Array.from({ length: POOL }, (_, i) => signJwt(key, { iss: base, aud: 'bench', sub: `u${i}`, jti: `t${i}`, exp: now + 3600, iat: now - i, scope }));
+    const narrow = pool('read');
+    const broad = pool([...Array.from({ length: 40 }, (_, i) => `api:scope-${i}`), 'read', 'write'].join(' '));
     const pub = createPublicKey({ key: key.jwk as never, format: 'jwk' });
-    const bare = alg === 'RS256' ? () => cryptoVerify('sha256', data, pub, sig) : () => cryptoVerify('sha256', data, { key: pub, dsaEncoding: 'ieee-p1363' }, sig);
+    const signed = narrow.map((t) => {
+      const j = t.lastIndexOf('.');
+      return [Buffer.from(t.slice(0, j)), Buffer.from(t.slice(j + 1), 'base64url')] as const;
+    });
+    let b = 0;
+    const opts = alg === 'RS256' ? pub : { key: pub, dsaEncoding: 'ieee-p1363' as const };
+    const bare = () => {
+      const [data, sig] = signed[b++ & MASK];
+      return cryptoVerify('sha256', data, opts, sig);
+    };
+    if (!signed.every(() => bare())) throw Error(`${alg}: the bare verify refuses a token of the pool`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const aws = require(awsHandler(dir, base, `${base}/jwks`));
-    aws.verifier.cacheJwks({ keys: [key.jwk] });
+    const awsModule = require(awsHandler(dir, base, `${base}/jwks`));
+    awsModule.verifier.cacheJwks({ keys: [key.jwk] });
     const before = process.env.BENCH_BEFORE_BUNDLE ? readFileSync(process.env.BENCH_BEFORE_BUNDLE, 'utf8') : undefined;
-    const cases = (['narrow', 'broad'] as const).flatMap((tokenName) => [10, 2000].map((n) => [tokenName, tokenName === 'narrow' ? token : broad, n] as const));
-    for (const [tokenName, tok, n] of cases) {
-      const ev = event(tok);
+    const cases = (['narrow', 'broad'] as const).flatMap((tokenName) => [10, 2000].map((n) => [tokenName, tokenName === 'narrow' ? narrow : broad, n] as const));
+    for (const [tokenName, toks, n] of cases) {
+      const events = toks.map(event);
+      const ev = events[0];
       const label = `${alg} ${n} routes, ${tokenName} token`;
+      const table = routes(n);
+      const aws = { handler: awsModule.create(new Map(table.map((r) => [`${r.method} ${r.resource}`, r.scopes]))) };
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const ours = require(shipped(dir, `${alg}-${n}`, config(base, `${base}/jwks`, alg, n, 60))).handler;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const old = before && require(shipped(dir, `${alg}-${n}-before`, config(base, `${base}/jwks`, alg, n, 60), before)).handler;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const cached = require(shipped(dir, `${alg}-${n}-ttl0`, config(base, `${base}/jwks`, alg, n, 0))).handler;
-      await ours(ev);
-      await cached(ev);
-      if (old) await old(ev);
+      // Both sides decide alike on every token of the pool (and allow the route).
+      for (const e of events) {
+        const [a, w] = [await ours(e), await aws.handler(e)];
+        if (a.policyDocument.Statement[0].Effect !== 'Allow' || w.policyDocument.Statement[0].Effect !== 'Allow' || a.principalId !== w.principalId) throw Error(`${label}: the two handlers disagree`);
+        await cached(e);
+        if (old) await old(e);
+      }
+      // Each row draws the next token of the pool on every call.
+      const draw = (h: (e: unknown) => unknown): Fn => {
+        let i = 0;
+        return () => h(events[i++ & MASK]);
+      };
       const r = await rates([
-        ['shipped handler', () => ours(ev)],
-        ...(old ? [['shipped handler, before', () => old(ev)] as [string, Fn]] : []),
-        ['minimal aws-jwt-verify handler', () => aws.handler(ev)],
+        ['shipped handler', draw(ours)],
+        ...(old ? [['shipped handler, before', draw(old)] as [string, Fn]] : []),
+        ['minimal aws-jwt-verify handler', draw(aws.handler)],
         ['bare node:crypto verify', bare],
-        ['shipped handler + result JSON', async () => JSON.stringify(await ours(ev))],
-        ['aws-jwt-verify handler + result JSON', async () => JSON.stringify(await aws.handler(ev))],
-        ['shipped handler, TTL 0, verified-token cache hit', () => cached(ev)],
+        ['shipped handler + result JSON', draw(async (e) => JSON.stringify(await ours(e)))],
+        ['aws-jwt-verify handler + result JSON', draw(async (e) => JSON.stringify(await aws.handler(e)))],
+        ['shipped handler, TTL 0, verified-token cache hit', draw(cached)],
       ]);
       const ref = r.get('shipped handler')!;
       for (const [name, v] of r) lines.push(`| ${alg} | ${n} | ${tokenName} | ${name} | ${Math.round(v).toLocaleString('en-US')} | ${(name.includes('+ result') ? r.get('shipped handler + result JSON')! / v : ref / v).toFixed(2)} |`);

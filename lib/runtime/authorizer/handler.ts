@@ -8,7 +8,7 @@ import type { AuthorizerConfig, AuthorizerRequirement, JwtVerifierConfig } from 
 import { internalKeyLoader, secretsManagerFetch, type InternalKeyFetch } from './internal-key';
 import { checkClaims, checkTimes, decoder, no, verifySignature, type DecodedJwt, type VerificationKey } from './jwt';
 import { httpGet, keySet, type HttpGet, type KeySet } from './jwks';
-import { indexRoutes, policy, policyFor, type AuthorizerResult } from './policy';
+import { indexRoutes, policy, policyFor, words, type AuthorizerResult } from './policy';
 
 export type { AuthorizerResult } from './policy';
 export type { HttpGet } from './jwks';
@@ -32,7 +32,8 @@ function occurrences(event: AuthorizerEvent, s: CredentialSource): number {
   const multi = event.multiValueHeaders;
   if (!multi) return header(event, s.name) !== undefined ? 1 : 0;
   let n = 0;
-  for (const k in multi) if (k.toLowerCase() === s.name) n += multi[k]?.length ?? 0;
+  // Lambda's event lists every header of the request here: lower-case only the names that may match.
+  for (const k in multi) if (k.length === s.name.length && k.toLowerCase() === s.name) n += multi[k]?.length ?? 0;
   return n;
 }
 
@@ -67,7 +68,9 @@ function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSi
   const cache = new Map<string, Verified>();
   const decode = decoder(j);
   const verified = (token: string, t: DecodedJwt, found: VerificationKey[]): Verified => {
-    if (!found.some((k) => verifySignature(t, k))) no();
+    let ok = false;
+    for (const k of found) if ((ok = verifySignature(t, k))) break;
+    if (!ok) no();
     const v = { payload: t.payload, scopes: checkClaims(t.payload, j, Math.floor(now() / 1000)), gen: keys.gen() };
     if (cacheSize > 0) {
       if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
@@ -91,8 +94,6 @@ function verifier(j: JwtVerifierConfig, keys: KeySet, now: () => number, cacheSi
     return Array.isArray(found) ? verified(token, t, found) : found.then((f) => verified(token, decode(token), f));
   };
 }
-
-const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
 
 type TokenVerifier = (token: string) => Verified | Promise<Verified>;
 
@@ -142,30 +143,32 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
     return src.in === 'header' ? header(event, src.name) : event.queryStringParameters?.[src.name];
   };
   /** The key itself: after the scheme and one space when the authorizer names one (else none). */
-  const keyOf = (event: AuthorizerEvent, name: string) =>
-    process.env.ANYGATE_OMIT_KEY_SCHEME !== '1' && cfg.apiKeys[name].scheme ? afterScheme(rawKey(event, name), cfg.apiKeys[name].scheme!) : rawKey(event, name);
+  const keyOf =
+    process.env.ANYGATE_OMIT_KEY_SCHEME === '1'
+      ? rawKey
+      : (event: AuthorizerEvent, name: string) => (cfg.apiKeys[name].scheme ? afterScheme(rawKey(event, name), cfg.apiKeys[name].scheme!) : rawKey(event, name));
 
   /**
-   * The credentials to check: all of the route's, or with alternatives what planAlternatives
-   * picks (every presented one, when some alternative is complete; none for an anonymous caller
-   * of a route with optional authentication).
+   * The credentials to check on a route with alternatives: what planAlternatives picks (every
+   * presented one, when some alternative is complete; none for an anonymous caller of a route
+   * with optional authentication). Without alternatives, all of the route's.
    */
-  const toCheck = (event: AuthorizerEvent, route: AuthorizerRequirement): readonly string[] => {
-    if (process.env.ANYGATE_OMIT_ALTERNATIVES !== '1' && route.alternatives) {
-      const j = cfg.jwt;
-      const p = presence(
-        [...route.jwt, ...route.apiKeys],
-        (n) => {
-          const k = cfg.apiKeys[n];
-          return j[n] ? { key: 'header:' + j[n].header, scheme: 'bearer' } : { key: k.in + ':' + k.name, scheme: k.scheme };
-        },
-        (n) => (j[n] ? header(event, j[n].header) : rawKey(event, n)),
-      );
-      const plan = planAlternatives(route.alternatives, p.presented, route.apiKeys.filter(p.presented).map((n) => keyOf(event, n) ?? ''), route.optional && p.bare);
-      return plan.ok ? plan.check : no();
-    }
-    return [...route.jwt, ...route.apiKeys];
-  };
+  const toCheck =
+    process.env.ANYGATE_OMIT_ALTERNATIVES === '1'
+      ? undefined
+      : (event: AuthorizerEvent, route: AuthorizerRequirement): readonly string[] => {
+          const j = cfg.jwt;
+          const p = presence(
+            [...route.jwt, ...route.apiKeys],
+            (n) => {
+              const k = cfg.apiKeys[n];
+              return j[n] ? { key: 'header:' + j[n].header, scheme: 'bearer' } : { key: k.in + ':' + k.name, scheme: k.scheme };
+            },
+            (n) => (j[n] ? header(event, j[n].header) : rawKey(event, n)),
+          );
+          const plan = planAlternatives(route.alternatives!, p.presented, route.apiKeys.filter(p.presented).map((n) => keyOf(event, n) ?? ''), route.optional && p.bare);
+          return plan.ok ? plan.check : no();
+        };
 
   // One async function per call; API Gateway answers 401 for exactly `Unauthorized`, anything
   // else thrown would be a 500.
@@ -174,24 +177,28 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       const entry = routes(event.resource!, event.httpMethod!);
       if (!entry || typeof event.methodArn !== 'string') no();
       const route = entry.route;
-      // Every place the route's credentials are read, once per route (a repeat of any refuses).
-      entry.sources ??= [...route.jwt, ...route.apiKeys].map((n) => {
+      // The route's credentials, and every place they are read, once per route (a repeat of any refuses).
+      entry.sources ??= (entry.names = [...route.jwt, ...route.apiKeys]).map((n) => {
         const s = cfg.jwt[n] ? { in: 'header' as const, name: cfg.jwt[n].header } : cfg.apiKeys[n];
         return { in: s.in, name: s.in === 'header' ? s.name.toLowerCase() : s.name };
       });
       if (repeatsCredential(entry.sources, (src) => occurrences(event, src))) no();
-      const names = toCheck(event, route);
+      const names = process.env.ANYGATE_OMIT_ALTERNATIVES !== '1' && route.alternatives ? toCheck!(event, route) : entry.names!;
       const context: Record<string, string> = {};
       // Every token of the route, verified at once while the keys are in hand (no promise).
-      const got = names
-        .filter((n) => cfg.jwt[n])
-        .map((n) => {
-          // The token's own syntax (three base64url segments) is checked by decode.
-          const raw = header(event, cfg.jwt[n].header) ?? '';
-          if (!/^bearer /i.test(raw)) no();
-          return verifiers.get(n)!(raw.slice(7));
-        });
-      const { principal, scopes } = combine(got.some((v) => 'then' in v) ? await Promise.all(got) : (got as Verified[]), claims, context);
+      const got: (Verified | Promise<Verified>)[] = [];
+      let wait = false;
+      for (const n of names) {
+        const j = cfg.jwt[n];
+        if (!j) continue;
+        // The token's own syntax (three base64url segments) is checked by decode.
+        const raw = header(event, j.header) ?? '';
+        if (!/^bearer /i.test(raw)) no();
+        const v = verifiers.get(n)!(raw.slice(7));
+        wait ||= 'then' in v;
+        got.push(v);
+      }
+      const { principal, scopes } = combine(wait ? await Promise.all(got) : (got as Verified[]), claims, context);
       let key: string | undefined;
       // API Gateway validates the key it gets back (403 for an unknown one); here it must be present.
       for (const name of names) {
@@ -211,7 +218,7 @@ export function createAuthorizer(cfg: AuthorizerConfig, now: () => number = Date
       if (principal) context.sub = principal;
       context.scope = scopes;
       // An anonymous caller (optional authentication, nothing presented) holds no scopes to check.
-      const policyDocument = process.env.ANYGATE_OMIT_ALTERNATIVES === '1' || names.length ? policyFor(entry, event.methodArn, scopes, () => new Set(words(scopes))) : policy('Allow', [event.methodArn]);
+      const policyDocument = process.env.ANYGATE_OMIT_ALTERNATIVES === '1' || names.length ? policyFor(entry, event.methodArn, scopes) : policy('Allow', [event.methodArn]);
       if (!policyDocument) no();
       const res: AuthorizerResult = { principalId: id, policyDocument, context };
       if (key !== undefined) res.usageIdentifierKey = key;

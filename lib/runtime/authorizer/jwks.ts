@@ -64,7 +64,9 @@ export interface KeySet {
 
 /** The keys of one issuer, cached for the life of the container. */
 export function keySet(issuer: string, jwksUri: string | undefined, cfg: AuthorizerConfig, now: () => number, get: HttpGet): KeySet {
-  let keys = new Map<string, VerificationKey>();
+  // Each key in a list of its own, and the list a kid-less token may use, made once per fetch:
+  // a lookup allocates nothing (callers only read the lists).
+  let keys = new Map<string, VerificationKey[]>();
   let anonymous: VerificationKey[] = [];
   let loadedAt = -Infinity;
   let triedAt = -Infinity;
@@ -86,19 +88,20 @@ export function keySet(issuer: string, jwksUri: string | undefined, cfg: Authori
       uri = meta.jwks_uri as string;
     }
     const doc = await getJson(uri);
-    const next = new Map<string, VerificationKey>();
+    const next = new Map<string, VerificationKey[]>();
     const anon: VerificationKey[] = [];
     for (const jwk of Array.isArray(doc.keys) ? doc.keys : []) {
       const k = jwk && typeof jwk === 'object' && importJwk(jwk);
       if (k) {
-        if (typeof jwk.kid === 'string') next.set(jwk.kid, k);
+        if (typeof jwk.kid === 'string') next.set(jwk.kid, [k]);
         else anon.push(k);
       }
     }
     // A set with no usable key is an IdP fault, not a rotation: keep the keys in hand.
     if (!next.size && !anon.length) no();
     keys = next;
-    anonymous = anon;
+    // A token without kid: the kid-less keys, and the one keyed key when there is only one.
+    anonymous = next.size === 1 ? [...anon, ...[...next.values()][0]] : anon;
     loadedAt = now();
     gen++;
   };
@@ -117,9 +120,7 @@ export function keySet(issuer: string, jwksUri: string | undefined, cfg: Authori
   const canFetch = () => inflight !== undefined || now() - triedAt >= cfg.jwksRefetchCooldownSeconds * 1000;
   const lookup = (kid: string | undefined): VerificationKey[] => {
     if (now() - loadedAt > (cfg.jwksCacheSeconds + cfg.jwksStaleIfErrorSeconds) * 1000) return [];
-    if (kid === undefined) return keys.size === 1 ? [...anonymous, ...keys.values()] : anonymous;
-    const k = keys.get(kid);
-    return k ? [k] : [];
+    return (kid === undefined ? anonymous : keys.get(kid)) ?? [];
   };
 
   const slow = async (kid: string | undefined): Promise<VerificationKey[]> => {

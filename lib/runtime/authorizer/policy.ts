@@ -41,6 +41,8 @@ export interface IndexedRoute {
   readonly allows: Map<string, boolean>;
   /** Where the route's credentials are read (the handler's, set on the route's first request). */
   sources?: CredentialSource[];
+  /** The route's JWT then API key authorizers, set with `sources`. */
+  names?: string[];
 }
 
 /**
@@ -78,16 +80,19 @@ export function arnPrefix(methodArn: string): string | undefined {
   return j < 0 ? undefined : methodArn.slice(0, j + 1);
 }
 
+/** The scopes of a space-separated scope string. */
+export const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
+
 /**
- * The policy for a verified caller of `r`. `key` names the caller's scope set (equal keys, equal
- * sets); `scopes` parses it, only when the answer is not memoized.
+ * The policy for a verified caller of `r`, whose scopes are `key` (space-separated: equal keys,
+ * equal sets); it is parsed only when the answer is not memoized.
  */
-export function policyFor(r: IndexedRoute, methodArn: string, key: string, scopes: () => Set<string>): PolicyDocument | undefined {
+export function policyFor(r: IndexedRoute, methodArn: string, key: string): PolicyDocument | undefined {
   const prefix = arnPrefix(methodArn);
   if (prefix === undefined) return undefined;
   let ok = r.allows.get(key);
   if (ok === undefined) {
-    const s = scopes();
+    const s = new Set(words(key));
     ok = r.route.scopes.every((x) => s.has(x));
     if (r.allows.size >= 256) r.allows.clear();
     r.allows.set(key, ok);
