@@ -74,6 +74,19 @@ export class ApigeeContext {
     return this.once(key, () => build().map(shared));
   }
 
+  /**
+   * A policy whose behaviour depends on `key` alone (ExtractVariables, AssignMessage, JavaScript:
+   * no counter, cache or other state kept per policy), for many routes' flows: the first route to
+   * ask (flows are built in precedence order, so the choice does not depend on the spec's route
+   * order) names it and every later route with the same key steps to that one policy. A bundle of
+   * 2,000 routes held a thousand same documents under a thousand names; the key must name every
+   * input of `build`. Never for a policy that keeps state (SpikeArrest, Quota, ResponseCache): a
+   * shared one would count or cache the routes together.
+   */
+  addStateless(kind: string, key: string, build: () => XNode): string {
+    return this.once(`stateless ${kind} ${key}`, () => this.add(build()));
+  }
+
   /** Records a policy (once per name) and returns its name. */
   add(p: XNode): string {
     const name = p.attrs!.name;

@@ -63,10 +63,11 @@ function pathSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform, refs:
   if (!needsPath) return [];
   const greedyIndex = r.segments.findIndex((s) => s.kind === 'param' && s.greedy);
   const plain = r.segments.map((s) => (s.kind === 'param' && s.greedy ? { ...s, greedy: false } : s));
-  const out = [ctx.add(P.extractPath(`EV-path-${r.id}`, formatPath(plain.slice(0, greedyIndex === -1 ? undefined : greedyIndex))))];
+  const pattern = formatPath(plain.slice(0, greedyIndex === -1 ? undefined : greedyIndex));
+  const out = [ctx.addStateless('EV-path', pattern, () => P.extractPath(`EV-path-${r.id}`, pattern))];
   if (greedyIndex !== -1) {
-    const g = r.segments[greedyIndex] as { name: string };
-    out.push(ctx.add(P.javascript(`JS-greedy-${r.id}`, { mode: 'greedy', name: g.name, index: String(greedyIndex) })));
+    const props = { mode: 'greedy', name: (r.segments[greedyIndex] as { name: string }).name, index: String(greedyIndex) };
+    out.push(ctx.addStateless('JS-greedy', JSON.stringify(props), () => P.javascript(`JS-greedy-${r.id}`, props)));
   }
   return out;
 }
@@ -77,7 +78,10 @@ function requestSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform): s
   const refs = [...Object.values(tpl.setHeaders), ...Object.values(tpl.setQuery)].flat().filter((p): p is Ref => p.kind === 'ref');
   const bodyRefs = refs.filter((p) => p.source === 'body');
   const steps = pathSteps(ctx, r, rq, refs);
-  if (bodyRefs.length) steps.push(ctx.add(P.extractBody(`EV-body-${r.id}`, bodyRefs.map((b, i) => [`b${i}`, b.name]))));
+  if (bodyRefs.length) {
+    const fields = bodyRefs.map((b, i): [string, string] => [`b${i}`, b.name]);
+    steps.push(ctx.addStateless('EV-body', JSON.stringify(fields), () => P.extractBody(`EV-body-${r.id}`, fields)));
+  }
   if (rq.setHeaders || rq.setQuery || rq.removeHeaders || rq.removeQuery) {
     const w = new TemplateWriter(ctx, r, bodyRefs);
     const sorted = (m: Record<string, TemplatePart[]>) => Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -88,11 +92,18 @@ function requestSteps(ctx: ApigeeContext, r: RouteSpec, rq: RequestTransform): s
       setQuery: sorted(tpl.setQuery).map(([q, v]) => [queryName(q, `${at}.setQuery`), w.write(v, `${at}.setQuery.${q}`)]),
     };
     if (w.literals.length) steps.push(ctx.add(P.assignLiterals(`AM-vars-${r.id}`, w.literals)));
-    steps.push(ctx.add(P.assignMessage(`AM-req-${r.id}`, 'request', edits)));
+    // Literal values are variables named after the route (AM-vars), so only edits without any are shared.
+    steps.push(ctx.addStateless('AM-req', JSON.stringify(edits), () => P.assignMessage(`AM-req-${r.id}`, 'request', edits)));
   }
   const jwt = ctx.jwtPolicy(r);
-  if (rq.body !== undefined) steps.push(ctx.add(P.javascript(`JS-body-${r.id}`, { mode: 'body', template: JSON.stringify(rq.body), ...(jwt ? { jwt } : {}) })));
-  if (rq.rewritePath) steps.push(ctx.add(P.javascript(`JS-rewrite-${r.id}`, { mode: 'rewrite', template: rewriteUriTemplate(r)! })));
+  if (rq.body !== undefined) {
+    const props = { mode: 'body', template: JSON.stringify(rq.body), ...(jwt ? { jwt } : {}) };
+    steps.push(ctx.addStateless('JS-body', JSON.stringify(props), () => P.javascript(`JS-body-${r.id}`, props)));
+  }
+  if (rq.rewritePath) {
+    const props = { mode: 'rewrite', template: rewriteUriTemplate(r)! };
+    steps.push(ctx.addStateless('JS-rewrite', JSON.stringify(props), () => P.javascript(`JS-rewrite-${r.id}`, props)));
+  }
   return steps;
 }
 
@@ -105,9 +116,14 @@ function responseSteps(ctx: ApigeeContext, r: RouteSpec, rs: NonNullable<Transfo
       set: Object.keys(rs.setHeaders ?? {}).sort().map((h, i) => [headerName(h, `${at}.setHeaders`), `anygate.res.${r.id}.${i}`, rs.setHeaders![h]] as const),
     };
     if (edits.set.length) steps.push(ctx.add(P.assignLiterals(`AM-resvars-${r.id}`, edits.set.map(([, n, v]) => [n, v]))));
-    steps.push(ctx.add(P.assignMessage(`AM-res-${r.id}`, 'response', { removeHeaders: edits.removeHeaders, setHeaders: edits.set.map(([h, n]) => [h, `{${n}}`]) })));
+    const response: P.MessageEdits = { removeHeaders: edits.removeHeaders, setHeaders: edits.set.map(([h, n]) => [h, `{${n}}`]) };
+    // Set values are variables named after the route (AM-resvars): only removals are shared.
+    steps.push(ctx.addStateless('AM-res', JSON.stringify(response), () => P.assignMessage(`AM-res-${r.id}`, 'response', response)));
   }
-  if (rs.redact?.length) steps.push(ctx.add(P.javascript(`JS-redact-${r.id}`, { mode: 'redact', paths: JSON.stringify(rs.redact) })));
+  if (rs.redact?.length) {
+    const props = { mode: 'redact', paths: JSON.stringify(rs.redact) };
+    steps.push(ctx.addStateless('JS-redact', JSON.stringify(props), () => P.javascript(`JS-redact-${r.id}`, props)));
+  }
   return steps;
 }
 
