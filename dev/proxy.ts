@@ -6,6 +6,7 @@
 import { Agent } from 'undici';
 import type { GatewaySpec, HttpBackendSpec } from '../lib/model/types';
 import type { CanarySplit } from './canary';
+import { HOP, hopHeaders } from '../lib/runtime/transform/response';
 
 export interface HttpResponse {
   readonly status: number;
@@ -68,11 +69,16 @@ export class HttpProxy {
       const r = await this.agent.request({ origin, path, method: init.method as 'GET', headers: init.headers, body: hasBody ? init.body : undefined, headersTimeout: init.timeoutMs, bodyTimeout: init.timeoutMs });
       // One read of the whole body (no async iterator per response, no chunk list to concatenate).
       const body = Buffer.from(await r.body.arrayBuffer());
-      const headers: Record<string, string> = {};
+      // Without the hop-by-hop headers (the transform code's own rule, which would delete them
+      // from this object next: deleting leaves it a slow dictionary for every later read and copy).
       const h = r.headers;
+      const connection = h.connection;
+      // `Connection: keep-alive` (Node's usual) names a header already in the fixed set: that set.
+      const hop = connection === undefined || connection === 'keep-alive' ? HOP : hopHeaders({ connection: Array.isArray(connection) ? connection.join(', ') : connection });
+      const headers: Record<string, string> = {};
       for (const k in h) {
         const v = h[k];
-        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        if (v !== undefined && !hop.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       }
       return { status: r.statusCode, headers, body };
     } catch (e) {

@@ -44,6 +44,7 @@ import { liveViewEndpoint } from './live-view/endpoints';
 import { DevMetrics } from './metrics/envoy-metrics';
 import { EXPOSITION_CONTENT_TYPE } from './metrics/exposition';
 import { createDevTransformer, proxyEvent, type DevTransformer } from './transform';
+import { requestUrl } from './plain-url';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
 import { CanarySplit, seededRandom } from './canary';
@@ -435,9 +436,18 @@ class Exchange implements ExchangeInit {
 
 const NONE: readonly string[] = Object.freeze([]);
 
+/** The last time written as ISO 8601 text, and its text: requests close together share the millisecond. */
+let lastTime = { ms: NaN, iso: '' };
+
+/** `ms` as `new Date(ms).toISOString()` gives it. */
+function isoTime(ms: number): string {
+  if (ms !== lastTime.ms) lastTime = { ms, iso: new Date(ms).toISOString() };
+  return lastTime.iso;
+}
+
 /** The access record of an answered exchange; built field by field, in the record's key order, with no spread (each one copied the record). */
 function record(p: Pipeline, x: Exchange, status: number, bytesOut: number, refused?: Refusal, reason?: string): AccessRecord {
-  const r: { -readonly [K in keyof AccessRecord]: AccessRecord[K] } = { seq: p.accessLog.nextSeq(), requestId: x.requestId, time: new Date(x.receivedAt).toISOString(), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit } as AccessRecord;
+  const r: { -readonly [K in keyof AccessRecord]: AccessRecord[K] } = { seq: p.accessLog.nextSeq(), requestId: x.requestId, time: isoTime(x.receivedAt), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit } as AccessRecord;
   if (x.limitScope) r.limitScope = x.limitScope;
   r.clientIp = x.clientIp;
   r.userAgent = x.userAgent;
@@ -481,11 +491,11 @@ function verifiedCertificate(req: IncomingMessage): string | undefined {
 /** One HTTP request through the pipeline; `certificateRefused` (the reason) answers it 401 before anything else. */
 async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, certificateRefused?: string): Promise<void> {
   const started = performance.now();
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url ?? '/');
   if (!certificateRefused) {
-    if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
+    if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, new URL(req.url ?? '/', 'http://localhost'));
     const alias = adminAlias(p, url.pathname);
-    if (alias) return admin(p, req, res, new URL(alias, url));
+    if (alias) return admin(p, req, res, new URL(alias, new URL(req.url ?? '/', 'http://localhost')));
   }
   const headers = flatHeaders(req);
   const x = new Exchange(p, headers, {

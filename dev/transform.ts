@@ -3,7 +3,8 @@
  * every proxied route (HTTP or function backend) goes through `createTransformer` with a
  * configuration mirroring the AWS compiler's, and a transport that sends with the dev proxy and
  * runs function bindings in-process. Header, query, path and body transforms and redaction are
- * therefore the deployed code's.
+ * therefore the deployed code's. (dev/proxy.ts reads one rule of it, hopHeaders, to leave the
+ * hop-by-hop headers out of a backend's answer before this code would delete them.)
  */
 import { transformSteps } from '../providers/aws/routes/transform';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
@@ -13,6 +14,7 @@ import { BackendError } from './proxy';
 import { withRetries } from './retry';
 import type { RetrySpec } from '../lib/model/retry';
 import { backendPathTemplate } from '../lib/model/rewrite';
+import { isPlainPath } from './plain-url';
 
 /** Host of the placeholder URL a route's target carries; the transport resolves it per call. */
 const PLACEHOLDER = '.backend.anygate.invalid';
@@ -75,7 +77,7 @@ export function placeholderTarget(url: string): { backend: string; pathAndQuery:
     const slash = url.indexOf('/', 7);
     const host = slash < 0 ? url.slice(7) : url.slice(7, slash);
     const rest = slash < 0 ? '' : url.slice(slash);
-    if (host.endsWith(PLACEHOLDER) && PLAIN_HOST.test(host) && rest !== '' && PLAIN_PATH.test(rest) && !DOTS.test(rest)) return { backend: host.slice(0, -PLACEHOLDER.length), pathAndQuery: rest };
+    if (host.endsWith(PLACEHOLDER) && PLAIN_HOST.test(host) && isPlainPath(rest)) return { backend: host.slice(0, -PLACEHOLDER.length), pathAndQuery: rest };
   }
   const u = new URL(url);
   return { backend: u.hostname.endsWith(PLACEHOLDER) ? u.hostname.slice(0, -PLACEHOLDER.length) : '', pathAndQuery: u.pathname + u.search };
@@ -83,10 +85,6 @@ export function placeholderTarget(url: string): { backend: string; pathAndQuery:
 
 /** A host `new URL` leaves as it is (no upper case, no IDNA, no port or credentials). */
 const PLAIN_HOST = /^[a-z0-9._-]+$/;
-/** Path and query characters the WHATWG parser neither percent-encodes nor rewrites (no `\`, `#`, quotes, space, braces, `<>^|`, backquote or non-ASCII). */
-const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;
-/** What a dot segment may look like before the parser resolves it. */
-const DOTS = /\/\.|%2e/i;
 
 /**
  * `retryNoAnswer` false (the azure profile): a try with no answer is not retried, as API

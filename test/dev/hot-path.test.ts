@@ -8,11 +8,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toGatewaySpec } from '../../lib/model';
 import { placeholderTarget } from '../../dev/transform';
+import { requestUrl } from '../../dev/plain-url';
 import { RequestTargets } from '../../dev/proxy';
 import { createDevAuthorizer } from '../../dev/aws-authorizer';
 import { virtualClock } from '../../dev/clock';
 import { mockJwks, mockToken } from '../../dev/mock-idp';
 import { AccessLog, type AccessRecord } from '../../dev/access-log';
+import { startDev } from '../../dev/server';
 import { isolateDevHome } from './helpers';
 
 isolateDevHome();
@@ -45,6 +47,15 @@ describe('placeholderTarget', () => {
     'http://other.example/p',
   ])('reads %s as new URL does', (url) => {
     expect(placeholderTarget(url)).toEqual(parsed(url));
+  });
+});
+
+describe('requestUrl', () => {
+  it.each(['/', '/items/1', '/a/b;c=d/@e:f/~g!$&()*+,=', '/items/1?a=1&a=2&b=%20', '/a/../b', '/a/./b', '/a/%2e%2E/b', '//evil.example/x', '/a b', '/a\\b', '/caf\u00e9', '/a#f', '/a%zz', '/a//b', "/a'b", '/a{b}'])('reads %s as new URL does', (target) => {
+    const u = new URL(target, 'http://localhost');
+    const r = requestUrl(target);
+    expect(r.pathname).toBe(u.pathname);
+    expect([...r.searchParams]).toEqual([...u.searchParams]);
   });
 });
 
@@ -129,5 +140,37 @@ describe('AccessLog ring', () => {
     expect(log.recent().map((r) => r.path)).toEqual(['/e', '/f', '/g']);
     expect(log.recent(5).map((r) => r.seq)).toEqual([6, 7]);
     expect(new AccessLog(undefined, 0).recent()).toEqual([]);
+  });
+});
+
+describe("a backend's hop-by-hop headers", () => {
+  it.each([
+    ['keep-alive', {}],
+    ['keep-alive, x-backend-hop', { 'x-backend-hop': 'h' }],
+    ['Keep-Alive, X-Backend-Hop', { 'x-backend-hop': 'h' }],
+  ])('are not answered to the client (Connection: %s)', async (connection, extra) => {
+    const server = createServer((_req, res) => {
+      res.setHeader('connection', connection);
+      res.setHeader('keep-alive', 'timeout=77');
+      for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
+      res.setHeader('x-kept', 'k');
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const spec = toGatewaySpec({ name: 'hops', backends: { api: { type: 'http', url: 'https://api.example.com' } }, defaults: { backend: 'api', auth: 'none' }, routes: [{ method: 'GET', path: '/x' }] } as never);
+    const dev = await startDev({ spec, port: 0, backends: { api: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, publishAdminToken: false });
+    try {
+      const r = await fetch(`${dev.url}/x`);
+      expect(r.status).toBe(200);
+      expect(await r.text()).toBe('{"ok":true}');
+      expect(r.headers.get('x-kept')).toBe('k');
+      expect(r.headers.get('x-backend-hop')).toBeNull();
+      // The gateway's own connection may say Keep-Alive; the backend's value is not passed on.
+      expect(r.headers.get('keep-alive')).not.toBe('timeout=77');
+    } finally {
+      await dev.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
