@@ -105,6 +105,12 @@ function checkBuilt(): void {
   } catch {
     throw new Error(`bench/dev-cpu.ts runs the compiled gateway and ${built} is missing: run npm run build first`);
   }
+  // The build's info file is written by every build; an incremental build leaves unchanged outputs (server.js among them) as they were.
+  try {
+    at = Math.max(at, statSync(path.join(ROOT, 'dist', 'tsconfig.build.tsbuildinfo')).mtimeMs);
+  } catch {
+    // no info file: the output's own time
+  }
   if (Math.max(newest(path.join(ROOT, 'dev'), '.ts'), newest(path.join(ROOT, 'lib'), '.ts')) > at) throw new Error('dist/ is older than dev/ or lib/: run npm run build first');
 }
 
