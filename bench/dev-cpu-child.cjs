@@ -7,7 +7,9 @@
  *   node bench/dev-cpu-child.cjs <aws|apigee|peer> <backend URL> <checkout with dist/>
  *
  * The spec's input is in BENCH_SPEC (JSON). Prints nothing; sends { url } over IPC once it
- * listens and answers 'cpu' with process.cpuUsage().
+ * listens and answers 'cpu' with process.cpuUsage(). 'heap-start' starts the inspector's sampling
+ * heap profiler (every allocation, collected ones too: what a request churns); 'heap-stop <file>'
+ * writes the profile there and answers { heap: file }. 'exit' exits cleanly (--cpu-prof writes).
  */
 'use strict';
 const { createServer } = require('node:http');
@@ -42,8 +44,22 @@ async function peer(spec) {
 async function main() {
   const spec = dist('lib/model').toGatewaySpec(JSON.parse(process.env.BENCH_SPEC));
   const url = kind === 'peer' ? await peer(spec) : (await dist('dev/server').startDev({ spec, profile: kind, port: 0, mockIdp: true, backends: { api: backendUrl } })).url;
-  process.on('message', (m) => {
+  let session;
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  process.on('message', async (m) => {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
+    // A clean exit, so that --cpu-prof (BENCH_CHILD_ARGS) writes its profile.
+    else if (m === 'exit') process.exit(0);
+    else if (m === 'heap-start') {
+      session = new (require('node:inspector').Session)();
+      session.connect();
+      await post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      process.send({ heap: 'started' });
+    } else if (typeof m === 'string' && m.startsWith('heap-stop ')) {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      require('node:fs').writeFileSync(m.slice('heap-stop '.length), JSON.stringify(profile));
+      process.send({ heap: m.slice('heap-stop '.length) });
+    }
   });
   process.send({ url });
 }

@@ -70,7 +70,9 @@ export function textLine(r: AccessRecord): string {
 export class AccessLog {
   /** This log's id: `seq` restarts with each log (each dev start, each --watch reload). */
   readonly run = randomBytes(4).toString('hex');
+  /** The last `size` records, a circle: the oldest at `start` once full (no array shift per request). */
   private readonly ring: AccessRecord[] = [];
+  private start = 0;
   private readonly listeners = new Set<(r: AccessRecord) => void>();
   private seq = 0;
   /**
@@ -93,8 +95,11 @@ export class AccessLog {
 
   /** Adds a record numbered by nextSeq(). */
   push(r: AccessRecord): AccessRecord {
-    this.ring.push(r);
-    if (this.ring.length > this.size) this.ring.shift();
+    if (this.ring.length < this.size) this.ring.push(r);
+    else if (this.size > 0) {
+      this.ring[this.start] = r;
+      this.start = (this.start + 1) % this.size;
+    }
     if (this.sink) this.sink(this.format === 'json' && this.jsonLine ? this.jsonLine(r) : textLine(r));
     for (const l of this.listeners) l(r);
     return r;
@@ -102,7 +107,8 @@ export class AccessLog {
 
   /** Most recent last; only those after `afterSeq` when given. */
   recent(afterSeq = 0): AccessRecord[] {
-    return afterSeq ? this.ring.filter((r) => r.seq > afterSeq) : [...this.ring];
+    const all = this.start === 0 ? [...this.ring] : [...this.ring.slice(this.start), ...this.ring.slice(0, this.start)];
+    return afterSeq ? all.filter((r) => r.seq > afterSeq) : all;
   }
 
   /** Calls `fn` with every record added from now on; returns the function that stops it. */

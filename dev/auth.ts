@@ -40,6 +40,8 @@ export interface AuthRequest {
   readonly functionRequest: () => FunctionRequest;
 }
 
+const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 export class RouteAuth {
   private readonly byKey: Map<string, ConsumerKey>;
 
@@ -64,7 +66,8 @@ export class RouteAuth {
     let principal: string | undefined;
     let consumer: string | undefined;
     if (names.some((n) => this.spec.authorizers[n].type === 'jwt')) {
-      const query = Object.fromEntries(req.query.entries());
+      // The authorizer only reads the query: a request without one shares an empty map.
+      const query = req.query.size ? Object.fromEntries(req.query) : NO_QUERY;
       const d = await this.jwt.authorize(route, { method: req.method, path: req.path, headers: req.headers, query });
       if (!d.ok) return { ok: false, refusal: d.reason === 'forbidden' ? 'forbiddenScope' : 'unauthorized' };
       context = d.context;

@@ -41,6 +41,8 @@ export interface DevAuthorizerOptions {
   readonly resultCache?: boolean;
   /** Stage name in the method ARN. @default 'dev' */
   readonly stage?: string;
+  /** Most authorizer results the result cache holds; the oldest goes first. @default 10000 */
+  readonly resultCacheSize?: number;
   /** Checks the profile's gateway relaxes (dev/probes.ts jwtLeniency). @default - none: the AWS authorizer's own checks */
   readonly leniency?: Pick<JwtVerifierConfig, 'expOptional' | 'scopeFallbackClaim'>;
 }
@@ -58,8 +60,9 @@ const ARN_PREFIX = 'arn:aws:execute-api:local:000000000000:anygate';
 
 const patterns = new Map<string, RegExp>();
 
-/** `*` in an IAM resource matches any run of characters, `/` included. */
+/** `*` in an IAM resource matches any run of characters, `/` included; a resource without one is the ARN itself (no pattern made: those are per request path). */
 function arnMatches(pattern: string, arn: string): boolean {
+  if (!pattern.includes('*')) return pattern === arn;
   let re = patterns.get(pattern);
   if (!re) {
     re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
@@ -90,9 +93,15 @@ export function awsAuthorizerConfig(spec: GatewaySpec): { config?: AuthorizerCon
 export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOptions): DevAuthorizer {
   const { config, resources, ttl } = awsAuthorizerConfig(spec);
   const routes = new Map(config ? unpackRoutes(config).map((r) => [`${r.method} ${r.resource}`, r]) : []);
+  // Each route's entry, looked up once per route object (no key text per request).
+  const entries = new WeakMap<RouteSpec, ReturnType<typeof routes.get> | null>();
   const entry = (route: RouteSpec) => {
-    const res = resources.get(route.id);
-    return res && routes.get(`${route.method} ${res.path}`);
+    let e = entries.get(route);
+    if (e === undefined) {
+      const res = resources.get(route.id);
+      entries.set(route, (e = (res && routes.get(`${route.method} ${res.path}`)) ?? null));
+    }
+    return e ?? undefined;
   };
   const cfg: AuthorizerConfig | undefined = config && {
     ...config,
@@ -101,14 +110,18 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
   // The anygate-internal key of this process (on AWS: a Secrets Manager secret); never a caller's.
   const internalKey = randomBytes(24).toString('base64url');
   const run = cfg ? createAuthorizer(cfg, () => opts.clock.now(), undefined, async () => internalKey) : undefined;
+  // API Gateway's cache of authorizer results, keyed by the identity sources; bounded, as every
+  // caller's token makes an entry: when full, the oldest entry goes.
   const cache = new Map<string, { result: AuthorizerResult; expires: number }>();
+  const cacheSize = opts.resultCacheSize ?? 10_000;
+  const arnPrefix = `${ARN_PREFIX}/${opts.stage ?? 'dev'}/`;
 
   return {
     covers: (route) => Boolean(entry(route)),
     async authorize(route, req) {
       const e = entry(route);
       if (!e || !run || !cfg) return { ok: false, reason: 'unauthorized' };
-      const methodArn = `${ARN_PREFIX}/${opts.stage ?? 'dev'}/${req.method}${req.path}`;
+      const methodArn = arnPrefix + req.method + req.path;
       const event: AuthorizerEvent = { methodArn, resource: e.resource, httpMethod: req.method, headers: req.headers, queryStringParameters: req.query };
       const seconds = opts.resultCache ? (ttl.get(e.scheme) ?? 0) : 0;
       // API Gateway caches the policy by the identity sources, per authorizer definition (the key is only built where it caches).
@@ -121,7 +134,11 @@ export function createDevAuthorizer(spec: GatewaySpec, opts: DevAuthorizerOption
         } catch {
           return { ok: false, reason: 'unauthorized' };
         }
-        if (seconds > 0) cache.set(key, result);
+        if (seconds > 0) {
+          cache.delete(key);
+          if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+          cache.set(key, result);
+        }
       }
       if (!allowed(result.result, methodArn)) return { ok: false, reason: 'forbidden' };
       // API keys (usageIdentifierKey) are matched to consumers by the dev gateway itself (auth.ts).

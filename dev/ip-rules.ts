@@ -47,11 +47,18 @@ function inCidr(ip: Addr, cidr: string): boolean {
 /** The client address text: IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) unwrapped. */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustForwarded: boolean): string {
   const raw = trustForwarded && forwardedFor ? forwardedFor.split(',')[0].trim() : socketAddress ?? '';
-  return clients.get(raw, (t) => {
+  // The same client as the last request's (the usual case): no memo lookup, no reordering of it.
+  if (raw === last.raw) return last.address;
+  const address = clients.get(raw, (t) => {
     const a = parseClient(t);
     return a ? a.toString() : t;
   });
+  last = { raw, address };
+  return address;
 }
+
+/** The last client address text read, and what it gave. */
+let last: { readonly raw: string; readonly address: string } = { raw: '', address: '' };
 
 /**
  * Client address texts by the text received: a gateway sees the same few clients on every

@@ -39,29 +39,42 @@ export class Limits {
 
   /** @param consumers who the request counts against: the API key's consumer and the client certificate's, each on its own plan */
   check(route: RouteSpec, consumers: readonly PlanHolder[], now: number): LimitOutcome {
-    for (const [limiter, key, refusal, scope] of this.steps(route, consumers)) {
-      if (!limiter) continue;
-      const r = limiter.take(key, now);
-      if (!r.ok) return { ok: false, refusal, retryAfterSeconds: r.retryAfterSeconds, scope };
+    for (const c of consumers) {
+      const r = this.planRate.get(c.plan)?.take(c.name, now);
+      if (r && !r.ok) return { ok: false, refusal: 'rateLimited', retryAfterSeconds: r.retryAfterSeconds, scope: 'plan' };
+      const q = this.planQuota.get(c.plan)?.take(c.name, now);
+      if (q && !q.ok) return { ok: false, refusal: 'quotaExceeded', retryAfterSeconds: q.retryAfterSeconds, scope: 'plan' };
     }
-    return { ok: true };
+    for (const [limiter, key, scope] of this.routeSteps(route)) {
+      const r = limiter.take(key, now);
+      if (!r.ok) return { ok: false, refusal: 'rateLimited', retryAfterSeconds: r.retryAfterSeconds, scope };
+    }
+    return OK;
   }
 
   /** True when some limit counts this request (the access log's `rateLimit: allowed` rather than `none`). */
   applies(route: RouteSpec, consumers: readonly PlanHolder[]): boolean {
-    return this.steps(route, consumers).some(([limiter]) => limiter !== undefined);
+    return this.routeSteps(route).length > 0 || consumers.some((c) => this.planRate.has(c.plan) || this.planQuota.has(c.plan));
   }
 
-  /** The limiters a request passes, in order. */
-  private steps(route: RouteSpec, consumers: readonly PlanHolder[]): [RateLimiter | undefined, string, Refusal, LimitScope][] {
-    const steps: [RateLimiter | undefined, string, Refusal, LimitScope][] = [];
-    for (const consumer of consumers) {
-      steps.push([this.planRate.get(consumer.plan), consumer.name, 'rateLimited', 'plan']);
-      steps.push([this.planQuota.get(consumer.plan), consumer.name, 'quotaExceeded', 'plan']);
+  /** Per route id: the route's own limiters after the plans', in order (made once per route). */
+  private readonly byRoute = new Map<string, readonly RouteStep[]>();
+
+  /** The limiters every request to `route` passes after its consumers' plans: the route's rate limit, and the stage throttle (on AWS only without a route limit). */
+  private routeSteps(route: RouteSpec): readonly RouteStep[] {
+    let steps = this.byRoute.get(route.id);
+    if (!steps) {
+      const list: RouteStep[] = [];
+      const routeLimit = this.routeRate.get(route.id);
+      if (routeLimit) list.push([routeLimit, route.id, 'route']);
+      if (this.stageRate && !(this.profile === 'aws' && routeLimit)) list.push([this.stageRate, 'stage', 'stage']);
+      this.byRoute.set(route.id, (steps = list));
     }
-    const routeLimit = this.routeRate.get(route.id);
-    steps.push([routeLimit, route.id, 'rateLimited', 'route']);
-    if (!(this.profile === 'aws' && routeLimit)) steps.push([this.stageRate, 'stage', 'rateLimited', 'stage']);
     return steps;
   }
 }
+
+/** A limiter, the key it counts under, and whose limit it is. */
+type RouteStep = readonly [RateLimiter, string, LimitScope];
+
+const OK: LimitOutcome = Object.freeze({ ok: true });

@@ -20,15 +20,23 @@ function decode(s: string): string | undefined {
   }
 }
 
-/** Matches request path parts against a template; undefined when it does not match. */
+/**
+ * Matches request path parts against a template; undefined when it does not match. The params
+ * object is made at the first parameter (a template the path fails on its literals makes none).
+ */
 function matchSegments(segments: readonly PathSegment[], parts: readonly string[]): Record<string, string> | undefined {
-  const params: Record<string, string> = {};
+  // Without a greedy parameter (only ever the last segment) the counts must agree.
+  const last = segments[segments.length - 1];
+  if (segments.length !== parts.length && !(last?.kind === 'param' && last.greedy)) return undefined;
+  let params: Record<string, string> | undefined;
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i];
     if (s.kind === 'literal') {
-      if (parts[i] === undefined || decode(parts[i]) !== decode(s.value)) return undefined;
+      // Equal texts decode equal; only different ones need decoding to compare.
+      if (parts[i] === undefined || (parts[i] !== s.value && decode(parts[i]) !== decode(s.value))) return undefined;
       continue;
     }
+    params ??= {};
     if (s.greedy) {
       const rest = parts.slice(i);
       // A greedy parameter needs at least one non-empty segment, as on API Gateway ({proxy+}).
@@ -44,7 +52,7 @@ function matchSegments(segments: readonly PathSegment[], parts: readonly string[
     if (v === undefined || v === '') return undefined;
     params[s.name] = v;
   }
-  return segments.length === parts.length ? params : undefined;
+  return segments.length === parts.length ? (params ?? {}) : undefined;
 }
 
 /** What a version selector (RouteSpec.select) reads: headers by lower-case name, and the query. */
@@ -75,31 +83,34 @@ export interface Matcher {
 export function createMatcher(spec: GatewaySpec): Matcher {
   const base = basePrefix(spec.basePath);
   const routes = precedenceOrder(spec.routes);
+  const baseSlash = base + '/';
   const relative = (path: string): string[] | undefined => {
-    if (base && path !== base && !path.startsWith(base + '/')) return undefined;
+    if (base && path !== base && !path.startsWith(baseSlash)) return undefined;
     const rest = path.slice(base.length);
-    return rest === '' || rest === '/' ? [] : rest.replace(/^\//, '').split('/');
+    return rest === '' || rest === '/' ? [] : (rest[0] === '/' ? rest.slice(1) : rest).split('/');
   };
-  const candidates = (path: string): RouteMatch[] => {
+  /** The routes whose template matches the path, in precedence order; with `selectors`, only those it selects. */
+  const candidates = (path: string, selectors?: Selectors | null): RouteMatch[] => {
     const parts = relative(path);
     if (!parts) return [];
     const out: RouteMatch[] = [];
     for (const route of routes) {
       const params = matchSegments(route.segments, parts);
-      if (params) out.push({ route, params });
+      if (params && (selectors === null || selected(route, selectors))) out.push({ route, params });
     }
     return out;
   };
   return {
     match(method, path, selectors) {
-      const all = candidates(path).filter((c) => selected(c.route, selectors));
+      const all = candidates(path, selectors);
       if (all.length === 0) return undefined;
+      if (all.length === 1) return all[0].route.method === method || all[0].route.method === 'ANY' ? all[0] : { methodNotAllowed: true };
       // The best template wins first; among routes on that template an exact method beats ANY.
       const best = all.filter((c) => compareTemplates(c.route.segments, all[0].route.segments) === 0);
       return best.find((c) => c.route.method === method) ?? best.find((c) => c.route.method === 'ANY') ?? all.find((c) => c.route.method === method || c.route.method === 'ANY') ?? { methodNotAllowed: true };
     },
     methodsFor(path) {
-      return [...new Set(candidates(path).map((c) => c.route.method))];
+      return [...new Set(candidates(path, null).map((c) => c.route.method))];
     },
   };
 }

@@ -3,9 +3,10 @@
  * override, else the stage's URL, else the spec's; weighted targets are picked by smooth weighted
  * round-robin, so a run's split is exact and repeatable.
  */
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { GatewaySpec, HttpBackendSpec } from '../lib/model/types';
 import type { CanarySplit } from './canary';
+import { HOP, hopHeaders } from '../lib/runtime/transform/response';
 
 export interface HttpResponse {
   readonly status: number;
@@ -20,18 +21,65 @@ export class BackendError extends Error {
   }
 }
 
+/**
+ * Where a request to `base` + `pathAndQuery` goes, as undici's `request(url)` splits a URL it
+ * parses: the origin, and the path with the query. `base` is parsed once and remembered (a few
+ * base URLs per gateway); `pathAndQuery` is already a parsed URL's path and query (dev/transform.ts),
+ * which no concatenation to the base's path changes, so it is not parsed again. A base with a
+ * query, fragment or credentials, or a path ending in `/`, and a path and query not starting with
+ * `/`, are left to the whole parse (`new URL(base + pathAndQuery)`, as before).
+ */
+export class RequestTargets {
+  private readonly bases = new Map<string, { origin: string; path: string } | null>();
+
+  /** @param size base URLs remembered; the map starts over when it is full. @default 256 */
+  constructor(private readonly size = 256) {}
+
+  /** How many base URLs are remembered now. */
+  get remembered(): number {
+    return this.bases.size;
+  }
+
+  of(base: string, pathAndQuery: string): { origin: string; path: string } {
+    let b = this.bases.get(base);
+    if (b === undefined) {
+      const u = new URL(base);
+      // A path left ending in `/` (a dot segment resolved) would join as `//`: the whole parse.
+      b = u.search || u.hash || u.username || u.password || (u.protocol !== 'http:' && u.protocol !== 'https:') || (u.pathname !== '/' && u.pathname.endsWith('/')) ? null : { origin: u.origin, path: u.pathname === '/' ? '' : u.pathname };
+      if (this.bases.size >= this.size) this.bases.clear();
+      this.bases.set(base, b);
+    }
+    if (b && pathAndQuery.startsWith('/')) return { origin: b.origin, path: b.path + pathAndQuery };
+    const u = new URL(base + pathAndQuery);
+    return { origin: u.origin, path: u.search ? `${u.pathname}${u.search}` : u.pathname };
+  }
+}
+
 export class HttpProxy {
   private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+  private readonly targets = new RequestTargets();
 
-  async send(url: string, init: { method: string; headers: Record<string, string>; body?: Buffer; timeoutMs: number }): Promise<HttpResponse> {
+  /** Sends to `base` (a backend's base URL, no trailing slash) + `pathAndQuery`. */
+  async send(base: string, pathAndQuery: string, init: { method: string; headers: Record<string, string>; body?: Buffer; timeoutMs: number }): Promise<HttpResponse> {
     try {
       const hasBody = init.body && init.body.length && init.method !== 'GET' && init.method !== 'HEAD';
+      const { origin, path } = this.targets.of(base, pathAndQuery);
+      // The agent's own request (what undici's request(url) calls after parsing the URL), and
       // undici's own timers, not an AbortSignal: a signal per request costs more than the rest of the call.
-      const r = await request(url, { method: init.method as 'GET', headers: init.headers, body: hasBody ? init.body : undefined, dispatcher: this.agent, headersTimeout: init.timeoutMs, bodyTimeout: init.timeoutMs });
+      const r = await this.agent.request({ origin, path, method: init.method as 'GET', headers: init.headers, body: hasBody ? init.body : undefined, headersTimeout: init.timeoutMs, bodyTimeout: init.timeoutMs });
       // One read of the whole body (no async iterator per response, no chunk list to concatenate).
       const body = Buffer.from(await r.body.arrayBuffer());
+      // Without the hop-by-hop headers (the transform code's own rule, which would delete them
+      // from this object next: deleting leaves it a slow dictionary for every later read and copy).
+      const h = r.headers;
+      const connection = h.connection;
+      // `Connection: keep-alive` (Node's usual) names a header already in the fixed set: that set.
+      const hop = connection === undefined || connection === 'keep-alive' ? HOP : hopHeaders({ connection: Array.isArray(connection) ? connection.join(', ') : connection });
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      for (const k in h) {
+        const v = h[k];
+        if (v !== undefined && !hop.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
       return { status: r.statusCode, headers, body };
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -62,15 +110,18 @@ export class BackendResolver {
     const o = this.overrides[name];
     if (o) return this.trimmed(o);
     const canary = this.canary?.pick(name, headers);
-    if (canary) return canary.replace(/\/+$/, '');
+    if (canary) return this.trimmed(canary);
     const stageUrl = this.spec.stages[this.stage]?.backends[name]?.url;
-    if (stageUrl) return stageUrl.replace(/\/+$/, '');
+    if (stageUrl) return this.trimmed(stageUrl);
     const b = this.spec.backends[name] as HttpBackendSpec;
-    if (b.url) return b.url.replace(/\/+$/, '');
-    return this.pick(name, b.targets!).replace(/\/+$/, '');
+    if (b.url) return this.trimmed(b.url);
+    return this.trimmed(this.pick(name, b.targets!));
   }
 
-  /** Override URLs without their trailing slashes, trimmed once each (every call to the backend reads one). */
+  /**
+   * Base URLs without their trailing slashes, trimmed once each (every call to a backend reads
+   * one). The texts are the spec's and the overrides': a fixed, small set.
+   */
   private readonly trims = new Map<string, string>();
 
   private trimmed(url: string): string {

@@ -43,7 +43,8 @@ import { BackendResolver, HttpProxy } from './proxy';
 import { liveViewEndpoint } from './live-view/endpoints';
 import { DevMetrics } from './metrics/envoy-metrics';
 import { EXPOSITION_CONTENT_TYPE } from './metrics/exposition';
-import { createDevTransformer, type DevTransformer } from './transform';
+import { createDevTransformer, proxyEvent, type DevTransformer } from './transform';
+import { requestUrl } from './plain-url';
 import { bodyLimit, createValidator, type RequestValidator } from './validation';
 import { unknownStageMessage } from '../lib/model/stages';
 import { CanarySplit, seededRandom } from './canary';
@@ -235,6 +236,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     stage,
     clock,
     matcher: createMatcher(spec),
+    templates: new Map(spec.routes.map((r) => [r, basePrefix(spec.basePath) + r.path])),
     auth: new RouteAuth(spec, profile, jwt, keys, functions, alternativeJwts(spec, { clock, jwksUris, stage, leniency })),
     limits: new Limits(spec, stage, profile),
     validator: createValidator(profile, spec.components),
@@ -247,7 +249,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     keys,
     functions,
     transformer: createDevTransformer(spec, {
-      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend, init.headers) + pathAndQuery, llmHeaders[backend] ? { ...init, headers: { ...init.headers, ...llmHeaders[backend] } } : init),
+      http: (backend, pathAndQuery, init) => proxy.send(resolver.base(backend, init.headers), pathAndQuery, llmHeaders[backend] ? { ...init, headers: { ...init.headers, ...llmHeaders[backend] } } : init),
       invoke: async (binding, event) => {
         const fn = functions.get(binding);
         if (!fn) throw new Error(`function ${binding} is not bound`);
@@ -344,13 +346,23 @@ interface Pipeline {
   readonly keys: ConsumerKey[];
   readonly functions: Map<string, FunctionHandler>;
   readonly transformer: DevTransformer;
+  /** Each route's path template with the base path (`/v1/pets/{id}`): the log's pathTemplate, the function event's resource. */
+  readonly templates: ReadonlyMap<RouteSpec, string>;
+}
+
+/** Route `r`'s path template with the base path, made at start (a route of the spec always has one). */
+function template(p: Pipeline, r: RouteSpec): string {
+  return p.templates.get(r) ?? basePrefix(p.spec.basePath) + r.path;
 }
 
 export type { DispatchAnswer, DispatchRequest };
 
-function send(res: ServerResponse, r: { status: number; headers: Record<string, string>; body: string | Buffer }, head = false): void {
+/** Writes the answer; `own` says `r.headers` is the caller's own copy, which takes Content-Length itself (no other copy). */
+function send(res: ServerResponse, r: { status: number; headers: Record<string, string>; body: string | Buffer }, head = false, own = false): void {
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
-  res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length) });
+  const headers = own ? r.headers : { ...r.headers };
+  headers['content-length'] = String(body.length);
+  res.writeHead(r.status, headers);
   res.end(head ? undefined : body);
 }
 
@@ -424,9 +436,18 @@ class Exchange implements ExchangeInit {
 
 const NONE: readonly string[] = Object.freeze([]);
 
+/** The last time written as ISO 8601 text, and its text: requests close together share the millisecond. */
+let lastTime = { ms: NaN, iso: '' };
+
+/** `ms` as `new Date(ms).toISOString()` gives it. */
+function isoTime(ms: number): string {
+  if (ms !== lastTime.ms) lastTime = { ms, iso: new Date(ms).toISOString() };
+  return lastTime.iso;
+}
+
 /** The access record of an answered exchange; built field by field, in the record's key order, with no spread (each one copied the record). */
 function record(p: Pipeline, x: Exchange, status: number, bytesOut: number, refused?: Refusal, reason?: string): AccessRecord {
-  const r: { -readonly [K in keyof AccessRecord]: AccessRecord[K] } = { seq: p.accessLog.nextSeq(), requestId: x.requestId, time: new Date(x.receivedAt).toISOString(), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit } as AccessRecord;
+  const r: { -readonly [K in keyof AccessRecord]: AccessRecord[K] } = { seq: p.accessLog.nextSeq(), requestId: x.requestId, time: isoTime(x.receivedAt), method: x.method, path: x.path, routeId: x.routeId, pathTemplate: x.pathTemplate, status, latencyMs: performance.now() - x.started, consumer: x.consumer, plan: x.plan, authOutcome: x.authOutcome, authorizers: x.authorizers, rateLimit: x.rateLimit } as AccessRecord;
   if (x.limitScope) r.limitScope = x.limitScope;
   r.clientIp = x.clientIp;
   r.userAgent = x.userAgent;
@@ -443,6 +464,7 @@ function record(p: Pipeline, x: Exchange, status: number, bytesOut: number, refu
 }
 
 function finish(p: Pipeline, x: Exchange, r: { status: number; headers: Record<string, string>; body: string | Buffer }, refused?: Refusal, reason?: string): void {
+  // The exchange's own copy (r.headers may be a cached answer's): CORS and Content-Length go on it.
   const headers = { ...r.headers };
   if (p.spec.cors) cors.decorate(p.spec.cors, x.origin, headers);
   const head = x.method === 'HEAD';
@@ -469,15 +491,15 @@ function verifiedCertificate(req: IncomingMessage): string | undefined {
 /** One HTTP request through the pipeline; `certificateRefused` (the reason) answers it 401 before anything else. */
 async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, certificateRefused?: string): Promise<void> {
   const started = performance.now();
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url ?? '/');
   if (!certificateRefused) {
-    if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, url);
+    if (url.pathname.startsWith(ADMIN)) return admin(p, req, res, new URL(req.url ?? '/', 'http://localhost'));
     const alias = adminAlias(p, url.pathname);
-    if (alias) return admin(p, req, res, new URL(alias, url));
+    if (alias) return admin(p, req, res, new URL(alias, new URL(req.url ?? '/', 'http://localhost')));
   }
   const headers = flatHeaders(req);
   const x = new Exchange(p, headers, {
-    send: (r, head) => send(res, r, head),
+    send: (r, head) => send(res, r, head, true),
     headerLines: (name) => headerLineCount(req.rawHeaders, name),
     target: req.url ?? '/',
     started,
@@ -513,7 +535,7 @@ async function matched(p: Pipeline, x: Exchange, headers: Record<string, string>
   if (!m) return refuse(p, x, 'noRoute');
   if ('methodNotAllowed' in m) return refuse(p, x, 'methodNotAllowed');
   x.routeId = m.route.id;
-  x.pathTemplate = basePrefix(p.spec.basePath) + m.route.path;
+  x.pathTemplate = template(p, m.route);
   if (m.route.cache) x.cacheHit = false;
   const b = await body(bodyLimit(p.profile, m.route));
   if (b === 'tooLarge') return refuse(p, x, 'tooLarge');
@@ -546,9 +568,9 @@ async function dispatch(p: Pipeline, r: DispatchRequest): Promise<DispatchAnswer
 
 async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer): Promise<void> {
   const r = m.route;
-  const resource = basePrefix(p.spec.basePath) + r.path;
-  const fnRequest = (caller?: Caller): FunctionRequest => ({ method: x.method, path: x.path, resource, headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: caller?.context, sourceIp: x.clientIp });
-  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: x.headerLines, functionRequest: () => fnRequest() });
+  // What a custom authorizer's function gets (made only when one is called).
+  const functionRequest = (): FunctionRequest => ({ method: x.method, path: x.path, resource: template(p, r), headers, query, params: m.params, body, stage: p.stage, stageVariables: p.spec.stages[p.stage].variables, authorizer: undefined, sourceIp: x.clientIp });
+  const auth = await p.auth.check(r, { method: x.method, path: x.path, headers, query, headerLines: x.headerLines, functionRequest });
   if (!auth.ok) {
     x.authOutcome = auth.refusal === 'forbiddenScope' ? 'forbidden' : 'unauthenticated';
     return refuse(p, x, auth.refusal, { ...jwtContext(p.spec, r, headers), requestUrl: `http://${headers.host ?? '127.0.0.1'}${x.target}` });
@@ -560,7 +582,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const consumer = caller.consumer ? { name: caller.consumer, plan: p.spec.consumers[caller.consumer].plan } : undefined;
   // Behind mutual TLS a certificate consumer's certificate counts against its plan too, on every route.
   const certified = consumerOfCertificate(p.spec, p.stage, x.clientCertSha256);
-  const holders = [consumer, certified].filter((c): c is PlanHolder => c !== undefined);
+  const holders: readonly PlanHolder[] = consumer && certified ? [consumer, certified] : consumer ? [consumer] : certified ? [certified] : NO_HOLDERS;
   if (!consumer && certified) x.consumer = certified.name;
   x.plan = consumer?.plan ?? certified?.plan ?? null;
   const limit = p.limits.check(r, holders, p.clock.now());
@@ -572,8 +594,9 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   x.rateLimit = p.limits.applies(r, holders) ? 'allowed' : 'none';
   const valid = p.validator.check(r, { query, headers, body, params: m.params });
   if (!valid.ok) return refuse(p, x, valid.refusal, { detail: valid.detail });
-  const owner: BudgetOwner = { consumer: caller.consumer, principal: caller.principal, credential: (caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined) ?? headers.authorization, clientIp: x.clientIp };
-  const tokens = p.tokens.admit(r.backend, owner, body, p.clock.now());
+  // Whose token budget the call counts against, where the backend has one (an LLM's token limit).
+  const owner: BudgetOwner | undefined = p.tokens.limitOf(r.backend) && { consumer: caller.consumer, principal: caller.principal, credential: (caller.consumer ? p.keys.find((k) => k.consumer === caller.consumer)?.key : undefined) ?? headers.authorization, clientIp: x.clientIp };
+  const tokens = owner ? p.tokens.admit(r.backend, owner, body, p.clock.now()) : ADMITTED;
   if (!tokens.ok) {
     // The profile's rate-limit answer, with Retry-After on every profile (APIM's llm-token-limit sends it).
     const over = refusalOf(p, 'rateLimited', { clientIp: x.clientIp, retryAfterSeconds: tokens.retryAfterSeconds, limitScope: 'route', requestId: x.requestId });
@@ -595,7 +618,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const out = await backend(p, x, r, m, headers, query, body, caller);
   // A mock answers in the gateway: no backend was waited for.
   if (p.spec.backends[r.backend].type !== 'mock') x.backendLatencyMs = performance.now() - called;
-  if (p.tokens.limitOf(r.backend) && out.status < 400) p.tokens.charge(r.backend, owner, body, out, p.clock.now());
+  if (owner && out.status < 400) p.tokens.charge(r.backend, owner, body, out, p.clock.now());
   if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
   finish(p, x, out, out.refusal, out.refusal ? refusalReason(out.refusal) : undefined);
 }
@@ -609,25 +632,42 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...lower(b.headers), ...lower(r.transform?.response?.setHeaders) }, body: Buffer.from(text) };
   }
   if (b.type === 'function' && !p.functions.has(b.binding)) return { ...asBuffer(refusalOf(p, 'badGateway', { requestId: x.requestId })), refusal: 'badGateway' };
-  const multi: Record<string, string[]> = {};
-  for (const [k, v] of query.entries()) (multi[k] ??= []).push(v);
-  const out = await p.transformer.run(r, {
-    method: x.method,
+  // A query-less call to an HTTP backend shares one empty map (the generated code only reads them);
+  // a function gets maps of its own, which its code may change.
+  let single: Record<string, string> = NO_QUERY;
+  let multi: Record<string, string[]> = NO_MULTI_QUERY;
+  if (query.size > 0 || b.type === 'function') {
+    single = {};
+    multi = {};
+    for (const [k, v] of query) {
+      single[k] = v;
+      (multi[k] ??= []).push(v);
+    }
+  }
+  const event = proxyEvent(r, {
+    httpMethod: x.method,
     path: x.path,
     headers,
-    queryStringParameters: Object.fromEntries(query.entries()),
+    queryStringParameters: single,
     multiValueQueryStringParameters: multi,
     pathParameters: m.params,
     stageVariables: p.spec.stages[p.stage].variables,
     requestContext: { authorizer: caller.context, identity: { sourceIp: x.clientIp } },
     body: body.length ? body.toString('base64') : null,
     isBase64Encoded: body.length > 0,
-    binding: b.type === 'function' ? b.binding : undefined,
   });
+  const out = await p.transformer.run(r, event, b.type === 'function' ? b.binding : undefined);
   if (out.failure) return { ...asBuffer(refusalOf(p, out.failure, { requestId: x.requestId })), refusal: out.failure };
   const res = out.result;
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8') };
 }
+
+const NO_HOLDERS: readonly PlanHolder[] = Object.freeze([]);
+/** What TokenBudgets.admit answers for a backend without a token limit. */
+const ADMITTED = { ok: true, estimate: 0 } as const;
+
+const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_MULTI_QUERY: Record<string, string[]> = Object.freeze({}) as Record<string, string[]>;
 
 function asBuffer(r: GatewayResponse): { status: number; headers: Record<string, string>; body: Buffer } {
   return { ...r, body: Buffer.from(r.body) };

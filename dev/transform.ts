@@ -3,7 +3,8 @@
  * every proxied route (HTTP or function backend) goes through `createTransformer` with a
  * configuration mirroring the AWS compiler's, and a transport that sends with the dev proxy and
  * runs function bindings in-process. Header, query, path and body transforms and redaction are
- * therefore the deployed code's.
+ * therefore the deployed code's. (dev/proxy.ts reads one rule of it, hopHeaders, to leave the
+ * hop-by-hop headers out of a backend's answer before this code would delete them.)
  */
 import { transformSteps } from '../providers/aws/routes/transform';
 import type { GatewaySpec, RouteSpec } from '../lib/model/types';
@@ -13,6 +14,7 @@ import { BackendError } from './proxy';
 import { withRetries } from './retry';
 import type { RetrySpec } from '../lib/model/retry';
 import { backendPathTemplate } from '../lib/model/rewrite';
+import { isPlainPath } from './plain-url';
 
 /** Host of the placeholder URL a route's target carries; the transport resolves it per call. */
 const PLACEHOLDER = '.backend.anygate.invalid';
@@ -47,9 +49,42 @@ function transformRoute(route: RouteSpec, spec: GatewaySpec): TransformRoute {
 }
 
 export interface DevTransformer {
-  /** Runs the route's request through transforms, backend and response transforms. */
-  run(route: RouteSpec, event: Omit<ProxyEvent, 'resource' | 'httpMethod'> & { method: string; binding?: string }): Promise<TransformOutcome>;
+  /**
+   * Runs the route's request through transforms, backend and response transforms. `event` is the
+   * proxy event as the caller builds it, `resource` the route's id (use `proxyEvent`); `binding`
+   * names the function of a function backend (its stage variable, on a copy of the event's).
+   */
+  run(route: RouteSpec, event: ProxyEvent, binding?: string): Promise<TransformOutcome>;
 }
+
+/**
+ * The proxy event of a call to `route`: `resource` is the route's id (what the transformer looks
+ * the route up by). Built in one literal: one shape for every call, no rest or spread copies.
+ */
+export function proxyEvent(route: RouteSpec, e: Omit<ProxyEvent, 'resource'>): ProxyEvent {
+  return { resource: route.id, path: e.path, httpMethod: e.httpMethod, headers: e.headers, multiValueQueryStringParameters: e.multiValueQueryStringParameters, queryStringParameters: e.queryStringParameters, pathParameters: e.pathParameters, stageVariables: e.stageVariables, requestContext: e.requestContext, body: e.body, isBase64Encoded: e.isBase64Encoded };
+}
+
+/**
+ * The backend name and the path and query of a URL the generated code built on a route's
+ * placeholder target (`http://<backend>.backend.anygate.invalid/path?query`), as `new URL` gives
+ * them (host lower-cased; path and query as parsed). Without a parse where the text is already
+ * what a parse would give: a lower-case ASCII host, and a path and query of characters no URL
+ * parser changes, with no dot segment (`/.`, `%2e`) to resolve; anything else is parsed.
+ */
+export function placeholderTarget(url: string): { backend: string; pathAndQuery: string } {
+  if (url.startsWith('http://')) {
+    const slash = url.indexOf('/', 7);
+    const host = slash < 0 ? url.slice(7) : url.slice(7, slash);
+    const rest = slash < 0 ? '' : url.slice(slash);
+    if (host.endsWith(PLACEHOLDER) && PLAIN_HOST.test(host) && isPlainPath(rest)) return { backend: host.slice(0, -PLACEHOLDER.length), pathAndQuery: rest };
+  }
+  const u = new URL(url);
+  return { backend: u.hostname.endsWith(PLACEHOLDER) ? u.hostname.slice(0, -PLACEHOLDER.length) : '', pathAndQuery: u.pathname + u.search };
+}
+
+/** A host `new URL` leaves as it is (no upper case, no IDNA, no port or credentials). */
+const PLAIN_HOST = /^[a-z0-9._-]+$/;
 
 /**
  * `retryNoAnswer` false (the azure profile): a try with no answer is not retried, as API
@@ -65,11 +100,10 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport,
   type Store = { failure?: 'timeout' | 'badGateway'; retry?: RetrySpec };
   const perRequest = (store: Store): Transport => ({
     async http(url, init) {
-      const u = new URL(url);
-      const backend = u.hostname.endsWith(PLACEHOLDER) ? u.hostname.slice(0, -PLACEHOLDER.length) : '';
+      const { backend, pathAndQuery } = placeholderTarget(url);
       try {
         // The route's retries (dev/retry.ts); the failure recorded is the last try's.
-        return await withRetries(store.retry, () => transport.http(backend, u.pathname + u.search, init), undefined, retryNoAnswer);
+        return await withRetries(store.retry, () => transport.http(backend, pathAndQuery, init), undefined, retryNoAnswer);
       } catch (e) {
         store.failure = e instanceof BackendError ? e.kind : 'badGateway';
         throw e;
@@ -91,9 +125,9 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport,
     return { store, run: createTransformer(config, perRequest(store)) };
   };
   return {
-    async run(route, e) {
-      const { method, binding, ...rest } = e;
-      const event: ProxyEvent = { ...rest, resource: route.id, httpMethod: method, stageVariables: { ...(e.stageVariables ?? {}), ...(binding ? { [FN_VARIABLE]: binding } : {}) } };
+    async run(route, e, binding) {
+      // A copy of the stage variables where the binding is added (never the spec's own object).
+      const event = binding ? proxyEvent(route, { ...e, stageVariables: { ...e.stageVariables, [FN_VARIABLE]: binding } }) : e;
       const t = free.pop() ?? make();
       t.store.failure = undefined;
       t.store.retry = route.retry;

@@ -94,13 +94,14 @@ export class DevMetrics {
     const codeClass = CODE_CLASS[Math.floor(r.status / 100)] ?? String(Math.floor(r.status / 100));
     const d = (this.downstream ??= { total: this.f.downstreamRequests.bind(this.hcm), time: this.f.downstreamTime.bind(this.hcm), byClass: new Map() });
     d.total.inc();
-    once(d.byClass, codeClass, () => this.f.downstreamRequestsByClass.bind({ ...this.hcm, [M.downstreamRequestsByClass.labels[1]]: codeClass })).inc();
+    // The series in hand first: the function making one is made only when it is missing.
+    (d.byClass.get(codeClass) ?? once(d.byClass, codeClass, () => this.f.downstreamRequestsByClass.bind({ ...this.hcm, [M.downstreamRequestsByClass.labels[1]]: codeClass }))).inc();
     d.time.observe(r.latencyMs);
     if (r.routeId !== null && r.backendLatencyMs !== null) {
       const c = this.upstream(r.routeId);
       (c.total ??= this.f.upstreamRequests.bind(c.labels)).inc();
-      once(c.byClass, codeClass, () => this.f.upstreamRequestsByClass.bind({ ...c.labels, [M.upstreamRequestsByClass.labels[1]]: codeClass })).inc();
-      once(c.byCode, r.status, () => this.f.upstreamRequestsByCode.bind({ ...c.labels, [M.upstreamRequestsByCode.labels[1]]: String(r.status) })).inc();
+      (c.byClass.get(codeClass) ?? once(c.byClass, codeClass, () => this.f.upstreamRequestsByClass.bind({ ...c.labels, [M.upstreamRequestsByClass.labels[1]]: codeClass }))).inc();
+      (c.byCode.get(r.status) ?? once(c.byCode, r.status, () => this.f.upstreamRequestsByCode.bind({ ...c.labels, [M.upstreamRequestsByCode.labels[1]]: String(r.status) }))).inc();
       (c.time ??= this.f.upstreamTime.bind(c.labels)).observe(r.backendLatencyMs);
     }
     if (r.limitScope === 'plan' && r.routeId !== null) this.f.globalRateLimited.inc(this.cluster(r.routeId));
