@@ -16,6 +16,7 @@ import { envName } from '../../dev/consumers';
 import { stateDir } from '../../dev/local-state';
 import { ADMIN_TOKEN_HEADER, newAdminToken } from '../../dev/admin-guard';
 import { plural } from './context';
+import { lineBatch } from './line-batch';
 import { basePrefix } from '../../lib/model/path';
 
 export interface DevFlags {
@@ -89,7 +90,17 @@ function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec
 }
 
 /** Runs until SIGINT/SIGTERM or `signal` aborts; resolves to the exit code. */
-export async function cmdDev(file: string, flags: DevFlags, io: Io, signal?: AbortSignal): Promise<number> {
+export async function cmdDev(file: string, flags: DevFlags, direct: Io, signal?: AbortSignal): Promise<number> {
+  // Access-log lines arrive once per request: written once per event-loop turn (line-batch.ts).
+  const io = lineBatch(direct);
+  try {
+    return await serve(file, flags, io, signal);
+  } finally {
+    io.flush();
+  }
+}
+
+async function serve(file: string, flags: DevFlags, io: Io, signal?: AbortSignal): Promise<number> {
   if (flags.clock !== undefined && flags.clock !== 'virtual' && flags.clock !== 'wall') throw new DevUsageError(`--clock ${JSON.stringify(flags.clock)}: use virtual or wall`);
   if (flags.accessLog !== undefined && flags.accessLog !== 'text' && flags.accessLog !== 'json') throw new DevUsageError(`--access-log ${JSON.stringify(flags.accessLog)}: use text or json`);
   const profile = parseProfile(flags.profile);
