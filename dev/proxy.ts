@@ -74,7 +74,7 @@ export class HttpProxy {
       const h = r.headers;
       const connection = h.connection;
       // `Connection: keep-alive` (Node's usual) names a header already in the fixed set: that set.
-      const hop = connection === undefined || connection === 'keep-alive' ? HOP : hopHeaders({ connection: Array.isArray(connection) ? connection.join(', ') : connection });
+      const hop = connection === undefined ? HOP : hopHeaders({ connection: Array.isArray(connection) ? connection.join(', ') : connection });
       const headers: Record<string, string> = {};
       for (const k in h) {
         const v = h[k];

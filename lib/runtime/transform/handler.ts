@@ -18,9 +18,6 @@ export { lambdaTransport, nodeHttp, type HttpAnswer, type HttpInit, type Transpo
 
 export type { ProxyEvent } from './event';
 
-// Also not forwarded: the client's accept-encoding (the function would only decompress again).
-const dropped = (headers: Record<string, string>): Set<string> => new Set([...hopHeaders(headers), 'accept-encoding']);
-
 function dig(v: unknown, path: string): unknown {
   for (const p of path.split('.')) {
     if (!v || typeof v !== 'object') return undefined;
@@ -77,8 +74,9 @@ function buildRequest(route: TransformRoute, event: ProxyEvent, headers: Record<
   const { render, renderJson } = renderer(route, event, headers, parts);
   const req = route.request;
   const outHeaders: Record<string, string> = {};
-  const drop = dropped(headers);
-  for (const [k, v] of Object.entries(headers)) if (!drop.has(k) && !req.removeHeaders.includes(k)) outHeaders[k] = headerValue(v);
+  const hop = hopHeaders(headers);
+  // Nor the client's accept-encoding: the function would only decompress the answer again (response.ts).
+  for (const [k, v] of Object.entries(headers)) if (k !== 'accept-encoding' && !hop.has(k) && !req.removeHeaders.includes(k)) outHeaders[k] = headerValue(v);
   for (const [k, v] of Object.entries(req.setHeaders)) outHeaders[k.toLowerCase()] = headerValue(render(v));
   const query = new URLSearchParams();
   for (const [k, vs] of Object.entries(event.multiValueQueryStringParameters ?? {})) {

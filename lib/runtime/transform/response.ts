@@ -23,8 +23,11 @@ export const HOP = new Set(['host', 'connection', 'content-length', 'transfer-en
  * client could otherwise have a header the gateway set or checked dropped, or one only meant for
  * the gateway passed on). `headers` are lower-case.
  */
-export function hopHeaders(headers: Record<string, string>): Set<string> {
-  const named = (headers.connection ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+export function hopHeaders(headers: Record<string, string>): ReadonlySet<string> {
+  const connection = headers.connection;
+  if (!connection) return HOP;
+  // Most clients send `Connection: keep-alive`, already in the fixed set: no new set for them.
+  const named = connection.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t && !HOP.has(t));
   return named.length ? new Set([...HOP, ...named]) : HOP;
 }
 
