@@ -17,6 +17,8 @@ import { ANY_METHOD_KEYS, importOpenApi } from '../../lib/openapi/import';
 import { toYaml } from '../../lib/openapi/yaml';
 import { viaLintServer } from '../lint-server';
 import { scratch, writeJson } from '../validators';
+import { portabilityOnDocuments } from '../capabilities/documents';
+import { kubernetesOnDocuments } from '../kubernetes/corpus';
 import { corpusDir, corpusEntry, corpusFiles, INVALID } from './corpus';
 import { contractDifferences } from './contract-compare';
 
@@ -173,3 +175,9 @@ describe('OpenAPI corpus: auth mapping', () => {
     expect(e.result.warnings.some((w) => /swagger is written as a number/.test(w.message))).toBe(true);
   });
 });
+
+// Two other areas' checks of every corpus document (and example), registered here so that they read
+// the import this file makes (./corpus.ts corpusImport) in the same process; as test files of their
+// own they shared it only when Jest happened to run them in this file's worker.
+portabilityOnDocuments();
+kubernetesOnDocuments();
