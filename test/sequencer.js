@@ -13,11 +13,11 @@ const SLOWEST_FIRST = [
   'aws/scale.slow.test.ts',
   'adopt/roundtrip.test.ts',
   'capabilities/agreement.test.ts',
+  'openapi/corpus.test.ts', // with the Kubernetes and portability checks of the corpus documents
   'aws/validators.test.ts',
   'dev/conform.test.ts',
   'golden/validators.test.ts',
   'cli/cli.test.ts',
-  'openapi/corpus.test.ts',
   'cli/synth.test.ts',
   'robustness/outputs.test.ts',
   'fuzz/pipeline.test.ts',
