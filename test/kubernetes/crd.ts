@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { tmpdir } from 'node:os';
 import Ajv, { type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -32,12 +31,13 @@ const validators = new Map<string, ValidateFunction | undefined>();
 
 /**
  * ajv's compile of a CRD version (its code generation: 0.1-0.5 s of CPU a kind, 2-3 s for the kinds
- * the suite validates, in each Jest worker of each run) is kept once per machine, as the standalone
- * code ajv writes for that compile (ajv/dist/standalone: the same validation code, with its
- * patterns and runtime helpers), in the OS temp dir. The key is everything the code depends on:
+ * the suite validates, in each Jest worker of each run) is kept once per checkout, as the
+ * standalone code ajv writes for that compile (ajv/dist/standalone: the same validation code, with
+ * its patterns and runtime helpers), in .cache/ (git-ignored; in the checkout rather than the
+ * shared temp dir, since the code is run). The key is everything the code depends on:
  * the CRD file's text, the kind and version, ajv's version and options, and the pattern function.
  */
-const CACHE = path.join(tmpdir(), 'anygate-crd-validators');
+const CACHE = path.join(__dirname, '..', '..', '.cache', 'crd-validators');
 const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
 
 function cachedValidator(text: string, kind: string, version: string, compile: () => ValidateFunction | undefined): ValidateFunction | undefined {
