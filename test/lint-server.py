@@ -18,7 +18,11 @@ import socket
 import sys
 
 UNAVAILABLE = 75  # EX_TEMPFAIL: the caller runs the CLI itself
-IDLE_SECONDS = 300  # a server no test asked for this long stops (teardown also stops it)
+# A server no test asked for this long stops, unless the process that started it (Jest, whose
+# teardown stops it) still runs: on a machine loaded ten times over, a Jest run can go more than
+# five minutes between two lint calls, and every call after the server stopped ran the whole CLI
+# (about 2 s of CPU each; about 30 s over a run).
+IDLE_SECONDS = 300
 
 
 def read_all(conn):
@@ -47,11 +51,14 @@ def serve(sock_path):
     import signal
     import socketserver
 
+    starter = os.getppid()
+
     class Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):
         timeout = IDLE_SECONDS
 
         def handle_timeout(self):
-            self.idle = True
+            # Orphaned (the starter gone: reparented), or started by a process that does not wait on it.
+            self.idle = os.getppid() != starter or starter == 1
 
     def stop(*_):
         if os.path.exists(sock_path):

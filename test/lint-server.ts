@@ -31,7 +31,7 @@ function resolvePython(): string | undefined {
 }
 
 /** The interpreter the setup found (ANYGATE_PYTHON, for the Jest workers), else python3. */
-const python = (): string => process.env.ANYGATE_PYTHON || 'python3';
+export const python = (): string => process.env.ANYGATE_PYTHON || 'python3';
 
 /** Starts the server in the background (it warms up while the first test files load); returns its pid. */
 export function startLintServer(): number | undefined {

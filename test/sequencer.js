@@ -12,11 +12,11 @@ const SLOWEST_FIRST = [
   'package/tarball.slow.test.ts',
   'aws/scale.slow.test.ts',
   'capabilities/agreement.test.ts',
+  'openapi/corpus.test.ts', // with the Kubernetes and portability checks of the corpus documents
   'aws/validators.test.ts',
   'dev/conform.test.ts',
   'golden/validators.test.ts',
   'cli/cli.test.ts',
-  'openapi/corpus.test.ts',
   'cli/synth.test.ts',
   'robustness/outputs.test.ts',
   'fuzz/pipeline.test.ts',

@@ -3,9 +3,11 @@
  * standard, Envoy Gateway v1.9.0) with ajv, plus the CEL rules (x-kubernetes-validations) that
  * anygate's output could break, re-implemented as small checks.
  */
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { existsSync, readFileSync } from 'node:fs';
+import standaloneCode from 'ajv/dist/standalone';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { exactPathProblem } from '../../providers/kubernetes/paths';
@@ -21,10 +23,40 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // read and compiled once per worker. js-yaml reads the CRDs (plain YAML: no anchors, tags or
 // dates) as the `yaml` package does, about 8 times faster.
 // prometheus-operator's CRD writes Go's case-insensitive flag inline (`(?i)abort|warn`), which
-// JavaScript spells as a flag (the CRD puts it after ^).
+// JavaScript spells as a flag (the CRD puts it after ^). `code` names it in ajv's standalone code.
 const goRegExp = Object.assign((pattern: string, flags: string) => (pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags)), { code: 'goRegExp' });
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
+const OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
+const ajv = new Ajv({ ...OPTIONS, code: { regExp: goRegExp, source: true } });
 const validators = new Map<string, ValidateFunction | undefined>();
+
+/**
+ * ajv's compile of a CRD version (its code generation: 0.1-0.5 s of CPU a kind, 2-3 s for the kinds
+ * the suite validates, in each Jest worker of each run) is kept once per checkout, as the
+ * standalone code ajv writes for that compile (ajv/dist/standalone: the same validation code, with
+ * its patterns and runtime helpers), in .cache/ (git-ignored; in the checkout rather than the
+ * shared temp dir, since the code is run). The key is everything the code depends on:
+ * the CRD file's text, the kind and version, ajv's version and options, and the pattern function.
+ */
+const CACHE = path.join(__dirname, '..', '..', '.cache', 'crd-validators');
+const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
+
+function cachedValidator(text: string, kind: string, version: string, compile: () => ValidateFunction | undefined): ValidateFunction | undefined {
+  const key = createHash('sha256').update(JSON.stringify([AJV_VERSION, OPTIONS, goRegExp.toString(), kind, version, text])).digest('hex');
+  const file = path.join(CACHE, `${key}.cjs`);
+  let code = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (code === undefined) {
+    const validate = compile();
+    if (!validate) return undefined;
+    code = standaloneCode(ajv, validate);
+    mkdirSync(CACHE, { recursive: true });
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, file); // whole or absent, for the other worker
+  }
+  const mod = { exports: {} as { default?: ValidateFunction } };
+  new Function('require', 'module', 'exports', 'goRegExp', code)(require, mod, mod.exports, goRegExp);
+  return mod.exports.default;
+}
 
 /** Kubernetes' plural of a kind, as the CRD file names use it (HTTPRoute: httproutes, SecurityPolicy: securitypolicies, Gateway: gateways). */
 const plural = (kind: string) => {
@@ -40,9 +72,13 @@ function validatorOf(group: string, version: string, kind: string): ValidateFunc
   for (const dir of ['gateway-api', 'envoy-gateway', 'envoy-ai-gateway', 'prometheus-operator']) {
     const file = path.join(sharedDir(), 'schemas', 'k8s', dir, `${group}_${plural(kind)}.yaml`);
     if (!existsSync(file)) continue;
-    const crd = load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA }) as any;
-    const v = crd.spec.names.kind === kind ? crd.spec.versions.find((x: any) => x.served && x.name === version) : undefined;
-    if (v) validate = ajv.compile(v.schema.openAPIV3Schema);
+    const text = readFileSync(file, 'utf8');
+    validate =
+      cachedValidator(text, kind, version, () => {
+        const crd = load(text, { schema: CORE_SCHEMA }) as any;
+        const v = crd.spec.names.kind === kind ? crd.spec.versions.find((x: any) => x.served && x.name === version) : undefined;
+        return v ? ajv.compile(v.schema.openAPIV3Schema) : undefined;
+      }) ?? validate;
   }
   validators.set(key, validate);
   return validate;

@@ -15,8 +15,10 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { validateDocument } from '../../lib/openapi/document-validation';
 import { ANY_METHOD_KEYS, importOpenApi } from '../../lib/openapi/import';
 import { toYaml } from '../../lib/openapi/yaml';
-import { viaLintServer } from '../lint-server';
+import { python, viaLintServer } from '../lint-server';
 import { scratch, writeJson } from '../validators';
+import { portabilityOnDocuments } from '../capabilities/documents';
+import { kubernetesOnDocuments } from '../kubernetes/corpus';
 import { corpusDir, corpusEntry, corpusFiles, INVALID } from './corpus';
 import { contractDifferences } from './contract-compare';
 
@@ -90,7 +92,7 @@ describe('OpenAPI corpus: every real document imports, synthesizes and round-tri
     expect(r.code).toBe(0);
   }, 120_000);
 
-  const hasPyYaml = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+  const hasPyYaml = spawnSync(python(), ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
   (hasPyYaml ? it : it.skip)('every imported spec, written as YAML, reads back identically with PyYAML (YAML 1.1) and yaml (1.2)', async () => {
     const dir = scratch('corpus-yaml');
     const files: string[] = [];
@@ -106,7 +108,7 @@ describe('OpenAPI corpus: every real document imports, synthesizes and round-tri
       writeFileSync(files[files.length - 1], text);
       inputs.push(JSON.parse(JSON.stringify(input)));
     }
-    const py = spawnSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps([yaml.safe_load(open(f, encoding="utf-8")) for f in sys.argv[1:]]))', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const py = spawnSync(python(), ['-c', 'import json,sys,yaml; print(json.dumps([yaml.safe_load(open(f, encoding="utf-8")) for f in sys.argv[1:]]))', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(py.stderr).toBe('');
     expect(JSON.parse(py.stdout)).toEqual(inputs);
   }, 120_000);
@@ -173,3 +175,9 @@ describe('OpenAPI corpus: auth mapping', () => {
     expect(e.result.warnings.some((w) => /swagger is written as a number/.test(w.message))).toBe(true);
   });
 });
+
+// Two other areas' checks of every corpus document (and example), registered here so that they read
+// the import this file makes (./corpus.ts corpusImport) in the same process; as test files of their
+// own they shared it only when Jest happened to run them in this file's worker.
+portabilityOnDocuments();
+kubernetesOnDocuments();

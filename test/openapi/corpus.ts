@@ -1,8 +1,9 @@
 /**
  * The OpenAPI corpus, imported, synthesized (pure compilers, every target and stage) and round-tripped
  * once per process: the corpus test and the corpus report share it, and the import alone
- * (corpusImport) is shared with the tests that only need each document's GatewaySpec
- * (test/capabilities/documents.test.ts), when Jest runs them in the same worker.
+ * (corpusImport) is shared with the checks that only need each document's GatewaySpec
+ * (test/capabilities/documents.ts, test/kubernetes/corpus.ts), which the corpus test registers so
+ * that they run in its process.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -14,6 +14,7 @@ import { exportOpenApi } from '../../lib/openapi/export';
 import { importOpenApi } from '../../lib/openapi/import';
 import { formatWarnings, type ImportWarning } from '../../lib/openapi/warnings';
 import { toYaml } from '../../lib/openapi/yaml';
+import { python } from '../lint-server';
 import { scratch } from '../validators';
 
 type Doc = Record<string, any>;
@@ -320,13 +321,13 @@ describe('YAML output for YAML 1.1 and 1.2 parsers', () => {
     expect(text).not.toMatch(/^%YAML/);
   });
 
-  const hasPyYaml = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
+  const hasPyYaml = spawnSync(python(), ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
   (hasPyYaml ? it : it.skip)('anygate import writes YAML that PyYAML (YAML 1.1) reads back identically', async () => {
     const dir = scratch('oas-yaml');
     const f = write(dir, 'api.json', base({ '/books': { get: op('listBooks', { description: tricky, tags: ambiguous }) } }, { info: { title: 'Books', version: '1.0', description: `About\u2028books` }, security: [] }));
     const out = path.join(dir, 'gateway.yaml');
     expect((await cli('import', f, '--out', out)).code).toBe(0);
-    const py = spawnSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1], encoding="utf-8"))))', out], { encoding: 'utf8' });
+    const py = spawnSync(python(), ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1], encoding="utf-8"))))', out], { encoding: 'utf8' });
     expect(py.stderr).toBe('');
     const read = JSON.parse(py.stdout);
     expect(read.routes[0].description).toBe(tricky);

@@ -1,31 +1,35 @@
 /**
  * The suite's lint server (test/lint-server.py) answers as the CLIs do: cfn-lint's parseable
  * findings and exit code, openapi-spec-validator's verdict per file; and with no server the client
- * says so (exit 75), so test/validators.ts runs the CLI instead. A server of this file's own, on a
- * scratch socket: the test waits for its "ready" line, not for a time.
+ * says so (exit 75), so test/validators.ts runs the CLI instead. The suite's own server when the
+ * global setup started one (the same script: starting a second costs ~3 s of CPU, Python importing
+ * both tools and warming cfn-lint); else a server of this file's own, on a scratch socket, whose
+ * "ready" line the test waits for, not a time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { viaLintServer } from '../lint-server';
 import { scratch } from '../validators';
 
 const SCRIPT = path.join(__dirname, '..', 'lint-server.py');
 const dir = scratch('lint-server');
-const socket = path.join(dir, 's.sock');
-let server: ChildProcess;
+const suite = process.env.ANYGATE_LINT_SOCKET;
+const socket = suite && existsSync(suite) ? suite : path.join(dir, 's.sock');
+let server: ChildProcess | undefined;
 
 beforeAll(async () => {
-  server = spawn('python3', [SCRIPT, 'serve', socket], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (socket === suite) return;
+  const own = (server = spawn(process.env.ANYGATE_PYTHON || 'python3', [SCRIPT, 'serve', socket], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let err = '';
-  server.stderr!.on('data', (d) => (err += d));
+  own.stderr!.on('data', (d) => (err += d));
   await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
-    server.on('exit', (code) => reject(new Error(`the lint server stopped (${code}) before it was ready: ${err}`)));
+    own.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
+    own.on('exit', (code) => reject(new Error(`the lint server stopped (${code}) before it was ready: ${err}`)));
   });
 });
-// Waits for the server to end, so its CPU is counted against this file, not the worker's next one.
-afterAll(() => new Promise<void>((resolve) => (server.exitCode !== null || server.signalCode !== null ? resolve() : (server.once('exit', () => resolve()), server.kill('SIGTERM')))));
+// Waits for this file's server to end, so its CPU is counted against this file, not the worker's next one.
+afterAll(() => new Promise<void>((resolve) => (!server || server.exitCode !== null || server.signalCode !== null ? resolve() : (server.once('exit', () => resolve()), server.kill('SIGTERM')))));
 
 describe('the lint server', () => {
   const bad = path.join(dir, 'bad.template.json');
@@ -50,7 +54,7 @@ describe('the lint server', () => {
   });
 
   it('without a server the client exits 75 (validators.ts then runs the CLI)', () => {
-    const r = spawnSync('python3', ['-S', SCRIPT, 'call', path.join(dir, 'none.sock'), 'cfn-lint', bad], { encoding: 'utf8' });
+    const r = spawnSync(process.env.ANYGATE_PYTHON || 'python3', ['-S', SCRIPT, 'call', path.join(dir, 'none.sock'), 'cfn-lint', bad], { encoding: 'utf8' });
     expect(r.status).toBe(75);
     expect(viaLintServer('cfn-lint', [bad], undefined, path.join(dir, 'none.sock'))).toBeUndefined();
   });
