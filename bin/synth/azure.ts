@@ -58,24 +58,67 @@ function render(v: PlanValue): unknown {
 }
 
 /**
- * `render` of the value prefixResources gives, in one walk: a 2,000-route stage's inputs are
- * copied once instead of twice.
+ * `render` of the value prefixResources gives, in one walk that copies only what changes: the
+ * inputs of a compiled plan already have their keys sorted (compileAzure's output is canonical),
+ * so only the objects holding a reference are copied; a part without one (an operation's
+ * parameters, responses) is the plan's own object. A reference object met again (every resource's
+ * resourceGroupName is one) is rendered once per walk of the list (`refs`).
  */
-function renderPrefixed(v: PlanValue, prefix: string): unknown {
-  if (Array.isArray(v)) return v.map((x) => renderPrefixed(x, prefix));
+function renderPrefixed(v: PlanValue, prefix: string, refs: Map<object, unknown>): unknown {
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      const y = renderPrefixed(x, prefix, refs);
+      if (out) out.push(y);
+      else if (y !== x) {
+        out = v.slice(0, i) as unknown[];
+        out.push(y);
+      }
+    }
+    return out ?? v;
+  }
   if (v && typeof v === 'object') {
-    if ('$ref' in v) return render(prefixValue(v, prefix));
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = renderPrefixed((v as Record<string, PlanValue>)[k]!, prefix);
-    return out;
+    if ('$ref' in v) {
+      let text = refs.get(v);
+      if (text === undefined) refs.set(v, (text = render(prefixValue(v, prefix))));
+      return text;
+    }
+    const o = v as Record<string, PlanValue>;
+    const keys = Object.keys(o);
+    let sorted = true;
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i - 1]! > keys[i]!) {
+        sorted = false;
+        break;
+      }
+    }
+    if (!sorted) keys.sort();
+    let out: Record<string, unknown> | undefined = sorted ? undefined : {};
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = o[k]!;
+      const y = renderPrefixed(x, prefix, refs);
+      if (!out && y !== x) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
+      }
+      if (out) out[k] = y;
+    }
+    return out ?? v;
   }
   return v;
 }
 
-/** resources.json: every resource the stage's component creates (named as prefixResources names them), sorted by name. */
+/**
+ * resources.json: every resource the stage's component creates (named as prefixResources names
+ * them), sorted by name. Parts without references are shared with `resources`, not copied: treat
+ * the result as read-only.
+ */
 export function resourceList(resources: readonly PlannedResource[], component: string): { type: string; name: string; inputs: unknown; dependsOn: string[] }[] {
+  const refs = new Map<object, unknown>();
   return resources
-    .map((r) => ({ type: r.type, name: `${component}-${r.name}`, inputs: renderPrefixed(r.inputs as PlanValue, component), dependsOn: r.dependsOn.map((d) => `${component}-${d}`) }))
+    .map((r) => ({ type: r.type, name: `${component}-${r.name}`, inputs: renderPrefixed(r.inputs as PlanValue, component, refs), dependsOn: r.dependsOn.map((d) => `${component}-${d}`) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -125,7 +168,8 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     for (const r of graph) {
       const inputs = r.inputs as Record<string, unknown>;
       const policy = keyOf[r.type] && held.get(keyOf[r.type]!(inputs));
-      if (policy && policy.xml === inputs.value) inputs.value = `<policy ${policy.file}>`;
+      // A copy with the value replaced (same key order): the inputs may be the plan's own object.
+      if (policy && policy.xml === inputs.value) r.inputs = { ...inputs, value: `<policy ${policy.file}>` };
     }
     resources += graph.length;
     add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));

@@ -10,6 +10,7 @@ import { openApiValue } from './openapi-import';
 import { SCHEMA_ID } from './contract';
 import { mcpResources } from './mcp';
 import type { ApimBackend, ApimPlan } from './plan';
+import { built, isBuilt } from './canonical';
 
 const T = (t: string) => `azure-native:apimanagement:${t}`;
 const base = { resourceGroupName: argRef('resourceGroupName'), serviceName: argRef('serviceName') };
@@ -81,26 +82,38 @@ function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Reco
   if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
   steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
   // Per operation (thousands): fields set one by one rather than through conditional spreads,
-  // each of which builds an object to copy; the keys come in the same order.
+  // each of which builds an object to copy, and in sorted key order: an operation built canonical
+  // (compile.ts) gives inputs the plan's canonical step need not copy (canonical.ts).
   const representation = (r: { contentType: string; typeName?: string }): Record<string, PlanValue> => (r.typeName ? { contentType: r.contentType, schemaId: SCHEMA_ID, typeName: r.typeName } : { contentType: r.contentType });
   for (const op of plan.operations) {
+    const canon = isBuilt(op);
     if (operations) {
-      const request: Record<string, PlanValue> = { queryParameters: op.queryParameters as PlanValue, headers: op.headers as PlanValue };
+      const request: Record<string, PlanValue> = { headers: op.headers as PlanValue, queryParameters: op.queryParameters as PlanValue };
       if (op.representations) request.representations = op.representations.map(representation);
       else if (op.bodySchema) request.representations = [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }];
-      const inputs: Record<string, PlanValue> = { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate };
+      const inputs: Record<string, PlanValue> = { apiId: plan.apiId };
       if (op.description) inputs.description = op.description;
-      inputs.templateParameters = op.templateParameters as PlanValue;
+      inputs.displayName = op.displayName;
+      inputs.method = op.method;
+      inputs.operationId = op.id;
       inputs.request = request;
+      inputs.resourceGroupName = base.resourceGroupName;
       inputs.responses = (op.responses ?? []).map((r) => {
-        const response: Record<string, PlanValue> = { statusCode: r.statusCode };
+        const response: Record<string, PlanValue> = {};
         if (r.description !== undefined) response.description = r.description;
         if (r.representations) response.representations = r.representations.map(representation);
+        response.statusCode = r.statusCode;
         return response;
       });
-      steps.push([`op-${op.id}`, 'ApiOperation', inputs, []]);
+      inputs.serviceName = base.serviceName;
+      inputs.templateParameters = op.templateParameters as PlanValue;
+      inputs.urlTemplate = op.urlTemplate;
+      steps.push([`op-${op.id}`, 'ApiOperation', canon ? built(inputs) : inputs, []]);
     }
-    if (op.policy) steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', { ...apiArgs, operationId: op.id, policyId: 'policy', format: 'rawxml', value: op.policy }, policyDeps]);
+    if (op.policy) {
+      const inputs = { apiId: plan.apiId, format: 'rawxml', operationId: op.id, policyId: 'policy', resourceGroupName: base.resourceGroupName, serviceName: base.serviceName, value: op.policy };
+      steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', canon ? built(inputs) : inputs, policyDeps]);
+    }
   }
   for (const p of plan.products) steps.push([`product-${p.key}-api`, 'ProductApi', { ...base, productId: p.id, apiId: plan.apiId }, [`product-${p.key}`]]);
   if (plan.diagnostics && options.applicationInsights) {
@@ -166,11 +179,17 @@ function monitorResources(plan: Draft): PlannedResource[] {
   return out;
 }
 
+/** A resource, its keys in sorted order: marked canonical (canonical.ts) when its inputs are. */
+function resource(type: string, name: string, inputs: Record<string, PlanValue>, dependsOn: string[]): PlannedResource {
+  const r = { dependsOn, inputs, name, type };
+  return isBuilt(inputs) ? built(r) : r;
+}
+
 export function planResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
   const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options), ...monitorResources(plan)];
   let last = 'api';
   for (const [name, type, inputs, deps] of apiWrites(plan, options)) {
-    out.push({ type: T(type), name, inputs, dependsOn: [...new Set([last, ...deps])].sort() });
+    out.push(resource(T(type), name, inputs, [...new Set([last, ...deps])].sort()));
     last = name;
   }
   // The MCP server is an Api of its own: its writes lock it, not the API's chain.
