@@ -1,47 +1,40 @@
 /**
  * The plan's canonical form (lib/model/normalize.ts `canonical`: keys sorted, undefined dropped)
- * without copying what was built canonical. A 2,000-route plan holds thousands of operations and
+ * without copying what is built canonical. A 2,000-route plan holds thousands of operations and
  * resources; copying each of them once per stage was a sixth of the compile and much of its
- * garbage. Their builders (compile.ts operationBase, resources.ts apiWrites) write keys in sorted
- * order and mark the object with `built`; `canonicalPlan` returns a marked object as it is.
- * Marked objects are never changed once built, so the plans of two stages may share them.
+ * garbage. compile.ts `operation` builds each operation canonical (its stage-free base made
+ * canonical once, then the policy put in its place), resources.ts builds each resource canonical;
+ * `canonicalPlan` places those two lists and copies only the rest. Operations are never changed
+ * once built, so the plans of two stages share them. test/azure/canonical.test.ts compares every
+ * feature case's plan with its `canonical` copy, key order included.
  */
 import { canonical } from '../../lib/model/normalize';
+import type { PlannedResource } from '../shared/resources';
+import type { ApimOperation, ApimPlan } from './plan';
 
-/** Objects whose keys (and every nested object's) are in sorted order, with no undefined value. */
-const BUILT = new WeakSet<object>();
-
-/** Marks `value` as built canonical (its keys written in sorted order, all the way down). */
-export function built<T extends object>(value: T): T {
-  BUILT.add(value);
-  return value;
+/**
+ * The plan with its keys sorted and undefined values dropped, as `canonical` makes it: `plan`'s
+ * operations and `resources` must already be canonical (they are placed as they are).
+ */
+export function canonicalPlan(plan: Omit<ApimPlan, 'resources'>, resources: PlannedResource[]): ApimPlan {
+  const out = canonical({ ...plan, operations: [], resources: [] }) as { operations: readonly ApimOperation[]; resources: PlannedResource[] };
+  // Assigning an existing key keeps its place in the key order.
+  out.operations = plan.operations;
+  out.resources = resources;
+  return out as unknown as ApimPlan;
 }
 
-/** Whether `value` was marked by `built` (or made by `canonicalPlan`'s `canonical` step and marked). */
-export function isBuilt(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && BUILT.has(value);
-}
-
-/** `canonical(value)`, sharing the objects marked `built` instead of copying them. */
-export function canonicalPlan<T>(value: T): T {
-  if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = canonicalPlan(value[i]);
-    return out as T;
-  }
-  if (value && typeof value === 'object') {
-    if (BUILT.has(value)) return value;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = canonicalPlan(v);
+/** `value` with its keys written in sorted order, for a part built in that order (the key sort `canonical` uses). */
+export function insertSorted<T extends object>(value: T, key: string, v: unknown): T {
+  const out: Record<string, unknown> = {};
+  let placed = false;
+  for (const k of Object.keys(value)) {
+    if (!placed && k > key) {
+      out[key] = v;
+      placed = true;
     }
-    return out as T;
+    out[k] = (value as Record<string, unknown>)[k];
   }
-  return value;
-}
-
-/** `canonical(value)`, marked: for a stage-free part built once and shared by every stage's plan. */
-export function canonicalBuilt<T extends object>(value: T): T {
-  return built(canonical(value));
+  if (!placed) out[key] = v;
+  return out as T;
 }

@@ -12,7 +12,8 @@ import { targetLabel } from '../../lib/capabilities/targets';
 import type { AzureSku } from '../../lib/capabilities/types';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { credentialLocation, locationKey } from '../../lib/model/credentials';
-import { built, canonicalBuilt, canonicalPlan } from './canonical';
+import { canonical } from '../../lib/model/normalize';
+import { canonicalPlan, insertSorted } from './canonical';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { emitAuth } from './emit/auth';
 import { emitBackend } from './emit/backend';
@@ -236,7 +237,7 @@ function operationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, 
     },
   });
   // Canonical once (canonical.ts): every stage's plan shares it instead of copying it.
-  const op = canonicalBuilt(buildOperationBase(spec, r, recorded));
+  const op = canonical(buildOperationBase(spec, r, recorded));
   memo.set(r, { op, added });
   return op;
 }
@@ -281,22 +282,8 @@ function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: 
   const outbound = pick(f, 'outbound', hoisted.outbound, false);
   const base = operationBase(spec, r, schemas);
   if (!(inbound.length || backend.length || outbound.length)) return base;
-  return withPolicy(base, policyDocument({ inbound, backend, outbound }));
-}
-
-/** The operation base with its policy, keys still in sorted order (canonical.ts). */
-function withPolicy(base: Omit<ApimOperation, 'policy'>, policy: string): ApimOperation {
-  const out: Record<string, unknown> = {};
-  let placed = false;
-  for (const k of Object.keys(base)) {
-    if (!placed && k > 'policy') {
-      out.policy = policy;
-      placed = true;
-    }
-    out[k] = (base as Record<string, unknown>)[k];
-  }
-  if (!placed) out.policy = policy;
-  return built(out) as unknown as ApimOperation;
+  // Canonical as built (canonical.ts): the base is, and the policy goes in its sorted place.
+  return insertSorted(base, 'policy', policyDocument({ inbound, backend, outbound }));
 }
 
 function checkSizes(spec: GatewaySpec, plan: Pick<ApimPlan, 'apiPolicy' | 'operations' | 'products'>, ctx: EmitContext): void {
@@ -340,7 +327,7 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
   });
   const stage = drafts[0].stage;
   const plan = versionedPlan(spec, apimNames(spec.name, spec.basePath, stage).versionSet, drafts);
-  return canonicalPlan({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+  return canonicalPlan(plan, planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }));
 }
 
 /** One Api per revision (revisions.ts); the records decide on the whole spec (validation keeps versions out). */
@@ -354,7 +341,7 @@ function compileRevisions(spec: GatewaySpec, callerOptions: AzureCompileOptions)
   const revs = spec.revisions!;
   const others = revs.list.filter((r) => r.number !== revs.current).map((r) => ({ number: r.number, draft: draft(r.number) }));
   const plan = revisedPlan(spec, draft(revs.current), others);
-  return canonicalPlan({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+  return canonicalPlan(plan, planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }));
 }
 
 function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): ApimPlan {
@@ -409,5 +396,5 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     ...apimMcpServer(spec, { apiId: ctx.names.api, path: ctx.names.path, stage: ctx.stage }),
     warnings: [...new Set(ctx.warnings)],
   };
-  return canonicalPlan({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+  return canonicalPlan(plan, planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }));
 }

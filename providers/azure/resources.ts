@@ -10,7 +10,7 @@ import { openApiValue } from './openapi-import';
 import { SCHEMA_ID } from './contract';
 import { mcpResources } from './mcp';
 import type { ApimBackend, ApimPlan } from './plan';
-import { built, isBuilt } from './canonical';
+import { canonical } from '../../lib/model/normalize';
 
 const T = (t: string) => `azure-native:apimanagement:${t}`;
 const base = { resourceGroupName: argRef('resourceGroupName'), serviceName: argRef('serviceName') };
@@ -73,20 +73,23 @@ function apiResource(plan: Draft, options: ResourceOptions): PlannedResource {
   };
 }
 
-/** The writes that lock the Api, each as a (name, type, inputs, extra deps) step of one chain. */
-function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Record<string, PlanValue>, string[]][] {
+/**
+ * The writes that lock the Api, each as a (name, type, inputs, extra deps, inputs canonical as
+ * built) step of one chain.
+ */
+type Step = [name: string, type: string, inputs: Record<string, PlanValue>, deps: string[], canonical?: boolean];
+function apiWrites(plan: Draft, options: ResourceOptions): Step[] {
   const operations = options.apiDefinition !== 'openapi';
   const apiArgs = { ...base, apiId: plan.apiId };
   const policyDeps = [...plan.namedValues.map((nv) => `nv-${nv.id}`), ...plan.backends.map((b) => `backend-${b.key}`)];
-  const steps: [string, string, Record<string, PlanValue>, string[]][] = [];
+  const steps: Step[] = [];
   if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
   steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
   // Per operation (thousands): fields set one by one rather than through conditional spreads,
-  // each of which builds an object to copy, and in sorted key order: an operation built canonical
-  // (compile.ts) gives inputs the plan's canonical step need not copy (canonical.ts).
+  // each of which builds an object to copy, and in sorted key order: the operation is canonical
+  // (compile.ts `operation`), so these inputs are too, and need no canonical copy (canonical.ts).
   const representation = (r: { contentType: string; typeName?: string }): Record<string, PlanValue> => (r.typeName ? { contentType: r.contentType, schemaId: SCHEMA_ID, typeName: r.typeName } : { contentType: r.contentType });
   for (const op of plan.operations) {
-    const canon = isBuilt(op);
     if (operations) {
       const request: Record<string, PlanValue> = { headers: op.headers as PlanValue, queryParameters: op.queryParameters as PlanValue };
       if (op.representations) request.representations = op.representations.map(representation);
@@ -108,11 +111,11 @@ function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Reco
       inputs.serviceName = base.serviceName;
       inputs.templateParameters = op.templateParameters as PlanValue;
       inputs.urlTemplate = op.urlTemplate;
-      steps.push([`op-${op.id}`, 'ApiOperation', canon ? built(inputs) : inputs, []]);
+      steps.push([`op-${op.id}`, 'ApiOperation', inputs, [], true]);
     }
     if (op.policy) {
       const inputs = { apiId: plan.apiId, format: 'rawxml', operationId: op.id, policyId: 'policy', resourceGroupName: base.resourceGroupName, serviceName: base.serviceName, value: op.policy };
-      steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', canon ? built(inputs) : inputs, policyDeps]);
+      steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', inputs, policyDeps, true]);
     }
   }
   for (const p of plan.products) steps.push([`product-${p.key}-api`, 'ProductApi', { ...base, productId: p.id, apiId: plan.apiId }, [`product-${p.key}`]]);
@@ -179,32 +182,32 @@ function monitorResources(plan: Draft): PlannedResource[] {
   return out;
 }
 
-/** A resource, its keys in sorted order: marked canonical (canonical.ts) when its inputs are. */
-function resource(type: string, name: string, inputs: Record<string, PlanValue>, dependsOn: string[]): PlannedResource {
-  const r = { dependsOn, inputs, name, type };
-  return isBuilt(inputs) ? built(r) : r;
+/** A resource in canonical form (keys sorted): copied by `canonical` unless its inputs were built so. */
+function resource(type: string, name: string, inputs: Record<string, PlanValue>, dependsOn: readonly string[], sorted = false): PlannedResource {
+  return sorted ? { dependsOn, inputs, name, type } : canonical({ dependsOn, inputs, name, type });
 }
 
+/** Every resource of the plan, in creation order, each in canonical form (compile.ts places them as they are). */
 export function planResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
-  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options), ...monitorResources(plan)];
+  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options), ...monitorResources(plan)].map((r) => resource(r.type, r.name, r.inputs, r.dependsOn));
   let last = 'api';
-  for (const [name, type, inputs, deps] of apiWrites(plan, options)) {
-    out.push(resource(T(type), name, inputs, [...new Set([last, ...deps])].sort()));
+  for (const [name, type, inputs, deps, sorted] of apiWrites(plan, options)) {
+    out.push(resource(T(type), name, inputs, [...new Set([last, ...deps])].sort(), sorted));
     last = name;
   }
   // The MCP server is an Api of its own: its writes lock it, not the API's chain.
-  if (plan.mcp) out.push(...mcpResources(plan.mcp));
+  if (plan.mcp) for (const r of mcpResources(plan.mcp)) out.push(resource(r.type, r.name, r.inputs, r.dependsOn));
   // Each further version is an Api of its own in the set, with its own chain of writes; its
   // resource names carry the version, so the first version's names stay those of an unversioned spec.
   for (const v of plan.versionApis ?? []) {
     const own: Draft = { ...plan, ...v, versionApis: undefined };
     const api = apiResource(own, options);
     const prefix = `api-${v.key}`;
-    out.push({ ...api, name: prefix });
+    out.push(resource(api.type, prefix, api.inputs, api.dependsOn));
     let prev = prefix;
-    for (const [name, type, inputs, deps] of apiWrites(own, options)) {
+    for (const [name, type, inputs, deps, sorted] of apiWrites(own, options)) {
       const rname = `${prefix}-${name}`;
-      out.push({ type: T(type), name: rname, inputs, dependsOn: [...new Set([prev, ...deps])].sort() });
+      out.push(resource(T(type), rname, inputs, [...new Set([prev, ...deps])].sort(), sorted));
       prev = rname;
     }
   }
@@ -214,11 +217,11 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
     const own: Draft = { ...plan, ...r, versionApis: undefined, revisionApis: undefined };
     const api = apiResource(own, options);
     const prefix = `api-${r.key}`;
-    out.push({ ...api, name: prefix, dependsOn: [...new Set([...api.dependsOn, 'api'])].sort() });
+    out.push(resource(api.type, prefix, api.inputs, [...new Set([...api.dependsOn, 'api'])].sort()));
     let prev = prefix;
-    for (const [name, type, inputs, deps] of apiWrites(own, options)) {
+    for (const [name, type, inputs, deps, sorted] of apiWrites(own, options)) {
       const rname = `${prefix}-${name}`;
-      out.push({ type: T(type), name: rname, inputs, dependsOn: [...new Set([prev, ...deps])].sort() });
+      out.push(resource(T(type), rname, inputs, [...new Set([prev, ...deps])].sort(), sorted));
       prev = rname;
     }
   }
