@@ -12,7 +12,13 @@ import { mcpResources } from './mcp';
 import type { ApimBackend, ApimPlan } from './plan';
 import { canonical } from '../../lib/model/normalize';
 
-const T = (t: string) => `azure-native:apimanagement:${t}`;
+/** Type tokens, each made once (one string per type rather than one per resource). */
+const TYPES = new Map<string, string>();
+const T = (t: string): string => {
+  let token = TYPES.get(t);
+  if (token === undefined) TYPES.set(t, (token = `azure-native:apimanagement:${t}`));
+  return token;
+};
 const base = { resourceGroupName: argRef('resourceGroupName'), serviceName: argRef('serviceName') };
 
 type Draft = Omit<ApimPlan, 'resources'>;
@@ -81,7 +87,8 @@ type Step = [name: string, type: string, inputs: Record<string, PlanValue>, deps
 function apiWrites(plan: Draft, options: ResourceOptions): Step[] {
   const operations = options.apiDefinition !== 'openapi';
   const apiArgs = { ...base, apiId: plan.apiId };
-  const policyDeps = [...plan.namedValues.map((nv) => `nv-${nv.id}`), ...plan.backends.map((b) => `backend-${b.key}`)];
+  // Sorted and unique once: each step's dependsOn puts the previous write among them (chained).
+  const policyDeps = [...new Set([...plan.namedValues.map((nv) => `nv-${nv.id}`), ...plan.backends.map((b) => `backend-${b.key}`)])].sort();
   const steps: Step[] = [];
   if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
   steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
@@ -182,6 +189,24 @@ function monitorResources(plan: Draft): PlannedResource[] {
   return out;
 }
 
+/**
+ * `[...new Set([previous, ...deps])].sort()` for deps already sorted and unique (apiWrites' are),
+ * without a Set and a sort per write: thousands of writes, each with the API's policy deps.
+ */
+function chained(previous: string, deps: readonly string[]): string[] {
+  const out: string[] = [];
+  let placed = false;
+  for (const d of deps) {
+    if (!placed && previous <= d) {
+      if (previous !== d) out.push(previous);
+      placed = true;
+    }
+    out.push(d);
+  }
+  if (!placed) out.push(previous);
+  return out;
+}
+
 /** A resource in canonical form (keys sorted): copied by `canonical` unless its inputs were built so. */
 function resource(type: string, name: string, inputs: Record<string, PlanValue>, dependsOn: readonly string[], sorted = false): PlannedResource {
   return sorted ? { dependsOn, inputs, name, type } : canonical({ dependsOn, inputs, name, type });
@@ -191,9 +216,12 @@ function resource(type: string, name: string, inputs: Record<string, PlanValue>,
 export function planResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
   const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options), ...monitorResources(plan)].map((r) => resource(r.type, r.name, r.inputs, r.dependsOn));
   let last = 'api';
-  for (const [name, type, inputs, deps, sorted] of apiWrites(plan, options)) {
-    out.push(resource(T(type), name, inputs, [...new Set([last, ...deps])].sort(), sorted));
-    last = name;
+  // Index access, not destructuring: a tuple destructured takes an iterator, once per write.
+  const steps = apiWrites(plan, options);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    out.push(resource(T(step[1]), step[0], step[2], chained(last, step[3]), step[4]));
+    last = step[0];
   }
   // The MCP server is an Api of its own: its writes lock it, not the API's chain.
   if (plan.mcp) for (const r of mcpResources(plan.mcp)) out.push(resource(r.type, r.name, r.inputs, r.dependsOn));
@@ -207,7 +235,7 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
     let prev = prefix;
     for (const [name, type, inputs, deps, sorted] of apiWrites(own, options)) {
       const rname = `${prefix}-${name}`;
-      out.push(resource(T(type), rname, inputs, [...new Set([prev, ...deps])].sort(), sorted));
+      out.push(resource(T(type), rname, inputs, chained(prev, deps), sorted));
       prev = rname;
     }
   }
@@ -221,7 +249,7 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
     let prev = prefix;
     for (const [name, type, inputs, deps, sorted] of apiWrites(own, options)) {
       const rname = `${prefix}-${name}`;
-      out.push(resource(T(type), rname, inputs, [...new Set([prev, ...deps])].sort(), sorted));
+      out.push(resource(T(type), rname, inputs, chained(prev, deps), sorted));
       prev = rname;
     }
   }
