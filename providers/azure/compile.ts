@@ -169,15 +169,33 @@ function routeFragments(spec: GatewaySpec, ctx: EmitContext): RouteFragments[] {
   return out;
 }
 
+/**
+ * Whether two nodes are written alike: the same object (shared refusals, fragments reused across
+ * stages), or the same name, attributes in the same order and children. What comparing their
+ * JSON text decided, without writing it for every route.
+ */
+function sameNode(a: XNode | string, b: XNode | string): boolean {
+  if (a === b) return true;
+  if (typeof a === 'string' || typeof b === 'string' || a.name !== b.name) return false;
+  const ak = a.attrs ? Object.keys(a.attrs) : [];
+  const bk = b.attrs ? Object.keys(b.attrs) : [];
+  if (ak.length !== bk.length) return false;
+  for (let i = 0; i < ak.length; i++) if (ak[i] !== bk[i] || a.attrs![ak[i]!] !== b.attrs![bk[i]!]) return false;
+  if ((a.attrs === undefined) !== (b.attrs === undefined) || (a.children === undefined) !== (b.children === undefined)) return false;
+  const ac = a.children ?? [];
+  const bc = b.children ?? [];
+  if (ac.length !== bc.length) return false;
+  for (let i = 0; i < ac.length; i++) if (!sameNode(ac[i]!, bc[i]!)) return false;
+  return true;
+}
+
 /** Per section, the leading concerns whose nodes are identical on every route. */
 function hoistable(all: RouteFragments[]): Record<Section, Set<Concern>> {
   const out = { inbound: new Set<Concern>(), backend: new Set<Concern>(), outbound: new Set<Concern>() };
   for (const section of Object.keys(SECTIONS) as Section[]) {
     for (const c of SECTIONS[section]) {
       const firstNodes = all[0]?.[c][section] ?? [];
-      const first = JSON.stringify(firstNodes);
-      // The same node objects (shared refusals, fragments reused across stages) need no text.
-      const same = (nodes: XNode[]) => (nodes.length === firstNodes.length && nodes.every((n, i) => n === firstNodes[i])) || JSON.stringify(nodes) === first;
+      const same = (nodes: readonly XNode[]) => nodes.length === firstNodes.length && nodes.every((n, i) => sameNode(n, firstNodes[i]!));
       if (all.length && all.every((f) => same(f[c][section] ?? []))) out[section].add(c);
       else break;
     }

@@ -85,4 +85,14 @@ describe('what a compile keeps per spec stays with that spec', () => {
     expect(afterA[1]!.operations[2]!.queryParameters.map((p) => p.name)).toContain('q');
     expect(plans(a)![0]!.operations[1]!.policy).not.toContain('other:scope');
   });
+
+  it('nodes shared by the routes of one compile (emit/backend.ts) carry that stage and backend only', () => {
+    const [dev, prod] = plans(toGatewaySpec(generateGateway(10)))!;
+    // Routes 0 and 5 use the function backend, the others the HTTP one (bench/gen-spec.ts).
+    expect(dev!.operations[0]!.policy).toContain('backend-id="scale-dev-fn"');
+    expect(dev!.operations[1]!.policy).toContain('backend-id="scale-dev-api"');
+    expect(prod!.operations[0]!.policy).toContain('backend-id="scale-prod-fn"');
+    expect(prod!.operations[1]!.policy).toContain('backend-id="scale-prod-api"');
+    expect(prod!.operations.some((o) => o.policy?.includes('scale-dev-'))).toBe(false);
+  });
 });
