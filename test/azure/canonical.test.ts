@@ -95,4 +95,15 @@ describe('what a compile keeps per spec stays with that spec', () => {
     expect(prod!.operations[1]!.policy).toContain('backend-id="scale-prod-api"');
     expect(prod!.operations.some((o) => o.policy?.includes('scale-dev-'))).toBe(false);
   });
+
+  it('cache nodes shared by routes (emit/cache.ts) differ where the routes\' keys and durations do', () => {
+    const [dev] = plans(toGatewaySpec(generateGateway(10)))!;
+    // r0: GET, API key, 30 s; r4: GET, JWT, 150 s (bench/gen-spec.ts).
+    const r0 = dev!.operations[0]!.policy!;
+    const r4 = dev!.operations[4]!.policy!;
+    expect(r4).toContain('<vary-by-header>Authorization</vary-by-header>');
+    expect(r0).not.toContain('<vary-by-header>Authorization</vary-by-header>');
+    expect(r0).toContain('<cache-store duration="30"/>');
+    expect(r4).toContain('<cache-store duration="150"/>');
+  });
 });
