@@ -14,7 +14,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { compileAzure } from '../../providers/azure/compile';
 import { prefixValue } from '../../providers/azure/resources';
 import { isDeployRef, type DeployRef, type PlannedResource, type PlanValue } from '../../providers/shared/resources';
-import { json, writeFile } from './files';
+import { writeFile } from './files';
 import type { Artifact } from './types';
 
 export interface AzureResult {
@@ -58,25 +58,83 @@ function render(v: PlanValue): unknown {
 }
 
 /**
- * `render` of the value prefixResources gives, in one walk: a 2,000-route stage's inputs are
- * copied once instead of twice.
+ * `render` of the value prefixResources gives, in one walk that copies only what changes: the
+ * inputs of a compiled plan already have their keys sorted (compileAzure's output is canonical),
+ * so only the objects holding a reference are copied; a part without one (an operation's
+ * parameters, responses) is the plan's own object. A reference object met again (every resource's
+ * resourceGroupName is one) is rendered once per walk of the list (`refs`).
  */
-function renderPrefixed(v: PlanValue, prefix: string): unknown {
-  if (Array.isArray(v)) return v.map((x) => renderPrefixed(x, prefix));
+function renderPrefixed(v: PlanValue, prefix: string, refs: Map<object, unknown>): unknown {
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      const y = renderPrefixed(x, prefix, refs);
+      if (out) out.push(y);
+      else if (y !== x) {
+        out = v.slice(0, i) as unknown[];
+        out.push(y);
+      }
+    }
+    return out ?? v;
+  }
   if (v && typeof v === 'object') {
-    if ('$ref' in v) return render(prefixValue(v, prefix));
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = renderPrefixed((v as Record<string, PlanValue>)[k]!, prefix);
-    return out;
+    if ('$ref' in v) {
+      let text = refs.get(v);
+      if (text === undefined) refs.set(v, (text = render(prefixValue(v, prefix))));
+      return text;
+    }
+    const o = v as Record<string, PlanValue>;
+    const keys = Object.keys(o);
+    let sorted = true;
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i - 1]! > keys[i]!) {
+        sorted = false;
+        break;
+      }
+    }
+    if (!sorted) keys.sort();
+    let out: Record<string, unknown> | undefined = sorted ? undefined : {};
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = o[k]!;
+      const y = renderPrefixed(x, prefix, refs);
+      if (!out && y !== x) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
+      }
+      if (out) out[k] = y;
+    }
+    return out ?? v;
   }
   return v;
 }
 
-/** resources.json: every resource the stage's component creates (named as prefixResources names them), sorted by name. */
+/**
+ * resources.json: every resource the stage's component creates (named as prefixResources names
+ * them), sorted by name. Parts without references are shared with `resources`, not copied: treat
+ * the result as read-only.
+ */
 export function resourceList(resources: readonly PlannedResource[], component: string): { type: string; name: string; inputs: unknown; dependsOn: string[] }[] {
+  const refs = new Map<object, unknown>();
   return resources
-    .map((r) => ({ type: r.type, name: `${component}-${r.name}`, inputs: renderPrefixed(r.inputs as PlanValue, component), dependsOn: r.dependsOn.map((d) => `${component}-${d}`) }))
+    .map((r) => ({ type: r.type, name: `${component}-${r.name}`, inputs: renderPrefixed(r.inputs as PlanValue, component, refs), dependsOn: r.dependsOn.map((d) => `${component}-${d}`) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The bytes of files.ts `json(value)` (2-space JSON, a final newline), without appending the
+ * newline to the text: V8 copies a multi-megabyte string to flatten `text + '\n'` before writing
+ * it, about 30 ms per 7 MB plan.json of a 2,000-route stage. test/azure/synth-json.test.ts
+ * compares the two.
+ */
+export function jsonBytes(value: unknown): Buffer {
+  const text = JSON.stringify(value, null, 2);
+  const length = Buffer.byteLength(text);
+  const bytes = Buffer.allocUnsafe(length + 1);
+  bytes.write(text);
+  bytes[length] = 10;
+  return bytes;
 }
 
 export async function synthAzure(spec: GatewaySpec, outDir: string, stages: string[], sku: AzureSku | undefined): Promise<AzureResult> {
@@ -91,7 +149,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     if (plan.diagnostics) warnings.add('observability asks for access logs or tracing: pass applicationInsights to AzureApimGateway, or API Management will not collect them');
     if (plan.alerts?.length || plan.dashboard) warnings.add('observability objectives and dashboards read the access log in Application Insights: pass applicationInsights: { instrumentationKey, resourceId, location } to AzureApimGateway');
     const base = `azure/${stage}`;
-    const add = (kind: string, name: string, rel: string, content: string) => {
+    const add = (kind: string, name: string, rel: string, content: string | Buffer) => {
       artifacts.push({ target: 'azure', kind, name, path: writeFile(outDir, rel, content) });
       if (kind === 'policy') {
         policyFiles.push(path.join(outDir, rel));
@@ -101,7 +159,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     add('policy', `${stage}/api`, `${base}/policies/api.xml`, plan.apiPolicy);
     for (const p of plan.products) if (p.policy) add('policy', `${stage}/product/${p.id}`, `${base}/policies/products/${p.id}.xml`, p.policy);
     const { resources: list, ...rest } = plan;
-    add('plan', `${stage}/plan`, `${base}/plan.json`, json(rest));
+    add('plan', `${stage}/plan`, `${base}/plan.json`, jsonBytes(rest));
     // Operation policies (one per route) are written once, inside plan.json (and as the value of
     // their ApiOperationPolicy in resources.json), not as a file each: creating thousands of
     // files was most of a large synthesis. The manifest says where each one is held, so `anygate
@@ -125,10 +183,11 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     for (const r of graph) {
       const inputs = r.inputs as Record<string, unknown>;
       const policy = keyOf[r.type] && held.get(keyOf[r.type]!(inputs));
-      if (policy && policy.xml === inputs.value) inputs.value = `<policy ${policy.file}>`;
+      // A copy with the value replaced (same key order): the inputs may be the plan's own object.
+      if (policy && policy.xml === inputs.value) r.inputs = { ...inputs, value: `<policy ${policy.file}>` };
     }
     resources += graph.length;
-    add('resources', `${stage}/resources`, `${base}/resources.json`, json(graph));
+    add('resources', `${stage}/resources`, `${base}/resources.json`, jsonBytes(graph));
   }
   return { artifacts, resources, policies, warnings: [...warnings], policyFiles };
 }

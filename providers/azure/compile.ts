@@ -13,6 +13,7 @@ import type { AzureSku } from '../../lib/capabilities/types';
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../../lib/model/errors';
 import { credentialLocation, locationKey } from '../../lib/model/credentials';
 import { canonical } from '../../lib/model/normalize';
+import { canonicalPlan, insertSorted } from './canonical';
 import type { ApiKeyAuthorizerSpec, GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { emitAuth } from './emit/auth';
 import { emitBackend } from './emit/backend';
@@ -61,8 +62,9 @@ export interface AzureCompileOptions {
   readonly apiDefinition?: 'operations' | 'openapi';
 }
 
+type Concern = 'auth' | 'validation' | 'limits' | 'cache' | 'transform' | 'llm' | 'backend';
 /** Route concerns in pipeline order; a section's leading concerns shared by every route are hoisted. */
-const CONCERNS: readonly [string, RouteEmitter][] = [
+const CONCERNS: readonly (readonly [Concern, RouteEmitter])[] = [
   ['auth', emitAuth],
   ['validation', emitValidation],
   ['limits', emitLimits],
@@ -71,13 +73,14 @@ const CONCERNS: readonly [string, RouteEmitter][] = [
   ['llm', emitLlm],
   ['backend', emitBackend],
 ];
-const SECTIONS = {
+const SECTIONS: Readonly<Record<'inbound' | 'backend' | 'outbound', readonly Concern[]>> = {
   inbound: ['auth', 'validation', 'limits', 'cache', 'transform', 'llm', 'backend'],
   backend: ['backend'],
   outbound: ['transform', 'cache'],
-} as const;
+};
 type Section = keyof typeof SECTIONS;
-type RouteFragments = Map<string, Fragment>;
+/** A route's fragment per concern (a plain object: built once per route and stage, thousands of them). */
+type RouteFragments = Record<Concern, Fragment>;
 
 function urlTemplate(route: RouteSpec): string {
   if (route.segments.length === 0) return '/';
@@ -133,41 +136,67 @@ function requiresSubscription(spec: GatewaySpec): boolean {
  * stage-independent unless a custom authorizer is involved (its named values and callout carry
  * stage names); validation reads the route alone. Specs are not changed once normalized.
  */
-const STAGE_FREE = new WeakMap<GatewaySpec, Map<RouteSpec, Map<string, Fragment>>>();
+const STAGE_FREE = new WeakMap<GatewaySpec, Map<RouteSpec, StageFree>>();
+/** A route's stage-free fragments; auth undefined when a custom authorizer makes it stage-dependent. */
+interface StageFree {
+  readonly auth: Fragment | undefined;
+  readonly validation: Fragment;
+}
 const usesCustomAuth = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'custom'));
 
-function routeFragments(spec: GatewaySpec, ctx: EmitContext): Map<string, RouteFragments> {
+/** Every route's fragments, in route order. Index loops, no Map per route: this runs once per route and stage. */
+function routeFragments(spec: GatewaySpec, ctx: EmitContext): RouteFragments[] {
   let memo = STAGE_FREE.get(spec);
   if (!memo) STAGE_FREE.set(spec, (memo = new Map()));
-  const out = new Map<string, RouteFragments>();
-  for (const r of spec.routes) {
+  const out: RouteFragments[] = new Array(spec.routes.length);
+  for (let i = 0; i < spec.routes.length; i++) {
+    const r = spec.routes[i]!;
+    // The emitters run in pipeline order (their warnings and problems come in that order).
     let kept = memo.get(r);
-    if (!kept) memo.set(r, (kept = new Map()));
-    const f: RouteFragments = new Map();
-    for (const [name, emit] of CONCERNS) {
-      const stageFree = name === 'validation' || (name === 'auth' && !usesCustomAuth(spec, r));
-      let fragment = stageFree ? kept.get(name) : undefined;
-      if (!fragment) {
-        fragment = emit(r, ctx);
-        if (stageFree) kept.set(name, fragment);
-      }
-      f.set(name, fragment);
-    }
-    out.set(r.id, f);
+    let auth = kept?.auth;
+    if (!auth) auth = emitAuth(r, ctx);
+    if (!kept) memo.set(r, (kept = { auth: usesCustomAuth(spec, r) ? undefined : auth, validation: emitValidation(r, ctx) }));
+    out[i] = {
+      auth,
+      validation: kept.validation,
+      limits: emitLimits(r, ctx),
+      cache: emitCache(r, ctx),
+      transform: emitTransform(r, ctx),
+      llm: emitLlm(r, ctx),
+      backend: emitBackend(r, ctx),
+    };
   }
   return out;
 }
 
+/**
+ * Whether two nodes are written alike: the same object (shared refusals, fragments reused across
+ * stages), or the same name, attributes in the same order and children. What comparing their
+ * JSON text decided, without writing it for every route.
+ */
+function sameNode(a: XNode | string, b: XNode | string): boolean {
+  if (a === b) return true;
+  if (typeof a === 'string' || typeof b === 'string' || a.name !== b.name) return false;
+  const ak = a.attrs ? Object.keys(a.attrs) : [];
+  const bk = b.attrs ? Object.keys(b.attrs) : [];
+  if (ak.length !== bk.length) return false;
+  for (let i = 0; i < ak.length; i++) if (ak[i] !== bk[i] || a.attrs![ak[i]!] !== b.attrs![bk[i]!]) return false;
+  if ((a.attrs === undefined) !== (b.attrs === undefined) || (a.children === undefined) !== (b.children === undefined)) return false;
+  const ac = a.children ?? [];
+  const bc = b.children ?? [];
+  if (ac.length !== bc.length) return false;
+  for (let i = 0; i < ac.length; i++) if (!sameNode(ac[i]!, bc[i]!)) return false;
+  return true;
+}
+
 /** Per section, the leading concerns whose nodes are identical on every route. */
-function hoistable(all: RouteFragments[]): Record<Section, Set<string>> {
-  const out = { inbound: new Set<string>(), backend: new Set<string>(), outbound: new Set<string>() };
+function hoistable(all: RouteFragments[]): Record<Section, Set<Concern>> {
+  const out = { inbound: new Set<Concern>(), backend: new Set<Concern>(), outbound: new Set<Concern>() };
   for (const section of Object.keys(SECTIONS) as Section[]) {
     for (const c of SECTIONS[section]) {
-      const firstNodes = all[0]?.get(c)?.[section] ?? [];
-      const first = JSON.stringify(firstNodes);
-      // The same node objects (shared refusals, fragments reused across stages) need no text.
-      const same = (nodes: XNode[]) => (nodes.length === firstNodes.length && nodes.every((n, i) => n === firstNodes[i])) || JSON.stringify(nodes) === first;
-      if (all.length && all.every((f) => same(f.get(c)?.[section] ?? []))) out[section].add(c);
+      const firstNodes = all[0]?.[c][section] ?? [];
+      const same = (nodes: readonly XNode[]) => nodes.length === firstNodes.length && nodes.every((n, i) => sameNode(n, firstNodes[i]!));
+      if (all.length && all.every((f) => same(f[c][section] ?? []))) out[section].add(c);
       else break;
     }
   }
@@ -175,12 +204,14 @@ function hoistable(all: RouteFragments[]): Record<Section, Set<string>> {
 }
 
 /** The section's nodes of the concerns hoisted (want) or not, in pipeline order. Loops: once per route, section and stage. */
-function pick(f: RouteFragments, section: Section, hoisted: Set<string>, want: boolean): XNode[] {
+function pick(f: RouteFragments, section: Section, hoisted: Set<Concern>, want: boolean): XNode[] {
   const out: XNode[] = [];
-  for (const c of SECTIONS[section]) {
+  const concerns = SECTIONS[section];
+  for (let i = 0; i < concerns.length; i++) {
+    const c = concerns[i]!;
     if (hoisted.has(c) !== want) continue;
-    const nodes = f.get(c)?.[section];
-    if (nodes) for (const n of nodes) out.push(n);
+    const nodes = f[c][section];
+    if (nodes) for (let j = 0; j < nodes.length; j++) out.push(nodes[j]!);
   }
   return out;
 }
@@ -235,6 +266,7 @@ function operationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, 
       return true;
     },
   });
+  // Built canonical (canonical.ts): every stage's plan shares it instead of copying it.
   const op = buildOperationBase(spec, r, recorded);
   memo.set(r, { op, added });
   return op;
@@ -256,30 +288,34 @@ function buildOperationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<str
   const withContract = (implied: ApimParameter[], declared: ApimParameter[] = [], ci = false) => {
     const key = (n: string) => (ci ? n.toLowerCase() : n);
     const names = new Set(declared.map((p) => key(p.name)));
-    return [...implied.filter((p) => !names.has(key(p.name))), ...declared].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...implied.filter((p) => !names.has(key(p.name))), ...canonical(declared)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   };
-  const plain = (name: string, required: boolean): ApimParameter => ({ name, type: 'string', required });
-  return {
-    id: r.id,
-    displayName: r.description ? r.description.slice(0, 300) : `${r.method} ${r.path}`,
-    method: r.method === 'ANY' ? '*' : r.method,
-    urlTemplate: urlTemplate(r),
-    templateParameters: withContract(r.segments.flatMap((s) => (s.kind === 'param' ? [plain(s.name, true)] : [])), contract?.parameters.path),
-    queryParameters: withContract([...new Set([...req, ...(r.cache?.key.query ?? [])])].sort().map((name) => plain(name, req.has(name))), contract?.parameters.query),
-    headers: withContract([...new Set([...reqH, ...(r.cache?.key.headers ?? [])])].sort().map((name) => plain(name, reqH.has(name))), contract?.parameters.header, true),
-    ...(r.description ? { description: r.description } : {}),
-    ...(bodySchema ? { bodySchema } : {}),
-    ...(representations.length ? { representations } : {}),
-    ...(published.responses.length ? { responses: published.responses } : {}),
-  };
+  const plain = (name: string, required: boolean): ApimParameter => ({ name, required, type: 'string' });
+  // Keys written in sorted order, undefined left out: the operation is canonical as built
+  // (canonical.ts); the contract's parts (rare) are made so by `canonical`.
+  const op: Record<string, unknown> = {};
+  if (bodySchema) op.bodySchema = bodySchema;
+  if (r.description) op.description = r.description;
+  op.displayName = r.description ? r.description.slice(0, 300) : `${r.method} ${r.path}`;
+  op.headers = withContract([...new Set([...reqH, ...(r.cache?.key.headers ?? [])])].sort().map((name) => plain(name, reqH.has(name))), contract?.parameters.header, true);
+  op.id = r.id;
+  op.method = r.method === 'ANY' ? '*' : r.method;
+  op.queryParameters = withContract([...new Set([...req, ...(r.cache?.key.query ?? [])])].sort().map((name) => plain(name, req.has(name))), contract?.parameters.query);
+  if (representations.length) op.representations = canonical(representations);
+  if (published.responses.length) op.responses = canonical(published.responses);
+  op.templateParameters = withContract(r.segments.flatMap((s) => (s.kind === 'param' ? [plain(s.name, true)] : [])), contract?.parameters.path);
+  op.urlTemplate = urlTemplate(r);
+  return op as unknown as Omit<ApimOperation, 'policy'>;
 }
 
-function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<string>>, schemas: Record<string, unknown>): ApimOperation {
+function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<Concern>>, schemas: Record<string, unknown>): ApimOperation {
   const inbound = pick(f, 'inbound', hoisted.inbound, false);
   const backend = pick(f, 'backend', hoisted.backend, false);
   const outbound = pick(f, 'outbound', hoisted.outbound, false);
   const base = operationBase(spec, r, schemas);
-  return inbound.length || backend.length || outbound.length ? { ...base, policy: policyDocument({ inbound, backend, outbound }) } : { ...base };
+  if (!(inbound.length || backend.length || outbound.length)) return base;
+  // Canonical as built (canonical.ts): the base is, and the policy goes in its sorted place.
+  return insertSorted(base, 'policy', policyDocument({ inbound, backend, outbound }));
 }
 
 function checkSizes(spec: GatewaySpec, plan: Pick<ApimPlan, 'apiPolicy' | 'operations' | 'products'>, ctx: EmitContext): void {
@@ -323,7 +359,7 @@ export function compileAzure(spec: GatewaySpec, callerOptions: AzureCompileOptio
   });
   const stage = drafts[0].stage;
   const plan = versionedPlan(spec, apimNames(spec.name, spec.basePath, stage).versionSet, drafts);
-  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+  return canonicalPlan(plan, planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }));
 }
 
 /** One Api per revision (revisions.ts); the records decide on the whole spec (validation keeps versions out). */
@@ -337,7 +373,7 @@ function compileRevisions(spec: GatewaySpec, callerOptions: AzureCompileOptions)
   const revs = spec.revisions!;
   const others = revs.list.filter((r) => r.number !== revs.current).map((r) => ({ number: r.number, draft: draft(r.number) }));
   const plan = revisedPlan(spec, draft(revs.current), others);
-  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+  return canonicalPlan(plan, planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }));
 }
 
 function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): ApimPlan {
@@ -346,8 +382,7 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
   for (const [name, a] of Object.entries(spec.authorizers)) {
     if (a.type === 'jwt' && a.jwksUri) ctx.warnings.push(`authorizer ${name}: validate-jwt reads signing keys through OpenID discovery (${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration); the issuer must publish it, and jwksUri is not used`);
   }
-  const fragments = routeFragments(spec, ctx);
-  const all = spec.routes.map((r) => fragments.get(r.id)!);
+  const all = routeFragments(spec, ctx);
   const hoisted = hoistable(all);
   const sample = all[0];
   const apiPolicy = policyDocument({
@@ -358,7 +393,7 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     onError: onErrorSection(spec, accessLogTrace(spec, ctx.stage, 'on-error')),
   });
   const schemas: Record<string, unknown> = {};
-  const operations = spec.routes.map((r) => operation(spec, r, fragments.get(r.id)!, hoisted, schemas));
+  const operations = spec.routes.map((r, i) => operation(spec, r, all[i]!, hoisted, schemas));
   const backends = planBackends(spec, ctx);
   const products = planProducts(spec, ctx);
   const subscriptions = planSubscriptions(spec, ctx);
@@ -392,5 +427,5 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     ...apimMcpServer(spec, { apiId: ctx.names.api, path: ctx.names.path, stage: ctx.stage }),
     warnings: [...new Set(ctx.warnings)],
   };
-  return canonical({ ...plan, resources: planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }) });
+  return canonicalPlan(plan, planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }));
 }

@@ -10,8 +10,15 @@ import { openApiValue } from './openapi-import';
 import { SCHEMA_ID } from './contract';
 import { mcpResources } from './mcp';
 import type { ApimBackend, ApimPlan } from './plan';
+import { canonical } from '../../lib/model/normalize';
 
-const T = (t: string) => `azure-native:apimanagement:${t}`;
+/** Type tokens, each made once (one string per type rather than one per resource). */
+const TYPES = new Map<string, string>();
+const T = (t: string): string => {
+  let token = TYPES.get(t);
+  if (token === undefined) TYPES.set(t, (token = `azure-native:apimanagement:${t}`));
+  return token;
+};
 const base = { resourceGroupName: argRef('resourceGroupName'), serviceName: argRef('serviceName') };
 
 type Draft = Omit<ApimPlan, 'resources'>;
@@ -72,35 +79,51 @@ function apiResource(plan: Draft, options: ResourceOptions): PlannedResource {
   };
 }
 
-/** The writes that lock the Api, each as a (name, type, inputs, extra deps) step of one chain. */
-function apiWrites(plan: Draft, options: ResourceOptions): [string, string, Record<string, PlanValue>, string[]][] {
+/**
+ * The writes that lock the Api, each as a (name, type, inputs, extra deps, inputs canonical as
+ * built) step of one chain.
+ */
+type Step = [name: string, type: string, inputs: Record<string, PlanValue>, deps: string[], canonical?: boolean];
+function apiWrites(plan: Draft, options: ResourceOptions): Step[] {
   const operations = options.apiDefinition !== 'openapi';
   const apiArgs = { ...base, apiId: plan.apiId };
-  const policyDeps = [...plan.namedValues.map((nv) => `nv-${nv.id}`), ...plan.backends.map((b) => `backend-${b.key}`)];
-  const steps: [string, string, Record<string, PlanValue>, string[]][] = [];
+  // Sorted and unique once: each step's dependsOn puts the previous write among them (chained).
+  const policyDeps = [...new Set([...plan.namedValues.map((nv) => `nv-${nv.id}`), ...plan.backends.map((b) => `backend-${b.key}`)])].sort();
+  const steps: Step[] = [];
   if (operations && Object.keys(plan.schemas).length) steps.push(['schema', 'ApiSchema', { ...apiArgs, schemaId: SCHEMA_ID, contentType: 'application/vnd.oai.openapi.components+json', components: { schemas: plan.schemas as PlanValue } }, []]);
   steps.push(['policy', 'ApiPolicy', { ...apiArgs, policyId: 'policy', format: 'rawxml', value: plan.apiPolicy }, policyDeps]);
   // Per operation (thousands): fields set one by one rather than through conditional spreads,
-  // each of which builds an object to copy; the keys come in the same order.
+  // each of which builds an object to copy, and in sorted key order: the operation is canonical
+  // (compile.ts `operation`), so these inputs are too, and need no canonical copy (canonical.ts).
   const representation = (r: { contentType: string; typeName?: string }): Record<string, PlanValue> => (r.typeName ? { contentType: r.contentType, schemaId: SCHEMA_ID, typeName: r.typeName } : { contentType: r.contentType });
   for (const op of plan.operations) {
     if (operations) {
-      const request: Record<string, PlanValue> = { queryParameters: op.queryParameters as PlanValue, headers: op.headers as PlanValue };
+      const request: Record<string, PlanValue> = { headers: op.headers as PlanValue, queryParameters: op.queryParameters as PlanValue };
       if (op.representations) request.representations = op.representations.map(representation);
       else if (op.bodySchema) request.representations = [{ contentType: 'application/json', schemaId: SCHEMA_ID, typeName: op.bodySchema }];
-      const inputs: Record<string, PlanValue> = { ...apiArgs, operationId: op.id, displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate };
+      const inputs: Record<string, PlanValue> = { apiId: plan.apiId };
       if (op.description) inputs.description = op.description;
-      inputs.templateParameters = op.templateParameters as PlanValue;
+      inputs.displayName = op.displayName;
+      inputs.method = op.method;
+      inputs.operationId = op.id;
       inputs.request = request;
+      inputs.resourceGroupName = base.resourceGroupName;
       inputs.responses = (op.responses ?? []).map((r) => {
-        const response: Record<string, PlanValue> = { statusCode: r.statusCode };
+        const response: Record<string, PlanValue> = {};
         if (r.description !== undefined) response.description = r.description;
         if (r.representations) response.representations = r.representations.map(representation);
+        response.statusCode = r.statusCode;
         return response;
       });
-      steps.push([`op-${op.id}`, 'ApiOperation', inputs, []]);
+      inputs.serviceName = base.serviceName;
+      inputs.templateParameters = op.templateParameters as PlanValue;
+      inputs.urlTemplate = op.urlTemplate;
+      steps.push([`op-${op.id}`, 'ApiOperation', inputs, [], true]);
     }
-    if (op.policy) steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', { ...apiArgs, operationId: op.id, policyId: 'policy', format: 'rawxml', value: op.policy }, policyDeps]);
+    if (op.policy) {
+      const inputs = { apiId: plan.apiId, format: 'rawxml', operationId: op.id, policyId: 'policy', resourceGroupName: base.resourceGroupName, serviceName: base.serviceName, value: op.policy };
+      steps.push([`op-${op.id}-policy`, 'ApiOperationPolicy', inputs, policyDeps, true]);
+    }
   }
   for (const p of plan.products) steps.push([`product-${p.key}-api`, 'ProductApi', { ...base, productId: p.id, apiId: plan.apiId }, [`product-${p.key}`]]);
   if (plan.diagnostics && options.applicationInsights) {
@@ -166,26 +189,53 @@ function monitorResources(plan: Draft): PlannedResource[] {
   return out;
 }
 
+/**
+ * `[...new Set([previous, ...deps])].sort()` for deps already sorted and unique (apiWrites' are),
+ * without a Set and a sort per write: thousands of writes, each with the API's policy deps.
+ */
+function chained(previous: string, deps: readonly string[]): string[] {
+  const out: string[] = [];
+  let placed = false;
+  for (const d of deps) {
+    if (!placed && previous <= d) {
+      if (previous !== d) out.push(previous);
+      placed = true;
+    }
+    out.push(d);
+  }
+  if (!placed) out.push(previous);
+  return out;
+}
+
+/** A resource in canonical form (keys sorted): copied by `canonical` unless its inputs were built so. */
+function resource(type: string, name: string, inputs: Record<string, PlanValue>, dependsOn: readonly string[], sorted = false): PlannedResource {
+  return sorted ? { dependsOn, inputs, name, type } : canonical({ dependsOn, inputs, name, type });
+}
+
+/** Every resource of the plan, in creation order, each in canonical form (compile.ts places them as they are). */
 export function planResources(plan: Draft, options: ResourceOptions): PlannedResource[] {
-  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options), ...monitorResources(plan)];
+  const out: PlannedResource[] = [...serviceResources(plan), apiResource(plan, options), ...productResources(plan, options), ...monitorResources(plan)].map((r) => resource(r.type, r.name, r.inputs, r.dependsOn));
   let last = 'api';
-  for (const [name, type, inputs, deps] of apiWrites(plan, options)) {
-    out.push({ type: T(type), name, inputs, dependsOn: [...new Set([last, ...deps])].sort() });
-    last = name;
+  // Index access, not destructuring: a tuple destructured takes an iterator, once per write.
+  const steps = apiWrites(plan, options);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    out.push(resource(T(step[1]), step[0], step[2], chained(last, step[3]), step[4]));
+    last = step[0];
   }
   // The MCP server is an Api of its own: its writes lock it, not the API's chain.
-  if (plan.mcp) out.push(...mcpResources(plan.mcp));
+  if (plan.mcp) for (const r of mcpResources(plan.mcp)) out.push(resource(r.type, r.name, r.inputs, r.dependsOn));
   // Each further version is an Api of its own in the set, with its own chain of writes; its
   // resource names carry the version, so the first version's names stay those of an unversioned spec.
   for (const v of plan.versionApis ?? []) {
     const own: Draft = { ...plan, ...v, versionApis: undefined };
     const api = apiResource(own, options);
     const prefix = `api-${v.key}`;
-    out.push({ ...api, name: prefix });
+    out.push(resource(api.type, prefix, api.inputs, api.dependsOn));
     let prev = prefix;
-    for (const [name, type, inputs, deps] of apiWrites(own, options)) {
+    for (const [name, type, inputs, deps, sorted] of apiWrites(own, options)) {
       const rname = `${prefix}-${name}`;
-      out.push({ type: T(type), name: rname, inputs, dependsOn: [...new Set([prev, ...deps])].sort() });
+      out.push(resource(T(type), rname, inputs, chained(prev, deps), sorted));
       prev = rname;
     }
   }
@@ -195,11 +245,11 @@ export function planResources(plan: Draft, options: ResourceOptions): PlannedRes
     const own: Draft = { ...plan, ...r, versionApis: undefined, revisionApis: undefined };
     const api = apiResource(own, options);
     const prefix = `api-${r.key}`;
-    out.push({ ...api, name: prefix, dependsOn: [...new Set([...api.dependsOn, 'api'])].sort() });
+    out.push(resource(api.type, prefix, api.inputs, [...new Set([...api.dependsOn, 'api'])].sort()));
     let prev = prefix;
-    for (const [name, type, inputs, deps] of apiWrites(own, options)) {
+    for (const [name, type, inputs, deps, sorted] of apiWrites(own, options)) {
       const rname = `${prefix}-${name}`;
-      out.push({ type: T(type), name: rname, inputs, dependsOn: [...new Set([prev, ...deps])].sort() });
+      out.push(resource(T(type), rname, inputs, chained(prev, deps), sorted));
       prev = rname;
     }
   }

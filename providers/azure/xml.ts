@@ -20,7 +20,23 @@ export interface PolicySections {
 
 /** A complete `<policies>` document; inbound, outbound and on-error start with `<base />`. */
 export function policyDocument(s: PolicySections): string {
-  const section = (name: string, nodes: XNode[]) => el(name, {}, el('base'), ...nodes);
-  const backend = s.backend && s.backend.length ? el('backend', {}, ...s.backend) : section('backend', []);
-  return toXml(el('policies', {}, section('inbound', s.inbound), backend, section('outbound', s.outbound), section('on-error', s.onError ?? [])));
+  const backend = s.backend && s.backend.length ? section('backend', s.backend, false) : EMPTY_BACKEND;
+  return toXml({ name: 'policies', children: [section('inbound', s.inbound), backend, section('outbound', s.outbound), s.onError?.length ? section('on-error', s.onError) : EMPTY_ON_ERROR] });
 }
+
+/** `<base/>`: one node for every document (nodes are never changed once built). */
+const BASE = shared(el('base'));
+
+/**
+ * A section element, `<base/>` first unless told otherwise: the node `el` builds (no attributes,
+ * no empty children), without copying the nodes through a spread once per document.
+ */
+function section(name: string, nodes: readonly XNode[], base = true): XNode {
+  const children: XNode[] = base ? [BASE] : [];
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]) children.push(nodes[i]!);
+  return children.length ? { name, children } : { name };
+}
+
+/** The sections most documents leave to the enclosing scope (`<base/>` alone), one shared node each. */
+const EMPTY_BACKEND = shared(section('backend', []));
+const EMPTY_ON_ERROR = shared(section('on-error', []));

@@ -23,7 +23,10 @@ export const el = (name: string, attrs: Record<string, string | number | boolean
     if (v !== undefined) (a ??= {})[k] = String(v);
   }
   let kids: (XNode | string)[] | undefined;
-  for (const c of children) if (c !== undefined && c !== false && c !== null && c !== '') (kids ??= []).push(c);
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c !== undefined && c !== false && c !== null && c !== '') (kids ??= []).push(c);
+  }
   if (a) return kids ? { name, attrs: a, children: kids } : { name, attrs: a };
   return kids ? { name, children: kids } : { name };
 };
@@ -59,14 +62,23 @@ const text = (s: string): string => literal(s).replace(/\r/g, '&#13;');
 
 /** What xmlbuilder2's serializer does after the two above: `<`, `>` (and `"` in attributes). */
 const ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Characters textOut / attributeOut change: a string with none is written as it is (most are). */
+const TEXT_SPECIAL = /[&<>\r]/;
+const ATTRIBUTE_SPECIAL = /[&<>"\t\n\r]/;
 const textOut = (s: string): string => {
+  if (!TEXT_SPECIAL.test(s)) return s;
   const t = text(s);
   return /[<>]/.test(t) ? t.replace(/[<>]/g, (c) => ESCAPES[c]!) : t;
 };
 const attributeOut = (s: string): string => {
+  if (!ATTRIBUTE_SPECIAL.test(s)) return s;
   const t = attribute(s);
   return /[<>"]/.test(t) ? t.replace(/[<>"]/g, (c) => ESCAPES[c]!) : t;
 };
+
+/** Two spaces a level, made once per level. */
+const INDENTS: string[] = [];
+const indentOf = (level: number): string => (INDENTS[level] ??= '  '.repeat(level));
 
 /**
  * Names the fast writer takes: ASCII XML names without a colon (every name the compilers use).
@@ -122,7 +134,7 @@ function write(node: XNode, level: number, out: string[]): void {
  * is all empty as `<a/>`; in mixed content each non-empty text sits on its own line.
  */
 function writeNode(node: XNode, level: number, out: string[]): void {
-  const indent = '  '.repeat(level);
+  const indent = indentOf(level);
   let open = indent + '<' + checked(node.name);
   if (node.attrs) for (const k of Object.keys(node.attrs)) open += ' ' + checked(k) + '="' + attributeOut(node.attrs[k]!) + '"';
   const kids = node.children;
@@ -151,9 +163,10 @@ function writeNode(node: XNode, level: number, out: string[]): void {
     return;
   }
   out.push(open + '>\n');
-  for (const c of kids) {
+  for (let i = 0; i < kids.length; i++) {
+    const c = kids[i]!;
     if (typeof c !== 'string') write(c, level + 1, out);
-    else if (c !== '') out.push('  '.repeat(level + 1) + textOut(c) + '\n');
+    else if (c !== '') out.push(indentOf(level + 1) + textOut(c) + '\n');
   }
   out.push(indent + '</' + node.name + '>\n');
 }

@@ -11,7 +11,7 @@
 import { retryStatuses, type RetrySpec } from '../../../lib/model/retry';
 import type { RouteSpec } from '../../../lib/model/types';
 import { policyJson, policyText } from '../expressions';
-import { el, type XNode } from '../xml';
+import { el, shared, type XNode } from '../xml';
 import type { EmitContext, Fragment } from './context';
 import { corsResponseHeaders } from './cors';
 import { stickyCanary } from './canary';
@@ -71,7 +71,32 @@ export function emitBackend(route: RouteSpec, ctx: EmitContext): Fragment {
   }
   return {
     // A sticky canary overrides the pool for requests that carry its header or cookie.
-    inbound: [el('set-backend-service', { 'backend-id': ctx.names.backend(route.backend) }), ...stickyCanary(route, ctx)],
-    backend: [route.retry ? withRetry(route.retry, el('forward-request', { 'timeout-ms': route.timeoutMs, 'buffer-request-body': 'true' })) : el('forward-request', { 'timeout-ms': route.timeoutMs })],
+    inbound: [setBackend(route.backend, ctx), ...stickyCanary(route, ctx)],
+    backend: [route.retry ? withRetry(route.retry, el('forward-request', { 'timeout-ms': route.timeoutMs, 'buffer-request-body': 'true' })) : forward(route.timeoutMs)],
   };
 }
+
+/**
+ * The nodes most routes share, one per compile (context) and backend or timeout: built once, and
+ * written once per indentation level (../xml `shared`) instead of once per route. Nodes are never
+ * changed once built.
+ */
+const SHARED_NODES = new WeakMap<EmitContext, Map<string, XNode>>();
+function sharedNode(ctx: EmitContext, key: string, build: () => XNode): XNode {
+  let nodes = SHARED_NODES.get(ctx);
+  if (!nodes) SHARED_NODES.set(ctx, (nodes = new Map()));
+  let node = nodes.get(key);
+  if (!node) nodes.set(key, (node = shared(build())));
+  return node;
+}
+const setBackend = (backend: string, ctx: EmitContext) => sharedNode(ctx, `set ${backend}`, () => el('set-backend-service', { 'backend-id': ctx.names.backend(backend) }));
+/** forward-request by timeout: no spec string reaches it, so one node per timeout serves every spec (at most 1,000 kept). */
+const FORWARD = new Map<number, XNode>();
+const forward = (timeoutMs: number): XNode => {
+  let node = FORWARD.get(timeoutMs);
+  if (!node) {
+    node = shared(el('forward-request', { 'timeout-ms': timeoutMs }));
+    if (FORWARD.size < 1000) FORWARD.set(timeoutMs, node);
+  }
+  return node;
+};

@@ -8,7 +8,7 @@
  */
 import { cacheCallerCredentials } from '../../../lib/model/credentials';
 import type { RouteSpec } from '../../../lib/model/types';
-import { el } from '../xml';
+import { el, shared, type XNode } from '../xml';
 import type { EmitContext, Fragment } from './context';
 
 /** The request parts that identify the caller of an auth route (lib/model/credentials.ts). */
@@ -29,7 +29,27 @@ export function emitCache(route: RouteSpec, ctx: EmitContext): Fragment {
   const caller = callerKey(route, ctx);
   const headers = uniqueCaseless([...c.key.headers, ...caller.headers]).map((h) => s.header(h, route.id, 'route.cache', 'cache key header'));
   const query = [...new Set([...c.key.query, ...caller.query])].map((q) => s.plainName(q, route.id, 'route.cache', 'cache key query parameter'));
-  const lookup = el(
+  // Routes with the same key share one node (written once per level: ../xml `shared`), per compile.
+  const key = JSON.stringify([route.auth === 'none', headers, query]);
+  let nodes = LOOKUPS.get(ctx);
+  if (!nodes) LOOKUPS.set(ctx, (nodes = new Map()));
+  let lookup = nodes.get(key);
+  if (!lookup) nodes.set(key, (lookup = shared(cacheLookup(route, ctx, headers, query))));
+  let store = STORES.get(c.ttlSeconds);
+  if (!store) {
+    store = shared(el('cache-store', { duration: c.ttlSeconds }));
+    if (STORES.size < 1000) STORES.set(c.ttlSeconds, store);
+  }
+  return { inbound: [lookup], outbound: [store] };
+}
+
+/** cache-lookup nodes of a compile (its context), by what they hold. */
+const LOOKUPS = new WeakMap<EmitContext, Map<string, XNode>>();
+/** cache-store by duration: no spec string reaches it, so one node serves every spec (at most 1,000 kept). */
+const STORES = new Map<number, XNode>();
+
+function cacheLookup(route: RouteSpec, ctx: EmitContext, headers: string[], query: string[]): XNode {
+  return el(
     'cache-lookup',
     {
       'vary-by-developer': 'false',
@@ -41,5 +61,4 @@ export function emitCache(route: RouteSpec, ctx: EmitContext): Fragment {
     ...headers.map((h) => el('vary-by-header', {}, h)),
     ...query.map((q) => el('vary-by-query-parameter', {}, q)),
   );
-  return { inbound: [lookup], outbound: [el('cache-store', { duration: c.ttlSeconds })] };
 }

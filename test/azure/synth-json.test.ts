@@ -1,0 +1,14 @@
+/** bin/synth/azure.ts jsonBytes: the bytes of files.ts `json`, written without flattening `text + '\n'`. */
+import { json } from '../../bin/synth/files';
+import { jsonBytes } from '../../bin/synth/azure';
+
+describe('jsonBytes', () => {
+  it.each([
+    ['plain', { b: 1, a: [true, null, 'x'] }],
+    ['non-ASCII text', { name: 'caf\u00e9 \u2603 \ud83d\ude80', nested: { policy: '<a b="\u00fc">\n</a>' } }],
+    ['empty object', {}],
+    ['a string alone', 'text'],
+  ])('%s: the same bytes as json()', (_name, value) => {
+    expect(jsonBytes(value).equals(Buffer.from(json(value), 'utf8'))).toBe(true);
+  });
+});
