@@ -109,10 +109,12 @@ function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>
   return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: c.namespace }, spec };
 }
 
+/** By kind (KIND_ORDER), then name and namespace; each object's keys made once, not per comparison. */
 function sortObjects(objects: K8sObject[]): K8sObject[] {
-  const key = (o: K8sObject) => KIND_ORDER.indexOf(o.kind);
-  const str = (o: K8sObject) => `${o.metadata.name} ${o.metadata.namespace ?? ''}`;
-  return objects.sort((a, b) => key(a) - key(b) || (str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0));
+  const keyed = objects.map((o) => ({ o, kind: KIND_ORDER.indexOf(o.kind), str: `${o.metadata.name} ${o.metadata.namespace ?? ''}` }));
+  keyed.sort((a, b) => a.kind - b.kind || (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+  for (let i = 0; i < keyed.length; i++) objects[i] = keyed[i].o;
+  return objects;
 }
 
 /** Each path match's length, for the size record (lib/capabilities/targets/kubernetes.ts). */
