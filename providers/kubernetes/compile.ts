@@ -142,10 +142,11 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   objects.push(...c.shared.values());
   if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec, c.blocks) }));
   // Behind mutual TLS with certificate consumers every rule is metered (the certificate identifies the caller on any route).
-  const metered = (r: RouteSpec) => usesApiKey(spec, r) || stageMetersCertificates(spec, stage);
+  const certificates = stageMetersCertificates(spec, stage);
+  const metered = (r: RouteSpec) => certificates || usesApiKey(spec, r);
   const keyed = chunks.flatMap((ch) => ch.routes.filter(metered).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
   // LLM rules without a budget policy of their own take the plans' (the record refuses both on one rule).
-  const llmKeyed = new Map(spec.routes.filter((r) => metered(r) && llm.targets.has(r.id)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
+  const llmKeyed = new Map(spec.routes.filter((r) => llm.targets.has(r.id) && metered(r)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
   keyed.push(...[...llmKeyed.values()].filter((t) => !llm.budgeted.has(t.sectionName!)) as typeof keyed);
   const plans = planTrafficPolicy(spec, stage, dnsLabel(spec.name, 'plans'), namespace, keyed);
   if (plans) {
