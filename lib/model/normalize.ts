@@ -16,6 +16,7 @@ import { formatPath, mustParsePath } from './path';
 import { parseTemplate, stringLeaves, type TemplatePart } from './template';
 import { Route, type RateLimitInput } from './schema';
 import { routeFieldsOf } from './route-field';
+import { sortedKeys } from './sorted-keys';
 import {
   METHOD_ORDER,
   MODEL_DEFAULTS,
@@ -45,7 +46,9 @@ export function canonical<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => canonical(v)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
+    const keys = sortedKeys(Object.keys(value));
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       const v = (value as Record<string, unknown>)[k];
       if (v !== undefined) out[k] = canonical(v);
     }

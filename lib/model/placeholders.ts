@@ -6,6 +6,7 @@
  */
 import { formatSpecPath, type SpecIssue } from './errors';
 import type { GatewaySpec } from './types';
+import { sortedKeys } from './sorted-keys';
 
 /** One placeholder: the spec path of the field to set, and the value found there. */
 export interface Placeholder {
@@ -33,7 +34,9 @@ function walk(value: unknown, at: (string | number)[], out: Placeholder[]): void
     }
   } else if (typeof value === 'object' && value !== null) {
     // Prose may mention such a URL; only values a gateway uses are placeholders.
-    for (const k of Object.keys(value).sort()) {
+    const keys = sortedKeys(Object.keys(value));
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       if (k === 'description') continue;
       at.push(k);
       walk((value as Record<string, unknown>)[k], at, out);

@@ -23,7 +23,7 @@ import { preflightObjects } from './preflight';
 import { aiRouteName, llmKeySecret, llmStage, type LlmStage } from './llm';
 import { llmPlacement, llmRoutesOf, type LlmPlacement } from '../../lib/capabilities/targets/kubernetes-ai';
 import { API_KEY_CLIENT_HEADER } from './security';
-import { corsPolicy, securityPolicy } from './security';
+import { corsPolicy, securityPolicy, type SharedBlocks } from './security';
 import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy, ruleTimeouts } from './traffic';
 import { flatSpec } from '../../lib/model/versions';
 import { keyConsumers, stageMetersCertificates } from '../../lib/model/client-certificates';
@@ -45,6 +45,8 @@ interface StageContext {
   readonly measured: Measured[];
   /** Objects several rules share, by name. */
   readonly shared: Map<string, K8sObject>;
+  /** Policy blocks every stage's objects share (security.ts). */
+  readonly blocks: SharedBlocks;
 }
 
 function filterContext(c: StageContext): FilterContext {
@@ -86,7 +88,7 @@ function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { ru
   }
   if (filters.length) rule.filters = filters;
   const target = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: httpRoute, sectionName: name };
-  const sp = securityPolicy(c.spec, route, objName, { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target });
+  const sp = securityPolicy(c.spec, route, objName, { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target, blocks: c.blocks });
   if (sp) objects.push(sp);
   const tp = routeTrafficPolicy(c.spec, route, objName, c.namespace, target);
   if (tp) objects.push(tp);
@@ -107,10 +109,12 @@ function httpRoute(c: StageContext, name: string, rules: Record<string, unknown>
   return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: c.namespace }, spec };
 }
 
+/** By kind (KIND_ORDER), then name and namespace; each object's keys made once, not per comparison. */
 function sortObjects(objects: K8sObject[]): K8sObject[] {
-  const key = (o: K8sObject) => KIND_ORDER.indexOf(o.kind);
-  const str = (o: K8sObject) => `${o.metadata.name} ${o.metadata.namespace ?? ''}`;
-  return objects.sort((a, b) => key(a) - key(b) || (str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0));
+  const keyed = objects.map((o) => ({ o, kind: KIND_ORDER.indexOf(o.kind), str: `${o.metadata.name} ${o.metadata.namespace ?? ''}` }));
+  keyed.sort((a, b) => a.kind - b.kind || (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+  for (let i = 0; i < keyed.length; i++) objects[i] = keyed[i].o;
+  return objects;
 }
 
 /** Each path match's length, for the size record (lib/capabilities/targets/kubernetes.ts). */
@@ -118,10 +122,10 @@ function pathLengths(c: StageContext): Measured[] {
   return [...c.paths].flatMap(([id, matches]) => matches.map((m) => ({ where: id, kind: 'pathMatch' as const, bytes: m.value.length })));
 }
 
-function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], paths: Map<string, PathMatch[]>): KubernetesStagePlan {
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], paths: Map<string, PathMatch[]>, blocks: SharedBlocks): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
   const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage), options.backendKind ?? backendKindOf(spec));
-  const c: StageContext = { spec, stage, namespace, options, settings, paths, targets: backends.targets, measured, shared: new Map() };
+  const c: StageContext = { spec, stage, namespace, options, settings, paths, targets: backends.targets, measured, shared: new Map(), blocks };
   c.measured.push(...pathLengths(c));
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
   const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...gateway, ...backends.objects];
@@ -136,12 +140,13 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
     if (errors) objects.push(errors);
   }
   objects.push(...c.shared.values());
-  if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec) }));
+  if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec, c.blocks) }));
   // Behind mutual TLS with certificate consumers every rule is metered (the certificate identifies the caller on any route).
-  const metered = (r: RouteSpec) => usesApiKey(spec, r) || stageMetersCertificates(spec, stage);
+  const certificates = stageMetersCertificates(spec, stage);
+  const metered = (r: RouteSpec) => certificates || usesApiKey(spec, r);
   const keyed = chunks.flatMap((ch) => ch.routes.filter(metered).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
   // LLM rules without a budget policy of their own take the plans' (the record refuses both on one rule).
-  const llmKeyed = new Map(spec.routes.filter((r) => metered(r) && llm.targets.has(r.id)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
+  const llmKeyed = new Map(spec.routes.filter((r) => llm.targets.has(r.id) && metered(r)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
   keyed.push(...[...llmKeyed.values()].filter((t) => !llm.budgeted.has(t.sectionName!)) as typeof keyed);
   const plans = planTrafficPolicy(spec, stage, dnsLabel(spec.name, 'plans'), namespace, keyed);
   if (plans) {
@@ -163,7 +168,7 @@ function llmPolicies(c: StageContext, llm: LlmStage): K8sObject[] {
   const out: K8sObject[] = [];
   const route = c.spec.routes.find((r) => llm.targets.has(r.id));
   if (route && llm.routeTarget) {
-    const sp = securityPolicy(c.spec, route, dnsLabel(aiRouteName(c.spec), 'auth'), { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target: llm.routeTarget });
+    const sp = securityPolicy(c.spec, route, dnsLabel(aiRouteName(c.spec), 'auth'), { namespace: c.namespace, functions: c.settings.functionsOf(c.stage), target: llm.routeTarget, blocks: c.blocks });
     if (sp) out.push(sp);
   }
   if (llm.targets.size) {
@@ -215,7 +220,8 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   const measured: Measured[] = [];
   // The path matches depend on the base path and the routes only: the same in every stage.
   const paths = pathMatches(spec.basePath, spec.routes);
-  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured, paths));
+  const blocks: SharedBlocks = new Map();
+  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured, paths, blocks));
   // Every stage measures the same paths: each problem once.
   const problems = dedupeProblems(emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured));
   if (problems.length) throw new SynthesisError(TARGET, problems);

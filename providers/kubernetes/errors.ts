@@ -10,7 +10,7 @@
  * one policy per HTTPRoute for the other rules (compile.ts).
  */
 import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } from '../../lib/model/error-contract';
-import { deepFreeze } from '../../lib/model/text-memo';
+import { sharedSubtree } from './shared';
 import type { GatewaySpec } from '../../lib/model/types';
 
 const JSON_TYPE = 'application/json';
@@ -26,14 +26,15 @@ function rule(match: Record<string, unknown>, code: ErrorCode, from?: number): R
 
 /**
  * The contract's `responseOverride` rules: the same for every policy (they depend on nothing in
- * the spec), so built once and shared, frozen, by the policies of every route and stage.
+ * the spec), so built once and shared, frozen, by the policies of every route and stage; the
+ * writer writes their text once per indentation (shared.ts).
  */
 let contractRules: readonly Record<string, unknown>[] | undefined;
 
 /** The `responseOverride` rules of the contract, or undefined with `errors: native`. */
 export function errorOverrides(spec: GatewaySpec): Record<string, unknown>[] | undefined {
   if (spec.errors === 'native') return undefined;
-  contractRules ??= deepFreeze([
+  contractRules ??= sharedSubtree([
     ...CODE_BY_STATUS.map(([s, code]) => rule({ type: 'Value', value: s }, code, s)),
     // Any other status Envoy itself answers: the contract's code for its class.
     rule({ type: 'Range', range: { start: 400, end: 499 } }, 'bad_request'),

@@ -14,7 +14,8 @@ export function observabilityObjects(spec: GatewaySpec, stage: string, namespace
 
 export function observabilityNotes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settings: KubernetesSettings): string[] {
   const out: string[] = [];
-  const proxy = stages.flatMap((s) => s.objects).find((o) => o.kind === 'EnvoyProxy');
+  let proxy: K8sObject | undefined;
+  for (const s of stages) if ((proxy = s.objects.find((o) => o.kind === 'EnvoyProxy'))) break;
   const o = spec.observability;
   if (!settings.create && (o.accessLogs || o.tracing)) {
     out.push(`the Gateway's proxies belong to the platform: for the access log in anygate's schema${o.tracing ? ' and OpenTelemetry tracing' : ''}, give its EnvoyProxy the telemetry that createGateway would emit (docs/observability.md; ENVOY_ACCESS_LOG_FIELDS in providers/kubernetes/observability.ts)`);

@@ -98,9 +98,55 @@ export function templatesOverlap(a: readonly PathSegment[], b: readonly PathSegm
 
 const methodsOverlap = (a: RouteSpec, b: RouteSpec) => a.method === b.method || a.method === 'ANY' || b.method === 'ANY';
 
+const isGreedy = (segments: readonly PathSegment[]) => segments.length > 0 && segments[segments.length - 1].kind === 'param' && (segments[segments.length - 1] as { greedy: boolean }).greedy;
+
+/**
+ * The templates already placed, indexed by what two templates must share to overlap
+ * (templatesOverlap): without a greedy segment, the same number of segments, and a first segment
+ * that is the same literal or a parameter on either side. `candidates` is every placed template
+ * that can overlap the one asked about (a superset: the caller still asks templatesOverlap), so a
+ * gateway's thousands of templates are not compared pair by pair.
+ */
+class TemplateIndex {
+  private readonly all: number[] = [];
+  private readonly greedy: number[] = [];
+  private readonly byLength = new Map<number, { all: number[]; param: number[]; literal: Map<string, number[]> }>();
+
+  add(i: number, segments: readonly PathSegment[]): void {
+    this.all.push(i);
+    if (isGreedy(segments)) {
+      this.greedy.push(i);
+      return;
+    }
+    let b = this.byLength.get(segments.length);
+    if (!b) this.byLength.set(segments.length, (b = { all: [], param: [], literal: new Map() }));
+    b.all.push(i);
+    const first = segments[0];
+    if (!first) return;
+    if (first.kind === 'param') b.param.push(i);
+    else {
+      const list = b.literal.get(first.value);
+      if (list) list.push(i);
+      else b.literal.set(first.value, [i]);
+    }
+  }
+
+  /** The lists holding every placed template that can overlap `segments`. */
+  candidates(segments: readonly PathSegment[]): number[][] {
+    if (isGreedy(segments)) return [this.all];
+    const b = this.byLength.get(segments.length);
+    if (!b) return [this.greedy];
+    const first = segments[0];
+    if (!first || first.kind === 'param') return [b.all, this.greedy];
+    return [b.literal.get(first.value) ?? [], b.param, this.greedy];
+  }
+}
+
 /**
  * The path match of every route, by route id. Regexes are padded so that, of two overlapping
- * rules, the one the model tries first is strictly longer (see the file comment).
+ * rules, the one the model tries first is strictly longer (see the file comment): each rule,
+ * from the last in precedence order to the first, is one longer than the longest of the later
+ * rules it overlaps, or its natural length when that is longer already.
  */
 export function pathMatches(basePath: string, routes: readonly RouteSpec[]): Map<string, PathMatch[]> {
   const out = new Map<string, PathMatch[]>();
@@ -113,10 +159,16 @@ export function pathMatches(basePath: string, routes: readonly RouteSpec[]): Map
   const ordered = precedenceOrder(regexRoutes);
   const natural = ordered.map((r) => templateRegex(basePath, r.segments));
   const length = natural.map((n) => n.length);
+  const placed = new TemplateIndex();
   for (let i = ordered.length - 1; i >= 0; i--) {
-    for (let j = i + 1; j < ordered.length; j++) {
-      if (length[j] >= length[i] && methodsOverlap(ordered[i], ordered[j]) && templatesOverlap(ordered[i].segments, ordered[j].segments)) length[i] = length[j] + 1;
+    let longest = -1;
+    for (const list of placed.candidates(ordered[i].segments)) {
+      for (const j of list) {
+        if (length[j] > longest && methodsOverlap(ordered[i], ordered[j]) && templatesOverlap(ordered[i].segments, ordered[j].segments)) longest = length[j];
+      }
     }
+    if (longest >= length[i]) length[i] = longest + 1;
+    placed.add(i, ordered[i].segments);
   }
   ordered.forEach((r, i) => out.set(r.id, [{ type: 'RegularExpression', value: natural[i] + '$'.repeat(length[i] - natural[i].length) }]));
   return out;

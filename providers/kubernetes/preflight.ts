@@ -21,14 +21,16 @@ import { dnsLabel } from './names';
 import type { PathMatch } from './paths';
 import type { K8sObject } from './plan';
 import { ruleName, splitRoutes } from './rules';
+import { sharedSubtree } from './shared';
 
 /** The body of the 403 a preflight gets when CORS does not answer it (`anygate dev --profile kubernetes` answers the same). */
 export const PREFLIGHT_REFUSED = KUBERNETES_PREFLIGHT_REFUSED;
 
-const PREFLIGHT_HEADERS = [
+/** Shared by every preflight match (shared.ts: written once per indentation level). */
+const PREFLIGHT_HEADERS = sharedSubtree([
   { type: 'RegularExpression', name: 'Origin', value: '.+' },
   { type: 'RegularExpression', name: 'Access-Control-Request-Method', value: '.+' },
-];
+]);
 
 export interface PreflightContext {
   readonly namespace: string;

@@ -31,7 +31,12 @@ function groupOf(route: RouteSpec): string {
  */
 export function splitRoutes(gateway: string, routes: readonly RouteSpec[]): { name: string; routes: RouteSpec[] }[] {
   const groups = new Map<string, RouteSpec[]>();
-  for (const r of routes) groups.set(groupOf(r), [...(groups.get(groupOf(r)) ?? []), r]);
+  for (const r of routes) {
+    const g = groupOf(r);
+    const list = groups.get(g);
+    if (list) list.push(r);
+    else groups.set(g, [r]);
+  }
   const out: { name: string; routes: RouteSpec[] }[] = [];
   for (const g of [...groups.keys()].sort()) {
     const list = groups.get(g)!.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

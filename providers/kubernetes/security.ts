@@ -12,6 +12,7 @@ import { EG_API } from './filters';
 import { dnsLabel } from './names';
 import type { K8sObject, ServiceRef } from './plan';
 import { sourceCidrs } from '../shared/cidr';
+import { sharedSubtree } from './shared';
 
 import { keyConsumers } from '../../lib/model/client-certificates';
 
@@ -24,13 +25,31 @@ export function consumerSecret(spec: GatewaySpec, consumer: string): string {
   return m ? m[1] : dnsLabel(spec.name, 'key', consumer);
 }
 
+/**
+ * The blocks every policy of one compile shares, by key (`cors`, `jwt:<authorizer>`,
+ * `apiKey:<authorizer>`): each built once, frozen and marked shared (shared.ts), so its text is
+ * written once per indentation level. Per compile, never per spec: a spec object may change
+ * between compiles, a compile's blocks cannot.
+ */
+export type SharedBlocks = Map<string, object>;
+
+function once<T extends object>(blocks: SharedBlocks, key: string, make: () => T): T {
+  let b = blocks.get(key) as T | undefined;
+  if (b === undefined) {
+    b = sharedSubtree(make());
+    blocks.set(key, b);
+  }
+  return b;
+}
+
 function jwt(name: string, a: JwtAuthorizerSpec) {
   return {
     providers: [
       {
         name: dnsLabel(name),
         issuer: a.issuer,
-        audiences: a.audiences,
+        // A copy: the block is frozen, the spec's list is not this module's to freeze.
+        audiences: [...a.audiences],
         remoteJWKS: { uri: a.jwksUri! },
         // The model's token header always carries `Bearer <token>`, whichever header it is.
         extractFrom: { headers: [{ name: headerName(a.header), valuePrefix: 'Bearer ' }] },
@@ -77,19 +96,25 @@ function authorization(spec: GatewaySpec, route: RouteSpec, jwtProvider: string 
   return { defaultAction: Object.keys(principal).length ? 'Deny' : 'Allow', rules };
 }
 
-/** The gateway's CORS as a SecurityPolicy `cors` block (the same on every policy of the gateway). */
-export function corsPolicy(spec: GatewaySpec): Record<string, unknown> {
-  const c = spec.cors!;
-  const out: Record<string, unknown> = {
-    allowOrigins: c.allowOrigins,
-    // ANY: every method by name (a `*` is not a wildcard for credentialed requests in browsers).
-    allowMethods: corsMethods(c),
-    allowHeaders: c.allowHeaders,
-    maxAge: `${c.maxAgeSeconds}s`,
-  };
-  if (c.exposeHeaders.length) out.exposeHeaders = c.exposeHeaders;
-  if (c.allowCredentials) out.allowCredentials = true;
-  return out;
+/**
+ * The gateway's CORS as a SecurityPolicy `cors` block (the same on every policy of the gateway):
+ * one frozen block per compile (`blocks`).
+ */
+export function corsPolicy(spec: GatewaySpec, blocks: SharedBlocks): Record<string, unknown> {
+  return once(blocks, 'cors', () => {
+    const c = spec.cors!;
+    // Copies of the spec's lists: the block is frozen.
+    const out: Record<string, unknown> = {
+      allowOrigins: [...c.allowOrigins],
+      // ANY: every method by name (a `*` is not a wildcard for credentialed requests in browsers).
+      allowMethods: corsMethods(c),
+      allowHeaders: [...c.allowHeaders],
+      maxAge: `${c.maxAgeSeconds}s`,
+    };
+    if (c.exposeHeaders.length) out.exposeHeaders = [...c.exposeHeaders];
+    if (c.allowCredentials) out.allowCredentials = true;
+    return out;
+  });
 }
 
 export interface SecurityContext {
@@ -97,6 +122,8 @@ export interface SecurityContext {
   readonly functions: Readonly<Record<string, ServiceRef>> | undefined;
   /** The rule (sectionName) or, for the AI Gateway's generated HTTPRoute, the whole route. */
   readonly target: { group: string; kind: string; name: string; sectionName?: string };
+  /** The compile's shared blocks (CORS, each JWT and API-key authorizer's). */
+  readonly blocks: SharedBlocks;
 }
 
 /** The route rule's SecurityPolicy, or undefined when it needs none. */
@@ -109,13 +136,13 @@ export function securityPolicy(spec: GatewaySpec, route: RouteSpec, name: string
     const a = spec.authorizers[n];
     if (a.type === 'jwt') {
       // Optional authentication is refused by the auth.optional record (jwt.optional lets another scheme in).
-      s.jwt = jwt(n, a);
+      s.jwt = once(ctx.blocks, `jwt:${n}`, () => jwt(n, a));
       provider = dnsLabel(n);
       claims = a.requiredClaims;
-    } else if (a.type === 'apiKey') s.apiKeyAuth = apiKey(spec, a);
+    } else if (a.type === 'apiKey') s.apiKeyAuth = once(ctx.blocks, `apiKey:${n}`, () => apiKey(spec, a));
     else s.extAuth = extAuth(a, ctx.functions, ctx.namespace);
   }
-  if (spec.cors) s.cors = corsPolicy(spec);
+  if (spec.cors) s.cors = corsPolicy(spec, ctx.blocks);
   const authz = authorization(spec, route, provider, claims);
   if (authz) s.authorization = authz;
   if (!Object.keys(s).length) return undefined;

@@ -3,6 +3,7 @@ import { dump, JSON_SCHEMA } from 'js-yaml';
 import { Document, visit } from 'yaml';
 import type { K8sObject } from './plan';
 import { misreadAsYaml11 } from './yaml11';
+import { sharedTexts } from './shared';
 
 /**
  * Strings both writers leave plain or quote alike (found by property test against `yaml`,
@@ -123,15 +124,37 @@ class FastWriter {
       if (!Number.isSafeInteger(v) || Object.is(v, -0)) throw NOT_FAST;
       out.push(` ${v}`);
     } else if (typeof v === 'boolean') out.push(v ? ' true' : ' false');
-    else if (Array.isArray(v)) {
-      if (v.length === 0) out.push(' []');
+    else if (v !== null && typeof v === 'object' && Object.isFrozen(v) && sharedTexts.has(v)) this.shared(v, level);
+    else this.container(v, level);
+  }
+
+  /** A list or mapping after `key:` or `-`. */
+  private container(v: unknown, level: number): void {
+    if (Array.isArray(v)) {
+      if (v.length === 0) this.out.push(' []');
       else this.sequence(v, level, false);
     } else if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) throw NOT_FAST;
     else {
       const keys = Object.keys(v);
-      if (keys.length === 0) out.push(' {}');
+      if (keys.length === 0) this.out.push(' {}');
       else this.mapping(v as Record<string, unknown>, keys, level, false);
     }
+  }
+
+  /** A shared subtree (shared.ts): its text at this level, written the first time. */
+  private shared(v: object, level: number): void {
+    const texts = sharedTexts.get(v)!;
+    const held = texts[level];
+    if (held !== undefined) {
+      this.out.push(held);
+      return;
+    }
+    const mark = this.out.length;
+    this.container(v, level);
+    const text = this.out.slice(mark).join('');
+    this.out.length = mark;
+    this.out.push(text);
+    texts[level] = text;
   }
 
   /** js-yaml's writeBlockMapping: `compact` (a list item's or the document's mapping) starts on the current line. */
@@ -224,4 +247,29 @@ export function objectYaml(o: unknown): string {
 /** The objects as one multi-document YAML stream. Spec strings are YAML scalars, never raw text. */
 export function toYaml(objects: readonly K8sObject[]): string {
   return objects.map(objectYaml).join('---\n');
+}
+
+/**
+ * toYaml's stream as UTF-8 bytes, each object's text copied into one buffer as soon as it is
+ * written, for the out dir. The joined text of a 2,000-route stage (6 MB in 3,341 object texts)
+ * kept every object's text alive until the join, and the collector copied them, young, before
+ * the text was written; here each object's text dies young and the bytes live outside the heap.
+ */
+export function toYamlBytes(objects: readonly K8sObject[]): Buffer {
+  let buf = Buffer.allocUnsafe(64 * 1024);
+  let used = 0;
+  const put = (text: string) => {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4).
+    if (used + 3 * text.length > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, used + 3 * text.length));
+      buf.copy(grown, 0, 0, used);
+      buf = grown;
+    }
+    used += buf.write(text, used, 'utf8');
+  };
+  for (let i = 0; i < objects.length; i++) {
+    if (i > 0) put('---\n');
+    put(objectYaml(objects[i]));
+  }
+  return buf.subarray(0, used);
 }

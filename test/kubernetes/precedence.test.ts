@@ -12,6 +12,8 @@ import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
 import { compareTemplates } from '../../lib/model/precedence';
 import { ruleName } from '../../providers/kubernetes/rules';
+import { exactValues, pathMatches, templateRegex, templatesOverlap } from '../../providers/kubernetes/paths';
+import { precedenceOrder } from '../../lib/model/precedence';
 
 interface Entry {
   readonly route: string;
@@ -104,6 +106,38 @@ describe('kubernetes path matches select what the model selects', () => {
         for (const [method, p] of requests) {
           const path = base === '/' ? p : base + (p === '/' ? '' : p);
           expect([method, path, envoySelect(entries, method, path)]).toEqual([method, path, modelSelect(spec!, method, path)]);
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  });
+});
+
+/** The padding as first written: every rule against every later one (quadratic in the rules). */
+function pairwiseLengths(basePath: string, routes: readonly RouteSpec[]): Map<string, number> {
+  const ordered = precedenceOrder(routes.filter((r) => exactValues(basePath, r.segments) === undefined));
+  const length = ordered.map((r) => templateRegex(basePath, r.segments).length);
+  const methodsOverlap = (a: RouteSpec, b: RouteSpec) => a.method === b.method || a.method === 'ANY' || b.method === 'ANY';
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    for (let j = i + 1; j < ordered.length; j++) {
+      if (length[j] >= length[i] && methodsOverlap(ordered[i], ordered[j]) && templatesOverlap(ordered[i].segments, ordered[j].segments)) length[i] = length[j] + 1;
+    }
+  }
+  return new Map(ordered.map((r, i) => [r.id, length[i]]));
+}
+
+describe('kubernetes path matches, indexed', () => {
+  it('pad every regex as comparing every pair of rules does (paths.ts TemplateIndex only skips pairs that cannot overlap)', () => {
+    const many = fc.uniqueArray(fc.record({ method: fc.constantFrom('GET', 'POST', 'ANY'), path: template }), { minLength: 1, maxLength: 40, selector: (r) => `${r.method} ${r.path.replace(/\{p\d+\+?\}/g, (m) => (m.endsWith('+}') ? '{+}' : '{}'))}` });
+    fc.assert(
+      fc.property(fc.constantFrom('/', '/v1'), many, (base, routes) => {
+        const spec = specOf(base, routes);
+        fc.pre(spec !== undefined);
+        const got = pathMatches(spec!.basePath, spec!.routes);
+        const want = pairwiseLengths(spec!.basePath, spec!.routes);
+        for (const r of spec!.routes) {
+          const m = got.get(r.id)!;
+          if (m[0].type === 'RegularExpression') expect([r.id, m[0].value.length]).toEqual([r.id, want.get(r.id)]);
         }
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },

@@ -59,6 +59,23 @@ describe('fast YAML data', () => {
     expect(fast).toBeGreaterThan(RUNS / 10);
   });
 
+  it('resolves plain scalars as the reference parser does: numbers, bools and nulls in every spelling, and the words beside them', () => {
+    // The fast path tests a plain scalar against the core schema's forms only when its first
+    // character (or its length, for words) allows one: every spelling near those forms, as a
+    // value, a key and a list item, must read as the reference reads it.
+    const numeric = fc.stringMatching(/^[-+]?[0-9.eEoxXbB_a-fA-F]{0,6}$/);
+    const wordish = fc.stringMatching(/^[nNtTfFuUlLrReEaAsS~.iIzZ]{0,6}$/);
+    const special = fc.constantFrom('.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE', 'fALSE', 'nulls', 'trues', 'fals', '0o17', '0o8', '0x1F', '0xg', '1e3', '1E+3', '.5', '5.', '+.5e-3', '-0', '012', 'tree', 'fell', 'nope');
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.oneof(numeric, wordish, special).filter((x) => /^(?:[^-.]|[-.][0-9a-zA-Z])/.test(x)) /* no lone `-` or `.`: list and document syntax */, (x) => {
+        for (const text of [`k: ${x}\n`, `${x}: v\n`, `k:\n  - ${x}\n`]) if (expectAgreement(text)) fast++;
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    expect(fast).toBeGreaterThan(RUNS);
+  });
+
   it('reads damaged documents as the reference parser does, or steps aside (never accepts what it refuses)', () => {
     // Spliced YAML punctuation into written documents: the corners where the two parsers differ.
     const piece = fc.constantFrom(' ', '\n', ':', '-', '#', "'", '"', '[', ']', '{', '}', ',', '?', '|', '>', '|+', '\t', '  ', '\n  ', ': ', '- ', '\\', 'a');

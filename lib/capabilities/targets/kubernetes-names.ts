@@ -21,9 +21,14 @@ export function shortHash(s: string, n = 6): string {
   return createHash('sha256').update(s).digest('hex').slice(0, n);
 }
 
+/** What the folding below leaves as it is: a label already (lower-case words joined by single `-`). */
+const LABEL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** A DNS-1123 label from `parts`: lower-case, `-` separated, at most 63 characters. */
 export function dnsLabel(...parts: string[]): string {
   const raw = parts.join('-');
+  // Most names (route ids, gateway and stage names) are labels already: one test instead of the folding.
+  if (raw.length <= MAX && LABEL.test(raw)) return raw;
   const clean = raw
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
