@@ -34,6 +34,10 @@ export interface PolicyEffects {
   requiresSubscription?: boolean;
   /** anygate's alternatives policy: any one of these sets of authorizers. @default - none */
   alternatives?: string[][];
+  /** `validate-parameters`: the operation's required parameters are checked. @default false */
+  validatesParameters?: boolean;
+  /** `validate-content`: JSON bodies are checked against the operation's representation. @default false */
+  validatesContent?: boolean;
 }
 
 /** Named values: plain values by name; secrets are never copied into a spec. */
@@ -413,6 +417,20 @@ function inbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
           break;
         }
         ctx.log.lost(ctx.file, c.xpath, 'include-fragment', `policy fragment ${JSON.stringify(c.attrs['fragment-id'])} is not in the import (or is not XML); import what it does by hand`);
+        break;
+      }
+      case 'validate-parameters': {
+        fx.validatesParameters = true;
+        const strict = c.attrs['specified-parameter-action'] === 'prevent' && (c.attrs['unspecified-parameter-action'] ?? 'ignore') === 'ignore' && !c.children.length;
+        if (strict) ctx.log.mapped(ctx.file, c.xpath, 'validate-parameters', "routes[].validation (the operation's required query parameters and headers)");
+        else ctx.log.partial(ctx.file, c.xpath, 'validate-parameters', "routes[].validation (the operation's required query parameters and headers)", 'anygate checks that required parameters are present; other actions (unspecified parameters refused, per-parameter overrides, detection only) are not carried');
+        break;
+      }
+      case 'validate-content': {
+        fx.validatesContent = true;
+        const json = kids(c, 'content').some((x) => /json/.test(x.attrs.type ?? '') && x.attrs['validate-as'] === 'json' && x.attrs.action === 'prevent');
+        if (json) ctx.log.mapped(ctx.file, c.xpath, 'validate-content', "routes[].validation.bodySchema (the operation's JSON representation)");
+        else ctx.log.partial(ctx.file, c.xpath, 'validate-content', 'routes[].validation.bodySchema', 'only JSON bodies refused when they do not match the schema are carried (XML, SOAP and detection-only checks are not)');
         break;
       }
       case 'check-header':

@@ -11,7 +11,7 @@ import * as posix from 'node:path/posix';
 import { arr, obj, parseData, str } from './data';
 import { METHODS, PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog, pointer } from './findings';
-import { readApimContract } from './azure-contract';
+import { readApimContract, type ApimDeclaredParameter } from './azure-contract';
 import { readPolicy, type NamedValues, type PolicyEffects } from './azure-policy';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
@@ -34,6 +34,10 @@ interface ApimOperation {
   readonly description?: string;
   /** The route's contract, read back from the operation's representations and responses. @default - none */
   contract?: Json;
+  /** The parameters the operation declares (azure-contract.ts). @default - none */
+  parameters?: ApimDeclaredParameter[];
+  /** Where the operation's inputs are (the pointer its parameters' `where` continues). @default - no declared parameters */
+  inputsAt?: string;
 }
 
 interface ApimApi {
@@ -73,7 +77,8 @@ interface Service {
   globalPolicy?: Doc;
   fragments: Map<string, Doc>;
   /** Subscriptions scoped to a product: consumers of its plan (keys are never read). */
-  subscriptions: { name: string; product: string; file: string; at: string }[];
+  /** `sid`: the subscription's id, when the source says it (anygate's: `<api id>-<consumer>`). */
+  subscriptions: { name: string; product: string; file: string; at: string; sid?: string }[];
 }
 
 /** Operations of an OpenAPI specification. */
@@ -222,7 +227,9 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
       const op = obj(or.inputs) ?? {};
       const id = String(op.operationId);
       const request = obj(op.request) ?? {};
-      if (['queryParameters', 'headers'].some((k) => arr(request[k]).length)) log.lost(file, pointer([oi, 'inputs', 'request']), 'operation parameters (contract)', CONTRACT_NOT_READ);
+      const declared = read.parameters.get(id);
+      const holder = api.operations.find((o) => o.id === id);
+      if (declared && holder) Object.assign(holder, { parameters: declared, inputsAt: pointer([oi, 'inputs']) });
       if (!arr(request.representations).length && !arr(op.responses).length) continue;
       const lostWhy = read.lost.get(id) ?? (read.schemaLost && `the API schema is not read (${read.schemaLost})`);
       if (lostWhy) log.lost(file, pointer([oi, 'inputs']), 'operation representations and responses (contract)', `${lostWhy}; export the API's OpenAPI document and \`anygate import\` it (without --from) for a spec with its contract, to merge by hand`);
@@ -253,7 +260,7 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
     const p = obj(r.inputs) ?? {};
     const scope = /^<(.+)\.id>$/.exec(String(p.scope ?? ''))?.[1];
     const product = scope ? obj(list.map(obj).find((x) => x?.name === scope)?.inputs)?.productId : undefined;
-    if (typeof product === 'string') svc.subscriptions.push({ name: String(p.displayName ?? p.sid), product, file, at: pointer([i]) });
+    if (typeof product === 'string') svc.subscriptions.push({ name: String(p.displayName ?? p.sid), product, file, at: pointer([i]), sid: str(p.sid) });
     else log.lost(file, pointer([i]), 'subscription', 'not scoped to a product in this graph');
   }
   for (const { r, i } of byType('azure-native:apimanagement:Product')) {
@@ -391,7 +398,12 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     if (last?.mock) {
       const def: Json = { type: 'mock', statusCode: last.mock.statusCode };
       if (last.mock.body !== undefined) def.body = last.mock.body;
-      if (Object.keys(last.mock.headers).length) def.headers = last.mock.headers;
+      // With a cors policy the CORS headers on the answer are the cors setting's (synth writes them),
+      // and a JSON body's Content-Type is the body's.
+      const cors = [...fx].some((f) => f?.cors);
+      const json = last.mock.body !== undefined && typeof last.mock.body === 'object';
+      const headers = Object.fromEntries(Object.entries(last.mock.headers).filter(([k, v]) => !(cors && /^(access-control-|vary$)/i.test(k)) && !(json && /^content-type$/i.test(k) && v === 'application/json')));
+      if (Object.keys(headers).length) def.headers = headers;
       return draft.backend(`mock-${last.mock.statusCode}`, def);
     }
     if (last?.backendId) {
@@ -456,6 +468,7 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     if (Object.keys(request).length || Object.keys(response).length) route.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
     if (op.description) route.description = op.description;
     if (op.contract) route.contract = op.contract;
+    declaredParts(route, op, chain, draft, log);
     const i = draft.addRoute(route, { file: op.file, at: op.at }, `${op.method} ${op.urlTemplate}`);
     if (i !== undefined) log.mapped(op.file, op.at, 'operation', `routes[${i}]`);
     for (const f of chain) {
@@ -474,8 +487,10 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     draft.plans[name] = plan;
     log.mapped(p.file, p.at, 'product', `plans.${name}`);
     for (const sub of svc.subscriptions.filter((x) => x.product === p.id)) {
-      const c = SpecDraft.nameIn(sub.name, draft.consumers, 'consumer');
-      draft.consumers[c] = { plan: name };
+      // anygate's subscription id is `<api id>-<consumer>`, its display name the consumer's description.
+      const own = sub.sid?.startsWith(`${api.id}-`) ? sub.sid.slice(api.id.length + 1) : undefined;
+      const c = SpecDraft.nameIn(own ?? sub.name, draft.consumers, 'consumer');
+      draft.consumers[c] = { plan: name, ...(own && sub.name !== own ? { description: sub.name } : {}) };
       log.mapped(sub.file, sub.at, 'subscription', `consumers.${c} (its keys stay in API Management)`);
     }
     if (!keyName && p.subscriptionRequired) {
@@ -489,6 +504,72 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
   if (options.name) draft.name = options.name;
   draft.name = SpecDraft.nameIn(draft.name, {}, 'api');
   return draft.toInput();
+}
+
+/** The header and query locations of the credentials `route`'s authorizers read (lower-case header names). */
+function credentialKeys(route: Json, draft: SpecDraft): Set<string> {
+  const out = new Set<string>();
+  const names = route.auth === 'none' ? [] : (route.auth as string[][]).flat();
+  for (const n of new Set(names)) {
+    const a = draft.authorizers[n] ?? {};
+    if (a.type === 'apiKey') out.add(a.in === 'query' ? `query:${String(a.name)}` : `header:${String(a.name).toLowerCase()}`);
+    else out.add(`header:${String(a.header ?? 'Authorization').toLowerCase()}`);
+  }
+  return out;
+}
+
+/**
+ * What the operation's declared parameters and the policy's validation say together: a required
+ * plain parameter `validate-parameters` checks is `validation.requiredQuery` / `requiredHeaders`;
+ * a plain optional one the cache key names is the cache's; every other one is the contract's.
+ * `validate-content` with the route's own JSON body type makes that type `validation.bodySchema`.
+ * The caller's credentials in a cache key are anygate's own key parts (rule 8 of docs/model.md),
+ * not the spec's `cache.key`.
+ */
+function declaredParts(route: Json, op: ApimOperation, chain: (PolicyEffects | undefined)[], draft: SpecDraft, log: FindingLog): void {
+  const checksParams = chain.some((f) => f?.validatesParameters);
+  const checksContent = chain.some((f) => f?.validatesContent);
+  const validation: Json = {};
+  const params = new Set((op.parameters ?? []).map((p) => `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`));
+  const cache = obj(route.cache);
+  if (cache && route.auth !== 'none') {
+    const creds = credentialKeys(route, draft);
+    const key = obj(cache.key) ?? {};
+    const headers = arr(key.headers).filter((h) => !creds.has(`header:${String(h).toLowerCase()}`) || params.has(`header:${String(h).toLowerCase()}`));
+    const query = arr(key.query).filter((q) => !creds.has(`query:${String(q)}`) || params.has(`query:${String(q)}`));
+    const k = { ...(query.length ? { query } : {}), ...(headers.length ? { headers } : {}) };
+    route.cache = { ...cache, ...(Object.keys(k).length ? { key: k } : { key: undefined }) };
+    if (!Object.keys(k).length) delete (route.cache as Json).key;
+  }
+  const cacheKey = obj(obj(route.cache)?.key) ?? {};
+  const inKey = (p: ApimDeclaredParameter) => arr(p.in === 'query' ? cacheKey.query : cacheKey.headers).some((n) => (p.in === 'header' ? String(n).toLowerCase() === p.name.toLowerCase() : n === p.name));
+  const contract: Json = { ...(obj(route.contract) ?? {}) };
+  const declared: Json[] = [];
+  for (const p of op.parameters ?? []) {
+    const at = `${op.inputsAt}${p.where}`;
+    if (p.in === 'path' && p.plain && p.required) {
+      log.mapped(op.file, at, 'template parameter', 'the route path');
+    } else if (p.in !== 'path' && p.plain && p.required && checksParams) {
+      const k = p.in === 'query' ? 'requiredQuery' : 'requiredHeaders';
+      validation[k] = [...arr(validation[k]), p.name];
+      log.mapped(op.file, at, `required ${p.in} parameter`, `routes[].validation.${k}`);
+    } else if (p.in !== 'path' && p.plain && !p.required && inKey(p)) {
+      log.mapped(op.file, at, `${p.in} parameter of the cache key`, 'routes[].cache.key');
+    } else {
+      declared.push(p.parameter);
+      log.mapped(op.file, at, `declared ${p.in} parameter (contract)`, 'routes[].contract.parameters');
+    }
+  }
+  if (declared.length) contract.parameters = [...arr(contract.parameters), ...declared];
+  // The route's own body type under validate-content is what validation checks.
+  const body = obj(obj(obj(obj(contract.requestBody)?.content)?.['application/json'])?.schema);
+  if (checksContent && body && typeof body.$ref !== 'string' && Object.keys(obj(contract.requestBody)!.content as Json).length === 1) {
+    validation.bodySchema = body;
+    delete contract.requestBody;
+  }
+  if (Object.keys(validation).length) route.validation = { ...(obj(route.validation) ?? {}), ...validation };
+  if (Object.keys(contract).length) route.contract = contract;
+  else delete route.contract;
 }
 
 /** Imports one API from an Azure API Management source tree. */
