@@ -462,6 +462,8 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
       if (Object.keys(f.request.setQuery).length) request.setQuery = { ...(request.setQuery as Json), ...f.request.setQuery };
       if (f.request.removeQuery.length) request.removeQuery = [...new Set([...((request.removeQuery as string[]) ?? []), ...f.request.removeQuery])];
       if (f.request.rewritePath) request.rewritePath = f.request.rewritePath;
+      if (f.request.body !== undefined) request.body = f.request.body;
+      if (f.response.redact) response.redact = f.response.redact;
       if (Object.keys(f.response.setHeaders).length) response.setHeaders = { ...(response.setHeaders as Json), ...f.response.setHeaders };
       if (f.response.removeHeaders.length) response.removeHeaders = [...new Set([...((response.removeHeaders as string[]) ?? []), ...f.response.removeHeaders])];
     }
