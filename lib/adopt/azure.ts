@@ -585,7 +585,7 @@ function declaredParts(route: Json, op: ApimOperation, chain: (PolicyEffects | u
       log.mapped(op.file, at, `${p.in} parameter of the cache key`, 'routes[].cache.key');
     } else {
       declared.push(p.parameter);
-      log.mapped(op.file, at, `declared ${p.in} parameter (contract)`, 'routes[].contract.parameters');
+      log.mapped(op.file, at, `declared ${p.in} parameter`, 'routes[].contract.parameters');
     }
   }
   if (declared.length) contract.parameters = [...arr(contract.parameters), ...declared];

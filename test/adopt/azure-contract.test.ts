@@ -72,8 +72,8 @@ describe('the Azure operation parameters and policies read back', () => {
     expect(routes(r).find((x) => x.id === 'getPayment')!.contract.parameters).toBeUndefined();
     expect(r.findings.filter((f) => /parameter/.test(f.construct)).map((f) => [f.status, f.construct, f.mappedTo])).toEqual(
       expect.arrayContaining([
-        ['mapped', 'declared query parameter (contract)', 'routes[].contract.parameters'],
-        ['mapped', 'declared header parameter (contract)', 'routes[].contract.parameters'],
+        ['mapped', 'declared query parameter', 'routes[].contract.parameters'],
+        ['mapped', 'declared header parameter', 'routes[].contract.parameters'],
         ['mapped', 'template parameter', 'the route path'],
       ]),
     );
