@@ -56,6 +56,8 @@ export interface ContractSource {
   readonly unserved: string;
   /** Pointer of the document inside `file` (an ARM template's `properties/value`). @default '' (the whole file) */
   readonly base?: string;
+  /** A file name whose extension says how to parse the text (`value.yaml`). @default file */
+  readonly parseAs?: string;
 }
 
 /**
@@ -66,7 +68,7 @@ export interface ContractSource {
 export function readOpenApiContract(draft: SpecDraft, file: string, text: string, source: ContractSource): void {
   const log = draft.log;
   const base = source.base ?? '';
-  const parsed = parseData(text, file);
+  const parsed = parseData(text, source.parseAs ?? file);
   const doc = parsed.ok ? obj(parsed.docs[0]) : undefined;
   if (!doc || (typeof doc.openapi !== 'string' && doc.swagger === undefined) || !obj(doc.paths)) {
     log.lost(file, base, 'API contract', `${parsed.ok ? 'not an OpenAPI document' : parsed.error}; ${BY_HAND}`);

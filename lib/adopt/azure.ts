@@ -59,7 +59,7 @@ interface ApimApi {
   /** The API schema's shared types, as components (3.1). @default - none */
   components?: Json;
   /** The API's OpenAPI definition (APIOps `specification.*`, an ARM API's `value`), read for the contract. @default - none */
-  specification?: { file: string; text: string; at: string };
+  specification?: { file: string; text: string; at: string; parseAs?: string };
 }
 
 interface ApimProduct {
@@ -309,11 +309,13 @@ function fromArm(file: string, doc: Json, svc: Service, log: FindingLog, used: S
       const value = lit(p.value);
       const format = String(p.format ?? '');
       if (value && /^(openapi|swagger)/i.test(format) && !/link$/i.test(format)) {
-        const parsedValue = parseData(value, file);
+        // The value's format says its syntax: openapi is YAML, the others JSON.
+        const parseAs = /json/i.test(format) ? 'value.json' : 'value.yaml';
+        const parsedValue = parseData(value, parseAs);
         const d = parsedValue.ok ? obj(parsedValue.docs[0]) : undefined;
         if (isOpenApi(d)) {
           api.operations = specOperations(d!, file).map((o) => ({ ...o, at: `${at}/properties/value` }));
-          api.specification = { file, text: value, at: `${at}/properties/value` };
+          api.specification = { file, text: value, at: `${at}/properties/value`, parseAs };
         } else log.lost(file, `${at}/properties/value`, 'inline API specification', `${parsedValue.ok ? 'not an OpenAPI document' : parsedValue.error}; its operations and contract are not read`);
       } else if (p.value !== undefined) log.lost(file, `${at}/properties/value`, 'API specification', `format ${JSON.stringify(p.format)}: ${/link$/i.test(format) ? 'a link is not followed; put the document beside the template and import it' : 'only inline OpenAPI and Swagger definitions are read'}`);
       svc.apis.push(api);
@@ -503,7 +505,7 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     }
   }
   // The API's own definition holds its contract: read onto the routes its operations became.
-  if (api.specification) readOpenApiContract(draft, api.specification.file, api.specification.text, { unserved: 'no operation of the API is', base: api.specification.at });
+  if (api.specification) readOpenApiContract(draft, api.specification.file, api.specification.text, { unserved: 'no operation of the API is', base: api.specification.at, parseAs: api.specification.parseAs });
   for (const p of svc.products) {
     if (!p.apis.includes(api.id)) continue;
     const fx = p.policy ? readPolicy(p.policy.text, p.policy.at, { ...ctxBase, file: p.policy.file, scope: 'product' }) : undefined;
