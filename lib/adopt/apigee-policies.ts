@@ -20,8 +20,8 @@ export interface StepEffects {
   rateLimit?: { requestsPerSecond: number; burst?: number };
   quota?: { limit: number; period: 'day' | 'week' | 'month' };
   cache?: { ttlSeconds: number; key?: { query?: string[]; headers?: string[] } };
-  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[] };
-  response: { setHeaders: Record<string, string>; removeHeaders: string[] };
+  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[]; body?: unknown };
+  response: { setHeaders: Record<string, string>; removeHeaders: string[]; redact?: string[] };
   mock?: { statusCode: number; body?: unknown; headers: Record<string, string> };
   /** A RaiseFault answers the request (a catch-all 404, say). */
   raises?: number;
@@ -206,6 +206,39 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
 }
 
 /** Applies one policy (its root element) to the route's effects. */
+/**
+ * anygate's own script (`jsc://anygate.js`, providers/apigee/script.ts) in the modes whose
+ * properties hold the spec itself: `body` (the request body template, JSON) and `redact` (the
+ * response paths removed, a JSON list). False for any other script or mode: reported by the caller.
+ */
+function ownScript(p: XmlNode, ctx: StepContext, fx: StepEffects): boolean {
+  if (textAt(p, 'ResourceURL') !== 'jsc://anygate.js') return false;
+  const props = Object.fromEntries(kids(kid(p, 'Properties') ?? ({ children: [] } as unknown as XmlNode), 'Property').map((x) => [x.attrs.name ?? '', x.text]));
+  const json = (t: string | undefined): unknown => {
+    try {
+      return t === undefined ? undefined : JSON.parse(t);
+    } catch {
+      return undefined;
+    }
+  };
+  const once1 = (f: () => void) => once(ctx, ctx.file, f);
+  if (props.mode === 'body' && ctx.request && !ctx.conditional) {
+    const body = json(props.template);
+    if (body === undefined) return false;
+    fx.request.body = body;
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's body template", 'transform.request.body'));
+    return true;
+  }
+  if (props.mode === 'redact' && !ctx.request && !ctx.conditional) {
+    const paths = json(props.paths);
+    if (!Array.isArray(paths) || !paths.length || !paths.every((x) => typeof x === 'string')) return false;
+    fx.response.redact = paths as string[];
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's response redaction", 'transform.response.redact'));
+    return true;
+  }
+  return false;
+}
+
 export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
   const name = p.attrs.name ?? p.name;
   const key = `${ctx.file}`;
@@ -355,6 +388,10 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       report(() => (ctx.conditional ? ctx.log.lost(ctx.file, p.xpath, 'RaiseFault', 'a fault raised on a condition has no anygate equivalent') : ctx.log.partial(ctx.file, p.xpath, 'RaiseFault', 'backends (mock)', 'the route answers with a mock of the fault\'s status; the fault body is not carried')));
       return;
     }
+    case 'Javascript':
+      if (ownScript(p, ctx, fx)) return;
+      report(() => ctx.log.lost(ctx.file, p.xpath, p.name, 'the Javascript policy has no anygate equivalent (code is not translated)'));
+      return;
     default:
       report(() => ctx.log.lost(ctx.file, p.xpath, p.name, `the ${p.name} policy has no anygate equivalent${p.name === 'JavaScript' || p.name === 'JavaCallout' || p.name === 'PythonScript' ? ' (code is not translated)' : ''}`));
   }

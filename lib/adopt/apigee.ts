@@ -141,6 +141,24 @@ function readOrg(bundle: Bundle, proxy: string, draft: SpecDraft, log: FindingLo
   }
 }
 
+/**
+ * A cache whose key parts name the caller's credentials without them: anygate adds those to the key
+ * of every route with auth itself (rule 8 of docs/model.md), so they are not the spec's `cache.key`.
+ */
+function withoutCallerKey(cache: NonNullable<StepEffects['cache']>, auth: string[][] | 'none', draft: SpecDraft): Json {
+  if (auth === 'none' || !cache.key) return cache;
+  const creds = new Set<string>();
+  for (const n of new Set(auth.flat())) {
+    const a = draft.authorizers[n] ?? {};
+    if (a.type === 'apiKey') creds.add(a.in === 'query' ? `query:${String(a.name)}` : `header:${String(a.name).toLowerCase()}`);
+    else creds.add(`header:${String(a.header ?? 'Authorization').toLowerCase()}`);
+  }
+  const query = (cache.key.query ?? []).filter((q) => !creds.has(`query:${q}`));
+  const headers = (cache.key.headers ?? []).filter((h) => !creds.has(`header:${h.toLowerCase()}`));
+  const key = { ...(query.length ? { query } : {}), ...(headers.length ? { headers } : {}) };
+  return { ttlSeconds: cache.ttlSeconds, ...(Object.keys(key).length ? { key } : {}) };
+}
+
 /** Imports one proxy from an Apigee bundle. */
 export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptResult {
   const log = new FindingLog();
@@ -315,14 +333,17 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
         const rl = fx.rateLimit ?? responseFx.rateLimit;
         if (rl) route.rateLimit = rl;
         const cache = fx.cache ?? responseFx.cache;
-        if (cache) route.cache = cache;
+        if (cache) route.cache = withoutCallerKey(cache, auth, draft);
         if (target?.timeoutMs && target.timeoutMs !== 29000 && backend === target.name) route.timeoutMs = target.timeoutMs;
         const request: Json = {};
         if (Object.keys(fx.request.setHeaders).length) request.setHeaders = fx.request.setHeaders;
         if (fx.request.removeHeaders.length) request.removeHeaders = [...new Set(fx.request.removeHeaders)];
         if (Object.keys(fx.request.setQuery).length) request.setQuery = fx.request.setQuery;
         if (fx.request.removeQuery.length) request.removeQuery = [...new Set(fx.request.removeQuery)];
+        if (fx.request.body !== undefined) request.body = fx.request.body;
         const response: Json = {};
+        const redact = responseFx.response.redact ?? fx.response.redact;
+        if (redact) response.redact = redact;
         const rs = { ...fx.response.setHeaders, ...responseFx.response.setHeaders };
         if (Object.keys(rs).length && !responseFx.mock) response.setHeaders = rs;
         const rr = [...fx.response.removeHeaders, ...responseFx.response.removeHeaders];
