@@ -1,0 +1,34 @@
+/**
+ * The Apigee reader on anygate's own steps of examples/petstore: the body template and redaction
+ * scripts (jsc://anygate.js, whose properties hold the spec) and the caller's credential in a
+ * ResponseCache key (anygate's own key part, not the spec's cache.key).
+ */
+import * as path from 'node:path';
+import { emittedTree } from '../../bin/adopt/emitted';
+import { adopt, sourceTreeOf } from '../../lib/adopt';
+import { loadSpecFile } from '../../lib/model/load';
+
+const bundle = emittedTree(loadSpecFile(path.join(__dirname, '..', '..', 'examples', 'petstore', 'gateway.yaml')).spec, 'apigee');
+const read = (edit: Record<string, string> = {}) => adopt('apigee', sourceTreeOf('apigee', { ...Object.fromEntries(bundle.files), ...edit }));
+const route = (r: ReturnType<typeof adopt>, id: string) => (r.input as { routes: Record<string, any>[] }).routes.find((x) => x.id === id)!;
+
+describe("anygate's own Apigee steps read back", () => {
+  it('reads the body template and the redacted paths from the scripts’ properties', () => {
+    const r = read();
+    expect(route(r, 'createOrder').transform.request.body).toEqual({ channel: 'partner-api', petId: '${body.petId}', quantity: '${body.quantity}' });
+    expect(route(r, 'getOrder').transform.response.redact).toEqual(['customer.email', 'payment.card']);
+    expect(r.findings.filter((f) => /^Javascript: anygate's (body template|response redaction)$/.test(f.construct)).map((f) => f.mappedTo).sort()).toEqual(['transform.request.body', 'transform.response.redact']);
+  });
+
+  it('reports a script that is not anygate’s, or whose template is not JSON, as lost', () => {
+    const file = 'apiproxy/policies/JS-body-createOrder.xml';
+    const r = read({ [file]: bundle.files.get(file)!.replace(/<Property name="template">[^<]*<\/Property>/, '<Property name="template">{not json</Property>') });
+    expect(route(r, 'createOrder').transform?.request?.body).toBeUndefined();
+    expect(r.findings.filter((f) => f.file === file)).toEqual([expect.objectContaining({ status: 'lost', construct: 'Javascript', reason: expect.stringContaining('code is not translated') })]);
+  });
+
+  it('leaves the caller’s credential out of the cache key the spec says', () => {
+    const r = read();
+    for (const id of ['getPet', 'listPets']) expect(route(r, id).cache.key?.headers ?? []).not.toContain('Authorization');
+  });
+});
