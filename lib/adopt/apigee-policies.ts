@@ -93,7 +93,8 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
   const remove = kid(p, 'Remove');
   for (const section of [set, add]) {
     for (const h of kids(kid(section, 'Headers') ?? ({ children: [] } as unknown as XmlNode), 'Header')) {
-      const text = resolveVars(h.text, fx.vars);
+      // A verified token's claim, as anygate writes `${claim.x}` (the VerifyJWT policy's decoded claim).
+      const text = resolveVars(h.text, fx.vars).replace(/\{jwt\.JWT-[A-Za-z0-9-]+\.decoded\.claim\.([A-Za-z0-9_:-]+)\}/g, (_, c: string) => `\${claim.${c}}`);
       if (dynamic(text)) lost.push(`header ${h.attrs.name} = ${h.text} (a message template)`);
       else {
         t.setHeaders[h.attrs.name] = text;
@@ -277,6 +278,14 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       }
       const src = textAt(p, 'Source');
       if (src && src !== 'request.header.authorization') reasons.push(`the token is read from ${src}`);
+      // Claims the token must hold with a given value (anygate assigns each value to a variable first).
+      const claims: Record<string, string> = {};
+      for (const c of kids(kid(p, 'AdditionalClaims') ?? ({ children: [] } as unknown as XmlNode), 'Claim')) {
+        const value = c.attrs.ref ? fx.vars[c.attrs.ref] : c.text;
+        if (c.attrs.name && value !== undefined && !dynamic(value) && c.attrs.array !== 'true') claims[c.attrs.name] = value;
+        else reasons.push(`the claim ${c.attrs.name ?? '?'} is checked against ${c.attrs.ref ? `the variable ${c.attrs.ref}, not a literal` : 'an array or template'}: not carried`);
+      }
+      if (Object.keys(claims).length) def.requiredClaims = claims;
       const existing = Object.entries(ctx.draft.authorizers).find(([, a]) => JSON.stringify(a) === JSON.stringify(def));
       // anygate names its policies JWT-<authorizer>.
       const n = existing?.[0] ?? SpecDraft.nameIn(name.replace(/^JWT-(?=.)/, ''), ctx.draft.authorizers, 'jwt');

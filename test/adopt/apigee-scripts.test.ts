@@ -1,7 +1,8 @@
 /**
  * The Apigee reader on anygate's own steps of examples/petstore: the body template and redaction
- * scripts (jsc://anygate.js, whose properties hold the spec) and the caller's credential in a
- * ResponseCache key (anygate's own key part, not the spec's cache.key).
+ * scripts (jsc://anygate.js, whose properties hold the spec), the caller's credential in a
+ * ResponseCache key (anygate's own key part, not the spec's cache.key), a JWT's required claims
+ * and a header set from a verified claim.
  */
 import * as path from 'node:path';
 import { emittedTree } from '../../bin/adopt/emitted';
@@ -30,5 +31,18 @@ describe("anygate's own Apigee steps read back", () => {
   it('leaves the caller’s credential out of the cache key the spec says', () => {
     const r = read();
     for (const id of ['getPet', 'listPets']) expect(route(r, id).cache.key?.headers ?? []).not.toContain('Authorization');
+  });
+
+  it('reads the required claims of VerifyJWT (their values from the variables anygate assigns) and a claim header', () => {
+    const r = read();
+    expect((r.input as { authorizers: Record<string, any> }).authorizers.jwt.requiredClaims).toEqual({ tenant: 'petstore' });
+    expect(route(r, 'listPets').transform.request.setHeaders).toEqual(expect.objectContaining({ 'x-tenant': '${claim.tenant}' }));
+  });
+
+  it('reports a claim checked against a variable it cannot read', () => {
+    const file = 'apiproxy/policies/JWT-jwt.xml';
+    const r = read({ [file]: bundle.files.get(file)!.replace('ref="anygate.jwt.jwt.claim0"', 'ref="request.header.x-tenant"') });
+    expect((r.input as { authorizers: Record<string, any> }).authorizers.jwt.requiredClaims).toBeUndefined();
+    expect(r.findings.filter((f) => f.file === file)).toEqual([expect.objectContaining({ status: 'partial', reason: expect.stringContaining('the claim tenant is checked against the variable request.header.x-tenant, not a literal') })]);
   });
 });
