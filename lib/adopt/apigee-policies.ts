@@ -29,6 +29,10 @@ export interface StepEffects {
   vars: Record<string, string>;
   /** anygate's alternatives: the sets of authorizers whose flags complete one. @default - none */
   alternatives?: string[][];
+  /** The parameters anygate's 400 RaiseFault requires. @default - none */
+  required?: { query: string[]; headers: string[] };
+  /** anygate's OASValidation of the request body against resources/oas/anygate.json runs. @default false */
+  validatesBody?: boolean;
 }
 
 export function emptySteps(): StepEffects {
@@ -189,6 +193,25 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
   // The plan's SpikeArrest: its rate comes from the app's API product (anygate-rate), not the route.
   if (p.name === 'SpikeArrest' && /^(anygate\.plan\.rate|verifyapikey\.[^.]+\.apiproduct\.anygate-rate)$/.test(kid(p, 'Rate')?.attrs.ref ?? '')) {
     once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "SpikeArrest: anygate's plan rate (from the API product)", 'plans.<name>.rateLimit'));
+    return true;
+  }
+  // Request validation: a 400 when a required parameter is missing, the JSON body's threat
+  // protection and its OASValidation against the bundle's anygate.json.
+  if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '400' && condition) {
+    const parts = condition.split(' or ').map((c) => /^\(request\.(header|queryparam)\.([^\s()]+) = null\)$/.exec(c.trim()));
+    if (!parts.length || parts.some((m) => !m)) return false;
+    const req = (fx.required ??= { query: [], headers: [] });
+    for (const m of parts) (m![1] === 'header' ? req.headers : req.query).push(m![2]!);
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "RaiseFault: anygate's required parameters (400)", 'routes[].validation.requiredQuery / requiredHeaders'));
+    return true;
+  }
+  if (p.name === 'JSONThreatProtection' && condition?.trim() === 'request.content != null' && p.attrs.name === 'JTP-json-body') {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "JSONThreatProtection: anygate's body limits", 'routes[].validation.bodySchema (part of checking a JSON body)'));
+    return true;
+  }
+  if (p.name === 'OASValidation' && !condition && textAt(p, 'OASResource') === 'oas://anygate.json' && p.attrs.name === 'OAS-request') {
+    fx.validatesBody = true;
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "OASValidation: anygate's body schema check", 'routes[].validation.bodySchema'));
     return true;
   }
   if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '403' && condition) {

@@ -7,7 +7,7 @@
 import { AnygateError } from '../model/errors';
 import * as posix from 'node:path/posix';
 import { PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
-import { FindingLog } from './findings';
+import { FindingLog, pointer } from './findings';
 import { arr, obj, parseData, str } from './data';
 import { readCondition } from './apigee-conditions';
 import { readApigeeContract } from './apigee-contract';
@@ -30,6 +30,8 @@ interface Bundle {
   readonly targetServers: { file: string; env: string; doc: Json }[];
   /** The contract published for the portal, `resources/oas/contract.json`. */
   readonly contract?: { file: string; text: string };
+  /** The document anygate's OASValidation reads, `resources/oas/anygate.json` (validated bodies). */
+  readonly oas?: { file: string; text: string };
 }
 
 function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
@@ -54,6 +56,7 @@ function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
     const rel = file.slice(root.length);
     if (!/\.xml$/i.test(rel)) {
       if (rel === 'resources/oas/contract.json') (bundle as { contract?: Bundle['contract'] }).contract = { file, text };
+      else if (rel === 'resources/oas/anygate.json') (bundle as { oas?: Bundle['oas'] }).oas = { file, text };
       else if (rel.startsWith('resources/oas/')) log.lost(file, '', `API contract ${posix.basename(rel)}`, 'the OpenAPI 3.0 contract of one API version (request and response schemas, parameters, documentation) is not read back by this reader yet (contract.json, the contract of an API without versions, is); `anygate import` of the file (without --from) reads it as a spec with its contract, to merge by hand');
       else if (rel.startsWith('resources/')) log.lost(file, '', `resource ${posix.basename(rel)}`, 'resource files (JavaScript, Java, Python, XSL) are code anygate does not translate; the policies that run them are reported where they are used');
       else log.lost(file, '', 'file', 'not part of an Apigee bundle layout');
@@ -139,6 +142,29 @@ function readOrg(bundle: Bundle, proxy: string, draft: SpecDraft, log: FindingLo
     draft.consumers[name] = { plan, ...(typeof description === 'string' ? { description } : {}) };
     log.mapped(file, '', 'developer app', `consumers.${name} (its keys stay in Apigee)`);
   }
+}
+
+/**
+ * The route's validation from anygate's steps: the 400 RaiseFault's missing parameters, and the
+ * body schema its OASValidation reads from `resources/oas/anygate.json` (the operation of the
+ * route's method and path). Undefined when the steps validate nothing.
+ */
+function validationOf(fx: StepEffects, method: string, path: string, bundle: Bundle, log: FindingLog): Json | undefined {
+  const out: Json = {};
+  if (fx.required?.query.length) out.requiredQuery = fx.required.query;
+  if (fx.required?.headers.length) out.requiredHeaders = fx.required.headers;
+  if (fx.validatesBody) {
+    const parsed = bundle.oas ? parseData(bundle.oas.text, bundle.oas.file) : undefined;
+    const doc = parsed?.ok ? obj(parsed.docs[0]) : undefined;
+    const op = obj(obj(obj(doc?.paths)?.[path])?.[method.toLowerCase()]);
+    const schema = obj(obj(obj(obj(op?.requestBody)?.content)?.['application/json'])?.schema);
+    const at = pointer(['paths', path, method.toLowerCase(), 'requestBody']);
+    if (schema && !op?.parameters) {
+      out.bodySchema = schema;
+      log.mapped(bundle.oas!.file, at, 'validated request body (OASValidation)', 'routes[].validation.bodySchema');
+    } else log.lost(bundle.oas?.file ?? 'apiproxy/resources/oas/anygate.json', bundle.oas ? at : '', 'validated request body (OASValidation)', `no JSON body schema for ${method} ${path} in the bundle's anygate.json; set validation.bodySchema by hand`);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -341,6 +367,8 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
         if (Object.keys(fx.request.setQuery).length) request.setQuery = fx.request.setQuery;
         if (fx.request.removeQuery.length) request.removeQuery = [...new Set(fx.request.removeQuery)];
         if (fx.request.body !== undefined) request.body = fx.request.body;
+        const validation = validationOf(fx, method, path, bundle, log);
+        if (validation) route.validation = validation;
         const response: Json = {};
         const redact = responseFx.response.redact ?? fx.response.redact;
         if (redact) response.redact = redact;

@@ -1,8 +1,9 @@
 /**
  * The Apigee reader on anygate's own steps of examples/petstore: the body template and redaction
  * scripts (jsc://anygate.js, whose properties hold the spec), the caller's credential in a
- * ResponseCache key (anygate's own key part, not the spec's cache.key), a JWT's required claims
- * and a header set from a verified claim.
+ * ResponseCache key (anygate's own key part, not the spec's cache.key), a JWT's required claims,
+ * a header set from a verified claim, and request validation (the 400 RaiseFault, OASValidation
+ * against the bundle's anygate.json).
  */
 import * as path from 'node:path';
 import { emittedTree } from '../../bin/adopt/emitted';
@@ -44,5 +45,18 @@ describe("anygate's own Apigee steps read back", () => {
     const r = read({ [file]: bundle.files.get(file)!.replace('ref="anygate.jwt.jwt.claim0"', 'ref="request.header.x-tenant"') });
     expect((r.input as { authorizers: Record<string, any> }).authorizers.jwt.requiredClaims).toBeUndefined();
     expect(r.findings.filter((f) => f.file === file)).toEqual([expect.objectContaining({ status: 'partial', reason: expect.stringContaining('the claim tenant is checked against the variable request.header.x-tenant, not a literal') })]);
+  });
+
+  it('reads the 400 RaiseFault as required headers and the OASValidation as the body schema of the route', () => {
+    const r = read();
+    expect(route(r, 'createPet').validation).toEqual({ requiredHeaders: ['Content-Type'], bodySchema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, species: { type: 'string' } } } });
+    expect(r.findings).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'mapped', file: 'apiproxy/resources/oas/anygate.json', at: '/paths/~1pets/post/requestBody', mappedTo: 'routes[].validation.bodySchema' })]));
+  });
+
+  it('reports a validated body the bundle has no schema for as lost', () => {
+    const file = 'apiproxy/resources/oas/anygate.json';
+    const r = read({ [file]: JSON.stringify({ openapi: '3.0.3', info: { title: 'x', version: '1' }, paths: {} }) });
+    expect(route(r, 'createPet').validation).toEqual({ requiredHeaders: ['Content-Type'] });
+    expect(r.findings.filter((f) => f.construct === 'validated request body (OASValidation)')).toEqual([expect.objectContaining({ status: 'lost', reason: expect.stringContaining('no JSON body schema for POST /pets') })]);
   });
 });
