@@ -195,6 +195,11 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
     once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "SpikeArrest: anygate's plan rate (from the API product)", 'plans.<name>.rateLimit'));
     return true;
   }
+  // The function backend's audience, read from the KVM anygate writes at deploy time.
+  if (p.name === 'KeyValueMapOperations' && /^anygate-/.test(p.attrs.mapIdentifier ?? '') && kids(p, 'Get').length === 1 && /^private\.anygate\.audience\.[A-Za-z0-9-]+$/.test(kid(p, 'Get')!.attrs.assignTo ?? '')) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "KeyValueMapOperations: anygate's function audience", 'backends.<name> (function binding)'));
+    return true;
+  }
   // Request validation: a 400 when a required parameter is missing, the JSON body's threat
   // protection and its OASValidation against the bundle's anygate.json.
   if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '400' && condition) {

@@ -224,7 +224,13 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
     const url = textAt(conn, 'URL');
     const timeout = kids(kid(conn, 'Properties') ?? ({ children: [] } as unknown as XmlNode), 'Property').find((p) => p.attrs.name === 'io.timeout.millis');
     let backend: string;
-    if (url && usableUrl(url)) {
+    // anygate's function backend: target servers named for the binding, called with a Google ID
+    // token whose audience the binding's KVM entry holds (private.anygate.audience.<binding>).
+    const fnAudience = /^private\.anygate\.audience\.([A-Za-z0-9-]+)$/.exec(kid(kid(kid(conn, 'Authentication'), 'GoogleIDToken'), 'Audience')?.attrs.ref ?? '');
+    if (fnAudience && kid(conn, 'LoadBalancer')) {
+      backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'function', binding: fnAudience[1] });
+      log.mapped(t.file, kid(conn, 'Authentication')!.xpath, "anygate's function backend (Google ID token, audience from the KVM)", `backends.${backend} (binding ${fnAudience[1]})`);
+    } else if (url && usableUrl(url)) {
       // anygate names a target <backend>, or <backend>-<timeout>ms for routes with their own timeout.
       backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: usableUrl(url)! });
       log.mapped(t.file, kid(conn, 'URL')!.xpath, 'TargetEndpoint URL', `backends.${backend}`);

@@ -59,4 +59,10 @@ describe("anygate's own Apigee steps read back", () => {
     expect(route(r, 'createPet').validation).toEqual({ requiredHeaders: ['Content-Type'] });
     expect(r.findings.filter((f) => f.construct === 'validated request body (OASValidation)')).toEqual([expect.objectContaining({ status: 'lost', reason: expect.stringContaining('no JSON body schema for POST /pets') })]);
   });
+
+  it('reads the function backend from its target (Google ID token, audience from anygate’s KVM)', () => {
+    const r = read();
+    expect((r.input as { backends: Record<string, any> }).backends[route(r, 'createOrder').backend]).toEqual({ type: 'function', binding: 'orders-fn' });
+    expect(r.findings.filter((f) => f.file === 'apiproxy/policies/KVM-audience-orders-fn.xml').map((f) => f.status)).toEqual(['mapped']);
+  });
 });
