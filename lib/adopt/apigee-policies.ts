@@ -20,7 +20,7 @@ export interface StepEffects {
   rateLimit?: { requestsPerSecond: number; burst?: number };
   quota?: { limit: number; period: 'day' | 'week' | 'month' };
   cache?: { ttlSeconds: number; key?: { query?: string[]; headers?: string[] } };
-  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[]; body?: unknown };
+  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[]; body?: unknown; rewritePath?: string };
   response: { setHeaders: Record<string, string>; removeHeaders: string[]; redact?: string[] };
   mock?: { statusCode: number; body?: unknown; headers: Record<string, string> };
   /** A RaiseFault answers the request (a catch-all 404, say). */
@@ -195,6 +195,11 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
     once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "SpikeArrest: anygate's plan rate (from the API product)", 'plans.<name>.rateLimit'));
     return true;
   }
+  // The path parameters anygate's rewrite script reads (anygate.path.<name>).
+  if (p.name === 'ExtractVariables' && textAt(p, 'VariablePrefix') === 'anygate.path' && kid(p, 'URIPath') && !condition) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "ExtractVariables: anygate's path parameters", 'transform.request.rewritePath (its parameters)'));
+    return true;
+  }
   // The function backend's audience, read from the KVM anygate writes at deploy time.
   if (p.name === 'KeyValueMapOperations' && /^anygate-/.test(p.attrs.mapIdentifier ?? '') && kids(p, 'Get').length === 1 && /^private\.anygate\.audience\.[A-Za-z0-9-]+$/.test(kid(p, 'Get')!.attrs.assignTo ?? '')) {
     once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "KeyValueMapOperations: anygate's function audience", 'backends.<name> (function binding)'));
@@ -256,6 +261,16 @@ function ownScript(p: XmlNode, ctx: StepContext, fx: StepEffects): boolean {
     if (body === undefined) return false;
     fx.request.body = body;
     once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's body template", 'transform.request.body'));
+    return true;
+  }
+  if (props.mode === 'rewrite' && ctx.request && !ctx.conditional && props.template?.startsWith('/')) {
+    fx.request.rewritePath = props.template;
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's path rewrite", 'transform.request.rewritePath'));
+    return true;
+  }
+  // The rewritten path goes in a load-balanced target's <Path>: Apigee must not append the suffix.
+  if (props.mode === 'no-suffix' && ctx.request && !ctx.conditional) {
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's rewritten target path", 'transform.request.rewritePath (the target of a rewriting route)'));
     return true;
   }
   if (props.mode === 'redact' && !ctx.request && !ctx.conditional) {

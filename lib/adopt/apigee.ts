@@ -221,6 +221,10 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
   const backendOf = new Map<string, { name: string; timeoutMs?: number; effects: StepRef[][] }>();
   for (const [tname, t] of bundle.targets) {
     const conn = kid(t.node, 'HTTPTargetConnection');
+    // anygate's target of rewriting routes (`<backend>-rewrite`, described `backend <backend>`)
+    // carries the rewritten path in <Path>: it is that backend.
+    const ownPath = textAt(conn, 'Path') === '{anygate.backend.path}';
+    const described = ownPath ? /^backend ([A-Za-z0-9-]+)$/.exec(textAt(t.node, 'Description') ?? '')?.[1] : undefined;
     const url = textAt(conn, 'URL');
     const timeout = kids(kid(conn, 'Properties') ?? ({ children: [] } as unknown as XmlNode), 'Property').find((p) => p.attrs.name === 'io.timeout.millis');
     let backend: string;
@@ -234,11 +238,11 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
       // anygate names a target <backend>, or <backend>-<timeout>ms for routes with their own timeout.
       backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: usableUrl(url)! });
       log.mapped(t.file, kid(conn, 'URL')!.xpath, 'TargetEndpoint URL', `backends.${backend}`);
-    } else if (kid(conn, 'LoadBalancer') && serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), textAt(conn, 'Path'), bundle)) {
+    } else if (kid(conn, 'LoadBalancer') && serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), ownPath ? undefined : textAt(conn, 'Path'), bundle)) {
       // Target servers the export holds: their URL in each environment exported (a stage each).
-      const byEnv = serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), textAt(conn, 'Path'), bundle)!;
+      const byEnv = serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), ownPath ? undefined : textAt(conn, 'Path'), bundle)!;
       const [first] = Object.values(byEnv);
-      backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: first });
+      backend = draft.backend(described ?? tname.replace(/-\d+ms$/, ''), { type: 'http', url: first });
       for (const [env, url] of Object.entries(byEnv)) {
         const st = (draft.stages[env] ??= {});
         st.backends = { ...(obj(st.backends) ?? {}), [backend]: { url } };
@@ -373,6 +377,7 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
         if (Object.keys(fx.request.setQuery).length) request.setQuery = fx.request.setQuery;
         if (fx.request.removeQuery.length) request.removeQuery = [...new Set(fx.request.removeQuery)];
         if (fx.request.body !== undefined) request.body = fx.request.body;
+        if (fx.request.rewritePath !== undefined) request.rewritePath = fx.request.rewritePath;
         const validation = validationOf(fx, method, path, bundle, log);
         if (validation) route.validation = validation;
         const response: Json = {};

@@ -65,4 +65,11 @@ describe("anygate's own Apigee steps read back", () => {
     expect((r.input as { backends: Record<string, any> }).backends[route(r, 'createOrder').backend]).toEqual({ type: 'function', binding: 'orders-fn' });
     expect(r.findings.filter((f) => f.file === 'apiproxy/policies/KVM-audience-orders-fn.xml').map((f) => f.status)).toEqual(['mapped']);
   });
+
+  it('reads the path rewrite from its script, and its target as the backend it rewrites to', () => {
+    const r = read();
+    expect(route(r, 'getPet').transform.request.rewritePath).toBe('/api/pets/{petId}');
+    expect(route(r, 'getPet').backend).toBe('pets');
+    expect(Object.keys((r.input as { backends: Record<string, unknown> }).backends)).not.toContain('pets-rewrite');
+  });
 });

@@ -16,6 +16,8 @@ export const CONTRACT_ROUND_TRIPS: [string, AdoptPlatform][] = [
   ['contract/gateway.yaml', 'aws'],
   // Validation, body templates, redaction, declared parameters, anygate's subscription ids.
   ['petstore/gateway.yaml', 'azure'],
+  // Body templates, redaction, path rewrites, request validation, JWT claims, the function backend.
+  ['petstore/gateway.yaml', 'apigee'],
 ];
 
 describe('round trip of the published contract', () => {
