@@ -93,9 +93,9 @@ export class AwsContractReader {
   private readonly refused?: string;
   private readonly parts: DocPart[] = [];
   private readonly usedParts = new Set<DocPart>();
-  /** Models a route part owns, with the route index and the contract pointer where they go inline. */
+  /** Models a route's own part names (`<route>Body`...), with the operation that names them. */
   private readonly owned = new Map<string, { where: string }>();
-  /** Contracts read, by route index, for the inlining pass. */
+  /** Contracts read, with their operation's pointer, for the inlining pass. */
   private readonly contracts: { contract: Json; routeAt: string }[] = [];
   /** Models only a request validator's body names (read as the route's validation.bodySchema). */
   private readonly validatorModels = new Set<string>();
@@ -286,7 +286,8 @@ export class AwsContractReader {
       else if (type === 'API' && (p.properties.description === undefined || p.properties.description === draft.description)) {
         if (typeof p.properties.description === 'string') draft.description ??= p.properties.description;
         log.mapped(this.file, p.at, 'documentation part API', 'description');
-      } else log.lost(this.file, p.at, `documentation part ${type}`, `${PARAMETER_PARTS[type] || ['METHOD', 'REQUEST_BODY', 'RESPONSE'].includes(type) ? 'it names no method of the API read' : `a ${type} part has no place in the contract`}; ${BY_HAND}`);
+      } else if (type === 'API') log.lost(this.file, p.at, 'documentation part API', `its description differs from the API's own (${JSON.stringify(draft.description)}), which is kept; ${BY_HAND}`);
+      else log.lost(this.file, p.at, `documentation part ${type}`, `${PARAMETER_PARTS[type] || ['METHOD', 'REQUEST_BODY', 'RESPONSE'].includes(type) ? 'it names no method of the API read' : `a ${type} part has no place in the contract`}; ${BY_HAND}`);
     }
     const version = obj(this.doc['x-amazon-apigateway-documentation'])?.version;
     if (version !== undefined) log.mapped(this.file, this.at('x-amazon-apigateway-documentation', 'version'), 'documentation version', 'set by synth (the spec version and a hash of the parts)');
