@@ -20,8 +20,8 @@ export interface StepEffects {
   rateLimit?: { requestsPerSecond: number; burst?: number };
   quota?: { limit: number; period: 'day' | 'week' | 'month' };
   cache?: { ttlSeconds: number; key?: { query?: string[]; headers?: string[] } };
-  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[] };
-  response: { setHeaders: Record<string, string>; removeHeaders: string[] };
+  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[]; body?: unknown; rewritePath?: string };
+  response: { setHeaders: Record<string, string>; removeHeaders: string[]; redact?: string[] };
   mock?: { statusCode: number; body?: unknown; headers: Record<string, string> };
   /** A RaiseFault answers the request (a catch-all 404, say). */
   raises?: number;
@@ -29,6 +29,10 @@ export interface StepEffects {
   vars: Record<string, string>;
   /** anygate's alternatives: the sets of authorizers whose flags complete one. @default - none */
   alternatives?: string[][];
+  /** The parameters anygate's 400 RaiseFault requires. @default - none */
+  required?: { query: string[]; headers: string[] };
+  /** anygate's OASValidation of the request body against resources/oas/anygate.json runs. @default false */
+  validatesBody?: boolean;
 }
 
 export function emptySteps(): StepEffects {
@@ -93,7 +97,8 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
   const remove = kid(p, 'Remove');
   for (const section of [set, add]) {
     for (const h of kids(kid(section, 'Headers') ?? ({ children: [] } as unknown as XmlNode), 'Header')) {
-      const text = resolveVars(h.text, fx.vars);
+      // A verified token's claim, as anygate writes `${claim.x}` (the VerifyJWT policy's decoded claim).
+      const text = resolveVars(h.text, fx.vars).replace(/\{jwt\.JWT-[A-Za-z0-9-]+\.decoded\.claim\.([A-Za-z0-9_:-]+)\}/g, (_, c: string) => `\${claim.${c}}`);
       if (dynamic(text)) lost.push(`header ${h.attrs.name} = ${h.text} (a message template)`);
       else {
         t.setHeaders[h.attrs.name] = text;
@@ -190,6 +195,35 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
     once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "SpikeArrest: anygate's plan rate (from the API product)", 'plans.<name>.rateLimit'));
     return true;
   }
+  // The path parameters anygate's rewrite script reads (anygate.path.<name>).
+  if (p.name === 'ExtractVariables' && textAt(p, 'VariablePrefix') === 'anygate.path' && kid(p, 'URIPath') && !condition) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "ExtractVariables: anygate's path parameters", 'transform.request.rewritePath (its parameters)'));
+    return true;
+  }
+  // The function backend's audience, read from the KVM anygate writes at deploy time.
+  if (p.name === 'KeyValueMapOperations' && /^anygate-/.test(p.attrs.mapIdentifier ?? '') && kids(p, 'Get').length === 1 && /^private\.anygate\.audience\.[A-Za-z0-9-]+$/.test(kid(p, 'Get')!.attrs.assignTo ?? '')) {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "KeyValueMapOperations: anygate's function audience", 'backends.<name> (function binding)'));
+    return true;
+  }
+  // Request validation: a 400 when a required parameter is missing, the JSON body's threat
+  // protection and its OASValidation against the bundle's anygate.json.
+  if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '400' && condition) {
+    const parts = condition.split(' or ').map((c) => /^\(request\.(header|queryparam)\.([^\s()]+) = null\)$/.exec(c.trim()));
+    if (!parts.length || parts.some((m) => !m)) return false;
+    const req = (fx.required ??= { query: [], headers: [] });
+    for (const m of parts) (m![1] === 'header' ? req.headers : req.query).push(m![2]!);
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "RaiseFault: anygate's required parameters (400)", 'routes[].validation.requiredQuery / requiredHeaders'));
+    return true;
+  }
+  if (p.name === 'JSONThreatProtection' && condition?.trim() === 'request.content != null' && p.attrs.name === 'JTP-json-body') {
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "JSONThreatProtection: anygate's body limits", 'routes[].validation.bodySchema (part of checking a JSON body)'));
+    return true;
+  }
+  if (p.name === 'OASValidation' && !condition && textAt(p, 'OASResource') === 'oas://anygate.json' && p.attrs.name === 'OAS-request') {
+    fx.validatesBody = true;
+    once(ctx, ctx.file, () => ctx.log.mapped(ctx.file, p.xpath, "OASValidation: anygate's body schema check", 'routes[].validation.bodySchema'));
+    return true;
+  }
   if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '403' && condition) {
     const m = [...condition.matchAll(/\bjwt\.JWT-([A-Za-z0-9-]+)\.decoded\.claim\.([A-Za-z0-9_.:-]+) JavaRegex "\^\(\.\* \)\?(.*?)\( \.\*\)\?\$"/g)];
     if (!m.length) return false;
@@ -206,6 +240,49 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
 }
 
 /** Applies one policy (its root element) to the route's effects. */
+/**
+ * anygate's own script (`jsc://anygate.js`, providers/apigee/script.ts) in the modes whose
+ * properties hold the spec itself: `body` (the request body template, JSON) and `redact` (the
+ * response paths removed, a JSON list). False for any other script or mode: reported by the caller.
+ */
+function ownScript(p: XmlNode, ctx: StepContext, fx: StepEffects): boolean {
+  if (textAt(p, 'ResourceURL') !== 'jsc://anygate.js') return false;
+  const props = Object.fromEntries(kids(kid(p, 'Properties') ?? ({ children: [] } as unknown as XmlNode), 'Property').map((x) => [x.attrs.name ?? '', x.text]));
+  const json = (t: string | undefined): unknown => {
+    try {
+      return t === undefined ? undefined : JSON.parse(t);
+    } catch {
+      return undefined;
+    }
+  };
+  const once1 = (f: () => void) => once(ctx, ctx.file, f);
+  if (props.mode === 'body' && ctx.request && !ctx.conditional) {
+    const body = json(props.template);
+    if (body === undefined) return false;
+    fx.request.body = body;
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's body template", 'transform.request.body'));
+    return true;
+  }
+  if (props.mode === 'rewrite' && ctx.request && !ctx.conditional && props.template?.startsWith('/')) {
+    fx.request.rewritePath = props.template;
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's path rewrite", 'transform.request.rewritePath'));
+    return true;
+  }
+  // The rewritten path goes in a load-balanced target's <Path>: Apigee must not append the suffix.
+  if (props.mode === 'no-suffix' && ctx.request && !ctx.conditional) {
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's rewritten target path", 'transform.request.rewritePath (the target of a rewriting route)'));
+    return true;
+  }
+  if (props.mode === 'redact' && !ctx.request && !ctx.conditional) {
+    const paths = json(props.paths);
+    if (!Array.isArray(paths) || !paths.length || !paths.every((x) => typeof x === 'string')) return false;
+    fx.response.redact = paths as string[];
+    once1(() => ctx.log.mapped(ctx.file, p.xpath, "Javascript: anygate's response redaction", 'transform.response.redact'));
+    return true;
+  }
+  return false;
+}
+
 export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
   const name = p.attrs.name ?? p.name;
   const key = `${ctx.file}`;
@@ -244,6 +321,14 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       }
       const src = textAt(p, 'Source');
       if (src && src !== 'request.header.authorization') reasons.push(`the token is read from ${src}`);
+      // Claims the token must hold with a given value (anygate assigns each value to a variable first).
+      const claims: Record<string, string> = {};
+      for (const c of kids(kid(p, 'AdditionalClaims') ?? ({ children: [] } as unknown as XmlNode), 'Claim')) {
+        const value = c.attrs.ref ? fx.vars[c.attrs.ref] : c.text;
+        if (c.attrs.name && value !== undefined && !dynamic(value) && c.attrs.array !== 'true') claims[c.attrs.name] = value;
+        else reasons.push(`the claim ${c.attrs.name ?? '?'} is checked against ${c.attrs.ref ? `the variable ${c.attrs.ref}, not a literal` : 'an array or template'}: not carried`);
+      }
+      if (Object.keys(claims).length) def.requiredClaims = claims;
       const existing = Object.entries(ctx.draft.authorizers).find(([, a]) => JSON.stringify(a) === JSON.stringify(def));
       // anygate names its policies JWT-<authorizer>.
       const n = existing?.[0] ?? SpecDraft.nameIn(name.replace(/^JWT-(?=.)/, ''), ctx.draft.authorizers, 'jwt');
@@ -355,6 +440,10 @@ export function applyPolicy(p: XmlNode, ctx: StepContext, fx: StepEffects): void
       report(() => (ctx.conditional ? ctx.log.lost(ctx.file, p.xpath, 'RaiseFault', 'a fault raised on a condition has no anygate equivalent') : ctx.log.partial(ctx.file, p.xpath, 'RaiseFault', 'backends (mock)', 'the route answers with a mock of the fault\'s status; the fault body is not carried')));
       return;
     }
+    case 'Javascript':
+      if (ownScript(p, ctx, fx)) return;
+      report(() => ctx.log.lost(ctx.file, p.xpath, p.name, 'the Javascript policy has no anygate equivalent (code is not translated)'));
+      return;
     default:
       report(() => ctx.log.lost(ctx.file, p.xpath, p.name, `the ${p.name} policy has no anygate equivalent${p.name === 'JavaScript' || p.name === 'JavaCallout' || p.name === 'PythonScript' ? ' (code is not translated)' : ''}`));
   }

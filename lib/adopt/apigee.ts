@@ -7,7 +7,7 @@
 import { AnygateError } from '../model/errors';
 import * as posix from 'node:path/posix';
 import { PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
-import { FindingLog } from './findings';
+import { FindingLog, pointer } from './findings';
 import { arr, obj, parseData, str } from './data';
 import { readCondition } from './apigee-conditions';
 import { readApigeeContract } from './apigee-contract';
@@ -30,6 +30,8 @@ interface Bundle {
   readonly targetServers: { file: string; env: string; doc: Json }[];
   /** The contract published for the portal, `resources/oas/contract.json`. */
   readonly contract?: { file: string; text: string };
+  /** The document anygate's OASValidation reads, `resources/oas/anygate.json` (validated bodies). */
+  readonly oas?: { file: string; text: string };
 }
 
 function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
@@ -54,6 +56,7 @@ function loadBundle(tree: SourceTree, log: FindingLog): Bundle {
     const rel = file.slice(root.length);
     if (!/\.xml$/i.test(rel)) {
       if (rel === 'resources/oas/contract.json') (bundle as { contract?: Bundle['contract'] }).contract = { file, text };
+      else if (rel === 'resources/oas/anygate.json') (bundle as { oas?: Bundle['oas'] }).oas = { file, text };
       else if (rel.startsWith('resources/oas/')) log.lost(file, '', `API contract ${posix.basename(rel)}`, 'the OpenAPI 3.0 contract of one API version (request and response schemas, parameters, documentation) is not read back by this reader yet (contract.json, the contract of an API without versions, is); `anygate import` of the file (without --from) reads it as a spec with its contract, to merge by hand');
       else if (rel.startsWith('resources/')) log.lost(file, '', `resource ${posix.basename(rel)}`, 'resource files (JavaScript, Java, Python, XSL) are code anygate does not translate; the policies that run them are reported where they are used');
       else log.lost(file, '', 'file', 'not part of an Apigee bundle layout');
@@ -141,6 +144,47 @@ function readOrg(bundle: Bundle, proxy: string, draft: SpecDraft, log: FindingLo
   }
 }
 
+/**
+ * The route's validation from anygate's steps: the 400 RaiseFault's missing parameters, and the
+ * body schema its OASValidation reads from `resources/oas/anygate.json` (the operation of the
+ * route's method and path). Undefined when the steps validate nothing.
+ */
+function validationOf(fx: StepEffects, method: string, path: string, bundle: Bundle, log: FindingLog): Json | undefined {
+  const out: Json = {};
+  if (fx.required?.query.length) out.requiredQuery = fx.required.query;
+  if (fx.required?.headers.length) out.requiredHeaders = fx.required.headers;
+  if (fx.validatesBody) {
+    const parsed = bundle.oas ? parseData(bundle.oas.text, bundle.oas.file) : undefined;
+    const doc = parsed?.ok ? obj(parsed.docs[0]) : undefined;
+    const op = obj(obj(obj(doc?.paths)?.[path])?.[method.toLowerCase()]);
+    const schema = obj(obj(obj(obj(op?.requestBody)?.content)?.['application/json'])?.schema);
+    const at = pointer(['paths', path, method.toLowerCase(), 'requestBody']);
+    if (schema && !op?.parameters) {
+      out.bodySchema = schema;
+      log.mapped(bundle.oas!.file, at, 'validated request body (OASValidation)', 'routes[].validation.bodySchema');
+    } else log.lost(bundle.oas?.file ?? 'apiproxy/resources/oas/anygate.json', bundle.oas ? at : '', 'validated request body (OASValidation)', `no JSON body schema for ${method} ${path} in the bundle's anygate.json; set validation.bodySchema by hand`);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * A cache whose key parts name the caller's credentials without them: anygate adds those to the key
+ * of every route with auth itself (rule 8 of docs/model.md), so they are not the spec's `cache.key`.
+ */
+function withoutCallerKey(cache: NonNullable<StepEffects['cache']>, auth: string[][] | 'none', draft: SpecDraft): Json {
+  if (auth === 'none' || !cache.key) return cache;
+  const creds = new Set<string>();
+  for (const n of new Set(auth.flat())) {
+    const a = draft.authorizers[n] ?? {};
+    if (a.type === 'apiKey') creds.add(a.in === 'query' ? `query:${String(a.name)}` : `header:${String(a.name).toLowerCase()}`);
+    else creds.add(`header:${String(a.header ?? 'Authorization').toLowerCase()}`);
+  }
+  const query = (cache.key.query ?? []).filter((q) => !creds.has(`query:${q}`));
+  const headers = (cache.key.headers ?? []).filter((h) => !creds.has(`header:${h.toLowerCase()}`));
+  const key = { ...(query.length ? { query } : {}), ...(headers.length ? { headers } : {}) };
+  return { ttlSeconds: cache.ttlSeconds, ...(Object.keys(key).length ? { key } : {}) };
+}
+
 /** Imports one proxy from an Apigee bundle. */
 export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptResult {
   const log = new FindingLog();
@@ -177,18 +221,28 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
   const backendOf = new Map<string, { name: string; timeoutMs?: number; effects: StepRef[][] }>();
   for (const [tname, t] of bundle.targets) {
     const conn = kid(t.node, 'HTTPTargetConnection');
+    // anygate's target of rewriting routes (`<backend>-rewrite`, described `backend <backend>`)
+    // carries the rewritten path in <Path>: it is that backend.
+    const ownPath = textAt(conn, 'Path') === '{anygate.backend.path}';
+    const described = ownPath ? /^backend ([A-Za-z0-9-]+)$/.exec(textAt(t.node, 'Description') ?? '')?.[1] : undefined;
     const url = textAt(conn, 'URL');
     const timeout = kids(kid(conn, 'Properties') ?? ({ children: [] } as unknown as XmlNode), 'Property').find((p) => p.attrs.name === 'io.timeout.millis');
     let backend: string;
-    if (url && usableUrl(url)) {
+    // anygate's function backend: target servers named for the binding, called with a Google ID
+    // token whose audience the binding's KVM entry holds (private.anygate.audience.<binding>).
+    const fnAudience = /^private\.anygate\.audience\.([A-Za-z0-9-]+)$/.exec(kid(kid(kid(conn, 'Authentication'), 'GoogleIDToken'), 'Audience')?.attrs.ref ?? '');
+    if (fnAudience && kid(conn, 'LoadBalancer')) {
+      backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'function', binding: fnAudience[1] });
+      log.mapped(t.file, kid(conn, 'Authentication')!.xpath, "anygate's function backend (Google ID token, audience from the KVM)", `backends.${backend} (binding ${fnAudience[1]})`);
+    } else if (url && usableUrl(url)) {
       // anygate names a target <backend>, or <backend>-<timeout>ms for routes with their own timeout.
       backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: usableUrl(url)! });
       log.mapped(t.file, kid(conn, 'URL')!.xpath, 'TargetEndpoint URL', `backends.${backend}`);
-    } else if (kid(conn, 'LoadBalancer') && serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), textAt(conn, 'Path'), bundle)) {
+    } else if (kid(conn, 'LoadBalancer') && serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), ownPath ? undefined : textAt(conn, 'Path'), bundle)) {
       // Target servers the export holds: their URL in each environment exported (a stage each).
-      const byEnv = serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), textAt(conn, 'Path'), bundle)!;
+      const byEnv = serverUrls(kids(kid(conn, 'LoadBalancer')!, 'Server').map((s) => s.attrs.name), ownPath ? undefined : textAt(conn, 'Path'), bundle)!;
       const [first] = Object.values(byEnv);
-      backend = draft.backend(tname.replace(/-\d+ms$/, ''), { type: 'http', url: first });
+      backend = draft.backend(described ?? tname.replace(/-\d+ms$/, ''), { type: 'http', url: first });
       for (const [env, url] of Object.entries(byEnv)) {
         const st = (draft.stages[env] ??= {});
         st.backends = { ...(obj(st.backends) ?? {}), [backend]: { url } };
@@ -315,14 +369,20 @@ export function readApigee(tree: SourceTree, options: AdoptOptions = {}): AdoptR
         const rl = fx.rateLimit ?? responseFx.rateLimit;
         if (rl) route.rateLimit = rl;
         const cache = fx.cache ?? responseFx.cache;
-        if (cache) route.cache = cache;
+        if (cache) route.cache = withoutCallerKey(cache, auth, draft);
         if (target?.timeoutMs && target.timeoutMs !== 29000 && backend === target.name) route.timeoutMs = target.timeoutMs;
         const request: Json = {};
         if (Object.keys(fx.request.setHeaders).length) request.setHeaders = fx.request.setHeaders;
         if (fx.request.removeHeaders.length) request.removeHeaders = [...new Set(fx.request.removeHeaders)];
         if (Object.keys(fx.request.setQuery).length) request.setQuery = fx.request.setQuery;
         if (fx.request.removeQuery.length) request.removeQuery = [...new Set(fx.request.removeQuery)];
+        if (fx.request.body !== undefined) request.body = fx.request.body;
+        if (fx.request.rewritePath !== undefined) request.rewritePath = fx.request.rewritePath;
+        const validation = validationOf(fx, method, path, bundle, log);
+        if (validation) route.validation = validation;
         const response: Json = {};
+        const redact = responseFx.response.redact ?? fx.response.redact;
+        if (redact) response.redact = redact;
         const rs = { ...fx.response.setHeaders, ...responseFx.response.setHeaders };
         if (Object.keys(rs).length && !responseFx.mock) response.setHeaders = rs;
         const rr = [...fx.response.removeHeaders, ...responseFx.response.removeHeaders];

@@ -7,6 +7,7 @@ import { METHODS, type At, type SpecDraft } from './draft';
 import { pointer, type FindingLog } from './findings';
 import { readIntegration, type GeneratedConfigs } from './aws-integration';
 import { generatedAuthorizer, readSecurityScheme } from './aws-auth';
+import { AwsContractReader, paramKey } from './aws-contract';
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +25,8 @@ export interface AwsOperation {
   readonly description?: string;
   readonly tags: string[];
   readonly validation?: Json;
+  /** The method's published contract (aws-contract.ts). @default - none */
+  readonly contract?: Json;
 }
 
 /** Routes from operations: backend, auth, transforms; CORS preflight mocks become `cors`. */
@@ -47,7 +50,10 @@ export function addOperations(ops: readonly AwsOperation[], draft: SpecDraft, lo
     if (op.validation) route.validation = op.validation;
     if (op.description) route.description = op.description;
     if (op.tags.length) route.tags = op.tags;
+    if (op.contract) route.contract = op.contract;
     const i = draft.addRoute(route, op.from, `${op.method} ${op.path}`);
+    // A document's own operationId that is no route id stays the contract's.
+    if (i !== undefined && op.contract && op.id && draft.routes[i].id !== op.id) op.contract.operationId = op.id;
     if (i !== undefined) log.mapped(op.from.file, op.from.at, 'method', `routes[${i}]`);
     if (i !== undefined) cacheKeyFrom(op, draft.routes[i], draft);
   }
@@ -171,6 +177,7 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
   const validators = obj(doc['x-amazon-apigateway-request-validators']) ?? {};
   const defaultValidator = str(doc['x-amazon-apigateway-request-validator']);
   const rootSecurity = doc.security;
+  const contracts = new AwsContractReader(doc, file, base, log);
   const ops: AwsOperation[] = [];
   for (const [path, item] of Object.entries(obj(doc.paths) ?? {})) {
     const pathItem = obj(item) ?? {};
@@ -225,14 +232,19 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
           log.mapped(file, at('paths', path, key, 'x-amazon-apigateway-request-validator'), 'request validator', 'routes[].validation');
         }
       }
-      // The operation's contract (#35: body models, declared parameters, responses) has no reader yet: reported, not dropped.
-      const contractParts = [
-        ...(!validation && parameters.some((p) => p.in !== 'path') ? ['parameters'] : []),
-        ...(!validation && op.requestBody !== undefined ? ['requestBody'] : []),
-        ...(Object.values(obj(op.responses) ?? {}).some((r) => obj(r)?.content !== undefined || obj(r)?.headers !== undefined || obj(r)?.schema !== undefined) ? ['responses'] : []),
-      ];
-      for (const part of contractParts) log.lost(file, part === 'parameters' && !arr(op.parameters).length ? at('paths', path, 'parameters') : at('paths', path, key, part), `contract ${part}`, CONTRACT_NOT_READ);
       const integration = obj(op['x-amazon-apigateway-integration']);
+      const read = contracts.operation({
+        path,
+        key,
+        method,
+        op,
+        item: pathItem,
+        id: str(op.operationId),
+        validator: vName ? obj(validators[vName]) : undefined,
+        used: otherParameters(integration, auth, draft),
+        validated: new Set([...arr(validation?.requiredQuery).map((n) => paramKey('query', String(n))), ...arr(validation?.requiredHeaders).map((n) => paramKey('header', String(n)))]),
+        mock: String(integration?.type).toLowerCase() === 'mock',
+      });
       ops.push({
         method,
         path: path.replace(/\/+$/, '') || '/',
@@ -242,20 +254,37 @@ export function readOpenApiBody(doc: Json, file: string, base: string, draft: Sp
         auth: auth ?? (apiKeyRequired ? [[schemeApiKey(draft, file, at('paths', path, key), log)]] : undefined),
         scopes: auth && [...scopes].length ? [...scopes] : [],
         id: str(op.operationId),
-        description: str(op.summary) ?? str(op.description),
+        description: read.description,
         tags: arr(op.tags).filter((t): t is string => typeof t === 'string'),
         validation,
+        contract: read.contract,
       });
     }
   }
   addOperations(ops, draft, log, generated);
-  const models = obj(obj(doc.components)?.schemas) ? ['components', 'schemas'] : obj(doc.definitions) ? ['definitions'] : undefined;
-  if (models) log.lost(file, at(...models), 'models', CONTRACT_NOT_READ);
+  contracts.finish(draft);
   readApiExtensions(doc, file, base, draft, log);
 }
 
-/** Why a contract part is reported lost, and what to do. */
-const CONTRACT_NOT_READ = 'the API contract (schemas, declared parameters, responses) is not read back by this reader yet; `anygate import` of the OpenAPI body (without --from) reads it as a spec with its contract, to merge by hand';
+/**
+ * The `in:name` keys of the optional parameters a method declares for something other than its
+ * contract: what the integration maps or keys its cache on (`method.request.querystring.x`), and
+ * the credentials of its authorizers.
+ */
+function otherParameters(integration: Json | undefined, auth: string[][] | undefined, draft: SpecDraft): Set<string> {
+  const out = new Set<string>();
+  const refs = [...Object.values(obj(integration?.requestParameters) ?? {}), ...arr(integration?.cacheKeyParameters)];
+  for (const v of refs) {
+    const m = typeof v === 'string' ? /^method\.request\.(querystring|header)\.(.+)$/.exec(v) : null;
+    if (m) out.add(paramKey(m[1] === 'querystring' ? 'query' : 'header', m[2]!));
+  }
+  for (const n of new Set((auth ?? []).flat())) {
+    const a = draft.authorizers[n] ?? {};
+    if (a.type === 'apiKey') out.add(paramKey(a.in === 'query' ? 'query' : 'header', String(a.name)));
+    else out.add(paramKey('header', String(a.header ?? 'Authorization')));
+  }
+  return out;
+}
 
 /**
  * The routes of a generated authorizer's configuration, each with its requirement: config.json
@@ -336,7 +365,7 @@ function readApiExtensions(doc: Json, file: string, base: string, draft: SpecDra
   }
   const policy = obj(doc['x-amazon-apigateway-policy']);
   if (policy) readResourcePolicy(policy, file, at('x-amazon-apigateway-policy'), draft, log);
-  for (const k of Object.keys(doc).filter((k) => k.startsWith('x-amazon-apigateway-') && !['x-amazon-apigateway-binary-media-types', 'x-amazon-apigateway-api-key-source', 'x-amazon-apigateway-gateway-responses', 'x-amazon-apigateway-policy', 'x-amazon-apigateway-request-validators', 'x-amazon-apigateway-request-validator'].includes(k)))
+  for (const k of Object.keys(doc).filter((k) => k.startsWith('x-amazon-apigateway-') && !['x-amazon-apigateway-binary-media-types', 'x-amazon-apigateway-api-key-source', 'x-amazon-apigateway-gateway-responses', 'x-amazon-apigateway-policy', 'x-amazon-apigateway-request-validators', 'x-amazon-apigateway-request-validator', 'x-amazon-apigateway-documentation'].includes(k)))
     log.lost(file, at(k), k, `${k} has no anygate equivalent`);
 }
 

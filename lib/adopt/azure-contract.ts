@@ -44,10 +44,29 @@ function upgraded(schemas: Json, file: string): Json {
   return reader.components.schemas;
 }
 
+/**
+ * A parameter an operation declares (templateParameters, request.queryParameters / headers), as
+ * an OpenAPI Parameter Object: its type (and allowed values) as its schema, or the API schema's
+ * type it names. `plain` is what a policy implies (a string with nothing else said): the reader
+ * decides from the policy whether validation, a cache key or the contract declared it.
+ */
+export interface ApimDeclaredParameter {
+  readonly in: 'path' | 'query' | 'header';
+  readonly name: string;
+  readonly required: boolean;
+  readonly plain: boolean;
+  /** Where it is in the operation's inputs (`/request/headers/0`). */
+  readonly where: string;
+  /** The OpenAPI Parameter Object (`in`, `name`, `required` when true, `description`, `schema`). */
+  readonly parameter: Json;
+}
+
 /** The contract read from one API's operations and schema; `lost` says per operation why not. */
 export interface ApimContractRead {
   /** Route contract by operationId. */
   readonly contracts: Map<string, Json>;
+  /** Declared parameters by operationId (the contract's, validation's or a cache key's). */
+  readonly parameters: Map<string, ApimDeclaredParameter[]>;
   /** Operations whose contract could not be read, and why. */
   readonly lost: Map<string, string>;
   /** The API schema's types no operation owns, as components.schemas (3.1). @default - none */
@@ -62,9 +81,10 @@ export interface ApimContractRead {
  */
 export function readApimContract(operations: readonly Json[], schema: ApimSchemaDoc | undefined, file: string): ApimContractRead {
   const contracts = new Map<string, Json>();
+  const parameters = new Map<string, ApimDeclaredParameter[]>();
   const lost = new Map<string, string>();
   const foreign = schema && foreignRef(schema.schemas);
-  if (foreign) return { contracts, lost, schemaLost: `a type refers to ${JSON.stringify(foreign)}, not a type of the same schema` };
+  if (foreign) return { contracts, parameters, lost, schemaLost: `a type refers to ${JSON.stringify(foreign)}, not a type of the same schema` };
   const types = schema ? upgraded(schema.schemas, file) : {};
   const owned = new Set<string>();
   for (const op of operations) {
@@ -91,6 +111,41 @@ export function readApimContract(operations: readonly Json[], schema: ApimSchema
       });
       return Object.keys(out).length ? out : undefined;
     };
+    const declared: ApimDeclaredParameter[] = [];
+    const request = obj(op.request);
+    for (const [where, list, at] of [['path', op.templateParameters, '/templateParameters'], ['query', request?.queryParameters, '/request/queryParameters'], ['header', request?.headers, '/request/headers']] as const) {
+      for (const [k, raw] of arr(list).entries()) {
+        const p = obj(raw);
+        const name = str(p?.name);
+        if (!p || !name) continue;
+        const type = str(p.type) ?? 'string';
+        const values = arr(p.values).filter((v): v is string => typeof v === 'string');
+        const typeName = str(p.typeName);
+        let schemaOf: Json = { type, ...(values.length ? { enum: values } : {}) };
+        if (typeName !== undefined) {
+          if (!schema || str(p.schemaId) !== schema.schemaId || !(typeName in types)) {
+            why ??= `parameter ${name} names type ${JSON.stringify(typeName)}, which the API schema does not hold`;
+            continue;
+          }
+          // The type anygate hoists for a constrained parameter schema is the parameter's own.
+          if (typeName === `${id}-${where}-${name}`) {
+            owned.add(typeName);
+            schemaOf = obj(types[typeName]) ?? {};
+          } else schemaOf = { $ref: `#/components/schemas/${encodeURIComponent(typeName)}` };
+        }
+        const description = str(p.description);
+        const required = p.required === true;
+        declared.push({
+          in: where,
+          name,
+          required,
+          where: `${at}/${k}`,
+          plain: type === 'string' && !values.length && typeName === undefined && !description && p.defaultValue === undefined,
+          parameter: { name, in: where, ...(required ? { required: true } : {}), ...(description ? { description } : {}), schema: schemaOf },
+        });
+      }
+    }
+    if (declared.length) parameters.set(id, declared);
     const contract: Json = {};
     const body = content(arr(obj(op.request)?.representations), (i) => `${id}Body${i ? i + 1 : ''}`);
     if (body) contract.requestBody = { content: body };
@@ -107,5 +162,5 @@ export function readApimContract(operations: readonly Json[], schema: ApimSchema
     else if (Object.keys(contract).length) contracts.set(id, contract);
   }
   const shared = Object.fromEntries(Object.entries(types).filter(([n]) => !owned.has(n)));
-  return { contracts, lost, ...(Object.keys(shared).length ? { components: { schemas: shared } } : {}) };
+  return { contracts, parameters, lost, ...(Object.keys(shared).length ? { components: { schemas: shared } } : {}) };
 }

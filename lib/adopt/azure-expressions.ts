@@ -155,3 +155,115 @@ export function scopeCheck(condition: string): { claim: string; scopes: string[]
   if (claim === undefined || scopes.some((s) => s === undefined)) return undefined;
   return { claim, scopes: scopes as string[] };
 }
+
+/** Splits a C# argument list at its top-level `, ` (outside strings and brackets). */
+function splitArgs(expr: string): string[] {
+  if (!expr.trim()) return [];
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && expr.startsWith(', ', i)) {
+      parts.push(expr.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(expr.slice(start));
+  return parts;
+}
+
+/** `name(args)` whole, its arguments; undefined when `s` is not one call of `name`. */
+function call(s: string, name: string): string[] | undefined {
+  if (!s.startsWith(`${name}(`) || !s.endsWith(')')) return undefined;
+  const inner = s.slice(name.length + 1, -1);
+  // The closing bracket must be the opening one's: the arguments split whole.
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return undefined;
+  }
+  return splitArgs(inner);
+}
+
+const NOT_A_TEMPLATE = Symbol('not a template');
+
+/** One JSON value of a body template as providers/azure/expressions.ts jsonTemplateExpr writes it. */
+function jsonTemplateValue(s: string, stageVariables: Readonly<Record<string, string>>): unknown {
+  const obj = call(s, 'new JObject');
+  if (obj) {
+    const out: Record<string, unknown> = {};
+    for (const p of obj) {
+      const prop = call(p, 'new JProperty');
+      const key = prop?.length === 2 ? csLiteral(prop[0]!) : undefined;
+      if (key === undefined) return NOT_A_TEMPLATE;
+      const v = jsonTemplateValue(prop![1]!, stageVariables);
+      if (v === NOT_A_TEMPLATE) return v;
+      out[key] = v;
+    }
+    return out;
+  }
+  const array = call(s, 'new JArray');
+  if (array) {
+    const out = array.map((x) => jsonTemplateValue(x, stageVariables));
+    return out.includes(NOT_A_TEMPLATE) ? NOT_A_TEMPLATE : out;
+  }
+  if (s === 'JValue.CreateNull()') return null;
+  const token = new RegExp(`^\\(body\\?\\.SelectToken\\((${STR})\\) \\?\\? JValue\\.CreateNull\\(\\)\\)$`).exec(s);
+  if (token) return `\${body.${csLiteral(token[1]!)}}`;
+  const value = call(s, 'new JValue');
+  if (value?.length !== 1) return NOT_A_TEMPLATE;
+  const v = value[0]!;
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^-?\d+L$/.test(v)) return Number(v.slice(0, -1));
+  if (/^-?[\d.]+(?:[eE][-+]?\d+)?D$/.test(v)) return Number(v.slice(0, -1));
+  const text = templateFromExpression(`@(${v})`, stageVariables);
+  return text === undefined ? NOT_A_TEMPLATE : text;
+}
+
+/**
+ * The request body template of anygate's `set-body` (`@{ var body = ...; return new JObject(...)
+ * .ToString(...); }`), back as the spec's `transform.request.body`; undefined for any other body.
+ */
+export function bodyTemplateFromExpression(text: string, stageVariables: Readonly<Record<string, string>> = {}): unknown {
+  const m = /^@\{ var body = context\.Request\.Body\?\.As<JObject>\(preserveContent: true\); return ([\s\S]*)\.ToString\(Newtonsoft\.Json\.Formatting\.None\); \}$/.exec(text.trim());
+  if (!m) return undefined;
+  const v = jsonTemplateValue(m[1]!, stageVariables);
+  return v === NOT_A_TEMPLATE ? undefined : v;
+}
+
+/**
+ * The dotted paths of anygate's response redaction `set-body` (JSONPath literals `$['a'][*]['b']`
+ * removed from the response), back as `transform.response.redact`; undefined for any other body.
+ */
+export function redactionFromExpression(text: string): string[] | undefined {
+  const m = /^@\{ var doc = context\.Response\.Body\.As<JToken>\(preserveContent: true\); foreach \(var p in new\[\] \{ ([\s\S]*) \}\) \{ foreach \(var t in doc\.SelectTokens\(p\)\.ToList\(\)\) \{ if \(t\.Parent is JProperty\) \{ t\.Parent\.Remove\(\); \} else \{ t\.Replace\(JValue\.CreateNull\(\)\); \} \} \} return doc\.ToString\(Newtonsoft\.Json\.Formatting\.None\); \}$/.exec(text.trim());
+  if (!m) return undefined;
+  const out: string[] = [];
+  for (const lit of splitArgs(m[1]!)) {
+    const path = csLiteral(lit);
+    if (path === undefined || !path.startsWith('$')) return undefined;
+    const parts: string[] = [];
+    const re = /\[\*\]|\['((?:[^'\\]|\\['\\])*)'\]/y;
+    re.lastIndex = 1;
+    let x: RegExpExecArray | null;
+    while (re.lastIndex < path.length && (x = re.exec(path))) parts.push(x[0] === '[*]' ? '*' : x[1]!.replace(/\\(['\\])/g, '$1'));
+    if (re.lastIndex !== path.length || !parts.length) return undefined;
+    out.push(parts.join('.'));
+  }
+  return out.length ? out : undefined;
+}

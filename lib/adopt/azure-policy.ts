@@ -8,7 +8,7 @@ import { SpecDraft, PLACEHOLDER_ISSUER } from './draft';
 import type { FindingLog } from './findings';
 import { kid, kids, parseXml, type XmlNode } from './xml';
 import { rangeToCidr } from './ip-range';
-import { alternativesCondition, isKeyRefusal, isRepeatedCondition, presentedCondition, scopeCheck, templateFromExpression, undeclaredPlaceCondition, type Location } from './azure-expressions';
+import { alternativesCondition, bodyTemplateFromExpression, redactionFromExpression, isKeyRefusal, isRepeatedCondition, presentedCondition, scopeCheck, templateFromExpression, undeclaredPlaceCondition, type Location } from './azure-expressions';
 
 type Json = Record<string, unknown>;
 
@@ -22,8 +22,8 @@ export interface PolicyEffects {
   cache?: { ttlSeconds: number; key?: { query?: string[]; headers?: string[] } };
   cors?: Json;
   ipRules?: { allow: string[]; deny: string[] };
-  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[]; rewritePath?: string };
-  response: { setHeaders: Record<string, string>; removeHeaders: string[] };
+  request: { setHeaders: Record<string, string>; removeHeaders: string[]; setQuery: Record<string, string>; removeQuery: string[]; rewritePath?: string; body?: unknown };
+  response: { setHeaders: Record<string, string>; removeHeaders: string[]; redact?: string[] };
   backendId?: string;
   backendUrl?: string;
   mock?: { statusCode: number; body?: unknown; headers: Record<string, string> };
@@ -34,6 +34,10 @@ export interface PolicyEffects {
   requiresSubscription?: boolean;
   /** anygate's alternatives policy: any one of these sets of authorizers. @default - none */
   alternatives?: string[][];
+  /** `validate-parameters`: the operation's required parameters are checked. @default false */
+  validatesParameters?: boolean;
+  /** `validate-content`: JSON bodies are checked against the operation's representation. @default false */
+  validatesContent?: boolean;
 }
 
 /** Named values: plain values by name; secrets are never copied into a spec. */
@@ -415,6 +419,32 @@ function inbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
         ctx.log.lost(ctx.file, c.xpath, 'include-fragment', `policy fragment ${JSON.stringify(c.attrs['fragment-id'])} is not in the import (or is not XML); import what it does by hand`);
         break;
       }
+      case 'validate-parameters': {
+        fx.validatesParameters = true;
+        const strict = c.attrs['specified-parameter-action'] === 'prevent' && (c.attrs['unspecified-parameter-action'] ?? 'ignore') === 'ignore' && !c.children.length;
+        if (strict) ctx.log.mapped(ctx.file, c.xpath, 'validate-parameters', "routes[].validation (the operation's required query parameters and headers)");
+        else ctx.log.partial(ctx.file, c.xpath, 'validate-parameters', "routes[].validation (the operation's required query parameters and headers)", 'anygate checks that required parameters are present; other actions (unspecified parameters refused, per-parameter overrides, detection only) are not carried');
+        break;
+      }
+      case 'validate-content': {
+        fx.validatesContent = true;
+        const json = kids(c, 'content').some((x) => /json/.test(x.attrs.type ?? '') && x.attrs['validate-as'] === 'json' && x.attrs.action === 'prevent');
+        if (json) ctx.log.mapped(ctx.file, c.xpath, 'validate-content', "routes[].validation.bodySchema (the operation's JSON representation)");
+        else ctx.log.partial(ctx.file, c.xpath, 'validate-content', 'routes[].validation.bodySchema', 'only JSON bodies refused when they do not match the schema are carried (XML, SOAP and detection-only checks are not)');
+        break;
+      }
+      case 'set-body': {
+        const body = bodyTemplateFromExpression(c.text, ctx.stageVariables);
+        if (body === undefined) {
+          ctx.log.lost(ctx.file, c.xpath, 'set-body', 'a request body written by a policy expression or a Liquid template has no anygate equivalent beyond transform.request.body templates; write the body template by hand');
+          break;
+        }
+        fx.request.body = body;
+        // anygate's body template sets the JSON content type before it: part of the body, not a header of the spec.
+        if (fx.request.setHeaders['Content-Type'] === 'application/json') delete fx.request.setHeaders['Content-Type'];
+        ctx.log.mapped(ctx.file, c.xpath, 'set-body', 'transform.request.body');
+        break;
+      }
       case 'check-header':
         ctx.log.lost(ctx.file, c.xpath, 'check-header', 'a header check with a fixed answer has no anygate equivalent (routes[].validation.requiredHeaders checks presence only)');
         break;
@@ -443,7 +473,10 @@ function outbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
   for (const c of node.children) {
     if (c.name === 'base') ctx.log.mapped(ctx.file, c.xpath, 'base', 'the enclosing scope');
     else if (c.name === 'set-header') setHeader(c, ctx, fx.response, 'transform.response');
-    else if (c.name === 'cache-store') {
+    else if (c.name === 'set-body' && redactionFromExpression(c.text)) {
+      fx.response.redact = redactionFromExpression(c.text);
+      ctx.log.mapped(ctx.file, c.xpath, 'set-body (redaction)', 'transform.response.redact');
+    } else if (c.name === 'cache-store') {
       const d = seconds(c.attrs.duration);
       if (fx.cache && d !== undefined) {
         fx.cache.ttlSeconds = Math.min(86400, d);

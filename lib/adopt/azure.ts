@@ -11,7 +11,8 @@ import * as posix from 'node:path/posix';
 import { arr, obj, parseData, str } from './data';
 import { METHODS, PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog, pointer } from './findings';
-import { readApimContract } from './azure-contract';
+import { readApimContract, type ApimDeclaredParameter, type ApimSchemaDoc } from './azure-contract';
+import { readOpenApiContract } from './apigee-contract';
 import { readPolicy, type NamedValues, type PolicyEffects } from './azure-policy';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
@@ -34,6 +35,10 @@ interface ApimOperation {
   readonly description?: string;
   /** The route's contract, read back from the operation's representations and responses. @default - none */
   contract?: Json;
+  /** The parameters the operation declares (azure-contract.ts). @default - none */
+  parameters?: ApimDeclaredParameter[];
+  /** Where the operation's inputs are (the pointer its parameters' `where` continues). @default - no declared parameters */
+  inputsAt?: string;
 }
 
 interface ApimApi {
@@ -53,6 +58,8 @@ interface ApimApi {
   kind: string;
   /** The API schema's shared types, as components (3.1). @default - none */
   components?: Json;
+  /** The API's OpenAPI definition (APIOps `specification.*`, an ARM API's `value`), read for the contract. @default - none */
+  specification?: { file: string; text: string; at: string; parseAs?: string };
 }
 
 interface ApimProduct {
@@ -73,7 +80,8 @@ interface Service {
   globalPolicy?: Doc;
   fragments: Map<string, Doc>;
   /** Subscriptions scoped to a product: consumers of its plan (keys are never read). */
-  subscriptions: { name: string; product: string; file: string; at: string }[];
+  /** `sid`: the subscription's id, when the source says it (anygate's: `<api id>-<consumer>`). */
+  subscriptions: { name: string; product: string; file: string; at: string; sid?: string }[];
 }
 
 /** Operations of an OpenAPI specification. */
@@ -83,7 +91,7 @@ function specOperations(doc: Json, file: string): ApimOperation[] {
     for (const [m, op] of Object.entries(obj(item) ?? {})) {
       if (!(METHODS as readonly string[]).includes(m.toUpperCase())) continue;
       const o = obj(op) ?? {};
-      out.push({ id: str(o.operationId) ?? `${m}-${path}`, method: m.toUpperCase(), urlTemplate: path, file, at: pointer(['paths', path, m]), description: str(o.summary) ?? str(o.description) });
+      out.push({ id: str(o.operationId) ?? `${m}-${path}`, method: m.toUpperCase(), urlTemplate: path, file, at: pointer(['paths', path, m]), description: str(o.description) });
     }
   return out;
 }
@@ -114,7 +122,10 @@ function fromApiOps(tree: SourceTree, parsed: Map<string, Json>, log: FindingLog
     if (spec) {
       used.add(spec);
       const doc = parsed.get(spec);
-      if (isOpenApi(doc)) api.operations = specOperations(doc!, spec);
+      if (isOpenApi(doc)) {
+        api.operations = specOperations(doc!, spec);
+        api.specification = { file: spec, text: tree.files.get(spec)!, at: '' };
+      }
       else log.lost(spec, '', 'API specification', `${posix.extname(spec).slice(1).toUpperCase()} specifications (GraphQL, WSDL, WADL) have no anygate routes; only OpenAPI is read`);
     }
     const pol = `${dir}/policy.xml`;
@@ -193,6 +204,36 @@ function fromApiOps(tree: SourceTree, parsed: Map<string, Json>, log: FindingLog
 /** Why a contract part is reported lost, and what to do. */
 const CONTRACT_NOT_READ = "the API contract (schemas, declared parameters, responses) is not read back by this reader yet; export the API's OpenAPI document and `anygate import` it (without --from) for a spec with its contract, to merge by hand";
 
+/**
+ * The contract (#35) of an API's operations (their inputs: an ApiOperation's, an ARM operation's
+ * properties) against its API schema (azure-contract.ts): representations, responses and declared
+ * parameters onto the API's operations, the schema's shared types as components.
+ */
+function attachContract(api: ApimApi, ops: { inputs: Json; at: string }[], schemas: { inputs: Json; at: string }[], file: string, log: FindingLog): void {
+  const sp = schemas.length === 1 ? schemas[0]!.inputs : undefined;
+  const schemaDoc: ApimSchemaDoc | undefined = sp && sp.contentType === 'application/vnd.oai.openapi.components+json' && obj(obj(sp.components)?.schemas) && str(sp.schemaId) ? { schemaId: str(sp.schemaId)!, schemas: obj(obj(sp.components)!.schemas)! } : undefined;
+  const read = readApimContract(ops.map((o) => o.inputs), schemaDoc, file);
+  for (const { inputs: op, at } of ops) {
+    const id = String(op.operationId);
+    const request = obj(op.request) ?? {};
+    const declared = read.parameters.get(id);
+    const holder = api.operations.find((o) => o.id === id);
+    if (declared && holder) Object.assign(holder, { parameters: declared, inputsAt: at });
+    if (!arr(request.representations).length && !arr(op.responses).length) continue;
+    const lostWhy = read.lost.get(id) ?? (read.schemaLost && `the API schema is not read (${read.schemaLost})`);
+    if (lostWhy) log.lost(file, at, 'operation representations and responses (contract)', `${lostWhy}; export the API's OpenAPI document and \`anygate import\` it (without --from) for a spec with its contract, to merge by hand`);
+    else {
+      if (holder) holder.contract = read.contracts.get(id);
+      log.mapped(file, at, 'operation representations and responses (contract)', `the contract of the route of operation ${id}`);
+    }
+  }
+  for (const { at } of schemas) {
+    if (schemaDoc && !read.schemaLost) log.mapped(file, at, 'API schema (contract)', 'components.schemas, and the contracts of the routes whose own types it holds');
+    else log.lost(file, at, 'API schema (contract)', read.schemaLost ? `${read.schemaLost}; ${CONTRACT_NOT_READ}` : schemas.length > 1 ? `the API has ${schemas.length} schemas; ${CONTRACT_NOT_READ}` : `a ${JSON.stringify(sp?.contentType)} schema (OpenAPI 3.0 components are read); ${CONTRACT_NOT_READ}`);
+  }
+  if (!read.schemaLost && read.components) api.components = read.components;
+}
+
 /** The resource graph anygate synth writes (and `pulumi stack export`-like lists of { type, inputs }). */
 function fromResourceGraph(file: string, list: unknown[], svc: Service, log: FindingLog): void {
   const byType = (t: string) => list.map((r, i) => ({ r: obj(r) ?? {}, i })).filter(({ r }) => r.type === t);
@@ -211,32 +252,9 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
       const shown = str(op.displayName);
       api.operations.push({ id: String(op.operationId), method: String(op.method), urlTemplate: String(op.urlTemplate), file, at: pointer([oi]), policy: policies.get(String(op.operationId)), description: str(op.description) ?? (shown && shown !== `${op.method === '*' ? 'ANY' : op.method} ${String(op.urlTemplate).replace(/\{\*([^}]+)\}/g, '{$1+}')}` && shown !== `${op.method} ${op.urlTemplate}` ? shown : undefined) });
     }
-    // The contract (#35): representations and responses against the API schema (azure-contract.ts);
-    // declared parameters have no reader yet: reported, not dropped.
     const ops = byType('azure-native:apimanagement:ApiOperation').filter(({ r: or }) => obj(or.inputs)?.apiId === apiId);
     const schemas = byType('azure-native:apimanagement:ApiSchema').filter(({ r: sr }) => obj(sr.inputs)?.apiId === apiId);
-    const sp = schemas.length === 1 ? (obj(schemas[0]!.r.inputs) ?? {}) : undefined;
-    const schemaDoc = sp && sp.contentType === 'application/vnd.oai.openapi.components+json' && obj(obj(sp.components)?.schemas) && str(sp.schemaId) ? { schemaId: str(sp.schemaId)!, schemas: obj(obj(sp.components)!.schemas)! } : undefined;
-    const read = readApimContract(ops.map(({ r: or }) => obj(or.inputs) ?? {}), schemaDoc, file);
-    for (const { r: or, i: oi } of ops) {
-      const op = obj(or.inputs) ?? {};
-      const id = String(op.operationId);
-      const request = obj(op.request) ?? {};
-      if (['queryParameters', 'headers'].some((k) => arr(request[k]).length)) log.lost(file, pointer([oi, 'inputs', 'request']), 'operation parameters (contract)', CONTRACT_NOT_READ);
-      if (!arr(request.representations).length && !arr(op.responses).length) continue;
-      const lostWhy = read.lost.get(id) ?? (read.schemaLost && `the API schema is not read (${read.schemaLost})`);
-      if (lostWhy) log.lost(file, pointer([oi, 'inputs']), 'operation representations and responses (contract)', `${lostWhy}; export the API's OpenAPI document and \`anygate import\` it (without --from) for a spec with its contract, to merge by hand`);
-      else {
-        const target = api.operations.find((o) => o.id === id);
-        if (target) target.contract = read.contracts.get(id);
-        log.mapped(file, pointer([oi, 'inputs']), 'operation representations and responses (contract)', `the contract of the route of operation ${id}`);
-      }
-    }
-    for (const { r: sr, i: si } of schemas) {
-      if (schemaDoc && !read.schemaLost) log.mapped(file, pointer([si]), 'API schema (contract)', 'components.schemas, and the contracts of the routes whose own types it holds');
-      else log.lost(file, pointer([si]), 'API schema (contract)', read.schemaLost ? `${read.schemaLost}; ${CONTRACT_NOT_READ}` : CONTRACT_NOT_READ);
-    }
-    if (!read.schemaLost && read.components) api.components = read.components;
+    attachContract(api, ops.map(({ r: or, i: oi }) => ({ inputs: obj(or.inputs) ?? {}, at: pointer([oi, 'inputs']) })), schemas.map(({ r: sr, i: si }) => ({ inputs: obj(sr.inputs) ?? {}, at: pointer([si]) })), file, log);
     for (const { r: pr, i: pi } of byType('azure-native:apimanagement:ApiPolicy')) if (obj(pr.inputs)?.apiId === apiId) api.policy = { text: String(obj(pr.inputs)?.value ?? ''), file, at: pointer([pi, 'inputs', 'value']) };
     svc.apis.push(api);
   }
@@ -253,7 +271,7 @@ function fromResourceGraph(file: string, list: unknown[], svc: Service, log: Fin
     const p = obj(r.inputs) ?? {};
     const scope = /^<(.+)\.id>$/.exec(String(p.scope ?? ''))?.[1];
     const product = scope ? obj(list.map(obj).find((x) => x?.name === scope)?.inputs)?.productId : undefined;
-    if (typeof product === 'string') svc.subscriptions.push({ name: String(p.displayName ?? p.sid), product, file, at: pointer([i]) });
+    if (typeof product === 'string') svc.subscriptions.push({ name: String(p.displayName ?? p.sid), product, file, at: pointer([i]), sid: str(p.sid) });
     else log.lost(file, pointer([i]), 'subscription', 'not scoped to a product in this graph');
   }
   for (const { r, i } of byType('azure-native:apimanagement:Product')) {
@@ -289,18 +307,23 @@ function fromArm(file: string, doc: Json, svc: Service, log: FindingLog, used: S
       const id = /'\/([^/']+)'\)\]?$/.exec(name)?.[1] ?? name.split('/').pop() ?? name;
       const api: ApimApi = { id, file, at, displayName: lit(p.displayName), path: lit(p.path), serviceUrl: lit(p.serviceUrl), subscriptionRequired: p.subscriptionRequired !== false, operations: [], description: lit(p.description), kind: str(p.apiType) ?? 'http' };
       const value = lit(p.value);
-      if (value && /json/.test(String(p.format))) {
-        try {
-          const d = JSON.parse(value) as Json;
-          if (isOpenApi(d)) api.operations = specOperations(d, file).map((o) => ({ ...o, at: `${at}/properties/value` }));
-        } catch {
-          log.lost(file, `${at}/properties/value`, 'inline API specification', 'not JSON');
-        }
-      }
+      const format = String(p.format ?? '');
+      if (value && /^(openapi|swagger)/i.test(format) && !/link$/i.test(format)) {
+        // The value's format says its syntax: openapi is YAML, the others JSON.
+        const parseAs = /json/i.test(format) ? 'value.json' : 'value.yaml';
+        const parsedValue = parseData(value, parseAs);
+        const d = parsedValue.ok ? obj(parsedValue.docs[0]) : undefined;
+        if (isOpenApi(d)) {
+          api.operations = specOperations(d!, file).map((o) => ({ ...o, at: `${at}/properties/value` }));
+          api.specification = { file, text: value, at: `${at}/properties/value`, parseAs };
+        } else log.lost(file, `${at}/properties/value`, 'inline API specification', `${parsedValue.ok ? 'not an OpenAPI document' : parsedValue.error}; its operations and contract are not read`);
+      } else if (p.value !== undefined) log.lost(file, `${at}/properties/value`, 'API specification', `format ${JSON.stringify(p.format)}: ${/link$/i.test(format) ? 'a link is not followed; put the document beside the template and import it' : 'only inline OpenAPI and Swagger definitions are read'}`);
       svc.apis.push(api);
       log.mapped(file, at, 'Microsoft.ApiManagement/service/apis', 'the gateway');
     }
   }
+  const armOps = new Map<ApimApi, { inputs: Json; at: string }[]>();
+  const armSchemas = new Map<ApimApi, { inputs: Json; at: string }[]>();
   for (const { r, at } of resources) {
     const type = str(r.type) ?? '';
     const p = obj(r.properties) ?? {};
@@ -309,7 +332,15 @@ function fromArm(file: string, doc: Json, svc: Service, log: FindingLog, used: S
     if (/apis\/operations$/i.test(type)) {
       const api = apiOf();
       const opId = /\/([^/']+)'\)\]?$/.exec(name)?.[1] ?? name.split('/').pop() ?? name;
-      if (api) api.operations.push({ id: opId, method: String(p.method ?? 'GET').toUpperCase(), urlTemplate: String(p.urlTemplate ?? '/'), file, at, description: lit(p.description) });
+      if (api) {
+        api.operations.push({ id: opId, method: String(p.method ?? 'GET').toUpperCase(), urlTemplate: String(p.urlTemplate ?? '/'), file, at, description: lit(p.description) });
+        armOps.set(api, [...(armOps.get(api) ?? []), { inputs: { ...p, operationId: opId }, at: `${at}/properties` }]);
+      }
+    } else if (/apis\/schemas$/i.test(type)) {
+      const api = apiOf();
+      const schemaId = /\/([^/']+)'\)\]?$/.exec(name)?.[1] ?? name.split('/').pop() ?? name;
+      const document = obj(p.document) ?? {};
+      if (api) armSchemas.set(api, [...(armSchemas.get(api) ?? []), { inputs: { schemaId, contentType: p.contentType, components: document.components }, at }]);
     } else if (/apis\/policies$/i.test(type)) {
       const api = apiOf();
       const text = lit(p.policyContent ?? p.value);
@@ -329,6 +360,7 @@ function fromArm(file: string, doc: Json, svc: Service, log: FindingLog, used: S
     else if (/^Microsoft\.ApiManagement/i.test(type)) log.lost(file, at, type, `${type.replace(/^Microsoft\.ApiManagement\/service\/?/, '') || 'the service itself'} has no anygate equivalent (or is read from an APIOps export)`);
     else if (type === 'Microsoft.Resources/deployments') log.lost(file, at, 'linked deployment', 'linked templates (templateLink) are not followed; import the linked template itself');
   }
+  for (const api of new Set([...armOps.keys(), ...armSchemas.keys()])) attachContract(api, armOps.get(api) ?? [], armSchemas.get(api) ?? [], file, log);
   used.add(file);
 }
 
@@ -350,6 +382,7 @@ function fromLoose(tree: SourceTree, parsed: Map<string, Json>, svc: Service, us
     serviceUrl: str(obj(servers[0])?.url),
     subscriptionRequired: false,
     operations: doc ? specOperations(doc, specFile!) : [{ id: 'all', method: 'ANY', urlTemplate: '/{path+}', file: policy!, at: '', description: 'every request (the policy applies to the whole API)' }],
+    ...(doc ? { specification: { file: specFile!, text: tree.files.get(specFile!)!, at: '' } } : {}),
     policy: policy ? { text: tree.files.get(policy)!, file: policy, at: '' } : undefined,
     kind: 'http',
   });
@@ -391,7 +424,12 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     if (last?.mock) {
       const def: Json = { type: 'mock', statusCode: last.mock.statusCode };
       if (last.mock.body !== undefined) def.body = last.mock.body;
-      if (Object.keys(last.mock.headers).length) def.headers = last.mock.headers;
+      // With a cors policy the CORS headers on the answer are the cors setting's (synth writes them),
+      // and a JSON body's Content-Type is the body's.
+      const cors = [...fx].some((f) => f?.cors);
+      const json = last.mock.body !== undefined && typeof last.mock.body === 'object';
+      const headers = Object.fromEntries(Object.entries(last.mock.headers).filter(([k, v]) => !(cors && /^(access-control-|vary$)/i.test(k)) && !(json && /^content-type$/i.test(k) && v === 'application/json')));
+      if (Object.keys(headers).length) def.headers = headers;
       return draft.backend(`mock-${last.mock.statusCode}`, def);
     }
     if (last?.backendId) {
@@ -450,12 +488,15 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
       if (Object.keys(f.request.setQuery).length) request.setQuery = { ...(request.setQuery as Json), ...f.request.setQuery };
       if (f.request.removeQuery.length) request.removeQuery = [...new Set([...((request.removeQuery as string[]) ?? []), ...f.request.removeQuery])];
       if (f.request.rewritePath) request.rewritePath = f.request.rewritePath;
+      if (f.request.body !== undefined) request.body = f.request.body;
+      if (f.response.redact) response.redact = f.response.redact;
       if (Object.keys(f.response.setHeaders).length) response.setHeaders = { ...(response.setHeaders as Json), ...f.response.setHeaders };
       if (f.response.removeHeaders.length) response.removeHeaders = [...new Set([...((response.removeHeaders as string[]) ?? []), ...f.response.removeHeaders])];
     }
     if (Object.keys(request).length || Object.keys(response).length) route.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
     if (op.description) route.description = op.description;
     if (op.contract) route.contract = op.contract;
+    declaredParts(route, op, chain, draft, log);
     const i = draft.addRoute(route, { file: op.file, at: op.at }, `${op.method} ${op.urlTemplate}`);
     if (i !== undefined) log.mapped(op.file, op.at, 'operation', `routes[${i}]`);
     for (const f of chain) {
@@ -463,6 +504,8 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
       if (f?.ipRules) draft.ipRules = { allow: [...new Set([...(draft.ipRules?.allow ?? []), ...f.ipRules.allow])], deny: [...new Set([...(draft.ipRules?.deny ?? []), ...f.ipRules.deny])] };
     }
   }
+  // The API's own definition holds its contract: read onto the routes its operations became.
+  if (api.specification) readOpenApiContract(draft, api.specification.file, api.specification.text, { unserved: 'no operation of the API is', base: api.specification.at, parseAs: api.specification.parseAs });
   for (const p of svc.products) {
     if (!p.apis.includes(api.id)) continue;
     const fx = p.policy ? readPolicy(p.policy.text, p.policy.at, { ...ctxBase, file: p.policy.file, scope: 'product' }) : undefined;
@@ -474,8 +517,10 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     draft.plans[name] = plan;
     log.mapped(p.file, p.at, 'product', `plans.${name}`);
     for (const sub of svc.subscriptions.filter((x) => x.product === p.id)) {
-      const c = SpecDraft.nameIn(sub.name, draft.consumers, 'consumer');
-      draft.consumers[c] = { plan: name };
+      // anygate's subscription id is `<api id>-<consumer>`, its display name the consumer's description.
+      const own = sub.sid?.startsWith(`${api.id}-`) ? sub.sid.slice(api.id.length + 1) : undefined;
+      const c = SpecDraft.nameIn(own ?? sub.name, draft.consumers, 'consumer');
+      draft.consumers[c] = { plan: name, ...(own && sub.name !== own ? { description: sub.name } : {}) };
       log.mapped(sub.file, sub.at, 'subscription', `consumers.${c} (its keys stay in API Management)`);
     }
     if (!keyName && p.subscriptionRequired) {
@@ -489,6 +534,72 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
   if (options.name) draft.name = options.name;
   draft.name = SpecDraft.nameIn(draft.name, {}, 'api');
   return draft.toInput();
+}
+
+/** The header and query locations of the credentials `route`'s authorizers read (lower-case header names). */
+function credentialKeys(route: Json, draft: SpecDraft): Set<string> {
+  const out = new Set<string>();
+  const names = route.auth === 'none' ? [] : (route.auth as string[][]).flat();
+  for (const n of new Set(names)) {
+    const a = draft.authorizers[n] ?? {};
+    if (a.type === 'apiKey') out.add(a.in === 'query' ? `query:${String(a.name)}` : `header:${String(a.name).toLowerCase()}`);
+    else out.add(`header:${String(a.header ?? 'Authorization').toLowerCase()}`);
+  }
+  return out;
+}
+
+/**
+ * What the operation's declared parameters and the policy's validation say together: a required
+ * plain parameter `validate-parameters` checks is `validation.requiredQuery` / `requiredHeaders`;
+ * a plain optional one the cache key names is the cache's; every other one is the contract's.
+ * `validate-content` with the route's own JSON body type makes that type `validation.bodySchema`.
+ * The caller's credentials in a cache key are anygate's own key parts (rule 8 of docs/model.md),
+ * not the spec's `cache.key`.
+ */
+function declaredParts(route: Json, op: ApimOperation, chain: (PolicyEffects | undefined)[], draft: SpecDraft, log: FindingLog): void {
+  const checksParams = chain.some((f) => f?.validatesParameters);
+  const checksContent = chain.some((f) => f?.validatesContent);
+  const validation: Json = {};
+  const params = new Set((op.parameters ?? []).map((p) => `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`));
+  const cache = obj(route.cache);
+  if (cache && route.auth !== 'none') {
+    const creds = credentialKeys(route, draft);
+    const key = obj(cache.key) ?? {};
+    const headers = arr(key.headers).filter((h) => !creds.has(`header:${String(h).toLowerCase()}`) || params.has(`header:${String(h).toLowerCase()}`));
+    const query = arr(key.query).filter((q) => !creds.has(`query:${String(q)}`) || params.has(`query:${String(q)}`));
+    const k = { ...(query.length ? { query } : {}), ...(headers.length ? { headers } : {}) };
+    route.cache = { ...cache, ...(Object.keys(k).length ? { key: k } : { key: undefined }) };
+    if (!Object.keys(k).length) delete (route.cache as Json).key;
+  }
+  const cacheKey = obj(obj(route.cache)?.key) ?? {};
+  const inKey = (p: ApimDeclaredParameter) => arr(p.in === 'query' ? cacheKey.query : cacheKey.headers).some((n) => (p.in === 'header' ? String(n).toLowerCase() === p.name.toLowerCase() : n === p.name));
+  const contract: Json = { ...(obj(route.contract) ?? {}) };
+  const declared: Json[] = [];
+  for (const p of op.parameters ?? []) {
+    const at = `${op.inputsAt}${p.where}`;
+    if (p.in === 'path' && p.plain && p.required) {
+      log.mapped(op.file, at, 'template parameter', 'the route path');
+    } else if (p.in !== 'path' && p.plain && p.required && checksParams) {
+      const k = p.in === 'query' ? 'requiredQuery' : 'requiredHeaders';
+      validation[k] = [...arr(validation[k]), p.name];
+      log.mapped(op.file, at, `required ${p.in} parameter`, `routes[].validation.${k}`);
+    } else if (p.in !== 'path' && p.plain && !p.required && inKey(p)) {
+      log.mapped(op.file, at, `${p.in} parameter of the cache key`, 'routes[].cache.key');
+    } else {
+      declared.push(p.parameter);
+      log.mapped(op.file, at, `declared ${p.in} parameter`, 'routes[].contract.parameters');
+    }
+  }
+  if (declared.length) contract.parameters = [...arr(contract.parameters), ...declared];
+  // The route's own body type under validate-content is what validation checks.
+  const body = obj(obj(obj(obj(contract.requestBody)?.content)?.['application/json'])?.schema);
+  if (checksContent && body && typeof body.$ref !== 'string' && Object.keys(obj(contract.requestBody)!.content as Json).length === 1) {
+    validation.bodySchema = body;
+    delete contract.requestBody;
+  }
+  if (Object.keys(validation).length) route.validation = { ...(obj(route.validation) ?? {}), ...validation };
+  if (Object.keys(contract).length) route.contract = contract;
+  else delete route.contract;
 }
 
 /** Imports one API from an Azure API Management source tree. */

@@ -52,7 +52,7 @@ const SIMPLE = new Set(['string', 'integer', 'number', 'boolean', 'array', 'obje
  */
 export function apimContract(spec: GatewaySpec, route: RouteSpec, schemas: Record<string, unknown>): ApimContract | undefined {
   const checks = contractChecks(spec.components, route);
-  if (!checks) return undefined;
+  if (!checks) return declaredParameters(spec, route);
   const convert = (s: unknown) => toDialect(s, 'openapi-3.0').schema;
   const reached: unknown[] = [];
   const parameters: ApimContract['parameters'] = { path: [], query: [], header: [] };
@@ -83,6 +83,38 @@ export function apimContract(spec: GatewaySpec, route: RouteSpec, schemas: Recor
   for (const n of schemaClosure(spec.components, reached)) schemas[n] = convert(spec.components!.schemas![n]);
   const jsonTypes = (checks.body?.content ?? []).filter((m) => m.schema !== undefined && isJsonMediaType(m.type)).map((m) => m.type);
   return { parameters, representations, checksParameters: checks.parts.parameters && checks.parameters.length > 0, checksBody: jsonTypes.length > 0, jsonTypes };
+}
+
+/**
+ * The parameters a route's contract declares, when the route does not validate against it: the
+ * operation declares them (the portal, the test console and the API's export show them) as
+ * documentation. A route whose `validate-parameters` runs for its own required query parameters or
+ * headers would check these too, so there they are declared as optional strings: publishing never
+ * validates. Undefined when the contract declares none.
+ */
+function declaredParameters(spec: GatewaySpec, route: RouteSpec): ApimContract | undefined {
+  if (!route.contract?.parameters?.length) return undefined;
+  const v = route.validation;
+  const otherValidator = Boolean(v?.requiredQuery?.length || v?.requiredHeaders?.length);
+  const parameters: ApimContract['parameters'] = { path: [], query: [], header: [] };
+  for (const raw of route.contract.parameters) {
+    let p: Record<string, unknown>;
+    try {
+      p = resolveContractRef<Record<string, unknown>>(spec.components, raw, 'parameter');
+    } catch {
+      continue; // a broken ref: validation names it
+    }
+    const where = p?.in;
+    if (typeof p?.name !== 'string' || (where !== 'path' && where !== 'query' && where !== 'header')) continue;
+    const schema = p.schema === undefined ? {} : toDialect(p.schema, 'openapi-3.0').schema;
+    const typed = where === 'path' || !otherValidator;
+    const type = typed && typeof schema.type === 'string' && SIMPLE.has(schema.type) ? schema.type : 'string';
+    const values = typed && Array.isArray(schema.enum) ? schema.enum.filter((x) => x !== null).map(String) : undefined;
+    const required = where === 'path' || (p.required === true && !otherValidator);
+    parameters[where].push({ name: where === 'path' ? p.name.replace(/\+$/, '') : p.name, type, required, ...(values?.length ? { values } : {}) });
+  }
+  if (!parameters.path.length && !parameters.query.length && !parameters.header.length) return undefined;
+  return { parameters, representations: [], checksParameters: false, checksBody: false, jsonTypes: [] };
 }
 
 /** A response as ApiOperation declares it (statusCode, description, representations). */

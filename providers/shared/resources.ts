@@ -31,8 +31,11 @@ export interface PlannedResource {
   readonly dependsOn: readonly string[];
 }
 
+/** The kinds of {@link DeployRef}: any other `$ref` is data (a JSON Schema reference in an API schema). */
+const DEPLOY_REF_KINDS = new Set(['resource', 'binding', 'arg', 'secret', 'json']);
+
 export function isDeployRef(v: unknown): v is DeployRef {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string';
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && DEPLOY_REF_KINDS.has((v as { $ref?: unknown }).$ref as string);
 }
 
 export function resourceRef(name: string, property: string): DeployRef {

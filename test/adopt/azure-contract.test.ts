@@ -24,7 +24,7 @@ describe('the Azure contract read back', () => {
     const r = read(resources());
     const byId = Object.fromEntries(routes(r).map((x) => [x.id, x.contract]));
     // listPaymentsResponse200 is the route's own type: inline, and not a component.
-    expect(byId.listPayments.responses['200']).toEqual({ description: 'A page of payments', content: { 'application/json': { schema: { type: 'array' } } } });
+    expect(byId.listPayments.responses['200']).toEqual({ description: 'A page of payments', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Payment' } } } } });
     expect(byId.createPayment.requestBody).toEqual({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Payment' } } } });
     const components = (r.input as { components: { schemas: Record<string, any> } }).components;
     expect(Object.keys(components.schemas).sort()).toEqual(['Error', 'Payment']);
@@ -52,5 +52,68 @@ describe('the Azure contract read back', () => {
     const lost = r.findings.filter((f) => f.status === 'lost' && /\(contract\)$/.test(f.construct));
     expect(lost.map((f) => f.construct).sort()).toEqual(['API schema (contract)', ...routes(r).map(() => 'operation representations and responses (contract)')]);
     for (const f of lost) expect(f.reason).toContain('"https://example.com/error.json"');
+  });
+});
+
+describe('the Azure operation parameters and policies read back', () => {
+  const petstore = emittedTree(loadSpecFile(path.join(__dirname, '..', '..', 'examples', 'petstore', 'gateway.yaml')).spec, 'azure');
+  const [pFile, pText] = [...petstore.files][0]!;
+  const readPetstore = (edit: (list: Resource[]) => void = () => {}) => {
+    const list = JSON.parse(pText) as Resource[];
+    edit(list);
+    return adopt('azure', sourceTreeOf('azure', { [pFile]: JSON.stringify(list, null, 2) }));
+  };
+  const route = (r: ReturnType<typeof adopt>, id: string) => routes(r).find((x) => x.id === id) as Record<string, any>;
+
+  it('reads declared parameters into the contract, typed; path parameters the path implies are not repeated', () => {
+    const r = read(resources());
+    expect(routes(r).find((x) => x.id === 'listPayments')!.contract.parameters).toEqual([{ name: 'limit', in: 'query', schema: { type: 'integer' } }]);
+    expect(routes(r).find((x) => x.id === 'createPayment')!.contract.parameters).toEqual([{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } }]);
+    expect(routes(r).find((x) => x.id === 'getPayment')!.contract.parameters).toBeUndefined();
+    expect(r.findings.filter((f) => /parameter/.test(f.construct)).map((f) => [f.status, f.construct, f.mappedTo])).toEqual(
+      expect.arrayContaining([
+        ['mapped', 'declared query parameter', 'routes[].contract.parameters'],
+        ['mapped', 'declared header parameter', 'routes[].contract.parameters'],
+        ['mapped', 'template parameter', 'the route path'],
+      ]),
+    );
+  });
+
+  it('reads a parameter enum as the schema enum, and a parameter naming a type the API schema lacks as lost', () => {
+    const list = resources();
+    op(list, 'listPayments').inputs.request.queryParameters = [{ name: 'sort', type: 'string', required: false, values: ['asc', 'desc'] }];
+    expect(routes(read(list)).find((x) => x.id === 'listPayments')!.contract.parameters).toEqual([{ name: 'sort', in: 'query', schema: { type: 'string', enum: ['asc', 'desc'] } }]);
+    op(list, 'listPayments').inputs.request.queryParameters = [{ name: 'sort', type: 'string', required: false, schemaId: 'anygate-bodies', typeName: 'Nope' }];
+    const r = read(list);
+    expect(r.findings.filter((f) => f.status === 'lost' && /\(contract\)$/.test(f.construct))).toEqual([expect.objectContaining({ reason: expect.stringContaining('parameter sort names type "Nope"') })]);
+  });
+
+  it('reads validate-parameters with the required headers as validation, validate-content with the route’s body type as its bodySchema', () => {
+    const createPet = route(readPetstore(), 'createPet');
+    expect(createPet.validation).toEqual({ requiredHeaders: ['Content-Type'], bodySchema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, species: { type: 'string' } } } });
+    expect(createPet.contract).toBeUndefined();
+  });
+
+  it('does not take the caller’s credential for a cache key part the spec said, nor an operation parameter for it', () => {
+    const getPet = route(readPetstore(), 'getPet');
+    expect(getPet.cache.key?.headers ?? []).not.toContain('Authorization');
+    expect(getPet.contract).toBeUndefined();
+  });
+
+  it('reads anygate’s body template and redaction back, and the subscription id as the consumer', () => {
+    const r = readPetstore();
+    expect(route(r, 'createOrder').transform.request.body).toEqual({ channel: 'partner-api', petId: '${body.petId}', quantity: '${body.quantity}' });
+    expect(route(r, 'createOrder').transform.request.setHeaders?.['Content-Type']).toBeUndefined();
+    expect(route(r, 'getOrder').transform.response.redact).toEqual(['customer.email', 'payment.card']);
+    expect((r.input as any).consumers.acme).toEqual({ plan: 'gold', description: 'ACME Corp integration' });
+  });
+
+  it('reports a set-body it does not recognize as lost, where it is', () => {
+    const r = readPetstore((list) => {
+      const pol = list.find((x) => x.type === 'azure-native:apimanagement:ApiOperationPolicy' && x.inputs.operationId === 'createOrder')!;
+      pol.inputs.value = pol.inputs.value.replace(/<set-body>@\{ var body[^<]*<\/set-body>/, '<set-body>@(context.Request.Body.As&lt;string&gt;().ToUpper())</set-body>');
+    });
+    expect(route(r, 'createOrder').transform?.request?.body).toBeUndefined();
+    expect(r.findings.filter((f) => f.construct === 'set-body' && f.at.startsWith('/policies[1]/inbound[1]/set-body'))).toEqual([expect.objectContaining({ status: 'lost', at: '/policies[1]/inbound[1]/set-body[1]' })]);
   });
 });
