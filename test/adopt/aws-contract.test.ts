@@ -1,6 +1,6 @@
 /**
  * The AWS reader's contract read-back (lib/adopt/aws-contract.ts): what it takes from anygate's own
- * body (the round trip of examples/contract on aws is test/adopt/contract-pairs.test.ts), what it
+ * body (the round trip of examples/contract on aws is in test/adopt/roundtrip.test.ts), what it
  * takes from an export anygate did not write, and what it must not take for contract.
  */
 import * as path from 'node:path';
