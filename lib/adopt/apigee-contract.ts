@@ -14,7 +14,7 @@ import { COMPONENT_KINDS } from '../model/contract';
 import { ContractReader } from '../openapi/contract';
 import { ImportContext, pointer as documentPointer } from '../openapi/context';
 import { ANY_METHOD_KEYS, METHODS } from '../openapi/operations';
-import { RefResolver } from '../openapi/refs';
+import { externalRef, RefResolver } from '../openapi/refs';
 import { obj, parseData } from './data';
 import type { SpecDraft } from './draft';
 import { pointer } from './findings';
@@ -23,24 +23,6 @@ type Json = Record<string, unknown>;
 
 /** Why a contract document (or part) is not read back, and what to do. */
 const BY_HAND = '`anygate import` of the file (without --from) reads it as a spec with its contract, to merge by hand';
-
-/** The first `$ref` that points outside the document, or undefined. */
-function externalRef(v: unknown): string | undefined {
-  if (Array.isArray(v)) {
-    for (const x of v) {
-      const r = externalRef(x);
-      if (r) return r;
-    }
-    return undefined;
-  }
-  if (!v || typeof v !== 'object') return undefined;
-  for (const [k, x] of Object.entries(v)) {
-    if (k === '$ref' && typeof x === 'string' && !x.startsWith('#')) return x;
-    const r = externalRef(x);
-    if (r) return r;
-  }
-  return undefined;
-}
 
 /**
  * Reads `text` (the file `file` of the bundle) into `draft`: components, and per operation the

@@ -16,7 +16,7 @@
  */
 import { ContractReader } from '../openapi/contract';
 import { ImportContext, pointer as documentPointer } from '../openapi/context';
-import { RefResolver } from '../openapi/refs';
+import { externalRef, RefResolver } from '../openapi/refs';
 import { toSafeName } from '../model/names';
 import { arr, obj, str } from './data';
 import type { SpecDraft } from './draft';
@@ -32,18 +32,6 @@ const PARAMETER_PARTS: Record<string, string> = { QUERY_PARAMETER: 'query', PATH
 
 /** API Gateway's own description of a method response, and anygate's of the passed-through one. */
 const GENERATED_RESPONSE = (status: string, description: unknown) => description === `${status} response` || (status === 'default' && description === 'Backend response, passed through');
-
-/** The first `$ref` that points outside the document, or undefined. */
-function externalRef(v: unknown): string | undefined {
-  if (Array.isArray(v)) return v.map(externalRef).find(Boolean);
-  if (!v || typeof v !== 'object') return undefined;
-  for (const [k, x] of Object.entries(v)) {
-    if (k === '$ref' && typeof x === 'string' && !x.startsWith('#')) return x;
-    const r = externalRef(x);
-    if (r) return r;
-  }
-  return undefined;
-}
 
 /** Every local component schema name `v` refers to. */
 function schemaRefs(v: unknown, out: string[] = []): string[] {

@@ -24,9 +24,11 @@ export function csLiteral(s: string): string | undefined {
 
 const STR = '"(?:[^"\\\\]|\\\\["\\\\]|\\\\u[0-9a-fA-F]{4})*"';
 
-/** Splits `a OP b OP c` at the top level (outside strings and brackets); each part as written. */
-function splitAt(expr: string, op: '+' | '||' | '&&'): string[] {
-  const sep = ` ${op} `;
+/**
+ * Splits a C# expression at each top-level `sep` (outside strings and brackets); each part as
+ * written.
+ */
+function splitOutside(expr: string, sep: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -48,6 +50,9 @@ function splitAt(expr: string, op: '+' | '||' | '&&'): string[] {
   parts.push(expr.slice(start));
   return parts;
 }
+
+/** Splits `a OP b OP c` at the top level; each part as written. */
+const splitAt = (expr: string, op: '+' | '||' | '&&'): string[] => splitOutside(expr, ` ${op} `);
 
 const REFS: [RegExp, string][] = [
   [new RegExp(`^context\\.Request\\.Headers\\.GetValueOrDefault\\((${STR}), ""\\)$`), 'header'],
@@ -157,29 +162,7 @@ export function scopeCheck(condition: string): { claim: string; scopes: string[]
 }
 
 /** Splits a C# argument list at its top-level `, ` (outside strings and brackets). */
-function splitArgs(expr: string): string[] {
-  if (!expr.trim()) return [];
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (depth === 0 && expr.startsWith(', ', i)) {
-      parts.push(expr.slice(start, i));
-      start = i + 2;
-      i++;
-    }
-  }
-  parts.push(expr.slice(start));
-  return parts;
-}
+const splitArgs = (expr: string): string[] => (expr.trim() ? splitOutside(expr, ', ') : []);
 
 /** `name(args)` whole, its arguments; undefined when `s` is not one call of `name`. */
 function call(s: string, name: string): string[] | undefined {

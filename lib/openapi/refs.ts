@@ -102,3 +102,24 @@ export function refMessage(e: unknown): string {
   if (e instanceof RefError) return e.message;
   throw e;
 }
+
+/**
+ * The first `$ref` in `v` that points outside its document (not `#...`), or undefined: a contract
+ * read back from a platform's files cannot follow it.
+ */
+export function externalRef(v: unknown): string | undefined {
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const r = externalRef(x);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  if (!v || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '$ref' && typeof x === 'string' && !x.startsWith('#')) return x;
+    const r = externalRef(x);
+    if (r) return r;
+  }
+  return undefined;
+}
