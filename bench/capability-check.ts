@@ -8,14 +8,16 @@
  * Figures: docs/performance.md, Round 3, sixth pass (#29).
  */
 import fc from 'fast-check';
-import * as current from '../lib/capabilities/support';
+import { featureUses } from '../lib/capabilities/features';
+import { targetProblems } from '../lib/capabilities/support';
 import type { SupportOptions, Target } from '../lib/capabilities/types';
 import { toGatewaySpec, validateGateway } from '../lib/model/normalize';
 import type { GatewaySpec } from '../lib/model/types';
 import { adoptableInput } from '../test/adopt/arbitraries';
 import { generateGateway } from './gen-spec';
 
-type Support = Pick<typeof current, 'targetProblems'>;
+const current = { targetProblems, featureUses };
+type Support = { targetProblems: typeof targetProblems };
 const cpu = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
@@ -63,6 +65,13 @@ async function main() {
         const k = `${set} ${name}`;
         sums.set(k, [...(sums.get(k) ?? []), perCompile(m, specs, n)]);
       }
+  // featureUses alone (the first step of every ask), on fresh copies too.
+  for (const [set, specs, n] of sets) {
+    const copies = Array.from({ length: n * ROUNDS }, () => specs.map((s) => structuredClone(s))).flat();
+    const a = cpu();
+    for (const s of copies) current.featureUses(s);
+    sums.set(`${set} featureUses`, [(cpu() - a) / copies.length]);
+  }
   for (const [k, v] of sums) {
     const sorted = [...v].sort((a, b) => a - b);
     console.log(k.padEnd(28), 'median', sorted[Math.floor(sorted.length / 2)]!.toFixed(3), 'ms/compile; min', sorted[0]!.toFixed(3));
