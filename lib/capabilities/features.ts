@@ -173,7 +173,13 @@ export function featureUses(spec: GatewaySpec): readonly FeatureUse[] {
   let uses = USES.get(spec);
   if (!uses) {
     const found = detectAll(spec);
-    uses = Object.freeze(FEATURE_IDS.map((feature) => Object.freeze({ feature, where: Object.freeze([...new Set(found.get(feature)!)]) as string[] })).filter((u) => u.where.length > 0));
+    // Most features are unused: only a used one's list is deduplicated and frozen.
+    const used: FeatureUse[] = [];
+    for (const feature of FEATURE_IDS) {
+      const where = found.get(feature)!;
+      if (where.length) used.push(Object.freeze({ feature, where: Object.freeze([...new Set(where)]) as string[] }));
+    }
+    uses = Object.freeze(used);
     USES.set(spec, uses);
   }
   return uses;

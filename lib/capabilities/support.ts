@@ -13,7 +13,7 @@
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../model/errors';
 import type { GatewaySpec } from '../model/types';
 import { FEATURE_RECORDS, featureUses, type FeatureId } from './features';
-import { resolveTiers, targetCapability, targetLabel, tierOf } from './targets';
+import { resolveTiers, TARGET_RECORDS, targetCapability, targetLabel } from './targets';
 import type { CheckContext, Measured, SupportOptions, Target, Tiers } from './types';
 
 function context(spec: GatewaySpec, target: Target, options: SupportOptions, feature: FeatureId, uses: readonly string[]): CheckContext {
@@ -48,10 +48,12 @@ export function targetProblems(spec: GatewaySpec, target: Target, options: Suppo
 }
 
 function findProblems(spec: GatewaySpec, target: Target, options: SupportOptions): SynthesisProblem[] {
+  const asking = new Asking(spec, target, options);
   const out: SynthesisProblem[] = [];
   for (const { feature, where } of featureUses(spec)) {
     if (FEATURE_RECORDS[feature].phase === 'emitted') continue;
-    out.push(...recordProblems(spec, target, options, feature, where));
+    const problems = asking.decide(feature, where);
+    for (let i = 0; i < problems.length; i++) out.push(problems[i]!);
   }
   return dedupeProblems(out);
 }
@@ -62,68 +64,157 @@ function findProblems(spec: GatewaySpec, target: Target, options: SupportOptions
  * two callers differ in decides the same for both.
  */
 interface Decision {
-  readonly reads: ReadonlyMap<string, string>;
+  readonly reads: readonly (readonly [key: string, json: string])[];
   readonly problems: readonly SynthesisProblem[];
 }
 
 /**
- * What each record decided, by spec object, then target, tier and feature. The compile and the
- * portability report ask with different options (a compile passes its own block, `apigee:
+ * What each record decided, by spec object, then target and tier, then feature. The compile and
+ * the portability report ask with different options (a compile passes its own block, `apigee:
  * {environments}`, `kubernetes: {stages}`; the report passes tiers only), so the memo on the whole
  * options misses between them; most records read no option at all and are decided once here.
  */
-const DECIDED = new WeakMap<GatewaySpec, Map<string, Decision[]>>();
+const DECIDED = new WeakMap<GatewaySpec, Map<string, Map<FeatureId, Decision[]>>>();
 
 /** Marks a read of every option (a check that spread or listed them). */
 const ALL = '*';
 const jsonOf = (v: unknown): string => String(JSON.stringify(v));
 
-/** What `key` (as `tracked` names it) reads in these options. */
-function readValue(key: string, options: SupportOptions, tiers: Required<Tiers>): string {
-  const [source, rest] = key.startsWith('tiers.') ? [tiers as object, key.slice(6)] : [options as object, key];
-  if (rest === ALL) return jsonOf(source);
-  if (rest.startsWith('in ')) return String(rest.slice(3) in source);
-  return jsonOf(source[rest as keyof typeof source]);
+/**
+ * The option keys the running check has read (`tiers.` before a tier's): the views in `tracked`
+ * note into it. Values are encoded once the check is done, and once per asking (see Asking.json),
+ * not at every read.
+ */
+let reading: Set<string> | undefined;
+
+/** Traps of the view `tracked` puts on the options (prefix '') and on the tiers ('tiers.'); built once. */
+function traps(prefix: string): ProxyHandler<object> {
+  return {
+    get(t, key) {
+      if (reading && typeof key === 'string') reading.add(prefix + key);
+      return Reflect.get(t, key);
+    },
+    has(t, key) {
+      if (reading && typeof key === 'string') reading.add(`${prefix}in ${key}`);
+      return Reflect.has(t, key);
+    },
+    getOwnPropertyDescriptor(t, key) {
+      if (reading && typeof key === 'string') reading.add(prefix + key).add(`${prefix}in ${key}`);
+      return Reflect.getOwnPropertyDescriptor(t, key);
+    },
+    ownKeys(t) {
+      if (reading) reading.add(prefix + ALL);
+      return Reflect.ownKeys(t);
+    },
+  };
+}
+const OPTION_TRAPS = traps('');
+const TIER_TRAPS = traps('tiers.');
+
+/**
+ * `source`, seen through a view that notes in `reading` what a check reads of it: a key's value,
+ * whether a key is there, or (listing its keys) all of it.
+ */
+const tracked = <T extends object>(source: T, handler: ProxyHandler<object>): T => new Proxy(source, handler) as T;
+
+/**
+ * A problem maker per target label and feature (`ctx.problem`, which checks pass on as a plain
+ * function), made once rather than per check.
+ */
+const PROBLEM = new Map<string, CheckContext['problem']>();
+function problemOf(label: string, feature: FeatureId): CheckContext['problem'] {
+  const key = `${label}\0${feature}`;
+  let problem = PROBLEM.get(key);
+  if (!problem) PROBLEM.set(key, (problem = (where, message) => ({ target: label, where, feature, message })));
+  return problem;
 }
 
 /**
- * `source`, seen through a view that notes in `reads` what a check reads of it: a key's value,
- * whether a key is there, or (listing its keys) all of it.
+ * One question `targetProblems` answers (spec, target, options): what every record shares of it
+ * (tiers, label, the views that note reads, the memo of this spec at this tier) is worked out
+ * once, not per record.
  */
-function tracked<T extends object>(source: T, reads: Map<string, string>, prefix: string): T {
-  const value = (key: string | symbol) => {
-    if (typeof key === 'string') reads.set(`${prefix}${key}`, jsonOf(source[key as keyof T]));
-  };
-  const presence = (key: string | symbol) => {
-    if (typeof key === 'string') reads.set(`${prefix}in ${key}`, String(key in source));
-  };
-  return new Proxy(source, {
-    get: (t, key) => (value(key), Reflect.get(t, key)),
-    has: (t, key) => (presence(key), Reflect.has(t, key)),
-    getOwnPropertyDescriptor: (t, key) => (value(key), presence(key), Reflect.getOwnPropertyDescriptor(t, key)),
-    ownKeys: (t) => (reads.set(`${prefix}${ALL}`, jsonOf(t)), Reflect.ownKeys(t)),
-  });
-}
+class Asking {
+  private readonly tiers: Required<Tiers>;
+  private readonly tier: string | undefined;
+  private readonly label: string;
+  private readonly decided: Map<FeatureId, Decision[]>;
+  /** The JSON of each option key read so far, in these options (options do not change while asked). */
+  private readonly values = new Map<string, string>();
+  private trackedOptions: SupportOptions | undefined;
+  private trackedTiers: Required<Tiers> | undefined;
 
-function recordProblems(spec: GatewaySpec, target: Target, options: SupportOptions, feature: FeatureId, where: readonly string[]): readonly SynthesisProblem[] {
-  let bySpec = DECIDED.get(spec);
-  if (!bySpec) DECIDED.set(spec, (bySpec = new Map()));
-  const key = `${target}\0${tierOf(target, options) ?? ''}\0${feature}`;
-  let decisions = bySpec.get(key);
-  if (!decisions) bySpec.set(key, (decisions = []));
-  const tiers = resolveTiers(options);
-  const known = decisions.find((d) => [...d.reads].every(([k, v]) => readValue(k, options, tiers) === v));
-  if (known) return known.problems;
-  const cap = targetCapability(target, feature, options);
-  const reads = new Map<string, string>();
-  const ctx: CheckContext = {
-    ...context(spec, target, options, feature, where),
-    options: tracked(options, reads, ''),
-    tiers: tracked(tiers, reads, 'tiers.'),
-  };
-  const problems = cap.support === 'unsupported' ? where.map((w) => ctx.problem(w, cap.note)) : cap.check ? cap.check(ctx) : [];
-  decisions.push({ reads, problems });
-  return problems;
+  constructor(
+    private readonly spec: GatewaySpec,
+    private readonly target: Target,
+    private readonly options: SupportOptions,
+  ) {
+    this.tiers = resolveTiers(options);
+    this.tier = target === 'azure' ? this.tiers.azureSku : target === 'apigee' ? this.tiers.apigeeEnvironmentType : undefined;
+    this.label = this.tier === undefined ? target : `${target} (${this.tier})`;
+    let bySpec = DECIDED.get(spec);
+    if (!bySpec) DECIDED.set(spec, (bySpec = new Map()));
+    const key = `${target}\0${this.tier ?? ''}`;
+    let decided = bySpec.get(key);
+    if (!decided) bySpec.set(key, (decided = new Map()));
+    this.decided = decided;
+  }
+
+  /** What `key` (as the views name it) reads in these options, as JSON. */
+  private json(key: string): string {
+    let v = this.values.get(key);
+    if (v === undefined) {
+      const [source, rest]: [object, string] = key.startsWith('tiers.') ? [this.tiers, key.slice(6)] : [this.options, key];
+      v = rest === ALL ? jsonOf(source) : rest.startsWith('in ') ? String(rest.slice(3) in source) : jsonOf(source[rest as keyof typeof source]);
+      this.values.set(key, v);
+    }
+    return v;
+  }
+
+  /** Whether every option `d` read is the same in these options. */
+  private holds(d: Decision): boolean {
+    for (let i = 0; i < d.reads.length; i++) if (this.json(d.reads[i]![0]) !== d.reads[i]![1]) return false;
+    return true;
+  }
+
+  /** The record's decision on `feature` used at `where`: a known one whose reads hold, or a fresh one. */
+  decide(feature: FeatureId, where: readonly string[]): readonly SynthesisProblem[] {
+    let decisions = this.decided.get(feature);
+    if (!decisions) this.decided.set(feature, (decisions = []));
+    for (const d of decisions) if (this.holds(d)) return d.problems;
+    const records = TARGET_RECORDS[this.target];
+    const cap = (this.tier !== undefined ? records.tiers[this.tier]?.[feature] : undefined) ?? records.base[feature];
+    let decision: Decision;
+    if (cap.support === 'unsupported') {
+      // One problem per use, the record's note the message; no option is read.
+      const { label } = this;
+      decision = { reads: [], problems: where.map((w) => ({ target: label, where: w, feature, message: cap.note })) };
+    } else if (!cap.check) {
+      decision = { reads: [], problems: [] };
+    } else {
+      const ctx: CheckContext = {
+        spec: this.spec,
+        target: this.target,
+        label: this.label,
+        tiers: (this.trackedTiers ??= tracked(this.tiers, TIER_TRAPS)),
+        options: (this.trackedOptions ??= tracked(this.options, OPTION_TRAPS)),
+        feature,
+        uses: where,
+        problem: problemOf(this.label, feature),
+      };
+      const outer = reading;
+      const read = (reading = new Set());
+      let problems: readonly SynthesisProblem[];
+      try {
+        problems = cap.check(ctx);
+      } finally {
+        reading = outer;
+      }
+      decision = { reads: [...read].map((k) => [k, this.json(k)] as const), problems };
+    }
+    decisions.push(decision);
+    return decision.problems;
+  }
 }
 
 /** Throws a SynthesisError listing every problem of `targetProblems`, if there is any. */

@@ -89,4 +89,31 @@ describe('targetProblems decides each record once per spec', () => {
       { numRuns: Math.ceil(RUNS / 4), seed: SEED },
     );
   });
+
+  it('decides afresh when options differ in a key a record read, on the same spec object', () => {
+    const spec = validateGateway(generateGateway(3)).spec!;
+    const stages = (o: SupportOptions) => targetProblems(spec, 'aws', o).filter((p) => p.feature === 'stage').map((p) => p.message);
+    expect(stages({ aws: { stages: ['prod'] } })).toEqual([]);
+    // Same spec object, only aws.stages differs: the stage record read it, so it decides again.
+    expect(stages({ aws: { stages: ['nope'] } })).toEqual(['stage "nope" is not in the spec; stages: dev, prod']);
+    expect(stages({ aws: { stages: ['dev'] } })).toEqual([]);
+    // The same options object, changed in place between two asks, is read again too.
+    const changed = { apigee: { environments: { prod: 'prod' } as Record<string, string> } };
+    expect(targetProblems(spec, 'apigee', changed).filter((p) => p.feature === 'stage')).toEqual([]);
+    changed.apigee.environments = { nope: 'x' };
+    expect(targetProblems(spec, 'apigee', changed).filter((p) => p.feature === 'stage').map((p) => p.message)).toEqual(['environments.nope: stage "nope" is not in the spec; stages: dev, prod']);
+  });
+
+  it('reuses a decision for options that differ only in keys the record did not read', () => {
+    const spec = validateGateway(generateGateway(3)).spec!;
+    const first = targetProblems(spec, 'azure', { azureSku: 'Consumption' });
+    expect(first.map((p) => p.feature)).toEqual(['route.rateLimit', 'route.cache']);
+    // externalCache is read by the cache record (decided again, now with no problem); the
+    // rate-limit refusal reads no option and is the very same decision.
+    const second = targetProblems(spec, 'azure', { azureSku: 'Consumption', azure: { externalCache: true } });
+    expect(second.map((p) => p.feature)).toEqual(['route.rateLimit']);
+    expect(second[0]).toBe(first[0]);
+    // Another tier is another question: nothing of Consumption's is reused.
+    expect(targetProblems(spec, 'azure', { azureSku: 'Premium' })).toEqual([]);
+  });
 });
