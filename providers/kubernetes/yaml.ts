@@ -72,7 +72,15 @@ const fastDump = (o: unknown) => dump(o, { lineWidth: -1, noRefs: true, quotingT
 interface Scalar {
   readonly text: string;
   readonly key: boolean;
+  /** ` text`: as a value after `key:` or `-`. */
+  readonly spaced: string;
+  /** `text:`: the first key of a compact mapping. */
+  readonly colon: string;
+  /** By level, `\n`, the indentation and `text:`: a key on a line of its own (one piece, not three). */
+  readonly keyAt: string[];
 }
+
+const scalarOf = (text: string, key: boolean): Scalar => ({ text, key, spaced: ` ${text}`, colon: `${text}:`, keyAt: [] });
 
 /** Names, paths and hosts: js-yaml writes them plain (no indicator first, no `: `, ` #`, nothing JSON reads as another type). */
 const PLAIN = /^[A-Za-z/][A-Za-z0-9._/-]*$/;
@@ -88,10 +96,10 @@ const scalars = new Map<string, Scalar | null>();
 function scalar(s: string): Scalar | null {
   let got = scalars.get(s);
   if (got !== undefined) return got;
-  if (alikeString(s)) got = { text: PLAIN.test(s) ? s : fastDump(s).slice(0, -1), key: true };
+  if (alikeString(s)) got = scalarOf(PLAIN.test(s) ? s : fastDump(s).slice(0, -1), true);
   else {
     const q = quotedValue(s);
-    got = q === undefined ? null : { text: q, key: false };
+    got = q === undefined ? null : scalarOf(q, false);
   }
   if (scalars.size >= 200_000) scalars.clear();
   scalars.set(s, got);
@@ -101,6 +109,12 @@ function scalar(s: string): Scalar | null {
 /** `\n` and the indentation of a block at `level` (js-yaml's generateNextLine, indent 2). */
 const lines: string[] = [];
 const nextLine = (level: number) => (lines[level] ??= `\n${' '.repeat(2 * level)}`);
+
+/** nextLine and a list item's dash: `- ` before a mapping or list on the dash's line, `-` before a value. */
+const dashes: string[] = [];
+const bareDashes: string[] = [];
+const dashAt = (level: number) => (dashes[level] ??= `${nextLine(level)}- `);
+const bareDashAt = (level: number) => (bareDashes[level] ??= `${nextLine(level)}-`);
 
 /** Thrown when a value needs the reference writer (or js-yaml's own path): the object is written again. */
 const NOT_FAST = Symbol('not fast');
@@ -119,7 +133,7 @@ class FastWriter {
     if (typeof v === 'string') {
       const s = scalar(v);
       if (s === null) throw NOT_FAST;
-      out.push(' ', s.text);
+      out.push(s.spaced);
     } else if (typeof v === 'number') {
       if (!Number.isSafeInteger(v) || Object.is(v, -0)) throw NOT_FAST;
       out.push(` ${v}`);
@@ -163,8 +177,7 @@ class FastWriter {
       const k = scalar(keys[i]!);
       // js-yaml writes a key over 1,024 characters as an explicit `? ` pair: its own path.
       if (k === null || !k.key || k.text.length > 1024) throw NOT_FAST;
-      if (!compact || i > 0) this.out.push(nextLine(level));
-      this.out.push(k.text, ':');
+      this.out.push(compact && i === 0 ? k.colon : (k.keyAt[level] ??= `${nextLine(level)}${k.colon}`));
       this.value(o[keys[i]!], level + 1);
     }
   }
@@ -172,18 +185,19 @@ class FastWriter {
   /** js-yaml's writeBlockSequence: items at `level`, each one's content one level deeper. */
   sequence(a: readonly unknown[], level: number, compact: boolean): void {
     for (let i = 0; i < a.length; i++) {
-      if (!compact || i > 0) this.out.push(nextLine(level));
+      const first = compact && i === 0;
       const v = a[i];
+      let keys: string[];
       // An item's non-empty mapping or list starts on the dash's line.
       if (Array.isArray(v) && v.length) {
-        this.out.push('- ');
+        this.out.push(first ? '- ' : dashAt(level));
         this.sequence(v, level + 1, true);
-      } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length) {
-        this.out.push('- ');
-        this.mapping(v as Record<string, unknown>, Object.keys(v), level + 1, true);
+      } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && (keys = Object.keys(v)).length) {
+        this.out.push(first ? '- ' : dashAt(level));
+        this.mapping(v as Record<string, unknown>, keys, level + 1, true);
       } else {
         if (v === undefined) throw NOT_FAST;
-        this.out.push('-');
+        this.out.push(first ? '-' : bareDashAt(level));
         this.value(v, level + 1);
       }
     }
