@@ -122,7 +122,7 @@ function pathLengths(c: StageContext): Measured[] {
   return [...c.paths].flatMap(([id, matches]) => matches.map((m) => ({ where: id, kind: 'pathMatch' as const, bytes: m.value.length })));
 }
 
-function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], paths: Map<string, PathMatch[]>, blocks: SharedBlocks): KubernetesStagePlan {
+function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], paths: Map<string, PathMatch[]>, blocks: SharedBlocks, apiKeyRoutes: ReadonlySet<RouteSpec>): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
   const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage), options.backendKind ?? backendKindOf(spec));
   const c: StageContext = { spec, stage, namespace, options, settings, paths, targets: backends.targets, measured, shared: new Map(), blocks };
@@ -143,7 +143,7 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec, c.blocks) }));
   // Behind mutual TLS with certificate consumers every rule is metered (the certificate identifies the caller on any route).
   const certificates = stageMetersCertificates(spec, stage);
-  const metered = (r: RouteSpec) => certificates || usesApiKey(spec, r);
+  const metered = (r: RouteSpec) => certificates || apiKeyRoutes.has(r);
   const keyed = chunks.flatMap((ch) => ch.routes.filter(metered).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));
   // LLM rules without a budget policy of their own take the plans' (the record refuses both on one rule).
   const llmKeyed = new Map(spec.routes.filter((r) => llm.targets.has(r.id) && metered(r)).map((r) => [llm.targets.get(r.id)!.sectionName!, llm.targets.get(r.id)!]));
@@ -221,7 +221,9 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   // The path matches depend on the base path and the routes only: the same in every stage.
   const paths = pathMatches(spec.basePath, spec.routes);
   const blocks: SharedBlocks = new Map();
-  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured, paths, blocks));
+  // Which routes an API key authorizes: the same in every stage.
+  const apiKeyRoutes = new Set(spec.routes.filter((r) => usesApiKey(spec, r)));
+  const plan = stages.map((s) => compileStage(spec, s, options, settings, measured, paths, blocks, apiKeyRoutes));
   // Every stage measures the same paths: each problem once.
   const problems = dedupeProblems(emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured));
   if (problems.length) throw new SynthesisError(TARGET, problems);

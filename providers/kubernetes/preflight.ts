@@ -41,18 +41,30 @@ export interface PreflightContext {
   readonly cors: Record<string, unknown>;
 }
 
-/** The preflight HTTPRoutes, their SecurityPolicies (CORS only) and the shared refusal filter; none without CORS. */
-export function preflightObjects(spec: GatewaySpec, ctx: PreflightContext): K8sObject[] {
-  if (!spec.cors) return [];
-  const key = (r: RouteSpec) => JSON.stringify(ctx.paths.get(r.id));
+/**
+ * The routes with a preflight rule: the first in id order of each set of path matches. The same
+ * in every stage (the compile's path matches are), so decided once per routes and matches.
+ */
+const decided = new WeakMap<ReadonlyMap<string, readonly PathMatch[]>, { routes: readonly RouteSpec[]; representatives: RouteSpec[] }>();
+function preflightRoutes(routes: readonly RouteSpec[], paths: ReadonlyMap<string, readonly PathMatch[]>): RouteSpec[] {
+  const held = decided.get(paths);
+  if (held?.routes === routes) return held.representatives;
   const seen = new Set<string>();
   const representatives: RouteSpec[] = [];
-  for (const r of [...spec.routes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const k = key(r);
+  for (const r of [...routes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const k = JSON.stringify(paths.get(r.id));
     if (seen.has(k)) continue;
     seen.add(k);
     representatives.push(r);
   }
+  decided.set(paths, { routes, representatives });
+  return representatives;
+}
+
+/** The preflight HTTPRoutes, their SecurityPolicies (CORS only) and the shared refusal filter; none without CORS. */
+export function preflightObjects(spec: GatewaySpec, ctx: PreflightContext): K8sObject[] {
+  if (!spec.cors) return [];
+  const representatives = preflightRoutes(spec.routes, ctx.paths);
   if (!representatives.length) return [];
   const filter = dnsLabel(spec.name, 'preflight');
   const objects: K8sObject[] = [

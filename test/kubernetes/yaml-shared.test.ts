@@ -9,7 +9,7 @@ import { generateGateway } from '../../bench/gen-spec';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
 import { sharedSubtree } from '../../providers/kubernetes/shared';
-import { objectYaml, referenceYaml, toYaml, toYamlBytes } from '../../providers/kubernetes/yaml';
+import { eachYamlBytes, objectYaml, referenceYaml, toYaml, toYamlBytes } from '../../providers/kubernetes/yaml';
 import { fullInput, trafficInput } from './fixtures';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -83,7 +83,7 @@ describe('toYamlBytes', () => {
   it.each([
     ['the full fixture', () => toGatewaySpec(fullInput())],
     ['the traffic fixture', () => toGatewaySpec(trafficInput())],
-    ['a generated 300-route gateway (over the first buffer)', () => toGatewaySpec(generateGateway(300, { kubernetes: true }))],
+    ['a generated 300-route gateway (a stream over 64 KB)', () => toGatewaySpec(generateGateway(300, { kubernetes: true }))],
   ])('writes %s as toYaml\'s UTF-8 bytes', (_name, spec) => {
     for (const stage of compileKubernetes(spec()).stages) expect(toYamlBytes(stage.objects).equals(Buffer.from(toYaml(stage.objects)))).toBe(true);
   });
@@ -102,5 +102,32 @@ describe('toYamlBytes', () => {
     const bytes = toYamlBytes(objects);
     expect(bytes.length).toBeGreaterThan(64 * 1024);
     expect(bytes.equals(Buffer.from(toYaml(objects)))).toBe(true);
+  });
+});
+
+describe('eachYamlBytes', () => {
+  const copies = (streams: unknown[][]) => eachYamlBytes(streams as never[][], (bytes, i) => ({ i, bytes: Buffer.from(bytes) }));
+
+  it('hands each stream toYaml\'s UTF-8 bytes in turn, a longer or shorter stream over the last one', () => {
+    const long = [{ data: { a: 'x'.repeat(70_000) } }, { data: { b: '😀é'.repeat(20_000) } }];
+    const short = [{ data: { c: 'é' } }];
+    const streams = [short, long, short, [], long];
+    const got = copies(streams);
+    expect(got.map((g) => g.i)).toEqual([0, 1, 2, 3, 4]);
+    got.forEach((g, i) => expect(g.bytes.equals(Buffer.from(toYaml(streams[i] as never[])))).toBe(true));
+  });
+
+  it('writes any streams as toYaml\'s UTF-8 bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.dictionary(str, value, { maxKeys: 4, noNullPrototype: true }), { maxLength: 4 }), { maxLength: 4 }), (streams) => {
+        copies(streams).forEach((g, i) => expect(g.bytes.equals(Buffer.from(toYaml(streams[i] as never[])))).toBe(true));
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('writes a generated gateway\'s stages as toYaml does', () => {
+    const stages = compileKubernetes(toGatewaySpec(generateGateway(300, { kubernetes: true }))).stages;
+    copies(stages.map((s) => s.objects)).forEach((g, i) => expect(g.bytes.toString('utf8')).toBe(toYaml(stages[i].objects)));
   });
 });
