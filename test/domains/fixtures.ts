@@ -49,15 +49,8 @@ export function portableSpec(): Record<string, any> {
 /** A key-protected route and a public one behind an mTLS domain on prod (no certificate headers: AWS refuses them by record). */
 export function mtlsInput(): Record<string, any> {
   return {
-    name: 'shop',
+    ...plainSpec(),
     backends: { api: { type: 'http', url: 'http://localhost:1' } },
-    authorizers: { key: { type: 'apiKey' } },
-    plans: { basic: { quota: { limit: 100, period: 'day' } } },
-    consumers: { acme: { plan: 'basic' } },
-    routes: [
-      { id: 'getItem', method: 'GET', path: '/items/{id}', backend: 'api', auth: 'key' },
-      { id: 'health', method: 'GET', path: '/health', backend: 'api', auth: 'none' },
-    ],
     stages: { prod: {} },
     kubernetes: { createGateway: {} },
     domains: [{ name: 'api.example.com', certificate: { aws: ACM, azure: KEY_VAULT, kubernetes: 'api-tls' }, mtls: { truststore: { aws: 's3://trust/ca.pem', azure: [THUMB], kubernetes: { name: 'ca' } } } }],
