@@ -13,7 +13,7 @@
 import { dedupeProblems, SynthesisError, type SynthesisProblem } from '../model/errors';
 import type { GatewaySpec } from '../model/types';
 import { FEATURE_RECORDS, featureUses, type FeatureId } from './features';
-import { resolveTiers, TARGET_RECORDS, targetCapability, targetLabel } from './targets';
+import { recordAt, resolveTiers, targetCapability, targetLabel, tierOf } from './targets';
 import type { CheckContext, Measured, SupportOptions, Target, Tiers } from './types';
 
 function context(spec: GatewaySpec, target: Target, options: SupportOptions, feature: FeatureId, uses: readonly string[]): CheckContext {
@@ -150,8 +150,8 @@ class Asking {
     private readonly options: SupportOptions,
   ) {
     this.tiers = resolveTiers(options);
-    this.tier = target === 'azure' ? this.tiers.azureSku : target === 'apigee' ? this.tiers.apigeeEnvironmentType : undefined;
-    this.label = this.tier === undefined ? target : `${target} (${this.tier})`;
+    this.tier = tierOf(target, options);
+    this.label = targetLabel(target, options);
     let bySpec = DECIDED.get(spec);
     if (!bySpec) DECIDED.set(spec, (bySpec = new Map()));
     const key = `${target}\0${this.tier ?? ''}`;
@@ -182,8 +182,7 @@ class Asking {
     let decisions = this.decided.get(feature);
     if (!decisions) this.decided.set(feature, (decisions = []));
     for (const d of decisions) if (this.holds(d)) return d.problems;
-    const records = TARGET_RECORDS[this.target];
-    const cap = (this.tier !== undefined ? records.tiers[this.tier]?.[feature] : undefined) ?? records.base[feature];
+    const cap = recordAt(this.target, this.tier, feature);
     let decision: Decision;
     if (cap.support === 'unsupported') {
       // One problem per use, the record's note the message; no option is read.

@@ -28,8 +28,12 @@ export function tierOf(target: Target, tiers: Tiers = {}): string | undefined {
 
 /** The full record (with its checks) of `feature` on `target` at the given tier. */
 export function targetCapability(target: Target, feature: FeatureId, tiers: Tiers = {}): TargetCapability {
+  return recordAt(target, tierOf(target, tiers), feature);
+}
+
+/** The record of `feature` on `target` at `tier` (as tierOf gives it): the tier's override, else the base record. */
+export function recordAt(target: Target, tier: string | undefined, feature: FeatureId): TargetCapability {
   const records = TARGET_RECORDS[target];
-  const tier = tierOf(target, tiers);
   return (tier !== undefined ? records.tiers[tier]?.[feature] : undefined) ?? records.base[feature];
 }
 
