@@ -297,13 +297,8 @@ class ByteSink {
   }
 }
 
-/** toYaml's stream as UTF-8 bytes, for the out dir. */
-export function toYamlBytes(objects: readonly K8sObject[]): Buffer {
-  return new ByteSink().stream(objects);
-}
-
 /**
- * Each stream's toYamlBytes, handed to `use` in turn; the bytes are valid during that call only
+ * Each stream's toYaml text as UTF-8 bytes, handed to `use` in turn; the bytes are valid during that call only
  * (the next stream is written over them). One buffer serves every stream: memory fresh from the
  * system costs a page fault per 4 KB on its first write, and a buffer per stage, grown by
  * doubling, made the faults of a 2,000-route gateway's two 6 MB stages a third of writing them.
