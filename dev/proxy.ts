@@ -73,7 +73,7 @@ export class HttpProxy {
       // from this object next: deleting leaves it a slow dictionary for every later read and copy).
       const h = r.headers;
       const connection = h.connection;
-      // `Connection: keep-alive` (Node's usual) names a header already in the fixed set: that set.
+      // No Connection header, or one naming only fixed hop headers (Node's usual `keep-alive`): the fixed set itself.
       const hop = connection === undefined ? HOP : hopHeaders({ connection: Array.isArray(connection) ? connection.join(', ') : connection });
       const headers: Record<string, string> = {};
       for (const k in h) {

@@ -52,7 +52,7 @@ import { expandVersions } from '../lib/model/versions';
 import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
-import { TokenBudgets, type BudgetOwner } from './token-limits';
+import { ADMITTED, TokenBudgets, type BudgetOwner } from './token-limits';
 import { basePrefix } from '../lib/model/path';
 
 export interface DevOptions {
@@ -663,8 +663,6 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
 }
 
 const NO_HOLDERS: readonly PlanHolder[] = Object.freeze([]);
-/** What TokenBudgets.admit answers for a backend without a token limit. */
-const ADMITTED = { ok: true, estimate: 0 } as const;
 
 const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_MULTI_QUERY: Record<string, string[]> = Object.freeze({}) as Record<string, string[]>;

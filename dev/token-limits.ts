@@ -44,6 +44,9 @@ export interface BudgetOwner {
 
 export type Admission = { readonly ok: true; readonly estimate: number } | { readonly ok: false; readonly retryAfterSeconds: number; readonly used: number; readonly limit: number; readonly estimate: number };
 
+/** The admission of a call to a backend without a token limit. */
+export const ADMITTED: Admission = Object.freeze({ ok: true, estimate: 0 });
+
 function ownerKey(per: DevTokenLimit['per'], o: BudgetOwner): string {
   if (per === 'gateway') return 'gateway';
   if (per === 'key') return o.credential ? `key:${o.credential}` : `ip:${o.clientIp}`;
@@ -74,7 +77,7 @@ export class TokenBudgets {
   /** Whether a call with request `body` may reach backend `name` now. */
   admit(name: string, o: BudgetOwner, body: Buffer, now: number): Admission {
     const l = this.limits.get(name);
-    if (!l) return { ok: true, estimate: 0 };
+    if (!l) return ADMITTED;
     const w = this.window(name, l, o, now);
     const estimate = l.estimatePrompt ? promptTokens(body) : 0;
     if (w.tokens >= l.tokens || w.tokens + estimate > l.tokens) {
