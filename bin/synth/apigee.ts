@@ -10,7 +10,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { bundleZip, sha256 } from '../../providers/apigee/bundle';
 import { compileApigee } from '../../providers/apigee/compile';
 import { namedResources } from '../../providers/apigee/resources';
-import { json, writeFile } from './files';
+import { jsonBytes, writeFile } from './files';
 import type { Artifact } from './types';
 
 export interface ApigeeResult {
@@ -43,8 +43,8 @@ export async function synthApigee(spec: GatewaySpec, outDir: string, stages: str
   }
   const { files: _files, resources, mcpProxies, ...rest } = plan;
   void _files;
-  artifacts.push({ target: 'apigee', kind: 'plan', name: 'plan', path: writeFile(outDir, 'apigee/plan.json', json({ ...rest, ...(mcpProxies ? { mcpProxies: mcpProxies.map(({ files: _f, ...m }) => m) } : {}) })) });
+  artifacts.push({ target: 'apigee', kind: 'plan', name: 'plan', path: writeFile(outDir, 'apigee/plan.json', jsonBytes({ ...rest, ...(mcpProxies ? { mcpProxies: mcpProxies.map(({ files: _f, ...m }) => m) } : {}) })) });
   // Named as a component named after the gateway names them (its URNs).
-  artifacts.push({ target: 'apigee', kind: 'resources', name: 'resources', path: writeFile(outDir, 'apigee/resources.json', json(namedResources(resources, spec.name))) });
+  artifacts.push({ target: 'apigee', kind: 'resources', name: 'resources', path: writeFile(outDir, 'apigee/resources.json', jsonBytes(namedResources(resources, spec.name))) });
   return { artifacts, resources: resources.length, policies: Object.keys(plan.files).filter((f) => f.startsWith('policies/')).length, warnings: plan.warnings, bundleDir: path.join(outDir, 'apigee'), zipBytes: zip.length };
 }

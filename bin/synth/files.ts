@@ -152,3 +152,17 @@ export function listFiles(dir: string, base = dir): string[] {
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
+
+/**
+ * The bytes of `json(value)`, for writeFile, without appending the newline to the text: V8 copies
+ * a multi-megabyte string to flatten `text + '\n'` before writing it (about 30 ms per 7 MB plan.json
+ * of a 2,000-route Azure stage). test/cli/json-bytes.test.ts compares the two.
+ */
+export function jsonBytes(value: unknown): Buffer {
+  const text = JSON.stringify(value, null, 2);
+  const length = Buffer.byteLength(text);
+  const bytes = Buffer.allocUnsafe(length + 1);
+  bytes.write(text);
+  bytes[length] = 10;
+  return bytes;
+}

@@ -14,7 +14,7 @@ import { exportOpenApi } from '../../lib/openapi/export';
 import { PEERS } from '../peers';
 import { compilers } from './compilers';
 import { dnsText } from './dns';
-import { beginRun, finishRun, json, writeFile } from './files';
+import { beginRun, finishRun, jsonBytes, writeFile } from './files';
 import type { Artifact, SynthOptions, TargetSummary } from './types';
 import { unknownStages } from '../../lib/model/stages';
 
@@ -98,7 +98,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
   if (o.targets.includes('kubernetes')) await run('kubernetes', async () => (require('./kubernetes') as typeof import('./kubernetes')).synthKubernetes(spec, o.outDir, stages));
 
-  artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', json(exportOpenApi(spec))) });
+  artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', jsonBytes(exportOpenApi(spec))) });
   const dns = dnsText(spec, o.targets);
   if (dns) artifacts.push({ target: 'gateway', kind: 'dns', name: spec.name, path: writeFile(o.outDir, 'dns.txt', dns) });
   const compile = compilers(o.stages);
@@ -120,7 +120,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
     targets: targets.map((t) => ({ target: t.target, ok: t.ok, resources: t.resources, policies: t.policies, warnings: t.warnings, errors: t.errors })),
     artifacts: sorted,
   };
-  writeFile(o.outDir, 'manifest.json', json(manifest));
+  writeFile(o.outDir, 'manifest.json', jsonBytes(manifest));
   finishRun(o.outDir);
   return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir };
 }

@@ -1,6 +1,5 @@
-/** bin/synth/azure.ts jsonBytes: the bytes of files.ts `json`, written without flattening `text + '\n'`. */
-import { json } from '../../bin/synth/files';
-import { jsonBytes } from '../../bin/synth/azure';
+/** bin/synth/files.ts jsonBytes: the bytes of `json`, written without flattening `text + '\n'`. */
+import { json, jsonBytes } from '../../bin/synth/files';
 
 describe('jsonBytes', () => {
   it.each([
