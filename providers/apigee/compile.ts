@@ -13,7 +13,7 @@ import type { ApigeeEnvironmentType } from '../../lib/capabilities/types';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml, type XNode } from '../shared/xml';
 import { routeCondition } from './conditions';
-import { ACCESS_LOG_NAME, accessLogRoute } from './access-log';
+import { ACCESS_LOG_NAME, accessLogRoute, routeDescription } from './access-log';
 import { apigeeAlerts, monitoringResources, traceResources } from './observability';
 import { ApigeeContext, type Fragment } from './context';
 import { authFragment } from './emit/route-auth';
@@ -75,8 +75,8 @@ function routeFlow(ctx: ApigeeContext, r: RouteSpec, targets: Targets): XNode {
   return el(
     'Flow',
     { name: r.id },
-    el('Description', {}, `${r.method} ${r.path}`),
-    el('Request', {}, ...accessLogRoute(ctx, r), ...request.flatMap((f) => f.request)),
+    el('Description', {}, routeDescription(r)),
+    el('Request', {}, ...accessLogRoute(ctx), ...request.flatMap((f) => f.request)),
     el('Response', {}, ...response.flatMap((f) => f.response)),
     el('Condition', {}, routeCondition(r)),
   );

@@ -18,7 +18,7 @@ const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', i
 const compile = (s: Spec) => compileApigee(toGatewaySpec(s));
 const plan = compile(paymentsInput());
 const doc = (p: { files: Record<string, string> }, file: string) => xml.parse(p.files[file]);
-// The access log's route step (AM-log-<route>) is left out: test/observability/apigee.test.ts checks it.
+// The access log's route step (AM-log-route) is left out: test/apigee/access-log-route.test.ts checks it.
 const steps = (p: { files: Record<string, string> }, flow: string): { Name: string; Condition?: string }[] =>
   doc(p, 'proxies/default.xml').ProxyEndpoint.Flows.Flow.find((f: any) => f['@name'] === flow).Request.Step.filter((s: { Name: string }) => !s.Name.startsWith('AM-log-'));
 

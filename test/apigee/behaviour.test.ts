@@ -19,7 +19,7 @@ const compile = (s: Spec | GatewaySpec, o: ApigeeCompileOptions = {}) => compile
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['Flow', 'Step', 'RouteRule', 'Server', 'Property', 'KeyFragment', 'SourceAddress', 'ResponseCode', 'Claim'].includes(name) });
 const doc = (plan: { files: Record<string, string> }, file: string) => xml.parse(plan.files[file]);
 const flowOf = (plan: { files: Record<string, string> }, name: string) => doc(plan, 'proxies/default.xml').ProxyEndpoint.Flows.Flow.find((f: any) => f['@name'] === name);
-// The access log's route step (AM-log-<route>) is left out: test/observability/apigee.test.ts checks it.
+// The access log's route step (AM-log-route) is left out: test/apigee/access-log-route.test.ts checks it.
 const stepsOf = (f: any, dir: 'Request' | 'Response' = 'Request') => (f[dir]?.Step ?? []).map((s: any) => s.Name).filter((n: string) => !n.startsWith('AM-log-'));
 const jwtSpec = () => {
   const s = baseSpec();
@@ -31,7 +31,7 @@ const petstore = compile(petstoreInput);
 describe('Apigee: tokens and credentials', () => {
   it('rejects a token without exp: RaiseFault 401 right after VerifyJWT when the claim is absent', () => {
     const f = flowOf(petstore, 'listPets');
-    const i = stepsOf(f).indexOf('JWT-jwt'); // in the filtered list: the flow's own list starts with AM-log-listPets
+    const i = stepsOf(f).indexOf('JWT-jwt'); // in the filtered list: the flow's own list starts with AM-log-route
     expect(f.Request.Step[i + 2]).toEqual({ Name: 'RF-unauthorized', Condition: 'jwt.JWT-jwt.decoded.claim.exp = null' });
     expect(doc(petstore, 'policies/RF-unauthorized.xml').RaiseFault.FaultResponse.Set.StatusCode).toBe(401);
   });

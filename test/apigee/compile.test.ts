@@ -20,7 +20,7 @@ describe('compileApigee: the petstore bundle', () => {
   const proxy = xml.parse(plan.files['proxies/default.xml']).ProxyEndpoint;
   const flows: any[] = proxy.Flows.Flow;
   const flow = (n: string) => flows.find((f) => f['@name'] === n);
-  // The access log's route step (AM-log-<route>) is left out: test/observability/apigee.test.ts checks it.
+  // The access log's route step (AM-log-route) is left out: test/apigee/access-log-route.test.ts checks it.
   const steps = (f: any, dir: 'Request' | 'Response') => (f[dir]?.Step ?? []).map((s: any) => s.Name).filter((n: string) => !n.startsWith('AM-log-'));
 
   it('has the Apigee layout: descriptor, proxy endpoint, targets, policies named after their files', () => {

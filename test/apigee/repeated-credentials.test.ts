@@ -28,7 +28,7 @@ const spec = toGatewaySpec({
 describe('Apigee: repeated credentials', () => {
   const plan = compileApigee(spec);
   const flows = xml.parse(plan.files['proxies/default.xml']).ProxyEndpoint.Flows.Flow as { '@name': string; Request?: { Step: { Name: string; Condition?: string }[] } }[];
-  // The access log's route step (AM-log-<route>) is left out: test/observability/apigee.test.ts checks it.
+  // The access log's route step (AM-log-route) is left out: test/apigee/access-log-route.test.ts checks it.
   const steps = (name: string) => (flows.find((f) => f['@name'] === name)!.Request?.Step ?? []).filter((s) => !s.Name.startsWith('AM-log-'));
 
   it('raises 401 first when a credential the route reads is sent twice', () => {

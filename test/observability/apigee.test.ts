@@ -42,18 +42,24 @@ describe('Apigee observability', () => {
     const ml = xml.parse(plan.files['policies/ML-access-log.xml']).MessageLogging;
     expect(ml.CloudLogging.LogName).toBe('projects/{organization.name}/logs/anygate-access');
     expect(ml.CloudLogging.Message['#text']).toBe(accessLogTemplate());
-    // Run-time values as Apigee would put them in (escapeJSON escapes quotes), variables from the
-    // AssignMessage literals as they are: the result is one schema line.
-    const route = xml.parse(plan.files['policies/AM-log-getItem.xml']).AssignMessage.AssignVariable;
-    const vars: Record<string, string> = { 'anygate.log.gateway': jsonLiteral('shop'), 'anygate.log.routeId': route[0].Value, 'anygate.log.pathTemplate': route[1].Value, 'anygate.log.latencyMs': '12', 'anygate.log.backendLatencyMs': 'null', 'anygate.log.traceId': '"4bf92f3577b34da6a3ce929d0e0e4736"', 'response.status.code': '401' };
+    // Run-time values as Apigee would put them in (escapeJSON escapes quotes); the route's fields as
+    // the timing script writes them from the flow's name and description, which the route flow's
+    // shared step (AM-log-route) copied: the result is one schema line.
+    const flow = [xml.parse(plan.files['proxies/default.xml']).ProxyEndpoint.Flows.Flow].flat().find((f: any) => f['@name'] === 'getItem');
+    expect([flow.Request.Step].flat()[0].Name).toBe('AM-log-route');
+    const copied = [xml.parse(plan.files['policies/AM-log-route.xml']).AssignMessage.AssignVariable].flat();
+    expect(copied.map((v: any) => [v.Name, v.Ref])).toEqual([['anygate.log.flowName', 'current.flow.name'], ['anygate.log.flowDescription', 'current.flow.description']]);
+    const script: Record<string, unknown> = { 'anygate.log.flowName': flow['@name'], 'anygate.log.flowDescription': flow.Description };
+    runInNewContext(SCRIPT_SOURCE, { context: { getVariable: (n: string) => script[n] ?? null, setVariable: (n: string, v: unknown) => (script[n] = v) }, properties: { mode: 'timing' } });
+    const vars: Record<string, string> = { 'anygate.log.gateway': jsonLiteral('shop'), 'anygate.log.routeId': script['anygate.log.routeId'] as string, 'anygate.log.pathTemplate': script['anygate.log.pathTemplate'] as string, 'anygate.log.latencyMs': '12', 'anygate.log.backendLatencyMs': 'null', 'anygate.log.traceId': '"4bf92f3577b34da6a3ce929d0e0e4736"', 'response.status.code': '401' };
     const line = accessLogTemplate()
       .replace(/\{timeFormatUTCMs\([^)]*\)\}/, '2026-12-07T09:00:00.000Z')
       .replace(/\{escapeJSON\(([^)]+)\)\}/g, (_, v: string) => JSON.stringify(`a"b\\${v}`).slice(1, -1))
       .replace(/\{([A-Za-z.]+)\}/g, (_, v: string) => vars[v]);
     const parsed = JSON.parse(line);
     expect(parsed).toMatchObject({ target: 'apigee', gateway: 'shop', routeId: 'getItem', pathTemplate: '/items/{id}', status: 401, latencyMs: 12, backendLatencyMs: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', stage: 'a"b\\environment.name' });
-    // No spec brace reaches the template: the literal is \u-escaped.
-    expect(route[1].Value).toBe('"/items/\\u007bid\\u007d"');
+    // No spec brace reaches the template: the value is \u-escaped, as conditions.ts's literals are.
+    expect(vars['anygate.log.pathTemplate']).toBe('"/items/\\u007bid\\u007d"');
     expect(jsonLiteral('a"b{c}é')).toBe('"a\\"b\\u007bc\\u007d\\u00e9"');
   });
 

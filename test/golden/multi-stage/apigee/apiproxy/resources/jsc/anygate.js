@@ -3,6 +3,9 @@
   "use strict";
   var mode = properties.mode;
   function cfg(name) { return JSON.parse(properties[name] || "null"); }
+  function jsonText(v) {
+    return JSON.stringify(v).replace(/[{}\u007f-\uffff]/g, function (c) { return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+  }
   function dig(v, path) {
     var parts = path.split(".");
     for (var i = 0; i < parts.length; i++) {
@@ -207,6 +210,15 @@
     // Load-balanced targets carry the rewritten path in <Path>; stop Apigee appending the suffix.
     context.setVariable("target.copy.pathsuffix", false);
   } else if (mode === "timing") {
+    // The route's fields first: the route flow's step (AM-log-route) copied the flow's name (the
+    // route id) and description ("GET /items/{id}"); the template is what follows the method.
+    // Escaped as conditions.ts's jsonLiteral escapes (braces and non-ASCII as \u), so the line is the same.
+    var flowName = context.getVariable("anygate.log.flowName");
+    if (flowName !== null && flowName !== undefined) {
+      var described = String(context.getVariable("anygate.log.flowDescription") || "");
+      context.setVariable("anygate.log.routeId", jsonText(String(flowName)));
+      context.setVariable("anygate.log.pathTemplate", jsonText(described.slice(described.indexOf(" ") + 1)));
+    }
     // The access log's latencies: the PostClientFlow runs only MessageLogging, and templates cannot subtract.
     var start = Number(context.getVariable("client.received.start.timestamp"));
     context.setVariable("anygate.log.latencyMs", String(start > 0 ? Math.max(0, Date.now() - start) : 0));
