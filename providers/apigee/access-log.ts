@@ -11,7 +11,7 @@
  * `jsonText`, which escapes alike), run-time values `escapeJSON`'d.
  */
 import type { RouteSpec } from '../../lib/model/types';
-import { el, type XNode } from '../shared/xml';
+import { el, shared, type XNode } from '../shared/xml';
 import { jsonLiteral, jsonStringTemplate } from './conditions';
 import type { ApigeeContext } from './context';
 import * as P from './policies';
@@ -76,38 +76,24 @@ export function routeDescription(r: RouteSpec): string {
 export const FLOW_NAME_VAR = `${V}.flowName`;
 export const FLOW_DESCRIPTION_VAR = `${V}.flowDescription`;
 
+/** A step naming a policy, as ApigeeContext.step builds it. */
+const step = (name: string): XNode => el('Step', {}, el('Name', {}, name));
+
 /**
- * The route flow's first step: which route matched. One policy for every route: it copies the
- * running flow's name (the route id) and description (routeDescription) from the variables Apigee
- * documents for them (`current.flow.name`, `current.flow.description`: "the flow that is currently
- * executing", https://cloud.google.com/apigee/docs/api-platform/reference/variables-reference#current),
- * with `<Ref>` (never evaluated); the timing step turns them into the JSON fields. A step per route
- * setting the two literals was 2,000 of the 3,534 files of a 2,000-route bundle.
+ * The access log's policies and steps that do not depend on the spec (all but AM-log-init): built
+ * once per process and marked shared, so toXml writes their text once (providers/shared/xml.ts).
  */
-export function accessLogRoute(ctx: ApigeeContext): XNode[] {
-  if (!ctx.spec.observability.accessLogs) return [];
-  return ctx.sharedSteps('access-log route', () => [
-    ctx.step(
-      ctx.add(
-        P.assignRefs('AM-log-route', [
-          [FLOW_NAME_VAR, 'current.flow.name'],
-          [FLOW_DESCRIPTION_VAR, 'current.flow.description'],
-        ]),
-      ),
-    ),
-  ]);
-}
-
-/** The last response step (PostFlow and DefaultFaultRule): the latencies, the trace id, and the route's fields. */
-export function accessLogTiming(ctx: ApigeeContext): XNode[] {
-  if (!ctx.spec.observability.accessLogs) return [];
-  return [ctx.step(ctx.add(P.javascript('JS-log-timing', { mode: 'timing' })))];
-}
-
-/** The PostClientFlow, with the MessageLogging policy; none when access logs are off. */
-export function postClientFlow(ctx: ApigeeContext): XNode[] {
-  if (!ctx.spec.observability.accessLogs) return [];
-  const policy = el(
+const ROUTE_POLICY = shared(
+  P.assignRefs('AM-log-route', [
+    [FLOW_NAME_VAR, 'current.flow.name'],
+    [FLOW_DESCRIPTION_VAR, 'current.flow.description'],
+  ]),
+);
+const ROUTE_STEPS: readonly XNode[] = [shared(step('AM-log-route'))];
+const TIMING_POLICY = shared(P.javascript('JS-log-timing', { mode: 'timing' }));
+const TIMING_STEPS: readonly XNode[] = [shared(step('JS-log-timing'))];
+const LOGGING_POLICY = shared(
+  el(
     'MessageLogging',
     { name: 'ML-access-log', continueOnError: 'true', enabled: 'true' },
     el('DisplayName', {}, 'ML-access-log'),
@@ -118,7 +104,35 @@ export function postClientFlow(ctx: ApigeeContext): XNode[] {
       el('Message', { contentType: 'application/json' }, accessLogTemplate()),
       el('ResourceType', {}, 'global'),
     ),
-  );
-  // Response only: apigeelint (PD006) and Apigee's flow schema take no Request in a PostClientFlow.
-  return [el('PostClientFlow', { name: 'PostClientFlow' }, el('Response', {}, ctx.step(ctx.add(policy))))];
+  ),
+);
+// Response only: apigeelint (PD006) and Apigee's flow schema take no Request in a PostClientFlow.
+const POST_CLIENT_FLOW = shared(el('PostClientFlow', { name: 'PostClientFlow' }, el('Response', {}, step('ML-access-log'))));
+
+/**
+ * The route flow's first step: which route matched. One policy for every route: it copies the
+ * running flow's name (the route id) and description (routeDescription) from the variables Apigee
+ * documents for them (`current.flow.name`, `current.flow.description`: "the flow that is currently
+ * executing", https://cloud.google.com/apigee/docs/api-platform/reference/variables-reference#current),
+ * with `<Ref>` (never evaluated); the timing step turns them into the JSON fields. A step per route
+ * setting the two literals was 2,000 of the 3,534 files of a 2,000-route bundle.
+ */
+export function accessLogRoute(ctx: ApigeeContext): XNode[] {
+  if (!ctx.spec.observability.accessLogs) return [];
+  ctx.add(ROUTE_POLICY);
+  return [...ROUTE_STEPS];
+}
+
+/** The last response step (PostFlow and DefaultFaultRule): the latencies, the trace id, and the route's fields. */
+export function accessLogTiming(ctx: ApigeeContext): XNode[] {
+  if (!ctx.spec.observability.accessLogs) return [];
+  ctx.add(TIMING_POLICY);
+  return [...TIMING_STEPS];
+}
+
+/** The PostClientFlow, with the MessageLogging policy; none when access logs are off. */
+export function postClientFlow(ctx: ApigeeContext): XNode[] {
+  if (!ctx.spec.observability.accessLogs) return [];
+  ctx.add(LOGGING_POLICY);
+  return [POST_CLIENT_FLOW];
 }

@@ -14,7 +14,7 @@ import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } fro
 import { accessLogTiming } from './access-log';
 import type { ApigeeContext } from './context';
 import * as P from './policies';
-import { el, type XNode } from '../shared/xml';
+import { el, shared, type XNode } from '../shared/xml';
 
 /**
  * The fault's status as it was raised, copied first: each AssignMessage below sets the response's
@@ -34,25 +34,51 @@ function contractSteps(): [ErrorCode, string][] {
   ];
 }
 
+/** A step with no condition or one: the same nodes ApigeeContext.step builds, for the constant rules below. */
+const step = (name: string, condition?: string): XNode => el('Step', {}, el('Name', {}, name), condition !== undefined && el('Condition', {}, condition));
+
+/**
+ * The policies and the rule depend on the errors mode and on whether access logs are on, nothing
+ * else: built once per process and marked shared, so toXml writes each one's text once (every
+ * compile held the same dozen documents, most of a small spec's serializing: the adopt round trip
+ * compiles thousands of 1-5 route specs).
+ */
+const NATIVE_POLICY = shared(P.assignMessage('AM-fault-json', 'response', { payload: { json: '{"error":"@fault.name#","status":"@response.status.code#"}', prefix: '@', suffix: '#' } }));
+const STATUS_POLICY = shared(
+  el(
+    'AssignMessage',
+    { name: 'AM-error-status', continueOnError: 'false', enabled: 'true' },
+    el('DisplayName', {}, 'AM-error-status'),
+    el('AssignVariable', {}, el('Name', {}, STATUS), el('Ref', {}, 'error.status.code')),
+    el('IgnoreUnresolvedVariables', {}, 'true'),
+  ),
+);
+const CONTRACT_POLICIES: readonly { policy: XNode; condition: string }[] = contractSteps().map(([code, condition]) => ({
+  policy: shared(P.assignMessage(`AM-error-${code.replace(/_/g, '-')}`, 'response', { payload: { json: errorBodyTemplate(code, '@messageid#'), prefix: '@', suffix: '#' }, statusCode: ERROR_CONTRACT[code].status })),
+  condition,
+}));
+const rules = new Map<string, XNode>();
+
+function rule(native: boolean, timing: readonly XNode[]): XNode {
+  const key = `${native} ${timing.length}`;
+  let r = rules.get(key);
+  if (r === undefined) {
+    r = native
+      ? shared(el('DefaultFaultRule', { name: 'json-errors' }, step('AM-fault-json'), ...timing, el('AlwaysEnforce', {}, 'true')))
+      : shared(el('DefaultFaultRule', { name: 'error-contract' }, step('AM-error-status'), ...CONTRACT_POLICIES.map((c) => step(c.policy.attrs!.name, c.condition)), ...timing, el('AlwaysEnforce', {}, 'true')));
+    rules.set(key, r);
+  }
+  return r;
+}
+
 /** The ProxyEndpoint's DefaultFaultRule; adds the AssignMessage policies it runs to the bundle. */
 export function defaultFaultRule(ctx: ApigeeContext): XNode {
+  const timing = accessLogTiming(ctx);
   if (ctx.spec.errors === 'native') {
-    ctx.add(P.assignMessage('AM-fault-json', 'response', { payload: { json: '{"error":"@fault.name#","status":"@response.status.code#"}', prefix: '@', suffix: '#' } }));
-    return el('DefaultFaultRule', { name: 'json-errors' }, ctx.step('AM-fault-json'), ...accessLogTiming(ctx), el('AlwaysEnforce', {}, 'true'));
+    ctx.add(NATIVE_POLICY);
+    return rule(true, timing);
   }
-  ctx.add(
-    el(
-      'AssignMessage',
-      { name: 'AM-error-status', continueOnError: 'false', enabled: 'true' },
-      el('DisplayName', {}, 'AM-error-status'),
-      el('AssignVariable', {}, el('Name', {}, STATUS), el('Ref', {}, 'error.status.code')),
-      el('IgnoreUnresolvedVariables', {}, 'true'),
-    ),
-  );
-  const steps = contractSteps().map(([code, condition]) => {
-    const name = `AM-error-${code.replace(/_/g, '-')}`;
-    ctx.add(P.assignMessage(name, 'response', { payload: { json: errorBodyTemplate(code, '@messageid#'), prefix: '@', suffix: '#' }, statusCode: ERROR_CONTRACT[code].status }));
-    return ctx.step(name, condition);
-  });
-  return el('DefaultFaultRule', { name: 'error-contract' }, ctx.step('AM-error-status'), ...steps, ...accessLogTiming(ctx), el('AlwaysEnforce', {}, 'true'));
+  ctx.add(STATUS_POLICY);
+  for (const c of CONTRACT_POLICIES) ctx.add(c.policy);
+  return rule(false, timing);
 }

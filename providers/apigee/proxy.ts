@@ -5,7 +5,7 @@
  */
 import { corsMethods } from '../../lib/model/cors';
 import type { GatewaySpec } from '../../lib/model/types';
-import { el, toXml, type XNode } from '../shared/xml';
+import { el, shared, toXml, type XNode } from '../shared/xml';
 import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from './conditions';
 import type { ApigeeContext } from './context';
 import * as P from './policies';
@@ -46,14 +46,21 @@ function routeRules(ctx: ApigeeContext, targets: string[]): XNode[] {
   return rules;
 }
 
+// The flows around the routes and the 404's policy depend on nothing in the spec: built once per
+// process and shared, so toXml writes their text once (providers/shared/xml.ts).
+// Apigee runs only the first matching flow: a preflight matches this one, which runs no auth,
+// and the CORS policy in the PreFlow answers it.
+const PREFLIGHT_FLOW = shared(el('Flow', { name: 'cors-preflight' }, el('Description', {}, 'CORS preflight: answered by the CORS policy, no route policy runs'), el('Request'), el('Response'), el('Condition', {}, PREFLIGHT)));
+const NOT_FOUND_POLICY = shared(P.raiseFault('RF-not-found', 404, 'Not Found', 'Not Found'));
+const NOT_FOUND_FLOW = shared(el('Flow', { name: 'not-found' }, el('Description', {}, 'No route matches'), el('Request', {}, el('Step', {}, el('Name', {}, 'RF-not-found'))), el('Response')));
+
 /** proxies/default.xml, given the route flows in order and the target names. */
 export function proxyEndpoint(ctx: ApigeeContext, pre: XNode[], routeFlows: XNode[], targets: string[]): string {
   const flows: XNode[] = [];
-  // Apigee runs only the first matching flow: a preflight matches this one, which runs no auth,
-  // and the CORS policy in the PreFlow answers it.
-  if (ctx.spec.cors) flows.push(el('Flow', { name: 'cors-preflight' }, el('Description', {}, 'CORS preflight: answered by the CORS policy, no route policy runs'), el('Request'), el('Response'), el('Condition', {}, PREFLIGHT)));
+  if (ctx.spec.cors) flows.push(PREFLIGHT_FLOW);
   flows.push(...routeFlows);
-  flows.push(el('Flow', { name: 'not-found' }, el('Description', {}, 'No route matches'), el('Request', {}, ctx.step(ctx.add(P.raiseFault('RF-not-found', 404, 'Not Found', 'Not Found')))), el('Response')));
+  ctx.add(NOT_FOUND_POLICY);
+  flows.push(NOT_FOUND_FLOW);
   return toXml(
     el(
       'ProxyEndpoint',
