@@ -20,8 +20,8 @@ import { pointer, type FindingLog } from './findings';
 
 type Json = Record<string, unknown>;
 
-/** API Gateway's built-in models: no resource defines them. `Empty` holds no schema worth keeping. */
-const BUILT_IN = new Set(['Empty', 'Error']);
+/** API Gateway's built-in model that says nothing of a body (no resource defines it). */
+const EMPTY = 'Empty';
 
 /** One AWS::ApiGateway::Model of the API. */
 interface TreeModel {
@@ -111,7 +111,7 @@ export class TreeContractReader {
       if (m?.model) {
         out[type] = { schema: { $ref: `#/components/schemas/${encodeURIComponent(m.name)}` } };
         this.referenced.add(m.name);
-      } else if (m && BUILT_IN.has(m.name)) out[type] = {};
+      } else if (m?.name === EMPTY) out[type] = {};
       else {
         this.log.lost(this.file, `${at}/${pointer([type]).slice(1)}`, what, `model ${JSON.stringify(m?.name ?? v)} is not an AWS::ApiGateway::Model of this API in the template; the contract leaves it out`);
         return undefined;
