@@ -14,6 +14,7 @@ import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
 import { addOperations, CACHE_KEYS, readOpenApiBody, readResourcePolicy, type AwsOperation } from './aws-openapi';
 import { apiKey, readAuthorizerResource } from './aws-auth';
+import { TreeContractReader } from './aws-tree-contract';
 import { BACKEND_STAGE_VARIABLE, cfnString, type GeneratedConfigs } from './aws-integration';
 
 type Json = Record<string, unknown>;
@@ -81,6 +82,7 @@ function treeOperations(template: Json, api: string, file: string, draft: SpecDr
     return parent === undefined || part === undefined ? undefined : `${parent}/${part}`;
   };
   const authorizers = new Map<string, string | undefined>();
+  const contracts = new TreeContractReader(resources, api, file, log);
   const ops: AwsOperation[] = [];
   for (const [logical, r] of Object.entries(resources)) {
     const res = obj(r) ?? {};
@@ -129,14 +131,17 @@ function treeOperations(template: Json, api: string, file: string, draft: SpecDr
       if (!q.length && !h.length) validation = undefined;
       log.mapped(file, `${at}/Properties/RequestValidatorId`, 'request validator', 'routes[].validation');
     }
-    if (validator?.ValidateRequestBody || p.RequestModels) log.lost(file, `${at}/Properties/RequestModels`, 'request model validation', 'models (AWS::ApiGateway::Model) are not read; copy the JSON Schema into routes[].validation.bodySchema');
-    if (p.MethodResponses) log.mapped(file, `${at}/Properties/MethodResponses`, 'method responses', 'documentation only (anygate passes backend responses through)');
+    // Request models and method responses: the method's contract (aws-tree-contract.ts).
+    const read = contracts.method({ logical, props: p, validatesBody: validator?.ValidateRequestBody === true });
+    if (read.bodySchema) validation = { ...(validation ?? {}), bodySchema: read.bodySchema };
+    else if (validator?.ValidateRequestBody === true) log.lost(file, `${at}/Properties/RequestValidatorId`, 'request body validation', 'the method names no application/json model of this API for its validator to check; set routes[].validation.bodySchema by hand');
     const integration = obj(p.Integration);
     if (integration) {
       // A Method's integration names the response list IntegrationResponses; requestParameters are keyed the same.
-      ops.push({ method, path: path || '/', from: { file, at }, integration, integrationAt: `${at}/Properties/Integration`, auth: names.length ? [names] : undefined, scopes: arr(p.AuthorizationScopes).filter((s): s is string => typeof s === 'string'), id: logical, tags: [], validation });
+      ops.push({ method, path: path || '/', from: { file, at }, integration, integrationAt: `${at}/Properties/Integration`, auth: names.length ? [names] : undefined, scopes: arr(p.AuthorizationScopes).filter((s): s is string => typeof s === 'string'), id: logical, tags: [], validation, ...(read.contract ? { contract: read.contract } : {}) });
     } else ops.push({ method, path: path || '/', from: { file, at }, integrationAt: `${at}/Properties/Integration`, scopes: [], tags: [] });
   }
+  contracts.finish(draft);
   return ops;
 }
 

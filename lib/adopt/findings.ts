@@ -67,7 +67,9 @@ export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 
 /** Escapes one JSON pointer token (RFC 6901: `~` -> `~0`, `/` -> `~1`). */
 export function pointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  const t = String(token);
+  // Most tokens (keys, indexes) hold neither character: no regex pass over them.
+  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
 }
 
 /** A JSON pointer from its tokens: `pointer(['paths', '/pets', 'get'])` is `/paths/~1pets/get`. */

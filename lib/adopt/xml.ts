@@ -23,8 +23,15 @@ export type ParsedXml = { ok: true; root: XmlNode; escapedExpressions: number } 
 
 type Raw = Record<string, unknown>;
 
+/**
+ * The elements among `items`, frozen as they are made (parsed trees are shared through the memo
+ * below; freezing here spares deepFreeze a second walk over every node).
+ */
 function build(items: Raw[], parent: string): XmlNode[] {
-  const seen = new Map<string, number>();
+  // Sibling counts by name for the XPath index: most elements have a handful of children, so two
+  // parallel lists beat a Map per element.
+  const names: string[] = [];
+  const counts: number[] = [];
   const out: XmlNode[] = [];
   for (const item of items) {
     // The element's name: the item's one key besides its attributes (plain loops: this runs for
@@ -36,16 +43,21 @@ function build(items: Raw[], parent: string): XmlNode[] {
         break;
       }
     if (!name || name === '#text' || name.startsWith('?') || name === '#comment') continue;
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
+    let slot = names.indexOf(name);
+    if (slot < 0) {
+      slot = names.length;
+      names.push(name);
+      counts.push(0);
+    }
+    const n = ++counts[slot];
     const xpath = `${parent}/${name}[${n}]`;
     const kids = (item[name] as Raw[]) ?? [];
     let text = '';
-    for (const k of kids) if ('#text' in k) text += String(k['#text']);
+    for (let i = 0; i < kids.length; i++) if ('#text' in kids[i]) text += String(kids[i]['#text']);
     const attrs: Record<string, string> = {};
     const raw = item[':@'] as Raw | undefined;
     if (raw) for (const k of Object.keys(raw)) attrs[k] = String(raw[k]);
-    out.push({ name, attrs, text: text.trim(), xpath, children: build(kids, xpath) });
+    out.push(Object.freeze({ name, attrs: Object.freeze(attrs), text: text.trim(), xpath, children: Object.freeze(build(kids, xpath)) as XmlNode[] }));
   }
   return out;
 }
@@ -132,12 +144,18 @@ function parseUncached(text: string, policyExpressions: boolean): ParsedXml {
 
 /** Direct children named `name`. */
 export function kids(node: XmlNode, name: string): XmlNode[] {
-  return node.children.filter((c) => c.name === name);
+  const out: XmlNode[] = [];
+  const c = node.children;
+  for (let i = 0; i < c.length; i++) if (c[i].name === name) out.push(c[i]);
+  return out;
 }
 
 /** The first direct child named `name`. */
 export function kid(node: XmlNode | undefined, name: string): XmlNode | undefined {
-  return node?.children.find((c) => c.name === name);
+  if (!node) return undefined;
+  const c = node.children;
+  for (let i = 0; i < c.length; i++) if (c[i].name === name) return c[i];
+  return undefined;
 }
 
 /** Text of the first descendant along `names`, e.g. `textAt(policy, 'Interval')`. */

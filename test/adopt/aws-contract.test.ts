@@ -130,3 +130,76 @@ describe('the AWS contract read back from an export anygate did not write', () =
     expect(r.findings).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'mapped', at: '/definitions/Location', mappedTo: 'components.schemas.Location' })]));
   });
 });
+
+describe('the AWS contract read back from a CloudFormation Resource/Method tree', () => {
+  const lambdaUri = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations';
+  const method = (id: string, props: Json) => ({ Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: { Ref: 'Api' }, ResourceId: { Ref: 'Orders' }, AuthorizationType: 'NONE', Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: lambdaUri }, ...props } });
+  const tree = (): Json => ({
+    Resources: {
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'orders' } },
+      Orders: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, PathPart: 'orders' } },
+      OrderModel: { Type: 'AWS::ApiGateway::Model', Properties: { RestApiId: { Ref: 'Api' }, Name: 'Order', ContentType: 'application/json', Schema: { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object', required: ['total'], properties: { total: { type: 'number', minimum: 0, exclusiveMinimum: true } } } } },
+      // A Schema given as JSON text, as CloudFormation also takes it.
+      ErrorModel: { Type: 'AWS::ApiGateway::Model', Properties: { RestApiId: { Ref: 'Api' }, Name: 'Error', ContentType: 'application/json', Schema: JSON.stringify({ type: 'object', properties: { message: { type: 'string' } } }) } },
+      NewOrder: { Type: 'AWS::ApiGateway::Model', Properties: { RestApiId: { Ref: 'Api' }, Name: 'NewOrder', ContentType: 'application/json', Schema: { type: 'object', required: ['items'], properties: { items: { type: 'array' } } } } },
+      BodyValidator: { Type: 'AWS::ApiGateway::RequestValidator', Properties: { RestApiId: { Ref: 'Api' }, ValidateRequestBody: true, ValidateRequestParameters: false } },
+      ListOrders: method('ListOrders', {
+        HttpMethod: 'GET',
+        MethodResponses: [
+          { StatusCode: 200, ResponseModels: { 'application/json': { Ref: 'OrderModel' } }, ResponseParameters: { 'method.response.header.X-Total': true, 'method.response.header.Link': false } },
+          { StatusCode: '404', ResponseModels: { 'application/json': 'Error' } },
+          { StatusCode: '204', ResponseModels: { 'application/json': 'Empty' } },
+        ],
+      }),
+      PutOrder: method('PutOrder', { HttpMethod: 'PUT', RequestModels: { 'application/json': 'Order' } }),
+      CreateOrder: method('CreateOrder', { HttpMethod: 'POST', RequestValidatorId: { Ref: 'BodyValidator' }, RequestModels: { 'application/json': { Ref: 'NewOrder' } }, MethodResponses: [{ StatusCode: '201' }] }),
+      PatchOrder: method('PatchOrder', { HttpMethod: 'PATCH', RequestModels: { 'application/json': 'Missing' } }),
+    },
+  });
+
+  it('reads request models, method responses and the models into the contract and validation', () => {
+    const r = readTemplate(tree());
+    const ids = byId(r);
+    const ref = (n: string) => ({ schema: { $ref: `#/components/schemas/${n}` } });
+    expect(ids.ListOrders.contract).toEqual({
+      responses: {
+        '200': { content: { 'application/json': ref('Order') }, headers: { 'X-Total': { required: true, schema: { type: 'string' } }, Link: { schema: { type: 'string' } } } },
+        '404': { content: { 'application/json': ref('Error') } },
+        // API Gateway's built-in Empty model says nothing of the body.
+        '204': { content: { 'application/json': {} } },
+      },
+    });
+    expect(ids.PutOrder.contract).toEqual({ requestBody: { content: { 'application/json': ref('Order') } } });
+    // The validator checks the body against NewOrder: the route's validation, not its contract.
+    expect(ids.CreateOrder.validation).toEqual({ bodySchema: { type: 'object', required: ['items'], properties: { items: { type: 'array' } } } });
+    expect(ids.CreateOrder.contract).toEqual({ responses: { '201': {} } });
+    // A model the template does not define: reported, and the method's contract leaves it out.
+    expect(ids.PatchOrder.contract).toBeUndefined();
+    const schemas = (r.input as Json).components.schemas;
+    expect(Object.keys(schemas).sort()).toEqual(['Error', 'Order']);
+    // draft-04 in, the model's 2020-12 form out (no $schema; a boolean exclusiveMinimum is a number).
+    expect(schemas.Order).toEqual({ type: 'object', required: ['total'], properties: { total: { type: 'number', exclusiveMinimum: 0 } } });
+    expect(schemas.Error).toEqual({ type: 'object', properties: { message: { type: 'string' } } });
+    expect(r.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ status: 'mapped', at: '/Resources/OrderModel', construct: 'model Order', mappedTo: 'components.schemas.Order' }),
+        expect.objectContaining({ status: 'mapped', at: '/Resources/NewOrder', construct: 'model NewOrder', mappedTo: "the route's validation.bodySchema (its request validator's model)" }),
+        expect.objectContaining({ status: 'mapped', at: '/Resources/ListOrders/Properties/MethodResponses/0', mappedTo: 'routes[].contract.responses.200' }),
+        expect.objectContaining({ status: 'mapped', at: '/Resources/PutOrder/Properties/RequestModels', mappedTo: 'routes[].contract.requestBody' }),
+        expect.objectContaining({ status: 'mapped', at: '/Resources/CreateOrder/Properties/RequestModels', mappedTo: 'routes[].validation.bodySchema' }),
+        expect.objectContaining({ status: 'lost', at: '/Resources/PatchOrder/Properties/RequestModels/application~1json', construct: 'request model' }),
+      ]),
+    );
+    expect(r.findings.some((f) => /RequestModels/.test(f.at) && /not read/.test(f.reason ?? ''))).toBe(false);
+  });
+
+  it('publishes what it read: the imported spec validates and its synthesized body is valid OpenAPI with the same models', () => {
+    const v = validateGateway(readTemplate(tree()).input);
+    expect(v.errors).toEqual([]);
+    const body = JSON.parse(emittedTree(v.spec!, 'aws').files.get('aws/template.json')!).Resources.Api.Properties.Body;
+    expect(openApiErrors(body)).toBe('');
+    expect(body.components.schemas.Order).toEqual({ type: 'object', required: ['total'], properties: { total: { type: 'number', minimum: 0, exclusiveMinimum: true } } });
+    expect(body.paths['/orders'].put.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Order' });
+    expect(Object.keys(body.paths['/orders'].get.responses)).toEqual(expect.arrayContaining(['200', '204', '404']));
+  });
+});

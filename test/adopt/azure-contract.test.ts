@@ -32,6 +32,24 @@ describe('the Azure contract read back', () => {
     expect(validateGateway(r.input).errors).toEqual([]);
   });
 
+  it('reads a declared parameter’s description back into the contract, on path, query and header parameters', () => {
+    // anygate's own output carries none (API Management keeps them; an APIOps or ARM export may hold them).
+    const list = resources();
+    const said = (o: Resource, at: (i: Record<string, any>) => { name: string; description?: string }[]) => at(o.inputs).forEach((p) => (p.description = `what ${p.name} is`));
+    said(op(list, 'getPayment'), (i) => i.templateParameters);
+    said(op(list, 'listPayments'), (i) => i.request.queryParameters);
+    said(op(list, 'createPayment'), (i) => i.request.headers);
+    const r = read(list);
+    const byId = Object.fromEntries(routes(r).map((x) => [x.id, x.contract]));
+    expect(byId.getPayment.parameters).toEqual([{ name: 'id', in: 'path', required: true, description: 'what id is', schema: { type: 'string' } }]);
+    expect(byId.listPayments.parameters).toEqual([{ name: 'limit', in: 'query', description: 'what limit is', schema: { type: 'integer' } }]);
+    expect(byId.createPayment.parameters).toEqual([{ name: 'Idempotency-Key', in: 'header', required: true, description: 'what Idempotency-Key is', schema: { type: 'string' } }]);
+    // Without the descriptions the same parameters come back without one (none is invented).
+    const plain = Object.fromEntries(routes(read(resources())).map((x) => [x.id, x.contract]));
+    expect(plain.listPayments.parameters).toEqual([{ name: 'limit', in: 'query', schema: { type: 'integer' } }]);
+    expect(validateGateway(r.input).errors).toEqual([]);
+  });
+
   it('leaves out the contract of an operation naming a type the API schema does not hold, reported lost', () => {
     const list = resources();
     op(list, 'getPayment').inputs.responses[0].representations[0].typeName = 'Missing';
