@@ -32,8 +32,9 @@ type RoutePredicate = (r: RouteSpec, spec: GatewaySpec) => boolean;
 /** A detect that asks `route` of each route; featureUses asks every such record in one walk. */
 type RouteDetect = ((spec: GatewaySpec) => string[]) & { readonly route: RoutePredicate };
 const routes = (pred: RoutePredicate): RouteDetect => Object.assign((spec: GatewaySpec) => spec.routes.filter((r) => pred(r, spec)).map((r) => r.id), { route: pred });
-const gateway = (pred: (spec: GatewaySpec) => boolean) => (spec: GatewaySpec) => (pred(spec) ? ['gateway'] : []);
-const always = () => ['gateway'];
+type GatewayPredicate = (spec: GatewaySpec) => boolean;
+const gateway = (pred: GatewayPredicate) => Object.assign((spec: GatewaySpec) => (pred(spec) ? ['gateway'] : []), { gateway: pred });
+const always = Object.assign(() => ['gateway'], { gateway: () => true });
 
 /**
  * The route featureUses is asking about, and what its records share of it: set only during that
@@ -171,47 +172,55 @@ const USES = new WeakMap<GatewaySpec, readonly FeatureUse[]>();
 /** Every feature the spec uses, with where, in record order. Includes unlisted features. */
 export function featureUses(spec: GatewaySpec): readonly FeatureUse[] {
   let uses = USES.get(spec);
-  if (!uses) {
-    const found = detectAll(spec);
-    // Most features are unused: only a used one's list is deduplicated and frozen.
-    const used: FeatureUse[] = [];
-    for (const feature of FEATURE_IDS) {
-      const where = found.get(feature)!;
-      if (where.length) used.push(Object.freeze({ feature, where: Object.freeze([...new Set(where)]) as string[] }));
-    }
-    uses = Object.freeze(used);
-    USES.set(spec, uses);
-  }
+  if (!uses) USES.set(spec, (uses = Object.freeze(detectAll(spec))));
   return uses;
 }
 
-/** The records whose detect asks each route, in record order. */
-const ROUTE_RECORDS = FEATURE_IDS.flatMap((id) => {
-  const detect: FeatureRecord['detect'] & { route?: RoutePredicate } = RECORDS[id].detect;
-  return detect.route ? [{ id, route: detect.route }] : [];
+/**
+ * Each record's detect in record order, as detectAll asks it: a route record by its predicate
+ * (index into the route walk's lists), a gateway-wide one by its predicate, the others by their
+ * detect. Worked out once: a tiny spec's compile asked the record table for every feature.
+ */
+type Detector =
+  | { readonly id: FeatureId; readonly route: number }
+  | { readonly id: FeatureId; readonly gateway: GatewayPredicate }
+  | { readonly id: FeatureId; readonly detect: FeatureRecord['detect'] };
+const ROUTE_PREDICATES: RoutePredicate[] = [];
+const DETECTORS: readonly Detector[] = FEATURE_IDS.map((id): Detector => {
+  const detect: FeatureRecord['detect'] & { route?: RoutePredicate; gateway?: GatewayPredicate } = RECORDS[id].detect;
+  if (detect.route) return { id, route: ROUTE_PREDICATES.push(detect.route) - 1 };
+  if (detect.gateway) return { id, gateway: detect.gateway };
+  return { id, detect };
 });
+const GATEWAY: readonly string[] = Object.freeze(['gateway']);
 
 /**
- * What each record's detect answers, by feature: the route records in one walk over the routes
- * (each route asked of every record, in route order, as their detects would), the others by
- * their own detect.
+ * The features `spec` uses, in record order, each with where (without repeats; frozen): the
+ * route records in one walk over the routes (each route asked of every record, in route order,
+ * as their detects would), the others by their own predicate or detect. Unused features make no
+ * list.
  */
-function detectAll(spec: GatewaySpec): Map<FeatureId, string[]> {
-  const found = new Map<FeatureId, string[]>(FEATURE_IDS.map((id) => [id, []]));
-  const lists = ROUTE_RECORDS.map(({ id }) => found.get(id)!);
+function detectAll(spec: GatewaySpec): FeatureUse[] {
+  const byRoute: (string[] | undefined)[] = new Array(ROUTE_PREDICATES.length);
   try {
     for (const route of spec.routes) {
       walking = { route, spec };
-      for (let i = 0; i < ROUTE_RECORDS.length; i++) if (ROUTE_RECORDS[i]!.route(route, spec)) lists[i]!.push(route.id);
+      for (let i = 0; i < ROUTE_PREDICATES.length; i++) if (ROUTE_PREDICATES[i]!(route, spec)) (byRoute[i] ??= []).push(route.id);
     }
   } finally {
     walking = undefined;
   }
-  for (const id of FEATURE_IDS) {
-    const detect: FeatureRecord['detect'] & { route?: RoutePredicate } = RECORDS[id].detect;
-    if (!detect.route) found.set(id, detect(spec));
+  const used: FeatureUse[] = [];
+  for (const d of DETECTORS) {
+    let where: readonly string[] | undefined;
+    if ('route' in d) where = byRoute[d.route];
+    else if ('gateway' in d) where = d.gateway(spec) ? GATEWAY : undefined;
+    else where = d.detect(spec);
+    if (!where?.length) continue;
+    if (where !== GATEWAY) where = Object.freeze(where.length > 1 ? [...new Set(where)] : where);
+    used.push(Object.freeze({ feature: d.id, where: where as string[] }));
   }
-  return found;
+  return used;
 }
 
 /** The features the portability table shows: those a spec uses, listed ones only, gateway first. */

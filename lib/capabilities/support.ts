@@ -72,9 +72,12 @@ interface Decision {
  * What each record decided, by spec object, then target and tier, then feature. The compile and
  * the portability report ask with different options (a compile passes its own block, `apigee:
  * {environments}`, `kubernetes: {stages}`; the report passes tiers only), so the memo on the whole
- * options misses between them; most records read no option at all and are decided once here.
+ * options misses between them; most checks read no option at all and are decided once here.
  */
 const DECIDED = new WeakMap<GatewaySpec, Map<string, Map<FeatureId, Decision[]>>>();
+
+/** No problem (shared: callers only read a decision's problems). */
+const NONE: readonly SynthesisProblem[] = Object.freeze([]);
 
 /** Marks a read of every option (a check that spread or listed them). */
 const ALL = '*';
@@ -179,38 +182,42 @@ class Asking {
 
   /** The record's decision on `feature` used at `where`: a known one whose reads hold, or a fresh one. */
   decide(feature: FeatureId, where: readonly string[]): readonly SynthesisProblem[] {
-    let decisions = this.decided.get(feature);
-    if (!decisions) this.decided.set(feature, (decisions = []));
-    for (const d of decisions) if (this.holds(d)) return d.problems;
+    const known = this.decided.get(feature);
+    if (known) for (const d of known) if (this.holds(d)) return d.problems;
     const cap = recordAt(this.target, this.tier, feature);
-    let decision: Decision;
+    // A supported record without a check reads no option and finds nothing: decided again (a
+    // lookup) rather than remembered (most features a spec uses: each cost a fresh spec a map
+    // entry and two lists).
+    if (cap.support !== 'unsupported' && !cap.check) return NONE;
+    let decisions = known;
+    if (!decisions) this.decided.set(feature, (decisions = []));
     if (cap.support === 'unsupported') {
       // One problem per use, the record's note the message; no option is read.
       const { label } = this;
-      decision = { reads: [], problems: where.map((w) => ({ target: label, where: w, feature, message: cap.note })) };
-    } else if (!cap.check) {
-      decision = { reads: [], problems: [] };
-    } else {
-      const ctx: CheckContext = {
-        spec: this.spec,
-        target: this.target,
-        label: this.label,
-        tiers: (this.trackedTiers ??= tracked(this.tiers, TIER_TRAPS)),
-        options: (this.trackedOptions ??= tracked(this.options, OPTION_TRAPS)),
-        feature,
-        uses: where,
-        problem: problemOf(this.label, feature),
-      };
-      const outer = reading;
-      const read = (reading = new Set());
-      let problems: readonly SynthesisProblem[];
-      try {
-        problems = cap.check(ctx);
-      } finally {
-        reading = outer;
-      }
-      decision = { reads: [...read].map((k) => [k, this.json(k)] as const), problems };
+      const decision: Decision = { reads: [], problems: where.map((w) => ({ target: label, where: w, feature, message: cap.note })) };
+      decisions.push(decision);
+      return decision.problems;
     }
+    const check = cap.check!;
+    const ctx: CheckContext = {
+      spec: this.spec,
+      target: this.target,
+      label: this.label,
+      tiers: (this.trackedTiers ??= tracked(this.tiers, TIER_TRAPS)),
+      options: (this.trackedOptions ??= tracked(this.options, OPTION_TRAPS)),
+      feature,
+      uses: where,
+      problem: problemOf(this.label, feature),
+    };
+    const outer = reading;
+    const read = (reading = new Set());
+    let problems: readonly SynthesisProblem[];
+    try {
+      problems = check(ctx);
+    } finally {
+      reading = outer;
+    }
+    const decision: Decision = { reads: [...read].map((k) => [k, this.json(k)] as const), problems };
     decisions.push(decision);
     return decision.problems;
   }

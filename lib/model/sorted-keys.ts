@@ -21,6 +21,11 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 /** `keys` (an object's own keys, in order) sorted; the result is shared, never to be changed. */
 export function sortedKeys(keys: string[]): readonly string[] {
   if (keys.length < 2) return keys;
+  // Keys often come in sorted order already (objects built sorted, canonical copies walked
+  // again): one pass of comparisons costs less than joining them to look the order up.
+  let i = 1;
+  while (i < keys.length && keys[i - 1]! < keys[i]!) i++;
+  if (i === keys.length) return keys;
   const sig = keys.join('\0');
   const held = sortedKeyOrders.get(sig);
   if (held !== undefined && sameKeys(held.keys, keys)) return held.sorted;

@@ -31,8 +31,20 @@ export const AWS_ACCESS_LOG_FIELDS: Readonly<Record<string, { readonly value: st
   traceId: { value: '$context.xrayTraceId', quoted: true },
 };
 
+/** The format of each gateway name asked for (a function of the name alone); cleared when large. */
+const FORMATS = new Map<string, string>();
+
 /** The stage's access-log format: one JSON object per line with the schema's field names. */
 export function awsAccessLogFormat(gateway: string): string {
+  let format = FORMATS.get(gateway);
+  if (format === undefined) {
+    if (FORMATS.size >= 1000) FORMATS.clear();
+    FORMATS.set(gateway, (format = accessLogFormat(gateway)));
+  }
+  return format;
+}
+
+function accessLogFormat(gateway: string): string {
   const parts = [['gateway', JSON.stringify(gateway)], ...Object.entries(AWS_ACCESS_LOG_FIELDS).map(([k, f]) => [k, f.quoted ? `"${f.value}"` : f.value])];
   // Field order as the schema lists it: gateway goes after target.
   const order = ['time', 'requestId', 'target', 'gateway', 'stage', 'routeId', 'method', 'path', 'pathTemplate', 'status', 'latencyMs', 'backendLatencyMs', 'consumer', 'authReason', 'clientIp', 'userAgent', 'bytesOut', 'traceId'];

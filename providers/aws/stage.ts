@@ -92,6 +92,30 @@ export function cfnMethodSettingBytes(m: AwsMethodSetting, compactTemplate: bool
   return JSON.stringify(pascal, null, 1).length + 5 * (keys + 2) + 2;
 }
 
+/**
+ * More bytes than cfnMethodSettingBytes can give one entry besides its strings: the nine keys,
+ * quotes, colons and indentation (under 250), three numbers of at most 24 characters and four
+ * booleans.
+ */
+const ENTRY_OVERHEAD_BOUND = 512;
+
+/**
+ * Whether the stages' overrides fit the budget by a bound that needs no JSON: each entry takes at
+ * most ENTRY_OVERHEAD_BOUND bytes and six per character of its strings (JSON's widest escape;
+ * the resource path doubles its slashes as `~1`). A small gateway is decided here; near the
+ * budget the exact size decides.
+ */
+function surelyFits(stages: Record<string, AwsStagePlan>): boolean {
+  let bound = 0;
+  for (const st of Object.values(stages)) for (const m of st.methodSettings) bound += methodSettingBytesBound(m);
+  return bound <= METHOD_SETTINGS_BUDGET_BYTES;
+}
+
+/** At least cfnMethodSettingBytes(m, compact) in either mode, by arithmetic on its strings' lengths. */
+export function methodSettingBytesBound(m: AwsMethodSetting): number {
+  return ENTRY_OVERHEAD_BOUND + 6 * (2 * m.resourcePath.length + 1 + m.httpMethod.length + m.loggingLevel.length);
+}
+
 interface StageDefaults {
   /** The stage-wide (`*` `/*`) throttle. */
   readonly throttle: Throttle;
@@ -187,7 +211,7 @@ export function compileStages(spec: GatewaySpec, names: string[], entries: reado
   const stageBytes = (st: AwsStagePlan) => st.methodSettings.reduce((a, m) => a + cfnMethodSettingBytes(m, compactTemplate), 0);
   const size = (stages: Record<string, AwsStagePlan>) => Object.values(stages).reduce((a, st) => a + stageBytes(st), 0);
   const exact = build(false);
-  if (size(exact) <= METHOD_SETTINGS_BUDGET_BYTES) return exact;
+  if (surelyFits(exact) || size(exact) <= METHOD_SETTINGS_BUDGET_BYTES) return exact;
   const compact = build(true);
   const bytes = size(compact);
   if (bytes > METHOD_SETTINGS_BUDGET_BYTES) {

@@ -25,7 +25,7 @@ import { llmPlacement, llmRoutesOf, type LlmPlacement } from '../../lib/capabili
 import { API_KEY_CLIENT_HEADER } from './security';
 import { corsPolicy, securityPolicy, type SharedBlocks } from './security';
 import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy, ruleTimeouts } from './traffic';
-import { flatSpec } from '../../lib/model/versions';
+import { flatSpecOf } from '../../lib/capabilities/flat-spec';
 import { keyConsumers, stageMetersCertificates } from '../../lib/model/client-certificates';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
@@ -214,7 +214,7 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   // The records check the selected stages and the kubernetes block as these options amend it.
   assertSupported(versioned, TARGET, { kubernetes: options });
   // Versions become HTTPRoute matches (path prefix, header or query) and a canary backendRef weights.
-  const spec = flatSpec(versioned);
+  const spec = flatSpecOf(versioned);
   const stages = options.stages ?? Object.keys(spec.stages);
   const settings = kubernetesSettings(spec, options);
   const measured: Measured[] = [];

@@ -12,7 +12,7 @@ import { EG_API } from './filters';
 import { dnsLabel } from './names';
 import type { K8sObject, ServiceRef } from './plan';
 import { sourceCidrs } from '../shared/cidr';
-import { sharedSubtree } from './shared';
+import { sharedSubtree, sharedTexts } from './shared';
 
 import { keyConsumers } from '../../lib/model/client-certificates';
 
@@ -27,8 +27,8 @@ export function consumerSecret(spec: GatewaySpec, consumer: string): string {
 
 /**
  * The blocks every policy of one compile shares, by key (`cors`, `jwt:<authorizer>`,
- * `apiKey:<authorizer>`): each built once, frozen and marked shared (shared.ts), so its text is
- * written once per indentation level. Per compile, never per spec: a spec object may change
+ * `apiKey:<authorizer>`): each built once and, once a second policy takes it, frozen and marked
+ * shared (shared.ts), so its text is written once per indentation level. Per compile, never per spec: a spec object may change
  * between compiles, a compile's blocks cannot.
  */
 export type SharedBlocks = Map<string, object>;
@@ -36,9 +36,11 @@ export type SharedBlocks = Map<string, object>;
 function once<T extends object>(blocks: SharedBlocks, key: string, make: () => T): T {
   let b = blocks.get(key) as T | undefined;
   if (b === undefined) {
-    b = sharedSubtree(make());
+    // Marked shared when a second policy takes it: in a small gateway most blocks have one
+    // policy, and freezing and remembering them cost more than writing them once.
+    b = make();
     blocks.set(key, b);
-  }
+  } else if (!sharedTexts.has(b)) sharedSubtree(b);
   return b;
 }
 

@@ -83,9 +83,24 @@ const SUB_PSEUDO = /\$\{\s*AWS::/i;
 export const SECRET_NAME = /^(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 function evaluatedBy(value: string): string | undefined {
+  // Both grammars start with a brace: most strings are decided by this one scan.
+  if (value.indexOf('{') < 0) return undefined;
   if (DYNAMIC_REFERENCE.test(value)) return 'a CloudFormation dynamic reference ({{resolve:...}}), which CloudFormation would resolve at deploy time';
   if (SUB_PSEUDO.test(value)) return 'CloudFormation Fn::Sub syntax (${AWS::...}), which CloudFormation would evaluate';
   return undefined;
+}
+
+const SECRET_REF_PATH = /^consumers\.[^.]+\.apiKey\.secretRef$/;
+
+/**
+ * The dotted path of the walk's keys and indexes (`routes[0].transform`), as the messages name
+ * fields. Built only for a string that is reported or may be the secret reference: most strings
+ * are neither, and building every path was most of the walk's time.
+ */
+function pathOf(parts: readonly (string | number)[]): string {
+  let s = '';
+  for (const p of parts) s = typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p;
+  return s;
 }
 
 /** Walks every string of the spec, keys included, and reports those CloudFormation would evaluate. */
@@ -98,22 +113,32 @@ export function cfnReferenceProblems(spec: GatewaySpec, problem: Problem): Synth
     const field = route ? path.slice(route[0].length) || 'route' : path;
     problems.push(problem(where, `${field} holds ${what}; remove it (secrets belong in consumers.*.apiKey.secretRef)`));
   };
-  const walk = (value: unknown, path: string): void => {
+  const parts: (string | number)[] = [];
+  const walk = (value: unknown): void => {
     if (typeof value === 'string') {
       const what = evaluatedBy(value);
-      if (what) report(path, what);
-    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
-    else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        const here = path ? `${path}.${k}` : k;
+      if (what) report(pathOf(parts), what);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        parts.push(i);
+        walk(value[i]);
+        parts.pop();
+      }
+    } else if (value && typeof value === 'object') {
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const v = (value as Record<string, unknown>)[k];
+        parts.push(k);
         const what = evaluatedBy(k);
-        if (what) report(`${here} (key)`, what);
-        if (/^consumers\.[^.]+\.apiKey\.secretRef$/.test(here) && typeof v === 'string') continue;
-        walk(v, here);
+        if (what) report(`${pathOf(parts)} (key)`, what);
+        // The one field meant for a secret reference (checked by secretRefProblems instead).
+        if (!(k === 'secretRef' && typeof v === 'string' && SECRET_REF_PATH.test(pathOf(parts)))) walk(v);
+        parts.pop();
       }
     }
   };
-  walk(spec, '');
+  walk(spec);
   return problems;
 }
 

@@ -24,11 +24,27 @@ export function shortHash(s: string, n = 6): string {
 /** What the folding below leaves as it is: a label already (lower-case words joined by single `-`). */
 const LABEL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/**
+ * The label of each name folded so far, by the name: a function of the name alone (its hash
+ * included), asked again by every compile of the same gateway. Cleared when large.
+ */
+const folded = new Map<string, string>();
+
 /** A DNS-1123 label from `parts`: lower-case, `-` separated, at most 63 characters. */
 export function dnsLabel(...parts: string[]): string {
   const raw = parts.join('-');
   // Most names (route ids, gateway and stage names) are labels already: one test instead of the folding.
   if (raw.length <= MAX && LABEL.test(raw)) return raw;
+  let label = folded.get(raw);
+  if (label === undefined) {
+    if (folded.size >= 10_000) folded.clear();
+    folded.set(raw, (label = fold(raw)));
+  }
+  return label;
+}
+
+/** dnsLabel of a name that is not a label already. */
+function fold(raw: string): string {
   const clean = raw
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')

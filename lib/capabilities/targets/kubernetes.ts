@@ -19,7 +19,7 @@ import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } fro
 import { KUBERNETES_LIFECYCLE } from './lifecycle';
 import { backendKindOf, KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
 import { backendObjectName, bindingServiceName, stageBackendUrls, stageFunctions, stageNamespace } from './kubernetes-names';
-import { flatSpec } from '../../model/versions';
+import { flatSpecOf } from '../flat-spec';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
 export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
@@ -148,7 +148,7 @@ const serviceClashes = (ctx: CheckContext): SynthesisProblem[] => {
   const bindings = functionBindings(ctx.spec);
   if (!bindings.length) return [];
   // flatSpec returns the spec itself when it has neither versions nor a canary.
-  const spec = ctx.spec.versions || ctx.spec.release?.canary ? flatSpec(ctx.spec) : ctx.spec;
+  const spec = ctx.spec.versions || ctx.spec.release?.canary ? flatSpecOf(ctx.spec) : ctx.spec;
   const http = [...new Set(spec.routes.map((r) => r.backend))].filter((b) => spec.backends[b].type === 'http');
   const out: SynthesisProblem[] = [];
   for (const stage of (k8s?.stages ?? Object.keys(spec.stages)).filter((s) => spec.stages[s])) {
