@@ -135,12 +135,30 @@ function requiresSubscription(spec: GatewaySpec): boolean {
  * the second stage reuses the first one's nodes (nodes are never changed once built). Auth is
  * stage-independent unless a custom authorizer is involved (its named values and callout carry
  * stage names); validation reads the route alone. Specs are not changed once normalized.
+ * Transforms read the stage only through its variables, and caching only through externalCache
+ * (neither adds warnings, problems or named values): a stage whose key (`stageKeys`) is the one
+ * the kept fragment was made under takes it (every stage of the bench's gateway: no variables).
  */
 const STAGE_FREE = new WeakMap<GatewaySpec, Map<RouteSpec, StageFree>>();
 /** A route's stage-free fragments; auth undefined when a custom authorizer makes it stage-dependent. */
 interface StageFree {
   readonly auth: Fragment | undefined;
   readonly validation: Fragment;
+  /** The transform fragment, made under the stage variables `transformKey` names. */
+  transform: Fragment;
+  transformKey: string;
+  /** The cache fragment, made under the externalCache `cacheKey` names. */
+  cache: Fragment;
+  cacheKey: string;
+}
+
+/** What the kept transform and cache fragments depend on of a stage, as text (made once per compile). */
+function stageKeys(ctx: EmitContext): { transform: string; cache: string } {
+  const vars = ctx.stageVars;
+  const names = Object.keys(vars).sort();
+  let transform = '';
+  for (const n of names) transform += JSON.stringify(n) + ':' + JSON.stringify(vars[n]) + ',';
+  return { transform, cache: ctx.externalCache ? 'external' : 'internal' };
 }
 const usesCustomAuth = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'custom'));
 
@@ -148,23 +166,26 @@ const usesCustomAuth = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' &&
 function routeFragments(spec: GatewaySpec, ctx: EmitContext): RouteFragments[] {
   let memo = STAGE_FREE.get(spec);
   if (!memo) STAGE_FREE.set(spec, (memo = new Map()));
+  const keys = stageKeys(ctx);
   const out: RouteFragments[] = new Array(spec.routes.length);
   for (let i = 0; i < spec.routes.length; i++) {
     const r = spec.routes[i]!;
     // The emitters run in pipeline order (their warnings and problems come in that order).
-    let kept = memo.get(r);
+    const kept = memo.get(r);
     let auth = kept?.auth;
     if (!auth) auth = emitAuth(r, ctx);
-    if (!kept) memo.set(r, (kept = { auth: usesCustomAuth(spec, r) ? undefined : auth, validation: emitValidation(r, ctx) }));
-    out[i] = {
-      auth,
-      validation: kept.validation,
-      limits: emitLimits(r, ctx),
-      cache: emitCache(r, ctx),
-      transform: emitTransform(r, ctx),
-      llm: emitLlm(r, ctx),
-      backend: emitBackend(r, ctx),
-    };
+    const validation = kept ? kept.validation : emitValidation(r, ctx);
+    const limits = emitLimits(r, ctx);
+    const cache = kept && kept.cacheKey === keys.cache ? kept.cache : emitCache(r, ctx);
+    const transform = kept && kept.transformKey === keys.transform ? kept.transform : emitTransform(r, ctx);
+    if (!kept) memo.set(r, { auth: usesCustomAuth(spec, r) ? undefined : auth, validation, transform, transformKey: keys.transform, cache, cacheKey: keys.cache });
+    else {
+      kept.cache = cache;
+      kept.cacheKey = keys.cache;
+      kept.transform = transform;
+      kept.transformKey = keys.transform;
+    }
+    out[i] = { auth, validation, limits, cache, transform, llm: emitLlm(r, ctx), backend: emitBackend(r, ctx) };
   }
   return out;
 }
