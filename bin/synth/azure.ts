@@ -124,6 +124,8 @@ export function resourceList(resources: readonly PlannedResource[], component: s
 
 /** Elements of an array stringified in one JSON.stringify call (a few tens of KB of text: young-generation strings). */
 const CHUNK = 16;
+/** JsonOut's first buffer: 32 MB, untouched until written. */
+const INITIAL = 32 << 20;
 /** `n` wrapper arrays around a value: stringified, the value sits `n` levels deep (see JsonOut.leaf). */
 const wrapped = (v: unknown, n: number): unknown => {
   for (let i = 0; i < n; i++) v = [v];
@@ -147,8 +149,16 @@ const indentOf = (level: number) => (INDENTS[level] ??= '  '.repeat(level));
  * array's). test/azure/synth-json.test.ts compares the bytes with `json`.
  */
 export class JsonOut {
-  private buf = Buffer.allocUnsafe(0);
+  // Room for a 2,000-route stage's plan.json and more, made once: the system maps pages only where
+  // bytes are written (the 10-route case touches a few), and a buffer grown by doubling would be
+  // copied at every step (4 copies and twice the pages for a 7.6 MB file).
+  private buf: Buffer;
   private pos = 0;
+
+  /** @param initial the first buffer's size in bytes. @default 32 MB */
+  constructor(initial = INITIAL) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
 
   /**
    * The bytes of `json(value)`, valid until the next call (writeFile writes them at once).
@@ -166,7 +176,7 @@ export class JsonOut {
     // At most three bytes per UTF-16 unit (a surrogate pair is four bytes for two units).
     if (this.pos + s.length * 3 > this.buf.length) {
       // Room to spare: untouched pages cost nothing, and a grown buffer is copied once more.
-      const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + s.length * 3, 1 << 20));
+      const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + s.length * 3));
       this.buf.copy(next, 0, 0, this.pos);
       this.buf = next;
     }
