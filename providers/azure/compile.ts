@@ -224,14 +224,17 @@ function hoistable(all: RouteFragments[]): Record<Section, Set<Concern>> {
   return out;
 }
 
-/** The section's nodes of the concerns hoisted (want) or not, in pipeline order. Loops: once per route, section and stage. */
-function pick(f: RouteFragments, section: Section, hoisted: Set<Concern>, want: boolean): XNode[] {
+/** Per section, the concerns hoisted (want) or not, in pipeline order: decided once per compile, not per route. */
+function concernsOf(hoisted: Record<Section, Set<Concern>>, want: boolean): Record<Section, Concern[]> {
+  const of = (section: Section) => SECTIONS[section].filter((c) => hoisted[section].has(c) === want);
+  return { inbound: of('inbound'), backend: of('backend'), outbound: of('outbound') };
+}
+
+/** The section's nodes of these concerns, in their order. Loops: once per route, section and stage. */
+function pick(f: RouteFragments, section: Section, concerns: readonly Concern[]): XNode[] {
   const out: XNode[] = [];
-  const concerns = SECTIONS[section];
   for (let i = 0; i < concerns.length; i++) {
-    const c = concerns[i]!;
-    if (hoisted.has(c) !== want) continue;
-    const nodes = f[c][section];
+    const nodes = f[concerns[i]!][section];
     if (nodes) for (let j = 0; j < nodes.length; j++) out.push(nodes[j]!);
   }
   return out;
@@ -275,7 +278,8 @@ function operationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, 
   if (!memo) OPERATION_BASES.set(spec, (memo = new Map()));
   const kept = memo.get(r);
   if (kept) {
-    for (const [name, schema] of kept.added) schemas[name] = schema;
+    const added = kept.added;
+    for (let i = 0; i < added.length; i++) schemas[added[i]![0]] = added[i]![1];
     return kept.op;
   }
   const added: [string, unknown][] = [];
@@ -329,10 +333,11 @@ function buildOperationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<str
   return op as unknown as Omit<ApimOperation, 'policy'>;
 }
 
-function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<Concern>>, schemas: Record<string, unknown>): ApimOperation {
-  const inbound = pick(f, 'inbound', hoisted.inbound, false);
-  const backend = pick(f, 'backend', hoisted.backend, false);
-  const outbound = pick(f, 'outbound', hoisted.outbound, false);
+/** The operation with its own policy: the nodes of the concerns `own` (those not hoisted into the API policy). */
+function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, own: Record<Section, Concern[]>, schemas: Record<string, unknown>): ApimOperation {
+  const inbound = pick(f, 'inbound', own.inbound);
+  const backend = pick(f, 'backend', own.backend);
+  const outbound = pick(f, 'outbound', own.outbound);
   const base = operationBase(spec, r, schemas);
   if (!(inbound.length || backend.length || outbound.length)) return base;
   // Canonical as built (canonical.ts): the base is, and the policy goes in its sorted place.
@@ -405,16 +410,18 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
   }
   const all = routeFragments(spec, ctx);
   const hoisted = hoistable(all);
+  const inApi = concernsOf(hoisted, true);
   const sample = all[0];
   const apiPolicy = policyDocument({
-    inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', hoisted.inbound, true) : [])],
-    backend: sample ? pick(sample, 'backend', hoisted.backend, true) : [],
-    outbound: [...(sample ? pick(sample, 'outbound', hoisted.outbound, true) : []), ...accessLogTrace(spec, ctx.stage, 'outbound')],
+    inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', inApi.inbound) : [])],
+    backend: sample ? pick(sample, 'backend', inApi.backend) : [],
+    outbound: [...(sample ? pick(sample, 'outbound', inApi.outbound) : []), ...accessLogTrace(spec, ctx.stage, 'outbound')],
     // The contract sets the status first, so the access-log trace records what the caller gets.
     onError: onErrorSection(spec, accessLogTrace(spec, ctx.stage, 'on-error')),
   });
   const schemas: Record<string, unknown> = {};
-  const operations = spec.routes.map((r, i) => operation(spec, r, all[i]!, hoisted, schemas));
+  const own = concernsOf(hoisted, false);
+  const operations = spec.routes.map((r, i) => operation(spec, r, all[i]!, own, schemas));
   const backends = planBackends(spec, ctx);
   const products = planProducts(spec, ctx);
   const subscriptions = planSubscriptions(spec, ctx);
