@@ -135,12 +135,30 @@ function requiresSubscription(spec: GatewaySpec): boolean {
  * the second stage reuses the first one's nodes (nodes are never changed once built). Auth is
  * stage-independent unless a custom authorizer is involved (its named values and callout carry
  * stage names); validation reads the route alone. Specs are not changed once normalized.
+ * Transforms read the stage only through its variables, and caching only through externalCache
+ * (neither adds warnings, problems or named values): a stage whose key (`stageKeys`) is the one
+ * the kept fragment was made under takes it (every stage of the bench's gateway: no variables).
  */
 const STAGE_FREE = new WeakMap<GatewaySpec, Map<RouteSpec, StageFree>>();
 /** A route's stage-free fragments; auth undefined when a custom authorizer makes it stage-dependent. */
 interface StageFree {
   readonly auth: Fragment | undefined;
   readonly validation: Fragment;
+  /** The transform fragment, made under the stage variables `transformKey` names. */
+  transform: Fragment;
+  transformKey: string;
+  /** The cache fragment, made under the externalCache `cacheKey` names. */
+  cache: Fragment;
+  cacheKey: string;
+}
+
+/** What the kept transform and cache fragments depend on of a stage, as text (made once per compile). */
+function stageKeys(ctx: EmitContext): { transform: string; cache: string } {
+  const vars = ctx.stageVars;
+  const names = Object.keys(vars).sort();
+  let transform = '';
+  for (const n of names) transform += JSON.stringify(n) + ':' + JSON.stringify(vars[n]) + ',';
+  return { transform, cache: ctx.externalCache ? 'external' : 'internal' };
 }
 const usesCustomAuth = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' && r.auth.some((alt) => alt.some((n) => spec.authorizers[n].type === 'custom'));
 
@@ -148,23 +166,26 @@ const usesCustomAuth = (spec: GatewaySpec, r: RouteSpec) => r.auth !== 'none' &&
 function routeFragments(spec: GatewaySpec, ctx: EmitContext): RouteFragments[] {
   let memo = STAGE_FREE.get(spec);
   if (!memo) STAGE_FREE.set(spec, (memo = new Map()));
+  const keys = stageKeys(ctx);
   const out: RouteFragments[] = new Array(spec.routes.length);
   for (let i = 0; i < spec.routes.length; i++) {
     const r = spec.routes[i]!;
     // The emitters run in pipeline order (their warnings and problems come in that order).
-    let kept = memo.get(r);
+    const kept = memo.get(r);
     let auth = kept?.auth;
     if (!auth) auth = emitAuth(r, ctx);
-    if (!kept) memo.set(r, (kept = { auth: usesCustomAuth(spec, r) ? undefined : auth, validation: emitValidation(r, ctx) }));
-    out[i] = {
-      auth,
-      validation: kept.validation,
-      limits: emitLimits(r, ctx),
-      cache: emitCache(r, ctx),
-      transform: emitTransform(r, ctx),
-      llm: emitLlm(r, ctx),
-      backend: emitBackend(r, ctx),
-    };
+    const validation = kept ? kept.validation : emitValidation(r, ctx);
+    const limits = emitLimits(r, ctx);
+    const cache = kept && kept.cacheKey === keys.cache ? kept.cache : emitCache(r, ctx);
+    const transform = kept && kept.transformKey === keys.transform ? kept.transform : emitTransform(r, ctx);
+    if (!kept) memo.set(r, { auth: usesCustomAuth(spec, r) ? undefined : auth, validation, transform, transformKey: keys.transform, cache, cacheKey: keys.cache });
+    else {
+      kept.cache = cache;
+      kept.cacheKey = keys.cache;
+      kept.transform = transform;
+      kept.transformKey = keys.transform;
+    }
+    out[i] = { auth, validation, limits, cache, transform, llm: emitLlm(r, ctx), backend: emitBackend(r, ctx) };
   }
   return out;
 }
@@ -203,14 +224,17 @@ function hoistable(all: RouteFragments[]): Record<Section, Set<Concern>> {
   return out;
 }
 
-/** The section's nodes of the concerns hoisted (want) or not, in pipeline order. Loops: once per route, section and stage. */
-function pick(f: RouteFragments, section: Section, hoisted: Set<Concern>, want: boolean): XNode[] {
+/** Per section, the concerns hoisted (want) or not, in pipeline order: decided once per compile, not per route. */
+function concernsOf(hoisted: Record<Section, Set<Concern>>, want: boolean): Record<Section, Concern[]> {
+  const of = (section: Section) => SECTIONS[section].filter((c) => hoisted[section].has(c) === want);
+  return { inbound: of('inbound'), backend: of('backend'), outbound: of('outbound') };
+}
+
+/** The section's nodes of these concerns, in their order. Loops: once per route, section and stage. */
+function pick(f: RouteFragments, section: Section, concerns: readonly Concern[]): XNode[] {
   const out: XNode[] = [];
-  const concerns = SECTIONS[section];
   for (let i = 0; i < concerns.length; i++) {
-    const c = concerns[i]!;
-    if (hoisted.has(c) !== want) continue;
-    const nodes = f[c][section];
+    const nodes = f[concerns[i]!][section];
     if (nodes) for (let j = 0; j < nodes.length; j++) out.push(nodes[j]!);
   }
   return out;
@@ -254,7 +278,8 @@ function operationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<string, 
   if (!memo) OPERATION_BASES.set(spec, (memo = new Map()));
   const kept = memo.get(r);
   if (kept) {
-    for (const [name, schema] of kept.added) schemas[name] = schema;
+    const added = kept.added;
+    for (let i = 0; i < added.length; i++) schemas[added[i]![0]] = added[i]![1];
     return kept.op;
   }
   const added: [string, unknown][] = [];
@@ -308,10 +333,11 @@ function buildOperationBase(spec: GatewaySpec, r: RouteSpec, schemas: Record<str
   return op as unknown as Omit<ApimOperation, 'policy'>;
 }
 
-function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, hoisted: Record<Section, Set<Concern>>, schemas: Record<string, unknown>): ApimOperation {
-  const inbound = pick(f, 'inbound', hoisted.inbound, false);
-  const backend = pick(f, 'backend', hoisted.backend, false);
-  const outbound = pick(f, 'outbound', hoisted.outbound, false);
+/** The operation with its own policy: the nodes of the concerns `own` (those not hoisted into the API policy). */
+function operation(spec: GatewaySpec, r: RouteSpec, f: RouteFragments, own: Record<Section, Concern[]>, schemas: Record<string, unknown>): ApimOperation {
+  const inbound = pick(f, 'inbound', own.inbound);
+  const backend = pick(f, 'backend', own.backend);
+  const outbound = pick(f, 'outbound', own.outbound);
   const base = operationBase(spec, r, schemas);
   if (!(inbound.length || backend.length || outbound.length)) return base;
   // Canonical as built (canonical.ts): the base is, and the policy goes in its sorted place.
@@ -384,16 +410,18 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
   }
   const all = routeFragments(spec, ctx);
   const hoisted = hoistable(all);
+  const inApi = concernsOf(hoisted, true);
   const sample = all[0];
   const apiPolicy = policyDocument({
-    inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', hoisted.inbound, true) : [])],
-    backend: sample ? pick(sample, 'backend', hoisted.backend, true) : [],
-    outbound: [...(sample ? pick(sample, 'outbound', hoisted.outbound, true) : []), ...accessLogTrace(spec, ctx.stage, 'outbound')],
+    inbound: [...gatewayInbound(spec, ctx), ...(sample ? pick(sample, 'inbound', inApi.inbound) : [])],
+    backend: sample ? pick(sample, 'backend', inApi.backend) : [],
+    outbound: [...(sample ? pick(sample, 'outbound', inApi.outbound) : []), ...accessLogTrace(spec, ctx.stage, 'outbound')],
     // The contract sets the status first, so the access-log trace records what the caller gets.
     onError: onErrorSection(spec, accessLogTrace(spec, ctx.stage, 'on-error')),
   });
   const schemas: Record<string, unknown> = {};
-  const operations = spec.routes.map((r, i) => operation(spec, r, all[i]!, hoisted, schemas));
+  const own = concernsOf(hoisted, false);
+  const operations = spec.routes.map((r, i) => operation(spec, r, all[i]!, own, schemas));
   const backends = planBackends(spec, ctx);
   const products = planProducts(spec, ctx);
   const subscriptions = planSubscriptions(spec, ctx);

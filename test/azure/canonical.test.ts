@@ -96,6 +96,24 @@ describe('what a compile keeps per spec stays with that spec', () => {
     expect(prod!.operations.some((o) => o.policy?.includes('scale-dev-'))).toBe(false);
   });
 
+  it('kept transform and cache fragments are taken only by a stage with the same variables and externalCache', () => {
+    const input = generateGateway(6) as Record<string, any>;
+    // Routes 4 and 5 set a header from a path parameter; route 4 also sets one from a stage variable.
+    input.routes[4].transform = { request: { setHeaders: { 'x-item': '${path.itemId}', 'x-env': '${stage.env}' } } };
+    input.stages = { dev: { variables: { env: 'development' } }, test: { variables: { env: 'testing' } }, prod: { variables: { env: 'production' } }, qa: { variables: { env: 'development' } } };
+    const spec = toGatewaySpec(input);
+    // Stages and options in an order that takes and replaces kept fragments both ways.
+    const runs: [string, boolean][] = [['dev', false], ['prod', false], ['qa', false], ['test', true], ['dev', true], ['prod', false], ['dev', false]];
+    for (const [stage, externalCache] of runs) {
+      const plan = compileAzure(spec, { stage, externalCache });
+      const alone = compileAzure(toGatewaySpec(structuredClone(input)), { stage, externalCache });
+      expect(JSON.stringify(plan)).toBe(JSON.stringify(alone));
+      const env = { dev: 'development', qa: 'development', prod: 'production', test: 'testing' }[stage]!;
+      expect(plan.operations[4]!.policy).toContain(`<value>@("${env}")</value>`);
+      expect(plan.operations[0]!.policy).toContain(`caching-type="${externalCache ? 'external' : 'internal'}"`);
+    }
+  });
+
   it('cache nodes shared by routes (emit/cache.ts) differ where the routes\' keys and durations do', () => {
     const [dev] = plans(toGatewaySpec(generateGateway(10)))!;
     // r0: GET, API key, 30 s; r4: GET, JWT, 150 s (bench/gen-spec.ts).

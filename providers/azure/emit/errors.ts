@@ -19,10 +19,24 @@ import { corsOnError, corsResponseHeaders } from './cors';
 
 const REQUEST_ID = '\u0000';
 
+/**
+ * The expressions below read the error contract alone (constants): each is made once per process,
+ * not once per compile (the on-error ones were a sixth of compiling a one-route spec).
+ */
+const once = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
+const bodyExprs = new Map<ErrorCode, string>();
+
 /** A C# expression: the contract's body for `code` with this request's id. */
 function bodyExpr(code: ErrorCode): string {
-  const [before, after] = errorBodyTemplate(code, REQUEST_ID).split(REQUEST_ID);
-  return `@(${csString(before!)} + context.RequestId.ToString() + ${csString(after!)})`;
+  let expr = bodyExprs.get(code);
+  if (expr === undefined) {
+    const [before, after] = errorBodyTemplate(code, REQUEST_ID).split(REQUEST_ID);
+    bodyExprs.set(code, (expr = `@(${csString(before!)} + context.RequestId.ToString() + ${csString(after!)})`));
+  }
+  return expr;
 }
 
 const REASON_PHRASE: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
@@ -78,7 +92,7 @@ const CODE_VARIABLE = 'anygate-error-code';
  * The C# that names the error: APIM's documented Reasons first, then the status it set. Every
  * branch yields a code of the contract (the table below is the one place the mapping lives).
  */
-function codeExpr(): string {
+const codeExpr = once((): string => {
   const reasons: [string, ErrorCode][] = [
     ['RateLimitExceeded', 'rate_limited'],
     ['QuotaExceeded', 'quota_exceeded'],
@@ -97,16 +111,16 @@ function codeExpr(): string {
     `return status < 500 ? "bad_request" : "internal_error";`,
   ];
   return `@{ ${lines.join(' ')} }`;
-}
+});
 
 /** The status of the code in `CODE_VARIABLE`, as a C# expression. */
-function statusExpr(): string {
+const statusExpr = once((): string => {
   const pairs = (Object.keys(ERROR_CONTRACT) as ErrorCode[]).map((c) => `code == ${csString(c)} ? ${ERROR_CONTRACT[c].status}`);
   return `@{ var code = (string)context.Variables[${csString(CODE_VARIABLE)}]; return ${pairs.join(' : ')} : 500; }`;
-}
+});
 
 /** The body of the code in `CODE_VARIABLE`, as a C# expression (each code's body from the one template). */
-function onErrorBodyExpr(): string {
+const onErrorBodyExpr = once((): string => {
   const body = (c: ErrorCode) => {
     const [before, after] = errorBodyTemplate(c, REQUEST_ID).split(REQUEST_ID);
     return `${csString(before!)} + id + ${csString(after!)}`;
@@ -115,7 +129,7 @@ function onErrorBodyExpr(): string {
   const codes = [...(Object.keys(ERROR_CONTRACT) as ErrorCode[]).filter((c) => c !== 'internal_error'), 'internal_error' as const];
   const chain = codes.slice(0, -1).map((c) => `code == ${csString(c)} ? ${body(c)} : `).join('') + body(codes[codes.length - 1]!);
   return `@{ var code = (string)context.Variables[${csString(CODE_VARIABLE)}]; var id = context.RequestId.ToString(); return ${chain}; }`;
-}
+});
 
 /**
  * The API's on-error section. `set-body` is not allowed in on-error (only set-status, set-header,
@@ -127,18 +141,21 @@ function onErrorBodyExpr(): string {
  */
 export function onErrorSection(spec: GatewaySpec, trace: XNode[]): XNode[] {
   if (spec.errors === 'native') return [...corsOnError(spec.cors), ...trace];
+  const fixed = onErrorNodes();
   return [
-    el('set-variable', { name: CODE_VARIABLE, value: codeExpr() }),
-    el('set-status', { code: statusExpr(), reason: 'Error' }),
+    fixed.setCode,
+    fixed.setStatus,
     ...trace,
-    el(
-      'return-response',
-      {},
-      // The status the set-status above gave context.Response.
-      el('set-status', { code: '@(context.Response.StatusCode)', reason: 'Error' }),
-      el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json')),
-      ...corsResponseHeaders(spec.cors),
-      el('set-body', {}, onErrorBodyExpr()),
-    ),
+    el('return-response', {}, fixed.answerStatus, fixed.contentType, ...corsResponseHeaders(spec.cors), fixed.body),
   ];
 }
+
+/** The on-error nodes that read nothing of the spec: one shared node each (their text, some kilobytes of escaped C#, written once). */
+const onErrorNodes = once(() => ({
+  setCode: shared(el('set-variable', { name: CODE_VARIABLE, value: codeExpr() })),
+  setStatus: shared(el('set-status', { code: statusExpr(), reason: 'Error' })),
+  // The status the set-status above gave context.Response.
+  answerStatus: shared(el('set-status', { code: '@(context.Response.StatusCode)', reason: 'Error' })),
+  contentType: shared(el('set-header', { name: 'Content-Type', 'exists-action': 'override' }, el('value', {}, 'application/json'))),
+  body: shared(el('set-body', {}, onErrorBodyExpr())),
+}));
