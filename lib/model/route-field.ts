@@ -1,9 +1,10 @@
 /**
  * Route fields that bring their own rules. A field's module registers its schema with
- * `routeField(schema, { normalize, check })`; schema.ts puts the schema on `Route`, and that is
- * all: normalization (normalize.ts), validation (validate.ts) and the `RouteSpec` type
- * (types.ts) find the field through `Route.shape`, so a new route feature touches schema.ts and
- * its own module, not the three shared files.
+ * `routeField(schema, { normalize, check })`; schema.ts puts the schema on `Route`:
+ * normalization (normalize.ts) and validation (validate.ts) find the field through `Route.shape`,
+ * so a new route feature does not touch them. The `RouteSpec` type takes the field's normalized
+ * type from types.ts `RouteFieldSpecsDeclared`, one line there, which the build checks against
+ * `RouteFieldSpecs<typeof Route.shape>` (a field registered and not declared fails the build).
  */
 import type { z } from 'zod';
 import type { SpecIssue } from './errors';

@@ -186,8 +186,8 @@ export interface RouteFieldSpecsDeclared {
 }
 
 /**
- * One route. Fields whose module registers rules (lib/model/route-field.ts) come from `Route`'s
- * shape through RouteFieldSpecs; the others are listed here.
+ * One route. Fields whose module registers rules (lib/model/route-field.ts) come from
+ * RouteFieldSpecsDeclared (checked against `Route`'s shape); the others are listed here.
  */
 export interface RouteSpec extends RouteFieldSpecsDeclared {
   readonly id: string;
