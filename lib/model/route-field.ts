@@ -1,9 +1,10 @@
 /**
  * Route fields that bring their own rules. A field's module registers its schema with
- * `routeField(schema, { normalize, check })`; schema.ts puts the schema on `Route`, and that is
- * all: normalization (normalize.ts), validation (validate.ts) and the `RouteSpec` type
- * (types.ts) find the field through `Route.shape`, so a new route feature touches schema.ts and
- * its own module, not the three shared files.
+ * `routeField(schema, { normalize, check })`; schema.ts puts the schema on `Route`:
+ * normalization (normalize.ts) and validation (validate.ts) find the field through `Route.shape`,
+ * so a new route feature does not touch them. The `RouteSpec` type takes the field's normalized
+ * type from types.ts `RouteFieldSpecsDeclared`, one line there, which the build checks against
+ * `RouteFieldSpecs<typeof Route.shape>` (a field registered and not declared fails the build).
  */
 import type { z } from 'zod';
 import type { SpecIssue } from './errors';
@@ -28,21 +29,32 @@ export interface RouteFieldRules<I, O> {
 
 /** Type-only mark carrying a field's normalized type, read by `RouteFieldSpecs`. */
 declare const SPEC: unique symbol;
-export type RouteFieldSchema<S extends z.ZodType, O> = S & { readonly [SPEC]?: O };
+export type RouteFieldSchema<S extends Schema, O> = S & { readonly [SPEC]?: O };
 
-const RULES = new WeakMap<z.ZodType, RouteFieldRules<unknown, unknown>>();
+/**
+ * What `routeField` needs of a zod schema: its output type. Not `z.ZodType` (nor, below, for the
+ * schemas looked up): relating a concrete schema to zod's generic class makes TypeScript compare
+ * the two classes member by member, about 30,000 types, paid again by every program that reads
+ * these declarations and relates one schema (test/model/route-field.test.ts was a sixth of the
+ * tests' type check; docs/performance.md, "Round 3, eighth pass").
+ */
+interface Schema {
+  readonly _zod: { readonly output: unknown };
+}
+
+const RULES = new WeakMap<object, RouteFieldRules<unknown, unknown>>();
 
 /** Registers a route field's rules on its schema; put the returned schema on `Route`. */
-export function routeField<S extends z.ZodType, O>(schema: S, rules: RouteFieldRules<z.output<S>, O>): RouteFieldSchema<S, O> {
+export function routeField<S extends Schema, O>(schema: S, rules: RouteFieldRules<z.output<S>, O>): RouteFieldSchema<S, O> {
   RULES.set(schema, rules as RouteFieldRules<unknown, unknown>);
   return schema as RouteFieldSchema<S, O>;
 }
 
 /** The rules of a field of `Route.shape` (optional or not), if its module registered any. */
-export function routeFieldRules(field: z.ZodType): RouteFieldRules<unknown, unknown> | undefined {
-  let s: z.ZodType | undefined = field;
+export function routeFieldRules(field: object): RouteFieldRules<unknown, unknown> | undefined {
+  let s: object | undefined = field;
   // Unwrap .optional() (and .meta(), which keeps the wrapper's inner type) down to the registered schema.
-  while (s && !RULES.has(s)) s = (s as { _zod?: { def?: { innerType?: z.ZodType } } })._zod?.def?.innerType;
+  while (s && !RULES.has(s)) s = (s as { _zod?: { def?: { innerType?: object } } })._zod?.def?.innerType;
   return s && RULES.get(s);
 }
 
@@ -51,10 +63,10 @@ export function routeFieldRules(field: z.ZodType): RouteFieldRules<unknown, unkn
  * validation ask for every route (unwrapping each of the shape's fields per route was a share of
  * loading a 2,000-route spec). Shapes are not changed once built.
  */
-const REGISTERED = new WeakMap<Record<string, z.ZodType>, readonly { key: string; rules: RouteFieldRules<unknown, unknown> }[]>();
+const REGISTERED = new WeakMap<Record<string, object>, readonly { key: string; rules: RouteFieldRules<unknown, unknown> }[]>();
 
 /** Every registered field a route input sets, with its rules. */
-export function routeFieldsOf(shape: Record<string, z.ZodType>, route: Record<string, unknown>): { key: string; value: unknown; rules: RouteFieldRules<unknown, unknown> }[] {
+export function routeFieldsOf(shape: Record<string, object>, route: Record<string, unknown>): { key: string; value: unknown; rules: RouteFieldRules<unknown, unknown> }[] {
   let fields = REGISTERED.get(shape);
   if (!fields) {
     const found: { key: string; rules: RouteFieldRules<unknown, unknown> }[] = [];

@@ -29,16 +29,46 @@ export type { LlmBackendSpec, LlmGuardsSpec, PiiGuardSpec, PromptSafetyGuardSpec
 export type { McpAnnotationsSpec, McpServerSpec, McpToolSpec } from './mcp';
 import type { ObjectiveSpec } from './objectives';
 import type { RouteFieldSpecs } from './route-field';
+import type { RetrySpec } from './retry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
 /** Standard methods, in the canonical order used for sorting. ANY sorts first. */
 export const METHOD_ORDER: readonly HttpMethod[] = ['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-export type RateLimitSpec = Required<z.output<typeof RateLimit>>;
-export type QuotaSpec = z.output<typeof Quota>;
-export type TransformSpec = z.output<typeof Transform>;
-export type RequestValidationSpec = z.output<typeof RequestValidation>;
+/** schema.ts RateLimit, burst settled. */
+export interface RateLimitSpec {
+  requestsPerSecond: number;
+  burst: number;
+}
+/** schema.ts Quota. */
+export interface QuotaSpec {
+  limit: number;
+  period: 'day' | 'week' | 'month';
+}
+/** schema.ts Transform, as written. */
+export interface TransformSpec {
+  request?: {
+    setHeaders?: Record<string, string>;
+    removeHeaders?: string[];
+    setQuery?: Record<string, string>;
+    removeQuery?: string[];
+    rewritePath?: string;
+    body?: unknown;
+  };
+  response?: {
+    setHeaders?: Record<string, string>;
+    removeHeaders?: string[];
+    redact?: string[];
+  };
+}
+/** schema.ts RequestValidation, as written. */
+export interface RequestValidationSpec {
+  requiredQuery?: string[];
+  requiredHeaders?: string[];
+  bodySchema?: Record<string, unknown>;
+  contract?: boolean | { parameters?: boolean; body?: boolean };
+}
 
 export interface CachePolicySpec {
   readonly ttlSeconds: number;
@@ -53,7 +83,14 @@ export interface CachePolicySpec {
  */
 export type AuthRequirement = 'none' | string[][];
 
-export type HttpBackendSpec = Omit<z.output<typeof HttpBackend>, 'timeoutMs'> & { readonly timeoutMs: number };
+/** schema.ts HttpBackend, timeout settled. */
+export interface HttpBackendSpec {
+  type: 'http';
+  url?: string;
+  targets?: { url: string; weight: number }[];
+  circuitBreaker?: { failures: number; intervalSeconds: number; tripSeconds: number };
+  readonly timeoutMs: number;
+}
 export interface FunctionBackendSpec {
   readonly type: 'function';
   readonly binding: string;
@@ -67,17 +104,20 @@ export interface MockBackendSpec {
 }
 export type BackendSpec = HttpBackendSpec | FunctionBackendSpec | MockBackendSpec | LlmBackendSpec;
 
-export type JwtAuthorizerSpec = Omit<
-  z.output<typeof JwtAuthorizer>,
-  'algorithms' | 'requiredClaims' | 'scopeClaim' | 'header' | 'clockSkewSeconds' | 'resultTtlSeconds'
-> & {
+/** schema.ts JwtAuthorizer, defaults applied. */
+export interface JwtAuthorizerSpec {
+  type: 'jwt';
+  issuer: string;
+  audiences: string[];
+  jwksUri?: string;
+  typ?: string;
   readonly algorithms: string[];
   readonly requiredClaims: Record<string, string>;
   readonly scopeClaim: string;
   readonly header: string;
   readonly clockSkewSeconds: number;
   readonly resultTtlSeconds: number;
-};
+}
 export interface ApiKeyAuthorizerSpec {
   readonly type: 'apiKey';
   readonly in: 'header' | 'query';
@@ -85,13 +125,21 @@ export interface ApiKeyAuthorizerSpec {
   /** The auth scheme the key follows in its header (`Bearer`). @default - the whole value is the key */
   readonly scheme?: string;
 }
-export type CustomAuthorizerSpec = Omit<z.output<typeof CustomAuthorizer>, 'header' | 'resultTtlSeconds'> & {
+/** schema.ts CustomAuthorizer, defaults applied. */
+export interface CustomAuthorizerSpec {
+  type: 'custom';
+  binding: string;
   readonly header: string;
   readonly resultTtlSeconds: number;
-};
+}
 export type AuthorizerSpec = JwtAuthorizerSpec | ApiKeyAuthorizerSpec | CustomAuthorizerSpec;
 
-export type PlanSpec = Omit<z.output<typeof Plan>, 'rateLimit'> & { readonly rateLimit?: RateLimitSpec };
+/** schema.ts Plan, its rate limit's burst settled. */
+export interface PlanSpec {
+  description?: string;
+  quota?: QuotaSpec;
+  readonly rateLimit?: RateLimitSpec;
+}
 
 /** API revisions: `list` ascending by number, `current` among them. */
 export interface RevisionsSpec {
@@ -129,10 +177,19 @@ export interface RouteTemplates {
 }
 
 /**
- * One route. Fields whose module registers rules (lib/model/route-field.ts) come from `Route`'s
- * shape through RouteFieldSpecs; the others are listed here.
+ * The normalized form of every route field whose module registers rules (lib/model/route-field.ts),
+ * each optional: what `RouteFieldSpecs<typeof Route.shape>` infers, declared (see "Declared, and
+ * checked against the schema" below).
  */
-export interface RouteSpec extends RouteFieldSpecs<typeof Route.shape> {
+export interface RouteFieldSpecsDeclared {
+  readonly retry?: RetrySpec;
+}
+
+/**
+ * One route. Fields whose module registers rules (lib/model/route-field.ts) come from
+ * RouteFieldSpecsDeclared (checked against `Route`'s shape); the others are listed here.
+ */
+export interface RouteSpec extends RouteFieldSpecsDeclared {
   readonly id: string;
   readonly method: HttpMethod;
   /** Path template relative to basePath. */
@@ -226,7 +283,15 @@ export interface StageSpec {
   readonly tracing: boolean;
 }
 
-export type CorsSpec = Required<Omit<z.output<typeof Cors>, 'allowMethods'>> & { readonly allowMethods: HttpMethod[] };
+/** schema.ts Cors, defaults applied. */
+export interface CorsSpec {
+  allowOrigins: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  allowCredentials: boolean;
+  maxAgeSeconds: number;
+  readonly allowMethods: HttpMethod[];
+}
 
 export interface IpRulesSpec {
   readonly allow: string[];
@@ -321,3 +386,30 @@ export interface KubernetesSpecOptions {
 
 export { MODEL_DEFAULTS } from './defaults';
 export type { DomainSpec, MtlsSpec } from './domains';
+
+/*
+ * Declared, and checked against the schema. The types above that restate what zod infers from
+ * schema.ts (and RouteFieldSpecsDeclared, what RouteFieldSpecs infers from Route's shape) are
+ * written out so that a program reading these declarations (every test file, through dist/'s
+ * .d.ts; a user's project) does not infer them from the zod schema's types again: that inference
+ * was most of the tests' type check (docs/performance.md, "Round 3, eighth pass"). The build
+ * checks each one here: a field added to the schema and not to its type here (or the other way
+ * round) fails the build on the line naming it. Each must be the same type (TypeScript's identity
+ * check, which is deep: an optional field only one side has, at any depth, fails it; assignability
+ * both ways would not), intersections flattened to one object type first.
+ */
+type Flat<T> = { [K in keyof T]: T[K] };
+type Same<A, B> = (<T>() => T extends Flat<A> ? 1 : 2) extends <T>() => T extends Flat<B> ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+type SchemaAgreement = [
+  Holds<Same<RateLimitSpec, Required<z.output<typeof RateLimit>>>>,
+  Holds<Same<QuotaSpec, z.output<typeof Quota>>>,
+  Holds<Same<TransformSpec, z.output<typeof Transform>>>,
+  Holds<Same<RequestValidationSpec, z.output<typeof RequestValidation>>>,
+  Holds<Same<HttpBackendSpec, Omit<z.output<typeof HttpBackend>, 'timeoutMs'> & { readonly timeoutMs: number }>>,
+  Holds<Same<JwtAuthorizerSpec, Omit<z.output<typeof JwtAuthorizer>, 'algorithms' | 'requiredClaims' | 'scopeClaim' | 'header' | 'clockSkewSeconds' | 'resultTtlSeconds'> & Pick<JwtAuthorizerSpec, 'algorithms' | 'requiredClaims' | 'scopeClaim' | 'header' | 'clockSkewSeconds' | 'resultTtlSeconds'>>>,
+  Holds<Same<CustomAuthorizerSpec, Omit<z.output<typeof CustomAuthorizer>, 'header' | 'resultTtlSeconds'> & { readonly header: string; readonly resultTtlSeconds: number }>>,
+  Holds<Same<PlanSpec, Omit<z.output<typeof Plan>, 'rateLimit'> & { readonly rateLimit?: RateLimitSpec }>>,
+  Holds<Same<CorsSpec, Required<Omit<z.output<typeof Cors>, 'allowMethods'>> & { readonly allowMethods: HttpMethod[] }>>,
+  Holds<Same<RouteFieldSpecsDeclared, RouteFieldSpecs<typeof Route.shape>>>,
+];

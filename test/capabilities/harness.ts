@@ -12,29 +12,57 @@ import { compileAws } from '../../providers/aws/compile';
 import { compileAzure } from '../../providers/azure/compile';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
 
-/** Each compile runs once per spec and options: the report and synth share the outcome. */
-function memo(compile: (spec: GatewaySpec, o: SupportOptions) => unknown): Compile {
-  let last: { spec: GatewaySpec; key: string; error?: unknown } | undefined;
-  return (spec, o) => {
+/**
+ * Each compile runs once per spec and options: the report and synth share the outcome, and so does
+ * the corpus synthesis (../openapi/corpus.ts `synthesizeAll`, through `compiled`), which compiles
+ * each corpus document for AWS with the options its portability check (./documents.ts) uses.
+ * Outcomes are kept per spec object (a WeakMap: a fuzzed spec's go with it); a compiled value only
+ * from a `compiled` call until the compile check reads it.
+ */
+type Outcome = { value?: unknown; error?: unknown };
+function memo(compile: (spec: GatewaySpec, o: SupportOptions) => unknown): (spec: GatewaySpec, o: SupportOptions, keep: boolean) => Outcome {
+  const bySpec = new WeakMap<GatewaySpec, Map<string, Outcome>>();
+  return (spec, o, keep) => {
     const key = JSON.stringify(o);
-    if (last?.spec !== spec || last.key !== key) {
-      last = { spec, key };
-      try {
-        compile(spec, o);
-      } catch (e) {
-        last.error = e;
-      }
+    let outcomes = bySpec.get(spec);
+    if (!outcomes) bySpec.set(spec, (outcomes = new Map()));
+    const known = outcomes.get(key);
+    if (known && (!keep || 'value' in known || 'error' in known)) {
+      if (!keep && 'value' in known) outcomes.set(key, {}); // read once: the plan is not kept
+      return known;
     }
-    if (last.error) throw last.error;
+    let out: Outcome;
+    try {
+      const value = compile(spec, o);
+      out = keep ? { value } : {};
+    } catch (e) {
+      out = { error: e };
+    }
+    outcomes.set(key, out);
+    return out;
   };
 }
 
-const COMPILERS: Record<Target, Compile> = {
+const OUTCOMES: Record<Target, ReturnType<typeof memo>> = {
   aws: memo((spec, o) => compileAws(spec, { ...o.aws, stages: o.aws?.stages && [...o.aws.stages] })),
   azure: memo((spec, o) => compileAzure(spec, { sku: o.azureSku, ...o.azure })),
   apigee: memo((spec, o) => compileApigee(spec, { environmentType: o.apigeeEnvironmentType })),
   kubernetes: memo((spec, o) => compileKubernetes(spec, o.kubernetes)),
 };
+
+/** What `target`'s compiler returns for `spec` with `options` (or throws what it threw), compiled once per spec and options. */
+export function compiled(target: Target, spec: GatewaySpec, options: SupportOptions): unknown {
+  const out = OUTCOMES[target](spec, options, true);
+  if ('error' in out) throw out.error;
+  return out.value;
+}
+
+/** The compile check the report and synth run: throws what the compiler threw. */
+const check = (target: Target): Compile => (spec, o) => {
+  const out = OUTCOMES[target](spec, o, false);
+  if ('error' in out) throw out.error;
+};
+const COMPILERS: Record<Target, Compile> = { aws: check('aws'), azure: check('azure'), apigee: check('apigee'), kubernetes: check('kubernetes') };
 
 export type DrawnOptions = { cacheClusterSize?: string; externalCache: boolean; azureSku: AzureSku; apigeeEnvironmentType: ApigeeEnvironmentType };
 
