@@ -7,9 +7,9 @@
  * Schemas come back in the model's OpenAPI 3.1 form through the OpenAPI importer's reader
  * (lib/openapi/contract.ts: `nullable` is a `null` type again).
  *
- * What the output does not hold is not invented: summaries, parameter descriptions and the
- * request body's description are not in anygate's (a parameter's `description`, where an export
- * has one, is read back). A representation naming a type the API schema does
+ * What the output does not hold is not invented: summaries and the request body's description
+ * are not in anygate's. A parameter's `description` (anygate writes the contract's; an export may
+ * hold one) is read back. A representation naming a type the API schema does
  * not hold (or another schema) leaves that operation's contract out, reported lost.
  */
 import { ContractReader } from '../openapi/contract';

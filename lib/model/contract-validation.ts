@@ -39,6 +39,8 @@ export interface ParameterCheck {
   readonly required: boolean;
   /** The parameter's schema as written (OpenAPI 3.1); undefined when it declares none. */
   readonly schema?: Obj | boolean;
+  /** The declaration's description, for targets that publish it. @default - none */
+  readonly description?: string;
   /** Spec path of the declaration (`routes[id=x].contract.parameters[0]`, or the route's path). */
   readonly where: string;
 }
@@ -86,7 +88,8 @@ export function contractChecks(components: ComponentsSpec | undefined, route: Ro
       const location = r.in as ParameterLocation;
       const name = location === 'path' ? r.name.replace(/\+$/, '') : r.name;
       const schema = r.schema as Obj | boolean | undefined;
-      parameters.push({ in: location, name, required: location === 'path' || r.required === true, ...(schema !== undefined ? { schema } : {}), where });
+      const description = typeof r.description === 'string' && r.description ? r.description : undefined;
+      parameters.push({ in: location, name, required: location === 'path' || r.required === true, ...(schema !== undefined ? { schema } : {}), ...(description ? { description } : {}), where });
     });
   }
   let body: BodyCheck | undefined;

@@ -16,6 +16,8 @@ export type ApimParameter = {
   /** A simple type (string, integer, number, boolean, array, object). */
   readonly type: string;
   readonly required: boolean;
+  /** What the contract says of the parameter (the portal shows it). @default - none */
+  readonly description?: string;
   /** Allowed values (the schema's enum). @default - any */
   readonly values?: string[];
   /** The API schema and type holding a constrained schema. @default - none */
@@ -69,7 +71,7 @@ export function apimContract(spec: GatewaySpec, route: RouteSpec, schemas: Recor
       if (!ref) schemas[typeName] = schema;
       reached.push(p.schema);
     }
-    parameters[p.in].push({ name: p.name, type, required: p.required, ...(values ? { values } : {}), ...(typeName ? { schemaId: SCHEMA_ID, typeName } : {}) });
+    parameters[p.in].push({ name: p.name, type, required: p.required, ...(p.description ? { description: p.description } : {}), ...(values ? { values } : {}), ...(typeName ? { schemaId: SCHEMA_ID, typeName } : {}) });
   }
   const representations: ApimRepresentation[] = [];
   (checks.body?.content ?? []).forEach((m, i) => {
@@ -111,7 +113,8 @@ function declaredParameters(spec: GatewaySpec, route: RouteSpec): ApimContract |
     const type = typed && typeof schema.type === 'string' && SIMPLE.has(schema.type) ? schema.type : 'string';
     const values = typed && Array.isArray(schema.enum) ? schema.enum.filter((x) => x !== null).map(String) : undefined;
     const required = where === 'path' || (p.required === true && !otherValidator);
-    parameters[where].push({ name: where === 'path' ? p.name.replace(/\+$/, '') : p.name, type, required, ...(values?.length ? { values } : {}) });
+    const description = typeof p.description === 'string' && p.description ? p.description : undefined;
+    parameters[where].push({ name: where === 'path' ? p.name.replace(/\+$/, '') : p.name, type, required, ...(description ? { description } : {}), ...(values?.length ? { values } : {}) });
   }
   if (!parameters.path.length && !parameters.query.length && !parameters.header.length) return undefined;
   return { parameters, representations: [], checksParameters: false, checksBody: false, jsonTypes: [] };

@@ -20,7 +20,7 @@ export function importCandidates(plan: { operations: ApimOperation[] }): { impor
 type Json = Record<string, unknown>;
 
 function operationObject(op: ApimOperation): Json {
-  const param = (where: 'path' | 'query' | 'header') => (p: { name: string; required: boolean }) => ({ name: p.name, in: where, required: p.required, schema: { type: 'string' } });
+  const param = (where: 'path' | 'query' | 'header') => (p: { name: string; required: boolean; description?: string }) => ({ name: p.name, in: where, required: p.required, ...(p.description ? { description: p.description } : {}), schema: { type: 'string' } });
   const parameters = [...op.templateParameters.map(param('path')), ...op.queryParameters.map(param('query')), ...op.headers.map(param('header'))];
   return {
     operationId: op.id,

@@ -33,7 +33,7 @@ describe('the Azure contract read back', () => {
   });
 
   it('reads a declared parameter’s description back into the contract, on path, query and header parameters', () => {
-    // anygate's own output carries none (API Management keeps them; an APIOps or ARM export may hold them).
+    // anygate writes the contract's descriptions (examples/contract has some); each is replaced here.
     const list = resources();
     const said = (o: Resource, at: (i: Record<string, any>) => { name: string; description?: string }[]) => at(o.inputs).forEach((p) => (p.description = `what ${p.name} is`));
     said(op(list, 'getPayment'), (i) => i.templateParameters);
@@ -45,7 +45,9 @@ describe('the Azure contract read back', () => {
     expect(byId.listPayments.parameters).toEqual([{ name: 'limit', in: 'query', description: 'what limit is', schema: { type: 'integer' } }]);
     expect(byId.createPayment.parameters).toEqual([{ name: 'Idempotency-Key', in: 'header', required: true, description: 'what Idempotency-Key is', schema: { type: 'string' } }]);
     // Without the descriptions the same parameters come back without one (none is invented).
-    const plain = Object.fromEntries(routes(read(resources())).map((x) => [x.id, x.contract]));
+    const bare = resources();
+    for (const o of bare) for (const at of [o.inputs.templateParameters, o.inputs.request?.queryParameters, o.inputs.request?.headers]) for (const p of at ?? []) delete p.description;
+    const plain = Object.fromEntries(routes(read(bare)).map((x) => [x.id, x.contract]));
     expect(plain.listPayments.parameters).toEqual([{ name: 'limit', in: 'query', schema: { type: 'integer' } }]);
     expect(validateGateway(r.input).errors).toEqual([]);
   });
@@ -54,7 +56,8 @@ describe('the Azure contract read back', () => {
     const list = resources();
     op(list, 'getPayment').inputs.responses[0].representations[0].typeName = 'Missing';
     const r = read(list);
-    expect(routes(r).find((x) => x.id === 'getPayment')!.contract).toBeUndefined();
+    // What is left of getPayment's contract is its path parameter's description.
+    expect(routes(r).find((x) => x.id === 'getPayment')!.contract).toEqual({ parameters: [{ name: 'id', in: 'path', required: true, description: 'The payment id', schema: { type: 'string' } }] });
     expect(routes(r).find((x) => x.id === 'listPayments')!.contract).toBeDefined();
     expect(r.findings.filter((f) => f.status === 'lost' && /\(contract\)$/.test(f.construct))).toEqual([
       expect.objectContaining({ construct: 'operation representations and responses (contract)', reason: expect.stringContaining('names type "Missing"') }),
@@ -85,16 +88,23 @@ describe('the Azure operation parameters and policies read back', () => {
 
   it('reads declared parameters into the contract, typed; path parameters the path implies are not repeated', () => {
     const r = read(resources());
-    expect(routes(r).find((x) => x.id === 'listPayments')!.contract.parameters).toEqual([{ name: 'limit', in: 'query', schema: { type: 'integer' } }]);
-    expect(routes(r).find((x) => x.id === 'createPayment')!.contract.parameters).toEqual([{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } }]);
-    expect(routes(r).find((x) => x.id === 'getPayment')!.contract.parameters).toBeUndefined();
+    expect(routes(r).find((x) => x.id === 'listPayments')!.contract.parameters).toEqual([{ name: 'limit', in: 'query', description: 'At most this many', schema: { type: 'integer' } }]);
+    expect(routes(r).find((x) => x.id === 'createPayment')!.contract.parameters).toEqual([{ name: 'Idempotency-Key', in: 'header', required: true, description: 'Repeats of a key create one payment', schema: { type: 'string' } }]);
+    // The path implies getPayment's id; only its description is said of it.
+    expect(routes(r).find((x) => x.id === 'getPayment')!.contract.parameters).toEqual([{ name: 'id', in: 'path', required: true, description: 'The payment id', schema: { type: 'string' } }]);
     expect(r.findings.filter((f) => /parameter/.test(f.construct)).map((f) => [f.status, f.construct, f.mappedTo])).toEqual(
       expect.arrayContaining([
         ['mapped', 'declared query parameter', 'routes[].contract.parameters'],
         ['mapped', 'declared header parameter', 'routes[].contract.parameters'],
-        ['mapped', 'template parameter', 'the route path'],
+        ['mapped', 'declared path parameter', 'routes[].contract.parameters'],
       ]),
     );
+    // A template parameter with nothing said of it is the path's, not repeated in the contract.
+    const bare = resources();
+    delete op(bare, 'getPayment').inputs.templateParameters[0].description;
+    const b = read(bare);
+    expect(routes(b).find((x) => x.id === 'getPayment')!.contract?.parameters).toBeUndefined();
+    expect(b.findings.filter((f) => /parameter/.test(f.construct)).map((f) => [f.status, f.construct, f.mappedTo])).toEqual(expect.arrayContaining([['mapped', 'template parameter', 'the route path']]));
   });
 
   it('reads a parameter enum as the schema enum, and a parameter naming a type the API schema lacks as lost', () => {

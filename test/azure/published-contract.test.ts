@@ -17,11 +17,11 @@ const contractExample = (): Spec => parse(readFileSync(path.join(__dirname, '../
 const operation = (s: Spec, id: string) => compileAzure(toGatewaySpec(s), { stage: 'prod' }).operations.find((o) => o.id === id)!;
 
 describe('the contract API Management publishes without validation', () => {
-  it('declares the contract’s query and header parameters on the operation, with their types', () => {
-    expect(operation(contractExample(), 'listPayments').queryParameters).toEqual([{ name: 'limit', type: 'integer', required: false }]);
-    expect(operation(contractExample(), 'createPayment').headers).toEqual([{ name: 'Idempotency-Key', type: 'string', required: true }]);
-    // Path parameters stay what the path implies (a declared one adds nothing APIM keeps).
-    expect(operation(contractExample(), 'getPayment').templateParameters).toEqual([{ name: 'id', type: 'string', required: true }]);
+  it('declares the contract’s query and header parameters on the operation, with their types and descriptions', () => {
+    expect(operation(contractExample(), 'listPayments').queryParameters).toEqual([{ name: 'limit', type: 'integer', required: false, description: 'At most this many' }]);
+    expect(operation(contractExample(), 'createPayment').headers).toEqual([{ name: 'Idempotency-Key', type: 'string', required: true, description: 'Repeats of a key create one payment' }]);
+    // A path parameter stays what the path implies, with the declaration's description (the portal shows it).
+    expect(operation(contractExample(), 'getPayment').templateParameters).toEqual([{ name: 'id', type: 'string', required: true, description: 'The payment id' }]);
   });
 
   it('declares them as optional strings where the route’s own validate-parameters would check them', () => {
@@ -31,7 +31,7 @@ describe('the contract API Management publishes without validation', () => {
     const op = operation(s, 'listPayments');
     expect(op.queryParameters).toEqual([
       { name: 'cursor', type: 'string', required: true },
-      { name: 'limit', type: 'string', required: false },
+      { name: 'limit', type: 'string', required: false, description: 'At most this many' },
       { name: 'sort', type: 'string', required: false },
     ]);
     // Only the route's own requirement is validated; the policy validates with XSD-valid XML.
