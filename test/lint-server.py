@@ -118,6 +118,7 @@ def serve(sock_path):
         print('ready', flush=True)  # for a caller that waits on it (test/runner/lint-server.test.ts)
         while not server.idle:
             server.handle_request()
+            server.collect_children()  # reap the finished request children (handle_request alone never does)
     os.unlink(sock_path)
 
 

@@ -15,9 +15,13 @@ export const SERVED = new Set(['cfn-lint', 'openapi-spec-validator']);
 /** The client's exit code when no server answers (the caller then runs the CLI). */
 const UNAVAILABLE = 75;
 
-/** One socket per checkout (a Unix socket path must stay short, so not under the checkout). */
+/**
+ * One socket per checkout and run (a Unix socket path must stay short, so not under the
+ * checkout): a second run in the same checkout (a single file run by hand beside npm test) starts
+ * its own server, and its teardown cannot take the first run's socket away.
+ */
 function socketPath(): string {
-  return path.join(tmpdir(), `anygate-lint-${createHash('sha256').update(path.resolve(__dirname)).digest('hex').slice(0, 12)}.sock`);
+  return path.join(tmpdir(), `anygate-lint-${createHash('sha256').update(`${path.resolve(__dirname)}\0${process.pid}`).digest('hex').slice(0, 12)}.sock`);
 }
 
 /**
