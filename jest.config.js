@@ -7,7 +7,7 @@ if (!(process.env.NODE_OPTIONS ?? '').includes(workerData)) process.env.NODE_OPT
 
 /**
  * Properties the slow tier runs again, at 1,000 other specs (FUZZ_RUNS): the adopt round trip
- * (320 in npm test, in four files: test/adopt/roundtrip-property.ts; ~20 ms of CPU a spec,
+ * (1,000 in npm test too, in four files: test/adopt/roundtrip-property.ts; ~16 ms of CPU a spec,
  * docs/performance.md) and the Kubernetes YAML writers (300 in npm test). (The agreement property,
  * test/capabilities/agreement.test.ts, runs 1,000 specs in npm test itself.)
  */
