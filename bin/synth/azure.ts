@@ -14,7 +14,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import { compileAzure } from '../../providers/azure/compile';
 import { prefixValue } from '../../providers/azure/resources';
 import { isDeployRef, type DeployRef, type PlannedResource, type PlanValue } from '../../providers/shared/resources';
-import { writeFile } from './files';
+import { JsonOut, writeFile } from './files';
 import type { Artifact } from './types';
 
 export interface AzureResult {
@@ -120,112 +120,6 @@ export function resourceList(resources: readonly PlannedResource[], component: s
   return resources
     .map((r) => ({ type: r.type, name: `${component}-${r.name}`, inputs: renderPrefixed(r.inputs as PlanValue, component, refs), dependsOn: r.dependsOn.map((d) => `${component}-${d}`) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** Elements of an array stringified in one JSON.stringify call (a few tens of KB of text: young-generation strings). */
-const CHUNK = 16;
-/** JsonOut's first buffer: 1 MB (a 10-route stage's files fit). */
-const INITIAL = 1 << 20;
-/** `n` wrapper arrays around a value: stringified, the value sits `n` levels deep (see JsonOut.leaf). */
-const wrapped = (v: unknown, n: number): unknown => {
-  for (let i = 0; i < n; i++) v = [v];
-  return v;
-};
-/** What JSON.stringify leaves out of an object (and writes as null in an array). */
-const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
-const INDENTS: string[] = [];
-const indentOf = (level: number) => (INDENTS[level] ??= '  '.repeat(level));
-
-/**
- * Writes the bytes of files.ts `json(value)` (`JSON.stringify(value, null, 2)` and a newline) for
- * plan.json and resources.json, into one buffer reused for every file of a synthesis. A 2,000-route
- * stage's plan.json is 7.6 MB: JSON.stringify of the whole plan builds its text as a rope that
- * `Buffer.byteLength` flattens into a fresh 7.6 MB string, and the bytes go to a fresh 7.6 MB
- * buffer; each of those is new memory the system maps page by page, for every file, and old-space
- * garbage. Here the top levels are written by hand and their big arrays stringified a few elements
- * at a time, each chunk indented by stringifying it inside wrapper arrays (JSON.stringify's own
- * layout and escaping, nothing rewritten), and the bytes land in pages the previous file touched.
- * Values must be plain data (a toJSON method would be called with a chunk's index, not the
- * array's). test/azure/synth-json.test.ts compares the bytes with `json`.
- */
-export class JsonOut {
-  // Grown by doubling and kept for the next file. Not made large up front: V8 counts a buffer's
-  // whole size as external memory, and 32 MB of it brought major collections forward (callgrind,
-  // 2,000 routes: 7.29 G instructions with a 32 MB first buffer, 6.92 G with 8 MB, 6.81 G with 1 MB).
-  private buf: Buffer;
-  private pos = 0;
-
-  /** @param initial the first buffer's size in bytes. @default 1 MB */
-  constructor(initial = INITIAL) {
-    this.buf = Buffer.allocUnsafe(initial);
-  }
-
-  /**
-   * The bytes of `json(value)`, valid until the next call (writeFile writes them at once).
-   * @param depth object levels written by hand above the stringified parts. @default 1
-   */
-  bytes(value: unknown, depth = 1): Buffer {
-    this.pos = 0;
-    if (skipped(value)) throw new Error('JsonOut: no JSON text for ' + typeof value);
-    this.value(value, 0, depth);
-    this.put('\n');
-    return this.buf.subarray(0, this.pos);
-  }
-
-  private put(s: string): void {
-    // At most three bytes per UTF-16 unit (a surrogate pair is four bytes for two units).
-    if (this.pos + s.length * 3 > this.buf.length) {
-      // Room to spare: untouched pages cost nothing, and a grown buffer is copied once more.
-      const next = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + s.length * 3));
-      this.buf.copy(next, 0, 0, this.pos);
-      this.buf = next;
-    }
-    this.pos += this.buf.write(s, this.pos);
-  }
-
-  /** `v` (not skipped) as it appears at `level` (its first line follows the key or indentation already written). */
-  private value(v: unknown, level: number, depth: number): void {
-    if (Array.isArray(v) && v.length > 0) return this.array(v, level);
-    if (depth > 0 && v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') return this.object(v as Record<string, unknown>, level, depth);
-    this.leaf(v, level);
-  }
-
-  private object(o: Record<string, unknown>, level: number, depth: number): void {
-    const inner = ',\n' + indentOf(level + 1);
-    let first = true;
-    // The keys JSON.stringify writes, in its order (own enumerable string keys).
-    for (const k of Object.keys(o)) {
-      const x = o[k];
-      if (skipped(x)) continue;
-      this.put((first ? '{\n' + indentOf(level + 1) : inner) + JSON.stringify(k) + ': ');
-      first = false;
-      this.value(x, level + 1, depth - 1);
-    }
-    this.put(first ? '{}' : '\n' + indentOf(level) + '}');
-  }
-
-  /**
-   * A non-empty array, CHUNK elements a call: the chunk stringified as an array `level` levels deep
-   * (inside `level` wrappers), without the wrappers' and its own brackets. JSON.stringify writes an
-   * element it leaves out of an object (undefined, a function) as null, as the whole array would.
-   */
-  private array(a: readonly unknown[], level: number): void {
-    // The chunk array's opening lines (`[` per wrapper, then its own) and closing ones: (level + 1)(level + 2) characters each.
-    const cut = (level + 1) * (level + 2);
-    this.put('[\n');
-    for (let i = 0; i < a.length; i += CHUNK) {
-      if (i) this.put(',\n');
-      const s = JSON.stringify(wrapped(a.slice(i, i + CHUNK), level), null, 2);
-      this.put(s.slice(cut, s.length - cut));
-    }
-    this.put('\n' + indentOf(level) + ']');
-  }
-
-  /** Anything else: stringified `level` levels deep, without the wrappers' lines and the first line's indentation. */
-  private leaf(v: unknown, level: number): void {
-    const s = JSON.stringify(wrapped(v, level), null, 2);
-    this.put(level ? s.slice(level * (level + 3), s.length - level * (level + 1)) : s);
-  }
 }
 
 export async function synthAzure(spec: GatewaySpec, outDir: string, stages: string[], sku: AzureSku | undefined): Promise<AzureResult> {

@@ -1,12 +1,12 @@
 /**
- * bin/synth/azure.ts JsonOut: plan.json and resources.json written through one reused buffer, the
+ * bin/synth/files.ts JsonOut: plan.json and resources.json written through one reused buffer, the
  * top levels by hand and the big arrays a chunk at a time, give the bytes of files.ts `json`.
  */
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { json } from '../../bin/synth/files';
-import { JsonOut, resourceList } from '../../bin/synth/azure';
+import { json, JsonOut } from '../../bin/synth/files';
+import { resourceList } from '../../bin/synth/azure';
 import { compileAzure } from '../../providers/azure/compile';
 import { parseDataFile, specFromData } from '../../lib/model/load';
 import { toGatewaySpec } from '../../lib/model/normalize';
