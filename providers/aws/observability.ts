@@ -6,6 +6,7 @@
  * counts 429s (API Gateway has no 429 metric), and one CloudWatch dashboard per stage.
  */
 import { burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { TextMemo } from '../../lib/model/text-memo';
 import type { GatewaySpec } from '../../lib/model/types';
 
 /** `$context` variables per schema field (REST API access logging). Absent fields: see the records' differences. */
@@ -31,17 +32,12 @@ export const AWS_ACCESS_LOG_FIELDS: Readonly<Record<string, { readonly value: st
   traceId: { value: '$context.xrayTraceId', quoted: true },
 };
 
-/** The format of each gateway name asked for (a function of the name alone); cleared when large. */
-const FORMATS = new Map<string, string>();
+/** The format of each gateway name asked for (a function of the name alone). */
+const FORMATS = new TextMemo<string>();
 
 /** The stage's access-log format: one JSON object per line with the schema's field names. */
 export function awsAccessLogFormat(gateway: string): string {
-  let format = FORMATS.get(gateway);
-  if (format === undefined) {
-    if (FORMATS.size >= 1000) FORMATS.clear();
-    FORMATS.set(gateway, (format = accessLogFormat(gateway)));
-  }
-  return format;
+  return FORMATS.get(gateway, accessLogFormat);
 }
 
 function accessLogFormat(gateway: string): string {

@@ -5,6 +5,7 @@
  * (providers/kubernetes) and the records (kubernetes.ts) share these functions.
  */
 import { createHash } from 'node:crypto';
+import { TextMemo } from '../../model/text-memo';
 import type { GatewaySpec, HttpBackendSpec } from '../../model/types';
 import type { SupportOptions } from '../types';
 
@@ -26,21 +27,16 @@ const LABEL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
  * The label of each name folded so far, by the name: a function of the name alone (its hash
- * included), asked again by every compile of the same gateway. Cleared when large.
+ * included), asked again by every compile of the same gateway.
  */
-const folded = new Map<string, string>();
+const folded = new TextMemo<string>();
 
 /** A DNS-1123 label from `parts`: lower-case, `-` separated, at most 63 characters. */
 export function dnsLabel(...parts: string[]): string {
   const raw = parts.join('-');
   // Most names (route ids, gateway and stage names) are labels already: one test instead of the folding.
   if (raw.length <= MAX && LABEL.test(raw)) return raw;
-  let label = folded.get(raw);
-  if (label === undefined) {
-    if (folded.size >= 10_000) folded.clear();
-    folded.set(raw, (label = fold(raw)));
-  }
-  return label;
+  return folded.get(raw, fold);
 }
 
 /** dnsLabel of a name that is not a label already. */
