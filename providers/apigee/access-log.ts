@@ -13,7 +13,7 @@
 import type { RouteSpec } from '../../lib/model/types';
 import { el, shared, type XNode } from '../shared/xml';
 import { jsonLiteral, jsonStringTemplate } from './conditions';
-import type { ApigeeContext } from './context';
+import { flowStep as step, type ApigeeContext } from './context';
 import * as P from './policies';
 
 /** The Cloud Logging log the lines go to (in the organization's project). */
@@ -75,9 +75,6 @@ export function routeDescription(r: RouteSpec): string {
 /** Where the route flow's step copies Apigee's `current.flow.name` and `current.flow.description`. */
 export const FLOW_NAME_VAR = `${V}.flowName`;
 export const FLOW_DESCRIPTION_VAR = `${V}.flowDescription`;
-
-/** A step naming a policy, as ApigeeContext.step builds it. */
-const step = (name: string): XNode => el('Step', {}, el('Name', {}, name));
 
 /**
  * The access log's policies and steps that do not depend on the spec (all but AM-log-init): built

@@ -8,6 +8,11 @@ import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, shared, type XNode } from '../shared/xml';
 import type { ApigeeTargetServer } from './plan';
 
+/** A flow's step naming a policy, run when `condition` holds. @default condition - always */
+export function flowStep(name: string, condition?: string): XNode {
+  return el('Step', {}, el('Name', {}, name), condition !== undefined && el('Condition', {}, condition));
+}
+
 /** The steps one route concern adds to the request and response flows of its Flow. */
 export interface Fragment {
   readonly request: XNode[];
@@ -95,7 +100,7 @@ export class ApigeeContext {
   }
 
   step(name: string, condition?: string): XNode {
-    return el('Step', {}, el('Name', {}, name), condition !== undefined && el('Condition', {}, condition));
+    return flowStep(name, condition);
   }
 
 

@@ -12,7 +12,7 @@
  */
 import { CODE_BY_STATUS, ERROR_CONTRACT, errorBodyTemplate, type ErrorCode } from '../../lib/model/error-contract';
 import { accessLogTiming } from './access-log';
-import type { ApigeeContext } from './context';
+import { flowStep as step, type ApigeeContext } from './context';
 import * as P from './policies';
 import { el, shared, type XNode } from '../shared/xml';
 
@@ -33,9 +33,6 @@ function contractSteps(): [ErrorCode, string][] {
     ['quota_exceeded', 'fault.name = "QuotaViolation"'],
   ];
 }
-
-/** A step with no condition or one: the same nodes ApigeeContext.step builds, for the constant rules below. */
-const step = (name: string, condition?: string): XNode => el('Step', {}, el('Name', {}, name), condition !== undefined && el('Condition', {}, condition));
 
 /**
  * The policies and the rule depend on the errors mode and on whether access logs are on, nothing

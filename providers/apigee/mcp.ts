@@ -16,6 +16,7 @@ import { toolSchemas, type JsonSchemaObject } from '../../lib/model/tool-schema'
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { el, toXml } from '../shared/xml';
 import { PREFLIGHT } from './conditions';
+import { flowStep } from './context';
 import { corsPolicy } from './proxy';
 import { basePrefix } from '../../lib/model/path';
 
@@ -104,7 +105,7 @@ function bundle(spec: GatewaySpec, proxyName: string, basePath: string, hostname
         'ProxyEndpoint',
         { name: 'default' },
         el('Description', {}, 'MCP clients: tools/list and tools/call'),
-        el('PreFlow', { name: 'PreFlow' }, el('Request', {}, corsName !== undefined && el('Step', {}, el('Name', {}, corsName))), el('Response')),
+        el('PreFlow', { name: 'PreFlow' }, el('Request', {}, corsName !== undefined && flowStep(corsName)), el('Response')),
         el('Flows'),
         el('PostFlow', { name: 'PostFlow' }, el('Request'), el('Response')),
         el('HTTPProxyConnection', {}, el('BasePath', {}, basePath)),

@@ -7,7 +7,7 @@ import { corsMethods } from '../../lib/model/cors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { el, shared, toXml, type XNode } from '../shared/xml';
 import { conditionString, environmentName, origin, PREFLIGHT, tokenName } from './conditions';
-import type { ApigeeContext } from './context';
+import { flowStep, type ApigeeContext } from './context';
 import * as P from './policies';
 import { defaultFaultRule } from './errors';
 import { accessLogInit, accessLogTiming, postClientFlow } from './access-log';
@@ -52,7 +52,7 @@ function routeRules(ctx: ApigeeContext, targets: string[]): XNode[] {
 // and the CORS policy in the PreFlow answers it.
 const PREFLIGHT_FLOW = shared(el('Flow', { name: 'cors-preflight' }, el('Description', {}, 'CORS preflight: answered by the CORS policy, no route policy runs'), el('Request'), el('Response'), el('Condition', {}, PREFLIGHT)));
 const NOT_FOUND_POLICY = shared(P.raiseFault('RF-not-found', 404, 'Not Found', 'Not Found'));
-const NOT_FOUND_FLOW = shared(el('Flow', { name: 'not-found' }, el('Description', {}, 'No route matches'), el('Request', {}, el('Step', {}, el('Name', {}, 'RF-not-found'))), el('Response')));
+const NOT_FOUND_FLOW = shared(el('Flow', { name: 'not-found' }, el('Description', {}, 'No route matches'), el('Request', {}, flowStep('RF-not-found')), el('Response')));
 
 /** proxies/default.xml, given the route flows in order and the target names. */
 export function proxyEndpoint(ctx: ApigeeContext, pre: XNode[], routeFlows: XNode[], targets: string[]): string {
