@@ -138,6 +138,19 @@ export function flatSpec(spec: GatewaySpec): GatewaySpec {
   return canaryAsWeights(expandVersions(spec));
 }
 
+const FLAT = new WeakMap<GatewaySpec, GatewaySpec>();
+
+/**
+ * flatSpec(spec), worked out once per spec object: the Kubernetes records' Service-name check and
+ * the Kubernetes compiler both read it, one after the other, for the same spec. Specs are not
+ * changed once normalized (the capability memos rely on the same), and the flat spec is only read.
+ */
+export function flatSpecOf(spec: GatewaySpec): GatewaySpec {
+  let flat = FLAT.get(spec);
+  if (!flat) FLAT.set(spec, (flat = flatSpec(spec)));
+  return flat;
+}
+
 /** FNV-1a's 32-bit offset basis and prime. */
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;

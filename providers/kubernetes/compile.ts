@@ -25,7 +25,7 @@ import { llmPlacement, llmRoutesOf, type LlmPlacement } from '../../lib/capabili
 import { API_KEY_CLIENT_HEADER } from './security';
 import { corsPolicy, securityPolicy, type SharedBlocks } from './security';
 import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy, ruleTimeouts } from './traffic';
-import { flatSpecOf } from '../../lib/capabilities/flat-spec';
+import { flatSpecOf } from '../../lib/model/versions';
 import { keyConsumers, stageMetersCertificates } from '../../lib/model/client-certificates';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';

@@ -19,7 +19,7 @@ import { emulated as e, native as n, ratesOf, unsupported as u, usedRoutes } fro
 import { KUBERNETES_LIFECYCLE } from './lifecycle';
 import { backendKindOf, KUBERNETES_DIFFERENCES as D } from './kubernetes-differences';
 import { backendObjectName, bindingServiceName, stageBackendUrls, stageFunctions, stageNamespace } from './kubernetes-names';
-import { flatSpecOf } from '../flat-spec';
+import { flatSpecOf } from '../../model/versions';
 
 /** RFC 9110 token: what Envoy Gateway's CRDs accept as a header name. */
 export const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
