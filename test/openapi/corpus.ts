@@ -15,12 +15,10 @@ import { exportOpenApi } from '../../lib/openapi/export';
 import { importOpenApi, type ImportResult } from '../../lib/openapi/import';
 import { countWarnings } from '../../lib/openapi/warnings';
 import { compileApigee } from '../../providers/apigee/compile';
-import type { compileAws } from '../../providers/aws/compile';
+import type { AwsPlan } from '../../providers/aws/plan';
 import { compileAzure } from '../../providers/azure/compile';
 import { compiled } from '../capabilities/harness';
 import { sharedDir } from '../validators';
-
-type AwsPlan = ReturnType<typeof compileAws>;
 
 export const corpusDir = path.join(sharedDir(), 'corpus', 'openapi');
 export const corpusFiles = readdirSync(corpusDir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
