@@ -76,3 +76,53 @@ export function ipAllowed(rules: IpRulesSpec | undefined, ip: string): boolean {
   if (rules.deny.some((c) => inCidr(a, c))) return false;
   return rules.allow.length === 0 || rules.allow.some((c) => inCidr(a, c));
 }
+
+/** `addr` plus `n` (within its family), from its bytes. */
+function plus(addr: Addr, n: number): Addr | undefined {
+  const bytes = addr.toByteArray();
+  for (let i = bytes.length - 1; i >= 0 && n > 0; i--) {
+    const sum = bytes[i] + n;
+    bytes[i] = sum % 256;
+    n = Math.floor(sum / 256);
+  }
+  return n > 0 ? undefined : (ipaddr.fromByteArray(bytes) as Addr);
+}
+
+/** The first addresses of a range: the network's first host, then the network address itself. */
+function firstAddresses(cidr: string): Addr[] {
+  const [[addr, prefix]] = ranges(cidr);
+  const bytes = addr.toByteArray().map((b, i) => {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    return b & (0xff << (8 - keep)) & 0xff;
+  });
+  const network = ipaddr.fromByteArray(bytes) as Addr;
+  const host = prefix < bytes.length * 8 - 1 ? plus(network, 1) : undefined;
+  return [...(host ? [host] : []), network];
+}
+
+/**
+ * An address the rules let in, to claim as the client's (X-Forwarded-For) where the caller's own
+ * is refused: the first host of the first allow range (IPv4 ranges first) that no deny rule
+ * covers. Undefined without rules that exclude anyone, or when no such address is found.
+ */
+export function allowedAddress(rules: IpRulesSpec | undefined): string | undefined {
+  if (!rules?.allow.length) return undefined;
+  const ordered = [...rules.allow.filter((c) => !c.includes(':')), ...rules.allow.filter((c) => c.includes(':'))];
+  for (const cidr of ordered) for (const a of firstAddresses(cidr)) if (ipAllowed(rules, a.toString())) return a.toString();
+  return undefined;
+}
+
+/** Documentation addresses (RFC 5737, RFC 3849) and a few others: where an address outside an allow list is looked for. */
+const OUTSIDE_CANDIDATES = ['192.0.2.1', '198.51.100.1', '203.0.113.1', '100.64.0.1', '172.16.0.1', '8.8.8.8', '2001:db8::1'];
+
+/** An address outside every `ipRules.allow` range (refused for that reason alone); undefined without an allow list. */
+export function addressOutsideAllow(rules: IpRulesSpec | undefined): string | undefined {
+  if (!rules?.allow.length) return undefined;
+  return OUTSIDE_CANDIDATES.find((c) => {
+    const a = parseClient(c)!;
+    return !rules.allow.some((r) => inCidr(a, r)) && !rules.deny.some((r) => inCidr(a, r));
+  });
+}
+
+/** Where `anygate dev`'s clients connect from: it listens on 127.0.0.1 only. */
+export const DEV_CLIENT_ADDRESS = '127.0.0.1';

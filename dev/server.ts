@@ -27,7 +27,7 @@ import { consumerKeys, type ConsumerKey } from './consumers';
 import * as cors from './cors';
 import { DevUsageError } from './errors';
 import { functionEvent, functionResult, type FunctionHandler, type FunctionRequest } from './functions';
-import { clientAddress, ipAllowed } from './ip-rules';
+import { allowedAddress, clientAddress, DEV_CLIENT_ADDRESS, ipAllowed } from './ip-rules';
 import { Limits, type PlanHolder } from './limits-plan';
 import { consumerOfCertificate } from '../lib/model/client-certificates';
 import { revisionSpec } from '../lib/model/revisions';
@@ -190,6 +190,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
   for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
 
+  const ipWarning = loopbackRefused(spec, Boolean(opts.trustForwarded));
+  if (ipWarning) warnings.push(ipWarning);
+
   const llms = Object.keys(spec.backends).filter((b) => isLlmBackend(spec, b));
   const mockLlm: MockLlm | undefined = opts.mockLlm && llms.length ? await startMockLlm({ now: () => clock.now() }) : undefined;
   if (opts.mockLlm && !llms.length) warnings.push('--mock-llm: the spec has no type: llm backend, so no mock LLM was started');
@@ -304,6 +307,22 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       await mockLlm?.close();
     },
   };
+}
+
+/**
+ * Said at start when ipRules refuse the address dev's clients connect from (it listens on
+ * 127.0.0.1): otherwise every request answers 403 and only the access log says why.
+ */
+export function loopbackRefused(spec: GatewaySpec, trustForwarded: boolean): string | undefined {
+  const rules = spec.ipRules;
+  if (!rules || ipAllowed(rules, DEV_CLIENT_ADDRESS)) return undefined;
+  const denied = rules.deny.filter((c) => !ipAllowed({ allow: [], deny: [c] }, DEV_CLIENT_ADDRESS));
+  const why = denied.length ? `ipRules.deny (${denied.join(', ')}) covers it` : `ipRules.allow (${rules.allow.join(', ')}) leaves it out`;
+  const allowed = allowedAddress(rules);
+  const example = allowed ? ` (e.g. X-Forwarded-For: ${allowed}; anygate conform claims one)` : '';
+  return trustForwarded
+    ? `ipRules: clients of anygate dev connect from ${DEV_CLIENT_ADDRESS}, and ${why}: a request is let in only when X-Forwarded-For names an address the rules allow${example}`
+    : `ipRules: clients of anygate dev connect from ${DEV_CLIENT_ADDRESS}, and ${why}: every request is refused 403. Restart with --trust-forwarded and send an allowed address in X-Forwarded-For${example}`;
 }
 
 /** The other profiles' function events are built from the AWS-shaped one the transform code passes. */
@@ -686,7 +705,7 @@ async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url
   const refused = adminRefusal({ method: (req.method ?? 'GET').toUpperCase(), headers: req.headers }, p.admin);
   if (refused) return json(refused.status, { message: refused.message });
   if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
-  if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog })) return;
+  if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog, trustForwarded: p.trustForwarded })) return;
   if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
   const docs = contractEndpoint(p.spec, path, req.method);
   if (docs) return send(res, docs, req.method === 'HEAD');

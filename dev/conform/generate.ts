@@ -18,6 +18,7 @@ import { expandVersions } from '../../lib/model/versions';
 import { certificateConsumerCases, mtlsCases } from './mtls';
 import { differenceVectors, type RouteHelpers } from './differences';
 import { basePrefix } from '../../lib/model/path';
+import { addressOutsideAllow } from '../ip-rules';
 
 /** Most requests a rate-limit case may send. */
 const MAX_REPEAT = 1200;
@@ -195,11 +196,20 @@ function corsCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
   return out;
 }
 
+/**
+ * ipRules: an address of a deny range, and an address outside the allow list, both refused. They
+ * claim the address in X-Forwarded-For (run.ts): only a gateway that reads it can be checked so.
+ */
 function ipCases(spec: GatewaySpec, profile: Profile): ConformVector[] {
   const deny = spec.ipRules?.deny.find((c) => !c.includes(':'));
+  const outside = addressOutsideAllow(spec.ipRules);
   const r = spec.routes[0];
-  if (!deny || !r) return [];
-  return [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: { method: sampleMethod(spec, r), path: samplePath(spec, r), clientIp: deny.split('/')[0] }, expect: refused(spec, profile, 'ipDenied') }];
+  if (!r) return [];
+  const req = (clientIp: string) => ({ method: sampleMethod(spec, r), path: samplePath(spec, r), clientIp });
+  return [
+    ...(deny ? [{ name: `denied IP ${deny.split('/')[0]}`, route: r.id, request: req(deny.split('/')[0]), expect: refused(spec, profile, 'ipDenied') }] : []),
+    ...(outside ? [{ name: `IP outside ipRules.allow ${outside}`, route: r.id, request: req(outside), expect: refused(spec, profile, 'ipDenied') }] : []),
+  ];
 }
 
 const HELPERS: RouteHelpers = { samplePath, sampleMethod, credentials: (spec, r) => credentials(spec, r), usable, capacity, maxRepeat: MAX_REPEAT, refusedOrigin: REFUSED_ORIGIN };

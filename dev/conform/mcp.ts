@@ -33,6 +33,8 @@ export interface McpConformOptions {
   readonly adminToken?: string;
   /** Most calls the token-limit case makes before it gives up. @default 200 */
   readonly maxTokenLimitCalls?: number;
+  /** The client address claimed in X-Forwarded-For on every call (conform's, for a spec with ipRules.allow). @default - none */
+  readonly clientIp?: string;
 }
 
 /** MCP tool names every client accepts (longer names break clients): the model's rule. */
@@ -110,7 +112,7 @@ async function devJson(base: string, path: string): Promise<unknown> {
   }
 }
 
-async function connect(mcpUrl: string, creds: { headers: Record<string, string>; query: Record<string, string> }): Promise<Client> {
+async function connectTo(mcpUrl: string, creds: { headers: Record<string, string>; query: Record<string, string> }): Promise<Client> {
   const u = new URL(mcpUrl);
   for (const [k, v] of Object.entries(creds.query)) u.searchParams.set(k, v);
   const c = new Client({ name: 'anygate-conform', version: '1.0.0' });
@@ -126,6 +128,8 @@ export async function runMcpChecks(spec: GatewaySpec, opts: McpConformOptions): 
   if (!tools.length) return [];
   const base = opts.url.replace(/\/+$/, '');
   const mcpUrl = opts.mcpUrl ?? base + mcpPath(spec);
+  const claim: Record<string, string> = opts.clientIp ? { 'x-forwarded-for': opts.clientIp } : {};
+  const connect = (url: string, creds: { headers: Record<string, string>; query: Record<string, string> }) => connectTo(url, { ...creds, headers: { ...claim, ...creds.headers } });
   const keys = new Map(consumerKeys(spec, opts.env).map((k) => [k.consumer, k.key]));
   const limits = tokenLimits(spec);
   const ajv = new Ajv({ strict: false, allErrors: true });

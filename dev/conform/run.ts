@@ -17,6 +17,16 @@ export interface CaseResult {
   readonly status?: number;
   /** What went wrong, when it failed. */
   readonly problems: string[];
+  /** Why the case was not sent (it cannot be checked at this gateway); a skipped case counts as passed. */
+  readonly skipped?: string;
+}
+
+/** What conform knows of the gateway it calls. */
+export interface GatewayInfo {
+  /** The gateway is `anygate dev` (it answers GET /__anygate/routes). */
+  readonly dev: boolean;
+  /** It takes the client address from X-Forwarded-For (anygate dev --trust-forwarded says so; unknown elsewhere: false). */
+  readonly trustForwarded: boolean;
 }
 
 export interface RunOptions {
@@ -36,6 +46,21 @@ export interface RunOptions {
    * @default - no client certificate; the system's CAs
    */
   readonly tls?: ClientTls;
+  /**
+   * The client address claimed in X-Forwarded-For on cases that name none: with ipRules.allow, an
+   * address the rules let in. Only a gateway that reads X-Forwarded-For takes it.
+   * @default - none: the gateway sees the connection's address
+   */
+  readonly clientIp?: string;
+  /**
+   * The gateway reads X-Forwarded-For though it is not anygate dev (conform --client-ip says so):
+   * cases that claim a client address are sent. Otherwise, at a gateway that is not anygate dev,
+   * they are skipped: it checks the address it sees the caller connect from.
+   * @default false
+   */
+  readonly forwardedTrusted?: boolean;
+  /** What is known of the gateway. @default - asked once (gatewayInfo) */
+  readonly gateway?: GatewayInfo;
 }
 
 /** What conform presents over HTTPS (`--client-cert`, `--client-key`, `--ca`). */
@@ -70,6 +95,20 @@ async function call(url: string, init: { method: string; headers: Record<string,
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return { status: r.statusCode, headers, body };
+}
+
+/** Whether the gateway at `url` is anygate dev, and whether it reads X-Forwarded-For. */
+export async function gatewayInfo(url: string, opts: { timeoutMs?: number; tls?: ClientTls } = {}): Promise<GatewayInfo> {
+  const agents = tlsAgents(opts.tls);
+  try {
+    const a = await call(`${url.replace(/\/+$/, '')}/__anygate/routes`, { method: 'GET', headers: { accept: 'application/json' }, dispatcher: agents.withCert ?? agents.withoutCert }, opts.timeoutMs ?? 30_000);
+    const j = a.status === 200 ? (JSON.parse(a.body) as { gateway?: unknown; trustForwarded?: unknown }) : undefined;
+    return j && typeof j.gateway === 'string' ? { dev: true, trustForwarded: j.trustForwarded === true } : { dev: false, trustForwarded: false };
+  } catch {
+    return { dev: false, trustForwarded: false };
+  } finally {
+    await Promise.all([agents.withCert?.close(), agents.withoutCert?.close()]);
+  }
 }
 
 /** The dev gateway's clock, or undefined when the gateway is not `anygate dev`. */
@@ -166,7 +205,16 @@ async function runAll(spec: GatewaySpec, vectors: ConformVector[], opts: RunOpti
   const tokens = new Map<string, string>();
   // Looked up when a case first moves the clock (a deployed stage has none).
   let adminToken: string | undefined;
+  // A claimed client address counts only where the gateway reads X-Forwarded-For; anygate dev
+  // without --trust-forwarded is sent the claims anyway (its cases fail, and the hints name the flag).
+  const vectorsClaim = vectors.some((v) => v.request.clientIp) || opts.clientIp !== undefined;
+  const gateway = opts.gateway ?? (vectorsClaim && !opts.forwardedTrusted ? await gatewayInfo(base, { timeoutMs, tls: opts.tls }) : undefined);
+  const claims = opts.forwardedTrusted === true || gateway?.dev !== false;
   for (const v of vectors) {
+    if (v.request.clientIp && !claims) {
+      results.push({ name: v.name, pass: true, problems: [], skipped: `it claims the client address ${v.request.clientIp} (X-Forwarded-For); this gateway is not anygate dev and checks the address it sees you connect from (pass --client-ip ADDR if it reads X-Forwarded-For)` });
+      continue;
+    }
     try {
       if (v.advanceSeconds) {
         // Only a virtual-clock dev gateway moves; elsewhere the case runs at the current time.
@@ -194,7 +242,8 @@ async function runAll(spec: GatewaySpec, vectors: ConformVector[], opts: RunOpti
         if ((r.apiKey.in ?? 'header') === 'header') headers[r.apiKey.name ?? 'x-api-key'] = r.apiKey.scheme ? `${r.apiKey.scheme} ${key}` : key;
         else query.set(r.apiKey.name ?? 'x-api-key', key);
       }
-      if (r.clientIp) headers['x-forwarded-for'] = r.clientIp;
+      const claimed = r.clientIp ?? (claims ? opts.clientIp : undefined);
+      if (claimed) headers['x-forwarded-for'] = claimed;
       let body: string | undefined;
       if (r.body !== undefined) {
         body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
@@ -220,10 +269,11 @@ export function formatResults(results: CaseResult[]): string {
   const width = Math.min(70, Math.max(4, ...results.map((r) => r.name.length)));
   const lines = [`${'case'.padEnd(width)}  status  result`];
   for (const r of results) {
-    lines.push(`${r.name.padEnd(width)}  ${String(r.status ?? '-').padEnd(6)}  ${r.pass ? 'pass' : 'FAIL'}`);
-    for (const p of r.problems) lines.push(`${''.padEnd(width)}          ${p}`);
+    lines.push(`${r.name.padEnd(width)}  ${String(r.status ?? '-').padEnd(6)}  ${r.skipped ? 'skip' : r.pass ? 'pass' : 'FAIL'}`);
+    for (const p of r.skipped ? [r.skipped] : r.problems) lines.push(`${''.padEnd(width)}          ${p}`);
   }
   const failed = results.filter((r) => !r.pass).length;
-  lines.push(`${results.length - failed} passed, ${failed} failed`);
+  const skipped = results.filter((r) => r.skipped).length;
+  lines.push(`${results.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -25,13 +25,18 @@ function authText(r: RouteSpec): string {
   return r.auth === 'none' ? 'none' : r.auth.map((alt) => alt.join(' + ')).join(' | ');
 }
 
-/** What `/__anygate/routes` answers. */
-export function liveRoutes(spec: GatewaySpec, profile: string, stage: string): { gateway: string; profile: string; stage: string; routes: LiveRoute[] } {
+/**
+ * What `/__anygate/routes` answers. `trustForwarded`: whether the client address comes from
+ * X-Forwarded-For (--trust-forwarded), which `anygate conform` reads to know whether an address
+ * it claims there counts.
+ */
+export function liveRoutes(spec: GatewaySpec, profile: string, stage: string, trustForwarded = false): { gateway: string; profile: string; stage: string; trustForwarded: boolean; routes: LiveRoute[] } {
   const base = basePrefix(spec.basePath);
   return {
     gateway: spec.name,
     profile,
     stage,
+    trustForwarded,
     routes: spec.routes.map((r) => ({ id: r.id, method: r.method, path: base + r.path, auth: authText(r), scopes: r.scopes, backend: r.backend })),
   };
 }
@@ -61,7 +66,7 @@ export function streamEvents(req: IncomingMessage, res: ServerResponse, log: Acc
 }
 
 /** Answers the live view's endpoints; false when `path` is none of them. */
-export function liveViewEndpoint(path: string, req: IncomingMessage, res: ServerResponse, ctx: { spec: GatewaySpec; profile: string; stage: string; log: AccessLog }): boolean {
+export function liveViewEndpoint(path: string, req: IncomingMessage, res: ServerResponse, ctx: { spec: GatewaySpec; profile: string; stage: string; log: AccessLog; trustForwarded?: boolean }): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/__anygate/') {
     const page = liveViewPage();
@@ -71,7 +76,7 @@ export function liveViewEndpoint(path: string, req: IncomingMessage, res: Server
     return true;
   }
   if (path === '/__anygate/routes') {
-    const body = Buffer.from(JSON.stringify(liveRoutes(ctx.spec, ctx.profile, ctx.stage)));
+    const body = Buffer.from(JSON.stringify(liveRoutes(ctx.spec, ctx.profile, ctx.stage, ctx.trustForwarded)));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;

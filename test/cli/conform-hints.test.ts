@@ -29,6 +29,18 @@ describe('conform hints', () => {
     expect(conformHints([fail('listPets: no credentials', 200)])).toEqual([]);
   });
 
+  it('403s under ipRules name the rules and where the address came from, and no rate-limit hint', () => {
+    const failed = [fail('createPet: over the rate limit (21 requests)', 403), fail('listPets: valid credentials', 403)];
+    const ipRules = 'allow 203.0.113.0/24';
+    expect(conformHints(failed)[0]).toMatch(/--clock virtual/);
+    const dev = conformHints(failed, { ipRules, clientIp: '203.0.113.1', gateway: { dev: true, trustForwarded: false } });
+    expect(dev).toEqual([expect.stringMatching(/^hint: 2 cases were refused 403 and the spec has ipRules \(allow 203\.0\.113\.0\/24\): anygate dev .*Restart it with --trust-forwarded; conform claims 203\.0\.113\.1/)]);
+    const deployed = conformHints(failed, { ipRules, gateway: { dev: false, trustForwarded: false } });
+    expect(deployed).toEqual([expect.stringMatching(/a deployed gateway checks the address it sees this machine connect from\. Run conform from an address the rules allow, or, if the gateway reads X-Forwarded-For, pass --client-ip/)]);
+    // anygate dev took the claimed (allowed) address: the 403s are not the rules'.
+    expect(conformHints(failed, { ipRules, clientIp: '203.0.113.1', gateway: { dev: true, trustForwarded: true } })[0]).toMatch(/--clock virtual/);
+  });
+
   it('end to end: dev without --trust-forwarded fails the denied-IP case only, and conform says which flag to add', async () => {
     const backend: EchoBackend = await echoBackend();
     const { out, io, until } = capturedIo();
