@@ -7,7 +7,8 @@
 import { bindingProblems } from '../../lib/capabilities/bindings';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
+import { ArnFormat, Aws, CfnOutput, Duration, FeatureFlags, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
+import { APIGATEWAY_DISABLE_CLOUDWATCH_ROLE } from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as agentcore from 'aws-cdk-lib/aws-bedrockagentcore';
@@ -52,9 +53,13 @@ export interface AwsGatewayProps {
   /** Endpoint type of the API. @default apigw.EndpointType.REGIONAL */
   readonly endpointType?: apigw.EndpointType;
   /**
-   * Create the account-level role that lets API Gateway write execution logs. One per account
-   * and region: turn it off when another stack already manages it.
-   * @default true
+   * Create the account-level role that lets API Gateway write execution and access logs to
+   * CloudWatch Logs (an IAM role and `AWS::ApiGateway::Account`). One per account and region:
+   * turn it off when another stack already manages it. Without it, a stage that logs (the spec's
+   * `logLevel` other than off, or `accessLogs`) deploys only where the account's CloudWatch Logs
+   * role is already set; synthesis warns then.
+   * @default - as `RestApi` does: true, unless the app sets the feature flag
+   * `@aws-cdk/aws-apigateway:disableCloudWatchRole` (new `cdk init` projects do), then false
    */
   readonly cloudWatchRole?: boolean;
   /** Architecture of the generated functions. @default lambda.Architecture.ARM_64 */
@@ -210,12 +215,15 @@ export class AwsGateway extends Construct {
 
     const bundleRoot = props.bundleDir ?? DEFAULT_BUNDLE_ROOT;
     const definition = this.apiDefinition(plan, bundleRoot, props.inlineBodyLimitBytes ?? 400_000, props);
+    // RestApi's own default: the app's feature flag, read where the API is (context is inherited).
+    const cloudWatchRole = props.cloudWatchRole ?? !FeatureFlags.of(this).isEnabled(APIGATEWAY_DISABLE_CLOUDWATCH_ROLE);
+    if (!cloudWatchRole) this.warnLoggingWithoutRole(plan, props.cloudWatchRole === false ? 'cloudWatchRole is false' : `the app sets ${APIGATEWAY_DISABLE_CLOUDWATCH_ROLE}, so cloudWatchRole defaults to false`);
     this.restApi = new apigw.SpecRestApi(this, 'Api', {
       apiDefinition: definition,
       restApiName: plan.apiName,
       description: plan.description,
       deploy: false,
-      cloudWatchRole: props.cloudWatchRole ?? true,
+      cloudWatchRole,
       endpointTypes: [props.endpointType ?? apigw.EndpointType.REGIONAL],
       ...(plan.disableExecuteApiEndpoint ? { disableExecuteApiEndpoint: true } : {}),
     });
@@ -447,6 +455,22 @@ export class AwsGateway extends Construct {
       });
       this.mcpGateways[name] = gateway;
     }
+  }
+
+  /**
+   * API Gateway refuses a stage with execution or access logging to CloudWatch Logs until the
+   * account's CloudWatch Logs role is set (API Gateway account settings): said, not left to fail at deploy.
+   */
+  private warnLoggingWithoutRole(plan: AwsPlan, why: string): void {
+    const logging = Object.entries(plan.stages).flatMap(([name, st]) => {
+      const what = [...(st.logLevel !== 'OFF' ? [`execution logging (logLevel ${st.logLevel.toLowerCase()})`] : []), ...(st.accessLogs ? ['access logs'] : [])];
+      return what.length ? [`${name} (${what.join(', ')})`] : [];
+    });
+    if (!logging.length) return;
+    Validations.of(this).addWarning(
+      'anygate-aws-cloudwatch-role',
+      `${why}: this gateway creates no API Gateway CloudWatch Logs role, yet stage${logging.length > 1 ? 's' : ''} ${logging.join('; ')} log to CloudWatch Logs, which API Gateway allows only once the account's CloudWatch Logs role ARN is set in this region (AWS::ApiGateway::Account). Set it once per account and region (one stack with cloudWatchRole: true, or API Gateway settings in the console), or turn the stage's logLevel to off and accessLogs to false.`,
+    );
   }
 
   private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined): void {
