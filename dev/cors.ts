@@ -5,12 +5,12 @@
  * providers/aws/cors.ts); APIM's cors policy and Apigee's CORS policy answer 200.
  */
 import { allowOriginValue, originAllowed, preflightMethods } from '../lib/model/cors';
-import { KUBERNETES_PREFLIGHT_REFUSED } from '../lib/capabilities/targets/kubernetes-differences';
+import { kubernetesPreflightRefused } from '../lib/capabilities/targets/kubernetes-differences';
 import type { CorsSpec } from '../lib/model/types';
 import type { Profile } from './profiles';
 
-/** The preflight response for a path whose routes take `methods`. */
-export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[]): { status: number; headers: Record<string, string>; body?: string } {
+/** The preflight response for a path whose routes take `methods`; `requestId` goes into kubernetes' refusal body. */
+export function preflight(profile: Profile, cors: CorsSpec, origin: string | undefined, methods: string[], requestId = ''): { status: number; headers: Record<string, string>; body?: string } {
   const headers: Record<string, string> = { vary: 'Origin' };
   if (originAllowed(cors, origin)) {
     headers['access-control-allow-origin'] = allowOriginValue(cors, origin);
@@ -19,7 +19,7 @@ export function preflight(profile: Profile, cors: CorsSpec, origin: string | und
     headers['access-control-max-age'] = String(cors.maxAgeSeconds);
     if (cors.allowCredentials) headers['access-control-allow-credentials'] = 'true';
   }
-  else if (profile === 'kubernetes') return { status: 403, headers: { 'content-type': 'application/json' }, body: KUBERNETES_PREFLIGHT_REFUSED };
+  else if (profile === 'kubernetes') return { status: 403, headers: { 'content-type': 'application/json' }, body: kubernetesPreflightRefused(requestId) };
   return { status: profile === 'aws' ? 204 : 200, headers };
 }
 

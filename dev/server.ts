@@ -537,7 +537,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse, ce
   const corsAnswers = p.corsOwnsOptions ? methods.length > 0 && !methods.includes('OPTIONS') : isPreflight;
   if (p.spec.cors && x.method === 'OPTIONS' && (corsAnswers || (isPreflight && methods.length === 0))) {
     if (methods.length === 0) return refuse(p, x, 'noRoute');
-    const pre = cors.preflight(p.profile, p.spec.cors, headers.origin, methods);
+    const pre = cors.preflight(p.profile, p.spec.cors, headers.origin, methods, x.requestId);
     send(res, { status: pre.status, headers: pre.headers, body: pre.body ?? '' });
     // A refused preflight is a 403 on the kubernetes profile: its log line says why, as every refusal's does.
     const why = pre.status === 403 ? `the preflight's Origin ${JSON.stringify(headers.origin)} is not in cors.allowOrigins` : undefined;

@@ -15,12 +15,15 @@ import type { GatewaySpec } from '../../lib/model/types';
 
 const JSON_TYPE = 'application/json';
 
+/** Envoy's id of the request, as a format-string operator (bodies of response overrides and direct responses). */
+export const ENVOY_REQUEST_ID = '%REQ(X-REQUEST-ID)%';
+
 function rule(match: Record<string, unknown>, code: ErrorCode, from?: number): Record<string, unknown> {
   const status = ERROR_CONTRACT[code].status;
   return {
     source: 'Local',
     match: { statusCodes: [match] },
-    response: { contentType: JSON_TYPE, body: { type: 'Inline', inline: errorBodyTemplate(code, '%REQ(X-REQUEST-ID)%') }, ...(from === status ? {} : { statusCode: status }) },
+    response: { contentType: JSON_TYPE, body: { type: 'Inline', inline: errorBodyTemplate(code, ENVOY_REQUEST_ID) }, ...(from === status ? {} : { statusCode: status }) },
   };
 }
 

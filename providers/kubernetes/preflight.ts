@@ -6,7 +6,7 @@
  * spec protects OPTIONS (an authenticated ANY route beside a public GET). Here every preflight
  * (OPTIONS with Origin and Access-Control-Request-Method) of a path the routes use matches a
  * preflight rule instead: the SecurityPolicy's CORS answers it, and what CORS does not answer gets
- * a 403 direct response (origin not allowed). No preflight rule has a backend.
+ * a 403 direct response (the error contract's forbidden, with Envoy's request id). No preflight rule has a backend.
  *
  * Precedence: a preflight rule carries the same path match values as the routes' rules plus a
  * method and two header matches, so Envoy Gateway ranks it above every rule with the same path
@@ -14,7 +14,8 @@
  * route get one too: CORS answers their preflights, as APIM's and Apigee's do (the route's own
  * rule, one header match short, gets every other OPTIONS).
  */
-import { KUBERNETES_PREFLIGHT_REFUSED } from '../../lib/capabilities/targets/kubernetes-differences';
+import { kubernetesPreflightRefused } from '../../lib/capabilities/targets/kubernetes-differences';
+import { ENVOY_REQUEST_ID } from './errors';
 import type { GatewaySpec, RouteSpec } from '../../lib/model/types';
 import { EG_API, extensionRef } from './filters';
 import { dnsLabel } from './names';
@@ -23,8 +24,8 @@ import type { K8sObject } from './plan';
 import { ruleName, splitRoutes } from './rules';
 import { sharedSubtree } from './shared';
 
-/** The body of the 403 a preflight gets when CORS does not answer it (`anygate dev --profile kubernetes` answers the same). */
-export const PREFLIGHT_REFUSED = KUBERNETES_PREFLIGHT_REFUSED;
+/** The body of the 403 a preflight gets when CORS does not answer it: the contract's forbidden, with Envoy's request id (`anygate dev --profile kubernetes` answers the same). */
+export const PREFLIGHT_REFUSED = kubernetesPreflightRefused(ENVOY_REQUEST_ID);
 
 /** Shared by every preflight match (shared.ts: written once per indentation level). */
 const PREFLIGHT_HEADERS = sharedSubtree([

@@ -84,7 +84,7 @@ describe('difference vectors', () => {
     expect(['azure', 'kubernetes'].map((p) => expectOf(p as Profile, 'unmatched path'))).toEqual([0, 1].map(() => ({ status: 404, body: { 'error.code': null } })));
     expect(expectOf('kubernetes', 'quota exhausted')).toEqual({ status: 429, body: { 'error.code': 'rate_limited' } });
     expect(expectOf('azure', 'quota exhausted')).toEqual({ status: 429, body: { 'error.code': 'quota_exceeded' } });
-    expect(expectOf('kubernetes', 'preflight from a refused origin')).toEqual({ status: 403, headers: { 'access-control-allow-origin': null } });
+    expect(expectOf('kubernetes', 'preflight from a refused origin')).toEqual({ status: 403, headers: { 'access-control-allow-origin': null }, body: { 'error.code': 'forbidden' } });
     for (const p of ALL_PROFILES) expect(expectOf(p, 'over the rate limit')).toEqual({ status: 429, body: { 'error.code': 'rate_limited' }, headers: { 'retry-after': null } });
   });
 

@@ -222,7 +222,7 @@ describe('anygate conform --profile kubernetes', () => {
 });
 
 describe('anygate dev --profile kubernetes: CORS preflights (issue 27)', () => {
-  it('answers a preflight from a refused origin 403 with the body the preflight rules emit, and an allowed one with the CORS headers', async () => {
+  it('answers a preflight from a refused origin 403 with the contract\'s forbidden body the preflight rules emit (a request id included), and an allowed one with the CORS headers', async () => {
     const i = input();
     i.cors = { allowOrigins: ['https://app.example.com'] };
     const spec = toGatewaySpec(i);
@@ -232,7 +232,10 @@ describe('anygate dev --profile kubernetes: CORS preflights (issue 27)', () => {
     const dev = await startDev({ spec, profile: 'kubernetes', port: 0, clock: 'virtual', mockIdp: true, log: (l: string) => void lines.push(l) });
     try {
       const refused = await get(`${dev.url}/items`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'GET' } });
-      expect([refused.status, refused.text]).toEqual([emitted.statusCode, emitted.body.inline]);
+      // The error contract's forbidden with a request id: Envoy's (%REQ(X-REQUEST-ID)%, a format string) in the manifest, dev's own here.
+      const body = JSON.parse(refused.text) as { error: { code: string; message: string; requestId: string } };
+      expect(body.error).toEqual({ code: 'forbidden', message: 'Forbidden', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect([refused.status, refused.text.replace(body.error.requestId, '%REQ(X-REQUEST-ID)%')]).toEqual([emitted.statusCode, emitted.body.inline]);
       // Its access-log line says why, as every 401, 403 and 429 line does.
       expect(lines).toEqual([expect.stringMatching(/^OPTIONS \/items - 403 .*\(the preflight's Origin "https:\/\/evil\.example\.com" is not in cors\.allowOrigins\)$/)]);
       expect(refused.headers.get('access-control-allow-origin')).toBeNull();

@@ -5,16 +5,25 @@
  * operator observes and, where one exists, the remedy.
  */
 import type { GatewaySpec, KubernetesBackendKind } from '../../model/types';
+import { errorBodyTemplate } from '../../model/error-contract';
 import type { BehaviourDifference } from '../types';
 import { differs, probed } from './helpers';
 import { burstDiffers } from './kubernetes-rates';
 
 /**
  * What the Kubernetes target's preflight rules answer when Envoy's CORS filter does not (an origin
- * it does not allow): a 403 direct response, so the preflight never reaches a backend. Emitted by
- * providers/kubernetes/preflight.ts; `anygate dev --profile kubernetes` answers the same.
+ * it does not allow): a 403 direct response with the error contract's `forbidden` body, so the
+ * preflight never reaches a backend. Emitted by providers/kubernetes/preflight.ts with Envoy's
+ * request id (`%REQ(X-REQUEST-ID)%`: Envoy Gateway's inline direct-response body is a format
+ * string); `anygate dev --profile kubernetes` answers the same with its own request id.
+ * @param requestId the id's text: a format-string operator (synth) or a concrete id (dev)
  */
-export const KUBERNETES_PREFLIGHT_REFUSED = '{"error":{"code":"CorsPreflightRefused","message":"CORS preflight refused: origin not allowed"}}';
+export function kubernetesPreflightRefused(requestId: string): string {
+  return errorBodyTemplate(KUBERNETES_PREFLIGHT_REFUSED_CODE, requestId);
+}
+
+/** The error code of that answer: the contract's for a refusal of a known caller (403). */
+export const KUBERNETES_PREFLIGHT_REFUSED_CODE = 'forbidden';
 
 /** The helm value that turns on Envoy Gateway's Backend API (off by default). */
 export const ENABLE_BACKEND_HELM_VALUE = 'config.envoyGateway.extensionApis.enableBackend=true';
@@ -75,8 +84,9 @@ export const KUBERNETES_DIFFERENCES = {
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s, so every caller is allowed or denied alike', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
   ],
   cors: [
-    probed(differs('status', 'a preflight from an origin CORS does not allow gets 403 with a JSON body (other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*'))), 'preflight from a refused origin', {
+    probed(differs('status', 'a preflight from an origin CORS does not allow gets 403 with the error contract\'s body (code forbidden; other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*'))), 'preflight from a refused origin', {
       status: 403,
+      errorCode: KUBERNETES_PREFLIGHT_REFUSED_CODE,
       headers: { 'access-control-allow-origin': null },
     }),
   ],
