@@ -192,6 +192,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
 
   const ipWarning = loopbackRefused(spec, Boolean(opts.trustForwarded));
   if (ipWarning) warnings.push(ipWarning);
+  const corsDifference = profile === 'aws' ? cors.awsCorsDifference(spec, (b) => isLlmBackend(spec, b)) : undefined;
+  if (corsDifference) warnings.push(corsDifference);
 
   const llms = Object.keys(spec.backends).filter((b) => isLlmBackend(spec, b));
   const mockLlm: MockLlm | undefined = opts.mockLlm && llms.length ? await startMockLlm({ now: () => clock.now() }) : undefined;
