@@ -4,19 +4,27 @@
  * does; without the role, a stage that logs is warned about (API Gateway refuses it until the
  * account's role is set).
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { App, Stack } from 'aws-cdk-lib/core';
-import { parse } from 'yaml';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { functionBindings } from '../../lib/model/bindings';
 import { AwsGateway, type AwsGatewayProps } from '../../providers/aws/gateway';
 import { fakeFunction } from './helpers';
+import { writeFileSync } from 'node:fs';
+import { cfnLintErrors, scratch } from '../validators';
 
 const FLAG = '@aws-cdk/aws-apigateway:disableCloudWatchRole';
-const petstore = parse(readFileSync(path.join(__dirname, '../../examples/petstore/gateway.yaml'), 'utf8'));
-const quiet = { ...petstore, observability: { ...petstore.observability, accessLogs: false, logLevel: 'off' }, stages: Object.fromEntries(Object.keys(petstore.stages).map((s) => [s, { ...petstore.stages[s], logLevel: 'off' }])) };
+// Two stages: dev logs (execution logs at info, access logs), prod logs errors only; no function to bundle.
+const petstore = {
+  name: 'shop',
+  version: '1',
+  backends: { catalog: { type: 'http', url: 'https://catalog.example.com' } },
+  stages: { dev: { logLevel: 'info' }, prod: {} },
+  observability: { accessLogs: true, logLevel: 'error' },
+  routes: [{ id: 'listProducts', method: 'GET', path: '/products', backend: 'catalog', auth: 'none' }],
+};
+const quiet = { ...petstore, observability: { accessLogs: false, logLevel: 'off' }, stages: { dev: {}, prod: {} } };
 
 function synth(input: unknown, context: Record<string, unknown>, props: Partial<AwsGatewayProps> = {}): { template: Template; annotations: Annotations } {
   const spec = toGatewaySpec(input);
@@ -40,6 +48,9 @@ describe('AwsGateway cloudWatchRole', () => {
     const { template, annotations } = synth(petstore, { [FLAG]: true });
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
     expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toMatch(/AmazonAPIGatewayPushToCloudWatchLogs/);
+    const file = path.join(scratch('cw-role'), 'template.json');
+    writeFileSync(file, JSON.stringify(template.toJSON()));
+    expect(cfnLintErrors(file)).toEqual([]);
     annotations.hasWarning('/Test/Gateway', Match.stringLikeRegexp(`the app sets ${FLAG}, so cloudWatchRole defaults to false: this gateway creates no API Gateway CloudWatch Logs role, yet stages dev \\(execution logging \\(logLevel info\\), access logs\\); prod \\(execution logging \\(logLevel error\\), access logs\\) log to CloudWatch Logs`));
   });
 
