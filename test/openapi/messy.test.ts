@@ -366,7 +366,7 @@ describe('placeholders: validate warns, synth refuses naming the field to set', 
     const r = await cli('synth', f, '--out', out, '--target', 'azure');
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${f}: backends.api.url: "https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value (in the OpenAPI document: add servers (Swagger 2.0: host)); or synthesize anyway with --allow-placeholders`);
-    expect(r.err).toMatch(/^2 errors$/m);
+    expect(r.err).toMatch(/^3 errors$/m);
     const allowed = await cli('synth', f, '--out', out, '--target', 'azure', '--allow-placeholders');
     expect(allowed.code).toBe(0);
     expect(allowed.err).toMatch(/backends\.api\.url: warning: "https:\/\/backend\.invalid" is a placeholder/);
@@ -377,9 +377,9 @@ describe('placeholders: validate warns, synth refuses naming the field to set', 
     const r = await cli('portability', f, '--target', 'azure');
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${f}: backends.api.url: "https://backend.invalid" is a placeholder`);
-    expect(r.out).toMatch(/synth refuses this spec on every target: 2 placeholders \(listed above\)/);
+    expect(r.out).toMatch(/synth refuses this spec on every target: 3 placeholders \(listed above\)/);
     const json = await cli('portability', f, '--target', 'azure', '--json');
-    expect(JSON.parse(json.out).placeholders.map((p: { path: string[] }) => p.path.join('.'))).toEqual(['authorizers.bearer.issuer', 'backends.api.url']);
+    expect(JSON.parse(json.out).placeholders.map((p: { path: string[] }) => p.path.join('.'))).toEqual(['authorizers.bearer.audiences.0', 'authorizers.bearer.issuer', 'backends.api.url']);
     const allowed = await cli('portability', f, '--target', 'azure', '--allow-placeholders');
     expect([allowed.code, allowed.out]).toEqual([0, expect.not.stringMatching(/synth refuses/)]);
   }, 60_000);
