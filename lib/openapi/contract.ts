@@ -86,6 +86,7 @@ export class ContractReader {
   private enforcing?: string;
   /** Where an unresolved `$ref` was already reported (a ref is tried twice on some paths). */
   private readonly reported = new Set<string>();
+  private enforcedProblem?: string;
 
   constructor(private readonly ctx: ImportContext) {
     this.root = ctx.refs.root;
@@ -207,8 +208,18 @@ export class ContractReader {
     const key = `${at.where} ${refMessage(e)}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    if (this.enforcing === undefined) this.ctx.warn('contract', at.where, `${refMessage(e)}; ${consequence}`);
-    else this.ctx.fail(at.where, `${this.enforcing}: ${refMessage(e)}; x-anygate.validation.contract makes the gateway check this part of the request, and an unresolved schema would check nothing: define the missing target, fix the $ref, or turn validation.contract off for this operation`);
+    if (this.enforcing === undefined) return this.ctx.warn('contract', at.where, `${refMessage(e)}; ${consequence}`);
+    const message = `${refMessage(e)}; x-anygate.validation.contract makes the gateway check this part of the request, and an unresolved schema would check nothing: define the missing target, fix the $ref, or turn validation.contract off for this operation`;
+    // --lenient skips the operation (the caller asks), never routes it unchecked.
+    if (this.ctx.lenient) this.enforcedProblem ??= `${at.where}: ${message}`;
+    else this.ctx.fail(at.where, `${this.enforcing}: ${message}`);
+  }
+
+  /** With --lenient: the first unresolvable enforced `$ref` of the operation read last, if any (then cleared). */
+  takeEnforcedProblem(): string | undefined {
+    const p = this.enforcedProblem;
+    this.enforcedProblem = undefined;
+    return p;
   }
 
   /** Runs `read` with unresolved `$ref`s an error naming `operation` when `enforced`. */

@@ -85,6 +85,11 @@ function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: Path
   const backend = extBackend ?? (serverBackend !== servers.defaultBackend ? serverBackend : undefined);
   const desc = description(op);
   const contract = contracts?.operation(item, op, where, itemPtr, pc.file, enforcedBy(ext.validation, label));
+  const unchecked = contracts?.takeEnforcedProblem();
+  if (unchecked) {
+    ctx.skip(where, label, unchecked);
+    return undefined;
+  }
   const route: Omit<RouteInput, 'id'> = {
     method: method as RouteInput['method'],
     path: routePath,

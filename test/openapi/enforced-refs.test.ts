@@ -56,4 +56,12 @@ describe('unresolvable $refs where the gateway validates', () => {
     const r = await importOpenApi(doc(undefined) as Record<string, unknown>, '/specs/refv.yaml');
     expect(r.warnings.filter((w) => w.kind === 'contract').length).toBe(2);
   });
+
+  it('--lenient skips such an operation (listed), never routes it unchecked', async () => {
+    const d = doc({ contract: true });
+    (d.paths as Record<string, unknown>)['/ok'] = { get: { operationId: 'ok', responses: { '200': { description: 'ok' } } } };
+    const r = await importOpenApi(d as Record<string, unknown>, '/specs/refv.yaml', { lenient: true });
+    expect(r.input.routes!.map((x) => x.id)).toEqual(['ok']);
+    expect(r.warnings.filter((w) => w.kind === 'skipped').map((w) => w.message)).toEqual([expect.stringContaining('POST /things/{id} (createThing) is skipped (--lenient): #/paths/~1things~1{id}/post/requestBody/content/application~1json/schema: $ref "#/components/schemas/Thing" cannot be resolved')]);
+  });
 });
