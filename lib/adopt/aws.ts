@@ -35,7 +35,17 @@ const isTemplate = (d: Json) => obj(d.Resources) !== undefined;
 const countOps = (doc: Json) => Object.values(obj(doc.paths) ?? {}).reduce<number>((n, p) => n + Object.keys(obj(p) ?? {}).length, 0);
 
 /** The body a SAM DefinitionBody or RestApi Body holds, resolving AWS::Include of a file in the tree. */
-function bodyOf(resource: Json, logical: string, file: string, parsed: Map<string, Json>, log: FindingLog, used: Set<string>): Candidate['body'] {
+function bodyOf(resource: Json, logical: string, file: string, parsed: Map<string, Json>, log: FindingLog, used: Set<string>, tree: SourceTree): Candidate['body'] {
+  // A template given alone: the file it includes is read from its own folder.
+  const has = (rel: string): boolean => {
+    if (parsed.has(rel)) return true;
+    const text = tree.beside?.(rel);
+    const p = text === undefined ? undefined : parseData(text, rel);
+    if (p?.ok && obj(p.docs[0])) parsed.set(rel, obj(p.docs[0])!);
+    else if (p && !p.ok) log.lost(rel, '', 'file', `${p.error}; fix the file and import again`);
+    return parsed.has(rel);
+  };
+  const missing = (loc: unknown) => (tree.beside ? `${JSON.stringify(loc)} is not beside the template` : `${JSON.stringify(loc)} is not in the imported folder`);
   const props = obj(resource.Properties) ?? {};
   const key = 'DefinitionBody' in props ? 'DefinitionBody' : 'Body' in props ? 'Body' : undefined;
   const at = pointer(['Resources', logical, 'Properties', key ?? 'Body']);
@@ -43,11 +53,11 @@ function bodyOf(resource: Json, logical: string, file: string, parsed: Map<strin
     for (const k of ['DefinitionUri', 'BodyS3Location']) if (props[k] !== undefined) {
       const loc = str(props[k]);
       const rel = loc && !/^s3:/i.test(loc) ? posix.normalize(posix.join(posix.dirname(file), loc)) : undefined;
-      if (rel && parsed.has(rel)) {
+      if (rel && has(rel)) {
         used.add(rel);
         return { doc: parsed.get(rel)!, file: rel, at: '' };
       }
-      log.lost(file, pointer(['Resources', logical, 'Properties', k]), k, `the OpenAPI body is in ${JSON.stringify(props[k])}, which is not in the imported folder; put the file beside the template`);
+      log.lost(file, pointer(['Resources', logical, 'Properties', k]), k, `the OpenAPI body is in ${missing(props[k])}; put the file beside the template`);
     }
     return undefined;
   }
@@ -56,12 +66,12 @@ function bodyOf(resource: Json, logical: string, file: string, parsed: Map<strin
   if (transform) {
     const loc = str(obj(transform.Parameters)?.Location);
     const rel = loc && !/^s3:/i.test(loc) ? posix.normalize(posix.join(posix.dirname(file), loc)) : undefined;
-    if (rel && parsed.has(rel)) {
+    if (rel && has(rel)) {
       used.add(rel);
       log.mapped(file, `${at}/Fn::Transform`, 'AWS::Include of the OpenAPI body', rel);
       return { doc: parsed.get(rel)!, file: rel, at: '' };
     }
-    log.lost(file, `${at}/Fn::Transform`, 'AWS::Include', `the included file ${JSON.stringify(loc)} is not in the imported folder`);
+    log.lost(file, `${at}/Fn::Transform`, 'AWS::Include', `the included file ${missing(loc)}${/^s3:/i.test(loc ?? '') ? ' (an S3 location is not fetched: download it beside the template)' : ''}; import the folder that holds the template and the file`);
     return undefined;
   }
   return { doc: body, file, at };
@@ -358,7 +368,7 @@ export function readAws(tree: SourceTree, options: AdoptOptions = {}): AdoptResu
     for (const [logical, r] of Object.entries(obj(doc.Resources) ?? {})) {
       const res = obj(r) ?? {};
       if (res.Type !== 'AWS::ApiGateway::RestApi' && res.Type !== 'AWS::Serverless::Api') continue;
-      const body = bodyOf(res, logical, file, parsed, log, used);
+      const body = bodyOf(res, logical, file, parsed, log, used, tree);
       const methods = Object.values(obj(doc.Resources) ?? {}).filter((m) => obj(m)?.Type === 'AWS::ApiGateway::Method' && str(obj(obj(obj(m)?.Properties)?.RestApiId)?.Ref) === logical).length;
       candidates.push({ id: logical, file, body, template: { doc, logical, resource: res }, size: body ? countOps(body.doc) : methods });
     }

@@ -30,6 +30,10 @@ export interface PolicyEffects {
   timeoutMs?: number;
   /** The inbound section holds `<base/>` (the enclosing scope's policy applies). */
   inheritsInbound: boolean;
+  /** The outbound section holds `<base/>` (or is absent). */
+  inheritsOutbound: boolean;
+  /** The backend section holds `<base/>` (or is absent). */
+  inheritsBackend: boolean;
   /** A `choose` refuses requests without a subscription (anygate's API-key check). @default false */
   requiresSubscription?: boolean;
   /** anygate's alternatives policy: any one of these sets of authorizers. @default - none */
@@ -55,10 +59,16 @@ export interface PolicyContext {
   readonly fragments?: ReadonlyMap<string, { text: string; file: string }>;
   /** The stage's variables, which anygate inlines into expressions as string literals. @default - none */
   readonly stageVariables?: Readonly<Record<string, string>>;
+  /**
+   * Where the findings of one section (`inbound`, `outbound`, `backend`, `on-error`) go: a parent
+   * scope's findings wait until it is known which operations its sections are in effect for.
+   * @default ctx.log
+   */
+  readonly sectionLog?: (section: string) => FindingLog;
 }
 
 export function emptyEffects(): PolicyEffects {
-  return { auth: [], scopes: [], request: { setHeaders: {}, removeHeaders: [], setQuery: {}, removeQuery: [] }, response: { setHeaders: {}, removeHeaders: [] }, inheritsInbound: true };
+  return { auth: [], scopes: [], request: { setHeaders: {}, removeHeaders: [], setQuery: {}, removeQuery: [] }, response: { setHeaders: {}, removeHeaders: [] }, inheritsInbound: true, inheritsOutbound: true, inheritsBackend: true };
 }
 
 const PERIODS: Record<number, 'day' | 'week' | 'month'> = { 86400: 'day', 604800: 'week', 2592000: 'month', 2678400: 'month' };
@@ -470,6 +480,7 @@ function cacheFrom(lookup: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void
 }
 
 function outbound(node: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
+  fx.inheritsOutbound = kids(node, 'base').length > 0;
   for (const c of node.children) {
     if (c.name === 'base') ctx.log.mapped(ctx.file, c.xpath, 'base', 'the enclosing scope');
     else if (c.name === 'set-header') setHeader(c, ctx, fx.response, 'transform.response');
@@ -502,23 +513,30 @@ export function readPolicy(text: string, at: string, ctx: PolicyContext): Policy
     return fx;
   }
   for (const section of root.children) {
-    if (section.name === 'inbound') inbound(section, ctx, fx);
-    else if (section.name === 'outbound') outbound(section, ctx, fx);
-    else if (section.name === 'backend') {
-      for (const c of section.children) {
-        if (c.name === 'base') ctx.log.mapped(ctx.file, c.xpath, 'base', 'the enclosing scope');
-        else if (c.name === 'forward-request') {
-          const t = seconds(c.attrs['timeout-ms']) ?? (seconds(c.attrs.timeout) !== undefined ? seconds(c.attrs.timeout)! * 1000 : undefined);
-          if (t !== undefined && t >= 1 && t <= 300000) fx.timeoutMs = t;
-          ctx.log.mapped(ctx.file, c.xpath, 'forward-request', t !== undefined ? 'routes[].timeoutMs' : 'the route (forwarded)');
-        } else ctx.log.lost(ctx.file, c.xpath, c.name, `the backend-section ${c.name} policy (retries, conditional forwarding) has no anygate equivalent`);
-      }
-    } else if (section.name === 'on-error') {
-      for (const c of section.children) {
-        if (c.name === 'base') ctx.log.mapped(ctx.file, c.xpath, 'base', 'the enclosing scope');
-        else ctx.log.lost(ctx.file, c.xpath, `on-error ${c.name}`, 'anygate answers errors with one error contract on every target; custom error handling is not carried');
-      }
-    } else ctx.log.lost(ctx.file, section.xpath, section.name, 'not a policy section');
+    const sctx = ctx.sectionLog ? { ...ctx, log: ctx.sectionLog(section.name) } : ctx;
+    readSection(section, sctx, fx);
   }
   return fx;
+}
+
+/** One section of a policy document. */
+function readSection(section: XmlNode, ctx: PolicyContext, fx: PolicyEffects): void {
+  if (section.name === 'inbound') inbound(section, ctx, fx);
+  else if (section.name === 'outbound') outbound(section, ctx, fx);
+  else if (section.name === 'backend') {
+    fx.inheritsBackend = kids(section, 'base').length > 0;
+    for (const c of section.children) {
+      if (c.name === 'base') ctx.log.mapped(ctx.file, c.xpath, 'base', 'the enclosing scope');
+      else if (c.name === 'forward-request') {
+        const t = seconds(c.attrs['timeout-ms']) ?? (seconds(c.attrs.timeout) !== undefined ? seconds(c.attrs.timeout)! * 1000 : undefined);
+        if (t !== undefined && t >= 1 && t <= 300000) fx.timeoutMs = t;
+        ctx.log.mapped(ctx.file, c.xpath, 'forward-request', t !== undefined ? 'routes[].timeoutMs' : 'the route (forwarded)');
+      } else ctx.log.lost(ctx.file, c.xpath, c.name, `the backend-section ${c.name} policy (retries, conditional forwarding) has no anygate equivalent`);
+    }
+  } else if (section.name === 'on-error') {
+    for (const c of section.children) {
+      if (c.name === 'base') ctx.log.mapped(ctx.file, c.xpath, 'base', 'the enclosing scope');
+      else ctx.log.lost(ctx.file, c.xpath, `on-error ${c.name}`, 'anygate answers errors with one error contract on every target; custom error handling is not carried');
+    }
+  } else ctx.log.lost(ctx.file, section.xpath, section.name, 'not a policy section');
 }

@@ -13,6 +13,7 @@ import { METHODS, PLACEHOLDER_URL, SpecDraft, usableUrl } from './draft';
 import { FindingLog, pointer } from './findings';
 import { readApimContract, type ApimDeclaredParameter, type ApimSchemaDoc } from './azure-contract';
 import { readOpenApiContract } from './apigee-contract';
+import { ScopeFindings, SECTIONS, type Section } from './azure-scopes';
 import { readPolicy, type NamedValues, type PolicyEffects } from './azure-policy';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
@@ -415,8 +416,14 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     if (Object.keys(stageVariables).length) draft.stages[ownStage] = { variables: stageVariables };
   }
   const ctxBase = { draft, log, namedValues: svc.namedValues as NamedValues, fragments: svc.fragments, stageVariables };
-  const global = svc.globalPolicy ? readPolicy(svc.globalPolicy.text, svc.globalPolicy.at, { ...ctxBase, file: svc.globalPolicy.file, scope: 'global' }) : undefined;
-  const apiFx = api.policy ? readPolicy(api.policy.text, api.policy.at, { ...ctxBase, file: api.policy.file, scope: 'api' }) : undefined;
+  // The parent scopes' findings wait until it is known which operations each of their sections reaches.
+  const globalScope = new ScopeFindings();
+  const apiScope = new ScopeFindings();
+  const global = svc.globalPolicy ? readPolicy(svc.globalPolicy.text, svc.globalPolicy.at, { ...ctxBase, file: svc.globalPolicy.file, scope: 'global', sectionLog: globalScope.sectionLog }) : undefined;
+  const apiFx = api.policy ? readPolicy(api.policy.text, api.policy.at, { ...ctxBase, file: api.policy.file, scope: 'api', sectionLog: apiScope.sectionLog }) : undefined;
+  /** Per section, the operations whose policy chain reaches the global (and product) scope, and why not. */
+  const reachesGlobal: Record<Section, Set<string>> = { inbound: new Set(), outbound: new Set(), backend: new Set() };
+  const missesGlobal: Record<Section, Map<string, string>> = { inbound: new Map(), outbound: new Map(), backend: new Map() };
   const url = usableUrl(api.serviceUrl);
   if (api.serviceUrl && !url) log.partial(api.file, `${api.at}/serviceUrl`, 'service URL', 'backends', `${api.serviceUrl} is not an https URL anygate calls; the backend is a placeholder (https://backend.invalid)`);
   const backendFor = (fx: (PolicyEffects | undefined)[]): string => {
@@ -457,13 +464,28 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
   }
   for (const op of api.operations) {
     const opFx = op.policy ? readPolicy(op.policy.text, op.policy.at, { ...ctxBase, file: op.policy.file, scope: 'operation' }) : undefined;
-    // <base/> brings the enclosing scope's inbound policy in.
-    const chain: (PolicyEffects | undefined)[] = [];
-    const apiIn = !opFx || opFx.inheritsInbound;
-    const globalIn = apiIn && (!apiFx || apiFx.inheritsInbound);
-    if (globalIn) chain.push(global);
-    if (apiIn) chain.push(apiFx);
-    chain.push(opFx);
+    // Each section's <base/> brings the enclosing scope's same section in (API Management runs no
+    // parent rule of a section that omits it); a document without the section inherits it whole.
+    const inherits = (fx: PolicyEffects | undefined, s: Section) => !fx || (s === 'inbound' ? fx.inheritsInbound : s === 'outbound' ? fx.inheritsOutbound : fx.inheritsBackend);
+    const chains = {} as Record<Section, (PolicyEffects | undefined)[]>;
+    for (const s of SECTIONS) {
+      const apiIn = inherits(opFx, s);
+      const globalIn = apiIn && inherits(apiFx, s);
+      chains[s] = [...(globalIn ? [global] : []), ...(apiIn ? [apiFx] : []), opFx];
+      const omits = `<${s}> omits <base/>`;
+      if (apiIn) {
+        apiScope.reach(s, op.id);
+      } else apiScope.miss(s, op.id, `their policy's ${omits}`);
+      if (globalIn) {
+        globalScope.reach(s, op.id);
+        reachesGlobal[s].add(op.id);
+      } else {
+        const why = apiIn ? `the API policy ${api.policy!.file} ${omits}` : `their policy's ${omits}`;
+        globalScope.miss(s, op.id, why);
+        missesGlobal[s].set(op.id, why);
+      }
+    }
+    const chain = chains.inbound;
     const path = op.urlTemplate.split('?')[0].replace(/\{\*([^}]+)\}/g, '{$1+}').replace(/\/+$/, '') || '/';
     if (!keyName && chain.some((f) => f?.requiresSubscription)) {
       keyName = SpecDraft.nameIn('subscription', draft.authorizers, 'key');
@@ -478,9 +500,16 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     const pick = <K extends keyof PolicyEffects>(k: K) => [...chain].reverse().find((f) => f?.[k] !== undefined)?.[k];
     if (pick('rateLimit')) route.rateLimit = pick('rateLimit');
     if (pick('cache')) route.cache = pick('cache');
-    if (pick('timeoutMs') && pick('timeoutMs') !== 29000) route.timeoutMs = pick('timeoutMs');
+    const timeoutMs = [...chains.backend].reverse().find((f) => f?.timeoutMs !== undefined)?.timeoutMs;
+    if (timeoutMs && timeoutMs !== 29000) route.timeoutMs = timeoutMs;
     const request: Json = {};
     const response: Json = {};
+    for (const f of chains.outbound) {
+      if (!f) continue;
+      if (f.response.redact) response.redact = f.response.redact;
+      if (Object.keys(f.response.setHeaders).length) response.setHeaders = { ...(response.setHeaders as Json), ...f.response.setHeaders };
+      if (f.response.removeHeaders.length) response.removeHeaders = [...new Set([...((response.removeHeaders as string[]) ?? []), ...f.response.removeHeaders])];
+    }
     for (const f of chain) {
       if (!f) continue;
       if (Object.keys(f.request.setHeaders).length) request.setHeaders = { ...(request.setHeaders as Json), ...f.request.setHeaders };
@@ -489,9 +518,6 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
       if (f.request.removeQuery.length) request.removeQuery = [...new Set([...((request.removeQuery as string[]) ?? []), ...f.request.removeQuery])];
       if (f.request.rewritePath) request.rewritePath = f.request.rewritePath;
       if (f.request.body !== undefined) request.body = f.request.body;
-      if (f.response.redact) response.redact = f.response.redact;
-      if (Object.keys(f.response.setHeaders).length) response.setHeaders = { ...(response.setHeaders as Json), ...f.response.setHeaders };
-      if (f.response.removeHeaders.length) response.removeHeaders = [...new Set([...((response.removeHeaders as string[]) ?? []), ...f.response.removeHeaders])];
     }
     if (Object.keys(request).length || Object.keys(response).length) route.transform = { ...(Object.keys(request).length ? { request } : {}), ...(Object.keys(response).length ? { response } : {}) };
     if (op.description) route.description = op.description;
@@ -506,14 +532,24 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
   }
   // The API's own definition holds its contract: read onto the routes its operations became.
   if (api.specification) readOpenApiContract(draft, api.specification.file, api.specification.text, { unserved: 'no operation of the API is', base: api.specification.at, parseAs: api.specification.parseAs });
+  globalScope.settle(log);
+  apiScope.settle(log);
   for (const p of svc.products) {
     if (!p.apis.includes(api.id)) continue;
-    const fx = p.policy ? readPolicy(p.policy.text, p.policy.at, { ...ctxBase, file: p.policy.file, scope: 'product' }) : undefined;
     const name = SpecDraft.nameIn(p.id.startsWith(`${api.id}-`) ? p.id.slice(api.id.length + 1) : p.id, draft.plans, 'plan');
+    // A product's policy runs between the global and the API scope: where the global one does.
+    const productScope = new ScopeFindings(name);
+    for (const s of SECTIONS) {
+      for (const op of reachesGlobal[s]) productScope.reach(s, op);
+      for (const [op, why] of missesGlobal[s]) productScope.miss(s, op, why);
+    }
+    const fx = p.policy ? readPolicy(p.policy.text, p.policy.at, { ...ctxBase, file: p.policy.file, scope: 'product', sectionLog: productScope.sectionLog }) : undefined;
+    productScope.settle(log);
     const plan: Json = {};
     if (p.description) plan.description = p.description;
-    if (fx?.quota) plan.quota = fx.quota;
-    if (fx?.rateLimit) plan.rateLimit = fx.rateLimit;
+    // A quota or limit no operation's policy reaches is not enforced: the plan leaves it out too.
+    if (fx?.quota && reachesGlobal.inbound.size) plan.quota = fx.quota;
+    if (fx?.rateLimit && reachesGlobal.inbound.size) plan.rateLimit = fx.rateLimit;
     draft.plans[name] = plan;
     log.mapped(p.file, p.at, 'product', `plans.${name}`);
     for (const sub of svc.subscriptions.filter((x) => x.product === p.id)) {

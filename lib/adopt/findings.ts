@@ -52,6 +52,11 @@ export class FindingLog {
     this.add({ file, at, construct, status: 'lost', reason });
   }
 
+  /** Records a finding read elsewhere (a scope's findings, settled once it is known where they apply). */
+  record(f: Finding): void {
+    this.add(f);
+  }
+
   /** True when some finding so far is in `file` (without sorting them all, as findings() does). */
   reported(file: string): boolean {
     return this.files.has(file);

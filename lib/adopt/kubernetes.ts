@@ -109,7 +109,9 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
   const parts = ns.split('-');
   let ownName: string | undefined;
   let ownStage: string | undefined;
-  for (let i = parts.length - 1; i >= 1; i--) {
+  // anygate's output in a namespace the spec chose (kubernetes.namespaces): every object is `<ns>-...`.
+  if (ns && httpRoutes.every((r) => r.name.startsWith(`${ns}-`) && r.namespace === ns)) ownName = ns;
+  for (let i = parts.length - 1; i >= 1 && !ownName; i--) {
     const prefix = parts.slice(0, i).join('-');
     if (httpRoutes.every((r) => r.name.startsWith(`${prefix}-`) && r.namespace === ns)) {
       ownName = prefix;
@@ -117,8 +119,13 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
       break;
     }
   }
+  // Nothing else in foreign manifests names the API: the routes' namespace does (--name sets another).
   const draft = new SpecDraft(options.name ?? ownName ?? (ns || httpRoutes[0].name), log);
   if (ownStage) draft.stages[ownStage] = {};
+  const stage = ownStage ?? 'prod';
+  for (const r of httpRoutes) {
+    if ((r.namespace ?? '') !== ns) log.lost(r.file, `${r.at}/metadata/namespace`, 'namespace', `HTTPRoute ${r.name} is in namespace ${JSON.stringify(r.namespace ?? '(none)')}, the first in ${JSON.stringify(ns || '(none)')}: a stage's routes live in one namespace (kubernetes.namespaces.${stage}), so it is re-synthesized there; import each namespace on its own to keep them apart`);
+  }
   const ownPrefix = ownName ? `${ownName}-` : '';
   const strip = (n: string) => (ownPrefix && n.startsWith(ownPrefix) ? n.slice(ownPrefix.length) : n);
   const byName = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.name === name);
@@ -134,7 +141,7 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
     const ns = str(parent.namespace) ?? httpRoutes[0].namespace;
     if (ns) gw.namespace = ns;
     if (str(parent.sectionName)) gw.sectionName = str(parent.sectionName);
-    draft.kubernetes = { gateway: gw };
+    draft.kubernetes = { ...(draft.kubernetes ?? {}), gateway: gw };
     log.mapped(httpRoutes[0].file, `${httpRoutes[0].at}/spec/parentRefs/0`, 'parentRef', 'kubernetes.gateway');
   }
   for (const m of httpRoutes) {
@@ -185,7 +192,10 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
             const host = slice.body.addressType === 'IPv6' ? `[${address}]` : address;
             return { url: `${tls ? 'https' : 'http'}://${host}${port === (tls ? 443 : 80) ? '' : `:${port}`}` };
           }
-          return { service: { name, ...(str(b.namespace) ? { namespace: str(b.namespace) } : {}), ...(typeof b.port === 'number' && b.port !== 80 ? { port: b.port } : {}) } };
+          // A backendRef without a namespace names a Service in the route's own namespace: kept
+          // explicit where that is not the stage's namespace.
+          const svcNs = str(b.namespace) ?? (m.namespace && m.namespace !== ns ? m.namespace : undefined);
+          return { service: { name, ...(svcNs ? { namespace: svcNs } : {}), ...(typeof b.port === 'number' && b.port !== 80 ? { port: b.port } : {}) } };
         }
         reasons.push(`backendRef kind ${kind} is not read`);
         return { url: PLACEHOLDER_URL };
@@ -196,7 +206,9 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
         const r = resolve(heaviest);
         if (refs.length > 1) reasons.push(`traffic is split over ${refs.length} Services by weight; anygate weights URL targets, not Services: the heaviest (${str(heaviest.name)}) serves the route`);
         if (r.service) {
-          const binding = SpecDraft.nameIn(String(r.service.name), {}, 'svc');
+          // One binding per Service: the same name in another namespace is another binding.
+          let binding = SpecDraft.nameIn(String(r.service.name), {}, 'svc');
+          if (functions[binding] && JSON.stringify(functions[binding]) !== JSON.stringify(r.service)) binding = SpecDraft.nameIn(`${String(r.service.name)}-${String(r.service.namespace ?? ns)}`, {}, 'svc');
           backend = draft.backend(binding, { type: 'function', binding });
           functions[binding] = r.service;
         } else backend = draft.backend(strip(str(heaviest.name) ?? 'backend'), { type: 'http', url: r.url! });
@@ -471,8 +483,16 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
     else if (!['HTTPRoute', 'Backend', 'HTTPRouteFilter'].includes(m.kind) && !readBackends.has(m)) log.lost(m.file, m.at || '/', m.kind, `a ${m.kind} is not gateway configuration anygate reads`);
   }
   if (hostnames.size) draft.kubernetes = { ...(draft.kubernetes ?? {}), hostnames: [...hostnames].sort() };
-  if (Object.keys(functions).length) draft.kubernetes = { ...(draft.kubernetes ?? {}), functions: { [ownStage ?? 'prod']: functions } };
+  if (Object.keys(functions).length) draft.kubernetes = { ...(draft.kubernetes ?? {}), functions: { [stage]: functions } };
   if (options.name) draft.name = options.name;
   draft.name = SpecDraft.nameIn(draft.name, {}, 'api');
+  // The routes keep their namespace (unless it is the default `<name>-<stage>`): re-synthesized they
+  // replace the same objects, and the Gateway and Services they name without a namespace resolve the same.
+  if (ns && ns !== `${draft.name}-${stage}`) {
+    const { namespaces: _, ...rest } = draft.kubernetes ?? {};
+    draft.kubernetes = { namespaces: { [stage]: ns }, ...rest };
+    const named = !options.name && !ownName && draft.name === ns ? ' (and the spec name, since nothing else in the manifests names the API: --name sets another)' : '';
+    log.mapped(httpRoutes[0].file, `${httpRoutes[0].at}/metadata/namespace`, 'namespace', `kubernetes.namespaces.${stage}${named}`);
+  }
   return { platform: 'kubernetes', input: draft.toInput(), findings: log.findings() };
 }

@@ -13,6 +13,13 @@ export interface SourceTree {
   readonly root: string;
   /** Text files by path relative to root, `/`-separated, sorted. A single-file PATH is keyed by its base name. */
   readonly files: ReadonlyMap<string, string>;
+  /**
+   * For a single-file PATH: a file the file refers to (an `AWS::Include` location, a
+   * `DefinitionUri`), by path relative to the file's folder, read on demand from that folder or
+   * below it, as if the folder had been imported with only the files the file names. undefined
+   * when it is absent, outside the folder, or too large. @default - none (a folder or zip PATH holds every file)
+   */
+  readonly beside?: (rel: string) => string | undefined;
 }
 
 /** Files larger than this are skipped (no gateway configuration file is this big). @default 8 MiB */
@@ -73,7 +80,24 @@ export function readSourceTree(root: string): SourceTree {
   else if (root.toLowerCase().endsWith('.zip')) readZip(readFileSync(root), path.basename(root), files);
   else files.set(path.basename(root), readFileSync(root, 'utf8'));
   if (files.size === 0) throw new AnygateError(`${root}: holds no file to import`);
-  return { root, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (st.isDirectory() || root.toLowerCase().endsWith('.zip')) return { root, files: sorted };
+  return { root, files: sorted, beside: besideReader(path.dirname(path.resolve(root))) };
+}
+
+/** Reads `rel` from `dir` or below it (never above: no `..`, no absolute path), as a tree file. */
+function besideReader(dir: string): (rel: string) => string | undefined {
+  return (rel) => {
+    const norm = path.posix.normalize(rel);
+    if (path.posix.isAbsolute(norm) || norm === '..' || norm.startsWith('../') || /^[A-Za-z]:/.test(norm)) return undefined;
+    const full = path.join(dir, ...norm.split('/'));
+    try {
+      const st = statSync(full);
+      return st.isFile() && st.size <= MAX_SOURCE_FILE_BYTES ? readFileSync(full, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** A tree from in-memory files (tests, and synth output handed over without disk). */

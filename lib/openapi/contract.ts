@@ -15,6 +15,7 @@
 import * as path from 'node:path';
 import { COMPONENT_KINDS, type ComponentKind, type ComponentsSpec, type RouteContractSpec } from '../model/contract';
 import { isObj, pointer, type ImportContext, type Obj } from './context';
+import { contractPartsOf } from '../model/contract-validation';
 import { refMessage } from './refs';
 import * as v2 from './swagger2';
 
@@ -46,6 +47,22 @@ function upgradeSchema(s: Obj, swagger2: boolean): Obj {
   return out;
 }
 
+/** Which parts of an operation the gateway checks (`x-anygate.validation.contract`), and how to name it. */
+export interface Enforced {
+  readonly parameters: boolean;
+  readonly body: boolean;
+  /** The operation, as errors name it: `POST /things (createThing)`. */
+  readonly label: string;
+}
+const NOT_ENFORCED: Enforced = { parameters: false, body: false, label: '' };
+
+/** The parts `validation.contract` (true, or `{ parameters, body }`) makes the gateway check. */
+export function enforcedBy(validation: unknown, label: string): Enforced {
+  const c = isObj(validation) ? validation.contract : undefined;
+  const parts = c === true || isObj(c) ? contractPartsOf(c as Parameters<typeof contractPartsOf>[0]) : undefined;
+  return parts ? { ...parts, label } : NOT_ENFORCED;
+}
+
 /** Where a value was read: its JSON pointer in the root document, and the file its refs are relative to. */
 interface At {
   readonly where: string;
@@ -60,6 +77,16 @@ export class ContractReader {
   private readonly root: string;
   /** The upgrade applies to 3.0 and 2.0 documents. */
   private readonly upgrade: boolean;
+
+  /**
+   * The operation whose part being read the gateway enforces (`x-anygate.validation.contract`):
+   * a `$ref` that cannot be followed there is an error, since the empty schema in its place would
+   * check nothing. @default - nothing enforced: a warning
+   */
+  private enforcing?: string;
+  /** Where an unresolved `$ref` was already reported (a ref is tried twice on some paths). */
+  private readonly reported = new Set<string>();
+  private enforcedProblem?: string;
 
   constructor(private readonly ctx: ImportContext) {
     this.root = ctx.refs.root;
@@ -140,7 +167,7 @@ export class ContractReader {
     try {
       target = this.ctx.refs.resolveFrom(v, at.where, at.file);
     } catch (e) {
-      this.ctx.warn('contract', at.where, `${refMessage(e)}; the contract holds an empty ${kind === 'schemas' ? 'schema (any value)' : 'object'} there`);
+      this.unresolved(e, at, `the contract holds an empty ${kind === 'schemas' ? 'schema (any value)' : 'object'} there`);
       return {};
     }
     const name = this.freeName(kind, target.fragment ? target.fragment.split('/').filter(Boolean).pop() ?? '' : path.basename(target.file).replace(/\.[^.]+$/, ''));
@@ -171,8 +198,38 @@ export class ContractReader {
       this.ctx.refs.resolveFrom({ $ref: ref }, at.where, at.file);
       return true;
     } catch (e) {
-      this.ctx.warn('contract', at.where, `${refMessage(e)}; the contract holds an empty object there`);
+      this.unresolved(e, at, 'the contract holds an empty object there');
       return false;
+    }
+  }
+
+  /** A `$ref` that cannot be followed: a warning, or an error where the gateway enforces what it points to. */
+  private unresolved(e: unknown, at: At, consequence: string): void {
+    const key = `${at.where} ${refMessage(e)}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    if (this.enforcing === undefined) return this.ctx.warn('contract', at.where, `${refMessage(e)}; ${consequence}`);
+    const message = `${refMessage(e)}; x-anygate.validation.contract makes the gateway check this part of the request, and an unresolved schema would check nothing: define the missing target, fix the $ref, or turn validation.contract off for this operation`;
+    // --lenient skips the operation (the caller asks), never routes it unchecked.
+    if (this.ctx.lenient) this.enforcedProblem ??= `${at.where}: ${message}`;
+    else this.ctx.fail(at.where, `${this.enforcing}: ${message}`);
+  }
+
+  /** With --lenient: the first unresolvable enforced `$ref` of the operation read last, if any (then cleared). */
+  takeEnforcedProblem(): string | undefined {
+    const p = this.enforcedProblem;
+    this.enforcedProblem = undefined;
+    return p;
+  }
+
+  /** Runs `read` with unresolved `$ref`s an error naming `operation` when `enforced`. */
+  private enforced<T>(enforced: boolean, operation: string, read: () => T): T {
+    const before = this.enforcing;
+    this.enforcing = enforced ? operation : before;
+    try {
+      return read();
+    } finally {
+      this.enforcing = before;
     }
   }
 
@@ -304,7 +361,7 @@ export class ContractReader {
   }
 
   /** The contract of one operation; undefined when the operation says nothing a contract holds. */
-  operation(item: Obj, op: Obj, where: string, itemPtr: string, file: string = this.root): Omit<RouteContractSpec, 'operationId'> | undefined {
+  operation(item: Obj, op: Obj, where: string, itemPtr: string, file: string = this.root, enforce: Enforced = NOT_ENFORCED): Omit<RouteContractSpec, 'operationId'> | undefined {
     const params = this.mergedParameters(item, op, where, itemPtr, file);
     let requestBody: unknown;
     const parameters: unknown[] = [];
@@ -316,17 +373,18 @@ export class ContractReader {
         try {
           resolved = this.ctx.refs.resolveFrom(p.value, p.at.where, p.at.file).value;
         } catch (e) {
-          this.ctx.warn('contract', p.at.where, `${refMessage(e)}; the parameter is left out of the contract`);
+          // A 2.0 parameter may be the body: unknown, it is enforced when either part is.
+          this.enforced(enforce.body || enforce.parameters, enforce.label, () => this.unresolved(e, p.at, 'the parameter is left out of the contract'));
           continue;
         }
         if (isObj(resolved) && resolved.in === 'body') body = resolved;
         else if (isObj(resolved) && resolved.in === 'formData') form.push(resolved);
-        else parameters.push(this.parameter(p.value, p.at));
+        else parameters.push(this.enforced(enforce.parameters, enforce.label, () => this.parameter(p.value, p.at)));
       }
-      requestBody = v2.requestBody(body, form, this.consumes(op), (s) => this.schema(s, { where: `${where}/parameters`, file }));
+      requestBody = this.enforced(enforce.body, enforce.label, () => v2.requestBody(body, form, this.consumes(op), (s) => this.schema(s, { where: `${where}/parameters`, file })));
     } else {
-      for (const p of params) parameters.push(this.parameter(p.value, p.at));
-      if (op.requestBody !== undefined) requestBody = this.requestBody(op.requestBody, { where: `${where}/requestBody`, file });
+      for (const p of params) parameters.push(this.enforced(enforce.parameters, enforce.label, () => this.parameter(p.value, p.at)));
+      if (op.requestBody !== undefined) requestBody = this.enforced(enforce.body, enforce.label, () => this.requestBody(op.requestBody, { where: `${where}/requestBody`, file }));
     }
     const responses = isObj(op.responses) ? this.responses(op.responses, where, op, file) : undefined;
     const out: Omit<RouteContractSpec, 'operationId'> = {

@@ -125,7 +125,7 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
   const title = typeof doc.info?.title === 'string' ? doc.info.title : path.basename(file).replace(/\.[^.]+$/, '');
   const name = options.name ?? ext.name ?? toSafeName(title, 'api').toLowerCase();
   const servers = new Servers(ctx, ext);
-  const sec = readSecurity(ctx, ext, name);
+  const sec = readSecurity(ctx, ext);
   const globalSecurity = ctx.swagger2 || Array.isArray(doc.security) ? doc.security : undefined;
   if (!sec.hasSchemes && !globalSecurity) ctx.warn('no-security', pointer('security'), 'the document declares no security: its routes are public (auth: none)');
 

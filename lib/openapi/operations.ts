@@ -5,7 +5,7 @@
 import { parsePath, pathShape } from '../model/path';
 import type { RouteInput } from '../model/schema';
 import { isObj, pointer, type ImportContext, type Obj } from './context';
-import type { ContractReader } from './contract';
+import { enforcedBy, type ContractReader } from './contract';
 import { refMessage } from './refs';
 import { authOf, type Security } from './security';
 import { serverUrl, type Servers } from './servers';
@@ -84,7 +84,12 @@ function candidate(ctx: ImportContext, sec: Security, servers: Servers, pc: Path
   const serverBackend = !extBackend && opServers?.length ? servers.add(serverUrl(opServers[0]), `${where}/servers/0/url`) : undefined;
   const backend = extBackend ?? (serverBackend !== servers.defaultBackend ? serverBackend : undefined);
   const desc = description(op);
-  const contract = contracts?.operation(item, op, where, itemPtr, pc.file);
+  const contract = contracts?.operation(item, op, where, itemPtr, pc.file, enforcedBy(ext.validation, label));
+  const unchecked = contracts?.takeEnforcedProblem();
+  if (unchecked) {
+    ctx.skip(where, label, unchecked);
+    return undefined;
+  }
   const route: Omit<RouteInput, 'id'> = {
     method: method as RouteInput['method'],
     path: routePath,

@@ -11,6 +11,9 @@ import type { AuthorizerInput, RouteInput } from '../model/schema';
 import { isObj, pointer, type ImportContext, type Obj } from './context';
 import { refMessage } from './refs';
 
+/** The audience of a jwt authorizer whose document does not say it: `.invalid`, so synth refuses it (lib/model/placeholders.ts). */
+export const PLACEHOLDER_AUDIENCE = 'https://audience.invalid';
+
 export interface Security {
   readonly authorizers: Record<string, AuthorizerInput>;
   /** Scheme name -> authorizer name. */
@@ -52,16 +55,18 @@ function opaqueBearer(ctx: ImportContext, id: string, ptr: string): AuthorizerIn
   return { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bearer' };
 }
 
-function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: string, gateway: string): AuthorizerInput {
+function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: string): AuthorizerInput {
   const placeholderJwt = (why: string): AuthorizerInput => {
     ctx.warn('placeholder', ptr, `${why}: the issuer and audience are not in the document; set them under x-anygate.authorizers.${id} (placeholders used)`);
-    return { type: 'jwt', issuer: 'https://issuer.invalid/', audiences: [gateway] };
+    return { type: 'jwt', issuer: 'https://issuer.invalid/', audiences: [PLACEHOLDER_AUDIENCE] };
   };
   const type = s?.type;
   if (type === 'apiKey' && (s!.in === 'header' || s!.in === 'query')) return { type: 'apiKey', in: s!.in, name: s!.name };
   if (type === 'openIdConnect' && typeof s!.openIdConnectUrl === 'string') {
-    ctx.warn('security', ptr, `OpenID Connect: the audience is not in the document; "${gateway}" is used (set x-anygate.authorizers.${id}.audiences)`);
-    return { type: 'jwt', issuer: s!.openIdConnectUrl.replace(/\/\.well-known\/openid-configuration$/, ''), audiences: [gateway] };
+    // An audience made up from the API's name would accept whatever tokens carry it: a placeholder
+    // (like the invented URLs) makes synth stop until the real one is set.
+    ctx.warn('placeholder', ptr, `OpenID Connect: the audience is not in the document; audiences holds the placeholder ${PLACEHOLDER_AUDIENCE}: set x-anygate.authorizers.${id} to a jwt authorizer with the issuer and the audiences the API's tokens carry`);
+    return { type: 'jwt', issuer: s!.openIdConnectUrl.replace(/\/\.well-known\/openid-configuration$/, ''), audiences: [PLACEHOLDER_AUDIENCE] };
   }
   if (type === 'http' && String(s!.scheme).toLowerCase() === 'bearer') {
     if (String(s!.bearerFormat ?? '').toLowerCase() === 'jwt') return placeholderJwt('http bearer (bearerFormat JWT)');
@@ -76,7 +81,7 @@ function mapScheme(ctx: ImportContext, s: Obj | undefined, id: string, ptr: stri
 }
 
 /** Reads the security schemes; `x-anygate.authorizers` wins over a scheme of the same name. */
-export function readSecurity(ctx: ImportContext, ext: Obj, gateway: string): Security {
+export function readSecurity(ctx: ImportContext, ext: Obj): Security {
   const doc = ctx.doc;
   const schemes: Obj = (ctx.swagger2 ? doc.securityDefinitions : doc.components?.securitySchemes) ?? {};
   const given: Obj = isObj(ext.authorizers) ? ext.authorizers : {};
@@ -103,7 +108,7 @@ export function readSecurity(ctx: ImportContext, ext: Obj, gateway: string): Sec
     }
     const id = isSafeName(sName) ? sName : uniqueName(toSafeName(sName, 'auth').toLowerCase(), new Set(Object.keys(authorizers).filter((k) => !(k in given))));
     schemeAuthorizer.set(sName, id);
-    if (!authorizers[id]) authorizers[id] = mapScheme(ctx, isObj(s) ? s : undefined, id, ptr, gateway);
+    if (!authorizers[id]) authorizers[id] = mapScheme(ctx, isObj(s) ? s : undefined, id, ptr);
   }
   return { authorizers, schemeAuthorizer, unreadable, hasSchemes: names.length > 0 };
 }

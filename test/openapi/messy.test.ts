@@ -216,6 +216,17 @@ describe('validation against the document\'s version', () => {
     const v31 = { openapi: '3.1.0', info: { title: 'T' }, paths: {} };
     expect(await refusal(importOpenApi(v31, 't.json'))).toContain('t.json#/info: "version" is required');
   });
+
+  it('a oneOf of alternatives reports the one that applies: the one the value\'s tag (a parameter\'s in) selects', async () => {
+    const swagger = (p: Record<string, unknown>) => ({ swagger: '2.0', info: { title: 'S', version: '1' }, host: 'api.example.com', parameters: { Section: p }, paths: { '/a/{section}': { get: { parameters: [{ $ref: '#/parameters/Section' }], responses: { '200': { description: 'ok' } } } } } });
+    const problems = async (p: Record<string, unknown>) => (await refusal(importOpenApi(swagger(p), 's.json'))).filter((m) => m.startsWith('s.json#/parameters/Section'));
+    // The nytimes corpus shape: a path parameter without required: true (not the body branch's "schema").
+    expect(await problems({ name: 'section', in: 'path', type: 'string', enum: ['Arts'] })).toEqual(['s.json#/parameters/Section: "required" is required: a path parameter is always required; add required: true']);
+    expect(await problems({ name: 'section', in: 'query', type: 'strin' })).toEqual([expect.stringMatching(/^s\.json#\/parameters\/Section\/type: must be one of "string"/)]);
+    expect(await problems({ name: 'section', in: 'qury', type: 'string' })).toEqual(['s.json#/parameters/Section/in: must be one of "body", "header", "formData", "query", "path"']);
+    const v30 = { openapi: '3.0.3', info: { title: 'T', version: '1' }, paths: { '/a/{id}': { get: { parameters: [{ name: 'id', in: 'path', schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } } } };
+    expect(await refusal(importOpenApi(v30, 't.json'))).toContain('t.json#/paths/~1a~1{id}/get/parameters/0: "required" is required: a path parameter is always required; add required: true');
+  });
 });
 
 describe('public operations in a document with security schemes', () => {
@@ -355,7 +366,7 @@ describe('placeholders: validate warns, synth refuses naming the field to set', 
     const r = await cli('synth', f, '--out', out, '--target', 'azure');
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${f}: backends.api.url: "https://backend.invalid" is a placeholder (the source did not say); set backends.api.url to the real value (in the OpenAPI document: add servers (Swagger 2.0: host)); or synthesize anyway with --allow-placeholders`);
-    expect(r.err).toMatch(/^2 errors$/m);
+    expect(r.err).toMatch(/^3 errors$/m);
     const allowed = await cli('synth', f, '--out', out, '--target', 'azure', '--allow-placeholders');
     expect(allowed.code).toBe(0);
     expect(allowed.err).toMatch(/backends\.api\.url: warning: "https:\/\/backend\.invalid" is a placeholder/);
@@ -366,9 +377,9 @@ describe('placeholders: validate warns, synth refuses naming the field to set', 
     const r = await cli('portability', f, '--target', 'azure');
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${f}: backends.api.url: "https://backend.invalid" is a placeholder`);
-    expect(r.out).toMatch(/synth refuses this spec on every target: 2 placeholders \(listed above\)/);
+    expect(r.out).toMatch(/synth refuses this spec on every target: 3 placeholders \(listed above\)/);
     const json = await cli('portability', f, '--target', 'azure', '--json');
-    expect(JSON.parse(json.out).placeholders.map((p: { path: string[] }) => p.path.join('.'))).toEqual(['authorizers.bearer.issuer', 'backends.api.url']);
+    expect(JSON.parse(json.out).placeholders.map((p: { path: string[] }) => p.path.join('.'))).toEqual(['authorizers.bearer.audiences.0', 'authorizers.bearer.issuer', 'backends.api.url']);
     const allowed = await cli('portability', f, '--target', 'azure', '--allow-placeholders');
     expect([allowed.code, allowed.out]).toEqual([0, expect.not.stringMatching(/synth refuses/)]);
   }, 60_000);

@@ -81,7 +81,7 @@ describe('http bearer without bearerFormat: JWT (opaque tokens)', () => {
     const r = await imported('opaque-bearer.yaml');
     expect(r.input.authorizers).toEqual({
       token: { type: 'apiKey', in: 'header', name: 'Authorization', scheme: 'Bearer' },
-      jwt: { type: 'jwt', issuer: 'https://issuer.invalid/', audiences: ['opaque-bearer'] },
+      jwt: { type: 'jwt', issuer: 'https://issuer.invalid/', audiences: ['https://audience.invalid'] },
     });
     const [w] = messages(r, 'security');
     expect(w).toMatch(/^#\/components\/securitySchemes\/token: http bearer without bearerFormat: JWT is read as an opaque token: API key authorizer token .*If the tokens are JWTs, write bearerFormat: JWT/);
