@@ -87,6 +87,13 @@ export class ContractReader {
   /** Where an unresolved `$ref` was already reported (a ref is tried twice on some paths). */
   private readonly reported = new Set<string>();
   private enforcedProblem?: string;
+  /** The component being read (`schemas/Thing`), where an unresolved `$ref` is recorded. */
+  private component?: string;
+  /**
+   * Unresolved `$ref`s found while reading a component outside any enforced part (warned then):
+   * an operation whose enforced part reaches the component turns them into its error.
+   */
+  private readonly unresolvedIn = new Map<string, { where: string; message: string }[]>();
 
   constructor(private readonly ctx: ImportContext) {
     this.root = ctx.refs.root;
@@ -102,18 +109,18 @@ export class ContractReader {
     const doc = this.ctx.doc;
     const at = (...p: string[]): At => ({ where: pointer(...p), file: this.root });
     if (this.v2) {
-      for (const [n, s] of Object.entries<unknown>(isObj(doc.definitions) ? doc.definitions : {})) this.components.schemas[n] = this.schema(s, at('definitions', n));
+      for (const [n, s] of Object.entries<unknown>(isObj(doc.definitions) ? doc.definitions : {})) this.components.schemas[n] = this.inComponent('schemas', n, () => this.schema(s, at('definitions', n)));
       for (const [n, p] of Object.entries<unknown>(isObj(doc.parameters) ? doc.parameters : {})) {
-        if (isObj(p) && p.in !== 'body' && p.in !== 'formData') this.components.parameters[n] = this.parameter(p, at('parameters', n));
+        if (isObj(p) && p.in !== 'body' && p.in !== 'formData') this.components.parameters[n] = this.inComponent('parameters', n, () => this.parameter(p, at('parameters', n)));
       }
-      for (const [n, r] of Object.entries<unknown>(isObj(doc.responses) ? doc.responses : {})) this.components.responses[n] = this.response(r, at('responses', n), this.produces(undefined));
+      for (const [n, r] of Object.entries<unknown>(isObj(doc.responses) ? doc.responses : {})) this.components.responses[n] = this.inComponent('responses', n, () => this.response(r, at('responses', n), this.produces(undefined)));
       return;
     }
     const c: Obj = isObj(doc.components) ? doc.components : {};
     for (const kind of COMPONENT_KINDS) {
       for (const [n, v] of Object.entries<unknown>(isObj(c[kind]) ? c[kind] : {})) {
         // A component that is itself a `$ref` stays one (kept as written, or its target hoisted).
-        const value = this.read(kind, v, at('components', kind, n));
+        const value = this.inComponent(kind, n, () => this.read(kind, v, at('components', kind, n)));
         if (value !== undefined) this.components[kind][n] = value;
       }
     }
@@ -174,7 +181,7 @@ export class ContractReader {
     const component = `#/components/${kind}/${name}`;
     this.hoisted.set(key, component);
     this.components[kind][name] = true; // taken, before the walk: a cycle back here finds the ref
-    this.components[kind][name] = this.read(kind, target.value, { where: at.where, file: target.file }) ?? {};
+    this.components[kind][name] = this.inComponent(kind, name, () => this.read(kind, target.value, { where: at.where, file: target.file })) ?? {};
     return { ...this.siblings(v, kind), $ref: component };
   }
 
@@ -205,11 +212,18 @@ export class ContractReader {
 
   /** A `$ref` that cannot be followed: a warning, or an error where the gateway enforces what it points to. */
   private unresolved(e: unknown, at: At, consequence: string): void {
-    const key = `${at.where} ${refMessage(e)}`;
+    this.unresolvedRef(refMessage(e), at, consequence);
+  }
+
+  private unresolvedRef(ref: string, at: At, consequence: string): void {
+    const key = `${this.enforcing === undefined ? 'warning' : 'error'} ${at.where} ${ref}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    if (this.enforcing === undefined) return this.ctx.warn('contract', at.where, `${refMessage(e)}; ${consequence}`);
-    const message = `${refMessage(e)}; x-anygate.validation.contract makes the gateway check this part of the request, and an unresolved schema would check nothing: define the missing target, fix the $ref, or turn validation.contract off for this operation`;
+    if (this.enforcing === undefined) {
+      if (this.component !== undefined) this.unresolvedIn.set(this.component, [...(this.unresolvedIn.get(this.component) ?? []), { where: at.where, message: ref }]);
+      return this.ctx.warn('contract', at.where, `${ref}; ${consequence}`);
+    }
+    const message = `${ref}; x-anygate.validation.contract makes the gateway check this part of the request, and an unresolved schema would check nothing: define the missing target, fix the $ref, or turn validation.contract off for this operation`;
     // --lenient skips the operation (the caller asks), never routes it unchecked.
     if (this.ctx.lenient) this.enforcedProblem ??= `${at.where}: ${message}`;
     else this.ctx.fail(at.where, `${this.enforcing}: ${message}`);
@@ -220,6 +234,43 @@ export class ContractReader {
     const p = this.enforcedProblem;
     this.enforcedProblem = undefined;
     return p;
+  }
+
+  /** Runs `read` with `kind/name` as the component being read. */
+  private inComponent<T>(kind: ComponentKind, name: string, read: () => T): T {
+    const before = this.component;
+    this.component = `${kind}/${name}`;
+    try {
+      return read();
+    } finally {
+      this.component = before;
+    }
+  }
+
+  /**
+   * The unresolved `$ref`s of every component an enforced part reaches through `#/components/...`
+   * refs (transitively), as if they had been read in that part: components are read once, before
+   * the operations, so a broken ref inside one was only a warning.
+   */
+  private checkReached(value: unknown, label: string): void {
+    if (!this.unresolvedIn.size) return;
+    const seen = new Set<string>();
+    const queue: unknown[] = [value];
+    while (queue.length) {
+      const v = queue.pop();
+      if (Array.isArray(v)) queue.push(...v);
+      else if (isObj(v)) {
+        const m = typeof v.$ref === 'string' ? /^#\/components\/([^/]+)\/([^/]+)/.exec(v.$ref) : null;
+        const key = m && `${m[1]}/${m[2].replace(/~1/g, '/').replace(/~0/g, '~')}`;
+        if (key && !seen.has(key)) {
+          seen.add(key);
+          const [kind, name] = [m![1], key.slice(m![1].length + 1)];
+          if ((COMPONENT_KINDS as readonly string[]).includes(kind)) queue.push(this.components[kind as ComponentKind][name]);
+          for (const u of this.unresolvedIn.get(key) ?? []) this.enforced(true, label, () => this.unresolvedRef(`${u.message} (in #/components/${key}, which this operation checks)`, { where: u.where, file: this.root }, ''));
+        }
+        for (const k of Object.keys(v)) if (k !== '$ref') queue.push(v[k]);
+      }
+    }
   }
 
   /** Runs `read` with unresolved `$ref`s an error naming `operation` when `enforced`. */
@@ -386,6 +437,8 @@ export class ContractReader {
       for (const p of params) parameters.push(this.enforced(enforce.parameters, enforce.label, () => this.parameter(p.value, p.at)));
       if (op.requestBody !== undefined) requestBody = this.enforced(enforce.body, enforce.label, () => this.requestBody(op.requestBody, { where: `${where}/requestBody`, file }));
     }
+    if (enforce.parameters) this.checkReached(parameters, enforce.label);
+    if (enforce.body) this.checkReached(requestBody, enforce.label);
     const responses = isObj(op.responses) ? this.responses(op.responses, where, op, file) : undefined;
     const out: Omit<RouteContractSpec, 'operationId'> = {
       ...(typeof op.summary === 'string' ? { summary: op.summary } : {}),

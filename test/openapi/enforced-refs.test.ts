@@ -64,4 +64,18 @@ describe('unresolvable $refs where the gateway validates', () => {
     expect(r.input.routes!.map((x) => x.id)).toEqual(['ok']);
     expect(r.warnings.filter((w) => w.kind === 'skipped').map((w) => w.message)).toEqual([expect.stringContaining('POST /things/{id} (createThing) is skipped (--lenient): #/paths/~1things~1{id}/post/requestBody/content/application~1json/schema: $ref "#/components/schemas/Thing" cannot be resolved')]);
   });
+  it('a missing $ref inside a component the checked body reaches (through another component) is an error too; a component only responses use stays a warning', async () => {
+    const components = {
+      parameters: { Id: { name: 'id', in: 'path', required: true, schema: { type: 'string' } } },
+      schemas: {
+        Thing: { type: 'object', properties: { part: { $ref: '#/components/schemas/Part' } } },
+        Part: { type: 'array', items: { $ref: '#/components/schemas/Missing' } },
+        Gone: { type: 'object', properties: { x: { $ref: '#/components/schemas/AlsoMissing' } } },
+      },
+    };
+    const errors = await errorsOf(doc({ contract: true }, { components }));
+    expect(errors).toEqual([expect.stringMatching(/^\/specs\/refv\.yaml#\/components\/schemas\/Part\/items: POST \/things\/\{id\} \(createThing\): \$ref "#\/components\/schemas\/Missing" cannot be resolved.*\(in #\/components\/schemas\/Part, which this operation checks\)/)]);
+    const r = await importOpenApi(doc({ contract: { body: false } }, { components }) as Record<string, unknown>, '/specs/refv.yaml');
+    expect(r.warnings.filter((w) => w.kind === 'contract').map((w) => w.where).sort()).toEqual(['#/components/schemas/Gone/properties/x', '#/components/schemas/Part/items']);
+  });
 });
