@@ -48,4 +48,23 @@ describe('README', () => {
     expect(r.errors).toEqual([]);
     expect(r.spec!.routes).toHaveLength(2);
   });
+
+  it('every placeholder the README and docs/model.md list is one a spec accepts (upper-case names stand for the user\'s own)', () => {
+    const model = readFileSync(path.join(__dirname, '..', 'docs', 'model.md'), 'utf8');
+    const listed = [readme.slice(readme.indexOf('Transforms use one small placeholder language'), readme.indexOf('See `docs/model.md` for every field')), model.slice(model.indexOf('Placeholders: '), model.indexOf('\n\n', model.indexOf('Placeholders: ')))];
+    const placeholders = listed.flatMap((text) => [...text.matchAll(/`(\$\{(\w+)\.([\w-]+)\})`/g)]);
+    expect(placeholders.map((m) => m[2])).toEqual(expect.arrayContaining(['path', 'query', 'header', 'body', 'claim', 'stage']));
+    for (const [, text, source, name] of placeholders) {
+      // A metavariable (NAME, VAR, FIELD) becomes the name this spec defines for its kind.
+      const used = /^[A-Z]+$/.test(name!) ? `\${${source}.${source === 'path' ? 'id' : 'v'}}` : text!;
+      const spec = {
+        name: 'placeholders',
+        backends: { api: { type: 'http', url: 'https://api.example.com' } },
+        authorizers: { jwt: { type: 'jwt', issuer: 'https://issuer.example.com', audiences: ['api'] } },
+        stages: { dev: { variables: { v: 'x' } } },
+        routes: [{ method: 'POST', path: '/pets/{id}', backend: 'api', auth: ['jwt'], transform: { request: { setHeaders: { 'x-out': used } } } }],
+      };
+      expect([text, validateGateway(spec).errors.map((e) => e.message)]).toEqual([text, []]);
+    }
+  });
 });
