@@ -67,4 +67,22 @@ describe('README', () => {
       expect([text, validateGateway(spec).errors.map((e) => e.message)]).toEqual([text, []]);
     }
   });
+
+  it('docs/dev.md and docs/model.md state the refusals the default error contract gives (an unknown API key is 401 on AWS too)', () => {
+    const { ERROR_CONTRACT } = require('../lib/model/error-contract') as typeof import('../lib/model/error-contract');
+    const { compileAws } = require('../providers/aws/compile') as typeof import('../providers/aws/compile');
+    const dev = readFileSync(path.join(__dirname, '..', 'docs', 'dev.md'), 'utf8');
+    // The workflow runs the petstore as it is (errors: anygate): each commented refusal is the contract's.
+    const workflow = dev.slice(dev.indexOf('## The workflow, end to end'), dev.indexOf('\n## ', dev.indexOf('## The workflow, end to end') + 1));
+    const refusals = [...workflow.matchAll(/# (4\d\d) (.*)$/gm)];
+    expect(refusals.length).toBeGreaterThan(1);
+    for (const [line, status, body] of refusals) {
+      const code = /^\{"error":\{"code":"(\w+)"/.exec(body!)?.[1];
+      expect([line, code && ERROR_CONTRACT[code as keyof typeof ERROR_CONTRACT]?.status]).toEqual([line, Number(status)]);
+    }
+    const spec = validateGateway({ name: 'keys', authorizers: { key: { type: 'apiKey' } }, plans: { gold: {} }, consumers: { acme: { plan: 'gold' } }, backends: { api: { type: 'http', url: 'https://api.example.com' } }, routes: [{ method: 'GET', path: '/a', backend: 'api', auth: ['key'] }] }).spec!;
+    const responses = compileAws(spec).body['x-amazon-apigateway-gateway-responses'] as Record<string, { statusCode: string }>;
+    const model = readFileSync(path.join(__dirname, '..', 'docs', 'model.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(/an API key the gateway does not know gets (\d{3}) on every target with `errors: anygate`, the default/.exec(model)?.[1]).toBe(responses.INVALID_API_KEY!.statusCode);
+  });
 });
