@@ -85,4 +85,19 @@ describe('README', () => {
     const model = readFileSync(path.join(__dirname, '..', 'docs', 'model.md'), 'utf8').replace(/\s+/g, ' ');
     expect(/an API key the gateway does not know gets (\d{3}) on every target with `errors: anygate`, the default/.exec(model)?.[1]).toBe(responses.INVALID_API_KEY!.statusCode);
   });
+
+  it('says which developer owns the Apigee apps by default and how to set your own, as compileApigee does', () => {
+    const { compileApigee } = require('../providers/apigee/compile') as typeof import('../providers/apigee/compile');
+    const spec = validateGateway({ name: 'shop', authorizers: { key: { type: 'apiKey' } }, plans: { gold: {} }, consumers: { acme: { plan: 'gold' } }, backends: { api: { type: 'http', url: 'https://api.example.com' } }, routes: [{ method: 'GET', path: '/a', backend: 'api', auth: ['key'] }] }).spec!;
+    const text = readme.replace(/\s+/g, ' ');
+    const stated = /by default `<consumer>@<gateway>\.anygate\.invalid` \(first name the consumer, last name the gateway\)/.exec(text);
+    expect(stated).not.toBeNull();
+    expect(compileApigee(spec).developers.map((d) => [d.email, d.firstName, d.lastName])).toEqual([['acme@shop.anygate.invalid', 'acme', 'shop']]);
+    expect(text).toContain('pass `developers: { acme: { email, firstName, lastName } }` (by consumer) to `ApigeeGateway.fromSpec` or `compileApigee`');
+    const own = { acme: { email: 'ops@example.com', firstName: 'Ops', lastName: 'Team' } };
+    expect(compileApigee(spec, { developers: own }).developers.map((d) => d.email)).toEqual(['ops@example.com']);
+    // The component takes the same option (ApigeeGatewayFromSpecArgs extends ApigeeCompileOptions).
+    const args: Pick<import('../providers/apigee/gateway').ApigeeGatewayFromSpecArgs, 'developers'> = { developers: own };
+    expect(args.developers).toBe(own);
+  });
 });
