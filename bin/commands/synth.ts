@@ -26,7 +26,20 @@ interface SynthFlags {
   kubernetesBackendKind?: KubernetesBackendKind;
 }
 
-function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context): string {
+/**
+ * What an earlier synthesis left that this one removed (out-dir.md): a narrower --target or
+ * --stage keeps the out dir equal to its manifest, and says so rather than deleting in silence.
+ */
+function removedLines(result: SynthResult, flags: SynthFlags): string[] {
+  const at = (folders: string[]) => folders.map((f) => path.join(result.outDir, f)).join(', ');
+  const lines: string[] = [];
+  const { targets, stages } = result.removed;
+  if (targets.length) lines.push(`removed ${at(targets)}: not among this run's targets (${flags.target ? `--target ${flags.target}` : `the default, ${TARGETS.join(',')}`}), so that the out dir holds what manifest.json lists`);
+  if (stages.length) lines.push(`removed ${at(stages)}: ${flags.stage ? `not among this run's stages (--stage ${flags.stage})` : 'no longer a stage of the spec'}`);
+  return lines;
+}
+
+function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context, flags: SynthFlags): string {
   const c = ctx.colors;
   const lines = [`gateway ${gateway}: ${plural(result.routes, 'route')}, ${plural(stages, 'stage')}`];
   // One column width for every target name (kubernetes is longer than the default three).
@@ -41,6 +54,7 @@ function summary(result: SynthResult, gateway: string, stages: number, seconds: 
   }
   const html = result.artifacts.find((a) => a.kind === 'portability-html');
   if (html) lines.push(`portability matrix: ${path.join(result.outDir, html.path)} (open it in a browser; portability.md has the same as text)`);
+  lines.push(...removedLines(result, flags));
   lines.push(`wrote ${plural(result.artifacts.length, 'artifact')} to ${result.outDir}/ (manifest.json lists them) in ${seconds.toFixed(1)} s`);
   return lines.join('\n') + '\n';
 }
@@ -82,9 +96,9 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
     progress,
   });
   if (flags.json) {
-    ctx.io.out(JSON.stringify({ ok: result.ok, gateway: loaded.spec.name, routes: result.routes, out: result.outDir, targets: result.targets, artifacts: result.artifacts.length }, null, 2) + '\n');
+    ctx.io.out(JSON.stringify({ ok: result.ok, gateway: loaded.spec.name, routes: result.routes, out: result.outDir, targets: result.targets, artifacts: result.artifacts.length, removed: [...result.removed.targets, ...result.removed.stages] }, null, 2) + '\n');
   } else {
-    ctx.io.out(summary(result, loaded.spec.name, Object.keys(loaded.spec.stages).length, (Date.now() - started) / 1000, ctx));
+    ctx.io.out(summary(result, loaded.spec.name, Object.keys(loaded.spec.stages).length, (Date.now() - started) / 1000, ctx, flags));
   }
   return result.ok ? EXIT.ok : EXIT.failed;
 }

@@ -2,12 +2,12 @@
  * `anygate synth`: every target's artifacts, offline, plus the exported OpenAPI document, the
  * portability report and a manifest of everything written.
  */
-import { existsSync, mkdirSync, readdirSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, accessSync, constants, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
 import { formatPortabilityHtml } from '../../lib/capabilities/html';
 import { portability, type Compile } from '../../lib/capabilities/portability';
-import type { Target } from '../../lib/capabilities/types';
+import { ALL_TARGETS, type Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
@@ -24,6 +24,40 @@ export interface SynthResult {
   readonly targets: TargetSummary[];
   readonly artifacts: Artifact[];
   readonly outDir: string;
+  /**
+   * Folders of an earlier synthesis this run removed, relative to the out dir (`aws/`,
+   * `azure/prod/`): targets and stages it did not synthesize, so that the out dir holds what
+   * manifest.json lists and nothing stale. The CLI names them.
+   */
+  readonly removed: { readonly targets: string[]; readonly stages: string[] };
+}
+
+/** Stage folders of a target (`azure/<stage>/`, `kubernetes/<stage>/`). */
+const STAGED: ReadonlySet<Target> = new Set(['azure', 'kubernetes']);
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The target folders and their stage folders an out dir holds: `aws/`, `azure/`, `azure/dev/`. */
+function targetFolders(outDir: string): string[] {
+  const out: string[] = [];
+  for (const t of ALL_TARGETS) {
+    if (!isDir(path.join(outDir, t))) continue;
+    out.push(`${t}/`);
+    if (STAGED.has(t)) for (const e of readdirSync(path.join(outDir, t), { withFileTypes: true })) if (e.isDirectory()) out.push(`${t}/${e.name}/`);
+  }
+  return out;
+}
+
+/** Which of `before` the run removed: whole targets, and stages of a target that stays. */
+function removedFolders(outDir: string, before: readonly string[]): SynthResult['removed'] {
+  const gone = before.filter((f) => !isDir(path.join(outDir, f)));
+  return { targets: gone.filter((f) => f.split('/').length === 2), stages: gone.filter((f) => f.split('/').length === 3 && !gone.includes(`${f.split('/')[0]}/`)) };
 }
 
 /**
@@ -65,6 +99,7 @@ function messageOf(e: unknown): string[] {
 
 export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
   prepareOutDir(o.outDir);
+  const before = targetFolders(o.outDir);
   beginRun(o.outDir);
   const stages = o.stages ?? Object.keys(spec.stages);
   for (const u of unknownStages(spec, stages)) throw new AnygateError(u.message);
@@ -122,5 +157,5 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   };
   writeFile(o.outDir, 'manifest.json', jsonBytes(manifest));
   finishRun(o.outDir);
-  return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir };
+  return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir, removed: removedFolders(o.outDir, before) };
 }
