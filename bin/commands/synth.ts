@@ -5,7 +5,7 @@ import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type 
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import type { SynthResult } from '../synth';
 import { EXIT, plural, type CommandModule, type Context } from './context';
-import { tierOptions } from './options';
+import { ignoredRules, ignoreOption, tierOptions } from './options';
 import { specArgument, SPEC_FILES } from './spec-file';
 import { parseStages, parseTargets } from './targets';
 import { fromText, groupWarnings } from './warnings';
@@ -24,6 +24,8 @@ interface SynthFlags {
   account?: string;
   region?: string;
   kubernetesBackendKind?: KubernetesBackendKind;
+  /** Warning rule ids to silence (repeatable, or comma-separated). */
+  ignore?: string[];
 }
 
 /**
@@ -71,7 +73,9 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
   const [{ loadSpec }, { synth }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../synth') as typeof import('../synth')];
   const loaded = await loadSpec(file, { lenient: flags.lenient });
   const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
-  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
+  const { withoutIgnored } = require('../../lib/model/rules') as typeof import('../../lib/model/rules');
+  const ignored = ignoredRules(flags);
+  for (const line of formatWarnings(withoutIgnored(loaded.warnings, ignored), { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   // Placeholders an import left (backend.invalid, issuer.invalid) would deploy a broken gateway.
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const placeholders = placeholderIssues(loaded.spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
@@ -85,13 +89,14 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
     const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers(stages) });
     throw new SpecValidationError([...placeholders, ...report.problems.map((p) => refusalIssue(p, file))]);
   }
-  for (const line of formatWarnings(placeholders, { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
+  for (const line of formatWarnings(withoutIgnored(placeholders, ignored), { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   const result = await synth(spec, {
     targets,
     outDir: flags.out,
     stages,
     azureSku: flags.azureSku,
     apigeeEnvironmentType: flags.apigeeEnv,
+    ignoreWarnings: [...ignored],
     ...(flags.account && flags.region ? { awsEnv: { account: flags.account, region: flags.region } } : {}),
     progress,
   });
@@ -117,7 +122,7 @@ export const synthCommand: CommandModule = {
       .option('--region <name>', 'AWS: region for literal ARNs (with --account)')
       .addOption(new Option('--kubernetes-backend-kind <kind>', 'Kubernetes: HTTP backends as Service (+ EndpointSlice; works on a default Envoy Gateway install) or Backend (needs the Backend API); overrides the spec\'s kubernetes.backendKind (default: Service)').choices(['Service', 'Backend']))
       .option('--allow-placeholders', 'synthesize even though the spec holds placeholders an import left (backend.invalid, issuer.invalid)');
-    tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
+    ignoreOption(tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES))
       .option('--json', 'machine-readable summary on stdout')
       .action(run((file: string | undefined, flags: SynthFlags) => synthCmd(file, flags, ctx)));
   },

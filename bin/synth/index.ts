@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
 import { formatPortabilityHtml } from '../../lib/capabilities/html';
 import { portability, type Compile } from '../../lib/capabilities/portability';
+import { withoutIgnoredWarnings } from '../../lib/capabilities/warnings';
 import { ALL_TARGETS, type Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -108,6 +109,8 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   // What each target's synthesis decided, so the portability report replays it instead of
   // compiling every target a second time (its emitted-size problems are synth's own).
   const decided = new Map<Target, SynthesisError | undefined>();
+  // The spec's ignoreWarnings and --ignore silence target warnings as they do the model's.
+  const ignored = new Set([...(spec.ignoreWarnings ?? []), ...(o.ignoreWarnings ?? [])]);
   const run = async (target: TargetSummary['target'], f: () => Promise<Omit<TargetSummary, 'target' | 'ok' | 'errors'> & { artifacts: Artifact[] }>) => {
     o.progress(`synthesizing ${target}...`);
     const started = Date.now();
@@ -115,7 +118,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
       const r = await f();
       o.progress(`synthesized ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       artifacts.push(...r.artifacts);
-      targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: r.warnings, errors: [] });
+      targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: withoutIgnoredWarnings(r.warnings, ignored), errors: [] });
       decided.set(target, undefined);
     } catch (e) {
       targets.push({ target, ok: false, resources: 0, policies: 0, warnings: [], errors: messageOf(e) });
