@@ -9,7 +9,7 @@ import { ignoredRules, ignoreOption, tierOptions } from './options';
 import { specArgument, SPEC_FILES } from './spec-file';
 import { parseStages, parseTargets } from './targets';
 import { fromText, groupWarnings } from './warnings';
-import { AnygateError, refusalIssue, SpecValidationError } from '../../lib/model/errors';
+import { AnygateError, SpecValidationError } from '../../lib/model/errors';
 import type { KubernetesBackendKind } from '../../lib/model/types';
 
 interface SynthFlags {
@@ -87,7 +87,8 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
     const { portability } = require('../../lib/capabilities/portability') as typeof import('../../lib/capabilities/portability');
     const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
     const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers(stages) });
-    throw new SpecValidationError([...placeholders, ...report.problems.map((p) => refusalIssue(p, file))]);
+    const { locatedRefusals } = require('./refusals') as typeof import('./refusals');
+    throw new SpecValidationError([...placeholders, ...locatedRefusals(report.problems, file, loaded)]);
   }
   for (const line of formatWarnings(withoutIgnored(placeholders, ignored), { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   const result = await synth(spec, {

@@ -1,8 +1,8 @@
 /** `anygate validate [spec]`: load and validate; `--json` prints a report on stdout, valid or not. */
 import type { Command } from 'commander';
 import { ALL_TARGETS } from '../../lib/capabilities/types';
-import { AnygateError, refusalIssue, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
-import type { GatewaySpec } from '../../lib/model/types';
+import { AnygateError, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
+import type { LoadedSpec } from '../../lib/model/load';
 import { ruleOf, withoutIgnored } from '../../lib/model/rules';
 import { EXIT, plural, type CommandModule, type Context } from './context';
 import { ignoredRules, ignoreOption } from './options';
@@ -39,7 +39,7 @@ async function load(file: string, flags: ValidateFlags) {
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const loaded = await loadSpec(file, { lenient: flags.lenient });
   const ignored = new Set([...ignoredRules(flags), ...(loaded.spec.ignoreWarnings ?? [])]);
-  const targets = targetIssues(loaded.spec, file, flags);
+  const targets = targetIssues(loaded, file, flags);
   return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format), ...targets.warnings], ignored), refusals: targets.refusals };
 }
 
@@ -47,13 +47,15 @@ async function load(file: string, flags: ValidateFlags) {
  * With --target: every refusal of those targets (records and emitted sizes, as synth decides), in
  * the same round, and the warnings synth would print for the targets that compile.
  */
-function targetIssues(spec: GatewaySpec, file: string, flags: ValidateFlags): { refusals: SpecIssue[]; warnings: SpecIssue[] } {
+function targetIssues(loaded: LoadedSpec, file: string, flags: ValidateFlags): { refusals: SpecIssue[]; warnings: SpecIssue[] } {
+  const { spec } = loaded;
   if (!flags.target) return { refusals: [], warnings: [] };
   const { portability } = require('../../lib/capabilities/portability') as typeof import('../../lib/capabilities/portability');
   const { targetWarningIssues } = require('../../lib/capabilities/warnings') as typeof import('../../lib/capabilities/warnings');
   const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
   const report = portability(spec, parseTargets(flags.target), { compilers: compilers() });
-  return { refusals: report.problems.map((p) => refusalIssue(p, file)), warnings: report.targets.flatMap((t) => targetWarningIssues(t, report.warnings[t] ?? [], file)) };
+  const { locatedRefusals } = require('./refusals') as typeof import('./refusals');
+  return { refusals: locatedRefusals(report.problems, file, loaded), warnings: report.targets.flatMap((t) => targetWarningIssues(t, report.warnings[t] ?? [], file)) };
 }
 
 async function report(file: string, flags: ValidateFlags): Promise<ValidateReport> {

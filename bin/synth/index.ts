@@ -92,8 +92,14 @@ async function load<T>(target: TargetSummary['target'], f: () => Promise<T>): Pr
   }
 }
 
-function messageOf(e: unknown): string[] {
-  if (e instanceof SynthesisError) return e.problems.map(formatProblem);
+/** A refusal names its route's method and path too (a path refusal is about the path). */
+function messageOf(e: unknown, spec: GatewaySpec): string[] {
+  if (e instanceof SynthesisError) {
+    return e.problems.map((p) => {
+      const r = p.where === 'gateway' ? undefined : spec.routes.find((x) => x.id === p.where);
+      return formatProblem(r ? { ...p, where: `${p.where} (${r.method} ${r.path})` } : p);
+    });
+  }
   if (e instanceof AnygateError) return [e.message];
   throw e;
 }
@@ -121,7 +127,7 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
       targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: withoutIgnoredWarnings(r.warnings, ignored), errors: [] });
       decided.set(target, undefined);
     } catch (e) {
-      targets.push({ target, ok: false, resources: 0, policies: 0, warnings: [], errors: messageOf(e) });
+      targets.push({ target, ok: false, resources: 0, policies: 0, warnings: [], errors: messageOf(e, spec) });
       if (e instanceof SynthesisError) decided.set(target, e);
     }
   };
