@@ -35,8 +35,12 @@ interface SynthFlags {
 function removedLines(result: SynthResult, flags: SynthFlags): string[] {
   const at = (folders: string[]) => folders.map((f) => path.join(result.outDir, f)).join(', ');
   const lines: string[] = [];
-  const { targets, stages } = result.removed;
+  const ran = new Set<string>(result.targets.map((t) => t.target));
+  const targets = result.removed.targets.filter((f) => !ran.has(f.split('/')[0]!));
+  const failed = result.removed.targets.filter((f) => ran.has(f.split('/')[0]!));
+  const { stages } = result.removed;
   if (targets.length) lines.push(`removed ${at(targets)}: not among this run's targets (${flags.target ? `--target ${flags.target}` : `the default, ${TARGETS.join(',')}`}), so that the out dir holds what manifest.json lists`);
+  if (failed.length) lines.push(`removed ${at(failed)}: the earlier artifacts of a target that failed above (the out dir holds what manifest.json lists)`);
   if (stages.length) lines.push(`removed ${at(stages)}: ${flags.stage ? `not among this run's stages (--stage ${flags.stage})` : 'no longer a stage of the spec'}`);
   return lines;
 }

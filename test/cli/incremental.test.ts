@@ -80,6 +80,12 @@ describe('incremental synth into an existing out dir', () => {
     expect(json.removed).toEqual(['kubernetes/']);
     // Nothing removed, nothing said.
     expect((await cli(['synth', 'g.yaml', '--target', 'azure', '--out', 'o'], dir)).out).not.toMatch(/removed/);
+    // A target that fails this time loses its earlier folder too, and the line says why.
+    writeFileSync(path.join(dir, 'g.yaml'), readFileSync(path.join(dir, 'g.yaml'), 'utf8').replace('auth: none }', 'auth: none, cache: { ttlSeconds: 60 } }'));
+    const failed = await cli(['synth', 'g.yaml', '--target', 'azure', '--azure-sku', 'Consumption', '--out', 'o'], dir);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/^removed o\/azure\/: the earlier artifacts of a target that failed above/m);
+    expect(failed.out).not.toMatch(/not among this run's targets/);
   });
 });
 
