@@ -1,13 +1,28 @@
 /** `anygate diff <old-out> <new-out>`: per route, policy and resource property; `--fail-on` for CI. */
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { EXIT, plural, type CommandModule, type Context } from './context';
+import { EXIT, plural, UsageError, type CommandModule, type Context } from './context';
 
 interface DiffFlags {
   failOn?: 'changes' | 'destructive';
   json?: boolean;
 }
 
+/**
+ * An argument that is not a synth out dir is a usage error (exit 2): exit 1 is `--fail-on`'s answer,
+ * which a CI step must not confuse with a mistyped path.
+ */
+function outDirArgument(dir: string, which: string): void {
+  const what = `give two directories written by anygate synth (its --out, default out), older first`;
+  if (!existsSync(dir)) throw new UsageError(`${which} ${dir}: no such directory; ${what}`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${which} ${dir}: not a directory; ${what}`);
+  if (!existsSync(path.join(dir, 'manifest.json'))) throw new UsageError(`${which} ${dir}: no manifest.json, so not an anygate synth out dir; ${what}`);
+}
+
 async function diff(oldDir: string, newDir: string, flags: DiffFlags, ctx: Context): Promise<number> {
+  outDirArgument(oldDir, '<old-out>');
+  outDirArgument(newDir, '<new-out>');
   const { diffOut } = require('../synth/diff') as typeof import('../synth/diff');
   const d = diffOut(oldDir, newDir);
   const c = ctx.colors;

@@ -5,7 +5,7 @@ import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import { EXIT, type CommandModule, type Context } from './context';
 import { specArgument } from './spec-file';
 import { parseStages, parseTargets } from './targets';
-import { tierOptions } from './options';
+import { ignoredRules, ignoreOption, tierOptions } from './options';
 
 interface PortabilityFlags {
   target?: string;
@@ -15,6 +15,8 @@ interface PortabilityFlags {
   lenient?: boolean;
   allowPlaceholders?: boolean;
   stage?: string;
+  /** Warning rule ids to silence (repeatable, or comma-separated). */
+  ignore?: string[];
 }
 
 async function portabilityCmd(given: string | undefined, flags: PortabilityFlags, ctx: Context): Promise<number> {
@@ -28,12 +30,18 @@ async function portabilityCmd(given: string | undefined, flags: PortabilityFlags
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   // Synth refuses placeholders an import left on every target; the report says so too.
   const placeholders = placeholderIssues(spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
-  if (!flags.json) for (const line of formatWarnings([...loaded.warnings, ...placeholders], { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
-  // Size limits only the emitted output reveals come from the (pure) compilers.
+  // Size limits only the emitted output reveals, and the targets' warnings, come from the (pure) compilers.
   const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
   // The stages synth --stage would compile, so stage-dependent refusals and sizes agree.
   const stages = parseStages(flags.stage, Object.keys(spec.stages));
-  const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, ...(stages ? { aws: { stages }, kubernetes: { stages } } : {}), compilers: compilers(stages) });
+  const full = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, ...(stages ? { aws: { stages }, kubernetes: { stages } } : {}), compilers: compilers(stages) });
+  // The spec's ignoreWarnings and --ignore silence the targets' warnings as they do the model's.
+  const { withoutIgnored } = require('../../lib/model/rules') as typeof import('../../lib/model/rules');
+  const { targetWarningIssues, withoutIgnoredWarnings } = require('../../lib/capabilities/warnings') as typeof import('../../lib/capabilities/warnings');
+  const ignored = new Set([...ignoredRules(flags), ...(spec.ignoreWarnings ?? [])]);
+  const report = { ...full, warnings: Object.fromEntries(Object.entries(full.warnings).map(([t, ws]) => [t, withoutIgnoredWarnings(ws, ignored)]).filter(([, ws]) => ws.length)) as typeof full.warnings };
+  const targetWarnings = report.targets.flatMap((t) => targetWarningIssues(t, report.warnings[t] ?? [], file));
+  if (!flags.json) for (const line of formatWarnings(withoutIgnored([...loaded.warnings, ...placeholders, ...targetWarnings], ignored), { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   const refusedPlaceholders = flags.allowPlaceholders ? [] : placeholders;
   if (flags.json) ctx.io.out(JSON.stringify({ ...report, placeholders: refusedPlaceholders.map((p) => ({ path: p.path, message: p.message })) }, null, 2) + '\n');
   else {
@@ -54,7 +62,8 @@ export const portabilityCommand: CommandModule = {
     tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
       .option('--json', 'machine-readable output')
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
-      .option('--allow-placeholders', 'report as synth --allow-placeholders would (placeholders an import left do not fail the report)')
+      .option('--allow-placeholders', 'report as synth --allow-placeholders would (placeholders an import left do not fail the report)');
+    ignoreOption(cmd)
       .action(run((file: string | undefined, flags: PortabilityFlags) => portabilityCmd(file, flags, ctx)));
   },
 };

@@ -5,11 +5,11 @@ import { APIGEE_ENVIRONMENT_TYPES, AZURE_SKUS, type ApigeeEnvironmentType, type 
 import { ALL_TARGETS, TARGETS } from '../../lib/capabilities/types';
 import type { SynthResult } from '../synth';
 import { EXIT, plural, type CommandModule, type Context } from './context';
-import { tierOptions } from './options';
+import { ignoredRules, ignoreOption, tierOptions } from './options';
 import { specArgument, SPEC_FILES } from './spec-file';
 import { parseStages, parseTargets } from './targets';
 import { fromText, groupWarnings } from './warnings';
-import { AnygateError, refusalIssue, SpecValidationError } from '../../lib/model/errors';
+import { AnygateError, SpecValidationError } from '../../lib/model/errors';
 import type { KubernetesBackendKind } from '../../lib/model/types';
 
 interface SynthFlags {
@@ -24,9 +24,28 @@ interface SynthFlags {
   account?: string;
   region?: string;
   kubernetesBackendKind?: KubernetesBackendKind;
+  /** Warning rule ids to silence (repeatable, or comma-separated). */
+  ignore?: string[];
 }
 
-function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context): string {
+/**
+ * What an earlier synthesis left that this one removed (out-dir.md): a narrower --target or
+ * --stage keeps the out dir equal to its manifest, and says so rather than deleting in silence.
+ */
+function removedLines(result: SynthResult, flags: SynthFlags): string[] {
+  const at = (folders: string[]) => folders.map((f) => path.join(result.outDir, f)).join(', ');
+  const lines: string[] = [];
+  const ran = new Set<string>(result.targets.map((t) => t.target));
+  const targets = result.removed.targets.filter((f) => !ran.has(f.split('/')[0]!));
+  const failed = result.removed.targets.filter((f) => ran.has(f.split('/')[0]!));
+  const { stages } = result.removed;
+  if (targets.length) lines.push(`removed ${at(targets)}: not among this run's targets (${flags.target ? `--target ${flags.target}` : `the default, ${TARGETS.join(',')}`}), so that the out dir holds what manifest.json lists`);
+  if (failed.length) lines.push(`removed ${at(failed)}: the earlier artifacts of a target that failed above (the out dir holds what manifest.json lists)`);
+  if (stages.length) lines.push(`removed ${at(stages)}: ${flags.stage ? `not among this run's stages (--stage ${flags.stage})` : 'no longer a stage of the spec'}`);
+  return lines;
+}
+
+function summary(result: SynthResult, gateway: string, stages: number, seconds: number, ctx: Context, flags: SynthFlags): string {
   const c = ctx.colors;
   const lines = [`gateway ${gateway}: ${plural(result.routes, 'route')}, ${plural(stages, 'stage')}`];
   // One column width for every target name (kubernetes is longer than the default three).
@@ -41,6 +60,7 @@ function summary(result: SynthResult, gateway: string, stages: number, seconds: 
   }
   const html = result.artifacts.find((a) => a.kind === 'portability-html');
   if (html) lines.push(`portability matrix: ${path.join(result.outDir, html.path)} (open it in a browser; portability.md has the same as text)`);
+  lines.push(...removedLines(result, flags));
   lines.push(`wrote ${plural(result.artifacts.length, 'artifact')} to ${result.outDir}/ (manifest.json lists them) in ${seconds.toFixed(1)} s`);
   return lines.join('\n') + '\n';
 }
@@ -57,7 +77,9 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
   const [{ loadSpec }, { synth }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../synth') as typeof import('../synth')];
   const loaded = await loadSpec(file, { lenient: flags.lenient });
   const { formatWarnings } = require('../../lib/openapi/warnings') as typeof import('../../lib/openapi/warnings');
-  for (const line of formatWarnings(loaded.warnings, { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
+  const { withoutIgnored } = require('../../lib/model/rules') as typeof import('../../lib/model/rules');
+  const ignored = ignoredRules(flags);
+  for (const line of formatWarnings(withoutIgnored(loaded.warnings, ignored), { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   // Placeholders an import left (backend.invalid, issuer.invalid) would deploy a broken gateway.
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const placeholders = placeholderIssues(loaded.spec, flags.allowPlaceholders ? 'warning' : 'error', file, loaded.format);
@@ -69,22 +91,24 @@ async function synthCmd(given: string | undefined, flags: SynthFlags, ctx: Conte
     const { portability } = require('../../lib/capabilities/portability') as typeof import('../../lib/capabilities/portability');
     const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
     const report = portability(spec, targets, { azureSku: flags.azureSku, apigeeEnvironmentType: flags.apigeeEnv, compilers: compilers(stages) });
-    throw new SpecValidationError([...placeholders, ...report.problems.map((p) => refusalIssue(p, file))]);
+    const { locatedRefusals } = require('./refusals') as typeof import('./refusals');
+    throw new SpecValidationError([...placeholders, ...locatedRefusals(report.problems, file, loaded)]);
   }
-  for (const line of formatWarnings(placeholders, { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
+  for (const line of formatWarnings(withoutIgnored(placeholders, ignored), { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   const result = await synth(spec, {
     targets,
     outDir: flags.out,
     stages,
     azureSku: flags.azureSku,
     apigeeEnvironmentType: flags.apigeeEnv,
+    ignoreWarnings: [...ignored],
     ...(flags.account && flags.region ? { awsEnv: { account: flags.account, region: flags.region } } : {}),
     progress,
   });
   if (flags.json) {
-    ctx.io.out(JSON.stringify({ ok: result.ok, gateway: loaded.spec.name, routes: result.routes, out: result.outDir, targets: result.targets, artifacts: result.artifacts.length }, null, 2) + '\n');
+    ctx.io.out(JSON.stringify({ ok: result.ok, gateway: loaded.spec.name, routes: result.routes, out: result.outDir, targets: result.targets, artifacts: result.artifacts.length, removed: [...result.removed.targets, ...result.removed.stages] }, null, 2) + '\n');
   } else {
-    ctx.io.out(summary(result, loaded.spec.name, Object.keys(loaded.spec.stages).length, (Date.now() - started) / 1000, ctx));
+    ctx.io.out(summary(result, loaded.spec.name, Object.keys(loaded.spec.stages).length, (Date.now() - started) / 1000, ctx, flags));
   }
   return result.ok ? EXIT.ok : EXIT.failed;
 }
@@ -103,7 +127,7 @@ export const synthCommand: CommandModule = {
       .option('--region <name>', 'AWS: region for literal ARNs (with --account)')
       .addOption(new Option('--kubernetes-backend-kind <kind>', 'Kubernetes: HTTP backends as Service (+ EndpointSlice; works on a default Envoy Gateway install) or Backend (needs the Backend API); overrides the spec\'s kubernetes.backendKind (default: Service)').choices(['Service', 'Backend']))
       .option('--allow-placeholders', 'synthesize even though the spec holds placeholders an import left (backend.invalid, issuer.invalid)');
-    tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES)
+    ignoreOption(tierOptions(cmd, AZURE_SKUS, APIGEE_ENVIRONMENT_TYPES))
       .option('--json', 'machine-readable summary on stdout')
       .action(run((file: string | undefined, flags: SynthFlags) => synthCmd(file, flags, ctx)));
   },

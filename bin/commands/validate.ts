@@ -1,10 +1,11 @@
 /** `anygate validate [spec]`: load and validate; `--json` prints a report on stdout, valid or not. */
 import type { Command } from 'commander';
 import { ALL_TARGETS } from '../../lib/capabilities/types';
-import { AnygateError, refusalIssue, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
-import type { GatewaySpec } from '../../lib/model/types';
+import { AnygateError, SpecValidationError, type SpecIssue } from '../../lib/model/errors';
+import type { LoadedSpec } from '../../lib/model/load';
 import { ruleOf, withoutIgnored } from '../../lib/model/rules';
 import { EXIT, plural, type CommandModule, type Context } from './context';
+import { ignoredRules, ignoreOption } from './options';
 import { specArgument, SPEC_FILES } from './spec-file';
 import { parseTargets } from './targets';
 
@@ -31,10 +32,6 @@ export interface ValidateReport {
 
 const strip = ({ severity: _s, ...rest }: SpecIssue) => ({ ...rest, rule: ruleOf({ severity: _s, ...rest }) });
 
-/** `--ignore a,b --ignore c` as one set of rule ids. */
-function ignoredRules(flags: ValidateFlags): Set<string> {
-  return new Set((flags.ignore ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean));
-}
 
 /** The spec and its warnings, placeholders included (validate warns; synth refuses them). */
 async function load(file: string, flags: ValidateFlags) {
@@ -42,15 +39,23 @@ async function load(file: string, flags: ValidateFlags) {
   const { placeholderIssues } = require('../../lib/model/placeholders') as typeof import('../../lib/model/placeholders');
   const loaded = await loadSpec(file, { lenient: flags.lenient });
   const ignored = new Set([...ignoredRules(flags), ...(loaded.spec.ignoreWarnings ?? [])]);
-  return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format)], ignored), refusals: refusals(loaded.spec, file, flags) };
+  const targets = targetIssues(loaded, file, flags);
+  return { spec: loaded.spec, warnings: withoutIgnored([...loaded.warnings, ...placeholderIssues(loaded.spec, 'warning', file, loaded.format), ...targets.warnings], ignored), refusals: targets.refusals };
 }
 
-/** With --target: every refusal of those targets (records and emitted sizes, as synth decides), in the same round. */
-function refusals(spec: GatewaySpec, file: string, flags: ValidateFlags): SpecIssue[] {
-  if (!flags.target) return [];
+/**
+ * With --target: every refusal of those targets (records and emitted sizes, as synth decides), in
+ * the same round, and the warnings synth would print for the targets that compile.
+ */
+function targetIssues(loaded: LoadedSpec, file: string, flags: ValidateFlags): { refusals: SpecIssue[]; warnings: SpecIssue[] } {
+  const { spec } = loaded;
+  if (!flags.target) return { refusals: [], warnings: [] };
   const { portability } = require('../../lib/capabilities/portability') as typeof import('../../lib/capabilities/portability');
+  const { targetWarningIssues } = require('../../lib/capabilities/warnings') as typeof import('../../lib/capabilities/warnings');
   const { compilers } = require('../synth/compilers') as typeof import('../synth/compilers');
-  return portability(spec, parseTargets(flags.target), { compilers: compilers() }).problems.map((p) => refusalIssue(p, file));
+  const report = portability(spec, parseTargets(flags.target), { compilers: compilers() });
+  const { locatedRefusals } = require('./refusals') as typeof import('./refusals');
+  return { refusals: locatedRefusals(report.problems, file, loaded), warnings: report.targets.flatMap((t) => targetWarningIssues(t, report.warnings[t] ?? [], file)) };
 }
 
 async function report(file: string, flags: ValidateFlags): Promise<ValidateReport> {
@@ -92,14 +97,14 @@ async function validate(given: string | undefined, flags: ValidateFlags, ctx: Co
 
 export const validateCommand: CommandModule = {
   register(program: Command, ctx, run) {
-    program
+    const cmd = program
       .command('validate')
       .description('validate a spec (YAML, JSON, OpenAPI or TypeScript); prints every error with its location')
       .argument('[spec]', `spec file (default: the first of ${SPEC_FILES.join(', ')} in the current directory)`)
       .option('--json', 'machine-readable report on stdout (also when the spec is invalid)')
       .option('--lenient', 'OpenAPI input: import what can be imported from a document with errors, listing what was skipped')
-      .option('--target <list>', `also report what these targets refuse, as synth would (${ALL_TARGETS.join(',')}; default: the model only)`)
-      .option('--ignore <rules>', 'silence warnings by rule id (comma-separated, repeatable; the id ends each line, and is `rule` in --json); errors cannot be silenced', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--target <list>', `also report what these targets refuse and warn about, as synth would (${ALL_TARGETS.join(',')}; default: the model only)`);
+    ignoreOption(cmd)
       .action(run((file: string | undefined, flags: ValidateFlags) => validate(file, flags, ctx)));
   },
 };

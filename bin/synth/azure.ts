@@ -15,6 +15,7 @@ import { compileAzure } from '../../providers/azure/compile';
 import { prefixValue } from '../../providers/azure/resources';
 import { isDeployRef, type DeployRef, type PlannedResource, type PlanValue } from '../../providers/shared/resources';
 import { JsonOut, writeFile } from './files';
+import { azureComponentWarnings } from './report-warnings';
 import type { Artifact } from './types';
 
 export interface AzureResult {
@@ -132,8 +133,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
   for (const stage of stages) {
     const plan = compileAzure(spec, { sku, stage });
     plan.warnings.forEach((w) => warnings.add(w));
-    if (plan.diagnostics) warnings.add('observability asks for access logs or tracing: pass applicationInsights to AzureApimGateway, or API Management will not collect them');
-    if (plan.alerts?.length || plan.dashboard) warnings.add('observability objectives and dashboards read the access log in Application Insights: pass applicationInsights: { instrumentationKey, resourceId, location } to AzureApimGateway');
+    for (const w of azureComponentWarnings(spec, plan)) warnings.add(w);
     const base = `azure/${stage}`;
     const add = (kind: string, name: string, rel: string, content: string | Buffer) => {
       artifacts.push({ target: 'azure', kind, name, path: writeFile(outDir, rel, content) });

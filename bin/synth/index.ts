@@ -2,12 +2,13 @@
  * `anygate synth`: every target's artifacts, offline, plus the exported OpenAPI document, the
  * portability report and a manifest of everything written.
  */
-import { existsSync, mkdirSync, readdirSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, accessSync, constants, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
 import { formatPortabilityHtml } from '../../lib/capabilities/html';
 import { portability, type Compile } from '../../lib/capabilities/portability';
-import type { Target } from '../../lib/capabilities/types';
+import { withoutIgnoredWarnings } from '../../lib/capabilities/warnings';
+import { ALL_TARGETS, type Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
@@ -24,6 +25,40 @@ export interface SynthResult {
   readonly targets: TargetSummary[];
   readonly artifacts: Artifact[];
   readonly outDir: string;
+  /**
+   * Folders of an earlier synthesis this run removed, relative to the out dir (`aws/`,
+   * `azure/prod/`): targets and stages it did not synthesize, so that the out dir holds what
+   * manifest.json lists and nothing stale. The CLI names them.
+   */
+  readonly removed: { readonly targets: string[]; readonly stages: string[] };
+}
+
+/** Stage folders of a target (`azure/<stage>/`, `kubernetes/<stage>/`). */
+const STAGED: ReadonlySet<Target> = new Set(['azure', 'kubernetes']);
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The target folders and their stage folders an out dir holds: `aws/`, `azure/`, `azure/dev/`. */
+function targetFolders(outDir: string): string[] {
+  const out: string[] = [];
+  for (const t of ALL_TARGETS) {
+    if (!isDir(path.join(outDir, t))) continue;
+    out.push(`${t}/`);
+    if (STAGED.has(t)) for (const e of readdirSync(path.join(outDir, t), { withFileTypes: true })) if (e.isDirectory()) out.push(`${t}/${e.name}/`);
+  }
+  return out;
+}
+
+/** Which of `before` the run removed: whole targets, and stages of a target that stays. */
+function removedFolders(outDir: string, before: readonly string[]): SynthResult['removed'] {
+  const gone = before.filter((f) => !isDir(path.join(outDir, f)));
+  return { targets: gone.filter((f) => f.split('/').length === 2), stages: gone.filter((f) => f.split('/').length === 3 && !gone.includes(`${f.split('/')[0]}/`)) };
 }
 
 /**
@@ -57,14 +92,21 @@ async function load<T>(target: TargetSummary['target'], f: () => Promise<T>): Pr
   }
 }
 
-function messageOf(e: unknown): string[] {
-  if (e instanceof SynthesisError) return e.problems.map(formatProblem);
+/** A refusal names its route's method and path too (a path refusal is about the path). */
+function messageOf(e: unknown, spec: GatewaySpec): string[] {
+  if (e instanceof SynthesisError) {
+    return e.problems.map((p) => {
+      const r = p.where === 'gateway' ? undefined : spec.routes.find((x) => x.id === p.where);
+      return formatProblem(r ? { ...p, where: `${p.where} (${r.method} ${r.path})` } : p);
+    });
+  }
   if (e instanceof AnygateError) return [e.message];
   throw e;
 }
 
 export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
   prepareOutDir(o.outDir);
+  const before = targetFolders(o.outDir);
   beginRun(o.outDir);
   const stages = o.stages ?? Object.keys(spec.stages);
   for (const u of unknownStages(spec, stages)) throw new AnygateError(u.message);
@@ -73,6 +115,8 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   // What each target's synthesis decided, so the portability report replays it instead of
   // compiling every target a second time (its emitted-size problems are synth's own).
   const decided = new Map<Target, SynthesisError | undefined>();
+  // The spec's ignoreWarnings and --ignore silence target warnings as they do the model's.
+  const ignored = new Set([...(spec.ignoreWarnings ?? []), ...(o.ignoreWarnings ?? [])]);
   const run = async (target: TargetSummary['target'], f: () => Promise<Omit<TargetSummary, 'target' | 'ok' | 'errors'> & { artifacts: Artifact[] }>) => {
     o.progress(`synthesizing ${target}...`);
     const started = Date.now();
@@ -80,10 +124,10 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
       const r = await f();
       o.progress(`synthesized ${target} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       artifacts.push(...r.artifacts);
-      targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: r.warnings, errors: [] });
+      targets.push({ target, ok: true, resources: r.resources, policies: r.policies, warnings: withoutIgnoredWarnings(r.warnings, ignored), errors: [] });
       decided.set(target, undefined);
     } catch (e) {
-      targets.push({ target, ok: false, resources: 0, policies: 0, warnings: [], errors: messageOf(e) });
+      targets.push({ target, ok: false, resources: 0, policies: 0, warnings: [], errors: messageOf(e, spec) });
       if (e instanceof SynthesisError) decided.set(target, e);
     }
   };
@@ -122,5 +166,5 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
   };
   writeFile(o.outDir, 'manifest.json', jsonBytes(manifest));
   finishRun(o.outDir);
-  return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir };
+  return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir, removed: removedFolders(o.outDir, before) };
 }

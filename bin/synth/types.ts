@@ -42,5 +42,7 @@ export interface SynthOptions {
    * resolved at deploy time)
    */
   readonly awsEnv?: { readonly account: string; readonly region: string };
+  /** Warning rule ids to leave out, besides the spec's own ignoreWarnings (`synth --ignore`). @default - none */
+  readonly ignoreWarnings?: readonly string[];
   readonly progress: (message: string) => void;
 }

@@ -5,3 +5,4 @@ export * from './support';
 export * from './limits';
 export * from './portability';
 export * from './format';
+export * from './warnings';

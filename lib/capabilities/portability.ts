@@ -32,23 +32,27 @@ export interface PortabilityReport {
   readonly rows: PortabilityRow[];
   /** Everything a target cannot do, by route: synthesis for that target fails on these. */
   readonly problems: SynthesisProblem[];
+  /**
+   * What the compilers that ran (`compilers`) warn about, by target, each ending with its rule id
+   * (warnings.ts), the warnings synth prints. @default - none without compilers
+   */
+  readonly warnings: Partial<Record<Target, string[]>>;
 }
 
-/** A compiler as the report runs it: throws SynthesisError when it refuses. */
-export type Compile = (spec: GatewaySpec, options: SupportOptions) => unknown;
+/** A compiler as the report runs it: throws SynthesisError when it refuses; returns its warnings (a plan has them). */
+export type Compile = (spec: GatewaySpec, options: SupportOptions) => { readonly warnings?: readonly string[] } | void;
 
 export interface PortabilityOptions extends SupportOptions {
   /** Compilers to run for emitted-size limits. @default - spec-level decisions only */
   readonly compilers?: Partial<Record<Target, Compile>>;
 }
 
-function emittedFromCompiler(spec: GatewaySpec, compile: Compile, options: SupportOptions): SynthesisProblem[] {
+function fromCompiler(spec: GatewaySpec, compile: Compile, options: SupportOptions): { problems: SynthesisProblem[]; warnings: string[] } {
   try {
-    compile(spec, options);
-    return [];
+    return { problems: [], warnings: [...(compile(spec, options)?.warnings ?? [])] };
   } catch (e) {
     if (!(e instanceof SynthesisError)) throw e;
-    return e.problems.filter((p) => isFeatureId(p.feature) && FEATURE_RECORDS[p.feature].phase === 'emitted');
+    return { problems: e.problems.filter((p) => isFeatureId(p.feature) && FEATURE_RECORDS[p.feature].phase === 'emitted'), warnings: [] };
   }
 }
 
@@ -63,13 +67,18 @@ export function portability(spec: GatewaySpec, targets: readonly Target[] = TARG
     return [{ feature, title: FEATURES[feature], where: where.includes('gateway') ? ['gateway', ...where.filter((w) => w !== 'gateway')] : where, targets: cells }];
   });
   const problems: SynthesisProblem[] = [];
+  const warnings: Partial<Record<Target, string[]>> = {};
   for (const t of targets) {
     const found = targetProblems(spec, t, support);
     const compile = compilers?.[t];
-    if (!found.length && compile) found.push(...emittedFromCompiler(spec, compile, support));
+    if (!found.length && compile) {
+      const compiled = fromCompiler(spec, compile, support);
+      found.push(...compiled.problems);
+      if (compiled.warnings.length) warnings[t] = compiled.warnings;
+    }
     problems.push(...found);
   }
-  return { targets: [...targets], tiers, rows, problems };
+  return { targets: [...targets], tiers, rows, problems, warnings };
 }
 
 export { targetProblems } from './support';

@@ -220,12 +220,22 @@ export function specFromData(file: string, parsed: ParsedDataFile, format: 'yaml
   return validated(file, parsed.data, parsed.locate, format);
 }
 
+/** `route getOrder`, or `route GET /orders` for a route without an id; undefined when it is not one. */
+function routeLabel(r: unknown): string | undefined {
+  if (!r || typeof r !== 'object') return undefined;
+  const { id, method, path: p } = r as { id?: unknown; method?: unknown; path?: unknown };
+  if (typeof id === 'string') return `route ${id}`;
+  return typeof method === 'string' && typeof p === 'string' ? `route ${method} ${p}` : undefined;
+}
+
 function validated(file: string, input: unknown, where: Locator | undefined, format: LoadedSpec['format']): LoadedSpec {
   const result = validateGateway(input);
   const located = result.issues.map((i) => {
     if (i.file) return i;
     const pos = where?.(i.path);
-    return { ...i, file, ...(pos ?? {}) };
+    // A module has no lines to point at: name the route its index is (routes are built in code, often in a loop).
+    const route = !where && i.path[0] === 'routes' && typeof i.path[1] === 'number' ? routeLabel((input as { routes?: unknown[] } | null)?.routes?.[i.path[1]]) : undefined;
+    return { ...i, file, ...(pos ?? {}), ...(route ? { message: `(${route}) ${i.message}` } : {}) };
   });
   if (!result.spec) throw new SpecValidationError(located);
   return { spec: result.spec, input, warnings: located.filter((i) => i.severity === 'warning'), format };

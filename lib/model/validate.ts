@@ -184,7 +184,8 @@ function checkConsumersAndPlans(p: ParsedGateway, issues: SpecIssue[]): void {
   }
   checkCertificateConsumers(p, issues);
   const keyHolders = [...p.consumers.entries.values()].filter((c) => !c.clientCertificate);
-  if (keyHolders.length > 0 && apiKeyAuthorizers.length === 0) {
+  // An authorizer that failed to parse (already an error) may be the apiKey one: no follow-on error.
+  if (keyHolders.length > 0 && apiKeyAuthorizers.length === 0 && p.authorizers.present.size === p.authorizers.entries.size) {
     issues.push({
       path: ['consumers'],
       message: 'consumers hold API keys, but no authorizer of type apiKey is defined: add one and use it on the routes the plans cover',

@@ -36,6 +36,7 @@ import { Targets } from './targets';
 import { flatSpec } from '../../lib/model/versions';
 import { portalDocument } from '../../lib/openapi/publish';
 import { toSafeName } from '../../lib/model/names';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 export interface ApigeeCompileOptions {
   /** Environment type the proxy is deployed to. @default 'INTERMEDIATE' */
@@ -176,8 +177,8 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
   const mcp = apigeeMcpProxies(spec, ctx.proxy, Object.keys(parts.environments), options);
   const domains = apigeeDomains(spec, ctx.proxy, parts.environments);
   const resources = [...planResources(parts, ctx.audienceMap), ...mcpResources({ ...parts, mcpProxies: mcp }), ...domainResources(domains, parts.environments), ...monitoringResources(spec, ctx.proxy, parts.environments), ...traceResources(spec, parts.environments)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (mcp.length && options.organization === undefined) ctx.warnings.push(`MCP Discovery Proxies ${mcp.map((m) => m.proxyName).join(', ')} target https://mcp.apigee.internal/mcp, which Google supports for backward compatibility only; pass organization (ApigeeGateway's orgId as a plain string, or compileApigee's organization) to target https://<organization>.mcp.apigee.internal/mcp`);
-  if (domains.length) ctx.warnings.push(`custom domains ${domains.flatMap((d) => d.hostnames).join(', ')}: Apigee X is reached through your external load balancer; it must serve ${[...new Set(domains.flatMap((d) => Object.values(d.certificates)))].join(', ')} for these hosts (docs/domains.md)`);
+  if (mcp.length && options.organization === undefined) ctx.warnings.push(targetWarning('apigee-mcp-organization', `MCP Discovery Proxies ${mcp.map((m) => m.proxyName).join(', ')} target https://mcp.apigee.internal/mcp, which Google supports for backward compatibility only; pass organization (ApigeeGateway's orgId as a plain string, or compileApigee's organization) to target https://<organization>.mcp.apigee.internal/mcp`));
+  if (domains.length) ctx.warnings.push(targetWarning('apigee-domain-load-balancer', `custom domains ${domains.flatMap((d) => d.hostnames).join(', ')}: Apigee X is reached through your external load balancer; it must serve ${[...new Set(domains.flatMap((d) => Object.values(d.certificates)))].join(', ')} for these hosts (docs/domains.md)`));
   const alerts = spec.observability.objectives.length ? { alerts: apigeeAlerts(spec, ctx.proxy, parts.environments) } : {};
   return { ...parts, resources, ...alerts, ...(domains.length ? { domains } : {}), ...(mcp.length ? { mcpProxies: mcp } : {}), warnings: ctx.warnings };
 }

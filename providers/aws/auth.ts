@@ -13,6 +13,7 @@ import { AUTHORIZER_DEFAULTS, type AuthorizerConfig, type AuthorizerRoute } from
 import { packRoutes } from '../../lib/runtime/route-groups';
 import { AUTHORIZER_STAGE_VARIABLE, functionStageVariable, lambdaUri } from './plan';
 import { arnPatternCovers, buildResources, overlappingPairs, type AwsResource } from './resources';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 export const API_KEY_SCHEME = 'api_key';
 
@@ -236,7 +237,7 @@ function authorizerConfig(spec: GatewaySpec, authRoutes: AuthRoute[], securitySc
     );
     const def = (securitySchemes[scheme] as { 'x-amazon-apigateway-authorizer': { authorizerResultTtlInSeconds: number; identitySource?: string } })['x-amazon-apigateway-authorizer'];
     if (!exact && def.authorizerResultTtlInSeconds > 0) {
-      warnings.push(`authorizer ${scheme}: routes with different scopes have overlapping ARN patterns, so a cached policy could over-allow; its result cache is off (TTL 0)`);
+      warnings.push(targetWarning('aws-authorizer-cache-off', `authorizer ${scheme}: routes with different scopes have overlapping ARN patterns, so a cached policy could over-allow; its result cache is off (TTL 0)`));
       def.authorizerResultTtlInSeconds = 0;
     }
     // A cached decision is keyed by the route too, so the policy names that route alone

@@ -42,6 +42,7 @@ import { compileStages, type MethodEntry } from './stage';
 import { sourceCidrs } from '../shared/cidr';
 import { expandVersions } from '../../lib/model/versions';
 import { toolSchemas } from '../../lib/model/tool-schema';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 export interface AwsCompileOptions {
   /** Stages to compile. @default - every stage of the spec */
@@ -158,7 +159,7 @@ function addPreflights(spec: GatewaySpec, emitted: EmittedRoutes, resources: Map
     item.options = preflightOperation(spec.cors, onPath.map((r) => r.method), pathParams);
   }
   if (emitted.proxied) {
-    warnings.push('CORS: proxy integrations pass backend responses through unchanged; the backends must send Access-Control-Allow-Origin on actual responses (preflights, mocks and API Gateway errors are handled)');
+    warnings.push(targetWarning('aws-cors-proxy-responses', 'CORS: proxy integrations pass backend responses through unchanged; the backends must send Access-Control-Allow-Origin on actual responses (preflights, mocks and API Gateway errors are handled)'));
   }
 }
 
@@ -177,7 +178,7 @@ function methodEntries(spec: GatewaySpec, emitted: EmittedRoutes, resources: Map
 /** The stages to compile, sorted (assertSupported has checked that they exist). */
 function selectStages(spec: GatewaySpec, options: AwsCompileOptions, warnings: string[]): string[] {
   const stageNames = options.stages ?? Object.keys(spec.stages);
-  if (stageNames.length > AWS_LIMITS.stagesPerApi) warnings.push(`${stageNames.length} stages exceed API Gateway's default quota of ${AWS_LIMITS.stagesPerApi} per REST API; request a quota increase before deploying`);
+  if (stageNames.length > AWS_LIMITS.stagesPerApi) warnings.push(targetWarning('aws-stage-quota', `${stageNames.length} stages exceed API Gateway's default quota of ${AWS_LIMITS.stagesPerApi} per REST API; request a quota increase before deploying`));
   return stageNames.filter((s) => spec.stages[s]).sort();
 }
 
@@ -224,7 +225,7 @@ function documentation(spec: GatewaySpec, parts: DocumentationPart[], warnings: 
   const sorted = [...api, ...parts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   if (!sorted.length) return { extension: {} };
   if (sorted.length > AWS_LIMITS.documentationPartsPerApi) {
-    warnings.push(`the contract gives ${sorted.length} documentation parts, over API Gateway's quota of ${AWS_LIMITS.documentationPartsPerApi} per REST API: the API is published without documentation (its models and validation stay); split the API or request a quota increase`);
+    warnings.push(targetWarning('aws-documentation-quota', `the contract gives ${sorted.length} documentation parts, over API Gateway's quota of ${AWS_LIMITS.documentationPartsPerApi} per REST API: the API is published without documentation (its models and validation stay); split the API or request a quota increase`));
     return { extension: {} };
   }
   const version = `${spec.version}-${createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 12)}`;
@@ -266,7 +267,7 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
   const measured: Measured[] = [{ where: 'gateway', bytes: Buffer.byteLength(bodyJson) }];
   const resourceCount = countResources(resources.values());
   if (resourceCount > AWS_LIMITS.resourcesPerApi) {
-    warnings.push(`the API has ${resourceCount} resources, over API Gateway's default quota of ${AWS_LIMITS.resourcesPerApi} per REST API; request a quota increase before deploying`);
+    warnings.push(targetWarning('aws-resource-quota', `the API has ${resourceCount} resources, over API Gateway's default quota of ${AWS_LIMITS.resourcesPerApi} per REST API; request a quota increase before deploying`));
   }
 
   for (const [b, users] of auth.customBindings) emitted.bindings.set(b, [...(emitted.bindings.get(b) ?? []), ...users]);

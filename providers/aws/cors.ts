@@ -8,6 +8,7 @@
 import { CONCRETE_METHODS as MODEL_METHODS, preflightMethods } from '../../lib/model/cors';
 import type { CorsSpec } from '../../lib/model/types';
 import { vtlEchoAllowedOrigin, vtlLiteral } from './vtl';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 /** The methods a request can use, as API Gateway's ANY method matches them (sorted). */
 export const CONCRETE_METHODS = [...MODEL_METHODS].sort();
@@ -77,7 +78,7 @@ export function corsResponseParameters(cors: CorsSpec, warnings: string[]): Reco
   else if (!cors.allowCredentials) params['gatewayresponse.header.Access-Control-Allow-Origin'] = 'method.request.header.Origin';
   else {
     // Gateway responses cannot test the Origin; echoing it with credentials would trust every site.
-    warnings.push('CORS: with several origins and credentials, API Gateway error responses (401, 403, 429, 5xx) carry no Access-Control-Allow-Origin, so browsers report them as CORS failures');
+    warnings.push(targetWarning('aws-cors-error-responses', 'CORS: with several origins and credentials, API Gateway error responses (401, 403, 429, 5xx) carry no Access-Control-Allow-Origin, so browsers report them as CORS failures'));
   }
   if (cors.allowCredentials) params['gatewayresponse.header.Access-Control-Allow-Credentials'] = "'true'";
   if (cors.exposeHeaders.length) params['gatewayresponse.header.Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GatewaySpec } from '../../lib/model/types';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 export interface AwsDomainPlan {
   /** Construct id suffix: stable for a host name, so adding a domain replaces nothing. */
@@ -32,7 +33,7 @@ export function compileAwsDomains(spec: GatewaySpec, stageNames: readonly string
   const out: AwsDomainPlan[] = [];
   for (const d of spec.domains ?? []) {
     if (!stageNames.includes(d.stage)) {
-      warnings.push(`domain ${d.name} serves stage ${d.stage}, which is not deployed here; it is left out`);
+      warnings.push(targetWarning('aws-domain-stage-not-deployed', `domain ${d.name} serves stage ${d.stage}, which is not deployed here; it is left out`));
       continue;
     }
     out.push({
@@ -47,7 +48,7 @@ export function compileAwsDomains(spec: GatewaySpec, stageNames: readonly string
     });
   }
   if (out.some((d) => d.truststoreUri)) {
-    warnings.push('mutual TLS: the default execute-api endpoint is disabled, so clients cannot skip the certificate check; every stage is reached through its custom domains only');
+    warnings.push(targetWarning('aws-mtls-execute-api-disabled', 'mutual TLS: the default execute-api endpoint is disabled, so clients cannot skip the certificate check; every stage is reached through its custom domains only'));
   }
   return out;
 }

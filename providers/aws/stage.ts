@@ -19,6 +19,7 @@ import { backendInStageVariable, backendStageValue, sortKeys } from './integrati
 import { canarySetting } from './canary';
 import { backendStageVariable, type AwsMethodSetting, type AwsStagePlan } from './plan';
 import type { RouteSettings } from './routes/fragment';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 /** One concrete method of the API with the settings its route asks for. */
 export interface MethodEntry {
@@ -218,7 +219,7 @@ export function compileStages(spec: GatewaySpec, names: string[], entries: reado
     const count = Object.values(compact).reduce((a, st) => a + st.methodSettings.length, 0);
     measured.push({ where: 'gateway', kind: 'methodSettings', bytes, count, remedy: splitAdvice(spec, compact, stageBytes, bytes, compactTemplate) });
   }
-  warnings.push(`method settings: the stage-wide throttle is the rate limit most routes share, so the template fits CloudFormation's 1 MB limit; routes without a rate limit are throttled at the stage's own limit or API Gateway's default account limit (${ACCOUNT_DEFAULT_THROTTLE.rateLimit} rps, burst ${ACCOUNT_DEFAULT_THROTTLE.burstLimit})`);
+  warnings.push(targetWarning('aws-stage-throttle', `method settings: the stage-wide throttle is the rate limit most routes share, so the template fits CloudFormation's 1 MB limit; routes without a rate limit are throttled at the stage's own limit or API Gateway's default account limit (${ACCOUNT_DEFAULT_THROTTLE.rateLimit} rps, burst ${ACCOUNT_DEFAULT_THROTTLE.burstLimit})`));
   return compact;
 }
 

@@ -38,6 +38,7 @@ import { versionedPlan } from './versions';
 import { revisedPlan } from './revisions';
 import { revisionSpec } from '../../lib/model/revisions';
 import { canaryAsWeights, versionSpec } from '../../lib/model/versions';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 /**
  * Every option but stage and applicationInsights may also be set in the gateway's `azure:` block
@@ -406,7 +407,7 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
   const options = withSpecOptions(spec, callerOptions);
   const ctx = context(spec, options);
   for (const [name, a] of Object.entries(spec.authorizers)) {
-    if (a.type === 'jwt' && a.jwksUri) ctx.warnings.push(`authorizer ${name}: validate-jwt reads signing keys through OpenID discovery (${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration); the issuer must publish it, and jwksUri is not used`);
+    if (a.type === 'jwt' && a.jwksUri) ctx.warnings.push(targetWarning('azure-jwt-openid-discovery', `authorizer ${name}: validate-jwt reads signing keys through OpenID discovery (${a.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration); the issuer must publish it, and jwksUri is not used`));
   }
   const all = routeFragments(spec, ctx);
   const hoisted = hoistable(all);

@@ -27,6 +27,7 @@ import { corsPolicy, securityPolicy, type SharedBlocks } from './security';
 import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy, ruleTimeouts } from './traffic';
 import { flatSpecOf } from '../../lib/model/versions';
 import { keyConsumers, stageMetersCertificates } from '../../lib/model/client-certificates';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
@@ -184,14 +185,14 @@ function notes(spec: GatewaySpec, stages: readonly KubernetesStagePlan[], settin
   const out: string[] = [...observabilityNotes(spec, stages, settings)];
   // LLM backends are always Backends (an AIServiceBackend refers to one); the AI Gateway's install enables them (llmNotes).
   if (backendKind === 'Backend' && stages.some((s) => s.objects.some((o) => o.kind === 'Backend'))) {
-    out.push(`HTTP backends are Envoy Gateway Backend objects (kubernetes.backendKind: Backend), whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`);
+    out.push(targetWarning('kubernetes-backend-api', `HTTP backends are Envoy Gateway Backend objects (kubernetes.backendKind: Backend), whose API is disabled by default: install Envoy Gateway with --set ${ENABLE_BACKEND_HELM_VALUE} (EnvoyGateway extensionApis.enableBackend: true), or the routes answer 500`));
   }
   if (stages.some((s) => s.objects.some((o) => o.kind === 'EndpointSlice'))) {
-    out.push('HTTP backends are Services with an EndpointSlice of the backend\'s host name (kubernetes.backendKind: Service, the default; no Envoy Gateway extension needed): whoever applies the manifests needs RBAC to create EndpointSlices (discovery.k8s.io; after CVE-2021-25740 clusters rarely give namespace editors that)');
+    out.push(targetWarning('kubernetes-endpointslice-rbac', 'HTTP backends are Services with an EndpointSlice of the backend\'s host name (kubernetes.backendKind: Service, the default; no Envoy Gateway extension needed): whoever applies the manifests needs RBAC to create EndpointSlices (discovery.k8s.io; after CVE-2021-25740 clusters rarely give namespace editors that)'));
   }
-  if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push('plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
+  if (Object.values(spec.plans).some((p) => p.quota || p.rateLimit)) out.push(targetWarning('kubernetes-rate-limit-service', 'plan quotas and rate limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)'));
   out.push(...llmNotes(spec));
-  if (keyConsumers(spec).length) out.push('create one Secret per API-key consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs');
+  if (keyConsumers(spec).length) out.push(targetWarning('kubernetes-api-key-secrets', 'create one Secret per API-key consumer in each stage namespace (data key: the consumer name, value: the API key); the names are in each SecurityPolicy apiKeyAuth.credentialRefs'));
   return out.sort();
 }
 
@@ -201,11 +202,11 @@ function llmNotes(spec: GatewaySpec): string[] {
   if (!routes.length) return [];
   const placed = llmPlacement(spec, routes[0].route, routes[0].b) as LlmPlacement;
   const root = placed.rootPrefix === '/' ? ' (its default endpointConfig.rootPrefix "/")' : ` with --set endpointConfig.rootPrefix=${placed.rootPrefix}`;
-  const out = [`LLM routes are Envoy AI Gateway AIGatewayRoutes: install Envoy AI Gateway v1.1 (the ai-gateway-crds-helm and ai-gateway-helm charts)${root}, with Envoy Gateway configured for it (the AI Gateway's envoy-gateway-values.yaml)`];
+  const out = [targetWarning('kubernetes-ai-gateway', `LLM routes are Envoy AI Gateway AIGatewayRoutes: install Envoy AI Gateway v1.1 (the ai-gateway-crds-helm and ai-gateway-helm charts)${root}, with Envoy Gateway configured for it (the AI Gateway's envoy-gateway-values.yaml)`)];
   const keys = [...new Map(routes.flatMap(({ name, b }) => (b.apiKey ? [[name, b.apiKey.secretRef] as const] : []))).entries()].sort();
-  for (const [name, ref] of keys) out.push(`backend ${name}: create the Secret ${llmKeySecret(spec, name, ref)} in each stage namespace with the provider key (the spec's ${ref}) under data key apiKey, and let the AI Gateway controller read it`);
-  if (routes.some((r) => r.b.tokenLimit)) out.push('LLM token limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)');
-  if (routes.some((r) => r.b.tokenMetrics?.dimensions.includes('consumer'))) out.push(`LLM token metrics by consumer: install the AI Gateway with --set controller.metricsRequestHeaderAttributes=${API_KEY_CLIENT_HEADER}:consumer`);
+  for (const [name, ref] of keys) out.push(targetWarning('kubernetes-llm-key-secret', `backend ${name}: create the Secret ${llmKeySecret(spec, name, ref)} in each stage namespace with the provider key (the spec's ${ref}) under data key apiKey, and let the AI Gateway controller read it`));
+  if (routes.some((r) => r.b.tokenLimit)) out.push(targetWarning('kubernetes-rate-limit-service', 'LLM token limits are global rate limits: enable Envoy Gateway\'s rate-limit service (EnvoyGateway rateLimit.backend, Redis)'));
+  if (routes.some((r) => r.b.tokenMetrics?.dimensions.includes('consumer'))) out.push(targetWarning('kubernetes-ai-gateway', `LLM token metrics by consumer: install the AI Gateway with --set controller.metricsRequestHeaderAttributes=${API_KEY_CLIENT_HEADER}:consumer`));
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { GatewaySpec } from '../../lib/model/types';
 import type { KubernetesSettings } from './gateway';
 import { DEFAULT_COLLECTOR, envoyProxyObject, grafanaDashboard, prometheusRule } from './observability';
 import type { K8sObject, KubernetesCompileOptions, KubernetesStagePlan } from './plan';
+import { targetWarning } from '../../lib/capabilities/warnings';
 
 export function observabilityObjects(spec: GatewaySpec, stage: string, namespace: string, settings: KubernetesSettings, options: KubernetesCompileOptions, objects: readonly K8sObject[]): K8sObject[] {
   const proxy = envoyProxyObject(spec, settings, options);
@@ -18,13 +19,13 @@ export function observabilityNotes(spec: GatewaySpec, stages: readonly Kubernete
   for (const s of stages) if ((proxy = s.objects.find((o) => o.kind === 'EnvoyProxy'))) break;
   const o = spec.observability;
   if (!settings.create && (o.accessLogs || o.tracing)) {
-    out.push(`the Gateway's proxies belong to the platform: for the access log in anygate's schema${o.tracing ? ' and OpenTelemetry tracing' : ''}, give its EnvoyProxy the telemetry that createGateway would emit (docs/observability.md; ENVOY_ACCESS_LOG_FIELDS in providers/kubernetes/observability.ts)`);
+    out.push(targetWarning('kubernetes-observability-setup', `the Gateway's proxies belong to the platform: for the access log in anygate's schema${o.tracing ? ' and OpenTelemetry tracing' : ''}, give its EnvoyProxy the telemetry that createGateway would emit (docs/observability.md; ENVOY_ACCESS_LOG_FIELDS in providers/kubernetes/observability.ts)`));
   }
   if ((proxy?.spec.telemetry as Record<string, unknown> | undefined)?.tracing) {
-    out.push(`traces go over OTLP/gRPC to the collector Service the compile options name (telemetry.collector; default ${DEFAULT_COLLECTOR.namespace}/${DEFAULT_COLLECTOR.name}:${DEFAULT_COLLECTOR.port})`);
+    out.push(targetWarning('kubernetes-observability-setup', `traces go over OTLP/gRPC to the collector Service the compile options name (telemetry.collector; default ${DEFAULT_COLLECTOR.namespace}/${DEFAULT_COLLECTOR.name}:${DEFAULT_COLLECTOR.port})`));
   }
   if (stages.some((s) => s.objects.some((o) => o.kind === 'PrometheusRule' || o.kind === 'ConfigMap'))) {
-    out.push("the alerts and dashboards read Envoy's Prometheus statistics (/stats/prometheus on the proxy pods): scrape them (a PodMonitor), and load ConfigMaps labelled grafana_dashboard into Grafana (its dashboard sidecar)");
+    out.push(targetWarning('kubernetes-observability-setup', "the alerts and dashboards read Envoy's Prometheus statistics (/stats/prometheus on the proxy pods): scrape them (a PodMonitor), and load ConfigMaps labelled grafana_dashboard into Grafana (its dashboard sidecar)"));
   }
   return out;
 }

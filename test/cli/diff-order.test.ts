@@ -1,5 +1,5 @@
 /** `anygate diff` groups its lines by target (resources, then policy and proxy files), never interleaved. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { scratch } from '../validators';
 import { cli } from './run';
@@ -21,4 +21,18 @@ it('diff lists each target\'s changes together, in synth\'s target order', async
   expect(r.out).toMatch(/^azure: \+ policy /m);
   expect(r.out).toMatch(/^apigee: \+ .*\(gcp:apigee\/apiProduct:ApiProduct\)/m);
   expect(r.out).toMatch(/^apigee: [+~] proxy /m);
+});
+
+it('diff: an argument that is not a synth out dir is a usage error (exit 2, never --fail-on\'s 1), naming the path and what to pass', async () => {
+  const dir = scratch('diff-usage');
+  writeFileSync(path.join(dir, 'g.yaml'), 'name: hello\nbackends:\n  api: { type: http, url: https://httpbin.org }\nroutes:\n  - { method: GET, path: /get, backend: api, auth: none }\n');
+  expect((await cli(['synth', 'g.yaml', '--target', 'azure', '--out', 'out'], dir)).code).toBe(0);
+  mkdirSync(path.join(dir, 'empty'));
+  const missing = await cli(['diff', 'out', 'nope', '--fail-on', 'changes'], dir);
+  expect([missing.code, missing.err.trim()]).toEqual([2, 'anygate: <new-out> nope: no such directory; give two directories written by anygate synth (its --out, default out), older first']);
+  const empty = await cli(['diff', 'empty', 'out'], dir);
+  expect([empty.code, empty.err.trim()]).toEqual([2, expect.stringMatching(/^anygate: <old-out> empty: no manifest\.json, so not an anygate synth out dir; give two directories/)]);
+  const file = await cli(['diff', 'out', 'g.yaml'], dir);
+  expect([file.code, file.err]).toEqual([2, expect.stringMatching(/<new-out> g\.yaml: not a directory/)]);
+  expect((await cli(['diff', 'out', 'out', '--fail-on', 'changes'], dir)).code).toBe(0);
 });

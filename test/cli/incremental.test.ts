@@ -61,6 +61,32 @@ describe('incremental synth into an existing out dir', () => {
     await run(smaller, fresh);
     expect(now).toEqual(listFiles(fresh));
   });
+
+  it('a narrower --target or --stage removes the other targets\' and stages\' folders, and says so; the out dir stays what manifest.json lists', async () => {
+    const { cli } = require('./run') as typeof import('./run');
+    const dir = scratch('narrowed');
+    writeFileSync(path.join(dir, 'g.yaml'), 'name: hello\nbackends:\n  api: { type: http, url: https://api.example.com }\nstages:\n  dev: {}\n  prod: {}\nroutes:\n  - { method: GET, path: /a, backend: api, auth: none }\n');
+    const first = await cli(['synth', 'g.yaml', '--target', 'azure,apigee,kubernetes', '--out', 'o'], dir);
+    expect([first.code, first.out]).toEqual([0, expect.not.stringMatching(/removed/)]);
+    const narrowed = await cli(['synth', 'g.yaml', '--target', 'azure,kubernetes', '--stage', 'dev', '--out', 'o'], dir);
+    expect(narrowed.code).toBe(0);
+    expect(narrowed.out).toMatch(/^removed o\/apigee\/: not among this run's targets \(--target azure,kubernetes\), so that the out dir holds what manifest\.json lists$/m);
+    expect(narrowed.out).toMatch(/^removed o\/azure\/prod\/, o\/kubernetes\/prod\/: not among this run's stages \(--stage dev\)$/m);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'o', 'manifest.json'), 'utf8')) as { artifacts: { path: string }[] };
+    expect([...new Set(manifest.artifacts.map((a) => a.path.split('/')[0]))].sort()).toEqual(readdirSync(path.join(dir, 'o')).filter((e) => e !== 'manifest.json').sort());
+    expect(readdirSync(path.join(dir, 'o'))).toEqual(expect.arrayContaining(['azure', 'kubernetes']));
+    expect(listFiles(path.join(dir, 'o')).filter((f) => f.includes('prod/') || f.startsWith('apigee/'))).toEqual([]);
+    const json = JSON.parse((await cli(['synth', 'g.yaml', '--target', 'azure', '--out', 'o', '--json'], dir)).out) as { removed: string[] };
+    expect(json.removed).toEqual(['kubernetes/']);
+    // Nothing removed, nothing said.
+    expect((await cli(['synth', 'g.yaml', '--target', 'azure', '--out', 'o'], dir)).out).not.toMatch(/removed/);
+    // A target that fails this time loses its earlier folder too, and the line says why.
+    writeFileSync(path.join(dir, 'g.yaml'), readFileSync(path.join(dir, 'g.yaml'), 'utf8').replace('auth: none }', 'auth: none, cache: { ttlSeconds: 60 } }'));
+    const failed = await cli(['synth', 'g.yaml', '--target', 'azure', '--azure-sku', 'Consumption', '--out', 'o'], dir);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/^removed o\/azure\/: the earlier artifacts of a target that failed above/m);
+    expect(failed.out).not.toMatch(/not among this run's targets/);
+  });
 });
 
 describe('syncDir', () => {

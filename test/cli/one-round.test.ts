@@ -73,6 +73,21 @@ describe('every problem in one round', () => {
     expect(report.warnings.length).toBeGreaterThan(0);
   });
 
+  it('a route\'s refusal is located as model errors are (file:line:column of the refused field, else the route) and names the route\'s method and path', async () => {
+    const file = path.join(dir, 'located.yaml');
+    writeFileSync(file, ['name: located', 'backends:', '  api: { type: http, url: https://api.example.com }', 'routes:', '  - { method: GET, path: "/files/{name}.json", backend: api, auth: none }', '  - id: getThing', '    method: GET', '    path: /things/{id}', '    backend: api', '    auth: none', '    cache: { ttlSeconds: 7200 }', ''].join('\n'));
+    const r = await cli(['validate', file, '--target', 'aws']);
+    expect(r.code).toBe(1);
+    // The mixed segment: at the route's path, which the line shows.
+    expect(r.err).toMatch(/^.*located\.yaml:5:\d+: route get-files-name-json \(GET \/files\/\{name\}\.json\): path\.mixedSegment on aws: .* \[target-refusal\]$/m);
+    expect(r.err).toMatch(/^.*located\.yaml:11:5: route getThing \(GET \/things\/\{id\}\): route\.cache on aws: TTL 7200 s is above API Gateway's 3600 s maximum; lower cache\.ttlSeconds \[target-refusal\]$/m);
+    const json = JSON.parse((await cli(['validate', file, '--target', 'aws', '--json'])).out) as { errors: { line?: number; column?: number }[] };
+    expect(json.errors.map((e) => e.line)).toEqual([5, 11]);
+    // synth's summary names the path too.
+    const synth = await cli(['synth', file, '--target', 'aws', '--out', path.join(dir, 'located-out')]);
+    expect(synth.out).toMatch(/route getThing \(GET \/things\/\{id\}\): route\.cache on aws/);
+  });
+
   it('portability takes synth\'s --stage: the same stages, the same refusals', async () => {
     const file = write(dir, 'stages.yaml', refusedEverywhere());
     const unknown = await cli(['portability', file, '--stage', 'qa']);

@@ -185,7 +185,7 @@ describe('anygate synth: options and bad input', () => {
     const r = results['consumption']!;
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/azure +FAILED/);
-    expect(r.out).toMatch(/route createPet: route\.rateLimit on azure \(Consumption\)/);
+    expect(r.out).toMatch(/route createPet \(POST \/pets\): route\.rateLimit on azure \(Consumption\)/);
   });
 });
 

@@ -48,6 +48,14 @@ describe('loadSpecFile', () => {
     expect(loadSpecFile(fx('plain-object.ts')).spec.name).toBe('plain');
   });
 
+  it('a TypeScript spec has no lines to point at: a route\'s error names the route (its id, else its method and path)', () => {
+    const f = fx('route-typos.ts');
+    expect(issuesOf(f)).toEqual([
+      expect.stringMatching(/route-typos\.ts: routes\[1\]\.scope: \(route getOrder\) unknown key "scope"/),
+      expect.stringMatching(/: routes\[2\]\.timeout: \(route POST \/orders\) unknown key "timeout"/),
+    ]);
+  });
+
   it('refuses unknown file types', () => {
     expect(() => loadSpecFile(__filename.replace(/\.ts$/, '.txt'))).toThrow(/no such file|unknown file type/);
   });

@@ -240,6 +240,12 @@ describe('validation rules', () => {
     expect(errorsOf(s)).toHaveLength(5);
   });
 
+  it('a misspelled apiKey authorizer is one error, with no follow-on "no authorizer of type apiKey" for its consumers', () => {
+    const s = baseSpec();
+    s.authorizers.key = { type: 'apiKey', heder: 'x-api-key' };
+    expect(errorsOf(s)).toEqual([expect.stringMatching(/^authorizers\.key\.heder: unknown key "heder"/)]);
+  });
+
   it('handles 50 errors in one spec', () => {
     const s = baseSpec();
     for (let i = 0; i < 50; i++) s.routes.push({ method: 'GET', path: `/r${i}`, backend: `missing${i}`, auth: 'none' });

@@ -6,6 +6,7 @@ import type { XNode } from '../../shared/xml';
 import { headerVar, queryVar, regexLiteral } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
+import { targetWarning } from '../../../lib/capabilities/warnings';
 
 /** The spec OASValidation reads: the validated operations only. */
 export const OAS_RESOURCE = 'anygate.json';
@@ -60,7 +61,7 @@ export function validationFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
   if (conds.length) steps.push(ctx.step(ctx.add(P.raiseFault('RF-bad-request', 400, 'Bad Request', 'Bad Request: a required parameter is missing')), conds.map((c) => `(${c})`).join(' or ')));
   if (v.bodySchema) {
     steps.push(ctx.step(ctx.add(P.jsonThreatProtection('JTP-json-body')), 'request.content != null'));
-    if (r.method === 'ANY') ctx.warnings.push(`route ${r.id}: the body schema of an ANY route is not checked (OASValidation needs a method); JSON threat protection still runs`);
+    if (r.method === 'ANY') ctx.warnings.push(targetWarning('apigee-any-body-unchecked', `route ${r.id}: the body schema of an ANY route is not checked (OASValidation needs a method); JSON threat protection still runs`));
     else {
       steps.push(ctx.step(ctx.add(P.oasValidation('OAS-request', OAS_RESOURCE))));
       (ctx.oasPaths[r.path] ??= {})[r.method.toLowerCase()] = { operationId: r.id, requestBody: { required: true, content: { 'application/json': { schema: v.bodySchema } } }, responses: { default: { description: 'any' } } };

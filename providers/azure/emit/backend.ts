@@ -15,6 +15,7 @@ import { el, shared, type XNode } from '../xml';
 import type { EmitContext, Fragment } from './context';
 import { corsResponseHeaders } from './cors';
 import { stickyCanary } from './canary';
+import { targetWarning } from '../../../lib/capabilities/warnings';
 
 /** Longer waits may be cut by the network under APIM (the forward-request reference says 240 s). */
 const HONORED_TIMEOUT_MS = 240_000;
@@ -67,7 +68,7 @@ export function emitBackend(route: RouteSpec, ctx: EmitContext): Fragment {
   const b = ctx.spec.backends[route.backend];
   if (b.type === 'mock') return { inbound: [mockResponse(route, ctx)] };
   if (route.timeoutMs > HONORED_TIMEOUT_MS) {
-    ctx.warnings.push(`${route.id}: timeoutMs ${route.timeoutMs} is over 240 s; API Management's network may drop idle connections before it`);
+    ctx.warnings.push(targetWarning('azure-timeout-over-240s', `route ${route.id}: timeoutMs ${route.timeoutMs} is over 240 s; API Management's network may drop idle connections before it`));
   }
   return {
     // A sticky canary overrides the pool for requests that carry its header or cookie.

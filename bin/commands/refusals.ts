@@ -1,0 +1,40 @@
+/**
+ * A target's refusals as errors located the way the model's are: in a YAML or JSON spec at the
+ * file:line:column of the refused field (the route's, when the feature names no field of it), each
+ * route with its method and path, which is what a path refusal is about.
+ */
+import { readFileSync } from 'node:fs';
+import { refusalIssue, type SpecIssue, type SynthesisProblem } from '../../lib/model/errors';
+import type { LoadedSpec } from '../../lib/model/load';
+
+type Locate = (p: readonly (string | number)[]) => { line: number; column: number } | undefined;
+
+/** The spec path of `feature` at route `id` in the input: `routes[i].cache`, or `routes[i]`. */
+function inputPath(loaded: Pick<LoadedSpec, 'spec' | 'input'>, id: string, feature: string): (string | number)[] | undefined {
+  const route = loaded.spec.routes.find((r) => r.id === id);
+  const routes = (loaded.input as { routes?: unknown } | null)?.routes;
+  if (!route || !Array.isArray(routes)) return undefined;
+  // Explicit ids match; derived ones by method and path.
+  const i = routes.findIndex((r: { id?: unknown; method?: unknown; path?: unknown } | null) => r && (r.id === id || (r.id === undefined && String(r.method).toUpperCase() === route.method && r.path === route.path)));
+  if (i < 0) return undefined;
+  const parts = feature.split('.');
+  const field = parts[0] === 'route' ? parts[1] : parts[0];
+  return field && Object.prototype.hasOwnProperty.call(routes[i], field) ? ['routes', i, field] : ['routes', i];
+}
+
+export function locatedRefusals(problems: readonly SynthesisProblem[], file: string, loaded: Pick<LoadedSpec, 'spec' | 'input' | 'format'>): SpecIssue[] {
+  let locate: Locate | undefined;
+  const locator = (): Locate | undefined => {
+    if (locate || (loaded.format !== 'yaml' && loaded.format !== 'json')) return locate;
+    // Parsed again with positions only when there is something to place.
+    const { parseDataFile } = require('../../lib/model/load') as typeof import('../../lib/model/load');
+    return (locate = parseDataFile(readFileSync(file, 'utf8'), file).locate);
+  };
+  return problems.map((p) => {
+    const route = p.where === 'gateway' ? undefined : loaded.spec.routes.find((r) => r.id === p.where);
+    const issue = refusalIssue(route ? { ...p, where: `${p.where} (${route.method} ${route.path})` } : p, file);
+    const at = route && inputPath(loaded, p.where, p.feature);
+    const pos = at && locator()?.(at);
+    return pos ? { ...issue, ...pos } : issue;
+  });
+}
