@@ -3,9 +3,10 @@
  * top levels by hand and the big arrays a chunk at a time, give the bytes of files.ts `json`.
  */
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { json, JsonOut } from '../../bin/synth/files';
+import { beginRun, finishRun, json, JsonOut } from '../../bin/synth/files';
 import { resourceList } from '../../bin/synth/azure';
 import { compileAzure } from '../../providers/azure/compile';
 import { parseDataFile, specFromData } from '../../lib/model/load';
@@ -82,5 +83,49 @@ describe('JsonOut', () => {
       }
     }
     expect(compared).toBeGreaterThan(40);
+  });
+
+  describe('write: into the out dir', () => {
+    const value = { name: 'g', list: Array.from({ length: 200 }, (_, i) => ({ i, policy: `<p a="${i}">\n  \u2028\ud800\ud83d\ude80 caf\u00e9</p>`.repeat(1 + (i % 7)) })) };
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'jsonout-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('a new file: its bytes written as the buffer fills (a buffer smaller than one chunk), directories made', () => {
+      const out = new JsonOut(256);
+      beginRun(dir);
+      expect(out.write(dir, 'a/b/plan.json', value)).toBe('a/b/plan.json');
+      expect(out.write(dir, 'a/list.json', value.list, 0)).toBe('a/list.json');
+      finishRun(dir);
+      expect(readFileSync(path.join(dir, 'a/b/plan.json'), 'utf8')).toBe(json(value));
+      expect(readFileSync(path.join(dir, 'a/list.json'), 'utf8')).toBe(json(value.list));
+      // The buffer is flushed, not grown: `bytes` after `write` still gives whole texts.
+      expect(out.bytes(value).toString('utf8')).toBe(json(value));
+    });
+
+    it('a file the out dir held: left alone when its bytes are the same, replaced when not', () => {
+      const same = path.join(dir, 'same.json');
+      const changed = path.join(dir, 'changed.json');
+      writeFileSync(same, json(value));
+      writeFileSync(changed, json({ ...value, name: 'old' }) + 'longer than the new text '.repeat(100));
+      const old = new Date(2000, 0, 1);
+      utimesSync(same, old, old);
+      utimesSync(changed, old, old);
+      beginRun(dir);
+      const out = new JsonOut(256);
+      out.write(dir, 'same.json', value);
+      out.write(dir, 'changed.json', value);
+      finishRun(dir);
+      expect(statSync(same).mtimeMs).toBe(old.getTime());
+      expect(readFileSync(same, 'utf8')).toBe(json(value));
+      expect(readFileSync(changed, 'utf8')).toBe(json(value));
+    });
+
+    it('a file written outside a run is written whole', () => {
+      new JsonOut(64).write(dir, 'x.json', value);
+      expect(readFileSync(path.join(dir, 'x.json'), 'utf8')).toBe(json(value));
+    });
   });
 });
