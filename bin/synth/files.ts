@@ -179,6 +179,16 @@ const wrapped = (v: unknown, n: number): unknown => {
 };
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
 const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+/**
+ * An object JSON.stringify writes as its own enumerable keys, calling nothing: not an array, no
+ * toJSON, prototype Object.prototype or null (a boxed string, number or boolean is written as its
+ * value, so it is left to JSON.stringify).
+ */
+const plainObject = (v: unknown): v is Record<string, unknown> => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
 const INDENTS: string[] = [];
 const indentOf = (level: number) => (INDENTS[level] ??= '  '.repeat(level));
 
@@ -289,7 +299,7 @@ export class JsonOut {
   /** `v` (not skipped) as it appears at `level` (its first line follows the key or indentation already written). */
   private value(v: unknown, level: number, depth: number): void {
     if (Array.isArray(v) && v.length > 0) return this.array(v, level);
-    if (depth > 0 && v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') return this.object(v as Record<string, unknown>, level, depth);
+    if (depth > 0 && plainObject(v)) return this.object(v, level, depth);
     this.leaf(v, level);
   }
 
