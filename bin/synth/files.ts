@@ -255,9 +255,16 @@ export class JsonOut {
       this.fd = fd;
       this.text(value, depth);
       this.flush();
+    } catch (e) {
+      // No half-written file left behind (a value JSON cannot write, a full disk).
+      closeSync(fd);
+      fd = -1;
+      rmSync(p, { force: true });
+      run.written.delete(p);
+      throw e;
     } finally {
       this.fd = undefined;
-      closeSync(fd);
+      if (fd >= 0) closeSync(fd);
     }
     return rel.split(path.sep).join('/');
   }

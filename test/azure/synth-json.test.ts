@@ -150,6 +150,16 @@ describe('JsonOut', () => {
       expect(readFileSync(changed, 'utf8')).toBe(json(value));
     });
 
+    it('a value JSON cannot write leaves no file behind', () => {
+      const out = new JsonOut(64);
+      beginRun(dir);
+      expect(() => out.write(dir, 'bad.json', { list: Array.from({ length: 100 }, (_, i) => ({ i, s: 'x'.repeat(50) })).concat([{ i: 1n } as never]) })).toThrow(TypeError);
+      finishRun(dir);
+      expect(readdirSync(dir)).toEqual([]);
+      // The buffer is usable again.
+      expect(out.bytes(value).toString('utf8')).toBe(json(value));
+    });
+
     it('a file written outside a run is written whole', () => {
       new JsonOut(64).write(dir, 'x.json', value);
       expect(readFileSync(path.join(dir, 'x.json'), 'utf8')).toBe(json(value));
