@@ -145,7 +145,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
     add('policy', `${stage}/api`, `${base}/policies/api.xml`, plan.apiPolicy);
     for (const p of plan.products) if (p.policy) add('policy', `${stage}/product/${p.id}`, `${base}/policies/products/${p.id}.xml`, p.policy);
     const { resources: list, ...rest } = plan;
-    add('plan', `${stage}/plan`, `${base}/plan.json`, json.bytes(rest));
+    artifacts.push({ target: 'azure', kind: 'plan', name: `${stage}/plan`, path: json.write(outDir, `${base}/plan.json`, rest) });
     // Operation policies (one per route) are written once, inside plan.json (and as the value of
     // their ApiOperationPolicy in resources.json), not as a file each: creating thousands of
     // files was most of a large synthesis. The manifest says where each one is held, so `anygate
@@ -173,7 +173,7 @@ export async function synthAzure(spec: GatewaySpec, outDir: string, stages: stri
       if (policy && policy.xml === inputs.value) r.inputs = { ...inputs, value: `<policy ${policy.file}>` };
     }
     resources += graph.length;
-    add('resources', `${stage}/resources`, `${base}/resources.json`, json.bytes(graph, 0));
+    artifacts.push({ target: 'azure', kind: 'resources', name: `${stage}/resources`, path: json.write(outDir, `${base}/resources.json`, graph, 0) });
   }
   return { artifacts, resources, policies, warnings: [...warnings], policyFiles };
 }
