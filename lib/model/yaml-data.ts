@@ -91,9 +91,22 @@ function nodeInSubset(s: NodeState, start: number): boolean {
  * exactly as the reference parser would; otherwise undefined (parse it with `yaml`).
  */
 export function fastYamlData(text: string): Record<string, unknown> | undefined {
-  // The plainest documents (most specs) are read line by line, cheaper still (./yaml-lines).
+  return readYamlData(text)?.data;
+}
+
+/**
+ * fastYamlData, saying which reader read it: `lines` (./yaml-lines, whose keys and strings never
+ * hold a character lib/model/characters.ts refuses) or `js-yaml`.
+ */
+export function readYamlData(text: string): { data: Record<string, unknown>; reader: 'lines' | 'js-yaml' } | undefined {
+  // The plainest documents (most specs) are read line by line, cheaper still.
   const plain = blockYamlData(text);
-  if (plain !== undefined) return plain;
+  if (plain !== undefined) return { data: plain, reader: 'lines' };
+  const data = jsYamlData(text);
+  return data === undefined ? undefined : { data, reader: 'js-yaml' };
+}
+
+function jsYamlData(text: string): Record<string, unknown> | undefined {
   if (OUTSIDE_SUBSET.test(text) || text.includes('\t')) return undefined;
   let inSubset = true;
   const starts: number[] = [];

@@ -15,7 +15,11 @@ import { resolvePlain } from './yaml-core';
 /** Thrown to step aside; caught in blockYamlData. */
 const REFUSE = new Error('outside the line subset');
 
-/** Characters the reader leaves to the general parsers: controls, NEL, line/paragraph separators, BOM, non-characters, lone surrogates, tab, CR. */
+/**
+ * Characters the reader leaves to the general parsers: controls, NEL, line/paragraph separators,
+ * BOM, non-characters, lone surrogates, tab, CR. A superset of what lib/model/characters.ts
+ * refuses, so keys and values read here need no character check (blockYamlData's contract).
+ */
 const UNREAD = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]/u;
 
 /** Characters a plain scalar may not start with (YAML indicators); `-`, `?` and `:` may when a non-space follows. */
@@ -69,13 +73,14 @@ function quoted(s: string): { value: string; end: number } {
       return { value: doubled ? body.replaceAll("''", "'") : body, end: q + 1 };
     }
   }
-  // Double-quoted: JSON's escapes mean the same in YAML; \u is left out (surrogate halves).
+  // Double-quoted: JSON's escapes mean the same in YAML. Left out: \u (surrogate halves), \b
+  // and \f (characters checkCharacters refuses: what this reader returns never holds one).
   let escaped = false;
   for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x22) return { value: escaped ? (JSON.parse(s.slice(0, i + 1)) as string) : s.slice(1, i), end: i + 1 };
     if (c === 0x5c) {
-      if (!'"\\/bfnrt'.includes(s[i + 1] ?? 'x')) throw REFUSE;
+      if (!'"\\/nrt'.includes(s[i + 1] ?? 'x')) throw REFUSE;
       escaped = true;
       i++;
     }
@@ -136,7 +141,7 @@ const isDash = (t: string): boolean => t.charCodeAt(0) === 0x2d && (t.length ===
 
 /**
  * The data of a YAML text whose root is a block mapping, when every line is in the subset above;
- * otherwise undefined.
+ * otherwise undefined. No key or string in it holds a character checkCharacters refuses.
  */
 export function blockYamlData(text: string): Record<string, unknown> | undefined {
   if (UNREAD.test(text)) return undefined;
