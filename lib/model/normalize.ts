@@ -57,55 +57,6 @@ export function canonical<T>(value: T): T {
   return value;
 }
 
-const ARRAY_PROTO = Array.prototype;
-const OBJECT_PROTO = Object.prototype;
-
-/**
- * canonical(value) without copying what is canonical already: a plain array or object whose
- * keys are in sorted order, with no undefined value and only such values below it, is returned
- * itself, and a copy is made only from the first key or element that differs. For the spec
- * normalize has just built, whose objects are its own or zod's output (a copy of the input but
- * for free-form JSON values such as a body template, which the spec then shares with the
- * input, as both are read-only). Equal to canonical's copy, key order included
- * (test/model/canonical.test.ts).
- */
-export function canonicalInPlace<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === ARRAY_PROTO) {
-    const list = value as unknown as unknown[];
-    let out: unknown[] | undefined;
-    for (let i = 0; i < list.length; i++) {
-      const v = list[i];
-      const c = canonicalInPlace(v);
-      if (out !== undefined) out.push(c);
-      else if (c !== v) {
-        out = list.slice(0, i);
-        out.push(c);
-      }
-    }
-    return (out ?? list) as T;
-  }
-  if (proto !== OBJECT_PROTO) return canonical(value);
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  const sorted = sortedKeys(keys);
-  let out: Record<string, unknown> | undefined = sorted === keys ? undefined : {};
-  for (let i = 0; i < sorted.length; i++) {
-    const k = sorted[i]!;
-    const v = obj[k];
-    const c = v === undefined ? undefined : canonicalInPlace(v);
-    if (out !== undefined) {
-      if (c !== undefined) out[k] = c;
-    } else if (c !== v || v === undefined) {
-      out = {};
-      for (let j = 0; j < i; j++) out[sorted[j]!] = obj[sorted[j]!];
-      if (c !== undefined) out[k] = c;
-    }
-  }
-  return (out ?? obj) as T;
-}
-
 function rateLimit(r: RateLimitInput | undefined): RateLimitSpec | undefined {
   if (!r) return undefined;
   return { requestsPerSecond: r.requestsPerSecond, burst: r.burst ?? Math.ceil(r.requestsPerSecond) };
@@ -340,7 +291,7 @@ function normalize(p: ParsedGateway): GatewaySpec {
     ...(p.release?.canary ? { release: { canary: normalizeCanary(p.release.canary, p.defaults?.backend, p.versions?.list.map((v) => v.name)) } } : {}),
     ...(p.top.components && Object.values(p.top.components).some((m) => m && Object.keys(m).length) ? { components: p.top.components } : {}),
   };
-  return canonicalInPlace(spec);
+  return canonical(spec);
 }
 
 /** Everything validation found, and the canonical spec when there were no errors. */
