@@ -10,7 +10,7 @@ import { isGateway } from './builder';
 import { AnygateError, SpecValidationError, type SpecIssue } from './errors';
 import { validateGateway } from './normalize';
 import type { GatewaySpec } from './types';
-import { readYamlData } from './yaml-data';
+import { fastYamlData } from './yaml-data';
 
 /** The outcome of loading a spec file. */
 export interface LoadedSpec {
@@ -62,8 +62,6 @@ type Locator = (p: readonly (string | number)[]) => { line: number; column: numb
 export interface ParsedDataFile {
   readonly data: unknown;
   readonly locate: Locator;
-  /** True when no key or string in `data` can hold a character checkCharacters refuses (the line reader's data). @default false */
-  readonly charactersChecked?: boolean;
 }
 
 function yamlDocument(text: string, file: string): { doc: Document; lc: LineCounter } {
@@ -155,8 +153,8 @@ export function parseDataFile(text: string, file: string): ParsedDataFile {
   }
   // Most specs are in the subset js-yaml reads as `yaml` does, several times faster; positions
   // are then found only when an issue needs one.
-  const fast = readYamlData(body);
-  if (fast !== undefined) return { data: fast.data, locate: lazyLocator(body, file), charactersChecked: fast.reader === 'lines' };
+  const fast = fastYamlData(body);
+  if (fast !== undefined) return { data: fast, locate: lazyLocator(body, file) };
   const { doc, lc } = yamlDocument(body, file);
   return { data: doc.toJS({ maxAliasCount: 100 }), locate: (p) => locate(doc, lc, p) };
 }
@@ -219,11 +217,11 @@ function loadModule(file: string, shown: string = file): unknown {
 
 /** Validates data parsed from `file` (see parseDataFile), locating every issue in the file. */
 export function specFromData(file: string, parsed: ParsedDataFile, format: 'yaml' | 'json'): LoadedSpec {
-  return validated(file, parsed.data, parsed.locate, format, parsed.charactersChecked);
+  return validated(file, parsed.data, parsed.locate, format);
 }
 
-function validated(file: string, input: unknown, where: Locator | undefined, format: LoadedSpec['format'], charactersChecked = false): LoadedSpec {
-  const result = validateGateway(input, { charactersChecked });
+function validated(file: string, input: unknown, where: Locator | undefined, format: LoadedSpec['format']): LoadedSpec {
+  const result = validateGateway(input);
   const located = result.issues.map((i) => {
     if (i.file) return i;
     const pos = where?.(i.path);
@@ -246,13 +244,11 @@ export function loadSpecFile(file: string): LoadedSpec {
   const ext = path.extname(abs).toLowerCase();
   let input: unknown;
   let where: Locator | undefined;
-  let charactersChecked: boolean | undefined;
   let format: LoadedSpec['format'];
   if (DATA_EXT.has(ext)) {
     const parsed = parseDataFile(readFileSync(abs, 'utf8'), file);
     input = parsed.data;
     where = parsed.locate;
-    charactersChecked = parsed.charactersChecked;
     format = ext === '.json' ? 'json' : 'yaml';
     if (isOpenApiDocument(input)) {
       throw new AnygateError(`${file}: is an OpenAPI document; load it with loadSpec() from lib/load (it resolves $refs asynchronously)`);
@@ -263,5 +259,5 @@ export function loadSpecFile(file: string): LoadedSpec {
   } else {
     throw new AnygateError(`${file}: unknown file type ${JSON.stringify(ext)}; use .yaml, .yml, .json, .ts or .js`);
   }
-  return validated(file, input, where, format, charactersChecked);
+  return validated(file, input, where, format);
 }

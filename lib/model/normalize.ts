@@ -302,20 +302,11 @@ export interface ValidationResult {
   readonly warnings: SpecIssue[];
 }
 
-/** How validateGateway may trust its input. */
-export interface ValidateOptions {
-  /**
-   * The caller vouches that no key or string of the input holds a character checkCharacters
-   * refuses (the line-by-line YAML reader's data), so that walk is skipped. @default false
-   */
-  readonly charactersChecked?: boolean;
-}
-
 /** Validates a gateway input (builder output, or parsed YAML/JSON). Never throws. */
-export function validateGateway(input: unknown, options: ValidateOptions = {}): ValidationResult {
+export function validateGateway(input: unknown): ValidationResult {
   const found: SpecIssue[] = [];
   const parsed = parseGateway(input, found);
-  if (!options.charactersChecked) checkCharacters(input, found);
+  checkCharacters(input, found);
   validateSemantics(parsed, found);
   // The spec's own ignoreWarnings silence its warnings wherever it is loaded; never an error.
   const issues = withoutIgnored(found, new Set(parsed.top.ignoreWarnings ?? []));

@@ -8,8 +8,21 @@
  * messages are the ones users see.
  */
 import { load, Schema, Type, type State } from 'js-yaml';
-import { CORE } from './yaml-core';
-import { blockYamlData } from './yaml-lines';
+
+/**
+ * The YAML 1.2 core schema's plain-scalar resolution (YAML 1.2.2, 10.3.2), as the `yaml`
+ * package applies it: js-yaml's own core schema also reads 0b and 1_000 forms. Tried in order.
+ */
+const CORE: [string, RegExp, (s: string) => unknown][] = [
+  ['null', /^(?:~|[Nn]ull|NULL)?$/, () => null],
+  ['bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'],
+  ['int-oct', /^0o[0-7]+$/, (s) => parseInt(s.slice(2), 8)],
+  ['int', /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)],
+  ['int-hex', /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.slice(2), 16)],
+  ['float-special', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) => (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity)],
+  ['float-exp', /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat],
+  ['float', /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
+];
 
 // Private tag names: an explicit `!!int` or `!!str` in a document is then an unknown tag, which
 // js-yaml refuses, so tagged documents go to the reference parser.
@@ -91,22 +104,6 @@ function nodeInSubset(s: NodeState, start: number): boolean {
  * exactly as the reference parser would; otherwise undefined (parse it with `yaml`).
  */
 export function fastYamlData(text: string): Record<string, unknown> | undefined {
-  return readYamlData(text)?.data;
-}
-
-/**
- * fastYamlData, saying which reader read it: `lines` (./yaml-lines, whose keys and strings never
- * hold a character lib/model/characters.ts refuses) or `js-yaml`.
- */
-export function readYamlData(text: string): { data: Record<string, unknown>; reader: 'lines' | 'js-yaml' } | undefined {
-  // The plainest documents (most specs) are read line by line, cheaper still.
-  const plain = blockYamlData(text);
-  if (plain !== undefined) return { data: plain, reader: 'lines' };
-  const data = jsYamlData(text);
-  return data === undefined ? undefined : { data, reader: 'js-yaml' };
-}
-
-function jsYamlData(text: string): Record<string, unknown> | undefined {
   if (OUTSIDE_SUBSET.test(text) || text.includes('\t')) return undefined;
   let inSubset = true;
   const starts: number[] = [];
