@@ -37,7 +37,7 @@ export interface IndexedRoute {
   readonly arn: string;
   /** Set when API Gateway caches the route's decision: the Allow of its ARN pattern is made once per `apiId/stage/` prefix. */
   readonly cached: boolean;
-  /** The last such prefix and its Allow (a route is reached through one API and stage). */
+  /** The last such prefix and its Allow (a route is reached through one API and stage: compared, not hashed). */
   prefix?: string;
   doc?: PolicyDocument;
   /** Where the route's credentials are read (the handler's, set on the route's first request). */
@@ -97,8 +97,7 @@ export function holds(s: string, w: string): boolean {
 
 /** The policy for a verified caller of `r`, whose scopes are `scopes` (space-separated). */
 export function policyFor(r: IndexedRoute, methodArn: string, scopes: string): PolicyDocument | undefined {
-  // A method ARN starting with the last prefix (which ends at its second '/') has that prefix.
-  const prefix = r.prefix !== undefined && methodArn.startsWith(r.prefix) ? r.prefix : arnPrefix(methodArn);
+  const prefix = arnPrefix(methodArn);
   if (prefix === undefined) return undefined;
   for (const x of r.route.scopes) if (!holds(scopes, x)) return policy('Deny', [methodArn]);
   if (!r.cached) return policy('Allow', [methodArn]);
