@@ -49,6 +49,22 @@ describe('authorizer decoder buffer', () => {
     expect((await authorize(event(good))).principalId).toBe('alice');
   });
 
+  it('decodes each header on its own when headers alternate (the last one is kept without a lookup)', async () => {
+    const other = makeKey('RS256', 'rs256-2');
+    const authorize = createAuthorizer(cfg, () => now, async () => Buffer.from(JSON.stringify({ keys: [key.jwk, other.jwk] })));
+    const mine = token('alice', 'read');
+    const theirs = signJwt(other, { iss: ISS, aud: 'a', sub: 'bob', exp: now / 1000 + 600, scope: 'read' });
+    // The header of `theirs` names the other key: its payload and signature under the first header are refused.
+    const swapped = `${mine.split('.')[0]}.${theirs.split('.').slice(1).join('.')}`;
+    const refused = signJwt(key, { iss: ISS, aud: 'a', sub: 'eve', exp: now / 1000 + 600 }, { alg: 'RS512' });
+    for (let round = 0; round < 3; round++) {
+      expect((await authorize(event(mine))).principalId).toBe('alice');
+      expect((await authorize(event(theirs))).principalId).toBe('bob');
+      await expect(authorize(event(swapped))).rejects.toThrow('Unauthorized');
+      await expect(authorize(event(refused))).rejects.toThrow('Unauthorized');
+    }
+  });
+
   it('verifies a token within maxTokenBytes and refuses a longer one', async () => {
     const authorize = createAuthorizer({ ...cfg, jwt: { j: { ...cfg.jwt.j, maxTokenBytes: 600 } } }, () => now, async () => Buffer.from(JSON.stringify({ keys: [key.jwk] })));
     const t = token('alice', 'read');

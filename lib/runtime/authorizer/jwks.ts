@@ -118,10 +118,8 @@ export function keySet(issuer: string, jwksUri: string | undefined, cfg: Authori
   };
   const fresh = () => now() - loadedAt <= cfg.jwksCacheSeconds * 1000;
   const canFetch = () => inflight !== undefined || now() - triedAt >= cfg.jwksRefetchCooldownSeconds * 1000;
-  const lookup = (kid: string | undefined): VerificationKey[] => {
-    if (now() - loadedAt > (cfg.jwksCacheSeconds + cfg.jwksStaleIfErrorSeconds) * 1000) return [];
-    return (kid === undefined ? anonymous : keys.get(kid)) ?? [];
-  };
+  const held = (kid: string | undefined): VerificationKey[] => (kid === undefined ? anonymous : keys.get(kid)) ?? [];
+  const lookup = (kid: string | undefined): VerificationKey[] => (now() - loadedAt > (cfg.jwksCacheSeconds + cfg.jwksStaleIfErrorSeconds) * 1000 ? [] : held(kid));
 
   const slow = async (kid: string | undefined): Promise<VerificationKey[]> => {
     if (!fresh() && canFetch()) await refresh();
@@ -136,7 +134,8 @@ export function keySet(issuer: string, jwksUri: string | undefined, cfg: Authori
 
   return {
     find(kid) {
-      const found = fresh() ? lookup(kid) : [];
+      // Fresh keys are inside the stale-if-error window too (it is never negative): one clock read.
+      const found = fresh() ? held(kid) : [];
       return found.length ? found : slow(kid);
     },
     fresh,

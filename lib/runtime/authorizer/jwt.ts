@@ -15,21 +15,22 @@ export function no(): never {
 }
 
 /**
- * Strict base64url decoding into `buf` at `at`: the bytes must encode back to the very same text,
- * which refuses characters outside the alphabet, padding, impossible lengths and non-zero
- * trailing bits (RFC 4648 section 3.5), so each byte string has one spelling. (Bytes that do not
- * fit are cut off, and so refused too.)
+ * Strict base64url decoding into `buf` at `at`; returns the byte count. The bytes must encode
+ * back to the very same text, which refuses characters outside the alphabet, padding, impossible
+ * lengths and non-zero trailing bits (RFC 4648 section 3.5), so each byte string has one
+ * spelling. (Bytes that do not fit are cut off, and so refused too.)
  */
-function b64url(s: string, buf: Buffer, at: number): Buffer {
-  const b = buf.subarray(at, at + buf.write(s, at, 'base64url'));
-  if (b.toString('base64url') !== s) no();
-  return b;
+function b64url(s: string, buf: Buffer, at: number): number {
+  const n = buf.write(s, at, 'base64url');
+  if (buf.toString('base64url', at, at + n) !== s) no();
+  return n;
 }
 
-function json(b: Buffer): Record<string, unknown> {
+/** The JSON object of the `n` bytes at the start of `buf`. */
+function json(buf: Buffer, n: number): Record<string, unknown> {
   let v: unknown;
   try {
-    v = JSON.parse(b.toString());
+    v = JSON.parse(buf.toString('utf8', 0, n));
   } catch {
     no();
   }
@@ -59,17 +60,19 @@ const mediaType = (t: unknown) => (typeof t === 'string' ? t.toLowerCase().repla
  * decoded token is valid until the next decode, so it must be verified at once (synchronously).
  */
 export function decoder(cfg: JwtVerifierConfig): (token: string) => DecodedJwt {
-  const headers = new Map<string, [string, string | undefined]>();
+  const headers = new Map<string, [string, string, string | undefined]>();
   const max = cfg.maxTokenBytes;
   const buf = Buffer.allocUnsafeSlow(2 * max);
+  // The last header seen (its text, alg and kid): most calls repeat it, found without a lookup.
+  let last: [string, string, string | undefined] | undefined;
   return (token) => {
     const i = token.indexOf('.');
     const j = token.indexOf('.', i + 1);
     if (token.length > max || j < 0 || token.includes('.', j + 1)) no();
-    const h = token.slice(0, i);
-    let known = headers.get(h);
+    let h = '';
+    let known = last && i === last[0].length && token.startsWith(last[0]) ? last : headers.get((h = token.slice(0, i)));
     if (!known) {
-      const header = json(b64url(h, buf, 0));
+      const header = json(buf, b64url(h, buf, 0));
       const alg = header.alg;
       if (typeof alg !== 'string' || !cfg.algorithms.includes(alg)) no();
       if ('crit' in header) no();
@@ -78,12 +81,13 @@ export function decoder(cfg: JwtVerifierConfig): (token: string) => DecodedJwt {
       const kid = header.kid;
       if (kid !== undefined && typeof kid !== 'string') no();
       if (headers.size >= 64) headers.clear();
-      headers.set(h, (known = [alg, kid]));
+      headers.set(h, (known = [h, alg, kid]));
     }
-    const payload = json(b64url(token.slice(i + 1, j), buf, 0));
+    last = known;
+    const payload = json(buf, b64url(token.slice(i + 1, j), buf, 0));
     // The signed text is base64url (its segments checked above), so one byte per character.
     buf.write(token, 0, j, 'latin1');
-    return { payload, data: buf.subarray(0, j), signature: b64url(token.slice(j + 1), buf, max), alg: known[0], kid: known[1] };
+    return { payload, data: buf.subarray(0, j), signature: buf.subarray(max, max + b64url(token.slice(j + 1), buf, max)), alg: known[1], kid: known[2] };
   };
 }
 
@@ -129,23 +133,21 @@ export function keyFits(k: VerificationKey, alg: string): boolean {
   return false;
 }
 
-/** Verifies the signature of a decoded token with a key that fits its algorithm. */
+/** Verifies the signature of a decoded token with a key that fits its algorithm (one `verify` call: its options per family). */
 export function verifySignature(t: DecodedJwt, k: VerificationKey): boolean {
   const alg = t.alg;
-  if (!keyFits(k, alg)) return false;
   const bits = alg.slice(2);
-  if (alg.startsWith('RS')) return verify(HASH[bits], t.data, k.key, t.signature);
-  if (alg.startsWith('PS')) {
-    return verify(HASH[bits], t.data, { key: k.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(bits) / 8 }, t.signature);
-  }
-  if (alg in CURVE) {
-    // The exact P1363 length; r and s in [1, n - 1] is OpenSSL's own check in ECDSA verification
-    // (SEC 1 section 4.1.4, step 1), held by the Wycheproof and NIST range-check vectors in the
-    // suite. Both s and n - s are accepted: RFC 7518 section 3.4 requires no low-S form.
-    if (t.signature.length !== CURVE[alg][1]) return false;
-    return verify(HASH[bits], t.data, { key: k.key, dsaEncoding: 'ieee-p1363' }, t.signature);
-  }
-  return verify(null, t.data, k.key, t.signature);
+  const curve = CURVE[alg];
+  // ECDSA: the exact P1363 length; r and s in [1, n - 1] is OpenSSL's own check in ECDSA
+  // verification (SEC 1 section 4.1.4, step 1), held by the Wycheproof and NIST range-check vectors
+  // in the suite. Both s and n - s are accepted: RFC 7518 section 3.4 requires no low-S form.
+  if (!keyFits(k, alg) || (curve && t.signature.length !== curve[1])) return false;
+  return verify(
+    alg === 'EdDSA' ? null : HASH[bits],
+    t.data,
+    alg.startsWith('PS') ? { key: k.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(bits) / 8 } : curve ? { key: k.key, dsaEncoding: 'ieee-p1363' } : k.key,
+    t.signature,
+  );
 }
 
 function numeric(payload: Record<string, unknown>, k: string): number | undefined {

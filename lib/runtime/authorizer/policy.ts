@@ -1,6 +1,6 @@
 /**
  * Routes and the IAM policies the authorizer returns, indexed at cold start so a call costs one
- * map lookup for the route and, in the common case, one for its policy.
+ * map lookup for the route and, in the common case, none for its policy.
  *
  * The policy never grows with the route count. Where API Gateway caches the decision (scheme TTL
  * > 0, exact route table), the compiler keys that cache by the route as well as the credentials
@@ -35,10 +35,11 @@ export interface IndexedRoute {
   readonly route: AuthorizerRequirement;
   /** The route's ARN pattern after `apiId/stage/`, e.g. `GET/v1/pets/*` (routeArn). */
   readonly arn: string;
-  /** Set when API Gateway caches the route's decision: `apiId/stage` prefix -> Allow of the route's ARN pattern. */
-  readonly cached?: Map<string, PolicyDocument>;
-  /** Scope-set key -> whether it covers the route's scopes (bounded). */
-  readonly allows: Map<string, boolean>;
+  /** Set when API Gateway caches the route's decision: the Allow of its ARN pattern is made once per `apiId/stage/` prefix. */
+  readonly cached: boolean;
+  /** The last such prefix and its Allow (a route is reached through one API and stage: compared, not hashed). */
+  prefix?: string;
+  doc?: PolicyDocument;
   /** Where the route's credentials are read (the handler's, set on the route's first request). */
   sources?: CredentialSource[];
   /** The route's JWT then API key authorizers, set with `sources`. */
@@ -67,9 +68,9 @@ export function indexRoutes(cfg: AuthorizerConfig): (resource: string, method: s
     }
     let k = method + ' ' + resource;
     let r = index.get(k) ?? index.get((k = 'ANY ' + resource));
-    if (!r || 'allows' in r) return r;
+    if (!r || 'arn' in r) return r;
     const s = cfg.schemes[r.scheme];
-    index.set(k, (r = { route: r, arn: routeArn(k), cached: s && s.exact && s.resultTtlSeconds > 0 ? new Map() : undefined, allows: new Map() }));
+    index.set(k, (r = { route: r, arn: routeArn(k), cached: Boolean(s && s.exact && s.resultTtlSeconds > 0) }));
     return r;
   };
 }
@@ -84,26 +85,22 @@ export function arnPrefix(methodArn: string): string | undefined {
 export const words = (s: string): string[] => s.split(' ').filter((x) => x !== '');
 
 /**
- * The policy for a verified caller of `r`, whose scopes are `key` (space-separated: equal keys,
- * equal sets); it is parsed only when the answer is not memoized.
+ * True when the space-separated scopes `s` hold the scope `w`: a whole word, found in place (a
+ * broad token's scope string is neither split nor hashed on every call). A scope holding a space
+ * is never held.
  */
-export function policyFor(r: IndexedRoute, methodArn: string, key: string): PolicyDocument | undefined {
+export function holds(s: string, w: string): boolean {
+  if (!w || w.includes(' ')) return false;
+  for (let i = s.indexOf(w); i >= 0; i = s.indexOf(w, i + 1)) if ((!i || s[i - 1] === ' ') && (i + w.length === s.length || s[i + w.length] === ' ')) return true;
+  return false;
+}
+
+/** The policy for a verified caller of `r`, whose scopes are `scopes` (space-separated). */
+export function policyFor(r: IndexedRoute, methodArn: string, scopes: string): PolicyDocument | undefined {
   const prefix = arnPrefix(methodArn);
   if (prefix === undefined) return undefined;
-  let ok = r.allows.get(key);
-  if (ok === undefined) {
-    const s = new Set(words(key));
-    ok = r.route.scopes.every((x) => s.has(x));
-    if (r.allows.size >= 256) r.allows.clear();
-    r.allows.set(key, ok);
-  }
-  if (!ok) return policy('Deny', [methodArn]);
+  for (const x of r.route.scopes) if (!holds(scopes, x)) return policy('Deny', [methodArn]);
   if (!r.cached) return policy('Allow', [methodArn]);
-  let doc = r.cached.get(prefix);
-  if (!doc) {
-    doc = policy('Allow', [prefix + r.arn]);
-    if (r.cached.size >= 64) r.cached.clear();
-    r.cached.set(prefix, doc);
-  }
-  return doc;
+  if (r.prefix !== prefix) r.doc = policy('Allow', [(r.prefix = prefix) + r.arn]);
+  return r.doc;
 }
