@@ -27,6 +27,7 @@ export const TARGET_WARNINGS = {
   'azure-timeout-over-240s': "a backend timeout over 240 s, which API Management's network may not honour",
   'azure-access-logs-application-insights': 'access logs or tracing need applicationInsights on AzureApimGateway',
   'azure-alerts-application-insights': 'objectives and dashboards need applicationInsights on AzureApimGateway',
+  'azure-domain-existing-service': 'custom domains on an existing service (serviceName): set its hostnameConfigurations yourself',
   'apigee-any-body-unchecked': 'the body schema of an ANY route is not checked (JSON threat protection still runs)',
   'apigee-mcp-organization': 'MCP Discovery Proxies target the organization-less MCP host',
   'apigee-domain-load-balancer': 'custom domains are served by your external load balancer',
@@ -61,6 +62,15 @@ export function withoutIgnoredWarnings(texts: readonly string[], ignored: Readon
     const { rule } = splitTargetWarning(t);
     return rule === undefined || !ignored.has(rule);
   });
+}
+
+/**
+ * A compiler's warnings less those the spec's `ignoreWarnings` silences: applied where each
+ * compiler returns them, so AwsGateway, the Pulumi components, synth, portability and
+ * `validate --target` all leave out the same ones.
+ */
+export function specWarnings(spec: { readonly ignoreWarnings?: readonly string[] }, texts: string[]): string[] {
+  return spec.ignoreWarnings?.length ? withoutIgnoredWarnings(texts, new Set(spec.ignoreWarnings)) : texts;
 }
 
 /** A target's warnings as spec warnings (`aws: CORS: ...`, rule id set), for the commands that list them beside the model's. */

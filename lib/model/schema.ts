@@ -488,7 +488,7 @@ export const GatewaySchema = z
     ipRules: IpRules.optional(),
     defaults: Defaults.optional(),
     observability: Observability.optional(),
-    ignoreWarnings: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a rule id: lower-case letters, digits and -')).optional().meta({ description: "Warning rule ids this spec silences everywhere it is loaded (validate, synth, dev), as `validate --ignore` does for one run; errors cannot be silenced. The id ends each warning line.", default: [] }),
+    ignoreWarnings: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a rule id: lower-case letters, digits and -')).optional().meta({ description: "Warning rule ids this spec silences everywhere it is loaded (validate, synth, portability, dev, and the targets' warnings in AwsGateway and the Pulumi components), as `--ignore` does for one run; errors cannot be silenced. The id ends each warning line.", default: [] }),
     errors: z.enum(ERROR_MODES).optional().meta({ description: "What callers see when the gateway itself refuses a request (401, 403, 404, 429, 5xx of its own): `anygate`, the same status and JSON body `{\"error\":{\"code\",\"message\",\"requestId\"}}` on every target; `native`, each cloud's own answers.", default: 'anygate' }),
     domains: z.array(Domain).max(32).optional().meta({ description: 'Custom domains the gateway answers on, with their certificates, base paths and mutual TLS (docs/domains.md). Default: only the cloud\'s own host name.' }),
     aws: AwsGatewayOptions.optional(),

@@ -36,7 +36,7 @@ import { Targets } from './targets';
 import { flatSpec } from '../../lib/model/versions';
 import { portalDocument } from '../../lib/openapi/publish';
 import { toSafeName } from '../../lib/model/names';
-import { targetWarning } from '../../lib/capabilities/warnings';
+import { targetWarning, specWarnings } from '../../lib/capabilities/warnings';
 
 export interface ApigeeCompileOptions {
   /** Environment type the proxy is deployed to. @default 'INTERMEDIATE' */
@@ -180,5 +180,5 @@ export function compileApigee(versioned: GatewaySpec, options: ApigeeCompileOpti
   if (mcp.length && options.organization === undefined) ctx.warnings.push(targetWarning('apigee-mcp-organization', `MCP Discovery Proxies ${mcp.map((m) => m.proxyName).join(', ')} target https://mcp.apigee.internal/mcp, which Google supports for backward compatibility only; pass organization (ApigeeGateway's orgId as a plain string, or compileApigee's organization) to target https://<organization>.mcp.apigee.internal/mcp`));
   if (domains.length) ctx.warnings.push(targetWarning('apigee-domain-load-balancer', `custom domains ${domains.flatMap((d) => d.hostnames).join(', ')}: Apigee X is reached through your external load balancer; it must serve ${[...new Set(domains.flatMap((d) => Object.values(d.certificates)))].join(', ')} for these hosts (docs/domains.md)`));
   const alerts = spec.observability.objectives.length ? { alerts: apigeeAlerts(spec, ctx.proxy, parts.environments) } : {};
-  return { ...parts, resources, ...alerts, ...(domains.length ? { domains } : {}), ...(mcp.length ? { mcpProxies: mcp } : {}), warnings: ctx.warnings };
+  return { ...parts, resources, ...alerts, ...(domains.length ? { domains } : {}), ...(mcp.length ? { mcpProxies: mcp } : {}), warnings: specWarnings(spec, ctx.warnings) };
 }

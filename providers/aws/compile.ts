@@ -42,7 +42,7 @@ import { compileStages, type MethodEntry } from './stage';
 import { sourceCidrs } from '../shared/cidr';
 import { expandVersions } from '../../lib/model/versions';
 import { toolSchemas } from '../../lib/model/tool-schema';
-import { targetWarning } from '../../lib/capabilities/warnings';
+import { targetWarning, specWarnings } from '../../lib/capabilities/warnings';
 
 export interface AwsCompileOptions {
   /** Stages to compile. @default - every stage of the spec */
@@ -300,6 +300,6 @@ export function compileAws(versioned: GatewaySpec, options: AwsCompileOptions = 
     ...(domains.length ? { domains } : {}),
     ...(domains.some((d) => d.truststoreUri) ? { disableExecuteApiEndpoint: true } : {}),
     observability: awsObservability(spec, body, stageNames),
-    warnings: [...new Set(warnings)],
+    warnings: specWarnings(spec, [...new Set(warnings)]),
   };
 }

@@ -38,7 +38,7 @@ import { versionedPlan } from './versions';
 import { revisedPlan } from './revisions';
 import { revisionSpec } from '../../lib/model/revisions';
 import { canaryAsWeights, versionSpec } from '../../lib/model/versions';
-import { targetWarning } from '../../lib/capabilities/warnings';
+import { targetWarning, specWarnings } from '../../lib/capabilities/warnings';
 
 /**
  * Every option but stage and applicationInsights may also be set in the gateway's `azure:` block
@@ -454,7 +454,7 @@ function compileApi(spec: GatewaySpec, callerOptions: AzureCompileOptions): Apim
     ...(o.dashboards ? { dashboard: apimDashboard(spec, ctx.stage, ctx.names.api) } : {}),
     ...hostnamesOf(spec, ctx),
     ...apimMcpServer(spec, { apiId: ctx.names.api, path: ctx.names.path, stage: ctx.stage }),
-    warnings: [...new Set(ctx.warnings)],
+    warnings: specWarnings(spec, [...new Set(ctx.warnings)]),
   };
   return canonicalPlan(plan, planResources(plan, { applicationInsights: Boolean(options.applicationInsights), apiDefinition: options.apiDefinition }));
 }

@@ -5,6 +5,7 @@
  * it resolves the plan's deploy-time references (arguments, function bindings, secrets, other
  * resources' outputs) and never compiles or decides anything itself.
  */
+import { targetWarning } from '../../lib/capabilities/warnings';
 import { bindingProblems } from '../../lib/capabilities/bindings';
 import * as pulumi from '@pulumi/pulumi';
 import * as apim from '@pulumi/azure-native/apimanagement';
@@ -134,11 +135,11 @@ export class AzureApimGateway extends pulumi.ComponentResource {
       throw new SynthesisError(label, [{ target: label, where: 'observability', feature: 'observability.objectives', message: `${monitored.join(' and ')} read the access log in Application Insights: pass applicationInsights: { instrumentationKey, resourceId, location } to AzureApimGateway` }]);
     }
     for (const w of plan.warnings) pulumi.log.warn(w, this);
-    if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn('observability asks for access logs or tracing, but no applicationInsights was given: API Management will not collect them', this);
+    if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn(targetWarning('azure-access-logs-application-insights', 'access logs or tracing are on, but no applicationInsights was given: API Management will not collect them'), this);
     const parent = { parent: this };
     const service = args.service && this.createService(name, args, plan);
     if (!service && plan.hostnames?.length) {
-      pulumi.log.warn(`custom domains ${plan.hostnames.map((h) => h.hostName).join(', ')}: the service is not created by this component, so set its hostnameConfigurations yourself (type Proxy, keyVaultId, negotiateClientCertificate as in plan.hostnames${plan.enableClientCertificate ? ', and enableClientCertificate' : ''}); until then clients reach the API on the service's own host only`, this);
+      pulumi.log.warn(targetWarning('azure-domain-existing-service', `custom domains ${plan.hostnames.map((h) => h.hostName).join(', ')}: the service is not created by this component, so set its hostnameConfigurations yourself (type Proxy, keyVaultId, negotiateClientCertificate as in plan.hostnames${plan.enableClientCertificate ? ', and enableClientCertificate' : ''}); until then clients reach the API on the service's own host only`), this);
     }
     const serviceName: pulumi.Input<string> = service ? service.name : args.serviceName!;
     const created = new Map<string, pulumi.CustomResource>();

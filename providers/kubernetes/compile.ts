@@ -27,7 +27,7 @@ import { corsPolicy, securityPolicy, type SharedBlocks } from './security';
 import { errorsTrafficPolicy, planTrafficPolicy, routeTrafficPolicy, ruleTimeouts } from './traffic';
 import { flatSpecOf } from '../../lib/model/versions';
 import { keyConsumers, stageMetersCertificates } from '../../lib/model/client-certificates';
-import { targetWarning } from '../../lib/capabilities/warnings';
+import { targetWarning, specWarnings } from '../../lib/capabilities/warnings';
 
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
@@ -228,5 +228,5 @@ export function compileKubernetes(versioned: GatewaySpec, options: KubernetesCom
   // Every stage measures the same paths: each problem once.
   const problems = dedupeProblems(emittedProblems(spec, TARGET, { kubernetes: options }, 'size', measured));
   if (problems.length) throw new SynthesisError(TARGET, problems);
-  return { stages: plan, notes: notes(spec, plan, settings, options.backendKind ?? backendKindOf(spec)) };
+  return { stages: plan, notes: specWarnings(spec, notes(spec, plan, settings, options.backendKind ?? backendKindOf(spec))) };
 }

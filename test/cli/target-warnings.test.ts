@@ -5,6 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { splitTargetWarning, TARGET_WARNINGS, withoutIgnoredWarnings } from '../../lib/capabilities/warnings';
+import { validateGateway } from '../../lib/model/normalize';
+import { compileAws } from '../../providers/aws/compile';
+import { compileAzure } from '../../providers/azure/compile';
+import { compileApigee } from '../../providers/apigee/compile';
+import { compileKubernetes } from '../../providers/kubernetes/compile';
+import { baseSpec } from '../helpers';
 import { scratch } from '../validators';
 import { cli, root } from './run';
 
@@ -22,6 +28,8 @@ describe('target warning ids', () => {
       const text = readFileSync(path.join(root, f), 'utf8');
       // warnings.push(...) / warnings.add(...) with a fresh text: a list spread (...auth.warnings) or a variable is checked where it is built.
       for (const m of text.matchAll(/warnings\.(?:push|add)\(\s*([`'"]|targetWarning\()/g)) if (m[1] !== 'targetWarning(') untagged.push(`${f}: ${text.slice(m.index, m.index + 80)}`);
+      // The Pulumi components' own warnings (pulumi.log.warn) with a fresh text.
+      for (const m of text.matchAll(/log\.warn\(\s*([`'"]|targetWarning\()/g)) if (m[1] !== 'targetWarning(') untagged.push(`${f}: ${text.slice(m.index, m.index + 80)}`);
       for (const m of text.matchAll(/targetWarning\('([a-z0-9-]+)'/g)) used.add(m[1]!);
     }
     expect(untagged).toEqual([]);
@@ -33,6 +41,31 @@ describe('target warning ids', () => {
     expect(splitTargetWarning('route a: slow [azure-timeout-over-240s]')).toEqual({ message: 'route a: slow', rule: 'azure-timeout-over-240s' });
     expect(splitTargetWarning('a note [not-an-id]')).toEqual({ message: 'a note [not-an-id]' });
     expect(withoutIgnoredWarnings(['x [aws-stage-quota]', 'y [aws-resource-quota]', 'z'], new Set(['aws-stage-quota', '']))).toEqual(['y [aws-resource-quota]', 'z']);
+  });
+});
+
+describe('the compilers apply the spec\'s ignoreWarnings', () => {
+  // Where each compiler returns its warnings, so AwsGateway, the Pulumi components and every command leave out the same ones.
+  it('a warning id in ignoreWarnings is gone from every plan; the others stay', () => {
+    const input = baseSpec();
+    input.authorizers.jwt.jwksUri = 'https://id.example.com/jwks';
+    input.cors = { allowOrigins: ['https://app.example.com'] };
+    const plans = (extra: Record<string, unknown>) => {
+      const spec = validateGateway({ ...input, ...extra }).spec!;
+      return { aws: compileAws(spec).warnings, azure: compileAzure(spec).warnings, apigee: compileApigee(spec).warnings, kubernetes: compileKubernetes(spec).notes };
+    };
+    const ids = (ws: readonly string[]) => ws.map((w) => splitTargetWarning(w).rule);
+    const all = plans({});
+    expect(ids(all.aws)).toContain('aws-cors-proxy-responses');
+    expect(ids(all.azure)).toContain('azure-jwt-openid-discovery');
+    expect(ids(all.kubernetes)).toEqual(expect.arrayContaining(['kubernetes-rate-limit-service', 'kubernetes-api-key-secrets']));
+    const ignored = ['aws-cors-proxy-responses', 'azure-jwt-openid-discovery', 'kubernetes-rate-limit-service'];
+    const some = plans({ ignoreWarnings: ignored });
+    for (const [target, ws] of Object.entries(some)) {
+      expect([target, ids(ws).filter((id) => ignored.includes(id!))]).toEqual([target, []]);
+      expect([target, ws]).toEqual([target, all[target as keyof typeof all].filter((w) => !ignored.includes(splitTargetWarning(w).rule!))]);
+    }
+    expect(ids(some.kubernetes)).toContain('kubernetes-api-key-secrets');
   });
 });
 
