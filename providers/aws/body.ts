@@ -17,7 +17,7 @@
  * a bucket with a customer-managed KMS key also needs kms:Decrypt / kms:GenerateDataKey for the
  * role (or give the stack an account and region: `anygate synth --account --region`).
  */
-import { Aws, CustomResource, Duration, Validations } from 'aws-cdk-lib/core';
+import { Aws, CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -68,6 +68,8 @@ export interface DeployTimeBodyProps {
   readonly file: string;
   readonly runtime: lambda.Runtime;
   readonly architecture: lambda.Architecture;
+  /** What `cdk destroy` does with the resolver's log group. @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /** The uploaded body and the key of its resolved copy (a deploy-time value). */
@@ -81,7 +83,7 @@ export class DeployTimeBody extends Construct {
     this.asset = new s3assets.Asset(this, 'Source', { path: props.file });
     const target = `${this.asset.s3ObjectKey}.resolved.json`;
     const role = new iam.Role(this, 'ResolverRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'anygate: writes the API body with the stack partition, region and account filled in' });
-    const logGroup = new logs.LogGroup(this, 'ResolverLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const logGroup = new logs.LogGroup(this, 'ResolverLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN });
     logGroup.grantWrite(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.asset.bucket.arnForObjects(this.asset.s3ObjectKey)] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.asset.bucket.arnForObjects(target)] }));

@@ -85,6 +85,13 @@ export interface AwsGatewayProps {
    * @default true
    */
   readonly outputs?: boolean;
+  /**
+   * What `cdk destroy` does with the log groups the construct creates (the stages' access logs and
+   * the generated functions' logs). Logs are kept by default so that deleting a stack never
+   * deletes the record of who called the API; `RemovalPolicy.DESTROY` removes them with the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 // CloudWatch Logs accepts only these retention periods (days).
@@ -253,7 +260,7 @@ export class AwsGateway extends Construct {
 
     this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
     if (plan.llm) [this.llmFunction, this.tokenTable] = this.addLlmProxy(plan, props, functionVariables, bundleRoot, executeApiArn);
-    this.addStages(plan, functionVariables, props.webAclArn);
+    this.addStages(plan, functionVariables, props.webAclArn, props.logRemovalPolicy ?? RemovalPolicy.RETAIN);
     this.addMcp(plan, props.endpointType);
     this.addObservability(plan);
     this.url = this.addUrls(props.outputs ?? true);
@@ -316,7 +323,7 @@ export class AwsGateway extends Construct {
     const bundle = bundleHandler('llm', llm.config, bundleRoot);
     this.bundles.push(bundle);
     const role = new iam.Role(this, 'LlmProxyRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `anygate LLM proxy of ${plan.apiName}` });
-    const logGroup = new logs.LogGroup(this, 'LlmProxyLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const logGroup = new logs.LogGroup(this, 'LlmProxyLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN });
     logGroup.grantWrite(role);
     const maxTimeout = Math.max(...llm.config.routes.map((r) => r.timeoutMs));
     const fn = new lambda.Function(this, 'LlmProxy', {
@@ -368,7 +375,7 @@ export class AwsGateway extends Construct {
     // Each generated function gets its own role and log group, with write access to that group only.
     const generated = (id: string, bundle: BundledHandler, timeout: Duration, description: string) => {
       const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
-      const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
+      const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN });
       logGroup.grantWrite(role);
       return new lambda.Function(this, id, { ...handlerProps, role, logGroup, code: lambda.Code.fromAsset(bundle.dir), timeout, description });
     };
@@ -473,14 +480,14 @@ export class AwsGateway extends Construct {
     );
   }
 
-  private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined): void {
+  private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined, logRemovalPolicy: RemovalPolicy): void {
     // The body's documentation parts, published to every stage as one snapshot (a new one when they change).
     const documentation = plan.documentationVersion
       ? new apigw.CfnDocumentationVersion(this, 'DocumentationVersion', { restApiId: this.restApi.restApiId, documentationVersion: plan.documentationVersion, description: `${plan.apiName} contract (anygate)` })
       : undefined;
     for (const [name, st] of Object.entries(plan.stages)) {
       const logGroup = st.accessLogs
-        ? new logs.LogGroup(this, `AccessLogs${pascal(name)}`, { retention: (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays })
+        ? new logs.LogGroup(this, `AccessLogs${pascal(name)}`, { retention: (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays, removalPolicy: logRemovalPolicy })
         : undefined;
       if (logGroup) this.accessLogGroups[name] = logGroup;
       const stage = new apigw.Stage(this, `Stage${pascal(name)}`, {
@@ -614,6 +621,7 @@ export class AwsGateway extends Construct {
     const file = writeOnce(path.join(bundleRoot, `body-${plan.bodyHash.slice(0, 20)}-template`, 'api.json'), () => text);
     const body = new DeployTimeBody(this, 'Body', {
       file,
+      logRemovalPolicy: props.logRemovalPolicy,
       runtime: props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X,
       architecture: props.handlerArchitecture ?? lambda.Architecture.ARM_64,
     });
