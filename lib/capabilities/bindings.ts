@@ -46,3 +46,16 @@ export function bindingProblems(target: BinderTarget, label: string, needed: rea
   }
   return out;
 }
+
+/**
+ * The functions a program passes under a name the plan binds to nothing (a misspelt key is
+ * otherwise ignored), as one warning text, or undefined when every name is used.
+ */
+export function unusedBindingsText(target: BinderTarget, needed: readonly string[], provided: readonly string[]): string | undefined {
+  const used = new Set(needed);
+  const extra = [...new Set(provided)].filter((b) => !used.has(b)).sort();
+  if (!extra.length) return undefined;
+  const component = target === 'aws' ? 'AwsGateway' : target === 'azure' ? 'AzureApimGateway' : 'ApigeeGateway';
+  const bindings = [...used].sort();
+  return `functions ${extra.map((b) => JSON.stringify(b)).join(', ')} passed to ${component} ${extra.length === 1 ? 'is' : 'are'} not bound by the spec, so ${extra.length === 1 ? 'it is' : 'they are'} unused (${bindings.length ? `the spec's function bindings: ${bindings.join(', ')}` : 'the spec binds no function'}); check the name against the backends' and authorizers' binding`;
+}

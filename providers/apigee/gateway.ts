@@ -4,7 +4,8 @@
  * ID-token audiences, one revision deployment per environment (override: true), API products,
  * developers and apps per stage. `ApigeeGateway.fromSpec` compiles a spec first.
  */
-import { bindingProblems } from '../../lib/capabilities/bindings';
+import { bindingProblems, unusedBindingsText } from '../../lib/capabilities/bindings';
+import { targetWarning } from '../../lib/capabilities/warnings';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -125,6 +126,8 @@ export class ApigeeGateway extends pulumi.ComponentResource {
     const plan = (this.plan = args.plan);
     for (const w of plan.warnings) pulumi.log.warn(w, this);
     checkArgs(plan, args);
+    const unused = unusedBindingsText('apigee', plan.bindings, Object.keys(args.functions ?? {}));
+    if (unused) pulumi.log.warn(targetWarning('apigee-unused-function-binding', unused), this);
     // A promise of the path (not an Output of the Buffer: outputs would lift the Buffer into an object).
     const zipDir = args.bundleDir ?? path.join(process.cwd(), '.anygate', 'apigee');
     const zipPath = pulumi.output(
@@ -209,6 +212,12 @@ function checkArgs(plan: ApigeePlan, args: ApigeeGatewayArgs): void {
   }
   if (plan.serviceAccountRoles?.length && args.serviceAccount === undefined) {
     problems.push({ target, where: 'gateway', feature: plan.serviceAccountRoles.includes('roles/modelarmor.user') ? 'llm.promptGuard' : 'backend.llm', message: `the proxy calls ${[...new Set(plan.serviceAccountRoles.map((r) => (r.startsWith('roles/modelarmor.') ? 'Model Armor (LLM guards)' : 'Vertex AI')))].join(' and ')} as the deployment's service account: pass serviceAccount to ApigeeGateway, grant it ${plan.serviceAccountRoles.join(' and ')} and let the deployer act as it (iam.serviceAccounts.actAs)` });
+  }
+  // A host is a string (or an Output or promise of one): anything else failed inside an Output, far from its cause.
+  for (const [b, v] of Object.entries(args.functions ?? {})) {
+    if (v !== undefined && typeof v !== 'string' && !pulumi.Output.isInstance(v) && typeof (v as { then?: unknown }).then !== 'function') {
+      problems.push({ target, where: 'gateway', feature: 'backend.function', message: `functions[${JSON.stringify(b)}] is ${Array.isArray(v) ? 'an array' : typeof v}: ApigeeGateway takes the host (or https URL) of the Cloud Run service or function as a string, functions: { '${b}': 'my-service-abc123-uc.a.run.app' }` });
+    }
   }
   if (problems.length) throw new SynthesisError(target, problems);
 }

@@ -4,7 +4,8 @@
  * a deployment whose logical id follows the body's hash, one Stage per spec stage, usage plans and
  * API keys, and the generated authorizer and transform functions where routes need them.
  */
-import { bindingProblems } from '../../lib/capabilities/bindings';
+import { bindingProblems, unusedBindingsText } from '../../lib/capabilities/bindings';
+import { specWarnings, targetWarning } from '../../lib/capabilities/warnings';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ArnFormat, Aws, CfnOutput, Duration, FeatureFlags, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib/core';
@@ -219,6 +220,8 @@ export class AwsGateway extends Construct {
 
     const functions = props.functions ?? {};
     assertBindings(plan, functions);
+    const unused = unusedBindingsText('aws', plan.functions.map((f) => f.binding), Object.keys(functions));
+    if (unused) for (const w of specWarnings(spec, [targetWarning('aws-unused-function-binding', unused)])) Validations.of(this).addWarning('anygate-aws', w);
 
     const bundleRoot = props.bundleDir ?? DEFAULT_BUNDLE_ROOT;
     const definition = this.apiDefinition(plan, bundleRoot, props.inlineBodyLimitBytes ?? 400_000, props);

@@ -6,7 +6,7 @@
  * resources' outputs) and never compiles or decides anything itself.
  */
 import { targetWarning } from '../../lib/capabilities/warnings';
-import { bindingProblems } from '../../lib/capabilities/bindings';
+import { bindingProblems, unusedBindingsText } from '../../lib/capabilities/bindings';
 import * as pulumi from '@pulumi/pulumi';
 import * as apim from '@pulumi/azure-native/apimanagement';
 import * as appinsights from '@pulumi/azure-native/applicationinsights';
@@ -130,12 +130,14 @@ export class AzureApimGateway extends pulumi.ComponentResource {
     // Every binding the resources refer to, checked at once (lib/capabilities/bindings.ts).
     const bindingIssues = bindingProblems('azure', label, planBindings(plan.resources).map((binding) => ({ binding })), { functions: Object.keys(args.functions ?? {}).filter((b) => args.functions?.[b]) });
     if (bindingIssues.length) throw new SynthesisError(label, bindingIssues);
+    const unused = unusedBindingsText('azure', planBindings(plan.resources), Object.keys(args.functions ?? {}));
+    if (unused) pulumi.log.warn(targetWarning('azure-unused-function-binding', unused), this);
     const monitored = [plan.alerts?.length ? 'observability.objectives (log alert rules)' : '', plan.dashboard ? 'observability.dashboards (a workbook)' : ''].filter(Boolean);
     if (monitored.length && !(args.applicationInsights?.resourceId && args.applicationInsights.location)) {
       throw new SynthesisError(label, [{ target: label, where: 'observability', feature: 'observability.objectives', message: `${monitored.join(' and ')} read the access log in Application Insights: pass applicationInsights: { instrumentationKey, resourceId, location } to AzureApimGateway` }]);
     }
     for (const w of plan.warnings) pulumi.log.warn(w, this);
-    if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn(targetWarning('azure-access-logs-application-insights', 'access logs or tracing are on, but no applicationInsights was given: API Management will not collect them'), this);
+    if (plan.diagnostics && !args.applicationInsights) pulumi.log.warn(targetWarning('azure-access-logs-application-insights', 'access logs or tracing are on (observability.accessLogs is true by default) but no applicationInsights was given: API Management will not collect them; pass applicationInsights, or set observability.accessLogs: false (and the stages\' tracing: false) to go without'), this);
     const parent = { parent: this };
     const service = args.service && this.createService(name, args, plan);
     if (!service && plan.hostnames?.length) {

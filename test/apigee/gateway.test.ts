@@ -76,6 +76,22 @@ describe('ApigeeGateway with Pulumi mocks (petstore)', () => {
     expect(() => new ApigeeGateway('y', { plan, orgId: 'p', functions: { 'orders-fn': 'h' } })).toThrow(/pass serviceAccount to ApigeeGateway/);
   });
 
+  it('refuses a host that is not a string at construction (it failed inside an Output), and warns about a function under an unbound name', () => {
+    const plan = compileApigee(petstore);
+    const serviceAccount = 'proxy@p.iam.gserviceaccount.com';
+    const wrong = { 'orders-fn': { url: 'https://orders-abc.a.run.app' } } as unknown as Record<string, string>;
+    expect(() => new ApigeeGateway('z', { plan, orgId: 'p', serviceAccount, functions: wrong })).toThrow(/functions\["orders-fn"\] is object: ApigeeGateway takes the host \(or https URL\) of the Cloud Run service or function as a string/);
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
+    try {
+      new ApigeeGateway('w', { plan, orgId: 'p', serviceAccount, functions: { 'orders-fn': 'h', 'ordrs-fn': 'h' } });
+      expect(warn.mock.calls.map((c) => c[0]).filter((m) => m.includes('unused-function-binding'))).toEqual([
+        'functions "ordrs-fn" passed to ApigeeGateway is not bound by the spec, so it is unused (the spec\'s function bindings: orders-fn); check the name against the backends\' and authorizers\' binding [apigee-unused-function-binding]',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('refuses LLM guards without the service account that calls Model Armor, and takes the template as an input', () => {
     const guarded = toGatewaySpec({
       name: 'ai',

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { SynthesisError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
@@ -137,6 +137,17 @@ describe('AwsGateway options and errors', () => {
     expect(() => new AwsGateway(new Stack(app, 'S2'), 'G', { gateway: toGatewaySpec(baseSpec()) })).toThrow(
       /route post-items: backend\.function on aws: function binding "fn" \(used by post-items\) has no Lambda function: pass functions: \{ 'fn': yourFunction \} to AwsGateway/,
     );
+  });
+
+  it('warns about a function passed under a name the spec binds to nothing (a misspelt key), unless ignoreWarnings silences it', () => {
+    const warnings = (extra: Record<string, unknown>) => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'S');
+      new AwsGateway(stack, 'G', { gateway: toGatewaySpec({ ...baseSpec(), ...extra }), functions: { fn: fakeFunction(stack, 'fn'), fnn: fakeFunction(stack, 'fnn') } });
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('unused-function-binding')).map((w) => String(w.entry.data));
+    };
+    expect(warnings({})).toEqual([expect.stringContaining('functions "fnn" passed to AwsGateway is not bound by the spec, so it is unused (the spec\'s function bindings: fn)')]);
+    expect(warnings({ ignoreWarnings: ['aws-unused-function-binding'] })).toEqual([]);
   });
 
   it('refuses unsupported features at construction, naming the route', () => {

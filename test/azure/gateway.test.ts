@@ -137,4 +137,16 @@ describe('AzureApimGateway with Pulumi mocks (petstore, prod stage)', () => {
   it('fails with the fix when a function binding is missing', () => {
     expect(() => AzureApimGateway.fromSpec('nofn', { gateway: petstore, resourceGroupName: 'rg', serviceName: 'svc' })).toThrow(/function binding "orders-fn" has no Azure Function: pass functions: \{ 'orders-fn': \{ url: <function base URL>, key: <function key> \} \}/);
   });
+
+  it('warns about a function passed under a name the spec binds to nothing', () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => undefined);
+    try {
+      AzureApimGateway.fromSpec('extra-fn', { gateway: petstore, resourceGroupName: 'rg', serviceName: 'svc', functions: { 'orders-fn': { url: 'https://f', key: 'k' }, 'order-fn': { url: 'https://f', key: 'k' } } });
+      expect(warn.mock.calls.map((c) => c[0]).filter((m) => m.includes('unused-function-binding'))).toEqual([
+        'functions "order-fn" passed to AzureApimGateway is not bound by the spec, so it is unused (the spec\'s function bindings: orders-fn); check the name against the backends\' and authorizers\' binding [azure-unused-function-binding]',
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });
