@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { refusalIssue, type SpecIssue, type SynthesisProblem } from '../../lib/model/errors';
 import type { LoadedSpec } from '../../lib/model/load';
+import { FEATURE_SPEC_FIELDS } from '../../lib/capabilities/spec-fields';
 
 type Locate = (p: readonly (string | number)[]) => { line: number; column: number } | undefined;
 
@@ -22,6 +23,19 @@ function inputPath(loaded: Pick<LoadedSpec, 'spec' | 'input'>, id: string, featu
   return field && Object.prototype.hasOwnProperty.call(routes[i], field) ? ['routes', i, field] : ['routes', i];
 }
 
+/** The input path of a gateway-level feature's spec field, when the field is in the input. */
+function gatewayPath(input: unknown, feature: string): string[] | undefined {
+  const field = (FEATURE_SPEC_FIELDS as Record<string, string | undefined>)[feature];
+  if (!field) return undefined;
+  const parts = field.split('.');
+  let at: unknown = input;
+  for (const k of parts) {
+    if (!at || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, k)) return undefined;
+    at = (at as Record<string, unknown>)[k];
+  }
+  return parts;
+}
+
 export function locatedRefusals(problems: readonly SynthesisProblem[], file: string, loaded: Pick<LoadedSpec, 'spec' | 'input' | 'format'>): SpecIssue[] {
   let locate: Locate | undefined;
   const locator = (): Locate | undefined => {
@@ -33,7 +47,7 @@ export function locatedRefusals(problems: readonly SynthesisProblem[], file: str
   return problems.map((p) => {
     const route = p.where === 'gateway' ? undefined : loaded.spec.routes.find((r) => r.id === p.where);
     const issue = refusalIssue(route ? { ...p, where: `${p.where} (${route.method} ${route.path})` } : p, file);
-    const at = route && inputPath(loaded, p.where, p.feature);
+    const at = route ? inputPath(loaded, p.where, p.feature) : p.where === 'gateway' ? gatewayPath(loaded.input, p.feature) : undefined;
     const pos = at && locator()?.(at);
     return pos ? { ...issue, ...pos } : issue;
   });

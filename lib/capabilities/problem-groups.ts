@@ -6,6 +6,7 @@
  */
 import { formatProblem, type SynthesisProblem } from '../model/errors';
 import type { PortabilityReport } from './portability';
+import { specFieldOf } from './spec-fields';
 import type { Target } from './types';
 
 /** Places named in a grouped line before "and N more". @default 3 */
@@ -27,7 +28,7 @@ export function groupedProblemLines(problems: readonly SynthesisProblem[]): stri
     const routes = where.filter((w) => w !== 'gateway');
     const named = routes.slice(0, NAMED).join(', ') + (routes.length > NAMED ? ` and ${routes.length - NAMED} more` : '');
     const places = `${gateway ? 'gateway and ' : ''}${routes.length} routes (${named})`;
-    return `${places}: ${first.feature} on ${first.target}: ${first.message}`;
+    return `${places}: ${specFieldOf(first.feature)} on ${first.target}: ${first.message}`;
   });
 }
 

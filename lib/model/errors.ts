@@ -4,6 +4,7 @@
  */
 
 import type { FeatureId } from '../capabilities/features';
+import { specFieldOf } from '../capabilities/spec-fields';
 
 /** A location-bearing problem found in a spec. */
 export interface SpecIssue {
@@ -97,7 +98,7 @@ export interface SynthesisProblem {
 
 export function formatProblem(p: SynthesisProblem): string {
   const where = p.where === 'gateway' ? 'gateway' : `route ${p.where}`;
-  return `${where}: ${p.feature} on ${p.target}: ${p.message}`;
+  return `${where}: ${specFieldOf(p.feature)} on ${p.target}: ${p.message}`;
 }
 
 /**

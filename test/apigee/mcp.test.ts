@@ -170,8 +170,8 @@ describe('Apigee MCP Discovery Proxy', () => {
 describe('Apigee mcp.tools refusals (portability and synth alike)', () => {
   it('Base and Intermediate environments', () => {
     expect(problems(spec(), { ...options, environmentType: 'INTERMEDIATE' })).toEqual([
-      'createItem: an MCP Discovery Proxy deploys to Comprehensive environments only; deploy to one (environmentType: COMPREHENSIVE)',
-      'getItem: an MCP Discovery Proxy deploys to Comprehensive environments only; deploy to one (environmentType: COMPREHENSIVE)',
+      'createItem: an MCP Discovery Proxy deploys to Comprehensive environments only; deploy to one: set environmentType: \'COMPREHENSIVE\' on the ApigeeGateway component (or compileApigee\'s options), and pass --apigee-env COMPREHENSIVE to anygate synth and portability; the Apigee environment itself must be of type COMPREHENSIVE (it is not a spec field)',
+      'getItem: an MCP Discovery Proxy deploys to Comprehensive environments only; deploy to one: set environmentType: \'COMPREHENSIVE\' on the ApigeeGateway component (or compileApigee\'s options), and pass --apigee-env COMPREHENSIVE to anygate synth and portability; the Apigee environment itself must be of type COMPREHENSIVE (it is not a spec field)',
     ]);
   });
 

@@ -85,9 +85,9 @@ describe('release.canary.stickiness', () => {
     const spec = toGatewaySpec(sticky({ cookie: 'uid' }, 'path'));
     for (const target of ['aws', 'apigee', 'kubernetes'] as const) {
       const problems = targetProblems(spec, target).map((p) => formatProblem(p));
-      expect(problems.some((p) => p.includes('release.canary.sticky'))).toBe(true);
+      expect(problems.some((p) => p.includes('gateway: release.canary.stickiness on '))).toBe(true);
     }
-    expect(targetProblems(spec, 'azure').filter((p) => formatProblem(p).includes('release.canary.sticky'))).toEqual([]);
+    expect(targetProblems(spec, 'azure').filter((p) => formatProblem(p).includes('release.canary.stickiness'))).toEqual([]);
   });
 
   it('dev refuses it on a profile whose target refuses it', async () => {

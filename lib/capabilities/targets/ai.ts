@@ -414,12 +414,17 @@ export const AI_RECORDS: Readonly<Record<Target, Record<AiFeatureId, TargetCapab
 
 // "Model Armor policies can only be deployed in Comprehensive environments" (Apigee, Get started
 // with Apigee Model Armor policies).
-const MODEL_ARMOR_TIER = u('SanitizeUserPrompt and SanitizeModelResponse (Model Armor) run only in Comprehensive environments; deploy to one (environmentType: COMPREHENSIVE)');
+/**
+ * Where the Apigee environment type is set: not a spec field, but the deployment's (the Apigee
+ * environment itself must have been created Comprehensive).
+ */
+const DEPLOY_COMPREHENSIVE = "deploy to one: set environmentType: 'COMPREHENSIVE' on the ApigeeGateway component (or compileApigee's options), and pass --apigee-env COMPREHENSIVE to anygate synth and portability; the Apigee environment itself must be of type COMPREHENSIVE (it is not a spec field)";
+const MODEL_ARMOR_TIER = u(`SanitizeUserPrompt and SanitizeModelResponse (Model Armor) run only in Comprehensive environments; ${DEPLOY_COMPREHENSIVE}`);
 const COMPREHENSIVE_ONLY = {
   'llm.promptGuard': MODEL_ARMOR_TIER,
   'llm.piiGuard': MODEL_ARMOR_TIER,
   // "In the Environment list, select the environment where you want to deploy the proxy. The environment must be a Comprehensive environment." (Get started with Apigee and MCP)
-  'mcp.tools': u('an MCP Discovery Proxy deploys to Comprehensive environments only; deploy to one (environmentType: COMPREHENSIVE)'),
+  'mcp.tools': u(`an MCP Discovery Proxy deploys to Comprehensive environments only; ${DEPLOY_COMPREHENSIVE}`),
 };
 
 /** Tier overrides. */

@@ -9,7 +9,7 @@ export const OBSERVABILITY_DIFFERENCES = {
   aws: {
     accessLogs: [
       differs('log fields', 'API Gateway has no variable for plan, authOutcome, cacheHit, rateLimit or bytesIn: those fields are absent'),
-      differs('log fields', 'time is API Gateway\'s CLF time (07/Dec/2026:06:30:00 +0000); routeId is "<METHOD> <resource path>" (no operation id in access logs); path carries the stage prefix; consumer is the API key id (aws apigateway get-api-key names its consumer)'),
+      differs('log fields', 'time is API Gateway\'s CLF time (07/Dec/2026:06:30:00 +0000); routeId is the method and path template ("GET /v1/items/{id}"), not the route id as on Azure and Apigee: API Gateway\'s REST access-log variables carry no operation id; path carries the stage prefix; consumer is the API key id (aws apigateway get-api-key names its consumer)'),
       differs('log fields', 'backendLatencyMs, bytesOut and every other value API Gateway may lack are JSON strings, "-" when absent'),
       differs('log fields', 'authReason is the gateway\'s error message ($context.error.message) for any refusal, not only authentication; traceId is the X-Ray trace id'),
     ],
