@@ -249,6 +249,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     accessLog: new AccessLog(opts.log, 100, opts.logFormat, (r) => accessLogJson(r, { gateway: spec.name, stage })),
     metrics: new DevMetrics(spec, stage),
     trustForwarded: Boolean(opts.trustForwarded),
+    mockLlmBackends: mockLlm ? llms.filter((b) => !opts.backends?.[b]) : [],
     mockIdp: Boolean(opts.mockIdp),
     admin: { port, boundHost: '127.0.0.1', token: adminToken },
     keys,
@@ -362,6 +363,8 @@ interface Pipeline {
   readonly accessLog: AccessLog;
   readonly metrics: DevMetrics;
   readonly trustForwarded: boolean;
+  /** The LLM backends the mock LLM answers (--mock-llm), so calls to them spend no real tokens. */
+  readonly mockLlmBackends: readonly string[];
   readonly mockIdp: boolean;
   readonly admin: { readonly port: number; readonly boundHost: string; readonly token: string };
   readonly keys: ConsumerKey[];
@@ -707,7 +710,7 @@ async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url
   const refused = adminRefusal({ method: (req.method ?? 'GET').toUpperCase(), headers: req.headers }, p.admin);
   if (refused) return json(refused.status, { message: refused.message });
   if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
-  if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog, trustForwarded: p.trustForwarded })) return;
+  if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog, trustForwarded: p.trustForwarded, mockLlm: p.mockLlmBackends })) return;
   if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
   const docs = contractEndpoint(p.spec, path, req.method);
   if (docs) return send(res, docs, req.method === 'HEAD');
