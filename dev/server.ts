@@ -52,7 +52,8 @@ import { expandVersions } from '../lib/model/versions';
 import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
-import { ADMITTED, TokenBudgets, type BudgetOwner } from './token-limits';
+import { ADMITTED, answeredUsage, TokenBudgets, type BudgetOwner } from './token-limits';
+import { genAiOperation, genAiProvider, requestedModel } from './metrics/gen-ai';
 import { basePrefix } from '../lib/model/path';
 
 export interface DevOptions {
@@ -642,7 +643,13 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const out = await backend(p, x, r, m, headers, query, body, caller);
   // A mock answers in the gateway: no backend was waited for.
   if (p.spec.backends[r.backend].type !== 'mock') x.backendLatencyMs = performance.now() - called;
-  if (owner && out.status < 400) p.tokens.charge(r.backend, owner, body, out, p.clock.now());
+  const llm = p.spec.backends[r.backend];
+  if (llm.type === 'llm' && out.status < 400) {
+    // One count of the answered call's tokens: charged to the budget and recorded as gen_ai_client_token_usage.
+    const used = answeredUsage(body, out);
+    if (owner) p.tokens.chargeTokens(r.backend, owner, used.total, p.clock.now());
+    p.metrics.llmTokens({ operation: genAiOperation(r.path), provider: genAiProvider(llm.provider), model: requestedModel(body) ?? llm.model, route: r.id, consumer: caller.consumer ?? caller.principal ?? '' }, used);
+  }
   if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
   finish(p, x, out, out.refusal, out.refusal ? refusalReason(out.refusal) : undefined);
 }
