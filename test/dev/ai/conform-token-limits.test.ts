@@ -12,6 +12,28 @@ import { formatResults, gatewayInfo, runVectors, type CaseResult } from '../../.
 import type { GatewaySpec } from '../../../lib/model/types';
 import { echoBackend, isolateDevHome, type EchoBackend } from '../helpers';
 import { aiSpec, TOKENS_PER_MINUTE } from './fixture';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../bin/cli';
+import { loadSpec } from '../../../lib/load';
+import { capturedIo } from '../../io-capture';
+
+/** The reviewer's spec: a public route and an API-key chat route to a model with a 50-token budget. */
+const AI_YAML = `
+name: aishop
+version: 1.0.0
+basePath: /v1
+backends:
+  api: { type: http, url: https://api.example.com }
+  model: { type: llm, provider: openai-compatible, url: https://api.openai.com/v1, model: gpt-4o-mini, tokenLimit: { tokens: 50, period: minute, per: consumer }, tokenMetrics: { dimensions: [consumer, route] } }
+authorizers: { key: { type: apiKey } }
+plans: { basic: {} }
+consumers: { acme: { plan: basic } }
+routes:
+  - { id: getItem, method: GET, path: '/items/{id}', backend: api, auth: none }
+  - { id: chat, method: POST, path: /chat/completions, backend: model, auth: [key] }
+`;
 
 isolateDevHome();
 let echo: EchoBackend;
@@ -72,5 +94,33 @@ it('skips the cases that would spend real tokens, and the reopening on a wall cl
     expect(asked['chat: token budget back after 60 s'].skipped).toMatch(/--clock virtual/);
   } finally {
     await dev.close();
+  }
+});
+
+it('the CLI: conform checks the budget against dev --mock-llm, and says it skips it where the LLM is real', async () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'anygate-conform-tokens-')), 'ai.yaml');
+  writeFileSync(file, AI_YAML);
+  const spec = (await loadSpec(file)).spec;
+  const mocked = await start(spec, { backends: { api: echo.url } });
+  try {
+    const c = capturedIo();
+    expect(await main(['node', 'anygate', 'conform', file, '--url', mocked.url], c.io)).toBe(0);
+    const out = c.out.join('');
+    expect(out).toMatch(/chat: valid credentials\s+200\s+pass/);
+    expect(out).toMatch(/chat: over the token limit \(50 tokens; \d+ calls\)\s+429\s+pass/);
+    expect(out).toMatch(/chat: token budget back after 60 s\s+200\s+pass/);
+  } finally {
+    await mocked.close();
+  }
+  // The model answered by another endpoint (here an echo server standing in for a real provider).
+  const real = await start(spec, { mockLlm: false, backends: { api: echo.url, model: echo.url } });
+  try {
+    const c = capturedIo();
+    expect(await main(['node', 'anygate', 'conform', file, '--url', real.url], c.io)).toBe(0);
+    const out = c.out.join('');
+    expect(out).toMatch(/chat: over the token limit .*skip\n.*--spend-tokens/);
+    expect(out).toMatch(/, 2 skipped\n/);
+  } finally {
+    await real.close();
   }
 });
