@@ -142,27 +142,44 @@ export function capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile
 const LLM_PROMPT = 'anygate conform';
 
 /** A valid request body for an LLM route: a chat completion, or a text completion on a .../completions path. */
-export function llmBody(r: RouteSpec): Record<string, unknown> {
+export function llmBody(r: RouteSpec, prompt = LLM_PROMPT): Record<string, unknown> {
   const text = !r.path.endsWith('/chat/completions') && r.path.endsWith('/completions');
-  return text ? { prompt: LLM_PROMPT, max_tokens: 16 } : { messages: [{ role: 'user', content: LLM_PROMPT }], max_tokens: 16 };
+  return text ? { prompt, max_tokens: 16 } : { messages: [{ role: 'user', content: prompt }], max_tokens: 16 };
 }
+
+/** The most prompt tokens one token-limit call may carry. */
+const MAX_PROMPT_TOKENS = 8192;
 
 /**
  * A token limit's cases (docs/ai.md): calls until the budget is spent, the last refused with 429,
- * then one window later a call answered again. Each call costs what the mock LLM charges for
- * llmBody (its usage block), so the cases are sent only where the mock answers (run.ts skips them
- * elsewhere unless --spend-tokens); the reopening needs the virtual clock.
+ * then one window later a call answered again. Each call costs what the mock LLM charges for its
+ * body (its usage block), so the cases are sent only where the mock answers (run.ts skips them
+ * elsewhere unless --spend-tokens); the reopening needs the virtual clock. A rate limit on the
+ * route would refuse first and pass the case for the wrong reason, so the prompt grows (up to
+ * MAX_PROMPT_TOKENS) until the budget is spent in fewer calls than the rate limit lets through;
+ * when it cannot be, there is no case.
  */
-function tokenLimitCases(spec: GatewaySpec, r: RouteSpec, request: ConformVector['request']): ConformVector[] {
+function tokenLimitCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile, request: ConformVector['request']): ConformVector[] {
   const l = tokenLimits(spec).get(r.backend);
   if (!l) return [];
-  const body = Buffer.from(JSON.stringify(request.body));
-  const perCall = Math.max(1, promptTokens(body) + tokensIn(mockReply(LLM_PROMPT, 16)));
-  const calls = Math.ceil(l.tokens / perCall) + 1;
-  if (calls > MAX_REPEAT) return [];
+  const maxCalls = Math.min(MAX_REPEAT, capacity(spec, stage, r, profile) ?? MAX_REPEAT);
+  // The prompt each call needs for the budget to run out within maxCalls - 1 answered calls.
+  const base = promptTokens(Buffer.from(JSON.stringify(llmBody(r))));
+  const perWord = (promptTokens(Buffer.from(JSON.stringify(llmBody(r, `${LLM_PROMPT}${' anygate'.repeat(100)}`)))) - base) / 100;
+  let words = Math.max(0, Math.ceil((Math.ceil(l.tokens / Math.max(1, maxCalls - 1)) - base) / perWord));
+  let found: { body: Record<string, unknown>; calls: number } | undefined;
+  while (!found) {
+    const prompt = words ? `${LLM_PROMPT}${' anygate'.repeat(words)}` : LLM_PROMPT;
+    const body = llmBody(r, prompt);
+    const input = promptTokens(Buffer.from(JSON.stringify(body)));
+    if (input > MAX_PROMPT_TOKENS) return [];
+    const calls = Math.ceil(l.tokens / Math.max(1, input + tokensIn(mockReply(prompt, 16)))) + 1;
+    if (calls <= maxCalls) found = { body, calls };
+    else words = Math.ceil(words * 1.1) + 1;
+  }
   const tokens = { spendsTokens: r.backend, route: r.id };
   return [
-    { name: `${r.id}: over the token limit (${l.tokens} tokens; ${calls} calls)`, ...tokens, advanceSeconds: l.windowSeconds, request: { ...request, repeat: calls }, expect: { status: 429 } },
+    { name: `${r.id}: over the token limit (${l.tokens} tokens; ${found.calls} calls)`, ...tokens, advanceSeconds: l.windowSeconds, request: { ...request, body: found.body, repeat: found.calls }, expect: { status: 429 } },
     { name: `${r.id}: token budget back after ${l.windowSeconds} s`, ...tokens, virtualClockOnly: true, advanceSeconds: l.windowSeconds, request, expect: { status: 200 } },
   ];
 }
@@ -199,7 +216,7 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
   }
   if (!usable(spec, r)) return out;
   out.push(...contractCases(spec, r, { ...base, ...credentials(spec, r) }, refused(spec, profile, 'badRequest')));
-  if (llm) out.push(...tokenLimitCases(spec, r, { ...base, ...credentials(spec, r), body: llmBody(r) }));
+  if (llm) out.push(...tokenLimitCases(spec, stage, r, profile, { ...base, ...credentials(spec, r), body: llmBody(r) }));
   const b = spec.backends[r.backend];
   if (b.type === 'mock') {
     const body = b.body && typeof b.body === 'object' && !Array.isArray(b.body) ? Object.fromEntries(Object.entries(b.body as Record<string, unknown>).filter(([, v]) => v === null || typeof v !== 'object')) : undefined;

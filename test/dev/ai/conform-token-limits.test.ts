@@ -79,6 +79,25 @@ it('fails where the gateway lets more tokens through than the spec says', async 
   }
 });
 
+it('spends the budget within what a tight rate limit lets through, so its 429 is the token limit\'s', async () => {
+  const tight = (limit: string): GatewaySpec => {
+    const s = aiSpec(limit);
+    return { ...s, plans: { ...s.plans, basic: { ...s.plans.basic, rateLimit: { requestsPerSecond: 3, burst: 3 } } } };
+  };
+  const spec = tight('{ tokens: 120, period: minute, per: consumer }');
+  const over = generateVectors(spec, 'dev', 'aws').find((v) => v.name.startsWith('chat: over the token limit'))!;
+  expect(over.request.repeat).toBeLessThanOrEqual(3);
+  for (const [gateway, pass] of [[spec, true], [tight('{ tokens: 1000000, period: minute, per: consumer }'), false]] as const) {
+    const dev = await start(gateway);
+    try {
+      const [r] = await runVectors(spec, [over], { url: dev.url });
+      expect(r.pass).toBe(pass);
+    } finally {
+      await dev.close();
+    }
+  }
+});
+
 it('skips the cases that would spend real tokens, and the reopening on a wall clock, saying why', async () => {
   const spec = aiSpec();
   const vectors = generateVectors(spec, 'dev', 'aws').filter((v) => v.route === 'chat');
