@@ -52,7 +52,8 @@ import { expandVersions } from '../lib/model/versions';
 import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
-import { ADMITTED, TokenBudgets, type BudgetOwner } from './token-limits';
+import { ADMITTED, answeredUsage, TokenBudgets, type BudgetOwner } from './token-limits';
+import { genAiOperation, genAiProvider, requestedModel } from './metrics/gen-ai';
 import { basePrefix } from '../lib/model/path';
 
 export interface DevOptions {
@@ -249,6 +250,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     accessLog: new AccessLog(opts.log, 100, opts.logFormat, (r) => accessLogJson(r, { gateway: spec.name, stage })),
     metrics: new DevMetrics(spec, stage),
     trustForwarded: Boolean(opts.trustForwarded),
+    mockLlmBackends: mockLlm ? llms.filter((b) => !opts.backends?.[b]) : [],
     mockIdp: Boolean(opts.mockIdp),
     admin: { port, boundHost: '127.0.0.1', token: adminToken },
     keys,
@@ -362,6 +364,8 @@ interface Pipeline {
   readonly accessLog: AccessLog;
   readonly metrics: DevMetrics;
   readonly trustForwarded: boolean;
+  /** The LLM backends the mock LLM answers (--mock-llm), so calls to them spend no real tokens. */
+  readonly mockLlmBackends: readonly string[];
   readonly mockIdp: boolean;
   readonly admin: { readonly port: number; readonly boundHost: string; readonly token: string };
   readonly keys: ConsumerKey[];
@@ -639,7 +643,13 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   const out = await backend(p, x, r, m, headers, query, body, caller);
   // A mock answers in the gateway: no backend was waited for.
   if (p.spec.backends[r.backend].type !== 'mock') x.backendLatencyMs = performance.now() - called;
-  if (owner && out.status < 400) p.tokens.charge(r.backend, owner, body, out, p.clock.now());
+  const llm = p.spec.backends[r.backend];
+  if (llm.type === 'llm' && out.status < 400) {
+    // One count of the answered call's tokens: charged to the budget and recorded as gen_ai_client_token_usage.
+    const used = answeredUsage(body, out);
+    if (owner) p.tokens.chargeTokens(r.backend, owner, used.total, p.clock.now());
+    p.metrics.llmTokens({ operation: genAiOperation(r.path), provider: genAiProvider(llm.provider), model: requestedModel(body) ?? llm.model, route: r.id, consumer: caller.consumer ?? caller.principal ?? '' }, used);
+  }
   if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
   finish(p, x, out, out.refusal, out.refusal ? refusalReason(out.refusal) : undefined);
 }
@@ -707,7 +717,7 @@ async function admin(p: Pipeline, req: IncomingMessage, res: ServerResponse, url
   const refused = adminRefusal({ method: (req.method ?? 'GET').toUpperCase(), headers: req.headers }, p.admin);
   if (refused) return json(refused.status, { message: refused.message });
   if (path === JWKS_PATH && p.mockIdp) return json(200, mockJwks(p.spec));
-  if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog, trustForwarded: p.trustForwarded })) return;
+  if (liveViewEndpoint(path, req, res, { spec: p.spec, profile: p.profile, stage: p.stage, log: p.accessLog, trustForwarded: p.trustForwarded, mockLlm: p.mockLlmBackends })) return;
   if (path === '/__anygate/requests' && req.method === 'GET') return json(200, { requests: p.accessLog.recent() });
   const docs = contractEndpoint(p.spec, path, req.method);
   if (docs) return send(res, docs, req.method === 'HEAD');

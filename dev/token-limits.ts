@@ -33,6 +33,24 @@ export function reportedUsage(body: Buffer, contentType: string | undefined): nu
 
 export { completionText };
 
+/** The tokens of an answered LLM call: input (prompt), output (completion) and their total. */
+export interface AnsweredUsage {
+  readonly input: number;
+  readonly output: number;
+  readonly total: number;
+}
+
+/**
+ * What an answered call used: the upstream's `usage` block, and for a count it leaves out (or no
+ * block at all) the prompt and the completion counted with the tokenizer. A reported total wins.
+ */
+export function answeredUsage(request: Buffer, answer: { headers: Record<string, string>; body: Buffer }): AnsweredUsage {
+  const u = runtimeReportedUsage(answer.body, answer.headers['content-type']);
+  const input = u?.prompt ?? (u && u.completion !== undefined ? u.total - u.completion : promptTokens(request));
+  const output = u?.completion ?? (u && u.prompt !== undefined ? u.total - u.prompt : tokensIn(completionText(answer.body)));
+  return { input: Math.max(0, input), output: Math.max(0, output), total: u?.total ?? input + output };
+}
+
 /** Who a budget belongs to, as the pipeline knows the caller. */
 export interface BudgetOwner {
   readonly consumer?: string;
@@ -88,9 +106,13 @@ export class TokenBudgets {
 
   /** Charges an answered call: the upstream's usage, else the counted prompt and completion. */
   charge(name: string, o: BudgetOwner, request: Buffer, answer: { headers: Record<string, string>; body: Buffer }, now: number): number {
+    return this.chargeTokens(name, o, answeredUsage(request, answer).total, now);
+  }
+
+  /** Charges `tokens` (an answered call's total, answeredUsage) to the caller's budget. */
+  chargeTokens(name: string, o: BudgetOwner, tokens: number, now: number): number {
     const l = this.limits.get(name);
     if (!l) return 0;
-    const tokens = reportedUsage(answer.body, answer.headers['content-type']) ?? promptTokens(request) + tokensIn(completionText(answer.body));
     this.window(name, l, o, now).tokens += tokens;
     return tokens;
   }

@@ -35,6 +35,11 @@ export interface ConformFlags {
    * @default - with ipRules.allow, the first address the rules allow (claimed at anygate dev only); else none
    */
   clientIp?: string;
+  /**
+   * Send the cases that spend an LLM backend's token budget to a gateway whose LLM is real (they
+   * cost real tokens). @default false - only to anygate dev --mock-llm; skipped (and said so) elsewhere
+   */
+  spendTokens?: boolean;
 }
 
 /** `--client-ip`: an address, and one the spec's ipRules let in (else every case would answer 403). */
@@ -102,7 +107,7 @@ export async function cmdConform(file: string, vectorsFile: string | undefined, 
   // Whether the gateway is anygate dev (and reads X-Forwarded-For) decides what a claimed address is worth.
   const gateway = ipRulesText(spec) || vectors.some((v) => v.request.clientIp) ? await gatewayInfo(url.toString(), { tls }) : undefined;
   const claims = forwardedTrusted || gateway?.dev !== false;
-  const results = await runVectors(spec, vectors, { url: url.toString(), tls, clientIp, forwardedTrusted, ...(gateway ? { gateway } : {}) });
+  const results = await runVectors(spec, vectors, { url: url.toString(), tls, clientIp, forwardedTrusted, spendTokens: flags.spendTokens === true, ...(gateway ? { gateway } : {}) });
   // The spec's MCP tools, when it has some: listed, valid, reachable, refused without credentials, token-limited.
   if (!vectorsFile) results.push(...(await runMcpChecks(spec, { url: url.toString(), mcpUrl: flags.mcpUrl, ...(claims && clientIp ? { clientIp } : {}) })));
   const hints = [...ipNotes(spec, url.toString(), gateway, forwardedTrusted), ...conformHints(results, { ipRules: ipRulesText(spec), clientIp: claims ? clientIp : undefined, gateway, forwardedTrusted })];

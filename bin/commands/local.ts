@@ -61,6 +61,7 @@ export const localCommands: CommandModule = {
       .option('--client-key <file>', 'PEM private key of --client-cert')
       .option('--ca <file>', "PEM CA bundle the gateway's HTTPS certificate chains to (default: the system's)")
       .option('--client-ip <address>', 'client address to claim in X-Forwarded-For (default: with ipRules.allow, one it allows, at anygate dev only); given, a deployed gateway is taken to read X-Forwarded-For')
+      .option('--spend-tokens', 'send the token-limit cases (they spend an LLM backend\'s whole token budget) to a gateway whose LLM is real (default: only to anygate dev --mock-llm)')
       .option('--json', 'machine-readable results')
       .action(
         run((file: string | undefined, vectors: string | undefined, opts: ConformFlags) =>

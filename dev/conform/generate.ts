@@ -19,6 +19,9 @@ import { certificateConsumerCases, mtlsCases } from './mtls';
 import { differenceVectors, type RouteHelpers } from './differences';
 import { basePrefix } from '../../lib/model/path';
 import { addressOutsideAllow } from '../ip-rules';
+import { tokenLimits } from '../ai-model';
+import { mockReply } from '../mock-llm';
+import { promptTokens, tokensIn } from '../token-limits';
 
 /** Most requests a rate-limit case may send. */
 const MAX_REPEAT = 1200;
@@ -135,6 +138,52 @@ export function capacity(spec: GatewaySpec, stage: string, r: RouteSpec, profile
   return limits.length ? Math.min(...limits) : undefined;
 }
 
+/** What a conform case asks an LLM. */
+const LLM_PROMPT = 'anygate conform';
+
+/** A valid request body for an LLM route: a chat completion, or a text completion on a .../completions path. */
+export function llmBody(r: RouteSpec, prompt = LLM_PROMPT): Record<string, unknown> {
+  const text = !r.path.endsWith('/chat/completions') && r.path.endsWith('/completions');
+  return text ? { prompt, max_tokens: 16 } : { messages: [{ role: 'user', content: prompt }], max_tokens: 16 };
+}
+
+/** The most prompt tokens one token-limit call may carry. */
+const MAX_PROMPT_TOKENS = 8192;
+
+/**
+ * A token limit's cases (docs/ai.md): calls until the budget is spent, the last refused with 429,
+ * then one window later a call answered again. Each call costs what the mock LLM charges for its
+ * body (its usage block), so the cases are sent only where the mock answers (run.ts skips them
+ * elsewhere unless --spend-tokens); the reopening needs the virtual clock. A rate limit on the
+ * route would refuse first and pass the case for the wrong reason, so the prompt grows (up to
+ * MAX_PROMPT_TOKENS) until the budget is spent in fewer calls than the rate limit lets through;
+ * when it cannot be, there is no case.
+ */
+function tokenLimitCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile, request: ConformVector['request']): ConformVector[] {
+  const l = tokenLimits(spec).get(r.backend);
+  if (!l) return [];
+  const maxCalls = Math.min(MAX_REPEAT, capacity(spec, stage, r, profile) ?? MAX_REPEAT);
+  // The prompt each call needs for the budget to run out within maxCalls - 1 answered calls.
+  const base = promptTokens(Buffer.from(JSON.stringify(llmBody(r))));
+  const perWord = (promptTokens(Buffer.from(JSON.stringify(llmBody(r, `${LLM_PROMPT}${' anygate'.repeat(100)}`)))) - base) / 100;
+  let words = Math.max(0, Math.ceil((Math.ceil(l.tokens / Math.max(1, maxCalls - 1)) - base) / perWord));
+  let found: { body: Record<string, unknown>; calls: number } | undefined;
+  while (!found) {
+    const prompt = words ? `${LLM_PROMPT}${' anygate'.repeat(words)}` : LLM_PROMPT;
+    const body = llmBody(r, prompt);
+    const input = promptTokens(Buffer.from(JSON.stringify(body)));
+    if (input > MAX_PROMPT_TOKENS) return [];
+    const calls = Math.ceil(l.tokens / Math.max(1, input + tokensIn(mockReply(prompt, 16)))) + 1;
+    if (calls <= maxCalls) found = { body, calls };
+    else words = Math.ceil(words * 1.1) + 1;
+  }
+  const tokens = { spendsTokens: r.backend, route: r.id };
+  return [
+    { name: `${r.id}: over the token limit (${l.tokens} tokens; ${found.calls} calls)`, ...tokens, advanceSeconds: l.windowSeconds, request: { ...request, body: found.body, repeat: found.calls }, expect: { status: 429 } },
+    { name: `${r.id}: token budget back after ${l.windowSeconds} s`, ...tokens, virtualClockOnly: true, advanceSeconds: l.windowSeconds, request, expect: { status: 200 } },
+  ];
+}
+
 function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Profile, stageCaseTaken: { done: boolean }): ConformVector[] {
   const path = samplePath(spec, r);
   const m = sampleMethod(spec, r);
@@ -142,6 +191,7 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
   const base = { method: m, path };
   const jwt = r.auth !== 'none' && r.auth[0].find((n) => spec.authorizers[n].type === 'jwt');
   const keyAuth = r.auth !== 'none' && r.auth[0].map((n) => spec.authorizers[n]).find((a) => a.type === 'apiKey');
+  const llm = spec.backends[r.backend]?.type === 'llm';
   if (r.auth !== 'none' && usable(spec, r)) {
     const noCreds: Refusal = jwt || r.auth.length > 1 ? 'unauthorized' : profile === 'aws' && keyAuth && keyAuth.type === 'apiKey' && !(keyAuth.in === 'header' && keyAuth.name.toLowerCase() === 'x-api-key') ? 'unauthorized' : 'missingApiKey';
     if (r.authOptional) {
@@ -160,11 +210,13 @@ function routeCases(spec: GatewaySpec, stage: string, r: RouteSpec, profile: Pro
       out.push({ name: `${r.id}: expired token`, route: r.id, request: { ...base, ...credentials(spec, r), token: { authorizer: jwt, scopes: r.scopes, expiresIn: '-1h' } }, expect: refused(spec, profile, 'unauthorized') });
       if (r.scopes.length) out.push({ name: `${r.id}: wrong scope`, route: r.id, request: { ...base, ...credentials(spec, r, ['anygate:wrong-scope']) }, expect: refused(spec, profile, 'forbiddenScope') });
     }
-    out.push({ name: `${r.id}: valid credentials`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { statusNot: [401, 403, 429] } });
+    // An LLM route is sent a chat it can answer (without a body the model answers 400): 200 then.
+    out.push(llm ? { name: `${r.id}: valid credentials`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r), body: llmBody(r) }, expect: { status: 200 } } : { name: `${r.id}: valid credentials`, route: r.id, advanceSeconds: 3600, request: { ...base, ...credentials(spec, r) }, expect: { statusNot: [401, 403, 429] } });
     out.push(...alternativeCases(spec, r, profile, base));
   }
   if (!usable(spec, r)) return out;
   out.push(...contractCases(spec, r, { ...base, ...credentials(spec, r) }, refused(spec, profile, 'badRequest')));
+  if (llm) out.push(...tokenLimitCases(spec, stage, r, profile, { ...base, ...credentials(spec, r), body: llmBody(r) }));
   const b = spec.backends[r.backend];
   if (b.type === 'mock') {
     const body = b.body && typeof b.body === 'object' && !Array.isArray(b.body) ? Object.fromEntries(Object.entries(b.body as Record<string, unknown>).filter(([, v]) => v === null || typeof v !== 'object')) : undefined;

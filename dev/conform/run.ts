@@ -27,6 +27,8 @@ export interface GatewayInfo {
   readonly dev: boolean;
   /** It takes the client address from X-Forwarded-For (anygate dev --trust-forwarded says so; unknown elsewhere: false). */
   readonly trustForwarded: boolean;
+  /** The LLM backends its mock LLM answers (anygate dev --mock-llm): calls to them spend no real tokens. @default [] */
+  readonly mockLlm?: readonly string[];
 }
 
 export interface RunOptions {
@@ -59,6 +61,12 @@ export interface RunOptions {
    * @default false
    */
   readonly forwardedTrusted?: boolean;
+  /**
+   * Send the cases that spend an LLM backend's token budget (`spendsTokens`) though the gateway
+   * does not say a mock LLM answers that backend (conform --spend-tokens): they cost real tokens.
+   * @default false
+   */
+  readonly spendTokens?: boolean;
   /** What is known of the gateway. @default - asked once (gatewayInfo) */
   readonly gateway?: GatewayInfo;
 }
@@ -102,8 +110,9 @@ export async function gatewayInfo(url: string, opts: { timeoutMs?: number; tls?:
   const agents = tlsAgents(opts.tls);
   try {
     const a = await call(`${url.replace(/\/+$/, '')}/__anygate/routes`, { method: 'GET', headers: { accept: 'application/json' }, dispatcher: agents.withCert ?? agents.withoutCert }, opts.timeoutMs ?? 30_000);
-    const j = a.status === 200 ? (JSON.parse(a.body) as { gateway?: unknown; trustForwarded?: unknown }) : undefined;
-    return j && typeof j.gateway === 'string' ? { dev: true, trustForwarded: j.trustForwarded === true } : { dev: false, trustForwarded: false };
+    const j = a.status === 200 ? (JSON.parse(a.body) as { gateway?: unknown; trustForwarded?: unknown; mockLlm?: unknown }) : undefined;
+    const mockLlm = Array.isArray(j?.mockLlm) ? j.mockLlm.filter((b): b is string => typeof b === 'string') : [];
+    return j && typeof j.gateway === 'string' ? { dev: true, trustForwarded: j.trustForwarded === true, mockLlm } : { dev: false, trustForwarded: false };
   } catch {
     return { dev: false, trustForwarded: false };
   } finally {
@@ -208,11 +217,17 @@ async function runAll(spec: GatewaySpec, vectors: ConformVector[], opts: RunOpti
   // A claimed client address counts only where the gateway reads X-Forwarded-For; anygate dev
   // without --trust-forwarded is sent the claims anyway (its cases fail, and the hints name the flag).
   const vectorsClaim = vectors.some((v) => v.request.clientIp) || opts.clientIp !== undefined;
-  const gateway = opts.gateway ?? (vectorsClaim && !opts.forwardedTrusted ? await gatewayInfo(base, { timeoutMs, tls: opts.tls }) : undefined);
+  // A case spending a token budget is sent only where a mock LLM answers (or the user said --spend-tokens).
+  const spends = vectors.some((v) => v.spendsTokens) && !opts.spendTokens;
+  const gateway = opts.gateway ?? ((vectorsClaim && !opts.forwardedTrusted) || spends ? await gatewayInfo(base, { timeoutMs, tls: opts.tls }) : undefined);
   const claims = opts.forwardedTrusted === true || gateway?.dev !== false;
   for (const v of vectors) {
     if (v.request.clientIp && !claims) {
       results.push({ name: v.name, pass: true, problems: [], skipped: `it claims the client address ${v.request.clientIp} (X-Forwarded-For); this gateway is not anygate dev and checks the address it sees you connect from (pass --client-ip ADDR if it reads X-Forwarded-For)` });
+      continue;
+    }
+    if (v.spendsTokens && !opts.spendTokens && !gateway?.mockLlm?.includes(v.spendsTokens)) {
+      results.push({ name: v.name, pass: true, problems: [], skipped: `it spends backend ${v.spendsTokens}'s token budget, real LLM tokens here; it runs against anygate dev --mock-llm, or pass --spend-tokens to spend them` });
       continue;
     }
     try {
@@ -222,6 +237,10 @@ async function runAll(spec: GatewaySpec, vectors: ConformVector[], opts: RunOpti
         await call(`${base}/__anygate/clock`, { method: 'POST', headers: { 'content-type': 'application/json', ...(adminToken ? { [ADMIN_TOKEN_HEADER]: adminToken } : {}) }, body: JSON.stringify({ advanceSeconds: v.advanceSeconds }), dispatcher: plain }, timeoutMs).catch(() => undefined);
       }
       const clock = await serverClock(base, timeoutMs, plain);
+      if (v.virtualClockOnly && !clock?.virtual) {
+        results.push({ name: v.name, pass: true, problems: [], skipped: `it waits ${v.advanceSeconds ?? 0} s for a window to reopen by moving the gateway's clock; only anygate dev --clock virtual can` });
+        continue;
+      }
       const r = v.request;
       if (r.clientCertificate === true && !agents.withCert) {
         results.push({ name: v.name, pass: false, problems: ['the case presents a client certificate: pass --client-cert and --client-key (a certificate the gateway\'s truststore accepts)'] });

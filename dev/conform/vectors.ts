@@ -6,6 +6,8 @@
  *   - name: listPets refuses a missing token
  *     route: listPets                 # informational
  *     advanceSeconds: 3600            # move a virtual-clock dev gateway first (ignored elsewhere)
+ *     spendsTokens: model             # spends LLM backend model's token budget: sent only to anygate dev --mock-llm (or conform --spend-tokens)
+ *     virtualClockOnly: true          # needs advanceSeconds to move time: skipped unless the gateway is anygate dev --clock virtual
  *     request:
  *       method: GET
  *       path: /v1/pets
@@ -38,6 +40,8 @@ export const Vector = z.strictObject({
   name: z.string().min(1),
   route: z.string().optional(),
   advanceSeconds: z.number().min(0).optional(),
+  spendsTokens: z.string().min(1).optional(),
+  virtualClockOnly: z.boolean().optional(),
   request: z.strictObject({
     method: z.string().min(1),
     path: z.string().startsWith('/'),

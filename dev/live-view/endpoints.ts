@@ -28,15 +28,17 @@ function authText(r: RouteSpec): string {
 /**
  * What `/__anygate/routes` answers. `trustForwarded`: whether the client address comes from
  * X-Forwarded-For (--trust-forwarded), which `anygate conform` reads to know whether an address
- * it claims there counts.
+ * it claims there counts. `mockLlm`: the LLM backends the mock LLM answers (--mock-llm), which
+ * conform reads to know that a case spending a token budget costs no real tokens.
  */
-export function liveRoutes(spec: GatewaySpec, profile: string, stage: string, trustForwarded = false): { gateway: string; profile: string; stage: string; trustForwarded: boolean; routes: LiveRoute[] } {
+export function liveRoutes(spec: GatewaySpec, profile: string, stage: string, trustForwarded = false, mockLlm: readonly string[] = []): { gateway: string; profile: string; stage: string; trustForwarded: boolean; mockLlm: readonly string[]; routes: LiveRoute[] } {
   const base = basePrefix(spec.basePath);
   return {
     gateway: spec.name,
     profile,
     stage,
     trustForwarded,
+    mockLlm,
     routes: spec.routes.map((r) => ({ id: r.id, method: r.method, path: base + r.path, auth: authText(r), scopes: r.scopes, backend: r.backend })),
   };
 }
@@ -66,7 +68,7 @@ export function streamEvents(req: IncomingMessage, res: ServerResponse, log: Acc
 }
 
 /** Answers the live view's endpoints; false when `path` is none of them. */
-export function liveViewEndpoint(path: string, req: IncomingMessage, res: ServerResponse, ctx: { spec: GatewaySpec; profile: string; stage: string; log: AccessLog; trustForwarded?: boolean }): boolean {
+export function liveViewEndpoint(path: string, req: IncomingMessage, res: ServerResponse, ctx: { spec: GatewaySpec; profile: string; stage: string; log: AccessLog; trustForwarded?: boolean; mockLlm?: readonly string[] }): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/__anygate/') {
     const page = liveViewPage();
@@ -76,7 +78,7 @@ export function liveViewEndpoint(path: string, req: IncomingMessage, res: Server
     return true;
   }
   if (path === '/__anygate/routes') {
-    const body = Buffer.from(JSON.stringify(liveRoutes(ctx.spec, ctx.profile, ctx.stage, ctx.trustForwarded)));
+    const body = Buffer.from(JSON.stringify(liveRoutes(ctx.spec, ctx.profile, ctx.stage, ctx.trustForwarded, ctx.mockLlm)));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;

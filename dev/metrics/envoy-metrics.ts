@@ -21,6 +21,8 @@ import { kubernetesSettings } from '../../providers/kubernetes/gateway';
 import { routeStats } from '../../providers/kubernetes/route-stats';
 import type { AccessRecord } from '../access-log';
 import { exposition, MetricFamily, type SeriesHandle } from './exposition';
+import { genAiTokenUsage } from './gen-ai';
+import type { AnsweredUsage } from '../token-limits';
 
 /** Status code classes as label values. */
 const CODE_CLASS = ['0', '1', '2', '3', '4', '5'];
@@ -61,12 +63,15 @@ const family = (m: EnvoyMetric) => new MetricFamily(m.name, m.type === 'histogra
 
 export class DevMetrics {
   private readonly f = Object.fromEntries(Object.entries(ENVOY_METRICS).map(([k, m]) => [k, family(m)])) as Record<keyof typeof ENVOY_METRICS, MetricFamily>;
+  /** LLM token use (gen-ai.ts), after Envoy's families: with an LLM backend only. */
+  private readonly tokenUsage?: MetricFamily;
   private readonly clusters: Map<string, string>;
   private readonly hcm: Record<string, string>;
 
   constructor(spec: GatewaySpec, stage: string) {
     const M = ENVOY_METRICS;
     this.clusters = routeClusters(spec, stage);
+    if (Object.values(spec.backends).some((b) => b.type === 'llm')) this.tokenUsage = genAiTokenUsage();
     this.hcm = { [M.downstreamRequests.labels[0]]: listenerStatPrefix(spec) };
     // Series at zero from the start, so the alerts' ratios read 0 rather than nothing before the
     // first request, error or refusal: the totals Envoy has from its start, and the 5xx class and
@@ -119,8 +124,15 @@ export class DevMetrics {
     return u;
   }
 
+  /** Records an answered LLM call's tokens: one observation per token type. */
+  llmTokens(labels: { operation: string; provider: string; model: string; route: string; consumer: string }, used: AnsweredUsage): void {
+    const base = { gen_ai_operation_name: labels.operation, gen_ai_provider_name: labels.provider, gen_ai_request_model: labels.model, route: labels.route, consumer: labels.consumer };
+    this.tokenUsage?.observe({ ...base, gen_ai_token_type: 'input' }, used.input);
+    this.tokenUsage?.observe({ ...base, gen_ai_token_type: 'output' }, used.output);
+  }
+
   /** The text exposition. */
   text(): string {
-    return exposition(Object.values(this.f));
+    return exposition(this.tokenUsage ? [...Object.values(this.f), this.tokenUsage] : Object.values(this.f));
   }
 }

@@ -67,6 +67,7 @@ describe('dev live view endpoints', () => {
       profile: 'aws',
       stage: o.dev.stage,
       trustForwarded: false,
+      mockLlm: [],
       routes: o.spec.routes.map((r) => ({ id: r.id, method: r.method, path: `/v1${r.path}`, auth: r.auth === 'none' ? 'none' : r.auth.map((a) => a.join(' + ')).join(' | '), scopes: r.scopes, backend: r.backend })),
     });
   });
