@@ -62,3 +62,17 @@ export function refusals(compile: () => unknown): string[] {
   }
   return [];
 }
+
+/**
+ * The targets that synthesize `spec` and those that refuse it by record, checked against the
+ * compilers (each refuses exactly when its records do), and the header line an example states them in.
+ */
+export function synthesizesOn(spec: import('../lib/model/types').GatewaySpec): { ok: string[]; refused: string[]; line: string } {
+  const { targetProblems } = require('../lib/capabilities') as typeof import('../lib/capabilities');
+  const { ALL_TARGETS } = require('../lib/capabilities/types') as typeof import('../lib/capabilities/types');
+  const { compilers } = require('../bin/synth/compilers') as typeof import('../bin/synth/compilers');
+  const refused: string[] = ALL_TARGETS.filter((t) => targetProblems(spec, t).length > 0);
+  for (const t of ALL_TARGETS) expect([t, refusals(() => compilers()[t](spec, {})).length > 0]).toEqual([t, refused.includes(t)]);
+  const ok: string[] = ALL_TARGETS.filter((t) => !refused.includes(t));
+  return { ok, refused, line: `# synthesizes on: ${ok.length ? ok.join(', ') : 'none yet'}; refused by record on: ${refused.length ? refused.join(', ') : 'none'}` };
+}
