@@ -45,24 +45,29 @@ function same(p: string, content: string | Buffer, run?: Run): boolean {
 }
 
 /**
- * Writes one artifact unless the file already holds these bytes, creating its directory when the
- * write finds none: one system call per file instead of a mkdir before every write (4,000 policy
- * files for 2,000 routes on Azure).
+ * Runs `open` (a write or an open of `p`), creating `p`'s directory when it finds none: one system
+ * call per file instead of a mkdir before every write (4,000 policy files for 2,000 routes on Azure).
  */
+function inItsDir<T>(p: string, open: () => T): T {
+  try {
+    return open();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(path.dirname(p), { recursive: true });
+    return open();
+  }
+}
+
+/** `rel` as the manifest names it (forward slashes). */
+const manifestPath = (rel: string): string => rel.split(path.sep).join('/');
+
+/** Writes one artifact unless the file already holds these bytes, creating its directory when needed. */
 export function writeFile(outDir: string, rel: string, content: string | Buffer): string {
   const p = path.resolve(outDir, rel);
   const run = runs.get(path.resolve(outDir));
   run?.written.add(p);
-  if (!same(p, content, run)) {
-    try {
-      writeFileSync(p, content);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      mkdirSync(path.dirname(p), { recursive: true });
-      writeFileSync(p, content);
-    }
-  }
-  return rel.split(path.sep).join('/');
+  if (!same(p, content, run)) inItsDir(p, () => writeFileSync(p, content));
+  return manifestPath(rel);
 }
 
 /**
@@ -242,14 +247,7 @@ export class JsonOut {
     const run = runs.get(path.resolve(outDir));
     if (!run || run.existing.has(p)) return writeFile(outDir, rel, this.bytes(value, depth));
     run.written.add(p);
-    let fd: number;
-    try {
-      fd = openSync(p, 'w');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      mkdirSync(path.dirname(p), { recursive: true });
-      fd = openSync(p, 'w');
-    }
+    let fd = inItsDir(p, () => openSync(p, 'w'));
     try {
       this.pos = 0;
       this.fd = fd;
@@ -266,7 +264,7 @@ export class JsonOut {
       this.fd = undefined;
       if (fd >= 0) closeSync(fd);
     }
-    return rel.split(path.sep).join('/');
+    return manifestPath(rel);
   }
 
   private text(value: unknown, depth: number): void {
