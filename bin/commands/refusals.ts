@@ -4,19 +4,19 @@
  * route with its method and path, which is what a path refusal is about.
  */
 import { readFileSync } from 'node:fs';
-import { refusalIssue, type SpecIssue, type SynthesisProblem } from '../../lib/model/errors';
+import { refusalIssue, withRouteShape, type SpecIssue, type SynthesisProblem } from '../../lib/model/errors';
 import type { LoadedSpec } from '../../lib/model/load';
-import { FEATURE_SPEC_FIELDS } from '../../lib/capabilities/spec-fields';
+import type { RouteSpec } from '../../lib/model/types';
+import { mappedSpecField } from '../../lib/capabilities/spec-fields';
 
 type Locate = (p: readonly (string | number)[]) => { line: number; column: number } | undefined;
 
-/** The spec path of `feature` at route `id` in the input: `routes[i].cache`, or `routes[i]`. */
-function inputPath(loaded: Pick<LoadedSpec, 'spec' | 'input'>, id: string, feature: string): (string | number)[] | undefined {
-  const route = loaded.spec.routes.find((r) => r.id === id);
-  const routes = (loaded.input as { routes?: unknown } | null)?.routes;
-  if (!route || !Array.isArray(routes)) return undefined;
+/** The spec path of `feature` at `route` in the input: `routes[i].cache`, or `routes[i]`. */
+function inputPath(input: unknown, route: RouteSpec, feature: string): (string | number)[] | undefined {
+  const routes = (input as { routes?: unknown } | null)?.routes;
+  if (!Array.isArray(routes)) return undefined;
   // Explicit ids match; derived ones by method and path.
-  const i = routes.findIndex((r: { id?: unknown; method?: unknown; path?: unknown } | null) => r && (r.id === id || (r.id === undefined && String(r.method).toUpperCase() === route.method && r.path === route.path)));
+  const i = routes.findIndex((r: { id?: unknown; method?: unknown; path?: unknown } | null) => r && (r.id === route.id || (r.id === undefined && String(r.method).toUpperCase() === route.method && r.path === route.path)));
   if (i < 0) return undefined;
   const parts = feature.split('.');
   const field = parts[0] === 'route' ? parts[1] : parts[0];
@@ -25,7 +25,7 @@ function inputPath(loaded: Pick<LoadedSpec, 'spec' | 'input'>, id: string, featu
 
 /** The input path of a gateway-level feature's spec field, when the field is in the input. */
 function gatewayPath(input: unknown, feature: string): string[] | undefined {
-  const field = (FEATURE_SPEC_FIELDS as Record<string, string | undefined>)[feature];
+  const field = mappedSpecField(feature);
   if (!field) return undefined;
   const parts = field.split('.');
   let at: unknown = input;
@@ -46,8 +46,8 @@ export function locatedRefusals(problems: readonly SynthesisProblem[], file: str
   };
   return problems.map((p) => {
     const route = p.where === 'gateway' ? undefined : loaded.spec.routes.find((r) => r.id === p.where);
-    const issue = refusalIssue(route ? { ...p, where: `${p.where} (${route.method} ${route.path})` } : p, file);
-    const at = route ? inputPath(loaded, p.where, p.feature) : p.where === 'gateway' ? gatewayPath(loaded.input, p.feature) : undefined;
+    const issue = refusalIssue(withRouteShape(p, loaded.spec.routes), file);
+    const at = route ? inputPath(loaded.input, route, p.feature) : p.where === 'gateway' ? gatewayPath(loaded.input, p.feature) : undefined;
     const pos = at && locator()?.(at);
     return pos ? { ...issue, ...pos } : issue;
   });

@@ -9,7 +9,7 @@ import { formatPortabilityHtml } from '../../lib/capabilities/html';
 import { portability, type Compile } from '../../lib/capabilities/portability';
 import { withoutIgnoredWarnings } from '../../lib/capabilities/warnings';
 import { ALL_TARGETS, type Target } from '../../lib/capabilities/types';
-import { AnygateError, SynthesisError, formatProblem } from '../../lib/model/errors';
+import { AnygateError, SynthesisError, formatProblem, withRouteShape } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
 import { exportOpenApi } from '../../lib/openapi/export';
 import { PEERS } from '../peers';
@@ -94,12 +94,7 @@ async function load<T>(target: TargetSummary['target'], f: () => Promise<T>): Pr
 
 /** A refusal names its route's method and path too (a path refusal is about the path). */
 function messageOf(e: unknown, spec: GatewaySpec): string[] {
-  if (e instanceof SynthesisError) {
-    return e.problems.map((p) => {
-      const r = p.where === 'gateway' ? undefined : spec.routes.find((x) => x.id === p.where);
-      return formatProblem(r ? { ...p, where: `${p.where} (${r.method} ${r.path})` } : p);
-    });
-  }
+  if (e instanceof SynthesisError) return e.problems.map((p) => formatProblem(withRouteShape(p, spec.routes)));
   if (e instanceof AnygateError) return [e.message];
   throw e;
 }

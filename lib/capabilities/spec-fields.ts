@@ -15,7 +15,12 @@ export const FEATURE_SPEC_FIELDS: Readonly<Partial<Record<FeatureId, string>>> =
   'errors.native': 'errors',
 };
 
+/** The spec field path `feature` maps to, when it maps to one other than its id. */
+export function mappedSpecField(feature: string): string | undefined {
+  return (FEATURE_SPEC_FIELDS as Record<string, string | undefined>)[feature];
+}
+
 /** The name a refusal prints for `feature`: its spec field where that differs, else the id. */
 export function specFieldOf(feature: string): string {
-  return (FEATURE_SPEC_FIELDS as Record<string, string | undefined>)[feature] ?? feature;
+  return mappedSpecField(feature) ?? feature;
 }

@@ -102,6 +102,15 @@ export function formatProblem(p: SynthesisProblem): string {
 }
 
 /**
+ * The problem with its route's method and path beside the route id (`post-items (POST /items)`):
+ * what a path refusal is about. Gateway-level problems and unknown ids are returned as they are.
+ */
+export function withRouteShape(p: SynthesisProblem, routes: readonly { readonly id: string; readonly method: string; readonly path: string }[]): SynthesisProblem {
+  const r = p.where === 'gateway' ? undefined : routes.find((x) => x.id === p.where);
+  return r ? { ...p, where: `${p.where} (${r.method} ${r.path})` } : p;
+}
+
+/**
  * A target's refusal as one error among the spec's own, so a command reports model errors,
  * placeholders and every target's refusals in one round (rule id `target-refusal`).
  */
