@@ -128,3 +128,12 @@ export function devAiRefusals(spec: GatewaySpec): StartRefusal[] {
     return kinds.map(([feature, field]) => ({ target: 'dev', where: r.id, feature, message: `backend ${r.backend}: anygate dev does not apply guards.${field} (it needs the cloud's content-safety service); try the route against a deployed stage` }));
   });
 }
+
+/**
+ * The OpenAI-compatible call a path names: a chat completion (`.../chat/completions`), a text
+ * completion (any other `.../completions`), or neither. The mock LLM, the token metric's operation
+ * and conform's request bodies read it alike.
+ */
+export function completionKind(path: string): 'chat' | 'text' | undefined {
+  return path.endsWith('/chat/completions') ? 'chat' : path.endsWith('/completions') ? 'text' : undefined;
+}

@@ -11,6 +11,7 @@
  * request header `x-anygate-mock-usage: none` leaves the usage block out (an upstream that
  * reports none).
  */
+import { completionKind } from './ai-model';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -105,7 +106,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model', created: 0, owned_by: 'anygate' }] }));
       }
-      const kind = path.endsWith('/chat/completions') ? 'chat' : path.endsWith('/completions') ? 'text' : undefined;
+      const kind = completionKind(path);
       if (!kind) return error(res, 404, `the mock LLM serves POST .../chat/completions, POST .../completions and GET .../models, not ${req.method} ${path || '/'}`);
       if (req.method !== 'POST') return error(res, 405, `${path} takes POST`);
       const raw = await readAll(req);

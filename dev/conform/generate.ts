@@ -19,7 +19,7 @@ import { certificateConsumerCases, mtlsCases } from './mtls';
 import { differenceVectors, type RouteHelpers } from './differences';
 import { basePrefix } from '../../lib/model/path';
 import { addressOutsideAllow } from '../ip-rules';
-import { tokenLimits } from '../ai-model';
+import { completionKind, tokenLimits } from '../ai-model';
 import { mockReply } from '../mock-llm';
 import { promptTokens, tokensIn } from '../token-limits';
 
@@ -143,8 +143,7 @@ const LLM_PROMPT = 'anygate conform';
 
 /** A valid request body for an LLM route: a chat completion, or a text completion on a .../completions path. */
 export function llmBody(r: RouteSpec, prompt = LLM_PROMPT): Record<string, unknown> {
-  const text = !r.path.endsWith('/chat/completions') && r.path.endsWith('/completions');
-  return text ? { prompt, max_tokens: 16 } : { messages: [{ role: 'user', content: prompt }], max_tokens: 16 };
+  return completionKind(r.path) === 'text' ? { prompt, max_tokens: 16 } : { messages: [{ role: 'user', content: prompt }], max_tokens: 16 };
 }
 
 /** The most prompt tokens one token-limit call may carry. */

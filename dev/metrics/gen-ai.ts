@@ -5,6 +5,7 @@
  * histogram `gen_ai_client_token_usage` (dots become underscores; the `{token}` unit adds no suffix).
  * One observation per token type a call used: `input` (prompt) and `output` (completion).
  */
+import { completionKind } from '../ai-model';
 import { MetricFamily } from './exposition';
 
 /** The Prometheus name of `gen_ai.client.token.usage`. */
@@ -33,7 +34,7 @@ export function genAiProvider(provider: string): string {
 
 /** The operation of a call, from its path: a text completion on `.../completions`, else chat. */
 export function genAiOperation(path: string): string {
-  return !path.endsWith('/chat/completions') && path.endsWith('/completions') ? 'text_completion' : 'chat';
+  return completionKind(path) === 'text' ? 'text_completion' : 'chat';
 }
 
 /** The `model` a request body names, if it is a JSON object naming one. */
