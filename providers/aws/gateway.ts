@@ -211,8 +211,12 @@ export class AwsGateway extends Construct {
    */
   readonly internalKey?: { readonly key: apigw.IApiKey; readonly secret: secretsmanager.ISecret; readonly usagePlan: apigw.UsagePlan };
 
+  /** What cdk destroy does with the log groups the construct creates (props.logRemovalPolicy). */
+  private readonly logRemovalPolicy: RemovalPolicy;
+
   constructor(scope: Construct, id: string, props: AwsGatewayProps) {
     super(scope, id);
+    this.logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
     const spec = isGateway(props.gateway) ? props.gateway.toSpec() : props.gateway;
     this.plan = compileAws(spec, { stages: props.stageNames, cacheClusterSize: props.cacheClusterSize, compactTemplate: templateIsCompact(Stack.of(this)) });
     const plan = this.plan;
@@ -263,7 +267,7 @@ export class AwsGateway extends Construct {
 
     this.transformFunction = this.addGeneratedFunctions(plan, props, functions, functionVariables, bundleRoot, executeApiArn);
     if (plan.llm) [this.llmFunction, this.tokenTable] = this.addLlmProxy(plan, props, functionVariables, bundleRoot, executeApiArn);
-    this.addStages(plan, functionVariables, props.webAclArn, props.logRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.addStages(plan, functionVariables, props.webAclArn);
     this.addMcp(plan, props.endpointType);
     this.addObservability(plan);
     this.url = this.addUrls(props.outputs ?? true);
@@ -326,7 +330,7 @@ export class AwsGateway extends Construct {
     const bundle = bundleHandler('llm', llm.config, bundleRoot);
     this.bundles.push(bundle);
     const role = new iam.Role(this, 'LlmProxyRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `anygate LLM proxy of ${plan.apiName}` });
-    const logGroup = new logs.LogGroup(this, 'LlmProxyLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN });
+    const logGroup = this.logGroup('LlmProxyLogs');
     logGroup.grantWrite(role);
     const maxTimeout = Math.max(...llm.config.routes.map((r) => r.timeoutMs));
     const fn = new lambda.Function(this, 'LlmProxy', {
@@ -378,7 +382,7 @@ export class AwsGateway extends Construct {
     // Each generated function gets its own role and log group, with write access to that group only.
     const generated = (id: string, bundle: BundledHandler, timeout: Duration, description: string) => {
       const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
-      const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN });
+      const logGroup = this.logGroup(`${id}Logs`);
       logGroup.grantWrite(role);
       return new lambda.Function(this, id, { ...handlerProps, role, logGroup, code: lambda.Code.fromAsset(bundle.dir), timeout, description });
     };
@@ -471,6 +475,11 @@ export class AwsGateway extends Construct {
    * API Gateway refuses a stage with execution or access logging to CloudWatch Logs until the
    * account's CloudWatch Logs role is set (API Gateway account settings): said, not left to fail at deploy.
    */
+  /** A log group of the construct's, kept or removed by cdk destroy as logRemovalPolicy says. */
+  private logGroup(id: string, retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH): logs.LogGroup {
+    return new logs.LogGroup(this, id, { retention, removalPolicy: this.logRemovalPolicy });
+  }
+
   private warnLoggingWithoutRole(plan: AwsPlan, why: string): void {
     const logging = Object.entries(plan.stages).flatMap(([name, st]) => {
       const what = [...(st.logLevel !== 'OFF' ? [`execution logging (logLevel ${st.logLevel.toLowerCase()})`] : []), ...(st.accessLogs ? ['access logs'] : [])];
@@ -483,14 +492,14 @@ export class AwsGateway extends Construct {
     );
   }
 
-  private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined, logRemovalPolicy: RemovalPolicy): void {
+  private addStages(plan: AwsPlan, functionVariables: Record<string, string>, webAclArn: string | undefined): void {
     // The body's documentation parts, published to every stage as one snapshot (a new one when they change).
     const documentation = plan.documentationVersion
       ? new apigw.CfnDocumentationVersion(this, 'DocumentationVersion', { restApiId: this.restApi.restApiId, documentationVersion: plan.documentationVersion, description: `${plan.apiName} contract (anygate)` })
       : undefined;
     for (const [name, st] of Object.entries(plan.stages)) {
       const logGroup = st.accessLogs
-        ? new logs.LogGroup(this, `AccessLogs${pascal(name)}`, { retention: (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays, removalPolicy: logRemovalPolicy })
+        ? this.logGroup(`AccessLogs${pascal(name)}`, (RETENTION_DAYS.find((d) => d >= st.logRetentionDays) ?? 3653) as logs.RetentionDays)
         : undefined;
       if (logGroup) this.accessLogGroups[name] = logGroup;
       const stage = new apigw.Stage(this, `Stage${pascal(name)}`, {
@@ -624,7 +633,7 @@ export class AwsGateway extends Construct {
     const file = writeOnce(path.join(bundleRoot, `body-${plan.bodyHash.slice(0, 20)}-template`, 'api.json'), () => text);
     const body = new DeployTimeBody(this, 'Body', {
       file,
-      logRemovalPolicy: props.logRemovalPolicy,
+      logRemovalPolicy: this.logRemovalPolicy,
       runtime: props.handlerRuntime ?? lambda.Runtime.NODEJS_24_X,
       architecture: props.handlerArchitecture ?? lambda.Architecture.ARM_64,
     });
