@@ -41,7 +41,8 @@ async function portabilityCmd(given: string | undefined, flags: PortabilityFlags
   const ignored = new Set([...ignoredRules(flags), ...(spec.ignoreWarnings ?? [])]);
   const report = { ...full, warnings: Object.fromEntries(Object.entries(full.warnings).map(([t, ws]) => [t, withoutIgnoredWarnings(ws, ignored)]).filter(([, ws]) => ws.length)) as typeof full.warnings };
   const targetWarnings = report.targets.flatMap((t) => targetWarningIssues(t, report.warnings[t] ?? [], file));
-  if (!flags.json) for (const line of formatWarnings(withoutIgnored([...loaded.warnings, ...placeholders, ...targetWarnings], ignored), { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
+  // The targets' warnings are filtered already (report.warnings above).
+  if (!flags.json) for (const line of formatWarnings([...withoutIgnored([...loaded.warnings, ...placeholders], ignored), ...targetWarnings], { verbose: ctx.verbose(), rules: true })) ctx.io.err(`${line}\n`);
   const refusedPlaceholders = flags.allowPlaceholders ? [] : placeholders;
   if (flags.json) ctx.io.out(JSON.stringify({ ...report, placeholders: refusedPlaceholders.map((p) => ({ path: p.path, message: p.message })) }, null, 2) + '\n');
   else {
