@@ -1,5 +1,7 @@
 /** Pulumi runtime mocks: records every resource the program registers, without the Pulumi CLI. */
 import * as pulumi from '@pulumi/pulumi';
+// Internal to Pulumi but exported; its own disconnect() waits on it the same way.
+import { waitForRPCs } from '@pulumi/pulumi/runtime/settings';
 
 export interface Recorded {
   type: string;
@@ -32,8 +34,13 @@ export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
   }));
 }
 
-/** Lets pending registrations finish. */
+/**
+ * Lets pending registrations finish: waits for Pulumi's RPC queue to drain (a registration joins
+ * it when the resource is constructed, before its inputs resolve, so a resource whose input is a
+ * zip still being written is waited for), then a few turns for the mocks' own callbacks.
+ */
 export async function settle(): Promise<void> {
+  await waitForRPCs();
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
 
