@@ -24,10 +24,25 @@ const CORE: [string, RegExp, (s: string) => unknown][] = [
   ['float', /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
 ];
 
-// Private tag names: an explicit `!!int` or `!!str` in a document is then an unknown tag, which
-// js-yaml refuses, so tagged documents go to the reference parser.
+// One implicit type under a private tag name: an explicit `!!int` or `!!str` in a document is
+// then an unknown tag, which js-yaml refuses, so tagged documents go to the reference parser.
+// It tries the core forms in order; a scalar whose first character none of them can start with
+// (most of a spec: names, paths, URLs) is a string at once. `resolve` notes the form that matched
+// for `construct`, which js-yaml calls next on the same scalar.
+const MAY_RESOLVE = /^(?:$|[~nNtTfF0-9+\-.])/;
+let matched: ((s: string) => unknown) | undefined;
 const SCHEMA = new Schema({
-  implicit: CORE.map(([name, test, construct]) => new Type(`tag:anygate.dev,2026:${name}`, { kind: 'scalar', resolve: (s: string) => test.test(s), construct })),
+  implicit: [
+    new Type('tag:anygate.dev,2026:core', {
+      kind: 'scalar',
+      resolve: (s: string) => {
+        if (!MAY_RESOLVE.test(s)) return false;
+        matched = CORE.find(([, test]) => test.test(s))?.[2];
+        return matched !== undefined;
+      },
+      construct: (s: string) => matched!(s),
+    }),
+  ],
 });
 
 /**
