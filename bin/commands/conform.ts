@@ -109,7 +109,7 @@ export async function cmdConform(file: string, vectorsFile: string | undefined, 
   const claims = forwardedTrusted || gateway?.dev !== false;
   const results = await runVectors(spec, vectors, { url: url.toString(), tls, clientIp, forwardedTrusted, spendTokens: flags.spendTokens === true, ...(gateway ? { gateway } : {}) });
   // The spec's MCP tools, when it has some: listed, valid, reachable, refused without credentials, token-limited.
-  if (!vectorsFile) results.push(...(await runMcpChecks(spec, { url: url.toString(), mcpUrl: flags.mcpUrl, ...(claims && clientIp ? { clientIp } : {}) })));
+  if (!vectorsFile) results.push(...(await runMcpChecks(spec, { url: url.toString(), mcpUrl: flags.mcpUrl, spendTokens: flags.spendTokens === true, ...(gateway ? { gateway } : {}), ...(claims && clientIp ? { clientIp } : {}) })));
   const hints = [...ipNotes(spec, url.toString(), gateway, forwardedTrusted), ...conformHints(results, { ipRules: ipRulesText(spec), clientIp: claims ? clientIp : undefined, gateway, forwardedTrusted })];
   io.out(flags.json ? JSON.stringify({ profile, results, hints }, null, 2) + '\n' : formatResults(results) + hints.map((h) => `${h}\n`).join(''));
   return results.every((r) => r.pass) ? 0 : 1;

@@ -20,7 +20,7 @@ import { consumerKeys } from '../consumers';
 import { HTTP_META } from '../mcp';
 import { TOOL_NAME_PATTERN } from '../../lib/model/mcp';
 import { mockToken } from '../mock-idp';
-import { findAdminToken, type CaseResult } from './run';
+import { findAdminToken, gatewayInfo, type CaseResult, type GatewayInfo } from './run';
 import { ADMIN_TOKEN_HEADER } from '../admin-guard';
 
 export interface McpConformOptions {
@@ -35,6 +35,13 @@ export interface McpConformOptions {
   readonly maxTokenLimitCalls?: number;
   /** The client address claimed in X-Forwarded-For on every call (conform's, for a spec with ipRules.allow). @default - none */
   readonly clientIp?: string;
+  /**
+   * Send the token-limit cases (each spends an LLM backend's whole token budget) even where no mock
+   * LLM answers that backend: real tokens (conform --spend-tokens), as for the HTTP vectors. @default false
+   */
+  readonly spendTokens?: boolean;
+  /** What conform knows of the gateway (its mock LLM's backends). @default asked of the gateway when a token-limit case would be sent */
+  readonly gateway?: GatewayInfo;
 }
 
 /** MCP tool names every client accepts (longer names break clients): the model's rule. */
@@ -143,6 +150,7 @@ export async function runMcpChecks(spec: GatewaySpec, opts: McpConformOptions): 
   }
   const nowMs = clock?.now ? Date.parse(clock.now) : undefined;
   const isDev = clock !== undefined;
+  let gateway: GatewayInfo | undefined;
   const add = (name: string, problems: string[], status?: number) => results.push({ name, pass: problems.length === 0, status, problems });
 
   let listed: Tool[];
@@ -205,7 +213,9 @@ export async function runMcpChecks(spec: GatewaySpec, opts: McpConformOptions): 
           await anon.close();
         }
       }
-      if (llmLimit) {
+      if (llmLimit && !opts.spendTokens && !(gateway ??= opts.gateway ?? (await gatewayInfo(base))).mockLlm?.includes(r.backend)) {
+        results.push({ name: `MCP ${t.name}: token limit answers 429 after its budget`, pass: true, problems: [], skipped: `it spends backend ${r.backend}'s token budget, real LLM tokens here; it runs against anygate dev --mock-llm, or pass --spend-tokens to spend them` });
+      } else if (llmLimit) {
         const max = opts.maxTokenLimitCalls ?? 200;
         let last: CallToolResult | undefined;
         let calls = 0;

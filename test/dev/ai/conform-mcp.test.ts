@@ -63,6 +63,22 @@ it('fails, naming the tool, against a gateway that lists too little, lets anyone
   }
 });
 
+it('spends no real tokens: the token-limit case is skipped where no mock LLM answers the backend, unless --spend-tokens', async () => {
+  const spec = aiSpec();
+  const dev = await start(spec);
+  try {
+    const noMock = { dev: true, trustForwarded: true, mockLlm: [] };
+    const skipped = (await runMcpChecks(spec, { url: dev.url, adminToken: dev.adminToken, gateway: noMock })).find((r) => r.name.startsWith('MCP chat: token limit'))!;
+    expect(skipped).toMatchObject({ name: 'MCP chat: token limit answers 429 after its budget', pass: true });
+    expect(skipped.skipped).toMatch(/spends backend llm's token budget, real LLM tokens here; it runs against anygate dev --mock-llm, or pass --spend-tokens/);
+    const spent = (await runMcpChecks(spec, { url: dev.url, adminToken: dev.adminToken, gateway: noMock, spendTokens: true })).find((r) => r.name.startsWith('MCP chat: token limit'))!;
+    expect(spent.skipped).toBeUndefined();
+    expect(spent).toMatchObject({ pass: true, status: 429 });
+  } finally {
+    await dev.close();
+  }
+});
+
 it('samples arguments every input schema accepts', () => {
   expect(sampleOf({ type: 'object', required: ['a', 'n', 'e'], properties: { a: { type: 'string', minLength: 8 }, n: { type: 'integer', minimum: 3 }, e: { enum: ['x', 'y'] }, skip: { type: 'string' } } })).toEqual({ a: 'samplexx', n: 3, e: 'x' });
 });
