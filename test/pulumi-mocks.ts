@@ -1,7 +1,8 @@
 /** Pulumi runtime mocks: records every resource the program registers, without the Pulumi CLI. */
 import * as pulumi from '@pulumi/pulumi';
-// Internal to Pulumi but exported; its own disconnect() waits on it the same way.
-import { waitForRPCs } from '@pulumi/pulumi/runtime/settings';
+// Internal to Pulumi (exported from the module, left out of its typings); its own disconnect() waits on it the same way.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
 
 export interface Recorded {
   type: string;
