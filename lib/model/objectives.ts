@@ -50,6 +50,40 @@ export interface ObjectiveSpec {
   readonly notify: { readonly snsTopicArns: string[]; readonly actionGroupIds: string[]; readonly notificationChannels: string[]; readonly alertmanagerReceiver?: string };
 }
 
+/**
+ * A name as the targets spell it inside alert ids: AWS alarm logical ids (`AlarmShopSloProd...`) and
+ * Kubernetes alert names (`ShopSloAvailabilityBurnPage`) keep letters and digits only, each word
+ * capitalised (`shop-slo` and `ShopSlo` are both `ShopSlo`). Existing ids are this spelling, so it
+ * never changes (a new logical id replaces a deployed alarm).
+ */
+export function alertIdPart(name: string): string {
+  return name.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+}
+
+/**
+ * Objective names that would name the same alerts: equal without case (Azure resource names and
+ * the rules' keys ignore case) or equal as alertIdPart spells them (AWS logical ids, Kubernetes
+ * alert names). Each repeat is located at its name and names the objective it repeats.
+ */
+export function objectiveNameIssues(objectives: readonly { readonly name: string }[], at: readonly (string | number)[]): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  const first = new Map<string, number>();
+  objectives.forEach((o, i) => {
+    if (typeof o?.name !== 'string') return;
+    const keys = [`case:${o.name.toLowerCase()}`, `id:${alertIdPart(o.name)}`];
+    const j = keys.map((k) => first.get(k)).find((x) => x !== undefined);
+    if (j !== undefined) {
+      const other = objectives[j].name;
+      const why = other.toLowerCase() === o.name.toLowerCase() ? 'names are compared without case' : `both are ${alertIdPart(o.name)} in the alerts' ids (AWS alarm logical ids and Kubernetes alert names keep only letters and digits)`;
+      out.push({ path: [...at, i, 'name'], message: `objective ${JSON.stringify(o.name)} repeats ${formatAt(at, j)} (${JSON.stringify(other)}): ${why}; rename one`, severity: 'error' });
+    }
+    for (const k of keys) if (!first.has(k)) first.set(k, i);
+  });
+  return out;
+}
+
+const formatAt = (at: readonly (string | number)[], i: number) => `${at.join('.')}[${i}]`;
+
 /** Routes an objective names that the spec does not have (ids as normalized, derived ones included). */
 export function objectiveRouteIssues(objectives: readonly ObjectiveSpec[], routeIds: readonly string[]): SpecIssue[] {
   const known = new Set(routeIds);

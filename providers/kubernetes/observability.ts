@@ -5,7 +5,7 @@
  * and a Grafana dashboard per stage as a ConfigMap (the Grafana sidecar's `grafana_dashboard`
  * label). Emitters only emit; what Envoy cannot log or alert on is in the records' differences.
  */
-import { burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { alertIdPart, burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { CLUSTER_LABEL, CODE_CLASS_LABEL, ENVOY_METRICS as M } from '../../lib/observability/metrics';
 import type { KubernetesSettings } from './gateway';
@@ -108,7 +108,7 @@ function objectiveRules(spec: GatewaySpec, stage: string, namespace: string, o: 
   return out;
 }
 
-const pascal = (s: string) => s.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+const pascal = alertIdPart;
 
 /** The stage's PrometheusRule; undefined without objectives. */
 export function prometheusRule(spec: GatewaySpec, stage: string, namespace: string, options: KubernetesCompileOptions): K8sObject | undefined {

@@ -19,6 +19,18 @@ const rules: { rule: string; bad: (s: Spec) => void; error: RegExp; good: (s: Sp
     good: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 6.9 }] }),
   },
   {
+    rule: 'objective names that spell the same alert ids (AWS logical ids, Kubernetes alert names drop punctuation) are refused, naming both',
+    bad: (s) => (s.observability = { objectives: [{ name: 'shop-slo', availability: 99.9 }, { name: 'ShopSlo', availability: 99 }] }),
+    error: /^observability\.objectives\[1\]\.name: objective "ShopSlo" repeats observability\.objectives\[0\] \("shop-slo"\): both are ShopSlo in the alerts' ids .*; rename one/,
+    good: (s) => (s.observability = { objectives: [{ name: 'shop-slo', availability: 99.9 }, { name: 'shop-slo-fast', availability: 99 }] }),
+  },
+  {
+    rule: 'objective names equal without case are refused',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9 }, { name: 'SLO', availability: 99 }] }),
+    error: /^observability\.objectives\[1\]\.name: objective "SLO" repeats observability\.objectives\[0\] \("slo"\): names are compared without case; rename one/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9 }, { name: 'slo2', availability: 99 }] }),
+  },
+  {
     rule: 'optional authentication: an anonymous caller has no claims to read',
     bad: (s) => (s.routes[0] = { ...s.routes[0], auth: { anyOf: ['jwt'], optional: true }, transform: { request: { setHeaders: { 'x-user': '${claim.sub}' } } } }),
     error: /^routes\[0\]\.transform\.request\.setHeaders\["x-user"\]: \$\{claim\.sub\} needs a token on every request, but the route's auth is optional/,

@@ -68,6 +68,22 @@ describe('AWS observability', () => {
     expect(stage.Properties.TracingEnabled).toBe(true);
   });
 
+  it('keeps alarm ids unique when two route ids (or an objective and a stage) spell one id; the others keep their ids', () => {
+    const s = observedSpec();
+    s.routes.push({ id: 'get-item', method: 'GET', path: '/items/{id}/tags', backend: 'api', auth: 'none' });
+    // shop x slo-prod and shop-slo x prod both spell ShopSloProd.
+    s.stages = { prod: {}, 'slo-prod': {} };
+    s.observability.objectives.push({ name: 'lat', routes: ['getItem', 'get-item'], latency: { percentile: 99, thresholdMs: 500 } }, { name: 'shop', availability: 99 });
+    const ids = resourcesOfType(synthAws(s).json, 'AWS::CloudWatch::Alarm').map(([id]) => id.replace(/^Gateway|[0-9A-F]{8}$/g, ''));
+    expect(new Set(ids).size).toBe(ids.length);
+    // The two routes' latency alarms: one base id, a suffix each.
+    expect(ids.filter((id) => id.startsWith('AlarmLatProdLatencyGetItem')).map((id) => id.length)).toEqual([34, 34]);
+    expect(ids).not.toContain('AlarmLatProdLatencyGetItem');
+    // No collision, no change: the ids of the other alarms are as before.
+    expect(ids).toEqual(expect.arrayContaining(['AlarmItemsReadProdLatencyGetItem', 'AlarmShopSloSloProdAvailabilityPageLong', 'AlarmShopProdAvailabilityPageLong']));
+    expect(ids.filter((id) => id.startsWith('AlarmShopSloProdAvailabilityPageLong'))).toHaveLength(2);
+  });
+
   it('passes cfn-lint', () => {
     const file = path.join(scratch('obs-aws'), 'template.json');
     writeFileSync(file, JSON.stringify(json));
