@@ -128,6 +128,17 @@ export function burnWindows(windowDays: number): BurnWindow[] {
 }
 
 /**
+ * The shortest window (days) whose burn rates are all 1 or more: 5 (the ticket's 5% in 6 hours is
+ * 1x at 5 days, 0.2x at 1 day). A burn rate under 1 alerts while the budget lasts the window, i.e.
+ * while the objective is met; burnIssues refuses shorter windows.
+ */
+export const MIN_BURN_WINDOW_DAYS: number = (() => {
+  let d = 1;
+  while (burnWindows(d).some((w) => w.burnRate < 1)) d++;
+  return d;
+})();
+
+/**
  * The error-rate threshold (a ratio) a burn rate means for an objective percentage. At 1 or more
  * the alert could never fire (no ratio of requests exceeds all of them): burnIssues refuses such
  * objectives before any target reads this.
@@ -146,6 +157,11 @@ export function burnThreshold(objectivePercent: number, burnRate: number): numbe
  */
 export function burnIssues(o: { readonly availability?: number; readonly throttledPercent?: number; readonly windowDays?: number }, at: readonly (string | number)[]): SpecIssue[] {
   const windowDays = o.windowDays ?? 30;
+  if (!burnObjectives(o).length) return [];
+  if (windowDays < MIN_BURN_WINDOW_DAYS) {
+    const slow = burnWindows(windowDays).filter((w) => w.burnRate < 1).map((w) => `the ${w.severity}'s ${w.burnRate}x (${w.severity === 'page' ? '2%' : '5%'} of the budget in ${w.longMinutes / 60} h)`);
+    return [{ path: [...at, 'windowDays'], message: `over ${windowDays} day${windowDays === 1 ? '' : 's'} the burn-rate alerts would fire while the objective is met: ${slow.join(' and ')} ${slow.length === 1 ? 'is' : 'are'} under 1x, a rate at which the error budget outlasts the window; set windowDays to ${MIN_BURN_WINDOW_DAYS} or more (up to 90; the workbook's windows are 28 or 30 days)`, severity: 'error' }];
+  }
   const fastest = Math.max(...burnWindows(windowDays).map((w) => w.burnRate));
   const out: SpecIssue[] = [];
   const check = (field: 'availability' | 'throttledPercent', budgetPercent: number) => {
@@ -154,7 +170,7 @@ export function burnIssues(o: { readonly availability?: number; readonly throttl
     // The page burn rate is 0.02 * hours / 1 h: the longest window whose threshold stays under 1.
     const days = Math.floor((100 / budgetPercent / 0.02 - 1e-9) / 24);
     const what = field === 'availability' ? `availability ${o.availability}% leaves an error budget of ${Number(budgetPercent.toPrecision(6))}%` : `throttledPercent ${o.throttledPercent}% is a budget of ${budgetPercent}%`;
-    const window = days >= 1 ? `, or shorten windowDays to ${days} or fewer` : '';
+    const window = days >= MIN_BURN_WINDOW_DAYS ? `, or shorten windowDays to ${days} or fewer` : '';
     const raise = field === 'availability' ? `raise availability to ${Number((100 - maxBudget).toPrecision(6))}% or more` : `lower throttledPercent to ${maxBudget}% or less`;
     out.push({ path: [...at, field], message: `${what}; over ${windowDays} days the page alert's burn rate (${fastest}x) would need more than 100% of requests to fail, so it could never fire: ${raise}${window}`, severity: 'error' });
   };

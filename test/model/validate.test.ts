@@ -19,6 +19,18 @@ const rules: { rule: string; bad: (s: Spec) => void; error: RegExp; good: (s: Sp
     good: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 6.9 }] }),
   },
   {
+    rule: 'a burn-rate objective over fewer than 5 days is refused: its ticket (and under 3 days its page) would burn under 1x, alerting while the objective is met',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9, windowDays: 1 }] }),
+    error: /^observability\.objectives\[0\]\.windowDays: over 1 day the burn-rate alerts would fire while the objective is met: the page's 0\.48x \(2% of the budget in 1 h\) and the ticket's 0\.2x \(5% of the budget in 6 h\) are under 1x, .*; set windowDays to 5 or more/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9, windowDays: 5 }, { name: 'fast', latency: { percentile: 99, thresholdMs: 100 }, windowDays: 1 }] }),
+  },
+  {
+    rule: 'a throttling objective over 4 days is refused too (ticket 0.8x)',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 1, windowDays: 4 }] }),
+    error: /^observability\.objectives\[0\]\.windowDays: over 4 days .*the ticket's 0\.8x \(5% of the budget in 6 h\) is under 1x/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 1, windowDays: 7 }] }),
+  },
+  {
     rule: 'objective names that spell the same alert ids (AWS logical ids, Kubernetes alert names drop punctuation) are refused, naming both',
     bad: (s) => (s.observability = { objectives: [{ name: 'shop-slo', availability: 99.9 }, { name: 'ShopSlo', availability: 99 }] }),
     error: /^observability\.objectives\[1\]\.name: objective "ShopSlo" repeats observability\.objectives\[0\] \("shop-slo"\): both are ShopSlo in the alerts' ids .*; rename one/,
