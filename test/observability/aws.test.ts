@@ -9,6 +9,7 @@ import { ACCESS_LOG_FIELD_NAMES } from '../../lib/observability/access-log';
 import { awsAccessLogFormat } from '../../providers/aws/observability';
 import { resourcesOfType, synthAws } from '../aws/helpers';
 import { cfnLintErrors, scratch } from '../validators';
+import { refusals } from '../helpers';
 import { observedSpec } from './fixture';
 
 describe('AWS observability', () => {
@@ -82,6 +83,17 @@ describe('AWS observability', () => {
     // No collision, no change: the ids of the other alarms are as before.
     expect(ids).toEqual(expect.arrayContaining(['AlarmItemsReadProdLatencyGetItem', 'AlarmShopSloSloProdAvailabilityPageLong', 'AlarmShopProdAvailabilityPageLong']));
     expect(ids.filter((id) => id.startsWith('AlarmShopSloProdAvailabilityPageLong'))).toHaveLength(2);
+  });
+
+  it('refuses per-route objectives when detailed metrics are off: API Gateway publishes no Resource/Method metrics then', () => {
+    const s = observedSpec();
+    s.observability.metrics = false;
+    expect(refusals(() => synthAws(s))).toEqual([
+      'gateway observability.objectives aws: objective items-read (observability.objectives[1]): its alarms read routes getItem by the Resource and Method dimensions, which API Gateway publishes only with detailed metrics, and observability.metrics is false (MetricsEnabled off): the alarms would never fire; set observability.metrics: true, or drop routes (the objective then covers the stage)',
+    ]);
+    // Gateway-wide objectives read the stage's metrics, which API Gateway always publishes.
+    s.observability.objectives.pop();
+    expect(refusals(() => synthAws(s))).toEqual([]);
   });
 
   it('passes cfn-lint', () => {
