@@ -17,7 +17,10 @@ export const OBSERVABILITY_DIFFERENCES = {
       differs('alerting', 'latency objectives are a plain threshold on the CloudWatch percentile over 3 five-minute periods (percentiles have no error budget to burn)'),
       differs('alerting', 'the 429 ratio reads a metric filter on the access log (API Gateway has no 429 metric), so it needs access logs'),
     ],
-    tracing: [differs('headers', 'X-Ray adds X-Amzn-Trace-Id; a client\'s traceparent reaches HTTP backends unchanged, but API Gateway starts no W3C span of its own')],
+    tracing: [
+      differs('headers', 'X-Ray adds X-Amzn-Trace-Id; a client\'s traceparent reaches HTTP backends unchanged, but API Gateway starts no W3C span of its own'),
+      differs('headers', 'X-Ray samples by the account\'s sampling rules (service name <api>/<stage>), by default the first request each second and 5% of the others: not every request is traced'),
+    ],
   },
   azure: {
     accessLogs: [
@@ -25,7 +28,7 @@ export const OBSERVABILITY_DIFFERENCES = {
       differs('log fields', 'consumer and plan are the subscription\'s and product\'s display names; authReason is the last error\'s reason (on-error only); requests a policy answers with return-response (mocks, CORS preflights) skip outbound and are not logged'),
     ],
     objectives: [
-      differs('alerting', 'the ratios and the percentile are KQL over the access-log lines in Application Insights (API Management\'s metrics carry neither), so the rules see what the log sees: sampling, ingestion delay (minutes) and unlogged return-response answers'),
+      differs('alerting', 'the ratios and the percentile are KQL over the access-log lines in Application Insights (API Management\'s metrics carry neither), so the rules see what the log sees: ingestion delay (minutes) and unlogged return-response answers (the trace policy that writes the lines is not sampled: every invocation is logged)'),
       differs('alerting', 'latency objectives are a plain threshold: the percentile over each of the three 5-minute bins that tile the rule\'s 15-minute window (percentiles have no error budget to burn)'),
     ],
     dashboards: [differs('alerting', 'the cache panel is a note: the access log has no cache outcome on API Management')],
@@ -42,7 +45,7 @@ export const OBSERVABILITY_DIFFERENCES = {
     ],
     dashboards: [differs('alerting', 'Apigee publishes no cache metric to Cloud Monitoring (the cache panel is a note); top consumers is a log-based metric over the access log (anygate-<proxy>-requests-by-consumer, in the organization\'s project), so it needs access logs and counts from when the metric exists')],
     tracing: [
-      differs('headers', 'Apigee samples at most half the requests (the trace config\'s samplingRate cap is 0.5; anygate asks for 0.5); the other targets trace every request'),
+      differs('headers', 'Apigee samples at most half the requests (the trace config\'s samplingRate cap is 0.5; anygate asks for 0.5); Azure and Kubernetes trace every request, AWS by X-Ray\'s sampling rules'),
       differs('headers', 'the trace config is the environment\'s: it traces every proxy deployed there, and removing it (or tracing: false) turns the environment\'s sampler OFF, whoever set it; a client\'s traceparent reaches backends unchanged'),
     ],
   },
