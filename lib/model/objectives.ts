@@ -84,6 +84,18 @@ export function objectiveNameIssues(objectives: readonly { readonly name: string
 
 const formatAt = (at: readonly (string | number)[], i: number) => `${at.join('.')}[${i}]`;
 
+/**
+ * A warning (rule `objective-notifies-nobody`) for an objective whose `notify` names no channel on
+ * any target: its AWS alarms, Azure alert rules and Apigee alert policies change state with no one
+ * told, and its Kubernetes alerts carry no receiver label. Target-neutral: an objective that names
+ * a channel for some target is left alone (a spec may be deployed to that target only).
+ */
+export function notifyIssues(o: { readonly notify?: { readonly snsTopicArns?: readonly string[]; readonly actionGroupIds?: readonly string[]; readonly notificationChannels?: readonly string[]; readonly alertmanagerReceiver?: string } }, at: readonly (string | number)[]): SpecIssue[] {
+  const n = o.notify ?? {};
+  if (n.snsTopicArns?.length || n.actionGroupIds?.length || n.notificationChannels?.length || n.alertmanagerReceiver) return [];
+  return [{ path: [...at, 'notify'], rule: 'objective-notifies-nobody', severity: 'warning', message: 'the alerts notify no one: AWS alarms, Azure alert rules and Apigee alert policies fire with no action, and Kubernetes alerts carry no receiver label; set notify (snsTopicArns, actionGroupIds, notificationChannels, alertmanagerReceiver) for the targets you deploy to' }];
+}
+
 /** Routes an objective names that the spec does not have (ids as normalized, derived ones included). */
 export function objectiveRouteIssues(objectives: readonly ObjectiveSpec[], routeIds: readonly string[]): SpecIssue[] {
   const known = new Set(routeIds);

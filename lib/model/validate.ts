@@ -18,7 +18,7 @@ import { routeFieldsOf } from './route-field';
 import { parseTemplate, stringLeaves } from './template';
 import { checkLlmBackend, checkLlmRoute } from './llm';
 import { checkMcp } from './mcp';
-import { burnIssues, objectiveNameIssues } from './objectives';
+import { burnIssues, notifyIssues, objectiveNameIssues } from './objectives';
 import { checkVersions, versionsOverlap } from './versions-validate';
 import { checkRevisions, revisionsOverlap } from './revisions';
 
@@ -476,6 +476,6 @@ export function checkObjectives(p: ParsedGateway, issues: SpecIssue[]): void {
   (p.observability?.objectives ?? []).forEach((o, i) => {
     const at: Path = ['observability', 'objectives', i];
     if (o.availability === undefined && !o.latency && o.throttledPercent === undefined) issues.push({ path: at, message: 'the objective sets none of availability, latency, throttledPercent; set at least one', severity: 'error' });
-    issues.push(...burnIssues(o, at));
+    issues.push(...burnIssues(o, at), ...notifyIssues(o, at));
   });
 }

@@ -283,6 +283,17 @@ describe('validation rules', () => {
     expect(() => toGatewaySpec(s)).toThrow(/routes\[0\]\.backend: refers to backend "nope"/);
   });
 
+  it('warns about an objective that notifies no one on any target, without failing', () => {
+    const s = baseSpec();
+    s.observability = { objectives: [{ name: 'quiet', availability: 99 }, { name: 'paged', availability: 99, notify: { snsTopicArns: ['arn:aws:sns:us-east-1:123456789012:oncall'] } }] };
+    const r = validateGateway(s);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.filter((w) => w.rule === 'objective-notifies-nobody').map((w) => `${w.path.join('.')}: ${w.message}`)).toEqual([
+      expect.stringMatching(/^observability\.objectives\.0\.notify: the alerts notify no one: AWS alarms, Azure alert rules and Apigee alert policies fire with no action/),
+    ]);
+    expect(validateGateway({ ...s, ignoreWarnings: ['objective-notifies-nobody'] }).warnings.filter((w) => w.rule === 'objective-notifies-nobody')).toEqual([]);
+  });
+
   it('warns about a plan nobody is on without failing', () => {
     const s = baseSpec();
     s.plans.unused = { rateLimit: { requestsPerSecond: 1 } };
