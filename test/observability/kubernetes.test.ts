@@ -98,6 +98,30 @@ describe('Kubernetes observability', () => {
     expect(() => proxyOf(mixed)).toThrow(/gateway: observability\.tracing on kubernetes: stages prod trace and dev do not, but every stage is served by one Gateway whose EnvoyProxy holds the tracing settings: give every stage the same tracing/);
   });
 
+  it('names the clusters of the rules compile emits when LLM routes (on the AI Gateway\'s route) sort among them; objectives naming an LLM route are refused', () => {
+    const s: Record<string, any> = {
+      name: 'golden',
+      basePath: '/v1',
+      backends: { model: { type: 'llm', provider: 'openai-compatible', url: 'https://llm.example.com/v1', model: 'gpt-4o-mini' }, api: { type: 'http', url: 'https://api.example.com' } },
+      routes: [
+        { id: 'chat', method: 'POST', path: '/chat/completions', backend: 'model', auth: 'none' },
+        { id: 'aaa', method: 'GET', path: '/chat/aaa', backend: 'api', auth: 'none' },
+        { id: 'zzz', method: 'GET', path: '/chat/zzz', backend: 'api', auth: 'none' },
+      ],
+    };
+    const spec = toGatewaySpec(s);
+    const emitted = compileKubernetes(spec).stages[0].objects.filter((o) => o.kind === 'HTTPRoute');
+    const stats = routeStats(spec, 'prod');
+    for (const id of ['aaa', 'zzz']) {
+      const st = stats.get(id)!;
+      const route = emitted.find((r) => r.metadata.name === st.httpRoute)!;
+      expect((route.spec as any).rules[st.ruleIndex].name).toBe(ruleName(spec.routes.find((r) => r.id === id)!));
+    }
+    expect(stats.has('chat')).toBe(false);
+    s.observability = { objectives: [{ name: 'chat', routes: ['chat'], availability: 99.9 }] };
+    expect(() => compileKubernetes(toGatewaySpec(s))).toThrow(/objective chat \(observability\.objectives\[0\]\): route chat is an LLM route, served by Envoy AI Gateway's AIGatewayRoute/);
+  });
+
   it('draws the six panels in a Grafana dashboard JSON', () => {
     const cm = of('ConfigMap')[0] as any;
     expect(cm.metadata.labels).toEqual({ grafana_dashboard: '1' });

@@ -83,6 +83,11 @@ export function kubernetesObjectiveChecks(ctx: CheckContext): SynthesisProblem[]
       out.push(about(ctx, i, `${named(o, i)}: route${mocks.length === 1 ? '' : 's'} ${mocks.join(', ')} ${mocks.length === 1 ? 'is a mock' : 'are mocks'} (Envoy's direct response, no backend), so ${mocks.length === 1 ? 'it has' : 'they have'} no upstream cluster and the alerts would read series that never exist; drop ${mocks.length === 1 ? 'it' : 'them'} from routes`));
       return;
     }
+    const llm = routes.filter((r) => spec.backends[r.backend]?.type === 'llm').map((r) => r.id);
+    if (o.routes.length && llm.length) {
+      out.push(about(ctx, i, `${named(o, i)}: route${llm.length === 1 ? '' : 's'} ${llm.join(', ')} ${llm.length === 1 ? 'is an LLM route' : 'are LLM routes'}, served by Envoy AI Gateway's AIGatewayRoute, whose generated route and clusters the alerts cannot name; drop ${llm.length === 1 ? 'it' : 'them'} from routes (a gateway-wide objective counts them)`));
+      return;
+    }
     if (!o.routes.length && routes.length && mocks.length === routes.length) {
       out.push(about(ctx, i, `${named(o, i)}: every route is a mock (Envoy's direct response, no backend): there is no upstream cluster for the alerts to read; drop the objective, or give it to another target`));
       return;
