@@ -89,7 +89,7 @@ describe('AWS observability', () => {
     const s = observedSpec();
     s.observability.metrics = false;
     expect(refusals(() => synthAws(s))).toEqual([
-      'gateway observability.objectives aws: objective items-read (observability.objectives[1]): its alarms read routes getItem by the Resource and Method dimensions, which API Gateway publishes only with detailed metrics, and observability.metrics is false (MetricsEnabled off): the alarms would never fire; set observability.metrics: true, or drop routes (the objective then covers the stage)',
+      'gateway observability.objectives aws: objective items-read (observability.objectives[1]): its alarms read route getItem by the Resource and Method dimensions, which API Gateway publishes only with detailed metrics, and observability.metrics is false (MetricsEnabled off): the alarms would never fire; set observability.metrics: true, or drop routes (the objective then covers the stage)',
     ]);
     // Gateway-wide objectives read the stage's metrics, which API Gateway always publishes.
     s.observability.objectives.pop();

@@ -41,7 +41,7 @@ describe('objective and tracing refusals are located', () => {
 
   it('at the objective: AWS without detailed metrics, Apigee over routes', () => {
     const aws = located('aws', 'observability.objectives');
-    expect(aws.lines).toEqual([expect.stringMatching(/^gateway: observability\.objectives on aws: objective items \(observability\.objectives\[1\]\): its alarms read routes getItem by the Resource and Method dimensions/)]);
+    expect(aws.lines).toEqual([expect.stringMatching(/^gateway: observability\.objectives on aws: objective items \(observability\.objectives\[1\]\): its alarms read route getItem by the Resource and Method dimensions/)]);
     expect(aws.issues).toEqual([expect.stringMatching(/anygate\.yaml:15:7: gateway: observability\.objectives on aws: objective items/)]);
     const apigee = located('apigee', 'observability.objectives');
     expect(apigee.issues).toEqual([expect.stringMatching(/anygate\.yaml:15:7: gateway: observability\.objectives on apigee \(INTERMEDIATE\): objective items \(observability\.objectives\[1\]\): Apigee's Cloud Monitoring metrics/)]);

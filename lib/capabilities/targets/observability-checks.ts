@@ -31,7 +31,7 @@ export function awsObjectiveChecks(ctx: CheckContext): SynthesisProblem[] {
     if (o.availability !== undefined && o.routes.length > 5) p(o, i, `availability over ${o.routes.length} routes needs ${o.routes.length * 2} metrics in one CloudWatch alarm, over its 10; cover at most 5 routes per objective, or the whole gateway`);
     if (o.throttledPercent !== undefined && o.routes.length) p(o, i, 'the 429 ratio is counted for the whole stage (API Gateway has no 429 metric; the access-log metric filter has no route); drop routes or throttledPercent');
     if (o.throttledPercent !== undefined && !ctx.spec.observability.accessLogs) p(o, i, 'the 429 ratio is counted from the access log (API Gateway has no 429 metric); set observability.accessLogs: true');
-    if (o.routes.length && !ctx.spec.observability.metrics) p(o, i, `its alarms read routes ${o.routes.join(', ')} by the Resource and Method dimensions, which API Gateway publishes only with detailed metrics, and observability.metrics is false (MetricsEnabled off): the alarms would never fire; set observability.metrics: true, or drop routes (the objective then covers the stage)`);
+    if (o.routes.length && !ctx.spec.observability.metrics) p(o, i, `its alarms read route${o.routes.length === 1 ? '' : 's'} ${o.routes.join(', ')} by the Resource and Method dimensions, which API Gateway publishes only with detailed metrics, and observability.metrics is false (MetricsEnabled off): the alarms would never fire; set observability.metrics: true, or drop routes (the objective then covers the stage)`);
   });
   return out;
 }

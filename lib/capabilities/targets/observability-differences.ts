@@ -56,7 +56,7 @@ export const OBSERVABILITY_DIFFERENCES = {
       differs('log fields', 'consumer is the consumer name the API-key check forwards (x-anygate-consumer); "-" on JWT routes'),
     ],
     objectives: [
-      differs('alerting', 'availability and latency read the route rules\' upstream clusters: the 5xx ratio counts upstream requests only (5xx that Envoy answers itself, before or instead of a backend: ext_authz failures, direct responses, are not counted; mocks are left out of gateway-wide objectives and refused in routes); latency is the upstream time, not the whole request\'s'),
+      differs('alerting', 'availability and latency read the route rules\' upstream clusters: the 5xx ratio counts upstream requests only (5xx that Envoy answers itself, before or instead of a backend: ext_authz failures, direct responses, are not counted; mocks are left out of gateway-wide objectives and refused in routes, as are LLM routes, on the AI Gateway\'s own route); latency is the upstream time, not the whole request\'s'),
       differs('alerting', 'the 429 ratio counts the rate-limit service\'s refusals (plan limits, LLM token budgets) over upstream requests plus those refusals, not a backend\'s own 429s; route rateLimits are local limits counted per listener, so objectives with throttledPercent over routes with a rateLimit are refused'),
     ],
     tracing: [differs('headers', 'tracing is the EnvoyProxy\'s: one Gateway serves every stage, so stages that differ in tracing are refused; samplingRate 100 (every request traced)')],
