@@ -36,6 +36,16 @@ function gatewayPath(input: unknown, feature: string): string[] | undefined {
   return parts;
 }
 
+/** Whether the input has a value at `path` (an entry the normalized spec keeps in the input's order). */
+function inputHas(input: unknown, path: readonly (string | number)[]): boolean {
+  let at: unknown = input;
+  for (const k of path) {
+    if (!at || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, k)) return false;
+    at = (at as Record<string | number, unknown>)[k];
+  }
+  return true;
+}
+
 export function locatedRefusals(problems: readonly SynthesisProblem[], file: string, loaded: Pick<LoadedSpec, 'spec' | 'input' | 'format'>): SpecIssue[] {
   let locate: Locate | undefined;
   const locator = (): Locate | undefined => {
@@ -47,7 +57,7 @@ export function locatedRefusals(problems: readonly SynthesisProblem[], file: str
   return problems.map((p) => {
     const route = p.where === 'gateway' ? undefined : loaded.spec.routes.find((r) => r.id === p.where);
     const issue = refusalIssue(withRouteShape(p, loaded.spec.routes), file);
-    const at = route ? inputPath(loaded.input, route, p.feature) : p.where === 'gateway' ? gatewayPath(loaded.input, p.feature) : undefined;
+    const at = route ? inputPath(loaded.input, route, p.feature) : p.where === 'gateway' ? (p.path && inputHas(loaded.input, p.path) ? [...p.path] : gatewayPath(loaded.input, p.feature)) : undefined;
     const pos = at && locator()?.(at);
     return pos ? { ...issue, ...pos } : issue;
   });

@@ -94,6 +94,11 @@ export interface SynthesisProblem {
   readonly feature: FeatureId;
   /** What is wrong and what to do. */
   readonly message: string;
+  /**
+   * The spec path of the refused entry, when a gateway-level problem is about one entry of a list
+   * (`['observability', 'objectives', 1]`): where the CLI places it. @default - the feature's field
+   */
+  readonly path?: readonly (string | number)[];
 }
 
 export function formatProblem(p: SynthesisProblem): string {

@@ -50,6 +50,52 @@ export interface ObjectiveSpec {
   readonly notify: { readonly snsTopicArns: string[]; readonly actionGroupIds: string[]; readonly notificationChannels: string[]; readonly alertmanagerReceiver?: string };
 }
 
+/**
+ * A name as the targets spell it inside alert ids: AWS alarm logical ids (`AlarmShopSloProd...`) and
+ * Kubernetes alert names (`ShopSloAvailabilityBurnPage`) keep letters and digits only, each word
+ * capitalised (`shop-slo` and `ShopSlo` are both `ShopSlo`). Existing ids are this spelling, so it
+ * never changes (a new logical id replaces a deployed alarm).
+ */
+export function alertIdPart(name: string): string {
+  return name.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+}
+
+/**
+ * Objective names that would name the same alerts: equal without case (Azure resource names and
+ * the rules' keys ignore case) or equal as alertIdPart spells them (AWS logical ids, Kubernetes
+ * alert names). Each repeat is located at its name and names the objective it repeats.
+ */
+export function objectiveNameIssues(objectives: readonly { readonly name: string }[], at: readonly (string | number)[]): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  const first = new Map<string, number>();
+  objectives.forEach((o, i) => {
+    if (typeof o?.name !== 'string') return;
+    const keys = [`case:${o.name.toLowerCase()}`, `id:${alertIdPart(o.name)}`];
+    const j = keys.map((k) => first.get(k)).find((x) => x !== undefined);
+    if (j !== undefined) {
+      const other = objectives[j].name;
+      const why = other.toLowerCase() === o.name.toLowerCase() ? 'names are compared without case' : `both are ${alertIdPart(o.name)} in the alerts' ids (AWS alarm logical ids and Kubernetes alert names keep only letters and digits)`;
+      out.push({ path: [...at, i, 'name'], message: `objective ${JSON.stringify(o.name)} repeats ${formatAt(at, j)} (${JSON.stringify(other)}): ${why}; rename one`, severity: 'error' });
+    }
+    for (const k of keys) if (!first.has(k)) first.set(k, i);
+  });
+  return out;
+}
+
+const formatAt = (at: readonly (string | number)[], i: number) => `${at.join('.')}[${i}]`;
+
+/**
+ * A warning (rule `objective-notifies-nobody`) for an objective whose `notify` names no channel on
+ * any target: its AWS alarms, Azure alert rules and Apigee alert policies change state with no one
+ * told, and its Kubernetes alerts carry no receiver label. Target-neutral: an objective that names
+ * a channel for some target is left alone (a spec may be deployed to that target only).
+ */
+export function notifyIssues(o: { readonly notify?: { readonly snsTopicArns?: readonly string[]; readonly actionGroupIds?: readonly string[]; readonly notificationChannels?: readonly string[]; readonly alertmanagerReceiver?: string } }, at: readonly (string | number)[]): SpecIssue[] {
+  const n = o.notify ?? {};
+  if (n.snsTopicArns?.length || n.actionGroupIds?.length || n.notificationChannels?.length || n.alertmanagerReceiver) return [];
+  return [{ path: [...at, 'notify'], rule: 'objective-notifies-nobody', severity: 'warning', message: 'the alerts notify no one: AWS alarms, Azure alert rules and Apigee alert policies fire with no action, and Kubernetes alerts carry no receiver label; set notify (snsTopicArns, actionGroupIds, notificationChannels, alertmanagerReceiver) for the targets you deploy to' }];
+}
+
 /** Routes an objective names that the spec does not have (ids as normalized, derived ones included). */
 export function objectiveRouteIssues(objectives: readonly ObjectiveSpec[], routeIds: readonly string[]): SpecIssue[] {
   const known = new Set(routeIds);
@@ -94,6 +140,17 @@ export function burnWindows(windowDays: number): BurnWindow[] {
 }
 
 /**
+ * The shortest window (days) whose burn rates are all 1 or more: 5 (the ticket's 5% in 6 hours is
+ * 1x at 5 days, 0.2x at 1 day). A burn rate under 1 alerts while the budget lasts the window, i.e.
+ * while the objective is met; burnIssues refuses shorter windows.
+ */
+export const MIN_BURN_WINDOW_DAYS: number = (() => {
+  let d = 1;
+  while (burnWindows(d).some((w) => w.burnRate < 1)) d++;
+  return d;
+})();
+
+/**
  * The error-rate threshold (a ratio) a burn rate means for an objective percentage. At 1 or more
  * the alert could never fire (no ratio of requests exceeds all of them): burnIssues refuses such
  * objectives before any target reads this.
@@ -112,6 +169,11 @@ export function burnThreshold(objectivePercent: number, burnRate: number): numbe
  */
 export function burnIssues(o: { readonly availability?: number; readonly throttledPercent?: number; readonly windowDays?: number }, at: readonly (string | number)[]): SpecIssue[] {
   const windowDays = o.windowDays ?? 30;
+  if (!burnObjectives(o).length) return [];
+  if (windowDays < MIN_BURN_WINDOW_DAYS) {
+    const slow = burnWindows(windowDays).filter((w) => w.burnRate < 1).map((w) => `the ${w.severity}'s ${w.burnRate}x (${w.severity === 'page' ? '2%' : '5%'} of the budget in ${w.longMinutes / 60} h)`);
+    return [{ path: [...at, 'windowDays'], message: `over ${windowDays} day${windowDays === 1 ? '' : 's'} the burn-rate alerts would fire while the objective is met: ${slow.join(' and ')} ${slow.length === 1 ? 'is' : 'are'} under 1x, a rate at which the error budget outlasts the window; set windowDays to ${MIN_BURN_WINDOW_DAYS} or more (up to 90; the workbook's windows are 28 or 30 days)`, severity: 'error' }];
+  }
   const fastest = Math.max(...burnWindows(windowDays).map((w) => w.burnRate));
   const out: SpecIssue[] = [];
   const check = (field: 'availability' | 'throttledPercent', budgetPercent: number) => {
@@ -120,7 +182,7 @@ export function burnIssues(o: { readonly availability?: number; readonly throttl
     // The page burn rate is 0.02 * hours / 1 h: the longest window whose threshold stays under 1.
     const days = Math.floor((100 / budgetPercent / 0.02 - 1e-9) / 24);
     const what = field === 'availability' ? `availability ${o.availability}% leaves an error budget of ${Number(budgetPercent.toPrecision(6))}%` : `throttledPercent ${o.throttledPercent}% is a budget of ${budgetPercent}%`;
-    const window = days >= 1 ? `, or shorten windowDays to ${days} or fewer` : '';
+    const window = days >= MIN_BURN_WINDOW_DAYS ? `, or shorten windowDays to ${days} or fewer` : '';
     const raise = field === 'availability' ? `raise availability to ${Number((100 - maxBudget).toPrecision(6))}% or more` : `lower throttledPercent to ${maxBudget}% or less`;
     out.push({ path: [...at, field], message: `${what}; over ${windowDays} days the page alert's burn rate (${fastest}x) would need more than 100% of requests to fail, so it could never fire: ${raise}${window}`, severity: 'error' });
   };

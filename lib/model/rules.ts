@@ -5,7 +5,7 @@
  *
  * Ids: `schema` (types, ranges, required fields), `unknown-key`, `unknown-reference`, `module-syntax`
  * (a TypeScript spec that does not compile), `placeholder` (a value an import invented),
- * `plan-unused` (warning), `openapi-<kind>` (import warnings: `openapi-id-renamed`...), and
+ * `plan-unused` and `objective-notifies-nobody` (warnings), `openapi-<kind>` (import warnings: `openapi-id-renamed`...), and
  * `check-<section>` for the other cross-reference rules.
  */
 import { formatIssue, type SpecIssue } from './errors';

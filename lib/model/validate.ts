@@ -18,7 +18,7 @@ import { routeFieldsOf } from './route-field';
 import { parseTemplate, stringLeaves } from './template';
 import { checkLlmBackend, checkLlmRoute } from './llm';
 import { checkMcp } from './mcp';
-import { burnIssues } from './objectives';
+import { burnIssues, notifyIssues, objectiveNameIssues } from './objectives';
 import { checkVersions, versionsOverlap } from './versions-validate';
 import { checkRevisions, revisionsOverlap } from './revisions';
 
@@ -471,12 +471,11 @@ function checkDuplicateRoutes(facts: RouteFacts[], issues: SpecIssue[]): void {
 
 /** observability.objectives: names unique, at least one objective each (routes are checked once ids are derived: objectiveRouteIssues). */
 export function checkObjectives(p: ParsedGateway, issues: SpecIssue[]): void {
-  const seen = new Set<string>();
+  // Names are unique as every target spells them in alert ids (objectiveNameIssues).
+  issues.push(...objectiveNameIssues(p.observability?.objectives ?? [], ['observability', 'objectives']));
   (p.observability?.objectives ?? []).forEach((o, i) => {
     const at: Path = ['observability', 'objectives', i];
-    if (seen.has(o.name.toLowerCase())) issues.push({ path: [...at, 'name'], message: `objective ${JSON.stringify(o.name)} is defined twice (names are compared without case); rename one`, severity: 'error' });
-    seen.add(o.name.toLowerCase());
     if (o.availability === undefined && !o.latency && o.throttledPercent === undefined) issues.push({ path: at, message: 'the objective sets none of availability, latency, throttledPercent; set at least one', severity: 'error' });
-    issues.push(...burnIssues(o, at));
+    issues.push(...burnIssues(o, at), ...notifyIssues(o, at));
   });
 }

@@ -5,7 +5,8 @@
  * express a ratio, a plain threshold on a latency percentile), the access-log metric filter that
  * counts 429s (API Gateway has no 429 metric), and one CloudWatch dashboard per stage.
  */
-import { burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { createHash } from 'node:crypto';
+import { alertIdPart, burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import { TextMemo } from '../../lib/model/text-memo';
 import type { GatewaySpec } from '../../lib/model/types';
 
@@ -107,28 +108,45 @@ function resourcePaths(body: Record<string, unknown>): Map<string, { resource: s
   return out;
 }
 
-const pascal = (s: string) => s.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+const pascal = alertIdPart;
 
-function objectiveAlarms(spec: GatewaySpec, stage: string, o: ObjectiveSpec, paths: ReturnType<typeof resourcePaths>, throttled: AwsMetric | undefined): { alarms: AwsAlarm[]; composites: AwsCompositeAlarm[] } {
+/**
+ * The alarms of a plan with the parts their ids were spelled from: the objective, the stage and the
+ * alarm's own words (kind, severity, window, route). pascal() drops punctuation, so two different
+ * parts lists can spell one id (routes `get-item` and `getItem`; objective `shop` in stage
+ * `slo-prod` and `shop-slo` in `prod`): uniqueAlarmIds renames only those.
+ */
+interface Drafts {
+  readonly parts: Map<AwsAlarm | AwsCompositeAlarm, readonly string[]>;
+  /** A composite's windows, as objects: their ids may still change. */
+  readonly windows: Map<AwsCompositeAlarm, AwsAlarm[]>;
+}
+
+function objectiveAlarms(spec: GatewaySpec, stage: string, o: ObjectiveSpec, paths: ReturnType<typeof resourcePaths>, throttled: AwsMetric | undefined, drafts: Drafts): { alarms: AwsAlarm[]; composites: AwsCompositeAlarm[] } {
   const api = { ApiName: spec.name, Stage: stage };
   const scopes = o.routes.length ? o.routes.map((r) => ({ ...api, Resource: paths.get(r)!.resource, Method: paths.get(r)!.method })) : [api];
   const metric = (metricName: string, dimensions: Record<string, string>): AwsMetric => ({ namespace: NS, metricName, dimensions });
   const base = `${pascal(o.name)}${pascal(stage)}`;
   const alarms: AwsAlarm[] = [];
   const composites: AwsCompositeAlarm[] = [];
+  const push = <T extends AwsAlarm | AwsCompositeAlarm>(list: T[], x: T, words: readonly string[]) => {
+    list.push(x);
+    drafts.parts.set(x, [o.name, stage, ...words]);
+    return x;
+  };
   const ratio = (kind: string, objective: number, errors: AwsMetric[], what: string) => {
     const totals = scopes.map((d) => metric('Count', d));
     const metrics = [...errors, ...totals];
     const sum = (from: number, n: number) => Array.from({ length: n }, (_, i) => `m${from + i}`).join('+');
     const expression = `(${sum(0, errors.length)})/(${sum(errors.length, totals.length)})`;
     for (const w of burnWindows(o.windowDays)) {
-      const ids: string[] = [];
+      const windows: AwsAlarm[] = [];
       for (const [label, minutes] of [['Long', w.longMinutes], ['Short', w.shortMinutes]] as const) {
         const id = `${base}${kind}${pascal(w.severity)}${label}`;
-        ids.push(id);
-        alarms.push({ id, description: `${o.name} (${stage}): ${what} over ${minutes} minutes above ${w.burnRate}x the budget of a ${objective}% objective`, threshold: burnThreshold(objective, w.burnRate), periodSeconds: minutes * 60, evaluationPeriods: 1, expression, metrics, actions: [] });
+        windows.push(push(alarms, { id, description: `${o.name} (${stage}): ${what} over ${minutes} minutes above ${w.burnRate}x the budget of a ${objective}% objective`, threshold: burnThreshold(objective, w.burnRate), periodSeconds: minutes * 60, evaluationPeriods: 1, expression, metrics, actions: [] }, [kind, w.severity, label]));
       }
-      composites.push({ id: `${base}${kind}${pascal(w.severity)}`, description: `${o.name} (${stage}): ${what} burns the ${o.windowDays}-day error budget ${w.burnRate}x too fast (${w.severity})`, allOf: ids, actions: o.notify.snsTopicArns });
+      const composite = push(composites, { id: `${base}${kind}${pascal(w.severity)}`, description: `${o.name} (${stage}): ${what} burns the ${o.windowDays}-day error budget ${w.burnRate}x too fast (${w.severity})`, allOf: windows.map((a) => a.id), actions: o.notify.snsTopicArns }, [kind, w.severity]);
+      drafts.windows.set(composite, windows);
     }
   };
   // Throttling counts come from the access-log metric filter, when there is one.
@@ -141,7 +159,7 @@ function objectiveAlarms(spec: GatewaySpec, stage: string, o: ObjectiveSpec, pat
     const l = o.latency;
     scopes.forEach((d, i) => {
       const route = o.routes[i];
-      alarms.push({
+      push(alarms, {
         id: `${base}Latency${route ? pascal(route) : ''}`,
         description: `${o.name} (${stage}${route ? `, route ${route}` : ''}): p${l.percentile} latency above ${l.thresholdMs} ms for 15 minutes`,
         threshold: l.thresholdMs,
@@ -149,10 +167,34 @@ function objectiveAlarms(spec: GatewaySpec, stage: string, o: ObjectiveSpec, pat
         evaluationPeriods: 3,
         metric: { ...metric('Latency', d), stat: `p${l.percentile}` },
         actions: o.notify.snsTopicArns,
-      });
+      }, ['Latency', ...(route ? [route] : [])]);
     });
   }
   return { alarms, composites };
+}
+
+/**
+ * Every alarm's id, unique across the plan (the binder makes `Alarm<id>` constructs in one scope,
+ * every stage's together). An id only one alarm spells is kept as it is (logical ids of deployed
+ * alarms never change); the alarms that share one each get a suffix from a hash of their own parts,
+ * so no two of them keep the same id, whatever order the spec lists them in.
+ */
+function uniqueAlarmIds(stages: Record<string, AwsStageObservability>, drafts: Drafts): Record<string, AwsStageObservability> {
+  const all = Object.values(stages).flatMap((s) => [...s.alarms, ...s.composites]);
+  const count = new Map<string, number>();
+  for (const a of all) count.set(a.id, (count.get(a.id) ?? 0) + 1);
+  if (all.every((a) => count.get(a.id) === 1)) return stages;
+  const ids = new Map(all.map((a) => [a, count.get(a.id) === 1 ? a.id : `${a.id}${createHash('sha256').update(JSON.stringify(drafts.parts.get(a))).digest('hex').slice(0, 8).toUpperCase()}`]));
+  if (new Set(ids.values()).size !== all.length) throw new Error(`anygate: alarm ids collide after disambiguation: ${[...ids.values()].filter((x, i, l) => l.indexOf(x) !== i).join(', ')}`);
+  const out: Record<string, AwsStageObservability> = {};
+  for (const [stage, s] of Object.entries(stages)) {
+    out[stage] = {
+      ...s,
+      alarms: s.alarms.map((a) => ({ ...a, id: ids.get(a)! })),
+      composites: s.composites.map((c) => ({ ...c, id: ids.get(c)!, allOf: drafts.windows.get(c)!.map((a) => ids.get(a)!) })),
+    };
+  }
+  return out;
 }
 
 function dashboard(spec: GatewaySpec, stage: string, throttled: AwsMetric | undefined, hasLogs: boolean): { name: string; widgets: Record<string, unknown>[] } {
@@ -180,10 +222,11 @@ export function awsObservability(spec: GatewaySpec, body: Record<string, unknown
   const paths = resourcePaths(body);
   const o = spec.observability;
   const stages: Record<string, AwsStageObservability> = {};
+  const drafts: Drafts = { parts: new Map(), windows: new Map() };
   for (const stage of stageNames) {
     const wantsThrottled = o.accessLogs && (o.dashboards || o.objectives.some((x) => x.throttledPercent !== undefined));
     const throttledMetric: AwsMetric | undefined = wantsThrottled ? { namespace: `anygate/${spec.name}`, metricName: 'Throttled', dimensions: { Stage: stage } } : undefined;
-    const parts = o.objectives.map((x) => objectiveAlarms(spec, stage, x, paths, throttledMetric));
+    const parts = o.objectives.map((x) => objectiveAlarms(spec, stage, x, paths, throttledMetric, drafts));
     stages[stage] = {
       alarms: parts.flatMap((p) => p.alarms),
       composites: parts.flatMap((p) => p.composites),
@@ -191,5 +234,5 @@ export function awsObservability(spec: GatewaySpec, body: Record<string, unknown
       ...(o.dashboards ? { dashboard: dashboard(spec, stage, throttledMetric, o.accessLogs) } : {}),
     };
   }
-  return { accessLogFormat: awsAccessLogFormat(spec.name), stages };
+  return { accessLogFormat: awsAccessLogFormat(spec.name), stages: uniqueAlarmIds(stages, drafts) };
 }

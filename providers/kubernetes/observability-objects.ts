@@ -1,7 +1,7 @@
 /** The stage's observability objects and the operator notes they need (see observability.ts). */
 import type { GatewaySpec } from '../../lib/model/types';
 import type { KubernetesSettings } from './gateway';
-import { DEFAULT_COLLECTOR, envoyProxyObject, grafanaDashboard, prometheusRule } from './observability';
+import { DEFAULT_COLLECTOR, envoyProxyObject, grafanaDashboard, kubernetesTracing, prometheusRule } from './observability';
 import type { K8sObject, KubernetesCompileOptions, KubernetesStagePlan } from './plan';
 import { targetWarning } from '../../lib/capabilities/warnings';
 
@@ -18,8 +18,9 @@ export function observabilityNotes(spec: GatewaySpec, stages: readonly Kubernete
   let proxy: K8sObject | undefined;
   for (const s of stages) if ((proxy = s.objects.find((o) => o.kind === 'EnvoyProxy'))) break;
   const o = spec.observability;
-  if (!settings.create && (o.accessLogs || o.tracing)) {
-    out.push(targetWarning('kubernetes-observability-setup', `the Gateway's proxies belong to the platform: for the access log in anygate's schema${o.tracing ? ' and OpenTelemetry tracing' : ''}, give its EnvoyProxy the telemetry that createGateway would emit (docs/observability.md; ENVOY_ACCESS_LOG_FIELDS in providers/kubernetes/observability.ts)`));
+  const tracing = kubernetesTracing(spec);
+  if (!settings.create && (o.accessLogs || tracing)) {
+    out.push(targetWarning('kubernetes-observability-setup', `the Gateway's proxies belong to the platform: for the access log in anygate's schema${tracing ? ' and OpenTelemetry tracing' : ''}, give its EnvoyProxy the telemetry that createGateway would emit (docs/observability.md; ENVOY_ACCESS_LOG_FIELDS in providers/kubernetes/observability.ts)`));
   }
   if ((proxy?.spec.telemetry as Record<string, unknown> | undefined)?.tracing) {
     out.push(targetWarning('kubernetes-observability-setup', `traces go over OTLP/gRPC to the collector Service the compile options name (telemetry.collector; default ${DEFAULT_COLLECTOR.namespace}/${DEFAULT_COLLECTOR.name}:${DEFAULT_COLLECTOR.port})`));

@@ -5,7 +5,7 @@
  * and a Grafana dashboard per stage as a ConfigMap (the Grafana sidecar's `grafana_dashboard`
  * label). Emitters only emit; what Envoy cannot log or alert on is in the records' differences.
  */
-import { burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
+import { alertIdPart, burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
 import { CLUSTER_LABEL, CODE_CLASS_LABEL, ENVOY_METRICS as M } from '../../lib/observability/metrics';
 import type { KubernetesSettings } from './gateway';
@@ -42,13 +42,22 @@ export const DEFAULT_COLLECTOR = { name: 'otel-collector', namespace: 'monitorin
 const EG = 'gateway.envoyproxy.io/v1alpha1';
 
 /**
+ * Whether the proxies trace: the stages' setting (each defaults to observability.tracing), which is
+ * one for all of them, since one Gateway and its EnvoyProxy serve every stage (stages that differ
+ * are refused: kubernetesTracingChecks). A stage's `tracing: false` turns it off.
+ */
+export function kubernetesTracing(spec: GatewaySpec): boolean {
+  return Object.values(spec.stages).some((st) => st.tracing);
+}
+
+/**
  * The EnvoyProxy the proxies of a Gateway anygate creates read their telemetry from; undefined when
  * anygate attaches to an existing Gateway (its proxies belong to the platform: a note gives the
  * settings) or when neither access logs nor tracing is on.
  */
 export function envoyProxyObject(spec: GatewaySpec, s: KubernetesSettings, options: KubernetesCompileOptions): K8sObject | undefined {
   const o = spec.observability;
-  const tracing = o.tracing || Object.values(spec.stages).some((st) => st.tracing);
+  const tracing = kubernetesTracing(spec);
   if (!s.create || (!o.accessLogs && !tracing)) return undefined;
   const telemetry: Record<string, unknown> = {};
   if (o.accessLogs) {
@@ -108,7 +117,7 @@ function objectiveRules(spec: GatewaySpec, stage: string, namespace: string, o: 
   return out;
 }
 
-const pascal = (s: string) => s.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+const pascal = alertIdPart;
 
 /** The stage's PrometheusRule; undefined without objectives. */
 export function prometheusRule(spec: GatewaySpec, stage: string, namespace: string, options: KubernetesCompileOptions): K8sObject | undefined {

@@ -20,11 +20,13 @@ export interface RouteStats {
   readonly routeName: string;
 }
 
-/** Per route id, its statistics' names in one stage. */
+/** Per route id, its statistics' names in one stage (routes on an HTTPRoute: not LLM routes). */
 export function routeStats(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions = {}): Map<string, RouteStats> {
   const namespace = kubernetesSettings(spec, options).namespaceOf(stage);
   const out = new Map<string, RouteStats>();
-  for (const chunk of splitRoutes(spec.name, spec.routes)) {
+  // LLM routes go through the AI Gateway's own route (llm.ts), not the HTTPRoutes: the rules are
+  // split as compile splits them, without those, or every later rule's index is off.
+  for (const chunk of splitRoutes(spec.name, spec.routes.filter((r) => spec.backends[r.backend]?.type !== 'llm'))) {
     chunk.routes.forEach((r, i) => out.set(r.id, { namespace, httpRoute: chunk.name, ruleIndex: i, cluster: envoyClusterName(namespace, chunk.name, i), routeName: envoyRouteName(namespace, chunk.name, i) }));
   }
   return out;

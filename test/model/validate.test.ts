@@ -19,6 +19,30 @@ const rules: { rule: string; bad: (s: Spec) => void; error: RegExp; good: (s: Sp
     good: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 6.9 }] }),
   },
   {
+    rule: 'a burn-rate objective over fewer than 5 days is refused: its ticket (and under 3 days its page) would burn under 1x, alerting while the objective is met',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9, windowDays: 1 }] }),
+    error: /^observability\.objectives\[0\]\.windowDays: over 1 day the burn-rate alerts would fire while the objective is met: the page's 0\.48x \(2% of the budget in 1 h\) and the ticket's 0\.2x \(5% of the budget in 6 h\) are under 1x, .*; set windowDays to 5 or more/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9, windowDays: 5 }, { name: 'fast', latency: { percentile: 99, thresholdMs: 100 }, windowDays: 1 }] }),
+  },
+  {
+    rule: 'a throttling objective over 4 days is refused too (ticket 0.8x)',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 1, windowDays: 4 }] }),
+    error: /^observability\.objectives\[0\]\.windowDays: over 4 days .*the ticket's 0\.8x \(5% of the budget in 6 h\) is under 1x/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', throttledPercent: 1, windowDays: 7 }] }),
+  },
+  {
+    rule: 'objective names that spell the same alert ids (AWS logical ids, Kubernetes alert names drop punctuation) are refused, naming both',
+    bad: (s) => (s.observability = { objectives: [{ name: 'shop-slo', availability: 99.9 }, { name: 'ShopSlo', availability: 99 }] }),
+    error: /^observability\.objectives\[1\]\.name: objective "ShopSlo" repeats observability\.objectives\[0\] \("shop-slo"\): both are ShopSlo in the alerts' ids .*; rename one/,
+    good: (s) => (s.observability = { objectives: [{ name: 'shop-slo', availability: 99.9 }, { name: 'shop-slo-fast', availability: 99 }] }),
+  },
+  {
+    rule: 'objective names equal without case are refused',
+    bad: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9 }, { name: 'SLO', availability: 99 }] }),
+    error: /^observability\.objectives\[1\]\.name: objective "SLO" repeats observability\.objectives\[0\] \("slo"\): names are compared without case; rename one/,
+    good: (s) => (s.observability = { objectives: [{ name: 'slo', availability: 99.9 }, { name: 'slo2', availability: 99 }] }),
+  },
+  {
     rule: 'optional authentication: an anonymous caller has no claims to read',
     bad: (s) => (s.routes[0] = { ...s.routes[0], auth: { anyOf: ['jwt'], optional: true }, transform: { request: { setHeaders: { 'x-user': '${claim.sub}' } } } }),
     error: /^routes\[0\]\.transform\.request\.setHeaders\["x-user"\]: \$\{claim\.sub\} needs a token on every request, but the route's auth is optional/,
@@ -257,6 +281,17 @@ describe('validation rules', () => {
     s.routes[0].backend = 'nope';
     expect(() => toGatewaySpec(s)).toThrow(SpecValidationError);
     expect(() => toGatewaySpec(s)).toThrow(/routes\[0\]\.backend: refers to backend "nope"/);
+  });
+
+  it('warns about an objective that notifies no one on any target, without failing', () => {
+    const s = baseSpec();
+    s.observability = { objectives: [{ name: 'quiet', availability: 99 }, { name: 'paged', availability: 99, notify: { snsTopicArns: ['arn:aws:sns:us-east-1:123456789012:oncall'] } }] };
+    const r = validateGateway(s);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.filter((w) => w.rule === 'objective-notifies-nobody').map((w) => `${w.path.join('.')}: ${w.message}`)).toEqual([
+      expect.stringMatching(/^observability\.objectives\.0\.notify: the alerts notify no one: AWS alarms, Azure alert rules and Apigee alert policies fire with no action/),
+    ]);
+    expect(validateGateway({ ...s, ignoreWarnings: ['objective-notifies-nobody'] }).warnings.filter((w) => w.rule === 'objective-notifies-nobody')).toEqual([]);
   });
 
   it('warns about a plan nobody is on without failing', () => {

@@ -144,7 +144,7 @@ describe('Apigee observability', () => {
   });
 
   it('refuses an objective over routes, and a deployment without a service account, naming the fix', () => {
-    expect(refusals(() => compileApigee(toGatewaySpec(observedSpec())))).toEqual([expect.stringContaining('objective items-read: Apigee\'s Cloud Monitoring metrics (apigee.googleapis.com/proxy/*) have no route label')]);
+    expect(refusals(() => compileApigee(toGatewaySpec(observedSpec())))).toEqual([expect.stringContaining('gateway observability.objectives apigee (INTERMEDIATE): objective items-read (observability.objectives[1]): Apigee\'s Cloud Monitoring metrics (apigee.googleapis.com/proxy/*) have no route label')]);
     const plain = compileApigee(toGatewaySpec({ name: 'plain', backends: { api: { type: 'http', url: 'https://api.example.com' } }, routes: [{ id: 'getItem', method: 'GET', path: '/items/{id}', backend: 'api', auth: 'none' }] }));
     expect(() => new ApigeeGateway('nosa', { plan: plain, orgId: 'p' })).toThrow(/pass serviceAccount to ApigeeGateway \(grant it roles\/logging.logWriter, enable the Cloud Logging API in the project, and let the deployer act as it: iam.serviceAccounts.actAs\)/);
   });

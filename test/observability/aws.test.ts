@@ -9,6 +9,7 @@ import { ACCESS_LOG_FIELD_NAMES } from '../../lib/observability/access-log';
 import { awsAccessLogFormat } from '../../providers/aws/observability';
 import { resourcesOfType, synthAws } from '../aws/helpers';
 import { cfnLintErrors, scratch } from '../validators';
+import { refusals } from '../helpers';
 import { observedSpec } from './fixture';
 
 describe('AWS observability', () => {
@@ -66,6 +67,33 @@ describe('AWS observability', () => {
 
   it('turns on X-Ray on the stage', () => {
     expect(stage.Properties.TracingEnabled).toBe(true);
+  });
+
+  it('keeps alarm ids unique when two route ids (or an objective and a stage) spell one id; the others keep their ids', () => {
+    const s = observedSpec();
+    s.routes.push({ id: 'get-item', method: 'GET', path: '/items/{id}/tags', backend: 'api', auth: 'none' });
+    // shop x slo-prod and shop-slo x prod both spell ShopSloProd.
+    s.stages = { prod: {}, 'slo-prod': {} };
+    s.observability.objectives.push({ name: 'lat', routes: ['getItem', 'get-item'], latency: { percentile: 99, thresholdMs: 500 } }, { name: 'shop', availability: 99 });
+    const ids = resourcesOfType(synthAws(s).json, 'AWS::CloudWatch::Alarm').map(([id]) => id.replace(/^Gateway|[0-9A-F]{8}$/g, ''));
+    expect(new Set(ids).size).toBe(ids.length);
+    // The two routes' latency alarms: one base id, a suffix each.
+    expect(ids.filter((id) => id.startsWith('AlarmLatProdLatencyGetItem')).map((id) => id.length)).toEqual([34, 34]);
+    expect(ids).not.toContain('AlarmLatProdLatencyGetItem');
+    // No collision, no change: the ids of the other alarms are as before.
+    expect(ids).toEqual(expect.arrayContaining(['AlarmItemsReadProdLatencyGetItem', 'AlarmShopSloSloProdAvailabilityPageLong', 'AlarmShopProdAvailabilityPageLong']));
+    expect(ids.filter((id) => id.startsWith('AlarmShopSloProdAvailabilityPageLong'))).toHaveLength(2);
+  });
+
+  it('refuses per-route objectives when detailed metrics are off: API Gateway publishes no Resource/Method metrics then', () => {
+    const s = observedSpec();
+    s.observability.metrics = false;
+    expect(refusals(() => synthAws(s))).toEqual([
+      'gateway observability.objectives aws: objective items-read (observability.objectives[1]): its alarms read route getItem by the Resource and Method dimensions, which API Gateway publishes only with detailed metrics, and observability.metrics is false (MetricsEnabled off): the alarms would never fire; set observability.metrics: true, or drop routes (the objective then covers the stage)',
+    ]);
+    // Gateway-wide objectives read the stage's metrics, which API Gateway always publishes.
+    s.observability.objectives.pop();
+    expect(refusals(() => synthAws(s))).toEqual([]);
   });
 
   it('passes cfn-lint', () => {

@@ -99,8 +99,16 @@ describe('Azure observability', () => {
     const s = observedSpec();
     s.observability.accessLogs = false;
     const problems = refusals(() => compileAzure(toGatewaySpec(s), { stage: 'prod' }));
-    expect(problems).toContain('observability observability.objectives azure (Developer): the log alert rules read the access log in Application Insights (API Management\'s metrics carry no ratio or percentile); set observability.accessLogs: true');
+    expect(problems).toContain('gateway observability.objectives azure (Developer): the log alert rules read the access log in Application Insights (API Management\'s metrics carry no ratio or percentile); set observability.accessLogs: true');
     expect(problems.some((p) => p.includes('observability.dashboards') && p.includes('the workbook reads'))).toBe(true);
+  });
+
+  it('refuses objectives naming mock routes: return-response skips the outbound trace, so a mock writes no access-log line', () => {
+    const s = observedSpec();
+    s.observability.objectives[1].routes = ['getItem', 'get-health'];
+    expect(refusals(() => compileAzure(toGatewaySpec(s), { stage: 'prod' }))).toEqual([
+      'gateway observability.objectives azure (Developer): objective items-read (observability.objectives[1]): route get-health is a mock, answered with return-response in inbound, which skips the outbound trace that writes the access log: the rules would count none of its requests; drop it from routes',
+    ]);
   });
 
   it('KQL literals escape what would end them; control characters are refused', () => {

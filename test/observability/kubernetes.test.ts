@@ -61,6 +61,67 @@ describe('Kubernetes observability', () => {
     expect(rules['ItemsReadAvailabilityBurnTicket'].expr).toContain(`envoy_cluster_name=~"${stats.cluster}"`);
   });
 
+  it('refuses objectives whose alerts would read series that never exist: mock routes, 429s of local rate limits only', () => {
+    const refusal = (edit: (s: Record<string, any>) => void) => {
+      const s = observedSpec();
+      edit(s);
+      try {
+        compileKubernetes(toGatewaySpec(s));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return undefined;
+    };
+    // A mock is Envoy's direct response: no cluster httproute/<ns>/<route>/rule/<n>.
+    expect(refusal((s) => (s.observability.objectives[1].routes = ['get-health']))).toMatch(/gateway: observability\.objectives on kubernetes: objective items-read \(observability\.objectives\[1\]\): route get-health is a mock \(Envoy's direct response, no backend\), so it has no upstream cluster .*; drop it from routes/);
+    // A route rateLimit is a local limit: counted per listener, never in envoy_cluster_ratelimit_over_limit.
+    expect(refusal((s) => {
+      s.routes[0].rateLimit = { requestsPerSecond: 10, burst: 10 };
+      s.observability.objectives[1] = { name: 'items-read', routes: ['getItem'], throttledPercent: 1 };
+    })).toMatch(/objective items-read \(observability\.objectives\[1\]\): throttledPercent cannot see route getItem: a route rateLimit is Envoy's local rate limit, .*envoy_http_local_rate_limit_rate_limited.*Drop throttledPercent, or those routes from routes/);
+    // A route Envoy never throttles (no limit) reads a 429 ratio of 0, which is what happens.
+    expect(refusal((s) => (s.observability.objectives[1] = { name: 'items-read', routes: ['getItem'], throttledPercent: 1 }))).toBeUndefined();
+    // The API-key route is metered by the plan: its 429s are the rate-limit service's.
+    expect(refusal((s) => (s.observability.objectives[1] = { name: 'items-write', routes: ['post-items'], throttledPercent: 1 }))).toBeUndefined();
+    // Gateway-wide objectives leave mocks out; the fixture's is fine.
+    expect(refusal(() => undefined)).toBeUndefined();
+  });
+
+  it('traces as the stages say: a stage\'s tracing: false turns it off; stages that differ share one EnvoyProxy and are refused', () => {
+    const proxyOf = (s: Record<string, any>) => compileKubernetes(toGatewaySpec({ ...s, kubernetes: { createGateway: {} } })).stages[0].objects.find((o) => o.kind === 'EnvoyProxy');
+    const off = observedSpec();
+    off.stages = { prod: { tracing: false } };
+    expect((proxyOf(off)!.spec as any).telemetry.tracing).toBeUndefined();
+    expect((proxyOf(off)!.spec as any).telemetry.accessLog).toBeDefined();
+    const mixed = observedSpec();
+    mixed.stages = { prod: {}, dev: { tracing: false } };
+    expect(() => proxyOf(mixed)).toThrow(/gateway: observability\.tracing on kubernetes: stages prod trace and dev do not, but every stage is served by one Gateway whose EnvoyProxy holds the tracing settings: give every stage the same tracing/);
+  });
+
+  it('names the clusters of the rules compile emits when LLM routes (on the AI Gateway\'s route) sort among them; objectives naming an LLM route are refused', () => {
+    const s: Record<string, any> = {
+      name: 'golden',
+      basePath: '/v1',
+      backends: { model: { type: 'llm', provider: 'openai-compatible', url: 'https://llm.example.com/v1', model: 'gpt-4o-mini' }, api: { type: 'http', url: 'https://api.example.com' } },
+      routes: [
+        { id: 'chat', method: 'POST', path: '/chat/completions', backend: 'model', auth: 'none' },
+        { id: 'aaa', method: 'GET', path: '/chat/aaa', backend: 'api', auth: 'none' },
+        { id: 'zzz', method: 'GET', path: '/chat/zzz', backend: 'api', auth: 'none' },
+      ],
+    };
+    const spec = toGatewaySpec(s);
+    const emitted = compileKubernetes(spec).stages[0].objects.filter((o) => o.kind === 'HTTPRoute');
+    const stats = routeStats(spec, 'prod');
+    for (const id of ['aaa', 'zzz']) {
+      const st = stats.get(id)!;
+      const route = emitted.find((r) => r.metadata.name === st.httpRoute)!;
+      expect((route.spec as any).rules[st.ruleIndex].name).toBe(ruleName(spec.routes.find((r) => r.id === id)!));
+    }
+    expect(stats.has('chat')).toBe(false);
+    s.observability = { objectives: [{ name: 'chat', routes: ['chat'], availability: 99.9 }] };
+    expect(() => compileKubernetes(toGatewaySpec(s))).toThrow(/objective chat \(observability\.objectives\[0\]\): route chat is an LLM route, served by Envoy AI Gateway's AIGatewayRoute/);
+  });
+
   it('draws the six panels in a Grafana dashboard JSON', () => {
     const cm = of('ConfigMap')[0] as any;
     expect(cm.metadata.labels).toEqual({ grafana_dashboard: '1' });

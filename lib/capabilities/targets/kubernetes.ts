@@ -7,6 +7,7 @@
 import { KUBERNETES_DOMAINS } from './domain-records';
 import { keyConsumers } from '../../model/client-certificates';
 import { OBSERVABILITY_DIFFERENCES as O } from './observability-differences';
+import { kubernetesObjectiveChecks, kubernetesTracingChecks } from './observability-checks';
 import type { SynthesisProblem } from '../../model/errors';
 import type { AuthorizerSpec, RouteSpec } from '../../model/types';
 import type { CheckContext, EmittedContext, TargetRecords } from '../types';
@@ -230,8 +231,8 @@ export const KUBERNETES: TargetRecords = {
     'errors.native': n("Envoy's local replies (plain text)"),
     ...KUBERNETES_LIFECYCLE,
     'observability.accessLogs': n('an EnvoyProxy (telemetry.accessLog) writing the access-log schema as Envoy command operators; attached to a Gateway anygate creates, else by the platform', { differences: O.kubernetes.accessLogs }),
-    'observability.tracing': n('the same EnvoyProxy: OpenTelemetry tracing (W3C traceparent to backends) to an OTLP collector Service'),
-    'observability.objectives': n('a PrometheusRule per stage over Envoy\'s cluster statistics: 5xx and 429 ratios as multiwindow burn-rate alerts, latency a histogram_quantile threshold; the receiver label routes them in Alertmanager', { differences: O.kubernetes.objectives }),
+    'observability.tracing': n('the same EnvoyProxy: OpenTelemetry tracing (W3C traceparent to backends) to an OTLP collector Service', { check: kubernetesTracingChecks, differences: O.kubernetes.tracing }),
+    'observability.objectives': n('a PrometheusRule per stage over Envoy\'s cluster statistics: 5xx and 429 ratios as multiwindow burn-rate alerts, latency a histogram_quantile threshold; the receiver label routes them in Alertmanager', { check: kubernetesObjectiveChecks, differences: O.kubernetes.objectives }),
     'observability.dashboards': n('a Grafana dashboard per stage (ConfigMap for the Grafana sidecar) over Envoy\'s Prometheus statistics', { differences: O.kubernetes.dashboards }),
     'spec.strings': n('header names must be HTTP tokens; header values and direct-response bodies escape % (Envoy format strings); path literals are escaped RE2', {
       check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...originProblems(ctx.spec, ctx.problem)],
