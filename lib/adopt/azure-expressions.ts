@@ -131,23 +131,40 @@ export function presentedCondition(condition: string): Location | undefined {
   return m ? presented(m[1]) : undefined;
 }
 
-/** `(dict.ContainsKey("X") && dict["X"].Length > 1) || ...`: a repeated credential refused. */
-export function isRepeatedCondition(condition: string): boolean {
+/** What anygate's refusals before the credentials are checked hold (see preCheckRefusals). */
+export interface PreCheckRefusals {
+  /** A repeated credential is refused. */
+  readonly repeated: boolean;
+  /** A key in a place the spec does not read is refused. */
+  readonly undeclared: boolean;
+  /** A call without a subscription is refused: the route requires a key. */
+  readonly subscription: boolean;
+}
+
+/**
+ * anygate's refusals before the credentials are checked, as one `when` answering 401
+ * (providers/azure/emit/auth.ts refuseAny): a repeated credential, a key where the spec reads
+ * none, no subscription, or-ed, each in parentheses when there are several. Also reads the
+ * one-refusal forms earlier versions wrote a `choose` each. Undefined for any other condition.
+ */
+export function preCheckRefusals(condition: string): PreCheckRefusals | undefined {
   const m = /^@\(([\s\S]*)\)$/.exec(condition.trim());
-  if (!m) return false;
+  if (!m) return undefined;
   const one = new RegExp(`^\\(context\\.Request\\.(Headers|Url\\.Query)\\.ContainsKey\\((${STR})\\) && context\\.Request\\.(Headers|Url\\.Query)\\[(${STR})\\]\\.Length > 1\\)$`);
-  return splitTop(m[1], '||').every((p) => one.test(p));
+  const found = { repeated: false, undeclared: false, subscription: false };
+  for (const part of splitTop(m[1], '||')) {
+    const inner = unwrap(part);
+    if (inner === 'context.Subscription == null') found.subscription = true;
+    else if (one.test(part) || splitTop(inner, '||').every((p) => one.test(p))) found.repeated = true;
+    else if (presented(part) || splitTop(inner, '||').every((p) => presented(p))) found.undeclared = true;
+    else return undefined;
+  }
+  return found;
 }
 
 /** The rules of anygate's alternatives refusals beyond the first: a query key against the key header, a key without a subscription. */
 export function isKeyRefusal(condition: string): boolean {
   return /context\.Subscription == null\)$/.test(condition.trim()) || /^@\(context\.Request\.Url\.Query\.GetValueOrDefault\(/.test(condition.trim());
-}
-
-/** A key presented in a place the spec does not read (one or two presented locations, or-ed). */
-export function undeclaredPlaceCondition(condition: string): boolean {
-  const m = /^@\(([\s\S]*)\)$/.exec(condition.trim());
-  return Boolean(m && splitTop(m[1], '||').every((p) => presented(p)));
 }
 
 /** The scopes and claim of anygate's scope check (scopesMissingExpr), or undefined. */

@@ -8,7 +8,7 @@ import { SpecDraft, PLACEHOLDER_ISSUER } from './draft';
 import type { FindingLog } from './findings';
 import { kid, kids, parseXml, type XmlNode } from './xml';
 import { rangeToCidr } from './ip-range';
-import { alternativesCondition, bodyTemplateFromExpression, redactionFromExpression, isKeyRefusal, isRepeatedCondition, presentedCondition, scopeCheck, templateFromExpression, undeclaredPlaceCondition, type Location } from './azure-expressions';
+import { alternativesCondition, bodyTemplateFromExpression, redactionFromExpression, isKeyRefusal, preCheckRefusals, presentedCondition, scopeCheck, templateFromExpression, type Location } from './azure-expressions';
 
 type Json = Record<string, unknown>;
 
@@ -273,12 +273,14 @@ function ownChoose(c: XmlNode, ctx: PolicyContext, fx: PolicyEffects, pending: P
   const whens = kids(c, 'when');
   if (!whens.length || whens.length !== c.children.length) return false;
   const cond = (w: XmlNode) => w.attrs.condition ?? '';
-  if (whens.length === 1 && refuses(whens[0], '401') && isRepeatedCondition(cond(whens[0]))) {
-    ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's repeated-credential refusal", 'routes[].auth (written by synth)');
-    return true;
-  }
-  if (whens.length === 1 && refuses(whens[0], '401') && undeclaredPlaceCondition(cond(whens[0]))) {
-    ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's refusal of a key in a place the spec does not read", 'routes[].auth (written by synth)');
+  const pre = whens.length === 1 && refuses(whens[0], '401') ? preCheckRefusals(cond(whens[0])) : undefined;
+  if (pre) {
+    if (pre.repeated) ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's repeated-credential refusal", 'routes[].auth (written by synth)');
+    if (pre.undeclared) ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's refusal of a key in a place the spec does not read", 'routes[].auth (written by synth)');
+    if (pre.subscription) {
+      fx.requiresSubscription = true;
+      ctx.log.mapped(ctx.file, c.xpath, 'choose: subscription required', 'routes[].auth (the subscription key)');
+    }
     return true;
   }
   const alts = alternativesCondition(cond(whens[0]));
