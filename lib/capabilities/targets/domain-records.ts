@@ -164,9 +164,9 @@ export const KUBERNETES_DOMAINS: Records = {
     differences: [
       differs(
         'deploy',
-        "the stage is still served by the Gateway's other listeners (createGateway.listeners, by default plain HTTP on port 80) for any Host, as the default endpoint on AWS and Azure still serves a stage that has a custom domain, but there over HTTPS only",
+        "the stage is still served by the Gateway's other listeners (createGateway.listeners, by default plain HTTP on port 80), for any Host unless kubernetes.hostnames is set: as the default endpoint on AWS and Azure still serves a stage that has a custom domain, but those serve HTTPS only",
         "set kubernetes.hostnames to the domains' names (the routes then answer those hosts only), and give createGateway.listeners no plain HTTP listener if the stage must be HTTPS only",
-        (s) => (s.domains ?? []).some((d) => !d.mtls && !(s.domains ?? []).some((m) => m.mtls && m.stage === d.stage)) && !s.kubernetes?.hostnames?.length,
+        (s) => (s.domains ?? []).some((d) => !(s.domains ?? []).some((m) => m.mtls && m.stage === d.stage)),
       ),
     ],
   }),
