@@ -57,7 +57,7 @@ describe("a rule's SecurityPolicy replaces the Gateway's", () => {
 });
 
 describe('a custom domain without mutual TLS', () => {
-  const withDomain = () => ({ ...spec(), kubernetes: { createGateway: {} }, domains: [{ name: 'api.example.com', certificate }] });
+  const withDomain = (): Record<string, any> => ({ ...spec(), kubernetes: { createGateway: {} }, domains: [{ name: 'api.example.com', certificate }] });
 
   it("the routes attach to every listener, with no host names: the record says so, and the difference names the plain listener", () => {
     const objects = compileKubernetes(toGatewaySpec(withDomain())).stages[0].objects;
