@@ -13,6 +13,9 @@ import { templatesOf } from './kubernetes-paths';
 import type { AdoptOptions, AdoptResult } from './result';
 import type { SourceTree } from './source';
 
+/** The consumer header anygate's Kubernetes target forwards on API-key rules and removes on every other (providers/kubernetes/security.ts API_KEY_CLIENT_HEADER). */
+const ANYGATE_CONSUMER_HEADER = 'x-anygate-consumer';
+
 type Json = Record<string, unknown>;
 
 interface Manifest {
@@ -231,7 +234,9 @@ export function readKubernetes(tree: SourceTree, options: AdoptOptions = {}): Ad
           const set = { ...(obj(target.setHeaders) ?? {}) } as Record<string, string>;
           for (const h of [...arr(mod?.set), ...arr(mod?.add)]) set[String(obj(h)?.name)] = String(obj(h)?.value ?? '');
           if (Object.keys(set).length) target.setHeaders = set;
-          if (arr(mod?.remove).length) target.removeHeaders = arr(mod?.remove).map(String);
+          // anygate's own removal of its consumer header (every rule no API-key check authorizes) is not a transform.
+          const remove = arr(mod?.remove).map(String).filter((n) => !(side === 'transform.request' && n.toLowerCase() === ANYGATE_CONSUMER_HEADER));
+          if (remove.length) target.removeHeaders = remove;
           if (arr(mod?.add).length) log.partial(m.file, fat, type!, `${side}`, 'add (append) is read as set (override)');
           else log.mapped(m.file, fat, type!, side);
         };

@@ -4,7 +4,7 @@
  * BackendTLSPolicy), HTTPRouteFilters, SecurityPolicies, BackendTrafficPolicies. Pure and
  * deterministic: objects sorted by kind and name.
  */
-import { mtlsSections, routeHostnames } from './domains';
+import { certificateHeaders, mtlsSections, routeHostnames } from './domains';
 import { observabilityNotes, observabilityObjects } from './observability-objects';
 import { assertSupported, emittedProblems } from '../../lib/capabilities/support';
 import type { Measured } from '../../lib/capabilities/types';
@@ -48,18 +48,31 @@ interface StageContext {
   readonly shared: Map<string, K8sObject>;
   /** Policy blocks every stage's objects share (security.ts). */
   readonly blocks: SharedBlocks;
+  /** The routes an API-key check authorizes: the only rules where the gateway sets the consumer header. */
+  readonly apiKeyRoutes: ReadonlySet<RouteSpec>;
+  /** The verified client certificate's headers every rule of the stage sets (domains.ts). */
+  readonly certificateHeaders: readonly { name: string; value: string }[];
 }
 
-function filterContext(c: StageContext): FilterContext {
+/**
+ * A rule's filter context. The consumer header (API_KEY_CLIENT_HEADER) is removed on every rule no
+ * API-key check authorizes: only that check sets it (forwardClientIDHeader, which overwrites a
+ * client's value), so elsewhere any value is the client's, and backends and the access log read it
+ * as the caller. Not on API-key rules: a route's header modifier runs in Envoy's router, after the
+ * check, and would remove the name the check set.
+ */
+function filterContext(c: StageContext, route: RouteSpec): FilterContext {
   return {
     namespace: c.namespace,
     variables: c.spec.stages[c.stage].variables,
+    ...(c.apiKeyRoutes.has(route) ? {} : { gatewayRemoves: [API_KEY_CLIENT_HEADER] }),
+    ...(c.certificateHeaders.length ? { gatewaySets: c.certificateHeaders } : {}),
   };
 }
 
 /** The rule of one route, and the objects only it uses (filters, policies). */
 function compileRule(c: StageContext, route: RouteSpec, httpRoute: string): { rule: Record<string, unknown>; objects: K8sObject[] } {
-  const fctx = filterContext(c);
+  const fctx = filterContext(c, route);
   const objects: K8sObject[] = [];
   const name = ruleName(route);
   const objName = dnsLabel(c.spec.name, route.id);
@@ -126,7 +139,7 @@ function pathLengths(c: StageContext): Measured[] {
 function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompileOptions, settings: KubernetesSettings, measured: Measured[], paths: Map<string, PathMatch[]>, blocks: SharedBlocks, apiKeyRoutes: ReadonlySet<RouteSpec>): KubernetesStagePlan {
   const namespace = settings.namespaceOf(stage);
   const backends = stageBackends(spec, stage, namespace, settings.functionsOf(stage), options.backendKind ?? backendKindOf(spec));
-  const c: StageContext = { spec, stage, namespace, options, settings, paths, targets: backends.targets, measured, shared: new Map(), blocks };
+  const c: StageContext = { spec, stage, namespace, options, settings, paths, targets: backends.targets, measured, shared: new Map(), blocks, apiKeyRoutes, certificateHeaders: certificateHeaders(spec, stage) };
   c.measured.push(...pathLengths(c));
   const gateway = gatewayObjects(spec, settings).filter((o) => !(o.kind === 'Namespace' && o.metadata.name === namespace));
   const objects: K8sObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, spec: {} }, ...gateway, ...backends.objects];
@@ -142,7 +155,10 @@ function compileStage(spec: GatewaySpec, stage: string, options: KubernetesCompi
   }
   objects.push(...c.shared.values());
   if (spec.cors) objects.push(...preflightObjects(spec, { namespace, paths: c.paths, httpRoute: (name, rules) => httpRoute(c, name, rules), cors: corsPolicy(spec, c.blocks) }));
-  // Behind mutual TLS with certificate consumers every rule is metered (the certificate identifies the caller on any route).
+  // Behind mutual TLS with certificate consumers every rule is metered (the certificate identifies
+  // the caller on any route). The API-key consumers' rules then select on the consumer header on
+  // every rule too: the mTLS listeners' ClientTrafficPolicy removes a client's copy before any
+  // filter (domains.ts earlyRequestHeaders), so only the API-key check's value is there to match.
   const certificates = stageMetersCertificates(spec, stage);
   const metered = (r: RouteSpec) => certificates || apiKeyRoutes.has(r);
   const keyed = chunks.flatMap((ch) => ch.routes.filter(metered).map((r) => ({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: ch.name, sectionName: ruleName(r) })));

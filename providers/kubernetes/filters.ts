@@ -7,12 +7,26 @@ import type { TemplatePart } from '../../lib/model/template';
 import type { MockBackendSpec, RouteSpec } from '../../lib/model/types';
 import { envoyFormatLiteral, headerName, rewriteLiteral } from './envoy-text';
 import type { K8sObject } from './plan';
+import { sharedSubtree } from './shared';
 
 export const EG_API = 'gateway.envoyproxy.io/v1alpha1';
 
 export interface FilterContext {
   readonly namespace: string;
   readonly variables: Record<string, string>;
+  /**
+   * Request headers the gateway itself sets on the rule, each value an Envoy format string (the
+   * verified client certificate's subject and fingerprint on a stage behind mutual TLS). `set`
+   * replaces a client's own value; these win over the route's transform of the same header.
+   * @default none
+   */
+  readonly gatewaySets?: readonly { readonly name: string; readonly value: string }[];
+  /**
+   * Request headers removed from the rule's requests unless the gateway or the route's transform
+   * sets them (the consumer header on a rule no API-key check authorizes: nothing else sets it,
+   * so any value there is the client's). @default none
+   */
+  readonly gatewayRemoves?: readonly string[];
 }
 
 /** A parsed header value: literal text escaped, `${header.x}` as Envoy's `%REQ(x)%`, `${stage.x}` resolved. */
@@ -35,14 +49,58 @@ function modifier(set: Record<string, TemplatePart[]> | undefined, remove: strin
   return Object.keys(out).length ? out : undefined;
 }
 
+const lower = (s: string) => s.toLowerCase();
+
+/** One frozen filter per removal list when the rule has no header transform of its own: shared by every such rule's YAML. */
+const removeOnlyFilters = new Map<string, Record<string, unknown>>();
+
+function removeOnly(names: readonly string[]): Record<string, unknown> {
+  const key = names.join('\n');
+  let f = removeOnlyFilters.get(key);
+  if (!f) removeOnlyFilters.set(key, (f = sharedSubtree({ type: 'RequestHeaderModifier', requestHeaderModifier: { remove: [...names] } })));
+  return f;
+}
+
+/**
+ * The request modifier: the route's transform, then the gateway's own headers (ctx.gatewaySets win
+ * over the transform's set or remove of the same name; ctx.gatewayRemoves apply unless a header
+ * is set). Gateway API allows one RequestHeaderModifier per rule, so both go in one.
+ */
+function requestFilter(route: RouteSpec, ctx: FilterContext): Record<string, unknown> | undefined {
+  const gwSets = ctx.gatewaySets ?? [];
+  const gwRemoves = ctx.gatewayRemoves ?? [];
+  const own = route.templates?.setHeaders;
+  const ownRemoves = route.transform?.request?.removeHeaders ?? [];
+  if (!gwSets.length && !gwRemoves.length) {
+    const m = modifier(own, ownRemoves, ctx);
+    return m && { type: 'RequestHeaderModifier', requestHeaderModifier: m };
+  }
+  if (!gwSets.length && !ownRemoves.length && (!own || !Object.keys(own).length)) return removeOnly(gwRemoves.map(headerName));
+  const taken = new Set(gwSets.map((h) => lower(h.name)));
+  const set = [
+    ...Object.entries(own ?? {})
+      .filter(([name]) => !taken.has(lower(name)))
+      .map(([name, value]) => ({ name: headerName(name), value: headerValue(value, ctx) })),
+    ...gwSets.map((h) => ({ name: headerName(h.name), value: h.value })),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const setNames = new Set(set.map((h) => lower(h.name)));
+  const remove: string[] = [];
+  for (const n of [...ownRemoves, ...gwRemoves]) {
+    if (!setNames.has(lower(n)) && !remove.some((r) => lower(r) === lower(n))) remove.push(headerName(n));
+  }
+  const out: Record<string, unknown> = {};
+  if (set.length) out.set = set;
+  if (remove.length) out.remove = remove;
+  return Object.keys(out).length ? { type: 'RequestHeaderModifier', requestHeaderModifier: out } : undefined;
+}
+
 /** The core filters of a rule: request and response header modifiers. */
 export function headerFilters(route: RouteSpec, ctx: FilterContext): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  const req = route.transform?.request;
   const res = route.transform?.response;
   // The parsed values (route.templates); the spec strings are not parsed here.
-  const rq = modifier(route.templates?.setHeaders, req?.removeHeaders, ctx);
-  if (rq) out.push({ type: 'RequestHeaderModifier', requestHeaderModifier: rq });
+  const rq = requestFilter(route, ctx);
+  if (rq) out.push(rq);
   const rs = modifier(route.templates?.responseHeaders, res?.removeHeaders, ctx);
   if (rs) out.push({ type: 'ResponseHeaderModifier', responseHeaderModifier: rs });
   return out;

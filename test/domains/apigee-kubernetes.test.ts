@@ -63,9 +63,21 @@ describe('Kubernetes custom domains and mutual TLS', () => {
   it('a ClientTrafficPolicy validates client certificates on each mTLS listener and sets x-forwarded-client-cert', () => {
     const policies = prod.filter((o) => o.kind === 'ClientTrafficPolicy');
     expect(policies.map((p) => p.spec)).toEqual([
-      expect.objectContaining({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'eg', sectionName: 'domain-api.example.com' }], tls: { clientValidation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'shop-ca' }] } }, headers: { xForwardedClientCert: { mode: 'SanitizeSet', certDetailsToAdd: ['Subject'] } } }),
+      expect.objectContaining({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'eg', sectionName: 'domain-api.example.com' }], tls: { clientValidation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'shop-ca' }] } }, headers: { xForwardedClientCert: { mode: 'SanitizeSet', certDetailsToAdd: ['Subject'] }, earlyRequestHeaders: { remove: ['X-Client-Subject', 'X-Client-Fingerprint'] } } }),
       expect.objectContaining({ targetRefs: [expect.objectContaining({ sectionName: 'domain-dev.example.com' })] }),
     ]);
+  });
+
+  it("every rule of the stage sets the spec's certificate headers from the verified certificate, replacing a client's", () => {
+    const rules = prod.filter((o) => o.kind === 'HTTPRoute').flatMap((r) => (r.spec as any).rules);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      const m = rule.filters.find((f: any) => f.type === 'RequestHeaderModifier').requestHeaderModifier;
+      expect(m.set).toEqual([
+        { name: 'X-Client-Fingerprint', value: '%DOWNSTREAM_PEER_FINGERPRINT_256%' },
+        { name: 'X-Client-Subject', value: '%DOWNSTREAM_PEER_SUBJECT%' },
+      ]);
+    }
   });
 
   it("a stage with mTLS domains attaches its routes to their listeners only (the plain listener cannot reach it)", () => {

@@ -114,7 +114,8 @@ describe('compileKubernetes', () => {
     });
     expect(ruleOf(prod, 'health').backendRefs).toBeUndefined();
     const headers = ruleOf(prod, dnsLabel('getItem')).filters[0].requestHeaderModifier;
-    expect(headers).toEqual({ set: [{ name: 'x-lit', value: 'a%%b' }, { name: 'x-region', value: 'eu' }, { name: 'x-trace', value: '%REQ(x-request-id)%' }], remove: ['cookie'] });
+    // getItem is a JWT route: no API-key check sets the consumer header there, so a client's is removed.
+    expect(headers).toEqual({ set: [{ name: 'x-lit', value: 'a%%b' }, { name: 'x-region', value: 'eu' }, { name: 'x-trace', value: '%REQ(x-request-id)%' }], remove: ['cookie', 'x-anygate-consumer'] });
   });
 
   it('JWT, scopes, claims and IP rules in one SecurityPolicy per rule', () => {

@@ -64,7 +64,17 @@ export const AZURE: TargetRecords<AzureSku> = {
     'backend.function': n('Backend on the function app, sending its function key (x-functions-key) from a secret named value', { check: functionChecks }),
     'backend.mock': n('return-response (with the CORS headers)', { check: mockChecks }),
     'backend.timeout': n('forward-request timeout-ms from the route (or defaults, or backend) timeoutMs'),
-    'auth.jwt': n('validate-jwt', { check: jwtChecks }),
+    // validate-jwt has no algorithm attribute (learn.microsoft.com/azure/api-management/validate-jwt-policy).
+    'auth.jwt': n('validate-jwt', {
+      check: jwtChecks,
+      differences: [
+        differs(
+          'claims',
+          "the authorizer's algorithms list is not enforced (validate-jwt has no algorithm allow-list): a token passes when its signature verifies under a signing key of the issuer's OpenID configuration (its jwks_uri), whose key type fixes the algorithm family (an RSA key admits RS and PS algorithms); require-signed-tokens refuses unsigned (none) tokens, and HMAC needs a symmetric key, which anygate never configures (issuer-signing-keys)",
+          'publish in the JWKS only keys of the algorithms you accept, or serve the route from a target that enforces the list (AWS, Apigee)',
+        ),
+      ],
+    }),
     'auth.scopes': n('a choose after validate-jwt on scopeClaim only (default scope; no fallback to scp), a space-separated string or an array: 403 without the scopes, 401 for a missing or invalid token'),
     'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); a key in APIM\'s other place (subscription-key query or Ocp-Apim-Subscription-Key header) is refused with 401 in policy; products and subscriptions per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('subscription key (subscriptionKeyParameterNames: one header and one query parameter per API; APIM also accepts the key under its default name for the place the spec leaves unused)'),

@@ -6,7 +6,7 @@
 import type { SynthesisProblem } from '../../model/errors';
 import type { DomainSpec } from '../../model/domains';
 import type { CheckContext, TargetCapability, Target } from '../types';
-import { differs, emulated as e, native as n, unsupported as u } from './helpers';
+import { differs, native as n, unsupported as u } from './helpers';
 import { stageMetersCertificates } from '../../model/client-certificates';
 
 type DomainFeature = 'domain' | 'domain.basePath' | 'domain.basePath.multiLevel' | 'domain.endpoint' | 'mtls' | 'mtls.headers' | 'mtls.consumers';
@@ -159,8 +159,16 @@ const certificateRules = (ctx: CheckContext): SynthesisProblem[] => {
 };
 
 export const KUBERNETES_DOMAINS: Records = {
-  domain: n('an HTTPS listener per domain on the emitted Gateway (hostname, certificateRefs to the TLS Secret) and the host name on the stage\'s HTTPRoutes; needs kubernetes.createGateway (an existing Gateway\'s listeners are its owner\'s)', {
+  domain: n("an HTTPS listener per domain on the emitted Gateway (hostname, certificateRefs to the TLS Secret) that admits the stage's HTTPRoutes; the routes carry the domain's host name only when kubernetes.hostnames is set (a stage behind mutual TLS attaches to its mTLS listeners only, see mtls); needs kubernetes.createGateway (an existing Gateway's listeners are its owner's)", {
     check: all(certificates, (ctx) => (ctx.spec.kubernetes?.createGateway ? [] : [ctx.problem('gateway', 'custom domains need listeners on the Gateway: set kubernetes.createGateway (anygate then emits the Gateway with one HTTPS listener per domain), or add the listeners to your Gateway and list the host names in kubernetes.hostnames instead of domains')])),
+    differences: [
+      differs(
+        'deploy',
+        "the stage is still served by the Gateway's other listeners (createGateway.listeners, by default plain HTTP on port 80), for any Host unless kubernetes.hostnames is set: as the default endpoint on AWS and Azure still serves a stage that has a custom domain, but those serve HTTPS only",
+        "set kubernetes.hostnames to the domains' names (the routes then answer those hosts only), and give createGateway.listeners no plain HTTP listener if the stage must be HTTPS only",
+        (s) => (s.domains ?? []).some((d) => !(s.domains ?? []).some((m) => m.mtls && m.stage === d.stage)),
+      ),
+    ],
   }),
   'domain.basePath': sharedPathRefusal("a stage's HTTPRoutes"),
   'domain.basePath.multiLevel': sharedPathRefusal("a stage's HTTPRoutes"),
@@ -169,11 +177,14 @@ export const KUBERNETES_DOMAINS: Records = {
     check: all(truststores, stageWideMtls),
     differences: [differs('status', 'a client without a valid certificate fails the TLS handshake: no HTTP status at all')],
   }),
-  'mtls.consumers': n("the plans' BackendTrafficPolicy gets one global rule per certificate consumer and limit, its clientSelectors matching the Hash (SHA-256) in x-forwarded-client-cert, which the mTLS listener's ClientTrafficPolicy sets from the verified certificate (SanitizeSet replaces a client's own); the policy then covers every rule of the stage (needs Envoy Gateway's rate-limit service)", {
+  'mtls.consumers': n("the plans' BackendTrafficPolicy gets one global rule per certificate consumer and limit, its clientSelectors matching the Hash (SHA-256) in x-forwarded-client-cert, which the mTLS listener's ClientTrafficPolicy sets from the verified certificate (SanitizeSet replaces a client's own); the policy then covers every rule of the stage, so the same listener policy removes a client's x-anygate-consumer before any filter (earlyRequestHeaders), leaving the API-key consumers' rules only the value the API-key check sets (needs Envoy Gateway's rate-limit service)", {
     check: certificateRules,
     differences: [differs('headers', 'the backend also receives x-forwarded-client-cert (Hash=<sha256>) on a stage that meters certificates'), differs('status', 'a plan quota answers 429 (Envoy has one rate-limit answer)')],
   }),
-  'mtls.headers': e('ClientTrafficPolicy headers.xForwardedClientCert (mode SanitizeSet) sends the verified Subject and Hash (SHA-256) in x-forwarded-client-cert, and the HTTPRoute copies nothing: the backend reads that one header', {
-    differences: [differs('headers', 'the backend gets x-forwarded-client-cert (Hash=<sha256>;Subject="...") instead of the spec\'s header names', 'read x-forwarded-client-cert in the backend')],
+  'mtls.headers': n("every HTTPRoute rule of the stage sets the spec's headers (RequestHeaderModifier set, which replaces a client's value) to Envoy's %DOWNSTREAM_PEER_SUBJECT% and %DOWNSTREAM_PEER_FINGERPRINT_256% of the verified certificate, and the mTLS listener's ClientTrafficPolicy removes a client's copies before any filter (earlyRequestHeaders); x-forwarded-client-cert (SanitizeSet) carries the Subject and Hash too", {
+    differences: [
+      differs('headers', 'the subject is in RFC 2253 form (CN=client,O=Example: most specific first, no spaces), the fingerprint is the SHA-256 in lower-case hex without colons (APIM sends its SHA-1 Thumbprint); the backend also receives x-forwarded-client-cert (Hash=<sha256>;Subject="...")'),
+      differs('headers', "LLM routes (the AI Gateway's AIGatewayRoute) do not get the headers: a client's copies are removed, nothing is set", undefined, (s) => Object.values(s.backends).some((b) => b.type === 'llm')),
+    ],
   }),
 };

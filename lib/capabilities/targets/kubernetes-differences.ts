@@ -50,6 +50,30 @@ const backendApi = [
 /** Envoy's error answers: plain text, not the JSON body other targets send. */
 const plainText = (status: string, body: string): BehaviourDifference => differs('body', `${status} with a plain-text body (${body}), not JSON`, 'leave errors at anygate (the default): the contract\'s JSON body replaces it', (s) => s.errors === 'native');
 
+/**
+ * A rule's own SecurityPolicy (auth, CORS, IP rules) is the most specific one, and Envoy Gateway
+ * v1.9 applies only the most specific SecurityPolicy of a route: without mergeType (which anygate
+ * does not set, since merging a platform policy it cannot see could change the route's
+ * authentication) one on the Gateway or its listener is not merged in
+ * (SecurityPolicy spec.mergeType: "If unset, no merging occurs, and only the most specific
+ * configuration takes effect").
+ */
+const replacesGatewayPolicy = differs(
+  'deploy',
+  "each route rule with auth, CORS or IP rules gets a SecurityPolicy of its own, which replaces any SecurityPolicy on the Gateway or its listener for that rule (Envoy Gateway applies the most specific one and does not merge them): a platform-wide JWT, extAuth, IP allow-list or CORS policy on the Gateway no longer applies to these routes",
+  "put the platform's checks in the spec (authorizers, ipRules, cors) so each rule's policy carries them",
+);
+
+/**
+ * Envoy's jwt_authn has no algorithm allow-list (Envoy Gateway's JWT provider exposes none): the
+ * spec's `algorithms` is not enforced.
+ */
+const jwtAlgorithms = differs(
+  'claims',
+  "the authorizer's algorithms list is not enforced (Envoy's jwt_authn and Envoy Gateway's JWT provider have no algorithm allow-list): a token passes when its signature verifies under a key of the JWKS whose type fits the token's alg (an RSA key admits RS256-512 and PS256-512, an EC key the ES algorithm of its curve, an OKP key EdDSA; a JWK with an alg admits that one only); none is never accepted, HMAC only if the JWKS publishes a symmetric (oct) key",
+  'publish in the JWKS only keys of the algorithms you accept (with their alg set), or serve the route from a target that enforces the list (AWS, Apigee)',
+);
+
 export const KUBERNETES_DIFFERENCES = {
   'backend.http': backendApi,
   'backend.weighted': backendApi,
@@ -60,13 +84,16 @@ export const KUBERNETES_DIFFERENCES = {
   'auth.jwt': [
     probed(differs('claims', 'a token without exp is accepted (Envoy\'s jwt_authn does not require it); other targets refuse it with 401', 'have the identity provider always set exp'), 'token without exp', { accepted: true }),
     plainText('401', '"Jwt is missing" / "Jwt verification fails"'),
+    jwtAlgorithms,
+    replacesGatewayPolicy,
   ],
   'auth.scopes': [
     probed(differs('claims', 'scopes are read from the "scope" claim and also from "scp": a token whose scopes are only in scp passes, where other targets read scopeClaim only'), 'scopes only in scp', { accepted: true }),
     plainText('403', '"RBAC: access denied"'),
   ],
-  'auth.apiKey': [plainText('401', 'from apiKeyAuth')],
-  'auth.apiKey.custom': [plainText('401', 'from apiKeyAuth')],
+  'auth.apiKey': [plainText('401', 'from apiKeyAuth'), replacesGatewayPolicy],
+  'auth.apiKey.custom': [plainText('401', 'from apiKeyAuth'), replacesGatewayPolicy],
+  'auth.custom': [replacesGatewayPolicy],
   'route.rateLimit': [
     differs('burst', 'burst is dropped: BackendTrafficPolicy has no burst; the bucket holds one unit\'s requests (30 for 0.5/s, counted per minute) and refills all at once each unit', 'choose a rate whose whole count per second, minute or hour is the burst you want', (s) => s.routes.some((r) => r.rateLimit !== undefined && burstDiffers(r.rateLimit))),
     differs('accuracy', 'a local rate limit counts per Envoy replica: with n replicas, up to n times the rate passes', 'run one Envoy replica, or use a plan rate limit (global)'),
@@ -82,6 +109,7 @@ export const KUBERNETES_DIFFERENCES = {
   ],
   'ipRules.allow': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s, so every caller is allowed or denied alike', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
+    replacesGatewayPolicy,
   ],
   cors: [
     probed(differs('status', 'a preflight from an origin CORS does not allow gets 403 with the error contract\'s body (code forbidden; other targets: 200 or 204 without Allow-Origin); either way the browser refuses it', undefined, (s) => Boolean(s.cors && !s.cors.allowOrigins.includes('*'))), 'preflight from a refused origin', {
@@ -89,9 +117,11 @@ export const KUBERNETES_DIFFERENCES = {
       errorCode: KUBERNETES_PREFLIGHT_REFUSED_CODE,
       headers: { 'access-control-allow-origin': null },
     }),
+    replacesGatewayPolicy,
   ],
   'ipRules.deny': [
     differs('client address', 'the rules see the address of the peer Envoy sees: behind a load balancer, the load balancer\'s', 'attach a ClientTrafficPolicy with clientIPDetection (xForwardedFor.numTrustedHops, or PROXY protocol) to the Gateway'),
+    replacesGatewayPolicy,
   ],
   'errors.contract': [
     probed(differs('body', 'a quota\'s refusal is answered as rate_limited: Envoy\'s local reply says only 429, for a rate limit and a quota alike'), 'quota exhausted', { status: 429, errorCode: 'rate_limited' }),

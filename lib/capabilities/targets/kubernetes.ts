@@ -200,7 +200,7 @@ export const KUBERNETES: TargetRecords = {
     'auth.apiKey': n('SecurityPolicy apiKeyAuth over the consumers\' Secrets; a credential sent twice is not refused (Envoy reads one copy; refusing needs Lua or CEL, which anygate does not generate)', { check: apiKeyCheck, differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('SecurityPolicy apiKeyAuth extractFrom header or query parameter; a credential sent twice is not refused (Envoy reads one copy; refusing needs Lua or CEL, which anygate does not generate)', { check: apiKeyCheck, differences: D['auth.apiKey.custom'] }),
     'auth.apiKey.scheme': u('SecurityPolicy apiKeyAuth compares the whole header value (extractFrom headers), so a scheme prefix (Authorization: Bearer <key>) cannot be stripped; have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
-    'auth.custom': n('SecurityPolicy extAuth (HTTP) to the bound Service', { check: customCheck }),
+    'auth.custom': n('SecurityPolicy extAuth (HTTP) to the bound Service', { check: customCheck, differences: D['auth.custom'] }),
     'auth.alternatives': u('a SecurityPolicy requires every authentication it configures; it cannot accept any one of several'),
     // Envoy's JWT extractor takes a value without the exact `Bearer ` prefix (`Basic x`, `bearer <t>`)
     // for a missing token, so jwt.optional lets it in as anonymous; apiKeyAuth and extAuth have no optional mode.
