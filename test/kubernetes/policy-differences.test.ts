@@ -74,3 +74,12 @@ describe('a custom domain without mutual TLS', () => {
     expect(lines(input).filter((x) => /other listeners/.test(x))).toEqual([]);
   });
 });
+
+describe('LLM token metrics by consumer', () => {
+  it('kubernetes names that the consumer dimension is the caller\'s own header on LLM routes no API key guards', () => {
+    const s = spec();
+    s.backends.model = { type: 'llm', provider: 'openai-compatible', url: 'https://llm.example.com/v1', model: 'gpt-4o-mini', tokenMetrics: {} };
+    s.routes.push({ id: 'chat', method: 'POST', path: '/chat/completions', backend: 'model', auth: ['j'] });
+    expect(lines(s)).toContainEqual(expect.stringMatching(/on kubernetes: claims: on an LLM route no API key guards, the consumer dimension is whatever x-anygate-consumer header the caller sent/));
+  });
+});

@@ -398,7 +398,11 @@ const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
     ],
   }),
   'llm.tokenMetrics': n('Envoy AI Gateway records gen_ai.client.token.usage (input and output tokens, by operation and model) for every AIGatewayRoute; a consumer dimension maps the API-key client header through the controller\'s metricsRequestHeaderAttributes (the plan notes give the Helm value)', {
-    differences: [differs('alerting', 'the metric is the OpenTelemetry gen_ai.client.token.usage histogram under the AI Gateway\'s own meter, not a metric in the spec\'s namespace; the route dimension is the model and operation')],
+    differences: [
+      differs('alerting', 'the metric is the OpenTelemetry gen_ai.client.token.usage histogram under the AI Gateway\'s own meter, not a metric in the spec\'s namespace; the route dimension is the model and operation'),
+      // AIGatewayRoute rules take no RequestHeaderModifier, so the caller's own header cannot be removed there.
+      differs('claims', 'on an LLM route no API key guards, the consumer dimension is whatever x-anygate-consumer header the caller sent (an AIGatewayRoute rule cannot remove it): trust it only on API-key routes'),
+    ],
   }),
   'llm.promptGuard': u('Envoy AI Gateway v1.1 has no prompt safety guard (no content-safety field on AIGatewayRoute or AIServiceBackend); guard prompts on another target or in the model provider'),
   'llm.piiGuard': u('Envoy AI Gateway v1.1 has no personal-data guard; guard prompts on another target or in the model provider'),
