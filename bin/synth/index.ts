@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, accessSync, constants, statSync } f
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
 import { formatPortabilityHtml } from '../../lib/capabilities/html';
-import { portability, type Compile } from '../../lib/capabilities/portability';
+import { portability, specTiers, type Compile } from '../../lib/capabilities/portability';
 import { withoutIgnoredWarnings } from '../../lib/capabilities/warnings';
 import { ALL_TARGETS, type Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem, withRouteShape } from '../../lib/model/errors';
@@ -147,6 +147,8 @@ async function written(spec: GatewaySpec, o: SynthOptions, stages: string[], bef
   const decided = new Map<Target, SynthesisError | undefined>();
   // The spec's ignoreWarnings and --ignore silence target warnings as they do the model's.
   const ignored = new Set([...(spec.ignoreWarnings ?? []), ...(o.ignoreWarnings ?? [])]);
+  // The tiers every compiler and the report use: the options' over the spec's (azure.sku).
+  const tiers = specTiers(spec, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType });
   const run = async (target: TargetSummary['target'], f: () => Promise<Omit<TargetSummary, 'target' | 'ok' | 'errors'> & { artifacts: Artifact[] }>) => {
     o.progress(`synthesizing ${target}...`);
     const started = Date.now();
@@ -168,8 +170,8 @@ async function written(spec: GatewaySpec, o: SynthOptions, stages: string[], bef
       return { ...r, policies: 0 };
     });
   }
-  if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', async () => require('./azure') as typeof import('./azure'))).synthAzure(spec, o.outDir, stages, o.azureSku));
-  if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
+  if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', async () => require('./azure') as typeof import('./azure'))).synthAzure(spec, o.outDir, stages, tiers.azureSku));
+  if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, tiers.apigeeEnvironmentType));
   if (o.targets.includes('kubernetes')) await run('kubernetes', async () => (require('./kubernetes') as typeof import('./kubernetes')).synthKubernetes(spec, o.outDir, stages));
 
   // One document when every route fits, else one per version (docs/out-dir.md).
@@ -185,7 +187,7 @@ async function written(spec: GatewaySpec, o: SynthOptions, stages: string[], bef
     if (e) throw e;
   };
   const replayed = Object.fromEntries(o.targets.map((t) => [t, decided.has(t) ? replay(t) : compile[t]]));
-  const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: replayed });
+  const report = portability(spec, o.targets, { ...tiers, compilers: replayed });
   artifacts.push({ target: 'gateway', kind: 'portability', name: spec.name, path: writeFile(o.outDir, 'portability.md', formatPortabilityMarkdown(report, spec.name)) });
   artifacts.push({ target: 'gateway', kind: 'portability-html', name: spec.name, path: writeFile(o.outDir, 'portability.html', formatPortabilityHtml(report, spec.name)) });
   const sorted = writeManifest(spec, o.outDir, stages, targets, artifacts);
