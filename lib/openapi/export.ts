@@ -8,6 +8,8 @@ import { impliedContract, publishedContract } from '../model/contract';
 import { AnygateError } from '../model/errors';
 import { canonical } from '../model/normalize';
 import { pathShape } from '../model/path';
+import { revisionsOverlap } from '../model/revisions';
+import { versionsOverlap } from '../model/versions-validate';
 import { GatewaySchema, Route } from '../model/schema';
 import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
 
@@ -103,18 +105,23 @@ export interface OpenApiCollision {
 
 /**
  * The first two routes of the document `options` selects that OpenAPI cannot hold side by side:
- * the same method on paths equal but for their parameter names (`/items/{id}`, `/items/{itemId}`),
- * which OpenAPI 3.1 forbids as one path ("templated paths with the same hierarchy but different
- * templated names MUST NOT exist"). Validation lets such routes be when their versions or revisions
- * are disjoint. @returns undefined when every route fits one document
+ * the same method on the same path, or on paths equal but for their parameter names
+ * (`/items/{id}`, `/items/{itemId}`), which OpenAPI 3.1 holds as one path ("templated paths with
+ * the same hierarchy but different templated names MUST NOT exist"), and likewise any two methods
+ * on such paths when the routes' versions or revisions are disjoint (a document per version or
+ * revision then holds each as its own path). Validation lets such routes be when their versions or
+ * revisions are disjoint. @returns undefined when every route fits one document
  */
 export function openApiCollision(spec: GatewaySpec, options: ExportOptions = {}): OpenApiCollision | undefined {
   const placed = new Map<string, RouteSpec>();
+  const byShape = new Map<string, RouteSpec[]>();
   for (const r of selected(spec, options)) {
-    const key = `${operationKey(r)} ${pathShape(r.segments)}`;
-    const other = placed.get(key);
+    const shape = pathShape(r.segments);
+    const key = `${operationKey(r)} ${shape}`;
+    const other = placed.get(key) ?? byShape.get(shape)?.find((o) => o.path !== r.path && (!versionsOverlap(o.versions, r.versions) || !revisionsOverlap(o.revisions, r.revisions)));
     if (other) return { first: other, second: r };
     placed.set(key, r);
+    byShape.set(shape, [...(byShape.get(shape) ?? []), r]);
   }
   return undefined;
 }
@@ -166,8 +173,8 @@ export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): O
   const c = openApiCollision(spec, options);
   if (c) {
     const { first: a, second: b } = c;
-    const byVersion = version === undefined && names.length > 0 && !!a.versions && !!b.versions && !a.versions.some((v) => b.versions!.includes(v));
-    const same = a.path === b.path ? `both ${a.method} ${a.path}` : `${a.method} ${a.path} and ${b.method} ${b.path}, paths that differ only in parameter names (OpenAPI holds them as one path)`;
+    const byVersion = version === undefined && !versionsOverlap(a.versions, b.versions);
+    const same = a.path === b.path && a.method === b.method ? `both ${a.method} ${a.path}` : `${a.method} ${a.path} and ${b.method} ${b.path}${a.path === b.path ? '' : ', paths that differ only in parameter names (OpenAPI holds them as one path)'}`;
     const what = byVersion ? 'in different versions' : 'in different revisions';
     const how = byVersion ? `export one version at a time: anygate export --api-version ${names.join('|')}` : `one document holds one revision; anygate synth writes one per revision (openapi/revision-<n>.json)`;
     throw new AnygateError(`routes ${a.id} and ${b.id} are ${same} (${what}), and an OpenAPI document holds one operation per method and path; ${how}`);
