@@ -2,11 +2,13 @@
  * `anygate diff <old-out> <new-out>`: what changes per target between two synth outputs: each added,
  * removed or changed resource, each changed property (with its route when it sits under an OpenAPI
  * path), and each changed policy file, line by line. Pure reorderings are not changes. The removal of
- * a stateful resource (API keys, usage plans, products, apps) is flagged destructive.
+ * a stateful resource (API keys, usage plans, products, apps) is flagged destructive, as are changes
+ * that cut clients off (DESTRUCTIVE_CHANGES) and, on Kubernetes, any object deleted.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { diffLines } from 'diff';
+import { JSON_SCHEMA, loadAll } from 'js-yaml';
 import microdiff from 'microdiff';
 import { ALL_TARGETS } from '../../lib/capabilities/types';
 import { AnygateError } from '../../lib/model/errors';
@@ -29,6 +31,28 @@ const STATEFUL = new Set([
   'gcp:apigee/developerApp:DeveloperApp',
 ]);
 
+/**
+ * Changes of a kept resource that cut clients off though nothing is removed: the property (its
+ * path under the resource's canonical body, dots between keys) and, from its old and new value,
+ * why the change is destructive, or undefined when this change is not.
+ */
+const DESTRUCTIVE_CHANGES: { readonly type: string; readonly path: string; readonly why: (old: unknown, now: unknown) => string | undefined }[] = [
+  {
+    type: 'AWS::ApiGateway::RestApi',
+    path: 'Properties.DisableExecuteApiEndpoint',
+    why: (old, now) => (now === true && old !== true ? 'turns off the execute-api endpoint: every client calling https://<api-id>.execute-api.<region>.amazonaws.com is cut off (only the custom domain answers)' : undefined),
+  },
+];
+
+/** Why the removal of a resource of this type is destructive, or undefined when it is not. */
+function removalWhy(target: string, type: string): string | undefined {
+  if (STATEFUL.has(type)) return 'removes or replaces a stateful resource';
+  // Every Kubernetes object anygate writes serves traffic or holds its settings: deleting one (a
+  // Namespace deletes all it holds, a Gateway its address) changes what clients reach.
+  if (target === 'kubernetes') return `removes the Kubernetes ${type}${type === 'Namespace' ? ' and every object in it' : ''}, and what it serves or sets (kubectl apply alone leaves it in the cluster: delete it, or apply with --prune)`;
+  return undefined;
+}
+
 /** One change, for `--json` and for callers that filter. */
 export interface DiffEntry {
   readonly target: string;
@@ -40,6 +64,8 @@ export interface DiffEntry {
   /** The graph it belongs to when a target writes several (an Azure stage). */
   readonly in?: string;
   readonly destructive: boolean;
+  /** Why the change is destructive (set when `destructive` is). @default - not destructive */
+  readonly why?: string;
   /** Changed properties: dotted path, route when known, old and new value (absent when added or removed). */
   readonly properties: { path: string; route?: string; old?: unknown; new?: unknown }[];
   /** Changed lines of a policy file, each prefixed with `-` or `+`. */
@@ -81,10 +107,28 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 type Resource = { type: string; body: unknown };
 
-/** Resources of one graph artifact, keyed by logical id or name. */
+interface KubernetesObject {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
+/**
+ * Resources of one graph artifact, keyed by logical id or name; a Kubernetes stage's objects by
+ * `<Kind>/<namespace>/<name>` (`<Kind>/<name>` cluster-wide), their identity in the cluster.
+ */
 function resources(dir: string, a: ManifestArtifact): Map<string, Resource> {
-  const doc = JSON.parse(readFileSync(path.join(dir, a.path), 'utf8'));
+  const text = readFileSync(path.join(dir, a.path), 'utf8');
   const out = new Map<string, Resource>();
+  if (a.kind === 'manifests') {
+    for (const o of loadAll(text, undefined, { schema: JSON_SCHEMA }) as (KubernetesObject | null)[]) {
+      if (!o || typeof o !== 'object') continue;
+      const kind = o.kind ?? '(no kind)';
+      const id = [kind, o.metadata?.namespace, o.metadata?.name ?? '(no name)'].filter((x) => x !== undefined).join('/');
+      out.set(id, { type: kind, body: canonical(o) });
+    }
+    return out;
+  }
+  const doc = JSON.parse(text);
   if (a.kind === 'template') for (const [id, r] of Object.entries<{ Type: string }>(doc.Resources ?? {})) out.set(id, { type: r.Type, body: canonical(r) });
   else for (const r of doc as { type: string; name: string }[]) out.set(r.name, { type: r.type, body: canonical(r) });
   return out;
@@ -123,8 +167,27 @@ function propertyChanges(was: unknown, is: unknown): DiffEntry['properties'] {
   });
 }
 
+const at = (v: unknown, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), v);
+
+/** The names of a Gateway's listeners (spec.listeners[].name). */
+const listeners = (gateway: unknown): string[] => {
+  const l = at(gateway, 'spec.listeners');
+  return Array.isArray(l) ? l.map((x) => String((x as { name?: unknown }).name)) : [];
+};
+
+/** Why a change of a kept resource is destructive, or undefined when it is not. */
+function changeWhy(type: string, was: unknown, is: unknown): string | undefined {
+  const whys = DESTRUCTIVE_CHANGES.filter((c) => c.type === type).map((c) => c.why(at(was, c.path), at(is, c.path)));
+  if (type === 'Gateway') {
+    const gone = listeners(was).filter((n) => !listeners(is).includes(n));
+    if (gone.length) whys.push(`removes listener${gone.length > 1 ? 's' : ''} ${gone.join(', ')}: clients of ${gone.length > 1 ? 'their' : 'its'} host and port are cut off`);
+  }
+  const found = whys.filter((w): w is string => w !== undefined);
+  return found.length ? found.join('; ') : undefined;
+}
+
 function graphEntries(oldDir: string, newDir: string, before: ManifestArtifact[], after: ManifestArtifact[]): DiffEntry[] {
-  const graphs = (m: ManifestArtifact[]) => new Map(m.filter((a) => a.kind === 'template' || a.kind === 'resources').map((a) => [`${a.target}:${a.name}`, a]));
+  const graphs = (m: ManifestArtifact[]) => new Map(m.filter((a) => a.kind === 'template' || a.kind === 'resources' || a.kind === 'manifests').map((a) => [`${a.target}:${a.name}`, a]));
   const b = graphs(before);
   const n = graphs(after);
   const entries: DiffEntry[] = [];
@@ -140,11 +203,15 @@ function graphEntries(oldDir: string, newDir: string, before: ManifestArtifact[]
     for (const id of [...new Set([...o.keys(), ...x.keys()])].sort()) {
       const was = o.get(id);
       const is = x.get(id);
-      if (was && !is) entries.push({ target, kind: 'removed', id, type: was.type, ...where, destructive: STATEFUL.has(was.type), properties: [], lines: [] });
-      else if (!was && is) entries.push({ target, kind: 'added', id, type: is.type, ...where, destructive: false, properties: [], lines: [] });
+      if (was && !is) {
+        const why = removalWhy(target, was.type);
+        entries.push({ target, kind: 'removed', id, type: was.type, ...where, destructive: why !== undefined, ...(why ? { why } : {}), properties: [], lines: [] });
+      } else if (!was && is) entries.push({ target, kind: 'added', id, type: is.type, ...where, destructive: false, properties: [], lines: [] });
       else if (was && is) {
         const properties = propertyChanges(was.body, is.body);
-        if (properties.length) entries.push({ target, kind: 'changed', id, type: is.type, ...where, destructive: false, properties, lines: [] });
+        if (!properties.length) continue;
+        const why = changeWhy(is.type, was.body, is.body);
+        entries.push({ target, kind: 'changed', id, type: is.type, ...where, destructive: why !== undefined, ...(why ? { why } : {}), properties, lines: [] });
       }
     }
   }
@@ -175,7 +242,7 @@ function fileEntries(oldDir: string, newDir: string, before: ManifestArtifact[],
 function render(e: DiffEntry): string[] {
   const sign = e.kind === 'added' ? '+' : e.kind === 'removed' ? '-' : '~';
   const head = e.type === 'policy' || e.type === 'proxy' ? `${e.target}: ${sign} ${e.type} ${e.id}` : `${e.target}: ${sign} ${e.id} (${e.type})${e.in ? ` in ${e.in}` : ''}`;
-  const out = [`${head}${e.destructive ? '  DESTRUCTIVE: removes or replaces a stateful resource' : ''}`];
+  const out = [`${head}${e.destructive ? `  DESTRUCTIVE: ${e.why ?? 'removes or replaces a stateful resource'}` : ''}`];
   for (const p of e.properties) out.push(`    ${p.route ? `[${p.route}] ` : ''}${p.path}: ${show(p.old)} -> ${show(p.new)}`);
   for (const l of e.lines) out.push(`    ${l}`);
   return out;

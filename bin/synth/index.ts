@@ -6,12 +6,12 @@ import { existsSync, mkdirSync, readdirSync, accessSync, constants, statSync } f
 import * as path from 'node:path';
 import { formatPortabilityMarkdown } from '../../lib/capabilities/format';
 import { formatPortabilityHtml } from '../../lib/capabilities/html';
-import { portability, type Compile } from '../../lib/capabilities/portability';
+import { portability, specTiers, type Compile } from '../../lib/capabilities/portability';
 import { withoutIgnoredWarnings } from '../../lib/capabilities/warnings';
 import { ALL_TARGETS, type Target } from '../../lib/capabilities/types';
 import { AnygateError, SynthesisError, formatProblem, withRouteShape } from '../../lib/model/errors';
 import type { GatewaySpec } from '../../lib/model/types';
-import { exportOpenApi } from '../../lib/openapi/export';
+import { openApiFiles } from '../../lib/openapi/export';
 import { PEERS } from '../peers';
 import { compilers } from './compilers';
 import { dnsText } from './dns';
@@ -100,18 +100,55 @@ function messageOf(e: unknown, spec: GatewaySpec): string[] {
 }
 
 export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthResult> {
+  // What can be refused before a file is written is refused first.
+  const stages = o.stages ?? Object.keys(spec.stages);
+  for (const u of unknownStages(spec, stages)) throw new AnygateError(u.message);
   prepareOutDir(o.outDir);
   const before = targetFolders(o.outDir);
   beginRun(o.outDir);
-  const stages = o.stages ?? Object.keys(spec.stages);
-  for (const u of unknownStages(spec, stages)) throw new AnygateError(u.message);
   const artifacts: Artifact[] = [];
   const targets: TargetSummary[] = [];
+  try {
+    return await written(spec, o, stages, before, artifacts, targets);
+  } catch (e) {
+    // A run that stops half way still leaves an out dir that holds what its manifest.json lists
+    // (and that the next synth writes into): the files written so far, and the error.
+    try {
+      writeManifest(spec, o.outDir, stages, targets, artifacts, { error: e instanceof Error ? e.message : String(e) });
+      finishRun(o.outDir);
+    } catch {
+      // The out dir cannot be written at all: the first error is the one to report.
+    }
+    throw e;
+  }
+}
+
+/** manifest.json: the run's targets and artifacts, sorted by where they are. */
+function writeManifest(spec: GatewaySpec, outDir: string, stages: string[], targets: readonly TargetSummary[], artifacts: readonly Artifact[], failed?: { error: string }): Artifact[] {
+  const key = (a: Artifact) => (a.entry === undefined ? a.path : `${a.path}\0${a.entry}`);
+  const sorted = [...artifacts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const manifest = {
+    version: 1,
+    gateway: spec.name,
+    routes: spec.routes.length,
+    stages,
+    // Set when the run stopped before writing every artifact (the message it stopped with).
+    ...(failed ? { error: failed.error } : {}),
+    targets: targets.map((t) => ({ target: t.target, ok: t.ok, resources: t.resources, policies: t.policies, warnings: t.warnings, errors: t.errors })),
+    artifacts: sorted,
+  };
+  writeFile(outDir, 'manifest.json', jsonBytes(manifest));
+  return sorted;
+}
+
+async function written(spec: GatewaySpec, o: SynthOptions, stages: string[], before: string[], artifacts: Artifact[], targets: TargetSummary[]): Promise<SynthResult> {
   // What each target's synthesis decided, so the portability report replays it instead of
   // compiling every target a second time (its emitted-size problems are synth's own).
   const decided = new Map<Target, SynthesisError | undefined>();
   // The spec's ignoreWarnings and --ignore silence target warnings as they do the model's.
   const ignored = new Set([...(spec.ignoreWarnings ?? []), ...(o.ignoreWarnings ?? [])]);
+  // The tiers every compiler and the report use: the options' over the spec's (azure.sku).
+  const tiers = specTiers(spec, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType });
   const run = async (target: TargetSummary['target'], f: () => Promise<Omit<TargetSummary, 'target' | 'ok' | 'errors'> & { artifacts: Artifact[] }>) => {
     o.progress(`synthesizing ${target}...`);
     const started = Date.now();
@@ -133,11 +170,15 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
       return { ...r, policies: 0 };
     });
   }
-  if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', async () => require('./azure') as typeof import('./azure'))).synthAzure(spec, o.outDir, stages, o.azureSku));
-  if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, o.apigeeEnvironmentType));
+  if (o.targets.includes('azure')) await run('azure', async () => (await load('azure', async () => require('./azure') as typeof import('./azure'))).synthAzure(spec, o.outDir, stages, tiers.azureSku));
+  if (o.targets.includes('apigee')) await run('apigee', async () => (await load('apigee', async () => require('./apigee') as typeof import('./apigee'))).synthApigee(spec, o.outDir, stages, tiers.apigeeEnvironmentType));
   if (o.targets.includes('kubernetes')) await run('kubernetes', async () => (require('./kubernetes') as typeof import('./kubernetes')).synthKubernetes(spec, o.outDir, stages));
 
-  artifacts.push({ target: 'gateway', kind: 'openapi', name: spec.name, path: writeFile(o.outDir, 'openapi.json', jsonBytes(exportOpenApi(spec))) });
+  // One document when every route fits, else one per version (docs/out-dir.md).
+  for (const f of openApiFiles(spec)) {
+    const slice = [f.version, f.revision === undefined ? undefined : `revision ${f.revision}`].filter((x) => x !== undefined).join(' ');
+    artifacts.push({ target: 'gateway', kind: 'openapi', name: slice ? `${spec.name} ${slice}` : spec.name, path: writeFile(o.outDir, f.file, jsonBytes(f.document)) });
+  }
   const dns = dnsText(spec, o.targets);
   if (dns) artifacts.push({ target: 'gateway', kind: 'dns', name: spec.name, path: writeFile(o.outDir, 'dns.txt', dns) });
   const compile = compilers(o.stages);
@@ -146,20 +187,10 @@ export async function synth(spec: GatewaySpec, o: SynthOptions): Promise<SynthRe
     if (e) throw e;
   };
   const replayed = Object.fromEntries(o.targets.map((t) => [t, decided.has(t) ? replay(t) : compile[t]]));
-  const report = portability(spec, o.targets, { azureSku: o.azureSku, apigeeEnvironmentType: o.apigeeEnvironmentType, compilers: replayed });
+  const report = portability(spec, o.targets, { ...tiers, compilers: replayed });
   artifacts.push({ target: 'gateway', kind: 'portability', name: spec.name, path: writeFile(o.outDir, 'portability.md', formatPortabilityMarkdown(report, spec.name)) });
   artifacts.push({ target: 'gateway', kind: 'portability-html', name: spec.name, path: writeFile(o.outDir, 'portability.html', formatPortabilityHtml(report, spec.name)) });
-  const key = (a: Artifact) => (a.entry === undefined ? a.path : `${a.path}\0${a.entry}`);
-  const sorted = [...artifacts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const manifest = {
-    version: 1,
-    gateway: spec.name,
-    routes: spec.routes.length,
-    stages,
-    targets: targets.map((t) => ({ target: t.target, ok: t.ok, resources: t.resources, policies: t.policies, warnings: t.warnings, errors: t.errors })),
-    artifacts: sorted,
-  };
-  writeFile(o.outDir, 'manifest.json', jsonBytes(manifest));
+  const sorted = writeManifest(spec, o.outDir, stages, targets, artifacts);
   finishRun(o.outDir);
   return { ok: targets.every((t) => t.ok), routes: spec.routes.length, targets, artifacts: sorted, outDir: o.outDir, removed: removedFolders(o.outDir, before) };
 }

@@ -56,10 +56,27 @@ function fromCompiler(spec: GatewaySpec, compile: Compile, options: SupportOptio
   }
 }
 
-/** What each of `targets` will do with each feature `spec` uses, and what synthesis refuses. */
+/**
+ * The tiers a spec is synthesized at: the caller's (a CLI flag, a component option) over the
+ * spec's own (`azure.sku`), as the compilers merge them (providers/azure/compile.ts
+ * withSpecOptions). synth, validate --target and portability all read the tier from here, so a
+ * refusal or a report header names the tier synth uses.
+ * @returns the caller's tiers with those it leaves out taken from the spec (still undefined when
+ * neither sets one: the target's default, DEFAULT_TIERS)
+ */
+export function specTiers(spec: Pick<GatewaySpec, 'azure'>, given: Tiers = {}): Tiers {
+  const azureSku = given.azureSku ?? spec.azure?.sku;
+  return { ...(azureSku ? { azureSku } : {}), ...(given.apigeeEnvironmentType ? { apigeeEnvironmentType: given.apigeeEnvironmentType } : {}) };
+}
+
+/**
+ * What each of `targets` will do with each feature `spec` uses, and what synthesis refuses, at the
+ * tiers `specTiers` resolves from `options` and the spec.
+ */
 export function portability(spec: GatewaySpec, targets: readonly Target[] = TARGETS, options: PortabilityOptions = {}): PortabilityReport {
-  const { compilers, ...support } = options;
-  const tiers: Tiers = { azureSku: support.azureSku, apigeeEnvironmentType: support.apigeeEnvironmentType };
+  const { compilers, ...given } = options;
+  const tiers: Tiers = { azureSku: undefined, apigeeEnvironmentType: undefined, ...specTiers(spec, given) };
+  const support: SupportOptions = { ...given, ...tiers };
   // Listed features, and unlisted ones (backend timeout...) where some target behaves differently.
   const rows: PortabilityRow[] = featureUses(spec).flatMap(({ feature, where }) => {
     const cells = Object.fromEntries(targets.map((t) => [t, capability(t, feature, tiers, spec)])) as Partial<Record<Target, Capability>>;

@@ -34,8 +34,19 @@ export interface Ref {
 
 type RefOr = string | Ref;
 
-/** Props of a Gateway: everything except the named collections, which have their own methods. */
-export interface GatewayProps {
+/**
+ * Gateway fields the builder fills through its methods (`httpBackend`, `jwtAuthorizer`, `addPlan`,
+ * `addConsumer`, `addStage`, `route`, `component`), not through props.
+ */
+export type BuiltByMethods = 'backends' | 'authorizers' | 'plans' | 'consumers' | 'stages' | 'routes' | 'components';
+
+/**
+ * Props of a Gateway: every top-level spec field (the schema's input type, so a field added to the
+ * schema is a prop without touching this file) except the named collections, which have their own
+ * methods, and with `defaults` taking backend and authorizer refs. The fields are documented here
+ * as in the schema (docs/model.md).
+ */
+export interface GatewayProps extends Omit<GatewayInput, BuiltByMethods | 'defaults'> {
   /** Gateway name; names the API in every cloud. */
   readonly name: string;
   /** API version string. @default '1.0.0' */
@@ -52,6 +63,26 @@ export interface GatewayProps {
   readonly defaults?: Omit<DefaultsInput, 'backend' | 'auth'> & { backend?: RefOr; auth?: AuthOption };
   /** Access logs, tracing and metrics. @default - access logs on, tracing off */
   readonly observability?: ObservabilityInput;
+  /** Warning rule ids this spec silences wherever it is loaded (as `--ignore` does for one run); errors cannot be silenced. @default - none */
+  readonly ignoreWarnings?: GatewayInput['ignoreWarnings'];
+  /** What callers see when the gateway itself refuses a request: `anygate` (one JSON error shape on every target) or `native` (each cloud's own). @default 'anygate' */
+  readonly errors?: GatewayInput['errors'];
+  /** Custom domains the gateway answers on, with their certificates, base paths and mutual TLS (docs/domains.md). @default - only the cloud's own host name */
+  readonly domains?: GatewayInput['domains'];
+  /** Options only the AWS adapter reads. @default - none */
+  readonly aws?: GatewayInput['aws'];
+  /** Options only the Azure adapter reads (`sku`: a component or CLI option wins). @default - none (Developer SKU) */
+  readonly azure?: GatewayInput['azure'];
+  /** Options only the Kubernetes adapter reads. @default - none */
+  readonly kubernetes?: GatewayInput['kubernetes'];
+  /** The gateway as an MCP server whose tools are routes. @default - a server only when a route has an mcp block */
+  readonly mcp?: GatewayInput['mcp'];
+  /** API versions and how clients select one (docs/lifecycle.md). @default - one unversioned API */
+  readonly versions?: GatewayInput['versions'];
+  /** API revisions: numbered contents at one address, one current. @default - one content */
+  readonly revisions?: GatewayInput['revisions'];
+  /** Release settings (canary). @default - every request goes to the route's backend */
+  readonly release?: GatewayInput['release'];
 }
 
 /** `'none'`, one authorizer, or alternatives (any one suffices; an inner list requires all). */

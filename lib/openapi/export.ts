@@ -7,6 +7,9 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { impliedContract, publishedContract } from '../model/contract';
 import { AnygateError } from '../model/errors';
 import { canonical } from '../model/normalize';
+import { pathShape } from '../model/path';
+import { revisionsOverlap } from '../model/revisions';
+import { versionsOverlap } from '../model/versions-validate';
 import { GatewaySchema, Route } from '../model/schema';
 import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
 
@@ -77,6 +80,76 @@ export interface ExportOptions {
    * @default - every route
    */
   readonly version?: string;
+  /**
+   * Only the routes of this API revision (`revisions`), for the same reason: routes of disjoint
+   * revisions may share a method and path.
+   * @default - every route
+   */
+  readonly revision?: number;
+}
+
+/** The document's operation key of a route: its method, or the extension that holds ANY. */
+const operationKey = (r: RouteSpec) => (r.method === 'ANY' ? 'x-anygate-any-method' : r.method.toLowerCase());
+
+/** The routes one document of `options` holds, in spec order. */
+function selected(spec: GatewaySpec, options: ExportOptions): RouteSpec[] {
+  const { version, revision } = options;
+  return spec.routes.filter((r) => (version === undefined || !r.versions || r.versions.includes(version)) && (revision === undefined || !r.revisions || r.revisions.includes(revision)));
+}
+
+/** Two routes that would be one operation of one document (same method, same path shape). */
+export interface OpenApiCollision {
+  readonly first: RouteSpec;
+  readonly second: RouteSpec;
+}
+
+/**
+ * The first two routes of the document `options` selects that OpenAPI cannot hold side by side:
+ * the same method on the same path, or on paths equal but for their parameter names
+ * (`/items/{id}`, `/items/{itemId}`), which OpenAPI 3.1 holds as one path ("templated paths with
+ * the same hierarchy but different templated names MUST NOT exist"), and likewise any two methods
+ * on such paths when the routes' versions or revisions are disjoint (a document per version or
+ * revision then holds each as its own path). Validation lets such routes be when their versions or
+ * revisions are disjoint. @returns undefined when every route fits one document
+ */
+export function openApiCollision(spec: GatewaySpec, options: ExportOptions = {}): OpenApiCollision | undefined {
+  const placed = new Map<string, RouteSpec>();
+  const byShape = new Map<string, RouteSpec[]>();
+  for (const r of selected(spec, options)) {
+    const shape = pathShape(r.segments);
+    const key = `${operationKey(r)} ${shape}`;
+    const other = placed.get(key) ?? byShape.get(shape)?.find((o) => o.path !== r.path && (!versionsOverlap(o.versions, r.versions) || !revisionsOverlap(o.revisions, r.revisions)));
+    if (other) return { first: other, second: r };
+    placed.set(key, r);
+    byShape.set(shape, [...(byShape.get(shape) ?? []), r]);
+  }
+  return undefined;
+}
+
+/** One OpenAPI document of a synthesis, and the file (relative to the out dir) it is written to. */
+export interface OpenApiFile {
+  /** `openapi.json`, or `openapi/<version>.json`, `openapi/revision-<n>.json`, `openapi/<version>/revision-<n>.json`. */
+  readonly file: string;
+  /** The version the document holds. @default - every version */
+  readonly version?: string;
+  /** The revision the document holds. @default - every revision */
+  readonly revision?: number;
+  readonly document: OpenAPIV3_1.Document;
+}
+
+/**
+ * The OpenAPI documents that hold every route: `openapi.json` when they fit one document, else one
+ * document per version (what `anygate export --api-version <v>` writes), and per revision within a
+ * version whose routes still collide (docs/out-dir.md). No route is left out.
+ */
+export function openApiFiles(spec: GatewaySpec): OpenApiFile[] {
+  if (!openApiCollision(spec)) return [{ file: 'openapi.json', document: exportOpenApi(spec) }];
+  const versions: (string | undefined)[] = spec.versions?.list.map((v) => v.name) ?? [undefined];
+  const revisions = spec.revisions?.list.map((r) => r.number) ?? [];
+  return versions.flatMap((version): OpenApiFile[] => {
+    if (!openApiCollision(spec, { version }) || !revisions.length) return [{ file: version === undefined ? 'openapi.json' : `openapi/${version}.json`, ...(version === undefined ? {} : { version }), document: exportOpenApi(spec, { version }) }];
+    return revisions.map((revision) => ({ file: version === undefined ? `openapi/revision-${revision}.json` : `openapi/${version}/revision-${revision}.json`, ...(version === undefined ? {} : { version }), revision, document: exportOpenApi(spec, { version, revision }) }));
+  });
 }
 
 /**
@@ -91,20 +164,23 @@ function exported(spec: GatewaySpec, version: string | undefined): GatewaySpec {
 }
 
 export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): OpenAPIV3_1.Document {
-  const { version } = options;
+  const { version, revision } = options;
   const names = spec.versions?.list.map((v) => v.name) ?? [];
   if (version !== undefined && !names.includes(version)) throw new AnygateError(`--api-version ${JSON.stringify(version)}: ${names.length ? `the spec's versions are ${names.join(', ')}` : 'the spec declares no versions'}`);
-  const paths: Record<string, Record<string, unknown>> = {};
-  const placed = new Map<string, RouteSpec>();
-  for (const r of spec.routes) {
-    if (version !== undefined && r.versions && !r.versions.includes(version)) continue;
-    const key = r.method === 'ANY' ? 'x-anygate-any-method' : r.method.toLowerCase();
-    // Never lose a route: two on one method and path (disjoint versions) do not fit one document.
-    const other = placed.get(`${key} ${r.path}`);
-    if (other) throw new AnygateError(`routes ${other.id} and ${r.id} are both ${r.method} ${r.path} (in different versions), and an OpenAPI document holds one operation per method and path; export one version at a time: anygate export --api-version ${names.join('|')}`);
-    placed.set(`${key} ${r.path}`, r);
-    (paths[r.path] ??= {})[key] = operation(spec, r);
+  const numbers = spec.revisions?.list.map((r) => r.number) ?? [];
+  if (revision !== undefined && !numbers.includes(revision)) throw new AnygateError(`revision ${revision}: ${numbers.length ? `the spec's revisions are ${numbers.join(', ')}` : 'the spec declares no revisions'}`);
+  // Never lose a route: two on one method and path shape (disjoint versions or revisions) do not fit one document.
+  const c = openApiCollision(spec, options);
+  if (c) {
+    const { first: a, second: b } = c;
+    const byVersion = version === undefined && !versionsOverlap(a.versions, b.versions);
+    const same = a.path === b.path && a.method === b.method ? `both ${a.method} ${a.path}` : `${a.method} ${a.path} and ${b.method} ${b.path}${a.path === b.path ? '' : ', paths that differ only in parameter names (OpenAPI holds them as one path)'}`;
+    const what = byVersion ? 'in different versions' : 'in different revisions';
+    const how = byVersion ? `export one version at a time: anygate export --api-version ${names.join('|')}` : `one document holds one revision; anygate synth writes one per revision (openapi/revision-<n>.json)`;
+    throw new AnygateError(`routes ${a.id} and ${b.id} are ${same} (${what}), and an OpenAPI document holds one operation per method and path; ${how}`);
   }
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of selected(spec, options)) (paths[r.path] ??= {})[operationKey(r)] = operation(spec, r);
   const schemes = Object.fromEntries(Object.entries(spec.authorizers).map(([n, a]) => [n, securityScheme(a)]));
   const doc = {
     openapi: '3.1.0',

@@ -7,6 +7,7 @@
 import { targetProblems } from '../../lib/capabilities/support';
 import { SpecValidationError } from '../../lib/model/errors';
 import { toGatewaySpec } from '../../lib/model/normalize';
+import { exportOpenApi, openApiFiles } from '../../lib/openapi/export';
 import { compileAzure } from '../../providers/azure/compile';
 import type { PlannedResource } from '../../providers/shared/resources';
 import { startDev } from '../../dev/server';
@@ -66,6 +67,18 @@ describe('model', () => {
 });
 
 const byName = (rs: readonly PlannedResource[]) => new Map(rs.map((r) => [r.name, r]));
+
+describe('OpenAPI', () => {
+  it('routes of disjoint revisions on one method and path: export refuses naming them, synth writes one document per revision', () => {
+    const spec = toGatewaySpec(input());
+    expect(() => exportOpenApi(spec)).toThrow(/^routes getItem and getItemNext are both GET \/items\/\{id\} \(in different revisions\).*openapi\/revision-<n>\.json/);
+    const files = openApiFiles(spec);
+    expect(files.map((f) => [f.file, f.revision, Object.values(f.document.paths!).flatMap((item) => Object.values(item as Record<string, { operationId: string }>).map((o) => o.operationId)).sort()])).toEqual([
+      ['openapi/revision-1.json', 1, ['getItem', 'health']],
+      ['openapi/revision-2.json', 2, ['deleteItem', 'getItemNext', 'health']],
+    ]);
+  });
+});
 
 describe('Azure: one Api per revision', () => {
   const plan = compileAzure(toGatewaySpec(input()));

@@ -4,7 +4,7 @@
  * canary to a backend canary of the paired routes; every target synthesizes it (validators clean),
  * dev splits it under --seed, and conform's cases pass against dev.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { seededRandom } from '../../dev/canary';
 import { generateVectors } from '../../dev/conform/generate';
@@ -13,7 +13,8 @@ import { startDev } from '../../dev/server';
 import { targetProblems } from '../../lib/capabilities/support';
 import { lowerVersionCanary } from '../../lib/model/canary';
 import { toGatewaySpec, validateGateway } from '../../lib/model/normalize';
-import { exportOpenApi } from '../../lib/openapi/export';
+import { synth } from '../../bin/synth';
+import { exportOpenApi, openApiFiles } from '../../lib/openapi/export';
 import { importOpenApi } from '../../lib/openapi/import';
 import { compileApigee } from '../../providers/apigee/compile';
 import { compileAzure } from '../../providers/azure/compile';
@@ -28,8 +29,11 @@ isolateDevHome();
 
 type Scheme = 'path' | 'header' | 'query';
 
-/** v1 (deprecated) and v2; GET /items/{id} has a route per version (v2 on api-next); /items serves both. */
-function canarySpec(scheme: Scheme = 'path', urls = { api: 'https://api.example.com', next: 'https://next.example.com' }): Record<string, any> {
+/**
+ * v1 (deprecated) and v2; GET /items/{id} has a route per version (v2 on api-next, its parameter
+ * named `v2Param`: itemId by default, id for the very same path); /items serves both.
+ */
+function canarySpec(scheme: Scheme = 'path', urls = { api: 'https://api.example.com', next: 'https://next.example.com' }, v2Param = 'itemId'): Record<string, any> {
   return {
     name: 'shop',
     backends: { api: { type: 'http', url: urls.api }, 'api-next': { type: 'http', url: urls.next } },
@@ -38,7 +42,7 @@ function canarySpec(scheme: Scheme = 'path', urls = { api: 'https://api.example.
     release: { canary: { percent: 10, version: 'v2' } },
     routes: [
       { id: 'getItem', method: 'GET', path: '/items/{id}', versions: ['v1'] },
-      { id: 'getItemNext', method: 'GET', path: '/items/{itemId}', backend: 'api-next', versions: ['v2'] },
+      { id: 'getItemNext', method: 'GET', path: `/items/{${v2Param}}`, backend: 'api-next', versions: ['v2'] },
       { id: 'listItems', method: 'GET', path: '/items' },
     ],
   };
@@ -103,6 +107,58 @@ describe('the model', () => {
 });
 
 describe('OpenAPI', () => {
+  // Same path, or paths equal but for their parameter names: OpenAPI 3.1 holds neither pair in one
+  // document ("templated paths with the same hierarchy but different templated names MUST NOT exist").
+  it.each(['id', 'itemId'])('the whole spec does not fit one document when v2\'s path parameter is {%s}: export refuses, naming both routes', (param) => {
+    const spec = toGatewaySpec(canarySpec('header', undefined, param));
+    expect(() => exportOpenApi(spec)).toThrow(/^routes getItem and getItemNext are .*GET \/items\/\{id\}.* \(in different versions\).*anygate export --api-version v1\|v2$/);
+    for (const version of ['v1', 'v2']) expect(Object.keys(exportOpenApi(spec, { version }).paths!)).toHaveLength(2);
+  });
+
+  it('another method on a path that differs only in parameter names, in a disjoint version, does not fit either; one version\'s document does', () => {
+    const s = canarySpec('header');
+    s.routes.push({ id: 'deleteItem', method: 'DELETE', path: '/items/{itemKey}', versions: ['v2'] });
+    s.routes.splice(1, 1);
+    delete s.release;
+    const spec = toGatewaySpec(s);
+    expect(() => exportOpenApi(spec)).toThrow(/^routes getItem and deleteItem are GET \/items\/\{id\} and DELETE \/items\/\{itemKey\}, paths that differ only in parameter names/);
+    expect(openApiFiles(spec).map((f) => [f.file, Object.keys(f.document.paths!).sort()])).toEqual([
+      ['openapi/v1.json', ['/items', '/items/{id}']],
+      ['openapi/v2.json', ['/items', '/items/{itemKey}']],
+    ]);
+  });
+
+  it.each([
+    ['path', 'id'],
+    ['header', 'id'],
+    ['query', 'itemId'],
+  ] as const)('synth (%s versions, v2 on {%s}) writes one document per version, holding every route, and synthesizes again into its out dir', async (scheme, param) => {
+    const spec = toGatewaySpec(canarySpec(scheme, undefined, param));
+    expect(openApiFiles(spec).map((f) => [f.file, f.version])).toEqual([
+      ['openapi/v1.json', 'v1'],
+      ['openapi/v2.json', 'v2'],
+    ]);
+    const out = scratch(`version-canary-synth-${scheme}`);
+    const once = () => synth(spec, { targets: ['kubernetes'], outDir: out, progress: () => undefined });
+    const r = await once();
+    expect(r.targets.map((t) => [t.target, t.ok, t.errors])).toEqual([['kubernetes', true, []]]);
+    expect(existsSync(path.join(out, 'openapi.json'))).toBe(false);
+    const docs = ['v1', 'v2'].map((v) => JSON.parse(readFileSync(path.join(out, 'openapi', `${v}.json`), 'utf8')));
+    const ids = docs.flatMap((d) => Object.values<Record<string, { operationId: string }>>(d.paths).flatMap((item) => Object.values(item).map((o) => o.operationId)));
+    expect([...new Set(ids)].sort()).toEqual(['getItem', 'getItemNext', 'listItems']);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.artifacts.filter((a: { kind: string }) => a.kind === 'openapi')).toEqual([
+      { target: 'gateway', kind: 'openapi', name: 'shop v1', path: 'openapi/v1.json' },
+      { target: 'gateway', kind: 'openapi', name: 'shop v2', path: 'openapi/v2.json' },
+    ]);
+    // Each document is what `export --api-version` writes, and imports back.
+    for (const [i, version] of ['v1', 'v2'].entries()) {
+      expect(docs[i]).toEqual(JSON.parse(JSON.stringify(exportOpenApi(spec, { version }))));
+      expect(validateGateway((await importOpenApi(docs[i], 'c.json')).input).errors).toEqual([]);
+    }
+    expect((await once()).ok).toBe(true);
+  });
+
   it('one version\'s document leaves a version canary out (its other side is not there), so it imports', async () => {
     const spec = toGatewaySpec(canarySpec());
     const back = async (version: string) => validateGateway((await importOpenApi(exportOpenApi(spec, { version }) as unknown as Record<string, unknown>, 'c.json')).input);
