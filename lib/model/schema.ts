@@ -435,8 +435,9 @@ export const Defaults = z
 /** A calendar date (midnight UTC) or a UTC timestamp: `2027-01-31` or `2027-01-31T12:00:00Z`. */
 const UtcDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$/, { message: 'must be a date such as 2027-01-31 or a UTC time such as 2027-01-31T12:00:00Z' })
-  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(Date.parse(s)).toISOString().slice(0, s.length === 10 ? 10 : 19) === s.replace(/Z$/, ''), { message: 'is not a real calendar date' });
+  // abort: a string of another form is not also reported as "not a real calendar date".
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$/, { message: 'must be a date such as 2027-01-31 or a UTC time such as 2027-01-31T12:00:00Z (UTC: write the offset away, 2027-01-31T12:00:00+02:00 is 2027-01-31T10:00:00Z)', abort: true })
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(Date.parse(s)).toISOString().slice(0, s.length === 10 ? 10 : 19) === s.replace(/Z$/, ''), { message: 'is not a real calendar date (check the day of the month, and that the time is at most 23:59:59)' });
 
 export const ApiVersion = z
   .strictObject({
