@@ -69,9 +69,11 @@ const Truststore = z
     // Apigee X checks client certificates at a load balancer anygate does not create: a trust config
     // here would enable nothing, so it is refused where it is rather than read as mutual TLS.
     apigee: z
-      .never({ error: 'is not read: Apigee X checks client certificates at the external load balancer (a server TLS policy with this trust config), which anygate does not create, and synth refuses mtls for apigee; remove it, and configure the load balancer yourself' })
+      .unknown()
+      .superRefine((_, ctx) => ctx.addIssue({ code: 'custom', message: 'is not read: Apigee X checks client certificates at the external load balancer (a server TLS policy with this trust config), which anygate does not create, and synth refuses mtls for apigee; remove it, and configure the load balancer yourself' }))
       .optional()
-      .meta({ description: 'Refused: mutual TLS on Apigee X lives on the external load balancer, which anygate does not create (docs/domains.md).' }),
+      // not: {} tells editors and the published JSON Schema that no value is accepted.
+      .meta({ description: 'Refused: mutual TLS on Apigee X lives on the external load balancer, which anygate does not create (docs/domains.md).', not: {} }),
     kubernetes: z
       .strictObject({
         kind: z.enum(['ConfigMap', 'Secret']).optional().meta({ description: 'Kind of the object holding ca.crt.', default: 'ConfigMap' }),
