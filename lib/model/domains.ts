@@ -27,8 +27,8 @@ export const GOOGLE_CERTIFICATE = /^(?:google-managed|projects\/[a-z][a-z0-9-]{4
 export const KUBERNETES_SECRET = /^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 /** A truststore (PEM bundle) in S3, as API Gateway's MutualTlsAuthentication.TruststoreUri takes it. */
 export const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*'()/-]+$/;
-/** A Certificate Manager trust config. */
-export const GOOGLE_TRUST_CONFIG = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/trustConfigs\/[A-Za-z0-9_-]{1,63}$/;
+/** An S3 object version id (opaque; `null` for an object stored before versioning was enabled). */
+export const S3_VERSION_ID = /^[A-Za-z0-9._+/=-]{1,1024}$/;
 /** A certificate thumbprint (SHA-1, hex), as APIM's validate-client-certificate issuer-thumbprint takes it. */
 export const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 
@@ -61,7 +61,19 @@ const Truststore = z
   .strictObject({
     aws: z.string().regex(S3_URI, { message: 'must be an S3 URI such as s3://my-bucket/truststore.pem' }).optional().meta({ description: 'S3 URI of the PEM truststore (API Gateway MutualTlsAuthentication). Default: mutual TLS cannot be served on AWS.' }),
     azure: z.array(z.string().regex(THUMBPRINT, { message: 'must be a certificate thumbprint (40 hex digits)' })).min(1).optional().meta({ description: "Thumbprints of the CA certificates a client certificate must be issued by (validate-client-certificate issuer-thumbprint); the chain must also validate against the service's CA certificates. Default: mutual TLS cannot be served on Azure." }),
-    apigee: z.string().regex(GOOGLE_TRUST_CONFIG, { message: 'must be a Certificate Manager trust config projects/<p>/locations/<l>/trustConfigs/<name>' }).optional().meta({ description: "Certificate Manager trust config of the load balancer's server TLS policy. Default: mutual TLS cannot be served on Apigee." }),
+    awsVersion: z
+      .string()
+      .regex(S3_VERSION_ID, { message: 'must be an S3 object version id (the VersionId that s3api put-object or list-object-versions prints)' })
+      .optional()
+      .meta({ description: 'S3 object version of the truststore (MutualTlsAuthentication.TruststoreVersion; the bucket must be versioned). API Gateway re-reads the truststore only when this changes: to rotate it, upload the new bundle and set its version here. Default: none: the domain keeps the truststore it last read, and a new object at the same URI is not picked up.' }),
+    // Apigee X checks client certificates at a load balancer anygate does not create: a trust config
+    // here would enable nothing, so it is refused where it is rather than read as mutual TLS.
+    apigee: z
+      .unknown()
+      .superRefine((_, ctx) => ctx.addIssue({ code: 'custom', message: 'is not read: Apigee X checks client certificates at the external load balancer (a server TLS policy with this trust config), which anygate does not create, and synth refuses mtls for apigee; remove it, and configure the load balancer yourself' }))
+      .optional()
+      // not: {} tells editors and the published JSON Schema that no value is accepted.
+      .meta({ description: 'Refused: mutual TLS on Apigee X lives on the external load balancer, which anygate does not create (docs/domains.md).', not: {} }),
     kubernetes: z
       .strictObject({
         kind: z.enum(['ConfigMap', 'Secret']).optional().meta({ description: 'Kind of the object holding ca.crt.', default: 'ConfigMap' }),
@@ -118,8 +130,11 @@ export interface DomainSpec {
 export interface MtlsSpec {
   readonly truststore: {
     readonly aws?: string;
+    /** S3 object version of `aws` (TruststoreVersion). @default - the latest version at creation */
+    readonly awsVersion?: string;
     readonly azure?: string[];
-    readonly apigee?: string;
+    /** Never set: Apigee's mutual TLS is refused (the model refuses `truststore.apigee`). */
+    readonly apigee?: undefined;
     readonly kubernetes?: { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string };
   };
   /** What the backend learns of the certificate (the input's shape, so a normalized spec is valid input). */
@@ -181,9 +196,10 @@ export function checkDomains(domains: z.output<typeof Domain>[] | undefined, sta
       issues.push({ path: [...at, 'stage'], rule: 'unknown-reference', message: `unknown stage ${JSON.stringify(d.stage)}; the spec declares no stages, so its one stage is prod`, severity: 'error' });
     }
     const t = d.mtls?.truststore;
-    if (d.mtls && t && !t.aws && !t.azure && !t.apigee && !t.kubernetes) {
-      issues.push({ path: [...at, 'mtls', 'truststore'], message: 'names no truststore: set at least one of aws, azure, apigee, kubernetes', severity: 'error' });
+    if (d.mtls && t && !t.aws && !t.azure && !t.kubernetes) {
+      issues.push({ path: [...at, 'mtls', 'truststore'], message: 'names no truststore: set at least one of aws, azure, kubernetes', severity: 'error' });
     }
+    if (t?.awsVersion !== undefined && !t.aws) issues.push({ path: [...at, 'mtls', 'truststore', 'awsVersion'], message: 'is the S3 version of truststore.aws, which is not set: set aws to the truststore\'s S3 URI, or remove awsVersion', severity: 'error' });
     const h = d.mtls?.clientCertificate?.headers;
     if (h?.subject && h.fingerprint && h.subject.toLowerCase() === h.fingerprint.toLowerCase()) {
       issues.push({ path: [...at, 'mtls', 'clientCertificate', 'headers'], message: 'subject and fingerprint must go in different headers', severity: 'error' });
@@ -209,8 +225,8 @@ export function normalizeDomains(domains: z.output<typeof Domain>[] | undefined,
               mtls: {
                 truststore: {
                   ...(t.aws ? { aws: t.aws } : {}),
+                  ...(t.awsVersion ? { awsVersion: t.awsVersion } : {}),
                   ...(t.azure ? { azure: [...new Set(t.azure.map((x) => x.toUpperCase()))].sort() } : {}),
-                  ...(t.apigee ? { apigee: t.apigee } : {}),
                   ...(t.kubernetes ? { kubernetes: { kind: t.kubernetes.kind ?? 'ConfigMap', name: t.kubernetes.name } } : {}),
                 },
                 clientCertificate: { headers: { ...d.mtls.clientCertificate?.headers } },

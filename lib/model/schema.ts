@@ -252,6 +252,11 @@ export const AuthDecision = z
     'Either "none", one authorizer name, a list of alternatives (any one suffices; an alternative that is a list requires all of its authorizers), or { anyOf, optional } for optional authentication.',
   );
 
+/** One OAuth scope (RFC 6749 section 3.3 scope-token): printable ASCII but space, `"` and `\`. */
+const ScopeToken = z
+  .string()
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { message: 'must be one scope (RFC 6749 scope-token: printable ASCII without spaces, " or \\): a token\'s scope claim separates scopes with spaces, so a scope holding one could never match; list each scope on its own' });
+
 export const Route = z
   .strictObject({
     id: Name.optional().meta({ description: "Stable identifier of the route (the OpenAPI operationId). Default: derived from method and path, e.g. `get-pets-id`." }),
@@ -259,7 +264,7 @@ export const Route = z
     path: z.string().meta({ description: "Path template relative to basePath: `/pets/{id}`, greedy `/files/{path+}`." }),
     backend: Name.optional().meta({ description: "Name of the backend that serves the route. Default: defaults.backend." }),
     auth: AuthDecision.optional().meta({ description: "Who may call the route. Default: defaults.auth (required when that is unset)." }),
-    scopes: z.array(NonEmpty).optional().meta({ description: "Scopes the caller's token must carry (all of them).", default: [] }),
+    scopes: z.array(ScopeToken).optional().meta({ description: "Scopes the caller's token must carry (all of them). Each is one RFC 6749 scope-token: no spaces (the `scope` claim separates scopes with spaces), no `\"` or `\\`.", default: [] }),
     rateLimit: RateLimit.optional().meta({ description: "Per-route rate limit. Default: defaults.rateLimit." }),
     cache: CachePolicy.optional().meta({ description: "Response caching. Default: defaults.cache." }),
     transform: Transform.optional().meta({ description: "Request and response transforms. Default: defaults.transform." }),
@@ -430,8 +435,9 @@ export const Defaults = z
 /** A calendar date (midnight UTC) or a UTC timestamp: `2027-01-31` or `2027-01-31T12:00:00Z`. */
 const UtcDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$/, { message: 'must be a date such as 2027-01-31 or a UTC time such as 2027-01-31T12:00:00Z' })
-  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(Date.parse(s)).toISOString().slice(0, s.length === 10 ? 10 : 19) === s.replace(/Z$/, ''), { message: 'is not a real calendar date' });
+  // abort: a string of another form is not also reported as "not a real calendar date".
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$/, { message: 'must be a date such as 2027-01-31 or a UTC time such as 2027-01-31T12:00:00Z (UTC: write the offset away, 2027-01-31T12:00:00+02:00 is 2027-01-31T10:00:00Z)', abort: true })
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(Date.parse(s)).toISOString().slice(0, s.length === 10 ? 10 : 19) === s.replace(/Z$/, ''), { message: 'is not a real calendar date (check the day of the month, and that the time is at most 23:59:59)' });
 
 export const ApiVersion = z
   .strictObject({

@@ -10,7 +10,8 @@ import { clashMessage, findClashes } from './credentials';
 import type { SpecIssue } from './errors';
 import { checkDomains } from './domains';
 import { canonicalFingerprint } from './client-certificates';
-import { canonicalCidr } from './ip';
+import { canonicalAddress, canonicalCidr } from './ip';
+import * as ipaddr from 'ipaddr.js';
 import type { ParsedGateway } from './parse';
 import { parsePath, pathParams, pathShape, type PathSegment } from './path';
 import { Route, type RouteInput, type TransformInput } from './schema';
@@ -42,6 +43,49 @@ export function checkSecureUrl(url: string, path: Path, issues: SpecIssue[]): vo
     message: `must use https (got ${JSON.stringify(url)}); http is allowed only for localhost and 127.0.0.1`,
     severity: 'error',
   });
+}
+
+// RFC 3986 characters of an authority's host (reg-name or IP literal) and of a path: unreserved,
+// sub-delims, ":", "@", "/" and percent-escapes. Everything else (`{`, `}`, spaces, backslashes,
+// quotes, non-ASCII) means something else to at least one target's language or URL parser.
+const URI_PATH_CHARS = /^(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*$/;
+const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * A backend URL (http, weighted target, stage override, LLM): https (see checkSecureUrl), and only a
+ * scheme, a host, an optional port and a path. The targets paste it into their own languages (API
+ * Gateway integration URIs, APIM backends, Apigee target endpoints, Kubernetes Backend FQDNs), where a
+ * query or fragment swallows the route path, a `{...}` becomes a request placeholder (a caller picks
+ * the host) and credentials would be written into the artifacts; each is refused here, for every target.
+ */
+export function checkBackendUrl(url: string, path: Path, issues: SpecIssue[]): void {
+  const before = issues.length;
+  checkSecureUrl(url, path, issues);
+  if (issues.length > before) return;
+  const err = (message: string, shown = url): void => {
+    issues.push({ path, rule: 'backend-url', message: `${message} (got ${JSON.stringify(shown)})`, severity: 'error' });
+  };
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/s.exec(url);
+  if (!m) return err('is not a URL of the form https://host[:port][/path]');
+  const [, , authority, urlPath, query, fragment] = m;
+  // The credential itself is not repeated in the message (it ends up in logs).
+  if (authority.includes('@')) return err('must not hold credentials (user:password@): they would be written into every target\'s configuration; keep the URL bare, and send the credential from a function backend that reads it from a secret store, or as a header or query parameter with transform.request.setHeaders / setQuery', url.replace(authority, `***@${authority.slice(authority.lastIndexOf('@') + 1)}`));
+  if (query !== undefined) return err('must not have a query (?...): the targets append the route path after the URL, so it would land inside the query; set query parameters with transform.request.setQuery');
+  if (fragment !== undefined) return err('must not have a fragment (#...): it is never sent, and the route path appended after it would be lost; remove it');
+  const host = authority.replace(/:\d*$/, '');
+  if (/[{}]/.test(authority + urlPath)) return err('must not contain { or }: the targets read them as request placeholders (a caller could pick the host or path); write the literal host and path, and use transform.request.rewritePath for a path built from route parameters');
+  if (!(host.startsWith('[') && host.endsWith(']')) && !HOST_NAME.test(host)) return err(`host ${JSON.stringify(host)} is not a DNS name (letters, digits, - and . only; write an internationalized name in its xn-- form) or an IP address`);
+  if (!URI_PATH_CHARS.test(urlPath)) return err('path has characters a URL cannot hold unescaped (RFC 3986: letters, digits, -._~!$&\'()*+,;=:@/ and %XX escapes); percent-encode them');
+  if (urlPath.split('/').some((seg) => /^(?:\.|%2e){1,2}$/i.test(seg))) return err('path has a "." or ".." segment, which the targets resolve differently; write the path it means');
+  if (/%2f|%5c/i.test(urlPath)) return err('path has an encoded slash (%2F) or backslash (%5C), which some targets decode into a segment boundary; write the path without it');
+}
+
+/** The network form of a canonical CIDR (host bits cleared, ipaddr.js), in canonical text; a bare address is itself. */
+function networkOf(cidr: string): string {
+  if (!cidr.includes('/')) return cidr;
+  const prefix = cidr.split('/')[1];
+  const net = cidr.includes(':') ? ipaddr.IPv6.networkAddressFromCIDR(cidr) : ipaddr.IPv4.networkAddressFromCIDR(cidr);
+  return `${canonicalAddress(net)}/${prefix}`;
 }
 
 /** True for an IPv4 or IPv6 CIDR (or a bare address). */
@@ -117,6 +161,7 @@ export function validateSemantics(p: ParsedGateway, issues: SpecIssue[]): void {
   checkConsumersAndPlans(p, issues);
   checkStageBackends(p, issues);
   checkCorsAndIpRules(p, issues);
+  checkHeaderFields(p, issues);
   checkDomains(p.domains, p.stages.present, issues);
   if (p.defaults?.backend && !p.backends.present.has(p.defaults.backend)) {
     issues.push({ path: ['defaults', 'backend'], rule: 'unknown-reference', message: unknownRef('backend', p.defaults.backend, p.backends.present), severity: 'error' });
@@ -136,6 +181,22 @@ function checkContractRefs(p: ParsedGateway, issues: SpecIssue[]): void {
   for (const { index, route } of p.routes) if (route?.contract) contractRefIssues(components, route.contract, ['routes', index, 'contract'], issues);
 }
 
+/**
+ * A literal segment every target would route differently from what the spec says: `.` and `..`
+ * (written or percent-encoded: clients, gateways and backends resolve them, or not, each its own
+ * way) and an encoded slash or backslash (`%2F`, `%5C`: one segment to the router, two to a
+ * backend that decodes it). Undefined when the segments are plain.
+ */
+export function confusingSegment(segments: readonly PathSegment[]): string | undefined {
+  for (const s of segments) {
+    const texts = s.kind === 'literal' ? [s.value] : [s.prefix, s.suffix];
+    if (s.kind === 'literal' && /^(?:\.|%2e){1,2}$/i.test(s.value)) return `segment ${JSON.stringify(s.value)} is a dot segment, which clients and gateways resolve (or not) each in their own way, so the route would match other requests than it says: write the path it means without "." or ".."`;
+    const enc = texts.find((t) => /%2f|%5c/i.test(t));
+    if (enc !== undefined) return `segment ${JSON.stringify(s.kind === 'literal' ? s.value : enc)} holds an encoded slash or backslash (%2F, %5C), one segment to the gateway's router but two to a backend that decodes it: use a real "/" (two segments) or a path parameter`;
+  }
+  return undefined;
+}
+
 function checkBasePath(p: ParsedGateway, issues: SpecIssue[]): void {
   if (p.top.basePath === undefined) return;
   // A trailing slash is harmless in a prefix; normalization drops it.
@@ -143,7 +204,7 @@ function checkBasePath(p: ParsedGateway, issues: SpecIssue[]): void {
   if (!bp.ok && p.top.basePath !== '') issues.push({ path: ['basePath'], message: bp.message, severity: 'error' });
   else if (bp.ok && bp.segments.some((s) => s.kind === 'param')) {
     issues.push({ path: ['basePath'], message: 'must not contain parameters; put them in route paths', severity: 'error' });
-  }
+  } else if (bp.ok && confusingSegment(bp.segments)) issues.push({ path: ['basePath'], message: confusingSegment(bp.segments)!, severity: 'error' });
 }
 
 /** Backend URLs, JWT issuers and JWKS URIs: https only. */
@@ -153,13 +214,13 @@ function checkUrls(p: ParsedGateway, issues: SpecIssue[]): void {
     if ((b.url === undefined) === (b.targets === undefined)) {
       issues.push({ path: ['backends', name], message: 'set exactly one of url (a single backend) and targets (weighted)', severity: 'error' });
     }
-    if (b.url) checkSecureUrl(b.url, ['backends', name, 'url'], issues);
-    b.targets?.forEach((t, i) => checkSecureUrl(t.url, ['backends', name, 'targets', i, 'url'], issues));
+    if (b.url) checkBackendUrl(b.url, ['backends', name, 'url'], issues);
+    b.targets?.forEach((t, i) => checkBackendUrl(t.url, ['backends', name, 'targets', i, 'url'], issues));
   }
   for (const [name, b] of p.backends.entries) {
     if (b.type !== 'llm') continue;
     checkLlmBackend(name, b, issues);
-    if (b.url) checkSecureUrl(b.url, ['backends', name, 'url'], issues);
+    if (b.url) checkBackendUrl(b.url, ['backends', name, 'url'], issues);
   }
   for (const [name, a] of p.authorizers.entries) {
     if (a.type !== 'jwt') continue;
@@ -224,7 +285,7 @@ function checkStageBackends(p: ParsedGateway, issues: SpecIssue[]): void {
       else if (backend && backend.type !== 'http') {
         issues.push({ path, message: `backend ${JSON.stringify(b)} is of type ${backend.type}; only http backends take a stage URL`, severity: 'error' });
       }
-      checkSecureUrl(o.url, [...path, 'url'], issues);
+      checkBackendUrl(o.url, [...path, 'url'], issues);
     }
   }
 }
@@ -246,6 +307,7 @@ function checkCorsAndIpRules(p: ParsedGateway, issues: SpecIssue[]): void {
       if (!isCidr(cidr) && canonical === undefined) issues.push({ path: ['ipRules', list, i], message: `is not an IPv4 or IPv6 CIDR such as 203.0.113.0/24 (got ${JSON.stringify(cidr)})`, severity: 'error' });
       else if (canonical === undefined) issues.push({ path: ['ipRules', list, i], message: `${JSON.stringify(cidr)} is not written in the one form every target reads alike; write IPv4 as four decimal parts (203.0.113.0/24) and IPv6 as RFC 5952 text (2001:db8::/32, ::ffff:203.0.113.0/120)`, severity: 'error' });
       else if (canonical !== cidr) issues.push({ path: ['ipRules', list, i], message: `${JSON.stringify(cidr)} is a non-canonical spelling, which gateways and libraries read differently (leading zeros are octal to some); write ${JSON.stringify(canonical)}`, severity: 'error' });
+      else if (networkOf(cidr) !== cidr) issues.push({ path: ['ipRules', list, i], message: `${JSON.stringify(cidr)} has host bits set after its /${cidr.split('/')[1]} prefix, which some targets refuse and others mask silently; write the network ${JSON.stringify(networkOf(cidr))}, or a /${cidr.includes(':') ? 128 : 32} for the one address`, severity: 'error' });
     });
   }
 }
@@ -277,7 +339,9 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
     if (!route) continue;
     const base: Path = ['routes', index];
     const parsed = parsePath(route.path);
+    const confusing = parsed.ok ? confusingSegment(parsed.segments) : undefined;
     if (!parsed.ok) issues.push({ path: [...base, 'path'], message: parsed.message, severity: 'error' });
+    else if (confusing) issues.push({ path: [...base, 'path'], message: confusing, severity: 'error' });
     else facts.push({ index, route, segments: parsed.segments, shape: pathShape(parsed.segments) });
 
     if (route.id) {
@@ -319,6 +383,10 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
             issues.push({ path: [...base, 'scopes'], message: `scopes need a jwt authorizer, but the alternative [${alt.join(', ')}] has none: the scopes could not be enforced`, severity: 'error' });
           }
         }
+        // Optional auth lets a caller without any credential in, and such a caller has no token to hold scopes.
+        if (authIsOptional(auth)) {
+          issues.push({ path: [...base, 'scopes'], rule: 'optional-auth-scopes', message: `the route's auth is optional, so an anonymous caller (no credential at all) is let in without the scope check: [${route.scopes.join(', ')}] binds only callers who send a token. If the scopes must guard every request, drop optional: true; if anonymous access is intended, silence this with ignoreWarnings: [optional-auth-scopes]`, severity: 'warning' });
+        }
       }
     }
     route.cache?.key?.headers?.forEach((h, i) => checkHeaderName(h, [...base, 'cache', 'key', 'headers', i], issues));
@@ -348,8 +416,53 @@ function validateRoutes(p: ParsedGateway, issues: SpecIssue[]): void {
 
 function checkHeaderName(name: string, path: Path, issues: SpecIssue[]): void {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    issues.push({ path, message: `is not a valid HTTP header name (got ${JSON.stringify(name)})`, severity: 'error' });
+    issues.push({ path, message: `is not a valid HTTP header name (got ${JSON.stringify(name)}): an RFC 9110 token, letters, digits and !#$%&'*+.^_\`|~- only`, severity: 'error' });
   }
+}
+
+// RFC 9110 section 5.5: a field value holds visible characters, spaces and tabs, never other
+// control characters (CR and LF would end the header and start another: response splitting). The
+// other C0 controls are refused in every spec string already (characters.ts); these are the rest.
+const FIELD_VALUE_CTL = /[\r\n\u007F]/;
+
+/** A header value as it is written into an artifact: no line break or other control character. */
+export function checkHeaderValue(value: string, path: Path, issues: SpecIssue[], what = 'a header value'): void {
+  const m = FIELD_VALUE_CTL.exec(value);
+  if (m) {
+    const cp = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const lineBreak = m[0] === '\r' || m[0] === '\n';
+    issues.push({ path, rule: 'header-value', message: `${what} must not hold control characters (found ${cp}${lineBreak ? ', a line break, which would end the header and start another' : ''}; RFC 9110 field-value): ${lineBreak ? 'write the value on one line' : 'remove it'}`, severity: 'error' });
+  }
+}
+
+/**
+ * Every header name and value the spec writes into an artifact: mock response headers, transform
+ * setHeaders (request and response, on routes and in defaults), the header names authorizers and CORS
+ * read, and the values that can reach a header or query string (setQuery values, stage variables).
+ */
+function checkHeaderFields(p: ParsedGateway, issues: SpecIssue[]): void {
+  for (const [name, b] of p.backends.entries) {
+    if (b.type !== 'mock') continue;
+    for (const [h, v] of Object.entries(b.headers ?? {})) {
+      checkHeaderName(h, ['backends', name, 'headers', h], issues);
+      checkHeaderValue(v, ['backends', name, 'headers', h], issues);
+    }
+  }
+  const transforms: [TransformInput | undefined, Path][] = [[p.defaults?.transform, ['defaults', 'transform']], ...p.routes.map(({ index, route }): [TransformInput | undefined, Path] => [route?.transform, ['routes', index, 'transform']])];
+  for (const [t, at] of transforms) {
+    for (const [h, v] of Object.entries(t?.request?.setHeaders ?? {})) checkHeaderValue(v, [...at, 'request', 'setHeaders', h], issues);
+    for (const [h, v] of Object.entries(t?.response?.setHeaders ?? {})) checkHeaderValue(v, [...at, 'response', 'setHeaders', h], issues);
+    for (const [q, v] of Object.entries(t?.request?.setQuery ?? {})) checkHeaderValue(v, [...at, 'request', 'setQuery', q], issues, 'a query value');
+  }
+  for (const [name, st] of p.stages.entries) {
+    for (const [k, v] of Object.entries(st.variables ?? {})) checkHeaderValue(v, ['stages', name, 'variables', k], issues, 'a stage variable (it can reach a header or query value through ${stage.*})');
+  }
+  for (const [name, a] of p.authorizers.entries) {
+    if (a.type === 'jwt' || a.type === 'custom') {
+      if (a.header !== undefined) checkHeaderName(a.header, ['authorizers', name, 'header'], issues);
+    } else if ((a.in ?? 'header') === 'header' && a.name !== undefined) checkHeaderName(a.name, ['authorizers', name, 'name'], issues);
+  }
+  for (const list of ['allowHeaders', 'exposeHeaders'] as const) p.cors?.[list]?.forEach((h, i) => checkHeaderName(h, ['cors', list, i], issues));
 }
 
 // RFC 3986 query characters without the ones that delimit parameters (& = #) or need escaping.
@@ -409,6 +522,7 @@ function checkTransform(t: TransformInput, f: RouteFacts, from: Path, p: ParsedG
   if (req?.rewritePath !== undefined) {
     const rp = parsePath(req.rewritePath);
     if (!rp.ok) issues.push({ path: [...from, 'request', 'rewritePath'], message: rp.message + inherited, severity: 'error' });
+    else if (confusingSegment(rp.segments)) issues.push({ path: [...from, 'request', 'rewritePath'], message: confusingSegment(rp.segments)! + inherited, severity: 'error' });
     else {
       for (const name of pathParams(rp.segments)) {
         if (!params.has(name)) {

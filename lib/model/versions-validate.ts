@@ -15,9 +15,18 @@ type Path = (string | number)[];
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const QUERY_NAME = /^(?!@)[A-Za-z0-9._~!$'()*+,;:@-]+$/;
 
+/** True when `versions` was given but did not parse: its errors are already reported, so nothing that reads it adds follow-on errors. */
+function versionsUnparsed(p: ParsedGateway, issues: readonly SpecIssue[]): boolean {
+  return p.versions === undefined && issues.some((i) => i.severity === 'error' && i.path[0] === 'versions');
+}
+
 export function checkVersions(p: ParsedGateway, issues: SpecIssue[]): void {
   const v = p.versions;
   const err = (path: Path, message: string) => issues.push({ path, message, severity: 'error' });
+  if (versionsUnparsed(p, issues)) {
+    checkCanary(p, issues, false);
+    return;
+  }
   const names = new Map<string, number>();
   if (v) {
     if (v.scheme === 'path' && v.name !== undefined) err(['versions', 'name'], 'path versioning reads the first path segment; name applies to header and query versioning only: remove it');
@@ -54,7 +63,7 @@ export function checkVersions(p: ParsedGateway, issues: SpecIssue[]): void {
   checkCanary(p, issues);
 }
 
-function checkCanary(p: ParsedGateway, issues: SpecIssue[]): void {
+function checkCanary(p: ParsedGateway, issues: SpecIssue[], versionsKnown = true): void {
   const c = p.release?.canary;
   if (!c) return;
   const err = (path: Path, message: string) => issues.push({ path, message, severity: 'error' });
@@ -66,7 +75,7 @@ function checkCanary(p: ParsedGateway, issues: SpecIssue[]): void {
     return;
   }
   if (c.version !== undefined) {
-    checkVersionCanary(p, c.version, c.of, err);
+    if (versionsKnown) checkVersionCanary(p, c.version, c.of, err);
     return;
   }
   const of = c.of ?? p.defaults?.backend;

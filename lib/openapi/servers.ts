@@ -69,6 +69,13 @@ export class Servers {
   /** The backend for a server URL, added on first sight. `where` locates warnings. */
   add(url: string | undefined, where: string, preferred?: string): string | undefined {
     if (!url) return undefined;
+    // A variable without a default (OpenAPI requires one) would reach the backend URL as a `{...}`
+    // placeholder, which the model refuses: say which, and point the backend at the placeholder host.
+    const unset = [...url.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
+    if (unset.length) {
+      this.ctx.warn('placeholder', where, `server URL ${JSON.stringify(url)} has variable${unset.length > 1 ? 's' : ''} ${unset.map((v) => `{${v}}`).join(', ')} without a default; ${PLACEHOLDER_BACKEND} is used instead: give ${unset.length > 1 ? 'them' : 'it'} a default under the server's variables, or set the backend's url in the spec`);
+      url = PLACEHOLDER_BACKEND;
+    }
     let u: URL;
     try {
       u = new URL(url);
@@ -80,6 +87,9 @@ export class Servers {
       this.ctx.warn('document', where, `server ${url} uses http; anygate calls backends over https, so https://${u.host} is used`);
       u = new URL(`https://${u.host}${u.pathname}`);
     }
+    // Only scheme, host, port and path make a backend URL (the model refuses the rest): say what is dropped.
+    const dropped = [u.username || u.password ? 'credentials' : '', u.search ? `query ${u.search}` : '', u.hash ? `fragment ${u.hash}` : ''].filter(Boolean);
+    if (dropped.length) this.ctx.warn('document', where, `server ${u.host}${u.pathname}: the ${dropped.join(' and ')} ${dropped.length > 1 ? 'are' : 'is'} dropped (a backend URL is scheme, host and path; send query parameters and credentials with transform.request.setQuery / setHeaders)`);
     const base = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
     const existing = this.byUrl.get(base);
     if (existing) return existing;

@@ -20,6 +20,8 @@ export interface AwsDomainPlan {
   readonly mapping: 'basePathMapping' | 'apiMapping';
   /** MutualTlsAuthentication.TruststoreUri. @default - no mutual TLS */
   readonly truststoreUri?: string;
+  /** MutualTlsAuthentication.TruststoreVersion: the S3 object version API Gateway reads. @default - the latest version when the domain is created */
+  readonly truststoreVersion?: string;
 }
 
 /** `api.example.com` -> `ApiExampleCom1a2b3c`: readable, and distinct for hosts that differ only in punctuation. */
@@ -45,6 +47,7 @@ export function compileAwsDomains(spec: GatewaySpec, stageNames: readonly string
       basePath: d.basePath,
       mapping: d.basePath.includes('/') ? 'apiMapping' : 'basePathMapping',
       ...(d.mtls ? { truststoreUri: d.mtls.truststore.aws! } : {}),
+      ...(d.mtls?.truststore.awsVersion ? { truststoreVersion: d.mtls.truststore.awsVersion } : {}),
     });
   }
   if (out.some((d) => d.truststoreUri)) {

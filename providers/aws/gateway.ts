@@ -668,7 +668,7 @@ export class AwsGateway extends Construct {
         certificate: acm.Certificate.fromCertificateArn(this, `${id}Certificate`, d.certificateArn),
         endpointType: apigw.EndpointType[d.endpointType],
         securityPolicy: apigw.SecurityPolicy.TLS_1_2,
-        ...(truststore ? { mtls: { bucket: s3.Bucket.fromBucketName(this, `${id}Truststore`, truststore[1]), key: truststore[2] } } : {}),
+        ...(truststore ? { mtls: { bucket: s3.Bucket.fromBucketName(this, `${id}Truststore`, truststore[1]), key: truststore[2], ...(d.truststoreVersion ? { version: d.truststoreVersion } : {}) } } : {}),
       });
       const stage = this.stages[d.stage];
       if (d.mapping === 'apiMapping') domain.addApiMapping(stage, { basePath: d.basePath });

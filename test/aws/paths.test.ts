@@ -90,3 +90,20 @@ describe('AWS path variables (property: 300 random path sets)', () => {
 
   it.each(Array.from({ length: 300 }, (_, i) => i + 1))('seed %i', (seed) => checkPaths(randomRoutes(seed)));
 });
+
+describe('AWS resource path parts: what API Gateway cannot create is refused at synth', () => {
+  const { refusals } = require('../helpers') as typeof import('../helpers');
+  it.each(['*', '~', '@', '=', '+', ',', '!', '%20', "'"])('a literal part holding %s is refused, located, with what to do', (c) => {
+    const spec = specOf([{ method: 'GET', path: `/a${c}b/{id}` }]);
+    expect(refusals(() => compileAws(spec))).toEqual([expect.stringMatching(/^get-a.*b-id spec\.strings aws: path \/a.*b\/\{id\}: path part "a.*b" holds characters API Gateway refuses in a resource path \(a part is letters, digits and \. _ - : \$, or a whole \{param\}\); rename the segment/)]);
+  });
+
+  it('letters, digits, . _ - : $ and whole parameters synthesize (CDK validateResourcePathPart allows : and $)', () => {
+    expect(refusals(() => compileAws(specOf([{ method: 'GET', path: '/v1/items:batchGet/a.b_c-d$/{id}/{rest+}' }])))).toEqual([]);
+  });
+
+  it('the base path is checked too', () => {
+    const spec = toGatewaySpec({ name: 'paths', basePath: '/api!v1', backends: { api: { type: 'http', url: 'https://api.example.com' } }, routes: [{ method: 'GET', path: '/a', backend: 'api', auth: 'none' }] });
+    expect(refusals(() => compileAws(spec))).toEqual([expect.stringMatching(/^gateway spec\.strings aws: basePath \/api!v1: path part "api!v1"/)]);
+  });
+});

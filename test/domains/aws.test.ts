@@ -33,6 +33,13 @@ describe('AWS custom domains', () => {
     expect((dns[0][1] as any).Description).toMatch(/CNAME api\.example\.com/);
   });
 
+  it('truststore.awsVersion pins the S3 object version (TruststoreVersion), so a rotated truststore reaches the domain on deploy', () => {
+    const s = awsSpec();
+    s.domains[0].mtls.truststore.awsVersion = '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo';
+    const domains = resourcesOfType(synthAws(s).json, 'AWS::ApiGateway::DomainName').map(([, r]) => r.Properties.MutualTlsAuthentication);
+    expect(domains[0]).toEqual({ TruststoreUri: 's3://shop-trust/ca.pem', TruststoreVersion: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo' });
+  });
+
   it('mutual TLS disables the execute-api endpoint, so no client skips the certificate check', () => {
     const [[, api]] = resourcesOfType(withDomains.json, 'AWS::ApiGateway::RestApi');
     expect(api.Properties.DisableExecuteApiEndpoint).toBe(true);

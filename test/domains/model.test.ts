@@ -67,9 +67,25 @@ describe('domains: validation is located', () => {
     const second = errorsOf(withDomains([{ name: 'b.example.com', certificate: ARN, basePath: 'v1/x', stage: 'qa' }, { name: 'c.example.com', certificate: ARN, mtls: { truststore: {} } }, { name: 'c.example.com', certificate: ARN }]));
     expect(second).toEqual([
       'domains[0].stage: unknown stage "qa"; stages: dev, prod',
-      'domains[1].mtls.truststore: names no truststore: set at least one of aws, azure, apigee, kubernetes',
+      'domains[1].mtls.truststore: names no truststore: set at least one of aws, azure, kubernetes',
       'domains[2].name: c.example.com is already declared at domains[1]; declare each host once',
     ]);
+  });
+});
+
+describe('domains: truststores', () => {
+  it('truststore.apigee is refused where it is: Apigee checks client certificates at a load balancer anygate does not create, so it would enable nothing', () => {
+    const trust = 'projects/golden-project/locations/global/trustConfigs/golden-ca';
+    expect(errorsOf(withDomains([{ name: 'c.example.com', certificate: ARN, mtls: { truststore: { aws: 's3://trust/ca.pem', apigee: trust } } }]))).toEqual([
+      expect.stringMatching(/^domains\[0\]\.mtls\.truststore\.apigee: is not read: Apigee X checks client certificates at the external load balancer.*remove it/),
+    ]);
+  });
+
+  it('truststore.awsVersion is an S3 version id of truststore.aws, kept in the canonical spec', () => {
+    const d = (truststore: Record<string, unknown>) => withDomains([{ name: 'c.example.com', certificate: ARN, mtls: { truststore } }]);
+    expect(toGatewaySpec(d({ aws: 's3://trust/ca.pem', awsVersion: 'Zs2.x_8-y' })).domains?.[0].mtls?.truststore).toEqual({ aws: 's3://trust/ca.pem', awsVersion: 'Zs2.x_8-y' });
+    expect(errorsOf(d({ azure: ['ab'.repeat(20)], awsVersion: 'v1' }))).toEqual([expect.stringMatching(/^domains\[0\]\.mtls\.truststore\.awsVersion: is the S3 version of truststore\.aws, which is not set/)]);
+    expect(errorsOf(d({ aws: 's3://trust/ca.pem', awsVersion: 'a b' }))).toEqual([expect.stringMatching(/^domains\[0\]\.mtls\.truststore\.awsVersion: must be an S3 object version id/)]);
   });
 });
 

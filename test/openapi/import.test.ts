@@ -70,6 +70,18 @@ describe('OpenAPI import', () => {
     await expect(loadSpec(f)).rejects.toThrow(/#\/paths\/~1a~1\{y\}\/get: GET \/a\/\{y\} \(a2\) matches the same requests as GET \/a\/\{x\} \(a1\) at #\/paths\/~1a~1\{x\}\/get .* differs in timeoutMs/);
   });
 
+  it('a server variable without a default, credentials, a query or a fragment never reach a backend URL: each is named in a warning, and the spec validates', async () => {
+    const { validateGateway } = await import('../../lib/model/normalize');
+    const unset = await importOpenApi(base({ '/a': { get: op('a', { security: [] }) } }, { servers: [{ url: 'https://{tenant}.example.com/{v}', variables: { v: { default: 'v2' } } }] }), 'api.yaml');
+    expect(unset.input.backends).toEqual({ api: { type: 'http', url: 'https://backend.invalid' } });
+    expect(unset.warnings.map((w) => `${w.kind} ${w.file}: ${w.message}`)).toContain('placeholder api.yaml#/servers/0/url: server URL "https://{tenant}.example.com/v2" has variable {tenant} without a default; https://backend.invalid is used instead: give it a default under the server\'s variables, or set the backend\'s url in the spec');
+    expect(validateGateway(unset.input).errors).toEqual([]);
+    const extra = await importOpenApi(base({ '/a': { get: op('a', { security: [] }) } }, { servers: [{ url: 'https://u:pw@api.example.com/v1?x=1#f' }] }), 'api.yaml');
+    expect(extra.input.backends).toEqual({ api: { type: 'http', url: 'https://api.example.com/v1' } });
+    expect(extra.warnings.map((w) => w.message)).toContain('server api.example.com/v1: the credentials and query ?x=1 and fragment #f are dropped (a backend URL is scheme, host and path; send query parameters and credentials with transform.request.setQuery / setHeaders)');
+    expect(validateGateway(extra.input).errors).toEqual([]);
+  });
+
   it('makes duplicate operationIds unique, with a warning that names both pointers', async () => {
     const { input, warnings } = await importOpenApi(base({ '/a': { get: op('same', { security: [] }) }, '/b': { get: op('same', { security: [] }) } }), 'api.yaml');
     expect(input.routes!.map((r) => r.id)).toEqual(['same', 'same-2']);

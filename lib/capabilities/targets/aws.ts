@@ -126,6 +126,29 @@ const awsSizes = (ctx: EmittedContext) =>
     return m.bytes > L.openApiImportBytes ? [ctx.problem(m.where, `the API definition is ${m.bytes} bytes, over API Gateway's ${L.openApiImportBytes}-byte import limit; split the gateway`)] : [];
   });
 
+/*
+ * A resource path part is a whole {param} (or {param+}) or literal text of [A-Za-z0-9:._$-]: API
+ * Gateway answers any other part with "Resource's path part only allow a-zA-Z0-9._- and curly braces
+ * at the beginning and the end" at deploy time; CDK's validateResourcePathPart (aws-apigateway
+ * resource.ts) allows the same set plus ":" and "$", which the service accepts. Checked for the
+ * literal parts of base path and route paths (mixed parts are path.mixedSegment's; parameter names
+ * are narrower in the model already).
+ */
+const AWS_PATH_PART = /^[A-Za-z0-9:._$-]+$/;
+const pathPartProblems = (ctx: CheckContext) => {
+  const bad = (segments: GatewaySpec['routes'][number]['segments']) => segments.find((s) => s.kind === 'literal' && !AWS_PATH_PART.test(s.value));
+  const message = (s: { value: string }, where: string) =>
+    `${where}: path part ${JSON.stringify(s.value)} holds characters API Gateway refuses in a resource path (a part is letters, digits and . _ - : $, or a whole {param}); rename the segment with those characters, or serve this path from another target`;
+  const base = bad(ctx.spec.basePathSegments);
+  return [
+    ...(base?.kind === 'literal' ? [ctx.problem('gateway', message(base, `basePath ${ctx.spec.basePath}`))] : []),
+    ...ctx.spec.routes.flatMap((r) => {
+      const s = bad(r.segments);
+      return s?.kind === 'literal' ? [ctx.problem(r.id, message(s, `path ${r.path}`))] : [];
+    }),
+  ];
+};
+
 const greedyBesidePlain = (ctx: CheckContext) => greedySiblingConflicts(ctx.spec).map((c) => ctx.problem(c.routeId, c.message));
 
 /** The routes whose token (or anonymous) callers are keyed by the anygate-internal key (an alternative with a key, one without; optional auth with a key). */
@@ -219,8 +242,8 @@ export const AWS: TargetRecords = {
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html (import 6 MB)
     size: n(`one OpenAPI body per REST API (import limit ${L.openApiImportBytes} bytes); per-method settings within ${L.methodSettingsBudgetBytes} bytes and the processed template within ${L.processedTemplateBytes} bytes`, { checkEmitted: awsSizes }),
     ...AWS_LIFECYCLE,
-    'spec.strings': n('header names are HTTP tokens; no {{resolve:...}} or ${AWS::...} (CloudFormation evaluates them); VTL gets base64 or grammar-checked literals', {
-      check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...cfnReferenceProblems(ctx.spec, ctx.problem)],
+    'spec.strings': n('header names are HTTP tokens; resource path parts letters, digits and ._-:$; no {{resolve:...}} or ${AWS::...} (CloudFormation evaluates them); VTL gets base64 or grammar-checked literals', {
+      check: (ctx) => [...headerNameProblems(ctx.spec, ctx.problem), ...pathPartProblems(ctx), ...cfnReferenceProblems(ctx.spec, ctx.problem)],
     }),
     'options.target': n('aws.binaryMediaTypes on the gateway (typed and checked by the model)'),
     'policy.size': n('no policy documents (the resource policy is part of the API definition)'),
