@@ -49,6 +49,7 @@ import { bodyLimit, createValidator, type RequestValidator } from './validation'
 import { unknownStageMessage } from '../lib/model/stages';
 import { CanarySplit, seededRandom } from './canary';
 import { expandVersions } from '../lib/model/versions';
+import { versionCanaryBackends } from '../lib/model/canary';
 import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
@@ -173,7 +174,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   if (error) throw error;
   // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
   // Revisions: dev serves the current one, what clients reach at the API's address (revisions.ts).
-  const spec = expandVersions(opts.spec.revisions ? revisionSpec(opts.spec, opts.spec.revisions.current) : opts.spec);
+  const served = opts.spec.revisions ? revisionSpec(opts.spec, opts.spec.revisions.current) : opts.spec;
+  const spec = expandVersions(served);
   const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
@@ -233,7 +235,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const leniency = jwtLeniency(profile);
   const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage, leniency });
   const proxy = new HttpProxy();
-  const resolver = new BackendResolver(spec, stage, backendUrls, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)));
+  const resolver = new BackendResolver(spec, stage, backendUrls, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)), derivedBackends(served, spec));
   const ctx: Pipeline = {
     tokens: new TokenBudgets(tokenLimits(spec)),
     spec,
@@ -311,6 +313,17 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       await mockLlm?.close();
     },
   };
+}
+
+/**
+ * The backends expandVersions added, by name, and the spec backend each is a copy of: a version
+ * canary's copy of its stable routes' backend (lib/model/canary.ts lowerVersionCanary), which a
+ * `--backend` override of the original reaches too.
+ */
+export function derivedBackends(served: GatewaySpec, expanded: GatewaySpec): Record<string, string> {
+  const pair = versionCanaryBackends(served);
+  const copy = expanded.release?.canary?.of;
+  return pair && copy && !served.backends[copy] ? { [copy]: pair.of } : {};
 }
 
 /**
