@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { contractEndpoint } from './contract-docs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { decideDomain } from './domains';
+import { AWS_FORBIDDEN, awsUnreachableStage, decideDomain } from './domains';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
@@ -193,6 +193,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
   for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
 
+  const unreachable = awsUnreachableStage(spec, stage, profile);
+  if (unreachable) warnings.push(unreachable);
   const ipWarning = loopbackRefused(spec, Boolean(opts.trustForwarded));
   if (ipWarning) warnings.push(ipWarning);
   const corsDifference = profile === 'aws' ? cors.awsCorsDifference(spec, (b) => isLlmBackend(spec, b)) : undefined;
@@ -277,6 +279,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     if (spec.domains?.length) {
       const d = decideDomain(spec, stage, profile, req);
       if (d.kind === 'handshake') return void req.socket.destroy();
+      // API Gateway's own 403, before any API or stage: no access log entry, no gateway response (as on AWS).
+      if (d.kind === 'forbidden') return void send(res, { ...AWS_FORBIDDEN, headers: { ...AWS_FORBIDDEN.headers } });
       if (d.kind === 'unauthorized') {
         // Through the pipeline's refusal, so the access log records the 401 and says why.
         return void handle(ctx, req, res, 'no valid client certificate was presented to this mutual TLS domain').catch(() => {
