@@ -55,6 +55,51 @@ export function domainOf(spec: GatewaySpec, stage: string, host: string | undefi
 
 const hex = (fingerprint: string) => fingerprint.replace(/:/g, '');
 
+/**
+ * The subject's attributes in certificate (DER) order, `TYPE=value` with the value escaped as RFC
+ * 2253 does (Node's X509Certificate.subject: one per line). Without the peer's X509Certificate
+ * (an older socket), the parsed subject's entries.
+ */
+function subjectRdns(socket: TLSSocket, cert: { subject?: Record<string, string | string[]> }): string[] {
+  const x = typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
+  if (x) return x.subject.split('\n').filter((l) => l !== '');
+  return Object.entries(cert.subject ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}=${x.replace(/[,+"\\<>;]/g, (c) => `\\${c}`)}`));
+}
+
+/** An RFC 2253-escaped value back to its text: `\,` is `,`, `\XX` a byte (UTF-8). */
+function unescape2253(v: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '\\' && /^[0-9A-Fa-f]{2}$/.test(v.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(v.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (v[i] === '\\' && i + 1 < v.length) bytes.push(...Buffer.from(v[++i]));
+    else bytes.push(...Buffer.from(v[i]));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * The subject as the profile's target gives it to the backend. Envoy's x-forwarded-client-cert
+ * Subject is RFC 2253: most specific attribute first (the certificate's order reversed), `,`
+ * between, special characters backslash-escaped (`CN=client1,O=Acme\, Inc.,C=US`). API
+ * Management's context.Request.Certificate.Subject is .NET's X500DistinguishedName: reversed too,
+ * `, ` between, a value with special characters in double quotes (`CN=client1, O="Acme, Inc.", C=US`).
+ * AWS ($context.identity.clientCert.subjectDN; its profile forwards no certificate header, refused
+ * by record) and Apigee (mtls refused by record) get RFC 2253.
+ */
+export function subjectDn(profile: Profile, rdns: readonly string[]): string {
+  const reversed = [...rdns].reverse();
+  if (profile !== 'azure') return reversed.join(',');
+  return reversed
+    .map((rdn) => {
+      const eq = rdn.indexOf('=');
+      const v = unescape2253(rdn.slice(eq + 1));
+      return `${rdn.slice(0, eq)}=${/[,+=";<>#\n\r]|^\s|\s$/.test(v) || v === '' ? `"${v.replace(/"/g, '""')}"` : v}`;
+    })
+    .join(', ');
+}
+
 /** What the profile's gateway does with this request on this host. */
 export function decideDomain(spec: GatewaySpec, stage: string, profile: Profile, req: IncomingMessage): DomainDecision {
   const d = domainOf(spec, stage, req.headers.host);
@@ -77,7 +122,7 @@ export function decideDomain(spec: GatewaySpec, stage: string, profile: Profile,
   const socket = req.socket as TLSSocket;
   const cert = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
   if (!socket.authorized || !cert || !cert.fingerprint256) return profile === 'azure' ? { kind: 'unauthorized' } : { kind: 'handshake' };
-  const subject = Object.entries(cert.subject ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+  const subject = subjectDn(profile, subjectRdns(socket, cert));
   const headers: Record<string, string> = {};
   const want = mtls.clientCertificate.headers;
   if (profile === 'kubernetes') {

@@ -152,3 +152,32 @@ describe('anygate dev --profile aws answers where API Gateway answers before the
     }
   });
 });
+
+describe('the client certificate subject each target gives the backend', () => {
+  /** GET /items/1 as api.example.com with client2 (C=US, O=Acme\\, Inc., CN=client1 in the certificate). */
+  async function subjectSeen(profile: Profile): Promise<Record<string, string>> {
+    const dev = await startDev({ spec: toGatewaySpec(spec(true)), profile, port: 0, publishAdminToken: false, backends: { api: backendUrl }, tls: { cert: file('server.pem'), key: file('server.key'), clientCa: file('ca.pem') } });
+    try {
+      const body = await new Promise<any>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: dev.port, path: '/items/1', servername: 'api.example.com', headers: { host: 'api.example.com' }, ca: file('ca.pem'), cert: file('client2.pem'), key: file('client2.key') }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(JSON.parse(text)));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      return body.headers;
+    } finally {
+      await dev.close();
+    }
+  }
+
+  it('azure: .NET\'s X500DistinguishedName (most specific first, ", " between, a value with a comma quoted)', async () => {
+    expect((await subjectSeen('azure'))['x-client-subject']).toBe('CN=client1, O="Acme, Inc.", C=US');
+  });
+
+  it('kubernetes: Envoy\'s RFC 2253 in x-forwarded-client-cert (most specific first, "," between, the comma escaped)', async () => {
+    expect((await subjectSeen('kubernetes'))['x-forwarded-client-cert']).toMatch(/;Subject="CN=client1,O=Acme\\, Inc\.,C=US"$/);
+  });
+});
