@@ -7,7 +7,7 @@
  * every request and every run; one without it is drawn.
  */
 import { canaryBucket, cookieValue, stickyKey } from '../lib/model/versions';
-import type { CanarySpec, GatewaySpec, HttpBackendSpec } from '../lib/model/types';
+import type { CanarySpec, GatewaySpec } from '../lib/model/types';
 
 /** mulberry32: a small, well-distributed 32-bit PRNG; the same seed gives the same sequence. */
 export function seededRandom(seed: number): () => number {
@@ -22,23 +22,28 @@ export function seededRandom(seed: number): () => number {
 }
 
 export class CanarySplit {
-  private readonly canary?: { of: string; url: string; percent: number; stickiness?: CanarySpec['stickiness'] };
+  private readonly canary?: { of: string; backend: string; percent: number; stickiness?: CanarySpec['stickiness'] };
 
-  /** @param random a source in [0, 1); the canary is chosen when it draws below percent / 100 */
+  /**
+   * @param spec a spec whose version canary is lowered (expandVersions): release.canary names both backends
+   * @param random a source in [0, 1); the canary is chosen when it draws below percent / 100
+   */
   constructor(spec: GatewaySpec, private readonly random: () => number) {
     const c = spec.release?.canary;
-    if (c) this.canary = { of: c.of, url: (spec.backends[c.backend!] as HttpBackendSpec).url!, percent: c.percent, stickiness: c.stickiness };
+    if (c) this.canary = { of: c.of, backend: c.backend!, percent: c.percent, stickiness: c.stickiness };
   }
 
   /**
-   * The canary's base URL when this call to `backend` goes to the canary; undefined otherwise.
+   * The canary backend's name when this call to `backend` goes to the canary; undefined otherwise
+   * (a call to another backend, or the draw kept it on `backend`). The caller resolves the name to
+   * a URL, so a `--backend` override of either side applies to that side (dev/proxy.ts BackendResolver).
    * @param headers the request's headers (any case), read for a sticky canary's header or cookie
    */
   pick(backend: string, headers: Record<string, string> = {}): string | undefined {
     if (!this.canary || this.canary.of !== backend) return undefined;
     const key = this.stickyValue(headers);
-    if (key !== undefined) return canaryBucket(key) < this.canary.percent ? this.canary.url : undefined;
-    return this.random() * 100 < this.canary.percent ? this.canary.url : undefined;
+    if (key !== undefined) return canaryBucket(key) < this.canary.percent ? this.canary.backend : undefined;
+    return this.random() * 100 < this.canary.percent ? this.canary.backend : undefined;
   }
 
   private stickyValue(headers: Record<string, string>): string | undefined {

@@ -1,6 +1,9 @@
 /**
- * IP rules on the client address: the socket's peer, or the first X-Forwarded-For entry when the
- * gateway runs behind a trusted proxy (--trust-forwarded). Deny wins over allow, as on every target.
+ * IP rules on the client address: the socket's peer, or the last (rightmost) X-Forwarded-For entry
+ * when the gateway runs behind one trusted proxy (--trust-forwarded): that proxy appended the
+ * address it saw connect; every entry left of it is the client's own text, which anyone can send.
+ * Envoy's `numTrustedHops: 1` reads the same entry (it counts from the right), and the AWS, Azure
+ * and Apigee gateways check the address that connected to them. Deny wins over allow, as on every target.
  *
  * Addresses and ranges are compared as ipaddr.js values, never as text: an IPv4-mapped client
  * (`::ffff:198.51.100.7`, also written `::ffff:c633:6407`) is the IPv4 client it maps, and an
@@ -44,9 +47,13 @@ function inCidr(ip: Addr, cidr: string): boolean {
   return ranges(cidr).some(([a, p]) => a.kind() === ip.kind() && ip.match([a, p] as [ipaddr.IPv4, number]));
 }
 
-/** The client address text: IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) unwrapped. */
+/**
+ * The client address text: IPv4-mapped IPv6 (`::ffff:1.2.3.4`, `::ffff:102:304`) unwrapped.
+ * @param forwardedFor the X-Forwarded-For header (Node joins repeated ones with `, `): with
+ *   `trustForwarded`, its rightmost entry, the one the trusted proxy in front of dev appended
+ */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustForwarded: boolean): string {
-  const raw = trustForwarded && forwardedFor ? forwardedFor.split(',')[0].trim() : socketAddress ?? '';
+  const raw = trustForwarded && forwardedFor ? forwardedFor.slice(forwardedFor.lastIndexOf(',') + 1).trim() : socketAddress ?? '';
   // The same client as the last request's (the usual case): no memo lookup, no reordering of it.
   if (raw === last.raw) return last.address;
   const address = clients.get(raw, (t) => {

@@ -93,7 +93,13 @@ export class HttpProxy {
   }
 }
 
-/** Resolves backend names to base URLs for one stage. */
+/**
+ * Resolves backend names to base URLs for one stage. The canary draw comes first, as on the targets
+ * (the split is the gateway's, whatever the URLs are); then the side drawn is resolved: its
+ * `--backend` override, else (the stable side only) the stage's URL, else the spec's URL. The canary
+ * side reads no stage URL: AWS overrides the stable backend's stage variable with the canary
+ * backend's spec URL (providers/aws/canary.ts), and the weighted targets read the spec's URLs.
+ */
 export class BackendResolver {
   private readonly current = new Map<string, number[]>();
 
@@ -103,19 +109,31 @@ export class BackendResolver {
     private readonly overrides: Record<string, string>,
     /** release.canary's split. @default - no canary */
     private readonly canary?: CanarySplit,
+    /**
+     * Backends derived from another (a version canary's copy of the stable routes' backend, named
+     * `<backend>-<version>`: lib/model/canary.ts lowerVersionCanary), by the copy's name: an
+     * override of the original applies to its copy unless the copy has its own.
+     * @default {}
+     */
+    private readonly derivedFrom: Record<string, string> = {},
   ) {}
 
   /** The base URL (no trailing slash) of the next call to backend `name` (`headers`: the call's, read by a sticky canary). */
   base(name: string, headers?: Record<string, string>): string {
-    const o = this.overrides[name];
-    if (o) return this.trimmed(o);
     const canary = this.canary?.pick(name, headers);
-    if (canary) return this.trimmed(canary);
+    if (canary) return this.trimmed(this.override(canary) ?? (this.spec.backends[canary] as HttpBackendSpec).url!);
+    const o = this.override(name);
+    if (o) return this.trimmed(o);
     const stageUrl = this.spec.stages[this.stage]?.backends[name]?.url;
     if (stageUrl) return this.trimmed(stageUrl);
     const b = this.spec.backends[name] as HttpBackendSpec;
     if (b.url) return this.trimmed(b.url);
     return this.trimmed(this.pick(name, b.targets!));
+  }
+
+  private override(name: string): string | undefined {
+    const from = this.derivedFrom[name];
+    return this.overrides[name] || (from !== undefined ? this.overrides[from] : undefined) || undefined;
   }
 
   /**

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { contractEndpoint } from './contract-docs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { decideDomain } from './domains';
+import { AWS_FORBIDDEN, awsUnreachableStage, decideDomain } from './domains';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
@@ -49,6 +49,7 @@ import { bodyLimit, createValidator, type RequestValidator } from './validation'
 import { unknownStageMessage } from '../lib/model/stages';
 import { CanarySplit, seededRandom } from './canary';
 import { expandVersions } from '../lib/model/versions';
+import { versionCanaryBackends } from '../lib/model/canary';
 import { isLlmBackend, llmCredentials, tokenLimits } from './ai-model';
 import { createMcpEndpoint, type DispatchAnswer, type DispatchRequest, type McpEndpoint } from './mcp';
 import { startMockLlm, type MockLlm } from './mock-llm';
@@ -173,7 +174,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   if (error) throw error;
   // Versions become routes with a path prefix or a header/query selector (lib/model/versions.ts).
   // Revisions: dev serves the current one, what clients reach at the API's address (revisions.ts).
-  const spec = expandVersions(opts.spec.revisions ? revisionSpec(opts.spec, opts.spec.revisions.current) : opts.spec);
+  const served = opts.spec.revisions ? revisionSpec(opts.spec, opts.spec.revisions.current) : opts.spec;
+  const spec = expandVersions(served);
   const servedAnyway = opts.mockIdp ? refusals(opts.spec, profile) : [];
   const stage = pickStage(spec, opts.stage);
   for (const name of Object.keys(opts.backends ?? {})) {
@@ -191,6 +193,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   for (const [name, b] of Object.entries(spec.backends)) if (b.type === 'function' && !functions.has(b.binding)) warnings.push(`backend ${name}: function ${b.binding} is not bound (--function ${b.binding}=./handler.ts); its routes answer 502`);
   for (const [name, a] of Object.entries(spec.authorizers)) if (a.type === 'custom' && !functions.has(a.binding)) warnings.push(`authorizer ${name}: function ${a.binding} is not bound (--function ${a.binding}=./authorizer.ts); its routes answer 500`);
 
+  const unreachable = awsUnreachableStage(spec, stage, profile);
+  if (unreachable) warnings.push(unreachable);
   const ipWarning = loopbackRefused(spec, Boolean(opts.trustForwarded));
   if (ipWarning) warnings.push(ipWarning);
   const corsDifference = profile === 'aws' ? cors.awsCorsDifference(spec, (b) => isLlmBackend(spec, b)) : undefined;
@@ -233,7 +237,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const leniency = jwtLeniency(profile);
   const jwt = createDevAuthorizer(spec, { clock, jwksUris, resultCache: profile === 'aws', stage, leniency });
   const proxy = new HttpProxy();
-  const resolver = new BackendResolver(spec, stage, backendUrls, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)));
+  const resolver = new BackendResolver(spec, stage, backendUrls, new CanarySplit(spec, opts.random ?? (opts.seed !== undefined ? seededRandom(opts.seed) : Math.random)), derivedBackends(served, spec));
   const ctx: Pipeline = {
     tokens: new TokenBudgets(tokenLimits(spec)),
     spec,
@@ -275,6 +279,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     if (spec.domains?.length) {
       const d = decideDomain(spec, stage, profile, req);
       if (d.kind === 'handshake') return void req.socket.destroy();
+      // API Gateway's own 403, before any API or stage: no access log entry, no gateway response (as on AWS).
+      if (d.kind === 'forbidden') return void send(res, { ...AWS_FORBIDDEN, headers: { ...AWS_FORBIDDEN.headers } });
       if (d.kind === 'unauthorized') {
         // Through the pipeline's refusal, so the access log records the 401 and says why.
         return void handle(ctx, req, res, 'no valid client certificate was presented to this mutual TLS domain').catch(() => {
@@ -311,6 +317,17 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       await mockLlm?.close();
     },
   };
+}
+
+/**
+ * The backends expandVersions added, by name, and the spec backend each is a copy of: a version
+ * canary's copy of its stable routes' backend (lib/model/canary.ts lowerVersionCanary), which a
+ * `--backend` override of the original reaches too.
+ */
+export function derivedBackends(served: GatewaySpec, expanded: GatewaySpec): Record<string, string> {
+  const pair = versionCanaryBackends(served);
+  const copy = expanded.release?.canary?.of;
+  return pair && copy && !served.backends[copy] ? { [copy]: pair.of } : {};
 }
 
 /**

@@ -155,7 +155,8 @@ function assignMessage(p: XmlNode, ctx: StepContext, fx: StepEffects): void {
 
 /** A JavaRegex literal as providers/apigee/conditions.ts regexLiteral writes it, back to text. */
 function unRegex(s: string): string {
-  return s.replace(/\[\^ -!#-~\]/g, '"').replace(/\[(.)\]|\\(.)/g, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? '');
+  // `"` is `\x22` (and `[^ -!#-~]` in bundles from before it).
+  return s.replace(/\\x22|\[\^ -!#-~\]/g, '"').replace(/\[(.)\]|\\(.)/g, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? '');
 }
 
 /**
@@ -225,7 +226,7 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
     return true;
   }
   if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '403' && condition) {
-    const m = [...condition.matchAll(/\bjwt\.JWT-([A-Za-z0-9-]+)\.decoded\.claim\.([A-Za-z0-9_.:-]+) JavaRegex "\^\(\.\* \)\?(.*?)\( \.\*\)\?\$"/g)];
+    const m = [...condition.matchAll(/\bjwt\.JWT-([A-Za-z0-9-]+)\.decoded\.claim\.([A-Za-z0-9_.:-]+) JavaRegex "(?:\(\?s\)\^\(\?!\\\[\)|\^)\(\.\* \)\?(.*?)\( \.\*\)\?\$/g)];
     if (!m.length) return false;
     for (const x of m) {
       const scope = unRegex(x[3]);

@@ -33,16 +33,25 @@ const codeCache = new Map<string, string>();
 type AuthorizerConfig = { routeGroups?: { alternatives?: unknown }[]; internalKey?: boolean; apiKeys?: Record<string, { scheme?: string }>; jwt?: Record<string, { expOptional?: boolean; scopeFallbackClaim?: string }> };
 type LlmConfig = { backends?: Record<string, { tokenLimit?: unknown }> };
 
+/** The JWT authorizers of a configuration that ask for the dev profiles' relaxed checks (no exp; a fallback scope claim). */
+export function devLenientAuthorizers(config: unknown): string[] {
+  const jwt = (config as AuthorizerConfig | undefined)?.jwt ?? {};
+  return Object.keys(jwt)
+    .filter((n) => jwt[n].expOptional || jwt[n].scopeFallbackClaim)
+    .sort();
+}
+
 /**
  * Every feature a kind's bundle may leave out, in order, with whether a configuration needs it.
- * The LLM proxy bundles gpt-tokenizer (2.7 MB, o200k_base) only when a token budget counts. No
- * compiler emits the dev profiles' relaxed JWT checks: a cloud bundle never carries them (a
- * configuration asking for them gets the strict checks).
+ * The LLM proxy bundles gpt-tokenizer (2.7 MB, o200k_base) only when a token budget counts. The
+ * dev profiles' relaxed JWT checks are never needed: a cloud bundle never carries them, and
+ * bundleHandler refuses a configuration asking for them (only `anygate dev` sets them, running the
+ * handler's source, never a bundle).
  */
 const OMITTABLE: { readonly [K in HandlerKind]: readonly (readonly [string, (config: never) => boolean])[] } = {
   authorizer: [
     ['ANYGATE_OMIT_ALTERNATIVES', (c: AuthorizerConfig) => Boolean(c.routeGroups?.some((r) => r.alternatives))],
-    ['ANYGATE_OMIT_DEV_LENIENCY', (c: AuthorizerConfig) => Object.values(c.jwt ?? {}).some((j) => j.expOptional || j.scopeFallbackClaim)],
+    ['ANYGATE_OMIT_DEV_LENIENCY', () => false],
     ['ANYGATE_OMIT_INTERNAL_KEY', (c: AuthorizerConfig) => Boolean(c.internalKey)],
     ['ANYGATE_OMIT_KEY_SCHEME', (c: AuthorizerConfig) => Object.values(c.apiKeys ?? {}).some((k) => k.scheme)],
   ],
@@ -53,7 +62,7 @@ const OMITTABLE: { readonly [K in HandlerKind]: readonly (readonly [string, (con
 /**
  * Code the configuration does not use, left out of the bundle: the LLM proxy's tokenizer, and the alternatives planner (with
  * optional authentication), the internal-key loader (Secrets Manager), the reading of an API key
- * after a scheme prefix and the dev profiles' relaxed JWT checks, of the authorizer. Each name is
+ * after a scheme prefix and (always) the dev profiles' relaxed JWT checks, of the authorizer. Each name is
  * replaced by "1" in the handler's `process.env.<name> === '1'` tests (a kept feature's by "0"),
  * which esbuild then folds and drops with the code they guard. The handler refuses a
  * configuration needing what its bundle left out.
@@ -62,8 +71,15 @@ export function omittedFeatures(kind: HandlerKind, config: unknown): string[] {
   return OMITTABLE[kind].filter(([, needed]) => !needed(config as never)).map(([name]) => name);
 }
 
-/** The minified handler code (cached per process and feature set: it does not depend on the rest of the configuration). */
-export function handlerCode(kind: HandlerKind, omit: readonly string[] = []): string {
+/** Features no bundle of a kind ever carries, whatever `omit` says. */
+const NEVER_BUNDLED: { readonly [K in HandlerKind]: readonly string[] } = { authorizer: ['ANYGATE_OMIT_DEV_LENIENCY'], transform: [], llm: [] };
+
+/**
+ * The minified handler code (cached per process and feature set: it does not depend on the rest of the configuration).
+ * @param omit features left out; the dev profiles' relaxed JWT checks are left out always. @default [] (only those)
+ */
+export function handlerCode(kind: HandlerKind, omitted: readonly string[] = []): string {
+  const omit = [...new Set([...omitted, ...NEVER_BUNDLED[kind]])];
   const cacheKey = [kind, ...omit].join(' ');
   let code = codeCache.get(cacheKey);
   if (code === undefined) {
@@ -97,6 +113,10 @@ export const DEFAULT_BUNDLE_ROOT = path.join(tmpdir(), 'anygate-bundles');
 
 /** Writes the handler and its configuration into a content-addressed directory under `root`. */
 export function bundleHandler(kind: HandlerKind, config: unknown, root: string = DEFAULT_BUNDLE_ROOT): BundledHandler {
+  const lenient = kind === 'authorizer' ? devLenientAuthorizers(config) : [];
+  if (lenient.length) {
+    throw new Error(`authorizer bundle: JWT authorizer ${lenient.join(', ')} asks for the dev profiles' relaxed checks (expOptional or scopeFallbackClaim), which a cloud bundle never carries; these are set only by anygate dev's profiles: build the configuration without them (providers/aws compiles none)`);
+  }
   const code = handlerCode(kind, omittedFeatures(kind, config));
   // Compact: the authorizer parses it at cold start (2,000 routes: a third of the indented bytes).
   const configJson = JSON.stringify(config) + '\n';

@@ -103,30 +103,45 @@ export function conditionString(value: string, where: string): string {
 /**
  * A regex matching `s` literally. Letters and digits pass; other characters go in a class, except
  * `[ ] ^ \` (backslash-escaped) and `"`, which cannot appear inside a condition literal at all and
- * is matched as the only printable ASCII character outside ` -!` and `#-~`.
+ * is written `\x22` (Java regex: that one character, nothing else).
  */
 export function regexLiteral(s: string): string {
   return [...s]
     .map((c) => {
       if (/[A-Za-z0-9_]/.test(c)) return c;
-      if (c === '"') return '[^ -!#-~]';
+      if (c === '"') return QUOTE;
       if ('[]^\\'.includes(c)) return `\\${c}`;
       return `[${c}]`;
     })
     .join('');
 }
 
+/** `"` in a JavaRegex inside a condition literal (which cannot hold `"` itself). */
+const QUOTE = '\\x22';
+
 /**
- * True when the claim in `variable` holds `scope` as a whole token: a space-separated string
- * (`read write`) or a JSON array (`["read","write"]`), never a substring (`read+write` is not
- * `read`). Every JavaRegex here is anchored (^...$): Apigee documents a whole-value match, and the
- * anchors keep it whole however the engine applies the pattern.
+ * True when the claim in `variable` holds `scope` as the AWS authorizer decides it
+ * (lib/runtime/authorizer/jwt.ts checkClaims, policy.ts holds): a string claim is space-separated
+ * scopes, `scope` one of them whole (`read+write` is not `read`); an array claim is a list of
+ * scopes, `scope` one element whole, and an array with an element holding a space (or one not a
+ * string) grants nothing. VerifyJWT renders an array claim as JSON (`["read","write"]`), so a value
+ * starting with `[` is read as an array only: every element quoted with no space in it, and
+ * `"<scope>"` between `[` or `,` and `,` or `]` (a quote inside an element is rendered escaped,
+ * `\"`, so those quotes are an element's own). `[x,"admin"]` and `["foo admin bar"]` hold no
+ * `admin`. A string claim starting with `[` cannot be told from an array: it is read as one (AWS
+ * reads it as words), which only ever grants less, except a string whose whole text is a JSON
+ * array of space-free strings. Every JavaRegex here is anchored (^...$): Apigee documents a whole-value match, and the anchors keep it whole however the
+ * engine applies the pattern. `.` does not cross line breaks: a string claim with a line break
+ * before a space-separated scope is refused where AWS grants it.
  */
 export function scopeCondition(variable: string, scope: string, where: string): string {
   ensure('scope', scope, where);
   const s = regexLiteral(scope);
-  const q = regexLiteral('"');
-  return `(${variable} JavaRegex "^(.* )?${s}( .*)?$" or ${variable} JavaRegex "^\\[(.*,)?${q}${s}${q}(,.*)?\\]$")`;
+  const q = QUOTE;
+  // An element: quoted, no space, no quote of its own (one inside is rendered escaped). `]` outside a class is literal.
+  const e = `${q}[^ ${q}]*${q}`;
+  // One JavaRegex, two anchored alternatives (the words of a string; an element of an array): one variable reference, a condition well under apigeelint's 256 characters.
+  return `(${variable} JavaRegex "(?s)^(?!\\[)(.* )?${s}( .*)?$|^\\[(${e},)*${q}${s}${q}(,${e})*]$")`;
 }
 
 function needsRegex(segments: readonly PathSegment[]): boolean {

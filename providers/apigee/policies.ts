@@ -233,12 +233,29 @@ function sourceAddresses(cidr: string): XNode[] {
   return out;
 }
 
+/**
+ * The flow variable AccessControl checks: the environment's resolved client address. Apigee X sits
+ * behind Google load balancers, so the X-Forwarded-For it reads is `<what the client sent>,
+ * <client>, <load balancer>, <internal ingress>`; without ClientIPVariable the policy evaluates
+ * that header (X_FORWARDED_FOR_ALL_IP by default, FIRST_IP the client's own text, LAST_IP an
+ * internal address). `client.resolved.ip` is the address the environment's client IP resolution
+ * (clientIpResolutionConfig: X-Forwarded-For at an index counted from the right) picks, the
+ * documented practice. A variable holding no valid address fails the policy
+ * (accesscontrol.InvalidIPAddressInVariable, 500) rather than passing it. The environment setting
+ * is the operator's (anygate deploys to environments it does not create): the ipRules records'
+ * difference says what to set.
+ */
+export const CLIENT_IP_VARIABLE = 'client.resolved.ip';
+
 export const accessControl = (name: string, allow: string[], deny: string[]): XNode => {
   const rule = (action: 'ALLOW' | 'DENY', cidrs: string[]) => el('MatchRule', { action }, ...cidrs.flatMap(sourceAddresses));
   return el(
     'AccessControl',
     { name, continueOnError: 'false', enabled: 'true' },
     el('DisplayName', {}, name),
+    el('ClientIPVariable', {}, CLIENT_IP_VARIABLE),
+    // A True-Client-IP header is the client's to write: never the address checked.
+    el('IgnoreTrueClientIPHeader', {}, 'true'),
     el('IPRules', { noRuleMatchAction: allow.length ? 'DENY' : 'ALLOW' }, deny.length > 0 && rule('DENY', deny), allow.length > 0 && rule('ALLOW', allow)),
   );
 };

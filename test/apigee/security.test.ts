@@ -10,6 +10,9 @@ import { compileApigee, type ApigeeCompileOptions } from '../../providers/apigee
 import { SCRIPT_SOURCE } from '../../providers/apigee/script';
 import { nastyGateway } from '../fixtures/nasty';
 import { baseSpec, refusals } from '../helpers';
+import { portability } from '../../lib/capabilities/portability';
+import { writeBundleDir } from '../../providers/apigee/bundle';
+import { apigeelint, scratch } from '../validators';
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['Flow', 'Step', 'KeyFragment', 'SourceAddress', 'MatchRule'].includes(name) });
 const base = (): Record<string, any> => {
@@ -145,5 +148,35 @@ describe('Apigee: IP rules', () => {
 describe('Apigee: environments', () => {
   it('an environment for a stage the spec does not have is refused, naming it', () => {
     expect(problems(toGatewaySpec(base()), { environments: { prod: 'prod', qa: 'qa' } })).toEqual(['gateway stage apigee (INTERMEDIATE): environments.qa: stage "qa" is not in the spec; stages: prod']);
+  });
+});
+
+describe('Apigee: which address IP rules check', () => {
+  // Apigee X is behind Google load balancers: X-Forwarded-For reads `<client's own text>, <client>,
+  // <load balancer>, <ingress>`, and AccessControl without ClientIPVariable evaluates that header
+  // (the first entry is the client's to write). The documented practice: the environment's resolved
+  // client address (client.resolved.ip), True-Client-IP ignored.
+  const s = base();
+  s.ipRules = { allow: ['10.0.0.0/8'], deny: ['10.9.0.0/16'] };
+  const plan = compileApigee(toGatewaySpec(s));
+  const ac = xml.parse(plan.files['policies/AC-ip-rules.xml']).AccessControl;
+
+  it('checks client.resolved.ip, ignores True-Client-IP, and never evaluates X-Forwarded-For itself', () => {
+    expect(ac.ClientIPVariable).toBe('client.resolved.ip');
+    expect(String(ac.IgnoreTrueClientIPHeader)).toBe('true');
+    expect(ac.ValidateBasedOn).toBeUndefined();
+    expect(ac.IPRules['@noRuleMatchAction']).toBe('DENY');
+  });
+
+  it('the bundle passes apigeelint', () => {
+    const dir = scratch('apigee-ip-rules');
+    writeBundleDir(plan, dir);
+    expect(apigeelint(dir).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('the portability report says the environment must resolve the client address, and how', () => {
+    const row = portability(toGatewaySpec(s), ['apigee']).rows.find((r) => r.feature === 'ipRules.allow');
+    const differences = row?.targets.apigee?.differences ?? [];
+    expect(differences).toEqual([expect.objectContaining({ aspect: 'client address', observed: expect.stringMatching(/client\.resolved\.ip.*first non-local X-Forwarded-For entry/), remedy: expect.stringMatching(/clientIpResolutionConfig.*ipHeaderIndex/) })]);
   });
 });

@@ -83,7 +83,10 @@ describe('IP rules', () => {
     expect(ipAllowed(rules, '192.0.2.1')).toBe(false);
     expect(ipAllowed(rules, '2001:db8::1')).toBe(true);
     expect(clientAddress('::ffff:127.0.0.1', '10.1.1.1', false)).toBe('127.0.0.1');
-    expect(clientAddress('::ffff:127.0.0.1', '10.1.1.1, 127.0.0.1', true)).toBe('10.1.1.1');
+    // One trusted hop: the proxy in front appended the rightmost entry; the ones left of it are the client's to write.
+    expect(clientAddress('::ffff:127.0.0.1', '10.1.1.1, 198.51.100.7', true)).toBe('198.51.100.7');
+    expect(clientAddress('::ffff:127.0.0.1', '10.1.1.1,198.51.100.7', true)).toBe('198.51.100.7');
+    expect(clientAddress('::ffff:127.0.0.1', '198.51.100.7', true)).toBe('198.51.100.7');
   });
 });
 

@@ -6,6 +6,10 @@ import { clientAddress, ipAllowed } from '../../dev/ip-rules';
 import { compileAws } from '../../providers/aws/compile';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { errorsOf } from '../helpers';
+import { startDev } from '../../dev/server';
+import { echoBackend, get, isolateDevHome } from './helpers';
+
+isolateDevHome();
 import { compileKubernetes } from '../../providers/kubernetes';
 
 describe('dev IP rules', () => {
@@ -30,6 +34,25 @@ describe('dev IP rules', () => {
     }
     expect(ipAllowed(undefined, 'garbage')).toBe(true);
     expect(ipAllowed({ allow: [], deny: [] }, 'garbage')).toBe(true);
+  });
+});
+
+describe('dev --trust-forwarded reads the entry the trusted proxy appended', () => {
+  it('a client cannot prepend an allowed address: the rightmost X-Forwarded-For entry decides', async () => {
+    const backend = await echoBackend();
+    const spec = toGatewaySpec({ name: 't', backends: { api: { type: 'http', url: backend.url } }, defaults: { backend: 'api', auth: 'none' }, ipRules: { allow: ['10.0.0.0/8'], deny: ['10.9.0.0/16'] }, routes: [{ method: 'GET', path: '/x' }] });
+    const dev = await startDev({ spec, port: 0, publishAdminToken: false, profile: 'kubernetes', trustForwarded: true });
+    try {
+      const status = async (xff: string) => (await get(`${dev.url}/x`, { headers: { 'x-forwarded-for': xff } })).status;
+      // What a proxy in front of dev forwards: the client's own header, then the address it saw.
+      expect(await status('10.0.0.1, 192.0.2.1')).toBe(403);
+      expect(await status('10.0.0.1, 10.9.0.1')).toBe(403);
+      expect(await status('192.0.2.1, 10.0.0.1')).toBe(200);
+      expect(await status('10.0.0.1')).toBe(200);
+    } finally {
+      await dev.close();
+      await backend.close();
+    }
   });
 });
 

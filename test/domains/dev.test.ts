@@ -92,3 +92,92 @@ describe('anygate dev: HTTPS and a domain\'s mutual TLS', () => {
       expect(ok.body.headers['x-forwarded-client-cert']).toBe(`Hash=${createHash('sha256').update(clientCert.raw).digest('hex')};Subject="CN=acme-client"`);
     }));
 });
+
+/** GET over HTTPS naming `host`, with the client certificate. */
+function getAs(dev: DevServer, host: string, p: string): Promise<{ status: number; body: any; errorType?: string } | 'error'> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port: dev.port, path: p, servername: host === 'localhost' ? undefined : host, headers: { host }, ca: file('ca.pem'), cert: file('client.pem'), key: file('client.key'), rejectUnauthorized: host !== 'localhost' }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text.startsWith('{') ? JSON.parse(text) : text, errorType: res.headers['x-amzn-errortype'] as string | undefined }));
+    });
+    req.on('error', () => resolve('error'));
+    req.end();
+  });
+}
+
+describe('anygate dev --profile aws answers where API Gateway answers before the API', () => {
+  const awsSpec = (domain: Record<string, unknown>) => {
+    const s = spec(false);
+    s.stages = { dev: {}, prod: {} };
+    s.domains[0] = { ...s.domains[0], stage: 'prod', ...domain };
+    return toGatewaySpec(s);
+  };
+  const start = (s: ReturnType<typeof awsSpec>, stage: string, profile: Profile = 'aws') => startDev({ spec: s, stage, profile, port: 0, publishAdminToken: false, backends: { api: backendUrl }, tls: { cert: file('server.pem'), key: file('server.key'), clientCa: file('ca.pem') } });
+
+  it('a custom domain serves the API under its base path only: another path is API Gateway\'s 403 Forbidden', async () => {
+    const dev = await start(awsSpec({ basePath: 'shop' }), 'prod');
+    try {
+      expect(await getAs(dev, 'api.example.com', '/shop/items/1')).toMatchObject({ status: 200, body: { path: '/items/1' } });
+      expect(await getAs(dev, 'api.example.com', '/items/1')).toEqual({ status: 403, body: { message: 'Forbidden' }, errorType: 'ForbiddenException' });
+      expect(await getAs(dev, 'api.example.com', '/shopx/items/1')).toMatchObject({ status: 403, body: { message: 'Forbidden' } });
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('an mTLS domain disables execute-api for every stage: a stage without a domain is unreachable, and dev says so at start', async () => {
+    const dev = await start(awsSpec({}), 'dev');
+    try {
+      expect(dev.warnings).toContainEqual(expect.stringMatching(/^stage dev: unreachable on AWS: domain api\.example\.com \(stage prod\) has mutual TLS, which disables the API's execute-api endpoint for every stage/));
+      expect(await getAs(dev, 'localhost', '/items/1')).toEqual({ status: 403, body: { message: 'Forbidden' }, errorType: 'ForbiddenException' });
+    } finally {
+      await dev.close();
+    }
+    // The stage with the domain is reached through it (dev's own address stands for the domain: the certificate is checked).
+    const prod = await start(awsSpec({}), 'prod');
+    try {
+      expect(prod.warnings.some((w) => /unreachable/.test(w))).toBe(false);
+      expect(await getAs(prod, 'api.example.com', '/items/1')).toMatchObject({ status: 200 });
+      expect(await getAs(prod, 'localhost', '/items/1')).toMatchObject({ status: 200 });
+    } finally {
+      await prod.close();
+    }
+    // Other profiles: the stage is served (APIM and Envoy have no execute-api endpoint to disable).
+    const k = await start(awsSpec({}), 'dev', 'kubernetes');
+    try {
+      expect(await getAs(k, 'localhost', '/items/1')).toMatchObject({ status: 200 });
+    } finally {
+      await k.close();
+    }
+  });
+});
+
+describe('the client certificate subject each target gives the backend', () => {
+  /** GET /items/1 as api.example.com with client2 (C=US, O=Acme\\, Inc., CN=client1 in the certificate). */
+  async function subjectSeen(profile: Profile): Promise<Record<string, string>> {
+    const dev = await startDev({ spec: toGatewaySpec(spec(true)), profile, port: 0, publishAdminToken: false, backends: { api: backendUrl }, tls: { cert: file('server.pem'), key: file('server.key'), clientCa: file('ca.pem') } });
+    try {
+      const body = await new Promise<any>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: dev.port, path: '/items/1', servername: 'api.example.com', headers: { host: 'api.example.com' }, ca: file('ca.pem'), cert: file('client2.pem'), key: file('client2.key') }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(JSON.parse(text)));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      return body.headers;
+    } finally {
+      await dev.close();
+    }
+  }
+
+  it('azure: .NET\'s X500DistinguishedName (most specific first, ", " between, a value with a comma quoted)', async () => {
+    expect((await subjectSeen('azure'))['x-client-subject']).toBe('CN=client1, O="Acme, Inc.", C=US');
+  });
+
+  it('kubernetes: Envoy\'s RFC 2253 in x-forwarded-client-cert (most specific first, "," between, the comma escaped)', async () => {
+    expect((await subjectSeen('kubernetes'))['x-forwarded-client-cert']).toMatch(/;Subject="CN=client1,O=Acme\\, Inc\.,C=US"$/);
+  });
+});

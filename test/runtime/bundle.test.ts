@@ -42,9 +42,33 @@ describe('bundled handlers', () => {
     expect(code).not.toContain('none-presented');
     expect(Buffer.byteLength(code)).toBeLessThan(Buffer.byteLength(handlerCode('authorizer')));
     expect(omittedFeatures('authorizer', { ...jwtOnly, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routeGroups: [{ ...jwtOnly.routeGroups[0], alternatives: [['j']] }], internalKey: true })).toEqual(['ANYGATE_OMIT_DEV_LENIENCY']);
-    // Only dev sets the relaxed JWT checks (dev/probes.ts); with them nothing is left out.
-    expect(omittedFeatures('authorizer', { ...jwtOnly, jwt: { j: { expOptional: true } }, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routeGroups: [{ ...jwtOnly.routeGroups[0], alternatives: [['j']] }], internalKey: true })).toEqual([]);
+    // Only dev sets the relaxed JWT checks (dev/probes.ts, running the source): a bundle leaves them out even when asked.
+    expect(omittedFeatures('authorizer', { ...jwtOnly, jwt: { j: { expOptional: true } }, apiKeys: { k: { in: 'header', name: 'authorization', scheme: 'bot' } }, routeGroups: [{ ...jwtOnly.routeGroups[0], alternatives: [['j']] }], internalKey: true })).toEqual(['ANYGATE_OMIT_DEV_LENIENCY']);
     expect(bundleHandler('authorizer', jwtOnly, scratch('bundle-jwt-only')).codeBytes).toBe(Buffer.byteLength(code));
+  });
+
+  it('never carries the dev profiles\' relaxed JWT checks: a configuration asking for them is refused, naming the authorizer', async () => {
+    const jwtOnly = { version: 1, jwt: {}, apiKeys: {}, schemes: {}, routeGroups: [{ scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], routes: ['GET /a'] }], contextClaims: [] };
+    expect(() => bundleHandler('authorizer', { ...jwtOnly, jwt: { j: { expOptional: true } } }, scratch('bundle-lenient'))).toThrow(/JWT authorizer j asks for the dev profiles' relaxed checks/);
+    expect(() => bundleHandler('authorizer', { ...jwtOnly, jwt: { b: { scopeFallbackClaim: 'scp' }, a: { expOptional: true } } }, scratch('bundle-lenient'))).toThrow(/JWT authorizer a, b asks/);
+    // Even code built without omitting anything keeps the strict checks: a token without exp is refused.
+    const server = new JwksServer();
+    const base = await server.start();
+    const key = makeKey('RS256');
+    server.keys = [key.jwk];
+    try {
+      const cfg = { ...RUNTIME, version: 1, apiKeys: {}, schemes: { s: { exact: true, resultTtlSeconds: 0 } }, routeGroups: [{ scheme: 's', jwt: ['j'], apiKeys: [], scopes: [], routes: ['GET /a'] }], jwt: { j: { issuer: base, audiences: ['g'], jwksUri: `${base}/jwks`, algorithms: ['RS256'], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 0, maxTokenBytes: 8192, expOptional: true } } };
+      const dir = scratch('bundle-lenient-code');
+      writeFileSync(path.join(dir, 'index.js'), handlerCode('authorizer'));
+      writeFileSync(path.join(dir, 'config.json'), JSON.stringify(cfg));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { handler } = require(path.join(dir, 'index.js'));
+      const call = (claims: Record<string, unknown>) => handler({ methodArn: 'arn:aws:execute-api:us-east-1:1:a/prod/GET/a', resource: '/a', httpMethod: 'GET', headers: { authorization: `Bearer ${signJwt(key, { iss: base, aud: 'g', ...claims })}` } });
+      expect((await call({ exp: Math.floor(Date.now() / 1000) + 60 })).policyDocument.Statement[0].Effect).toBe('Allow');
+      await expect(call({})).rejects.toThrow(/^Unauthorized$/);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('a bundle without a feature refuses a configuration that needs it (fails closed: Unauthorized)', async () => {

@@ -11,11 +11,25 @@ import { APIGEE_LIMITS as L } from '../limits';
 import type { ApigeeEnvironmentType, CheckContext, TargetRecords } from '../types';
 import { all, alternativesChecks, apiKeyNameChecks, apiKeySchemeChecks, customNameChecks, jwtNameChecks, scopeChecks } from './apigee-checks';
 import { cacheChecks, corsChecks, deployedEnvironments, mockHeaderChecks, requestHeaderChecks, requestQueryChecks, responseHeaderChecks, stageChecks, targetUrlChecks, validationChecks } from './apigee-route-checks';
-import { emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
+import { differs, emulated as e, native as n, ratesOf, sizeLimit, unsupported as u, usedRoutes } from './helpers';
 import { APIGEE_BASE_LIFECYCLE, APIGEE_LIFECYCLE } from './lifecycle';
 import { contractValidationCheck } from './contract-checks';
 import { APIGEE_DIFFERENCES as D } from './cloud-differences';
 import { AI_RECORDS, AI_TIER_RECORDS } from './ai';
+
+/**
+ * What AccessControl checks (providers/apigee/policies.ts CLIENT_IP_VARIABLE): the environment's
+ * resolved client address, which is the one the Google load balancer saw only when the environment
+ * says where it is in X-Forwarded-For. Without that setting Apigee resolves the first non-local
+ * X-Forwarded-For entry, which the client writes.
+ */
+const CLIENT_ADDRESS = [
+  differs(
+    'client address',
+    "the rules check client.resolved.ip, the environment's client IP resolution: without a clientIpResolutionConfig on the environment Apigee resolves the first non-local X-Forwarded-For entry, which a client can write (X-Forwarded-For: <an allowed address>)",
+    'set each environment\'s clientIpResolutionConfig to headerIndexAlgorithm { ipHeaderName: "X-Forwarded-For", ipHeaderIndex: <negative: the client\'s entry counted from the right, past the load balancers\' own; -3 for <client>, <load balancer>, <internal ingress>> } (organizations.environments API, or the Pulumi gcp.apigee.Environment clientIpResolutionConfig), and check client_ip_resolution.resolved.ip in a debug session',
+  ),
+];
 
 /**
  * JSON payload delimiters (AssignMessage variablePrefix/Suffix) that occur nowhere in the text,
@@ -137,8 +151,8 @@ export const APIGEE: TargetRecords<ApigeeEnvironmentType> = {
       check: contractValidationCheck({ dialect: 'openapi-3.0', validator: 'Apigee OASValidation', parameters: 'schema', cookies: false, nonJsonSchemas: false, schemaless: true, anyMethod: false, applicationJsonOnly: true, greedyPaths: false }),
     }),
     cors: n('CORS policy (Apigee X); preflights answered before any route flow, so no auth runs', { check: corsChecks }),
-    'ipRules.allow': n('AccessControl'),
-    'ipRules.deny': n('AccessControl'),
+    'ipRules.allow': n('AccessControl on client.resolved.ip', { differences: CLIENT_ADDRESS }),
+    'ipRules.deny': n('AccessControl on client.resolved.ip', { differences: CLIENT_ADDRESS }),
     stage: n('one Apigee environment per stage', { check: stageChecks }),
     'stage.variables': e('AssignVariable per environment in the PreFlow'),
     'stage.backends': n('TargetServer per environment (one base path)', { check: stageBackendChecks }),

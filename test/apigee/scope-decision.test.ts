@@ -1,0 +1,110 @@
+/**
+ * Apigee's scope check decides as the AWS authorizer does (lib/runtime/authorizer: a string claim
+ * is space-separated scopes; an array claim a list of scopes, each compared whole, and an array
+ * with an element holding a space is refused). The emitted condition's JavaRegex is run here on
+ * the value VerifyJWT gives the flow variable (a string as it is; an array as compact JSON) and
+ * compared with checkClaims + holds on the same claim, over a table of claims: strings, arrays,
+ * strings shaped like arrays, non-ASCII and control characters where a quote would be.
+ */
+import { scopeCondition } from '../../providers/apigee/conditions';
+import { checkClaims } from '../../lib/runtime/authorizer/jwt';
+import { holds } from '../../lib/runtime/authorizer/policy';
+import type { JwtVerifierConfig } from '../../lib/runtime/config';
+import { toGatewaySpec } from '../../lib/model/normalize';
+import { compileApigee } from '../../providers/apigee/compile';
+import { writeBundleDir } from '../../providers/apigee/bundle';
+import { apigeelint, scratch } from '../validators';
+
+const VARIABLE = 'jwt.JWT-oidc.decoded.claim.scope';
+const cfg: JwtVerifierConfig = { issuer: 'https://id.example.com', audiences: ['g'], algorithms: ['RS256'], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 0, maxTokenBytes: 8192 };
+
+/**
+ * The condition's JavaRegex terms as JS RegExps (`(?s)` becomes the s flag; the rest is syntax
+ * both engines share). The condition must be a disjunction of JavaRegex terms on the variable,
+ * nothing else, so any term matching the whole value grants.
+ */
+function apigeeRegexes(scope: string): RegExp[] {
+  const c = scopeCondition(VARIABLE, scope, 'routes[0].scopes[0]');
+  const term = `${VARIABLE.replace(/[.]/g, '\\.')} JavaRegex "([^"]*)"`;
+  if (!new RegExp(`^\\(${term}( or ${term})*\\)$`).test(c)) throw new Error(`not a disjunction of JavaRegex terms: ${c}`);
+  return [...c.matchAll(/JavaRegex "([^"]*)"/g)].map(([, re]) => (re.startsWith('(?s)') ? new RegExp(re.slice(4), 's') : new RegExp(re)));
+}
+
+/** Apigee: VerifyJWT's flow variable for the claim (an array rendered as compact JSON), whole-value match. */
+function apigeeGrants(claim: unknown, scope: string): boolean {
+  const value = typeof claim === 'string' ? claim : JSON.stringify(claim);
+  return apigeeRegexes(scope).some((re) => {
+    const m = re.exec(value);
+    return m !== null && m.index === 0 && m[0] === value;
+  });
+}
+
+/** AWS: the authorizer's claim reading, then the whole-word check; a refused token grants nothing. */
+function awsGrants(claim: unknown, scope: string): boolean {
+  try {
+    return holds(checkClaims({ iss: cfg.issuer, aud: 'g', exp: 2_000_000_000, scope: claim }, cfg, 1_000_000_000), scope);
+  } catch {
+    return false;
+  }
+}
+
+const table: [string, unknown, boolean][] = [
+  ['a string holding the scope', 'read admin write', true],
+  ['the scope alone', 'admin', true],
+  ['extra spaces', '  admin  ', true],
+  ['a line break inside another scope', 'x\n admin', true],
+  ['a longer word', 'administrator', false],
+  ['joined by another character', 'read+admin', false],
+  ['a tab is not a separator', 'read\tadmin', false],
+  ['an array holding the scope', ['read', 'admin'], true],
+  ['an array of the scope alone', ['admin'], true],
+  ['an array without it', ['read', 'administrator'], false],
+  ['an empty array', [], false],
+  ['an array element holding the scope among words (AWS refuses the array)', ['foo admin bar'], false],
+  ['an array with a spaced element beside the scope (AWS refuses the array)', ['admin', 'x y'], false],
+  ['an array with a number (AWS refuses the array)', [1, 'admin'], false],
+  ['an array with an object holding the scope among words', [{ a: 'x admin y' }], false],
+  ['a string shaped like an array, unquoted element before', '[x,"admin"]', false],
+  ['non-ASCII where quotes would be', '[x,éadminé]', false],
+  ['control characters where quotes would be', '[x,\u0001admin\u0001]', false],
+  ['non-ASCII around the scope in a string', 'éadminé', false],
+  ['an array element with non-ASCII around the scope', ['éadminé'], false],
+  ['an array element with a quote in it', ['a"admin'], false],
+  ['an array element quoting the scope', ['"admin"'], false],
+];
+
+describe('Apigee scope decision equals the AWS authorizer\'s', () => {
+  it.each(table)('%s', (_name, claim, expected) => {
+    expect([awsGrants(claim, 'admin'), apigeeGrants(claim, 'admin')]).toEqual([expected, expected]);
+  });
+
+  it('scopes with regex-special and non-ASCII characters are matched literally', () => {
+    for (const scope of ['api:read', 'a.b', 'x[1]', 'a^b', 'né', 'a|b', 'a$']) {
+      for (const claim of [`q ${scope} r`, [scope], `q ${scope}x`, [`${scope}x`], scope.replace(/./, 'Z')]) {
+        expect([scope, claim, apigeeGrants(claim, scope)]).toEqual([scope, claim, awsGrants(claim, scope)]);
+      }
+    }
+  });
+
+  it('what cannot be told apart: a string whose whole text is a JSON array of space-free strings reads as that array', () => {
+    // VerifyJWT gives an array claim and this string the same text; AWS reads the string as one word.
+    expect([awsGrants('["x","admin"]', 'admin'), apigeeGrants('["x","admin"]', 'admin')]).toEqual([false, true]);
+    // A string from `[` to `]` is read as an array, which only grants less: AWS reads words here.
+    expect([awsGrants('[x admin y]', 'admin'), awsGrants('["foo admin bar"]', 'admin')]).toEqual([true, true]);
+    expect([apigeeGrants('[x admin y]', 'admin'), apigeeGrants('["foo admin bar"]', 'admin')]).toEqual([false, false]);
+  });
+});
+
+describe('the scope conditions in a bundle', () => {
+  it('pass apigeelint (no error; no condition over its 256 characters)', () => {
+    const jwt = { type: 'jwt' as const, issuer: 'https://id.example.com', audiences: ['g'], jwksUri: 'https://id.example.com/jwks' };
+    // One authorizer: with alternatives the emitter wraps the check as `... and (NOT (...))`, which
+    // apigeelint's condition parser cannot read (CC005, whatever the regex; providers/apigee/emit/auth.ts).
+    const spec = toGatewaySpec({ name: 'g', backends: { api: { type: 'mock' } }, authorizers: { oidc: jwt }, defaults: { backend: 'api' }, routes: [{ id: 'a', method: 'GET', path: '/a', auth: 'oidc', scopes: ['api:read', 'x[1]', 'admin'] }] } as never);
+    const dir = scratch('apigee-scopes');
+    writeBundleDir(compileApigee(spec), dir);
+    const findings = apigeelint(dir);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(findings.filter((f) => f.ruleId === 'CC003')).toEqual([]);
+  });
+});
