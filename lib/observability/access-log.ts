@@ -52,7 +52,7 @@ export const ACCESS_LOG_FIELDS: readonly AccessLogField[] = [
   f('authReason', 'string', false, true, 'Why the request was refused (missing credential, bad signature, expired, missing scope, unknown key...); null when it was not.'),
   f('cacheHit', 'boolean', false, true, 'True when the response came from the gateway cache; null when the route has no cache.'),
   f('rateLimit', 'string', false, true, 'What rate limits and quotas decided: none (none applies), allowed, throttled (rate), quotaExceeded.', { values: RATE_LIMIT_OUTCOMES }),
-  f('clientIp', 'string', true, false, 'The client address the gateway saw (the TCP peer, or the first trusted X-Forwarded-For hop).'),
+  f('clientIp', 'string', true, false, 'The client address the gateway saw (the TCP peer, or the address a trusted proxy appended to X-Forwarded-For).'),
   f('userAgent', 'string', false, true, 'The User-Agent request header.'),
   f('bytesIn', 'integer', false, true, 'Request body bytes received.'),
   f('bytesOut', 'integer', false, true, 'Response body bytes sent.'),
