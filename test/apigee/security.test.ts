@@ -84,7 +84,8 @@ describe('Apigee: message templates and conditions never carry spec text', () =>
 
 /** Evaluates an emitted `VAR JavaRegex "RE"` the way Apigee does (whole-value match). */
 function holds(condition: string, value: string): boolean {
-  const res = [...condition.matchAll(/JavaRegex "((?:[^"\\]|\\.)*)"/g)].map((m) => new RegExp(`^(?:${m[1]})$`));
+  // Java's inline `(?s)` is JavaScript's s flag; the rest is syntax both engines share.
+  const res = [...condition.matchAll(/JavaRegex "((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1]!.startsWith('(?s)') ? new RegExp(`^(?:${m[1]!.slice(4)})$`, 's') : new RegExp(`^(?:${m[1]})$`)));
   return res.some((re) => re.test(value));
 }
 
