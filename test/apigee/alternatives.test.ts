@@ -119,8 +119,8 @@ describe('Apigee: alternative credentials (payments)', () => {
     expect(r.find((x) => x.Name === 'EV-bearer-partner')?.Condition).toBe(flag('partner'));
     const forbidden = r.filter((x) => x.Name === 'RF-forbidden').map((x) => x.Condition);
     expect(forbidden).toHaveLength(2);
-    expect(forbidden[0]).toContain(`${flag('oauth')} and (NOT (jwt.JWT-oauth.decoded.claim.scope JavaRegex`);
-    expect(forbidden[1]).toContain(`${flag('partner')} and (NOT (jwt.JWT-partner.decoded.claim.scope JavaRegex`);
+    expect(forbidden[0]).toContain(`${flag('oauth')} and NOT (jwt.JWT-oauth.decoded.claim.scope JavaRegex`);
+    expect(forbidden[1]).toContain(`${flag('partner')} and NOT (jwt.JWT-partner.decoded.claim.scope JavaRegex`);
   });
 
   it('custom authorizers: the ServiceCallout and its 401 run only when their header is presented', () => {

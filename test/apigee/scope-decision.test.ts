@@ -98,9 +98,12 @@ describe('Apigee scope decision equals the AWS authorizer\'s', () => {
 describe('the scope conditions in a bundle', () => {
   it('pass apigeelint (no error; no condition over its 256 characters)', () => {
     const jwt = { type: 'jwt' as const, issuer: 'https://id.example.com', audiences: ['g'], jwksUri: 'https://id.example.com/jwks' };
-    // One authorizer: with alternatives the emitter wraps the check as `... and (NOT (...))`, which
-    // apigeelint's condition parser cannot read (CC005, whatever the regex; providers/apigee/emit/auth.ts).
-    const spec = toGatewaySpec({ name: 'g', backends: { api: { type: 'mock' } }, authorizers: { oidc: jwt }, defaults: { backend: 'api' }, routes: [{ id: 'a', method: 'GET', path: '/a', auth: 'oidc', scopes: ['api:read', 'x[1]', 'admin'] }] } as never);
+    // One route with one authorizer, one with alternatives (its scope steps are `flag and NOT (...)`).
+    const routes = [
+      { id: 'a', method: 'GET', path: '/a', auth: 'oidc', scopes: ['api:read', 'x[1]', 'admin'] },
+      { id: 'b', method: 'GET', path: '/b', auth: ['oidc', 'partner'], scopes: ['api:read'] },
+    ];
+    const spec = toGatewaySpec({ name: 'g', backends: { api: { type: 'mock' } }, authorizers: { oidc: jwt, partner: { ...jwt, header: 'X-Partner-Token' } }, defaults: { backend: 'api' }, routes } as never);
     const dir = scratch('apigee-scopes');
     writeBundleDir(compileApigee(spec), dir);
     const findings = apigeelint(dir);

@@ -88,7 +88,8 @@ function scopeSteps(ctx: ApigeeContext, r: RouteSpec, names: string[]): Step[] {
   return names.flatMap((n) => {
     if (ctx.spec.authorizers[n].type !== 'jwt') return [];
     const forbidden = ctx.add(P.raiseFault('RF-forbidden', 403, 'Forbidden', 'Forbidden'));
-    return missingScopes(ctx, r, `JWT-${n}`).map((c) => ctx.step(forbidden, `${flagCondition(presentedVar(n))} and (${c})`));
+    // `flag and NOT (...)`: NOT binds to its operand; apigeelint's condition parser cannot read `and (NOT (...))` (CC005).
+    return missingScopes(ctx, r, `JWT-${n}`).map((c) => ctx.step(forbidden, `${flagCondition(presentedVar(n))} and ${c}`));
   });
 }
 
