@@ -23,10 +23,12 @@ function inputPath(input: unknown, route: RouteSpec, feature: string): (string |
   return field && Object.prototype.hasOwnProperty.call(routes[i], field) ? ['routes', i, field] : ['routes', i];
 }
 
-/** The input path of a gateway-level feature's spec field, when the field is in the input. */
+/**
+ * The input path of a gateway-level feature's spec field, when the field is in the input: its
+ * mapped field, else the feature id read as a path (`release.canary`).
+ */
 function gatewayPath(input: unknown, feature: string): string[] | undefined {
-  const field = mappedSpecField(feature);
-  if (!field) return undefined;
+  const field = mappedSpecField(feature) ?? feature;
   const parts = field.split('.');
   let at: unknown = input;
   for (const k of parts) {
@@ -34,6 +36,17 @@ function gatewayPath(input: unknown, feature: string): string[] | undefined {
     at = (at as Record<string, unknown>)[k];
   }
   return parts;
+}
+
+/**
+ * `path` in the input's terms: a domain is named by its name (`['domains', 'api.example.com', ...]`,
+ * as the domain records place their refusals: the normalized spec sorts domains), the rest as is.
+ */
+function inInput(input: unknown, path: readonly (string | number)[]): (string | number)[] {
+  if (path[0] !== 'domains' || typeof path[1] !== 'string') return [...path];
+  const domains = (input as { domains?: unknown } | null)?.domains;
+  const i = Array.isArray(domains) ? domains.findIndex((d: { name?: unknown } | null) => d?.name === path[1]) : -1;
+  return i < 0 ? ['domains'] : ['domains', i, ...path.slice(2)];
 }
 
 /** Whether the input has a value at `path` (an entry the normalized spec keeps in the input's order). */
@@ -57,7 +70,8 @@ export function locatedRefusals(problems: readonly SynthesisProblem[], file: str
   return problems.map((p) => {
     const route = p.where === 'gateway' ? undefined : loaded.spec.routes.find((r) => r.id === p.where);
     const issue = refusalIssue(withRouteShape(p, loaded.spec.routes), file);
-    const at = route ? inputPath(loaded.input, route, p.feature) : p.where === 'gateway' ? (p.path && inputHas(loaded.input, p.path) ? [...p.path] : gatewayPath(loaded.input, p.feature)) : undefined;
+    const given = p.path && inInput(loaded.input, p.path);
+    const at = route ? inputPath(loaded.input, route, p.feature) : p.where === 'gateway' ? (given && inputHas(loaded.input, given) ? given : gatewayPath(loaded.input, p.feature)) : undefined;
     const pos = at && locator()?.(at);
     return pos ? { ...issue, ...pos } : issue;
   });

@@ -27,17 +27,26 @@ const TRUSTSTORE_FORM: Record<Target, string> = {
   kubernetes: 'a ConfigMap or Secret holding ca.crt',
 };
 
+/**
+ * A refusal about one domain, placed at its field: the path names the domain by its name (the
+ * normalized spec keeps domains sorted by name; the CLI finds the entry in the input).
+ */
+const atDomain = (ctx: CheckContext, d: DomainSpec, field: string | undefined, message: string): SynthesisProblem => ({
+  ...ctx.problem('gateway', message),
+  path: ['domains', d.name, ...(field ? [field] : [])],
+});
+
 /** Every domain names a certificate for this target. */
 const certificates = (ctx: CheckContext): SynthesisProblem[] =>
   domainsOf(ctx)
     .filter((d) => !d.certificate[ctx.target])
-    .map((d) => ctx.problem('gateway', `domain ${d.name} has no certificate for ${ctx.target}: set certificate.${ctx.target} to ${CERTIFICATE_FORM[ctx.target]}`));
+    .map((d) => atDomain(ctx, d, 'certificate', `domain ${d.name} has no certificate for ${ctx.target}: set certificate.${ctx.target} to ${CERTIFICATE_FORM[ctx.target]}`));
 
 /** Every mTLS domain names a truststore for this target. */
 const truststores = (ctx: CheckContext): SynthesisProblem[] =>
   domainsOf(ctx)
     .filter((d) => d.mtls && !d.mtls.truststore[ctx.target])
-    .map((d) => ctx.problem('gateway', `domain ${d.name} requires client certificates but names no truststore for ${ctx.target}: set mtls.truststore.${ctx.target} to ${TRUSTSTORE_FORM[ctx.target]}`));
+    .map((d) => atDomain(ctx, d, 'mtls', `domain ${d.name} requires client certificates but names no truststore for ${ctx.target}: set mtls.truststore.${ctx.target} to ${TRUSTSTORE_FORM[ctx.target]}`));
 
 const all = (...checks: ((ctx: CheckContext) => SynthesisProblem[])[]) => (ctx: CheckContext) => checks.flatMap((c) => c(ctx));
 
@@ -54,10 +63,10 @@ const stageWideMtls = (ctx: CheckContext): SynthesisProblem[] => {
     const withMtls = ds.filter((d) => d.mtls);
     if (!withMtls.length) continue;
     const without = ds.filter((d) => !d.mtls);
-    if (without.length) out.push(ctx.problem('gateway', `stage ${stage}: domain ${withMtls[0].name} requires client certificates and ${without.map((d) => d.name).join(', ')} does not; ${ctx.target} checks client certificates for the whole stage (any host reaches it), so give every domain of the stage the same mtls, or serve the other host from another stage`));
+    if (without.length) out.push(atDomain(ctx, without[0], undefined, `stage ${stage}: domain ${withMtls[0].name} requires client certificates and ${without.map((d) => d.name).join(', ')} does not; ${ctx.target} checks client certificates for the whole stage (any host reaches it), so give every domain of the stage the same mtls, or serve the other host from another stage`));
     const stores = new Set(withMtls.map((d) => JSON.stringify(d.mtls!.truststore[ctx.target] ?? null)));
     const headers = new Set(withMtls.map((d) => JSON.stringify(d.mtls!.clientCertificate.headers)));
-    if (stores.size > 1 || headers.size > 1) out.push(ctx.problem('gateway', `stage ${stage}: domains ${withMtls.map((d) => d.name).join(', ')} declare different ${ctx.target} truststores or certificate headers; ${ctx.target} applies one client-certificate rule per stage, so make them equal`));
+    if (stores.size > 1 || headers.size > 1) out.push(atDomain(ctx, withMtls[1], 'mtls', `stage ${stage}: domains ${withMtls.map((d) => d.name).join(', ')} declare different ${ctx.target} truststores or certificate headers; ${ctx.target} applies one client-certificate rule per stage, so make them equal`));
   }
   return out;
 };
@@ -69,14 +78,14 @@ const sharedPathRefusal = (where: string) =>
 // on regional custom domains only; the default execute-api endpoint must be disabled or clients skip it.
 const awsEndpoint = (ctx: CheckContext): SynthesisProblem[] =>
   domainsOf(ctx).flatMap((d) => {
-    if (d.endpoint === 'private') return [ctx.problem('gateway', `domain ${d.name}: private custom domain names need AWS::ApiGateway::DomainNameV2 with a VPC endpoint access association, which anygate does not emit; use endpoint regional (inside a VPC: a regional domain in front of a private API is not possible either, so serve it through your own load balancer)`)];
-    if (d.endpoint === 'edge' && d.certificate.aws && !d.certificate.aws.includes(':acm:us-east-1:')) return [ctx.problem('gateway', `domain ${d.name}: an edge-optimized domain needs its ACM certificate in us-east-1 (CloudFront reads it there); got ${d.certificate.aws}`)];
+    if (d.endpoint === 'private') return [atDomain(ctx, d, 'endpoint', `domain ${d.name}: private custom domain names need AWS::ApiGateway::DomainNameV2 with a VPC endpoint access association, which anygate does not emit; use endpoint regional (inside a VPC: a regional domain in front of a private API is not possible either, so serve it through your own load balancer)`)];
+    if (d.endpoint === 'edge' && d.certificate.aws && !d.certificate.aws.includes(':acm:us-east-1:')) return [atDomain(ctx, d, 'certificate', `domain ${d.name}: an edge-optimized domain needs its ACM certificate in us-east-1 (CloudFront reads it there); got ${d.certificate.aws}`)];
     return [];
   });
 const awsRegionalOnly = (what: string) => (ctx: CheckContext): SynthesisProblem[] =>
   domainsOf(ctx)
     .filter((d) => d.endpoint !== 'regional' && (what === 'mutual TLS' ? d.mtls : d.basePath.includes('/')))
-    .map((d) => ctx.problem('gateway', `domain ${d.name}: API Gateway supports ${what} on regional custom domains only; set endpoint: regional`));
+    .map((d) => atDomain(ctx, d, 'endpoint', `domain ${d.name}: API Gateway supports ${what} on regional custom domains only; set endpoint: regional`));
 
 export const AWS_DOMAINS: Records = {
   domain: n('AWS::ApiGateway::DomainName (regional or edge certificate from ACM) and an AWS::ApiGateway::BasePathMapping to the stage; the stack outputs the alias target for the DNS record', { check: certificates }),
@@ -99,8 +108,8 @@ const MULTI_HOST_SKUS = new Set(['Developer', 'Premium']);
 const azureHosts = (ctx: CheckContext): SynthesisProblem[] => {
   const ds = domainsOf(ctx);
   const out = certificates(ctx);
-  if (ds.length > 1 && !MULTI_HOST_SKUS.has(ctx.tiers.azureSku)) out.push(ctx.problem('gateway', `${ds.length} domains (${ds.map((d) => d.name).join(', ')}): API Management ${ctx.tiers.azureSku} has one custom gateway host name per service; use Developer or Premium, or one domain`));
-  if (ctx.tiers.azureSku === 'Consumption') for (const d of ds.filter((x) => x.name.startsWith('*.'))) out.push(ctx.problem('gateway', `domain ${d.name}: Consumption takes no wildcard host names; name the host`));
+  if (ds.length > 1 && !MULTI_HOST_SKUS.has(ctx.tiers.azureSku)) out.push({ ...ctx.problem('gateway', `${ds.length} domains (${ds.map((d) => d.name).join(', ')}): API Management ${ctx.tiers.azureSku} has one custom gateway host name per service; use Developer or Premium, or one domain`), path: ['domains'] });
+  if (ctx.tiers.azureSku === 'Consumption') for (const d of ds.filter((x) => x.name.startsWith('*.'))) out.push(atDomain(ctx, d, 'name', `domain ${d.name}: Consumption takes no wildcard host names; name the host`));
   return out;
 };
 const azureMtls = all(truststores, stageWideMtls);
@@ -160,7 +169,7 @@ const certificateRules = (ctx: CheckContext): SynthesisProblem[] => {
 
 export const KUBERNETES_DOMAINS: Records = {
   domain: n("an HTTPS listener per domain on the emitted Gateway (hostname, certificateRefs to the TLS Secret) that admits the stage's HTTPRoutes; the routes carry the domain's host name only when kubernetes.hostnames is set (a stage behind mutual TLS attaches to its mTLS listeners only, see mtls); needs kubernetes.createGateway (an existing Gateway's listeners are its owner's)", {
-    check: all(certificates, (ctx) => (ctx.spec.kubernetes?.createGateway ? [] : [ctx.problem('gateway', 'custom domains need listeners on the Gateway: set kubernetes.createGateway (anygate then emits the Gateway with one HTTPS listener per domain), or add the listeners to your Gateway and list the host names in kubernetes.hostnames instead of domains')])),
+    check: all(certificates, (ctx) => (ctx.spec.kubernetes?.createGateway ? [] : [{ ...ctx.problem('gateway', 'custom domains need listeners on the Gateway: set kubernetes.createGateway (anygate then emits the Gateway with one HTTPS listener per domain), or add the listeners to your Gateway and list the host names in kubernetes.hostnames instead of domains'), path: ['domains'] }])),
     differences: [
       differs(
         'deploy',
