@@ -200,16 +200,14 @@ export const KubernetesServiceRef = z
 // Kubernetes label syntax (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set):
 // a key is an optional DNS-subdomain prefix (at most 253 characters) and `/`, then a name of at most
 // 63 alphanumerics, `-`, `_` or `.` that begins and ends alphanumeric; a value is empty or such a name.
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const K8sLabelKey = z.string().refine(
-  (k) => {
-    const slash = k.lastIndexOf('/');
-    const prefix = slash < 0 ? undefined : k.slice(0, slash);
-    const name = k.slice(slash + 1);
-    return (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) && name.length <= 63 && LABEL_NAME.test(name);
-  },
-  { message: 'must be a Kubernetes label key: an optional DNS-subdomain prefix and `/`, then at most 63 characters (a-z, A-Z, 0-9, -, _, .; alphanumeric first and last), e.g. release' },
-);
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY_MESSAGE = 'must be a Kubernetes label key: an optional DNS-subdomain prefix (at most 253 characters) and `/`, then a name of at most 63 characters (a-z, A-Z, 0-9, -, _, .; alphanumeric first and last), e.g. release';
+const K8sLabelKey = z
+  .string()
+  .max(253 + 1 + 63, { message: LABEL_KEY_MESSAGE })
+  .regex(LABEL_KEY, { message: LABEL_KEY_MESSAGE })
+  // The parts' own lengths (the pattern above is what the JSON schema carries).
+  .refine((k) => k.length - k.lastIndexOf('/') - 1 <= 63 && Math.max(k.lastIndexOf('/'), 0) <= 253, { message: LABEL_KEY_MESSAGE });
 const K8sLabelValue = z
   .string()
   .max(63, { message: 'must be a Kubernetes label value: at most 63 characters' })
