@@ -33,7 +33,7 @@ export function observabilityNotes(spec: GatewaySpec, stages: readonly Kubernete
   if ((rules || monitors) && !labelText) {
     const kinds = [rules && 'PrometheusRule', monitors && 'PodMonitor'].filter(Boolean).join(' and ');
     const selectors = [rules && 'ruleSelector', monitors && 'podMonitorSelector'].filter(Boolean).join(' and ');
-    out.push(targetWarning('kubernetes-observability-setup', `the ${kinds} ha${rules && monitors ? 've' : 's'} no labels, and Prometheus (Prometheus Operator) loads only the ones its ${selectors} match${rules ? ', else no alert ever fires' : ''}: kube-prometheus-stack's select release: <its Helm release name>, so set kubernetes.monitoring.labels, e.g. { release: kube-prometheus-stack }`));
+    out.push(targetWarning('kubernetes-observability-setup', `the ${kinds} ha${rules && monitors ? 've' : 's'} no labels, and Prometheus (Prometheus Operator) loads only the ones its ${selectors} match${rules && monitors ? '' : 'es'}${rules ? ', else no alert ever fires' : ''}: kube-prometheus-stack's select release: <its Helm release name>, so set kubernetes.monitoring.labels, e.g. { release: kube-prometheus-stack }`));
   }
   if (!settings.create && (rules || emitted('ConfigMap').length)) {
     out.push(targetWarning('kubernetes-observability-setup', `the alerts and dashboards read Envoy's Prometheus statistics, which nothing scrapes on a Gateway anygate does not create: add a PodMonitor (monitoring.coreos.com/v1) ${scrapeText(settings, stages)}${labelText ? `, labelled ${labelText} like the PrometheusRule` : ''}`));

@@ -181,7 +181,7 @@ describe('Kubernetes observability', () => {
       // Dashboards alone still need the statistics scraped.
       const dashboardsOnly = compiled({ createGateway: {} }, (s) => (s.observability = { dashboards: true }));
       expect(dashboardsOnly.stages[0].objects.map((o) => o.kind)).toContain('PodMonitor');
-      expect(setup(dashboardsOnly.notes)).toContain("the PodMonitor has no labels, and Prometheus (Prometheus Operator) loads only the ones its podMonitorSelector match: kube-prometheus-stack's select release: <its Helm release name>, so set kubernetes.monitoring.labels, e.g. { release: kube-prometheus-stack } [kubernetes-observability-setup]");
+      expect(setup(dashboardsOnly.notes)).toContain("the PodMonitor has no labels, and Prometheus (Prometheus Operator) loads only the ones its podMonitorSelector matches: kube-prometheus-stack's select release: <its Helm release name>, so set kubernetes.monitoring.labels, e.g. { release: kube-prometheus-stack } [kubernetes-observability-setup]");
     });
 
     it('on a Gateway it does not create, emits no PodMonitor and says which pods, port and labels one must select', () => {
@@ -194,7 +194,7 @@ describe('Kubernetes observability', () => {
       const own = compileKubernetes(toGatewaySpec({ ...observedSpec(), stages: { prod: {}, dev: {} } }), { gateway: { name: 'gw' } });
       expect(setup(own.notes).join('\n')).toMatch(/owning-gateway-name: gw, gateway\.envoyproxy\.io\/owning-gateway-namespace: the stage's namespace \(shop-dev, shop-prod\)/);
       // No labels: the note on the PrometheusRule alone.
-      expect(setup(compiled({}).notes).join('\n')).toMatch(/the PrometheusRule has no labels, and Prometheus \(Prometheus Operator\) loads only the ones its ruleSelector match, else no alert ever fires/);
+      expect(setup(compiled({}).notes).join('\n')).toMatch(/the PrometheusRule has no labels, and Prometheus \(Prometheus Operator\) loads only the ones its ruleSelector matches, else no alert ever fires/);
     });
 
     it("puts every stage's dashboard in kubernetes.monitoring.dashboardsNamespace, named by stage; else the note says where they are and what to set", () => {
