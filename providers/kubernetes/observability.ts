@@ -2,9 +2,10 @@
  * Kubernetes observability objects: the EnvoyProxy telemetry (access log in the one schema as
  * Envoy command operators, OpenTelemetry tracing with W3C trace context), a PrometheusRule per
  * stage for `observability.objectives` over Envoy's own metrics (lib/observability/metrics.ts),
- * and a Grafana dashboard per stage as a ConfigMap (the Grafana sidecar's `grafana_dashboard`
- * label), and, on a Gateway anygate creates, the PodMonitor that scrapes its proxies; the
- * PrometheusRule and PodMonitor carry kubernetes.monitoring.labels for Prometheus' selectors. Emitters only emit; what Envoy cannot log or alert on is in the records' differences.
+ * a Grafana dashboard per stage as a ConfigMap (the Grafana sidecar's `grafana_dashboard` label),
+ * and, on a Gateway anygate creates, the PodMonitor that scrapes its proxies. The PrometheusRule
+ * and PodMonitor carry kubernetes.monitoring.labels for Prometheus' selectors. Emitters only emit;
+ * what Envoy cannot log or alert on is in the records' differences.
  */
 import { alertIdPart, burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
