@@ -197,6 +197,36 @@ export const KubernetesServiceRef = z
   })
   .describe('The Service a function binding (or custom authorizer) calls in one stage.');
 
+// Kubernetes label syntax (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set):
+// a key is an optional DNS-subdomain prefix (at most 253 characters) and `/`, then a name of at most
+// 63 alphanumerics, `-`, `_` or `.` that begins and ends alphanumeric; a value is empty or such a name.
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY_MESSAGE = 'must be a Kubernetes label key: an optional DNS-subdomain prefix (at most 253 characters) and `/`, then a name of at most 63 characters (a-z, A-Z, 0-9, -, _, .; alphanumeric first and last), e.g. release';
+const K8sLabelKey = z
+  .string()
+  .max(253 + 1 + 63, { message: LABEL_KEY_MESSAGE })
+  .regex(LABEL_KEY, { message: LABEL_KEY_MESSAGE })
+  // The parts' own lengths (the pattern above is what the JSON schema carries).
+  .refine((k) => k.length - k.lastIndexOf('/') - 1 <= 63 && Math.max(k.lastIndexOf('/'), 0) <= 253, { message: LABEL_KEY_MESSAGE });
+const K8sLabelValue = z
+  .string()
+  .max(63, { message: 'must be a Kubernetes label value: at most 63 characters' })
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, { message: 'must be a Kubernetes label value: empty, or a-z, A-Z, 0-9, -, _, . with an alphanumeric first and last character' });
+
+export const KubernetesMonitoring = z
+  .strictObject({
+    labels: z
+      .record(K8sLabelKey, K8sLabelValue)
+      .optional()
+      .meta({
+        description:
+          "Labels of the monitoring objects (the PrometheusRule of observability.objectives and, with createGateway, the PodMonitor of the proxies), so Prometheus' ruleSelector and podMonitorSelector pick them up: kube-prometheus-stack's select `release: <its Helm release name>`.",
+        default: {},
+      }),
+    dashboardsNamespace: K8sNamespace.optional().meta({ description: "Namespace of the Grafana dashboard ConfigMaps (observability.dashboards; one per stage, named after the stage): Grafana's own, which its dashboard sidecar watches by default. Default: each stage's namespace." }),
+  })
+  .describe('How the monitoring stack finds the observability objects (Prometheus Operator, Grafana dashboard sidecar).');
+
 export const KubernetesGatewayOptions = z
   .strictObject({
     gateway: KubernetesGatewayRef.optional().meta({ description: 'The Gateway the HTTPRoutes attach to.', default: { name: 'eg', namespace: 'envoy-gateway-system' } }),
@@ -215,6 +245,7 @@ export const KubernetesGatewayOptions = z
       .record(Name, z.record(Name, KubernetesServiceRef))
       .optional()
       .meta({ description: "Per stage, per function binding, the Service it calls. Default: a Service named after the binding, port 80, in the stage's namespace.", default: {} }),
+    monitoring: KubernetesMonitoring.optional().meta({ description: 'Labels and namespace that let Prometheus Operator and Grafana load the observability objects. Default: no labels, dashboards in each stage namespace.' }),
   })
   .describe('Options only the Kubernetes adapter reads.');
 

@@ -362,6 +362,17 @@ export interface GatewaySpec {
  */
 export type KubernetesBackendKind = 'Service' | 'Backend';
 
+/**
+ * The spec's `kubernetes.monitoring`: what Prometheus Operator's selectors and Grafana's dashboard
+ * sidecar need to load the PrometheusRule, the PodMonitor and the dashboard ConfigMaps.
+ */
+export interface KubernetesMonitoringSpec {
+  /** Labels of the PrometheusRule and the PodMonitor (kube-prometheus-stack: `release: <Helm release name>`). @default {} */
+  readonly labels?: Record<string, string>;
+  /** Namespace of the dashboard ConfigMaps (Grafana's, which its sidecar watches by default). @default - each stage's namespace */
+  readonly dashboardsNamespace?: string;
+}
+
 /** The spec's `kubernetes:` block (see schema.ts KubernetesGatewayOptions for defaults). */
 export interface KubernetesSpecOptions {
   /** What HTTP backends become. @default 'Service' */
@@ -371,6 +382,8 @@ export interface KubernetesSpecOptions {
   readonly namespaces?: Record<string, string>;
   /** Per stage, per binding. */
   readonly functions?: Record<string, Record<string, { readonly name: string; readonly namespace?: string; readonly port?: number }>>;
+  /** How Prometheus Operator and Grafana find the observability objects. @default - no labels, dashboards in each stage namespace */
+  readonly monitoring?: KubernetesMonitoringSpec;
   readonly createGateway?: {
     readonly className?: string;
     readonly controllerName?: string;

@@ -32,7 +32,7 @@ import { targetWarning, specWarnings } from '../../lib/capabilities/warnings';
 export type { KubernetesCompileOptions, KubernetesPlan } from './plan';
 
 const TARGET = 'kubernetes';
-const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Service', 'EndpointSlice', 'Backend', 'BackendTLSPolicy', 'AIServiceBackend', 'BackendSecurityPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'AIGatewayRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PrometheusRule', 'ConfigMap'];
+const KIND_ORDER = ['Namespace', 'GatewayClass', 'Gateway', 'EnvoyProxy', 'ReferenceGrant', 'Service', 'EndpointSlice', 'Backend', 'BackendTLSPolicy', 'AIServiceBackend', 'BackendSecurityPolicy', 'HTTPRouteFilter', 'HTTPRoute', 'AIGatewayRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'PodMonitor', 'PrometheusRule', 'ConfigMap'];
 
 interface StageContext {
   readonly spec: GatewaySpec;

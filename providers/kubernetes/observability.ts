@@ -2,8 +2,10 @@
  * Kubernetes observability objects: the EnvoyProxy telemetry (access log in the one schema as
  * Envoy command operators, OpenTelemetry tracing with W3C trace context), a PrometheusRule per
  * stage for `observability.objectives` over Envoy's own metrics (lib/observability/metrics.ts),
- * and a Grafana dashboard per stage as a ConfigMap (the Grafana sidecar's `grafana_dashboard`
- * label). Emitters only emit; what Envoy cannot log or alert on is in the records' differences.
+ * a Grafana dashboard per stage as a ConfigMap (the Grafana sidecar's `grafana_dashboard` label),
+ * and, on a Gateway anygate creates, the PodMonitor that scrapes its proxies. The PrometheusRule
+ * and PodMonitor carry kubernetes.monitoring.labels for Prometheus' selectors. Emitters only emit;
+ * what Envoy cannot log or alert on is in the records' differences.
  */
 import { alertIdPart, burnObjectives, burnThreshold, burnWindows, type ObjectiveSpec } from '../../lib/model/objectives';
 import type { GatewaySpec } from '../../lib/model/types';
@@ -119,6 +121,10 @@ function objectiveRules(spec: GatewaySpec, stage: string, namespace: string, o: 
 
 const pascal = alertIdPart;
 
+/** The labels Prometheus' selectors need on the PrometheusRule and PodMonitor (spec kubernetes.monitoring.labels). */
+export const monitoringLabels = (spec: GatewaySpec): Record<string, string> => ({ ...spec.kubernetes?.monitoring?.labels });
+const labelled = (spec: GatewaySpec) => (Object.keys(monitoringLabels(spec)).length ? { labels: monitoringLabels(spec) } : {});
+
 /** The stage's PrometheusRule; undefined without objectives. */
 export function prometheusRule(spec: GatewaySpec, stage: string, namespace: string, options: KubernetesCompileOptions): K8sObject | undefined {
   const objectives = spec.observability.objectives;
@@ -126,10 +132,62 @@ export function prometheusRule(spec: GatewaySpec, stage: string, namespace: stri
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: dnsLabel(spec.name, 'objectives'), namespace },
+    metadata: { name: dnsLabel(spec.name, 'objectives'), namespace, ...labelled(spec) },
     spec: { groups: objectives.map((o) => ({ name: `${spec.name}-${o.name}`, rules: objectiveRules(spec, stage, namespace, o, options) })) },
   };
 }
+
+/**
+ * Envoy Gateway's proxy pods (v1.9, internal/infrastructure/kubernetes/proxy): labelled with their
+ * Gateway's name and namespace, and serving Envoy's statistics on the container port `metrics`
+ * (19001, /stats/prometheus). They run in Envoy Gateway's own namespace (default
+ * envoy-gateway-system), or in the Gateway's in its Gateway Namespace Mode.
+ */
+export const ENVOY_PROXY_PODS = {
+  labels: { component: 'app.kubernetes.io/component', managedBy: 'app.kubernetes.io/managed-by', name: 'app.kubernetes.io/name', gatewayName: 'gateway.envoyproxy.io/owning-gateway-name', gatewayNamespace: 'gateway.envoyproxy.io/owning-gateway-namespace' },
+  metricsPort: { name: 'metrics', number: 19001, path: '/stats/prometheus' },
+  /** Envoy Gateway's namespace in its Helm chart's install (the quickstart's). */
+  controllerNamespace: 'envoy-gateway-system',
+} as const;
+
+/** The label selector of one Gateway's proxy pods. */
+export function proxyPodLabels(gateway: { readonly name: string; readonly namespace: string }): Record<string, string> {
+  const l = ENVOY_PROXY_PODS.labels;
+  return { [l.component]: 'proxy', [l.managedBy]: 'envoy-gateway', [l.name]: 'envoy', [l.gatewayName]: gateway.name, [l.gatewayNamespace]: gateway.namespace };
+}
+
+/**
+ * The PodMonitor that has Prometheus scrape the proxies of a Gateway anygate creates, so the alerts
+ * and dashboards have series to read; beside the EnvoyProxy, in the Gateway's namespace. It selects
+ * the pods in Envoy Gateway's namespace and the Gateway's (the two places Envoy Gateway runs them).
+ * Undefined when anygate attaches to an existing Gateway (a note says what to scrape) or when
+ * neither objectives nor dashboards read the statistics.
+ */
+export function podMonitor(spec: GatewaySpec, s: KubernetesSettings): K8sObject | undefined {
+  const o = spec.observability;
+  if (!s.create || (!o.objectives.length && !o.dashboards)) return undefined;
+  const gateway = { name: s.gateway.name, namespace: s.gateway.namespace! };
+  const port = ENVOY_PROXY_PODS.metricsPort;
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PodMonitor',
+    metadata: { name: dnsLabel(spec.name, 'proxies'), namespace: gateway.namespace, ...labelled(spec) },
+    spec: {
+      selector: { matchLabels: proxyPodLabels(gateway) },
+      namespaceSelector: { matchNames: [...new Set([ENVOY_PROXY_PODS.controllerNamespace, gateway.namespace])].sort() },
+      podMetricsEndpoints: [{ port: port.name, path: port.path }],
+    },
+  };
+}
+
+/** Where a stage's dashboard ConfigMap goes: kubernetes.monitoring.dashboardsNamespace (then named after the stage too: stages share it), else the stage's namespace. */
+export function dashboardPlace(spec: GatewaySpec, stage: string, namespace: string): { name: string; namespace: string } {
+  const shared = spec.kubernetes?.monitoring?.dashboardsNamespace;
+  return shared ? { name: dnsLabel(spec.name, stage, 'dashboard'), namespace: shared } : { name: dnsLabel(spec.name, 'dashboard'), namespace };
+}
+
+/** The label Grafana's dashboard sidecar loads ConfigMaps by (the Grafana chart's sidecar.dashboards.label default). */
+export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
 
 /** The stage's Grafana dashboard (a ConfigMap the Grafana sidecar loads); undefined unless dashboards are on. */
 export function grafanaDashboard(spec: GatewaySpec, stage: string, namespace: string): K8sObject | undefined {
@@ -162,7 +220,7 @@ export function grafanaDashboard(spec: GatewaySpec, stage: string, namespace: st
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: dnsLabel(spec.name, 'dashboard'), namespace, labels: { grafana_dashboard: '1' } },
+    metadata: { ...dashboardPlace(spec, stage, namespace), labels: { [GRAFANA_DASHBOARD_LABEL]: '1' } },
     data: { [`${dnsLabel(spec.name, stage)}.json`]: JSON.stringify(dashboard, null, 2) },
     // A ConfigMap has data and no spec (kubectl's strict field validation refuses one).
   } as unknown as K8sObject;
