@@ -145,5 +145,12 @@ describe('Azure scope decision equals the AWS authorizer\'s', () => {
     });
     expect(conditions[1]).toEqual({ claim: 'scope', scopes: ['admin', 'read'] });
     expect(conditions.slice(2).map((c) => c?.scopes)).toEqual([['api:read'], ['a.b'], ['x[1]'], ['{{nv}}'], ['a{b}'], ['@x'], ["it's"], ['@(x)']]);
+    // The form written before the decision matched AWS's (no spaced-item term) reads the same.
+    const j = '((Jwt)context.Variables["anygate-jwt"])';
+    expect(scopeCheck(`@(!${j}.Claims.ContainsKey("scp") || new string[] { "a", "\\u007bb" }.Except(${j}.Claims["scp"].SelectMany(v => v.Split(' '))).Any())`)).toEqual({ claim: 'scp', scopes: ['a', '{b'] });
+    // A condition naming another claim in one place is not anygate's scope check.
+    const mixed = `@(!${j}.Claims.ContainsKey("scp") || (${j}.Claims["scope"].Length > 1 && ${j}.Claims["scp"].Any(v => v.Contains(" "))) || new string[] { "a" }.Except(${j}.Claims["scp"].SelectMany(v => v.Split(' '))).Any())`;
+    expect(scopeCheck(mixed)).toBeUndefined();
+    expect(scopeCheck(mixed.replace('Claims["scope"]', 'Claims["scp"]'))).toEqual({ claim: 'scp', scopes: ['a'] });
   });
 });
