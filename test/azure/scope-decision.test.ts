@@ -59,7 +59,7 @@ function planFor(scopeLists: readonly (readonly string[])[]) {
 /** Azure: the status the simulator answers for a request bearing a valid token with `claim` as its scope claim. */
 function azureGrants(plan: ReturnType<typeof planFor>, route: number, claim: unknown): boolean {
   const value = apimClaim(claim);
-  const tokens = new Map([['t', value === undefined ? {} : { scope: value }]]);
+  const tokens = new Map<string, Record<string, string | string[]>>([['t', value === undefined ? {} : { scope: value }]]);
   const status = simulate(plan, `r${route}`, { headers: { Authorization: 'Bearer t' } }, { validKeys: new Set(), tokens });
   if (status !== 200 && status !== 403) throw new Error(`unexpected status ${status} for ${JSON.stringify(claim)}`);
   return status === 200;
