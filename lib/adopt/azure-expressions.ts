@@ -170,10 +170,17 @@ export function isKeyRefusal(condition: string): boolean {
 /** The scopes and claim of anygate's scope check (scopesMissingExpr), or undefined. */
 export function scopeCheck(condition: string): { claim: string; scopes: string[] } | undefined {
   const j = '\\(\\(Jwt\\)context\\.Variables\\["anygate-jwt"\\]\\)';
-  const m = new RegExp(`^@\\(!${j}\\.Claims\\.ContainsKey\\((${STR})\\) \\|\\| new string\\[\\] \\{ ((?:${STR}(?:, )?)+) \\}\\.Except\\(${j}\\.Claims\\[(${STR})\\]\\.SelectMany\\(v => v\\.Split\\(' '\\)\\)\\)\\.Any\\(\\)\\)$`).exec(condition.trim());
+  const values = `${j}\\.Claims\\[(${STR})\\]`;
+  // Since the scope decision matched the AWS authorizer's, several values one of which holds a
+  // space grant nothing; policies written before that lack this term and are read too.
+  const spacedItem = `(?:\\(${values}\\.Length > 1 && ${values}\\.Any\\(v => v\\.Contains\\(" "\\)\\)\\) \\|\\| )?`;
+  const m = new RegExp(`^@\\(!${j}\\.Claims\\.ContainsKey\\((${STR})\\) \\|\\| ${spacedItem}new string\\[\\] \\{ ((?:${STR}(?:, )?)+) \\}\\.Except\\(${values}\\.SelectMany\\(v => v\\.Split\\(' '\\)\\)\\)\\.Any\\(\\)\\)$`).exec(condition.trim());
   if (!m) return undefined;
-  const claim = csLiteral(m[1]);
-  const scopes = [...m[2].matchAll(new RegExp(STR, 'g'))].map((x) => csLiteral(x[0]));
+  const [, key, spaced1, spaced2, list, read] = m;
+  // Every claim the condition names must be the one it checks for.
+  if ([spaced1, spaced2, read].some((x) => x !== undefined && csLiteral(x) !== csLiteral(key))) return undefined;
+  const claim = csLiteral(key);
+  const scopes = [...list.matchAll(new RegExp(STR, 'g'))].map((x) => csLiteral(x[0]));
   if (claim === undefined || scopes.some((s) => s === undefined)) return undefined;
   return { claim, scopes: scopes as string[] };
 }

@@ -121,15 +121,25 @@ export function repeatedValueExpr(where: 'header' | 'query', name: string): stri
 }
 
 /**
- * A C# condition: the token validate-jwt put in JWT_VARIABLE lacks one of `scopes` in `claim`.
- * Jwt.Claims maps a claim to string[]: one element for a space-separated string, one per item
- * for an array, so splitting every element on spaces reads both forms
- * (https://learn.microsoft.com/azure/api-management/api-management-policy-expressions, Jwt).
+ * A C# condition: the token validate-jwt put in JWT_VARIABLE lacks one of `scopes` in `claim`,
+ * decided as the AWS authorizer decides (lib/runtime/authorizer checkClaims + holds): a string
+ * claim is space-separated scopes; an array claim is a list of scopes compared whole, and an array
+ * with an element holding a space grants nothing. Jwt.Claims maps a claim to string[]: one element
+ * for a string, one per item for an array
+ * (https://learn.microsoft.com/azure/api-management/api-management-policy-expressions, Jwt). So
+ *   - absent: missing;
+ *   - several values, one holding a space: missing (AWS refuses such an array);
+ *   - otherwise every value split on spaces: one value is a string's words, and several values,
+ *     none holding a space, split each into itself (compared whole).
+ * A one-element array reads as a string there (its element is split), and non-string elements
+ * arrive as their text: the auth.scopes record (lib/capabilities/targets/azure.ts) names the gap.
  */
 export function scopesMissingExpr(claim: string, scopes: readonly string[]): string {
   const jwt = `((Jwt)context.Variables["${JWT_VARIABLE}"])`;
   const c = csString(claim);
-  return `!${jwt}.Claims.ContainsKey(${c}) || new string[] { ${scopes.map(csString).join(', ')} }.Except(${jwt}.Claims[${c}].SelectMany(v => v.Split(' '))).Any()`;
+  const values = `${jwt}.Claims[${c}]`;
+  const spacedItem = `(${values}.Length > 1 && ${values}.Any(v => v.Contains(${csString(' ')})))`;
+  return `!${jwt}.Claims.ContainsKey(${c}) || ${spacedItem} || new string[] { ${scopes.map(csString).join(', ')} }.Except(${values}.SelectMany(v => v.Split(' '))).Any()`;
 }
 
 /** A C# expression yielding the placeholder's value as a string. */

@@ -31,17 +31,28 @@ const section = (xml: string, name: string): Node[] => {
   return elements(elements(root).find((e) => e.nodeName === name)!);
 };
 
-/** A LINQ-shaped array: what `new string[] {...}`, Claims[...] and SelectMany give. */
+/** The members of a C# string the emitted lambdas call: Split on a char (ordinal, empty entries kept) and Contains (ordinal). */
+interface CsStr {
+  Split(c: string): string[];
+  Contains(x: string): boolean;
+}
+const csStr = (s: string): CsStr => ({ Split: (c) => s.split(c), Contains: (x) => s.includes(x) });
+
+/** A LINQ-shaped array: what `new string[] {...}`, Claims[...] and SelectMany give (string[].Length too). */
 class Seq {
   constructor(readonly items: string[]) {}
-  SelectMany(f: (v: { Split: (c: string) => string[] }) => string[]): Seq {
-    return new Seq(this.items.flatMap((s) => f({ Split: (c) => s.split(c) })));
+  get Length(): number {
+    return this.items.length;
+  }
+  SelectMany(f: (v: CsStr) => string[]): Seq {
+    return new Seq(this.items.flatMap((s) => f(csStr(s))));
   }
   Except(other: Seq): Seq {
+    // Enumerable.Except yields a set (distinct elements); only Any() reads it here.
     return new Seq(this.items.filter((x) => !other.items.includes(x)));
   }
-  Any(): boolean {
-    return this.items.length > 0;
+  Any(f?: (v: CsStr) => boolean): boolean {
+    return f ? this.items.some((s) => f(csStr(s))) : this.items.length > 0;
   }
 }
 

@@ -75,7 +75,19 @@ export const AZURE: TargetRecords<AzureSku> = {
         ),
       ],
     }),
-    'auth.scopes': n('a choose after validate-jwt on scopeClaim only (default scope; no fallback to scp), a space-separated string or an array: 403 without the scopes, 401 for a missing or invalid token'),
+    // Jwt.Claims gives a claim as string[] (one value for a string, one per item for an array;
+    // https://learn.microsoft.com/azure/api-management/api-management-policy-expressions), so a
+    // one-element array and a string are the same value there (providers/azure/expressions.ts
+    // scopesMissingExpr; test/azure/scope-decision.test.ts).
+    'auth.scopes': n('a choose after validate-jwt on scopeClaim only (default scope; no fallback to scp), decided as the AWS authorizer: a string is space-separated scopes, an array\'s items are scopes compared whole and an array with an item holding a space grants nothing; 403 without the scopes, 401 for a missing or invalid token', {
+      differences: [
+        differs(
+          'claims',
+          'a scope claim that is an array of one item holding spaces (["read admin"]) reads as the string "read admin" and grants each word, where the AWS authorizer and Apigee grant nothing for it; an array item that is not a string (a number, an object) is read as its JSON text, so an array mixing one with the scopes grants them (AWS and Apigee refuse the array)',
+          'have the identity provider issue the scope claim as a space-separated string, or as an array of space-free strings',
+        ),
+      ],
+    }),
     'auth.apiKey': n('subscription key (subscriptionKeyParameterNames); a key in APIM\'s other place (subscription-key query or Ocp-Apim-Subscription-Key header) is refused with 401 in policy; products and subscriptions per stage: a key works only on its own stage', { differences: D['auth.apiKey'] }),
     'auth.apiKey.custom': n('subscription key (subscriptionKeyParameterNames: one header and one query parameter per API; APIM also accepts the key under its default name for the place the spec leaves unused)'),
     'auth.apiKey.scheme': u('the subscription key is the whole value of its header (subscriptionKeyParameterNames), checked before any policy runs, so a scheme prefix (Authorization: Bearer <key>) cannot be stripped; have callers send the key in its own header (an apiKey authorizer without scheme), or use a custom authorizer'),
