@@ -214,7 +214,7 @@ export function grafanaDashboard(spec: GatewaySpec, stage: string, namespace: st
       panel('Latency p50 / p90 / p99 (ms)', 0, 8, [[q(0.5), 'p50'], [q(0.9), 'p90'], [q(0.99), 'p99']], 'ms'),
       panel('Throttled (429)', 12, 8, [[rate(M.globalRateLimited.name, sel, '5m'), 'rate-limit service'], [`sum(rate(${M.localRateLimited.name}[5m]))`, 'local (whole proxy)']], 'reqps'),
       text('Cache hit ratio', 0, 16, 'Envoy Gateway has no response cache: no routes are cached on this target.'),
-      text('Top consumers', 12, 16, 'Envoy has no per-consumer metric. From the access log (field `consumer`), e.g. in Loki: `topk(10, sum by (consumer) (count_over_time({namespace="' + namespace + '"} | json [1h])))`.'),
+      text('Top consumers', 12, 16, 'Envoy has no per-consumer metric. From the access log (field `consumer`), which the proxy pods write (in envoy-gateway-system unless Envoy Gateway runs them beside their Gateway), e.g. in Loki: `topk(10, sum by (consumer) (count_over_time({namespace="envoy-gateway-system"} | json | gateway=' + JSON.stringify(spec.name) + ' | stage=' + JSON.stringify(stage) + ' [1h])))`.'),
     ],
   };
   return {
