@@ -4,11 +4,10 @@
  * carry the rest, so importing the export gives the same spec.
  */
 import type { OpenAPIV3_1 } from 'openapi-types';
-import { impliedContract, publishedContract } from '../model/contract';
+import { impliedContract, isRefObject, publishedContract, resolveContractRef } from '../model/contract';
 import { AnygateError } from '../model/errors';
 import { canonical } from '../model/normalize';
-import { pathShape } from '../model/path';
-import { revisionsOverlap } from '../model/revisions';
+import { pathParams, pathShape, type PathSegment } from '../model/path';
 import { versionsOverlap } from '../model/versions-validate';
 import { GatewaySchema, Route } from '../model/schema';
 import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
@@ -42,9 +41,44 @@ function securityScheme(a: AuthorizerSpec): OpenAPIV3_1.SecuritySchemeObject {
   }
 }
 
-function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject {
-  const c = r.contract;
-  const published = publishedContract(spec.components, c, impliedContract(r.segments, r.validation));
+/**
+ * The route's path parameter names -> the names its path item in the document uses
+ * ({@link pathItemRoutes}); undefined when they are the same.
+ */
+function renamesTo(r: RouteSpec, itemSegments: readonly PathSegment[]): Map<string, string> | undefined {
+  const own = pathParams(r.segments);
+  const item = pathParams(itemSegments);
+  if (own.every((n, i) => n === item[i])) return undefined;
+  return new Map(own.map((n, i) => [n, item[i]]));
+}
+
+/**
+ * A declared contract parameter as the path item names it: an `in: path` one the route calls by
+ * another name gets the path item's (`{p+}` keeps its `+`). A `$ref` to such a parameter cannot be
+ * renamed, so it is written inline (the component, the reference's description winning) and the
+ * reference travels in the parameter's `x-anygate.reference`, which import puts back.
+ */
+function renamedParameter(spec: GatewaySpec, r: RouteSpec, p: Record<string, unknown>, i: number, renames: ReadonlyMap<string, string>): Record<string, unknown> {
+  let resolved: Record<string, unknown>;
+  try {
+    resolved = resolveContractRef<Record<string, unknown>>(spec.components, p, `routes[id=${r.id}].contract.parameters[${i}]`);
+  } catch {
+    return p; // validation names a broken reference before export runs
+  }
+  if (resolved?.in !== 'path' || typeof resolved.name !== 'string') return p;
+  const greedy = resolved.name.endsWith('+');
+  const to = renames.get(greedy ? resolved.name.slice(0, -1) : resolved.name);
+  if (to === undefined) return p;
+  const name = `${to}${greedy ? '+' : ''}`;
+  if (!isRefObject(p)) return { ...p, name };
+  const { description } = p as Record<string, unknown>;
+  return { ...resolved, ...(typeof description === 'string' ? { description } : {}), name, 'x-anygate': { reference: p } };
+}
+
+function operation(spec: GatewaySpec, r: RouteSpec, itemSegments: readonly PathSegment[] = r.segments): OpenAPIV3_1.OperationObject {
+  const renames = renamesTo(r, itemSegments);
+  const c = renames && r.contract?.parameters ? { ...r.contract, parameters: r.contract.parameters.map((p, i) => renamedParameter(spec, r, p, i, renames)) } : r.contract;
+  const published = publishedContract(spec.components, c, impliedContract(itemSegments, r.validation));
   const security =
     r.auth === 'none'
       ? []
@@ -54,7 +88,8 @@ function operation(spec: GatewaySpec, r: RouteSpec): OpenAPIV3_1.OperationObject
           ...r.auth.map((alt) => Object.fromEntries(alt.map((n) => [n, spec.authorizers[n].type === 'jwt' ? r.scopes : []]))),
         ];
   // The document's own operationId is published; the route id, then, travels in x-anygate.
-  const ext: Record<string, unknown> = { ...(c?.operationId ? { id: r.id } : {}), ...extension(r, Object.keys(Route.shape), ROUTE_STANDARD) };
+  // The route's own parameter names, where its path item names them otherwise, travel in x-anygate.path.
+  const ext: Record<string, unknown> = { ...(c?.operationId ? { id: r.id } : {}), ...(renames ? { path: r.path } : {}), ...extension(r, Object.keys(Route.shape), ROUTE_STANDARD) };
   // A route kept out of a server that exposes every route says so, or import would expose it.
   if (spec.mcp?.expose === 'all' && !r.mcp) ext.mcp = false;
   return {
@@ -105,23 +140,18 @@ export interface OpenApiCollision {
 
 /**
  * The first two routes of the document `options` selects that OpenAPI cannot hold side by side:
- * the same method on the same path, or on paths equal but for their parameter names
- * (`/items/{id}`, `/items/{itemId}`), which OpenAPI 3.1 holds as one path ("templated paths with
- * the same hierarchy but different templated names MUST NOT exist"), and likewise any two methods
- * on such paths when the routes' versions or revisions are disjoint (a document per version or
- * revision then holds each as its own path). Validation lets such routes be when their versions or
- * revisions are disjoint. @returns undefined when every route fits one document
+ * the same method on the same path shape (`GET /items/{id}` and `GET /items/{itemId}`: a document
+ * holds one path item per shape, see {@link exportOpenApi}, and one operation per method there).
+ * Validation lets such routes be only when their versions or revisions are disjoint; a document
+ * per version or revision then holds each. @returns undefined when every route fits one document
  */
 export function openApiCollision(spec: GatewaySpec, options: ExportOptions = {}): OpenApiCollision | undefined {
   const placed = new Map<string, RouteSpec>();
-  const byShape = new Map<string, RouteSpec[]>();
   for (const r of selected(spec, options)) {
-    const shape = pathShape(r.segments);
-    const key = `${operationKey(r)} ${shape}`;
-    const other = placed.get(key) ?? byShape.get(shape)?.find((o) => o.path !== r.path && (!versionsOverlap(o.versions, r.versions) || !revisionsOverlap(o.revisions, r.revisions)));
+    const key = `${operationKey(r)} ${pathShape(r.segments)}`;
+    const other = placed.get(key);
     if (other) return { first: other, second: r };
     placed.set(key, r);
-    byShape.set(shape, [...(byShape.get(shape) ?? []), r]);
   }
   return undefined;
 }
@@ -163,6 +193,32 @@ function exported(spec: GatewaySpec, version: string | undefined): GatewaySpec {
   return { ...spec, versions, release };
 }
 
+/**
+ * The route whose path each path shape's path item is written under. OpenAPI 3.1 forbids
+ * `/items/{id}` beside `/items/{itemId}` ("templated paths with the same hierarchy but different
+ * templated names MUST NOT exist as they are identical"), so the routes of one shape share a path
+ * item: under the path most of them use (fewest operations renamed), the first of those in
+ * canonical order (path, then method) among equals.
+ */
+function pathItemRoutes(routes: readonly RouteSpec[]): Map<string, RouteSpec> {
+  const uses = new Map<string, number>();
+  for (const r of routes) uses.set(r.path, (uses.get(r.path) ?? 0) + 1);
+  const items = new Map<string, RouteSpec>();
+  for (const r of routes) {
+    const shape = pathShape(r.segments);
+    const best = items.get(shape);
+    if (!best || uses.get(r.path)! > uses.get(best.path)!) items.set(shape, r);
+  }
+  return items;
+}
+
+/**
+ * The spec (the routes `options` selects) as an OpenAPI 3.1 document. Routes whose paths differ
+ * only in parameter names (`GET /items/{id}`, `DELETE /items/{itemId}`) are one path item, named
+ * as most of them are named ({@link pathItemRoutes}); the others' operations carry their own path
+ * in `x-anygate.path`, so import gives back the same spec. Throws when two selected routes share a
+ * method and path shape ({@link openApiCollision}).
+ */
 export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): OpenAPIV3_1.Document {
   const { version, revision } = options;
   const names = spec.versions?.list.map((v) => v.name) ?? [];
@@ -174,13 +230,18 @@ export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): O
   if (c) {
     const { first: a, second: b } = c;
     const byVersion = version === undefined && !versionsOverlap(a.versions, b.versions);
-    const same = a.path === b.path && a.method === b.method ? `both ${a.method} ${a.path}` : `${a.method} ${a.path} and ${b.method} ${b.path}${a.path === b.path ? '' : ', paths that differ only in parameter names (OpenAPI holds them as one path)'}`;
+    const same = a.path === b.path ? `both ${a.method} ${a.path}` : `${a.method} ${a.path} and ${b.method} ${b.path}, paths that differ only in parameter names (OpenAPI holds them as one path)`;
     const what = byVersion ? 'in different versions' : 'in different revisions';
     const how = byVersion ? `export one version at a time: anygate export --api-version ${names.join('|')}` : `one document holds one revision; anygate synth writes one per revision (openapi/revision-<n>.json)`;
     throw new AnygateError(`routes ${a.id} and ${b.id} are ${same} (${what}), and an OpenAPI document holds one operation per method and path; ${how}`);
   }
+  const routes = selected(spec, options);
+  const items = pathItemRoutes(routes);
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of selected(spec, options)) (paths[r.path] ??= {})[operationKey(r)] = operation(spec, r);
+  for (const r of routes) {
+    const item = items.get(pathShape(r.segments))!;
+    (paths[item.path] ??= {})[operationKey(r)] = operation(spec, r, item.segments);
+  }
   const schemes = Object.fromEntries(Object.entries(spec.authorizers).map(([n, a]) => [n, securityScheme(a)]));
   const doc = {
     openapi: '3.1.0',

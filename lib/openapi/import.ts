@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { AnygateError, SpecValidationError, type SpecIssue } from '../model/errors';
 import { toSafeName } from '../model/names';
+import { parsePath, pathParams, pathShape } from '../model/path';
 import type { GatewayInput, RouteInput } from '../model/schema';
 import { mergeCollisions } from './collisions';
 import { ImportContext, isObj, pointer, type Obj } from './context';
@@ -109,6 +110,40 @@ function withOperationId(route: RouteInput, operationId: string | undefined): Ro
   return { ...route, contract: { ...route.contract, operationId } };
 }
 
+/**
+ * An operation whose `x-anygate.path` names its parameters otherwise than its path item does (the
+ * export writes one path item per path shape, and each route it names otherwise carries its own
+ * path there): its contract's path parameters get the route's names back by position,
+ * and a parameter export had to write inline (`x-anygate.reference`) is its `$ref` again. A path of
+ * another shape is an error: the document would list the operation where it is not served.
+ */
+function withOwnPath(ctx: ImportContext, c: Candidate): Candidate {
+  const own = c.route.path;
+  if (typeof own !== 'string' || own === c.path) return c;
+  const where = `${c.where}/x-anygate/path`;
+  const parsed = parsePath(own);
+  const item = parsePath(c.path);
+  if (!parsed.ok || !item.ok) {
+    if (!parsed.ok) ctx.fail(where, `${c.method} ${c.path}: x-anygate.path ${JSON.stringify(own)}: ${parsed.message}`);
+    return c;
+  }
+  if (pathShape(parsed.segments) !== pathShape(item.segments)) {
+    ctx.fail(where, `${c.method} ${c.path}: x-anygate.path ${JSON.stringify(own)} is another path; it may only name the parameters of ${c.path} otherwise (write the operation under ${own}, or drop x-anygate.path)`);
+    return c;
+  }
+  const names = pathParams(parsed.segments);
+  const renames = new Map(pathParams(item.segments).map((n, i) => [n, names[i]]));
+  const parameters = c.route.contract?.parameters?.map((p) => {
+    const ext = p['x-anygate'];
+    if (isObj(ext) && isObj(ext.reference) && p.in === 'path') return ext.reference;
+    if (p.in !== 'path' || typeof p.name !== 'string') return p;
+    const greedy = p.name.endsWith('+');
+    const to = renames.get(greedy ? p.name.slice(0, -1) : p.name);
+    return to === undefined ? p : { ...p, name: `${to}${greedy ? '+' : ''}` };
+  });
+  return parameters ? { ...c, route: { ...c.route, contract: { ...c.route.contract, parameters } } } : c;
+}
+
 /** Imports a parsed OpenAPI or Swagger document. `file` anchors relative $refs and messages. */
 export async function importOpenApi(raw: Obj, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const doc: Obj = structuredClone(raw);
@@ -132,7 +167,7 @@ export async function importOpenApi(raw: Obj, file: string, options: ImportOptio
   const operations = countOperations(doc);
   const contracts = new ContractReader(ctx);
   contracts.readComponents();
-  const kept = mergeCollisions(ctx, readOperations(ctx, sec, servers, contracts));
+  const kept = mergeCollisions(ctx, readOperations(ctx, sec, servers, contracts)).map((c) => withOwnPath(ctx, c));
   warnImplicitPublic(ctx, kept, [...sec.schemeAuthorizer.keys()]);
   const ids = routeIds(kept, file);
   ctx.warnings.push(...ids.warnings);

@@ -2,7 +2,9 @@
  * The contract parts of a source document and of its export, compared structurally and written
  * independently of the importer: order, `x-anygate` and the OpenAPI 3.0 / 3.1 spelling of the same
  * schema (`nullable` or a `null` type, boolean or numeric exclusive bounds) aside; path-item
- * parameters count as the operations' (OpenAPI's own rule).
+ * parameters count as the operations' (OpenAPI's own rule). An operation is found in the export
+ * by method and path shape, its path parameters by position: the export holds paths that differ
+ * only in parameter names as one path item (OpenAPI 3.1 forbids them side by side).
  */
 import { canonical } from '../../lib/model/normalize';
 
@@ -70,27 +72,55 @@ function operations(doc: Obj): { path: string; method: string; item: Obj; op: Ob
   );
 }
 
-function exportedOp(exported: Obj, path: string, method: string): Obj | undefined {
+/** A path's parameter names in order, and its shape (the names erased). */
+const names = (p: string) => [...p.matchAll(/\{([^}]*)\}/g)].map((m) => m[1].replace(/\+$/, ''));
+const shape = (p: string) => p.replace(/(.)\/+$/, '$1').replace(/\{[^}]*\}/g, '{}');
+
+/**
+ * The export's operation of a source operation, and the export's name of each of its path
+ * parameters: the export writes one path item per path shape (OpenAPI forbids `/a/{x}` beside
+ * `/a/{y}`), so an operation may sit under a path that names its parameters otherwise.
+ */
+function exportedOp(exported: Obj, path: string, method: string): { op: Obj; rename: Map<string, string> } | undefined {
   const key = method === 'x-amazon-apigateway-any-method' ? 'x-anygate-any-method' : method;
-  return exported.paths?.[path.replace(/(.)\/+$/, '$1')]?.[key];
+  const at = Object.keys(exported.paths ?? {}).find((p) => shape(p) === shape(path) && exported.paths[p]?.[key]);
+  if (at === undefined) return undefined;
+  const to = names(at);
+  return { op: exported.paths[at][key], rename: new Map(names(path).map((n, i) => [n, to[i]])) };
 }
+
+/** Source parameters as the export names them: a path parameter renamed by position (written inline, as export writes it). */
+function renamed(doc: Obj, ps: Map<string, unknown>, rename: Map<string, string>): Map<string, unknown> {
+  return new Map(
+    [...ps].map(([k, p]) => {
+      const name = k.startsWith('path:') ? rename.get(k.slice(5).replace(/\+$/, '')) : undefined;
+      if (name === undefined || `path:${name}` === k.replace(/\+$/, '')) return [k, p];
+      const r = resolve(doc, p);
+      return [`path:${name}`, { ...r, name: String(r.name).endsWith('+') ? `${name}+` : name }];
+    }),
+  );
+}
+
+/** An exported parameter without the extension that records a `$ref` export had to write inline. */
+const withoutExtension = (p: unknown) => (p && typeof p === 'object' && 'x-anygate' in p ? Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'x-anygate')) : p);
 
 /** Every contract part of `source` that `exported` does not hold equal (3.x documents). */
 export function contractDifferences(source: Obj, exported: Obj): Difference[] {
   if (source.swagger !== undefined) return swagger2Differences(source, exported);
   const out: Difference[] = [];
   for (const { path, method, item, op, where } of operations(source)) {
-    const x = exportedOp(exported, path, method);
-    if (!x) {
+    const found = exportedOp(exported, path, method);
+    if (!found) {
       out.push({ where, what: 'operation missing' });
       continue;
     }
+    const x = found.op;
     if (op.summary !== x.summary) out.push({ where, what: `summary ${JSON.stringify(op.summary)} -> ${JSON.stringify(x.summary)}` });
     if (op.operationId !== undefined && op.operationId !== x.operationId) out.push({ where, what: `operationId ${op.operationId} -> ${x.operationId}` });
     if ((op.deprecated === true) !== (x.deprecated === true)) out.push({ where, what: 'deprecated' });
-    const ps = parameters(source, item, op);
+    const ps = renamed(source, parameters(source, item, op), found.rename);
     const px = parameters(exported, {}, x);
-    for (const [k, p] of ps) if (!same(p, px.get(k))) out.push({ where, what: `parameter ${k}` });
+    for (const [k, p] of ps) if (!same(p, withoutExtension(px.get(k)))) out.push({ where, what: `parameter ${k}` });
     // A path parameter the source forgot (every path parameter is required): the export adds it.
     for (const k of px.keys()) if (!ps.has(k) && !(k.startsWith('path:') && ![...ps.keys()].some((s) => s.startsWith(`${k.replace(/\+$/, '')}`)))) out.push({ where, what: `parameter ${k} added` });
     if (!same(op.requestBody, x.requestBody)) out.push({ where, what: 'requestBody' });
@@ -108,13 +138,14 @@ export function contractDifferences(source: Obj, exported: Obj): Difference[] {
 function swagger2Differences(source: Obj, exported: Obj): Difference[] {
   const out: Difference[] = [];
   for (const { path, method, item, op, where } of operations(source)) {
-    const x = exportedOp(exported, path, method);
-    if (!x) {
+    const found = exportedOp(exported, path, method);
+    if (!found) {
       out.push({ where, what: 'operation missing' });
       continue;
     }
+    const x = found.op;
     if (op.summary !== x.summary) out.push({ where, what: 'summary' });
-    const ps = [...parameters(source, item, op).keys()];
+    const ps = [...renamed(source, parameters(source, item, op), found.rename).keys()];
     const named = ps.filter((k) => !k.startsWith('body:') && !k.startsWith('formData:')).sort();
     const px = [...parameters(exported, {}, x).keys()].filter((k) => !k.startsWith('path:') || named.some((n) => n.startsWith(k.replace(/\+$/, '')))).sort();
     if (JSON.stringify(named) !== JSON.stringify(px)) out.push({ where, what: `parameters ${named} -> ${px}` });
