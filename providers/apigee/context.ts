@@ -32,6 +32,8 @@ export class ApigeeContext {
   readonly targetServers = new Map<string, ApigeeTargetServer>();
   /** OpenAPI paths for OASValidation (request bodies with a schema). */
   readonly oasPaths: Record<string, Record<string, unknown>> = {};
+  /** Path shape -> the path its routes' operations go under in oasPaths (emit/validation.ts). */
+  readonly oasPathOfShape = new Map<string, RouteSpec>();
   /** Component schemas the OASValidation spec's operations reference (validation.contract). */
   readonly oasSchemas: Record<string, unknown> = {};
   readonly proxy: string;

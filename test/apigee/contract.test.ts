@@ -77,3 +77,23 @@ describe('validation.contract on Apigee', () => {
     expect(Object.keys(compileApigee(plain).files).filter((f) => f.startsWith('resources/oas/'))).toEqual([]);
   });
 });
+
+describe('paths that differ only in parameter names', () => {
+  it('share one path item in the validation document, the later route\'s path parameters renamed by position', () => {
+    const body = { type: 'object', required: ['name'], properties: { name: { type: 'string' } } };
+    const spec = toGatewaySpec({
+      name: 'shapes',
+      backends: { api: { type: 'http', url: 'https://api.example.com' } },
+      defaults: { backend: 'api', auth: 'none' },
+      routes: [
+        { method: 'POST', path: '/items/{id}', validation: { bodySchema: body } },
+        { method: 'PUT', path: '/items/{itemId}', validation: { contract: true }, contract: { parameters: [{ name: 'itemId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z]+$' } }], requestBody: { required: true, content: { 'application/json': { schema: body } } } } },
+      ],
+    });
+    const doc = JSON.parse(compileApigee(spec).files['resources/oas/anygate.json']!);
+    expect(Object.keys(doc.paths)).toEqual(['/items/{id}']);
+    expect(Object.keys(doc.paths['/items/{id}']).sort()).toEqual(['post', 'put']);
+    expect(doc.paths['/items/{id}'].put.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z]+$' } }]);
+    expect(openApiErrors(doc)).toBe('');
+  });
+});

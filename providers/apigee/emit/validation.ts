@@ -1,6 +1,7 @@
 /** Request validation: required query parameters and headers (RaiseFault 400), JSON bodies (threat protection, OASValidation). */
 import { contractChecks, schemaClosure } from '../../../lib/model/contract-validation';
 import { toDialect } from '../../../lib/model/schema-dialects';
+import { formatPath, pathParams, pathShape } from '../../../lib/model/path';
 import type { RouteSpec } from '../../../lib/model/types';
 import type { XNode } from '../../shared/xml';
 import { headerVar, queryVar, regexLiteral } from '../conditions';
@@ -17,6 +18,21 @@ export const CONTRACT_RESOURCE = 'contract.json';
 const oas30 = (s: unknown) => toDialect(s, 'openapi-3.0').schema;
 
 /**
+ * The route's operations in the validation document: under the path the first route of its shape
+ * put there (OpenAPI forbids `/items/{id}` beside `/items/{itemId}`, and OASValidation would look
+ * the request up in only one of them), its path parameters renamed by position to that path's.
+ */
+function oasItem(ctx: ApigeeContext, r: RouteSpec): { item: Record<string, unknown>; pathName: (name: string) => string } {
+  const shape = pathShape(r.segments);
+  let first = ctx.oasPathOfShape.get(shape);
+  if (!first) ctx.oasPathOfShape.set(shape, (first = r));
+  const own = pathParams(r.segments);
+  const theirs = pathParams(first.segments);
+  const renames = new Map(own.map((n, i) => [n, theirs[i]!]));
+  return { item: (ctx.oasPaths[formatPath(first.segments)] ??= {}), pathName: (n) => renames.get(n) ?? n };
+}
+
+/**
  * `validation.contract`: the route's operation (parameters and JSON body, OpenAPI 3.0) in the
  * bundle's spec resource, checked by one OASValidation; then a body of a media type the contract
  * does not declare is refused with 415 (OASValidation passes any body whose type is not
@@ -28,7 +44,8 @@ function contractSteps(ctx: ApigeeContext, r: RouteSpec): XNode[] {
   const checks = contractChecks(ctx.spec.components, r);
   if (!checks) return [];
   const steps: XNode[] = [];
-  const parameters = checks.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required, ...(p.schema !== undefined ? { schema: oas30(p.schema) } : {}) }));
+  const { item, pathName } = oasItem(ctx, r);
+  const parameters = checks.parameters.map((p) => ({ name: p.in === 'path' ? pathName(p.name) : p.name, in: p.in, required: p.required, ...(p.schema !== undefined ? { schema: oas30(p.schema) } : {}) }));
   const content = Object.fromEntries((checks.body?.content ?? []).map((m) => [m.type, m.schema !== undefined ? { schema: oas30(m.schema) } : {}]));
   const body = checks.body && Object.keys(content).length > 0;
   steps.push(ctx.step(ctx.add(P.oasValidation('OAS-contract', OAS_RESOURCE, Boolean(body)))));
@@ -39,7 +56,7 @@ function contractSteps(ctx: ApigeeContext, r: RouteSpec): XNode[] {
     const types = Object.keys(content).map(regexLiteral).join('|');
     steps.push(ctx.step(ctx.add(P.raiseFault('RF-unsupported-media-type', 415, 'Unsupported Media Type', 'Unsupported Media Type')), `(request.content != null) and !(request.header.Content-Type JavaRegex "(?i)^(${types})([ \\t]*;.*)?$")`));
   }
-  (ctx.oasPaths[r.path] ??= {})[r.method.toLowerCase()] = {
+  item[r.method.toLowerCase()] = {
     operationId: r.id,
     ...(parameters.length ? { parameters } : {}),
     ...(body ? { requestBody: { required: checks.body!.required, content } } : {}),
@@ -64,7 +81,10 @@ export function validationFragment(ctx: ApigeeContext, r: RouteSpec): Fragment {
     if (r.method === 'ANY') ctx.warnings.push(targetWarning('apigee-any-body-unchecked', `route ${r.id}: the body schema of an ANY route is not checked (OASValidation needs a method); JSON threat protection still runs`));
     else {
       steps.push(ctx.step(ctx.add(P.oasValidation('OAS-request', OAS_RESOURCE))));
-      (ctx.oasPaths[r.path] ??= {})[r.method.toLowerCase()] = { operationId: r.id, requestBody: { required: true, content: { 'application/json': { schema: v.bodySchema } } }, responses: { default: { description: 'any' } } };
+      // Its path parameters declared (any string): an OpenAPI document must name each template's.
+      const { item, pathName } = oasItem(ctx, r);
+      const params = pathParams(r.segments).map((n) => ({ name: pathName(n), in: 'path', required: true, schema: { type: 'string' } }));
+      item[r.method.toLowerCase()] = { operationId: r.id, ...(params.length ? { parameters: params } : {}), requestBody: { required: true, content: { 'application/json': { schema: v.bodySchema } } }, responses: { default: { description: 'any' } } };
     }
   }
   steps.push(...contractSteps(ctx, r));
