@@ -226,7 +226,7 @@ export function ownStep(p: XmlNode, condition: string | undefined, ctx: StepCont
     return true;
   }
   if (p.name === 'RaiseFault' && textAt(p, 'FaultResponse', 'Set', 'StatusCode') === '403' && condition) {
-    const m = [...condition.matchAll(/\bjwt\.JWT-([A-Za-z0-9-]+)\.decoded\.claim\.([A-Za-z0-9_.:-]+) JavaRegex "(?:\(\?s\)\^\(\?!\\\[\)|\^)\(\.\* \)\?(.*?)\( \.\*\)\?\$/g)];
+    const m = [...condition.matchAll(/\bjwt\.JWT-([A-Za-z0-9-]+)\.decoded\.claim\.([A-Za-z0-9_.:-]+) JavaRegex "(?:\(\?s\)\^\(\?!\\\[\)|\^)\(\.\* \)\?(.*?)\( \.\*\)\?(?:\$|\\z)/g)];
     if (!m.length) return false;
     for (const x of m) {
       const scope = unRegex(x[3]);

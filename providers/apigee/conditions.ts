@@ -130,9 +130,11 @@ const QUOTE = '\\x22';
  * `\"`, so those quotes are an element's own). `[x,"admin"]` and `["foo admin bar"]` hold no
  * `admin`. A string claim starting with `[` cannot be told from an array: it is read as one (AWS
  * reads it as words), which only ever grants less, except a string whose whole text is a JSON
- * array of space-free strings. Every JavaRegex here is anchored (^...$): Apigee documents a whole-value match, and the anchors keep it whole however the
- * engine applies the pattern. `.` does not cross line breaks: a string claim with a line break
- * before a space-separated scope is refused where AWS grants it.
+ * array of space-free strings. Both alternatives are anchored at the start (`^`) and at the very
+ * end (`\z`: Java's `$` also matches before a final line break, so `"read\n"` would pass where
+ * the engine finds rather than matches): the value is matched whole however Apigee applies the
+ * pattern. `(?s)` lets `.` cross line breaks, so a line break counts as a character of a word, as
+ * it does for the AWS authorizer (whose split is on spaces only).
  */
 export function scopeCondition(variable: string, scope: string, where: string): string {
   ensure('scope', scope, where);
@@ -141,7 +143,7 @@ export function scopeCondition(variable: string, scope: string, where: string): 
   // An element: quoted, no space, no quote of its own (one inside is rendered escaped). `]` outside a class is literal.
   const e = `${q}[^ ${q}]*${q}`;
   // One JavaRegex, two anchored alternatives (the words of a string; an element of an array): one variable reference, a condition well under apigeelint's 256 characters.
-  return `(${variable} JavaRegex "(?s)^(?!\\[)(.* )?${s}( .*)?$|^\\[(${e},)*${q}${s}${q}(,${e})*]$")`;
+  return `(${variable} JavaRegex "(?s)^(?!\\[)(.* )?${s}( .*)?\\z|^\\[(${e},)*${q}${s}${q}(,${e})*]\\z")`;
 }
 
 function needsRegex(segments: readonly PathSegment[]): boolean {

@@ -19,7 +19,7 @@ const VARIABLE = 'jwt.JWT-oidc.decoded.claim.scope';
 const cfg: JwtVerifierConfig = { issuer: 'https://id.example.com', audiences: ['g'], algorithms: ['RS256'], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 0, maxTokenBytes: 8192 };
 
 /**
- * The condition's JavaRegex terms as JS RegExps (`(?s)` becomes the s flag; the rest is syntax
+ * The condition's JavaRegex terms as JS RegExps (`(?s)` becomes the s flag, `\z` becomes `$`; the rest is syntax
  * both engines share). The condition must be a disjunction of JavaRegex terms on the variable,
  * nothing else, so any term matching the whole value grants.
  */
@@ -27,7 +27,8 @@ function apigeeRegexes(scope: string): RegExp[] {
   const c = scopeCondition(VARIABLE, scope, 'routes[0].scopes[0]');
   const term = `${VARIABLE.replace(/[.]/g, '\\.')} JavaRegex "([^"]*)"`;
   if (!new RegExp(`^\\(${term}( or ${term})*\\)$`).test(c)) throw new Error(`not a disjunction of JavaRegex terms: ${c}`);
-  return [...c.matchAll(/JavaRegex "([^"]*)"/g)].map(([, re]) => (re.startsWith('(?s)') ? new RegExp(re.slice(4), 's') : new RegExp(re)));
+  // Java's \z (the very end) is JavaScript's $ without the m flag.
+  return [...c.matchAll(/JavaRegex "([^"]*)"/g)].map(([, java]) => java.replace(/\\z/g, '$')).map((re) => (re.startsWith('(?s)') ? new RegExp(re.slice(4), 's') : new RegExp(re)));
 }
 
 /** Apigee: VerifyJWT's flow variable for the claim (an array rendered as compact JSON), whole-value match. */
@@ -71,11 +72,18 @@ const table: [string, unknown, boolean][] = [
   ['an array element with non-ASCII around the scope', ['éadminé'], false],
   ['an array element with a quote in it', ['a"admin'], false],
   ['an array element quoting the scope', ['"admin"'], false],
+  ['a final line break after the scope', 'admin\n', false],
 ];
 
 describe('Apigee scope decision equals the AWS authorizer\'s', () => {
   it.each(table)('%s', (_name, claim, expected) => {
     expect([awsGrants(claim, 'admin'), apigeeGrants(claim, 'admin')]).toEqual([expected, expected]);
+  });
+
+  it('each alternative ends at \\z: Java\'s $ would also match before a final line break', () => {
+    const c = scopeCondition('jwt.JWT-j.decoded.claim.scope', 'admin', 'routes[0].scopes[0]');
+    expect(c.match(/\\z/g)).toHaveLength(2);
+    expect(c).not.toMatch(/\$[|"]/);
   });
 
   it('scopes with regex-special and non-ASCII characters are matched literally', () => {

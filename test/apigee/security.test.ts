@@ -85,7 +85,8 @@ describe('Apigee: message templates and conditions never carry spec text', () =>
 /** Evaluates an emitted `VAR JavaRegex "RE"` the way Apigee does (whole-value match). */
 function holds(condition: string, value: string): boolean {
   // Java's inline `(?s)` is JavaScript's s flag; the rest is syntax both engines share.
-  const res = [...condition.matchAll(/JavaRegex "((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1]!.startsWith('(?s)') ? new RegExp(`^(?:${m[1]!.slice(4)})$`, 's') : new RegExp(`^(?:${m[1]})$`)));
+  // Java's \z (the very end) is JavaScript's $ without the m flag.
+  const res = [...condition.matchAll(/JavaRegex "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\z/g, '$')).map((re) => (re.startsWith('(?s)') ? new RegExp(`^(?:${re.slice(4)})$`, 's') : new RegExp(`^(?:${re})$`)));
   return res.some((re) => re.test(value));
 }
 
