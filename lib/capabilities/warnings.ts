@@ -34,6 +34,7 @@ export const TARGET_WARNINGS = {
   'apigee-any-body-unchecked': 'the body schema of an ANY route is not checked (JSON threat protection still runs)',
   'apigee-mcp-organization': 'MCP Discovery Proxies target the organization-less MCP host',
   'apigee-domain-load-balancer': 'custom domains are served by your external load balancer',
+  'apigee-client-ip-resolution': "IP rules read the environment's resolved client address, which needs its clientIpResolutionConfig",
   'kubernetes-observability-setup': 'access logs, tracing, alerts and dashboards need the platform set up for them',
   'kubernetes-backend-api': 'Envoy Gateway Backend objects need the Backend API enabled',
   'kubernetes-endpointslice-rbac': 'HTTP backends as EndpointSlices need RBAC to create them',

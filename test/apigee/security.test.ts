@@ -182,3 +182,13 @@ describe('Apigee: which address IP rules check', () => {
     expect(differences).toEqual([expect.objectContaining({ aspect: 'client address', observed: expect.stringMatching(/client\.resolved\.ip.*first non-local X-Forwarded-For entry/), remedy: expect.stringMatching(/clientIpResolutionConfig.*ipHeaderIndex/) })]);
   });
 });
+
+describe('Apigee: IP rules and the client address', () => {
+  it('warn at synthesis that client.resolved.ip needs each environment\'s clientIpResolutionConfig', () => {
+    const s = base();
+    s.ipRules = { deny: ['203.0.113.0/24'] };
+    const warnings = compileApigee(toGatewaySpec(s)).warnings;
+    expect(warnings).toContainEqual(expect.stringMatching(/^ipRules check client\.resolved\.ip; unless each environment \(.+\) has a clientIpResolutionConfig .* \[apigee-client-ip-resolution\]$/));
+    expect(compileApigee(toGatewaySpec(base())).warnings.filter((w) => w.includes('apigee-client-ip-resolution'))).toEqual([]);
+  });
+});
