@@ -173,7 +173,8 @@ export interface OpenApiFile {
  * version whose routes still collide (docs/out-dir.md). No route is left out.
  */
 export function openApiFiles(spec: GatewaySpec): OpenApiFile[] {
-  if (!openApiCollision(spec)) return [{ file: 'openapi.json', document: exportOpenApi(spec) }];
+  // Path versions serve each version under its own segment, which one document's server cannot say.
+  if (!openApiCollision(spec) && spec.versions?.scheme !== 'path') return [{ file: 'openapi.json', document: exportOpenApi(spec) }];
   const versions: (string | undefined)[] = spec.versions?.list.map((v) => v.name) ?? [undefined];
   const revisions = spec.revisions?.list.map((r) => r.number) ?? [];
   return versions.flatMap((version): OpenApiFile[] => {
@@ -243,10 +244,13 @@ export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): O
     (paths[item.path] ??= {})[operationKey(r)] = operation(spec, r, item.segments);
   }
   const schemes = Object.fromEntries(Object.entries(spec.authorizers).map(([n, a]) => [n, securityScheme(a)]));
+  // One path version's document: its routes are served under the version's segment, so the server
+  // names it (import reads the base path from x-anygate, not the server).
+  const server = version !== undefined && spec.versions?.scheme === 'path' ? `${spec.basePath === '/' ? '' : spec.basePath}/${version}` : spec.basePath;
   const doc = {
     openapi: '3.1.0',
     info: { title: spec.name, version: spec.version, ...(spec.description ? { description: spec.description } : {}) },
-    servers: [{ url: spec.basePath, description: 'the gateway (prefix this with the deployed host)' }],
+    servers: [{ url: server, description: 'the gateway (prefix this with the deployed host)' }],
     paths,
     ...(Object.keys(schemes).length || spec.components ? { components: { ...spec.components, ...(Object.keys(schemes).length ? { securitySchemes: schemes } : {}) } } : {}),
     'x-anygate': extension(exported(spec, version), Object.keys(GatewaySchema.shape), GATEWAY_STANDARD),
