@@ -28,6 +28,9 @@ const QUERY_KEY = '(request.queryparam.api_key != null and request.queryparam.ap
 /** The first step of every route with auth: a credential sent twice is refused (issue 28). */
 const REPEATED = 'request.header.Authorization.values.count > 1 or request.header.X-Api-Key.values.count > 1 or request.queryparam.api_key.values.count > 1';
 const flag = (n: string, set = true) => `anygate.presented.${n} ${set ? '=' : '!='} "true"`;
+/** A plan counter runs only when the key's product sets what it counts (a plan without a quota or rate is unlimited). */
+const hasQuota = (n: string) => `(verifyapikey.VA-${n}.apiproduct.developer.quota.limit != null)`;
+const hasRate = (n: string) => `(verifyapikey.VA-${n}.apiproduct.anygate-rate != null)`;
 
 describe('Apigee: alternative credentials (payments)', () => {
   it('a token, a header key or a query key: flags for what is presented, 401 unless an alternative is complete, then every presented credential is verified', () => {
@@ -48,13 +51,13 @@ describe('Apigee: alternative credentials (payments)', () => {
       { Name: 'RF-unauthorized', Condition: `${flag('oauth')} and (jwt.JWT-oauth.decoded.claim.exp = null)` },
       { Name: 'VA-headerKey', Condition: flag('headerKey') },
       { Name: 'AM-plan-headerKey', Condition: flag('headerKey') },
-      { Name: 'Q-plan', Condition: flag('headerKey') },
-      { Name: 'SA-plan', Condition: flag('headerKey') },
+      { Name: 'Q-plan', Condition: `${flag('headerKey')} and ${hasQuota('headerKey')}` },
+      { Name: 'SA-plan', Condition: `${flag('headerKey')} and ${hasRate('headerKey')}` },
       { Name: 'VA-queryKey', Condition: flag('queryKey') },
       // The same key twice counts once against the plan.
       { Name: 'AM-plan-queryKey', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
-      { Name: 'Q-plan', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
-      { Name: 'SA-plan', Condition: `${flag('queryKey')} and ${flag('headerKey', false)}` },
+      { Name: 'Q-plan', Condition: `${flag('queryKey')} and ${flag('headerKey', false)} and ${hasQuota('queryKey')}` },
+      { Name: 'SA-plan', Condition: `${flag('queryKey')} and ${flag('headerKey', false)} and ${hasRate('queryKey')}` },
       { Name: 'AM-target-api' },
     ]);
     expect(steps(plan, 'getPayment')).toEqual(steps(plan, 'listPayments').map((s) => (s.Name === 'AM-keys-listPayments-0' ? { ...s, Name: 'AM-keys-getPayment-0' } : s)));
@@ -82,7 +85,8 @@ describe('Apigee: alternative credentials (payments)', () => {
   it('a token or a header key (POST): no key comparison, and JWT-only callers reach no Quota', () => {
     const s = steps(plan, 'createPayment');
     expect(s.map((x) => x.Name)).toEqual(['RF-unauthorized', 'AM-presented-oauth', 'AM-presented-headerKey', 'AM-alternative-complete', 'AM-alternative-complete', 'RF-unauthorized', 'AM-jwt-oauth', 'JWT-oauth', 'RF-unauthorized', 'VA-headerKey', 'AM-plan-headerKey', 'Q-plan', 'SA-plan', 'AM-target-api']);
-    for (const x of s.filter((y) => /^(Q-|SA-plan|VA-|AM-plan-)/.test(y.Name))) expect(x.Condition).toBe(flag('headerKey'));
+    for (const x of s.filter((y) => /^(VA-|AM-plan-)/.test(y.Name))) expect(x.Condition).toBe(flag('headerKey'));
+    expect(s.filter((y) => /^(Q-|SA-plan)/.test(y.Name)).map((x) => x.Condition)).toEqual([`${flag('headerKey')} and ${hasQuota('headerKey')}`, `${flag('headerKey')} and ${hasRate('headerKey')}`]);
   });
 
   it('one plan counter for every key: Quota and SpikeArrest read the verified key\'s product settings copied to shared variables', () => {
@@ -177,7 +181,7 @@ describe('Apigee: two API keys required together', () => {
     const st = steps(r, 'createPayment');
     expect(st.filter((x) => x.Name === 'AM-alternative-complete').map((x) => x.Condition)).toEqual([`${flag('headerKey')} and ${flag('queryKey')}`]);
     expect(st.find((x) => x.Name === 'AM-keys-createPayment-0')).toBeDefined();
-    expect(st.filter((x) => x.Name === 'Q-plan').map((x) => x.Condition)).toEqual([flag('headerKey'), `${flag('queryKey')} and ${flag('headerKey', false)}`]);
+    expect(st.filter((x) => x.Name === 'Q-plan').map((x) => x.Condition)).toEqual([`${flag('headerKey')} and ${hasQuota('headerKey')}`, `${flag('queryKey')} and ${flag('headerKey', false)} and ${hasQuota('queryKey')}`]);
     s.authorizers.queryKey.name = 'api.key';
     const spec = toGatewaySpec(s);
     const refused = refusals(() => compileApigee(spec));

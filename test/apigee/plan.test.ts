@@ -42,3 +42,24 @@ describe('ApigeePlan resources', () => {
     expect(r.artifacts.filter((a) => a.kind === 'bundle')).toHaveLength(1);
   });
 });
+
+describe('a plan without a quota or rate', () => {
+  it('is unlimited: the plan counters run only when the key\'s product sets a quota or a rate (another plan\'s are no default)', () => {
+    const spec = toGatewaySpec({
+      name: 'shop',
+      backends: { api: { type: 'http', url: 'https://api.example.com' } },
+      authorizers: { key: { type: 'apiKey' } },
+      plans: { basic: { quota: { limit: 100, period: 'day' }, rateLimit: { requestsPerSecond: 5 } }, unlimited: { description: 'partners' } },
+      consumers: { small: { plan: 'basic' }, partner: { plan: 'unlimited' } },
+      stages: { prod: {} },
+      routes: [{ id: 'items', method: 'GET', path: '/items', backend: 'api', auth: 'key' }],
+    });
+    const plan = compileApigee(spec);
+    const flow = plan.files['proxies/default.xml']!;
+    expect(flow).toMatch(/<Name>Q-key<\/Name>\s*<Condition>verifyapikey\.VA-key\.apiproduct\.developer\.quota\.limit != null<\/Condition>/);
+    expect(flow).toMatch(/<Name>SA-plan-key<\/Name>\s*<Condition>verifyapikey\.VA-key\.apiproduct\.anygate-rate != null<\/Condition>/);
+    const product = (n: string) => JSON.stringify(plan.resources.find((r) => r.type.endsWith(':ApiProduct') && JSON.stringify(r.inputs).includes(n))?.inputs);
+    expect(product('shop-unlimited-prod')).not.toMatch(/quota|anygate-rate/);
+    expect(product('shop-basic-prod')).toMatch(/quota/);
+  });
+});

@@ -22,7 +22,7 @@ import type { AuthorizerSpec, RouteSpec } from '../../../lib/model/types';
 import { flagCondition, keyPairTemplate, presentCondition, sameKeysCondition, type CredentialPlace } from '../conditions';
 import { fragment, type ApigeeContext, type Fragment } from '../context';
 import * as P from '../policies';
-import { apiKeyPolicies, customSteps, jwtSteps, missingScopes } from './auth';
+import { apiKeyPolicies, both, customSteps, jwtSteps, missingScopes } from './auth';
 
 type Step = ReturnType<ApigeeContext['step']>;
 
@@ -74,7 +74,7 @@ function verifySteps(ctx: ApigeeContext, names: string[]): Step[] {
       steps.push(ctx.step(k.verify, when));
       // Two presented keys are the same key (checked above): the plan counts the request once, on the first.
       const once = [when, ...earlierKeys.map((e) => flagCondition(presentedVar(e), false))].join(' and ');
-      steps.push(...k.counters.map((c) => ctx.step(c, once)));
+      steps.push(...k.counters.map((c) => ctx.step(c.policy, both(once, c.when))));
       earlierKeys.push(n);
     } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a, when));
     else steps.push(...customSteps(ctx, n, a, when));

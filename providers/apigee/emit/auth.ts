@@ -15,7 +15,14 @@ import { audienceVariable, functionServer } from '../targets';
 export type Step = ReturnType<ApigeeContext['step']>;
 
 /** `when` and `cond` together; either alone when the other is absent. */
-const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
+export const both = (when: string | undefined, cond: string | undefined): string | undefined => (when && cond ? `${when} and (${cond})` : when ?? cond);
+
+/** A plan counter's policy, and when it runs (its product sets what it counts). */
+export interface Counter {
+  readonly policy: string;
+  /** @default - always */
+  readonly when?: string;
+}
 
 /** Where the verified key's product quota and rate are copied when several key authorizers share counters. */
 const SHARED_PLAN = 'anygate.plan';
@@ -28,11 +35,11 @@ const SHARED_PLAN = 'anygate.plan';
  * every key: each VerifyAPIKey's product settings are copied to shared variables first, and a
  * consumer cannot double its plan by moving its key from the header to the query.
  */
-export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { readonly extract?: string; readonly verify: string; readonly counters: readonly string[] } {
+export function apiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { readonly extract?: string; readonly verify: string; readonly counters: readonly Counter[] } {
   return ctx.once(`key\0${n}`, () => buildApiKeyPolicies(ctx, n, a));
 }
 
-function buildApiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { extract?: string; verify: string; counters: string[] } {
+function buildApiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerSpec): { extract?: string; verify: string; counters: Counter[] } {
   const where = `authorizers.${n}.name`;
   // A key after a scheme prefix (`Authorization: Bearer <key>`) is extracted first; without the
   // scheme the variable stays unset and VerifyAPIKey refuses the request.
@@ -48,10 +55,18 @@ function buildApiKeyPolicies(ctx: ApigeeContext, n: string, a: ApiKeyAuthorizerS
     ...(rated ? [[`${SHARED_PLAN}.rate`, `verifyapikey.${vk}.apiproduct.anygate-rate`] as [string, string]] : []),
   ];
   const copy = shared && copies.length ? ctx.add(P.assignRefs(`AM-plan-${n}`, copies)) : undefined;
-  // The product's own quota and rate override these defaults (countRef, Rate ref).
+  // The product's own quota and rate override these defaults (countRef, Rate ref). Each runs only
+  // when the key's product has one: a plan without a quota or rate is unlimited there, as on the
+  // other targets (the defaults, another plan's, would otherwise count its consumers).
   const q = first && ctx.add(P.quota(shared ? 'Q-plan' : `Q-${n}`, shared ? `${SHARED_PLAN}.quota` : P.productQuota(vk), { limit: first.limit, ...quotaWindow(first.period) }));
   const sa = rated ? ctx.add(P.spikeArrest(shared ? 'SA-plan' : `SA-plan-${n}`, '10000ps', { ref: shared ? `${SHARED_PLAN}.rate` : `verifyapikey.${vk}.apiproduct.anygate-rate`, perApp: true })) : undefined;
-  return { ...(extract ? { extract } : {}), verify: vk, counters: [copy, q, sa].filter((x): x is string => x !== undefined) };
+  const set = (v: string) => `${v} != null`;
+  const counters: Counter[] = [
+    ...(copy ? [{ policy: copy }] : []),
+    ...(q ? [{ policy: q, when: set(`${P.productQuota(vk)}.limit`) }] : []),
+    ...(sa ? [{ policy: sa, when: set(`verifyapikey.${vk}.apiproduct.anygate-rate`) }] : []),
+  ];
+  return { ...(extract ? { extract } : {}), verify: vk, counters };
 }
 
 /**

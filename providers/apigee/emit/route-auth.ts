@@ -65,7 +65,7 @@ function authSteps(ctx: ApigeeContext, r: RouteSpec): Fragment {
       steps.push(
         ...ctx.sharedSteps(`key-steps\0${n}`, () => {
           const k = apiKeyPolicies(ctx, n, a);
-          return [k.extract, k.verify, ...k.counters].filter((x): x is string => x !== undefined).map((x) => ctx.step(x));
+          return [...[k.extract, k.verify].filter((x): x is string => x !== undefined).map((x) => ctx.step(x)), ...k.counters.map((c) => ctx.step(c.policy, c.when))];
         }),
       );
     } else if (a.type === 'jwt') steps.push(...jwtSteps(ctx, n, a));
