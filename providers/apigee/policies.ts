@@ -66,6 +66,9 @@ export const verifyApiKey = (name: string, ref: string): XNode =>
 /** Where VerifyAPIKey `vk` puts the product's quota settings (`<prefix>.limit`, `.interval`, `.timeunit`). */
 export const productQuota = (vk: string): string => `verifyapikey.${vk}.apiproduct.developer.quota`;
 
+/** The calendar quota's start (see quota): Monday 2024-01-01 00:00:00 UTC. */
+export const QUOTA_START = '2024-01-01 00:00:00';
+
 /**
  * Product-driven quota: the limit comes from the app's API product (variables `<source>.limit`,
  * `.interval`, `.timeunit`), with the spec's as default.
@@ -78,7 +81,10 @@ export const quota = (name: string, source: string, d: { limit: number; interval
     el('Allow', { count: d.limit, countRef: `${source}.limit` }),
     el('Interval', { ref: `${source}.interval` }, String(d.interval)),
     el('TimeUnit', { ref: `${source}.timeunit` }, d.timeUnit),
-    el('StartTime', {}, '2026-01-01 00:00:00'),
+    // A Monday that is also the first of a month, at midnight UTC: a calendar quota's windows start
+    // there, so weeks (7 days) start on Mondays and months on the 1st, as dev's apigee profile
+    // counts them (2026-01-01 was a Thursday: weeks ran Thursday to Wednesday).
+    el('StartTime', {}, QUOTA_START),
     el('Identifier', { ref: 'client_id' }),
     el('Distributed', {}, 'true'),
     el('Synchronous', {}, 'true'),

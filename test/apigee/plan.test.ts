@@ -6,6 +6,7 @@ import { synthApigee } from '../../bin/synth/apigee';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileApigee } from '../../providers/apigee/compile';
 import { namedResources } from '../../providers/apigee/resources';
+import { QUOTA_START } from '../../providers/apigee/policies';
 import { isDeployRef } from '../../providers/shared/resources';
 import { scratch } from '../validators';
 
@@ -62,4 +63,13 @@ describe('a plan without a quota or rate', () => {
     expect(product('shop-unlimited-prod')).not.toMatch(/quota|anygate-rate/);
     expect(product('shop-basic-prod')).toMatch(/quota/);
   });
+});
+
+it('starts calendar quotas on a Monday that is the 1st of a month, so weeks start on Mondays and months on the 1st', () => {
+  const start = new Date(`${QUOTA_START.replace(' ', 'T')}Z`);
+  expect([start.getUTCDay(), start.getUTCDate(), start.getUTCHours()]).toEqual([1, 1, 0]);
+  const plan = compileApigee(petstore);
+  const quotas = Object.entries(plan.files).filter(([f]) => /^policies\/Q-/.test(f));
+  expect(quotas.length).toBeGreaterThan(0);
+  for (const [, xml] of quotas) expect(xml).toContain(`<StartTime>${QUOTA_START}</StartTime>`);
 });

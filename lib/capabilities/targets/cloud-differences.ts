@@ -56,6 +56,8 @@ export const AZURE_DIFFERENCES = {
   'plan.quota': [
     probed(differs('status', 'quota exhausted: 403 "Out of call volume quota. Quota will be replenished in hh:mm:ss." with Retry-After, where other targets answer 429', undefined, native), 'quota exhausted', { status: 403 }),
     differs('accuracy', 'quota counts are approximate across gateway instances and regions (APIM counts asynchronously): best effort'),
+    // https://learn.microsoft.com/azure/api-management/quota-policy: "the start of each period is calculated relative to the start time of the subscription".
+    differs('window', 'a quota period starts at each subscription\'s own start, not on the calendar (a week from the day the consumer\'s key was created, a month 30 days), so consumers reset at different times; the other targets reset days at midnight UTC, weeks on Monday and months on the 1st (Kubernetes: fixed windows from the epoch)'),
   ],
   'plan.rateLimit': [
     differs('accuracy', 'rate limits are approximate across gateway instances (APIM: "never completely accurate")'),
