@@ -130,6 +130,20 @@ describe('compileAzure: mappings', () => {
     expect(rateWindow({ requestsPerSecond: 0.001, burst: 1 })).toEqual({ calls: 1, period: 300 });
   });
 
+  it('a fractional rate keeps its steady rate: the period is lengthened (up to 4x) to a whole number of calls', () => {
+    // 0.75/s was 2 calls per 2 s (1/s, a third over); 0.3/s was 1 per 4 s (0.25/s).
+    expect(rateWindow({ requestsPerSecond: 0.75, burst: 1 })).toEqual({ calls: 3, period: 4 });
+    expect(rateWindow({ requestsPerSecond: 0.7, burst: 1 })).toEqual({ calls: 5, period: 7 });
+    expect(rateWindow({ requestsPerSecond: 0.3, burst: 1 })).toEqual({ calls: 3, period: 10 });
+    // Whole rates keep the burst's window.
+    expect(rateWindow({ requestsPerSecond: 2.5, burst: 3 })).toEqual({ calls: 5, period: 2 });
+    expect(rateWindow({ requestsPerSecond: 10, burst: 20 })).toEqual({ calls: 20, period: 2 });
+    for (const rps of [0.2, 0.25, 0.4, 0.6, 0.75, 1.25, 1.5, 2.5, 3.3]) {
+      const w = rateWindow({ requestsPerSecond: rps, burst: Math.ceil(rps) });
+      expect(Math.abs(w.calls / w.period - rps) / rps).toBeLessThan(0.05);
+    }
+  });
+
   it('gateway policy: ip-filter ranges, cors and the stage throttle', () => {
     expect(plan.apiPolicy).toContain('<ip-filter action="forbid">');
     expect(plan.apiPolicy).toContain('<address-range from="198.51.100.0" to="198.51.100.255"/>');

@@ -11,10 +11,24 @@ import type { QuotaSpec, RateLimitSpec, RouteSpec } from '../../../lib/model/typ
 import { el, type XNode } from '../xml';
 import type { EmitContext, Fragment } from './context';
 
-/** calls per renewal period approximating a rate with a burst; the period stays within 1..max s. */
+/**
+ * calls per renewal period approximating a rate with a burst; the period stays within 1..max s.
+ * The period starts at the one whose window holds the burst, ceil(burst / rate); where the rate
+ * times it is not a whole number of calls (0.75/s over 2 s), a longer period (up to four times,
+ * the first with the least error) keeps the steady rate: 3 calls per 4 s, not 2 per 2 s (1/s,
+ * a third over the spec's rate).
+ */
 export function rateWindow(r: RateLimitSpec, maxPeriod: number = AZURE_LIMITS.rateLimitRenewalMaxSeconds): { calls: number; period: number } {
-  const period = Math.min(maxPeriod, Math.max(1, Math.ceil(r.burst / r.requestsPerSecond)));
-  return { calls: Math.max(1, Math.round(r.requestsPerSecond * period)), period };
+  const first = Math.min(maxPeriod, Math.max(1, Math.ceil(r.burst / r.requestsPerSecond)));
+  const callsIn = (p: number) => Math.max(1, Math.round(r.requestsPerSecond * p));
+  let period = first;
+  let error = Infinity;
+  for (let p = first; p <= Math.min(maxPeriod, 4 * first); p++) {
+    const e = Math.abs(callsIn(p) / p - r.requestsPerSecond);
+    if (e < error - 1e-9) [period, error] = [p, e];
+    if (e === 0) break;
+  }
+  return { calls: callsIn(period), period };
 }
 
 /** quota renewal periods (a month is 30 days). */
