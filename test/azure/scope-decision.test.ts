@@ -10,26 +10,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkClaims } from '../../lib/runtime/authorizer/jwt';
-import { holds } from '../../lib/runtime/authorizer/policy';
-import type { JwtVerifierConfig } from '../../lib/runtime/config';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileAzure } from '../../providers/azure/compile';
 import { scopeCheck } from '../../lib/adopt/azure-expressions';
 import { apimPolicyErrors, scratch } from '../validators';
 import { simulate } from './policy-sim';
-
-const cfg: JwtVerifierConfig = { issuer: 'https://id.example.com', audiences: ['g'], algorithms: ['RS256'], requiredClaims: {}, scopeClaim: 'scope', header: 'authorization', clockSkewSeconds: 0, maxTokenBytes: 8192 };
-
-/** AWS: the authorizer's claim reading, then the whole-word check of every scope; a refused token grants nothing. */
-function awsGrants(claim: unknown, scopes: readonly string[]): boolean {
-  try {
-    const held = checkClaims({ iss: cfg.issuer, aud: 'g', exp: 2_000_000_000, ...(claim === undefined ? {} : { scope: claim }) }, cfg, 1_000_000_000);
-    return scopes.every((s) => holds(held, s));
-  } catch {
-    return false;
-  }
-}
+import { awsGrants, SCOPE_CLAIMS, SCOPE_JWT as cfg } from '../scope-claims';
 
 /**
  * The claim as APIM's Jwt.Claims holds it: a string as one value, an array's items one value each.
@@ -65,38 +51,21 @@ function azureGrants(plan: ReturnType<typeof planFor>, route: number, claim: unk
   return status === 200;
 }
 
+// The shared claims, and Azure's own: multi-element arrays, spaced and empty elements, no claim.
 const table: [string, unknown, boolean][] = [
-  ['a string holding the scope', 'read admin write', true],
-  ['the scope alone', 'admin', true],
-  ['extra spaces', '  admin  ', true],
-  ['a line break inside another scope', 'x\n admin', true],
-  ['a longer word', 'administrator', false],
-  ['joined by another character', 'read+admin', false],
-  ['a tab is not a separator', 'read\tadmin', false],
+  ...SCOPE_CLAIMS,
   ['an empty string', '', false],
   ['no scope claim', undefined, false],
-  ['an array holding the scope', ['read', 'admin'], true],
-  ['an array of the scope alone', ['admin'], true],
-  ['an array without it', ['read', 'administrator'], false],
-  ['an empty array', [], false],
   ['an array with an empty element', ['', 'admin'], true],
-  ['an array with a spaced element beside the scope (AWS refuses the array)', ['admin', 'x y'], false],
   ['an array whose spaced element holds the scope (AWS refuses the array)', ['read admin', 'write'], false],
   ['an array of spaced elements holding the scope (AWS refuses the array)', ['x admin', 'admin y'], false],
   ['an array element with a trailing space beside the scope', ['admin', 'read '], false],
   ['an array element with a tab (not a space) beside the scope', ['admin', 'a\tb'], true],
-  ['a string shaped like an array, unquoted element before', '[x,"admin"]', false],
   ['a string shaped like a JSON array', '["x","admin"]', false],
   ['a string shaped like an array with spaced words', '[x admin y]', true],
   ['a string quoting a spaced array element', '["foo admin bar"]', true],
-  ['non-ASCII where quotes would be', '[x,éadminé]', false],
-  ['control characters where quotes would be', '[x,\u0001admin\u0001]', false],
-  ['non-ASCII around the scope in a string', 'éadminé', false],
   ['non-ASCII words beside the scope in a string', 'é admin 日本', true],
-  ['an array element with non-ASCII around the scope', ['éadminé'], false],
   ['an array of non-ASCII elements and the scope', ['日本', 'admin', '😀'], true],
-  ['an array element with a quote in it', ['a"admin'], false],
-  ['an array element quoting the scope', ['"admin"'], false],
   ['an array with an object item and a spaced item (AWS refuses the array)', [{ a: 'x admin y' }, 'admin y'], false],
 ];
 
