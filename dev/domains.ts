@@ -126,11 +126,10 @@ export function decideDomain(spec: GatewaySpec, stage: string, profile: Profile,
   const subject = subjectDn(profile, subjectRdns(socket, cert));
   const headers: Record<string, string> = {};
   const want = mtls.clientCertificate.headers;
-  if (profile === 'kubernetes') {
-    if (want.subject || want.fingerprint) headers['x-forwarded-client-cert'] = `Hash=${hex(cert.fingerprint256).toLowerCase()};Subject="${subject.replace(/"/g, '\\"')}"`;
-  } else {
-    if (want.subject) headers[want.subject.toLowerCase()] = subject;
-    if (want.fingerprint) headers[want.fingerprint.toLowerCase()] = profile === 'azure' ? hex(cert.fingerprint).toUpperCase() : hex(cert.fingerprint256).toLowerCase();
-  }
+  // Kubernetes sends x-forwarded-client-cert too, and sets the spec's headers from Envoy's
+  // %DOWNSTREAM_PEER_SUBJECT% (RFC 2253) and %DOWNSTREAM_PEER_FINGERPRINT_256% (lower-case hex).
+  if (profile === 'kubernetes' && (want.subject || want.fingerprint)) headers['x-forwarded-client-cert'] = `Hash=${hex(cert.fingerprint256).toLowerCase()};Subject="${subject.replace(/"/g, '\\"')}"`;
+  if (want.subject) headers[want.subject.toLowerCase()] = subject;
+  if (want.fingerprint) headers[want.fingerprint.toLowerCase()] = profile === 'azure' ? hex(cert.fingerprint).toUpperCase() : hex(cert.fingerprint256).toLowerCase();
   return { kind: 'pass', headers, ...(stripPrefix ? { stripPrefix } : {}) };
 }

@@ -86,10 +86,13 @@ describe('anygate dev: HTTPS and a domain\'s mutual TLS', () => {
       expect(ok.body.headers['x-client-fingerprint']).toBe(createHash('sha1').update(clientCert.raw).digest('hex').toUpperCase());
     }));
 
-  it('kubernetes: x-forwarded-client-cert carries the SHA-256 hash and the subject', () =>
+  it('kubernetes: x-forwarded-client-cert carries the SHA-256 hash and the subject, and the spec\'s headers are set as the emitted rules set them', () =>
     withDev('kubernetes', async (dev) => {
       const ok = (await get(dev, '/items/1', true)) as { status: number; body: any };
-      expect(ok.body.headers['x-forwarded-client-cert']).toBe(`Hash=${createHash('sha256').update(clientCert.raw).digest('hex')};Subject="CN=acme-client"`);
+      const sha256 = createHash('sha256').update(clientCert.raw).digest('hex');
+      expect(ok.body.headers['x-forwarded-client-cert']).toBe(`Hash=${sha256};Subject="CN=acme-client"`);
+      // %DOWNSTREAM_PEER_SUBJECT% (RFC 2253) and %DOWNSTREAM_PEER_FINGERPRINT_256% (lower-case hex).
+      expect([ok.body.headers['x-client-subject'], ok.body.headers['x-client-fingerprint']]).toEqual(['CN=acme-client', sha256]);
     }));
 });
 
