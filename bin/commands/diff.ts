@@ -26,7 +26,7 @@ async function diff(oldDir: string, newDir: string, flags: DiffFlags, ctx: Conte
   const { diffOut } = require('../synth/diff') as typeof import('../synth/diff');
   const d = diffOut(oldDir, newDir);
   const c = ctx.colors;
-  if (flags.json) ctx.io.out(JSON.stringify({ changes: d.changes, destructive: d.destructive, entries: d.entries }, null, 2) + '\n');
+  if (flags.json) ctx.io.out(JSON.stringify({ changes: d.changes, destructive: d.destructive, skipped: d.skipped, entries: d.entries }, null, 2) + '\n');
   else {
     for (const l of d.lines) {
       const colored = /DESTRUCTIVE/.test(l) ? c.red(l) : /^\S+: \+ /.test(l) || /^ {4}\+ /.test(l) ? c.green(l) : /^\S+: - /.test(l) || /^ {4}- /.test(l) ? c.red(l) : /^\S+: ~ /.test(l) ? c.yellow(l) : l;

@@ -75,6 +75,11 @@ export interface DiffEntry {
 export interface DiffResult {
   /** Human-readable, one change per line with its details indented below it. */
   readonly lines: string[];
+  /**
+   * Targets one side did not synthesize (its synthesis failed, or it was left out of --target):
+   * not compared, so a failed run reads as no change rather than every resource removed.
+   */
+  readonly skipped: readonly string[];
   readonly entries: DiffEntry[];
   readonly changes: number;
   readonly destructive: number;
@@ -90,10 +95,24 @@ interface ManifestArtifact {
   pointer?: string;
 }
 
-function readManifest(dir: string): ManifestArtifact[] {
+interface ManifestTarget {
+  target: string;
+  ok: boolean;
+  errors?: string[];
+}
+
+function readManifest(dir: string): { artifacts: ManifestArtifact[]; targets: ManifestTarget[] } {
   const f = path.join(dir, 'manifest.json');
   if (!existsSync(f)) throw new AnygateError(`${dir}: no manifest.json; give two directories written by anygate synth`);
-  return (JSON.parse(readFileSync(f, 'utf8')) as { artifacts: ManifestArtifact[] }).artifacts;
+  const m = JSON.parse(readFileSync(f, 'utf8')) as { artifacts: ManifestArtifact[]; targets?: ManifestTarget[] };
+  return { artifacts: m.artifacts, targets: m.targets ?? [] };
+}
+
+/** Why `target` has no artifacts on one side: its synthesis failed there, or that run did not ask for it. */
+function notSynthesized(target: string, side: string, dir: string, targets: readonly ManifestTarget[]): string {
+  const t = targets.find((x) => x.target === target);
+  const why = t && !t.ok ? `its synthesis failed there${t.errors?.length ? `: ${t.errors[0]}${t.errors.length > 1 ? ` (and ${t.errors.length - 1} more)` : ''}` : ''}` : 'that run did not synthesize it (--target)';
+  return `${target}: not compared: ${side} ${dir} holds none of its artifacts; ${why}`;
 }
 
 /** Arrays sorted by their canonical text, so a reordering alone compares equal. */
@@ -249,8 +268,20 @@ function render(e: DiffEntry): string[] {
 }
 
 export function diffOut(oldDir: string, newDir: string): DiffResult {
-  const before = readManifest(oldDir);
-  const after = readManifest(newDir);
+  const old = readManifest(oldDir);
+  const neu = readManifest(newDir);
+  // A target with artifacts on one side only is compared only when the other side's run asked for
+  // it and succeeded (then its resources were really added or removed).
+  const has = (m: ManifestArtifact[], t: string) => m.some((a) => a.target === t);
+  const succeeded = (ts: readonly ManifestTarget[], t: string) => ts.some((x) => x.target === t && x.ok);
+  const skipped: string[] = [];
+  for (const t of [...new Set([...old.artifacts, ...neu.artifacts].map((a) => a.target))]) {
+    if (has(old.artifacts, t) && !has(neu.artifacts, t) && !succeeded(neu.targets, t)) skipped.push(notSynthesized(t, 'new', newDir, neu.targets));
+    else if (!has(old.artifacts, t) && has(neu.artifacts, t) && !succeeded(old.targets, t)) skipped.push(notSynthesized(t, 'old', oldDir, old.targets));
+  }
+  const compared = (a: ManifestArtifact) => !skipped.some((x) => x.startsWith(`${a.target}: `));
+  const before = old.artifacts.filter(compared);
+  const after = neu.artifacts.filter(compared);
   // Grouped by target (resources, then policy and proxy files), in the order synth runs them.
   const order = (t: string) => {
     const i = (ALL_TARGETS as readonly string[]).indexOf(t);
@@ -260,5 +291,5 @@ export function diffOut(oldDir: string, newDir: string): DiffResult {
     .map((e, i) => ({ e, i }))
     .sort((a, b) => order(a.e.target) - order(b.e.target) || a.i - b.i)
     .map(({ e }) => e);
-  return { lines: entries.flatMap(render), entries, changes: entries.length, destructive: entries.filter((e) => e.destructive).length };
+  return { lines: [...skipped, ...entries.flatMap(render)], skipped, entries, changes: entries.length, destructive: entries.filter((e) => e.destructive).length };
 }

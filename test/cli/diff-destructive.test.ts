@@ -90,3 +90,19 @@ describe('anygate diff across a custom domain with mutual TLS', () => {
     expect(diffOut(mtls, reordered).changes).toBe(0);
   });
 });
+
+describe('anygate diff when one side did not synthesize a target', () => {
+  it('does not read a failed target as every resource removed: it says it was not compared, and why', async () => {
+    const dir = scratch('diff-failed-target');
+    const ok = spec(false) as { routes: Record<string, unknown>[] };
+    const cached = { ...ok, routes: ok.routes.map((r, i) => (i === 0 ? { ...r, cache: { ttlSeconds: 30 } } : r)) };
+    await synth(toGatewaySpec(ok), { outDir: path.join(dir, 'a'), targets: ['aws', 'kubernetes'], progress: () => undefined });
+    // Kubernetes refuses a response cache: its synthesis fails, AWS's is written.
+    await synth(toGatewaySpec(cached), { outDir: path.join(dir, 'b'), targets: ['aws', 'kubernetes'], progress: () => undefined }).catch(() => undefined);
+    const d = diffOut(path.join(dir, 'a'), path.join(dir, 'b'));
+    expect(d.skipped).toEqual([expect.stringMatching(/^kubernetes: not compared: new .* holds none of its artifacts; its synthesis failed there: route .*route\.cache on kubernetes/)]);
+    expect(d.destructive).toBe(0);
+    expect(d.entries.every((e) => e.target === 'aws')).toBe(true);
+    expect(d.entries.length).toBeGreaterThan(0);
+  });
+});
