@@ -9,6 +9,7 @@ import { differenceLines } from '../../lib/capabilities/format';
 import { portability } from '../../lib/capabilities/portability';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { compileKubernetes } from '../../providers/kubernetes/compile';
+import { compileApigee } from '../../providers/apigee/compile';
 
 const certificate = { aws: 'arn:aws:acm:eu-west-1:123456789012:certificate/1111', azure: 'https://myvault.vault.azure.net/secrets/apicert', kubernetes: 'api-tls', apigee: 'google-managed' };
 
@@ -81,5 +82,29 @@ describe('LLM token metrics by consumer', () => {
     s.backends.model = { type: 'llm', provider: 'openai-compatible', url: 'https://llm.example.com/v1', model: 'gpt-4o-mini', tokenMetrics: {} };
     s.routes.push({ id: 'chat', method: 'POST', path: '/chat/completions', backend: 'model', auth: ['j'] });
     expect(lines(s)).toContainEqual(expect.stringMatching(/on kubernetes: claims: on an LLM route no API key guards, the consumer dimension is whatever x-anygate-consumer header the caller sent/));
+  });
+});
+
+describe('LLM routes and guards: what the records name', () => {
+  const llm = (extra: Record<string, unknown>) => {
+    const s = spec();
+    s.backends.model = { type: 'llm', provider: 'openai-compatible', url: 'https://llm.example.com/v1', model: 'gpt-4o-mini', ...extra };
+    s.routes.push({ id: 'chat', method: 'POST', path: '/chat/completions', backend: 'model', auth: ['k'] });
+    return s;
+  };
+
+  it('kubernetes: an AIGatewayRoute matches the model, not the path, so every endpoint reaches every model', () => {
+    expect(lines(llm({}))).toContainEqual(expect.stringMatching(/on kubernetes: methods: AIGatewayRoute rules match the model alone, not the path/));
+  });
+
+  it('apigee: Model Armor screens the last message only; estimatePrompt is a per-minute limit of its own', () => {
+    const l = differenceLines(portability(toGatewaySpec(llm({ tokenLimit: { tokens: 1000, period: 'minute', estimatePrompt: true }, guards: { modelArmor: { template: 'projects/my-project/locations/us-central1/templates/llm-guard' }, promptSafety: {} } })), ['apigee'], { apigeeEnvironmentType: 'COMPREHENSIVE' } as never));
+    expect(l).toContainEqual(expect.stringMatching(/on apigee .*: body: SanitizeUserPrompt screens the last chat message only/));
+    expect(l).toContainEqual(expect.stringMatching(/on apigee .*: accuracy: estimatePrompt is PromptTokenLimit: a per-minute limit of its own/));
+  });
+
+  it('apigee: PromptTokenLimit reads the prompt from the OpenAI request (its default is Gemini\'s shape)', () => {
+    const plan = compileApigee(toGatewaySpec(llm({ tokenLimit: { tokens: 1000, period: 'minute', estimatePrompt: true } })), { environmentType: 'COMPREHENSIVE' } as never);
+    expect(plan.files['policies/PTL-model.xml']).toContain("<UserPromptSource>{jsonPath('$.messages[-1].content',request.content,true)}</UserPromptSource>");
   });
 });

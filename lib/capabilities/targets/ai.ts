@@ -263,6 +263,8 @@ const MODEL_ARMOR_DIFFERENCES = [
   differs('accuracy', 'the Model Armor template decides what is blocked and at which confidence (responsible-AI categories hate speech, harassment, sexually explicit and dangerous; prompt injection and jailbreak; sensitive data protection); anygate names the template and does not read or check its filters', 'configure the template to match the guard (docs/ai.md maps the categories, threshold and entities)'),
   differs('status', 'a flagged prompt or response fails the call with the policy\'s fault (steps.sanitize.user.prompt.FilterMatched, steps.sanitize.model.response.FilterMatched), an Apigee error response, where other targets answer their own refusal'),
   differs('body', 'SanitizeModelResponse reads the whole JSON response (choices[-1].message.content): a streamed (text/event-stream) response cannot be screened and fails the call', 'leave streaming off on guarded backends, or set responses: false', (s) => Object.values(s.backends).some((b) => b.type === 'llm' && Boolean(b.guards?.promptSafety?.responses || b.guards?.pii?.responses))),
+  // The other targets screen every message (docs/ai.md: a guard that skipped earlier turns could be bypassed there).
+  differs('body', 'SanitizeUserPrompt screens the last chat message only (messages[-1].content): a prompt placed in a system message or an earlier turn, followed by a harmless last message, is not screened, where the other targets screen every message', 'guard on another target where callers control the whole conversation, or have the backend reject conversations it did not build'),
 ];
 
 /**
@@ -320,7 +322,10 @@ const APIGEE: Record<AiFeatureId, TargetCapability> = {
   'backend.llm': n('TargetEndpoint to the model URL; Vertex AI through its OpenAI-compatible endpoint with a Google access token (the proxy\'s service account)', { check: apigeeModels }),
   'llm.tokenLimit': n('LLMTokenQuota: EnforceOnly on the request, CountOnly on the response counting usage.total_tokens, one shared counter per backend and app (client_id); estimatePrompt adds PromptTokenLimit', {
     check: apigeeTokenCallers,
-    differences: [differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes')],
+    differences: [
+      differs('accuracy', 'the model\'s reported usage is counted after each response: the call that crosses the budget completes'),
+      differs('accuracy', 'estimatePrompt is PromptTokenLimit: a per-minute limit of its own on the estimated tokens of the last chat message, not a comparison with what is left of the LLMTokenQuota budget (the other targets refuse a call whose estimated prompt exceeds the budget left)', undefined, (s) => Object.values(s.backends).some((b) => b.type === 'llm' && Boolean(b.tokenLimit?.estimatePrompt))),
+    ],
   }),
   'llm.tokenMetrics': pending('LLM token metrics (Apigee analytics of LLMTokenQuota counts)'),
   'llm.promptGuard': n('SanitizeUserPrompt on the request (the last chat message) and, with responses: true, SanitizeModelResponse on the response, screening with a Model Armor template (guards.modelArmor.template or ApigeeGateway\'s modelArmorTemplate) as the proxy\'s service account (roles/modelarmor.user and roles/modelarmor.viewer); Comprehensive environments only', {
@@ -388,6 +393,8 @@ const KUBERNETES: Record<AiFeatureId, TargetCapability> = {
       differs('status', 'the AI Gateway picks the backend by the request body\'s model: a request naming another model answers 404 from the AI Gateway\'s route-not-found rule (401 first when the LLM routes need credentials and none are valid)'),
       differs('status', 'the AI Gateway serves the OpenAI paths under its rootPrefix with a catch-all PathPrefix rule: a path no HTTPRoute matches under that prefix answers the AI Gateway\'s 404 (or the LLM routes\' 401), not the gateway\'s'),
       differs('timeout', 'the rule\'s timeouts.request (timeoutMs, default 29 s: AWS\'s integration cap) bounds the whole exchange including every streamed chunk, where the AI Gateway\'s own default is 60 s', 'set timeoutMs on the backend (up to 300000) for long or streamed completions'),
+      // AIGatewayRoute v1.1 rules match headers only (spec.rules[].matches[].headers): no path.
+      differs('methods', 'AIGatewayRoute rules match the model alone, not the path: every OpenAI endpoint the AI Gateway serves under its rootPrefix (chat/completions, completions, embeddings, responses, images, models) reaches every model of the stage\'s LLM routes, whichever endpoints the spec routes to which backend', 'give backends that must not be reached through other endpoints a gateway (or stage) of their own'),
     ],
   }),
   'llm.tokenLimit': n('AIGatewayRoute llmRequestCosts (TotalToken into io.envoy.ai_gateway metadata) and a Global BackendTrafficPolicy rate limit on the rule, costing 0 on the request and the reported tokens on the response, per consumer (the API-key client header) or one bucket', {

@@ -80,8 +80,12 @@ function tokenQuota(name: string, b: LlmBackendSpec, backend: string, ctx: Apige
   );
 }
 
+/**
+ * PromptTokenLimit on the last chat message: its default UserPromptSource is Gemini's request
+ * shape ($.contents[-1].parts[-1].text), which an OpenAI-format request does not have.
+ */
 const promptLimit = (name: string, b: LlmBackendSpec): XNode =>
-  el('PromptTokenLimit', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), identifier(b), el('Rate', {}, `${b.tokenLimit!.tokens}pm`), el('UseEffectiveCount', {}, 'true'));
+  el('PromptTokenLimit', { name, continueOnError: 'false', enabled: 'true' }, el('DisplayName', {}, name), identifier(b), el('Rate', {}, `${b.tokenLimit!.tokens}pm`), el('UseEffectiveCount', {}, 'true'), el('UserPromptSource', {}, PROMPT_SOURCE));
 
 /** The token budget: estimate and enforce on the request, count the reported usage on the response. */
 function budgetFragment(ctx: ApigeeContext, r: RouteSpec, b: LlmBackendSpec): Fragment {
