@@ -17,7 +17,7 @@ const REASONS: Record<Refusal, string> = {
   badRequest: 'request validation failed',
   rateLimited: 'over the rate limit',
   quotaExceeded: 'over the plan quota',
-  badGateway: 'the backend could not be reached (or a function binding has no --function)',
+  badGateway: 'the backend could not be reached',
   timeout: 'the backend did not answer within the route timeout',
   internal: 'the gateway failed (see the error above)',
 };

@@ -668,10 +668,10 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
     p.metrics.llmTokens({ operation: genAiOperation(r.path), provider: genAiProvider(llm.provider), model: requestedModel(body) ?? llm.model, route: r.id, consumer: caller.consumer ?? caller.principal ?? '' }, used);
   }
   if (key && out.status === 200) p.cache.set(key, out, r.cache!.ttlSeconds, p.clock.now());
-  finish(p, x, out, out.refusal, out.refusal ? refusalReason(out.refusal) : undefined);
+  finish(p, x, out, out.refusal, out.refusal ? refusalReason(out.refusal, { detail: out.detail }) : undefined);
 }
 
-async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer, caller: Caller): Promise<{ status: number; headers: Record<string, string>; body: Buffer; refusal?: Refusal }> {
+async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, headers: Record<string, string>, query: URLSearchParams, body: Buffer, caller: Caller): Promise<{ status: number; headers: Record<string, string>; body: Buffer; refusal?: Refusal; detail?: string }> {
   const b = p.spec.backends[r.backend];
   if (b.type === 'mock') {
     const text = b.body === undefined ? '' : JSON.stringify(b.body);
@@ -679,7 +679,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     const lower = (m: Record<string, string> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     return { status: b.statusCode, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...lower(b.headers), ...lower(r.transform?.response?.setHeaders) }, body: Buffer.from(text) };
   }
-  if (b.type === 'function' && !p.functions.has(b.binding)) return { ...asBuffer(refusalOf(p, 'badGateway', { requestId: x.requestId })), refusal: 'badGateway' };
+  if (b.type === 'function' && !p.functions.has(b.binding)) return { ...asBuffer(refusalOf(p, 'badGateway', { requestId: x.requestId })), refusal: 'badGateway', detail: `function binding ${b.binding} has no --function ${b.binding}=<file>` };
   // A query-less call to an HTTP backend shares one empty map (the generated code only reads them);
   // a function gets maps of its own, which its code may change.
   let single: Record<string, string> = NO_QUERY;
@@ -705,7 +705,7 @@ async function backend(p: Pipeline, x: Exchange, r: RouteSpec, m: RouteMatch, he
     isBase64Encoded: body.length > 0,
   });
   const out = await p.transformer.run(r, event, b.type === 'function' ? b.binding : undefined);
-  if (out.failure) return { ...asBuffer(refusalOf(p, out.failure, { requestId: x.requestId })), refusal: out.failure };
+  if (out.failure) return { ...asBuffer(refusalOf(p, out.failure, { requestId: x.requestId })), refusal: out.failure, ...(out.detail ? { detail: out.detail } : {}) };
   const res = out.result;
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8') };
 }

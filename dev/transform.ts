@@ -31,6 +31,8 @@ export interface TransformOutcome {
   readonly result: ProxyResult;
   /** Set when the gateway (not the backend) produced a 502 or 504. */
   readonly failure?: 'timeout' | 'badGateway';
+  /** Which backend or function failed, and how (the access log's reason names it). @default - none */
+  readonly detail?: string;
 }
 
 function transformRoute(route: RouteSpec, spec: GatewaySpec): TransformRoute {
@@ -97,7 +99,7 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport,
   // replaces it. (Cheaper than AsyncLocalStorage, whose hooks slow every promise in the process on
   // Node 20.) Transformers are pooled: making one indexes every route and starts an empty template
   // cache, work a request should not redo; there are as many as requests were ever in flight at once.
-  type Store = { failure?: 'timeout' | 'badGateway'; retry?: RetrySpec };
+  type Store = { failure?: 'timeout' | 'badGateway'; detail?: string; retry?: RetrySpec };
   const perRequest = (store: Store): Transport => ({
     async http(url, init) {
       const { backend, pathAndQuery } = placeholderTarget(url);
@@ -106,6 +108,7 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport,
         return await withRetries(store.retry, () => transport.http(backend, pathAndQuery, init), undefined, retryNoAnswer);
       } catch (e) {
         store.failure = e instanceof BackendError ? e.kind : 'badGateway';
+        store.detail = `backend ${backend}: ${(e as Error).message}${e instanceof BackendError && e.kind === 'timeout' ? '' : ` (start it, or point it elsewhere: --backend ${backend}=URL)`}`;
         throw e;
       }
     },
@@ -114,6 +117,7 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport,
         return await transport.invoke(fn, event);
       } catch (e) {
         store.failure = 'badGateway';
+        store.detail = `function ${fn}: ${(e as Error).message}`;
         throw e;
       }
     },
@@ -130,10 +134,11 @@ export function createDevTransformer(spec: GatewaySpec, transport: DevTransport,
       const event = binding ? proxyEvent(route, { ...e, stageVariables: { ...e.stageVariables, [FN_VARIABLE]: binding } }) : e;
       const t = free.pop() ?? make();
       t.store.failure = undefined;
+      t.store.detail = undefined;
       t.store.retry = route.retry;
       try {
         const result = await t.run(event);
-        return { result, failure: t.store.failure };
+        return { result, failure: t.store.failure, ...(t.store.failure && t.store.detail ? { detail: t.store.detail } : {}) };
       } finally {
         if (free.length < 256) free.push(t);
       }

@@ -73,14 +73,18 @@ function parsePort(p: string | undefined): number {
   return n;
 }
 
-function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec'], flags: DevFlags): string {
+/** A path as one shell word (quoted when it holds anything but safe characters). */
+const shellWord = (p: string): string => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+
+function banner(dev: DevServer, spec: Awaited<ReturnType<typeof loadSpec>>['spec'], flags: DevFlags, file: string): string {
   const lines = [`gateway ${spec.name} (${plural(spec.routes.length, 'route')}), profile ${dev.profile}, stage ${dev.stage}, ${dev.clock.virtual ? 'virtual clock (POST /__anygate/clock {"advanceSeconds": N})' : 'wall clock'}`];
   const base = basePrefix(spec.basePath);
   for (const r of spec.routes) lines.push(`  ${r.method.padEnd(7)} ${base}${r.path}  ${r.id} -> ${r.backend}`);
   for (const k of dev.keys) lines.push(`  api key ${k.consumer} (plan ${k.plan}): ${k.key}${k.source === 'generated' ? ` (set ${envName(k.consumer)} to choose it)` : ` (from ${k.source})`}`);
   if (dev.mcpUrl) lines.push(`  MCP (Streamable HTTP): ${dev.mcpUrl}, tools: ${dev.tools.join(', ')}`);
   if (dev.mockLlmUrl) lines.push(`  mock LLM (OpenAI-compatible): ${dev.mockLlmUrl}`);
-  if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token --authorizer NAME --scope S`);
+  // The spec named, so the command works from any directory (token finds no spec of its own there).
+  if (flags.mockIdp) lines.push(`  mock IdP: JWKS at ${dev.url}${JWKS_PATH}; tokens: anygate token ${shellWord(file)} --authorizer NAME --scope S`);
   // Said every time: whoever can write this directory can mint tokens and derive API keys.
   if (flags.mockIdp || dev.keys.some((k) => k.source === 'generated')) lines.push(`  local keys (mock IdP, API key seed): ${stateDir()} (yours only, mode 0700)`);
   lines.push(`  admin token (${ADMIN_TOKEN_HEADER} on POST /__anygate/clock): ${dev.adminToken}${dev.adminTokenFile ? ` (also in ${dev.adminTokenFile}, read by anygate conform)` : ''}`);
@@ -137,7 +141,7 @@ async function serve(file: string, flags: DevFlags, io: Io, signal?: AbortSignal
   io.out(`anygate dev listening on ${dev.url}\n`);
   for (const w of loaded.warnings) io.err(formatIssueWithRule(w) + '\n');
   // With JSON lines on stdout, the banner goes to stderr: stdout is then the listening line and log lines only.
-  if (!flags.quiet) (flags.accessLog === 'json' ? io.err : io.out)(banner(dev, loaded.spec, flags));
+  if (!flags.quiet) (flags.accessLog === 'json' ? io.err : io.out)(banner(dev, loaded.spec, flags, file));
   const watcher = flags.watch ? watchSpec(file, loaded.spec, { start, current: () => dev, replace: (d) => (dev = d) }, io) : undefined;
   await new Promise<void>((resolve) => {
     const stop = () => {

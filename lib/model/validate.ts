@@ -253,7 +253,8 @@ function checkConsumersAndPlans(p: ParsedGateway, issues: SpecIssue[]): void {
       severity: 'error',
     });
   }
-  for (const name of p.plans.present) {
+  // A consumer that failed to parse (already an error) may be on the plan: no follow-on warning.
+  for (const name of p.consumers.present.size === p.consumers.entries.size ? p.plans.present : []) {
     if (![...p.consumers.entries.values()].some((c) => c.plan === name)) {
       issues.push({ path: ['plans', name], rule: 'plan-unused', message: 'no consumer is on this plan; it will exist but meter nobody', severity: 'warning' });
     }

@@ -33,6 +33,8 @@ describe('anygate dev, token and conform', () => {
       expect(first).toMatch(/^anygate dev listening on http:\/\/127\.0\.0\.1:\d+$/);
       const url = first.slice('anygate dev listening on '.length);
       expect(dev.out.join('')).toMatch(/api key acme \(plan gold\): dev_/);
+      // The banner's token command names the spec, so it works from any directory.
+      expect(dev.out.join('')).toContain(`tokens: anygate token ${PETSTORE} --authorizer NAME --scope S`);
 
       const tok = capture();
       expect(await main(['node', 'anygate', 'token', PETSTORE, '--authorizer', 'jwt', '--scope', 'pets:read', '--expires-in', '10m', '--claim', 'team=pets', '--sub', 'alice'], tok.io)).toBe(0);

@@ -386,6 +386,12 @@ describe('ignoreWarnings: a spec silences its own warnings by rule id', () => {
     expect(broken.errors.map((e) => e.rule)).toContain('unknown-reference');
   });
 
+  it('says no plan is unused when a consumer that failed to parse may be on it (no follow-on warning)', () => {
+    const r = validateGateway({ ...input(), authorizers: { key: { type: 'apiKey' } }, consumers: { acme: { plan: 'unused', apiKey: 'abc123' } } });
+    expect(r.errors.map((e) => e.path.join('.'))).toEqual(['consumers.acme.apiKey']);
+    expect(r.warnings.map((w) => w.rule)).not.toContain('plan-unused');
+  });
+
   it('refuses what is not a rule id', () => {
     expect(validateGateway(input(['Plan Unused'])).errors.map((e) => e.path.join('.'))).toEqual(['ignoreWarnings.0']);
   });
