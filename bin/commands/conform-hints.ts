@@ -33,7 +33,7 @@ function ipRulesHint(refused: number, ctx: HintContext): string | undefined {
   return `hint: ${cases}: a deployed gateway checks the address it sees this machine connect from${claimed}. Run conform from an address the rules allow${orClaim}. Against anygate dev, start it with --trust-forwarded.`;
 }
 
-/** One line per setup problem the failed cases point at (none when every case passed). */
+/** One line per setup problem the cases point at: failed cases, and any answered 502/504 (a backend not reached). */
 export function conformHints(results: readonly CaseResult[], ctx: HintContext = {}): string[] {
   const failed = results.filter((r) => !r.pass);
   const hints: string[] = [];
@@ -53,6 +53,11 @@ export function conformHints(results: readonly CaseResult[], ctx: HintContext = 
   const tokenCase = /: (valid credentials|only .+|every alternative at once|cache fill|cached response reused|mock response)$/;
   if (other.some((r) => r.status === 401 && tokenCase.test(r.name))) {
     hints.push('hint: a valid token or key was refused (401). Generated tokens are signed by the mock IdP: start anygate dev with --mock-idp (a deployed gateway must trust its keys, or replay your own vectors).');
+  }
+  // 502 and 504 are the gateway's own answers when the backend is down: the cases about it cannot tell.
+  const unreached = results.filter((r) => r.status === 502 || r.status === 504);
+  if (unreached.length) {
+    hints.push(`hint: ${unreached.length === 1 ? '1 case was' : `${unreached.length} cases were`} answered 502 or 504: the gateway could not reach a backend, so ${failed.some((r) => unreached.includes(r)) ? 'those cases' : 'what they check beyond auth and limits'} could not be checked. Start the backends, or point anygate dev at them with --backend NAME=URL.`);
   }
   return hints;
 }

@@ -61,3 +61,11 @@ describe('conform hints', () => {
     }
   });
 });
+
+describe('a backend the gateway could not reach', () => {
+  it('names the 502/504 cases, passed or failed, and says how to reach the backend', () => {
+    const hints = conformHints([{ name: 'getOrder: valid credentials', pass: true, status: 502, problems: [] }, { name: 'listPets: cache fill', pass: false, status: 502, problems: ['status 502, expected 200'] }]);
+    expect(hints).toEqual([expect.stringMatching(/^hint: 2 cases were answered 502 or 504: the gateway could not reach a backend, so those cases could not be checked\. Start the backends, or point anygate dev at them with --backend NAME=URL\.$/)]);
+    expect(conformHints([{ name: 'status', pass: true, status: 200, problems: [] }])).toEqual([]);
+  });
+});
