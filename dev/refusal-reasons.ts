@@ -34,7 +34,7 @@ export function refusalReason(r: Refusal, c: RefusalContext = {}): string {
     const which = c.limitScope === 'plan' ? "the consumer's plan" : `the ${c.limitScope}`;
     reason = r === 'rateLimited' ? `over ${which} rate limit` : `over ${which} quota`;
   }
-  if (c.retryAfterSeconds !== undefined && (r === 'rateLimited' || r === 'quotaExceeded')) reason += `; lets in again in ${c.retryAfterSeconds} s`;
+  if (c.retryAfterSeconds !== undefined && (r === 'rateLimited' || r === 'quotaExceeded')) reason += `; lets in again in ${c.retryAfterSeconds} s${c.virtualClock ? ' of the virtual clock (POST /__anygate/clock to move it)' : ''}`;
   if (c.detail) reason += `: ${c.detail}`;
   return reason;
 }

@@ -41,6 +41,8 @@ export interface RefusalContext {
   readonly clientIp?: string;
   /** Detail for validation failures. */
   readonly detail?: string;
+  /** The dev clock is virtual (429 reasons: its time moves only when told). @default false */
+  readonly virtualClock?: boolean;
   /** The request's id, for the error contract's body. @default '' */
   readonly requestId?: string;
   /** The spec's error mode: `anygate` answers the one contract, `native` the cloud's own. @default 'native' */

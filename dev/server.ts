@@ -631,7 +631,7 @@ async function route(p: Pipeline, x: Exchange, m: RouteMatch, headers: Record<st
   if (!limit.ok) {
     x.rateLimit = limit.refusal === 'quotaExceeded' ? 'quotaExceeded' : 'throttled';
     x.limitScope = limit.scope;
-    return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope });
+    return refuse(p, x, limit.refusal, { retryAfterSeconds: limit.retryAfterSeconds, limitScope: limit.scope, virtualClock: p.clock.virtual });
   }
   x.rateLimit = p.limits.applies(r, holders) ? 'allowed' : 'none';
   const valid = p.validator.check(r, { query, headers, body, params: m.params });

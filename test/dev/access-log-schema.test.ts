@@ -65,7 +65,7 @@ describe('dev access log in the one schema', () => {
     expect(lines[0].authReason).toBe('no bearer token (Authorization: Bearer ...) was presented');
     expect(lines[0].userAgent).toBe('obs-test/1.0');
     expect(lines[1].authReason).toBe('the token lacks a scope the route requires');
-    expect(lines[5].authReason).toMatch(/^over the consumer's plan rate limit; lets in again in \d+ s$/);
+    expect(lines[5].authReason).toMatch(/^over the consumer's plan rate limit; lets in again in \d+ s( of the virtual clock \(POST \/__anygate\/clock to move it\))?$/);
     // The backend that failed, how, and what to do.
     expect(lines[6].authReason).toMatch(/^the backend could not be reached: backend down: backend call failed: .+ \(start it, or point it elsewhere: --backend down=URL\)$/);
     expect(lines[8].authReason).toBe('no route matches the path');

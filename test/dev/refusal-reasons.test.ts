@@ -37,7 +37,8 @@ describe('refusal reasons in the access log (petstore, aws profile)', () => {
       expect.stringMatching(/^GET \/v1\/pets listPets 401 .*\(the bearer token does not verify: expired or not yet valid, bad signature/),
       expect.stringMatching(/^GET \/v1\/pets listPets 403 .*\(the token lacks a scope the route requires\)$/),
       expect.stringMatching(/^GET \/v1\/status - 403 .*\(the client address is refused by ipRules\)$/),
-      expect.stringMatching(/^POST \/v1\/pets createPet 429 .*\(over the route rate limit; lets in again in \d+ s\)$/),
+      // The virtual clock moves only when told: the reason says so.
+      expect.stringMatching(/^POST \/v1\/pets createPet 429 .*\(over the route rate limit; lets in again in \d+ s of the virtual clock \(POST \/__anygate\/clock to move it\)\)$/),
     ]);
     // Answers the gateway did not refuse carry no reason.
     expect(lines.filter((l) => / 200 /.test(l)).every((l) => !l.endsWith(')'))).toBe(true);
@@ -47,4 +48,9 @@ describe('refusal reasons in the access log (petstore, aws profile)', () => {
     for (const r of ['unauthorized', 'forbiddenScope', 'missingApiKey', 'invalidApiKey', 'ipDenied', 'rateLimited', 'quotaExceeded'] as const) expect(refusalReason(r)).toMatch(/\w/);
     expect(refusalReason('quotaExceeded', { limitScope: 'plan', retryAfterSeconds: 30 })).toBe("over the consumer's plan quota; lets in again in 30 s");
   });
+});
+
+it('a 429 reason says when the limit lets in again, on the virtual clock that only moves when told', () => {
+  expect(refusalReason('rateLimited', { retryAfterSeconds: 3, limitScope: 'route' })).toBe('over the route rate limit; lets in again in 3 s');
+  expect(refusalReason('rateLimited', { retryAfterSeconds: 3, limitScope: 'route', virtualClock: true })).toBe('over the route rate limit; lets in again in 3 s of the virtual clock (POST /__anygate/clock to move it)');
 });
