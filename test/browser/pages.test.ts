@@ -93,7 +93,7 @@ describeBrowser('in chromium', () => {
       const unauthorized = rows.filter({ has: page.locator('td.status', { hasText: '401' }) });
       await expect(unauthorized.locator('td.decision').textContent()).resolves.toBe('no bearer token (Authorization: Bearer ...) was presented');
       const limited = rows.filter({ has: page.locator('td.status', { hasText: '429' }) });
-      await expect(limited.locator('td.decision').textContent()).resolves.toMatch(/^allowed by key \(acme, plan gold\); over the consumer's plan rate limit; lets in again in \d+ s$/);
+      await expect(limited.locator('td.decision').textContent()).resolves.toMatch(/^allowed by key \(acme, plan gold\); over the consumer's plan rate limit; lets in again in \d+ s of the virtual clock \(POST \/__anygate\/clock to move it\)$/);
       const texts = await rows.locator('td.decision').allTextContents();
       expect(texts).toContain('allowed by jwt (dev-user); cache hit');
       expect(texts.some((t) => /^allowed by jwt \(dev-user\); backend pets [\d.]+ ms$/.test(t))).toBe(true);
