@@ -147,16 +147,22 @@ export interface PreCheckRefusals {
  * none, no subscription, or-ed, each in parentheses when there are several. Also reads the
  * one-refusal forms earlier versions wrote a `choose` each. Undefined for any other condition.
  */
-export function preCheckRefusals(condition: string): PreCheckRefusals | undefined {
+export function preCheckRefusals(condition: string, keyNames: { readonly header: string; readonly query: string }): PreCheckRefusals | undefined {
   const m = /^@\(([\s\S]*)\)$/.exec(condition.trim());
   if (!m) return undefined;
+  // Only a key presented under the API's own key parameter names is anygate's refusal; any other
+  // presented header or parameter refused with 401 is the user's rule, which the caller keeps as lost.
+  const keyPlace = (p: string) => {
+    const l = presented(p);
+    return l !== undefined && (l.in === 'header' ? l.name.toLowerCase() === keyNames.header.toLowerCase() : l.name === keyNames.query);
+  };
   const one = new RegExp(`^\\(context\\.Request\\.(Headers|Url\\.Query)\\.ContainsKey\\((${STR})\\) && context\\.Request\\.(Headers|Url\\.Query)\\[(${STR})\\]\\.Length > 1\\)$`);
   const found = { repeated: false, undeclared: false, subscription: false };
   for (const part of splitTop(m[1], '||')) {
     const inner = unwrap(part);
     if (inner === 'context.Subscription == null') found.subscription = true;
     else if (one.test(part) || splitTop(inner, '||').every((p) => one.test(p))) found.repeated = true;
-    else if (presented(part) || splitTop(inner, '||').every((p) => presented(p))) found.undeclared = true;
+    else if (keyPlace(part) || splitTop(inner, '||').every(keyPlace)) found.undeclared = true;
     else return undefined;
   }
   return found;

@@ -60,6 +60,12 @@ export interface PolicyContext {
   /** The stage's variables, which anygate inlines into expressions as string literals. @default - none */
   readonly stageVariables?: Readonly<Record<string, string>>;
   /**
+   * The API's subscription key parameter names: a refusal of a key presented under one of them is
+   * anygate's own (a key where the spec reads none); a refusal of any other presented header is the
+   * user's policy. @default APIM's defaults (Ocp-Apim-Subscription-Key, subscription-key)
+   */
+  readonly keyNames?: { readonly header?: string; readonly query?: string };
+  /**
    * Where the findings of one section (`inbound`, `outbound`, `backend`, `on-error`) go: a parent
    * scope's findings wait until it is known which operations its sections are in effect for.
    * @default ctx.log
@@ -273,7 +279,7 @@ function ownChoose(c: XmlNode, ctx: PolicyContext, fx: PolicyEffects, pending: P
   const whens = kids(c, 'when');
   if (!whens.length || whens.length !== c.children.length) return false;
   const cond = (w: XmlNode) => w.attrs.condition ?? '';
-  const pre = whens.length === 1 && refuses(whens[0], '401') ? preCheckRefusals(cond(whens[0])) : undefined;
+  const pre = whens.length === 1 && refuses(whens[0], '401') ? preCheckRefusals(cond(whens[0]), { header: ctx.keyNames?.header ?? 'Ocp-Apim-Subscription-Key', query: ctx.keyNames?.query ?? 'subscription-key' }) : undefined;
   if (pre) {
     if (pre.repeated) ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's repeated-credential refusal", 'routes[].auth (written by synth)');
     if (pre.undeclared) ctx.log.mapped(ctx.file, c.xpath, "choose: anygate's refusal of a key in a place the spec does not read", 'routes[].auth (written by synth)');

@@ -420,7 +420,8 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
   const globalScope = new ScopeFindings();
   const apiScope = new ScopeFindings();
   const global = svc.globalPolicy ? readPolicy(svc.globalPolicy.text, svc.globalPolicy.at, { ...ctxBase, file: svc.globalPolicy.file, scope: 'global', sectionLog: globalScope.sectionLog }) : undefined;
-  const apiFx = api.policy ? readPolicy(api.policy.text, api.policy.at, { ...ctxBase, file: api.policy.file, scope: 'api', sectionLog: apiScope.sectionLog }) : undefined;
+  const keyNames = { header: api.keyHeader, query: api.keyQuery };
+  const apiFx = api.policy ? readPolicy(api.policy.text, api.policy.at, { ...ctxBase, keyNames, file: api.policy.file, scope: 'api', sectionLog: apiScope.sectionLog }) : undefined;
   /** Per section, the operations whose policy chain reaches the global (and product) scope, and why not. */
   const reachesGlobal: Record<Section, Set<string>> = { inbound: new Set(), outbound: new Set(), backend: new Set() };
   const missesGlobal: Record<Section, Map<string, string>> = { inbound: new Map(), outbound: new Map(), backend: new Map() };
@@ -463,7 +464,7 @@ function build(api: ApimApi, svc: Service, options: AdoptOptions, log: FindingLo
     log.partial(api.file, `${api.at}/subscriptionRequired`, 'subscription required', `authorizers.${keyName}`, `API Management also accepts the key in the query parameter ${api.keyQuery ?? 'subscription-key'}; the spec reads the header only`);
   }
   for (const op of api.operations) {
-    const opFx = op.policy ? readPolicy(op.policy.text, op.policy.at, { ...ctxBase, file: op.policy.file, scope: 'operation' }) : undefined;
+    const opFx = op.policy ? readPolicy(op.policy.text, op.policy.at, { ...ctxBase, keyNames, file: op.policy.file, scope: 'operation' }) : undefined;
     // Each section's <base/> brings the enclosing scope's same section in (API Management runs no
     // parent rule of a section that omits it); a document without the section inherits it whole.
     const inherits = (fx: PolicyEffects | undefined, s: Section) => !fx || (s === 'inbound' ? fx.inheritsInbound : s === 'outbound' ? fx.inheritsOutbound : fx.inheritsBackend);
