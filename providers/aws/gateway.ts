@@ -592,8 +592,7 @@ export class AwsGateway extends Construct {
       this.usagePlans[id] = new apigw.UsagePlan(this, `Plan${pascal(id)}`, {
         name: `${plan.apiName}-${id}`,
         description: p.description,
-        // A week starts on Monday on every target (UsagePlan QuotaSettings offset: 0 is Sunday, 1 Monday).
-        ...(p.quota ? { quota: { limit: p.quota.limit, period: apigw.Period[p.quota.period], ...(p.quota.period === 'WEEK' ? { offset: 1 } : {}) } } : {}),
+        ...(p.quota ? { quota: { limit: p.quota.limit, period: apigw.Period[p.quota.period] } } : {}),
         ...(p.throttle ? { throttle: p.throttle } : {}),
         apiStages: [{ api: this.restApi, stage: this.stages[p.stage] }],
       });

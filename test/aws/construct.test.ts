@@ -70,13 +70,6 @@ describe('AwsGateway on the petstore', () => {
     expect(stack.resolve(one.url)).toEqual(stack.resolve(one.urlOf('dev')));
   });
 
-  it('starts a weekly quota on Monday (QuotaSettings offset 1; 0 is Sunday), as every target and dev count weeks', () => {
-    const spec = baseSpec();
-    spec.plans = { weekly: { quota: { limit: 50, period: 'week' } } };
-    spec.consumers = { acme: { plan: 'weekly' } };
-    Template.fromJSON(synthAws(spec).json).hasResourceProperties('AWS::ApiGateway::UsagePlan', { Quota: { Limit: 50, Period: 'WEEK', Offset: 1 } });
-  });
-
   it('gives each stage its own usage plans and keys, so a dev key never opens prod and quotas count per stage', () => {
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 4);
     for (const stage of ['Dev', 'Prod']) {

@@ -22,6 +22,8 @@ export const AWS_DIFFERENCES = {
   ],
   'plan.quota': [
     differs('accuracy', 'usage plan quotas are applied on a best-effort basis (AWS: "not hard limits"): a consumer may get some requests past the quota'),
+    // QuotaSettings.offset is documented two ways (a start day; requests subtracted from the first period): anygate sets none.
+    differs('window', 'a WEEK or MONTH quota resets on API Gateway\'s own calendar boundary (no offset set; its documentation does not say which weekday starts a week), where Apigee and anygate dev start weeks on Monday'),
     differs('body', 'quota exhausted: 429 {"message":"Limit Exceeded"}, no Retry-After', undefined, native),
   ],
   'plan.rateLimit': [differs('accuracy', 'usage plan throttling is applied on a best-effort basis (AWS: "not hard limits")')],
