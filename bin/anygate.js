@@ -11,7 +11,8 @@ const path = require('node:path');
 // the budget keeps TurboFan for what stays hot: `synth` of 2,000 routes takes about a fifth less
 // CPU and no longer (docs/performance.md). Set before any module loads, so every function has it;
 // `anygate dev` (a server, where steady state is what counts) keeps V8's default.
-if (process.argv[2] !== 'dev') require('node:v8').setFlagsFromString('--interrupt-budget=200000');
+// The command is the first word that is not an option (global options such as --debug come first).
+if (process.argv.slice(2).find((a) => !a.startsWith('-')) !== 'dev') require('node:v8').setFlagsFromString('--interrupt-budget=200000');
 
 const compiled = path.join(__dirname, '..', 'dist', 'bin', 'cli.js');
 let cli;

@@ -3,8 +3,9 @@
  * export: what every target publishes) and `GET /__anygate/docs` (a self-contained page). Under
  * the admin prefix, so they never shadow a route of the spec.
  *
- * A spec whose versions (or revisions) share a method and path does not fit one OpenAPI document;
- * synth then writes one a version (openapi/<version>.json, lib/openapi/export.ts openApiFiles), and
+ * A spec whose versions (or revisions) share a method and path does not fit one OpenAPI document,
+ * nor does one with path versions (each served under its own segment); synth then writes one a
+ * version (openapi/<version>.json, lib/openapi/export.ts openApiFiles), and
  * dev serves the same files under `/__anygate/`, each with its page at `/__anygate/docs/<file>`
  * (without `.json`). `/__anygate/openapi.json` and `/__anygate/docs` then answer 404 naming them.
  */
@@ -36,7 +37,8 @@ export function contractEndpoint(spec: GatewaySpec, path: string, method: string
   if (path === '/__anygate/openapi.json' || path === '/__anygate/docs') {
     if (whole) return path === '/__anygate/docs' ? page(whole) : json(whole);
     const list = docs.map((f) => `/__anygate/${path === '/__anygate/docs' ? `docs/${f.file.replace(/\.json$/, '')}` : f.file}`);
-    return { status: 404, headers: JSON_TYPE, body: JSON.stringify({ message: `the spec's versions share a method and path, so its contract is one document a version: ${list.join(', ')}`, documents: list }, null, 2) };
+    const why = spec.versions?.scheme === 'path' ? 'each path version is served under its own segment' : "the spec's versions share a method and path";
+    return { status: 404, headers: JSON_TYPE, body: JSON.stringify({ message: `${why}, so its contract is one document a version: ${list.join(', ')}`, documents: list }, null, 2) };
   }
   const one = docs.find((f) => `/__anygate/${f.file}` === path || `/__anygate/docs/${f.file.replace(/\.json$/, '')}` === path);
   if (!one || whole) return undefined;

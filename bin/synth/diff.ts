@@ -101,17 +101,22 @@ interface ManifestTarget {
   errors?: string[];
 }
 
-function readManifest(dir: string): { artifacts: ManifestArtifact[]; targets: ManifestTarget[] } {
+function readManifest(dir: string): { artifacts: ManifestArtifact[]; targets: ManifestTarget[]; error?: string } {
   const f = path.join(dir, 'manifest.json');
   if (!existsSync(f)) throw new AnygateError(`${dir}: no manifest.json; give two directories written by anygate synth`);
-  const m = JSON.parse(readFileSync(f, 'utf8')) as { artifacts: ManifestArtifact[]; targets?: ManifestTarget[] };
-  return { artifacts: m.artifacts, targets: m.targets ?? [] };
+  const m = JSON.parse(readFileSync(f, 'utf8')) as { artifacts: ManifestArtifact[]; targets?: ManifestTarget[]; error?: string };
+  return { artifacts: m.artifacts, targets: m.targets ?? [], ...(m.error ? { error: m.error } : {}) };
 }
 
-/** Why `target` has no artifacts on one side: its synthesis failed there, or that run did not ask for it. */
-function notSynthesized(target: string, side: string, dir: string, targets: readonly ManifestTarget[]): string {
-  const t = targets.find((x) => x.target === target);
-  const why = t && !t.ok ? `its synthesis failed there${t.errors?.length ? `: ${t.errors[0]}${t.errors.length > 1 ? ` (and ${t.errors.length - 1} more)` : ''}` : ''}` : 'that run did not synthesize it (--target)';
+/** Why `target` has no artifacts on one side: its synthesis failed there, the run stopped, or it did not ask for it. */
+function notSynthesized(target: string, side: string, dir: string, m: { targets: readonly ManifestTarget[]; error?: string }): string {
+  const t = m.targets.find((x) => x.target === target);
+  const why =
+    t && !t.ok
+      ? `its synthesis failed there${t.errors?.length ? `: ${t.errors[0]}${t.errors.length > 1 ? ` (and ${t.errors.length - 1} more)` : ''}` : ''}`
+      : m.error
+        ? `that run stopped before it: ${m.error}`
+        : 'that run did not synthesize it (--target)';
   return `${target}: not compared: ${side} ${dir} holds none of its artifacts; ${why}`;
 }
 
@@ -276,8 +281,8 @@ export function diffOut(oldDir: string, newDir: string): DiffResult {
   const succeeded = (ts: readonly ManifestTarget[], t: string) => ts.some((x) => x.target === t && x.ok);
   const skipped: string[] = [];
   for (const t of [...new Set([...old.artifacts, ...neu.artifacts].map((a) => a.target))]) {
-    if (has(old.artifacts, t) && !has(neu.artifacts, t) && !succeeded(neu.targets, t)) skipped.push(notSynthesized(t, 'new', newDir, neu.targets));
-    else if (!has(old.artifacts, t) && has(neu.artifacts, t) && !succeeded(old.targets, t)) skipped.push(notSynthesized(t, 'old', oldDir, old.targets));
+    if (has(old.artifacts, t) && !has(neu.artifacts, t) && !succeeded(neu.targets, t)) skipped.push(notSynthesized(t, 'new', newDir, neu));
+    else if (!has(old.artifacts, t) && has(neu.artifacts, t) && !succeeded(old.targets, t)) skipped.push(notSynthesized(t, 'old', oldDir, old));
   }
   const compared = (a: ManifestArtifact) => !skipped.some((x) => x.startsWith(`${a.target}: `));
   const before = old.artifacts.filter(compared);

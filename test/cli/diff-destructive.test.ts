@@ -7,6 +7,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { synth } from '../../bin/synth';
 import { diffOut } from '../../bin/synth/diff';
+import { main } from '../../bin/cli';
 import { toGatewaySpec } from '../../lib/model/normalize';
 import { scratch } from '../validators';
 
@@ -104,5 +105,9 @@ describe('anygate diff when one side did not synthesize a target', () => {
     expect(d.destructive).toBe(0);
     expect(d.entries.every((e) => e.target === 'aws')).toBe(true);
     expect(d.entries.length).toBeGreaterThan(0);
+    // A gate that could not compare a target has not passed it.
+    const io = { out: [] as string[], err: [] as string[] };
+    const code = await main(['node', 'anygate', 'diff', path.join(dir, 'a'), path.join(dir, 'b'), '--fail-on', 'destructive'], { out: (s: string) => io.out.push(s), err: (s: string) => io.err.push(s) } as never);
+    expect([code, io.out.join('').trim().split('\n').pop()]).toEqual([1, expect.stringMatching(/, 0 destructive, 1 target not compared$/)]);
   });
 });
