@@ -32,7 +32,7 @@ async function diff(oldDir: string, newDir: string, flags: DiffFlags, ctx: Conte
       const colored = /DESTRUCTIVE/.test(l) ? c.red(l) : /^\S+: \+ /.test(l) || /^ {4}\+ /.test(l) ? c.green(l) : /^\S+: - /.test(l) || /^ {4}- /.test(l) ? c.red(l) : /^\S+: ~ /.test(l) ? c.yellow(l) : l;
       ctx.io.out(colored + '\n');
     }
-    ctx.io.out(`${plural(d.changes, 'change')}, ${d.destructive} destructive${d.skipped.length ? `, ${plural(d.skipped.length, 'target')} not compared` : ''}\n`);
+    ctx.io.out(`${plural(d.changes, 'change')}, ${d.destructive} destructive${d.skipped.length ? `, ${d.skipped.length} not compared (targets or stages one run did not synthesize)` : ''}\n`);
   }
   // A gate that could not compare a target has not passed it.
   if (flags.failOn && d.skipped.length) return EXIT.failed;

@@ -101,11 +101,17 @@ interface ManifestTarget {
   errors?: string[];
 }
 
-function readManifest(dir: string): { artifacts: ManifestArtifact[]; targets: ManifestTarget[]; error?: string } {
+function readManifest(dir: string): { artifacts: ManifestArtifact[]; targets: ManifestTarget[]; stages: string[]; error?: string } {
   const f = path.join(dir, 'manifest.json');
   if (!existsSync(f)) throw new AnygateError(`${dir}: no manifest.json; give two directories written by anygate synth`);
-  const m = JSON.parse(readFileSync(f, 'utf8')) as { artifacts: ManifestArtifact[]; targets?: ManifestTarget[]; error?: string };
-  return { artifacts: m.artifacts, targets: m.targets ?? [], ...(m.error ? { error: m.error } : {}) };
+  const m = JSON.parse(readFileSync(f, 'utf8')) as { artifacts: ManifestArtifact[]; targets?: ManifestTarget[]; stages?: string[]; error?: string };
+  return { artifacts: m.artifacts, targets: m.targets ?? [], stages: m.stages ?? [], ...(m.error ? { error: m.error } : {}) };
+}
+
+/** The stage an artifact belongs to, for targets that write a folder a stage (`azure/<stage>/...`, `kubernetes/<stage>/...`). */
+function stageOf(a: ManifestArtifact, stages: ReadonlySet<string>): string | undefined {
+  const [target, stage, rest] = a.path.split('/');
+  return (target === 'azure' || target === 'kubernetes') && rest !== undefined && stage !== undefined && stages.has(stage) ? stage : undefined;
 }
 
 /** Why `target` has no artifacts on one side: its synthesis failed there, the run stopped, or it did not ask for it. */
@@ -284,7 +290,18 @@ export function diffOut(oldDir: string, newDir: string): DiffResult {
     if (has(old.artifacts, t) && !has(neu.artifacts, t) && !succeeded(neu.targets, t)) skipped.push(notSynthesized(t, 'new', newDir, neu));
     else if (!has(old.artifacts, t) && has(neu.artifacts, t) && !succeeded(old.targets, t)) skipped.push(notSynthesized(t, 'old', oldDir, old));
   }
-  const compared = (a: ManifestArtifact) => !skipped.some((x) => x.startsWith(`${a.target}: `));
+  // A stage one run did not synthesize (--stage) is not compared either: its folder is not removed.
+  const allStages = new Set([...old.stages, ...neu.stages]);
+  const unstaged = new Set<string>();
+  for (const [m, other, side, dir] of [[old, neu, 'new', newDir], [neu, old, 'old', oldDir]] as const) {
+    for (const a of m.artifacts) {
+      const st = stageOf(a, allStages);
+      if (st === undefined || other.stages.includes(st) || unstaged.has(`${a.target}/${st}`)) continue;
+      unstaged.add(`${a.target}/${st}`);
+      skipped.push(`${a.target}: stage ${st} not compared: the ${side} run (${dir}) did not synthesize it (--stage)`);
+    }
+  }
+  const compared = (a: ManifestArtifact) => !skipped.some((x) => x.startsWith(`${a.target}: not compared`)) && !unstaged.has(`${a.target}/${stageOf(a, allStages)}`);
   const before = old.artifacts.filter(compared);
   const after = neu.artifacts.filter(compared);
   // Grouped by target (resources, then policy and proxy files), in the order synth runs them.

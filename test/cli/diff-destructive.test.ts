@@ -108,6 +108,17 @@ describe('anygate diff when one side did not synthesize a target', () => {
     // A gate that could not compare a target has not passed it.
     const io = { out: [] as string[], err: [] as string[] };
     const code = await main(['node', 'anygate', 'diff', path.join(dir, 'a'), path.join(dir, 'b'), '--fail-on', 'destructive'], { out: (s: string) => io.out.push(s), err: (s: string) => io.err.push(s) } as never);
-    expect([code, io.out.join('').trim().split('\n').pop()]).toEqual([1, expect.stringMatching(/, 0 destructive, 1 target not compared$/)]);
+    expect([code, io.out.join('').trim().split('\n').pop()]).toEqual([1, expect.stringMatching(/, 0 destructive, 1 not compared \(targets or stages one run did not synthesize\)$/)]);
+  });
+});
+
+describe('anygate diff when one run synthesized fewer stages (--stage)', () => {
+  it('does not compare the stages one run did not synthesize: their folders are not removed', async () => {
+    const dir = scratch('diff-stage-subset');
+    await synth(toGatewaySpec(spec(false)), { outDir: path.join(dir, 'a'), targets: ['azure', 'kubernetes'], progress: () => undefined });
+    await synth(toGatewaySpec(spec(false)), { outDir: path.join(dir, 'b'), targets: ['azure', 'kubernetes'], stages: ['dev'], progress: () => undefined });
+    const d = diffOut(path.join(dir, 'a'), path.join(dir, 'b'));
+    expect(d.skipped).toEqual([expect.stringMatching(/^azure: stage prod not compared: the new run .* did not synthesize it \(--stage\)$/), expect.stringMatching(/^kubernetes: stage prod not compared/)]);
+    expect([d.changes, d.destructive]).toEqual([0, 0]);
   });
 });
