@@ -33,6 +33,10 @@ async function exportCmd(given: string | undefined, flags: { out?: string; apiVe
   const [{ loadSpec }, { exportOpenApi }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/openapi/export') as typeof import('../../lib/openapi/export')];
   const { spec } = await loadSpec(file);
   writeOut(flags.out, JSON.stringify(exportOpenApi(spec, { version: flags.apiVersion }), null, 2) + '\n', ctx.io);
+  // The whole document round-trips through import; its server is the base path, where no path version's routes are.
+  if (spec.versions?.scheme === 'path' && flags.apiVersion === undefined) {
+    ctx.io.err(`anygate export: note: path versions are served under their own segment (${spec.versions.list.map((v) => `${spec.basePath === '/' ? '' : spec.basePath}/${v.name}`).join(', ')}), which this document's server (${spec.basePath}) does not say: for a client's contract write one a version with --api-version ${spec.versions.list.map((v) => v.name).join('|')} (synth writes them as openapi/<version>.json)\n`);
+  }
   return EXIT.ok;
 }
 

@@ -36,3 +36,20 @@ it('header versions keep one document and the base path (the version is a header
   expect(openApiFiles(spec('header')).map((f) => [f.file, f.document.servers?.[0]?.url])).toEqual([['openapi.json', '/api']]);
   expect(exportOpenApi(spec('header'), { version: 'v1' }).servers?.[0]?.url).toBe('/api');
 });
+
+it('anygate export of the whole path-versioned spec says its server is not where the routes are, and how to write a client\'s contract', async () => {
+  const { main } = await import('../../bin/cli');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'anygate-path-versions-'));
+  const file = path.join(dir, 'gateway.json');
+  writeFileSync(file, JSON.stringify({ name: 'shop', basePath: '/api', versions: { scheme: 'path', list: [{ name: 'v1' }, { name: 'v2' }] }, backends: { items: { type: 'http', url: 'https://items.example.com' } }, defaults: { backend: 'items', auth: 'none' }, routes: [{ method: 'GET', path: '/items' }] }));
+  const err: string[] = [];
+  const io = { out: () => undefined, err: (s: string) => void err.push(s) };
+  expect(await main(['node', 'anygate', 'export', file, '--out', path.join(dir, 'all.json')], io as never)).toBe(0);
+  expect(err.join('')).toContain('note: path versions are served under their own segment (/api/v1, /api/v2), which this document\'s server (/api) does not say: for a client\'s contract write one a version with --api-version v1|v2');
+  err.length = 0;
+  expect(await main(['node', 'anygate', 'export', file, '--api-version', 'v1', '--out', path.join(dir, 'v1.json')], io as never)).toBe(0);
+  expect(err.join('')).not.toContain('note:');
+});
