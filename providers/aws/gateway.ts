@@ -648,6 +648,13 @@ export class AwsGateway extends Construct {
     this.restApi.deploymentStage = this.stages[main];
     if (outputs) {
       for (const n of names) {
+        // With execute-api turned off (a domain requires client certificates) its URL answers 403:
+        // the output is the stage's custom domain, and a stage without one has none (it is unreachable).
+        if (this.plan.disableExecuteApiEndpoint) {
+          const d = (this.plan.domains ?? []).filter((x) => x.stage === n).sort((a, b) => (a.name < b.name ? -1 : 1))[0];
+          if (d) this.urlOutputs[n] = new CfnOutput(this, `Url${pascal(n)}`, { value: `https://${d.name}/${d.basePath ? `${d.basePath}/` : ''}`, description: `URL of the ${n} stage of ${this.plan.apiName} on its custom domain ${d.name} (the execute-api endpoint is off: mutual TLS) (anygate)` });
+          continue;
+        }
         this.urlOutputs[n] = new CfnOutput(this, `Url${pascal(n)}`, { value: this.urlOf(n), description: `Invoke URL of the ${n} stage of ${this.plan.apiName} (anygate)` });
       }
     }

@@ -33,6 +33,14 @@ describe('AWS custom domains', () => {
     expect((dns[0][1] as any).Description).toMatch(/CNAME api\.example\.com/);
   });
 
+  it('with execute-api off (mutual TLS), each stage\'s URL output is its custom domain (the execute-api URL would answer 403)', () => {
+    const urls = Object.fromEntries(Object.entries(withDomains.json.Outputs as Record<string, any>).filter(([k]) => k.startsWith('GatewayUrl')).map(([k, o]) => [k.replace(/[0-9A-F]{8}$/, ''), o.Value]));
+    expect(urls).toEqual({ GatewayUrlDev: 'https://dev.example.com/shop/v1/', GatewayUrlProd: 'https://api.example.com/' });
+    // Without mutual TLS the outputs stay the stages' execute-api URLs.
+    const plainUrls = Object.entries(plain.json.Outputs as Record<string, any>).filter(([k]) => k.startsWith('GatewayUrl')).map(([, o]) => JSON.stringify(o.Value));
+    expect(plainUrls.every((v) => v.includes('execute-api'))).toBe(true);
+  });
+
   it('truststore.awsVersion pins the S3 object version (TruststoreVersion), so a rotated truststore reaches the domain on deploy', () => {
     const s = awsSpec();
     s.domains[0].mtls.truststore.awsVersion = '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo';
