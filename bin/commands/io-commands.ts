@@ -30,12 +30,12 @@ async function importCmd(file: string, flags: { out?: string; name?: string; len
 
 async function exportCmd(given: string | undefined, flags: { out?: string; apiVersion?: string }, ctx: Context): Promise<number> {
   const file = specArgument(given, ctx.io.err);
-  const [{ loadSpec }, { exportOpenApi }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/openapi/export') as typeof import('../../lib/openapi/export')];
+  const [{ loadSpec }, { documentServer, exportOpenApi }] = [require('../../lib/load') as typeof import('../../lib/load'), require('../../lib/openapi/export') as typeof import('../../lib/openapi/export')];
   const { spec } = await loadSpec(file);
   writeOut(flags.out, JSON.stringify(exportOpenApi(spec, { version: flags.apiVersion }), null, 2) + '\n', ctx.io);
   // The whole document round-trips through import; its server is the base path, where no path version's routes are.
   if (spec.versions?.scheme === 'path' && flags.apiVersion === undefined) {
-    ctx.io.err(`anygate export: note: path versions are served under their own segment (${spec.versions.list.map((v) => `${spec.basePath === '/' ? '' : spec.basePath}/${v.name}`).join(', ')}), which this document's server (${spec.basePath}) does not say: for a client's contract write one a version with --api-version ${spec.versions.list.map((v) => v.name).join('|')} (synth writes them as openapi/<version>.json)\n`);
+    ctx.io.err(`anygate export: note: path versions are served under their own segment (${spec.versions.list.map((v) => documentServer(spec, v.name)).join(', ')}), which this document's server (${documentServer(spec)}) does not say: for a client's contract write one a version with --api-version ${spec.versions.list.map((v) => v.name).join('|')} (synth writes them as openapi/<version>.json)\n`);
   }
   return EXIT.ok;
 }

@@ -7,7 +7,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { impliedContract, isRefObject, publishedContract, resolveContractRef } from '../model/contract';
 import { AnygateError } from '../model/errors';
 import { canonical } from '../model/normalize';
-import { pathParams, pathShape, type PathSegment } from '../model/path';
+import { basePrefix, pathParams, pathShape, type PathSegment } from '../model/path';
 import { versionsOverlap } from '../model/versions-validate';
 import { GatewaySchema, Route } from '../model/schema';
 import type { AuthorizerSpec, GatewaySpec, RouteSpec } from '../model/types';
@@ -214,6 +214,15 @@ function pathItemRoutes(routes: readonly RouteSpec[]): Map<string, RouteSpec> {
 }
 
 /**
+ * The server URL of the document of `version` (of every version when undefined): the base path, and
+ * under path versioning the version's segment, which its routes are served under (import reads the
+ * base path from x-anygate, not the server).
+ */
+export function documentServer(spec: GatewaySpec, version?: string): string {
+  return version !== undefined && spec.versions?.scheme === 'path' ? `${basePrefix(spec.basePath)}/${version}` : spec.basePath;
+}
+
+/**
  * The spec (the routes `options` selects) as an OpenAPI 3.1 document. Routes whose paths differ
  * only in parameter names (`GET /items/{id}`, `DELETE /items/{itemId}`) are one path item, named
  * as most of them are named ({@link pathItemRoutes}); the others' operations carry their own path
@@ -244,13 +253,10 @@ export function exportOpenApi(spec: GatewaySpec, options: ExportOptions = {}): O
     (paths[item.path] ??= {})[operationKey(r)] = operation(spec, r, item.segments);
   }
   const schemes = Object.fromEntries(Object.entries(spec.authorizers).map(([n, a]) => [n, securityScheme(a)]));
-  // One path version's document: its routes are served under the version's segment, so the server
-  // names it (import reads the base path from x-anygate, not the server).
-  const server = version !== undefined && spec.versions?.scheme === 'path' ? `${spec.basePath === '/' ? '' : spec.basePath}/${version}` : spec.basePath;
   const doc = {
     openapi: '3.1.0',
     info: { title: spec.name, version: spec.version, ...(spec.description ? { description: spec.description } : {}) },
-    servers: [{ url: server, description: 'the gateway (prefix this with the deployed host)' }],
+    servers: [{ url: documentServer(spec, version), description: 'the gateway (prefix this with the deployed host)' }],
     paths,
     ...(Object.keys(schemes).length || spec.components ? { components: { ...spec.components, ...(Object.keys(schemes).length ? { securitySchemes: schemes } : {}) } } : {}),
     'x-anygate': extension(exported(spec, version), Object.keys(GatewaySchema.shape), GATEWAY_STANDARD),
