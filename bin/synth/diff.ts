@@ -286,9 +286,12 @@ export function diffOut(oldDir: string, newDir: string): DiffResult {
   const has = (m: ManifestArtifact[], t: string) => m.some((a) => a.target === t);
   const succeeded = (ts: readonly ManifestTarget[], t: string) => ts.some((x) => x.target === t && x.ok);
   const skipped: string[] = [];
+  const unreached = new Set<string>();
   for (const t of [...new Set([...old.artifacts, ...neu.artifacts].map((a) => a.target))]) {
-    if (has(old.artifacts, t) && !has(neu.artifacts, t) && !succeeded(neu.targets, t)) skipped.push(notSynthesized(t, 'new', newDir, neu));
-    else if (!has(old.artifacts, t) && has(neu.artifacts, t) && !succeeded(old.targets, t)) skipped.push(notSynthesized(t, 'old', oldDir, old));
+    const side = has(old.artifacts, t) && !has(neu.artifacts, t) && !succeeded(neu.targets, t) ? 'new' : !has(old.artifacts, t) && has(neu.artifacts, t) && !succeeded(old.targets, t) ? 'old' : undefined;
+    if (!side) continue;
+    unreached.add(t);
+    skipped.push(side === 'new' ? notSynthesized(t, 'new', newDir, neu) : notSynthesized(t, 'old', oldDir, old));
   }
   // A stage one run did not synthesize (--stage) is not compared either: its folder is not removed.
   const allStages = new Set([...old.stages, ...neu.stages]);
@@ -301,7 +304,7 @@ export function diffOut(oldDir: string, newDir: string): DiffResult {
       skipped.push(`${a.target}: stage ${st} not compared: the ${side} run (${dir}) did not synthesize it (--stage)`);
     }
   }
-  const compared = (a: ManifestArtifact) => !skipped.some((x) => x.startsWith(`${a.target}: not compared`)) && !unstaged.has(`${a.target}/${stageOf(a, allStages)}`);
+  const compared = (a: ManifestArtifact) => !unreached.has(a.target) && !unstaged.has(`${a.target}/${stageOf(a, allStages)}`);
   const before = old.artifacts.filter(compared);
   const after = neu.artifacts.filter(compared);
   // Grouped by target (resources, then policy and proxy files), in the order synth runs them.
